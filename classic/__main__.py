@@ -1,0 +1,5 @@
+import sys
+
+from classic.cli import main
+
+sys.exit(main())

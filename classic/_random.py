@@ -1,0 +1,28 @@
+"""Normalising ``random_state`` arguments. Never seeds numpy globally."""
+
+import numbers
+
+import numpy as np
+
+__all__ = ["as_generator"]
+
+
+def as_generator(random_state):
+    """Return a :class:`numpy.random.Generator` for ``random_state``.
+
+    Accepts ``None`` (fresh entropy), an ``int`` seed, a ``numpy.random.Generator``
+    (used as is, so draws advance it) or a ``numpy.random.RandomState``
+    (scikit-learn's convention; a seed is drawn from it).
+    """
+    if random_state is None or isinstance(random_state, np.random.Generator):
+        return np.random.default_rng(random_state)
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if random_state < 0:
+            raise ValueError(f"random_state must be a non-negative integer, got {random_state}")
+        return np.random.default_rng(int(random_state))
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
+    raise TypeError(
+        "random_state must be None, a non-negative int or a numpy.random.Generator, "
+        f"got {type(random_state).__name__}"
+    )

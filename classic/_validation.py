@@ -1,0 +1,109 @@
+"""Validation at the public boundary: once, in Python, before any kernel runs.
+
+Kernels never validate; everything they receive went through this module and
+is a finite, C-contiguous, writeable float64 or float32 array (a read-only or
+strided input is copied, never modified).
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.utils.validation import check_array, validate_data
+
+__all__ = [
+    "FLOAT_DTYPES",
+    "check_data",
+    "check_estimator_data",
+    "check_int",
+    "check_real",
+    "check_option",
+]
+
+#: The two working precisions; anything else is converted to float64.
+FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def _kernel_ready(X):
+    # C order and writeable: one compiled specialisation per dtype.
+    return np.require(X, requirements=["C_CONTIGUOUS", "WRITEABLE", "ALIGNED"])
+
+
+def check_data(X, *, name="X", min_samples=1, dtype=FLOAT_DTYPES):
+    """Validate a 2-D data matrix for a public function.
+
+    Raises ValueError for non-numeric data, NaN or inf, a wrong number of
+    dimensions, or fewer than ``min_samples`` rows.
+    """
+    X = check_array(
+        X,
+        dtype=list(dtype),
+        order="C",
+        ensure_min_samples=min_samples,
+        ensure_all_finite=True,
+        input_name=name,
+    )
+    return _kernel_ready(X)
+
+
+def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, **kwargs):
+    """Validate ``X`` (and ``y``) for an estimator method, scikit-learn style.
+
+    ``reset=True`` (in ``fit``) records ``n_features_in_``; ``reset=False``
+    checks that ``X`` has that many features.
+    """
+    if y is None:
+        X = validate_data(
+            estimator,
+            X,
+            reset=reset,
+            dtype=list(FLOAT_DTYPES),
+            order="C",
+            ensure_min_samples=min_samples,
+            ensure_all_finite=True,
+            **kwargs,
+        )
+        return _kernel_ready(X)
+    X, y = validate_data(
+        estimator,
+        X,
+        y,
+        reset=reset,
+        dtype=list(FLOAT_DTYPES),
+        order="C",
+        ensure_min_samples=min_samples,
+        ensure_all_finite=True,
+        **kwargs,
+    )
+    return _kernel_ready(X), y
+
+
+def check_int(value, name, *, minimum=None, maximum=None):
+    """Return ``value`` as an int, or raise TypeError/ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+    return value
+
+
+def check_real(value, name, *, minimum=None, strict=False):
+    """Return ``value`` as a finite float >= ``minimum`` (> if ``strict``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if minimum is not None and (value <= minimum if strict else value < minimum):
+        raise ValueError(f"{name} must be {'>' if strict else '>='} {minimum}, got {value}")
+    return value
+
+
+def check_option(value, name, options):
+    """Raise ValueError unless ``value`` is one of ``options``."""
+    if not isinstance(value, str) or value not in options:
+        choices = ", ".join(repr(o) for o in options)
+        raise ValueError(f"{name} must be one of {choices}; got {value!r}")
+    return value

@@ -1,0 +1,91 @@
+"""The iteration-trace protocol shared by every algorithm.
+
+Each fitted estimator exposes ``trace_``: an immutable record of the whole run,
+a frozen dataclass of read-only numpy arrays deriving from :class:`Trace`.
+Every trace has
+
+``objective``
+    1-D array, the objective at each recorded state in order (row 0 is the
+    initial state). ``OBJECTIVE_SENSE`` says whether the theorem makes it
+    non-increasing (``"min"``) or non-decreasing (``"max"``).
+``n_iter``
+    number of iterations run.
+``converged``
+    whether the run stopped because its convergence condition held.
+``stop_reason``
+    why the run stopped, a short string documented by each algorithm.
+
+and the methods :meth:`Trace.to_dict` and :meth:`Trace.plot`. Algorithms add
+their own fields (witnesses of the proof steps in ``proofs/``) in a subclass
+declared with :func:`trace_dataclass`.
+"""
+
+import dataclasses
+
+import numpy as np
+
+__all__ = ["Trace", "trace_dataclass"]
+
+
+def trace_dataclass(cls):
+    """Declare a trace type: a frozen, keyword-only dataclass that keeps
+    :meth:`Trace.__eq__` (array fields compared with ``numpy.array_equal``)."""
+    return dataclasses.dataclass(frozen=True, kw_only=True, eq=False)(cls)
+
+
+@trace_dataclass
+class Trace:
+    """Base of every iteration trace (see the module docstring)."""
+
+    #: ``"min"`` if the theorem says the objective never increases, ``"max"`` if never decreases.
+    OBJECTIVE_SENSE = "min"
+    #: Label of the objective for plots and tables.
+    OBJECTIVE_NAME = "objective"
+
+    objective: np.ndarray
+    n_iter: int
+    converged: bool
+    stop_reason: str
+
+    def __post_init__(self):
+        # Freeze: copy every array and make it read-only, so a trace can be
+        # shared and cited without anyone changing it behind its back.
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, np.ndarray):
+                value = np.array(value, copy=True)
+                value.setflags(write=False)
+                object.__setattr__(self, field.name, value)
+
+    def to_dict(self):
+        """Plain-Python dictionary (lists, floats, ints, strings), e.g. for JSON."""
+        out = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            out[field.name] = value.tolist() if isinstance(value, np.ndarray) else value
+        return out
+
+    def plot(self, ax=None):
+        """Plot the objective against the recorded step; returns the matplotlib Axes."""
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots()
+        steps = np.arange(len(self.objective))
+        ax.plot(steps, self.objective, marker=".", label=self.OBJECTIVE_NAME)
+        ax.set_xlabel("recorded step")
+        ax.set_ylabel(self.OBJECTIVE_NAME)
+        ax.set_title(f"{type(self).__name__}: stopped ({self.stop_reason}) after {self.n_iter} iterations")
+        return ax
+
+    def __eq__(self, other):
+        if type(self) is not type(other):
+            return NotImplemented
+        return all(
+            np.array_equal(getattr(self, f.name), getattr(other, f.name))
+            if isinstance(getattr(self, f.name), np.ndarray)
+            else getattr(self, f.name) == getattr(other, f.name)
+            for f in dataclasses.fields(self)
+        )
+
+    __hash__ = None

@@ -1,0 +1,152 @@
+"""The shared machinery: traces, certificates, random states, validation, CSV reading."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from classic._csv import CSVError, numeric_columns, read_csv
+from classic._random import as_generator
+from classic._validation import check_data, check_int, check_option, check_real
+from classic.certificate import Certificate, Claim, certify, inequality_claim
+from classic.trace import Trace, trace_dataclass
+
+
+@trace_dataclass
+class _ToyTrace(Trace):
+    extra: np.ndarray
+
+
+def _toy():
+    return _ToyTrace(objective=np.array([3.0, 2.0, 1.0]), n_iter=2, converged=True, stop_reason="converged", extra=np.arange(3))
+
+
+def test_trace_is_immutable_and_copies_its_arrays():
+    source = np.array([3.0, 2.0])
+    trace = _ToyTrace(objective=source, n_iter=1, converged=True, stop_reason="converged", extra=np.zeros(1))
+    source[0] = -1.0
+    assert trace.objective[0] == 3.0
+    with pytest.raises(ValueError):
+        trace.objective[0] = 0.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        trace.n_iter = 5
+
+
+def test_trace_to_dict_and_equality():
+    trace = _toy()
+    d = trace.to_dict()
+    assert d == {"objective": [3.0, 2.0, 1.0], "n_iter": 2, "converged": True, "stop_reason": "converged", "extra": [0, 1, 2]}
+    assert trace == _toy()
+    assert trace != dataclasses.replace(trace, n_iter=3)
+
+
+def test_trace_plot_draws_the_objective():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = _toy().plot()
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), [3.0, 2.0, 1.0])
+
+
+def test_inequality_claim_reports_the_tightest_step():
+    claim = inequality_claim("X-1", "f falls", [0.0, 1e-3, -1.0], 0.0, [1e-2, 2e-3, 0.0], "proofs/x.md")
+    assert claim.holds and claim.worst == 1e-3 and claim.slack == 2e-3
+    failing = inequality_claim("X-1", "f falls", [0.0, 5e-3], 0.0, [1e-2, 2e-3], "proofs/x.md")
+    assert failing.holds is False and failing.worst == 5e-3
+    assert inequality_claim("X-1", "vacuous", [], [], [], "p").holds
+
+
+def test_certificate_truth_table_and_printing():
+    ok = Claim("A-1", "a", 0.0, 0.0, 0.0, True, "proofs/a.md")
+    na = Claim("A-2", "b", 0.0, 0.0, 0.0, None, "proofs/a.md", "does not apply: single class")
+    bad = Claim("A-3", "c", 1.0, 0.0, 0.0, False, "proofs/a.md")
+    assert Certificate("Toy", (ok, na))
+    assert not Certificate("Toy", (ok, na, bad))
+    assert Certificate("Toy", (ok, na, bad)).failed == (bad,)
+    text = str(Certificate("Toy", (ok, na, bad)))
+    assert "A-3" in text and "NO" in text and "n/a" in text and "single class" in text
+    assert Certificate("Toy", (ok,))["A-1"] is ok
+
+
+def test_certify_rejects_foreign_and_unfitted_estimators():
+    from sklearn.cluster import KMeans
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(TypeError, match="classic estimator"):
+        certify(KMeans(), np.zeros((3, 2)))
+
+    from sklearn.base import BaseEstimator
+
+    class Unfitted(BaseEstimator):
+        def _certify(self, X, y):
+            return []
+
+        def fit(self):
+            return self
+
+    with pytest.raises(NotFittedError):
+        certify(Unfitted(), np.zeros((3, 2)))
+
+
+def test_as_generator():
+    assert as_generator(3).random() == as_generator(3).random()
+    g = np.random.default_rng(1)
+    assert as_generator(g) is g
+    assert isinstance(as_generator(np.random.RandomState(0)), np.random.Generator)
+    with pytest.raises(TypeError, match="random_state"):
+        as_generator("seed")
+    with pytest.raises(ValueError, match="non-negative"):
+        as_generator(-1)
+
+
+def test_check_data_errors_and_no_mutation():
+    with pytest.raises(ValueError, match="NaN"):
+        check_data([[1.0, np.nan]])
+    with pytest.raises(ValueError, match="infinity"):
+        check_data([[1.0, np.inf]])
+    with pytest.raises(ValueError, match="2D"):
+        check_data([1.0, 2.0])
+    with pytest.raises(ValueError, match="could not convert|numeric"):
+        check_data([["a", "b"]])
+    ro = np.arange(12.0).reshape(3, 4)[:, ::2]
+    ro.setflags(write=False)
+    out = check_data(ro)
+    assert out.flags.c_contiguous and out.flags.writeable and out.dtype == np.float64
+    assert check_data(np.ones((2, 2), dtype=np.float32)).dtype == np.float32
+    assert check_data(np.ones((2, 2), dtype=np.int64)).dtype == np.float64
+
+
+def test_scalar_checks():
+    assert check_int(3, "k", minimum=1) == 3
+    with pytest.raises(ValueError, match="k must be >= 1"):
+        check_int(0, "k", minimum=1)
+    with pytest.raises(TypeError, match="k must be an integer"):
+        check_int(2.5, "k")
+    with pytest.raises(TypeError):
+        check_int(True, "k")
+    assert check_real(0.5, "tol", minimum=0) == 0.5
+    with pytest.raises(ValueError, match="tol must be >= 0"):
+        check_real(-1, "tol", minimum=0)
+    with pytest.raises(ValueError, match="finite"):
+        check_real(float("nan"), "tol")
+    with pytest.raises(ValueError, match="init must be one of"):
+        check_option("kmeans", "init", ("k-means++", "random"))
+
+
+def test_csv_reading(tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("a,b\n1,2\n3,4\n")
+    header, rows = read_csv(good)
+    assert header == ["a", "b"]
+    np.testing.assert_array_equal(numeric_columns(good, header, rows, [0, 1]), [[1, 2], [3, 4]])
+    with pytest.raises(CSVError, match="no such file"):
+        read_csv(tmp_path / "missing.csv")
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("1,2\n3\n")
+    with pytest.raises(CSVError, match="row 2 has 1 fields"):
+        read_csv(ragged)
+    words = tmp_path / "words.csv"
+    words.write_text("a,b\n1,x\n")
+    header, rows = read_csv(words)
+    with pytest.raises(CSVError, match="non-numeric value 'x' in b"):
+        numeric_columns(words, header, rows, [0, 1])

@@ -1,0 +1,52 @@
+"""proofs/rounding.md: the rounding-error bounds hold against exact rational arithmetic."""
+
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from classic.rounding import gamma, sum_error_bound, unit_roundoff
+
+FINITE = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+
+
+def test_unit_roundoff_and_gamma():
+    assert unit_roundoff(np.float64) == 2.0**-53
+    assert unit_roundoff(np.float32) == 2.0**-24
+    assert gamma(0, np.float64) == 0.0
+    assert gamma(2, np.float32) > 2 * 2.0**-24
+
+
+@given(st.sampled_from([np.float32, np.float64]), st.data())
+def test_rd1_summation_bound(dtype, data):
+    """RD-1 (proofs/rounding.md): sequential and chunked sums stay within gamma_{n-1} sum|x|."""
+    x = data.draw(arrays(dtype, st.integers(1, 300), elements=FINITE.map(dtype)))
+    chunk = data.draw(st.integers(1, 64))
+    exact = sum(Fraction(float(v)) for v in x)
+    bound = Fraction(sum_error_bound(len(x), float(np.sum(np.abs(x.astype(np.float64)))), dtype))
+    sequential = dtype(0)
+    for v in x:
+        sequential = dtype(sequential + v)
+    partials = [np.add.reduce(x[i : i + chunk], dtype=dtype) for i in range(0, len(x), chunk)]
+    chunked = dtype(0)
+    for p in partials:
+        chunked = dtype(chunked + p)
+    for computed in (sequential, chunked):
+        assert abs(Fraction(float(computed)) - exact) <= bound
+
+
+@given(st.sampled_from([np.float32, np.float64]), st.data())
+def test_rd2_squared_distance_bound(dtype, data):
+    """RD-2 (proofs/rounding.md): a computed squared distance is within gamma_{d+2} of the exact one."""
+    d = data.draw(st.integers(1, 40))
+    x = data.draw(arrays(dtype, d, elements=FINITE.map(dtype)))
+    c = data.draw(arrays(dtype, d, elements=FINITE.map(dtype)))
+    computed = dtype(0)
+    for a, b in zip(x, c):
+        diff = dtype(a - b)
+        computed = dtype(computed + dtype(diff * diff))
+    exact = sum((Fraction(float(a)) - Fraction(float(b))) ** 2 for a, b in zip(x, c))
+    bound = Fraction(gamma(d + 2, dtype)) * exact
+    assert abs(Fraction(float(computed)) - exact) <= bound
