@@ -1,0 +1,145 @@
+"""The certificate of an EM run: the claims of proofs/em.md checked on its trace.
+
+Every slack is a bound of proofs/em.md, EM-6, evaluated on the run's numbers:
+the first-order rounding bounds the E-step kernel accumulated (stored in the
+trace), plus the rounding of the conversion to the user's units.
+"""
+
+import numpy as np
+
+from classic import _gmm_kernels as kernels
+from classic.certificate import Claim, inequality_claim
+from classic.gmm import _make_state, _standardise, e_step
+from classic.rounding import gamma, unit_roundoff
+from classic._validation import check_data
+
+__all__ = ["certify_gmm"]
+
+REFERENCE = "proofs/em.md"
+
+
+def _conversion(*values):
+    # each stored value went through at most two float64 roundings in the conversion (EM-6)
+    return 2.0 * unit_roundoff(np.float64) * sum(np.abs(np.asarray(v, dtype=np.float64)) for v in values)
+
+
+def certify_gmm(estimator, X):
+    """Claims EM-1 .. EM-5 for ``estimator``'s last fit on ``X``."""
+    t = estimator.trace_
+    ll, lp, obj = t.log_likelihood, t.log_prior, t.objective
+    fe, fm = t.bound_e_step, t.bound_m_step
+    ell, elp, efe, efm = t.log_likelihood_error, t.log_prior_error, t.bound_e_step_error, t.bound_m_step_error
+    claims = [
+        inequality_claim(
+            "EM-1",
+            "E-step is tight: F(q_t, θ_t) = ℓ(θ_t)",
+            np.abs(fe - ll),
+            0.0,
+            ell + efe + _conversion(fe, ll),
+            REFERENCE,
+        ),
+        inequality_claim(
+            "EM-2",
+            "M-step ascent: F(q_t, θ_{t+1}) + log p(θ_{t+1}) ≥ F(q_t, θ_t) + log p(θ_t)",
+            fe[:-1] + lp[:-1] - (fm + lp[1:]),
+            0.0,
+            efm + efe[:-1] + elp[:-1] + elp[1:] + _conversion(fe[:-1], fm, lp[:-1], lp[1:]),
+            REFERENCE,
+        ),
+        inequality_claim(
+            "EM-3",
+            "Jensen: ℓ(θ_{t+1}) ≥ F(q_t, θ_{t+1})",
+            fm - ll[1:],
+            0.0,
+            ell[1:] + efm + _conversion(fm, ll[1:]),
+            REFERENCE,
+        ),
+        inequality_claim(
+            "EM-4",
+            "objective never decreases: ℓ(θ_{t+1}) + log p(θ_{t+1}) ≥ ℓ(θ_t) + log p(θ_t)",
+            obj[:-1] - obj[1:],
+            0.0,
+            ell[:-1] + ell[1:] + elp[:-1] + elp[1:] + _conversion(obj[:-1], obj[1:], ll[:-1], ll[1:], lp[:-1], lp[1:]),
+            REFERENCE,
+        ),
+        _closed_forms(estimator, X),
+    ]
+    return claims
+
+
+def _closed_forms(estimator, X):
+    """EM-5: θ_T is the closed-form M-step of the responsibilities at θ_{T-1}."""
+    statement = "M-step closed forms hold at the returned parameters"
+    t = estimator.trace_
+    if t.previous_means is None:
+        return Claim("EM-5", statement, 0.0, 0.0, 0.0, None, REFERENCE, "no M-step was run (max_iter=0)")
+    dtype = t.means.dtype
+    X = check_data(X, min_samples=2).astype(dtype, copy=False)
+    if X.shape[1] != t.means.shape[1]:
+        raise ValueError(f"X has {X.shape[1]} features, the estimator was fitted on {t.means.shape[1]}")
+    Z = _standardise(X, t.shift, t.scale)
+    n, d = Z.shape
+    K = len(t.weights)
+    cov_type = t.covariance_type
+    feature_variance = np.zeros(d)  # the run passed its collapse test; do not repeat it here
+    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov_type, feature_variance, -1)
+    resp = np.zeros((n, K), dtype=dtype)
+    sums, _, _, _ = e_step(Z, previous, cov_type, resp, has_previous=False)
+    recomputed = np.float64(sums["log_likelihood"]) - n * d * np.log(t.scale)
+    if recomputed != t.log_likelihood[-2]:
+        return Claim(
+            "EM-5", statement, float(recomputed), float(t.log_likelihood[-2]), 0.0, False, REFERENCE,
+            "X is not the data of this run (its log-likelihood at θ_{T-1} differs)",
+        )
+    prior = estimator._standard_prior(X, t.shift, t.scale)
+    strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
+
+    # the reference M-step, in float64 NumPy, from the same responsibilities
+    r = resp.astype(np.float64)
+    mu_prev = t.previous_means.astype(np.float64)
+    D = Z.astype(np.float64)[:, None, :] - mu_prev[None, :, :]
+    N = r.sum(axis=0)
+    safe = np.where(N > 0, N, 1.0)
+    F = np.einsum("ik,ikp->kp", r, D)
+    T1 = np.einsum("ik,ikp->kp", r, np.abs(D))
+    excess = alpha - 1.0
+    weights = (N + excess) / (N.sum() + K * excess)
+    means = mu_prev + F / safe[:, None]
+
+    additions = min(n, kernels.CHUNK_SIZE) - 1 + (n + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE - 1
+    g = gamma(additions + K + d + 12, dtype) + gamma(n + K + d + 12, np.float64)
+    fit_w, fit_m, fit_c = (np.asarray(v, dtype=np.float64) for v in (t.weights, t.means, t.covariances))
+    slack_w = 4.0 * g * (np.abs(weights) + np.abs(fit_w))
+    slack_m = 2.0 * g * (2.0 * T1 / safe[:, None] + np.abs(mu_prev) + np.abs(fit_m))
+    if cov_type in ("full", "tied"):
+        second = np.einsum("ik,ikp,ikq->kpq", r, D, D)
+        T2 = np.einsum("ik,ikp,ikq->kpq", r, np.abs(D), np.abs(D))
+        diagonal = np.diagonal(T2, axis1=1, axis2=2)
+        G = np.sqrt(diagonal[:, :, None] * diagonal[:, None, :])
+        S = second - F[:, :, None] * F[:, None, :] / safe[:, None, None]
+        if cov_type == "full":
+            denominator = (N + strength)[:, None, None]
+            covariances = (S + strength * sigma0) / denominator
+            scale_terms = 3.0 * G + np.abs(S) + strength * np.abs(sigma0)
+        else:
+            denominator = N.sum() + strength
+            covariances = (S.sum(axis=0) + strength * sigma0) / denominator
+            scale_terms = 3.0 * G.sum(axis=0) + np.abs(S).sum(axis=0) + strength * np.abs(sigma0)
+    else:
+        second = np.einsum("ik,ikp->kp", r, D * D)
+        S = second - F * F / safe[:, None]
+        if cov_type == "diag":
+            denominator = (N + strength)[:, None]
+            covariances = (S + strength * np.diag(sigma0)) / denominator
+            scale_terms = 3.0 * second + np.abs(S) + strength * np.abs(np.diag(sigma0))
+        else:
+            denominator = d * (N + strength)
+            covariances = (S.sum(axis=1) + strength * np.trace(sigma0)) / denominator
+            scale_terms = 3.0 * second.sum(axis=1) + np.abs(S).sum(axis=1) + strength * abs(np.trace(sigma0))
+    slack_c = 2.0 * g * (scale_terms / denominator + 2.0 * (np.abs(covariances) + np.abs(fit_c)))
+    values = np.concatenate([np.abs(fit_w - weights).ravel(), np.abs(fit_m - means).ravel(), np.abs(fit_c - covariances).ravel()])
+    slacks = np.concatenate([slack_w.ravel(), slack_m.ravel(), slack_c.ravel()])
+    note = "weights = mean responsibilities, means = weighted means, covariances = weighted scatter"
+    if prior is not None:
+        note += " (+ the prior's pseudo-observations)"
+    return inequality_claim("EM-5", statement, values, 0.0, slacks, REFERENCE, note + "; standardised units")

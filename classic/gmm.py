@@ -1,0 +1,781 @@
+"""EM for Gaussian mixtures, with a monotone-objective certificate (proofs/em.md).
+
+The loop in :func:`_expectation_maximisation` is the pseudocode of the proof:
+
+1. E-step at θ_t: responsibilities q_t (log-sum-exp), the log-likelihood ℓ(θ_t),
+   the lower bound F(q_t, θ_t) (= ℓ(θ_t), EM-1), and the bound F(q_{t-1}, θ_t)
+   reached by the previous M-step (EM-2, EM-3);
+2. M-step: θ_{t+1} maximises F(q_t, θ) + log p(θ) in closed form (EM-5);
+
+so that ℓ(θ_{t+1}) + log p(θ_{t+1}) ≥ F(q_t, θ_{t+1}) + log p(θ_{t+1})
+≥ F(q_t, θ_t) + log p(θ_t) = ℓ(θ_t) + log p(θ_t) (EM-4).
+
+By default this is exact EM (maximum likelihood, ``prior=None``). The
+likelihood of a Gaussian mixture is unbounded (a component shrinking onto one
+point, EM-8); exact EM then stops with :class:`ComponentCollapseError`.
+``prior=`` gives MAP-EM under a fixed conjugate prior
+(:class:`GaussianMixturePrior`), whose objective stays bounded and still never
+decreases.
+
+Numerics: EM runs on standardised data Z = (X - shift) / scale, with ``shift``
+the column means and ``scale`` a power of two near the root mean feature
+variance (so dividing by it is exact); EM is equivariant under this map, and
+every reported objective is converted back to the user's units.
+"""
+
+import dataclasses
+import math
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, DensityMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.validation import check_is_fitted
+
+from classic import _gmm_kernels as kernels
+from classic._random import as_generator
+from classic._validation import check_estimator_data, check_int, check_option, check_real
+from classic.rounding import gamma
+from classic.trace import Trace, trace_dataclass
+
+__all__ = ["GaussianMixture", "GaussianMixturePrior", "GMMTrace", "ComponentCollapseError"]
+
+COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+LOG_2PI = math.log(2.0 * math.pi)
+
+
+class ComponentCollapseError(ValueError):
+    """A component collapsed under exact EM (proofs/em.md, EM-8): its covariance
+    became singular at working precision, or its weight reached zero. The
+    likelihood is unbounded there, so maximum likelihood has no answer; a
+    prior (``prior="default"``) makes the problem well posed."""
+
+    def __init__(self, component, iteration, reason):
+        self.component = component
+        self.iteration = iteration
+        super().__init__(
+            f"Gaussian mixture component {component} collapsed at iteration {iteration}: {reason}. "
+            "The likelihood is unbounded there, so exact EM (maximum likelihood) has no solution. "
+            "Pass prior='default' (or a GaussianMixturePrior) for MAP-EM, which keeps every "
+            "covariance positive definite, or use fewer components."
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class GaussianMixturePrior:
+    """A fixed conjugate prior for MAP-EM (proofs/em.md, EM-2 and EM-5).
+
+    .. math::
+        \\log p(\\theta) = (\\alpha - 1)\\sum_k \\log \\pi_k
+        - \\frac a2 \\sum_c \\left[\\log|\\Sigma_c| + \\operatorname{tr}(\\Sigma_0 \\Sigma_c^{-1})\\right]
+        + \\text{const}
+
+    over the covariances :math:`\\Sigma_c` (one per component, or one if
+    tied): an inverse-Wishart with scale :math:`a\\Sigma_0` and
+    :math:`a - d - 1` degrees of freedom for full/tied covariances, its
+    inverse-gamma analogue per variance for diag and spherical ones, and a
+    symmetric Dirichlet(α) on the weights. The constant (normalisation, which
+    does not depend on θ) is left out of the reported log-prior. The M-step
+    becomes :math:`\\Sigma_k = (S_k + a\\Sigma_0)/(N_k + a)`: the prior acts
+    as ``strength`` pseudo-observations of covariance :math:`\\Sigma_0`.
+
+    Parameters
+    ----------
+    covariance : float, ndarray of shape (n_features,) or (n_features, n_features), or None
+        :math:`\\Sigma_0`, in the data's units (a float means that multiple of the
+        identity, a vector a diagonal). None (default): ``0.01`` times the mean
+        feature variance of the data, times the identity — a cluster of one
+        point then gets half that covariance instead of collapsing.
+    strength : float, default=1.0
+        :math:`a > 0`, the number of pseudo-observations. Larger values pull
+        small clusters harder towards :math:`\\Sigma_0`; clusters of many more
+        than ``strength`` points barely feel it. Choose it as the number of
+        points you would trust as much as your guess :math:`\\Sigma_0`.
+    weight_concentration : float, default=1.0
+        :math:`\\alpha \\ge 1`; 1 puts no prior on the weights, α > 1 adds
+        α - 1 pseudo-counts to every component.
+    """
+
+    covariance: object = None
+    strength: float = 1.0
+    weight_concentration: float = 1.0
+
+
+@trace_dataclass
+class GMMTrace(Trace):
+    """Iteration trace of one EM run (proofs/em.md). Row ``t`` of the
+    per-state arrays is at the parameters θ_t (row 0: the initial parameters);
+    the per-iteration arrays have one row per M-step. Objective values are in
+    the user's units (log-densities of X, not of the standardised data).
+
+    Fields
+    ------
+    objective : ℓ(θ_t) + log p(θ_t) (EM-4); without a prior, ℓ(θ_t).
+    log_likelihood, log_prior : its two parts.
+    bound_e_step : F(q_t, θ_t), the E-step's lower bound (EM-1).
+    bound_m_step : F(q_t, θ_{t+1}), the same bound after the M-step (EM-2, EM-3).
+    log_likelihood_error, log_prior_error, bound_e_step_error, bound_m_step_error :
+        rounding-error bounds on the computed values (EM-6), the certificate's slack.
+    parameter_change : ‖θ_{t+1} − θ_t‖₂ in standardised units (EM-7, EM-9).
+    shift, scale : the standardisation Z = (X − shift) / scale.
+    weights, means, covariances : θ_T in standardised units.
+    previous_weights, previous_means, previous_covariances : θ_{T−1} (EM-5), or None.
+    stop_reason : ``"tol"`` (mean objective change below tol), ``"max_iter"``.
+    """
+
+    OBJECTIVE_SENSE = "max"
+    OBJECTIVE_NAME = "log-likelihood + log-prior"
+
+    log_likelihood: np.ndarray
+    log_prior: np.ndarray
+    bound_e_step: np.ndarray
+    bound_m_step: np.ndarray
+    log_likelihood_error: np.ndarray
+    log_prior_error: np.ndarray
+    bound_e_step_error: np.ndarray
+    bound_m_step_error: np.ndarray
+    parameter_change: np.ndarray
+    covariance_type: str
+    has_prior: bool
+    shift: np.ndarray
+    scale: float
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    previous_weights: object = None
+    previous_means: object = None
+    previous_covariances: object = None
+
+    def rate_estimates(self):
+        """Two estimates of EM's linear rate λ per iteration (proofs/em.md, EM-9).
+
+        Returns ``(from_increments, from_parameters)``: the square root of the
+        ratio of successive objective increments (which decay like λ^{2t}) and
+        the ratio of successive parameter changes (which decay like λ^t),
+        arrays of length ``n_iter - 1`` (nan where undefined).
+        """
+        increments = np.diff(self.objective)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = increments[1:] / increments[:-1]
+            from_increments = np.sqrt(np.where(ratio >= 0, ratio, np.nan))
+            from_parameters = self.parameter_change[1:] / self.parameter_change[:-1]
+        return from_increments, from_parameters
+
+    def plot(self, ax=None):
+        """Objective per iteration, with the E- and M-step bounds; returns the Axes."""
+        ax = super().plot(ax)
+        steps = np.arange(len(self.objective))
+        if len(self.bound_m_step):
+            prior = self.log_prior[:-1]
+            ax.plot(steps[1:], self.bound_m_step + prior, ".", label="F(q_t, θ_{t+1}) + log p(θ_{t+1})" if self.has_prior else "F(q_t, θ_{t+1})", alpha=0.6)
+        ax.set_xlabel("iteration t")
+        ax.legend(loc="lower right")
+        return ax
+
+
+def _standardisation(X):
+    """Column means and a power-of-two scale near the root mean feature variance."""
+    X64 = X.astype(np.float64)
+    shift = X64.mean(axis=0)
+    # max |X - shift| first, so squares cannot overflow for data scaled by 1e±150
+    spread = np.max(np.abs(X64 - shift))
+    if spread == 0.0 or not np.isfinite(spread):
+        return shift, 1.0
+    variance = np.mean(((X64 - shift) / spread) ** 2) * X.shape[1] / X.shape[1]
+    root = spread * math.sqrt(variance)
+    scale = 2.0 ** round(math.log2(root)) if root > 0 else 1.0
+    return shift, scale
+
+
+def _standardise(X, shift, scale):
+    return np.ascontiguousarray(((X.astype(np.float64) - shift) / scale).astype(X.dtype))
+
+
+def _cholesky_or_collapse(covariances, covariance_type, feature_variance, iteration, dtype):
+    """Precision Cholesky factors W (Σ⁻¹ = WᵀW) of standardised covariances,
+    and log|W| per component; raises ComponentCollapseError (EM-8) when a
+    covariance is singular at working precision relative to the data's spread."""
+    d = feature_variance.shape[0]
+    floor = (d + 1) * float(np.finfo(dtype).eps) / 2.0 * feature_variance
+    if covariance_type in ("full", "tied"):
+        stack = covariances if covariance_type == "full" else covariances[None]
+        factors = np.empty_like(stack)
+        for k, sigma in enumerate(stack):
+            try:
+                lower = np.linalg.cholesky(sigma)
+            except np.linalg.LinAlgError:
+                lower = None
+            if lower is None or not np.all(np.diag(lower) ** 2 > floor):
+                which = k if covariance_type == "full" else "(tied covariance)"
+                raise ComponentCollapseError(which, iteration, "its covariance became singular")
+            factors[k] = np.linalg.solve(lower, np.eye(d, dtype=dtype)).astype(dtype)
+            factors[k] = np.tril(factors[k])
+        log_det_w = np.sum(np.log(np.diagonal(factors, axis1=1, axis2=2).astype(np.float64)), axis=1)
+        return factors, log_det_w
+    variances = covariances if covariance_type == "diag" else np.repeat(covariances[:, None], d, axis=1)
+    low = variances <= floor
+    if np.any(low):
+        k = int(np.argwhere(low)[0, 0])
+        raise ComponentCollapseError(k, iteration, "its variance became zero at working precision")
+    factors = (1.0 / np.sqrt(variances)).astype(dtype)
+    return factors, np.sum(np.log(factors.astype(np.float64)), axis=1)
+
+
+@dataclasses.dataclass
+class _State:
+    """Parameters θ in standardised units, with what the kernels need."""
+
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    factors: np.ndarray  # W_k (full; (K, d, d)) or 1/σ (diag; (K, d))
+    log_det_w: np.ndarray  # log|W_k| = -½ log|Σ_k|, float64
+
+
+def _make_state(weights, means, covariances, covariance_type, feature_variance, iteration):
+    factors, log_det_w = _cholesky_or_collapse(covariances, covariance_type, feature_variance, iteration, means.dtype)
+    if covariance_type == "tied":
+        factors = np.ascontiguousarray(np.repeat(factors, len(weights), axis=0))
+        log_det_w = np.repeat(log_det_w, len(weights))
+    return _State(weights, np.ascontiguousarray(means), covariances, np.ascontiguousarray(factors), log_det_w)
+
+
+def _log_const(state):
+    """log π_k − (d/2) log 2π + log|W_k| in float64, and a bound on its rounding (EM-6)."""
+    d = state.means.shape[1]
+    with np.errstate(divide="ignore"):
+        log_weights = np.log(state.weights.astype(np.float64))
+    const = log_weights - 0.5 * d * LOG_2PI + state.log_det_w
+    dtype = state.means.dtype
+    magnitude = np.abs(log_weights) + 0.5 * d * LOG_2PI + np.abs(state.log_det_w) + d
+    error = 2.0 * gamma(d + 12, dtype) * magnitude
+    return const.astype(dtype), np.where(np.isfinite(error), error, np.inf).astype(dtype)
+
+
+def e_step(Z, state, covariance_type, resp, has_previous):
+    """Run the E-step kernel at ``state``; returns (sums dict, counts, first, second)."""
+    const, const_error = _log_const(state)
+    dtype = Z.dtype
+    d = Z.shape[1]
+    if covariance_type in ("full", "tied"):
+        omega = np.sum(state.factors.astype(np.float64) ** 2, axis=(1, 2)) * (1 + 4 * gamma(d * d, dtype))
+        sums, counts, first, second = kernels.e_step_full(
+            Z, state.means, state.factors, const, const_error, omega.astype(dtype), dtype.type(gamma(d + 4, dtype)), resp, has_previous
+        )
+    else:
+        sums, counts, first, second = kernels.e_step_diag(
+            Z, state.means, state.factors, const, const_error, dtype.type(gamma(d + 5, dtype)), resp, has_previous
+        )
+    return dict(zip(kernels.SUMS, sums.astype(np.float64))), counts, first, second
+
+
+def log_prior(state, covariance_type, prior):
+    """log p(θ) in standardised units (float64) and a bound on its rounding error (EM-6).
+
+    ``prior`` is ``(a, Σ0, α)`` in standardised units, or None (then 0, 0).
+    """
+    if prior is None:
+        return 0.0, 0.0
+    a, sigma0, alpha = prior
+    d = state.means.shape[1]
+    value = 0.0
+    magnitude = 0.0
+    if alpha != 1.0:
+        log_weights = np.log(state.weights.astype(np.float64))
+        value += (alpha - 1.0) * np.sum(log_weights)
+        magnitude += abs(alpha - 1.0) * np.sum(np.abs(log_weights))
+    if a > 0:
+        n_cov = 1 if covariance_type == "tied" else len(state.weights)
+        factors = state.factors[:n_cov].astype(np.float64)  # tied: the K copies are equal
+        log_det_sigma = -2.0 * state.log_det_w[:n_cov]
+        if covariance_type in ("full", "tied"):
+            precision = np.swapaxes(factors, 1, 2) @ factors
+            trace = np.einsum("pq,kqp->k", sigma0, precision)
+            covariances = state.covariances if covariance_type == "full" else state.covariances[None]
+            # cond(Σ) <= |W|_F^2 |L|_F^2 = |W|_F^2 tr(Σ): the conditioning of the Cholesky-based evaluation
+            cond = np.sum(factors**2, axis=(1, 2)) * np.trace(covariances.astype(np.float64), axis1=1, axis2=2)
+        else:
+            trace = np.sum(np.diag(sigma0)[None, :] * factors**2, axis=1)
+            cond = np.full(n_cov, float(d * d))
+        value -= 0.5 * a * np.sum(log_det_sigma + trace)
+        magnitude += 0.5 * a * np.sum(cond * (1.0 + np.abs(log_det_sigma) + trace + d))
+    return float(value), 2.0 * gamma(2 * d + len(state.weights) + 20, np.float64) * float(magnitude)
+
+
+def _parameter_vector(state):
+    return np.concatenate([state.weights.ravel(), state.means.ravel(), state.covariances.ravel()]).astype(np.float64)
+
+
+def _error_bounds(sums, previous_sums, n_samples, n_components, dtype):
+    """First-order rounding bounds (×2) on the computed ℓ, F(q_t, θ_t) and
+    F(q_{t-1}, θ_t), standardised units (proofs/em.md, EM-6)."""
+    additions = min(n_samples, kernels.CHUNK_SIZE) - 1 + (n_samples + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE - 1
+    g = gamma(additions + n_components + 12, dtype)
+    log_likelihood = 2.0 * (
+        sums["density_error"] + g * (2.0 * sums["abs_log_likelihood"] + 2.0 * n_samples * (1.0 + math.log(n_components)))
+    )
+    bound = 2.0 * (
+        sums["density_error"] + g * (sums["abs_expected"] + sums["entropy"] + n_samples) + sums["normalisation_error"]
+    )
+    if previous_sums is None:
+        return log_likelihood, bound, None
+    bound_previous = 2.0 * (
+        sums["density_error_previous"]
+        + g * (sums["abs_expected_previous"] + previous_sums["entropy"] + n_samples)
+        + previous_sums["normalisation_error"]
+    )
+    return log_likelihood, bound, bound_previous
+
+
+@dataclasses.dataclass
+class _Run:
+    state: _State
+    previous: object
+    trace: GMMTrace
+    objective: float
+
+
+def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance, max_iter, tol, units, verbose):
+    """The EM loop of proofs/em.md on standardised data; returns a :class:`_Run`.
+
+    ``units = (log-likelihood offset, log-prior offset)`` converts standardised
+    values to the user's units.
+    """
+    n_samples, _ = Z.shape
+    n_components = len(state.weights)
+    dtype = Z.dtype
+    strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((Z.shape[1],) * 2), 1.0)
+    resp = np.zeros((n_samples, n_components), dtype=dtype)
+    rows = {name: [] for name in ("ll", "lp", "fe", "fm", "ell", "elp", "efe", "efm", "dtheta")}
+
+    def record_state(sums, state, previous_sums):
+        lp, lp_error = log_prior(state, covariance_type, prior)
+        ell, efe, efm = _error_bounds(sums, previous_sums, n_samples, n_components, dtype)
+        rows["ll"].append(sums["log_likelihood"])
+        rows["lp"].append(lp)
+        rows["fe"].append(sums["expected"] + sums["entropy"])  # F(q_t, θ_t), EM-1
+        rows["ell"].append(ell)
+        rows["elp"].append(lp_error)
+        rows["efe"].append(efe)
+        if previous_sums is not None:
+            rows["fm"].append(sums["expected_previous"] + previous_sums["entropy"])  # F(q_{t-1}, θ_t)
+            rows["efm"].append(efm)
+        return sums["log_likelihood"] + lp
+
+    # E-step at θ_0
+    sums, counts, first, second = e_step(Z, state, covariance_type, resp, has_previous=False)
+    objective = record_state(sums, state, None)
+    previous = None
+    stop_reason = "max_iter"
+    converged = False
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):
+        # M-step: θ_{t+1} = argmax F(q_t, θ) + log p(θ)   (EM-2, EM-5)
+        _check_weights_alive(counts, strength, n_iter)
+        weights, means, covariances = kernels.m_step(
+            counts, first, second, state.means, covariance_type, strength, sigma0, alpha
+        )
+        new_state = _make_state(weights, means, covariances, covariance_type, feature_variance, n_iter)
+        # E-step at θ_{t+1}: q_{t+1}, ℓ(θ_{t+1}), F(q_{t+1}, θ_{t+1}), F(q_t, θ_{t+1})
+        new_sums, counts, first, second = e_step(Z, new_state, covariance_type, resp, has_previous=True)
+        new_objective = record_state(new_sums, new_state, sums)
+        rows["dtheta"].append(float(np.linalg.norm(_parameter_vector(new_state) - _parameter_vector(state))))
+        change = (new_objective - objective) / n_samples
+        if verbose:
+            print(f"  EM iteration {n_iter}: mean objective {new_objective / n_samples + (units[0] + units[1]) / n_samples:.10g} (change {change:.3g})")
+        previous, state, sums, objective = state, new_state, new_sums, new_objective
+        if abs(change) < tol:
+            stop_reason, converged = "tol", True
+            break
+
+    ll_offset, lp_offset = units
+    to_user = lambda values, offset: np.asarray(values, dtype=np.float64) + offset  # noqa: E731
+    log_likelihood = to_user(rows["ll"], ll_offset)
+    log_prior_values = to_user(rows["lp"], lp_offset)
+    trace = GMMTrace(
+        objective=log_likelihood + log_prior_values,
+        n_iter=n_iter if max_iter > 0 else 0,
+        converged=converged,
+        stop_reason=stop_reason,
+        log_likelihood=log_likelihood,
+        log_prior=log_prior_values,
+        bound_e_step=to_user(rows["fe"], ll_offset),
+        bound_m_step=to_user(rows["fm"], ll_offset),
+        log_likelihood_error=np.asarray(rows["ell"]),
+        log_prior_error=np.asarray(rows["elp"]),
+        bound_e_step_error=np.asarray(rows["efe"]),
+        bound_m_step_error=np.asarray(rows["efm"]),
+        parameter_change=np.asarray(rows["dtheta"]),
+        covariance_type=covariance_type,
+        has_prior=prior is not None,
+        shift=np.zeros(0),
+        scale=1.0,
+        weights=state.weights,
+        means=state.means,
+        covariances=state.covariances,
+        previous_weights=None if previous is None else previous.weights,
+        previous_means=None if previous is None else previous.means,
+        previous_covariances=None if previous is None else previous.covariances,
+    )
+    return _Run(state, previous, trace, float(trace.objective[-1]))
+
+
+def _check_weights_alive(counts, strength, iteration):
+    """Exact EM cannot continue from a component with no responsibility (EM-8)."""
+    if strength == 0 and np.any(counts <= 0):
+        k = int(np.argmax(counts <= 0))
+        raise ComponentCollapseError(k, iteration, "its weight became zero (no point has any responsibility for it)")
+
+
+def _initial_responsibilities(Z, n_components, init_params, rng):
+    """Responsibilities to start from, as scikit-learn's ``_initialize_parameters``."""
+    n_samples = Z.shape[0]
+    if init_params == "random":
+        resp = rng.uniform(size=(n_samples, n_components))
+        return resp / resp.sum(axis=1, keepdims=True)
+    from classic.kmeans import kmeans_plusplus  # k-means++ centres, then a hard assignment
+
+    centers, _ = kmeans_plusplus(Z, n_components, random_state=rng)
+    centers = np.asarray(centers, dtype=np.float64)
+    distances = ((Z.astype(np.float64)[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+    resp = np.zeros((n_samples, n_components))
+    resp[np.arange(n_samples), np.argmin(distances, axis=1)] = 1.0
+    return resp
+
+
+def _parameters_from_responsibilities(Z, resp, covariance_type, prior):
+    """The M-step applied to given responsibilities (statistics about the origin)."""
+    dtype = Z.dtype
+    resp = resp.astype(dtype)
+    counts = resp.sum(axis=0)
+    first = resp.T @ Z
+    if covariance_type in ("full", "tied"):
+        second = np.einsum("ik,ip,iq->kpq", resp, Z, Z)
+    else:
+        second = resp.T @ (Z * Z)
+    strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((Z.shape[1],) * 2), 1.0)
+    origin = np.zeros((resp.shape[1], Z.shape[1]), dtype=dtype)
+    return counts, kernels.m_step(counts, first, second, origin, covariance_type, strength, sigma0, alpha)
+
+
+class GaussianMixture(DensityMixin, BaseEstimator):
+    """Gaussian mixture fitted by exact EM (or MAP-EM with ``prior=``), with a
+    certificate of its convergence theorems (proofs/em.md).
+
+    Parameters
+    ----------
+    n_components : int, default=1
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+    tol : float, default=1e-3
+        Stop when the mean objective per sample changes by less than ``tol``
+        between iterations (``tol=0``: run ``max_iter`` iterations).
+    max_iter : int, default=100
+    n_init : int, default=1
+        Number of initialisations; the run with the highest final objective is kept.
+    init_params : {"k-means++", "random"}, default="k-means++"
+        "k-means++": :func:`classic.kmeans_plusplus` centres, every point assigned
+        to its nearest centre, and the M-step applied to those hard
+        responsibilities; "random": random responsibilities (scikit-learn's rule).
+    weights_init : ndarray of shape (n_components,), optional
+    means_init : ndarray of shape (n_components, n_features), optional
+    precisions_init : ndarray, optional
+        Shape (n_components, d, d) full, (d, d) tied, (n_components, d) diag,
+        (n_components,) spherical. Given all three, EM starts exactly there.
+    random_state : int, numpy.random.Generator or None
+    warm_start : bool, default=False
+        Start from the previous fit's parameters (then ``n_init`` is ignored).
+    verbose : int, default=0
+        Print the objective at every iteration when > 0.
+    prior : None, "default" or GaussianMixturePrior, default=None
+        None: exact EM (maximum likelihood). Otherwise MAP-EM under the fixed
+        conjugate prior (see :class:`GaussianMixturePrior`; "default" is
+        ``GaussianMixturePrior()``: one pseudo-observation of covariance 0.01
+        times the mean feature variance).
+
+    Attributes
+    ----------
+    weights_ : ndarray of shape (n_components,)
+    means_ : ndarray of shape (n_components, n_features)
+    covariances_ : ndarray (shape as ``precisions_init``)
+    precisions_ : ndarray (same shape)
+    precisions_cholesky_ : ndarray (same shape)
+        Upper-triangular U with precision = U Uᵀ (scikit-learn's convention).
+    converged_ : bool
+    n_iter_ : int
+    lower_bound_ : float
+        Mean objective per sample (log-likelihood + log-prior) at the returned
+        parameters (scikit-learn reports it at the parameters before the last M-step).
+    lower_bounds_ : ndarray
+        Mean objective per sample at θ_0, ..., θ_T (``trace_.objective / n``).
+    trace_ : GMMTrace
+    """
+
+    def __init__(
+        self,
+        n_components=1,
+        *,
+        covariance_type="full",
+        tol=1e-3,
+        max_iter=100,
+        n_init=1,
+        init_params="k-means++",
+        weights_init=None,
+        means_init=None,
+        precisions_init=None,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        prior=None,
+    ):
+        self.n_components = n_components
+        self.covariance_type = covariance_type
+        self.tol = tol
+        self.max_iter = max_iter
+        self.n_init = n_init
+        self.init_params = init_params
+        self.weights_init = weights_init
+        self.means_init = means_init
+        self.precisions_init = precisions_init
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.prior = prior
+
+    # ---- validation -------------------------------------------------------------------
+
+    def _check_parameters(self, X):
+        check_int(self.n_components, "n_components", minimum=1)
+        check_option(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
+        check_real(self.tol, "tol", minimum=0.0)
+        check_int(self.max_iter, "max_iter", minimum=0)
+        check_int(self.n_init, "n_init", minimum=1)
+        check_option(self.init_params, "init_params", ("k-means++", "random"))
+        if X.shape[0] < self.n_components:
+            raise ValueError(
+                f"n_samples={X.shape[0]} should be >= n_components={self.n_components}; "
+                "reduce n_components or pass more samples"
+            )
+        if not (self.prior is None or self.prior == "default" or isinstance(self.prior, GaussianMixturePrior)):
+            raise TypeError(f"prior must be None, 'default' or a GaussianMixturePrior, got {self.prior!r}")
+
+    def _standard_prior(self, X, shift, scale):
+        """The prior as (a, Σ0, α) in standardised units, or None."""
+        if self.prior is None:
+            return None
+        prior = GaussianMixturePrior() if isinstance(self.prior, str) else self.prior
+        d = X.shape[1]
+        strength = check_real(prior.strength, "prior.strength", minimum=0.0, strict=True)
+        alpha = check_real(prior.weight_concentration, "prior.weight_concentration", minimum=1.0)
+        if prior.covariance is None:
+            variance = float(np.mean(((X.astype(np.float64) - shift) / scale) ** 2))
+            if variance <= 0:
+                raise ValueError("X has zero variance: pass GaussianMixturePrior(covariance=...) explicitly")
+            sigma0 = 0.01 * variance * np.eye(d)
+        else:
+            sigma0 = np.asarray(prior.covariance, dtype=np.float64)
+            if sigma0.ndim == 0:
+                sigma0 = float(sigma0) * np.eye(d)
+            elif sigma0.shape == (d,):
+                sigma0 = np.diag(sigma0)
+            if sigma0.shape != (d, d) or not np.all(np.isfinite(sigma0)):
+                raise ValueError(f"prior.covariance must be a float, a ({d},) vector or a ({d}, {d}) matrix, finite")
+            if not np.allclose(sigma0, sigma0.T) or np.any(np.linalg.eigvalsh(sigma0) <= 0):
+                raise ValueError("prior.covariance must be symmetric positive definite")
+            sigma0 = sigma0 / scale**2
+        return strength, sigma0, alpha
+
+    def _user_initial_parameters(self, d, shift, scale, dtype):
+        """weights_init, means_init, precisions_init validated and standardised (None where not given)."""
+        K = self.n_components
+        weights = means = covariances = None
+        if self.weights_init is not None:
+            weights = np.asarray(self.weights_init, dtype=np.float64)
+            if weights.shape != (K,) or not np.all(np.isfinite(weights)) or np.any(weights <= 0):
+                raise ValueError(f"weights_init must be {K} positive finite numbers, got shape {weights.shape}")
+            if not np.isclose(weights.sum(), 1.0, rtol=0, atol=1e-6):
+                raise ValueError(f"weights_init must sum to 1, got {weights.sum()}")
+            weights = (weights / weights.sum()).astype(dtype)
+        if self.means_init is not None:
+            means = np.asarray(self.means_init, dtype=np.float64)
+            if means.shape != (K, d) or not np.all(np.isfinite(means)):
+                raise ValueError(f"means_init must have shape ({K}, {d}) and be finite, got {means.shape}")
+            means = ((means - shift) / scale).astype(dtype)
+        if self.precisions_init is not None:
+            shapes = {"full": (K, d, d), "tied": (d, d), "diag": (K, d), "spherical": (K,)}
+            precisions = np.asarray(self.precisions_init, dtype=np.float64)
+            if precisions.shape != shapes[self.covariance_type] or not np.all(np.isfinite(precisions)):
+                raise ValueError(
+                    f"precisions_init must have shape {shapes[self.covariance_type]} for "
+                    f"covariance_type={self.covariance_type!r}, got {precisions.shape}"
+                )
+            if self.covariance_type in ("full", "tied"):
+                stack = precisions if self.covariance_type == "full" else precisions[None]
+                for p in stack:
+                    if not np.allclose(p, p.T) or np.any(np.linalg.eigvalsh(p) <= 0):
+                        raise ValueError("precisions_init must be symmetric positive definite")
+                covariances = np.linalg.inv(precisions)
+                covariances = (covariances + np.swapaxes(covariances, -1, -2)) / 2
+            else:
+                if np.any(precisions <= 0):
+                    raise ValueError("precisions_init must be positive")
+                covariances = 1.0 / precisions
+            covariances = (covariances / scale**2).astype(dtype)
+        return weights, means, covariances
+
+    # ---- fitting ----------------------------------------------------------------------
+
+    def fit(self, X, y=None):
+        """Fit by EM (MAP-EM with ``prior=``); returns self."""
+        self.fit_predict(X, y)
+        return self
+
+    def fit_predict(self, X, y=None):
+        """Fit, then return the most responsible component of each sample."""
+        X = check_estimator_data(self, X, reset=True, min_samples=2)
+        self._check_parameters(X)
+        n_samples, d = X.shape
+        dtype = X.dtype
+        shift, scale = _standardisation(X)
+        Z = _standardise(X, shift, scale)
+        prior = self._standard_prior(X, shift, scale)
+        feature_variance = np.maximum(Z.astype(np.float64).var(axis=0), 0.0)
+        n_cov = 1 if self.covariance_type == "tied" else self.n_components
+        units = (-n_samples * d * math.log(scale), 0.0 if prior is None else -prior[0] * n_cov * d * math.log(scale))
+        rng = as_generator(self.random_state)
+        warm = self.warm_start and hasattr(self, "_state")
+        best = None
+        for _ in range(1 if warm else self.n_init):
+            if warm:
+                start = self._warm_state(shift, scale, dtype, feature_variance)
+            else:
+                start = self._initial_state(Z, rng, prior, feature_variance, shift, scale)
+            run = _expectation_maximisation(
+                Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units, self.verbose
+            )
+            if best is None or run.objective > best.objective:
+                best = run
+        trace = dataclasses.replace(best.trace, shift=shift, scale=float(scale))
+        if not trace.converged and self.max_iter > 0 and self.tol > 0:
+            warnings.warn(
+                f"EM did not converge in max_iter={self.max_iter} iterations (tol={self.tol}); "
+                "increase max_iter or tol",
+                ConvergenceWarning,
+            )
+        self._set_fitted(best.state, trace, shift, scale, n_samples)
+        return self.predict(X)
+
+    def _initial_state(self, Z, rng, prior, feature_variance, shift, scale):
+        weights, means, covariances = self._user_initial_parameters(Z.shape[1], shift, scale, Z.dtype)
+        if weights is None or means is None or covariances is None:
+            resp = _initial_responsibilities(Z, self.n_components, self.init_params, rng)
+            counts, (w, m, c) = _parameters_from_responsibilities(Z, resp, self.covariance_type, prior)
+            if prior is None and np.any(counts <= 0):
+                raise ComponentCollapseError(int(np.argmax(counts <= 0)), 0, "no point was assigned to it at initialisation")
+            weights = w if weights is None else weights
+            means = m if means is None else means
+            covariances = c if covariances is None else covariances
+        return _make_state(weights, means, covariances, self.covariance_type, feature_variance, 0)
+
+    def _warm_state(self, shift, scale, dtype, feature_variance):
+        # the previous fit's parameters, re-expressed in this fit's standardised units
+        old_shift, old_scale = self.trace_.shift, self.trace_.scale
+        state = self._state
+        means = ((state.means.astype(np.float64) * old_scale + old_shift - shift) / scale).astype(dtype)
+        covariances = (state.covariances.astype(np.float64) * (old_scale / scale) ** 2).astype(dtype)
+        return _make_state(state.weights.astype(dtype), means, covariances, self.covariance_type, feature_variance, 0)
+
+    def _set_fitted(self, state, trace, shift, scale, n_samples):
+        dtype = state.means.dtype
+        self._state = state
+        self.trace_ = trace
+        self.weights_ = state.weights.copy()
+        self.means_ = (state.means.astype(np.float64) * scale + shift).astype(dtype)
+        self.covariances_ = (state.covariances.astype(np.float64) * scale**2).astype(dtype)
+        if self.covariance_type in ("full", "tied"):
+            factors = state.factors if self.covariance_type == "full" else state.factors[0]
+            upper = np.swapaxes(factors, -1, -2).astype(np.float64) / scale  # U = Wᵀ / scale
+            self.precisions_cholesky_ = upper.astype(dtype)
+            self.precisions_ = (upper @ np.swapaxes(upper, -1, -2)).astype(dtype)
+        else:
+            factors = state.factors if self.covariance_type == "diag" else state.factors[:, 0]
+            self.precisions_cholesky_ = (factors.astype(np.float64) / scale).astype(dtype)
+            self.precisions_ = (factors.astype(np.float64) / scale).astype(dtype) ** 2
+        self.converged_ = trace.converged
+        self.n_iter_ = trace.n_iter
+        self.lower_bounds_ = trace.objective / n_samples
+        self.lower_bound_ = float(self.lower_bounds_[-1])
+
+    # ---- inference --------------------------------------------------------------------
+
+    def _weighted_log_densities(self, X):
+        """log π_k + log N(x | μ_k, Σ_k) in the user's units, shape (n_samples, n_components)."""
+        check_is_fitted(self, "trace_")
+        X = check_estimator_data(self, X, reset=False)
+        state = self._state
+        Z = _standardise(X.astype(state.means.dtype), self.trace_.shift, self.trace_.scale)
+        const, _ = _log_const(state)
+        if self.covariance_type in ("full", "tied"):
+            a = kernels.log_densities_full(Z, state.means, state.factors, const)
+        else:
+            a = kernels.log_densities_diag(Z, state.means, state.factors, const)
+        return a.astype(np.float64) - X.shape[1] * math.log(self.trace_.scale)
+
+    def score_samples(self, X):
+        """Log-density of each sample, ndarray of shape (n_samples,)."""
+        a = self._weighted_log_densities(X)
+        largest = a.max(axis=1, keepdims=True)
+        return (largest + np.log(np.exp(a - largest).sum(axis=1, keepdims=True)))[:, 0]
+
+    def score(self, X, y=None):
+        """Mean log-likelihood per sample."""
+        return float(np.mean(self.score_samples(X)))
+
+    def predict_proba(self, X):
+        """Responsibilities, ndarray of shape (n_samples, n_components)."""
+        a = self._weighted_log_densities(X)
+        log_norm = self.score_samples(X)[:, None]
+        return np.exp(a - log_norm)
+
+    def predict(self, X):
+        """Most responsible component of each sample."""
+        return np.argmax(self._weighted_log_densities(X), axis=1)
+
+    def sample(self, n_samples=1):
+        """Draw ``n_samples`` points; returns (X, component labels)."""
+        check_is_fitted(self, "trace_")
+        n_samples = check_int(n_samples, "n_samples", minimum=1)
+        rng = as_generator(self.random_state)
+        counts = rng.multinomial(n_samples, self.weights_.astype(np.float64) / self.weights_.sum())
+        d = self.means_.shape[1]
+        blocks = []
+        for k, count in enumerate(counts):
+            if self.covariance_type == "full":
+                cov = self.covariances_[k]
+            elif self.covariance_type == "tied":
+                cov = self.covariances_
+            elif self.covariance_type == "diag":
+                cov = np.diag(self.covariances_[k])
+            else:
+                cov = self.covariances_[k] * np.eye(d)
+            blocks.append(rng.multivariate_normal(self.means_[k], cov, size=int(count)))
+        X = np.vstack(blocks)
+        return X, np.repeat(np.arange(self.n_components), counts)
+
+    def _n_parameters(self):
+        K, d = self.means_.shape
+        cov = {"full": K * d * (d + 1) / 2, "diag": K * d, "tied": d * (d + 1) / 2, "spherical": K}[self.covariance_type]
+        return int(cov + K * d + K - 1)
+
+    def bic(self, X):
+        """Bayesian information criterion on X (lower is better)."""
+        n = np.asarray(X).shape[0]
+        return -2 * self.score(X) * n + self._n_parameters() * math.log(n)
+
+    def aic(self, X):
+        """Akaike information criterion on X (lower is better)."""
+        return -2 * self.score(X) * np.asarray(X).shape[0] + 2 * self._n_parameters()
+
+    def _certify(self, X, y=None):
+        from classic._gmm_certificate import certify_gmm
+
+        return certify_gmm(self, X)
