@@ -624,13 +624,12 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     # ---- fitting ----------------------------------------------------------------------
 
-    def fit(self, X, y=None):
-        """Fit by EM (MAP-EM with ``prior=``); returns self."""
-        self.fit_predict(X, y)
-        return self
-
     def fit_predict(self, X, y=None):
         """Fit, then return the most responsible component of each sample."""
+        return self.fit(X, y).predict(X)
+
+    def fit(self, X, y=None):
+        """Fit by EM (MAP-EM with ``prior=``); returns self."""
         X = check_estimator_data(self, X, reset=True, min_samples=2)
         self._check_parameters(X)
         n_samples, d = X.shape
@@ -662,7 +661,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 ConvergenceWarning,
             )
         self._set_fitted(best.state, trace, shift, scale, n_samples)
-        return self.predict(X)
+        return self
 
     def _initial_state(self, Z, rng, prior, feature_variance, shift, scale):
         weights, means, covariances = self._user_initial_parameters(Z.shape[1], shift, scale, Z.dtype)

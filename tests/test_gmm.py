@@ -1,0 +1,513 @@
+"""EM for Gaussian mixtures: the claims of proofs/em.md, the kernels against
+tests/naive.py, scikit-learn as the trusted twin, and the estimator contract."""
+
+import dataclasses
+import math
+import warnings
+
+import numba
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import naive
+from classic import ComponentCollapseError, GaussianMixture, GaussianMixturePrior, GMMTrace, certify
+from classic import _gmm_kernels as kernels
+from classic.gmm import _log_const, _make_state, _standardisation, _standardise, e_step
+from classic.rounding import gamma
+from proof_steps import proof_steps
+
+COVARIANCE_TYPES = ["full", "tied", "diag", "spherical"]
+CLAIMS = ("EM-1", "EM-2", "EM-3", "EM-4", "EM-5")
+
+
+# ---- data -------------------------------------------------------------------------------
+
+
+def mixture_data(seed, n, d, k, separation, dtype=np.float64):
+    """n points in d dimensions from k Gaussian clusters whose centres are
+    ``separation`` standard deviations apart (small: overlapping)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(0.0, separation, (k, d))
+    scales = rng.uniform(0.3, 1.5, k)
+    labels = np.arange(n) % k
+    X = centres[labels] + rng.normal(0.0, 1.0, (n, d)) * scales[labels, None]
+    return X.astype(dtype)
+
+
+@st.composite
+def mixtures(draw, prior=st.booleans()):
+    """(X, estimator) pairs: separated or overlapping clusters, every covariance
+    type, float32 and float64, n from d + 2 upwards, with or without a prior."""
+    d = draw(st.integers(1, 3))
+    k = draw(st.integers(1, 3))
+    n = draw(st.integers(max(d + 2, k), 40))
+    separation = draw(st.sampled_from([0.5, 2.0, 10.0]))
+    dtype = draw(st.sampled_from([np.float64, np.float32]))
+    seed = draw(st.integers(0, 2**16))
+    X = mixture_data(seed, n, d, k, separation, dtype)
+    model = GaussianMixture(
+        k,
+        covariance_type=draw(st.sampled_from(COVARIANCE_TYPES)),
+        init_params="random",
+        max_iter=draw(st.integers(1, 25)),
+        tol=0.0,
+        random_state=seed,
+        prior="default" if draw(prior) else None,
+    )
+    return X, model
+
+
+def fit_or_collapse(model, X):
+    """Fit; exact EM may legitimately stop with the collapse error (EM-8)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        try:
+            return model.fit(X)
+        except ComponentCollapseError as err:
+            assert model.prior is None, "a prior must prevent every collapse"
+            assert "prior=" in str(err) and f"component {err.component}" in str(err)
+            return None
+
+
+def check_claim(model, X, claim_id):
+    certificate = certify(model, X)
+    claim = certificate[claim_id]
+    assert claim.holds is not False, str(certificate)
+    return claim
+
+
+# ---- the proof steps ----------------------------------------------------------------------
+
+
+def test_claim_ids_are_proof_steps():
+    """Every claim the certificate issues is a step of proofs/em.md."""
+    steps = proof_steps("em")
+    X = mixture_data(0, 60, 2, 2, 5.0)
+    model = GaussianMixture(2, init_params="random", random_state=0).fit(X)
+    ids = [c.id for c in certify(model, X)]
+    assert ids == list(CLAIMS)
+    assert set(ids) <= set(steps)
+
+
+@given(mixtures())
+@example((mixture_data(7, 4, 2, 2, 0.5), GaussianMixture(2, init_params="random", max_iter=10, tol=0.0, random_state=7)))
+def test_every_claim_holds(case):
+    """EM-1 to EM-5 (proofs/em.md) hold on every generated run, or exact EM stops with the collapse error."""
+    X, model = case
+    if fit_or_collapse(model, X) is None:
+        return
+    certificate = certify(model, X)
+    assert bool(certificate), str(certificate)
+    assert [c.id for c in certificate] == list(CLAIMS)
+    assert model.weights_.dtype == X.dtype and model.means_.dtype == X.dtype
+
+
+@settings(max_examples=15)
+@given(mixtures(prior=st.just(False)))
+def test_em1_e_step_tight(case):
+    """EM-1 (proofs/em.md): F(q_t, θ_t) = ℓ(θ_t); and F agrees with the naive oracle."""
+    X, model = case
+    if fit_or_collapse(model, X) is None:
+        return
+    check_claim(model, X, "EM-1")
+    t = model.trace_
+    Z = _standardise(X, t.shift, t.scale)
+    oracle = naive.gmm_e_step(Z, t.weights, t.means, t.covariances, t.covariance_type)
+    offset = -X.shape[0] * X.shape[1] * math.log(t.scale)
+    tolerance = 1e-6 if X.dtype == np.float64 else 1e-2
+    assert abs(oracle["log_likelihood"] + offset - t.log_likelihood[-1]) <= tolerance * (1 + abs(t.log_likelihood[-1]))
+    assert abs(oracle["expected"] + oracle["entropy"] + offset - t.bound_e_step[-1]) <= tolerance * (1 + abs(t.bound_e_step[-1]))
+
+
+@settings(max_examples=15)
+@given(mixtures(prior=st.just(True)))
+def test_em2_m_step_ascent(case):
+    """EM-2 (proofs/em.md): the MAP M-step raises F(q_t, ·) + log p."""
+    X, model = case
+    model.fit(X)
+    claim = check_claim(model, X, "EM-2")
+    assert claim.holds
+
+
+@settings(max_examples=15)
+@given(mixtures())
+def test_em3_jensen_lower_bound(case):
+    """EM-3 (proofs/em.md): ℓ(θ_{t+1}) ≥ F(q_t, θ_{t+1}), Jensen's inequality."""
+    X, model = case
+    if fit_or_collapse(model, X) is None:
+        return
+    check_claim(model, X, "EM-3")
+
+
+@settings(max_examples=15)
+@given(mixtures())
+def test_em4_objective_never_decreases(case):
+    """EM-4 (proofs/em.md): the chain gives a non-decreasing objective."""
+    X, model = case
+    if fit_or_collapse(model, X) is None:
+        return
+    check_claim(model, X, "EM-4")
+    t = model.trace_
+    assert np.allclose(t.objective, t.log_likelihood + t.log_prior, rtol=0, atol=1e-9 * (1 + np.abs(t.objective).max()))
+    if not t.has_prior:
+        assert np.all(t.log_prior == 0)
+
+
+@settings(max_examples=15)
+@given(mixtures())
+def test_em5_closed_forms(case):
+    """EM-5 (proofs/em.md): weights, means, covariances are the (MAP) closed forms of
+    the responsibilities at θ_{T-1}; checked against the naive two-pass oracle too."""
+    X, model = case
+    if fit_or_collapse(model, X) is None:
+        return
+    check_claim(model, X, "EM-5")
+    t = model.trace_
+    if t.previous_means is None:
+        return
+    Z = _standardise(X, t.shift, t.scale)
+    resp = naive.gmm_e_step(Z, t.previous_weights, t.previous_means, t.previous_covariances, t.covariance_type)["resp"]
+    prior = model._standard_prior(X, t.shift, t.scale)
+    strength, sigma0, alpha = prior if prior else (0.0, None, 1.0)
+    weights, means, covariances = naive.gmm_m_step(Z, resp, t.covariance_type, strength, sigma0, alpha)
+    rtol = 1e-6 if X.dtype == np.float64 else 2e-2
+    assert np.allclose(t.weights, weights, rtol=rtol, atol=rtol)
+    assert np.allclose(t.means, means, rtol=rtol, atol=rtol * (1 + np.abs(means).max()))
+    assert np.allclose(t.covariances, covariances, rtol=rtol, atol=rtol * np.abs(covariances).max())
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_em6_density_error_bound(covariance_type, dtype):
+    """EM-6 (proofs/em.md): the computed weighted log-densities are within the
+    bound delta_ik of their exact values (computed in extended precision)."""
+    X = mixture_data(3, 300, 3, 3, 3.0, dtype)
+    model = GaussianMixture(3, covariance_type=covariance_type, init_params="random", random_state=1, max_iter=5, tol=0).fit(X)
+    t, state = model.trace_, model._state
+    Z = _standardise(X, t.shift, t.scale)
+    const, const_error = _log_const(state)
+    fn = kernels.log_densities_full if covariance_type in ("full", "tied") else kernels.log_densities_diag
+    computed = fn(Z, state.means, state.factors, const).astype(np.longdouble)
+    L = np.longdouble
+    diff = Z.astype(L)[:, None, :] - state.means.astype(L)[None, :, :]
+    if covariance_type in ("full", "tied"):
+        y = np.einsum("kpq,ikq->ikp", state.factors.astype(L), diff)
+        d = X.shape[1]
+        omega = np.sum(state.factors.astype(np.float64) ** 2, axis=(1, 2))
+        norm2 = np.sum(diff.astype(np.float64) ** 2, axis=2)
+        delta = gamma(d + 4, dtype) * (2 * omega[None, :] * norm2 + np.abs(computed.astype(np.float64))) + const_error
+    else:
+        y = state.factors.astype(L)[None, :, :] * diff
+        maha64 = np.sum(y.astype(np.float64) ** 2, axis=2)
+        delta = gamma(X.shape[1] + 5, dtype) * (maha64 + np.abs(computed.astype(np.float64))) + const_error
+    log_w = np.log(state.weights.astype(L))
+    log_det = np.sum(np.log(state.factors.astype(L).reshape(len(state.weights), -1)[:, :: (X.shape[1] + 1) if covariance_type in ("full", "tied") else 1]), axis=1)
+    exact = log_w + log_det - L(X.shape[1]) / 2 * np.log(2 * np.pi, dtype=L) - np.sum(y * y, axis=2) / 2
+    error = np.abs(computed - exact).astype(np.float64)
+    assert np.all(error <= delta), float(np.max(error - delta))
+
+
+def test_em7_wu_convergence_under_prior():
+    """EM-7 (proofs/em.md): under a prior the objective is bounded, increases to a
+    limit and the parameter changes vanish (the iterates settle at a fixed point)."""
+    X = mixture_data(5, 200, 2, 3, 2.0)
+    model = GaussianMixture(3, init_params="random", random_state=2, prior="default", max_iter=400, tol=0).fit(X)
+    t = model.trace_
+    assert check_claim(model, X, "EM-4").holds
+    assert t.parameter_change[-1] < 1e-8 * (1 + t.parameter_change.max())
+    increments = np.diff(t.objective)
+    assert increments[-10:].sum() < 1e-8 * abs(t.objective[-1])
+    # one more EM iteration from the returned parameters moves nothing visible
+    again = GaussianMixture(
+        3, weights_init=model.weights_, means_init=model.means_, precisions_init=model.precisions_,
+        prior="default", max_iter=1, tol=0,
+    ).fit(X)
+    assert np.allclose(again.means_, model.means_, rtol=1e-7, atol=1e-9)
+
+
+def test_em8_collapse_error_and_unbounded_likelihood():
+    """EM-8 (proofs/em.md): the likelihood is unbounded (a component shrinking onto a
+    data point), exact EM stops with an error naming the component and suggesting
+    prior=, and MAP-EM fits the same data."""
+    X = mixture_data(0, 30, 2, 1, 1.0)
+    # unbounded: a component centred on x_0 with variance s² -> 0
+    values = []
+    for s in [1e-3, 1e-5, 1e-7]:
+        m = GaussianMixture(2, covariance_type="spherical", weights_init=[0.5, 0.5], means_init=[X[0], X.mean(0)],
+                            precisions_init=[1 / s**2, 1.0], max_iter=0).fit(X)
+        values.append(m.score(X))
+    assert values[0] < values[1] < values[2]
+    # duplicated points: a component seeded on one of them collapses onto it
+    Y = np.vstack([np.repeat(X[:1], 3, axis=0), X[1:] + 5.0])
+    with pytest.raises(ComponentCollapseError, match=r"component \d+ collapsed .*prior="):
+        GaussianMixture(2, means_init=[Y[0], Y[5]], random_state=0, init_params="random", max_iter=500, tol=0).fit(Y)
+    model = GaussianMixture(2, means_init=[Y[0], Y[5]], random_state=0, init_params="random", prior="default").fit(Y)
+    assert bool(certify(model, Y))
+    assert np.all(np.isfinite(model.covariances_))
+
+
+def test_em9_increment_ratio_is_square_of_rate():
+    """EM-9 (proofs/em.md): late in a run, successive objective increments shrink by
+    λ² and parameter changes by λ: the two rate estimates agree."""
+    X = mixture_data(11, 400, 1, 2, 1.2)
+    model = GaussianMixture(2, init_params="random", random_state=0, max_iter=300, tol=0).fit(X)
+    from_increments, from_parameters = model.trace_.rate_estimates()
+    increments = np.diff(model.trace_.objective)
+    # iterations whose increment is well above rounding, after the transient
+    usable = np.nonzero(increments[1:] > 1e-9 * abs(model.trace_.objective[-1]))[0]
+    window = usable[len(usable) // 2 :]
+    assert len(window) >= 5
+    lam_i, lam_p = from_increments[window], from_parameters[window]
+    assert np.all((lam_p > 0.5) & (lam_p < 1))  # a slow, linear rate
+    assert np.allclose(lam_i, lam_p, rtol=0.02)
+
+
+# ---- the certificate is a check -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["objective", "bound_m_step", "bound_e_step", "weights"])
+def test_tampered_trace_fails_the_certificate(field):
+    X = mixture_data(2, 120, 2, 2, 4.0)
+    model = GaussianMixture(2, init_params="random", random_state=0, max_iter=20, tol=0).fit(X)
+    assert bool(certify(model, X))
+    t = model.trace_
+    values = np.array(getattr(t, field), dtype=np.float64)
+    if field == "objective":
+        values[3] += 1.0  # an increase that is then undone: a decrease at step 4
+    elif field == "bound_m_step":
+        values[2] -= 1.0  # F after the M-step below F before it
+    elif field == "bound_e_step":
+        values[1] += 1.0  # E-step not tight
+    else:
+        values = values[::-1].copy()  # not the closed form
+    model.trace_ = dataclasses.replace(t, **{field: values.astype(getattr(t, field).dtype)})
+    assert not bool(certify(model, X))
+
+
+def test_certificate_rejects_other_data():
+    X = mixture_data(2, 120, 2, 2, 4.0)
+    model = GaussianMixture(2, init_params="random", random_state=0, max_iter=5, tol=0).fit(X)
+    claim = certify(model, X + 0.5)["EM-5"]
+    assert claim.holds is False and "not the data" in claim.note
+
+
+# ---- kernels against the naive oracle ------------------------------------------------------
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_e_step_kernel_matches_naive(covariance_type, dtype):
+    X = mixture_data(4, 2500, 3, 3, 2.0, dtype)  # more than one chunk
+    model = GaussianMixture(3, covariance_type=covariance_type, init_params="random", random_state=0, max_iter=3, tol=0).fit(X)
+    t, state = model.trace_, model._state
+    Z = _standardise(X, t.shift, t.scale)
+    previous = naive.gmm_e_step(Z, t.previous_weights, t.previous_means, t.previous_covariances, covariance_type)["resp"]
+    resp = previous.astype(dtype)
+    sums, counts, first, second = e_step(Z, state, covariance_type, resp, has_previous=True)
+    oracle = naive.gmm_e_step(Z, t.weights, t.means, t.covariances, covariance_type, previous_resp=previous.astype(dtype).astype(np.float64))
+    rtol = 1e-9 if dtype == np.float64 else 1e-3
+    for name in ("log_likelihood", "expected", "entropy", "expected_previous"):
+        assert sums[name] == pytest.approx(oracle[name], rel=rtol, abs=rtol * len(X)), name
+    assert np.allclose(resp, oracle["resp"], rtol=0, atol=10 * rtol)
+    assert np.allclose(counts, oracle["counts"], rtol=rtol)
+    diff = Z.astype(np.float64)[:, None, :] - t.means.astype(np.float64)[None]
+    r = oracle["resp"]
+    assert np.allclose(first, np.einsum("ik,ikp->kp", r, diff), rtol=rtol, atol=rtol * len(X))
+    if covariance_type in ("full", "tied"):
+        expected_second = np.einsum("ik,ikp,ikq->kpq", r, diff, diff)
+    else:
+        expected_second = np.einsum("ik,ikp->kp", r, diff**2)
+    assert np.allclose(second, expected_second, rtol=rtol, atol=rtol * len(X))
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_m_step_matches_naive(covariance_type):
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(50, 3))
+    resp = rng.dirichlet(np.ones(4), size=50)
+    sigma0 = np.diag([0.5, 1.0, 2.0])
+    for strength, alpha in [(0.0, 1.0), (2.5, 3.0)]:
+        current = rng.normal(size=(4, 3))
+        diff = Z[:, None, :] - current[None]
+        counts = resp.sum(0)
+        first = np.einsum("ik,ikp->kp", resp, diff)
+        if covariance_type in ("full", "tied"):
+            second = np.einsum("ik,ikp,ikq->kpq", resp, diff, diff)
+        else:
+            second = np.einsum("ik,ikp->kp", resp, diff**2)
+        got = kernels.m_step(counts, first, second, current, covariance_type, strength, sigma0, alpha)
+        want = naive.gmm_m_step(Z, resp, covariance_type, strength, sigma0, alpha)
+        for g, w in zip(got, want):
+            assert np.allclose(g, w, rtol=1e-12, atol=1e-12)
+
+
+# ---- scikit-learn as the trusted twin ------------------------------------------------------
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_agrees_with_scikit_learn_lower_bounds(covariance_type):
+    """Same initial parameters, reg_covar=0: per-iteration mean log-likelihood equals
+    scikit-learn's lower_bounds_ within 1e-9 relative. Its entry t is the likelihood at
+    the parameters before the (t+1)-th M-step, i.e. our objective[t] / n."""
+    from sklearn.mixture import GaussianMixture as SklearnGaussianMixture
+
+    X = mixture_data(1, 450, 3, 3, 2.0) * 1e3 + 5e3
+    start = GaussianMixture(3, covariance_type=covariance_type, init_params="random", random_state=3, max_iter=2, tol=0).fit(X)
+    init = dict(weights_init=start.weights_, means_init=start.means_, precisions_init=start.precisions_, max_iter=25, tol=0)
+    ours = GaussianMixture(3, covariance_type=covariance_type, **init).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        theirs = SklearnGaussianMixture(3, covariance_type=covariance_type, reg_covar=0, **init).fit(X)
+    lower_bounds = np.asarray(theirs.lower_bounds_)
+    assert len(lower_bounds) == ours.n_iter_ == 25
+    np.testing.assert_allclose(ours.trace_.objective[:-1] / len(X), lower_bounds, rtol=1e-9)
+    np.testing.assert_allclose(ours.means_, theirs.means_, rtol=1e-7)
+    np.testing.assert_allclose(ours.score(X), theirs.score(X), rtol=1e-9)
+
+
+@parametrize_with_checks(
+    [
+        GaussianMixture(init_params="random", random_state=0),
+        GaussianMixture(2, covariance_type="diag", init_params="random", prior="default", random_state=0),
+    ]
+)
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+# ---- contract: units, dtypes, reproducibility, validation ---------------------------------
+
+
+@pytest.mark.parametrize("factor", [1e100, 1e-100])
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_scaled_data_same_fit_in_user_units(factor, covariance_type):
+    """Standardisation: X·c gives the same fit scaled, and ℓ shifted by -n d log c."""
+    X = mixture_data(6, 150, 2, 2, 4.0)
+    kw = dict(covariance_type=covariance_type, init_params="random", random_state=0, max_iter=15, tol=0)
+    base = GaussianMixture(2, **kw).fit(X)
+    scaled = GaussianMixture(2, **kw).fit(X * factor)
+    n, d = X.shape
+    assert np.allclose(scaled.means_ / factor, base.means_, rtol=1e-9, atol=1e-12)
+    assert np.allclose(scaled.covariances_ / factor**2, base.covariances_, rtol=1e-9)
+    assert np.allclose(scaled.trace_.log_likelihood + n * d * math.log(factor), base.trace_.log_likelihood, rtol=1e-9)
+    assert bool(certify(scaled, X * factor))
+    assert np.all(np.isfinite(scaled.score_samples(X * factor)))
+
+
+def test_bitwise_same_with_one_and_two_threads():
+    X = mixture_data(8, 3000, 3, 3, 2.0)
+    traces = []
+    for threads in (1, 2):
+        previous = numba.get_num_threads()
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        try:
+            traces.append(GaussianMixture(3, init_params="random", random_state=0, max_iter=10, tol=0).fit(X).trace_)
+        finally:
+            numba.set_num_threads(previous)
+    assert traces[0] == traces[1]
+
+
+def test_same_seed_same_result_and_input_unchanged():
+    X = mixture_data(9, 100, 2, 2, 3.0)
+    X.setflags(write=False)
+    a = GaussianMixture(2, init_params="random", random_state=5).fit(X)
+    b = GaussianMixture(2, init_params="random", random_state=5).fit(X)
+    assert a.trace_ == b.trace_
+    assert np.array_equal(a.predict(X), b.predict(X))
+
+
+def test_inference_methods_agree_with_scikit_learn_formulas():
+    X = mixture_data(10, 200, 2, 2, 4.0)
+    model = GaussianMixture(2, init_params="random", random_state=0).fit(X)
+    a = naive.gmm_weighted_log_densities(X, model.weights_, model.means_, model.covariances_, "full")
+    log_norm = np.log(np.exp(a).sum(axis=1))
+    assert np.allclose(model.score_samples(X), log_norm, rtol=1e-10)
+    assert np.allclose(model.predict_proba(X), np.exp(a - log_norm[:, None]), atol=1e-10)
+    assert np.array_equal(model.predict(X), np.argmax(a, axis=1))
+    assert model.lower_bound_ == pytest.approx(model.score(X), rel=1e-12)
+    n_parameters = 2 * 3 + 2 * 2 + 1
+    assert model.bic(X) == pytest.approx(-2 * model.score(X) * 200 + n_parameters * np.log(200))
+    assert model.aic(X) == pytest.approx(-2 * model.score(X) * 200 + 2 * n_parameters)
+    samples, labels = model.sample(50)
+    assert samples.shape == (50, 2) and labels.shape == (50,)
+    assert np.allclose(model.precisions_, np.linalg.inv(model.covariances_), rtol=1e-8)
+    for k in range(2):
+        upper = model.precisions_cholesky_[k]
+        assert np.allclose(upper, np.triu(upper)) and np.allclose(upper @ upper.T, model.precisions_[k])
+
+
+def test_warm_start_continues_from_previous_fit():
+    X = mixture_data(12, 150, 2, 2, 2.0)
+    full = GaussianMixture(2, init_params="random", random_state=0, max_iter=10, tol=0).fit(X)
+    warm = GaussianMixture(2, init_params="random", random_state=0, max_iter=5, tol=0, warm_start=True)
+    warm.fit(X)
+    first_half = warm.trace_.objective.copy()
+    warm.fit(X)
+    assert warm.trace_.objective[0] == pytest.approx(first_half[-1], rel=1e-12)
+    assert np.allclose(warm.means_, full.means_, rtol=1e-8)
+
+
+def test_n_init_keeps_the_best_run():
+    X = mixture_data(13, 150, 2, 3, 3.0)
+    best = GaussianMixture(3, init_params="random", random_state=0, n_init=4).fit(X)
+    singles = [GaussianMixture(3, init_params="random", random_state=np.random.default_rng(s)).fit(X) for s in range(1)]
+    assert best.trace_.objective[-1] >= min(m.trace_.objective[-1] for m in singles) - 1e-9
+
+
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        (dict(n_components=0), ValueError, "n_components"),
+        (dict(n_components=1.5), TypeError, "n_components"),
+        (dict(covariance_type="banana"), ValueError, "covariance_type"),
+        (dict(tol=-1.0), ValueError, "tol"),
+        (dict(max_iter=-1), ValueError, "max_iter"),
+        (dict(init_params="kmeans"), ValueError, "init_params"),
+        (dict(prior="strong"), TypeError, "prior"),
+        (dict(prior=GaussianMixturePrior(strength=0.0)), ValueError, "strength"),
+        (dict(prior=GaussianMixturePrior(weight_concentration=0.5)), ValueError, "weight_concentration"),
+        (dict(prior=GaussianMixturePrior(covariance=-1.0)), ValueError, "positive definite"),
+        (dict(n_components=2, weights_init=[0.2, 0.2]), ValueError, "sum to 1"),
+        (dict(n_components=2, means_init=np.zeros((3, 2))), ValueError, "means_init"),
+        (dict(n_components=2, precisions_init=np.ones((2, 2, 2))), ValueError, "positive definite"),
+        (dict(n_components=50), ValueError, "n_components"),
+    ],
+)
+def test_bad_parameters_get_clear_errors(params, error, match):
+    X = mixture_data(0, 20, 2, 2, 3.0)
+    with pytest.raises(error, match=match):
+        GaussianMixture(**{"init_params": "random", **params}).fit(X)
+
+
+@given(
+    arrays(np.float64, st.tuples(st.integers(3, 12), st.integers(1, 3)), elements=st.floats(-1e3, 1e3, allow_subnormal=False)),
+    st.sampled_from(COVARIANCE_TYPES),
+)
+@settings(max_examples=25)
+def test_arbitrary_bounded_data_fits_or_fails_clearly(X, covariance_type):
+    """Duplicates, ties, constant columns: exact EM either fits with a valid
+    certificate or stops with the collapse error; MAP-EM always fits when X varies."""
+    model = GaussianMixture(2, covariance_type=covariance_type, init_params="random", random_state=0, max_iter=20)
+    fitted = fit_or_collapse(model, X)
+    if fitted is not None:
+        assert bool(certify(fitted, X))
+    if np.ptp(X) > 0:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            prior_fit = GaussianMixture(2, covariance_type=covariance_type, init_params="random", random_state=0, max_iter=20, prior="default").fit(X)
+        assert bool(certify(prior_fit, X))
+        assert np.all(np.isfinite(prior_fit.score_samples(X)))
+
+
+def test_gmmtrace_is_a_trace():
+    X = mixture_data(0, 60, 2, 2, 5.0)
+    t = GaussianMixture(2, init_params="random", random_state=0).fit(X).trace_
+    assert isinstance(t, GMMTrace) and t.OBJECTIVE_SENSE == "max"
+    assert len(t.objective) == t.n_iter + 1 == len(t.bound_m_step) + 1
+    assert t.to_dict()["stop_reason"] in ("tol", "max_iter")
+    assert not t.objective.flags.writeable
