@@ -38,7 +38,7 @@ from classic._validation import check_estimator_data, check_int, check_option, c
 from classic.rounding import gamma
 from classic.trace import Trace, trace_dataclass
 
-__all__ = ["GaussianMixture", "GaussianMixturePrior", "GMMTrace", "ComponentCollapseError"]
+__all__ = ["GaussianMixture", "GaussianMixturePrior", "GMMTrace", "ComponentCollapseError", "plot_ellipses"]
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 LOG_2PI = math.log(2.0 * math.pi)
@@ -778,3 +778,35 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         from classic._gmm_certificate import certify_gmm
 
         return certify_gmm(self, X)
+
+
+def plot_ellipses(model, ax, features=(0, 1), n_std=(1.0, 2.0), **style):
+    """Draw each fitted component of ``model`` as ellipses of ``n_std`` standard
+    deviations in the plane of two ``features``; returns the Axes."""
+    from matplotlib.patches import Ellipse
+
+    check_is_fitted(model, "trace_")
+    i, j = features
+    d = model.means_.shape[1]
+    colors = style.pop("colors", None)
+    for k in range(model.n_components):
+        if model.covariance_type == "full":
+            cov = model.covariances_[k]
+        elif model.covariance_type == "tied":
+            cov = model.covariances_
+        elif model.covariance_type == "diag":
+            cov = np.diag(model.covariances_[k])
+        else:
+            cov = model.covariances_[k] * np.eye(d)
+        block = np.asarray(cov, dtype=np.float64)[np.ix_([i, j], [i, j])]
+        values, vectors = np.linalg.eigh(block)
+        angle = math.degrees(math.atan2(vectors[1, 1], vectors[0, 1]))
+        color = colors[k] if colors is not None else f"C{k}"
+        for s in n_std:
+            width, height = 2 * s * np.sqrt(np.maximum(values[::-1], 0))
+            ax.add_patch(
+                Ellipse(model.means_[k, [i, j]], width, height, angle=angle, fill=False, color=color,
+                        alpha=0.9 / s, lw=1.5, **style)
+            )
+        ax.plot(*model.means_[k, [i, j]], "x", color=color)
+    return ax

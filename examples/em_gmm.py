@@ -1,0 +1,71 @@
+"""EM for a Gaussian mixture on iris petals: log-likelihood per iteration and
+the fitted ellipses, with the certificate.
+
+EM never lowers the log-likelihood (proofs/em.md, EM-4): the E-step makes the
+lower bound F(q, θ) touch ℓ(θ) (EM-1), the M-step raises F (EM-2), and ℓ stays
+above F (EM-3, Jensen). This script fits three full-covariance components to
+petal length and width of the iris data that ships with scikit-learn, checks
+those theorems on the run's own trace with ``classic.certify``, and draws
+
+* left: the log-likelihood ℓ(θ_t) per iteration, with F(q_t, θ_{t+1}) (the
+  bound after each M-step) in between;
+* middle: the increments ℓ(θ_{t+1}) − ℓ(θ_t) on a log scale: their linear
+  decay is the rate λ² of EM-9;
+* right: the data coloured by component and the fitted 1σ/2σ ellipses.
+
+Run: ``python examples/em_gmm.py [out.png]``
+"""
+
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import load_iris
+
+from classic import GaussianMixture, certify
+from classic.gmm import plot_ellipses
+
+
+def main(path="em_gmm.png"):
+    iris = load_iris()
+    X = iris.data[:, 2:4]
+    model = GaussianMixture(3, covariance_type="full", random_state=0, tol=1e-10, max_iter=500).fit(X)
+    certificate = certify(model, X)
+    print(certificate)
+
+    trace = model.trace_
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(16, 4.5))
+    steps = np.arange(len(trace.objective))
+    left.plot(steps, trace.log_likelihood, "o-", ms=3, label=r"$\ell(\theta_t)$")
+    left.plot(steps[1:] - 0.5, trace.bound_m_step, "x", ms=4, label=r"$F(q_t, \theta_{t+1})$ (EM-2, EM-3)")
+    left.set_xlabel("iteration t")
+    left.set_ylabel("log-likelihood")
+    left.set_title(f"EM on iris petals (k=3): {model.n_iter_} iterations, {trace.stop_reason}")
+    left.legend(loc="lower right")
+
+    increments = np.diff(trace.objective)
+    positive = increments > 0
+    middle.semilogy(steps[1:][positive], increments[positive], ".-")
+    rate, _ = trace.rate_estimates()
+    tail = rate[np.isfinite(rate)][-20:]
+    title = "increments; rate λ ≈ %.3f" % np.median(tail) if len(tail) else "increments"
+    middle.set_title(title + " (EM-9)")
+    middle.set_xlabel("iteration t")
+    middle.set_ylabel(r"$\ell(\theta_{t+1}) - \ell(\theta_t)$")
+
+    right.scatter(X[:, 0], X[:, 1], c=[f"C{k}" for k in model.predict(X)], s=12, alpha=0.6)
+    plot_ellipses(model, right)
+    right.set_xlabel(iris.feature_names[2])
+    right.set_ylabel(iris.feature_names[3])
+    right.set_title("certificate " + ("holds" if certificate else "FAILS") + " (classic.certify)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    print(f"wrote {path}")
+    return 0 if certificate else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
