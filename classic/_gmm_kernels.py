@@ -54,17 +54,6 @@ def _accumulate_row(i, a, delta, resp, has_previous, sums, n_components, zero, o
     # One sample's share of every sum, given its weighted log-densities a[k]
     # and their error bounds delta[k]; overwrites resp[i] with the new
     # responsibilities after reading the previous ones. ``zero``/``one`` carry the dtype.
-    # log-sum-exp, shifted by the largest term (EM-6)
-    largest = a[0]
-    for k in range(1, n_components):
-        if a[k] > largest:
-            largest = a[k]
-    total = zero
-    for k in range(n_components):
-        total += np.exp(a[k] - largest)
-    log_norm = largest + np.log(total)
-    sums[0] += log_norm
-    sums[1] += abs(log_norm)
     if has_previous:
         for k in range(n_components):
             r = resp[i, k]
@@ -72,15 +61,29 @@ def _accumulate_row(i, a, delta, resp, has_previous, sums, n_components, zero, o
                 sums[7] += r * a[k]
                 sums[8] += r * abs(a[k])
                 sums[9] += r * delta[k]
+    # log-sum-exp, shifted by the largest term (EM-1, EM-6): e_k = exp(a_k - max) <= 1
+    largest = a[0]
+    for k in range(1, n_components):
+        if a[k] > largest:
+            largest = a[k]
+    total = zero
+    for k in range(n_components):
+        e = np.exp(a[k] - largest)
+        resp[i, k] = e
+        total += e
+    log_total = np.log(total)
+    log_norm = largest + log_total
+    sums[0] += log_norm
+    sums[1] += abs(log_norm)
     rho = zero
     spread = zero
     weighted_error = zero
     for k in range(n_components):
-        log_r = a[k] - log_norm
-        r = np.exp(log_r)
+        r = resp[i, k] / total
         resp[i, k] = r
         rho += r
         if r > zero:
+            log_r = (a[k] - largest) - log_total
             sums[2] += r * a[k]
             sums[3] += r * abs(a[k])
             sums[4] += r * delta[k]
@@ -93,15 +96,16 @@ def _accumulate_row(i, a, delta, resp, has_previous, sums, n_components, zero, o
 
 
 @parallel_kernel
-def e_step_full(Z, means, precision_cholesky, log_const, const_error, omega, gamma_density, resp, has_previous):
+def e_step_full(Z, means, precision_upper, log_const, const_error, omega, gamma_density, resp, has_previous):
     """E-step for full (and tied) covariances: one pass, chunked and parallel.
 
     Parameters
     ----------
     Z : ndarray of shape (n_samples, n_features)
     means : ndarray of shape (n_components, n_features)
-    precision_cholesky : ndarray of shape (n_components, n_features, n_features)
-        Lower-triangular ``W_k`` with :math:`\\Sigma_k^{-1} = W_k^\\top W_k`.
+    precision_upper : ndarray of shape (n_components, n_features, n_features)
+        Upper-triangular :math:`U_k = W_k^\\top`, :math:`\\Sigma_k^{-1} = U_k U_k^\\top`
+        (scikit-learn's ``precisions_cholesky_``, in standardised units).
     log_const : ndarray of shape (n_components,)
         :math:`\\log\\pi_k - \\frac d2 \\log 2\\pi + \\sum_j \\log W_{k,jj}`.
     const_error : ndarray of shape (n_components,)
@@ -138,32 +142,45 @@ def e_step_full(Z, means, precision_cholesky, log_const, const_error, omega, gam
     two = half + half + half + half
     for c in prange(n_chunks):
         diff = np.empty((n_components, n_features), dtype=dtype)
+        y = np.empty(n_features, dtype=dtype)
         a = np.empty(n_components, dtype=dtype)
         delta = np.empty(n_components, dtype=dtype)
-        sums = chunk_sums[c]
+        # chunk-local accumulators, copied to the chunk's slot at the end (no false sharing)
+        local_sums = np.zeros(_N_SUMS, dtype=dtype)
+        local_counts = np.zeros(n_components, dtype=dtype)
+        local_first = np.zeros((n_components, n_features), dtype=dtype)
+        local_second = np.zeros((n_components, n_features, n_features), dtype=dtype)
         for i in range(c * CHUNK_SIZE, min(n_samples, (c + 1) * CHUNK_SIZE)):
             for k in range(n_components):
                 norm2 = half - half
                 for j in range(n_features):
                     diff[k, j] = Z[i, j] - means[k, j]
                     norm2 += diff[k, j] * diff[k, j]
+                # y = W (z - mu), W lower; U = W^T so the inner loop runs along a row of U
+                # (each y_p still sums q = 0..p in order: the same roundings as a dot product)
+                y[:] = half - half
+                for q in range(n_features):
+                    dq = diff[k, q]
+                    for p in range(q, n_features):
+                        y[p] += precision_upper[k, q, p] * dq
                 maha = half - half
                 for p in range(n_features):
-                    y = half - half
-                    for q in range(p + 1):
-                        y += precision_cholesky[k, p, q] * diff[k, q]
-                    maha += y * y
+                    maha += y[p] * y[p]
                 a[k] = log_const[k] - half * maha
                 delta[k] = gamma_density * (two * omega[k] * norm2 + abs(a[k])) + const_error[k]
-            _accumulate_row(i, a, delta, resp, has_previous, sums, n_components, half - half, half + half)
+            _accumulate_row(i, a, delta, resp, has_previous, local_sums, n_components, half - half, half + half)
             for k in range(n_components):
                 r = resp[i, k]
-                chunk_counts[c, k] += r
+                local_counts[k] += r
                 for p in range(n_features):
                     rd = r * diff[k, p]
-                    chunk_first[c, k, p] += rd
+                    local_first[k, p] += rd
                     for q in range(p + 1):
-                        chunk_second[c, k, p, q] += rd * diff[k, q]
+                        local_second[k, p, q] += rd * diff[k, q]
+        chunk_sums[c] = local_sums
+        chunk_counts[c] = local_counts
+        chunk_first[c] = local_first
+        chunk_second[c] = local_second
     sums = np.zeros(_N_SUMS, dtype=dtype)
     counts = np.zeros(n_components, dtype=dtype)
     first = np.zeros((n_components, n_features), dtype=dtype)
@@ -201,7 +218,11 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
         diff = np.empty((n_components, n_features), dtype=dtype)
         a = np.empty(n_components, dtype=dtype)
         delta = np.empty(n_components, dtype=dtype)
-        sums = chunk_sums[c]
+        # chunk-local accumulators, copied to the chunk's slot at the end (no false sharing)
+        local_sums = np.zeros(_N_SUMS, dtype=dtype)
+        local_counts = np.zeros(n_components, dtype=dtype)
+        local_first = np.zeros((n_components, n_features), dtype=dtype)
+        local_second = np.zeros((n_components, n_features), dtype=dtype)
         for i in range(c * CHUNK_SIZE, min(n_samples, (c + 1) * CHUNK_SIZE)):
             for k in range(n_components):
                 maha = half - half
@@ -211,14 +232,18 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
                     maha += y * y
                 a[k] = log_const[k] - half * maha
                 delta[k] = gamma_density * (maha + abs(a[k])) + const_error[k]
-            _accumulate_row(i, a, delta, resp, has_previous, sums, n_components, half - half, half + half)
+            _accumulate_row(i, a, delta, resp, has_previous, local_sums, n_components, half - half, half + half)
             for k in range(n_components):
                 r = resp[i, k]
-                chunk_counts[c, k] += r
+                local_counts[k] += r
                 for j in range(n_features):
                     rd = r * diff[k, j]
-                    chunk_first[c, k, j] += rd
-                    chunk_second[c, k, j] += rd * diff[k, j]
+                    local_first[k, j] += rd
+                    local_second[k, j] += rd * diff[k, j]
+        chunk_sums[c] = local_sums
+        chunk_counts[c] = local_counts
+        chunk_first[c] = local_first
+        chunk_second[c] = local_second
     sums = np.zeros(_N_SUMS, dtype=dtype)
     counts = np.zeros(n_components, dtype=dtype)
     first = np.zeros((n_components, n_features), dtype=dtype)
@@ -234,7 +259,7 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
 
 
 @parallel_kernel
-def log_densities_full(Z, means, precision_cholesky, log_const):
+def log_densities_full(Z, means, precision_upper, log_const):
     """Weighted log-densities :math:`a_{ik}` for full (and tied) covariances.
 
     Returns ndarray of shape (n_samples, n_components). Row-wise independent,
@@ -246,15 +271,17 @@ def log_densities_full(Z, means, precision_cholesky, log_const):
     half = np.ones(1, dtype=Z.dtype)[0] / 2
     for i in prange(n_samples):
         diff = np.empty(n_features, dtype=Z.dtype)
+        y = np.empty(n_features, dtype=Z.dtype)
         for k in range(n_components):
             for j in range(n_features):
                 diff[j] = Z[i, j] - means[k, j]
+            y[:] = half - half
+            for q in range(n_features):
+                for p in range(q, n_features):
+                    y[p] += precision_upper[k, q, p] * diff[q]
             maha = half - half
             for p in range(n_features):
-                y = half - half
-                for q in range(p + 1):
-                    y += precision_cholesky[k, p, q] * diff[q]
-                maha += y * y
+                maha += y[p] * y[p]
             out[i, k] = log_const[k] - half * maha
     return out
 

@@ -231,6 +231,13 @@ class _State:
     factors: np.ndarray  # W_k (full; (K, d, d)) or 1/σ (diag; (K, d))
     log_det_w: np.ndarray  # log|W_k| = -½ log|Σ_k|, float64
 
+    @property
+    def kernel_factors(self):
+        """What the kernels take: U_k = W_kᵀ (full/tied, C-contiguous) or 1/σ (diag)."""
+        if self.factors.ndim == 3:
+            return np.ascontiguousarray(np.swapaxes(self.factors, 1, 2))
+        return self.factors
+
 
 def _make_state(weights, means, covariances, covariance_type, feature_variance, iteration):
     factors, log_det_w = _cholesky_or_collapse(covariances, covariance_type, feature_variance, iteration, means.dtype)
@@ -260,7 +267,7 @@ def e_step(Z, state, covariance_type, resp, has_previous):
     if covariance_type in ("full", "tied"):
         omega = np.sum(state.factors.astype(np.float64) ** 2, axis=(1, 2)) * (1 + 4 * gamma(d * d, dtype))
         sums, counts, first, second = kernels.e_step_full(
-            Z, state.means, state.factors, const, const_error, omega.astype(dtype), dtype.type(gamma(d + 4, dtype)), resp, has_previous
+            Z, state.means, state.kernel_factors, const, const_error, omega.astype(dtype), dtype.type(gamma(d + 4, dtype)), resp, has_previous
         )
     else:
         sums, counts, first, second = kernels.e_step_diag(
@@ -714,7 +721,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Z = _standardise(X.astype(state.means.dtype), self.trace_.shift, self.trace_.scale)
         const, _ = _log_const(state)
         if self.covariance_type in ("full", "tied"):
-            a = kernels.log_densities_full(Z, state.means, state.factors, const)
+            a = kernels.log_densities_full(Z, state.means, state.kernel_factors, const)
         else:
             a = kernels.log_densities_diag(Z, state.means, state.factors, const)
         return a.astype(np.float64) - X.shape[1] * math.log(self.trace_.scale)

@@ -192,7 +192,7 @@ def test_em6_density_error_bound(covariance_type, dtype):
     Z = _standardise(X, t.shift, t.scale)
     const, const_error = _log_const(state)
     fn = kernels.log_densities_full if covariance_type in ("full", "tied") else kernels.log_densities_diag
-    computed = fn(Z, state.means, state.factors, const).astype(np.longdouble)
+    computed = fn(Z, state.means, state.kernel_factors, const).astype(np.longdouble)
     L = np.longdouble
     diff = Z.astype(L)[:, None, :] - state.means.astype(L)[None, :, :]
     if covariance_type in ("full", "tied"):
