@@ -126,8 +126,8 @@ def kmeans_lloyd(X, C0, max_iter):
     return C, labels, rows, f0, "max_iter"
 
 
-def kmeans_plusplus(X, k, rng):
-    """D² seeding with one candidate per step, drawing from ``rng`` exactly as the package does."""
+def kmeans_plusplus(X, k, rng, n_local_trials=1):
+    """D² seeding drawing from ``rng`` exactly as the package does (greedy when n_local_trials > 1)."""
     n = X.shape[0]
     indices = [int(rng.integers(n))]
     closest = np.full(n, np.inf, dtype=X.dtype)
@@ -138,12 +138,18 @@ def kmeans_plusplus(X, k, rng):
             rest = np.setdiff1d(np.arange(n), indices)
             indices.append(int(rng.choice(rest)))
             continue
-        target = rng.random() * potential
         cumulative = np.cumsum(closest.astype(np.float64))
-        i = int(np.searchsorted(cumulative, target, side="right"))
-        if i >= n:
-            i = int(np.flatnonzero(closest > 0)[-1])
-        indices.append(i)
+        candidates = []
+        for _ in range(n_local_trials):
+            i = int(np.searchsorted(cumulative, rng.random() * potential, side="right"))
+            candidates.append(i if i < n else int(np.flatnonzero(closest > 0)[-1]))
+        if n_local_trials > 1:
+            potentials = [
+                kmeans_chunked_sum(np.minimum(closest, kmeans_squared_distances(X, X[c][None])[:, 0]))
+                for c in candidates
+            ]
+            candidates = [candidates[int(np.argmin(potentials))]]
+        indices.append(candidates[0])
     return X[indices], np.array(indices)
 
 
