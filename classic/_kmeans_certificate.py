@@ -9,7 +9,6 @@ constants" of proofs/kmeans.md for ``rho_sum``, ``rho_objective``,
 import numpy as np
 
 from classic import _kmeans_kernels as kernels
-from classic._jit import n_chunks
 from classic.certificate import Claim, inequality_claim
 from classic.rounding import gamma, unit_roundoff
 
@@ -181,9 +180,9 @@ def _fixed_point_claim(est, X, trace, c):
     centers = np.ascontiguousarray(est.cluster_centers_, dtype=X.dtype)
     k = centers.shape[0]
     labels = np.array(est.labels_, dtype=np.int64)
-    buffers = (np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), np.zeros((k, d)),
-               np.zeros(k, dtype=np.int64))
-    _, _, n_changed, _ = kernels.assign(X, np.ascontiguousarray(centers.T), labels.copy(), True, *buffers)
+    from classic.kmeans import _scan_all
+
+    _, _, n_changed, _, _ = _scan_all(X, centers, labels.copy(), True)
     sizes = np.bincount(labels, minlength=k).astype(np.float64)
     full = sizes > 0
     X64 = X.astype(np.float64)

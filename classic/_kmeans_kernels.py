@@ -78,27 +78,40 @@ def _combine_sums(chunk_sums, chunk_counts, sums, counts):
 
 
 @parallel_kernel
-def assign(X, centers_T, labels, keep, chunk_sums, chunk_counts, sums, counts):
+def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lower_factor,
+           chunk_sums, chunk_counts, sums, counts):
     """Assignment half-step (KM-1), fused with the sums of the next update (KM-2).
 
-    For each point, computes the squared distances to every centre; the new
-    label is the old one unless another centre is strictly closer
-    (``keep=True``), else the lowest index among the minima. ``labels`` is
+    For each point the new label is the old one unless another centre is
+    strictly closer in computed distance (``keep=True``), else the lowest index
+    among the minima (``keep=False``: every point is scanned). ``labels`` is
     updated in place; ``sums`` (k, d) float64 and ``counts`` (k,) receive the
-    cluster sums of the new labelling. ``chunk_sums`` (n_chunks, k, d) and
-    ``chunk_counts`` (n_chunks, k) are scratch buffers.
+    cluster sums of the new labelling; ``chunk_sums`` (n_chunks, k, d) and
+    ``chunk_counts`` (n_chunks, k) are scratch.
+
+    Pruning (KM-8): ``lower[i]`` is a lower bound on the exact distance from
+    x_i to every centre other than its own, kept valid across iterations with
+    the centre drifts ``drift = (largest, second largest, index of largest)``
+    (upper bounds on the exact moves). When the computed squared distance to
+    the own centre is at most ``lower[i]**2 * bound_factor`` (``bound_factor``
+    <= 1 - gamma_{d+2}, rounded down), no centre can be strictly closer in
+    computed distance and the scan over all centres is skipped: the result is
+    bit for bit that of the full scan. A full scan resets ``lower[i]`` from the
+    second-smallest computed distance times ``lower_factor`` (rounded down).
 
     Returns
     -------
     objective_before : float
-        Sum of squared distances to the centres of the old labels (the
+        Sum of the squared distances to the centres of the old labels (the
         objective after the update half-step; 0 when ``keep`` is False).
     objective_after : float
-        Sum of squared distances to the centres of the new labels.
+        Sum of the squared distances to the centres of the new labels.
     n_changed : int
         Points whose label changed.
     fingerprint : uint64
         Fingerprint of the new labelling (KM-4).
+    n_scanned : int
+        Points whose distances to all centres were computed.
     """
     n, d = X.shape
     k = centers_T.shape[1]
@@ -106,7 +119,10 @@ def assign(X, centers_T, labels, keep, chunk_sums, chunk_counts, sums, counts):
     before = np.zeros(n_chunk)
     after = np.zeros(n_chunk)
     changed = np.zeros(n_chunk, dtype=np.int64)
+    scanned = np.zeros(n_chunk, dtype=np.int64)
     keys = np.zeros(n_chunk, dtype=np.uint64)
+    down = 1.0 - 4.0 * 2.0**-53  # absorbs the roundings of a few float64 operations (KM-8)
+    largest, second, moved_most = drift[0], drift[1], int(drift[2])
     for c in _prange(n_chunk):
         chunk_sums[c] = 0.0
         chunk_counts[c] = 0
@@ -114,38 +130,58 @@ def assign(X, centers_T, labels, keep, chunk_sums, chunk_counts, sums, counts):
         stop = min(start + CHUNK_SIZE, n)
         dist = np.empty(k, dtype=X.dtype)
         for i in range(start, stop):
+            if keep:
+                old = labels[i]
+                own = X.dtype.type(0)
+                for f in range(d):
+                    diff = X[i, f] - centers[old, f]
+                    own += diff * diff
+                before[c] += own
+                bound = lower[i] - (second if old == moved_most else largest)
+                bound = bound * down if bound > 0 else 0.0
+                lower[i] = bound
+                if own <= bound * bound * bound_factor:
+                    after[c] += own
+                    keys[c] += label_key(i, old, k)
+                    continue
+            scanned[c] += 1
             dist[:] = 0
             for f in range(d):
                 xf = X[i, f]
                 for j in range(k):
                     diff = xf - centers_T[f, j]
                     dist[j] += diff * diff
-            best = 0
+            best, smallest, runner_up = 0, dist[0], np.inf
             for j in range(1, k):
-                if dist[j] < dist[best]:
-                    best = j
-            if keep:
-                old = labels[i]
-                before[c] += dist[old]
-                if not dist[best] < dist[old]:
-                    best = old
-                else:
-                    changed[c] += 1
+                if dist[j] < smallest:
+                    best, runner_up, smallest = j, smallest, dist[j]
+                elif dist[j] < runner_up:
+                    runner_up = dist[j]
+            other = runner_up  # the smallest distance to a centre other than the label
+            if keep and not dist[best] < dist[old]:
+                if best != old:
+                    other = smallest  # a tie kept: the lower-index centre is as close
+                best = old
+            elif keep:
+                changed[c] += 1
             labels[i] = best
             after[c] += dist[best]
             keys[c] += label_key(i, best, k)
+            lower[i] = np.sqrt(other * lower_factor) * down
         _accumulate_chunk(X, labels, start, stop, chunk_sums[c], chunk_counts[c])
     _combine_sums(chunk_sums, chunk_counts, sums, counts)
     objective_before = 0.0
     objective_after = 0.0
     n_changed = 0
+    n_scanned = 0
     fingerprint = np.uint64(0)
     for c in range(n_chunk):
         objective_before += before[c]
         objective_after += after[c]
         n_changed += changed[c]
+        n_scanned += scanned[c]
         fingerprint += keys[c]
-    return objective_before, objective_after, n_changed, fingerprint
+    return objective_before, objective_after, n_changed, fingerprint, n_scanned
 
 
 @parallel_kernel

@@ -23,6 +23,7 @@ from classic import _kmeans_kernels as kernels
 from classic._jit import n_chunks
 from classic._random import as_generator
 from classic._validation import check_data, check_estimator_data, check_int, check_option, check_real
+from classic.rounding import gamma
 from classic.trace import Trace, trace_dataclass
 
 __all__ = ["KMeans", "KMeansTrace", "kmeans_plusplus"]
@@ -65,6 +66,9 @@ class KMeansTrace(Trace):
         Fingerprint of the labels after each assignment half-step. KM-6.
     cluster_sizes : ndarray of shape (n_iter + 1, n_clusters)
         Cluster sizes after each assignment half-step.
+    n_scanned : ndarray of shape (n_iter,)
+        Points whose distances to all centres were computed in each assignment
+        half-step; the others were settled by the lower-bound test (KM-8).
     dtype : str
         Working precision of the run ("float64" or "float32").
     """
@@ -85,6 +89,7 @@ class KMeansTrace(Trace):
     partition_fingerprint: np.ndarray
     labels_fingerprint: np.ndarray
     cluster_sizes: np.ndarray
+    n_scanned: np.ndarray
     dtype: str
 
     def plot(self, ax=None):
@@ -209,6 +214,37 @@ def _fingerprint_after_move(fingerprint, point, old, new, n_clusters):
     return np.uint64((int(fingerprint) - drop + add) & mask)
 
 
+def _pruning_factors(n_features, dtype):
+    """``(bound_factor, lower_factor)`` of the pruned assignment (proofs/kmeans.md, KM-8):
+    both at most 1 - gamma_{d+2} of the working precision, after float64 rounding."""
+    g = gamma(n_features + 2, dtype)
+    u = 2.0**-53
+    return (1.0 - g) * (1.0 - 4 * u), (1.0 - g) * (1.0 - 2 * u)
+
+
+def _drift(centers, previous):
+    """Upper bounds on the exact distance each centre moved (KM-8), as the kernel's
+    ``drift`` argument: (largest, second largest, index of the largest)."""
+    d = centers.shape[1]
+    moved = np.sqrt(np.sum((centers - previous) ** 2, axis=1)) * (1.0 + 2.0 * gamma(d + 4, np.float64))
+    if len(moved) == 1:
+        return np.array([moved[0], 0.0, 0.0])
+    top = np.argsort(-moved, kind="stable")[:2]
+    return np.array([moved[top[0]], moved[top[1]], float(top[0])])
+
+
+def _scan_all(X, centers, labels, keep):
+    """Assignment with every point scanned (no pruning): for predict, score and the certificate."""
+    n, d = X.shape
+    k = centers.shape[0]
+    bound_factor, lower_factor = _pruning_factors(d, X.dtype)
+    return kernels.assign(
+        X, centers, np.ascontiguousarray(centers.T), labels, keep, np.zeros(n), np.zeros(3), bound_factor,
+        lower_factor, np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), np.zeros((k, d)),
+        np.zeros(k, dtype=np.int64),
+    )
+
+
 def _relocate_empty(X, centers, labels, counts, distance, fingerprint, t):
     """Relocation half-step (KM-3), in place: each empty cluster, in index order,
     takes the point farthest from its own centre among clusters with at least
@@ -254,19 +290,24 @@ def _lloyd(X, centers, max_iter, tol, verbose=0):
     sums, counts = np.zeros((k, d)), np.zeros(k, dtype=np.int64)
     buffers = (np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), sums, counts)
     distance = np.empty(n, dtype=X.dtype)
+    lower = np.zeros(n)  # KM-8: lower bounds on the distance to the other centres
+    pruning = _pruning_factors(d, X.dtype)
 
-    _, f_assign, _, fingerprint = kernels.assign(X, centers_T, labels, False, *buffers)
+    _, f_assign, _, fingerprint, _ = kernels.assign(X, centers, centers_T, labels, False, lower, np.zeros(3),
+                                                    *pruning, *buffers)
     rec = {"assign": [f_assign], "labels_fp": [fingerprint], "sizes": [counts.copy()]}
-    for name in ("relocate", "update", "shift", "reassigned", "relocated", "partition"):
+    for name in ("relocate", "update", "shift", "reassigned", "relocated", "partition", "scanned"):
         rec[name] = []
     relocations, seen = [], set()
     stop_reason = "max_iter"
     for t in range(1, max_iter + 1):
         # Relocation half-step (KM-3).
         f_relocate, moves = f_assign, []
+        drift_origin = centers.astype(np.float64)
         if np.any(counts == 0):
             moves, fingerprint = _relocate_empty(X, centers, labels, counts, distance, fingerprint, t)
             if moves:
+                lower[[m[1] for m in moves]] = 0.0  # their label changed: no bound yet
                 f_relocate = kernels.chunked_sum(distance)
                 kernels.cluster_sums(X, labels, *buffers)
         repeated = int(fingerprint) in seen
@@ -279,13 +320,15 @@ def _lloyd(X, centers, max_iter, tol, verbose=0):
         center_shift = float(counts.astype(np.float64) @ move)
 
         # Assignment half-step (KM-1): a point moves only to a strictly closer centre.
-        f_update, f_assign, n_changed, labels_fp = kernels.assign(X, centers_T, labels, True, *buffers)
+        f_update, f_assign, n_changed, labels_fp, n_scanned = kernels.assign(
+            X, centers, centers_T, labels, True, lower, _drift(centers, drift_origin), *pruning, *buffers
+        )
 
         relocations += moves
         for name, value in (
             ("relocate", f_relocate), ("update", f_update), ("assign", f_assign), ("shift", center_shift),
             ("reassigned", n_changed), ("relocated", len(moves)), ("partition", fingerprint),
-            ("labels_fp", labels_fp), ("sizes", counts.copy()),
+            ("labels_fp", labels_fp), ("sizes", counts.copy()), ("scanned", n_scanned),
         ):
             rec[name].append(value)
         fingerprint = labels_fp
@@ -329,6 +372,7 @@ def _make_trace(rec, relocations, stop_reason, dtype):
         partition_fingerprint=np.array(rec["partition"], dtype=np.uint64),
         labels_fingerprint=np.array(rec["labels_fp"], dtype=np.uint64),
         cluster_sizes=np.array(rec["sizes"], dtype=np.int64).reshape(len(rec["sizes"]), -1),
+        n_scanned=np.array(rec["scanned"], dtype=np.int64),
         dtype=np.dtype(dtype).name,
     )
 
@@ -480,13 +524,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     def _nearest(self, X):
         # Labels (lowest index among the minima) and inertia of validated X.
         X = check_estimator_data(self, X, reset=False)
-        k, d = self.cluster_centers_.shape
-        n = X.shape[0]
-        centers_T = np.ascontiguousarray(self.cluster_centers_.T, dtype=X.dtype)
-        labels = np.zeros(n, dtype=np.int64)
-        buffers = (np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), np.zeros((k, d)),
-                   np.zeros(k, dtype=np.int64))
-        _, inertia, _, _ = kernels.assign(X, centers_T, labels, False, *buffers)
+        labels = np.zeros(X.shape[0], dtype=np.int64)
+        _, inertia, _, _, _ = _scan_all(X, np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype), labels, False)
         return labels, inertia
 
     def predict(self, X):

@@ -16,6 +16,7 @@ import naive
 from classic import KMeans, KMeansTrace, certify
 from classic import _kmeans_kernels as kernels
 from classic._jit import n_chunks
+from classic.kmeans import _pruning_factors
 from classic.strategies import clustering_data, kmeans_problems
 from proof_steps import proof_steps
 
@@ -47,7 +48,10 @@ def test_assign_kernel_matches_naive(X, k, data):
     for keep in (False, True):
         labels = np.array(old, dtype=np.int64)
         buf = _buffers(n, k, d)
-        before, after, changed, fp = kernels.assign(X, np.ascontiguousarray(C.T), labels, keep, *buf)
+        pruning = _pruning_factors(d, X.dtype)
+        before, after, changed, fp, scanned = kernels.assign(
+            X, C, np.ascontiguousarray(C.T), labels, keep, np.zeros(n), np.zeros(3), *pruning, *buf
+        )
         want, w_before, w_after, w_changed = naive.kmeans_assign(X, C, np.array(old) if keep else None)
         np.testing.assert_array_equal(labels, want)
         assert (before, after, changed) == (w_before, w_after, w_changed if keep else 0)
@@ -90,7 +94,8 @@ def test_kernels_match_naive_across_chunks():
     C = X[:4].copy()
     labels = np.zeros(2500, dtype=np.int64)
     buf = _buffers(2500, 4, 3)
-    _, after, _, _ = kernels.assign(X, np.ascontiguousarray(C.T), labels, False, *buf)
+    _, after, _, _, _ = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, False, np.zeros(2500), np.zeros(3),
+                                       *_pruning_factors(3, X.dtype), *buf)
     want, _, w_after, _ = naive.kmeans_assign(X, C)
     np.testing.assert_array_equal(labels, want)
     assert after == w_after
@@ -428,3 +433,35 @@ def test_input_never_modified_and_views_accepted():
     assert certify(model, X)
     model.predict(X)
     np.testing.assert_array_equal(X, copy)
+
+
+# ------------------------------------------------------------------ pruning (KM-8)
+
+
+@given(clustering_data(min_samples=20, max_samples=120, kinds=("blobs", "uniform", "grid")), st.integers(2, 6),
+       st.integers(0, 2**16))
+@settings(max_examples=25)
+def test_km8_pruning_never_changes_a_label(X, k, seed):
+    """KM-8 (proofs/kmeans.md): the run with the lower-bound test equals the brute-force obvious run,
+    bit for bit, and the test does skip points."""
+    rng = np.random.default_rng(seed)
+    C0 = X[rng.choice(len(X), k, replace=False)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = KMeans(k, init=C0, max_iter=30).fit(X)
+    C, labels, rows, f0, reason = naive.kmeans_lloyd(X, C0, 30)
+    np.testing.assert_array_equal(model.labels_, labels)
+    np.testing.assert_array_equal(model.cluster_centers_, C)
+    np.testing.assert_array_equal(model.trace_.objective_assign[1:], [r[2] for r in rows])
+    np.testing.assert_array_equal(model.trace_.objective_update, [r[1] for r in rows])
+
+
+def test_km8_pruning_skips_points_on_separated_data():
+    rng = np.random.default_rng(9)
+    X = np.concatenate([rng.normal(loc=8 * c, size=(1500, 2)) for c in range(4)])
+    C0 = X[[0, 1, 2, 3]]
+    model = KMeans(4, init=C0).fit(X)
+    C, labels, rows, _, _ = naive.kmeans_lloyd(X, C0, 300)
+    np.testing.assert_array_equal(model.labels_, labels)
+    assert model.trace_.n_scanned[-1] < len(X) // 10
+    assert certify(model, X)
