@@ -37,6 +37,10 @@ __all__ = [
     "sample_index",
 ]
 
+#: Points scanned together against all centres (register/cache blocking only:
+#: each point's distances are computed exactly as for a single point).
+BLOCK = 4
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -77,9 +81,47 @@ def _combine_sums(chunk_sums, chunk_counts, sums, counts):
                 sums[j, f] += chunk_sums[c, j, f]
 
 
+@kernel
+def _two_nearest(row, bits):
+    """Index of the smallest entry of ``row`` (the first among equal ones) and
+    of the smallest among the others (-1 if k = 1). ``bits`` is ``row`` viewed
+    as signed integers: for non-negative floats their order is the float order,
+    and integer minima vectorise."""
+    k = row.shape[0]
+    smallest = bits[0]
+    for j in range(1, k):
+        smallest = min(smallest, bits[j])
+    best = k
+    for j in range(k):  # first index of the minimum, as a vectorisable min-reduction
+        best = min(best, j if bits[j] == smallest else k)
+    if k == 1:
+        return best, -1
+    largest = np.iinfo(bits.dtype).max
+    runner_up = largest
+    for j in range(k):
+        runner_up = min(runner_up, bits[j] if j != best else largest)
+    second = k
+    for j in range(k):
+        second = min(second, j if (bits[j] == runner_up and j != best) else k)
+    return best, second
+
+
+@kernel
+def _scan_block(X, todo, first, size, centers_T, dist):
+    # Squared distances of points todo[first:first+size] to every centre, into dist[:size].
+    # A serial kernel of its own: LLVM vectorises the loop over centres here.
+    dist[:] = 0
+    for f in range(X.shape[1]):
+        for b in range(size):
+            xf = X[todo[first + b], f]
+            for j in range(centers_T.shape[1]):
+                diff = xf - centers_T[f, j]
+                dist[b, j] += diff * diff
+
+
 @parallel_kernel
 def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lower_factor,
-           chunk_sums, chunk_counts, sums, counts):
+           chunk_sums, chunk_counts, sums, counts, scratch, scratch_bits):
     """Assignment half-step (KM-1), fused with the sums of the next update (KM-2).
 
     For each point the new label is the old one unless another centre is
@@ -87,7 +129,9 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
     among the minima (``keep=False``: every point is scanned). ``labels`` is
     updated in place; ``sums`` (k, d) float64 and ``counts`` (k,) receive the
     cluster sums of the new labelling; ``chunk_sums`` (n_chunks, k, d) and
-    ``chunk_counts`` (n_chunks, k) are scratch.
+    ``chunk_counts`` (n_chunks, k) are scratch, and so are ``scratch``
+    (n_chunks, BLOCK, k) of the working dtype and ``scratch_bits``, the same
+    memory viewed as signed integers of the same width.
 
     Pruning (KM-8): ``lower[i]`` is a lower bound on the exact distance from
     x_i to every centre other than its own, kept valid across iterations with
@@ -128,7 +172,11 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
         chunk_counts[c] = 0
         start = c * CHUNK_SIZE
         stop = min(start + CHUNK_SIZE, n)
-        dist = np.empty(k, dtype=X.dtype)
+        own_terms = np.zeros(stop - start, dtype=X.dtype)
+        new_terms = np.empty(stop - start, dtype=X.dtype)
+        todo = np.empty(stop - start, dtype=np.int64)
+        n_todo = 0
+        # 1. the bound test (KM-8): settle the points no other centre can beat
         for i in range(start, stop):
             if keep:
                 old = labels[i]
@@ -136,38 +184,43 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
                 for f in range(d):
                     diff = X[i, f] - centers[old, f]
                     own += diff * diff
-                before[c] += own
+                own_terms[i - start] = own
                 bound = lower[i] - (second if old == moved_most else largest)
                 bound = bound * down if bound > 0 else 0.0
                 lower[i] = bound
                 if own <= bound * bound * bound_factor:
-                    after[c] += own
-                    keys[c] += label_key(i, old, k)
+                    new_terms[i - start] = own
                     continue
-            scanned[c] += 1
-            dist[:] = 0
-            for f in range(d):
-                xf = X[i, f]
-                for j in range(k):
-                    diff = xf - centers_T[f, j]
-                    dist[j] += diff * diff
-            best, smallest, runner_up = 0, dist[0], np.inf
-            for j in range(1, k):
-                if dist[j] < smallest:
-                    best, runner_up, smallest = j, smallest, dist[j]
-                elif dist[j] < runner_up:
-                    runner_up = dist[j]
-            other = runner_up  # the smallest distance to a centre other than the label
-            if keep and not dist[best] < dist[old]:
-                if best != old:
-                    other = smallest  # a tie kept: the lower-index centre is as close
-                best = old
-            elif keep:
-                changed[c] += 1
-            labels[i] = best
-            after[c] += dist[best]
-            keys[c] += label_key(i, best, k)
-            lower[i] = np.sqrt(other * lower_factor) * down
+            todo[n_todo] = i
+            n_todo += 1
+        # 2. scan the others against every centre, BLOCK points at a time
+        dist, dist_bits = scratch[c], scratch_bits[c]
+        for first in range(0, n_todo, BLOCK):
+            size = min(BLOCK, n_todo - first)
+            _scan_block(X, todo, first, size, centers_T, dist)
+            for b in range(size):
+                i = todo[first + b]
+                best, second_best = _two_nearest(dist[b], dist_bits[b])
+                smallest = dist[b, best]
+                # the smallest distance to a centre other than the label
+                other = dist[b, second_best] if second_best >= 0 else np.inf
+                if keep:
+                    old = labels[i]
+                    if not dist[b, best] < dist[b, old]:
+                        if best != old:
+                            other = smallest  # a tie kept: the lower-index centre is as close
+                        best = old
+                    else:
+                        changed[c] += 1
+                labels[i] = best
+                new_terms[i - start] = dist[b, best]
+                lower[i] = np.sqrt(other * lower_factor) * down
+        scanned[c] = n_todo
+        # 3. the chunk's sums, in index order
+        for i in range(start, stop):
+            before[c] += own_terms[i - start]
+            after[c] += new_terms[i - start]
+            keys[c] += label_key(i, labels[i], k)
         _accumulate_chunk(X, labels, start, stop, chunk_sums[c], chunk_counts[c])
     _combine_sums(chunk_sums, chunk_counts, sums, counts)
     objective_before = 0.0

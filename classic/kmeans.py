@@ -233,6 +233,14 @@ def _drift(centers, previous):
     return np.array([moved[top[0]], moved[top[1]], float(top[0])])
 
 
+def _buffers(n, k, d, dtype):
+    """Scratch buffers of :func:`kernels.assign`: chunk sums and counts, sums, counts, distances."""
+    scratch = np.zeros((n_chunks(n), kernels.BLOCK, k), dtype=dtype)
+    bits = scratch.view(np.int32 if scratch.itemsize == 4 else np.int64)
+    return (np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), np.zeros((k, d)),
+            np.zeros(k, dtype=np.int64), scratch, bits)
+
+
 def _scan_all(X, centers, labels, keep):
     """Assignment with every point scanned (no pruning): for predict, score and the certificate."""
     n, d = X.shape
@@ -240,8 +248,7 @@ def _scan_all(X, centers, labels, keep):
     bound_factor, lower_factor = _pruning_factors(d, X.dtype)
     return kernels.assign(
         X, centers, np.ascontiguousarray(centers.T), labels, keep, np.zeros(n), np.zeros(3), bound_factor,
-        lower_factor, np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), np.zeros((k, d)),
-        np.zeros(k, dtype=np.int64),
+        lower_factor, *_buffers(n, k, d, X.dtype)
     )
 
 
@@ -287,8 +294,8 @@ def _lloyd(X, centers, max_iter, tol, verbose=0):
     centers = np.array(centers, dtype=X.dtype, order="C")
     centers_T = np.ascontiguousarray(centers.T)
     labels = np.zeros(n, dtype=np.int64)
-    sums, counts = np.zeros((k, d)), np.zeros(k, dtype=np.int64)
-    buffers = (np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), sums, counts)
+    buffers = _buffers(n, k, d, X.dtype)
+    sums, counts = buffers[2], buffers[3]
     distance = np.empty(n, dtype=X.dtype)
     lower = np.zeros(n)  # KM-8: lower bounds on the distance to the other centres
     pruning = _pruning_factors(d, X.dtype)
@@ -309,7 +316,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0):
             if moves:
                 lower[[m[1] for m in moves]] = 0.0  # their label changed: no bound yet
                 f_relocate = kernels.chunked_sum(distance)
-                kernels.cluster_sums(X, labels, *buffers)
+                kernels.cluster_sums(X, labels, *buffers[:4])
         repeated = int(fingerprint) in seen
         seen.add(int(fingerprint))
 

@@ -16,6 +16,7 @@ import naive
 from classic import KMeans, KMeansTrace, certify
 from classic import _kmeans_kernels as kernels
 from classic._jit import n_chunks
+from classic.kmeans import _buffers as kmeans_buffers
 from classic.kmeans import _pruning_factors
 from classic.strategies import clustering_data, kmeans_problems
 from proof_steps import proof_steps
@@ -31,9 +32,8 @@ def _fit(problem, **params):
         return KMeans(k, init=init, random_state=0, **params).fit(X)
 
 
-def _buffers(n, k, d):
-    return (np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), np.zeros((k, d)),
-            np.zeros(k, dtype=np.int64))
+def _buffers(n, k, d, dtype=np.float64):
+    return kmeans_buffers(n, k, d, dtype)
 
 
 # ------------------------------------------------------------------ kernels vs naive
@@ -47,7 +47,7 @@ def test_assign_kernel_matches_naive(X, k, data):
     n, d = X.shape
     for keep in (False, True):
         labels = np.array(old, dtype=np.int64)
-        buf = _buffers(n, k, d)
+        buf = _buffers(n, k, d, X.dtype)
         pruning = _pruning_factors(d, X.dtype)
         before, after, changed, fp, scanned = kernels.assign(
             X, C, np.ascontiguousarray(C.T), labels, keep, np.zeros(n), np.zeros(3), *pruning, *buf
@@ -67,7 +67,7 @@ def test_update_and_relocation_kernels_match_naive(X, k, data):
     n, d = X.shape
     labels = np.array(data.draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n)), dtype=np.int64)
     buf = _buffers(n, k, d)
-    kernels.cluster_sums(X, labels, *buf)
+    kernels.cluster_sums(X, labels, *buf[:4])
     sums, counts = naive.kmeans_cluster_sums(X, labels, k)
     np.testing.assert_array_equal(buf[2], sums)
     np.testing.assert_array_equal(buf[3], counts)
