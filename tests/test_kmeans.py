@@ -465,3 +465,35 @@ def test_km8_pruning_skips_points_on_separated_data():
     np.testing.assert_array_equal(model.labels_, labels)
     assert model.trace_.n_scanned[-1] < len(X) // 10
     assert certify(model, X)
+
+
+def test_a_repeated_partition_stops_the_run(monkeypatch):
+    """KM-4 plumbing: if the fingerprints say a partition repeats, the run stops ("cycle"), warns,
+    and the certificate reports KM-4 as failing. (A real rounding cycle is too rare to provoke, so
+    the kernel's fingerprints are replaced by a constant.)"""
+    real = kernels.assign
+
+    def constant_fingerprint(*args):
+        out = real(*args)
+        return out[0], out[1], out[2], np.uint64(7), out[4]
+
+    monkeypatch.setattr(kernels, "assign", constant_fingerprint)
+    X = np.random.default_rng(12).normal(size=(200, 2))
+    with pytest.warns(ConvergenceWarning, match="repeats an earlier one"):
+        model = KMeans(5, random_state=0).fit(X)
+    monkeypatch.undo()
+    assert model.trace_.stop_reason == "cycle" and model.n_iter_ == 2 and not model.converged_
+    cert = certify(model, X)
+    assert cert["KM-4"].holds is False and cert["KM-5"].holds is None and "repeated partition" in cert["KM-5"].note
+
+
+def test_explicit_init_runs_once():
+    X = np.random.default_rng(13).normal(size=(30, 2))
+    with pytest.warns(RuntimeWarning, match="one run instead of n_init=3"):
+        KMeans(2, init=X[:2], n_init=3).fit(X)
+
+
+def test_verbose_prints_each_iteration(capsys):
+    X = np.random.default_rng(14).normal(size=(60, 2))
+    model = KMeans(3, random_state=0, verbose=1).fit(X)
+    assert capsys.readouterr().out.count("k-means iteration") == model.n_iter_
