@@ -176,6 +176,7 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
         new_terms = np.empty(stop - start, dtype=X.dtype)
         todo = np.empty(stop - start, dtype=np.int64)
         n_todo = 0
+        n_moved = 0
         # 1. the bound test (KM-8): settle the points no other centre can beat
         for i in range(start, stop):
             if keep:
@@ -211,16 +212,17 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
                             other = smallest  # a tie kept: the lower-index centre is as close
                         best = old
                     else:
-                        changed[c] += 1
+                        n_moved += 1
                 labels[i] = best
                 new_terms[i - start] = dist[b, best]
                 lower[i] = np.sqrt(other * lower_factor) * down
-        scanned[c] = n_todo
-        # 3. the chunk's sums, in index order
+        # 3. the chunk's sums, in index order (local accumulators: no shared cache lines)
+        chunk_before, chunk_after, chunk_keys = 0.0, 0.0, np.uint64(0)
         for i in range(start, stop):
-            before[c] += own_terms[i - start]
-            after[c] += new_terms[i - start]
-            keys[c] += label_key(i, labels[i], k)
+            chunk_before += own_terms[i - start]
+            chunk_after += new_terms[i - start]
+            chunk_keys += label_key(i, labels[i], k)
+        before[c], after[c], keys[c], scanned[c], changed[c] = chunk_before, chunk_after, chunk_keys, n_todo, n_moved
         _accumulate_chunk(X, labels, start, stop, chunk_sums[c], chunk_counts[c])
     _combine_sums(chunk_sums, chunk_counts, sums, counts)
     objective_before = 0.0
