@@ -7,6 +7,7 @@ algorithms, whose convergence theorems are checked on each run's own trace.
 """
 
 from classic.certificate import Certificate, Claim, certify
+from classic.perceptron import OneVsRestTrace, Perceptron, PerceptronTrace
 from classic.trace import Trace
 
 __version__ = "0.1.0"
@@ -14,6 +15,9 @@ __version__ = "0.1.0"
 __all__ = [
     "Certificate",
     "Claim",
+    "OneVsRestTrace",
+    "Perceptron",
+    "PerceptronTrace",
     "Trace",
     "certify",
 ]

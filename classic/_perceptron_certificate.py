@@ -1,0 +1,358 @@
+"""The perceptron's certificate: the claims of ``proofs/perceptron.md`` checked
+on one run, from its replay log.
+
+The exact weights of the run are :math:`w_k = \\sum_{j \\le k} y_{i_j} \\tilde x_{i_j}`;
+the run held the computed :math:`\\hat w_k` (sums rounded in the working
+precision). :func:`classic._perceptron_kernels.replay` rebuilds every
+:math:`\\hat w_k` bitwise from the log, and the slacks below are the bounds of
+PC-7 on :math:`\\|\\hat w_k - w_k\\|` and on the computed mistake tests,
+evaluated on this run's numbers. Every check is made so that if the exact
+inequality holds, the computed check passes; quantities that are *reported*
+as bounds (:math:`R`, :math:`\\gamma`, :math:`(R/\\gamma)^2`) are rigorous
+upper/lower bounds of the exact ones.
+"""
+
+import warnings
+
+import numpy as np
+
+from classic import _perceptron_kernels as _k
+from classic._validation import check_data
+from classic.certificate import Claim, inequality_claim
+from classic.rounding import unit_roundoff
+
+__all__ = ["certify_perceptron", "find_separator"]
+
+REFERENCE = "proofs/perceptron.md"
+
+
+def _gammas(n, dtype):
+    """Higham's :math:`\\gamma_n` elementwise (``inf`` where :math:`n u \\ge 1`)."""
+    nu = np.asarray(n, dtype=np.float64) * unit_roundoff(dtype)
+    with np.errstate(divide="ignore"):
+        return np.where(nu < 1.0, nu / (1.0 - np.minimum(nu, 0.5)), np.inf)
+
+
+def _augmented(X, scale):
+    return np.column_stack([X.astype(np.float64), np.full(X.shape[0], float(scale))])
+
+
+def unit_margins(A, signs, u):
+    """Lower and upper bounds on :math:`y_i \\langle \\tilde x_i, u/\\|u\\| \\rangle` (PC-7).
+
+    ``A`` is the augmented data in float64. The margins are evaluated in
+    float64 with error at most :math:`\\gamma_D \\sum_f |\\tilde x_{if} u_f|`
+    (RD-2) and :math:`\\|u\\|` within a relative :math:`\\gamma_{D+1}`.
+    """
+    D = A.shape[1]
+    g = _gammas(D + 1, np.float64)
+    norm = float(np.sqrt(u @ u))
+    norm_lo, norm_hi = norm / (1 + g), norm / (1 - g)
+    computed = signs * (A @ u)
+    error = g * (np.abs(A) @ np.abs(u))
+    lo, hi = computed - error, computed + error
+    lo = np.where(lo >= 0, lo / norm_hi, lo / norm_lo)
+    hi = np.where(hi >= 0, hi / norm_lo, hi / norm_hi)
+    return lo, hi, norm
+
+
+def find_separator(A, signs, final_weights):
+    """Candidate separators of the augmented data ``A`` (float64), best first.
+
+    The hard-margin direction (scikit-learn's LinearSVC with the hinge loss and
+    a large C, no intercept: the intercept is the augmented column), a
+    soft-margin one (C = 1), and the perceptron's own final weights. The
+    solver may be as approximate as it likes: the margin is recomputed from
+    the direction (PC-7).
+    """
+    from sklearn.svm import LinearSVC
+
+    candidates = []
+    columns = np.flatnonzero(np.any(A != 0, axis=0))
+    if np.unique(signs).size == 2 and columns.size:
+        for C in (1e4, 1.0):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                svc = LinearSVC(C=C, loss="hinge", fit_intercept=False, dual=True, tol=1e-8,
+                                max_iter=20000, random_state=0).fit(A[:, columns], signs)
+            u = np.zeros(A.shape[1])
+            u[columns] = svc.coef_[0]
+            candidates.append(u)
+    if np.any(final_weights != 0):
+        candidates.append(np.asarray(final_weights, dtype=np.float64))
+    if np.all(signs > 0) or np.all(signs < 0):
+        u = np.zeros(A.shape[1])
+        u[-1] = signs[0]
+        candidates.append(u)
+    return [u for u in candidates if np.all(np.isfinite(u)) and np.any(u != 0)]
+
+
+def _freund_schapire(lo, R_up, n_epochs, margin=None):
+    """The smallest ((R + D)/gamma)^2 over the margins tried, with its (gamma, D) (PC-9)."""
+    positive = lo[lo > 0]
+    if margin is not None:
+        trials = np.array([margin])
+    elif positive.size:
+        trials = np.unique(np.quantile(positive, np.linspace(0.0, 1.0, 21)))
+    else:
+        return None
+    best = None
+    g = _gammas(lo.size + 4, np.float64)
+    for gamma in trials:
+        shortfall = np.maximum(0.0, gamma - lo)
+        D = float(np.sqrt(n_epochs * np.sum(shortfall**2))) * (1 + g)
+        bound = ((R_up + D) / gamma) ** 2 * (1 + g)
+        if best is None or bound < best[0]:
+            best = (bound, float(gamma), D)
+    return best
+
+
+def certify_perceptron(model, X, y, separator=None, margin=None):
+    """Claims for a fitted :class:`classic.Perceptron` (see ``classic.certify``)."""
+    traces = getattr(model.trace_, "problems", (model.trace_,))
+    dtype = traces[0].epoch_weights.dtype
+    X = check_data(X).astype(dtype, copy=False)
+    if X.shape[1] != model.n_features_in_:
+        raise ValueError(f"X has {X.shape[1]} features, but the model was fitted on {model.n_features_in_}")
+    if y is None:
+        raise ValueError("certify(perceptron, X, y) needs the labels y the model was fitted on")
+    y = np.asarray(y)
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")
+    problems = model._problem_signs(model._labels(y), dtype)
+    D = X.shape[1] + 1
+    if separator is not None:
+        separator = np.asarray(separator, dtype=np.float64).reshape(len(traces), -1)
+        if separator.shape[1] == D - 1:
+            separator = np.column_stack([separator, np.zeros(len(traces))])
+        if separator.shape[1] != D or not np.all(np.isfinite(separator)) or np.any(~np.any(separator != 0, axis=1)):
+            raise ValueError(
+                f"separator must be {len(traces)} finite nonzero vector(s) of length {D - 1} or {D} "
+                "(the last entry multiplies the augmented feature)"
+            )
+    if margin is not None and not (np.isfinite(margin) and margin > 0):
+        raise ValueError(f"margin must be a positive number, got {margin!r}")
+    claims = []
+    for c, (signs, trace) in enumerate(zip(problems, traces)):
+        label = "" if len(traces) == 1 else f"[{model.classes_[c]!r} vs rest] "
+        u = None if separator is None else separator[c]
+        claims.extend(_ProblemCertificate(X, signs, trace, label).claims(u, margin))
+    return claims
+
+
+class _ProblemCertificate:
+    """The claims of one binary problem (one trace)."""
+
+    def __init__(self, X, signs, trace, label):
+        self.X, self.signs, self.trace, self.label = X, signs, trace, label
+        self.scale = X.dtype.type(trace.intercept_scaling)
+        self.A = _augmented(X, self.scale)
+        self.D = self.A.shape[1]
+        self.K = trace.n_updates
+
+    def _claim(self, id, statement, **kwargs):
+        return inequality_claim(id, self.label + statement, reference=REFERENCE, **kwargs)
+
+    def _not_applicable(self, id, statement, note):
+        return Claim(id, self.label + statement, 0.0, 0.0, 0.0, None, REFERENCE, note)
+
+    # --- PC-1: the log replays -------------------------------------------------
+    def _log_is_well_formed(self):
+        t, n = self.trace, self.X.shape[0]
+        K = self.K
+        lengths = (t.updates.shape, t.update_steps.shape, t.squared_norms.shape)
+        return (
+            t.n_samples == n
+            and all(s == (K,) for s in lengths)
+            and t.mistakes.shape == (t.n_iter,)
+            and int(t.mistakes.sum()) == K
+            and t.epoch_weights.shape == (t.n_iter + 1, self.D)
+            and (K == 0 or (t.updates.min() >= 0 and t.updates.max() < n))
+            and np.array_equal(np.bincount(t.update_steps // max(n, 1), minlength=t.n_iter)[: t.n_iter], t.mistakes)
+            and t.converged == (t.n_iter > 0 and t.mistakes[-1] == 0)
+        )
+
+    def _replay(self, u):
+        t, K, X = self.trace, self.K, self.X
+        out = {name: np.empty(K) for name in ("dot_abs", "inner", "inner_abs", "abs_norm", "x_norm2")}
+        out["decisions"] = np.empty(K, X.dtype)
+        out["squared_norms"] = np.empty(K, X.dtype)
+        w = np.zeros(self.D, X.dtype)
+        weights = [w.copy()]
+        ends = np.concatenate([[0], np.cumsum(t.mistakes)])
+        A_state = np.zeros(self.D)
+        for e in range(t.n_iter):
+            part = slice(ends[e], ends[e + 1])
+            _k.replay(X, self.signs, self.scale, t.updates[part], u, w, A_state,
+                      *(out[name][part] for name in ("decisions", "dot_abs", "squared_norms", "inner",
+                                                     "inner_abs", "abs_norm", "x_norm2")))
+            weights.append(w.copy())
+        out["epoch_weights"] = np.asarray(weights)
+        return out
+
+    def claims(self, separator, margin):
+        statement = "the log replays: each update was a mistake; squared norms and epoch weights match"
+        if not self._log_is_well_formed():
+            note = "the trace is not a well-formed replay log (lengths, indices or epoch counts disagree)"
+            return [Claim("PC-1", self.label + statement, 1.0, 0.0, 0.0, False, REFERENCE, note)]
+        candidates = [separator] if separator is not None else find_separator(
+            self.A, self.signs.astype(np.float64), self.trace.epoch_weights[-1])
+        if not candidates:
+            candidates = [np.ones(self.D)]
+        self.R_hat2 = float(np.max(np.einsum("ij,ij->i", self.A, self.A)))
+        self.R_up2 = self.R_hat2 / (1 - _gammas(self.D, np.float64))
+        u, lo = self._choose(candidates, margin)
+        r = self._replay(u / np.sqrt(u @ u))
+        mismatches = (
+            np.sum(r["decisions"] > 0)
+            + np.sum(r["squared_norms"] != self.trace.squared_norms)
+            + np.sum(np.any(r["epoch_weights"] != self.trace.epoch_weights, axis=1))
+        )
+        claims = [self._claim("PC-1", statement, values=[float(mismatches)], bounds=[0.0], slacks=[0.0])]
+        if mismatches:
+            return claims
+        self._rounding(r)
+        gamma_low = float(np.min(lo)) if lo.size else 0.0
+        claims += self._novikoff(r, gamma_low)
+        claims.append(self._final_epoch())
+        claims.append(self._freund_schapire(lo, gamma_low, margin))
+        claims.append(self._cycling())
+        return sorted(claims, key=lambda c: int(c.id.split("-")[1]))
+
+    def _choose(self, candidates, margin):
+        """The candidate with the largest certified margin, or (none positive) the smallest FS bound."""
+        best = None
+        for u in candidates:
+            lo, _, _ = unit_margins(self.A, self.signs.astype(np.float64), u)
+            gamma_low = float(np.min(lo))
+            if gamma_low > 0:
+                key = (0, -gamma_low)
+            else:
+                fs = _freund_schapire(lo, np.sqrt(self.R_up2), self.trace.n_iter, margin)
+                key = (1, np.inf if fs is None else fs[0])
+            if best is None or key < best[0]:
+                best = (key, u, lo)
+        return best[1], best[2]
+
+    # --- PC-7: rounding --------------------------------------------------------
+    def _rounding(self, r):
+        """E_k >= ||w^_k - w_k||, delta_k >= |rounding of the k-th mistake test|, Delta_k (PC-7)."""
+        p, K, D = self.X.dtype, self.K, self.D
+        k = np.arange(1, K + 1)
+        self.E = _gammas(k - 1, p) * r["abs_norm"] * (1 + _gammas(k + D, np.float64))
+        delta = _gammas(D, p) * r["dot_abs"] * (1 + _gammas(D, np.float64))
+        E_before = np.concatenate([[0.0], self.E[:-1]])
+        x_norm = np.sqrt(r["x_norm2"] * (1 + _gammas(D, np.float64)))
+        self.Delta = 2 * np.cumsum(delta + E_before * x_norm) * (1 + _gammas(K + 2, np.float64))
+        self.S_hat = np.cumsum(r["x_norm2"])
+        self.S_up = self.S_hat / (1 - _gammas(k + D - 1, np.float64))
+
+    # --- PC-2 .. PC-5: Novikoff ------------------------------------------------
+    def _novikoff(self, r, gamma_low):
+        t, K, D, k = self.trace, self.K, self.D, np.arange(1, self.K + 1)
+        p = self.X.dtype
+        novikoff = [
+            ("PC-2", "<w_k, u> >= k gamma for every update k"),
+            ("PC-5", "total updates <= (R / gamma)^2"),
+        ]
+        claims = []
+        g64 = _gammas(D + 1, np.float64)
+        claims.append(self._claim(
+            "PC-3", "||w_k||^2 <= sum_{j<=k} ||x_{i_j}||^2 for every update k",
+            values=t.squared_norms.astype(np.float64), bounds=self.S_hat,
+            slacks=(1 + _gammas(D, p)) * (np.sqrt(self.S_up + self.Delta) + self.E) ** 2 * (1 + g64) - self.S_hat,
+        ))
+        claims.append(self._claim(
+            "PC-4", "sum_{j<=k} ||x_{i_j}||^2 <= k R^2 for every update k",
+            values=self.S_hat, bounds=k * self.R_hat2,
+            slacks=(1 + _gammas(k + D - 1, np.float64)) * k * self.R_up2 * (1 + g64) - k * self.R_hat2,
+        ))
+        zero_rows = int(np.sum(~np.any(self.A != 0, axis=1)))
+        if gamma_low <= 0 or not np.all(np.isfinite(self.E)):
+            if zero_rows:
+                note = (f"{zero_rows} example(s) are zero vectors: y<u, 0> = 0 for every u, so no margin gamma > 0 "
+                        "exists (and every presentation of them is a mistake); Novikoff does not apply, see PC-9")
+            elif not np.all(np.isfinite(self.E)):
+                note = "too many updates for the working precision: the rounding bound of PC-7 is undefined"
+            else:
+                note = (f"gamma = min y<u, x> <= {gamma_low:.3g} for the best separator found: the data are not "
+                        "linearly separable by it (in the augmented space); Novikoff does not apply, see PC-9")
+            return claims + [self._not_applicable(i, s, note) for i, s in novikoff]
+        # the replay used u / fl(||u||), whose norm is within gamma_{D+1} of 1 (PC-7)
+        g = _gammas(D + 1, np.float64)
+        upper = r["inner"] + g * r["inner_abs"]
+        inner_hi = np.where(upper >= 0, upper / (1 - g), upper / (1 + g))
+        claims.insert(0, self._claim(
+            novikoff[0][0], novikoff[0][1], values=k * gamma_low, bounds=r["inner"],
+            slacks=self.E + (inner_hi - r["inner"]),
+            note=f"gamma >= {gamma_low:.6g} (certified lower bound, recomputed from u)",
+        ))
+        bound = self.R_up2 / gamma_low**2 * (1 + _gammas(4, np.float64))
+        slack = float(self.Delta[-1] / (K * gamma_low**2)) if K else 0.0
+        claims.append(self._claim(
+            novikoff[1][0], novikoff[1][1], values=[float(K)], bounds=[bound], slacks=[slack],
+            note=f"R <= {np.sqrt(self.R_up2):.6g}, gamma >= {gamma_low:.6g} (augmented data)",
+        ))
+        return claims
+
+    # --- PC-6: the stopping rule -----------------------------------------------
+    def _final_epoch(self):
+        statement = "the final epoch is mistake-free: y <w, x> > 0 for every example"
+        t = self.trace
+        if not t.converged:
+            return self._not_applicable(
+                "PC-6", statement, f"the run stopped at max_iter ({t.n_iter} epochs) with {int(t.mistakes[-1])} "
+                "mistake(s) in its last epoch")
+        scores = np.empty(self.X.shape[0], self.X.dtype)
+        _k.decision(self.X, t.epoch_weights[-1], self.scale, scores)
+        mistakes = int(np.sum(self.signs * scores <= 0))
+        return self._claim("PC-6", statement, values=[float(mistakes)], bounds=[0.0], slacks=[0.0])
+
+    # --- PC-9: Freund and Schapire --------------------------------------------
+    def _freund_schapire(self, lo, gamma_low, margin):
+        statement = "total updates <= ((R + D) / gamma)^2 (Freund-Schapire)"
+        if gamma_low > 0 and margin is None:
+            return self._not_applicable("PC-9", statement, "separable: Novikoff's bound PC-5 is the case D = 0")
+        R_up = float(np.sqrt(self.R_up2))
+        fs = _freund_schapire(lo, R_up, self.trace.n_iter, margin) if R_up > 0 else None
+        if fs is None:
+            return self._not_applicable("PC-9", statement, "no example has a positive margin under the separator")
+        bound, gamma, D = fs
+        K = self.K
+        slack = float((1 + D / R_up) * self.Delta[-1] / (K * gamma**2)) if K else 0.0
+        return self._claim("PC-9", statement, values=[float(K)], bounds=[bound], slacks=[slack],
+                           note=f"gamma = {gamma:.6g}, D <= {D:.6g} over {self.trace.n_iter} epoch(s) presented")
+
+    # --- PC-10: cycling --------------------------------------------------------
+    def _cycling(self):
+        statement = "integer data in a fixed order: the weights return to an earlier state (Block-Levin)"
+        t, A = self.trace, self.A
+        mantissa = np.finfo(self.X.dtype).nmant + 1
+        if t.shuffled:
+            return self._not_applicable("PC-10", statement, "the examples were shuffled: the state is not periodic")
+        if not np.array_equal(A, np.round(A)):
+            return self._not_applicable("PC-10", statement, "the data are not integers")
+        largest = (self.K + 1) * float(np.max(np.abs(A))) * float(np.max(np.sum(np.abs(A), axis=1)))
+        if largest >= 2.0**mantissa:
+            return self._not_applicable("PC-10", statement, "integer sums may exceed the exact range of the precision")
+        first_seen = {}
+        for e, row in enumerate(t.epoch_weights):
+            key = row.tobytes()
+            if key in first_seen:
+                a = first_seen[key]
+                break
+            first_seen[key] = e
+        else:
+            return self._not_applicable(
+                "PC-10", statement, f"no repeated state within {t.n_iter} epochs (the theorem promises one later)")
+        period, n_cycle = e - a, int(np.sum(t.mistakes[a:e]))
+        w = np.array(t.epoch_weights[a])
+        n = self.X.shape[0]
+        buffers = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, self.X.dtype)
+        for _ in range(period):
+            _k.epoch(self.X, self.signs, self.scale, np.arange(n, dtype=np.int64), w, *buffers)
+        returns = bool(np.array_equal(w, t.epoch_weights[a]))
+        note = (f"fixed point from epoch {a}: converged" if n_cycle == 0 else
+                f"cycle of {period} epoch(s) with {n_cycle} update(s) from epoch {a}: the run never stops, "
+                "so the data are not linearly separable")
+        return Claim("PC-10", self.label + statement, float(period), float(t.n_iter), 0.0, returns, REFERENCE, note)
