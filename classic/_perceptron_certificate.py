@@ -134,7 +134,7 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
         raise ValueError(f"margin must be a positive number, got {margin!r}")
     claims = []
     for c, (signs, trace) in enumerate(zip(problems, traces)):
-        label = "" if len(traces) == 1 else f"[{model.classes_[c]!r} vs rest] "
+        label = "" if len(traces) == 1 else f"[class {model.classes_[c]} vs rest] "
         u = None if separator is None else separator[c]
         claims.extend(_ProblemCertificate(X, signs, trace, label).claims(u, margin))
     return claims
@@ -239,11 +239,12 @@ class _ProblemCertificate:
         """E_k >= ||w^_k - w_k||, delta_k >= |rounding of the k-th mistake test|, Delta_k (PC-7)."""
         p, K, D = self.X.dtype, self.K, self.D
         k = np.arange(1, K + 1)
-        self.E = _gammas(k - 1, p) * r["abs_norm"] * (1 + _gammas(k + D, np.float64))
-        delta = _gammas(D, p) * r["dot_abs"] * (1 + _gammas(D, np.float64))
+        self.evaluation = 1 + _gammas(K + D + 4, np.float64)   # the slacks' own evaluation (PC-7)
+        self.E = _gammas(k - 1, p) * r["abs_norm"] * self.evaluation
+        delta = _gammas(D, p) * r["dot_abs"]
         E_before = np.concatenate([[0.0], self.E[:-1]])
-        x_norm = np.sqrt(r["x_norm2"] * (1 + _gammas(D, np.float64)))
-        self.Delta = 2 * np.cumsum(delta + E_before * x_norm) * (1 + _gammas(K + 2, np.float64))
+        x_norm = np.sqrt(r["x_norm2"] / (1 - _gammas(D, np.float64)))
+        self.Delta = 2 * np.cumsum(delta + E_before * x_norm) * self.evaluation
         self.S_hat = np.cumsum(r["x_norm2"])
         self.S_up = self.S_hat / (1 - _gammas(k + D - 1, np.float64))
 
@@ -256,16 +257,15 @@ class _ProblemCertificate:
             ("PC-5", "total updates <= (R / gamma)^2"),
         ]
         claims = []
-        g64 = _gammas(D + 1, np.float64)
         claims.append(self._claim(
             "PC-3", "||w_k||^2 <= sum_{j<=k} ||x_{i_j}||^2 for every update k",
             values=t.squared_norms.astype(np.float64), bounds=self.S_hat,
-            slacks=(1 + _gammas(D, p)) * (np.sqrt(self.S_up + self.Delta) + self.E) ** 2 * (1 + g64) - self.S_hat,
+            slacks=(1 + _gammas(D, p)) * (np.sqrt(self.S_up + self.Delta) + self.E) ** 2 * self.evaluation - self.S_hat,
         ))
         claims.append(self._claim(
             "PC-4", "sum_{j<=k} ||x_{i_j}||^2 <= k R^2 for every update k",
             values=self.S_hat, bounds=k * self.R_hat2,
-            slacks=(1 + _gammas(k + D - 1, np.float64)) * k * self.R_up2 * (1 + g64) - k * self.R_hat2,
+            slacks=(1 + _gammas(k + D - 1, np.float64)) * k * self.R_up2 * self.evaluation - k * self.R_hat2,
         ))
         zero_rows = int(np.sum(~np.any(self.A != 0, axis=1)))
         if gamma_low <= 0 or not np.all(np.isfinite(self.E)):
@@ -284,11 +284,11 @@ class _ProblemCertificate:
         inner_hi = np.where(upper >= 0, upper / (1 - g), upper / (1 + g))
         claims.insert(0, self._claim(
             novikoff[0][0], novikoff[0][1], values=k * gamma_low, bounds=r["inner"],
-            slacks=self.E + (inner_hi - r["inner"]),
+            slacks=(self.E + (inner_hi - r["inner"])) * self.evaluation,
             note=f"gamma >= {gamma_low:.6g} (certified lower bound, recomputed from u)",
         ))
-        bound = self.R_up2 / gamma_low**2 * (1 + _gammas(4, np.float64))
-        slack = float(self.Delta[-1] / (K * gamma_low**2)) if K else 0.0
+        bound = self.R_up2 / gamma_low**2 * self.evaluation
+        slack = float(self.Delta[-1] / (K * gamma_low**2) * self.evaluation) if K else 0.0
         claims.append(self._claim(
             novikoff[1][0], novikoff[1][1], values=[float(K)], bounds=[bound], slacks=[slack],
             note=f"R <= {np.sqrt(self.R_up2):.6g}, gamma >= {gamma_low:.6g} (augmented data)",
@@ -319,7 +319,7 @@ class _ProblemCertificate:
             return self._not_applicable("PC-9", statement, "no example has a positive margin under the separator")
         bound, gamma, D = fs
         K = self.K
-        slack = float((1 + D / R_up) * self.Delta[-1] / (K * gamma**2)) if K else 0.0
+        slack = float((1 + D / R_up) * self.Delta[-1] / (K * gamma**2) * self.evaluation) if K else 0.0
         return self._claim("PC-9", statement, values=[float(K)], bounds=[bound], slacks=[slack],
                            note=f"gamma = {gamma:.6g}, D <= {D:.6g} over {self.trace.n_iter} epoch(s) presented")
 
