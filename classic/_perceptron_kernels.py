@@ -33,11 +33,77 @@ def _inner(w, X, i, scale):
 
 
 @kernel
+def _inner_lookahead(w, X, i0, i1, i2, i3, scale):
+    # <w, x~_i> for four examples at once: four independent chains of
+    # additions (so the processor overlaps them), each in the order of _inner,
+    # hence each bitwise equal to _inner's result.
+    d = X.shape[1]
+    a0, a1, a2, a3 = w[0] * X[i0, 0], w[0] * X[i1, 0], w[0] * X[i2, 0], w[0] * X[i3, 0]
+    for f in range(1, d):
+        wf = w[f]
+        a0 += wf * X[i0, f]
+        a1 += wf * X[i1, f]
+        a2 += wf * X[i2, f]
+        a3 += wf * X[i3, f]
+    bias = w[d] * scale
+    return a0 + bias, a1 + bias, a2 + bias, a3 + bias
+
+
+@kernel
+def _squared_norm(w, zero):
+    # ||w||^2 in the working precision, as four interleaved partial sums
+    # s_r = sum_{f = r mod 4} w_f^2 (f increasing), then (s_0 + s_1) + (s_2 + s_3).
+    s0, s1, s2, s3 = zero, zero, zero, zero
+    D = w.shape[0]
+    f = 0
+    while f + 4 <= D:
+        s0 += w[f] * w[f]
+        s1 += w[f + 1] * w[f + 1]
+        s2 += w[f + 2] * w[f + 2]
+        s3 += w[f + 3] * w[f + 3]
+        f += 4
+    if f < D:
+        s0 += w[f] * w[f]
+    if f + 1 < D:
+        s1 += w[f + 1] * w[f + 1]
+    if f + 2 < D:
+        s2 += w[f + 2] * w[f + 2]
+    return (s0 + s1) + (s2 + s3)
+
+
+@kernel
+def _first_mistake(X, y, scale, order, w, t):
+    # Position of the first mistake of w among order[t:], in the order of
+    # presentation (len(order) if none). Looks four examples ahead: their
+    # inner products with the current w are computed together, and stay
+    # valid up to the first mistake, since w changes only there.
+    n = order.shape[0]
+    while t + 4 <= n:
+        a0, a1, a2, a3 = _inner_lookahead(w, X, order[t], order[t + 1], order[t + 2], order[t + 3], scale)
+        if y[order[t]] * a0 <= 0:
+            return t
+        if y[order[t + 1]] * a1 <= 0:
+            return t + 1
+        if y[order[t + 2]] * a2 <= 0:
+            return t + 2
+        if y[order[t + 3]] * a3 <= 0:
+            return t + 3
+        t += 4
+    while t < n:
+        if y[order[t]] * _inner(w, X, order[t], scale) <= 0:
+            return t
+        t += 1
+    return n
+
+
+@kernel
 def epoch(X, y, scale, order, w, updates, positions, squared_norms):
     """One pass of the perceptron over the examples ``order`` (PC-1).
 
     For each ``i`` in ``order``: if :math:`y_i \\langle w, \\tilde x_i \\rangle \\le 0`
-    then :math:`w \\leftarrow w + y_i \\tilde x_i`.
+    then :math:`w \\leftarrow w + y_i \\tilde x_i`. (The search for the next
+    mistake looks four examples ahead, which changes the speed, never a bit
+    of the result.)
 
     Parameters
     ----------
@@ -46,9 +112,9 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms):
     scale : scalar of the dtype of X, the augmented feature ``s``
     order : ndarray of shape (n_samples,), int64, the presentation order
     w : ndarray of shape (n_features + 1,), updated in place
-    updates, positions : ndarray of shape (n_samples,), int64, outputs
+    updates, positions : ndarray of shape (>= n_samples,), int64, outputs
         the example index and the position in ``order`` of each update.
-    squared_norms : ndarray of shape (n_samples,), dtype of X, output
+    squared_norms : ndarray of shape (>= n_samples,), dtype of X, output
         :math:`\\|w\\|^2` after each update, computed in the working precision.
 
     Returns
@@ -56,21 +122,19 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms):
     n_updates : int, the number of updates (= mistakes) of this epoch.
     """
     d = X.shape[1]
+    zero = scale - scale                     # 0 in the working precision
     n_updates = 0
-    for t in range(order.shape[0]):
+    t = _first_mistake(X, y, scale, order, w, 0)
+    while t < order.shape[0]:
         i = order[t]
-        if y[i] * _inner(w, X, i, scale) <= 0:
-            w[0] += y[i] * X[i, 0]
-            norm2 = w[0] * w[0]
-            for f in range(1, d):
-                w[f] += y[i] * X[i, f]
-                norm2 += w[f] * w[f]
-            w[d] += y[i] * scale
-            norm2 += w[d] * w[d]
-            updates[n_updates] = i
-            positions[n_updates] = t
-            squared_norms[n_updates] = norm2
-            n_updates += 1
+        for f in range(d):
+            w[f] += y[i] * X[i, f]
+        w[d] += y[i] * scale
+        updates[n_updates] = i
+        positions[n_updates] = t
+        squared_norms[n_updates] = _squared_norm(w, zero)
+        n_updates += 1
+        t = _first_mistake(X, y, scale, order, w, t + 1)
     return n_updates
 
 
@@ -108,14 +172,10 @@ def replay(X, y, scale, updates, u, w, A, decisions, dot_abs, squared_norms, inn
         for f in range(d):
             total_abs += abs(np.float64(w[f]) * np.float64(X[i, f]))
         dot_abs[k] = total_abs + abs(np.float64(w[d]) * np.float64(scale))
-        w[0] += y[i] * X[i, 0]
-        norm2 = w[0] * w[0]
-        for f in range(1, d):
+        for f in range(d):
             w[f] += y[i] * X[i, f]
-            norm2 += w[f] * w[f]
         w[d] += y[i] * scale
-        norm2 += w[d] * w[d]
-        squared_norms[k] = norm2
+        squared_norms[k] = _squared_norm(w, scale - scale)
         dot = 0.0
         dot_a = 0.0
         a2 = 0.0

@@ -98,6 +98,33 @@ class OneVsRestTrace(Trace):
     classes: np.ndarray
 
 
+class _ReplayLog:
+    """Growing buffers for the update log (amortised doubling, no copy per epoch)."""
+
+    def __init__(self, n_samples, dtype):
+        self.n, self.size = n_samples, 0
+        self.updates = np.empty(2 * n_samples, np.int64)
+        self.steps = np.empty(2 * n_samples, np.int64)
+        self.squared_norms = np.empty(2 * n_samples, dtype)
+
+    def room_for_an_epoch(self):
+        """Views with room for ``n_samples`` more updates (the most an epoch can make)."""
+        if self.size + self.n > len(self.updates):
+            capacity = 2 * (self.size + self.n)
+            for name in ("updates", "steps", "squared_norms"):
+                old = getattr(self, name)
+                new = np.empty(capacity, old.dtype)
+                new[: self.size] = old[: self.size]
+                setattr(self, name, new)
+        part = slice(self.size, self.size + self.n)
+        return self.updates[part], self.steps[part], self.squared_norms[part]
+
+    def record(self, n_updates, first_step):
+        """Keep the ``n_updates`` entries just written; positions become presentation steps."""
+        self.steps[self.size : self.size + n_updates] += first_step
+        self.size += n_updates
+
+
 def run_perceptron(X, signs, scale, max_iter, rng=None):
     """The perceptron on one binary problem (PC-1); returns ``(w, trace)``.
 
@@ -120,17 +147,14 @@ def run_perceptron(X, signs, scale, max_iter, rng=None):
     scale = X.dtype.type(scale)
     w = np.zeros(d + 1, dtype=X.dtype)                        # w_0 = 0
     in_order = np.arange(n, dtype=np.int64)
-    updates, positions = np.empty(n, np.int64), np.empty(n, np.int64)
-    norms = np.empty(n, X.dtype)
-    log_updates, log_steps, log_norms, mistakes = [], [], [], []
-    epoch_weights = [w.copy()]
+    log = _ReplayLog(n, X.dtype)
+    mistakes, epoch_weights = [], [w.copy()]
     converged = False
     for e in range(max_iter):
         order = in_order if rng is None else rng.permutation(n).astype(np.int64)
+        updates, positions, norms = log.room_for_an_epoch()
         m = _k.epoch(X, signs, scale, order, w, updates, positions, norms)
-        log_updates.append(updates[:m].copy())
-        log_steps.append(positions[:m] + e * n)
-        log_norms.append(norms[:m].copy())
+        log.record(m, first_step=e * n)
         mistakes.append(m)
         epoch_weights.append(w.copy())
         if m == 0:                                            # a mistake-free epoch
@@ -142,9 +166,9 @@ def run_perceptron(X, signs, scale, max_iter, rng=None):
         n_iter=len(mistakes),
         converged=converged,
         stop_reason="mistake-free epoch" if converged else "max_iter",
-        updates=np.concatenate(log_updates),
-        update_steps=np.concatenate(log_steps).astype(np.int64),
-        squared_norms=np.concatenate(log_norms),
+        updates=log.updates[: log.size],
+        update_steps=log.steps[: log.size],
+        squared_norms=log.squared_norms[: log.size],
         mistakes=mistakes,
         epoch_weights=np.asarray(epoch_weights),
         n_updates=int(mistakes.sum()),

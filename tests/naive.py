@@ -17,6 +17,14 @@ def perceptron_inner(w, x_aug):
     return total
 
 
+def perceptron_squared_norm(w):
+    """||w||^2 in the working dtype: partial sums over f = r mod 4, then (s0 + s1) + (s2 + s3)."""
+    s = [w.dtype.type(0)] * 4
+    for f in range(len(w)):
+        s[f % 4] = s[f % 4] + w[f] * w[f]
+    return (s[0] + s[1]) + (s[2] + s[3])
+
+
 def perceptron_epoch(X, y, scale, order, w):
     """One pass: returns (new w, update indices, update positions, ||w||^2 after each update)."""
     w = w.copy()
@@ -27,7 +35,7 @@ def perceptron_epoch(X, y, scale, order, w):
             w = w + y[i] * x_aug
             updates.append(i)
             positions.append(t)
-            norms.append(perceptron_inner(w, w))
+            norms.append(perceptron_squared_norm(w))
     return w, updates, positions, norms
 
 

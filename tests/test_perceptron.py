@@ -84,7 +84,7 @@ def test_pc1_replay_rebuilds_the_run(sample, shuffle):
         x_aug = np.append(sample.X[i], np.float32(1.0))
         assert signs[i] * naive.perceptron_inner(w, x_aug) <= 0
         w = w + signs[i] * x_aug
-        assert naive.perceptron_inner(w, w) == t.squared_norms[k]
+        assert naive.perceptron_squared_norm(w) == t.squared_norms[k]
     np.testing.assert_array_equal(w, t.epoch_weights[-1])
     np.testing.assert_array_equal(w[:-1], model.coef_[0])
     assert t.n_updates == len(t.updates) == t.mistakes.sum() == model.n_updates_
