@@ -81,6 +81,24 @@ class PerceptronTrace(Trace):
     intercept_scaling: float
     shuffled: bool
 
+    def plot(self, ax=None, bound=None):
+        """Updates so far and mistakes per epoch against the epoch; ``bound`` (e.g. the
+        certificate's (R/gamma)^2, PC-5) is drawn as a horizontal line. Returns the Axes."""
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots()
+        epochs = np.arange(len(self.objective))
+        ax.plot(epochs, self.objective, marker=".", label=self.OBJECTIVE_NAME)
+        ax.bar(epochs[1:], self.mistakes, alpha=0.4, color="tab:orange", label="mistakes in the epoch")
+        if bound is not None:
+            ax.axhline(bound, color="tab:red", linestyle="--", label=r"$(R/\gamma)^2$ (PC-5)")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("updates")
+        ax.set_title(f"perceptron: {self.n_updates} updates, stopped ({self.stop_reason}) after {self.n_iter} epochs")
+        ax.legend()
+        return ax
+
 
 @trace_dataclass
 class OneVsRestTrace(Trace):
