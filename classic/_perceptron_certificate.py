@@ -111,6 +111,8 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
     """Claims for a fitted :class:`classic.Perceptron` (see ``classic.certify``)."""
     traces = getattr(model.trace_, "problems", (model.trace_,))
     dtype = traces[0].epoch_weights.dtype
+    if dtype not in (np.float32, np.float64):
+        dtype = np.float64                    # a tampered trace: PC-1 will say so
     X = check_data(X).astype(dtype, copy=False)
     if X.shape[1] != model.n_features_in_:
         raise ValueError(f"X has {X.shape[1]} features, but the model was fitted on {model.n_features_in_}")
@@ -120,6 +122,10 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
     if y.shape != (X.shape[0],):
         raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")
     problems = model._problem_signs(model._labels(y), dtype)
+    if len(problems) != len(traces):
+        statement = "the log replays: one trace per one-vs-rest problem"
+        note = f"{len(traces)} trace(s) for {len(problems)} problem(s)"
+        return [Claim("PC-1", statement, 1.0, 0.0, 0.0, False, REFERENCE, note)]
     D = X.shape[1] + 1
     if separator is not None:
         separator = np.asarray(separator, dtype=np.float64).reshape(len(traces), -1)
@@ -158,19 +164,25 @@ class _ProblemCertificate:
 
     # --- PC-1: the log replays -------------------------------------------------
     def _log_is_well_formed(self):
-        t, n = self.trace, self.X.shape[0]
-        K = self.K
-        lengths = (t.updates.shape, t.update_steps.shape, t.squared_norms.shape)
-        return (
-            t.n_samples == n
-            and all(s == (K,) for s in lengths)
-            and t.mistakes.shape == (t.n_iter,)
-            and int(t.mistakes.sum()) == K
-            and t.epoch_weights.shape == (t.n_iter + 1, self.D)
-            and (K == 0 or (t.updates.min() >= 0 and t.updates.max() < n))
-            and np.array_equal(np.bincount(t.update_steps // max(n, 1), minlength=t.n_iter)[: t.n_iter], t.mistakes)
-            and t.converged == (t.n_iter > 0 and t.mistakes[-1] == 0)
-        )
+        """Shapes, dtypes, index ranges and epoch counts agree with X and with each other."""
+        t, n, K = self.trace, self.X.shape[0], self.K
+        arrays = (t.updates, t.update_steps, t.squared_norms, t.mistakes, t.epoch_weights)
+        if not all(isinstance(a, np.ndarray) for a in arrays) or not isinstance(K, (int, np.integer)):
+            return False
+        if not (np.issubdtype(t.updates.dtype, np.integer) and np.issubdtype(t.update_steps.dtype, np.integer)
+                and np.issubdtype(t.mistakes.dtype, np.integer)):
+            return False
+        if t.squared_norms.dtype != self.X.dtype or t.epoch_weights.dtype != self.X.dtype:
+            return False
+        if not (t.n_samples == n and t.n_iter >= 1 and t.mistakes.shape == (t.n_iter,)
+                and all(a.shape == (K,) for a in arrays[:3])
+                and t.epoch_weights.shape == (t.n_iter + 1, self.D) and int(t.mistakes.sum()) == K):
+            return False
+        if K and not (t.updates.min() >= 0 and t.updates.max() < n and t.update_steps.min() >= 0
+                      and t.update_steps.max() < t.n_iter * n and np.all(np.diff(t.update_steps) > 0)):
+            return False
+        per_epoch = np.bincount(t.update_steps // n, minlength=t.n_iter)
+        return np.array_equal(per_epoch, t.mistakes) and t.converged == bool(t.mistakes[-1] == 0)
 
     def _replay(self, u):
         t, K, X = self.trace, self.K, self.X
@@ -193,7 +205,8 @@ class _ProblemCertificate:
     def claims(self, separator, margin):
         statement = "the log replays: each update was a mistake; squared norms and epoch weights match"
         if not self._log_is_well_formed():
-            note = "the trace is not a well-formed replay log (lengths, indices or epoch counts disagree)"
+            note = ("the trace is not a well-formed replay log of this X (shapes, dtypes, indices or epoch "
+                    "counts disagree): a tampered trace, or not the data the model was fitted on")
             return [Claim("PC-1", self.label + statement, 1.0, 0.0, 0.0, False, REFERENCE, note)]
         candidates = [separator] if separator is not None else find_separator(
             self.A, self.signs.astype(np.float64), self.trace.epoch_weights[-1])

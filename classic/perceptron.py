@@ -298,8 +298,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     def _labels(self, y):
         """Indices into ``classes_`` of the labels ``y``."""
-        y_index = np.searchsorted(self.classes_, y)
-        y_index = np.minimum(y_index, len(self.classes_) - 1)
+        try:
+            y_index = np.minimum(np.searchsorted(self.classes_, y), len(self.classes_) - 1)
+        except TypeError:
+            raise ValueError("y holds labels of another type than the model's classes_") from None
         if not np.array_equal(self.classes_[y_index], y):
             raise ValueError("y holds labels the model was not fitted on")
         return y_index
@@ -324,7 +326,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.converged_ = all(t.converged for t in traces)
         self.trace_ = traces[0] if len(traces) == 1 else _one_vs_rest_trace(traces, self.classes_)
         if not self.converged_:
-            zero_rows = int(np.sum(~np.any(X != 0, axis=1))) if scale == 0 else 0
+            zero_rows = _zero_rows(X, traces) if scale == 0 else 0
             hint = (f" {zero_rows} example(s) are zero vectors, always counted as mistakes: use fit_intercept=True."
                     if zero_rows else " The data may not be linearly separable.")
             warnings.warn(
@@ -372,6 +374,14 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         from classic._perceptron_certificate import certify_perceptron
 
         return certify_perceptron(self, X, y, separator=separator, margin=margin)
+
+
+def _zero_rows(X, traces):
+    """Number of zero examples: each is a mistake at every presentation (y<w, 0> = 0 <= 0),
+    so they are among the updates of the last epoch (cheaper than scanning X)."""
+    last = np.concatenate([t.updates[t.update_steps >= (t.n_iter - 1) * t.n_samples] for t in traces])
+    rows = np.unique(last)
+    return int(np.sum(~np.any(X[rows] != 0, axis=1)))
 
 
 def _vote(X, weights, counts, scale, block=256):

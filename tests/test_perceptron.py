@@ -18,7 +18,7 @@ from classic import OneVsRestTrace, Perceptron, PerceptronTrace, certify
 from classic import _perceptron_kernels as kernels
 from classic._perceptron_certificate import _gammas, _ProblemCertificate
 from classic.perceptron import run_perceptron
-from classic.strategies import linearly_separable
+from classic.strategies import SeparableSample, linearly_separable
 from proof_steps import proof_steps
 
 DTYPES = st.sampled_from([np.float64, np.float32])
@@ -98,7 +98,7 @@ def _tampered(model, **changes):
 
 
 @pytest.mark.parametrize("tamper", ["swap_update", "extra_update", "squared_norm", "epoch_weight", "truncate",
-                                    "out_of_range"])
+                                    "out_of_range", "negative_step", "float_log", "other_data"])
 def test_pc1_tampered_trace_fails(tamper):
     """PC-1 (proofs/perceptron.md): a trace that is not the run's own fails its certificate."""
     rng = np.random.default_rng(1)
@@ -131,6 +131,14 @@ def test_pc1_tampered_trace_fails(tamper):
         updates = t.updates.copy()
         updates[0] = len(X) + 5
         changes["updates"] = updates
+    elif tamper == "negative_step":
+        steps = t.update_steps.copy()
+        steps[0] = -1
+        changes["update_steps"] = steps
+    elif tamper == "float_log":
+        changes["updates"] = t.updates.astype(float)
+    elif tamper == "other_data":
+        X, y = X[:-1], y[:-1]
     certificate = certify(_tampered(model, **changes), X, y)
     assert not certificate
     assert certificate["PC-1"].holds is False
@@ -240,6 +248,10 @@ def test_pc7_computed_weights_within_their_bound(sample, intercept):
 
 
 @given(linearly_separable(intercept=True), st.sampled_from([0.5, 1.0, 4.0]))
+@example(  # found by Hypothesis: a single class -1 is the positive class of its problem
+    SeparableSample(X=np.array([[-1.001]]), y=np.array([-1]), direction=np.array([1.0]), offset=0.0, margin=1.001),
+    0.5,
+)
 @settings(max_examples=25)
 def test_pc8_bias_by_augmentation_bound(sample, scale):
     """PC-8 (proofs/perceptron.md): with an intercept the updates obey the augmented bound
@@ -387,20 +399,24 @@ def test_pc13_averaged_and_voted_survival_weights(sample, shuffle):
 @settings(max_examples=25)
 def test_agrees_with_scikit_learn(epochs, n_classes, data):
     """Weights and predictions equal scikit-learn's Perceptron(penalty=None, eta0=1,
-    shuffle=False, tol=None, fit_intercept=False) after the same number of epochs."""
+    shuffle=False, tol=None, fit_intercept=False) after the same number of epochs, bit for
+    bit; also with fit_intercept=True (scikit-learn's intercept is our augmented feature s = 1)."""
     n = data.draw(st.integers(n_classes, 40))
     d = data.draw(st.integers(1, 5))
     coords = st.floats(-5, 5, allow_subnormal=False)
     X = np.array(data.draw(st.lists(st.lists(coords, min_size=d, max_size=d), min_size=n, max_size=n)))
     y = np.arange(n) % n_classes
     y = y[np.array(data.draw(st.permutations(range(n))))]
-    ours = _quiet_fit(Perceptron(fit_intercept=False, max_iter=epochs), X, y)
-    twin = _quiet_fit(SkPerceptron(penalty=None, eta0=1, shuffle=False, tol=None, fit_intercept=False,
+    intercept = data.draw(st.booleans())
+    ours = _quiet_fit(Perceptron(fit_intercept=intercept, max_iter=epochs), X, y)
+    twin = _quiet_fit(SkPerceptron(penalty=None, eta0=1, shuffle=False, tol=None, fit_intercept=intercept,
                                    max_iter=epochs), X, y)
     np.testing.assert_array_equal(ours.coef_, twin.coef_)
+    np.testing.assert_array_equal(ours.intercept_, twin.intercept_)
     np.testing.assert_array_equal(ours.predict(X), twin.predict(X))
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @parametrize_with_checks([Perceptron(), Perceptron(prediction="averaged", shuffle=True, random_state=0)])
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
