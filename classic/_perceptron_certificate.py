@@ -56,30 +56,35 @@ def unit_margins(A, signs, u):
     return lo, hi, norm
 
 
-def find_separator(A, signs, final_weights):
-    """Candidate separators of the augmented data ``A`` (float64), best first.
+def find_separator(A, signs, trace):
+    """Candidate separators of the augmented data ``A`` (float64) for the run ``trace``.
 
-    The hard-margin direction (scikit-learn's LinearSVC with the hinge loss and
-    a large C, no intercept: the intercept is the augmented column), a
-    soft-margin one (C = 1), and the perceptron's own final weights. The
+    The perceptron's own final weights; if the run converged (so the data are
+    separable) the hard-margin direction, i.e. scikit-learn's LinearSVC with
+    the hinge loss, a large C and no intercept (the intercept is the augmented
+    column); otherwise a soft-margin direction (C = 1) and the averaged
+    perceptron's weights, candidates for Freund and Schapire's bound. The
     solver may be as approximate as it likes: the margin is recomputed from
     the direction (PC-7).
     """
     from sklearn.svm import LinearSVC
 
-    candidates = []
+    candidates = [np.asarray(trace.epoch_weights[-1], dtype=np.float64)]
     columns = np.flatnonzero(np.any(A != 0, axis=0))
     if np.unique(signs).size == 2 and columns.size:
-        for C in (1e4, 1.0):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                svc = LinearSVC(C=C, loss="hinge", fit_intercept=False, dual=True, tol=1e-8,
-                                max_iter=20000, random_state=0).fit(A[:, columns], signs)
-            u = np.zeros(A.shape[1])
-            u[columns] = svc.coef_[0]
-            candidates.append(u)
-    if np.any(final_weights != 0):
-        candidates.append(np.asarray(final_weights, dtype=np.float64))
+        C, max_iter = (1e4, 5000) if trace.converged else (1.0, 2000)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            svc = LinearSVC(C=C, loss="hinge", fit_intercept=False, dual=True, tol=1e-8,
+                            max_iter=max_iter, random_state=0).fit(A[:, columns], signs)
+        u = np.zeros(A.shape[1])
+        u[columns] = svc.coef_[0]
+        candidates.append(u)
+    if not trace.converged and trace.n_updates:
+        n_steps = trace.n_iter * trace.n_samples
+        coefficient = np.zeros(A.shape[0])
+        np.add.at(coefficient, trace.updates, signs[trace.updates] * (n_steps - 1 - trace.update_steps))
+        candidates.append(coefficient @ A)
     if np.all(signs > 0) or np.all(signs < 0):
         u = np.zeros(A.shape[1])
         u[-1] = signs[0]
@@ -209,7 +214,7 @@ class _ProblemCertificate:
                     "counts disagree): a tampered trace, or not the data the model was fitted on")
             return [Claim("PC-1", self.label + statement, 1.0, 0.0, 0.0, False, REFERENCE, note)]
         candidates = [separator] if separator is not None else find_separator(
-            self.A, self.signs.astype(np.float64), self.trace.epoch_weights[-1])
+            self.A, self.signs.astype(np.float64), self.trace)
         if not candidates:
             candidates = [np.ones(self.D)]
         self.R_hat2 = float(np.max(np.einsum("ij,ij->i", self.A, self.A)))
