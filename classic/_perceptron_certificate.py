@@ -33,6 +33,12 @@ def _gammas(n, dtype):
         return np.where(nu < 1.0, nu / (1.0 - np.minimum(nu, 0.5)), np.inf)
 
 
+def _eta(dtype):
+    """Largest absolute error of one multiplication that underflows (half the
+    smallest subnormal; additions are exact there): the underflow term of PC-7."""
+    return float(np.finfo(dtype).smallest_subnormal) / 2
+
+
 def _augmented(X, scale):
     return np.column_stack([X.astype(np.float64), np.full(X.shape[0], float(scale))])
 
@@ -49,7 +55,7 @@ def unit_margins(A, signs, u):
     norm = float(np.sqrt(u @ u))
     norm_lo, norm_hi = norm / (1 + g), norm / (1 - g)
     computed = signs * (A @ u)
-    error = g * (np.abs(A) @ np.abs(u))
+    error = g * (np.abs(A) @ np.abs(u)) + D * _eta(np.float64)
     lo, hi = computed - error, computed + error
     lo = np.where(lo >= 0, lo / norm_hi, lo / norm_lo)
     hi = np.where(hi >= 0, hi / norm_lo, hi / norm_hi)
@@ -106,7 +112,8 @@ def _freund_schapire(lo, R_up, n_epochs, margin=None):
     for gamma in trials:
         shortfall = np.maximum(0.0, gamma - lo)
         D = float(np.sqrt(n_epochs * np.sum(shortfall**2))) * (1 + g)
-        bound = ((R_up + D) / gamma) ** 2 * (1 + g)
+        with np.errstate(divide="ignore", over="ignore"):
+            bound = ((R_up + D) / gamma) ** 2 * (1 + g)
         if best is None or bound < best[0]:
             best = (bound, float(gamma), D)
     return best
@@ -218,7 +225,9 @@ class _ProblemCertificate:
         if not candidates:
             candidates = [np.ones(self.D)]
         self.R_hat2 = float(np.max(np.einsum("ij,ij->i", self.A, self.A)))
-        self.R_up2 = self.R_hat2 / (1 - _gammas(self.D, np.float64))
+        self.R_up2 = (self.R_hat2 + self.D * _eta(np.float64)) / (1 - _gammas(self.D, np.float64))
+        # scaled to max |u_f| = 1 so that ||u|| neither underflows nor overflows
+        candidates = [np.asarray(u, dtype=np.float64) / np.max(np.abs(u)) for u in candidates]
         u, lo = self._choose(candidates, margin)
         r = self._replay(u / np.sqrt(u @ u))
         mismatches = (
@@ -231,6 +240,7 @@ class _ProblemCertificate:
             return claims
         self._rounding(r)
         gamma_low = float(np.min(lo)) if lo.size else 0.0
+        gamma_low = gamma_low if np.isfinite(gamma_low) else 0.0
         claims += self._novikoff(r, gamma_low)
         claims.append(self._final_epoch())
         claims.append(self._freund_schapire(lo, gamma_low, margin))
@@ -259,12 +269,12 @@ class _ProblemCertificate:
         k = np.arange(1, K + 1)
         self.evaluation = 1 + _gammas(K + D + 4, np.float64)   # the slacks' own evaluation (PC-7)
         self.E = _gammas(k - 1, p) * r["abs_norm"] * self.evaluation
-        delta = _gammas(D, p) * r["dot_abs"]
+        delta = _gammas(D, p) * r["dot_abs"] + D * _eta(p)
         E_before = np.concatenate([[0.0], self.E[:-1]])
         x_norm = np.sqrt(r["x_norm2"] / (1 - _gammas(D, np.float64)))
         self.Delta = 2 * np.cumsum(delta + E_before * x_norm) * self.evaluation
         self.S_hat = np.cumsum(r["x_norm2"])
-        self.S_up = self.S_hat / (1 - _gammas(k + D - 1, np.float64))
+        self.S_up = (self.S_hat + k * D * _eta(np.float64)) / (1 - _gammas(k + D - 1, np.float64))
 
     # --- PC-2 .. PC-5: Novikoff ------------------------------------------------
     def _novikoff(self, r, gamma_low):
@@ -278,12 +288,14 @@ class _ProblemCertificate:
         claims.append(self._claim(
             "PC-3", "||w_k||^2 <= sum_{j<=k} ||x_{i_j}||^2 for every update k",
             values=t.squared_norms.astype(np.float64), bounds=self.S_hat,
-            slacks=(1 + _gammas(D, p)) * (np.sqrt(self.S_up + self.Delta) + self.E) ** 2 * self.evaluation - self.S_hat,
+            slacks=((1 + _gammas(D, p)) * (np.sqrt(self.S_up + self.Delta) + self.E) ** 2 + D * _eta(p))
+            * self.evaluation - self.S_hat,
         ))
         claims.append(self._claim(
             "PC-4", "sum_{j<=k} ||x_{i_j}||^2 <= k R^2 for every update k",
             values=self.S_hat, bounds=k * self.R_hat2,
-            slacks=(1 + _gammas(k + D - 1, np.float64)) * k * self.R_up2 * self.evaluation - k * self.R_hat2,
+            slacks=((1 + _gammas(k + D - 1, np.float64)) * k * self.R_up2 + k * D * _eta(np.float64))
+            * self.evaluation - k * self.R_hat2,
         ))
         zero_rows = int(np.sum(~np.any(self.A != 0, axis=1)))
         if gamma_low <= 0 or not np.all(np.isfinite(self.E)):
@@ -298,15 +310,20 @@ class _ProblemCertificate:
             return claims + [self._not_applicable(i, s, note) for i, s in novikoff]
         # the replay used u / fl(||u||), whose norm is within gamma_{D+1} of 1 (PC-7)
         g = _gammas(D + 1, np.float64)
-        upper = r["inner"] + g * r["inner_abs"]
+        upper = r["inner"] + g * r["inner_abs"] + D * _eta(np.float64)
         inner_hi = np.where(upper >= 0, upper / (1 - g), upper / (1 + g))
         claims.insert(0, self._claim(
             novikoff[0][0], novikoff[0][1], values=k * gamma_low, bounds=r["inner"],
             slacks=(self.E + (inner_hi - r["inner"])) * self.evaluation,
             note=f"gamma >= {gamma_low:.6g} (certified lower bound, recomputed from u)",
         ))
-        bound = self.R_up2 / gamma_low**2 * self.evaluation
-        slack = float(self.Delta[-1] / (K * gamma_low**2) * self.evaluation) if K else 0.0
+        with np.errstate(divide="ignore", over="ignore"):
+            bound = self.R_up2 / gamma_low**2 * self.evaluation
+            slack = float(self.Delta[-1] / (K * gamma_low**2) * self.evaluation) if K else 0.0
+        if not (np.isfinite(bound) and np.isfinite(slack)):
+            note = (f"gamma >= {gamma_low:.3g}: (R/gamma)^2 cannot be evaluated in float64 (R^2 or gamma^2 "
+                    "underflows, or the ratio overflows); rescale the data")
+            return claims + [self._not_applicable(novikoff[1][0], novikoff[1][1], note)]
         claims.append(self._claim(
             novikoff[1][0], novikoff[1][1], values=[float(K)], bounds=[bound], slacks=[slack],
             note=f"R <= {np.sqrt(self.R_up2):.6g}, gamma >= {gamma_low:.6g} (augmented data)",
@@ -337,7 +354,10 @@ class _ProblemCertificate:
             return self._not_applicable("PC-9", statement, "no example has a positive margin under the separator")
         bound, gamma, D = fs
         K = self.K
-        slack = float((1 + D / R_up) * self.Delta[-1] / (K * gamma**2) * self.evaluation) if K else 0.0
+        with np.errstate(divide="ignore", over="ignore"):
+            slack = float((1 + D / R_up) * self.Delta[-1] / (K * gamma**2) * self.evaluation) if K else 0.0
+        if not (np.isfinite(bound) and np.isfinite(slack)):
+            return self._not_applicable("PC-9", statement, f"gamma = {gamma:.3g} is too small: the bound overflows")
         return self._claim("PC-9", statement, values=[float(K)], bounds=[bound], slacks=[slack],
                            note=f"gamma = {gamma:.6g}, D <= {D:.6g} over {self.trace.n_iter} epoch(s) presented")
 

@@ -244,6 +244,19 @@ def test_pc7_computed_weights_within_their_bound(sample, intercept):
         assert error2 <= Fraction(float(cert.E[k])) ** 2
 
 
+def test_pc7_underflow_is_explained():
+    """PC-7 (proofs/perceptron.md): data so small that <w, x> underflows to 0 are never
+    learnt (0 counts as a mistake); the certificate says why Novikoff does not apply."""
+    X, y = np.array([[1e-200], [-1e-200]]), np.array([1, 0])
+    model = _quiet_fit(Perceptron(fit_intercept=False, max_iter=5), X, y)
+    assert not model.converged_ and model.n_updates_ == 10
+    certificate = certify(model, X, y)
+    assert certificate and certificate["PC-1"].holds
+    assert certificate["PC-5"].holds is None and "cannot be evaluated" in certificate["PC-5"].note
+    scaled = Perceptron(fit_intercept=False).fit(X * 1e200, y)
+    assert scaled.converged_ and certify(scaled, X * 1e200, y)["PC-5"].holds
+
+
 # --- PC-8: the intercept ------------------------------------------------------------
 
 
