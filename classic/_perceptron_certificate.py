@@ -112,7 +112,7 @@ def _freund_schapire(lo, R_up, n_epochs, margin=None):
     for gamma in trials:
         shortfall = np.maximum(0.0, gamma - lo)
         D = float(np.sqrt(n_epochs * np.sum(shortfall**2))) * (1 + g)
-        with np.errstate(divide="ignore", over="ignore"):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             bound = ((R_up + D) / gamma) ** 2 * (1 + g)
         if best is None or bound < best[0]:
             best = (bound, float(gamma), D)
@@ -317,7 +317,7 @@ class _ProblemCertificate:
             slacks=(self.E + (inner_hi - r["inner"])) * self.evaluation,
             note=f"gamma >= {gamma_low:.6g} (certified lower bound, recomputed from u)",
         ))
-        with np.errstate(divide="ignore", over="ignore"):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             bound = self.R_up2 / gamma_low**2 * self.evaluation
             slack = float(self.Delta[-1] / (K * gamma_low**2) * self.evaluation) if K else 0.0
         if not (np.isfinite(bound) and np.isfinite(slack)):
@@ -354,7 +354,7 @@ class _ProblemCertificate:
             return self._not_applicable("PC-9", statement, "no example has a positive margin under the separator")
         bound, gamma, D = fs
         K = self.K
-        with np.errstate(divide="ignore", over="ignore"):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             slack = float((1 + D / R_up) * self.Delta[-1] / (K * gamma**2) * self.evaluation) if K else 0.0
         if not (np.isfinite(bound) and np.isfinite(slack)):
             return self._not_applicable("PC-9", statement, f"gamma = {gamma:.3g} is too small: the bound overflows")
