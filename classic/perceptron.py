@@ -115,6 +115,12 @@ class OneVsRestTrace(Trace):
     problems: tuple
     classes: np.ndarray
 
+    def to_dict(self):
+        """Plain-Python dictionary; each problem's trace as its own dictionary."""
+        out = super().to_dict()
+        out["problems"] = [problem.to_dict() for problem in self.problems]
+        return out
+
 
 class _ReplayLog:
     """Growing buffers for the update log (amortised doubling, no copy per epoch)."""

@@ -372,6 +372,9 @@ def test_pc12_one_vs_rest_certificate_per_class():
     assert sum(c.id == "PC-5" and c.holds for c in certificate) == 3
     assert any("class b vs rest" in c.statement for c in certificate)
     assert model.score(X, y) == 1.0
+    as_dict = model.trace_.to_dict()
+    assert as_dict["classes"] == ["a", "b", "c"] and as_dict["problems"][1]["updates"] == list(
+        model.trace_.problems[1].updates)
     twin = SkPerceptron(penalty=None, eta0=1, shuffle=False, tol=None, max_iter=model.n_iter_).fit(X, y)
     np.testing.assert_array_equal(model.coef_, twin.coef_)
 
