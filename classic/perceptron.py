@@ -273,6 +273,30 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     Two classes: the positive class is ``classes_[1]``, as in scikit-learn.
     A single class is accepted: it is the positive class of a one-class
     problem and every prediction is that class.
+
+    ``classic.certify(model, X, y, separator=None, margin=None)`` checks the
+    theorems of ``proofs/perceptron.md`` on the run: ``separator`` is a
+    direction of the augmented space (length ``n_features`` or
+    ``n_features + 1``; one row per class for one-vs-rest), by default the
+    best of a hard-margin solver's and the run's own; ``margin`` fixes the
+    :math:`\gamma` of the Freund-Schapire bound (PC-9).
+
+    With ``fit_intercept=False`` (or ``intercept_scaling=1``),
+    ``shuffle=False`` and the same number of epochs, the weights are bit for
+    bit those of ``sklearn.linear_model.Perceptron(penalty=None, eta0=1,
+    shuffle=False, tol=None)``: same update rule, same order of summation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from classic import Perceptron, certify
+    >>> X = np.array([[2.0, 1.0], [1.0, 3.0], [-1.0, -2.0], [-3.0, -1.0]])
+    >>> y = np.array([1, 1, 0, 0])
+    >>> model = Perceptron().fit(X, y)
+    >>> model.n_updates_, model.converged_
+    (1, True)
+    >>> bool(certify(model, X, y))
+    True
     """
 
     def __init__(self, *, fit_intercept=True, intercept_scaling=1.0, max_iter=1000, shuffle=False,
