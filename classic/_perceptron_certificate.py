@@ -230,12 +230,13 @@ class _ProblemCertificate:
         candidates = [np.asarray(u, dtype=np.float64) / np.max(np.abs(u)) for u in candidates]
         u, lo = self._choose(candidates, margin)
         r = self._replay(u / np.sqrt(u @ u))
-        mismatches = (
-            np.sum(r["decisions"] > 0)
-            + np.sum(r["squared_norms"] != self.trace.squared_norms)
-            + np.sum(np.any(r["epoch_weights"] != self.trace.epoch_weights, axis=1))
-        )
-        claims = [self._claim("PC-1", statement, values=[float(mismatches)], bounds=[0.0], slacks=[0.0])]
+        not_mistakes = int(np.sum(r["decisions"] > 0))
+        wrong_norms = int(np.sum(r["squared_norms"] != self.trace.squared_norms))
+        wrong_weights = int(np.sum(np.any(r["epoch_weights"] != self.trace.epoch_weights, axis=1)))
+        mismatches = not_mistakes + wrong_norms + wrong_weights
+        note = (f"{not_mistakes} logged update(s) were no mistake, {wrong_norms} squared norm(s) and "
+                f"{wrong_weights} epoch weight row(s) differ from the replay" if mismatches else "")
+        claims = [self._claim("PC-1", statement, values=[float(mismatches)], bounds=[0.0], slacks=[0.0], note=note)]
         if mismatches:
             return claims
         self._rounding(r)
@@ -308,8 +309,8 @@ class _ProblemCertificate:
                 note = (f"gamma = min y<u, x> <= {gamma_low:.3g} for the best separator found: the data are not "
                         "linearly separable by it (in the augmented space); Novikoff does not apply, see PC-9")
             return claims + [self._not_applicable(i, s, note) for i, s in novikoff]
-        # the replay used u / fl(||u||), whose norm is within gamma_{D+1} of 1 (PC-7)
-        g = _gammas(D + 1, np.float64)
+        # the replay used fl(u / fl(||u||)), whose norm is within gamma_{D+2} of 1 (PC-7)
+        g = _gammas(D + 2, np.float64)
         upper = r["inner"] + g * r["inner_abs"] + D * _eta(np.float64)
         inner_hi = np.where(upper >= 0, upper / (1 - g), upper / (1 + g))
         claims.insert(0, self._claim(
