@@ -279,7 +279,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     direction of the augmented space (length ``n_features`` or
     ``n_features + 1``; one row per class for one-vs-rest), by default the
     best of a hard-margin solver's and the run's own; ``margin`` fixes the
-    :math:`\gamma` of the Freund-Schapire bound (PC-9).
+    :math:`\\gamma` of the Freund-Schapire bound (PC-9).
 
     With ``fit_intercept=False`` (or ``intercept_scaling=1``),
     ``shuffle=False`` and the same number of epochs, the weights are bit for
