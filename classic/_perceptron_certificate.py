@@ -198,18 +198,18 @@ class _ProblemCertificate:
 
     def _replay(self, u):
         t, K, X = self.trace, self.K, self.X
-        out = {name: np.empty(K) for name in ("dot_abs", "inner", "inner_abs", "abs_norm", "x_norm2")}
+        out = {name: np.empty(K) for name in ("dot_abs", "inner", "inner_abs", "partial_norm", "x_norm2")}
         out["decisions"] = np.empty(K, X.dtype)
         out["squared_norms"] = np.empty(K, X.dtype)
         w = np.zeros(self.D, X.dtype)
         weights = [w.copy()]
         ends = np.concatenate([[0], np.cumsum(t.mistakes)])
-        A_state = np.zeros(self.D)
+        B_state = np.zeros(self.D)
         for e in range(t.n_iter):
             part = slice(ends[e], ends[e + 1])
-            _k.replay(X, self.signs, self.scale, t.updates[part], u, w, A_state,
+            _k.replay(X, self.signs, self.scale, t.updates[part], u, w, B_state,
                       *(out[name][part] for name in ("decisions", "dot_abs", "squared_norms", "inner",
-                                                     "inner_abs", "abs_norm", "x_norm2")))
+                                                     "inner_abs", "partial_norm", "x_norm2")))
             weights.append(w.copy())
         out["epoch_weights"] = np.asarray(weights)
         return out
@@ -269,7 +269,7 @@ class _ProblemCertificate:
         p, K, D = self.X.dtype, self.K, self.D
         k = np.arange(1, K + 1)
         self.evaluation = 1 + _gammas(K + D + 4, np.float64)   # the slacks' own evaluation (PC-7)
-        self.E = _gammas(k - 1, p) * r["abs_norm"] * self.evaluation
+        self.E = unit_roundoff(p) * r["partial_norm"] * self.evaluation
         delta = _gammas(D, p) * r["dot_abs"] + D * _eta(p)
         E_before = np.concatenate([[0.0], self.E[:-1]])
         x_norm = np.sqrt(r["x_norm2"] / (1 - _gammas(D, np.float64)))

@@ -147,7 +147,7 @@ def decision(X, w, scale, out):
 
 
 @kernel
-def replay(X, y, scale, updates, u, w, A, decisions, dot_abs, squared_norms, inner, inner_abs, abs_norm, x_norm2):
+def replay(X, y, scale, updates, u, w, B, decisions, dot_abs, squared_norms, inner, inner_abs, partial_norm, x_norm2):
     """Rebuild the computed weights :math:`\\hat w_k` from the replay log (PC-1, PC-7).
 
     ``w`` (dtype of X, :math:`\\hat w` before the first update of ``updates``) receives the same floating-point
@@ -160,8 +160,9 @@ def replay(X, y, scale, updates, u, w, A, decisions, dot_abs, squared_norms, inn
     * ``squared_norms[k]``: :math:`\\|\\hat w_k\\|^2` as :func:`epoch` computed it;
     * ``inner[k]``, ``inner_abs[k]``: :math:`\\langle \\hat w_k, u\\rangle` and
       :math:`\\sum_f |\\hat w_{k,f} u_f|` in float64;
-    * ``abs_norm[k]``: :math:`\\|A_k\\|_2` with :math:`A_{k,f} = \\sum_{j \\le k} |\\tilde x_{i_j f}|`, float64
-      (``A``, shape (n_features + 1,), float64, carries the running sums between calls);
+    * ``partial_norm[k]``: :math:`\\|B_k\\|_2` with :math:`B_{k,f} = \\sum_{j \\le k} |\\hat w_{j,f}|`, float64,
+      the a-posteriori rounding bound of the weights (PC-7); ``B``, shape
+      (n_features + 1,), float64, carries the running sums between calls;
     * ``x_norm2[k]``: :math:`\\|\\tilde x_i\\|^2` in float64.
     """
     d = X.shape[1]
@@ -178,17 +179,17 @@ def replay(X, y, scale, updates, u, w, A, decisions, dot_abs, squared_norms, inn
         squared_norms[k] = _squared_norm(w, scale - scale)
         dot = 0.0
         dot_a = 0.0
-        a2 = 0.0
+        b2 = 0.0
         xx = 0.0
         for f in range(d + 1):
             xf = np.float64(X[i, f]) if f < d else np.float64(scale)
             wf = np.float64(w[f])
             dot += wf * u[f]
             dot_a += abs(wf * u[f])
-            A[f] += abs(xf)
-            a2 += A[f] * A[f]
+            B[f] += abs(wf)
+            b2 += B[f] * B[f]
             xx += xf * xf
         inner[k] = dot
         inner_abs[k] = dot_a
-        abs_norm[k] = np.sqrt(a2)
+        partial_norm[k] = np.sqrt(b2)
         x_norm2[k] = xx
