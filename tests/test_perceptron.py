@@ -433,7 +433,8 @@ def test_agrees_with_scikit_learn(epochs, n_classes, data):
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@parametrize_with_checks([Perceptron(), Perceptron(prediction="averaged", shuffle=True, random_state=0)])
+@parametrize_with_checks([Perceptron(), Perceptron(prediction="averaged", shuffle=True, random_state=0),
+                          Perceptron(prediction="voted", fit_intercept=False)])
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
 
