@@ -8,6 +8,7 @@ algorithms, whose convergence theorems are checked on each run's own trace.
 
 from classic.certificate import Certificate, Claim, certify
 from classic.kmeans import KMeans, KMeansTrace, kmeans_plusplus
+from classic.perceptron import OneVsRestTrace, Perceptron, PerceptronTrace
 from classic.trace import Trace
 
 __version__ = "0.1.0"
@@ -17,6 +18,9 @@ __all__ = [
     "Claim",
     "KMeans",
     "KMeansTrace",
+    "OneVsRestTrace",
+    "Perceptron",
+    "PerceptronTrace",
     "Trace",
     "certify",
     "kmeans_plusplus",
