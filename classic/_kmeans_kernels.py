@@ -82,28 +82,59 @@ def _combine_sums(chunk_sums, chunk_counts, sums, counts):
 
 
 @kernel
+def _own_distances(X, centers, labels, start, stop, out):
+    # out[i - start] = squared distance of x_i to the centre of its label, for i in [start, stop).
+    # Four points at a time: four independent chains of additions (each still in the order
+    # f = 0, 1, ..., d-1, so bit for bit the sequential sums) instead of one long chain.
+    d = X.shape[1]
+    i = start
+    while i + 4 <= stop:
+        a, b, c, e = labels[i], labels[i + 1], labels[i + 2], labels[i + 3]
+        s0 = s1 = s2 = s3 = X.dtype.type(0)
+        for f in range(d):
+            t0 = X[i, f] - centers[a, f]
+            t1 = X[i + 1, f] - centers[b, f]
+            t2 = X[i + 2, f] - centers[c, f]
+            t3 = X[i + 3, f] - centers[e, f]
+            s0 += t0 * t0
+            s1 += t1 * t1
+            s2 += t2 * t2
+            s3 += t3 * t3
+        out[i - start], out[i + 1 - start], out[i + 2 - start], out[i + 3 - start] = s0, s1, s2, s3
+        i += 4
+    while i < stop:
+        s0 = X.dtype.type(0)
+        for f in range(d):
+            t0 = X[i, f] - centers[labels[i], f]
+            s0 += t0 * t0
+        out[i - start] = s0
+        i += 1
+
+
+@kernel
 def _two_nearest(row, bits):
     """Index of the smallest entry of ``row`` (the first among equal ones) and
-    of the smallest among the others (-1 if k = 1). ``bits`` is ``row`` viewed
-    as signed integers: for non-negative floats their order is the float order,
-    and integer minima vectorise."""
+    the smallest value among the other entries (inf if there is none).
+    ``bits`` is ``row`` viewed as signed integers of the same width: for
+    non-negative floats their order is the float order, and the integer
+    min-reductions below vectorise."""
     k = row.shape[0]
     smallest = bits[0]
     for j in range(1, k):
         smallest = min(smallest, bits[j])
     best = k
-    for j in range(k):  # first index of the minimum, as a vectorisable min-reduction
+    for j in range(k):  # first index of the minimum
         best = min(best, j if bits[j] == smallest else k)
     if k == 1:
-        return best, -1
+        return best, np.inf
     largest = np.iinfo(bits.dtype).max
     runner_up = largest
     for j in range(k):
         runner_up = min(runner_up, bits[j] if j != best else largest)
-    second = k
-    for j in range(k):
-        second = min(second, j if (bits[j] == runner_up and j != best) else k)
-    return best, second
+    bits[best] = runner_up  # read the runner-up's bits back as a float, then restore
+    other = row[best]
+    bits[best] = smallest
+    return best, other
 
 
 @kernel
@@ -193,14 +224,12 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
         n_todo = 0
         n_moved = 0
         # 1. the bound test (KM-8): settle the points no other centre can beat
+        if keep:
+            _own_distances(X, centers, labels, start, stop, own_terms)
         for i in range(start, stop):
             if keep:
                 old = labels[i]
-                own = X.dtype.type(0)
-                for f in range(d):
-                    diff = X[i, f] - centers[old, f]
-                    own += diff * diff
-                own_terms[i - start] = own
+                own = own_terms[i - start]
                 bound = lower[i] - (second if old == moved_most else largest)
                 bound = bound * down if bound > 0 else 0.0
                 lower[i] = bound
@@ -216,10 +245,9 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
             _scan_block(X, todo, first, size, centers_T, dist)
             for b in range(size):
                 i = todo[first + b]
-                best, second_best = _two_nearest(dist[b], dist_bits[b])
+                best, other = _two_nearest(dist[b], dist_bits[b])
                 smallest = dist[b, best]
-                # the smallest distance to a centre other than the label
-                other = dist[b, second_best] if second_best >= 0 else np.inf
+                # other: the smallest distance to a centre other than the label
                 if keep:
                     old = labels[i]
                     if not dist[b, best] < dist[b, old]:
