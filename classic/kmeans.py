@@ -102,7 +102,9 @@ class KMeansTrace(Trace):
         t = np.arange(self.n_iter + 1, dtype=float)
         series = [("initial assignment", t[:1], self.objective_assign[:1], "k", "o")]
         series += [
-            ("relocation", t[1:] - 2 / 3, self.objective_relocate, "tab:red", "x"),
+            # relocation markers only where an empty cluster was actually relocated
+            ("relocation", (t[1:] - 2 / 3)[self.n_relocated > 0], self.objective_relocate[self.n_relocated > 0],
+             "tab:red", "x"),
             ("update (centres to means)", t[1:] - 1 / 3, self.objective_update, "tab:blue", "v"),
             ("assignment", t[1:], self.objective_assign[1:], "tab:green", "^"),
         ]
