@@ -387,16 +387,16 @@ def _make_trace(rec, relocations, stop_reason, dtype):
 
 
 def _n_distinct_rows(X, k):
-    """Number of distinct rows of X if it is below ``k``, else ``k``. A 64-bit
-    row hash screens (collisions can only under-count); the rare positive is
-    confirmed exactly."""
-    bits = (X + 0.0).view(np.uint64 if X.dtype == np.float64 else np.uint32).astype(np.uint64)
-    h = np.zeros(X.shape[0], dtype=np.uint64)
-    for f in range(X.shape[1]):
-        h = (h ^ bits[:, f]) * np.uint64(0x100000001B3) + np.uint64(f)
-    if len(np.unique(h)) >= k:
-        return k
-    return len(np.unique(X + 0.0, axis=0))
+    """Number of distinct rows of X if it is below ``k``, else ``k``. Reads X in
+    blocks and stops as soon as ``k`` distinct rows are seen (for most data, in
+    the first block). ``+ 0.0`` merges -0.0 with 0.0 (they are the same point)."""
+    distinct = X[:0]
+    block = max(4 * k, 1024)
+    for start in range(0, X.shape[0], block):
+        distinct = np.unique(np.concatenate([distinct, X[start : start + block] + 0.0]), axis=0)
+        if len(distinct) >= k:
+            return k
+    return len(distinct)
 
 
 # --------------------------------------------------------------------- estimator
