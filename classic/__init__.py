@@ -7,6 +7,8 @@ algorithms, whose convergence theorems are checked on each run's own trace.
 """
 
 from classic.certificate import Certificate, Claim, certify
+from classic.kmeans import KMeans, KMeansTrace, kmeans_plusplus
+from classic.perceptron import OneVsRestTrace, Perceptron, PerceptronTrace
 from classic.gmm import ComponentCollapseError, GaussianMixture, GaussianMixturePrior, GMMTrace
 from classic.trace import Trace
 
@@ -15,10 +17,16 @@ __version__ = "0.1.0"
 __all__ = [
     "Certificate",
     "Claim",
+    "KMeans",
+    "KMeansTrace",
+    "OneVsRestTrace",
+    "Perceptron",
+    "PerceptronTrace",
     "ComponentCollapseError",
     "GaussianMixture",
     "GaussianMixturePrior",
     "GMMTrace",
     "Trace",
     "certify",
+    "kmeans_plusplus",
 ]
