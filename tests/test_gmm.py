@@ -372,6 +372,7 @@ def test_agrees_with_scikit_learn_lower_bounds(covariance_type):
 
 @parametrize_with_checks(
     [
+        GaussianMixture(random_state=0),
         GaussianMixture(init_params="random", random_state=0),
         GaussianMixture(2, covariance_type="diag", init_params="random", prior="default", random_state=0),
     ]
@@ -511,3 +512,38 @@ def test_gmmtrace_is_a_trace():
     assert len(t.objective) == t.n_iter + 1 == len(t.bound_m_step) + 1
     assert t.to_dict()["stop_reason"] in ("tol", "max_iter")
     assert not t.objective.flags.writeable
+
+
+def test_k_means_plus_plus_initialisation_is_the_m_step_of_the_hard_assignment():
+    """init_params="k-means++": classic.kmeans_plusplus centres (drawn from the same
+    Generator), every point assigned to its nearest centre, then the M-step of those
+    one-hot responsibilities gives θ_0 (scikit-learn's ``_initialize`` from resp)."""
+    from classic import kmeans_plusplus
+    from classic._random import as_generator
+
+    X = mixture_data(14, 200, 2, 3, 4.0)
+    for covariance_type in COVARIANCE_TYPES:
+        model = GaussianMixture(3, covariance_type=covariance_type, random_state=7, max_iter=0).fit(X)
+        t = model.trace_
+        Z = _standardise(X, t.shift, t.scale)
+        centres, _ = kmeans_plusplus(Z, 3, random_state=as_generator(7))
+        labels = np.argmin(((Z[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
+        resp = np.eye(3)[labels]
+        weights, means, covariances = naive.gmm_m_step(Z, resp, covariance_type)
+        assert np.allclose(t.weights, weights, rtol=1e-12)
+        assert np.allclose(t.means, means, rtol=1e-10, atol=1e-12)
+        assert np.allclose(t.covariances, covariances, rtol=1e-8, atol=1e-12)
+        assert t.n_iter == 0 and len(t.objective) == 1
+
+
+def test_k_means_plus_plus_fit_certified_and_reproducible():
+    X = mixture_data(15, 300, 3, 3, 6.0)
+    a = GaussianMixture(3, random_state=3, n_init=2).fit(X)
+    b = GaussianMixture(3, random_state=3, n_init=2).fit(X)
+    assert a.trace_ == b.trace_
+    assert bool(certify(a, X))
+    # well separated clusters: the fitted means are the cluster centres, up to order
+    labels = np.arange(300) % 3
+    centres = np.stack([X[labels == j].mean(axis=0) for j in range(3)])
+    distance = np.linalg.norm(a.means_[:, None, :] - centres[None], axis=2)
+    assert np.all(distance.min(axis=1) < 0.5)

@@ -69,6 +69,14 @@ def test_gmm_command_too_many_components_and_collapse(tmp_path, capsys):
     assert "prior" in capsys.readouterr().err
 
 
+def test_gmm_command_default_k_means_plus_plus_init(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    write_mixture_csv(path, seed=1)
+    assert main(["gmm", str(path), "-k", "2", "--n-init", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("EM Gaussian mixture") and "all claims hold" in out
+
+
 def test_demo_lists_em():
     from classic.demo import DEMOS
 
