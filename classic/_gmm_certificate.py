@@ -9,7 +9,7 @@ import numpy as np
 
 from classic import _gmm_kernels as kernels
 from classic.certificate import Claim, inequality_claim
-from classic.gmm import _make_state, _standardise, e_step
+from classic._gmm_numerics import _make_state, _standardise, e_step
 from classic.rounding import gamma, unit_roundoff
 from classic._validation import check_data
 

@@ -33,32 +33,25 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from classic import _gmm_kernels as kernels
+from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the certificate use them)
+    ComponentCollapseError,
+    _error_bounds,
+    _log_const,
+    _make_state,
+    _parameter_vector,
+    _standardisation,
+    _standardise,
+    _State,
+    e_step,
+    log_prior,
+)
 from classic._random import as_generator
 from classic._validation import check_estimator_data, check_int, check_option, check_real
-from classic.rounding import gamma
 from classic.trace import Trace, trace_dataclass
 
 __all__ = ["GaussianMixture", "GaussianMixturePrior", "GMMTrace", "ComponentCollapseError", "plot_ellipses"]
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
-LOG_2PI = math.log(2.0 * math.pi)
-
-
-class ComponentCollapseError(ValueError):
-    """A component collapsed under exact EM (proofs/em.md, EM-8): its covariance
-    became singular at working precision, or its weight reached zero. The
-    likelihood is unbounded there, so maximum likelihood has no answer; a
-    prior (``prior="default"``) makes the problem well posed."""
-
-    def __init__(self, component, iteration, reason):
-        self.component = component
-        self.iteration = iteration
-        super().__init__(
-            f"Gaussian mixture component {component} collapsed at iteration {iteration}: {reason}. "
-            "The likelihood is unbounded there, so exact EM (maximum likelihood) has no solution. "
-            "Pass prior='default' (or a GaussianMixturePrior) for MAP-EM, which keeps every "
-            "covariance positive definite, or use fewer components."
-        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,167 +164,6 @@ class GMMTrace(Trace):
         ax.set_xlabel("iteration t")
         ax.legend(loc="lower right")
         return ax
-
-
-def _standardisation(X):
-    """Column means and a power-of-two scale near the root mean feature variance."""
-    X64 = X.astype(np.float64)
-    shift = X64.mean(axis=0)
-    # max |X - shift| first, so squares cannot overflow for data scaled by 1e±150
-    spread = np.max(np.abs(X64 - shift))
-    if spread == 0.0 or not np.isfinite(spread):
-        return shift, 1.0
-    variance = np.mean(((X64 - shift) / spread) ** 2) * X.shape[1] / X.shape[1]
-    root = spread * math.sqrt(variance)
-    scale = 2.0 ** round(math.log2(root)) if root > 0 else 1.0
-    return shift, scale
-
-
-def _standardise(X, shift, scale):
-    return np.ascontiguousarray(((X.astype(np.float64) - shift) / scale).astype(X.dtype))
-
-
-def _cholesky_or_collapse(covariances, covariance_type, feature_variance, iteration, dtype):
-    """Precision Cholesky factors W (Σ⁻¹ = WᵀW) of standardised covariances,
-    and log|W| per component; raises ComponentCollapseError (EM-8) when a
-    covariance is singular at working precision relative to the data's spread."""
-    d = feature_variance.shape[0]
-    floor = (d + 1) * float(np.finfo(dtype).eps) / 2.0 * feature_variance
-    if covariance_type in ("full", "tied"):
-        stack = covariances if covariance_type == "full" else covariances[None]
-        factors = np.empty_like(stack)
-        for k, sigma in enumerate(stack):
-            try:
-                lower = np.linalg.cholesky(sigma)
-            except np.linalg.LinAlgError:
-                lower = None
-            if lower is None or not np.all(np.diag(lower) ** 2 > floor):
-                which = k if covariance_type == "full" else "(tied covariance)"
-                raise ComponentCollapseError(which, iteration, "its covariance became singular")
-            factors[k] = np.linalg.solve(lower, np.eye(d, dtype=dtype)).astype(dtype)
-            factors[k] = np.tril(factors[k])
-        log_det_w = np.sum(np.log(np.diagonal(factors, axis1=1, axis2=2).astype(np.float64)), axis=1)
-        return factors, log_det_w
-    variances = covariances if covariance_type == "diag" else np.repeat(covariances[:, None], d, axis=1)
-    low = variances <= floor
-    if np.any(low):
-        k = int(np.argwhere(low)[0, 0])
-        raise ComponentCollapseError(k, iteration, "its variance became zero at working precision")
-    factors = (1.0 / np.sqrt(variances)).astype(dtype)
-    return factors, np.sum(np.log(factors.astype(np.float64)), axis=1)
-
-
-@dataclasses.dataclass
-class _State:
-    """Parameters θ in standardised units, with what the kernels need."""
-
-    weights: np.ndarray
-    means: np.ndarray
-    covariances: np.ndarray
-    factors: np.ndarray  # W_k (full; (K, d, d)) or 1/σ (diag; (K, d))
-    log_det_w: np.ndarray  # log|W_k| = -½ log|Σ_k|, float64
-
-    @property
-    def kernel_factors(self):
-        """What the kernels take: U_k = W_kᵀ (full/tied, C-contiguous) or 1/σ (diag)."""
-        if self.factors.ndim == 3:
-            return np.ascontiguousarray(np.swapaxes(self.factors, 1, 2))
-        return self.factors
-
-
-def _make_state(weights, means, covariances, covariance_type, feature_variance, iteration):
-    factors, log_det_w = _cholesky_or_collapse(covariances, covariance_type, feature_variance, iteration, means.dtype)
-    if covariance_type == "tied":
-        factors = np.ascontiguousarray(np.repeat(factors, len(weights), axis=0))
-        log_det_w = np.repeat(log_det_w, len(weights))
-    return _State(weights, np.ascontiguousarray(means), covariances, np.ascontiguousarray(factors), log_det_w)
-
-
-def _log_const(state):
-    """log π_k − (d/2) log 2π + log|W_k| in float64, and a bound on its rounding (EM-6)."""
-    d = state.means.shape[1]
-    with np.errstate(divide="ignore"):
-        log_weights = np.log(state.weights.astype(np.float64))
-    const = log_weights - 0.5 * d * LOG_2PI + state.log_det_w
-    dtype = state.means.dtype
-    magnitude = np.abs(log_weights) + 0.5 * d * LOG_2PI + np.abs(state.log_det_w) + d
-    error = 2.0 * gamma(d + 12, dtype) * magnitude
-    return const.astype(dtype), np.where(np.isfinite(error), error, np.inf).astype(dtype)
-
-
-def e_step(Z, state, covariance_type, resp, has_previous):
-    """Run the E-step kernel at ``state``; returns (sums dict, counts, first, second)."""
-    const, const_error = _log_const(state)
-    dtype = Z.dtype
-    d = Z.shape[1]
-    if covariance_type in ("full", "tied"):
-        omega = np.sum(state.factors.astype(np.float64) ** 2, axis=(1, 2)) * (1 + 4 * gamma(d * d, dtype))
-        sums, counts, first, second = kernels.e_step_full(
-            Z, state.means, state.kernel_factors, const, const_error, omega.astype(dtype), dtype.type(gamma(d + 4, dtype)), resp, has_previous
-        )
-    else:
-        sums, counts, first, second = kernels.e_step_diag(
-            Z, state.means, state.factors, const, const_error, dtype.type(gamma(d + 5, dtype)), resp, has_previous
-        )
-    return dict(zip(kernels.SUMS, sums.astype(np.float64))), counts, first, second
-
-
-def log_prior(state, covariance_type, prior):
-    """log p(θ) in standardised units (float64) and a bound on its rounding error (EM-6).
-
-    ``prior`` is ``(a, Σ0, α)`` in standardised units, or None (then 0, 0).
-    """
-    if prior is None:
-        return 0.0, 0.0
-    a, sigma0, alpha = prior
-    d = state.means.shape[1]
-    value = 0.0
-    magnitude = 0.0
-    if alpha != 1.0:
-        log_weights = np.log(state.weights.astype(np.float64))
-        value += (alpha - 1.0) * np.sum(log_weights)
-        magnitude += abs(alpha - 1.0) * np.sum(np.abs(log_weights))
-    if a > 0:
-        n_cov = 1 if covariance_type == "tied" else len(state.weights)
-        factors = state.factors[:n_cov].astype(np.float64)  # tied: the K copies are equal
-        log_det_sigma = -2.0 * state.log_det_w[:n_cov]
-        if covariance_type in ("full", "tied"):
-            precision = np.swapaxes(factors, 1, 2) @ factors
-            trace = np.einsum("pq,kqp->k", sigma0, precision)
-            covariances = state.covariances if covariance_type == "full" else state.covariances[None]
-            # cond(Σ) <= |W|_F^2 |L|_F^2 = |W|_F^2 tr(Σ): the conditioning of the Cholesky-based evaluation
-            cond = np.sum(factors**2, axis=(1, 2)) * np.trace(covariances.astype(np.float64), axis1=1, axis2=2)
-        else:
-            trace = np.sum(np.diag(sigma0)[None, :] * factors**2, axis=1)
-            cond = np.full(n_cov, float(d * d))
-        value -= 0.5 * a * np.sum(log_det_sigma + trace)
-        magnitude += 0.5 * a * np.sum(cond * (1.0 + np.abs(log_det_sigma) + trace + d))
-    return float(value), 2.0 * gamma(2 * d + len(state.weights) + 20, np.float64) * float(magnitude)
-
-
-def _parameter_vector(state):
-    return np.concatenate([state.weights.ravel(), state.means.ravel(), state.covariances.ravel()]).astype(np.float64)
-
-
-def _error_bounds(sums, previous_sums, n_samples, n_components, dtype):
-    """First-order rounding bounds (×2) on the computed ℓ, F(q_t, θ_t) and
-    F(q_{t-1}, θ_t), standardised units (proofs/em.md, EM-6)."""
-    additions = min(n_samples, kernels.CHUNK_SIZE) - 1 + (n_samples + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE - 1
-    g = gamma(additions + n_components + 12, dtype)
-    log_likelihood = 2.0 * (
-        sums["density_error"] + g * (2.0 * sums["abs_log_likelihood"] + 2.0 * n_samples * (1.0 + math.log(n_components)))
-    )
-    bound = 2.0 * (
-        sums["density_error"] + g * (sums["abs_expected"] + sums["entropy"] + n_samples) + sums["normalisation_error"]
-    )
-    if previous_sums is None:
-        return log_likelihood, bound, None
-    bound_previous = 2.0 * (
-        sums["density_error_previous"]
-        + g * (sums["abs_expected_previous"] + previous_sums["entropy"] + n_samples)
-        + previous_sums["normalisation_error"]
-    )
-    return log_likelihood, bound, bound_previous
 
 
 @dataclasses.dataclass

@@ -17,7 +17,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import naive
 from classic import ComponentCollapseError, GaussianMixture, GaussianMixturePrior, GMMTrace, certify
 from classic import _gmm_kernels as kernels
-from classic.gmm import _log_const, _make_state, _standardisation, _standardise, e_step
+from classic.gmm import _log_const, _standardise, e_step
 from classic.rounding import gamma
 from proof_steps import proof_steps
 
