@@ -185,7 +185,8 @@ def test_em5_closed_forms(case):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_em6_density_error_bound(covariance_type, dtype):
     """EM-6 (proofs/em.md): the computed weighted log-densities are within the
-    bound delta_ik of their exact values (computed in extended precision)."""
+    bound delta_ik of their exact values, and the computed log-likelihood within
+    its recorded bound (exact values computed in extended precision)."""
     X = mixture_data(3, 300, 3, 3, 3.0, dtype)
     model = GaussianMixture(3, covariance_type=covariance_type, init_params="random", random_state=1, max_iter=5, tol=0).fit(X)
     t, state = model.trace_, model._state
@@ -210,6 +211,12 @@ def test_em6_density_error_bound(covariance_type, dtype):
     exact = log_w + log_det - L(X.shape[1]) / 2 * np.log(2 * np.pi, dtype=L) - np.sum(y * y, axis=2) / 2
     error = np.abs(computed - exact).astype(np.float64)
     assert np.all(error <= delta), float(np.max(error - delta))
+    # and the recorded bound on ℓ(θ_T) holds against ℓ in extended precision
+    largest = exact.max(axis=1, keepdims=True)
+    exact_ll = np.sum(largest[:, 0] + np.log(np.sum(np.exp(exact - largest), axis=1)))
+    exact_ll -= L(X.shape[0] * X.shape[1]) * np.log(L(t.scale))
+    slack = t.log_likelihood_error[-1] + 2 * 2.0**-53 * abs(t.log_likelihood[-1])
+    assert abs(float(L(t.log_likelihood[-1]) - exact_ll)) <= slack
 
 
 def test_em7_wu_convergence_under_prior():
