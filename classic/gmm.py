@@ -477,6 +477,12 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Z = _standardise(X, shift, scale)
         prior = self._standard_prior(X, shift, scale)
         feature_variance = np.maximum(Z.astype(np.float64).var(axis=0), 0.0)
+        if prior is None and np.any(feature_variance == 0):
+            j = int(np.argmax(feature_variance == 0))
+            raise ValueError(
+                f"feature {j} of X is constant, so every covariance would be singular and the likelihood "
+                "unbounded (proofs/em.md, EM-8); drop the feature or pass prior='default' for MAP-EM"
+            )
         n_cov = 1 if self.covariance_type == "tied" else self.n_components
         units = (-n_samples * d * math.log(scale), 0.0 if prior is None else -prior[0] * n_cov * d * math.log(scale))
         rng = as_generator(self.random_state)

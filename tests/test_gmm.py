@@ -72,6 +72,10 @@ def fit_or_collapse(model, X):
             assert model.prior is None, "a prior must prevent every collapse"
             assert "prior=" in str(err) and f"component {err.component}" in str(err)
             return None
+        except ValueError as err:
+            assert model.prior is None and "is constant" in str(err) and "prior=" in str(err)
+            assert np.any(np.ptp(X, axis=0) == 0)
+            return None
 
 
 def check_claim(model, X, claim_id):
@@ -490,6 +494,15 @@ def test_bad_parameters_get_clear_errors(params, error, match):
     X = mixture_data(0, 20, 2, 2, 3.0)
     with pytest.raises(error, match=match):
         GaussianMixture(**{"init_params": "random", **params}).fit(X)
+
+
+def test_constant_feature_is_named_and_prior_fits():
+    X = mixture_data(0, 40, 3, 2, 3.0)
+    X[:, 1] = 7.0
+    with pytest.raises(ValueError, match="feature 1 of X is constant.*prior="):
+        GaussianMixture(2, init_params="random", random_state=0).fit(X)
+    model = GaussianMixture(2, init_params="random", random_state=0, prior="default").fit(X)
+    assert bool(certify(model, X)) and np.all(np.isfinite(model.score_samples(X)))
 
 
 @given(
