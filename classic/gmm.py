@@ -159,9 +159,10 @@ class GMMTrace(Trace):
         ax = super().plot(ax)
         steps = np.arange(len(self.objective))
         if len(self.bound_m_step):
-            prior = self.log_prior[:-1]
-            ax.plot(steps[1:], self.bound_m_step + prior, ".", label="F(q_t, θ_{t+1}) + log p(θ_{t+1})" if self.has_prior else "F(q_t, θ_{t+1})", alpha=0.6)
+            label = "F(q_t, θ_{t+1}) + log p(θ_{t+1})" if self.has_prior else "F(q_t, θ_{t+1})"
+            ax.plot(steps[1:] - 0.5, self.bound_m_step + self.log_prior[1:], "x", label=label, alpha=0.7)
         ax.set_xlabel("iteration t")
+        ax.set_ylabel("log-likelihood + log-prior" if self.has_prior else "log-likelihood (no prior)")
         ax.legend(loc="lower right")
         return ax
 
