@@ -115,7 +115,9 @@ def _closed_forms(estimator, X):
         second = np.einsum("ik,ikp,ikq->kpq", r, D, D)
         T2 = np.einsum("ik,ikp,ikq->kpq", r, np.abs(D), np.abs(D))
         diagonal = np.diagonal(T2, axis1=1, axis2=2)
-        G = np.sqrt(diagonal[:, :, None] * diagonal[:, None, :])
+        # |F_p F_q| / N <= min(sqrt(T2_pp T2_qq), T1_p T1_q / N); the sum of both stays a bound
+        # when the squares in T2 underflow (a feature varying at 1e-200 beside one at 1)
+        G = np.sqrt(diagonal[:, :, None] * diagonal[:, None, :]) + T1[:, :, None] * T1[:, None, :] / safe[:, None, None]
         S = second - F[:, :, None] * F[:, None, :] / safe[:, None, None]
         if cov_type == "full":
             denominator = (N + strength)[:, None, None]
@@ -131,11 +133,11 @@ def _closed_forms(estimator, X):
         if cov_type == "diag":
             denominator = (N + strength)[:, None]
             covariances = (S + strength * np.diag(sigma0)) / denominator
-            scale_terms = 3.0 * second + np.abs(S) + strength * np.abs(np.diag(sigma0))
+            scale_terms = 3.0 * (second + T1 * T1 / safe[:, None]) + np.abs(S) + strength * np.abs(np.diag(sigma0))
         else:
             denominator = d * (N + strength)
             covariances = (S.sum(axis=1) + strength * np.trace(sigma0)) / denominator
-            scale_terms = 3.0 * second.sum(axis=1) + np.abs(S).sum(axis=1) + strength * abs(np.trace(sigma0))
+            scale_terms = 3.0 * (second + T1 * T1 / safe[:, None]).sum(axis=1) + np.abs(S).sum(axis=1) + strength * abs(np.trace(sigma0))
     slack_c = 2.0 * g * (scale_terms / denominator + 2.0 * (np.abs(covariances) + np.abs(fit_c)))
     values = np.concatenate([np.abs(fit_w - weights).ravel(), np.abs(fit_m - means).ravel(), np.abs(fit_c - covariances).ravel()])
     slacks = np.concatenate([slack_w.ravel(), slack_m.ravel(), slack_c.ravel()])

@@ -481,8 +481,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         if prior is None and np.any(feature_variance == 0):
             j = int(np.argmax(feature_variance == 0))
             raise ValueError(
-                f"feature {j} of X is constant, so every covariance would be singular and the likelihood "
-                "unbounded (proofs/em.md, EM-8); drop the feature or pass prior='default' for MAP-EM"
+                f"feature {j} of X does not vary at working precision (it is constant, or its spread is "
+                "negligible beside the other features'), so every covariance would be singular and the "
+                "likelihood unbounded (proofs/em.md, EM-8); drop or rescale the feature, or pass "
+                "prior='default' for MAP-EM"
             )
         n_cov = 1 if self.covariance_type == "tied" else self.n_components
         units = (-n_samples * d * math.log(scale), 0.0 if prior is None else -prior[0] * n_cov * d * math.log(scale))
