@@ -1,6 +1,29 @@
 """The convergence toolkit: rates, stopping rules, stability across seeds,
 learning-curve diagnosis, and the plots that show them."""
 
+from classic.convergence.stopping import (
+    AllOf,
+    AnyOf,
+    Checkpoint,
+    GradientNorm,
+    IterationState,
+    LossPlateau,
+    ParameterChange,
+    RelativeImprovement,
+    StoppingRule,
+    ValidationPatience,
+)
 from classic.convergence.rate import ORDER_TOLERANCE, RateEstimate, RateEvidence, estimate_rate, noise_floor
 
-__all__ = ["ORDER_TOLERANCE", "RateEstimate", "RateEvidence", "estimate_rate", "noise_floor"]
+__all__ = [
+    "AllOf",
+    "AnyOf",
+    "Checkpoint",
+    "GradientNorm",
+    "IterationState",
+    "LossPlateau",
+    "ParameterChange",
+    "RelativeImprovement",
+    "StoppingRule",
+    "ValidationPatience",
+"ORDER_TOLERANCE", "RateEstimate", "RateEvidence", "estimate_rate", "noise_floor"]
