@@ -13,6 +13,7 @@ from classic.convergence.stopping import (
     StoppingRule,
     ValidationPatience,
 )
+from classic.convergence.diagnosis import PATTERNS, Diagnosis, diagnose
 from classic.convergence.rate import ORDER_TOLERANCE, RateEstimate, RateEvidence, estimate_rate, noise_floor
 
 __all__ = [

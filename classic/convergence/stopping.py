@@ -182,7 +182,8 @@ class RelativeImprovement(_Threshold):
         scale = abs(state.previous_objective)
         if scale == 0.0:
             return improvement <= 0.0
-        return improvement / scale < self.eps
+        with np.errstate(over="ignore"):  # a subnormal f(t-1): the ratio is +-inf, as intended
+            return np.float64(improvement) / scale < self.eps
 
 
 class ParameterChange(_Threshold):
