@@ -14,6 +14,13 @@ from classic.convergence.stopping import (
     ValidationPatience,
 )
 from classic.convergence.diagnosis import PATTERNS, Diagnosis, diagnose
+from classic.convergence.stability import (
+    LocalOptimum,
+    StabilityReport,
+    matched_centre_distance,
+    same_partition,
+    stability,
+)
 from classic.convergence.rate import ORDER_TOLERANCE, RateEstimate, RateEvidence, estimate_rate, noise_floor
 
 __all__ = [
