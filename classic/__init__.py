@@ -6,6 +6,7 @@ algorithms, whose convergence theorems are checked on each run's own trace.
 >>> print(certify(model, X))                                # doctest: +SKIP
 """
 
+from classic import convergence
 from classic.certificate import Certificate, Claim, certify
 from classic.trace import Trace
 
@@ -16,4 +17,5 @@ __all__ = [
     "Claim",
     "Trace",
     "certify",
+    "convergence",
 ]

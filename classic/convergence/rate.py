@@ -170,7 +170,8 @@ def noise_floor(a, b, dtype=np.float64, value_error=0.0):
     a = np.abs(np.asarray(a, dtype=np.float64))
     b = np.abs(np.asarray(b, dtype=np.float64))
     tiny = float(np.finfo(dtype).smallest_subnormal)
-    return gamma(2, dtype) * (a + b) + tiny + 2.0 * np.asarray(value_error, dtype=np.float64)
+    # gamma_3 rather than gamma_2 absorbs the rounding of this very evaluation (CV-1).
+    return gamma(3, dtype) * (a + b) + tiny + 2.0 * np.asarray(value_error, dtype=np.float64)
 
 
 def _as_sequence(sequence):
@@ -194,7 +195,7 @@ def _as_sequence(sequence):
 def _ratio_intervals(s, f, dtype):
     """Ratios s[t+1]/s[t] with their rounding intervals (CV-3); s > f > 0."""
     ratios = s[1:] / s[:-1]
-    widen = gamma(2, dtype)
+    widen = gamma(6, dtype)  # the five roundings of each endpoint's own evaluation (CV-3)
     lo = (s[1:] - f[1:]) / (s[:-1] + f[:-1]) * (1 - widen)
     hi = (s[1:] + f[1:]) / (s[:-1] - f[:-1]) * (1 + widen)
     return ratios, np.column_stack([lo, hi])
