@@ -21,6 +21,7 @@ from classic.convergence.stability import (
     same_partition,
     stability,
 )
+from classic.convergence.plots import plot_learning_curves, plot_local_optima, plot_rate, plot_stopping
 from classic.convergence.rate import ORDER_TOLERANCE, RateEstimate, RateEvidence, estimate_rate, noise_floor
 
 __all__ = [
