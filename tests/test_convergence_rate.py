@@ -201,6 +201,18 @@ def test_trace_input_uses_its_objective_and_sense():
     assert from_trace.limit == -1.0
 
 
+def test_a_trace_of_half_steps_is_read_at_the_end_of_each_iteration():
+    """k-means records 3 half-steps per iteration (1 + 3 n_iter rows); the rate is per iteration."""
+    per_iteration = 1.0 + 0.5 ** np.arange(30)
+    rows = [per_iteration[0]]
+    for value, previous in zip(per_iteration[1:], per_iteration[:-1]):
+        rows += [previous, (previous + value) / 2, value]  # relocate (no change), update, assign
+    trace = Trace(objective=np.array(rows), n_iter=29, converged=True, stop_reason="converged")
+    estimate = estimate_rate(trace, 1.0)
+    assert estimate.kind == "linear" and abs(estimate.rate - 0.5) <= 1e-6
+    np.testing.assert_array_equal(estimate.evidence.values, np.abs(per_iteration - 1.0))
+
+
 def test_float32_uses_its_own_noise_floor():
     """CV-1 (proofs/convergence.md): the cut of float32 data is at float32's unit roundoff."""
     x64, _ = geometric(0.5, 1.0, 1.0, 60)

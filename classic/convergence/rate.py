@@ -176,7 +176,12 @@ def noise_floor(a, b, dtype=np.float64, value_error=0.0):
 
 def _as_sequence(sequence):
     if isinstance(sequence, Trace):
-        values, sense = sequence.objective, sequence.OBJECTIVE_SENSE
+        values, sense = np.asarray(sequence.objective), sequence.OBJECTIVE_SENSE
+        n_iter = sequence.n_iter
+        if n_iter > 0 and len(values) > n_iter + 1 and (len(values) - 1) % n_iter == 0:
+            # Several half-steps per iteration (1 + m n_iter rows): read the
+            # objective at the end of each iteration, rows 0, m, 2m, ...
+            values = values[:: (len(values) - 1) // n_iter]
     else:
         values, sense = sequence, "min"
     x = np.asarray(values)
@@ -336,7 +341,9 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
     Parameters
     ----------
     sequence : Trace or array-like of shape (n,)
-        A trace (its ``objective`` is used; ``OBJECTIVE_SENSE`` orients it) or
+        A trace (its ``objective`` is used, read at the end of each iteration
+        when it records ``m`` half-steps per iteration, ``1 + m n_iter`` rows;
+        ``OBJECTIVE_SENSE`` orients it) or
         a 1-D sequence of finite numbers. float32 data uses float32's unit
         roundoff.
     limit : float, optional
