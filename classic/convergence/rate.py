@@ -227,23 +227,23 @@ def _resolved_ratios(ratios, bounds):
         return (bounds[:, 1] < 1) & (half_width <= ORDER_TOLERANCE / 2 * np.abs(np.log(ratios)))
 
 
-def _increasing_without_bound(g, bounds):
-    """CV-4: g grows across both halves of the window by more than rounding
+def _increasing_without_bound(g, bounds, steps):
+    """CV-4: g (observed at the ratio indices ``steps``) grows across both halves of the window by more than rounding
     (points whose interval is wider than the mean step are left out),
     and its mean step in the second half is at least half that in the first
     (a geometric approach to a finite limit shrinks the steps; growth without
     bound, linear or faster, does not)."""
     # Points whose rounding interval is wider than the mean step cannot show a trend: drop them.
     if len(g) >= 2:
-        step = abs(g[-1] - g[0]) / (len(g) - 1)
-        keep = (bounds[:, 1] - bounds[:, 0]) <= step
-        g, bounds = g[keep], bounds[keep]
+        mean_step = abs(g[-1] - g[0]) / max(steps[-1] - steps[0], 1)
+        keep = (bounds[:, 1] - bounds[:, 0]) <= mean_step
+        g, bounds, steps = g[keep], bounds[keep], steps[keep]
     if len(g) < 3:
         return False
     mid = len(g) // 2
     grows = bounds[mid, 0] > bounds[0, 1] and bounds[-1, 0] > bounds[mid, 1]
-    first = (g[mid] - g[0]) / mid
-    second = (g[-1] - g[mid]) / (len(g) - 1 - mid)
+    first = (g[mid] - g[0]) / (steps[mid] - steps[0])
+    second = (g[-1] - g[mid]) / (steps[-1] - steps[mid])
     return bool(grows and second >= 0.5 * first)
 
 
@@ -278,11 +278,11 @@ def _classify(s, f, dtype):
     if keep.size == 0:
         return _run("undetermined", math.nan, math.nan, "no tail ratio is resolved above the noise floor", out)
     r, b = ratios[keep], rb[keep]
-    if _increasing_without_bound(1 / r, 1 / b[:, ::-1]):
+    if _increasing_without_bound(1 / r, 1 / b[:, ::-1], keep):
         return _run("superlinear", 1.0, float(r[-1]), "ratios fall to 0: 1/ratio grows without bound", out)
     h = 1 / (1 - r)
-    if _increasing_without_bound(h, 1 / (1 - b)):
-        step = float(np.median(np.diff(h)))
+    if _increasing_without_bound(h, 1 / (1 - b), keep):
+        step = float(np.median(np.diff(h) / np.diff(keep)))
         return _run("sublinear", 1.0, 1.0, "ratios rise to 1: 1/(1 - ratio) grows linearly", out, exponent=1.0 / step)
     i = int(keep[np.argsort(r, kind="stable")[(len(r) - 1) // 2]])
     return _run("linear", 1.0, float(ratios[i]), f"ratios settle at {ratios[i]:.4g} (median of the tail)", out,
