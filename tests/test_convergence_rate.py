@@ -262,3 +262,33 @@ def test_value_error_raises_the_floor_and_shortens_the_cut():
     estimate = estimate_rate(x, 0.0, value_error=1e-6)
     assert np.all(errors[: estimate.evidence.n_used] > 1e-6)
     assert errors[estimate.evidence.n_used] <= 1e-6 + 1e-6 * 1.01
+
+
+@given(rho=st.floats(0.3, 0.9), sigma_ratio=st.floats(0.05, 0.5), weight=st.floats(0.1, 10.0))
+def test_cv4_linear_with_a_faster_transient_is_linear(rho, sigma_ratio, weight):
+    """CV-4 (proofs/convergence.md): e_t = rho^t + w (sigma rho)^t (an EM-like transient) is linear
+    with rate rho: the tail ratios settle at rho up to the decayed transient."""
+    t = np.arange(200, dtype=np.float64)
+    sigma = sigma_ratio * rho
+    e = rho**t + weight * sigma**t
+    estimate = estimate_rate(e, 0.0)
+    assert estimate.kind == "linear", estimate.evidence.reason
+    # the exact ratio at index i is rho (1 + w s^i)... within rho * w * sigma_ratio^tail_start of rho
+    transient = rho * weight * sigma_ratio ** estimate.evidence.tail_start
+    lo, hi = estimate.rate_bounds
+    assert lo - transient <= rho <= hi + transient
+
+
+@given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=60), st.booleans())
+@example([1.0, 2.2250738585072014e-308, 4.0], True)
+@example([2.2250738585072014e-308, 4.0], True)
+def test_any_finite_sequence_gets_a_verdict_without_warnings(values, with_limit):
+    """No crash, no NaN class, no floating-point warning on arbitrary finite input."""
+    import warnings
+
+    x = np.array(values)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        estimate = estimate_rate(x, 0.0 if with_limit else None)
+    assert estimate.kind in ("sublinear", "linear", "superlinear", "quadratic", "finite", "undetermined")
+    assert estimate.evidence.n_used <= len(estimate.evidence.values)

@@ -250,6 +250,12 @@ def _increasing_without_bound(g, bounds, steps):
 def _classify(s, f, dtype):
     """Class of a positive sequence s (all above its floor f), as a dict of
     the RateEstimate fields and the evidence."""
+    # A ratio that overflows is +inf: "not contracting", which is what it means.
+    with np.errstate(over="ignore"):
+        return _classify_positive(s, f, dtype)
+
+
+def _classify_positive(s, f, dtype):
     if len(s) < 3:
         out = dict(ratios=s[1:] / s[:-1], ratio_bounds=np.full((max(len(s) - 1, 0), 2), np.nan),
                    orders=np.empty(0), order_bounds=np.empty((0, 2)), tail_start=0)
