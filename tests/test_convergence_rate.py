@@ -151,6 +151,7 @@ def test_cv6_exact_constancy_is_finite_termination(rho, amplitude, T, extra):
 
 
 @given(steps=st.lists(st.floats(1.0, 2.0), min_size=1, max_size=20), extra=st.integers(1, 5))
+@example(steps=[1.921875, 1.90625, 1.0], extra=1)
 def test_cv6_irregular_steps_then_constant_is_finite(steps, extra):
     """CV-6 (proofs/convergence.md): decreases between 1 and 2 then exact constancy: finite."""
     x = 100.0 - np.r_[0.0, np.cumsum(steps)]

@@ -268,13 +268,15 @@ def _classify_positive(s, f, dtype):
     out = dict(ratios=ratios, ratio_bounds=rb, orders=orders, order_bounds=ob, tail_start=tail)
     if np.any(rb[tail:, 0] >= 1):
         return _run("undetermined", math.nan, math.nan, "not contracting: a tail ratio is >= 1 beyond rounding", out)
-    # Orders in the tail (q_t uses ratios t and t+1); the latest resolved one decides.
+    # Orders in the tail (q_t uses ratios t and t+1); the latest resolved one decides, provided
+    # the one before it agrees that the order exceeds 1 (a single order is one coincidence away
+    # from anything: 1.92, 1.91, 1.0 gives q = 79).
     tail_orders = np.arange(tail, len(orders))
     resolved = tail_orders[(ob[tail_orders, 1] - ob[tail_orders, 0]) <= 2 * ORDER_TOLERANCE]
-    if resolved.size:
+    if resolved.size >= 2:
         i = int(resolved[-1])
         q = float(orders[i])
-        if q >= 1 + ORDER_TOLERANCE:
+        if min(q, float(orders[resolved[-2]])) >= 1 + ORDER_TOLERANCE:
             rate = float(s[i + 2] / s[i + 1] ** q)
             if abs(q - 2) <= ORDER_TOLERANCE:
                 return _run("quadratic", q, rate, f"order {q:.3g} within {ORDER_TOLERANCE} of 2", out)
