@@ -150,6 +150,18 @@ def test_cv6_exact_constancy_is_finite_termination(rho, amplitude, T, extra):
     assert estimate.limit == x[-1]
 
 
+@given(rho=st.floats(0.05, 0.95), amplitude=st.floats(0.1, 100.0), T=st.integers(1, 30))
+def test_cv6_reaching_the_known_limit_exactly_is_finite_termination(rho, amplitude, T):
+    """CV-6 (proofs/convergence.md): Lloyd's algorithm ends on its fixed point, so its last value is
+    the limit: errors A rho^t for t < T, then exactly 0 at t = T (the last step) is finite termination."""
+    assume(amplitude * rho ** (T - 1) > 1e-6)
+    x, _ = geometric(rho, amplitude, 2.0, T)
+    x = np.r_[x, 2.0]
+    estimate = estimate_rate(x, 2.0)
+    assert estimate.kind == "finite", estimate.evidence.reason
+    assert estimate.terminated_at == T
+
+
 @given(steps=st.lists(st.floats(1.0, 2.0), min_size=1, max_size=20), extra=st.integers(1, 5))
 @example(steps=[1.921875, 1.90625, 1.0], extra=1)
 def test_cv6_irregular_steps_then_constant_is_finite(steps, extra):
@@ -283,6 +295,7 @@ def test_cv4_linear_with_a_faster_transient_is_linear(rho, sigma_ratio, weight):
 @given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=60), st.booleans())
 @example([1.0, 2.2250738585072014e-308, 4.0], True)
 @example([2.2250738585072014e-308, 4.0], True)
+@example([2.0, 1.0, 2.225073858507e-311], True)
 def test_any_finite_sequence_gets_a_verdict_without_warnings(values, with_limit):
     """No crash, no NaN class, no floating-point warning on arbitrary finite input."""
     import warnings

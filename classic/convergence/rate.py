@@ -250,8 +250,10 @@ def _increasing_without_bound(g, bounds, steps):
 def _classify(s, f, dtype):
     """Class of a positive sequence s (all above its floor f), as a dict of
     the RateEstimate fields and the evidence."""
-    # A ratio that overflows is +inf: "not contracting", which is what it means.
-    with np.errstate(over="ignore"):
+    # A ratio that overflows is +inf ("not contracting", which is what it means); an interval
+    # end that underflows to 0 makes 1/end infinite and its width NaN ("unresolved": every
+    # comparison with NaN is False, so it is left out).
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         return _classify_positive(s, f, dtype)
 
 
@@ -402,19 +404,26 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
     if kind == "sublinear" and kind_of_order == "ACOC":
         exponent = exponent - 1.0  # differences decay one power faster than errors (CV-4)
 
-    # Finite termination (CV-6): exactly constant from T on, entered by a
-    # change above the floor that the convergence so far predicts to continue.
+    # Finite termination (CV-6): exactly constant from T on (without the limit), or
+    # exactly at the limit from T on (with it), entered by a change above the floor
+    # that the convergence so far predicts to continue.
     terminated_at = None
-    changed = np.nonzero(differences != 0)[0]
-    T = int(changed[-1]) + 1 if changed.size else 0
-    entered_above_floor = 1 <= T < len(x) - 1 and _first_at_or_below(differences, difference_floor) == T
-    if entered_above_floor:
-        predicted = _predict_next(differences[:T], acoc_run)
-        if not predicted <= difference_floor[T]:
+    if limit is None:
+        values, floors, model = differences, difference_floor, acoc_run
+        last = len(x) - 2  # at least one repeated value
+    else:
+        values, floors, model = s, f, run
+        last = len(x) - 1  # the last value may be the first one at the limit
+    nonzero = np.nonzero(values != 0)[0]
+    T = int(nonzero[-1]) + 1 if nonzero.size else 0
+    if 1 <= T <= last and _first_at_or_below(values, floors) == T:
+        predicted = _predict_next(values[:T], model)  # model was fitted on exactly values[:T]
+        if not predicted <= floors[T]:
             kind, order, rate, exponent, rate_bounds, terminated_at = "finite", math.inf, 0.0, None, None, T
             limit_value = float(x[-1]) if limit is None else limit_value
-            reason = (f"exactly constant from step {T}; the last change {differences[T - 1]:.3g} predicted "
-                      f"a next change {predicted:.3g} above the noise floor {difference_floor[T]:.3g}")
+            what = "exactly constant" if limit is None else "exactly at the limit"
+            reason = (f"{what} from step {T}; the last value above the floor, {values[T - 1]:.3g}, predicted "
+                      f"a next one of {predicted:.3g}, above the noise floor {floors[T]:.3g}")
     evidence = RateEvidence(
         kind_of_order=kind_of_order,
         values=_frozen(s),
