@@ -111,12 +111,14 @@ def plot_local_optima(report, ax=None):
     matplotlib Axes
     """
     ax = _axes(ax)
-    values = np.array([o.objective for o in report.optima])
     counts = [o.count for o in report.optima]
-    span = float(values.max() - values.min())
-    width = span / 60 if span > 0 else max(abs(float(values[0])) * 0.01, 1e-12)
-    ax.bar(values, counts, width=width, color="tab:blue")
-    ax.set_xlabel(f"final objective ({report.objective_sense}imised); one bar per distinct optimum")
+    positions = np.arange(len(counts))
+    ax.bar(positions, counts, color="tab:blue")
+    # Distinct optima can be close in objective (iris: 78.8514 and 78.8557), so one bar per
+    # optimum, in order of objective, labelled with its value.
+    ax.set_xticks(positions, [f"{o.objective:.6g}" for o in report.optima], rotation=45, ha="right")
+    better = "lowest" if report.objective_sense == "min" else "highest"
+    ax.set_xlabel(f"final objective of each distinct optimum ({better} first)")
     ax.set_ylabel(f"seeds (of {len(report.seeds)})")
     ax.set_title(f"{len(report.optima)} local optima; mean ARI {report.mean_agreement:.3f}")
     return ax

@@ -130,7 +130,7 @@ class RateEstimate:
     evidence: RateEvidence
 
     def __str__(self):
-        parts = [f"{self.kind} convergence"]
+        parts = [f"{self.kind} termination" if self.kind == "finite" else f"{self.kind} convergence"]
         if self.kind in ("linear", "superlinear", "quadratic", "sublinear"):
             parts.append(f"order {self.order:.3g}")
         if self.kind == "linear":
@@ -138,7 +138,7 @@ class RateEstimate:
         if self.exponent is not None:
             parts.append(f"error ~ t^-{self.exponent:.3g}")
         if self.terminated_at is not None:
-            parts.append(f"constant from step {self.terminated_at}")
+            parts.append(f"terminated at step {self.terminated_at}")
         return ", ".join(parts) + f" ({self.evidence.reason})"
 
 
