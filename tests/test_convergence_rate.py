@@ -296,6 +296,7 @@ def test_cv4_linear_with_a_faster_transient_is_linear(rho, sigma_ratio, weight):
 @example([1.0, 2.2250738585072014e-308, 4.0], True)
 @example([2.2250738585072014e-308, 4.0], True)
 @example([2.0, 1.0, 2.225073858507e-311], True)
+@example([2.225073858507203e-309, 1.0, 2.0], False)
 def test_any_finite_sequence_gets_a_verdict_without_warnings(values, with_limit):
     """No crash, no NaN class, no floating-point warning on arbitrary finite input."""
     import warnings

@@ -310,7 +310,7 @@ def _aitken(x, dtype, value_error):
     first = x[1:-1] - x[:-2]
     second = x[2:] - 2 * x[1:-1] + x[:-2]
     floor = 2 * noise_floor(x[2:], x[1:-1], dtype, value_error) + 2 * noise_floor(x[1:-1], x[:-2], dtype, value_error)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # discarded where below the floor
         limits = np.where(np.abs(second) > floor, x[:-2] - first**2 / second, np.nan)
     return limits
 
