@@ -96,6 +96,20 @@ def test_cv8_matched_distance_is_the_minimum_over_permutations(k, dim, seed):
     assert matched_centre_distance(a, a[rng.permutation(k)]) == 0.0
 
 
+def test_supervised_solutions_differ_when_their_predictions_differ():
+    """For a classifier, predictions with the classes swapped are a different solution (not a renaming)."""
+    from sklearn.linear_model import Perceptron
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = (X[:, 0] + 0.8 * rng.normal(size=200) > 0).astype(int)  # not separable: the solution depends on the order
+    report = stability(Perceptron(max_iter=5, tol=None), X, y, seeds=range(6))
+    assert report.objective_sense == "max" and report.centre_distance is None
+    predictions = [Perceptron(max_iter=5, tol=None, random_state=s).fit(X, y).predict(X) for s in range(6)]
+    distinct = {tuple(p) for p in predictions}
+    assert len(report.optima) == len(distinct)
+
+
 def test_bad_arguments_are_rejected():
     from sklearn.cluster import AgglomerativeClustering
 

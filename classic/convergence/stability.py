@@ -60,7 +60,9 @@ class StabilityReport:
         estimator has no ``cluster_centers_`` or ``means_``).
     max_centre_distance : float or None
     optima : tuple of LocalOptimum
-        The distinct partitions reached, best objective first.
+        The distinct solutions reached, best objective first: distinct
+        partitions for clusterers (equal up to renaming), distinct
+        predictions on ``X`` for supervised estimators (``y`` given).
     reproducible : bool or None
         Whether refitting the first seed gave bitwise the same labels, centres
         and objective (None when not checked).
@@ -191,10 +193,12 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True)
                 distance[i, j] = distance[j, i] = matched_centre_distance(centres[i], centres[j])
     upper = agreement[np.triu_indices(n, 1)]
 
+    # Clusterings are equal up to renaming the clusters; a classifier's predictions are not.
+    same = same_partition if y is None else np.array_equal
     groups = []  # [representative index, members]
     for i in range(n):
         for group in groups:
-            if same_partition(labels[group[0]], labels[i]):
+            if same(labels[group[0]], labels[i]):
                 group[1].append(i)
                 break
         else:
