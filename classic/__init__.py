@@ -8,6 +8,8 @@ algorithms, whose convergence theorems are checked on each run's own trace.
 
 from classic import convergence
 from classic.certificate import Certificate, Claim, certify
+from classic.kmeans import KMeans, KMeansTrace, kmeans_plusplus
+from classic.perceptron import OneVsRestTrace, Perceptron, PerceptronTrace
 from classic.trace import Trace
 
 __version__ = "0.1.0"
@@ -15,7 +17,13 @@ __version__ = "0.1.0"
 __all__ = [
     "Certificate",
     "Claim",
+    "KMeans",
+    "KMeansTrace",
+    "OneVsRestTrace",
+    "Perceptron",
+    "PerceptronTrace",
     "Trace",
     "certify",
+    "kmeans_plusplus",
     "convergence",
 ]

@@ -5,6 +5,9 @@
     prints each certificate and writes the convergence plots.
 ``classic kmeans FILE.csv -k K [--plot out.png]``
     k-means on the user's own CSV (numeric columns; a header row is optional).
+``classic perceptron FILE.csv [--label-column NAME] [--plot out.png]``
+    the perceptron on the user's CSV: numeric feature columns and one label
+    column (by default the last), with its Novikoff certificate.
 
 A missing or malformed file gets a one-line message on stderr and exit status 2.
 A run whose certificate fails exits with status 1.
@@ -61,6 +64,52 @@ def _cmd_kmeans(args):
     return _report(model, X, None, args.plot)
 
 
+def _label_column(path, header, width, name):
+    """Index of the label column: a header name, or a 1-based column number; default the last."""
+    if name is None:
+        return width - 1
+    if header is not None and name in header:
+        return header.index(name)
+    if name.isdigit() and 1 <= int(name) <= width:
+        return int(name) - 1
+    known = f" (columns: {', '.join(header)})" if header else f" (give a number from 1 to {width})"
+    raise CSVError(f"{path}: no label column {name!r}{known}")
+
+
+def _cmd_perceptron(args):
+    import warnings
+
+    import numpy as np
+    from sklearn.exceptions import ConvergenceWarning
+
+    from classic import Perceptron
+
+    header, rows = read_csv(args.file)
+    width = len(rows[0])
+    if width < 2:
+        raise CSVError(f"{args.file}: needs at least one feature column and a label column")
+    label = _label_column(args.file, header, width, args.label_column)
+    features = [c for c in range(width) if c != label]
+    X = numeric_columns(args.file, header, rows, features)
+    y = np.array([row[label].strip() for row in rows])
+    try:
+        y = y.astype(np.float64)
+        y = y.astype(np.int64) if np.all(y == np.round(y)) else y
+    except ValueError:
+        pass
+    model = Perceptron(fit_intercept=not args.no_intercept, max_iter=args.max_iter,
+                       shuffle=args.shuffle, random_state=args.seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    print(
+        f"perceptron: {X.shape[0]} examples, {X.shape[1]} features, {len(model.classes_)} classes; "
+        f"{model.n_updates_} updates in {model.n_iter_} epochs ({model.trace_.stop_reason}); "
+        f"training accuracy {model.score(X, y):.4g}"
+    )
+    return _report(model, X, y, args.plot)
+
+
 def _cmd_demo(args):
     from classic.demo import run_demo
 
@@ -82,6 +131,16 @@ def _parser():
     km.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     km.add_argument("--plot", help="write the objective per half-step to this PNG")
     km.set_defaults(run=_cmd_kmeans)
+
+    pc = sub.add_parser("perceptron", help="the perceptron on a CSV file: feature columns and a label column")
+    pc.add_argument("file", help="CSV file; an optional header row")
+    pc.add_argument("--label-column", help="header name or 1-based number of the label column (default: the last)")
+    pc.add_argument("--max-iter", type=int, default=1000, help="maximum number of epochs (default 1000)")
+    pc.add_argument("--no-intercept", action="store_true", help="no intercept (no augmented constant feature)")
+    pc.add_argument("--shuffle", action="store_true", help="present the examples in a random order each epoch")
+    pc.add_argument("--seed", type=int, default=0, help="random seed of --shuffle (default 0)")
+    pc.add_argument("--plot", help="write the updates per epoch to this PNG")
+    pc.set_defaults(run=_cmd_perceptron)
     return parser
 
 

@@ -1,0 +1,22 @@
+"""Speed benchmarks: ``python -m benchmarks`` (or ``make bench``) runs them all.
+
+Each algorithm adds a module here with a ``run()`` function (or a
+``main(argv)`` taking command-line arguments; it is called with none) and
+registers it in :data:`BENCHMARKS`. Benchmarks compare with scikit-learn in the same run, on the
+same data, and print ratios; timings never go into the tests.
+"""
+
+import importlib
+
+#: Benchmark modules, run in this order by ``python -m benchmarks``.
+BENCHMARKS = ["benchmarks.kmeans", "benchmarks.perceptron"]
+
+
+def run_all(names=None):
+    for name in names or BENCHMARKS:
+        module = importlib.import_module(name)
+        print(f"== {name}")
+        if hasattr(module, "run"):
+            module.run()
+        else:
+            module.main([])

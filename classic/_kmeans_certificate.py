@@ -1,0 +1,200 @@
+"""The k-means certificate: the claims of proofs/kmeans.md checked on one run.
+
+Every slack is the rounding-error bound derived in the proof step named by the
+claim id, evaluated on the run's own numbers (see the section "Rounding
+constants" of proofs/kmeans.md for ``rho_sum``, ``rho_objective``,
+``rho_shift`` and ``eps_center``).
+"""
+
+import numpy as np
+
+from classic import _kmeans_kernels as kernels
+from classic.certificate import Claim, inequality_claim
+from classic.rounding import gamma, unit_roundoff
+
+__all__ = ["kmeans_claims", "rounding_constants", "labels_fingerprint", "inertia_float64"]
+
+PROOF = "proofs/kmeans.md"
+
+
+def _ratio(g):
+    return g / (1.0 - g)
+
+
+def rounding_constants(n, d, k, dtype):
+    """The constants of proofs/kmeans.md, "Rounding constants" (float64 accumulation,
+    distances in ``dtype``)."""
+    g_sum = gamma(max(n - 1, 0), np.float64)
+    rel_objective = (1 + gamma(d + 2, dtype)) * (1 + g_sum) - 1
+    u = unit_roundoff(dtype)
+    return {
+        "rho_sum": _ratio(g_sum),
+        "rho_objective": _ratio(rel_objective),
+        "rel_objective": rel_objective,
+        "rho_shift": _ratio(gamma(d + k + 2, np.float64)),
+        "eps_center": u + (1 + u) * gamma(n, np.float64),
+        "gamma_recompute": gamma(n + d + 1, np.float64),
+        "gamma_norm": gamma(d + 2, np.float64),
+    }
+
+
+def labels_fingerprint(labels, n_clusters):
+    """Fingerprint of a labelling (KM-4): the sum modulo 2**64 of the splitmix64
+    keys of (point, label), computed here with NumPy, independently of the kernels."""
+    labels = np.asarray(labels).astype(np.uint64)
+    z = np.arange(len(labels), dtype=np.uint64) * np.uint64(n_clusters) + labels + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    return np.sum(z, dtype=np.uint64)
+
+
+def inertia_float64(X, labels, centers, block=65536):
+    """Inertia recomputed independently with NumPy in float64 (KM-6)."""
+    total = 0.0
+    C = centers.astype(np.float64)
+    for start in range(0, X.shape[0], block):
+        diff = X[start : start + block].astype(np.float64) - C[labels[start : start + block]]
+        total += float(np.sum(diff * diff))
+    return total
+
+
+def kmeans_claims(est, X):
+    """The claims KM-1 ... KM-7 for the fitted ``est`` on its training data ``X``."""
+    trace = est.trace_
+    X = np.ascontiguousarray(X, dtype=trace.dtype)
+    n, d = X.shape
+    k = est.cluster_centers_.shape[0]
+    c = rounding_constants(n, d, k, np.dtype(trace.dtype))
+    A, R, U, S = trace.objective_assign, trace.objective_relocate, trace.objective_update, trace.center_shift
+    claims = [
+        inequality_claim(
+            "KM-1",
+            "the assignment half-step never raises the inertia",
+            A[1:] - U,
+            0.0,
+            c["rho_sum"] * (A[1:] + U),
+            PROOF,
+        )
+    ]
+
+    norm_max = float(np.linalg.norm(np.max(np.abs(X), axis=0).astype(np.float64))) * (1 + c["gamma_norm"])
+    claims.append(
+        inequality_claim(
+            "KM-2",
+            "the update half-step lowers the inertia by sum_j N_j |dmu_j|^2",
+            np.abs(U - R + S),
+            0.0,
+            c["rho_objective"] * (U + R)
+            + c["rho_shift"] * S
+            + 2 * c["eps_center"] * norm_max * np.sqrt(n * S * (1 + c["rho_shift"])),
+            PROOF,
+        )
+    )
+
+    moved = np.zeros(trace.n_iter)
+    np.add.at(moved, trace.relocation_iteration - 1, trace.relocation_distance)
+    relocated = trace.n_relocated > 0
+    claims.append(
+        inequality_claim(
+            "KM-3",
+            "the relocation half-step lowers the inertia by the relocated points' squared distances",
+            np.abs(A[:-1] - R - moved),
+            0.0,
+            np.where(relocated, c["rho_sum"] * (A[:-1] + R + moved), 0.0),
+            PROOF,
+            note=f"{int(relocated.sum())} iterations relocated {len(trace.relocation_point)} empty clusters"
+            if relocated.any() else "no empty cluster: the half-step changed nothing (checked exactly)",
+        )
+    )
+
+    repeats = trace.n_iter - len(np.unique(trace.partition_fingerprint))
+    claims.append(
+        Claim(
+            "KM-4", "no partition repeats (so the run terminates)", float(repeats), 0.0, 0.0, repeats == 0, PROOF,
+            "64-bit fingerprints; a false alarm has probability <= n_iter^2 / 2^65",
+        )
+    )
+    claims.append(_stop_claim(est, trace, repeats))
+    claims.append(_agreement_claim(est, X, trace, c))
+    claims.append(_fixed_point_claim(est, X, trace, c))
+    return claims
+
+
+def _stop_claim(est, trace, repeats):
+    statement = "the run stopped because no label changed"
+    last = int(trace.n_reassigned[-1]) if trace.n_iter else -1
+    reason = trace.stop_reason
+    if reason == "converged":
+        return Claim("KM-5", statement, float(last), 0.0, 0.0, last == 0, PROOF)
+    if reason == "max_iter":
+        ok = trace.n_iter == est.max_iter
+        note = f"stopped at max_iter={est.max_iter}: {last} points moved in the last assignment"
+    elif reason == "tol":
+        ok = trace.n_iter >= 1
+        note = f"stopped by the tol rule (tol={est.tol}), before exact termination"
+    elif reason == "cycle":
+        ok = repeats > 0
+        note = "stopped on a repeated partition (KM-4)"
+    else:
+        ok, note = False, f"unknown stop reason {reason!r}"
+    return Claim("KM-5", statement, float(last), 0.0, 0.0, None if ok else False, PROOF,
+                 note if ok else f"stop reason {reason!r} does not match the trace")
+
+
+def _agreement_claim(est, X, trace, c):
+    n, k = X.shape[0], est.cluster_centers_.shape[0]
+    labels = np.asarray(est.labels_)
+    mismatches = []
+    interleaved = np.concatenate(
+        [trace.objective_assign[:1], np.column_stack([trace.objective_relocate, trace.objective_update,
+                                                      trace.objective_assign[1:]]).ravel()]
+    )
+    checks = {
+        "inertia_ == objective[-1]": est.inertia_ == trace.objective[-1],
+        "objective interleaves the half-steps": np.array_equal(interleaved, trace.objective),
+        "n_iter_": est.n_iter_ == trace.n_iter,
+        "converged_": est.converged_ == trace.converged,
+        "labels_ fingerprint": labels_fingerprint(labels, k) == trace.labels_fingerprint[-1],
+        "cluster sizes": np.array_equal(np.bincount(labels, minlength=k), trace.cluster_sizes[-1]),
+        "sizes sum to n_samples": bool(np.all(trace.cluster_sizes.sum(axis=1) == n)),
+    }
+    mismatches = [name for name, ok in checks.items() if not ok]
+    recomputed = inertia_float64(X, labels, est.cluster_centers_)
+    slack = (c["rel_objective"] + c["gamma_recompute"]) / (1 - c["gamma_recompute"]) * recomputed
+    value = abs(est.inertia_ - recomputed)
+    return Claim(
+        "KM-6",
+        "the trace agrees with the fitted attributes and the data (inertia recomputed from X)",
+        value, recomputed, slack, not mismatches and value <= slack, PROOF,
+        "mismatch: " + ", ".join(mismatches) if mismatches else "",
+    )
+
+
+def _fixed_point_claim(est, X, trace, c):
+    statement = "final labels are a fixed point of the assignment; centres are their clusters' means"
+    if trace.stop_reason != "converged":
+        return Claim("KM-7", statement, 0.0, 0.0, 0.0, None, PROOF,
+                     f"applies to converged runs only (stopped: {trace.stop_reason})")
+    n, d = X.shape
+    centers = np.ascontiguousarray(est.cluster_centers_, dtype=X.dtype)
+    k = centers.shape[0]
+    labels = np.array(est.labels_, dtype=np.int64)
+    from classic.kmeans import _scan_all
+
+    _, _, n_changed, _, _ = _scan_all(X, centers, labels.copy(), True)
+    sizes = np.bincount(labels, minlength=k).astype(np.float64)
+    full = sizes > 0
+    X64 = X.astype(np.float64)
+    means = np.stack([np.bincount(labels, weights=X64[:, f], minlength=k) for f in range(d)], axis=1)
+    abs_means = np.stack([np.bincount(labels, weights=np.abs(X64[:, f]), minlength=k) for f in range(d)], axis=1)
+    means, abs_means = means[full] / sizes[full, None], abs_means[full] / sizes[full, None]
+    g = gamma(n, np.float64)
+    claim = inequality_claim(
+        "KM-7", statement, np.abs(centers[full].astype(np.float64) - means), 0.0,
+        (c["eps_center"] + g) * (1 + g) * abs_means, PROOF,
+    )
+    if n_changed:
+        return Claim(claim.id, statement, claim.worst, claim.bound, claim.slack, False, PROOF,
+                     f"re-assigning the final labels moves {n_changed} points")
+    return claim

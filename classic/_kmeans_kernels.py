@@ -1,0 +1,437 @@
+"""Compiled kernels of k-means, one per step of ``proofs/kmeans.md`` and
+``proofs/kmeans_plusplus.md``.
+
+Kernels never validate: they receive C-contiguous arrays of one working dtype
+(float64 or float32), ``labels`` as int64, centres also stored transposed
+(``centers_T``, shape (n_features, n_clusters)) so that the innermost loop runs
+over clusters and vectorises.
+
+Every squared distance is computed in the working dtype in the difference form
+
+.. math:: \\hat d(x, c) = \\mathrm{fl}\\Big(\\sum_{f=1}^{d} (x_f - c_f)^2\\Big)
+
+summed over f = 0, 1, ..., d-1 in that order, starting from zero, so that every
+kernel computes bit for bit the same number for the same (x, c) (proofs/rounding.md,
+RD-2: relative error at most gamma_{d+2}). Objectives, cluster sums and seeding
+potentials are accumulated in float64, per fixed chunk of ``CHUNK_SIZE`` rows,
+and the chunk partials combined in index order: results do not depend on the
+number of threads.
+"""
+
+import numpy as np
+from numba import prange as _prange
+
+from classic._jit import CHUNK_SIZE, kernel, parallel_kernel
+
+__all__ = [
+    "assign",
+    "cluster_sums",
+    "update_centers",
+    "distance_to_own_center",
+    "farthest_point",
+    "chunked_sum",
+    "label_key",
+    "squared_distances",
+    "update_closest",
+    "potential_with",
+    "sample_index",
+]
+
+#: Points scanned together against all centres (register/cache blocking only:
+#: each point's distances are computed exactly as for a single point).
+BLOCK = 4
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+@kernel
+def label_key(i, label, n_clusters):
+    """64-bit key of "point i has label ``label``" (splitmix64 finaliser).
+
+    The fingerprint of a labelling is the sum of the keys of its points modulo
+    2**64 (proofs/kmeans.md, KM-4): order-free, so chunked sums are exact.
+    """
+    z = np.uint64(i) * np.uint64(n_clusters) + np.uint64(label) + _GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+@kernel
+def _accumulate_chunk(X, labels, start, stop, sums, counts):
+    # The one summation order of cluster sums: rows in index order within a chunk.
+    for i in range(start, stop):
+        j = labels[i]
+        counts[j] += 1
+        for f in range(X.shape[1]):
+            sums[j, f] += X[i, f]
+
+
+@kernel
+def _combine_sums(chunk_sums, chunk_counts, sums, counts):
+    # Chunk partials added in chunk order.
+    sums[:] = 0.0
+    counts[:] = 0
+    for c in range(chunk_sums.shape[0]):
+        for j in range(sums.shape[0]):
+            counts[j] += chunk_counts[c, j]
+            for f in range(sums.shape[1]):
+                sums[j, f] += chunk_sums[c, j, f]
+
+
+@kernel
+def _own_distances(X, centers, labels, start, stop, out):
+    # out[i - start] = squared distance of x_i to the centre of its label, for i in [start, stop).
+    # Four points at a time: four independent chains of additions (each still in the order
+    # f = 0, 1, ..., d-1, so bit for bit the sequential sums) instead of one long chain.
+    d = X.shape[1]
+    i = start
+    while i + 4 <= stop:
+        a, b, c, e = labels[i], labels[i + 1], labels[i + 2], labels[i + 3]
+        s0 = s1 = s2 = s3 = X.dtype.type(0)
+        for f in range(d):
+            t0 = X[i, f] - centers[a, f]
+            t1 = X[i + 1, f] - centers[b, f]
+            t2 = X[i + 2, f] - centers[c, f]
+            t3 = X[i + 3, f] - centers[e, f]
+            s0 += t0 * t0
+            s1 += t1 * t1
+            s2 += t2 * t2
+            s3 += t3 * t3
+        out[i - start], out[i + 1 - start], out[i + 2 - start], out[i + 3 - start] = s0, s1, s2, s3
+        i += 4
+    while i < stop:
+        s0 = X.dtype.type(0)
+        for f in range(d):
+            t0 = X[i, f] - centers[labels[i], f]
+            s0 += t0 * t0
+        out[i - start] = s0
+        i += 1
+
+
+@kernel
+def _two_nearest(row, bits):
+    """Index of the smallest entry of ``row`` (the first among equal ones) and
+    the smallest value among the other entries (inf if there is none).
+    ``bits`` is ``row`` viewed as signed integers of the same width: for
+    non-negative floats their order is the float order, and the integer
+    min-reductions below vectorise."""
+    k = row.shape[0]
+    smallest = bits[0]
+    for j in range(1, k):
+        smallest = min(smallest, bits[j])
+    best = k
+    for j in range(k):  # first index of the minimum
+        best = min(best, j if bits[j] == smallest else k)
+    if k == 1:
+        return best, np.inf
+    largest = np.iinfo(bits.dtype).max
+    runner_up = largest
+    for j in range(k):
+        runner_up = min(runner_up, bits[j] if j != best else largest)
+    bits[best] = runner_up  # read the runner-up's bits back as a float, then restore
+    other = row[best]
+    bits[best] = smallest
+    return best, other
+
+
+@kernel
+def _scan_block(X, todo, first, size, centers_T, dist):
+    # Squared distances of points todo[first:first+size] to every centre, into dist[:size].
+    # Features are taken four at a time, but each distance still adds its terms in the order
+    # f = 0, 1, ..., d-1 (((acc + t0) + t1) + t2) + t3: bit for bit the sequential sum, with a
+    # quarter of the loads and stores of the accumulators. The loop over centres vectorises.
+    d = X.shape[1]
+    k = centers_T.shape[1]
+    d4 = d - d % 4
+    for b in range(size):
+        i = todo[first + b]
+        for j in range(k):
+            dist[b, j] = 0
+        for f in range(0, d4, 4):
+            x0, x1, x2, x3 = X[i, f], X[i, f + 1], X[i, f + 2], X[i, f + 3]
+            for j in range(k):
+                t0 = x0 - centers_T[f, j]
+                t1 = x1 - centers_T[f + 1, j]
+                t2 = x2 - centers_T[f + 2, j]
+                t3 = x3 - centers_T[f + 3, j]
+                dist[b, j] = (((dist[b, j] + t0 * t0) + t1 * t1) + t2 * t2) + t3 * t3
+        for f in range(d4, d):
+            xf = X[i, f]
+            for j in range(k):
+                t = xf - centers_T[f, j]
+                dist[b, j] += t * t
+
+
+@parallel_kernel
+def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lower_factor,
+           chunk_sums, chunk_counts, sums, counts, scratch, scratch_bits):
+    """Assignment half-step (KM-1), fused with the sums of the next update (KM-2).
+
+    For each point the new label is the old one unless another centre is
+    strictly closer in computed distance (``keep=True``), else the lowest index
+    among the minima (``keep=False``: every point is scanned). ``labels`` is
+    updated in place; ``sums`` (k, d) float64 and ``counts`` (k,) receive the
+    cluster sums of the new labelling; ``chunk_sums`` (n_chunks, k, d) and
+    ``chunk_counts`` (n_chunks, k) are scratch, and so are ``scratch``
+    (n_chunks, BLOCK, k) of the working dtype and ``scratch_bits``, the same
+    memory viewed as signed integers of the same width.
+
+    Pruning (KM-8): ``lower[i]`` is a lower bound on the exact distance from
+    x_i to every centre other than its own, kept valid across iterations with
+    the centre drifts ``drift = (largest, second largest, index of largest)``
+    (upper bounds on the exact moves). When the computed squared distance to
+    the own centre is at most ``lower[i]**2 * bound_factor`` (``bound_factor``
+    <= 1 - gamma_{d+2}, rounded down), no centre can be strictly closer in
+    computed distance and the scan over all centres is skipped: the result is
+    bit for bit that of the full scan. A full scan resets ``lower[i]`` from the
+    second-smallest computed distance times ``lower_factor`` (rounded down).
+
+    Returns
+    -------
+    objective_before : float
+        Sum of the squared distances to the centres of the old labels (the
+        objective after the update half-step; 0 when ``keep`` is False).
+    objective_after : float
+        Sum of the squared distances to the centres of the new labels.
+    n_changed : int
+        Points whose label changed.
+    fingerprint : uint64
+        Fingerprint of the new labelling (KM-4).
+    n_scanned : int
+        Points whose distances to all centres were computed.
+    """
+    n, d = X.shape
+    k = centers_T.shape[1]
+    n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
+    before = np.zeros(n_chunk)
+    after = np.zeros(n_chunk)
+    changed = np.zeros(n_chunk, dtype=np.int64)
+    scanned = np.zeros(n_chunk, dtype=np.int64)
+    keys = np.zeros(n_chunk, dtype=np.uint64)
+    down = 1.0 - 4.0 * 2.0**-53  # absorbs the roundings of a few float64 operations (KM-8)
+    largest, second, moved_most = drift[0], drift[1], int(drift[2])
+    for c in _prange(n_chunk):
+        chunk_sums[c] = 0.0
+        chunk_counts[c] = 0
+        start = c * CHUNK_SIZE
+        stop = min(start + CHUNK_SIZE, n)
+        own_terms = np.zeros(stop - start, dtype=X.dtype)
+        new_terms = np.empty(stop - start, dtype=X.dtype)
+        todo = np.empty(stop - start, dtype=np.int64)
+        n_todo = 0
+        n_moved = 0
+        # 1. the bound test (KM-8): settle the points no other centre can beat
+        if keep:
+            _own_distances(X, centers, labels, start, stop, own_terms)
+        for i in range(start, stop):
+            if keep:
+                old = labels[i]
+                own = own_terms[i - start]
+                bound = lower[i] - (second if old == moved_most else largest)
+                bound = bound * down if bound > 0 else 0.0
+                lower[i] = bound
+                if own <= bound * bound * bound_factor:
+                    new_terms[i - start] = own
+                    continue
+            todo[n_todo] = i
+            n_todo += 1
+        # 2. scan the others against every centre, BLOCK points at a time
+        dist, dist_bits = scratch[c], scratch_bits[c]
+        for first in range(0, n_todo, BLOCK):
+            size = min(BLOCK, n_todo - first)
+            _scan_block(X, todo, first, size, centers_T, dist)
+            for b in range(size):
+                i = todo[first + b]
+                best, other = _two_nearest(dist[b], dist_bits[b])
+                smallest = dist[b, best]
+                # other: the smallest distance to a centre other than the label
+                if keep:
+                    old = labels[i]
+                    if not dist[b, best] < dist[b, old]:
+                        if best != old:
+                            other = smallest  # a tie kept: the lower-index centre is as close
+                        best = old
+                    else:
+                        n_moved += 1
+                labels[i] = best
+                new_terms[i - start] = dist[b, best]
+                lower[i] = np.sqrt(other * lower_factor) * down
+        # 3. the chunk's sums, in index order (local accumulators: no shared cache lines)
+        chunk_before, chunk_after, chunk_keys = 0.0, 0.0, np.uint64(0)
+        for i in range(start, stop):
+            chunk_before += own_terms[i - start]
+            chunk_after += new_terms[i - start]
+            chunk_keys += label_key(i, labels[i], k)
+        before[c], after[c], keys[c], scanned[c], changed[c] = chunk_before, chunk_after, chunk_keys, n_todo, n_moved
+        _accumulate_chunk(X, labels, start, stop, chunk_sums[c], chunk_counts[c])
+    _combine_sums(chunk_sums, chunk_counts, sums, counts)
+    objective_before = 0.0
+    objective_after = 0.0
+    n_changed = 0
+    n_scanned = 0
+    fingerprint = np.uint64(0)
+    for c in range(n_chunk):
+        objective_before += before[c]
+        objective_after += after[c]
+        n_changed += changed[c]
+        n_scanned += scanned[c]
+        fingerprint += keys[c]
+    return objective_before, objective_after, n_changed, fingerprint, n_scanned
+
+
+@parallel_kernel
+def cluster_sums(X, labels, chunk_sums, chunk_counts, sums, counts):
+    """Cluster sums and sizes of a labelling, in the same order as :func:`assign`
+    (so the centres are the same function of the partition, KM-4)."""
+    n = X.shape[0]
+    n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
+    for c in _prange(n_chunk):
+        chunk_sums[c] = 0.0
+        chunk_counts[c] = 0
+        start = c * CHUNK_SIZE
+        _accumulate_chunk(X, labels, start, min(start + CHUNK_SIZE, n), chunk_sums[c], chunk_counts[c])
+    _combine_sums(chunk_sums, chunk_counts, sums, counts)
+
+
+@kernel
+def update_centers(sums, counts, centers, centers_T):
+    """Update half-step (KM-2): each non-empty cluster's centre becomes the mean
+    of its points, rounded once to the working dtype; an empty cluster keeps its
+    centre. Writes ``centers`` (k, d) and ``centers_T`` (d, k) in place."""
+    k, d = centers.shape
+    for j in range(k):
+        if counts[j] > 0:
+            for f in range(d):
+                centers[j, f] = sums[j, f] / counts[j]
+        for f in range(d):
+            centers_T[f, j] = centers[j, f]
+
+
+@parallel_kernel
+def distance_to_own_center(X, centers, labels, out):
+    """``out[i]`` = squared distance of point i to the centre of its label
+    (the same number :func:`assign` computed)."""
+    n, d = X.shape
+    for i in _prange(n):
+        acc = X.dtype.type(0)
+        j = labels[i]
+        for f in range(d):
+            diff = X[i, f] - centers[j, f]
+            acc += diff * diff
+        out[i] = acc
+
+
+@kernel
+def farthest_point(distance, labels, counts):
+    """Relocation candidate (KM-3): the point of largest ``distance`` > 0 among
+    clusters with at least two members; ties go to the lowest index. Returns -1
+    when there is none."""
+    best = -1
+    for i in range(distance.shape[0]):
+        if counts[labels[i]] >= 2 and distance[i] > 0:
+            if best < 0 or distance[i] > distance[best]:
+                best = i
+    return best
+
+
+@kernel
+def chunked_sum(values):
+    """Sum of a float array in the package's order (chunk partials, in index order)."""
+    n = values.shape[0]
+    total = 0.0
+    for start in range(0, n, CHUNK_SIZE):
+        part = 0.0
+        for i in range(start, min(start + CHUNK_SIZE, n)):
+            part += values[i]
+        total += part
+    return total
+
+
+@parallel_kernel
+def squared_distances(X, centers_T, out):
+    """``out[i, j]`` = squared distance of point i to centre j (for ``transform``)."""
+    n, d = X.shape
+    k = centers_T.shape[1]
+    for i in _prange(n):
+        out[i] = 0
+        for f in range(d):
+            xf = X[i, f]
+            for j in range(k):
+                diff = xf - centers_T[f, j]
+                out[i, j] += diff * diff
+
+
+# ---------------------------------------------------------------- k-means++ (KPP-*)
+
+
+@parallel_kernel
+def update_closest(X, center, closest, chunk_potential):
+    """D² update (KPP-1): ``closest[i] = min(closest[i], d(x_i, center))``.
+    Fills ``chunk_potential`` with per-chunk sums and returns the potential
+    (the sum of ``closest``)."""
+    n, d = X.shape
+    n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
+    for c in _prange(n_chunk):
+        part = 0.0
+        for i in range(c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)):
+            acc = X.dtype.type(0)
+            for f in range(d):
+                diff = X[i, f] - center[f]
+                acc += diff * diff
+            if acc < closest[i]:
+                closest[i] = acc
+            part += closest[i]
+        chunk_potential[c] = part
+    total = 0.0
+    for c in range(n_chunk):
+        total += chunk_potential[c]
+    return total
+
+
+@parallel_kernel
+def potential_with(X, center, closest):
+    """Potential if ``center`` were added: the sum of min(closest, d(x, center))
+    (greedy k-means++ with several local trials, KPP-3)."""
+    n, d = X.shape
+    n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
+    parts = np.zeros(n_chunk)
+    for c in _prange(n_chunk):
+        part = 0.0
+        for i in range(c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)):
+            acc = X.dtype.type(0)
+            for f in range(d):
+                diff = X[i, f] - center[f]
+                acc += diff * diff
+            part += min(acc, closest[i])
+        parts[c] = part
+    total = 0.0
+    for c in range(n_chunk):
+        total += parts[c]
+    return total
+
+
+@kernel
+def sample_index(closest, chunk_potential, target):
+    """D² sampling (KPP-1): the first index i whose cumulative ``closest`` (in
+    chunk order) exceeds ``target`` (0 <= target < potential). Points with
+    ``closest[i] == 0`` are never returned. Returns -1 if rounding put the target
+    past the end (the caller then takes the last point of positive weight)."""
+    n = closest.shape[0]
+    cumulative = 0.0
+    for c in range(chunk_potential.shape[0]):
+        if cumulative + chunk_potential[c] <= target:
+            cumulative += chunk_potential[c]
+            continue
+        for i in range(c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)):
+            if closest[i] > 0:
+                cumulative += closest[i]
+                if cumulative > target:
+                    return i
+        # rounding: the chunk's terms summed here fell short of its partial
+    for i in range(n - 1, -1, -1):
+        if closest[i] > 0:
+            return i
+    return -1

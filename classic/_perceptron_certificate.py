@@ -1,0 +1,397 @@
+"""The perceptron's certificate: the claims of ``proofs/perceptron.md`` checked
+on one run, from its replay log.
+
+The exact weights of the run are :math:`w_k = \\sum_{j \\le k} y_{i_j} \\tilde x_{i_j}`;
+the run held the computed :math:`\\hat w_k` (sums rounded in the working
+precision). :func:`classic._perceptron_kernels.replay` rebuilds every
+:math:`\\hat w_k` bitwise from the log, and the slacks below are the bounds of
+PC-7 on :math:`\\|\\hat w_k - w_k\\|` and on the computed mistake tests,
+evaluated on this run's numbers. Every check is made so that if the exact
+inequality holds, the computed check passes; quantities that are *reported*
+as bounds (:math:`R`, :math:`\\gamma`, :math:`(R/\\gamma)^2`) are rigorous
+upper/lower bounds of the exact ones.
+"""
+
+import warnings
+
+import numpy as np
+
+from classic import _perceptron_kernels as _k
+from classic._validation import check_data
+from classic.certificate import Claim, inequality_claim
+from classic.rounding import unit_roundoff
+
+__all__ = ["certify_perceptron", "find_separator"]
+
+REFERENCE = "proofs/perceptron.md"
+
+
+def _gammas(n, dtype):
+    """Higham's :math:`\\gamma_n` elementwise (``inf`` where :math:`n u \\ge 1`)."""
+    nu = np.asarray(n, dtype=np.float64) * unit_roundoff(dtype)
+    with np.errstate(divide="ignore"):
+        return np.where(nu < 1.0, nu / (1.0 - np.minimum(nu, 0.5)), np.inf)
+
+
+def _eta(dtype):
+    """Largest absolute error of one multiplication that underflows (half the
+    smallest subnormal; additions are exact there): the underflow term of PC-7."""
+    return float(np.finfo(dtype).smallest_subnormal) / 2
+
+
+def _augmented(X, scale):
+    return np.column_stack([X.astype(np.float64), np.full(X.shape[0], float(scale))])
+
+
+def unit_margins(A, signs, u):
+    """Lower and upper bounds on :math:`y_i \\langle \\tilde x_i, u/\\|u\\| \\rangle` (PC-7).
+
+    ``A`` is the augmented data in float64. The margins are evaluated in
+    float64 with error at most :math:`\\gamma_D \\sum_f |\\tilde x_{if} u_f|`
+    (RD-2) and :math:`\\|u\\|` within a relative :math:`\\gamma_{D+1}`.
+    """
+    D = A.shape[1]
+    g = _gammas(D + 1, np.float64)
+    norm = float(np.sqrt(u @ u))
+    norm_lo, norm_hi = norm / (1 + g), norm / (1 - g)
+    computed = signs * (A @ u)
+    error = g * (np.abs(A) @ np.abs(u)) + D * _eta(np.float64)
+    lo, hi = computed - error, computed + error
+    lo = np.where(lo >= 0, lo / norm_hi, lo / norm_lo)
+    hi = np.where(hi >= 0, hi / norm_lo, hi / norm_hi)
+    return lo, hi, norm
+
+
+def find_separator(A, signs, trace):
+    """Candidate separators of the augmented data ``A`` (float64) for the run ``trace``.
+
+    The perceptron's own final weights; if the run converged (so the data are
+    separable) the hard-margin direction, i.e. scikit-learn's LinearSVC with
+    the hinge loss, a large C and no intercept (the intercept is the augmented
+    column); otherwise a soft-margin direction (C = 1) and the averaged
+    perceptron's weights, candidates for Freund and Schapire's bound. The
+    solver may be as approximate as it likes: the margin is recomputed from
+    the direction (PC-7).
+    """
+    from sklearn.svm import LinearSVC
+
+    candidates = [np.asarray(trace.epoch_weights[-1], dtype=np.float64)]
+    columns = np.flatnonzero(np.any(A != 0, axis=0))
+    if np.unique(signs).size == 2 and columns.size:
+        C, max_iter = (1e4, 5000) if trace.converged else (1.0, 2000)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            svc = LinearSVC(C=C, loss="hinge", fit_intercept=False, dual=True, tol=1e-8,
+                            max_iter=max_iter, random_state=0).fit(A[:, columns], signs)
+        u = np.zeros(A.shape[1])
+        u[columns] = svc.coef_[0]
+        candidates.append(u)
+    if not trace.converged and trace.n_updates:
+        n_steps = trace.n_iter * trace.n_samples
+        coefficient = np.zeros(A.shape[0])
+        np.add.at(coefficient, trace.updates, signs[trace.updates] * (n_steps - 1 - trace.update_steps))
+        candidates.append(coefficient @ A)
+    if np.all(signs > 0) or np.all(signs < 0):
+        u = np.zeros(A.shape[1])
+        u[-1] = signs[0]
+        candidates.append(u)
+    return [u for u in candidates if np.all(np.isfinite(u)) and np.any(u != 0)]
+
+
+def _freund_schapire(lo, R_up, n_epochs, margin=None):
+    """The smallest ((R + D)/gamma)^2 over the margins tried, with its (gamma, D) (PC-9)."""
+    positive = lo[lo > 0]
+    if margin is not None:
+        trials = np.array([margin])
+    elif positive.size:
+        trials = np.unique(np.quantile(positive, np.linspace(0.0, 1.0, 21)))
+    else:
+        return None
+    best = None
+    g = _gammas(lo.size + 4, np.float64)
+    for gamma in trials:
+        shortfall = np.maximum(0.0, gamma - lo)
+        D = float(np.sqrt(n_epochs * np.sum(shortfall**2))) * (1 + g)
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            bound = ((R_up + D) / gamma) ** 2 * (1 + g)
+        if best is None or bound < best[0]:
+            best = (bound, float(gamma), D)
+    return best
+
+
+def certify_perceptron(model, X, y, separator=None, margin=None):
+    """Claims for a fitted :class:`classic.Perceptron` (see ``classic.certify``)."""
+    traces = getattr(model.trace_, "problems", (model.trace_,))
+    dtype = traces[0].epoch_weights.dtype
+    if dtype not in (np.float32, np.float64):
+        dtype = np.float64                    # a tampered trace: PC-1 will say so
+    X = check_data(X).astype(dtype, copy=False)
+    if X.shape[1] != model.n_features_in_:
+        raise ValueError(f"X has {X.shape[1]} features, but the model was fitted on {model.n_features_in_}")
+    if y is None:
+        raise ValueError("certify(perceptron, X, y) needs the labels y the model was fitted on")
+    y = np.asarray(y)
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")
+    problems = model._problem_signs(model._labels(y), dtype)
+    if len(problems) != len(traces):
+        statement = "the log replays: one trace per one-vs-rest problem"
+        note = f"{len(traces)} trace(s) for {len(problems)} problem(s)"
+        return [Claim("PC-1", statement, 1.0, 0.0, 0.0, False, REFERENCE, note)]
+    D = X.shape[1] + 1
+    if separator is not None:
+        separator = np.asarray(separator, dtype=np.float64).reshape(len(traces), -1)
+        if separator.shape[1] == D - 1:
+            separator = np.column_stack([separator, np.zeros(len(traces))])
+        if separator.shape[1] != D or not np.all(np.isfinite(separator)) or np.any(~np.any(separator != 0, axis=1)):
+            raise ValueError(
+                f"separator must be {len(traces)} finite nonzero vector(s) of length {D - 1} or {D} "
+                "(the last entry multiplies the augmented feature)"
+            )
+    if margin is not None and not (np.isfinite(margin) and margin > 0):
+        raise ValueError(f"margin must be a positive number, got {margin!r}")
+    claims = []
+    for c, (signs, trace) in enumerate(zip(problems, traces)):
+        label = "" if len(traces) == 1 else f"[class {model.classes_[c]} vs rest] "
+        u = None if separator is None else separator[c]
+        claims.extend(_ProblemCertificate(X, signs, trace, label).claims(u, margin))
+    return claims
+
+
+class _ProblemCertificate:
+    """The claims of one binary problem (one trace)."""
+
+    def __init__(self, X, signs, trace, label):
+        self.X, self.signs, self.trace, self.label = X, signs, trace, label
+        self.scale = X.dtype.type(trace.intercept_scaling)
+        self.A = _augmented(X, self.scale)
+        self.D = self.A.shape[1]
+        self.K = trace.n_updates
+
+    def _claim(self, id, statement, **kwargs):
+        return inequality_claim(id, self.label + statement, reference=REFERENCE, **kwargs)
+
+    def _not_applicable(self, id, statement, note):
+        return Claim(id, self.label + statement, 0.0, 0.0, 0.0, None, REFERENCE, note)
+
+    # --- PC-1: the log replays -------------------------------------------------
+    def _log_is_well_formed(self):
+        """Shapes, dtypes, index ranges and epoch counts agree with X and with each other."""
+        t, n, K = self.trace, self.X.shape[0], self.K
+        arrays = (t.updates, t.update_steps, t.squared_norms, t.mistakes, t.epoch_weights)
+        if not all(isinstance(a, np.ndarray) for a in arrays) or not isinstance(K, (int, np.integer)):
+            return False
+        if not (np.issubdtype(t.updates.dtype, np.integer) and np.issubdtype(t.update_steps.dtype, np.integer)
+                and np.issubdtype(t.mistakes.dtype, np.integer)):
+            return False
+        if t.squared_norms.dtype != self.X.dtype or t.epoch_weights.dtype != self.X.dtype:
+            return False
+        if not (t.n_samples == n and t.n_iter >= 1 and t.mistakes.shape == (t.n_iter,)
+                and all(a.shape == (K,) for a in arrays[:3])
+                and t.epoch_weights.shape == (t.n_iter + 1, self.D) and int(t.mistakes.sum()) == K):
+            return False
+        if K and not (t.updates.min() >= 0 and t.updates.max() < n and t.update_steps.min() >= 0
+                      and t.update_steps.max() < t.n_iter * n and np.all(np.diff(t.update_steps) > 0)):
+            return False
+        per_epoch = np.bincount(t.update_steps // n, minlength=t.n_iter)
+        return np.array_equal(per_epoch, t.mistakes) and t.converged == bool(t.mistakes[-1] == 0)
+
+    def _replay(self, u):
+        t, K, X = self.trace, self.K, self.X
+        out = {name: np.empty(K) for name in ("dot_abs", "inner", "inner_abs", "partial_norm", "x_norm2")}
+        out["decisions"] = np.empty(K, X.dtype)
+        out["squared_norms"] = np.empty(K, X.dtype)
+        w = np.zeros(self.D, X.dtype)
+        weights = [w.copy()]
+        ends = np.concatenate([[0], np.cumsum(t.mistakes)])
+        B_state = np.zeros(self.D)
+        for e in range(t.n_iter):
+            part = slice(ends[e], ends[e + 1])
+            _k.replay(X, self.signs, self.scale, t.updates[part], u, w, B_state,
+                      *(out[name][part] for name in ("decisions", "dot_abs", "squared_norms", "inner",
+                                                     "inner_abs", "partial_norm", "x_norm2")))
+            weights.append(w.copy())
+        out["epoch_weights"] = np.asarray(weights)
+        return out
+
+    def claims(self, separator, margin):
+        statement = "the log replays: each update was a mistake; squared norms and epoch weights match"
+        if not self._log_is_well_formed():
+            note = ("the trace is not a well-formed replay log of this X (shapes, dtypes, indices or epoch "
+                    "counts disagree): a tampered trace, or not the data the model was fitted on")
+            return [Claim("PC-1", self.label + statement, 1.0, 0.0, 0.0, False, REFERENCE, note)]
+        candidates = [separator] if separator is not None else find_separator(
+            self.A, self.signs.astype(np.float64), self.trace)
+        if not candidates:
+            candidates = [np.ones(self.D)]
+        self.R_hat2 = float(np.max(np.einsum("ij,ij->i", self.A, self.A)))
+        self.R_up2 = (self.R_hat2 + self.D * _eta(np.float64)) / (1 - _gammas(self.D, np.float64))
+        # scaled to max |u_f| = 1 so that ||u|| neither underflows nor overflows
+        candidates = [np.asarray(u, dtype=np.float64) / np.max(np.abs(u)) for u in candidates]
+        u, lo = self._choose(candidates, margin)
+        r = self._replay(u / np.sqrt(u @ u))
+        not_mistakes = int(np.sum(r["decisions"] > 0))
+        wrong_norms = int(np.sum(r["squared_norms"] != self.trace.squared_norms))
+        wrong_weights = int(np.sum(np.any(r["epoch_weights"] != self.trace.epoch_weights, axis=1)))
+        mismatches = not_mistakes + wrong_norms + wrong_weights
+        note = (f"{not_mistakes} logged update(s) were no mistake, {wrong_norms} squared norm(s) and "
+                f"{wrong_weights} epoch weight row(s) differ from the replay" if mismatches else "")
+        claims = [self._claim("PC-1", statement, values=[float(mismatches)], bounds=[0.0], slacks=[0.0], note=note)]
+        if mismatches:
+            return claims
+        self._rounding(r)
+        gamma_low = float(np.min(lo)) if lo.size else 0.0
+        gamma_low = gamma_low if np.isfinite(gamma_low) else 0.0
+        claims += self._novikoff(r, gamma_low)
+        claims.append(self._final_epoch())
+        claims.append(self._freund_schapire(lo, gamma_low, margin))
+        claims.append(self._cycling())
+        return sorted(claims, key=lambda c: int(c.id.split("-")[1]))
+
+    def _choose(self, candidates, margin):
+        """The candidate with the largest certified margin, or (none positive) the smallest FS bound."""
+        best = None
+        for u in candidates:
+            lo, _, _ = unit_margins(self.A, self.signs.astype(np.float64), u)
+            gamma_low = float(np.min(lo))
+            if gamma_low > 0:
+                key = (0, -gamma_low)
+            else:
+                fs = _freund_schapire(lo, np.sqrt(self.R_up2), self.trace.n_iter, margin)
+                key = (1, np.inf if fs is None else fs[0])
+            if best is None or key < best[0]:
+                best = (key, u, lo)
+        return best[1], best[2]
+
+    # --- PC-7: rounding --------------------------------------------------------
+    def _rounding(self, r):
+        """E_k >= ||w^_k - w_k||, delta_k >= |rounding of the k-th mistake test|, Delta_k (PC-7)."""
+        p, K, D = self.X.dtype, self.K, self.D
+        k = np.arange(1, K + 1)
+        self.evaluation = 1 + _gammas(K + D + 4, np.float64)   # the slacks' own evaluation (PC-7)
+        self.E = unit_roundoff(p) * r["partial_norm"] * self.evaluation
+        delta = _gammas(D, p) * r["dot_abs"] + D * _eta(p)
+        E_before = np.concatenate([[0.0], self.E[:-1]])
+        x_norm = np.sqrt(r["x_norm2"] / (1 - _gammas(D, np.float64)))
+        self.Delta = 2 * np.cumsum(delta + E_before * x_norm) * self.evaluation
+        self.S_hat = np.cumsum(r["x_norm2"])
+        self.S_up = (self.S_hat + k * D * _eta(np.float64)) / (1 - _gammas(k + D - 1, np.float64))
+
+    # --- PC-2 .. PC-5: Novikoff ------------------------------------------------
+    def _novikoff(self, r, gamma_low):
+        t, K, D, k = self.trace, self.K, self.D, np.arange(1, self.K + 1)
+        p = self.X.dtype
+        novikoff = [
+            ("PC-2", "<w_k, u> >= k gamma for every update k"),
+            ("PC-5", "total updates <= (R / gamma)^2"),
+        ]
+        claims = []
+        claims.append(self._claim(
+            "PC-3", "||w_k||^2 <= sum_{j<=k} ||x_{i_j}||^2 for every update k",
+            values=t.squared_norms.astype(np.float64), bounds=self.S_hat,
+            slacks=((1 + _gammas(D, p)) * (np.sqrt(self.S_up + self.Delta) + self.E) ** 2 + D * _eta(p))
+            * self.evaluation - self.S_hat,
+        ))
+        claims.append(self._claim(
+            "PC-4", "sum_{j<=k} ||x_{i_j}||^2 <= k R^2 for every update k",
+            values=self.S_hat, bounds=k * self.R_hat2,
+            slacks=((1 + _gammas(k + D - 1, np.float64)) * k * self.R_up2 + k * D * _eta(np.float64))
+            * self.evaluation - k * self.R_hat2,
+        ))
+        zero_rows = int(np.sum(~np.any(self.A != 0, axis=1)))
+        if gamma_low <= 0 or not np.all(np.isfinite(self.E)):
+            if zero_rows:
+                note = (f"{zero_rows} example(s) are zero vectors: y<u, 0> = 0 for every u, so no margin gamma > 0 "
+                        "exists (and every presentation of them is a mistake); Novikoff does not apply, see PC-9")
+            elif not np.all(np.isfinite(self.E)):
+                note = "too many updates for the working precision: the rounding bound of PC-7 is undefined"
+            else:
+                note = (f"gamma = min y<u, x> <= {gamma_low:.3g} for the best separator found: the data are not "
+                        "linearly separable by it (in the augmented space); Novikoff does not apply, see PC-9")
+            return claims + [self._not_applicable(i, s, note) for i, s in novikoff]
+        # the replay used fl(u / fl(||u||)), whose norm is within gamma_{D+2} of 1 (PC-7)
+        g = _gammas(D + 2, np.float64)
+        upper = r["inner"] + g * r["inner_abs"] + D * _eta(np.float64)
+        inner_hi = np.where(upper >= 0, upper / (1 - g), upper / (1 + g))
+        claims.insert(0, self._claim(
+            novikoff[0][0], novikoff[0][1], values=k * gamma_low, bounds=r["inner"],
+            slacks=(self.E + (inner_hi - r["inner"])) * self.evaluation,
+            note=f"gamma >= {gamma_low:.6g} (certified lower bound, recomputed from u)",
+        ))
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            bound = self.R_up2 / gamma_low**2 * self.evaluation
+            slack = float(self.Delta[-1] / (K * gamma_low**2) * self.evaluation) if K else 0.0
+        if not (np.isfinite(bound) and np.isfinite(slack)):
+            note = (f"gamma >= {gamma_low:.3g}: (R/gamma)^2 cannot be evaluated in float64 (R^2 or gamma^2 "
+                    "underflows, or the ratio overflows); rescale the data")
+            return claims + [self._not_applicable(novikoff[1][0], novikoff[1][1], note)]
+        claims.append(self._claim(
+            novikoff[1][0], novikoff[1][1], values=[float(K)], bounds=[bound], slacks=[slack],
+            note=f"R <= {np.sqrt(self.R_up2):.6g}, gamma >= {gamma_low:.6g} (augmented data)",
+        ))
+        return claims
+
+    # --- PC-6: the stopping rule -----------------------------------------------
+    def _final_epoch(self):
+        statement = "the final epoch is mistake-free: y <w, x> > 0 for every example"
+        t = self.trace
+        if not t.converged:
+            return self._not_applicable(
+                "PC-6", statement, f"the run stopped at max_iter ({t.n_iter} epochs) with {int(t.mistakes[-1])} "
+                "mistake(s) in its last epoch")
+        scores = np.empty(self.X.shape[0], self.X.dtype)
+        _k.decision(self.X, t.epoch_weights[-1], self.scale, scores)
+        mistakes = int(np.sum(self.signs * scores <= 0))
+        return self._claim("PC-6", statement, values=[float(mistakes)], bounds=[0.0], slacks=[0.0])
+
+    # --- PC-9: Freund and Schapire --------------------------------------------
+    def _freund_schapire(self, lo, gamma_low, margin):
+        statement = "total updates <= ((R + D) / gamma)^2 (Freund-Schapire)"
+        if gamma_low > 0 and margin is None:
+            return self._not_applicable("PC-9", statement, "separable: Novikoff's bound PC-5 is the case D = 0")
+        R_up = float(np.sqrt(self.R_up2))
+        fs = _freund_schapire(lo, R_up, self.trace.n_iter, margin) if R_up > 0 else None
+        if fs is None:
+            return self._not_applicable("PC-9", statement, "no example has a positive margin under the separator")
+        bound, gamma, D = fs
+        K = self.K
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            slack = float((1 + D / R_up) * self.Delta[-1] / (K * gamma**2) * self.evaluation) if K else 0.0
+        if not (np.isfinite(bound) and np.isfinite(slack)):
+            return self._not_applicable("PC-9", statement, f"gamma = {gamma:.3g} is too small: the bound overflows")
+        return self._claim("PC-9", statement, values=[float(K)], bounds=[bound], slacks=[slack],
+                           note=f"gamma = {gamma:.6g}, D <= {D:.6g} over {self.trace.n_iter} epoch(s) presented")
+
+    # --- PC-10: cycling --------------------------------------------------------
+    def _cycling(self):
+        statement = "integer data in a fixed order: the weights return to an earlier state (Block-Levin)"
+        t, A = self.trace, self.A
+        mantissa = np.finfo(self.X.dtype).nmant + 1
+        if t.shuffled:
+            return self._not_applicable("PC-10", statement, "the examples were shuffled: the state is not periodic")
+        if not np.array_equal(A, np.round(A)):
+            return self._not_applicable("PC-10", statement, "the data are not integers")
+        largest = (self.K + 1) * float(np.max(np.abs(A))) * float(np.max(np.sum(np.abs(A), axis=1)))
+        if largest >= 2.0**mantissa:
+            return self._not_applicable("PC-10", statement, "integer sums may exceed the exact range of the precision")
+        first_seen = {}
+        for e, row in enumerate(t.epoch_weights):
+            key = row.tobytes()
+            if key in first_seen:
+                a = first_seen[key]
+                break
+            first_seen[key] = e
+        else:
+            return self._not_applicable(
+                "PC-10", statement, f"no repeated state within {t.n_iter} epochs (the theorem promises one later)")
+        period, n_cycle = e - a, int(np.sum(t.mistakes[a:e]))
+        w = np.array(t.epoch_weights[a])
+        n = self.X.shape[0]
+        buffers = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, self.X.dtype)
+        for _ in range(period):
+            _k.epoch(self.X, self.signs, self.scale, np.arange(n, dtype=np.int64), w, *buffers)
+        returns = bool(np.array_equal(w, t.epoch_weights[a]))
+        note = (f"fixed point from epoch {a}: converged" if n_cycle == 0 else
+                f"cycle of {period} epoch(s) with {n_cycle} update(s) from epoch {a}: the run never stops, "
+                "so the data are not linearly separable")
+        return Claim("PC-10", self.label + statement, float(period), float(t.n_iter), 0.0, returns, REFERENCE, note)

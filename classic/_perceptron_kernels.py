@@ -1,0 +1,195 @@
+"""Compiled kernels of the perceptron (see ``proofs/perceptron.md``).
+
+Every kernel works in the precision of its input (float32 data is computed in
+float32) on the *augmented* example :math:`\\tilde x_i = (x_i, s)`, where ``s``
+is the intercept scale (0 without an intercept). The augmented column is never
+materialised: the weight vector has ``n_features + 1`` entries and the last one
+multiplies ``s``. All kernels evaluate the inner product in the same order,
+
+.. math:: \\langle w, \\tilde x_i \\rangle = ((w_0 x_{i0} + w_1 x_{i1}) + \\dots + w_{d-1} x_{i,d-1}) + w_d s,
+
+so that a decision replayed by :func:`replay` is bitwise the decision
+:func:`epoch` took, and (with ``s = 0``) bitwise scikit-learn's.
+
+Kernels never validate: ``X`` is C-contiguous float32/float64 with at least one
+column, ``y`` holds +1/-1 in the same dtype, indices are in range.
+"""
+
+import numpy as np
+
+from classic._jit import kernel
+
+__all__ = ["epoch", "decision", "replay"]
+
+
+@kernel
+def _inner(w, X, i, scale):
+    # <w, x~_i> in the order documented above (the working precision of X).
+    d = X.shape[1]
+    total = w[0] * X[i, 0]
+    for f in range(1, d):
+        total += w[f] * X[i, f]
+    return total + w[d] * scale
+
+
+@kernel
+def _inner_lookahead(w, X, i0, i1, i2, i3, scale):
+    # <w, x~_i> for four examples at once: four independent chains of
+    # additions (so the processor overlaps them), each in the order of _inner,
+    # hence each bitwise equal to _inner's result.
+    d = X.shape[1]
+    a0, a1, a2, a3 = w[0] * X[i0, 0], w[0] * X[i1, 0], w[0] * X[i2, 0], w[0] * X[i3, 0]
+    for f in range(1, d):
+        wf = w[f]
+        a0 += wf * X[i0, f]
+        a1 += wf * X[i1, f]
+        a2 += wf * X[i2, f]
+        a3 += wf * X[i3, f]
+    bias = w[d] * scale
+    return a0 + bias, a1 + bias, a2 + bias, a3 + bias
+
+
+@kernel
+def _squared_norm(w, zero):
+    # ||w||^2 in the working precision, as four interleaved partial sums
+    # s_r = sum_{f = r mod 4} w_f^2 (f increasing), then (s_0 + s_1) + (s_2 + s_3).
+    s0, s1, s2, s3 = zero, zero, zero, zero
+    D = w.shape[0]
+    f = 0
+    while f + 4 <= D:
+        s0 += w[f] * w[f]
+        s1 += w[f + 1] * w[f + 1]
+        s2 += w[f + 2] * w[f + 2]
+        s3 += w[f + 3] * w[f + 3]
+        f += 4
+    if f < D:
+        s0 += w[f] * w[f]
+    if f + 1 < D:
+        s1 += w[f + 1] * w[f + 1]
+    if f + 2 < D:
+        s2 += w[f + 2] * w[f + 2]
+    return (s0 + s1) + (s2 + s3)
+
+
+@kernel
+def _first_mistake(X, y, scale, order, w, t):
+    # Position of the first mistake of w among order[t:], in the order of
+    # presentation (len(order) if none). Looks four examples ahead: their
+    # inner products with the current w are computed together, and stay
+    # valid up to the first mistake, since w changes only there.
+    n = order.shape[0]
+    while t + 4 <= n:
+        a0, a1, a2, a3 = _inner_lookahead(w, X, order[t], order[t + 1], order[t + 2], order[t + 3], scale)
+        if y[order[t]] * a0 <= 0:
+            return t
+        if y[order[t + 1]] * a1 <= 0:
+            return t + 1
+        if y[order[t + 2]] * a2 <= 0:
+            return t + 2
+        if y[order[t + 3]] * a3 <= 0:
+            return t + 3
+        t += 4
+    while t < n:
+        if y[order[t]] * _inner(w, X, order[t], scale) <= 0:
+            return t
+        t += 1
+    return n
+
+
+@kernel
+def epoch(X, y, scale, order, w, updates, positions, squared_norms):
+    """One pass of the perceptron over the examples ``order`` (PC-1).
+
+    For each ``i`` in ``order``: if :math:`y_i \\langle w, \\tilde x_i \\rangle \\le 0`
+    then :math:`w \\leftarrow w + y_i \\tilde x_i`. (The search for the next
+    mistake looks four examples ahead, which changes the speed, never a bit
+    of the result.)
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,), +1/-1 in the dtype of X
+    scale : scalar of the dtype of X, the augmented feature ``s``
+    order : ndarray of shape (n_samples,), int64, the presentation order
+    w : ndarray of shape (n_features + 1,), updated in place
+    updates, positions : ndarray of shape (>= n_samples,), int64, outputs
+        the example index and the position in ``order`` of each update.
+    squared_norms : ndarray of shape (>= n_samples,), dtype of X, output
+        :math:`\\|w\\|^2` after each update, computed in the working precision.
+
+    Returns
+    -------
+    n_updates : int, the number of updates (= mistakes) of this epoch.
+    """
+    d = X.shape[1]
+    zero = scale - scale                     # 0 in the working precision
+    n_updates = 0
+    t = _first_mistake(X, y, scale, order, w, 0)
+    while t < order.shape[0]:
+        i = order[t]
+        for f in range(d):
+            w[f] += y[i] * X[i, f]
+        w[d] += y[i] * scale
+        updates[n_updates] = i
+        positions[n_updates] = t
+        squared_norms[n_updates] = _squared_norm(w, zero)
+        n_updates += 1
+        t = _first_mistake(X, y, scale, order, w, t + 1)
+    return n_updates
+
+
+@kernel
+def decision(X, w, scale, out):
+    """``out[i] = <w, x~_i>`` for every row, in the working precision (the
+    order of :func:`epoch`, so predictions agree with the training decisions)."""
+    for i in range(X.shape[0]):
+        out[i] = _inner(w, X, i, scale)
+
+
+@kernel
+def replay(X, y, scale, updates, u, w, B, decisions, dot_abs, squared_norms, inner, inner_abs, partial_norm, x_norm2):
+    """Rebuild the computed weights :math:`\\hat w_k` from the replay log (PC-1, PC-7).
+
+    ``w`` (dtype of X, :math:`\\hat w` before the first update of ``updates``) receives the same floating-point
+    additions as in :func:`epoch`, so every :math:`\\hat w_k` is bitwise the
+    one the run held. For the k-th update (example ``i = updates[k]``) it writes
+
+    * ``decisions[k]``: :math:`y_i\\,\\mathrm{fl}\\langle \\hat w_{k-1}, \\tilde x_i\\rangle`
+      recomputed as :func:`epoch` computed it (must be <= 0);
+    * ``dot_abs[k]``: :math:`\\sum_f |\\hat w_{k-1,f} \\tilde x_{if}|` (its rounding bound);
+    * ``squared_norms[k]``: :math:`\\|\\hat w_k\\|^2` as :func:`epoch` computed it;
+    * ``inner[k]``, ``inner_abs[k]``: :math:`\\langle \\hat w_k, u\\rangle` and
+      :math:`\\sum_f |\\hat w_{k,f} u_f|` in float64;
+    * ``partial_norm[k]``: :math:`\\|B_k\\|_2` with :math:`B_{k,f} = \\sum_{j \\le k} |\\hat w_{j,f}|`, float64,
+      the a-posteriori rounding bound of the weights (PC-7); ``B``, shape
+      (n_features + 1,), float64, carries the running sums between calls;
+    * ``x_norm2[k]``: :math:`\\|\\tilde x_i\\|^2` in float64.
+    """
+    d = X.shape[1]
+    for k in range(updates.shape[0]):
+        i = updates[k]
+        decisions[k] = y[i] * _inner(w, X, i, scale)
+        total_abs = 0.0
+        for f in range(d):
+            total_abs += abs(np.float64(w[f]) * np.float64(X[i, f]))
+        dot_abs[k] = total_abs + abs(np.float64(w[d]) * np.float64(scale))
+        for f in range(d):
+            w[f] += y[i] * X[i, f]
+        w[d] += y[i] * scale
+        squared_norms[k] = _squared_norm(w, scale - scale)
+        dot = 0.0
+        dot_a = 0.0
+        b2 = 0.0
+        xx = 0.0
+        for f in range(d + 1):
+            xf = np.float64(X[i, f]) if f < d else np.float64(scale)
+            wf = np.float64(w[f])
+            dot += wf * u[f]
+            dot_a += abs(wf * u[f])
+            B[f] += abs(wf)
+            b2 += B[f] * B[f]
+            xx += xf * xf
+        inner[k] = dot
+        inner_abs[k] = dot_a
+        partial_norm[k] = np.sqrt(b2)
+        x_norm2[k] = xx

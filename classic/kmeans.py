@@ -1,0 +1,574 @@
+"""k-means: Lloyd's algorithm with k-means++ seeding, traced and certified.
+
+The loop in :func:`_lloyd` follows the pseudocode of ``proofs/kmeans.md``;
+each half-step is one compiled kernel of :mod:`classic._kmeans_kernels`, named
+after its proof step. The objective is the inertia
+
+.. math:: F(L, C) = \\sum_{i=1}^{n} \\lVert x_i - c_{L(i)} \\rVert^2 .
+
+References: Shalev-Shwartz & Ben-David, *Understanding Machine Learning*, ch. 22;
+Bishop, *Pattern Recognition and Machine Learning*, §9.1; Arthur & Vassilvitskii,
+"k-means++: the advantages of careful seeding", SODA 2007.
+"""
+
+import sys
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.validation import check_is_fitted
+
+from classic import _kmeans_kernels as kernels
+from classic._jit import n_chunks
+from classic._random import as_generator
+from classic._validation import check_data, check_estimator_data, check_int, check_option, check_real
+from classic.rounding import gamma
+from classic.trace import Trace, trace_dataclass
+
+__all__ = ["KMeans", "KMeansTrace", "kmeans_plusplus"]
+
+#: Half-step kinds, in the order of ``KMeansTrace.objective`` after row 0.
+HALF_STEPS = ("relocate", "update", "assign")
+
+
+@trace_dataclass
+class KMeansTrace(Trace):
+    """The record of one Lloyd run (proofs/kmeans.md names the step each field witnesses).
+
+    ``objective`` interleaves the half-steps: row 0 is the inertia of the initial
+    assignment to the initial centres, then for each iteration t = 1..n_iter the
+    inertia after its relocation, update and assignment half-steps (so it has
+    ``1 + 3 * n_iter`` rows). ``stop_reason`` is ``"converged"`` (no label
+    changed), ``"tol"``, ``"max_iter"`` or ``"cycle"`` (a partition repeated).
+
+    Attributes
+    ----------
+    objective_assign : ndarray of shape (n_iter + 1,)
+        Inertia after each assignment half-step (row 0: initial assignment). KM-1.
+    objective_relocate : ndarray of shape (n_iter,)
+        Inertia after each relocation half-step. KM-3.
+    objective_update : ndarray of shape (n_iter,)
+        Inertia after each update half-step. KM-2.
+    center_shift : ndarray of shape (n_iter,)
+        :math:`\\sum_j N_j \\lVert \\mu_j(t) - \\mu_j(t-1) \\rVert^2`, computed in float64. KM-2.
+    n_reassigned : ndarray of shape (n_iter,)
+        Points whose label changed in each assignment half-step. KM-5.
+    n_relocated : ndarray of shape (n_iter,)
+        Empty clusters relocated in each iteration. KM-3.
+    relocation_iteration, relocation_point, relocation_cluster : ndarray of shape (n_relocations,)
+        Each relocation: its iteration, the point moved, the (empty) cluster it seeds.
+    relocation_distance : ndarray of shape (n_relocations,)
+        Squared distance of that point to its former centre: the objective drop. KM-3.
+    partition_fingerprint : ndarray of shape (n_iter,), uint64
+        Fingerprint of the partition whose means are the centres of iteration t. KM-4.
+    labels_fingerprint : ndarray of shape (n_iter + 1,), uint64
+        Fingerprint of the labels after each assignment half-step. KM-6.
+    cluster_sizes : ndarray of shape (n_iter + 1, n_clusters)
+        Cluster sizes after each assignment half-step.
+    n_scanned : ndarray of shape (n_iter,)
+        Points whose distances to all centres were computed in each assignment
+        half-step; the others were settled by the lower-bound test (KM-8).
+    dtype : str
+        Working precision of the run ("float64" or "float32").
+    """
+
+    OBJECTIVE_SENSE = "min"
+    OBJECTIVE_NAME = "inertia"
+
+    objective_assign: np.ndarray
+    objective_relocate: np.ndarray
+    objective_update: np.ndarray
+    center_shift: np.ndarray
+    n_reassigned: np.ndarray
+    n_relocated: np.ndarray
+    relocation_iteration: np.ndarray
+    relocation_point: np.ndarray
+    relocation_cluster: np.ndarray
+    relocation_distance: np.ndarray
+    partition_fingerprint: np.ndarray
+    labels_fingerprint: np.ndarray
+    cluster_sizes: np.ndarray
+    n_scanned: np.ndarray
+    dtype: str
+
+    def plot(self, ax=None):
+        """Objective per half-step (relocate, update, assign marked apart); on a
+        log scale of ``objective - final`` when the run moved."""
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots()
+        t = np.arange(self.n_iter + 1, dtype=float)
+        series = [("initial assignment", t[:1], self.objective_assign[:1], "k", "o")]
+        series += [
+            # relocation markers only where an empty cluster was actually relocated
+            ("relocation", (t[1:] - 2 / 3)[self.n_relocated > 0], self.objective_relocate[self.n_relocated > 0],
+             "tab:red", "x"),
+            ("update (centres to means)", t[1:] - 1 / 3, self.objective_update, "tab:blue", "v"),
+            ("assignment", t[1:], self.objective_assign[1:], "tab:green", "^"),
+        ]
+        final = self.objective[-1]
+        gap = self.objective - final
+        log = self.n_iter > 0 and np.any(gap > 0)
+        x_all = np.concatenate([[0.0], np.repeat(t[1:], 3) + np.tile([-2 / 3, -1 / 3, 0.0], self.n_iter)])
+        if log:
+            keep = gap > 0
+            ax.semilogy(x_all[keep], gap[keep], color="0.7", lw=1, zorder=1)
+        else:
+            ax.plot(x_all, self.objective, color="0.7", lw=1, zorder=1)
+        for label, x, y, color, marker in series:
+            y = y - final if log else y
+            keep = y > 0 if log else np.ones(len(y), bool)
+            if np.any(keep):
+                ax.scatter(x[keep], y[keep], color=color, marker=marker, label=label, zorder=2, s=18)
+        ax.set_xlabel("iteration (half-steps between integers)")
+        ax.set_ylabel(f"{self.OBJECTIVE_NAME} - final ({final:.6g})" if log else self.OBJECTIVE_NAME)
+        ax.set_title(f"k-means: stopped ({self.stop_reason}) after {self.n_iter} iterations")
+        ax.legend(fontsize="small")
+        return ax
+
+
+# --------------------------------------------------------------------- seeding
+
+
+def kmeans_plusplus(X, n_clusters, *, n_local_trials=1, random_state=None):
+    """k-means++ (D²) seeding (proofs/kmeans_plusplus.md).
+
+    The first centre is a uniformly random point; each next centre is point
+    ``i`` with probability
+
+    .. math:: p_i = D(x_i)^2 / \\textstyle\\sum_l D(x_l)^2
+
+    where ``D(x)`` is the distance to the nearest centre chosen so far
+    (KPP-1). With ``n_local_trials=1`` (the default) this is the algorithm of
+    Arthur & Vassilvitskii (2007), whose expected inertia is at most
+    :math:`8(\\ln k + 2)` times the optimum (KPP-2). ``n_local_trials > 1`` draws
+    that many candidates per step and keeps the one giving the lowest potential
+    (the greedy variant scikit-learn uses by default with 2 + ln k trials); it
+    is *outside* that theorem (KPP-3).
+
+    When every remaining point coincides with a chosen centre (all D² are 0),
+    the next centre is drawn uniformly among the points not yet chosen, so the
+    returned indices are always distinct (KPP-1).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    n_clusters : int
+        Number of centres, 1 <= n_clusters <= n_samples.
+    n_local_trials : int, default=1
+    random_state : int, numpy.random.Generator or None
+
+    Returns
+    -------
+    centers : ndarray of shape (n_clusters, n_features)
+        Rows of X (same dtype, float32 kept).
+    indices : ndarray of shape (n_clusters,)
+        Their distinct row indices.
+    """
+    n_clusters = check_int(n_clusters, "n_clusters", minimum=1)
+    n_local_trials = check_int(n_local_trials, "n_local_trials", minimum=1)
+    X = check_data(X, min_samples=n_clusters)
+    return _kmeans_plusplus(X, n_clusters, n_local_trials, as_generator(random_state))
+
+
+def _kmeans_plusplus(X, n_clusters, n_local_trials, rng):
+    """Unchecked k-means++ on validated X; ``rng`` is a numpy Generator."""
+    n = X.shape[0]
+    indices = np.empty(n_clusters, dtype=np.int64)
+    chosen = np.zeros(n, dtype=bool)
+    closest = np.full(n, np.inf, dtype=X.dtype)
+    chunk_potential = np.zeros(n_chunks(n))
+    indices[0] = rng.integers(n)
+    for step in range(1, n_clusters + 1):
+        chosen[indices[step - 1]] = True
+        potential = kernels.update_closest(X, X[indices[step - 1]], closest, chunk_potential)
+        if step == n_clusters:
+            break
+        if potential == 0.0:
+            # Every point coincides with a chosen centre: uniform among the rest.
+            indices[step] = rng.choice(np.flatnonzero(~chosen))
+            continue
+        candidates = [kernels.sample_index(closest, chunk_potential, rng.random() * potential) for _ in range(n_local_trials)]
+        if n_local_trials > 1:
+            potentials = [kernels.potential_with(X, X[i], closest) for i in candidates]
+            candidates = [candidates[int(np.argmin(potentials))]]
+        indices[step] = candidates[0]
+    return X[indices].copy(), indices
+
+
+def _initial_centers(X, init, n_clusters, n_local_trials, rng):
+    if isinstance(init, str) and init == "k-means++":
+        return _kmeans_plusplus(X, n_clusters, n_local_trials, rng)[0]
+    if isinstance(init, str) and init == "random":
+        return X[np.sort(rng.choice(X.shape[0], n_clusters, replace=False))].copy()
+    return np.array(init, dtype=X.dtype, order="C")
+
+
+# --------------------------------------------------------------------- Lloyd
+
+
+def _fingerprint_after_move(fingerprint, point, old, new, n_clusters):
+    mask = (1 << 64) - 1
+    drop = int(kernels.label_key(point, old, n_clusters))
+    add = int(kernels.label_key(point, new, n_clusters))
+    return np.uint64((int(fingerprint) - drop + add) & mask)
+
+
+def _pruning_factors(n_features, dtype):
+    """``(bound_factor, lower_factor)`` of the pruned assignment (proofs/kmeans.md, KM-8):
+    both at most 1 - gamma_{d+2} of the working precision, after float64 rounding."""
+    g = gamma(n_features + 2, dtype)
+    u = 2.0**-53
+    return (1.0 - g) * (1.0 - 4 * u), (1.0 - g) * (1.0 - 2 * u)
+
+
+def _drift(centers, previous):
+    """Upper bounds on the exact distance each centre moved (KM-8), as the kernel's
+    ``drift`` argument: (largest, second largest, index of the largest)."""
+    d = centers.shape[1]
+    moved = np.sqrt(np.sum((centers - previous) ** 2, axis=1)) * (1.0 + 2.0 * gamma(d + 4, np.float64))
+    if len(moved) == 1:
+        return np.array([moved[0], 0.0, 0.0])
+    top = np.argsort(-moved, kind="stable")[:2]
+    return np.array([moved[top[0]], moved[top[1]], float(top[0])])
+
+
+def _buffers(n, k, d, dtype):
+    """Scratch buffers of :func:`kernels.assign`: chunk sums and counts, sums, counts, distances."""
+    scratch = np.zeros((n_chunks(n), kernels.BLOCK, k), dtype=dtype)
+    bits = scratch.view(np.int32 if scratch.itemsize == 4 else np.int64)
+    return (np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), np.zeros((k, d)),
+            np.zeros(k, dtype=np.int64), scratch, bits)
+
+
+def _scan_all(X, centers, labels, keep):
+    """Assignment with every point scanned (no pruning): for predict, score and the certificate."""
+    n, d = X.shape
+    k = centers.shape[0]
+    bound_factor, lower_factor = _pruning_factors(d, X.dtype)
+    return kernels.assign(
+        X, centers, np.ascontiguousarray(centers.T), labels, keep, np.zeros(n), np.zeros(3), bound_factor,
+        lower_factor, *_buffers(n, k, d, X.dtype)
+    )
+
+
+def _relocate_empty(X, centers, labels, counts, distance, fingerprint, t):
+    """Relocation half-step (KM-3), in place: each empty cluster, in index order,
+    takes the point farthest from its own centre among clusters with at least
+    two members (distance > 0, lowest index on ties). Returns the relocations
+    as (t, point, cluster, squared distance) and the new partition fingerprint."""
+    k = centers.shape[0]
+    moves = []
+    kernels.distance_to_own_center(X, centers, labels, distance)
+    for j in np.flatnonzero(counts == 0):
+        i = kernels.farthest_point(distance, labels, counts)
+        if i < 0:
+            break  # fewer distinct points than clusters: j stays empty
+        old = labels[i]
+        moves.append((t, int(i), int(j), float(distance[i])))
+        fingerprint = _fingerprint_after_move(fingerprint, i, old, j, k)
+        counts[old] -= 1
+        counts[j] += 1
+        labels[i] = j
+        centers[j] = X[i]
+        distance[i] = 0
+    return moves, fingerprint
+
+
+def _lloyd(X, centers, max_iter, tol, verbose=0):
+    """Lloyd's algorithm from ``centers`` (k, d); returns (centers, labels, trace).
+
+    Pseudocode of proofs/kmeans.md::
+
+        L_0 = assign(C_0)                         lowest index among the minima
+        for t = 1, 2, ..., max_iter:
+            L'_t = relocate_empty(L_{t-1}, C_{t-1})                KM-3
+            C_t  = means(L'_t)                                     KM-2
+            L_t  = assign(C_t), keeping L'_t unless strictly closer KM-1
+            stop if L_t == L'_t ("converged", KM-5); if L'_t repeats an
+            earlier partition ("cycle", KM-4); if tol > 0 and
+            sum_j |C_t,j - C_t-1,j|^2 <= tol ("tol")
+    """
+    n, d = X.shape
+    k = centers.shape[0]
+    centers = np.array(centers, dtype=X.dtype, order="C")
+    centers_T = np.ascontiguousarray(centers.T)
+    labels = np.zeros(n, dtype=np.int64)
+    buffers = _buffers(n, k, d, X.dtype)
+    sums, counts = buffers[2], buffers[3]
+    distance = np.empty(n, dtype=X.dtype)
+    lower = np.zeros(n)  # KM-8: lower bounds on the distance to the other centres
+    pruning = _pruning_factors(d, X.dtype)
+
+    _, f_assign, _, fingerprint, _ = kernels.assign(X, centers, centers_T, labels, False, lower, np.zeros(3),
+                                                    *pruning, *buffers)
+    rec = {"assign": [f_assign], "labels_fp": [fingerprint], "sizes": [counts.copy()]}
+    for name in ("relocate", "update", "shift", "reassigned", "relocated", "partition", "scanned"):
+        rec[name] = []
+    relocations, seen = [], set()
+    stop_reason = "max_iter"
+    for t in range(1, max_iter + 1):
+        # Relocation half-step (KM-3).
+        f_relocate, moves = f_assign, []
+        drift_origin = centers.astype(np.float64)
+        if np.any(counts == 0):
+            moves, fingerprint = _relocate_empty(X, centers, labels, counts, distance, fingerprint, t)
+            if moves:
+                lower[[m[1] for m in moves]] = 0.0  # their label changed: no bound yet
+                f_relocate = kernels.chunked_sum(distance)
+                kernels.cluster_sums(X, labels, *buffers[:4])
+        repeated = int(fingerprint) in seen
+        seen.add(int(fingerprint))
+
+        # Update half-step (KM-2): centres to the means of their clusters.
+        previous = centers.astype(np.float64)
+        kernels.update_centers(sums, counts, centers, centers_T)
+        move = np.sum((centers - previous) ** 2, axis=1)
+        center_shift = float(counts.astype(np.float64) @ move)
+
+        # Assignment half-step (KM-1): a point moves only to a strictly closer centre.
+        f_update, f_assign, n_changed, labels_fp, n_scanned = kernels.assign(
+            X, centers, centers_T, labels, True, lower, _drift(centers, drift_origin), *pruning, *buffers
+        )
+
+        relocations += moves
+        for name, value in (
+            ("relocate", f_relocate), ("update", f_update), ("assign", f_assign), ("shift", center_shift),
+            ("reassigned", n_changed), ("relocated", len(moves)), ("partition", fingerprint),
+            ("labels_fp", labels_fp), ("sizes", counts.copy()), ("scanned", n_scanned),
+        ):
+            rec[name].append(value)
+        fingerprint = labels_fp
+        if verbose:
+            print(f"k-means iteration {t}: inertia {f_assign:.10g}, {n_changed} points reassigned", file=sys.stdout)
+        if n_changed == 0:
+            stop_reason = "converged"
+            break
+        if repeated:
+            stop_reason = "cycle"
+            break
+        if tol > 0 and float(np.sum(move)) <= tol:
+            stop_reason = "tol"
+            break
+    trace = _make_trace(rec, relocations, stop_reason, X.dtype)
+    return centers, labels, trace
+
+
+def _interleave(rec):
+    halves = np.column_stack([rec["relocate"], rec["update"], rec["assign"][1:]]) if rec["update"] else np.empty((0, 3))
+    return np.concatenate([rec["assign"][:1], halves.ravel()]).astype(np.float64)
+
+
+def _make_trace(rec, relocations, stop_reason, dtype):
+    columns = list(zip(*relocations)) if relocations else [(), (), (), ()]
+    return KMeansTrace(
+        objective=_interleave(rec),
+        n_iter=len(rec["update"]),
+        converged=stop_reason in ("converged", "tol"),
+        stop_reason=stop_reason,
+        objective_assign=np.array(rec["assign"], dtype=np.float64),
+        objective_relocate=np.array(rec["relocate"], dtype=np.float64),
+        objective_update=np.array(rec["update"], dtype=np.float64),
+        center_shift=np.array(rec["shift"], dtype=np.float64),
+        n_reassigned=np.array(rec["reassigned"], dtype=np.int64),
+        n_relocated=np.array(rec["relocated"], dtype=np.int64),
+        relocation_iteration=np.array(columns[0], dtype=np.int64),
+        relocation_point=np.array(columns[1], dtype=np.int64),
+        relocation_cluster=np.array(columns[2], dtype=np.int64),
+        relocation_distance=np.array(columns[3], dtype=np.float64),
+        partition_fingerprint=np.array(rec["partition"], dtype=np.uint64),
+        labels_fingerprint=np.array(rec["labels_fp"], dtype=np.uint64),
+        cluster_sizes=np.array(rec["sizes"], dtype=np.int64).reshape(len(rec["sizes"]), -1),
+        n_scanned=np.array(rec["scanned"], dtype=np.int64),
+        dtype=np.dtype(dtype).name,
+    )
+
+
+def _n_distinct_rows(X, k):
+    """Number of distinct rows of X if it is below ``k``, else ``k``. Reads X in
+    blocks and stops as soon as ``k`` distinct rows are seen (for most data, in
+    the first block). ``+ 0.0`` merges -0.0 with 0.0 (they are the same point)."""
+    distinct = X[:0]
+    block = max(4 * k, 1024)
+    for start in range(0, X.shape[0], block):
+        distinct = np.unique(np.concatenate([distinct, X[start : start + block] + 0.0]), axis=0)
+        if len(distinct) >= k:
+            return k
+    return len(distinct)
+
+
+# --------------------------------------------------------------------- estimator
+
+
+class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
+    """k-means clustering: Lloyd's algorithm, exact termination, certified trace.
+
+    Minimises the inertia :math:`\\sum_i \\lVert x_i - c_{L(i)} \\rVert^2` by
+    alternating half-steps (proofs/kmeans.md): relocation of empty clusters
+    (KM-3), centres to cluster means (KM-2), and assignment to the nearest
+    centre, where a point changes cluster only when another centre is strictly
+    closer and the lowest index wins among the strict minima (KM-1). By default
+    (``tol=0``) the run stops when no label changes; it always terminates
+    (KM-4). ``classic.certify(model, X)`` checks these theorems on the run.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+    init : {"k-means++", "random"} or array-like of shape (n_clusters, n_features), default="k-means++"
+        k-means++ (D²) seeding, ``n_clusters`` distinct random rows, or given centres.
+    n_local_trials : int, default=1
+        Candidates per k-means++ step; 1 is the algorithm with the proven
+        8(ln k + 2) bound, more is the greedy variant (see :func:`kmeans_plusplus`).
+    n_init : int, default=1
+        Independent runs; the one of lowest inertia is kept (with its trace).
+    max_iter : int, default=300
+        Iteration cap (``stop_reason="max_iter"`` and a ConvergenceWarning).
+    tol : float, default=0.0
+        0: exact termination. > 0: also stop when
+        :math:`\\sum_j \\lVert \\mu_j(t) - \\mu_j(t-1) \\rVert^2 \\le` ``tol`` times the
+        mean feature variance of X (scikit-learn's rule; ``stop_reason="tol"``).
+    random_state : int, numpy.random.Generator or None, default=None
+    verbose : int, default=0
+        If > 0, print the inertia after every iteration.
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (n_clusters, n_features)
+        Centres, in the dtype of X (float32 runs are computed in float32).
+    labels_ : ndarray of shape (n_samples,)
+    inertia_ : float
+        Sum of squared distances of the points to their centres.
+    n_iter_ : int
+        Update half-steps run (scikit-learn counts one more when converged:
+        its last pass only confirms that no label changes).
+    converged_ : bool
+    trace_ : KMeansTrace
+    n_features_in_ : int
+    """
+
+    def __init__(self, n_clusters=8, *, init="k-means++", n_local_trials=1, n_init=1, max_iter=300,
+                 tol=0.0, random_state=None, verbose=0):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_local_trials = n_local_trials
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _check_params(self, X):
+        k = check_int(self.n_clusters, "n_clusters", minimum=1)
+        check_int(self.n_local_trials, "n_local_trials", minimum=1)
+        n_init = check_int(self.n_init, "n_init", minimum=1)
+        check_int(self.max_iter, "max_iter", minimum=1)
+        check_real(self.tol, "tol", minimum=0)
+        check_int(self.verbose, "verbose", minimum=0)
+        if isinstance(self.init, str):
+            check_option(self.init, "init", ("k-means++", "random"))
+        else:
+            init = np.asarray(self.init)
+            if init.dtype.kind not in "biuf":
+                raise ValueError(f"init must be 'k-means++', 'random' or an array of numbers; got dtype {init.dtype}")
+            if init.shape != (k, X.shape[1]):
+                raise ValueError(
+                    f"init array has shape {init.shape}; expected (n_clusters, n_features) = ({k}, {X.shape[1]})"
+                )
+            if not np.all(np.isfinite(init)):
+                raise ValueError("init array contains NaN or infinity; give finite initial centres")
+            if n_init != 1:
+                warnings.warn(
+                    f"Explicit initial centres given: performing one run instead of n_init={n_init}.",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+                n_init = 1
+        if X.shape[0] < k:
+            raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={k}")
+        return k, n_init
+
+    def fit(self, X, y=None):
+        """Run k-means on X of shape (n_samples, n_features); returns self."""
+        X = check_estimator_data(self, X, reset=True)
+        k, n_init = self._check_params(X)
+        rng = as_generator(self.random_state)
+        tol = float(self.tol) * float(np.mean(np.var(X, axis=0, dtype=np.float64))) if self.tol > 0 else 0.0
+        best = None
+        for _ in range(n_init):
+            centers = _initial_centers(X, self.init, k, self.n_local_trials, rng)
+            run = _lloyd(X, centers, self.max_iter, tol, self.verbose)
+            if best is None or run[2].objective[-1] < best[2].objective[-1]:
+                best = run
+        self.cluster_centers_, self.labels_, self.trace_ = best
+        self.inertia_ = float(self.trace_.objective[-1])
+        self.n_iter_ = self.trace_.n_iter
+        self.converged_ = self.trace_.converged
+        if self.trace_.stop_reason == "cycle":
+            warnings.warn(
+                f"k-means: the partition of iteration {self.n_iter_} repeats an earlier one "
+                "(a rounding-induced cycle); stopped there (proofs/kmeans.md, KM-4).",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        if self.trace_.stop_reason == "max_iter":
+            warnings.warn(
+                f"k-means stopped at max_iter={self.max_iter} before the labels settled "
+                f"({self.trace_.n_reassigned[-1]} points moved in the last iteration); "
+                "increase max_iter.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        n_distinct = _n_distinct_rows(X, k)
+        if n_distinct < k:
+            warnings.warn(
+                f"Number of distinct points ({n_distinct}) in X is smaller than n_clusters ({k}): "
+                "some clusters are empty or hold copies of the same point. Use fewer clusters.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        return self
+
+    def _nearest(self, X):
+        # Labels (lowest index among the minima) and inertia of validated X.
+        X = check_estimator_data(self, X, reset=False)
+        labels = np.zeros(X.shape[0], dtype=np.int64)
+        _, inertia, _, _, _ = _scan_all(X, np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype), labels, False)
+        return labels, inertia
+
+    def predict(self, X):
+        """Index of the nearest centre (lowest index among the minima), shape (n_samples,).
+
+        On the training data this equals ``labels_`` except at exact ties, where
+        ``labels_`` keeps the cluster the point was in (KM-1)."""
+        check_is_fitted(self, "cluster_centers_")
+        return self._nearest(X)[0]
+
+    def fit_predict(self, X, y=None):
+        """Fit and return ``labels_``."""
+        return self.fit(X).labels_
+
+    def transform(self, X):
+        """Euclidean distances to the centres, shape (n_samples, n_clusters)."""
+        check_is_fitted(self, "cluster_centers_")
+        X = check_estimator_data(self, X, reset=False)
+        out = np.empty((X.shape[0], self.cluster_centers_.shape[0]), dtype=X.dtype)
+        kernels.squared_distances(X, np.ascontiguousarray(self.cluster_centers_.T, dtype=X.dtype), out)
+        return np.sqrt(out)
+
+    def score(self, X, y=None):
+        """Opposite of the inertia of X against the fitted centres (higher is better)."""
+        check_is_fitted(self, "cluster_centers_")
+        return -float(self._nearest(X)[1])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+    def _certify(self, X, y=None):
+        from classic._kmeans_certificate import kmeans_claims
+
+        X = check_estimator_data(self, X, reset=False)
+        return kmeans_claims(self, X)

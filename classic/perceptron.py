@@ -1,0 +1,439 @@
+"""The perceptron (Rosenblatt), with a trace from which Novikoff's theorem is
+checked on each run: ``proofs/perceptron.md``.
+
+The algorithm is exactly the one of the theorem (PC-1): :math:`w_0 = 0`; the
+examples are presented in order (optionally in a fresh seeded random order at
+each epoch); whenever :math:`y_i \\langle w, \\tilde x_i \\rangle \\le 0` the
+weights move to :math:`w + y_i \\tilde x_i`; the run stops after the first
+epoch without a mistake, or after ``max_iter`` epochs with a ConvergenceWarning.
+
+The intercept is learnt by augmentation (PC-8): every example gets a constant
+last feature ``intercept_scaling``, :math:`\\tilde x = (x, s)`, and the
+theorem and the certificate are stated for the augmented data.
+
+More than two classes are learnt one-versus-rest (PC-12): one binary
+perceptron per class, each with its own trace and its own certificate. We
+chose it over Kesler's multiclass construction because each binary problem is
+then exactly the algorithm Novikoff's theorem is about (one trace, one
+certificate, the same kernel), and because it is what scikit-learn's
+``Perceptron`` does, so the two agree weight for weight. The price: it needs
+every class to be separable from the union of the others, a stronger
+assumption than Kesler's (joint linear separability).
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from classic import _perceptron_kernels as _k
+from classic._random import as_generator
+from classic._validation import check_estimator_data, check_int, check_option, check_real
+from classic.trace import Trace, trace_dataclass
+
+__all__ = ["Perceptron", "PerceptronTrace", "OneVsRestTrace"]
+
+PREDICTIONS = ("last", "averaged", "voted")
+
+
+@trace_dataclass
+class PerceptronTrace(Trace):
+    """The replay log of one binary perceptron run.
+
+    ``objective[e]`` is the number of updates made in the first ``e`` epochs
+    (``objective[0] = 0``): non-decreasing, and bounded by :math:`(R/\\gamma)^2`
+    on separable data (PC-5).
+
+    Attributes
+    ----------
+    updates : ndarray of shape (n_updates,), int64
+        Index (row of ``X``) of the example behind each update, in order: the
+        replay log, :math:`w_k = \\sum_{j \\le k} y_{i_j} \\tilde x_{i_j}` (PC-1).
+    update_steps : ndarray of shape (n_updates,), int64
+        Presentation step of each update, ``epoch * n_samples + position``.
+    squared_norms : ndarray of shape (n_updates,)
+        :math:`\\|w_k\\|^2` after each update, in the working precision (PC-3).
+    mistakes : ndarray of shape (n_iter,), int64
+        Mistakes (= updates) in each epoch; the last is 0 iff converged (PC-6).
+    epoch_weights : ndarray of shape (n_iter + 1, n_features + 1)
+        The augmented weights at the start of each epoch and at the end (PC-10).
+    n_updates : int
+    n_samples : int
+    intercept_scaling : float
+        The augmented feature ``s`` (0.0 without intercept) (PC-8).
+    shuffled : bool
+        Whether each epoch presented the examples in a random order.
+    """
+
+    OBJECTIVE_SENSE = "max"
+    OBJECTIVE_NAME = "updates so far"
+
+    updates: np.ndarray
+    update_steps: np.ndarray
+    squared_norms: np.ndarray
+    mistakes: np.ndarray
+    epoch_weights: np.ndarray
+    n_updates: int
+    n_samples: int
+    intercept_scaling: float
+    shuffled: bool
+
+    def plot(self, ax=None, bound=None):
+        """Updates so far and mistakes per epoch against the epoch; ``bound`` (e.g. the
+        certificate's (R/gamma)^2, PC-5) is drawn as a horizontal line. Returns the Axes."""
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots()
+        epochs = np.arange(len(self.objective))
+        ax.plot(epochs, self.objective, marker=".", label=self.OBJECTIVE_NAME)
+        ax.bar(epochs[1:], self.mistakes, alpha=0.4, color="tab:orange", label="mistakes in the epoch")
+        if bound is not None:
+            ax.axhline(bound, color="tab:red", linestyle="--", label=r"$(R/\gamma)^2$ (PC-5)")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("updates")
+        ax.set_title(f"perceptron: {self.n_updates} updates, stopped ({self.stop_reason}) after {self.n_iter} epochs")
+        ax.legend()
+        return ax
+
+
+@trace_dataclass
+class OneVsRestTrace(Trace):
+    """Traces of the one-versus-rest binary problems (PC-12).
+
+    ``problems[c]`` is the :class:`PerceptronTrace` of class ``classes[c]``
+    against the rest; ``objective[e]`` is the total number of updates after
+    ``e`` epochs, over all problems.
+    """
+
+    OBJECTIVE_SENSE = "max"
+    OBJECTIVE_NAME = "updates so far (all classes)"
+
+    problems: tuple
+    classes: np.ndarray
+
+    def to_dict(self):
+        """Plain-Python dictionary; each problem's trace as its own dictionary."""
+        out = super().to_dict()
+        out["problems"] = [problem.to_dict() for problem in self.problems]
+        return out
+
+
+class _ReplayLog:
+    """Growing buffers for the update log (amortised doubling, no copy per epoch)."""
+
+    def __init__(self, n_samples, dtype):
+        self.n, self.size = n_samples, 0
+        self.updates = np.empty(2 * n_samples, np.int64)
+        self.steps = np.empty(2 * n_samples, np.int64)
+        self.squared_norms = np.empty(2 * n_samples, dtype)
+
+    def room_for_an_epoch(self):
+        """Views with room for ``n_samples`` more updates (the most an epoch can make)."""
+        if self.size + self.n > len(self.updates):
+            capacity = 2 * (self.size + self.n)
+            for name in ("updates", "steps", "squared_norms"):
+                old = getattr(self, name)
+                new = np.empty(capacity, old.dtype)
+                new[: self.size] = old[: self.size]
+                setattr(self, name, new)
+        part = slice(self.size, self.size + self.n)
+        return self.updates[part], self.steps[part], self.squared_norms[part]
+
+    def record(self, n_updates, first_step):
+        """Keep the ``n_updates`` entries just written; positions become presentation steps."""
+        self.steps[self.size : self.size + n_updates] += first_step
+        self.size += n_updates
+
+
+def run_perceptron(X, signs, scale, max_iter, rng=None):
+    """The perceptron on one binary problem (PC-1); returns ``(w, trace)``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), float32 or float64, C order
+    signs : ndarray of shape (n_samples,), +1/-1 in the dtype of X
+    scale : float, the augmented feature (0.0 for no intercept)
+    max_iter : int, maximum number of epochs
+    rng : numpy.random.Generator or None
+        None presents the examples in order; a Generator draws a fresh
+        permutation at each epoch.
+
+    Returns
+    -------
+    w : ndarray of shape (n_features + 1,), the augmented weights
+    trace : PerceptronTrace
+    """
+    n, d = X.shape
+    scale = X.dtype.type(scale)
+    w = np.zeros(d + 1, dtype=X.dtype)                        # w_0 = 0
+    in_order = np.arange(n, dtype=np.int64)
+    log = _ReplayLog(n, X.dtype)
+    mistakes, epoch_weights = [], [w.copy()]
+    converged = False
+    for e in range(max_iter):
+        order = in_order if rng is None else rng.permutation(n).astype(np.int64)
+        updates, positions, norms = log.room_for_an_epoch()
+        m = _k.epoch(X, signs, scale, order, w, updates, positions, norms)
+        log.record(m, first_step=e * n)
+        mistakes.append(m)
+        epoch_weights.append(w.copy())
+        if m == 0:                                            # a mistake-free epoch
+            converged = True
+            break
+    mistakes = np.asarray(mistakes, dtype=np.int64)
+    trace = PerceptronTrace(
+        objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(np.float64),
+        n_iter=len(mistakes),
+        converged=converged,
+        stop_reason="mistake-free epoch" if converged else "max_iter",
+        updates=log.updates[: log.size],
+        update_steps=log.steps[: log.size],
+        squared_norms=log.squared_norms[: log.size],
+        mistakes=mistakes,
+        epoch_weights=np.asarray(epoch_weights),
+        n_updates=int(mistakes.sum()),
+        n_samples=n,
+        intercept_scaling=float(scale),
+        shuffled=rng is not None,
+    )
+    return w, trace
+
+
+def _averaged_weights(X, signs, scale, trace):
+    """Freund and Schapire's average :math:`\\frac1T \\sum_k c_k w_k` (PC-13), in float64.
+
+    :math:`w_k` predicts :math:`c_k = t_{k+1} - t_k` presentations, so the
+    average is :math:`\\frac1T \\sum_j y_{i_j} \\tilde x_{i_j} (T - 1 - t_j)`.
+    """
+    n_steps = trace.n_iter * trace.n_samples
+    coefficient = np.zeros(X.shape[0])
+    np.add.at(coefficient, trace.updates, signs[trace.updates] * (n_steps - 1 - trace.update_steps) / n_steps)
+    augmented = np.column_stack([X.astype(np.float64), np.full(X.shape[0], scale, dtype=np.float64)])
+    return coefficient @ augmented
+
+
+def _voted_weights(X, signs, scale, trace):
+    """All weights :math:`w_0 .. w_K` (float64) and their survival counts :math:`c_k` (PC-13)."""
+    rows = np.column_stack([X[trace.updates].astype(np.float64), np.full(trace.n_updates, scale, dtype=np.float64)])
+    weights = np.vstack([np.zeros((1, X.shape[1] + 1)), np.cumsum(rows * signs[trace.updates, None], axis=0)])
+    steps = np.concatenate([[-1], trace.update_steps, [trace.n_iter * trace.n_samples - 1]])
+    return weights, np.diff(steps).astype(np.float64)
+
+
+class Perceptron(ClassifierMixin, BaseEstimator):
+    """Rosenblatt's perceptron, run exactly as Novikoff's theorem states it.
+
+    Parameters
+    ----------
+    fit_intercept : bool, default=True
+        Learn an intercept by augmenting every example with a constant feature
+        ``intercept_scaling`` (PC-8). The mistake bound is then the one of the
+        augmented data, :math:`R^2 = \\max_i \\|x_i\\|^2 + s^2`.
+    intercept_scaling : float > 0, default=1.0
+        The constant feature ``s``. ``s`` of the order of the radius of the
+        data costs at most a factor 4 in the bound (PC-8).
+    max_iter : int, default=1000
+        Maximum number of epochs (passes over the data).
+    shuffle : bool, default=False
+        Present the examples in a fresh random order at each epoch.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed of the shuffling (used only when ``shuffle=True``).
+    prediction : {"last", "averaged", "voted"}, default="last"
+        Which classifier ``predict`` uses: the last weights (the perceptron of
+        the theorem); the averaged weights :math:`\\frac1T\\sum_k c_k w_k`; or
+        the vote :math:`\\sum_k c_k\\,\\mathrm{sign}\\langle w_k, \\tilde x\\rangle` of
+        all intermediate weights, weighted by their survival times
+        :math:`c_k` (Freund and Schapire, 1999). The averaged and voted
+        classifiers have no mistake bound of their own: the certificate is
+        about the run, i.e. the sequence :math:`w_k` (PC-13).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        Weights of the predicting classifier (the averaged ones if
+        ``prediction="averaged"``, otherwise the last).
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        ``intercept_scaling`` times the weight of the augmented feature.
+    classes_ : ndarray of shape (n_classes,)
+    n_updates_ : int
+        Total number of updates (mistakes), over all one-vs-rest problems.
+    n_iter_ : int
+        Epochs run (the largest over the one-vs-rest problems).
+    converged_ : bool
+        Whether every problem ended with a mistake-free epoch.
+    trace_ : PerceptronTrace or OneVsRestTrace
+    n_features_in_ : int
+
+    Notes
+    -----
+    Two classes: the positive class is ``classes_[1]``, as in scikit-learn.
+    A single class is accepted: it is the positive class of a one-class
+    problem and every prediction is that class.
+
+    ``classic.certify(model, X, y, separator=None, margin=None)`` checks the
+    theorems of ``proofs/perceptron.md`` on the run: ``separator`` is a
+    direction of the augmented space (length ``n_features`` or
+    ``n_features + 1``; one row per class for one-vs-rest), by default the
+    best of a hard-margin solver's and the run's own; ``margin`` fixes the
+    :math:`\\gamma` of the Freund-Schapire bound (PC-9).
+
+    With ``fit_intercept=False`` (or ``intercept_scaling=1``),
+    ``shuffle=False`` and the same number of epochs, the weights are bit for
+    bit those of ``sklearn.linear_model.Perceptron(penalty=None, eta0=1,
+    shuffle=False, tol=None)``: same update rule, same order of summation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from classic import Perceptron, certify
+    >>> X = np.array([[2.0, 1.0], [1.0, 3.0], [-1.0, -2.0], [-3.0, -1.0]])
+    >>> y = np.array([1, 1, 0, 0])
+    >>> model = Perceptron().fit(X, y)
+    >>> model.n_updates_, model.converged_
+    (1, True)
+    >>> bool(certify(model, X, y))
+    True
+    """
+
+    def __init__(self, *, fit_intercept=True, intercept_scaling=1.0, max_iter=1000, shuffle=False,
+                 random_state=None, prediction="last"):
+        self.fit_intercept = fit_intercept
+        self.intercept_scaling = intercept_scaling
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.prediction = prediction
+
+    def _validate_params(self):
+        max_iter = check_int(self.max_iter, "max_iter", minimum=1)
+        check_option(self.prediction, "prediction", PREDICTIONS)
+        scale = 0.0
+        if self.fit_intercept:
+            scale = check_real(self.intercept_scaling, "intercept_scaling", minimum=0, strict=True)
+        rng = as_generator(self.random_state) if self.shuffle else None
+        return max_iter, scale, rng
+
+    def _problem_signs(self, y_index, dtype):
+        """+1/-1 labels of each binary problem (rows), as in scikit-learn."""
+        n_classes = len(self.classes_)
+        if n_classes == 1:
+            return np.ones((1, y_index.size), dtype=dtype)
+        if n_classes == 2:
+            return np.where(y_index == 1, 1, -1).astype(dtype)[None, :]
+        return np.where(y_index[None, :] == np.arange(n_classes)[:, None], 1, -1).astype(dtype)
+
+    def _labels(self, y):
+        """Indices into ``classes_`` of the labels ``y``."""
+        try:
+            y_index = np.minimum(np.searchsorted(self.classes_, y), len(self.classes_) - 1)
+        except TypeError:
+            raise ValueError("y holds labels of another type than the model's classes_") from None
+        if not np.array_equal(self.classes_[y_index], y):
+            raise ValueError("y holds labels the model was not fitted on")
+        return y_index
+
+    def fit(self, X, y):
+        """Run the perceptron on ``X`` (n_samples, n_features) with labels ``y`` (n_samples,)."""
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
+        max_iter, scale, rng = self._validate_params()
+        X, y = check_estimator_data(self, X, reset=True, y=y)
+        check_classification_targets(y)
+        self.classes_, y_index = np.unique(y, return_inverse=True)
+        problems = self._problem_signs(y_index, X.dtype)
+        weights, traces = [], []
+        for signs in problems:
+            w, trace = run_perceptron(X, signs, scale, max_iter, rng)
+            weights.append(w)
+            traces.append(trace)
+        self._fit_predictor(X, problems, scale, np.asarray(weights), traces)
+        self.n_updates_ = sum(t.n_updates for t in traces)
+        self.n_iter_ = max(t.n_iter for t in traces)
+        self.converged_ = all(t.converged for t in traces)
+        self.trace_ = traces[0] if len(traces) == 1 else _one_vs_rest_trace(traces, self.classes_)
+        if not self.converged_:
+            zero_rows = _zero_rows(X, traces) if scale == 0 else 0
+            hint = (f" {zero_rows} example(s) are zero vectors, always counted as mistakes: use fit_intercept=True."
+                    if zero_rows else " The data may not be linearly separable.")
+            warnings.warn(
+                f"Perceptron: no mistake-free epoch within max_iter={max_iter} epochs.{hint}", ConvergenceWarning
+            )
+        return self
+
+    def _fit_predictor(self, X, problems, scale, weights, traces):
+        """``coef_``/``intercept_`` of the predicting classifier (last, averaged or voted)."""
+        self._voted = None
+        if self.prediction == "averaged":
+            weights = np.asarray([_averaged_weights(X, s, scale, t) for s, t in zip(problems, traces)]).astype(X.dtype)
+        elif self.prediction == "voted":
+            self._voted = [_voted_weights(X, s, scale, t) for s, t in zip(problems, traces)]
+        self._scale = scale
+        self.coef_ = weights[:, :-1].copy()
+        self.intercept_ = (weights[:, -1] * X.dtype.type(scale)).astype(X.dtype)
+
+    def decision_function(self, X):
+        """Scores :math:`\\langle w, \\tilde x\\rangle`: shape (n_samples,) for one or two
+        classes, (n_samples, n_classes) for more (the vote for ``prediction="voted"``)."""
+        check_is_fitted(self, "trace_")
+        X = check_estimator_data(self, X, reset=False)
+        if self._voted is not None:
+            scores = np.column_stack([_vote(X, weights, counts, self._scale) for weights, counts in self._voted])
+        else:
+            scores = np.empty((X.shape[0], len(self.coef_)), dtype=X.dtype)
+            column = np.empty(X.shape[0], dtype=X.dtype)
+            for c, (coef, intercept) in enumerate(zip(self.coef_, self.intercept_)):
+                w = np.append(coef, intercept).astype(X.dtype)
+                _k.decision(X, w, X.dtype.type(1), column)
+                scores[:, c] = column
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def predict(self, X):
+        """Class labels, shape (n_samples,)."""
+        scores = self.decision_function(X)
+        if len(self.classes_) == 1:
+            return np.repeat(self.classes_, scores.shape[0])
+        if scores.ndim == 1:
+            return self.classes_[(scores > 0).astype(np.intp)]
+        return self.classes_[np.argmax(scores, axis=1)]
+
+    def _certify(self, X, y, separator=None, margin=None):
+        from classic._perceptron_certificate import certify_perceptron
+
+        return certify_perceptron(self, X, y, separator=separator, margin=margin)
+
+
+def _zero_rows(X, traces):
+    """Number of zero examples: each is a mistake at every presentation (y<w, 0> = 0 <= 0),
+    so they are among the updates of the last epoch (cheaper than scanning X)."""
+    last = np.concatenate([t.updates[t.update_steps >= (t.n_iter - 1) * t.n_samples] for t in traces])
+    rows = np.unique(last)
+    return int(np.sum(~np.any(X[rows] != 0, axis=1)))
+
+
+def _vote(X, weights, counts, scale, block=256):
+    """:math:`\\sum_k c_k\\,\\mathrm{sign}\\langle w_k, \\tilde x\\rangle` for every row of X."""
+    X64 = X.astype(np.float64)
+    out = np.empty(X.shape[0])
+    for start in range(0, X.shape[0], block):
+        rows = X64[start:start + block]
+        inner = rows @ weights[:, :-1].T + scale * weights[:, -1]
+        out[start:start + block] = np.sign(inner) @ counts
+    return out
+
+
+def _one_vs_rest_trace(traces, classes):
+    n_iter = max(t.n_iter for t in traces)
+    cumulative = sum(np.pad(t.objective, (0, n_iter - t.n_iter), mode="edge") for t in traces)
+    converged = all(t.converged for t in traces)
+    return OneVsRestTrace(
+        objective=cumulative,
+        n_iter=n_iter,
+        converged=converged,
+        stop_reason="mistake-free epoch" if converged else "max_iter",
+        problems=tuple(traces),
+        classes=np.asarray(classes),
+    )

@@ -1,0 +1,225 @@
+"""Slow, obvious NumPy versions of the compiled kernels: the oracles of the tests.
+
+Shared by every algorithm: each has its own clearly headed section.
+"""
+
+import numpy as np
+
+# --- perceptron ---------------------------------------------------------------
+# classic/_perceptron_kernels.py, proofs/perceptron.md
+
+
+def perceptron_inner(w, x_aug):
+    """<w, x~> in the working dtype, terms added left to right."""
+    total = w[0] * x_aug[0]
+    for f in range(1, len(x_aug)):
+        total = total + w[f] * x_aug[f]
+    return total
+
+
+def perceptron_squared_norm(w):
+    """||w||^2 in the working dtype: partial sums over f = r mod 4, then (s0 + s1) + (s2 + s3)."""
+    s = [w.dtype.type(0)] * 4
+    for f in range(len(w)):
+        s[f % 4] = s[f % 4] + w[f] * w[f]
+    return (s[0] + s[1]) + (s[2] + s[3])
+
+
+def perceptron_epoch(X, y, scale, order, w):
+    """One pass: returns (new w, update indices, update positions, ||w||^2 after each update)."""
+    w = w.copy()
+    updates, positions, norms = [], [], []
+    for t, i in enumerate(order):
+        x_aug = np.append(X[i], X.dtype.type(scale)).astype(X.dtype)
+        if y[i] * perceptron_inner(w, x_aug) <= 0:
+            w = w + y[i] * x_aug
+            updates.append(i)
+            positions.append(t)
+            norms.append(perceptron_squared_norm(w))
+    return w, updates, positions, norms
+
+
+def perceptron_presentations(X, y, scale, orders):
+    """The perceptron presentation by presentation, for the given orders (one per
+    epoch): the list of weights (float64) in effect at each presentation."""
+    w = np.zeros(X.shape[1] + 1, dtype=X.dtype)
+    in_effect = []
+    for order in orders:
+        for i in order:
+            in_effect.append(w.astype(np.float64))
+            x_aug = np.append(X[i], X.dtype.type(scale)).astype(X.dtype)
+            if y[i] * perceptron_inner(w, x_aug) <= 0:
+                w = w + y[i] * x_aug
+    return in_effect
+
+
+# --- k-means --------------------------------------------------------------------
+# classic/_kmeans_kernels.py, proofs/kmeans.md, proofs/kmeans_plusplus.md
+
+CHUNK = 1024  # classic._jit.CHUNK_SIZE, restated: the oracle fixes the summation order itself
+
+
+def kmeans_squared_distances(X, C):
+    """(n, k) squared distances in the working dtype, features added in order f = 0..d-1."""
+    D = np.zeros((X.shape[0], C.shape[0]), dtype=X.dtype)
+    for f in range(X.shape[1]):
+        D += (X[:, f, None] - C[None, :, f]) ** 2
+    return D
+
+
+def kmeans_chunked_sum(values):
+    """Float64 sum in the package's order: per chunk sequentially, then chunks in order."""
+    total = 0.0
+    for start in range(0, len(values), CHUNK):
+        part = 0.0
+        for v in values[start : start + CHUNK]:
+            part += float(v)
+        total += part
+    return total
+
+
+def kmeans_assign(X, C, labels=None):
+    """Assignment half-step: (new labels, objective before, objective after, n changed).
+
+    Without ``labels``: lowest index among the minima. With ``labels``: keep
+    the old label unless some centre is strictly closer."""
+    D = kmeans_squared_distances(X, C)
+    n = X.shape[0]
+    new = np.argmin(D, axis=1)  # first index among the minima
+    before = 0.0
+    if labels is not None:
+        own = D[np.arange(n), labels]
+        keep = ~(D[np.arange(n), new] < own)
+        new = np.where(keep, labels, new)
+        before = kmeans_chunked_sum(own)
+    after = kmeans_chunked_sum(D[np.arange(n), new])
+    changed = 0 if labels is None else int(np.sum(new != labels))
+    return new.astype(np.int64), before, after, changed
+
+
+def kmeans_cluster_sums(X, labels, k):
+    """Cluster sums (float64) and sizes, chunk by chunk, each chunk in index order."""
+    sums = np.zeros((k, X.shape[1]))
+    for start in range(0, X.shape[0], CHUNK):
+        part = np.zeros((k, X.shape[1]))
+        np.add.at(part, labels[start : start + CHUNK], X[start : start + CHUNK].astype(np.float64))
+        sums += part
+    return sums, np.bincount(labels, minlength=k)
+
+
+def kmeans_update_centers(sums, counts, centers):
+    """Means of the non-empty clusters, rounded to the centres' dtype; empty clusters keep their centre."""
+    out = centers.copy()
+    full = counts > 0
+    out[full] = (sums[full] / counts[full, None]).astype(centers.dtype)
+    return out
+
+
+def kmeans_farthest_point(distance, labels, counts):
+    """Largest distance > 0 among clusters of >= 2 members, lowest index on ties; -1 if none."""
+    eligible = (counts[labels] >= 2) & (distance > 0)
+    if not eligible.any():
+        return -1
+    masked = np.where(eligible, distance, -np.inf)
+    return int(np.argmax(masked))
+
+
+def kmeans_fingerprint(labels, k):
+    """Partition fingerprint with Python integers (sum of splitmix64 keys mod 2**64)."""
+    mask = (1 << 64) - 1
+    total = 0
+    for i, label in enumerate(labels):
+        z = (i * k + int(label) + 0x9E3779B97F4A7C15) & mask
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        total += z ^ (z >> 31)
+    return total & mask
+
+
+def kmeans_lloyd(X, C0, max_iter):
+    """The whole run of proofs/kmeans.md, obviously: returns (centres, labels, per-iteration
+    objectives as a list of (relocate, update, assign), initial objective, stop reason)."""
+    C = np.array(C0, dtype=X.dtype)
+    k = C.shape[0]
+    labels, _, f_assign, _ = kmeans_assign(X, C)
+    f0, rows = f_assign, []
+    for _ in range(max_iter):
+        counts = np.bincount(labels, minlength=k)
+        f_relocate = f_assign
+        if np.any(counts == 0):
+            D = kmeans_squared_distances(X, C)
+            distance = D[np.arange(len(X)), labels]
+            moved = False
+            for j in np.flatnonzero(counts == 0):
+                i = kmeans_farthest_point(distance, labels, counts)
+                if i < 0:
+                    break
+                counts[labels[i]] -= 1
+                counts[j] += 1
+                labels[i] = j
+                C[j] = X[i]
+                distance[i] = 0
+                moved = True
+            if moved:
+                f_relocate = kmeans_chunked_sum(distance)
+        sums, counts = kmeans_cluster_sums(X, labels, k)
+        C = kmeans_update_centers(sums, counts, C)
+        labels_new, f_update, f_assign, changed = kmeans_assign(X, C, labels)
+        rows.append((f_relocate, f_update, f_assign))
+        labels = labels_new
+        if changed == 0:
+            return C, labels, rows, f0, "converged"
+    return C, labels, rows, f0, "max_iter"
+
+
+def kmeans_plusplus(X, k, rng, n_local_trials=1):
+    """D² seeding drawing from ``rng`` exactly as the package does (greedy when n_local_trials > 1)."""
+    n = X.shape[0]
+    indices = [int(rng.integers(n))]
+    closest = np.full(n, np.inf, dtype=X.dtype)
+    for _ in range(1, k):
+        closest = np.minimum(closest, kmeans_squared_distances(X, X[indices[-1]][None])[:, 0])
+        potential = kmeans_chunked_sum(closest)
+        if potential == 0.0:
+            rest = np.setdiff1d(np.arange(n), indices)
+            indices.append(int(rng.choice(rest)))
+            continue
+        cumulative = np.cumsum(closest.astype(np.float64))
+        candidates = []
+        for _ in range(n_local_trials):
+            i = int(np.searchsorted(cumulative, rng.random() * potential, side="right"))
+            candidates.append(i if i < n else int(np.flatnonzero(closest > 0)[-1]))
+        if n_local_trials > 1:
+            potentials = [
+                kmeans_chunked_sum(np.minimum(closest, kmeans_squared_distances(X, X[c][None])[:, 0]))
+                for c in candidates
+            ]
+            candidates = [candidates[int(np.argmin(potentials))]]
+        indices.append(candidates[0])
+    return X[indices], np.array(indices)
+
+
+def kmeans_cost(X, centers):
+    """Inertia of X against its nearest centres, in float64."""
+    D = ((X[:, None, :].astype(np.float64) - centers[None].astype(np.float64)) ** 2).sum(-1)
+    return float(D.min(axis=1).sum())
+
+
+def kmeans_optimum(X, k):
+    """Optimal k-means inertia by enumerating every labelling (tiny n only)."""
+    n = X.shape[0]
+    X = X.astype(np.float64)
+    grids = np.indices((k,) * n).reshape(n, -1).T  # every labelling, shape (k**n, n)
+    best = np.inf
+    for block in range(0, len(grids), 4096):
+        L = grids[block : block + 4096]
+        cost = np.zeros(len(L))
+        for j in range(k):
+            mask = (L == j).astype(np.float64)  # (m, n)
+            size = mask.sum(axis=1)
+            s = mask @ X
+            sq = mask @ (X**2).sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cost += np.where(size > 0, sq - (s**2).sum(axis=1) / np.maximum(size, 1), 0.0)
+        best = min(best, float(cost.min()))
+    return max(best, 0.0)

@@ -1,0 +1,48 @@
+"""The ``classic`` command: k-means on a CSV, and the demo."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from classic.cli import main
+
+
+def test_kmeans_missing_file_exits_2_with_one_line(tmp_path, capsys):
+    assert main(["kmeans", str(tmp_path / "nope.csv"), "-k", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no such file" in err
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [("a,b\n1,2\n3\n", "row 3 has 1 fields"), ("a,b\n1,x\n", "non-numeric"), ("", "no data"), ("1,2\n", "fewer than k")],
+)
+def test_kmeans_malformed_csv_exits_2(tmp_path, capsys, text, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    assert main(["kmeans", str(path), "-k", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err
+
+
+def test_kmeans_good_csv_writes_the_plot(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = np.concatenate([rng.normal(size=(30, 2)), rng.normal(loc=6, size=(30, 2))])
+    path = tmp_path / "good.csv"
+    np.savetxt(path, X, delimiter=",", header="x,y", comments="")
+    png = tmp_path / "out.png"
+    assert main(["kmeans", str(path), "-k", "2", "--plot", str(png)]) == 0
+    out = capsys.readouterr().out
+    assert "k-means: 60 points, 2 features, k=2" in out and "all claims hold" in out
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_python_m_classic_demo(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "classic", "demo", "--out", str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert "every certificate holds" in result.stdout
+    assert (tmp_path / "kmeans.png").read_bytes()[:4] == b"\x89PNG"

@@ -1,0 +1,499 @@
+"""k-means: the kernels against tests/naive.py, the theorems of proofs/kmeans.md on
+generated runs, the certificate (and that it can fail), scikit-learn agreement,
+bad input, reproducibility."""
+
+import dataclasses
+import warnings
+
+import numba
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from sklearn.exceptions import ConvergenceWarning
+
+import naive
+from classic import KMeans, KMeansTrace, certify
+from classic import _kmeans_kernels as kernels
+from classic._jit import n_chunks
+from classic.kmeans import _buffers as kmeans_buffers
+from classic.kmeans import _pruning_factors
+from classic.strategies import clustering_data, kmeans_problems
+from proof_steps import proof_steps
+
+STEPS = proof_steps("kmeans")
+
+
+def _fit(problem, **params):
+    X, k, init = problem
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return KMeans(k, init=init, random_state=0, **params).fit(X)
+
+
+def _buffers(n, k, d, dtype=np.float64):
+    return kmeans_buffers(n, k, d, dtype)
+
+
+# ------------------------------------------------------------------ kernels vs naive
+
+
+@given(clustering_data(max_samples=40), st.integers(1, 5), st.data())
+def test_assign_kernel_matches_naive(X, k, data):
+    """KM-1 kernel: labels, both objectives, changes and sums equal the obvious version, bit for bit."""
+    C = data.draw(st.sampled_from([X[np.arange(k) % len(X)], X[np.zeros(k, int)]]))
+    old = data.draw(st.lists(st.integers(0, k - 1), min_size=len(X), max_size=len(X)))
+    n, d = X.shape
+    for keep in (False, True):
+        labels = np.array(old, dtype=np.int64)
+        buf = _buffers(n, k, d, X.dtype)
+        pruning = _pruning_factors(d, X.dtype)
+        before, after, changed, fp, scanned = kernels.assign(
+            X, C, np.ascontiguousarray(C.T), labels, keep, np.zeros(n), np.zeros(3), *pruning, *buf
+        )
+        want, w_before, w_after, w_changed = naive.kmeans_assign(X, C, np.array(old) if keep else None)
+        np.testing.assert_array_equal(labels, want)
+        assert (before, after, changed) == (w_before, w_after, w_changed if keep else 0)
+        assert int(fp) == naive.kmeans_fingerprint(want, k)
+        sums, counts = naive.kmeans_cluster_sums(X, want, k)
+        np.testing.assert_array_equal(buf[2], sums)
+        np.testing.assert_array_equal(buf[3], counts)
+
+
+@given(clustering_data(max_samples=40), st.integers(1, 5), st.data())
+def test_update_and_relocation_kernels_match_naive(X, k, data):
+    """KM-2, KM-3 kernels: cluster sums, means, distance to own centre, farthest point."""
+    n, d = X.shape
+    labels = np.array(data.draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n)), dtype=np.int64)
+    buf = _buffers(n, k, d)
+    kernels.cluster_sums(X, labels, *buf[:4])
+    sums, counts = naive.kmeans_cluster_sums(X, labels, k)
+    np.testing.assert_array_equal(buf[2], sums)
+    np.testing.assert_array_equal(buf[3], counts)
+    centers = X[np.arange(k) % n].copy()
+    want = naive.kmeans_update_centers(sums, counts, centers)
+    centers_T = np.empty((d, k), dtype=X.dtype)
+    kernels.update_centers(sums, counts, centers, centers_T)
+    np.testing.assert_array_equal(centers, want)
+    np.testing.assert_array_equal(centers_T, want.T)
+    distance = np.empty(n, dtype=X.dtype)
+    kernels.distance_to_own_center(X, centers, labels, distance)
+    np.testing.assert_array_equal(distance, naive.kmeans_squared_distances(X, centers)[np.arange(n), labels])
+    assert kernels.farthest_point(distance, labels, counts) == naive.kmeans_farthest_point(distance, labels, counts)
+    assert kernels.chunked_sum(distance) == naive.kmeans_chunked_sum(distance)
+    out = np.empty((n, k), dtype=X.dtype)
+    kernels.squared_distances(X, np.ascontiguousarray(centers.T), out)
+    np.testing.assert_array_equal(out, naive.kmeans_squared_distances(X, centers))
+
+
+def test_kernels_match_naive_across_chunks():
+    """Several chunks (n > CHUNK_SIZE): the chunked order is the oracle's order."""
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(2500, 3))
+    C = X[:4].copy()
+    labels = np.zeros(2500, dtype=np.int64)
+    buf = _buffers(2500, 4, 3)
+    _, after, _, _, _ = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, False, np.zeros(2500), np.zeros(3),
+                                       *_pruning_factors(3, X.dtype), *buf)
+    want, _, w_after, _ = naive.kmeans_assign(X, C)
+    np.testing.assert_array_equal(labels, want)
+    assert after == w_after
+    np.testing.assert_array_equal(buf[2], naive.kmeans_cluster_sums(X, want, 4)[0])
+
+
+@given(kmeans_problems(max_samples=25))
+@settings(max_examples=30)
+def test_lloyd_matches_naive_run(problem):
+    """The whole traced run equals the obvious implementation of proofs/kmeans.md, bit for bit."""
+    X, k, init = problem
+    model = _fit(problem, max_iter=50)
+    C0 = _initial(X, k, init)
+    C, labels, rows, f0, reason = naive.kmeans_lloyd(X, C0, 50)
+    tr = model.trace_
+    np.testing.assert_array_equal(model.labels_, labels)
+    np.testing.assert_array_equal(model.cluster_centers_, C)
+    assert tr.stop_reason == reason
+    assert tr.objective_assign[0] == f0
+    np.testing.assert_array_equal(np.column_stack([tr.objective_relocate, tr.objective_update, tr.objective_assign[1:]]),
+                                  np.array(rows).reshape(-1, 3))
+
+
+def _initial(X, k, init):
+    from classic._random import as_generator
+    from classic.kmeans import _initial_centers
+
+    return _initial_centers(X, init, k, 1, as_generator(0))
+
+
+# ------------------------------------------------------------------ the theorems (proofs/kmeans.md)
+
+PROBLEMS = kmeans_problems()
+TIES = np.array([[0.0], [1.0], [2.0], [3.0]])  # the middle points are equidistant from 0.5 and 2.5
+
+
+@given(PROBLEMS)
+@example((TIES, 2, np.array([[1.0], [1.0]])))  # coincident initial centres
+def test_km1_assignment_never_raises(problem):
+    """KM-1 (proofs/kmeans.md): each assignment half-step keeps or lowers the inertia."""
+    claim = certify(_fit(problem), problem[0])["KM-1"]
+    assert claim.holds, claim
+
+
+@given(PROBLEMS)
+def test_km2_update_step_decrease(problem):
+    """KM-2 (proofs/kmeans.md): the update lowers the inertia by sum_j N_j |dmu_j|^2, within the derived slack."""
+    model = _fit(problem)
+    claim = certify(model, problem[0])["KM-2"]
+    assert claim.holds, claim
+    tr = model.trace_
+    assert np.all(tr.center_shift >= 0)
+
+
+@given(PROBLEMS)
+@example((np.array([[0.0], [0.0], [5.0], [6.0]]), 3, np.array([[0.0], [0.0], [0.0]])))
+def test_km3_relocation_drop(problem):
+    """KM-3 (proofs/kmeans.md): relocating empty clusters lowers the inertia by the moved distances."""
+    model = _fit(problem)
+    claim = certify(model, problem[0])["KM-3"]
+    assert claim.holds, claim
+    tr = model.trace_
+    assert np.all(tr.relocation_distance > 0)
+    assert len(tr.relocation_point) == tr.n_relocated.sum()
+
+
+def test_km3_relocation_happens_and_is_certified():
+    """KM-3: coincident initial centres leave clusters empty; relocation seeds them with the farthest points."""
+    X = np.array([[0.0], [0.0], [5.0], [6.0], [10.0]])
+    model = KMeans(3, init=np.zeros((3, 1))).fit(X)
+    tr = model.trace_
+    assert tr.n_relocated[0] == 2
+    np.testing.assert_array_equal(tr.relocation_point, [4, 3])  # farthest from the centre 0 first
+    np.testing.assert_array_equal(tr.relocation_distance, [100.0, 36.0])
+    assert tr.objective_relocate[0] == tr.objective_assign[0] - 136.0
+    assert certify(model, X)
+
+
+@given(PROBLEMS)
+def test_km4_no_partition_repeats(problem):
+    """KM-4 (proofs/kmeans.md): the partitions of a run are distinct, so it terminates."""
+    model = _fit(problem)
+    tr = model.trace_
+    assert len(np.unique(tr.partition_fingerprint)) == tr.n_iter
+    assert certify(model, problem[0])["KM-4"].holds
+
+
+@given(PROBLEMS)
+@example((np.repeat(np.eye(2), 3, axis=0), 4, "k-means++"))  # fewer distinct points than clusters
+def test_km5_stops_when_labels_unchanged(problem):
+    """KM-5 (proofs/kmeans.md): with tol=0 and room to run, the run stops because no label changed."""
+    model = _fit(problem, max_iter=1000)
+    assert model.trace_.stop_reason == "converged"
+    assert model.trace_.n_reassigned[-1] == 0
+    assert certify(model, problem[0])["KM-5"].holds
+
+
+@given(PROBLEMS)
+def test_km6_trace_agrees_with_fitted(problem):
+    """KM-6 (proofs/kmeans.md): the trace matches labels_, cluster_centers_, inertia_ and the data."""
+    model = _fit(problem)
+    X = problem[0]
+    assert certify(model, X)["KM-6"].holds
+    tr = model.trace_
+    assert model.inertia_ == tr.objective[-1] == tr.objective_assign[-1]
+    assert len(tr.objective) == 1 + 3 * tr.n_iter
+    np.testing.assert_array_equal(np.bincount(model.labels_, minlength=problem[1]), tr.cluster_sizes[-1])
+    assert int(tr.labels_fingerprint[-1]) == naive.kmeans_fingerprint(model.labels_, problem[1])
+    assert model.cluster_centers_.dtype == X.dtype
+
+
+@given(PROBLEMS)
+def test_km7_fixed_point(problem):
+    """KM-7 (proofs/kmeans.md): converged labels are a fixed point of the assignment, centres their means."""
+    model = _fit(problem)
+    X = problem[0]
+    claim = certify(model, X)["KM-7"]
+    assert claim.holds, claim
+    labels, _, _, changed = naive.kmeans_assign(X, model.cluster_centers_, model.labels_.copy())
+    assert changed == 0
+
+
+@given(PROBLEMS)
+def test_every_claim_holds(problem):
+    """The whole certificate holds on every generated run (proofs/kmeans.md)."""
+    model = _fit(problem)
+    certificate = certify(model, problem[0])
+    assert certificate, certificate
+
+
+def test_claim_ids_are_proof_steps():
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    ids = {c.id for c in certify(KMeans(3, random_state=0).fit(X), X)}
+    assert ids <= set(STEPS), ids - set(STEPS)
+    assert {f"KM-{i}" for i in range(1, 8)} <= ids
+
+
+# ------------------------------------------------------------------ the certificate can fail
+
+
+def _tampered(model, **changes):
+    bad = KMeans(model.n_clusters)
+    bad.__dict__.update(model.__dict__)
+    bad.trace_ = dataclasses.replace(model.trace_, **changes)
+    return bad
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X = np.random.default_rng(1).normal(size=(300, 2))
+    return X, KMeans(4, random_state=0).fit(X)
+
+
+def test_certificate_fails_on_a_tampered_trace(fitted):
+    X, model = fitted
+    tr = model.trace_
+    assert certify(model, X)
+    U = tr.objective_update.copy()
+    U[1] = tr.objective_assign[2] * (1 - 1e-9)  # the assignment then "raises" the inertia
+    cert = certify(_tampered(model, objective_update=U), X)
+    assert cert["KM-1"].holds is False and cert["KM-2"].holds is False and not cert
+    S = tr.center_shift * (1 + 1e-6)
+    assert certify(_tampered(model, center_shift=S), X)["KM-2"].holds is False
+    R = tr.objective_relocate.copy()
+    R[0] *= 1 - 1e-9
+    assert certify(_tampered(model, objective_relocate=R), X)["KM-3"].holds is False
+    P = tr.partition_fingerprint.copy()
+    P[-1] = P[0]
+    assert certify(_tampered(model, partition_fingerprint=P), X)["KM-4"].holds is False
+    N = tr.n_reassigned.copy()
+    N[-1] = 3
+    assert certify(_tampered(model, n_reassigned=N), X)["KM-5"].holds is False
+    A = tr.objective_assign.copy()
+    A[-1] *= 1 + 1e-9
+    assert certify(_tampered(model, objective_assign=A), X)["KM-6"].holds is False
+    moved = KMeans(model.n_clusters)
+    moved.__dict__.update(model.__dict__)
+    moved.cluster_centers_ = model.cluster_centers_ + 1e-9
+    assert certify(moved, X)["KM-7"].holds is False
+    relabelled = KMeans(model.n_clusters)
+    relabelled.__dict__.update(model.__dict__)
+    relabelled.labels_ = np.roll(model.labels_, 1)
+    cert = certify(relabelled, X)
+    assert cert["KM-6"].holds is False and cert["KM-7"].holds is False
+
+
+def test_certificate_on_other_stop_reasons(fitted):
+    X, _ = fitted
+    with pytest.warns(ConvergenceWarning, match="max_iter=2"):
+        capped = KMeans(4, random_state=0, max_iter=2).fit(X)
+    cert = certify(capped, X)
+    assert capped.trace_.stop_reason == "max_iter" and not capped.converged_
+    assert cert and cert["KM-5"].holds is None and cert["KM-7"].holds is None
+    loose = KMeans(4, random_state=0, tol=1e-1).fit(X)
+    assert loose.trace_.stop_reason == "tol" and loose.converged_ and certify(loose, X)
+
+
+# ------------------------------------------------------------------ agreement with scikit-learn
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_agrees_with_sklearn_lloyd(seed):
+    """Same initial centres, data without ties: labels equal sklearn's exactly, and the inertia within
+    |I - I_sk| <= (rel_objective + gamma_{n+d+1}) (I + I_sk) + ..., see proofs/kmeans.md, KM-6."""
+    from sklearn.cluster import KMeans as SKKMeans
+
+    from classic._kmeans_certificate import rounding_constants
+
+    rng = np.random.default_rng(seed)
+    X = np.concatenate([rng.normal(loc=c, size=(150, 3)) for c in rng.uniform(-4, 4, size=(5, 3))])
+    C0 = X[rng.choice(len(X), 5, replace=False)]
+    ours = KMeans(5, init=C0).fit(X)
+    theirs = SKKMeans(5, init=C0, n_init=1, algorithm="lloyd", tol=0, max_iter=300).fit(X)
+    np.testing.assert_array_equal(ours.labels_, theirs.labels_)
+    assert ours.n_iter_ + 1 == theirs.n_iter_
+    np.testing.assert_allclose(ours.cluster_centers_, theirs.cluster_centers_, rtol=1e-12, atol=1e-12)
+    # Both are computed inertias of the same labels: each within its rounding bound of the exact
+    # inertia of its own centres, and the centres are means up to eps_center |M| (KM-2), which moves
+    # the exact inertia by at most n (eps_center |M|)^2.
+    c = rounding_constants(*X.shape, 5, np.float64)
+    rel = (c["rel_objective"] + c["gamma_recompute"]) / (1 - c["gamma_recompute"])
+    norm_max = np.linalg.norm(np.abs(X).max(axis=0))
+    assert abs(ours.inertia_ - theirs.inertia_) <= rel * theirs.inertia_ + len(X) * (c["eps_center"] * norm_max) ** 2
+
+
+def test_agrees_with_sklearn_float32():
+    from sklearn.cluster import KMeans as SKKMeans
+
+    rng = np.random.default_rng(3)
+    X = np.concatenate([rng.normal(loc=10 * c, size=(100, 2)) for c in range(4)]).astype(np.float32)
+    C0 = X[[0, 100, 200, 300]]
+    ours = KMeans(4, init=C0).fit(X)
+    theirs = SKKMeans(4, init=C0, n_init=1, algorithm="lloyd", tol=0).fit(X)
+    assert ours.cluster_centers_.dtype == np.float32
+    np.testing.assert_array_equal(ours.labels_, theirs.labels_)
+    np.testing.assert_allclose(ours.inertia_, theirs.inertia_, rtol=1e-5)
+
+
+# ------------------------------------------------------------------ behaviour
+
+
+def test_n_init_keeps_the_best_run():
+    X = np.random.default_rng(2).normal(size=(200, 2))
+    best = KMeans(6, n_init=5, random_state=7).fit(X)
+    rng = np.random.default_rng(7)
+    singles = []
+    from classic.kmeans import _initial_centers, _lloyd
+
+    for _ in range(5):
+        singles.append(_lloyd(X, _initial_centers(X, "k-means++", 6, 1, rng), 300, 0.0)[2].objective[-1])
+    assert best.inertia_ == min(singles)
+
+
+def test_fewer_distinct_points_than_clusters_warns_and_stops():
+    X = np.repeat(np.array([[0.0, 0.0], [1.0, 1.0]]), 4, axis=0)
+    with pytest.warns(ConvergenceWarning, match=r"distinct points \(2\)"):
+        model = KMeans(4, random_state=0).fit(X)
+    assert model.trace_.stop_reason == "converged"
+    assert certify(model, X)
+
+
+def test_same_result_with_one_and_two_threads():
+    X = np.random.default_rng(4).normal(size=(5000, 4)).astype(np.float32)
+    fits = []
+    for threads in (1, 2):
+        numba.set_num_threads(threads)
+        try:
+            fits.append(KMeans(7, random_state=3).fit(X))
+        finally:
+            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    assert fits[0].trace_ == fits[1].trace_
+    np.testing.assert_array_equal(fits[0].cluster_centers_, fits[1].cluster_centers_)
+
+
+def test_predict_transform_score():
+    X = np.random.default_rng(6).normal(size=(100, 3))
+    model = KMeans(3, random_state=0).fit(X)
+    np.testing.assert_array_equal(model.predict(X), model.labels_)
+    D = model.transform(X)
+    assert D.shape == (100, 3)
+    np.testing.assert_allclose(D**2, naive.kmeans_squared_distances(X, model.cluster_centers_))
+    np.testing.assert_allclose(model.score(X), -model.inertia_, rtol=1e-12)
+    assert KMeans(3, random_state=0).fit_predict(X).tolist() == model.labels_.tolist()
+    assert model.transform(X.astype(np.float32)).dtype == np.float32
+
+
+def test_trace_plot_and_dict():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    tr = KMeans(3, random_state=0).fit(X).trace_
+    ax = tr.plot()
+    assert ax.get_yscale() == "log" and ax.get_legend() is not None
+    d = tr.to_dict()
+    assert d["stop_reason"] == "converged" and len(d["objective"]) == 1 + 3 * d["n_iter"]
+    assert isinstance(tr, KMeansTrace)
+
+
+# ------------------------------------------------------------------ bad input (issue 2, section 9)
+
+
+@pytest.mark.parametrize(
+    "X, params, error",
+    [
+        ([[0.0, np.nan], [1.0, 1.0]], {"n_clusters": 1}, "NaN"),
+        ([[0.0, np.inf], [1.0, 1.0]], {"n_clusters": 1}, "infinity"),
+        ([0.0, 1.0, 2.0], {"n_clusters": 1}, "2D"),
+        ([["a", "b"], ["c", "d"]], {"n_clusters": 1}, "convert|numeric"),
+        ([[0.0], [1.0]], {"n_clusters": 3}, "n_samples=2 should be >= n_clusters=3"),
+        ([[0.0], [1.0]], {"n_clusters": 0}, "n_clusters must be >= 1"),
+        ([[0.0], [1.0]], {"n_clusters": 2, "init": np.zeros((3, 1))}, r"init array has shape \(3, 1\)"),
+        ([[0.0], [1.0]], {"n_clusters": 1, "init": [[np.nan]]}, "init array contains NaN"),
+        ([[0.0], [1.0]], {"n_clusters": 1, "init": "kmeans"}, "init must be one of"),
+        ([[0.0], [1.0]], {"n_clusters": 1, "tol": -1.0}, "tol must be >= 0"),
+        ([[0.0], [1.0]], {"n_clusters": 1, "max_iter": 0}, "max_iter must be >= 1"),
+    ],
+)
+def test_bad_input_raises_value_error(X, params, error):
+    with pytest.raises(ValueError, match=error):
+        KMeans(**params).fit(X)
+
+
+def test_input_never_modified_and_views_accepted():
+    rng = np.random.default_rng(8)
+    base = rng.normal(size=(80, 6))
+    X = base[:, ::2]  # non-contiguous
+    X.setflags(write=False)
+    copy = X.copy()
+    init = X[:3].copy()
+    init_copy = init.copy()
+    model = KMeans(3, init=init).fit(X)
+    np.testing.assert_array_equal(X, copy)
+    np.testing.assert_array_equal(init, init_copy)
+    assert certify(model, X)
+    model.predict(X)
+    np.testing.assert_array_equal(X, copy)
+
+
+# ------------------------------------------------------------------ pruning (KM-8)
+
+
+@given(clustering_data(min_samples=20, max_samples=120, kinds=("blobs", "uniform", "grid")), st.integers(2, 6),
+       st.integers(0, 2**16))
+@settings(max_examples=25)
+def test_km8_pruning_never_changes_a_label(X, k, seed):
+    """KM-8 (proofs/kmeans.md): the run with the lower-bound test equals the brute-force obvious run,
+    bit for bit, and the test does skip points."""
+    rng = np.random.default_rng(seed)
+    C0 = X[rng.choice(len(X), k, replace=False)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = KMeans(k, init=C0, max_iter=30).fit(X)
+    C, labels, rows, f0, reason = naive.kmeans_lloyd(X, C0, 30)
+    np.testing.assert_array_equal(model.labels_, labels)
+    np.testing.assert_array_equal(model.cluster_centers_, C)
+    np.testing.assert_array_equal(model.trace_.objective_assign[1:], [r[2] for r in rows])
+    np.testing.assert_array_equal(model.trace_.objective_update, [r[1] for r in rows])
+
+
+def test_km8_pruning_skips_points_on_separated_data():
+    rng = np.random.default_rng(9)
+    X = np.concatenate([rng.normal(loc=8 * c, size=(1500, 2)) for c in range(4)])
+    C0 = X[[0, 1, 2, 3]]
+    model = KMeans(4, init=C0).fit(X)
+    C, labels, rows, _, _ = naive.kmeans_lloyd(X, C0, 300)
+    np.testing.assert_array_equal(model.labels_, labels)
+    assert model.trace_.n_scanned[-1] < len(X) // 10
+    assert certify(model, X)
+
+
+def test_a_repeated_partition_stops_the_run(monkeypatch):
+    """KM-4 plumbing: if the fingerprints say a partition repeats, the run stops ("cycle"), warns,
+    and the certificate reports KM-4 as failing. (A real rounding cycle is too rare to provoke, so
+    the kernel's fingerprints are replaced by a constant.)"""
+    real = kernels.assign
+
+    def constant_fingerprint(*args):
+        out = real(*args)
+        return out[0], out[1], out[2], np.uint64(7), out[4]
+
+    monkeypatch.setattr(kernels, "assign", constant_fingerprint)
+    X = np.random.default_rng(12).normal(size=(200, 2))
+    with pytest.warns(ConvergenceWarning, match="repeats an earlier one"):
+        model = KMeans(5, random_state=0).fit(X)
+    monkeypatch.undo()
+    assert model.trace_.stop_reason == "cycle" and model.n_iter_ == 2 and not model.converged_
+    cert = certify(model, X)
+    assert cert["KM-4"].holds is False and cert["KM-5"].holds is None and "repeated partition" in cert["KM-5"].note
+
+
+def test_explicit_init_runs_once():
+    X = np.random.default_rng(13).normal(size=(30, 2))
+    with pytest.warns(RuntimeWarning, match="one run instead of n_init=3"):
+        KMeans(2, init=X[:2], n_init=3).fit(X)
+
+
+def test_verbose_prints_each_iteration(capsys):
+    X = np.random.default_rng(14).normal(size=(60, 2))
+    model = KMeans(3, random_state=0, verbose=1).fit(X)
+    assert capsys.readouterr().out.count("k-means iteration") == model.n_iter_

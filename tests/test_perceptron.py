@@ -1,0 +1,500 @@
+"""The perceptron and its certificate: proofs/perceptron.md, step by step."""
+
+import dataclasses
+import math
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Perceptron as SkPerceptron
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import naive
+from classic import OneVsRestTrace, Perceptron, PerceptronTrace, certify
+from classic import _perceptron_kernels as kernels
+from classic._perceptron_certificate import _gammas, _ProblemCertificate
+from classic.perceptron import run_perceptron
+from classic.strategies import SeparableSample, linearly_separable
+from proof_steps import proof_steps
+
+DTYPES = st.sampled_from([np.float64, np.float32])
+NOVIKOFF = ("PC-1", "PC-2", "PC-3", "PC-4", "PC-5", "PC-6")
+
+
+def _quiet_fit(model, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X, y)
+
+
+def _novikoff_epochs(sample, scale):
+    """max_iter that Novikoff guarantees is enough: (R/gamma)^2 + 1 epochs (PC-5, PC-6)."""
+    u = sample.augmented_separator(scale)
+    A = np.column_stack([sample.X.astype(np.float64), np.full(len(sample.X), scale)])
+    R2 = float(np.max(np.sum(A**2, axis=1)))
+    gamma = float(np.min(sample.y * (A @ u)))
+    return int(math.ceil(R2 / gamma**2 * (1 + 1e-6))) + 2, u
+
+
+def _oriented(model, y, u):
+    """A single class is the positive class (Perceptron, Notes): flip u for a class -1."""
+    return u * y[0] if len(model.classes_) == 1 else u
+
+
+# --- the kernel against its oracle ---------------------------------------------
+
+
+@given(DTYPES, st.data())
+def test_epoch_matches_the_naive_oracle(dtype, data):
+    """PC-1 (proofs/perceptron.md): one compiled epoch is bitwise the obvious loop."""
+    n = data.draw(st.integers(1, 25))
+    d = data.draw(st.integers(1, 5))
+    coords = st.floats(-10, 10, allow_subnormal=False).map(dtype)
+    X = np.array(data.draw(st.lists(st.lists(coords, min_size=d, max_size=d), min_size=n, max_size=n)), dtype=dtype)
+    y = np.array(data.draw(st.lists(st.sampled_from([-1.0, 1.0]), min_size=n, max_size=n)), dtype=dtype)
+    scale = dtype(data.draw(st.sampled_from([0.0, 1.0, 2.5])))
+    order = np.array(data.draw(st.permutations(range(n))), dtype=np.int64)
+    w0 = np.array(data.draw(st.lists(coords, min_size=d + 1, max_size=d + 1)), dtype=dtype)
+    w = w0.copy()
+    upd, pos, norms = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, dtype)
+    m = kernels.epoch(X, y, scale, order, w, upd, pos, norms)
+    w_ref, upd_ref, pos_ref, norms_ref = naive.perceptron_epoch(X, y, scale, order, w0)
+    np.testing.assert_array_equal(w, w_ref)
+    assert list(upd[:m]) == upd_ref and list(pos[:m]) == pos_ref
+    np.testing.assert_array_equal(norms[:m], np.array(norms_ref, dtype=dtype))
+
+
+# --- PC-1: the replay log -------------------------------------------------------
+
+
+@given(linearly_separable(dtype=np.float32), st.booleans())
+def test_pc1_replay_rebuilds_the_run(sample, shuffle):
+    """PC-1 (proofs/perceptron.md): the log rebuilds every w_k; each update was a mistake."""
+    model = _quiet_fit(Perceptron(max_iter=30, shuffle=shuffle, random_state=0), sample.X, sample.y)
+    t = model.trace_
+    signs = np.where(sample.y == model.classes_[-1], 1, -1).astype(np.float32)
+    if len(model.classes_) == 1:
+        signs[:] = 1
+    w = np.zeros(sample.X.shape[1] + 1, np.float32)
+    for k, i in enumerate(t.updates):
+        x_aug = np.append(sample.X[i], np.float32(1.0))
+        assert signs[i] * naive.perceptron_inner(w, x_aug) <= 0
+        w = w + signs[i] * x_aug
+        assert naive.perceptron_squared_norm(w) == t.squared_norms[k]
+    np.testing.assert_array_equal(w, t.epoch_weights[-1])
+    np.testing.assert_array_equal(w[:-1], model.coef_[0])
+    assert t.n_updates == len(t.updates) == t.mistakes.sum() == model.n_updates_
+    assert np.all(np.diff(t.update_steps) > 0)
+    assert certify(model, sample.X, sample.y)["PC-1"].holds
+
+
+def _tampered(model, **changes):
+    model.trace_ = dataclasses.replace(model.trace_, **changes)
+    return model
+
+
+@pytest.mark.parametrize("tamper", ["swap_update", "extra_update", "squared_norm", "epoch_weight", "truncate",
+                                    "out_of_range", "negative_step", "float_log", "other_data"])
+def test_pc1_tampered_trace_fails(tamper):
+    """PC-1 (proofs/perceptron.md): a trace that is not the run's own fails its certificate."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 3))
+    y = (X @ [1.0, -2.0, 0.5] > 0).astype(int)
+    model = Perceptron(max_iter=100).fit(X, y)
+    assert certify(model, X, y)
+    t = model.trace_
+    assert t.n_updates >= 2
+    changes = {}
+    if tamper == "swap_update":          # the same number of updates, a different example
+        updates = t.updates.copy()
+        updates[1] = (updates[1] + 1) % len(X)
+        changes["updates"] = updates
+    elif tamper == "extra_update":       # claim one more update than happened
+        changes["updates"] = np.append(t.updates, t.updates[-1])
+        changes["update_steps"] = np.append(t.update_steps, t.update_steps[-1])
+        changes["squared_norms"] = np.append(t.squared_norms, t.squared_norms[-1])
+    elif tamper == "squared_norm":
+        sq = t.squared_norms.copy()
+        sq[-1] *= 0.5
+        changes["squared_norms"] = sq
+    elif tamper == "epoch_weight":
+        ew = t.epoch_weights.copy()
+        ew[-1, 0] += 1.0
+        changes["epoch_weights"] = ew
+    elif tamper == "truncate":
+        changes["updates"] = t.updates[:-1]
+    elif tamper == "out_of_range":
+        updates = t.updates.copy()
+        updates[0] = len(X) + 5
+        changes["updates"] = updates
+    elif tamper == "negative_step":
+        steps = t.update_steps.copy()
+        steps[0] = -1
+        changes["update_steps"] = steps
+    elif tamper == "float_log":
+        changes["updates"] = t.updates.astype(float)
+    elif tamper == "other_data":
+        X, y = X[:-1], y[:-1]
+    certificate = certify(_tampered(model, **changes), X, y)
+    assert not certificate
+    assert certificate["PC-1"].holds is False
+
+
+# --- PC-2 .. PC-6: Novikoff on separable data --------------------------------------
+
+
+@given(DTYPES, st.booleans(), st.booleans(), st.data())
+@settings(max_examples=30)
+def test_pc2_to_pc6_every_claim_holds_on_separable_data(dtype, intercept, shuffle, data):
+    """PC-2..PC-6 (proofs/perceptron.md): on separable data the run converges within
+    (R/gamma)^2 + 1 epochs and every claim holds, with the known separator and with
+    the one the library finds."""
+    sample = data.draw(linearly_separable(dtype=dtype, intercept=intercept))
+    scale = 1.0 if intercept else 0.0
+    max_iter, u = _novikoff_epochs(sample, scale)
+    model = Perceptron(fit_intercept=intercept, max_iter=max_iter, shuffle=shuffle, random_state=3)
+    model.fit(sample.X, sample.y)
+    assert model.converged_ and model.trace_.mistakes[-1] == 0
+    assert model.coef_.dtype == dtype
+    u = _oriented(model, sample.y, u)
+    for separator in (u, None):
+        certificate = certify(model, sample.X, sample.y, separator=separator)
+        assert certificate, str(certificate)
+        for claim_id in NOVIKOFF:
+            assert certificate[claim_id].holds is True, str(certificate)
+    # the known margin is at least what the certificate used for it
+    assert certify(model, sample.X, sample.y, separator=u)["PC-5"].bound >= model.n_updates_
+
+
+def test_pc3_needs_the_mistakes():
+    """PC-3 (proofs/perceptron.md): without the mistake condition ||w_k||^2 <= S_k is false,
+    and a log with an update that was no mistake is rejected."""
+    X = np.array([[1.0, 0.0], [0.0, 1.0]])
+    y = np.array([0, 1])
+    model = Perceptron(fit_intercept=False).fit(X, y)
+    x = np.array([1.0, 0.0, 0.0])
+    w2 = -2 * x                               # the same example, updated twice
+    assert w2 @ w2 > 2 * (x @ x)              # the inequality PC-3 fails without mistakes
+    t = model.trace_
+    fake = _tampered(model, updates=np.array([0, 0]), update_steps=np.array([0, 1]),
+                     squared_norms=np.array([1.0, 4.0]), mistakes=np.array([2, 0]),
+                     epoch_weights=np.array([[0.0, 0.0, 0.0], [-2.0, 0.0, 0.0], [-2.0, 0.0, 0.0]]),
+                     n_updates=2)
+    assert t.n_updates == 2
+    certificate = certify(fake, X, y)
+    assert certificate["PC-1"].holds is False
+
+
+def test_pc5_zero_vectors_and_no_margin_are_explained():
+    """PC-5 (proofs/perceptron.md): zero vectors, gamma <= 0 and a single class give
+    explained non-applicable claims, never a crash."""
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [-1.0, -1.0]])
+    y = np.array([1, 1, 0])
+    with pytest.warns(ConvergenceWarning, match="zero vector"):
+        model = Perceptron(fit_intercept=False, max_iter=5).fit(X, y)
+    assert model.n_updates_ >= 5                       # the zero vector is a mistake at every epoch
+    certificate = certify(model, X, y)
+    assert certificate["PC-5"].holds is None and "zero vector" in certificate["PC-5"].note
+    assert certificate["PC-9"].holds is True           # Freund-Schapire still bounds the mistakes
+    # a separator with gamma <= 0
+    model = Perceptron(fit_intercept=False).fit(X[1:], y[1:])
+    certificate = certify(model, X[1:], y[1:], separator=[1.0, -1.0])
+    assert certificate["PC-5"].holds is None and "gamma" in certificate["PC-5"].note
+    assert certificate
+    # a single class
+    single = Perceptron().fit(X, np.full(3, 7))
+    assert list(single.predict(X)) == [7, 7, 7]
+    certificate = certify(single, X, np.full(3, 7))
+    assert certificate and certificate["PC-5"].holds is True
+
+
+# --- PC-7: floating point ---------------------------------------------------------
+
+
+@given(linearly_separable(dtype=np.float32, n_samples=st.integers(2, 12), n_features=st.integers(1, 3)),
+       st.booleans())
+@settings(max_examples=20)
+def test_pc7_computed_weights_within_their_bound(sample, intercept):
+    """PC-7 (proofs/perceptron.md): the float32 weights are within E_k of the exact sums,
+    and every computed mistake test is within delta_k of the exact inner product."""
+    model = _quiet_fit(Perceptron(fit_intercept=intercept, max_iter=20), sample.X, sample.y)
+    t = model.trace_
+    signs = model._problem_signs(model._labels(sample.y), np.float32)[0]
+    cert = _ProblemCertificate(sample.X, signs, t, "")
+    u = np.ones(cert.D) / np.sqrt(cert.D)
+    r = cert._replay(u)
+    cert._rounding(r)
+    scale = Fraction(float(cert.scale))
+    rows = [[Fraction(float(v)) for v in row] + [scale] for row in sample.X]
+    exact = [Fraction(0)] * cert.D
+    computed = np.zeros(cert.D, np.float32)
+    for k, i in enumerate(t.updates):
+        x_aug = np.append(sample.X[i], cert.scale).astype(np.float32)
+        dot = naive.perceptron_inner(computed, x_aug)
+        exact_dot = sum(Fraction(float(a)) * b for a, b in zip(computed, rows[i]))
+        delta = _gammas(cert.D, np.float32) * r["dot_abs"][k]
+        assert abs(Fraction(float(dot)) - exact_dot) <= Fraction(float(delta))
+        computed = computed + signs[i] * x_aug
+        exact = [e + int(signs[i]) * x for e, x in zip(exact, rows[i])]
+        error2 = sum((Fraction(float(c)) - e) ** 2 for c, e in zip(computed, exact))
+        assert error2 <= Fraction(float(cert.E[k])) ** 2
+
+
+def test_pc7_underflow_is_explained():
+    """PC-7 (proofs/perceptron.md): data so small that <w, x> underflows to 0 are never
+    learnt (0 counts as a mistake); the certificate says why Novikoff does not apply."""
+    X, y = np.array([[1e-200], [-1e-200]]), np.array([1, 0])
+    model = _quiet_fit(Perceptron(fit_intercept=False, max_iter=5), X, y)
+    assert not model.converged_ and model.n_updates_ == 10
+    certificate = certify(model, X, y)
+    assert certificate and certificate["PC-1"].holds
+    assert certificate["PC-5"].holds is None and "cannot be evaluated" in certificate["PC-5"].note
+    scaled = Perceptron(fit_intercept=False).fit(X * 1e200, y)
+    assert scaled.converged_ and certify(scaled, X * 1e200, y)["PC-5"].holds
+
+
+# --- PC-8: the intercept ------------------------------------------------------------
+
+
+@given(linearly_separable(intercept=True), st.sampled_from([0.5, 1.0, 4.0]))
+@example(  # found by Hypothesis: a single class -1 is the positive class of its problem
+    SeparableSample(X=np.array([[-1.001]]), y=np.array([-1]), direction=np.array([1.0]), offset=0.0, margin=1.001),
+    0.5,
+)
+@settings(max_examples=25)
+def test_pc8_bias_by_augmentation_bound(sample, scale):
+    """PC-8 (proofs/perceptron.md): with an intercept the updates obey the augmented bound
+    (R_x^2 + s^2)(1 + b^2/s^2)/gamma^2, and intercept_ = s * w_D."""
+    R2 = float(np.max(np.sum(sample.X.astype(np.float64) ** 2, axis=1)))
+    bound = (R2 + scale**2) * (1 + sample.offset**2 / scale**2) / sample.margin**2
+    model = Perceptron(intercept_scaling=scale, max_iter=int(bound) + 2).fit(sample.X, sample.y)
+    assert model.converged_
+    assert model.n_updates_ <= bound * (1 + 1e-9)
+    assert model.intercept_[0] == model.trace_.epoch_weights[-1, -1] * scale
+    assert model.trace_.intercept_scaling == scale
+    certificate = certify(model, sample.X, sample.y, separator=_oriented(model, sample.y, sample.augmented_separator(scale)))
+    assert certificate["PC-5"].holds and certificate["PC-5"].bound <= bound * (1 + 1e-6)
+
+
+# --- PC-9: Freund-Schapire -----------------------------------------------------------
+
+
+@given(linearly_separable(n_samples=st.integers(4, 40)), st.data())
+@settings(max_examples=30)
+def test_pc9_freund_schapire_on_non_separable_data(sample, data):
+    """PC-9 (proofs/perceptron.md): with labels flipped, the updates stay below
+    ((R + D)/gamma)^2 for the generator's (u, gamma), D over the sequence presented."""
+    flips = data.draw(st.lists(st.integers(0, len(sample.y) - 1), min_size=1, max_size=4, unique=True))
+    y = sample.y.copy()
+    y[flips] *= -1
+    epochs = data.draw(st.integers(1, 15))
+    model = _quiet_fit(Perceptron(fit_intercept=False, max_iter=epochs,
+                                  shuffle=data.draw(st.booleans()), random_state=0), sample.X, y)
+    margins = y * (sample.X @ sample.direction)
+    D = math.sqrt(model.n_iter_ * np.sum(np.maximum(0.0, sample.margin - margins) ** 2))
+    R = float(np.max(np.linalg.norm(sample.X, axis=1)))
+    assert model.n_updates_ <= ((R + D) / sample.margin) ** 2 * (1 + 1e-9)
+    certificate = certify(model, sample.X, y)
+    assert certificate, str(certificate)
+    given_u = certify(model, sample.X, y, separator=_oriented(model, y, sample.direction), margin=sample.margin)
+    assert given_u["PC-9"].holds is True and given_u
+
+
+# --- PC-10: cycling ------------------------------------------------------------------
+
+
+@given(st.integers(2, 12), st.integers(1, 3), st.data())
+@settings(max_examples=25)
+def test_pc10_cycling_on_integer_data(n, d, data):
+    """PC-10 (proofs/perceptron.md): integer data in a fixed order end in a verified
+    cycle (or a fixed point, when converged)."""
+    X = np.array(data.draw(st.lists(st.lists(st.integers(-3, 3), min_size=d, max_size=d),
+                                    min_size=n, max_size=n)), dtype=float)
+    y = np.array(data.draw(st.lists(st.integers(0, 1), min_size=n, max_size=n)))
+    model = _quiet_fit(Perceptron(max_iter=400), X, y)
+    claim = certify(model, X, y)["PC-10"]
+    if claim.holds is None:
+        assert "no repeated state" in claim.note
+    else:
+        assert claim.holds is True
+        assert ("fixed point" in claim.note) == model.converged_
+
+
+def test_pc10_xor_cycles():
+    """PC-10 (proofs/perceptron.md): XOR is not separable; the weights cycle."""
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([0, 1, 1, 0])
+    model = _quiet_fit(Perceptron(max_iter=50), X, y)
+    certificate = certify(model, X, y)
+    assert certificate["PC-10"].holds is True and "not linearly separable" in certificate["PC-10"].note
+    assert certify(_quiet_fit(Perceptron(max_iter=50, shuffle=True, random_state=0), X, y), X, y)["PC-10"].holds is None
+
+
+# --- PC-11: the tight example ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("m", [1, 2, 3, 7, 20])
+@pytest.mark.parametrize("shuffle", [False, True])
+@pytest.mark.parametrize("two_classes", [False, True])
+def test_pc11_tight_example_reaches_the_bound(m, shuffle, two_classes):
+    """PC-11 (proofs/perceptron.md; Shalev-Shwartz & Ben-David, Exercise 9.3): x_i = e_i
+    makes exactly m = (R/gamma)^2 updates."""
+    X = np.eye(m)
+    y = np.where(np.arange(m) % 2 == 0, 1, -1) if two_classes else np.ones(m, dtype=int)
+    model = Perceptron(fit_intercept=False, shuffle=shuffle, random_state=0).fit(X, y)
+    assert model.n_updates_ == m and model.n_iter_ == 2
+    claim = certify(model, X, y)["PC-5"]
+    assert claim.holds and claim.worst == m
+    assert abs(claim.bound - m) <= 1e-12 * m          # (R/gamma)^2 = m, up to the certified rounding
+
+
+# --- PC-12: one versus the rest ---------------------------------------------------------
+
+
+def test_pc12_one_vs_rest_certificate_per_class():
+    """PC-12 (proofs/perceptron.md): three separable blobs, one certificate per class,
+    weights equal to scikit-learn's one-vs-rest."""
+    rng = np.random.default_rng(0)
+    centers = np.array([[0.0, 6.0], [-6.0, -4.0], [6.0, -4.0]])
+    labels = rng.integers(0, 3, 90)
+    X = centers[labels] + rng.uniform(-1, 1, size=(90, 2))
+    y = np.array(["a", "b", "c"])[labels]
+    model = Perceptron(max_iter=200).fit(X, y)
+    assert isinstance(model.trace_, OneVsRestTrace) and len(model.trace_.problems) == 3
+    assert all(isinstance(t, PerceptronTrace) for t in model.trace_.problems)
+    assert model.n_updates_ == sum(t.n_updates for t in model.trace_.problems)
+    certificate = certify(model, X, y)
+    assert certificate and model.converged_
+    assert sum(c.id == "PC-5" and c.holds for c in certificate) == 3
+    assert any("class b vs rest" in c.statement for c in certificate)
+    assert model.score(X, y) == 1.0
+    as_dict = model.trace_.to_dict()
+    assert as_dict["classes"] == ["a", "b", "c"] and as_dict["problems"][1]["updates"] == list(
+        model.trace_.problems[1].updates)
+    twin = SkPerceptron(penalty=None, eta0=1, shuffle=False, tol=None, max_iter=model.n_iter_).fit(X, y)
+    np.testing.assert_array_equal(model.coef_, twin.coef_)
+
+
+# --- PC-13: averaged and voted --------------------------------------------------------------
+
+
+@given(linearly_separable(n_samples=st.integers(2, 20)), st.booleans())
+@settings(max_examples=20)
+def test_pc13_averaged_and_voted_survival_weights(sample, shuffle):
+    """PC-13 (proofs/perceptron.md): the averaged weights are the mean of the weights in
+    effect at each presentation, the vote weights each w_k by its survival time."""
+    y = sample.y.copy()
+    y[0] = -y[0]                           # usually not separable any more: several epochs
+    kwargs = dict(max_iter=6, shuffle=shuffle, random_state=5)
+    averaged = _quiet_fit(Perceptron(prediction="averaged", **kwargs), sample.X, y)
+    voted = _quiet_fit(Perceptron(prediction="voted", **kwargs), sample.X, y)
+    last = _quiet_fit(Perceptron(**kwargs), sample.X, y)
+    assert averaged.trace_ == voted.trace_ == last.trace_
+    rng = np.random.default_rng(5) if shuffle else None
+    orders = [rng.permutation(len(y)) if shuffle else np.arange(len(y)) for _ in range(last.n_iter_)]
+    signs = last._problem_signs(last._labels(y), np.float64)[0]
+    in_effect = np.array(naive.perceptron_presentations(sample.X, signs, 1.0, orders))
+    mean = in_effect.mean(axis=0)
+    np.testing.assert_allclose(averaged.coef_[0], mean[:-1], rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(averaged.intercept_[0], mean[-1], rtol=1e-9, atol=1e-9)
+    weights, counts = voted._voted[0]
+    assert counts.sum() == len(in_effect) and np.all(counts[:-1] >= 1) and counts[-1] >= 0
+    A = np.column_stack([sample.X, np.ones(len(y))])
+    vote = np.sign(A @ in_effect.T).sum(axis=1)
+    np.testing.assert_allclose(voted.decision_function(sample.X), vote)
+
+
+# --- scikit-learn twin and conventions ----------------------------------------------------------
+
+
+@given(st.integers(1, 6), st.integers(2, 4), st.data())
+@settings(max_examples=25)
+def test_agrees_with_scikit_learn(epochs, n_classes, data):
+    """Weights and predictions equal scikit-learn's Perceptron(penalty=None, eta0=1,
+    shuffle=False, tol=None, fit_intercept=False) after the same number of epochs, bit for
+    bit; also with fit_intercept=True (scikit-learn's intercept is our augmented feature s = 1)."""
+    n = data.draw(st.integers(n_classes, 40))
+    d = data.draw(st.integers(1, 5))
+    coords = st.floats(-5, 5, allow_subnormal=False)
+    X = np.array(data.draw(st.lists(st.lists(coords, min_size=d, max_size=d), min_size=n, max_size=n)))
+    y = np.arange(n) % n_classes
+    y = y[np.array(data.draw(st.permutations(range(n))))]
+    intercept = data.draw(st.booleans())
+    ours = _quiet_fit(Perceptron(fit_intercept=intercept, max_iter=epochs), X, y)
+    twin = _quiet_fit(SkPerceptron(penalty=None, eta0=1, shuffle=False, tol=None, fit_intercept=intercept,
+                                   max_iter=epochs), X, y)
+    np.testing.assert_array_equal(ours.coef_, twin.coef_)
+    np.testing.assert_array_equal(ours.intercept_, twin.intercept_)
+    np.testing.assert_array_equal(ours.predict(X), twin.predict(X))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@parametrize_with_checks([Perceptron(), Perceptron(prediction="averaged", shuffle=True, random_state=0),
+                          Perceptron(prediction="voted", fit_intercept=False)])
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+def test_claim_ids_are_proof_steps():
+    """Every claim the certificate issues is a step of proofs/perceptron.md."""
+    steps = proof_steps("perceptron")
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1], [2, 2]], dtype=float)
+    ids = set()
+    for y in ([0, 1, 1, 0, 1], [0, 0, 0, 1, 1], [0, 1, 2, 2, 1]):
+        model = _quiet_fit(Perceptron(max_iter=30), X, y)
+        ids |= {c.id for c in certify(model, X, y)}
+    assert ids == {"PC-1", "PC-2", "PC-3", "PC-4", "PC-5", "PC-6", "PC-9", "PC-10"}
+    assert ids <= set(steps)
+
+
+def test_bad_input_is_rejected_with_a_clear_message():
+    X, y = np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 1])
+    with pytest.raises(ValueError, match="max_iter must be >= 1"):
+        Perceptron(max_iter=0).fit(X, y)
+    with pytest.raises(TypeError, match="max_iter must be an integer"):
+        Perceptron(max_iter=2.5).fit(X, y)
+    with pytest.raises(ValueError, match="prediction must be one of"):
+        Perceptron(prediction="best").fit(X, y)
+    with pytest.raises(ValueError, match="intercept_scaling must be > 0"):
+        Perceptron(intercept_scaling=0.0).fit(X, y)
+    with pytest.raises(ValueError, match="NaN"):
+        Perceptron().fit([[np.nan, 0.0], [1.0, 0.0]], y)
+    with pytest.raises(ValueError, match="requires y"):
+        Perceptron().fit(X, None)
+    model = Perceptron().fit(X, y)
+    with pytest.raises(ValueError, match="separator"):
+        certify(model, X, y, separator=[1.0, 2.0, 3.0, 4.0])
+    with pytest.raises(ValueError, match="labels"):
+        certify(model, X, np.array([0, 5]))
+    with pytest.raises(ValueError, match="margin"):
+        certify(model, X, y, margin=-1.0)
+    with pytest.raises(ValueError, match="needs the labels"):
+        certify(model, X)
+
+
+def test_inputs_untouched_and_reproducible():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(50, 3))
+    y = (X[:, 0] > 0).astype(int)
+    X.setflags(write=False)
+    before = X.copy()
+    a = Perceptron(shuffle=True, random_state=11).fit(X, y)
+    b = Perceptron(shuffle=True, random_state=11).fit(X, y)
+    np.testing.assert_array_equal(X, before)
+    assert a.trace_ == b.trace_ and np.array_equal(a.coef_, b.coef_)
+    w, trace = run_perceptron(X.astype(np.float64), np.where(y == 1, 1.0, -1.0), 1.0, 100)
+    np.testing.assert_array_equal(w[:-1], Perceptron().fit(X, y).coef_[0])
+    assert trace.objective[0] == 0 and trace.objective[-1] == trace.n_updates
+
+
+@given(DTYPES, st.booleans(), linearly_separable(margin=st.floats(0.05, 2.0)))
+def test_separable_strategy_keeps_its_promise(dtype, intercept, sample):
+    """classic.strategies.linearly_separable: the returned margin is achieved and at least 0.05."""
+    assert abs(np.linalg.norm(sample.direction) - 1) < 1e-12
+    margins = sample.y * (sample.X.astype(np.float64) @ sample.direction + sample.offset)
+    assert np.min(margins) == sample.margin >= 0.05
+    assert set(np.unique(sample.y)) <= {-1, 1}
