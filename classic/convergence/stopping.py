@@ -19,8 +19,9 @@ when any holds, ``a & b`` (:class:`AllOf`) when all hold at the same iteration.
 Defaults per algorithm (``stop=None`` keeps each algorithm's own convergence test):
 
 ============  ==========================================================================
-k-means       none: Lloyd's iterations terminate exactly (assignments repeat, KM-*);
-              ``LossPlateau(eps)`` or ``RelativeImprovement(1e-4)`` for early cut-offs
+k-means       none: Lloyd's iterations terminate exactly (no label changes, KM-5);
+              ``KMeans(stop=RelativeImprovement(1e-4))`` or ``LossPlateau(eps)`` for
+              early cut-offs, ``ValidationPatience(p, X_val)`` on minus the held-out inertia
 EM (GMM)      ``LossPlateau(1e-3)`` on the mean log-likelihood (scikit-learn's ``tol``);
               ``GradientNorm`` on the log-likelihood's gradient where supplied;
               ``ValidationPatience(5, X_val)`` on the held-out log-likelihood
