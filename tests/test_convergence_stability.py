@@ -122,3 +122,20 @@ def test_bad_arguments_are_rejected():
         stability(SKKMeans(2), X, seeds=[0, -1])
     with pytest.raises(ValueError):
         stability(SKKMeans(2), np.full((10, 2), np.nan))
+
+
+def test_cv8_classic_kmeans_is_stable_on_blobs_unstable_on_noise_and_bitwise_reproducible():
+    """CV-8 (proofs/convergence.md) with classic.KMeans: the same known answers as scikit-learn's twin,
+    and the refitted seed is bitwise the same fit (labels, centres, inertia)."""
+    from classic import KMeans
+
+    for seed in range(5):
+        X, truth = separated_blobs(4, 30, 2, seed)
+        report = stability(KMeans(n_clusters=4), X, seeds=SEEDS)
+        assert report.stable and report.min_agreement == 1.0 and report.reproducible
+        assert adjusted_rand_score(KMeans(n_clusters=4, random_state=0).fit(X).labels_, truth) == 1.0
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    report = stability(KMeans(n_clusters=20), X, seeds=SEEDS)
+    assert len(report.optima) >= 2 and report.min_agreement < 1.0 and report.reproducible is True
+    assert report.objective_sense == "min"
+    np.testing.assert_array_equal(report.objectives, [KMeans(20, random_state=s).fit(X).inertia_ for s in SEEDS])
