@@ -25,8 +25,9 @@ k-means       none: Lloyd's iterations terminate exactly (no label changes, KM-5
 EM (GMM)      ``LossPlateau(1e-3)`` on the mean log-likelihood (scikit-learn's ``tol``);
               ``GradientNorm`` on the log-likelihood's gradient where supplied;
               ``ValidationPatience(5, X_val)`` on the held-out log-likelihood
-perceptron    none on separable data (Novikoff's bound ends the run);
-              ``ValidationPatience(5, X_val, y_val)`` on held-out accuracy otherwise
+perceptron    none on separable data (a mistake-free epoch ends the run, Novikoff);
+              ``Perceptron(stop=ValidationPatience(5, X_val, y_val))`` on held-out
+              accuracy otherwise (returns the best epoch's weights)
 ============  ==========================================================================
 """
 
