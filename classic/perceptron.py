@@ -416,7 +416,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.n_iter_ = max(t.n_iter for t in traces)
         self.converged_ = all(t.converged for t in traces)
         self.trace_ = traces[0] if len(traces) == 1 else _one_vs_rest_trace(traces, self.classes_)
-        if not self.converged_:
+        if any(t.stop_reason == "max_iter" for t in traces):  # not when a stop= rule ended the run
             zero_rows = _zero_rows(X, traces) if scale == 0 else 0
             hint = (f" {zero_rows} example(s) are zero vectors, always counted as mistakes: use fit_intercept=True."
                     if zero_rows else " The data may not be linearly separable.")

@@ -13,6 +13,15 @@ four rules, and draws each run's objective with its stopping point:
 * ``ValidationPatience(20, X_val, y_val)``: early stopping on held-out
   accuracy, returning the best checkpoint.
 
+The bottom row passes rules to classic's estimators (``stop=``): k-means on
+the standardised wine data cut by ``RelativeImprovement(1e-2)`` after 2 of
+the 13 iterations the full run takes (inertia 1580 instead of 1278: a plateau
+rule can stop a run that is about to move again), with its
+certificate (the stop claim says the rule, not convergence, ended the run);
+and the perceptron on the breast-cancer data (no mistake-free epoch within
+200 epochs) with early
+stopping on held-out accuracy, which returns its best epoch.
+
 The parameter-change rule does not fire within 3000 iterations here: the loss
 is still falling slowly and the weights keep growing (the training data are
 close to separable, where the logistic loss has no finite minimiser), a case
@@ -32,6 +41,7 @@ from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
+from classic import KMeans, Perceptron, certify
 from classic.convergence import (
     GradientNorm,
     IterationState,
@@ -91,8 +101,8 @@ def main(path="convergence_stopping.png"):
         ParameterChange(1e-3),
         ValidationPatience(20, X_val, y_val),
     ]
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8))
-    for rule, ax in zip(rules, axes.ravel()):
+    fig, axes = plt.subplots(3, 2, figsize=(11, 12))
+    for rule, ax in zip(rules, axes.ravel()[:4]):
         w, trace = gradient_descent(X_train, y_train, rule)
         accuracy = np.mean(np.sign(X_val @ w) == y_val)
         extra = f", checkpoint of iteration {rule.checkpoint.iteration}" if rule.checkpoint is not None else ""
@@ -100,11 +110,31 @@ def main(path="convergence_stopping.png"):
               f"loss {trace.objective[-1]:.5f}, held-out accuracy {accuracy:.3f}{extra}")
         plot_stopping(trace, ax=ax)
         ax.set_title(f"{rule!r}\n{trace.n_iter} iterations{extra}", fontsize="small")
+
+    from sklearn.datasets import load_wine
+
+    wine = StandardScaler().fit_transform(load_wine().data)
+    kmeans = KMeans(n_clusters=3, init="random", random_state=3, stop=RelativeImprovement(1e-2)).fit(wine)
+    certificate = certify(kmeans, wine)
+    print(f"k-means on wine: stopped ({kmeans.trace_.stop_reason}) after {kmeans.n_iter_} iterations; "
+          f"certificate {'holds' if certificate else 'FAILS'}; KM-5: {certificate['KM-5'].note}")
+    plot_stopping(kmeans.trace_, ax=axes[2, 0])
+    axes[2, 0].set_title("KMeans(stop=RelativeImprovement(1e-2)) on wine: stopped too early", fontsize="small")
+
+    early = ValidationPatience(5, X_val, y_val)
+    perceptron = Perceptron(max_iter=200, stop=early).fit(X_train, y_train)
+    print(f"perceptron: stopped ({perceptron.trace_.stop_reason}); best epoch {early.checkpoint.iteration} "
+          f"(held-out accuracy {early.checkpoint.score:.3f}) returned; "
+          f"certificate {'holds' if certify(perceptron, X_train, y_train) else 'FAILS'}")
+    plot_stopping(perceptron.trace_, ax=axes[2, 1])
+    axes[2, 1].set_title(f"Perceptron(stop=ValidationPatience(5, ...)): best epoch {early.checkpoint.iteration}",
+                         fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
     print(f"plot written to {path}")
+    return 0 if certificate else 1
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    sys.exit(main(*sys.argv[1:]))
