@@ -124,3 +124,19 @@ def test_default_has_no_rule_and_n_init_restarts_the_rule():
     model = KMeans(6, n_init=3, random_state=0, stop=LossPlateau(1.0)).fit(X)
     assert model.trace_.stop_reason in ("rule:loss_plateau", "converged")
     assert certify(model, X)
+
+
+def test_cv6_a_kmeans_run_terminates_finitely_at_its_last_inertia():
+    """CV-6 (proofs/convergence.md): Lloyd ends on its fixed point; with limit = final inertia the
+    rate estimate sees finite termination at the last iteration (on these blobs, for every seed: no
+    approach was so fast that its own ratios predicted a change below the noise floor)."""
+    X = _blobs(5)
+    verdicts = []
+    for seed in range(10):
+        model = KMeans(6, init="random", random_state=seed).fit(X)
+        assert model.trace_.stop_reason == "converged"
+        estimate = estimate_rate(model.trace_, limit=model.inertia_)
+        verdicts.append(estimate.kind)
+        if estimate.kind == "finite":
+            assert estimate.terminated_at == model.n_iter_
+    assert verdicts == ["finite"] * 10, verdicts

@@ -109,3 +109,15 @@ def test_separable_data_still_stop_on_their_mistake_free_epoch():
     y = np.array([1, 1, 0, 0])
     model = Perceptron(stop=LossPlateau(1)).fit(X, y)
     assert model.trace_.stop_reason == "mistake-free epoch" and model.converged_
+
+
+def test_a_rule_stop_is_not_reported_as_max_iter():
+    """The 'no mistake-free epoch within max_iter' warning is for runs max_iter ended, not a rule."""
+    X, y = noisy(3)
+    X_val, y_val = noisy(4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = Perceptron(max_iter=200, stop=ValidationPatience(2, X_val, y_val)).fit(X, y)
+    assert model.trace_.stop_reason == "rule:validation_patience"
+    with pytest.warns(ConvergenceWarning, match="max_iter=3"):
+        Perceptron(max_iter=3).fit(X, y)
