@@ -11,6 +11,7 @@ Bishop, *Pattern Recognition and Machine Learning*, §9.1; Arthur & Vassilvitski
 "k-means++: the advantages of careful seeding", SODA 2007.
 """
 
+import contextlib
 import sys
 import warnings
 
@@ -21,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from classic import _kmeans_kernels as kernels
-from classic._jit import n_chunks
+from classic._jit import CHUNK_SIZE, n_chunks
 from classic._random import as_generator
 from classic._validation import check_data, check_estimator_data, check_int, check_option, check_real
 from classic.rounding import gamma, unit_roundoff
@@ -68,8 +69,9 @@ class KMeansTrace(Trace):
     cluster_sizes : ndarray of shape (n_iter + 1, n_clusters)
         Cluster sizes after each assignment half-step.
     n_scanned : ndarray of shape (n_iter,)
-        Points whose distances to all centres were computed in each assignment
-        half-step; the others were settled by the lower-bound test (KM-8).
+        Points compared with all centres in each assignment half-step; the
+        others were settled by the lower-bound test (KM-8). The expanded-form
+        filter (KM-9) decides most of the compared ones without changing a bit.
     dtype : str
         Working precision of the run ("float64" or "float32").
     """
@@ -254,17 +256,19 @@ def _buffers(n, k, d, dtype):
             np.zeros(k, dtype=np.int64), scratch, bits)
 
 
-def _one_blas_thread():
+def _one_blas_thread(n_samples):
     """Context in which BLAS runs single-threaded: the filter's matrix products (KM-9) are
-    made inside the kernels' own threads, which must not each start a BLAS thread pool."""
-    return threadpool_limits(limits=1, user_api="blas")
+    made inside the kernels' own threads (one per chunk), which must not each start a BLAS
+    thread pool. With a single chunk there is nothing to oversubscribe (and the ~1 ms the
+    limit costs is saved)."""
+    return threadpool_limits(limits=1, user_api="blas") if n_samples > CHUNK_SIZE else contextlib.nullcontext()
 
 
 def _scan_all(X, centers, labels, keep):
     """Assignment with every point scanned (no pruning): for predict, score and the certificate."""
     n, d = X.shape
     k = centers.shape[0]
-    with _one_blas_thread():
+    with _one_blas_thread(n):
         return kernels.assign(
             X, centers, np.ascontiguousarray(centers.T), labels, keep, np.zeros(n), np.zeros(3),
             *_pruning_factors(d, X.dtype), *_buffers(n, k, d, X.dtype)
@@ -515,7 +519,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         best = None
         for _ in range(n_init):
             centers = _initial_centers(X, self.init, k, self.n_local_trials, rng)
-            with _one_blas_thread():
+            with _one_blas_thread(X.shape[0]):
                 run = _lloyd(X, centers, self.max_iter, tol, self.verbose)
             if best is None or run[2].objective[-1] < best[2].objective[-1]:
                 best = run
