@@ -6,6 +6,7 @@ algorithms, whose convergence theorems are checked on each run's own trace.
 >>> print(certify(model, X))                                # doctest: +SKIP
 """
 
+from classic import convergence
 from classic.certificate import Certificate, Claim, certify
 from classic.kmeans import KMeans, KMeansTrace, kmeans_plusplus
 from classic.perceptron import OneVsRestTrace, Perceptron, PerceptronTrace
@@ -24,4 +25,5 @@ __all__ = [
     "Trace",
     "certify",
     "kmeans_plusplus",
+    "convergence",
 ]

@@ -136,6 +136,11 @@ def _stop_claim(est, trace, repeats):
     elif reason == "cycle":
         ok = repeats > 0
         note = "stopped on a repeated partition (KM-4)"
+    elif reason.startswith("rule:"):
+        # A stopping rule (classic.convergence, proofs/convergence.md CV-7) cut the run short.
+        ok = trace.n_iter >= 1 and getattr(est, "stop", None) is not None and not trace.converged
+        note = (f"stopped by the stopping rule {reason[5:]!r}, not by convergence; the claims above hold for "
+                f"the {trace.n_iter} iterations recorded (proofs/convergence.md, CV-7)")
     else:
         ok, note = False, f"unknown stop reason {reason!r}"
     return Claim("KM-5", statement, float(last), 0.0, 0.0, None if ok else False, PROOF,

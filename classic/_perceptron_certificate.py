@@ -337,8 +337,8 @@ class _ProblemCertificate:
         t = self.trace
         if not t.converged:
             return self._not_applicable(
-                "PC-6", statement, f"the run stopped at max_iter ({t.n_iter} epochs) with {int(t.mistakes[-1])} "
-                "mistake(s) in its last epoch")
+                "PC-6", statement, f"the run stopped ({t.stop_reason}) after {t.n_iter} epochs with "
+                f"{int(t.mistakes[-1])} mistake(s) in its last epoch")
         scores = np.empty(self.X.shape[0], self.X.dtype)
         _k.decision(self.X, t.epoch_weights[-1], self.scale, scores)
         mistakes = int(np.sum(self.signs * scores <= 0))

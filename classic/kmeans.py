@@ -298,7 +298,7 @@ def _relocate_empty(X, centers, labels, counts, distance, fingerprint, t):
     return moves, fingerprint
 
 
-def _lloyd(X, centers, max_iter, tol, verbose=0):
+def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, X_val=None):
     """Lloyd's algorithm from ``centers`` (k, d); returns (centers, labels, trace).
 
     Pseudocode of proofs/kmeans.md::
@@ -310,7 +310,8 @@ def _lloyd(X, centers, max_iter, tol, verbose=0):
             L_t  = assign(C_t), keeping L'_t unless strictly closer KM-1
             stop if L_t == L'_t ("converged", KM-5); if L'_t repeats an
             earlier partition ("cycle", KM-4); if tol > 0 and
-            sum_j |C_t,j - C_t-1,j|^2 <= tol ("tol")
+            sum_j |C_t,j - C_t-1,j|^2 <= tol ("tol"); if the stopping
+            rule ``stop`` fires ("rule:<name>", proofs/convergence.md CV-7)
     """
     n, d = X.shape
     k = centers.shape[0]
@@ -330,6 +331,9 @@ def _lloyd(X, centers, max_iter, tol, verbose=0):
         rec[name] = []
     relocations, seen = [], set()
     stop_reason = "max_iter"
+    checkpoint_labels = None
+    if stop is not None:
+        stop.start()
     for t in range(1, max_iter + 1):
         # Relocation half-step (KM-3).
         f_relocate, moves = f_assign, []
@@ -373,8 +377,48 @@ def _lloyd(X, centers, max_iter, tol, verbose=0):
         if tol > 0 and float(np.sum(move)) <= tol:
             stop_reason = "tol"
             break
+        # Stopping rule (classic.convergence; proofs/convergence.md, CV-7).
+        if stop is not None:
+            fired, checkpoint_labels = _consult_rule(stop, t, rec["assign"], centers, previous, labels,
+                                                     checkpoint_labels, X_val)
+            if fired:
+                stop_reason = stop.reason
+                if stop.checkpoint is not None and stop.checkpoint.iteration < t:
+                    centers, labels = _restore_checkpoint(stop.checkpoint, checkpoint_labels, rec, relocations, X.dtype)
+                break
     trace = _make_trace(rec, relocations, stop_reason, X.dtype)
     return centers, labels, trace
+
+
+# ------------------------------------------------------- stopping rules (convergence toolkit)
+
+
+def _consult_rule(stop, t, objective_assign, centers, previous, labels, checkpoint_labels, X_val):
+    """One call of the stopping-rule protocol after iteration t; returns (fired, labels of the
+    rule's checkpoint). The validation score is minus the held-out inertia (KMeans.score)."""
+    from classic.convergence import IterationState
+
+    score = None
+    if X_val is not None:
+        score = -float(_scan_all(X_val, centers, np.zeros(X_val.shape[0], dtype=np.int64), False)[1])
+    state = IterationState(t, float(objective_assign[-1]), float(objective_assign[-2]), centers.copy(),
+                           previous, validation_score=score, sense="min")
+    fired = stop.update(state)
+    if stop.checkpoint is not None and stop.checkpoint.iteration == t:
+        checkpoint_labels = labels.copy()
+    return fired, checkpoint_labels
+
+
+def _restore_checkpoint(checkpoint, labels, rec, relocations, dtype):
+    """Early stopping returns its best state (iteration s): centres and labels of s, and the
+    record cut after iteration s, so the trace describes the returned model."""
+    s = checkpoint.iteration
+    for name in ("relocate", "update", "shift", "reassigned", "relocated", "partition", "scanned"):
+        del rec[name][s:]
+    for name in ("assign", "labels_fp", "sizes"):
+        del rec[name][s + 1 :]
+    relocations[:] = [move for move in relocations if move[0] <= s]
+    return np.array(checkpoint.parameters, dtype=dtype, order="C"), labels
 
 
 def _interleave(rec):
@@ -453,6 +497,14 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     random_state : int, numpy.random.Generator or None, default=None
     verbose : int, default=0
         If > 0, print the inertia after every iteration.
+    stop : classic.convergence.StoppingRule or None, default=None
+        An extra stopping rule consulted after every iteration (e.g.
+        ``LossPlateau(1e-3)``, ``RelativeImprovement(1e-4)``, or
+        ``ValidationPatience(p, X_val)`` scored by minus the held-out
+        inertia, which returns the best checkpoint and cuts the trace there).
+        None (the default): Lloyd's own exact termination. A run the rule
+        stops has ``stop_reason="rule:<name>"`` and ``converged_=False``;
+        its certificate still checks every recorded step (proofs/convergence.md, CV-7).
 
     Attributes
     ----------
@@ -470,7 +522,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, n_clusters=8, *, init="k-means++", n_local_trials=1, n_init=1, max_iter=300,
-                 tol=0.0, random_state=None, verbose=0):
+                 tol=0.0, random_state=None, verbose=0, stop=None):
         self.n_clusters = n_clusters
         self.init = init
         self.n_local_trials = n_local_trials
@@ -479,6 +531,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         self.tol = tol
         self.random_state = random_state
         self.verbose = verbose
+        self.stop = stop
 
     def _check_params(self, X):
         k = check_int(self.n_clusters, "n_clusters", minimum=1)
@@ -487,6 +540,11 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         check_int(self.max_iter, "max_iter", minimum=1)
         check_real(self.tol, "tol", minimum=0)
         check_int(self.verbose, "verbose", minimum=0)
+        if self.stop is not None:
+            from classic.convergence import StoppingRule
+
+            if not isinstance(self.stop, StoppingRule):
+                raise TypeError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
         if isinstance(self.init, str):
             check_option(self.init, "init", ("k-means++", "random"))
         else:
@@ -517,10 +575,13 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         rng = as_generator(self.random_state)
         tol = float(self.tol) * float(np.mean(np.var(X, axis=0, dtype=np.float64))) if self.tol > 0 else 0.0
         best = None
+        X_val = None
+        if self.stop is not None and self.stop.validation_data is not None:
+            X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False).astype(X.dtype)
         for _ in range(n_init):
             centers = _initial_centers(X, self.init, k, self.n_local_trials, rng)
             with _one_blas_thread(X.shape[0]):
-                run = _lloyd(X, centers, self.max_iter, tol, self.verbose)
+                run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, X_val)
             if best is None or run[2].objective[-1] < best[2].objective[-1]:
                 best = run
         self.cluster_centers_, self.labels_, self.trace_ = best

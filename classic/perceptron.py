@@ -149,7 +149,7 @@ class _ReplayLog:
         self.size += n_updates
 
 
-def run_perceptron(X, signs, scale, max_iter, rng=None):
+def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=None):
     """The perceptron on one binary problem (PC-1); returns ``(w, trace)``.
 
     Parameters
@@ -161,6 +161,11 @@ def run_perceptron(X, signs, scale, max_iter, rng=None):
     rng : numpy.random.Generator or None
         None presents the examples in order; a Generator draws a fresh
         permutation at each epoch.
+    stop : classic.convergence.StoppingRule or None
+        Consulted after each epoch that was not mistake-free (proofs/convergence.md, CV-7).
+    validation : (X_val, signs_val) or None
+        Held-out data of this binary problem, for a rule that asks for a
+        validation score (held-out accuracy).
 
     Returns
     -------
@@ -173,7 +178,9 @@ def run_perceptron(X, signs, scale, max_iter, rng=None):
     in_order = np.arange(n, dtype=np.int64)
     log = _ReplayLog(n, X.dtype)
     mistakes, epoch_weights = [], [w.copy()]
-    converged = False
+    converged, stop_reason = False, "max_iter"
+    if stop is not None:
+        stop.start()
     for e in range(max_iter):
         order = in_order if rng is None else rng.permutation(n).astype(np.int64)
         updates, positions, norms = log.room_for_an_epoch()
@@ -182,14 +189,19 @@ def run_perceptron(X, signs, scale, max_iter, rng=None):
         mistakes.append(m)
         epoch_weights.append(w.copy())
         if m == 0:                                            # a mistake-free epoch
-            converged = True
+            converged, stop_reason = True, "mistake-free epoch"
+            break
+        if stop is not None and _consult_rule(stop, e + 1, mistakes, epoch_weights, scale, validation):
+            stop_reason = stop.reason
+            if stop.checkpoint is not None and stop.checkpoint.iteration < e + 1:
+                w = _restore_checkpoint(stop.checkpoint, log, mistakes, epoch_weights, n)
             break
     mistakes = np.asarray(mistakes, dtype=np.int64)
     trace = PerceptronTrace(
         objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(np.float64),
         n_iter=len(mistakes),
         converged=converged,
-        stop_reason="mistake-free epoch" if converged else "max_iter",
+        stop_reason=stop_reason,
         updates=log.updates[: log.size],
         update_steps=log.steps[: log.size],
         squared_norms=log.squared_norms[: log.size],
@@ -201,6 +213,38 @@ def run_perceptron(X, signs, scale, max_iter, rng=None):
         shuffled=rng is not None,
     )
     return w, trace
+
+
+# ------------------------------------------------------- stopping rules (convergence toolkit)
+
+
+def _consult_rule(stop, epoch, mistakes, epoch_weights, scale, validation):
+    """One call of the stopping-rule protocol after ``epoch`` (proofs/convergence.md, CV-7): the
+    objective is the trace's (updates so far, "max"), the parameters the augmented weights, the
+    validation score the held-out accuracy of the current weights."""
+    from classic.convergence import IterationState
+
+    w = epoch_weights[-1]
+    score = None
+    if validation is not None:
+        X_val, signs_val = validation
+        scores = np.empty(X_val.shape[0], X_val.dtype)
+        _k.decision(X_val, w, X_val.dtype.type(scale), scores)
+        score = float(np.mean(signs_val * scores > 0))
+    updates = float(np.sum(mistakes))
+    state = IterationState(epoch, updates, updates - mistakes[-1], w.copy(), epoch_weights[-2],
+                           validation_score=score, sense="max")
+    return stop.update(state)
+
+
+def _restore_checkpoint(checkpoint, log, mistakes, epoch_weights, n):
+    """Early stopping returns the weights of its best epoch s; the log is cut after epoch s so
+    the trace describes the returned weights."""
+    s = checkpoint.iteration
+    del mistakes[s:]
+    del epoch_weights[s + 1 :]
+    log.size = int(np.searchsorted(log.steps[: log.size], s * n))
+    return np.array(checkpoint.parameters)
 
 
 def _averaged_weights(X, signs, scale, trace):
@@ -250,6 +294,16 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         :math:`c_k` (Freund and Schapire, 1999). The averaged and voted
         classifiers have no mistake bound of their own: the certificate is
         about the run, i.e. the sequence :math:`w_k` (PC-13).
+    stop : classic.convergence.StoppingRule or None, default=None
+        An extra stopping rule consulted after every epoch that was not
+        mistake-free, e.g. ``ValidationPatience(5, X_val, y_val)`` (early
+        stopping on held-out accuracy, for data that are not separable; the
+        best epoch's weights are returned and the trace is cut there), or
+        ``LossPlateau(k)`` (an epoch with fewer than ``k`` mistakes: the
+        objective the rules see is the trace's, updates so far, sense
+        "max"). None: stop only on a mistake-free epoch or ``max_iter``. A stopped run has
+        ``stop_reason="rule:<name>"``; its certificate still checks the
+        epochs run (proofs/convergence.md, CV-7).
 
     Attributes
     ----------
@@ -300,13 +354,14 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, fit_intercept=True, intercept_scaling=1.0, max_iter=1000, shuffle=False,
-                 random_state=None, prediction="last"):
+                 random_state=None, prediction="last", stop=None):
         self.fit_intercept = fit_intercept
         self.intercept_scaling = intercept_scaling
         self.max_iter = max_iter
         self.shuffle = shuffle
         self.random_state = random_state
         self.prediction = prediction
+        self.stop = stop
 
     def _validate_params(self):
         max_iter = check_int(self.max_iter, "max_iter", minimum=1)
@@ -315,6 +370,11 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         if self.fit_intercept:
             scale = check_real(self.intercept_scaling, "intercept_scaling", minimum=0, strict=True)
         rng = as_generator(self.random_state) if self.shuffle else None
+        if self.stop is not None:
+            from classic.convergence import StoppingRule
+
+            if not isinstance(self.stop, StoppingRule):
+                raise TypeError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
         return max_iter, scale, rng
 
     def _problem_signs(self, y_index, dtype):
@@ -345,9 +405,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
         problems = self._problem_signs(y_index, X.dtype)
+        validations = self._validation_problems(X.dtype, len(problems))
         weights, traces = [], []
-        for signs in problems:
-            w, trace = run_perceptron(X, signs, scale, max_iter, rng)
+        for signs, validation in zip(problems, validations):
+            w, trace = run_perceptron(X, signs, scale, max_iter, rng, self.stop, validation)
             weights.append(w)
             traces.append(trace)
         self._fit_predictor(X, problems, scale, np.asarray(weights), traces)
@@ -355,7 +416,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.n_iter_ = max(t.n_iter for t in traces)
         self.converged_ = all(t.converged for t in traces)
         self.trace_ = traces[0] if len(traces) == 1 else _one_vs_rest_trace(traces, self.classes_)
-        if not self.converged_:
+        if any(t.stop_reason == "max_iter" for t in traces):  # not when a stop= rule ended the run
             zero_rows = _zero_rows(X, traces) if scale == 0 else 0
             hint = (f" {zero_rows} example(s) are zero vectors, always counted as mistakes: use fit_intercept=True."
                     if zero_rows else " The data may not be linearly separable.")
@@ -363,6 +424,18 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 f"Perceptron: no mistake-free epoch within max_iter={max_iter} epochs.{hint}", ConvergenceWarning
             )
         return self
+
+    def _validation_problems(self, dtype, n_problems):
+        """Held-out (X_val, signs) of each binary problem when the stopping rule asks for them."""
+        data = None if self.stop is None else self.stop.validation_data
+        if data is None:
+            return [None] * n_problems
+        X_val, y_val = data
+        if y_val is None:
+            raise ValueError("the perceptron's validation rule needs held-out labels: ValidationPatience(p, X_val, y_val)")
+        X_val = check_estimator_data(self, X_val, reset=False).astype(dtype)
+        signs = self._problem_signs(self._labels(np.asarray(y_val)), dtype)
+        return [(X_val, s) for s in signs]
 
     def _fit_predictor(self, X, problems, scale, weights, traces):
         """``coef_``/``intercept_`` of the predicting classifier (last, averaged or voted)."""

@@ -1,0 +1,182 @@
+"""Learning-curve diagnosis: name the pattern of a training and a validation curve.
+
+The textbook table (Goodfellow, Bengio & Courville, *Deep Learning*, 2016,
+§5.2 "Capacity, overfitting and underfitting" and §7.8 "Early stopping";
+Ng, *Machine Learning Yearning*, ch. 20-29, bias and variance from learning
+curves), with losses :math:`L` (lower is better; a curve where higher is
+better is negated first), :math:`n` recorded steps, the scale
+:math:`S` = range of both curves, and :math:`\\delta = \\text{tol} \\cdot S`
+the smallest change that counts. The rules, checked in this order:
+
+===============  ==========================================================  ===================================
+pattern          rule                                                        usual remedy
+===============  ==========================================================  ===================================
+oscillation      in the last half of a curve, at least half of its steps     smaller step size / learning rate;
+                 larger than :math:`\\delta` reverse the previous one's       average the iterates (averaged
+                 direction, at least twice                                   perceptron); check separability
+overfitting      validation loss rose by more than :math:`\\delta` after its   stop early at its minimum
+                 minimum while the training loss did not rise (§7.8), or     (``ValidationPatience``); regularise;
+                 the final gap :math:`L_{val} - L_{train} > \\delta` exceeds   more data; a smaller model
+                 the excess over the target (high variance, §5.2)
+too slow         the training loss still fell by more than :math:`\\delta`    more iterations; a larger step;
+                 over the last quarter of the run                            better initialisation or scaling
+underfitting     training loss above ``target`` by more than :math:`\\delta`   a richer model (more clusters,
+                 and by more than the gap (high bias, §5.2)                  components, features); less
+                                                                             regularisation
+healthy          none of the above: both curves flat, small gap, at target   none needed
+===============  ==========================================================  ===================================
+
+Underfitting needs ``target`` (the error the task allows: Bayes, human or a
+reference model's error); without it, a high plateau cannot be told from a
+healthy one and the diagnosis says so.
+"""
+
+import dataclasses
+import math
+import types
+
+import numpy as np
+
+from classic._validation import check_real
+
+__all__ = ["Diagnosis", "diagnose", "PATTERNS"]
+
+PATTERNS = ("healthy", "overfitting", "underfitting", "oscillation", "too slow")
+
+REMEDIES = {
+    "oscillation": "lower the step size (learning rate) or average the iterates (averaged perceptron); "
+    "a perceptron that never settles may face non-separable data",
+    "overfitting": "stop early at the validation minimum (ValidationPatience), regularise, "
+    "add training data or reduce the model's capacity",
+    "too slow": "run more iterations, take larger steps, or improve the initialisation / feature scaling",
+    "underfitting": "increase the model's capacity (more clusters, components or features) or regularise less",
+    "healthy": "none needed",
+}
+
+REFERENCE = "Goodfellow, Bengio & Courville, Deep Learning (2016), §5.2 and §7.8; Ng, Machine Learning Yearning, ch. 20-29"
+
+
+@dataclasses.dataclass(frozen=True)
+class Diagnosis:
+    """Result of :func:`diagnose`.
+
+    Attributes
+    ----------
+    pattern : str
+        One of ``PATTERNS``.
+    rule : str
+        The rule that matched, in words with the run's numbers.
+    remedy : str
+        The usual remedy.
+    evidence : mapping
+        The numbers the rules looked at (read-only): ``scale``, ``delta``,
+        ``best_validation_step``, ``validation_rise``, ``final_gap``,
+        ``recent_drop``, ``excess_over_target``, ``reversals``.
+    best_validation_step : int
+        Step of the lowest validation loss: where early stopping would stop.
+    reference : str
+    """
+
+    pattern: str
+    rule: str
+    remedy: str
+    evidence: types.MappingProxyType
+    best_validation_step: int
+    reference: str = REFERENCE
+
+    def __str__(self):
+        return f"{self.pattern}: {self.rule}. Remedy: {self.remedy}."
+
+
+def _curve(values, name):
+    x = np.asarray(values)
+    if x.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be numeric, got dtype {x.dtype}")
+    if x.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {x.shape}")
+    if x.size < 4:
+        raise ValueError(f"{name} needs at least 4 recorded steps, got {x.size}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return x.astype(np.float64)
+
+
+def _reversals(curve, delta):
+    """Significant steps (|Δ| > delta) in the last half, and how many reverse the previous one."""
+    tail = curve[len(curve) // 2 - 1 :] if len(curve) >= 8 else curve
+    steps = np.diff(tail)
+    signs = np.sign(steps[np.abs(steps) > delta])
+    return len(signs), int(np.sum(signs[1:] != signs[:-1]))
+
+
+def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=None, tol=0.05):
+    """Name the pattern of a pair of learning curves, with evidence and remedy.
+
+    Parameters
+    ----------
+    train_curve, validation_curve : array-like of shape (n_steps,)
+        The training and held-out metric at each recorded step (n_steps >= 4).
+    higher_is_better : bool, default False
+        False for errors and losses (perceptron error rate, inertia); True for
+        scores such as the log-likelihood of EM or accuracy.
+    target : float, optional
+        The metric the task allows (same units and sense as the curves); needed
+        to diagnose underfitting.
+    tol : float in (0, 1), default 0.05
+        Fraction of the curves' range :math:`S` below which a change counts as
+        flat: :math:`\\delta = \\text{tol} \\cdot S`.
+
+    Returns
+    -------
+    Diagnosis
+    """
+    train = _curve(train_curve, "train_curve")
+    val = _curve(validation_curve, "validation_curve")
+    if train.shape != val.shape:
+        raise ValueError(f"the curves must have the same length, got {train.size} and {val.size}")
+    tol = check_real(tol, "tol", minimum=0.0, strict=True)
+    if tol >= 1:
+        raise ValueError(f"tol must be < 1, got {tol}")
+    sign = -1.0 if higher_is_better else 1.0
+    train, val = sign * train, sign * val
+    if target is not None:
+        target = sign * check_real(target, "target")
+
+    both = np.concatenate([train, val])
+    scale = float(both.max() - both.min()) or float(np.max(np.abs(both))) or 1.0
+    delta = tol * scale
+    n = train.size
+    best = int(np.argmin(val))
+    rise = float(val[-1] - val[best])
+    gap = float(val[-1] - train[-1])
+    quarter = max(2, n // 4)
+    recent_drop = float(train[-quarter - 1] - train[-1])
+    excess = float(train[-1] - target) if target is not None else math.nan
+    significant, reversals = max(_reversals(train, delta), _reversals(val, delta), key=lambda c: c[1])
+    evidence = types.MappingProxyType(
+        dict(scale=scale, delta=delta, best_validation_step=best, validation_rise=rise, final_gap=gap,
+             recent_drop=recent_drop, excess_over_target=excess, reversals=reversals, significant_steps=significant)
+    )
+
+    def result(pattern, rule):
+        return Diagnosis(pattern, rule, REMEDIES[pattern], evidence, best)
+
+    if reversals >= 2 and 2 * reversals >= significant - 1:
+        return result("oscillation", f"{reversals} of the {significant} steps larger than δ={delta:.3g} in the "
+                                     "last half reverse direction")
+    if rise > delta and train[-1] <= train[best] + delta:
+        return result("overfitting", f"validation loss rose by {rise:.3g} > δ={delta:.3g} after its minimum at "
+                                     f"step {best} while the training loss did not rise (§7.8)")
+    if recent_drop > delta:
+        return result("too slow", f"training loss still fell by {recent_drop:.3g} > δ={delta:.3g} over the last "
+                                  f"{quarter} steps")
+    bias = excess if target is not None else 0.0
+    if gap > delta and gap >= bias:
+        return result("overfitting", f"final gap {gap:.3g} between validation and training loss exceeds "
+                                     f"δ={delta:.3g}" + (f" and the excess over target {bias:.3g}" if target is not None else "")
+                                     + " (high variance, §5.2)")
+    if target is not None and excess > delta:
+        return result("underfitting", f"training loss plateaued {excess:.3g} above the target, more than "
+                                      f"δ={delta:.3g} and than the gap {gap:.3g} (high bias, §5.2)")
+    note = "" if target is not None else "; no target given, so a high plateau (underfitting) cannot be ruled out"
+    return result("healthy", f"both curves flat within δ={delta:.3g} at the end, gap {gap:.3g}{note}")

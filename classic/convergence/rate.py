@@ -1,0 +1,458 @@
+"""Rate and order of convergence of a sequence, read off its own values.
+
+A sequence :math:`x_t \\to x^*` converges with order :math:`q` and rate
+:math:`C` when the errors :math:`e_t = |x_t - x^*|` satisfy
+:math:`e_{t+1} \\approx C e_t^{q}` for large :math:`t`. The classes
+(proofs/convergence.md, CV-2 to CV-5):
+
+==============  ==================================================================
+``sublinear``   ratios :math:`e_{t+1}/e_t \\to 1`; here :math:`e_t \\sim c\\, t^{-p}`
+``linear``      ratios :math:`e_{t+1}/e_t \\to \\rho \\in (0, 1)`, order 1, rate :math:`\\rho`
+``superlinear`` ratios :math:`\\to 0`: order 1 with vanishing ratios, or an order
+                :math:`q > 1` other than 2
+``quadratic``   order :math:`q = 2`
+``finite``      the sequence becomes exactly constant while its convergence so far
+                predicts a change above the noise floor (CV-6)
+==============  ==================================================================
+
+and ``undetermined`` when the evidence does not decide (too few values above the
+noise floor, or a sequence that does not contract).
+"""
+
+import dataclasses
+import math
+
+import numpy as np
+
+from classic.rounding import gamma
+from classic.trace import Trace
+
+__all__ = ["RateEstimate", "RateEvidence", "estimate_rate", "noise_floor", "ORDER_TOLERANCE"]
+
+#: Half the distance between the orders 1 and 2 the classes separate, halved again:
+#: an order estimate counts (is *resolved*) only when its rounding interval has at
+#: most this half-width, so noise alone can never move an order-1 sequence past
+#: 1 + ORDER_TOLERANCE, nor an order-2 one below 2 - ORDER_TOLERANCE (CV-4).
+ORDER_TOLERANCE = 0.25
+
+
+def _frozen(array):
+    array = np.array(array, dtype=np.float64, copy=True)
+    array.setflags(write=False)
+    return array
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class RateEvidence:
+    """What :func:`estimate_rate` saw. Arrays are read-only.
+
+    Attributes
+    ----------
+    kind_of_order : {"COC", "ACOC"}
+        ``"COC"`` when the limit was given (``values`` are errors
+        :math:`|x_t - x^*|`), ``"ACOC"`` otherwise (``values`` are differences
+        :math:`|x_{t+1} - x_t|`).
+    values : ndarray of shape (n_values,)
+        Errors or differences, every one of them (before the cut).
+    noise_floor : ndarray of shape (n_values,)
+        Rounding bound of each value (CV-1); a value at or below it is noise.
+    n_used : int
+        ``values[:n_used]`` lie above the noise floor: the cut.
+    ratios, ratio_bounds : ndarray of shape (n_used - 1,), (n_used - 1, 2)
+        Successive ratios :math:`s_{t+1}/s_t` and the interval the rounding
+        leaves for each (CV-3).
+    orders, order_bounds : ndarray of shape (n_used - 2,), (n_used - 2, 2)
+        Computational orders :math:`\\log(s_{t+2}/s_{t+1}) / \\log(s_{t+1}/s_t)`
+        (COC or ACOC, CV-4) with their intervals.
+    coc : ndarray or None
+        Orders from the errors (known limit only).
+    acoc : ndarray
+        Orders from the differences (always).
+    aitken_limits : ndarray of shape (n - 2,)
+        Aitken :math:`\\Delta^2` extrapolations of the limit, NaN where the
+        second difference is within its noise floor (CV-5).
+    tail_start : int
+        Index of the first ratio of the tail window the class is decided on.
+    reason : str
+        The rule that decided the class, in words.
+    """
+
+    kind_of_order: str
+    values: np.ndarray
+    noise_floor: np.ndarray
+    n_used: int
+    ratios: np.ndarray
+    ratio_bounds: np.ndarray
+    orders: np.ndarray
+    order_bounds: np.ndarray
+    coc: np.ndarray | None
+    acoc: np.ndarray
+    aitken_limits: np.ndarray
+    tail_start: int
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class RateEstimate:
+    """Result of :func:`estimate_rate`.
+
+    Attributes
+    ----------
+    kind : str
+        ``"sublinear"``, ``"linear"``, ``"superlinear"``, ``"quadratic"``,
+        ``"finite"`` or ``"undetermined"``.
+    order : float
+        Estimated order :math:`q` (1 for sub- and linear, ``inf`` for finite
+        termination, NaN when undetermined).
+    rate : float
+        Linear: :math:`\\rho`. Sublinear: 1. Order-1 superlinear: the last
+        ratio (the ratios tend to 0). Order :math:`q > 1`: the constant
+        :math:`C` in :math:`e_{t+1} \\approx C e_t^q`. Finite: 0.
+    exponent : float or None
+        Sublinear only: :math:`p` in :math:`e_t \\sim c\\, t^{-p}`.
+    rate_bounds : (float, float) or None
+        Linear only: the interval rounding leaves for ``rate`` (CV-3); the
+        ratio of the exact values lies in it.
+    limit : float
+        The given limit, else the last Aitken extrapolation (else the last value).
+    terminated_at : int or None
+        Finite termination: the first index of the constant tail.
+    evidence : RateEvidence
+    """
+
+    kind: str
+    order: float
+    rate: float
+    exponent: float | None
+    rate_bounds: tuple | None
+    limit: float
+    terminated_at: int | None
+    evidence: RateEvidence
+
+    def __str__(self):
+        parts = [f"{self.kind} termination" if self.kind == "finite" else f"{self.kind} convergence"]
+        if self.kind in ("linear", "superlinear", "quadratic", "sublinear"):
+            parts.append(f"order {self.order:.3g}")
+        if self.kind == "linear":
+            parts.append(f"rate {self.rate:.4g}")
+        if self.exponent is not None:
+            parts.append(f"error ~ t^-{self.exponent:.3g}")
+        if self.terminated_at is not None:
+            parts.append(f"terminated at step {self.terminated_at}")
+        return ", ".join(parts) + f" ({self.evidence.reason})"
+
+
+def noise_floor(a, b, dtype=np.float64, value_error=0.0):
+    """Rounding bound on a computed difference of two stored values (CV-1).
+
+    .. math:: |\\mathrm{fl}(\\hat a - \\hat b) - (a - b)| \\le
+              \\gamma_2 (|\\hat a| + |\\hat b|) + \\lambda + 2\\epsilon
+
+    where :math:`\\hat a, \\hat b` are the stored (rounded) values,
+    :math:`\\lambda` the smallest subnormal number (underflow) and
+    :math:`\\epsilon` = ``value_error`` bounds any further error each value
+    carries (e.g. :func:`classic.rounding.sum_error_bound` for an objective that
+    is a sum).
+
+    Parameters
+    ----------
+    a, b : array-like
+        Stored values (broadcast together).
+    dtype : numpy dtype
+        Working precision.
+    value_error : float or array-like
+        Extra absolute error of each value beyond its final rounding.
+
+    Returns
+    -------
+    ndarray
+    """
+    a = np.abs(np.asarray(a, dtype=np.float64))
+    b = np.abs(np.asarray(b, dtype=np.float64))
+    tiny = float(np.finfo(dtype).smallest_subnormal)
+    # gamma_3 rather than gamma_2 absorbs the rounding of this very evaluation (CV-1).
+    return gamma(3, dtype) * (a + b) + tiny + 2.0 * np.asarray(value_error, dtype=np.float64)
+
+
+def _as_sequence(sequence):
+    if isinstance(sequence, Trace):
+        values, sense = np.asarray(sequence.objective), sequence.OBJECTIVE_SENSE
+        n_iter = sequence.n_iter
+        if n_iter > 0 and len(values) > n_iter + 1 and (len(values) - 1) % n_iter == 0:
+            # Several half-steps per iteration (1 + m n_iter rows): read the
+            # objective at the end of each iteration, rows 0, m, 2m, ...
+            values = values[:: (len(values) - 1) // n_iter]
+    else:
+        values, sense = sequence, "min"
+    x = np.asarray(values)
+    if x.dtype.kind not in "iuf":
+        raise TypeError(f"the sequence must be numeric, got dtype {x.dtype}")
+    if x.ndim != 1:
+        raise ValueError(f"the sequence must be 1-D, got shape {x.shape}")
+    if x.size < 2:
+        raise ValueError(f"a rate needs at least 2 values, got {x.size}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("the sequence contains NaN or inf; cut it before the first non-finite value")
+    dtype = np.float32 if x.dtype == np.float32 else np.float64
+    return x.astype(np.float64), sense, dtype
+
+
+def _ratio_intervals(s, f, dtype):
+    """Ratios s[t+1]/s[t] with their rounding intervals (CV-3); s > f > 0."""
+    ratios = s[1:] / s[:-1]
+    widen = gamma(6, dtype)  # the five roundings of each endpoint's own evaluation (CV-3)
+    lo = (s[1:] - f[1:]) / (s[:-1] + f[:-1]) * (1 - widen)
+    hi = (s[1:] + f[1:]) / (s[:-1] - f[:-1]) * (1 + widen)
+    return ratios, np.column_stack([lo, hi])
+
+
+def _order_intervals(ratios, bounds):
+    """Orders log r[t+1] / log r[t] with intervals (CV-4); unbounded if a ratio may reach 1."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log(ratios)
+        orders = logs[1:] / logs[:-1]
+        lo_log, hi_log = np.log(bounds[:, 0]), np.log(bounds[:, 1])
+        contracting = (bounds[1:, 1] < 1) & (bounds[:-1, 1] < 1)
+        lo = np.where(contracting, hi_log[1:] / lo_log[:-1], -np.inf)
+        hi = np.where(contracting, lo_log[1:] / hi_log[:-1], np.inf)
+    return orders, np.column_stack([lo, hi])
+
+
+def _resolved_ratios(ratios, bounds):
+    """CV-3: a ratio is resolved when its interval lies below 1 and pins its
+    logarithm to within ORDER_TOLERANCE/2 relative, enough for an order built
+    from two of them to be resolved (CV-4)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half_width = (np.log(bounds[:, 1]) - np.log(bounds[:, 0])) / 2
+        return (bounds[:, 1] < 1) & (half_width <= ORDER_TOLERANCE / 2 * np.abs(np.log(ratios)))
+
+
+def _increasing_without_bound(g, bounds, steps):
+    """CV-4: g (observed at the ratio indices ``steps``) grows across both halves of the window by more than rounding
+    (points whose interval is wider than the mean step are left out),
+    and its mean step in the second half is at least half that in the first
+    (a geometric approach to a finite limit shrinks the steps; growth without
+    bound, linear or faster, does not)."""
+    # Points whose rounding interval is wider than the mean step cannot show a trend: drop them.
+    if len(g) >= 2:
+        mean_step = abs(g[-1] - g[0]) / max(steps[-1] - steps[0], 1)
+        keep = (bounds[:, 1] - bounds[:, 0]) <= mean_step
+        g, bounds, steps = g[keep], bounds[keep], steps[keep]
+    if len(g) < 3:
+        return False
+    mid = len(g) // 2
+    grows = bounds[mid, 0] > bounds[0, 1] and bounds[-1, 0] > bounds[mid, 1]
+    first = (g[mid] - g[0]) / (steps[mid] - steps[0])
+    second = (g[-1] - g[mid]) / (steps[-1] - steps[mid])
+    return bool(grows and second >= 0.5 * first)
+
+
+def _classify(s, f, dtype):
+    """Class of a positive sequence s (all above its floor f), as a dict of
+    the RateEstimate fields and the evidence."""
+    # A ratio that overflows is +inf ("not contracting", which is what it means); an interval
+    # end that underflows to 0 makes 1/end infinite and its width NaN ("unresolved": every
+    # comparison with NaN is False, so it is left out).
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        return _classify_positive(s, f, dtype)
+
+
+def _classify_positive(s, f, dtype):
+    if len(s) < 3:
+        out = dict(ratios=s[1:] / s[:-1], ratio_bounds=np.full((max(len(s) - 1, 0), 2), np.nan),
+                   orders=np.empty(0), order_bounds=np.empty((0, 2)), tail_start=0)
+        return _run("undetermined", math.nan, math.nan, f"only {len(s)} values above the noise floor (need 3)", out)
+    ratios, rb = _ratio_intervals(s, f, dtype)
+    orders, ob = _order_intervals(ratios, rb)
+    # The last half of the ratios, and at least 4: the growth tests need 3 resolved points
+    # and the last one is often lost to the noise floor.
+    tail = max(0, len(ratios) - max(4, math.ceil(len(ratios) / 2)))
+    out = dict(ratios=ratios, ratio_bounds=rb, orders=orders, order_bounds=ob, tail_start=tail)
+    if np.any(rb[tail:, 0] >= 1):
+        return _run("undetermined", math.nan, math.nan, "not contracting: a tail ratio is >= 1 beyond rounding", out)
+    # Orders in the tail (q_t uses ratios t and t+1); the latest resolved one decides, provided
+    # the one before it agrees that the order exceeds 1 (a single order is one coincidence away
+    # from anything: 1.92, 1.91, 1.0 gives q = 79).
+    tail_orders = np.arange(tail, len(orders))
+    resolved = tail_orders[(ob[tail_orders, 1] - ob[tail_orders, 0]) <= 2 * ORDER_TOLERANCE]
+    if resolved.size >= 2:
+        i = int(resolved[-1])
+        q = float(orders[i])
+        if min(q, float(orders[resolved[-2]])) >= 1 + ORDER_TOLERANCE:
+            rate = float(s[i + 2] / s[i + 1] ** q)
+            if abs(q - 2) <= ORDER_TOLERANCE:
+                return _run("quadratic", q, rate, f"order {q:.3g} within {ORDER_TOLERANCE} of 2", out)
+            return _run("superlinear", q, rate, f"order {q:.3g} > 1 + {ORDER_TOLERANCE}", out)
+    # Order 1: do the resolved tail ratios tend to 0, to 1, or to rho in between?
+    keep = tail + np.nonzero(_resolved_ratios(ratios[tail:], rb[tail:]))[0]
+    if keep.size == 0:
+        return _run("undetermined", math.nan, math.nan, "no tail ratio is resolved above the noise floor", out)
+    r, b = ratios[keep], rb[keep]
+    if _increasing_without_bound(1 / r, 1 / b[:, ::-1], keep):
+        return _run("superlinear", 1.0, float(r[-1]), "ratios fall to 0: 1/ratio grows without bound", out)
+    h = 1 / (1 - r)
+    if _increasing_without_bound(h, 1 / (1 - b), keep):
+        step = float(np.median(np.diff(h) / np.diff(keep)))
+        return _run("sublinear", 1.0, 1.0, "ratios rise to 1: 1/(1 - ratio) grows linearly", out, exponent=1.0 / step)
+    i = int(keep[np.argsort(r, kind="stable")[(len(r) - 1) // 2]])
+    return _run("linear", 1.0, float(ratios[i]), f"ratios settle at {ratios[i]:.4g} (median of the tail)", out,
+                rate_bounds=(float(rb[i, 0]), float(rb[i, 1])))
+
+
+def _run(kind, order, rate, reason, evidence, exponent=None, rate_bounds=None):
+    return dict(kind=kind, order=order, rate=rate, reason=reason, exponent=exponent, rate_bounds=rate_bounds, **evidence)
+
+
+def _aitken(x, dtype, value_error):
+    """Aitken's Δ² extrapolations x_t - (Δx_t)² / Δ²x_t (CV-5)."""
+    if len(x) < 3:
+        return np.empty(0)
+    first = x[1:-1] - x[:-2]
+    second = x[2:] - 2 * x[1:-1] + x[:-2]
+    floor = 2 * noise_floor(x[2:], x[1:-1], dtype, value_error) + 2 * noise_floor(x[1:-1], x[:-2], dtype, value_error)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # discarded where below the floor
+        limits = np.where(np.abs(second) > floor, x[:-2] - first**2 / second, np.nan)
+    return limits
+
+
+def _first_at_or_below(s, f):
+    below = np.nonzero(s <= f)[0]
+    return int(below[0]) if below.size else len(s)
+
+
+def estimate_rate(sequence, limit=None, *, value_error=0.0):
+    """Estimate the rate and order of convergence of a sequence or a trace.
+
+    With :math:`s_t` the errors :math:`|x_t - x^*|` (``limit`` given) or the
+    differences :math:`|x_{t+1} - x_t|` (no limit; for order-:math:`q`
+    convergence with :math:`q \\ge 1` and :math:`\\rho < 1` they shrink like
+    the errors), the evidence is
+
+    .. math::
+
+        r_t = \\frac{s_{t+1}}{s_t}, \\qquad
+        q_t = \\frac{\\log(s_{t+2}/s_{t+1})}{\\log(s_{t+1}/s_t)}, \\qquad
+        \\hat x^*_t = x_t - \\frac{(x_{t+1}-x_t)^2}{x_{t+2} - 2x_{t+1} + x_t}
+
+    (successive ratios; computational order of convergence, COC from errors
+    and ACOC from differences; Aitken's :math:`\\Delta^2` extrapolation),
+    computed only on the values above the floating-point noise floor of
+    :func:`noise_floor` (the cut, CV-1) and each with the interval rounding
+    leaves it. The class is decided on the tail window (the last half of the
+    ratios): a resolved order :math:`q \\ge 1.25` gives ``quadratic``
+    (:math:`|q - 2| \\le 0.25`) or ``superlinear``; otherwise ratios that fall
+    to 0 (:math:`1/r_t` grows by steps that do not decay) give
+    ``superlinear``, ratios that rise to 1 (:math:`1/(1-r_t)` grows by steps
+    that do not decay; for :math:`e_t = c(t+t_0)^{-p}` the step tends to
+    :math:`1/p`) give ``sublinear``, and settled ratios give ``linear`` with
+    rate :math:`\\rho` = the best-resolved tail ratio. See
+    proofs/convergence.md, CV-1 to CV-6.
+
+    Parameters
+    ----------
+    sequence : Trace or array-like of shape (n,)
+        A trace (its ``objective`` is used, read at the end of each iteration
+        when it records ``m`` half-steps per iteration, ``1 + m n_iter`` rows;
+        ``OBJECTIVE_SENSE`` orients it) or
+        a 1-D sequence of finite numbers. float32 data uses float32's unit
+        roundoff.
+    limit : float, optional
+        The known limit :math:`x^*`. Without it, the differences are used.
+    value_error : float or array-like of shape (n,), default 0
+        Absolute error each value may carry beyond its final rounding (for an
+        objective computed as a sum of ``m`` terms, e.g.
+        ``classic.rounding.sum_error_bound(m, sum_abs_terms, dtype)``); it
+        raises the noise floor.
+
+    Returns
+    -------
+    RateEstimate
+    """
+    x, sense, dtype = _as_sequence(sequence)
+    value_error = np.asarray(value_error, dtype=np.float64)
+    if np.any(~np.isfinite(value_error)) or np.any(value_error < 0):
+        raise ValueError("value_error must be finite and non-negative")
+    if value_error.ndim and value_error.shape != x.shape:
+        raise ValueError(f"value_error must be a scalar or have the sequence's shape {x.shape}")
+    error_of = (lambda sl: value_error[sl]) if value_error.ndim else (lambda sl: value_error)
+    # Orient so that the theorem says "non-increasing" (CV-1 is sign-blind).
+    y = -x if sense == "max" else x
+
+    differences = np.abs(np.diff(y))
+    difference_floor = noise_floor(y[1:], y[:-1], dtype, np.maximum(error_of(slice(1, None)), error_of(slice(None, -1))))
+    aitken = _aitken(x, dtype, value_error if value_error.ndim == 0 else value_error.max())
+    acoc_run = _classify(differences[: _first_at_or_below(differences, difference_floor)],
+                         difference_floor[: _first_at_or_below(differences, difference_floor)], dtype)
+
+    if limit is None:
+        kind_of_order, s, f, run = "ACOC", differences, difference_floor, acoc_run
+        finite_limits = aitken[np.isfinite(aitken)]
+        limit_value = float(finite_limits[-1]) if finite_limits.size else float(x[-1])
+    else:
+        limit_value = float(limit)
+        if not math.isfinite(limit_value):
+            raise ValueError(f"limit must be finite, got {limit}")
+        target = -limit_value if sense == "max" else limit_value
+        s = np.abs(y - target)
+        f = noise_floor(y, target, dtype, error_of(slice(None)))
+        kind_of_order = "COC"
+        n_used = _first_at_or_below(s, f)
+        run = _classify(s[:n_used], f[:n_used], dtype)
+    n_used = _first_at_or_below(s, f)
+    kind, order, rate, exponent, reason = (run[k] for k in ("kind", "order", "rate", "exponent", "reason"))
+    rate_bounds = run["rate_bounds"]
+    if kind == "sublinear" and kind_of_order == "ACOC":
+        exponent = exponent - 1.0  # differences decay one power faster than errors (CV-4)
+
+    # Finite termination (CV-6): exactly constant from T on (without the limit), or
+    # exactly at the limit from T on (with it), entered by a change above the floor
+    # that the convergence so far predicts to continue.
+    terminated_at = None
+    if limit is None:
+        values, floors, model = differences, difference_floor, acoc_run
+        last = len(x) - 2  # at least one repeated value
+    else:
+        values, floors, model = s, f, run
+        last = len(x) - 1  # the last value may be the first one at the limit
+    nonzero = np.nonzero(values != 0)[0]
+    T = int(nonzero[-1]) + 1 if nonzero.size else 0
+    if 1 <= T <= last and _first_at_or_below(values, floors) == T:
+        predicted = _predict_next(values[:T], model)  # model was fitted on exactly values[:T]
+        if not predicted <= floors[T]:
+            kind, order, rate, exponent, rate_bounds, terminated_at = "finite", math.inf, 0.0, None, None, T
+            limit_value = float(x[-1]) if limit is None else limit_value
+            what = "exactly constant" if limit is None else "exactly at the limit"
+            reason = (f"{what} from step {T}; the last value above the floor, {values[T - 1]:.3g}, predicted "
+                      f"a next one of {predicted:.3g}, above the noise floor {floors[T]:.3g}")
+    evidence = RateEvidence(
+        kind_of_order=kind_of_order,
+        values=_frozen(s),
+        noise_floor=_frozen(f),
+        n_used=n_used,
+        ratios=_frozen(run["ratios"]),
+        ratio_bounds=_frozen(run["ratio_bounds"]),
+        orders=_frozen(run["orders"]),
+        order_bounds=_frozen(run["order_bounds"]),
+        coc=_frozen(run["orders"]) if kind_of_order == "COC" else None,
+        acoc=_frozen(acoc_run["orders"]),
+        aitken_limits=_frozen(aitken),
+        tail_start=run["tail_start"],
+        reason=reason,
+    )
+    return RateEstimate(kind, float(order), float(rate), exponent, rate_bounds, limit_value, terminated_at, evidence)
+
+
+def _predict_next(d, run):
+    """Next difference the class found on d predicts (CV-6); inf when there is no model.
+
+    Order q > 1: C d^q. Order 1 with ratios falling to 0: the ratios' own
+    trend, d r (r / r_prev). Otherwise the last ratio, d r."""
+    kind, order, rate = run["kind"], run["order"], run["rate"]
+    if kind == "undetermined" or len(d) < 3:
+        return math.inf
+    if order > 1:
+        return rate * d[-1] ** order
+    ratio, previous = d[-1] / d[-2], d[-2] / d[-3]
+    if kind == "superlinear":
+        ratio *= min(1.0, ratio / previous)
+    return float(d[-1] * ratio)

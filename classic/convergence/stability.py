@@ -1,0 +1,233 @@
+"""Stability across seeds: do runs from different initialisations reach the same solution?
+
+Lloyd's algorithm, EM and the perceptron converge to *a* fixed point that
+depends on the initialisation (and the presentation order). Refitting over
+seeds and comparing the solutions measures how much (proofs/convergence.md,
+CV-8): pairwise agreement of the labels (adjusted Rand index, Hubert & Arabie
+1985), distance between centres after the best matching (the assignment
+problem, solved exactly by ``scipy.optimize.linear_sum_assignment``), the
+spread of the final objective, and the distinct local optima with their
+frequencies.
+"""
+
+import dataclasses
+import numbers
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from sklearn.base import clone
+from sklearn.metrics import adjusted_rand_score
+
+from classic._validation import check_data
+
+__all__ = ["LocalOptimum", "StabilityReport", "stability", "same_partition", "matched_centre_distance"]
+
+
+def _frozen(array):
+    array = np.array(array, copy=True)
+    array.setflags(write=False)
+    return array
+
+
+@dataclasses.dataclass(frozen=True)
+class LocalOptimum:
+    """One distinct solution: its objective, how many seeds reached it, and which."""
+
+    objective: float
+    count: int
+    frequency: float
+    seeds: tuple
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class StabilityReport:
+    """Result of :func:`stability`.
+
+    Attributes
+    ----------
+    seeds : tuple of int
+    objectives : ndarray of shape (n_seeds,)
+        Final objective of each run.
+    objective_sense : {"min", "max"}
+    objective_spread : float
+        ``max - min`` of the final objectives.
+    agreement : ndarray of shape (n_seeds, n_seeds)
+        Adjusted Rand index between the labels of each pair of runs.
+    mean_agreement, min_agreement : float
+        Over the pairs ``i < j``.
+    centre_distance : ndarray of shape (n_seeds, n_seeds) or None
+        Root-mean-square distance between matched centres (None when the
+        estimator has no ``cluster_centers_`` or ``means_``).
+    max_centre_distance : float or None
+    optima : tuple of LocalOptimum
+        The distinct solutions reached, best objective first: distinct
+        partitions for clusterers (equal up to renaming), distinct
+        predictions on ``X`` for supervised estimators (``y`` given).
+    reproducible : bool or None
+        Whether refitting the first seed gave bitwise the same labels, centres
+        and objective (None when not checked).
+    """
+
+    seeds: tuple
+    objectives: np.ndarray
+    objective_sense: str
+    objective_spread: float
+    agreement: np.ndarray
+    mean_agreement: float
+    min_agreement: float
+    centre_distance: np.ndarray | None
+    max_centre_distance: float | None
+    optima: tuple
+    reproducible: bool | None
+
+    @property
+    def stable(self):
+        """True when every seed reached the same partition."""
+        return len(self.optima) == 1
+
+    def __str__(self):
+        lines = [
+            f"{len(self.seeds)} seeds, {len(self.optima)} distinct solution(s); "
+            f"mean adjusted Rand index {self.mean_agreement:.4f} (min {self.min_agreement:.4f}); "
+            f"objective spread {self.objective_spread:.6g}"
+        ]
+        for o in self.optima:
+            lines.append(f"  objective {o.objective:.6g}: {o.count} run(s) ({100 * o.frequency:.0f}%)")
+        return "\n".join(lines)
+
+
+def same_partition(a, b):
+    """True when label vectors ``a`` and ``b`` define the same partition (equal up to renaming).
+
+    Exact: the pairs ``(a_i, b_i)`` are as many as the distinct labels of each.
+    """
+    a, b = np.asarray(a), np.asarray(b)
+    pairs = len(np.unique(np.stack([a, b], axis=1), axis=0))
+    return pairs == len(np.unique(a)) == len(np.unique(b))
+
+
+def matched_centre_distance(centres_a, centres_b):
+    """Root-mean-square distance between two sets of centres after the best permutation.
+
+    .. math:: \\min_{\\pi} \\Big(\\frac{1}{k}\\sum_j \\|a_j - b_{\\pi(j)}\\|^2\\Big)^{1/2}
+
+    (the linear assignment problem on squared distances, solved exactly).
+    """
+    a, b = np.asarray(centres_a, dtype=np.float64), np.asarray(centres_b, dtype=np.float64)
+    cost = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
+    rows, cols = linear_sum_assignment(cost)
+    return float(np.sqrt(cost[rows, cols].mean()))
+
+
+def _labels(model, X):
+    return np.asarray(model.labels_) if hasattr(model, "labels_") else np.asarray(model.predict(X))
+
+
+def _centres(model):
+    for name in ("cluster_centers_", "means_"):
+        if hasattr(model, name):
+            return np.asarray(getattr(model, name))
+    return None
+
+
+def _objective(model, X, y):
+    """Final objective and its sense: the trace's, else inertia_, lower_bound_, or score."""
+    if hasattr(model, "trace_"):
+        return float(model.trace_.objective[-1]), model.trace_.OBJECTIVE_SENSE
+    if hasattr(model, "inertia_"):
+        return float(model.inertia_), "min"
+    if hasattr(model, "lower_bound_"):
+        return float(model.lower_bound_), "max"
+    return float(model.score(X, y) if y is not None else model.score(X)), "max"
+
+
+def _fit(estimator, seed, X, y):
+    model = clone(estimator).set_params(random_state=seed)
+    return model.fit(X) if y is None else model.fit(X, y)
+
+
+def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True):
+    """Refit ``estimator`` over ``seeds`` and report how often the runs agree.
+
+    Parameters
+    ----------
+    estimator : unfitted scikit-learn-style estimator
+        With a ``random_state`` parameter, ``fit``, ``labels_`` or
+        ``predict``, and optionally ``cluster_centers_`` / ``means_``.
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,), optional
+        For supervised estimators (labels are then the predictions on ``X``).
+    seeds : iterable of int, default range(10)
+        At least two seeds.
+    check_reproducible : bool, default True
+        Refit the first seed and check the fit is bitwise the same.
+
+    Returns
+    -------
+    StabilityReport
+    """
+    if not hasattr(estimator, "get_params") or "random_state" not in estimator.get_params():
+        raise ValueError(f"{type(estimator).__name__} has no random_state parameter: nothing varies across seeds")
+    seeds = tuple(seeds)
+    if len(seeds) < 2:
+        raise ValueError(f"stability needs at least 2 seeds, got {len(seeds)}")
+    for seed in seeds:
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+            raise ValueError(f"seeds must be non-negative integers, got {seed!r}")
+    X = check_data(X, min_samples=2)
+
+    models = [_fit(estimator, int(seed), X, y) for seed in seeds]
+    labels = [_labels(m, X) for m in models]
+    centres = [_centres(m) for m in models]
+    objectives, senses = zip(*(_objective(m, X, y) for m in models))
+    objectives = np.array(objectives)
+    sense = senses[0]
+
+    n = len(seeds)
+    agreement = np.ones((n, n))
+    distance = np.zeros((n, n)) if centres[0] is not None else None
+    for i in range(n):
+        for j in range(i + 1, n):
+            agreement[i, j] = agreement[j, i] = adjusted_rand_score(labels[i], labels[j])
+            if distance is not None:
+                distance[i, j] = distance[j, i] = matched_centre_distance(centres[i], centres[j])
+    upper = agreement[np.triu_indices(n, 1)]
+
+    # Clusterings are equal up to renaming the clusters; a classifier's predictions are not.
+    same = same_partition if y is None else np.array_equal
+    groups = []  # [representative index, members]
+    for i in range(n):
+        for group in groups:
+            if same(labels[group[0]], labels[i]):
+                group[1].append(i)
+                break
+        else:
+            groups.append([i, [i]])
+    optima = [
+        LocalOptimum(float(objectives[g[0]]), len(g[1]), len(g[1]) / n, tuple(seeds[k] for k in g[1])) for g in groups
+    ]
+    optima.sort(key=lambda o: o.objective if sense == "min" else -o.objective)
+
+    reproducible = None
+    if check_reproducible:
+        again = _fit(estimator, int(seeds[0]), X, y)
+        same_centres = centres[0] is None or np.array_equal(_centres(again), centres[0])
+        reproducible = bool(
+            np.array_equal(_labels(again, X), labels[0])
+            and same_centres
+            and _objective(again, X, y)[0] == objectives[0]
+        )
+
+    return StabilityReport(
+        seeds=seeds,
+        objectives=_frozen(objectives),
+        objective_sense=sense,
+        objective_spread=float(objectives.max() - objectives.min()),
+        agreement=_frozen(agreement),
+        mean_agreement=float(upper.mean()),
+        min_agreement=float(upper.min()),
+        centre_distance=None if distance is None else _frozen(distance),
+        max_centre_distance=None if distance is None else float(distance.max()),
+        optima=tuple(optima),
+        reproducible=reproducible,
+    )

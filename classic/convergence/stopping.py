@@ -1,0 +1,323 @@
+"""Stopping rules: small composable objects an estimator consults after every iteration.
+
+The protocol (what an estimator does with ``stop=rule``)::
+
+    rule.start()                                   # once, before the first iteration
+    for t in 1, 2, ...:
+        ... one iteration: theta(t), f(t) ...
+        state = IterationState(t, f(t), f(t-1), theta(t), theta(t-1), ...)
+        if rule.update(state):                     # True: stop now, after iteration t
+            trace stop_reason = rule.reason        # e.g. "rule:loss_plateau"
+            break
+    if rule.checkpoint is not None:                # early stopping kept a better state
+        restore rule.checkpoint.parameters
+
+A rule fires at the *first* iteration where its condition holds
+(proofs/convergence.md, CV-7). Rules combine: ``a | b`` (:class:`AnyOf`) stops
+when any holds, ``a & b`` (:class:`AllOf`) when all hold at the same iteration.
+
+Defaults per algorithm (``stop=None`` keeps each algorithm's own convergence test):
+
+============  ==========================================================================
+k-means       none: Lloyd's iterations terminate exactly (no label changes, KM-5);
+              ``KMeans(stop=RelativeImprovement(1e-4))`` or ``LossPlateau(eps)`` for
+              early cut-offs, ``ValidationPatience(p, X_val)`` on minus the held-out inertia
+EM (GMM)      ``LossPlateau(1e-3)`` on the mean log-likelihood (scikit-learn's ``tol``);
+              ``GradientNorm`` on the log-likelihood's gradient where supplied;
+              ``ValidationPatience(5, X_val)`` on the held-out log-likelihood
+perceptron    none on separable data (a mistake-free epoch ends the run, Novikoff);
+              ``Perceptron(stop=ValidationPatience(5, X_val, y_val))`` on held-out
+              accuracy otherwise (returns the best epoch's weights)
+============  ==========================================================================
+"""
+
+import dataclasses
+
+import numpy as np
+
+from classic._validation import check_int, check_real
+
+__all__ = [
+    "AllOf",
+    "AnyOf",
+    "Checkpoint",
+    "GradientNorm",
+    "IterationState",
+    "LossPlateau",
+    "ParameterChange",
+    "RelativeImprovement",
+    "StoppingRule",
+    "ValidationPatience",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class IterationState:
+    """What an estimator reports to its stopping rule after iteration ``iteration``.
+
+    Attributes
+    ----------
+    iteration : int
+        Iterations completed, ``t >= 1``.
+    objective, previous_objective : float
+        :math:`f(t)` and :math:`f(t-1)`.
+    parameters, previous_parameters : ndarray or tuple of ndarray
+        :math:`\\theta(t)` and :math:`\\theta(t-1)` (e.g. the centres; for EM a
+        tuple ``(weights, means, covariances)``).
+    gradient_norm : float, optional
+        :math:`\\|\\nabla f(\\theta(t))\\|`, where the estimator has one.
+    validation_score : float, optional
+        Held-out score of :math:`\\theta(t)`, higher is better (scikit-learn's
+        ``score``: accuracy, mean log-likelihood, minus inertia); supplied when
+        the rule asks for it through ``validation_data``.
+    sense : {"min", "max"}
+        Whether the algorithm lowers or raises ``objective`` (its trace's
+        ``OBJECTIVE_SENSE``).
+    """
+
+    iteration: int
+    objective: float
+    previous_objective: float
+    parameters: object
+    previous_parameters: object
+    gradient_norm: float | None = None
+    validation_score: float | None = None
+    sense: str = "min"
+
+
+@dataclasses.dataclass(frozen=True)
+class Checkpoint:
+    """The best state early stopping saw: its iteration, score and a copy of its parameters."""
+
+    iteration: int
+    score: float
+    parameters: object
+
+
+def _copy(parameters):
+    if isinstance(parameters, tuple):
+        return tuple(np.array(p, copy=True) for p in parameters)
+    return np.array(parameters, copy=True)
+
+
+class StoppingRule:
+    """Base of the rules: ``start()``, ``update(state) -> bool``, ``reason``,
+    ``checkpoint``, ``validation_data``; ``|`` and ``&`` combine rules."""
+
+    #: Short name used in the trace's stop_reason, ``"rule:<name>"``.
+    name = "rule"
+    #: Whether the rule held at the last update.
+    fired = False
+
+    def start(self):
+        """Forget the previous run (called by the estimator before iterating)."""
+        self.fired = False
+
+    def update(self, state):
+        """Record one iteration; True when the run should stop now."""
+        self.fired = bool(self._holds(state))
+        return self.fired
+
+    @property
+    def reason(self):
+        """``"rule:<name>"``: the stop_reason an estimator records when this rule fires."""
+        return f"rule:{self.name}"
+
+    @property
+    def checkpoint(self):
+        """The best state kept by early stopping, or None."""
+        return None
+
+    @property
+    def validation_data(self):
+        """``(X_val, y_val)`` when the rule needs ``state.validation_score``, else None."""
+        return None
+
+    def __or__(self, other):
+        return AnyOf(self, other)
+
+    def __and__(self, other):
+        return AllOf(self, other)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self._params().items())
+        return f"{type(self).__name__}({args})"
+
+    def _params(self):
+        return {}
+
+
+class _Threshold(StoppingRule):
+    def __init__(self, eps):
+        self.eps = check_real(eps, "eps", minimum=0.0, strict=True)
+
+    def _params(self):
+        return {"eps": self.eps}
+
+
+class LossPlateau(_Threshold):
+    """Stop when the objective stops moving: :math:`|f(t) - f(t-1)| < \\varepsilon`."""
+
+    name = "loss_plateau"
+
+    def _holds(self, state):
+        return abs(state.objective - state.previous_objective) < self.eps
+
+
+class RelativeImprovement(_Threshold):
+    """Stop when the relative improvement falls below ``eps``.
+
+    .. math:: \\frac{f(t-1) - f(t)}{|f(t-1)|} < \\varepsilon
+
+    for a minimised objective (``state.sense == "min"``); for a maximised one
+    the improvement is :math:`f(t) - f(t-1)`. A step that makes things worse
+    has a negative improvement and stops the run. With :math:`f(t-1) = 0` the
+    ratio is :math:`+\\infty`, 0 or :math:`-\\infty` by the sign of the improvement.
+    """
+
+    name = "relative_improvement"
+
+    def _holds(self, state):
+        improvement = state.previous_objective - state.objective
+        if state.sense == "max":
+            improvement = -improvement
+        scale = abs(state.previous_objective)
+        if scale == 0.0:
+            return improvement <= 0.0
+        with np.errstate(over="ignore"):  # a subnormal f(t-1): the ratio is +-inf, as intended
+            return np.float64(improvement) / scale < self.eps
+
+
+class ParameterChange(_Threshold):
+    """Stop when the parameters stop moving: :math:`\\|\\theta(t) - \\theta(t-1)\\| < \\varepsilon`
+    (Euclidean norm over all parameter arrays together)."""
+
+    name = "parameter_change"
+
+    def _holds(self, state):
+        now, before = state.parameters, state.previous_parameters
+        if not isinstance(now, tuple):
+            now, before = (now,), (before,)
+        squared = sum(float(np.sum((np.asarray(a, float) - np.asarray(b, float)) ** 2)) for a, b in zip(now, before))
+        return np.sqrt(squared) < self.eps
+
+
+class GradientNorm(_Threshold):
+    """Stop when :math:`\\|\\nabla f(\\theta(t))\\| < \\varepsilon` (estimators that supply a gradient norm)."""
+
+    name = "gradient_norm"
+
+    def _holds(self, state):
+        if state.gradient_norm is None:
+            raise ValueError("GradientNorm needs an estimator that reports a gradient norm; this one does not")
+        return state.gradient_norm < self.eps
+
+
+class ValidationPatience(StoppingRule):
+    """Early stopping: stop after ``patience`` iterations without a held-out improvement.
+
+    The estimator computes ``state.validation_score`` on ``(X_val, y_val)``
+    (higher is better). An iteration improves when its score exceeds the best
+    so far by more than ``min_delta``; the rule fires at the first iteration
+    :math:`t` with :math:`t - t_{\\text{best}} \\ge` ``patience``, and keeps the
+    best state as :attr:`checkpoint` for the estimator to restore
+    (Goodfellow, Bengio & Courville, *Deep Learning*, §7.8, Algorithm 7.1).
+
+    Parameters
+    ----------
+    patience : int >= 1
+    X_val : array-like of shape (n_samples, n_features)
+    y_val : array-like of shape (n_samples,), optional
+    min_delta : float >= 0, default 0
+    """
+
+    name = "validation_patience"
+
+    def __init__(self, patience, X_val, y_val=None, *, min_delta=0.0):
+        self.patience = check_int(patience, "patience", minimum=1)
+        self.min_delta = check_real(min_delta, "min_delta", minimum=0.0)
+        self.X_val = X_val
+        self.y_val = y_val
+
+    def _params(self):
+        return {"patience": self.patience, "min_delta": self.min_delta}
+
+    @property
+    def validation_data(self):
+        return (self.X_val, self.y_val)
+
+    @property
+    def checkpoint(self):
+        return getattr(self, "_best", None)
+
+    def start(self):
+        super().start()
+        self._best = None
+
+    def observe_initial(self, score, parameters):
+        """Optionally record the initial state (iteration 0) as a candidate checkpoint."""
+        self._best = Checkpoint(0, float(score), _copy(parameters))
+
+    def _holds(self, state):
+        if state.validation_score is None:
+            raise ValueError("ValidationPatience needs state.validation_score; the estimator did not compute one")
+        score = float(state.validation_score)
+        if self._best is None or score > self._best.score + self.min_delta:
+            self._best = Checkpoint(state.iteration, score, _copy(state.parameters))
+        return state.iteration - self._best.iteration >= self.patience
+
+
+class _Combination(StoppingRule):
+    def __init__(self, *rules):
+        if len(rules) < 2:
+            raise ValueError(f"{type(self).__name__} combines at least two rules, got {len(rules)}")
+        flat = []
+        for rule in rules:
+            if not isinstance(rule, StoppingRule):
+                raise TypeError(f"{type(self).__name__} combines stopping rules, got {type(rule).__name__}")
+            flat.extend(rule.rules if type(rule) is type(self) else (rule,))
+        self.rules = tuple(flat)
+
+    def start(self):
+        super().start()
+        for rule in self.rules:
+            rule.start()
+
+    @property
+    def checkpoint(self):
+        return next((r.checkpoint for r in self.rules if r.checkpoint is not None), None)
+
+    @property
+    def validation_data(self):
+        return next((r.validation_data for r in self.rules if r.validation_data is not None), None)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({', '.join(map(repr, self.rules))})"
+
+
+class AnyOf(_Combination):
+    """Stop when any of the rules holds (``a | b``); every rule sees every
+    iteration. ``reason`` names the rules that fired."""
+
+    def update(self, state):
+        fired = [rule.update(state) for rule in self.rules]
+        self.fired = any(fired)
+        return self.fired
+
+    @property
+    def name(self):
+        fired = [r.name for r in self.rules if r.fired]
+        return "|".join(fired) if fired else "|".join(r.name for r in self.rules)
+
+
+class AllOf(_Combination):
+    """Stop when all the rules hold at the same iteration (``a & b``)."""
+
+    def update(self, state):
+        fired = [rule.update(state) for rule in self.rules]
+        self.fired = all(fired)
+        return self.fired
+
+    @property
+    def name(self):
+        return "&".join(r.name for r in self.rules)

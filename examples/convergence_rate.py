@@ -1,0 +1,67 @@
+"""How fast does it converge? The rate read off four runs of known order.
+
+``classic.convergence.estimate_rate`` classifies a sequence from its own values
+(proofs/convergence.md, CV-1 to CV-6): successive error ratios, the
+computational order of convergence, Aitken's extrapolation of the limit, all
+cut at the floating-point noise floor. Four iterations whose order the
+textbooks give:
+
+* Newton's method for sqrt(2): quadratic;
+* the fixed-point iteration x <- cos(x): linear, rate |sin x*| = 0.674;
+* gradient descent on f(x) = x^4 (not strongly convex): sublinear, x_t ~ t^-1/2;
+* the secant method for sqrt(2): superlinear, order (1 + sqrt 5)/2 = 1.618.
+
+Run: ``python examples/convergence_rate.py [out.png]``
+"""
+
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+from classic.convergence import estimate_rate, plot_rate
+
+
+def iterate(step, x0, n):
+    xs = [x0]
+    for _ in range(n):
+        xs.append(step(xs[-1]))
+    return np.array(xs)
+
+
+def secant(a, x0, x1, n):
+    xs = [x0, x1]
+    for _ in range(n):
+        x, y = xs[-2], xs[-1]
+        if y == x:
+            break
+        xs.append(y - (y * y - a) * (y - x) / ((y * y - a) - (x * x - a)))
+    return np.array(xs)
+
+
+def main(path="convergence_rate.png"):
+    fixed_point = 0.7390851332151607  # cos(x*) = x*
+    runs = [
+        ("Newton for sqrt 2", iterate(lambda x: x - (x * x - 2) / (2 * x), 3.0, 8), np.sqrt(2.0)),
+        ("x <- cos x", iterate(np.cos, 1.0, 120), fixed_point),
+        ("gradient descent on x^4", iterate(lambda x: x - 0.1 * 4 * x**3, 1.0, 400), 0.0),
+        ("secant for sqrt 2", secant(2.0, 3.0, 2.5, 12), np.sqrt(2.0)),
+    ]
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8))
+    for (title, x, limit), ax in zip(runs, axes.ravel()):
+        estimate = estimate_rate(x, limit)
+        print(f"{title}: {estimate}")
+        plot_rate(estimate, ax=ax)
+        ax.set_title(f"{title}\n{ax.get_title()}", fontsize="small")
+    print(f"x <- cos x: the theory's rate is |sin x*| = {abs(np.sin(fixed_point)):.4f}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    print(f"plot written to {path}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

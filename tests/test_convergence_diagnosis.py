@@ -1,0 +1,112 @@
+"""Learning-curve diagnosis: a synthetic curve of each pattern gets its name
+(classic/convergence/diagnosis.py states the rules; Goodfellow et al. §5.2, §7.8)."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from classic.convergence import PATTERNS, diagnose
+
+n_steps = st.integers(40, 200)
+floors = st.floats(0.0, 1.0)
+heights = st.floats(0.5, 10.0)
+rates = st.floats(0.5, 0.85)  # rho^(3n/4) <= 0.85^30 < 0.8 tol: the last quarter is flat
+
+
+def base(n, a, b, rho):
+    """a + b rho^t: a loss that converges; its drop over the last quarter is below δ (n >= 40, rho <= 0.85)."""
+    return a + b * rho ** np.arange(n)
+
+
+def both_senses(train, val, target, expected, **kwargs):
+    """The diagnosis of a loss curve, and of the same curves as scores (negated, higher is better)."""
+    assert diagnose(train, val, target=target, **kwargs).pattern == expected
+    negated_target = None if target is None else -target
+    assert diagnose(-train, -val, target=negated_target, higher_is_better=True, **kwargs).pattern == expected
+
+
+@given(n_steps, floors, heights, rates, st.floats(0.0, 0.02), st.booleans())
+def test_converged_curves_with_a_small_gap_are_healthy(n, a, b, rho, gap, with_target):
+    train = base(n, a, b, rho)
+    val = train + gap * b  # gap <= 0.02 b < δ = 0.05 S, S >= 0.9 b
+    both_senses(train, val, a if with_target else None, "healthy")
+
+
+@given(n_steps, floors, heights, rates, st.floats(1.0, 3.0))
+def test_validation_rising_after_its_minimum_is_overfitting(n, a, b, rho, k):
+    """§7.8: validation loss a + b rho^t + k (t/n)² falls, then rises by >= 0.7 k > δ (S <= b + k)."""
+    t = np.arange(n)
+    train = base(n, a, b, rho)
+    val = train + k * (t / n) ** 2
+    both_senses(train, val, None, "overfitting")
+    d = diagnose(train, val)
+    assert 0 < d.best_validation_step < n - 1
+    assert d.evidence["validation_rise"] > d.evidence["delta"]
+
+
+@given(n_steps, floors, heights, rates, st.floats(0.2, 1.0), st.booleans())
+def test_a_large_final_gap_is_overfitting(n, a, b, rho, gap, with_target):
+    """§5.2: validation loss stuck gap*b >= 0.2 b above training: high variance (δ <= 0.05 (b + gap b))."""
+    train = base(n, a, b, rho)
+    both_senses(train, train + gap * b, a if with_target else None, "overfitting")
+
+
+@given(n_steps, floors, heights, rates, st.floats(0.3, 2.0), st.floats(0.0, 0.02))
+def test_a_plateau_far_above_the_target_is_underfitting(n, a, b, rho, excess, gap):
+    """§5.2: training loss plateaus excess*b >= 0.3 b above the target, with a small gap: high bias."""
+    train = base(n, a, b, rho)
+    both_senses(train, train + gap * b, a - excess * b, "underfitting")
+
+
+@given(n_steps, floors, heights, rates, st.floats(0.1, 1.0))
+def test_alternating_steps_are_oscillation(n, a, b, rho, amplitude):
+    """Steps of size >= 2 A > δ that reverse every time: oscillation."""
+    t = np.arange(n)
+    train = base(n, a, b, rho) + amplitude * b * (-1.0) ** t
+    both_senses(train, train + 0.01 * b, None, "oscillation")
+
+
+@given(n_steps, floors, heights, st.floats(1.5, 4.0))
+def test_a_curve_still_falling_is_too_slow(n, a, b, stretch):
+    """A straight decline a + b (1 - t / (stretch n)) drops b / (4 stretch) over the last quarter,
+    more than δ = 0.05 S with S = b / stretch."""
+    t = np.arange(n)
+    train = a + b * (1 - t / (stretch * n))
+    both_senses(train, train + 0.001 * b, None, "too slow")
+
+
+@given(st.floats(0.97, 0.995), st.integers(40, 100), heights)
+def test_slow_linear_convergence_is_too_slow(rho, n, b):
+    train = base(n, 0.0, b, rho)
+    both_senses(train, train * 1.001, None, "too slow")
+
+
+def test_every_pattern_has_a_remedy_and_the_evidence_is_read_only():
+    d = diagnose([4.0, 2.0, 1.0, 1.0, 1.0, 1.0], [4.1, 2.1, 1.1, 1.0, 1.0, 1.0])
+    assert d.pattern in PATTERNS and d.remedy and "5.2" in d.reference
+    with pytest.raises(TypeError):
+        d.evidence["scale"] = 0.0
+    assert d.pattern in str(d)
+
+
+def test_without_a_target_the_diagnosis_says_underfitting_is_not_ruled_out():
+    flat = np.full(10, 5.0)
+    assert "no target" in diagnose(flat, flat).rule
+
+
+@pytest.mark.parametrize(
+    "train, val, kwargs, error",
+    [
+        ([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], {}, ValueError),
+        (np.ones((4, 2)), np.ones((4, 2)), {}, ValueError),
+        ([1.0, 2.0, 3.0, np.nan], [1.0] * 4, {}, ValueError),
+        ([1.0] * 4, [1.0] * 5, {}, ValueError),
+        ([1.0] * 4, [1.0] * 4, {"tol": 0.0}, ValueError),
+        ([1.0] * 4, [1.0] * 4, {"tol": 1.5}, ValueError),
+        (["a"] * 4, [1.0] * 4, {}, TypeError),
+    ],
+)
+def test_bad_curves_are_rejected(train, val, kwargs, error):
+    with pytest.raises(error):
+        diagnose(train, val, **kwargs)

@@ -1,0 +1,142 @@
+"""Stopping rules inside classic.KMeans (proofs/convergence.md, CV-7): a rule only shortens the
+run, records itself in the trace, and leaves a truthful certificate."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.exceptions import ConvergenceWarning
+
+from classic import KMeans, certify
+from classic.convergence import GradientNorm, LossPlateau, ParameterChange, RelativeImprovement, ValidationPatience
+from classic.convergence import estimate_rate
+from classic.strategies import kmeans_problems
+
+
+def _fit(X, k, init, **params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return KMeans(k, init=init, random_state=0, **params).fit(X)
+
+
+def _prefix_fields(trace, n_iter):
+    """The per-iteration record of ``trace`` cut after iteration ``n_iter``."""
+    return {
+        "objective_assign": trace.objective_assign[: n_iter + 1],
+        "objective_update": trace.objective_update[:n_iter],
+        "objective_relocate": trace.objective_relocate[:n_iter],
+        "center_shift": trace.center_shift[:n_iter],
+        "n_reassigned": trace.n_reassigned[:n_iter],
+        "labels_fingerprint": trace.labels_fingerprint[: n_iter + 1],
+        "cluster_sizes": trace.cluster_sizes[: n_iter + 1],
+        "n_scanned": trace.n_scanned[:n_iter],
+        "objective": trace.objective[: 1 + 3 * n_iter],
+    }
+
+
+@settings(max_examples=30)
+@given(kmeans_problems(max_samples=40), st.floats(1e-6, 10.0))
+def test_cv7_kmeans_with_loss_plateau_stops_at_the_first_small_change(problem, eps):
+    """CV-7 (proofs/convergence.md): with stop=LossPlateau(eps), k-means stops at the first iteration t
+    with |F(t) - F(t-1)| < eps (unless Lloyd's own test stops it first), and its record is bitwise the
+    prefix of the unstopped run's."""
+    X, k, init = problem
+    full = _fit(X, k, init).trace_
+    stopped = _fit(X, k, init, stop=LossPlateau(eps)).trace_
+    A = full.objective_assign
+    small = [t for t in range(1, full.n_iter + 1) if abs(A[t] - A[t - 1]) < eps]
+    builtin_stop = full.n_iter
+    expected = min(small[0], builtin_stop) if small else builtin_stop
+    assert stopped.n_iter == expected
+    for name, values in _prefix_fields(full, expected).items():
+        np.testing.assert_array_equal(getattr(stopped, name), values, err_msg=name)
+    if small and small[0] < builtin_stop:
+        assert stopped.stop_reason == "rule:loss_plateau" and not stopped.converged
+    else:
+        assert stopped.stop_reason == full.stop_reason
+
+
+@settings(max_examples=30)
+@given(kmeans_problems(max_samples=40), st.sampled_from([LossPlateau(1e-2), RelativeImprovement(0.05),
+                                                          ParameterChange(0.5)]))
+def test_cv7_a_stopped_run_keeps_a_truthful_certificate(problem, rule):
+    """CV-7 (proofs/convergence.md): every claim that applies still holds on a run cut by a rule, and
+    the stop claim says the rule stopped it (not applicable), never that it converged."""
+    X, k, init = problem
+    model = _fit(X, k, init, stop=rule)
+    certificate = certify(model, X)
+    assert certificate, str(certificate)
+    if model.trace_.stop_reason.startswith("rule:"):
+        stop_claim = certificate["KM-5"]
+        assert stop_claim.holds is None and "stopping rule" in stop_claim.note
+        assert certificate["KM-7"].holds is None
+        assert model.converged_ is False
+
+
+def _blobs(seed, n=300):
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(-10, 10, size=(6, 2))
+    return centres[rng.integers(6, size=n)] + rng.normal(size=(n, 2))
+
+
+def test_cv7_validation_patience_returns_the_best_checkpoint_and_cuts_the_trace():
+    """CV-7 (proofs/convergence.md): early stopping on minus the held-out inertia returns the centres
+    and labels of its best iteration, and the trace ends there (bitwise the full run's prefix)."""
+    X, X_val = _blobs(0), _blobs(1)
+    for seed in range(20):
+        full = KMeans(12, init="random", random_state=seed).fit(X)
+        rule = ValidationPatience(1, X_val)
+        model = KMeans(12, init="random", random_state=seed, stop=rule).fit(X)
+        if model.trace_.stop_reason != "rule:validation_patience":
+            continue
+        best = rule.checkpoint.iteration
+        assert model.trace_.n_iter == best
+        for name, values in _prefix_fields(full.trace_, best).items():
+            np.testing.assert_array_equal(getattr(model.trace_, name), values, err_msg=name)
+        np.testing.assert_array_equal(model.cluster_centers_, rule.checkpoint.parameters)
+        assert model.score(X_val) == rule.checkpoint.score
+        assert certify(model, X)
+        return
+    pytest.fail("no seed triggered early stopping; pick other data")
+
+
+def test_stopped_trace_feeds_the_rate_estimator():
+    X = _blobs(2)
+    model = KMeans(6, random_state=0, stop=RelativeImprovement(1e-3)).fit(X)
+    estimate = estimate_rate(model.trace_)
+    assert len(estimate.evidence.values) == model.trace_.n_iter
+
+
+def test_bad_stop_is_rejected_and_gradient_norm_is_not_available():
+    X = _blobs(3, 50)
+    with pytest.raises(TypeError, match="stop must be"):
+        KMeans(3, stop="plateau").fit(X)
+    with pytest.raises(ValueError, match="gradient norm"):
+        KMeans(3, random_state=0, init="random", stop=GradientNorm(1e-3)).fit(X)
+
+
+def test_default_has_no_rule_and_n_init_restarts_the_rule():
+    X = _blobs(4)
+    assert KMeans().get_params()["stop"] is None
+    model = KMeans(6, n_init=3, random_state=0, stop=LossPlateau(1.0)).fit(X)
+    assert model.trace_.stop_reason in ("rule:loss_plateau", "converged")
+    assert certify(model, X)
+
+
+def test_cv6_a_kmeans_run_terminates_finitely_at_its_last_inertia():
+    """CV-6 (proofs/convergence.md): Lloyd ends on its fixed point; with limit = final inertia the
+    rate estimate sees finite termination at the last iteration (on these blobs, for every seed: no
+    approach was so fast that its own ratios predicted a change below the noise floor)."""
+    X = _blobs(5)
+    verdicts = []
+    for seed in range(10):
+        model = KMeans(6, init="random", random_state=seed).fit(X)
+        assert model.trace_.stop_reason == "converged"
+        estimate = estimate_rate(model.trace_, limit=model.inertia_)
+        verdicts.append(estimate.kind)
+        if estimate.kind == "finite":
+            assert estimate.terminated_at == model.n_iter_
+    assert verdicts == ["finite"] * 10, verdicts

@@ -1,0 +1,123 @@
+"""Stopping rules inside classic.Perceptron (proofs/convergence.md, CV-7): a rule only shortens the
+run, records itself in the trace, and leaves a truthful certificate; early stopping on held-out
+accuracy returns its best epoch."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.exceptions import ConvergenceWarning
+
+from classic import Perceptron, certify
+from classic.convergence import LossPlateau, RelativeImprovement, ValidationPatience
+
+
+def noisy(seed, n=120, flip=0.1):
+    """Two Gaussian classes with a fraction of labels flipped: not separable, so the perceptron never
+    has a mistake-free epoch and runs to max_iter unless a rule stops it."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    y[rng.random(n) < flip] ^= 1
+    return X, y
+
+
+def _fit(X, y, **params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return Perceptron(max_iter=40, **params).fit(X, y)
+
+
+def _prefix(trace, epochs):
+    cut = int(np.searchsorted(trace.update_steps, epochs * trace.n_samples))
+    return {"mistakes": trace.mistakes[:epochs], "epoch_weights": trace.epoch_weights[: epochs + 1],
+            "updates": trace.updates[:cut], "update_steps": trace.update_steps[:cut],
+            "squared_norms": trace.squared_norms[:cut], "objective": trace.objective[: epochs + 1]}
+
+
+@settings(max_examples=20)
+@given(st.integers(0, 10**6), st.integers(1, 20), st.booleans())
+def test_cv7_perceptron_with_loss_plateau_stops_at_the_first_quiet_epoch(seed, k, shuffle):
+    """CV-7 (proofs/convergence.md): LossPlateau(k) on updates-so-far stops at the first epoch with
+    fewer than k mistakes, and the record is bitwise the prefix of the unstopped run's."""
+    X, y = noisy(seed)
+    full = _fit(X, y, shuffle=shuffle, random_state=0).trace_
+    stopped = _fit(X, y, shuffle=shuffle, random_state=0, stop=LossPlateau(k)).trace_
+    quiet = np.nonzero(full.mistakes < k)[0]
+    expected = int(quiet[0]) + 1 if quiet.size else full.n_iter
+    assert stopped.n_iter == expected
+    for name, values in _prefix(full, expected).items():
+        np.testing.assert_array_equal(getattr(stopped, name), values, err_msg=name)
+    if quiet.size and full.mistakes[quiet[0]] > 0:
+        assert stopped.stop_reason == "rule:loss_plateau" and not stopped.converged
+
+
+@settings(max_examples=15)
+@given(st.integers(0, 10**6), st.integers(1, 5))
+def test_cv7_perceptron_early_stopping_returns_its_best_epoch(seed, patience):
+    """CV-7 (proofs/convergence.md): ValidationPatience on held-out accuracy returns the weights of the
+    best epoch, cuts the trace there, and the certificate of the returned model holds."""
+    X, y = noisy(seed)
+    X_val, y_val = noisy(seed + 1)
+    rule = ValidationPatience(patience, X_val, y_val)
+    model = _fit(X, y, stop=rule)
+    full = _fit(X, y).trace_
+    # noisy labels: held-out accuracy stops improving long before 40 epochs
+    assert model.trace_.stop_reason == "rule:validation_patience"
+    best = rule.checkpoint.iteration
+    assert model.trace_.n_iter == best
+    for name, values in _prefix(full, best).items():
+        np.testing.assert_array_equal(getattr(model.trace_, name), values, err_msg=name)
+    np.testing.assert_array_equal(np.append(model.coef_[0], model.intercept_[0]), rule.checkpoint.parameters)
+    assert model.score(X_val, y_val) == rule.checkpoint.score
+    # held-out accuracy of every later epoch of the full run is no better than the checkpoint's
+    later = full.epoch_weights[best + 1 : best + patience + 1]
+    val_scores = [np.mean(np.where(y_val == 1, 1, -1) * (X_val @ w[:-1] + w[-1]) > 0) for w in later]
+    assert all(s <= rule.checkpoint.score for s in val_scores)
+    certificate = certify(model, X, y)
+    assert certificate, str(certificate)
+    assert certificate["PC-6"].holds is None and "rule:validation_patience" in certificate["PC-6"].note
+
+
+def test_stopped_perceptron_certificate_is_truthful_multiclass():
+    """One-vs-rest: each binary problem runs the rule from its own start, with its own held-out signs."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 2))
+    y = np.digitize(X[:, 0] + 0.5 * rng.normal(size=150), [-0.5, 0.5])
+    X_val = rng.normal(size=(90, 2))
+    y_val = np.digitize(X_val[:, 0] + 0.5 * rng.normal(size=90), [-0.5, 0.5])
+    model = _fit(X, y, stop=ValidationPatience(3, X_val, y_val) | RelativeImprovement(0.01))
+    reasons = {t.stop_reason for t in model.trace_.problems}
+    assert reasons <= {"rule:validation_patience", "rule:relative_improvement", "mistake-free epoch", "max_iter"}
+    assert any(r.startswith("rule:") for r in reasons)
+    assert certify(model, X, y)
+
+
+def test_validation_rule_without_labels_is_an_error_and_bad_stop_is_rejected():
+    X, y = noisy(0)
+    with pytest.raises(ValueError, match="held-out labels"):
+        Perceptron(stop=ValidationPatience(2, X)).fit(X, y)
+    with pytest.raises(TypeError, match="stop must be"):
+        Perceptron(stop=3).fit(X, y)
+
+
+def test_separable_data_still_stop_on_their_mistake_free_epoch():
+    """A rule never pre-empts the perceptron's own convergence: a mistake-free epoch wins."""
+    X = np.array([[2.0, 1.0], [1.0, 3.0], [-1.0, -2.0], [-3.0, -1.0]])
+    y = np.array([1, 1, 0, 0])
+    model = Perceptron(stop=LossPlateau(1)).fit(X, y)
+    assert model.trace_.stop_reason == "mistake-free epoch" and model.converged_
+
+
+def test_a_rule_stop_is_not_reported_as_max_iter():
+    """The 'no mistake-free epoch within max_iter' warning is for runs max_iter ended, not a rule."""
+    X, y = noisy(3)
+    X_val, y_val = noisy(4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = Perceptron(max_iter=200, stop=ValidationPatience(2, X_val, y_val)).fit(X, y)
+    assert model.trace_.stop_reason == "rule:validation_patience"
+    with pytest.warns(ConvergenceWarning, match="max_iter=3"):
+        Perceptron(max_iter=3).fit(X, y)

@@ -1,0 +1,309 @@
+"""Rates of convergence of sequences of known order (proofs/convergence.md, CV-1 to CV-6)."""
+
+import dataclasses
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
+
+from classic.convergence import ORDER_TOLERANCE, estimate_rate, noise_floor
+from classic.rounding import unit_roundoff
+from classic.trace import Trace, trace_dataclass
+
+U = unit_roundoff(np.float64)
+
+
+def geometric(rho, amplitude, limit, n):
+    """x_t = limit + e_t with e_{t+1} = fl(rho e_t): the exact error ratio is rho (1 + delta), |delta| <= u."""
+    errors = np.empty(n)
+    errors[0] = amplitude
+    for t in range(1, n):
+        errors[t] = rho * errors[t - 1]
+    return limit + errors, errors
+
+
+@given(
+    st.integers(-(2**70), 2**70), st.integers(-(2**70), 2**70), st.integers(0, 80),
+)
+@example(2**53 + 1, 2**53, 0)
+def test_cv1_noise_floor_bounds_the_computed_difference(a, b, shift):
+    """CV-1 (proofs/convergence.md): |fl(â - b̂) - (a - b)| <= gamma_2 (|â| + |b̂|) + λ for exact a, b."""
+    a, b = Fraction(a, 2**shift), Fraction(b, 2**shift)
+    a_hat, b_hat = float(a), float(b)  # correctly rounded stored values
+    computed = Fraction(a_hat - b_hat)
+    assert abs(computed - (a - b)) <= Fraction(float(noise_floor(a_hat, b_hat)))
+
+
+@given(
+    rho=st.floats(0.02, 0.98), amplitude=st.floats(1e-3, 1e3), limit=st.sampled_from([0.0, 1.0, -7.5, 300.0]),
+    known=st.booleans(),
+)
+@example(rho=0.95, amplitude=1.0, limit=1.0, known=True)
+def test_cv3_linear_sequences_are_linear_with_their_rate(rho, amplitude, limit, known):
+    """CV-3 (proofs/convergence.md): on x_t = x* + A rho^t the class is linear and rho lies in the
+    reported rate interval (widened by the one rounding u rho of each generated step)."""
+    x, _ = geometric(rho, amplitude, limit, 300)
+    estimate = estimate_rate(x, limit if known else None)
+    assert estimate.kind == "linear", estimate.evidence.reason
+    lo, hi = estimate.rate_bounds
+    assert lo - rho * U <= rho <= hi + rho * U
+    assert estimate.evidence.kind_of_order == ("COC" if known else "ACOC")
+
+
+def _sublinear_tolerance(estimate, p, offset):
+    """Relative error of 1/Δh (CV-4): second-order term (p² - 1)/(12 u²) at the tail start u, doubled
+    to cover the next term, plus the rounding of h = 1/(1 - r) read off the ratio intervals."""
+    e = estimate.evidence
+    u = offset + e.tail_start
+    truncation = 2 * abs(p * p - 1) / (12 * u * u)
+    b = e.ratio_bounds[e.tail_start:]
+    h_width = np.max(1 / (1 - b[:, 1]) - 1 / (1 - b[:, 0]))
+    rounding = 2 * h_width * estimate.exponent  # |δ(1/Δh)| / (1/Δh) <= 2 max δh / Δh, Δh ~ 1/p
+    return truncation + rounding
+
+
+@given(p=st.floats(0.5, 3.0), offset=st.floats(1.0, 10.0), n=st.integers(80, 300))
+@example(p=1.0, offset=1.0, n=80)
+def test_cv4_sublinear_sequences_give_their_exponent(p, offset, n):
+    """CV-4 (proofs/convergence.md): e_t = (t + c)^-p is sublinear and 1/Δh recovers p."""
+    t = np.arange(n, dtype=np.float64)
+    estimate = estimate_rate((t + offset) ** -p, 0.0)
+    assert estimate.kind == "sublinear", estimate.evidence.reason
+    assert abs(estimate.exponent - p) <= p * _sublinear_tolerance(estimate, p, offset)
+
+
+@given(p=st.floats(0.5, 3.0), offset=st.floats(1.0, 10.0), n=st.integers(80, 300))
+def test_cv4_sublinear_without_the_limit(p, offset, n):
+    """CV-4 (proofs/convergence.md): from the differences alone (exponent p + 1, one more power),
+    the class is sublinear and the error exponent is p within the same expansion's bound at p + 1."""
+    t = np.arange(n, dtype=np.float64)
+    estimate = estimate_rate(1.0 + (t + offset) ** -p)
+    assert estimate.kind == "sublinear", estimate.evidence.reason
+    q = p + 1
+    assert abs(estimate.exponent - p) <= q * _sublinear_tolerance(estimate, q, offset + 0.5) + 1e-9 * q
+
+
+@given(a=st.floats(0.3, 2.0), limit=st.sampled_from([0.0, 1.0]), known=st.booleans())
+def test_cv4_exp_minus_t_squared_is_superlinear(a, limit, known):
+    """CV-4 (proofs/convergence.md): e_t = exp(-a t²) has ratios exp(-a(2t+1)) -> 0: superlinear."""
+    t = np.arange(30, dtype=np.float64)
+    x = limit + np.exp(-a * t * t)
+    estimate = estimate_rate(x, limit if known else None)
+    assert estimate.kind == "superlinear", estimate.evidence.reason
+
+
+@given(offset=st.floats(1.0, 5.0), limit=st.sampled_from([0.0, 1.0]), known=st.booleans())
+def test_cv4_t_to_the_minus_t_is_superlinear(offset, limit, known):
+    """CV-4 (proofs/convergence.md): e_t = s^-s, s = t + c, has ratios ~ 1/(e s) -> 0: superlinear of order 1."""
+    s = np.arange(150, dtype=np.float64) + offset
+    x = limit + s**-s
+    estimate = estimate_rate(x, limit if known else None)
+    assert estimate.kind == "superlinear", estimate.evidence.reason
+
+
+def newton_sqrt(a, x0):
+    """Newton's method on f(x) = x² - a until the iterate stops changing (or 60 steps)."""
+    xs = [x0]
+    while len(xs) < 60:
+        x = xs[-1]
+        nxt = x - (x * x - a) / (2 * x)
+        xs.append(nxt)
+        if len(xs) > 3 and xs[-1] == xs[-2] == xs[-3]:
+            break
+    return np.array(xs)
+
+
+@given(a=st.floats(0.5, 100.0), start=st.floats(1.1, 50.0), known=st.booleans())
+@example(a=2.0, start=70.0, known=True)
+def test_cv4_newton_is_quadratic(a, start, known):
+    """CV-4 (proofs/convergence.md): Newton's method on x² - a converges quadratically,
+    e_{t+1} = e_t² / (2 x_t): the class is quadratic, and with the limit known every resolved
+    tail order is within |log(x_t / x_{t+1})| / |log(e_t / (2 x_t))| (the drift of C_t) plus its
+    rounding half-width of 2."""
+    root = np.sqrt(a)
+    x = newton_sqrt(a, start * root)
+    estimate = estimate_rate(x, root if known else None)
+    assert estimate.kind == "quadratic", estimate.evidence.reason
+    assert abs(estimate.order - 2) <= ORDER_TOLERANCE
+    if known:
+        e = estimate.evidence
+        for t in range(e.tail_start, len(e.orders)):
+            lo, hi = e.order_bounds[t]
+            if hi - lo > 2 * ORDER_TOLERANCE:
+                continue
+            drift = abs(np.log(x[t] / x[t + 1])) / abs(np.log(e.values[t] / (2 * x[t])))
+            assert abs(e.orders[t] - 2) <= drift + (hi - lo) / 2
+
+
+@given(rho=st.floats(0.05, 0.95), amplitude=st.floats(0.1, 100.0), T=st.integers(1, 30), extra=st.integers(1, 10))
+def test_cv6_exact_constancy_is_finite_termination(rho, amplitude, T, extra):
+    """CV-6 (proofs/convergence.md): a geometric run stopped dead at step T (constant from T on)
+    is finite termination: its own ratios predicted a change far above the floor."""
+    assume(amplitude * rho**T > 1e-6)  # stopped while the changes are far above the noise floor
+    x, _ = geometric(rho, amplitude, 2.0, T + 1)
+    x = np.r_[x, np.full(extra, x[-1])]
+    estimate = estimate_rate(x)
+    assert estimate.kind == "finite", estimate.evidence.reason
+    assert estimate.terminated_at == T
+    assert estimate.limit == x[-1]
+
+
+@given(rho=st.floats(0.05, 0.95), amplitude=st.floats(0.1, 100.0), T=st.integers(1, 30))
+def test_cv6_reaching_the_known_limit_exactly_is_finite_termination(rho, amplitude, T):
+    """CV-6 (proofs/convergence.md): Lloyd's algorithm ends on its fixed point, so its last value is
+    the limit: errors A rho^t for t < T, then exactly 0 at t = T (the last step) is finite termination."""
+    assume(amplitude * rho ** (T - 1) > 1e-6)
+    x, _ = geometric(rho, amplitude, 2.0, T)
+    x = np.r_[x, 2.0]
+    estimate = estimate_rate(x, 2.0)
+    assert estimate.kind == "finite", estimate.evidence.reason
+    assert estimate.terminated_at == T
+
+
+@given(steps=st.lists(st.floats(1.0, 2.0), min_size=1, max_size=20), extra=st.integers(1, 5))
+@example(steps=[1.921875, 1.90625, 1.0], extra=1)
+def test_cv6_irregular_steps_then_constant_is_finite(steps, extra):
+    """CV-6 (proofs/convergence.md): decreases between 1 and 2 then exact constancy: finite."""
+    x = 100.0 - np.r_[0.0, np.cumsum(steps)]
+    x = np.r_[x, np.full(extra, x[-1])]
+    estimate = estimate_rate(x)
+    assert estimate.kind == "finite"
+    assert estimate.terminated_at == len(steps)
+
+
+@given(rho=st.floats(0.05, 0.95))
+def test_cv6_reaching_the_noise_floor_is_not_finite_termination(rho):
+    """CV-6 (proofs/convergence.md): 1 + rho^t in float64 becomes constant only once rho^t is below
+    the noise floor: that is linear convergence, not finite termination."""
+    n = int(np.log(1e-18) / np.log(rho)) + 5
+    x, _ = geometric(rho, 1.0, 1.0, n)
+    assert x[-1] == x[-2] == 1.0
+    estimate = estimate_rate(x)
+    assert estimate.kind == "linear", estimate.evidence.reason
+    assert estimate.terminated_at is None
+
+
+@given(rho=st.floats(0.1, 0.9), amplitude=st.floats(0.5, 50.0), limit=st.floats(-10.0, 10.0))
+def test_cv5_aitken_recovers_the_limit_of_a_geometric_sequence(rho, amplitude, limit):
+    """CV-5 (proofs/convergence.md): Aitken Δ² is exact on x* + A rho^t; on the first triple the
+    computed extrapolation is within the propagated noise floors of the exact limit."""
+    x, _ = geometric(rho, amplitude, limit, 30)
+    extrapolated = estimate_rate(x).evidence.aitken_limits[0]
+    d1, d2 = x[1] - x[0], x[2] - 2 * x[1] + x[0]
+    f1 = noise_floor(x[1], x[0]) + 2 * U * abs(amplitude)  # each generated value: a few more roundings
+    f2 = 2 * f1 + noise_floor(x[2], x[1])
+    bound = abs(x[0] - limit) * 4 * U + 2 * abs(d1) * f1 / abs(d2) + d1 * d1 * f2 / d2**2 * 1.01 + 4 * U * abs(x[0])
+    assert abs(extrapolated - limit) <= bound
+
+
+@trace_dataclass
+class _AscentTrace(Trace):
+    OBJECTIVE_SENSE = "max"
+
+
+def test_trace_input_uses_its_objective_and_sense():
+    """A trace of a maximised objective gives the estimate of the same sequence."""
+    objective = -1.0 - 0.5 ** np.arange(40)
+    trace = _AscentTrace(objective=objective, n_iter=39, converged=True, stop_reason="converged")
+    from_trace = estimate_rate(trace, -1.0)
+    from_array = estimate_rate(objective, -1.0)
+    assert from_trace.kind == from_array.kind == "linear"
+    assert from_trace.rate == from_array.rate
+    assert from_trace.limit == -1.0
+
+
+def test_a_trace_of_half_steps_is_read_at_the_end_of_each_iteration():
+    """k-means records 3 half-steps per iteration (1 + 3 n_iter rows); the rate is per iteration."""
+    per_iteration = 1.0 + 0.5 ** np.arange(30)
+    rows = [per_iteration[0]]
+    for value, previous in zip(per_iteration[1:], per_iteration[:-1]):
+        rows += [previous, (previous + value) / 2, value]  # relocate (no change), update, assign
+    trace = Trace(objective=np.array(rows), n_iter=29, converged=True, stop_reason="converged")
+    estimate = estimate_rate(trace, 1.0)
+    assert estimate.kind == "linear" and abs(estimate.rate - 0.5) <= 1e-6
+    np.testing.assert_array_equal(estimate.evidence.values, np.abs(per_iteration - 1.0))
+
+
+def test_float32_uses_its_own_noise_floor():
+    """CV-1 (proofs/convergence.md): the cut of float32 data is at float32's unit roundoff."""
+    x64, _ = geometric(0.5, 1.0, 1.0, 60)
+    x32 = x64.astype(np.float32)
+    cut32 = estimate_rate(x32).evidence.n_used
+    cut64 = estimate_rate(x64).evidence.n_used
+    assert cut32 < cut64
+    assert estimate_rate(x32).kind in ("linear", "finite")
+    floor = estimate_rate(x32).evidence.noise_floor
+    assert floor[0] >= 2 * unit_roundoff(np.float32) * (abs(float(x32[0])) + abs(float(x32[1])))
+
+
+def test_too_few_values_or_no_contraction_is_undetermined():
+    assert estimate_rate([3.0, 2.0]).kind == "undetermined"
+    growing = estimate_rate(2.0 ** np.arange(20))
+    assert growing.kind == "undetermined" and "not contracting" in growing.evidence.reason
+
+
+def test_evidence_is_read_only_and_estimate_frozen():
+    estimate = estimate_rate(0.5 ** np.arange(20), 0.0)
+    with pytest.raises(ValueError):
+        estimate.evidence.ratios[0] = 0.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        estimate.kind = "quadratic"
+    assert "linear" in str(estimate)
+
+
+@pytest.mark.parametrize(
+    "bad, error",
+    [(np.zeros((3, 2)), ValueError), ([1.0], ValueError), ([1.0, np.nan, 0.5], ValueError), (["a", "b"], TypeError)],
+)
+def test_bad_sequences_are_rejected(bad, error):
+    with pytest.raises(error):
+        estimate_rate(bad)
+
+
+def test_bad_limit_and_value_error_are_rejected():
+    with pytest.raises(ValueError, match="limit"):
+        estimate_rate([3.0, 2.0, 1.5], np.inf)
+    with pytest.raises(ValueError, match="value_error"):
+        estimate_rate([3.0, 2.0, 1.5], value_error=-1.0)
+
+
+def test_value_error_raises_the_floor_and_shortens_the_cut():
+    """CV-1: an objective known only to within ε has its cut where the error meets 2ε."""
+    x, errors = geometric(0.5, 1.0, 0.0, 60)
+    estimate = estimate_rate(x, 0.0, value_error=1e-6)
+    assert np.all(errors[: estimate.evidence.n_used] > 1e-6)
+    assert errors[estimate.evidence.n_used] <= 1e-6 + 1e-6 * 1.01
+
+
+@given(rho=st.floats(0.3, 0.9), sigma_ratio=st.floats(0.05, 0.5), weight=st.floats(0.1, 10.0))
+def test_cv4_linear_with_a_faster_transient_is_linear(rho, sigma_ratio, weight):
+    """CV-4 (proofs/convergence.md): e_t = rho^t + w (sigma rho)^t (an EM-like transient) is linear
+    with rate rho: the tail ratios settle at rho up to the decayed transient."""
+    t = np.arange(200, dtype=np.float64)
+    sigma = sigma_ratio * rho
+    e = rho**t + weight * sigma**t
+    estimate = estimate_rate(e, 0.0)
+    assert estimate.kind == "linear", estimate.evidence.reason
+    # the exact ratio at index i is rho (1 + w s^i)... within rho * w * sigma_ratio^tail_start of rho
+    transient = rho * weight * sigma_ratio ** estimate.evidence.tail_start
+    lo, hi = estimate.rate_bounds
+    assert lo - transient <= rho <= hi + transient
+
+
+@given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=60), st.booleans())
+@example([1.0, 2.2250738585072014e-308, 4.0], True)
+@example([2.2250738585072014e-308, 4.0], True)
+@example([2.0, 1.0, 2.225073858507e-311], True)
+@example([2.225073858507203e-309, 1.0, 2.0], False)
+def test_any_finite_sequence_gets_a_verdict_without_warnings(values, with_limit):
+    """No crash, no NaN class, no floating-point warning on arbitrary finite input."""
+    import warnings
+
+    x = np.array(values)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        estimate = estimate_rate(x, 0.0 if with_limit else None)
+    assert estimate.kind in ("sublinear", "linear", "superlinear", "quadratic", "finite", "undetermined")
+    assert estimate.evidence.n_used <= len(estimate.evidence.values)

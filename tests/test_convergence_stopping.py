@@ -1,0 +1,192 @@
+"""Stopping rules fire exactly where their condition first holds (proofs/convergence.md, CV-7)."""
+
+import numpy as np
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from classic.convergence import (
+    AllOf,
+    AnyOf,
+    GradientNorm,
+    IterationState,
+    LossPlateau,
+    ParameterChange,
+    RelativeImprovement,
+    ValidationPatience,
+)
+
+values = st.floats(-1e3, 1e3, allow_nan=False)
+sequences = st.lists(values, min_size=2, max_size=40)
+epsilons = st.floats(1e-6, 1e2)
+
+
+def run(rule, objective, parameters=None, gradients=None, scores=None, sense="min"):
+    """Feed the protocol one iteration at a time; return the iteration at which the rule fired (or None)."""
+    rule.start()
+    parameters = np.zeros((len(objective), 1)) if parameters is None else parameters
+    for t in range(1, len(objective)):
+        state = IterationState(
+            t, objective[t], objective[t - 1], parameters[t], parameters[t - 1],
+            gradient_norm=None if gradients is None else gradients[t],
+            validation_score=None if scores is None else scores[t],
+            sense=sense,
+        )
+        if rule.update(state):
+            return t
+    return None
+
+
+def first(condition):
+    """Oracle: the first t >= 1 where condition[t] holds."""
+    hits = [t for t in range(1, len(condition)) if condition[t]]
+    return hits[0] if hits else None
+
+
+@given(sequences, epsilons)
+@example([1.0, 1.0], 1e-6)
+def test_cv7_loss_plateau_fires_at_the_first_small_change(f, eps):
+    """CV-7 (proofs/convergence.md): LossPlateau fires at the first t with |f(t) - f(t-1)| < eps."""
+    f = np.array(f)
+    expected = first([False] + list(np.abs(np.diff(f)) < eps))
+    assert run(LossPlateau(eps), f) == expected
+
+
+@given(sequences, epsilons, st.sampled_from(["min", "max"]))
+@example([0.0, 0.0], 1e-3, "min")
+@example([0.0, 1.0], 1e-3, "max")
+def test_cv7_relative_improvement_fires_at_the_first_small_gain(f, eps, sense):
+    """CV-7 (proofs/convergence.md): RelativeImprovement fires at the first t with
+    improvement / |f(t-1)| < eps (improvement = f(t-1) - f(t), or its negative for "max")."""
+    f = np.array(f)
+    condition = [False]
+    for t in range(1, len(f)):
+        gain = (f[t - 1] - f[t]) * (1 if sense == "min" else -1)
+        with np.errstate(over="ignore"):
+            condition.append(gain <= 0 if f[t - 1] == 0 else gain / abs(f[t - 1]) < eps)
+    assert run(RelativeImprovement(eps), f, sense=sense) == first(condition)
+
+
+@given(st.lists(st.lists(values, min_size=3, max_size=3), min_size=2, max_size=30), epsilons)
+def test_cv7_parameter_change_fires_at_the_first_small_step(thetas, eps):
+    """CV-7 (proofs/convergence.md): ParameterChange fires at the first t with ||θ(t) - θ(t-1)|| < eps."""
+    theta = np.array(thetas)
+    steps = np.linalg.norm(np.diff(theta, axis=0), axis=1)
+    expected = first([False] + list(steps < eps))
+    assert run(ParameterChange(eps), np.zeros(len(theta)), parameters=theta) == expected
+
+
+def test_parameter_change_takes_tuples_of_arrays():
+    """EM's parameters are (weights, means, covariances): the norm runs over all of them."""
+    before = (np.array([0.5, 0.5]), np.zeros((2, 2)))
+    after = (np.array([0.5, 0.5]), np.array([[0.0, 0.3], [0.4, 0.0]]))  # change of norm 0.5
+    state = IterationState(1, 0.0, 0.0, after, before)
+    assert not ParameterChange(0.5).update(state)
+    assert ParameterChange(0.5000001).update(state)
+
+
+@given(st.lists(st.floats(0, 1e3), min_size=2, max_size=40), epsilons)
+def test_cv7_gradient_norm_fires_at_the_first_small_gradient(gradients, eps):
+    """CV-7 (proofs/convergence.md): GradientNorm fires at the first t with ||∇f|| < eps."""
+    g = np.array(gradients)
+    assert run(GradientNorm(eps), np.zeros(len(g)), gradients=g) == first(list(g < eps))
+
+
+def test_gradient_norm_without_a_gradient_is_an_error():
+    with pytest.raises(ValueError, match="gradient norm"):
+        GradientNorm(1e-3).update(IterationState(1, 0.0, 1.0, np.zeros(1), np.zeros(1)))
+
+
+def patience_oracle(scores, patience, min_delta):
+    best_t, best = None, None
+    for t in range(1, len(scores)):
+        if best is None or scores[t] > best + min_delta:
+            best_t, best = t, scores[t]
+        if t - best_t >= patience:
+            return t, best_t
+    return None, best_t
+
+
+@given(st.lists(st.floats(0, 1), min_size=2, max_size=40), st.integers(1, 6), st.sampled_from([0.0, 0.01, 0.1]))
+def test_cv7_validation_patience_stops_after_patience_and_keeps_the_best(scores, patience, min_delta):
+    """CV-7 (proofs/convergence.md): early stopping fires at the first t with t - t_best >= patience,
+    and its checkpoint is the parameters of iteration t_best (a copy)."""
+    s = np.array(scores)
+    theta = np.arange(len(s), dtype=float)[:, None] * np.ones((1, 2))
+    rule = ValidationPatience(patience, np.zeros((3, 2)), min_delta=min_delta)
+    fired = run(rule, np.zeros(len(s)), parameters=theta, scores=s)
+    expected, best_t = patience_oracle(s, patience, min_delta)
+    assert fired == expected
+    assert rule.checkpoint.iteration == best_t
+    np.testing.assert_array_equal(rule.checkpoint.parameters, theta[best_t])
+    theta[best_t] = -1.0
+    assert rule.checkpoint.parameters[0] == best_t  # a copy, not a view
+
+
+def test_validation_patience_needs_a_score_and_reports_its_data():
+    X_val, y_val = np.zeros((3, 2)), np.array([0, 1, 0])
+    rule = ValidationPatience(2, X_val, y_val)
+    assert rule.validation_data[0] is X_val and rule.validation_data[1] is y_val
+    rule.start()
+    with pytest.raises(ValueError, match="validation_score"):
+        rule.update(IterationState(1, 0.0, 1.0, np.zeros(1), np.zeros(1)))
+
+
+@given(sequences, epsilons, epsilons)
+def test_cv7_any_of_fires_at_the_earliest_and_all_of_at_the_first_joint_iteration(f, eps_a, eps_b):
+    """CV-7 (proofs/convergence.md): a | b fires at the first t where a or b holds; a & b where both hold."""
+    f = np.array(f)
+    a = [False] + list(np.abs(np.diff(f)) < eps_a)
+    plateau, relative = LossPlateau(eps_a), RelativeImprovement(eps_b)
+    with np.errstate(over="ignore"):
+        gains = [False] + [
+            (f[t - 1] - f[t] <= 0) if f[t - 1] == 0 else (f[t - 1] - f[t]) / abs(f[t - 1]) < eps_b
+            for t in range(1, len(f))
+        ]
+    assert run(plateau | relative, f) == first([x or y for x, y in zip(a, gains)])
+    assert run(plateau & relative, f) == first([x and y for x, y in zip(a, gains)])
+
+
+def test_the_reason_names_the_rule_that_fired():
+    f = np.array([10.0, 5.0, 4.999, 4.0])
+    rule = LossPlateau(0.01) | ParameterChange(1e-9)
+    assert run(rule, f, parameters=np.arange(4.0)[:, None]) == 2
+    assert rule.reason == "rule:loss_plateau"
+    both = LossPlateau(0.01) & RelativeImprovement(0.01)
+    assert run(both, f) == 2 and both.reason == "rule:loss_plateau&relative_improvement"
+    assert LossPlateau(1.0).reason == "rule:loss_plateau"
+
+
+def test_combinations_flatten_and_find_checkpoints():
+    patience = ValidationPatience(1, np.zeros((2, 2)))
+    rule = LossPlateau(1e-3) | RelativeImprovement(1e-3) | patience
+    assert len(rule.rules) == 3
+    assert rule.validation_data == (patience.X_val, None)
+    scores = np.array([0.0, 0.5, 0.4])
+    assert run(rule, np.array([3.0, 2.0, 1.0]), scores=scores) == 2
+    assert rule.checkpoint.iteration == 1 and rule.reason == "rule:validation_patience"
+
+
+def test_start_resets_a_rule_for_a_new_run():
+    rule = ValidationPatience(1, np.zeros((2, 2)))
+    assert run(rule, np.zeros(3), scores=np.array([0.0, 1.0, 0.5])) == 2
+    assert run(rule, np.zeros(3), scores=np.array([0.0, 0.2, 0.5])) is None
+    assert rule.checkpoint.iteration == 2
+
+
+@pytest.mark.parametrize(
+    "make, error",
+    [
+        (lambda: LossPlateau(0.0), ValueError),
+        (lambda: LossPlateau(-1.0), ValueError),
+        (lambda: LossPlateau("a"), TypeError),
+        (lambda: ParameterChange(np.nan), ValueError),
+        (lambda: ValidationPatience(0, np.zeros((2, 2))), ValueError),
+        (lambda: ValidationPatience(1.5, np.zeros((2, 2))), TypeError),
+        (lambda: AnyOf(LossPlateau(1.0)), ValueError),
+        (lambda: AllOf(LossPlateau(1.0), "stop"), TypeError),
+    ],
+)
+def test_bad_rule_parameters_are_rejected(make, error):
+    with pytest.raises(error):
+        make()
