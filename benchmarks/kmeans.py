@@ -8,7 +8,9 @@ assignment; scikit-learn: its final assignment after max_iter). The trace is
 recorded as always. Then checks that our run is bit for bit the same with
 1 and with 2 Numba threads. Finally, both run to exact termination (tol=0)
 from the same centres on the smaller cases: there the lower-bound test of
-KM-8 settles most points in the late iterations.
+KM-8 settles most points in the late iterations. The points it does not settle
+are decided by the expanded-form filter of KM-9 (one BLAS product per panel of
+points, single-threaded inside our chunks) when its error bound allows.
 """
 
 import os

@@ -187,7 +187,7 @@ def _fixed_point_claim(est, X, trace, c):
     labels = np.array(est.labels_, dtype=np.int64)
     from classic.kmeans import _scan_all
 
-    _, _, n_changed, _, _ = _scan_all(X, centers, labels.copy(), True)
+    _, _, n_changed, _, _, _ = _scan_all(X, centers, labels.copy(), True)
     sizes = np.bincount(labels, minlength=k).astype(np.float64)
     full = sizes > 0
     X64 = X.astype(np.float64)

@@ -41,6 +41,10 @@ __all__ = [
 #: each point's distances are computed exactly as for a single point).
 BLOCK = 4
 
+#: Points whose inner products with all centres are taken in one matrix product
+#: by the filter of KM-9 (a (PANEL, k) block per thread, never (n, k)).
+PANEL = 256
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -165,8 +169,131 @@ def _scan_block(X, todo, first, size, centers_T, dist):
                 dist[b, j] += t * t
 
 
+@kernel
+def _center_norms(centers, slack, norms):
+    """Filter constants of the centres (KM-9): ``norms[j]`` = fl(sum_f c_jf**2) summed in
+    order. Returns the largest norm and the largest fl(fl(kappa * norms[j]) + tau)."""
+    k, d = centers.shape
+    kappa, tau = centers.dtype.type(slack[0]), centers.dtype.type(slack[1])
+    largest = centers.dtype.type(0)
+    largest_slack = centers.dtype.type(0)
+    for j in range(k):
+        acc = centers.dtype.type(0)
+        for f in range(d):
+            acc += centers[j, f] * centers[j, f]
+        norms[j] = acc
+        largest = max(largest, acc)
+        largest_slack = max(largest_slack, kappa * acc + tau)
+    return largest, largest_slack
+
+
+@kernel
+def _panel_products(X, points, centers, rows, point_norms, products_T):
+    """For the points ``points[b]``: ``rows[b]`` = x, ``point_norms[b]`` = fl(sum_f x_f**2)
+    summed in order, and ``products_T[j, b]`` = <c_j, x> through one matrix product (BLAS:
+    any summation order, fused or not; KM-9 allows for both)."""
+    d = X.shape[1]
+    size = points.shape[0]
+    for b in range(size):
+        i = points[b]
+        for f in range(d):
+            rows[b, f] = X[i, f]
+    point_norms[:] = 0
+    for f in range(d):
+        for b in range(size):
+            point_norms[b] += rows[b, f] * rows[b, f]
+    np.dot(centers, rows.T, products_T)
+
+
+@kernel
+def _nearest_keys(products_T, norms, point_norms, mask, e, e_bits, key1, key2, key3):
+    """The three smallest keys of each point of the panel in the expanded form (KM-9).
+
+    For centre j and point b, e = max(fl(fl(|x|^2 + |c_j|^2) - 2 <x, c_j>), 0) and its key
+    is the bits of e (signed integers of the same width: for non-negative floats their
+    order is the float order) with the low bits ``mask`` replaced by j: keys of one point
+    are distinct. key1 < key2 < key3 are kept by a min/max network; every loop runs over
+    the points of the panel and vectorises."""
+    k = norms.shape[0]
+    size = point_norms.shape[0]
+    zero = norms.dtype.type(0)
+    largest = np.iinfo(key1.dtype).max
+    key1[:] = largest
+    key2[:] = largest
+    key3[:] = largest
+    for j in range(k):
+        for b in range(size):
+            e[b] = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), zero)
+        for b in range(size):
+            key = (e_bits[b] & ~mask) | j
+            low = min(key1[b], key)
+            key = max(key1[b], key)
+            key1[b] = low
+            low = min(key2[b], key)
+            key = max(key2[b], key)
+            key2[b] = low
+            key3[b] = min(key3[b], key)
+
+
+@kernel
+def _key_range(key, mask, value, value_bits):
+    """The smallest and the largest float whose key is ``key`` (the bits of ``key`` with
+    the index bits cleared, then set): every e with that key lies between them."""
+    value_bits[0] = key & ~mask
+    value_bits[1] = key | mask
+    return value[0], value[1]
+
+
+@kernel
+def _pair_distances(X, centers, points, clusters, n_pairs, out):
+    """``out[p]`` = difference-form distance of x_{points[p]} to c_{clusters[p]}, four pairs
+    at a time (four independent chains, each in the order f = 0..d-1: bit for bit)."""
+    d = X.shape[1]
+    p = 0
+    while p + 4 <= n_pairs:
+        i0, i1, i2, i3 = points[p], points[p + 1], points[p + 2], points[p + 3]
+        j0, j1, j2, j3 = clusters[p], clusters[p + 1], clusters[p + 2], clusters[p + 3]
+        s0 = s1 = s2 = s3 = X.dtype.type(0)
+        for f in range(d):
+            t0 = X[i0, f] - centers[j0, f]
+            t1 = X[i1, f] - centers[j1, f]
+            t2 = X[i2, f] - centers[j2, f]
+            t3 = X[i3, f] - centers[j3, f]
+            s0 += t0 * t0
+            s1 += t1 * t1
+            s2 += t2 * t2
+            s3 += t3 * t3
+        out[p], out[p + 1], out[p + 2], out[p + 3] = s0, s1, s2, s3
+        p += 4
+    while p < n_pairs:
+        out[p] = _distance(X, points[p], centers, clusters[p])
+        p += 1
+
+
+@kernel
+def _distance(X, i, centers, j):
+    """The difference-form squared distance of x_i to c_j (f = 0..d-1 in order, from zero)."""
+    acc = X.dtype.type(0)
+    for f in range(X.shape[1]):
+        t = X[i, f] - centers[j, f]
+        acc += t * t
+    return acc
+
+
+@kernel
+def _runner_up(X, i, centers, best, limit, slack, e):
+    """min over j != best of the difference-form distance of x_i to c_j, computed for the
+    centres with fl(e_j - slack) <= limit only (KM-9: the others are farther); ``e[j]`` is
+    the point's expanded-form value for centre j."""
+    other = X.dtype.type(np.inf)
+    for j in range(centers.shape[0]):
+        if j != best and e[j] - slack <= limit:
+            other = min(other, _distance(X, i, centers, j))
+    return other
+
+
 @parallel_kernel
-def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lower_factor,
+def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lower_factor, slack,
            chunk_sums, chunk_counts, sums, counts, scratch, scratch_bits):
     """Assignment half-step (KM-1), fused with the sums of the next update (KM-2).
 
@@ -189,6 +316,14 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
     bit for bit that of the full scan. A full scan resets ``lower[i]`` from the
     second-smallest computed distance times ``lower_factor`` (rounded down).
 
+    Filter (KM-9): the points the bound test leaves are first examined with the
+    expanded form |x|^2 + |c|^2 - 2<x, c> (inner products by a matrix product over
+    ``PANEL`` points at a time). ``slack = (kappa, tau, largest_norm, index_bits)`` gives the
+    error bound of KM-9. When one centre beats every other one by more than the
+    bound, it is the label the difference form gives, and only the difference-form
+    distances to it and to the runner-up candidates are computed; the other points
+    are scanned exactly. The results are bit for bit those of the exact scan.
+
     Returns
     -------
     objective_before : float
@@ -201,7 +336,10 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
     fingerprint : uint64
         Fingerprint of the new labelling (KM-4).
     n_scanned : int
-        Points whose distances to all centres were computed.
+        Points not settled by the bound test (KM-8): compared with all centres.
+    n_exact : int
+        Of those, points the filter (KM-9) could not settle: scanned in the
+        difference form against all centres.
     """
     n, d = X.shape
     k = centers_T.shape[1]
@@ -210,14 +348,25 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
     after = np.zeros(n_chunk)
     changed = np.zeros(n_chunk, dtype=np.int64)
     scanned = np.zeros(n_chunk, dtype=np.int64)
+    exact = np.zeros(n_chunk, dtype=np.int64)
     keys = np.zeros(n_chunk, dtype=np.uint64)
     down = 1.0 - 4.0 * 2.0**-53  # absorbs the roundings of a few float64 operations (KM-8)
     largest, second, moved_most = drift[0], drift[1], int(drift[2])
+    norms = np.empty(k, dtype=X.dtype)
+    largest_norm, center_slack = _center_norms(centers, slack, norms)
+    index_bits = 1
+    while (1 << index_bits) < k:
+        index_bits += 1
+    mask = scratch_bits.dtype.type((1 << index_bits) - 1)
+    filtering = largest_norm <= slack[2] and index_bits <= slack[3]
+    kappa, tau = X.dtype.type(slack[0]), X.dtype.type(slack[1])
     for c in _prange(n_chunk):
         chunk_sums[c] = 0.0
         chunk_counts[c] = 0
         start = c * CHUNK_SIZE
         stop = min(start + CHUNK_SIZE, n)
+        value = np.empty(2, dtype=X.dtype)
+        value_bits = value.view(scratch_bits.dtype)
         own_terms = np.zeros(stop - start, dtype=X.dtype)
         new_terms = np.empty(stop - start, dtype=X.dtype)
         todo = np.empty(stop - start, dtype=np.int64)
@@ -238,10 +387,83 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
                     continue
             todo[n_todo] = i
             n_todo += 1
-        # 2. scan the others against every centre, BLOCK points at a time
+        # 2. the filter (KM-9): settle the points whose nearest centre is clear
         dist, dist_bits = scratch[c], scratch_bits[c]
-        for first in range(0, n_todo, BLOCK):
-            size = min(BLOCK, n_todo - first)
+        n_exact = n_todo
+        if filtering:
+            n_exact = 0
+            for first in range(0, n_todo, PANEL):
+                size = min(PANEL, n_todo - first)
+                points = todo[first : first + size].copy()
+                rows = np.empty((size, d), dtype=X.dtype)
+                point_norms = np.empty(size, dtype=X.dtype)
+                products_T = np.empty((k, size), dtype=X.dtype)
+                _panel_products(X, points, centers, rows, point_norms, products_T)
+                e = np.empty(size, dtype=X.dtype)
+                near = np.empty((3, size), dtype=scratch_bits.dtype)
+                _nearest_keys(products_T, norms, point_norms, mask, e, e.view(scratch_bits.dtype), near[0], near[1],
+                              near[2])
+                # decide from the keys; list the difference-form distances still needed
+                status = np.zeros(size, dtype=np.int64)  # 0 exact scan, 1 runner-up known, 2 runner-up by search
+                pair_points = np.empty(2 * size, dtype=np.int64)
+                pair_clusters = np.empty(2 * size, dtype=np.int64)
+                n_pairs = 0
+                for b in range(size):
+                    i = points[b]
+                    if not point_norms[b] <= slack[2]:
+                        continue
+                    slack_i = (kappa * point_norms[b] + tau) + center_slack
+                    best = near[0, b] & mask
+                    if k > 1:
+                        low1, up1 = _key_range(near[0, b], mask, value, value_bits)
+                        low2, up2 = _key_range(near[1, b], mask, value, value_bits)
+                        if not low2 - slack_i > up1 + slack_i:
+                            continue
+                        low3, _ = _key_range(near[2, b], mask, value, value_bits)
+                        status[b] = 1 if k == 2 or low3 - slack_i > up2 + slack_i else 2
+                    else:
+                        status[b] = 1
+                    if not (keep and best == labels[i]):
+                        pair_points[n_pairs], pair_clusters[n_pairs] = i, best
+                        n_pairs += 1
+                    if k > 1 and status[b] == 1:
+                        pair_points[n_pairs], pair_clusters[n_pairs] = i, near[1, b] & mask
+                        n_pairs += 1
+                pair_distances = np.empty(n_pairs, dtype=X.dtype)
+                _pair_distances(X, centers, pair_points, pair_clusters, n_pairs, pair_distances)
+                # apply, in the same order
+                n_pairs = 0
+                for b in range(size):
+                    i = points[b]
+                    if status[b] == 0:
+                        todo[n_exact] = i  # n_exact <= first + b: never a point still to see
+                        n_exact += 1
+                        continue
+                    best = near[0, b] & mask
+                    if keep and best == labels[i]:
+                        smallest = own_terms[i - start]
+                    else:
+                        smallest = pair_distances[n_pairs]
+                        n_pairs += 1
+                        if keep:
+                            n_moved += 1
+                    other = np.inf
+                    if k > 1 and status[b] == 1:
+                        other = pair_distances[n_pairs]
+                        n_pairs += 1
+                    elif k > 1:
+                        slack_i = (kappa * point_norms[b] + tau) + center_slack
+                        _, up2 = _key_range(near[1, b], mask, value, value_bits)
+                        for j in range(k):  # the point's e row, again (rare: near-ties for the runner-up)
+                            dist[0, j] = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]),
+                                             X.dtype.type(0))
+                        other = _runner_up(X, i, centers, best, up2 + slack_i, slack_i, dist[0])
+                    labels[i] = best
+                    new_terms[i - start] = smallest
+                    lower[i] = np.sqrt(other * lower_factor) * down
+        # 3. scan the rest exactly against every centre, BLOCK points at a time
+        for first in range(0, n_exact, BLOCK):
+            size = min(BLOCK, n_exact - first)
             _scan_block(X, todo, first, size, centers_T, dist)
             for b in range(size):
                 i = todo[first + b]
@@ -259,27 +481,30 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
                 labels[i] = best
                 new_terms[i - start] = dist[b, best]
                 lower[i] = np.sqrt(other * lower_factor) * down
-        # 3. the chunk's sums, in index order (local accumulators: no shared cache lines)
+        # 4. the chunk's sums, in index order (local accumulators: no shared cache lines)
         chunk_before, chunk_after, chunk_keys = 0.0, 0.0, np.uint64(0)
         for i in range(start, stop):
             chunk_before += own_terms[i - start]
             chunk_after += new_terms[i - start]
             chunk_keys += label_key(i, labels[i], k)
         before[c], after[c], keys[c], scanned[c], changed[c] = chunk_before, chunk_after, chunk_keys, n_todo, n_moved
+        exact[c] = n_exact
         _accumulate_chunk(X, labels, start, stop, chunk_sums[c], chunk_counts[c])
     _combine_sums(chunk_sums, chunk_counts, sums, counts)
     objective_before = 0.0
     objective_after = 0.0
     n_changed = 0
     n_scanned = 0
+    n_exact = 0
     fingerprint = np.uint64(0)
     for c in range(n_chunk):
         objective_before += before[c]
         objective_after += after[c]
         n_changed += changed[c]
         n_scanned += scanned[c]
+        n_exact += exact[c]
         fingerprint += keys[c]
-    return objective_before, objective_after, n_changed, fingerprint, n_scanned
+    return objective_before, objective_after, n_changed, fingerprint, n_scanned, n_exact
 
 
 @parallel_kernel

@@ -11,6 +11,7 @@ Bishop, *Pattern Recognition and Machine Learning*, §9.1; Arthur & Vassilvitski
 "k-means++: the advantages of careful seeding", SODA 2007.
 """
 
+import contextlib
 import sys
 import warnings
 
@@ -18,12 +19,13 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from classic import _kmeans_kernels as kernels
-from classic._jit import n_chunks
+from classic._jit import CHUNK_SIZE, n_chunks
 from classic._random import as_generator
 from classic._validation import check_data, check_estimator_data, check_int, check_option, check_real
-from classic.rounding import gamma
+from classic.rounding import gamma, unit_roundoff
 from classic.trace import Trace, trace_dataclass
 
 __all__ = ["KMeans", "KMeansTrace", "kmeans_plusplus"]
@@ -67,8 +69,9 @@ class KMeansTrace(Trace):
     cluster_sizes : ndarray of shape (n_iter + 1, n_clusters)
         Cluster sizes after each assignment half-step.
     n_scanned : ndarray of shape (n_iter,)
-        Points whose distances to all centres were computed in each assignment
-        half-step; the others were settled by the lower-bound test (KM-8).
+        Points compared with all centres in each assignment half-step; the
+        others were settled by the lower-bound test (KM-8). The expanded-form
+        filter (KM-9) decides most of the compared ones without changing a bit.
     dtype : str
         Working precision of the run ("float64" or "float32").
     """
@@ -217,11 +220,21 @@ def _fingerprint_after_move(fingerprint, point, old, new, n_clusters):
 
 
 def _pruning_factors(n_features, dtype):
-    """``(bound_factor, lower_factor)`` of the pruned assignment (proofs/kmeans.md, KM-8):
-    both at most 1 - gamma_{d+2} of the working precision, after float64 rounding."""
+    """``(bound_factor, lower_factor, slack)`` of the pruned, filtered assignment
+    (proofs/kmeans.md): the two KM-8 factors, both at most 1 - gamma_{d+2} of the working
+    precision after float64 rounding, and the KM-9 filter constants
+    ``slack = (kappa, tau, largest_norm, index_bits)``: kappa = 8 gamma_{d+2} / (1 - gamma_d),
+    tau = 18 d times the smallest subnormal, the largest squared norm the filter accepts and
+    the most mantissa bits its keys may give to the centre index."""
     g = gamma(n_features + 2, dtype)
     u = 2.0**-53
-    return (1.0 - g) * (1.0 - 4 * u), (1.0 - g) * (1.0 - 2 * u)
+    info = np.finfo(dtype)
+    kappa = 8.0 * g / (1.0 - gamma(n_features, dtype))
+    tau = 18.0 * n_features * float(info.smallest_subnormal)
+    # the filter's gate: (d + 2) u <= 1/16, else no norm passes (largest_norm = -1)
+    largest_norm = float(info.max) / 16.0 if (n_features + 2) * unit_roundoff(dtype) <= 1 / 16 else -1.0
+    slack = np.array([kappa, tau, largest_norm, info.nmant // 2])
+    return (1.0 - g) * (1.0 - 4 * u), (1.0 - g) * (1.0 - 2 * u), slack
 
 
 def _drift(centers, previous):
@@ -243,15 +256,23 @@ def _buffers(n, k, d, dtype):
             np.zeros(k, dtype=np.int64), scratch, bits)
 
 
+def _one_blas_thread(n_samples):
+    """Context in which BLAS runs single-threaded: the filter's matrix products (KM-9) are
+    made inside the kernels' own threads (one per chunk), which must not each start a BLAS
+    thread pool. With a single chunk there is nothing to oversubscribe (and the ~1 ms the
+    limit costs is saved)."""
+    return threadpool_limits(limits=1, user_api="blas") if n_samples > CHUNK_SIZE else contextlib.nullcontext()
+
+
 def _scan_all(X, centers, labels, keep):
     """Assignment with every point scanned (no pruning): for predict, score and the certificate."""
     n, d = X.shape
     k = centers.shape[0]
-    bound_factor, lower_factor = _pruning_factors(d, X.dtype)
-    return kernels.assign(
-        X, centers, np.ascontiguousarray(centers.T), labels, keep, np.zeros(n), np.zeros(3), bound_factor,
-        lower_factor, *_buffers(n, k, d, X.dtype)
-    )
+    with _one_blas_thread(n):
+        return kernels.assign(
+            X, centers, np.ascontiguousarray(centers.T), labels, keep, np.zeros(n), np.zeros(3),
+            *_pruning_factors(d, X.dtype), *_buffers(n, k, d, X.dtype)
+        )
 
 
 def _relocate_empty(X, centers, labels, counts, distance, fingerprint, t):
@@ -303,7 +324,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, X_val=None):
     lower = np.zeros(n)  # KM-8: lower bounds on the distance to the other centres
     pruning = _pruning_factors(d, X.dtype)
 
-    _, f_assign, _, fingerprint, _ = kernels.assign(X, centers, centers_T, labels, False, lower, np.zeros(3),
+    _, f_assign, _, fingerprint, _, _ = kernels.assign(X, centers, centers_T, labels, False, lower, np.zeros(3),
                                                     *pruning, *buffers)
     rec = {"assign": [f_assign], "labels_fp": [fingerprint], "sizes": [counts.copy()]}
     for name in ("relocate", "update", "shift", "reassigned", "relocated", "partition", "scanned"):
@@ -333,7 +354,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, X_val=None):
         center_shift = float(counts.astype(np.float64) @ move)
 
         # Assignment half-step (KM-1): a point moves only to a strictly closer centre.
-        f_update, f_assign, n_changed, labels_fp, n_scanned = kernels.assign(
+        f_update, f_assign, n_changed, labels_fp, n_scanned, _ = kernels.assign(
             X, centers, centers_T, labels, True, lower, _drift(centers, drift_origin), *pruning, *buffers
         )
 
@@ -559,7 +580,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False).astype(X.dtype)
         for _ in range(n_init):
             centers = _initial_centers(X, self.init, k, self.n_local_trials, rng)
-            run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, X_val)
+            with _one_blas_thread(X.shape[0]):
+                run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, X_val)
             if best is None or run[2].objective[-1] < best[2].objective[-1]:
                 best = run
         self.cluster_centers_, self.labels_, self.trace_ = best
@@ -595,7 +617,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         # Labels (lowest index among the minima) and inertia of validated X.
         X = check_estimator_data(self, X, reset=False)
         labels = np.zeros(X.shape[0], dtype=np.int64)
-        _, inertia, _, _, _ = _scan_all(X, np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype), labels, False)
+        _, inertia, _, _, _, _ = _scan_all(X, np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype), labels, False)
         return labels, inertia
 
     def predict(self, X):

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from sklearn.exceptions import ConvergenceWarning
 
 import naive
@@ -49,7 +50,7 @@ def test_assign_kernel_matches_naive(X, k, data):
         labels = np.array(old, dtype=np.int64)
         buf = _buffers(n, k, d, X.dtype)
         pruning = _pruning_factors(d, X.dtype)
-        before, after, changed, fp, scanned = kernels.assign(
+        before, after, changed, fp, scanned, _ = kernels.assign(
             X, C, np.ascontiguousarray(C.T), labels, keep, np.zeros(n), np.zeros(3), *pruning, *buf
         )
         want, w_before, w_after, w_changed = naive.kmeans_assign(X, C, np.array(old) if keep else None)
@@ -94,8 +95,8 @@ def test_kernels_match_naive_across_chunks():
     C = X[:4].copy()
     labels = np.zeros(2500, dtype=np.int64)
     buf = _buffers(2500, 4, 3)
-    _, after, _, _, _ = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, False, np.zeros(2500), np.zeros(3),
-                                       *_pruning_factors(3, X.dtype), *buf)
+    _, after, _, _, _, _ = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, False, np.zeros(2500), np.zeros(3),
+                                        *_pruning_factors(3, X.dtype), *buf)
     want, _, w_after, _ = naive.kmeans_assign(X, C)
     np.testing.assert_array_equal(labels, want)
     assert after == w_after
@@ -475,7 +476,7 @@ def test_a_repeated_partition_stops_the_run(monkeypatch):
 
     def constant_fingerprint(*args):
         out = real(*args)
-        return out[0], out[1], out[2], np.uint64(7), out[4]
+        return out[0], out[1], out[2], np.uint64(7), out[4], out[5]
 
     monkeypatch.setattr(kernels, "assign", constant_fingerprint)
     X = np.random.default_rng(12).normal(size=(200, 2))
@@ -497,3 +498,131 @@ def test_verbose_prints_each_iteration(capsys):
     X = np.random.default_rng(14).normal(size=(60, 2))
     model = KMeans(3, random_state=0, verbose=1).fit(X)
     assert capsys.readouterr().out.count("k-means iteration") == model.n_iter_
+
+
+# ------------------------------------------------------------------ KM-9: the expanded-form filter
+
+
+def _without_filter(pruning):
+    """The same pruning constants with the KM-9 filter switched off (its gate: no norm passes)."""
+    slack = pruning[2].copy()
+    slack[2] = -1.0
+    return pruning[0], pruning[1], slack
+
+
+@st.composite
+def near_ties(draw, max_samples=40, max_clusters=5):
+    """``(X, C)``: points on or next to the bisectors of pairs of centres (exactly equidistant,
+    one unit in the last place off, or a little off), around an offset that makes the
+    expanded form cancel, plus a few generic points; float32 or float64."""
+    dtype = np.dtype(draw(st.sampled_from([np.float64, np.float32])))
+    d = draw(st.integers(1, 4))
+    k = draw(st.integers(1, max_clusters))
+    offset = draw(st.sampled_from([0.0, 1.0, 1e3, 1e6]))
+    grid = draw(arrays(np.int64, (k, d), elements=st.integers(-4, 4)))
+    C = (offset + grid).astype(dtype)
+    n = draw(st.integers(1, max_samples))
+    rows = []
+    for _ in range(n):
+        a, b = draw(st.integers(0, k - 1)), draw(st.integers(0, k - 1))
+        mid = (C[a].astype(np.float64) + C[b]) / 2
+        nudge = draw(st.sampled_from([0.0, 1e-7, -1e-7, 1e-3]))
+        x = (mid + nudge * draw(arrays(np.float64, d, elements=st.floats(-1, 1)))).astype(dtype)
+        if draw(st.booleans()):
+            x = np.nextafter(x, np.asarray(np.inf, dtype=dtype))
+        rows.append(x)
+    return np.array(rows, dtype=dtype), C
+
+
+@given(near_ties())
+@example((np.array([[1e6 + 0.5]], dtype=np.float32), np.array([[1e6], [1e6 + 1]], dtype=np.float32)))
+def test_km9_slack_covers_the_expanded_form_error(problem):
+    """KM-9, Lemmas A and B (proofs/kmeans.md): the computed slack s bounds |e_j - d_j|, the
+    expanded form (kernel inner products and norms) against the difference form, exactly
+    (rational arithmetic), on points built to cancel."""
+    from fractions import Fraction
+
+    X, C = problem
+    n, d = X.shape
+    k = C.shape[0]
+    dtype = X.dtype.type
+    _, _, slack = _pruning_factors(d, X.dtype)
+    rows = np.empty((n, d), dtype=X.dtype)
+    point_norms = np.empty(n, dtype=X.dtype)
+    products_T = np.empty((k, n), dtype=X.dtype)
+    kernels._panel_products(X, np.arange(n), C, rows, point_norms, products_T)
+    norms = np.empty(k, dtype=X.dtype)
+    largest, center_slack = kernels._center_norms(C, slack, norms)
+    assert largest <= slack[2]
+    kappa, tau = dtype(slack[0]), dtype(slack[1])
+    D = naive.kmeans_squared_distances(X, C)
+    for b in range(n):
+        s = (kappa * point_norms[b] + tau) + dtype(center_slack)
+        for j in range(k):
+            e = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), dtype(0))
+            assert abs(Fraction(float(e)) - Fraction(float(D[b, j]))) <= Fraction(float(s)), (b, j, e, D[b, j], s)
+
+
+@given(near_ties(), st.data())
+def test_km9_filter_never_changes_a_label(problem, data):
+    """KM-9 (proofs/kmeans.md): with the filter, the assignment (labels, both objectives, changes,
+    fingerprint, sums, the KM-8 bounds and n_scanned) is bit for bit that without it, and the
+    oracle's, on near-tie data, with and without keeping old labels."""
+    X, C = problem
+    n, d = X.shape
+    k = C.shape[0]
+    old = np.array(data.draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n)), dtype=np.int64)
+    pruning = _pruning_factors(d, X.dtype)
+    for keep in (False, True):
+        results = []
+        for constants in (pruning, _without_filter(pruning)):
+            labels, lower, buf = old.copy(), np.zeros(n), _buffers(n, k, d, X.dtype)
+            out = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, keep, lower, np.zeros(3), *constants, *buf)
+            results.append((labels, lower, out, buf[2], buf[3]))
+        (labels, lower, out, sums, counts), (labels0, lower0, out0, sums0, counts0) = results
+        np.testing.assert_array_equal(labels, labels0)
+        np.testing.assert_array_equal(lower, lower0)
+        np.testing.assert_array_equal(sums, sums0)
+        np.testing.assert_array_equal(counts, counts0)
+        assert out[:5] == out0[:5]
+        assert out0[5] == out0[4]  # without the filter every examined point is scanned exactly
+        want, w_before, w_after, _ = naive.kmeans_assign(X, C, old if keep else None)
+        np.testing.assert_array_equal(labels, want)
+        assert (out[0], out[1]) == ((w_before if keep else 0.0), w_after)
+
+
+def test_km9_filter_settles_generic_points_and_leaves_ties():
+    """KM-9: on generic data the filter settles nearly every point (few exact scans); points
+    exactly halfway between two centres are left to the exact scan, which keeps the lower index."""
+    rng = np.random.default_rng(21)
+    for dtype in (np.float64, np.float32):
+        X = rng.random((3000, 6)).astype(dtype)
+        C = X[:9].copy()
+        labels = np.zeros(3000, dtype=np.int64)
+        out = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, False, np.zeros(3000), np.zeros(3),
+                             *_pruning_factors(6, X.dtype), *_buffers(3000, 9, 6, X.dtype))
+        assert out[4] == 3000 and out[5] < 30
+        np.testing.assert_array_equal(labels, naive.kmeans_assign(X, C)[0])
+    C = np.array([[0.0, 0.0], [2.0, 0.0]])
+    X = np.array([[1.0, 5.0], [1.0, -3.0], [0.2, 0.0]])
+    labels = np.zeros(3, dtype=np.int64)
+    out = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, False, np.zeros(3), np.zeros(3),
+                         *_pruning_factors(2, X.dtype), *_buffers(3, 2, 2, X.dtype))
+    assert out[5] == 2 and list(labels) == [0, 0, 0]
+
+
+@given(kmeans_problems(max_samples=30, kinds=("grid", "duplicates", "blobs")))
+def test_km9_whole_run_matches_the_oracle(problem):
+    """KM-9 with KM-8 (proofs/kmeans.md): whole runs on tie-rich data (grids, duplicates, tight
+    blobs) equal the obvious NumPy run of tests/naive.py, bit for bit."""
+    X, k, init = problem
+    if isinstance(init, str):
+        init = X[np.arange(k) % len(X)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        model = KMeans(k, init=init, max_iter=20).fit(X)
+    C, labels, rows, f0, _ = naive.kmeans_lloyd(X, init, 20)
+    np.testing.assert_array_equal(model.labels_, labels)
+    np.testing.assert_array_equal(model.cluster_centers_, C)
+    np.testing.assert_array_equal(model.trace_.objective_assign, [f0] + [r[2] for r in rows])
