@@ -9,7 +9,7 @@ same data, and print ratios; timings never go into the tests.
 import importlib
 
 #: Benchmark modules, run in this order by ``python -m benchmarks``.
-BENCHMARKS = ["benchmarks.kmeans", "benchmarks.perceptron"]
+BENCHMARKS = ["benchmarks.kmeans", "benchmarks.gmm", "benchmarks.perceptron"]
 
 
 def run_all(names=None):
