@@ -95,6 +95,46 @@ def _accumulate_row(i, a, delta, resp, has_previous, sums, n_components, zero, o
         sums[10] = weighted_error
 
 
+@kernel
+def _chunk_slots(Z, n_chunks, n_components):
+    # One slot per chunk for the scalar sums, N_k and F_k of the E-step (the
+    # second-moment slots, whose shape depends on the covariance type, are the caller's).
+    n_features = Z.shape[1]
+    chunk_sums = np.zeros((n_chunks, _N_SUMS), dtype=Z.dtype)
+    chunk_counts = np.zeros((n_chunks, n_components), dtype=Z.dtype)
+    chunk_first = np.zeros((n_chunks, n_components, n_features), dtype=Z.dtype)
+    return chunk_sums, chunk_counts, chunk_first
+
+
+@kernel
+def _local_accumulators(Z, n_components):
+    # A chunk's own accumulators of the scalar sums, N_k and F_k, copied to its slot
+    # at the end (no false sharing).
+    local_sums = np.zeros(_N_SUMS, dtype=Z.dtype)
+    local_counts = np.zeros(n_components, dtype=Z.dtype)
+    local_first = np.zeros((n_components, Z.shape[1]), dtype=Z.dtype)
+    return local_sums, local_counts, local_first
+
+
+@kernel
+def _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second):
+    # The chunk slots added in index order (the last sum is a maximum): bitwise
+    # independent of the thread count.
+    dtype = chunk_sums.dtype
+    sums = np.zeros(_N_SUMS, dtype=dtype)
+    counts = np.zeros(chunk_counts.shape[1], dtype=dtype)
+    first = np.zeros(chunk_first.shape[1:], dtype=dtype)
+    second = np.zeros(chunk_second.shape[1:], dtype=dtype)
+    for c in range(chunk_sums.shape[0]):
+        for s in range(_N_SUMS - 1):
+            sums[s] += chunk_sums[c, s]
+        sums[_N_SUMS - 1] = max(sums[_N_SUMS - 1], chunk_sums[c, _N_SUMS - 1])
+        counts += chunk_counts[c]
+        first += chunk_first[c]
+        second += chunk_second[c]
+    return sums, counts, first, second
+
+
 @parallel_kernel
 def e_step_full(Z, means, precision_upper, log_const, const_error, omega, gamma_density, resp, has_previous):
     """E-step for full (and tied) covariances: one pass, chunked and parallel.
@@ -134,9 +174,7 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, omega, gamma_
     n_components = means.shape[0]
     n_chunks = (n_samples + CHUNK_SIZE - 1) // CHUNK_SIZE
     dtype = Z.dtype
-    chunk_sums = np.zeros((n_chunks, _N_SUMS), dtype=dtype)
-    chunk_counts = np.zeros((n_chunks, n_components), dtype=dtype)
-    chunk_first = np.zeros((n_chunks, n_components, n_features), dtype=dtype)
+    chunk_sums, chunk_counts, chunk_first = _chunk_slots(Z, n_chunks, n_components)
     chunk_second = np.zeros((n_chunks, n_components, n_features, n_features), dtype=dtype)
     half = np.ones(1, dtype=dtype)[0] / 2
     two = half + half + half + half
@@ -145,10 +183,7 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, omega, gamma_
         y = np.empty(n_features, dtype=dtype)
         a = np.empty(n_components, dtype=dtype)
         delta = np.empty(n_components, dtype=dtype)
-        # chunk-local accumulators, copied to the chunk's slot at the end (no false sharing)
-        local_sums = np.zeros(_N_SUMS, dtype=dtype)
-        local_counts = np.zeros(n_components, dtype=dtype)
-        local_first = np.zeros((n_components, n_features), dtype=dtype)
+        local_sums, local_counts, local_first = _local_accumulators(Z, n_components)
         local_second = np.zeros((n_components, n_features, n_features), dtype=dtype)
         for i in range(c * CHUNK_SIZE, min(n_samples, (c + 1) * CHUNK_SIZE)):
             for k in range(n_components):
@@ -181,17 +216,7 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, omega, gamma_
         chunk_counts[c] = local_counts
         chunk_first[c] = local_first
         chunk_second[c] = local_second
-    sums = np.zeros(_N_SUMS, dtype=dtype)
-    counts = np.zeros(n_components, dtype=dtype)
-    first = np.zeros((n_components, n_features), dtype=dtype)
-    second = np.zeros((n_components, n_features, n_features), dtype=dtype)
-    for c in range(n_chunks):  # in index order: bitwise independent of the thread count
-        for s in range(_N_SUMS - 1):
-            sums[s] += chunk_sums[c, s]
-        sums[_N_SUMS - 1] = max(sums[_N_SUMS - 1], chunk_sums[c, _N_SUMS - 1])
-        counts += chunk_counts[c]
-        first += chunk_first[c]
-        second += chunk_second[c]
+    sums, counts, first, second = _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second)
     for k in range(n_components):
         for p in range(n_features):
             for q in range(p):
@@ -209,19 +234,14 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
     n_components = means.shape[0]
     n_chunks = (n_samples + CHUNK_SIZE - 1) // CHUNK_SIZE
     dtype = Z.dtype
-    chunk_sums = np.zeros((n_chunks, _N_SUMS), dtype=dtype)
-    chunk_counts = np.zeros((n_chunks, n_components), dtype=dtype)
-    chunk_first = np.zeros((n_chunks, n_components, n_features), dtype=dtype)
+    chunk_sums, chunk_counts, chunk_first = _chunk_slots(Z, n_chunks, n_components)
     chunk_second = np.zeros((n_chunks, n_components, n_features), dtype=dtype)
     half = np.ones(1, dtype=dtype)[0] / 2
     for c in prange(n_chunks):
         diff = np.empty((n_components, n_features), dtype=dtype)
         a = np.empty(n_components, dtype=dtype)
         delta = np.empty(n_components, dtype=dtype)
-        # chunk-local accumulators, copied to the chunk's slot at the end (no false sharing)
-        local_sums = np.zeros(_N_SUMS, dtype=dtype)
-        local_counts = np.zeros(n_components, dtype=dtype)
-        local_first = np.zeros((n_components, n_features), dtype=dtype)
+        local_sums, local_counts, local_first = _local_accumulators(Z, n_components)
         local_second = np.zeros((n_components, n_features), dtype=dtype)
         for i in range(c * CHUNK_SIZE, min(n_samples, (c + 1) * CHUNK_SIZE)):
             for k in range(n_components):
@@ -244,17 +264,7 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
         chunk_counts[c] = local_counts
         chunk_first[c] = local_first
         chunk_second[c] = local_second
-    sums = np.zeros(_N_SUMS, dtype=dtype)
-    counts = np.zeros(n_components, dtype=dtype)
-    first = np.zeros((n_components, n_features), dtype=dtype)
-    second = np.zeros((n_components, n_features), dtype=dtype)
-    for c in range(n_chunks):  # in index order: bitwise independent of the thread count
-        for s in range(_N_SUMS - 1):
-            sums[s] += chunk_sums[c, s]
-        sums[_N_SUMS - 1] = max(sums[_N_SUMS - 1], chunk_sums[c, _N_SUMS - 1])
-        counts += chunk_counts[c]
-        first += chunk_first[c]
-        second += chunk_second[c]
+    sums, counts, first, second = _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second)
     return sums, counts, first, second
 
 

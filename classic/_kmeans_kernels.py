@@ -86,6 +86,28 @@ def _combine_sums(chunk_sums, chunk_counts, sums, counts):
 
 
 @kernel
+def squared_distance(X, i, center):
+    """The difference-form squared distance of x_i to ``center`` (shape (n_features,)):
+    (x_if - c_f)**2 added for f = 0, 1, ..., d-1 in order, from zero, in the working dtype.
+    The one sequential form of the module; the loops of :func:`assign` that block four
+    points or features at a time keep its order, so they give the same numbers."""
+    acc = X.dtype.type(0)
+    for f in range(X.shape[1]):
+        diff = X[i, f] - center[f]
+        acc += diff * diff
+    return acc
+
+
+@kernel
+def _sum_in_order(parts):
+    # Chunk partials combined in index order, in float64 (the package's reduction order).
+    total = 0.0
+    for c in range(parts.shape[0]):
+        total += parts[c]
+    return total
+
+
+@kernel
 def _own_distances(X, centers, labels, start, stop, out):
     # out[i - start] = squared distance of x_i to the centre of its label, for i in [start, stop).
     # Four points at a time: four independent chains of additions (each still in the order
@@ -107,11 +129,7 @@ def _own_distances(X, centers, labels, start, stop, out):
         out[i - start], out[i + 1 - start], out[i + 2 - start], out[i + 3 - start] = s0, s1, s2, s3
         i += 4
     while i < stop:
-        s0 = X.dtype.type(0)
-        for f in range(d):
-            t0 = X[i, f] - centers[labels[i], f]
-            s0 += t0 * t0
-        out[i - start] = s0
+        out[i - start] = squared_distance(X, i, centers[labels[i]])
         i += 1
 
 
@@ -266,18 +284,8 @@ def _pair_distances(X, centers, points, clusters, n_pairs, out):
         out[p], out[p + 1], out[p + 2], out[p + 3] = s0, s1, s2, s3
         p += 4
     while p < n_pairs:
-        out[p] = _distance(X, points[p], centers, clusters[p])
+        out[p] = squared_distance(X, points[p], centers[clusters[p]])
         p += 1
-
-
-@kernel
-def _distance(X, i, centers, j):
-    """The difference-form squared distance of x_i to c_j (f = 0..d-1 in order, from zero)."""
-    acc = X.dtype.type(0)
-    for f in range(X.shape[1]):
-        t = X[i, f] - centers[j, f]
-        acc += t * t
-    return acc
 
 
 @kernel
@@ -288,7 +296,7 @@ def _runner_up(X, i, centers, best, limit, slack, e):
     other = X.dtype.type(np.inf)
     for j in range(centers.shape[0]):
         if j != best and e[j] - slack <= limit:
-            other = min(other, _distance(X, i, centers, j))
+            other = min(other, squared_distance(X, i, centers[j]))
     return other
 
 
@@ -539,14 +547,9 @@ def update_centers(sums, counts, centers, centers_T):
 def distance_to_own_center(X, centers, labels, out):
     """``out[i]`` = squared distance of point i to the centre of its label
     (the same number :func:`assign` computed)."""
-    n, d = X.shape
+    n = X.shape[0]
     for i in _prange(n):
-        acc = X.dtype.type(0)
-        j = labels[i]
-        for f in range(d):
-            diff = X[i, f] - centers[j, f]
-            acc += diff * diff
-        out[i] = acc
+        out[i] = squared_distance(X, i, centers[labels[i]])
 
 
 @kernel
@@ -597,45 +600,33 @@ def update_closest(X, center, closest, chunk_potential):
     """D² update (KPP-1): ``closest[i] = min(closest[i], d(x_i, center))``.
     Fills ``chunk_potential`` with per-chunk sums and returns the potential
     (the sum of ``closest``)."""
-    n, d = X.shape
+    n = X.shape[0]
     n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
     for c in _prange(n_chunk):
         part = 0.0
         for i in range(c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)):
-            acc = X.dtype.type(0)
-            for f in range(d):
-                diff = X[i, f] - center[f]
-                acc += diff * diff
+            acc = squared_distance(X, i, center)
             if acc < closest[i]:
                 closest[i] = acc
             part += closest[i]
         chunk_potential[c] = part
-    total = 0.0
-    for c in range(n_chunk):
-        total += chunk_potential[c]
-    return total
+    return _sum_in_order(chunk_potential[:n_chunk])
 
 
 @parallel_kernel
 def potential_with(X, center, closest):
     """Potential if ``center`` were added: the sum of min(closest, d(x, center))
     (greedy k-means++ with several local trials, KPP-3)."""
-    n, d = X.shape
+    n = X.shape[0]
     n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
     parts = np.zeros(n_chunk)
     for c in _prange(n_chunk):
         part = 0.0
         for i in range(c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)):
-            acc = X.dtype.type(0)
-            for f in range(d):
-                diff = X[i, f] - center[f]
-                acc += diff * diff
+            acc = squared_distance(X, i, center)
             part += min(acc, closest[i])
         parts[c] = part
-    total = 0.0
-    for c in range(n_chunk):
-        total += parts[c]
-    return total
+    return _sum_in_order(parts)
 
 
 @kernel
