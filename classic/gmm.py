@@ -175,11 +175,15 @@ class _Run:
     objective: float
 
 
-def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance, max_iter, tol, units, verbose):
+def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance, max_iter, tol, units, verbose,
+                              stop=None, Z_val=None, scale=1.0):
     """The EM loop of proofs/em.md on standardised data; returns a :class:`_Run`.
 
     ``units = (log-likelihood offset, log-prior offset)`` converts standardised
-    values to the user's units.
+    values to the user's units. ``stop`` is an optional stopping rule of
+    classic.convergence, consulted after each iteration the tol test let pass
+    (proofs/convergence.md, CV-7); ``Z_val`` the standardised held-out data it
+    may score (``scale`` converts their log-likelihood to the user's units).
     """
     n_samples, _ = Z.shape
     n_components = len(state.weights)
@@ -209,6 +213,9 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
     stop_reason = "max_iter"
     converged = False
     n_iter = 0
+    kept = None  # (iteration, state, previous state) of the early-stopping checkpoint
+    if stop is not None:
+        stop.start()
     for n_iter in range(1, max_iter + 1):
         # M-step: θ_{t+1} = argmax F(q_t, θ) + log p(θ)   (EM-2, EM-5)
         _check_weights_alive(counts, strength, n_iter)
@@ -223,10 +230,23 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
         change = (new_objective - objective) / n_samples
         if verbose:
             print(f"  EM iteration {n_iter}: mean objective {new_objective / n_samples + (units[0] + units[1]) / n_samples:.10g} (change {change:.3g})")
+        old_objective = objective
         previous, state, sums, objective = state, new_state, new_sums, new_objective
         if abs(change) < tol:
             stop_reason, converged = "tol", True
             break
+        if stop is not None:
+            fired, kept = _consult_rule(stop, n_iter, objective, old_objective, state, previous,
+                                        n_samples, units, Z_val, scale, covariance_type, kept)
+            if fired:
+                stop_reason = stop.reason
+                if kept is not None and kept[0] < n_iter:
+                    n_iter, state, previous = kept
+                    for name in ("ll", "lp", "fe", "ell", "elp", "efe"):
+                        del rows[name][n_iter + 1 :]
+                    for name in ("fm", "efm", "dtheta"):
+                        del rows[name][n_iter:]
+                break
 
     ll_offset, lp_offset = units
     to_user = lambda values, offset: np.asarray(values, dtype=np.float64) + offset  # noqa: E731
@@ -258,6 +278,36 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
         previous_covariances=None if previous is None else previous.covariances,
     )
     return _Run(state, previous, trace, float(trace.objective[-1]))
+
+
+def _consult_rule(stop, iteration, objective, previous_objective, state, previous, n_samples, units, Z_val, scale,
+                  covariance_type, kept):
+    """One call of the stopping-rule protocol (proofs/convergence.md, CV-7): the objective is the
+    mean objective per sample in the user's units (so ``LossPlateau(tol)`` is the ``tol`` test), the
+    parameters (weights, means, covariances) in standardised units, the validation score the mean
+    held-out log-likelihood. Returns (fired, checkpoint state)."""
+    from classic.convergence import IterationState
+
+    offset = units[0] + units[1]
+    score = None
+    if Z_val is not None:
+        const, _ = _log_const(state)
+        if covariance_type in ("full", "tied"):
+            a = kernels.log_densities_full(Z_val, state.means, state.kernel_factors, const)
+        else:
+            a = kernels.log_densities_diag(Z_val, state.means, state.factors, const)
+        a = a.astype(np.float64)
+        largest = a.max(axis=1, keepdims=True)
+        log_density = largest[:, 0] + np.log(np.exp(a - largest).sum(axis=1))
+        score = float(np.mean(log_density)) - Z_val.shape[1] * math.log(scale)
+    parameters = (state.weights, state.means, state.covariances)
+    previous_parameters = (previous.weights, previous.means, previous.covariances)
+    fired = stop.update(IterationState(iteration, (objective + offset) / n_samples,
+                                       (previous_objective + offset) / n_samples, parameters,
+                                       previous_parameters, validation_score=score, sense="max"))
+    if stop.checkpoint is not None and stop.checkpoint.iteration == iteration:
+        kept = (iteration, state, previous)
+    return fired, kept
 
 
 def _check_weights_alive(counts, strength, iteration):
@@ -331,6 +381,16 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         conjugate prior (see :class:`GaussianMixturePrior`; "default" is
         ``GaussianMixturePrior()``: one pseudo-observation of covariance 0.01
         times the mean feature variance).
+    stop : classic.convergence.StoppingRule or None, default=None
+        An extra stopping rule, consulted after each iteration the ``tol``
+        test lets pass. It sees the mean objective per sample (so
+        ``LossPlateau(eps)`` is the ``tol`` test with ``tol=eps``), the
+        parameters (weights, means, covariances) in standardised units, and,
+        for ``ValidationPatience(p, X_val)``, the mean held-out
+        log-likelihood; early stopping returns its best iteration's
+        parameters and cuts the trace there. A stopped run has
+        ``stop_reason="rule:<name>"`` and ``converged_=False``
+        (proofs/convergence.md, CV-7).
 
     Attributes
     ----------
@@ -366,6 +426,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         warm_start=False,
         verbose=0,
         prior=None,
+        stop=None,
     ):
         self.n_components = n_components
         self.covariance_type = covariance_type
@@ -380,6 +441,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self.warm_start = warm_start
         self.verbose = verbose
         self.prior = prior
+        self.stop = stop
 
     # ---- validation -------------------------------------------------------------------
 
@@ -395,6 +457,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 f"n_samples={X.shape[0]} should be >= n_components={self.n_components}; "
                 "reduce n_components or pass more samples"
             )
+        if self.stop is not None:
+            from classic.convergence import StoppingRule
+
+            if not isinstance(self.stop, StoppingRule):
+                raise TypeError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
         if not (self.prior is None or self.prior == "default" or isinstance(self.prior, GaussianMixturePrior)):
             raise TypeError(f"prior must be None, 'default' or a GaussianMixturePrior, got {self.prior!r}")
 
@@ -489,6 +556,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         n_cov = 1 if self.covariance_type == "tied" else self.n_components
         units = (-n_samples * d * math.log(scale), 0.0 if prior is None else -prior[0] * n_cov * d * math.log(scale))
         rng = as_generator(self.random_state)
+        Z_val = None
+        if self.stop is not None and self.stop.validation_data is not None:
+            X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False).astype(dtype)
+            Z_val = _standardise(X_val, shift, scale)
         warm = self.warm_start and hasattr(self, "_state")
         best = None
         for _ in range(1 if warm else self.n_init):
@@ -497,12 +568,13 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             else:
                 start = self._initial_state(Z, rng, prior, feature_variance, shift, scale)
             run = _expectation_maximisation(
-                Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units, self.verbose
+                Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units, self.verbose,
+                self.stop, Z_val, scale,
             )
             if best is None or run.objective > best.objective:
                 best = run
         trace = dataclasses.replace(best.trace, shift=shift, scale=float(scale))
-        if not trace.converged and self.max_iter > 0 and self.tol > 0:
+        if trace.stop_reason == "max_iter" and self.max_iter > 0 and self.tol > 0:
             warnings.warn(
                 f"EM did not converge in max_iter={self.max_iter} iterations (tol={self.tol}); "
                 "increase max_iter or tol",

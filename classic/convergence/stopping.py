@@ -22,9 +22,11 @@ Defaults per algorithm (``stop=None`` keeps each algorithm's own convergence tes
 k-means       none: Lloyd's iterations terminate exactly (no label changes, KM-5);
               ``KMeans(stop=RelativeImprovement(1e-4))`` or ``LossPlateau(eps)`` for
               early cut-offs, ``ValidationPatience(p, X_val)`` on minus the held-out inertia
-EM (GMM)      ``LossPlateau(1e-3)`` on the mean log-likelihood (scikit-learn's ``tol``);
-              ``GradientNorm`` on the log-likelihood's gradient where supplied;
-              ``ValidationPatience(5, X_val)`` on the held-out log-likelihood
+EM (GMM)      ``tol=1e-3``, which is ``LossPlateau(1e-3)`` on the mean objective per
+              sample (scikit-learn's rule); ``GaussianMixture(stop=ValidationPatience(5,
+              X_val))`` on the held-out log-likelihood (returns the best iteration);
+              ``ParameterChange(eps)`` on the standardised parameters. No gradient
+              norm is supplied (``GradientNorm`` raises).
 perceptron    none on separable data (a mistake-free epoch ends the run, Novikoff);
               ``Perceptron(stop=ValidationPatience(5, X_val, y_val))`` on held-out
               accuracy otherwise (returns the best epoch's weights)
