@@ -8,7 +8,6 @@ constants" of proofs/kmeans.md for ``rho_sum``, ``rho_objective``,
 
 import numpy as np
 
-from classic import _kmeans_kernels as kernels
 from classic.certificate import Claim, inequality_claim
 from classic.rounding import gamma, unit_roundoff
 

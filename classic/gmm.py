@@ -323,7 +323,7 @@ def _initial_responsibilities(Z, n_components, init_params, rng):
     if init_params == "random":
         resp = rng.uniform(size=(n_samples, n_components))
         return resp / resp.sum(axis=1, keepdims=True)
-    from classic.kmeans import kmeans_plusplus  # k-means++ centres, then a hard assignment
+    from classic.seeding import kmeans_plusplus  # k-means++ centres, then a hard assignment
 
     centers, _ = kmeans_plusplus(Z, n_components, random_state=rng)
     centers = np.asarray(centers, dtype=np.float64)

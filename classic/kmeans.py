@@ -24,8 +24,9 @@ from threadpoolctl import threadpool_limits
 from classic import _kmeans_kernels as kernels
 from classic._jit import CHUNK_SIZE, n_chunks
 from classic._random import as_generator
-from classic._validation import check_data, check_estimator_data, check_int, check_option, check_real
+from classic._validation import check_estimator_data, check_int, check_option, check_real
 from classic.rounding import gamma, unit_roundoff
+from classic.seeding import _kmeans_plusplus, kmeans_plusplus
 from classic.trace import Trace, trace_dataclass
 
 __all__ = ["KMeans", "KMeansTrace", "kmeans_plusplus"]
@@ -130,75 +131,6 @@ class KMeansTrace(Trace):
         ax.set_title(f"k-means: stopped ({self.stop_reason}) after {self.n_iter} iterations")
         ax.legend(fontsize="small")
         return ax
-
-
-# --------------------------------------------------------------------- seeding
-
-
-def kmeans_plusplus(X, n_clusters, *, n_local_trials=1, random_state=None):
-    """k-means++ (D²) seeding (proofs/kmeans_plusplus.md).
-
-    The first centre is a uniformly random point; each next centre is point
-    ``i`` with probability
-
-    .. math:: p_i = D(x_i)^2 / \\textstyle\\sum_l D(x_l)^2
-
-    where ``D(x)`` is the distance to the nearest centre chosen so far
-    (KPP-1). With ``n_local_trials=1`` (the default) this is the algorithm of
-    Arthur & Vassilvitskii (2007), whose expected inertia is at most
-    :math:`8(\\ln k + 2)` times the optimum (KPP-2). ``n_local_trials > 1`` draws
-    that many candidates per step and keeps the one giving the lowest potential
-    (the greedy variant scikit-learn uses by default with 2 + ln k trials); it
-    is *outside* that theorem (KPP-3).
-
-    When every remaining point coincides with a chosen centre (all D² are 0),
-    the next centre is drawn uniformly among the points not yet chosen, so the
-    returned indices are always distinct (KPP-1).
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    n_clusters : int
-        Number of centres, 1 <= n_clusters <= n_samples.
-    n_local_trials : int, default=1
-    random_state : int, numpy.random.Generator or None
-
-    Returns
-    -------
-    centers : ndarray of shape (n_clusters, n_features)
-        Rows of X (same dtype, float32 kept).
-    indices : ndarray of shape (n_clusters,)
-        Their distinct row indices.
-    """
-    n_clusters = check_int(n_clusters, "n_clusters", minimum=1)
-    n_local_trials = check_int(n_local_trials, "n_local_trials", minimum=1)
-    X = check_data(X, min_samples=n_clusters)
-    return _kmeans_plusplus(X, n_clusters, n_local_trials, as_generator(random_state))
-
-
-def _kmeans_plusplus(X, n_clusters, n_local_trials, rng):
-    """Unchecked k-means++ on validated X; ``rng`` is a numpy Generator."""
-    n = X.shape[0]
-    indices = np.empty(n_clusters, dtype=np.int64)
-    chosen = np.zeros(n, dtype=bool)
-    closest = np.full(n, np.inf, dtype=X.dtype)
-    chunk_potential = np.zeros(n_chunks(n))
-    indices[0] = rng.integers(n)
-    for step in range(1, n_clusters + 1):
-        chosen[indices[step - 1]] = True
-        potential = kernels.update_closest(X, X[indices[step - 1]], closest, chunk_potential)
-        if step == n_clusters:
-            break
-        if potential == 0.0:
-            # Every point coincides with a chosen centre: uniform among the rest.
-            indices[step] = rng.choice(np.flatnonzero(~chosen))
-            continue
-        candidates = [kernels.sample_index(closest, chunk_potential, rng.random() * potential) for _ in range(n_local_trials)]
-        if n_local_trials > 1:
-            potentials = [kernels.potential_with(X, X[i], closest) for i in candidates]
-            candidates = [candidates[int(np.argmin(potentials))]]
-        indices[step] = candidates[0]
-    return X[indices].copy(), indices
 
 
 def _initial_centers(X, init, n_clusters, n_local_trials, rng):

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import naive
 from classic import kmeans_plusplus
-from classic.kmeans import _kmeans_plusplus
+from classic.seeding import _kmeans_plusplus
 from classic.strategies import clustering_data
 from proof_steps import proof_steps
 
