@@ -15,6 +15,15 @@ def _figure():
     return plt
 
 
+def _save(plt, fig, out_dir, name):
+    """Lay out ``fig``, write it to ``out_dir/name`` and close it; returns the path."""
+    fig.tight_layout()
+    path = os.path.join(out_dir, name)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
 def kmeans_demo(out_dir):
     """k-means++ and Lloyd on the iris measurements, k = 3."""
     from sklearn.datasets import load_iris
@@ -28,10 +37,7 @@ def kmeans_demo(out_dir):
     fig, ax = plt.subplots(figsize=(7, 4.5))
     model.trace_.plot(ax=ax)
     ax.set_title(f"k-means on iris (k=3): certificate {'holds' if certificate else 'FAILS'}")
-    fig.tight_layout()
-    path = os.path.join(out_dir, "kmeans.png")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    path = _save(plt, fig, out_dir, "kmeans.png")
     summary = f"inertia {model.inertia_:.6g}, {model.n_iter_} iterations, stopped: {model.trace_.stop_reason}"
     return certificate, summary, path
 
@@ -52,10 +58,7 @@ def perceptron_demo(out_dir):
     model.trace_.plot(ax=ax, bound=bound)
     ax.set_yscale("symlog")
     ax.set_title(f"perceptron, iris setosa vs rest: certificate {'holds' if certificate else 'FAILS'}")
-    fig.tight_layout()
-    path = os.path.join(out_dir, "perceptron.png")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    path = _save(plt, fig, out_dir, "perceptron.png")
     summary = (f"{model.n_updates_} updates in {model.n_iter_} epochs ({model.trace_.stop_reason}); "
                f"Novikoff bound (R/gamma)^2 = {bound:.6g}" if bound else f"{model.n_updates_} updates")
     return certificate, summary, path
@@ -106,10 +109,7 @@ def convergence_demo(out_dir):
     plot_learning_curves(train, val, diagnosis, ax=axes[1, 1])
     axes[1, 1].set_ylabel("inertia per point")
     fig.suptitle("the convergence toolkit on k-means (iris, k=3, random initialisation)")
-    fig.tight_layout()
-    path = os.path.join(out_dir, "convergence.png")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    path = _save(plt, fig, out_dir, "convergence.png")
     summary = (
         f"full run: {rate}\n"
         f"stopped by {stopped.trace_.stop_reason} after {stopped.n_iter_} of {full.n_iter_} iterations "
@@ -145,10 +145,7 @@ def gmm_demo(out_dir):
     right.set_xlabel("petal length (cm)")
     right.set_ylabel("petal width (cm)")
     right.set_title("fitted components (1 and 2 standard deviations)")
-    fig.tight_layout()
-    path = os.path.join(out_dir, "gmm.png")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    path = _save(plt, fig, out_dir, "gmm.png")
     summary = (
         f"mean log-likelihood {model.lower_bound_:.6g}, {model.n_iter_} iterations, "
         f"stopped: {model.trace_.stop_reason}"

@@ -665,17 +665,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         n_samples = check_int(n_samples, "n_samples", minimum=1)
         rng = as_generator(self.random_state)
         counts = rng.multinomial(n_samples, self.weights_.astype(np.float64) / self.weights_.sum())
-        d = self.means_.shape[1]
         blocks = []
         for k, count in enumerate(counts):
-            if self.covariance_type == "full":
-                cov = self.covariances_[k]
-            elif self.covariance_type == "tied":
-                cov = self.covariances_
-            elif self.covariance_type == "diag":
-                cov = np.diag(self.covariances_[k])
-            else:
-                cov = self.covariances_[k] * np.eye(d)
+            cov = _component_covariance(self, k)
             blocks.append(rng.multivariate_normal(self.means_[k], cov, size=int(count)))
         X = np.vstack(blocks)
         return X, np.repeat(np.arange(self.n_components), counts)
@@ -700,6 +692,18 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         return certify_gmm(self, X)
 
 
+def _component_covariance(model, k):
+    """Covariance matrix (n_features, n_features) of component ``k`` of a
+    fitted mixture, whatever its ``covariance_type``."""
+    if model.covariance_type == "full":
+        return model.covariances_[k]
+    if model.covariance_type == "tied":
+        return model.covariances_
+    if model.covariance_type == "diag":
+        return np.diag(model.covariances_[k])
+    return model.covariances_[k] * np.eye(model.means_.shape[1])
+
+
 def plot_ellipses(model, ax, features=(0, 1), n_std=(1.0, 2.0), **style):
     """Draw each fitted component of ``model`` as ellipses of ``n_std`` standard
     deviations in the plane of two ``features``; returns the Axes."""
@@ -707,18 +711,9 @@ def plot_ellipses(model, ax, features=(0, 1), n_std=(1.0, 2.0), **style):
 
     check_is_fitted(model, "trace_")
     i, j = features
-    d = model.means_.shape[1]
     colors = style.pop("colors", None)
     for k in range(model.n_components):
-        if model.covariance_type == "full":
-            cov = model.covariances_[k]
-        elif model.covariance_type == "tied":
-            cov = model.covariances_
-        elif model.covariance_type == "diag":
-            cov = np.diag(model.covariances_[k])
-        else:
-            cov = model.covariances_[k] * np.eye(d)
-        block = np.asarray(cov, dtype=np.float64)[np.ix_([i, j], [i, j])]
+        block = np.asarray(_component_covariance(model, k), dtype=np.float64)[np.ix_([i, j], [i, j])]
         values, vectors = np.linalg.eigh(block)
         angle = math.degrees(math.atan2(vectors[1, 1], vectors[0, 1]))
         color = colors[k] if colors is not None else f"C{k}"
