@@ -49,50 +49,153 @@ SUMS = (
 _N_SUMS = len(SUMS)
 
 
+#: Rows handled together: their log-densities are computed with every feature
+#: loop running across the block's rows, so that the processor works on many
+#: rows at once. Each entry still receives exactly the operations, in the same
+#: order, of the row-by-row formulas, so the block size changes the speed, never a bit.
+BLOCK = 64
+
+
 @kernel
-def _accumulate_row(i, a, delta, resp, has_previous, sums, n_components, zero, one):
-    # One sample's share of every sum, given its weighted log-densities a[k]
-    # and their error bounds delta[k]; overwrites resp[i] with the new
-    # responsibilities after reading the previous ones. ``zero``/``one`` carry the dtype.
-    if has_previous:
+def _constants(array):
+    # 0 and 1/2 in the dtype of ``array`` (a Python float literal would make float32 arithmetic float64).
+    one = np.ones(1, dtype=array.dtype)[0]
+    return one - one, one / (one + one)
+
+
+@kernel
+def _block_buffers(Z, n_components):
+    # Scratch of one block: the rows transposed (features x rows), the weighted
+    # log-densities a and their error bounds delta (rows x components), and three
+    # work rows (the differences of one component, y_p or the Mahalanobis sum, ||z - mu||^2).
+    n_features = Z.shape[1]
+    Zt = np.empty((n_features, BLOCK), dtype=Z.dtype)
+    a = np.empty((BLOCK, n_components), dtype=Z.dtype)
+    delta = np.empty((BLOCK, n_components), dtype=Z.dtype)
+    diff = np.empty((n_features, BLOCK), dtype=Z.dtype)
+    work = np.empty((3, BLOCK), dtype=Z.dtype)
+    return Zt, a, delta, diff, work
+
+
+@kernel
+def _transpose_block(Z, start, m, Zt):
+    for b in range(m):
+        for j in range(Z.shape[1]):
+            Zt[j, b] = Z[start + b, j]
+
+
+@kernel
+def _block_densities_full(Zt, m, means, precision_upper, log_const, spread_factor, const_error, gamma_density,
+                          a, delta, diff, work):
+    # For the m rows of the block and every component k (full/tied covariances):
+    #   a[b, k] = log_const_k - maha / 2,  maha = sum_p y_p^2 (p increasing),
+    #   y_p = sum_{q <= p} U_k[q, p] (z_q - mu_kq) (q increasing),
+    #   delta[b, k] = gamma_density (spread_factor_k ||z - mu_k||^2 + |a|) + const_error_k  (EM-6),
+    # where spread_factor_k = 2 omega_k.
+    n_features = Zt.shape[0]
+    zero, half = _constants(Zt)
+    y, maha, norm2 = work[0], work[1], work[2]
+    for k in range(means.shape[0]):
+        for b in range(m):
+            maha[b] = zero
+            norm2[b] = zero
+        for j in range(n_features):
+            mu = means[k, j]
+            for b in range(m):
+                diff[j, b] = Zt[j, b] - mu
+                norm2[b] += diff[j, b] * diff[j, b]
+        for p in range(n_features):
+            for b in range(m):
+                y[b] = zero
+            for q in range(p + 1):
+                u = precision_upper[k, q, p]
+                for b in range(m):
+                    y[b] += u * diff[q, b]
+            for b in range(m):
+                maha[b] += y[b] * y[b]
+        for b in range(m):
+            a[b, k] = log_const[k] - half * maha[b]
+            delta[b, k] = gamma_density * (spread_factor[k] * norm2[b] + abs(a[b, k])) + const_error[k]
+
+
+@kernel
+def _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_error, gamma_density, a, delta, work):
+    # As _block_densities_full for diagonal (and spherical) covariances:
+    #   maha = sum_j (W_kj (z_j - mu_kj))^2 (j increasing),
+    #   delta[b, k] = gamma_density (maha + |a|) + const_error_k  (EM-6).
+    n_features = Zt.shape[0]
+    zero, half = _constants(Zt)
+    maha = work[1]
+    for k in range(means.shape[0]):
+        for b in range(m):
+            maha[b] = zero
+        for j in range(n_features):
+            mu = means[k, j]
+            w = precision_cholesky[k, j]
+            for b in range(m):
+                t = w * (Zt[j, b] - mu)
+                maha[b] += t * t
+        for b in range(m):
+            a[b, k] = log_const[k] - half * maha[b]
+            delta[b, k] = gamma_density * (maha[b] + abs(a[b, k])) + const_error[k]
+
+
+@kernel
+def _accumulate_block(start, m, a, delta, resp, has_previous, sums):
+    # Each row's share of every sum of SUMS, given its weighted log-densities
+    # a[b] and their error bounds delta[b]; overwrites resp[start + b] with the
+    # new responsibilities after reading the previous ones. The sums are carried
+    # in local variables over the block (so they stay in registers) and added
+    # row after row, in the same order as one running sum over the chunk.
+    n_components = a.shape[1]
+    zero, half = _constants(a)
+    one = half + half
+    two = one + one
+    ll, ll_abs, q, q_abs, q_err, entropy, norm_err, qp, qp_abs, qp_err, worst = (
+        sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10])
+    for b in range(m):
+        i = start + b
+        if has_previous:
+            for k in range(n_components):
+                r = resp[i, k]
+                if r > zero:
+                    qp += r * a[b, k]
+                    qp_abs += r * abs(a[b, k])
+                    qp_err += r * delta[b, k]
+        # log-sum-exp, shifted by the largest term (EM-1, EM-6): e_k = exp(a_k - max) <= 1
+        largest = a[b, 0]
+        for k in range(1, n_components):
+            if a[b, k] > largest:
+                largest = a[b, k]
+        total = zero
         for k in range(n_components):
-            r = resp[i, k]
+            e = np.exp(a[b, k] - largest)
+            resp[i, k] = e
+            total += e
+        log_total = np.log(total)
+        log_norm = largest + log_total
+        ll += log_norm
+        ll_abs += abs(log_norm)
+        rho = zero
+        spread = zero
+        weighted_error = zero
+        for k in range(n_components):
+            r = resp[i, k] / total
+            resp[i, k] = r
+            rho += r
             if r > zero:
-                sums[7] += r * a[k]
-                sums[8] += r * abs(a[k])
-                sums[9] += r * delta[k]
-    # log-sum-exp, shifted by the largest term (EM-1, EM-6): e_k = exp(a_k - max) <= 1
-    largest = a[0]
-    for k in range(1, n_components):
-        if a[k] > largest:
-            largest = a[k]
-    total = zero
-    for k in range(n_components):
-        e = np.exp(a[k] - largest)
-        resp[i, k] = e
-        total += e
-    log_total = np.log(total)
-    log_norm = largest + log_total
-    sums[0] += log_norm
-    sums[1] += abs(log_norm)
-    rho = zero
-    spread = zero
-    weighted_error = zero
-    for k in range(n_components):
-        r = resp[i, k] / total
-        resp[i, k] = r
-        rho += r
-        if r > zero:
-            log_r = (a[k] - largest) - log_total
-            sums[2] += r * a[k]
-            sums[3] += r * abs(a[k])
-            sums[4] += r * delta[k]
-            sums[5] -= r * log_r
-            spread += r * (abs(a[k]) + abs(log_r))
-            weighted_error += r * delta[k]
-    sums[6] += abs(rho - one) * (one + one + spread)
-    if weighted_error > sums[10]:
-        sums[10] = weighted_error
+                log_r = (a[b, k] - largest) - log_total
+                q += r * a[b, k]
+                q_abs += r * abs(a[b, k])
+                q_err += r * delta[b, k]
+                entropy -= r * log_r
+                spread += r * (abs(a[b, k]) + abs(log_r))
+                weighted_error += r * delta[b, k]
+        norm_err += abs(rho - one) * (two + spread)
+        if weighted_error > worst:
+            worst = weighted_error
+    sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10] = (
+        ll, ll_abs, q, q_abs, q_err, entropy, norm_err, qp, qp_abs, qp_err, worst)
 
 
 @kernel
@@ -135,8 +238,40 @@ def _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second):
     return sums, counts, first, second
 
 
+@kernel
+def _moments_full(Z, start, m, means, resp, counts, first, second, diff_row):
+    # N_k, F_k and the lower triangle of the scatter about the current means,
+    # row after row (each accumulator receives the rows in index order).
+    n_features = Z.shape[1]
+    for i in range(start, start + m):
+        for k in range(means.shape[0]):
+            r = resp[i, k]
+            counts[k] += r
+            for q in range(n_features):
+                diff_row[q] = Z[i, q] - means[k, q]
+            for p in range(n_features):
+                rd = r * diff_row[p]
+                first[k, p] += rd
+                for q in range(p + 1):
+                    second[k, p, q] += rd * diff_row[q]
+
+
+@kernel
+def _moments_diag(Z, start, m, means, resp, counts, first, second):
+    # N_k, F_k and the diagonal scatter about the current means, row after row.
+    for i in range(start, start + m):
+        for k in range(means.shape[0]):
+            r = resp[i, k]
+            counts[k] += r
+            for j in range(Z.shape[1]):
+                diff = Z[i, j] - means[k, j]
+                rd = r * diff
+                first[k, j] += rd
+                second[k, j] += rd * diff
+
+
 @parallel_kernel
-def e_step_full(Z, means, precision_upper, log_const, const_error, omega, gamma_density, resp, has_previous):
+def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor, gamma_density, resp, has_previous):
     """E-step for full (and tied) covariances: one pass, chunked and parallel.
 
     Parameters
@@ -150,8 +285,8 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, omega, gamma_
         :math:`\\log\\pi_k - \\frac d2 \\log 2\\pi + \\sum_j \\log W_{k,jj}`.
     const_error : ndarray of shape (n_components,)
         Bound on the rounding error of ``log_const`` (EM-6).
-    omega : ndarray of shape (n_components,)
-        :math:`\\lVert W_k \\rVert_F^2`, for the error bound of the Mahalanobis term (EM-6).
+    spread_factor : ndarray of shape (n_components,)
+        :math:`2\\omega_k = 2\\lVert W_k \\rVert_F^2`, for the error bound of the Mahalanobis term (EM-6).
     gamma_density : float
         :math:`\\gamma_{d+4}` of the working precision (EM-6).
     resp : ndarray of shape (n_samples, n_components)
@@ -173,45 +308,21 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, omega, gamma_
     n_samples, n_features = Z.shape
     n_components = means.shape[0]
     n_chunks = (n_samples + CHUNK_SIZE - 1) // CHUNK_SIZE
-    dtype = Z.dtype
     chunk_sums, chunk_counts, chunk_first = _chunk_slots(Z, n_chunks, n_components)
-    chunk_second = np.zeros((n_chunks, n_components, n_features, n_features), dtype=dtype)
-    half = np.ones(1, dtype=dtype)[0] / 2
-    two = half + half + half + half
+    chunk_second = np.zeros((n_chunks, n_components, n_features, n_features), dtype=Z.dtype)
     for c in prange(n_chunks):
-        diff = np.empty((n_components, n_features), dtype=dtype)
-        y = np.empty(n_features, dtype=dtype)
-        a = np.empty(n_components, dtype=dtype)
-        delta = np.empty(n_components, dtype=dtype)
+        Zt, a, delta, diff, work = _block_buffers(Z, n_components)
+        diff_row = np.empty(n_features, dtype=Z.dtype)
         local_sums, local_counts, local_first = _local_accumulators(Z, n_components)
-        local_second = np.zeros((n_components, n_features, n_features), dtype=dtype)
-        for i in range(c * CHUNK_SIZE, min(n_samples, (c + 1) * CHUNK_SIZE)):
-            for k in range(n_components):
-                norm2 = half - half
-                for j in range(n_features):
-                    diff[k, j] = Z[i, j] - means[k, j]
-                    norm2 += diff[k, j] * diff[k, j]
-                # y = W (z - mu), W lower; U = W^T so the inner loop runs along a row of U
-                # (each y_p still sums q = 0..p in order: the same roundings as a dot product)
-                y[:] = half - half
-                for q in range(n_features):
-                    dq = diff[k, q]
-                    for p in range(q, n_features):
-                        y[p] += precision_upper[k, q, p] * dq
-                maha = half - half
-                for p in range(n_features):
-                    maha += y[p] * y[p]
-                a[k] = log_const[k] - half * maha
-                delta[k] = gamma_density * (two * omega[k] * norm2 + abs(a[k])) + const_error[k]
-            _accumulate_row(i, a, delta, resp, has_previous, local_sums, n_components, half - half, half + half)
-            for k in range(n_components):
-                r = resp[i, k]
-                local_counts[k] += r
-                for p in range(n_features):
-                    rd = r * diff[k, p]
-                    local_first[k, p] += rd
-                    for q in range(p + 1):
-                        local_second[k, p, q] += rd * diff[k, q]
+        local_second = np.zeros((n_components, n_features, n_features), dtype=Z.dtype)
+        end = min(n_samples, (c + 1) * CHUNK_SIZE)
+        for start in range(c * CHUNK_SIZE, end, BLOCK):
+            m = min(end - start, BLOCK)
+            _transpose_block(Z, start, m, Zt)
+            _block_densities_full(Zt, m, means, precision_upper, log_const, spread_factor, const_error,
+                                  gamma_density, a, delta, diff, work)
+            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums)
+            _moments_full(Z, start, m, means, resp, local_counts, local_first, local_second, diff_row)
         chunk_sums[c] = local_sums
         chunk_counts[c] = local_counts
         chunk_first[c] = local_first
@@ -233,33 +344,20 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
     n_samples, n_features = Z.shape
     n_components = means.shape[0]
     n_chunks = (n_samples + CHUNK_SIZE - 1) // CHUNK_SIZE
-    dtype = Z.dtype
     chunk_sums, chunk_counts, chunk_first = _chunk_slots(Z, n_chunks, n_components)
-    chunk_second = np.zeros((n_chunks, n_components, n_features), dtype=dtype)
-    half = np.ones(1, dtype=dtype)[0] / 2
+    chunk_second = np.zeros((n_chunks, n_components, n_features), dtype=Z.dtype)
     for c in prange(n_chunks):
-        diff = np.empty((n_components, n_features), dtype=dtype)
-        a = np.empty(n_components, dtype=dtype)
-        delta = np.empty(n_components, dtype=dtype)
+        Zt, a, delta, diff, work = _block_buffers(Z, n_components)
         local_sums, local_counts, local_first = _local_accumulators(Z, n_components)
-        local_second = np.zeros((n_components, n_features), dtype=dtype)
-        for i in range(c * CHUNK_SIZE, min(n_samples, (c + 1) * CHUNK_SIZE)):
-            for k in range(n_components):
-                maha = half - half
-                for j in range(n_features):
-                    diff[k, j] = Z[i, j] - means[k, j]
-                    y = precision_cholesky[k, j] * diff[k, j]
-                    maha += y * y
-                a[k] = log_const[k] - half * maha
-                delta[k] = gamma_density * (maha + abs(a[k])) + const_error[k]
-            _accumulate_row(i, a, delta, resp, has_previous, local_sums, n_components, half - half, half + half)
-            for k in range(n_components):
-                r = resp[i, k]
-                local_counts[k] += r
-                for j in range(n_features):
-                    rd = r * diff[k, j]
-                    local_first[k, j] += rd
-                    local_second[k, j] += rd * diff[k, j]
+        local_second = np.zeros((n_components, n_features), dtype=Z.dtype)
+        end = min(n_samples, (c + 1) * CHUNK_SIZE)
+        for start in range(c * CHUNK_SIZE, end, BLOCK):
+            m = min(end - start, BLOCK)
+            _transpose_block(Z, start, m, Zt)
+            _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_error, gamma_density,
+                                  a, delta, work)
+            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums)
+            _moments_diag(Z, start, m, means, resp, local_counts, local_first, local_second)
         chunk_sums[c] = local_sums
         chunk_counts[c] = local_counts
         chunk_first[c] = local_first
@@ -272,44 +370,39 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
 def log_densities_full(Z, means, precision_upper, log_const):
     """Weighted log-densities :math:`a_{ik}` for full (and tied) covariances.
 
-    Returns ndarray of shape (n_samples, n_components). Row-wise independent,
-    so trivially the same for any number of threads.
+    Returns ndarray of shape (n_samples, n_components), each entry computed as
+    in :func:`e_step_full`. Row-wise independent, so trivially the same for
+    any number of threads.
     """
-    n_samples, n_features = Z.shape
+    n_samples = Z.shape[0]
     n_components = means.shape[0]
     out = np.empty((n_samples, n_components), dtype=Z.dtype)
-    half = np.ones(1, dtype=Z.dtype)[0] / 2
-    for i in prange(n_samples):
-        diff = np.empty(n_features, dtype=Z.dtype)
-        y = np.empty(n_features, dtype=Z.dtype)
-        for k in range(n_components):
-            for j in range(n_features):
-                diff[j] = Z[i, j] - means[k, j]
-            y[:] = half - half
-            for q in range(n_features):
-                for p in range(q, n_features):
-                    y[p] += precision_upper[k, q, p] * diff[q]
-            maha = half - half
-            for p in range(n_features):
-                maha += y[p] * y[p]
-            out[i, k] = log_const[k] - half * maha
+    unused = np.zeros(n_components, dtype=Z.dtype)
+    for block in prange((n_samples + BLOCK - 1) // BLOCK):
+        Zt, a, delta, diff, work = _block_buffers(Z, n_components)
+        start = block * BLOCK
+        m = min(n_samples - start, BLOCK)
+        _transpose_block(Z, start, m, Zt)
+        _block_densities_full(Zt, m, means, precision_upper, log_const, unused, unused, unused[0],
+                              a, delta, diff, work)
+        out[start:start + m] = a[:m]
     return out
 
 
 @parallel_kernel
 def log_densities_diag(Z, means, precision_cholesky, log_const):
     """Weighted log-densities :math:`a_{ik}` for diagonal (and spherical) covariances."""
-    n_samples, n_features = Z.shape
+    n_samples = Z.shape[0]
     n_components = means.shape[0]
     out = np.empty((n_samples, n_components), dtype=Z.dtype)
-    half = np.ones(1, dtype=Z.dtype)[0] / 2
-    for i in prange(n_samples):
-        for k in range(n_components):
-            maha = half - half
-            for j in range(n_features):
-                y = precision_cholesky[k, j] * (Z[i, j] - means[k, j])
-                maha += y * y
-            out[i, k] = log_const[k] - half * maha
+    unused = np.zeros(n_components, dtype=Z.dtype)
+    for block in prange((n_samples + BLOCK - 1) // BLOCK):
+        Zt, a, delta, diff, work = _block_buffers(Z, n_components)
+        start = block * BLOCK
+        m = min(n_samples - start, BLOCK)
+        _transpose_block(Z, start, m, Zt)
+        _block_densities_diag(Zt, m, means, precision_cholesky, log_const, unused, unused[0], a, delta, work)
+        out[start:start + m] = a[:m]
     return out
 
 

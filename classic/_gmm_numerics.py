@@ -126,8 +126,10 @@ def e_step(Z, state, covariance_type, resp, has_previous):
     d = Z.shape[1]
     if covariance_type in ("full", "tied"):
         omega = np.sum(state.factors.astype(np.float64) ** 2, axis=(1, 2)) * (1 + 4 * gamma(d * d, dtype))
+        spread_factor = 2 * omega.astype(dtype)  # 2 ω_k, exact in the working precision
         sums, counts, first, second = kernels.e_step_full(
-            Z, state.means, state.kernel_factors, const, const_error, omega.astype(dtype), dtype.type(gamma(d + 4, dtype)), resp, has_previous
+            Z, state.means, state.kernel_factors, const, const_error, spread_factor, dtype.type(gamma(d + 4, dtype)),
+            resp, has_previous
         )
     else:
         sums, counts, first, second = kernels.e_step_diag(
