@@ -49,6 +49,51 @@ SUMS = (
 _N_SUMS = len(SUMS)
 
 
+#: The exponential of a non-positive float64 (proofs/rounding.md, RD-3): Cody and
+#: Waite's reduction x = n ln 2 + r, |r| <= ln(2)/2, with ln 2 split so that
+#: n * _LN2_HI is exact (fdlibm's constants), the Taylor polynomial of degree 13
+#: of e^r by Horner's rule, and 2^n applied as two exact powers of two. Plain
+#: arithmetic, so a loop over many values is vectorised (np.exp is a scalar call).
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+_LOG2_E = 1.44269504088896338700e00
+_ROUNDER = 6755399441055744.0  # 1.5 * 2**52: (t + _ROUNDER) - _ROUNDER rounds t to an integer
+_ROUNDER_BITS = 0x4338000000000000  # its bit pattern; bits(t + _ROUNDER) - _ROUNDER_BITS is that integer
+_EXP_FLOOR = -1100.0  # exp(x) rounds to 0 for x < -745.2; clamping keeps n in range (and maps -inf)
+_TAYLOR = (1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320, 1.0 / 362880,
+           1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800)
+
+
+@kernel
+def exp_nonpositive(x):
+    """e**x for x <= 0 (or -inf), in float64: within 6u of the exact value plus,
+    only for subnormal results, 2**-1075 (proofs/rounding.md, RD-3)."""
+    x = max(np.float64(x), _EXP_FLOOR)
+    shifted = x * _LOG2_E + _ROUNDER
+    n = shifted - _ROUNDER
+    r = (x - n * _LN2_HI) - n * _LN2_LO
+    c = _TAYLOR
+    p = c[13]  # Horner's rule, written out (a loop over the tuple would not vectorise)
+    p = p * r + c[12]
+    p = p * r + c[11]
+    p = p * r + c[10]
+    p = p * r + c[9]
+    p = p * r + c[8]
+    p = p * r + c[7]
+    p = p * r + c[6]
+    p = p * r + c[5]
+    p = p * r + c[4]
+    p = p * r + c[3]
+    p = p * r + c[2]
+    p = p * r + c[1]
+    p = p * r + c[0]
+    k = np.float64(shifted).view(np.int64) - _ROUNDER_BITS
+    half = k >> 1  # 2^n = 2^half * 2^(n - half), both normal for n >= -2 * 1021
+    scale_1 = np.int64((half + 1023) << 52).view(np.float64)
+    scale_2 = np.int64((k - half + 1023) << 52).view(np.float64)
+    return (p * scale_1) * scale_2
+
+
 #: Rows handled together: their log-densities are computed with every feature
 #: loop running across the block's rows, so that the processor works on many
 #: rows at once. Each entry still receives exactly the operations, in the same
@@ -141,18 +186,31 @@ def _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_err
 
 
 @kernel
-def _accumulate_block(start, m, a, delta, resp, has_previous, sums):
+def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted):
     # Each row's share of every sum of SUMS, given its weighted log-densities
     # a[b] and their error bounds delta[b]; overwrites resp[start + b] with the
     # new responsibilities after reading the previous ones. The sums are carried
     # in local variables over the block (so they stay in registers) and added
     # row after row, in the same order as one running sum over the chunk.
+    # ``shifted`` (same shape as ``a``) is scratch for the exponentials.
     n_components = a.shape[1]
     zero, half = _constants(a)
     one = half + half
     two = one + one
     ll, ll_abs, q, q_abs, q_err, entropy, norm_err, qp, qp_abs, qp_err, worst = (
         sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10])
+    # log-sum-exp, shifted by the largest term (EM-1, EM-6): e_k = exp(a_k - max) <= 1,
+    # the exponentials of the whole block in one loop (RD-3)
+    for b in range(m):
+        largest = a[b, 0]
+        for k in range(1, n_components):
+            if a[b, k] > largest:
+                largest = a[b, k]
+        for k in range(n_components):
+            shifted[b, k] = a[b, k] - largest
+    flat = shifted.reshape(shifted.size)
+    for t in range(m * n_components):
+        flat[t] = exp_nonpositive(flat[t])
     for b in range(m):
         i = start + b
         if has_previous:
@@ -162,16 +220,13 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums):
                     qp += r * a[b, k]
                     qp_abs += r * abs(a[b, k])
                     qp_err += r * delta[b, k]
-        # log-sum-exp, shifted by the largest term (EM-1, EM-6): e_k = exp(a_k - max) <= 1
         largest = a[b, 0]
         for k in range(1, n_components):
             if a[b, k] > largest:
                 largest = a[b, k]
         total = zero
         for k in range(n_components):
-            e = np.exp(a[b, k] - largest)
-            resp[i, k] = e
-            total += e
+            total += shifted[b, k]
         log_total = np.log(total)
         log_norm = largest + log_total
         ll += log_norm
@@ -180,7 +235,7 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums):
         spread = zero
         weighted_error = zero
         for k in range(n_components):
-            r = resp[i, k] / total
+            r = shifted[b, k] / total
             resp[i, k] = r
             rho += r
             if r > zero:
@@ -312,6 +367,7 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor
     chunk_second = np.zeros((n_chunks, n_components, n_features, n_features), dtype=Z.dtype)
     for c in prange(n_chunks):
         Zt, a, delta, diff, work = _block_buffers(Z, n_components)
+        shifted = np.empty_like(a)
         diff_row = np.empty(n_features, dtype=Z.dtype)
         local_sums, local_counts, local_first = _local_accumulators(Z, n_components)
         local_second = np.zeros((n_components, n_features, n_features), dtype=Z.dtype)
@@ -321,7 +377,7 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor
             _transpose_block(Z, start, m, Zt)
             _block_densities_full(Zt, m, means, precision_upper, log_const, spread_factor, const_error,
                                   gamma_density, a, delta, diff, work)
-            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums)
+            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted)
             _moments_full(Z, start, m, means, resp, local_counts, local_first, local_second, diff_row)
         chunk_sums[c] = local_sums
         chunk_counts[c] = local_counts
@@ -348,6 +404,7 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
     chunk_second = np.zeros((n_chunks, n_components, n_features), dtype=Z.dtype)
     for c in prange(n_chunks):
         Zt, a, delta, diff, work = _block_buffers(Z, n_components)
+        shifted = np.empty_like(a)
         local_sums, local_counts, local_first = _local_accumulators(Z, n_components)
         local_second = np.zeros((n_components, n_features), dtype=Z.dtype)
         end = min(n_samples, (c + 1) * CHUNK_SIZE)
@@ -356,7 +413,7 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
             _transpose_block(Z, start, m, Zt)
             _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_error, gamma_density,
                                   a, delta, work)
-            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums)
+            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted)
             _moments_diag(Z, start, m, means, resp, local_counts, local_first, local_second)
         chunk_sums[c] = local_sums
         chunk_counts[c] = local_counts

@@ -82,13 +82,19 @@ def test_em_objective_converges_linearly_at_the_square_of_the_parameter_rate(see
     assert abs(steps.rate**2 - objective.rate) <= 0.01 * objective.rate
 
 
-def test_without_its_rounding_bound_a_long_em_run_can_look_undetermined():
+def test_without_its_rounding_bound_a_long_em_run_can_be_misread():
     """CV-1: the representation floor alone is too low for an objective summed over n points; the
-    tail then is rounding noise (ratios >= 1) and the verdict is honest about it."""
-    X = mixture(2, n=600, overlap=1.0)
-    trace = _fit(X, tol=0.0, max_iter=300).trace_
-    assert estimate_rate(trace).kind == "undetermined"
-    assert estimate_rate(trace, value_error=trace.log_likelihood_error).kind == "linear"
+    tail of a long run is then rounding noise, and the verdict read from it can be anything
+    (which run shows what depends on the last bits of the arithmetic: here, over ten runs, both a
+    wrong kind and an honest "undetermined"). With the trace's own rounding bound as the floor
+    the noise is set aside, and no run is given a kind other than linear (or undetermined)."""
+    raw, bounded = set(), set()
+    for seed in range(2, 12):
+        trace = _fit(mixture(seed, n=600, overlap=1.0), tol=0.0, max_iter=300).trace_
+        raw.add(estimate_rate(trace).kind)
+        bounded.add(estimate_rate(trace, value_error=trace.log_likelihood_error).kind)
+    assert raw - {"linear"}
+    assert "linear" in bounded and bounded <= {"linear", "undetermined"}
 
 
 def test_bad_stop_is_rejected_and_gradient_norm_is_not_supplied():

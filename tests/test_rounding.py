@@ -3,7 +3,7 @@
 from fractions import Fraction
 
 import numpy as np
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -54,3 +54,41 @@ def test_rd2_squared_distance_bound(dtype, data):
     exact = sum((Fraction(float(a)) - Fraction(float(b))) ** 2 for a, b in zip(x, c))
     bound = Fraction(gamma(d + 2, dtype)) * exact
     assert abs(Fraction(float(computed)) - exact) <= bound
+
+
+_TINY_SUBNORMAL_ERROR = Fraction(2) ** -1075
+
+
+@given(st.floats(-1200.0, 0.0, allow_nan=False))
+@example(0.0)
+@example(-0.0)
+@example(-5e-324)
+@example(-0.34657359027997264)  # ln(2)/2: the reduction's boundary
+@example(-708.3964185322641)  # e**x = 2**-1022, the smallest normal result
+@example(-708.40)
+@example(-745.1332191019411)  # e**x = 2**-1074, the smallest subnormal
+@example(-745.2)
+@example(-1100.0)
+def test_rd3_exp_nonpositive_error(x):
+    """RD-3 (proofs/rounding.md): |exp_nonpositive(x) - e^x| <= 6u e^x (+ 2^-1075 for subnormal
+    results), against e^x to 60 significant digits."""
+    from decimal import Context, Decimal
+
+    from classic._gmm_kernels import exp_nonpositive
+
+    computed = exp_nonpositive(x)
+    exact = Fraction(Context(prec=60).exp(Decimal(x)))
+    bound = 6 * Fraction(2) ** -53 * exact
+    if computed < np.finfo(np.float64).tiny:
+        bound += _TINY_SUBNORMAL_ERROR
+    assert abs(Fraction(computed) - exact) <= bound
+    if x == 0.0:
+        assert computed == 1.0
+
+
+def test_rd3_exp_nonpositive_limits():
+    """RD-3: e^-inf = 0 exactly, and a float32 argument is converted exactly."""
+    from classic._gmm_kernels import exp_nonpositive
+
+    assert exp_nonpositive(-np.inf) == 0.0
+    assert exp_nonpositive(np.float32(-0.5)) == exp_nonpositive(-0.5)
