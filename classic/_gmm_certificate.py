@@ -10,6 +10,7 @@ import numpy as np
 from classic import _gmm_kernels as kernels
 from classic.certificate import Claim, inequality_claim
 from classic._gmm_numerics import _make_state, _standardise, e_step
+from classic._jit import one_blas_thread
 from classic.rounding import gamma, unit_roundoff
 from classic._validation import check_data
 
@@ -84,7 +85,8 @@ def _closed_forms(estimator, X):
     feature_variance = np.zeros(d)  # the run passed its collapse test; do not repeat it here
     previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov_type, feature_variance, -1)
     resp = np.zeros((n, K), dtype=dtype)
-    sums, _, _, _ = e_step(Z, previous, cov_type, resp, has_previous=False)
+    with one_blas_thread(n):
+        sums, _, _, _ = e_step(Z, previous, cov_type, resp, has_previous=False)
     recomputed = np.float64(sums["log_likelihood"]) - n * d * np.log(t.scale)
     if recomputed != t.log_likelihood[-2]:
         return Claim(

@@ -294,21 +294,25 @@ def _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second):
 
 
 @kernel
-def _moments_full(Z, start, m, means, resp, counts, first, second, diff_row):
-    # N_k, F_k and the lower triangle of the scatter about the current means,
-    # row after row (each accumulator receives the rows in index order).
+def _moments_full(Z, start, m, means, resp, counts, first, second):
+    # N_k and F_k of rows start..start+m-1 (added row after row), and the scatter
+    # about the current means as one matrix product per component,
+    #   second_k += sum_i (r_ik (z_i - mu_k)) (z_i - mu_k)^T   (BLAS: any summation order, EM-6(a)).
     n_features = Z.shape[1]
-    for i in range(start, start + m):
-        for k in range(means.shape[0]):
-            r = resp[i, k]
+    diff = np.empty((m, n_features), dtype=Z.dtype)
+    weighted = np.empty((m, n_features), dtype=Z.dtype)
+    product = np.empty((n_features, n_features), dtype=Z.dtype)
+    for k in range(means.shape[0]):
+        for b in range(m):
+            r = resp[start + b, k]
             counts[k] += r
-            for q in range(n_features):
-                diff_row[q] = Z[i, q] - means[k, q]
-            for p in range(n_features):
-                rd = r * diff_row[p]
-                first[k, p] += rd
-                for q in range(p + 1):
-                    second[k, p, q] += rd * diff_row[q]
+            for j in range(n_features):
+                x = Z[start + b, j] - means[k, j]
+                diff[b, j] = x
+                weighted[b, j] = r * x
+                first[k, j] += weighted[b, j]
+        np.dot(weighted.T, diff, product)
+        second[k] += product
 
 
 @kernel
@@ -368,17 +372,17 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor
     for c in prange(n_chunks):
         Zt, a, delta, diff, work = _block_buffers(Z, n_components)
         shifted = np.empty_like(a)
-        diff_row = np.empty(n_features, dtype=Z.dtype)
         local_sums, local_counts, local_first = _local_accumulators(Z, n_components)
         local_second = np.zeros((n_components, n_features, n_features), dtype=Z.dtype)
-        end = min(n_samples, (c + 1) * CHUNK_SIZE)
-        for start in range(c * CHUNK_SIZE, end, BLOCK):
+        begin = c * CHUNK_SIZE
+        end = min(n_samples, begin + CHUNK_SIZE)
+        for start in range(begin, end, BLOCK):
             m = min(end - start, BLOCK)
             _transpose_block(Z, start, m, Zt)
             _block_densities_full(Zt, m, means, precision_upper, log_const, spread_factor, const_error,
                                   gamma_density, a, delta, diff, work)
             _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted)
-            _moments_full(Z, start, m, means, resp, local_counts, local_first, local_second, diff_row)
+        _moments_full(Z, begin, end - begin, means, resp, local_counts, local_first, local_second)
         chunk_sums[c] = local_sums
         chunk_counts[c] = local_counts
         chunk_first[c] = local_first

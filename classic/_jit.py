@@ -19,9 +19,12 @@ Policy
   index order, so a result never depends on the number of threads.
 """
 
-import numba
+import contextlib
 
-__all__ = ["kernel", "parallel_kernel", "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks"]
+import numba
+from threadpoolctl import threadpool_limits
+
+__all__ = ["kernel", "parallel_kernel", "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks", "one_blas_thread"]
 
 #: Rows per chunk of every parallel reduction. Fixed, so that the order of
 #: floating-point additions (and hence every result, bit for bit) does not
@@ -47,3 +50,13 @@ def parallel_kernel(func):
 def n_chunks(n_rows):
     """Number of :data:`CHUNK_SIZE` chunks covering ``n_rows`` rows."""
     return (n_rows + CHUNK_SIZE - 1) // CHUNK_SIZE
+
+
+def one_blas_thread(n_samples):
+    """Context in which BLAS runs single-threaded, for loops whose kernels make small
+    matrix products inside their own threads (one per chunk: the k-means filter,
+    KM-9, and the EM scatter matrices): each must not start a BLAS thread pool, and
+    a product made by one thread is then the same bits whichever thread makes it.
+    With a single chunk there is nothing to oversubscribe (and the ~1 ms the limit
+    costs is saved)."""
+    return threadpool_limits(limits=1, user_api="blas") if n_samples > CHUNK_SIZE else contextlib.nullcontext()

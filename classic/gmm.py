@@ -45,6 +45,7 @@ from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the c
     e_step,
     log_prior,
 )
+from classic._jit import one_blas_thread
 from classic._random import as_generator
 from classic._validation import check_estimator_data, check_int, check_option, check_real
 from classic.trace import Trace, trace_dataclass
@@ -567,10 +568,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 start = self._warm_state(shift, scale, dtype, feature_variance)
             else:
                 start = self._initial_state(Z, rng, prior, feature_variance, shift, scale)
-            run = _expectation_maximisation(
-                Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units, self.verbose,
-                self.stop, Z_val, scale,
-            )
+            with one_blas_thread(n_samples):
+                run = _expectation_maximisation(
+                    Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units,
+                    self.verbose, self.stop, Z_val, scale,
+                )
             if best is None or run.objective > best.objective:
                 best = run
         trace = dataclasses.replace(best.trace, shift=shift, scale=float(scale))

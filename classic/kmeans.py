@@ -11,7 +11,6 @@ Bishop, *Pattern Recognition and Machine Learning*, §9.1; Arthur & Vassilvitski
 "k-means++: the advantages of careful seeding", SODA 2007.
 """
 
-import contextlib
 import sys
 import warnings
 
@@ -19,10 +18,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
 
 from classic import _kmeans_kernels as kernels
-from classic._jit import CHUNK_SIZE, n_chunks
+from classic._jit import CHUNK_SIZE, n_chunks, one_blas_thread
 from classic._random import as_generator
 from classic._validation import check_estimator_data, check_int, check_option, check_real
 from classic.rounding import gamma, unit_roundoff
@@ -188,19 +186,11 @@ def _buffers(n, k, d, dtype):
             np.zeros(k, dtype=np.int64), scratch, bits)
 
 
-def _one_blas_thread(n_samples):
-    """Context in which BLAS runs single-threaded: the filter's matrix products (KM-9) are
-    made inside the kernels' own threads (one per chunk), which must not each start a BLAS
-    thread pool. With a single chunk there is nothing to oversubscribe (and the ~1 ms the
-    limit costs is saved)."""
-    return threadpool_limits(limits=1, user_api="blas") if n_samples > CHUNK_SIZE else contextlib.nullcontext()
-
-
 def _scan_all(X, centers, labels, keep):
     """Assignment with every point scanned (no pruning): for predict, score and the certificate."""
     n, d = X.shape
     k = centers.shape[0]
-    with _one_blas_thread(n):
+    with one_blas_thread(n):
         return kernels.assign(
             X, centers, np.ascontiguousarray(centers.T), labels, keep, np.zeros(n), np.zeros(3),
             *_pruning_factors(d, X.dtype), *_buffers(n, k, d, X.dtype)
@@ -512,7 +502,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False).astype(X.dtype)
         for _ in range(n_init):
             centers = _initial_centers(X, self.init, k, self.n_local_trials, rng)
-            with _one_blas_thread(X.shape[0]):
+            with one_blas_thread(X.shape[0]):
                 run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, X_val)
             if best is None or run[2].objective[-1] < best[2].objective[-1]:
                 best = run
