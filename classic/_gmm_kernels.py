@@ -295,24 +295,34 @@ def _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second):
 
 @kernel
 def _moments_full(Z, start, m, means, resp, counts, first, second):
-    # N_k and F_k of rows start..start+m-1 (added row after row), and the scatter
-    # about the current means as one matrix product per component,
-    #   second_k += sum_i (r_ik (z_i - mu_k)) (z_i - mu_k)^T   (BLAS: any summation order, EM-6(a)).
+    # N_k of rows start..start+m-1 (added row after row), and F_k with the scatter
+    # about the current means from one matrix product per component (BLAS: any
+    # summation order, EM-6(a)), the differences laid out features x rows:
+    #   [w_1 .. w_m] [d_1 .. d_m; 1 .. 1]^T = [sum_i w_i d_i^T | sum_i w_i],
+    #   d_i = z_i - mu_k, w_i = r_ik d_i.
     n_features = Z.shape[1]
-    diff = np.empty((m, n_features), dtype=Z.dtype)
-    weighted = np.empty((m, n_features), dtype=Z.dtype)
-    product = np.empty((n_features, n_features), dtype=Z.dtype)
+    z_t = np.empty((n_features, m), dtype=Z.dtype)
+    diff_t = np.empty((n_features + 1, m), dtype=Z.dtype)
+    weighted_t = np.empty((n_features, m), dtype=Z.dtype)
+    r = np.empty(m, dtype=Z.dtype)
+    product = np.empty((n_features, n_features + 1), dtype=Z.dtype)
+    _transpose_block(Z, start, m, z_t)
+    diff_t[n_features, :] = 1
     for k in range(means.shape[0]):
         for b in range(m):
-            r = resp[start + b, k]
-            counts[k] += r
-            for j in range(n_features):
-                x = Z[start + b, j] - means[k, j]
-                diff[b, j] = x
-                weighted[b, j] = r * x
-                first[k, j] += weighted[b, j]
-        np.dot(weighted.T, diff, product)
-        second[k] += product
+            r[b] = resp[start + b, k]
+            counts[k] += r[b]
+        for j in range(n_features):
+            mu = means[k, j]
+            for b in range(m):
+                x = z_t[j, b] - mu
+                diff_t[j, b] = x
+                weighted_t[j, b] = r[b] * x
+        np.dot(weighted_t, diff_t.T, product)
+        for p in range(n_features):
+            first[k, p] += product[p, n_features]
+            for q in range(p + 1):
+                second[k, p, q] += product[p, q]
 
 
 @kernel
