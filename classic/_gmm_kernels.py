@@ -186,13 +186,13 @@ def _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_err
 
 
 @kernel
-def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted):
+def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row_max):
     # Each row's share of every sum of SUMS, given its weighted log-densities
     # a[b] and their error bounds delta[b]; overwrites resp[start + b] with the
     # new responsibilities after reading the previous ones. The sums are carried
     # in local variables over the block (so they stay in registers) and added
     # row after row, in the same order as one running sum over the chunk.
-    # ``shifted`` (same shape as ``a``) is scratch for the exponentials.
+    # ``shifted`` (same shape as ``a``) and ``row_max`` (one per row) are scratch.
     n_components = a.shape[1]
     zero, half = _constants(a)
     one = half + half
@@ -204,8 +204,8 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted):
     for b in range(m):
         largest = a[b, 0]
         for k in range(1, n_components):
-            if a[b, k] > largest:
-                largest = a[b, k]
+            largest = max(largest, a[b, k])  # (branch-free: a holds no NaN)
+        row_max[b] = largest
         for k in range(n_components):
             shifted[b, k] = a[b, k] - largest
     flat = shifted.reshape(shifted.size)
@@ -220,10 +220,7 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted):
                     qp += r * a[b, k]
                     qp_abs += r * abs(a[b, k])
                     qp_err += r * delta[b, k]
-        largest = a[b, 0]
-        for k in range(1, n_components):
-            if a[b, k] > largest:
-                largest = a[b, k]
+        largest = row_max[b]
         total = zero
         for k in range(n_components):
             total += shifted[b, k]
@@ -395,6 +392,7 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor
     for c in prange(n_chunks):
         Zt, a, delta, diff, work = _block_buffers(Z, n_components)
         shifted = np.empty_like(a)
+        row_max = np.empty(BLOCK, dtype=Z.dtype)
         local_sums, local_counts, local_first = _local_accumulators(Z, n_components)
         local_second = np.zeros((n_components, n_features, n_features), dtype=Z.dtype)
         begin = c * CHUNK_SIZE
@@ -404,7 +402,7 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor
             _transpose_block(Z, start, m, Zt)
             _block_densities_full(Zt, m, means, precision_upper, log_const, spread_factor, const_error,
                                   gamma_density, a, delta, diff, work)
-            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted)
+            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted, row_max)
         _moments_full(Z, begin, end - begin, means, resp, local_counts, local_first, local_second)
         chunk_sums[c] = local_sums
         chunk_counts[c] = local_counts
@@ -432,6 +430,7 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
     for c in prange(n_chunks):
         Zt, a, delta, diff, work = _block_buffers(Z, n_components)
         shifted = np.empty_like(a)
+        row_max = np.empty(BLOCK, dtype=Z.dtype)
         local_sums, local_counts, local_first = _local_accumulators(Z, n_components)
         local_second = np.zeros((n_components, n_features), dtype=Z.dtype)
         begin = c * CHUNK_SIZE
@@ -441,7 +440,7 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
             _transpose_block(Z, start, m, Zt)
             _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_error, gamma_density,
                                   a, delta, work)
-            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted)
+            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted, row_max)
         _moments_diag(Z, begin, end - begin, means, resp, local_counts, local_first, local_second)
         chunk_sums[c] = local_sums
         chunk_counts[c] = local_counts
