@@ -291,6 +291,14 @@ def _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second):
 
 
 @kernel
+def _responsibility_column(resp, start, m, k, r, counts):
+    # r[b] = r_{start+b, k}, contiguous, and N_k += r[b] row after row.
+    for b in range(m):
+        r[b] = resp[start + b, k]
+        counts[k] += r[b]
+
+
+@kernel
 def _moments_full(Z, start, m, means, resp, counts, first, second):
     # N_k of rows start..start+m-1 (added row after row), and F_k with the scatter
     # about the current means from one matrix product per component (BLAS: any
@@ -306,9 +314,7 @@ def _moments_full(Z, start, m, means, resp, counts, first, second):
     _transpose_block(Z, start, m, z_t)
     diff_t[n_features, :] = 1
     for k in range(means.shape[0]):
-        for b in range(m):
-            r[b] = resp[start + b, k]
-            counts[k] += r[b]
+        _responsibility_column(resp, start, m, k, r, counts)
         for j in range(n_features):
             mu = means[k, j]
             for b in range(m):
@@ -334,9 +340,7 @@ def _moments_diag(Z, start, m, means, resp, counts, first, second):
     product = np.empty(2 * n_features, dtype=Z.dtype)
     _transpose_block(Z, start, m, z_t)
     for k in range(means.shape[0]):
-        for b in range(m):
-            r[b] = resp[start + b, k]
-            counts[k] += r[b]
+        _responsibility_column(resp, start, m, k, r, counts)
         for j in range(n_features):
             mu = means[k, j]
             for b in range(m):
