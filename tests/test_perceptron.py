@@ -68,6 +68,26 @@ def test_epoch_matches_the_naive_oracle(dtype, data):
     np.testing.assert_array_equal(norms[:m], np.array(norms_ref, dtype=dtype))
 
 
+@given(DTYPES, st.integers(30, 120), st.integers(1, 40), st.floats(0.0, 0.5), st.booleans(), st.integers(0, 2**32 - 1))
+def test_epoch_matches_the_naive_oracle_on_longer_runs(dtype, n, d, label_noise, in_order, seed):
+    """PC-1 (proofs/perceptron.md): runs longer than the kernel's prefetch distance,
+    mistakes at every place in its windows of four, in order and shuffled: bitwise the obvious loop."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)).astype(dtype)
+    y = np.where(X @ rng.standard_normal(d) > 0, 1.0, -1.0).astype(dtype)
+    y[rng.random(n) < label_noise] *= -1
+    order = np.arange(n, dtype=np.int64) if in_order else rng.permutation(n).astype(np.int64)
+    w0 = rng.standard_normal(d + 1).astype(dtype)
+    for scale in (dtype(0.0), dtype(1.5)):
+        w = w0.copy()
+        upd, pos, norms = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, dtype)
+        m = kernels.epoch(X, y, scale, order, w, upd, pos, norms)
+        w_ref, upd_ref, pos_ref, norms_ref = naive.perceptron_epoch(X, y, scale, order, w0)
+        np.testing.assert_array_equal(w, w_ref)
+        assert list(upd[:m]) == upd_ref and list(pos[:m]) == pos_ref
+        np.testing.assert_array_equal(norms[:m], np.array(norms_ref, dtype=dtype))
+
+
 # --- PC-1: the replay log -------------------------------------------------------
 
 
