@@ -1,7 +1,8 @@
 """The one Numba decorator policy of the package.
 
-Every compiled kernel in ``classic`` is declared with :func:`kernel` or
-:func:`parallel_kernel` from this module; ``tests/test_jit_policy.py`` fails if
+Every compiled kernel in ``classic`` is declared with :func:`kernel`,
+:func:`parallel_kernel` or (a small helper called in a hot loop)
+:func:`inline_kernel` from this module; ``tests/test_jit_policy.py`` fails if
 any other module calls ``numba.njit``/``numba.jit`` or mentions ``fastmath``.
 
 Policy
@@ -26,7 +27,7 @@ from llvmlite import ir
 from numba.core import cgutils, types
 from numba.extending import intrinsic
 
-__all__ = ["kernel", "parallel_kernel", "prefetch", "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks"]
+__all__ = ["kernel", "inline_kernel", "parallel_kernel", "prefetch", "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks"]
 
 #: Rows per chunk of every parallel reduction. Fixed, so that the order of
 #: floating-point additions (and hence every result, bit for bit) does not
@@ -42,6 +43,13 @@ _OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
 def kernel(func):
     """Compile ``func`` as a serial kernel under the package policy."""
     return numba.njit(**_OPTIONS)(func)
+
+
+def inline_kernel(func):
+    """Compile ``func`` as a small helper that Numba inlines into every kernel
+    calling it (its body is copied in, so a hot loop pays no call per example).
+    The operations are the same as with :func:`kernel`, hence every bit too."""
+    return numba.njit(inline="always", **_OPTIONS)(func)
 
 
 def parallel_kernel(func):

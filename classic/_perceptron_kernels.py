@@ -17,12 +17,12 @@ column, ``y`` holds +1/-1 in the same dtype, indices are in range.
 
 import numpy as np
 
-from classic._jit import kernel, prefetch
+from classic._jit import inline_kernel, kernel, prefetch
 
 __all__ = ["epoch", "decision", "replay"]
 
 
-@kernel
+@inline_kernel
 def _inner(w, X, i, scale):
     # <w, x~_i> in the order documented above (the working precision of X).
     d = X.shape[1]
@@ -32,7 +32,7 @@ def _inner(w, X, i, scale):
     return total + w[d] * scale
 
 
-@kernel
+@inline_kernel
 def _squared_norm(w, zero):
     # ||w||^2 in the working precision, as four interleaved partial sums
     # s_r = sum_{f = r mod 4} w_f^2 (f increasing), then (s_0 + s_1) + (s_2 + s_3).
@@ -54,7 +54,7 @@ def _squared_norm(w, zero):
     return (s0 + s1) + (s2 + s3)
 
 
-@kernel
+@inline_kernel
 def _correct_of_four(X, y, w, bias, i0, i1, i2, i3):
     # How many of the examples i0, i1, i2, i3, in this order, w classifies
     # correctly before its first mistake among them (4: no mistake). The four
@@ -82,7 +82,7 @@ def _correct_of_four(X, y, w, bias, i0, i1, i2, i3):
     return 4
 
 
-@kernel
+@inline_kernel
 def _fetch_example(X, i):
     # Start bringing row i of X into cache, one prefetch per 64-byte line (and
     # the last element, for the line a row straddles). A hint: no value changes.
