@@ -105,12 +105,13 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms):
     For each ``i`` in ``order``: if :math:`y_i \\langle w, \\tilde x_i \\rangle \\le 0`
     then :math:`w \\leftarrow w + y_i \\tilde x_i`.
 
-    Two things only change the speed, never a bit of the result. The examples
-    are classified four at a time with the current w (:func:`_correct_of_four`):
+    Two things change the speed, never a bit of the result. The examples are
+    classified four at a time with the current w (:func:`_correct_of_four`):
     up to the first mistake among them w is the one each decision needs; after
-    a mistake the next four start at the example that follows it. And the row of
-    the example :data:`FETCH_AHEAD` places ahead in ``order`` is prefetched, so
-    that memory traffic overlaps the arithmetic (a prefetch reads no value).
+    a mistake the next four start at the example that follows it. And the row
+    of the example :data:`FETCH_AHEAD` places ahead in ``order`` is prefetched,
+    so that memory traffic overlaps the arithmetic: a prefetch is only a hint
+    to the cache, it changes no value the kernel reads or writes.
 
     Parameters
     ----------
