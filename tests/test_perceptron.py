@@ -5,6 +5,7 @@ import math
 import warnings
 from fractions import Fraction
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
@@ -426,6 +427,25 @@ def test_pc13_averaged_and_voted_survival_weights(sample, shuffle):
     A = np.column_stack([sample.X, np.ones(len(y))])
     vote = np.sign(A @ in_effect.T).sum(axis=1)
     np.testing.assert_allclose(voted.decision_function(sample.X), vote)
+
+
+def test_same_run_with_one_and_two_threads():
+    """PC-1 (proofs/perceptron.md): the run, its log included, does not depend on the number of
+    Numba threads (the package's policy for every kernel, classic/_jit.py)."""
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((3000, 7))
+    y = (X @ rng.standard_normal(7) > 0.1).astype(int)
+    y[rng.random(3000) < 0.05] ^= 1
+    fits = []
+    for threads in (1, 2):
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        try:
+            fits.append(_quiet_fit(Perceptron(max_iter=4, shuffle=True, random_state=2), X, y))
+        finally:
+            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    assert fits[0].trace_ == fits[1].trace_
+    np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
+    np.testing.assert_array_equal(fits[0].intercept_, fits[1].intercept_)
 
 
 # --- scikit-learn twin and conventions ----------------------------------------------------------
