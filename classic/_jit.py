@@ -1,7 +1,8 @@
 """The one Numba decorator policy of the package.
 
-Every compiled kernel in ``classic`` is declared with :func:`kernel` or
-:func:`parallel_kernel` from this module; ``tests/test_jit_policy.py`` fails if
+Every compiled kernel in ``classic`` is declared with :func:`kernel`,
+:func:`parallel_kernel` or (a small helper called in a hot loop)
+:func:`inline_kernel` from this module; ``tests/test_jit_policy.py`` fails if
 any other module calls ``numba.njit``/``numba.jit`` or mentions ``fastmath``.
 
 Policy
@@ -17,14 +18,22 @@ Policy
 * parallel reductions are made over fixed-size chunks of :data:`CHUNK_SIZE`
   rows, each chunk reduced sequentially, and the chunk results combined in
   index order, so a result never depends on the number of threads.
+* the one low-level helper, :func:`prefetch`, is a cache hint that changes no
+  value; it lives here so that all numba machinery sits in one module.
+* kernels that make small matrix products inside their own threads run under
+  :func:`one_blas_thread`, so BLAS does not start a thread pool per chunk.
 """
 
 import contextlib
 
 import numba
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import intrinsic
 from threadpoolctl import threadpool_limits
 
-__all__ = ["kernel", "parallel_kernel", "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks", "one_blas_thread"]
+__all__ = ["kernel", "inline_kernel", "parallel_kernel", "prefetch", "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks",
+           "one_blas_thread"]
 
 #: Rows per chunk of every parallel reduction. Fixed, so that the order of
 #: floating-point additions (and hence every result, bit for bit) does not
@@ -42,9 +51,45 @@ def kernel(func):
     return numba.njit(**_OPTIONS)(func)
 
 
+def inline_kernel(func):
+    """Compile ``func`` as a small helper that Numba inlines into every kernel
+    calling it (its body is copied in, so a hot loop pays no call per example).
+    The operations are the same as with :func:`kernel`, hence every bit too."""
+    return numba.njit(inline="always", **_OPTIONS)(func)
+
+
 def parallel_kernel(func):
     """Compile ``func`` as a multi-threaded kernel (``prange``) under the package policy."""
     return numba.njit(parallel=True, **_OPTIONS)(func)
+
+
+@intrinsic
+def prefetch(typingctx, array, i, j):
+    """``prefetch(X, i, j)`` in a kernel: ask the processor to start bringing the
+    cache line that holds ``X[i, j]`` (a 2-d array) into its caches.
+
+    It is LLVM's ``llvm.prefetch`` (read, keep in all levels): a hint that
+    loads nothing into a register and writes nothing, so no value computed
+    after it can differ; only the time of later loads changes. Like every
+    kernel, it does not check its indices: they must be in range.
+    """
+    if not (isinstance(array, types.Array) and array.ndim == 2
+            and isinstance(i, types.Integer) and isinstance(j, types.Integer)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        array_type = signature.args[0]
+        ary = context.make_array(array_type)(context, builder, args[0])
+        indices = [context.cast(builder, v, t, types.intp) for v, t in zip(args[1:], signature.args[1:])]
+        address = cgutils.get_item_pointer(context, builder, array_type, ary, indices, wraparound=False)
+        byte_pointer, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+        llvm_prefetch = builder.module.declare_intrinsic(
+            "llvm.prefetch", [byte_pointer], fnty=ir.FunctionType(ir.VoidType(), [byte_pointer, i32, i32, i32]))
+        read, keep_in_all_levels, data_cache = ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)
+        builder.call(llvm_prefetch, [builder.bitcast(address, byte_pointer), read, keep_in_all_levels, data_cache])
+        return context.get_dummy_value()
+
+    return types.void(array, i, j), codegen
 
 
 def n_chunks(n_rows):

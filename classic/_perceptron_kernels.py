@@ -17,12 +17,12 @@ column, ``y`` holds +1/-1 in the same dtype, indices are in range.
 
 import numpy as np
 
-from classic._jit import kernel
+from classic._jit import inline_kernel, kernel, prefetch
 
 __all__ = ["epoch", "decision", "replay"]
 
 
-@kernel
+@inline_kernel
 def _inner(w, X, i, scale):
     # <w, x~_i> in the order documented above (the working precision of X).
     d = X.shape[1]
@@ -32,24 +32,7 @@ def _inner(w, X, i, scale):
     return total + w[d] * scale
 
 
-@kernel
-def _inner_lookahead(w, X, i0, i1, i2, i3, scale):
-    # <w, x~_i> for four examples at once: four independent chains of
-    # additions (so the processor overlaps them), each in the order of _inner,
-    # hence each bitwise equal to _inner's result.
-    d = X.shape[1]
-    a0, a1, a2, a3 = w[0] * X[i0, 0], w[0] * X[i1, 0], w[0] * X[i2, 0], w[0] * X[i3, 0]
-    for f in range(1, d):
-        wf = w[f]
-        a0 += wf * X[i0, f]
-        a1 += wf * X[i1, f]
-        a2 += wf * X[i2, f]
-        a3 += wf * X[i3, f]
-    bias = w[d] * scale
-    return a0 + bias, a1 + bias, a2 + bias, a3 + bias
-
-
-@kernel
+@inline_kernel
 def _squared_norm(w, zero):
     # ||w||^2 in the working precision, as four interleaved partial sums
     # s_r = sum_{f = r mod 4} w_f^2 (f increasing), then (s_0 + s_1) + (s_2 + s_3).
@@ -71,29 +54,48 @@ def _squared_norm(w, zero):
     return (s0 + s1) + (s2 + s3)
 
 
-@kernel
-def _first_mistake(X, y, scale, order, w, t):
-    # Position of the first mistake of w among order[t:], in the order of
-    # presentation (len(order) if none). Looks four examples ahead: their
-    # inner products with the current w are computed together, and stay
-    # valid up to the first mistake, since w changes only there.
-    n = order.shape[0]
-    while t + 4 <= n:
-        a0, a1, a2, a3 = _inner_lookahead(w, X, order[t], order[t + 1], order[t + 2], order[t + 3], scale)
-        if y[order[t]] * a0 <= 0:
-            return t
-        if y[order[t + 1]] * a1 <= 0:
-            return t + 1
-        if y[order[t + 2]] * a2 <= 0:
-            return t + 2
-        if y[order[t + 3]] * a3 <= 0:
-            return t + 3
-        t += 4
-    while t < n:
-        if y[order[t]] * _inner(w, X, order[t], scale) <= 0:
-            return t
-        t += 1
-    return n
+@inline_kernel
+def _correct_of_four(X, y, w, bias, i0, i1, i2, i3):
+    # How many of the examples i0, i1, i2, i3, in this order, w classifies
+    # correctly before its first mistake among them (4: no mistake). The four
+    # inner products are four independent chains of additions, each in the
+    # order of _inner (bias = w_d s comes last), so the processor overlaps
+    # them and each is bitwise _inner's. They are all made with the same w,
+    # which is right up to the first mistake: w changes only there.
+    d = X.shape[1]
+    w0 = w[0]
+    a0, a1, a2, a3 = w0 * X[i0, 0], w0 * X[i1, 0], w0 * X[i2, 0], w0 * X[i3, 0]
+    for f in range(1, d):
+        wf = w[f]
+        a0 += wf * X[i0, f]
+        a1 += wf * X[i1, f]
+        a2 += wf * X[i2, f]
+        a3 += wf * X[i3, f]
+    if y[i0] * (a0 + bias) <= 0:
+        return 0
+    if y[i1] * (a1 + bias) <= 0:
+        return 1
+    if y[i2] * (a2 + bias) <= 0:
+        return 2
+    if y[i3] * (a3 + bias) <= 0:
+        return 3
+    return 4
+
+
+@inline_kernel
+def _fetch_example(X, i):
+    # Start bringing row i of X into cache, one prefetch per 64-byte line (and
+    # the last element, for the line a row straddles). A hint: no value changes.
+    d = X.shape[1]
+    for f in range(0, d, max(1, 64 // X.itemsize)):
+        prefetch(X, i, f)
+    prefetch(X, i, d - 1)
+
+
+#: How many examples ahead of the one being classified :func:`epoch` asks for
+#: its row (about 13 kB for 50 float64 features): far enough for memory to
+#: answer in time, near enough to stay in the first-level cache.
+FETCH_AHEAD = 32
 
 
 @kernel
@@ -101,9 +103,15 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms):
     """One pass of the perceptron over the examples ``order`` (PC-1).
 
     For each ``i`` in ``order``: if :math:`y_i \\langle w, \\tilde x_i \\rangle \\le 0`
-    then :math:`w \\leftarrow w + y_i \\tilde x_i`. (The search for the next
-    mistake looks four examples ahead, which changes the speed, never a bit
-    of the result.)
+    then :math:`w \\leftarrow w + y_i \\tilde x_i`.
+
+    Two things change the speed, never a bit of the result. The examples are
+    classified four at a time with the current w (:func:`_correct_of_four`):
+    up to the first mistake among them w is the one each decision needs; after
+    a mistake the next four start at the example that follows it. And the row
+    of the example :data:`FETCH_AHEAD` places ahead in ``order`` is prefetched,
+    so that memory traffic overlaps the arithmetic: a prefetch is only a hint
+    to the cache, it changes no value the kernel reads or writes.
 
     Parameters
     ----------
@@ -121,20 +129,33 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms):
     -------
     n_updates : int, the number of updates (= mistakes) of this epoch.
     """
-    d = X.shape[1]
+    n, d = order.shape[0], X.shape[1]
     zero = scale - scale                     # 0 in the working precision
-    n_updates = 0
-    t = _first_mistake(X, y, scale, order, w, 0)
-    while t < order.shape[0]:
-        i = order[t]
+    bias = w[d] * scale                      # the last term of every inner product
+    n_updates, t, fetched = 0, 0, 0
+    while t < n:
+        while fetched < min(n, t + FETCH_AHEAD):
+            _fetch_example(X, order[fetched])
+            fetched += 1
+        if t + 4 <= n:
+            window = 4
+            correct = _correct_of_four(X, y, w, bias, order[t], order[t + 1], order[t + 2], order[t + 3])
+        else:
+            window = 1
+            correct = 0 if y[order[t]] * _inner(w, X, order[t], scale) <= 0 else 1
+        t += correct
+        if correct == window:
+            continue
+        i = order[t]                         # a mistake: w <- w + y_i x~_i
         for f in range(d):
             w[f] += y[i] * X[i, f]
         w[d] += y[i] * scale
+        bias = w[d] * scale
         updates[n_updates] = i
         positions[n_updates] = t
         squared_norms[n_updates] = _squared_norm(w, zero)
         n_updates += 1
-        t = _first_mistake(X, y, scale, order, w, t + 1)
+        t += 1
     return n_updates
 
 

@@ -481,9 +481,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
 def _zero_rows(X, traces):
     """Number of zero examples: each is a mistake at every presentation (y<w, 0> = 0 <= 0),
-    so they are among the updates of the last epoch (cheaper than scanning X)."""
-    last = np.concatenate([t.updates[t.update_steps >= (t.n_iter - 1) * t.n_samples] for t in traces])
-    rows = np.unique(last)
+    so they are among the updates of the last epoch (cheaper than scanning X), and only
+    those of them whose first feature is 0 need a look at the whole row."""
+    last = np.concatenate([t.updates[np.searchsorted(t.update_steps, (t.n_iter - 1) * t.n_samples):] for t in traces])
+    rows = np.unique(last[X[last, 0] == 0])
     return int(np.sum(~np.any(X[rows] != 0, axis=1)))
 
 

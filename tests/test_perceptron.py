@@ -5,6 +5,7 @@ import math
 import warnings
 from fractions import Fraction
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
@@ -66,6 +67,26 @@ def test_epoch_matches_the_naive_oracle(dtype, data):
     np.testing.assert_array_equal(w, w_ref)
     assert list(upd[:m]) == upd_ref and list(pos[:m]) == pos_ref
     np.testing.assert_array_equal(norms[:m], np.array(norms_ref, dtype=dtype))
+
+
+@given(DTYPES, st.integers(30, 120), st.integers(1, 40), st.floats(0.0, 0.5), st.booleans(), st.integers(0, 2**32 - 1))
+def test_epoch_matches_the_naive_oracle_on_longer_runs(dtype, n, d, label_noise, in_order, seed):
+    """PC-1 (proofs/perceptron.md): runs longer than the kernel's prefetch distance,
+    mistakes at every place in its windows of four, in order and shuffled: bitwise the obvious loop."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)).astype(dtype)
+    y = np.where(X @ rng.standard_normal(d) > 0, 1.0, -1.0).astype(dtype)
+    y[rng.random(n) < label_noise] *= -1
+    order = np.arange(n, dtype=np.int64) if in_order else rng.permutation(n).astype(np.int64)
+    w0 = rng.standard_normal(d + 1).astype(dtype)
+    for scale in (dtype(0.0), dtype(1.5)):
+        w = w0.copy()
+        upd, pos, norms = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, dtype)
+        m = kernels.epoch(X, y, scale, order, w, upd, pos, norms)
+        w_ref, upd_ref, pos_ref, norms_ref = naive.perceptron_epoch(X, y, scale, order, w0)
+        np.testing.assert_array_equal(w, w_ref)
+        assert list(upd[:m]) == upd_ref and list(pos[:m]) == pos_ref
+        np.testing.assert_array_equal(norms[:m], np.array(norms_ref, dtype=dtype))
 
 
 # --- PC-1: the replay log -------------------------------------------------------
@@ -406,6 +427,25 @@ def test_pc13_averaged_and_voted_survival_weights(sample, shuffle):
     A = np.column_stack([sample.X, np.ones(len(y))])
     vote = np.sign(A @ in_effect.T).sum(axis=1)
     np.testing.assert_allclose(voted.decision_function(sample.X), vote)
+
+
+def test_same_run_with_one_and_two_threads():
+    """PC-1 (proofs/perceptron.md): the run, its log included, does not depend on the number of
+    Numba threads (the package's policy for every kernel, classic/_jit.py)."""
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((3000, 7))
+    y = (X @ rng.standard_normal(7) > 0.1).astype(int)
+    y[rng.random(3000) < 0.05] ^= 1
+    fits = []
+    for threads in (1, 2):
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        try:
+            fits.append(_quiet_fit(Perceptron(max_iter=4, shuffle=True, random_state=2), X, y))
+        finally:
+            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    assert fits[0].trace_ == fits[1].trace_
+    np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
+    np.testing.assert_array_equal(fits[0].intercept_, fits[1].intercept_)
 
 
 # --- scikit-learn twin and conventions ----------------------------------------------------------
