@@ -12,8 +12,9 @@ so that ℓ(θ_{t+1}) + log p(θ_{t+1}) ≥ F(q_t, θ_{t+1}) + log p(θ_{t+1})
 
 By default this is exact EM (maximum likelihood, ``prior=None``). The
 likelihood of a Gaussian mixture is unbounded (a component shrinking onto one
-point, EM-8); exact EM then stops with :class:`ComponentCollapseError`.
-``prior=`` gives MAP-EM under a fixed conjugate prior
+point, EM-8); exact EM then stops with :class:`ComponentCollapseError` (with
+``n_init > 1``, a collapsed start is dropped with a ConvergenceWarning and the
+error is raised only when every start collapses). ``prior=`` gives MAP-EM under a fixed conjugate prior
 (:class:`GaussianMixturePrior`), whose objective stays bounded and still never
 decreases.
 
@@ -363,6 +364,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     max_iter : int, default=100
     n_init : int, default=1
         Number of initialisations; the run with the highest final objective is kept.
+        A start that collapses (EM-8) is dropped with a ConvergenceWarning; the
+        :class:`ComponentCollapseError` is raised only when every start collapses.
     init_params : {"k-means++", "random"}, default="k-means++"
         "k-means++": :func:`classic.kmeans_plusplus` centres, every point assigned
         to its nearest centre, and the M-step applied to those hard
@@ -562,19 +565,32 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False).astype(dtype)
             Z_val = _standardise(X_val, shift, scale)
         warm = self.warm_start and hasattr(self, "_state")
-        best = None
-        for _ in range(1 if warm else self.n_init):
-            if warm:
-                start = self._warm_state(shift, scale, dtype, feature_variance)
-            else:
-                start = self._initial_state(Z, rng, prior, feature_variance, shift, scale)
-            with one_blas_thread(n_samples):
-                run = _expectation_maximisation(
-                    Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units,
-                    self.verbose, self.stop, Z_val, scale,
-                )
+        best, collapses = None, []
+        n_starts = 1 if warm else self.n_init
+        for _ in range(n_starts):
+            try:
+                if warm:
+                    start = self._warm_state(shift, scale, dtype, feature_variance)
+                else:
+                    start = self._initial_state(Z, rng, prior, feature_variance, shift, scale)
+                with one_blas_thread(n_samples):
+                    run = _expectation_maximisation(
+                        Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units,
+                        self.verbose, self.stop, Z_val, scale,
+                    )
+            except ComponentCollapseError as error:  # EM-8: this start has no answer; others may
+                collapses.append(error)
+                continue
             if best is None or run.objective > best.objective:
                 best = run
+        if best is None:
+            raise collapses[0]
+        if collapses:
+            warnings.warn(
+                f"{len(collapses)} of {n_starts} EM starts collapsed and were dropped (the first: {collapses[0]}); "
+                "the best of the others is returned",
+                ConvergenceWarning,
+            )
         trace = dataclasses.replace(best.trace, shift=shift, scale=float(scale))
         if trace.stop_reason == "max_iter" and self.max_iter > 0 and self.tol > 0:
             warnings.warn(

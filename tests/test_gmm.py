@@ -263,6 +263,21 @@ def test_em8_collapse_error_and_unbounded_likelihood():
     assert np.all(np.isfinite(model.covariances_))
 
 
+def test_em8_collapsed_starts_are_dropped_when_others_fit():
+    """EM-8 with n_init > 1: a start that collapses has no answer, but the others do; they are
+    kept (with a warning that counts the dropped starts), and the error is raised only when
+    every start collapses. The data: a point repeated three times beside a cloud, three
+    components from random responsibilities (about one start in four survives)."""
+    X = mixture_data(0, 30, 2, 1, 1.0)
+    Y = np.vstack([np.repeat(X[:1], 3, axis=0), X[1:] + 5.0])
+    with pytest.warns(ConvergenceWarning, match=r"2 of 4 EM starts collapsed and were dropped .*component \d+"):
+        model = GaussianMixture(3, random_state=0, init_params="random", n_init=4, max_iter=300, tol=0).fit(Y)
+    assert bool(certify(model, Y))
+    assert np.all(np.isfinite(model.covariances_))
+    with pytest.raises(ComponentCollapseError, match="prior="):
+        GaussianMixture(3, random_state=1, init_params="random", n_init=4, max_iter=300, tol=0).fit(Y)
+
+
 def test_em9_increment_ratio_is_square_of_rate():
     """EM-9 (proofs/em.md): late in a run, successive objective increments shrink by
     λ² and parameter changes by λ: the two rate estimates agree."""
