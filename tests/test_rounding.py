@@ -56,6 +56,16 @@ def test_rd2_squared_distance_bound(dtype, data):
     assert abs(Fraction(float(computed)) - exact) <= bound
 
 
+def test_rd2_underflow_is_outside_the_model():
+    """Why RD-2's test assumes no square underflows: a float32 difference of 1.3e-20 squares to a
+    subnormal, rounded with an absolute (not relative) error, and the relative bound gamma_3 fails."""
+    diff = np.float32(1.3e-20)
+    computed = np.float32(diff * diff)
+    exact = Fraction(float(diff)) ** 2
+    assert 0 < computed < np.finfo(np.float32).tiny
+    assert abs(Fraction(float(computed)) - exact) > Fraction(gamma(3, np.float32)) * exact
+
+
 _TINY_SUBNORMAL_ERROR = Fraction(2) ** -1075
 
 
