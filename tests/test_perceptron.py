@@ -49,6 +49,19 @@ def _oriented(model, y, u):
 # --- the kernel against its oracle ---------------------------------------------
 
 
+def _assert_epoch_is_the_oracle(X, y, scale, order, w0):
+    # One kernel epoch from w0 against the obvious loop of tests/naive.py: weights, update log
+    # and squared norms bitwise equal.
+    n = X.shape[0]
+    w = w0.copy()
+    upd, pos, norms = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, X.dtype)
+    m = kernels.epoch(X, y, scale, order, w, upd, pos, norms)
+    w_ref, upd_ref, pos_ref, norms_ref = naive.perceptron_epoch(X, y, scale, order, w0)
+    np.testing.assert_array_equal(w, w_ref)
+    assert list(upd[:m]) == upd_ref and list(pos[:m]) == pos_ref
+    np.testing.assert_array_equal(norms[:m], np.array(norms_ref, dtype=X.dtype))
+
+
 @given(DTYPES, st.data())
 def test_epoch_matches_the_naive_oracle(dtype, data):
     """PC-1 (proofs/perceptron.md): one compiled epoch is bitwise the obvious loop."""
@@ -60,13 +73,7 @@ def test_epoch_matches_the_naive_oracle(dtype, data):
     scale = dtype(data.draw(st.sampled_from([0.0, 1.0, 2.5])))
     order = np.array(data.draw(st.permutations(range(n))), dtype=np.int64)
     w0 = np.array(data.draw(st.lists(coords, min_size=d + 1, max_size=d + 1)), dtype=dtype)
-    w = w0.copy()
-    upd, pos, norms = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, dtype)
-    m = kernels.epoch(X, y, scale, order, w, upd, pos, norms)
-    w_ref, upd_ref, pos_ref, norms_ref = naive.perceptron_epoch(X, y, scale, order, w0)
-    np.testing.assert_array_equal(w, w_ref)
-    assert list(upd[:m]) == upd_ref and list(pos[:m]) == pos_ref
-    np.testing.assert_array_equal(norms[:m], np.array(norms_ref, dtype=dtype))
+    _assert_epoch_is_the_oracle(X, y, scale, order, w0)
 
 
 @given(DTYPES, st.integers(30, 120), st.integers(1, 40), st.floats(0.0, 0.5), st.booleans(), st.integers(0, 2**32 - 1))
@@ -80,13 +87,7 @@ def test_epoch_matches_the_naive_oracle_on_longer_runs(dtype, n, d, label_noise,
     order = np.arange(n, dtype=np.int64) if in_order else rng.permutation(n).astype(np.int64)
     w0 = rng.standard_normal(d + 1).astype(dtype)
     for scale in (dtype(0.0), dtype(1.5)):
-        w = w0.copy()
-        upd, pos, norms = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, dtype)
-        m = kernels.epoch(X, y, scale, order, w, upd, pos, norms)
-        w_ref, upd_ref, pos_ref, norms_ref = naive.perceptron_epoch(X, y, scale, order, w0)
-        np.testing.assert_array_equal(w, w_ref)
-        assert list(upd[:m]) == upd_ref and list(pos[:m]) == pos_ref
-        np.testing.assert_array_equal(norms[:m], np.array(norms_ref, dtype=dtype))
+        _assert_epoch_is_the_oracle(X, y, scale, order, w0)
 
 
 # --- PC-1: the replay log -------------------------------------------------------
