@@ -138,11 +138,12 @@ def kmeans_fingerprint(labels, k):
 
 def kmeans_lloyd(X, C0, max_iter):
     """The whole run of proofs/kmeans.md, obviously: returns (centres, labels, per-iteration
-    objectives as a list of (relocate, update, assign), initial objective, stop reason)."""
+    objectives as a list of (relocate, update, assign), initial objective, stop reason), stopping
+    as the package does when no label changes (KM-5) or a partition repeats (KM-4)."""
     C = np.array(C0, dtype=X.dtype)
     k = C.shape[0]
     labels, _, f_assign, _ = kmeans_assign(X, C)
-    f0, rows = f_assign, []
+    f0, rows, seen = f_assign, [], set()
     for _ in range(max_iter):
         counts = np.bincount(labels, minlength=k)
         f_relocate = f_assign
@@ -162,6 +163,8 @@ def kmeans_lloyd(X, C0, max_iter):
                 moved = True
             if moved:
                 f_relocate = kmeans_chunked_sum(distance)
+        repeated = tuple(labels) in seen  # KM-4: this partition was met before (a rounding cycle)
+        seen.add(tuple(labels))
         sums, counts = kmeans_cluster_sums(X, labels, k)
         C = kmeans_update_centers(sums, counts, C)
         labels_new, f_update, f_assign, changed = kmeans_assign(X, C, labels)
@@ -169,6 +172,8 @@ def kmeans_lloyd(X, C0, max_iter):
         labels = labels_new
         if changed == 0:
             return C, labels, rows, f0, "converged"
+        if repeated:
+            return C, labels, rows, f0, "cycle"
     return C, labels, rows, f0, "max_iter"
 
 

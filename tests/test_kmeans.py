@@ -611,10 +611,17 @@ def test_km9_filter_settles_generic_points_and_leaves_ties():
     assert out[5] == 2 and list(labels) == [0, 0, 0]
 
 
+# 26 copies of one point whose coordinate 1.75 + 2^-48 is not the computed mean of 21 copies:
+# centres one ulp apart trade points until a partition repeats (KM-4), at iteration 7.
+_ROUNDING_CYCLE = (np.tile([0.0, float.fromhex("0x1.c000000000010p+0")], (26, 1)), 6, np.zeros((6, 2)))
+
+
 @given(kmeans_problems(max_samples=30, kinds=("grid", "duplicates", "blobs")))
+@example(_ROUNDING_CYCLE)
 def test_km9_whole_run_matches_the_oracle(problem):
     """KM-9 with KM-8 (proofs/kmeans.md): whole runs on tie-rich data (grids, duplicates, tight
-    blobs) equal the obvious NumPy run of tests/naive.py, bit for bit."""
+    blobs) equal the obvious NumPy run of tests/naive.py, bit for bit, stop reason included
+    (a rounding-induced cycle, KM-4, among them)."""
     X, k, init = problem
     if isinstance(init, str):
         init = X[np.arange(k) % len(X)]
@@ -622,7 +629,8 @@ def test_km9_whole_run_matches_the_oracle(problem):
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
         model = KMeans(k, init=init, max_iter=20).fit(X)
-    C, labels, rows, f0, _ = naive.kmeans_lloyd(X, init, 20)
+    C, labels, rows, f0, reason = naive.kmeans_lloyd(X, init, 20)
+    assert model.trace_.stop_reason == reason
     np.testing.assert_array_equal(model.labels_, labels)
     np.testing.assert_array_equal(model.cluster_centers_, C)
     np.testing.assert_array_equal(model.trace_.objective_assign, [f0] + [r[2] for r in rows])
