@@ -104,7 +104,7 @@ BLOCK = 64
 @kernel
 def _constants(array):
     # 0 and 1/2 in the dtype of ``array`` (a Python float literal would make float32 arithmetic float64).
-    one = np.ones(1, dtype=array.dtype)[0]
+    one = array.dtype.type(1)
     return one - one, one / (one + one)
 
 
