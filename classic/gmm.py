@@ -14,9 +14,9 @@ By default this is exact EM (maximum likelihood, ``prior=None``). The
 likelihood of a Gaussian mixture is unbounded (a component shrinking onto one
 point, EM-8); exact EM then stops with :class:`ComponentCollapseError` (with
 ``n_init > 1``, a collapsed start is dropped with a ConvergenceWarning and the
-error is raised only when every start collapses). ``prior=`` gives MAP-EM under a fixed conjugate prior
-(:class:`GaussianMixturePrior`), whose objective stays bounded and still never
-decreases.
+error is raised only when every start collapses). ``prior=`` gives MAP-EM
+under a fixed conjugate prior (:class:`GaussianMixturePrior`), whose objective
+stays bounded and still never decreases.
 
 Numerics: EM runs on standardised data Z = (X - shift) / scale, with ``shift``
 the column means and ``scale`` a power of two near the root mean feature
