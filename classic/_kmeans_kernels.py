@@ -1,5 +1,6 @@
-"""Compiled kernels of k-means, one per step of ``proofs/kmeans.md`` and
-``proofs/kmeans_plusplus.md``.
+"""Compiled kernels of k-means (Lloyd), one per step of ``proofs/kmeans.md``; the
+expanded-form filter of KM-9 is in :mod:`classic._kmeans_filter`, the k-means++
+kernels (which use :func:`squared_distance`) in :mod:`classic._seeding_kernels`.
 
 Kernels never validate: they receive C-contiguous arrays of one working dtype
 (float64 or float32), ``labels`` as int64, centres also stored transposed
@@ -12,8 +13,8 @@ Every squared distance is computed in the working dtype in the difference form
 
 summed over f = 0, 1, ..., d-1 in that order, starting from zero, so that every
 kernel computes bit for bit the same number for the same (x, c) (proofs/rounding.md,
-RD-2: relative error at most gamma_{d+2}). Objectives, cluster sums and seeding
-potentials are accumulated in float64, per fixed chunk of ``CHUNK_SIZE`` rows,
+RD-2: relative error at most gamma_{d+2}). Objectives and cluster sums are
+accumulated in float64, per fixed chunk of ``CHUNK_SIZE`` rows,
 and the chunk partials combined in index order: results do not depend on the
 number of threads.
 """
@@ -22,6 +23,7 @@ import numpy as np
 from numba import prange as _prange
 
 from classic._jit import CHUNK_SIZE, kernel, parallel_kernel
+from classic._kmeans_filter import PANEL, _center_norms, _key_range, _nearest_keys, _panel_products
 
 __all__ = [
     "assign",
@@ -32,18 +34,11 @@ __all__ = [
     "chunked_sum",
     "label_key",
     "squared_distances",
-    "update_closest",
-    "potential_with",
-    "sample_index",
 ]
 
 #: Points scanned together against all centres (register/cache blocking only:
 #: each point's distances are computed exactly as for a single point).
 BLOCK = 4
-
-#: Points whose inner products with all centres are taken in one matrix product
-#: by the filter of KM-9 (a (PANEL, k) block per thread, never (n, k)).
-PANEL = 256
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -96,15 +91,6 @@ def squared_distance(X, i, center):
         diff = X[i, f] - center[f]
         acc += diff * diff
     return acc
-
-
-@kernel
-def _sum_in_order(parts):
-    # Chunk partials combined in index order, in float64 (the package's reduction order).
-    total = 0.0
-    for c in range(parts.shape[0]):
-        total += parts[c]
-    return total
 
 
 @kernel
@@ -185,81 +171,6 @@ def _scan_block(X, todo, first, size, centers_T, dist):
             for j in range(k):
                 t = xf - centers_T[f, j]
                 dist[b, j] += t * t
-
-
-@kernel
-def _center_norms(centers, slack, norms):
-    """Filter constants of the centres (KM-9): ``norms[j]`` = fl(sum_f c_jf**2) summed in
-    order. Returns the largest norm and the largest fl(fl(kappa * norms[j]) + tau)."""
-    k, d = centers.shape
-    kappa, tau = centers.dtype.type(slack[0]), centers.dtype.type(slack[1])
-    largest = centers.dtype.type(0)
-    largest_slack = centers.dtype.type(0)
-    for j in range(k):
-        acc = centers.dtype.type(0)
-        for f in range(d):
-            acc += centers[j, f] * centers[j, f]
-        norms[j] = acc
-        largest = max(largest, acc)
-        largest_slack = max(largest_slack, kappa * acc + tau)
-    return largest, largest_slack
-
-
-@kernel
-def _panel_products(X, points, centers, rows, point_norms, products_T):
-    """For the points ``points[b]``: ``rows[b]`` = x, ``point_norms[b]`` = fl(sum_f x_f**2)
-    summed in order, and ``products_T[j, b]`` = <c_j, x> through one matrix product (BLAS:
-    any summation order, fused or not; KM-9 allows for both)."""
-    d = X.shape[1]
-    size = points.shape[0]
-    for b in range(size):
-        i = points[b]
-        for f in range(d):
-            rows[b, f] = X[i, f]
-    point_norms[:] = 0
-    for f in range(d):
-        for b in range(size):
-            point_norms[b] += rows[b, f] * rows[b, f]
-    np.dot(centers, rows.T, products_T)
-
-
-@kernel
-def _nearest_keys(products_T, norms, point_norms, mask, e, e_bits, key1, key2, key3):
-    """The three smallest keys of each point of the panel in the expanded form (KM-9).
-
-    For centre j and point b, e = max(fl(fl(|x|^2 + |c_j|^2) - 2 <x, c_j>), 0) and its key
-    is the bits of e (signed integers of the same width: for non-negative floats their
-    order is the float order) with the low bits ``mask`` replaced by j: keys of one point
-    are distinct. key1 < key2 < key3 are kept by a min/max network; every loop runs over
-    the points of the panel and vectorises."""
-    k = norms.shape[0]
-    size = point_norms.shape[0]
-    zero = norms.dtype.type(0)
-    largest = np.iinfo(key1.dtype).max
-    key1[:] = largest
-    key2[:] = largest
-    key3[:] = largest
-    for j in range(k):
-        for b in range(size):
-            e[b] = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), zero)
-        for b in range(size):
-            key = (e_bits[b] & ~mask) | j
-            low = min(key1[b], key)
-            key = max(key1[b], key)
-            key1[b] = low
-            low = min(key2[b], key)
-            key = max(key2[b], key)
-            key2[b] = low
-            key3[b] = min(key3[b], key)
-
-
-@kernel
-def _key_range(key, mask, value, value_bits):
-    """The smallest and the largest float whose key is ``key`` (the bits of ``key`` with
-    the index bits cleared, then set): every e with that key lies between them."""
-    value_bits[0] = key & ~mask
-    value_bits[1] = key | mask
-    return value[0], value[1]
 
 
 @kernel
@@ -590,64 +501,3 @@ def squared_distances(X, centers_T, out):
             for j in range(k):
                 diff = xf - centers_T[f, j]
                 out[i, j] += diff * diff
-
-
-# ---------------------------------------------------------------- k-means++ (KPP-*)
-
-
-@parallel_kernel
-def update_closest(X, center, closest, chunk_potential):
-    """D² update (KPP-1): ``closest[i] = min(closest[i], d(x_i, center))``.
-    Fills ``chunk_potential`` with per-chunk sums and returns the potential
-    (the sum of ``closest``)."""
-    n = X.shape[0]
-    n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
-    for c in _prange(n_chunk):
-        part = 0.0
-        for i in range(c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)):
-            acc = squared_distance(X, i, center)
-            if acc < closest[i]:
-                closest[i] = acc
-            part += closest[i]
-        chunk_potential[c] = part
-    return _sum_in_order(chunk_potential[:n_chunk])
-
-
-@parallel_kernel
-def potential_with(X, center, closest):
-    """Potential if ``center`` were added: the sum of min(closest, d(x, center))
-    (greedy k-means++ with several local trials, KPP-3)."""
-    n = X.shape[0]
-    n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
-    parts = np.zeros(n_chunk)
-    for c in _prange(n_chunk):
-        part = 0.0
-        for i in range(c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)):
-            acc = squared_distance(X, i, center)
-            part += min(acc, closest[i])
-        parts[c] = part
-    return _sum_in_order(parts)
-
-
-@kernel
-def sample_index(closest, chunk_potential, target):
-    """D² sampling (KPP-1): the first index i whose cumulative ``closest`` (in
-    chunk order) exceeds ``target`` (0 <= target < potential). Points with
-    ``closest[i] == 0`` are never returned. Returns -1 if rounding put the target
-    past the end (the caller then takes the last point of positive weight)."""
-    n = closest.shape[0]
-    cumulative = 0.0
-    for c in range(chunk_potential.shape[0]):
-        if cumulative + chunk_potential[c] <= target:
-            cumulative += chunk_potential[c]
-            continue
-        for i in range(c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)):
-            if closest[i] > 0:
-                cumulative += closest[i]
-                if cumulative > target:
-                    return i
-        # rounding: the chunk's terms summed here fell short of its partial
-    for i in range(n - 1, -1, -1):
-        if closest[i] > 0:
-            return i
-    return -1

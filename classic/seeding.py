@@ -8,7 +8,7 @@ of careful seeding", SODA 2007 (proofs/kmeans_plusplus.md).
 
 import numpy as np
 
-from classic import _kmeans_kernels as kernels
+from classic import _seeding_kernels as kernels
 from classic._jit import n_chunks
 from classic._random import as_generator
 from classic._validation import check_data, check_int

@@ -15,6 +15,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 import naive
 from classic import KMeans, KMeansTrace, certify
+from classic import _kmeans_filter as kmeans_filter
 from classic import _kmeans_kernels as kernels
 from classic._jit import n_chunks
 from classic.kmeans import _buffers as kmeans_buffers
@@ -550,9 +551,9 @@ def test_km9_slack_covers_the_expanded_form_error(problem):
     rows = np.empty((n, d), dtype=X.dtype)
     point_norms = np.empty(n, dtype=X.dtype)
     products_T = np.empty((k, n), dtype=X.dtype)
-    kernels._panel_products(X, np.arange(n), C, rows, point_norms, products_T)
+    kmeans_filter._panel_products(X, np.arange(n), C, rows, point_norms, products_T)
     norms = np.empty(k, dtype=X.dtype)
-    largest, center_slack = kernels._center_norms(C, slack, norms)
+    largest, center_slack = kmeans_filter._center_norms(C, slack, norms)
     assert largest <= slack[2]
     kappa, tau = dtype(slack[0]), dtype(slack[1])
     D = naive.kmeans_squared_distances(X, C)

@@ -1,0 +1,92 @@
+"""The expanded-form filter of k-means assignment (``proofs/kmeans.md``, KM-9).
+
+The points the bound test of KM-8 leaves are examined with the expanded form
+|x|^2 + |c|^2 - 2<x, c>, whose inner products come from one matrix product per
+panel of ``PANEL`` points. The filter only *decides* which centre is nearest when
+its proven error bound makes that certain; every number the run records is still
+a difference-form distance (:func:`classic._kmeans_kernels.squared_distance`).
+Called by :func:`classic._kmeans_kernels.assign`.
+"""
+
+import numpy as np
+
+from classic._jit import kernel
+
+#: Points whose inner products with all centres are taken in one matrix product
+#: by the filter of KM-9 (a (PANEL, k) block per thread, never (n, k)).
+PANEL = 256
+
+
+@kernel
+def _center_norms(centers, slack, norms):
+    """Filter constants of the centres (KM-9): ``norms[j]`` = fl(sum_f c_jf**2) summed in
+    order. Returns the largest norm and the largest fl(fl(kappa * norms[j]) + tau)."""
+    k, d = centers.shape
+    kappa, tau = centers.dtype.type(slack[0]), centers.dtype.type(slack[1])
+    largest = centers.dtype.type(0)
+    largest_slack = centers.dtype.type(0)
+    for j in range(k):
+        acc = centers.dtype.type(0)
+        for f in range(d):
+            acc += centers[j, f] * centers[j, f]
+        norms[j] = acc
+        largest = max(largest, acc)
+        largest_slack = max(largest_slack, kappa * acc + tau)
+    return largest, largest_slack
+
+
+@kernel
+def _panel_products(X, points, centers, rows, point_norms, products_T):
+    """For the points ``points[b]``: ``rows[b]`` = x, ``point_norms[b]`` = fl(sum_f x_f**2)
+    summed in order, and ``products_T[j, b]`` = <c_j, x> through one matrix product (BLAS:
+    any summation order, fused or not; KM-9 allows for both)."""
+    d = X.shape[1]
+    size = points.shape[0]
+    for b in range(size):
+        i = points[b]
+        for f in range(d):
+            rows[b, f] = X[i, f]
+    point_norms[:] = 0
+    for f in range(d):
+        for b in range(size):
+            point_norms[b] += rows[b, f] * rows[b, f]
+    np.dot(centers, rows.T, products_T)
+
+
+@kernel
+def _nearest_keys(products_T, norms, point_norms, mask, e, e_bits, key1, key2, key3):
+    """The three smallest keys of each point of the panel in the expanded form (KM-9).
+
+    For centre j and point b, e = max(fl(fl(|x|^2 + |c_j|^2) - 2 <x, c_j>), 0) and its key
+    is the bits of e (signed integers of the same width: for non-negative floats their
+    order is the float order) with the low bits ``mask`` replaced by j: keys of one point
+    are distinct. key1 < key2 < key3 are kept by a min/max network; every loop runs over
+    the points of the panel and vectorises."""
+    k = norms.shape[0]
+    size = point_norms.shape[0]
+    zero = norms.dtype.type(0)
+    largest = np.iinfo(key1.dtype).max
+    key1[:] = largest
+    key2[:] = largest
+    key3[:] = largest
+    for j in range(k):
+        for b in range(size):
+            e[b] = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), zero)
+        for b in range(size):
+            key = (e_bits[b] & ~mask) | j
+            low = min(key1[b], key)
+            key = max(key1[b], key)
+            key1[b] = low
+            low = min(key2[b], key)
+            key = max(key2[b], key)
+            key2[b] = low
+            key3[b] = min(key3[b], key)
+
+
+@kernel
+def _key_range(key, mask, value, value_bits):
+    """The smallest and the largest float whose key is ``key`` (the bits of ``key`` with
+    the index bits cleared, then set): every e with that key lies between them."""
+    value_bits[0] = key & ~mask
+    value_bits[1] = key | mask
+    return value[0], value[1]
