@@ -243,21 +243,32 @@ def test_km6_trace_agrees_with_fitted(problem):
 
 
 @given(PROBLEMS)
+@example(_ROUNDING_CYCLE_1D)
 def test_km7_fixed_point(problem):
     """KM-7 (proofs/kmeans.md): converged labels are a fixed point of the assignment, centres their means."""
     model = _fit(problem)
     X = problem[0]
     claim = certify(model, X)["KM-7"]
+    if model.trace_.stop_reason == "cycle":  # a rounding cycle (KM-4): not converged, the claim does not apply
+        assert claim.holds is None and "cycle" in claim.note
+        return
     assert claim.holds, claim
     labels, _, _, changed = naive.kmeans_assign(X, model.cluster_centers_, model.labels_.copy())
     assert changed == 0
 
 
 @given(PROBLEMS)
+@example(_ROUNDING_CYCLE_1D)
 def test_every_claim_holds(problem):
-    """The whole certificate holds on every generated run (proofs/kmeans.md)."""
+    """The whole certificate holds on every generated run (proofs/kmeans.md), except on a rounding
+    cycle: there KM-4, the exact-arithmetic "no partition repeats", is reported as failing and
+    every other claim holds or says why it does not apply."""
     model = _fit(problem)
     certificate = certify(model, problem[0])
+    if model.trace_.stop_reason == "cycle":
+        failing = [c.id for c in certificate.claims if c.holds is False]
+        assert failing == ["KM-4"], certificate
+        return
     assert certificate, certificate
 
 
