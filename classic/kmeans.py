@@ -199,14 +199,15 @@ def _scan_all(X, centers, labels, keep):
 
 def _relocate_empty(X, centers, labels, counts, distance, fingerprint, t):
     """Relocation half-step (KM-3), in place: each empty cluster, in index order,
-    takes the point farthest from its own centre among clusters with at least
-    two members (distance > 0, lowest index on ties). Returns the relocations
+    takes the point farthest from its own centre among clusters holding at least
+    two distinct points (distance > 0, lowest index on ties). Returns the relocations
     as (t, point, cluster, squared distance) and the new partition fingerprint."""
     k = centers.shape[0]
     moves = []
     kernels.distance_to_own_center(X, centers, labels, distance)
+    splittable = kernels.holds_distinct_points(X, labels, counts >= 2, np.zeros(k, dtype=np.bool_))
     for j in np.flatnonzero(counts == 0):
-        i = kernels.farthest_point(distance, labels, counts)
+        i = kernels.farthest_point(distance, labels, splittable)
         if i < 0:
             break  # fewer distinct points than clusters: j stays empty
         old = labels[i]
@@ -217,6 +218,7 @@ def _relocate_empty(X, centers, labels, counts, distance, fingerprint, t):
         labels[i] = j
         centers[j] = X[i]
         distance[i] = 0
+        kernels.holds_distinct_points(X, labels, np.arange(k) == old, splittable)  # the donor may be down to one
     return moves, fingerprint
 
 
@@ -394,7 +396,10 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 
     Minimises the inertia :math:`\\sum_i \\lVert x_i - c_{L(i)} \\rVert^2` by
     alternating half-steps (proofs/kmeans.md): relocation of empty clusters
-    (KM-3), centres to cluster means (KM-2), and assignment to the nearest
+    (KM-3: an empty cluster takes the point farthest from its centre among the
+    clusters holding two distinct points; with fewer distinct points than
+    clusters some stay empty, with a warning), centres to cluster means (KM-2),
+    and assignment to the nearest
     centre, where a point changes cluster only when another centre is strictly
     closer and the lowest index wins among the strict minima (KM-1). By default
     (``tol=0``) the run stops when no label changes; it always terminates

@@ -115,9 +115,14 @@ def kmeans_update_centers(sums, counts, centers):
     return out
 
 
-def kmeans_farthest_point(distance, labels, counts):
-    """Largest distance > 0 among clusters of >= 2 members, lowest index on ties; -1 if none."""
-    eligible = (counts[labels] >= 2) & (distance > 0)
+def kmeans_splittable(X, labels, k):
+    """Whether each cluster holds at least two distinct points (the empty-cluster rule's donors)."""
+    return np.array([len(np.unique(X[labels == j], axis=0)) >= 2 for j in range(k)])
+
+
+def kmeans_farthest_point(distance, labels, splittable):
+    """Largest distance > 0 among clusters holding two distinct points, lowest index on ties; -1 if none."""
+    eligible = splittable[labels] & (distance > 0)
     if not eligible.any():
         return -1
     masked = np.where(eligible, distance, -np.inf)
@@ -152,7 +157,7 @@ def kmeans_lloyd(X, C0, max_iter):
             distance = D[np.arange(len(X)), labels]
             moved = False
             for j in np.flatnonzero(counts == 0):
-                i = kmeans_farthest_point(distance, labels, counts)
+                i = kmeans_farthest_point(distance, labels, kmeans_splittable(X, labels, k))
                 if i < 0:
                     break
                 counts[labels[i]] -= 1

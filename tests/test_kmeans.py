@@ -82,7 +82,10 @@ def test_update_and_relocation_kernels_match_naive(X, k, data):
     distance = np.empty(n, dtype=X.dtype)
     kernels.distance_to_own_center(X, centers, labels, distance)
     np.testing.assert_array_equal(distance, naive.kmeans_squared_distances(X, centers)[np.arange(n), labels])
-    assert kernels.farthest_point(distance, labels, counts) == naive.kmeans_farthest_point(distance, labels, counts)
+    splittable = kernels.holds_distinct_points(X, labels, counts >= 2, np.zeros(k, dtype=np.bool_))
+    np.testing.assert_array_equal(splittable, naive.kmeans_splittable(X, labels, k))
+    assert kernels.farthest_point(distance, labels, splittable) == naive.kmeans_farthest_point(distance, labels,
+                                                                                              splittable)
     assert kernels.chunked_sum(distance) == naive.kmeans_chunked_sum(distance)
     out = np.empty((n, k), dtype=X.dtype)
     kernels.squared_distances(X, np.ascontiguousarray(centers.T), out)
@@ -176,10 +179,16 @@ def test_km3_relocation_happens_and_is_certified():
     assert certify(model, X)
 
 
-# 22 copies of one point, k = 6, coincident initial centres: the mean of 18 copies is one ulp
-# above the point, so the 18 move to a strictly closer singleton centre, and so on, until the
-# partition of iteration 1 comes back at iteration 7 (a rounding cycle, found by the thorough
-# Hypothesis profile; the oracle of tests/naive.py stops there too).
+# 26 copies of one point whose coordinate 1.75 + 2^-48 is not the computed mean of 21 copies:
+# when clusters of copies could be split (KM-3), centres one ulp apart traded points until a
+# partition repeated (KM-4), at iteration 7; found by Hypothesis on the oldest supported stack.
+_ROUNDING_CYCLE = (np.tile([0.0, float.fromhex("0x1.c000000000010p+0")], (26, 1)), 6, np.zeros((6, 2)))
+
+
+# 22 copies of one point, k = 6, coincident initial centres. The computed mean of 18 copies is
+# one ulp above the point; when the empty-cluster rule still split clusters of copies, the 18
+# moved to a strictly closer singleton centre, and so on, until the partition of iteration 1 came
+# back at iteration 7 (a rounding cycle, found by the thorough Hypothesis profile).
 _ROUNDING_CYCLE_1D = (np.full((22, 1), 15.19758536), 6, np.zeros((6, 1)))
 
 
@@ -201,16 +210,34 @@ def test_km4_no_partition_repeats(problem):
         assert claim.holds is False and claim.worst == 1.0
 
 
-def test_km4_rounding_cycle_is_reported():
-    """KM-4: the run above stops with "cycle" at iteration 7, warns, and agrees with the oracle."""
-    X, k, init = _ROUNDING_CYCLE_1D
-    with pytest.warns(ConvergenceWarning) as record:
-        model = KMeans(k, init=init, max_iter=50).fit(X)
-    messages = " | ".join(str(w.message) for w in record)
-    assert "repeats an earlier one" in messages and "Number of distinct points (1)" in messages
-    _, labels, rows, _, reason = naive.kmeans_lloyd(X, init, 50)
-    assert (model.trace_.stop_reason, model.n_iter_) == (reason, len(rows)) == ("cycle", 7)
+def test_km3_a_donor_down_to_copies_is_not_split_again():
+    """KM-3: [1, 1, 5] from three centres at 0: the first empty cluster takes 5 (farthest); the
+    donor then holds two copies of 1, which are no donor even though their stale centre is at
+    distance 1, so the third cluster stays empty (objective 0 either way after the update)."""
+    X = np.array([[1.0], [1.0], [5.0]])
+    with pytest.warns(ConvergenceWarning, match="distinct points"):
+        model = KMeans(3, init=np.zeros((3, 1))).fit(X)
+    tr = model.trace_
+    np.testing.assert_array_equal(tr.relocation_point, [2])
+    np.testing.assert_array_equal(model.labels_, [0, 0, 1])
+    assert model.inertia_ == 0.0 and certify(model, X)
+    _, labels, _, _, _ = naive.kmeans_lloyd(X, np.zeros((3, 1)), 300)
     np.testing.assert_array_equal(model.labels_, labels)
+
+
+@pytest.mark.parametrize("problem", [_ROUNDING_CYCLE_1D, _ROUNDING_CYCLE], ids=["1-d", "2-d"])
+def test_km3_copies_of_one_point_are_never_split(problem):
+    """KM-3: a cluster of copies of one point is no donor, whatever rounding does to its mean, so
+    the runs that used to cycle (KM-4) converge, with the empty clusters left empty and a warning
+    about the distinct points, the certificate holding and the oracle agreeing."""
+    X, k, init = problem
+    with pytest.warns(ConvergenceWarning, match=r"Number of distinct points \(1\)"):
+        model = KMeans(k, init=init, max_iter=50).fit(X)
+    _, labels, rows, _, reason = naive.kmeans_lloyd(X, init, 50)
+    assert (model.trace_.stop_reason, model.n_iter_) == (reason, len(rows))
+    assert reason == "converged" and model.trace_.n_relocated.sum() == 0
+    np.testing.assert_array_equal(model.labels_, labels)
+    assert certify(model, X)
 
 
 @given(PROBLEMS)
@@ -654,11 +681,6 @@ def test_km9_filter_settles_generic_points_and_leaves_ties():
     out = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, False, np.zeros(3), np.zeros(3),
                          *_pruning_factors(2, X.dtype), *_buffers(3, 2, 2, X.dtype))
     assert out[5] == 2 and list(labels) == [0, 0, 0]
-
-
-# 26 copies of one point whose coordinate 1.75 + 2^-48 is not the computed mean of 21 copies:
-# centres one ulp apart trade points until a partition repeats (KM-4), at iteration 7.
-_ROUNDING_CYCLE = (np.tile([0.0, float.fromhex("0x1.c000000000010p+0")], (26, 1)), 6, np.zeros((6, 2)))
 
 
 @given(kmeans_problems(max_samples=30, kinds=("grid", "duplicates", "blobs")))
