@@ -31,7 +31,7 @@ __all__ = [
     "update_centers",
     "distance_to_own_center",
     "farthest_point",
-    "holds_distinct_points",
+    "distinct_witnesses",
     "chunked_sum",
     "label_key",
     "squared_distances",
@@ -465,40 +465,41 @@ def distance_to_own_center(X, centers, labels, out):
 
 
 @kernel
-def farthest_point(distance, labels, splittable):
+def farthest_point(distance, labels, second):
     """Relocation candidate (KM-3): the point of largest ``distance`` > 0 among the
-    clusters j with ``splittable[j]`` (they hold at least two distinct points); ties
-    go to the lowest index. Returns -1 when there is none."""
+    clusters j with ``second[j] >= 0`` (they hold at least two distinct points, see
+    :func:`distinct_witnesses`); ties go to the lowest index. Returns -1 when there is none."""
     best = -1
     for i in range(distance.shape[0]):
-        if splittable[labels[i]] and distance[i] > 0:
+        if second[labels[i]] >= 0 and distance[i] > 0:
             if best < 0 or distance[i] > distance[best]:
                 best = i
     return best
 
 
 @kernel
-def holds_distinct_points(X, labels, clusters, out):
-    """``out[j]`` = whether cluster j holds two points that differ in some feature, for the
-    clusters j with ``clusters[j]`` (the others are left as they are). A cluster of copies of
-    one point has exact cost 0 whatever its computed centre (KM-3: never split)."""
-    k = out.shape[0]
-    first = np.full(k, -1, dtype=np.int64)
+def distinct_witnesses(X, labels, clusters, first, second):
+    """For the clusters j with ``clusters[j]``: ``first[j]`` = its lowest-index point and
+    ``second[j]`` = its lowest-index point that differs from it in some feature (-1 if none:
+    the cluster holds copies of one point, whose exact cost is 0 whatever its computed
+    centre, KM-3: never a donor). Other clusters are left as they are. While both witnesses
+    stay in the cluster it holds two distinct points, so only losing one calls for a rescan."""
+    k = first.shape[0]
     for j in range(k):
         if clusters[j]:
-            out[j] = False
+            first[j] = -1
+            second[j] = -1
     for i in range(X.shape[0]):
         j = labels[i]
-        if not clusters[j] or out[j]:
+        if not clusters[j] or second[j] >= 0:
             continue
         if first[j] < 0:
             first[j] = i
             continue
         for f in range(X.shape[1]):
             if X[i, f] != X[first[j], f]:
-                out[j] = True
+                second[j] = i
                 break
-    return out
 
 
 @kernel

@@ -205,9 +205,10 @@ def _relocate_empty(X, centers, labels, counts, distance, fingerprint, t):
     k = centers.shape[0]
     moves = []
     kernels.distance_to_own_center(X, centers, labels, distance)
-    splittable = kernels.holds_distinct_points(X, labels, counts >= 2, np.zeros(k, dtype=np.bool_))
+    first, second = np.full(k, -1, dtype=np.int64), np.full(k, -1, dtype=np.int64)
+    kernels.distinct_witnesses(X, labels, counts >= 2, first, second)
     for j in np.flatnonzero(counts == 0):
-        i = kernels.farthest_point(distance, labels, splittable)
+        i = kernels.farthest_point(distance, labels, second)
         if i < 0:
             break  # fewer distinct points than clusters: j stays empty
         old = labels[i]
@@ -218,7 +219,8 @@ def _relocate_empty(X, centers, labels, counts, distance, fingerprint, t):
         labels[i] = j
         centers[j] = X[i]
         distance[i] = 0
-        kernels.holds_distinct_points(X, labels, np.arange(k) == old, splittable)  # the donor may be down to one
+        if i in (first[old], second[old]):  # the donor lost a witness: does it still hold two distinct points?
+            kernels.distinct_witnesses(X, labels, np.arange(k) == old, first, second)
     return moves, fingerprint
 
 

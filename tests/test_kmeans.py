@@ -82,10 +82,16 @@ def test_update_and_relocation_kernels_match_naive(X, k, data):
     distance = np.empty(n, dtype=X.dtype)
     kernels.distance_to_own_center(X, centers, labels, distance)
     np.testing.assert_array_equal(distance, naive.kmeans_squared_distances(X, centers)[np.arange(n), labels])
-    splittable = kernels.holds_distinct_points(X, labels, counts >= 2, np.zeros(k, dtype=np.bool_))
-    np.testing.assert_array_equal(splittable, naive.kmeans_splittable(X, labels, k))
-    assert kernels.farthest_point(distance, labels, splittable) == naive.kmeans_farthest_point(distance, labels,
-                                                                                              splittable)
+    first, second = np.full(k, -1, dtype=np.int64), np.full(k, -1, dtype=np.int64)
+    kernels.distinct_witnesses(X, labels, counts >= 2, first, second)
+    splittable = naive.kmeans_splittable(X, labels, k)
+    np.testing.assert_array_equal(second >= 0, splittable)
+    for j in np.flatnonzero(splittable):  # witnesses: the lowest index, and the lowest index differing from it
+        members = np.flatnonzero(labels == j)
+        assert first[j] == members[0]
+        assert second[j] == members[np.any(X[members] != X[members[0]], axis=1)][0]
+    assert kernels.farthest_point(distance, labels, second) == naive.kmeans_farthest_point(distance, labels,
+                                                                                          splittable)
     assert kernels.chunked_sum(distance) == naive.kmeans_chunked_sum(distance)
     out = np.empty((n, k), dtype=X.dtype)
     kernels.squared_distances(X, np.ascontiguousarray(centers.T), out)
