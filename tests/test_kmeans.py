@@ -694,7 +694,7 @@ def test_km9_filter_settles_generic_points_and_leaves_ties():
 def test_km9_whole_run_matches_the_oracle(problem):
     """KM-9 with KM-8 (proofs/kmeans.md): whole runs on tie-rich data (grids, duplicates, tight
     blobs) equal the obvious NumPy run of tests/naive.py, bit for bit, stop reason included
-    (a rounding-induced cycle, KM-4, among them)."""
+    (among them copies of one point that used to end in a rounding cycle, KM-3/KM-4)."""
     X, k, init = problem
     if isinstance(init, str):
         init = X[np.arange(k) % len(X)]
