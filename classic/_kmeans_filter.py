@@ -36,8 +36,9 @@ def _center_norms(centers, slack, norms):
 
 
 @kernel
-def _panel_products(X, points, centers, rows, point_norms, products_T):
-    """For the points ``points[b]``: ``rows[b]`` = x, ``point_norms[b]`` = fl(sum_f x_f**2)
+def _panel_products(X, points, centers, rows_T, point_norms, products_T):
+    """For the points ``points[b]``: ``rows_T[:, b]`` = x (the panel stored transposed, so
+    that the loops below run over points and vectorise), ``point_norms[b]`` = fl(sum_f x_f**2)
     summed in order, and ``products_T[j, b]`` = <c_j, x> through one matrix product (BLAS:
     any summation order, fused or not; KM-9 allows for both)."""
     d = X.shape[1]
@@ -45,12 +46,12 @@ def _panel_products(X, points, centers, rows, point_norms, products_T):
     for b in range(size):
         i = points[b]
         for f in range(d):
-            rows[b, f] = X[i, f]
+            rows_T[f, b] = X[i, f]
     point_norms[:] = 0
     for f in range(d):
         for b in range(size):
-            point_norms[b] += rows[b, f] * rows[b, f]
-    np.dot(centers, rows.T, products_T)
+            point_norms[b] += rows_T[f, b] * rows_T[f, b]
+    np.dot(centers, rows_T, products_T)
 
 
 @kernel

@@ -315,10 +315,10 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
             for first in range(0, n_todo, PANEL):
                 size = min(PANEL, n_todo - first)
                 points = todo[first : first + size].copy()
-                rows = np.empty((size, d), dtype=X.dtype)
+                rows_T = np.empty((d, size), dtype=X.dtype)
                 point_norms = np.empty(size, dtype=X.dtype)
                 products_T = np.empty((k, size), dtype=X.dtype)
-                _panel_products(X, points, centers, rows, point_norms, products_T)
+                _panel_products(X, points, centers, rows_T, point_norms, products_T)
                 e = np.empty(size, dtype=X.dtype)
                 near = np.empty((3, size), dtype=scratch_bits.dtype)
                 _nearest_keys(products_T, norms, point_norms, mask, e, e.view(scratch_bits.dtype), near[0], near[1],

@@ -625,10 +625,10 @@ def test_km9_slack_covers_the_expanded_form_error(problem):
     k = C.shape[0]
     dtype = X.dtype.type
     _, _, slack = _pruning_factors(d, X.dtype)
-    rows = np.empty((n, d), dtype=X.dtype)
+    rows_T = np.empty((d, n), dtype=X.dtype)
     point_norms = np.empty(n, dtype=X.dtype)
     products_T = np.empty((k, n), dtype=X.dtype)
-    kmeans_filter._panel_products(X, np.arange(n), C, rows, point_norms, products_T)
+    kmeans_filter._panel_products(X, np.arange(n), C, rows_T, point_norms, products_T)
     norms = np.empty(k, dtype=X.dtype)
     largest, center_slack = kmeans_filter._center_norms(C, slack, norms)
     assert largest <= slack[2]
