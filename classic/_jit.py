@@ -18,8 +18,9 @@ Policy
 * parallel reductions are made over fixed-size chunks of :data:`CHUNK_SIZE`
   rows, each chunk reduced sequentially, and the chunk results combined in
   index order, so a result never depends on the number of threads.
-* the one low-level helper, :func:`prefetch`, is a cache hint that changes no
-  value; it lives here so that all numba machinery sits in one module.
+* the two low-level helpers live here so that all numba machinery sits in one
+  module: :func:`prefetch`, a cache hint that changes no value, and
+  :func:`float_bits`, a float's bit pattern as a signed integer (no rounding).
 * kernels that make small matrix products inside their own threads run under
   :func:`one_blas_thread`, so BLAS does not start a thread pool per chunk.
 """
@@ -32,7 +33,7 @@ from numba.core import cgutils, types
 from numba.extending import intrinsic
 from threadpoolctl import threadpool_limits
 
-__all__ = ["kernel", "inline_kernel", "parallel_kernel", "prefetch", "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks",
+__all__ = ["kernel", "inline_kernel", "parallel_kernel", "prefetch", "float_bits", "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks",
            "one_blas_thread"]
 
 #: Rows per chunk of every parallel reduction. Fixed, so that the order of
@@ -90,6 +91,23 @@ def prefetch(typingctx, array, i, j):
         return context.get_dummy_value()
 
     return types.void(array, i, j), codegen
+
+
+@intrinsic
+def float_bits(typingctx, x):
+    """``float_bits(x)`` in a kernel: the bit pattern of the float ``x`` as a signed integer
+    of the same width (float32 -> int32, float64 -> int64), like ``view`` on an array but on a
+    scalar, so a loop that orders floats by their bits (non-negative floats order like their
+    bit patterns) keeps them in registers. A reinterpretation: no value is rounded."""
+    if not isinstance(x, types.Float):
+        return None
+    width = x.bitwidth
+    integer = types.int32 if width == 32 else types.int64
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(width))
+
+    return integer(x), codegen
 
 
 def n_chunks(n_rows):

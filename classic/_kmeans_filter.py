@@ -10,7 +10,7 @@ Called by :func:`classic._kmeans_kernels.assign`.
 
 import numpy as np
 
-from classic._jit import kernel
+from classic._jit import float_bits, kernel
 
 #: Points whose inner products with all centres are taken in one matrix product
 #: by the filter of KM-9 (a (PANEL, k) block per thread, never (n, k)).
@@ -55,33 +55,30 @@ def _panel_products(X, points, centers, rows_T, point_norms, products_T):
 
 
 @kernel
-def _nearest_keys(products_T, norms, point_norms, mask, e, e_bits, key1, key2, key3):
+def _nearest_keys(products_T, norms, point_norms, mask, near):
     """The three smallest keys of each point of the panel in the expanded form (KM-9).
 
     For centre j and point b, e = max(fl(fl(|x|^2 + |c_j|^2) - 2 <x, c_j>), 0) and its key
     is the bits of e (signed integers of the same width: for non-negative floats their
     order is the float order) with the low bits ``mask`` replaced by j: keys of one point
-    are distinct. key1 < key2 < key3 are kept by a min/max network; every loop runs over
-    the points of the panel and vectorises."""
+    are distinct. ``near[0, b] < near[1, b] < near[2, b]`` are kept by a min/max network;
+    the loop runs over the points of the panel and vectorises (every integer is cast back
+    to the keys' width, so float32 keys stay 32-bit lanes)."""
     k = norms.shape[0]
     size = point_norms.shape[0]
     zero = norms.dtype.type(0)
-    largest = np.iinfo(key1.dtype).max
-    key1[:] = largest
-    key2[:] = largest
-    key3[:] = largest
+    near[:] = np.iinfo(near.dtype).max
     for j in range(k):
+        c = norms[j]
         for b in range(size):
-            e[b] = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), zero)
-        for b in range(size):
-            key = (e_bits[b] & ~mask) | j
-            low = min(key1[b], key)
-            key = max(key1[b], key)
-            key1[b] = low
-            low = min(key2[b], key)
-            key = max(key2[b], key)
-            key2[b] = low
-            key3[b] = min(key3[b], key)
+            e = max((point_norms[b] + c) - (products_T[j, b] + products_T[j, b]), zero)
+            key = near.dtype.type((float_bits(e) & ~mask) | j)
+            key1, key2, key3 = near[0, b], near[1, b], near[2, b]
+            near[0, b] = min(key1, key)
+            key = max(key1, key)
+            near[1, b] = min(key2, key)
+            key = max(key2, key)
+            near[2, b] = min(key3, key)
 
 
 @kernel

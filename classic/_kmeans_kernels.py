@@ -319,10 +319,8 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
                 point_norms = np.empty(size, dtype=X.dtype)
                 products_T = np.empty((k, size), dtype=X.dtype)
                 _panel_products(X, points, centers, rows_T, point_norms, products_T)
-                e = np.empty(size, dtype=X.dtype)
                 near = np.empty((3, size), dtype=scratch_bits.dtype)
-                _nearest_keys(products_T, norms, point_norms, mask, e, e.view(scratch_bits.dtype), near[0], near[1],
-                              near[2])
+                _nearest_keys(products_T, norms, point_norms, mask, near)
                 # decide from the keys; list the difference-form distances still needed
                 status = np.zeros(size, dtype=np.int64)  # 0 exact scan, 1 runner-up known, 2 runner-up by search
                 pair_points = np.empty(2 * size, dtype=np.int64)
