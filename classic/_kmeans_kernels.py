@@ -292,21 +292,25 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
         todo = np.empty(stop - start, dtype=np.int64)
         n_todo = 0
         n_moved = 0
-        # 1. the bound test (KM-8): settle the points no other centre can beat
+        # 1. the bound test (KM-8): settle the points no other centre can beat. Branch-free:
+        # every point is written to the list ``todo`` and its objective term set to the own
+        # distance, but the list grows only past the points the test does not settle (their
+        # terms are set again below); half the points pass here, so a branch would be
+        # mispredicted about every other point.
         if keep:
             _own_distances(X, centers, labels, start, stop, own_terms)
-        for i in range(start, stop):
-            if keep:
-                old = labels[i]
+            for i in range(start, stop):
                 own = own_terms[i - start]
-                bound = lower[i] - (second if old == moved_most else largest)
+                bound = lower[i] - (second if labels[i] == moved_most else largest)
                 bound = bound * down if bound > 0 else 0.0
                 lower[i] = bound
-                if own <= bound * bound * bound_factor:
-                    new_terms[i - start] = own
-                    continue
-            todo[n_todo] = i
-            n_todo += 1
+                new_terms[i - start] = own
+                todo[n_todo] = i
+                n_todo += 0 if own <= bound * bound * bound_factor else 1
+        else:
+            for i in range(start, stop):
+                todo[i - start] = i
+            n_todo = stop - start
         # 2. the filter (KM-9): settle the points whose nearest centre is clear
         dist, dist_bits = scratch[c], scratch_bits[c]
         n_exact = n_todo
