@@ -23,9 +23,15 @@ Policy
   :func:`float_bits`, a float's bit pattern as a signed integer (no rounding).
 * kernels that make small matrix products inside their own threads run under
   :func:`one_blas_thread`, so BLAS does not start a thread pool per chunk.
+* Numba checks a cached kernel against its own module's source only, not against
+  the modules of the kernels it calls; :func:`drop_stale_caches`, run when this
+  module is imported, removes the package's cache files when any module that
+  defines compiled code has changed.
 """
 
 import contextlib
+import hashlib
+import pathlib
 
 import numba
 from llvmlite import ir
@@ -33,7 +39,7 @@ from numba.core import cgutils, types
 from numba.extending import intrinsic
 from threadpoolctl import threadpool_limits
 
-__all__ = ["kernel", "inline_kernel", "parallel_kernel", "prefetch", "float_bits", "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks",
+__all__ = ["kernel", "inline_kernel", "parallel_kernel", "prefetch", "float_bits", "drop_stale_caches", "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks",
            "one_blas_thread"]
 
 #: Rows per chunk of every parallel reduction. Fixed, so that the order of
@@ -123,3 +129,49 @@ def one_blas_thread(n_samples):
     With a single chunk there is nothing to oversubscribe (and the ~1 ms the limit
     costs is saved)."""
     return threadpool_limits(limits=1, user_api="blas") if n_samples > CHUNK_SIZE else contextlib.nullcontext()
+
+
+#: File beside the package's Numba cache files holding the digest of the sources they came from.
+SOURCES_DIGEST = "kernel-sources.sha256"
+
+_DEFINES_COMPILED_CODE = (b"@kernel", b"@parallel_kernel", b"@inline_kernel", b"@intrinsic")
+
+
+def drop_stale_caches(package_dir):
+    """Remove the Numba cache files of ``package_dir`` (``__pycache__/*.nbi``, ``*.nbc``) when
+    the source of any of its modules that define compiled code has changed since they were
+    written. Returns whether they were removed.
+
+    Numba keys a cached kernel on a hash of its own module's source only, not on the modules
+    of the kernels it calls (numba/numba#8396 and #9563 proposed more; neither was merged).
+    After an edit of ``_kmeans_filter.py`` alone (or an upgrade that changes only that file;
+    pip leaves cache files in place), the cached ``assign`` of ``_kmeans_kernels.py`` would
+    go on running the old filter. So a digest of every module that defines compiled code
+    is kept beside the cache files; when it differs, they are all removed, and each kernel
+    is compiled anew on first use. A directory that cannot be written is left alone (Numba
+    then caches elsewhere, under its own rules)."""
+    package_dir = pathlib.Path(package_dir)
+    hasher = hashlib.sha256()
+    for module in sorted(package_dir.glob("*.py")):
+        source = module.read_bytes()
+        if any(tag in source for tag in _DEFINES_COMPILED_CODE):
+            hasher.update(module.name.encode() + b"\0" + source + b"\0")
+    digest = hasher.hexdigest()
+    cache = package_dir / "__pycache__"
+    stamp = cache / SOURCES_DIGEST
+    try:
+        if stamp.read_text() == digest:
+            return False
+    except OSError:
+        pass
+    try:
+        for path in sorted(cache.glob("*.nbi")) + sorted(cache.glob("*.nbc")):
+            path.unlink()
+        cache.mkdir(exist_ok=True)
+        stamp.write_text(digest)
+    except OSError:
+        return False
+    return True
+
+
+drop_stale_caches(pathlib.Path(__file__).parent)

@@ -41,3 +41,45 @@ def test_float_bits_is_the_bit_pattern():
         out = np.zeros(len(values), dtype=integer)
         bits_of(values, out)
         np.testing.assert_array_equal(out, values.view(integer))
+
+
+def test_stale_kernel_caches_are_dropped(tmp_path):
+    """Numba checks a cached kernel against its own module only; ``drop_stale_caches`` removes
+    every cache file of a package once any module defining compiled code changes (here: a
+    callee's module), keeps them while nothing changes or only other modules change."""
+    from classic._jit import SOURCES_DIGEST, drop_stale_caches
+
+    callee = tmp_path / "_callee.py"
+    callee.write_text("@kernel\ndef f(x):\n    return x\n")
+    (tmp_path / "plain.py").write_text("VALUE = 1\n")
+    cache = tmp_path / "__pycache__"
+    cache.mkdir()
+
+    def cache_files():
+        for name in ("_caller.g-1.py311.nbi", "_caller.g-1.py311.1.nbc"):
+            (cache / name).write_bytes(b"compiled")
+        return sorted(cache.glob("*.nb?"))
+
+    assert drop_stale_caches(tmp_path) is True  # no digest yet: whatever is there goes
+    assert (cache / SOURCES_DIGEST).exists()
+    files = cache_files()
+    assert drop_stale_caches(tmp_path) is False
+    assert all(f.exists() for f in files)
+    (tmp_path / "plain.py").write_text("VALUE = 2\n")  # no compiled code there
+    assert drop_stale_caches(tmp_path) is False
+    assert all(f.exists() for f in files)
+    callee.write_text("@kernel\ndef f(x):\n    return x + 1\n")
+    assert drop_stale_caches(tmp_path) is True
+    assert not any(f.exists() for f in files)
+    assert drop_stale_caches(tmp_path) is False
+
+
+def test_package_caches_match_its_sources():
+    """Importing the package checked its cache files: the digest beside them is that of the
+    current sources (else the cached kernels could be older than the code)."""
+    import pathlib
+
+    import classic
+    from classic._jit import drop_stale_caches
+
+    assert drop_stale_caches(pathlib.Path(classic.__file__).parent) is False
