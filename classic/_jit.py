@@ -39,8 +39,8 @@ from numba.core import cgutils, types
 from numba.extending import intrinsic
 from threadpoolctl import threadpool_limits
 
-__all__ = ["kernel", "inline_kernel", "parallel_kernel", "prefetch", "float_bits", "drop_stale_caches", "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks",
-           "one_blas_thread"]
+__all__ = ["kernel", "inline_kernel", "parallel_kernel", "prefetch", "float_bits", "drop_stale_caches", "CHUNK_SIZE",
+           "SAFE_FASTMATH", "n_chunks", "one_blas_thread"]
 
 #: Rows per chunk of every parallel reduction. Fixed, so that the order of
 #: floating-point additions (and hence every result, bit for bit) does not
