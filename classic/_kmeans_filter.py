@@ -1,11 +1,15 @@
 """The expanded-form filter of k-means assignment (``proofs/kmeans.md``, KM-9).
 
 The points the bound test of KM-8 leaves are examined with the expanded form
-|x|^2 + |c|^2 - 2<x, c>, whose inner products come from one matrix product per
-panel of ``PANEL`` points. The filter only *decides* which centre is nearest when
-its proven error bound makes that certain; every number the run records is still
-a difference-form distance (:func:`classic._kmeans_kernels.squared_distance`).
-Called by :func:`classic._kmeans_kernels.assign`.
+|a|^2 + |b_j|^2 - 2<a, b_j> of the shifted point a = x - m and centres b_j = c_j - m
+(origin m: the mean of the centres, so that cancellation is that of the data's own
+spread), rounded to the filter precision: float32 first, then the working
+precision for what float32 leaves (float64 data only). The inner products come
+from one matrix product per panel of ``PANEL`` points. The filter only *decides*
+which centre is nearest when its proven error bound makes that certain; every
+number the run records is still a difference-form distance
+(:func:`classic._kmeans_kernels.squared_distance`). Called by
+:func:`classic._kmeans_kernels._filter`.
 """
 
 import numpy as np
@@ -18,17 +22,32 @@ PANEL = 256
 
 
 @kernel
-def _center_norms(centers, slack, norms):
-    """Filter constants of the centres (KM-9): ``norms[j]`` = fl(sum_f c_jf**2) summed in
-    order. Returns the largest norm and the largest fl(fl(kappa * norms[j]) + tau)."""
+def _origin(centers, origin):
+    """The filter's origin m (KM-9): ``origin[f]`` = sum_j fl(c_jf / k) in order, in the
+    working precision (any finite m is valid; this one cannot overflow)."""
     k, d = centers.shape
-    kappa, tau = centers.dtype.type(slack[0]), centers.dtype.type(slack[1])
-    largest = centers.dtype.type(0)
-    largest_slack = centers.dtype.type(0)
+    origin[:] = 0
     for j in range(k):
-        acc = centers.dtype.type(0)
         for f in range(d):
-            acc += centers[j, f] * centers[j, f]
+            origin[f] += centers[j, f] / k
+
+
+@kernel
+def _shifted_centers(centers, origin, kappa, tau, shifted, norms):
+    """Filter constants of the centres (KM-9): ``shifted[j, f]`` = fl_v(c_jf - m_f) (the
+    difference in the working precision, then rounded to the filter precision of
+    ``shifted``) and ``norms[j]`` = fl_v(sum_f shifted[j, f]**2) summed in order. Returns
+    the largest norm and the largest fl(fl(kappa * norms[j]) + tau) in the working precision
+    (the type of ``kappa``)."""
+    k, d = centers.shape
+    largest = norms.dtype.type(0)
+    largest_slack = tau  # every fl(fl(kappa * norms[j]) + tau) is at least tau
+    for j in range(k):
+        acc = norms.dtype.type(0)
+        for f in range(d):
+            b = shifted.dtype.type(centers[j, f] - origin[f])
+            shifted[j, f] = b
+            acc += b * b
         norms[j] = acc
         largest = max(largest, acc)
         largest_slack = max(largest_slack, kappa * acc + tau)
@@ -36,22 +55,22 @@ def _center_norms(centers, slack, norms):
 
 
 @kernel
-def _panel_products(X, points, centers, rows_T, point_norms, products_T):
-    """For the points ``points[b]``: ``rows_T[:, b]`` = x (the panel stored transposed, so
-    that the loops below run over points and vectorise), ``point_norms[b]`` = fl(sum_f x_f**2)
-    summed in order, and ``products_T[j, b]`` = <c_j, x> through one matrix product (BLAS:
-    any summation order, fused or not; KM-9 allows for both)."""
+def _panel_products(X, points, origin, shifted, rows_T, point_norms, products_T):
+    """For the points ``points[b]``: ``rows_T[:, b]`` = fl_v(x - m) (the panel stored
+    transposed, so that the loops below run over points and vectorise), ``point_norms[b]`` =
+    fl_v(sum_f a_f**2) summed in order, and ``products_T[j, b]`` = <b_j, a> through one matrix
+    product (BLAS: any summation order, fused or not; KM-9 allows for both)."""
     d = X.shape[1]
     size = points.shape[0]
     for b in range(size):
         i = points[b]
         for f in range(d):
-            rows_T[f, b] = X[i, f]
+            rows_T[f, b] = rows_T.dtype.type(X[i, f] - origin[f])
     point_norms[:] = 0
     for f in range(d):
         for b in range(size):
             point_norms[b] += rows_T[f, b] * rows_T[f, b]
-    np.dot(centers, rows_T, products_T)
+    np.dot(shifted, rows_T, products_T)
 
 
 @kernel

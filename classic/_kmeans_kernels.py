@@ -23,7 +23,7 @@ import numpy as np
 from numba import prange as _prange
 
 from classic._jit import CHUNK_SIZE, kernel, parallel_kernel
-from classic._kmeans_filter import PANEL, _center_norms, _key_range, _nearest_keys, _panel_products
+from classic._kmeans_filter import PANEL, _key_range, _nearest_keys, _origin, _panel_products, _shifted_centers
 
 __all__ = [
     "assign",
@@ -40,6 +40,9 @@ __all__ = [
 #: Points scanned together against all centres (register/cache blocking only:
 #: each point's distances are computed exactly as for a single point).
 BLOCK = 4
+
+#: Absorbs the roundings of a few float64 operations in the KM-8 bounds (1 - 4u, float64).
+_DOWN = 1.0 - 4.0 * 2.0**-53
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -212,6 +215,88 @@ def _runner_up(X, i, centers, best, limit, slack, e):
     return other
 
 
+@kernel
+def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms,
+            origin, shifted, norms, kappa, tau, center_slack, largest_norm, mask, value, value_bits, dist):
+    """The filter of KM-9 in the precision of ``shifted`` over the points ``todo[:n_todo]``
+    (all in the chunk that starts at ``start``), ``PANEL`` at a time: a point whose nearest
+    centre is certain gets its label, objective term and KM-8 bound as the exact scan would
+    give them (difference-form distances to the winner and to the runner-up candidates);
+    the others are moved, in order, to ``todo[:n_left]``. Decisions are taken in the working
+    precision (the type of ``kappa``). Returns ``(n_left, n_moved)``."""
+    k, d = shifted.shape
+    zero = norms.dtype.type(0)
+    n_left = 0
+    n_moved = 0
+    for first in range(0, n_todo, PANEL):
+        size = min(PANEL, n_todo - first)
+        points = todo[first : first + size].copy()
+        rows_T = np.empty((d, size), dtype=shifted.dtype)
+        point_norms = np.empty(size, dtype=shifted.dtype)
+        products_T = np.empty((k, size), dtype=shifted.dtype)
+        _panel_products(X, points, origin, shifted, rows_T, point_norms, products_T)
+        near = np.empty((3, size), dtype=value_bits.dtype)
+        _nearest_keys(products_T, norms, point_norms, mask, near)
+        # decide from the keys; list the difference-form distances still needed
+        status = np.zeros(size, dtype=np.int64)  # 0 exact scan, 1 runner-up known, 2 runner-up by search
+        pair_points = np.empty(2 * size, dtype=np.int64)
+        pair_clusters = np.empty(2 * size, dtype=np.int64)
+        n_pairs = 0
+        for b in range(size):
+            i = points[b]
+            if not point_norms[b] <= largest_norm:
+                continue
+            slack_i = (kappa * point_norms[b] + tau) + center_slack
+            best = near[0, b] & mask
+            if k > 1:
+                low1, up1 = _key_range(near[0, b], mask, value, value_bits)
+                low2, up2 = _key_range(near[1, b], mask, value, value_bits)
+                if not low2 - slack_i > up1 + slack_i:
+                    continue
+                low3, _ = _key_range(near[2, b], mask, value, value_bits)
+                status[b] = 1 if k == 2 or low3 - slack_i > up2 + slack_i else 2
+            else:
+                status[b] = 1
+            if not (keep and best == labels[i]):
+                pair_points[n_pairs], pair_clusters[n_pairs] = i, best
+                n_pairs += 1
+            if k > 1 and status[b] == 1:
+                pair_points[n_pairs], pair_clusters[n_pairs] = i, near[1, b] & mask
+                n_pairs += 1
+        pair_distances = np.empty(n_pairs, dtype=X.dtype)
+        _pair_distances(X, centers, pair_points, pair_clusters, n_pairs, pair_distances)
+        # apply, in the same order
+        n_pairs = 0
+        for b in range(size):
+            i = points[b]
+            if status[b] == 0:
+                todo[n_left] = i  # n_left <= first + b: never a point still to see
+                n_left += 1
+                continue
+            best = near[0, b] & mask
+            if keep and best == labels[i]:
+                smallest = own_terms[i - start]
+            else:
+                smallest = pair_distances[n_pairs]
+                n_pairs += 1
+                if keep:
+                    n_moved += 1
+            other = X.dtype.type(np.inf)
+            if k > 1 and status[b] == 1:
+                other = pair_distances[n_pairs]
+                n_pairs += 1
+            elif k > 1:
+                slack_i = (kappa * point_norms[b] + tau) + center_slack
+                _, up2 = _key_range(near[1, b], mask, value, value_bits)
+                for j in range(k):  # the point's e row, again (rare: near-ties for the runner-up)
+                    dist[0, j] = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), zero)
+                other = _runner_up(X, i, centers, best, up2 + slack_i, slack_i, dist[0])
+            labels[i] = best
+            new_terms[i - start] = smallest
+            lower[i] = np.sqrt(other * lower_factor) * _DOWN
+    return n_left, n_moved
+
+
 @parallel_kernel
 def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lower_factor, slack,
            chunk_sums, chunk_counts, sums, counts, scratch, scratch_bits):
@@ -237,12 +322,14 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
     second-smallest computed distance times ``lower_factor`` (rounded down).
 
     Filter (KM-9): the points the bound test leaves are first examined with the
-    expanded form |x|^2 + |c|^2 - 2<x, c> (inner products by a matrix product over
-    ``PANEL`` points at a time). ``slack = (kappa, tau, largest_norm, index_bits)`` gives the
-    error bound of KM-9. When one centre beats every other one by more than the
-    bound, it is the label the difference form gives, and only the difference-form
-    distances to it and to the runner-up candidates are computed; the other points
-    are scanned exactly. The results are bit for bit those of the exact scan.
+    expanded form |a|^2 + |b_j|^2 - 2<a, b_j> of the point and centres shifted by the
+    mean of the centres (inner products by a matrix product over ``PANEL`` points at a
+    time), in float32 and then, for float64 data, in float64 (:func:`_filter`).
+    ``slack[s] = (kappa, tau, largest_norm, index_bits)`` gives the error bound and the
+    gate of stage s. When one centre beats every other one by more than the bound, it
+    is the label the difference form gives, and only the difference-form distances to
+    it and to the runner-up candidates are computed; the other points are scanned
+    exactly. The results are bit for bit those of the exact scan.
 
     Returns
     -------
@@ -270,23 +357,30 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
     scanned = np.zeros(n_chunk, dtype=np.int64)
     exact = np.zeros(n_chunk, dtype=np.int64)
     keys = np.zeros(n_chunk, dtype=np.uint64)
-    down = 1.0 - 4.0 * 2.0**-53  # absorbs the roundings of a few float64 operations (KM-8)
+    down = _DOWN
     largest, second, moved_most = drift[0], drift[1], int(drift[2])
-    norms = np.empty(k, dtype=X.dtype)
-    largest_norm, center_slack = _center_norms(centers, slack, norms)
     index_bits = 1
     while (1 << index_bits) < k:
         index_bits += 1
-    mask = scratch_bits.dtype.type((1 << index_bits) - 1)
-    filtering = largest_norm <= slack[2] and index_bits <= slack[3]
-    kappa, tau = X.dtype.type(slack[0]), X.dtype.type(slack[1])
+    origin = np.empty(d, dtype=X.dtype)
+    _origin(centers, origin)
+    shifted32 = np.empty((k, d), dtype=np.float32)
+    norms32 = np.empty(k, dtype=np.float32)
+    kappa32, tau32 = X.dtype.type(slack[0, 0]), X.dtype.type(slack[0, 1])
+    largest32, center_slack32 = _shifted_centers(centers, origin, kappa32, tau32, shifted32, norms32)
+    filter32 = largest32 <= slack[0, 2] and index_bits <= slack[0, 3]
+    mask32 = np.int32((1 << index_bits) - 1)
+    shifted_w = np.empty((k, d), dtype=X.dtype)
+    norms_w = np.empty(k, dtype=X.dtype)
+    kappa_w, tau_w = X.dtype.type(slack[1, 0]), X.dtype.type(slack[1, 1])
+    largest_w, center_slack_w = _shifted_centers(centers, origin, kappa_w, tau_w, shifted_w, norms_w)
+    filter_w = largest_w <= slack[1, 2] and index_bits <= slack[1, 3]
+    mask_w = scratch_bits.dtype.type((1 << index_bits) - 1)
     for c in _prange(n_chunk):
         chunk_sums[c] = 0.0
         chunk_counts[c] = 0
         start = c * CHUNK_SIZE
         stop = min(start + CHUNK_SIZE, n)
-        value = np.empty(2, dtype=X.dtype)
-        value_bits = value.view(scratch_bits.dtype)
         own_terms = np.zeros(stop - start, dtype=X.dtype)
         new_terms = np.empty(stop - start, dtype=X.dtype)
         todo = np.empty(stop - start, dtype=np.int64)
@@ -311,78 +405,22 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
             for i in range(start, stop):
                 todo[i - start] = i
             n_todo = stop - start
-        # 2. the filter (KM-9): settle the points whose nearest centre is clear
+        # 2. the filter (KM-9): settle the points whose nearest centre is clear, in float32
+        # first, then in the working precision (float64 data) for the points float32 left
         dist, dist_bits = scratch[c], scratch_bits[c]
         n_exact = n_todo
-        if filtering:
-            n_exact = 0
-            for first in range(0, n_todo, PANEL):
-                size = min(PANEL, n_todo - first)
-                points = todo[first : first + size].copy()
-                rows_T = np.empty((d, size), dtype=X.dtype)
-                point_norms = np.empty(size, dtype=X.dtype)
-                products_T = np.empty((k, size), dtype=X.dtype)
-                _panel_products(X, points, centers, rows_T, point_norms, products_T)
-                near = np.empty((3, size), dtype=scratch_bits.dtype)
-                _nearest_keys(products_T, norms, point_norms, mask, near)
-                # decide from the keys; list the difference-form distances still needed
-                status = np.zeros(size, dtype=np.int64)  # 0 exact scan, 1 runner-up known, 2 runner-up by search
-                pair_points = np.empty(2 * size, dtype=np.int64)
-                pair_clusters = np.empty(2 * size, dtype=np.int64)
-                n_pairs = 0
-                for b in range(size):
-                    i = points[b]
-                    if not point_norms[b] <= slack[2]:
-                        continue
-                    slack_i = (kappa * point_norms[b] + tau) + center_slack
-                    best = near[0, b] & mask
-                    if k > 1:
-                        low1, up1 = _key_range(near[0, b], mask, value, value_bits)
-                        low2, up2 = _key_range(near[1, b], mask, value, value_bits)
-                        if not low2 - slack_i > up1 + slack_i:
-                            continue
-                        low3, _ = _key_range(near[2, b], mask, value, value_bits)
-                        status[b] = 1 if k == 2 or low3 - slack_i > up2 + slack_i else 2
-                    else:
-                        status[b] = 1
-                    if not (keep and best == labels[i]):
-                        pair_points[n_pairs], pair_clusters[n_pairs] = i, best
-                        n_pairs += 1
-                    if k > 1 and status[b] == 1:
-                        pair_points[n_pairs], pair_clusters[n_pairs] = i, near[1, b] & mask
-                        n_pairs += 1
-                pair_distances = np.empty(n_pairs, dtype=X.dtype)
-                _pair_distances(X, centers, pair_points, pair_clusters, n_pairs, pair_distances)
-                # apply, in the same order
-                n_pairs = 0
-                for b in range(size):
-                    i = points[b]
-                    if status[b] == 0:
-                        todo[n_exact] = i  # n_exact <= first + b: never a point still to see
-                        n_exact += 1
-                        continue
-                    best = near[0, b] & mask
-                    if keep and best == labels[i]:
-                        smallest = own_terms[i - start]
-                    else:
-                        smallest = pair_distances[n_pairs]
-                        n_pairs += 1
-                        if keep:
-                            n_moved += 1
-                    other = np.inf
-                    if k > 1 and status[b] == 1:
-                        other = pair_distances[n_pairs]
-                        n_pairs += 1
-                    elif k > 1:
-                        slack_i = (kappa * point_norms[b] + tau) + center_slack
-                        _, up2 = _key_range(near[1, b], mask, value, value_bits)
-                        for j in range(k):  # the point's e row, again (rare: near-ties for the runner-up)
-                            dist[0, j] = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]),
-                                             X.dtype.type(0))
-                        other = _runner_up(X, i, centers, best, up2 + slack_i, slack_i, dist[0])
-                    labels[i] = best
-                    new_terms[i - start] = smallest
-                    lower[i] = np.sqrt(other * lower_factor) * down
+        if filter32:
+            value32 = np.empty(2, dtype=np.float32)
+            n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor,
+                                     own_terms, new_terms, origin, shifted32, norms32, kappa32, tau32,
+                                     center_slack32, slack[0, 2], mask32, value32, value32.view(np.int32), dist)
+            n_moved += moved
+        if filter_w and n_exact > 0:
+            value = np.empty(2, dtype=X.dtype)
+            n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor,
+                                     own_terms, new_terms, origin, shifted_w, norms_w, kappa_w, tau_w,
+                                     center_slack_w, slack[1, 2], mask_w, value, value.view(dist_bits.dtype), dist)
+            n_moved += moved
         # 3. scan the rest exactly against every centre, BLOCK points at a time
         for first in range(0, n_exact, BLOCK):
             size = min(BLOCK, n_exact - first)

@@ -13,6 +13,7 @@ Bishop, *Pattern Recognition and Machine Learning*, §9.1; Arthur & Vassilvitski
 
 import sys
 import warnings
+from fractions import Fraction
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
@@ -23,7 +24,7 @@ from classic import _kmeans_kernels as kernels
 from classic._jit import CHUNK_SIZE, n_chunks, one_blas_thread
 from classic._random import as_generator
 from classic._validation import check_estimator_data, check_int, check_option, check_real
-from classic.rounding import gamma, unit_roundoff
+from classic.rounding import gamma
 from classic.seeding import _kmeans_plusplus, kmeans_plusplus
 from classic.trace import Trace, trace_dataclass
 
@@ -152,19 +153,50 @@ def _fingerprint_after_move(fingerprint, point, old, new, n_clusters):
 def _pruning_factors(n_features, dtype):
     """``(bound_factor, lower_factor, slack)`` of the pruned, filtered assignment
     (proofs/kmeans.md): the two KM-8 factors, both at most 1 - gamma_{d+2} of the working
-    precision after float64 rounding, and the KM-9 filter constants
-    ``slack = (kappa, tau, largest_norm, index_bits)``: kappa = 8 gamma_{d+2} / (1 - gamma_d),
-    tau = 18 d times the smallest subnormal, the largest squared norm the filter accepts and
-    the most mantissa bits its keys may give to the centre index."""
+    precision after float64 rounding, and the constants of the two KM-9 filter stages,
+    ``slack[0]`` computing in float32 and ``slack[1]`` in the working precision (switched off
+    for float32 data, where it would repeat the first)."""
     g = gamma(n_features + 2, dtype)
     u = 2.0**-53
-    info = np.finfo(dtype)
-    kappa = 8.0 * g / (1.0 - gamma(n_features, dtype))
-    tau = 18.0 * n_features * float(info.smallest_subnormal)
-    # the filter's gate: (d + 2) u <= 1/16, else no norm passes (largest_norm = -1)
-    largest_norm = float(info.max) / 16.0 if (n_features + 2) * unit_roundoff(dtype) <= 1 / 16 else -1.0
-    slack = np.array([kappa, tau, largest_norm, info.nmant // 2])
+    slack = np.array([_filter_constants(n_features, dtype, np.float32),
+                      _filter_constants(n_features, dtype, dtype)])
+    if np.dtype(dtype) == np.float32:
+        slack[1, 2] = -1.0
     return (1.0 - g) * (1.0 - 4 * u), (1.0 - g) * (1.0 - 2 * u), slack
+
+
+def _filter_constants(n_features, working, filtering):
+    """``(kappa, tau, largest_norm, index_bits)`` of a KM-9 filter stage that computes in the
+    precision ``filtering`` (unit roundoff v) for data in ``working`` (u), exactly as
+    proofs/kmeans.md defines them: kappa = 2 (A + C (1 + v) / (1 - eps)**2) / (1 - gamma_d(v))
+    and tau = 18 d sigma_v, each rounded up to the working precision; the largest squared
+    norm the stage accepts (Omega_v / 16, or -1 when its gate fails: then no point passes) and
+    the most mantissa bits its keys may give to the centre index."""
+    d = int(n_features)
+    u = Fraction(float(np.finfo(working).eps)) / 2
+    v = Fraction(float(np.finfo(filtering).eps)) / 2
+    info = np.finfo(filtering)
+    off = [0.0, 0.0, -1.0, 0.0]
+    if (d + 2) * v > Fraction(1, 16):
+        return off
+    def gamma_exact(m, r):
+        return m * r / (1 - m * r)
+    eps = u if u == v else (1 + u) * (1 + v) - 1  # the shift x - m, then the rounding to the filter
+    A = 2 * gamma_exact(d + 2, v)
+    C = 2 * eps * (2 + eps) + 2 * (1 + eps) * v + 2 * gamma_exact(d + 2, u)
+    kappa = 2 * (A + C * (1 + v) / (1 - eps) ** 2) / (1 - gamma_exact(d, v))
+    if kappa > 1:
+        return off
+    tau = 18 * d * Fraction(float(info.smallest_subnormal))
+    return [_round_up(kappa, working), _round_up(tau, working), float(info.max) / 16.0, float(info.nmant // 2)]
+
+
+def _round_up(value, dtype):
+    """The smallest number of ``dtype`` at least the rational ``value`` (as a float64)."""
+    rounded = np.dtype(dtype).type(float(value))
+    if Fraction(float(rounded)) < value:
+        rounded = np.nextafter(rounded, np.dtype(dtype).type(np.inf))
+    return float(rounded)
 
 
 def _drift(centers, previous):

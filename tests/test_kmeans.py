@@ -582,9 +582,9 @@ def test_verbose_prints_each_iteration(capsys):
 
 
 def _without_filter(pruning):
-    """The same pruning constants with the KM-9 filter switched off (its gate: no norm passes)."""
+    """The same pruning constants with the KM-9 filter switched off (both stages' gates: no norm passes)."""
     slack = pruning[2].copy()
-    slack[2] = -1.0
+    slack[:, 2] = -1.0
     return pruning[0], pruning[1], slack
 
 
@@ -612,33 +612,47 @@ def near_ties(draw, max_samples=40, max_clusters=5):
     return np.array(rows, dtype=dtype), C
 
 
-@given(near_ties())
-@example((np.array([[1e6 + 0.5]], dtype=np.float32), np.array([[1e6], [1e6 + 1]], dtype=np.float32)))
-def test_km9_slack_covers_the_expanded_form_error(problem):
-    """KM-9, Lemmas A and B (proofs/kmeans.md): the computed slack s bounds |e_j - d_j|, the
-    expanded form (kernel inner products and norms) against the difference form, exactly
-    (rational arithmetic), on points built to cancel."""
+@given(near_ties(), st.booleans())
+@example((np.array([[1e6 + 0.5]], dtype=np.float32), np.array([[1e6], [1e6 + 1]], dtype=np.float32)), False)
+@example((np.array([[1e6 + 0.5]], dtype=np.float64), np.array([[1e6], [1e6 + 1]], dtype=np.float64)), False)
+def test_km9_slack_covers_the_expanded_form_error(problem, centred):
+    """KM-9, Lemmas A, B and C (proofs/kmeans.md): in each filter stage (float32, and the working
+    precision for float64 data) the computed slack s bounds |e_j - d_j|, the expanded form of the
+    shifted point and centres (kernel inner products and norms) against the difference form of
+    the unshifted ones, exactly (rational arithmetic), on points built to cancel; with the
+    kernel's origin (the mean of the centres) and with the origin 0 (no shift: Lemma C holds for
+    any origin, and there the conversion to float32 loses the most)."""
     from fractions import Fraction
 
     X, C = problem
     n, d = X.shape
     k = C.shape[0]
-    dtype = X.dtype.type
+    W = X.dtype.type
     _, _, slack = _pruning_factors(d, X.dtype)
-    rows_T = np.empty((d, n), dtype=X.dtype)
-    point_norms = np.empty(n, dtype=X.dtype)
-    products_T = np.empty((k, n), dtype=X.dtype)
-    kmeans_filter._panel_products(X, np.arange(n), C, rows_T, point_norms, products_T)
-    norms = np.empty(k, dtype=X.dtype)
-    largest, center_slack = kmeans_filter._center_norms(C, slack, norms)
-    assert largest <= slack[2]
-    kappa, tau = dtype(slack[0]), dtype(slack[1])
+    origin = np.zeros(d, dtype=X.dtype)
+    if centred:
+        kmeans_filter._origin(C, origin)
     D = naive.kmeans_squared_distances(X, C)
-    for b in range(n):
-        s = (kappa * point_norms[b] + tau) + dtype(center_slack)
-        for j in range(k):
-            e = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), dtype(0))
-            assert abs(Fraction(float(e)) - Fraction(float(D[b, j]))) <= Fraction(float(s)), (b, j, e, D[b, j], s)
+    stages = [(np.float32, slack[0])] + ([(np.float64, slack[1])] if X.dtype == np.float64 else [])
+    assert X.dtype == np.float64 or slack[1, 2] < 0  # float32 data: one stage
+    for F, (kappa, tau, largest_norm, _) in stages:
+        kappa, tau = W(kappa), W(tau)
+        shifted = np.empty((k, d), dtype=F)
+        norms = np.empty(k, dtype=F)
+        largest, center_slack = kmeans_filter._shifted_centers(C, origin, kappa, tau, shifted, norms)
+        rows_T = np.empty((d, n), dtype=F)
+        point_norms = np.empty(n, dtype=F)
+        products_T = np.empty((k, n), dtype=F)
+        kmeans_filter._panel_products(X, np.arange(n), origin, shifted, rows_T, point_norms, products_T)
+        if not largest <= largest_norm:
+            continue  # the stage's gate: the kernel would not filter
+        for b in range(n):
+            if not point_norms[b] <= largest_norm:
+                continue
+            s = (kappa * W(point_norms[b]) + tau) + W(center_slack)
+            for j in range(k):
+                e = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), F(0))
+                assert abs(Fraction(float(e)) - Fraction(float(D[b, j]))) <= Fraction(float(s)), (F, b, j, e, D[b, j], s)
 
 
 @given(near_ties(), st.data())
@@ -670,11 +684,13 @@ def test_km9_filter_never_changes_a_label(problem, data):
 
 
 def test_km9_filter_settles_generic_points_and_leaves_ties():
-    """KM-9: on generic data the filter settles nearly every point (few exact scans); points
-    exactly halfway between two centres are left to the exact scan, which keeps the lower index."""
+    """KM-9: on generic data the filter settles nearly every point (few exact scans), also far
+    from the origin (1000 + U(0, 1): the shift by the mean of the centres keeps float32 from
+    cancelling); points exactly halfway between two centres are left to the exact scan, which
+    keeps the lower index."""
     rng = np.random.default_rng(21)
-    for dtype in (np.float64, np.float32):
-        X = rng.random((3000, 6)).astype(dtype)
+    for dtype, offset in ((np.float64, 0.0), (np.float32, 0.0), (np.float64, 1000.0), (np.float32, 1000.0)):
+        X = (offset + rng.random((3000, 6))).astype(dtype)
         C = X[:9].copy()
         labels = np.zeros(3000, dtype=np.int64)
         out = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, False, np.zeros(3000), np.zeros(3),
