@@ -705,6 +705,34 @@ def test_km9_filter_settles_generic_points_and_leaves_ties():
     assert out[5] == 2 and list(labels) == [0, 0, 0]
 
 
+def test_km9_float32_stage_hands_over_to_float64():
+    """KM-9, stages: on float64 data whose float32 slack is too wide (tight clusters and one far
+    centre: the slack grows with the largest centre norm), the float32 stage gives up after its
+    probe panel or leaves the points needing a runner-up search, and the float64 stage settles
+    them: the results are bit for bit the exact scan's and the oracle's, with no exact scan."""
+    rng = np.random.default_rng(5)
+    centres = rng.random((8, 16))
+    centres[0] += 100.0
+    X = centres[rng.integers(0, 8, 5000)] + 0.01 * rng.standard_normal((5000, 16))
+    C = centres + 0.01 * rng.standard_normal((8, 16))
+    pruning = _pruning_factors(16, X.dtype)
+    only32 = (pruning[0], pruning[1], pruning[2].copy())
+    only32[2][1, 2] = -1.0
+    runs = []
+    for constants in (pruning, only32, _without_filter(pruning)):
+        labels, lower, buf = np.zeros(5000, dtype=np.int64), np.zeros(5000), _buffers(5000, 8, 16, X.dtype)
+        out = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, False, lower, np.zeros(3), *constants, *buf)
+        runs.append((labels, lower, out, buf[2]))
+    assert runs[1][2][5] > 1250  # float32 alone leaves more than one point in four: it gives up
+    assert runs[0][2][5] == 0  # float64 settles what float32 left
+    for labels, lower, out, sums in runs[:2]:
+        np.testing.assert_array_equal(labels, runs[2][0])
+        np.testing.assert_array_equal(lower, runs[2][1])
+        np.testing.assert_array_equal(sums, runs[2][3])
+        assert out[:5] == runs[2][2][:5]
+    np.testing.assert_array_equal(runs[0][0], naive.kmeans_assign(X, C)[0])
+
+
 @given(kmeans_problems(max_samples=30, kinds=("grid", "duplicates", "blobs")))
 @example(_ROUNDING_CYCLE)
 def test_km9_whole_run_matches_the_oracle(problem):
