@@ -33,13 +33,15 @@ def _origin(centers, origin):
 
 
 @kernel
-def _shifted_centers(centers, origin, kappa, tau, shifted, norms):
-    """Filter constants of the centres (KM-9): ``shifted[j, f]`` = fl_v(c_jf - m_f) (the
-    difference in the working precision, then rounded to the filter precision of
-    ``shifted``) and ``norms[j]`` = fl_v(sum_f shifted[j, f]**2) summed in order. Returns
-    the largest norm and the largest fl(fl(kappa * norms[j]) + tau) in the working precision
-    (the type of ``kappa``)."""
+def _shifted_centers(centers, origin, constants, index_bits, shifted, norms):
+    """The centres' part of a filter stage (KM-9): ``shifted[j, f]`` = fl_v(c_jf - m_f) (the
+    difference in the working precision, then rounded to the filter precision of ``shifted``)
+    and ``norms[j]`` = fl_v(sum_f shifted[j, f]**2) summed in order. ``constants`` is the
+    stage's (kappa, tau, largest_norm, index_bits). Returns kappa and tau in the working
+    precision, S = the largest fl(fl(kappa * norms[j]) + tau), and whether the stage's gate
+    lets it run (every norm at most largest_norm, at most index_bits bits for the index)."""
     k, d = centers.shape
+    kappa, tau = centers.dtype.type(constants[0]), centers.dtype.type(constants[1])
     largest = norms.dtype.type(0)
     largest_slack = tau  # every fl(fl(kappa * norms[j]) + tau) is at least tau
     for j in range(k):
@@ -51,7 +53,7 @@ def _shifted_centers(centers, origin, kappa, tau, shifted, norms):
         norms[j] = acc
         largest = max(largest, acc)
         largest_slack = max(largest_slack, kappa * acc + tau)
-    return largest, largest_slack
+    return kappa, tau, largest_slack, largest <= constants[2] and index_bits <= constants[3]
 
 
 @kernel

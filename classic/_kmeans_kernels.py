@@ -387,17 +387,13 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
         index_bits += 1
     origin = np.empty(d, dtype=X.dtype)
     _origin(centers, origin)
-    shifted32 = np.empty((k, d), dtype=np.float32)
-    norms32 = np.empty(k, dtype=np.float32)
-    kappa32, tau32 = X.dtype.type(slack[0, 0]), X.dtype.type(slack[0, 1])
-    largest32, center_slack32 = _shifted_centers(centers, origin, kappa32, tau32, shifted32, norms32)
-    filter32 = largest32 <= slack[0, 2] and index_bits <= slack[0, 3]
+    shifted32, norms32 = np.empty((k, d), dtype=np.float32), np.empty(k, dtype=np.float32)
+    kappa32, tau32, center_slack32, filter32 = _shifted_centers(centers, origin, slack[0], index_bits,
+                                                                shifted32, norms32)
     mask32 = np.int32((1 << index_bits) - 1)
-    shifted_w = np.empty((k, d), dtype=X.dtype)
-    norms_w = np.empty(k, dtype=X.dtype)
-    kappa_w, tau_w = X.dtype.type(slack[1, 0]), X.dtype.type(slack[1, 1])
-    largest_w, center_slack_w = _shifted_centers(centers, origin, kappa_w, tau_w, shifted_w, norms_w)
-    filter_w = largest_w <= slack[1, 2] and index_bits <= slack[1, 3]
+    shifted_w, norms_w = np.empty((k, d), dtype=X.dtype), np.empty(k, dtype=X.dtype)
+    kappa_w, tau_w, center_slack_w, filter_w = _shifted_centers(centers, origin, slack[1], index_bits,
+                                                                shifted_w, norms_w)
     mask_w = scratch_bits.dtype.type((1 << index_bits) - 1)
     for c in _prange(n_chunk):
         chunk_sums[c] = 0.0
@@ -443,7 +439,8 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
             value = np.empty(2, dtype=X.dtype)
             n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor,
                                      own_terms, new_terms, origin, shifted_w, norms_w, kappa_w, tau_w,
-                                     center_slack_w, slack[1, 2], mask_w, value, value.view(dist_bits.dtype), dist, True)
+                                     center_slack_w, slack[1, 2], mask_w, value, value.view(dist_bits.dtype), dist,
+                                     True)
             n_moved += moved
         # 3. scan the rest exactly against every centre, BLOCK points at a time
         for first in range(0, n_exact, BLOCK):

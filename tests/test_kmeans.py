@@ -635,24 +635,25 @@ def test_km9_slack_covers_the_expanded_form_error(problem, centred):
     D = naive.kmeans_squared_distances(X, C)
     stages = [(np.float32, slack[0])] + ([(np.float64, slack[1])] if X.dtype == np.float64 else [])
     assert X.dtype == np.float64 or slack[1, 2] < 0  # float32 data: one stage
-    for F, (kappa, tau, largest_norm, _) in stages:
-        kappa, tau = W(kappa), W(tau)
+    for F, constants in stages:
         shifted = np.empty((k, d), dtype=F)
         norms = np.empty(k, dtype=F)
-        largest, center_slack = kmeans_filter._shifted_centers(C, origin, kappa, tau, shifted, norms)
+        kappa, tau, center_slack, on = kmeans_filter._shifted_centers(C, origin, constants, 1, shifted, norms)
+        assert (kappa, tau) == (W(constants[0]), W(constants[1]))
         rows_T = np.empty((d, n), dtype=F)
         point_norms = np.empty(n, dtype=F)
         products_T = np.empty((k, n), dtype=F)
         kmeans_filter._panel_products(X, np.arange(n), origin, shifted, rows_T, point_norms, products_T)
-        if not largest <= largest_norm:
+        if not on:
             continue  # the stage's gate: the kernel would not filter
         for b in range(n):
-            if not point_norms[b] <= largest_norm:
+            if not point_norms[b] <= constants[2]:
                 continue
             s = (kappa * W(point_norms[b]) + tau) + W(center_slack)
             for j in range(k):
                 e = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), F(0))
-                assert abs(Fraction(float(e)) - Fraction(float(D[b, j]))) <= Fraction(float(s)), (F, b, j, e, D[b, j], s)
+                error = abs(Fraction(float(e)) - Fraction(float(D[b, j])))
+                assert error <= Fraction(float(s)), (F, b, j, e, D[b, j], s)
 
 
 @given(near_ties(), st.data())
