@@ -30,6 +30,7 @@ Policy
 """
 
 import contextlib
+import functools
 import hashlib
 import pathlib
 
@@ -37,7 +38,7 @@ import numba
 from llvmlite import ir
 from numba.core import cgutils, types
 from numba.extending import intrinsic
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 __all__ = ["kernel", "inline_kernel", "parallel_kernel", "prefetch", "float_bits", "drop_stale_caches", "CHUNK_SIZE",
            "SAFE_FASTMATH", "n_chunks", "one_blas_thread"]
@@ -126,9 +127,21 @@ def one_blas_thread(n_samples):
     matrix products inside their own threads (one per chunk: the k-means filter,
     KM-9, and the EM scatter matrices): each must not start a BLAS thread pool, and
     a product made by one thread is then the same bits whichever thread makes it.
-    With a single chunk there is nothing to oversubscribe (and the ~1 ms the limit
-    costs is saved)."""
-    return threadpool_limits(limits=1, user_api="blas") if n_samples > CHUNK_SIZE else contextlib.nullcontext()
+    With a single chunk there is nothing to oversubscribe, and no limit is set."""
+    if n_samples <= CHUNK_SIZE:
+        return contextlib.nullcontext()
+    return _blas_controller().limit(limits=1, user_api="blas")
+
+
+@functools.cache
+def _blas_controller():
+    """The thread pools of the loaded libraries, found once: finding them takes ~2 ms (a scan
+    of the process's shared libraries), setting a limit through them ~0.02 ms. The BLAS our
+    kernels call (Numba's ``np.dot`` goes through SciPy's ``cython_blas``) is loaded first,
+    so that the scan sees it (SciPy comes with scikit-learn, and Numba needs it for ``np.dot``)."""
+    import scipy.linalg.cython_blas  # noqa: F401  (loads SciPy's BLAS before the scan)
+
+    return ThreadpoolController()
 
 
 #: File beside the package's Numba cache files holding the digest of the sources they came from.

@@ -83,3 +83,26 @@ def test_package_caches_match_its_sources():
     from classic._jit import drop_stale_caches
 
     assert drop_stale_caches(pathlib.Path(classic.__file__).parent) is False
+
+
+def test_one_blas_thread_limits_the_blas_of_the_kernels():
+    """``one_blas_thread`` (found once, then reused) limits every BLAS of the process, among them
+    SciPy's, which Numba's ``np.dot`` calls, to one thread while the kernels run, and restores
+    the previous counts afterwards; a single chunk sets no limit."""
+    import scipy.linalg.cython_blas  # noqa: F401
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from classic._jit import CHUNK_SIZE, one_blas_thread
+
+    def blas_threads():
+        return {lib["filepath"]: lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        assert before and any("scipy" in path for path in before)
+        for _ in range(2):  # the second time through the cached controller
+            with one_blas_thread(CHUNK_SIZE + 1):
+                assert set(blas_threads().values()) == {1}
+            assert blas_threads() == before
+        with one_blas_thread(CHUNK_SIZE):
+            assert blas_threads() == before
