@@ -27,6 +27,7 @@ from classic._kmeans_filter import PANEL, _key_range, _nearest_keys, _origin, _p
 
 __all__ = [
     "assign",
+    "center_drift",
     "cluster_sums",
     "update_centers",
     "distance_to_own_center",
@@ -500,6 +501,29 @@ def cluster_sums(X, labels, chunk_sums, chunk_counts, sums, counts):
         start = c * CHUNK_SIZE
         _accumulate_chunk(X, labels, start, min(start + CHUNK_SIZE, n), chunk_sums[c], chunk_counts[c])
     _combine_sums(chunk_sums, chunk_counts, sums, counts)
+
+
+@kernel
+def center_drift(centers, previous, factor, out):
+    """How far the centres moved, for the KM-8 bounds (proofs/kmeans.md, "Moving centres"):
+    p_j = fl(fl(sqrt(s_j)) * factor) with s_j = sum_f (c_jf - previous_jf)**2 in float64,
+    summed in order, and ``factor`` = fl(1 + 2 gamma_{d+4}) of float64. ``out`` receives the
+    largest p_j, the second largest (0 with one centre) and the index of the largest (the
+    first of equal ones)."""
+    k, d = centers.shape
+    largest, second, index = -1.0, 0.0, 0
+    for j in range(k):
+        acc = 0.0
+        for f in range(d):
+            diff = np.float64(centers[j, f]) - previous[j, f]
+            acc += diff * diff
+        moved = np.sqrt(acc) * factor
+        if moved > largest:
+            second = largest if j > 0 else 0.0
+            largest, index = moved, j
+        elif moved > second:
+            second = moved
+    out[0], out[1], out[2] = largest, second, index
 
 
 @kernel

@@ -199,17 +199,6 @@ def _round_up(value, dtype):
     return float(rounded)
 
 
-def _drift(centers, previous):
-    """Upper bounds on the exact distance each centre moved (KM-8), as the kernel's
-    ``drift`` argument: (largest, second largest, index of the largest)."""
-    d = centers.shape[1]
-    moved = np.sqrt(np.sum((centers - previous) ** 2, axis=1)) * (1.0 + 2.0 * gamma(d + 4, np.float64))
-    if len(moved) == 1:
-        return np.array([moved[0], 0.0, 0.0])
-    top = np.argsort(-moved, kind="stable")[:2]
-    return np.array([moved[top[0]], moved[top[1]], float(top[0])])
-
-
 def _buffers(n, k, d, dtype):
     """Scratch buffers of :func:`kernels.assign`: chunk sums and counts, sums, counts, distances."""
     scratch = np.zeros((n_chunks(n), kernels.BLOCK, k), dtype=dtype)
@@ -281,6 +270,8 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, X_val=None):
     distance = np.empty(n, dtype=X.dtype)
     lower = np.zeros(n)  # KM-8: lower bounds on the distance to the other centres
     pruning = _pruning_factors(d, X.dtype)
+    drift = np.zeros(3)  # KM-8: how far the centres moved (largest, second largest, index of the largest)
+    drift_factor = 1.0 + 2.0 * gamma(d + 4, np.float64)
 
     _, f_assign, _, fingerprint, _, _ = kernels.assign(X, centers, centers_T, labels, False, lower, np.zeros(3),
                                                     *pruning, *buffers)
@@ -312,8 +303,9 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, X_val=None):
         center_shift = float(counts.astype(np.float64) @ move)
 
         # Assignment half-step (KM-1): a point moves only to a strictly closer centre.
+        kernels.center_drift(centers, drift_origin, drift_factor, drift)
         f_update, f_assign, n_changed, labels_fp, n_scanned, _ = kernels.assign(
-            X, centers, centers_T, labels, True, lower, _drift(centers, drift_origin), *pruning, *buffers
+            X, centers, centers_T, labels, True, lower, drift, *pruning, *buffers
         )
 
         relocations += moves

@@ -20,6 +20,7 @@ from classic import _kmeans_kernels as kernels
 from classic._jit import n_chunks
 from classic.kmeans import _buffers as kmeans_buffers
 from classic.kmeans import _pruning_factors
+from classic.rounding import gamma
 from classic.strategies import clustering_data, kmeans_problems
 from proof_steps import proof_steps
 
@@ -533,6 +534,29 @@ def test_km8_pruning_never_changes_a_label(X, k, seed):
     np.testing.assert_array_equal(model.cluster_centers_, C)
     np.testing.assert_array_equal(model.trace_.objective_assign[1:], [r[2] for r in rows])
     np.testing.assert_array_equal(model.trace_.objective_update, [r[1] for r in rows])
+
+
+@given(st.integers(1, 6), st.integers(1, 5), st.sampled_from([np.float64, np.float32]), st.data())
+def test_km8_center_drift_matches_the_obvious_version(k, d, dtype, data):
+    """KM-8, moving centres: the kernel's bounds are fl(fl(sqrt(s_j)) * factor) with s_j summed in
+    float64 in order, and it reports the largest (the first of equal ones) and the second largest,
+    ties included (centres that did not move, or moved alike)."""
+    moves = data.draw(arrays(np.float64, (k, d), elements=st.sampled_from([0.0, 0.5, -0.5, 1e-3, 3.0])))
+    previous = data.draw(arrays(np.float64, (k, d), elements=st.floats(-10, 10))).astype(dtype).astype(np.float64)
+    centers = (previous + moves).astype(dtype)
+    factor = 1.0 + 2.0 * gamma(d + 4, np.float64)
+    out = np.full(3, np.nan)
+    kernels.center_drift(centers, previous, factor, out)
+    moved = []
+    for j in range(k):
+        acc = 0.0
+        for f in range(d):
+            diff = float(centers[j, f]) - previous[j, f]
+            acc += diff * diff
+        moved.append(float(np.sqrt(acc)) * factor)
+    index = int(np.argmax(moved))
+    rest = moved[:index] + moved[index + 1:]
+    assert (out[0], out[1], out[2]) == (moved[index], max(rest, default=0.0), index)
 
 
 def test_km8_pruning_skips_points_on_separated_data():
