@@ -11,6 +11,7 @@ Bishop, *Pattern Recognition and Machine Learning*, §9.1; Arthur & Vassilvitski
 "k-means++: the advantages of careful seeding", SODA 2007.
 """
 
+import functools
 import sys
 import warnings
 from fractions import Fraction
@@ -158,13 +159,15 @@ def _pruning_factors(n_features, dtype):
     for float32 data, where it would repeat the first)."""
     g = gamma(n_features + 2, dtype)
     u = 2.0**-53
-    slack = np.array([_filter_constants(n_features, dtype, np.float32),
-                      _filter_constants(n_features, dtype, dtype)])
+    working = np.dtype(dtype)
+    slack = np.array([_filter_constants(int(n_features), working, np.dtype(np.float32)),
+                      _filter_constants(int(n_features), working, working)])
     if np.dtype(dtype) == np.float32:
         slack[1, 2] = -1.0
     return (1.0 - g) * (1.0 - 4 * u), (1.0 - g) * (1.0 - 2 * u), slack
 
 
+@functools.lru_cache(maxsize=64)
 def _filter_constants(n_features, working, filtering):
     """``(kappa, tau, largest_norm, index_bits)`` of a KM-9 filter stage that computes in the
     precision ``filtering`` (unit roundoff v) for data in ``working`` (u), exactly as
@@ -176,7 +179,7 @@ def _filter_constants(n_features, working, filtering):
     u = Fraction(float(np.finfo(working).eps)) / 2
     v = Fraction(float(np.finfo(filtering).eps)) / 2
     info = np.finfo(filtering)
-    off = [0.0, 0.0, -1.0, 0.0]
+    off = (0.0, 0.0, -1.0, 0.0)
     if (d + 2) * v > Fraction(1, 16):
         return off
     def gamma_exact(m, r):
@@ -188,7 +191,7 @@ def _filter_constants(n_features, working, filtering):
     if kappa > 1:
         return off
     tau = 18 * d * Fraction(float(info.smallest_subnormal))
-    return [_round_up(kappa, working), _round_up(tau, working), float(info.max) / 16.0, float(info.nmant // 2)]
+    return (_round_up(kappa, working), _round_up(tau, working), float(info.max) / 16.0, float(info.nmant // 2))
 
 
 def _round_up(value, dtype):
