@@ -20,7 +20,8 @@ Policy
   index order, so a result never depends on the number of threads.
 * the two low-level helpers live here so that all numba machinery sits in one
   module: :func:`prefetch`, a cache hint that changes no value, and
-  :func:`float_bits`, a float's bit pattern as a signed integer (no rounding).
+  :func:`float_bits`, a float's bit pattern as a signed integer, and
+  :func:`bits_float`, back (no rounding either way).
 * kernels that make small matrix products inside their own threads run under
   :func:`one_blas_thread`, so BLAS does not start a thread pool per chunk.
 * Numba checks a cached kernel against its own module's source only, not against
@@ -40,8 +41,8 @@ from numba.core import cgutils, types
 from numba.extending import intrinsic
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["kernel", "inline_kernel", "parallel_kernel", "prefetch", "float_bits", "drop_stale_caches", "CHUNK_SIZE",
-           "SAFE_FASTMATH", "n_chunks", "one_blas_thread"]
+__all__ = ["kernel", "inline_kernel", "parallel_kernel", "prefetch", "float_bits", "bits_float", "drop_stale_caches",
+           "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks", "one_blas_thread"]
 
 #: Rows per chunk of every parallel reduction. Fixed, so that the order of
 #: floating-point additions (and hence every result, bit for bit) does not
@@ -115,6 +116,26 @@ def float_bits(typingctx, x):
         return builder.bitcast(args[0], ir.IntType(width))
 
     return integer(x), codegen
+
+
+@intrinsic
+def bits_float(typingctx, n, like):
+    """``bits_float(n, like)`` in a kernel: the float of the type of ``like`` (float32 or float64)
+    whose bit pattern is the low bits of the integer ``n`` (the inverse of :func:`float_bits`;
+    ``like``'s value is not used). A reinterpretation: no value is rounded."""
+    if not isinstance(n, types.Integer) or not isinstance(like, types.Float):
+        return None
+    width = like.bitwidth
+
+    def codegen(context, builder, signature, args):
+        bits = args[0]
+        if n.bitwidth > width:
+            bits = builder.trunc(bits, ir.IntType(width))
+        elif n.bitwidth < width:
+            bits = builder.zext(bits, ir.IntType(width))
+        return builder.bitcast(bits, context.get_value_type(like))
+
+    return like(n, like), codegen
 
 
 def n_chunks(n_rows):

@@ -14,7 +14,7 @@ number the run records is still a difference-form distance
 
 import numpy as np
 
-from classic._jit import float_bits, kernel
+from classic._jit import bits_float, float_bits, kernel
 
 #: Points whose inner products with all centres are taken in one matrix product
 #: by the filter of KM-9 (a (PANEL, k) block per thread, never (n, k)).
@@ -103,9 +103,8 @@ def _nearest_keys(products_T, norms, point_norms, mask, near):
 
 
 @kernel
-def _key_range(key, mask, value, value_bits):
-    """The smallest and the largest float whose key is ``key`` (the bits of ``key`` with
-    the index bits cleared, then set): every e with that key lies between them."""
-    value_bits[0] = key & ~mask
-    value_bits[1] = key | mask
-    return value[0], value[1]
+def _key_range(key, mask, like):
+    """The smallest and the largest float (of the type of ``like``) whose key is ``key``: the
+    bits of ``key`` with the index bits cleared, then set; every e with that key lies between
+    them."""
+    return bits_float(key & ~mask, like), bits_float(key | mask, like)

@@ -222,18 +222,19 @@ def _runner_up(X, i, centers, best, limit, slack, e):
 
 @kernel
 def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms,
-            origin, shifted, norms, kappa, tau, center_slack, largest_norm, mask, value, value_bits, dist, last):
+            origin, shifted, norms, kappa, tau, center_slack, largest_norm, mask, keys_like, dist, last):
     """The filter of KM-9 in the precision of ``shifted`` over the points ``todo[:n_todo]``
     (all in the chunk that starts at ``start``), ``PANEL`` at a time: a point whose nearest
     centre is certain gets its label, objective term and KM-8 bound as the exact scan would
     give them (difference-form distances to the winner and to the runner-up candidates);
     the others are moved, in order, to ``todo[:n_left]``. Decisions are taken in the working
-    precision (the type of ``kappa``). A stage that is not the ``last`` before the exact scan
-    leaves to the next one the points whose runner-up would need a search, starts with a
-    panel of ``PROBE`` points and passes the rest on unexamined as soon as it has settled
-    fewer than three in four of the points it examined (a float32 stage costs about 0.75 of
-    a float64 one: below that it only adds work; which stage settles a point changes no
-    result). Returns ``(n_left, n_moved)``."""
+    precision (the type of ``kappa``); the keys are integers of the type of ``keys_like`` (an
+    empty array), as wide as the filter precision, with the index in the low bits ``mask``.
+    A stage that is not the ``last`` before the exact scan leaves to the next one the points
+    whose runner-up would need a search, starts with a panel of ``PROBE`` points and passes
+    the rest on unexamined as soon as it has settled fewer than three in four of the points
+    it examined (a float32 stage costs about 0.75 of a float64 one: below that it only adds
+    work; which stage settles a point changes no result). Returns ``(n_left, n_moved)``."""
     k, d = shifted.shape
     zero = norms.dtype.type(0)
     n_left = 0
@@ -252,7 +253,7 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
         point_norms = np.empty(size, dtype=shifted.dtype)
         products_T = np.empty((k, size), dtype=shifted.dtype)
         _panel_products(X, points, origin, shifted, rows_T, point_norms, products_T)
-        near = np.empty((3, size), dtype=value_bits.dtype)
+        near = np.empty((3, size), dtype=keys_like.dtype)
         _nearest_keys(products_T, norms, point_norms, mask, near)
         # decide from the keys; list the difference-form distances still needed
         status = np.zeros(size, dtype=np.int64)  # 0 exact scan, 1 runner-up known, 2 runner-up by search
@@ -266,11 +267,11 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
             slack_i = (kappa * point_norms[b] + tau) + center_slack
             best = near[0, b] & mask
             if k > 1:
-                low1, up1 = _key_range(near[0, b], mask, value, value_bits)
-                low2, up2 = _key_range(near[1, b], mask, value, value_bits)
+                low1, up1 = _key_range(near[0, b], mask, zero)
+                low2, up2 = _key_range(near[1, b], mask, zero)
                 if not low2 - slack_i > up1 + slack_i:
                     continue
-                low3, _ = _key_range(near[2, b], mask, value, value_bits)
+                low3, _ = _key_range(near[2, b], mask, zero)
                 if k == 2 or low3 - slack_i > up2 + slack_i:
                     status[b] = 1
                 elif last:
@@ -309,7 +310,7 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
                 n_pairs += 1
             elif k > 1:
                 slack_i = (kappa * point_norms[b] + tau) + center_slack
-                _, up2 = _key_range(near[1, b], mask, value, value_bits)
+                _, up2 = _key_range(near[1, b], mask, zero)
                 for j in range(k):  # the point's e row, again (rare: near-ties for the runner-up)
                     dist[0, j] = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), zero)
                 other = _runner_up(X, i, centers, best, up2 + slack_i, slack_i, dist[0])
@@ -392,6 +393,7 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
     kappa32, tau32, center_slack32, filter32 = _shifted_centers(centers, origin, slack[0], index_bits,
                                                                 shifted32, norms32)
     mask32 = np.int32((1 << index_bits) - 1)
+    keys32 = np.empty(0, dtype=np.int32)  # the type of the float32 stage's keys
     shifted_w, norms_w = np.empty((k, d), dtype=X.dtype), np.empty(k, dtype=X.dtype)
     kappa_w, tau_w, center_slack_w, filter_w = _shifted_centers(centers, origin, slack[1], index_bits,
                                                                 shifted_w, norms_w)
@@ -430,18 +432,14 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
         dist, dist_bits = scratch[c], scratch_bits[c]
         n_exact = n_todo
         if filter32:
-            value32 = np.empty(2, dtype=np.float32)
             n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor,
                                      own_terms, new_terms, origin, shifted32, norms32, kappa32, tau32,
-                                     center_slack32, slack[0, 2], mask32, value32, value32.view(np.int32), dist,
-                                     not filter_w)
+                                     center_slack32, slack[0, 2], mask32, keys32, dist, not filter_w)
             n_moved += moved
         if filter_w and n_exact > 0:
-            value = np.empty(2, dtype=X.dtype)
             n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor,
                                      own_terms, new_terms, origin, shifted_w, norms_w, kappa_w, tau_w,
-                                     center_slack_w, slack[1, 2], mask_w, value, value.view(dist_bits.dtype), dist,
-                                     True)
+                                     center_slack_w, slack[1, 2], mask_w, scratch_bits[0, 0], dist, True)
             n_moved += moved
         # 3. scan the rest exactly against every centre, BLOCK points at a time
         for first in range(0, n_exact, BLOCK):

@@ -43,6 +43,39 @@ def test_float_bits_is_the_bit_pattern():
         np.testing.assert_array_equal(out, values.view(integer))
 
 
+def test_bits_float_inverts_float_bits():
+    """``_jit.bits_float`` in a kernel gives the floats ``ndarray.view`` gives for the same bits (the
+    KM-9 key ranges rely on it): int32 -> float32 and int64 -> float64, and an int64 holding a
+    float32 key (numba widens int32 arithmetic) -> float32 from its low 32 bits; round trips
+    through ``float_bits`` are the identity."""
+    import numpy as np
+
+    from classic._jit import bits_float, float_bits, kernel
+
+    @kernel
+    def floats_of(bits, like, out):
+        for i in range(bits.shape[0]):
+            out[i] = bits_float(bits[i], like)
+
+    @kernel
+    def round_trip(values, out):
+        for i in range(values.shape[0]):
+            out[i] = bits_float(float_bits(values[i]), values[i])
+
+    for dtype, integer in ((np.float32, np.int32), (np.float64, np.int64)):
+        info = np.finfo(dtype)
+        values = np.array([0.0, info.smallest_subnormal, info.tiny, 1.0, 1.5, info.max, np.inf, -2.0], dtype=dtype)
+        out = np.zeros(len(values), dtype=dtype)
+        floats_of(values.view(integer), dtype(0), out)
+        np.testing.assert_array_equal(out.view(integer), values.view(integer))
+        round_trip(values, out)
+        np.testing.assert_array_equal(out.view(integer), values.view(integer))
+    values = np.array([0.0, 1.0, 3.0e38, np.inf], dtype=np.float32)
+    out = np.zeros(4, dtype=np.float32)
+    floats_of(values.view(np.int32).astype(np.int64), np.float32(0), out)
+    np.testing.assert_array_equal(out, values)
+
+
 def test_stale_kernel_caches_are_dropped(tmp_path):
     """Numba checks a cached kernel against its own module only; ``drop_stale_caches`` removes
     every cache file of a package once any module defining compiled code changes (here: a
