@@ -222,14 +222,15 @@ def _runner_up(X, i, centers, best, limit, slack, e):
 
 @kernel
 def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms,
-            origin, shifted, norms, kappa, tau, center_slack, largest_norm, mask, keys_like, dist, last):
+            origin, shifted, norms, kappa, tau, center_slack, largest_norm, index_bits, keys_like, dist, last):
     """The filter of KM-9 in the precision of ``shifted`` over the points ``todo[:n_todo]``
     (all in the chunk that starts at ``start``), ``PANEL`` at a time: a point whose nearest
     centre is certain gets its label, objective term and KM-8 bound as the exact scan would
     give them (difference-form distances to the winner and to the runner-up candidates);
     the others are moved, in order, to ``todo[:n_left]``. Decisions are taken in the working
     precision (the type of ``kappa``); the keys are integers of the type of ``keys_like`` (an
-    empty array), as wide as the filter precision, with the index in the low bits ``mask``.
+    empty array), as wide as the filter precision, with the index in their ``index_bits`` low
+    bits.
     A stage that is not the ``last`` before the exact scan leaves to the next one the points
     whose runner-up would need a search, starts with a panel of ``PROBE`` points and passes
     the rest on unexamined as soon as it has settled fewer than three in four of the points
@@ -237,6 +238,7 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
     work; which stage settles a point changes no result). Returns ``(n_left, n_moved)``."""
     k, d = shifted.shape
     zero = norms.dtype.type(0)
+    mask = keys_like.dtype.type((1 << index_bits) - 1)
     n_left = 0
     n_moved = 0
     n_settled = 0
@@ -267,7 +269,7 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
             slack_i = (kappa * point_norms[b] + tau) + center_slack
             best = near[0, b] & mask
             if k > 1:
-                low1, up1 = _key_range(near[0, b], mask, zero)
+                _, up1 = _key_range(near[0, b], mask, zero)
                 low2, up2 = _key_range(near[1, b], mask, zero)
                 if not low2 - slack_i > up1 + slack_i:
                     continue
@@ -392,12 +394,10 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
     shifted32, norms32 = np.empty((k, d), dtype=np.float32), np.empty(k, dtype=np.float32)
     kappa32, tau32, center_slack32, filter32 = _shifted_centers(centers, origin, slack[0], index_bits,
                                                                 shifted32, norms32)
-    mask32 = np.int32((1 << index_bits) - 1)
     keys32 = np.empty(0, dtype=np.int32)  # the type of the float32 stage's keys
     shifted_w, norms_w = np.empty((k, d), dtype=X.dtype), np.empty(k, dtype=X.dtype)
     kappa_w, tau_w, center_slack_w, filter_w = _shifted_centers(centers, origin, slack[1], index_bits,
                                                                 shifted_w, norms_w)
-    mask_w = scratch_bits.dtype.type((1 << index_bits) - 1)
     for c in _prange(n_chunk):
         chunk_sums[c] = 0.0
         chunk_counts[c] = 0
@@ -434,12 +434,12 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
         if filter32:
             n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor,
                                      own_terms, new_terms, origin, shifted32, norms32, kappa32, tau32,
-                                     center_slack32, slack[0, 2], mask32, keys32, dist, not filter_w)
+                                     center_slack32, slack[0, 2], index_bits, keys32, dist, not filter_w)
             n_moved += moved
         if filter_w and n_exact > 0:
             n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor,
                                      own_terms, new_terms, origin, shifted_w, norms_w, kappa_w, tau_w,
-                                     center_slack_w, slack[1, 2], mask_w, scratch_bits[0, 0], dist, True)
+                                     center_slack_w, slack[1, 2], index_bits, scratch_bits[0, 0], dist, True)
             n_moved += moved
         # 3. scan the rest exactly against every centre, BLOCK points at a time
         for first in range(0, n_exact, BLOCK):

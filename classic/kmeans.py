@@ -25,7 +25,7 @@ from classic import _kmeans_kernels as kernels
 from classic._jit import CHUNK_SIZE, n_chunks, one_blas_thread
 from classic._random import as_generator
 from classic._validation import check_estimator_data, check_int, check_option, check_real
-from classic.rounding import gamma
+from classic.rounding import gamma, unit_roundoff
 from classic.seeding import _kmeans_plusplus, kmeans_plusplus
 from classic.trace import Trace, trace_dataclass
 
@@ -162,7 +162,7 @@ def _pruning_factors(n_features, dtype):
     working = np.dtype(dtype)
     slack = np.array([_filter_constants(int(n_features), working, np.dtype(np.float32)),
                       _filter_constants(int(n_features), working, working)])
-    if np.dtype(dtype) == np.float32:
+    if working == np.float32:
         slack[1, 2] = -1.0
     return (1.0 - g) * (1.0 - 4 * u), (1.0 - g) * (1.0 - 2 * u), slack
 
@@ -176,8 +176,7 @@ def _filter_constants(n_features, working, filtering):
     norm the stage accepts (Omega_v / 16, or -1 when its gate fails: then no point passes) and
     the most mantissa bits its keys may give to the centre index."""
     d = int(n_features)
-    u = Fraction(float(np.finfo(working).eps)) / 2
-    v = Fraction(float(np.finfo(filtering).eps)) / 2
+    u, v = Fraction(unit_roundoff(working)), Fraction(unit_roundoff(filtering))
     info = np.finfo(filtering)
     off = (0.0, 0.0, -1.0, 0.0)
     if (d + 2) * v > Fraction(1, 16):
