@@ -13,7 +13,8 @@ pruning scheme on this data). Finally, both run to exact termination (tol=0)
 from the same centres on the smaller cases: there the lower-bound test of
 KM-8 settles most points in the late iterations. The points it does not settle
 are decided by the expanded-form filter of KM-9 (one BLAS product per panel of
-points, single-threaded inside our chunks) when its error bound allows.
+points, single-threaded inside our chunks) when its error bound allows. ``predict``
+is timed with the same centres on both sides, validation included.
 """
 
 import os
@@ -144,6 +145,38 @@ def bench_convergence(dtype, n, d, k):
     return ours_t, sk_t
 
 
+#: predict on (dtype, n_samples, n_features, n_clusters): the data of the fixed-iteration cases,
+#: a small batch, and one row (the latency of a single query)
+PREDICT_CASES = [
+    (np.float64, 200_000, 16, 32),
+    (np.float32, 200_000, 16, 32),
+    (np.float64, 10_000, 8, 8),
+    (np.float64, 1, 16, 32),
+]
+
+
+def bench_predict(dtype, n, d, k, repeats=None):
+    """``predict`` with the same centres (ours after 20 iterations on 200 000 training points,
+    copied into scikit-learn's fitted model), timed in turn; the labels must be equal."""
+    rng = np.random.default_rng(0)
+    train = rng.random((200_000, d)).astype(dtype)
+    X = rng.random((n, d)).astype(dtype)
+    C0 = train[rng.choice(len(train), k, replace=False)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = KMeans(k, init=C0, max_iter=20).fit(train)
+        sk = SKKMeans(k, init=ours.cluster_centers_, n_init=1, algorithm="lloyd", max_iter=1).fit(train[:k])
+    sk.cluster_centers_ = ours.cluster_centers_.copy()
+    repeats = repeats or (5 if n > 10_000 else 200)
+    (ours_t, sk_t), (labels, sk_labels) = _best_times([lambda: ours.predict(X), lambda: sk.predict(X)], repeats)
+    print(
+        f"{np.dtype(dtype).name:7s} {n:>9d} x {d:<3d} k={k:<4d} predict: "
+        f"classic {1000 * ours_t:8.3f} ms   sklearn {1000 * sk_t:8.3f} ms   speed-up x{sk_t / ours_t:5.2f}   "
+        f"labels equal: {np.array_equal(labels, sk_labels)}"
+    )
+    return ours_t, sk_t
+
+
 def run():
     print(f"machine: {_cpu()}, {os.cpu_count()} logical CPUs, numba threads {numba.config.NUMBA_NUM_THREADS}")
     # Warm-up: compile (or load from cache) every kernel once, outside the timings.
@@ -152,6 +185,9 @@ def run():
     print("fixed iteration count (neither converges):")
     for case in CASES:
         bench_case(*case)
+    print("predict with the same centres:")
+    for case in PREDICT_CASES:
+        bench_predict(*case)
     print("to exact termination from the same centres:")
     for case in CONVERGENCE_CASES:
         bench_convergence(*case)

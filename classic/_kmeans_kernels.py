@@ -27,6 +27,7 @@ from classic._kmeans_filter import PANEL, _key_range, _nearest_keys, _origin, _p
 
 __all__ = [
     "assign",
+    "nearest",
     "center_drift",
     "cluster_sums",
     "update_centers",
@@ -45,6 +46,10 @@ BLOCK = 4
 #: Points in the first panel of the float32 filter stage for float64 data (KM-9): it goes on
 #: only while it settles three points in four.
 PROBE = 64
+
+#: What :func:`_filter` computes for a point it settles besides the label: nothing, its
+#: objective term, or also its KM-8 bound.
+LABELS, TERMS, BOUNDS = 0, 1, 2
 
 #: Absorbs the roundings of a few float64 operations in the KM-8 bounds (1 - 4u, float64).
 _DOWN = 1.0 - 4.0 * 2.0**-53
@@ -222,7 +227,7 @@ def _runner_up(X, i, centers, best, limit, slack, e):
 
 @kernel
 def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms,
-            origin, shifted, norms, kappa, tau, center_slack, largest_norm, index_bits, keys_like, dist, last):
+            origin, stage, index_bits, dist, last, need):
     """The filter of KM-9 in the precision of ``shifted`` over the points ``todo[:n_todo]``
     (all in the chunk that starts at ``start``), ``PANEL`` at a time: a point whose nearest
     centre is certain gets its label, objective term and KM-8 bound as the exact scan would
@@ -230,12 +235,17 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
     the others are moved, in order, to ``todo[:n_left]``. Decisions are taken in the working
     precision (the type of ``kappa``); the keys are integers of the type of ``keys_like`` (an
     empty array), as wide as the filter precision, with the index in their ``index_bits`` low
-    bits.
+    bits. ``stage`` is ``(shifted, norms, constants, keys_like)`` as :func:`_stages` describes. ``need`` says what a settled point receives besides
+    its label: its objective term (``TERMS``) and also its KM-8 bound (``BOUNDS``, the
+    runner-up's distance); with ``LABELS`` no difference-form distance is computed at all.
     A stage that is not the ``last`` before the exact scan leaves to the next one the points
     whose runner-up would need a search, starts with a panel of ``PROBE`` points and passes
     the rest on unexamined as soon as it has settled fewer than three in four of the points
     it examined (a float32 stage costs about 0.75 of a float64 one: below that it only adds
     work; which stage settles a point changes no result). Returns ``(n_left, n_moved)``."""
+    shifted, norms, constants, keys_like = stage
+    kappa, tau, center_slack = X.dtype.type(constants[0]), X.dtype.type(constants[1]), X.dtype.type(constants[2])
+    largest_norm = constants[3]
     k, d = shifted.shape
     zero = norms.dtype.type(0)
     mask = keys_like.dtype.type((1 << index_bits) - 1)
@@ -274,7 +284,7 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
                 if not low2 - slack_i > up1 + slack_i:
                     continue
                 low3, _ = _key_range(near[2, b], mask, zero)
-                if k == 2 or low3 - slack_i > up2 + slack_i:
+                if need < BOUNDS or k == 2 or low3 - slack_i > up2 + slack_i:
                     status[b] = 1
                 elif last:
                     status[b] = 2
@@ -282,10 +292,10 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
                     continue
             else:
                 status[b] = 1
-            if not (keep and best == labels[i]):
+            if need >= TERMS and not (keep and best == labels[i]):
                 pair_points[n_pairs], pair_clusters[n_pairs] = i, best
                 n_pairs += 1
-            if k > 1 and status[b] == 1:
+            if need == BOUNDS and k > 1 and status[b] == 1:
                 pair_points[n_pairs], pair_clusters[n_pairs] = i, near[1, b] & mask
                 n_pairs += 1
         pair_distances = np.empty(n_pairs, dtype=X.dtype)
@@ -300,12 +310,17 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
                 continue
             best = near[0, b] & mask
             if keep and best == labels[i]:
-                smallest = own_terms[i - start]
+                new_terms[i - start] = own_terms[i - start]
             else:
-                smallest = pair_distances[n_pairs]
-                n_pairs += 1
+                if need >= TERMS:
+                    new_terms[i - start] = pair_distances[n_pairs]
+                    n_pairs += 1
                 if keep:
                     n_moved += 1
+            labels[i] = best
+            n_settled += 1
+            if need < BOUNDS:
+                continue
             other = X.dtype.type(np.inf)
             if k > 1 and status[b] == 1:
                 other = pair_distances[n_pairs]
@@ -316,12 +331,114 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
                 for j in range(k):  # the point's e row, again (rare: near-ties for the runner-up)
                     dist[0, j] = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), zero)
                 other = _runner_up(X, i, centers, best, up2 + slack_i, slack_i, dist[0])
-            labels[i] = best
-            new_terms[i - start] = smallest
             lower[i] = np.sqrt(other * lower_factor) * _DOWN
-            n_settled += 1
         first += size
     return n_left, n_moved
+
+
+@kernel
+def _stages(centers, slack):
+    """The origin m and the two stages of the KM-9 filter for these centres: float32
+    (``slack[0]``), then the working precision (``slack[1]``; off for float32 data). Returns
+    ``(origin, shifted32, norms32, shifted_w, norms_w, constants, index_bits)``: each stage's
+    shifted centres and their squared norms (:func:`_shifted_centers`), ``constants[s]`` =
+    (kappa, tau, center_slack, largest_norm, on) of stage s (the first three are numbers of
+    the working precision, kept exactly in float64), and the bits the keys give the index.
+    A stage goes to :func:`_filter` as ``(shifted, norms, constants[s], keys_like)``, a tuple
+    built inside the parallel loop (which cannot take in a tuple that holds arrays)."""
+    k, d = centers.shape
+    index_bits = 1
+    while (1 << index_bits) < k:
+        index_bits += 1
+    origin = np.empty(d, dtype=centers.dtype)
+    _origin(centers, origin)
+    shifted32, norms32 = np.empty((k, d), dtype=np.float32), np.empty(k, dtype=np.float32)
+    shifted_w, norms_w = np.empty((k, d), dtype=centers.dtype), np.empty(k, dtype=centers.dtype)
+    constants = np.empty((2, 5))
+    kappa, tau, center_slack, on = _shifted_centers(centers, origin, slack[0], index_bits, shifted32, norms32)
+    constants[0, 0], constants[0, 1], constants[0, 2] = kappa, tau, center_slack
+    constants[0, 3], constants[0, 4] = slack[0, 2], 1.0 if on else 0.0
+    kappa, tau, center_slack, on = _shifted_centers(centers, origin, slack[1], index_bits, shifted_w, norms_w)
+    constants[1, 0], constants[1, 1], constants[1, 2] = kappa, tau, center_slack
+    constants[1, 3], constants[1, 4] = slack[1, 2], 1.0 if on else 0.0
+    return origin, shifted32, norms32, shifted_w, norms_w, constants, index_bits
+
+
+@kernel
+def _settle(X, centers, centers_T, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms,
+            origin, index_bits, first_stage, working_stage, dist, dist_bits, need):
+    """Steps 2 and 3 of :func:`assign` for the points ``todo[:n_todo]`` of the chunk that
+    starts at ``start``: the filter stages of KM-9 (see :func:`_stages`), float32
+    first, then the working precision for the points float32 left, then the exact scan of
+    the rest against every centre, ``BLOCK`` points at a time. ``need`` as for
+    :func:`_filter` (the exact scan computes every distance anyway). Returns
+    ``(n_exact, n_moved)``: the points scanned exactly, the points whose label changed."""
+    on32, on_w = first_stage[2][4] > 0, working_stage[2][4] > 0
+    n_exact = n_todo
+    n_moved = 0
+    if on32:
+        n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor, own_terms,
+                                 new_terms, origin, first_stage, index_bits, dist, not on_w, need)
+        n_moved += moved
+    if on_w and n_exact > 0:
+        n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor, own_terms,
+                                 new_terms, origin, working_stage, index_bits, dist, True, need)
+        n_moved += moved
+    for first in range(0, n_exact, BLOCK):
+        size = min(BLOCK, n_exact - first)
+        _scan_block(X, todo, first, size, centers_T, dist)
+        for b in range(size):
+            i = todo[first + b]
+            best, other = _two_nearest(dist[b], dist_bits[b])
+            smallest = dist[b, best]
+            # other: the smallest distance to a centre other than the label
+            if keep:
+                old = labels[i]
+                if not dist[b, best] < dist[b, old]:
+                    if best != old:
+                        other = smallest  # a tie kept: the lower-index centre is as close
+                    best = old
+                else:
+                    n_moved += 1
+            labels[i] = best
+            new_terms[i - start] = dist[b, best]
+            if need == BOUNDS:
+                lower[i] = np.sqrt(other * lower_factor) * _DOWN
+    return n_exact, n_moved
+
+
+@parallel_kernel
+def nearest(X, centers, centers_T, slack, need, labels, scratch, scratch_bits):
+    """Labels of the nearest centres, the lowest index among the minima of the computed
+    difference-form distances: what :func:`assign` gives with ``keep=False``, bit for bit,
+    without its cluster sums, fingerprint and KM-8 bounds (for ``predict`` and ``score``).
+    With ``need`` = ``TERMS`` returns the objective, summed as :func:`assign` sums it (the
+    same number); with ``LABELS`` the filter computes no distance and this returns 0.
+    ``scratch`` and ``scratch_bits`` as for :func:`assign`."""
+    n = X.shape[0]
+    n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
+    origin, shifted32, norms32, shifted_w, norms_w, stage_constants, index_bits = _stages(centers, slack)
+    keys32, keys_w = np.empty(0, dtype=np.int32), scratch_bits[0, 0, :0]
+    lower = np.empty(0)
+    partial = np.zeros(n_chunk)
+    for c in _prange(n_chunk):
+        first_stage = (shifted32, norms32, stage_constants[0], keys32)
+        working_stage = (shifted_w, norms_w, stage_constants[1], keys_w)
+        start = c * CHUNK_SIZE
+        stop = min(start + CHUNK_SIZE, n)
+        todo = np.arange(start, stop)
+        terms = np.empty(stop - start, dtype=X.dtype)
+        _settle(X, centers, centers_T, todo, stop - start, start, labels, False, lower, 1.0, terms, terms,
+                origin, index_bits, first_stage, working_stage, scratch[c], scratch_bits[c], need)
+        if need >= TERMS:
+            chunk_objective = 0.0
+            for i in range(start, stop):
+                chunk_objective += terms[i - start]
+            partial[c] = chunk_objective
+    objective = 0.0
+    for c in range(n_chunk):
+        objective += partial[c]
+    return objective
 
 
 @parallel_kernel
@@ -386,18 +503,8 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
     keys = np.zeros(n_chunk, dtype=np.uint64)
     down = _DOWN
     largest, second, moved_most = drift[0], drift[1], int(drift[2])
-    index_bits = 1
-    while (1 << index_bits) < k:
-        index_bits += 1
-    origin = np.empty(d, dtype=X.dtype)
-    _origin(centers, origin)
-    shifted32, norms32 = np.empty((k, d), dtype=np.float32), np.empty(k, dtype=np.float32)
-    kappa32, tau32, center_slack32, filter32 = _shifted_centers(centers, origin, slack[0], index_bits,
-                                                                shifted32, norms32)
-    keys32 = np.empty(0, dtype=np.int32)  # the type of the float32 stage's keys
-    shifted_w, norms_w = np.empty((k, d), dtype=X.dtype), np.empty(k, dtype=X.dtype)
-    kappa_w, tau_w, center_slack_w, filter_w = _shifted_centers(centers, origin, slack[1], index_bits,
-                                                                shifted_w, norms_w)
+    origin, shifted32, norms32, shifted_w, norms_w, stage_constants, index_bits = _stages(centers, slack)
+    keys32, keys_w = np.empty(0, dtype=np.int32), scratch_bits[0, 0, :0]  # the two stages' key types
     for c in _prange(n_chunk):
         chunk_sums[c] = 0.0
         chunk_counts[c] = 0
@@ -407,7 +514,6 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
         new_terms = np.empty(stop - start, dtype=X.dtype)
         todo = np.empty(stop - start, dtype=np.int64)
         n_todo = 0
-        n_moved = 0
         # 1. the bound test (KM-8): settle the points no other centre can beat. Branch-free:
         # every point is written to the list ``todo`` and its objective term set to the own
         # distance, but the list grows only past the points the test does not settle (their
@@ -427,40 +533,12 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
             for i in range(start, stop):
                 todo[i - start] = i
             n_todo = stop - start
-        # 2. the filter (KM-9): settle the points whose nearest centre is clear, in float32
-        # first, then in the working precision (float64 data) for the points float32 left
-        dist, dist_bits = scratch[c], scratch_bits[c]
-        n_exact = n_todo
-        if filter32:
-            n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor,
-                                     own_terms, new_terms, origin, shifted32, norms32, kappa32, tau32,
-                                     center_slack32, slack[0, 2], index_bits, keys32, dist, not filter_w)
-            n_moved += moved
-        if filter_w and n_exact > 0:
-            n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor,
-                                     own_terms, new_terms, origin, shifted_w, norms_w, kappa_w, tau_w,
-                                     center_slack_w, slack[1, 2], index_bits, scratch_bits[0, 0], dist, True)
-            n_moved += moved
-        # 3. scan the rest exactly against every centre, BLOCK points at a time
-        for first in range(0, n_exact, BLOCK):
-            size = min(BLOCK, n_exact - first)
-            _scan_block(X, todo, first, size, centers_T, dist)
-            for b in range(size):
-                i = todo[first + b]
-                best, other = _two_nearest(dist[b], dist_bits[b])
-                smallest = dist[b, best]
-                # other: the smallest distance to a centre other than the label
-                if keep:
-                    old = labels[i]
-                    if not dist[b, best] < dist[b, old]:
-                        if best != old:
-                            other = smallest  # a tie kept: the lower-index centre is as close
-                        best = old
-                    else:
-                        n_moved += 1
-                labels[i] = best
-                new_terms[i - start] = dist[b, best]
-                lower[i] = np.sqrt(other * lower_factor) * down
+        # 2.-3. the filter (KM-9), then the exact scan of what it leaves
+        first_stage = (shifted32, norms32, stage_constants[0], keys32)
+        working_stage = (shifted_w, norms_w, stage_constants[1], keys_w)
+        n_exact, n_moved = _settle(X, centers, centers_T, todo, n_todo, start, labels, keep, lower, lower_factor,
+                                   own_terms, new_terms, origin, index_bits, first_stage, working_stage,
+                                   scratch[c], scratch_bits[c], BOUNDS)
         # 4. the chunk's sums, in index order (local accumulators: no shared cache lines)
         chunk_before, chunk_after, chunk_keys = 0.0, 0.0, np.uint64(0)
         for i in range(start, stop):

@@ -201,16 +201,22 @@ def _round_up(value, dtype):
     return float(rounded)
 
 
+def _scratch(n, k, dtype):
+    """Per-chunk distance rows of the assignment kernels, (n_chunks, BLOCK, k) of ``dtype``,
+    and the same memory viewed as signed integers of the same width."""
+    scratch = np.zeros((n_chunks(n), kernels.BLOCK, k), dtype=dtype)
+    return scratch, scratch.view(np.int32 if scratch.itemsize == 4 else np.int64)
+
+
 def _buffers(n, k, d, dtype):
     """Scratch buffers of :func:`kernels.assign`: chunk sums and counts, sums, counts, distances."""
-    scratch = np.zeros((n_chunks(n), kernels.BLOCK, k), dtype=dtype)
-    bits = scratch.view(np.int32 if scratch.itemsize == 4 else np.int64)
     return (np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), np.zeros((k, d)),
-            np.zeros(k, dtype=np.int64), scratch, bits)
+            np.zeros(k, dtype=np.int64), *_scratch(n, k, dtype))
 
 
 def _scan_all(X, centers, labels, keep):
-    """Assignment with every point scanned (no pruning): for predict, score and the certificate."""
+    """Assignment with every point scanned (no pruning), cluster sums and bounds included:
+    for the certificate."""
     n, d = X.shape
     k = centers.shape[0]
     with one_blas_thread(n):
@@ -218,6 +224,19 @@ def _scan_all(X, centers, labels, keep):
             X, centers, np.ascontiguousarray(centers.T), labels, keep, np.zeros(n), np.zeros(3),
             *_pruning_factors(d, X.dtype), *_buffers(n, k, d, X.dtype)
         )
+
+
+def _nearest_centers(X, centers, *, objective):
+    """Labels of the nearest centres (lowest index among the minima) for ``predict``, and the
+    objective of that labelling when ``objective`` is true (for ``score``; else 0.0): bit for
+    bit what the full assignment gives, without its sums and bounds."""
+    n, d = X.shape
+    labels = np.empty(n, dtype=np.int64)
+    need = kernels.TERMS if objective else kernels.LABELS
+    with one_blas_thread(n):
+        value = kernels.nearest(X, centers, np.ascontiguousarray(centers.T), _pruning_factors(d, X.dtype)[2],
+                                need, labels, *_scratch(n, centers.shape[0], X.dtype))
+    return labels, value
 
 
 def _relocate_empty(X, centers, labels, counts, distance, fingerprint, t):
@@ -352,7 +371,7 @@ def _consult_rule(stop, t, objective_assign, centers, previous, labels, checkpoi
 
     score = None
     if X_val is not None:
-        score = -float(_scan_all(X_val, centers, np.zeros(X_val.shape[0], dtype=np.int64), False)[1])
+        score = -float(_nearest_centers(X_val, centers, objective=True)[1])
     state = IterationState(t, float(objective_assign[-1]), float(objective_assign[-2]), centers.copy(),
                            previous, validation_score=score, sense="min")
     fired = stop.update(state)
@@ -568,12 +587,10 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             )
         return self
 
-    def _nearest(self, X):
-        # Labels (lowest index among the minima) and inertia of validated X.
+    def _nearest(self, X, objective):
+        # Labels (lowest index among the minima) and, if asked, the inertia of X.
         X = check_estimator_data(self, X, reset=False)
-        labels = np.zeros(X.shape[0], dtype=np.int64)
-        _, inertia, _, _, _, _ = _scan_all(X, np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype), labels, False)
-        return labels, inertia
+        return _nearest_centers(X, np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype), objective=objective)
 
     def predict(self, X):
         """Index of the nearest centre (lowest index among the minima), shape (n_samples,).
@@ -581,7 +598,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         On the training data this equals ``labels_`` except at exact ties, where
         ``labels_`` keeps the cluster the point was in (KM-1)."""
         check_is_fitted(self, "cluster_centers_")
-        return self._nearest(X)[0]
+        return self._nearest(X, objective=False)[0]
 
     def fit_predict(self, X, y=None):
         """Fit and return ``labels_``."""
@@ -598,7 +615,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     def score(self, X, y=None):
         """Opposite of the inertia of X against the fitted centres (higher is better)."""
         check_is_fitted(self, "cluster_centers_")
-        return -float(self._nearest(X)[1])
+        return -float(self._nearest(X, objective=True)[1])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -19,6 +19,7 @@ from classic import _kmeans_filter as kmeans_filter
 from classic import _kmeans_kernels as kernels
 from classic._jit import n_chunks
 from classic.kmeans import _buffers as kmeans_buffers
+from classic.kmeans import _scratch as kmeans_scratch
 from classic.kmeans import _pruning_factors
 from classic.rounding import gamma
 from classic.strategies import clustering_data, kmeans_problems
@@ -706,6 +707,61 @@ def test_km9_filter_never_changes_a_label(problem, data):
         want, w_before, w_after, _ = naive.kmeans_assign(X, C, old if keep else None)
         np.testing.assert_array_equal(labels, want)
         assert (out[0], out[1]) == ((w_before if keep else 0.0), w_after)
+
+
+def _nearest(X, C, slack):
+    labels, (scratch, bits) = np.full(X.shape[0], -1, dtype=np.int64), kmeans_scratch(X.shape[0], C.shape[0], X.dtype)
+    runs = []
+    for need in (kernels.LABELS, kernels.TERMS):
+        value = kernels.nearest(X, C, np.ascontiguousarray(C.T), slack, need, labels, scratch, bits)
+        runs.append((labels.copy(), value))
+    return runs
+
+
+@given(near_ties(), st.booleans())
+def test_km9_nearest_is_the_exact_scan(problem, far):
+    """KM-9 for ``predict`` and ``score`` (``kernels.nearest``: the filter stages and the exact
+    scan without sums or bounds, settling a point as soon as its nearest centre is certain): the
+    labels are the oracle's (lowest index among the minima) with and without the filter, and
+    with ``TERMS`` the objective is the oracle's, bit for bit (with ``LABELS``, 0); also with a
+    far centre, where the float32 stage gives up or hands points over."""
+    X, C = problem
+    n, d = X.shape
+    if far:
+        C = C.copy()
+        C[0] += 100.0
+    want, _, w_after, _ = naive.kmeans_assign(X, C)
+    pruning = _pruning_factors(d, X.dtype)
+    for constants in (pruning, _without_filter(pruning)):
+        (labels_only, zero), (labels, objective) = _nearest(X, C, constants[2])
+        np.testing.assert_array_equal(labels_only, want)
+        np.testing.assert_array_equal(labels, want)
+        assert (zero, objective) == (0.0, w_after)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_km9_nearest_across_chunks_and_stages(dtype):
+    """``kernels.nearest`` over several chunks: generic data (the filter settles nearly all), the
+    far-centre data of the hand-over test, and exact ties (left to the exact scan); ``predict``
+    and ``score`` give the oracle's labels and objective bit for bit."""
+    rng = np.random.default_rng(8)
+    generic = rng.random((3000, 6)).astype(dtype)
+    centres = rng.random((8, 16))
+    centres[0] += 100.0
+    far = (centres[rng.integers(0, 8, 5000)] + 0.01 * rng.standard_normal((5000, 16))).astype(dtype)
+    ties = np.repeat(np.array([[1.0, 5.0], [1.0, -3.0], [0.2, 0.0]], dtype=dtype), 700, axis=0)
+    cases = [(generic, generic[:9].copy()), (far, (centres + 0.01 * rng.standard_normal((8, 16))).astype(dtype)),
+             (ties, np.array([[0.0, 0.0], [2.0, 0.0]], dtype=dtype))]
+    for X, C in cases:
+        want, _, w_after, _ = naive.kmeans_assign(X, C)
+        (labels_only, _), (labels, objective) = _nearest(X, C, _pruning_factors(X.shape[1], X.dtype)[2])
+        np.testing.assert_array_equal(labels_only, want)
+        np.testing.assert_array_equal(labels, want)
+        assert objective == w_after
+        model = KMeans(C.shape[0], init=C, max_iter=1)
+        model.cluster_centers_, model.n_features_in_ = C, X.shape[1]
+        np.testing.assert_array_equal(model.predict(X), want)
+        assert model.score(X) == -w_after
 
 
 def test_km9_filter_settles_generic_points_and_leaves_ties():
