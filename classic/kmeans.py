@@ -610,7 +610,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         X = check_estimator_data(self, X, reset=False)
         out = np.empty((X.shape[0], self.cluster_centers_.shape[0]), dtype=X.dtype)
         kernels.squared_distances(X, np.ascontiguousarray(self.cluster_centers_.T, dtype=X.dtype), out)
-        return np.sqrt(out)
+        return np.sqrt(out, out=out)
 
     def score(self, X, y=None):
         """Opposite of the inertia of X against the fitted centres (higher is better)."""
