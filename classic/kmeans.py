@@ -17,7 +17,7 @@ import warnings
 from fractions import Fraction
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
@@ -438,7 +438,7 @@ def _n_distinct_rows(X, k):
 # --------------------------------------------------------------------- estimator
 
 
-class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
+class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, BaseEstimator):
     """k-means clustering: Lloyd's algorithm, exact termination, certified trace.
 
     Minimises the inertia :math:`\\sum_i \\lVert x_i - c_{L(i)} \\rVert^2` by
@@ -616,6 +616,11 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         """Opposite of the inertia of X against the fitted centres (higher is better)."""
         check_is_fitted(self, "cluster_centers_")
         return -float(self._nearest(X, objective=True)[1])
+
+    @property
+    def _n_features_out(self):
+        # transform's columns, one per centre: get_feature_names_out gives kmeans0, kmeans1, ...
+        return self.cluster_centers_.shape[0]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

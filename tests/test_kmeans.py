@@ -463,6 +463,20 @@ def test_predict_transform_score():
     assert model.transform(X.astype(np.float32)).dtype == np.float32
 
 
+def test_feature_names_and_set_output():
+    """As scikit-learn's KMeans: transform's columns are named kmeans0, kmeans1, ..., and
+    set_output works in a pipeline (it needs get_feature_names_out)."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X = np.random.default_rng(7).normal(size=(60, 3))
+    model = KMeans(4, random_state=0).fit(X)
+    assert model.get_feature_names_out().tolist() == ["kmeans0", "kmeans1", "kmeans2", "kmeans3"]
+    pipeline = make_pipeline(StandardScaler(), KMeans(4, random_state=0)).set_output(transform="default")
+    assert pipeline.fit_transform(X).shape == (60, 4)
+    assert pipeline.get_feature_names_out().tolist() == model.get_feature_names_out().tolist()
+
+
 def test_trace_plot_and_dict():
     import matplotlib
 
