@@ -17,7 +17,9 @@ column, ``y`` holds +1/-1 in the same dtype, indices are in range.
 
 import numpy as np
 
-from classic._jit import inline_kernel, kernel, prefetch
+from numba import prange
+
+from classic._jit import CHUNK_SIZE, inline_kernel, kernel, parallel_kernel, prefetch
 
 __all__ = ["epoch", "decision", "replay"]
 
@@ -159,12 +161,15 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms):
     return n_updates
 
 
-@kernel
+@parallel_kernel
 def decision(X, w, scale, out):
     """``out[i] = <w, x~_i>`` for every row, in the working precision (the
-    order of :func:`epoch`, so predictions agree with the training decisions)."""
-    for i in range(X.shape[0]):
-        out[i] = _inner(w, X, i, scale)
+    order of :func:`epoch`, so predictions agree with the training decisions).
+    Rows are independent: the same bits with any number of threads."""
+    n = X.shape[0]
+    for c in prange((n + CHUNK_SIZE - 1) // CHUNK_SIZE):
+        for i in range(c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)):
+            out[i] = _inner(w, X, i, scale)
 
 
 @kernel

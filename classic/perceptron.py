@@ -456,12 +456,12 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         if self._voted is not None:
             scores = np.column_stack([_vote(X, weights, counts, self._scale) for weights, counts in self._voted])
         else:
-            scores = np.empty((X.shape[0], len(self.coef_)), dtype=X.dtype)
-            column = np.empty(X.shape[0], dtype=X.dtype)
-            for c, (coef, intercept) in enumerate(zip(self.coef_, self.intercept_)):
+            columns = []
+            for coef, intercept in zip(self.coef_, self.intercept_):
                 w = np.append(coef, intercept).astype(X.dtype)
-                _k.decision(X, w, X.dtype.type(1), column)
-                scores[:, c] = column
+                columns.append(np.empty(X.shape[0], dtype=X.dtype))
+                _k.decision(X, w, X.dtype.type(1), columns[-1])
+            scores = columns[0][:, None] if len(columns) == 1 else np.column_stack(columns)
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
     def predict(self, X):
