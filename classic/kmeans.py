@@ -25,7 +25,7 @@ from classic import _kmeans_kernels as kernels
 from classic._jit import CHUNK_SIZE, n_chunks, one_blas_thread
 from classic._random import as_generator
 from classic._validation import check_estimator_data, check_int, check_option, check_real
-from classic.rounding import gamma, unit_roundoff
+from classic.rounding import gamma, gamma_exact, unit_roundoff
 from classic.seeding import _kmeans_plusplus, kmeans_plusplus
 from classic.trace import Trace, trace_dataclass
 
@@ -181,12 +181,10 @@ def _filter_constants(n_features, working, filtering):
     off = (0.0, 0.0, -1.0, 0.0)
     if (d + 2) * v > Fraction(1, 16):
         return off
-    def gamma_exact(m, r):
-        return m * r / (1 - m * r)
     eps = u if u == v else (1 + u) * (1 + v) - 1  # the shift x - m, then the rounding to the filter
-    A = 2 * gamma_exact(d + 2, v)
-    C = 2 * eps * (2 + eps) + 2 * (1 + eps) * v + 2 * gamma_exact(d + 2, u)
-    kappa = 2 * (A + C * (1 + v) / (1 - eps) ** 2) / (1 - gamma_exact(d, v))
+    A = 2 * gamma_exact(d + 2, filtering)
+    C = 2 * eps * (2 + eps) + 2 * (1 + eps) * v + 2 * gamma_exact(d + 2, working)
+    kappa = 2 * (A + C * (1 + v) / (1 - eps) ** 2) / (1 - gamma_exact(d, filtering))
     if kappa > 1:
         return off
     tau = 18 * d * Fraction(float(info.smallest_subnormal))

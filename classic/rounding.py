@@ -14,9 +14,11 @@ bounds the relative error accumulated by ``n`` successive roundings
 (Higham, Lemma 3.1).
 """
 
+from fractions import Fraction
+
 import numpy as np
 
-__all__ = ["unit_roundoff", "gamma", "sum_error_bound"]
+__all__ = ["unit_roundoff", "gamma", "gamma_exact", "sum_error_bound"]
 
 
 def unit_roundoff(dtype):
@@ -34,6 +36,18 @@ def gamma(n, dtype):
     if nu >= 1.0:
         raise ValueError(f"gamma({n}) is undefined in {np.dtype(dtype).name}: n*u >= 1")
     return nu / (1.0 - nu)
+
+
+def gamma_exact(n, dtype):
+    """:math:`\\gamma_n` of ``dtype`` as an exact fraction, for constants computed in rational
+    arithmetic and then rounded up (``classic.kmeans._filter_constants``).
+
+    Raises ValueError when ``n u >= 1``.
+    """
+    nu = int(n) * Fraction(unit_roundoff(dtype))
+    if nu >= 1:
+        raise ValueError(f"gamma({n}) is undefined in {np.dtype(dtype).name}: n*u >= 1")
+    return nu / (1 - nu)
 
 
 def sum_error_bound(n_terms, abs_sum, dtype, term_roundings=0):

@@ -3,11 +3,12 @@
 from fractions import Fraction
 
 import numpy as np
+import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from classic.rounding import gamma, sum_error_bound, unit_roundoff
+from classic.rounding import gamma, gamma_exact, sum_error_bound, unit_roundoff
 
 def finite(dtype):
     """Finite normal-or-zero values exactly representable in ``dtype`` (width=32 for float32,
@@ -21,6 +22,13 @@ def test_unit_roundoff_and_gamma():
     assert unit_roundoff(np.float32) == 2.0**-24
     assert gamma(0, np.float64) == 0.0
     assert gamma(2, np.float32) > 2 * 2.0**-24
+    assert gamma_exact(3, np.float32) == Fraction(3, 2**24 - 3)
+    assert gamma_exact(18, np.float64) == Fraction(18, 2**53 - 18)
+    for n in (1, 18, 10**6):
+        assert float(gamma_exact(n, np.float64)) == gamma(n, np.float64)  # nu / (1 - nu): one rounding here
+    for bad in (gamma, gamma_exact):
+        with pytest.raises(ValueError, match="n\\*u >= 1"):
+            bad(2**24, np.float32)
 
 
 @given(st.sampled_from([np.float32, np.float64]), st.data())
