@@ -659,9 +659,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     def score_samples(self, X):
         """Log-density of each sample, ndarray of shape (n_samples,)."""
-        a = self._weighted_log_densities(X)
-        largest = a.max(axis=1, keepdims=True)
-        return (largest + np.log(np.exp(a - largest).sum(axis=1, keepdims=True)))[:, 0]
+        return _log_sum_exp(self._weighted_log_densities(X))[:, 0]
 
     def score(self, X, y=None):
         """Mean log-likelihood per sample."""
@@ -670,8 +668,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def predict_proba(self, X):
         """Responsibilities, ndarray of shape (n_samples, n_components)."""
         a = self._weighted_log_densities(X)
-        log_norm = self.score_samples(X)[:, None]
-        return np.exp(a - log_norm)
+        return np.exp(a - _log_sum_exp(a))
 
     def predict(self, X):
         """Most responsible component of each sample."""
@@ -708,6 +705,12 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         from classic._gmm_certificate import certify_gmm
 
         return certify_gmm(self, X)
+
+
+def _log_sum_exp(a):
+    """log sum_k exp(a[:, k]) per row, shape (n, 1), with the row's largest entry taken out first."""
+    largest = a.max(axis=1, keepdims=True)
+    return largest + np.log(np.exp(a - largest).sum(axis=1, keepdims=True))
 
 
 def _component_covariance(model, k):
