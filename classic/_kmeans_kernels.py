@@ -22,7 +22,7 @@ number of threads.
 import numpy as np
 from numba import prange as _prange
 
-from classic._jit import CHUNK_SIZE, kernel, parallel_kernel
+from classic._jit import CHUNK_SIZE, bits_float, float_bits, kernel, parallel_kernel
 from classic._kmeans_filter import PANEL, _key_range, _nearest_keys, _origin, _panel_products, _shifted_centers
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "farthest_point",
     "distinct_witnesses",
     "chunked_sum",
+    "largest_magnitude",
     "label_key",
     "squared_distances",
 ]
@@ -661,6 +662,26 @@ def distinct_witnesses(X, labels, clusters, first, second):
             if X[i, f] != X[first[j], f]:
                 second[j] = i
                 break
+
+
+@parallel_kernel
+def largest_magnitude(X):
+    """max |x_if| over the whole of X, in float64 (the range rule of proofs/kmeans.md; a
+    maximum, so the same with any number of threads)."""
+    n, d = X.shape
+    n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
+    partial = np.zeros(n_chunk)
+    zero = X.dtype.type(0)
+    magnitude = ~float_bits(X.dtype.type(-0.0))  # every bit but the sign bit
+    for c in _prange(n_chunk):
+        # |x| as the bit pattern with the sign cleared: finite non-negative floats order like
+        # their patterns, and the integer maximum vectorises
+        largest = float_bits(zero)
+        for i in range(c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)):
+            for f in range(d):
+                largest = max(largest, float_bits(X[i, f]) & magnitude)
+        partial[c] = bits_float(largest, zero)
+    return partial.max() if n_chunk > 0 else 0.0
 
 
 @kernel

@@ -14,6 +14,7 @@ __all__ = [
     "FLOAT_DTYPES",
     "check_data",
     "check_estimator_data",
+    "check_squared_distances",
     "check_int",
     "check_real",
     "check_option",
@@ -75,6 +76,36 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, **kwargs
         **kwargs,
     )
     return _kernel_ready(X), y
+
+
+def check_squared_distances(X, *others, name="X"):
+    """The range rule of proofs/kmeans.md: raise ValueError unless every squared distance
+    k-means computes on ``X`` (against centres drawn from ``X`` and ``others``, or means of
+    them) and every float64 sum of ``n_samples`` of them is finite.
+
+    With A the largest |value| in ``X`` and ``others``, it requires
+    16 d A² <= the largest number of ``X``'s dtype and 16 n d A² <= the largest float64,
+    both evaluated in float64 (the proof's margin is a factor of 2).
+    """
+    from classic._kmeans_kernels import largest_magnitude
+
+    n, d = X.shape
+    def largest(array):
+        array = np.asarray(array)
+        floating = array.dtype if array.dtype in FLOAT_DTYPES else np.float64
+        return largest_magnitude(np.require(array.reshape(-1, array.shape[-1]), dtype=floating, requirements="C"))
+
+    A = max(largest(array) for array in (X, *others))
+    with np.errstate(over="ignore"):
+        single = 16.0 * d * (A * A)
+        total = single * n
+    if single <= float(np.finfo(X.dtype).max) and total <= float(np.finfo(np.float64).max):
+        return
+    raise ValueError(
+        f"{name} is too large for k-means in {X.dtype.name}: its largest |value| is {A:.3g}, so squared "
+        f"distances (up to 16 d A^2 = {single:.3g}) or their sum over {n} rows ({total:.3g}) could overflow "
+        f"(proofs/kmeans.md, range rule). Rescale the data, e.g. with sklearn.preprocessing.StandardScaler."
+    )
 
 
 def check_int(value, name, *, minimum=None, maximum=None):

@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 from classic import _kmeans_kernels as kernels
 from classic._jit import CHUNK_SIZE, n_chunks, one_blas_thread
 from classic._random import as_generator
-from classic._validation import check_estimator_data, check_int, check_option, check_real
+from classic._validation import check_estimator_data, check_int, check_option, check_real, check_squared_distances
 from classic.rounding import gamma, gamma_exact, unit_roundoff
 from classic.seeding import _kmeans_plusplus, kmeans_plusplus
 from classic.trace import Trace, trace_dataclass
@@ -538,6 +538,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 n_init = 1
         if X.shape[0] < k:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={k}")
+        check_squared_distances(X, *([] if isinstance(self.init, str) else [self.init]))
         return k, n_init
 
     def fit(self, X, y=None):
@@ -550,6 +551,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         X_val = None
         if self.stop is not None and self.stop.validation_data is not None:
             X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False).astype(X.dtype)
+            check_squared_distances(X_val, X, *([] if isinstance(self.init, str) else [self.init]), name="X_val")
         for _ in range(n_init):
             centers = _initial_centers(X, self.init, k, self.n_local_trials, rng)
             with one_blas_thread(X.shape[0]):
@@ -588,7 +590,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     def _nearest(self, X, objective):
         # Labels (lowest index among the minima) and, if asked, the inertia of X.
         X = check_estimator_data(self, X, reset=False)
-        return _nearest_centers(X, np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype), objective=objective)
+        centers = np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype)
+        check_squared_distances(X, centers)
+        return _nearest_centers(X, centers, objective=objective)
 
     def predict(self, X):
         """Index of the nearest centre (lowest index among the minima), shape (n_samples,).
@@ -606,6 +610,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         """Euclidean distances to the centres, shape (n_samples, n_clusters)."""
         check_is_fitted(self, "cluster_centers_")
         X = check_estimator_data(self, X, reset=False)
+        check_squared_distances(X, self.cluster_centers_)
         out = np.empty((X.shape[0], self.cluster_centers_.shape[0]), dtype=X.dtype)
         kernels.squared_distances(X, np.ascontiguousarray(self.cluster_centers_.T, dtype=X.dtype), out)
         return np.sqrt(out, out=out)
@@ -629,4 +634,5 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         from classic._kmeans_certificate import kmeans_claims
 
         X = check_estimator_data(self, X, reset=False)
+        check_squared_distances(X, self.cluster_centers_)
         return kmeans_claims(self, X)

@@ -11,7 +11,7 @@ import numpy as np
 from classic import _seeding_kernels as kernels
 from classic._jit import n_chunks
 from classic._random import as_generator
-from classic._validation import check_data, check_int
+from classic._validation import check_data, check_int, check_squared_distances
 
 __all__ = ["kmeans_plusplus"]
 
@@ -54,6 +54,7 @@ def kmeans_plusplus(X, n_clusters, *, n_local_trials=1, random_state=None):
     n_clusters = check_int(n_clusters, "n_clusters", minimum=1)
     n_local_trials = check_int(n_local_trials, "n_local_trials", minimum=1)
     X = check_data(X, min_samples=n_clusters)
+    check_squared_distances(X)
     return _kmeans_plusplus(X, n_clusters, n_local_trials, as_generator(random_state))
 
 

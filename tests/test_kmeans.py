@@ -514,6 +514,32 @@ def test_bad_input_raises_value_error(X, params, error):
         KMeans(**params).fit(X)
 
 
+def test_range_rule_rejects_data_whose_distances_could_overflow():
+    """Range rule (proofs/kmeans.md): data whose squared distances or objective could overflow
+    get a ValueError naming the problem and the fix, in fit, kmeans_plusplus, predict, score,
+    transform and the certificate; data just inside the rule run with every number finite and
+    every claim holding (the bound is not vacuous: the inertia comes within a factor of 6 of
+    float32's largest number)."""
+    from classic import kmeans_plusplus
+
+    rng = np.random.default_rng(11)
+    fitted = KMeans(3, random_state=0).fit(rng.random((100, 4)))
+    for X in (rng.random((1000, 4)) * 1e200, (rng.random((1000, 4)) * 1e30).astype(np.float32),
+              np.vstack([np.zeros((999, 4)), [[0, 0, 0, 1e160]]])):
+        calls = [lambda: KMeans(3).fit(X), lambda: kmeans_plusplus(X, 3), lambda: fitted.predict(X),
+                 lambda: fitted.score(X), lambda: fitted.transform(X), lambda: certify(fitted, X)]
+        for call in calls:
+            with pytest.raises(ValueError, match="too large for k-means.*Rescale"):
+                call()
+    with pytest.raises(ValueError, match="too large"):
+        KMeans(2, init=np.array([[0.0], [1e200]])).fit(np.array([[0.0], [1.0]]))
+    X = ((rng.random((50, 2)) * 2 - 1) * 3.2e18).astype(np.float32)
+    model = KMeans(4, random_state=0).fit(X)
+    assert np.isfinite(model.trace_.objective).all() and model.inertia_ > np.finfo(np.float32).max / 6
+    assert certify(model, X)
+    assert np.isfinite(model.transform(X)).all() and model.score(X) == -model.inertia_
+
+
 def test_input_never_modified_and_views_accepted():
     rng = np.random.default_rng(8)
     base = rng.normal(size=(80, 6))
