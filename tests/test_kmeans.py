@@ -100,6 +100,18 @@ def test_update_and_relocation_kernels_match_naive(X, k, data):
     np.testing.assert_array_equal(out, naive.kmeans_squared_distances(X, centers))
 
 
+@given(st.sampled_from([np.float64, np.float32]), st.integers(0, 2500), st.integers(1, 3), st.data())
+@settings(max_examples=30)
+def test_largest_magnitude_matches_numpy(dtype, n, d, data):
+    """The range rule's kernel: max |x| over X (0 for no rows), across chunks, with signed
+    zeros, subnormals and the largest finite numbers."""
+    special = st.sampled_from([0.0, -0.0, 1e-310, -1e-45, 3.4e38, -3.4e38, 1.7e308, -1.7e308, 1.0, -2.5])
+    values = data.draw(arrays(np.float64, (n, d), elements=special | st.floats(-1e6, 1e6)))
+    X = values.astype(dtype) if dtype == np.float64 else np.clip(values, -3.4e38, 3.4e38).astype(dtype)
+    want = float(np.abs(X).max()) if n else 0.0
+    assert kernels.largest_magnitude(X) == want
+
+
 def test_kernels_match_naive_across_chunks():
     """Several chunks (n > CHUNK_SIZE): the chunked order is the oracle's order."""
     rng = np.random.default_rng(5)
