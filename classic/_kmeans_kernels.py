@@ -36,6 +36,7 @@ __all__ = [
     "distinct_witnesses",
     "chunked_sum",
     "largest_magnitude",
+    "largest_magnitude_in",
     "label_key",
     "squared_distances",
 ]
@@ -664,23 +665,30 @@ def distinct_witnesses(X, labels, clusters, first, second):
                 break
 
 
-@parallel_kernel
-def largest_magnitude(X):
-    """max |x_if| over the whole of X, in float64 (the range rule of proofs/kmeans.md; a
-    maximum, so the same with any number of threads)."""
-    n, d = X.shape
-    n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
-    partial = np.zeros(n_chunk)
+@kernel
+def largest_magnitude_in(X, start, stop):
+    """max |x_if| over the rows start..stop-1 of X, in float64 (0 for no rows): the range rule
+    of proofs/kmeans.md. |x| is read as its bit pattern with the sign cleared (finite
+    non-negative floats order like their patterns), so the maximum is over integers and
+    vectorises."""
     zero = X.dtype.type(0)
     magnitude = ~float_bits(X.dtype.type(-0.0))  # every bit but the sign bit
+    largest = float_bits(zero)
+    for i in range(start, stop):
+        for f in range(X.shape[1]):
+            largest = max(largest, float_bits(X[i, f]) & magnitude)
+    return np.float64(bits_float(largest, zero))
+
+
+@parallel_kernel
+def largest_magnitude(X):
+    """:func:`largest_magnitude_in` over all of X, chunks in parallel (a maximum: the same
+    with any number of threads)."""
+    n = X.shape[0]
+    n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
+    partial = np.zeros(n_chunk)
     for c in _prange(n_chunk):
-        # |x| as the bit pattern with the sign cleared: finite non-negative floats order like
-        # their patterns, and the integer maximum vectorises
-        largest = float_bits(zero)
-        for i in range(c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)):
-            for f in range(d):
-                largest = max(largest, float_bits(X[i, f]) & magnitude)
-        partial[c] = bits_float(largest, zero)
+        partial[c] = largest_magnitude_in(X, c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n))
     return partial.max() if n_chunk > 0 else 0.0
 
 

@@ -87,13 +87,17 @@ def check_squared_distances(X, *others, name="X"):
     16 d A² <= the largest number of ``X``'s dtype and 16 n d A² <= the largest float64,
     both evaluated in float64 (the proof's margin is a factor of 2).
     """
-    from classic._kmeans_kernels import largest_magnitude
+    from classic._kmeans_kernels import CHUNK_SIZE, largest_magnitude, largest_magnitude_in
 
     n, d = X.shape
+
     def largest(array):
         array = np.asarray(array)
         floating = array.dtype if array.dtype in FLOAT_DTYPES else np.float64
-        return largest_magnitude(np.require(array.reshape(-1, array.shape[-1]), dtype=floating, requirements="C"))
+        array = np.require(array.reshape(-1, array.shape[-1]), dtype=floating, requirements="C")
+        if array.shape[0] <= CHUNK_SIZE:  # one chunk: waking the threads would cost more
+            return largest_magnitude_in(array, 0, array.shape[0])
+        return largest_magnitude(array)
 
     A = max(largest(array) for array in (X, *others))
     with np.errstate(over="ignore"):

@@ -110,6 +110,7 @@ def test_largest_magnitude_matches_numpy(dtype, n, d, data):
     X = values.astype(dtype) if dtype == np.float64 else np.clip(values, -3.4e38, 3.4e38).astype(dtype)
     want = float(np.abs(X).max()) if n else 0.0
     assert kernels.largest_magnitude(X) == want
+    assert kernels.largest_magnitude_in(X, 0, n) == want
 
 
 def test_kernels_match_naive_across_chunks():
