@@ -237,9 +237,10 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
     the others are moved, in order, to ``todo[:n_left]``. Decisions are taken in the working
     precision (the type of ``kappa``); the keys are integers of the type of ``keys_like`` (an
     empty array), as wide as the filter precision, with the index in their ``index_bits`` low
-    bits. ``stage`` is ``(shifted, norms, constants, keys_like)`` as :func:`_stages` describes. ``need`` says what a settled point receives besides
-    its label: its objective term (``TERMS``) and also its KM-8 bound (``BOUNDS``, the
-    runner-up's distance); with ``LABELS`` no difference-form distance is computed at all.
+    bits. ``stage`` is ``(shifted, norms, constants, keys_like)`` as :func:`_stages` describes.
+    ``need`` says what a settled point receives besides its label: its objective term
+    (``TERMS``) and also its KM-8 bound (``BOUNDS``, the runner-up's distance); with ``LABELS``
+    no difference-form distance is computed at all.
     A stage that is not the ``last`` before the exact scan leaves to the next one the points
     whose runner-up would need a search, starts with a panel of ``PROBE`` points and passes
     the rest on unexamined as soon as it has settled fewer than three in four of the points
