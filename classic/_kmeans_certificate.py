@@ -26,7 +26,10 @@ def rounding_constants(n, d, k, dtype):
     g_sum = gamma(max(n - 1, 0), np.float64)
     rel_objective = (1 + gamma(d + 2, dtype)) * (1 + g_sum) - 1
     u = unit_roundoff(dtype)
+    sigma = float(np.finfo(dtype).smallest_subnormal)
     return {
+        "sigma": sigma,
+        "tau": n * d * sigma,
         "rho_sum": _ratio(g_sum),
         "rho_objective": _ratio(rel_objective),
         "rel_objective": rel_objective,
@@ -78,15 +81,16 @@ def kmeans_claims(est, X):
     ]
 
     norm_max = float(np.linalg.norm(np.max(np.abs(X), axis=0).astype(np.float64))) * (1 + c["gamma_norm"])
+    center_error = c["eps_center"] * norm_max + np.sqrt(d) * c["sigma"]
     claims.append(
         inequality_claim(
             "KM-2",
             "the update half-step lowers the inertia by sum_j N_j |dmu_j|^2",
             np.abs(U - R + S),
             0.0,
-            c["rho_objective"] * (U + R)
-            + c["rho_shift"] * S
-            + 2 * c["eps_center"] * norm_max * np.sqrt(n * S * (1 + c["rho_shift"])),
+            c["rho_objective"] * (U + R) + 6 * c["tau"]
+            + c["rho_shift"] * S + 3 * c["tau"]
+            + 2 * center_error * np.sqrt(n * ((1 + c["rho_shift"]) * S + 3 * c["tau"])),
             PROOF,
         )
     )
@@ -165,7 +169,7 @@ def _agreement_claim(est, X, trace, c):
     }
     mismatches = [name for name, ok in checks.items() if not ok]
     recomputed = inertia_float64(X, labels, est.cluster_centers_)
-    slack = (c["rel_objective"] + c["gamma_recompute"]) / (1 - c["gamma_recompute"]) * recomputed
+    slack = (c["rel_objective"] + c["gamma_recompute"]) / (1 - c["gamma_recompute"]) * recomputed + 5 * c["tau"]
     value = abs(est.inertia_ - recomputed)
     return Claim(
         "KM-6",
@@ -196,7 +200,7 @@ def _fixed_point_claim(est, X, trace, c):
     g = gamma(n, np.float64)
     claim = inequality_claim(
         "KM-7", statement, np.abs(centers[full].astype(np.float64) - means), 0.0,
-        (c["eps_center"] + g) * (1 + g) * abs_means, PROOF,
+        (c["eps_center"] + g) * (1 + g) * abs_means + 2 * c["sigma"], PROOF,
     )
     if n_changed:
         return Claim(claim.id, statement, claim.worst, claim.bound, claim.slack, False, PROOF,

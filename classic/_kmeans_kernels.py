@@ -62,6 +62,23 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 
 
 @kernel
+def _bound_floor(X):
+    """phi = 2 d sigma / u64 (sigma: the smallest positive subnormal of the working precision,
+    u64 = 2**-53): KM-8 keeps a bound l only while l**2 >= phi, where the underflow of a
+    rounded square (an absolute error up to sigma / 2) is covered by the test's spare
+    relative margin (proofs/kmeans.md, KM-8, "Underflow")."""
+    sigma = np.float64(bits_float(1, X.dtype.type(0)))  # the pattern 1 is the smallest subnormal
+    return 2.0 * X.shape[1] * sigma * 2.0**53
+
+
+@kernel
+def _initial_bound(other, lower_factor, floor):
+    """The KM-8 bound l = fl(fl(sqrt(fl(d2 * lower_factor))) (1 - 4u64)) from the runner-up's
+    computed distance d2 = ``other``, or 0 when d2 < ``floor`` (the underflow range)."""
+    return np.sqrt(other * lower_factor) * _DOWN if other >= floor else 0.0
+
+
+@kernel
 def label_key(i, label, n_clusters):
     """64-bit key of "point i has label ``label``" (splitmix64 finaliser).
 
@@ -247,6 +264,7 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
     it examined (a float32 stage costs about 0.75 of a float64 one: below that it only adds
     work; which stage settles a point changes no result). Returns ``(n_left, n_moved)``."""
     shifted, norms, constants, keys_like = stage
+    floor = _bound_floor(X)
     kappa, tau, center_slack = X.dtype.type(constants[0]), X.dtype.type(constants[1]), X.dtype.type(constants[2])
     largest_norm = constants[3]
     k, d = shifted.shape
@@ -334,7 +352,7 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
                 for j in range(k):  # the point's e row, again (rare: near-ties for the runner-up)
                     dist[0, j] = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), zero)
                 other = _runner_up(X, i, centers, best, up2 + slack_i, slack_i, dist[0])
-            lower[i] = np.sqrt(other * lower_factor) * _DOWN
+            lower[i] = _initial_bound(other, lower_factor, floor)
         first += size
     return n_left, n_moved
 
@@ -377,6 +395,7 @@ def _settle(X, centers, centers_T, todo, n_todo, start, labels, keep, lower, low
     :func:`_filter` (the exact scan computes every distance anyway). Returns
     ``(n_exact, n_moved)``: the points scanned exactly, the points whose label changed."""
     on32, on_w = first_stage[2][4] > 0, working_stage[2][4] > 0
+    floor = _bound_floor(X)
     n_exact = n_todo
     n_moved = 0
     if on32:
@@ -406,7 +425,7 @@ def _settle(X, centers, centers_T, todo, n_todo, start, labels, keep, lower, low
             labels[i] = best
             new_terms[i - start] = dist[b, best]
             if need == BOUNDS:
-                lower[i] = np.sqrt(other * lower_factor) * _DOWN
+                lower[i] = _initial_bound(other, lower_factor, floor)
     return n_exact, n_moved
 
 
@@ -463,10 +482,12 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
     the centre drifts ``drift = (largest, second largest, index of largest)``
     (upper bounds on the exact moves). When the computed squared distance to
     the own centre is at most ``lower[i]**2 * bound_factor`` (``bound_factor``
-    <= 1 - gamma_{d+2}, rounded down), no centre can be strictly closer in
+    <= (1 - gamma_{d+2})(1 - 2u64), rounded down), no centre can be strictly closer in
     computed distance and the scan over all centres is skipped: the result is
     bit for bit that of the full scan. A full scan resets ``lower[i]`` from the
-    second-smallest computed distance times ``lower_factor`` (rounded down).
+    second-smallest computed distance times ``lower_factor`` (rounded down). A bound
+    whose square falls below the floor of :func:`_bound_floor` is set to 0: there a
+    rounded square may underflow, and the relative bound no longer covers it.
 
     Filter (KM-9): the points the bound test leaves are first examined with the
     expanded form |a|^2 + |b_j|^2 - 2<a, b_j> of the point and centres shifted by the
@@ -505,6 +526,7 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
     exact = np.zeros(n_chunk, dtype=np.int64)
     keys = np.zeros(n_chunk, dtype=np.uint64)
     down = _DOWN
+    floor = _bound_floor(X)
     largest, second, moved_most = drift[0], drift[1], int(drift[2])
     origin, shifted32, norms32, shifted_w, norms_w, stage_constants, index_bits = _stages(centers, slack)
     keys32, keys_w = np.empty(0, dtype=np.int32), scratch_bits[0, 0, :0]  # the two stages' key types
@@ -528,6 +550,7 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
                 own = own_terms[i - start]
                 bound = lower[i] - (second if labels[i] == moved_most else largest)
                 bound = bound * down if bound > 0 else 0.0
+                bound = bound if bound * bound >= floor else 0.0  # KM-8, "Underflow"
                 lower[i] = bound
                 new_terms[i - start] = own
                 todo[n_todo] = i

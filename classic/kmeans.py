@@ -153,7 +153,7 @@ def _fingerprint_after_move(fingerprint, point, old, new, n_clusters):
 
 def _pruning_factors(n_features, dtype):
     """``(bound_factor, lower_factor, slack)`` of the pruned, filtered assignment
-    (proofs/kmeans.md): the two KM-8 factors, both at most 1 - gamma_{d+2} of the working
+    (proofs/kmeans.md): the two KM-8 factors, at most (1 - gamma_{d+2})(1 - 2u64) of the working
     precision after float64 rounding, and the constants of the two KM-9 filter stages,
     ``slack[0]`` computing in float32 and ``slack[1]`` in the working precision (switched off
     for float32 data, where it would repeat the first)."""
@@ -164,7 +164,7 @@ def _pruning_factors(n_features, dtype):
                       _filter_constants(int(n_features), working, working)])
     if working == np.float32:
         slack[1, 2] = -1.0
-    return (1.0 - g) * (1.0 - 4 * u), (1.0 - g) * (1.0 - 2 * u), slack
+    return (1.0 - g) * (1.0 - 6 * u), (1.0 - g) * (1.0 - 2 * u), slack
 
 
 @functools.lru_cache(maxsize=64)
