@@ -53,6 +53,9 @@ PROBE = 64
 #: objective term, or also its KM-8 bound.
 LABELS, TERMS, BOUNDS = 0, 1, 2
 
+#: The smallest positive float64 (subnormal): what a rounded float64 square may lose, twice over.
+_SIGMA64 = 5e-324
+
 #: Absorbs the roundings of a few float64 operations in the KM-8 bounds (1 - 4u, float64).
 _DOWN = 1.0 - 4.0 * 2.0**-53
 
@@ -608,7 +611,8 @@ def cluster_sums(X, labels, chunk_sums, chunk_counts, sums, counts):
 @kernel
 def center_drift(centers, previous, factor, out):
     """How far the centres moved, for the KM-8 bounds (proofs/kmeans.md, "Moving centres"):
-    p_j = fl(fl(sqrt(s_j)) * factor) with s_j = sum_f (c_jf - previous_jf)**2 in float64,
+    p_j = fl(fl(sqrt(fl(s_j + d sigma))) * factor) with s_j = sum_f (c_jf - previous_jf)**2 in float64
+    (sigma the smallest positive float64: the squares may underflow),
     summed in order, and ``factor`` = fl(1 + 2 gamma_{d+4}) of float64. ``out`` receives the
     largest p_j, the second largest (0 with one centre) and the index of the largest (the
     first of equal ones)."""
@@ -619,7 +623,7 @@ def center_drift(centers, previous, factor, out):
         for f in range(d):
             diff = np.float64(centers[j, f]) - previous[j, f]
             acc += diff * diff
-        moved = np.sqrt(acc) * factor
+        moved = np.sqrt(acc + d * _SIGMA64) * factor  # + d sigma: squares that underflowed (KM-8)
         if moved > largest:
             second = largest if j > 0 else 0.0
             largest, index = moved, j

@@ -615,10 +615,13 @@ def test_km8_underflow_never_changes_a_label(scale, dtype):
 
 @given(st.integers(1, 6), st.integers(1, 5), st.sampled_from([np.float64, np.float32]), st.data())
 def test_km8_center_drift_matches_the_obvious_version(k, d, dtype, data):
-    """KM-8, moving centres: the kernel's bounds are fl(fl(sqrt(s_j)) * factor) with s_j summed in
-    float64 in order, and it reports the largest (the first of equal ones) and the second largest,
+    """KM-8, moving centres: the kernel's bounds are fl(fl(sqrt(fl(s_j + d sigma))) * factor) with
+    s_j summed in float64 in order, they bound the exact moves (also moves whose squares
+    underflow), and it reports the largest (the first of equal ones) and the second largest,
     ties included (centres that did not move, or moved alike)."""
-    moves = data.draw(arrays(np.float64, (k, d), elements=st.sampled_from([0.0, 0.5, -0.5, 1e-3, 3.0])))
+    from fractions import Fraction
+
+    moves = data.draw(arrays(np.float64, (k, d), elements=st.sampled_from([0.0, 0.5, -0.5, 1e-3, 3.0, 1e-160])))
     previous = data.draw(arrays(np.float64, (k, d), elements=st.floats(-10, 10))).astype(dtype).astype(np.float64)
     centers = (previous + moves).astype(dtype)
     factor = 1.0 + 2.0 * gamma(d + 4, np.float64)
@@ -630,7 +633,9 @@ def test_km8_center_drift_matches_the_obvious_version(k, d, dtype, data):
         for f in range(d):
             diff = float(centers[j, f]) - previous[j, f]
             acc += diff * diff
-        moved.append(float(np.sqrt(acc)) * factor)
+        moved.append(float(np.sqrt(acc + d * 5e-324)) * factor)
+        exact = sum((Fraction(float(centers[j, f])) - Fraction(previous[j, f])) ** 2 for f in range(d))
+        assert exact <= Fraction(moved[-1]) ** 2
     index = int(np.argmax(moved))
     rest = moved[:index] + moved[index + 1:]
     assert (out[0], out[1], out[2]) == (moved[index], max(rest, default=0.0), index)
