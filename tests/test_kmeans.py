@@ -22,7 +22,7 @@ from classic.kmeans import _buffers as kmeans_buffers
 from classic.kmeans import _scratch as kmeans_scratch
 from classic.kmeans import _pruning_factors
 from classic.rounding import gamma
-from classic.strategies import clustering_data, kmeans_problems
+from classic.strategies import DATA_KINDS, clustering_data, kmeans_problems
 from proof_steps import proof_steps
 
 STEPS = proof_steps("kmeans")
@@ -154,7 +154,7 @@ def _initial(X, k, init):
 
 # ------------------------------------------------------------------ the theorems (proofs/kmeans.md)
 
-PROBLEMS = kmeans_problems()
+PROBLEMS = kmeans_problems(kinds=DATA_KINDS + ("tiny",))
 TIES = np.array([[0.0], [1.0], [2.0], [3.0]])  # the middle points are equidistant from 0.5 and 2.5
 
 

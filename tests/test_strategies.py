@@ -40,6 +40,14 @@ def test_strategies_reach_the_degenerate_cases():
     )
     assert _has_duplicate_rows(coincident[2])
     assert len(DATA_KINDS) == 4
+    for dtype in (np.float64, np.float32):  # "tiny": squared differences underflow
+
+        def underflows(X):
+            diffs = np.abs(X[:, None, :] - X[None, :, :])
+            return bool(np.any((diffs > 0) & (diffs * diffs < np.finfo(dtype).tiny)))
+
+        X = find(clustering_data(dtypes=(dtype,), kinds=("tiny",), min_samples=2), underflows, settings=few)
+        assert X.dtype == dtype and underflows(X)
 
 
 @given(bounded_floats(np.float32, bound=1.0))
