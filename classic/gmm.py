@@ -623,20 +623,37 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     def _set_fitted(self, state, trace, shift, scale, n_samples):
         dtype = state.means.dtype
+        scale = np.float64(scale)
+        with np.errstate(over="ignore", under="ignore"):  # checked below
+            means = (state.means.astype(np.float64) * scale + shift).astype(dtype)
+            covariances = (state.covariances.astype(np.float64) * (scale * scale)).astype(dtype)
+            if self.covariance_type in ("full", "tied"):
+                factors = state.factors if self.covariance_type == "full" else state.factors[0]
+                factors = np.swapaxes(factors, -1, -2)
+                upper = factors.astype(np.float64) / scale  # U = Wᵀ / scale
+                cholesky = upper.astype(dtype)
+                precisions = (upper @ np.swapaxes(upper, -1, -2)).astype(dtype)
+            else:
+                factors = state.factors if self.covariance_type == "diag" else state.factors[:, 0]
+                cholesky = (factors.astype(np.float64) / scale).astype(dtype)
+                precisions = cholesky**2
+        def diagonal(a):  # the variances (and the factors' diagonals): none may underflow to 0
+            return np.diagonal(a, axis1=-2, axis2=-1) if self.covariance_type in ("full", "tied") else a
+
+        standard = ((state.covariances, covariances), (factors, cholesky))
+        if not all(np.isfinite(a).all() for a in (means, covariances, cholesky, precisions)) or any(
+            np.any((diagonal(z) != 0) & (diagonal(a) == 0)) for z, a in standard
+        ):
+            raise ValueError(
+                f"X's scale (about {scale:.3g}) puts the fitted covariances or precisions outside {dtype.name} "
+                "in X's units (covariances grow as the square of the scale, precisions as its inverse); "
+                "rescale X, e.g. with sklearn.preprocessing.StandardScaler, and fit again."
+            )
         self._state = state
         self.trace_ = trace
         self.weights_ = state.weights.copy()
-        self.means_ = (state.means.astype(np.float64) * scale + shift).astype(dtype)
-        self.covariances_ = (state.covariances.astype(np.float64) * scale**2).astype(dtype)
-        if self.covariance_type in ("full", "tied"):
-            factors = state.factors if self.covariance_type == "full" else state.factors[0]
-            upper = np.swapaxes(factors, -1, -2).astype(np.float64) / scale  # U = Wᵀ / scale
-            self.precisions_cholesky_ = upper.astype(dtype)
-            self.precisions_ = (upper @ np.swapaxes(upper, -1, -2)).astype(dtype)
-        else:
-            factors = state.factors if self.covariance_type == "diag" else state.factors[:, 0]
-            self.precisions_cholesky_ = (factors.astype(np.float64) / scale).astype(dtype)
-            self.precisions_ = (factors.astype(np.float64) / scale).astype(dtype) ** 2
+        self.means_, self.covariances_ = means, covariances
+        self.precisions_cholesky_, self.precisions_ = cholesky, precisions
         self.converged_ = trace.converged
         self.n_iter_ = trace.n_iter
         self.lower_bounds_ = trace.objective / n_samples

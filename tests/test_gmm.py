@@ -512,6 +512,23 @@ def test_bad_parameters_get_clear_errors(params, error, match):
         GaussianMixture(**{"init_params": "random", **params}).fit(X)
 
 
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_data_out_of_range_in_its_own_units_gets_a_clear_error(covariance_type):
+    """Data at 1e200 or 1e-200: EM runs in standardised units, but the covariances (scale squared)
+    or precisions (its inverse) cannot be stored in X's units. A ValueError asking to rescale,
+    never an OverflowError from Python's float power nor silent inf or 0 attributes; data at
+    1e150 and 1e-150 still fits, with every claim holding."""
+    Z = mixture_data(0, 100, 3, 2, 3.0)
+    for scale in (1e200, 1e-200):
+        with pytest.raises(ValueError, match="scale.*outside float64.*rescale X"):
+            GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(Z * scale)
+    for scale in (1e150, 1e-150):
+        X = Z * scale
+        model = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X)
+        attributes = (model.covariances_, model.precisions_, model.precisions_cholesky_)
+        assert all(np.isfinite(a).all() for a in attributes) and bool(certify(model, X))
+
+
 def test_constant_feature_is_named_and_prior_fits():
     X = mixture_data(0, 40, 3, 2, 3.0)
     X[:, 1] = 7.0
