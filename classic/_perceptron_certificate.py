@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 
 from classic import _perceptron_kernels as _k
-from classic._validation import check_data
+from classic._validation import check_data, check_squared_distances
 from classic.certificate import Claim, inequality_claim
 from classic.rounding import unit_roundoff
 
@@ -111,8 +111,8 @@ def _freund_schapire(lo, R_up, n_epochs, margin=None):
     g = _gammas(lo.size + 4, np.float64)
     for gamma in trials:
         shortfall = np.maximum(0.0, gamma - lo)
-        D = float(np.sqrt(n_epochs * np.sum(shortfall**2))) * (1 + g)
-        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # inf: the caller says so
+            D = float(np.sqrt(n_epochs * np.sum(shortfall**2))) * (1 + g)
             bound = ((R_up + D) / gamma) ** 2 * (1 + g)
         if best is None or bound < best[0]:
             best = (bound, float(gamma), D)
@@ -128,6 +128,7 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
     X = check_data(X).astype(dtype, copy=False)
     if X.shape[1] != model.n_features_in_:
         raise ValueError(f"X has {X.shape[1]} features, but the model was fitted on {model.n_features_in_}")
+    check_squared_distances(X, np.full((1, 1), getattr(model, "_scale", 0.0)), method="the perceptron")
     if y is None:
         raise ValueError("certify(perceptron, X, y) needs the labels y the model was fitted on")
     y = np.asarray(y)
@@ -319,8 +320,8 @@ class _ProblemCertificate:
             note=f"gamma >= {gamma_low:.6g} (certified lower bound, recomputed from u)",
         ))
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            bound = self.R_up2 / gamma_low**2 * self.evaluation
-            slack = float(self.Delta[-1] / (K * gamma_low**2) * self.evaluation) if K else 0.0
+            bound = self.R_up2 / np.float64(gamma_low) ** 2 * self.evaluation
+            slack = float(self.Delta[-1] / (K * np.float64(gamma_low) ** 2) * self.evaluation) if K else 0.0
         if not (np.isfinite(bound) and np.isfinite(slack)):
             note = (f"gamma >= {gamma_low:.3g}: (R/gamma)^2 cannot be evaluated in float64 (R^2 or gamma^2 "
                     "underflows, or the ratio overflows); rescale the data")
@@ -356,9 +357,10 @@ class _ProblemCertificate:
         bound, gamma, D = fs
         K = self.K
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            slack = float((1 + D / R_up) * self.Delta[-1] / (K * gamma**2) * self.evaluation) if K else 0.0
+            slack = float((1 + D / R_up) * self.Delta[-1] / (K * np.float64(gamma) ** 2) * self.evaluation) if K else 0.0
         if not (np.isfinite(bound) and np.isfinite(slack)):
-            return self._not_applicable("PC-9", statement, f"gamma = {gamma:.3g} is too small: the bound overflows")
+            return self._not_applicable("PC-9", statement, f"gamma = {gamma:.3g}: ((R + D)/gamma)^2 cannot be "
+                                        "evaluated in float64 (a square overflows or underflows); rescale the data")
         return self._claim("PC-9", statement, values=[float(K)], bounds=[bound], slacks=[slack],
                            note=f"gamma = {gamma:.6g}, D <= {D:.6g} over {self.trace.n_iter} epoch(s) presented")
 

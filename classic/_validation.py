@@ -78,7 +78,7 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, **kwargs
     return _kernel_ready(X), y
 
 
-def check_squared_distances(X, *others, name="X"):
+def check_squared_distances(X, *others, name="X", method="k-means"):
     """The range rule of proofs/kmeans.md: raise ValueError unless every squared distance
     k-means computes on ``X`` (against centres drawn from ``X`` and ``others``, or means of
     them) and every float64 sum of ``n_samples`` of them is finite.
@@ -106,9 +106,9 @@ def check_squared_distances(X, *others, name="X"):
     if single <= float(np.finfo(X.dtype).max) and total <= float(np.finfo(np.float64).max):
         return
     raise ValueError(
-        f"{name} is too large for k-means in {X.dtype.name}: its largest |value| is {A:.3g}, so squared "
-        f"distances (up to 16 d A^2 = {single:.3g}) or their sum over {n} rows ({total:.3g}) could overflow "
-        f"(proofs/kmeans.md, range rule). Rescale the data, e.g. with sklearn.preprocessing.StandardScaler."
+        f"{name} is too large for {method} in {X.dtype.name}: its largest |value| is {A:.3g}, so squared "
+        f"distances or norms (up to 16 d A^2 = {single:.3g}) or their sum over {n} rows ({total:.3g}) could "
+        f"overflow (proofs/kmeans.md, range rule). Rescale the data, e.g. with sklearn.preprocessing.StandardScaler."
     )
 
 

@@ -31,7 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from classic import _perceptron_kernels as _k
 from classic._random import as_generator
-from classic._validation import check_estimator_data, check_int, check_option, check_real
+from classic._validation import check_estimator_data, check_int, check_option, check_real, check_squared_distances
 from classic.trace import Trace, trace_dataclass
 
 __all__ = ["Perceptron", "PerceptronTrace", "OneVsRestTrace"]
@@ -402,6 +402,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         max_iter, scale, rng = self._validate_params()
         X, y = check_estimator_data(self, X, reset=True, y=y)
+        check_squared_distances(X, np.full((1, 1), scale), method="the perceptron")  # the rows' squared norms
         check_classification_targets(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
         problems = self._problem_signs(y_index, X.dtype)

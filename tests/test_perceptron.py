@@ -539,3 +539,19 @@ def test_separable_strategy_keeps_its_promise(dtype, intercept, sample):
     margins = sample.y * (sample.X.astype(np.float64) @ sample.direction + sample.offset)
     assert np.min(margins) == sample.margin >= 0.05
     assert set(np.unique(sample.y)) <= {-1, 1}
+
+
+def test_data_whose_squared_norms_overflow_gets_a_clear_error():
+    """Data at 1e200: the rows' squared norms (R^2 of Novikoff's bound, the rounding bounds of PC-7)
+    overflow float64. fit and certify raise a ValueError asking to rescale (before: fit ran and
+    certify crashed with Python's OverflowError); 1e150 still fits and certifies."""
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(200, 3))
+    y = (X[:, 0] > 0).astype(int)
+    with pytest.raises(ValueError, match="too large for the perceptron.*Rescale"):
+        Perceptron(random_state=0).fit(X * 1e200, y)
+    model = Perceptron(random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="too large for the perceptron"):
+        certify(model, X * 1e200, y)
+    big = Perceptron(random_state=0).fit(X * 1e150, y)
+    assert bool(certify(big, X * 1e150, y))
