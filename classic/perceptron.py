@@ -419,8 +419,14 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.trace_ = traces[0] if len(traces) == 1 else _one_vs_rest_trace(traces, self.classes_)
         if any(t.stop_reason == "max_iter" for t in traces):  # not when a stop= rule ended the run
             zero_rows = _zero_rows(X, traces) if scale == 0 else 0
-            hint = (f" {zero_rows} example(s) are zero vectors, always counted as mistakes: use fit_intercept=True."
-                    if zero_rows else " The data may not be linearly separable.")
+            largest = float(np.max(np.abs(X)))
+            if zero_rows:
+                hint = f" {zero_rows} example(s) are zero vectors, always counted as mistakes: use fit_intercept=True."
+            elif 0 < largest and largest * largest < np.finfo(X.dtype).tiny:
+                hint = (f" X is so small (largest |value| {largest:.3g}) that the products of its values underflow, "
+                        "so inner products round to 0 and count as mistakes (proofs/perceptron.md, PC-7): rescale X.")
+            else:
+                hint = " The data may not be linearly separable."
             warnings.warn(
                 f"Perceptron: no mistake-free epoch within max_iter={max_iter} epochs.{hint}", ConvergenceWarning
             )

@@ -555,3 +555,17 @@ def test_data_whose_squared_norms_overflow_gets_a_clear_error():
         certify(model, X * 1e200, y)
     big = Perceptron(random_state=0).fit(X * 1e150, y)
     assert bool(certify(big, X * 1e150, y))
+
+
+def test_tiny_data_gets_a_rescaling_hint():
+    """PC-7, underflow: on separable data of size 1e-200 the inner products underflow to 0, so
+    every example counts as a mistake and no epoch is mistake-free; the ConvergenceWarning says
+    why and asks for rescaled data, and the same data at scale 1 is learnt."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(100, 2))
+    y = (X[:, 0] > 0).astype(int)
+    with pytest.warns(ConvergenceWarning, match="underflow.*rescale X"):
+        Perceptron(random_state=0, max_iter=5).fit(X * 1e-200, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        assert Perceptron(random_state=0, max_iter=200).fit(X, y).converged_
