@@ -10,6 +10,9 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import check_array, validate_data
 
+from classic._jit import CHUNK_SIZE
+from classic._kmeans_kernels import largest_magnitude, largest_magnitude_in
+
 __all__ = [
     "FLOAT_DTYPES",
     "check_data",
@@ -87,8 +90,6 @@ def check_squared_distances(X, *others, name="X", method="k-means"):
     16 d A² <= the largest number of ``X``'s dtype and 16 n d A² <= the largest float64,
     both evaluated in float64 (the proof's margin is a factor of 2).
     """
-    from classic._kmeans_kernels import CHUNK_SIZE, largest_magnitude, largest_magnitude_in
-
     n, d = X.shape
 
     def largest(array):

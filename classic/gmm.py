@@ -637,6 +637,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 factors = state.factors if self.covariance_type == "diag" else state.factors[:, 0]
                 cholesky = (factors.astype(np.float64) / scale).astype(dtype)
                 precisions = cholesky**2
+
         def diagonal(a):  # the variances (and the factors' diagonals): none may underflow to 0
             return np.diagonal(a, axis1=-2, axis2=-1) if self.covariance_type in ("full", "tied") else a
 

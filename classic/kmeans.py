@@ -22,7 +22,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from classic import _kmeans_kernels as kernels
-from classic._jit import CHUNK_SIZE, n_chunks, one_blas_thread
+from classic._jit import n_chunks, one_blas_thread
 from classic._random import as_generator
 from classic._validation import check_estimator_data, check_int, check_option, check_real, check_squared_distances
 from classic.rounding import gamma, gamma_exact, unit_roundoff

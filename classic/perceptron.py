@@ -461,15 +461,14 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "trace_")
         X = check_estimator_data(self, X, reset=False)
         if self._voted is not None:
-            scores = np.column_stack([_vote(X, weights, counts, self._scale) for weights, counts in self._voted])
+            columns = [_vote(X, weights, counts, self._scale) for weights, counts in self._voted]
         else:
             columns = []
             for coef, intercept in zip(self.coef_, self.intercept_):
                 w = np.append(coef, intercept).astype(X.dtype)
                 columns.append(np.empty(X.shape[0], dtype=X.dtype))
                 _k.decision(X, w, X.dtype.type(1), columns[-1])
-            scores = columns[0][:, None] if len(columns) == 1 else np.column_stack(columns)
-        return scores[:, 0] if scores.shape[1] == 1 else scores
+        return columns[0] if len(columns) == 1 else np.column_stack(columns)
 
     def predict(self, X):
         """Class labels, shape (n_samples,)."""
