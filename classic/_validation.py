@@ -18,6 +18,7 @@ __all__ = [
     "check_data",
     "check_estimator_data",
     "check_squared_distances",
+    "check_sample_weight",
     "check_int",
     "check_real",
     "check_option",
@@ -81,14 +82,52 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, **kwargs
     return _kernel_ready(X), y
 
 
-def check_squared_distances(X, *others, name="X", method="k-means"):
+def check_sample_weight(sample_weight, X):
+    """Sample weights for a public function on ``X``: None (every point weighs 1) stays None;
+    otherwise a new float64 array of shape (n_samples,) (a number is broadcast). Raises
+    TypeError or ValueError naming the problem: non-numeric, a wrong shape, NaN or infinity, a
+    negative weight, a positive weight below the smallest normal float64 (2.2e-308: its
+    products would lose their relative accuracy, proofs/kmeans.md, weights rule), a total of 0
+    or an infinite total. The caller's array is never modified."""
+    if sample_weight is None:
+        return None
+    n = X.shape[0]
+    if isinstance(sample_weight, numbers.Number) and not isinstance(sample_weight, bool):
+        sample_weight = np.full(n, sample_weight, dtype=np.float64)
+    weights = np.asarray(sample_weight)
+    if weights.dtype.kind not in "biuf":
+        raise TypeError(f"sample_weight must be numbers, got dtype {weights.dtype}; give an array of "
+                        "non-negative floats of shape (n_samples,)")
+    if weights.shape != (n,):
+        raise ValueError(f"sample_weight has shape {weights.shape}; expected (n_samples,) = ({n},)")
+    weights = np.array(weights, dtype=np.float64, order="C")  # a copy: never the caller's array
+    if not np.all(np.isfinite(weights)):
+        raise ValueError("sample_weight contains NaN or infinity; give finite non-negative weights")
+    if np.any(weights < 0):
+        raise ValueError(f"sample_weight has negative values (the smallest is {weights.min():.3g}); "
+                         "weights must be >= 0")
+    tiny = float(np.finfo(np.float64).tiny)
+    if np.any((weights > 0) & (weights < tiny)):
+        raise ValueError(f"sample_weight has positive values below {tiny:.3g} (subnormal); set them to 0 "
+                         "or rescale all weights by a common factor")
+    total = float(np.sum(weights))
+    if total == 0:
+        raise ValueError("sample_weight sums to 0: at least one point must have a positive weight")
+    if not np.isfinite(total):
+        raise ValueError("sample_weight sums to infinity; rescale all weights by a common factor")
+    return weights
+
+
+def check_squared_distances(X, *others, name="X", method="k-means", weight=None):
     """The range rule of proofs/kmeans.md: raise ValueError unless every squared distance
     k-means computes on ``X`` (against centres drawn from ``X`` and ``others``, or means of
-    them) and every float64 sum of ``n_samples`` of them is finite.
+    them) and every float64 sum of ``n_samples`` of them (weighted by ``weight``, validated
+    sample weights, if given) is finite.
 
-    With A the largest |value| in ``X`` and ``others``, it requires
-    16 d A² <= the largest number of ``X``'s dtype and 16 n d A² <= the largest float64,
-    both evaluated in float64 (the proof's margin is a factor of 2).
+    With A the largest |value| in ``X`` and ``others`` and W the total weight (n without
+    weights), it requires 16 d A² <= the largest number of ``X``'s dtype and
+    16 max(n, W) d A² <= the largest float64, both evaluated in float64 (the proof's margin
+    is a factor of 2).
     """
     n, d = X.shape
 
@@ -101,15 +140,18 @@ def check_squared_distances(X, *others, name="X", method="k-means"):
         return largest_magnitude(array)
 
     A = max(largest(array) for array in (X, *others))
+    mass = float(n) if weight is None else max(float(n), float(np.sum(weight)))
     with np.errstate(over="ignore"):
         single = 16.0 * d * (A * A)
-        total = single * n
+        total = single * mass
     if single <= float(np.finfo(X.dtype).max) and total <= float(np.finfo(np.float64).max):
         return
     raise ValueError(
         f"{name} is too large for {method} in {X.dtype.name}: its largest |value| is {A:.3g}, so squared "
-        f"distances or norms (up to 16 d A^2 = {single:.3g}) or their sum over {n} rows ({total:.3g}) could "
-        f"overflow (proofs/kmeans.md, range rule). Rescale the data, e.g. with sklearn.preprocessing.StandardScaler."
+        f"distances or norms (up to 16 d A^2 = {single:.3g}) or their sum over {n} rows"
+        f"{'' if weight is None else ' with their weights'} ({total:.3g}) could "
+        f"overflow (proofs/kmeans.md, range rule). Rescale the data, e.g. with sklearn.preprocessing.StandardScaler"
+        + (", or the weights by a common factor." if weight is not None and mass > n else ".")
     )
 
 
