@@ -110,7 +110,8 @@ def check_sample_weight(sample_weight, X):
     if np.any((weights > 0) & (weights < tiny)):
         raise ValueError(f"sample_weight has positive values below {tiny:.3g} (subnormal); set them to 0 "
                          "or rescale all weights by a common factor")
-    total = float(np.sum(weights))
+    with np.errstate(over="ignore"):
+        total = float(np.sum(weights))
     if total == 0:
         raise ValueError("sample_weight sums to 0: at least one point must have a positive weight")
     if not np.isfinite(total):
