@@ -30,7 +30,7 @@ from sklearn.exceptions import ConvergenceWarning
 from classic import KMeans
 from classic import _kmeans_kernels as kernels
 from classic._jit import one_blas_thread
-from classic.kmeans import _buffers, _pruning_factors
+from classic.kmeans import UNWEIGHTED, _buffers, _pruning_factors
 
 #: Runs to exact termination (tol=0, labels unchanged) on the same data and centres.
 CONVERGENCE_CASES = [
@@ -85,7 +85,7 @@ def mandatory_ms(X, model, repeats=3):
             # inputs made outside the timing: labels, and bounds that stay infinite (no drift)
             labels, lower = model.labels_.astype(np.int64), np.full(n, np.inf)
             start = time.perf_counter()
-            kernels.assign(X, centers, centers_T, labels, True, lower, np.zeros(3), *pruning, *buffers)
+            kernels.assign(X, UNWEIGHTED, centers, centers_T, labels, True, lower, np.zeros(3), *pruning, *buffers)
             best = min(best, time.perf_counter() - start)
     return 1000 * best
 

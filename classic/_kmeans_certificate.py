@@ -8,6 +8,7 @@ constants" of proofs/kmeans.md for ``rho_sum``, ``rho_objective``,
 
 import numpy as np
 
+from classic._kmeans_kernels import chunked_sum
 from classic.certificate import Claim, inequality_claim
 from classic.rounding import gamma, unit_roundoff
 
@@ -20,22 +21,31 @@ def _ratio(g):
     return g / (1.0 - g)
 
 
-def rounding_constants(n, d, k, dtype):
+def rounding_constants(n, d, k, dtype, total_weight=None, smallest_weight=None):
     """The constants of proofs/kmeans.md, "Rounding constants" (float64 accumulation,
-    distances in ``dtype``)."""
+    distances in ``dtype``); with weights ("Weights"), ``total_weight`` is the recorded float64
+    total of the weights and ``smallest_weight`` the smallest positive weight."""
+    weighted = total_weight is not None
+    omega = 1 if weighted else 0  # the rounding of each product by a weight
     g_sum = gamma(max(n - 1, 0), np.float64)
-    rel_objective = (1 + gamma(d + 2, dtype)) * (1 + g_sum) - 1
+    rho_sum = _ratio(g_sum)
+    rel_objective = (1 + gamma(d + 2, dtype)) * (1 + gamma(max(n - 1 + omega, 0), np.float64)) - 1
     u = unit_roundoff(dtype)
     sigma = float(np.finfo(dtype).smallest_subnormal)
+    sigma64 = float(np.finfo(np.float64).smallest_subnormal)
+    mass = total_weight * (1 + rho_sum) if weighted else float(n)  # the exact total weight is at most this
     return {
         "sigma": sigma,
-        "tau": n * d * sigma,
-        "rho_sum": _ratio(g_sum),
+        "mass": mass,
+        "tau": d * sigma * mass + omega * n * sigma64,
+        "rho_sum": rho_sum,
         "rho_objective": _ratio(rel_objective),
         "rel_objective": rel_objective,
-        "rho_shift": _ratio(gamma(d + k + 2, np.float64)),
-        "eps_center": u + (1 + u) * gamma(n, np.float64),
-        "gamma_recompute": gamma(n + d + 1, np.float64),
+        "rho_shift": _ratio(gamma(d + k + 2 + omega * max(n - 1, 0), np.float64)),
+        "eps_center": u + (1 + u) * gamma((1 + omega) * n, np.float64),
+        "center_floor": sigma + (sigma64 / smallest_weight if weighted else 0.0),
+        "gamma_mean": gamma((1 + omega) * n, np.float64),
+        "gamma_recompute": gamma(n + d + 1 + omega, np.float64),
         "gamma_norm": gamma(d + 2, np.float64),
     }
 
@@ -51,23 +61,32 @@ def labels_fingerprint(labels, n_clusters):
     return np.sum(z, dtype=np.uint64)
 
 
-def inertia_float64(X, labels, centers, block=65536):
-    """Inertia recomputed independently with NumPy in float64 (KM-6)."""
+def inertia_float64(X, labels, centers, sample_weight=None, block=65536):
+    """Inertia (weighted by ``sample_weight`` if given) recomputed independently with NumPy in
+    float64 (KM-6)."""
     total = 0.0
     C = centers.astype(np.float64)
     for start in range(0, X.shape[0], block):
         diff = X[start : start + block].astype(np.float64) - C[labels[start : start + block]]
-        total += float(np.sum(diff * diff))
+        if sample_weight is None:
+            total += float(np.sum(diff * diff))
+        else:
+            total += float(np.sum(sample_weight[start : start + block] * np.sum(diff * diff, axis=1)))
     return total
 
 
-def kmeans_claims(est, X):
-    """The claims KM-1 ... KM-7 for the fitted ``est`` on its training data ``X``."""
+def kmeans_claims(est, X, sample_weight=None):
+    """The claims KM-1 ... KM-7 for the fitted ``est`` on its training data ``X`` (and the
+    ``sample_weight`` of the fit, validated, if it had any)."""
     trace = est.trace_
     X = np.ascontiguousarray(X, dtype=trace.dtype)
     n, d = X.shape
     k = est.cluster_centers_.shape[0]
-    c = rounding_constants(n, d, k, np.dtype(trace.dtype))
+    if sample_weight is None:
+        c = rounding_constants(n, d, k, np.dtype(trace.dtype))
+    else:
+        c = rounding_constants(n, d, k, np.dtype(trace.dtype), trace.total_weight,
+                               float(np.min(sample_weight[sample_weight > 0])))
     A, R, U, S = trace.objective_assign, trace.objective_relocate, trace.objective_update, trace.center_shift
     claims = [
         inequality_claim(
@@ -81,16 +100,16 @@ def kmeans_claims(est, X):
     ]
 
     norm_max = float(np.linalg.norm(np.max(np.abs(X), axis=0).astype(np.float64))) * (1 + c["gamma_norm"])
-    center_error = c["eps_center"] * norm_max + np.sqrt(d) * c["sigma"]
+    center_error = c["eps_center"] * norm_max + np.sqrt(d) * c["center_floor"]
     claims.append(
         inequality_claim(
             "KM-2",
-            "the update half-step lowers the inertia by sum_j N_j |dmu_j|^2",
+            "the update half-step lowers the inertia by sum_j W_j |dmu_j|^2",
             np.abs(U - R + S),
             0.0,
             c["rho_objective"] * (U + R) + 6 * c["tau"]
             + c["rho_shift"] * S + 3 * c["tau"]
-            + 2 * center_error * np.sqrt(n * ((1 + c["rho_shift"]) * S + 3 * c["tau"])),
+            + 2 * center_error * np.sqrt(c["mass"] * ((1 + c["rho_shift"]) * S + 3 * c["tau"])),
             PROOF,
         )
     )
@@ -101,7 +120,7 @@ def kmeans_claims(est, X):
     claims.append(
         inequality_claim(
             "KM-3",
-            "the relocation half-step lowers the inertia by the relocated points' squared distances",
+            "the relocation half-step lowers the inertia by the relocated points' terms",
             np.abs(A[:-1] - R - moved),
             0.0,
             np.where(relocated, c["rho_sum"] * (A[:-1] + R + moved), 0.0),
@@ -119,8 +138,8 @@ def kmeans_claims(est, X):
         )
     )
     claims.append(_stop_claim(est, trace, repeats))
-    claims.append(_agreement_claim(est, X, trace, c))
-    claims.append(_fixed_point_claim(est, X, trace, c))
+    claims.append(_agreement_claim(est, X, trace, c, sample_weight))
+    claims.append(_fixed_point_claim(est, X, trace, c, sample_weight))
     return claims
 
 
@@ -150,7 +169,7 @@ def _stop_claim(est, trace, repeats):
                  note if ok else f"stop reason {reason!r} does not match the trace")
 
 
-def _agreement_claim(est, X, trace, c):
+def _agreement_claim(est, X, trace, c, sample_weight):
     n, k = X.shape[0], est.cluster_centers_.shape[0]
     labels = np.asarray(est.labels_)
     mismatches = []
@@ -166,9 +185,10 @@ def _agreement_claim(est, X, trace, c):
         "labels_ fingerprint": labels_fingerprint(labels, k) == trace.labels_fingerprint[-1],
         "cluster sizes": np.array_equal(np.bincount(labels, minlength=k), trace.cluster_sizes[-1]),
         "sizes sum to n_samples": bool(np.all(trace.cluster_sizes.sum(axis=1) == n)),
+        "total weight": trace.total_weight == (n if sample_weight is None else chunked_sum(sample_weight)),
     }
     mismatches = [name for name, ok in checks.items() if not ok]
-    recomputed = inertia_float64(X, labels, est.cluster_centers_)
+    recomputed = inertia_float64(X, labels, est.cluster_centers_, sample_weight)
     slack = (c["rel_objective"] + c["gamma_recompute"]) / (1 - c["gamma_recompute"]) * recomputed + 5 * c["tau"]
     value = abs(est.inertia_ - recomputed)
     return Claim(
@@ -179,7 +199,7 @@ def _agreement_claim(est, X, trace, c):
     )
 
 
-def _fixed_point_claim(est, X, trace, c):
+def _fixed_point_claim(est, X, trace, c, sample_weight):
     statement = "final labels are a fixed point of the assignment; centres are their clusters' means"
     if trace.stop_reason != "converged":
         return Claim("KM-7", statement, 0.0, 0.0, 0.0, None, PROOF,
@@ -191,16 +211,17 @@ def _fixed_point_claim(est, X, trace, c):
     from classic.kmeans import _scan_all
 
     _, _, n_changed, _, _, _ = _scan_all(X, centers, labels.copy(), True)
-    sizes = np.bincount(labels, minlength=k).astype(np.float64)
+    w = np.ones(n) if sample_weight is None else sample_weight
+    sizes = np.bincount(labels, weights=w, minlength=k)
     full = sizes > 0
     X64 = X.astype(np.float64)
-    means = np.stack([np.bincount(labels, weights=X64[:, f], minlength=k) for f in range(d)], axis=1)
-    abs_means = np.stack([np.bincount(labels, weights=np.abs(X64[:, f]), minlength=k) for f in range(d)], axis=1)
+    means = np.stack([np.bincount(labels, weights=w * X64[:, f], minlength=k) for f in range(d)], axis=1)
+    abs_means = np.stack([np.bincount(labels, weights=w * np.abs(X64[:, f]), minlength=k) for f in range(d)], axis=1)
     means, abs_means = means[full] / sizes[full, None], abs_means[full] / sizes[full, None]
-    g = gamma(n, np.float64)
+    g = c["gamma_mean"]
     claim = inequality_claim(
         "KM-7", statement, np.abs(centers[full].astype(np.float64) - means), 0.0,
-        (c["eps_center"] + g) * (1 + g) * abs_means + 2 * c["sigma"], PROOF,
+        (c["eps_center"] + g) * (1 + g) * abs_means + 2 * c["center_floor"], PROOF,
     )
     if n_changed:
         return Claim(claim.id, statement, claim.worst, claim.bound, claim.slack, False, PROOF,

@@ -95,25 +95,53 @@ def label_key(i, label, n_clusters):
 
 
 @kernel
-def _accumulate_chunk(X, labels, start, stop, sums, counts):
-    # The one summation order of cluster sums: rows in index order within a chunk.
-    for i in range(start, stop):
-        j = labels[i]
-        counts[j] += 1
-        for f in range(X.shape[1]):
-            sums[j, f] += X[i, f]
+def _accumulate_chunk(X, weights, labels, start, stop, sums, counts, masses):
+    # The one summation order of cluster sums: rows in index order within a chunk. With
+    # weights (``weights`` not empty) sums[j] adds fl(w_i x_i) in float64 and masses[j] adds w_i;
+    # without, x_i and 1 (so masses are the counts, exactly).
+    if weights.shape[0] > 0:
+        for i in range(start, stop):
+            j = labels[i]
+            w = weights[i]
+            counts[j] += 1
+            masses[j] += w
+            for f in range(X.shape[1]):
+                sums[j, f] += w * X[i, f]
+    else:
+        for i in range(start, stop):
+            j = labels[i]
+            counts[j] += 1
+            masses[j] += 1.0
+            for f in range(X.shape[1]):
+                sums[j, f] += X[i, f]
 
 
 @kernel
-def _combine_sums(chunk_sums, chunk_counts, sums, counts):
+def _combine_sums(chunk_sums, chunk_counts, chunk_masses, sums, counts, masses):
     # Chunk partials added in chunk order.
     sums[:] = 0.0
     counts[:] = 0
+    masses[:] = 0.0
     for c in range(chunk_sums.shape[0]):
         for j in range(sums.shape[0]):
             counts[j] += chunk_counts[c, j]
+            masses[j] += chunk_masses[c, j]
             for f in range(sums.shape[1]):
                 sums[j, f] += chunk_sums[c, j, f]
+
+
+@kernel
+def _weighted_sum(terms, weights, start, stop):
+    """sum_i fl(w_i t_i) for i = start..stop-1 in index order, in float64 (the terms alone
+    without weights, ``weights`` empty): a chunk's part of a (weighted) objective."""
+    total = 0.0
+    if weights.shape[0] > 0:
+        for i in range(start, stop):
+            total += weights[i] * terms[i - start]
+    else:
+        for i in range(start, stop):
+            total += terms[i - start]
+    return total
 
 
 @kernel
@@ -433,13 +461,13 @@ def _settle(X, centers, centers_T, todo, n_todo, start, labels, keep, lower, low
 
 
 @parallel_kernel
-def nearest(X, centers, centers_T, slack, need, labels, scratch, scratch_bits):
+def nearest(X, weights, centers, centers_T, slack, need, labels, scratch, scratch_bits):
     """Labels of the nearest centres, the lowest index among the minima of the computed
     difference-form distances: what :func:`assign` gives with ``keep=False``, bit for bit,
     without its cluster sums, fingerprint and KM-8 bounds (for ``predict`` and ``score``).
     With ``need`` = ``TERMS`` returns the objective, summed as :func:`assign` sums it (the
-    same number); with ``LABELS`` the filter computes no distance and this returns 0.
-    ``scratch`` and ``scratch_bits`` as for :func:`assign`."""
+    same number, weighted by ``weights`` unless it is empty); with ``LABELS`` the filter
+    computes no distance and this returns 0. ``scratch`` and ``scratch_bits`` as for :func:`assign`."""
     n = X.shape[0]
     n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
     origin, shifted32, norms32, shifted_w, norms_w, stage_constants, index_bits = _stages(centers, slack)
@@ -456,10 +484,7 @@ def nearest(X, centers, centers_T, slack, need, labels, scratch, scratch_bits):
         _settle(X, centers, centers_T, todo, stop - start, start, labels, False, lower, 1.0, terms, terms,
                 origin, index_bits, first_stage, working_stage, scratch[c], scratch_bits[c], need)
         if need >= TERMS:
-            chunk_objective = 0.0
-            for i in range(start, stop):
-                chunk_objective += terms[i - start]
-            partial[c] = chunk_objective
+            partial[c] = _weighted_sum(terms, weights, start, stop)
     objective = 0.0
     for c in range(n_chunk):
         objective += partial[c]
@@ -467,18 +492,21 @@ def nearest(X, centers, centers_T, slack, need, labels, scratch, scratch_bits):
 
 
 @parallel_kernel
-def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lower_factor, slack,
-           chunk_sums, chunk_counts, sums, counts, scratch, scratch_bits):
+def assign(X, weights, centers, centers_T, labels, keep, lower, drift, bound_factor, lower_factor, slack,
+           chunk_sums, chunk_counts, chunk_masses, sums, counts, masses, scratch, scratch_bits):
     """Assignment half-step (KM-1), fused with the sums of the next update (KM-2).
 
     For each point the new label is the old one unless another centre is
     strictly closer in computed distance (``keep=True``), else the lowest index
     among the minima (``keep=False``: every point is scanned). ``labels`` is
-    updated in place; ``sums`` (k, d) float64 and ``counts`` (k,) receive the
-    cluster sums of the new labelling; ``chunk_sums`` (n_chunks, k, d) and
-    ``chunk_counts`` (n_chunks, k) are scratch, and so are ``scratch``
+    updated in place; ``sums`` (k, d) float64, ``counts`` (k,) int64 and ``masses`` (k,)
+    float64 receive the cluster sums, sizes and weights of the new labelling;
+    ``chunk_sums`` (n_chunks, k, d), ``chunk_counts`` and ``chunk_masses`` (n_chunks, k) are
+    scratch, and so are ``scratch``
     (n_chunks, BLOCK, k) of the working dtype and ``scratch_bits``, the same
-    memory viewed as signed integers of the same width.
+    memory viewed as signed integers of the same width. ``weights`` (n,) float64 are the
+    sample weights w_i (empty: every w_i = 1): objectives add fl(w_i d_i), cluster sums
+    fl(w_i x_i), masses w_i (proofs/kmeans.md, "Weights").
 
     Pruning (KM-8): ``lower[i]`` is a lower bound on the exact distance from
     x_i to every centre other than its own, kept valid across iterations with
@@ -536,6 +564,7 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
     for c in _prange(n_chunk):
         chunk_sums[c] = 0.0
         chunk_counts[c] = 0
+        chunk_masses[c] = 0.0
         start = c * CHUNK_SIZE
         stop = min(start + CHUNK_SIZE, n)
         own_terms = np.zeros(stop - start, dtype=X.dtype)
@@ -569,15 +598,14 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
                                    own_terms, new_terms, origin, index_bits, first_stage, working_stage,
                                    scratch[c], scratch_bits[c], BOUNDS)
         # 4. the chunk's sums, in index order (local accumulators: no shared cache lines)
-        chunk_before, chunk_after, chunk_keys = 0.0, 0.0, np.uint64(0)
+        chunk_keys = np.uint64(0)
         for i in range(start, stop):
-            chunk_before += own_terms[i - start]
-            chunk_after += new_terms[i - start]
             chunk_keys += label_key(i, labels[i], k)
-        before[c], after[c], keys[c], scanned[c], changed[c] = chunk_before, chunk_after, chunk_keys, n_todo, n_moved
-        exact[c] = n_exact
-        _accumulate_chunk(X, labels, start, stop, chunk_sums[c], chunk_counts[c])
-    _combine_sums(chunk_sums, chunk_counts, sums, counts)
+        before[c] = _weighted_sum(own_terms, weights, start, stop)
+        after[c] = _weighted_sum(new_terms, weights, start, stop)
+        keys[c], scanned[c], changed[c], exact[c] = chunk_keys, n_todo, n_moved, n_exact
+        _accumulate_chunk(X, weights, labels, start, stop, chunk_sums[c], chunk_counts[c], chunk_masses[c])
+    _combine_sums(chunk_sums, chunk_counts, chunk_masses, sums, counts, masses)
     objective_before = 0.0
     objective_after = 0.0
     n_changed = 0
@@ -595,17 +623,19 @@ def assign(X, centers, centers_T, labels, keep, lower, drift, bound_factor, lowe
 
 
 @parallel_kernel
-def cluster_sums(X, labels, chunk_sums, chunk_counts, sums, counts):
-    """Cluster sums and sizes of a labelling, in the same order as :func:`assign`
+def cluster_sums(X, weights, labels, chunk_sums, chunk_counts, chunk_masses, sums, counts, masses):
+    """Cluster sums, sizes and weights of a labelling, in the same order as :func:`assign`
     (so the centres are the same function of the partition, KM-4)."""
     n = X.shape[0]
     n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
     for c in _prange(n_chunk):
         chunk_sums[c] = 0.0
         chunk_counts[c] = 0
+        chunk_masses[c] = 0.0
         start = c * CHUNK_SIZE
-        _accumulate_chunk(X, labels, start, min(start + CHUNK_SIZE, n), chunk_sums[c], chunk_counts[c])
-    _combine_sums(chunk_sums, chunk_counts, sums, counts)
+        _accumulate_chunk(X, weights, labels, start, min(start + CHUNK_SIZE, n), chunk_sums[c], chunk_counts[c],
+                          chunk_masses[c])
+    _combine_sums(chunk_sums, chunk_counts, chunk_masses, sums, counts, masses)
 
 
 @kernel
@@ -633,15 +663,16 @@ def center_drift(centers, previous, factor, out):
 
 
 @kernel
-def update_centers(sums, counts, centers, centers_T):
-    """Update half-step (KM-2): each non-empty cluster's centre becomes the mean
-    of its points, rounded once to the working dtype; an empty cluster keeps its
-    centre. Writes ``centers`` (k, d) and ``centers_T`` (d, k) in place."""
+def update_centers(sums, masses, centers, centers_T):
+    """Update half-step (KM-2): each cluster of positive weight (``masses``, float64: the
+    sizes without weights) gets the weighted mean of its points, fl(s_j / W_j) in float64
+    rounded once to the working dtype; a cluster of weight 0 keeps its centre. Writes
+    ``centers`` (k, d) and ``centers_T`` (d, k) in place."""
     k, d = centers.shape
     for j in range(k):
-        if counts[j] > 0:
+        if masses[j] > 0:
             for f in range(d):
-                centers[j, f] = sums[j, f] / counts[j]
+                centers[j, f] = sums[j, f] / masses[j]
         for f in range(d):
             centers_T[f, j] = centers[j, f]
 
@@ -669,9 +700,10 @@ def farthest_point(distance, labels, second):
 
 
 @kernel
-def distinct_witnesses(X, labels, clusters, first, second):
-    """For the clusters j with ``clusters[j]``: ``first[j]`` = its lowest-index point and
-    ``second[j]`` = its lowest-index point that differs from it in some feature (-1 if none:
+def distinct_witnesses(X, weights, labels, clusters, first, second):
+    """For the clusters j with ``clusters[j]``: ``first[j]`` = its lowest-index point of positive
+    weight (every point, ``weights`` empty) and ``second[j]`` = its lowest-index point of
+    positive weight that differs from it in some feature (-1 if none:
     the cluster holds copies of one point, whose exact cost is 0 whatever its computed
     centre, KM-3: never a donor). Other clusters are left as they are. While both witnesses
     stay in the cluster it holds two distinct points, so only losing one calls for a rescan."""
@@ -680,9 +712,10 @@ def distinct_witnesses(X, labels, clusters, first, second):
         if clusters[j]:
             first[j] = -1
             second[j] = -1
+    weighted = weights.shape[0] > 0
     for i in range(X.shape[0]):
         j = labels[i]
-        if not clusters[j] or second[j] >= 0:
+        if not clusters[j] or second[j] >= 0 or (weighted and weights[i] == 0):
             continue
         if first[j] < 0:
             first[j] = i

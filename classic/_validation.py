@@ -113,7 +113,7 @@ def check_sample_weight(sample_weight, X):
     with np.errstate(over="ignore"):
         total = float(np.sum(weights))
     if total == 0:
-        raise ValueError("sample_weight sums to 0: at least one point must have a positive weight")
+        raise ValueError("sample_weight is zero for every point: at least one point must have a positive weight")
     if not np.isfinite(total):
         raise ValueError("sample_weight sums to infinity; rescale all weights by a common factor")
     return weights

@@ -24,7 +24,14 @@ from sklearn.utils.validation import check_is_fitted
 from classic import _kmeans_kernels as kernels
 from classic._jit import n_chunks, one_blas_thread
 from classic._random import as_generator
-from classic._validation import check_estimator_data, check_int, check_option, check_real, check_squared_distances
+from classic._validation import (
+    check_estimator_data,
+    check_int,
+    check_option,
+    check_real,
+    check_sample_weight,
+    check_squared_distances,
+)
 from classic.rounding import gamma, gamma_exact, unit_roundoff
 from classic.seeding import _kmeans_plusplus, kmeans_plusplus
 from classic.trace import Trace, trace_dataclass
@@ -54,7 +61,8 @@ class KMeansTrace(Trace):
     objective_update : ndarray of shape (n_iter,)
         Inertia after each update half-step. KM-2.
     center_shift : ndarray of shape (n_iter,)
-        :math:`\\sum_j N_j \\lVert \\mu_j(t) - \\mu_j(t-1) \\rVert^2`, computed in float64. KM-2.
+        :math:`\\sum_j W_j \\lVert \\mu_j(t) - \\mu_j(t-1) \\rVert^2`, computed in float64, with W_j
+        the cluster's weight (its size N_j without weights). KM-2.
     n_reassigned : ndarray of shape (n_iter,)
         Points whose label changed in each assignment half-step. KM-5.
     n_relocated : ndarray of shape (n_iter,)
@@ -62,19 +70,24 @@ class KMeansTrace(Trace):
     relocation_iteration, relocation_point, relocation_cluster : ndarray of shape (n_relocations,)
         Each relocation: its iteration, the point moved, the (empty) cluster it seeds.
     relocation_distance : ndarray of shape (n_relocations,)
-        Squared distance of that point to its former centre: the objective drop. KM-3.
+        That point's objective term, its weight times its squared distance to its former
+        centre (the squared distance without weights): the objective drop. KM-3.
     partition_fingerprint : ndarray of shape (n_iter,), uint64
         Fingerprint of the partition whose means are the centres of iteration t. KM-4.
     labels_fingerprint : ndarray of shape (n_iter + 1,), uint64
         Fingerprint of the labels after each assignment half-step. KM-6.
     cluster_sizes : ndarray of shape (n_iter + 1, n_clusters)
-        Cluster sizes after each assignment half-step.
+        Cluster sizes (numbers of points, whatever their weights) after each assignment half-step.
     n_scanned : ndarray of shape (n_iter,)
         Points compared with all centres in each assignment half-step; the
         others were settled by the lower-bound test (KM-8). The expanded-form
         filter (KM-9) decides most of the compared ones without changing a bit.
     dtype : str
         Working precision of the run ("float64" or "float32").
+    weighted : bool
+        Whether the run was fitted with ``sample_weight`` (the certificate then needs them).
+    total_weight : float
+        The sum of the sample weights in float64, in chunk order (n_samples without weights).
     """
 
     OBJECTIVE_SENSE = "min"
@@ -95,6 +108,8 @@ class KMeansTrace(Trace):
     cluster_sizes: np.ndarray
     n_scanned: np.ndarray
     dtype: str
+    weighted: bool
+    total_weight: float
 
     def plot(self, ax=None):
         """Objective per half-step (relocate, update, assign marked apart); on a
@@ -133,11 +148,13 @@ class KMeansTrace(Trace):
         return ax
 
 
-def _initial_centers(X, init, n_clusters, n_local_trials, rng):
+def _initial_centers(X, init, n_clusters, n_local_trials, rng, sample_weight=None):
     if isinstance(init, str) and init == "k-means++":
-        return _kmeans_plusplus(X, n_clusters, n_local_trials, rng)[0]
+        return _kmeans_plusplus(X, n_clusters, n_local_trials, rng)[0]  # TODO-MERGE weights
     if isinstance(init, str) and init == "random":
-        return X[np.sort(rng.choice(X.shape[0], n_clusters, replace=False))].copy()
+        # distinct rows; with weights, drawn with probability proportional to the weight (as scikit-learn)
+        p = None if sample_weight is None else sample_weight / np.sum(sample_weight)
+        return X[np.sort(rng.choice(X.shape[0], n_clusters, replace=False, p=p))].copy()
     return np.array(init, dtype=X.dtype, order="C")
 
 
@@ -206,65 +223,83 @@ def _scratch(n, k, dtype):
     return scratch, scratch.view(np.int32 if scratch.itemsize == 4 else np.int64)
 
 
+#: The weights of an unweighted run: the kernels read an empty array as "every w_i = 1".
+UNWEIGHTED = np.empty(0)
+
+
+def _weights(sample_weight):
+    """The kernels' weights argument for validated ``sample_weight`` (None or float64 (n,))."""
+    return UNWEIGHTED if sample_weight is None else sample_weight
+
+
 def _buffers(n, k, d, dtype):
-    """Scratch buffers of :func:`kernels.assign`: chunk sums and counts, sums, counts, distances."""
-    return (np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), np.zeros((k, d)),
-            np.zeros(k, dtype=np.int64), *_scratch(n, k, dtype))
+    """Scratch buffers of :func:`kernels.assign`: chunk sums, counts and masses (weights); sums,
+    counts, masses; distances."""
+    return (np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), np.zeros((n_chunks(n), k)),
+            np.zeros((k, d)), np.zeros(k, dtype=np.int64), np.zeros(k), *_scratch(n, k, dtype))
 
 
-def _scan_all(X, centers, labels, keep):
+def _scan_all(X, centers, labels, keep, sample_weight=None):
     """Assignment with every point scanned (no pruning), cluster sums and bounds included:
     for the certificate."""
     n, d = X.shape
     k = centers.shape[0]
     with one_blas_thread(n):
         return kernels.assign(
-            X, centers, np.ascontiguousarray(centers.T), labels, keep, np.zeros(n), np.zeros(3),
-            *_pruning_factors(d, X.dtype), *_buffers(n, k, d, X.dtype)
+            X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T), labels, keep, np.zeros(n),
+            np.zeros(3), *_pruning_factors(d, X.dtype), *_buffers(n, k, d, X.dtype)
         )
 
 
-def _nearest_centers(X, centers, *, objective):
+def _nearest_centers(X, centers, *, objective, sample_weight=None):
     """Labels of the nearest centres (lowest index among the minima) for ``predict``, and the
-    objective of that labelling when ``objective`` is true (for ``score``; else 0.0): bit for
-    bit what the full assignment gives, without its sums and bounds."""
+    objective of that labelling, weighted by ``sample_weight`` if given, when ``objective`` is
+    true (for ``score``; else 0.0): bit for bit what the full assignment gives, without its
+    sums and bounds."""
     n, d = X.shape
     labels = np.empty(n, dtype=np.int64)
     need = kernels.TERMS if objective else kernels.LABELS
     with one_blas_thread(n):
-        value = kernels.nearest(X, centers, np.ascontiguousarray(centers.T), _pruning_factors(d, X.dtype)[2],
-                                need, labels, *_scratch(n, centers.shape[0], X.dtype))
+        value = kernels.nearest(X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T),
+                                _pruning_factors(d, X.dtype)[2], need, labels, *_scratch(n, centers.shape[0], X.dtype))
     return labels, value
 
 
-def _relocate_empty(X, centers, labels, counts, distance, fingerprint, t):
-    """Relocation half-step (KM-3), in place: each empty cluster, in index order,
-    takes the point farthest from its own centre among clusters holding at least
-    two distinct points (distance > 0, lowest index on ties). Returns the relocations
-    as (t, point, cluster, squared distance) and the new partition fingerprint."""
+def _objective_terms(X, sample_weight, centers, labels, distance):
+    """Each point's objective term, fl(w_i d_i) in float64 (d_i in the working dtype, written to
+    ``distance``; the term is d_i itself without weights): the numbers :func:`kernels.assign`
+    adds up."""
+    kernels.distance_to_own_center(X, centers, labels, distance)
+    return distance if sample_weight is None else sample_weight * distance
+
+
+def _relocate_empty(X, sample_weight, centers, labels, masses, distance, fingerprint, t):
+    """Relocation half-step (KM-3), in place: each empty cluster (weight 0), in index order,
+    takes the point of largest objective term w_i d_i among clusters holding at least two
+    distinct points of positive weight (term > 0, lowest index on ties). Returns the
+    relocations as (t, point, cluster, objective term) and the new partition fingerprint."""
     k = centers.shape[0]
     moves = []
-    kernels.distance_to_own_center(X, centers, labels, distance)
+    terms = _objective_terms(X, sample_weight, centers, labels, distance)
     first, second = np.full(k, -1, dtype=np.int64), np.full(k, -1, dtype=np.int64)
-    kernels.distinct_witnesses(X, labels, counts >= 2, first, second)
-    for j in np.flatnonzero(counts == 0):
-        i = kernels.farthest_point(distance, labels, second)
+    weights = _weights(sample_weight)
+    kernels.distinct_witnesses(X, weights, labels, masses > 0, first, second)
+    for j in np.flatnonzero(masses == 0):
+        i = kernels.farthest_point(terms, labels, second)
         if i < 0:
-            break  # fewer distinct points than clusters: j stays empty
+            break  # fewer distinct points of positive weight than clusters: j stays empty
         old = labels[i]
-        moves.append((t, int(i), int(j), float(distance[i])))
+        moves.append((t, int(i), int(j), float(terms[i])))
         fingerprint = _fingerprint_after_move(fingerprint, i, old, j, k)
-        counts[old] -= 1
-        counts[j] += 1
         labels[i] = j
         centers[j] = X[i]
-        distance[i] = 0
+        terms[i] = 0
         if i in (first[old], second[old]):  # the donor lost a witness: does it still hold two distinct points?
-            kernels.distinct_witnesses(X, labels, np.arange(k) == old, first, second)
-    return moves, fingerprint
+            kernels.distinct_witnesses(X, weights, labels, np.arange(k) == old, first, second)
+    return moves, fingerprint, terms
 
 
-def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, X_val=None):
+def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, X_val=None, sample_weight=None):
     """Lloyd's algorithm from ``centers`` (k, d); returns (centers, labels, trace).
 
     Pseudocode of proofs/kmeans.md::
@@ -284,16 +319,17 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, X_val=None):
     centers = np.array(centers, dtype=X.dtype, order="C")
     centers_T = np.ascontiguousarray(centers.T)
     labels = np.zeros(n, dtype=np.int64)
+    weights = _weights(sample_weight)
     buffers = _buffers(n, k, d, X.dtype)
-    sums, counts = buffers[2], buffers[3]
+    sums, counts, masses = buffers[3], buffers[4], buffers[5]
     distance = np.empty(n, dtype=X.dtype)
     lower = np.zeros(n)  # KM-8: lower bounds on the distance to the other centres
     pruning = _pruning_factors(d, X.dtype)
     drift = np.zeros(3)  # KM-8: how far the centres moved (largest, second largest, index of the largest)
     drift_factor = 1.0 + 2.0 * gamma(d + 4, np.float64)
 
-    _, f_assign, _, fingerprint, _, _ = kernels.assign(X, centers, centers_T, labels, False, lower, np.zeros(3),
-                                                    *pruning, *buffers)
+    _, f_assign, _, fingerprint, _, _ = kernels.assign(X, weights, centers, centers_T, labels, False, lower,
+                                                       np.zeros(3), *pruning, *buffers)
     rec = {"assign": [f_assign], "labels_fp": [fingerprint], "sizes": [counts.copy()]}
     for name in ("relocate", "update", "shift", "reassigned", "relocated", "partition", "scanned"):
         rec[name] = []
@@ -306,25 +342,26 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, X_val=None):
         # Relocation half-step (KM-3).
         f_relocate, moves = f_assign, []
         drift_origin = centers.astype(np.float64)
-        if np.any(counts == 0):
-            moves, fingerprint = _relocate_empty(X, centers, labels, counts, distance, fingerprint, t)
+        if np.any(masses == 0):
+            moves, fingerprint, terms = _relocate_empty(X, sample_weight, centers, labels, masses, distance,
+                                                        fingerprint, t)
             if moves:
                 lower[[m[1] for m in moves]] = 0.0  # their label changed: no bound yet
-                f_relocate = kernels.chunked_sum(distance)
-                kernels.cluster_sums(X, labels, *buffers[:4])
+                f_relocate = kernels.chunked_sum(terms)
+                kernels.cluster_sums(X, weights, labels, *buffers[:6])
         repeated = int(fingerprint) in seen
         seen.add(int(fingerprint))
 
         # Update half-step (KM-2): centres to the means of their clusters.
         previous = centers.astype(np.float64)
-        kernels.update_centers(sums, counts, centers, centers_T)
+        kernels.update_centers(sums, masses, centers, centers_T)
         move = np.sum((centers - previous) ** 2, axis=1)
-        center_shift = float(counts.astype(np.float64) @ move)
+        center_shift = float(masses @ move)
 
         # Assignment half-step (KM-1): a point moves only to a strictly closer centre.
         kernels.center_drift(centers, drift_origin, drift_factor, drift)
         f_update, f_assign, n_changed, labels_fp, n_scanned, _ = kernels.assign(
-            X, centers, centers_T, labels, True, lower, drift, *pruning, *buffers
+            X, weights, centers, centers_T, labels, True, lower, drift, *pruning, *buffers
         )
 
         relocations += moves
@@ -355,7 +392,8 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, X_val=None):
                 if stop.checkpoint is not None and stop.checkpoint.iteration < t:
                     centers, labels = _restore_checkpoint(stop.checkpoint, checkpoint_labels, rec, relocations, X.dtype)
                 break
-    trace = _make_trace(rec, relocations, stop_reason, X.dtype)
+    total = float(n) if sample_weight is None else kernels.chunked_sum(sample_weight)
+    trace = _make_trace(rec, relocations, stop_reason, X.dtype, total, sample_weight is not None)
     return centers, labels, trace
 
 
@@ -395,7 +433,7 @@ def _interleave(rec):
     return np.concatenate([rec["assign"][:1], halves.ravel()]).astype(np.float64)
 
 
-def _make_trace(rec, relocations, stop_reason, dtype):
+def _make_trace(rec, relocations, stop_reason, dtype, total_weight, weighted):
     columns = list(zip(*relocations)) if relocations else [(), (), (), ()]
     return KMeansTrace(
         objective=_interleave(rec),
@@ -417,6 +455,8 @@ def _make_trace(rec, relocations, stop_reason, dtype):
         cluster_sizes=np.array(rec["sizes"], dtype=np.int64).reshape(len(rec["sizes"]), -1),
         n_scanned=np.array(rec["scanned"], dtype=np.int64),
         dtype=np.dtype(dtype).name,
+        weighted=weighted,
+        total_weight=total_weight,
     )
 
 
@@ -505,7 +545,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         self.verbose = verbose
         self.stop = stop
 
-    def _check_params(self, X):
+    def _check_params(self, X, sample_weight=None):
         k = check_int(self.n_clusters, "n_clusters", minimum=1)
         check_int(self.n_local_trials, "n_local_trials", minimum=1)
         n_init = check_int(self.n_init, "n_init", minimum=1)
@@ -538,13 +578,25 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 n_init = 1
         if X.shape[0] < k:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={k}")
-        check_squared_distances(X, *([] if isinstance(self.init, str) else [self.init]))
+        if sample_weight is not None and np.count_nonzero(sample_weight) < k and isinstance(self.init, str):
+            raise ValueError(
+                f"sample_weight has {np.count_nonzero(sample_weight)} positive weights but n_clusters={k}: the "
+                f"initial centres are drawn among points of positive weight; use fewer clusters or give init centres"
+            )
+        check_squared_distances(X, *([] if isinstance(self.init, str) else [self.init]), weight=sample_weight)
         return k, n_init
 
-    def fit(self, X, y=None):
-        """Run k-means on X of shape (n_samples, n_features); returns self."""
+    def fit(self, X, y=None, sample_weight=None):
+        """Run k-means on X of shape (n_samples, n_features); returns self.
+
+        ``sample_weight`` (array-like of shape (n_samples,), default None: every point weighs 1)
+        weights each point's term of the objective, :math:`\\sum_i w_i \\lVert x_i - c_{L(i)}
+        \\rVert^2`: centres are weighted means, seeding draws with probability proportional to
+        the weight, and a point of weight 0 is labelled but moves no centre (proofs/kmeans.md,
+        "Weights"). ``classic.certify`` then needs the same ``sample_weight``."""
         X = check_estimator_data(self, X, reset=True)
-        k, n_init = self._check_params(X)
+        sample_weight = check_sample_weight(sample_weight, X)
+        k, n_init = self._check_params(X, sample_weight)
         rng = as_generator(self.random_state)
         tol = float(self.tol) * float(np.mean(np.var(X, axis=0, dtype=np.float64))) if self.tol > 0 else 0.0
         best = None
@@ -553,9 +605,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
             X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False).astype(X.dtype)
             check_squared_distances(X_val, X, *([] if isinstance(self.init, str) else [self.init]), name="X_val")
         for _ in range(n_init):
-            centers = _initial_centers(X, self.init, k, self.n_local_trials, rng)
+            centers = _initial_centers(X, self.init, k, self.n_local_trials, rng, sample_weight)
             with one_blas_thread(X.shape[0]):
-                run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, X_val)
+                run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, X_val, sample_weight)
             if best is None or run[2].objective[-1] < best[2].objective[-1]:
                 best = run
         self.cluster_centers_, self.labels_, self.trace_ = best
@@ -577,22 +629,24 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 ConvergenceWarning,
                 stacklevel=2,
             )
-        n_distinct = _n_distinct_rows(X, k)
+        n_distinct = _n_distinct_rows(X if sample_weight is None else X[sample_weight > 0], k)
         if n_distinct < k:
             warnings.warn(
-                f"Number of distinct points ({n_distinct}) in X is smaller than n_clusters ({k}): "
+                f"Number of distinct points{'' if sample_weight is None else ' of positive weight'} ({n_distinct}) "
+                f"in X is smaller than n_clusters ({k}): "
                 "some clusters are empty or hold copies of the same point. Use fewer clusters.",
                 ConvergenceWarning,
                 stacklevel=2,
             )
         return self
 
-    def _nearest(self, X, objective):
-        # Labels (lowest index among the minima) and, if asked, the inertia of X.
+    def _nearest(self, X, objective, sample_weight=None):
+        # Labels (lowest index among the minima) and, if asked, the (weighted) inertia of X.
         X = check_estimator_data(self, X, reset=False)
+        sample_weight = check_sample_weight(sample_weight, X)
         centers = np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype)
-        check_squared_distances(X, centers)
-        return _nearest_centers(X, centers, objective=objective)
+        check_squared_distances(X, centers, weight=sample_weight)
+        return _nearest_centers(X, centers, objective=objective, sample_weight=sample_weight)
 
     def predict(self, X):
         """Index of the nearest centre (lowest index among the minima), shape (n_samples,).
@@ -602,9 +656,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         check_is_fitted(self, "cluster_centers_")
         return self._nearest(X, objective=False)[0]
 
-    def fit_predict(self, X, y=None):
-        """Fit and return ``labels_``."""
-        return self.fit(X).labels_
+    def fit_predict(self, X, y=None, sample_weight=None):
+        """Fit (with ``sample_weight``, as :meth:`fit`) and return ``labels_``."""
+        return self.fit(X, sample_weight=sample_weight).labels_
 
     def transform(self, X):
         """Euclidean distances to the centres, shape (n_samples, n_clusters)."""
@@ -615,10 +669,11 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         kernels.squared_distances(X, np.ascontiguousarray(self.cluster_centers_.T, dtype=X.dtype), out)
         return np.sqrt(out, out=out)
 
-    def score(self, X, y=None):
-        """Opposite of the inertia of X against the fitted centres (higher is better)."""
+    def score(self, X, y=None, sample_weight=None):
+        """Opposite of the inertia of X against the fitted centres (higher is better), each
+        point's term weighted by ``sample_weight`` if given."""
         check_is_fitted(self, "cluster_centers_")
-        return -float(self._nearest(X, objective=True)[1])
+        return -float(self._nearest(X, objective=True, sample_weight=sample_weight)[1])
 
     @property
     def _n_features_out(self):
@@ -630,9 +685,15 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
-    def _certify(self, X, y=None):
+    def _certify(self, X, y=None, sample_weight=None):
         from classic._kmeans_certificate import kmeans_claims
 
         X = check_estimator_data(self, X, reset=False)
-        check_squared_distances(X, self.cluster_centers_)
-        return kmeans_claims(self, X)
+        sample_weight = check_sample_weight(sample_weight, X)
+        if self.trace_.weighted and sample_weight is None:
+            raise ValueError("this run was fitted with sample_weight: pass the same weights, "
+                             "certify(model, X, sample_weight=w)")
+        if not self.trace_.weighted and sample_weight is not None:
+            raise ValueError("this run was fitted without sample_weight: call certify(model, X) without weights")
+        check_squared_distances(X, self.cluster_centers_, weight=sample_weight)
+        return kmeans_claims(self, X, sample_weight)

@@ -78,11 +78,16 @@ def kmeans_chunked_sum(values):
     return total
 
 
-def kmeans_assign(X, C, labels=None):
+def kmeans_terms(distances, w):
+    """Objective terms: fl(w_i d_i) in float64, or the distances themselves without weights."""
+    return distances if w is None else w * distances.astype(np.float64)
+
+
+def kmeans_assign(X, C, labels=None, w=None):
     """Assignment half-step: (new labels, objective before, objective after, n changed).
 
     Without ``labels``: lowest index among the minima. With ``labels``: keep
-    the old label unless some centre is strictly closer."""
+    the old label unless some centre is strictly closer. Objectives weighted by ``w`` if given."""
     D = kmeans_squared_distances(X, C)
     n = X.shape[0]
     new = np.argmin(D, axis=1)  # first index among the minima
@@ -91,20 +96,26 @@ def kmeans_assign(X, C, labels=None):
         own = D[np.arange(n), labels]
         keep = ~(D[np.arange(n), new] < own)
         new = np.where(keep, labels, new)
-        before = kmeans_chunked_sum(own)
-    after = kmeans_chunked_sum(D[np.arange(n), new])
+        before = kmeans_chunked_sum(kmeans_terms(own, w))
+    after = kmeans_chunked_sum(kmeans_terms(D[np.arange(n), new], w))
     changed = 0 if labels is None else int(np.sum(new != labels))
     return new.astype(np.int64), before, after, changed
 
 
-def kmeans_cluster_sums(X, labels, k):
-    """Cluster sums (float64) and sizes, chunk by chunk, each chunk in index order."""
-    sums = np.zeros((k, X.shape[1]))
+def kmeans_cluster_sums(X, labels, k, w=None):
+    """Cluster sums (float64) and sizes, chunk by chunk, each chunk in index order; with weights
+    ``w``, the sums of fl(w_i x_i) and the masses (sums of w_i) instead of the sizes."""
+    sums, masses = np.zeros((k, X.shape[1])), np.zeros(k)
     for start in range(0, X.shape[0], CHUNK):
-        part = np.zeros((k, X.shape[1]))
-        np.add.at(part, labels[start : start + CHUNK], X[start : start + CHUNK].astype(np.float64))
+        part, mass = np.zeros((k, X.shape[1])), np.zeros(k)
+        rows = X[start : start + CHUNK].astype(np.float64)
+        if w is not None:
+            rows = w[start : start + CHUNK, None] * rows
+            np.add.at(mass, labels[start : start + CHUNK], w[start : start + CHUNK])
+        np.add.at(part, labels[start : start + CHUNK], rows)
         sums += part
-    return sums, np.bincount(labels, minlength=k)
+        masses += mass
+    return sums, (np.bincount(labels, minlength=k) if w is None else masses)
 
 
 def kmeans_update_centers(sums, counts, centers):
@@ -115,9 +126,11 @@ def kmeans_update_centers(sums, counts, centers):
     return out
 
 
-def kmeans_splittable(X, labels, k):
-    """Whether each cluster holds at least two distinct points (the empty-cluster rule's donors)."""
-    return np.array([len(np.unique(X[labels == j], axis=0)) >= 2 for j in range(k)])
+def kmeans_splittable(X, labels, k, w=None):
+    """Whether each cluster holds at least two distinct points (of positive weight, with
+    weights ``w``): the empty-cluster rule's donors."""
+    member = (lambda j: labels == j) if w is None else (lambda j: (labels == j) & (w > 0))
+    return np.array([len(np.unique(X[member(j)], axis=0)) >= 2 for j in range(k)])
 
 
 def kmeans_farthest_point(distance, labels, splittable):
@@ -141,38 +154,37 @@ def kmeans_fingerprint(labels, k):
     return total & mask
 
 
-def kmeans_lloyd(X, C0, max_iter):
+def kmeans_lloyd(X, C0, max_iter, w=None):
     """The whole run of proofs/kmeans.md, obviously: returns (centres, labels, per-iteration
     objectives as a list of (relocate, update, assign), initial objective, stop reason), stopping
-    as the package does when no label changes (KM-5) or a partition repeats (KM-4)."""
+    as the package does when no label changes (KM-5) or a partition repeats (KM-4). With
+    weights ``w``: weighted objectives and means; a cluster of weight 0 is empty."""
     C = np.array(C0, dtype=X.dtype)
     k = C.shape[0]
-    labels, _, f_assign, _ = kmeans_assign(X, C)
+    labels, _, f_assign, _ = kmeans_assign(X, C, w=w)
     f0, rows, seen = f_assign, [], set()
     for _ in range(max_iter):
-        counts = np.bincount(labels, minlength=k)
+        masses = kmeans_cluster_sums(X, labels, k, w)[1]
         f_relocate = f_assign
-        if np.any(counts == 0):
+        if np.any(masses == 0):
             D = kmeans_squared_distances(X, C)
-            distance = D[np.arange(len(X)), labels]
+            terms = kmeans_terms(D[np.arange(len(X)), labels], w)
             moved = False
-            for j in np.flatnonzero(counts == 0):
-                i = kmeans_farthest_point(distance, labels, kmeans_splittable(X, labels, k))
+            for j in np.flatnonzero(masses == 0):
+                i = kmeans_farthest_point(terms, labels, kmeans_splittable(X, labels, k, w))
                 if i < 0:
                     break
-                counts[labels[i]] -= 1
-                counts[j] += 1
                 labels[i] = j
                 C[j] = X[i]
-                distance[i] = 0
+                terms[i] = 0
                 moved = True
             if moved:
-                f_relocate = kmeans_chunked_sum(distance)
+                f_relocate = kmeans_chunked_sum(terms)
         repeated = tuple(labels) in seen  # KM-4: this partition was met before (a rounding cycle)
         seen.add(tuple(labels))
-        sums, counts = kmeans_cluster_sums(X, labels, k)
-        C = kmeans_update_centers(sums, counts, C)
-        labels_new, f_update, f_assign, changed = kmeans_assign(X, C, labels)
+        sums, masses = kmeans_cluster_sums(X, labels, k, w)
+        C = kmeans_update_centers(sums, masses, C)
+        labels_new, f_update, f_assign, changed = kmeans_assign(X, C, labels, w)
         rows.append((f_relocate, f_update, f_assign))
         labels = labels_new
         if changed == 0:

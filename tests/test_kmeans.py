@@ -8,7 +8,7 @@ import warnings
 import numba
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.exceptions import ConvergenceWarning
@@ -18,6 +18,7 @@ from classic import KMeans, KMeansTrace, certify
 from classic import _kmeans_filter as kmeans_filter
 from classic import _kmeans_kernels as kernels
 from classic._jit import n_chunks
+from classic.kmeans import UNWEIGHTED, _objective_terms, _weights
 from classic.kmeans import _buffers as kmeans_buffers
 from classic.kmeans import _scratch as kmeans_scratch
 from classic.kmeans import _pruning_factors
@@ -43,58 +44,70 @@ def _buffers(n, k, d, dtype=np.float64):
 # ------------------------------------------------------------------ kernels vs naive
 
 
+def _draw_weights(data, n):
+    """None (no weights) or sample weights with zeros, integers and fractions."""
+    values = st.sampled_from([0.0, 1.0, 2.0, 3.0]) | st.floats(1e-3, 1e3)
+    return data.draw(st.none() | arrays(np.float64, n, elements=values), label="sample_weight")
+
+
 @given(clustering_data(max_samples=40), st.integers(1, 5), st.data())
 def test_assign_kernel_matches_naive(X, k, data):
-    """KM-1 kernel: labels, both objectives, changes and sums equal the obvious version, bit for bit."""
+    """KM-1 kernel: labels, both objectives, changes and sums equal the obvious version, bit for
+    bit, with and without sample weights."""
     C = data.draw(st.sampled_from([X[np.arange(k) % len(X)], X[np.zeros(k, int)]]))
     old = data.draw(st.lists(st.integers(0, k - 1), min_size=len(X), max_size=len(X)))
+    w = _draw_weights(data, len(X))
     n, d = X.shape
     for keep in (False, True):
         labels = np.array(old, dtype=np.int64)
         buf = _buffers(n, k, d, X.dtype)
         pruning = _pruning_factors(d, X.dtype)
         before, after, changed, fp, scanned, _ = kernels.assign(
-            X, C, np.ascontiguousarray(C.T), labels, keep, np.zeros(n), np.zeros(3), *pruning, *buf
+            X, _weights(w), C, np.ascontiguousarray(C.T), labels, keep, np.zeros(n), np.zeros(3), *pruning, *buf
         )
-        want, w_before, w_after, w_changed = naive.kmeans_assign(X, C, np.array(old) if keep else None)
+        want, w_before, w_after, w_changed = naive.kmeans_assign(X, C, np.array(old) if keep else None, w)
         np.testing.assert_array_equal(labels, want)
         assert (before, after, changed) == (w_before, w_after, w_changed if keep else 0)
         assert int(fp) == naive.kmeans_fingerprint(want, k)
-        sums, counts = naive.kmeans_cluster_sums(X, want, k)
-        np.testing.assert_array_equal(buf[2], sums)
-        np.testing.assert_array_equal(buf[3], counts)
+        sums, masses = naive.kmeans_cluster_sums(X, want, k, w)
+        np.testing.assert_array_equal(buf[3], sums)
+        np.testing.assert_array_equal(buf[4], np.bincount(want, minlength=k))
+        np.testing.assert_array_equal(buf[5], masses)
 
 
 @given(clustering_data(max_samples=40), st.integers(1, 5), st.data())
 def test_update_and_relocation_kernels_match_naive(X, k, data):
-    """KM-2, KM-3 kernels: cluster sums, means, distance to own centre, farthest point."""
+    """KM-2, KM-3 kernels: cluster sums, means, distance to own centre, farthest point, with and
+    without sample weights."""
     n, d = X.shape
     labels = np.array(data.draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n)), dtype=np.int64)
+    w = _draw_weights(data, n)
     buf = _buffers(n, k, d)
-    kernels.cluster_sums(X, labels, *buf[:4])
-    sums, counts = naive.kmeans_cluster_sums(X, labels, k)
-    np.testing.assert_array_equal(buf[2], sums)
-    np.testing.assert_array_equal(buf[3], counts)
+    kernels.cluster_sums(X, _weights(w), labels, *buf[:6])
+    sums, masses = naive.kmeans_cluster_sums(X, labels, k, w)
+    np.testing.assert_array_equal(buf[3], sums)
+    np.testing.assert_array_equal(buf[4], np.bincount(labels, minlength=k))
+    np.testing.assert_array_equal(buf[5], masses)
     centers = X[np.arange(k) % n].copy()
-    want = naive.kmeans_update_centers(sums, counts, centers)
+    want = naive.kmeans_update_centers(sums, masses, centers)
     centers_T = np.empty((d, k), dtype=X.dtype)
-    kernels.update_centers(sums, counts, centers, centers_T)
+    kernels.update_centers(sums, buf[5], centers, centers_T)
     np.testing.assert_array_equal(centers, want)
     np.testing.assert_array_equal(centers_T, want.T)
     distance = np.empty(n, dtype=X.dtype)
-    kernels.distance_to_own_center(X, centers, labels, distance)
+    terms = _objective_terms(X, w, centers, labels, distance)
     np.testing.assert_array_equal(distance, naive.kmeans_squared_distances(X, centers)[np.arange(n), labels])
+    np.testing.assert_array_equal(terms, naive.kmeans_terms(distance, w))
     first, second = np.full(k, -1, dtype=np.int64), np.full(k, -1, dtype=np.int64)
-    kernels.distinct_witnesses(X, labels, counts >= 2, first, second)
-    splittable = naive.kmeans_splittable(X, labels, k)
+    kernels.distinct_witnesses(X, _weights(w), labels, buf[5] > 0, first, second)
+    splittable = naive.kmeans_splittable(X, labels, k, w)
     np.testing.assert_array_equal(second >= 0, splittable)
     for j in np.flatnonzero(splittable):  # witnesses: the lowest index, and the lowest index differing from it
-        members = np.flatnonzero(labels == j)
+        members = np.flatnonzero((labels == j) & (True if w is None else w > 0))
         assert first[j] == members[0]
         assert second[j] == members[np.any(X[members] != X[members[0]], axis=1)][0]
-    assert kernels.farthest_point(distance, labels, second) == naive.kmeans_farthest_point(distance, labels,
-                                                                                          splittable)
-    assert kernels.chunked_sum(distance) == naive.kmeans_chunked_sum(distance)
+    assert kernels.farthest_point(terms, labels, second) == naive.kmeans_farthest_point(terms, labels, splittable)
+    assert kernels.chunked_sum(terms) == naive.kmeans_chunked_sum(terms)
     out = np.empty((n, k), dtype=X.dtype)
     kernels.squared_distances(X, np.ascontiguousarray(centers.T), out)
     np.testing.assert_array_equal(out, naive.kmeans_squared_distances(X, centers))
@@ -120,12 +133,12 @@ def test_kernels_match_naive_across_chunks():
     C = X[:4].copy()
     labels = np.zeros(2500, dtype=np.int64)
     buf = _buffers(2500, 4, 3)
-    _, after, _, _, _, _ = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, False, np.zeros(2500), np.zeros(3),
+    _, after, _, _, _, _ = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, False, np.zeros(2500), np.zeros(3),
                                         *_pruning_factors(3, X.dtype), *buf)
     want, _, w_after, _ = naive.kmeans_assign(X, C)
     np.testing.assert_array_equal(labels, want)
     assert after == w_after
-    np.testing.assert_array_equal(buf[2], naive.kmeans_cluster_sums(X, want, 4)[0])
+    np.testing.assert_array_equal(buf[3], naive.kmeans_cluster_sums(X, want, 4)[0])
 
 
 @given(kmeans_problems(max_samples=25))
@@ -318,6 +331,151 @@ def test_every_claim_holds(problem):
         assert failing == ["KM-4"], certificate
         return
     assert certificate, certificate
+
+
+#: Sample weights the weighted tests draw: zeros, counts, fractions, and the extremes whose products
+#: underflow or that dominate the total (proofs/kmeans.md, "Weights").
+WEIGHT_VALUES = st.sampled_from([0.0, 1.0, 2.0, 3.0, 0.1, 1e30, 2.0**-600, 1e-300]) | st.floats(1e-3, 1e3)
+
+
+@st.composite
+def weighted_problems(draw, problems=PROBLEMS):
+    """``(X, k, init, sample_weight)``, at least k points of positive weight."""
+    X, k, init = draw(problems)
+    w = draw(arrays(np.float64, X.shape[0], elements=WEIGHT_VALUES))
+    if np.count_nonzero(w) < k:
+        w[:k] = 1.0
+    return X, k, init, w
+
+
+def _fit_weighted(problem, **params):
+    X, k, init, w = problem
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return KMeans(k, init=init, random_state=0, **params).fit(X, sample_weight=w)
+
+
+@given(weighted_problems())
+def test_weighted_runs_are_certified(problem):
+    """Every claim of proofs/kmeans.md with sample weights ("Weights"): KM-1 to KM-7 on weighted
+    runs (zero weights, integer and fractional weights, weights whose products underflow or
+    dominate), except KM-4 on a rounding cycle, as in test_every_claim_holds."""
+    X, k, init, w = problem
+    model = _fit_weighted(problem)
+    certificate = certify(model, X, sample_weight=w)
+    assert model.trace_.weighted and model.trace_.total_weight == naive.kmeans_chunked_sum(w)
+    if model.trace_.stop_reason == "cycle":
+        assert [c.id for c in certificate.claims if c.holds is False] == ["KM-4"], certificate
+        return
+    assert certificate, certificate
+
+
+@given(weighted_problems(kmeans_problems(max_samples=25)))
+@settings(max_examples=30)
+def test_weighted_lloyd_matches_naive_run(problem):
+    """The weighted run equals the obvious weighted implementation of proofs/kmeans.md bit for
+    bit: labels, centres, every objective and the stop reason."""
+    X, k, init, w = problem
+    model = _fit_weighted(problem, max_iter=50)
+    from classic._random import as_generator
+    from classic.kmeans import _initial_centers
+
+    C0 = _initial_centers(X, init, k, 1, as_generator(0), w)
+    C, labels, rows, f0, reason = naive.kmeans_lloyd(X, C0, 50, w)
+    tr = model.trace_
+    np.testing.assert_array_equal(model.labels_, labels)
+    np.testing.assert_array_equal(model.cluster_centers_, C)
+    assert (tr.stop_reason, tr.objective_assign[0]) == (reason, f0)
+    np.testing.assert_array_equal(np.column_stack([tr.objective_relocate, tr.objective_update, tr.objective_assign[1:]]),
+                                  np.array(rows).reshape(-1, 3))
+
+
+@given(st.integers(2, 30), st.integers(1, 4), st.integers(1, 5), st.sampled_from([np.float64, np.float32]), st.data())
+@settings(max_examples=40)
+def test_integer_weights_equal_repeated_rows(n, d, k, dtype, data):
+    """Weight m means m copies: on small-integer data (every cluster sum exact, in either order),
+    from the same initial centres, the weighted run and the run on the rows repeated w_i times
+    (weight 0: removed) give the same centres bit for bit and the same labels, and inertias that
+    both lie within the KM-6 bound of the same exact inertia. Runs that relocate are left out:
+    relocation moves a weighted point whole, and one copy of a repeated one."""
+    X = data.draw(arrays(dtype, (n, d), elements=st.integers(-20, 20).map(float)))
+    w = data.draw(arrays(np.float64, n, elements=st.integers(0, 3).map(float)))
+    assume(np.count_nonzero(w) >= k)
+    init = X[w > 0][:k].copy()
+    weighted = KMeans(k, init=init).fit(X, sample_weight=w)
+    repeated_X = np.repeat(X, w.astype(int), axis=0)
+    repeated = KMeans(k, init=init).fit(repeated_X)
+    assume(weighted.trace_.n_relocated.sum() == 0 and repeated.trace_.n_relocated.sum() == 0)
+    np.testing.assert_array_equal(weighted.cluster_centers_, repeated.cluster_centers_)
+    np.testing.assert_array_equal(np.repeat(weighted.labels_, w.astype(int)), repeated.labels_)
+    if np.all(w > 0):  # points of weight 0 are labelled too, and a change of their label is an iteration
+        assert weighted.n_iter_ == repeated.n_iter_
+    from classic._kmeans_certificate import rounding_constants
+
+    c = rounding_constants(n, d, k, np.dtype(dtype), weighted.trace_.total_weight, 1.0)
+    r = rounding_constants(len(repeated_X), d, k, np.dtype(dtype))
+    slack = c["rho_objective"] * weighted.inertia_ + 3 * c["tau"] + r["rho_objective"] * repeated.inertia_ + 3 * r["tau"]
+    assert abs(weighted.inertia_ - repeated.inertia_) <= slack
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_weighted_agrees_with_sklearn(dtype):
+    """Same initial centres and weights (zeros included): labels and iterations equal scikit-learn's,
+    centres and inertia within the bounds of test_agrees_with_sklearn_lloyd."""
+    from sklearn.cluster import KMeans as SKKMeans
+
+    from classic._kmeans_certificate import rounding_constants
+
+    rng = np.random.default_rng(11)
+    X = np.concatenate([rng.normal(loc=c, size=(150, 3)) for c in rng.uniform(-4, 4, size=(5, 3))]).astype(dtype)
+    w = rng.uniform(0, 4, size=len(X)).astype(dtype).astype(np.float64)  # representable in X's dtype, as sklearn casts
+    w[::9] = 0
+    C0 = X[rng.choice(np.flatnonzero(w), 5, replace=False)]
+    ours = KMeans(5, init=C0).fit(X, sample_weight=w)
+    theirs = SKKMeans(5, init=C0, n_init=1, algorithm="lloyd", tol=0, max_iter=300).fit(X, sample_weight=w)
+    np.testing.assert_array_equal(ours.labels_, theirs.labels_)
+    if dtype == np.float64:
+        assert ours.n_iter_ + 1 == theirs.n_iter_
+        c = rounding_constants(*X.shape, 5, np.float64, ours.trace_.total_weight, float(w[w > 0].min()))
+        rel = (c["rel_objective"] + c["gamma_recompute"]) / (1 - c["gamma_recompute"])
+        norm_max = np.linalg.norm(np.abs(X).max(axis=0))
+        assert abs(ours.inertia_ - theirs.inertia_) <= rel * theirs.inertia_ + c["mass"] * (c["eps_center"] * norm_max) ** 2
+    assert ours.score(X, sample_weight=w) == -ours.inertia_
+    assert certify(ours, X, sample_weight=w)
+
+
+def test_sample_weight_is_validated_and_never_modified():
+    """Bad weights get a ValueError or TypeError naming the problem; the caller's arrays are never
+    written; read-only weights are accepted; certify needs the weights of a weighted run (and no
+    weights for an unweighted one); a number means that weight for every point."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(60, 2))
+    for bad, match in [([1.0, 2.0], "shape"), (-np.ones(60), "negative"), (np.zeros(60), "zero for every point"),
+                       (np.full(60, np.nan), "NaN"), (np.full(60, 1e-310), "subnormal"),
+                       (np.array(["a"] * 60), "numbers"), (np.full(60, 1e307), "infinity")]:
+        with pytest.raises((ValueError, TypeError), match=match):
+            KMeans(3, random_state=0).fit(X, sample_weight=bad)
+    few = np.zeros(60)
+    few[:2] = 1.0
+    with pytest.raises(ValueError, match="positive weights"):
+        KMeans(3, random_state=0).fit(X, sample_weight=few)
+    with pytest.raises(ValueError, match="too large"):
+        KMeans(3, random_state=0).fit(X, sample_weight=np.full(60, 1e305))
+    w = rng.uniform(0, 2, size=60)
+    w.setflags(write=False)
+    X.setflags(write=False)
+    model = KMeans(3, random_state=0).fit(X, sample_weight=w)
+    assert certify(model, X, sample_weight=w)
+    with pytest.raises(ValueError, match="pass the same weights"):
+        certify(model, X)
+    with pytest.raises(ValueError, match="without sample_weight"):
+        certify(KMeans(3, random_state=0).fit(X), X, sample_weight=w)
+    assert certify(model, X, sample_weight=w * 2)["KM-6"].holds is False  # other weights: caught
+    twos = KMeans(3, init=X[:3].copy()).fit(X, sample_weight=2.0)
+    ones = KMeans(3, init=X[:3].copy()).fit(X)
+    np.testing.assert_array_equal(twos.cluster_centers_, ones.cluster_centers_)  # fl(2 s) / fl(2 W) = fl(s / W)
+    assert twos.inertia_ == 2 * ones.inertia_  # every term and partial sum doubles exactly
 
 
 def test_claim_ids_are_proof_steps():
@@ -776,8 +934,9 @@ def test_km9_filter_never_changes_a_label(problem, data):
         results = []
         for constants in (pruning, _without_filter(pruning)):
             labels, lower, buf = old.copy(), np.zeros(n), _buffers(n, k, d, X.dtype)
-            out = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, keep, lower, np.zeros(3), *constants, *buf)
-            results.append((labels, lower, out, buf[2], buf[3]))
+            out = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, keep, lower, np.zeros(3),
+                                 *constants, *buf)
+            results.append((labels, lower, out, buf[3], buf[4]))
         (labels, lower, out, sums, counts), (labels0, lower0, out0, sums0, counts0) = results
         np.testing.assert_array_equal(labels, labels0)
         np.testing.assert_array_equal(lower, lower0)
@@ -794,7 +953,7 @@ def _nearest(X, C, slack):
     labels, (scratch, bits) = np.full(X.shape[0], -1, dtype=np.int64), kmeans_scratch(X.shape[0], C.shape[0], X.dtype)
     runs = []
     for need in (kernels.LABELS, kernels.TERMS):
-        value = kernels.nearest(X, C, np.ascontiguousarray(C.T), slack, need, labels, scratch, bits)
+        value = kernels.nearest(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), slack, need, labels, scratch, bits)
         runs.append((labels.copy(), value))
     return runs
 
@@ -855,14 +1014,14 @@ def test_km9_filter_settles_generic_points_and_leaves_ties():
         X = (offset + rng.random((3000, 6))).astype(dtype)
         C = X[:9].copy()
         labels = np.zeros(3000, dtype=np.int64)
-        out = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, False, np.zeros(3000), np.zeros(3),
+        out = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, False, np.zeros(3000), np.zeros(3),
                              *_pruning_factors(6, X.dtype), *_buffers(3000, 9, 6, X.dtype))
         assert out[4] == 3000 and out[5] < 30
         np.testing.assert_array_equal(labels, naive.kmeans_assign(X, C)[0])
     C = np.array([[0.0, 0.0], [2.0, 0.0]])
     X = np.array([[1.0, 5.0], [1.0, -3.0], [0.2, 0.0]])
     labels = np.zeros(3, dtype=np.int64)
-    out = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, False, np.zeros(3), np.zeros(3),
+    out = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, False, np.zeros(3), np.zeros(3),
                          *_pruning_factors(2, X.dtype), *_buffers(3, 2, 2, X.dtype))
     assert out[5] == 2 and list(labels) == [0, 0, 0]
 
@@ -883,8 +1042,8 @@ def test_km9_float32_stage_hands_over_to_float64():
     runs = []
     for constants in (pruning, only32, _without_filter(pruning)):
         labels, lower, buf = np.zeros(5000, dtype=np.int64), np.zeros(5000), _buffers(5000, 8, 16, X.dtype)
-        out = kernels.assign(X, C, np.ascontiguousarray(C.T), labels, False, lower, np.zeros(3), *constants, *buf)
-        runs.append((labels, lower, out, buf[2]))
+        out = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, False, lower, np.zeros(3), *constants, *buf)
+        runs.append((labels, lower, out, buf[3]))
     assert runs[1][2][5] > 1250  # float32 alone leaves more than one point in four: it gives up
     assert runs[0][2][5] == 0  # float64 settles what float32 left
     for labels, lower, out, sums in runs[:2]:
