@@ -98,7 +98,7 @@ def label_key(i, label, n_clusters):
 def _accumulate_chunk(X, weights, labels, start, stop, sums, counts, masses):
     # The one summation order of cluster sums: rows in index order within a chunk. With
     # weights (``weights`` not empty) sums[j] adds fl(w_i x_i) in float64 and masses[j] adds w_i;
-    # without, x_i and 1 (so masses are the counts, exactly).
+    # without, x_i, and the masses are left alone (:func:`_combine_sums` sets them to the counts).
     if weights.shape[0] > 0:
         for i in range(start, stop):
             j = labels[i]
@@ -111,23 +111,27 @@ def _accumulate_chunk(X, weights, labels, start, stop, sums, counts, masses):
         for i in range(start, stop):
             j = labels[i]
             counts[j] += 1
-            masses[j] += 1.0
             for f in range(X.shape[1]):
                 sums[j, f] += X[i, f]
 
 
 @kernel
-def _combine_sums(chunk_sums, chunk_counts, chunk_masses, sums, counts, masses):
-    # Chunk partials added in chunk order.
+def _combine_sums(weights, chunk_sums, chunk_counts, chunk_masses, sums, counts, masses):
+    # Chunk partials added in chunk order; without weights the masses are the counts (exactly).
     sums[:] = 0.0
     counts[:] = 0
     masses[:] = 0.0
+    weighted = weights.shape[0] > 0
     for c in range(chunk_sums.shape[0]):
         for j in range(sums.shape[0]):
             counts[j] += chunk_counts[c, j]
-            masses[j] += chunk_masses[c, j]
+            if weighted:
+                masses[j] += chunk_masses[c, j]
             for f in range(sums.shape[1]):
                 sums[j, f] += chunk_sums[c, j, f]
+    if not weighted:
+        for j in range(sums.shape[0]):
+            masses[j] = counts[j]
 
 
 @kernel
@@ -142,6 +146,24 @@ def _weighted_sum(terms, weights, start, stop):
         for i in range(start, stop):
             total += terms[i - start]
     return total
+
+
+@kernel
+def _chunk_totals(own_terms, new_terms, weights, labels, start, stop, n_clusters):
+    """Step 4 of :func:`assign` for one chunk, in one pass: the (weighted) sums of ``own_terms``
+    and ``new_terms`` as :func:`_weighted_sum` adds them, and the chunk's fingerprint part."""
+    before, after, keys = 0.0, 0.0, np.uint64(0)
+    if weights.shape[0] > 0:
+        for i in range(start, stop):
+            before += weights[i] * own_terms[i - start]
+            after += weights[i] * new_terms[i - start]
+            keys += label_key(i, labels[i], n_clusters)
+    else:
+        for i in range(start, stop):
+            before += own_terms[i - start]
+            after += new_terms[i - start]
+            keys += label_key(i, labels[i], n_clusters)
+    return before, after, keys
 
 
 @kernel
@@ -598,14 +620,10 @@ def assign(X, weights, centers, centers_T, labels, keep, lower, drift, bound_fac
                                    own_terms, new_terms, origin, index_bits, first_stage, working_stage,
                                    scratch[c], scratch_bits[c], BOUNDS)
         # 4. the chunk's sums, in index order (local accumulators: no shared cache lines)
-        chunk_keys = np.uint64(0)
-        for i in range(start, stop):
-            chunk_keys += label_key(i, labels[i], k)
-        before[c] = _weighted_sum(own_terms, weights, start, stop)
-        after[c] = _weighted_sum(new_terms, weights, start, stop)
-        keys[c], scanned[c], changed[c], exact[c] = chunk_keys, n_todo, n_moved, n_exact
+        before[c], after[c], keys[c] = _chunk_totals(own_terms, new_terms, weights, labels, start, stop, k)
+        scanned[c], changed[c], exact[c] = n_todo, n_moved, n_exact
         _accumulate_chunk(X, weights, labels, start, stop, chunk_sums[c], chunk_counts[c], chunk_masses[c])
-    _combine_sums(chunk_sums, chunk_counts, chunk_masses, sums, counts, masses)
+    _combine_sums(weights, chunk_sums, chunk_counts, chunk_masses, sums, counts, masses)
     objective_before = 0.0
     objective_after = 0.0
     n_changed = 0
@@ -635,7 +653,7 @@ def cluster_sums(X, weights, labels, chunk_sums, chunk_counts, chunk_masses, sum
         start = c * CHUNK_SIZE
         _accumulate_chunk(X, weights, labels, start, min(start + CHUNK_SIZE, n), chunk_sums[c], chunk_counts[c],
                           chunk_masses[c])
-    _combine_sums(chunk_sums, chunk_counts, chunk_masses, sums, counts, masses)
+    _combine_sums(weights, chunk_sums, chunk_counts, chunk_masses, sums, counts, masses)
 
 
 @kernel
