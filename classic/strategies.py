@@ -19,6 +19,7 @@ __all__ = [
     "initial_centers",
     "kmeans_problems",
     "linearly_separable",
+    "sample_weights",
 ]
 
 
@@ -189,3 +190,17 @@ def kmeans_problems(draw, *, max_clusters=6, **data_options):
     k = draw(st.one_of(st.just(top), st.integers(max(1, top - 1), top), st.integers(1, top)))
     init = draw(st.one_of(st.sampled_from(["k-means++", "random"]), initial_centers(X, k)))
     return X, k, init
+
+
+@st.composite
+def sample_weights(draw, n_samples, *, min_positive=1):
+    """Sample weights for ``n_samples`` points, as ``KMeans.fit(X, sample_weight=...)`` accepts
+    them (float64, finite, >= 0, at least ``min_positive`` positive): zeros, counts 1 to 3,
+    fractions, and the extremes whose products underflow (2**-600, 1e-300) or that dominate the
+    total (1e30) (proofs/kmeans.md, "Weights"). When too few are positive, the first
+    ``min_positive`` are set to 1."""
+    values = st.sampled_from([0.0, 1.0, 2.0, 3.0, 0.1, 1e30, 2.0**-600, 1e-300]) | st.floats(1e-3, 1e3)
+    weights = draw(arrays(np.float64, n_samples, elements=values))
+    if np.count_nonzero(weights) < min_positive:
+        weights[:min_positive] = 1.0
+    return weights

@@ -23,7 +23,7 @@ from classic.kmeans import _buffers as kmeans_buffers
 from classic.kmeans import _scratch as kmeans_scratch
 from classic.kmeans import _pruning_factors
 from classic.rounding import gamma
-from classic.strategies import DATA_KINDS, clustering_data, kmeans_problems
+from classic.strategies import DATA_KINDS, clustering_data, kmeans_problems, sample_weights
 from proof_steps import proof_steps
 
 STEPS = proof_steps("kmeans")
@@ -333,19 +333,11 @@ def test_every_claim_holds(problem):
     assert certificate, certificate
 
 
-#: Sample weights the weighted tests draw: zeros, counts, fractions, and the extremes whose products
-#: underflow or that dominate the total (proofs/kmeans.md, "Weights").
-WEIGHT_VALUES = st.sampled_from([0.0, 1.0, 2.0, 3.0, 0.1, 1e30, 2.0**-600, 1e-300]) | st.floats(1e-3, 1e3)
-
-
 @st.composite
 def weighted_problems(draw, problems=PROBLEMS):
     """``(X, k, init, sample_weight)``, at least k points of positive weight."""
     X, k, init = draw(problems)
-    w = draw(arrays(np.float64, X.shape[0], elements=WEIGHT_VALUES))
-    if np.count_nonzero(w) < k:
-        w[:k] = 1.0
-    return X, k, init, w
+    return X, k, init, draw(sample_weights(X.shape[0], min_positive=k))
 
 
 def _fit_weighted(problem, **params):
@@ -472,6 +464,8 @@ def test_sample_weight_is_validated_and_never_modified():
     with pytest.raises(ValueError, match="without sample_weight"):
         certify(KMeans(3, random_state=0).fit(X), X, sample_weight=w)
     assert certify(model, X, sample_weight=w * 2)["KM-6"].holds is False  # other weights: caught
+    np.testing.assert_array_equal(KMeans(3, random_state=0).fit_transform(X, sample_weight=w), model.transform(X))
+    np.testing.assert_array_equal(KMeans(3, random_state=0).fit_predict(X, sample_weight=w), model.labels_)
     twos = KMeans(3, init=X[:3].copy()).fit(X, sample_weight=2.0)
     ones = KMeans(3, init=X[:3].copy()).fit(X)
     np.testing.assert_array_equal(twos.cluster_centers_, ones.cluster_centers_)  # fl(2 s) / fl(2 W) = fl(s / W)

@@ -2,8 +2,10 @@
 
 import numpy as np
 from hypothesis import find, given, settings
+from hypothesis import strategies as st
 
-from classic.strategies import DATA_KINDS, bounded_floats, clustering_data, kmeans_problems
+from classic._validation import check_sample_weight
+from classic.strategies import DATA_KINDS, bounded_floats, clustering_data, kmeans_problems, sample_weights
 
 
 @given(clustering_data(max_samples=20, max_features=3))
@@ -53,3 +55,18 @@ def test_strategies_reach_the_degenerate_cases():
 @given(bounded_floats(np.float32, bound=1.0))
 def test_bounded_floats_fit_their_width(v):
     assert np.float32(v) == v and abs(v) <= 1.0
+
+
+@given(st.integers(1, 40), st.integers(0, 5), st.data())
+def test_sample_weights_are_valid(n, min_positive, data):
+    """sample_weights: what check_sample_weight accepts, with at least min_positive positive weights."""
+    min_positive = min(min_positive, n) or 1
+    w = data.draw(sample_weights(n, min_positive=min_positive))
+    assert w.shape == (n,) and w.dtype == np.float64
+    assert np.array_equal(check_sample_weight(w, np.zeros((n, 1))), w)
+    assert np.count_nonzero(w) >= min_positive
+
+
+def test_sample_weights_reach_zeros_and_extremes():
+    for wanted in (lambda w: np.any(w == 0), lambda w: np.any((w > 0) & (w < 1e-100)), lambda w: np.any(w > 1e20)):
+        find(sample_weights(10), wanted)
