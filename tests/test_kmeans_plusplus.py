@@ -75,12 +75,13 @@ def _weights_and_k(draw, n):
 
 
 @given(clustering_data(max_samples=30), st.data())
-@example(np.zeros((4, 2)), None)  # every point identical: the all-zero rule, by weight
+@example(np.zeros((4, 2)), (np.array([0.0, 2.0, 1.0, 0.0]), 2, 1))  # every point identical: the all-zero rule, by weight
+@example(np.arange(8.0)[:, None], (np.array([1.0, 0, 0, 0, 0, 0, 0, 1.0]), 2, 1))  # far points of weight 0
 def test_kpp1_weighted_distinct_rows_of_positive_weight(X, data):
     """KPP-1 (proofs/kmeans_plusplus.md), weighted: k distinct indices, all of positive weight, centres
     are those rows of X, dtype kept."""
-    if data is None:
-        w, k, trials = np.array([0.0, 2.0, 1.0, 0.0]), 2, 1
+    if isinstance(data, tuple):  # an explicit example: (weights, k, trials)
+        w, k, trials = data
     else:
         w, k = data.draw(_weights_and_k(len(X)))
         trials = data.draw(st.integers(1, 3))
