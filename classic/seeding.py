@@ -11,12 +11,15 @@ import numpy as np
 from classic import _seeding_kernels as kernels
 from classic._jit import n_chunks
 from classic._random import as_generator
-from classic._validation import check_data, check_int, check_squared_distances
+from classic._validation import check_data, check_int, check_sample_weight, check_squared_distances
 
 __all__ = ["kmeans_plusplus"]
 
+#: The kernels' "no weights" (every term is ``closest[i]`` itself).
+_NO_WEIGHTS = np.empty(0, dtype=np.float64)
 
-def kmeans_plusplus(X, n_clusters, *, n_local_trials=1, random_state=None):
+
+def kmeans_plusplus(X, n_clusters, *, sample_weight=None, n_local_trials=1, random_state=None):
     """k-means++ (D²) seeding (proofs/kmeans_plusplus.md).
 
     The first centre is a uniformly random point; each next centre is point
@@ -32,15 +35,32 @@ def kmeans_plusplus(X, n_clusters, *, n_local_trials=1, random_state=None):
     (the greedy variant scikit-learn uses by default with 2 + ln k trials); it
     is *outside* that theorem (KPP-3).
 
+    With ``sample_weight`` (scikit-learn's weighted seeding), the first centre
+    is point ``i`` with probability :math:`w_i / \\sum_l w_l` and each next one
+    with probability
+
+    .. math:: p_i = w_i D(x_i)^2 / \\textstyle\\sum_l w_l D(x_l)^2,
+
+    the potential being :math:`\\sum_i w_i D(x_i)^2`; points of weight 0 are
+    never chosen. With integer weights this is seeding the data with point
+    ``i`` repeated :math:`w_i` times, and the bound of KPP-2 holds for the
+    weighted inertia.
+
     When every remaining point coincides with a chosen centre (all D² are 0),
-    the next centre is drawn uniformly among the points not yet chosen, so the
-    returned indices are always distinct (KPP-1).
+    the next centre is drawn among the points not yet chosen, uniformly (or
+    with probability proportional to the weight among those of positive
+    weight), so the returned indices are always distinct (KPP-1).
 
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
     n_clusters : int
-        Number of centres, 1 <= n_clusters <= n_samples.
+        Number of centres, 1 <= n_clusters <= n_samples (<= the number of
+        points of positive weight, with ``sample_weight``).
+    sample_weight : array-like of shape (n_samples,), number or None, default=None
+        Non-negative weights with a positive, finite total; None means every
+        point weighs 1 (and draws exactly as before weights existed: the
+        first centre by ``rng.integers``).
     n_local_trials : int, default=1
     random_state : int, numpy.random.Generator or None
 
@@ -49,35 +69,64 @@ def kmeans_plusplus(X, n_clusters, *, n_local_trials=1, random_state=None):
     centers : ndarray of shape (n_clusters, n_features)
         Rows of X (same dtype, float32 kept).
     indices : ndarray of shape (n_clusters,)
-        Their distinct row indices.
+        Their distinct row indices (of positive weight, with ``sample_weight``).
     """
     n_clusters = check_int(n_clusters, "n_clusters", minimum=1)
     n_local_trials = check_int(n_local_trials, "n_local_trials", minimum=1)
     X = check_data(X, min_samples=n_clusters)
-    check_squared_distances(X)
-    return _kmeans_plusplus(X, n_clusters, n_local_trials, as_generator(random_state))
+    weights = check_sample_weight(sample_weight, X)
+    if weights is not None:
+        n_positive = int(np.count_nonzero(weights))
+        if n_positive < n_clusters:
+            raise ValueError(
+                f"sample_weight has {n_positive} positive weight{'s' if n_positive != 1 else ''} but "
+                f"n_clusters={n_clusters}: k-means++ chooses {n_clusters} distinct points of positive weight. "
+                f"Lower n_clusters to at most {n_positive}, or give more points a positive weight."
+            )
+    check_squared_distances(X, weight=weights)
+    return _kmeans_plusplus(X, n_clusters, n_local_trials, as_generator(random_state), sample_weight=weights)
 
 
-def _kmeans_plusplus(X, n_clusters, n_local_trials, rng):
-    """Unchecked k-means++ on validated X; ``rng`` is a numpy Generator."""
+def _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=None):
+    """Unchecked k-means++ on validated X; ``rng`` is a numpy Generator.
+
+    ``sample_weight`` is None or validated float64 weights (``check_sample_weight``)
+    with at least ``n_clusters`` positive; the caller checks both, and the range
+    rule with the weights."""
     n = X.shape[0]
+    weights = _NO_WEIGHTS if sample_weight is None else sample_weight
     indices = np.empty(n_clusters, dtype=np.int64)
     chosen = np.zeros(n, dtype=bool)
     closest = np.full(n, np.inf, dtype=X.dtype)
     chunk_potential = np.zeros(n_chunks(n))
-    indices[0] = rng.integers(n)
+    indices[0] = rng.integers(n) if sample_weight is None else _draw_by_weight(sample_weight, rng)
     for step in range(1, n_clusters + 1):
         chosen[indices[step - 1]] = True
-        potential = kernels.update_closest(X, X[indices[step - 1]], closest, chunk_potential)
+        potential = kernels.update_closest(X, X[indices[step - 1]], closest, weights, chunk_potential)
         if step == n_clusters:
             break
         if potential == 0.0:
-            # Every point coincides with a chosen centre: uniform among the rest.
-            indices[step] = rng.choice(np.flatnonzero(~chosen))
+            # Every point coincides with a chosen centre: uniform among the rest (by weight, with weights).
+            if sample_weight is None:
+                indices[step] = rng.choice(np.flatnonzero(~chosen))
+            else:
+                rest = np.flatnonzero(~chosen & (sample_weight > 0))
+                indices[step] = rest[_draw_by_weight(sample_weight[rest], rng)]
             continue
-        candidates = [kernels.sample_index(closest, chunk_potential, rng.random() * potential) for _ in range(n_local_trials)]
+        candidates = [kernels.sample_index(closest, weights, chunk_potential, rng.random() * potential)
+                      for _ in range(n_local_trials)]
         if n_local_trials > 1:
-            potentials = [kernels.potential_with(X, X[i], closest) for i in candidates]
+            potentials = [kernels.potential_with(X, X[i], closest, weights) for i in candidates]
             candidates = [candidates[int(np.argmin(potentials))]]
         indices[step] = candidates[0]
     return X[indices].copy(), indices
+
+
+def _draw_by_weight(weights, rng):
+    """Index i with probability weights[i] / sum(weights), by inverse CDF (KPP-1): the first i
+    whose float64 running sum of ``weights`` (index order) exceeds r times the total, for one
+    ``r = rng.random()``. A weight of 0 is never drawn; if rounding puts the target at the
+    total, the last positive weight is."""
+    cumulative = np.cumsum(weights)
+    i = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
+    return i if i < len(weights) else int(np.flatnonzero(weights)[-1])

@@ -194,31 +194,58 @@ def kmeans_lloyd(X, C0, max_iter, w=None):
     return C, labels, rows, f0, "max_iter"
 
 
-def kmeans_plusplus(X, k, rng, n_local_trials=1):
-    """D² seeding drawing from ``rng`` exactly as the package does (greedy when n_local_trials > 1)."""
+def kmeans_plusplus(X, k, rng, n_local_trials=1, sample_weight=None):
+    """D² seeding drawing from ``rng`` exactly as the package does (greedy when n_local_trials > 1).
+
+    With ``sample_weight`` (float64): the first centre, and the next one when every weighted D² is 0
+    (among the unchosen points of positive weight), by :func:`kmeans_weighted_draw`; each other one
+    by the running sum of the terms w_i * D(x_i)² (each rounded once, in float64). The running sums
+    here are one sequential sum, which is the kernels' chunked walk bit for bit when n <= CHUNK or
+    when every sum is exact (small integers)."""
     n = X.shape[0]
-    indices = [int(rng.integers(n))]
+    w = sample_weight
+    indices = [int(rng.integers(n))] if w is None else [kmeans_weighted_draw(w, rng.random())]
     closest = np.full(n, np.inf, dtype=X.dtype)
     for _ in range(1, k):
         closest = np.minimum(closest, kmeans_squared_distances(X, X[indices[-1]][None])[:, 0])
-        potential = kmeans_chunked_sum(closest)
+        terms = closest.astype(np.float64) if w is None else w * closest.astype(np.float64)
+        potential = kmeans_chunked_sum(terms)
         if potential == 0.0:
             rest = np.setdiff1d(np.arange(n), indices)
-            indices.append(int(rng.choice(rest)))
+            if w is None:
+                indices.append(int(rng.choice(rest)))
+            else:
+                rest = rest[w[rest] > 0]
+                indices.append(int(rest[kmeans_weighted_draw(w[rest], rng.random())]))
             continue
-        cumulative = np.cumsum(closest.astype(np.float64))
+        cumulative = np.cumsum(terms)
         candidates = []
         for _ in range(n_local_trials):
             i = int(np.searchsorted(cumulative, rng.random() * potential, side="right"))
-            candidates.append(i if i < n else int(np.flatnonzero(closest > 0)[-1]))
+            candidates.append(i if i < n else int(np.flatnonzero(terms > 0)[-1]))
         if n_local_trials > 1:
-            potentials = [
-                kmeans_chunked_sum(np.minimum(closest, kmeans_squared_distances(X, X[c][None])[:, 0]))
-                for c in candidates
-            ]
+            potentials = []
+            for c in candidates:
+                after = np.minimum(closest, kmeans_squared_distances(X, X[c][None])[:, 0]).astype(np.float64)
+                potentials.append(kmeans_chunked_sum(after if w is None else w * after))
             candidates = [candidates[int(np.argmin(potentials))]]
         indices.append(candidates[0])
     return X[indices], np.array(indices)
+
+
+def kmeans_weighted_draw(weights, r):
+    """Inverse CDF of the weights for the uniform ``r``: the first i whose running float64 sum
+    (index order) exceeds r times the total; the last positive weight if none does."""
+    total = 0.0
+    for v in weights:
+        total += v
+    target = r * total
+    running = 0.0
+    for i, v in enumerate(weights):
+        running += v
+        if running > target:
+            return i
+    return int(np.flatnonzero(weights > 0)[-1])
 
 
 def kmeans_cost(X, centers):

@@ -1,7 +1,9 @@
 """k-means++ seeding: proofs/kmeans_plusplus.md (KPP-*)."""
 
 import math
+from fractions import Fraction
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import example, given
@@ -55,6 +57,226 @@ def test_kpp1_sampling_frequencies():
         d2 = (X[:, 0] - X[first, 0]) ** 2
         p = 0.25 * d2 / d2.sum()
         assert np.all(np.abs(counts[first] / m - p) <= margin), (first, counts[first] / m, p)
+
+
+# --- sample weights (KPP-1, KPP-2: weighted D² seeding) -------------------------------------------
+
+
+@st.composite
+def _weights_and_k(draw, n):
+    """Sample weights for n points (zeros, small integers, and positive floats from the smallest
+    normal float64 to 1e6, whose products with D² may underflow to 0) and a number of clusters
+    up to the number of positive weights."""
+    positive = st.one_of(st.sampled_from([1.0, 2.0, 3.0]), st.floats(np.finfo(np.float64).tiny, 1e6))
+    w = np.array(draw(st.lists(st.one_of(st.just(0.0), positive), min_size=n, max_size=n)))
+    if not np.any(w > 0):
+        w[draw(st.integers(0, n - 1))] = draw(positive)
+    return w, draw(st.integers(1, int(np.count_nonzero(w))))
+
+
+@given(clustering_data(max_samples=30), st.data())
+@example(np.zeros((4, 2)), (np.array([0.0, 2.0, 1.0, 0.0]), 2, 1))  # every point identical: the all-zero rule, by weight
+@example(np.arange(8.0)[:, None], (np.array([1.0, 0, 0, 0, 0, 0, 0, 1.0]), 2, 1))  # far points of weight 0
+def test_kpp1_weighted_distinct_rows_of_positive_weight(X, data):
+    """KPP-1 (proofs/kmeans_plusplus.md), weighted: k distinct indices, all of positive weight, centres
+    are those rows of X, dtype kept."""
+    if isinstance(data, tuple):  # an explicit example: (weights, k, trials)
+        w, k, trials = data
+    else:
+        w, k = data.draw(_weights_and_k(len(X)))
+        trials = data.draw(st.integers(1, 3))
+    centers, indices = kmeans_plusplus(X, k, sample_weight=w, n_local_trials=trials, random_state=0)
+    assert len(set(indices.tolist())) == k
+    assert np.all(w[indices] > 0)
+    np.testing.assert_array_equal(centers, X[indices])
+    assert centers.dtype == X.dtype
+
+
+@given(clustering_data(max_samples=40), st.integers(1, 3), st.integers(0, 2**32 - 1), st.data())
+def test_kpp1_weighted_matches_naive(X, trials, seed, data):
+    """KPP-1, KPP-3, weighted: the kernels draw the same indices as the obvious NumPy version (terms
+    w_i * D² rounded once in float64, inverse CDF of the weights) from the same generator."""
+    w, k = data.draw(_weights_and_k(len(X)))
+    got = _kmeans_plusplus(X, k, trials, np.random.default_rng(seed), sample_weight=w)[1]
+    want = naive.kmeans_plusplus(X, k, np.random.default_rng(seed), n_local_trials=trials, sample_weight=w)[1]
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_kpp1_weighted_matches_naive_across_chunks(dtype):
+    """KPP-1, weighted, over several chunks of rows: on small integers with integer weights every
+    sum is exact, so the kernels' chunked walk and the oracle's single running sum draw the same."""
+    rng = np.random.default_rng(8)
+    X = rng.integers(-3, 4, size=(2500, 2)).astype(dtype)
+    w = rng.integers(0, 4, size=2500).astype(np.float64)
+    for seed in range(5):
+        got = _kmeans_plusplus(X, 12, 2, np.random.default_rng(seed), sample_weight=w)[1]
+        want = naive.kmeans_plusplus(X, 12, np.random.default_rng(seed), n_local_trials=2, sample_weight=w)[1]
+        np.testing.assert_array_equal(got, want)
+
+
+def test_kpp1_weighted_same_with_one_and_two_threads():
+    """KPP-1, weighted: chunked sums in index order, so the draws do not depend on the thread count."""
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(5000, 3)).astype(np.float32)
+    w = rng.exponential(size=5000) * (rng.random(5000) < 0.8)
+    runs = []
+    for threads in (1, 2):
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        try:
+            runs.append(_kmeans_plusplus(X, 9, 3, np.random.default_rng(2), sample_weight=w)[1])
+        finally:
+            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    np.testing.assert_array_equal(runs[0], runs[1])
+
+
+def test_kpp1_no_weights_draws_as_before():
+    """KPP-1 without weights: the indices drawn before sample_weight existed (recorded from the
+    previous implementation, commit 8ab548a), for the same seeds: same generator calls, same sums."""
+    before = [[42, 13, 1, 0, 41], [94, 23, 166, 74, 106, 84, 64, 141], [2512, 901, 2442, 275, 1791, 2186],
+              [2028, 612, 233, 1206, 383, 267, 1084]]
+    cases = [(50, 3, 5, 1, np.float64), (200, 2, 8, 3, np.float32), (3000, 4, 6, 1, np.float64),
+             (2500, 2, 7, 2, np.float32)]
+    for seed, ((n, d, k, trials, dtype), want) in enumerate(zip(cases, before)):
+        X = np.random.default_rng(100 + seed).normal(size=(n, d)).astype(dtype)
+        assert kmeans_plusplus(X, k, n_local_trials=trials, random_state=seed)[1].tolist() == want
+        assert kmeans_plusplus(X, k, sample_weight=None, n_local_trials=trials, random_state=seed)[1].tolist() == want
+
+
+class _Recorded:
+    """A Generator whose draws are recorded as uniforms: random() as drawn; integers(n) and choice(a),
+    which pick position p among m equally likely ones, as (p + 1/2) / m, the uniform that picks
+    position p by the inverse CDF of m equal weights."""
+
+    def __init__(self, seed):
+        self.rng, self.uniforms = np.random.default_rng(seed), []
+
+    def integers(self, n):
+        p = int(self.rng.integers(n))
+        self.uniforms.append((p + 0.5) / n)
+        return p
+
+    def choice(self, a):
+        return a[self.integers(len(a))]
+
+    def random(self):
+        self.uniforms.append(self.rng.random())
+        return self.uniforms[-1]
+
+
+class _Replayed:
+    """Hands out recorded uniforms, in order."""
+
+    def __init__(self, uniforms):
+        self.uniforms = iter(uniforms)
+
+    def random(self):
+        return next(self.uniforms)
+
+
+@given(clustering_data(max_samples=40), st.integers(1, 5), st.integers(1, 3), st.integers(0, 2**32 - 1))
+@example(np.zeros((4, 2)), 3, 1, 0)  # the all-zero rule
+def test_kpp1_all_ones_weights_draw_as_no_weights(X, k, trials, seed):
+    """KPP-1: with all weights 1 every term fl(1 * D²) is D² exactly, so every potential, target and
+    sampled index is bit for bit the unweighted one. Only the generator calls differ (the first
+    centre, and a draw when all D² are 0, come from one uniform by inverse CDF instead of
+    rng.integers / rng.choice): given the uniforms that pick the same positions, the centres are
+    the same."""
+    k = min(k, len(X))
+    recorded = _Recorded(seed)
+    unweighted = _kmeans_plusplus(X, k, trials, recorded)[1]
+    ones = _kmeans_plusplus(X, k, trials, _Replayed(recorded.uniforms), sample_weight=np.ones(len(X)))[1]
+    np.testing.assert_array_equal(ones, unweighted)
+
+
+def _squared(a, b):
+    return sum((int(p) - int(q)) ** 2 for p, q in zip(a, b))
+
+
+def _first_two_probabilities(X, rows):
+    """Exact (Fraction) probabilities of the first two centres, by original row, of unweighted D²
+    seeding of the points X[rows] (rows may repeat: the data with repeated points); requires a
+    positive potential after any first centre."""
+    m = len(rows)
+    first, pair = {}, {}
+    for a in rows:
+        first[a] = first.get(a, 0) + Fraction(1, m)
+        d2 = [_squared(X[b], X[a]) for b in rows]
+        assert sum(d2) > 0
+        for b, d in zip(rows, d2):
+            if d:
+                pair[a, b] = pair.get((a, b), 0) + Fraction(1, m) * Fraction(d, sum(d2))
+    return first, pair
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_kpp2_integer_weights_are_repetition(dtype):
+    """KPP-2 (proofs/kmeans_plusplus.md): with integer weights, weighted D² seeding draws its first two
+    centres with the probabilities of unweighted seeding of the data with row i repeated w_i times
+    (computed exactly with fractions; they equal the weighted formula, checked exactly too). On
+    small integers every sum is exact. With m draws, by Hoeffding and a union bound over the N
+    frequencies, all are within sqrt(ln(2 N / DELTA) / (2 m)) of their probabilities except with
+    probability DELTA: the false-failure rate of this test. Ignoring the weights would fail it:
+    some probability then moves by more than twice that margin."""
+    X = np.array([[0, 0], [1, 0], [3, 1], [3, 1], [0, 2], [2, 2]], dtype=dtype)  # rows 2 and 3 coincide
+    w = np.array([2.0, 0.0, 1.0, 3.0, 1.0, 2.0])
+    n = len(X)
+    first, pair = _first_two_probabilities(X, [i for i in range(n) for _ in range(int(w[i]))])
+    W = int(w.sum())
+    for a in range(n):  # the weighted formula of KPP-1, exactly
+        assert first.get(a, 0) == Fraction(int(w[a]), W)
+        total = sum(int(w[l]) * _squared(X[l], X[a]) for l in range(n))
+        for b in range(n):
+            assert pair.get((a, b), 0) == Fraction(int(w[a]), W) * Fraction(int(w[b]) * _squared(X[b], X[a]), total)
+    m = 20000
+    margin = math.sqrt(math.log(2 * (n + n * n) / DELTA) / (2 * m))  # n first-centre + n² pair frequencies
+    first_u, pair_u = _first_two_probabilities(X, list(range(n)))  # the weights ignored
+    assert max(abs(float(pair_u.get(key, 0) - pair.get(key, 0))) for key in set(pair) | set(pair_u)) > 2 * margin
+    rng = np.random.default_rng(12)
+    counts = np.zeros((n, n))
+    for _ in range(m):
+        a, b = _kmeans_plusplus(X, 2, 1, rng, sample_weight=w)[1]
+        counts[a, b] += 1
+    for a in range(n):
+        assert abs(counts[a].sum() / m - float(first.get(a, 0))) <= margin, (a, counts[a].sum() / m)
+        for b in range(n):
+            assert abs(counts[a, b] / m - float(pair.get((a, b), 0))) <= margin, (a, b, counts[a, b] / m)
+
+
+def test_kmeans_plusplus_sample_weight_validated():
+    """Bad weights are refused with the problem named; X and sample_weight are never modified;
+    read-only inputs are accepted."""
+    X = np.random.default_rng(3).normal(size=(6, 2))
+    w = np.array([1.0, 0.0, 2.0, 0.5, 0.0, 3.0])
+    X_copy, w_copy = X.copy(), w.copy()
+    X.setflags(write=False)
+    w.setflags(write=False)
+    centers, indices = kmeans_plusplus(X, 4, sample_weight=w, n_local_trials=2, random_state=0)
+    assert np.all(w[indices] > 0)
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(w, w_copy)
+    writeable = w_copy.copy()
+    kmeans_plusplus(X_copy, 4, sample_weight=writeable, random_state=1)
+    np.testing.assert_array_equal(writeable, w_copy)
+    assert len(kmeans_plusplus(X, 6, sample_weight=2.0, random_state=0)[1]) == 6  # a number: every weight
+    with pytest.raises(ValueError, match=r"4 positive weights but n_clusters=5.*Lower n_clusters"):
+        kmeans_plusplus(X, 5, sample_weight=w)
+    with pytest.raises(ValueError, match="negative"):
+        kmeans_plusplus(X, 2, sample_weight=[1.0, -1.0, 1.0, 1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        kmeans_plusplus(X, 2, sample_weight=[1.0, np.nan, 1.0, 1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        kmeans_plusplus(X, 2, sample_weight=[1.0, np.inf, 1.0, 1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match="shape"):
+        kmeans_plusplus(X, 2, sample_weight=np.ones(5))
+    with pytest.raises(ValueError, match="sums to 0"):
+        kmeans_plusplus(X, 1, sample_weight=np.zeros(6))
+    with pytest.raises(ValueError, match="subnormal"):
+        kmeans_plusplus(X, 1, sample_weight=np.full(6, 1e-310))
+    with pytest.raises(TypeError, match="sample_weight must be numbers"):
+        kmeans_plusplus(X, 1, sample_weight=np.array(["a"] * 6))
+    with pytest.raises(ValueError, match="too large"):
+        kmeans_plusplus(X, 1, sample_weight=np.full(6, 1e307))
 
 
 def _hoeffding_statistic(X, k, seeding, m):
