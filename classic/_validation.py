@@ -87,7 +87,7 @@ def check_sample_weight(sample_weight, X):
     otherwise a new float64 array of shape (n_samples,) (a number is broadcast). Raises
     TypeError or ValueError naming the problem: non-numeric, a wrong shape, NaN or infinity, a
     negative weight, a positive weight below the smallest normal float64 (2.2e-308: its
-    products would lose their relative accuracy, proofs/kmeans.md, weights rule), a total of 0
+    products would lose their relative accuracy, proofs/kmeans.md, "Weights"), a total of 0
     or an infinite total. The caller's array is never modified."""
     if sample_weight is None:
         return None

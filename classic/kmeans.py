@@ -150,7 +150,7 @@ class KMeansTrace(Trace):
 
 def _initial_centers(X, init, n_clusters, n_local_trials, rng, sample_weight=None):
     if isinstance(init, str) and init == "k-means++":
-        return _kmeans_plusplus(X, n_clusters, n_local_trials, rng)[0]  # TODO-MERGE weights
+        return _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=sample_weight)[0]
     if isinstance(init, str) and init == "random":
         # distinct rows; with weights, drawn with probability proportional to the weight (as scikit-learn)
         p = None if sample_weight is None else sample_weight / np.sum(sample_weight)

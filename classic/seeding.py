@@ -59,8 +59,9 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, n_local_trials=1, rand
         points of positive weight, with ``sample_weight``).
     sample_weight : array-like of shape (n_samples,), number or None, default=None
         Non-negative weights with a positive, finite total; None means every
-        point weighs 1 (and draws exactly as before weights existed: the
-        first centre by ``rng.integers``).
+        point weighs 1 (the first centre is then drawn by ``rng.integers``, so
+        all-ones weights, drawn by ``rng.random``, give other centres for the
+        same seed).
     n_local_trials : int, default=1
     random_state : int, numpy.random.Generator or None
 

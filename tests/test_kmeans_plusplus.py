@@ -269,7 +269,7 @@ def test_kmeans_plusplus_sample_weight_validated():
         kmeans_plusplus(X, 2, sample_weight=[1.0, np.inf, 1.0, 1.0, 1.0, 1.0])
     with pytest.raises(ValueError, match="shape"):
         kmeans_plusplus(X, 2, sample_weight=np.ones(5))
-    with pytest.raises(ValueError, match="sums to 0"):
+    with pytest.raises(ValueError, match="zero for every point"):
         kmeans_plusplus(X, 1, sample_weight=np.zeros(6))
     with pytest.raises(ValueError, match="subnormal"):
         kmeans_plusplus(X, 1, sample_weight=np.full(6, 1e-310))
