@@ -45,6 +45,11 @@ CASES = [
     (np.float32, 1_000_000, 32, 256, 5),
 ]
 
+#: The same with sample weights, uniform on [0.5, 2) (both sides get the same weights).
+WEIGHTED_CASES = [
+    (np.float64, 200_000, 16, 32, 20),
+]
+
 
 def _cpu():
     try:
@@ -69,7 +74,7 @@ def _best_times(fits, repeats):
     return best, models
 
 
-def mandatory_ms(X, model, repeats=3):
+def mandatory_ms(X, model, repeats=3, weights=UNWEIGHTED):
     """Time of one assignment half-step in which the KM-8 bound settles every point (bounds set
     to infinity): what is left is the work every iteration does whatever the pruning — the own
     distances for the trace's objectives, the sums of the next update, the fingerprint. scikit-learn's
@@ -85,26 +90,28 @@ def mandatory_ms(X, model, repeats=3):
             # inputs made outside the timing: labels, and bounds that stay infinite (no drift)
             labels, lower = model.labels_.astype(np.int64), np.full(n, np.inf)
             start = time.perf_counter()
-            kernels.assign(X, UNWEIGHTED, centers, centers_T, labels, True, lower, np.zeros(3), *pruning, *buffers)
+            kernels.assign(X, weights, centers, centers_T, labels, True, lower, np.zeros(3), *pruning, *buffers)
             best = min(best, time.perf_counter() - start)
     return 1000 * best
 
 
-def bench_case(dtype, n, d, k, iterations, repeats=3):
+def bench_case(dtype, n, d, k, iterations, repeats=3, weighted=False):
     rng = np.random.default_rng(0)
     X = rng.random((n, d)).astype(dtype)
     C0 = X[rng.choice(n, k, replace=False)]
+    w = rng.uniform(0.5, 2.0, size=n).astype(dtype).astype(np.float64) if weighted else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         (ours_t, sk_t), (ours, sk) = _best_times(
-            [lambda: KMeans(k, init=C0, max_iter=iterations).fit(X),
-             lambda: SKKMeans(k, init=C0, n_init=1, algorithm="lloyd", tol=0, max_iter=iterations).fit(X)],
+            [lambda: KMeans(k, init=C0, max_iter=iterations).fit(X, sample_weight=w),
+             lambda: SKKMeans(k, init=C0, n_init=1, algorithm="lloyd", tol=0, max_iter=iterations).fit(
+                 X, sample_weight=w)],
             repeats,
         )
         threads = {}
         for t in (1, 2):
             numba.set_num_threads(t)
-            threads[t] = KMeans(k, init=C0, max_iter=iterations).fit(X)
+            threads[t] = KMeans(k, init=C0, max_iter=iterations).fit(X, sample_weight=w)
         numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
     same = threads[1].trace_ == threads[2].trace_ and np.array_equal(
         threads[1].cluster_centers_, threads[2].cluster_centers_
@@ -112,9 +119,10 @@ def bench_case(dtype, n, d, k, iterations, repeats=3):
     ours_ms = 1000 * ours_t / ours.n_iter_
     sk_ms = 1000 * sk_t / sk.n_iter_
     agree = np.mean(ours.labels_ == sk.labels_)
-    floor_ms = mandatory_ms(X, ours)
+    floor_ms = mandatory_ms(X, ours, weights=UNWEIGHTED if w is None else w)
     print(
         f"{np.dtype(dtype).name:7s} {n:>9d} x {d:<3d} k={k:<4d} iters={ours.n_iter_:<3d} "
+        f"{'weighted ' if weighted else ''}"
         f"classic {ours_ms:8.2f} ms/iter   sklearn {sk_ms:8.2f} ms/iter   "
         f"speed-up x{sk_ms / ours_ms:5.2f}   1 vs 2 threads bitwise equal: {same}   "
         f"labels equal to sklearn's: {agree:.4%}   "
@@ -182,9 +190,12 @@ def run():
     # Warm-up: compile (or load from cache) every kernel once, outside the timings.
     KMeans(4, random_state=0).fit(np.random.default_rng(1).random((3000, 4)))
     KMeans(4, random_state=0).fit(np.random.default_rng(1).random((3000, 4)).astype(np.float32))
+    KMeans(4, random_state=0).fit(np.random.default_rng(1).random((3000, 4)), sample_weight=np.ones(3000))
     print("fixed iteration count (neither converges):")
     for case in CASES:
         bench_case(*case)
+    for case in WEIGHTED_CASES:
+        bench_case(*case, weighted=True)
     print("predict with the same centres:")
     for case in PREDICT_CASES:
         bench_predict(*case)
