@@ -109,7 +109,8 @@ def kmeans_claims(est, X, sample_weight=None):
             0.0,
             c["rho_objective"] * (U + R) + 6 * c["tau"]
             + c["rho_shift"] * S + 3 * c["tau"]
-            + 2 * center_error * np.sqrt(c["mass"] * ((1 + c["rho_shift"]) * S + 3 * c["tau"])),
+            # sqrt(W) sqrt(S), not sqrt(W S): with small weights the product underflows (2^-600 weights)
+            + 2 * center_error * np.sqrt(c["mass"]) * np.sqrt((1 + c["rho_shift"]) * S + 3 * c["tau"]),
             PROOF,
         )
     )

@@ -348,7 +348,14 @@ def _fit_weighted(problem, **params):
         return KMeans(k, init=init, random_state=0, **params).fit(X, sample_weight=w)
 
 
+#: Found by the thorough profile: weights 2^-600 make W S_Delta underflow, and KM-2's slack, evaluated as
+#: sqrt(W S), was 0 where sqrt(W) sqrt(S) is not (copies whose mean is an ulp off, so the update raises F).
+_TINY_WEIGHTS_COPIES = (np.concatenate([np.tile([0.0, 0.0, 5.90651536], (23, 1)), [[0.0, 0.0, 5.96901536]]]), 6,
+                        "k-means++", np.full(24, 2.0**-600))
+
+
 @given(weighted_problems())
+@example(_TINY_WEIGHTS_COPIES)
 def test_weighted_runs_are_certified(problem):
     """Every claim of proofs/kmeans.md with sample weights ("Weights"): KM-1 to KM-7 on weighted
     runs (zero weights, integer and fractional weights, weights whose products underflow or
