@@ -33,7 +33,7 @@ from classic._validation import (
     check_squared_distances,
 )
 from classic.rounding import gamma, gamma_exact, unit_roundoff
-from classic.seeding import _kmeans_plusplus, kmeans_plusplus
+from classic.seeding import _draw_by_weight, _kmeans_plusplus, kmeans_plusplus
 from classic.trace import Trace, trace_dataclass
 
 __all__ = ["KMeans", "KMeansTrace", "kmeans_plusplus"]
@@ -152,9 +152,15 @@ def _initial_centers(X, init, n_clusters, n_local_trials, rng, sample_weight=Non
     if isinstance(init, str) and init == "k-means++":
         return _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=sample_weight)[0]
     if isinstance(init, str) and init == "random":
-        # distinct rows; with weights, drawn with probability proportional to the weight (as scikit-learn)
-        p = None if sample_weight is None else sample_weight / np.sum(sample_weight)
-        return X[np.sort(rng.choice(X.shape[0], n_clusters, replace=False, p=p))].copy()
+        if sample_weight is None:
+            return X[np.sort(rng.choice(X.shape[0], n_clusters, replace=False))].copy()
+        # distinct rows, each drawn with probability proportional to its weight among those not drawn
+        # yet (as scikit-learn), by inverse CDF on the weights themselves: w / sum(w) may underflow
+        remaining, drawn = sample_weight.copy(), []
+        for _ in range(n_clusters):
+            drawn.append(_draw_by_weight(remaining, rng))
+            remaining[drawn[-1]] = 0.0
+        return X[np.sort(drawn)].copy()
     return np.array(init, dtype=X.dtype, order="C")
 
 

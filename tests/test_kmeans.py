@@ -356,6 +356,7 @@ _TINY_WEIGHTS_COPIES = (np.concatenate([np.tile([0.0, 0.0, 5.90651536], (23, 1))
 
 @given(weighted_problems())
 @example(_TINY_WEIGHTS_COPIES)
+@example((np.zeros((2, 1)), 2, "random", np.array([1e30, 1e-300])))  # w / sum(w) underflows: numpy's choice refused it
 def test_weighted_runs_are_certified(problem):
     """Every claim of proofs/kmeans.md with sample weights ("Weights"): KM-1 to KM-7 on weighted
     runs (zero weights, integer and fractional weights, weights whose products underflow or
@@ -442,6 +443,29 @@ def test_weighted_agrees_with_sklearn(dtype):
         assert abs(ours.inertia_ - theirs.inertia_) <= rel * theirs.inertia_ + c["mass"] * (c["eps_center"] * norm_max) ** 2
     assert ours.score(X, sample_weight=w) == -ours.inertia_
     assert certify(ours, X, sample_weight=w)
+
+
+def test_weighted_random_init_draws_in_proportion_to_the_weight():
+    """init="random" with weights: distinct rows of positive weight, the first with probability
+    w_i / W. Frequency test over N = 4000 draws: by Hoeffding, each frequency is within
+    sqrt(ln(2 m / delta) / (2 N)) of its probability for all m = 4 rows at once, except with
+    probability delta = 1e-6 (the false-failure rate)."""
+    from classic._random import as_generator
+    from classic.kmeans import _initial_centers
+
+    X = np.arange(4.0)[:, None]
+    w = np.array([0.0, 1.0, 2.0, 5.0])
+    rng = as_generator(3)
+    N, delta = 4000, 1e-6
+    firsts = np.zeros(4)
+    for _ in range(N):
+        centers = _initial_centers(X, "random", 1, 1, rng, w)
+        firsts[int(centers[0, 0])] += 1
+    margin = np.sqrt(np.log(2 * 4 / delta) / (2 * N))
+    assert np.all(np.abs(firsts / N - w / w.sum()) <= margin), firsts / N
+    for _ in range(50):
+        rows = _initial_centers(X, "random", 3, 1, rng, w)[:, 0]
+        assert sorted(rows) == [1.0, 2.0, 3.0]  # every row of positive weight, none of weight 0
 
 
 def test_sample_weight_is_validated_and_never_modified():
