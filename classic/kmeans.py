@@ -495,6 +495,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     closer and the lowest index wins among the strict minima (KM-1). By default
     (``tol=0``) the run stops when no label changes; it always terminates
     (KM-4). ``classic.certify(model, X)`` checks these theorems on the run.
+    ``fit(X, sample_weight=w)`` weights each point's term,
+    :math:`\\sum_i w_i \\lVert x_i - c_{L(i)} \\rVert^2`, as scikit-learn does
+    (proofs/kmeans.md, "Weights"); then ``certify(model, X, sample_weight=w)``.
 
     Parameters
     ----------
@@ -530,7 +533,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         Centres, in the dtype of X (float32 runs are computed in float32).
     labels_ : ndarray of shape (n_samples,)
     inertia_ : float
-        Sum of squared distances of the points to their centres.
+        Sum of squared distances of the points to their centres (each times its weight,
+        with ``sample_weight``).
     n_iter_ : int
         Update half-steps run (scikit-learn counts one more when converged:
         its last pass only confirms that no label changes).
