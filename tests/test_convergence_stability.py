@@ -65,6 +65,21 @@ def test_cv8_same_seed_same_data_is_bitwise_the_same_fit():
     assert np.all(report.centre_distance == 0.0)
 
 
+def test_fit_params_reach_every_fit():
+    """stability(..., sample_weight=w): each seed's objective is the weighted fit's inertia (and
+    differs from the unweighted one), and the reproducibility refit gets the weights too."""
+    from classic import KMeans
+
+    rng = np.random.default_rng(1)
+    X = rng.uniform(size=(150, 2))
+    w = rng.uniform(0, 3, size=150)
+    report = stability(KMeans(4), X, seeds=range(3), sample_weight=w)
+    want = [KMeans(4, random_state=s).fit(X, sample_weight=w).inertia_ for s in range(3)]
+    np.testing.assert_array_equal(report.objectives, want)
+    assert report.reproducible is True
+    assert not np.array_equal(stability(KMeans(4), X, seeds=range(3)).objectives, want)
+
+
 def test_gaussian_mixture_uses_means_and_lower_bound():
     X, _ = separated_blobs(3, 30, 2, 0)
     report = stability(GaussianMixture(3), X, seeds=range(3))

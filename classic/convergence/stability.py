@@ -141,12 +141,12 @@ def _objective(model, X, y):
     return float(model.score(X, y) if y is not None else model.score(X)), "max"
 
 
-def _fit(estimator, seed, X, y):
+def _fit(estimator, seed, X, y, fit_params):
     model = clone(estimator).set_params(random_state=seed)
-    return model.fit(X) if y is None else model.fit(X, y)
+    return model.fit(X, **fit_params) if y is None else model.fit(X, y, **fit_params)
 
 
-def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True):
+def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True, **fit_params):
     """Refit ``estimator`` over ``seeds`` and report how often the runs agree.
 
     Parameters
@@ -161,6 +161,9 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True)
         At least two seeds.
     check_reproducible : bool, default True
         Refit the first seed and check the fit is bitwise the same.
+    **fit_params
+        Passed to every ``fit``, e.g. ``sample_weight=w`` (the objectives are then the
+        weighted ones the fits report).
 
     Returns
     -------
@@ -176,7 +179,7 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True)
             raise ValueError(f"seeds must be non-negative integers, got {seed!r}")
     X = check_data(X, min_samples=2)
 
-    models = [_fit(estimator, int(seed), X, y) for seed in seeds]
+    models = [_fit(estimator, int(seed), X, y, fit_params) for seed in seeds]
     labels = [_labels(m, X) for m in models]
     centres = [_centres(m) for m in models]
     objectives, senses = zip(*(_objective(m, X, y) for m in models))
@@ -210,7 +213,7 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True)
 
     reproducible = None
     if check_reproducible:
-        again = _fit(estimator, int(seeds[0]), X, y)
+        again = _fit(estimator, int(seeds[0]), X, y, fit_params)
         same_centres = centres[0] is None or np.array_equal(_centres(again), centres[0])
         reproducible = bool(
             np.array_equal(_labels(again, X), labels[0])
