@@ -6,9 +6,11 @@ principal axes and rounded to a grid of step 2, has many repeated cells
 script compresses it to the distinct cells, each weighted by how many points it
 holds, and runs Lloyd's algorithm on both from the same k-means++ centres:
 
-* the weighted run on the distinct cells and the run on every point follow the
-  same objective, half-step by half-step (proofs/kmeans.md, "Weights": on a grid
-  of integers every cluster sum is exact, so the centres agree bit for bit);
+* the weighted run on the distinct cells and the run on every point take the
+  same steps (proofs/kmeans.md, "Weights": on a grid of integers every cluster
+  sum is exact, so the centres agree bit for bit), and their objectives agree
+  half-step by half-step up to the rounding of their sums (fl(m d) against m
+  additions of d);
 * both certificates hold (``classic.certify(model, X, sample_weight=w)`` for the
   weighted run).
 
@@ -44,8 +46,9 @@ def main(path="kmeans_weights.png"):
     for certificate in certificates:
         print(certificate)
     same_centres = np.array_equal(everything.cluster_centers_, weighted.cluster_centers_)
+    gap = np.max(np.abs(everything.trace_.objective - weighted.trace_.objective) / everything.trace_.objective)
     print(f"same centres bit for bit: {same_centres}; inertia {everything.inertia_:.6f} (every point) "
-          f"and {weighted.inertia_:.6f} (weighted cells)")
+          f"and {weighted.inertia_:.6f} (weighted cells); objectives differ by at most {gap:.1e} (relative)")
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
     for model, label, style in ((everything, f"every point (n = {len(X)})", "o-"),
