@@ -3,8 +3,9 @@
 ``classic demo``
     runs every implemented algorithm on data that ships with scikit-learn,
     prints each certificate and writes the convergence plots.
-``classic kmeans FILE.csv -k K [--plot out.png]``
-    k-means on the user's own CSV (numeric columns; a header row is optional).
+``classic kmeans FILE.csv -k K [--weight-column NAME] [--plot out.png]``
+    k-means on the user's own CSV (numeric columns; a header row is optional),
+    optionally weighting each row by one of its columns (``sample_weight``).
 ``classic perceptron FILE.csv [--label-column NAME] [--plot out.png]``
     the perceptron on the user's CSV: numeric feature columns and one label
     column (by default the last), with its Novikoff certificate.
@@ -36,10 +37,10 @@ def _save_plot(estimator, path):
     plt.close(fig)
 
 
-def _report(estimator, X, y, plot):
+def _report(estimator, X, y, plot, **options):
     from classic import certify
 
-    certificate = certify(estimator, X, y)
+    certificate = certify(estimator, X, y, **options)
     print(certificate)
     if plot:
         _save_plot(estimator, plot)
@@ -55,27 +56,37 @@ def _load_numeric(path):
 def _cmd_kmeans(args):
     from classic import KMeans
 
-    X = _load_numeric(args.file)
+    header, rows = read_csv(args.file)
+    width = len(rows[0])
+    weight = None if args.weight_column is None else _column(args.file, header, width, args.weight_column, "weight")
+    if weight is not None and width < 2:
+        raise CSVError(f"{args.file}: needs at least one feature column besides the weight column")
+    X = numeric_columns(args.file, header, rows, [c for c in range(width) if c != weight])
+    w = None if weight is None else numeric_columns(args.file, header, rows, [weight])[:, 0]
     if args.k > X.shape[0]:
         raise CSVError(f"{args.file}: {X.shape[0]} rows is fewer than k={args.k} clusters")
-    model = KMeans(n_clusters=args.k, n_init=args.n_init, random_state=args.seed).fit(X)
+    model = KMeans(n_clusters=args.k, n_init=args.n_init, random_state=args.seed).fit(X, sample_weight=w)
     print(
-        f"k-means: {X.shape[0]} points, {X.shape[1]} features, k={args.k}; "
+        f"k-means: {X.shape[0]} points, {X.shape[1]} features, k={args.k}"
+        f"{'' if w is None else f', weighted by column {args.weight_column} (total {w.sum():.6g})'}; "
         f"inertia {model.inertia_:.6g} after {model.n_iter_} iterations ({model.trace_.stop_reason})"
     )
-    return _report(model, X, None, args.plot)
+    return _report(model, X, None, args.plot, **({} if w is None else {"sample_weight": w}))
 
 
-def _label_column(path, header, width, name):
-    """Index of the label column: a header name, or a 1-based column number; default the last."""
-    if name is None:
-        return width - 1
+def _column(path, header, width, name, role):
+    """Index of a column given by its header name or 1-based number (``role``: for the message)."""
     if header is not None and name in header:
         return header.index(name)
     if name.isdigit() and 1 <= int(name) <= width:
         return int(name) - 1
     known = f" (columns: {', '.join(header)})" if header else f" (give a number from 1 to {width})"
-    raise CSVError(f"{path}: no label column {name!r}{known}")
+    raise CSVError(f"{path}: no {role} column {name!r}{known}")
+
+
+def _label_column(path, header, width, name):
+    """Index of the label column: a header name, or a 1-based column number; default the last."""
+    return width - 1 if name is None else _column(path, header, width, name, "label")
 
 
 def _cmd_perceptron(args):
@@ -160,6 +171,7 @@ def _parser():
     km.add_argument("-k", type=int, required=True, help="number of clusters")
     km.add_argument("--n-init", type=int, default=1, help="number of k-means++ restarts (default 1)")
     km.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    km.add_argument("--weight-column", help="header name or 1-based number of a column of sample weights (>= 0)")
     km.add_argument("--plot", help="write the objective per half-step to this PNG")
     km.set_defaults(run=_cmd_kmeans)
 

@@ -39,6 +39,31 @@ def test_kmeans_good_csv_writes_the_plot(tmp_path, capsys):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_kmeans_weight_column(tmp_path, capsys):
+    """--weight-column: that column weights the rows (the same fit as KMeans with sample_weight) and is
+    not a feature; the certificate is checked with the weights; bad weights or an unknown column exit 2."""
+    from classic import KMeans
+
+    rng = np.random.default_rng(1)
+    X = np.concatenate([rng.normal(size=(30, 2)), rng.normal(loc=6, size=(30, 2))])
+    w = rng.integers(0, 4, size=60).astype(float)
+    w[:2] = 1.0
+    path = tmp_path / "weighted.csv"
+    np.savetxt(path, np.column_stack([X[:, 0], w, X[:, 1]]), delimiter=",", header="x,count,y", comments="")
+    assert main(["kmeans", str(path), "-k", "2", "--weight-column", "count"]) == 0
+    out = capsys.readouterr().out
+    want = KMeans(2, random_state=0).fit(X, sample_weight=w)
+    assert "60 points, 2 features, k=2, weighted by column count" in out and "all claims hold" in out
+    assert f"inertia {want.inertia_:.6g}" in out
+    assert main(["kmeans", str(path), "-k", "2", "--weight-column", "2"]) == 0  # by number
+    capsys.readouterr()
+    assert main(["kmeans", str(path), "-k", "2", "--weight-column", "mass"]) == 2
+    assert "no weight column 'mass' (columns: x, count, y)" in capsys.readouterr().err
+    np.savetxt(path, np.column_stack([X[:, 0], -w, X[:, 1]]), delimiter=",", header="x,count,y", comments="")
+    assert main(["kmeans", str(path), "-k", "2", "--weight-column", "count"]) == 2
+    assert "negative" in capsys.readouterr().err
+
+
 def test_python_m_classic_demo(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "classic", "demo", "--out", str(tmp_path)], capture_output=True, text=True, timeout=300
