@@ -626,6 +626,17 @@ def test_n_init_keeps_the_best_run():
     assert best.inertia_ == min(singles)
 
 
+@given(st.integers(1, 300), st.integers(1, 60), st.integers(1, 40), st.data())
+def test_distinct_row_count_matches_numpy(n, m, k, data):
+    """The count behind the fewer-distinct-points warning: min(#distinct rows, k), across the
+    doubling blocks, with -0.0 and 0.0 the same point."""
+    from classic.kmeans import _n_distinct_rows
+
+    rows = data.draw(arrays(np.float64, (m, 2), elements=st.sampled_from([0.0, -0.0, 1.0, 2.5, -3.0])))
+    X = rows[data.draw(arrays(np.int64, n, elements=st.integers(0, m - 1)))]
+    assert _n_distinct_rows(X, k) == min(len(np.unique(X + 0.0, axis=0)), k)
+
+
 def test_fewer_distinct_points_than_clusters_warns_and_stops():
     X = np.repeat(np.array([[0.0, 0.0], [1.0, 1.0]]), 4, axis=0)
     with pytest.warns(ConvergenceWarning, match=r"distinct points \(2\)"):
