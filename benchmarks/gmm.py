@@ -22,7 +22,7 @@ from sklearn.mixture import GaussianMixture as SklearnGaussianMixture
 
 from classic import GaussianMixture
 
-CASES = [("full", 8, 8), ("diag", 8, 8)]  # (covariance_type, n_features, n_components)
+CASES = [("full", 8, 8), ("diag", 8, 8), ("diag", 64, 10)]  # (covariance_type, n_features, n_components)
 
 
 def mixture(n, d, k, seed=0):

@@ -331,26 +331,25 @@ def _moments_full(Z, start, m, means, resp, counts, first, second):
 @kernel
 def _moments_diag(Z, start, m, means, resp, counts, first, second):
     # N_k of rows start..start+m-1 (added row after row), and F_k with the diagonal
-    # scatter about the current means from one matrix-vector product per component
-    # (BLAS: any summation order, EM-6(a)):  [d_1 .. d_m; d_1^2 .. d_m^2] r_k,  d_i = z_i - mu_k.
+    # scatter about the current means, accumulated row after row for each feature
+    # (any fixed summation order, EM-6(a)):  sum_i r_ik d_i, sum_i r_ik d_i^2,  d_i = z_i - mu_k.
+    # The rows are read in place (features contiguous), so nothing of size d x m is written:
+    # a stacked 2d x m array per component (for one BLAS product) left L2 at d = 64.
     n_features = Z.shape[1]
-    z_t = np.empty((n_features, m), dtype=Z.dtype)
-    stacked = np.empty((2 * n_features, m), dtype=Z.dtype)
     r = np.empty(m, dtype=Z.dtype)
-    product = np.empty(2 * n_features, dtype=Z.dtype)
-    _transpose_block(Z, start, m, z_t)
     for k in range(means.shape[0]):
         _responsibility_column(resp, start, m, k, r, counts)
-        for j in range(n_features):
-            mu = means[k, j]
-            for b in range(m):
-                x = z_t[j, b] - mu
-                stacked[j, b] = x
-                stacked[n_features + j, b] = x * x
-        np.dot(stacked, r, product)
-        for j in range(n_features):
-            first[k, j] += product[j]
-            second[k, j] += product[n_features + j]
+        mu = means[k]
+        f1 = first[k]
+        f2 = second[k]
+        for b in range(m):
+            w = r[b]
+            row = Z[start + b]
+            for j in range(n_features):
+                x = row[j] - mu[j]
+                wx = w * x
+                f1[j] += wx
+                f2[j] += wx * x
 
 
 @parallel_kernel
