@@ -26,6 +26,7 @@ from classic._jit import CHUNK_SIZE, bits_float, float_bits, kernel, parallel_ke
 from classic._kmeans_filter import PANEL, _key_range, _nearest_keys, _origin, _panel_products, _shifted_centers
 
 __all__ = [
+    "UNWEIGHTED",
     "assign",
     "nearest",
     "center_drift",
@@ -48,6 +49,10 @@ BLOCK = 4
 #: Points in the first panel of the float32 filter stage for float64 data (KM-9): it goes on
 #: only while it settles three points in four.
 PROBE = 64
+
+#: The ``weights`` argument of an unweighted run: every kernel here and in
+#: :mod:`classic._seeding_kernels` reads an empty array as "every w_i = 1".
+UNWEIGHTED = np.empty(0)
 
 #: What :func:`_filter` computes for a point it settles besides the label: nothing, its
 #: objective term, or also its KM-8 bound.

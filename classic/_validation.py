@@ -19,6 +19,7 @@ __all__ = [
     "check_estimator_data",
     "check_squared_distances",
     "check_sample_weight",
+    "check_positive_weights",
     "check_int",
     "check_real",
     "check_option",
@@ -117,6 +118,21 @@ def check_sample_weight(sample_weight, X):
     if not np.isfinite(total):
         raise ValueError("sample_weight sums to infinity; rescale all weights by a common factor")
     return weights
+
+
+def check_positive_weights(sample_weight, n_clusters, *, alternative=""):
+    """Raise ValueError unless at least ``n_clusters`` of the validated ``sample_weight`` (None:
+    nothing to check) are positive: initial centres are drawn among the points of positive
+    weight. ``alternative`` is appended to the suggested fixes."""
+    if sample_weight is None:
+        return
+    n_positive = int(np.count_nonzero(sample_weight))
+    if n_positive < n_clusters:
+        raise ValueError(
+            f"sample_weight has {n_positive} positive weight{'s' if n_positive != 1 else ''} but "
+            f"n_clusters={n_clusters}: the initial centres are drawn among distinct points of positive weight. "
+            f"Lower n_clusters to at most {n_positive}, or give more points a positive weight{alternative}."
+        )
 
 
 def check_squared_distances(X, *others, name="X", method="k-means", weight=None):

@@ -28,6 +28,7 @@ from classic._validation import (
     check_estimator_data,
     check_int,
     check_option,
+    check_positive_weights,
     check_real,
     check_sample_weight,
     check_squared_distances,
@@ -229,8 +230,7 @@ def _scratch(n, k, dtype):
     return scratch, scratch.view(np.int32 if scratch.itemsize == 4 else np.int64)
 
 
-#: The weights of an unweighted run: the kernels read an empty array as "every w_i = 1".
-UNWEIGHTED = np.empty(0)
+UNWEIGHTED = kernels.UNWEIGHTED
 
 
 def _weights(sample_weight):
@@ -591,11 +591,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 n_init = 1
         if X.shape[0] < k:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={k}")
-        if sample_weight is not None and np.count_nonzero(sample_weight) < k and isinstance(self.init, str):
-            raise ValueError(
-                f"sample_weight has {np.count_nonzero(sample_weight)} positive weights but n_clusters={k}: the "
-                f"initial centres are drawn among points of positive weight; use fewer clusters or give init centres"
-            )
+        if isinstance(self.init, str):
+            check_positive_weights(sample_weight, k, alternative=", or give init centres")
         check_squared_distances(X, *([] if isinstance(self.init, str) else [self.init]), weight=sample_weight)
         return k, n_init
 

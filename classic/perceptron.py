@@ -30,6 +30,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from classic import _perceptron_kernels as _k
+from classic._kmeans_kernels import largest_magnitude
 from classic._random import as_generator
 from classic._validation import check_estimator_data, check_int, check_option, check_real, check_squared_distances
 from classic.trace import Trace, trace_dataclass
@@ -419,7 +420,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.trace_ = traces[0] if len(traces) == 1 else _one_vs_rest_trace(traces, self.classes_)
         if any(t.stop_reason == "max_iter" for t in traces):  # not when a stop= rule ended the run
             zero_rows = _zero_rows(X, traces) if scale == 0 else 0
-            largest = float(np.max(np.abs(X)))
+            largest = 0.0 if zero_rows else largest_magnitude(X)
             if zero_rows:
                 hint = f" {zero_rows} example(s) are zero vectors, always counted as mistakes: use fit_intercept=True."
             elif 0 < largest and largest * largest < np.finfo(X.dtype).tiny:

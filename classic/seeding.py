@@ -10,14 +10,17 @@ import numpy as np
 
 from classic import _seeding_kernels as kernels
 from classic._jit import n_chunks
+from classic._kmeans_kernels import UNWEIGHTED
 from classic._random import as_generator
-from classic._validation import check_data, check_int, check_sample_weight, check_squared_distances
+from classic._validation import (
+    check_data,
+    check_int,
+    check_positive_weights,
+    check_sample_weight,
+    check_squared_distances,
+)
 
 __all__ = ["kmeans_plusplus"]
-
-#: The kernels' "no weights" (every term is ``closest[i]`` itself).
-_NO_WEIGHTS = np.empty(0, dtype=np.float64)
-
 
 def kmeans_plusplus(X, n_clusters, *, sample_weight=None, n_local_trials=1, random_state=None):
     """k-means++ (D²) seeding (proofs/kmeans_plusplus.md).
@@ -76,14 +79,7 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, n_local_trials=1, rand
     n_local_trials = check_int(n_local_trials, "n_local_trials", minimum=1)
     X = check_data(X, min_samples=n_clusters)
     weights = check_sample_weight(sample_weight, X)
-    if weights is not None:
-        n_positive = int(np.count_nonzero(weights))
-        if n_positive < n_clusters:
-            raise ValueError(
-                f"sample_weight has {n_positive} positive weight{'s' if n_positive != 1 else ''} but "
-                f"n_clusters={n_clusters}: k-means++ chooses {n_clusters} distinct points of positive weight. "
-                f"Lower n_clusters to at most {n_positive}, or give more points a positive weight."
-            )
+    check_positive_weights(weights, n_clusters)
     check_squared_distances(X, weight=weights)
     return _kmeans_plusplus(X, n_clusters, n_local_trials, as_generator(random_state), sample_weight=weights)
 
@@ -95,7 +91,7 @@ def _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=None):
     with at least ``n_clusters`` positive; the caller checks both, and the range
     rule with the weights."""
     n = X.shape[0]
-    weights = _NO_WEIGHTS if sample_weight is None else sample_weight
+    weights = UNWEIGHTED if sample_weight is None else sample_weight
     indices = np.empty(n_clusters, dtype=np.int64)
     chosen = np.zeros(n, dtype=bool)
     closest = np.full(n, np.inf, dtype=X.dtype)
