@@ -36,15 +36,16 @@ def certify_gmm(estimator, X):
         inequality_claim(
             "EM-1",
             "E-step is tight: F(q_t, θ_t) = ℓ(θ_t)",
-            np.abs(fe - ll),
+            (fe, -ll),
             0.0,
             ell + efe + _conversion(fe, ll),
             REFERENCE,
+            absolute=True,
         ),
         inequality_claim(
             "EM-2",
             "M-step ascent: F(q_t, θ_{t+1}) + log p(θ_{t+1}) ≥ F(q_t, θ_t) + log p(θ_t)",
-            fe[:-1] + lp[:-1] - (fm + lp[1:]),
+            (fe[:-1], lp[:-1], -fm, -lp[1:]),
             0.0,
             efm + efe[:-1] + elp[:-1] + elp[1:] + _conversion(fe[:-1], fm, lp[:-1], lp[1:]),
             REFERENCE,
@@ -52,7 +53,7 @@ def certify_gmm(estimator, X):
         inequality_claim(
             "EM-3",
             "Jensen: ℓ(θ_{t+1}) ≥ F(q_t, θ_{t+1})",
-            fm - ll[1:],
+            (fm, -ll[1:]),
             0.0,
             ell[1:] + efm + _conversion(fm, ll[1:]),
             REFERENCE,
@@ -60,7 +61,7 @@ def certify_gmm(estimator, X):
         inequality_claim(
             "EM-4",
             "objective never decreases: ℓ(θ_{t+1}) + log p(θ_{t+1}) ≥ ℓ(θ_t) + log p(θ_t)",
-            obj[:-1] - obj[1:],
+            (obj[:-1], -obj[1:]),
             0.0,
             ell[:-1] + ell[1:] + elp[:-1] + elp[1:] + _conversion(obj[:-1], obj[1:], ll[:-1], ll[1:], lp[:-1], lp[1:]),
             REFERENCE,
@@ -144,9 +145,11 @@ def _closed_forms(estimator, X):
             covariances = (S.sum(axis=1) + strength * np.trace(sigma0)) / denominator
             scale_terms = 3.0 * (second + T1 * T1 / safe[:, None]).sum(axis=1) + np.abs(S).sum(axis=1) + strength * abs(np.trace(sigma0))
     slack_c = 2.0 * g * (scale_terms / denominator + 2.0 * (np.abs(covariances) + np.abs(fit_c)))
-    values = np.concatenate([np.abs(fit_w - weights).ravel(), np.abs(fit_m - means).ravel(), np.abs(fit_c - covariances).ravel()])
+    fitted = np.concatenate([fit_w.ravel(), fit_m.ravel(), fit_c.ravel()])
+    reference = np.concatenate([weights.ravel(), means.ravel(), covariances.ravel()])
     slacks = np.concatenate([slack_w.ravel(), slack_m.ravel(), slack_c.ravel()])
     note = "weights = mean responsibilities, means = weighted means, covariances = weighted scatter"
     if prior is not None:
         note += " (+ the prior's pseudo-observations)"
-    return inequality_claim("EM-5", statement, values, 0.0, slacks, REFERENCE, note + "; standardised units")
+    return inequality_claim("EM-5", statement, (fitted, -reference), 0.0, slacks, REFERENCE, note + "; standardised units",
+                            absolute=True)

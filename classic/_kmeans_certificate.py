@@ -6,48 +6,53 @@ constants" of proofs/kmeans.md for ``rho_sum``, ``rho_objective``,
 ``rho_shift`` and ``eps_center``).
 """
 
+import dataclasses
+from fractions import Fraction
+
 import numpy as np
 
 from classic._kmeans_kernels import chunked_sum
 from classic.certificate import Claim, inequality_claim
-from classic.rounding import gamma, unit_roundoff
+from classic.rounding import gamma_exact, round_up, unit_roundoff, upper_bound
 
 __all__ = ["kmeans_claims", "rounding_constants", "labels_fingerprint", "inertia_float64"]
 
 PROOF = "proofs/kmeans.md"
 
 
-def _ratio(g):
-    return g / (1.0 - g)
-
-
 def rounding_constants(n, d, k, dtype, total_weight=None, smallest_weight=None):
     """The constants of proofs/kmeans.md, "Rounding constants" (float64 accumulation,
     distances in ``dtype``); with weights ("Weights"), ``total_weight`` is the recorded float64
-    total of the weights and ``smallest_weight`` the smallest positive weight."""
+    total of the weights and ``smallest_weight`` the smallest positive weight. Each is computed
+    exactly in rational arithmetic and rounded up (proofs/rounding.md, RD-4)."""
     weighted = total_weight is not None
     omega = 1 if weighted else 0  # the rounding of each product by a weight
-    g_sum = gamma(max(n - 1, 0), np.float64)
-    rho_sum = _ratio(g_sum)
-    rel_objective = (1 + gamma(d + 2, dtype)) * (1 + gamma(max(n - 1 + omega, 0), np.float64)) - 1
-    u = unit_roundoff(dtype)
-    sigma = float(np.finfo(dtype).smallest_subnormal)
-    sigma64 = float(np.finfo(np.float64).smallest_subnormal)
-    mass = total_weight * (1 + rho_sum) if weighted else float(n)  # the exact total weight is at most this
-    return {
+    f64 = np.float64
+
+    def ratio(g):
+        return g / (1 - g)
+
+    rho_sum = ratio(gamma_exact(max(n - 1, 0), f64))
+    rel_objective = (1 + gamma_exact(d + 2, dtype)) * (1 + gamma_exact(max(n - 1 + omega, 0), f64)) - 1
+    u = Fraction(unit_roundoff(dtype))
+    sigma = Fraction(float(np.finfo(dtype).smallest_subnormal))
+    sigma64 = Fraction(float(np.finfo(f64).smallest_subnormal))
+    mass = Fraction(total_weight) * (1 + rho_sum) if weighted else Fraction(n)  # the exact total weight is at most this
+    gamma_mean = gamma_exact((1 + omega) * n, f64)
+    exact = {
         "sigma": sigma,
         "mass": mass,
         "tau": d * sigma * mass + omega * n * sigma64,
         "rho_sum": rho_sum,
-        "rho_objective": _ratio(rel_objective),
+        "rho_objective": ratio(rel_objective),
         "rel_objective": rel_objective,
-        "rho_shift": _ratio(gamma(d + k + 2 + omega * max(n - 1, 0), np.float64)),
-        "eps_center": u + (1 + u) * gamma((1 + omega) * n, np.float64),
-        "center_floor": sigma + (sigma64 / smallest_weight if weighted else 0.0),
-        "gamma_mean": gamma((1 + omega) * n, np.float64),
-        "gamma_recompute": gamma(n + d + 1 + omega, np.float64),
-        "gamma_norm": gamma(d + 2, np.float64),
+        "rho_shift": ratio(gamma_exact(d + k + 2 + omega * max(n - 1, 0), f64)),
+        "eps_center": u + (1 + u) * gamma_mean,
+        "center_floor": sigma + (sigma64 / Fraction(smallest_weight) if weighted else 0),
+        "gamma_mean": gamma_mean,
+        "gamma_recompute": gamma_exact(n + d + 1 + omega, f64),
     }
+    return {name: round_up(value) for name, value in exact.items()}
 
 
 def labels_fingerprint(labels, n_clusters):
@@ -92,26 +97,28 @@ def kmeans_claims(est, X, sample_weight=None):
         inequality_claim(
             "KM-1",
             "the assignment half-step never raises the inertia",
-            A[1:] - U,
+            (A[1:], -U),
             0.0,
-            c["rho_sum"] * (A[1:] + U),
+            upper_bound(c["rho_sum"] * (A[1:] + U), 2),  # RD-4: 2 roundings
             PROOF,
         )
     ]
 
-    norm_max = float(np.linalg.norm(np.max(np.abs(X), axis=0).astype(np.float64))) * (1 + c["gamma_norm"])
-    center_error = c["eps_center"] * norm_max + np.sqrt(d) * c["center_floor"]
+    # |M| in float64: d products and d - 1 additions in any order, then the square root (RD-4)
+    norm_max = upper_bound(np.linalg.norm(np.max(np.abs(X), axis=0).astype(np.float64)), d + 1)
+    center_error = c["eps_center"] * norm_max + np.sqrt(d) * c["center_floor"]  # 3 roundings
+    shift = (1 + c["rho_shift"]) * S + 3 * c["tau"]  # 3
+    # sqrt(W) sqrt(S), not sqrt(W S): with small weights the product underflows (2^-600 weights); 10
+    cross = 2 * center_error * np.sqrt(c["mass"]) * np.sqrt(shift)
     claims.append(
         inequality_claim(
             "KM-2",
             "the update half-step lowers the inertia by sum_j W_j |dmu_j|^2",
-            np.abs(U - R + S),
+            (U, -R, S),
             0.0,
-            c["rho_objective"] * (U + R) + 6 * c["tau"]
-            + c["rho_shift"] * S + 3 * c["tau"]
-            # sqrt(W) sqrt(S), not sqrt(W S): with small weights the product underflows (2^-600 weights)
-            + 2 * center_error * np.sqrt(c["mass"]) * np.sqrt((1 + c["rho_shift"]) * S + 3 * c["tau"]),
+            upper_bound(c["rho_objective"] * (U + R) + 9 * c["tau"] + c["rho_shift"] * S + cross, 11),
             PROOF,
+            absolute=True,
         )
     )
 
@@ -122,10 +129,11 @@ def kmeans_claims(est, X, sample_weight=None):
         inequality_claim(
             "KM-3",
             "the relocation half-step lowers the inertia by the relocated points' terms",
-            np.abs(A[:-1] - R - moved),
+            (A[:-1], -R, -moved),
             0.0,
-            np.where(relocated, c["rho_sum"] * (A[:-1] + R + moved), 0.0),
+            upper_bound(np.where(relocated, c["rho_sum"] * (A[:-1] + R + moved), 0.0), 3),
             PROOF,
+            absolute=True,
             note=f"{int(relocated.sum())} iterations relocated {len(trace.relocation_point)} empty clusters"
             if relocated.any() else "no empty cluster: the half-step changed nothing (checked exactly)",
         )
@@ -190,14 +198,17 @@ def _agreement_claim(est, X, trace, c, sample_weight):
     }
     mismatches = [name for name, ok in checks.items() if not ok]
     recomputed = inertia_float64(X, labels, est.cluster_centers_, sample_weight)
-    slack = (c["rel_objective"] + c["gamma_recompute"]) / (1 - c["gamma_recompute"]) * recomputed + 5 * c["tau"]
-    value = abs(est.inertia_ - recomputed)
-    return Claim(
+    g = Fraction(c["gamma_recompute"])
+    relative = round_up((Fraction(c["rel_objective"]) + g) / (1 - g))
+    claim = inequality_claim(
         "KM-6",
         "the trace agrees with the fitted attributes and the data (inertia recomputed from X)",
-        value, recomputed, slack, not mismatches and value <= slack, PROOF,
-        "mismatch: " + ", ".join(mismatches) if mismatches else "",
+        (est.inertia_, -recomputed), 0.0, upper_bound(relative * recomputed + 5 * c["tau"], 2), PROOF,
+        absolute=True,
     )
+    if mismatches:
+        return dataclasses.replace(claim, holds=False, note="mismatch: " + ", ".join(mismatches))
+    return claim
 
 
 def _fixed_point_claim(est, X, trace, c, sample_weight):
@@ -219,10 +230,11 @@ def _fixed_point_claim(est, X, trace, c, sample_weight):
     means = np.stack([np.bincount(labels, weights=w * X64[:, f], minlength=k) for f in range(d)], axis=1)
     abs_means = np.stack([np.bincount(labels, weights=w * np.abs(X64[:, f]), minlength=k) for f in range(d)], axis=1)
     means, abs_means = means[full] / sizes[full, None], abs_means[full] / sizes[full, None]
-    g = c["gamma_mean"]
+    g = Fraction(c["gamma_mean"])
+    relative = round_up((Fraction(c["eps_center"]) + g) * (1 + g))
     claim = inequality_claim(
-        "KM-7", statement, np.abs(centers[full].astype(np.float64) - means), 0.0,
-        (c["eps_center"] + g) * (1 + g) * abs_means + 2 * c["center_floor"], PROOF,
+        "KM-7", statement, (centers[full].astype(np.float64), -means), 0.0,
+        upper_bound(relative * abs_means + 2 * c["center_floor"], 2), PROOF, absolute=True,
     )
     if n_changed:
         return Claim(claim.id, statement, claim.worst, claim.bound, claim.slack, False, PROOF,

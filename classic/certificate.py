@@ -11,9 +11,12 @@ returning a list of claims.
 """
 
 import dataclasses
+from fractions import Fraction
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
+
+from classic.rounding import gamma
 
 __all__ = ["Claim", "Certificate", "certify", "inequality_claim"]
 
@@ -42,30 +45,56 @@ class Claim:
         return self.holds is not None
 
 
-def inequality_claim(id, statement, values, bounds, slacks, reference, note=""):
-    """Claim that ``values[t] <= bounds[t] + slacks[t]`` for every ``t``.
+def inequality_claim(id, statement, values, bounds, slacks, reference, note="", *, absolute=False):
+    """Claim that ``values[t] <= bounds[t] + slacks[t]`` for every ``t``, decided exactly.
 
-    Empty arrays give a claim that holds vacuously (noted).
+    ``values`` is an array, or a tuple of arrays whose exact sum is the value (a difference
+    of two recorded objectives is ``(a, -b)``: no rounding of ``a - b`` enters the
+    decision); with ``absolute=True`` the value is the absolute value of that sum. The
+    comparison is exact in the recorded float64 numbers (proofs/rounding.md, RD-4): a
+    claim holds when the real numbers satisfy the inequality, whatever the rounding of
+    a float64 evaluation of it. Empty arrays give a claim that holds vacuously (noted).
     """
-    values, bounds, slacks = np.broadcast_arrays(
-        np.asarray(values, dtype=np.float64),
-        np.asarray(bounds, dtype=np.float64),
-        np.asarray(slacks, dtype=np.float64),
-    )
-    if values.size == 0:
+    terms = values if isinstance(values, tuple) else (values,)
+    *terms, bounds, slacks = np.broadcast_arrays(*(np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (*terms, bounds, slacks)))
+    if bounds.size == 0:
         return Claim(id, statement, 0.0, 0.0, 0.0, True, reference, note or "no step to check (vacuous)")
-    margin = bounds + slacks - values
-    t = int(np.argmin(margin))
+    value = sum(terms[1:], terms[0])
+    if absolute:
+        value = np.abs(value)
+    margin = bounds + slacks - value
+    holds = _at_most(terms, bounds, slacks)
+    if absolute:
+        holds &= _at_most([-term for term in terms], bounds, slacks)
+    t = int(np.argmin(np.where(np.isnan(margin), -np.inf, margin)))
     return Claim(
         id,
         statement,
-        float(values.flat[t]),
+        float(value.flat[t]),
         float(bounds.flat[t]),
         float(slacks.flat[t]),
-        bool(np.all(margin >= 0)),
+        bool(np.all(holds)),
         reference,
         note,
     )
+
+
+def _at_most(terms, bounds, slacks):
+    """Elementwise, exactly: is sum(terms) <= bounds + slacks? (RD-4)
+
+    The float64 margin of p operands is within gamma_{p-1} of their absolute sum of the exact
+    margin (RD-1); where it is farther than twice that from zero its sign is the exact sign,
+    elsewhere the margin is summed in rational arithmetic. Non-finite operands compare in float64.
+    """
+    operands = np.stack([bounds, slacks, *(-term for term in terms)])
+    margin = np.sum(operands, axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        error = 2.0 * gamma(len(operands) - 1, np.float64) * np.sum(np.abs(operands), axis=0)
+    holds = margin >= 0
+    undecided = (np.abs(margin) <= error) & np.all(np.isfinite(operands), axis=0)
+    for index in zip(*np.nonzero(undecided)):
+        holds[index] = sum(Fraction(float(x)) for x in operands[(slice(None), *index)]) >= 0
+    return holds
 
 
 @dataclasses.dataclass(frozen=True)

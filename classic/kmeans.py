@@ -33,7 +33,7 @@ from classic._validation import (
     check_sample_weight,
     check_squared_distances,
 )
-from classic.rounding import gamma, gamma_exact, unit_roundoff
+from classic.rounding import gamma, gamma_exact, round_up, unit_roundoff
 from classic.seeding import _draw_by_weight, _kmeans_plusplus, kmeans_plusplus
 from classic.trace import Trace, trace_dataclass
 
@@ -212,15 +212,7 @@ def _filter_constants(n_features, working, filtering):
     if kappa > 1:
         return off
     tau = 18 * d * Fraction(float(info.smallest_subnormal))
-    return (_round_up(kappa, working), _round_up(tau, working), float(info.max) / 16.0, float(info.nmant // 2))
-
-
-def _round_up(value, dtype):
-    """The smallest number of ``dtype`` at least the rational ``value`` (as a float64)."""
-    rounded = np.dtype(dtype).type(float(value))
-    if Fraction(float(rounded)) < value:
-        rounded = np.nextafter(rounded, np.dtype(dtype).type(np.inf))
-    return float(rounded)
+    return (round_up(kappa, working), round_up(tau, working), float(info.max) / 16.0, float(info.nmant // 2))
 
 
 def _scratch(n, k, dtype):

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["unit_roundoff", "gamma", "gamma_exact", "sum_error_bound"]
+__all__ = ["unit_roundoff", "gamma", "gamma_exact", "round_up", "upper_bound", "sum_error_bound"]
 
 
 def unit_roundoff(dtype):
@@ -61,3 +61,32 @@ def sum_error_bound(n_terms, abs_sum, dtype, term_roundings=0):
     (Higham, Lemma 3.3).
     """
     return gamma(max(int(n_terms) - 1, 0) + int(term_roundings), dtype) * float(abs_sum)
+
+
+def round_up(value, dtype=np.float64):
+    """The smallest number of ``dtype`` at least the rational (or float) ``value``, as a float:
+    constants computed exactly with :func:`gamma_exact` enter a slack rounded up (RD-4)."""
+    value = Fraction(value)
+    largest = np.finfo(dtype).max
+    if value > Fraction(float(largest)):  # infinity is the smallest number of dtype above it
+        return float("inf")
+    rounded = np.dtype(dtype).type(float(value))
+    if Fraction(float(rounded)) < value:
+        rounded = np.nextafter(rounded, np.dtype(dtype).type(np.inf))
+    return float(rounded)
+
+
+def upper_bound(computed, roundings):
+    """An upper bound on the exact value of a non-negative float64 expression (RD-4).
+
+    ``computed`` is the float64 value of an expression built with +, *, / and the square root
+    from non-negative exact leaves (recorded floats, or constants rounded up), whose evaluation
+    took at most ``roundings`` roundings along any path, counted as in proofs/rounding.md, RD-4.
+    The exact value is then at most ``computed / (1 - gamma_m)``; the result is that quotient,
+    itself rounded upward, so it bounds the exact value whatever the evaluation's roundings.
+    Zero stays zero.
+    """
+    computed = np.asarray(computed, dtype=np.float64)
+    factor = round_up(1 / (1 - gamma_exact(roundings, np.float64)))
+    product = computed * factor
+    return np.where(product > 0, np.nextafter(product, np.inf), product)

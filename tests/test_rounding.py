@@ -114,3 +114,73 @@ def test_rd3_exp_nonpositive_limits():
 
     assert exp_nonpositive(-np.inf) == 0.0
     assert exp_nonpositive(np.float32(-0.5)) == exp_nonpositive(-0.5)
+
+
+# ------------------------------------------------------------------ RD-4: evaluating a claim
+
+def _exact(x):
+    return Fraction(float(x))
+
+
+@given(st.lists(st.floats(-1e300, 1e300, allow_nan=False), min_size=1, max_size=4),
+       st.floats(-1e300, 1e300, allow_nan=False), st.floats(0, 1e300, allow_nan=False), st.booleans())
+@example([1.0, 2.0**-60], 1.0, 0.0, False)   # fl(1 + 2^-60) = 1 <= 1, but the real sum exceeds 1
+@example([1.0, -1.0, 2.0**-1074], 0.0, 0.0, True)   # a value of one subnormal against slack 0
+@example([1e300, -1e300], 0.0, 0.0, True)    # exactly zero: an exact claim with slack 0 holds
+@example([2.0**53, 1.0, -(2.0**53)], 0.0, 1.0, False)   # fl: 2^53 + 1 = 2^53, so 0 <= 1; exact 1 <= 1 too
+@example([2.0**53, 1.0, 1.0, -(2.0**53)], 0.0, 1.0, False)  # fl gives 0; exactly 2 > 1: fails
+def test_rd4_comparison_is_exact(terms, bound, slack, absolute):
+    """RD-4 (a): a claim holds exactly when the real numbers satisfy value <= bound + slack, with
+    the value the exact (absolute) sum of its terms, whatever float64 evaluation would say."""
+    from classic.certificate import inequality_claim
+
+    claim = inequality_claim("X-1", "s", tuple(np.array([t]) for t in terms), bound, slack, "p", absolute=absolute)
+    value = sum(_exact(t) for t in terms)
+    value = abs(value) if absolute else value
+    assert claim.holds == (value <= _exact(bound) + _exact(slack))
+
+
+@given(st.fractions(min_value=0, max_value=2**1000).filter(lambda f: f == 0 or f > 2**-1000))
+@example(Fraction(1, 3))
+@example(Fraction(2**53 + 1))
+@example(Fraction(1, 2**60) + 1)
+def test_rd4_round_up_is_the_next_float_up(value):
+    """RD-4 (b): round_up gives the smallest float64 at least the rational value."""
+    from classic.rounding import round_up
+
+    up = round_up(value)
+    assert _exact(up) >= value
+    assert up == 0 or _exact(np.nextafter(up, -np.inf)) < value
+
+
+def test_rd4_round_up_beyond_the_largest_float_is_infinite():
+    from classic.rounding import round_up
+
+    largest = Fraction(float(np.finfo(np.float32).max))
+    assert round_up(largest, np.float32) == float(np.finfo(np.float32).max)
+    assert round_up(largest + 1, np.float32) == np.inf and round_up(Fraction(10) ** 400) == np.inf
+
+
+nonneg = st.floats(0, 1e100, allow_nan=False, allow_subnormal=False)
+
+
+@given(nonneg, nonneg, nonneg, nonneg, st.fractions(min_value=0, max_value=1))
+@example(1.0, 1.0, 1.0, 1.0, Fraction(1, 3))
+@example(0.1, 0.2, 0.3, 3.0, Fraction(2, 3))
+def test_rd4_upper_bound_covers_the_evaluation(a, b, c, e, constant):
+    """RD-4 (b): upper_bound(fl(formula), m) is at least the exact formula, for formulas with the
+    shapes of the k-means slacks and the path counts of proofs/rounding.md, RD-4."""
+    from classic.rounding import round_up, upper_bound
+
+    k = round_up(constant)  # a constant rounded up: a leaf, at least its exact value
+    assume(all(x == 0 or x > 1e-100 for x in (a, b, c, e)))  # no underflow in the evaluation
+    # k (a + b): 2 roundings (KM-1); k (a + b + c): 3 (KM-3); k a + 5 b: 2 (KM-6)
+    assert _exact(upper_bound(k * (a + b), 2)) >= constant * (_exact(a) + _exact(b))
+    assert _exact(upper_bound(k * (a + b + c), 3)) >= constant * (_exact(a) + _exact(b) + _exact(c))
+    assert _exact(upper_bound(k * a + 5 * b, 2)) >= constant * _exact(a) + 5 * _exact(b)
+    # products of sums: ((a + b) c + e) (k + c): 1 + 0 + 1, + 1 = 3; times (k + c), 1: 3 + 1 + 1 = 5
+    assert _exact(upper_bound(((a + b) * c + e) * (k + c), 5)) >= (
+        ((_exact(a) + _exact(b)) * _exact(c) + _exact(e)) * (constant + _exact(c)))
+    # a square root: sqrt(a + b) e has 1 + 1 + 1 = 3; check its square against the exact square
+    root = upper_bound(np.sqrt(a + b) * e, 3)
+    assert _exact(root) ** 2 >= (_exact(a) + _exact(b)) * _exact(e) ** 2
