@@ -145,6 +145,11 @@ def _closed_forms(estimator, X):
             covariances = (S.sum(axis=1) + strength * np.trace(sigma0)) / denominator
             scale_terms = 3.0 * (second + T1 * T1 / safe[:, None]).sum(axis=1) + np.abs(S).sum(axis=1) + strength * abs(np.trace(sigma0))
     slack_c = 2.0 * g * (scale_terms / denominator + 2.0 * (np.abs(covariances) + np.abs(fit_c)))
+    # underflow (EM-5): a product that underflows loses up to sigma/2, in the kernel and in the reference
+    sigma = float(np.finfo(dtype).smallest_subnormal)
+    slack_w = slack_w + 2.0 * sigma
+    slack_m = slack_m + 2.0 * sigma * (n / safe[:, None] + 1.0)
+    slack_c = slack_c + 2.0 * sigma * ((n + 2.0) / denominator + 1.0)
     fitted = np.concatenate([fit_w.ravel(), fit_m.ravel(), fit_c.ravel()])
     reference = np.concatenate([weights.ravel(), means.ravel(), covariances.ravel()])
     slacks = np.concatenate([slack_w.ravel(), slack_m.ravel(), slack_c.ravel()])

@@ -304,11 +304,14 @@ class _ProblemCertificate:
             if zero_rows:
                 note = (f"{zero_rows} example(s) are zero vectors: y<u, 0> = 0 for every u, so no margin gamma > 0 "
                         "exists (and every presentation of them is a mistake); Novikoff does not apply, see PC-9")
-            elif not np.all(np.isfinite(self.E)):
-                note = "too many updates for the working precision: the rounding bound of PC-7 is undefined"
-            else:
+            elif gamma_low <= 0:
                 note = (f"gamma = min y<u, x> <= {gamma_low:.3g} for the best separator found: the data are not "
                         "linearly separable by it (in the augmented space); Novikoff does not apply, see PC-9")
+            elif not np.isfinite(self.evaluation):
+                note = "too many updates for the working precision (K u >= 1): the rounding bound of PC-7 is undefined"
+            else:
+                note = ("the rounding bound of PC-7 overflows float64 (the norm of the summed weight magnitudes "
+                        "over the updates exceeds its range): rescale the data, e.g. with StandardScaler")
             return claims + [self._not_applicable(i, s, note) for i, s in novikoff]
         # the replay used fl(u / fl(||u||)), whose norm is within gamma_{D+2} of 1 (PC-7)
         g = _gammas(D + 2, np.float64)

@@ -544,6 +544,7 @@ def test_constant_feature_is_named_and_prior_fits():
 )
 @example(np.array([[1.0, 3.83034905e-200], [0.0, 0.0], [0.0, 0.0]]), "full")  # a feature's variance underflows
 @example(np.array([[230.0, 0.0, 67.0], [0.0, 0.0, 0.0], [67.0, 1.20035247e-261, 0.0]]), "full")  # EM-5's T2 underflowed
+@example(np.array([[981.0, 982.0], [0.0, 0.0], [328.0, 0.0]]), "full")  # EM-5: a covariance entry underflows to a subnormal
 @settings(max_examples=25)
 def test_arbitrary_bounded_data_fits_or_fails_clearly(X, covariance_type):
     """Duplicates, ties, constant columns: exact EM either fits with a valid
