@@ -767,13 +767,17 @@ def largest_magnitude_in(X, start, stop):
 @parallel_kernel
 def largest_magnitude(X):
     """:func:`largest_magnitude_in` over all of X, chunks in parallel (a maximum: the same
-    with any number of threads)."""
+    with any number of threads). The chunks' maxima are compared by their bit patterns too,
+    so a NaN (whose pattern exceeds infinity's) is returned, not skipped as by ``max``."""
     n = X.shape[0]
     n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
     partial = np.zeros(n_chunk)
     for c in _prange(n_chunk):
         partial[c] = largest_magnitude_in(X, c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n))
-    return partial.max() if n_chunk > 0 else 0.0
+    largest = 0.0
+    for c in range(n_chunk):
+        largest = partial[c] if float_bits(partial[c]) > float_bits(largest) else largest
+    return largest
 
 
 @kernel

@@ -34,28 +34,32 @@ def _kernel_ready(X):
     return np.require(X, requirements=["C_CONTIGUOUS", "WRITEABLE", "ALIGNED"])
 
 
-def check_data(X, *, name="X", min_samples=1, dtype=FLOAT_DTYPES):
+def check_data(X, *, name="X", min_samples=1, dtype=FLOAT_DTYPES, finite=True):
     """Validate a 2-D data matrix for a public function.
 
     Raises ValueError for non-numeric data, NaN or inf, a wrong number of
-    dimensions, or fewer than ``min_samples`` rows.
+    dimensions, or fewer than ``min_samples`` rows. ``finite=False`` as for
+    :func:`check_estimator_data`.
     """
     X = check_array(
         X,
         dtype=list(dtype),
         order="C",
         ensure_min_samples=min_samples,
-        ensure_all_finite=True,
+        ensure_all_finite=finite,
         input_name=name,
     )
     return _kernel_ready(X)
 
 
-def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, **kwargs):
+def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=True, **kwargs):
     """Validate ``X`` (and ``y``) for an estimator method, scikit-learn style.
 
     ``reset=True`` (in ``fit``) records ``n_features_in_``; ``reset=False``
-    checks that ``X`` has that many features.
+    checks that ``X`` has that many features. ``finite=False`` leaves NaN and infinity
+    to :func:`check_squared_distances`, which the caller must run next: its one pass over
+    X finds them along with the largest magnitude (scikit-learn's own check is a second
+    pass, 1 ms on 200 000 x 16).
     """
     if y is None:
         X = validate_data(
@@ -65,7 +69,7 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, **kwargs
             dtype=list(FLOAT_DTYPES),
             order="C",
             ensure_min_samples=min_samples,
-            ensure_all_finite=True,
+            ensure_all_finite=finite,
             **kwargs,
         )
         return _kernel_ready(X)
@@ -77,7 +81,7 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, **kwargs
         dtype=list(FLOAT_DTYPES),
         order="C",
         ensure_min_samples=min_samples,
-        ensure_all_finite=True,
+        ensure_all_finite=finite,
         **kwargs,
     )
     return _kernel_ready(X), y
@@ -136,7 +140,8 @@ def check_positive_weights(sample_weight, n_clusters, *, alternative=""):
 
 
 def check_squared_distances(X, *others, name="X", method="k-means", weight=None):
-    """The range rule of proofs/kmeans.md: raise ValueError unless every squared distance
+    """The range rule of proofs/kmeans.md: raise ValueError if ``X`` holds NaN or infinity
+    (found in the same pass; ``others`` must be finite), or unless every squared distance
     k-means computes on ``X`` (against centres drawn from ``X`` and ``others``, or means of
     them) and every float64 sum of ``n_samples`` of them (weighted by ``weight``, validated
     sample weights, if given) is finite.
@@ -156,7 +161,11 @@ def check_squared_distances(X, *others, name="X", method="k-means", weight=None)
             return largest_magnitude_in(array, 0, array.shape[0])
         return largest_magnitude(array)
 
-    A = max(largest(array) for array in (X, *others))
+    A = largest(X)
+    if not np.isfinite(A):  # the magnitude bits of NaN and infinity exceed those of every finite number
+        raise ValueError(f"Input {name} contains {'NaN' if np.isnan(A) else 'infinity'}: remove or impute those "
+                         "values (e.g. with sklearn.impute.SimpleImputer).")
+    A = max([A, *(largest(array) for array in others)])  # the others (centres) are finite already
     mass = float(n) if weight is None else max(float(n), float(np.sum(weight)))
     with np.errstate(over="ignore"):
         single = 16.0 * d * (A * A)

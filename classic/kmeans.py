@@ -596,7 +596,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         \\rVert^2`: centres are weighted means, seeding draws with probability proportional to
         the weight, and a point of weight 0 is labelled but moves no centre (proofs/kmeans.md,
         "Weights"). ``classic.certify`` then needs the same ``sample_weight``."""
-        X = check_estimator_data(self, X, reset=True)
+        X = check_estimator_data(self, X, reset=True, finite=False)  # NaN, inf: _check_params
         sample_weight = check_sample_weight(sample_weight, X)
         k, n_init = self._check_params(X, sample_weight)
         rng = as_generator(self.random_state)
@@ -604,7 +604,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         best = None
         X_val = None
         if self.stop is not None and self.stop.validation_data is not None:
-            X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False).astype(X.dtype)
+            X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False, finite=False).astype(X.dtype)
             check_squared_distances(X_val, X, *([] if isinstance(self.init, str) else [self.init]), name="X_val")
         for _ in range(n_init):
             centers = _initial_centers(X, self.init, k, self.n_local_trials, rng, sample_weight)
@@ -644,7 +644,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
 
     def _nearest(self, X, objective, sample_weight=None):
         # Labels (lowest index among the minima) and, if asked, the (weighted) inertia of X.
-        X = check_estimator_data(self, X, reset=False)
+        X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: below
         sample_weight = check_sample_weight(sample_weight, X)
         centers = np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype)
         check_squared_distances(X, centers, weight=sample_weight)
@@ -665,7 +665,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     def transform(self, X):
         """Euclidean distances to the centres, shape (n_samples, n_clusters)."""
         check_is_fitted(self, "cluster_centers_")
-        X = check_estimator_data(self, X, reset=False)
+        X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: below
         check_squared_distances(X, self.cluster_centers_)
         out = np.empty((X.shape[0], self.cluster_centers_.shape[0]), dtype=X.dtype)
         kernels.squared_distances(X, np.ascontiguousarray(self.cluster_centers_.T, dtype=X.dtype), out)
@@ -690,7 +690,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     def _certify(self, X, y=None, sample_weight=None):
         from classic._kmeans_certificate import kmeans_claims
 
-        X = check_estimator_data(self, X, reset=False)
+        X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: below
         sample_weight = check_sample_weight(sample_weight, X)
         if self.trace_.weighted and sample_weight is None:
             raise ValueError("this run was fitted with sample_weight: pass the same weights, "

@@ -402,7 +402,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         max_iter, scale, rng = self._validate_params()
-        X, y = check_estimator_data(self, X, reset=True, y=y)
+        X, y = check_estimator_data(self, X, reset=True, y=y, finite=False)  # NaN, inf: next line
         check_squared_distances(X, np.full((1, 1), scale), method="the perceptron")  # the rows' squared norms
         check_classification_targets(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)

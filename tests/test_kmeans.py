@@ -14,7 +14,7 @@ from hypothesis.extra.numpy import arrays
 from sklearn.exceptions import ConvergenceWarning
 
 import naive
-from classic import KMeans, KMeansTrace, certify
+from classic import KMeans, KMeansTrace, certify, kmeans_plusplus
 from classic import _kmeans_filter as kmeans_filter
 from classic import _kmeans_kernels as kernels
 from classic._jit import n_chunks
@@ -719,6 +719,23 @@ def test_trace_plot_and_dict():
 def test_bad_input_raises_value_error(X, params, error):
     with pytest.raises(ValueError, match=error):
         KMeans(**params).fit(X)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("bad, word", [(np.nan, "NaN"), (np.inf, "infinity"), (-np.inf, "infinity")])
+def test_nan_and_infinity_are_found_by_the_range_rule_pass(dtype, bad, word):
+    """k-means leaves NaN and infinity to the range rule's pass over X (one pass, not two): every
+    public entry point still names them, in both precisions, before any kernel runs."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, 3)).astype(dtype)  # more than one chunk: the parallel pass
+    model = KMeans(2, random_state=0).fit(X)
+    X_bad = X.copy()
+    X_bad[2500, 1] = bad
+    for call in (lambda: KMeans(2, random_state=0).fit(X_bad), lambda: model.predict(X_bad),
+                 lambda: model.transform(X_bad), lambda: model.score(X_bad), lambda: certify(model, X_bad),
+                 lambda: kmeans_plusplus(X_bad, 2, random_state=0), lambda: model.predict(X_bad[2499:2501])):
+        with pytest.raises(ValueError, match=f"Input X contains {word}"):
+            call()
 
 
 def test_range_rule_rejects_data_whose_distances_could_overflow():
