@@ -48,7 +48,7 @@ from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the c
 )
 from classic._jit import one_blas_thread
 from classic._random import as_generator
-from classic._validation import check_estimator_data, check_int, check_option, check_real
+from classic._validation import check_estimator_data, check_int, check_option, check_real, check_sample_weight
 from classic.trace import Trace, trace_dataclass
 
 __all__ = ["GaussianMixture", "GaussianMixturePrior", "GMMTrace", "ComponentCollapseError", "plot_ellipses"]
@@ -178,14 +178,14 @@ class _Run:
 
 
 def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance, max_iter, tol, units, verbose,
-                              stop=None, Z_val=None, scale=1.0):
+                              stop=None, validation=None, scale=1.0):
     """The EM loop of proofs/em.md on standardised data; returns a :class:`_Run`.
 
     ``units = (log-likelihood offset, log-prior offset)`` converts standardised
     values to the user's units. ``stop`` is an optional stopping rule of
     classic.convergence, consulted after each iteration the tol test let pass
-    (proofs/convergence.md, CV-7); ``Z_val`` the standardised held-out data it
-    may score (``scale`` converts their log-likelihood to the user's units).
+    (proofs/convergence.md, CV-7); ``validation`` = (the standardised held-out data it may
+    score, their sample weights or None); ``scale`` converts their log-likelihood to the user's units.
     """
     n_samples, _ = Z.shape
     n_components = len(state.weights)
@@ -239,7 +239,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
             break
         if stop is not None:
             fired, kept = _consult_rule(stop, n_iter, objective, old_objective, state, previous,
-                                        n_samples, units, Z_val, scale, covariance_type, kept)
+                                        n_samples, units, validation, scale, covariance_type, kept)
             if fired:
                 stop_reason = stop.reason
                 if kept is not None and kept[0] < n_iter:
@@ -282,17 +282,19 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
     return _Run(state, previous, trace, float(trace.objective[-1]))
 
 
-def _consult_rule(stop, iteration, objective, previous_objective, state, previous, n_samples, units, Z_val, scale,
-                  covariance_type, kept):
+def _consult_rule(stop, iteration, objective, previous_objective, state, previous, n_samples, units, validation,
+                  scale, covariance_type, kept):
     """One call of the stopping-rule protocol (proofs/convergence.md, CV-7): the objective is the
     mean objective per sample in the user's units (so ``LossPlateau(tol)`` is the ``tol`` test), the
     parameters (weights, means, covariances) in standardised units, the validation score the mean
-    held-out log-likelihood. Returns (fired, checkpoint state)."""
+    held-out log-likelihood (weighted by the held-out sample weights, if any). Returns
+    (fired, checkpoint state)."""
     from classic.convergence import IterationState
 
     offset = units[0] + units[1]
     score = None
-    if Z_val is not None:
+    if validation is not None:
+        Z_val, w_val = validation
         const, _ = _log_const(state)
         if covariance_type in ("full", "tied"):
             a = kernels.log_densities_full(Z_val, state.means, state.kernel_factors, const)
@@ -301,7 +303,7 @@ def _consult_rule(stop, iteration, objective, previous_objective, state, previou
         a = a.astype(np.float64)
         largest = a.max(axis=1, keepdims=True)
         log_density = largest[:, 0] + np.log(np.exp(a - largest).sum(axis=1))
-        score = float(np.mean(log_density)) - Z_val.shape[1] * math.log(scale)
+        score = float(np.average(log_density, weights=w_val)) - Z_val.shape[1] * math.log(scale)
     parameters = (state.weights, state.means, state.covariances)
     previous_parameters = (previous.weights, previous.means, previous.covariances)
     fired = stop.update(IterationState(iteration, (objective + offset) / n_samples,
@@ -560,10 +562,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         n_cov = 1 if self.covariance_type == "tied" else self.n_components
         units = (-n_samples * d * math.log(scale), 0.0 if prior is None else -prior[0] * n_cov * d * math.log(scale))
         rng = as_generator(self.random_state)
-        Z_val = None
+        validation = None
         if self.stop is not None and self.stop.validation_data is not None:
             X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False).astype(dtype)
-            Z_val = _standardise(X_val, shift, scale)
+            validation = (_standardise(X_val, shift, scale), check_sample_weight(self.stop.validation_weight, X_val))
         warm = self.warm_start and hasattr(self, "_state")
         best, collapses = None, []
         n_starts = 1 if warm else self.n_init
@@ -576,7 +578,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 with one_blas_thread(n_samples):
                     run = _expectation_maximisation(
                         Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units,
-                        self.verbose, self.stop, Z_val, scale,
+                        self.verbose, self.stop, validation, scale,
                     )
             except ComponentCollapseError as error:  # EM-8: this start has no answer; others may
                 collapses.append(error)

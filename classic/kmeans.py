@@ -297,7 +297,7 @@ def _relocate_empty(X, sample_weight, centers, labels, masses, distance, fingerp
     return moves, fingerprint, terms
 
 
-def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, X_val=None, sample_weight=None):
+def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sample_weight=None):
     """Lloyd's algorithm from ``centers`` (k, d); returns (centers, labels, trace).
 
     Pseudocode of proofs/kmeans.md::
@@ -384,7 +384,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, X_val=None, sample_w
         # Stopping rule (classic.convergence; proofs/convergence.md, CV-7).
         if stop is not None:
             fired, checkpoint_labels = _consult_rule(stop, t, rec["assign"], centers, previous, labels,
-                                                     checkpoint_labels, X_val)
+                                                     checkpoint_labels, validation)
             if fired:
                 stop_reason = stop.reason
                 if stop.checkpoint is not None and stop.checkpoint.iteration < t:
@@ -398,14 +398,16 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, X_val=None, sample_w
 # ------------------------------------------------------- stopping rules (convergence toolkit)
 
 
-def _consult_rule(stop, t, objective_assign, centers, previous, labels, checkpoint_labels, X_val):
+def _consult_rule(stop, t, objective_assign, centers, previous, labels, checkpoint_labels, validation):
     """One call of the stopping-rule protocol after iteration t; returns (fired, labels of the
-    rule's checkpoint). The validation score is minus the held-out inertia (KMeans.score)."""
+    rule's checkpoint). The validation score is minus the held-out inertia of ``validation`` =
+    (X_val, its sample weights or None), as KMeans.score gives it."""
     from classic.convergence import IterationState
 
     score = None
-    if X_val is not None:
-        score = -float(_nearest_centers(X_val, centers, objective=True)[1])
+    if validation is not None:
+        X_val, w_val = validation
+        score = -float(_nearest_centers(X_val, centers, objective=True, sample_weight=w_val)[1])
     state = IterationState(t, float(objective_assign[-1]), float(objective_assign[-2]), centers.copy(),
                            previous, validation_score=score, sense="min")
     fired = stop.update(state)
@@ -517,7 +519,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         An extra stopping rule consulted after every iteration (e.g.
         ``LossPlateau(1e-3)``, ``RelativeImprovement(1e-4)``, or
         ``ValidationPatience(p, X_val)`` scored by minus the held-out
-        inertia, which returns the best checkpoint and cuts the trace there).
+        inertia, weighted with ``ValidationPatience(p, X_val, sample_weight=w)``,
+        which returns the best checkpoint and cuts the trace there).
         None (the default): Lloyd's own exact termination. A run the rule
         stops has ``stop_reason="rule:<name>"`` and ``converged_=False``;
         its certificate still checks every recorded step (proofs/convergence.md, CV-7).
@@ -602,14 +605,17 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         rng = as_generator(self.random_state)
         tol = float(self.tol) * float(np.mean(np.var(X, axis=0, dtype=np.float64))) if self.tol > 0 else 0.0
         best = None
-        X_val = None
+        validation = None
         if self.stop is not None and self.stop.validation_data is not None:
             X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False, finite=False).astype(X.dtype)
-            check_squared_distances(X_val, X, *([] if isinstance(self.init, str) else [self.init]), name="X_val")
+            w_val = check_sample_weight(self.stop.validation_weight, X_val)
+            check_squared_distances(X_val, X, *([] if isinstance(self.init, str) else [self.init]), name="X_val",
+                                    weight=w_val)
+            validation = (X_val, w_val)
         for _ in range(n_init):
             centers = _initial_centers(X, self.init, k, self.n_local_trials, rng, sample_weight)
             with one_blas_thread(X.shape[0]):
-                run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, X_val, sample_weight)
+                run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, validation, sample_weight)
             if best is None or run[2].objective[-1] < best[2].objective[-1]:
                 best = run
         self.cluster_centers_, self.labels_, self.trace_ = best

@@ -32,7 +32,14 @@ from sklearn.utils.validation import check_is_fitted
 from classic import _perceptron_kernels as _k
 from classic._kmeans_kernels import largest_magnitude
 from classic._random import as_generator
-from classic._validation import check_estimator_data, check_int, check_option, check_real, check_squared_distances
+from classic._validation import (
+    check_estimator_data,
+    check_int,
+    check_option,
+    check_real,
+    check_sample_weight,
+    check_squared_distances,
+)
 from classic.trace import Trace, trace_dataclass
 
 __all__ = ["Perceptron", "PerceptronTrace", "OneVsRestTrace"]
@@ -222,16 +229,17 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
 def _consult_rule(stop, epoch, mistakes, epoch_weights, scale, validation):
     """One call of the stopping-rule protocol after ``epoch`` (proofs/convergence.md, CV-7): the
     objective is the trace's (updates so far, "max"), the parameters the augmented weights, the
-    validation score the held-out accuracy of the current weights."""
+    validation score the held-out accuracy of the current weights (weighted by the held-out
+    sample weights if the rule has them, as ``score(X_val, y_val, sample_weight)``)."""
     from classic.convergence import IterationState
 
     w = epoch_weights[-1]
     score = None
     if validation is not None:
-        X_val, signs_val = validation
+        X_val, signs_val, w_val = validation
         scores = np.empty(X_val.shape[0], X_val.dtype)
         _k.decision(X_val, w, X_val.dtype.type(scale), scores)
-        score = float(np.mean(signs_val * scores > 0))
+        score = float(np.average(signs_val * scores > 0, weights=w_val))
     updates = float(np.sum(mistakes))
     state = IterationState(epoch, updates, updates - mistakes[-1], w.copy(), epoch_weights[-2],
                            validation_score=score, sense="max")
@@ -434,7 +442,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         return self
 
     def _validation_problems(self, dtype, n_problems):
-        """Held-out (X_val, signs) of each binary problem when the stopping rule asks for them."""
+        """Held-out (X_val, signs, sample weights or None) of each binary problem when the stopping
+        rule asks for them."""
         data = None if self.stop is None else self.stop.validation_data
         if data is None:
             return [None] * n_problems
@@ -442,8 +451,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         if y_val is None:
             raise ValueError("the perceptron's validation rule needs held-out labels: ValidationPatience(p, X_val, y_val)")
         X_val = check_estimator_data(self, X_val, reset=False).astype(dtype)
+        w_val = check_sample_weight(self.stop.validation_weight, X_val)
         signs = self._problem_signs(self._labels(np.asarray(y_val)), dtype)
-        return [(X_val, s) for s in signs]
+        return [(X_val, s, w_val) for s in signs]
 
     def _fit_predictor(self, X, problems, scale, weights, traces):
         """``coef_``/``intercept_`` of the predicting classifier (last, averaged or voted)."""

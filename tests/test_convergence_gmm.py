@@ -66,6 +66,23 @@ def test_cv7_early_stopping_on_held_out_likelihood_returns_the_best_iteration():
     assert certify(model, X)
 
 
+def test_cv7_early_stopping_on_the_weighted_held_out_likelihood():
+    """ValidationPatience(..., sample_weight=w): the score is the weighted mean held-out
+    log-likelihood, as np.average(score_samples(X_val), weights=w) gives it for the returned model
+    (to the agreement of the unweighted test above)."""
+    rng = np.random.default_rng(0)
+    X, X_val = rng.normal(size=(40, 2)), rng.normal(size=(40, 2))
+    w_val = rng.uniform(0.0, 3.0, len(X_val))
+    rule = ValidationPatience(3, X_val, sample_weight=w_val)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = GaussianMixture(8, random_state=0, tol=0.0, max_iter=200, prior="default", stop=rule).fit(X)
+    assert model.trace_.stop_reason == "rule:validation_patience"
+    weighted = np.average(model.score_samples(X_val), weights=w_val)
+    assert abs(weighted - rule.checkpoint.score) <= 1e-12 * abs(rule.checkpoint.score)
+    assert abs(model.score(X_val) - rule.checkpoint.score) > 1e-6  # the weights were used
+
+
 @pytest.mark.parametrize("seed", [2, 4])
 def test_em_objective_converges_linearly_at_the_square_of_the_parameter_rate(seed):
     """EM-9 (proofs/em.md) seen by estimate_rate: with the noise floor raised by the trace's own

@@ -103,6 +103,28 @@ def test_cv7_validation_patience_returns_the_best_checkpoint_and_cuts_the_trace(
     pytest.fail("no seed triggered early stopping; pick other data")
 
 
+def test_cv7_validation_patience_scores_the_weighted_held_out_inertia():
+    """ValidationPatience(..., sample_weight=w): the score is minus the weighted held-out inertia,
+    the number KMeans.score(X_val, sample_weight=w) gives for the returned centres; bad weights
+    get the sample_weight errors."""
+    X, X_val = _blobs(0), _blobs(1)
+    w_val = np.random.default_rng(5).uniform(0.0, 3.0, len(X_val))
+    for seed in range(20):
+        rule = ValidationPatience(1, X_val, sample_weight=w_val)
+        model = KMeans(12, init="random", random_state=seed, stop=rule).fit(X)
+        if model.trace_.stop_reason != "rule:validation_patience":
+            continue
+        assert model.score(X_val, sample_weight=w_val) == rule.checkpoint.score != model.score(X_val)
+        assert certify(model, X)
+        break
+    else:
+        pytest.fail("no seed triggered early stopping; pick other data")
+    with pytest.raises(ValueError, match="negative"):
+        KMeans(3, random_state=0, stop=ValidationPatience(1, X_val, sample_weight=-w_val)).fit(X)
+    with pytest.raises(ValueError, match="shape"):
+        KMeans(3, random_state=0, stop=ValidationPatience(1, X_val, sample_weight=w_val[1:])).fit(X)
+
+
 def test_stopped_trace_feeds_the_rate_estimator():
     X = _blobs(2)
     model = KMeans(6, random_state=0, stop=RelativeImprovement(1e-3)).fit(X)

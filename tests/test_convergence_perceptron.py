@@ -81,6 +81,24 @@ def test_cv7_perceptron_early_stopping_returns_its_best_epoch(seed, patience):
     assert certificate["PC-6"].holds is None and "rule:validation_patience" in certificate["PC-6"].note
 
 
+def test_cv7_perceptron_early_stopping_on_weighted_accuracy():
+    """ValidationPatience(..., sample_weight=w): the score is the weighted held-out accuracy, the
+    number Perceptron.score(X_val, y_val, sample_weight=w) gives for the returned weights."""
+    for seed in range(10):
+        X, y = noisy(seed)
+        X_val, y_val = noisy(seed + 1)
+        w_val = np.random.default_rng(seed).uniform(0.0, 3.0, len(X_val))
+        rule = ValidationPatience(2, X_val, y_val, sample_weight=w_val)
+        model = _fit(X, y, stop=rule)
+        if model.trace_.stop_reason != "rule:validation_patience":
+            continue
+        assert model.score(X_val, y_val, sample_weight=w_val) == rule.checkpoint.score
+        assert rule.checkpoint.score != model.score(X_val, y_val)  # the weights were used
+        assert certify(model, X, y)
+        return
+    pytest.fail("no seed triggered early stopping; pick other data")
+
+
 def test_stopped_perceptron_certificate_is_truthful_multiclass():
     """One-vs-rest: each binary problem runs the rule from its own start, with its own held-out signs."""
     rng = np.random.default_rng(0)

@@ -135,6 +135,11 @@ class StoppingRule:
         """``(X_val, y_val)`` when the rule needs ``state.validation_score``, else None."""
         return None
 
+    @property
+    def validation_weight(self):
+        """Sample weights of ``X_val`` for the validation score, or None (every point weighs 1)."""
+        return None
+
     def __or__(self, other):
         return AnyOf(self, other)
 
@@ -231,15 +236,21 @@ class ValidationPatience(StoppingRule):
     X_val : array-like of shape (n_samples, n_features)
     y_val : array-like of shape (n_samples,), optional
     min_delta : float >= 0, default 0
+    sample_weight : array-like of shape (n_samples,), optional
+        Weights of the held-out points: k-means and the perceptron then score as their
+        ``score(X_val, y_val, sample_weight=...)`` (minus the weighted inertia, the weighted
+        accuracy), EM by the weighted mean held-out log-likelihood.
+        Validated by the estimator's ``fit``, with the same rules as its ``sample_weight``.
     """
 
     name = "validation_patience"
 
-    def __init__(self, patience, X_val, y_val=None, *, min_delta=0.0):
+    def __init__(self, patience, X_val, y_val=None, *, min_delta=0.0, sample_weight=None):
         self.patience = check_int(patience, "patience", minimum=1)
         self.min_delta = check_real(min_delta, "min_delta", minimum=0.0)
         self.X_val = X_val
         self.y_val = y_val
+        self.sample_weight = sample_weight
 
     def _params(self):
         return {"patience": self.patience, "min_delta": self.min_delta}
@@ -247,6 +258,10 @@ class ValidationPatience(StoppingRule):
     @property
     def validation_data(self):
         return (self.X_val, self.y_val)
+
+    @property
+    def validation_weight(self):
+        return self.sample_weight
 
     @property
     def checkpoint(self):
@@ -292,6 +307,11 @@ class _Combination(StoppingRule):
     @property
     def validation_data(self):
         return next((r.validation_data for r in self.rules if r.validation_data is not None), None)
+
+    @property
+    def validation_weight(self):
+        # the weights of the rule whose validation data is used
+        return next((r.validation_weight for r in self.rules if r.validation_data is not None), None)
 
     def __repr__(self):
         return f"{type(self).__name__}({', '.join(map(repr, self.rules))})"
