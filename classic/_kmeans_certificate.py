@@ -208,6 +208,9 @@ def _agreement_claim(est, X, trace, c, sample_weight):
     )
     if mismatches:
         return dataclasses.replace(claim, holds=False, note="mismatch: " + ", ".join(mismatches))
+    if not claim.holds:
+        return dataclasses.replace(claim, note="the inertia recomputed from X differs beyond rounding: "
+                                   "X (or sample_weight) is not the data of this run, or the trace was altered")
     return claim
 
 

@@ -704,4 +704,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         if not self.trace_.weighted and sample_weight is not None:
             raise ValueError("this run was fitted without sample_weight: call certify(model, X) without weights")
         check_squared_distances(X, self.cluster_centers_, weight=sample_weight)
+        if X.shape[0] != len(self.labels_):
+            raise ValueError(f"X has {X.shape[0]} rows, but this run was fitted on {len(self.labels_)}: "
+                             "certify(model, X) checks a run on its own training data; pass the X given to fit")
         return kmeans_claims(self, X, sample_weight)

@@ -559,6 +559,17 @@ def test_certificate_fails_on_a_tampered_trace(fitted):
     assert cert["KM-6"].holds is False and cert["KM-7"].holds is False
 
 
+def test_certify_on_other_data_says_so(fitted):
+    """Other data of the same shape fail KM-6 with a note that says why; data with another number
+    of rows cannot be the run's: a ValueError that names the fix."""
+    X, model = fitted
+    other = np.random.default_rng(99).normal(size=X.shape)
+    claim = certify(model, other)["KM-6"]
+    assert claim.holds is False and "not the data of this run" in claim.note
+    with pytest.raises(ValueError, match=f"X has {len(X) - 1} rows, but this run was fitted on {len(X)}.*pass the X"):
+        certify(model, X[1:])
+
+
 def test_certificate_on_other_stop_reasons(fitted):
     X, _ = fitted
     with pytest.warns(ConvergenceWarning, match="max_iter=2"):
