@@ -77,7 +77,9 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, n_local_trials=1, rand
     """
     n_clusters = check_int(n_clusters, "n_clusters", minimum=1)
     n_local_trials = check_int(n_local_trials, "n_local_trials", minimum=1)
-    X = check_data(X, min_samples=n_clusters, finite=False)  # NaN, inf: check_squared_distances
+    X = check_data(X, finite=False)  # NaN, inf: check_squared_distances
+    if X.shape[0] < n_clusters:
+        raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}: lower n_clusters")
     weights = check_sample_weight(sample_weight, X)
     check_positive_weights(weights, n_clusters)
     check_squared_distances(X, weight=weights)

@@ -352,7 +352,7 @@ def test_kmeans_plusplus_reproducible_and_validated():
     b = kmeans_plusplus(X, 5, random_state=np.random.default_rng(4))
     np.testing.assert_array_equal(a[1], b[1])
     np.testing.assert_array_equal(X, copy)
-    with pytest.raises(ValueError, match="minimum of 6"):
+    with pytest.raises(ValueError, match="n_samples=5 should be >= n_clusters=6"):
         kmeans_plusplus(X[:5], 6)
     with pytest.raises(ValueError, match="n_clusters must be >= 1"):
         kmeans_plusplus(X, 0)
