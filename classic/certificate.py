@@ -59,10 +59,11 @@ def inequality_claim(id, statement, values, bounds, slacks, reference, note="", 
     *terms, bounds, slacks = np.broadcast_arrays(*(np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (*terms, bounds, slacks)))
     if bounds.size == 0:
         return Claim(id, statement, 0.0, 0.0, 0.0, True, reference, note or "no step to check (vacuous)")
-    value = sum(terms[1:], terms[0])
-    if absolute:
-        value = np.abs(value)
-    margin = bounds + slacks - value
+    with np.errstate(over="ignore", invalid="ignore"):  # for reading only: the decision is _at_most's
+        value = sum(terms[1:], terms[0])
+        if absolute:
+            value = np.abs(value)
+        margin = bounds + slacks - value
     holds = _at_most(terms, bounds, slacks)
     if absolute:
         holds &= _at_most([-term for term in terms], bounds, slacks)
@@ -87,8 +88,8 @@ def _at_most(terms, bounds, slacks):
     elsewhere the margin is summed in rational arithmetic. Non-finite operands compare in float64.
     """
     operands = np.stack([bounds, slacks, *(-term for term in terms)])
-    margin = np.sum(operands, axis=0)
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing margin is decided in Fractions
+        margin = np.sum(operands, axis=0)
         error = 2.0 * gamma(len(operands) - 1, np.float64) * np.sum(np.abs(operands), axis=0)
     holds = margin >= 0
     undecided = (np.abs(margin) <= error) & np.all(np.isfinite(operands), axis=0)
