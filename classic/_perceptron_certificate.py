@@ -172,6 +172,22 @@ class _ProblemCertificate:
     def _claim(self, id, statement, **kwargs):
         return inequality_claim(id, self.label + statement, reference=REFERENCE, **kwargs)
 
+    def _claim_while_finite(self, id, statement, values, bounds, slacks):
+        """The claim on the updates whose bound and slack are finite in float64. On data near the
+        range limit the sums over k updates exceed float64 from some update on (monotone sums, so
+        the finite ones come first; PC-7, "Overflow"): those are left unchecked, and the note says so."""
+        values, bounds, slacks = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in (values, bounds, slacks)))
+        finite = np.isfinite(bounds) & np.isfinite(slacks)
+        if finite.all():
+            return self._claim(id, statement, values=values, bounds=bounds, slacks=slacks)
+        first = int(np.argmin(finite))
+        note = (f"from update {first + 1} of {len(finite)} on, the sums over the updates exceed float64 (data near "
+                f"the range limit): checked on the first {first} updates; rescale the data to check them all")
+        if first == 0:
+            return self._not_applicable(id, statement, note)
+        return self._claim(id, statement, values=values[:first], bounds=bounds[:first], slacks=slacks[:first],
+                           note=note)
+
     def _not_applicable(self, id, statement, note):
         return Claim(id, self.label + statement, 0.0, 0.0, 0.0, None, REFERENCE, note)
 
@@ -240,7 +256,8 @@ class _ProblemCertificate:
         claims = [self._claim("PC-1", statement, values=[float(mismatches)], bounds=[0.0], slacks=[0.0], note=note)]
         if mismatches:
             return claims
-        self._rounding(r)
+        with np.errstate(over="ignore", invalid="ignore"):  # sums over the updates may overflow (PC-7, "Overflow")
+            self._rounding(r)
         gamma_low = float(np.min(lo)) if lo.size else 0.0
         gamma_low = gamma_low if np.isfinite(gamma_low) else 0.0
         claims += self._novikoff(r, gamma_low)
@@ -287,18 +304,19 @@ class _ProblemCertificate:
             ("PC-5", "total updates <= (R / gamma)^2"),
         ]
         claims = []
-        claims.append(self._claim(
-            "PC-3", "||w_k||^2 <= sum_{j<=k} ||x_{i_j}||^2 for every update k",
-            values=t.squared_norms.astype(np.float64), bounds=self.S_hat,
-            slacks=((1 + _gammas(D, p)) * (np.sqrt(self.S_up + self.Delta) + self.E) ** 2 + D * _eta(p))
-            * self.evaluation - self.S_hat,
-        ))
-        claims.append(self._claim(
-            "PC-4", "sum_{j<=k} ||x_{i_j}||^2 <= k R^2 for every update k",
-            values=self.S_hat, bounds=k * self.R_hat2,
-            slacks=((1 + _gammas(k + D - 1, np.float64)) * k * self.R_up2 + k * D * _eta(np.float64))
-            * self.evaluation - k * self.R_hat2,
-        ))
+        with np.errstate(over="ignore", invalid="ignore"):  # near the range limit the sums overflow (PC-7)
+            claims.append(self._claim_while_finite(
+                "PC-3", "||w_k||^2 <= sum_{j<=k} ||x_{i_j}||^2 for every update k",
+                values=t.squared_norms.astype(np.float64), bounds=self.S_hat,
+                slacks=((1 + _gammas(D, p)) * (np.sqrt(self.S_up + self.Delta) + self.E) ** 2 + D * _eta(p))
+                * self.evaluation - self.S_hat,
+            ))
+            claims.append(self._claim_while_finite(
+                "PC-4", "sum_{j<=k} ||x_{i_j}||^2 <= k R^2 for every update k",
+                values=self.S_hat, bounds=k * self.R_hat2,
+                slacks=((1 + _gammas(k + D - 1, np.float64)) * k * self.R_up2 + k * D * _eta(np.float64))
+                * self.evaluation - k * self.R_hat2,
+            ))
         zero_rows = int(np.sum(~np.any(self.A != 0, axis=1)))
         if gamma_low <= 0 or not np.all(np.isfinite(self.E)):
             if zero_rows:

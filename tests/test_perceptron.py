@@ -557,6 +557,29 @@ def test_data_whose_squared_norms_overflow_gets_a_clear_error():
     assert bool(certify(big, X * 1e150, y))
 
 
+def test_pc7_sums_that_overflow_are_checked_while_finite():
+    """PC-7, overflow: data inside the range rule but near its limit, not separable, 500 epochs:
+    the sums over the 51 584 updates exceed float64 (S_k from update 6220 on). PC-3 and PC-4 are
+    checked on the updates whose bounds are finite and say from which update on they could not
+    be; before, the infinite bounds made them fail (inf - inf in the slack). No RuntimeWarning."""
+    rng = np.random.default_rng(0)
+    n, d = 200, 2
+    A = 0.9 * np.sqrt(float(np.finfo(np.float64).max) / (16 * n * (d + 1)))  # the rule counts the bias
+    X = rng.uniform(-1, 1, size=(n, d)) * A
+    y = np.where(rng.random(n) < 0.5, 1, -1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("error", RuntimeWarning)
+        model = Perceptron(max_iter=500).fit(X, y)
+        certificate = certify(model, X, y)
+    assert np.isfinite(model.coef_).all() and np.isfinite(model.decision_function(X)).all()
+    assert certificate, str(certificate)
+    for claim_id in ("PC-3", "PC-4"):
+        claim = certificate[claim_id]
+        assert claim.holds and "exceed float64" in claim.note and "rescale" in claim.note
+        assert f"of {len(model.trace_.updates)} on" in claim.note
+
+
 def test_tiny_data_gets_a_rescaling_hint():
     """PC-7, underflow: on separable data of size 1e-200 the inner products underflow to 0, so
     every example counts as a mistake and no epoch is mistake-free; the ConvergenceWarning says
