@@ -39,6 +39,8 @@ def rounding_constants(n, d, k, dtype, total_weight=None, smallest_weight=None):
     sigma64 = Fraction(float(np.finfo(f64).smallest_subnormal))
     mass = Fraction(total_weight) * (1 + rho_sum) if weighted else Fraction(n)  # the exact total weight is at most this
     gamma_mean = gamma_exact((1 + omega) * n, f64)
+    gamma_recompute = gamma_exact(n + d + 1 + omega, f64)
+    eps_center = u + (1 + u) * gamma_mean
     exact = {
         "sigma": sigma,
         "mass": mass,
@@ -47,10 +49,12 @@ def rounding_constants(n, d, k, dtype, total_weight=None, smallest_weight=None):
         "rho_objective": ratio(rel_objective),
         "rel_objective": rel_objective,
         "rho_shift": ratio(gamma_exact(d + k + 2 + omega * max(n - 1, 0), f64)),
-        "eps_center": u + (1 + u) * gamma_mean,
+        "eps_center": eps_center,
         "center_floor": sigma + (sigma64 / Fraction(smallest_weight) if weighted else 0),
         "gamma_mean": gamma_mean,
-        "gamma_recompute": gamma_exact(n + d + 1 + omega, f64),
+        "gamma_recompute": gamma_recompute,
+        "rel_recompute": (rel_objective + gamma_recompute) / (1 - gamma_recompute),  # KM-6
+        "rel_mean": (eps_center + gamma_mean) * (1 + gamma_mean),  # KM-7
     }
     return {name: round_up(value) for name, value in exact.items()}
 
@@ -198,12 +202,10 @@ def _agreement_claim(est, X, trace, c, sample_weight):
     }
     mismatches = [name for name, ok in checks.items() if not ok]
     recomputed = inertia_float64(X, labels, est.cluster_centers_, sample_weight)
-    g = Fraction(c["gamma_recompute"])
-    relative = round_up((Fraction(c["rel_objective"]) + g) / (1 - g))
     claim = inequality_claim(
         "KM-6",
         "the trace agrees with the fitted attributes and the data (inertia recomputed from X)",
-        (est.inertia_, -recomputed), 0.0, upper_bound(relative * recomputed + 5 * c["tau"], 2), PROOF,
+        (est.inertia_, -recomputed), 0.0, upper_bound(c["rel_recompute"] * recomputed + 5 * c["tau"], 2), PROOF,
         absolute=True,
     )
     if mismatches:
@@ -233,11 +235,9 @@ def _fixed_point_claim(est, X, trace, c, sample_weight):
     means = np.stack([np.bincount(labels, weights=w * X64[:, f], minlength=k) for f in range(d)], axis=1)
     abs_means = np.stack([np.bincount(labels, weights=w * np.abs(X64[:, f]), minlength=k) for f in range(d)], axis=1)
     means, abs_means = means[full] / sizes[full, None], abs_means[full] / sizes[full, None]
-    g = Fraction(c["gamma_mean"])
-    relative = round_up((Fraction(c["eps_center"]) + g) * (1 + g))
     claim = inequality_claim(
         "KM-7", statement, (centers[full].astype(np.float64), -means), 0.0,
-        upper_bound(relative * abs_means + 2 * c["center_floor"], 2), PROOF, absolute=True,
+        upper_bound(c["rel_mean"] * abs_means + 2 * c["center_floor"], 2), PROOF, absolute=True,
     )
     if n_changed:
         return Claim(claim.id, statement, claim.worst, claim.bound, claim.slack, False, PROOF,
