@@ -19,24 +19,42 @@ import numpy as np
 from classic import _perceptron_kernels as _k
 from classic._validation import check_data, check_squared_distances
 from classic.certificate import Claim, inequality_claim
-from classic.rounding import unit_roundoff
+from classic.rounding import above, below, gamma_exact, lower_bound, round_up, unit_roundoff, upper_bound
 
 __all__ = ["certify_perceptron", "find_separator"]
 
 REFERENCE = "proofs/perceptron.md"
 
 
-def _gammas(n, dtype):
-    """Higham's :math:`\\gamma_n` elementwise (``inf`` where :math:`n u \\ge 1`)."""
-    nu = np.asarray(n, dtype=np.float64) * unit_roundoff(dtype)
-    with np.errstate(divide="ignore"):
-        return np.where(nu < 1.0, nu / (1.0 - np.minimum(nu, 0.5)), np.inf)
+SIGMA = float(np.finfo(np.float64).smallest_subnormal)
+
+
+def _gamma_up(n, dtype):
+    """:math:`\\gamma_n` of ``dtype``, computed exactly and rounded up to float64 (``inf`` when
+    :math:`n u \\ge 1`): a constant of the slacks (PC-7, "Evaluating the slacks")."""
+    try:
+        return round_up(gamma_exact(n, dtype))
+    except ValueError:
+        return np.inf
 
 
 def _eta(dtype):
-    """Largest absolute error of one multiplication that underflows (half the
-    smallest subnormal; additions are exact there): the underflow term of PC-7."""
-    return float(np.finfo(dtype).smallest_subnormal) / 2
+    """Largest absolute error of one multiplication that underflows in ``dtype``, as a float64 (half
+    the smallest subnormal; additions are exact there): the underflow term of PC-7. For float64 that
+    half, 2**-1075, is no float64, so the smallest subnormal itself is used."""
+    return max(float(np.finfo(dtype).smallest_subnormal) / 2, SIGMA)
+
+
+def _sum_up(computed, n_products, roundings):
+    """Upper bound on the exact sum of ``n_products`` non-negative products of floats, from its
+    float64 evaluation ``computed`` with at most ``roundings`` roundings along any path: (computed +
+    n sigma) / (1 - gamma_m), evaluated upward (PC-7, "Evaluating the slacks", (i))."""
+    return upper_bound(above(computed + n_products * SIGMA), roundings)
+
+
+def _sum_down(computed, n_products, roundings):
+    """Lower bound on the same exact sum: computed / (1 + gamma_m) - n sigma, evaluated downward."""
+    return np.maximum(below(lower_bound(computed, roundings) - n_products * SIGMA), 0.0)
 
 
 def _augmented(X, scale):
@@ -46,20 +64,22 @@ def _augmented(X, scale):
 def unit_margins(A, signs, u):
     """Lower and upper bounds on :math:`y_i \\langle \\tilde x_i, u/\\|u\\| \\rangle` (PC-7).
 
-    ``A`` is the augmented data in float64. The margins are evaluated in
-    float64 with error at most :math:`\\gamma_D \\sum_f |\\tilde x_{if} u_f|`
-    (RD-2) and :math:`\\|u\\|` within a relative :math:`\\gamma_{D+1}`.
+    ``A`` is the augmented data in float64. The margins are evaluated in float64 with error at
+    most :math:`\\gamma_D \\sum_f |\\tilde x_{if} u_f| + D\\sigma` (RD-2, with underflow) and
+    :math:`\\|u\\|^2` is bounded both ways from its evaluation; every step is rounded outward
+    (RD-4 (c)), so the bounds hold for the exact margins.
     """
     D = A.shape[1]
-    g = _gammas(D + 1, np.float64)
-    norm = float(np.sqrt(u @ u))
-    norm_lo, norm_hi = norm / (1 + g), norm / (1 - g)
+    norm2 = float(u @ u)
+    norm_hi = above(np.sqrt(_sum_up(norm2, D, D)))
+    norm_lo = below(np.sqrt(_sum_down(norm2, D, D)))
     computed = signs * (A @ u)
-    error = g * (np.abs(A) @ np.abs(u)) + D * _eta(np.float64)
-    lo, hi = computed - error, computed + error
-    lo = np.where(lo >= 0, lo / norm_hi, lo / norm_lo)
-    hi = np.where(hi >= 0, hi / norm_lo, hi / norm_hi)
-    return lo, hi, norm
+    error = above(above(_gamma_up(D, np.float64) * _sum_up(np.abs(A) @ np.abs(u), D, D)) + D * SIGMA)
+    lo, hi = below(computed - error), above(computed + error)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo = np.where(lo >= 0, below(lo / norm_hi), below(lo / norm_lo))
+        hi = np.where(hi >= 0, above(hi / norm_lo), above(hi / norm_hi))
+    return lo, hi, float(np.sqrt(norm2))
 
 
 def find_separator(A, signs, trace):
@@ -108,12 +128,12 @@ def _freund_schapire(lo, R_up, n_epochs, margin=None):
     else:
         return None
     best = None
-    g = _gammas(lo.size + 4, np.float64)
     for gamma in trials:
-        shortfall = np.maximum(0.0, gamma - lo)
+        shortfall = np.maximum(0.0, above(gamma - lo))  # at least max(0, gamma - the exact margin)
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # inf: the caller says so
-            D = float(np.sqrt(n_epochs * np.sum(shortfall**2))) * (1 + g)
-            bound = ((R_up + D) / gamma) ** 2 * (1 + g)
+            D = float(above(np.sqrt(above(n_epochs * _sum_up(np.sum(shortfall**2), lo.size, lo.size)))))
+            ratio = above(above(R_up + D) / gamma)
+            bound = float(above(ratio * ratio))
         if best is None or bound < best[0]:
             best = (bound, float(gamma), D)
     return best
@@ -168,6 +188,9 @@ class _ProblemCertificate:
         self.A = _augmented(X, self.scale)
         self.D = self.A.shape[1]
         self.K = trace.n_updates
+        self.R_hat2 = float(np.max(np.einsum("ij,ij->i", self.A, self.A)))
+        self.R_up2 = float(_sum_up(self.R_hat2, self.D, self.D))   # R^2 <= R_up2 (PC-7)
+        self.R_up = float(above(np.sqrt(self.R_up2)))
 
     def _claim(self, id, statement, **kwargs):
         return inequality_claim(id, self.label + statement, reference=REFERENCE, **kwargs)
@@ -215,7 +238,7 @@ class _ProblemCertificate:
 
     def _replay(self, u):
         t, K, X = self.trace, self.K, self.X
-        out = {name: np.empty(K) for name in ("dot_abs", "inner", "inner_abs", "partial_norm", "x_norm2")}
+        out = {name: np.empty(K) for name in ("dot_abs", "inner", "inner_abs", "sums_norm2", "x_norm2")}
         out["decisions"] = np.empty(K, X.dtype)
         out["squared_norms"] = np.empty(K, X.dtype)
         w = np.zeros(self.D, X.dtype)
@@ -226,7 +249,7 @@ class _ProblemCertificate:
             part = slice(ends[e], ends[e + 1])
             _k.replay(X, self.signs, self.scale, t.updates[part], u, w, B_state,
                       *(out[name][part] for name in ("decisions", "dot_abs", "squared_norms", "inner",
-                                                     "inner_abs", "partial_norm", "x_norm2")))
+                                                     "inner_abs", "sums_norm2", "x_norm2")))
             weights.append(w.copy())
         out["epoch_weights"] = np.asarray(weights)
         return out
@@ -241,8 +264,6 @@ class _ProblemCertificate:
             self.A, self.signs.astype(np.float64), self.trace)
         if not candidates:
             candidates = [np.ones(self.D)]
-        self.R_hat2 = float(np.max(np.einsum("ij,ij->i", self.A, self.A)))
-        self.R_up2 = (self.R_hat2 + self.D * _eta(np.float64)) / (1 - _gammas(self.D, np.float64))
         # scaled to max |u_f| = 1 so that ||u|| neither underflows nor overflows
         candidates = [np.asarray(u, dtype=np.float64) / np.max(np.abs(u)) for u in candidates]
         u, lo = self._choose(candidates, margin)
@@ -275,7 +296,7 @@ class _ProblemCertificate:
             if gamma_low > 0:
                 key = (0, -gamma_low)
             else:
-                fs = _freund_schapire(lo, np.sqrt(self.R_up2), self.trace.n_iter, margin)
+                fs = _freund_schapire(lo, self.R_up, self.trace.n_iter, margin)
                 key = (1, np.inf if fs is None else fs[0])
             if best is None or key < best[0]:
                 best = (key, u, lo)
@@ -283,17 +304,19 @@ class _ProblemCertificate:
 
     # --- PC-7: rounding --------------------------------------------------------
     def _rounding(self, r):
-        """E_k >= ||w^_k - w_k||, delta_k >= |rounding of the k-th mistake test|, Delta_k (PC-7)."""
+        """Upper bounds, as float64 arrays over the updates k, of S_k (``S``), of E_k >= ||w^_k - w_k||
+        (``E``), of delta_k >= |rounding of the k-th mistake test| (``delta``) and of Delta_k (PC-7,
+        "Evaluating the slacks"); ``S_hat`` is the float64 cumulative sum of the squared norms."""
         p, K, D = self.X.dtype, self.K, self.D
-        k = np.arange(1, K + 1)
-        self.evaluation = 1 + _gammas(K + D + 4, np.float64)   # the slacks' own evaluation (PC-7)
-        self.E = unit_roundoff(p) * r["partial_norm"] * self.evaluation
-        delta = _gammas(D, p) * r["dot_abs"] + D * _eta(p)
-        E_before = np.concatenate([[0.0], self.E[:-1]])
-        x_norm = np.sqrt(r["x_norm2"] / (1 - _gammas(D, np.float64)))
-        self.Delta = 2 * np.cumsum(delta + E_before * x_norm) * self.evaluation
         self.S_hat = np.cumsum(r["x_norm2"])
-        self.S_up = (self.S_hat + k * D * _eta(np.float64)) / (1 - _gammas(k + D - 1, np.float64))
+        x2 = _sum_up(r["x_norm2"], D, D)
+        self.S = upper_bound(np.cumsum(x2), max(K - 1, 0))
+        B2 = _sum_up(r["sums_norm2"], D, 2 * K + D - 2)
+        self.E = above(unit_roundoff(p) * above(np.sqrt(B2)))
+        self.delta = above(above(_gamma_up(D, p) * _sum_up(r["dot_abs"], D, D)) + D * _eta(p))
+        E_before = np.concatenate([[0.0], self.E[:-1]])
+        terms = above(self.delta + above(E_before * above(np.sqrt(x2))))
+        self.Delta = upper_bound(2 * np.cumsum(terms), max(K - 1, 0))
 
     # --- PC-2 .. PC-5: Novikoff ------------------------------------------------
     def _novikoff(self, r, gamma_low):
@@ -307,15 +330,11 @@ class _ProblemCertificate:
         with np.errstate(over="ignore", invalid="ignore"):  # near the range limit the sums overflow (PC-7)
             claims.append(self._claim_while_finite(
                 "PC-3", "||w_k||^2 <= sum_{j<=k} ||x_{i_j}||^2 for every update k",
-                values=t.squared_norms.astype(np.float64), bounds=self.S_hat,
-                slacks=((1 + _gammas(D, p)) * (np.sqrt(self.S_up + self.Delta) + self.E) ** 2 + D * _eta(p))
-                * self.evaluation - self.S_hat,
+                values=t.squared_norms.astype(np.float64), bounds=self.S_hat, slacks=self._pc3_slack(),
             ))
             claims.append(self._claim_while_finite(
                 "PC-4", "sum_{j<=k} ||x_{i_j}||^2 <= k R^2 for every update k",
-                values=self.S_hat, bounds=k * self.R_hat2,
-                slacks=((1 + _gammas(k + D - 1, np.float64)) * k * self.R_up2 + k * D * _eta(np.float64))
-                * self.evaluation - k * self.R_hat2,
+                values=self.S_hat, bounds=k * self.R_hat2, slacks=self._pc4_slack(),
             ))
         zero_rows = int(np.sum(~np.any(self.A != 0, axis=1)))
         if gamma_low <= 0 or not np.all(np.isfinite(self.E)):
@@ -325,24 +344,19 @@ class _ProblemCertificate:
             elif gamma_low <= 0:
                 note = (f"gamma = min y<u, x> <= {gamma_low:.3g} for the best separator found: the data are not "
                         "linearly separable by it (in the augmented space); Novikoff does not apply, see PC-9")
-            elif not np.isfinite(self.evaluation):
-                note = "too many updates for the working precision (K u >= 1): the rounding bound of PC-7 is undefined"
             else:
                 note = ("the rounding bound of PC-7 overflows float64 (the norm of the summed weight magnitudes "
                         "over the updates exceeds its range): rescale the data, e.g. with StandardScaler")
             return claims + [self._not_applicable(i, s, note) for i, s in novikoff]
-        # the replay used fl(u / fl(||u||)), whose norm is within gamma_{D+2} of 1 (PC-7)
-        g = _gammas(D + 2, np.float64)
-        upper = r["inner"] + g * r["inner_abs"] + D * _eta(np.float64)
-        inner_hi = np.where(upper >= 0, upper / (1 - g), upper / (1 + g))
         claims.insert(0, self._claim(
-            novikoff[0][0], novikoff[0][1], values=k * gamma_low, bounds=r["inner"],
-            slacks=(self.E + (inner_hi - r["inner"])) * self.evaluation,
+            novikoff[0][0], novikoff[0][1], values=below(k * gamma_low), bounds=r["inner"],
+            slacks=self._pc2_slack(r),
             note=f"gamma >= {gamma_low:.6g} (certified lower bound, recomputed from u)",
         ))
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            bound = self.R_up2 / np.float64(gamma_low) ** 2 * self.evaluation
-            slack = float(self.Delta[-1] / (K * np.float64(gamma_low) ** 2) * self.evaluation) if K else 0.0
+            gamma2 = float(below(np.float64(gamma_low) * gamma_low))   # at most gamma^2
+            bound = float(above(self.R_up2 / gamma2)) if gamma2 > 0 else np.inf
+            slack = float(above(self.Delta[-1] / below(K * gamma2))) if K else 0.0
         if not (np.isfinite(bound) and np.isfinite(slack)):
             note = (f"gamma >= {gamma_low:.3g}: (R/gamma)^2 cannot be evaluated in float64 (R^2 or gamma^2 "
                     "underflows, or the ratio overflows); rescale the data")
@@ -352,6 +366,30 @@ class _ProblemCertificate:
             note=f"R <= {np.sqrt(self.R_up2):.6g}, gamma >= {gamma_low:.6g} (augmented data)",
         ))
         return claims
+
+    def _pc2_slack(self, r):
+        """<w_k, u> <= X + gamma_{D+2} |X| + E_k with X = fl<w^_k, u^> + gamma_{D+1} sum|w^_f u^_f| + D sigma,
+        u^ = fl(u / fl||u||) the unit vector of the replay (PC-7); less the bound fl<w^_k, u^>, upward."""
+        D = self.D
+        X = above(r["inner"] + above(above(_gamma_up(D + 1, np.float64) * _sum_up(r["inner_abs"], D, D)) + D * SIGMA))
+        limit = above(above(X + above(_gamma_up(D + 2, np.float64) * np.abs(X))) + self.E)
+        return above(limit - r["inner"])
+
+    def _pc3_slack(self):
+        """||w^_k||^2 as the run computed it is at most (1 + gamma_D)((sqrt(S_k + Delta_k) + E_k)^2 + D eta)
+        in the working precision (PC-3, PC-7); less the bound S^_k, upward."""
+        p, D = self.X.dtype, self.D
+        norm = above(above(np.sqrt(above(self.S + self.Delta))) + self.E)
+        limit = above(round_up(1 + gamma_exact(D, p)) * above(above(norm * norm) + D * _eta(p)))
+        return above(limit - self.S_hat)
+
+    def _pc4_slack(self):
+        """S^_k, the float64 sum, is at most (1 + gamma_{K+D-1}) k (R^2 + D sigma) when S_k <= k R^2 (PC-4);
+        less the bound fl(k R^2), upward."""
+        K, D, k = self.K, self.D, np.arange(1, self.K + 1)
+        factor = round_up(1 + gamma_exact(K + D - 1, np.float64))
+        limit = above(factor * above(k * above(self.R_up2 + D * SIGMA)))
+        return above(limit - k * self.R_hat2)
 
     # --- PC-6: the stopping rule -----------------------------------------------
     def _final_epoch(self):
@@ -371,14 +409,17 @@ class _ProblemCertificate:
         statement = "total updates <= ((R + D) / gamma)^2 (Freund-Schapire)"
         if gamma_low > 0 and margin is None:
             return self._not_applicable("PC-9", statement, "separable: Novikoff's bound PC-5 is the case D = 0")
-        R_up = float(np.sqrt(self.R_up2))
+        R_up = self.R_up
         fs = _freund_schapire(lo, R_up, self.trace.n_iter, margin) if R_up > 0 else None
         if fs is None:
             return self._not_applicable("PC-9", statement, "no example has a positive margin under the separator")
         bound, gamma, D = fs
         K = self.K
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            slack = float((1 + D / R_up) * self.Delta[-1] / (K * np.float64(gamma) ** 2) * self.evaluation) if K else 0.0
+            gamma2 = float(below(np.float64(gamma) * gamma))
+            lift = above(1 + above(D / R_up))   # Z^2 = 1 + D/R of the lifting, with R = R_up (PC-9)
+            slack = float(above(lift * above(self.Delta[-1] / below(K * gamma2)))) if K and gamma2 > 0 else (
+                np.inf if K else 0.0)
         if not (np.isfinite(bound) and np.isfinite(slack)):
             return self._not_applicable("PC-9", statement, f"gamma = {gamma:.3g}: ((R + D)/gamma)^2 cannot be "
                                         "evaluated in float64 (a square overflows or underflows); rescale the data")

@@ -173,7 +173,7 @@ def decision(X, w, scale, out):
 
 
 @kernel
-def replay(X, y, scale, updates, u, w, B, decisions, dot_abs, squared_norms, inner, inner_abs, partial_norm, x_norm2):
+def replay(X, y, scale, updates, u, w, B, decisions, dot_abs, squared_norms, inner, inner_abs, sums_norm2, x_norm2):
     """Rebuild the computed weights :math:`\\hat w_k` from the replay log (PC-1, PC-7).
 
     ``w`` (dtype of X, :math:`\\hat w` before the first update of ``updates``) receives the same floating-point
@@ -186,8 +186,8 @@ def replay(X, y, scale, updates, u, w, B, decisions, dot_abs, squared_norms, inn
     * ``squared_norms[k]``: :math:`\\|\\hat w_k\\|^2` as :func:`epoch` computed it;
     * ``inner[k]``, ``inner_abs[k]``: :math:`\\langle \\hat w_k, u\\rangle` and
       :math:`\\sum_f |\\hat w_{k,f} u_f|` in float64;
-    * ``partial_norm[k]``: :math:`\\|B_k\\|_2` with :math:`B_{k,f} = \\sum_{j \\le k} |\\hat w_{j,f}|`, float64,
-      the a-posteriori rounding bound of the weights (PC-7); ``B``, shape
+    * ``sums_norm2[k]``: :math:`\\|B_k\\|_2^2` with :math:`B_{k,f} = \\sum_{j \\le k} |\\hat w_{j,f}|`, float64,
+      for the a-posteriori rounding bound of the weights (PC-7); ``B``, shape
       (n_features + 1,), float64, carries the running sums between calls;
     * ``x_norm2[k]``: :math:`\\|\\tilde x_i\\|^2` in float64.
     """
@@ -217,5 +217,5 @@ def replay(X, y, scale, updates, u, w, B, decisions, dot_abs, squared_norms, inn
             xx += xf * xf
         inner[k] = dot
         inner_abs[k] = dot_a
-        partial_norm[k] = np.sqrt(b2)
+        sums_norm2[k] = b2
         x_norm2[k] = xx

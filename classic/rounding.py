@@ -18,7 +18,8 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["unit_roundoff", "gamma", "gamma_exact", "round_up", "upper_bound", "sum_error_bound"]
+__all__ = ["unit_roundoff", "gamma", "gamma_exact", "round_up", "round_down", "upper_bound", "lower_bound",
+           "above", "below", "sum_error_bound"]
 
 
 def unit_roundoff(dtype):
@@ -76,6 +77,11 @@ def round_up(value, dtype=np.float64):
     return float(rounded)
 
 
+def round_down(value, dtype=np.float64):
+    """The largest number of ``dtype`` at most the rational (or float) ``value``, as a float (RD-4)."""
+    return -round_up(-Fraction(value), dtype)
+
+
 def upper_bound(computed, roundings):
     """An upper bound on the exact value of a non-negative float64 expression (RD-4).
 
@@ -90,3 +96,29 @@ def upper_bound(computed, roundings):
     factor = round_up(1 / (1 - gamma_exact(roundings, np.float64)))
     product = computed * factor
     return np.where(product > 0, np.nextafter(product, np.inf), product)
+
+
+def lower_bound(computed, roundings):
+    """A lower bound on the exact value of a non-negative float64 expression (RD-4 (b)).
+
+    The mirror of :func:`upper_bound`: with ``computed`` = s (1 + theta), |theta| <= gamma_m, the
+    exact s is at least ``computed / (1 + gamma_m) = computed (1 - m u)``; the result is that
+    product with the factor rounded down, moved one float down. Zero stays zero.
+    """
+    computed = np.asarray(computed, dtype=np.float64)
+    factor = round_down(1 - int(roundings) * Fraction(unit_roundoff(np.float64)))
+    product = computed * factor
+    return np.where(product > 0, np.nextafter(product, -np.inf), product)
+
+
+def above(x):
+    """The float64 just above each computed ``x`` (RD-4 (c)): at least the exact result of the
+    one float64 operation (+, -, *, / or the square root of floats) that rounded to ``x``, the
+    subnormal range and overflow included. Infinity and NaN stay."""
+    return np.nextafter(np.asarray(x, dtype=np.float64), np.inf)
+
+
+def below(x):
+    """The float64 just below each computed ``x``: at most the exact result of the one operation
+    that rounded to it (RD-4 (c)), the mirror of :func:`above`."""
+    return np.nextafter(np.asarray(x, dtype=np.float64), -np.inf)

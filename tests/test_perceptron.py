@@ -17,7 +17,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import naive
 from classic import OneVsRestTrace, Perceptron, PerceptronTrace, certify
 from classic import _perceptron_kernels as kernels
-from classic._perceptron_certificate import _gammas, _ProblemCertificate
+from classic._perceptron_certificate import _ProblemCertificate, unit_margins
 from classic.perceptron import run_perceptron
 from classic.strategies import SeparableSample, linearly_separable
 from proof_steps import proof_steps
@@ -258,12 +258,92 @@ def test_pc7_computed_weights_within_their_bound(sample, intercept):
         x_aug = np.append(sample.X[i], cert.scale).astype(np.float32)
         dot = naive.perceptron_inner(computed, x_aug)
         exact_dot = sum(Fraction(float(a)) * b for a, b in zip(computed, rows[i]))
-        delta = _gammas(cert.D, np.float32) * r["dot_abs"][k]
-        assert abs(Fraction(float(dot)) - exact_dot) <= Fraction(float(delta))
+        assert abs(Fraction(float(dot)) - exact_dot) <= Fraction(float(cert.delta[k]))
         computed = computed + signs[i] * x_aug
         exact = [e + int(signs[i]) * x for e, x in zip(exact, rows[i])]
         error2 = sum((Fraction(float(c)) - e) ** 2 for c, e in zip(computed, exact))
         assert error2 <= Fraction(float(cert.E[k])) ** 2
+
+
+def _sqrt_range(q, bits=200):
+    """Rationals a <= sqrt(q) <= b, b - a <= 2**-bits sqrt(q) (q a non-negative Fraction)."""
+    if q == 0:
+        return Fraction(0), Fraction(0)
+    shift = bits - (q.numerator.bit_length() - q.denominator.bit_length()) // 2   # sqrt(q) 2**shift ~ 2**bits
+    root = math.isqrt(math.floor(q * Fraction(4) ** shift))
+    return Fraction(root) / Fraction(2) ** shift, Fraction(root + 1) / Fraction(2) ** shift
+
+
+_TINY64 = np.array([[7.22117488e-164, 1.74467553e-163], [1.36058134e-163, 1.60492971e-163],
+                    [6.67563126e-164, -1.05927175e-163], [1.11784242e-163, -1.20030466e-163],
+                    [1.37910473e-163, -1.82041532e-163]])
+
+
+@given(DTYPES, st.integers(2, 7), st.integers(1, 3), st.sampled_from(["unit", "tiny", "huge"]), st.booleans(),
+       st.integers(0, 2**32 - 1))
+@example(np.float64, 5, 2, "pinned", False, 0)   # PC-3 failed here before 2026-12-03: the float64 eta was 0
+@settings(max_examples=30)
+def test_pc7_slacks_bound_their_exact_formulas(dtype, n, d, size, intercept, seed):
+    """PC-7, "Evaluating the slacks" (proofs/perceptron.md): each quantity the claims use is at least
+    its exact value (S_k, E_k, delta_k, Delta_k, R^2), each margin bound brackets the exact margin,
+    and bound + slack of PC-2, PC-3 and PC-4 is at least the exact limit of the proof, computed in
+    rational arithmetic (square roots bracketed to 2**-200). 'tiny' data have squares that underflow
+    in the working precision (float64: 1e-163; float32: 1e-21), 'huge' ones sit near the range rule."""
+    rng = np.random.default_rng(seed)
+    exponent = {"unit": 0.0, "tiny": -163.0 if dtype == np.float64 else -21.0,
+                "huge": 150.0 if dtype == np.float64 else 17.0, "pinned": 0.0}[size]
+    X = (_TINY64 if size == "pinned" else rng.uniform(-1, 1, (n, d)) * 10.0**exponent).astype(dtype)
+    y = np.arange(len(X)) % 2 if size != "pinned" else np.array([1, 1, 0, 0, 0])
+    model = _quiet_fit(Perceptron(fit_intercept=intercept, max_iter=3), X, y)
+    t = model.trace_
+    signs = model._problem_signs(model._labels(y), dtype)[0]
+    cert = _ProblemCertificate(X, signs, t, "")
+    v = rng.standard_normal(cert.D)
+    v = v / np.max(np.abs(v))
+    r = cert._replay(v / np.sqrt(v @ v))
+    cert._rounding(r)
+    K, D, u_p = cert.K, cert.D, Fraction(float(np.finfo(dtype).eps) / 2)
+    eta_p = Fraction(float(np.finfo(dtype).smallest_subnormal)) / 2
+    gamma = lambda m, u: m * u / (1 - m * u)   # noqa: E731
+    rows = [[Fraction(float(a)) for a in row] for row in cert.A]
+    R2 = max(sum(a * a for a in row) for row in rows)
+    assert Fraction(cert.R_up2) >= R2
+    # the margins of v / ||v||: lo <= exact <= hi
+    lo, hi, _ = unit_margins(cert.A, signs.astype(np.float64), v)
+    norm_lo, norm_hi = _sqrt_range(sum(Fraction(float(a)) ** 2 for a in v))
+    for i, row in enumerate(rows):
+        m = int(signs[i]) * sum(a * Fraction(float(b)) for a, b in zip(row, v))
+        assert Fraction(float(lo[i])) <= (m / norm_hi if m >= 0 else m / norm_lo)
+        assert Fraction(float(hi[i])) >= (m / norm_lo if m >= 0 else m / norm_hi)
+    w = np.zeros(D, dtype)
+    B, S, Delta = [Fraction(0)] * D, Fraction(0), Fraction(0)
+    E_before = Fraction(0)
+    pc3 = _exact(cert.S_hat) if K else []
+    slack3, slack4, slack2 = cert._pc3_slack(), cert._pc4_slack(), cert._pc2_slack(r)
+    for k, i in enumerate(t.updates):
+        x = np.append(X[i], cert.scale).astype(dtype)
+        delta = gamma(D, u_p) * sum(abs(Fraction(float(a)) * Fraction(float(b))) for a, b in zip(w, x)) + D * eta_p
+        assert Fraction(float(cert.delta[k])) >= delta
+        w = w + signs[i] * x
+        B = [b + abs(Fraction(float(a))) for b, a in zip(B, w)]
+        E = u_p * _sqrt_range(sum(b * b for b in B))[1]
+        assert Fraction(float(cert.E[k])) >= u_p * _sqrt_range(sum(b * b for b in B))[0]
+        x2 = sum(Fraction(float(a)) ** 2 for a in x)
+        S += x2
+        Delta += 2 * (delta + E_before * _sqrt_range(x2)[1])
+        E_before = E
+        assert Fraction(float(cert.S[k])) >= S and Fraction(float(cert.Delta[k])) >= Delta
+        limit3 = (1 + gamma(D, u_p)) * ((_sqrt_range(S + Delta)[1] + E) ** 2 + D * eta_p)
+        assert pc3[k] + Fraction(float(slack3[k])) >= limit3
+        limit4 = (1 + gamma(K + D - 1, Fraction(2) ** -53)) * (k + 1) * (R2 + D * Fraction(2) ** -1075)
+        assert Fraction(float((k + 1) * cert.R_hat2)) + Fraction(float(slack4[k])) >= limit4
+        inner = sum(Fraction(float(a)) * Fraction(float(b)) for a, b in zip(w, v))
+        limit2 = (inner / norm_lo if inner >= 0 else inner / norm_hi) + E
+        assert Fraction(float(r["inner"][k])) + Fraction(float(slack2[k])) >= limit2
+
+
+def _exact(values):
+    return [Fraction(float(a)) for a in values]
 
 
 def test_pc7_underflow_is_explained():

@@ -186,3 +186,49 @@ def test_rd4_upper_bound_covers_the_evaluation(a, b, c, e, constant):
     # a square root: sqrt(a + b) e has 1 + 1 + 1 = 3; check its square against the exact square
     root = upper_bound(np.sqrt(a + b) * e, 3)
     assert _exact(root) ** 2 >= (_exact(a) + _exact(b)) * _exact(e) ** 2
+
+
+@given(nonneg, nonneg, nonneg, st.fractions(min_value=0, max_value=1))
+@example(1.0, 1.0, 1.0, Fraction(1, 3))
+@example(0.1, 0.2, 0.3, Fraction(2, 3))
+def test_rd4_lower_bound_covers_the_evaluation(a, b, c, constant):
+    """RD-4 (b), the mirror: lower_bound(fl(formula), m) is at most the exact formula."""
+    from classic.rounding import lower_bound, round_down
+
+    k = round_down(constant)  # a constant rounded down: at most its exact value
+    assume(all(x == 0 or x > 1e-100 for x in (a, b, c)))  # no underflow in the evaluation
+    assert _exact(lower_bound(k * (a + b), 2)) <= constant * (_exact(a) + _exact(b))
+    assert _exact(lower_bound((a + b) * c + k, 3)) <= (_exact(a) + _exact(b)) * _exact(c) + constant
+    root = lower_bound(np.sqrt(a + b) * c, 3)   # check its square against the exact square
+    assert _exact(root) ** 2 <= (_exact(a) + _exact(b)) * _exact(c) ** 2
+
+
+any_float = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(any_float, any_float, st.sampled_from(["+", "-", "*", "/", "sqrt"]))
+@example(2.0**-1074, 0.5, "*")          # the product underflows to 0: above gives 2^-1074
+@example(1e-200, 1e-200, "*")           # underflows entirely
+@example(1.7e308, 1.7e308, "+")         # overflows: above is infinity
+@example(1.0, 3.0, "/")
+@example(2.0, 0.0, "sqrt")
+def test_rd4_above_and_below_bracket_one_operation(a, b, op):
+    """RD-4 (c): the float after (before) a result rounded to nearest is at least (at most) the
+    exact result of that operation, in the subnormal range and at overflow too."""
+    from classic.rounding import above, below
+
+    x, y = np.float64(a), np.float64(b)
+    with np.errstate(all="ignore"):
+        computed = {"+": x + y, "-": x - y, "*": x * y, "/": x / y if b else np.nan, "sqrt": np.sqrt(abs(x))}[op]
+    assume(not np.isnan(computed))
+    hi, lo = float(above(computed)), float(below(computed))
+    assert hi > computed or computed == np.inf
+    assert lo < computed or computed == -np.inf
+    if op == "sqrt":  # compare squares: lo <= sqrt|a| <= hi
+        assert _exact(hi) ** 2 >= abs(_exact(a)) if hi < np.inf else True
+        assert lo < 0 or _exact(lo) ** 2 <= abs(_exact(a))
+        return
+    exact = {"+": _exact(a) + _exact(b), "-": _exact(a) - _exact(b), "*": _exact(a) * _exact(b),
+             "/": _exact(a) / _exact(b) if b else None}[op]
+    assert hi == np.inf or _exact(hi) >= exact
+    assert lo == -np.inf or _exact(lo) <= exact
