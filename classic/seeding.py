@@ -9,8 +9,8 @@ of careful seeding", SODA 2007 (proofs/kmeans_plusplus.md).
 import numpy as np
 
 from classic import _seeding_kernels as kernels
-from classic._jit import n_chunks
-from classic._kmeans_kernels import UNWEIGHTED
+from classic._jit import CHUNK_SIZE, n_chunks
+from classic._kmeans_kernels import UNWEIGHTED, largest_magnitude, largest_magnitude_in
 from classic._random import as_generator
 from classic._validation import (
     check_data,
@@ -54,6 +54,10 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, n_local_trials=1, rand
     with probability proportional to the weight among those of positive
     weight), so the returned indices are always distinct (KPP-1).
 
+    The draws do not depend on the scale: X times a power of two (or the weights times one)
+    gives the same indices for the same seed, also where the squared distances of X as given
+    would underflow (tiny X is seeded scaled up, exactly; KPP-1, "Scale").
+
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
@@ -93,7 +97,10 @@ def _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=None):
     with at least ``n_clusters`` positive; the caller checks both, and the range
     rule with the weights."""
     n = X.shape[0]
-    weights = UNWEIGHTED if sample_weight is None else sample_weight
+    rows = X
+    largest = largest_magnitude_in(X, 0, n) if n <= CHUNK_SIZE else largest_magnitude(X)  # one chunk: no threads
+    X = _scaled_up(X, _smallest_unscaled(X.dtype), float(largest))
+    weights = UNWEIGHTED if sample_weight is None else _scaled_up(sample_weight, 1.0, float(np.max(sample_weight)))
     indices = np.empty(n_clusters, dtype=np.int64)
     chosen = np.zeros(n, dtype=bool)
     closest = np.full(n, np.inf, dtype=X.dtype)
@@ -118,7 +125,24 @@ def _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=None):
             potentials = [kernels.potential_with(X, X[i], closest, weights) for i in candidates]
             candidates = [candidates[int(np.argmin(potentials))]]
         indices[step] = candidates[0]
-    return X[indices].copy(), indices
+    return rows[indices].copy(), indices
+
+
+def _smallest_unscaled(dtype):
+    """2**(e_min/2 + p) for the dtype's smallest normal 2**e_min and precision p: from a largest
+    |x_f| this size on, two points that differ at X's own precision (by A 2**-p) have a squared
+    distance that is a normal number of the dtype (KPP-1, "Scale")."""
+    info = np.finfo(dtype)
+    return 2.0 ** (info.minexp / 2 + info.nmant + 1)
+
+
+def _scaled_up(values, below, largest):
+    """``values`` times the power of two that brings their ``largest`` magnitude into [1, 2), when
+    it is positive and below ``below``; else ``values`` itself. Exact (a power of two, scaling up),
+    and the seeding's draws are invariant under it (KPP-1, "Scale")."""
+    if not 0.0 < largest < below:
+        return values
+    return np.ldexp(values, 1 - int(np.frexp(largest)[1]))
 
 
 def _draw_by_weight(weights, rng):

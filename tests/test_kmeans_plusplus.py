@@ -189,6 +189,34 @@ def test_kpp1_all_ones_weights_draw_as_no_weights(X, k, trials, seed):
     np.testing.assert_array_equal(ones, unweighted)
 
 
+@given(st.sampled_from([np.float64, np.float32]), st.integers(2, 40), st.integers(1, 3), st.integers(1, 6),
+       st.integers(1, 3), st.booleans(), st.integers(0, 2**32 - 1), st.data())
+@example(np.float64, 50, 3, 6, 1, False, 0, None)   # before 2026-12-03: every D² underflowed at 2^-600
+@example(np.float64, 50, 3, 6, 1, True, 0, None)    # ... and weights at 2^-1000 on data at 2^-100
+def test_kpp1_draws_do_not_depend_on_the_scale(dtype, n, d, k, trials, weighted, seed, data):
+    """KPP-1, "Scale": the same seed draws the same indices for X and X 2^s, and for weights w and
+    w 2^t, the powers of two reaching where squared distances (or weighted terms) underflow; the
+    centres are the rows of the X given."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, (n, d)).astype(dtype)
+    X[np.abs(X) < 2.0**-10] = 0   # so that X 2^s stays normal for the shifts drawn
+    w = rng.uniform(0.5, 2.0, n) if weighted else None
+    lowest = -1000 if dtype == np.float64 else -110
+    if data is None:   # the pinned examples
+        s, t = (-100, -1000) if weighted else (-600, 0)
+    else:
+        s, t = data.draw(st.integers(lowest, 10)), data.draw(st.integers(-1000, 10))
+    k = min(k, n)
+    scaled_X = np.ldexp(X, s)
+    scaled_w = None if w is None else np.ldexp(w, t)
+    centers, indices = kmeans_plusplus(X, k, sample_weight=w, n_local_trials=trials, random_state=seed)
+    scaled_centers, scaled_indices = kmeans_plusplus(scaled_X, k, sample_weight=scaled_w, n_local_trials=trials,
+                                                     random_state=seed)
+    np.testing.assert_array_equal(scaled_indices, indices)
+    np.testing.assert_array_equal(scaled_centers, scaled_X[indices])
+    assert scaled_centers.dtype == dtype
+
+
 def _squared(a, b):
     return sum((int(p) - int(q)) ** 2 for p, q in zip(a, b))
 
