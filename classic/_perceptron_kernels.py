@@ -129,7 +129,9 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms):
 
     Returns
     -------
-    n_updates : int, the number of updates (= mistakes) of this epoch.
+    n_updates : int, the number of updates (= mistakes) of this epoch. The epoch stops early,
+        after the update whose squared norm overflows to infinity: while it is finite, no inner
+        product with a row inside the range rule can overflow (PC-7, "Overflow").
     """
     n, d = order.shape[0], X.shape[1]
     zero = scale - scale                     # 0 in the working precision
@@ -157,6 +159,8 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms):
         positions[n_updates] = t
         squared_norms[n_updates] = _squared_norm(w, zero)
         n_updates += 1
+        if squared_norms[n_updates - 1] == np.inf:
+            break  # ||w||^2 overflowed: the next inner products could overflow too (PC-7, "Overflow")
         t += 1
     return n_updates
 

@@ -194,6 +194,13 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         updates, positions, norms = log.room_for_an_epoch()
         m = _k.epoch(X, signs, scale, order, w, updates, positions, norms)
         log.record(m, first_step=e * n)
+        if m and log.squared_norms[log.size - 1] == np.inf:
+            raise ValueError(
+                f"Floating-point overflow in the perceptron at update {log.size} (epoch {e + 1}): the squared norm "
+                f"of the weights exceeds the largest {X.dtype.name}, so the next inner products could overflow and "
+                "mistakes could no longer be told (proofs/perceptron.md, PC-7). Rescale X, e.g. with "
+                "sklearn.preprocessing.StandardScaler" + (", or fit float64 data." if X.dtype == np.float32 else ".")
+            )
         mistakes.append(m)
         epoch_weights.append(w.copy())
         if m == 0:                                            # a mistake-free epoch

@@ -660,6 +660,26 @@ def test_pc7_sums_that_overflow_are_checked_while_finite():
         assert f"of {len(model.trace_.updates)} on" in claim.note
 
 
+def test_pc7_weights_that_outgrow_the_precision_are_refused():
+    """PC-7, overflow: separable float32 data at 0.99 of the range rule's limit, with small margins:
+    the squared norm of the weights overflows float32 at update 960, after which inner products
+    could overflow and mistakes be missed. fit raises a ValueError asking to rescale (before, the run
+    went on and the certificate's PC-3 failed on the recorded infinite squared norm); the same data
+    in float64 fit and certify."""
+    rng = np.random.default_rng(0)
+    n, d = 400, 2
+    A = 0.99 * np.sqrt(float(np.finfo(np.float32).max) / (16 * (d + 1)))
+    t = rng.uniform(0.5, 1, n)
+    offset = rng.uniform(1e-4, 1e-2, n) * rng.choice([-1, 1], n)
+    Z = np.column_stack([t + offset, t - offset])
+    X, y = (Z / np.max(np.abs(Z)) * A).astype(np.float32), np.where(offset > 0, 1, -1)
+    with pytest.raises(ValueError, match=r"overflow in the perceptron at update 960 .*float32.*Rescale X"):
+        Perceptron(max_iter=5000, shuffle=False).fit(X, y)
+    model = Perceptron(max_iter=5000, shuffle=False).fit(X.astype(np.float64), y)
+    assert model.converged_ and np.isfinite(model.trace_.squared_norms).all()
+    assert certify(model, X.astype(np.float64), y)
+
+
 def test_tiny_data_gets_a_rescaling_hint():
     """PC-7, underflow: on separable data of size 1e-200 the inner products underflow to 0, so
     every example counts as a mistake and no epoch is mistake-free; the ConvergenceWarning says
