@@ -4,7 +4,22 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_generator"]
+__all__ = ["as_generator", "check_random_state"]
+
+
+def check_random_state(random_state):
+    """Raise unless ``random_state`` is one that :func:`as_generator` accepts; return it. For a
+    fit that draws nothing (given centres): a Generator costs about 12 us to make."""
+    if random_state is None or isinstance(random_state, (np.random.Generator, np.random.RandomState)):
+        return random_state
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if random_state < 0:
+            raise ValueError(f"random_state must be a non-negative integer, got {random_state}")
+        return random_state
+    raise TypeError(
+        "random_state must be None, a non-negative int or a numpy.random.Generator, "
+        f"got {type(random_state).__name__}"
+    )
 
 
 def as_generator(random_state):
@@ -14,15 +29,8 @@ def as_generator(random_state):
     (used as is, so draws advance it) or a ``numpy.random.RandomState``
     (scikit-learn's convention; a seed is drawn from it).
     """
-    if random_state is None or isinstance(random_state, np.random.Generator):
-        return np.random.default_rng(random_state)
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        if random_state < 0:
-            raise ValueError(f"random_state must be a non-negative integer, got {random_state}")
-        return np.random.default_rng(int(random_state))
+    random_state = check_random_state(random_state)
     if isinstance(random_state, np.random.RandomState):
         return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
-    raise TypeError(
-        "random_state must be None, a non-negative int or a numpy.random.Generator, "
-        f"got {type(random_state).__name__}"
-    )
+    return np.random.default_rng(None if random_state is None else random_state if isinstance(
+        random_state, np.random.Generator) else int(random_state))

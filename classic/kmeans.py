@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from classic import _kmeans_kernels as kernels
 from classic._jit import n_chunks, one_blas_thread
-from classic._random import as_generator
+from classic._random import as_generator, check_random_state
 from classic._validation import (
     check_estimator_data,
     check_int,
@@ -464,12 +464,14 @@ def _n_distinct_rows(X, k):
     """Number of distinct rows of X if it is below ``k``, else ``k``. Reads X in
     blocks of doubling size, from 2k rows, and stops as soon as ``k`` distinct rows
     are seen (for most data, in the first block: a fixed block of 1024 rows cost
-    2.3 ms per fit on the digits data, half of the whole fit). ``+ 0.0`` merges
-    -0.0 with 0.0 (they are the same point)."""
-    distinct = X[:0]
+    2.3 ms per fit on the digits data, half of the whole fit). Rows are told apart by
+    their bytes, in a set (``np.unique(..., axis=0)`` sorts and took 42 us on iris'
+    first 6 rows); ``+ 0.0`` merges -0.0 with 0.0 (the same point, other bytes)."""
+    distinct = set()
     start, block = 0, 2 * k
     while start < X.shape[0]:
-        distinct = np.unique(np.concatenate([distinct, X[start : start + block] + 0.0]), axis=0)
+        rows = X[start : start + block] + 0.0   # a new C-contiguous array
+        distinct.update(rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel().tolist())
         if len(distinct) >= k:
             return k
         start, block = start + block, 2 * block
@@ -602,7 +604,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         X = check_estimator_data(self, X, reset=True, finite=False)  # NaN, inf: _check_params
         sample_weight = check_sample_weight(sample_weight, X)
         k, n_init = self._check_params(X, sample_weight)
-        rng = as_generator(self.random_state)
+        # given centres draw nothing: the random state is only checked (making a Generator costs 12 us)
+        rng = as_generator(self.random_state) if isinstance(self.init, str) else check_random_state(self.random_state)
         tol = float(self.tol) * float(np.mean(np.var(X, axis=0, dtype=np.float64))) if self.tol > 0 else 0.0
         best = None
         validation = None

@@ -725,11 +725,20 @@ def test_trace_plot_and_dict():
         ([[0.0], [1.0]], {"n_clusters": 1, "init": "kmeans"}, "init must be one of"),
         ([[0.0], [1.0]], {"n_clusters": 1, "tol": -1.0}, "tol must be >= 0"),
         ([[0.0], [1.0]], {"n_clusters": 1, "max_iter": 0}, "max_iter must be >= 1"),
+        ([[0.0], [1.0]], {"n_clusters": 1, "random_state": -1}, "random_state must be a non-negative"),
+        ([[0.0], [1.0]], {"n_clusters": 1, "init": [[0.5]], "random_state": -1}, "random_state must be a non-neg"),
     ],
 )
 def test_bad_input_raises_value_error(X, params, error):
     with pytest.raises(ValueError, match=error):
         KMeans(**params).fit(X)
+
+
+def test_a_random_state_of_the_wrong_type_is_a_type_error_also_with_given_centres():
+    # given centres draw nothing, so fit only checks the random state (no Generator is made)
+    for init in ("k-means++", [[0.5]]):
+        with pytest.raises(TypeError, match="random_state must be None, a non-negative int"):
+            KMeans(1, init=init, random_state="seed").fit([[0.0], [1.0]])
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
