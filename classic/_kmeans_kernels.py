@@ -690,14 +690,27 @@ def update_centers(sums, masses, centers, centers_T):
     """Update half-step (KM-2): each cluster of positive weight (``masses``, float64: the
     sizes without weights) gets the weighted mean of its points, fl(s_j / W_j) in float64
     rounded once to the working dtype; a cluster of weight 0 keeps its centre. Writes
-    ``centers`` (k, d) and ``centers_T`` (d, k) in place."""
+    ``centers`` (k, d) and ``centers_T`` (d, k) in place.
+
+    Returns the shift :math:`\\sum_j W_j \\lVert \\mu_j - c_j \\rVert^2` of KM-2 (the trace's
+    ``center_shift``) and the unweighted :math:`\\sum_j \\lVert \\mu_j - c_j \\rVert^2` (for ``tol``),
+    in float64: the squared differences of the new and old centres added over f in order, the
+    clusters in index order."""
     k, d = centers.shape
+    shift, moves = 0.0, 0.0
     for j in range(k):
+        move = 0.0
         if masses[j] > 0:
             for f in range(d):
+                old = np.float64(centers[j, f])
                 centers[j, f] = sums[j, f] / masses[j]
+                diff = np.float64(centers[j, f]) - old
+                move += diff * diff
         for f in range(d):
             centers_T[f, j] = centers[j, f]
+        shift += masses[j] * move
+        moves += move
+    return shift, moves
 
 
 @parallel_kernel

@@ -340,7 +340,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
         # Relocation half-step (KM-3).
         f_relocate, moves = f_assign, []
         drift_origin = centers.astype(np.float64)
-        if np.any(masses == 0):
+        if (masses == 0).any():
             moves, fingerprint, terms = _relocate_empty(X, sample_weight, centers, labels, masses, distance,
                                                         fingerprint, t)
             if moves:
@@ -352,9 +352,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
 
         # Update half-step (KM-2): centres to the means of their clusters.
         previous = centers.astype(np.float64)
-        kernels.update_centers(sums, masses, centers, centers_T)
-        move = np.sum((centers - previous) ** 2, axis=1)
-        center_shift = float(masses @ move)
+        center_shift, squared_moves = kernels.update_centers(sums, masses, centers, centers_T)
 
         # Assignment half-step (KM-1): a point moves only to a strictly closer centre.
         kernels.center_drift(centers, drift_origin, drift_factor, drift)
@@ -378,7 +376,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
         if repeated:
             stop_reason = "cycle"
             break
-        if tol > 0 and float(np.sum(move)) <= tol:
+        if tol > 0 and squared_moves <= tol:
             stop_reason = "tol"
             break
         # Stopping rule (classic.convergence; proofs/convergence.md, CV-7).

@@ -126,6 +126,20 @@ def kmeans_update_centers(sums, counts, centers):
     return out
 
 
+def kmeans_center_shift(new, old, masses):
+    """sum_j W_j ||new_j - old_j||^2 and sum_j ||new_j - old_j||^2 in Python floats (float64),
+    f in order within a centre, centres in index order."""
+    shift = moves = 0.0
+    for j in range(len(new)):
+        move = 0.0
+        for f in range(new.shape[1]):
+            diff = float(new[j, f]) - float(old[j, f])
+            move += diff * diff
+        shift += float(masses[j]) * move
+        moves += move
+    return shift, moves
+
+
 def kmeans_splittable(X, labels, k, w=None):
     """Whether each cluster holds at least two distinct points (of positive weight, with
     weights ``w``): the empty-cluster rule's donors."""
