@@ -234,10 +234,15 @@ def _increasing_without_bound(g, bounds, steps):
     (a geometric approach to a finite limit shrinks the steps; growth without
     bound, linear or faster, does not)."""
     # Points whose rounding interval is wider than the mean step cannot show a trend: drop them.
+    # Those left must still span half the window: a trend seen on its first part only is an
+    # extrapolation (a ratio still drifting to its limit grows like that there; CV-4).
     if len(g) >= 2:
-        mean_step = abs(g[-1] - g[0]) / max(steps[-1] - steps[0], 1)
+        span = steps[-1] - steps[0]
+        mean_step = abs(g[-1] - g[0]) / max(span, 1)
         keep = (bounds[:, 1] - bounds[:, 0]) <= mean_step
         g, bounds, steps = g[keep], bounds[keep], steps[keep]
+        if len(g) >= 2 and 2 * (steps[-1] - steps[0]) < span:
+            return False
     if len(g) < 3:
         return False
     mid = len(g) // 2
