@@ -191,7 +191,8 @@ def _parser():
     gm.add_argument(
         "--covariance-type", default="full", choices=["full", "tied", "diag", "spherical"], help="default: full"
     )
-    gm.add_argument("--init", default="k-means++", choices=["k-means++", "random"], help="default: k-means++")
+    gm.add_argument("--init", default="kmeans", choices=["kmeans", "k-means++", "random"],
+                    help="default: kmeans (the labels of a k-means run, as scikit-learn)")
     gm.add_argument("--n-init", type=int, default=1, help="number of initialisations (default 1)")
     gm.add_argument("--max-iter", type=int, default=100, help="maximum EM iterations (default 100)")
     gm.add_argument("--prior", action="store_true", help="MAP-EM with the default conjugate prior")

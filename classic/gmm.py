@@ -327,13 +327,21 @@ def _initial_responsibilities(Z, n_components, init_params, rng):
     if init_params == "random":
         resp = rng.uniform(size=(n_samples, n_components))
         return resp / resp.sum(axis=1, keepdims=True)
-    from classic.seeding import kmeans_plusplus  # k-means++ centres, then a hard assignment
+    if init_params == "kmeans":  # the labels of one k-means run, as scikit-learn's default
+        from classic.kmeans import KMeans
 
-    centers, _ = kmeans_plusplus(Z, n_components, random_state=rng)
-    centers = np.asarray(centers, dtype=np.float64)
-    distances = ((Z.astype(np.float64)[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # a start: a run cut short by tol is what we want
+            labels = KMeans(n_components, n_init=1, tol=1e-4, random_state=rng).fit(Z).labels_
+    else:
+        from classic.seeding import kmeans_plusplus  # k-means++ centres, then a hard assignment
+
+        centers, _ = kmeans_plusplus(Z, n_components, random_state=rng)
+        centers = np.asarray(centers, dtype=np.float64)
+        distances = ((Z.astype(np.float64)[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+        labels = np.argmin(distances, axis=1)
     resp = np.zeros((n_samples, n_components))
-    resp[np.arange(n_samples), np.argmin(distances, axis=1)] = 1.0
+    resp[np.arange(n_samples), labels] = 1.0
     return resp
 
 
@@ -368,10 +376,14 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Number of initialisations; the run with the highest final objective is kept.
         A start that collapses (EM-8) is dropped with a ConvergenceWarning; the
         :class:`ComponentCollapseError` is raised only when every start collapses.
-    init_params : {"k-means++", "random"}, default="k-means++"
-        "k-means++": :func:`classic.kmeans_plusplus` centres, every point assigned
-        to its nearest centre, and the M-step applied to those hard
-        responsibilities; "random": random responsibilities (scikit-learn's rule).
+    init_params : {"kmeans", "k-means++", "random"}, default="kmeans"
+        "kmeans" (scikit-learn's default): the labels of :class:`classic.KMeans`
+        (one k-means++ start, ``tol=1e-4``) on the standardised data, and the
+        M-step applied to those hard responsibilities; "k-means++":
+        :func:`classic.kmeans_plusplus` centres and every point assigned to its
+        nearest one, then the same; "random": random responsibilities
+        (scikit-learn's rule). A k-means++ start alone can give a component a
+        handful of points and a singular covariance (iris, full, k = 3, seed 0).
     weights_init : ndarray of shape (n_components,), optional
     means_init : ndarray of shape (n_components, n_features), optional
     precisions_init : ndarray, optional
@@ -424,7 +436,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         tol=1e-3,
         max_iter=100,
         n_init=1,
-        init_params="k-means++",
+        init_params="kmeans",
         weights_init=None,
         means_init=None,
         precisions_init=None,
@@ -457,7 +469,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         check_real(self.tol, "tol", minimum=0.0)
         check_int(self.max_iter, "max_iter", minimum=0)
         check_int(self.n_init, "n_init", minimum=1)
-        check_option(self.init_params, "init_params", ("k-means++", "random"))
+        check_option(self.init_params, "init_params", ("kmeans", "k-means++", "random"))
         if X.shape[0] < self.n_components:
             raise ValueError(
                 f"n_samples={X.shape[0]} should be >= n_components={self.n_components}; "

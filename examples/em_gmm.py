@@ -35,7 +35,7 @@ def main(path="em_gmm.png"):
     try:
         model = GaussianMixture(3, covariance_type="full", random_state=0, tol=1e-10, max_iter=500).fit(X)
     except ComponentCollapseError as err:
-        # Petals are recorded to 0.1 cm, so points coincide; from this start exact EM
+        # Petals are recorded to 0.1 cm, so points coincide; from some starts exact EM
         # drives a component onto a few of them, where the likelihood is unbounded
         # (proofs/em.md, EM-8). MAP-EM with the default prior is well posed.
         print(f"exact EM: {err}\nrefitting with prior='default' (MAP-EM)")

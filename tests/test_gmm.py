@@ -11,6 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -508,7 +509,7 @@ def test_n_init_keeps_the_best_run():
         (dict(covariance_type="banana"), ValueError, "covariance_type"),
         (dict(tol=-1.0), ValueError, "tol"),
         (dict(max_iter=-1), ValueError, "max_iter"),
-        (dict(init_params="kmeans"), ValueError, "init_params"),
+        (dict(init_params="k-means"), ValueError, "init_params"),
         (dict(prior="strong"), TypeError, "prior"),
         (dict(prior=GaussianMixturePrior(strength=0.0)), ValueError, "strength"),
         (dict(prior=GaussianMixturePrior(weight_concentration=0.5)), ValueError, "weight_concentration"),
@@ -523,6 +524,35 @@ def test_bad_parameters_get_clear_errors(params, error, match):
     X = mixture_data(0, 20, 2, 2, 3.0)
     with pytest.raises(error, match=match):
         GaussianMixture(**{"init_params": "random", **params}).fit(X)
+
+
+def test_default_start_is_the_labels_of_one_k_means_run():
+    """init_params="kmeans" (the default, as scikit-learn's): with max_iter=0 the fitted means are the
+    M-step of the hard responsibilities of classic.KMeans (one k-means++ start, tol=1e-4, the same
+    generator) on the standardised data: the clusters' means of X."""
+    from classic import KMeans
+    from classic.gmm import _standardisation
+
+    X = load_iris().data
+    for seed in range(3):
+        model = GaussianMixture(3, max_iter=0, random_state=seed).fit(X)
+        Z = _standardise(X, *_standardisation(X))
+        labels = KMeans(3, n_init=1, tol=1e-4, random_state=seed).fit(Z).labels_
+        means = np.array([X[labels == j].mean(axis=0) for j in range(3)])
+        np.testing.assert_allclose(model.means_, means, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(model.weights_, np.bincount(labels, minlength=3) / len(X), rtol=1e-12)
+
+
+def test_default_start_fits_iris_from_every_seed():
+    """Exact EM on iris, full covariances, k = 3, from the default start: every seed fits and
+    certifies. A k-means++ start alone (the default before 2026-12-03) gave a component a handful of
+    points and a singular covariance at iteration 0 from seed 0 (ComponentCollapseError)."""
+    X = load_iris().data
+    with pytest.raises(ComponentCollapseError, match="iteration 0"):
+        GaussianMixture(3, init_params="k-means++", random_state=0).fit(X)
+    for seed in range(10):
+        model = GaussianMixture(3, random_state=seed).fit(X)
+        assert model.converged_ and certify(model, X)
 
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
