@@ -504,8 +504,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     n_local_trials : int, default=1
         Candidates per k-means++ step; 1 is the algorithm with the proven
         8(ln k + 2) bound, more is the greedy variant (see :func:`kmeans_plusplus`).
-    n_init : int, default=1
-        Independent runs; the one of lowest inertia is kept (with its trace).
+    n_init : int or "auto", default=1
+        Independent runs; the one of lowest inertia is kept (with its trace). "auto" is
+        scikit-learn's rule: 1 run with k-means++ seeding or given centres, 10 with "random".
     max_iter : int, default=300
         Iteration cap (``stop_reason="max_iter"`` and a ConvergenceWarning).
     tol : float, default=0.0
@@ -556,7 +557,12 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     def _check_params(self, X, sample_weight=None):
         k = check_int(self.n_clusters, "n_clusters", minimum=1)
         check_int(self.n_local_trials, "n_local_trials", minimum=1)
-        n_init = check_int(self.n_init, "n_init", minimum=1)
+        if isinstance(self.n_init, str):
+            if self.n_init != "auto":  # scikit-learn's default since 1.4
+                raise TypeError(f"n_init must be an integer or 'auto', got {self.n_init!r}")
+            n_init = 10 if isinstance(self.init, str) and self.init == "random" else 1
+        else:
+            n_init = check_int(self.n_init, "n_init", minimum=1)
         check_int(self.max_iter, "max_iter", minimum=1)
         check_real(self.tol, "tol", minimum=0)
         check_int(self.verbose, "verbose", minimum=0)

@@ -736,6 +736,17 @@ def test_bad_input_raises_value_error(X, params, error):
         KMeans(**params).fit(X)
 
 
+def test_n_init_auto_is_scikit_learns_rule():
+    # "auto": one run with k-means++ seeding or given centres, ten with random starts (scikit-learn >= 1.4)
+    X = np.random.default_rng(0).normal(size=(120, 3))
+    assert KMeans(4, n_init="auto", random_state=1).fit(X).trace_ == KMeans(4, n_init=1, random_state=1).fit(X).trace_
+    auto = KMeans(4, init="random", n_init="auto", random_state=1).fit(X)
+    assert auto.trace_ == KMeans(4, init="random", n_init=10, random_state=1).fit(X).trace_
+    assert auto.trace_ != KMeans(4, init="random", n_init=1, random_state=1).fit(X).trace_
+    with pytest.raises(TypeError, match="n_init must be an integer or 'auto'"):
+        KMeans(4, n_init="best").fit(X)
+
+
 def test_a_random_state_of_the_wrong_type_is_a_type_error_also_with_given_centres():
     # given centres draw nothing, so fit only checks the random state (no Generator is made)
     for init in ("k-means++", [[0.5]]):
