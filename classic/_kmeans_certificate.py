@@ -13,7 +13,7 @@ import numpy as np
 
 from classic._kmeans_kernels import chunked_sum
 from classic.certificate import Claim, inequality_claim
-from classic.rounding import gamma_exact, round_up, unit_roundoff, upper_bound
+from classic.rounding import above, gamma_exact, product_up, round_up, sum_of_products_up, sum_up, unit_roundoff
 
 __all__ = ["kmeans_claims", "rounding_constants", "labels_fingerprint", "inertia_float64"]
 
@@ -84,6 +84,48 @@ def inertia_float64(X, labels, centers, sample_weight=None, block=65536):
     return total
 
 
+# The slack of each claim, evaluated upward one operation at a time (proofs/rounding.md, RD-4 (c))
+# from the recorded numbers and the rounding constants ``c``: at least the exact value of the
+# proof's formula, underflow included.
+
+
+def km1_slack(A, U, c):
+    """rho_sum (F_a + F_b), for the objectives after assignment ``A`` and update ``U``."""
+    return product_up(c["rho_sum"], sum_up(A, U))
+
+
+def norm_max_up(X):
+    """||M||, M_f = max_i |x_if|: from its float64 square (d products) upward."""
+    M = np.max(np.abs(X), axis=0).astype(np.float64)
+    return above(np.sqrt(sum_of_products_up(float(M @ M), len(M), len(M))))
+
+
+def km2_slack(U, R, S, c, norm_max, d):
+    """rho_F (F_u + F_r) + 9 tau + rho_shift S + 2 e sqrt(W) sqrt((1 + rho_shift) S + 3 tau),
+    e = eps_c ||M|| + sqrt(d) floor (sqrt(W) sqrt(...), not sqrt(W ...): with small weights the
+    product underflows)."""
+    center_error = sum_up(product_up(c["eps_center"], norm_max), product_up(above(np.sqrt(d)), c["center_floor"]))
+    shift = sum_up(product_up(sum_up(1.0, c["rho_shift"]), S), product_up(3.0, c["tau"]))
+    cross = product_up(2.0, center_error, above(np.sqrt(c["mass"])), above(np.sqrt(shift)))
+    return sum_up(product_up(c["rho_objective"], sum_up(U, R)), product_up(9.0, c["tau"]),
+                  product_up(c["rho_shift"], S), cross)
+
+
+def km3_slack(A, R, moved, relocated, c):
+    """rho_sum (F_a + F_r + the relocated terms) where an iteration relocated, else 0."""
+    return np.where(relocated, product_up(c["rho_sum"], sum_up(A, R, moved)), 0.0)
+
+
+def km6_slack(recomputed, c):
+    """rel_recompute I + 5 tau, I the inertia recomputed in float64."""
+    return sum_up(product_up(c["rel_recompute"], recomputed), product_up(5.0, c["tau"]))
+
+
+def km7_slack(abs_means, c):
+    """rel_mean mean|x| + 2 floor, per centre coordinate."""
+    return sum_up(product_up(c["rel_mean"], abs_means), product_up(2.0, c["center_floor"]))
+
+
 def kmeans_claims(est, X, sample_weight=None):
     """The claims KM-1 ... KM-7 for the fitted ``est`` on its training data ``X`` (and the
     ``sample_weight`` of the fit, validated, if it had any)."""
@@ -103,24 +145,18 @@ def kmeans_claims(est, X, sample_weight=None):
             "the assignment half-step never raises the inertia",
             (A[1:], -U),
             0.0,
-            upper_bound(c["rho_sum"] * (A[1:] + U), 2),  # RD-4: 2 roundings
+            km1_slack(A[1:], U, c),
             PROOF,
         )
     ]
 
-    # |M| in float64: d products and d - 1 additions in any order, then the square root (RD-4)
-    norm_max = upper_bound(np.linalg.norm(np.max(np.abs(X), axis=0).astype(np.float64)), d + 1)
-    center_error = c["eps_center"] * norm_max + np.sqrt(d) * c["center_floor"]  # 3 roundings
-    shift = (1 + c["rho_shift"]) * S + 3 * c["tau"]  # 3
-    # sqrt(W) sqrt(S), not sqrt(W S): with small weights the product underflows (2^-600 weights); 10
-    cross = 2 * center_error * np.sqrt(c["mass"]) * np.sqrt(shift)
     claims.append(
         inequality_claim(
             "KM-2",
             "the update half-step lowers the inertia by sum_j W_j |dmu_j|^2",
             (U, -R, S),
             0.0,
-            upper_bound(c["rho_objective"] * (U + R) + 9 * c["tau"] + c["rho_shift"] * S + cross, 11),
+            km2_slack(U, R, S, c, norm_max_up(X), d),
             PROOF,
             absolute=True,
         )
@@ -135,7 +171,7 @@ def kmeans_claims(est, X, sample_weight=None):
             "the relocation half-step lowers the inertia by the relocated points' terms",
             (A[:-1], -R, -moved),
             0.0,
-            upper_bound(np.where(relocated, c["rho_sum"] * (A[:-1] + R + moved), 0.0), 3),
+            km3_slack(A[:-1], R, moved, relocated, c),
             PROOF,
             absolute=True,
             note=f"{int(relocated.sum())} iterations relocated {len(trace.relocation_point)} empty clusters"
@@ -205,7 +241,7 @@ def _agreement_claim(est, X, trace, c, sample_weight):
     claim = inequality_claim(
         "KM-6",
         "the trace agrees with the fitted attributes and the data (inertia recomputed from X)",
-        (est.inertia_, -recomputed), 0.0, upper_bound(c["rel_recompute"] * recomputed + 5 * c["tau"], 2), PROOF,
+        (est.inertia_, -recomputed), 0.0, km6_slack(recomputed, c), PROOF,
         absolute=True,
     )
     if mismatches:
@@ -237,7 +273,7 @@ def _fixed_point_claim(est, X, trace, c, sample_weight):
     means, abs_means = means[full] / sizes[full, None], abs_means[full] / sizes[full, None]
     claim = inequality_claim(
         "KM-7", statement, (centers[full].astype(np.float64), -means), 0.0,
-        upper_bound(c["rel_mean"] * abs_means + 2 * c["center_floor"], 2), PROOF, absolute=True,
+        km7_slack(abs_means, c), PROOF, absolute=True,
     )
     if n_changed:
         return Claim(claim.id, statement, claim.worst, claim.bound, claim.slack, False, PROOF,

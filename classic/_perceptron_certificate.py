@@ -19,14 +19,21 @@ import numpy as np
 from classic import _perceptron_kernels as _k
 from classic._validation import check_data, check_squared_distances
 from classic.certificate import Claim, inequality_claim
-from classic.rounding import above, below, gamma_exact, lower_bound, round_up, unit_roundoff, upper_bound
+from classic.rounding import (
+    SIGMA64,
+    above,
+    below,
+    gamma_exact,
+    lower_bound,
+    round_up,
+    sum_of_products_up,
+    unit_roundoff,
+    upper_bound,
+)
 
 __all__ = ["certify_perceptron", "find_separator"]
 
 REFERENCE = "proofs/perceptron.md"
-
-
-SIGMA = float(np.finfo(np.float64).smallest_subnormal)
 
 
 def _gamma_up(n, dtype):
@@ -42,19 +49,14 @@ def _eta(dtype):
     """Largest absolute error of one multiplication that underflows in ``dtype``, as a float64 (half
     the smallest subnormal; additions are exact there): the underflow term of PC-7. For float64 that
     half, 2**-1075, is no float64, so the smallest subnormal itself is used."""
-    return max(float(np.finfo(dtype).smallest_subnormal) / 2, SIGMA)
-
-
-def _sum_up(computed, n_products, roundings):
-    """Upper bound on the exact sum of ``n_products`` non-negative products of floats, from its
-    float64 evaluation ``computed`` with at most ``roundings`` roundings along any path: (computed +
-    n sigma) / (1 - gamma_m), evaluated upward (PC-7, "Evaluating the slacks", (i))."""
-    return upper_bound(above(computed + n_products * SIGMA), roundings)
+    return max(float(np.finfo(dtype).smallest_subnormal) / 2, SIGMA64)
 
 
 def _sum_down(computed, n_products, roundings):
-    """Lower bound on the same exact sum: computed / (1 + gamma_m) - n sigma, evaluated downward."""
-    return np.maximum(below(lower_bound(computed, roundings) - n_products * SIGMA), 0.0)
+    """Lower bound on the exact sum of ``n_products`` non-negative products of floats evaluated as
+    ``computed`` with at most ``roundings`` roundings: computed / (1 + gamma_m) - n sigma64,
+    evaluated downward (the mirror of ``rounding.sum_of_products_up``)."""
+    return np.maximum(below(lower_bound(computed, roundings) - n_products * SIGMA64), 0.0)
 
 
 def _augmented(X, scale):
@@ -71,10 +73,10 @@ def unit_margins(A, signs, u):
     """
     D = A.shape[1]
     norm2 = float(u @ u)
-    norm_hi = above(np.sqrt(_sum_up(norm2, D, D)))
+    norm_hi = above(np.sqrt(sum_of_products_up(norm2, D, D)))
     norm_lo = below(np.sqrt(_sum_down(norm2, D, D)))
     computed = signs * (A @ u)
-    error = above(above(_gamma_up(D, np.float64) * _sum_up(np.abs(A) @ np.abs(u), D, D)) + D * SIGMA)
+    error = above(above(_gamma_up(D, np.float64) * sum_of_products_up(np.abs(A) @ np.abs(u), D, D)) + D * SIGMA64)
     lo, hi = below(computed - error), above(computed + error)
     with np.errstate(divide="ignore", invalid="ignore"):
         lo = np.where(lo >= 0, below(lo / norm_hi), below(lo / norm_lo))
@@ -131,7 +133,7 @@ def _freund_schapire(lo, R_up, n_epochs, margin=None):
     for gamma in trials:
         shortfall = np.maximum(0.0, above(gamma - lo))  # at least max(0, gamma - the exact margin)
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # inf: the caller says so
-            D = float(above(np.sqrt(above(n_epochs * _sum_up(np.sum(shortfall**2), lo.size, lo.size)))))
+            D = float(above(np.sqrt(above(n_epochs * sum_of_products_up(np.sum(shortfall**2), lo.size, lo.size)))))
             ratio = above(above(R_up + D) / gamma)
             bound = float(above(ratio * ratio))
         if best is None or bound < best[0]:
@@ -189,7 +191,7 @@ class _ProblemCertificate:
         self.D = self.A.shape[1]
         self.K = trace.n_updates
         self.R_hat2 = float(np.max(np.einsum("ij,ij->i", self.A, self.A)))
-        self.R_up2 = float(_sum_up(self.R_hat2, self.D, self.D))   # R^2 <= R_up2 (PC-7)
+        self.R_up2 = float(sum_of_products_up(self.R_hat2, self.D, self.D))   # R^2 <= R_up2 (PC-7)
         self.R_up = float(above(np.sqrt(self.R_up2)))
 
     def _claim(self, id, statement, **kwargs):
@@ -309,11 +311,11 @@ class _ProblemCertificate:
         "Evaluating the slacks"); ``S_hat`` is the float64 cumulative sum of the squared norms."""
         p, K, D = self.X.dtype, self.K, self.D
         self.S_hat = np.cumsum(r["x_norm2"])
-        x2 = _sum_up(r["x_norm2"], D, D)
+        x2 = sum_of_products_up(r["x_norm2"], D, D)
         self.S = upper_bound(np.cumsum(x2), max(K - 1, 0))
-        B2 = _sum_up(r["sums_norm2"], D, 2 * K + D - 2)
+        B2 = sum_of_products_up(r["sums_norm2"], D, 2 * K + D - 2)
         self.E = above(unit_roundoff(p) * above(np.sqrt(B2)))
-        self.delta = above(above(_gamma_up(D, p) * _sum_up(r["dot_abs"], D, D)) + D * _eta(p))
+        self.delta = above(above(_gamma_up(D, p) * sum_of_products_up(r["dot_abs"], D, D)) + D * _eta(p))
         E_before = np.concatenate([[0.0], self.E[:-1]])
         terms = above(self.delta + above(E_before * above(np.sqrt(x2))))
         self.Delta = upper_bound(2 * np.cumsum(terms), max(K - 1, 0))
@@ -371,7 +373,7 @@ class _ProblemCertificate:
         """<w_k, u> <= X + gamma_{D+2} |X| + E_k with X = fl<w^_k, u^> + gamma_{D+1} sum|w^_f u^_f| + D sigma,
         u^ = fl(u / fl||u||) the unit vector of the replay (PC-7); less the bound fl<w^_k, u^>, upward."""
         D = self.D
-        X = above(r["inner"] + above(above(_gamma_up(D + 1, np.float64) * _sum_up(r["inner_abs"], D, D)) + D * SIGMA))
+        X = above(r["inner"] + above(above(_gamma_up(D + 1, np.float64) * sum_of_products_up(r["inner_abs"], D, D)) + D * SIGMA64))
         limit = above(above(X + above(_gamma_up(D + 2, np.float64) * np.abs(X))) + self.E)
         return above(limit - r["inner"])
 
@@ -388,7 +390,7 @@ class _ProblemCertificate:
         less the bound fl(k R^2), upward."""
         K, D, k = self.K, self.D, np.arange(1, self.K + 1)
         factor = round_up(1 + gamma_exact(K + D - 1, np.float64))
-        limit = above(factor * above(k * above(self.R_up2 + D * SIGMA)))
+        limit = above(factor * above(k * above(self.R_up2 + D * SIGMA64)))
         return above(limit - k * self.R_hat2)
 
     # --- PC-6: the stopping rule -----------------------------------------------

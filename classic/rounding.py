@@ -19,7 +19,7 @@ from fractions import Fraction
 import numpy as np
 
 __all__ = ["unit_roundoff", "gamma", "gamma_exact", "round_up", "round_down", "upper_bound", "lower_bound",
-           "above", "below", "sum_error_bound"]
+           "above", "below", "sum_up", "product_up", "sum_of_products_up", "sum_error_bound"]
 
 
 def unit_roundoff(dtype):
@@ -122,3 +122,32 @@ def below(x):
     """The float64 just below each computed ``x``: at most the exact result of the one operation
     that rounded to it (RD-4 (c)), the mirror of :func:`above`."""
     return np.nextafter(np.asarray(x, dtype=np.float64), -np.inf)
+
+
+def sum_up(*terms):
+    """An upper bound on the exact sum of float64 numbers or arrays (broadcast), added left to
+    right with each partial sum moved to the float above (RD-4 (c))."""
+    total = np.asarray(terms[0], dtype=np.float64)
+    for term in terms[1:]:
+        total = above(total + term)
+    return total
+
+
+def product_up(*factors):
+    """An upper bound on the exact product of non-negative float64 numbers or arrays, multiplied
+    left to right with each partial product moved to the float above (RD-4 (c))."""
+    total = np.asarray(factors[0], dtype=np.float64)
+    for factor in factors[1:]:
+        total = above(total * factor)
+    return total
+
+
+#: The smallest positive float64 (subnormal): at least the underflow loss of one rounded product.
+SIGMA64 = float(np.finfo(np.float64).smallest_subnormal)
+
+
+def sum_of_products_up(computed, n_products, roundings):
+    """An upper bound on the exact sum of ``n_products`` non-negative products of floats, from its
+    float64 evaluation ``computed`` with at most ``roundings`` roundings along any path, underflow
+    included: (computed + n sigma64) / (1 - gamma_m), evaluated upward (RD-4 (b), "Underflow")."""
+    return upper_bound(above(computed + n_products * SIGMA64), roundings)

@@ -3,7 +3,9 @@ generated runs, the certificate (and that it can fail), scikit-learn agreement,
 bad input, reproducibility."""
 
 import dataclasses
+import math
 import warnings
+from fractions import Fraction
 
 import numba
 import numpy as np
@@ -179,6 +181,47 @@ def test_km1_assignment_never_raises(problem):
     """KM-1 (proofs/kmeans.md): each assignment half-step keeps or lowers the inertia."""
     claim = certify(_fit(problem), problem[0])["KM-1"]
     assert claim.holds, claim
+
+
+def _sqrt_at_most(q, bits=200):
+    """A rational at least sqrt(q), within 2**-bits of it relative (q a non-negative Fraction)."""
+    if q == 0:
+        return Fraction(0)
+    shift = bits - (q.numerator.bit_length() - q.denominator.bit_length()) // 2
+    return Fraction(math.isqrt(math.floor(q * Fraction(4) ** shift)) + 1) / Fraction(2) ** shift
+
+
+_leaf = st.one_of(st.floats(0, 1e150), st.sampled_from([0.0, 5e-324, 1e-320, 2.2e-308, 1e-300, 1e-160]))
+
+
+@given(st.sampled_from([np.float64, np.float32]), st.integers(1, 10**6), st.integers(1, 64), st.integers(1, 300),
+       st.booleans(), _leaf, _leaf, _leaf, _leaf, _leaf, _leaf, st.data())
+@example(np.float64, 3, 2, 2, False, 1e-300, 1e-300, 5e-324, 1e-320, 1e-320, 1e-300, None)   # products underflow
+def test_rd4_kmeans_slacks_bound_their_formulas(dtype, n, d, k, weighted, a, b, r, shift, moved, mean, data):
+    """RD-4 (c) (proofs/rounding.md) for the k-means claims: each slack, evaluated upward one operation
+    at a time, is at least the exact value of its formula in proofs/kmeans.md (at the constants as
+    rounded up, which are at least their exact values), the subnormal range included; square roots
+    are bracketed to 2**-200 in rational arithmetic."""
+    from classic._kmeans_certificate import (km1_slack, km2_slack, km3_slack, km6_slack, km7_slack,
+                                             norm_max_up, rounding_constants)
+
+    total, smallest = (float(n) * 1.5, 0.25) if weighted else (None, None)
+    c = rounding_constants(n, d, k, np.dtype(dtype), total, smallest)
+    F = {name: Fraction(value) for name, value in c.items()}
+    A, U, R, S, moved, mean = (np.array([v]) for v in (a, b, r, shift, moved, mean))
+    fa, fu, fr, fs, fm, fmean = (Fraction(float(v[0])) for v in (A, U, R, S, moved, mean))
+    assert Fraction(float(km1_slack(A, U, c)[0])) >= F["rho_sum"] * (fa + fu)
+    assert Fraction(float(km3_slack(A, R, moved, np.array([True]), c)[0])) >= F["rho_sum"] * (fa + fr + fm)
+    assert Fraction(float(km6_slack(A, c)[0])) >= F["rel_recompute"] * fa + 5 * F["tau"]
+    assert Fraction(float(km7_slack(mean, c)[0])) >= F["rel_mean"] * fmean + 2 * F["center_floor"]
+    rows = data.draw(arrays(np.float64, (3, d), elements=_leaf)) if data is not None else np.full((3, d), 1e-300)
+    norm = norm_max_up(rows)
+    exact_norm2 = sum(Fraction(float(v)) ** 2 for v in np.max(np.abs(rows), axis=0))
+    assert Fraction(float(norm)) ** 2 >= exact_norm2
+    center_error = F["eps_center"] * Fraction(float(norm)) + _sqrt_at_most(Fraction(d)) * F["center_floor"]
+    cross = 2 * center_error * _sqrt_at_most(F["mass"]) * _sqrt_at_most((1 + F["rho_shift"]) * fs + 3 * F["tau"])
+    formula = F["rho_objective"] * (fu + fr) + 9 * F["tau"] + F["rho_shift"] * fs + cross
+    assert Fraction(float(km2_slack(U, R, S, c, norm, d)[0])) >= formula
 
 
 @given(PROBLEMS)
