@@ -32,5 +32,6 @@ def as_generator(random_state):
     random_state = check_random_state(random_state)
     if isinstance(random_state, np.random.RandomState):
         return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
-    return np.random.default_rng(None if random_state is None else random_state if isinstance(
-        random_state, np.random.Generator) else int(random_state))
+    if isinstance(random_state, numbers.Integral):
+        random_state = int(random_state)  # numpy integers too
+    return np.random.default_rng(random_state)  # None: fresh entropy; a Generator: itself
