@@ -25,8 +25,10 @@ from classic.rounding import (
     below,
     gamma_exact,
     lower_bound,
+    product_up,
     round_up,
     sum_of_products_up,
+    sum_up,
     unit_roundoff,
     upper_bound,
 )
@@ -76,7 +78,7 @@ def unit_margins(A, signs, u):
     norm_hi = above(np.sqrt(sum_of_products_up(norm2, D, D)))
     norm_lo = below(np.sqrt(_sum_down(norm2, D, D)))
     computed = signs * (A @ u)
-    error = above(above(_gamma_up(D, np.float64) * sum_of_products_up(np.abs(A) @ np.abs(u), D, D)) + D * SIGMA64)
+    error = sum_up(product_up(_gamma_up(D, np.float64), sum_of_products_up(np.abs(A) @ np.abs(u), D, D)), D * SIGMA64)
     lo, hi = below(computed - error), above(computed + error)
     with np.errstate(divide="ignore", invalid="ignore"):
         lo = np.where(lo >= 0, below(lo / norm_hi), below(lo / norm_lo))
@@ -133,9 +135,9 @@ def _freund_schapire(lo, R_up, n_epochs, margin=None):
     for gamma in trials:
         shortfall = np.maximum(0.0, above(gamma - lo))  # at least max(0, gamma - the exact margin)
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # inf: the caller says so
-            D = float(above(np.sqrt(above(n_epochs * sum_of_products_up(np.sum(shortfall**2), lo.size, lo.size)))))
-            ratio = above(above(R_up + D) / gamma)
-            bound = float(above(ratio * ratio))
+            D = float(above(np.sqrt(product_up(n_epochs, sum_of_products_up(np.sum(shortfall**2), lo.size, lo.size)))))
+            ratio = above(sum_up(R_up, D) / gamma)
+            bound = float(product_up(ratio, ratio))
         if best is None or bound < best[0]:
             best = (bound, float(gamma), D)
     return best
@@ -314,10 +316,10 @@ class _ProblemCertificate:
         x2 = sum_of_products_up(r["x_norm2"], D, D)
         self.S = upper_bound(np.cumsum(x2), max(K - 1, 0))
         B2 = sum_of_products_up(r["sums_norm2"], D, 2 * K + D - 2)
-        self.E = above(unit_roundoff(p) * above(np.sqrt(B2)))
-        self.delta = above(above(_gamma_up(D, p) * sum_of_products_up(r["dot_abs"], D, D)) + D * _eta(p))
+        self.E = product_up(unit_roundoff(p), above(np.sqrt(B2)))
+        self.delta = sum_up(product_up(_gamma_up(D, p), sum_of_products_up(r["dot_abs"], D, D)), D * _eta(p))
         E_before = np.concatenate([[0.0], self.E[:-1]])
-        terms = above(self.delta + above(E_before * above(np.sqrt(x2))))
+        terms = sum_up(self.delta, product_up(E_before, above(np.sqrt(x2))))
         self.Delta = upper_bound(2 * np.cumsum(terms), max(K - 1, 0))
 
     # --- PC-2 .. PC-5: Novikoff ------------------------------------------------
@@ -373,16 +375,17 @@ class _ProblemCertificate:
         """<w_k, u> <= X + gamma_{D+2} |X| + E_k with X = fl<w^_k, u^> + gamma_{D+1} sum|w^_f u^_f| + D sigma,
         u^ = fl(u / fl||u||) the unit vector of the replay (PC-7); less the bound fl<w^_k, u^>, upward."""
         D = self.D
-        X = above(r["inner"] + above(above(_gamma_up(D + 1, np.float64) * sum_of_products_up(r["inner_abs"], D, D)) + D * SIGMA64))
-        limit = above(above(X + above(_gamma_up(D + 2, np.float64) * np.abs(X))) + self.E)
+        X = sum_up(r["inner"], product_up(_gamma_up(D + 1, np.float64), sum_of_products_up(r["inner_abs"], D, D)),
+                   D * SIGMA64)
+        limit = sum_up(X, product_up(_gamma_up(D + 2, np.float64), np.abs(X)), self.E)
         return above(limit - r["inner"])
 
     def _pc3_slack(self):
         """||w^_k||^2 as the run computed it is at most (1 + gamma_D)((sqrt(S_k + Delta_k) + E_k)^2 + D eta)
         in the working precision (PC-3, PC-7); less the bound S^_k, upward."""
         p, D = self.X.dtype, self.D
-        norm = above(above(np.sqrt(above(self.S + self.Delta))) + self.E)
-        limit = above(round_up(1 + gamma_exact(D, p)) * above(above(norm * norm) + D * _eta(p)))
+        norm = sum_up(above(np.sqrt(sum_up(self.S, self.Delta))), self.E)
+        limit = product_up(round_up(1 + gamma_exact(D, p)), sum_up(product_up(norm, norm), D * _eta(p)))
         return above(limit - self.S_hat)
 
     def _pc4_slack(self):
@@ -390,7 +393,7 @@ class _ProblemCertificate:
         less the bound fl(k R^2), upward."""
         K, D, k = self.K, self.D, np.arange(1, self.K + 1)
         factor = round_up(1 + gamma_exact(K + D - 1, np.float64))
-        limit = above(factor * above(k * above(self.R_up2 + D * SIGMA64)))
+        limit = product_up(factor, k, sum_up(self.R_up2, D * SIGMA64))
         return above(limit - k * self.R_hat2)
 
     # --- PC-6: the stopping rule -----------------------------------------------
@@ -419,8 +422,8 @@ class _ProblemCertificate:
         K = self.K
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             gamma2 = float(below(np.float64(gamma) * gamma))
-            lift = above(1 + above(D / R_up))   # Z^2 = 1 + D/R of the lifting, with R = R_up (PC-9)
-            slack = float(above(lift * above(self.Delta[-1] / below(K * gamma2)))) if K and gamma2 > 0 else (
+            lift = sum_up(1.0, above(D / R_up))   # Z^2 = 1 + D/R of the lifting, with R = R_up (PC-9)
+            slack = float(product_up(lift, above(self.Delta[-1] / below(K * gamma2)))) if K and gamma2 > 0 else (
                 np.inf if K else 0.0)
         if not (np.isfinite(bound) and np.isfinite(slack)):
             return self._not_applicable("PC-9", statement, f"gamma = {gamma:.3g}: ((R + D)/gamma)^2 cannot be "
