@@ -24,9 +24,9 @@ from classic.rounding import (
     above,
     below,
     gamma_exact,
-    lower_bound,
     product_up,
     round_up,
+    sum_of_products_down,
     sum_of_products_up,
     sum_up,
     unit_roundoff,
@@ -54,13 +54,6 @@ def _eta(dtype):
     return max(float(np.finfo(dtype).smallest_subnormal) / 2, SIGMA64)
 
 
-def _sum_down(computed, n_products, roundings):
-    """Lower bound on the exact sum of ``n_products`` non-negative products of floats evaluated as
-    ``computed`` with at most ``roundings`` roundings: computed / (1 + gamma_m) - n sigma64,
-    evaluated downward (the mirror of ``rounding.sum_of_products_up``)."""
-    return np.maximum(below(lower_bound(computed, roundings) - n_products * SIGMA64), 0.0)
-
-
 def _augmented(X, scale):
     return np.column_stack([X.astype(np.float64), np.full(X.shape[0], float(scale))])
 
@@ -76,7 +69,7 @@ def unit_margins(A, signs, u):
     D = A.shape[1]
     norm2 = float(u @ u)
     norm_hi = above(np.sqrt(sum_of_products_up(norm2, D, D)))
-    norm_lo = below(np.sqrt(_sum_down(norm2, D, D)))
+    norm_lo = below(np.sqrt(sum_of_products_down(norm2, D, D)))
     computed = signs * (A @ u)
     error = sum_up(product_up(_gamma_up(D, np.float64), sum_of_products_up(np.abs(A) @ np.abs(u), D, D)), D * SIGMA64)
     lo, hi = below(computed - error), above(computed + error)
@@ -324,8 +317,7 @@ class _ProblemCertificate:
 
     # --- PC-2 .. PC-5: Novikoff ------------------------------------------------
     def _novikoff(self, r, gamma_low):
-        t, K, D, k = self.trace, self.K, self.D, np.arange(1, self.K + 1)
-        p = self.X.dtype
+        t, K, k = self.trace, self.K, np.arange(1, self.K + 1)
         novikoff = [
             ("PC-2", "<w_k, u> >= k gamma for every update k"),
             ("PC-5", "total updates <= (R / gamma)^2"),
@@ -338,7 +330,7 @@ class _ProblemCertificate:
             ))
             claims.append(self._claim_while_finite(
                 "PC-4", "sum_{j<=k} ||x_{i_j}||^2 <= k R^2 for every update k",
-                values=self.S_hat, bounds=k * self.R_hat2, slacks=self._pc4_slack(),
+                values=self.S_hat, bounds=k * self.R_hat2, slacks=self._pc4_slack(k * self.R_hat2),
             ))
         zero_rows = int(np.sum(~np.any(self.A != 0, axis=1)))
         if gamma_low <= 0 or not np.all(np.isfinite(self.E)):
@@ -388,13 +380,13 @@ class _ProblemCertificate:
         limit = product_up(round_up(1 + gamma_exact(D, p)), sum_up(product_up(norm, norm), D * _eta(p)))
         return above(limit - self.S_hat)
 
-    def _pc4_slack(self):
+    def _pc4_slack(self, bounds):
         """S^_k, the float64 sum, is at most (1 + gamma_{K+D-1}) k (R^2 + D sigma) when S_k <= k R^2 (PC-4);
-        less the bound fl(k R^2), upward."""
+        less ``bounds`` = fl(k R^2), the claim's bounds, upward."""
         K, D, k = self.K, self.D, np.arange(1, self.K + 1)
         factor = round_up(1 + gamma_exact(K + D - 1, np.float64))
         limit = product_up(factor, k, sum_up(self.R_up2, D * SIGMA64))
-        return above(limit - k * self.R_hat2)
+        return above(limit - bounds)
 
     # --- PC-6: the stopping rule -----------------------------------------------
     def _final_epoch(self):

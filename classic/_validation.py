@@ -139,6 +139,18 @@ def check_positive_weights(sample_weight, n_clusters, *, alternative=""):
         )
 
 
+def largest_magnitude_of(array):
+    """max |a| over ``array`` (any shape, floats kept, other numbers as float64), in float64; NaN
+    or infinity if it holds one. One chunk is read in this thread: waking the threads of
+    :func:`~classic._kmeans_kernels.largest_magnitude` would cost more."""
+    array = np.asarray(array)
+    floating = array.dtype if array.dtype in FLOAT_DTYPES else np.float64
+    array = np.require(array.reshape(-1, array.shape[-1]), dtype=floating, requirements="C")
+    if array.shape[0] <= CHUNK_SIZE:
+        return largest_magnitude_in(array, 0, array.shape[0])
+    return largest_magnitude(array)
+
+
 def check_squared_distances(X, *others, name="X", method="k-means", weight=None):
     """The range rule of proofs/kmeans.md: raise ValueError if ``X`` holds NaN or infinity
     (found in the same pass; ``others`` must be finite), or unless every squared distance
@@ -152,20 +164,11 @@ def check_squared_distances(X, *others, name="X", method="k-means", weight=None)
     is a factor of 2).
     """
     n, d = X.shape
-
-    def largest(array):
-        array = np.asarray(array)
-        floating = array.dtype if array.dtype in FLOAT_DTYPES else np.float64
-        array = np.require(array.reshape(-1, array.shape[-1]), dtype=floating, requirements="C")
-        if array.shape[0] <= CHUNK_SIZE:  # one chunk: waking the threads would cost more
-            return largest_magnitude_in(array, 0, array.shape[0])
-        return largest_magnitude(array)
-
-    A = largest(X)
+    A = largest_magnitude_of(X)
     if not np.isfinite(A):  # the magnitude bits of NaN and infinity exceed those of every finite number
         raise ValueError(f"Input {name} contains {'NaN' if np.isnan(A) else 'infinity'}: remove or impute those "
                          "values (e.g. with sklearn.impute.SimpleImputer).")
-    A = max([A, *(largest(array) for array in others)])  # the others (centres) are finite already
+    A = max([A, *(largest_magnitude_of(array) for array in others)])  # the others (centres) are finite already
     mass = float(n) if weight is None else max(float(n), float(np.sum(weight)))
     with np.errstate(over="ignore"):
         single = 16.0 * d * (A * A)

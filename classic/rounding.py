@@ -19,7 +19,7 @@ from fractions import Fraction
 import numpy as np
 
 __all__ = ["unit_roundoff", "gamma", "gamma_exact", "round_up", "round_down", "upper_bound", "lower_bound",
-           "above", "below", "sum_up", "product_up", "sum_of_products_up", "sum_error_bound"]
+           "above", "below", "sum_up", "product_up", "sum_of_products_up", "sum_of_products_down", "sum_error_bound"]
 
 
 def unit_roundoff(dtype):
@@ -151,3 +151,9 @@ def sum_of_products_up(computed, n_products, roundings):
     float64 evaluation ``computed`` with at most ``roundings`` roundings along any path, underflow
     included: (computed + n sigma64) / (1 - gamma_m), evaluated upward (RD-4 (b), "Underflow")."""
     return upper_bound(above(computed + n_products * SIGMA64), roundings)
+
+
+def sum_of_products_down(computed, n_products, roundings):
+    """The mirror of :func:`sum_of_products_up`: a lower bound on the same exact sum,
+    computed / (1 + gamma_m) - n sigma64, evaluated downward (and at least 0)."""
+    return np.maximum(below(lower_bound(computed, roundings) - n_products * SIGMA64), 0.0)

@@ -9,8 +9,8 @@ of careful seeding", SODA 2007 (proofs/kmeans_plusplus.md).
 import numpy as np
 
 from classic import _seeding_kernels as kernels
-from classic._jit import CHUNK_SIZE, n_chunks
-from classic._kmeans_kernels import UNWEIGHTED, largest_magnitude, largest_magnitude_in
+from classic._jit import n_chunks
+from classic._kmeans_kernels import UNWEIGHTED
 from classic._random import as_generator
 from classic._validation import (
     check_data,
@@ -18,6 +18,7 @@ from classic._validation import (
     check_positive_weights,
     check_sample_weight,
     check_squared_distances,
+    largest_magnitude_of,
 )
 
 __all__ = ["kmeans_plusplus"]
@@ -98,8 +99,7 @@ def _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=None):
     rule with the weights."""
     n = X.shape[0]
     rows = X
-    largest = largest_magnitude_in(X, 0, n) if n <= CHUNK_SIZE else largest_magnitude(X)  # one chunk: no threads
-    X = _scaled_up(X, _smallest_unscaled(X.dtype), float(largest))
+    X = _scaled_up(X, _smallest_unscaled(X.dtype), float(largest_magnitude_of(X)))
     weights = UNWEIGHTED if sample_weight is None else _scaled_up(sample_weight, 1.0, float(np.max(sample_weight)))
     indices = np.empty(n_clusters, dtype=np.int64)
     chosen = np.zeros(n, dtype=bool)

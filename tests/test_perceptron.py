@@ -319,7 +319,7 @@ def test_pc7_slacks_bound_their_exact_formulas(dtype, n, d, size, intercept, see
     B, S, Delta = [Fraction(0)] * D, Fraction(0), Fraction(0)
     E_before = Fraction(0)
     pc3 = _exact(cert.S_hat) if K else []
-    slack3, slack4, slack2 = cert._pc3_slack(), cert._pc4_slack(), cert._pc2_slack(r)
+    slack3, slack4, slack2 = cert._pc3_slack(), cert._pc4_slack(np.arange(1, K + 1) * cert.R_hat2), cert._pc2_slack(r)
     for k, i in enumerate(t.updates):
         x = np.append(X[i], cert.scale).astype(dtype)
         delta = gamma(D, u_p) * sum(abs(Fraction(float(a)) * Fraction(float(b))) for a, b in zip(w, x)) + D * eta_p
