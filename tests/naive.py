@@ -3,6 +3,9 @@
 Shared by every algorithm: each has its own clearly headed section.
 """
 
+import math
+from fractions import Fraction
+
 import numpy as np
 
 # --- perceptron ---------------------------------------------------------------
@@ -356,3 +359,16 @@ def gmm_m_step(Z, resp, covariance_type, strength=0.0, prior_covariance=None, co
     else:
         covariances = np.array([(np.trace(scatter[k]) + strength * np.trace(sigma0)) / (d * (N[k] + strength)) for k in range(K)])
     return weights, means, covariances
+
+
+# --- rational arithmetic ------------------------------------------------------
+# proofs/rounding.md, RD-4: the exact values the certificates' slacks must bound
+
+
+def sqrt_range(q, bits=200):
+    """Rationals a <= sqrt(q) <= b, b - a <= 2**-bits sqrt(q) (q a non-negative Fraction)."""
+    if q == 0:
+        return Fraction(0), Fraction(0)
+    shift = bits - (q.numerator.bit_length() - q.denominator.bit_length()) // 2   # sqrt(q) 2**shift ~ 2**bits
+    root = math.isqrt(math.floor(q * Fraction(4) ** shift))
+    return Fraction(root) / Fraction(2) ** shift, Fraction(root + 1) / Fraction(2) ** shift

@@ -3,7 +3,6 @@ generated runs, the certificate (and that it can fail), scikit-learn agreement,
 bad input, reproducibility."""
 
 import dataclasses
-import math
 import warnings
 from fractions import Fraction
 
@@ -183,14 +182,6 @@ def test_km1_assignment_never_raises(problem):
     assert claim.holds, claim
 
 
-def _sqrt_at_most(q, bits=200):
-    """A rational at least sqrt(q), within 2**-bits of it relative (q a non-negative Fraction)."""
-    if q == 0:
-        return Fraction(0)
-    shift = bits - (q.numerator.bit_length() - q.denominator.bit_length()) // 2
-    return Fraction(math.isqrt(math.floor(q * Fraction(4) ** shift)) + 1) / Fraction(2) ** shift
-
-
 _leaf = st.one_of(st.floats(0, 1e150), st.sampled_from([0.0, 5e-324, 1e-320, 2.2e-308, 1e-300, 1e-160]))
 
 
@@ -218,8 +209,8 @@ def test_rd4_kmeans_slacks_bound_their_formulas(dtype, n, d, k, weighted, a, b, 
     norm = norm_max_up(rows)
     exact_norm2 = sum(Fraction(float(v)) ** 2 for v in np.max(np.abs(rows), axis=0))
     assert Fraction(float(norm)) ** 2 >= exact_norm2
-    center_error = F["eps_center"] * Fraction(float(norm)) + _sqrt_at_most(Fraction(d)) * F["center_floor"]
-    cross = 2 * center_error * _sqrt_at_most(F["mass"]) * _sqrt_at_most((1 + F["rho_shift"]) * fs + 3 * F["tau"])
+    center_error = F["eps_center"] * Fraction(float(norm)) + naive.sqrt_range(Fraction(d))[1] * F["center_floor"]
+    cross = 2 * center_error * naive.sqrt_range(F["mass"])[1] * naive.sqrt_range((1 + F["rho_shift"]) * fs + 3 * F["tau"])[1]
     formula = F["rho_objective"] * (fu + fr) + 9 * F["tau"] + F["rho_shift"] * fs + cross
     assert Fraction(float(km2_slack(U, R, S, c, norm, d)[0])) >= formula
 

@@ -265,15 +265,6 @@ def test_pc7_computed_weights_within_their_bound(sample, intercept):
         assert error2 <= Fraction(float(cert.E[k])) ** 2
 
 
-def _sqrt_range(q, bits=200):
-    """Rationals a <= sqrt(q) <= b, b - a <= 2**-bits sqrt(q) (q a non-negative Fraction)."""
-    if q == 0:
-        return Fraction(0), Fraction(0)
-    shift = bits - (q.numerator.bit_length() - q.denominator.bit_length()) // 2   # sqrt(q) 2**shift ~ 2**bits
-    root = math.isqrt(math.floor(q * Fraction(4) ** shift))
-    return Fraction(root) / Fraction(2) ** shift, Fraction(root + 1) / Fraction(2) ** shift
-
-
 _TINY64 = np.array([[7.22117488e-164, 1.74467553e-163], [1.36058134e-163, 1.60492971e-163],
                     [6.67563126e-164, -1.05927175e-163], [1.11784242e-163, -1.20030466e-163],
                     [1.37910473e-163, -1.82041532e-163]])
@@ -310,7 +301,7 @@ def test_pc7_slacks_bound_their_exact_formulas(dtype, n, d, size, intercept, see
     assert Fraction(cert.R_up2) >= R2
     # the margins of v / ||v||: lo <= exact <= hi
     lo, hi, _ = unit_margins(cert.A, signs.astype(np.float64), v)
-    norm_lo, norm_hi = _sqrt_range(sum(Fraction(float(a)) ** 2 for a in v))
+    norm_lo, norm_hi = naive.sqrt_range(sum(Fraction(float(a)) ** 2 for a in v))
     for i, row in enumerate(rows):
         m = int(signs[i]) * sum(a * Fraction(float(b)) for a, b in zip(row, v))
         assert Fraction(float(lo[i])) <= (m / norm_hi if m >= 0 else m / norm_lo)
@@ -326,14 +317,14 @@ def test_pc7_slacks_bound_their_exact_formulas(dtype, n, d, size, intercept, see
         assert Fraction(float(cert.delta[k])) >= delta
         w = w + signs[i] * x
         B = [b + abs(Fraction(float(a))) for b, a in zip(B, w)]
-        E = u_p * _sqrt_range(sum(b * b for b in B))[1]
-        assert Fraction(float(cert.E[k])) >= u_p * _sqrt_range(sum(b * b for b in B))[0]
+        E = u_p * naive.sqrt_range(sum(b * b for b in B))[1]
+        assert Fraction(float(cert.E[k])) >= u_p * naive.sqrt_range(sum(b * b for b in B))[0]
         x2 = sum(Fraction(float(a)) ** 2 for a in x)
         S += x2
-        Delta += 2 * (delta + E_before * _sqrt_range(x2)[1])
+        Delta += 2 * (delta + E_before * naive.sqrt_range(x2)[1])
         E_before = E
         assert Fraction(float(cert.S[k])) >= S and Fraction(float(cert.Delta[k])) >= Delta
-        limit3 = (1 + gamma(D, u_p)) * ((_sqrt_range(S + Delta)[1] + E) ** 2 + D * eta_p)
+        limit3 = (1 + gamma(D, u_p)) * ((naive.sqrt_range(S + Delta)[1] + E) ** 2 + D * eta_p)
         assert pc3[k] + Fraction(float(slack3[k])) >= limit3
         limit4 = (1 + gamma(K + D - 1, Fraction(2) ** -53)) * (k + 1) * (R2 + D * Fraction(2) ** -1075)
         assert Fraction(float((k + 1) * cert.R_hat2)) + Fraction(float(slack4[k])) >= limit4
