@@ -525,6 +525,15 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         None (the default): Lloyd's own exact termination. A run the rule
         stops has ``stop_reason="rule:<name>"`` and ``converged_=False``;
         its certificate still checks every recorded step (proofs/convergence.md, CV-7).
+    copy_x : bool, default=True
+        Accepted for scikit-learn compatibility. classic never modifies X, with either
+        value (scikit-learn, given ``copy_x=False``, centres X in place and restores it).
+    algorithm : {"lloyd", "elkan"}, default="lloyd"
+        Accepted for scikit-learn compatibility. Both run the same iteration: Lloyd's,
+        whose every assignment is exact (KM-1); the bounds that skip distances
+        (KM-8, KM-9) are proven never to change a label, so the two values give the
+        same result bit for bit. (scikit-learn's "elkan" is likewise the same iteration
+        as its "lloyd", with Elkan's bounds.)
 
     Attributes
     ----------
@@ -543,7 +552,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     """
 
     def __init__(self, n_clusters=8, *, init="k-means++", n_local_trials=1, n_init=1, max_iter=300,
-                 tol=0.0, random_state=None, verbose=0, stop=None):
+                 tol=0.0, random_state=None, verbose=0, stop=None, copy_x=True, algorithm="lloyd"):
         self.n_clusters = n_clusters
         self.init = init
         self.n_local_trials = n_local_trials
@@ -553,6 +562,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         self.random_state = random_state
         self.verbose = verbose
         self.stop = stop
+        self.copy_x = copy_x
+        self.algorithm = algorithm
 
     def _check_params(self, X, sample_weight=None):
         k = check_int(self.n_clusters, "n_clusters", minimum=1)
@@ -566,6 +577,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         check_int(self.max_iter, "max_iter", minimum=1)
         check_real(self.tol, "tol", minimum=0)
         check_int(self.verbose, "verbose", minimum=0)
+        if not isinstance(self.copy_x, (bool, np.bool_)):
+            raise TypeError(f"copy_x must be True or False, got {self.copy_x!r} ({type(self.copy_x).__name__})")
+        check_option(self.algorithm, "algorithm", ("lloyd", "elkan"))
         if self.stop is not None:
             from classic.convergence import StoppingRule
 

@@ -781,6 +781,22 @@ def test_n_init_auto_is_scikit_learns_rule():
         KMeans(4, n_init="best").fit(X)
 
 
+def test_scikit_learns_algorithm_and_copy_x_are_accepted_and_change_nothing():
+    # code written for scikit-learn's KMeans passes these; both values of each run the same exact iteration
+    X = np.random.default_rng(2).normal(size=(200, 3))
+    X.setflags(write=False)   # copy_x=False must not license writing to X
+    reference = KMeans(5, random_state=3).fit(X)
+    for params in ({"algorithm": "elkan"}, {"algorithm": "lloyd", "copy_x": False}, {"copy_x": np.bool_(True)}):
+        model = KMeans(5, random_state=3, **params).fit(X)
+        assert model.trace_ == reference.trace_
+        np.testing.assert_array_equal(model.cluster_centers_, reference.cluster_centers_)
+        assert model.get_params()[next(iter(params))] == next(iter(params.values()))
+    with pytest.raises(ValueError, match="algorithm must be one of 'lloyd', 'elkan'; got 'auto'"):
+        KMeans(5, algorithm="auto").fit(X)
+    with pytest.raises(TypeError, match="copy_x must be True or False"):
+        KMeans(5, copy_x="yes").fit(X)
+
+
 def test_a_random_state_of_the_wrong_type_is_a_type_error_also_with_given_centres():
     # given centres draw nothing, so fit only checks the random state (no Generator is made)
     for init in ("k-means++", [[0.5]]):
