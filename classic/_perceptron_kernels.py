@@ -57,9 +57,10 @@ def _squared_norm(w, zero):
 
 
 @inline_kernel
-def _correct_of_four(X, y, w, bias, i0, i1, i2, i3):
+def _correct_of_four(X, y, w, bias, i0, i1, i2, i3, zero):
     # How many of the examples i0, i1, i2, i3, in this order, w classifies
-    # correctly before its first mistake among them (4: no mistake). The four
+    # correctly before its first mistake among them (4: no mistake), and the
+    # margin y<w, x~> of that mistake (zero if none). The four
     # inner products are four independent chains of additions, each in the
     # order of _inner (bias = w_d s comes last), so the processor overlaps
     # them and each is bitwise _inner's. They are all made with the same w,
@@ -73,15 +74,19 @@ def _correct_of_four(X, y, w, bias, i0, i1, i2, i3):
         a1 += wf * X[i1, f]
         a2 += wf * X[i2, f]
         a3 += wf * X[i3, f]
-    if y[i0] * (a0 + bias) <= 0:
-        return 0
-    if y[i1] * (a1 + bias) <= 0:
-        return 1
-    if y[i2] * (a2 + bias) <= 0:
-        return 2
-    if y[i3] * (a3 + bias) <= 0:
-        return 3
-    return 4
+    margin = y[i0] * (a0 + bias)
+    if margin <= 0:
+        return 0, margin
+    margin = y[i1] * (a1 + bias)
+    if margin <= 0:
+        return 1, margin
+    margin = y[i2] * (a2 + bias)
+    if margin <= 0:
+        return 2, margin
+    margin = y[i3] * (a3 + bias)
+    if margin <= 0:
+        return 3, margin
+    return 4, zero
 
 
 @inline_kernel
@@ -101,7 +106,7 @@ FETCH_AHEAD = 32
 
 
 @kernel
-def epoch(X, y, scale, order, w, updates, positions, squared_norms):
+def epoch(X, y, scale, order, w, updates, positions, squared_norms, margins):
     """One pass of the perceptron over the examples ``order`` (PC-1).
 
     For each ``i`` in ``order``: if :math:`y_i \\langle w, \\tilde x_i \\rangle \\le 0`
@@ -126,6 +131,9 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms):
         the example index and the position in ``order`` of each update.
     squared_norms : ndarray of shape (>= n_samples,), dtype of X, output
         :math:`\\|w\\|^2` after each update, computed in the working precision.
+    margins : ndarray of shape (>= n_samples,), dtype of X, output
+        the margin :math:`y_i \\langle w, \\tilde x_i \\rangle \\le 0` that made each update,
+        as computed (the loss of scikit-learn's stopping rule is its opposite).
 
     Returns
     -------
@@ -143,10 +151,11 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms):
             fetched += 1
         if t + 4 <= n:
             window = 4
-            correct = _correct_of_four(X, y, w, bias, order[t], order[t + 1], order[t + 2], order[t + 3])
+            correct, margin = _correct_of_four(X, y, w, bias, order[t], order[t + 1], order[t + 2], order[t + 3], zero)
         else:
             window = 1
-            correct = 0 if y[order[t]] * _inner(w, X, order[t], scale) <= 0 else 1
+            margin = y[order[t]] * _inner(w, X, order[t], scale)
+            correct = 0 if margin <= 0 else 1
         t += correct
         if correct == window:
             continue
@@ -157,6 +166,7 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms):
         bias = w[d] * scale
         updates[n_updates] = i
         positions[n_updates] = t
+        margins[n_updates] = margin
         squared_norms[n_updates] = _squared_norm(w, zero)
         n_updates += 1
         if squared_norms[n_updates - 1] == np.inf:

@@ -66,6 +66,10 @@ class PerceptronTrace(Trace):
         :math:`\\|w_k\\|^2` after each update, in the working precision (PC-3).
     mistakes : ndarray of shape (n_iter,), int64
         Mistakes (= updates) in each epoch; the last is 0 iff converged (PC-6).
+    epoch_loss : ndarray of shape (n_iter,)
+        Mean perceptron loss of each epoch, :math:`\\frac1n \\sum_t \\max(0, -y_t \\langle w_t,
+        \\tilde x_t \\rangle)` over its presentations, with the weights in effect at each: the
+        number scikit-learn's ``tol`` rule compares (float64, added in presentation order).
     epoch_weights : ndarray of shape (n_iter + 1, n_features + 1)
         The augmented weights at the start of each epoch and at the end (PC-10).
     n_updates : int
@@ -83,6 +87,7 @@ class PerceptronTrace(Trace):
     update_steps: np.ndarray
     squared_norms: np.ndarray
     mistakes: np.ndarray
+    epoch_loss: np.ndarray
     epoch_weights: np.ndarray
     n_updates: int
     n_samples: int
@@ -138,26 +143,40 @@ class _ReplayLog:
         self.updates = np.empty(2 * n_samples, np.int64)
         self.steps = np.empty(2 * n_samples, np.int64)
         self.squared_norms = np.empty(2 * n_samples, dtype)
+        self.margins = np.empty(2 * n_samples, dtype)
 
     def room_for_an_epoch(self):
         """Views with room for ``n_samples`` more updates (the most an epoch can make)."""
         if self.size + self.n > len(self.updates):
             capacity = 2 * (self.size + self.n)
-            for name in ("updates", "steps", "squared_norms"):
+            for name in ("updates", "steps", "squared_norms", "margins"):
                 old = getattr(self, name)
                 new = np.empty(capacity, old.dtype)
                 new[: self.size] = old[: self.size]
                 setattr(self, name, new)
         part = slice(self.size, self.size + self.n)
-        return self.updates[part], self.steps[part], self.squared_norms[part]
+        return self.updates[part], self.steps[part], self.squared_norms[part], self.margins[part]
 
     def record(self, n_updates, first_step):
-        """Keep the ``n_updates`` entries just written; positions become presentation steps."""
+        """Keep the ``n_updates`` entries just written; positions become presentation steps.
+        Returns the epoch's mean perceptron loss (see :func:`epoch_loss`)."""
         self.steps[self.size : self.size + n_updates] += first_step
+        loss = epoch_loss(self.margins[self.size : self.size + n_updates], self.n)
         self.size += n_updates
+        return loss
 
 
-def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=None):
+def epoch_loss(margins, n_samples):
+    """The mean perceptron loss of an epoch, (1/n) sum_t max(0, -y_t <w_t, x~_t>) over its n
+    presentations, from the margins of its updates (every other presentation has loss 0):
+    float64, added one presentation after the other, as scikit-learn's SGD adds it (its
+    ``sumloss``), so its stopping rule reads the same numbers."""
+    if margins.size == 0:
+        return 0.0
+    return float(np.cumsum(0.0 - margins.astype(np.float64))[-1] / n_samples)
+
+
+def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=None, tol=None, n_iter_no_change=5):
     """The perceptron on one binary problem (PC-1); returns ``(w, trace)``.
 
     Parameters
@@ -174,6 +193,9 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
     validation : (X_val, signs_val) or None
         Held-out data of this binary problem, for a rule that asks for a
         validation score (held-out accuracy).
+    tol, n_iter_no_change : float or None, int
+        scikit-learn's rule: stop after ``n_iter_no_change`` epochs in a row whose mean loss
+        (:func:`epoch_loss`) is above the best so far minus ``tol``. None: no such rule.
 
     Returns
     -------
@@ -185,15 +207,16 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
     w = np.zeros(d + 1, dtype=X.dtype)                        # w_0 = 0
     in_order = np.arange(n, dtype=np.int64)
     log = _ReplayLog(n, X.dtype)
-    mistakes, epoch_weights = [], [w.copy()]
+    mistakes, epoch_weights, losses = [], [w.copy()], []
     converged, stop_reason = False, "max_iter"
+    best_loss, no_improvement = np.inf, 0
     if stop is not None:
         stop.start()
     for e in range(max_iter):
         order = in_order if rng is None else rng.permutation(n).astype(np.int64)
-        updates, positions, norms = log.room_for_an_epoch()
-        m = _k.epoch(X, signs, scale, order, w, updates, positions, norms)
-        log.record(m, first_step=e * n)
+        updates, positions, norms, margins = log.room_for_an_epoch()
+        m = _k.epoch(X, signs, scale, order, w, updates, positions, norms, margins)
+        losses.append(log.record(m, first_step=e * n))
         if m and log.squared_norms[log.size - 1] == np.inf:
             raise ValueError(
                 f"Floating-point overflow in the perceptron at update {log.size} (epoch {e + 1}): the squared norm "
@@ -206,10 +229,17 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         if m == 0:                                            # a mistake-free epoch
             converged, stop_reason = True, "mistake-free epoch"
             break
+        if tol is not None:                                   # scikit-learn's rule, as its SGD applies it
+            no_improvement = no_improvement + 1 if losses[-1] > best_loss - tol else 0
+            best_loss = min(best_loss, losses[-1])
+            if no_improvement >= n_iter_no_change:
+                stop_reason = "tol"
+                break
         if stop is not None and _consult_rule(stop, e + 1, mistakes, epoch_weights, scale, validation):
             stop_reason = stop.reason
             if stop.checkpoint is not None and stop.checkpoint.iteration < e + 1:
                 w = _restore_checkpoint(stop.checkpoint, log, mistakes, epoch_weights, n)
+                del losses[len(mistakes):]
             break
     mistakes = np.asarray(mistakes, dtype=np.int64)
     trace = PerceptronTrace(
@@ -221,6 +251,7 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         update_steps=log.steps[: log.size],
         squared_norms=log.squared_norms[: log.size],
         mistakes=mistakes,
+        epoch_loss=np.asarray(losses, dtype=np.float64),
         epoch_weights=np.asarray(epoch_weights),
         n_updates=int(mistakes.sum()),
         n_samples=n,
@@ -298,6 +329,17 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         data costs at most a factor 4 in the bound (PC-8).
     max_iter : int, default=1000
         Maximum number of epochs (passes over the data).
+    tol : float >= 0 or None, default=None
+        None: the textbook rule, stop only after a mistake-free epoch (or ``max_iter``).
+        A number: also scikit-learn's rule (its default there is ``tol=1e-3``): stop after
+        ``n_iter_no_change`` epochs in a row whose mean perceptron loss
+        (``trace_.epoch_loss``) is above the best so far minus ``tol``; then
+        ``stop_reason="tol"`` and ``converged_`` is False. On data that are not separable
+        this ends the run in tens of epochs instead of ``max_iter``. A mistake-free epoch
+        still ends the run at once (the weights could not change again), where
+        scikit-learn runs ``n_iter_no_change`` more epochs: same weights, fewer epochs.
+    n_iter_no_change : int >= 1, default=5
+        Epochs without improvement before ``tol`` stops the run.
     shuffle : bool, default=False
         Present the examples in a fresh random order at each epoch.
     random_state : int, numpy.random.Generator or None, default=None
@@ -355,6 +397,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     ``shuffle=False`` and the same number of epochs, the weights are bit for
     bit those of ``sklearn.linear_model.Perceptron(penalty=None, eta0=1,
     shuffle=False, tol=None)``: same update rule, same order of summation.
+    With the same ``tol`` and ``n_iter_no_change`` (float64 data), the run stops
+    after the same epoch as scikit-learn's ``Perceptron(penalty=None, eta0=1,
+    shuffle=False, tol=tol)``, with the same weights, unless a mistake-free epoch
+    ends it sooner.
 
     Examples
     --------
@@ -369,11 +415,13 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, *, fit_intercept=True, intercept_scaling=1.0, max_iter=1000, shuffle=False,
-                 random_state=None, prediction="last", stop=None):
+    def __init__(self, *, fit_intercept=True, intercept_scaling=1.0, max_iter=1000, tol=None, n_iter_no_change=5,
+                 shuffle=False, random_state=None, prediction="last", stop=None):
         self.fit_intercept = fit_intercept
         self.intercept_scaling = intercept_scaling
         self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
         self.shuffle = shuffle
         self.random_state = random_state
         self.prediction = prediction
@@ -381,6 +429,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     def _validate_params(self):
         max_iter = check_int(self.max_iter, "max_iter", minimum=1)
+        if self.tol is not None:
+            check_real(self.tol, "tol", minimum=0)
+        check_int(self.n_iter_no_change, "n_iter_no_change", minimum=1)
         check_option(self.prediction, "prediction", PREDICTIONS)
         scale = 0.0
         if self.fit_intercept:
@@ -425,7 +476,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         validations = self._validation_problems(X.dtype, len(problems))
         weights, traces = [], []
         for signs, validation in zip(problems, validations):
-            w, trace = run_perceptron(X, signs, scale, max_iter, rng, self.stop, validation)
+            w, trace = run_perceptron(X, signs, scale, max_iter, rng, self.stop, validation,
+                                      None if self.tol is None else float(self.tol), self.n_iter_no_change)
             weights.append(w)
             traces.append(trace)
         self._fit_predictor(X, problems, scale, np.asarray(weights), traces)
@@ -531,7 +583,16 @@ def _one_vs_rest_trace(traces, classes):
         objective=cumulative,
         n_iter=n_iter,
         converged=converged,
-        stop_reason="mistake-free epoch" if converged else "max_iter",
+        stop_reason=_one_vs_rest_reason(traces),
         problems=tuple(traces),
         classes=np.asarray(classes),
     )
+
+
+def _one_vs_rest_reason(traces):
+    """Why the one-vs-rest run stopped: "mistake-free epoch" if every problem converged,
+    "max_iter" if one hit it, else the other problems' reasons ("tol", "rule:<name>")."""
+    reasons = sorted({t.stop_reason for t in traces} - {"mistake-free epoch"})
+    if not reasons:
+        return "mistake-free epoch"
+    return "max_iter" if "max_iter" in reasons else ", ".join(reasons)

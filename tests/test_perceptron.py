@@ -18,7 +18,7 @@ import naive
 from classic import OneVsRestTrace, Perceptron, PerceptronTrace, certify
 from classic import _perceptron_kernels as kernels
 from classic._perceptron_certificate import _ProblemCertificate, unit_margins
-from classic.perceptron import run_perceptron
+from classic.perceptron import epoch_loss, run_perceptron
 from classic.strategies import SeparableSample, linearly_separable
 from proof_steps import proof_steps
 
@@ -55,11 +55,14 @@ def _assert_epoch_is_the_oracle(X, y, scale, order, w0):
     n = X.shape[0]
     w = w0.copy()
     upd, pos, norms = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, X.dtype)
-    m = kernels.epoch(X, y, scale, order, w, upd, pos, norms)
-    w_ref, upd_ref, pos_ref, norms_ref = naive.perceptron_epoch(X, y, scale, order, w0)
+    margins = np.empty(n, X.dtype)
+    m = kernels.epoch(X, y, scale, order, w, upd, pos, norms, margins)
+    w_ref, upd_ref, pos_ref, norms_ref, margins_ref, loss_ref = naive.perceptron_epoch(X, y, scale, order, w0)
     np.testing.assert_array_equal(w, w_ref)
     assert list(upd[:m]) == upd_ref and list(pos[:m]) == pos_ref
     np.testing.assert_array_equal(norms[:m], np.array(norms_ref, dtype=X.dtype))
+    np.testing.assert_array_equal(margins[:m], np.array(margins_ref, dtype=X.dtype))
+    assert epoch_loss(margins[:m], n) == loss_ref   # the same float64 number, bit for bit
 
 
 @given(DTYPES, st.data())
@@ -542,6 +545,71 @@ def test_agrees_with_scikit_learn(epochs, n_classes, data):
     np.testing.assert_array_equal(ours.coef_, twin.coef_)
     np.testing.assert_array_equal(ours.intercept_, twin.intercept_)
     np.testing.assert_array_equal(ours.predict(X), twin.predict(X))
+
+
+@given(st.integers(2, 4), st.sampled_from([0.0, 1e-3, 0.05, 1.0]), st.integers(1, 5), st.data())
+@settings(max_examples=25)
+def test_tol_stops_where_scikit_learn_stops(n_classes, tol, n_iter_no_change, data):
+    """scikit-learn's stopping rule (Perceptron, ``tol``): on data that are not separable
+    both runs stop after the same epoch with the same weights; a problem that reaches a
+    mistake-free epoch stops there, where scikit-learn idles ``n_iter_no_change`` more
+    epochs with unchanged weights."""
+    n = data.draw(st.integers(n_classes, 40))
+    d = data.draw(st.integers(1, 4))
+    coords = st.floats(-5, 5, allow_subnormal=False)
+    X = np.array(data.draw(st.lists(st.lists(coords, min_size=d, max_size=d), min_size=n, max_size=n)))
+    y = np.arange(n) % n_classes
+    y = y[np.array(data.draw(st.permutations(range(n))))]
+    params = dict(tol=tol, n_iter_no_change=n_iter_no_change, max_iter=300)
+    ours = _quiet_fit(Perceptron(**params), X, y)
+    twin = _quiet_fit(SkPerceptron(penalty=None, eta0=1, shuffle=False, **params), X, y)
+    np.testing.assert_array_equal(ours.coef_, twin.coef_)
+    np.testing.assert_array_equal(ours.intercept_, twin.intercept_)
+    problems = ours.trace_.problems if n_classes > 2 else (ours.trace_,)
+    if not any(t.converged for t in problems):
+        assert ours.n_iter_ == twin.n_iter_
+    else:
+        assert ours.n_iter_ <= twin.n_iter_
+    for t in problems:
+        assert t.stop_reason in ("tol", "mistake-free epoch", "max_iter")
+        losses = t.epoch_loss
+        if t.stop_reason == "tol":   # the last n_iter_no_change epochs did not improve by tol
+            best = np.minimum.accumulate(losses)
+            assert all(losses[e] > best[e - 1] - tol for e in range(t.n_iter - n_iter_no_change, t.n_iter))
+
+
+def test_tol_ends_a_run_on_data_that_are_not_separable():
+    # iris, three classes one-vs-rest (versicolor is not separable from the rest): the textbook
+    # rule runs max_iter epochs, scikit-learn's default tol a handful, with its loss trace
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    with pytest.warns(ConvergenceWarning):
+        textbook = Perceptron(max_iter=200).fit(X, y)
+    assert textbook.trace_.stop_reason == "max_iter" and textbook.n_iter_ == 200
+    model = Perceptron(tol=1e-3).fit(X, y)   # no warning: the rule ended it
+    twin = SkPerceptron(penalty=None, eta0=1, shuffle=False, tol=1e-3).fit(X, y)
+    assert model.n_iter_ == twin.n_iter_ < 50
+    np.testing.assert_array_equal(model.coef_, twin.coef_)
+    assert model.trace_.stop_reason == "tol" and not model.converged_
+    assert [t.stop_reason for t in model.trace_.problems] == ["mistake-free epoch", "tol", "tol"]
+    certificate = certify(model, X, y)   # every claim of the epochs run still holds (PC-6)
+    assert certificate
+    assert [c.note.startswith("the run stopped (tol) after") for c in certificate if c.id == "PC-6"] == [False, True, True]
+    for t in model.trace_.problems:
+        assert t.epoch_loss.shape == (t.n_iter,) and np.all(t.epoch_loss >= 0)
+        assert (t.epoch_loss == 0).tolist() == (t.mistakes == 0).tolist()
+
+
+@pytest.mark.parametrize(("params", "error", "match"), [
+    ({"tol": -1e-3}, ValueError, "tol must be >= 0"),
+    ({"tol": "1e-3"}, TypeError, "tol must be a real number"),
+    ({"n_iter_no_change": 0}, ValueError, "n_iter_no_change must be >= 1"),
+    ({"n_iter_no_change": 2.5}, TypeError, "n_iter_no_change must be an integer"),
+])
+def test_bad_tol_is_refused(params, error, match):
+    with pytest.raises(error, match=match):
+        Perceptron(**params).fit(np.array([[0.0], [1.0]]), np.array([0, 1]))
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
