@@ -110,7 +110,7 @@ def _cmd_perceptron(args):
         y = y.astype(np.int64) if np.all(y == np.round(y)) else y
     except ValueError:
         pass
-    model = Perceptron(fit_intercept=not args.no_intercept, max_iter=args.max_iter,
+    model = Perceptron(fit_intercept=not args.no_intercept, max_iter=args.max_iter, tol=args.tol,
                        shuffle=args.shuffle, random_state=args.seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -179,6 +179,9 @@ def _parser():
     pc.add_argument("file", help="CSV file; an optional header row")
     pc.add_argument("--label-column", help="header name or 1-based number of the label column (default: the last)")
     pc.add_argument("--max-iter", type=int, default=1000, help="maximum number of epochs (default 1000)")
+    pc.add_argument("--tol", type=float, default=None,
+                    help="also stop by scikit-learn's rule: 5 epochs whose mean loss improves by less than TOL "
+                         "(its default is 1e-3; default here: only a mistake-free epoch or --max-iter)")
     pc.add_argument("--no-intercept", action="store_true", help="no intercept (no augmented constant feature)")
     pc.add_argument("--shuffle", action="store_true", help="present the examples in a random order each epoch")
     pc.add_argument("--seed", type=int, default=0, help="random seed of --shuffle (default 0)")

@@ -40,6 +40,9 @@ def test_label_column_defaults_to_the_last_and_accepts_a_number(tmp_path, capsys
     assert "4 examples, 2 features, 2 classes" in out and "max_iter" in out
     assert "PC-10  yes" in out                              # integer data: the weights cycle
     assert main(["perceptron", str(path), "--label-column", "1", "--max-iter", "30"]) == 0
+    capsys.readouterr()
+    assert main(["perceptron", str(path), "--max-iter", "30", "--tol", "1e-3"]) == 0   # scikit-learn's rule
+    assert "epochs (tol)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("content, args, message", [
