@@ -230,7 +230,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
         new_objective = record_state(new_sums, new_state, sums)
         rows["dtheta"].append(float(np.linalg.norm(_parameter_vector(new_state) - _parameter_vector(state))))
         change = (new_objective - objective) / n_samples
-        if verbose:
+        if verbose and n_iter % verbose == 0:
             print(f"  EM iteration {n_iter}: mean objective {new_objective / n_samples + (units[0] + units[1]) / n_samples:.10g} (change {change:.3g})")
         old_objective = objective
         previous, state, sums, objective = state, new_state, new_sums, new_objective
@@ -371,6 +371,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     tol : float, default=1e-3
         Stop when the mean objective per sample changes by less than ``tol``
         between iterations (``tol=0``: run ``max_iter`` iterations).
+    reg_covar : 0.0, default=0.0
+        Accepted for scikit-learn compatibility, as 0 only: exact EM adds nothing to the
+        covariances (scikit-learn adds 1e-6, which breaks the ascent EM-4 certifies). A
+        positive value raises a ValueError that points to ``prior="default"``.
     max_iter : int, default=100
     n_init : int, default=1
         Number of initialisations; the run with the highest final objective is kept.
@@ -393,7 +397,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     warm_start : bool, default=False
         Start from the previous fit's parameters (then ``n_init`` is ignored).
     verbose : int, default=0
-        Print the objective at every iteration when > 0.
+        Print the objective every ``verbose_interval`` iterations when > 0.
+    verbose_interval : int, default=10
     prior : None, "default" or GaussianMixturePrior, default=None
         None: exact EM (maximum likelihood). Otherwise MAP-EM under the fixed
         conjugate prior (see :class:`GaussianMixturePrior`; "default" is
@@ -434,6 +439,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         *,
         covariance_type="full",
         tol=1e-3,
+        reg_covar=0.0,
         max_iter=100,
         n_init=1,
         init_params="kmeans",
@@ -443,12 +449,14 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         random_state=None,
         warm_start=False,
         verbose=0,
+        verbose_interval=10,
         prior=None,
         stop=None,
     ):
         self.n_components = n_components
         self.covariance_type = covariance_type
         self.tol = tol
+        self.reg_covar = reg_covar
         self.max_iter = max_iter
         self.n_init = n_init
         self.init_params = init_params
@@ -458,6 +466,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self.random_state = random_state
         self.warm_start = warm_start
         self.verbose = verbose
+        self.verbose_interval = verbose_interval
         self.prior = prior
         self.stop = stop
 
@@ -467,6 +476,14 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         check_int(self.n_components, "n_components", minimum=1)
         check_option(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
         check_real(self.tol, "tol", minimum=0.0)
+        if check_real(self.reg_covar, "reg_covar", minimum=0.0) > 0:
+            raise ValueError(
+                f"reg_covar={self.reg_covar}: classic runs exact EM, whose objective never decreases "
+                "(proofs/em.md, EM-4); adding reg_covar to every covariance after the M-step (scikit-learn's "
+                "default 1e-6) is no longer an ascent of a fixed objective, so the certificate could not hold. "
+                "Against collapsing components use prior='default' (MAP-EM, certified the same way)."
+            )
+        check_int(self.verbose_interval, "verbose_interval", minimum=1)
         check_int(self.max_iter, "max_iter", minimum=0)
         check_int(self.n_init, "n_init", minimum=1)
         check_option(self.init_params, "init_params", ("kmeans", "k-means++", "random"))
@@ -590,7 +607,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 with one_blas_thread(n_samples):
                     run = _expectation_maximisation(
                         Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units,
-                        self.verbose, self.stop, validation, scale,
+                        self.verbose_interval if self.verbose else 0, self.stop, validation, scale,
                     )
             except ComponentCollapseError as error:  # EM-8: this start has no answer; others may
                 collapses.append(error)

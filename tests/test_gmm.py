@@ -518,12 +518,25 @@ def test_n_init_keeps_the_best_run():
         (dict(n_components=2, means_init=np.zeros((3, 2))), ValueError, "means_init"),
         (dict(n_components=2, precisions_init=np.ones((2, 2, 2))), ValueError, "positive definite"),
         (dict(n_components=50), ValueError, "n_components"),
+        (dict(reg_covar=1e-6), ValueError, "reg_covar=1e-06: classic runs exact EM.*prior='default'"),
+        (dict(reg_covar=-1.0), ValueError, "reg_covar must be >= 0"),
+        (dict(verbose_interval=0), ValueError, "verbose_interval must be >= 1"),
     ],
 )
 def test_bad_parameters_get_clear_errors(params, error, match):
     X = mixture_data(0, 20, 2, 2, 3.0)
     with pytest.raises(error, match=match):
         GaussianMixture(**{"init_params": "random", **params}).fit(X)
+
+
+def test_scikit_learns_reg_covar_zero_and_verbose_interval_are_accepted(capsys):
+    # code written for scikit-learn passes these; reg_covar=0 is exact EM itself, verbose_interval thins the log
+    X = mixture_data(0, 60, 2, 2, 3.0)
+    reference = GaussianMixture(2, random_state=0, tol=0, max_iter=25).fit(X)
+    model = GaussianMixture(2, random_state=0, tol=0, max_iter=25, reg_covar=0.0, verbose=1, verbose_interval=10).fit(X)
+    assert model.trace_ == reference.trace_
+    printed = [line for line in capsys.readouterr().out.splitlines() if "EM iteration" in line]
+    assert [line.split(":")[0].strip() for line in printed] == ["EM iteration 10", "EM iteration 20"]
 
 
 def test_default_start_is_the_labels_of_one_k_means_run():
