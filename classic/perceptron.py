@@ -320,6 +320,17 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
+    penalty : None, default=None
+        Accepted for scikit-learn compatibility, as None only: the perceptron of the
+        theorem has no regularisation; any other value raises a ValueError.
+    eta0 : float > 0, default=1.0
+        The step size of scikit-learn's perceptron, :math:`w \\leftarrow w + \\eta\\, y_i \\tilde x_i`.
+        Started at 0, the run with step :math:`\\eta` makes the same mistakes as the run with
+        step 1, and its weights are :math:`\\eta` times that run's (PC-1, "Step size"): so the
+        run and its trace are those of step 1, the run of the theorem and of the certificate, and
+        ``coef_`` and ``intercept_`` are multiplied by ``eta0``. Predictions do not depend on it
+        (up to the rounding of that product); scikit-learn's weights for ``eta0`` other than 1
+        agree to rounding.
     fit_intercept : bool, default=True
         Learn an intercept by augmenting every example with a constant feature
         ``intercept_scaling`` (PC-8). The mistake bound is then the one of the
@@ -415,8 +426,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, *, fit_intercept=True, intercept_scaling=1.0, max_iter=1000, tol=None, n_iter_no_change=5,
-                 shuffle=False, random_state=None, prediction="last", stop=None):
+    def __init__(self, *, penalty=None, eta0=1.0, fit_intercept=True, intercept_scaling=1.0, max_iter=1000, tol=None,
+                 n_iter_no_change=5, shuffle=False, random_state=None, prediction="last", stop=None):
+        self.penalty = penalty
+        self.eta0 = eta0
         self.fit_intercept = fit_intercept
         self.intercept_scaling = intercept_scaling
         self.max_iter = max_iter
@@ -429,6 +442,11 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     def _validate_params(self):
         max_iter = check_int(self.max_iter, "max_iter", minimum=1)
+        if self.penalty is not None:
+            raise ValueError(
+                f"penalty={self.penalty!r}: classic's perceptron is Rosenblatt's, without regularisation (the algorithm "
+                "of Novikoff's theorem); use penalty=None, or sklearn.linear_model.Perceptron for a penalised one")
+        check_real(self.eta0, "eta0", minimum=0, strict=True)
         if self.tol is not None:
             check_real(self.tol, "tol", minimum=0)
         check_int(self.n_iter_no_change, "n_iter_no_change", minimum=1)
@@ -522,6 +540,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         elif self.prediction == "voted":
             self._voted = [_voted_weights(X, s, scale, t) for s, t in zip(problems, traces)]
         self._scale = scale
+        if self.eta0 != 1:   # the run with step eta0 is eta0 times the run with step 1 (PC-1, "Step size")
+            weights = weights * X.dtype.type(self.eta0)
         self.coef_ = weights[:, :-1].copy()
         self.intercept_ = (weights[:, -1] * X.dtype.type(scale)).astype(X.dtype)
 

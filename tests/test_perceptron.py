@@ -606,10 +606,47 @@ def test_tol_ends_a_run_on_data_that_are_not_separable():
     ({"tol": "1e-3"}, TypeError, "tol must be a real number"),
     ({"n_iter_no_change": 0}, ValueError, "n_iter_no_change must be >= 1"),
     ({"n_iter_no_change": 2.5}, TypeError, "n_iter_no_change must be an integer"),
+    ({"eta0": 0.0}, ValueError, "eta0 must be > 0"),
+    ({"penalty": "l2"}, ValueError, "penalty='l2': classic's perceptron is Rosenblatt's"),
 ])
-def test_bad_tol_is_refused(params, error, match):
+def test_bad_scikit_learn_parameters_are_refused(params, error, match):
     with pytest.raises(error, match=match):
         Perceptron(**params).fit(np.array([[0.0], [1.0]]), np.array([0, 1]))
+
+@given(st.sampled_from([0.1, 3.0, 0.5, 2.0 ** -3, 4.0]), st.data())
+@settings(max_examples=20)
+def test_eta0_scales_the_weights_and_changes_no_mistake(eta0, data):
+    """PC-1, "Step size": the run with step eta0 is eta0 times the run with step 1, so the
+    trace is the same and coef_, intercept_ are multiplied by eta0. With eta0 a power of two
+    and data on a grid of eighths every product and sum of scikit-learn's eta0-run is exact
+    too, so its weights are those bit for bit."""
+    n = data.draw(st.integers(2, 30))
+    grid = st.integers(-40, 40).map(lambda v: v / 8)
+    X = np.array(data.draw(st.lists(st.lists(grid, min_size=3, max_size=3), min_size=n, max_size=n)))
+    y = np.arange(n) % 3
+    one = _quiet_fit(Perceptron(max_iter=20), X, y)
+    ours = _quiet_fit(Perceptron(max_iter=20, eta0=eta0, penalty=None), X, y)
+    assert ours.trace_ == one.trace_
+    np.testing.assert_array_equal(ours.coef_, one.coef_ * eta0)
+    np.testing.assert_array_equal(ours.intercept_, one.intercept_ * eta0)
+    if math.log2(eta0).is_integer():
+        twin = _quiet_fit(SkPerceptron(penalty=None, eta0=eta0, shuffle=False, tol=None, max_iter=ours.n_iter_), X, y)
+        np.testing.assert_array_equal(ours.coef_, twin.coef_)
+        np.testing.assert_array_equal(ours.intercept_, twin.intercept_)
+
+
+def test_eta0_as_in_the_textbook_example_agrees_with_scikit_learn_to_rounding():
+    # Perceptron(eta0=0.1) on standardised iris (Raschka's example): scikit-learn's own
+    # 0.1-steps round differently, so its weights agree to rounding and its predictions exactly
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    ours = _quiet_fit(Perceptron(eta0=0.1, max_iter=40), X, y)
+    twin = _quiet_fit(SkPerceptron(penalty=None, eta0=0.1, shuffle=False, tol=None, max_iter=40), X, y)
+    np.testing.assert_allclose(ours.coef_, twin.coef_, rtol=1e-12)
+    np.testing.assert_array_equal(ours.predict(X), twin.predict(X))
+
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
