@@ -541,7 +541,14 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             self._voted = [_voted_weights(X, s, scale, t) for s, t in zip(problems, traces)]
         self._scale = scale
         if self.eta0 != 1:   # the run with step eta0 is eta0 times the run with step 1 (PC-1, "Step size")
-            weights = weights * X.dtype.type(self.eta0)
+            with np.errstate(over="ignore", under="ignore"):   # checked on the next line
+                scaled = weights * X.dtype.type(self.eta0)
+            if not np.all(np.isfinite(scaled) & ((weights == 0) | (np.abs(scaled) >= np.finfo(X.dtype).tiny))):
+                raise ValueError(
+                    f"eta0={self.eta0} times the weights leaves the normal range of {X.dtype.name} (overflow or "
+                    "underflow). The step size changes no mistake of a perceptron started at 0 (proofs/perceptron.md, "
+                    "PC-1, 'Step size'): use eta0=1.")
+            weights = scaled
         self.coef_ = weights[:, :-1].copy()
         self.intercept_ = (weights[:, -1] * X.dtype.type(scale)).astype(X.dtype)
 

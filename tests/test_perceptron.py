@@ -607,6 +607,8 @@ def test_tol_ends_a_run_on_data_that_are_not_separable():
     ({"n_iter_no_change": 0}, ValueError, "n_iter_no_change must be >= 1"),
     ({"n_iter_no_change": 2.5}, TypeError, "n_iter_no_change must be an integer"),
     ({"eta0": 0.0}, ValueError, "eta0 must be > 0"),
+    ({"eta0": 1e308}, ValueError, "eta0=1e[+]308 times the weights leaves the normal range of float64"),
+    ({"eta0": 1e-320}, ValueError, "leaves the normal range.*use eta0=1"),
     ({"penalty": "l2"}, ValueError, "penalty='l2': classic's perceptron is Rosenblatt's"),
 ])
 def test_bad_scikit_learn_parameters_are_refused(params, error, match):
