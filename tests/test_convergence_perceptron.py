@@ -32,7 +32,8 @@ def _fit(X, y, **params):
 
 def _prefix(trace, epochs):
     cut = int(np.searchsorted(trace.update_steps, epochs * trace.n_samples))
-    return {"mistakes": trace.mistakes[:epochs], "epoch_weights": trace.epoch_weights[: epochs + 1],
+    return {"mistakes": trace.mistakes[:epochs], "epoch_loss": trace.epoch_loss[:epochs],
+            "epoch_weights": trace.epoch_weights[: epochs + 1],
             "updates": trace.updates[:cut], "update_steps": trace.update_steps[:cut],
             "squared_norms": trace.squared_norms[:cut], "objective": trace.objective[: epochs + 1]}
 
