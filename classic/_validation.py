@@ -34,6 +34,24 @@ def _kernel_ready(X):
     return np.require(X, requirements=["C_CONTIGUOUS", "WRITEABLE", "ALIGNED"])
 
 
+def _is_plain_matrix(X, min_samples, dtype, finite):
+    """Whether ``X`` is already what scikit-learn's ``check_array`` would return unchanged: a
+    NumPy array (not a subclass), 2-D, of one of ``dtype``, C-contiguous, with at least
+    ``min_samples`` rows and one column (and finite if ``finite``). For such input the checks
+    are these few attribute reads; ``check_array`` spends about 35 us on them, and
+    ``validate_data`` about 95 us (a third of a k-means fit on iris), mostly asking whether X
+    is a data frame of some library."""
+    return (
+        type(X) is np.ndarray
+        and X.ndim == 2
+        and X.dtype in dtype
+        and X.flags.c_contiguous
+        and X.shape[0] >= max(min_samples, 1)
+        and X.shape[1] >= 1
+        and (not finite or bool(np.isfinite(X).all()))
+    )
+
+
 def check_data(X, *, name="X", min_samples=1, dtype=FLOAT_DTYPES, finite=True):
     """Validate a 2-D data matrix for a public function.
 
@@ -41,6 +59,8 @@ def check_data(X, *, name="X", min_samples=1, dtype=FLOAT_DTYPES, finite=True):
     dimensions, or fewer than ``min_samples`` rows. ``finite=False`` as for
     :func:`check_estimator_data`.
     """
+    if _is_plain_matrix(X, min_samples, dtype, finite):
+        return _kernel_ready(X)
     X = check_array(
         X,
         dtype=list(dtype),
@@ -61,6 +81,16 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=T
     X finds them along with the largest magnitude (scikit-learn's own check is a second
     pass, 1 ms on 200 000 x 16).
     """
+    if y is None and not kwargs and _is_plain_matrix(X, min_samples, FLOAT_DTYPES, finite):
+        # validate_data's own bookkeeping for such an X: n_features_in_ set or compared. An
+        # estimator fitted on a data frame (feature_names_in_), or a feature count that
+        # differs, takes scikit-learn's path below, for its warning or its error message.
+        if not hasattr(estimator, "feature_names_in_"):
+            if reset:
+                estimator.n_features_in_ = X.shape[1]
+                return _kernel_ready(X)
+            if X.shape[1] == getattr(estimator, "n_features_in_", X.shape[1]):
+                return _kernel_ready(X)
     if y is None:
         X = validate_data(
             estimator,

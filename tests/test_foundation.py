@@ -116,6 +116,57 @@ def test_check_data_errors_and_no_mutation():
     assert check_data(np.ones((2, 2), dtype=np.int64)).dtype == np.float64
 
 
+def _inputs():
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(7, 3))
+    read_only = base.copy()
+    read_only.setflags(write=False)
+    return [base, base.astype(np.float32), np.asfortranarray(base), base[:, ::2], read_only, base.astype(np.int64),
+            base.tolist(), np.array([[np.nan, 1.0]]), np.array([[np.inf, 1.0]]), np.ones((0, 3)), np.ones((3, 0)),
+            base[:, :, None], np.ma.masked_array(base), np.asmatrix(base)]
+
+
+@pytest.mark.parametrize("finite", [False, True])
+@pytest.mark.parametrize("X", _inputs(), ids=lambda X: f"{type(X).__name__}-{getattr(X, 'dtype', '')}-{np.shape(X)}")
+def test_plain_arrays_skip_scikit_learns_validation_with_the_same_outcome(X, finite, monkeypatch):
+    """check_estimator_data's fast path for plain C-ordered float arrays returns what
+    scikit-learn's validate_data returns, records the same n_features_in_, and leaves every
+    other input (and every error) to scikit-learn."""
+    from sklearn.utils.validation import validate_data
+
+    from classic import KMeans
+    from classic import _validation
+
+    def outcome(check, estimator, X, reset):
+        try:
+            out = check(estimator, X, reset=reset)
+        except (TypeError, ValueError) as error:
+            return (type(error), str(error)), None
+        return (out.dtype, out.shape, out.tobytes(), getattr(estimator, "n_features_in_", None)), out
+
+    def ours(estimator, X, reset):
+        return _validation.check_estimator_data(estimator, X, reset=reset, finite=finite)
+
+    def theirs(estimator, X, reset):
+        out = validate_data(estimator, X, reset=reset, dtype=[np.float64, np.float32], order="C",
+                            ensure_all_finite=finite)
+        return _validation._kernel_ready(out)
+
+    for reset, fitted_width in ((True, None), (False, 3), (False, 2)):
+        a, b = KMeans(), KMeans()
+        if fitted_width is not None:
+            a.n_features_in_ = b.n_features_in_ = fitted_width
+        (got, out), (expected, _) = outcome(ours, a, X, reset), outcome(theirs, b, X, reset)
+        assert got == expected
+        if out is not None:
+            assert out.flags.c_contiguous and out.flags.writeable
+    # plain arrays do not reach scikit-learn at all (the point of the fast path)
+    monkeypatch.setattr(_validation, "validate_data", None)
+    plain = type(X) is np.ndarray and X.ndim == 2 and X.dtype.kind == "f" and X.flags.c_contiguous and X.size > 0
+    if plain and (not finite or np.isfinite(X).all()):
+        assert _validation.check_estimator_data(KMeans(), X, reset=True, finite=finite).shape == X.shape
+
+
 def test_scalar_checks():
     assert check_int(3, "k", minimum=1) == 3
     with pytest.raises(ValueError, match="k must be >= 1"):
