@@ -448,7 +448,7 @@ class _ProblemCertificate:
         period, n_cycle = e - a, int(np.sum(t.mistakes[a:e]))
         w = np.array(t.epoch_weights[a])
         n = self.X.shape[0]
-        buffers = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, self.X.dtype), np.empty(n, self.X.dtype)
+        buffers = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, self.X.dtype)
         for _ in range(period):
             _k.epoch(self.X, self.signs, self.scale, np.arange(n, dtype=np.int64), w, *buffers)
         returns = bool(np.array_equal(w, t.epoch_weights[a]))

@@ -106,7 +106,7 @@ FETCH_AHEAD = 32
 
 
 @kernel
-def epoch(X, y, scale, order, w, updates, positions, squared_norms, margins):
+def epoch(X, y, scale, order, w, updates, positions, squared_norms):
     """One pass of the perceptron over the examples ``order`` (PC-1).
 
     For each ``i`` in ``order``: if :math:`y_i \\langle w, \\tilde x_i \\rangle \\le 0`
@@ -131,20 +131,22 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms, margins):
         the example index and the position in ``order`` of each update.
     squared_norms : ndarray of shape (>= n_samples,), dtype of X, output
         :math:`\\|w\\|^2` after each update, computed in the working precision.
-    margins : ndarray of shape (>= n_samples,), dtype of X, output
-        the margin :math:`y_i \\langle w, \\tilde x_i \\rangle \\le 0` that made each update,
-        as computed (the loss of scikit-learn's stopping rule is its opposite).
 
     Returns
     -------
     n_updates : int, the number of updates (= mistakes) of this epoch. The epoch stops early,
         after the update whose squared norm overflows to infinity: while it is finite, no inner
         product with a row inside the range rule can overflow (PC-7, "Overflow").
+    total_loss : float64, the sum over the epoch's presentations of max(0, -y <w, x~>): the
+        opposites of the margins y <w, x~> <= 0 of the updates, as computed, added in float64
+        one after the other (the other presentations add 0), as scikit-learn's SGD adds its
+        ``sumloss``.
     """
     n, d = order.shape[0], X.shape[1]
     zero = scale - scale                     # 0 in the working precision
     bias = w[d] * scale                      # the last term of every inner product
     n_updates, t, fetched = 0, 0, 0
+    total_loss = 0.0
     while t < n:
         while fetched < min(n, t + FETCH_AHEAD):
             _fetch_example(X, order[fetched])
@@ -166,13 +168,13 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms, margins):
         bias = w[d] * scale
         updates[n_updates] = i
         positions[n_updates] = t
-        margins[n_updates] = margin
+        total_loss += 0.0 - np.float64(margin)
         squared_norms[n_updates] = _squared_norm(w, zero)
         n_updates += 1
         if squared_norms[n_updates - 1] == np.inf:
             break  # ||w||^2 overflowed: the next inner products could overflow too (PC-7, "Overflow")
         t += 1
-    return n_updates
+    return n_updates, total_loss
 
 
 @parallel_kernel

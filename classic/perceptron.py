@@ -143,37 +143,23 @@ class _ReplayLog:
         self.updates = np.empty(2 * n_samples, np.int64)
         self.steps = np.empty(2 * n_samples, np.int64)
         self.squared_norms = np.empty(2 * n_samples, dtype)
-        self.margins = np.empty(2 * n_samples, dtype)
 
     def room_for_an_epoch(self):
         """Views with room for ``n_samples`` more updates (the most an epoch can make)."""
         if self.size + self.n > len(self.updates):
             capacity = 2 * (self.size + self.n)
-            for name in ("updates", "steps", "squared_norms", "margins"):
+            for name in ("updates", "steps", "squared_norms"):
                 old = getattr(self, name)
                 new = np.empty(capacity, old.dtype)
                 new[: self.size] = old[: self.size]
                 setattr(self, name, new)
         part = slice(self.size, self.size + self.n)
-        return self.updates[part], self.steps[part], self.squared_norms[part], self.margins[part]
+        return self.updates[part], self.steps[part], self.squared_norms[part]
 
     def record(self, n_updates, first_step):
-        """Keep the ``n_updates`` entries just written; positions become presentation steps.
-        Returns the epoch's mean perceptron loss (see :func:`epoch_loss`)."""
+        """Keep the ``n_updates`` entries just written; positions become presentation steps."""
         self.steps[self.size : self.size + n_updates] += first_step
-        loss = epoch_loss(self.margins[self.size : self.size + n_updates], self.n)
         self.size += n_updates
-        return loss
-
-
-def epoch_loss(margins, n_samples):
-    """The mean perceptron loss of an epoch, (1/n) sum_t max(0, -y_t <w_t, x~_t>) over its n
-    presentations, from the margins of its updates (every other presentation has loss 0):
-    float64, added one presentation after the other, as scikit-learn's SGD adds it (its
-    ``sumloss``), so its stopping rule reads the same numbers."""
-    if margins.size == 0:
-        return 0.0
-    return float(np.cumsum(0.0 - margins.astype(np.float64))[-1] / n_samples)
 
 
 def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=None, tol=None, n_iter_no_change=5):
@@ -195,7 +181,7 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         validation score (held-out accuracy).
     tol, n_iter_no_change : float or None, int
         scikit-learn's rule: stop after ``n_iter_no_change`` epochs in a row whose mean loss
-        (:func:`epoch_loss`) is above the best so far minus ``tol``. None: no such rule.
+        (``epoch_loss`` of the trace) is above the best so far minus ``tol``. None: no such rule.
 
     Returns
     -------
@@ -214,9 +200,10 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         stop.start()
     for e in range(max_iter):
         order = in_order if rng is None else rng.permutation(n).astype(np.int64)
-        updates, positions, norms, margins = log.room_for_an_epoch()
-        m = _k.epoch(X, signs, scale, order, w, updates, positions, norms, margins)
-        losses.append(log.record(m, first_step=e * n))
+        updates, positions, norms = log.room_for_an_epoch()
+        m, total_loss = _k.epoch(X, signs, scale, order, w, updates, positions, norms)
+        log.record(m, first_step=e * n)
+        losses.append(total_loss / n)   # scikit-learn's mean loss of the epoch, sumloss / n
         if m and log.squared_norms[log.size - 1] == np.inf:
             raise ValueError(
                 f"Floating-point overflow in the perceptron at update {log.size} (epoch {e + 1}): the squared norm "

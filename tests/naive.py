@@ -30,11 +30,11 @@ def perceptron_squared_norm(w):
 
 def perceptron_epoch(X, y, scale, order, w):
     """One pass: returns (new w, update indices, update positions, ||w||^2 after each update,
-    the margin y<w, x~> of each update, the mean perceptron loss of the pass). The loss is
+    the mean perceptron loss of the pass). The loss is
     scikit-learn's ``sumloss / n``: max(0, -y p) of every presentation added in float64 in
     order (``_plain_sgd``, Hinge(threshold=0))."""
     w = w.copy()
-    updates, positions, norms, margins = [], [], [], []
+    updates, positions, norms = [], [], []
     sumloss = 0.0
     for t, i in enumerate(order):
         x_aug = np.append(X[i], X.dtype.type(scale)).astype(X.dtype)
@@ -45,8 +45,7 @@ def perceptron_epoch(X, y, scale, order, w):
             updates.append(i)
             positions.append(t)
             norms.append(perceptron_squared_norm(w))
-            margins.append(z)
-    return w, updates, positions, norms, margins, sumloss / len(order)
+    return w, updates, positions, norms, sumloss / len(order)
 
 
 def perceptron_presentations(X, y, scale, orders):
