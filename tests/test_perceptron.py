@@ -524,18 +524,23 @@ def test_same_run_with_one_and_two_threads():
 # --- scikit-learn twin and conventions ----------------------------------------------------------
 
 
+def _classes_in_random_order(data, n_classes, max_features):
+    # 2..40 points of 1..max_features coordinates in [-5, 5], each class about equally often, shuffled
+    n = data.draw(st.integers(n_classes, 40))
+    d = data.draw(st.integers(1, max_features))
+    coords = st.floats(-5, 5, allow_subnormal=False)
+    X = np.array(data.draw(st.lists(st.lists(coords, min_size=d, max_size=d), min_size=n, max_size=n)))
+    y = np.arange(n) % n_classes
+    return X, y[np.array(data.draw(st.permutations(range(n))))]
+
+
 @given(st.integers(1, 6), st.integers(2, 4), st.data())
 @settings(max_examples=25)
 def test_agrees_with_scikit_learn(epochs, n_classes, data):
     """Weights and predictions equal scikit-learn's Perceptron(penalty=None, eta0=1,
     shuffle=False, tol=None, fit_intercept=False) after the same number of epochs, bit for
     bit; also with fit_intercept=True (scikit-learn's intercept is our augmented feature s = 1)."""
-    n = data.draw(st.integers(n_classes, 40))
-    d = data.draw(st.integers(1, 5))
-    coords = st.floats(-5, 5, allow_subnormal=False)
-    X = np.array(data.draw(st.lists(st.lists(coords, min_size=d, max_size=d), min_size=n, max_size=n)))
-    y = np.arange(n) % n_classes
-    y = y[np.array(data.draw(st.permutations(range(n))))]
+    X, y = _classes_in_random_order(data, n_classes, max_features=5)
     intercept = data.draw(st.booleans())
     ours = _quiet_fit(Perceptron(fit_intercept=intercept, max_iter=epochs), X, y)
     twin = _quiet_fit(SkPerceptron(penalty=None, eta0=1, shuffle=False, tol=None, fit_intercept=intercept,
@@ -552,12 +557,7 @@ def test_tol_stops_where_scikit_learn_stops(n_classes, tol, n_iter_no_change, da
     both runs stop after the same epoch with the same weights; a problem that reaches a
     mistake-free epoch stops there, where scikit-learn idles ``n_iter_no_change`` more
     epochs with unchanged weights."""
-    n = data.draw(st.integers(n_classes, 40))
-    d = data.draw(st.integers(1, 4))
-    coords = st.floats(-5, 5, allow_subnormal=False)
-    X = np.array(data.draw(st.lists(st.lists(coords, min_size=d, max_size=d), min_size=n, max_size=n)))
-    y = np.arange(n) % n_classes
-    y = y[np.array(data.draw(st.permutations(range(n))))]
+    X, y = _classes_in_random_order(data, n_classes, max_features=4)
     params = dict(tol=tol, n_iter_no_change=n_iter_no_change, max_iter=300)
     ours = _quiet_fit(Perceptron(**params), X, y)
     twin = _quiet_fit(SkPerceptron(penalty=None, eta0=1, shuffle=False, **params), X, y)
