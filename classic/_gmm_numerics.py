@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from classic import _gmm_kernels as kernels
+from classic._jit import for_rows
 from classic.rounding import gamma
 
 LOG_2PI = math.log(2.0 * math.pi)
@@ -127,12 +128,12 @@ def e_step(Z, state, covariance_type, resp, has_previous):
     if covariance_type in ("full", "tied"):
         omega = np.sum(state.factors.astype(np.float64) ** 2, axis=(1, 2)) * (1 + 4 * gamma(d * d, dtype))
         spread_factor = 2 * omega.astype(dtype)  # 2 ω_k, exact in the working precision
-        sums, counts, first, second = kernels.e_step_full(
+        sums, counts, first, second = for_rows(kernels.e_step_full, Z.shape[0])(
             Z, state.means, state.kernel_factors, const, const_error, spread_factor, dtype.type(gamma(d + 4, dtype)),
             resp, has_previous
         )
     else:
-        sums, counts, first, second = kernels.e_step_diag(
+        sums, counts, first, second = for_rows(kernels.e_step_diag, Z.shape[0])(
             Z, state.means, state.factors, const, const_error, dtype.type(gamma(d + 5, dtype)), resp, has_previous
         )
     return dict(zip(kernels.SUMS, sums.astype(np.float64))), counts, first, second

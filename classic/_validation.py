@@ -10,8 +10,8 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import check_array, validate_data
 
-from classic._jit import CHUNK_SIZE
-from classic._kmeans_kernels import largest_magnitude, largest_magnitude_in
+from classic._jit import for_rows
+from classic._kmeans_kernels import largest_magnitude
 
 __all__ = [
     "FLOAT_DTYPES",
@@ -171,14 +171,12 @@ def check_positive_weights(sample_weight, n_clusters, *, alternative=""):
 
 def largest_magnitude_of(array):
     """max |a| over ``array`` (any shape, floats kept, other numbers as float64), in float64; NaN
-    or infinity if it holds one. One chunk is read in this thread: waking the threads of
-    :func:`~classic._kmeans_kernels.largest_magnitude` would cost more."""
+    or infinity if it holds one (:func:`~classic._kmeans_kernels.largest_magnitude`, in this
+    thread for one chunk)."""
     array = np.asarray(array)
     floating = array.dtype if array.dtype in FLOAT_DTYPES else np.float64
     array = np.require(array.reshape(-1, array.shape[-1]), dtype=floating, requirements="C")
-    if array.shape[0] <= CHUNK_SIZE:
-        return largest_magnitude_in(array, 0, array.shape[0])
-    return largest_magnitude(array)
+    return for_rows(largest_magnitude, array.shape[0])(array)
 
 
 def check_squared_distances(X, *others, name="X", method="k-means", weight=None):

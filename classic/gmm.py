@@ -46,7 +46,7 @@ from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the c
     e_step,
     log_prior,
 )
-from classic._jit import one_blas_thread
+from classic._jit import for_rows, one_blas_thread
 from classic._random import as_generator
 from classic._validation import check_estimator_data, check_int, check_option, check_real, check_sample_weight
 from classic.trace import Trace, trace_dataclass
@@ -297,9 +297,9 @@ def _consult_rule(stop, iteration, objective, previous_objective, state, previou
         Z_val, w_val = validation
         const, _ = _log_const(state)
         if covariance_type in ("full", "tied"):
-            a = kernels.log_densities_full(Z_val, state.means, state.kernel_factors, const)
+            a = for_rows(kernels.log_densities_full, Z_val.shape[0])(Z_val, state.means, state.kernel_factors, const)
         else:
-            a = kernels.log_densities_diag(Z_val, state.means, state.factors, const)
+            a = for_rows(kernels.log_densities_diag, Z_val.shape[0])(Z_val, state.means, state.factors, const)
         a = a.astype(np.float64)
         largest = a.max(axis=1, keepdims=True)
         log_density = largest[:, 0] + np.log(np.exp(a - largest).sum(axis=1))
@@ -701,9 +701,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Z = _standardise(X.astype(state.means.dtype), self.trace_.shift, self.trace_.scale)
         const, _ = _log_const(state)
         if self.covariance_type in ("full", "tied"):
-            a = kernels.log_densities_full(Z, state.means, state.kernel_factors, const)
+            a = for_rows(kernels.log_densities_full, Z.shape[0])(Z, state.means, state.kernel_factors, const)
         else:
-            a = kernels.log_densities_diag(Z, state.means, state.factors, const)
+            a = for_rows(kernels.log_densities_diag, Z.shape[0])(Z, state.means, state.factors, const)
         return a.astype(np.float64) - X.shape[1] * math.log(self.trace_.scale)
 
     def score_samples(self, X):

@@ -22,7 +22,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from classic import _kmeans_kernels as kernels
-from classic._jit import n_chunks, one_blas_thread
+from classic._jit import for_rows, n_chunks, one_blas_thread
 from classic._random import as_generator, check_random_state
 from classic._validation import (
     check_estimator_data,
@@ -243,7 +243,7 @@ def _scan_all(X, centers, labels, keep, sample_weight=None):
     n, d = X.shape
     k = centers.shape[0]
     with one_blas_thread(n):
-        return kernels.assign(
+        return for_rows(kernels.assign, n)(
             X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T), labels, keep, np.zeros(n),
             np.zeros(3), *_pruning_factors(d, X.dtype), *_buffers(n, k, d, X.dtype)
         )
@@ -258,7 +258,7 @@ def _nearest_centers(X, centers, *, objective, sample_weight=None):
     labels = np.empty(n, dtype=np.int64)
     need = kernels.TERMS if objective else kernels.LABELS
     with one_blas_thread(n):
-        value = kernels.nearest(X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T),
+        value = for_rows(kernels.nearest, n)(X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T),
                                 _pruning_factors(d, X.dtype)[2], need, labels, *_scratch(n, centers.shape[0], X.dtype))
     return labels, value
 
@@ -267,7 +267,7 @@ def _objective_terms(X, sample_weight, centers, labels, distance):
     """Each point's objective term, fl(w_i d_i) in float64 (d_i in the working dtype, written to
     ``distance``; the term is d_i itself without weights): the numbers :func:`kernels.assign`
     adds up."""
-    kernels.distance_to_own_center(X, centers, labels, distance)
+    for_rows(kernels.distance_to_own_center, X.shape[0])(X, centers, labels, distance)
     return distance if sample_weight is None else sample_weight * distance
 
 
@@ -326,8 +326,9 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
     drift = np.zeros(3)  # KM-8: how far the centres moved (largest, second largest, index of the largest)
     drift_factor = 1.0 + 2.0 * gamma(d + 4, np.float64)
 
-    _, f_assign, _, fingerprint, _, _ = kernels.assign(X, weights, centers, centers_T, labels, False, lower,
-                                                       np.zeros(3), *pruning, *buffers)
+    assign, cluster_sums = for_rows(kernels.assign, n), for_rows(kernels.cluster_sums, n)
+    _, f_assign, _, fingerprint, _, _ = assign(X, weights, centers, centers_T, labels, False, lower, np.zeros(3),
+                                               *pruning, *buffers)
     rec = {"assign": [f_assign], "labels_fp": [fingerprint], "sizes": [counts.copy()]}
     for name in ("relocate", "update", "shift", "reassigned", "relocated", "partition", "scanned"):
         rec[name] = []
@@ -346,7 +347,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
             if moves:
                 lower[[m[1] for m in moves]] = 0.0  # their label changed: no bound yet
                 f_relocate = kernels.chunked_sum(terms)
-                kernels.cluster_sums(X, weights, labels, *buffers[:6])
+                cluster_sums(X, weights, labels, *buffers[:6])
         repeated = int(fingerprint) in seen
         seen.add(int(fingerprint))
 
@@ -356,7 +357,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
 
         # Assignment half-step (KM-1): a point moves only to a strictly closer centre.
         kernels.center_drift(centers, drift_origin, drift_factor, drift)
-        f_update, f_assign, n_changed, labels_fp, n_scanned, _ = kernels.assign(
+        f_update, f_assign, n_changed, labels_fp, n_scanned, _ = assign(
             X, weights, centers, centers_T, labels, True, lower, drift, *pruning, *buffers
         )
 
@@ -695,7 +696,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: below
         check_squared_distances(X, self.cluster_centers_)
         out = np.empty((X.shape[0], self.cluster_centers_.shape[0]), dtype=X.dtype)
-        kernels.squared_distances(X, np.ascontiguousarray(self.cluster_centers_.T, dtype=X.dtype), out)
+        for_rows(kernels.squared_distances, X.shape[0])(X, np.ascontiguousarray(self.cluster_centers_.T, dtype=X.dtype),
+                                                        out)
         return np.sqrt(out, out=out)
 
     def score(self, X, y=None, sample_weight=None):

@@ -30,7 +30,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from classic import _perceptron_kernels as _k
-from classic._kmeans_kernels import largest_magnitude
+from classic._jit import for_rows
 from classic._random import as_generator
 from classic._validation import (
     check_estimator_data,
@@ -39,6 +39,7 @@ from classic._validation import (
     check_real,
     check_sample_weight,
     check_squared_distances,
+    largest_magnitude_of,
 )
 from classic.trace import Trace, trace_dataclass
 
@@ -263,7 +264,7 @@ def _consult_rule(stop, epoch, mistakes, epoch_weights, scale, validation):
     if validation is not None:
         X_val, signs_val, w_val = validation
         scores = np.empty(X_val.shape[0], X_val.dtype)
-        _k.decision(X_val, w, X_val.dtype.type(scale), scores)
+        for_rows(_k.decision, X_val.shape[0])(X_val, w, X_val.dtype.type(scale), scores)
         score = float(np.average(signs_val * scores > 0, weights=w_val))
     updates = float(np.sum(mistakes))
     state = IterationState(epoch, updates, updates - mistakes[-1], w.copy(), epoch_weights[-2],
@@ -492,7 +493,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.trace_ = traces[0] if len(traces) == 1 else _one_vs_rest_trace(traces, self.classes_)
         if any(t.stop_reason == "max_iter" for t in traces):  # not when a stop= rule ended the run
             zero_rows = _zero_rows(X, traces) if scale == 0 else 0
-            largest = 0.0 if zero_rows else largest_magnitude(X)
+            largest = 0.0 if zero_rows else largest_magnitude_of(X)
             if zero_rows:
                 hint = f" {zero_rows} example(s) are zero vectors, always counted as mistakes: use fit_intercept=True."
             elif 0 < largest and largest * largest < np.finfo(X.dtype).tiny:
@@ -551,7 +552,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             for coef, intercept in zip(self.coef_, self.intercept_):
                 w = np.append(coef, intercept).astype(X.dtype)
                 columns.append(np.empty(X.shape[0], dtype=X.dtype))
-                _k.decision(X, w, X.dtype.type(1), columns[-1])
+                for_rows(_k.decision, X.shape[0])(X, w, X.dtype.type(1), columns[-1])
         return columns[0] if len(columns) == 1 else np.column_stack(columns)
 
     def predict(self, X):

@@ -9,7 +9,7 @@ of careful seeding", SODA 2007 (proofs/kmeans_plusplus.md).
 import numpy as np
 
 from classic import _seeding_kernels as kernels
-from classic._jit import n_chunks
+from classic._jit import for_rows, n_chunks
 from classic._kmeans_kernels import UNWEIGHTED
 from classic._random import as_generator
 from classic._validation import (
@@ -105,10 +105,11 @@ def _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=None):
     chosen = np.zeros(n, dtype=bool)
     closest = np.full(n, np.inf, dtype=X.dtype)
     chunk_potential = np.zeros(n_chunks(n))
+    update_closest, potential_with = for_rows(kernels.update_closest, n), for_rows(kernels.potential_with, n)
     indices[0] = rng.integers(n) if sample_weight is None else _draw_by_weight(sample_weight, rng)
     for step in range(1, n_clusters + 1):
         chosen[indices[step - 1]] = True
-        potential = kernels.update_closest(X, X[indices[step - 1]], closest, weights, chunk_potential)
+        potential = update_closest(X, X[indices[step - 1]], closest, weights, chunk_potential)
         if step == n_clusters:
             break
         if potential == 0.0:
@@ -122,7 +123,7 @@ def _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=None):
         candidates = [kernels.sample_index(closest, weights, chunk_potential, rng.random() * potential)
                       for _ in range(n_local_trials)]
         if n_local_trials > 1:
-            potentials = [kernels.potential_with(X, X[i], closest, weights) for i in candidates]
+            potentials = [potential_with(X, X[i], closest, weights) for i in candidates]
             candidates = [candidates[int(np.argmin(potentials))]]
         indices[step] = candidates[0]
     return rows[indices].copy(), indices

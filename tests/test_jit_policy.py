@@ -139,3 +139,43 @@ def test_one_blas_thread_limits_the_blas_of_the_kernels():
             assert blas_threads() == before
         with one_blas_thread(CHUNK_SIZE):
             assert blas_threads() == before
+
+
+def _small_runs():
+    """Every public path that calls a parallel kernel, on data of one chunk: the results as
+    bytes, to compare bit for bit."""
+    import warnings
+
+    import numpy as np
+
+    from classic import GaussianMixture, KMeans, Perceptron, kmeans_plusplus
+    from classic._validation import largest_magnitude_of
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 5))
+    y = (X[:, 0] + 0.3 * rng.normal(size=300) > 0).astype(int)
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for dtype in (np.float64, np.float32):
+            Xd = X.astype(dtype)
+            km = KMeans(6, random_state=0, n_local_trials=3).fit(Xd)
+            out += [km.trace_.to_dict(), km.predict(Xd), km.transform(Xd), km.score(Xd),
+                    km.cluster_centers_, kmeans_plusplus(Xd, 5, random_state=1)[1], largest_magnitude_of(Xd)]
+            for covariance_type in ("full", "diag"):
+                gm = GaussianMixture(3, covariance_type=covariance_type, random_state=0).fit(Xd)
+                out += [gm.trace_.to_dict(), gm.score_samples(Xd)]
+            out += [Perceptron(max_iter=20).fit(Xd, y).decision_function(Xd)]
+    return [np.asarray(value).tobytes() if not isinstance(value, dict) else repr(value) for value in out]
+
+
+def test_serial_twins_give_the_parallel_kernels_bits(monkeypatch):
+    """for_rows hands data of one chunk to the serial twin of a parallel kernel; the twin runs
+    the same code, so every result is bit for bit the one the threads give."""
+    from classic import _jit, _kmeans_kernels
+
+    assert _jit.for_rows(_kmeans_kernels.assign, _jit.CHUNK_SIZE) is _kmeans_kernels.assign.in_one_thread
+    assert _jit.for_rows(_kmeans_kernels.assign, _jit.CHUNK_SIZE + 1) is _kmeans_kernels.assign
+    in_one_thread = _small_runs()
+    monkeypatch.setattr(_jit, "SERIAL_ROWS", 0)   # every kernel on its threads
+    assert _small_runs() == in_one_thread
