@@ -42,7 +42,6 @@ def rounding_constants(n, d, k, dtype, total_weight=None, smallest_weight=None):
     gamma_recompute = gamma_exact(n + d + 1 + omega, f64)
     eps_center = u + (1 + u) * gamma_mean
     exact = {
-        "sigma": sigma,
         "mass": mass,
         "tau": d * sigma * mass + omega * n * sigma64,
         "rho_sum": rho_sum,
