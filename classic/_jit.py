@@ -45,8 +45,8 @@ from numba.core import cgutils, types
 from numba.extending import intrinsic
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["kernel", "inline_kernel", "parallel_kernel", "for_rows", "prefetch", "float_bits", "bits_float", "drop_stale_caches",
-           "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks", "one_blas_thread"]
+__all__ = ["kernel", "inline_kernel", "parallel_kernel", "for_rows", "prefetch", "float_bits", "bits_float",
+           "drop_stale_caches", "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks", "one_blas_thread"]
 
 #: Rows per chunk of every parallel reduction. Fixed, so that the order of
 #: floating-point additions (and hence every result, bit for bit) does not

@@ -37,7 +37,8 @@ def _kernel_ready(X):
 def _is_plain_matrix(X, min_samples, dtype, finite):
     """Whether ``X`` is already what scikit-learn's ``check_array`` would return unchanged: a
     NumPy array (not a subclass), 2-D, of one of ``dtype``, C-contiguous, with at least
-    ``min_samples`` rows and one column (and finite if ``finite``). For such input the checks
+    ``min_samples`` rows and one column (and finite if ``finite``: a finite sum says so in one
+    pass; a sum that overflows sends X to scikit-learn's check). For such input the checks
     are these few attribute reads; ``check_array`` spends about 35 us on them, and
     ``validate_data`` about 95 us (a third of a k-means fit on iris), mostly asking whether X
     is a data frame of some library."""
@@ -48,8 +49,15 @@ def _is_plain_matrix(X, min_samples, dtype, finite):
         and X.flags.c_contiguous
         and X.shape[0] >= max(min_samples, 1)
         and X.shape[1] >= 1
-        and (not finite or bool(np.isfinite(X).all()))
+        and (not finite or _sum_is_finite(X))
     )
+
+
+def _sum_is_finite(X):
+    # One pass that says X holds neither NaN nor infinity; False also when finite values add up
+    # past the largest float, and then scikit-learn's check looks at every entry.
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(X.sum()))
 
 
 def check_data(X, *, name="X", min_samples=1, dtype=FLOAT_DTYPES, finite=True):
