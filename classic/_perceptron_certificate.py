@@ -450,7 +450,7 @@ class _ProblemCertificate:
         n = self.X.shape[0]
         buffers = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, self.X.dtype)
         for _ in range(period):
-            _k.epoch(self.X, self.signs, self.scale, np.arange(n, dtype=np.int64), w, *buffers)
+            _k.epoch(self.X, self.signs, self.scale, np.arange(n, dtype=np.int64), w, *buffers, 0)
         returns = bool(np.array_equal(w, t.epoch_weights[a]))
         note = (f"fixed point from epoch {a}: converged" if n_cycle == 0 else
                 f"cycle of {period} epoch(s) with {n_cycle} update(s) from epoch {a}: the run never stops, "

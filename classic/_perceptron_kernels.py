@@ -106,7 +106,7 @@ FETCH_AHEAD = 32
 
 
 @kernel
-def epoch(X, y, scale, order, w, updates, positions, squared_norms):
+def epoch(X, y, scale, order, w, updates, steps, squared_norms, first_step):
     """One pass of the perceptron over the examples ``order`` (PC-1).
 
     For each ``i`` in ``order``: if :math:`y_i \\langle w, \\tilde x_i \\rangle \\le 0`
@@ -127,10 +127,12 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms):
     scale : scalar of the dtype of X, the augmented feature ``s``
     order : ndarray of shape (n_samples,), int64, the presentation order
     w : ndarray of shape (n_features + 1,), updated in place
-    updates, positions : ndarray of shape (>= n_samples,), int64, outputs
-        the example index and the position in ``order`` of each update.
+    updates, steps : ndarray of shape (>= n_samples,), int64, outputs
+        the example index and the presentation step (``first_step`` + position in
+        ``order``) of each update.
     squared_norms : ndarray of shape (>= n_samples,), dtype of X, output
         :math:`\\|w\\|^2` after each update, computed in the working precision.
+    first_step : int, the presentation step of ``order[0]`` (epoch times n_samples)
 
     Returns
     -------
@@ -167,7 +169,7 @@ def epoch(X, y, scale, order, w, updates, positions, squared_norms):
         w[d] += y[i] * scale
         bias = w[d] * scale
         updates[n_updates] = i
-        positions[n_updates] = t
+        steps[n_updates] = first_step + t
         total_loss += 0.0 - np.float64(margin)
         squared_norms[n_updates] = _squared_norm(w, zero)
         n_updates += 1

@@ -157,9 +157,8 @@ class _ReplayLog:
         part = slice(self.size, self.size + self.n)
         return self.updates[part], self.steps[part], self.squared_norms[part]
 
-    def record(self, n_updates, first_step):
-        """Keep the ``n_updates`` entries just written; positions become presentation steps."""
-        self.steps[self.size : self.size + n_updates] += first_step
+    def record(self, n_updates):
+        """Keep the ``n_updates`` entries just written."""
         self.size += n_updates
 
 
@@ -201,9 +200,9 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         stop.start()
     for e in range(max_iter):
         order = in_order if rng is None else rng.permutation(n).astype(np.int64)
-        updates, positions, norms = log.room_for_an_epoch()
-        m, total_loss = _k.epoch(X, signs, scale, order, w, updates, positions, norms)
-        log.record(m, first_step=e * n)
+        updates, steps, norms = log.room_for_an_epoch()
+        m, total_loss = _k.epoch(X, signs, scale, order, w, updates, steps, norms, e * n)
+        log.record(m)
         losses.append(total_loss / n)   # scikit-learn's mean loss of the epoch, sumloss / n
         if m and log.squared_norms[log.size - 1] == np.inf:
             raise ValueError(

@@ -55,10 +55,10 @@ def _assert_epoch_is_the_oracle(X, y, scale, order, w0):
     n = X.shape[0]
     w = w0.copy()
     upd, pos, norms = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, X.dtype)
-    m, total_loss = kernels.epoch(X, y, scale, order, w, upd, pos, norms)
+    m, total_loss = kernels.epoch(X, y, scale, order, w, upd, pos, norms, 3 * n)   # as the fourth epoch
     w_ref, upd_ref, pos_ref, norms_ref, loss_ref = naive.perceptron_epoch(X, y, scale, order, w0)
     np.testing.assert_array_equal(w, w_ref)
-    assert list(upd[:m]) == upd_ref and list(pos[:m]) == pos_ref
+    assert list(upd[:m]) == upd_ref and list(pos[:m]) == [3 * n + p for p in pos_ref]
     np.testing.assert_array_equal(norms[:m], np.array(norms_ref, dtype=X.dtype))
     assert total_loss / n == loss_ref   # scikit-learn's mean loss of the pass, bit for bit
 
