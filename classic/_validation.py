@@ -60,6 +60,14 @@ def _sum_is_finite(X):
         return bool(np.isfinite(X.sum()))
 
 
+def _is_plain_labels(y, n_samples):
+    """Whether ``y`` is absent, or what scikit-learn's ``check_X_y`` returns unchanged for a
+    classifier: a 1-D NumPy array of integers or booleans (nothing to find non-finite) with
+    one label per row. Anything else (floats, strings, columns, lists) goes to scikit-learn."""
+    return y is None or (type(y) is np.ndarray and y.ndim == 1 and y.dtype.kind in "iub"
+                         and y.shape[0] == n_samples)
+
+
 def check_data(X, *, name="X", min_samples=1, dtype=FLOAT_DTYPES, finite=True):
     """Validate a 2-D data matrix for a public function.
 
@@ -89,16 +97,15 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=T
     X finds them along with the largest magnitude (scikit-learn's own check is a second
     pass, 1 ms on 200 000 x 16).
     """
-    if y is None and not kwargs and _is_plain_matrix(X, min_samples, FLOAT_DTYPES, finite):
+    if not kwargs and _is_plain_matrix(X, min_samples, FLOAT_DTYPES, finite) and _is_plain_labels(y, X.shape[0]):
         # validate_data's own bookkeeping for such an X: n_features_in_ set or compared. An
         # estimator fitted on a data frame (feature_names_in_), or a feature count that
         # differs, takes scikit-learn's path below, for its warning or its error message.
         if not hasattr(estimator, "feature_names_in_"):
-            if reset:
-                estimator.n_features_in_ = X.shape[1]
-                return _kernel_ready(X)
-            if X.shape[1] == getattr(estimator, "n_features_in_", X.shape[1]):
-                return _kernel_ready(X)
+            if reset or X.shape[1] == getattr(estimator, "n_features_in_", X.shape[1]):
+                if reset:
+                    estimator.n_features_in_ = X.shape[1]
+                return _kernel_ready(X) if y is None else (_kernel_ready(X), y)
     if y is None:
         X = validate_data(
             estimator,

@@ -168,6 +168,46 @@ def test_plain_arrays_skip_scikit_learns_validation_with_the_same_outcome(X, fin
         assert _validation.check_estimator_data(KMeans(), X, reset=True, finite=finite).shape == X.shape
 
 
+def _labels():
+    y = np.arange(7) % 3
+    return [y, y.astype(np.uint8), y == 1, y.astype(np.float64), np.array(list("abcabca")), y[:, None], y.tolist(),
+            y[:6], y[::-1], np.array([0, 1, 2, 0, 1, 2, np.nan])]
+
+
+@pytest.mark.parametrize("y", _labels(), ids=lambda y: f"{type(y).__name__}-{getattr(y, 'dtype', '')}-{np.shape(y)}")
+def test_plain_labels_skip_scikit_learns_validation_with_the_same_outcome(y, monkeypatch):
+    """With labels (the perceptron's fit): integer or boolean 1-D arrays of the right length take
+    the fast path and come back as scikit-learn's check_X_y would return them; everything else
+    goes to scikit-learn."""
+    import warnings
+
+    from sklearn.utils.validation import validate_data
+
+    from classic import Perceptron
+    from classic import _validation
+
+    X = np.random.default_rng(1).normal(size=(7, 3))
+
+    def outcome(check):
+        estimator = Perceptron()
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                X_out, y_out = check(estimator, X, y)
+        except (TypeError, ValueError) as error:
+            return type(error), str(error)
+        return (X_out.tobytes(), y_out.dtype, y_out.shape, y_out.tobytes(), estimator.n_features_in_,
+                [type(w.message) for w in caught])
+
+    ours = outcome(lambda e, X, y: _validation.check_estimator_data(e, X, reset=True, y=y, finite=False))
+    theirs = outcome(lambda e, X, y: validate_data(e, X, y, reset=True, dtype=[np.float64, np.float32], order="C",
+                                                   ensure_all_finite=False))
+    assert ours == theirs
+    monkeypatch.setattr(_validation, "validate_data", None)
+    if isinstance(y, np.ndarray) and y.ndim == 1 and y.dtype.kind in "iub" and len(y) == 7:
+        assert _validation.check_estimator_data(Perceptron(), X, reset=True, y=y, finite=False)[1] is y
+
+
 def test_scalar_checks():
     assert check_int(3, "k", minimum=1) == 3
     with pytest.raises(ValueError, match="k must be >= 1"):
