@@ -162,7 +162,8 @@ class _ReplayLog:
         self.size += n_updates
 
 
-def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=None, tol=None, n_iter_no_change=5):
+def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=None, tol=None, n_iter_no_change=5,
+                   verbose=0):
     """The perceptron on one binary problem (PC-1); returns ``(w, trace)``.
 
     Parameters
@@ -182,6 +183,7 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
     tol, n_iter_no_change : float or None, int
         scikit-learn's rule: stop after ``n_iter_no_change`` epochs in a row whose mean loss
         (``epoch_loss`` of the trace) is above the best so far minus ``tol``. None: no such rule.
+    verbose : int, print the mistakes and the mean loss of every epoch when > 0.
 
     Returns
     -------
@@ -204,6 +206,8 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         m, total_loss = _k.epoch(X, signs, scale, order, w, updates, steps, norms, e * n)
         log.record(m)
         losses.append(total_loss / n)   # scikit-learn's mean loss of the epoch, sumloss / n
+        if verbose:
+            print(f"perceptron epoch {e + 1}: {m} mistakes, mean loss {losses[-1]:.6g}")
         if m and log.squared_norms[log.size - 1] == np.inf:
             raise ValueError(
                 f"Floating-point overflow in the perceptron at update {log.size} (epoch {e + 1}): the squared norm "
@@ -350,6 +354,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         :math:`c_k` (Freund and Schapire, 1999). The averaged and voted
         classifiers have no mistake bound of their own: the certificate is
         about the run, i.e. the sequence :math:`w_k` (PC-13).
+    verbose : int, default=0
+        If > 0, print the mistakes and the mean loss (``trace_.epoch_loss``) of every epoch.
     stop : classic.convergence.StoppingRule or None, default=None
         An extra stopping rule consulted after every epoch that was not
         mistake-free, e.g. ``ValidationPatience(5, X_val, y_val)`` (early
@@ -414,7 +420,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, penalty=None, eta0=1.0, fit_intercept=True, intercept_scaling=1.0, max_iter=1000, tol=None,
-                 n_iter_no_change=5, shuffle=False, random_state=None, prediction="last", stop=None):
+                 n_iter_no_change=5, shuffle=False, random_state=None, prediction="last", verbose=0, stop=None):
         self.penalty = penalty
         self.eta0 = eta0
         self.fit_intercept = fit_intercept
@@ -425,6 +431,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.shuffle = shuffle
         self.random_state = random_state
         self.prediction = prediction
+        self.verbose = verbose
         self.stop = stop
 
     def _validate_params(self):
@@ -437,6 +444,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         if self.tol is not None:
             check_real(self.tol, "tol", minimum=0)
         check_int(self.n_iter_no_change, "n_iter_no_change", minimum=1)
+        check_int(self.verbose, "verbose", minimum=0)
         check_option(self.prediction, "prediction", PREDICTIONS)
         scale = 0.0
         if self.fit_intercept:
@@ -481,8 +489,11 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         validations = self._validation_problems(X.dtype, len(problems))
         weights, traces = [], []
         for signs, validation in zip(problems, validations):
+            if self.verbose and len(problems) > 1:
+                print(f"perceptron: class {self.classes_[len(traces)]!r} against the rest")
             w, trace = run_perceptron(X, signs, scale, max_iter, rng, self.stop, validation,
-                                      None if self.tol is None else float(self.tol), self.n_iter_no_change)
+                                      None if self.tol is None else float(self.tol), self.n_iter_no_change,
+                                      self.verbose)
             weights.append(w)
             traces.append(trace)
         self._fit_predictor(X, problems, scale, np.asarray(weights), traces)

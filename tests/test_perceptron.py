@@ -576,6 +576,16 @@ def test_tol_stops_where_scikit_learn_stops(n_classes, tol, n_iter_no_change, da
             assert all(losses[e] > best[e - 1] - tol for e in range(t.n_iter - n_iter_no_change, t.n_iter))
 
 
+def test_verbose_prints_every_epoch(capsys):
+    X = np.array([[2.0, 1.0], [1.0, 3.0], [-1.0, -2.0], [-3.0, -1.0], [0.5, -0.5]])
+    model = _quiet_fit(Perceptron(verbose=1, max_iter=50), X, np.array([0, 1, 2, 0, 1]))
+    out = capsys.readouterr().out
+    assert out.count("against the rest") == 3
+    assert out.count("perceptron epoch") == sum(t.n_iter for t in model.trace_.problems)
+    last = model.trace_.problems[-1]
+    assert f"perceptron epoch {last.n_iter}: {last.mistakes[-1]} mistakes, mean loss {last.epoch_loss[-1]:.6g}" in out
+
+
 def test_tol_ends_a_run_on_data_that_are_not_separable():
     # iris, three classes one-vs-rest (versicolor is not separable from the rest): the textbook
     # rule runs max_iter epochs, scikit-learn's default tol a handful, with its loss trace
@@ -605,6 +615,7 @@ def test_tol_ends_a_run_on_data_that_are_not_separable():
     ({"n_iter_no_change": 0}, ValueError, "n_iter_no_change must be >= 1"),
     ({"n_iter_no_change": 2.5}, TypeError, "n_iter_no_change must be an integer"),
     ({"eta0": 0.0}, ValueError, "eta0 must be > 0"),
+    ({"verbose": -1}, ValueError, "verbose must be >= 0"),
     ({"eta0": 1e308}, ValueError, "eta0=1e[+]308 times the weights leaves the normal range of float64"),
     ({"eta0": 1e-320}, ValueError, "leaves the normal range.*use eta0=1"),
     ({"penalty": "l2"}, ValueError, "penalty='l2': classic's perceptron is Rosenblatt's"),
