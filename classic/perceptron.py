@@ -5,7 +5,10 @@ The algorithm is exactly the one of the theorem (PC-1): :math:`w_0 = 0`; the
 examples are presented in order (optionally in a fresh seeded random order at
 each epoch); whenever :math:`y_i \\langle w, \\tilde x_i \\rangle \\le 0` the
 weights move to :math:`w + y_i \\tilde x_i`; the run stops after the first
-epoch without a mistake, or after ``max_iter`` epochs with a ConvergenceWarning.
+epoch without a mistake, or after ``max_iter`` epochs with a ConvergenceWarning
+(or earlier by scikit-learn's ``tol`` rule on the mean loss per epoch, or a
+``stop=`` rule, when asked). scikit-learn's step size ``eta0`` only scales the
+weights (PC-1, "Step size"), so the run is always the one with step 1.
 
 The intercept is learnt by augmentation (PC-8): every example gets a constant
 last feature ``intercept_scaling``, :math:`\\tilde x = (x, s)`, and the
