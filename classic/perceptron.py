@@ -99,8 +99,10 @@ class PerceptronTrace(Trace):
     shuffled: bool
 
     def plot(self, ax=None, bound=None):
-        """Updates so far and mistakes per epoch against the epoch; ``bound`` (e.g. the
-        certificate's (R/gamma)^2, PC-5) is drawn as a horizontal line. Returns the Axes."""
+        """Updates so far and mistakes per epoch against the epoch, and the mean loss of each
+        epoch (``epoch_loss``, right-hand axis: the learning curve of a run that is not
+        separable); ``bound`` (e.g. the certificate's (R/gamma)^2, PC-5) is drawn as a
+        horizontal line. Returns the Axes of the updates."""
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -110,10 +112,15 @@ class PerceptronTrace(Trace):
         ax.bar(epochs[1:], self.mistakes, alpha=0.4, color="tab:orange", label="mistakes in the epoch")
         if bound is not None:
             ax.axhline(bound, color="tab:red", linestyle="--", label=r"$(R/\gamma)^2$ (PC-5)")
+        loss_ax = ax.twinx()
+        loss_ax.plot(epochs[1:], self.epoch_loss, color="tab:green", marker="x", label="mean loss of the epoch")
+        loss_ax.set_ylabel("mean loss")
         ax.set_xlabel("epoch")
         ax.set_ylabel("updates")
         ax.set_title(f"perceptron: {self.n_updates} updates, stopped ({self.stop_reason}) after {self.n_iter} epochs")
-        ax.legend()
+        lines, labels = ax.get_legend_handles_labels()
+        loss_lines, loss_labels = loss_ax.get_legend_handles_labels()
+        ax.legend(lines + loss_lines, labels + loss_labels)
         return ax
 
 

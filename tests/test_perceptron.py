@@ -576,6 +576,23 @@ def test_tol_stops_where_scikit_learn_stops(n_classes, tol, n_iter_no_change, da
             assert all(losses[e] > best[e - 1] - tol for e in range(t.n_iter - n_iter_no_change, t.n_iter))
 
 
+def test_plot_draws_updates_mistakes_and_the_loss_curve():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    X = np.array([[2.0, 1.0], [1.0, 3.0], [-1.0, -2.0], [-3.0, -1.0], [0.5, -0.5]])
+    trace = _quiet_fit(Perceptron(max_iter=12), X, np.array([0, 0, 1, 1, 0])).trace_
+    ax = trace.plot(bound=10.0)
+    loss_ax = [other for other in ax.figure.axes if other is not ax][0]
+    np.testing.assert_array_equal(loss_ax.lines[0].get_ydata(), trace.epoch_loss)
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), trace.objective)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "updates so far", r"$(R/\gamma)^2$ (PC-5)", "mistakes in the epoch", "mean loss of the epoch"]
+    plt.close(ax.figure)
+
+
 def test_verbose_prints_every_epoch(capsys):
     X = np.array([[2.0, 1.0], [1.0, 3.0], [-1.0, -2.0], [-3.0, -1.0], [0.5, -0.5]])
     model = _quiet_fit(Perceptron(verbose=1, max_iter=50), X, np.array([0, 1, 2, 0, 1]))
