@@ -97,15 +97,15 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=T
     X finds them along with the largest magnitude (scikit-learn's own check is a second
     pass, 1 ms on 200 000 x 16).
     """
-    if not kwargs and _is_plain_matrix(X, min_samples, FLOAT_DTYPES, finite) and _is_plain_labels(y, X.shape[0]):
-        # validate_data's own bookkeeping for such an X: n_features_in_ set or compared. An
-        # estimator fitted on a data frame (feature_names_in_), or a feature count that
-        # differs, takes scikit-learn's path below, for its warning or its error message.
-        if not hasattr(estimator, "feature_names_in_"):
-            if reset or X.shape[1] == getattr(estimator, "n_features_in_", X.shape[1]):
-                if reset:
-                    estimator.n_features_in_ = X.shape[1]
-                return _kernel_ready(X) if y is None else (_kernel_ready(X), y)
+    # Plain input needs only validate_data's bookkeeping: n_features_in_ set or compared. An
+    # estimator fitted on a data frame (feature_names_in_), or a feature count that differs,
+    # takes scikit-learn's path below, for its warning or its error message.
+    if (not kwargs and not hasattr(estimator, "feature_names_in_")
+            and _is_plain_matrix(X, min_samples, FLOAT_DTYPES, finite) and _is_plain_labels(y, X.shape[0])
+            and (reset or X.shape[1] == getattr(estimator, "n_features_in_", X.shape[1]))):
+        if reset:
+            estimator.n_features_in_ = X.shape[1]
+        return _kernel_ready(X) if y is None else (_kernel_ready(X), y)
     if y is None:
         X = validate_data(
             estimator,

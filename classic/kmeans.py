@@ -259,7 +259,8 @@ def _nearest_centers(X, centers, *, objective, sample_weight=None):
     need = kernels.TERMS if objective else kernels.LABELS
     with one_blas_thread(n):
         value = for_rows(kernels.nearest, n)(X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T),
-                                _pruning_factors(d, X.dtype)[2], need, labels, *_scratch(n, centers.shape[0], X.dtype))
+                                             _pruning_factors(d, X.dtype)[2], need, labels,
+                                             *_scratch(n, centers.shape[0], X.dtype))
     return labels, value
 
 

@@ -239,8 +239,7 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         if stop is not None and _consult_rule(stop, e + 1, mistakes, epoch_weights, scale, validation):
             stop_reason = stop.reason
             if stop.checkpoint is not None and stop.checkpoint.iteration < e + 1:
-                w = _restore_checkpoint(stop.checkpoint, log, mistakes, epoch_weights, n)
-                del losses[len(mistakes):]
+                w = _restore_checkpoint(stop.checkpoint, log, mistakes, epoch_weights, losses, n)
             break
     mistakes = np.asarray(mistakes, dtype=np.int64)
     trace = PerceptronTrace(
@@ -285,11 +284,12 @@ def _consult_rule(stop, epoch, mistakes, epoch_weights, scale, validation):
     return stop.update(state)
 
 
-def _restore_checkpoint(checkpoint, log, mistakes, epoch_weights, n):
+def _restore_checkpoint(checkpoint, log, mistakes, epoch_weights, losses, n):
     """Early stopping returns the weights of its best epoch s; the log is cut after epoch s so
     the trace describes the returned weights."""
     s = checkpoint.iteration
     del mistakes[s:]
+    del losses[s:]
     del epoch_weights[s + 1 :]
     log.size = int(np.searchsorted(log.steps[: log.size], s * n))
     return np.array(checkpoint.parameters)
