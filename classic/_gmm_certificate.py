@@ -47,7 +47,7 @@ def certify_gmm(estimator, X):
             "M-step ascent: F(q_t, θ_{t+1}) + log p(θ_{t+1}) ≥ F(q_t, θ_t) + log p(θ_t)",
             (fe[:-1], lp[:-1], -fm, -lp[1:]),
             0.0,
-            efm + efe[:-1] + elp[:-1] + elp[1:] + _conversion(fe[:-1], fm, lp[:-1], lp[1:]),
+            efm + efe[:-1] + elp[:-1] + elp[1:] + t.m_step_deficit + _conversion(fe[:-1], fm, lp[:-1], lp[1:]),
             REFERENCE,
         ),
         inequality_claim(
@@ -63,7 +63,7 @@ def certify_gmm(estimator, X):
             "objective never decreases: ℓ(θ_{t+1}) + log p(θ_{t+1}) ≥ ℓ(θ_t) + log p(θ_t)",
             (obj[:-1], -obj[1:]),
             0.0,
-            ell[:-1] + ell[1:] + elp[:-1] + elp[1:] + _conversion(obj[:-1], obj[1:], ll[:-1], ll[1:], lp[:-1], lp[1:]),
+            ell[:-1] + ell[1:] + elp[:-1] + elp[1:] + t.m_step_deficit + _conversion(obj[:-1], obj[1:], ll[:-1], ll[1:], lp[:-1], lp[1:]),
             REFERENCE,
         ),
         _closed_forms(estimator, X),

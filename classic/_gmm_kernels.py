@@ -45,8 +45,10 @@ SUMS = (
     "abs_expected_previous",  # sum_ik r'_ik |a_ik|
     "density_error_previous",  # sum_ik r'_ik delta_ik
     "max_weighted_log_density_error",  # max_i sum_k r_ik delta_ik (diagnostic)
+    "normalisation_gap",  # max_i |rho_i - 1|, rho_i the computed sum of row i's responsibilities
 )
 _N_SUMS = len(SUMS)
+_N_MAXIMA = 2  # the last two entries are maxima over the rows, not sums
 
 
 #: The exponential of a non-positive float64 (proofs/rounding.md, RD-3): Cody and
@@ -197,8 +199,8 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row
     zero, half = _constants(a)
     one = half + half
     two = one + one
-    ll, ll_abs, q, q_abs, q_err, entropy, norm_err, qp, qp_abs, qp_err, worst = (
-        sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10])
+    ll, ll_abs, q, q_abs, q_err, entropy, norm_err, qp, qp_abs, qp_err, worst, gap = (
+        sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10], sums[11])
     # log-sum-exp, shifted by the largest term (EM-1, EM-6): e_k = exp(a_k - max) <= 1,
     # the exponentials of the whole block in one loop (RD-3)
     for b in range(m):
@@ -244,10 +246,10 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row
                 spread += r * (abs(a[b, k]) + abs(log_r))
                 weighted_error += r * delta[b, k]
         norm_err += abs(rho - one) * (two + spread)
-        if weighted_error > worst:
-            worst = weighted_error
-    sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10] = (
-        ll, ll_abs, q, q_abs, q_err, entropy, norm_err, qp, qp_abs, qp_err, worst)
+        worst = max(worst, weighted_error)
+        gap = max(gap, abs(rho - one))
+    sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10], sums[11] = (
+        ll, ll_abs, q, q_abs, q_err, entropy, norm_err, qp, qp_abs, qp_err, worst, gap)
 
 
 @kernel
@@ -273,7 +275,7 @@ def _local_accumulators(Z, n_components):
 
 @kernel
 def _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second):
-    # The chunk slots added in index order (the last sum is a maximum): bitwise
+    # The chunk slots added in index order (the last two entries are maxima): bitwise
     # independent of the thread count.
     dtype = chunk_sums.dtype
     sums = np.zeros(_N_SUMS, dtype=dtype)
@@ -281,9 +283,10 @@ def _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second):
     first = np.zeros(chunk_first.shape[1:], dtype=dtype)
     second = np.zeros(chunk_second.shape[1:], dtype=dtype)
     for c in range(chunk_sums.shape[0]):
-        for s in range(_N_SUMS - 1):
+        for s in range(_N_SUMS - _N_MAXIMA):
             sums[s] += chunk_sums[c, s]
-        sums[_N_SUMS - 1] = max(sums[_N_SUMS - 1], chunk_sums[c, _N_SUMS - 1])
+        for s in range(_N_SUMS - _N_MAXIMA, _N_SUMS):
+            sums[s] = max(sums[s], chunk_sums[c, s])
         counts += chunk_counts[c]
         first += chunk_first[c]
         second += chunk_second[c]

@@ -11,7 +11,7 @@ import numpy as np
 
 from classic import _gmm_kernels as kernels
 from classic._jit import for_rows
-from classic.rounding import gamma
+from classic.rounding import gamma, unit_roundoff
 
 LOG_2PI = math.log(2.0 * math.pi)
 
@@ -195,3 +195,126 @@ def _error_bounds(sums, previous_sums, n_samples, n_components, dtype):
         + previous_sums["normalisation_error"]
     )
     return log_likelihood, bound, bound_previous
+
+
+def _normalisation_slack(gap, n_components, dtype):
+    """η ≥ max_i |1/ρ_i − 1|, ρ_i the exact sum of row i's computed responsibilities, from
+    the kernel's largest |ρ̂_i − 1| (ρ̂_i: that sum in working precision, K − 1 additions)."""
+    g_sum = gamma(max(n_components - 1, 1), dtype)
+    beta = gap + g_sum * (1.0 + gap) / (1.0 - g_sum)  # ≥ |ρ_i − 1|
+    return beta / (1.0 - beta) if beta < 0.5 else math.inf
+
+
+def m_step_error_bounds(counts, second, previous_means, new_state, covariance_type, prior, n_samples, gap):
+    """Entrywise bounds on |θ̂ − θ*|: the computed M-step (weights, means, covariances)
+    against the exact maximiser θ* of F(q̂, ·) + log p for q̂ = r̂/ρ, the computed
+    responsibilities normalised (proofs/em.md, EM-2, "The M-step in floating point").
+
+    EM-5's bound for one computation, with g enlarged by η (q̂ and r̂ differ by a factor
+    1/ρ_i per row, one more relative perturbation of each weight) and its unknown
+    |θ*| moved to the left; T1 and T2 bounded from the kernel's second moments by
+    Cauchy–Schwarz. Returns (weights (K,), means (K, d), covariances in their own shape,
+    largest N*_k (K,)), all float64; inf where no bound exists.
+    """
+    dtype = new_state.means.dtype
+    n_components, d = new_state.means.shape
+    additions = min(n_samples, kernels.CHUNK_SIZE) - 1 + (n_samples + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE - 1
+    g0 = gamma(additions + n_components + d + 12, dtype)
+    eta = _normalisation_slack(gap, n_components, dtype)
+    g = g0 + eta * (1.0 + g0)
+    if not 4.0 * g < 1.0:
+        inf = np.full((n_components, d), math.inf)
+        return inf[:, 0], inf, np.full(new_state.covariances.shape, math.inf), inf[:, 0]
+    sigma = float(np.finfo(dtype).smallest_subnormal)
+    strength, sigma0, _ = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
+    N = counts.astype(np.float64)
+    n_max, n_min = N / (1.0 - g), N * (1.0 - g)
+    moments = second.astype(np.float64)
+    diagonal = np.diagonal(moments, axis1=1, axis2=2) if covariance_type in ("full", "tied") else moments
+    T2 = (diagonal + n_samples * sigma) / (1.0 - g)  # ≥ Σ_i q̂_ik (z_ip − μ'_kp)²
+    T1 = np.sqrt(n_max[:, None] * T2)  # ≥ Σ_i q̂_ik |z_ip − μ'_kp|
+
+    weights = new_state.weights.astype(np.float64)
+    error_w = (8.0 * g * weights + sigma) / (1.0 - 4.0 * g)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        means = new_state.means.astype(np.float64)
+        mean_terms = 2.0 * T1 / n_min[:, None] + np.abs(previous_means.astype(np.float64)) + 2.0 * np.abs(means)
+        error_m = (2.0 * g * mean_terms + sigma * (n_samples / n_min[:, None] + 1.0)) / (1.0 - 2.0 * g)
+        error_m = np.where(N[:, None] > 0, error_m, 0.0)  # N_k = 0: F does not depend on μ_k
+        fitted = np.abs(new_state.covariances.astype(np.float64))
+        a = strength
+        if covariance_type in ("full", "tied"):
+            root = np.sqrt(T2[:, :, None] * T2[:, None, :])  # ≥ each of G/2, |S| (Cauchy–Schwarz)
+            if covariance_type == "full":
+                scale_terms, denominator = 7.0 * root + a * np.abs(sigma0), (n_min + a)[:, None, None]
+            else:
+                scale_terms, denominator = 7.0 * root.sum(axis=0) + a * np.abs(sigma0), n_min.sum() + a
+        elif covariance_type == "diag":
+            scale_terms, denominator = 7.0 * T2 + a * np.abs(np.diag(sigma0)), (n_min + a)[:, None]
+        else:
+            scale_terms, denominator = 7.0 * T2.sum(axis=1) + a * abs(np.trace(sigma0)), d * (n_min + a)
+        underflow = sigma * ((n_samples + 2.0) / denominator + 1.0)
+        error_c = (2.0 * g * (scale_terms / denominator + 4.0 * fitted) + underflow) / (1.0 - 4.0 * g)
+    return error_w, error_m, np.nan_to_num(error_c, nan=math.inf), n_max
+
+
+def _as_full_matrices(state, errors, covariance_type):
+    """(W, Σ̂, E) as stacks of d × d matrices, one per covariance (one for tied)."""
+    factors = state.factors.astype(np.float64)
+    covariances = state.covariances.astype(np.float64)
+    d = state.means.shape[1]
+    if covariance_type == "full":
+        return factors, covariances, errors
+    if covariance_type == "tied":
+        return factors[:1], covariances[None], errors[None]
+    eye = np.eye(d)
+    if covariance_type == "diag":
+        return factors[:, :, None] * eye, covariances[:, :, None] * eye, errors[:, :, None] * eye
+    return factors[:, :, None] * eye, covariances[:, None, None] * eye, errors[:, None, None] * eye
+
+
+def m_step_deficit(counts, second, state, new_state, covariance_type, prior, n_samples, gap):
+    """D_t ≥ 0 with F(q̂_t, θ̃_{t+1}) + log p(θ̃_{t+1}) ≥ F(q̂_t, θ̃_t) + log p(θ̃_t) − D_t:
+    what the M-step computed in floating point may lose against the exact one, θ̃ being
+    the parameters the kernels evaluate (proofs/em.md, EM-2, "The M-step in floating point")."""
+    parts = m_step_deficit_parts(counts, second, state, new_state, covariance_type, prior, n_samples, gap)
+    # the three non-negative terms carry their own float64 evaluation; weight_sums its own 8u
+    deficit = (parts["covariances"] + parts["means"] + parts["weights"]) * (1.0 + gamma(64, np.float64))
+    deficit += parts["weight_sums"]
+    return max(deficit, 0.0) if math.isfinite(deficit) else math.inf
+
+
+def m_step_deficit_parts(counts, second, state, new_state, covariance_type, prior, n_samples, gap):
+    """The four terms of :func:`m_step_deficit`: bounds on the covariances', the means' and
+    the weights' shares of G(θ*) − G(θ̃_{t+1}), and C (log s_t − log s_{t+1}) for weights
+    that do not sum to 1 exactly (s = Σ_k π_k)."""
+    error_w, error_m, error_c, n_max = m_step_error_bounds(
+        counts, second, state.means, new_state, covariance_type, prior, n_samples, gap)
+    strength, _, alpha = prior if prior is not None else (0.0, None, 1.0)
+    u = unit_roundoff(np.float64)
+    d = new_state.means.shape[1]
+    W, covariances, E = _as_full_matrices(new_state, error_c, covariance_type)
+    # covariances: ((N* + a)/2) φ(W Σ* Wᵀ), φ(A) = tr A − log det A − d ≤ r² / (2(1 − r)) for ‖A − I‖_F ≤ r < 1
+    product = W @ covariances @ np.swapaxes(W, 1, 2)
+    evaluation = gamma(2 * d + 2, np.float64) * (np.abs(W) @ np.abs(covariances) @ np.abs(np.swapaxes(W, 1, 2)) + np.eye(d))
+    absolute = np.abs(W)
+    whitened = absolute @ E @ np.swapaxes(absolute, 1, 2)  # |W (Σ* − Σ̂) Wᵀ| ≤ |W| E |W|ᵀ entrywise
+    r = (np.linalg.norm(product - np.eye(d), axis=(1, 2)) + np.linalg.norm(evaluation, axis=(1, 2))
+         + np.linalg.norm(whitened, axis=(1, 2))) * (1.0 + gamma(2 * d + 2, np.float64))
+    counted = n_max.sum(keepdims=True) if covariance_type == "tied" else n_max
+    phi = np.where(r < 1.0, r * r / (2.0 * (1.0 - np.where(r < 1.0, r, 0.0))), math.inf)
+    parts = {"covariances": float(np.sum((counted + strength) / 2.0 * phi))}
+    # means: (N*_k/2) ‖W_k (μ̂_k − z̄*_k)‖² ≤ (N*_k/2) ‖ |W_k| e_k ‖², e_k the entrywise bound
+    factors = absolute if covariance_type != "tied" else np.repeat(absolute, len(n_max), axis=0)
+    shifts = np.einsum("kpq,kq->kp", factors, error_m) * (1.0 + gamma(d + 1, np.float64))
+    parts["means"] = float(np.sum(n_max / 2.0 * np.sum(shifts**2, axis=1)))
+    # weights: C [KL(π* ‖ π̂/s) + log s_t − log s_{t+1}], C = n + K(α − 1), s = Σ_k π̂_k, KL ≤ χ²
+    C = n_samples + len(n_max) * (alpha - 1.0)
+    weights = new_state.weights.astype(np.float64)
+    s_new, s_old = math.fsum(weights), math.fsum(state.weights.astype(np.float64))
+    s_error = abs(s_new - 1.0) + 2.0 * u * s_new  # ≥ |s − 1|
+    with np.errstate(divide="ignore", invalid="ignore"):
+        chi2 = (1.0 + s_error) * np.sum((error_w + weights * s_error / (1.0 - s_error)) ** 2 / weights)
+    parts["weights"] = C * float(chi2)
+    parts["weight_sums"] = C * (math.log1p(s_old - 1.0) - math.log1p(s_new - 1.0) + 8.0 * u)
+    return parts

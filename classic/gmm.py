@@ -45,6 +45,7 @@ from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the c
     _State,
     e_step,
     log_prior,
+    m_step_deficit,
 )
 from classic._jit import for_rows, one_blas_thread
 from classic._random import as_generator
@@ -111,6 +112,8 @@ class GMMTrace(Trace):
     bound_m_step : F(q_t, θ_{t+1}), the same bound after the M-step (EM-2, EM-3).
     log_likelihood_error, log_prior_error, bound_e_step_error, bound_m_step_error :
         rounding-error bounds on the computed values (EM-6), the certificate's slack.
+    m_step_deficit : per M-step, a bound on what the M-step computed in floating point
+        may lose against the exact maximiser (EM-2), part of EM-2's and EM-4's slack.
     parameter_change : ‖θ_{t+1} − θ_t‖₂ in standardised units (EM-7, EM-9).
     shift, scale : the standardisation Z = (X − shift) / scale.
     weights, means, covariances : θ_T in standardised units.
@@ -129,6 +132,7 @@ class GMMTrace(Trace):
     log_prior_error: np.ndarray
     bound_e_step_error: np.ndarray
     bound_m_step_error: np.ndarray
+    m_step_deficit: np.ndarray
     parameter_change: np.ndarray
     covariance_type: str
     has_prior: bool
@@ -192,7 +196,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
     dtype = Z.dtype
     strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((Z.shape[1],) * 2), 1.0)
     resp = np.zeros((n_samples, n_components), dtype=dtype)
-    rows = {name: [] for name in ("ll", "lp", "fe", "fm", "ell", "elp", "efe", "efm", "dtheta")}
+    rows = {name: [] for name in ("ll", "lp", "fe", "fm", "ell", "elp", "efe", "efm", "deficit", "dtheta")}
 
     def record_state(sums, state, previous_sums):
         lp, lp_error = log_prior(state, covariance_type, prior)
@@ -225,6 +229,8 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
             counts, first, second, state.means, covariance_type, strength, sigma0, alpha
         )
         new_state = _make_state(weights, means, covariances, covariance_type, feature_variance, n_iter)
+        rows["deficit"].append(m_step_deficit(counts, second, state, new_state, covariance_type, prior, n_samples,
+                                              sums["normalisation_gap"]))
         # E-step at θ_{t+1}: q_{t+1}, ℓ(θ_{t+1}), F(q_{t+1}, θ_{t+1}), F(q_t, θ_{t+1})
         new_sums, counts, first, second = e_step(Z, new_state, covariance_type, resp, has_previous=True)
         new_objective = record_state(new_sums, new_state, sums)
@@ -246,7 +252,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
                     n_iter, state, previous = kept
                     for name in ("ll", "lp", "fe", "ell", "elp", "efe"):
                         del rows[name][n_iter + 1 :]
-                    for name in ("fm", "efm", "dtheta"):
+                    for name in ("fm", "efm", "deficit", "dtheta"):
                         del rows[name][n_iter:]
                 break
 
@@ -267,6 +273,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
         log_prior_error=np.asarray(rows["elp"]),
         bound_e_step_error=np.asarray(rows["efe"]),
         bound_m_step_error=np.asarray(rows["efm"]),
+        m_step_deficit=np.asarray(rows["deficit"]),
         parameter_change=np.asarray(rows["dtheta"]),
         covariance_type=covariance_type,
         has_prior=prior is not None,

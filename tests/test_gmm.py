@@ -18,7 +18,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import naive
 from classic import ComponentCollapseError, GaussianMixture, GaussianMixturePrior, GMMTrace, certify
 from classic import _gmm_kernels as kernels
-from classic.gmm import _log_const, _standardise, e_step
+from classic.gmm import _log_const, _make_state, _standardise, e_step
+from classic._gmm_numerics import m_step_deficit, m_step_deficit_parts, m_step_error_bounds
 from classic.rounding import gamma
 from proof_steps import proof_steps
 
@@ -151,6 +152,127 @@ def test_em2_m_step_ascent(case):
     model.fit(X)
     claim = check_claim(model, X, "EM-2")
     assert claim.holds
+
+
+def _log_det_cholesky(matrix):
+    """log det of a symmetric positive definite matrix in long double (Cholesky by hand)."""
+    L = np.zeros_like(matrix)
+    d = matrix.shape[0]
+    for j in range(d):
+        L[j, j] = np.sqrt(matrix[j, j] - np.sum(L[j, :j] ** 2))
+        for i in range(j + 1, d):
+            L[i, j] = (matrix[i, j] - np.sum(L[i, :j] * L[j, :j])) / L[j, j]
+    return 2 * np.sum(np.log(np.diagonal(L)))
+
+
+def _exact_m_step(Z, q, covariance_type, prior):
+    """N*, z̄*, S* (full scatter) and θ* = (π*, z̄*, Σ* as full matrices) of the normalised
+    responsibilities q, in long double."""
+    L = np.longdouble
+    n, d = Z.shape
+    K = q.shape[1]
+    strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
+    a, S0 = L(strength), sigma0.astype(L)
+    N = q.sum(axis=0)
+    zbar = (q.T @ Z.astype(L)) / np.where(N > 0, N, 1)[:, None]
+    D = Z.astype(L)[:, None, :] - zbar[None]
+    S = np.einsum("ik,ikp,ikq->kpq", q, D, D)
+    weights = (N + L(alpha - 1)) / (L(n) + K * L(alpha - 1))
+    if covariance_type == "full":
+        cov = (S + a * S0) / (N + a)[:, None, None]
+    elif covariance_type == "tied":
+        cov = ((S.sum(axis=0) + a * S0) / (N.sum() + a))[None]
+    elif covariance_type == "diag":
+        cov = (np.diagonal(S, axis1=1, axis2=2) + a * np.diag(S0)) / (N + a)[:, None]
+        cov = cov[:, :, None] * np.eye(d, dtype=L)
+    else:
+        cov = (np.trace(S, axis1=1, axis2=2) + a * np.trace(S0)) / (d * (N + a))
+        cov = cov[:, None, None] * np.eye(d, dtype=L)
+    return N, zbar, S, weights, cov
+
+
+def _map_objective(q_stats, weights, means, precision_factors, covariance_type, prior):
+    """F(q, θ) + log p(θ) up to a constant that does not depend on θ, in long double, with
+    Σ_c⁻¹ = W_cᵀ W_c (one W per covariance, as full matrices) (proofs/em.md, EM-2)."""
+    L = np.longdouble
+    N, zbar, S, _, _ = q_stats
+    d = zbar.shape[1]
+    strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
+    a = L(strength)
+    W = precision_factors.astype(L)
+    value = np.sum((N + L(alpha - 1)) * np.log(weights.astype(L)))
+    if covariance_type == "tied":
+        N_c, S_c = N.sum()[None], S.sum(axis=0)[None]
+        W_k = np.repeat(W, len(N), axis=0)
+    else:
+        N_c, S_c, W_k = N, S, W
+    log_det_w = np.array([np.sum(np.log(np.diagonal(w))) for w in W])
+    precision = np.swapaxes(W, 1, 2) @ W
+    value += np.sum((N_c + a) * log_det_w - np.einsum("kpq,kqp->k", S_c + a * sigma0.astype(L), precision) / 2)
+    shift = np.einsum("kpq,kq->kp", W_k, means.astype(L) - zbar)
+    return value - np.sum(N / 2 * np.sum(shift**2, axis=1))
+
+
+def _full_factors(state, covariance_type):
+    if covariance_type in ("full", "tied"):
+        return state.factors[:1] if covariance_type == "tied" else state.factors
+    return state.factors[:, :, None] * np.eye(state.factors.shape[1])
+
+
+@settings(max_examples=25)
+@given(mixtures())
+def test_em2_floating_point_m_step_loses_at_most_its_deficit(case):
+    """EM-2 (proofs/em.md, "The M-step in floating point"): against the exact maximiser θ* of
+    F(q̂, ·) + log p for the normalised computed responsibilities q̂ (long double), the
+    computed M-step's weights, means and covariances are within m_step_error_bounds, and
+    G(θ*) − G(θ̃_T) + C log s_{T−1} ≤ D_T, the recorded m_step_deficit (θ̃: the parameters the
+    kernels evaluate, Σ̃ = (WᵀW)⁻¹; s: the sum of the weights). The parameter bounds are
+    checked in both precisions, G itself in float32."""
+    X, model = case
+    if fit_or_collapse(model, X) is None:
+        return
+    t = model.trace_
+    if t.previous_means is None:
+        return
+    cov_type = t.covariance_type
+    Z = _standardise(X, t.shift, t.scale)
+    n, d = Z.shape
+    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov_type, np.zeros(d), -1)
+    resp = np.zeros((n, len(t.weights)), dtype=X.dtype)
+    sums, counts, _, second = e_step(Z, previous, cov_type, resp, has_previous=False)
+    prior = model._standard_prior(X, t.shift, t.scale)
+    state = model._state
+    deficit = m_step_deficit(counts, second, previous, state, cov_type, prior, n, sums["normalisation_gap"])
+    assert deficit == t.m_step_deficit[-1]
+
+    q = resp.astype(np.longdouble)
+    q = q / q.sum(axis=1, keepdims=True)
+    stats = _exact_m_step(Z, q, cov_type, prior)
+    N, zbar, _, weights, cov = stats
+    error_w, error_m, error_c, _ = m_step_error_bounds(counts, second, previous.means, state, cov_type, prior, n,
+                                                       sums["normalisation_gap"])
+    assert np.all(np.abs(state.weights.astype(np.longdouble) - weights) <= error_w)
+    assert np.all((np.abs(state.means.astype(np.longdouble) - zbar) <= error_m)[N > 0])
+    fitted = state.covariances.astype(np.longdouble)
+    exact = {"full": cov, "tied": cov[0], "diag": np.diagonal(cov, axis1=1, axis2=2), "spherical": cov[:, 0, 0]}[cov_type]
+    assert np.all(np.abs(fitted - exact) <= error_c)
+
+    # G(θ*) in closed form: the means part vanishes and tr((S_c + aΣ0) Σ*_c⁻¹) = (N_c + a) d
+    strength, _, alpha = prior if prior is not None else (0.0, None, 1.0)
+    N_c = N.sum()[None] if cov_type == "tied" else N
+    log_det = np.array([_log_det_cholesky(c) for c in cov])
+    best = np.sum((N + np.longdouble(alpha - 1)) * np.log(weights)) - np.sum((N_c + np.longdouble(strength)) * (log_det + d) / 2)
+    computed = _map_objective(stats, state.weights, state.means, _full_factors(state, cov_type), cov_type, prior)
+    C = n + len(N) * (alpha - 1.0)
+    s, s_previous = (np.sum(w.astype(np.longdouble)) for w in (state.weights, t.previous_weights))
+    parts = m_step_deficit_parts(counts, second, previous, state, cov_type, prior, n, sums["normalisation_gap"])
+    # G(θ*) − G(θ̃_T) = C[KL(π* ‖ π̂/s) − log s] + the covariances' and means' shares, each ≥ 0
+    # (in float32 only: a float64 run's shares are of order n (κu)² ≈ 1e-28, below the
+    # long-double evaluation error of G itself, about 1e-19 |G|)
+    if X.dtype == np.float32:
+        shares = float(best - computed + C * np.log(s))
+        assert shares <= parts["covariances"] + parts["means"] + parts["weights"]
+    assert float(C * (np.log(s_previous) - np.log(s))) <= parts["weight_sums"]
 
 
 @settings(max_examples=15)
