@@ -140,9 +140,13 @@ def e_step(Z, state, covariance_type, resp, has_previous):
 
 
 def log_prior(state, covariance_type, prior):
-    """log p(θ) in standardised units (float64) and a bound on its rounding error (EM-6).
+    """log p(θ̃) in standardised units (float64) and a bound on its rounding error (EM-6).
 
-    ``prior`` is ``(a, Σ0, α)`` in standardised units, or None (then 0, 0).
+    ``prior`` is ``(a, Σ0, α)`` in standardised units, or None (then 0, 0). θ̃ is what the
+    kernels evaluate: the covariances enter through their factors W (Σ̃⁻¹ = WᵀW,
+    log|Σ̃| = −2 Σ_j log W_jj), exact inputs to the float64 evaluation, whose error is at most
+    γ_m M with m = d² + 2d + 2K + 24 (8 roundings per log, EM-6(b)) and
+    M = |α − 1| Σ_k |log π_k| + (a/2) Σ_c [2 Σ_j |log W_c,jj| + Σ_pq |Σ0_pq| (|W_c|ᵀ|W_c|)_qp].
     """
     if prior is None:
         return 0.0, 0.0
@@ -161,15 +165,17 @@ def log_prior(state, covariance_type, prior):
         if covariance_type in ("full", "tied"):
             precision = np.swapaxes(factors, 1, 2) @ factors
             trace = np.einsum("pq,kqp->k", sigma0, precision)
-            covariances = state.covariances if covariance_type == "full" else state.covariances[None]
-            # cond(Σ) <= |W|_F^2 |L|_F^2 = |W|_F^2 tr(Σ): the conditioning of the Cholesky-based evaluation
-            cond = np.sum(factors**2, axis=(1, 2)) * np.trace(covariances.astype(np.float64), axis1=1, axis2=2)
+            absolute = np.abs(factors)
+            trace_magnitude = np.einsum("pq,kqp->k", np.abs(sigma0), np.swapaxes(absolute, 1, 2) @ absolute)
+            log_magnitude = np.sum(np.abs(np.log(np.diagonal(factors, axis1=1, axis2=2))), axis=1)
         else:
             trace = np.sum(np.diag(sigma0)[None, :] * factors**2, axis=1)
-            cond = np.full(n_cov, float(d * d))
+            trace_magnitude = np.sum(np.abs(np.diag(sigma0))[None, :] * factors**2, axis=1)
+            log_magnitude = np.sum(np.abs(np.log(factors)), axis=1)
         value -= 0.5 * a * np.sum(log_det_sigma + trace)
-        magnitude += 0.5 * a * np.sum(cond * (1.0 + np.abs(log_det_sigma) + trace + d))
-    return float(value), 2.0 * gamma(2 * d + len(state.weights) + 20, np.float64) * float(magnitude)
+        magnitude += 0.5 * a * np.sum(2.0 * log_magnitude + trace_magnitude)
+    m = d * d + 2 * d + 2 * len(state.weights) + 24
+    return float(value), gamma(m, np.float64) * float(magnitude)
 
 
 def _parameter_vector(state):

@@ -18,7 +18,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import naive
 from classic import ComponentCollapseError, GaussianMixture, GaussianMixturePrior, GMMTrace, certify
 from classic import _gmm_kernels as kernels
-from classic.gmm import _log_const, _make_state, _standardise, e_step
+from classic.gmm import _log_const, _make_state, _standardise, e_step, log_prior
 from classic._gmm_numerics import m_step_deficit, m_step_deficit_parts, m_step_error_bounds
 from classic.rounding import gamma
 from proof_steps import proof_steps
@@ -358,6 +358,30 @@ def test_em6_density_error_bound(covariance_type, dtype):
     exact_ll -= L(X.shape[0] * X.shape[1]) * np.log(L(t.scale))
     slack = t.log_likelihood_error[-1] + 2 * 2.0**-53 * abs(t.log_likelihood[-1])
     assert abs(float(L(t.log_likelihood[-1]) - exact_ll)) <= slack
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_em6_log_prior_error_bound(covariance_type, dtype):
+    """EM-6 (proofs/em.md): the float64 log-prior at θ̃ (from the factors W) is within its
+    recorded bound of the exact value computed in long double; with a prior covariance
+    whose off-diagonal entries nearly cancel and weight pseudo-counts."""
+    L = np.longdouble
+    X = mixture_data(5, 200, 3, 3, 2.0, dtype)
+    sigma0 = 0.2 * np.array([[1.0, 0.999, 0.0], [0.999, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    prior = GaussianMixturePrior(covariance=sigma0, strength=3.0, weight_concentration=2.5)
+    model = GaussianMixture(3, covariance_type=covariance_type, prior=prior, init_params="random", random_state=2,
+                            max_iter=4, tol=0).fit(X)
+    t, state = model.trace_, model._state
+    a, S0, alpha = model._standard_prior(X, t.shift, t.scale)
+    factors = _full_factors(state, covariance_type).astype(L)
+    log_det_w = np.array([np.sum(np.log(np.diagonal(w))) for w in factors])
+    precision = np.swapaxes(factors, 1, 2) @ factors
+    exact = L(alpha - 1) * np.sum(np.log(state.weights.astype(L)))
+    exact -= L(a) / 2 * np.sum(-2 * log_det_w + np.einsum("pq,kqp->k", S0.astype(L), precision))
+    value, bound = log_prior(state, covariance_type, (a, S0, alpha))
+    assert abs(float(L(value) - exact)) <= bound
+    assert bound == t.log_prior_error[-1]
 
 
 def test_em7_wu_convergence_under_prior():
