@@ -1,8 +1,9 @@
 """The certificate of an EM run: the claims of proofs/em.md checked on its trace.
 
-Every slack is a bound of proofs/em.md, EM-6, evaluated on the run's numbers:
-the first-order rounding bounds the E-step kernel accumulated (stored in the
-trace), plus the rounding of the conversion to the user's units.
+Every slack is a bound of proofs/em.md evaluated on the run's numbers: the
+complete rounding bounds of EM-6 on ℓ, F and log p and the floating-point
+M-step's deficit D_t of EM-2 (all stored in the trace), plus the rounding of
+the conversion to the user's units.
 """
 
 import math
@@ -26,6 +27,12 @@ def _conversion(*values):
     return 2.0 * unit_roundoff(np.float64) * sum(np.abs(np.asarray(v, dtype=np.float64)) for v in values)
 
 
+def _slack(*bounds):
+    # the sum of the claim's non-negative bounds, raised by its own float64 rounding (EM-6):
+    # each term passes through at most len(bounds) additions
+    return sum(bounds) * (1.0 + gamma(len(bounds) + 1, np.float64))
+
+
 def certify_gmm(estimator, X):
     """Claims EM-1 .. EM-5 for ``estimator``'s last fit on ``X``."""
     t = estimator.trace_
@@ -38,7 +45,7 @@ def certify_gmm(estimator, X):
             "E-step is tight: F(q_t, θ_t) = ℓ(θ_t)",
             (fe, -ll),
             0.0,
-            ell + efe + _conversion(fe, ll),
+            _slack(ell, efe, _conversion(fe, ll)),
             REFERENCE,
             absolute=True,
         ),
@@ -47,7 +54,7 @@ def certify_gmm(estimator, X):
             "M-step ascent: F(q_t, θ_{t+1}) + log p(θ_{t+1}) ≥ F(q_t, θ_t) + log p(θ_t)",
             (fe[:-1], lp[:-1], -fm, -lp[1:]),
             0.0,
-            efm + efe[:-1] + elp[:-1] + elp[1:] + t.m_step_deficit + _conversion(fe[:-1], fm, lp[:-1], lp[1:]),
+            _slack(efm, efe[:-1], elp[:-1], elp[1:], t.m_step_deficit, _conversion(fe[:-1], fm, lp[:-1], lp[1:])),
             REFERENCE,
         ),
         inequality_claim(
@@ -55,7 +62,7 @@ def certify_gmm(estimator, X):
             "Jensen: ℓ(θ_{t+1}) ≥ F(q_t, θ_{t+1})",
             (fm, -ll[1:]),
             0.0,
-            ell[1:] + efm + _conversion(fm, ll[1:]),
+            _slack(ell[1:], efm, _conversion(fm, ll[1:])),
             REFERENCE,
         ),
         inequality_claim(
@@ -63,7 +70,8 @@ def certify_gmm(estimator, X):
             "objective never decreases: ℓ(θ_{t+1}) + log p(θ_{t+1}) ≥ ℓ(θ_t) + log p(θ_t)",
             (obj[:-1], -obj[1:]),
             0.0,
-            ell[:-1] + ell[1:] + elp[:-1] + elp[1:] + t.m_step_deficit + _conversion(obj[:-1], obj[1:], ll[:-1], ll[1:], lp[:-1], lp[1:]),
+            _slack(ell[:-1], ell[1:], elp[:-1], elp[1:], t.m_step_deficit,
+                   _conversion(obj[:-1], obj[1:], ll[:-1], ll[1:], lp[:-1], lp[1:])),
             REFERENCE,
         ),
         _closed_forms(estimator, X),

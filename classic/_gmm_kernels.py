@@ -40,11 +40,10 @@ SUMS = (
     "abs_expected",  # sum_ik r_ik |a_ik|
     "density_error",  # sum_ik r_ik delta_ik
     "entropy",  # H = -sum_ik r_ik log r_ik
-    "normalisation_error",  # sum_i |rho_i - 1| (2 + sum_k r_ik (|a_ik| + |log r_ik|))
     "expected_previous",  # sum_ik r'_ik a_ik  (previous responsibilities r')
     "abs_expected_previous",  # sum_ik r'_ik |a_ik|
     "density_error_previous",  # sum_ik r'_ik delta_ik
-    "max_weighted_log_density_error",  # max_i sum_k r_ik delta_ik (diagnostic)
+    "largest_density_error",  # max_ik delta_ik
     "normalisation_gap",  # max_i |rho_i - 1|, rho_i the computed sum of row i's responsibilities
 )
 _N_SUMS = len(SUMS)
@@ -198,9 +197,8 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row
     n_components = a.shape[1]
     zero, half = _constants(a)
     one = half + half
-    two = one + one
-    ll, ll_abs, q, q_abs, q_err, entropy, norm_err, qp, qp_abs, qp_err, worst, gap = (
-        sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10], sums[11])
+    ll, ll_abs, q, q_abs, q_err, entropy, qp, qp_abs, qp_err, largest_delta, gap = (
+        sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10])
     # log-sum-exp, shifted by the largest term (EM-1, EM-6): e_k = exp(a_k - max) <= 1,
     # the exponentials of the whole block in one loop (RD-3)
     for b in range(m):
@@ -231,25 +229,20 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row
         ll += log_norm
         ll_abs += abs(log_norm)
         rho = zero
-        spread = zero
-        weighted_error = zero
         for k in range(n_components):
             r = shifted[b, k] / total
             resp[i, k] = r
             rho += r
+            largest_delta = max(largest_delta, delta[b, k])
             if r > zero:
                 log_r = (a[b, k] - largest) - log_total
                 q += r * a[b, k]
                 q_abs += r * abs(a[b, k])
                 q_err += r * delta[b, k]
                 entropy -= r * log_r
-                spread += r * (abs(a[b, k]) + abs(log_r))
-                weighted_error += r * delta[b, k]
-        norm_err += abs(rho - one) * (two + spread)
-        worst = max(worst, weighted_error)
         gap = max(gap, abs(rho - one))
-    sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10], sums[11] = (
-        ll, ll_abs, q, q_abs, q_err, entropy, norm_err, qp, qp_abs, qp_err, worst, gap)
+    sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10] = (
+        ll, ll_abs, q, q_abs, q_err, entropy, qp, qp_abs, qp_err, largest_delta, gap)
 
 
 @kernel

@@ -174,8 +174,10 @@ def log_prior(state, covariance_type, prior):
             log_magnitude = np.sum(np.abs(np.log(factors)), axis=1)
         value -= 0.5 * a * np.sum(log_det_sigma + trace)
         magnitude += 0.5 * a * np.sum(2.0 * log_magnitude + trace_magnitude)
+    # M is itself a float64 sum of non-negative terms (at most d² + 2d + K + 8 roundings each)
     m = d * d + 2 * d + 2 * len(state.weights) + 24
-    return float(value), gamma(m, np.float64) * float(magnitude)
+    evaluated = 1.0 - gamma(d * d + 2 * d + len(state.weights) + 9, np.float64)
+    return float(value), gamma(m, np.float64) * float(magnitude) / evaluated
 
 
 def _parameter_vector(state):
@@ -183,24 +185,42 @@ def _parameter_vector(state):
 
 
 def _error_bounds(sums, previous_sums, n_samples, n_components, dtype):
-    """First-order rounding bounds (×2) on the computed ℓ, F(q_t, θ_t) and
-    F(q_{t-1}, θ_t), standardised units (proofs/em.md, EM-6)."""
-    additions = min(n_samples, kernels.CHUNK_SIZE) - 1 + (n_samples + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE - 1
-    g = gamma(additions + n_components + 12, dtype)
-    log_likelihood = 2.0 * (
-        sums["density_error"] + g * (2.0 * sums["abs_log_likelihood"] + 2.0 * n_samples * (1.0 + math.log(n_components)))
-    )
-    bound = 2.0 * (
-        sums["density_error"] + g * (sums["abs_expected"] + sums["entropy"] + n_samples) + sums["normalisation_error"]
-    )
+    """Complete rounding bounds on the computed ℓ(θ̃_t), F(q̂_t, θ̃_t) (with EM-1's gap
+    Σ_i KL(q̂_i ‖ p_i) added) and F(q̂_{t-1}, θ̃_t), standardised units (proofs/em.md, EM-6)."""
+    K, n = n_components, n_samples
+    additions = min(n, kernels.CHUNK_SIZE) - 1 + (n + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE - 1
+    g = gamma(additions + K + 12, dtype)
+    u = unit_roundoff(dtype)
+    tiny = float(np.finfo(dtype).smallest_normal)  # ν
+    S = 1.0 - math.log(tiny)  # |s_ik| for every e_ik >= ν
+    log_k = math.log(K)
+    one_plus_lambda = math.exp(2.0 * u * S / (1.0 - u)) * (1.0 + gamma(K + 18, dtype)) / (1.0 - 3.0 * K * tiny)
+    row_l = u * K + 2.0 * gamma(K + 8, dtype) + 8.0 * u * (log_k + 1.0) + 8.0 * K * tiny  # |L̂_i − L_i(â)| − u|L̂_i|
+    row_h = 2.0 * u * (8.0 * log_k + 28.0) + 8.0 * K * tiny * (S + 2.0)  # |Ĥ_i − H_i| − 2g Ĥ_i
+    evaluation = 1.0 + gamma(40, np.float64)  # the float64 evaluation of the bounds themselves
+
+    def exact(name, source=sums):  # a computed sum of non-negative terms, raised to bound the exact one
+        return source[name] / (1.0 - g)
+
+    delta = sums["largest_density_error"]
+    growth = math.exp(2.0 * delta) if delta < 350.0 else math.inf
+    density = min(n * delta, growth * (one_plus_lambda * exact("density_error") + 3.0 * n * K * tiny * delta))
+    log_likelihood = density + gamma(additions + 1, dtype) * exact("abs_log_likelihood") + n * row_l
+
+    def bound(density_error, abs_expected, entropy_sums):
+        eta = _normalisation_slack(entropy_sums["normalisation_gap"], K, dtype)
+        entropy = exact("entropy", entropy_sums)
+        normalisation = eta * (abs_expected + density_error + entropy * (1.0 + 2.0 * g) + n * (1.0 + row_h))
+        return density_error + g * abs_expected + 2.0 * g * entropy + n * row_h + normalisation
+
+    eta = _normalisation_slack(sums["normalisation_gap"], K, dtype)
+    spread = one_plus_lambda * (1.0 + eta) * growth
+    posterior_gap = n * ((spread - 1.0) ** 2 + 70.0 * K * tiny * growth)  # Σ_i KL(q̂_i ‖ p_i), EM-1
+    bound_now = bound(exact("density_error"), exact("abs_expected"), sums) + posterior_gap
     if previous_sums is None:
-        return log_likelihood, bound, None
-    bound_previous = 2.0 * (
-        sums["density_error_previous"]
-        + g * (sums["abs_expected_previous"] + previous_sums["entropy"] + n_samples)
-        + previous_sums["normalisation_error"]
-    )
-    return log_likelihood, bound, bound_previous
+        return log_likelihood * evaluation, bound_now * evaluation, None
+    bound_previous = bound(exact("density_error_previous"), exact("abs_expected_previous"), previous_sums)
+    return log_likelihood * evaluation, bound_now * evaluation, bound_previous * evaluation
 
 
 def _normalisation_slack(gap, n_components, dtype):

@@ -111,7 +111,8 @@ class GMMTrace(Trace):
     bound_e_step : F(q_t, θ_t), the E-step's lower bound (EM-1).
     bound_m_step : F(q_t, θ_{t+1}), the same bound after the M-step (EM-2, EM-3).
     log_likelihood_error, log_prior_error, bound_e_step_error, bound_m_step_error :
-        rounding-error bounds on the computed values (EM-6), the certificate's slack.
+        rounding-error bounds on the computed values (EM-6), the certificate's slack;
+        bound_e_step_error also covers the E-step's own gap ℓ − F(q̂_t, θ_t) (EM-1).
     m_step_deficit : per M-step, a bound on what the M-step computed in floating point
         may lose against the exact maximiser (EM-2), part of EM-2's and EM-4's slack.
     parameter_change : ‖θ_{t+1} − θ_t‖₂ in standardised units (EM-7, EM-9).

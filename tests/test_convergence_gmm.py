@@ -104,12 +104,18 @@ def test_without_its_rounding_bound_a_long_em_run_can_be_misread():
     tail of a long run is then rounding noise, and the verdict read from it can be anything
     (which run shows what depends on the last bits of the arithmetic: here, over ten runs, both a
     wrong kind and an honest "undetermined"). With the trace's own rounding bound as the floor
-    the noise is set aside, and no run is given a kind other than linear (or undetermined)."""
+    the noise is set aside, and no run whose differences reach that floor is given a kind other
+    than linear (or undetermined). Runs that end above it (seeds 6 and 9, still at increments of
+    3e-6 after 300 iterations) are read on a window that is not yet asymptotic: their ratios still
+    drift (0.968 to 0.964, 0.971 to 0.974), and since EM-6's bounds became complete (half the old
+    first-order ×2 ones) the ratio intervals are narrow enough to resolve that drift."""
     raw, bounded = set(), set()
     for seed in range(2, 12):
         trace = _fit(mixture(seed, n=600, overlap=1.0), tol=0.0, max_iter=300).trace_
-        raw.add(estimate_rate(trace).kind)
-        bounded.add(estimate_rate(trace, value_error=trace.log_likelihood_error).kind)
+        estimate = estimate_rate(trace, value_error=trace.log_likelihood_error)
+        if estimate.evidence.n_used < len(estimate.evidence.values):  # the floor was reached
+            raw.add(estimate_rate(trace).kind)
+            bounded.add(estimate.kind)
     assert raw - {"linear"}
     assert "linear" in bounded and bounded <= {"linear", "undetermined"}
 

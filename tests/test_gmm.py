@@ -18,7 +18,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import naive
 from classic import ComponentCollapseError, GaussianMixture, GaussianMixturePrior, GMMTrace, certify
 from classic import _gmm_kernels as kernels
-from classic.gmm import _log_const, _make_state, _standardise, e_step, log_prior
+from classic.gmm import _error_bounds, _log_const, _make_state, _standardise, e_step, log_prior
 from classic._gmm_numerics import m_step_deficit, m_step_deficit_parts, m_step_error_bounds
 from classic.rounding import gamma
 from proof_steps import proof_steps
@@ -322,6 +322,27 @@ def test_em5_closed_forms(case):
     assert np.allclose(t.covariances, covariances, rtol=rtol, atol=rtol * np.abs(covariances).max())
 
 
+def _exact_log_densities(Z, state, covariance_type):
+    """a_ik at θ̃ (the factors W the kernels use) in long double, and the difference
+    vectors z_i - μ_k and W_k(z_i - μ_k)."""
+    L = np.longdouble
+    d = Z.shape[1]
+    diff = Z.astype(L)[:, None, :] - state.means.astype(L)[None, :, :]
+    if covariance_type in ("full", "tied"):
+        y = np.einsum("kpq,ikq->ikp", state.factors.astype(L), diff)
+        log_det = np.sum(np.log(np.diagonal(state.factors.astype(L), axis1=1, axis2=2)), axis=1)
+    else:
+        y = state.factors.astype(L)[None, :, :] * diff
+        log_det = np.sum(np.log(state.factors.astype(L)), axis=1)
+    log_w = np.log(state.weights.astype(L))
+    return log_w + log_det - L(d) / 2 * np.log(2 * np.pi, dtype=L) - np.sum(y * y, axis=2) / 2, diff, y
+
+
+def _exact_log_sum_exp(a):
+    largest = a.max(axis=1, keepdims=True)
+    return largest[:, 0] + np.log(np.sum(np.exp(a - largest), axis=1))
+
+
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_em6_density_error_bound(covariance_type, dtype):
@@ -336,28 +357,62 @@ def test_em6_density_error_bound(covariance_type, dtype):
     fn = kernels.log_densities_full if covariance_type in ("full", "tied") else kernels.log_densities_diag
     computed = fn(Z, state.means, state.kernel_factors, const).astype(np.longdouble)
     L = np.longdouble
-    diff = Z.astype(L)[:, None, :] - state.means.astype(L)[None, :, :]
+    exact, diff, y = _exact_log_densities(Z, state, covariance_type)
     if covariance_type in ("full", "tied"):
-        y = np.einsum("kpq,ikq->ikp", state.factors.astype(L), diff)
         d = X.shape[1]
         omega = np.sum(state.factors.astype(np.float64) ** 2, axis=(1, 2))
         norm2 = np.sum(diff.astype(np.float64) ** 2, axis=2)
         delta = gamma(d + 4, dtype) * (2 * omega[None, :] * norm2 + np.abs(computed.astype(np.float64))) + const_error
     else:
-        y = state.factors.astype(L)[None, :, :] * diff
         maha64 = np.sum(y.astype(np.float64) ** 2, axis=2)
         delta = gamma(X.shape[1] + 5, dtype) * (maha64 + np.abs(computed.astype(np.float64))) + const_error
-    log_w = np.log(state.weights.astype(L))
-    log_det = np.sum(np.log(state.factors.astype(L).reshape(len(state.weights), -1)[:, :: (X.shape[1] + 1) if covariance_type in ("full", "tied") else 1]), axis=1)
-    exact = log_w + log_det - L(X.shape[1]) / 2 * np.log(2 * np.pi, dtype=L) - np.sum(y * y, axis=2) / 2
     error = np.abs(computed - exact).astype(np.float64)
     assert np.all(error <= delta), float(np.max(error - delta))
     # and the recorded bound on ℓ(θ_T) holds against ℓ in extended precision
-    largest = exact.max(axis=1, keepdims=True)
-    exact_ll = np.sum(largest[:, 0] + np.log(np.sum(np.exp(exact - largest), axis=1)))
-    exact_ll -= L(X.shape[0] * X.shape[1]) * np.log(L(t.scale))
+    exact_ll = np.sum(_exact_log_sum_exp(exact)) - L(X.shape[0] * X.shape[1]) * np.log(L(t.scale))
     slack = t.log_likelihood_error[-1] + 2 * 2.0**-53 * abs(t.log_likelihood[-1])
     assert abs(float(L(t.log_likelihood[-1]) - exact_ll)) <= slack
+
+
+@settings(max_examples=30)
+@given(mixtures())
+def test_em6_complete_bounds_on_the_likelihood_and_the_lower_bound(case):
+    """EM-6 (proofs/em.md): against exact values in long double, at θ̃_T and θ̃_{T-1} of a run,
+    ℓ̂ is within its bound; F̂(q_T, θ_T) within its bound of F(q̂_T, θ̃_T), q̂ = r/ρ the computed
+    responsibilities normalised, and that bound also covers EM-1's gap ℓ − F(q̂_T, θ̃_T) ≥ 0;
+    F̂(q_{T-1}, θ_T) within its bound of F(q̂_{T-1}, θ̃_T). No factor 2: the bounds are complete."""
+    X, model = case
+    if fit_or_collapse(model, X) is None:
+        return
+    t = model.trace_
+    if t.previous_means is None:
+        return
+    L = np.longdouble
+    cov_type = t.covariance_type
+    Z = _standardise(X, t.shift, t.scale)
+    n, d = Z.shape
+    K = len(t.weights)
+    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov_type, np.zeros(d), -1)
+    resp = np.zeros((n, K), dtype=X.dtype)
+    old_sums, _, _, _ = e_step(Z, previous, cov_type, resp, has_previous=False)
+    r_old = resp.astype(L)
+    sums, _, _, _ = e_step(Z, model._state, cov_type, resp, has_previous=True)
+    r_new = resp.astype(L)
+    ell, efe, efm = _error_bounds(sums, old_sums, n, K, X.dtype)
+
+    def lower_bound(r, a):  # F(r/ρ, θ) = Σ q (a − log q), 0 log 0 = 0
+        q = r / r.sum(axis=1, keepdims=True)
+        safe = np.where(q > 0, q, 1)
+        return np.sum(np.where(q > 0, q * (a - np.log(safe)), 0))
+
+    a, _, _ = _exact_log_densities(Z, model._state, cov_type)
+    exact_ll = np.sum(_exact_log_sum_exp(a))
+    assert abs(float(L(sums["log_likelihood"]) - exact_ll)) <= ell
+    F_now = lower_bound(r_new, a)
+    assert abs(float(L(sums["expected"] + sums["entropy"]) - F_now)) <= efe
+    assert float(exact_ll - F_now) <= efe  # EM-1: ℓ − F(q̂, θ̃) = Σ KL(q̂_i ‖ p_i), within the E-step's rounding
+    F_previous = lower_bound(r_old, a)
+    assert abs(float(L(sums["expected_previous"] + old_sums["entropy"]) - F_previous)) <= efm
 
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
