@@ -188,15 +188,20 @@ def _error_bounds(sums, previous_sums, n_samples, n_components, dtype):
     """Complete rounding bounds on the computed ℓ(θ̃_t), F(q̂_t, θ̃_t) (with EM-1's gap
     Σ_i KL(q̂_i ‖ p_i) added) and F(q̂_{t-1}, θ̃_t), standardised units (proofs/em.md, EM-6)."""
     K, n = n_components, n_samples
-    additions = min(n, kernels.CHUNK_SIZE) - 1 + (n + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE - 1
-    g = gamma(additions + K + 12, dtype)
+    rows, chunks = min(n, kernels.CHUNK_SIZE), (n + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE
+    # the kernel adds one term per row to ℓ and A, K per row (one per component) to the others,
+    # into one running sum per chunk, then the chunk totals (EM-6(a))
+    g_rows = gamma(rows + chunks, dtype)
+    g = gamma(K * rows + chunks + 12, dtype)
     u = unit_roundoff(dtype)
-    tiny = float(np.finfo(dtype).smallest_normal)  # ν
-    S = 1.0 - math.log(tiny)  # |s_ik| for every e_ik >= ν
+    info = np.finfo(dtype)
+    tiny = 2.0 * K * float(info.smallest_normal)  # entries with e_ik >= tiny have normal r_ik
+    S = 1.0 - math.log(float(info.smallest_normal))  # |s_ik| for every e_ik >= tiny
+    S_sub = 1.0 - math.log(float(info.smallest_subnormal))  # |log r| for every r > 0
     log_k = math.log(K)
     one_plus_lambda = math.exp(2.0 * u * S / (1.0 - u)) * (1.0 + gamma(K + 18, dtype)) / (1.0 - 3.0 * K * tiny)
     row_l = u * K + 2.0 * gamma(K + 8, dtype) + 8.0 * u * (log_k + 1.0) + 8.0 * K * tiny  # |L̂_i − L_i(â)| − u|L̂_i|
-    row_h = 2.0 * u * (8.0 * log_k + 28.0) + 8.0 * K * tiny * (S + 2.0)  # |Ĥ_i − H_i| − 2g Ĥ_i
+    row_h = 2.0 * u * (8.0 * log_k + 28.0) + 8.0 * K * tiny * (S_sub + 2.0)  # |Ĥ_i − H_i| − 2g Ĥ_i
     evaluation = 1.0 + gamma(40, np.float64)  # the float64 evaluation of the bounds themselves
 
     def exact(name, source=sums):  # a computed sum of non-negative terms, raised to bound the exact one
@@ -205,7 +210,7 @@ def _error_bounds(sums, previous_sums, n_samples, n_components, dtype):
     delta = sums["largest_density_error"]
     growth = math.exp(2.0 * delta) if delta < 350.0 else math.inf
     density = min(n * delta, growth * (one_plus_lambda * exact("density_error") + 3.0 * n * K * tiny * delta))
-    log_likelihood = density + gamma(additions + 1, dtype) * exact("abs_log_likelihood") + n * row_l
+    log_likelihood = density + (g_rows + gamma(1, dtype)) * exact("abs_log_likelihood") + n * row_l
 
     def bound(density_error, abs_expected, entropy_sums):
         eta = _normalisation_slack(entropy_sums["normalisation_gap"], K, dtype)
@@ -215,7 +220,9 @@ def _error_bounds(sums, previous_sums, n_samples, n_components, dtype):
 
     eta = _normalisation_slack(sums["normalisation_gap"], K, dtype)
     spread = one_plus_lambda * (1.0 + eta) * growth
-    posterior_gap = n * ((spread - 1.0) ** 2 + 70.0 * K * tiny * growth)  # Σ_i KL(q̂_i ‖ p_i), EM-1
+    # Σ_i KL(q̂_i ‖ p_i) (EM-1): (M − 1)² per row, and per entry below tiny p + q̂²/p
+    below = K * tiny * (3.0 + 24.0 * K * tiny / float(info.smallest_subnormal)) * growth
+    posterior_gap = n * ((spread - 1.0) ** 2 + below)
     bound_now = bound(exact("density_error"), exact("abs_expected"), sums) + posterior_gap
     if previous_sums is None:
         return log_likelihood * evaluation, bound_now * evaluation, None
