@@ -291,19 +291,36 @@ def m_step_error_bounds(counts, second, previous_means, new_state, covariance_ty
     return error_w, error_m, np.nan_to_num(error_c, nan=math.inf), n_max
 
 
-def _as_full_matrices(state, errors, covariance_type):
-    """(W, Σ̂, E) as stacks of d × d matrices, one per covariance (one for tied)."""
+def _whitened_errors(state, errors_c, errors_m, covariance_type):
+    """r ≥ ‖W Σ* Wᵀ − I‖_F per covariance, and ‖ |W_k| e_k ‖ per component, from the computed
+    W and Σ̂ and the entrywise bounds E ≥ |Σ* − Σ̂|, e ≥ |z̄* − μ̂| (proofs/em.md, EM-2).
+    Diagonal and spherical covariances take the same formulas with W diagonal, as vectors."""
+    d = state.means.shape[1]
     factors = state.factors.astype(np.float64)
     covariances = state.covariances.astype(np.float64)
-    d = state.means.shape[1]
-    if covariance_type == "full":
-        return factors, covariances, errors
-    if covariance_type == "tied":
-        return factors[:1], covariances[None], errors[None]
-    eye = np.eye(d)
-    if covariance_type == "diag":
-        return factors[:, :, None] * eye, covariances[:, :, None] * eye, errors[:, :, None] * eye
-    return factors[:, :, None] * eye, covariances[:, None, None] * eye, errors[:, None, None] * eye
+    g64 = gamma(2 * d + 2, np.float64)
+    if covariance_type in ("full", "tied"):
+        W = factors if covariance_type == "full" else factors[:1]
+        sigma = covariances if covariance_type == "full" else covariances[None]
+        E = errors_c if covariance_type == "full" else errors_c[None]
+        Wt, absolute = np.swapaxes(W, 1, 2), np.abs(W)
+        product = W @ sigma @ Wt
+        evaluation = g64 * (absolute @ np.abs(sigma) @ np.abs(Wt) + np.eye(d))  # float64 rounding of the product
+        whitened = absolute @ E @ np.swapaxes(absolute, 1, 2)  # |W (Σ* − Σ̂) Wᵀ| ≤ |W| E |W|ᵀ
+        r = (np.linalg.norm(product - np.eye(d), axis=(1, 2)) + np.linalg.norm(evaluation, axis=(1, 2))
+             + np.linalg.norm(whitened, axis=(1, 2)))
+        per_component = absolute if covariance_type == "full" else np.repeat(absolute, len(errors_m), axis=0)
+        shifts = np.einsum("kpq,kq->kp", per_component, errors_m)
+    else:
+        variances = covariances if covariance_type == "diag" else covariances[:, None]
+        E = errors_c if covariance_type == "diag" else errors_c[:, None]
+        w2 = factors**2
+        product = w2 * variances
+        r = (np.sqrt(np.sum((product - 1.0) ** 2, axis=1)) + g64 * np.sqrt(np.sum((product + 1.0) ** 2, axis=1))
+             + np.sqrt(np.sum((w2 * E) ** 2, axis=1)))
+        shifts = factors * errors_m
+    rounding = 1.0 + g64  # the norms' own float64 evaluation
+    return r * rounding, np.sqrt(np.sum(shifts**2, axis=1)) * rounding
 
 
 def m_step_deficit(counts, second, state, new_state, covariance_type, prior, n_samples, gap):
@@ -325,22 +342,13 @@ def m_step_deficit_parts(counts, second, state, new_state, covariance_type, prio
         counts, second, state.means, new_state, covariance_type, prior, n_samples, gap)
     strength, _, alpha = prior if prior is not None else (0.0, None, 1.0)
     u = unit_roundoff(np.float64)
-    d = new_state.means.shape[1]
-    W, covariances, E = _as_full_matrices(new_state, error_c, covariance_type)
     # covariances: ((N* + a)/2) φ(W Σ* Wᵀ), φ(A) = tr A − log det A − d ≤ r² / (2(1 − r)) for ‖A − I‖_F ≤ r < 1
-    product = W @ covariances @ np.swapaxes(W, 1, 2)
-    evaluation = gamma(2 * d + 2, np.float64) * (np.abs(W) @ np.abs(covariances) @ np.abs(np.swapaxes(W, 1, 2)) + np.eye(d))
-    absolute = np.abs(W)
-    whitened = absolute @ E @ np.swapaxes(absolute, 1, 2)  # |W (Σ* − Σ̂) Wᵀ| ≤ |W| E |W|ᵀ entrywise
-    r = (np.linalg.norm(product - np.eye(d), axis=(1, 2)) + np.linalg.norm(evaluation, axis=(1, 2))
-         + np.linalg.norm(whitened, axis=(1, 2))) * (1.0 + gamma(2 * d + 2, np.float64))
+    r, shifts = _whitened_errors(new_state, error_c, error_m, covariance_type)
     counted = n_max.sum(keepdims=True) if covariance_type == "tied" else n_max
     phi = np.where(r < 1.0, r * r / (2.0 * (1.0 - np.where(r < 1.0, r, 0.0))), math.inf)
     parts = {"covariances": float(np.sum((counted + strength) / 2.0 * phi))}
     # means: (N*_k/2) ‖W_k (μ̂_k − z̄*_k)‖² ≤ (N*_k/2) ‖ |W_k| e_k ‖², e_k the entrywise bound
-    factors = absolute if covariance_type != "tied" else np.repeat(absolute, len(n_max), axis=0)
-    shifts = np.einsum("kpq,kq->kp", factors, error_m) * (1.0 + gamma(d + 1, np.float64))
-    parts["means"] = float(np.sum(n_max / 2.0 * np.sum(shifts**2, axis=1)))
+    parts["means"] = float(np.sum(n_max / 2.0 * shifts**2))
     # weights: C [KL(π* ‖ π̂/s) + log s_t − log s_{t+1}], C = n + K(α − 1), s = Σ_k π̂_k, KL ≤ χ²
     C = n_samples + len(n_max) * (alpha - 1.0)
     weights = new_state.weights.astype(np.float64)
