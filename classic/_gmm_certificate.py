@@ -12,7 +12,7 @@ import numpy as np
 
 from classic import _gmm_kernels as kernels
 from classic.certificate import Claim, inequality_claim
-from classic._gmm_numerics import _make_state, _standardise, e_step
+from classic._gmm_numerics import _make_state, _standardise, e_step, m_step_rounding
 from classic._jit import one_blas_thread
 from classic.rounding import gamma, unit_roundoff
 from classic._validation import check_data
@@ -119,45 +119,36 @@ def _closed_forms(estimator, X):
     excess = alpha - 1.0
     weights = (N + excess) / (N.sum() + K * excess)
     means = mu_prev + F / safe[:, None]
-
-    additions = min(n, kernels.CHUNK_SIZE) - 1 + (n + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE - 1
-    g = gamma(additions + K + d + 12, dtype) + gamma(n + K + d + 12, np.float64)
-    fit_w, fit_m, fit_c = (np.asarray(v, dtype=np.float64) for v in (t.weights, t.means, t.covariances))
-    slack_w = 4.0 * g * (np.abs(weights) + np.abs(fit_w))
-    slack_m = 2.0 * g * (2.0 * T1 / safe[:, None] + np.abs(mu_prev) + np.abs(fit_m))
     if cov_type in ("full", "tied"):
         second = np.einsum("ik,ikp,ikq->kpq", r, D, D)
         T2 = np.einsum("ik,ikp,ikq->kpq", r, np.abs(D), np.abs(D))
-        diagonal = np.diagonal(T2, axis1=1, axis2=2)
-        # |F_p F_q| / N <= min(sqrt(T2_pp T2_qq), T1_p T1_q / N); the sum of both stays a bound
-        # when the squares in T2 underflow (a feature varying at 1e-200 beside one at 1)
-        G = np.sqrt(diagonal[:, :, None] * diagonal[:, None, :]) + T1[:, :, None] * T1[:, None, :] / safe[:, None, None]
         S = second - F[:, :, None] * F[:, None, :] / safe[:, None, None]
         if cov_type == "full":
-            denominator = (N + strength)[:, None, None]
-            covariances = (S + strength * sigma0) / denominator
-            scale_terms = 3.0 * G + np.abs(S) + strength * np.abs(sigma0)
+            covariances = (S + strength * sigma0) / (N + strength)[:, None, None]
         else:
-            denominator = N.sum() + strength
-            covariances = (S.sum(axis=0) + strength * sigma0) / denominator
-            scale_terms = 3.0 * G.sum(axis=0) + np.abs(S).sum(axis=0) + strength * np.abs(sigma0)
+            covariances = (S.sum(axis=0) + strength * sigma0) / (N.sum() + strength)
     else:
         second = np.einsum("ik,ikp->kp", r, D * D)
+        T2 = second
         S = second - F * F / safe[:, None]
         if cov_type == "diag":
-            denominator = (N + strength)[:, None]
-            covariances = (S + strength * np.diag(sigma0)) / denominator
-            scale_terms = 3.0 * (second + T1 * T1 / safe[:, None]) + np.abs(S) + strength * np.abs(np.diag(sigma0))
+            covariances = (S + strength * np.diag(sigma0)) / (N + strength)[:, None]
         else:
-            denominator = d * (N + strength)
-            covariances = (S.sum(axis=1) + strength * np.trace(sigma0)) / denominator
-            scale_terms = 3.0 * (second + T1 * T1 / safe[:, None]).sum(axis=1) + np.abs(S).sum(axis=1) + strength * abs(np.trace(sigma0))
-    slack_c = 2.0 * g * (scale_terms / denominator + 2.0 * (np.abs(covariances) + np.abs(fit_c)))
-    # underflow (EM-5): a product that underflows loses up to sigma/2, in the kernel and in the reference
-    sigma = float(np.finfo(dtype).smallest_subnormal)
-    slack_w = slack_w + 2.0 * sigma
-    slack_m = slack_m + 2.0 * sigma * (n / safe[:, None] + 1.0)
-    slack_c = slack_c + 2.0 * sigma * ((n + 2.0) / denominator + 1.0)
+            covariances = (S.sum(axis=1) + strength * np.trace(sigma0)) / (d * (N + strength))
+
+    # EM-5's complete bounds: the reference against the exact M-step of r, then the kernel's,
+    # whose |S| is bounded by the reference's plus its error
+    additions = min(n, kernels.CHUNK_SIZE) - 1 + (n + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE - 1
+    # N, T1, T2: float64 sums of n non-negative terms, whose products may underflow (σ₆₄ each)
+    g_ref, tiny = gamma(n + 3, np.float64), float(np.finfo(np.float64).smallest_subnormal)
+    N_low = N * (1.0 - g_ref)
+    T1_up, T2_up = (T1 + n * tiny) / (1.0 - g_ref), (T2 + 2 * n * tiny) / (1.0 - g_ref)
+    fit_w, fit_m, fit_c = (np.asarray(v, dtype=np.float64) for v in (t.weights, t.means, t.covariances))
+    ref_w, ref_m, ref_c, ref_s = m_step_rounding(N_low, T1_up, T2_up, np.abs(S), np.abs(weights), np.abs(covariances),
+                                                 np.abs(mu_prev), cov_type, prior, n, n, np.float64)
+    ker_w, ker_m, ker_c, _ = m_step_rounding(N_low, T1_up, T2_up, np.abs(S) + ref_s, np.abs(fit_w), np.abs(fit_c),
+                                             np.abs(mu_prev), cov_type, prior, additions, n, dtype)
+    slack_w, slack_m, slack_c = ref_w + ker_w, ref_m + ker_m, ref_c + ker_c
     fitted = np.concatenate([fit_w.ravel(), fit_m.ravel(), fit_c.ravel()])
     reference = np.concatenate([weights.ravel(), means.ravel(), covariances.ravel()])
     slacks = np.concatenate([slack_w.ravel(), slack_m.ravel(), slack_c.ravel()])

@@ -238,57 +238,85 @@ def _normalisation_slack(gap, n_components, dtype):
     return beta / (1.0 - beta) if beta < 0.5 else math.inf
 
 
+def m_step_rounding(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, covariance_type, prior,
+                    additions, n_samples, dtype, perturbation=0.0):
+    """Complete bounds on |θ̂ − θ| for one computation of the M-step of EM-5 in ``dtype``
+    whose sums have at most ``additions`` additions (proofs/em.md, EM-5, "Slack").
+
+    θ is the exact M-step of the same responsibilities; ``perturbation`` adds a relative
+    perturbation of every responsibility (EM-2's η). N bounds the exact N_k from below (it only
+    divides); T1 = Σ r|z − μ'| and T2 = Σ r|z − μ'||z − μ'|ᵀ (full/tied; the diagonal for
+    diag/spherical) bound the exact values from above; ``S_abs``
+    bounds |Ŝ| (the computed scatter about z̄, or the exact one), ``weights_abs`` and
+    ``covariances_abs`` are |π̂| and |Σ̂| of this computation. Returns (weights, means,
+    covariances, scatter), float64, shaped as θ (scatter: (K, d, d) or (K, d)).
+    """
+    n_components, d = previous_means_abs.shape
+    G = gamma(2 * additions + n_components + d + 8, dtype)
+    G = G + perturbation * (1.0 + G)
+    if not 4.0 * G < 1.0:
+        inf = np.full((n_components, d), math.inf)
+        return inf[:, 0], inf, np.full(np.shape(covariances_abs), math.inf), np.full(np.shape(S_abs), math.inf)
+    sigma = float(np.finfo(dtype).smallest_subnormal)
+    strength, sigma0, _ = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
+    a = strength
+    with np.errstate(divide="ignore", invalid="ignore"):
+        safe = np.where(N > 0, N, 1.0)
+        error_w = (G * weights_abs + sigma) / (1.0 - G)
+        error_m = G * (2.0 * T1 / safe[:, None] + previous_means_abs) + sigma * (n_samples / safe[:, None] + 1.0)
+        error_m = np.where(N[:, None] > 0, error_m, 0.0)  # N_k = 0: the mean is kept, F does not depend on it
+        if covariance_type in ("full", "tied"):
+            outer = T1[:, :, None] * T1[:, None, :] / safe[:, None, None]
+            error_s = G * (T2 + 4.0 * outer + 2.0 * S_abs) / (1.0 - 2.0 * G)
+            prior_abs = a * np.abs(sigma0)
+            if covariance_type == "full":
+                scatter, denominator = error_s, (N + a)[:, None, None]
+            else:
+                scatter, denominator = error_s.sum(axis=0), N.sum() + a
+        else:
+            error_s = G * (T2 + 4.0 * T1 * T1 / safe[:, None] + 2.0 * S_abs) / (1.0 - 2.0 * G)
+            if covariance_type == "diag":
+                prior_abs = a * np.abs(np.diag(sigma0))
+                scatter, denominator = error_s, (N + a)[:, None]
+            else:
+                prior_abs = a * np.sum(np.abs(np.diag(sigma0)))
+                scatter, denominator = error_s.sum(axis=1), d * (N + a)
+        underflow = sigma * ((n_samples + 2.0) / denominator + 1.0)
+        rest = (1.0 + G) * (scatter + G * prior_abs) / denominator + underflow
+        error_c = (G * covariances_abs + rest) / (1.0 - G)
+    return error_w, error_m, np.nan_to_num(error_c, nan=math.inf), error_s
+
+
 def m_step_error_bounds(counts, second, previous_means, new_state, covariance_type, prior, n_samples, gap):
     """Entrywise bounds on |θ̂ − θ*|: the computed M-step (weights, means, covariances)
     against the exact maximiser θ* of F(q̂, ·) + log p for q̂ = r̂/ρ, the computed
     responsibilities normalised (proofs/em.md, EM-2, "The M-step in floating point").
 
-    EM-5's bound for one computation, with g enlarged by η (q̂ and r̂ differ by a factor
-    1/ρ_i per row, one more relative perturbation of each weight) and its unknown
-    |θ*| moved to the left; T1 and T2 bounded from the kernel's second moments by
-    Cauchy–Schwarz. Returns (weights (K,), means (K, d), covariances in their own shape,
-    largest N*_k (K,)), all float64; inf where no bound exists.
+    :func:`m_step_rounding` for the kernel's computation, with η (q̂ and r̂ differ by a factor
+    1/ρ_i per row) as a relative perturbation of every responsibility, and T1, T2 and |S|
+    bounded from the kernel's second moments by Cauchy–Schwarz. Returns (weights (K,),
+    means (K, d), covariances in their own shape, largest N*_k (K,)), all float64.
     """
     dtype = new_state.means.dtype
     n_components, d = new_state.means.shape
     additions = min(n_samples, kernels.CHUNK_SIZE) - 1 + (n_samples + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE - 1
-    g0 = gamma(additions + n_components + d + 12, dtype)
     eta = _normalisation_slack(gap, n_components, dtype)
-    g = g0 + eta * (1.0 + g0)
-    if not 4.0 * g < 1.0:
-        inf = np.full((n_components, d), math.inf)
-        return inf[:, 0], inf, np.full(new_state.covariances.shape, math.inf), inf[:, 0]
+    g = gamma(additions + 4, dtype) + eta * (1.0 + gamma(additions + 4, dtype))  # N and the second moments
     sigma = float(np.finfo(dtype).smallest_subnormal)
-    strength, sigma0, _ = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
     N = counts.astype(np.float64)
-    n_max, n_min = N / (1.0 - g), N * (1.0 - g)
+    n_max = N / (1.0 - g) if g < 1.0 else np.full_like(N, math.inf)
+    n_min = N * (1.0 - g) if g < 1.0 else np.zeros_like(N)
     moments = second.astype(np.float64)
     diagonal = np.diagonal(moments, axis1=1, axis2=2) if covariance_type in ("full", "tied") else moments
-    T2 = (diagonal + n_samples * sigma) / (1.0 - g)  # ≥ Σ_i q̂_ik (z_ip − μ'_kp)²
-    T1 = np.sqrt(n_max[:, None] * T2)  # ≥ Σ_i q̂_ik |z_ip − μ'_kp|
-
-    weights = new_state.weights.astype(np.float64)
-    error_w = (8.0 * g * weights + sigma) / (1.0 - 4.0 * g)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        means = new_state.means.astype(np.float64)
-        mean_terms = 2.0 * T1 / n_min[:, None] + np.abs(previous_means.astype(np.float64)) + 2.0 * np.abs(means)
-        error_m = (2.0 * g * mean_terms + sigma * (n_samples / n_min[:, None] + 1.0)) / (1.0 - 2.0 * g)
-        error_m = np.where(N[:, None] > 0, error_m, 0.0)  # N_k = 0: F does not depend on μ_k
-        fitted = np.abs(new_state.covariances.astype(np.float64))
-        a = strength
-        if covariance_type in ("full", "tied"):
-            root = np.sqrt(T2[:, :, None] * T2[:, None, :])  # ≥ each of G/2, |S| (Cauchy–Schwarz)
-            if covariance_type == "full":
-                scale_terms, denominator = 7.0 * root + a * np.abs(sigma0), (n_min + a)[:, None, None]
-            else:
-                scale_terms, denominator = 7.0 * root.sum(axis=0) + a * np.abs(sigma0), n_min.sum() + a
-        elif covariance_type == "diag":
-            scale_terms, denominator = 7.0 * T2 + a * np.abs(np.diag(sigma0)), (n_min + a)[:, None]
-        else:
-            scale_terms, denominator = 7.0 * T2.sum(axis=1) + a * abs(np.trace(sigma0)), d * (n_min + a)
-        underflow = sigma * ((n_samples + 2.0) / denominator + 1.0)
-        error_c = (2.0 * g * (scale_terms / denominator + 4.0 * fitted) + underflow) / (1.0 - 4.0 * g)
-    return error_w, error_m, np.nan_to_num(error_c, nan=math.inf), n_max
+    with np.errstate(invalid="ignore"):
+        T2 = (diagonal + n_samples * sigma) / (1.0 - g)  # ≥ Σ_i q̂_ik (z_ip − μ'_kp)² (non-negative terms)
+    T1 = np.sqrt(n_max[:, None] * T2)  # ≥ Σ_i q̂_ik |z_ip − μ'_kp| (Cauchy–Schwarz)
+    if covariance_type in ("full", "tied"):
+        T2 = np.sqrt(T2[:, :, None] * T2[:, None, :])  # ≥ Σ_i q̂ |z_ip − μ'_p||z_iq − μ'_q| and ≥ |S_pq|
+    errors = m_step_rounding(
+        n_min, T1, T2, T2, new_state.weights.astype(np.float64), np.abs(new_state.covariances.astype(np.float64)),
+        np.abs(previous_means.astype(np.float64)), covariance_type, prior, additions, n_samples, dtype, eta)
+    return errors[0], errors[1], errors[2], n_max
 
 
 def _whitened_errors(state, errors_c, errors_m, covariance_type):
