@@ -202,7 +202,9 @@ def _error_bounds(sums, previous_sums, n_samples, n_components, dtype):
     one_plus_lambda = math.exp(2.0 * u * S / (1.0 - u)) * (1.0 + gamma(K + 18, dtype)) / (1.0 - 3.0 * K * tiny)
     row_l = u * K + 2.0 * gamma(K + 8, dtype) + 8.0 * u * (log_k + 1.0) + 8.0 * K * tiny  # |L̂_i − L_i(â)| − u|L̂_i|
     row_h = 2.0 * u * (8.0 * log_k + 28.0) + 8.0 * K * tiny * (S_sub + 2.0)  # |Ĥ_i − H_i| − 2g Ĥ_i
-    evaluation = 1.0 + gamma(40, np.float64)  # the float64 evaluation of the bounds themselves
+    # the float64 evaluation of the bounds themselves: non-negative terms through at most 20
+    # roundings, so the exact value is below computed / (1 − γ_20) ≤ computed (1 + γ_40)
+    evaluation = 1.0 + gamma(40, np.float64)
 
     def exact(name, source=sums):  # a computed sum of non-negative terms, raised to bound the exact one
         return source[name] / (1.0 - g)
@@ -347,8 +349,10 @@ def _whitened_errors(state, errors_c, errors_m, covariance_type):
         r = (np.sqrt(np.sum((product - 1.0) ** 2, axis=1)) + g64 * np.sqrt(np.sum((product + 1.0) ** 2, axis=1))
              + np.sqrt(np.sum((w2 * E) ** 2, axis=1)))
         shifts = factors * errors_m
-    rounding = 1.0 + g64  # the norms' own float64 evaluation
-    return r * rounding, np.sqrt(np.sum(shifts**2, axis=1)) * rounding
+    # their own float64 evaluation: non-negative terms (squares, |W| E |W|ᵀ, the rounding bound)
+    # through at most d² + 2d + 4 roundings (the signed W Σ̂ Wᵀ − I is covered by ``evaluation``)
+    r = r / (1.0 - gamma(d * d + 2 * d + 4, np.float64))
+    return r, np.sqrt(np.sum(shifts**2, axis=1)) / (1.0 - gamma(2 * d + 4, np.float64))
 
 
 def m_step_deficit(counts, second, state, new_state, covariance_type, prior, n_samples, gap):
