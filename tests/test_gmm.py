@@ -213,6 +213,18 @@ def _map_objective(q_stats, weights, means, precision_factors, covariance_type, 
     return value - np.sum(N / 2 * np.sum(shift**2, axis=1))
 
 
+def _run_with_an_m_step(case):
+    """(X, fitted model, Z, state θ_{T-1}) of a run with at least one M-step, or None."""
+    X, model = case
+    if fit_or_collapse(model, X) is None or model.trace_.previous_means is None:
+        return None
+    t = model.trace_
+    Z = _standardise(X, t.shift, t.scale)
+    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, t.covariance_type,
+                           np.zeros(Z.shape[1]), -1)
+    return X, model, Z, previous
+
+
 def _full_factors(state, covariance_type):
     if covariance_type in ("full", "tied"):
         return state.factors[:1] if covariance_type == "tied" else state.factors
@@ -228,16 +240,12 @@ def test_em2_floating_point_m_step_loses_at_most_its_deficit(case):
     G(θ*) − G(θ̃_T) + C log s_{T−1} ≤ D_T, the recorded m_step_deficit (θ̃: the parameters the
     kernels evaluate, Σ̃ = (WᵀW)⁻¹; s: the sum of the weights). The parameter bounds are
     checked in both precisions, G itself in float32."""
-    X, model = case
-    if fit_or_collapse(model, X) is None:
+    run = _run_with_an_m_step(case)
+    if run is None:
         return
-    t = model.trace_
-    if t.previous_means is None:
-        return
-    cov_type = t.covariance_type
-    Z = _standardise(X, t.shift, t.scale)
+    X, model, Z, previous = run
+    t, cov_type = model.trace_, model.trace_.covariance_type
     n, d = Z.shape
-    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov_type, np.zeros(d), -1)
     resp = np.zeros((n, len(t.weights)), dtype=X.dtype)
     sums, counts, _, second = e_step(Z, previous, cov_type, resp, has_previous=False)
     prior = model._standard_prior(X, t.shift, t.scale)
@@ -381,18 +389,13 @@ def test_em6_complete_bounds_on_the_likelihood_and_the_lower_bound(case):
     ℓ̂ is within its bound; F̂(q_T, θ_T) within its bound of F(q̂_T, θ̃_T), q̂ = r/ρ the computed
     responsibilities normalised, and that bound also covers EM-1's gap ℓ − F(q̂_T, θ̃_T) ≥ 0;
     F̂(q_{T-1}, θ_T) within its bound of F(q̂_{T-1}, θ̃_T). No factor 2: the bounds are complete."""
-    X, model = case
-    if fit_or_collapse(model, X) is None:
+    run = _run_with_an_m_step(case)
+    if run is None:
         return
-    t = model.trace_
-    if t.previous_means is None:
-        return
+    X, model, Z, previous = run
+    t, cov_type = model.trace_, model.trace_.covariance_type
     L = np.longdouble
-    cov_type = t.covariance_type
-    Z = _standardise(X, t.shift, t.scale)
-    n, d = Z.shape
-    K = len(t.weights)
-    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov_type, np.zeros(d), -1)
+    n, K = Z.shape[0], len(t.weights)
     resp = np.zeros((n, K), dtype=X.dtype)
     old_sums, _, _, _ = e_step(Z, previous, cov_type, resp, has_previous=False)
     r_old = resp.astype(L)
