@@ -83,6 +83,9 @@ class KMeansTrace(Trace):
         Points compared with all centres in each assignment half-step; the
         others were settled by the lower-bound test (KM-8). The expanded-form
         filter (KM-9) decides most of the compared ones without changing a bit.
+    n_exact : ndarray of shape (n_iter,)
+        Of those, the points the filter left undecided: scanned in the difference form
+        against all centres (KM-9). ``n_scanned - n_exact`` is what the filter saved.
     dtype : str
         Working precision of the run ("float64" or "float32").
     weighted : bool
@@ -108,6 +111,7 @@ class KMeansTrace(Trace):
     labels_fingerprint: np.ndarray
     cluster_sizes: np.ndarray
     n_scanned: np.ndarray
+    n_exact: np.ndarray
     dtype: str
     weighted: bool
     total_weight: float
@@ -298,6 +302,10 @@ def _relocate_empty(X, sample_weight, centers, labels, masses, distance, fingerp
     return moves, fingerprint, terms
 
 
+#: The record's lists with one entry per iteration (the others have one more, for the start).
+_PER_ITERATION = ("relocate", "update", "shift", "reassigned", "relocated", "partition", "scanned", "exact")
+
+
 def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sample_weight=None):
     """Lloyd's algorithm from ``centers`` (k, d); returns (centers, labels, trace).
 
@@ -331,7 +339,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
     _, f_assign, _, fingerprint, _, _ = assign(X, weights, centers, centers_T, labels, False, lower, np.zeros(3),
                                                *pruning, *buffers)
     rec = {"assign": [f_assign], "labels_fp": [fingerprint], "sizes": [counts.copy()]}
-    for name in ("relocate", "update", "shift", "reassigned", "relocated", "partition", "scanned"):
+    for name in _PER_ITERATION:
         rec[name] = []
     relocations, seen = [], set()
     stop_reason = "max_iter"
@@ -358,7 +366,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
 
         # Assignment half-step (KM-1): a point moves only to a strictly closer centre.
         kernels.center_drift(centers, drift_origin, drift_factor, drift)
-        f_update, f_assign, n_changed, labels_fp, n_scanned, _ = assign(
+        f_update, f_assign, n_changed, labels_fp, n_scanned, n_exact = assign(
             X, weights, centers, centers_T, labels, True, lower, drift, *pruning, *buffers
         )
 
@@ -366,7 +374,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
         for name, value in (
             ("relocate", f_relocate), ("update", f_update), ("assign", f_assign), ("shift", center_shift),
             ("reassigned", n_changed), ("relocated", len(moves)), ("partition", fingerprint),
-            ("labels_fp", labels_fp), ("sizes", counts.copy()), ("scanned", n_scanned),
+            ("labels_fp", labels_fp), ("sizes", counts.copy()), ("scanned", n_scanned), ("exact", n_exact),
         ):
             rec[name].append(value)
         fingerprint = labels_fp
@@ -420,7 +428,7 @@ def _restore_checkpoint(checkpoint, labels, rec, relocations, dtype):
     """Early stopping returns its best state (iteration s): centres and labels of s, and the
     record cut after iteration s, so the trace describes the returned model."""
     s = checkpoint.iteration
-    for name in ("relocate", "update", "shift", "reassigned", "relocated", "partition", "scanned"):
+    for name in _PER_ITERATION:
         del rec[name][s:]
     for name in ("assign", "labels_fp", "sizes"):
         del rec[name][s + 1 :]
@@ -454,6 +462,7 @@ def _make_trace(rec, relocations, stop_reason, dtype, total_weight, weighted):
         labels_fingerprint=np.array(rec["labels_fp"], dtype=np.uint64),
         cluster_sizes=np.array(rec["sizes"], dtype=np.int64).reshape(len(rec["sizes"]), -1),
         n_scanned=np.array(rec["scanned"], dtype=np.int64),
+        n_exact=np.array(rec["exact"], dtype=np.int64),
         dtype=np.dtype(dtype).name,
         weighted=weighted,
         total_weight=total_weight,

@@ -33,6 +33,7 @@ def _prefix_fields(trace, n_iter):
         "labels_fingerprint": trace.labels_fingerprint[: n_iter + 1],
         "cluster_sizes": trace.cluster_sizes[: n_iter + 1],
         "n_scanned": trace.n_scanned[:n_iter],
+        "n_exact": trace.n_exact[:n_iter],
         "objective": trace.objective[: 1 + 3 * n_iter],
     }
 
