@@ -12,7 +12,8 @@ import numpy as np
 
 from classic import _gmm_kernels as kernels
 from classic.certificate import Claim, inequality_claim
-from classic._gmm_numerics import _make_state, _standardise, e_step, m_step_rounding
+from classic._gmm_bounds import m_step_rounding
+from classic._gmm_numerics import _make_state, _standardise, e_step
 from classic._jit import one_blas_thread
 from classic.rounding import gamma, unit_roundoff
 from classic._validation import check_data

@@ -36,7 +36,6 @@ from sklearn.utils.validation import check_is_fitted
 from classic import _gmm_kernels as kernels
 from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the certificate use them)
     ComponentCollapseError,
-    _error_bounds,
     _log_const,
     _make_state,
     _parameter_vector,
@@ -45,8 +44,8 @@ from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the c
     _State,
     e_step,
     log_prior,
-    m_step_deficit,
 )
+from classic._gmm_bounds import error_bounds, m_step_deficit
 from classic._jit import for_rows, one_blas_thread
 from classic._random import as_generator
 from classic._validation import check_estimator_data, check_int, check_option, check_real, check_sample_weight
@@ -201,7 +200,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
 
     def record_state(sums, state, previous_sums):
         lp, lp_error = log_prior(state, covariance_type, prior)
-        ell, efe, efm = _error_bounds(sums, previous_sums, n_samples, n_components, dtype)
+        ell, efe, efm = error_bounds(sums, previous_sums, n_samples, n_components, dtype)
         rows["ll"].append(sums["log_likelihood"])
         rows["lp"].append(lp)
         rows["fe"].append(sums["expected"] + sums["entropy"])  # F(q_t, θ_t), EM-1

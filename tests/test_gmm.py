@@ -18,8 +18,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import naive
 from classic import ComponentCollapseError, GaussianMixture, GaussianMixturePrior, GMMTrace, certify
 from classic import _gmm_kernels as kernels
-from classic.gmm import _error_bounds, _log_const, _make_state, _standardise, e_step, log_prior
-from classic._gmm_numerics import m_step_deficit, m_step_deficit_parts, m_step_error_bounds
+from classic.gmm import _log_const, _make_state, _standardise, e_step, log_prior
+from classic._gmm_bounds import error_bounds, m_step_deficit, m_step_deficit_parts, m_step_error_bounds
 from classic.rounding import gamma
 from proof_steps import proof_steps
 
@@ -401,7 +401,7 @@ def test_em6_complete_bounds_on_the_likelihood_and_the_lower_bound(case):
     r_old = resp.astype(L)
     sums, _, _, _ = e_step(Z, model._state, cov_type, resp, has_previous=True)
     r_new = resp.astype(L)
-    ell, efe, efm = _error_bounds(sums, old_sums, n, K, X.dtype)
+    ell, efe, efm = error_bounds(sums, old_sums, n, K, X.dtype)
 
     def lower_bound(r, a):  # F(r/ρ, θ) = Σ q (a − log q), 0 log 0 = 0
         q = r / r.sum(axis=1, keepdims=True)

@@ -1,0 +1,375 @@
+"""Rounding-error bounds of EM (proofs/em.md), evaluated on a run's numbers: the
+bounds on the computed ℓ and F of EM-6 (``error_bounds``), the M-step's rounding
+of EM-5 (``m_step_rounding``, for the kernel's computation and for the
+certificate's float64 reference) and the floating-point M-step's deficit D_t of
+EM-2 (``m_step_deficit``), which the loop records every iteration. Constants
+that depend only on the sizes are computed once per fit (``_constants``), and
+the per-component work runs in small compiled kernels, so that a small fit
+(iris: tens of microseconds per iteration) pays microseconds for its bounds."""
+
+import functools
+import math
+
+import numpy as np
+
+from classic._jit import CHUNK_SIZE, kernel
+from classic.rounding import gamma, unit_roundoff
+
+__all__ = ["error_bounds", "m_step_rounding", "m_step_error_bounds", "m_step_deficit", "m_step_deficit_parts"]
+
+COVARIANCE_CODES = {"full": 0, "tied": 1, "diag": 2, "spherical": 3}
+
+
+@functools.lru_cache(maxsize=64)
+def _constants(n, K, d, dtype):
+    """Everything of EM-6, EM-5 and EM-2 that depends on the sizes and the precision only
+    (``dtype`` a numpy dtype)."""
+    u = unit_roundoff(dtype)
+    info = np.finfo(dtype)
+    rows, chunks = min(n, CHUNK_SIZE), (n + CHUNK_SIZE - 1) // CHUNK_SIZE
+    c = rows - 1 + chunks - 1  # EM-6(a): additions of a chunked sum with one term per row
+    tiny = 2.0 * K * float(info.smallest_normal)  # ν': entries with e_ik >= ν' have normal r_ik
+    S = 1.0 - math.log(float(info.smallest_normal))  # |s_ik| for every e_ik >= ν'
+    S_sub = 1.0 - math.log(float(info.smallest_subnormal))  # |log r| for every r > 0
+    log_k = math.log(K)
+    return dict(
+        u=u,
+        c=c,
+        g_rows=gamma(rows + chunks, dtype) + gamma(1, dtype),
+        g=gamma(K * rows + chunks + 12, dtype),  # K terms per row in one running sum per chunk
+        g_sum=gamma(max(K - 1, 1), dtype),
+        tiny=tiny,
+        sigma=float(info.smallest_subnormal),
+        one_plus_lambda=math.exp(2.0 * u * S / (1.0 - u)) * (1.0 + gamma(K + 18, dtype)) / (1.0 - 3.0 * K * tiny),
+        row_l=u * K + 2.0 * gamma(K + 8, dtype) + 8.0 * u * (log_k + 1.0) + 8.0 * K * tiny,
+        row_h=2.0 * u * (8.0 * log_k + 28.0) + 8.0 * K * tiny * (S_sub + 2.0),
+        below=K * tiny * (3.0 + 24.0 * K * tiny / float(info.smallest_subnormal)),
+        G_kernel=gamma(2 * c + K + d + 8, dtype),  # EM-5 for the kernel's computation
+        g_moments=gamma(c + 4, dtype),  # N and the second moments, non-negative terms
+        g_product=gamma(2 * d + 2, np.float64),  # W Σ̂ Wᵀ in float64
+        r_evaluation=1.0 - gamma(d * d + 2 * d + 4, np.float64),
+        shift_evaluation=1.0 - gamma(2 * d + 4, np.float64),
+        evaluation=1.0 + gamma(40, np.float64),
+        deficit_evaluation=1.0 + gamma(64, np.float64),
+        u64=unit_roundoff(np.float64),
+    )
+
+
+def normalisation_slack(gap, g_sum):
+    """η ≥ max_i |1/ρ_i − 1|, ρ_i the exact sum of row i's computed responsibilities, from
+    the kernel's largest |ρ̂_i − 1| (ρ̂_i: that sum in working precision, K − 1 additions,
+    g_sum = γ_{K−1})."""
+    beta = gap + g_sum * (1.0 + gap) / (1.0 - g_sum)  # ≥ |ρ_i − 1|
+    return beta / (1.0 - beta) if beta < 0.5 else math.inf
+
+
+def error_bounds(sums, previous_sums, n_samples, n_components, dtype):
+    """Complete rounding bounds on the computed ℓ(θ̃_t), F(q̂_t, θ̃_t) (with EM-1's gap
+    Σ_i KL(q̂_i ‖ p_i) added) and F(q̂_{t-1}, θ̃_t), standardised units (proofs/em.md, EM-6)."""
+    k = _constants(n_samples, n_components, 1, np.dtype(dtype))
+    n, g = n_samples, k["g"]
+
+    def exact(name, source=sums):  # a computed sum of non-negative terms, raised to bound the exact one
+        return source[name] / (1.0 - g)
+
+    delta = sums["largest_density_error"]
+    growth = math.exp(2.0 * delta) if delta < 350.0 else math.inf
+    tiny = k["tiny"]
+    density = min(n * delta, growth * (k["one_plus_lambda"] * exact("density_error") + 3.0 * n * n_components * tiny * delta))
+    log_likelihood = density + k["g_rows"] * exact("abs_log_likelihood") + n * k["row_l"]
+
+    def bound(density_error, abs_expected, entropy_sums):
+        eta = normalisation_slack(entropy_sums["normalisation_gap"], k["g_sum"])
+        entropy = exact("entropy", entropy_sums)
+        normalisation = eta * (abs_expected + density_error + entropy * (1.0 + 2.0 * g) + n * (1.0 + k["row_h"]))
+        return density_error + g * abs_expected + 2.0 * g * entropy + n * k["row_h"] + normalisation
+
+    eta = normalisation_slack(sums["normalisation_gap"], k["g_sum"])
+    spread = k["one_plus_lambda"] * (1.0 + eta) * growth
+    # Σ_i KL(q̂_i ‖ p_i) (EM-1): (M − 1)² per row, and per entry below ν' p + q̂²/p
+    posterior_gap = n * ((spread - 1.0) ** 2 + k["below"] * growth)
+    bound_now = bound(exact("density_error"), exact("abs_expected"), sums) + posterior_gap
+    # the float64 evaluation of the bounds: non-negative terms through at most 20 roundings,
+    # so the exact value is below computed / (1 − γ_20) ≤ computed (1 + γ_40)
+    e = k["evaluation"]
+    if previous_sums is None:
+        return log_likelihood * e, bound_now * e, None
+    bound_previous = bound(exact("density_error_previous"), exact("abs_expected_previous"), previous_sums)
+    return log_likelihood * e, bound_now * e, bound_previous * e
+
+
+# ---- EM-5: one computation of the M-step -------------------------------------------------
+
+
+@kernel
+def _inf_for_nan(x):
+    # 0/0 (an empty component without a prior: no bound) reads as no bound, not as NaN
+    return x if x == x else np.inf
+
+
+@kernel
+def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, shared, prior_abs, a,
+                   n, G, sigma, error_w, error_m, error_c, error_s):
+    # EM-5's bounds for full (shared: tied) covariances; see m_step_rounding.
+    K, d = T1.shape
+    for k in range(K):
+        error_w[k] = (G * weights_abs[k] + sigma) / (1.0 - G)
+        safe = N[k] if N[k] > 0.0 else 1.0
+        for p in range(d):
+            error_m[k, p] = G * (2.0 * T1[k, p] / safe + previous_means_abs[k, p]) + sigma * (n / safe + 1.0)
+            if not N[k] > 0.0:
+                error_m[k, p] = 0.0  # N_k = 0: the mean is kept, F does not depend on it
+            for q in range(d):
+                error_s[k, p, q] = G * (T2[k, p, q] + 4.0 * T1[k, p] * T1[k, q] / safe + 2.0 * S_abs[k, p, q]) / (1.0 - 2.0 * G)
+    total = 0.0
+    for k in range(K):
+        total += N[k]
+    for c in range(covariances_abs.shape[0]):
+        denominator = (total if shared else N[c]) + a
+        for p in range(d):
+            for q in range(d):
+                scatter = 0.0
+                if shared:
+                    for k in range(K):
+                        scatter += error_s[k, p, q]
+                else:
+                    scatter = error_s[c, p, q]
+                rest = (1.0 + G) * (scatter + G * prior_abs[p, q]) / denominator + sigma * ((n + 2.0) / denominator + 1.0)
+                error_c[c, p, q] = _inf_for_nan((G * covariances_abs[c, p, q] + rest) / (1.0 - G))
+
+
+@kernel
+def _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, spherical, prior_abs, a,
+                   n, G, sigma, error_w, error_m, error_c, error_s):
+    # EM-5's bounds for diagonal (spherical: covariances_abs and error_c of shape (K, 1)) covariances.
+    K, d = T1.shape
+    prior_sum = 0.0
+    for j in range(d):
+        prior_sum += prior_abs[j]
+    for k in range(K):
+        error_w[k] = (G * weights_abs[k] + sigma) / (1.0 - G)
+        safe = N[k] if N[k] > 0.0 else 1.0
+        scatter_sum = 0.0
+        for j in range(d):
+            error_m[k, j] = G * (2.0 * T1[k, j] / safe + previous_means_abs[k, j]) + sigma * (n / safe + 1.0)
+            if not N[k] > 0.0:
+                error_m[k, j] = 0.0
+            error_s[k, j] = G * (T2[k, j] + 4.0 * T1[k, j] * T1[k, j] / safe + 2.0 * S_abs[k, j]) / (1.0 - 2.0 * G)
+            scatter_sum += error_s[k, j]
+        if spherical:
+            denominator = d * (N[k] + a)
+            rest = (1.0 + G) * (scatter_sum + G * prior_sum) / denominator + sigma * ((n + 2.0) / denominator + 1.0)
+            error_c[k, 0] = _inf_for_nan((G * covariances_abs[k, 0] + rest) / (1.0 - G))
+        else:
+            denominator = N[k] + a
+            for j in range(d):
+                rest = (1.0 + G) * (error_s[k, j] + G * prior_abs[j]) / denominator + sigma * ((n + 2.0) / denominator + 1.0)
+                error_c[k, j] = _inf_for_nan((G * covariances_abs[k, j] + rest) / (1.0 - G))
+
+
+def m_step_rounding(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, covariance_type, prior,
+                    additions, n_samples, dtype, perturbation=0.0, G=None):
+    """Complete bounds on |θ̂ − θ| for one computation of the M-step of EM-5 in ``dtype``
+    whose sums have at most ``additions`` additions (proofs/em.md, EM-5, "Slack").
+
+    θ is the exact M-step of the same responsibilities; ``perturbation`` adds a relative
+    perturbation of every responsibility (EM-2's η). N bounds the exact N_k from below (it only
+    divides); T1 = Σ r|z − μ'| and T2 = Σ r|z − μ'||z − μ'|ᵀ (full/tied; the diagonal for
+    diag/spherical) bound the exact values from above; ``S_abs`` bounds |Ŝ| (the computed
+    scatter about z̄, or the exact one), ``weights_abs`` and ``covariances_abs`` are |π̂| and
+    |Σ̂| of this computation. ``G`` (γ_{2c+K+d+8} of ``dtype``) may be given precomputed.
+    Returns (weights, means, covariances, scatter), float64, shaped as θ (scatter: (K, d, d)
+    or (K, d)).
+    """
+    n_components, d = previous_means_abs.shape
+    if G is None:
+        G = gamma(2 * additions + n_components + d + 8, dtype)
+    G = G + perturbation * (1.0 + G)
+    full = covariance_type in ("full", "tied")
+    error_s = np.empty(T2.shape)
+    if not 4.0 * G < 1.0:
+        error_s.fill(math.inf)
+        inf = np.full((n_components, d), math.inf)
+        return inf[:, 0], inf, np.full(covariances_abs.shape, math.inf), error_s
+    strength, sigma0, _ = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
+    sigma = float(np.finfo(dtype).smallest_subnormal)
+    error_w, error_m = np.empty(n_components), np.empty((n_components, d))
+    if full:
+        shape = covariances_abs.shape if covariance_type == "full" else (1, d, d)
+        error_c = np.empty(shape)
+        _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs.reshape(shape), previous_means_abs,
+                       covariance_type == "tied", strength * np.abs(sigma0), float(strength), float(n_samples), G, sigma,
+                       error_w, error_m, error_c, error_s)
+    else:
+        shape = (n_components, d) if covariance_type == "diag" else (n_components, 1)
+        error_c = np.empty(shape)
+        _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs.reshape(shape), previous_means_abs,
+                       covariance_type == "spherical", strength * np.abs(np.diag(sigma0)), float(strength),
+                       float(n_samples), G, sigma, error_w, error_m, error_c, error_s)
+    return error_w, error_m, error_c.reshape(covariances_abs.shape), error_s
+
+
+# ---- EM-2: the floating-point M-step's deficit ----------------------------------------------
+
+
+def m_step_error_bounds(counts, second, previous_means, new_state, covariance_type, prior, n_samples, gap):
+    """Entrywise bounds on |θ̂ − θ*|: the computed M-step (weights, means, covariances)
+    against the exact maximiser θ* of F(q̂, ·) + log p for q̂ = r̂/ρ, the computed
+    responsibilities normalised (proofs/em.md, EM-2, "The M-step in floating point").
+
+    :func:`m_step_rounding` for the kernel's computation, with η (q̂ and r̂ differ by a factor
+    1/ρ_i per row) as a relative perturbation of every responsibility, and T1, T2 and |S|
+    bounded from the kernel's second moments by Cauchy–Schwarz. Returns (weights (K,),
+    means (K, d), covariances in their own shape, largest N*_k (K,)), all float64.
+    """
+    dtype = new_state.means.dtype
+    n_components, d = new_state.means.shape
+    k = _constants(n_samples, n_components, d, dtype)
+    eta = normalisation_slack(gap, k["g_sum"])
+    g = k["g_moments"] + eta * (1.0 + k["g_moments"])
+    if not g < 1.0:
+        inf = np.full((n_components, d), math.inf)
+        return inf[:, 0], inf, np.full(new_state.covariances.shape, math.inf), inf[:, 0]
+    diagonal = np.diagonal(second, axis1=1, axis2=2) if covariance_type in ("full", "tied") else second
+    n_max, n_min, T1, T2 = np.empty(n_components), np.empty(n_components), np.empty((n_components, d)), np.empty((n_components, d))
+    _moment_bounds(counts, diagonal, float(n_samples), g, k["sigma"], n_max, n_min, T1, T2)
+    if covariance_type in ("full", "tied"):
+        T2 = np.sqrt(T2[:, :, None] * T2[:, None, :])  # ≥ Σ_i q̂ |z_ip − μ'_p||z_iq − μ'_q| and ≥ |S_pq|
+    errors = m_step_rounding(
+        n_min, T1, T2, T2, new_state.weights.astype(np.float64), np.abs(new_state.covariances.astype(np.float64)),
+        np.abs(previous_means.astype(np.float64)), covariance_type, prior, k["c"], n_samples, dtype, eta,
+        G=k["G_kernel"])
+    return errors[0], errors[1], errors[2], n_max
+
+
+@kernel
+def _moment_bounds(counts, diagonal, n, g, sigma, n_max, n_min, T1, T2):
+    # N* between N̂(1 − g) and N̂/(1 − g); T2_kp = (second_kpp + nσ)/(1 − g) ≥ Σ_i q̂_ik (z_ip − μ'_kp)²
+    # (non-negative terms, σ per row for underflow); T1_kp = (N*_max T2_kp)^{1/2} (Cauchy–Schwarz).
+    K, d = T1.shape
+    for k in range(K):
+        n_max[k] = np.float64(counts[k]) / (1.0 - g)
+        n_min[k] = np.float64(counts[k]) * (1.0 - g)
+        for p in range(d):
+            T2[k, p] = (np.float64(diagonal[k, p]) + n * sigma) / (1.0 - g)
+            T1[k, p] = math.sqrt(n_max[k] * T2[k, p])
+
+
+@kernel
+def _shares(r, shifts, counted, n_max, strength, error_w, weights, s_error):
+    # The covariances' share Σ_c ((N*_c + a)/2) r_c²/(2(1 − r_c)) (inf for r_c ≥ 1), the means'
+    # Σ_k (N*_k/2) shifts_k², and the weights' χ²(π* ‖ π̂/s) bound (proofs/em.md, EM-2).
+    covariances = 0.0
+    for c in range(r.shape[0]):
+        covariances += (counted[c] + strength) / 2.0 * (r[c] * r[c] / (2.0 * (1.0 - r[c])) if r[c] < 1.0 else np.inf)
+    means = 0.0
+    for k in range(n_max.shape[0]):
+        means += n_max[k] / 2.0 * shifts[k] * shifts[k]
+    chi2 = 0.0
+    for k in range(weights.shape[0]):
+        w = np.float64(weights[k])
+        gap = error_w[k] + w * s_error / (1.0 - s_error)
+        chi2 += gap * gap / w if w > 0.0 else np.inf
+    return covariances, means, (1.0 + s_error) * chi2
+
+
+@kernel
+def _whitened_full(W, covariances, E, error_m, shared, g_product, r, shifts):
+    # r_c ≥ ‖W Σ* Wᵀ − I‖_F from ‖fl(W Σ̂ Wᵀ) − I‖_F, its float64 rounding g_product (|W||Σ̂||W|ᵀ + I)
+    # and ‖ |W| E |W|ᵀ ‖_F; shifts_k = ‖ |W_k| e_k ‖ (proofs/em.md, EM-2).
+    d = W.shape[1]
+    for c in range(W.shape[0]):
+        w = W[c]
+        wt = np.ascontiguousarray(w.T)
+        absolute = np.abs(w)
+        absolute_t = np.ascontiguousarray(absolute.T)
+        product = np.dot(np.dot(w, covariances[c]), wt)
+        rounding = np.dot(np.dot(absolute, np.abs(covariances[c])), absolute_t)
+        whitened = np.dot(np.dot(absolute, E[c]), absolute_t)
+        off, evaluation, spread = 0.0, 0.0, 0.0
+        for p in range(d):
+            for q in range(d):
+                identity = 1.0 if p == q else 0.0
+                off += (product[p, q] - identity) ** 2
+                evaluation += (g_product * (rounding[p, q] + identity)) ** 2
+                spread += whitened[p, q] ** 2
+        r[c] = math.sqrt(off) + math.sqrt(evaluation) + math.sqrt(spread)
+    for k in range(error_m.shape[0]):
+        absolute = np.abs(W[0] if shared else W[k])
+        total = 0.0
+        for p in range(d):
+            y = 0.0
+            for q in range(d):
+                y += absolute[p, q] * error_m[k, q]
+            total += y * y
+        shifts[k] = math.sqrt(total)
+
+
+@kernel
+def _whitened_diag(w, variances, E, error_m, g_product, r, shifts):
+    # _whitened_full for diagonal W (spherical: variances and E of shape (K, 1)).
+    K, d = w.shape
+    for k in range(K):
+        off, evaluation, spread, total = 0.0, 0.0, 0.0, 0.0
+        for j in range(d):
+            i = j if variances.shape[1] > 1 else 0
+            w2 = w[k, j] * w[k, j]
+            product = w2 * variances[k, i]
+            off += (product - 1.0) ** 2
+            evaluation += (product + 1.0) ** 2
+            spread += (w2 * E[k, i]) ** 2
+            total += (w[k, j] * error_m[k, j]) ** 2
+        r[k] = math.sqrt(off) + g_product * math.sqrt(evaluation) + math.sqrt(spread)
+        shifts[k] = math.sqrt(total)
+
+
+def m_step_deficit(counts, second, state, new_state, covariance_type, prior, n_samples, gap):
+    """D_t ≥ 0 with F(q̂_t, θ̃_{t+1}) + log p(θ̃_{t+1}) ≥ F(q̂_t, θ̃_t) + log p(θ̃_t) − D_t:
+    what the M-step computed in floating point may lose against the exact one, θ̃ being
+    the parameters the kernels evaluate (proofs/em.md, EM-2, "The M-step in floating point")."""
+    parts = m_step_deficit_parts(counts, second, state, new_state, covariance_type, prior, n_samples, gap)
+    # the three non-negative terms carry their own float64 evaluation; weight_sums its own 8u
+    k = _constants(n_samples, len(new_state.weights), new_state.means.shape[1], new_state.means.dtype)
+    deficit = (parts["covariances"] + parts["means"] + parts["weights"]) * k["deficit_evaluation"]
+    deficit += parts["weight_sums"]
+    return max(deficit, 0.0) if math.isfinite(deficit) else math.inf
+
+
+def m_step_deficit_parts(counts, second, state, new_state, covariance_type, prior, n_samples, gap):
+    """The four terms of :func:`m_step_deficit`: bounds on the covariances', the means' and
+    the weights' shares of G(θ*) − G(θ̃_{t+1}), and C (log s_t − log s_{t+1}) for weights
+    that do not sum to 1 exactly (s = Σ_k π_k)."""
+    error_w, error_m, error_c, n_max = m_step_error_bounds(
+        counts, second, state.means, new_state, covariance_type, prior, n_samples, gap)
+    strength, _, alpha = prior if prior is not None else (0.0, None, 1.0)
+    n_components, d = new_state.means.shape
+    k = _constants(n_samples, n_components, d, new_state.means.dtype)
+    factors = new_state.factors.astype(np.float64)
+    covariances = new_state.covariances.astype(np.float64)
+    shifts = np.empty(n_components)
+    if covariance_type in ("full", "tied"):
+        shared = covariance_type == "tied"
+        W = factors[:1] if shared else factors
+        r = np.empty(W.shape[0])
+        _whitened_full(np.ascontiguousarray(W), covariances.reshape(W.shape), error_c.reshape(W.shape),
+                       error_m, shared, k["g_product"], r, shifts)
+    else:
+        shape = (n_components, d) if covariance_type == "diag" else (n_components, 1)
+        r = np.empty(n_components)
+        _whitened_diag(factors, covariances.reshape(shape), error_c.reshape(shape), error_m, k["g_product"], r, shifts)
+    # their own float64 evaluation: non-negative terms (squares, |W| E |W|ᵀ, the rounding bound)
+    # through at most d² + 2d + 4 roundings (the signed W Σ̂ Wᵀ − I is covered by the rounding term)
+    r /= k["r_evaluation"]
+    shifts /= k["shift_evaluation"]
+    # covariances: ((N* + a)/2) φ(W Σ* Wᵀ), φ(A) = tr A − log det A − d ≤ r² / (2(1 − r)) for ‖A − I‖_F ≤ r < 1;
+    # means: (N*_k/2) ‖W_k (μ̂_k − z̄*_k)‖² ≤ (N*_k/2) ‖ |W_k| e_k ‖², e_k the entrywise bound;
+    # weights: C [KL(π* ‖ π̂/s) + log s_t − log s_{t+1}], C = n + K(α − 1), s = Σ_k π̂_k, KL ≤ χ²
+    counted = n_max.sum(keepdims=True) if covariance_type == "tied" else n_max
+    u = k["u64"]
+    C = n_samples + n_components * (alpha - 1.0)
+    s_new, s_old = math.fsum(new_state.weights.tolist()), math.fsum(state.weights.tolist())
+    s_error = abs(s_new - 1.0) + 2.0 * u * s_new  # ≥ |s − 1|
+    shares = _shares(r, shifts, counted, n_max, float(strength), error_w, new_state.weights, s_error)
+    parts = {"covariances": shares[0], "means": shares[1], "weights": C * shares[2]}
+    parts["weight_sums"] = C * (math.log1p(s_old - 1.0) - math.log1p(s_new - 1.0) + 8.0 * u)
+    return parts
