@@ -17,9 +17,6 @@ from classic.rounding import gamma, unit_roundoff
 
 __all__ = ["error_bounds", "m_step_rounding", "m_step_error_bounds", "m_step_deficit", "m_step_deficit_parts"]
 
-COVARIANCE_CODES = {"full": 0, "tied": 1, "diag": 2, "spherical": 3}
-
-
 @functools.lru_cache(maxsize=64)
 def _constants(n, K, d, dtype):
     """Everything of EM-6, EM-5 and EM-2 that depends on the sizes and the precision only
@@ -63,38 +60,39 @@ def normalisation_slack(gap, g_sum):
     return beta / (1.0 - beta) if beta < 0.5 else math.inf
 
 
+def _lower_bound_error(density_error, abs_expected, entropy, eta, g, n, row_h):
+    """|F̂ − F(q̂, θ)| for one E-step's responsibilities against a = a(θ) (EM-6, step 3); the
+    arguments are the exact sums' upper bounds."""
+    normalisation = eta * (abs_expected + density_error + entropy * (1.0 + 2.0 * g) + n * (1.0 + row_h))
+    return density_error + g * abs_expected + 2.0 * g * entropy + n * row_h + normalisation
+
+
 def error_bounds(sums, previous_sums, n_samples, n_components, dtype):
     """Complete rounding bounds on the computed ℓ(θ̃_t), F(q̂_t, θ̃_t) (with EM-1's gap
-    Σ_i KL(q̂_i ‖ p_i) added) and F(q̂_{t-1}, θ̃_t), standardised units (proofs/em.md, EM-6)."""
+    Σ_i KL(q̂_i ‖ p_i) added) and F(q̂_{t-1}, θ̃_t), standardised units (proofs/em.md, EM-6).
+    A recorded sum of non-negative terms, divided by 1 − g, bounds the exact sum."""
     k = _constants(n_samples, n_components, 1, np.dtype(dtype))
-    n, g = n_samples, k["g"]
-
-    def exact(name, source=sums):  # a computed sum of non-negative terms, raised to bound the exact one
-        return source[name] / (1.0 - g)
-
+    n, g, row_h = n_samples, k["g"], k["row_h"]
+    raise_ = 1.0 / (1.0 - g)
     delta = sums["largest_density_error"]
     growth = math.exp(2.0 * delta) if delta < 350.0 else math.inf
-    tiny = k["tiny"]
-    density = min(n * delta, growth * (k["one_plus_lambda"] * exact("density_error") + 3.0 * n * n_components * tiny * delta))
-    log_likelihood = density + k["g_rows"] * exact("abs_log_likelihood") + n * k["row_l"]
-
-    def bound(density_error, abs_expected, entropy_sums):
-        eta = normalisation_slack(entropy_sums["normalisation_gap"], k["g_sum"])
-        entropy = exact("entropy", entropy_sums)
-        normalisation = eta * (abs_expected + density_error + entropy * (1.0 + 2.0 * g) + n * (1.0 + k["row_h"]))
-        return density_error + g * abs_expected + 2.0 * g * entropy + n * k["row_h"] + normalisation
-
+    density_error = sums["density_error"] * raise_
+    density = min(n * delta, growth * (k["one_plus_lambda"] * density_error + 3.0 * n * n_components * k["tiny"] * delta))
+    log_likelihood = density + k["g_rows"] * sums["abs_log_likelihood"] * raise_ + n * k["row_l"]
     eta = normalisation_slack(sums["normalisation_gap"], k["g_sum"])
     spread = k["one_plus_lambda"] * (1.0 + eta) * growth
     # Σ_i KL(q̂_i ‖ p_i) (EM-1): (M − 1)² per row, and per entry below ν' p + q̂²/p
     posterior_gap = n * ((spread - 1.0) ** 2 + k["below"] * growth)
-    bound_now = bound(exact("density_error"), exact("abs_expected"), sums) + posterior_gap
+    bound_now = _lower_bound_error(density_error, sums["abs_expected"] * raise_, sums["entropy"] * raise_, eta, g, n,
+                                   row_h) + posterior_gap
     # the float64 evaluation of the bounds: non-negative terms through at most 20 roundings,
     # so the exact value is below computed / (1 − γ_20) ≤ computed (1 + γ_40)
     e = k["evaluation"]
     if previous_sums is None:
         return log_likelihood * e, bound_now * e, None
-    bound_previous = bound(exact("density_error_previous"), exact("abs_expected_previous"), previous_sums)
+    bound_previous = _lower_bound_error(
+        sums["density_error_previous"] * raise_, sums["abs_expected_previous"] * raise_, previous_sums["entropy"] * raise_,
+        normalisation_slack(previous_sums["normalisation_gap"], k["g_sum"]), g, n, row_h)
     return log_likelihood * e, bound_now * e, bound_previous * e
 
 
@@ -335,41 +333,100 @@ def m_step_deficit(counts, second, state, new_state, covariance_type, prior, n_s
     return max(deficit, 0.0) if math.isfinite(deficit) else math.inf
 
 
+@kernel
+def _deficit_inputs(counts, diagonal, previous_means, weights, n, g, sigma):
+    # The per-iteration path's common start: _moment_bounds, the magnitudes, the output arrays.
+    K, d = previous_means.shape
+    n_max, n_min = np.empty(K), np.empty(K)
+    T1, T2 = np.empty((K, d)), np.empty((K, d))
+    _moment_bounds(counts, diagonal, n, g, sigma, n_max, n_min, T1, T2)
+    return (n_max, n_min, T1, T2, np.abs(weights.astype(np.float64)), np.abs(previous_means.astype(np.float64)),
+            np.empty(K), np.empty((K, d)), np.empty(K))
+
+
+@kernel
+def _deficit_shares_full(counts, diagonal, previous_means, weights, covariances, factors, shared, prior_abs, a, n,
+                         g, G, sigma, g_product, r_evaluation, shift_evaluation, s_error):
+    # m_step_error_bounds, _whitened_full and _shares in one call for full (shared: tied, with
+    # covariances and factors of one covariance): the per-iteration path of m_step_deficit_parts.
+    n_max, n_min, T1, T2, weights_abs, previous_abs, error_w, error_m, shifts = _deficit_inputs(
+        counts, diagonal, previous_means, weights, n, g, sigma)
+    K, d = T1.shape
+    outer = np.empty((K, d, d))  # ≥ Σ_i q̂ |z_ip − μ'_p||z_iq − μ'_q| and ≥ |S_pq| (Cauchy–Schwarz)
+    for k in range(K):
+        for p in range(d):
+            for q in range(d):
+                outer[k, p, q] = np.sqrt(T2[k, p] * T2[k, q])
+    covariances64 = covariances.astype(np.float64)
+    error_c, error_s = np.empty(covariances.shape), np.empty((K, d, d))
+    _rounding_full(n_min, T1, outer, outer, weights_abs, np.abs(covariances64), previous_abs, shared, prior_abs, a,
+                   n, G, sigma, error_w, error_m, error_c, error_s)
+    r = np.empty(covariances.shape[0])
+    _whitened_full(factors.astype(np.float64), covariances64, error_c, error_m, shared, g_product, r, shifts)
+    counted = np.empty(r.shape[0])
+    if shared:
+        counted[0] = n_max.sum()
+    else:
+        counted[:] = n_max
+    return _shares(r / r_evaluation, shifts / shift_evaluation, counted, n_max, a, error_w, weights, s_error)
+
+
+@kernel
+def _deficit_shares_diag(counts, diagonal, previous_means, weights, covariances, factors, spherical, prior_abs, a, n,
+                         g, G, sigma, g_product, r_evaluation, shift_evaluation, s_error):
+    # As _deficit_shares_full for diagonal (spherical: covariances of shape (K, 1)) covariances.
+    n_max, n_min, T1, T2, weights_abs, previous_abs, error_w, error_m, shifts = _deficit_inputs(
+        counts, diagonal, previous_means, weights, n, g, sigma)
+    K, d = T1.shape
+    covariances64 = covariances.astype(np.float64)
+    error_c, error_s = np.empty(covariances.shape), np.empty((K, d))
+    _rounding_diag(n_min, T1, T2, T2, weights_abs, np.abs(covariances64), previous_abs, spherical, prior_abs, a,
+                   n, G, sigma, error_w, error_m, error_c, error_s)
+    r = np.empty(K)
+    _whitened_diag(factors.astype(np.float64), covariances64, error_c, error_m, g_product, r, shifts)
+    return _shares(r / r_evaluation, shifts / shift_evaluation, n_max, n_max, a, error_w, weights, s_error)
+
+
 def m_step_deficit_parts(counts, second, state, new_state, covariance_type, prior, n_samples, gap):
     """The four terms of :func:`m_step_deficit`: bounds on the covariances', the means' and
     the weights' shares of G(θ*) − G(θ̃_{t+1}), and C (log s_t − log s_{t+1}) for weights
-    that do not sum to 1 exactly (s = Σ_k π_k)."""
-    error_w, error_m, error_c, n_max = m_step_error_bounds(
-        counts, second, state.means, new_state, covariance_type, prior, n_samples, gap)
-    strength, _, alpha = prior if prior is not None else (0.0, None, 1.0)
+    that do not sum to 1 exactly (s = Σ_k π_k).
+
+    Covariances: ((N* + a)/2) φ(W Σ* Wᵀ), φ(A) = tr A − log det A − d ≤ r²/(2(1 − r)) for
+    ‖A − I‖_F ≤ r < 1, r from the entrywise bounds of :func:`m_step_error_bounds` (`_whitened_*`,
+    whose sums of non-negative terms carry at most d² + 2d + 4 roundings); means: (N*_k/2)
+    ‖W_k (μ̂_k − z̄*_k)‖² ≤ (N*_k/2) ‖ |W_k| e_k ‖²; weights: C [KL(π* ‖ π̂/s) + log s_t − log s_{t+1}],
+    C = n + K(α − 1), s = Σ_k π̂_k, KL ≤ χ².
+    """
+    strength, sigma0, alpha = prior if prior is not None else (0.0, None, 1.0)
     n_components, d = new_state.means.shape
-    k = _constants(n_samples, n_components, d, new_state.means.dtype)
-    factors = new_state.factors.astype(np.float64)
-    covariances = new_state.covariances.astype(np.float64)
-    shifts = np.empty(n_components)
-    if covariance_type in ("full", "tied"):
-        shared = covariance_type == "tied"
-        W = factors[:1] if shared else factors
-        r = np.empty(W.shape[0])
-        _whitened_full(np.ascontiguousarray(W), covariances.reshape(W.shape), error_c.reshape(W.shape),
-                       error_m, shared, k["g_product"], r, shifts)
-    else:
-        shape = (n_components, d) if covariance_type == "diag" else (n_components, 1)
-        r = np.empty(n_components)
-        _whitened_diag(factors, covariances.reshape(shape), error_c.reshape(shape), error_m, k["g_product"], r, shifts)
-    # their own float64 evaluation: non-negative terms (squares, |W| E |W|ᵀ, the rounding bound)
-    # through at most d² + 2d + 4 roundings (the signed W Σ̂ Wᵀ − I is covered by the rounding term)
-    r /= k["r_evaluation"]
-    shifts /= k["shift_evaluation"]
-    # covariances: ((N* + a)/2) φ(W Σ* Wᵀ), φ(A) = tr A − log det A − d ≤ r² / (2(1 − r)) for ‖A − I‖_F ≤ r < 1;
-    # means: (N*_k/2) ‖W_k (μ̂_k − z̄*_k)‖² ≤ (N*_k/2) ‖ |W_k| e_k ‖², e_k the entrywise bound;
-    # weights: C [KL(π* ‖ π̂/s) + log s_t − log s_{t+1}], C = n + K(α − 1), s = Σ_k π̂_k, KL ≤ χ²
-    counted = n_max.sum(keepdims=True) if covariance_type == "tied" else n_max
+    dtype = new_state.means.dtype
+    k = _constants(n_samples, n_components, d, dtype)
+    eta = normalisation_slack(gap, k["g_sum"])
+    g = k["g_moments"] + eta * (1.0 + k["g_moments"])
+    G = k["G_kernel"] + eta * (1.0 + k["G_kernel"])
     u = k["u64"]
     C = n_samples + n_components * (alpha - 1.0)
     s_new, s_old = math.fsum(new_state.weights.tolist()), math.fsum(state.weights.tolist())
     s_error = abs(s_new - 1.0) + 2.0 * u * s_new  # ≥ |s − 1|
-    shares = _shares(r, shifts, counted, n_max, float(strength), error_w, new_state.weights, s_error)
-    parts = {"covariances": shares[0], "means": shares[1], "weights": C * shares[2]}
-    parts["weight_sums"] = C * (math.log1p(s_old - 1.0) - math.log1p(s_new - 1.0) + 8.0 * u)
+    parts = {"weight_sums": C * (math.log1p(s_old - 1.0) - math.log1p(s_new - 1.0) + 8.0 * u)}
+    if not (g < 1.0 and 4.0 * G < 1.0):
+        parts.update(covariances=math.inf, means=math.inf, weights=math.inf)
+        return parts
+    covariances, factors = new_state.covariances, new_state.factors
+    constants = (float(strength), float(n_samples), g, G, k["sigma"], k["g_product"], k["r_evaluation"],
+                 k["shift_evaluation"], s_error)
+    if covariance_type in ("full", "tied"):
+        shared = covariance_type == "tied"
+        if shared:
+            covariances, factors = covariances[None], factors[:1]
+        prior_abs = strength * np.abs(sigma0) if prior is not None else np.zeros((d, d))
+        shares = _deficit_shares_full(counts, np.diagonal(second, axis1=1, axis2=2), state.means, new_state.weights,
+                                      covariances, np.ascontiguousarray(factors), shared, prior_abs, *constants)
+    else:
+        prior_abs = strength * np.abs(np.diag(sigma0)) if prior is not None else np.zeros(d)
+        covariances = covariances if covariance_type == "diag" else covariances[:, None]
+        shares = _deficit_shares_diag(counts, second, state.means, new_state.weights, covariances, factors,
+                                      covariance_type == "spherical", prior_abs, *constants)
+    parts.update(covariances=shares[0], means=shares[1], weights=C * shares[2])
     return parts

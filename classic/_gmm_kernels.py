@@ -30,7 +30,7 @@ from numba import prange
 
 from classic._jit import CHUNK_SIZE, kernel, parallel_kernel
 
-__all__ = ["e_step_full", "e_step_diag", "m_step", "log_densities_full", "log_densities_diag", "SUMS"]
+__all__ = ["e_step_full", "e_step_diag", "m_step", "log_densities_full", "log_densities_diag", "precision_factors", "SUMS"]
 
 #: Names of the scalar sums an E-step returns, in order (see :func:`e_step_full`).
 SUMS = (
@@ -487,6 +487,47 @@ def log_densities_diag(Z, means, precision_cholesky, log_const):
         _block_densities_diag(Zt, m, means, precision_cholesky, log_const, unused, unused[0], a, delta, work)
         out[start:start + m] = a[:m]
     return out
+
+
+@kernel
+def precision_factors(stack, floor, factors):
+    """W = L⁻¹ for Σ = L Lᵀ (Cholesky), in the working precision, for each covariance of
+    ``stack``; the precision Cholesky factors the E-step takes (Σ⁻¹ = WᵀW). Returns the index
+    of the first covariance with a pivot ℓ_jj² ≤ floor_j (singular at working precision,
+    proofs/em.md, EM-8), or -1. Column by column (Cholesky–Banachiewicz) and forward
+    substitution: backward stable, as LAPACK's, and a few microseconds for small d."""
+    d = stack.shape[1]
+    zero, half = _constants(stack)
+    one = half + half
+    lower = np.empty((d, d), dtype=stack.dtype)
+    for c in range(stack.shape[0]):
+        sigma = stack[c]
+        for j in range(d):
+            total = sigma[j, j]
+            for k in range(j):
+                total -= lower[j, k] * lower[j, k]
+            if not total > zero:
+                return c
+            pivot = np.sqrt(total)
+            if not np.float64(pivot * pivot) > floor[j]:
+                return c
+            lower[j, j] = pivot
+            for i in range(j + 1, d):
+                total = sigma[i, j]
+                for k in range(j):
+                    total -= lower[i, k] * lower[j, k]
+                lower[i, j] = total / pivot
+        w = factors[c]
+        for j in range(d):
+            for i in range(j):
+                w[i, j] = zero
+            w[j, j] = one / lower[j, j]
+            for i in range(j + 1, d):
+                total = zero
+                for k in range(j, i):
+                    total += lower[i, k] * w[k, j]
+                w[i, j] = -total / lower[i, i]
+    return -1
 
 
 def m_step(counts, first, second, means, covariance_type, strength, prior_covariance, concentration):

@@ -60,18 +60,12 @@ def _cholesky_or_collapse(covariances, covariance_type, feature_variance, iterat
     d = feature_variance.shape[0]
     floor = (d + 1) * float(np.finfo(dtype).eps) / 2.0 * feature_variance
     if covariance_type in ("full", "tied"):
-        stack = covariances if covariance_type == "full" else covariances[None]
+        stack = np.ascontiguousarray(covariances if covariance_type == "full" else covariances[None])
         factors = np.empty_like(stack)
-        for k, sigma in enumerate(stack):
-            try:
-                lower = np.linalg.cholesky(sigma)
-            except np.linalg.LinAlgError:
-                lower = None
-            if lower is None or not np.all(np.diag(lower) ** 2 > floor):
-                which = k if covariance_type == "full" else "(tied covariance)"
-                raise ComponentCollapseError(which, iteration, "its covariance became singular")
-            factors[k] = np.linalg.solve(lower, np.eye(d, dtype=dtype)).astype(dtype)
-            factors[k] = np.tril(factors[k])
+        collapsed = kernels.precision_factors(stack, floor, factors)
+        if collapsed >= 0:
+            which = collapsed if covariance_type == "full" else "(tied covariance)"
+            raise ComponentCollapseError(which, iteration, "its covariance became singular")
         log_det_w = np.sum(np.log(np.diagonal(factors, axis1=1, axis2=2).astype(np.float64)), axis=1)
         return factors, log_det_w
     variances = covariances if covariance_type == "diag" else np.repeat(covariances[:, None], d, axis=1)
