@@ -377,7 +377,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
     tol : float, default=1e-3
         Stop when the mean objective per sample changes by less than ``tol``
-        between iterations (``tol=0``: run ``max_iter`` iterations).
+        between iterations (``tol=0``: run ``max_iter`` iterations). The returned
+        parameters are those whose objective made the small change; scikit-learn
+        tests the same change one M-step later (before its last M-step), so it
+        returns one more iteration's parameters and an ``n_iter_`` one larger.
     reg_covar : 0.0, default=0.0
         Accepted for scikit-learn compatibility, as 0 only: exact EM adds nothing to the
         covariances (scikit-learn adds 1e-6, which breaks the ascent EM-4 certifies). A
