@@ -615,6 +615,22 @@ def test_agrees_with_scikit_learn_lower_bounds(covariance_type):
     np.testing.assert_allclose(ours.score(X), theirs.score(X), rtol=1e-9)
 
 
+def test_with_tol_scikit_learn_makes_one_more_m_step():
+    """The tol rule as the docstring states it: from the same start, scikit-learn stops one
+    iteration later than we do, with the parameters of our run continued by one M-step."""
+    from sklearn.mixture import GaussianMixture as SklearnGaussianMixture
+
+    X = mixture_data(2, 400, 2, 3, 3.0)
+    start = GaussianMixture(3, init_params="random", random_state=5, max_iter=3, tol=0).fit(X)
+    init = dict(weights_init=start.weights_, means_init=start.means_, precisions_init=start.precisions_)
+    ours = GaussianMixture(3, tol=1e-3, **init).fit(X)
+    theirs = SklearnGaussianMixture(3, reg_covar=0, tol=1e-3, **init).fit(X)
+    assert ours.converged_ and theirs.converged_ and 2 < ours.n_iter_ < 100
+    assert theirs.n_iter_ == ours.n_iter_ + 1
+    one_more = GaussianMixture(3, tol=0, max_iter=ours.n_iter_ + 1, **init).fit(X)
+    np.testing.assert_allclose(one_more.means_, theirs.means_, rtol=1e-7)
+
+
 @parametrize_with_checks(
     [
         GaussianMixture(random_state=0),
