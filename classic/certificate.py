@@ -53,7 +53,8 @@ def inequality_claim(id, statement, values, bounds, slacks, reference, note="", 
     decision); with ``absolute=True`` the value is the absolute value of that sum. The
     comparison is exact in the recorded float64 numbers (proofs/rounding.md, RD-4): a
     claim holds when the real numbers satisfy the inequality, whatever the rounding of
-    a float64 evaluation of it. Empty arrays give a claim that holds vacuously (noted).
+    a float64 evaluation of it. Empty arrays give a claim that holds vacuously (noted). A
+    non-finite slack (no rounding bound exists there) makes the claim fail, with a note.
     """
     terms = values if isinstance(values, tuple) else (values,)
     *terms, bounds, slacks = np.broadcast_arrays(*(np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (*terms, bounds, slacks)))
@@ -67,6 +68,11 @@ def inequality_claim(id, statement, values, bounds, slacks, reference, note="", 
     holds = _at_most(terms, bounds, slacks)
     if absolute:
         holds &= _at_most([-term for term in terms], bounds, slacks)
+    unbounded = ~np.isfinite(slacks)
+    if np.any(unbounded):  # no rounding bound exists there: nothing is certified (RD-4)
+        holds &= ~unbounded
+        where = int(np.argmax(unbounded))
+        note = (note + "; " if note else "") + f"no finite rounding bound at step {where}: not certified"
     t = int(np.argmin(np.where(np.isnan(margin), -np.inf, margin)))
     return Claim(
         id,

@@ -142,6 +142,17 @@ def test_rd4_comparison_is_exact(terms, bound, slack, absolute):
     assert claim.holds == (value <= _exact(bound) + _exact(slack))
 
 
+def test_rd4_an_infinite_slack_certifies_nothing():
+    """RD-4: where no rounding bound exists (a slack of inf), the claim fails and says why,
+    however clearly the value meets its bound; an infinite *bound* (a vacuous limit, such as
+    Novikoff's for data without a margin) is a plain comparison."""
+    from classic.certificate import inequality_claim
+
+    claim = inequality_claim("X-1", "s", np.array([0.0, -5.0]), 1.0, np.array([0.0, np.inf]), "p")
+    assert claim.holds is False and "no finite rounding bound at step 1" in claim.note
+    assert inequality_claim("X-1", "s", np.array([7.0]), np.inf, 0.0, "p").holds is True
+
+
 @given(st.fractions(min_value=0, max_value=2**1000).filter(lambda f: f == 0 or f > 2**-1000))
 @example(Fraction(1, 3))
 @example(Fraction(2**53 + 1))
