@@ -324,6 +324,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     penalty : None, default=None
         Accepted for scikit-learn compatibility, as None only: the perceptron of the
         theorem has no regularisation; any other value raises a ValueError.
+    alpha, l1_ratio : float, default=0.0001, 0.15
+        Accepted for scikit-learn compatibility; without a penalty they have no effect,
+        as in scikit-learn.
     eta0 : float > 0, default=1.0
         The step size of scikit-learn's perceptron, :math:`w \\leftarrow w + \\eta\\, y_i \\tilde x_i`.
         Started at 0, the run with step :math:`\\eta` makes the same mistakes as the run with
@@ -376,6 +379,17 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         "max"). None: stop only on a mistake-free epoch or ``max_iter``. A stopped run has
         ``stop_reason="rule:<name>"``; its certificate still checks the
         epochs run (proofs/convergence.md, CV-7).
+    n_jobs : int or None, default=None
+        Accepted for scikit-learn compatibility and ignored: the one-vs-rest problems run
+        one after the other, each with Numba's threads (``numba.set_num_threads``); the
+        result does not depend on it.
+    class_weight, warm_start, early_stopping : None, False, False
+        Accepted as these defaults only (a ValueError otherwise, naming the reason):
+        weighted updates and a start w₀ ≠ 0 are outside Novikoff's theorem as proved in
+        ``proofs/perceptron.md``; for early stopping use
+        ``stop=ValidationPatience(...)``.
+    validation_fraction : float in (0, 1), default=0.1
+        Accepted for scikit-learn compatibility; used only with early stopping.
 
     Attributes
     ----------
@@ -429,9 +443,18 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, *, penalty=None, eta0=1.0, fit_intercept=True, intercept_scaling=1.0, max_iter=1000, tol=None,
-                 n_iter_no_change=5, shuffle=False, random_state=None, prediction="last", verbose=0, stop=None):
+    def __init__(self, *, penalty=None, alpha=0.0001, l1_ratio=0.15, eta0=1.0, fit_intercept=True,
+                 intercept_scaling=1.0, max_iter=1000, tol=None, n_iter_no_change=5, shuffle=False, random_state=None,
+                 prediction="last", verbose=0, stop=None, n_jobs=None, class_weight=None, warm_start=False,
+                 early_stopping=False, validation_fraction=0.1):
         self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.n_jobs = n_jobs
+        self.class_weight = class_weight
+        self.warm_start = warm_start
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
         self.eta0 = eta0
         self.fit_intercept = fit_intercept
         self.intercept_scaling = intercept_scaling
@@ -450,6 +473,21 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"penalty={self.penalty!r}: classic's perceptron is Rosenblatt's, without regularisation (the algorithm "
                 "of Novikoff's theorem); use penalty=None, or sklearn.linear_model.Perceptron for a penalised one")
+        check_real(self.alpha, "alpha", minimum=0)  # no effect without a penalty, as in scikit-learn
+        if check_real(self.l1_ratio, "l1_ratio", minimum=0) > 1:
+            raise ValueError(f"l1_ratio must be in [0, 1], got {self.l1_ratio!r}")
+        if self.n_jobs is not None:
+            check_int(self.n_jobs, "n_jobs")
+        if check_real(self.validation_fraction, "validation_fraction", minimum=0, strict=True) >= 1:
+            raise ValueError(f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}")
+        for name, default, why in (
+            ("class_weight", None, "weighted updates are outside Novikoff's theorem as proved here (proofs/perceptron.md)"),
+            ("warm_start", False, "a start w0 != 0 is outside Novikoff's theorem as stated (proofs/perceptron.md, PC-1)"),
+            ("early_stopping", False, "pass stop=classic.convergence.ValidationPatience(patience, X_val, y_val), "
+                                      "which returns the best epoch's weights (scikit-learn keeps the last)"),
+        ):
+            if getattr(self, name) is not default and getattr(self, name) != default:
+                raise ValueError(f"{name}={getattr(self, name)!r} is not supported: {why}; use {name}={default!r}")
         check_real(self.eta0, "eta0", minimum=0, strict=True)
         if self.tol is not None:
             check_real(self.tol, "tol", minimum=0)

@@ -636,10 +636,33 @@ def test_tol_ends_a_run_on_data_that_are_not_separable():
     ({"eta0": 1e308}, ValueError, "eta0=1e[+]308 times the weights leaves the normal range of float64"),
     ({"eta0": 1e-320}, ValueError, "leaves the normal range.*use eta0=1"),
     ({"penalty": "l2"}, ValueError, "penalty='l2': classic's perceptron is Rosenblatt's"),
+    ({"class_weight": "balanced"}, ValueError, "class_weight='balanced' is not supported: weighted updates"),
+    ({"class_weight": {0: 2.0}}, ValueError, "class_weight=.* is not supported"),
+    ({"warm_start": True}, ValueError, "warm_start=True is not supported: a start w0 != 0"),
+    ({"early_stopping": True}, ValueError, "early_stopping=True is not supported: pass stop=.*ValidationPatience"),
+    ({"alpha": -1.0}, ValueError, "alpha must be >= 0"),
+    ({"l1_ratio": 1.5}, ValueError, "l1_ratio must be in"),
+    ({"validation_fraction": 1.0}, ValueError, "validation_fraction must be in"),
+    ({"n_jobs": 1.5}, TypeError, "n_jobs must be an integer"),
 ])
 def test_bad_scikit_learn_parameters_are_refused(params, error, match):
     with pytest.raises(error, match=match):
         Perceptron(**params).fit(np.array([[0.0], [1.0]]), np.array([0, 1]))
+
+
+def test_every_scikit_learn_parameter_is_accepted_and_the_inert_ones_change_nothing():
+    """Code written for scikit-learn's Perceptron runs: every parameter name it has is accepted.
+    alpha and l1_ratio (no effect without a penalty, as there), n_jobs and validation_fraction
+    (no effect without early stopping) leave the run bit for bit unchanged."""
+    assert set(SkPerceptron().get_params()) <= set(Perceptron().get_params())
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(60, 3)), rng.integers(0, 3, 60)
+    plain = Perceptron(max_iter=30).fit(X, y)
+    other = Perceptron(max_iter=30, alpha=0.5, l1_ratio=0.9, n_jobs=-1, validation_fraction=0.3, class_weight=None,
+                       warm_start=False, early_stopping=False).fit(X, y)
+    np.testing.assert_array_equal(plain.coef_, other.coef_)
+    np.testing.assert_array_equal(plain.intercept_, other.intercept_)
+    assert plain.trace_ == other.trace_
 
 @given(st.sampled_from([0.1, 3.0, 0.5, 2.0 ** -3, 4.0]), st.data())
 @settings(max_examples=20)
@@ -677,9 +700,19 @@ def test_eta0_as_in_the_textbook_example_agrees_with_scikit_learn_to_rounding():
 
 
 
+#: Checks that fail by design, with the reason.
+EXPECTED_FAILURES = {
+    "check_class_weight_classifiers": (
+        "class_weight is accepted as None only, for scikit-learn's parameter list: weighted updates are "
+        "outside Novikoff's theorem as proved in proofs/perceptron.md, and a ValueError says so"
+    ),
+}
+
+
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @parametrize_with_checks([Perceptron(), Perceptron(prediction="averaged", shuffle=True, random_state=0),
-                          Perceptron(prediction="voted", fit_intercept=False)])
+                          Perceptron(prediction="voted", fit_intercept=False)],
+                         expected_failed_checks=lambda estimator: EXPECTED_FAILURES)
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
 
