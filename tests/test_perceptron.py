@@ -650,6 +650,7 @@ def test_bad_scikit_learn_parameters_are_refused(params, error, match):
         Perceptron(**params).fit(np.array([[0.0], [1.0]]), np.array([0, 1]))
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # random labels: not separable
 def test_every_scikit_learn_parameter_is_accepted_and_the_inert_ones_change_nothing():
     """Code written for scikit-learn's Perceptron runs: every parameter name it has is accepted.
     alpha and l1_ratio (no effect without a penalty, as there), n_jobs and validation_fraction
