@@ -334,6 +334,10 @@ def _initial_responsibilities(Z, n_components, init_params, rng):
     if init_params == "random":
         resp = rng.uniform(size=(n_samples, n_components))
         return resp / resp.sum(axis=1, keepdims=True)
+    if init_params == "random_from_data":  # n_components distinct points, each alone in its component
+        resp = np.zeros((n_samples, n_components))
+        resp[rng.choice(n_samples, size=n_components, replace=False), np.arange(n_components)] = 1.0
+        return resp
     if init_params == "kmeans":  # the labels of one k-means run, as scikit-learn's default
         from classic.kmeans import KMeans
 
@@ -390,7 +394,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Number of initialisations; the run with the highest final objective is kept.
         A start that collapses (EM-8) is dropped with a ConvergenceWarning; the
         :class:`ComponentCollapseError` is raised only when every start collapses.
-    init_params : {"kmeans", "k-means++", "random"}, default="kmeans"
+    init_params : {"kmeans", "k-means++", "random", "random_from_data"}, default="kmeans"
         "kmeans" (scikit-learn's default): the labels of :class:`classic.KMeans`
         (one k-means++ start, ``tol=1e-4``) on the standardised data, and the
         M-step applied to those hard responsibilities; "k-means++":
@@ -398,6 +402,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         nearest one, then the same; "random": random responsibilities
         (scikit-learn's rule). A k-means++ start alone can give a component a
         handful of points and a singular covariance (iris, full, k = 3, seed 0).
+        "random_from_data" (scikit-learn's rule): ``n_components`` distinct data
+        points, each the only member of its component, so the means start at those
+        points and the covariances at a single point's, 0 (scikit-learn adds
+        ``reg_covar``): exact EM cannot start there and raises ComponentCollapseError;
+        with ``prior=`` each starts at :math:`a\\Sigma_0/(1 + a)`, or give ``precisions_init``.
     weights_init : ndarray of shape (n_components,), optional
     means_init : ndarray of shape (n_components, n_features), optional
     precisions_init : ndarray, optional
@@ -496,7 +505,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         check_int(self.verbose_interval, "verbose_interval", minimum=1)
         check_int(self.max_iter, "max_iter", minimum=0)
         check_int(self.n_init, "n_init", minimum=1)
-        check_option(self.init_params, "init_params", ("kmeans", "k-means++", "random"))
+        check_option(self.init_params, "init_params", ("kmeans", "k-means++", "random", "random_from_data"))
         if X.shape[0] < self.n_components:
             raise ValueError(
                 f"n_samples={X.shape[0]} should be >= n_components={self.n_components}; "

@@ -759,6 +759,24 @@ def test_scikit_learns_reg_covar_zero_and_verbose_interval_are_accepted(capsys):
     assert [line.split(":")[0].strip() for line in printed] == ["EM iteration 10", "EM iteration 20"]
 
 
+def test_random_from_data_starts_at_data_points_and_needs_a_prior_or_precisions():
+    """init_params="random_from_data" (scikit-learn's rule): the means start at distinct data
+    points, one per component; their covariances are a single point's, 0, so exact EM refuses
+    to start (the collapse error suggests prior=), while a prior or precisions_init lets it run."""
+    X = mixture_data(6, 90, 2, 3, 4.0)
+    start = GaussianMixture(3, init_params="random_from_data", prior="default", random_state=1, max_iter=0).fit(X)
+    nearest = np.abs(start.means_[:, None, :] - X[None, :, :]).max(axis=2).argmin(axis=1)
+    np.testing.assert_allclose(start.means_, X[nearest], rtol=1e-12)  # data points (through the standardisation)
+    assert len(set(nearest)) == 3
+    with pytest.raises(ComponentCollapseError, match="prior="):
+        GaussianMixture(3, init_params="random_from_data", random_state=1).fit(X)
+    model = GaussianMixture(3, init_params="random_from_data", prior="default", random_state=1).fit(X)
+    assert bool(certify(model, X))
+    given = GaussianMixture(3, init_params="random_from_data", precisions_init=np.ones(3), covariance_type="spherical",
+                            random_state=1).fit(X)
+    assert bool(certify(given, X))
+
+
 def test_default_start_is_the_labels_of_one_k_means_run():
     """init_params="kmeans" (the default, as scikit-learn's): with max_iter=0 the fitted means are the
     M-step of the hard responsibilities of classic.KMeans (one k-means++ start, tol=1e-4, the same
