@@ -41,6 +41,7 @@ def _constants(n, K, d, dtype):
         row_l=u * K + 2.0 * gamma(K + 8, dtype) + 8.0 * u * (log_k + 1.0) + 8.0 * K * tiny,
         row_h=2.0 * u * (8.0 * log_k + 28.0) + 8.0 * K * tiny * (S_sub + 2.0),
         below=K * tiny * (3.0 + 24.0 * K * tiny / float(info.smallest_subnormal)),
+        ratio_below=12.0 * K * tiny / float(info.smallest_subnormal),
         G_kernel=gamma(2 * c + K + d + 8, dtype),  # EM-5 for the kernel's computation
         g_moments=gamma(c + 4, dtype),  # N and the second moments, non-negative terms
         g_product=gamma(2 * d + 2, np.float64),  # W Σ̂ Wᵀ in float64
@@ -81,8 +82,11 @@ def error_bounds(sums, previous_sums, n_samples, n_components, dtype):
     log_likelihood = density + k["g_rows"] * sums["abs_log_likelihood"] * raise_ + n * k["row_l"]
     eta = normalisation_slack(sums["normalisation_gap"], k["g_sum"])
     spread = k["one_plus_lambda"] * (1.0 + eta) * growth
-    # Σ_i KL(q̂_i ‖ p_i) (EM-1): (M − 1)² per row, and per entry below ν' p + q̂²/p
-    posterior_gap = n * ((spread - 1.0) ** 2 + k["below"] * growth)
+    # Σ_i KL(q̂_i ‖ p_i) (EM-1): per row, (M − 1)² plus p + q̂²/p per entry below ν' (χ²), or
+    # log of the largest q̂_k/p_k (M above ν', 12Kν'e^{2Δ}/σ below), whichever is smaller
+    chi2 = (spread - 1.0) ** 2 + k["below"] * growth
+    log_ratio = 2.0 * delta + math.log(max(k["one_plus_lambda"] * (1.0 + eta), k["ratio_below"]))
+    posterior_gap = n * min(chi2, log_ratio)
     bound_now = _lower_bound_error(density_error, sums["abs_expected"] * raise_, sums["entropy"] * raise_, eta, g, n,
                                    row_h) + posterior_gap
     # the float64 evaluation of the bounds: non-negative terms through at most 20 roundings,

@@ -840,6 +840,7 @@ def test_constant_feature_is_named_and_prior_fits():
 @example(np.array([[230.0, 0.0, 67.0], [0.0, 0.0, 0.0], [67.0, 1.20035247e-261, 0.0]]), "full")  # EM-5's T2 underflowed
 @example(np.array([[981.0, 982.0], [0.0, 0.0], [328.0, 0.0]]), "full")  # EM-5: a covariance entry underflows to a subnormal
 @example(np.array([[2.52958461e-292], [0.0], [0.0]]), "tied")  # too small for covariances in X's units: refused
+@example(np.array([[0.0, 1.0], [1.1920929e-07, 5.0], [0.0, 0.0], [0.0, 0.0]]), "tied")  # EM-6: Δ ≥ 350, EM-1's KL by its log form
 @settings(max_examples=25)
 def test_arbitrary_bounded_data_fits_or_fails_clearly(X, covariance_type):
     """Duplicates, ties, constant columns: exact EM either fits with a valid
