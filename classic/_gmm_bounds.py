@@ -84,7 +84,7 @@ def error_bounds(sums, previous_sums, n_samples, n_components, dtype):
     spread = k["one_plus_lambda"] * (1.0 + eta) * growth
     # Σ_i KL(q̂_i ‖ p_i) (EM-1): per row, (M − 1)² plus p + q̂²/p per entry below ν' (χ²), or
     # log of the largest q̂_k/p_k (M above ν', 12Kν'e^{2Δ}/σ below), whichever is smaller
-    chi2 = (spread - 1.0) ** 2 + k["below"] * growth
+    chi2 = (spread - 1.0) ** 2 + k["below"] * growth if spread < 1e150 else math.inf
     log_ratio = 2.0 * delta + math.log(max(k["one_plus_lambda"] * (1.0 + eta), k["ratio_below"]))
     posterior_gap = n * min(chi2, log_ratio)
     bound_now = _lower_bound_error(density_error, sums["abs_expected"] * raise_, sums["entropy"] * raise_, eta, g, n,
