@@ -68,6 +68,20 @@ def _lower_bound_error(density_error, abs_expected, entropy, eta, g, n, row_h):
     return density_error + g * abs_expected + 2.0 * g * entropy + n * row_h + normalisation
 
 
+def _overflow_share(sums, n_components, delta, dtype):
+    """Per row, a bound on Σ_k e^{a_k − max_finite}, over the entries whose computed Mahalanobis
+    term overflowed (â = −∞, left out of Δ and of the responsibilities): their exact term is at
+    least max/2 − 3γ_{d+2} ω‖z − μ‖², so a_k ≤ log_const_k − that/2 (EM-6, "Overflow")."""
+    if not sums["overflowed"] > 0:
+        return 0.0
+    d = sums["n_features"]
+    maha = float(np.finfo(dtype).max) / 2.0 - 1.5 * gamma(d + 2, dtype) * sums["overflow_spread"]
+    if not maha > 0.0:
+        return math.inf
+    exponent = sums["largest_log_const"] - maha / 2.0 + sums["lowest_row_max"] + delta
+    return n_components * max(math.exp(exponent), 5e-324) if exponent < 700.0 else math.inf
+
+
 def error_bounds(sums, previous_sums, n_samples, n_components, dtype):
     """Complete rounding bounds on the computed ℓ(θ̃_t), F(q̂_t, θ̃_t) (with EM-1's gap
     Σ_i KL(q̂_i ‖ p_i) added) and F(q̂_{t-1}, θ̃_t), standardised units (proofs/em.md, EM-6).
@@ -79,9 +93,10 @@ def error_bounds(sums, previous_sums, n_samples, n_components, dtype):
     growth = math.exp(2.0 * delta) if delta < 350.0 else math.inf
     density_error = sums["density_error"] * raise_
     density = min(n * delta, growth * (k["one_plus_lambda"] * density_error + 3.0 * n * n_components * k["tiny"] * delta))
-    log_likelihood = density + k["g_rows"] * sums["abs_log_likelihood"] * raise_ + n * k["row_l"]
+    overflow = _overflow_share(sums, n_components, delta, dtype)
+    log_likelihood = density + k["g_rows"] * sums["abs_log_likelihood"] * raise_ + n * k["row_l"] + n * overflow
     eta = normalisation_slack(sums["normalisation_gap"], k["g_sum"])
-    spread = k["one_plus_lambda"] * (1.0 + eta) * growth
+    spread = k["one_plus_lambda"] * (1.0 + eta) * growth * (1.0 + overflow)
     # Σ_i KL(q̂_i ‖ p_i) (EM-1): per row, (M − 1)² plus p + q̂²/p per entry below ν' (χ²), or
     # log of the largest q̂_k/p_k (M above ν', 12Kν'e^{2Δ}/σ below), whichever is smaller
     chi2 = (spread - 1.0) ** 2 + k["below"] * growth if spread < 1e150 else math.inf
@@ -271,7 +286,11 @@ def _shares(r, shifts, counted, n_max, strength, error_w, weights, s_error):
     for k in range(weights.shape[0]):
         w = np.float64(weights[k])
         gap = error_w[k] + w * s_error / (1.0 - s_error)
-        chi2 += gap * gap / w if w > 0.0 else np.inf
+        if w > 0.0:
+            chi2 += gap * gap / w
+        elif n_max[k] > 0.0:
+            chi2 = np.inf
+        # else: no point has any responsibility for k (N̂_k = 0, so N*_k = 0) and π̂_k = 0 = π*_k (α = 1)
     return covariances, means, (1.0 + s_error) * chi2
 
 

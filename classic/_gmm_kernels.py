@@ -43,11 +43,14 @@ SUMS = (
     "expected_previous",  # sum_ik r'_ik a_ik  (previous responsibilities r')
     "abs_expected_previous",  # sum_ik r'_ik |a_ik|
     "density_error_previous",  # sum_ik r'_ik delta_ik
-    "largest_density_error",  # max_ik delta_ik
+    "overflowed",  # entries whose Mahalanobis term overflowed (a_ik = -inf)
+    "overflow_spread",  # max over those of 2 omega_k ||z_i - mu_k||^2 (0 for diagonal covariances)
+    "largest_density_error",  # max_ik delta_ik over the entries with a finite a_ik
     "normalisation_gap",  # max_i |rho_i - 1|, rho_i the computed sum of row i's responsibilities
+    "lowest_row_max",  # max_i (-max_k a_ik): minus the lowest row maximum
 )
 _N_SUMS = len(SUMS)
-_N_MAXIMA = 2  # the last two entries are maxima over the rows, not sums
+_N_MAXIMA = 4  # the last four entries are maxima over the rows, not sums
 
 
 #: The exponential of a non-positive float64 (proofs/rounding.md, RD-3): Cody and
@@ -162,6 +165,8 @@ def _block_densities_full(Zt, m, means, precision_upper, log_const, spread_facto
         for b in range(m):
             a[b, k] = log_const[k] - half * maha[b]
             delta[b, k] = gamma_density * (spread_factor[k] * norm2[b] + abs(a[b, k])) + const_error[k]
+            if not a[b, k] > -np.inf:  # the Mahalanobis term overflowed: keep 2 ω ||z - mu||^2 instead (EM-6)
+                delta[b, k] = spread_factor[k] * norm2[b]
 
 
 @kernel
@@ -184,6 +189,8 @@ def _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_err
         for b in range(m):
             a[b, k] = log_const[k] - half * maha[b]
             delta[b, k] = gamma_density * (maha[b] + abs(a[b, k])) + const_error[k]
+            if not a[b, k] > -np.inf:  # overflowed: a sum of non-negative terms, no spread to keep (EM-6)
+                delta[b, k] = zero
 
 
 @kernel
@@ -197,8 +204,9 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row
     n_components = a.shape[1]
     zero, half = _constants(a)
     one = half + half
-    ll, ll_abs, q, q_abs, q_err, entropy, qp, qp_abs, qp_err, largest_delta, gap = (
-        sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10])
+    ll, ll_abs, q, q_abs, q_err, entropy, qp, qp_abs, qp_err, overflowed, spread, largest_delta, gap, lowest = (
+        sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10], sums[11],
+        sums[12], sums[13])
     # log-sum-exp, shifted by the largest term (EM-1, EM-6): e_k = exp(a_k - max) <= 1,
     # the exponentials of the whole block in one loop (RD-3)
     for b in range(m):
@@ -233,7 +241,11 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row
             r = shifted[b, k] / total
             resp[i, k] = r
             rho += r
-            largest_delta = max(largest_delta, delta[b, k])
+            if a[b, k] > -np.inf:
+                largest_delta = max(largest_delta, delta[b, k])
+            else:
+                overflowed += one
+                spread = max(spread, delta[b, k])
             if r > zero:
                 log_r = (a[b, k] - largest) - log_total
                 q += r * a[b, k]
@@ -241,8 +253,10 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row
                 q_err += r * delta[b, k]
                 entropy -= r * log_r
         gap = max(gap, abs(rho - one))
-    sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10] = (
-        ll, ll_abs, q, q_abs, q_err, entropy, qp, qp_abs, qp_err, largest_delta, gap)
+        lowest = max(lowest, -largest)
+    (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10], sums[11],
+     sums[12], sums[13]) = (ll, ll_abs, q, q_abs, q_err, entropy, qp, qp_abs, qp_err, overflowed, spread, largest_delta,
+                            gap, lowest)
 
 
 @kernel
@@ -268,7 +282,7 @@ def _local_accumulators(Z, n_components):
 
 @kernel
 def _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second):
-    # The chunk slots added in index order (the last two entries are maxima): bitwise
+    # The chunk slots added in index order (the last four entries are maxima): bitwise
     # independent of the thread count.
     dtype = chunk_sums.dtype
     sums = np.zeros(_N_SUMS, dtype=dtype)

@@ -131,7 +131,13 @@ def e_step(Z, state, covariance_type, resp, has_previous):
         sums, counts, first, second = for_rows(kernels.e_step_diag, Z.shape[0])(
             Z, state.means, state.factors, const, const_error, dtype.type(gamma(d + 5, dtype)), resp, has_previous
         )
-    return dict(zip(kernels.SUMS, sums.astype(np.float64))), counts, first, second
+    sums = dict(zip(kernels.SUMS, sums.astype(np.float64)))
+    # for the entries whose Mahalanobis term overflowed (EM-6): exact log_const_k <= const_k + error_k; a
+    # component of weight 0 (const = -inf, possible under a prior with α = 1) is exactly 0 in both
+    live = np.isfinite(const)
+    sums["largest_log_const"] = float(np.max(const[live].astype(np.float64) + const_error[live].astype(np.float64)))
+    sums["n_features"] = d
+    return sums, counts, first, second
 
 
 def log_prior(state, covariance_type, prior):

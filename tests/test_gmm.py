@@ -418,6 +418,20 @@ def test_em6_complete_bounds_on_the_likelihood_and_the_lower_bound(case):
     assert abs(float(L(sums["expected_previous"] + old_sums["entropy"]) - F_previous)) <= efm
 
 
+def test_em6_a_component_of_weight_zero_is_exactly_zero_not_unbounded():
+    """EM-6 and EM-2 (proofs/em.md): under a prior with α = 1 a component can lose every point and
+    get weight exactly 0 (breast cancer, float32, diagonal covariances); its log-densities are
+    −∞ in exact and in computed arithmetic alike, so they widen no bound: every claim holds (the
+    first version of the complete bounds counted them as overflowed, with an infinite slack)."""
+    from sklearn.datasets import load_breast_cancer
+
+    X = load_breast_cancer().data.astype(np.float32)
+    model = GaussianMixture(3, covariance_type="diag", prior="default", random_state=0).fit(X)
+    assert np.min(model.weights_) == 0.0
+    assert np.all(np.isfinite(model.trace_.log_likelihood_error)) and np.all(np.isfinite(model.trace_.m_step_deficit))
+    assert bool(certify(model, X))
+
+
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_em6_log_prior_error_bound(covariance_type, dtype):
