@@ -68,32 +68,31 @@ def _lower_bound_error(density_error, abs_expected, entropy, eta, g, n, row_h):
     return density_error + g * abs_expected + 2.0 * g * entropy + n * row_h + normalisation
 
 
-def _overflow_share(sums, n_components, delta, dtype):
+def _overflow_share(sums, n_components, n_features, delta, dtype):
     """Per row, a bound on Σ_k e^{a_k − max_finite}, over the entries whose computed Mahalanobis
     term overflowed (â = −∞, left out of Δ and of the responsibilities): their exact term is at
     least max/2 − 3γ_{d+2} ω‖z − μ‖², so a_k ≤ log_const_k − that/2 (EM-6, "Overflow")."""
     if not sums["overflowed"] > 0:
         return 0.0
-    d = sums["n_features"]
-    maha = float(np.finfo(dtype).max) / 2.0 - 1.5 * gamma(d + 2, dtype) * sums["overflow_spread"]
+    maha = float(np.finfo(dtype).max) / 2.0 - 1.5 * gamma(n_features + 2, dtype) * sums["overflow_spread"]
     if not maha > 0.0:
         return math.inf
     exponent = sums["largest_log_const"] - maha / 2.0 + sums["lowest_row_max"] + delta
     return n_components * max(math.exp(exponent), 5e-324) if exponent < 700.0 else math.inf
 
 
-def error_bounds(sums, previous_sums, n_samples, n_components, dtype):
+def error_bounds(sums, previous_sums, n_samples, n_components, n_features, dtype):
     """Complete rounding bounds on the computed ℓ(θ̃_t), F(q̂_t, θ̃_t) (with EM-1's gap
     Σ_i KL(q̂_i ‖ p_i) added) and F(q̂_{t-1}, θ̃_t), standardised units (proofs/em.md, EM-6).
     A recorded sum of non-negative terms, divided by 1 − g, bounds the exact sum."""
-    k = _constants(n_samples, n_components, 1, np.dtype(dtype))
+    k = _constants(n_samples, n_components, n_features, np.dtype(dtype))
     n, g, row_h = n_samples, k["g"], k["row_h"]
     raise_ = 1.0 / (1.0 - g)
     delta = sums["largest_density_error"]
     growth = math.exp(2.0 * delta) if delta < 350.0 else math.inf
     density_error = sums["density_error"] * raise_
     density = min(n * delta, growth * (k["one_plus_lambda"] * density_error + 3.0 * n * n_components * k["tiny"] * delta))
-    overflow = _overflow_share(sums, n_components, delta, dtype)
+    overflow = _overflow_share(sums, n_components, n_features, delta, dtype)
     log_likelihood = density + k["g_rows"] * sums["abs_log_likelihood"] * raise_ + n * k["row_l"] + n * overflow
     eta = normalisation_slack(sums["normalisation_gap"], k["g_sum"])
     spread = k["one_plus_lambda"] * (1.0 + eta) * growth * (1.0 + overflow)
@@ -229,36 +228,6 @@ def m_step_rounding(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mea
 # ---- EM-2: the floating-point M-step's deficit ----------------------------------------------
 
 
-def m_step_error_bounds(counts, second, previous_means, new_state, covariance_type, prior, n_samples, gap):
-    """Entrywise bounds on |θ̂ − θ*|: the computed M-step (weights, means, covariances)
-    against the exact maximiser θ* of F(q̂, ·) + log p for q̂ = r̂/ρ, the computed
-    responsibilities normalised (proofs/em.md, EM-2, "The M-step in floating point").
-
-    :func:`m_step_rounding` for the kernel's computation, with η (q̂ and r̂ differ by a factor
-    1/ρ_i per row) as a relative perturbation of every responsibility, and T1, T2 and |S|
-    bounded from the kernel's second moments by Cauchy–Schwarz. Returns (weights (K,),
-    means (K, d), covariances in their own shape, largest N*_k (K,)), all float64.
-    """
-    dtype = new_state.means.dtype
-    n_components, d = new_state.means.shape
-    k = _constants(n_samples, n_components, d, dtype)
-    eta = normalisation_slack(gap, k["g_sum"])
-    g = k["g_moments"] + eta * (1.0 + k["g_moments"])
-    if not g < 1.0:
-        inf = np.full((n_components, d), math.inf)
-        return inf[:, 0], inf, np.full(new_state.covariances.shape, math.inf), inf[:, 0]
-    diagonal = np.diagonal(second, axis1=1, axis2=2) if covariance_type in ("full", "tied") else second
-    n_max, n_min, T1, T2 = np.empty(n_components), np.empty(n_components), np.empty((n_components, d)), np.empty((n_components, d))
-    _moment_bounds(counts, diagonal, float(n_samples), g, k["sigma"], n_max, n_min, T1, T2)
-    if covariance_type in ("full", "tied"):
-        T2 = np.sqrt(T2[:, :, None] * T2[:, None, :])  # ≥ Σ_i q̂ |z_ip − μ'_p||z_iq − μ'_q| and ≥ |S_pq|
-    errors = m_step_rounding(
-        n_min, T1, T2, T2, new_state.weights.astype(np.float64), np.abs(new_state.covariances.astype(np.float64)),
-        np.abs(previous_means.astype(np.float64)), covariance_type, prior, k["c"], n_samples, dtype, eta,
-        G=k["G_kernel"])
-    return errors[0], errors[1], errors[2], n_max
-
-
 @kernel
 def _moment_bounds(counts, diagonal, n, g, sigma, n_max, n_min, T1, T2):
     # N* between N̂(1 − g) and N̂/(1 − g); T2_kp = (second_kpp + nσ)/(1 − g) ≥ Σ_i q̂_ik (z_ip − μ'_kp)²
@@ -357,35 +326,51 @@ def m_step_deficit(counts, second, state, new_state, covariance_type, prior, n_s
 
 
 @kernel
-def _deficit_inputs(counts, diagonal, previous_means, weights, n, g, sigma):
-    # The per-iteration path's common start: _moment_bounds, the magnitudes, the output arrays.
+def _error_bounds_full(counts, diagonal, previous_means, weights, covariances, shared, prior_abs, a, n, g, G, sigma):
+    # The entrywise bounds of m_step_error_bounds for full (shared: tied, covariances of one
+    # covariance) covariances: _moment_bounds, the Cauchy–Schwarz T2 and |S|, then _rounding_full.
     K, d = previous_means.shape
     n_max, n_min = np.empty(K), np.empty(K)
     T1, T2 = np.empty((K, d)), np.empty((K, d))
     _moment_bounds(counts, diagonal, n, g, sigma, n_max, n_min, T1, T2)
-    return (n_max, n_min, T1, T2, np.abs(weights.astype(np.float64)), np.abs(previous_means.astype(np.float64)),
-            np.empty(K), np.empty((K, d)), np.empty(K))
-
-
-@kernel
-def _deficit_shares_full(counts, diagonal, previous_means, weights, covariances, factors, shared, prior_abs, a, n,
-                         g, G, sigma, g_product, r_evaluation, shift_evaluation, s_error):
-    # m_step_error_bounds, _whitened_full and _shares in one call for full (shared: tied, with
-    # covariances and factors of one covariance): the per-iteration path of m_step_deficit_parts.
-    n_max, n_min, T1, T2, weights_abs, previous_abs, error_w, error_m, shifts = _deficit_inputs(
-        counts, diagonal, previous_means, weights, n, g, sigma)
-    K, d = T1.shape
     outer = np.empty((K, d, d))  # ≥ Σ_i q̂ |z_ip − μ'_p||z_iq − μ'_q| and ≥ |S_pq| (Cauchy–Schwarz)
     for k in range(K):
         for p in range(d):
             for q in range(d):
                 outer[k, p, q] = np.sqrt(T2[k, p] * T2[k, q])
-    covariances64 = covariances.astype(np.float64)
+    error_w, error_m = np.empty(K), np.empty((K, d))
     error_c, error_s = np.empty(covariances.shape), np.empty((K, d, d))
-    _rounding_full(n_min, T1, outer, outer, weights_abs, np.abs(covariances64), previous_abs, shared, prior_abs, a,
-                   n, G, sigma, error_w, error_m, error_c, error_s)
-    r = np.empty(covariances.shape[0])
-    _whitened_full(factors.astype(np.float64), covariances64, error_c, error_m, shared, g_product, r, shifts)
+    _rounding_full(n_min, T1, outer, outer, np.abs(weights.astype(np.float64)), np.abs(covariances.astype(np.float64)),
+                   np.abs(previous_means.astype(np.float64)), shared, prior_abs, a, n, G, sigma, error_w, error_m,
+                   error_c, error_s)
+    return n_max, error_w, error_m, error_c
+
+
+@kernel
+def _error_bounds_diag(counts, diagonal, previous_means, weights, covariances, spherical, prior_abs, a, n, g, G, sigma):
+    # As _error_bounds_full for diagonal (spherical: covariances of shape (K, 1)) covariances.
+    K, d = previous_means.shape
+    n_max, n_min = np.empty(K), np.empty(K)
+    T1, T2 = np.empty((K, d)), np.empty((K, d))
+    _moment_bounds(counts, diagonal, n, g, sigma, n_max, n_min, T1, T2)
+    error_w, error_m = np.empty(K), np.empty((K, d))
+    error_c, error_s = np.empty(covariances.shape), np.empty((K, d))
+    _rounding_diag(n_min, T1, T2, T2, np.abs(weights.astype(np.float64)), np.abs(covariances.astype(np.float64)),
+                   np.abs(previous_means.astype(np.float64)), spherical, prior_abs, a, n, G, sigma, error_w, error_m,
+                   error_c, error_s)
+    return n_max, error_w, error_m, error_c
+
+
+@kernel
+def _deficit_shares_full(counts, diagonal, previous_means, weights, covariances, shared, prior_abs, a, n, g, G, sigma,
+                         factors, g_product, r_evaluation, shift_evaluation, s_error):
+    # _error_bounds_full, _whitened_full and _shares in one call: the per-iteration path of
+    # m_step_deficit_parts for full (shared: tied) covariances.
+    n_max, error_w, error_m, error_c = _error_bounds_full(counts, diagonal, previous_means, weights, covariances,
+                                                          shared, prior_abs, a, n, g, G, sigma)
+    r, shifts = np.empty(covariances.shape[0]), np.empty(n_max.shape[0])
+    _whitened_full(factors.astype(np.float64), covariances.astype(np.float64), error_c, error_m, shared, g_product, r,
+                   shifts)
     counted = np.empty(r.shape[0])
     if shared:
         counted[0] = n_max.sum()
@@ -395,19 +380,61 @@ def _deficit_shares_full(counts, diagonal, previous_means, weights, covariances,
 
 
 @kernel
-def _deficit_shares_diag(counts, diagonal, previous_means, weights, covariances, factors, spherical, prior_abs, a, n,
-                         g, G, sigma, g_product, r_evaluation, shift_evaluation, s_error):
+def _deficit_shares_diag(counts, diagonal, previous_means, weights, covariances, spherical, prior_abs, a, n, g, G,
+                         sigma, factors, g_product, r_evaluation, shift_evaluation, s_error):
     # As _deficit_shares_full for diagonal (spherical: covariances of shape (K, 1)) covariances.
-    n_max, n_min, T1, T2, weights_abs, previous_abs, error_w, error_m, shifts = _deficit_inputs(
-        counts, diagonal, previous_means, weights, n, g, sigma)
-    K, d = T1.shape
-    covariances64 = covariances.astype(np.float64)
-    error_c, error_s = np.empty(covariances.shape), np.empty((K, d))
-    _rounding_diag(n_min, T1, T2, T2, weights_abs, np.abs(covariances64), previous_abs, spherical, prior_abs, a,
-                   n, G, sigma, error_w, error_m, error_c, error_s)
-    r = np.empty(K)
-    _whitened_diag(factors.astype(np.float64), covariances64, error_c, error_m, g_product, r, shifts)
+    n_max, error_w, error_m, error_c = _error_bounds_diag(counts, diagonal, previous_means, weights, covariances,
+                                                          spherical, prior_abs, a, n, g, G, sigma)
+    r, shifts = np.empty(n_max.shape[0]), np.empty(n_max.shape[0])
+    _whitened_diag(factors.astype(np.float64), covariances.astype(np.float64), error_c, error_m, g_product, r, shifts)
     return _shares(r / r_evaluation, shifts / shift_evaluation, n_max, n_max, a, error_w, weights, s_error)
+
+
+def _kernel_arguments(second, previous_means, new_state, covariance_type, prior, n_samples, gap):
+    """What the _error_bounds_* kernels take, in their order (after ``counts``), and the constants
+    of the fit; None for the arguments when η leaves no bound (then every share is infinite)."""
+    n_components, d = new_state.means.shape
+    k = _constants(n_samples, n_components, d, new_state.means.dtype)
+    eta = normalisation_slack(gap, k["g_sum"])
+    g = k["g_moments"] + eta * (1.0 + k["g_moments"])  # N and the second moments, with 1/ρ
+    G = k["G_kernel"] + eta * (1.0 + k["G_kernel"])  # EM-5's bound, with 1/ρ
+    if not (g < 1.0 and 4.0 * G < 1.0):
+        return None, k
+    strength, sigma0, _ = prior if prior is not None else (0.0, None, 1.0)
+    covariances = new_state.covariances
+    if covariance_type in ("full", "tied"):
+        shared = covariance_type == "tied"
+        diagonal = np.diagonal(second, axis1=1, axis2=2)
+        prior_abs = strength * np.abs(sigma0) if prior is not None else np.zeros((d, d))
+        covariances = covariances[None] if shared else covariances
+    else:
+        shared = covariance_type == "spherical"  # the diagonal kernels' flag
+        diagonal = second
+        prior_abs = strength * np.abs(np.diag(sigma0)) if prior is not None else np.zeros(d)
+        covariances = covariances if covariance_type == "diag" else covariances[:, None]
+    return (diagonal, previous_means, new_state.weights, covariances, shared, prior_abs, float(strength),
+            float(n_samples), g, G, k["sigma"]), k
+
+
+def m_step_error_bounds(counts, second, previous_means, new_state, covariance_type, prior, n_samples, gap):
+    """Entrywise bounds on |θ̂ − θ*|: the computed M-step (weights, means, covariances)
+    against the exact maximiser θ* of F(q̂, ·) + log p for q̂ = r̂/ρ, the computed
+    responsibilities normalised (proofs/em.md, EM-2, "The M-step in floating point").
+
+    EM-5's bound for the kernel's computation (the kernels of :func:`m_step_rounding`), with η
+    (q̂ and r̂ differ by a factor 1/ρ_i per row) as a relative perturbation of every
+    responsibility, and T1, T2 and |S| bounded from the kernel's second moments by
+    Cauchy–Schwarz. Returns (weights (K,), means (K, d), covariances in their own shape,
+    largest N*_k (K,)), all float64; inf where no bound exists.
+    """
+    arguments, _ = _kernel_arguments(second, previous_means, new_state, covariance_type, prior, n_samples, gap)
+    n_components, d = new_state.means.shape
+    if arguments is None:
+        inf = np.full((n_components, d), math.inf)
+        return inf[:, 0], inf, np.full(new_state.covariances.shape, math.inf), inf[:, 0]
+    bounds = _error_bounds_full if covariance_type in ("full", "tied") else _error_bounds_diag
+    n_max, error_w, error_m, error_c = bounds(counts, *arguments)
+    return error_w, error_m, error_c.reshape(new_state.covariances.shape), n_max
 
 
 def m_step_deficit_parts(counts, second, state, new_state, covariance_type, prior, n_samples, gap):
@@ -421,35 +448,20 @@ def m_step_deficit_parts(counts, second, state, new_state, covariance_type, prio
     ‖W_k (μ̂_k − z̄*_k)‖² ≤ (N*_k/2) ‖ |W_k| e_k ‖²; weights: C [KL(π* ‖ π̂/s) + log s_t − log s_{t+1}],
     C = n + K(α − 1), s = Σ_k π̂_k, KL ≤ χ².
     """
-    strength, sigma0, alpha = prior if prior is not None else (0.0, None, 1.0)
-    n_components, d = new_state.means.shape
-    dtype = new_state.means.dtype
-    k = _constants(n_samples, n_components, d, dtype)
-    eta = normalisation_slack(gap, k["g_sum"])
-    g = k["g_moments"] + eta * (1.0 + k["g_moments"])
-    G = k["G_kernel"] + eta * (1.0 + k["G_kernel"])
+    alpha = prior[2] if prior is not None else 1.0
+    arguments, k = _kernel_arguments(second, state.means, new_state, covariance_type, prior, n_samples, gap)
     u = k["u64"]
-    C = n_samples + n_components * (alpha - 1.0)
+    C = n_samples + len(new_state.weights) * (alpha - 1.0)
     s_new, s_old = math.fsum(new_state.weights.tolist()), math.fsum(state.weights.tolist())
     s_error = abs(s_new - 1.0) + 2.0 * u * s_new  # ≥ |s − 1|
     parts = {"weight_sums": C * (math.log1p(s_old - 1.0) - math.log1p(s_new - 1.0) + 8.0 * u)}
-    if not (g < 1.0 and 4.0 * G < 1.0):
+    if arguments is None:
         parts.update(covariances=math.inf, means=math.inf, weights=math.inf)
         return parts
-    covariances, factors = new_state.covariances, new_state.factors
-    constants = (float(strength), float(n_samples), g, G, k["sigma"], k["g_product"], k["r_evaluation"],
-                 k["shift_evaluation"], s_error)
-    if covariance_type in ("full", "tied"):
-        shared = covariance_type == "tied"
-        if shared:
-            covariances, factors = covariances[None], factors[:1]
-        prior_abs = strength * np.abs(sigma0) if prior is not None else np.zeros((d, d))
-        shares = _deficit_shares_full(counts, np.diagonal(second, axis1=1, axis2=2), state.means, new_state.weights,
-                                      covariances, np.ascontiguousarray(factors), shared, prior_abs, *constants)
-    else:
-        prior_abs = strength * np.abs(np.diag(sigma0)) if prior is not None else np.zeros(d)
-        covariances = covariances if covariance_type == "diag" else covariances[:, None]
-        shares = _deficit_shares_diag(counts, second, state.means, new_state.weights, covariances, factors,
-                                      covariance_type == "spherical", prior_abs, *constants)
+    full = covariance_type in ("full", "tied")
+    factors = new_state.factors[:1] if covariance_type == "tied" else new_state.factors
+    shares = (_deficit_shares_full if full else _deficit_shares_diag)(
+        counts, *arguments, np.ascontiguousarray(factors), k["g_product"], k["r_evaluation"], k["shift_evaluation"],
+        s_error)
     parts.update(covariances=shares[0], means=shares[1], weights=C * shares[2])
     return parts

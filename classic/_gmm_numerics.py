@@ -136,7 +136,6 @@ def e_step(Z, state, covariance_type, resp, has_previous):
     # component of weight 0 (const = -inf, possible under a prior with α = 1) is exactly 0 in both
     live = np.isfinite(const)
     sums["largest_log_const"] = float(np.max(const[live].astype(np.float64) + const_error[live].astype(np.float64)))
-    sums["n_features"] = d
     return sums, counts, first, second
 
 

@@ -200,7 +200,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
 
     def record_state(sums, state, previous_sums):
         lp, lp_error = log_prior(state, covariance_type, prior)
-        ell, efe, efm = error_bounds(sums, previous_sums, n_samples, n_components, dtype)
+        ell, efe, efm = error_bounds(sums, previous_sums, n_samples, n_components, Z.shape[1], dtype)
         rows["ll"].append(sums["log_likelihood"])
         rows["lp"].append(lp)
         rows["fe"].append(sums["expected"] + sums["entropy"])  # F(q_t, θ_t), EM-1

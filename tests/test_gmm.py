@@ -401,7 +401,7 @@ def test_em6_complete_bounds_on_the_likelihood_and_the_lower_bound(case):
     r_old = resp.astype(L)
     sums, _, _, _ = e_step(Z, model._state, cov_type, resp, has_previous=True)
     r_new = resp.astype(L)
-    ell, efe, efm = error_bounds(sums, old_sums, n, K, X.dtype)
+    ell, efe, efm = error_bounds(sums, old_sums, n, K, Z.shape[1], X.dtype)
 
     def lower_bound(r, a):  # F(r/ρ, θ) = Σ q (a − log q), 0 log 0 = 0
         q = r / r.sum(axis=1, keepdims=True)
