@@ -45,7 +45,7 @@ class Claim:
         return self.holds is not None
 
 
-def inequality_claim(id, statement, values, bounds, slacks, reference, note="", *, absolute=False):
+def inequality_claim(id, statement, values, bounds, slacks, reference, note="", *, absolute=False, allowance=None):
     """Claim that ``values[t] <= bounds[t] + slacks[t]`` for every ``t``, decided exactly.
 
     ``values`` is an array, or a tuple of arrays whose exact sum is the value (a difference
@@ -55,19 +55,37 @@ def inequality_claim(id, statement, values, bounds, slacks, reference, note="", 
     claim holds when the real numbers satisfy the inequality, whatever the rounding of
     a float64 evaluation of it. Empty arrays give a claim that holds vacuously (noted). A
     non-finite slack (no rounding bound exists there) makes the claim fail, with a note.
+
+    ``allowance`` (per step, ≥ 0) is what a floating-point version of the theorem may lose
+    against the exact one (EM-2's deficit D_t): it joins the slack only at the steps that do
+    not satisfy the exact theorem within ``slacks`` alone, and the note counts them; an
+    infinite allowance at such a step is a non-finite slack there (RD-4 (e)).
     """
     terms = values if isinstance(values, tuple) else (values,)
-    *terms, bounds, slacks = np.broadcast_arrays(*(np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (*terms, bounds, slacks)))
+    extra = 0.0 if allowance is None else allowance
+    *terms, bounds, slacks, extra = np.broadcast_arrays(
+        *(np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (*terms, bounds, slacks, extra)))
     if bounds.size == 0:
         return Claim(id, statement, 0.0, 0.0, 0.0, True, reference, note or "no step to check (vacuous)")
+
+    def satisfied(more):  # value <= bounds + slacks + more, exactly (more: one more operand)
+        holds = _at_most([*terms, -more], bounds, slacks)
+        if absolute:
+            holds &= _at_most([*(-term for term in terms), -more], bounds, slacks)
+        return holds
+
+    holds = satisfied(np.zeros_like(bounds))
+    if allowance is not None:
+        needed = ~holds
+        holds |= needed & satisfied(np.where(needed, extra, 0.0))
+        slacks = np.where(needed, slacks + extra, slacks)
+        if np.any(needed):
+            note = (note + "; " if note else "") + f"allowance needed at {int(np.sum(needed))} of {needed.size} steps"
     with np.errstate(over="ignore", invalid="ignore"):  # for reading only: the decision is _at_most's
         value = sum(terms[1:], terms[0])
         if absolute:
             value = np.abs(value)
         margin = bounds + slacks - value
-    holds = _at_most(terms, bounds, slacks)
-    if absolute:
-        holds &= _at_most([-term for term in terms], bounds, slacks)
     unbounded = ~np.isfinite(slacks)
     if np.any(unbounded):  # no rounding bound exists there: nothing is certified (RD-4)
         holds &= ~unbounded

@@ -153,6 +153,27 @@ def test_rd4_an_infinite_slack_certifies_nothing():
     assert inequality_claim("X-1", "s", np.array([7.0]), np.inf, 0.0, "p").holds is True
 
 
+def test_rd4_an_allowance_joins_only_where_needed():
+    """RD-4 (e): a step that meets the exact theorem within its slack holds whatever its
+    allowance (even none, inf); a step that does not gets its allowance as one more exact
+    operand, and fails "not certified" when the allowance is inf."""
+    from classic.certificate import inequality_claim
+
+    values, slacks = np.array([-1.0, 2.0, 0.5]), np.ones(3)
+    claim = inequality_claim("X-1", "s", values, 0.0, slacks, "p", allowance=np.array([np.inf, 1.0, np.inf]))
+    assert claim.holds is True and "allowance needed at 1 of 3 steps" in claim.note
+    assert claim.slack == 2.0 and claim.worst == 2.0  # the step that needed it, its slack with the allowance
+    # exact: 2 ≤ 1 + 1 holds, the next float above 2 does not (a float64 sum would round it away)
+    above = np.array([-1.0, np.nextafter(2.0, 3.0), 0.5])
+    assert inequality_claim("X-1", "s", above, 0.0, slacks, "p", allowance=np.array([np.inf, 1.0, np.inf])).holds is False
+    refused = inequality_claim("X-1", "s", values, 0.0, slacks, "p", allowance=np.array([0.0, np.inf, 0.0]))
+    assert refused.holds is False and "no finite rounding bound at step 1: not certified" in refused.note
+    # without an allowance the same numbers fail plainly; with none needed, no note
+    assert inequality_claim("X-1", "s", values, 0.0, slacks, "p").holds is False
+    plain = inequality_claim("X-1", "s", values[[0, 2]], 0.0, 1.0, "p", allowance=np.array([np.inf, np.inf]))
+    assert plain.holds is True and plain.note == "" and plain.slack == 1.0
+
+
 @given(st.fractions(min_value=0, max_value=2**1000).filter(lambda f: f == 0 or f > 2**-1000))
 @example(Fraction(1, 3))
 @example(Fraction(2**53 + 1))
