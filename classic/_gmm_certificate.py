@@ -14,7 +14,7 @@ import numpy as np
 from classic import _gmm_kernels as kernels
 from classic.certificate import Claim, inequality_claim
 from classic._gmm_bounds import m_step_rounding
-from classic._gmm_numerics import _make_state, _standardise, e_step
+from classic._gmm_numerics import _log_jacobian, _make_state, _standardise, e_step
 from classic._jit import one_blas_thread
 from classic.rounding import gamma, unit_roundoff
 from classic._validation import check_data
@@ -106,8 +106,8 @@ def _closed_forms(estimator, X):
     resp = np.zeros((n, K), dtype=dtype)
     with one_blas_thread(n):
         sums, _, _, _ = e_step(Z, previous, cov_type, resp, has_previous=False)
-    # math.log, as the fit's units term: numpy's own (SIMD) log may differ in the last place
-    recomputed = np.float64(sums["log_likelihood"]) - n * d * math.log(t.scale)
+    # the fit's units term, the same float: −n Σ_j log scale_j
+    recomputed = np.float64(sums["log_likelihood"]) - n * _log_jacobian(t.scale)
     if recomputed != t.log_likelihood[-2]:
         return Claim(
             "EM-5", statement, float(recomputed), float(t.log_likelihood[-2]), 0.0, False, REFERENCE,

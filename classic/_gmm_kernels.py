@@ -44,7 +44,7 @@ SUMS = (
     "abs_expected_previous",  # sum_ik r'_ik |a_ik|
     "density_error_previous",  # sum_ik r'_ik delta_ik
     "overflowed",  # entries whose Mahalanobis term overflowed (a_ik = -inf)
-    "overflow_spread",  # max over those of 2 omega_k ||z_i - mu_k||^2 (0 for diagonal covariances)
+    "overflow_spread",  # max over those of the spread min_D 2 ||W_k D||_F^2 ||D^-1 (z_i - mu_k)||^2 (0 for diagonal covariances)
     "largest_density_error",  # max_ik delta_ik over the entries with a finite a_ik
     "normalisation_gap",  # max_i |rho_i - 1|, rho_i the computed sum of row i's responsibilities
     "lowest_row_max",  # max_i (-max_k a_ik): minus the lowest row maximum
@@ -115,14 +115,14 @@ def _constants(array):
 @kernel
 def _block_buffers(Z, n_components):
     # Scratch of one block: the rows transposed (features x rows), the weighted
-    # log-densities a and their error bounds delta (rows x components), and three
-    # work rows (the differences of one component, y_p or the Mahalanobis sum, ||z - mu||^2).
+    # log-densities a and their error bounds delta (rows x components), and four
+    # work rows (y_p, the Mahalanobis sum, ||z - mu||^2 and its weighted twin).
     n_features = Z.shape[1]
     Zt = np.empty((n_features, BLOCK), dtype=Z.dtype)
     a = np.empty((BLOCK, n_components), dtype=Z.dtype)
     delta = np.empty((BLOCK, n_components), dtype=Z.dtype)
     diff = np.empty((n_features, BLOCK), dtype=Z.dtype)
-    work = np.empty((3, BLOCK), dtype=Z.dtype)
+    work = np.empty((4, BLOCK), dtype=Z.dtype)
     return Zt, a, delta, diff, work
 
 
@@ -134,25 +134,30 @@ def _transpose_block(Z, start, m, Zt):
 
 
 @kernel
-def _block_densities_full(Zt, m, means, precision_upper, log_const, spread_factor, const_error, gamma_density,
-                          a, delta, diff, work):
+def _block_densities_full(Zt, m, means, precision_upper, log_const, spread_factor, column_weight, const_error,
+                          gamma_density, a, delta, diff, work):
     # For the m rows of the block and every component k (full/tied covariances):
     #   a[b, k] = log_const_k - maha / 2,  maha = sum_p y_p^2 (p increasing),
     #   y_p = sum_{q <= p} U_k[q, p] (z_q - mu_kq) (q increasing),
-    #   delta[b, k] = gamma_density (spread_factor_k ||z - mu_k||^2 + |a|) + const_error_k  (EM-6),
-    # where spread_factor_k = 2 omega_k.
+    #   delta[b, k] = gamma_density (spread + |a|) + const_error_k  (EM-6), where
+    #   spread = min(spread_factor[0, k] ||z - mu_k||^2, spread_factor[1, k] sum_q v_kq (z_q - mu_kq)^2),
+    #   v_k = column_weight[k] and spread_factor[:, k] = 2 ||W_k D||_F^2 for D = I and D = diag(v_k)^(-1/2).
     n_features = Zt.shape[0]
     zero, half = _constants(Zt)
-    y, maha, norm2 = work[0], work[1], work[2]
+    y, maha, norm2, weighted = work[0], work[1], work[2], work[3]
     for k in range(means.shape[0]):
         for b in range(m):
             maha[b] = zero
             norm2[b] = zero
+            weighted[b] = zero
         for j in range(n_features):
             mu = means[k, j]
+            v = column_weight[k, j]
             for b in range(m):
                 diff[j, b] = Zt[j, b] - mu
-                norm2[b] += diff[j, b] * diff[j, b]
+                square = diff[j, b] * diff[j, b]
+                norm2[b] += square
+                weighted[b] += square * v
         for p in range(n_features):
             for b in range(m):
                 y[b] = zero
@@ -164,9 +169,10 @@ def _block_densities_full(Zt, m, means, precision_upper, log_const, spread_facto
                 maha[b] += y[b] * y[b]
         for b in range(m):
             a[b, k] = log_const[k] - half * maha[b]
-            delta[b, k] = gamma_density * (spread_factor[k] * norm2[b] + abs(a[b, k])) + const_error[k]
-            if not a[b, k] > -np.inf:  # the Mahalanobis term overflowed: keep 2 ω ||z - mu||^2 instead (EM-6)
-                delta[b, k] = spread_factor[k] * norm2[b]
+            spread = min(spread_factor[0, k] * norm2[b], spread_factor[1, k] * weighted[b])
+            delta[b, k] = gamma_density * (spread + abs(a[b, k])) + const_error[k]
+            if not a[b, k] > -np.inf:  # the Mahalanobis term overflowed: keep the spread instead (EM-6)
+                delta[b, k] = spread
 
 
 @kernel
@@ -363,7 +369,8 @@ def _moments_diag(Z, start, m, means, resp, counts, first, second):
 
 
 @parallel_kernel
-def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor, gamma_density, resp, has_previous):
+def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor, column_weight, gamma_density, resp,
+                has_previous):
     """E-step for full (and tied) covariances: one pass, chunked and parallel.
 
     Parameters
@@ -377,8 +384,12 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor
         :math:`\\log\\pi_k - \\frac d2 \\log 2\\pi + \\sum_j \\log W_{k,jj}`.
     const_error : ndarray of shape (n_components,)
         Bound on the rounding error of ``log_const`` (EM-6).
-    spread_factor : ndarray of shape (n_components,)
-        :math:`2\\omega_k = 2\\lVert W_k \\rVert_F^2`, for the error bound of the Mahalanobis term (EM-6).
+    spread_factor : ndarray of shape (2, n_components)
+        :math:`2\\lVert W_k D\\rVert_F^2` for :math:`D = I` and for :math:`D = \\mathrm{diag}(v_k)^{-1/2}`,
+        upper bounds, for the error bound of the Mahalanobis term (EM-6).
+    column_weight : ndarray of shape (n_components, n_features)
+        :math:`v_k > 0`: the error bound uses the smaller of :math:`2\\lVert W_k\\rVert_F^2 \\lVert z - \\mu_k\\rVert^2`
+        and :math:`2\\lVert W_k D\\rVert_F^2 \\sum_q v_{kq} (z_q - \\mu_{kq})^2` (EM-6).
     gamma_density : float
         :math:`\\gamma_{d+4}` of the working precision (EM-6).
     resp : ndarray of shape (n_samples, n_components)
@@ -413,8 +424,8 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor
         for start in range(begin, end, BLOCK):
             m = min(end - start, BLOCK)
             _transpose_block(Z, start, m, Zt)
-            _block_densities_full(Zt, m, means, precision_upper, log_const, spread_factor, const_error,
-                                  gamma_density, a, delta, diff, work)
+            _block_densities_full(Zt, m, means, precision_upper, log_const, spread_factor, column_weight,
+                                  const_error, gamma_density, a, delta, diff, work)
             _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted, row_max)
         _moments_full(Z, begin, end - begin, means, resp, local_counts, local_first, local_second)
         chunk_sums[c] = local_sums
@@ -475,13 +486,15 @@ def log_densities_full(Z, means, precision_upper, log_const):
     n_components = means.shape[0]
     out = np.empty((n_samples, n_components), dtype=Z.dtype)
     unused = np.zeros(n_components, dtype=Z.dtype)
+    unused_factor = np.zeros((2, n_components), dtype=Z.dtype)
+    unused_weight = np.zeros(means.shape, dtype=Z.dtype)
     for block in prange((n_samples + BLOCK - 1) // BLOCK):
         Zt, a, delta, diff, work = _block_buffers(Z, n_components)
         start = block * BLOCK
         m = min(n_samples - start, BLOCK)
         _transpose_block(Z, start, m, Zt)
-        _block_densities_full(Zt, m, means, precision_upper, log_const, unused, unused, unused[0],
-                              a, delta, diff, work)
+        _block_densities_full(Zt, m, means, precision_upper, log_const, unused_factor, unused_weight, unused,
+                              unused[0], a, delta, diff, work)
         out[start:start + m] = a[:m]
     return out
 

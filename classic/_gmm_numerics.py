@@ -35,22 +35,54 @@ class ComponentCollapseError(ValueError):
 
 
 
-def _standardisation(X):
-    """Column means and a power-of-two scale near the root mean feature variance."""
+#: A feature's scale stays within 2^±SCALE_RANGE of the common scale: a feature that does not
+#: vary (its deviations are the rounding of its mean) keeps a scale near the others'.
+SCALE_RANGE = 32
+
+
+def _power_of_two(root):
+    return 2.0 ** round(math.log2(root)) if root > 0 else 1.0
+
+
+def _standardisation(X, per_feature=True):
+    """Column means and power-of-two scales near each feature's root mean square deviation
+    (``per_feature=False``: one scale for all, near the root mean feature variance), shape (d,)
+    (proofs/em.md, "Units")."""
     X64 = X.astype(np.float64)
+    d = X.shape[1]
     shift = X64.mean(axis=0)
+    deviation = X64 - shift
     # max |X - shift| first, so squares cannot overflow for data scaled by 1e±150
-    spread = np.max(np.abs(X64 - shift))
-    if spread == 0.0 or not np.isfinite(spread):
-        return shift, 1.0
-    variance = np.mean(((X64 - shift) / spread) ** 2) * X.shape[1] / X.shape[1]
-    root = spread * math.sqrt(variance)
-    scale = 2.0 ** round(math.log2(root)) if root > 0 else 1.0
-    return shift, scale
+    spread = np.max(np.abs(deviation), axis=0)
+    largest = float(np.max(spread))
+    if largest == 0.0 or not np.isfinite(largest):
+        return shift, np.ones(d)
+    common = _power_of_two(largest * math.sqrt(np.mean((deviation / largest) ** 2)))
+    if not per_feature:
+        return shift, np.full(d, common)
+    varies = spread > 0.0
+    safe = np.where(varies, spread, 1.0)
+    root = spread * np.sqrt(np.mean((deviation / safe) ** 2, axis=0))
+    scale = np.array([_power_of_two(r) if v else common for r, v in zip(root.tolist(), varies.tolist())])
+    return shift, np.clip(scale, common * 2.0**-SCALE_RANGE, common * 2.0**SCALE_RANGE)
 
 
 def _standardise(X, shift, scale):
     return np.ascontiguousarray(((X.astype(np.float64) - shift) / scale).astype(X.dtype))
+
+
+def _log_jacobian(scale):
+    """Σ_j log scale_j, the log-Jacobian of z ↦ x per sample: for powers of two, the exact
+    sum of the exponents times log 2 (one rounding)."""
+    return float(np.sum(np.frexp(np.asarray(scale, dtype=np.float64))[1] - 1)) * math.log(2.0)
+
+
+def _covariance_units(covariance_type, scale):
+    """The factor taking covariances of ``covariance_type`` from standardised to the user's
+    units (s_p s_q; divide by it for the way back); exact for powers of two."""
+    if covariance_type in ("full", "tied"):
+        return np.outer(scale, scale)
+    return scale**2 if covariance_type == "diag" else scale[0] ** 2
 
 
 def _cholesky_or_collapse(covariances, covariance_type, feature_variance, iteration, dtype):
@@ -115,17 +147,31 @@ def _log_const(state):
     return const.astype(dtype), np.where(np.isfinite(error), error, np.inf).astype(dtype)
 
 
+def _spread_factors(factors, dtype):
+    """The metrics of the Mahalanobis term's error bound (EM-6, "Density error"): with
+    c_kq = Σ_p W_kpq² (the squared column norms of W_k, (Σ_k⁻¹)_qq), the weights v_k = c_k
+    in the working precision (kept within its normal range) and, for D = I and D = diag(v_k)^{-1/2},
+    2‖W_k D‖_F² rounded up: 2 Σ_q c_kq and 2 Σ_q c_kq / v_kq (about 2d). Returns
+    (spread_factor (2, K), column_weight (K, d)), in the working precision."""
+    d = factors.shape[1]
+    info = np.finfo(dtype)
+    columns = np.sum(factors.astype(np.float64) ** 2, axis=1)  # c_kq
+    weight = np.clip(columns, float(info.smallest_normal), float(info.max)).astype(dtype)
+    norms = np.stack([columns.sum(axis=1), (columns / weight.astype(np.float64)).sum(axis=1)])
+    # the float64 sums and quotients (relative γ_{d+1}) and the cast of 2‖W D‖_F² (u): within 4γ_{d²}
+    return (2.0 * norms * (1.0 + 4.0 * gamma(d * d, dtype))).astype(dtype), weight
+
+
 def e_step(Z, state, covariance_type, resp, has_previous):
     """Run the E-step kernel at ``state``; returns (sums dict, counts, first, second)."""
     const, const_error = _log_const(state)
     dtype = Z.dtype
     d = Z.shape[1]
     if covariance_type in ("full", "tied"):
-        omega = np.sum(state.factors.astype(np.float64) ** 2, axis=(1, 2)) * (1 + 4 * gamma(d * d, dtype))
-        spread_factor = 2 * omega.astype(dtype)  # 2 ω_k, exact in the working precision
+        spread_factor, column_weight = _spread_factors(state.factors, dtype)
         sums, counts, first, second = for_rows(kernels.e_step_full, Z.shape[0])(
-            Z, state.means, state.kernel_factors, const, const_error, spread_factor, dtype.type(gamma(d + 4, dtype)),
-            resp, has_previous
+            Z, state.means, state.kernel_factors, const, const_error, spread_factor, column_weight,
+            dtype.type(gamma(d + 4, dtype)), resp, has_previous
         )
     else:
         sums, counts, first, second = for_rows(kernels.e_step_diag, Z.shape[0])(

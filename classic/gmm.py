@@ -19,9 +19,10 @@ under a fixed conjugate prior (:class:`GaussianMixturePrior`), whose objective
 stays bounded and still never decreases.
 
 Numerics: EM runs on standardised data Z = (X - shift) / scale, with ``shift``
-the column means and ``scale`` a power of two near the root mean feature
-variance (so dividing by it is exact); EM is equivariant under this map, and
-every reported objective is converted back to the user's units.
+the column means and ``scale`` a power of two per feature near its root mean
+square deviation (one for all features with spherical covariances), so dividing
+by it is exact; EM is equivariant under this map, and every reported objective
+is converted back to the user's units.
 """
 
 import dataclasses
@@ -36,7 +37,9 @@ from sklearn.utils.validation import check_is_fitted
 from classic import _gmm_kernels as kernels
 from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the certificate use them)
     ComponentCollapseError,
+    _covariance_units,
     _log_const,
+    _log_jacobian,
     _make_state,
     _parameter_vector,
     _standardisation,
@@ -113,9 +116,11 @@ class GMMTrace(Trace):
         rounding-error bounds on the computed values (EM-6), the certificate's slack;
         bound_e_step_error also covers the E-step's own gap ℓ − F(q̂_t, θ_t) (EM-1).
     m_step_deficit : per M-step, a bound on what the M-step computed in floating point
-        may lose against the exact maximiser (EM-2), part of EM-2's and EM-4's slack.
+        may lose against the exact maximiser (EM-2), EM-2's and EM-4's allowance (inf where
+        no bound exists).
     parameter_change : ‖θ_{t+1} − θ_t‖₂ in standardised units (EM-7, EM-9).
-    shift, scale : the standardisation Z = (X − shift) / scale.
+    shift, scale : the standardisation Z = (X − shift) / scale, shape (n_features,) each
+        (scale: powers of two).
     weights, means, covariances : θ_T in standardised units.
     previous_weights, previous_means, previous_covariances : θ_{T−1} (EM-5), or None.
     stop_reason : ``"tol"`` (mean objective change below tol), ``"max_iter"``.
@@ -137,7 +142,7 @@ class GMMTrace(Trace):
     covariance_type: str
     has_prior: bool
     shift: np.ndarray
-    scale: float
+    scale: np.ndarray
     weights: np.ndarray
     means: np.ndarray
     covariances: np.ndarray
@@ -182,14 +187,15 @@ class _Run:
 
 
 def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance, max_iter, tol, units, verbose,
-                              stop=None, validation=None, scale=1.0):
+                              stop=None, validation=None, log_jacobian=0.0):
     """The EM loop of proofs/em.md on standardised data; returns a :class:`_Run`.
 
     ``units = (log-likelihood offset, log-prior offset)`` converts standardised
     values to the user's units. ``stop`` is an optional stopping rule of
     classic.convergence, consulted after each iteration the tol test let pass
     (proofs/convergence.md, CV-7); ``validation`` = (the standardised held-out data it may
-    score, their sample weights or None); ``scale`` converts their log-likelihood to the user's units.
+    score, their sample weights or None); ``log_jacobian`` (Σ_j log scale_j) converts their
+    log-likelihood to the user's units.
     """
     n_samples, _ = Z.shape
     n_components = len(state.weights)
@@ -245,7 +251,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
             break
         if stop is not None:
             fired, kept = _consult_rule(stop, n_iter, objective, old_objective, state, previous,
-                                        n_samples, units, validation, scale, covariance_type, kept)
+                                        n_samples, units, validation, log_jacobian, covariance_type, kept)
             if fired:
                 stop_reason = stop.reason
                 if kept is not None and kept[0] < n_iter:
@@ -278,7 +284,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
         covariance_type=covariance_type,
         has_prior=prior is not None,
         shift=np.zeros(0),
-        scale=1.0,
+        scale=np.zeros(0),
         weights=state.weights,
         means=state.means,
         covariances=state.covariances,
@@ -290,7 +296,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
 
 
 def _consult_rule(stop, iteration, objective, previous_objective, state, previous, n_samples, units, validation,
-                  scale, covariance_type, kept):
+                  log_jacobian, covariance_type, kept):
     """One call of the stopping-rule protocol (proofs/convergence.md, CV-7): the objective is the
     mean objective per sample in the user's units (so ``LossPlateau(tol)`` is the ``tol`` test), the
     parameters (weights, means, covariances) in standardised units, the validation score the mean
@@ -310,7 +316,7 @@ def _consult_rule(stop, iteration, objective, previous_objective, state, previou
         a = a.astype(np.float64)
         largest = a.max(axis=1, keepdims=True)
         log_density = largest[:, 0] + np.log(np.exp(a - largest).sum(axis=1))
-        score = float(np.average(log_density, weights=w_val)) - Z_val.shape[1] * math.log(scale)
+        score = float(np.average(log_density, weights=w_val)) - log_jacobian
     parameters = (state.weights, state.means, state.covariances)
     previous_parameters = (previous.weights, previous.means, previous.covariances)
     fired = stop.update(IterationState(iteration, (objective + offset) / n_samples,
@@ -528,10 +534,12 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         strength = check_real(prior.strength, "prior.strength", minimum=0.0, strict=True)
         alpha = check_real(prior.weight_concentration, "prior.weight_concentration", minimum=1.0)
         if prior.covariance is None:
-            variance = float(np.mean(((X.astype(np.float64) - shift) / scale) ** 2))
-            if variance <= 0:
+            # 0.01 × the mean feature variance in X's units, times the identity, in standardised units:
+            # feature j's entry is 0.01 (1/d) Σ_k v_k (s_k / s_j)², v_k the variance of feature k of Z
+            variance = np.mean(((X.astype(np.float64) - shift) / scale) ** 2, axis=0)
+            if not np.any(variance > 0):
                 raise ValueError("X has zero variance: pass GaussianMixturePrior(covariance=...) explicitly")
-            sigma0 = 0.01 * variance * np.eye(d)
+            sigma0 = 0.01 * np.diag(np.mean(variance[None, :] * (scale[None, :] / scale[:, None]) ** 2, axis=1))
         else:
             sigma0 = np.asarray(prior.covariance, dtype=np.float64)
             if sigma0.ndim == 0:
@@ -542,7 +550,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 raise ValueError(f"prior.covariance must be a float, a ({d},) vector or a ({d}, {d}) matrix, finite")
             if not np.allclose(sigma0, sigma0.T) or np.any(np.linalg.eigvalsh(sigma0) <= 0):
                 raise ValueError("prior.covariance must be symmetric positive definite")
-            sigma0 = sigma0 / scale**2
+            sigma0 = sigma0 / np.outer(scale, scale)
         return strength, sigma0, alpha
 
     def _user_initial_parameters(self, d, shift, scale, dtype):
@@ -580,7 +588,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 if np.any(precisions <= 0):
                     raise ValueError("precisions_init must be positive")
                 covariances = 1.0 / precisions
-            covariances = (covariances / scale**2).astype(dtype)
+            covariances = (covariances / _covariance_units(self.covariance_type, scale)).astype(dtype)
         return weights, means, covariances
 
     # ---- fitting ----------------------------------------------------------------------
@@ -595,7 +603,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self._check_parameters(X)
         n_samples, d = X.shape
         dtype = X.dtype
-        shift, scale = _standardisation(X)
+        shift, scale = _standardisation(X, per_feature=self.covariance_type != "spherical")
         Z = _standardise(X, shift, scale)
         prior = self._standard_prior(X, shift, scale)
         feature_variance = np.maximum(Z.astype(np.float64).var(axis=0), 0.0)
@@ -608,7 +616,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 "prior='default' for MAP-EM"
             )
         n_cov = 1 if self.covariance_type == "tied" else self.n_components
-        units = (-n_samples * d * math.log(scale), 0.0 if prior is None else -prior[0] * n_cov * d * math.log(scale))
+        log_jacobian = _log_jacobian(scale)
+        units = (-n_samples * log_jacobian, 0.0 if prior is None else -prior[0] * n_cov * log_jacobian)
         rng = as_generator(self.random_state)
         validation = None
         if self.stop is not None and self.stop.validation_data is not None:
@@ -626,7 +635,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 with one_blas_thread(n_samples):
                     run = _expectation_maximisation(
                         Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units,
-                        self.verbose_interval if self.verbose else 0, self.stop, validation, scale,
+                        self.verbose_interval if self.verbose else 0, self.stop, validation, log_jacobian,
                     )
             except ComponentCollapseError as error:  # EM-8: this start has no answer; others may
                 collapses.append(error)
@@ -641,7 +650,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 "the best of the others is returned",
                 ConvergenceWarning,
             )
-        trace = dataclasses.replace(best.trace, shift=shift, scale=float(scale))
+        trace = dataclasses.replace(best.trace, shift=shift, scale=scale)
         if trace.stop_reason == "max_iter" and self.max_iter > 0 and self.tol > 0:
             warnings.warn(
                 f"EM did not converge in max_iter={self.max_iter} iterations (tol={self.tol}); "
@@ -654,7 +663,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def _initial_state(self, Z, rng, prior, feature_variance, shift, scale):
         weights, means, covariances = self._user_initial_parameters(Z.shape[1], shift, scale, Z.dtype)
         if weights is None or means is None or covariances is None:
-            resp = _initial_responsibilities(Z, self.n_components, self.init_params, rng)
+            # k-means and k-means++ in X's metric, as scikit-learn: Z rescaled by powers of two (exact)
+            metric = Z * (scale / np.max(scale)).astype(Z.dtype)
+            resp = _initial_responsibilities(metric, self.n_components, self.init_params, rng)
             counts, (w, m, c) = _parameters_from_responsibilities(Z, resp, self.covariance_type, prior)
             if prior is None and np.any(counts <= 0):
                 raise ComponentCollapseError(int(np.argmax(counts <= 0)), 0, "no point was assigned to it at initialisation")
@@ -668,24 +679,25 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         old_shift, old_scale = self.trace_.shift, self.trace_.scale
         state = self._state
         means = ((state.means.astype(np.float64) * old_scale + old_shift - shift) / scale).astype(dtype)
-        covariances = (state.covariances.astype(np.float64) * (old_scale / scale) ** 2).astype(dtype)
+        units = _covariance_units(self.covariance_type, old_scale) / _covariance_units(self.covariance_type, scale)
+        covariances = (state.covariances.astype(np.float64) * units).astype(dtype)
         return _make_state(state.weights.astype(dtype), means, covariances, self.covariance_type, feature_variance, 0)
 
     def _set_fitted(self, state, trace, shift, scale, n_samples):
         dtype = state.means.dtype
-        scale = np.float64(scale)
         with np.errstate(over="ignore", under="ignore"):  # checked below
             means = (state.means.astype(np.float64) * scale + shift).astype(dtype)
-            covariances = (state.covariances.astype(np.float64) * (scale * scale)).astype(dtype)
+            units = _covariance_units(self.covariance_type, scale)
+            covariances = (state.covariances.astype(np.float64) * units).astype(dtype)
             if self.covariance_type in ("full", "tied"):
                 factors = state.factors if self.covariance_type == "full" else state.factors[0]
                 factors = np.swapaxes(factors, -1, -2)
-                upper = factors.astype(np.float64) / scale  # U = Wᵀ / scale
+                upper = factors.astype(np.float64) / scale[:, None]  # U = D⁻¹ Wᵀ, D = diag(scale)
                 cholesky = upper.astype(dtype)
                 precisions = (upper @ np.swapaxes(upper, -1, -2)).astype(dtype)
             else:
                 factors = state.factors if self.covariance_type == "diag" else state.factors[:, 0]
-                cholesky = (factors.astype(np.float64) / scale).astype(dtype)
+                cholesky = (factors.astype(np.float64) / (scale if self.covariance_type == "diag" else scale[0])).astype(dtype)
                 precisions = cholesky**2
 
         def diagonal(a):  # the variances (and the factors' diagonals): none may underflow to 0
@@ -696,7 +708,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             np.any((diagonal(z) != 0) & (diagonal(a) == 0)) for z, a in standard
         ):
             raise ValueError(
-                f"X's scale (about {scale:.3g}) puts the fitted covariances or precisions outside {dtype.name} "
+                f"X's scale (about {np.min(scale):.3g} to {np.max(scale):.3g} across features) puts the fitted covariances or precisions outside {dtype.name} "
                 "in X's units (covariances grow as the square of the scale, precisions as its inverse); "
                 "rescale X, e.g. with sklearn.preprocessing.StandardScaler, and fit again."
             )
@@ -723,7 +735,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             a = for_rows(kernels.log_densities_full, Z.shape[0])(Z, state.means, state.kernel_factors, const)
         else:
             a = for_rows(kernels.log_densities_diag, Z.shape[0])(Z, state.means, state.factors, const)
-        return a.astype(np.float64) - X.shape[1] * math.log(self.trace_.scale)
+        return a.astype(np.float64) - _log_jacobian(self.trace_.scale)
 
     def score_samples(self, X):
         """Log-density of each sample, ndarray of shape (n_samples,)."""

@@ -138,7 +138,7 @@ def test_em1_e_step_tight(case):
     t = model.trace_
     Z = _standardise(X, t.shift, t.scale)
     oracle = naive.gmm_e_step(Z, t.weights, t.means, t.covariances, t.covariance_type)
-    offset = -X.shape[0] * X.shape[1] * math.log(t.scale)
+    offset = -X.shape[0] * float(np.sum(np.log(t.scale)))
     tolerance = 1e-6 if X.dtype == np.float64 else 1e-2
     assert abs(oracle["log_likelihood"] + offset - t.log_likelihood[-1]) <= tolerance * (1 + abs(t.log_likelihood[-1]))
     assert abs(oracle["expected"] + oracle["entropy"] + offset - t.bound_e_step[-1]) <= tolerance * (1 + abs(t.bound_e_step[-1]))
@@ -369,11 +369,19 @@ def _exact_log_sum_exp(a):
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_em6_density_error_bound(covariance_type, dtype):
+@pytest.mark.parametrize("anisotropic", [False, True])
+def test_em6_density_error_bound(covariance_type, dtype, anisotropic):
     """EM-6 (proofs/em.md): the computed weighted log-densities are within the
     bound delta_ik of their exact values, and the computed log-likelihood within
-    its recorded bound (exact values computed in extended precision)."""
-    X = mixture_data(3, 300, 3, 3, 3.0, dtype)
+    its recorded bound (exact values computed in extended precision); also on components
+    each narrow (by 10⁻²) in another feature, where full covariances take the weighted
+    metric for some entries (checked: the case is exercised)."""
+    X = mixture_data(3, 300, 3, 3, 3.0, np.float64)
+    if anisotropic:
+        labels = np.arange(len(X)) % 3
+        centres = np.array([X[labels == k].mean(axis=0) for k in range(3)])
+        X = centres[labels] + (X - centres[labels]) * np.where(np.eye(3, dtype=bool), 1e-2, 1.0)[labels]
+    X = X.astype(dtype)
     model = GaussianMixture(3, covariance_type=covariance_type, init_params="random", random_state=1, max_iter=5, tol=0).fit(X)
     t, state = model.trace_, model._state
     Z = _standardise(X, t.shift, t.scale)
@@ -384,18 +392,55 @@ def test_em6_density_error_bound(covariance_type, dtype):
     exact, diff, y = _exact_log_densities(Z, state, covariance_type)
     if covariance_type in ("full", "tied"):
         d = X.shape[1]
-        omega = np.sum(state.factors.astype(np.float64) ** 2, axis=(1, 2))
+        W2 = state.factors.astype(np.float64) ** 2
+        omega = np.sum(W2, axis=(1, 2))
         norm2 = np.sum(diff.astype(np.float64) ** 2, axis=2)
-        delta = gamma(d + 4, dtype) * (2 * omega[None, :] * norm2 + np.abs(computed.astype(np.float64))) + const_error
+        # the weighted metric D = diag(v)^(-1/2), v_q = Σ_p W_pq² in the working precision: ‖W D‖_F² = Σ_q c_q / v_q
+        v = W2.sum(axis=1).astype(dtype).astype(np.float64)
+        omega_v = np.sum(W2.sum(axis=1) / v, axis=1)
+        weighted = np.sum(diff.astype(np.float64) ** 2 * v[None, :, :], axis=2)
+        spread = np.minimum(2 * omega[None, :] * norm2, 2 * omega_v[None, :] * weighted)
+        if anisotropic:
+            assert np.mean(omega_v[None, :] * weighted < omega[None, :] * norm2) > 0.1
+        delta = gamma(d + 4, dtype) * (spread + np.abs(computed.astype(np.float64))) + const_error
     else:
         maha64 = np.sum(y.astype(np.float64) ** 2, axis=2)
         delta = gamma(X.shape[1] + 5, dtype) * (maha64 + np.abs(computed.astype(np.float64))) + const_error
     error = np.abs(computed - exact).astype(np.float64)
     assert np.all(error <= delta), float(np.max(error - delta))
     # and the recorded bound on ℓ(θ_T) holds against ℓ in extended precision
-    exact_ll = np.sum(_exact_log_sum_exp(exact)) - L(X.shape[0] * X.shape[1]) * np.log(L(t.scale))
+    exact_ll = np.sum(_exact_log_sum_exp(exact)) - L(X.shape[0]) * np.sum(np.log(t.scale.astype(L)))
     slack = t.log_likelihood_error[-1] + 2 * 2.0**-53 * abs(t.log_likelihood[-1])
     assert abs(float(L(t.log_likelihood[-1]) - exact_ll)) <= slack
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_units_a_feature_rescaled_by_a_power_of_two_changes_nothing(covariance_type, dtype):
+    """Units (proofs/em.md): each feature has its own power-of-two scale, so multiplying features
+    of X by powers of two (2^12 and 2^-5 here) gives bitwise the same run in standardised units
+    (parameters, EM-6's bounds, EM-2's deficits), the fitted parameters exactly rescaled and ℓ
+    shifted by −n Σ_j e_j log 2; the certificate's slacks do not grow with the ratio of the
+    features' scales (with one scale for all they did: breast cancer, 1.4e4 nats in float64).
+    init_params="random": k-means starts see X's metric, which the rescaling changes."""
+    X = mixture_data(3, 400, 3, 3, 3.0, np.float64)
+    exponents = np.array([0, 12, -5])
+    kw = dict(covariance_type=covariance_type, init_params="random", random_state=3, max_iter=8, tol=0)
+    plain = GaussianMixture(3, **kw).fit(X.astype(dtype))
+    scaled = GaussianMixture(3, **kw).fit((X * 2.0**exponents).astype(dtype))
+    a, b = plain.trace_, scaled.trace_
+    for name in ("weights", "means", "covariances", "log_likelihood_error", "bound_e_step_error", "bound_m_step_error",
+                 "m_step_deficit", "parameter_change"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    np.testing.assert_array_equal(scaled.means_, (plain.means_.astype(np.float64) * 2.0**exponents).astype(dtype))
+    np.testing.assert_array_equal(b.scale, a.scale * 2.0**exponents)
+    n = len(X)
+    np.testing.assert_allclose(b.log_likelihood, a.log_likelihood - n * exponents.sum() * math.log(2.0), rtol=1e-14)
+    # the slacks of EM-1..EM-4 differ only in their conversion to X's units, 2u|value| for each of at
+    # most four values that moved by the offset n Σ e_j log 2 (proofs/em.md, EM-6), summed with γ_7
+    offset, u = n * abs(exponents.sum()) * math.log(2.0), 2.0**-53
+    for c, d in zip(certify(scaled, (X * 2.0**exponents).astype(dtype)).claims[:4], certify(plain, X.astype(dtype)).claims[:4]):
+        assert abs(c.slack - d.slack) <= 8 * u * offset * (1 + gamma(7, np.float64)) + 4 * np.spacing(d.slack), c.id
 
 
 @settings(max_examples=30)
@@ -810,14 +855,15 @@ def test_random_from_data_starts_at_data_points_and_needs_a_prior_or_precisions(
 def test_default_start_is_the_labels_of_one_k_means_run():
     """init_params="kmeans" (the default, as scikit-learn's): with max_iter=0 the fitted means are the
     M-step of the hard responsibilities of classic.KMeans (one k-means++ start, tol=1e-4, the same
-    generator) on the standardised data: the clusters' means of X."""
+    generator) on the data in X's metric (standardised by one power of two for all features, as the
+    fit's per-feature standardisation rescaled): the clusters' means of X."""
     from classic import KMeans
     from classic.gmm import _standardisation
 
     X = load_iris().data
     for seed in range(3):
         model = GaussianMixture(3, max_iter=0, random_state=seed).fit(X)
-        Z = _standardise(X, *_standardisation(X))
+        Z = _standardise(X, *_standardisation(X, per_feature=False))
         labels = KMeans(3, n_init=1, tol=1e-4, random_state=seed).fit(Z).labels_
         means = np.array([X[labels == j].mean(axis=0) for j in range(3)])
         np.testing.assert_allclose(model.means_, means, rtol=1e-12, atol=1e-12)
@@ -903,8 +949,8 @@ def test_gmmtrace_is_a_trace():
 
 def test_k_means_plus_plus_initialisation_is_the_m_step_of_the_hard_assignment():
     """init_params="k-means++": classic.kmeans_plusplus centres (drawn from the same
-    Generator), every point assigned to its nearest centre, then the M-step of those
-    one-hot responsibilities gives θ_0 (scikit-learn's ``_initialize`` from resp)."""
+    Generator) in X's metric, every point assigned to its nearest centre, then the M-step of
+    those one-hot responsibilities gives θ_0 (scikit-learn's ``_initialize`` from resp)."""
     from classic import kmeans_plusplus
     from classic._random import as_generator
 
@@ -913,8 +959,9 @@ def test_k_means_plus_plus_initialisation_is_the_m_step_of_the_hard_assignment()
         model = GaussianMixture(3, covariance_type=covariance_type, random_state=7, max_iter=0).fit(X)
         t = model.trace_
         Z = _standardise(X, t.shift, t.scale)
-        centres, _ = kmeans_plusplus(Z, 3, random_state=as_generator(7))
-        labels = np.argmin(((Z[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
+        metric = Z * (t.scale / t.scale.max())  # X's metric: seeding does not see the per-feature scales
+        centres, _ = kmeans_plusplus(metric, 3, random_state=as_generator(7))
+        labels = np.argmin(((metric[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
         resp = np.eye(3)[labels]
         weights, means, covariances = naive.gmm_m_step(Z, resp, covariance_type)
         assert np.allclose(t.weights, weights, rtol=1e-12)
