@@ -30,7 +30,8 @@ from numba import prange
 
 from classic._jit import CHUNK_SIZE, kernel, parallel_kernel
 
-__all__ = ["e_step_full", "e_step_diag", "m_step", "log_densities_full", "log_densities_diag", "precision_factors", "SUMS"]
+__all__ = ["e_step_full", "e_step_diag", "m_step", "log_densities_full", "log_densities_diag", "precision_factors",
+           "spread_factors", "SUMS"]
 
 #: Names of the scalar sums an E-step returns, in order (see :func:`e_step_full`).
 SUMS = (
@@ -472,6 +473,28 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
         chunk_second[c] = local_second
     sums, counts, first, second = _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second)
     return sums, counts, first, second
+
+
+@kernel
+def spread_factors(factors, inflation, smallest, largest, spread_factor, column_weight):
+    """The two metrics of the Mahalanobis term's error bound (EM-6, "Density error"), for
+    factors W (K, d, d): column_weight[k, q] = v_kq, the squared column norm c_kq = Σ_p W_kpq²
+    rounded to the working precision within [smallest, largest]; spread_factor[:, k] =
+    2 ‖W_k D‖_F² × inflation for D = I (2 Σ_q c_kq) and D = diag(v_k)^(-1/2) (2 Σ_q c_kq / v_kq),
+    evaluated in float64, then rounded to the working precision."""
+    K, d = factors.shape[0], factors.shape[1]
+    for k in range(K):
+        plain, weighted = 0.0, 0.0
+        for q in range(d):
+            c = 0.0
+            for p in range(d):
+                w = np.float64(factors[k, p, q])
+                c += w * w
+            column_weight[k, q] = min(max(c, smallest), largest)
+            plain += c
+            weighted += c / np.float64(column_weight[k, q])
+        spread_factor[0, k] = 2.0 * plain * inflation
+        spread_factor[1, k] = 2.0 * weighted * inflation
 
 
 @parallel_kernel

@@ -148,18 +148,16 @@ def _log_const(state):
 
 
 def _spread_factors(factors, dtype):
-    """The metrics of the Mahalanobis term's error bound (EM-6, "Density error"): with
-    c_kq = Σ_p W_kpq² (the squared column norms of W_k, (Σ_k⁻¹)_qq), the weights v_k = c_k
-    in the working precision (kept within its normal range) and, for D = I and D = diag(v_k)^{-1/2},
-    2‖W_k D‖_F² rounded up: 2 Σ_q c_kq and 2 Σ_q c_kq / v_kq (about 2d). Returns
-    (spread_factor (2, K), column_weight (K, d)), in the working precision."""
-    d = factors.shape[1]
+    """The metrics of the Mahalanobis term's error bound (EM-6, "Density error";
+    ``kernels.spread_factors``): (spread_factor (2, K), column_weight (K, d)), in the working
+    precision. The float64 sums and quotients (relative γ_{d+1}) and the rounding of 2‖W D‖_F²
+    to the working precision (u) are covered by the inflation 1 + 4γ_{d²}."""
+    K, d = factors.shape[0], factors.shape[1]
     info = np.finfo(dtype)
-    columns = np.sum(factors.astype(np.float64) ** 2, axis=1)  # c_kq
-    weight = np.clip(columns, float(info.smallest_normal), float(info.max)).astype(dtype)
-    norms = np.stack([columns.sum(axis=1), (columns / weight.astype(np.float64)).sum(axis=1)])
-    # the float64 sums and quotients (relative γ_{d+1}) and the cast of 2‖W D‖_F² (u): within 4γ_{d²}
-    return (2.0 * norms * (1.0 + 4.0 * gamma(d * d, dtype))).astype(dtype), weight
+    spread_factor, column_weight = np.empty((2, K), dtype=dtype), np.empty((K, d), dtype=dtype)
+    kernels.spread_factors(factors, 1.0 + 4.0 * gamma(d * d, dtype), float(info.smallest_normal), float(info.max),
+                           spread_factor, column_weight)
+    return spread_factor, column_weight
 
 
 def e_step(Z, state, covariance_type, resp, has_previous):
