@@ -85,18 +85,18 @@ def convergence_demo(out_dir):
     )
 
     X = load_iris().data
-    full = KMeans(n_clusters=3, init="random", random_state=14).fit(X)
+    full = KMeans(n_clusters=3, init="random", n_init=1, random_state=14).fit(X)
     # Lloyd ends on its fixed point, so the last inertia is the limit (proofs/convergence.md, CV-6).
     rate = estimate_rate(full.trace_, limit=full.inertia_)
-    stopped = KMeans(n_clusters=3, init="random", random_state=14, stop=RelativeImprovement(1e-2)).fit(X)
+    stopped = KMeans(n_clusters=3, init="random", n_init=1, random_state=14, stop=RelativeImprovement(1e-2)).fit(X)
     certificate = certify(stopped, X)
-    report = stability(KMeans(n_clusters=3, init="random"), X, seeds=range(20))
+    report = stability(KMeans(n_clusters=3, init="random", n_init=1), X, seeds=range(20))
     X_train, X_val = train_test_split(X, test_size=0.5, random_state=0)
     train, val = [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for t in range(1, 16):  # a run's first t iterations are the run with max_iter=t (deterministic prefix)
-            model = KMeans(n_clusters=3, init="random", random_state=14, max_iter=t).fit(X_train)
+            model = KMeans(n_clusters=3, init="random", n_init=1, random_state=14, max_iter=t).fit(X_train)
             train.append(model.inertia_ / len(X_train))
             val.append(-model.score(X_val) / len(X_val))
     diagnosis = diagnose(train, val)

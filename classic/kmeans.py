@@ -515,9 +515,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     n_local_trials : int, default=1
         Candidates per k-means++ step; 1 is the algorithm with the proven
         8(ln k + 2) bound, more is the greedy variant (see :func:`kmeans_plusplus`).
-    n_init : int or "auto", default=1
+    n_init : int or "auto", default="auto"
         Independent runs; the one of lowest inertia is kept (with its trace). "auto" is
-        scikit-learn's rule: 1 run with k-means++ seeding or given centres, 10 with "random".
+        scikit-learn's rule and default: 1 run with k-means++ seeding or given centres, 10 with
+        "random" (until 2026-12-03 the default was 1, also for "random").
     max_iter : int, default=300
         Iteration cap (``stop_reason="max_iter"`` and a ConvergenceWarning).
     tol : float, default=0.0
@@ -562,7 +563,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     n_features_in_ : int
     """
 
-    def __init__(self, n_clusters=8, *, init="k-means++", n_local_trials=1, n_init=1, max_iter=300,
+    def __init__(self, n_clusters=8, *, init="k-means++", n_local_trials=1, n_init="auto", max_iter=300,
                  tol=0.0, random_state=None, verbose=0, stop=None, copy_x=True, algorithm="lloyd"):
         self.n_clusters = n_clusters
         self.init = init

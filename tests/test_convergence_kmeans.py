@@ -88,9 +88,9 @@ def test_cv7_validation_patience_returns_the_best_checkpoint_and_cuts_the_trace(
     and labels of its best iteration, and the trace ends there (bitwise the full run's prefix)."""
     X, X_val = _blobs(0), _blobs(1)
     for seed in range(20):
-        full = KMeans(12, init="random", random_state=seed).fit(X)
+        full = KMeans(12, init="random", n_init=1, random_state=seed).fit(X)
         rule = ValidationPatience(1, X_val)
-        model = KMeans(12, init="random", random_state=seed, stop=rule).fit(X)
+        model = KMeans(12, init="random", n_init=1, random_state=seed, stop=rule).fit(X)
         if model.trace_.stop_reason != "rule:validation_patience":
             continue
         best = rule.checkpoint.iteration
@@ -112,7 +112,7 @@ def test_cv7_validation_patience_scores_the_weighted_held_out_inertia():
     w_val = np.random.default_rng(5).uniform(0.0, 3.0, len(X_val))
     for seed in range(20):
         rule = ValidationPatience(1, X_val, sample_weight=w_val)
-        model = KMeans(12, init="random", random_state=seed, stop=rule).fit(X)
+        model = KMeans(12, init="random", n_init=1, random_state=seed, stop=rule).fit(X)
         if model.trace_.stop_reason != "rule:validation_patience":
             continue
         assert model.score(X_val, sample_weight=w_val) == rule.checkpoint.score != model.score(X_val)
@@ -138,7 +138,7 @@ def test_bad_stop_is_rejected_and_gradient_norm_is_not_available():
     with pytest.raises(TypeError, match="stop must be"):
         KMeans(3, stop="plateau").fit(X)
     with pytest.raises(ValueError, match="gradient norm"):
-        KMeans(3, random_state=0, init="random", stop=GradientNorm(1e-3)).fit(X)
+        KMeans(3, random_state=0, init="random", n_init=1, stop=GradientNorm(1e-3)).fit(X)
 
 
 def test_default_has_no_rule_and_n_init_restarts_the_rule():
@@ -156,7 +156,7 @@ def test_cv6_a_kmeans_run_terminates_finitely_at_its_last_inertia():
     X = _blobs(5)
     verdicts = []
     for seed in range(10):
-        model = KMeans(6, init="random", random_state=seed).fit(X)
+        model = KMeans(6, init="random", n_init=1, random_state=seed).fit(X)
         assert model.trace_.stop_reason == "converged"
         estimate = estimate_rate(model.trace_, limit=model.inertia_)
         verdicts.append(estimate.kind)

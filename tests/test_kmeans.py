@@ -36,7 +36,7 @@ def _fit(problem, **params):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        return KMeans(k, init=init, random_state=0, **params).fit(X)
+        return KMeans(k, init=init, random_state=0, **{"n_init": 1, **params}).fit(X)  # one run: the oracle's
 
 
 def _buffers(n, k, d, dtype=np.float64):
@@ -382,7 +382,7 @@ def _fit_weighted(problem, **params):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        return KMeans(k, init=init, random_state=0, **params).fit(X, sample_weight=w)
+        return KMeans(k, init=init, random_state=0, **{"n_init": 1, **params}).fit(X, sample_weight=w)
 
 
 #: Found by the thorough profile: weights 2^-600 make W S_Delta underflow, and KM-2's slack, evaluated as
@@ -772,8 +772,13 @@ def test_bad_input_raises_value_error(X, params, error):
 
 
 def test_n_init_auto_is_scikit_learns_rule():
-    # "auto": one run with k-means++ seeding or given centres, ten with random starts (scikit-learn >= 1.4)
+    # "auto", the default as scikit-learn's: one run with k-means++ seeding or given centres, ten with
+    # random starts (scikit-learn >= 1.4)
+    from sklearn.cluster import KMeans as SKKMeans
+
+    assert KMeans().get_params()["n_init"] == SKKMeans().get_params()["n_init"] == "auto"
     X = np.random.default_rng(0).normal(size=(120, 3))
+    assert KMeans(4, init="random", random_state=1).fit(X).trace_ == KMeans(4, init="random", n_init=10, random_state=1).fit(X).trace_
     assert KMeans(4, n_init="auto", random_state=1).fit(X).trace_ == KMeans(4, n_init=1, random_state=1).fit(X).trace_
     auto = KMeans(4, init="random", n_init="auto", random_state=1).fit(X)
     assert auto.trace_ == KMeans(4, init="random", n_init=10, random_state=1).fit(X).trace_
