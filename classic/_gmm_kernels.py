@@ -25,13 +25,15 @@ rounding-error sums that make the certificate's slack, and the expected
 sufficient statistics of the new responsibilities (the M-step's input).
 """
 
+import math
+
 import numpy as np
 from numba import prange
 
 from classic._jit import CHUNK_SIZE, kernel, parallel_kernel
 
 __all__ = ["e_step_full", "e_step_diag", "m_step", "log_densities_full", "log_densities_diag", "precision_factors",
-           "spread_factors", "SUMS"]
+           "spread_factors", "log_constants", "diagonal_factors", "SUMS"]
 
 #: Names of the scalar sums an E-step returns, in order (see :func:`e_step_full`).
 SUMS = (
@@ -476,6 +478,37 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
 
 
 @kernel
+def log_constants(weights, log_det_w, half_d_log_2pi, d, g, const, error):
+    """log π_k − (d/2) log 2π + log|W_k| in float64, stored in the working precision, and the
+    bound 2 g (|log π_k| + (d/2) log 2π + |log|W_k|| + d) on its rounding (EM-6; inf where the
+    weight is 0, whose constant is exactly −inf)."""
+    for k in range(weights.shape[0]):
+        w = np.float64(weights[k])
+        log_weight = math.log(w) if w > 0.0 else -np.inf
+        const[k] = log_weight - half_d_log_2pi + log_det_w[k]
+        bound = 2.0 * g * (abs(log_weight) + half_d_log_2pi + abs(log_det_w[k]) + d)
+        error[k] = bound if bound < np.inf else np.inf
+
+
+@kernel
+def diagonal_factors(variances, floor, factors):
+    """W = 1/σ for diagonal (``variances`` of shape (K, d)) or spherical ((K, 1)) covariances,
+    into ``factors`` (K, d); returns log|W_k| (float64) and the first component with a variance
+    at most ``floor_j`` (EM-8: singular at working precision), or −1."""
+    K, d = factors.shape
+    one = factors.dtype.type(1)
+    log_det = np.zeros(K)
+    for k in range(K):
+        for j in range(d):
+            v = variances[k, j if variances.shape[1] > 1 else 0]
+            if v <= floor[j]:
+                return log_det, k
+            factors[k, j] = one / np.sqrt(v)
+            log_det[k] += math.log(np.float64(factors[k, j]))
+    return log_det, -1
+
+
+@kernel
 def spread_factors(factors, inflation, smallest, largest, spread_factor, column_weight):
     """The two metrics of the Mahalanobis term's error bound (EM-6, "Density error"), for
     factors W (K, d, d): column_weight[k, q] = v_kq, the squared column norm c_kq = Σ_p W_kpq²
@@ -580,6 +613,84 @@ def precision_factors(stack, floor, factors):
     return -1
 
 
+@kernel
+def _weights_and_means(counts, first, means, excess, weights, new_means, shift):
+    # π_k = (N_k + α − 1)/(Σ_j N_j + K(α − 1)); shift = F_k/N_k (N_k = 0: 1), μ_k + shift.
+    K, d = means.shape
+    cast = counts.dtype.type
+    one = cast(1)
+    total = one - one
+    for k in range(K):
+        total += counts[k]
+    denominator = total + cast(K * excess)
+    for k in range(K):
+        weights[k] = (counts[k] + cast(excess)) / denominator
+        safe = counts[k] if counts[k] > 0 else one
+        for p in range(d):
+            shift[k, p] = first[k, p] / safe
+            new_means[k, p] = means[k, p] + shift[k, p]
+    return total
+
+
+@kernel
+def m_step_full(counts, first, second, means, tied, strength, prior_covariance, excess, weights, new_means,
+                covariances):
+    """:func:`m_step` for full (``tied``: one covariance, ``covariances`` of shape (1, d, d))
+    covariances, into the given arrays."""
+    K, d = means.shape
+    shift = np.empty_like(first)
+    total = _weights_and_means(counts, first, means, excess, weights, new_means, shift)
+    cast = counts.dtype.type
+    a = cast(strength)
+    two = cast(2)
+    zero = a - a
+    if tied:
+        for p in range(d):
+            for q in range(d):
+                covariances[0, p, q] = zero
+    for k in range(K):
+        for p in range(d):
+            for q in range(d):
+                # S = second − F (F/N)ᵀ, symmetrised
+                scatter = ((second[k, p, q] - first[k, p] * shift[k, q]) + (second[k, q, p] - first[k, q] * shift[k, p])) / two
+                if tied:
+                    covariances[0, p, q] += scatter
+                else:
+                    prior = cast(np.float64(a) * prior_covariance[p, q])
+                    covariances[k, p, q] = (scatter + prior) / (counts[k] + a)
+    if tied:
+        for p in range(d):
+            for q in range(d):
+                prior = cast(np.float64(a) * prior_covariance[p, q])
+                covariances[0, p, q] = (covariances[0, p, q] + prior) / (total + a)
+
+
+@kernel
+def m_step_diag(counts, first, second, means, spherical, strength, prior_covariance, excess, weights, new_means,
+                covariances):
+    """:func:`m_step` for diagonal (``spherical``: ``covariances`` of shape (K, 1)) covariances,
+    into the given arrays."""
+    K, d = means.shape
+    shift = np.empty_like(first)
+    _weights_and_means(counts, first, means, excess, weights, new_means, shift)
+    cast = counts.dtype.type
+    a = cast(strength)
+    trace = 0.0
+    for j in range(d):
+        trace += prior_covariance[j, j]
+    for k in range(K):
+        denominator = counts[k] + a
+        if spherical:
+            total = a - a
+            for j in range(d):
+                total += second[k, j] - first[k, j] * shift[k, j]
+            covariances[k, 0] = (total + cast(np.float64(a) * trace)) / (cast(d) * denominator)
+        else:
+            for j in range(d):
+                prior = cast(np.float64(a) * prior_covariance[j, j])
+                covariances[k, j] = ((second[k, j] - first[k, j] * shift[k, j]) + prior) / denominator
+
+
 def m_step(counts, first, second, means, covariance_type, strength, prior_covariance, concentration):
     """M-step from the expected sufficient statistics (proofs/em.md, EM-2, EM-5).
 
@@ -597,32 +708,24 @@ def m_step(counts, first, second, means, covariance_type, strength, prior_covari
     ``diag``: the diagonal of the same; ``spherical``:
     :math:`\\sigma_k^2 = (\\operatorname{tr} S_k + a \\operatorname{tr}\\Sigma_0)/(d(N_k + a))`).
     ``a = strength = 0`` and ``alpha = concentration = 1`` give maximum likelihood.
-    O(K d^3) work, so plain NumPy in the working dtype.
+    O(K d²) work, in the working dtype: each entry by the same operations as the formulas
+    (one small kernel per family, so that a small fit pays microseconds for it).
 
     A component with :math:`N_k = 0` keeps its mean (F does not depend on it).
     """
     dtype = counts.dtype
     n_components, n_features = means.shape
-    safe = np.where(counts > 0, counts, 1).astype(dtype)
-    shift = first / safe[:, None]
-    new_means = (means + shift).astype(dtype)
-    excess = concentration - 1.0
-    weights = ((counts + dtype.type(excess)) / (np.sum(counts) + dtype.type(n_components * excess))).astype(dtype)
-    a = dtype.type(strength)
+    weights, new_means = np.empty(n_components, dtype=dtype), np.empty((n_components, n_features), dtype=dtype)
+    prior_covariance = np.asarray(prior_covariance, dtype=np.float64)
+    excess = float(concentration) - 1.0
     if covariance_type in ("full", "tied"):
-        scatter = second - first[:, :, None] * shift[:, None, :]
-        scatter = (scatter + np.swapaxes(scatter, 1, 2)) / dtype.type(2)
-        prior_term = (a * prior_covariance).astype(dtype)
-        if covariance_type == "full":
-            covariances = (scatter + prior_term) / (counts + a)[:, None, None]
-        else:
-            covariances = (np.sum(scatter, axis=0) + prior_term) / (np.sum(counts) + a)
-    else:
-        scatter = second - first * shift
-        if covariance_type == "diag":
-            prior_term = (a * np.diag(prior_covariance)).astype(dtype)
-            covariances = (scatter + prior_term) / (counts + a)[:, None]
-        else:
-            prior_term = dtype.type(a * np.trace(prior_covariance))
-            covariances = (np.sum(scatter, axis=1) + prior_term) / (dtype.type(n_features) * (counts + a))
-    return weights, new_means, covariances.astype(dtype)
+        tied = covariance_type == "tied"
+        covariances = np.empty((1 if tied else n_components, n_features, n_features), dtype=dtype)
+        m_step_full(counts, first, second, means, tied, float(strength), prior_covariance, excess, weights, new_means,
+                    covariances)
+        return weights, new_means, covariances[0] if tied else covariances
+    spherical = covariance_type == "spherical"
+    covariances = np.empty((n_components, 1 if spherical else n_features), dtype=dtype)
+    m_step_diag(counts, first, second, means, spherical, float(strength), prior_covariance, excess, weights, new_means,
+                covariances)
+    return weights, new_means, covariances[:, 0] if spherical else covariances

@@ -100,13 +100,12 @@ def _cholesky_or_collapse(covariances, covariance_type, feature_variance, iterat
             raise ComponentCollapseError(which, iteration, "its covariance became singular")
         log_det_w = np.sum(np.log(np.diagonal(factors, axis1=1, axis2=2).astype(np.float64)), axis=1)
         return factors, log_det_w
-    variances = covariances if covariance_type == "diag" else np.repeat(covariances[:, None], d, axis=1)
-    low = variances <= floor
-    if np.any(low):
-        k = int(np.argwhere(low)[0, 0])
-        raise ComponentCollapseError(k, iteration, "its variance became zero at working precision")
-    factors = (1.0 / np.sqrt(variances)).astype(dtype)
-    return factors, np.sum(np.log(factors.astype(np.float64)), axis=1)
+    variances = covariances if covariance_type == "diag" else covariances[:, None]
+    factors = np.empty((len(covariances), d), dtype=dtype)
+    log_det_w, collapsed = kernels.diagonal_factors(np.ascontiguousarray(variances), floor, factors)
+    if collapsed >= 0:
+        raise ComponentCollapseError(collapsed, iteration, "its variance became zero at working precision")
+    return factors, log_det_w
 
 
 @dataclasses.dataclass
@@ -136,15 +135,13 @@ def _make_state(weights, means, covariances, covariance_type, feature_variance, 
 
 
 def _log_const(state):
-    """log π_k − (d/2) log 2π + log|W_k| in float64, and a bound on its rounding (EM-6)."""
+    """log π_k − (d/2) log 2π + log|W_k| in float64 (stored in the working precision), and a
+    bound on its rounding (EM-6; ``kernels.log_constants``)."""
     d = state.means.shape[1]
-    with np.errstate(divide="ignore"):
-        log_weights = np.log(state.weights.astype(np.float64))
-    const = log_weights - 0.5 * d * LOG_2PI + state.log_det_w
     dtype = state.means.dtype
-    magnitude = np.abs(log_weights) + 0.5 * d * LOG_2PI + np.abs(state.log_det_w) + d
-    error = 2.0 * gamma(d + 12, dtype) * magnitude
-    return const.astype(dtype), np.where(np.isfinite(error), error, np.inf).astype(dtype)
+    const, error = np.empty(len(state.weights), dtype=dtype), np.empty(len(state.weights), dtype=dtype)
+    kernels.log_constants(state.weights, state.log_det_w, 0.5 * d * LOG_2PI, float(d), gamma(d + 12, dtype), const, error)
+    return const, error
 
 
 def _spread_factors(factors, dtype):
