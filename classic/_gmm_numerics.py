@@ -137,11 +137,17 @@ def _make_state(weights, means, covariances, covariance_type, feature_variance, 
 def _log_const(state):
     """log π_k − (d/2) log 2π + log|W_k| in float64 (stored in the working precision), and a
     bound on its rounding (EM-6; ``kernels.log_constants``)."""
+    return _log_const_and_largest(state)[:2]
+
+
+def _log_const_and_largest(state):
+    """_log_const, and the largest const_k + error_k over the live components (float64)."""
     d = state.means.shape[1]
     dtype = state.means.dtype
     const, error = np.empty(len(state.weights), dtype=dtype), np.empty(len(state.weights), dtype=dtype)
-    kernels.log_constants(state.weights, state.log_det_w, 0.5 * d * LOG_2PI, float(d), gamma(d + 12, dtype), const, error)
-    return const, error
+    largest = kernels.log_constants(state.weights, state.log_det_w, 0.5 * d * LOG_2PI, float(d), gamma(d + 12, dtype),
+                                    const, error)
+    return const, error, largest
 
 
 def _spread_factors(factors, dtype):
@@ -159,7 +165,7 @@ def _spread_factors(factors, dtype):
 
 def e_step(Z, state, covariance_type, resp, has_previous):
     """Run the E-step kernel at ``state``; returns (sums dict, counts, first, second)."""
-    const, const_error = _log_const(state)
+    const, const_error, largest = _log_const_and_largest(state)
     dtype = Z.dtype
     d = Z.shape[1]
     if covariance_type in ("full", "tied"):
@@ -175,8 +181,7 @@ def e_step(Z, state, covariance_type, resp, has_previous):
     sums = dict(zip(kernels.SUMS, sums.astype(np.float64)))
     # for the entries whose Mahalanobis term overflowed (EM-6): exact log_const_k <= const_k + error_k; a
     # component of weight 0 (const = -inf, possible under a prior with α = 1) is exactly 0 in both
-    live = np.isfinite(const)
-    sums["largest_log_const"] = float(np.max(const[live].astype(np.float64) + const_error[live].astype(np.float64)))
+    sums["largest_log_const"] = largest
     return sums, counts, first, second
 
 

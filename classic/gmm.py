@@ -228,6 +228,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
     kept = None  # (iteration, state, previous state) of the early-stopping checkpoint
     if stop is not None:
         stop.start()
+    vector = _parameter_vector(state)
     for n_iter in range(1, max_iter + 1):
         # M-step: θ_{t+1} = argmax F(q_t, θ) + log p(θ)   (EM-2, EM-5)
         _check_weights_alive(counts, strength, n_iter)
@@ -240,12 +241,13 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
         # E-step at θ_{t+1}: q_{t+1}, ℓ(θ_{t+1}), F(q_{t+1}, θ_{t+1}), F(q_t, θ_{t+1})
         new_sums, counts, first, second = e_step(Z, new_state, covariance_type, resp, has_previous=True)
         new_objective = record_state(new_sums, new_state, sums)
-        rows["dtheta"].append(float(np.linalg.norm(_parameter_vector(new_state) - _parameter_vector(state))))
+        new_vector = _parameter_vector(new_state)
+        rows["dtheta"].append(float(np.linalg.norm(new_vector - vector)))
         change = (new_objective - objective) / n_samples
         if verbose and n_iter % verbose == 0:
             print(f"  EM iteration {n_iter}: mean objective {new_objective / n_samples + (units[0] + units[1]) / n_samples:.10g} (change {change:.3g})")
         old_objective = objective
-        previous, state, sums, objective = state, new_state, new_sums, new_objective
+        previous, state, sums, objective, vector = state, new_state, new_sums, new_objective, new_vector
         if abs(change) < tol:
             stop_reason, converged = "tol", True
             break
