@@ -42,6 +42,7 @@ def _constants(n, K, d, dtype):
         row_h=2.0 * u * (8.0 * log_k + 28.0) + 8.0 * K * tiny * (S_sub + 2.0),
         below=K * tiny * (3.0 + 24.0 * K * tiny / float(info.smallest_subnormal)),
         ratio_below=12.0 * K * tiny / float(info.smallest_subnormal),
+        log_ratio_below=math.log(12.0 * K * tiny / float(info.smallest_subnormal)),
         G_kernel=gamma(2 * c + K + d + 8, dtype),  # EM-5 for the kernel's computation
         g_moments=gamma(c + 4, dtype),  # N and the second moments, non-negative terms
         g_product=gamma(2 * d + 2, np.float64),  # W Σ̂ Wᵀ in float64
@@ -91,16 +92,23 @@ def error_bounds(sums, previous_sums, n_samples, n_components, n_features, dtype
     delta = sums["largest_density_error"]
     growth = math.exp(2.0 * delta) if delta < 350.0 else math.inf
     density_error = sums["density_error"] * raise_
-    density = min(n * delta, growth * (k["one_plus_lambda"] * density_error + 3.0 * n * n_components * k["tiny"] * delta))
+    # Σ_i Σ_k p̃_ik (e^{δ_ik} − 1) ≥ Σ_i |L_i(â) − L_i(a)|: the kernel's terms, (1 + λ) for p̃ against r̂,
+    # σ per term for underflow (EM-6, step 2)
+    excess = k["one_plus_lambda"] * (sums["density_excess"] + n * n_components * k["sigma"]) * raise_
+    density = min(n * delta, growth * (k["one_plus_lambda"] * density_error + 3.0 * n * n_components * k["tiny"] * delta),
+                  excess)
     overflow = _overflow_share(sums, n_components, n_features, delta, dtype)
     log_likelihood = density + k["g_rows"] * sums["abs_log_likelihood"] * raise_ + n * k["row_l"] + n * overflow
     eta = normalisation_slack(sums["normalisation_gap"], k["g_sum"])
     spread = k["one_plus_lambda"] * (1.0 + eta) * growth * (1.0 + overflow)
     # Σ_i KL(q̂_i ‖ p_i) (EM-1): per row, (M − 1)² plus p + q̂²/p per entry below ν' (χ²), or
-    # log of the largest q̂_k/p_k (M above ν', 12Kν'e^{2Δ}/σ below), whichever is smaller
+    # log of the largest q̂_k/p_k (M above ν', 12Kν'e^{2Δ}/σ below), whichever is smaller; or, over
+    # all rows, log((1 + λ)(1 + η)) per row + Σ q̂δ + Σ_i |L_i(â) − L_i(a)| and the entries below ν'
     chi2 = (spread - 1.0) ** 2 + k["below"] * growth if spread < 1e150 else math.inf
     log_ratio = 2.0 * delta + math.log(max(k["one_plus_lambda"] * (1.0 + eta), k["ratio_below"]))
-    posterior_gap = n * min(chi2, log_ratio)
+    shares = n * math.log(k["one_plus_lambda"] * (1.0 + eta)) + (1.0 + eta) * density_error + excess + n * overflow
+    below = 2.0 * n_components * k["tiny"] * (1.0 + eta) * (n * (k["log_ratio_below"] + delta + overflow) + excess)
+    posterior_gap = min(n * min(chi2, log_ratio), shares + below)
     bound_now = _lower_bound_error(density_error, sums["abs_expected"] * raise_, sums["entropy"] * raise_, eta, g, n,
                                    row_h) + posterior_gap
     # the float64 evaluation of the bounds: non-negative terms through at most 20 roundings,

@@ -47,6 +47,7 @@ SUMS = (
     "abs_expected_previous",  # sum_ik r'_ik |a_ik|
     "density_error_previous",  # sum_ik r'_ik delta_ik
     "overflowed",  # entries whose Mahalanobis term overflowed (a_ik = -inf)
+    "density_excess",  # sum_ik of an upper bound on p_ik (exp(delta_ik) - 1) (EM-6, step 2), finite a_ik
     "overflow_spread",  # max over those of the spread min_D 2 ||W_k D||_F^2 ||D^-1 (z_i - mu_k)||^2 (0 for diagonal covariances)
     "largest_density_error",  # max_ik delta_ik over the entries with a finite a_ik
     "normalisation_gap",  # max_i |rho_i - 1|, rho_i the computed sum of row i's responsibilities
@@ -54,6 +55,7 @@ SUMS = (
 )
 _N_SUMS = len(SUMS)
 _N_MAXIMA = 4  # the last four entries are maxima over the rows, not sums
+_U64 = 2.0**-53
 
 
 #: The exponential of a non-positive float64 (proofs/rounding.md, RD-3): Cody and
@@ -203,19 +205,24 @@ def _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_err
 
 
 @kernel
-def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row_max):
+def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row_max, limits):
     # Each row's share of every sum of SUMS, given its weighted log-densities
     # a[b] and their error bounds delta[b]; overwrites resp[start + b] with the
     # new responsibilities after reading the previous ones. The sums are carried
     # in local variables over the block (so they stay in registers) and added
     # row after row, in the same order as one running sum over the chunk.
-    # ``shifted`` (same shape as ``a``) and ``row_max`` (one per row) are scratch.
+    # ``shifted`` (same shape as ``a``) and ``row_max`` (one per row) are scratch;
+    # ``limits`` = (ν', u) of the working precision (EM-6, step 2).
     n_components = a.shape[1]
     zero, half = _constants(a)
     one = half + half
-    ll, ll_abs, q, q_abs, q_err, entropy, qp, qp_abs, qp_err, overflowed, spread, largest_delta, gap, lowest = (
-        sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10], sums[11],
-        sums[12], sums[13])
+    cast = a.dtype.type
+    tiny, unit = limits[0], limits[1]
+    tiny_dtype = cast(tiny)
+    below = cast(3.0 * tiny)  # p_k <= 3ν' for an entry with e_k < ν'
+    (ll, ll_abs, q, q_abs, q_err, entropy, qp, qp_abs, qp_err, overflowed, excess, spread, largest_delta, gap,
+     lowest) = (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10],
+                sums[11], sums[12], sums[13], sums[14])
     # log-sum-exp, shifted by the largest term (EM-1, EM-6): e_k = exp(a_k - max) <= 1,
     # the exponentials of the whole block in one loop (RD-3)
     for b in range(m):
@@ -251,7 +258,21 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row
             resp[i, k] = r
             rho += r
             if a[b, k] > -np.inf:
-                largest_delta = max(largest_delta, delta[b, k])
+                dl = delta[b, k]
+                largest_delta = max(largest_delta, dl)
+                # p_k (e^δ − 1) (EM-6, step 2): p_k <= (1 + λ) r above ν' (λ applied later), e^δ − 1 <= δ(1 + δ)
+                # for δ <= 1; below ν', p_k e^δ <= 3ν'(1 + 2δ), or exp(s_k (1 − u) + δ) rounded up
+                if shifted[b, k] >= tiny_dtype:
+                    if dl <= one:
+                        excess += r * (dl * (one + dl))
+                    else:
+                        excess += r * cast(math.expm1(np.float64(dl)) * (1.0 + 4.0 * _U64))
+                elif dl <= one:
+                    excess += below * (one + (dl + dl))
+                else:
+                    s = np.float64(a[b, k] - largest)
+                    x = s * (1.0 - unit) + np.float64(dl)
+                    excess += cast(math.exp(x + 3.0 * _U64 * (abs(s) + np.float64(dl))) * (1.0 + 4.0 * _U64))
             else:
                 overflowed += one
                 spread = max(spread, delta[b, k])
@@ -264,8 +285,8 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row
         gap = max(gap, abs(rho - one))
         lowest = max(lowest, -largest)
     (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10], sums[11],
-     sums[12], sums[13]) = (ll, ll_abs, q, q_abs, q_err, entropy, qp, qp_abs, qp_err, overflowed, spread, largest_delta,
-                            gap, lowest)
+     sums[12], sums[13], sums[14]) = (ll, ll_abs, q, q_abs, q_err, entropy, qp, qp_abs, qp_err, overflowed, excess,
+                                      spread, largest_delta, gap, lowest)
 
 
 @kernel
@@ -372,8 +393,8 @@ def _moments_diag(Z, start, m, means, resp, counts, first, second):
 
 
 @parallel_kernel
-def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor, column_weight, gamma_density, resp,
-                has_previous):
+def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor, column_weight, gamma_density, limits,
+                resp, has_previous):
     """E-step for full (and tied) covariances: one pass, chunked and parallel.
 
     Parameters
@@ -395,6 +416,9 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor
         and :math:`2\\lVert W_k D\\rVert_F^2 \\sum_q v_{kq} (z_q - \\mu_{kq})^2` (EM-6).
     gamma_density : float
         :math:`\\gamma_{d+4}` of the working precision (EM-6).
+    limits : ndarray of shape (2,), float64
+        :math:`\\nu' = 2K` times the smallest normal number, and the unit roundoff u, of the working
+        precision (EM-6, step 2: the sum ``density_excess``).
     resp : ndarray of shape (n_samples, n_components)
         In: the previous responsibilities (read when ``has_previous``).
         Out: the responsibilities at these parameters.
@@ -429,7 +453,7 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor
             _transpose_block(Z, start, m, Zt)
             _block_densities_full(Zt, m, means, precision_upper, log_const, spread_factor, column_weight,
                                   const_error, gamma_density, a, delta, diff, work)
-            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted, row_max)
+            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted, row_max, limits)
         _moments_full(Z, begin, end - begin, means, resp, local_counts, local_first, local_second)
         chunk_sums[c] = local_sums
         chunk_counts[c] = local_counts
@@ -444,7 +468,7 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor
 
 
 @parallel_kernel
-def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_density, resp, has_previous):
+def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_density, limits, resp, has_previous):
     """E-step for diagonal (and spherical) covariances; as :func:`e_step_full`
     with ``precision_cholesky`` of shape (n_components, n_features) holding
     :math:`1/\\sigma_{kj}`, and ``second`` of shape (n_components, n_features)
@@ -467,7 +491,7 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
             _transpose_block(Z, start, m, Zt)
             _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_error, gamma_density,
                                   a, delta, work)
-            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted, row_max)
+            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted, row_max, limits)
         _moments_diag(Z, begin, end - begin, means, resp, local_counts, local_first, local_second)
         chunk_sums[c] = local_sums
         chunk_counts[c] = local_counts

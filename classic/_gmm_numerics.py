@@ -6,13 +6,14 @@ bound on the log-prior (the other bounds of EM-2, EM-5 and EM-6 are in
 :mod:`classic._gmm_bounds`)."""
 
 import dataclasses
+import functools
 import math
 
 import numpy as np
 
 from classic import _gmm_kernels as kernels
 from classic._jit import for_rows
-from classic.rounding import gamma
+from classic.rounding import gamma, unit_roundoff
 
 LOG_2PI = math.log(2.0 * math.pi)
 
@@ -163,6 +164,13 @@ def _spread_factors(factors, dtype):
     return spread_factor, column_weight
 
 
+@functools.lru_cache(maxsize=16)
+def _limits(dtype, n_components):
+    """(ν', u) of the working precision, float64: ν' = 2K × the smallest normal number (EM-6)."""
+    limits = np.array([2.0 * n_components * float(np.finfo(dtype).smallest_normal), unit_roundoff(dtype)])
+    return limits
+
+
 def e_step(Z, state, covariance_type, resp, has_previous):
     """Run the E-step kernel at ``state``; returns (sums dict, counts, first, second)."""
     const, const_error, largest = _log_const_and_largest(state)
@@ -172,11 +180,12 @@ def e_step(Z, state, covariance_type, resp, has_previous):
         spread_factor, column_weight = _spread_factors(state.factors, dtype)
         sums, counts, first, second = for_rows(kernels.e_step_full, Z.shape[0])(
             Z, state.means, state.kernel_factors, const, const_error, spread_factor, column_weight,
-            dtype.type(gamma(d + 4, dtype)), resp, has_previous
+            dtype.type(gamma(d + 4, dtype)), _limits(dtype, len(state.weights)), resp, has_previous
         )
     else:
         sums, counts, first, second = for_rows(kernels.e_step_diag, Z.shape[0])(
-            Z, state.means, state.factors, const, const_error, dtype.type(gamma(d + 5, dtype)), resp, has_previous
+            Z, state.means, state.factors, const, const_error, dtype.type(gamma(d + 5, dtype)),
+            _limits(dtype, len(state.weights)), resp, has_previous
         )
     sums = dict(zip(kernels.SUMS, sums.astype(np.float64)))
     # for the entries whose Mahalanobis term overflowed (EM-6): exact log_const_k <= const_k + error_k; a
