@@ -212,13 +212,13 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row
     # in local variables over the block (so they stay in registers) and added
     # row after row, in the same order as one running sum over the chunk.
     # ``shifted`` (same shape as ``a``) and ``row_max`` (one per row) are scratch;
-    # ``limits`` = (ν', u) of the working precision (EM-6, step 2).
+    # ``limits`` = (ν', u, log ν') of the working precision (EM-6, steps 1 and 2).
     n_components = a.shape[1]
     zero, half = _constants(a)
     one = half + half
     cast = a.dtype.type
     tiny, unit = limits[0], limits[1]
-    tiny_dtype = cast(tiny)
+    tiny_dtype, cutoff = cast(tiny), cast(limits[2])
     below = cast(3.0 * tiny)  # p_k <= 3ν' for an entry with e_k < ν'
     (ll, ll_abs, q, q_abs, q_err, entropy, qp, qp_abs, qp_err, overflowed, excess, spread, largest_delta, gap,
      lowest) = (sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8], sums[9], sums[10],
@@ -232,9 +232,14 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row
         row_max[b] = largest
         for k in range(n_components):
             shifted[b, k] = a[b, k] - largest
+    # entries below ν' (s_k < fl(log ν'), or e_k < ν') are set to e_k = 0, so r_k = 0: their posterior
+    # is at most 3ν' either way (EM-6, step 1), and no subnormal responsibility slows the sums
     flat = shifted.reshape(shifted.size)
     for t in range(m * n_components):
-        flat[t] = exp_nonpositive(flat[t])
+        x = flat[t]
+        keep = x >= cutoff
+        e = exp_nonpositive(x if keep else zero)
+        flat[t] = e if keep and e >= tiny_dtype else zero
     for b in range(m):
         i = start + b
         if has_previous:
@@ -416,9 +421,9 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor
         and :math:`2\\lVert W_k D\\rVert_F^2 \\sum_q v_{kq} (z_q - \\mu_{kq})^2` (EM-6).
     gamma_density : float
         :math:`\\gamma_{d+4}` of the working precision (EM-6).
-    limits : ndarray of shape (2,), float64
-        :math:`\\nu' = 2K` times the smallest normal number, and the unit roundoff u, of the working
-        precision (EM-6, step 2: the sum ``density_excess``).
+    limits : ndarray of shape (3,), float64
+        :math:`\\nu' = 2K` times the smallest normal number, the unit roundoff u and :math:`\\log\\nu'`, of
+        the working precision (EM-6, steps 1 and 2: the entries below :math:`\\nu'` and ``density_excess``).
     resp : ndarray of shape (n_samples, n_components)
         In: the previous responsibilities (read when ``has_previous``).
         Out: the responsibilities at these parameters.

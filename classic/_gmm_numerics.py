@@ -166,8 +166,9 @@ def _spread_factors(factors, dtype):
 
 @functools.lru_cache(maxsize=16)
 def _limits(dtype, n_components):
-    """(ν', u) of the working precision, float64: ν' = 2K × the smallest normal number (EM-6)."""
-    limits = np.array([2.0 * n_components * float(np.finfo(dtype).smallest_normal), unit_roundoff(dtype)])
+    """(ν', u, log ν') of the working precision, float64: ν' = 2K × the smallest normal number (EM-6)."""
+    tiny = 2.0 * n_components * float(np.finfo(dtype).smallest_normal)
+    limits = np.array([tiny, unit_roundoff(dtype), math.log(tiny)])
     return limits
 
 
