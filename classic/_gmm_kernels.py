@@ -33,7 +33,8 @@ from numba import prange
 from classic._jit import CHUNK_SIZE, kernel, parallel_kernel
 
 __all__ = ["e_step_full", "e_step_diag", "m_step", "log_densities_full", "log_densities_diag", "precision_factors",
-           "spread_factors", "log_constants", "diagonal_factors", "SUMS"]
+           "spread_factors", "log_constants", "diagonal_factors", "column_statistics", "standardise",
+           "column_variances", "SUMS"]
 
 #: Names of the scalar sums an E-step returns, in order (see :func:`e_step_full`).
 SUMS = (
@@ -504,6 +505,70 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
         chunk_second[c] = local_second
     sums, counts, first, second = _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second)
     return sums, counts, first, second
+
+
+@kernel
+def column_statistics(X, shift, spread, squares):
+    """The standardisation's statistics (proofs/em.md, "Units") in three passes over X, without
+    temporaries: shift_j the column mean, spread_j = max_i |x_ij − shift_j|, and squares[j] =
+    Σ_i ((x_ij − shift_j)/spread_j)² (spread 0: 1), squares[d] = Σ_ij ((x_ij − shift_j)/max_j spread_j)²,
+    all float64 (dividing first, so that squares cannot overflow)."""
+    n, d = X.shape
+    for j in range(d):
+        shift[j] = 0.0
+    for i in range(n):
+        for j in range(d):
+            shift[j] += np.float64(X[i, j])
+    for j in range(d):
+        shift[j] = shift[j] / n
+        spread[j] = 0.0
+    for i in range(n):
+        for j in range(d):
+            spread[j] = max(spread[j], abs(np.float64(X[i, j]) - shift[j]))
+    largest = 0.0
+    for j in range(d):
+        largest = max(largest, spread[j])
+    safe = np.empty(d)
+    for j in range(d):
+        safe[j] = spread[j] if spread[j] > 0.0 else 1.0
+        squares[j] = 0.0
+    common = largest if largest > 0.0 else 1.0
+    total = 0.0
+    for i in range(n):
+        for j in range(d):
+            deviation = np.float64(X[i, j]) - shift[j]
+            squares[j] += (deviation / safe[j]) ** 2
+            total += (deviation / common) ** 2
+    squares[d] = total
+
+
+@parallel_kernel
+def standardise(X, shift, scale, Z):
+    """Z_ij = (x_ij − shift_j)/scale_j in float64, rounded to Z's precision (one pass, by rows)."""
+    n, d = X.shape
+    for i in prange(n):
+        for j in range(d):
+            Z[i, j] = (np.float64(X[i, j]) - shift[j]) / scale[j]
+
+
+@kernel
+def column_variances(Z, variance):
+    """The variance of each column of Z in float64 (two passes), exactly 0 for a constant column."""
+    n, d = Z.shape
+    mean = np.zeros(d)
+    constant = np.ones(d, dtype=np.bool_)
+    for i in range(n):
+        for j in range(d):
+            mean[j] += np.float64(Z[i, j])
+            constant[j] = constant[j] and Z[i, j] == Z[0, j]
+    for j in range(d):
+        mean[j] = mean[j] / n
+        variance[j] = 0.0
+    for i in range(n):
+        for j in range(d):
+            variance[j] += (np.float64(Z[i, j]) - mean[j]) ** 2
+    for j in range(d):
+        variance[j] = 0.0 if constant[j] else variance[j] / n
 
 
 @kernel

@@ -49,27 +49,33 @@ def _standardisation(X, per_feature=True):
     """Column means and power-of-two scales near each feature's root mean square deviation
     (``per_feature=False``: one scale for all, near the root mean feature variance), shape (d,)
     (proofs/em.md, "Units")."""
-    X64 = X.astype(np.float64)
-    d = X.shape[1]
-    shift = X64.mean(axis=0)
-    deviation = X64 - shift
-    # max |X - shift| first, so squares cannot overflow for data scaled by 1e±150
-    spread = np.max(np.abs(deviation), axis=0)
+    n, d = X.shape
+    shift, spread, squares = np.empty(d), np.empty(d), np.empty(d + 1)
+    kernels.column_statistics(X, shift, spread, squares)
     largest = float(np.max(spread))
     if largest == 0.0 or not np.isfinite(largest):
         return shift, np.ones(d)
-    common = _power_of_two(largest * math.sqrt(np.mean((deviation / largest) ** 2)))
+    common = _power_of_two(largest * math.sqrt(squares[d] / (n * d)))
     if not per_feature:
         return shift, np.full(d, common)
-    varies = spread > 0.0
-    safe = np.where(varies, spread, 1.0)
-    root = spread * np.sqrt(np.mean((deviation / safe) ** 2, axis=0))
-    scale = np.array([_power_of_two(r) if v else common for r, v in zip(root.tolist(), varies.tolist())])
+    root = spread * np.sqrt(squares[:d] / n)
+    scale = np.array([_power_of_two(r) if s > 0.0 else common for r, s in zip(root.tolist(), spread.tolist())])
     return shift, np.clip(scale, common * 2.0**-SCALE_RANGE, common * 2.0**SCALE_RANGE)
 
 
 def _standardise(X, shift, scale):
-    return np.ascontiguousarray(((X.astype(np.float64) - shift) / scale).astype(X.dtype))
+    """Z = (X − shift)/scale, computed in float64 and rounded to X's precision, C-contiguous."""
+    Z = np.empty(X.shape, dtype=X.dtype)
+    for_rows(kernels.standardise, X.shape[0])(X, np.asarray(shift, dtype=np.float64),
+                                              np.asarray(scale, dtype=np.float64), Z)
+    return Z
+
+
+def _feature_variance(Z):
+    """The variance of each feature of Z (float64; exactly 0 for a constant feature)."""
+    variance = np.empty(Z.shape[1])
+    kernels.column_variances(Z, variance)
+    return variance
 
 
 def _log_jacobian(scale):

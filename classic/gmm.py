@@ -38,6 +38,7 @@ from classic import _gmm_kernels as kernels
 from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the certificate use them)
     ComponentCollapseError,
     _covariance_units,
+    _feature_variance,
     _log_const,
     _log_jacobian,
     _make_state,
@@ -608,7 +609,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         shift, scale = _standardisation(X, per_feature=self.covariance_type != "spherical")
         Z = _standardise(X, shift, scale)
         prior = self._standard_prior(X, shift, scale)
-        feature_variance = np.maximum(Z.astype(np.float64).var(axis=0), 0.0)
+        feature_variance = _feature_variance(Z)
         if prior is None and np.any(feature_variance == 0):
             j = int(np.argmax(feature_variance == 0))
             raise ValueError(
