@@ -508,6 +508,28 @@ def test_em6_per_row_bounds_where_some_density_errors_are_large(data, covariance
     assert float(exact_ll - F) <= efe
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_em6_no_responsibility_is_subnormal(dtype):
+    """EM-6, step 1 (proofs/em.md): an entry whose exponential is below ν' = 2Kν gets responsibility
+    exactly 0 (its posterior is at most 3ν' either way), so every nonzero responsibility is at least
+    ν'/K = 2ν, a normal number: no subnormal arithmetic in the sums (it had doubled the E-step's time
+    on well-separated data in 64 dimensions). Such entries occur here, and the claims hold."""
+    rng = np.random.default_rng(0)
+    centres = rng.normal(0.0, 3.0 if dtype == np.float64 else 1.2, (10, 64))
+    X = (centres[rng.integers(0, 10, 3000)] + rng.normal(0.0, 1.0, (3000, 64))).astype(dtype)
+    model = GaussianMixture(10, covariance_type="diag", init_params="random", random_state=0, max_iter=4, tol=0).fit(X)
+    t = model.trace_
+    Z = _standardise(X, t.shift, t.scale)
+    resp = np.zeros((len(Z), 10), dtype=dtype)
+    e_step(Z, model._state, "diag", resp, has_previous=False)
+    a, _, _ = _exact_log_densities(Z, model._state, "diag")
+    posterior = np.exp(a - a.max(axis=1, keepdims=True))
+    below = posterior < 2 * 10 * np.finfo(dtype).smallest_normal  # exact e^{a − max} below ν'
+    assert np.any(below & (posterior > 0))  # the case occurs: without the rule these were subnormal
+    assert np.all((resp == 0) | (resp >= 2 * np.finfo(dtype).smallest_normal))
+    assert bool(certify(model, X))
+
+
 def test_em6_a_component_of_weight_zero_is_exactly_zero_not_unbounded():
     """EM-6 and EM-2 (proofs/em.md): under a prior with α = 1 a component can lose every point and
     get weight exactly 0 (breast cancer, float32, diagonal covariances); its log-densities are
