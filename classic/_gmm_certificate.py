@@ -130,7 +130,8 @@ def _closed_forms(estimator, X):
     if cov_type in ("full", "tied"):
         second = np.einsum("ik,ikp,ikq->kpq", r, D, D)
         T2 = np.einsum("ik,ikp,ikq->kpq", r, np.abs(D), np.abs(D))
-        S = second - F[:, :, None] * F[:, None, :] / safe[:, None, None]
+        # F_p (F_q / N), as the kernel: F_p F_q alone can underflow, and its loss would grow by 1/N (EM-5)
+        S = second - F[:, :, None] * (F / safe[:, None])[:, None, :]
         if cov_type == "full":
             covariances = (S + strength * sigma0) / (N + strength)[:, None, None]
         else:
@@ -138,7 +139,7 @@ def _closed_forms(estimator, X):
     else:
         second = np.einsum("ik,ikp->kp", r, D * D)
         T2 = second
-        S = second - F * F / safe[:, None]
+        S = second - F * (F / safe[:, None])
         if cov_type == "diag":
             covariances = (S + strength * np.diag(sigma0)) / (N + strength)[:, None]
         else:

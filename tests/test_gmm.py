@@ -530,6 +530,28 @@ def test_em6_no_responsibility_is_subnormal(dtype):
     assert bool(certify(model, X))
 
 
+def test_em5_a_component_of_tiny_weight_keeps_its_closed_forms():
+    """EM-5, "Underflow" (proofs/em.md): a component of weight about 10⁻¹⁶⁰ under the default prior has
+    N_k ≈ 10⁻¹⁵⁷ and F_k ≈ 10⁻¹⁶³, so F_p F_q underflows; the reference M-step, like the kernel, forms
+    F_p · fl(F_q/N_k) (forming F_p F_q/N_k, it lost σ/(2N_k) ≈ 10⁻¹⁶⁸ and EM-5 failed by 50 times its
+    slack on a fuzzed data set). Runs where the underflow occurs are checked to occur."""
+    rng = np.random.default_rng(0)
+    X = np.concatenate([rng.normal(0, 1, (300, 3)), rng.normal(8, 1, (300, 3))])
+    underflows = 0
+    for tiny_weight in (1e-150, 1e-160, 1e-170):
+        for max_iter in (5, 20):
+            model = GaussianMixture(3, covariance_type="full", prior="default", weights_init=[0.5, 0.5, tiny_weight],
+                                    means_init=[[0, 0, 0], [8, 8, 8], [4, 4, 4]], max_iter=max_iter, tol=0).fit(X)
+            assert certify(model, X)["EM-5"].holds
+            t = model.trace_
+            previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, "full", np.zeros(3), -1)
+            resp = np.zeros((len(X), 3))
+            _, _, first, _ = e_step(_standardise(X, t.shift, t.scale), previous, "full", resp, has_previous=False)
+            outer = first[:, :, None] * first[:, None, :]
+            underflows += np.any((outer == 0) & (first[:, :, None] != 0) & (first[:, None, :] != 0))
+    assert underflows > 0
+
+
 def test_em6_a_component_of_weight_zero_is_exactly_zero_not_unbounded():
     """EM-6 and EM-2 (proofs/em.md): under a prior with α = 1 a component can lose every point and
     get weight exactly 0 (breast cancer, float32, diagonal covariances); its log-densities are
