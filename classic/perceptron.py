@@ -524,10 +524,24 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             raise ValueError("y holds labels the model was not fitted on")
         return y_index
 
-    def fit(self, X, y):
-        """Run the perceptron on ``X`` (n_samples, n_features) with labels ``y`` (n_samples,)."""
+    def fit(self, X, y, coef_init=None, intercept_init=None):
+        """Run the perceptron on ``X`` (n_samples, n_features) with labels ``y`` (n_samples,).
+
+        ``coef_init`` and ``intercept_init`` are scikit-learn's and accepted as None only (a ValueError
+        otherwise, naming the reason): a start w₀ ≠ 0 is outside Novikoff's theorem as proved in
+        ``proofs/perceptron.md``. There is no ``sample_weight`` (weighted updates are outside it too), so
+        scikit-learn's ``has_fit_parameter(model, "sample_weight")`` is False, as for its estimators
+        without weights.
+        """
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
+        for name, value, why in (
+            ("coef_init", coef_init, "a start w0 != 0 is outside Novikoff's theorem as stated (proofs/perceptron.md, PC-1)"),
+            ("intercept_init", intercept_init, "a start w0 != 0 is outside Novikoff's theorem as stated "
+                                               "(proofs/perceptron.md, PC-1)"),
+        ):
+            if value is not None:
+                raise ValueError(f"{name} is not supported: {why}; call fit(X, y) without it")
         max_iter, scale, rng = self._validate_params()
         X, y = check_estimator_data(self, X, reset=True, y=y, finite=False)  # NaN, inf: next line
         check_squared_distances(X, np.full((1, 1), scale), method="the perceptron")  # the rows' squared norms

@@ -850,3 +850,23 @@ def test_tiny_data_gets_a_rescaling_hint():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         assert Perceptron(random_state=0, max_iter=200).fit(X, y).converged_
+
+
+def test_fit_takes_scikit_learns_start_keywords_and_refuses_a_start_other_than_zero():
+    """fit(X, y, coef_init=None, intercept_init=None), as scikit-learn's: None is the plain fit, bit
+    for bit; anything else is a ValueError naming the reason (PC-1: the run starts at w = 0), not a
+    TypeError from Python. No sample_weight (weighted updates are outside the theorem too): scikit-learn's
+    has_fit_parameter says so, and its estimator checks then skip the weight checks."""
+    from sklearn.datasets import load_iris
+    from sklearn.utils.validation import has_fit_parameter
+
+    X, y = load_iris(return_X_y=True)
+    X, y = X[:100], y[:100]  # setosa against versicolor: separable
+    plain = Perceptron(random_state=0).fit(X, y)
+    keywords = Perceptron(random_state=0).fit(X, y, coef_init=None, intercept_init=None)
+    np.testing.assert_array_equal(plain.coef_, keywords.coef_)
+    for name, value in (("coef_init", np.zeros((1, 4))), ("intercept_init", np.zeros(1))):
+        with pytest.raises(ValueError, match=f"{name} is not supported: .*Novikoff"):
+            Perceptron().fit(X, y, **{name: value})
+    assert not has_fit_parameter(Perceptron(), "sample_weight")
+
