@@ -68,13 +68,13 @@ def inequality_claim(id, statement, values, bounds, slacks, reference, note="", 
     if bounds.size == 0:
         return Claim(id, statement, 0.0, 0.0, 0.0, True, reference, note or "no step to check (vacuous)")
 
-    def satisfied(more):  # value <= bounds + slacks + more, exactly (more: one more operand)
-        holds = _at_most([*terms, -more], bounds, slacks)
+    def satisfied(*more):  # value <= bounds + slacks (+ more: one more exact operand)
+        holds = _at_most([*terms, *(-m for m in more)], bounds, slacks)
         if absolute:
-            holds &= _at_most([*(-term for term in terms), -more], bounds, slacks)
+            holds &= _at_most([*(-term for term in terms), *(-m for m in more)], bounds, slacks)
         return holds
 
-    holds = satisfied(np.zeros_like(bounds))
+    holds = satisfied()
     if allowance is not None:
         needed = ~holds
         holds |= needed & satisfied(np.where(needed, extra, 0.0))

@@ -337,8 +337,10 @@ def _check_weights_alive(counts, strength, iteration):
         raise ComponentCollapseError(k, iteration, "its weight became zero (no point has any responsibility for it)")
 
 
-def _initial_responsibilities(Z, n_components, init_params, rng):
-    """Responsibilities to start from, as scikit-learn's ``_initialize_parameters``."""
+def _initial_responsibilities(Z, scale, n_components, init_params, rng):
+    """Responsibilities to start from, as scikit-learn's ``_initialize_parameters``; k-means and
+    k-means++ run in X's metric, as scikit-learn's: Z rescaled by the powers of two ``scale``
+    relative to the largest (exact; no copy when the scales are equal)."""
     n_samples = Z.shape[0]
     if init_params == "random":
         resp = rng.uniform(size=(n_samples, n_components))
@@ -347,6 +349,9 @@ def _initial_responsibilities(Z, n_components, init_params, rng):
         resp = np.zeros((n_samples, n_components))
         resp[rng.choice(n_samples, size=n_components, replace=False), np.arange(n_components)] = 1.0
         return resp
+    relative = scale / np.max(scale)
+    if np.any(relative != 1.0):
+        Z = Z * relative.astype(Z.dtype)
     if init_params == "kmeans":  # the labels of one k-means run, as scikit-learn's default
         from classic.kmeans import KMeans
 
@@ -666,9 +671,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def _initial_state(self, Z, rng, prior, feature_variance, shift, scale):
         weights, means, covariances = self._user_initial_parameters(Z.shape[1], shift, scale, Z.dtype)
         if weights is None or means is None or covariances is None:
-            # k-means and k-means++ in X's metric, as scikit-learn: Z rescaled by powers of two (exact)
-            metric = Z * (scale / np.max(scale)).astype(Z.dtype)
-            resp = _initial_responsibilities(metric, self.n_components, self.init_params, rng)
+            resp = _initial_responsibilities(Z, scale, self.n_components, self.init_params, rng)
             counts, (w, m, c) = _parameters_from_responsibilities(Z, resp, self.covariance_type, prior)
             if prior is None and np.any(counts <= 0):
                 raise ComponentCollapseError(int(np.argmax(counts <= 0)), 0, "no point was assigned to it at initialisation")
