@@ -32,7 +32,8 @@ from numba import prange
 
 from classic._jit import CHUNK_SIZE, kernel, parallel_kernel
 
-__all__ = ["e_step_full", "e_step_diag", "m_step", "log_densities_full", "log_densities_diag", "precision_factors",
+__all__ = ["e_step_full", "e_step_diag", "m_step", "log_densities_full", "log_densities_diag", "log_normalisers",
+           "normalise_rows", "largest_in_rows", "precision_factors",
            "spread_factors", "log_constants", "diagonal_factors", "column_statistics", "standardise",
            "column_variances", "SUMS"]
 
@@ -141,13 +142,14 @@ def _transpose_block(Z, start, m, Zt):
 
 @kernel
 def _block_densities_full(Zt, m, means, precision_upper, log_const, spread_factor, column_weight, const_error,
-                          gamma_density, a, delta, diff, work):
+                          gamma_density, a, delta, diff, work, with_bounds=True):
     # For the m rows of the block and every component k (full/tied covariances):
     #   a[b, k] = log_const_k - maha / 2,  maha = sum_p y_p^2 (p increasing),
     #   y_p = sum_{q <= p} U_k[q, p] (z_q - mu_kq) (q increasing),
     #   delta[b, k] = gamma_density (spread + |a|) + const_error_k  (EM-6), where
     #   spread = min(spread_factor[0, k] ||z - mu_k||^2, spread_factor[1, k] sum_q v_kq (z_q - mu_kq)^2),
     #   v_k = column_weight[k] and spread_factor[:, k] = 2 ||W_k D||_F^2 for D = I and D = diag(v_k)^(-1/2).
+    # with_bounds=False (prediction) leaves delta unwritten; a is the same.
     n_features = Zt.shape[0]
     zero, half = _constants(Zt)
     y, maha, norm2, weighted = work[0], work[1], work[2], work[3]
@@ -158,12 +160,16 @@ def _block_densities_full(Zt, m, means, precision_upper, log_const, spread_facto
             weighted[b] = zero
         for j in range(n_features):
             mu = means[k, j]
-            v = column_weight[k, j]
-            for b in range(m):
-                diff[j, b] = Zt[j, b] - mu
-                square = diff[j, b] * diff[j, b]
-                norm2[b] += square
-                weighted[b] += square * v
+            if with_bounds:
+                v = column_weight[k, j]
+                for b in range(m):
+                    diff[j, b] = Zt[j, b] - mu
+                    square = diff[j, b] * diff[j, b]
+                    norm2[b] += square
+                    weighted[b] += square * v
+            else:
+                for b in range(m):
+                    diff[j, b] = Zt[j, b] - mu
         for p in range(n_features):
             for b in range(m):
                 y[b] = zero
@@ -173,6 +179,10 @@ def _block_densities_full(Zt, m, means, precision_upper, log_const, spread_facto
                     y[b] += u * diff[q, b]
             for b in range(m):
                 maha[b] += y[b] * y[b]
+        if not with_bounds:
+            for b in range(m):
+                a[b, k] = log_const[k] - half * maha[b]
+            continue
         for b in range(m):
             a[b, k] = log_const[k] - half * maha[b]
             spread = min(spread_factor[0, k] * norm2[b], spread_factor[1, k] * weighted[b])
@@ -182,10 +192,11 @@ def _block_densities_full(Zt, m, means, precision_upper, log_const, spread_facto
 
 
 @kernel
-def _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_error, gamma_density, a, delta, work):
+def _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_error, gamma_density, a, delta, work,
+                          with_bounds=True):
     # As _block_densities_full for diagonal (and spherical) covariances:
     #   maha = sum_j (W_kj (z_j - mu_kj))^2 (j increasing),
-    #   delta[b, k] = gamma_density (maha + |a|) + const_error_k  (EM-6).
+    #   delta[b, k] = gamma_density (maha + |a|) + const_error_k  (EM-6); not written if not with_bounds.
     n_features = Zt.shape[0]
     zero, half = _constants(Zt)
     maha = work[1]
@@ -198,6 +209,10 @@ def _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_err
             for b in range(m):
                 t = w * (Zt[j, b] - mu)
                 maha[b] += t * t
+        if not with_bounds:
+            for b in range(m):
+                a[b, k] = log_const[k] - half * maha[b]
+            continue
         for b in range(m):
             a[b, k] = log_const[k] - half * maha[b]
             delta[b, k] = gamma_density * (maha[b] + abs(a[b, k])) + const_error[k]
@@ -630,46 +645,122 @@ def spread_factors(factors, inflation, smallest, largest, spread_factor, column_
         spread_factor[1, k] = 2.0 * weighted * inflation
 
 
-@parallel_kernel
-def log_densities_full(Z, means, precision_upper, log_const):
-    """Weighted log-densities :math:`a_{ik}` for full (and tied) covariances.
+@kernel
+def _standardise_block(X, start, m, shift, scale, Zt):
+    # Zt[j, b] = z_{start+b, j}, standardised as `standardise` does (the same operations).
+    for b in range(m):
+        for j in range(X.shape[1]):
+            Zt[j, b] = (np.float64(X[start + b, j]) - shift[j]) / scale[j]
 
-    Returns ndarray of shape (n_samples, n_components), each entry computed as
-    in :func:`e_step_full`. Row-wise independent, so trivially the same for
-    any number of threads.
-    """
-    n_samples = Z.shape[0]
+
+@kernel
+def _write_block(start, m, a, log_jacobian, out):
+    # out[start + b, k] = a[b, k] in float64, less the log-Jacobian; returns how many rows
+    # have no entry above -inf or a NaN (overflow at working precision).
+    unresolved = 0
+    for b in range(m):
+        finite, nan = False, False
+        for k in range(a.shape[1]):
+            x = a[b, k]
+            out[start + b, k] = np.float64(x) - log_jacobian
+            finite = finite or x > -np.inf
+            nan = nan or x != x
+        unresolved += 1 if nan or not finite else 0
+    return unresolved
+
+
+@parallel_kernel
+def log_densities_full(X, shift, scale, means, precision_upper, log_const, log_jacobian, out):
+    """Weighted log-densities in X's units for full (and tied) covariances:
+    out[i, k] = a_ik − log_jacobian in float64, a_ik computed at X's precision as in
+    :func:`e_step_full` on the row z_i standardised as :func:`standardise` does (each
+    block of rows in turn, so no standardised copy of X is made). Returns the number of
+    rows whose entries are all -inf or hold a NaN (the working precision overflowed).
+    Row-wise independent, so the same for any number of threads."""
+    n_samples = X.shape[0]
     n_components = means.shape[0]
-    out = np.empty((n_samples, n_components), dtype=Z.dtype)
-    unused = np.zeros(n_components, dtype=Z.dtype)
-    unused_factor = np.zeros((2, n_components), dtype=Z.dtype)
-    unused_weight = np.zeros(means.shape, dtype=Z.dtype)
+    unused = np.zeros(n_components, dtype=X.dtype)
+    unused_factor = np.zeros((2, n_components), dtype=X.dtype)
+    unused_weight = np.zeros(means.shape, dtype=X.dtype)
+    unresolved = 0
     for block in prange((n_samples + BLOCK - 1) // BLOCK):
-        Zt, a, delta, diff, work = _block_buffers(Z, n_components)
+        Zt, a, delta, diff, work = _block_buffers(X, n_components)
         start = block * BLOCK
         m = min(n_samples - start, BLOCK)
-        _transpose_block(Z, start, m, Zt)
+        _standardise_block(X, start, m, shift, scale, Zt)
         _block_densities_full(Zt, m, means, precision_upper, log_const, unused_factor, unused_weight, unused,
-                              unused[0], a, delta, diff, work)
-        out[start:start + m] = a[:m]
-    return out
+                              unused[0], a, delta, diff, work, False)
+        unresolved += _write_block(start, m, a, log_jacobian, out)
+    return unresolved
 
 
 @parallel_kernel
-def log_densities_diag(Z, means, precision_cholesky, log_const):
-    """Weighted log-densities :math:`a_{ik}` for diagonal (and spherical) covariances."""
-    n_samples = Z.shape[0]
+def log_densities_diag(X, shift, scale, means, precision_cholesky, log_const, log_jacobian, out):
+    """As :func:`log_densities_full` for diagonal (and spherical) covariances."""
+    n_samples = X.shape[0]
     n_components = means.shape[0]
-    out = np.empty((n_samples, n_components), dtype=Z.dtype)
-    unused = np.zeros(n_components, dtype=Z.dtype)
+    unused = np.zeros(n_components, dtype=X.dtype)
+    unresolved = 0
     for block in prange((n_samples + BLOCK - 1) // BLOCK):
-        Zt, a, delta, diff, work = _block_buffers(Z, n_components)
+        Zt, a, delta, diff, work = _block_buffers(X, n_components)
         start = block * BLOCK
         m = min(n_samples - start, BLOCK)
-        _transpose_block(Z, start, m, Zt)
-        _block_densities_diag(Zt, m, means, precision_cholesky, log_const, unused, unused[0], a, delta, work)
-        out[start:start + m] = a[:m]
-    return out
+        _standardise_block(X, start, m, shift, scale, Zt)
+        _block_densities_diag(Zt, m, means, precision_cholesky, log_const, unused, unused[0], a, delta, work, False)
+        unresolved += _write_block(start, m, a, log_jacobian, out)
+    return unresolved
+
+
+@parallel_kernel
+def log_normalisers(a, out):
+    """out[i] = log Σ_k exp(a_ik) (float64), with the row's largest entry taken out first (every
+    row has a finite entry), the exponentials by :func:`exp_nonpositive` (RD-3), a block of rows
+    at a time; row-wise, so the same for any number of threads."""
+    n_samples, n_components = a.shape
+    for block in prange((n_samples + BLOCK - 1) // BLOCK):
+        start = block * BLOCK
+        m = min(n_samples - start, BLOCK)
+        shifted = np.empty((m, n_components))
+        row_max = np.empty(m)
+        for b in range(m):
+            largest = a[start + b, 0]
+            for k in range(1, n_components):
+                largest = max(largest, a[start + b, k])
+            row_max[b] = largest
+            for k in range(n_components):
+                shifted[b, k] = a[start + b, k] - largest
+        flat = shifted.reshape(shifted.size)
+        for t in range(flat.size):
+            flat[t] = exp_nonpositive(flat[t])
+        for b in range(m):
+            total = 0.0
+            for k in range(n_components):
+                total += shifted[b, k]
+            out[start + b] = row_max[b] + np.log(total)
+
+
+@parallel_kernel
+def normalise_rows(a, log_normaliser):
+    """a[i, k] <- exp(a_ik − log_normaliser_i) in place (:func:`exp_nonpositive`: the row's
+    largest entry is at most its log-normaliser): the posterior probabilities."""
+    n_samples, n_components = a.shape
+    for block in prange((n_samples + BLOCK - 1) // BLOCK):
+        start = block * BLOCK
+        stop = min(n_samples, start + BLOCK)
+        flat = a[start:stop].reshape((stop - start) * n_components)
+        for t in range(flat.size):
+            flat[t] = exp_nonpositive(flat[t] - log_normaliser[start + t // n_components])
+
+
+@parallel_kernel
+def largest_in_rows(a, labels):
+    """labels[i] = the first k with the largest a_ik (numpy.argmax's rule)."""
+    for i in prange(a.shape[0]):
+        best = 0
+        for k in range(1, a.shape[1]):
+            if a[i, k] > a[i, best]:
+                best = k
+        labels[i] = best
 
 
 @kernel

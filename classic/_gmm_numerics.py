@@ -71,6 +71,45 @@ def _standardise(X, shift, scale):
     return Z
 
 
+def weighted_log_densities(X, state, covariance_type, shift, scale):
+    """log π_k + log N(x_i | μ_k, Σ_k) in X's units, float64 of shape (n_samples, n_components):
+    the E-step's a_ik at the model's precision (each row standardised in the kernel), less the
+    log-Jacobian. Rows where that precision overflows (a row far from every component, in
+    float32) are evaluated again in float64 from the same parameters; where float64 overflows
+    too, a ValueError names the rows (no NaN is returned)."""
+    dtype = state.means.dtype
+    n_samples, n_components = X.shape[0], len(state.weights)
+    values = np.empty((n_samples, n_components))
+    const, _ = _log_const(state)
+    with np.errstate(over="ignore"):  # float64 rows beyond float32 become inf, then unresolved rows (below)
+        working = X if X.dtype == dtype else X.astype(dtype)
+    arguments = (working, np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64), state.means)
+    if covariance_type in ("full", "tied"):
+        unresolved = for_rows(kernels.log_densities_full, n_samples)(
+            *arguments, state.kernel_factors, const, _log_jacobian(scale), values)
+    else:
+        unresolved = for_rows(kernels.log_densities_diag, n_samples)(
+            *arguments, state.factors, const, _log_jacobian(scale), values)
+    if unresolved:
+        rows = np.flatnonzero(~(values.max(axis=1) > -np.inf))
+        if dtype == np.float64:
+            raise ValueError(
+                f"{rows.size} row(s) of X (the first: row {rows[0]}) lie so far from every component that "
+                "their Mahalanobis distances overflow float64, so their densities cannot be evaluated; "
+                "remove those rows or check their units")
+        wide = _State(*(np.asarray(p, dtype=np.float64) for p in (state.weights, state.means, state.covariances,
+                                                                 state.factors)), state.log_det_w)
+        values[rows] = weighted_log_densities(X[rows].astype(np.float64), wide, covariance_type, shift, scale)
+    return values
+
+
+def log_normalisers(values):
+    """log Σ_k exp(values_ik) per row (float64, shape (n_samples,)): the log-density of each row."""
+    out = np.empty(values.shape[0])
+    for_rows(kernels.log_normalisers, values.shape[0])(values, out)
+    return out
+
+
 def _feature_variance(Z):
     """The variance of each feature of Z (float64; exactly 0 for a constant feature)."""
     variance = np.empty(Z.shape[1])

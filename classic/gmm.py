@@ -47,7 +47,9 @@ from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the c
     _standardise,
     _State,
     e_step,
+    log_normalisers,
     log_prior,
+    weighted_log_densities,
 )
 from classic._gmm_bounds import error_bounds, m_step_deficit
 from classic._jit import for_rows, one_blas_thread
@@ -188,15 +190,14 @@ class _Run:
 
 
 def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance, max_iter, tol, units, verbose,
-                              stop=None, validation=None, log_jacobian=0.0):
+                              stop=None, validation=None):
     """The EM loop of proofs/em.md on standardised data; returns a :class:`_Run`.
 
     ``units = (log-likelihood offset, log-prior offset)`` converts standardised
     values to the user's units. ``stop`` is an optional stopping rule of
     classic.convergence, consulted after each iteration the tol test let pass
-    (proofs/convergence.md, CV-7); ``validation`` = (the standardised held-out data it may
-    score, their sample weights or None); ``log_jacobian`` (Σ_j log scale_j) converts their
-    log-likelihood to the user's units.
+    (proofs/convergence.md, CV-7); ``validation`` = (the held-out data it may score, in the
+    user's units, their sample weights or None, and the standardisation's shift and scale).
     """
     n_samples, _ = Z.shape
     n_components = len(state.weights)
@@ -254,7 +255,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
             break
         if stop is not None:
             fired, kept = _consult_rule(stop, n_iter, objective, old_objective, state, previous,
-                                        n_samples, units, validation, log_jacobian, covariance_type, kept)
+                                        n_samples, units, validation, covariance_type, kept)
             if fired:
                 stop_reason = stop.reason
                 if kept is not None and kept[0] < n_iter:
@@ -299,7 +300,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
 
 
 def _consult_rule(stop, iteration, objective, previous_objective, state, previous, n_samples, units, validation,
-                  log_jacobian, covariance_type, kept):
+                  covariance_type, kept):
     """One call of the stopping-rule protocol (proofs/convergence.md, CV-7): the objective is the
     mean objective per sample in the user's units (so ``LossPlateau(tol)`` is the ``tol`` test), the
     parameters (weights, means, covariances) in standardised units, the validation score the mean
@@ -310,16 +311,9 @@ def _consult_rule(stop, iteration, objective, previous_objective, state, previou
     offset = units[0] + units[1]
     score = None
     if validation is not None:
-        Z_val, w_val = validation
-        const, _ = _log_const(state)
-        if covariance_type in ("full", "tied"):
-            a = for_rows(kernels.log_densities_full, Z_val.shape[0])(Z_val, state.means, state.kernel_factors, const)
-        else:
-            a = for_rows(kernels.log_densities_diag, Z_val.shape[0])(Z_val, state.means, state.factors, const)
-        a = a.astype(np.float64)
-        largest = a.max(axis=1, keepdims=True)
-        log_density = largest[:, 0] + np.log(np.exp(a - largest).sum(axis=1))
-        score = float(np.average(log_density, weights=w_val)) - log_jacobian
+        X_val, w_val, shift, scale = validation
+        log_density = log_normalisers(weighted_log_densities(X_val, state, covariance_type, shift, scale))
+        score = float(np.average(log_density, weights=w_val))
     parameters = (state.weights, state.means, state.covariances)
     previous_parameters = (previous.weights, previous.means, previous.covariances)
     fired = stop.update(IterationState(iteration, (objective + offset) / n_samples,
@@ -629,8 +623,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         rng = as_generator(self.random_state)
         validation = None
         if self.stop is not None and self.stop.validation_data is not None:
-            X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False).astype(dtype)
-            validation = (_standardise(X_val, shift, scale), check_sample_weight(self.stop.validation_weight, X_val))
+            X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False)
+            validation = (X_val, check_sample_weight(self.stop.validation_weight, X_val), shift, scale)
         warm = self.warm_start and hasattr(self, "_state")
         best, collapses = None, []
         n_starts = 1 if warm else self.n_init
@@ -643,7 +637,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 with one_blas_thread(n_samples):
                     run = _expectation_maximisation(
                         Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units,
-                        self.verbose_interval if self.verbose else 0, self.stop, validation, log_jacobian,
+                        self.verbose_interval if self.verbose else 0, self.stop, validation,
                     )
             except ComponentCollapseError as error:  # EM-8: this start has no answer; others may
                 collapses.append(error)
@@ -734,18 +728,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         """log π_k + log N(x | μ_k, Σ_k) in the user's units, shape (n_samples, n_components)."""
         check_is_fitted(self, "trace_")
         X = check_estimator_data(self, X, reset=False)
-        state = self._state
-        Z = _standardise(X.astype(state.means.dtype), self.trace_.shift, self.trace_.scale)
-        const, _ = _log_const(state)
-        if self.covariance_type in ("full", "tied"):
-            a = for_rows(kernels.log_densities_full, Z.shape[0])(Z, state.means, state.kernel_factors, const)
-        else:
-            a = for_rows(kernels.log_densities_diag, Z.shape[0])(Z, state.means, state.factors, const)
-        return a.astype(np.float64) - _log_jacobian(self.trace_.scale)
+        return weighted_log_densities(X, self._state, self.covariance_type, self.trace_.shift, self.trace_.scale)
 
     def score_samples(self, X):
         """Log-density of each sample, ndarray of shape (n_samples,)."""
-        return _log_sum_exp(self._weighted_log_densities(X))[:, 0]
+        return log_normalisers(self._weighted_log_densities(X))
 
     def score(self, X, y=None):
         """Mean log-likelihood per sample."""
@@ -754,11 +741,15 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def predict_proba(self, X):
         """Responsibilities, ndarray of shape (n_samples, n_components)."""
         a = self._weighted_log_densities(X)
-        return np.exp(a - _log_sum_exp(a))
+        for_rows(kernels.normalise_rows, a.shape[0])(a, log_normalisers(a))
+        return a
 
     def predict(self, X):
         """Most responsible component of each sample."""
-        return np.argmax(self._weighted_log_densities(X), axis=1)
+        a = self._weighted_log_densities(X)
+        labels = np.empty(a.shape[0], dtype=np.intp)
+        for_rows(kernels.largest_in_rows, a.shape[0])(a, labels)
+        return labels
 
     def sample(self, n_samples=1):
         """Draw ``n_samples`` points; returns (X, component labels)."""
@@ -791,12 +782,6 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         from classic._gmm_certificate import certify_gmm
 
         return certify_gmm(self, X)
-
-
-def _log_sum_exp(a):
-    """log sum_k exp(a[:, k]) per row, shape (n, 1), with the row's largest entry taken out first."""
-    largest = a.max(axis=1, keepdims=True)
-    return largest + np.log(np.exp(a - largest).sum(axis=1, keepdims=True))
 
 
 def _component_covariance(model, k):

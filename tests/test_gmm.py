@@ -18,6 +18,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import naive
 from classic import ComponentCollapseError, GaussianMixture, GaussianMixturePrior, GMMTrace, certify
 from classic import _gmm_kernels as kernels
+from classic import _jit as jit
 from classic.gmm import _log_const, _make_state, _standardise, e_step, log_prior
 from classic._gmm_bounds import error_bounds, m_step_deficit, m_step_deficit_parts, m_step_error_bounds
 from classic.rounding import gamma
@@ -387,7 +388,10 @@ def test_em6_density_error_bound(covariance_type, dtype, anisotropic):
     Z = _standardise(X, t.shift, t.scale)
     const, const_error = _log_const(state)
     fn = kernels.log_densities_full if covariance_type in ("full", "tied") else kernels.log_densities_diag
-    computed = fn(Z, state.means, state.kernel_factors, const).astype(np.longdouble)
+    factors = state.kernel_factors if covariance_type in ("full", "tied") else state.factors
+    values = np.empty((len(X), 3))
+    assert fn(X, t.shift, t.scale, state.means, factors, const, 0.0, values) == 0  # a_ik exactly, in float64
+    computed = values.astype(np.longdouble)
     L = np.longdouble
     exact, diff, y = _exact_log_densities(Z, state, covariance_type)
     if covariance_type in ("full", "tied"):
@@ -820,6 +824,56 @@ def test_bitwise_same_with_one_and_two_threads():
         finally:
             numba.set_num_threads(previous)
     assert traces[0] == traces[1]
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_inference_bitwise_the_same_with_one_and_two_threads(covariance_type, monkeypatch):
+    """predict, predict_proba and score_samples on data of many chunks: the same bits from
+    the serial twins, one thread and two threads (each row is computed on its own)."""
+    X = mixture_data(8, 3000, 3, 3, 2.0)
+    model = GaussianMixture(3, covariance_type=covariance_type, init_params="random", random_state=0,
+                            max_iter=5, tol=0).fit(X)
+    outputs = []
+    for threads, serial_rows in ((1, 10**9), (1, 0), (2, 0)):
+        monkeypatch.setattr(jit, "SERIAL_ROWS", serial_rows)
+        previous = numba.get_num_threads()
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        try:
+            outputs.append((model.predict(X), model.predict_proba(X), model.score_samples(X)))
+        finally:
+            numba.set_num_threads(previous)
+    for other in outputs[1:]:
+        assert all(np.array_equal(x, y) for x, y in zip(outputs[0], other))
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_rows_beyond_float32_are_evaluated_in_float64(covariance_type):
+    """A float32 model asked about rows so far away that the Mahalanobis term overflows float32
+    (every a_ik = -inf, or a NaN from inf − inf): those rows are evaluated again in float64 from
+    the same parameters, so no NaN and no arbitrary label is returned (they were NaN before)."""
+    X = mixture_data(4, 200, 3, 2, 4.0)
+    model = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X.astype(np.float32))
+    wide = GaussianMixture(2, covariance_type=covariance_type, weights_init=model.weights_, means_init=model.means_,
+                           precisions_init=model.precisions_, max_iter=0).fit(X)  # the same parameters, float64
+    T = np.array([[1e30, 1e30, 1e30], [3e38, -3e38, 0.0], [1.0, 2.0, 3.0], [-1e20, 0.0, 5e19]], dtype=np.float32)
+    scores = model.score_samples(T)
+    assert np.all(np.isfinite(scores)) and scores[0] < -1e50
+    np.testing.assert_allclose(scores, wide.score_samples(T.astype(np.float64)), rtol=1e-5)
+    assert np.all(np.isfinite(model.predict_proba(T)))
+    np.testing.assert_array_equal(model.predict(T), wide.predict(T.astype(np.float64)))
+    beyond = np.array([[1e39, 0.0, 0.0], [0.0, 0.0, 0.0]])  # float64 rows, one beyond float32's range
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_allclose(model.score_samples(beyond), wide.score_samples(beyond), rtol=1e-5)
+
+
+def test_rows_beyond_float64_raise():
+    X = mixture_data(4, 200, 3, 2, 4.0)
+    model = GaussianMixture(2, random_state=0).fit(X)
+    T = np.vstack([X[:3], np.full((2, 3), 1e300)])
+    for method in (model.predict, model.predict_proba, model.score_samples):
+        with pytest.raises(ValueError, match=r"2 row\(s\) of X \(the first: row 3\).*overflow float64"):
+            method(T)
 
 
 def test_same_seed_same_result_and_input_unchanged():
