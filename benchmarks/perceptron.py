@@ -70,8 +70,31 @@ def main(argv=None):
         print(f"    classic (trace recorded): {ms_ours:8.2f} ms/epoch")
         print(f"    scikit-learn Perceptron:  {ms_sk:8.2f} ms/epoch")
         print(f"    speed-up {ms_sk / ms_ours:.2f}x, weights identical: {same}")
+    inference(args.n_samples, args.n_features, args.repeats * 3)
     small_data(args.repeats * 10)
     return 0
+
+
+def inference(n_samples, n_features, repeats):
+    """decision_function and predict with the same weights in both libraries (ours copied into
+    scikit-learn's estimator), validation included, best of ``repeats`` calls in a row each:
+    binary, and three classes one-vs-rest (with an intercept). Our scores are computed in the
+    training order (bit for bit the fit's decisions), scikit-learn's by one BLAS product."""
+    X, y = make_data(n_samples, n_features, 0.0)
+    y3 = y + (X[:, 0] > 0)
+    print(f"perceptron inference, {n_samples} x {n_features} float64, the same weights (best of {repeats})")
+    for name, labels in (("binary", y), ("three classes", y3)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            ours = Perceptron(max_iter=2).fit(X, labels)
+            twin = SkPerceptron(penalty=None, eta0=1, shuffle=False, tol=None, max_iter=1).fit(X, labels)
+        twin.coef_, twin.intercept_ = ours.coef_.copy(), ours.intercept_.copy()
+        same = np.array_equal(ours.predict(X), twin.predict(X))
+        for method in ("decision_function", "predict"):
+            t_ours, _ = best_time(lambda: getattr(ours, method)(X), repeats)
+            t_sk, _ = best_time(lambda: getattr(twin, method)(X), repeats)
+            print(f"  {name:>13} {method:>17}: classic {1e3 * t_ours:6.2f} ms   scikit-learn {1e3 * t_sk:6.2f} ms   "
+                  f"speed-up {t_sk / t_ours:.2f}x, same labels: {same}")
 
 
 def small_data(repeats):

@@ -397,7 +397,7 @@ class _ProblemCertificate:
                 "PC-6", statement, f"the run stopped ({t.stop_reason}) after {t.n_iter} epochs with "
                 f"{int(t.mistakes[-1])} mistake(s) in its last epoch")
         scores = np.empty(self.X.shape[0], self.X.dtype)
-        _k.decision(self.X, t.epoch_weights[-1], self.scale, scores)
+        _k.decision(self.X, t.epoch_weights[-1].reshape(1, -1), self.scale, scores.reshape(-1, 1))
         mistakes = int(np.sum(self.signs * scores <= 0))
         return self._claim("PC-6", statement, values=[float(mistakes)], bounds=[0.0], slacks=[0.0])
 

@@ -57,14 +57,10 @@ def _squared_norm(w, zero):
 
 
 @inline_kernel
-def _correct_of_four(X, y, w, bias, i0, i1, i2, i3, zero):
-    # How many of the examples i0, i1, i2, i3, in this order, w classifies
-    # correctly before its first mistake among them (4: no mistake), and the
-    # margin y<w, x~> of that mistake (zero if none). The four
-    # inner products are four independent chains of additions, each in the
-    # order of _inner (bias = w_d s comes last), so the processor overlaps
-    # them and each is bitwise _inner's. They are all made with the same w,
-    # which is right up to the first mistake: w changes only there.
+def _inner_of_four(w, X, i0, i1, i2, i3, scale):
+    # <w, x~_i> for the four examples i0, i1, i2, i3: four independent chains of
+    # additions, each in the order of _inner (w_d s comes last), so the processor
+    # overlaps them and each is bitwise _inner's.
     d = X.shape[1]
     w0 = w[0]
     a0, a1, a2, a3 = w0 * X[i0, 0], w0 * X[i1, 0], w0 * X[i2, 0], w0 * X[i3, 0]
@@ -74,16 +70,28 @@ def _correct_of_four(X, y, w, bias, i0, i1, i2, i3, zero):
         a1 += wf * X[i1, f]
         a2 += wf * X[i2, f]
         a3 += wf * X[i3, f]
-    margin = y[i0] * (a0 + bias)
+    bias = w[d] * scale
+    return a0 + bias, a1 + bias, a2 + bias, a3 + bias
+
+
+@inline_kernel
+def _correct_of_four(X, y, w, scale, i0, i1, i2, i3, zero):
+    # How many of the examples i0, i1, i2, i3, in this order, w classifies
+    # correctly before its first mistake among them (4: no mistake), and the
+    # margin y<w, x~> of that mistake (zero if none). The four inner products
+    # (_inner_of_four) are all made with the same w, which is right up to the
+    # first mistake: w changes only there.
+    s0, s1, s2, s3 = _inner_of_four(w, X, i0, i1, i2, i3, scale)
+    margin = y[i0] * s0
     if margin <= 0:
         return 0, margin
-    margin = y[i1] * (a1 + bias)
+    margin = y[i1] * s1
     if margin <= 0:
         return 1, margin
-    margin = y[i2] * (a2 + bias)
+    margin = y[i2] * s2
     if margin <= 0:
         return 2, margin
-    margin = y[i3] * (a3 + bias)
+    margin = y[i3] * s3
     if margin <= 0:
         return 3, margin
     return 4, zero
@@ -146,7 +154,6 @@ def epoch(X, y, scale, order, w, updates, steps, squared_norms, first_step):
     """
     n, d = order.shape[0], X.shape[1]
     zero = scale - scale                     # 0 in the working precision
-    bias = w[d] * scale                      # the last term of every inner product
     n_updates, t, fetched = 0, 0, 0
     total_loss = 0.0
     while t < n:
@@ -155,7 +162,7 @@ def epoch(X, y, scale, order, w, updates, steps, squared_norms, first_step):
             fetched += 1
         if t + 4 <= n:
             window = 4
-            correct, margin = _correct_of_four(X, y, w, bias, order[t], order[t + 1], order[t + 2], order[t + 3], zero)
+            correct, margin = _correct_of_four(X, y, w, scale, order[t], order[t + 1], order[t + 2], order[t + 3], zero)
         else:
             window = 1
             margin = y[order[t]] * _inner(w, X, order[t], scale)
@@ -167,7 +174,6 @@ def epoch(X, y, scale, order, w, updates, steps, squared_norms, first_step):
         for f in range(d):
             w[f] += y[i] * X[i, f]
         w[d] += y[i] * scale
-        bias = w[d] * scale
         updates[n_updates] = i
         steps[n_updates] = first_step + t
         total_loss += 0.0 - np.float64(margin)
@@ -180,14 +186,24 @@ def epoch(X, y, scale, order, w, updates, steps, squared_norms, first_step):
 
 
 @parallel_kernel
-def decision(X, w, scale, out):
-    """``out[i] = <w, x~_i>`` for every row, in the working precision (the
-    order of :func:`epoch`, so predictions agree with the training decisions).
-    Rows are independent: the same bits with any number of threads."""
+def decision(X, W, scale, out):
+    """``out[i, c] = <W_c, x~_i>`` for every row i and weight vector c, in the working
+    precision (the order of :func:`epoch`, so predictions agree with the training
+    decisions): four rows at a time (:func:`_inner_of_four`, each bitwise :func:`_inner`),
+    every weight vector while the rows are in cache. Rows are independent: the same bits
+    with any number of threads."""
     n = X.shape[0]
     for c in prange((n + CHUNK_SIZE - 1) // CHUNK_SIZE):
-        for i in range(c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)):
-            out[i] = _inner(w, X, i, scale)
+        i, end = c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)
+        while i + 4 <= end:
+            for k in range(W.shape[0]):
+                out[i, k], out[i + 1, k], out[i + 2, k], out[i + 3, k] = _inner_of_four(W[k], X, i, i + 1, i + 2,
+                                                                                      i + 3, scale)
+            i += 4
+        while i < end:
+            for k in range(W.shape[0]):
+                out[i, k] = _inner(W[k], X, i, scale)
+            i += 1
 
 
 @kernel

@@ -276,7 +276,7 @@ def _consult_rule(stop, epoch, mistakes, epoch_weights, scale, validation):
     if validation is not None:
         X_val, signs_val, w_val = validation
         scores = np.empty(X_val.shape[0], X_val.dtype)
-        for_rows(_k.decision, X_val.shape[0])(X_val, w, X_val.dtype.type(scale), scores)
+        for_rows(_k.decision, X_val.shape[0])(X_val, w.reshape(1, -1), X_val.dtype.type(scale), scores.reshape(-1, 1))
         score = float(np.average(signs_val * scores > 0, weights=w_val))
     updates = float(np.sum(mistakes))
     state = IterationState(epoch, updates, updates - mistakes[-1], w.copy(), epoch_weights[-2],
@@ -619,13 +619,11 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         X = check_estimator_data(self, X, reset=False)
         if self._voted is not None:
             columns = [_vote(X, weights, counts, self._scale) for weights, counts in self._voted]
-        else:
-            columns = []
-            for coef, intercept in zip(self.coef_, self.intercept_):
-                w = np.append(coef, intercept).astype(X.dtype)
-                columns.append(np.empty(X.shape[0], dtype=X.dtype))
-                for_rows(_k.decision, X.shape[0])(X, w, X.dtype.type(1), columns[-1])
-        return columns[0] if len(columns) == 1 else np.column_stack(columns)
+            return columns[0] if len(columns) == 1 else np.column_stack(columns)
+        W = np.column_stack([self.coef_, self.intercept_]).astype(X.dtype)  # one row per binary problem
+        scores = np.empty((X.shape[0], W.shape[0]), dtype=X.dtype)
+        for_rows(_k.decision, X.shape[0])(X, W, X.dtype.type(1), scores)
+        return scores.reshape(-1) if W.shape[0] == 1 else scores
 
     def predict(self, X):
         """Class labels, shape (n_samples,)."""

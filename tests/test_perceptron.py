@@ -521,6 +521,35 @@ def test_same_run_with_one_and_two_threads():
     np.testing.assert_array_equal(fits[0].intercept_, fits[1].intercept_)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_decision_function_is_the_training_order_with_any_number_of_threads(dtype, n_classes, monkeypatch):
+    """decision_function computes each score as the fit's decisions do (naive.perceptron_inner:
+    left to right, the intercept last), bit for bit, four rows at a time or one (2 051 rows: a
+    last chunk whose length is not a multiple of four), in the serial twin and with 1 and 2 threads."""
+    from classic import _jit as jit
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((2051, 7)).astype(dtype)
+    y = rng.integers(0, n_classes, 2051)
+    model = _quiet_fit(Perceptron(max_iter=3), X, y)
+    W = np.column_stack([model.coef_, model.intercept_]).astype(dtype)
+    A = np.column_stack([X, np.ones(len(X), dtype=dtype)])
+    expected = np.array([[naive.perceptron_inner(w, a) for w in W] for a in A[:200]])
+    for threads, serial_rows in ((1, 10**9), (1, 0), (2, 0)):
+        monkeypatch.setattr(jit, "SERIAL_ROWS", serial_rows)
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        try:
+            scores = model.decision_function(X)
+        finally:
+            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        scores = scores.reshape(len(X), -1)
+        assert scores.dtype == dtype and scores.shape[1] == W.shape[0]
+        np.testing.assert_array_equal(scores[:200], expected)
+        tail = [[naive.perceptron_inner(w, a) for w in W] for a in A[-3:]]
+        np.testing.assert_array_equal(scores[-3:], tail)
+
+
 # --- scikit-learn twin and conventions ----------------------------------------------------------
 
 
