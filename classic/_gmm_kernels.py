@@ -34,7 +34,7 @@ from classic._jit import CHUNK_SIZE, kernel, parallel_kernel
 
 __all__ = ["e_step_full", "e_step_diag", "m_step", "log_densities_full", "log_densities_diag", "log_normalisers",
            "normalise_rows", "largest_in_rows", "precision_factors",
-           "spread_factors", "log_constants", "diagonal_factors", "column_statistics", "standardise",
+           "spread_factors", "log_constants", "diagonal_factors", "column_statistics", "second_moments", "standardise",
            "column_variances", "SUMS"]
 
 #: Names of the scalar sums an E-step returns, in order (see :func:`e_step_full`).
@@ -555,6 +555,20 @@ def column_statistics(X, shift, spread, squares):
             squares[j] += (deviation / safe[j]) ** 2
             total += (deviation / common) ** 2
     squares[d] = total
+
+
+@kernel
+def second_moments(X, shift, scale, moments):
+    """moments_j = (1/n) Σ_i ((x_ij − shift_j)/scale_j)² in float64, one pass over X in row order,
+    without temporaries (the default prior's feature variances, in standardised units)."""
+    n, d = X.shape
+    for j in range(d):
+        moments[j] = 0.0
+    for i in range(n):
+        for j in range(d):
+            moments[j] += ((np.float64(X[i, j]) - shift[j]) / scale[j]) ** 2
+    for j in range(d):
+        moments[j] = moments[j] / n
 
 
 @parallel_kernel

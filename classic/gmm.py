@@ -538,7 +538,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         if prior.covariance is None:
             # 0.01 × the mean feature variance in X's units, times the identity, in standardised units:
             # feature j's entry is 0.01 (1/d) Σ_k v_k (s_k / s_j)², v_k the variance of feature k of Z
-            variance = np.mean(((X.astype(np.float64) - shift) / scale) ** 2, axis=0)
+            variance = np.empty(d)
+            kernels.second_moments(X, np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64), variance)
             if not np.any(variance > 0):
                 raise ValueError("X has zero variance: pass GaussianMixturePrior(covariance=...) explicitly")
             sigma0 = 0.01 * np.diag(np.mean(variance[None, :] * (scale[None, :] / scale[:, None]) ** 2, axis=1))
