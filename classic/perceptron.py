@@ -277,6 +277,7 @@ def _consult_rule(stop, epoch, mistakes, epoch_weights, scale, validation):
         X_val, signs_val, w_val = validation
         scores = np.empty(X_val.shape[0], X_val.dtype)
         for_rows(_k.decision, X_val.shape[0])(X_val, w.reshape(1, -1), X_val.dtype.type(scale), scores.reshape(-1, 1))
+        _rescore_overflowed(X_val, w.reshape(1, -1), scale, scores.reshape(-1, 1))
         score = float(np.average(signs_val * scores > 0, weights=w_val))
     updates = float(np.sum(mistakes))
     state = IterationState(epoch, updates, updates - mistakes[-1], w.copy(), epoch_weights[-2],
@@ -623,6 +624,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         W = np.column_stack([self.coef_, self.intercept_]).astype(X.dtype)  # one row per binary problem
         scores = np.empty((X.shape[0], W.shape[0]), dtype=X.dtype)
         for_rows(_k.decision, X.shape[0])(X, W, X.dtype.type(1), scores)
+        _rescore_overflowed(X, W, 1.0, scores)
         return scores.reshape(-1) if W.shape[0] == 1 else scores
 
     def predict(self, X):
@@ -655,9 +657,30 @@ def _vote(X, weights, counts, scale, block=256):
     out = np.empty(X.shape[0])
     for start in range(0, X.shape[0], block):
         rows = X64[start:start + block]
-        inner = rows @ weights[:, :-1].T + scale * weights[:, -1]
+        with np.errstate(over="ignore", invalid="ignore"):  # overflowed rows: evaluated again below
+            inner = rows @ weights[:, :-1].T + scale * weights[:, -1]
+        _rescore_overflowed(rows, weights, scale, inner)
         out[start:start + block] = np.sign(inner) @ counts
     return out
+
+
+def _rescore_overflowed(X, W, scale, scores):
+    """Rows of ``scores`` (n_samples, n_problems) that are not finite: an inner product
+    <W_c, x~_i> overflowed X's precision, which the fit's range rule excludes for its own data
+    but a row given to ``predict`` may do (inf − inf is NaN). They are evaluated again in long
+    double, where no such product or sum overflows, and rounded to the scores' precision: ±inf
+    where the value lies beyond it, never NaN. Where long double is no wider than float64 and a
+    NaN remains, a ValueError names the row."""
+    rows = np.flatnonzero(~np.isfinite(scores).all(axis=1))
+    if rows.size == 0:
+        return
+    wide = W.astype(np.longdouble)
+    exact = X[rows].astype(np.longdouble) @ wide[:, :-1].T + wide[:, -1] * np.longdouble(scale)
+    with np.errstate(over="ignore"):
+        scores[rows] = exact.astype(scores.dtype)
+    if np.isnan(scores[rows]).any():
+        raise ValueError(f"the perceptron's score of row {rows[0]} of X overflows even in long double on this "
+                         "platform; rescale X (and refit)")
 
 
 def _one_vs_rest_trace(traces, classes):

@@ -550,6 +550,36 @@ def test_decision_function_is_the_training_order_with_any_number_of_threads(dtyp
         np.testing.assert_array_equal(scores[-3:], tail)
 
 
+@pytest.mark.parametrize("prediction", ["last", "averaged", "voted"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_scores_of_rows_beyond_the_range_rule_are_never_nan(prediction, dtype, n_classes):
+    """A row given to decision_function/predict may lie beyond the fit's range rule (PC-7), where
+    an inner product overflows X's precision (inf - inf = NaN: such rows used to score NaN and get
+    an arbitrary label). Those rows are evaluated again in long double and rounded: the scores
+    are the long double values rounded to X's precision (±inf beyond it), and predict follows them."""
+    big = float(np.finfo(dtype).max) / 2
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((200, 3)).astype(dtype)
+    y = (X[:, 0] + X[:, 1] > 0).astype(int) + (X[:, 2] > 0.5 if n_classes == 3 else 0)
+    model = _quiet_fit(Perceptron(prediction=prediction, max_iter=5), X, y)
+    T = np.array([[big, big, 0.0], [big, -big, 0.0], [big / 1e8, big / 1e8, big / 1e8], [1.0, 2.0, 3.0]], dtype=dtype)
+    scores = model.decision_function(T)
+    assert not np.isnan(scores).any()
+    if prediction != "voted":
+        W = np.column_stack([model.coef_, model.intercept_]).astype(np.longdouble)
+        exact = T.astype(np.longdouble) @ W[:, :-1].T + W[:, -1]
+        with np.errstate(over="ignore"):
+            expected = exact.astype(dtype)
+        with np.errstate(over="ignore", invalid="ignore"):
+            overflowed = ~np.isfinite(T @ model.coef_.T.astype(dtype)).all(axis=1)
+        assert overflowed.any()  # the case is exercised
+        np.testing.assert_array_equal(scores.reshape(len(T), -1)[overflowed], expected[overflowed])
+    # predict follows the returned scores (two scores rounded to +inf tie: the first class wins)
+    winners = (scores > 0).astype(int) if n_classes == 2 else np.argmax(scores, axis=1)
+    np.testing.assert_array_equal(model.predict(T), model.classes_[winners])
+
+
 # --- scikit-learn twin and conventions ----------------------------------------------------------
 
 
