@@ -190,12 +190,15 @@ def decision(X, W, scale, out):
     """``out[i, c] = <W_c, x~_i>`` for every row i and weight vector c, in the working
     precision (the order of :func:`epoch`, so predictions agree with the training
     decisions): four rows at a time (:func:`_inner_of_four`, each bitwise :func:`_inner`),
-    every weight vector while the rows are in cache. Rows are independent: the same bits
-    with any number of threads."""
+    every weight vector while the rows are in cache, the rows :data:`FETCH_AHEAD` places
+    ahead prefetched (a hint: no value changes). Rows are independent: the same bits with
+    any number of threads."""
     n = X.shape[0]
     for c in prange((n + CHUNK_SIZE - 1) // CHUNK_SIZE):
         i, end = c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)
         while i + 4 <= end:
+            for r in range(i + FETCH_AHEAD, min(i + FETCH_AHEAD + 4, n)):
+                _fetch_example(X, r)
             for k in range(W.shape[0]):
                 out[i, k], out[i + 1, k], out[i + 2, k], out[i + 3, k] = _inner_of_four(W[k], X, i, i + 1, i + 2,
                                                                                       i + 3, scale)
