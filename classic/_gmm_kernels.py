@@ -187,6 +187,11 @@ def _block_densities_full(Zt, m, means, precision_upper, log_const, spread_facto
             a[b, k] = log_const[k] - half * maha[b]
             spread = min(spread_factor[0, k] * norm2[b], spread_factor[1, k] * weighted[b])
             delta[b, k] = gamma_density * (spread + abs(a[b, k])) + const_error[k]
+            # the same bound through the computed y (EM-6): maha + 2 sqrt(S maha) + gamma S, S = spread / 2
+            sharp = gamma_density * (maha[b] + np.sqrt(spread * (maha[b] + maha[b])) + gamma_density * half * spread
+                                     + abs(a[b, k])) + const_error[k]
+            if sharp < delta[b, k]:  # (False for NaN: an overflowed spread keeps the first form)
+                delta[b, k] = sharp
             if not a[b, k] > -np.inf:  # the Mahalanobis term overflowed: keep the spread instead (EM-6)
                 delta[b, k] = spread
 
