@@ -685,6 +685,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         return _make_state(state.weights.astype(dtype), means, covariances, self.covariance_type, feature_variance, 0)
 
     def _set_fitted(self, state, trace, shift, scale, n_samples):
+        self._n_samples_fit = n_samples
         dtype = state.means.dtype
         with np.errstate(over="ignore", under="ignore"):  # checked below
             means = (state.means.astype(np.float64) * scale + shift).astype(dtype)
@@ -782,6 +783,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def _certify(self, X, y=None):
         from classic._gmm_certificate import certify_gmm
 
+        fitted_rows = getattr(self, "_n_samples_fit", np.shape(X)[0])
+        if np.shape(X)[0] != fitted_rows:
+            raise ValueError(f"X has {np.shape(X)[0]} rows, but this run was fitted on {fitted_rows}: "
+                             "certify(model, X) checks a run on its own training data; pass the X given to fit")
         return certify_gmm(self, X)
 
 

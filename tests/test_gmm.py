@@ -750,6 +750,8 @@ def test_certificate_rejects_other_data():
     model = GaussianMixture(2, init_params="random", random_state=0, max_iter=5, tol=0).fit(X)
     claim = certify(model, X + 0.5)["EM-5"]
     assert claim.holds is False and "not the data" in claim.note
+    with pytest.raises(ValueError, match=f"X has {len(X) - 1} rows, but this run was fitted on {len(X)}.*pass the X"):
+        certify(model, X[1:])  # (it used to certify EM-1 to EM-4, from the trace alone, and fail EM-5)
 
 
 # ---- kernels against the naive oracle ------------------------------------------------------

@@ -160,11 +160,22 @@ def test_pc1_tampered_trace_fails(tamper):
         changes["update_steps"] = steps
     elif tamper == "float_log":
         changes["updates"] = t.updates.astype(float)
-    elif tamper == "other_data":
-        X, y = X[:-1], y[:-1]
+    elif tamper == "other_data":         # (fewer rows: a ValueError, test_certify_needs_the_rows_of_the_fit)
+        X = X + rng.normal(size=X.shape)
     certificate = certify(_tampered(model, **changes), X, y)
     assert not certificate
     assert certificate["PC-1"].holds is False
+
+
+def test_certify_needs_the_rows_of_the_fit():
+    """certify checks a run on its own training data: X with another number of rows cannot be
+    it, and says so (as for k-means and EM) instead of failing PC-1."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 3))
+    y = (X @ [1.0, -2.0, 0.5] > 0).astype(int)
+    model = Perceptron(max_iter=100).fit(X, y)
+    with pytest.raises(ValueError, match="X has 59 rows, but this run was fitted on 60.*pass the X and y"):
+        certify(model, X[:-1], y[:-1])
 
 
 # --- PC-2 .. PC-6: Novikoff on separable data --------------------------------------
