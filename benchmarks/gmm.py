@@ -142,7 +142,8 @@ def inference(n, repeat):
     """predict, predict_proba and score_samples of the same fitted parameters (ours, copied into
     scikit-learn's estimator), validation included, best of ``repeat`` calls in a row for each
     library (as for the fits above: taken in turn, each call would start while the other
-    library's OpenMP threads still spin, which slowed ours 2-6x and theirs less); the labels must
+    library's BLAS threads still spin (OpenBLAS's, after scikit-learn's products), which slowed
+    ours 2-6x; OPENBLAS_THREAD_TIMEOUT=4 removes that); the labels must
     be equal and the log-densities agree within 1e-9."""
     print(f"EM inference on {n} rows, the same parameters (best of {repeat} calls in a row)")
     print(f"{'covariance':>10} {'d':>3} {'k':>3} {'method':>14} {'classic ms':>11} {'sklearn ms':>11} {'speed-up':>9}")
