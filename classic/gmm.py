@@ -564,7 +564,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             weights = np.asarray(self.weights_init, dtype=np.float64)
             if weights.shape != (K,) or not np.all(np.isfinite(weights)) or np.any(weights <= 0):
                 raise ValueError(f"weights_init must be {K} positive finite numbers, got shape {weights.shape}")
-            if not np.isclose(weights.sum(), 1.0, rtol=0, atol=1e-6):
+            if not abs(weights.sum() - 1.0) <= 1e-6:
                 raise ValueError(f"weights_init must sum to 1, got {weights.sum()}")
             weights = (weights / weights.sum()).astype(dtype)
         if self.means_init is not None:
@@ -582,9 +582,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 )
             if self.covariance_type in ("full", "tied"):
                 stack = precisions if self.covariance_type == "full" else precisions[None]
-                for p in stack:
-                    if not np.allclose(p, p.T) or np.any(np.linalg.eigvalsh(p) <= 0):
-                        raise ValueError("precisions_init must be symmetric positive definite")
+                transposed = np.swapaxes(stack, 1, 2)  # symmetric within numpy.allclose's default tolerances
+                if np.any(np.abs(stack - transposed) > 1e-8 + 1e-5 * np.abs(transposed)) or \
+                        np.any(np.linalg.eigvalsh(stack) <= 0):
+                    raise ValueError("precisions_init must be symmetric positive definite")
                 covariances = np.linalg.inv(precisions)
                 covariances = (covariances + np.swapaxes(covariances, -1, -2)) / 2
             else:
