@@ -367,7 +367,11 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         all intermediate weights, weighted by their survival times
         :math:`c_k` (Freund and Schapire, 1999). The averaged and voted
         classifiers have no mistake bound of their own: the certificate is
-        about the run, i.e. the sequence :math:`w_k` (PC-13).
+        about the run, i.e. the sequence :math:`w_k` (PC-13). The vote keeps every
+        intermediate weight vector, (updates + 1) × (n_features + 1) floats, and
+        costs that many products per predicted row: on data that are not separable,
+        where the updates grow with the epochs (700 000 in 20 epochs of 200 000
+        rows with 5 % of labels flipped: 290 MB), prefer "averaged".
     verbose : int, default=0
         If > 0, print the mistakes and the mean loss (``trace_.epoch_loss``) of every epoch.
     stop : classic.convergence.StoppingRule or None, default=None
