@@ -409,6 +409,25 @@ def test_pc9_freund_schapire_on_non_separable_data(sample, data):
     assert given_u["PC-9"].holds is True and given_u
 
 
+def test_pc9_soft_margin_candidate_from_a_subsample(monkeypatch):
+    """PC-9 (proofs/perceptron.md): on data of more than SOFT_MARGIN_ROWS rows the soft-margin
+    candidate is fitted on evenly spaced rows only (a candidate may be any direction: its margin
+    is recomputed on all the data, PC-7); the claim still holds, with a bound close to the one
+    from all rows."""
+    from classic import _perceptron_certificate as pc
+
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((2000, 5))
+    y = (X @ [1.0, -1.0, 0.5, 0.0, 2.0] > 0).astype(int)
+    y[rng.random(2000) < 0.05] ^= 1
+    model = _quiet_fit(Perceptron(max_iter=5), X, y)
+    full = certify(model, X, y)["PC-9"]
+    monkeypatch.setattr(pc, "SOFT_MARGIN_ROWS", 200)
+    sampled = certify(model, X, y)["PC-9"]
+    assert full.holds is True and sampled.holds is True
+    assert sampled.bound != full.bound and sampled.bound <= 1.5 * full.bound
+
+
 # --- PC-10: cycling ------------------------------------------------------------------
 
 
