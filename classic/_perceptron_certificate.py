@@ -106,6 +106,8 @@ def find_separator(A, signs, trace):
         rows = slice(None)
         if not trace.converged and A.shape[0] > SOFT_MARGIN_ROWS:
             rows = np.linspace(0, A.shape[0] - 1, SOFT_MARGIN_ROWS).astype(np.intp)
+            if np.unique(signs[rows]).size < 2:  # a rare class the even spacing missed: all rows
+                rows = slice(None)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             svc = LinearSVC(C=C, loss="hinge", fit_intercept=False, dual=True, tol=1e-8,

@@ -426,6 +426,10 @@ def test_pc9_soft_margin_candidate_from_a_subsample(monkeypatch):
     sampled = certify(model, X, y)["PC-9"]
     assert full.holds is True and sampled.holds is True
     assert sampled.bound != full.bound and sampled.bound <= 1.5 * full.bound
+    rare = np.zeros(2000, dtype=int)
+    rare[[3, 1001, 1500]] = 1  # a class the evenly spaced rows miss: the fit falls back to all rows
+    model = _quiet_fit(Perceptron(max_iter=3), X, rare)
+    assert certify(model, X, rare)["PC-9"].holds is not False
 
 
 # --- PC-10: cycling ------------------------------------------------------------------
