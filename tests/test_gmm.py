@@ -477,6 +477,45 @@ def test_em6_density_error_bound_through_the_computed_y(data, dtype):
     assert np.median(delta / first) < 0.2
 
 
+def test_em6_through_the_computed_y_covers_every_perturbation_its_premises_allow():
+    """EM-6, "Through the computed ŷ" (proofs/em.md), the algebra alone: for any ŷ with
+    |ŷ_p − y_p| ≤ γ_{d+1} s_p and any M̂ within γ_d of Σ ŷ_p², half the error of the Mahalanobis
+    term is at most γ_{d+4}(M̂ + 2√(S M̂) + γ_{d+4} S). Real rounding errors sit far below such
+    worst cases (the long double tests cannot tell a bound ten times too small), so here the
+    perturbations are the extreme ones the premises allow, with a unit roundoff of 10⁻⁴ so that
+    the quadratic terms matter, on precision factors that cancel; and the same check rejects
+    the bound with its √ term a tenth as large."""
+    rng = np.random.default_rng(6)
+    u = 1e-4
+
+    def g(k):
+        return k * u / (1 - k * u)
+
+    def worst_ratio(factor):
+        ratio = 0.0
+        for _ in range(400):
+            d = int(rng.integers(1, 9))
+            W = np.tril(rng.standard_normal((d, d)) * 10.0 ** rng.uniform(0, 4, (d, 1)))
+            e = rng.standard_normal(d) * 10.0 ** rng.uniform(-3, 1)
+            if rng.random() < 0.5:  # deviations along a direction W nearly annihilates
+                e = np.linalg.lstsq(W, rng.standard_normal(d) * 1e-3, rcond=None)[0]
+            D = np.ones(d) if rng.random() < 0.5 else 10.0 ** rng.uniform(-2, 2, d)
+            s_p = np.linalg.norm(W * D[None, :], axis=1) * np.linalg.norm(e / D)
+            S = float(np.sum(s_p**2))
+            y = W @ e
+            for direction in (1.0, -1.0):  # every ŷ_p pushed away from 0, or towards it and past it
+                y_hat = y + direction * np.where(y >= 0, 1.0, -1.0) * g(d + 1) * s_p
+                Q = float(np.sum(y_hat**2))
+                for M_hat in (Q * (1 - g(d)), Q * (1 + g(d))):
+                    error = 0.5 * abs(M_hat - float(np.sum(y**2)))
+                    bound = g(d + 4) * (M_hat + factor * 2.0 * np.sqrt(S * M_hat) + g(d + 4) * S)
+                    ratio = max(ratio, error / bound if bound > 0 else 0.0)
+        return ratio
+
+    assert worst_ratio(1.0) <= 1.0
+    assert worst_ratio(0.1) > 1.0
+
+
 @pytest.mark.parametrize("covariance_type", ["full", "tied", "diag"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_units_a_feature_rescaled_by_a_power_of_two_changes_nothing(covariance_type, dtype):
