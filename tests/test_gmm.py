@@ -484,14 +484,15 @@ def test_em6_through_the_computed_y_covers_every_perturbation_its_premises_allow
     worst cases (the long double tests cannot tell a bound ten times too small), so here the
     perturbations are the extreme ones the premises allow, with a unit roundoff of 10⁻⁴ so that
     the quadratic terms matter, on precision factors that cancel; and the same check rejects
-    the bound with its √ term a tenth as large."""
+    the bound with its √ term a tenth as large. The first form, γ_{d+4} 2S, passes the same
+    check, and fails it at 0.3 of its size."""
     rng = np.random.default_rng(6)
     u = 1e-4
 
     def g(k):
         return k * u / (1 - k * u)
 
-    def worst_ratio(factor):
+    def worst_ratio(factor, form="through_y"):
         ratio = 0.0
         for _ in range(400):
             d = int(rng.integers(1, 9))
@@ -508,12 +509,17 @@ def test_em6_through_the_computed_y_covers_every_perturbation_its_premises_allow
                 Q = float(np.sum(y_hat**2))
                 for M_hat in (Q * (1 - g(d)), Q * (1 + g(d))):
                     error = 0.5 * abs(M_hat - float(np.sum(y**2)))
-                    bound = g(d + 4) * (M_hat + factor * 2.0 * np.sqrt(S * M_hat) + g(d + 4) * S)
+                    if form == "through_y":
+                        bound = g(d + 4) * (M_hat + factor * 2.0 * np.sqrt(S * M_hat) + g(d + 4) * S)
+                    else:  # the first form: the spread alone, γ_{d+4} 2S (|y_p| <= s_p)
+                        bound = factor * g(d + 4) * 2.0 * S
                     ratio = max(ratio, error / bound if bound > 0 else 0.0)
         return ratio
 
     assert worst_ratio(1.0) <= 1.0
     assert worst_ratio(0.1) > 1.0
+    assert worst_ratio(1.0, "spread") <= 1.0  # and the first form, the same way
+    assert worst_ratio(0.3, "spread") > 1.0
 
 
 @pytest.mark.parametrize("covariance_type", ["full", "tied", "diag"])
