@@ -185,6 +185,12 @@ def epoch(X, y, scale, order, w, updates, steps, squared_norms, first_step):
     return n_updates, total_loss
 
 
+@inline_kernel
+def _not_finite(score):
+    # 1 for inf or NaN, else 0
+    return 0 if abs(score) < np.inf else 1
+
+
 @parallel_kernel
 def decision(X, W, scale, out):
     """``out[i, c] = <W_c, x~_i>`` for every row i and weight vector c, in the working
@@ -192,21 +198,26 @@ def decision(X, W, scale, out):
     decisions): four rows at a time (:func:`_inner_of_four`, each bitwise :func:`_inner`),
     every weight vector while the rows are in cache, the rows :data:`FETCH_AHEAD` places
     ahead prefetched (a hint: no value changes). Rows are independent: the same bits with
-    any number of threads."""
+    any number of threads. Returns how many scores are not finite (an inner product that
+    overflowed the working precision), so that the caller need not look for them."""
     n = X.shape[0]
+    overflowed = 0
     for c in prange((n + CHUNK_SIZE - 1) // CHUNK_SIZE):
         i, end = c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)
         while i + 4 <= end:
             for r in range(i + FETCH_AHEAD, min(i + FETCH_AHEAD + 4, n)):
                 _fetch_example(X, r)
             for k in range(W.shape[0]):
-                out[i, k], out[i + 1, k], out[i + 2, k], out[i + 3, k] = _inner_of_four(W[k], X, i, i + 1, i + 2,
-                                                                                      i + 3, scale)
+                s0, s1, s2, s3 = _inner_of_four(W[k], X, i, i + 1, i + 2, i + 3, scale)
+                out[i, k], out[i + 1, k], out[i + 2, k], out[i + 3, k] = s0, s1, s2, s3
+                overflowed += _not_finite(s0) + _not_finite(s1) + _not_finite(s2) + _not_finite(s3)
             i += 4
         while i < end:
             for k in range(W.shape[0]):
                 out[i, k] = _inner(W[k], X, i, scale)
+                overflowed += _not_finite(out[i, k])
             i += 1
+    return overflowed
 
 
 @kernel

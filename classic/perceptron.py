@@ -275,9 +275,7 @@ def _consult_rule(stop, epoch, mistakes, epoch_weights, scale, validation):
     score = None
     if validation is not None:
         X_val, signs_val, w_val = validation
-        scores = np.empty(X_val.shape[0], X_val.dtype)
-        for_rows(_k.decision, X_val.shape[0])(X_val, w.reshape(1, -1), X_val.dtype.type(scale), scores.reshape(-1, 1))
-        _rescore_overflowed(X_val, w.reshape(1, -1), scale, scores.reshape(-1, 1))
+        scores = _scores(X_val, w.reshape(1, -1), scale)[:, 0]
         score = float(np.average(signs_val * scores > 0, weights=w_val))
     updates = float(np.sum(mistakes))
     state = IterationState(epoch, updates, updates - mistakes[-1], w.copy(), epoch_weights[-2],
@@ -540,13 +538,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         """
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
-        for name, value, why in (
-            ("coef_init", coef_init, "a start w0 != 0 is outside Novikoff's theorem as stated (proofs/perceptron.md, PC-1)"),
-            ("intercept_init", intercept_init, "a start w0 != 0 is outside Novikoff's theorem as stated "
-                                               "(proofs/perceptron.md, PC-1)"),
-        ):
+        for name, value in (("coef_init", coef_init), ("intercept_init", intercept_init)):
             if value is not None:
-                raise ValueError(f"{name} is not supported: {why}; call fit(X, y) without it")
+                raise ValueError(f"{name} is not supported: a start w0 != 0 is outside Novikoff's theorem as stated "
+                                 "(proofs/perceptron.md, PC-1); call fit(X, y) without it")
         max_iter, scale, rng = self._validate_params()
         X, y = check_estimator_data(self, X, reset=True, y=y, finite=False)  # NaN, inf: next line
         check_squared_distances(X, np.full((1, 1), scale), method="the perceptron")  # the rows' squared norms
@@ -626,9 +621,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             columns = [_vote(X, weights, counts, self._scale) for weights, counts in self._voted]
             return columns[0] if len(columns) == 1 else np.column_stack(columns)
         W = np.column_stack([self.coef_, self.intercept_]).astype(X.dtype)  # one row per binary problem
-        scores = np.empty((X.shape[0], W.shape[0]), dtype=X.dtype)
-        for_rows(_k.decision, X.shape[0])(X, W, X.dtype.type(1), scores)
-        _rescore_overflowed(X, W, 1.0, scores)
+        scores = _scores(X, W, 1.0)
         return scores.reshape(-1) if W.shape[0] == 1 else scores
 
     def predict(self, X):
@@ -666,6 +659,16 @@ def _vote(X, weights, counts, scale, block=256):
         _rescore_overflowed(rows, weights, scale, inner)
         out[start:start + block] = np.sign(inner) @ counts
     return out
+
+
+def _scores(X, W, scale):
+    """<W_c, x~_i> (x~_i = (x_i, scale)) for every row and weight vector, shape (n_samples,
+    n_problems), in X's precision and the training order (``_perceptron_kernels.decision``),
+    rows whose scores overflowed evaluated again (:func:`_rescore_overflowed`)."""
+    scores = np.empty((X.shape[0], W.shape[0]), dtype=X.dtype)
+    if for_rows(_k.decision, X.shape[0])(X, W, X.dtype.type(scale), scores):
+        _rescore_overflowed(X, W, scale, scores)
+    return scores
 
 
 def _rescore_overflowed(X, W, scale, scores):
