@@ -30,7 +30,7 @@ import math
 import numpy as np
 from numba import prange
 
-from classic._jit import CHUNK_SIZE, kernel, parallel_kernel
+from classic._jit import CHUNK_SIZE, inline_kernel, kernel, parallel_kernel
 
 __all__ = ["e_step_full", "e_step_diag", "m_step", "log_densities_full", "log_densities_diag", "log_normalisers",
            "normalise_rows", "largest_in_rows", "precision_factors",
@@ -179,12 +179,11 @@ def _block_densities_full(Zt, m, means, precision_upper, log_const, spread_facto
                     y[b] += u * diff[q, b]
             for b in range(m):
                 maha[b] += y[b] * y[b]
-        if not with_bounds:
-            for b in range(m):
-                a[b, k] = log_const[k] - half * maha[b]
-            continue
         for b in range(m):
             a[b, k] = log_const[k] - half * maha[b]
+        if not with_bounds:
+            continue
+        for b in range(m):
             spread = min(spread_factor[0, k] * norm2[b], spread_factor[1, k] * weighted[b])
             delta[b, k] = gamma_density * (spread + abs(a[b, k])) + const_error[k]
             # the same bound through the computed y (EM-6): maha + 2 sqrt(S maha) + gamma S, S = spread / 2
@@ -214,12 +213,11 @@ def _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_err
             for b in range(m):
                 t = w * (Zt[j, b] - mu)
                 maha[b] += t * t
-        if not with_bounds:
-            for b in range(m):
-                a[b, k] = log_const[k] - half * maha[b]
-            continue
         for b in range(m):
             a[b, k] = log_const[k] - half * maha[b]
+        if not with_bounds:
+            continue
+        for b in range(m):
             delta[b, k] = gamma_density * (maha[b] + abs(a[b, k])) + const_error[k]
             if not a[b, k] > -np.inf:  # overflowed: a sum of non-negative terms, no spread to keep (EM-6)
                 delta[b, k] = zero
@@ -562,6 +560,13 @@ def column_statistics(X, shift, spread, squares):
     squares[d] = total
 
 
+@inline_kernel
+def _standardised(X, i, j, shift, scale):
+    # z_ij = (x_ij − shift_j)/scale_j in float64: the one form of the standardisation, so that
+    # Z, the blocks of inference and the prior's moments agree bit for bit
+    return (np.float64(X[i, j]) - shift[j]) / scale[j]
+
+
 @kernel
 def second_moments(X, shift, scale, moments):
     """moments_j = (1/n) Σ_i ((x_ij − shift_j)/scale_j)² in float64, one pass over X in row order,
@@ -571,7 +576,7 @@ def second_moments(X, shift, scale, moments):
         moments[j] = 0.0
     for i in range(n):
         for j in range(d):
-            moments[j] += ((np.float64(X[i, j]) - shift[j]) / scale[j]) ** 2
+            moments[j] += _standardised(X, i, j, shift, scale) ** 2
     for j in range(d):
         moments[j] = moments[j] / n
 
@@ -582,7 +587,7 @@ def standardise(X, shift, scale, Z):
     n, d = X.shape
     for i in prange(n):
         for j in range(d):
-            Z[i, j] = (np.float64(X[i, j]) - shift[j]) / scale[j]
+            Z[i, j] = _standardised(X, i, j, shift, scale)
 
 
 @kernel
@@ -666,10 +671,10 @@ def spread_factors(factors, inflation, smallest, largest, spread_factor, column_
 
 @kernel
 def _standardise_block(X, start, m, shift, scale, Zt):
-    # Zt[j, b] = z_{start+b, j}, standardised as `standardise` does (the same operations).
+    # Zt[j, b] = z_{start+b, j}, standardised as `standardise` does.
     for b in range(m):
         for j in range(X.shape[1]):
-            Zt[j, b] = (np.float64(X[start + b, j]) - shift[j]) / scale[j]
+            Zt[j, b] = _standardised(X, start + b, j, shift, scale)
 
 
 @kernel
