@@ -351,11 +351,11 @@ def _initial_responsibilities(Z, scale, n_components, init_params, rng):
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # a start: a run cut short by tol is what we want
-            labels = KMeans(n_components, n_init=1, tol=1e-4, random_state=rng).fit(Z).labels_
+            labels = KMeans(n_components, n_local_trials=None, n_init=1, tol=1e-4, random_state=rng).fit(Z).labels_
     else:
         from classic.seeding import kmeans_plusplus  # k-means++ centres, then a hard assignment
 
-        centers, _ = kmeans_plusplus(Z, n_components, random_state=rng)
+        centers, _ = kmeans_plusplus(Z, n_components, n_local_trials=None, random_state=rng)
         centers = np.asarray(centers, dtype=np.float64)
         distances = ((Z.astype(np.float64)[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
         labels = np.argmin(distances, axis=1)

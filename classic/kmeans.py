@@ -34,7 +34,7 @@ from classic._validation import (
     check_squared_distances,
 )
 from classic.rounding import gamma, gamma_exact, round_up, unit_roundoff
-from classic.seeding import _draw_by_weight, _kmeans_plusplus, kmeans_plusplus
+from classic.seeding import _draw_by_weight, _kmeans_plusplus, kmeans_plusplus, local_trials
 from classic.trace import Trace, trace_dataclass
 
 __all__ = ["KMeans", "KMeansTrace", "kmeans_plusplus"]
@@ -512,9 +512,12 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     n_clusters : int, default=8
     init : {"k-means++", "random"} or array-like of shape (n_clusters, n_features), default="k-means++"
         k-means++ (D²) seeding, ``n_clusters`` distinct random rows, or given centres.
-    n_local_trials : int, default=1
+    n_local_trials : int or None, default=1
         Candidates per k-means++ step; 1 is the algorithm with the proven
-        8(ln k + 2) bound, more is the greedy variant (see :func:`kmeans_plusplus`).
+        8(ln k + 2) bound, more is the greedy variant (see :func:`kmeans_plusplus`), and
+        None is scikit-learn's seeding (2 + ⌊ln k⌋ candidates, what ``sklearn.cluster.KMeans``
+        always uses): on well-separated clusters it starts closer to them, so pass
+        ``n_local_trials=None`` for scikit-learn's results (README, "Seeding").
     n_init : int or "auto", default="auto"
         Independent runs; the one of lowest inertia is kept (with its trace). "auto" is
         scikit-learn's rule and default: 1 run with k-means++ seeding or given centres, 10 with
@@ -579,7 +582,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
 
     def _check_params(self, X, sample_weight=None):
         k = check_int(self.n_clusters, "n_clusters", minimum=1)
-        check_int(self.n_local_trials, "n_local_trials", minimum=1)
+        local_trials(self.n_local_trials, k)
         if isinstance(self.n_init, str):
             if self.n_init != "auto":  # scikit-learn's default since 1.4
                 raise TypeError(f"n_init must be an integer or 'auto', got {self.n_init!r}")
@@ -646,7 +649,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                                     weight=w_val)
             validation = (X_val, w_val)
         for _ in range(n_init):
-            centers = _initial_centers(X, self.init, k, self.n_local_trials, rng, sample_weight)
+            centers = _initial_centers(X, self.init, k, local_trials(self.n_local_trials, k), rng, sample_weight)
             with one_blas_thread(X.shape[0]):
                 run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, validation, sample_weight)
             if best is None or run[2].objective[-1] < best[2].objective[-1]:

@@ -83,13 +83,17 @@ def test_cv7_early_stopping_on_the_weighted_held_out_likelihood():
     assert abs(model.score(X_val) - rule.checkpoint.score) > 1e-6  # the weights were used
 
 
-@pytest.mark.parametrize("seed", [2, 4])
+@pytest.mark.parametrize("seed", [2, 5])
 def test_em_objective_converges_linearly_at_the_square_of_the_parameter_rate(seed):
     """EM-9 (proofs/em.md) seen by estimate_rate: with the noise floor raised by the trace's own
     rounding bounds (value_error, CV-1), the objective of a run with overlapping components is
     linear, and its rate is the square of the rate of the parameter steps ||θ_{t+1} - θ_t||. The two
     are estimates of λ² from a finite window whose transients differ; they agree to 1% here
-    (observed: 1e-4), an agreement check of EM-9, not a derived bound."""
+    (observed: 1e-4), an agreement check of EM-9, not a derived bound. It needs a run whose slowest
+    mode dominates before the objective's increments reach their rounding floor: from the start
+    seeded as scikit-learn seeds (since 2026-12-03), seed 4's parameter steps still slow down from
+    0.905 to 0.976 per iteration when the objective's increments are already at 1e-9, so its two
+    estimates read different modes (0.911 against 0.976² = 0.953); seed 5 replaced it."""
     X = mixture(seed, n=600, overlap=1.0)
     trace = _fit(X, tol=0.0, max_iter=300).trace_
     objective = estimate_rate(trace, value_error=trace.log_likelihood_error + trace.log_prior_error)
