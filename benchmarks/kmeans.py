@@ -83,7 +83,7 @@ def mandatory_ms(X, model, repeats=3, weights=UNWEIGHTED):
     k = model.n_clusters
     centers = np.ascontiguousarray(model.cluster_centers_, dtype=X.dtype)
     centers_T = np.ascontiguousarray(centers.T)
-    pruning, buffers = _pruning_factors(d, X.dtype), _buffers(n, k, d, X.dtype)
+    pruning, buffers = _pruning_factors(d, X.dtype, k), _buffers(n, k, d, X.dtype)
     best = np.inf
     with one_blas_thread(n):
         for _ in range(repeats):

@@ -22,7 +22,7 @@ number of threads.
 import numpy as np
 from numba import prange as _prange
 
-from classic._jit import CHUNK_SIZE, bits_float, float_bits, kernel, parallel_kernel
+from classic._jit import CHUNK_SIZE, bits_float, float_bits, inline_kernel, kernel, parallel_kernel
 from classic._kmeans_filter import PANEL, _key_range, _nearest_keys, _origin, _panel_products, _shifted_centers
 
 __all__ = [
@@ -45,6 +45,18 @@ __all__ = [
 #: Points scanned together against all centres (register/cache blocking only:
 #: each point's distances are computed exactly as for a single point).
 BLOCK = 4
+
+#: Up to this many clusters in float64 (twice as many in float32, whose vectors hold twice the
+#: lanes) the filter of KM-9 is switched off (``classic.kmeans._pruning_factors``) and the points
+#: the bound test leaves are scanned exactly, a panel of points at a time with the loops running
+#: across the points (:func:`_scan_panels`): there that is cheaper than the filter with its
+#: distances to the winner and runner-up (measured on 2 to 128 features, README "Speed").
+#: Which way a point is settled changes no result.
+EXACT_PANEL_CLUSTERS = 16
+
+#: Values of the transposed rows of one panel of :func:`_scan_panels` (32 KB in float64): fewer
+#: points per panel for many features, so that the panel stays in the L1 cache.
+PANEL_VALUES = 4096
 
 #: Points in the first panel of the float32 filter stage for float64 data (KM-9): it goes on
 #: only while it settles three points in four.
@@ -265,6 +277,113 @@ def _scan_block(X, todo, first, size, centers_T, dist):
 
 
 @kernel
+def _scan_panel(X, todo, first, size, centers, rows_T, dist0, dist1, nearest, smallest, other):
+    """The exact scan of points ``todo[first:first+size]`` (at most ``PANEL``) against every
+    centre, with the loops running across the points so that they vectorise: ``rows_T`` (d, PANEL)
+    receives the rows transposed and ``dist`` one centre's distances at a time; then
+    ``nearest[b]`` is the first index of the smallest distance, ``smallest[b]`` that distance and
+    ``other[b]`` the smallest over the other centres (inf if k = 1). Each distance adds its terms
+    in the order f = 0, 1, ..., d-1 from zero (four at a time, as :func:`_scan_block`): bit for
+    bit :func:`squared_distance`, and centres are taken in index order with a strict comparison,
+    so ties go to the lowest index as in :func:`_two_nearest`."""
+    d = X.shape[1]
+    k = centers.shape[0]
+    d4 = d - d % 4
+    for b in range(size):
+        i = todo[first + b]
+        for f in range(d):
+            rows_T[f, b] = X[i, f]
+    for b in range(size):
+        nearest[b] = 0
+        smallest[b] = np.inf
+        other[b] = np.inf
+    j = 0
+    while j + 2 <= k:  # two centres per pass over the panel: each row load serves both
+        for b in range(size):
+            dist0[b] = 0
+            dist1[b] = 0
+        for f in range(0, d4, 4):
+            c0, c1, c2, c3 = centers[j, f], centers[j, f + 1], centers[j, f + 2], centers[j, f + 3]
+            e0, e1, e2, e3 = centers[j + 1, f], centers[j + 1, f + 1], centers[j + 1, f + 2], centers[j + 1, f + 3]
+            for b in range(size):
+                x0, x1, x2, x3 = rows_T[f, b], rows_T[f + 1, b], rows_T[f + 2, b], rows_T[f + 3, b]
+                t0, t1, t2, t3 = x0 - c0, x1 - c1, x2 - c2, x3 - c3
+                dist0[b] = (((dist0[b] + t0 * t0) + t1 * t1) + t2 * t2) + t3 * t3
+                t0, t1, t2, t3 = x0 - e0, x1 - e1, x2 - e2, x3 - e3
+                dist1[b] = (((dist1[b] + t0 * t0) + t1 * t1) + t2 * t2) + t3 * t3
+        for f in range(d4, d):
+            c, e = centers[j, f], centers[j + 1, f]
+            for b in range(size):
+                t0, t1 = rows_T[f, b] - c, rows_T[f, b] - e
+                dist0[b] += t0 * t0
+                dist1[b] += t1 * t1
+        for b in range(size):
+            e = dist0[b]
+            closer = e < smallest[b]
+            other[b] = smallest[b] if closer else min(other[b], e)
+            nearest[b] = j if closer else nearest[b]
+            smallest[b] = min(smallest[b], e)
+        for b in range(size):
+            e = dist1[b]
+            closer = e < smallest[b]
+            other[b] = smallest[b] if closer else min(other[b], e)
+            nearest[b] = j + 1 if closer else nearest[b]
+            smallest[b] = min(smallest[b], e)
+        j += 2
+    if j < k:
+        for b in range(size):
+            dist0[b] = 0
+        for f in range(d):
+            c = centers[j, f]
+            for b in range(size):
+                t = rows_T[f, b] - c
+                dist0[b] += t * t
+        for b in range(size):
+            e = dist0[b]
+            closer = e < smallest[b]
+            other[b] = smallest[b] if closer else min(other[b], e)
+            nearest[b] = j if closer else nearest[b]
+            smallest[b] = min(smallest[b], e)
+
+
+@kernel
+def _scan_panels(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms, need):
+    """Step 3 of :func:`assign` for the points ``todo[:n_todo]`` of the chunk that starts at
+    ``start``, by :func:`_scan_panel`: the same labels, terms and KM-8 bounds as the scan
+    ``BLOCK`` points at a time in :func:`_settle` (the distance to the old label is the own term,
+    the same number). Returns the points whose label changed."""
+    d = X.shape[1]
+    floor = _bound_floor(X)
+    panel = max(16, min(PANEL, (PANEL_VALUES // d) // 16 * 16))  # the transposed rows stay in L1
+    rows_T = np.empty((d, panel), dtype=X.dtype)
+    dist0 = np.empty(panel, dtype=X.dtype)
+    dist1 = np.empty(panel, dtype=X.dtype)
+    nearest = np.empty(panel, dtype=np.int64)
+    smallest = np.empty(panel, dtype=X.dtype)
+    other = np.empty(panel, dtype=X.dtype)
+    n_moved = 0
+    for first in range(0, n_todo, panel):
+        size = min(panel, n_todo - first)
+        _scan_panel(X, todo, first, size, centers, rows_T, dist0, dist1, nearest, smallest, other)
+        for b in range(size):
+            i = todo[first + b]
+            best, closest, runner_up = nearest[b], smallest[b], other[b]
+            if keep:
+                old = labels[i]
+                if not closest < own_terms[i - start]:  # the old centre is as close: kept
+                    if best != old:
+                        runner_up = closest  # a tie kept: the lower-index centre is as close
+                    best = old
+                else:
+                    n_moved += 1
+            labels[i] = best
+            new_terms[i - start] = closest
+            if need == BOUNDS:
+                lower[i] = _initial_bound(runner_up, lower_factor, floor)
+    return n_moved
+
+
+@kernel
 def _pair_distances(X, centers, points, clusters, n_pairs, out):
     """``out[p]`` = difference-form distance of x_{points[p]} to c_{clusters[p]}, four pairs
     at a time (four independent chains, each in the order f = 0..d-1: bit for bit)."""
@@ -453,6 +572,9 @@ def _settle(X, centers, centers_T, todo, n_todo, start, labels, keep, lower, low
     :func:`_filter` (the exact scan computes every distance anyway). Returns
     ``(n_exact, n_moved)``: the points scanned exactly, the points whose label changed."""
     on32, on_w = first_stage[2][4] > 0, working_stage[2][4] > 0
+    if not on32 and not on_w:  # no filter: every point is scanned exactly, a panel at a time
+        return n_todo, _scan_panels(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms,
+                                    new_terms, need)
     floor = _bound_floor(X)
     n_exact = n_todo
     n_moved = 0

@@ -179,12 +179,15 @@ def _fingerprint_after_move(fingerprint, point, old, new, n_clusters):
     return np.uint64((int(fingerprint) - drop + add) & mask)
 
 
-def _pruning_factors(n_features, dtype):
+def _pruning_factors(n_features, dtype, n_clusters=None):
     """``(bound_factor, lower_factor, slack)`` of the pruned, filtered assignment
     (proofs/kmeans.md): the two KM-8 factors, at most (1 - gamma_{d+2})(1 - 2u64) of the working
     precision after float64 rounding, and the constants of the two KM-9 filter stages,
     ``slack[0]`` computing in float32 and ``slack[1]`` in the working precision (switched off
-    for float32 data, where it would repeat the first)."""
+    for float32 data, where it would repeat the first). Given ``n_clusters``, both stages are
+    switched off where the exact scan across points is cheaper (at most
+    ``EXACT_PANEL_CLUSTERS`` clusters in float64, twice as many in float32): the kernels then
+    scan every point the bound test leaves exactly, with the same results."""
     g = gamma(n_features + 2, dtype)
     u = 2.0**-53
     working = np.dtype(dtype)
@@ -192,6 +195,8 @@ def _pruning_factors(n_features, dtype):
                       _filter_constants(int(n_features), working, working)])
     if working == np.float32:
         slack[1, 2] = -1.0
+    if n_clusters is not None and n_clusters * working.itemsize <= 8 * kernels.EXACT_PANEL_CLUSTERS:
+        slack[:, 2] = -1.0
     return (1.0 - g) * (1.0 - 6 * u), (1.0 - g) * (1.0 - 2 * u), slack
 
 
@@ -249,7 +254,7 @@ def _scan_all(X, centers, labels, keep, sample_weight=None):
     with one_blas_thread(n):
         return for_rows(kernels.assign, n)(
             X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T), labels, keep, np.zeros(n),
-            np.zeros(3), *_pruning_factors(d, X.dtype), *_buffers(n, k, d, X.dtype)
+            np.zeros(3), *_pruning_factors(d, X.dtype, k), *_buffers(n, k, d, X.dtype)
         )
 
 
@@ -263,7 +268,7 @@ def _nearest_centers(X, centers, *, objective, sample_weight=None):
     need = kernels.TERMS if objective else kernels.LABELS
     with one_blas_thread(n):
         value = for_rows(kernels.nearest, n)(X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T),
-                                             _pruning_factors(d, X.dtype)[2], need, labels,
+                                             _pruning_factors(d, X.dtype, centers.shape[0])[2], need, labels,
                                              *_scratch(n, centers.shape[0], X.dtype))
     return labels, value
 
@@ -331,7 +336,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
     sums, counts, masses = buffers[3], buffers[4], buffers[5]
     distance = np.empty(n, dtype=X.dtype)
     lower = np.zeros(n)  # KM-8: lower bounds on the distance to the other centres
-    pruning = _pruning_factors(d, X.dtype)
+    pruning = _pruning_factors(d, X.dtype, k)
     drift = np.zeros(3)  # KM-8: how far the centres moved (largest, second largest, index of the largest)
     drift_factor = 1.0 + 2.0 * gamma(d + 4, np.float64)
 

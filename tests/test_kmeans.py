@@ -1097,27 +1097,73 @@ def test_km9_whole_run_is_the_run_without_the_filter(dtype, monkeypatch):
     """KM-9 (proofs/kmeans.md) over a whole run: with the filter, every field of the trace, the
     centres and the labels are bit for bit those of the run without it, except ``n_exact``, the
     points the filter left to the exact scan: all of the scanned ones without the filter, and
-    fewer than a tenth of them with it on uniform data."""
+    fewer than a tenth of them with it on uniform data. With 40 clusters the fit uses the
+    filter; with 16 it scans exactly across points (``EXACT_PANEL_CLUSTERS``), and the run with
+    the filter forced on is again the same."""
     X = np.random.default_rng(4).random((6000, 8)).astype(dtype)
-    C0 = X[:16].copy()
-    runs = []
-    for switch in (False, True):
-        if switch:
-            original = kmeans_module._pruning_factors
-            monkeypatch.setattr(kmeans_module, "_pruning_factors", lambda d, dt: _without_filter(original(d, dt)))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            runs.append(KMeans(16, init=C0, max_iter=8).fit(X))
-    filtered, plain = runs
-    np.testing.assert_array_equal(filtered.cluster_centers_, plain.cluster_centers_)
-    np.testing.assert_array_equal(filtered.labels_, plain.labels_)
-    for name, value in filtered.trace_.to_dict().items():
-        if name != "n_exact":
-            np.testing.assert_array_equal(value, plain.trace_.to_dict()[name], err_msg=name)
-    t = filtered.trace_
-    np.testing.assert_array_equal(plain.trace_.n_exact, plain.trace_.n_scanned)
-    assert np.all(t.n_exact <= t.n_scanned) and t.n_scanned.sum() > 0
-    assert t.n_exact.sum() < t.n_scanned.sum() / 10
+    original = kmeans_module._pruning_factors
+    for k, switch in ((40, lambda d, dt, k: _without_filter(original(d, dt))), (16, lambda d, dt, k: original(d, dt))):
+        C0 = X[:k].copy()
+        runs = []
+        for patch in (False, True):
+            if patch:
+                monkeypatch.setattr(kmeans_module, "_pruning_factors", switch)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                runs.append(KMeans(k, init=C0, max_iter=8).fit(X))
+            monkeypatch.setattr(kmeans_module, "_pruning_factors", original)
+        filtered, plain = runs if k == 40 else runs[::-1]
+        np.testing.assert_array_equal(filtered.cluster_centers_, plain.cluster_centers_)
+        np.testing.assert_array_equal(filtered.labels_, plain.labels_)
+        for name, value in filtered.trace_.to_dict().items():
+            if name != "n_exact":
+                np.testing.assert_array_equal(value, plain.trace_.to_dict()[name], err_msg=name)
+        t = filtered.trace_
+        np.testing.assert_array_equal(plain.trace_.n_exact, plain.trace_.n_scanned)
+        assert np.all(t.n_exact <= t.n_scanned) and t.n_scanned.sum() > 0
+        assert t.n_exact.sum() < t.n_scanned.sum() / 10
+
+
+def test_exact_scan_across_points_where_the_filter_costs_more():
+    """The assignment's policy (classic._kmeans_kernels.EXACT_PANEL_CLUSTERS): up to 16 clusters in
+    float64 and 32 in float32 both filter stages are off, and the points the bound test leaves are
+    scanned exactly a panel at a time (across points; panels shrink with many features to stay
+    in L1); its labels, terms and KM-8 bounds are bit for bit those of the scan a few points at a
+    time (the filter's leftovers: ties), on panels of every size, odd k and d not a multiple of 4."""
+    for dtype, k_off in ((np.float64, 16), (np.float32, 32)):
+        for k, on in ((k_off, False), (k_off + 1, True)):
+            slack = kmeans_module._pruning_factors(5, dtype, k)[2]
+            assert (slack[0, 2] > 0) == on
+    rng = np.random.default_rng(8)
+    for dtype, n, d, k in ((np.float64, 700, 7, 5), (np.float32, 1500, 3, 2), (np.float64, 300, 130, 9),
+                           (np.float32, 40, 1, 1)):
+        X = rng.integers(0, 3, (n, d)).astype(dtype) + rng.random((n, d)).astype(dtype) * (rng.random(n) < 0.5)[:, None]
+        C = X[rng.choice(n, k, replace=False)].copy()
+        old = rng.integers(0, k, n)
+        pruning = _pruning_factors(d, X.dtype)
+        runs = []
+        for constants in (_without_filter(pruning), _forced_exact(pruning)):
+            for keep in (False, True):
+                labels, lower, buf = old.copy(), np.zeros(n), _buffers(n, k, d, X.dtype)
+                out = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, keep, lower, np.zeros(3),
+                                     *constants, *buf)
+                runs.append((labels, lower, out[:5], buf[3]))
+                assert out[5] == out[4] or (constants[2][0, 0] == 1e30 and k == 1)  # every scanned point exactly
+        for panel, blocks in ((runs[0], runs[2]), (runs[1], runs[3])):
+            np.testing.assert_array_equal(panel[0], blocks[0])
+            np.testing.assert_array_equal(panel[1], blocks[1])
+            np.testing.assert_array_equal(panel[3], blocks[3])
+            assert panel[2] == blocks[2]
+        np.testing.assert_array_equal(runs[0][0], naive.kmeans_assign(X, C)[0])
+        np.testing.assert_array_equal(runs[1][0], naive.kmeans_assign(X, C, old)[0])
+
+
+def _forced_exact(pruning):
+    """Constants whose filter stages run but settle nothing (an error bound larger than every
+    gap): every point goes on to the scan a few points at a time, as the filter's ties do."""
+    slack = pruning[2].copy()
+    slack[:, 0] = 1e30
+    return pruning[0], pruning[1], slack
 
 
 def _nearest(X, C, slack):
