@@ -43,6 +43,10 @@ CASES = [
     (np.float64, 200_000, 16, 32, 20),
     (np.float32, 200_000, 16, 32, 20),
     (np.float32, 1_000_000, 32, 256, 5),
+    # scikit-learn's default n_clusters: here the points the bound leaves are scanned exactly
+    # across points (EXACT_PANEL_CLUSTERS), not filtered
+    (np.float64, 200_000, 16, 8, 20),
+    (np.float32, 200_000, 16, 8, 20),
 ]
 
 #: The same with sample weights, uniform on [0.5, 2) (both sides get the same weights).
@@ -159,6 +163,7 @@ PREDICT_CASES = [
     (np.float64, 200_000, 16, 32),
     (np.float32, 200_000, 16, 32),
     (np.float64, 10_000, 8, 8),
+    (np.float32, 200_000, 16, 8),
     (np.float64, 1, 16, 32),
 ]
 

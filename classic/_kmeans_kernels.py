@@ -47,11 +47,12 @@ __all__ = [
 BLOCK = 4
 
 #: Up to this many clusters in float64 (twice as many in float32, whose vectors hold twice the
-#: lanes) the filter of KM-9 is switched off (``classic.kmeans._pruning_factors``) and the points
-#: the bound test leaves are scanned exactly, a panel of points at a time with the loops running
-#: across the points (:func:`_scan_panels`): there that is cheaper than the filter with its
-#: distances to the winner and runner-up (measured on 2 to 128 features, README "Speed").
-#: Which way a point is settled changes no result.
+#: lanes) a fit's assignment switches the filter of KM-9 off (``classic.kmeans._pruning_factors``)
+#: and scans the points the bound test leaves exactly, a panel of points at a time with the
+#: loops running across the points (:func:`_scan_panels`): there that is cheaper than the filter
+#: with its distances to the winner and runner-up (measured on 2 to 128 features, README
+#: "Speed"). ``predict`` keeps the filter, which then computes no distance. Which way a point
+#: is settled changes no result.
 EXACT_PANEL_CLUSTERS = 16
 
 #: Values of the transposed rows of one panel of :func:`_scan_panels` (32 KB in float64): fewer

@@ -262,13 +262,14 @@ def _nearest_centers(X, centers, *, objective, sample_weight=None):
     """Labels of the nearest centres (lowest index among the minima) for ``predict``, and the
     objective of that labelling, weighted by ``sample_weight`` if given, when ``objective`` is
     true (for ``score``; else 0.0): bit for bit what the full assignment gives, without its
-    sums and bounds."""
+    sums and bounds. The filter of KM-9 stays on for any number of clusters: without bounds to
+    keep it computes one distance per point or none, and it is the faster way here."""
     n, d = X.shape
     labels = np.empty(n, dtype=np.int64)
     need = kernels.TERMS if objective else kernels.LABELS
     with one_blas_thread(n):
         value = for_rows(kernels.nearest, n)(X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T),
-                                             _pruning_factors(d, X.dtype, centers.shape[0])[2], need, labels,
+                                             _pruning_factors(d, X.dtype)[2], need, labels,
                                              *_scratch(n, centers.shape[0], X.dtype))
     return labels, value
 
