@@ -279,9 +279,9 @@ def _scan_block(X, todo, first, size, centers_T, dist):
 
 @kernel
 def _scan_panel(X, todo, first, size, centers, rows_T, dist0, dist1, nearest, smallest, other):
-    """The exact scan of points ``todo[first:first+size]`` (at most ``PANEL``) against every
-    centre, with the loops running across the points so that they vectorise: ``rows_T`` (d, PANEL)
-    receives the rows transposed and ``dist`` one centre's distances at a time; then
+    """The exact scan of points ``todo[first:first+size]`` (at most a panel) against every
+    centre, with the loops running across the points so that they vectorise: ``rows_T`` (d, panel)
+    receives the rows transposed, ``dist0`` and ``dist1`` two centres' distances at a time; then
     ``nearest[b]`` is the first index of the smallest distance, ``smallest[b]`` that distance and
     ``other[b]`` the smallest over the other centres (inf if k = 1). Each distance adds its terms
     in the order f = 0, 1, ..., d-1 from zero (four at a time, as :func:`_scan_block`): bit for
@@ -318,18 +318,8 @@ def _scan_panel(X, todo, first, size, centers, rows_T, dist0, dist1, nearest, sm
                 t0, t1 = rows_T[f, b] - c, rows_T[f, b] - e
                 dist0[b] += t0 * t0
                 dist1[b] += t1 * t1
-        for b in range(size):
-            e = dist0[b]
-            closer = e < smallest[b]
-            other[b] = smallest[b] if closer else min(other[b], e)
-            nearest[b] = j if closer else nearest[b]
-            smallest[b] = min(smallest[b], e)
-        for b in range(size):
-            e = dist1[b]
-            closer = e < smallest[b]
-            other[b] = smallest[b] if closer else min(other[b], e)
-            nearest[b] = j + 1 if closer else nearest[b]
-            smallest[b] = min(smallest[b], e)
+        _take_centre(dist0, j, size, nearest, smallest, other)
+        _take_centre(dist1, j + 1, size, nearest, smallest, other)
         j += 2
     if j < k:
         for b in range(size):
@@ -339,12 +329,20 @@ def _scan_panel(X, todo, first, size, centers, rows_T, dist0, dist1, nearest, sm
             for b in range(size):
                 t = rows_T[f, b] - c
                 dist0[b] += t * t
-        for b in range(size):
-            e = dist0[b]
-            closer = e < smallest[b]
-            other[b] = smallest[b] if closer else min(other[b], e)
-            nearest[b] = j if closer else nearest[b]
-            smallest[b] = min(smallest[b], e)
+        _take_centre(dist0, j, size, nearest, smallest, other)
+
+
+@inline_kernel
+def _take_centre(dist, j, size, nearest, smallest, other):
+    # centre j, at distances dist[:size], after centres 0..j-1: a strictly smaller distance
+    # takes the lead (so the first index among the minima keeps it), the lead it displaces or
+    # the distance itself becomes the runner-up
+    for b in range(size):
+        e = dist[b]
+        closer = e < smallest[b]
+        other[b] = smallest[b] if closer else min(other[b], e)
+        nearest[b] = j if closer else nearest[b]
+        smallest[b] = min(smallest[b], e)
 
 
 @kernel
