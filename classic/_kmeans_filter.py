@@ -17,7 +17,8 @@ import numpy as np
 from classic._jit import bits_float, float_bits, kernel
 
 #: Points whose inner products with all centres are taken in one matrix product
-#: by the filter of KM-9 (a (PANEL, k) block per thread, never (n, k)).
+#: by the filter of KM-9 (a (PANEL, k) block per thread, never (n, k)); fewer with many
+#: features, so that the panel stays in L1 (``_kmeans_kernels._filter``).
 PANEL = 256
 
 

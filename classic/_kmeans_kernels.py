@@ -46,17 +46,18 @@ __all__ = [
 #: each point's distances are computed exactly as for a single point).
 BLOCK = 4
 
-#: Up to this many clusters in float64 (twice as many in float32, whose vectors hold twice the
-#: lanes) a fit's assignment switches the filter of KM-9 off (``classic.kmeans._pruning_factors``)
-#: and scans the points the bound test leaves exactly, a panel of points at a time with the
-#: loops running across the points (:func:`_scan_panels`): there that is cheaper than the filter
-#: with its distances to the winner and runner-up (measured on 2 to 128 features, README
-#: "Speed"). ``predict`` keeps the filter, which then computes no distance. Which way a point
-#: is settled changes no result.
+#: Up to this many clusters in float64 with at most 16 features (half as many with more; twice
+#: as many in float32, whose vectors hold twice the lanes) a fit's assignment switches the filter
+#: of KM-9 off (``classic.kmeans._pruning_factors``) and scans the points the bound test leaves
+#: exactly, a panel of points at a time with the loops running across the points
+#: (:func:`_scan_panels`): there that is cheaper than the filter with its distances to the winner
+#: and runner-up (measured on 2 to 128 features, README "Speed"). ``predict`` keeps the filter,
+#: which then computes no distance. Which way a point is settled changes no result.
 EXACT_PANEL_CLUSTERS = 16
 
-#: Values of the transposed rows of one panel of :func:`_scan_panels` (32 KB in float64): fewer
-#: points per panel for many features, so that the panel stays in the L1 cache.
+#: Values of the transposed rows of one panel of :func:`_scan_panels` (32 KB in float64; the
+#: filter's panels take twice as many, of float32 in its first stage): fewer points per panel
+#: for many features, so that the panel stays in the L1 cache.
 PANEL_VALUES = 4096
 
 #: Points in the first panel of the float32 filter stage for float64 data (KM-9): it goes on
@@ -446,6 +447,7 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
     k, d = shifted.shape
     zero = norms.dtype.type(0)
     mask = keys_like.dtype.type((1 << index_bits) - 1)
+    panel = max(PROBE, min(PANEL, (2 * PANEL_VALUES // d) // 16 * 16))  # rows_T stays in L1 (PANEL_VALUES)
     n_left = 0
     n_moved = 0
     n_settled = 0
@@ -456,7 +458,7 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
                 todo[n_left] = todo[q]
                 n_left += 1
             break
-        size = min(PANEL if last or first > 0 else PROBE, n_todo - first)
+        size = min(panel if last or first > 0 else PROBE, n_todo - first)
         points = todo[first : first + size].copy()
         rows_T = np.empty((d, size), dtype=shifted.dtype)
         point_norms = np.empty(size, dtype=shifted.dtype)

@@ -186,8 +186,9 @@ def _pruning_factors(n_features, dtype, n_clusters=None):
     ``slack[0]`` computing in float32 and ``slack[1]`` in the working precision (switched off
     for float32 data, where it would repeat the first). Given ``n_clusters``, both stages are
     switched off where the exact scan across points is cheaper (at most
-    ``EXACT_PANEL_CLUSTERS`` clusters in float64, twice as many in float32): the kernels then
-    scan every point the bound test leaves exactly, with the same results."""
+    ``EXACT_PANEL_CLUSTERS`` clusters in float64 with up to 16 features, half as many with
+    more, twice as many in float32): the kernels then scan every point the bound test leaves
+    exactly, with the same results."""
     g = gamma(n_features + 2, dtype)
     u = 2.0**-53
     working = np.dtype(dtype)
@@ -195,7 +196,8 @@ def _pruning_factors(n_features, dtype, n_clusters=None):
                       _filter_constants(int(n_features), working, working)])
     if working == np.float32:
         slack[1, 2] = -1.0
-    if n_clusters is not None and n_clusters * working.itemsize <= 8 * kernels.EXACT_PANEL_CLUSTERS:
+    limit = 8 * kernels.EXACT_PANEL_CLUSTERS // (1 if n_features <= 16 else 2)
+    if n_clusters is not None and n_clusters * working.itemsize <= limit:
         slack[:, 2] = -1.0
     return (1.0 - g) * (1.0 - 6 * u), (1.0 - g) * (1.0 - 2 * u), slack
 

@@ -1126,13 +1126,13 @@ def test_km9_whole_run_is_the_run_without_the_filter(dtype, monkeypatch):
 
 def test_exact_scan_across_points_where_the_filter_costs_more():
     """The assignment's policy (classic._kmeans_kernels.EXACT_PANEL_CLUSTERS): up to 16 clusters in
-    float64 and 32 in float32 both filter stages are off, and the points the bound test leaves are
+    float64 and 32 in float32 with at most 16 features (8 and 16 with more) both filter stages are off, and the points the bound test leaves are
     scanned exactly a panel at a time (across points; panels shrink with many features to stay
     in L1); its labels, terms and KM-8 bounds are bit for bit those of the scan a few points at a
     time (the filter's leftovers: ties), on panels of every size, odd k and d not a multiple of 4."""
-    for dtype, k_off in ((np.float64, 16), (np.float32, 32)):
+    for dtype, d, k_off in ((np.float64, 16, 16), (np.float32, 16, 32), (np.float64, 17, 8), (np.float32, 17, 16)):
         for k, on in ((k_off, False), (k_off + 1, True)):
-            slack = kmeans_module._pruning_factors(5, dtype, k)[2]
+            slack = kmeans_module._pruning_factors(d, dtype, k)[2]
             assert (slack[0, 2] > 0) == on
     rng = np.random.default_rng(8)
     for dtype, n, d, k in ((np.float64, 700, 7, 5), (np.float32, 1500, 3, 2), (np.float64, 300, 130, 9),
@@ -1241,6 +1241,29 @@ def test_km9_filter_settles_generic_points_and_leaves_ties():
     out = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, False, np.zeros(3), np.zeros(3),
                          *_pruning_factors(2, X.dtype), *_buffers(3, 2, 2, X.dtype))
     assert out[5] == 2 and list(labels) == [0, 0, 0]
+
+
+def test_km9_filter_panels_shrink_with_many_features():
+    """KM-9 with many features: the filter's panels hold fewer points (80 of 100 features here,
+    so that they stay in L1) and a chunk takes many of them, a short one last; every label, term,
+    KM-8 bound and cluster sum is the exact scan's, and the filter settles nearly every point."""
+    rng = np.random.default_rng(12)
+    for dtype in (np.float64, np.float32):
+        X = rng.random((3000, 100)).astype(dtype)
+        C = X[:40].copy()
+        pruning = _pruning_factors(100, X.dtype)
+        runs = []
+        for constants in (pruning, _without_filter(pruning)):
+            labels, lower, buf = np.zeros(3000, dtype=np.int64), np.zeros(3000), _buffers(3000, 40, 100, X.dtype)
+            out = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, False, lower, np.zeros(3),
+                                 *constants, *buf)
+            runs.append((labels, lower, out, buf[3]))
+        (labels, lower, out, sums), exact = runs
+        np.testing.assert_array_equal(labels, exact[0])
+        np.testing.assert_array_equal(lower, exact[1])
+        np.testing.assert_array_equal(sums, exact[3])
+        assert out[:5] == exact[2][:5] and out[5] < 30
+        np.testing.assert_array_equal(labels, naive.kmeans_assign(X, C)[0])
 
 
 def test_km9_float32_stage_hands_over_to_float64():
