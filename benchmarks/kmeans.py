@@ -47,6 +47,8 @@ CASES = [
     # across points (EXACT_PANEL_CLUSTERS), not filtered
     (np.float64, 200_000, 16, 8, 20),
     (np.float32, 200_000, 16, 8, 20),
+    # many features: the filter's panels hold fewer points, to stay in L1
+    (np.float64, 50_000, 64, 32, 20),
 ]
 
 #: The same with sample weights, uniform on [0.5, 2) (both sides get the same weights).

@@ -51,8 +51,9 @@ BLOCK = 4
 #: of KM-9 off (``classic.kmeans._pruning_factors``) and scans the points the bound test leaves
 #: exactly, a panel of points at a time with the loops running across the points
 #: (:func:`_scan_panels`): there that is cheaper than the filter with its distances to the winner
-#: and runner-up (measured on 2 to 128 features, README "Speed"). ``predict`` keeps the filter,
-#: which then computes no distance. Which way a point is settled changes no result.
+#: and runner-up (measured on 2 to 128 features, README "Speed"). ``predict`` and ``score`` do so
+#: for a quarter as many clusters: there the filter computes one distance per point or none.
+#: Which way a point is settled changes no result.
 EXACT_PANEL_CLUSTERS = 16
 
 #: Values of the transposed rows of one panel of :func:`_scan_panels` (32 KB in float64; the

@@ -179,7 +179,7 @@ def _fingerprint_after_move(fingerprint, point, old, new, n_clusters):
     return np.uint64((int(fingerprint) - drop + add) & mask)
 
 
-def _pruning_factors(n_features, dtype, n_clusters=None):
+def _pruning_factors(n_features, dtype, n_clusters=None, nearest_only=False):
     """``(bound_factor, lower_factor, slack)`` of the pruned, filtered assignment
     (proofs/kmeans.md): the two KM-8 factors, at most (1 - gamma_{d+2})(1 - 2u64) of the working
     precision after float64 rounding, and the constants of the two KM-9 filter stages,
@@ -187,8 +187,9 @@ def _pruning_factors(n_features, dtype, n_clusters=None):
     for float32 data, where it would repeat the first). Given ``n_clusters``, both stages are
     switched off where the exact scan across points is cheaper (at most
     ``EXACT_PANEL_CLUSTERS`` clusters in float64 with up to 16 features, half as many with
-    more, twice as many in float32): the kernels then scan every point the bound test leaves
-    exactly, with the same results."""
+    more, twice as many in float32; a quarter of that with ``nearest_only``, for ``predict`` and
+    ``score``, where the filter computes one distance per point or none): the kernels then scan
+    every point the bound test leaves exactly, with the same results."""
     g = gamma(n_features + 2, dtype)
     u = 2.0**-53
     working = np.dtype(dtype)
@@ -196,7 +197,7 @@ def _pruning_factors(n_features, dtype, n_clusters=None):
                       _filter_constants(int(n_features), working, working)])
     if working == np.float32:
         slack[1, 2] = -1.0
-    limit = 8 * kernels.EXACT_PANEL_CLUSTERS // (1 if n_features <= 16 else 2)
+    limit = 8 * kernels.EXACT_PANEL_CLUSTERS // (1 if n_features <= 16 else 2) // (4 if nearest_only else 1)
     if n_clusters is not None and n_clusters * working.itemsize <= limit:
         slack[:, 2] = -1.0
     return (1.0 - g) * (1.0 - 6 * u), (1.0 - g) * (1.0 - 2 * u), slack
@@ -264,14 +265,14 @@ def _nearest_centers(X, centers, *, objective, sample_weight=None):
     """Labels of the nearest centres (lowest index among the minima) for ``predict``, and the
     objective of that labelling, weighted by ``sample_weight`` if given, when ``objective`` is
     true (for ``score``; else 0.0): bit for bit what the full assignment gives, without its
-    sums and bounds. The filter of KM-9 stays on for any number of clusters: without bounds to
-    keep it computes one distance per point or none, and it is the faster way here."""
+    sums and bounds. The filter of KM-9 is switched off for fewer clusters than in a fit (a
+    quarter as many): without bounds to keep it computes one distance per point or none."""
     n, d = X.shape
     labels = np.empty(n, dtype=np.int64)
     need = kernels.TERMS if objective else kernels.LABELS
     with one_blas_thread(n):
         value = for_rows(kernels.nearest, n)(X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T),
-                                             _pruning_factors(d, X.dtype)[2], need, labels,
+                                             _pruning_factors(d, X.dtype, centers.shape[0], True)[2], need, labels,
                                              *_scratch(n, centers.shape[0], X.dtype))
     return labels, value
 

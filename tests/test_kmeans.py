@@ -1134,6 +1134,9 @@ def test_exact_scan_across_points_where_the_filter_costs_more():
         for k, on in ((k_off, False), (k_off + 1, True)):
             slack = kmeans_module._pruning_factors(d, dtype, k)[2]
             assert (slack[0, 2] > 0) == on
+        for k, on in ((k_off // 4, False), (k_off // 4 + 1, True)):  # predict and score
+            slack = kmeans_module._pruning_factors(d, dtype, k, nearest_only=True)[2]
+            assert (slack[0, 2] > 0) == on
     rng = np.random.default_rng(8)
     for dtype, n, d, k in ((np.float64, 700, 7, 5), (np.float32, 1500, 3, 2), (np.float64, 300, 130, 9),
                            (np.float32, 40, 1, 1)):
@@ -1156,6 +1159,12 @@ def test_exact_scan_across_points_where_the_filter_costs_more():
             assert panel[2] == blocks[2]
         np.testing.assert_array_equal(runs[0][0], naive.kmeans_assign(X, C)[0])
         np.testing.assert_array_equal(runs[1][0], naive.kmeans_assign(X, C, old)[0])
+        # predict and score (kernels.nearest): the same labels and objective through the panels
+        panels, filtered = _nearest(X, C, _without_filter(pruning)[2]), _nearest(X, C, pruning[2])
+        assert panels[1][1] == filtered[1][1] == naive.kmeans_assign(X, C)[2]
+        for (labels_p, _), (labels_f, _) in zip(panels, filtered):
+            np.testing.assert_array_equal(labels_p, runs[0][0])
+            np.testing.assert_array_equal(labels_f, runs[0][0])
 
 
 def _forced_exact(pruning):
