@@ -85,7 +85,9 @@ class KMeansTrace(Trace):
         filter (KM-9) decides most of the compared ones without changing a bit.
     n_exact : ndarray of shape (n_iter,)
         Of those, the points the filter left undecided: scanned in the difference form
-        against all centres (KM-9). ``n_scanned - n_exact`` is what the filter saved.
+        against all centres (KM-9). ``n_scanned - n_exact`` is what the filter saved. With
+        few clusters the filter is off and every compared point is scanned so
+        (``n_exact == n_scanned``; proofs/kmeans.md, "When the filter is off").
     dtype : str
         Working precision of the run ("float64" or "float32").
     weighted : bool
