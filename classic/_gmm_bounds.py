@@ -131,6 +131,11 @@ def _inf_for_nan(x):
     return x if x == x else np.inf
 
 
+# The terms σ(n/N + 1) and σ((n + 2)/(N + a) + 1) below are evaluated as σn/N + σ: for a component
+# whose N is tiny (about 3e-307: a weight dying under the prior) n/N alone overflows to inf, and σ·inf
+# took EM-5's bound with it (found by a fuzz, 2026-12-03); σn is exact and σn/N is small.
+
+
 @kernel
 def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, shared, prior_abs, a,
                    n, G, sigma, error_w, error_m, error_c, error_s):
@@ -140,7 +145,7 @@ def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
         error_w[k] = (G * weights_abs[k] + sigma) / (1.0 - G)
         safe = N[k] if N[k] > 0.0 else 1.0
         for p in range(d):
-            error_m[k, p] = G * (2.0 * T1[k, p] / safe + previous_means_abs[k, p]) + sigma * (n / safe + 1.0)
+            error_m[k, p] = G * (2.0 * T1[k, p] / safe + previous_means_abs[k, p]) + (sigma * n / safe + sigma)
             if not N[k] > 0.0:
                 error_m[k, p] = 0.0  # N_k = 0: the mean is kept, F does not depend on it
             for q in range(d):
@@ -159,7 +164,7 @@ def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
                         scatter += error_s[k, p, q]
                 else:
                     scatter = error_s[c, p, q]
-                rest = (1.0 + G) * (scatter + G * prior_abs[p, q]) / denominator + sigma * ((n + 2.0) / denominator + 1.0)
+                rest = (1.0 + G) * (scatter + G * prior_abs[p, q]) / denominator + (sigma * (n + 2.0) / denominator + sigma)
                 error_c[c, p, q] = _inf_for_nan((G * covariances_abs[c, p, q] + rest) / (1.0 - G))
 
 
@@ -176,7 +181,7 @@ def _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
         safe = N[k] if N[k] > 0.0 else 1.0
         scatter_sum = 0.0
         for j in range(d):
-            error_m[k, j] = G * (2.0 * T1[k, j] / safe + previous_means_abs[k, j]) + sigma * (n / safe + 1.0)
+            error_m[k, j] = G * (2.0 * T1[k, j] / safe + previous_means_abs[k, j]) + (sigma * n / safe + sigma)
             if not N[k] > 0.0:
                 error_m[k, j] = 0.0
             error_s[k, j] = (G * (T2[k, j] + 4.0 * T1[k, j] * T1[k, j] / safe + 2.0 * S_abs[k, j]) / (1.0 - 2.0 * G)
@@ -184,12 +189,12 @@ def _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
             scatter_sum += error_s[k, j]
         if spherical:
             denominator = d * (N[k] + a)
-            rest = (1.0 + G) * (scatter_sum + G * prior_sum) / denominator + sigma * ((n + 2.0) / denominator + 1.0)
+            rest = (1.0 + G) * (scatter_sum + G * prior_sum) / denominator + (sigma * (n + 2.0) / denominator + sigma)
             error_c[k, 0] = _inf_for_nan((G * covariances_abs[k, 0] + rest) / (1.0 - G))
         else:
             denominator = N[k] + a
             for j in range(d):
-                rest = (1.0 + G) * (error_s[k, j] + G * prior_abs[j]) / denominator + sigma * ((n + 2.0) / denominator + 1.0)
+                rest = (1.0 + G) * (error_s[k, j] + G * prior_abs[j]) / denominator + (sigma * (n + 2.0) / denominator + sigma)
                 error_c[k, j] = _inf_for_nan((G * covariances_abs[k, j] + rest) / (1.0 - G))
 
 

@@ -662,6 +662,29 @@ def test_em5_a_component_of_tiny_weight_keeps_its_closed_forms():
     assert underflows > 0
 
 
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_em5_bounds_stay_finite_for_a_dying_component(covariance_type):
+    """EM-5, "Underflow" (proofs/em.md): a component whose N_k is about 3·10⁻³⁰⁷ (weight 10⁻³¹⁰ of
+    3 000 points, dying under the prior) gets the finite bounds nσ/N_k + σ per mean and
+    (n + 2)σ/(N_k + a) + σ per covariance entry. Evaluated as σ(n/N_k + 1), n/N_k overflowed to inf and
+    took EM-5 with it: a fuzzed anisotropic fit (diagonal covariances, default prior) was "not
+    certified" although every closed form held."""
+    from classic._gmm_bounds import m_step_rounding
+
+    n, d, K = 3000, 3, 2
+    N = np.array([3.4e-307, 3000.0])
+    T1 = np.array([[2e-308, 1e-309, 5e-308], [2000.0, 2400.0, 1800.0]])
+    full = covariance_type in ("full", "tied")
+    T2 = np.einsum("kp,kq->kpq", T1, T1) / N[:, None, None] if full else T1 * T1 / N[:, None]
+    covariances = {"full": np.ones((K, d, d)), "tied": np.ones((d, d)), "diag": np.ones((K, d)), "spherical": np.ones(K)}
+    for prior in (None, (0.0, np.zeros((d, d)), 1.0)):
+        w, m, c, _ = m_step_rounding(N, T1, T2, np.abs(T2), np.array([1e-310, 1.0]), covariances[covariance_type],
+                                     np.ones((K, d)), covariance_type, prior, n, n, np.float64)
+        sigma = float(np.finfo(np.float64).smallest_subnormal)
+        assert np.all(np.isfinite(w)) and np.all(np.isfinite(m)) and np.all(np.isfinite(c))
+        assert np.all(m[0] >= sigma * n / N[0])  # the bound still carries the underflow term
+
+
 def test_em6_a_component_of_weight_zero_is_exactly_zero_not_unbounded():
     """EM-6 and EM-2 (proofs/em.md): under a prior with α = 1 a component can lose every point and
     get weight exactly 0 (breast cancer, float32, diagonal covariances); its log-densities are
