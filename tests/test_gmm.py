@@ -685,6 +685,30 @@ def test_em5_bounds_stay_finite_for_a_dying_component(covariance_type):
         assert np.all(m[0] >= sigma * n / N[0])  # the bound still carries the underflow term
 
 
+def test_em2_limitation_float64_tied_covariances_of_features_a_million_times_apart():
+    """EM-2's limitation (proofs/em.md, RD-4 (d)), also in float64: a fuzzed data set (1 023 × 5,
+    feature scales drawn from 10^±6 and mixed by a random matrix, tied covariances, no prior) where
+    the bound r on the M-step's rounding reaches 1, so D_t = ∞ at step 2, and that step does not
+    meet the exact theorem within EM-6's bounds alone. The certificate says "not certified" there
+    rather than "holds"; the closed forms (EM-5) hold. Pinned as found (seventh session): when a
+    tighter D_t certifies it, this test fails and should become a check that EM-2 holds."""
+    rng = np.random.default_rng(76)  # the recipe of the fuzz that found it, its first draw
+    n = int(rng.choice([5, 30, 200, 1023, 1025, 3000]))
+    d, k = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    dtype = rng.choice([np.float32, np.float64])
+    scale = 10.0 ** rng.uniform(-30, 30)
+    centres = rng.normal(0, rng.choice([0.3, 2.0, 20.0]), (k, d)) @ (np.eye(d) + rng.normal(0, rng.choice([0, 0.5, 3]), (d, d)))
+    X = ((centres[rng.integers(0, k, n)] + rng.normal(0, 1, (n, d)) * 10.0 ** rng.uniform(-6, 6, d)) * scale).astype(dtype)
+    assert (n, d, k, dtype) == (1023, 5, 3, np.float64)
+    model = GaussianMixture(3, covariance_type="tied", init_params="random", max_iter=28, tol=0,
+                            random_state=821149).fit(X)
+    claims = {claim.id: claim for claim in certify(model, X).claims}
+    assert claims["EM-5"].holds and claims["EM-1"].holds and claims["EM-3"].holds
+    assert np.isinf(model.trace_.m_step_deficit[1])
+    for id in ("EM-2", "EM-4"):
+        assert claims[id].holds is False and "no finite rounding bound at step 2: not certified" in claims[id].note
+
+
 def test_em6_a_component_of_weight_zero_is_exactly_zero_not_unbounded():
     """EM-6 and EM-2 (proofs/em.md): under a prior with α = 1 a component can lose every point and
     get weight exactly 0 (breast cancer, float32, diagonal covariances); its log-densities are
