@@ -18,7 +18,7 @@ import numpy as np
 
 from classic import _perceptron_kernels as _k
 from classic._validation import check_data, check_squared_distances
-from classic.certificate import Claim, inequality_claim
+from classic.certificate import Claim, check_training_rows, inequality_claim
 from classic.rounding import (
     SIGMA64,
     above,
@@ -157,9 +157,7 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
     X = check_data(X).astype(dtype, copy=False)
     if X.shape[1] != model.n_features_in_:
         raise ValueError(f"X has {X.shape[1]} features, but the model was fitted on {model.n_features_in_}")
-    if X.shape[0] != traces[0].n_samples:
-        raise ValueError(f"X has {X.shape[0]} rows, but this run was fitted on {traces[0].n_samples}: "
-                         "certify(model, X, y) checks a run on its own training data; pass the X and y given to fit")
+    check_training_rows(X.shape[0], traces[0].n_samples, labels=True)
     check_squared_distances(X, np.full((1, 1), getattr(model, "_scale", 0.0)), method="the perceptron")
     if y is None:
         raise ValueError("certify(perceptron, X, y) needs the labels y the model was fitted on")

@@ -173,6 +173,15 @@ class Certificate:
     __repr__ = __str__
 
 
+def check_training_rows(n_rows, n_fitted, labels=False):
+    """A certificate checks a run on its own training data: a ValueError naming the fix when X has
+    ``n_rows`` rows and the run was fitted on ``n_fitted`` (``labels``: the estimator takes y too)."""
+    if n_rows != n_fitted:
+        call, given = ("certify(model, X, y)", "the X and y") if labels else ("certify(model, X)", "the X")
+        raise ValueError(f"X has {n_rows} rows, but this run was fitted on {n_fitted}: "
+                         f"{call} checks a run on its own training data; pass {given} given to fit")
+
+
 def certify(estimator, X, y=None, **options):
     """Check the convergence theorems of ``estimator``'s last fit on its own trace.
 

@@ -783,11 +783,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     def _certify(self, X, y=None):
         from classic._gmm_certificate import certify_gmm
+        from classic.certificate import check_training_rows
 
-        fitted_rows = getattr(self, "_n_samples_fit", np.shape(X)[0])
-        if np.shape(X)[0] != fitted_rows:
-            raise ValueError(f"X has {np.shape(X)[0]} rows, but this run was fitted on {fitted_rows}: "
-                             "certify(model, X) checks a run on its own training data; pass the X given to fit")
+        check_training_rows(np.shape(X)[0], getattr(self, "_n_samples_fit", np.shape(X)[0]))
         return certify_gmm(self, X)
 
 

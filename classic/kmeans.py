@@ -743,6 +743,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
 
     def _certify(self, X, y=None, sample_weight=None):
         from classic._kmeans_certificate import kmeans_claims
+        from classic.certificate import check_training_rows
 
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: below
         sample_weight = check_sample_weight(sample_weight, X)
@@ -752,7 +753,5 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         if not self.trace_.weighted and sample_weight is not None:
             raise ValueError("this run was fitted without sample_weight: call certify(model, X) without weights")
         check_squared_distances(X, self.cluster_centers_, weight=sample_weight)
-        if X.shape[0] != len(self.labels_):
-            raise ValueError(f"X has {X.shape[0]} rows, but this run was fitted on {len(self.labels_)}: "
-                             "certify(model, X) checks a run on its own training data; pass the X given to fit")
+        check_training_rows(X.shape[0], len(self.labels_))
         return kmeans_claims(self, X, sample_weight)
