@@ -1126,10 +1126,12 @@ def test_km9_whole_run_is_the_run_without_the_filter(dtype, monkeypatch):
 
 def test_exact_scan_across_points_where_the_filter_costs_more():
     """The assignment's policy (classic._kmeans_kernels.EXACT_PANEL_CLUSTERS): up to 16 clusters in
-    float64 and 32 in float32 with at most 16 features (8 and 16 with more) both filter stages are off, and the points the bound test leaves are
-    scanned exactly a panel at a time (across points; panels shrink with many features to stay
-    in L1); its labels, terms and KM-8 bounds are bit for bit those of the scan a few points at a
-    time (the filter's leftovers: ties), on panels of every size, odd k and d not a multiple of 4."""
+    float64 and 32 in float32 with at most 16 features (8 and 16 with more) both filter stages are
+    off, and the points the bound test leaves are scanned exactly a panel at a time (across points;
+    panels shrink with many features to stay in L1). Against the oracle's distances: the labels,
+    the objective (the terms) and every KM-8 bound, the runner-up's distance min over j != label
+    of d_j through _initial_bound; and bit for bit those of the scan a few points at a time (the
+    filter's leftovers: ties), on panels of every size, odd k and d not a multiple of 4."""
     for dtype, d, k_off in ((np.float64, 16, 16), (np.float32, 16, 32), (np.float64, 17, 8), (np.float32, 17, 16)):
         for k, on in ((k_off, False), (k_off + 1, True)):
             slack = kmeans_module._pruning_factors(d, dtype, k)[2]
@@ -1144,6 +1146,8 @@ def test_exact_scan_across_points_where_the_filter_costs_more():
         C = X[rng.choice(n, k, replace=False)].copy()
         old = rng.integers(0, k, n)
         pruning = _pruning_factors(d, X.dtype)
+        D = naive.kmeans_squared_distances(X, C)
+        floor = kernels._bound_floor(X)
         runs = []
         for constants in (_without_filter(pruning), _forced_exact(pruning)):
             for keep in (False, True):
@@ -1152,13 +1156,19 @@ def test_exact_scan_across_points_where_the_filter_costs_more():
                                      *constants, *buf)
                 runs.append((labels, lower, out[:5], buf[3]))
                 assert out[5] == out[4] or (constants[2][0, 0] == 1e30 and k == 1)  # every scanned point exactly
+                want, _, after, _ = naive.kmeans_assign(X, C, old if keep else None)
+                np.testing.assert_array_equal(labels, want)
+                assert out[1] == after
+                others = np.where(np.arange(k)[None, :] == want[:, None], np.inf, D).min(axis=1)
+                bounds = [kernels._initial_bound(other, pruning[1], floor) for other in others]
+                if keep:  # a point at its old centre passes the bound test (d <= 0) with its bound 0
+                    bounds = np.where(D[np.arange(n), old] <= 0, 0.0, bounds)
+                np.testing.assert_array_equal(lower, bounds)
         for panel, blocks in ((runs[0], runs[2]), (runs[1], runs[3])):
             np.testing.assert_array_equal(panel[0], blocks[0])
             np.testing.assert_array_equal(panel[1], blocks[1])
             np.testing.assert_array_equal(panel[3], blocks[3])
             assert panel[2] == blocks[2]
-        np.testing.assert_array_equal(runs[0][0], naive.kmeans_assign(X, C)[0])
-        np.testing.assert_array_equal(runs[1][0], naive.kmeans_assign(X, C, old)[0])
         # predict and score (kernels.nearest): the same labels and objective through the panels
         panels, filtered = _nearest(X, C, _without_filter(pruning)[2]), _nearest(X, C, pruning[2])
         assert panels[1][1] == filtered[1][1] == naive.kmeans_assign(X, C)[2]
