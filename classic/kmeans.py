@@ -593,7 +593,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
 
     def _check_params(self, X, sample_weight=None):
         k = check_int(self.n_clusters, "n_clusters", minimum=1)
-        local_trials(self.n_local_trials, k)
+        trials = local_trials(self.n_local_trials, k)
         if isinstance(self.n_init, str):
             if self.n_init != "auto":  # scikit-learn's default since 1.4
                 raise TypeError(f"n_init must be an integer or 'auto', got {self.n_init!r}")
@@ -635,7 +635,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         if isinstance(self.init, str):
             check_positive_weights(sample_weight, k, alternative=", or give init centres")
         check_squared_distances(X, *([] if isinstance(self.init, str) else [self.init]), weight=sample_weight)
-        return k, n_init
+        return k, n_init, trials
 
     def fit(self, X, y=None, sample_weight=None):
         """Run k-means on X of shape (n_samples, n_features); returns self.
@@ -647,7 +647,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         "Weights"). ``classic.certify`` then needs the same ``sample_weight``."""
         X = check_estimator_data(self, X, reset=True, finite=False)  # NaN, inf: _check_params
         sample_weight = check_sample_weight(sample_weight, X)
-        k, n_init = self._check_params(X, sample_weight)
+        k, n_init, trials = self._check_params(X, sample_weight)
         # given centres draw nothing: the random state is only checked (making a Generator costs 12 us)
         rng = as_generator(self.random_state) if isinstance(self.init, str) else check_random_state(self.random_state)
         tol = float(self.tol) * float(np.mean(np.var(X, axis=0, dtype=np.float64))) if self.tol > 0 else 0.0
@@ -660,7 +660,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                                     weight=w_val)
             validation = (X_val, w_val)
         for _ in range(n_init):
-            centers = _initial_centers(X, self.init, k, local_trials(self.n_local_trials, k), rng, sample_weight)
+            centers = _initial_centers(X, self.init, k, trials, rng, sample_weight)
             with one_blas_thread(X.shape[0]):
                 run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, validation, sample_weight)
             if best is None or run[2].objective[-1] < best[2].objective[-1]:
