@@ -1,5 +1,6 @@
 """The ``classic`` command: k-means on a CSV, and the demo."""
 
+import re
 import subprocess
 import sys
 
@@ -87,3 +88,7 @@ def test_python_m_classic_demo(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "every certificate holds" in result.stdout
     assert (tmp_path / "kmeans.png").read_bytes()[:4] == b"\x89PNG"
+    # k-means: the one start's inertia and, beside it, the best of ten starts, which is no worse
+    one = re.search(r"== k-means.*\ninertia ([0-9.e+-]+),", result.stdout)
+    ten = re.search(r"the best of ten starts \(n_init=10\) reaches ([0-9.e+-]+)", result.stdout)
+    assert one and ten and float(ten.group(1)) <= float(one.group(1))
