@@ -449,6 +449,17 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
     zero = norms.dtype.type(0)
     mask = keys_like.dtype.type((1 << index_bits) - 1)
     panel = max(PROBE, min(PANEL, (2 * PANEL_VALUES // d) // 16 * 16))  # rows_T stays in L1 (PANEL_VALUES)
+    # one set of panel buffers per call, each panel using its first ``size`` columns or entries
+    capacity = min(panel, n_todo)
+    points_all = np.empty(capacity, dtype=np.int64)
+    rows_all = np.empty(d * capacity, dtype=shifted.dtype)
+    norms_all = np.empty(capacity, dtype=shifted.dtype)
+    products_all = np.empty(k * capacity, dtype=shifted.dtype)
+    near_all = np.empty(3 * capacity, dtype=keys_like.dtype)
+    status_all = np.empty(capacity, dtype=np.int64)
+    pair_points = np.empty(2 * capacity, dtype=np.int64)
+    pair_clusters = np.empty(2 * capacity, dtype=np.int64)
+    pair_distances = np.empty(2 * capacity, dtype=X.dtype)
     n_left = 0
     n_moved = 0
     n_settled = 0
@@ -460,17 +471,17 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
                 n_left += 1
             break
         size = min(panel if last or first > 0 else PROBE, n_todo - first)
-        points = todo[first : first + size].copy()
-        rows_T = np.empty((d, size), dtype=shifted.dtype)
-        point_norms = np.empty(size, dtype=shifted.dtype)
-        products_T = np.empty((k, size), dtype=shifted.dtype)
+        points = points_all[:size]
+        points[:] = todo[first : first + size]
+        rows_T = rows_all[: d * size].reshape((d, size))
+        point_norms = norms_all[:size]
+        products_T = products_all[: k * size].reshape((k, size))
         _panel_products(X, points, origin, shifted, rows_T, point_norms, products_T)
-        near = np.empty((3, size), dtype=keys_like.dtype)
+        near = near_all[: 3 * size].reshape((3, size))
         _nearest_keys(products_T, norms, point_norms, mask, near)
         # decide from the keys; list the difference-form distances still needed
-        status = np.zeros(size, dtype=np.int64)  # 0 exact scan, 1 runner-up known, 2 runner-up by search
-        pair_points = np.empty(2 * size, dtype=np.int64)
-        pair_clusters = np.empty(2 * size, dtype=np.int64)
+        status = status_all[:size]  # 0 exact scan, 1 runner-up known, 2 runner-up by search
+        status[:] = 0
         n_pairs = 0
         for b in range(size):
             i = points[b]
@@ -498,7 +509,6 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
             if need == BOUNDS and k > 1 and status[b] == 1:
                 pair_points[n_pairs], pair_clusters[n_pairs] = i, near[1, b] & mask
                 n_pairs += 1
-        pair_distances = np.empty(n_pairs, dtype=X.dtype)
         _pair_distances(X, centers, pair_points, pair_clusters, n_pairs, pair_distances)
         # apply, in the same order
         n_pairs = 0
