@@ -524,6 +524,47 @@ def test_em6_through_the_computed_y_covers_every_perturbation_its_premises_allow
     assert worst_ratio(0.3, "spread") > 1.0
 
 
+def test_em6_responsibilities_cover_every_perturbation_their_premises_allow():
+    """EM-6, per-iteration bounds, step 1 (proofs/em.md), the algebra alone: with s_k = (â_k − m)(1 + ε_k),
+    e_k = exp(s_k)(1 + θ_k), t = Σ_k e_k(1 + θ'_k) and r̂_k = (e_k/t)(1 + δ) (|ε|, |δ| ≤ u, |θ| ≤ γ_8 for
+    the exponential's 8 roundings, |θ'| ≤ γ_{K−1}), every r̂_k lies within a factor
+    1 + λ = e^{2τ}(1 + γ_{K+18}) of the posterior p̃_k at â, τ = uS/(1 − u), S ≥ |s_k| (no entry
+    below ν' here). The perturbations are the extreme ones the premises allow, each pushing r̂_k
+    the same way, with a unit roundoff of 10⁻⁴ so that they are visible in float64, on
+    logits from nearly equal to 60 apart. And the rounding part of the factor is not loose:
+    γ_{K+12} in place of γ_{K+18} fails the same check."""
+    rng = np.random.default_rng(7)
+    u = 1e-4
+
+    def g(k):
+        return k * u / (1 - k * u)
+
+    def worst_ratio(roundings):
+        worst = 0.0
+        for _ in range(300):
+            K = int(rng.integers(2, 9))
+            a_hat = -rng.uniform(0, 10.0 ** rng.uniform(-2, 1.8), K)
+            a_hat[rng.integers(0, K)] = 0.0
+            p = np.exp(a_hat - a_hat.max())
+            p /= p.sum()
+            m = a_hat.max()
+            S = float(np.max(np.abs(a_hat - m))) * (1 + u)  # bounds every |s_k|
+            one_plus_lambda = math.exp(2 * u * S / (1 - u)) * (1 + g(K + roundings))
+            for k in range(K):
+                for up in (1.0, -1.0):  # r̂_k pushed up (then down) by every rounding at once
+                    eps = np.where(np.arange(K) == k, -up, up) * u  # (â − m) ≤ 0: −u raises s_k
+                    theta = np.where(np.arange(K) == k, up, -up) * g(8)
+                    e = np.exp((a_hat - m) * (1 + eps)) * (1 + theta)
+                    t = float(np.sum(e * (1 - up * g(K - 1))))
+                    r_k = e[k] / t * (1 + up * u)
+                    ratio = r_k / p[k]
+                    worst = max(worst, math.log(ratio if up > 0 else 1 / ratio) / math.log(one_plus_lambda))
+        return worst
+
+    assert worst_ratio(18) <= 1.0
+    assert worst_ratio(12) > 1.0
+
+
 @pytest.mark.parametrize("covariance_type", ["full", "tied", "diag"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_units_a_feature_rescaled_by_a_power_of_two_changes_nothing(covariance_type, dtype):
