@@ -37,8 +37,9 @@ def _kernel_ready(X):
 def _is_plain_matrix(X, min_samples, dtype, finite):
     """Whether ``X`` is already what scikit-learn's ``check_array`` would return unchanged: a
     NumPy array (not a subclass), 2-D, of one of ``dtype``, C-contiguous, with at least
-    ``min_samples`` rows and one column (and finite if ``finite``: a finite sum says so in one
-    pass; a sum that overflows sends X to scikit-learn's check). For such input the checks
+    ``min_samples`` rows and one column (and finite if ``finite``: the range rule's pass over X,
+    whose largest |value| is NaN or infinity if X holds one; until 2026-12-03 NumPy's sum of X,
+    single-threaded, 3.1 ms on 200 000 x 50 against 2.0). For such input the checks
     are these few attribute reads; ``check_array`` spends about 35 us on them, and
     ``validate_data`` about 95 us (a third of a k-means fit on iris), mostly asking whether X
     is a data frame of some library."""
@@ -49,15 +50,8 @@ def _is_plain_matrix(X, min_samples, dtype, finite):
         and X.flags.c_contiguous
         and X.shape[0] >= max(min_samples, 1)
         and X.shape[1] >= 1
-        and (not finite or _sum_is_finite(X))
+        and (not finite or np.isfinite(largest_magnitude_of(X)))
     )
-
-
-def _sum_is_finite(X):
-    # One pass that says X holds neither NaN nor infinity; False also when finite values add up
-    # past the largest float, and then scikit-learn's check looks at every entry.
-    with np.errstate(over="ignore", invalid="ignore"):
-        return bool(np.isfinite(X.sum()))
 
 
 def _is_plain_labels(y, n_samples):
@@ -95,7 +89,8 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=T
     checks that ``X`` has that many features. ``finite=False`` leaves NaN and infinity
     to :func:`check_squared_distances`, which the caller must run next: its one pass over
     X finds them along with the largest magnitude (scikit-learn's own check is a second
-    pass, 1 ms on 200 000 x 16).
+    pass, 1 ms on 200 000 x 16); or, in the perceptron's ``decision_function``, to the scores,
+    which are not finite for such rows (``perceptron._rescore_overflowed``).
     """
     # Plain input needs only validate_data's bookkeeping: n_features_in_ set or compared. An
     # estimator fitted on a data frame (feature_names_in_), or a feature count that differs,
