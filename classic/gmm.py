@@ -730,7 +730,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def _weighted_log_densities(self, X):
         """log π_k + log N(x | μ_k, Σ_k) in the user's units, shape (n_samples, n_components)."""
         check_is_fitted(self, "trace_")
-        X = check_estimator_data(self, X, reset=False)
+        X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: weighted_log_densities
         return weighted_log_densities(X, self._state, self.covariance_type, self.trace_.shift, self.trace_.scale)
 
     def score_samples(self, X):

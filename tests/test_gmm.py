@@ -1066,6 +1066,29 @@ def test_rows_beyond_float32_are_evaluated_in_float64(covariance_type):
         np.testing.assert_allclose(model.score_samples(beyond), wide.score_samples(beyond), rtol=1e-5)
 
 
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_inference_finds_nan_and_infinity_by_their_densities(covariance_type, dtype):
+    """predict, predict_proba, score_samples and score do not look for NaN and infinity before
+    evaluating the densities; a row holding one has a NaN or only -inf entries, so it is among the
+    unresolved rows, and a ValueError names NaN or infinity (not an overflow): in the first, a
+    middle and the last row, over several chunks, for float32 and float64 models and X of the
+    other dtype too. The input is never modified."""
+    X = mixture_data(4, 1500, 3, 2, 4.0)
+    model = GaussianMixture(2, covariance_type=covariance_type, random_state=0, max_iter=5).fit(X.astype(dtype))
+    assert len(X) > 1024  # two chunks
+    for row in (0, 1100, len(X) - 1):
+        for bad, word in ((np.nan, "NaN"), (np.inf, "infinity"), (-np.inf, "infinity")):
+            for given in (dtype, np.float32 if dtype == np.float64 else np.float64):
+                T = X.astype(given)
+                T[row, 1] = bad
+                original = T.copy()
+                for method in (model.predict, model.predict_proba, model.score_samples, model.score):
+                    with pytest.raises(ValueError, match=f"Input X contains {word}"):
+                        method(T)
+                np.testing.assert_array_equal(T, original)
+
+
 def test_rows_beyond_float64_raise():
     X = mixture_data(4, 200, 3, 2, 4.0)
     model = GaussianMixture(2, random_state=0).fit(X)
