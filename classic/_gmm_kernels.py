@@ -33,7 +33,7 @@ from numba import prange
 from classic._jit import CHUNK_SIZE, inline_kernel, kernel, parallel_kernel
 
 __all__ = ["e_step_full", "e_step_diag", "m_step", "log_densities_full", "log_densities_diag", "log_normalisers",
-           "normalise_rows", "largest_in_rows", "precision_factors",
+           "normalise_rows", "precision_factors",
            "spread_factors", "log_constants", "diagonal_factors", "column_statistics", "second_moments", "standardise",
            "column_variances", "SUMS"]
 
@@ -774,17 +774,6 @@ def normalise_rows(a, log_normaliser):
         flat = a[start:stop].reshape((stop - start) * n_components)
         for t in range(flat.size):
             flat[t] = exp_nonpositive(flat[t] - log_normaliser[start + t // n_components])
-
-
-@parallel_kernel
-def largest_in_rows(a, labels):
-    """labels[i] = the first k with the largest a_ik (numpy.argmax's rule)."""
-    for i in prange(a.shape[0]):
-        best = 0
-        for k in range(1, a.shape[1]):
-            if a[i, k] > a[i, best]:
-                best = k
-        labels[i] = best
 
 
 @kernel

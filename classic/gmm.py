@@ -51,6 +51,7 @@ from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the c
     log_prior,
     weighted_log_densities,
 )
+from classic._argmax import largest_in_rows
 from classic._gmm_bounds import error_bounds, m_step_deficit
 from classic._jit import for_rows, one_blas_thread
 from classic._random import as_generator
@@ -751,7 +752,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         """Most responsible component of each sample."""
         a = self._weighted_log_densities(X)
         labels = np.empty(a.shape[0], dtype=np.intp)
-        for_rows(kernels.largest_in_rows, a.shape[0])(a, labels)
+        for_rows(largest_in_rows, a.shape[0])(a, labels)
         return labels
 
     def sample(self, n_samples=1):

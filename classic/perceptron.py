@@ -33,6 +33,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from classic import _perceptron_kernels as _k
+from classic._argmax import largest_in_rows
 from classic._jit import for_rows
 from classic._random import as_generator
 from classic._validation import (
@@ -631,7 +632,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             return np.repeat(self.classes_, scores.shape[0])
         if scores.ndim == 1:
             return self.classes_[(scores > 0).astype(np.intp)]
-        return self.classes_[np.argmax(scores, axis=1)]
+        labels = np.empty(scores.shape[0], dtype=np.intp)
+        for_rows(largest_in_rows, scores.shape[0])(np.ascontiguousarray(scores), labels)  # numpy.argmax's rule
+        return self.classes_[labels]
 
     def _certify(self, X, y, separator=None, margin=None):
         from classic._perceptron_certificate import certify_perceptron

@@ -242,3 +242,23 @@ def test_csv_reading(tmp_path):
     header, rows = read_csv(words)
     with pytest.raises(CSVError, match="non-numeric value 'x' in b"):
         numeric_columns(words, header, rows, [0, 1])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_largest_in_rows_is_numpys_argmax(dtype):
+    """classic._argmax.largest_in_rows (the labels of GaussianMixture.predict and of a one-vs-rest
+    Perceptron.predict) gives numpy.argmax's labels along the rows: the first of equal largest
+    entries, also for ties at +inf and rows of -inf, one column, and over several chunks in
+    parallel and in the serial twin alike."""
+    from classic._argmax import largest_in_rows
+
+    rng = np.random.default_rng(3)
+    for n, k in ((5, 1), (7, 3), (5000, 4)):
+        a = rng.integers(-2, 3, (n, k)).astype(dtype)  # many ties
+        a[::7, :] = np.inf
+        a[3::11, :] = -np.inf
+        a[5::13, -1] = np.inf
+        for kernel in (largest_in_rows, largest_in_rows.in_one_thread):
+            labels = np.full(n, -1, dtype=np.intp)
+            kernel(a, labels)
+            np.testing.assert_array_equal(labels, np.argmax(a, axis=1))
