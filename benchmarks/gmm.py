@@ -23,6 +23,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture as SklearnGaussianMixture
 
+from benchmarks import quiet
 from classic import GaussianMixture
 
 CASES = [("full", 8, 8), ("diag", 8, 8), ("diag", 64, 10)]  # (covariance_type, n_features, n_components)
@@ -41,7 +42,10 @@ def initial_parameters(X, covariance_type, k):
 
 
 def best_time(fit, repeat):
+    """Smallest wall time of ``repeat`` calls of ``fit``, after the other library's threads have
+    gone quiet (:func:`benchmarks.quiet`)."""
     times = []
+    quiet()
     for _ in range(repeat):
         t0 = time.perf_counter()
         fit()

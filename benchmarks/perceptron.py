@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Perceptron as SkPerceptron
 
+from benchmarks import quiet
 from classic import Perceptron
 
 
@@ -33,8 +34,10 @@ def make_data(n_samples, n_features, label_noise, seed=0):
 
 
 def best_time(fit, repeats):
-    """Smallest wall time of ``repeats`` calls of ``fit`` (returns it and the last model)."""
+    """Smallest wall time of ``repeats`` calls of ``fit`` (returns it and the last model), after
+    the other library's threads have gone quiet (:func:`benchmarks.quiet`)."""
     best, model = np.inf, None
+    quiet()
     for _ in range(repeats):
         start = time.perf_counter()
         model = fit()
