@@ -44,6 +44,7 @@ from classic._validation import (
     check_sample_weight,
     check_squared_distances,
     largest_magnitude_of,
+    non_finite_error,
 )
 from classic.trace import Trace, trace_dataclass
 
@@ -692,9 +693,7 @@ def _rescore_overflowed(X, W, scale, scores):
         return
     values = X[rows]
     if not np.isfinite(values).all():
-        word = "NaN" if np.isnan(values).any() else "infinity"
-        raise ValueError(f"Input X contains {word}: remove or impute those values (e.g. with "
-                         "sklearn.impute.SimpleImputer).")
+        raise non_finite_error("X", np.isnan(values).any())
     wide = W.astype(np.longdouble)
     exact = X[rows].astype(np.longdouble) @ wide[:, :-1].T + wide[:, -1] * np.longdouble(scale)
     with np.errstate(over="ignore"):
