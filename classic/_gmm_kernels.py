@@ -399,16 +399,21 @@ def _moments_diag(Z, start, m, means, resp, counts, first, second):
     # (any fixed summation order, EM-6(a)):  sum_i r_ik d_i, sum_i r_ik d_i^2,  d_i = z_i - mu_k.
     # The rows are read in place (features contiguous), so nothing of size d x m is written:
     # a stacked 2d x m array per component (for one BLAS product) left L2 at d = 64.
+    # Row by row, every component in turn: each sum still adds the rows in order, but the
+    # components' sums are independent chains (component by component, each row's additions
+    # waited for the previous row's, through memory: 42 % of a diagonal EM iteration).
     n_features = Z.shape[1]
-    r = np.empty(m, dtype=Z.dtype)
-    for k in range(means.shape[0]):
-        _responsibility_column(resp, start, m, k, r, counts)
-        mu = means[k]
-        f1 = first[k]
-        f2 = second[k]
+    n_components = means.shape[0]
+    for k in range(n_components):
         for b in range(m):
-            w = r[b]
-            row = Z[start + b]
+            counts[k] += resp[start + b, k]
+    for b in range(m):
+        row = Z[start + b]
+        for k in range(n_components):
+            w = resp[start + b, k]
+            mu = means[k]
+            f1 = first[k]
+            f2 = second[k]
             for j in range(n_features):
                 x = row[j] - mu[j]
                 wx = w * x
