@@ -13,7 +13,7 @@ import numpy as np
 
 from classic import _gmm_kernels as kernels
 from classic._jit import for_rows
-from classic._validation import non_finite_error
+from classic._validation import check_finite
 from classic.rounding import gamma, unit_roundoff
 
 LOG_2PI = math.log(2.0 * math.pi)
@@ -98,9 +98,7 @@ def weighted_log_densities(X, state, covariance_type, shift, scale):
             *arguments, state.factors, const, _log_jacobian(scale), values)
     if unresolved:
         rows = np.flatnonzero(~(values.max(axis=1) > -np.inf))
-        given = X[rows]
-        if not np.isfinite(given).all():
-            raise non_finite_error("X", np.isnan(given).any())
+        check_finite(X[rows])
         if dtype == np.float64:
             raise ValueError(
                 f"{rows.size} row(s) of X (the first: row {rows[0]}) lie so far from every component that "

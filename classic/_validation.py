@@ -18,7 +18,7 @@ __all__ = [
     "check_data",
     "check_estimator_data",
     "check_squared_distances",
-    "non_finite_error",
+    "check_finite",
     "check_sample_weight",
     "check_positive_weights",
     "check_int",
@@ -190,12 +190,14 @@ def largest_magnitude_of(array):
     return for_rows(largest_magnitude, array.shape[0])(array)
 
 
-def non_finite_error(name, nan):
-    """The ValueError for NaN (``nan`` true) or infinity in the input called ``name``: the one
-    message of every check, whether a pass over X found it or the scores of its rows did
-    (the perceptron's and GaussianMixture's inference)."""
-    return ValueError(f"Input {name} contains {'NaN' if nan else 'infinity'}: remove or impute those values "
-                      "(e.g. with sklearn.impute.SimpleImputer).")
+def check_finite(values, name="X"):
+    """Raise ValueError naming NaN (first) or infinity if ``values`` (a number, or rows of the input
+    called ``name``) holds one: the one check and message of every estimator, whether a pass over X
+    found its largest |value| or the scores of some rows led to them (the perceptron's and
+    GaussianMixture's inference)."""
+    if not np.isfinite(values).all():
+        raise ValueError(f"Input {name} contains {'NaN' if np.isnan(values).any() else 'infinity'}: remove or "
+                         "impute those values (e.g. with sklearn.impute.SimpleImputer).")
 
 
 def check_squared_distances(X, *others, name="X", method="k-means", weight=None):
@@ -212,8 +214,7 @@ def check_squared_distances(X, *others, name="X", method="k-means", weight=None)
     """
     n, d = X.shape
     A = largest_magnitude_of(X)
-    if not np.isfinite(A):  # the magnitude bits of NaN and infinity exceed those of every finite number
-        raise non_finite_error(name, np.isnan(A))
+    check_finite(A, name)  # the magnitude bits of NaN and infinity exceed those of every finite number
     A = max([A, *(largest_magnitude_of(array) for array in others)])  # the others (centres) are finite already
     mass = float(n) if weight is None else max(float(n), float(np.sum(weight)))
     with np.errstate(over="ignore"):

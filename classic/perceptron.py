@@ -38,13 +38,13 @@ from classic._jit import for_rows
 from classic._random import as_generator
 from classic._validation import (
     check_estimator_data,
+    check_finite,
     check_int,
     check_option,
     check_real,
     check_sample_weight,
     check_squared_distances,
     largest_magnitude_of,
-    non_finite_error,
 )
 from classic.trace import Trace, trace_dataclass
 
@@ -691,9 +691,7 @@ def _rescore_overflowed(X, W, scale, scores):
     rows = np.flatnonzero(~np.isfinite(scores).all(axis=1))
     if rows.size == 0:
         return
-    values = X[rows]
-    if not np.isfinite(values).all():
-        raise non_finite_error("X", np.isnan(values).any())
+    check_finite(X[rows])
     wide = W.astype(np.longdouble)
     exact = X[rows].astype(np.longdouble) @ wide[:, :-1].T + wide[:, -1] * np.longdouble(scale)
     with np.errstate(over="ignore"):
