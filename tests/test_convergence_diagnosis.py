@@ -110,3 +110,25 @@ def test_without_a_target_the_diagnosis_says_underfitting_is_not_ruled_out():
 def test_bad_curves_are_rejected(train, val, kwargs, error):
     with pytest.raises(error):
         diagnose(train, val, **kwargs)
+
+
+def test_wiggles_small_beside_the_curves_size_are_flat():
+    """S is at least tol times the curves' largest magnitude: flat curves at 1 with wiggles of 1e-12
+    are healthy (with δ = tol × their range, 2.2e-13, they were oscillating until 2026-12-03)."""
+    wiggle = 1e-12 * (-1.0) ** np.arange(40)
+    both_senses(1.0 + wiggle, 1.0 + wiggle, None, "healthy")
+
+
+def test_validation_noise_is_not_oscillation():
+    """Oscillation is the training curve's: a converged training loss with a validation curve that
+    carries 2 % sampling noise around it is healthy (it was "oscillation" until 2026-12-03)."""
+    rng = np.random.default_rng(0)
+    train = base(100, 1.0, 5.0, 0.8)
+    val = train + 0.02 * rng.standard_normal(100)
+    both_senses(train, val, None, "healthy")
+
+
+def test_curves_whose_range_overflows_are_rejected():
+    """±1e308: max − min overflows; δ was inf and every pattern "healthy" (until 2026-12-03)."""
+    with pytest.raises(ValueError, match="overflows.*rescale"):
+        diagnose([1e308, -1e308, 1e308, -1e308], [0.0] * 4)

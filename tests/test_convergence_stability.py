@@ -4,8 +4,9 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.cluster import KMeans as SKKMeans
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
@@ -101,6 +102,20 @@ def test_cv8_same_partition_is_relabelling(labels, renaming):
         assert not same_partition(a, merged)
 
 
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=1, max_size=30))
+@example([(0, 0), (0, 1)])  # one cluster against singletons: ARI 0
+@example([(0, 1), (1, 0), (0, 1)])  # a renaming: ARI 1
+@example([(5, 5)])  # one point: the only partition
+def test_cv8_adjusted_rand_index_is_one_exactly_for_the_same_partition(pairs):
+    """CV-8 (proofs/convergence.md): ARI(a, b) = 1 iff a and b are the same partition, and < 1 for
+    different partitions (1 - ARI = (fn + fp) N / denominator > 0 whenever a pair of points is split
+    by one and joined by the other), so ARI 1 identifies the optima that same_partition groups."""
+    a, b = (np.array(labels) for labels in zip(*pairs))
+    ari = adjusted_rand_score(a, b)
+    assert (ari == 1.0) == same_partition(a, b)
+    assert ari <= 1.0
+
+
 @given(st.integers(1, 5), st.integers(1, 3), st.integers(0, 10**6))
 def test_cv8_matched_distance_is_the_minimum_over_permutations(k, dim, seed):
     """CV-8: the assignment solver returns the best permutation (checked against all k! of them)."""
@@ -123,6 +138,118 @@ def test_supervised_solutions_differ_when_their_predictions_differ():
     predictions = [Perceptron(max_iter=5, tol=None, random_state=s).fit(X, y).predict(X) for s in range(6)]
     distinct = {tuple(p) for p in predictions}
     assert len(report.optima) == len(distinct)
+    for i, j in itertools.combinations(range(6), 2):
+        assert report.agreement[i, j] == np.mean(predictions[i] == predictions[j])
+    w = rng.uniform(0.5, 2.0, size=200)  # the objective is the training accuracy, weighted as the fit is
+    weighted = stability(Perceptron(max_iter=5, tol=None), X, y, seeds=range(6), sample_weight=w)
+    want = [Perceptron(max_iter=5, tol=None, random_state=s).fit(X, y, sample_weight=w).score(X, y, sample_weight=w)
+            for s in range(6)]
+    np.testing.assert_array_equal(weighted.objectives, want)
+    assert not np.array_equal(weighted.objectives, report.objectives)
+
+
+def test_cv8_optima_are_the_classes_of_equal_partitions_best_first():
+    """CV-8 (proofs/convergence.md), the witness StabilityReport.optima: the seeds' fits grouped by
+    ARI = 1 (an oracle independent of same_partition), each group with its count, frequency and the
+    objective of its first seed, lowest inertia first; agreement is 1 within a group, below 1 across.
+    Repeated seeds make groups of several runs certain."""
+    from classic import KMeans
+
+    X = np.random.default_rng(3).uniform(size=(150, 2))
+    seeds = (0, 1, 2, 0, 3, 1, 4, 0)
+    report = stability(KMeans(12), X, seeds=seeds)
+    models = [KMeans(12, random_state=s).fit(X) for s in seeds]
+    groups = []
+    for i, model in enumerate(models):
+        group = next((g for g in groups if adjusted_rand_score(models[g[0]].labels_, model.labels_) == 1.0), None)
+        group.append(i) if group is not None else groups.append([i])
+    assert len(groups) >= 3  # seeds 0, 1 and 2 at least reach different optima here
+    groups.sort(key=lambda g: models[g[0]].inertia_)
+    assert [o.seeds for o in report.optima] == [tuple(seeds[i] for i in g) for g in groups]
+    assert [o.count for o in report.optima] == [len(g) for g in groups]
+    assert [o.frequency for o in report.optima] == [len(g) / len(seeds) for g in groups]
+    assert [o.objective for o in report.optima] == [models[g[0]].inertia_ for g in groups]
+    member = {i: n for n, g in enumerate(groups) for i in g}
+    for i, j in itertools.combinations(range(len(seeds)), 2):
+        assert (report.agreement[i, j] == 1.0) == (member[i] == member[j])
+    assert report.agreement_measure == "adjusted Rand index" and not report.stable
+
+
+class FlipOnOddSeeds(ClassifierMixin, BaseEstimator):
+    """A classifier that predicts y on even seeds and its complement 1 - y on odd seeds."""
+
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        self.y_ = np.asarray(y)
+        return self
+
+    def predict(self, X):
+        return self.y_ if self.random_state % 2 == 0 else 1 - self.y_
+
+
+def test_cv8_a_classifier_and_its_complement_are_different_solutions():
+    """CV-8 for supervised estimators: agreement is the fraction of equal predictions (a classifier and
+    its complement agree on 0; the ARI, blind to renaming, said 1), and optima are the distinct
+    predictions, ranked by training accuracy."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(int)
+    report = stability(FlipOnOddSeeds(), X, y, seeds=range(6))
+    parity = np.arange(6) % 2
+    np.testing.assert_array_equal(report.agreement, parity[:, None] == parity[None, :])
+    assert report.min_agreement == 0.0 and report.agreement_measure == "fraction of equal predictions"
+    assert [(o.seeds, o.objective) for o in report.optima] == [((0, 2, 4), 1.0), ((1, 3, 5), 0.0)]
+    assert not report.stable
+    assert "mean fraction of equal predictions 0.4000 (min 0.0000)" in str(report)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 5 epochs on data not separable
+def test_cv8_perceptron_solutions_are_ranked_by_training_accuracy():
+    """CV-8 with classic.Perceptron: the objective of a solution is its training accuracy score(X, y),
+    best first; not the number of updates the run made, which
+    ranks a run by how long it took. Runs with equal predictions have equal accuracy."""
+    from classic import Perceptron
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = (X[:, 0] + 0.8 * rng.normal(size=200) > 0).astype(int)  # not separable: the solution depends on the order
+    seeds = range(6)
+    models = [Perceptron(max_iter=5, shuffle=True, random_state=s).fit(X, y) for s in seeds]
+    accuracy = [m.score(X, y) for m in models]
+    assert len(set(accuracy)) >= 3
+    report = stability(Perceptron(max_iter=5, shuffle=True), X, y, seeds=seeds)
+    np.testing.assert_array_equal(report.objectives, accuracy)
+    assert report.objective_sense == "max"
+    assert [o.objective for o in report.optima] == sorted((o.objective for o in report.optima), reverse=True)
+    assert report.optima[0].objective == max(accuracy)
+    for optimum in report.optima:
+        assert {accuracy[s] for s in optimum.seeds} == {optimum.objective}
+        assert len({tuple(models[s].predict(X)) for s in optimum.seeds}) == 1
+
+
+class NaNInertia(BaseEstimator):
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+
+    def fit(self, X):
+        self.labels_ = np.zeros(len(X), dtype=int)
+        self.inertia_ = np.nan if self.random_state == 1 else 1.0
+        return self
+
+
+def test_mismatched_or_non_finite_inputs_are_errors():
+    """A different number of centres is not a partial match; a NaN objective is not ranked silently."""
+    with pytest.raises(ValueError, match=r"got shapes \(3, 2\) and \(2, 2\)"):
+        matched_centre_distance(np.zeros((3, 2)), np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        matched_centre_distance(np.zeros((2, 2)), np.full((2, 2), np.nan))
+    with pytest.raises(ValueError, match="same length"):
+        same_partition([0, 1, 1], [0, 1])
+    with pytest.raises(ValueError, match="seed 1 has objective nan, not a finite number"):
+        stability(NaNInertia(), np.zeros((5, 2)), seeds=range(3))
 
 
 def test_bad_arguments_are_rejected():

@@ -1,5 +1,7 @@
 """Stopping rules fire exactly where their condition first holds (proofs/convergence.md, CV-7)."""
 
+import importlib
+
 import numpy as np
 import pytest
 from hypothesis import example, given
@@ -130,6 +132,121 @@ def test_validation_patience_needs_a_score_and_reports_its_data():
     rule.start()
     with pytest.raises(ValueError, match="validation_score"):
         rule.update(IterationState(1, 0.0, 1.0, np.zeros(1), np.zeros(1)))
+
+
+NON_FINITE = [np.nan, np.inf, -np.inf]
+
+
+@pytest.mark.parametrize("bad", NON_FINITE)
+@pytest.mark.parametrize(
+    "make",
+    [lambda: LossPlateau(1e-3), lambda: RelativeImprovement(1e-3), lambda: LossPlateau(1e-3) | ParameterChange(1e-9)],
+    ids=["LossPlateau", "RelativeImprovement", "LossPlateau|ParameterChange"],
+)
+def test_cv7_a_non_finite_objective_is_an_error_not_a_rule_that_never_fires(make, bad):
+    """CV-7 (proofs/convergence.md): a run whose objective turns NaN or infinite diverged; the rule
+    raises, naming the objective, the iteration and what it means, whether f(t) or f(t-1) is bad."""
+    with pytest.raises(ValueError, match=rf"objective of iteration 2 is {bad}, not a finite number: the run diverged"):
+        run(make(), np.array([3.0, 2.0, bad, bad]), parameters=np.arange(4.0)[:, None])
+    bad_before = IterationState(2, 1.0, bad, np.zeros(1), np.ones(1))  # f(t-1) = f(1) is bad
+    bad_now = IterationState(1, bad, 1.0, np.zeros(1), np.ones(1))  # f(t) = f(1) is bad
+    for state in (bad_before, bad_now):
+        rule = make()
+        rule.start()
+        with pytest.raises(ValueError, match=rf"objective of iteration 1 is {bad}"):
+            rule.update(state)
+
+
+@pytest.mark.parametrize("bad", NON_FINITE)
+def test_cv7_a_non_finite_gradient_norm_is_an_error(bad):
+    """CV-7: GradientNorm on a NaN or infinite gradient norm raises instead of never firing."""
+    with pytest.raises(ValueError, match=rf"gradient norm of iteration 2 is {bad}, not a finite number"):
+        run(GradientNorm(1e-3), np.zeros(4), gradients=np.array([0.0, 5.0, bad, 0.0]))
+
+
+@pytest.mark.parametrize("bad", NON_FINITE)
+def test_cv7_non_finite_parameters_are_an_error(bad):
+    """CV-7: ParameterChange on parameters holding NaN or infinity (in θ(t) or θ(t-1)) raises."""
+    theta = np.array([[0.0, 1.0], [0.5, bad], [0.5, bad]])
+    with pytest.raises(ValueError, match="parameter array 0 of iteration 1 contains NaN or infinity: the run diverged"):
+        run(ParameterChange(1e-3), np.zeros(3), parameters=theta)
+    state = IterationState(3, 0.0, 0.0, (np.zeros(2), np.zeros(2)), (np.zeros(2), np.array([bad, 0.0])))
+    with pytest.raises(ValueError, match="parameter array 1 of iteration 2 contains NaN"):
+        ParameterChange(1e-3).update(state)
+
+
+@pytest.mark.parametrize(
+    "now, before, message",
+    [
+        ((np.zeros(2), np.zeros(2)), (np.zeros(2),), r"a tuple of 2 array\(s\) and those of iteration 0 a tuple of 1"),
+        ((np.zeros(2),), np.zeros(2), r"a tuple of 1 array\(s\) and those of iteration 0 one array"),
+        (np.zeros((2, 2)), np.zeros(2), r"shape \(2, 2\) at iteration 1 and \(2,\) at iteration 0"),
+        ((np.zeros(1), np.zeros((1, 3))), (np.zeros(1), np.zeros(3)), "parameter array 1 has shape"),
+    ],
+)
+def test_parameter_change_refuses_parameters_that_do_not_match(now, before, message):
+    """ParameterChange compares θ(t) with θ(t-1) array by array: a missing array or another shape is an
+    error (it used to truncate the tuples or broadcast the shapes, and fire on a change of 0)."""
+    with pytest.raises(ValueError, match=message):
+        ParameterChange(1e-3).update(IterationState(1, 0.0, 0.0, now, before))
+
+
+@pytest.mark.parametrize("bad", NON_FINITE)
+def test_cv7_a_non_finite_validation_score_is_an_error_never_a_checkpoint(bad):
+    """CV-7: early stopping on scores [_, bad, .5, .9, 1.0] raises at iteration 1, naming the score; it
+    used to fire at t = 3 keeping the NaN of iteration 1 as its best. The same for the initial state."""
+    rule = ValidationPatience(2, np.zeros((3, 2)))
+    theta = np.arange(5.0)[:, None]
+    with pytest.raises(ValueError, match=rf"validation score of iteration 1 is {bad}, not a finite number"):
+        run(rule, np.zeros(5), parameters=theta, scores=np.array([0.0, bad, 0.5, 0.9, 1.0]))
+    assert rule.checkpoint is None
+    with pytest.raises(ValueError, match=rf"validation score of iteration 0 is {bad}"):
+        rule.observe_initial(bad, theta[0])
+
+
+def _nan_held_out_inertia(monkeypatch):
+    module = importlib.import_module("classic.kmeans")
+    nearest = module._nearest_centers
+    monkeypatch.setattr(module, "_nearest_centers", lambda *a, **k: (nearest(*a, **k)[0], np.nan))
+    return module.KMeans
+
+
+def _nan_held_out_likelihood(monkeypatch):
+    module = importlib.import_module("classic.gmm")
+    monkeypatch.setattr(module, "log_normalisers", lambda a: np.full(a.shape[0], np.nan))
+    return module.GaussianMixture
+
+
+@pytest.mark.parametrize("simulate", [_nan_held_out_inertia, _nan_held_out_likelihood])
+def test_a_non_finite_validation_score_stops_the_fit_with_the_rule_s_error(simulate, monkeypatch):
+    """CV-7 inside an estimator: the estimators' own checks keep their objectives and held-out scores
+    finite, so a NaN score is simulated (the held-out inertia, resp. log-likelihood, made NaN); fit with
+    stop=ValidationPatience then raises the rule's error at the first iteration, not swallowed and
+    not turned into a model."""
+    Estimator = simulate(monkeypatch)
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    model = Estimator(3, random_state=0, stop=ValidationPatience(2, X[:10]))
+    with pytest.raises(ValueError, match="ValidationPatience: the validation score of iteration 1 is nan"):
+        model.fit(X)
+    assert not hasattr(model, "trace_")
+
+
+def test_iteration_state_rejects_an_unknown_sense():
+    """sense is "min" or "max"; "maximize" used to be taken silently as "min"."""
+    with pytest.raises(ValueError, match="IterationState.sense must be one of 'min', 'max'; got 'maximize'"):
+        IterationState(1, 2.0, 1.0, np.zeros(1), np.zeros(1), sense="maximize")
+
+
+def test_validation_patience_works_before_start():
+    """A new ValidationPatience has seen nothing: update() without start() behaves as after start()
+    (it used to raise AttributeError)."""
+    scores = [0.0, 0.3, 0.7, 0.6, 0.5]
+    fresh, started = ValidationPatience(2, np.zeros((2, 2))), ValidationPatience(2, np.zeros((2, 2)))
+    started.start()
+    for t in range(1, len(scores)):
+        state = IterationState(t, 0.0, 0.0, np.full(1, t), np.full(1, t - 1), validation_score=scores[t])
+        assert fresh.update(state) == started.update(state) == (t == 4)
+    assert fresh.checkpoint.iteration == started.checkpoint.iteration == 2
 
 
 @given(sequences, epsilons, epsilons)

@@ -5,15 +5,18 @@ The textbook table (Goodfellow, Bengio & Courville, *Deep Learning*, 2016,
 Ng, *Machine Learning Yearning*, ch. 20-29, bias and variance from learning
 curves), with losses :math:`L` (lower is better; a curve where higher is
 better is negated first), :math:`n` recorded steps, the scale
-:math:`S` = range of both curves, and :math:`\\delta = \\text{tol} \\cdot S`
-the smallest change that counts. The rules, checked in this order:
+:math:`S` = the range of both curves, or ``tol`` times their largest magnitude if that is
+larger (a curve flat within ``tol`` of its own size is flat, whatever its wiggles), and
+:math:`\\delta = \\text{tol} \\cdot S` the smallest change that counts. The rules, checked
+in this order:
 
 ===============  ==========================================================  ===================================
 pattern          rule                                                        usual remedy
 ===============  ==========================================================  ===================================
-oscillation      in the last half of a curve, at least half of its steps     smaller step size / learning rate;
-                 larger than :math:`\\delta` reverse the previous one's       average the iterates (averaged
-                 direction, at least twice                                   perceptron); check separability
+oscillation      in the last half of the training curve, at least half of    smaller step size / learning rate;
+                 its steps larger than :math:`\\delta` reverse the previous   average the iterates (averaged
+                 one's direction, at least twice (the validation curve's     perceptron); check separability
+                 own wiggles are sampling noise, not the optimiser's)
 overfitting      validation loss rose by more than :math:`\\delta` after its   stop early at its minimum
                  minimum while the training loss did not rise (§7.8), or     (``ValidationPatience``); regularise;
                  the final gap :math:`L_{val} - L_{train} > \\delta` exceeds   more data; a smaller model
@@ -29,6 +32,11 @@ healthy          none of the above: both curves flat, small gap, at target   non
 Underfitting needs ``target`` (the error the task allows: Bayes, human or a
 reference model's error); without it, a high plateau cannot be told from a
 healthy one and the diagnosis says so.
+
+:math:`\\delta` is relative to the whole run's range: after a large initial drop, a later gap
+counts only if it is a fair part of that drop (training 1 + 999·0.5^t with validation 40 above
+it reads healthy, δ = 52). Pass the curves from the end of the transient on, or a smaller
+``tol``, to judge the final gap on its own scale.
 """
 
 import dataclasses
@@ -143,7 +151,12 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
         target = sign * check_real(target, "target")
 
     both = np.concatenate([train, val])
-    scale = float(both.max() - both.min()) or float(np.max(np.abs(both))) or 1.0
+    with np.errstate(over="ignore"):
+        spread = float(both.max() - both.min())
+    if not math.isfinite(spread):
+        raise ValueError(f"the curves' range overflows float64 (from {both.min():.3g} to {both.max():.3g}): "
+                         "rescale them")
+    scale = max(spread, tol * float(np.max(np.abs(both)))) or 1.0
     delta = tol * scale
     n = train.size
     best = int(np.argmin(val))
@@ -152,7 +165,7 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     quarter = max(2, n // 4)
     recent_drop = float(train[-quarter - 1] - train[-1])
     excess = float(train[-1] - target) if target is not None else math.nan
-    significant, reversals = max(_reversals(train, delta), _reversals(val, delta), key=lambda c: c[1])
+    significant, reversals = _reversals(train, delta)
     evidence = types.MappingProxyType(
         dict(scale=scale, delta=delta, best_validation_step=best, validation_rise=rise, final_gap=gap,
              recent_drop=recent_drop, excess_over_target=excess, reversals=reversals, significant_steps=significant)
@@ -162,8 +175,8 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
         return Diagnosis(pattern, rule, REMEDIES[pattern], evidence, best)
 
     if reversals >= 2 and 2 * reversals >= significant - 1:
-        return result("oscillation", f"{reversals} of the {significant} steps larger than δ={delta:.3g} in the "
-                                     "last half reverse direction")
+        return result("oscillation", f"{reversals} of the {significant} steps of the training loss larger than "
+                                     f"δ={delta:.3g} in the last half reverse direction")
     if rise > delta and train[-1] <= train[best] + delta:
         return result("overfitting", f"validation loss rose by {rise:.3g} > δ={delta:.3g} after its minimum at "
                                      f"step {best} while the training loss did not rise (§7.8)")

@@ -48,21 +48,24 @@ def _model_curve(estimate):
     """The fitted model over the tail of the used values (None if no model): anchored at the
     tail start for order 1, one step ahead for order q > 1."""
     e = estimate.evidence
-    s = e.values[: e.n_used]
+    s = e.values[e.first_used : e.n_used]
     if len(s) < 3 or estimate.kind in ("undetermined", "finite"):
         return None
     t0 = e.tail_start
     t = np.arange(t0, len(s))
     if estimate.kind == "linear":
-        return t, s[t0] * estimate.rate ** (t - t0)
+        return t + e.first_used, s[t0] * estimate.rate ** (t - t0)
     if estimate.kind == "sublinear":
+        if estimate.exponent is None:
+            return None  # not a power law (CV-4): nothing to draw
         p = estimate.exponent + (1.0 if e.kind_of_order == "ACOC" else 0.0)
-        # s_t ~ c (t + t_c)^-p; the offset from h_t ~ (t + t_c)/p at the tail start (CV-4).
-        offset = p / (1.0 - e.ratios[t0]) - t0
-        return t, s[t0] * ((t0 + offset) / (t + offset)) ** p
+        # s_t ~ c (t + t_c)^-p, and h_t = 1/(1 - r_t) = (t + t_c)/p + (p + 1)/(2p) + O(1/t) (CV-4):
+        # the offset t_c from h at the tail start.
+        offset = p / (1.0 - e.ratios[t0]) - (p + 1.0) / 2.0 - t0
+        return t + e.first_used, s[t0] * ((t0 + offset) / (t + offset)) ** p
     if estimate.order > 1:
         # One step ahead: C s_{t-1}^q from each observed value (C drifts in practice, CV-4).
-        return t[1:], estimate.rate * s[t0:-1] ** estimate.order
+        return t[1:] + e.first_used, estimate.rate * s[t0:-1] ** estimate.order
     return None
 
 
@@ -85,6 +88,8 @@ def plot_rate(estimate, ax=None):
     positive = e.values > 0
     ax.semilogy(t[positive], e.values[positive], "o", markersize=3, label=label)
     ax.semilogy(t, e.noise_floor, color="gray", linestyle=":", label="noise floor (CV-1)")
+    if e.first_used > 0:
+        ax.axvline(e.first_used, color="gray", linestyle="-.", label="start of the values used")
     if e.n_used < len(e.values):
         ax.axvline(e.n_used, color="gray", linestyle="--", label="cut")
     model = _model_curve(estimate)
@@ -120,7 +125,8 @@ def plot_local_optima(report, ax=None):
     better = "lowest" if report.objective_sense == "min" else "highest"
     ax.set_xlabel(f"final objective of each distinct optimum ({better} first)")
     ax.set_ylabel(f"seeds (of {len(report.seeds)})")
-    ax.set_title(f"{len(report.optima)} local optima; mean ARI {report.mean_agreement:.3f}")
+    measure = "ARI" if report.agreement_measure == "adjusted Rand index" else "agreement"
+    ax.set_title(f"{len(report.optima)} local optima; mean {measure} {report.mean_agreement:.3f}")
     return ax
 
 

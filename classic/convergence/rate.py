@@ -27,13 +27,27 @@ import numpy as np
 from classic.rounding import gamma
 from classic.trace import Trace
 
-__all__ = ["RateEstimate", "RateEvidence", "estimate_rate", "noise_floor", "ORDER_TOLERANCE"]
+__all__ = ["RateEstimate", "RateEvidence", "estimate_rate", "noise_floor", "ORDER_TOLERANCE", "GROWTH_STEP_RATIO",
+           "POWER_LAW_SLACK"]
 
 #: Half the distance between the orders 1 and 2 the classes separate, halved again:
 #: an order estimate counts (is *resolved*) only when its rounding interval has at
 #: most this half-width, so noise alone can never move an order-1 sequence past
 #: 1 + ORDER_TOLERANCE, nor an order-2 one below 2 - ORDER_TOLERANCE (CV-4).
 ORDER_TOLERANCE = 0.25
+
+#: CV-4: a quantity grows without bound on the tail window only if its mean step over the
+#: window's second half is at least this fraction of that over the first half. Over the halves
+#: of [n/2, n], an approach to a finite limit g* - c t^-a (a > 0) gives at most
+#: log(4/3)/log(3/2) = 0.71 (its value as a -> 0; 0.5 at a = 1, where t rho^t's ratios are),
+#: growth like t^b gives (1 - 0.75^b)/(0.75^b - 0.5^b): 1 for b = 1, 0.75 at b = 0.16.
+GROWTH_STEP_RATIO = 0.75
+
+#: CV-4: the exponent of a sublinear sequence is reported only when the steps of
+#: h = 1/(1 - r) are steady (a power law): the two halves' mean steps differ by at most this
+#: many times the expansion's second-order term |p² - 1|/(12 u (u + 1)) at the tail start u,
+#: plus 1/u (corrections of relative order 1/t) and their rounding.
+POWER_LAW_SLACK = 4.0
 
 
 def _frozen(array):
@@ -56,12 +70,15 @@ class RateEvidence:
         Errors or differences, every one of them (before the cut).
     noise_floor : ndarray of shape (n_values,)
         Rounding bound of each value (CV-1); a value at or below it is noise.
-    n_used : int
-        ``values[:n_used]`` lie above the noise floor: the cut.
-    ratios, ratio_bounds : ndarray of shape (n_used - 1,), (n_used - 1, 2)
-        Successive ratios :math:`s_{t+1}/s_t` and the interval the rounding
-        leaves for each (CV-3).
-    orders, order_bounds : ndarray of shape (n_used - 2,), (n_used - 2, 2)
+    first_used, n_used : int
+        ``values[first_used:n_used]``, the values the class is decided on: the longest run of
+        consecutive values above the noise floor (the later one on ties; CV-1). ``n_used`` is
+        the cut, the first value at or below the floor after them (or the end).
+    ratios, ratio_bounds : ndarray of shape (m - 1,), (m - 1, 2)
+        Successive ratios :math:`s_{t+1}/s_t` of the m = ``n_used - first_used`` values used,
+        and the interval the rounding leaves for each (CV-3); ``ratios[j]`` is
+        ``values[first_used + j + 1] / values[first_used + j]``.
+    orders, order_bounds : ndarray of shape (m - 2,), (m - 2, 2)
         Computational orders :math:`\\log(s_{t+2}/s_{t+1}) / \\log(s_{t+1}/s_t)`
         (COC or ACOC, CV-4) with their intervals.
     coc : ndarray or None
@@ -72,7 +89,7 @@ class RateEvidence:
         Aitken :math:`\\Delta^2` extrapolations of the limit, NaN where the
         second difference is within its noise floor (CV-5).
     tail_start : int
-        Index of the first ratio of the tail window the class is decided on.
+        Index (into ``ratios``) of the first ratio of the tail window the class is decided on.
     reason : str
         The rule that decided the class, in words.
     """
@@ -80,6 +97,7 @@ class RateEvidence:
     kind_of_order: str
     values: np.ndarray
     noise_floor: np.ndarray
+    first_used: int
     n_used: int
     ratios: np.ndarray
     ratio_bounds: np.ndarray
@@ -109,7 +127,8 @@ class RateEstimate:
         ratio (the ratios tend to 0). Order :math:`q > 1`: the constant
         :math:`C` in :math:`e_{t+1} \\approx C e_t^q`. Finite: 0.
     exponent : float or None
-        Sublinear only: :math:`p` in :math:`e_t \\sim c\\, t^{-p}`.
+        Sublinear only: :math:`p` in :math:`e_t \\sim c\\, t^{-p}`; None when the ratios rise
+        to 1 but not as a power law's do (CV-4).
     rate_bounds : (float, float) or None
         Linear only: the interval rounding leaves for ``rate`` (CV-3); the
         ratio of the exact values lies in it.
@@ -227,42 +246,81 @@ def _resolved_ratios(ratios, bounds):
         return (bounds[:, 1] < 1) & (half_width <= ORDER_TOLERANCE / 2 * np.abs(np.log(ratios)))
 
 
-def _increasing_without_bound(g, bounds, steps):
-    """CV-4: g (observed at the ratio indices ``steps``) grows across both halves of the window by more than rounding
-    (points whose interval is wider than the mean step are left out),
-    and its mean step in the second half is at least half that in the first
-    (a geometric approach to a finite limit shrinks the steps; growth without
-    bound, linear or faster, does not)."""
-    # Points whose rounding interval is wider than the mean step cannot show a trend: drop them.
-    # Those left must still span half the window: a trend seen on its first part only is an
-    # extrapolation (a ratio still drifting to its limit grows like that there; CV-4).
+def _trend_points(g, bounds, steps):
+    """The points of g (observed at the ratio indices ``steps``, with rounding intervals
+    ``bounds``) that can show a trend, or None (CV-4). Points whose interval is wider than the
+    mean step over the window cannot: they are left out. Those left must still span half the
+    window: a trend seen on its first part only is an extrapolation (a ratio still drifting to
+    its limit grows like that there), and there must be 3 of them."""
     if len(g) >= 2:
         span = steps[-1] - steps[0]
         mean_step = abs(g[-1] - g[0]) / max(span, 1)
         keep = (bounds[:, 1] - bounds[:, 0]) <= mean_step
         g, bounds, steps = g[keep], bounds[keep], steps[keep]
         if len(g) >= 2 and 2 * (steps[-1] - steps[0]) < span:
-            return False
-    if len(g) < 3:
+            return None
+    return (g, bounds, steps) if len(g) >= 3 else None
+
+
+def _half_steps(g, steps):
+    """Mean steps of g over the first and the second half of its points."""
+    mid = len(g) // 2
+    return (g[mid] - g[0]) / (steps[mid] - steps[0]), (g[-1] - g[mid]) / (steps[-1] - steps[mid])
+
+
+def _increasing_without_bound(g, bounds, steps):
+    """CV-4: g (observed at the ratio indices ``steps``) never falls beyond rounding, grows across
+    both halves of the window by more than rounding (on the points of :func:`_trend_points`),
+    and its mean step in the second half is at least ``GROWTH_STEP_RATIO`` times that in the
+    first (an approach to a finite limit, geometric or like a power of t, shrinks the steps by
+    more; growth like t^0.16 or faster does not)."""
+    points = _trend_points(g, bounds, steps)
+    if points is None:
         return False
+    g, bounds, steps = points
+    if np.any(bounds[1:, 1] < bounds[:-1, 0]):
+        return False  # it falls somewhere beyond rounding: noise, or an approach from above
     mid = len(g) // 2
     grows = bounds[mid, 0] > bounds[0, 1] and bounds[-1, 0] > bounds[mid, 1]
-    first = (g[mid] - g[0]) / (steps[mid] - steps[0])
-    second = (g[-1] - g[mid]) / (steps[-1] - steps[mid])
-    return bool(grows and second >= 0.5 * first)
+    first, second = _half_steps(g, steps)
+    return bool(grows and second >= GROWTH_STEP_RATIO * first)
 
 
-def _classify(s, f, dtype):
+def _power_law(h, bounds, steps, start):
+    """CV-4: the exponent p of s_t ~ c (t + c0)^-p from h = 1/(1 - r), which then grows by steps
+    tending to 1/p: ``(p, p_low, p_high, drift)``, p = 1/median step, [p_low, p_high] the
+    interval the rounding of h leaves it (the truncation of the expansion apart), and drift
+    None when the two halves' mean steps agree within ``POWER_LAW_SLACK`` times the expansion's
+    second-order term at the tail start u (``start`` + the first step index, taken as t + c0 with
+    c0 >= 1), plus 1/u for corrections of relative order 1/t (gradient descent on x^4 has
+    e_t^-2 = 8 eta t + c + O(log t)), plus their rounding; else the two mean steps, and p is not
+    reported."""
+    h, bounds, steps = _trend_points(h, bounds, steps)
+    gaps = np.diff(steps)
+    p = 1.0 / float(np.median(np.diff(h) / gaps))
+    p_low = 1.0 / float(np.median((bounds[1:, 1] - bounds[:-1, 0]) / gaps))
+    p_high = 1.0 / float(np.median((bounds[1:, 0] - bounds[:-1, 1]) / gaps))
+    first, second = _half_steps(h, steps)
+    mid = len(h) // 2
+    width = bounds[:, 1] - bounds[:, 0]
+    rounding = (width[0] + width[mid]) / (steps[mid] - steps[0]) + (width[mid] + width[-1]) / (steps[-1] - steps[mid])
+    u = start + steps[0] + 1.0
+    truncation = (POWER_LAW_SLACK * abs(p * p - 1) / (12 * u * (u + 1)) + 1.0 / u) * max(first, second)
+    drift = None if abs(second - first) <= truncation + rounding else (float(first), float(second))
+    return p, p_low if p_low > 0 else math.inf, p_high if p_high > 0 else math.inf, drift
+
+
+def _classify(s, f, dtype, start=0):
     """Class of a positive sequence s (all above its floor f), as a dict of
-    the RateEstimate fields and the evidence."""
+    the RateEstimate fields and the evidence; s[0] is the value at step ``start``."""
     # A ratio that overflows is +inf ("not contracting", which is what it means); an interval
     # end that underflows to 0 makes 1/end infinite and its width NaN ("unresolved": every
     # comparison with NaN is False, so it is left out).
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        return _classify_positive(s, f, dtype)
+        return _classify_positive(s, f, dtype, start)
 
 
-def _classify_positive(s, f, dtype):
+def _classify_positive(s, f, dtype, start):
     if len(s) < 3:
         out = dict(ratios=s[1:] / s[:-1], ratio_bounds=np.full((max(len(s) - 1, 0), 2), np.nan),
                    orders=np.empty(0), order_bounds=np.empty((0, 2)), tail_start=0)
@@ -283,7 +341,7 @@ def _classify_positive(s, f, dtype):
     if resolved.size >= 2:
         i = int(resolved[-1])
         q = float(orders[i])
-        if min(q, float(orders[resolved[-2]])) >= 1 + ORDER_TOLERANCE:
+        if np.all(orders[resolved] >= 1 + ORDER_TOLERANCE):
             rate = float(s[i + 2] / s[i + 1] ** q)
             if abs(q - 2) <= ORDER_TOLERANCE:
                 return _run("quadratic", q, rate, f"order {q:.3g} within {ORDER_TOLERANCE} of 2", out)
@@ -295,17 +353,24 @@ def _classify_positive(s, f, dtype):
     r, b = ratios[keep], rb[keep]
     if _increasing_without_bound(1 / r, 1 / b[:, ::-1], keep):
         return _run("superlinear", 1.0, float(r[-1]), "ratios fall to 0: 1/ratio grows without bound", out)
-    h = 1 / (1 - r)
-    if _increasing_without_bound(h, 1 / (1 - b), keep):
-        step = float(np.median(np.diff(h) / np.diff(keep)))
-        return _run("sublinear", 1.0, 1.0, "ratios rise to 1: 1/(1 - ratio) grows linearly", out, exponent=1.0 / step)
+    h, h_bounds = 1 / (1 - r), 1 / (1 - b)
+    if _increasing_without_bound(h, h_bounds, keep):
+        p, p_low, p_high, drift = _power_law(h, h_bounds, keep, start)
+        if drift is not None:
+            how = ("faster than t: the values decay more slowly than any power of t, or level off above 0"
+                   if drift[1] > drift[0] else "more slowly than t: the values decay faster than any power of t")
+            return _run("sublinear", 1.0, 1.0, f"ratios rise to 1, but 1/(1 - ratio) grows {how} (mean steps "
+                        f"{drift[0]:.3g}, then {drift[1]:.3g}), not as a power law t^-p", out)
+        return _run("sublinear", 1.0, 1.0, "ratios rise to 1: 1/(1 - ratio) grows linearly", out, exponent=p,
+                    exponent_bounds=(p_low, p_high))
     i = int(keep[np.argsort(r, kind="stable")[(len(r) - 1) // 2]])
     return _run("linear", 1.0, float(ratios[i]), f"ratios settle at {ratios[i]:.4g} (median of the tail)", out,
                 rate_bounds=(float(rb[i, 0]), float(rb[i, 1])))
 
 
-def _run(kind, order, rate, reason, evidence, exponent=None, rate_bounds=None):
-    return dict(kind=kind, order=order, rate=rate, reason=reason, exponent=exponent, rate_bounds=rate_bounds, **evidence)
+def _run(kind, order, rate, reason, evidence, exponent=None, rate_bounds=None, exponent_bounds=None):
+    return dict(kind=kind, order=order, rate=rate, reason=reason, exponent=exponent, rate_bounds=rate_bounds,
+                exponent_bounds=exponent_bounds, **evidence)
 
 
 def _aitken(x, dtype, value_error):
@@ -318,6 +383,22 @@ def _aitken(x, dtype, value_error):
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # discarded where below the floor
         limits = np.where(np.abs(second) > floor, x[:-2] - first**2 / second, np.nan)
     return limits
+
+
+def _used_run(s, f):
+    """The values the class is decided on (CV-1): the longest run of consecutive values above
+    their floor, the later one on ties, as ``(first, stop)``; ``(len(s), len(s))`` when there is
+    none. A value at or below the floor is indistinguishable from 0: the sequence reached its
+    limit within rounding, or passed through it (a turn, or a crossing of the limit), after
+    which its tail starts afresh."""
+    above = np.concatenate([[False], s > f, [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(above))
+    starts, stops = edges[0::2], edges[1::2]
+    if starts.size == 0:
+        return len(s), len(s)
+    lengths = stops - starts
+    i = len(lengths) - 1 - int(np.argmax(lengths[::-1]))
+    return int(starts[i]), int(stops[i])
 
 
 def _first_at_or_below(s, f):
@@ -341,16 +422,18 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
 
     (successive ratios; computational order of convergence, COC from errors
     and ACOC from differences; Aitken's :math:`\\Delta^2` extrapolation),
-    computed only on the values above the floating-point noise floor of
-    :func:`noise_floor` (the cut, CV-1) and each with the interval rounding
+    computed only on the longest run of values above the floating-point noise
+    floor of :func:`noise_floor` (CV-1) and each with the interval rounding
     leaves it. The class is decided on the tail window (the last half of the
-    ratios): a resolved order :math:`q \\ge 1.25` gives ``quadratic``
+    ratios): resolved orders all :math:`\\ge 1.25` give ``quadratic``
     (:math:`|q - 2| \\le 0.25`) or ``superlinear``; otherwise ratios that fall
-    to 0 (:math:`1/r_t` grows by steps that do not decay) give
-    ``superlinear``, ratios that rise to 1 (:math:`1/(1-r_t)` grows by steps
-    that do not decay; for :math:`e_t = c(t+t_0)^{-p}` the step tends to
-    :math:`1/p`) give ``sublinear``, and settled ratios give ``linear`` with
-    rate :math:`\\rho` = the best-resolved tail ratio. See
+    to 0 (:math:`1/r_t` never falls and grows by steps that do not decay) give
+    ``superlinear``, ratios that rise to 1 (the same for :math:`1/(1-r_t)`;
+    for :math:`e_t = c(t+t_0)^{-p}` its step tends to :math:`1/p`, which gives
+    the exponent when the steps are steady) give ``sublinear``, and settled
+    ratios give ``linear`` with rate :math:`\\rho` = the median tail ratio.
+    Without the limit, changes that decay no faster than :math:`1/t` leave the
+    class ``undetermined``: their sum need not converge. See
     proofs/convergence.md, CV-1 to CV-6.
 
     Parameters
@@ -386,11 +469,11 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
     differences = np.abs(np.diff(y))
     difference_floor = noise_floor(y[1:], y[:-1], dtype, np.maximum(error_of(slice(1, None)), error_of(slice(None, -1))))
     aitken = _aitken(x, dtype, value_error if value_error.ndim == 0 else value_error.max())
-    acoc_run = _classify(differences[: _first_at_or_below(differences, difference_floor)],
-                         difference_floor[: _first_at_or_below(differences, difference_floor)], dtype)
+    first_d, stop_d = _used_run(differences, difference_floor)
+    acoc_run = _classify(differences[first_d:stop_d], difference_floor[first_d:stop_d], dtype, first_d)
 
     if limit is None:
-        kind_of_order, s, f, run = "ACOC", differences, difference_floor, acoc_run
+        kind_of_order, s, f, run, first_used, n_used = "ACOC", differences, difference_floor, acoc_run, first_d, stop_d
         finite_limits = aitken[np.isfinite(aitken)]
         limit_value = float(finite_limits[-1]) if finite_limits.size else float(x[-1])
     else:
@@ -401,13 +484,21 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
         s = np.abs(y - target)
         f = noise_floor(y, target, dtype, error_of(slice(None)))
         kind_of_order = "COC"
-        n_used = _first_at_or_below(s, f)
-        run = _classify(s[:n_used], f[:n_used], dtype)
-    n_used = _first_at_or_below(s, f)
+        first_used, n_used = _used_run(s, f)
+        run = _classify(s[first_used:n_used], f[first_used:n_used], dtype, first_used)
     kind, order, rate, exponent, reason = (run[k] for k in ("kind", "order", "rate", "exponent", "reason"))
     rate_bounds = run["rate_bounds"]
     if kind == "sublinear" and kind_of_order == "ACOC":
-        exponent = exponent - 1.0  # differences decay one power faster than errors (CV-4)
+        # differences decay one power faster than errors (CV-2), and only a power above 1 makes
+        # their sum, the distance still to go, finite (CV-4)
+        if exponent is None:
+            kind, reason = "undetermined", f"the changes {reason[reason.index('ratios'):]}: their sum need not converge"
+        elif not run["exponent_bounds"][0] > 1.0:
+            kind, reason = "undetermined", (f"the changes decay like t^-{exponent:.3g}, no faster than 1/t within "
+                                            "rounding: their sum, and the sequence, need not converge")
+            exponent = None
+        else:
+            exponent = exponent - 1.0
 
     # Finite termination (CV-6): exactly constant from T on (without the limit), or
     # exactly at the limit from T on (with it), entered by a change above the floor
@@ -433,6 +524,7 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
         kind_of_order=kind_of_order,
         values=_frozen(s),
         noise_floor=_frozen(f),
+        first_used=first_used,
         n_used=n_used,
         ratios=_frozen(run["ratios"]),
         ratio_bounds=_frozen(run["ratio_bounds"]),

@@ -3,11 +3,13 @@
 Lloyd's algorithm, EM and the perceptron converge to *a* fixed point that
 depends on the initialisation (and the presentation order). Refitting over
 seeds and comparing the solutions measures how much (proofs/convergence.md,
-CV-8): pairwise agreement of the labels (adjusted Rand index, Hubert & Arabie
-1985), distance between centres after the best matching (the assignment
-problem, solved exactly by ``scipy.optimize.linear_sum_assignment``), the
-spread of the final objective, and the distinct local optima with their
-frequencies.
+CV-8): pairwise agreement of the labels (for clusterers the adjusted Rand
+index, Hubert & Arabie 1985, as renaming the clusters changes nothing; for
+supervised estimators the fraction of equal predictions, as renaming the
+classes changes the answer), distance
+between centres after the best matching (the assignment problem, solved
+exactly by ``scipy.optimize.linear_sum_assignment``), the spread of the final
+objective, and the distinct local optima with their frequencies.
 """
 
 import dataclasses
@@ -47,12 +49,23 @@ class StabilityReport:
     ----------
     seeds : tuple of int
     objectives : ndarray of shape (n_seeds,)
-        Final objective of each run.
+        Final objective of each run. Clusterers: the trace's objective, else
+        ``inertia_`` ("min"), ``lower_bound_`` ("max") or ``score(X)``.
+        Supervised estimators (``y`` given): the training score
+        ``score(X, y)`` ("max"; the accuracy for a classifier, weighted by
+        ``sample_weight`` when the fits are), as scikit-learn reports a
+        classifier's quality; never an optimiser's internal count, such as
+        the perceptron's number of updates.
     objective_sense : {"min", "max"}
     objective_spread : float
         ``max - min`` of the final objectives.
     agreement : ndarray of shape (n_seeds, n_seeds)
-        Adjusted Rand index between the labels of each pair of runs.
+        Agreement between the labels of each pair of runs, 1 for the same
+        solution. Clusterers: the adjusted Rand index, blind to renaming the
+        clusters (and below 1 for different partitions). Supervised
+        estimators: the fraction of points with equal predictions on ``X``,
+        so a classifier and its complement agree on 0, not 1.
+    agreement_measure : {"adjusted Rand index", "fraction of equal predictions"}
     mean_agreement, min_agreement : float
         Over the pairs ``i < j``.
     centre_distance : ndarray of shape (n_seeds, n_seeds) or None
@@ -62,7 +75,9 @@ class StabilityReport:
     optima : tuple of LocalOptimum
         The distinct solutions reached, best objective first: distinct
         partitions for clusterers (equal up to renaming), distinct
-        predictions on ``X`` for supervised estimators (``y`` given).
+        predictions on ``X`` for supervised estimators (``y`` given), whose
+        objective, the training score, is then the same for every run of
+        an optimum; highest training score first.
     reproducible : bool or None
         Whether refitting the first seed gave bitwise the same labels, centres
         and objective (None when not checked).
@@ -73,6 +88,7 @@ class StabilityReport:
     objective_sense: str
     objective_spread: float
     agreement: np.ndarray
+    agreement_measure: str
     mean_agreement: float
     min_agreement: float
     centre_distance: np.ndarray | None
@@ -82,13 +98,13 @@ class StabilityReport:
 
     @property
     def stable(self):
-        """True when every seed reached the same partition."""
+        """True when every seed reached the same solution (partition, or predictions)."""
         return len(self.optima) == 1
 
     def __str__(self):
         lines = [
             f"{len(self.seeds)} seeds, {len(self.optima)} distinct solution(s); "
-            f"mean adjusted Rand index {self.mean_agreement:.4f} (min {self.min_agreement:.4f}); "
+            f"mean {self.agreement_measure} {self.mean_agreement:.4f} (min {self.min_agreement:.4f}); "
             f"objective spread {self.objective_spread:.6g}"
         ]
         for o in self.optima:
@@ -102,6 +118,9 @@ def same_partition(a, b):
     Exact: the pairs ``(a_i, b_i)`` are as many as the distinct labels of each.
     """
     a, b = np.asarray(a), np.asarray(b)
+    if a.ndim != 1 or a.shape != b.shape:
+        raise ValueError(f"same_partition compares two label vectors of the same length, got shapes {a.shape} "
+                         f"and {b.shape}")
     pairs = len(np.unique(np.stack([a, b], axis=1), axis=0))
     return pairs == len(np.unique(a)) == len(np.unique(b))
 
@@ -111,16 +130,27 @@ def matched_centre_distance(centres_a, centres_b):
 
     .. math:: \\min_{\\pi} \\Big(\\frac{1}{k}\\sum_j \\|a_j - b_{\\pi(j)}\\|^2\\Big)^{1/2}
 
-    (the linear assignment problem on squared distances, solved exactly).
+    (the linear assignment problem on squared distances, solved exactly). Both sets hold
+    the same number ``k`` of finite centres in the same dimension (a ValueError otherwise:
+    a partial matching would ignore the unmatched centres).
     """
     a, b = np.asarray(centres_a, dtype=np.float64), np.asarray(centres_b, dtype=np.float64)
+    if a.ndim != 2 or a.shape != b.shape:
+        raise ValueError(
+            f"matched_centre_distance matches two sets of k centres in the same dimension, arrays of the same "
+            f"shape (k, n_features); got shapes {a.shape} and {b.shape}"
+        )
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        raise ValueError("matched_centre_distance: the centres contain NaN or infinity; give finite centres")
     cost = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
     rows, cols = linear_sum_assignment(cost)
     return float(np.sqrt(cost[rows, cols].mean()))
 
 
-def _labels(model, X):
-    return np.asarray(model.labels_) if hasattr(model, "labels_") else np.asarray(model.predict(X))
+def _labels(model, X, supervised):
+    if supervised or not hasattr(model, "labels_"):
+        return np.asarray(model.predict(X))
+    return np.asarray(model.labels_)
 
 
 def _centres(model):
@@ -130,15 +160,24 @@ def _centres(model):
     return None
 
 
-def _objective(model, X, y):
-    """Final objective and its sense: the trace's, else inertia_, lower_bound_, or score."""
+def _fraction_equal(a, b):
+    """Agreement of two classifiers: the fraction of points with equal predictions."""
+    return float(np.mean(a == b))
+
+
+def _objective(model, X, y, fit_params):
+    """Final objective and its sense: with ``y``, the training score (weighted as the fit was);
+    else the trace's, inertia_, lower_bound_, or score(X)."""
+    if y is not None:
+        weight = fit_params.get("sample_weight")
+        return float(model.score(X, y) if weight is None else model.score(X, y, sample_weight=weight)), "max"
     if hasattr(model, "trace_"):
         return float(model.trace_.objective[-1]), model.trace_.OBJECTIVE_SENSE
     if hasattr(model, "inertia_"):
         return float(model.inertia_), "min"
     if hasattr(model, "lower_bound_"):
         return float(model.lower_bound_), "max"
-    return float(model.score(X, y) if y is not None else model.score(X)), "max"
+    return float(model.score(X)), "max"
 
 
 def _fit(estimator, seed, X, y, fit_params):
@@ -156,7 +195,9 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
         ``predict``, and optionally ``cluster_centers_`` / ``means_``.
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,), optional
-        For supervised estimators (labels are then the predictions on ``X``).
+        For supervised estimators: the labels are then the predictions on ``X``,
+        the agreement the fraction of equal predictions and the objective the
+        training score ``score(X, y)`` (see :class:`StabilityReport`).
     seeds : iterable of int, default range(10)
         At least two seeds.
     check_reproducible : bool, default True
@@ -179,25 +220,33 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
             raise ValueError(f"seeds must be non-negative integers, got {seed!r}")
     X = check_data(X, min_samples=2)
 
+    supervised = y is not None
     models = [_fit(estimator, int(seed), X, y, fit_params) for seed in seeds]
-    labels = [_labels(m, X) for m in models]
+    labels = [_labels(m, X, supervised) for m in models]
     centres = [_centres(m) for m in models]
-    objectives, senses = zip(*(_objective(m, X, y) for m in models))
+    objectives, senses = zip(*(_objective(m, X, y, fit_params) for m in models))
     objectives = np.array(objectives)
     sense = senses[0]
+    if not np.all(np.isfinite(objectives)):
+        bad = int(np.flatnonzero(~np.isfinite(objectives))[0])
+        raise ValueError(f"the fit with seed {seeds[bad]} has objective {objectives[bad]}, not a finite number: "
+                         "its solution cannot be ranked; check that fit (it may have diverged)")
 
+    # Clusterings are equal up to renaming the clusters; a classifier's predictions are not.
+    if supervised:
+        measure, agree, same = "fraction of equal predictions", _fraction_equal, np.array_equal
+    else:
+        measure, agree, same = "adjusted Rand index", adjusted_rand_score, same_partition
     n = len(seeds)
     agreement = np.ones((n, n))
     distance = np.zeros((n, n)) if centres[0] is not None else None
     for i in range(n):
         for j in range(i + 1, n):
-            agreement[i, j] = agreement[j, i] = adjusted_rand_score(labels[i], labels[j])
+            agreement[i, j] = agreement[j, i] = agree(labels[i], labels[j])
             if distance is not None:
                 distance[i, j] = distance[j, i] = matched_centre_distance(centres[i], centres[j])
     upper = agreement[np.triu_indices(n, 1)]
 
-    # Clusterings are equal up to renaming the clusters; a classifier's predictions are not.
-    same = same_partition if y is None else np.array_equal
     groups = []  # [representative index, members]
     for i in range(n):
         for group in groups:
@@ -216,9 +265,9 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
         again = _fit(estimator, int(seeds[0]), X, y, fit_params)
         same_centres = centres[0] is None or np.array_equal(_centres(again), centres[0])
         reproducible = bool(
-            np.array_equal(_labels(again, X), labels[0])
+            np.array_equal(_labels(again, X, supervised), labels[0])
             and same_centres
-            and _objective(again, X, y)[0] == objectives[0]
+            and _objective(again, X, y, fit_params)[0] == objectives[0]
         )
 
     return StabilityReport(
@@ -227,6 +276,7 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
         objective_sense=sense,
         objective_spread=float(objectives.max() - objectives.min()),
         agreement=_frozen(agreement),
+        agreement_measure=measure,
         mean_agreement=float(upper.mean()),
         min_agreement=float(upper.min()),
         centre_distance=None if distance is None else _frozen(distance),

@@ -13,7 +13,9 @@ The protocol (what an estimator does with ``stop=rule``)::
         restore rule.checkpoint.parameters
 
 A rule fires at the *first* iteration where its condition holds
-(proofs/convergence.md, CV-7). Rules combine: ``a | b`` (:class:`AnyOf`) stops
+(proofs/convergence.md, CV-7). A quantity a rule tests that is NaN or infinite
+(the run diverged) raises a ValueError naming it and the iteration: a rule
+never silently declines to fire on it. Rules combine: ``a | b`` (:class:`AnyOf`) stops
 when any holds, ``a & b`` (:class:`AllOf`) when all hold at the same iteration.
 
 Defaults per algorithm (``stop=None`` keeps each algorithm's own convergence test):
@@ -34,10 +36,11 @@ perceptron    none on separable data (a mistake-free epoch ends the run, Novikof
 """
 
 import dataclasses
+import math
 
 import numpy as np
 
-from classic._validation import check_int, check_real
+from classic._validation import check_int, check_option, check_real
 
 __all__ = [
     "AllOf",
@@ -74,7 +77,7 @@ class IterationState:
         the rule asks for it through ``validation_data``.
     sense : {"min", "max"}
         Whether the algorithm lowers or raises ``objective`` (its trace's
-        ``OBJECTIVE_SENSE``).
+        ``OBJECTIVE_SENSE``); anything else is a ValueError.
     """
 
     iteration: int
@@ -85,6 +88,38 @@ class IterationState:
     gradient_norm: float | None = None
     validation_score: float | None = None
     sense: str = "min"
+
+    def __post_init__(self):
+        check_option(self.sense, "IterationState.sense", ("min", "max"))
+
+
+def _finite(value, quantity, iteration, meaning):
+    """``value`` as a float; a ValueError naming ``quantity``, its iteration and what it means
+    when it is NaN or infinite (a rule given such a value would silently never fire)."""
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{quantity} of iteration {iteration} is {value}, not a finite number: {meaning}")
+    return value
+
+
+#: What a non-finite objective, gradient norm or parameter means, and what to do.
+_DIVERGED = (
+    "the run diverged (an overflow or an invalid operation), so there is no convergence to test; "
+    "find the cause (e.g. rescale the data) rather than a stopping rule"
+)
+#: What a non-finite validation score means, and what to do.
+_NO_SCORE = (
+    "the held-out score of this iteration's model is undefined (the run diverged, or X_val is out of the "
+    "model's range), so it cannot be ranked against the others or kept as the best; check the run and X_val"
+)
+
+
+def _objectives(rule, state):
+    """``(f(t), f(t-1))`` of ``state``, both finite."""
+    t = state.iteration
+    now = _finite(state.objective, f"{type(rule).__name__}: the objective", t, _DIVERGED)
+    before = _finite(state.previous_objective, f"{type(rule).__name__}: the objective", t - 1, _DIVERGED)
+    return now, before
 
 
 @dataclasses.dataclass(frozen=True)
@@ -168,7 +203,8 @@ class LossPlateau(_Threshold):
     name = "loss_plateau"
 
     def _holds(self, state):
-        return abs(state.objective - state.previous_objective) < self.eps
+        now, before = _objectives(self, state)
+        return abs(now - before) < self.eps
 
 
 class RelativeImprovement(_Threshold):
@@ -185,10 +221,11 @@ class RelativeImprovement(_Threshold):
     name = "relative_improvement"
 
     def _holds(self, state):
-        improvement = state.previous_objective - state.objective
+        now, before = _objectives(self, state)
+        improvement = before - now
         if state.sense == "max":
             improvement = -improvement
-        scale = abs(state.previous_objective)
+        scale = abs(before)
         if scale == 0.0:
             return improvement <= 0.0
         with np.errstate(over="ignore"):  # a subnormal f(t-1): the ratio is +-inf, as intended
@@ -197,16 +234,46 @@ class RelativeImprovement(_Threshold):
 
 class ParameterChange(_Threshold):
     """Stop when the parameters stop moving: :math:`\\|\\theta(t) - \\theta(t-1)\\| < \\varepsilon`
-    (Euclidean norm over all parameter arrays together)."""
+    (Euclidean norm over all parameter arrays together).
+
+    :math:`\\theta(t)` and :math:`\\theta(t-1)` must hold the same arrays with the same
+    shapes (a ValueError otherwise: no truncation, no broadcasting), all finite."""
 
     name = "parameter_change"
 
     def _holds(self, state):
-        now, before = state.parameters, state.previous_parameters
-        if not isinstance(now, tuple):
-            now, before = (now,), (before,)
-        squared = sum(float(np.sum((np.asarray(a, float) - np.asarray(b, float)) ** 2)) for a, b in zip(now, before))
-        return np.sqrt(squared) < self.eps
+        squared = sum(float(np.sum((now - before) ** 2)) for now, before in _parameter_pairs(state))
+        return math.sqrt(squared) < self.eps
+
+
+def _parameter_pairs(state):
+    """The arrays of :math:`\\theta(t)` paired with those of :math:`\\theta(t-1)`, in float64: the same
+    number of arrays, pairwise of the same shape, all finite (a ValueError naming the mismatch)."""
+    t = state.iteration
+    now, before = state.parameters, state.previous_parameters
+    described = [f"a tuple of {len(p)} array(s)" if isinstance(p, tuple) else "one array" for p in (now, before)]
+    if described[0] != described[1]:
+        raise ValueError(
+            f"ParameterChange: the parameters of iteration {t} are {described[0]} and those of iteration {t - 1} "
+            f"{described[1]}; an estimator must report the same parameters at every iteration"
+        )
+    arrays_now, arrays_before = (p if isinstance(p, tuple) else (p,) for p in (now, before))
+    pairs = []
+    for i, (a, b) in enumerate(zip(arrays_now, arrays_before)):
+        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        if a.shape != b.shape:
+            raise ValueError(
+                f"ParameterChange: parameter array {i} has shape {a.shape} at iteration {t} and {b.shape} at "
+                f"iteration {t - 1}; the change is only defined between arrays of the same shape"
+            )
+        for iteration, array in ((t, a), (t - 1, b)):
+            if not np.all(np.isfinite(array)):
+                raise ValueError(
+                    f"ParameterChange: parameter array {i} of iteration {iteration} contains NaN or infinity: "
+                    + _DIVERGED
+                )
+        pairs.append((a, b))
+    return pairs
 
 
 class GradientNorm(_Threshold):
@@ -217,7 +284,7 @@ class GradientNorm(_Threshold):
     def _holds(self, state):
         if state.gradient_norm is None:
             raise ValueError("GradientNorm needs an estimator that reports a gradient norm; this one does not")
-        return state.gradient_norm < self.eps
+        return _finite(state.gradient_norm, "GradientNorm: the gradient norm", state.iteration, _DIVERGED) < self.eps
 
 
 class ValidationPatience(StoppingRule):
@@ -229,6 +296,8 @@ class ValidationPatience(StoppingRule):
     :math:`t` with :math:`t - t_{\\text{best}} \\ge` ``patience``, and keeps the
     best state as :attr:`checkpoint` for the estimator to restore
     (Goodfellow, Bengio & Courville, *Deep Learning*, §7.8, Algorithm 7.1).
+    A NaN or infinite score is a ValueError: it cannot be ranked against the
+    others, and must never become the checkpoint.
 
     Parameters
     ----------
@@ -251,6 +320,7 @@ class ValidationPatience(StoppingRule):
         self.X_val = X_val
         self.y_val = y_val
         self.sample_weight = sample_weight
+        self._best = None  # update() works before start(): a new rule has seen nothing
 
     def _params(self):
         return {"patience": self.patience, "min_delta": self.min_delta}
@@ -265,7 +335,7 @@ class ValidationPatience(StoppingRule):
 
     @property
     def checkpoint(self):
-        return getattr(self, "_best", None)
+        return self._best
 
     def start(self):
         super().start()
@@ -273,12 +343,13 @@ class ValidationPatience(StoppingRule):
 
     def observe_initial(self, score, parameters):
         """Optionally record the initial state (iteration 0) as a candidate checkpoint."""
-        self._best = Checkpoint(0, float(score), _copy(parameters))
+        self._best = Checkpoint(0, _finite(score, "ValidationPatience: the validation score", 0, _NO_SCORE),
+                                _copy(parameters))
 
     def _holds(self, state):
         if state.validation_score is None:
             raise ValueError("ValidationPatience needs state.validation_score; the estimator did not compute one")
-        score = float(state.validation_score)
+        score = _finite(state.validation_score, "ValidationPatience: the validation score", state.iteration, _NO_SCORE)
         if self._best is None or score > self._best.score + self.min_delta:
             self._best = Checkpoint(state.iteration, score, _copy(state.parameters))
         return state.iteration - self._best.iteration >= self.patience
