@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from classic.convergence import PATTERNS, diagnose
+from classic.convergence.diagnosis import REMEDIES
 
 n_steps = st.integers(40, 200)
 floors = st.floats(0.0, 1.0)
@@ -84,7 +85,8 @@ def test_slow_linear_convergence_is_too_slow(rho, n, b):
 
 def test_every_pattern_has_a_remedy_and_the_evidence_is_read_only():
     d = diagnose([4.0, 2.0, 1.0, 1.0, 1.0, 1.0], [4.1, 2.1, 1.1, 1.0, 1.0, 1.0])
-    assert d.pattern in PATTERNS and d.remedy and "5.2" in d.reference
+    assert d.pattern == "healthy" and d.remedy == REMEDIES["healthy"] and "5.2" in d.reference
+    assert set(REMEDIES) == set(PATTERNS) and all(REMEDIES.values())
     with pytest.raises(TypeError):
         d.evidence["scale"] = 0.0
     assert d.pattern in str(d)

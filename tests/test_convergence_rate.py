@@ -25,11 +25,13 @@ def geometric(rho, amplitude, limit, n):
 
 
 @given(
-    st.integers(-(2**70), 2**70), st.integers(-(2**70), 2**70), st.integers(0, 80),
+    st.integers(-(2**70), 2**70), st.integers(-(2**70), 2**70), st.one_of(st.integers(0, 80), st.integers(1000, 1150)),
 )
 @example(2**53 + 1, 2**53, 0)
+@example(3, 1, 1075)  # 3·2^-1075 rounds to 2·2^-1074 (ties to even), 2^-1075 to 0: the λ term is needed
 def test_cv1_noise_floor_bounds_the_computed_difference(a, b, shift):
-    """CV-1 (proofs/convergence.md): |fl(â - b̂) - (a - b)| <= gamma_2 (|â| + |b̂|) + λ for exact a, b."""
+    """CV-1 (proofs/convergence.md): |fl(â - b̂) - (a - b)| <= gamma_2 (|â| + |b̂|) + λ for exact a, b,
+    also where â and b̂ are subnormal or 0 (shifts past 2^-1022)."""
     a, b = Fraction(a, 2**shift), Fraction(b, 2**shift)
     a_hat, b_hat = float(a), float(b)  # correctly rounded stored values
     computed = Fraction(a_hat - b_hat)
