@@ -5,10 +5,11 @@ as :class:`CSVError`, a ValueError whose message fits on one line.
 """
 
 import csv
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 
-__all__ = ["CSVError", "read_csv", "numeric_columns"]
+__all__ = ["CSVError", "read_csv", "numeric_columns", "label_column"]
 
 
 class CSVError(ValueError):
@@ -61,3 +62,37 @@ def numeric_columns(path, header, rows, columns):
                 name = header[col] if header else f"column {col + 1}"
                 raise CSVError(f"{path}: non-finite value {cell!r} in {name}, data row {i + 1}")
     return out
+
+
+def label_column(path, header, rows, col):
+    """Column ``col`` of ``rows`` as class labels, never merged or rewritten.
+
+    Numbers are labels when every one is an integer (exactly: "1", "1.0" and "1e0" are one
+    class); int64 when they fit, else the integers' decimal text (float64 would merge
+    1e19 + 1 with 1e19, and scikit-learn reads integral floats beyond int64 as "continuous").
+    A column with a non-numeric cell is text (stripped). CSVError for an empty cell, a
+    non-finite number, or a number that is not an integer (a classifier's labels are classes).
+    """
+    cells = [row[col].strip() for row in rows]
+    name = header[col] if header else f"column {col + 1}"
+    for i, cell in enumerate(cells):
+        if not cell:
+            raise CSVError(f"{path}: empty label in {name}, data row {i + 1}")
+    if not all(_is_number(cell) for cell in cells):
+        return np.array(cells)                     # text labels
+    try:
+        exact = [Decimal(cell) for cell in cells]  # float64 may round two labels to one number
+    except InvalidOperation:
+        return np.array(cells)                     # numbers to float() only: text
+    integers = []
+    for i, (cell, value) in enumerate(zip(cells, exact)):
+        if not np.isfinite(float(cell)):           # also 1e400, beyond float64 (as for features)
+            raise CSVError(f"{path}: non-finite label {cell!r} in {name}, data row {i + 1}; "
+                           "labels must be finite numbers or text")
+        if value != value.to_integral_value():
+            raise CSVError(f"{path}: label {cell!r} in {name}, data row {i + 1} is not an integer; the "
+                           "perceptron is a classifier: give class labels as integers or text")
+        integers.append(int(value))
+    if all(-(2**63) <= v < 2**63 for v in integers):
+        return np.array(integers, dtype=np.int64)
+    return np.array([str(v) for v in integers])

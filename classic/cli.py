@@ -8,20 +8,70 @@
     optionally weighting each row by one of its columns (``sample_weight``).
 ``classic perceptron FILE.csv [--label-column NAME] [--plot out.png]``
     the perceptron on the user's CSV: numeric feature columns and one label
-    column (by default the last), with its Novikoff certificate.
+    column (by default the last; integers or text), with its Novikoff certificate.
 ``classic gmm FILE.csv -k K [--plot out.png]``
     a Gaussian mixture fitted by EM (MAP-EM with ``--prior``) on the user's CSV.
 
-A missing or malformed file gets a one-line message on stderr and exit status 2.
-A run whose certificate fails exits with status 1.
+A missing or malformed file, or an output path that cannot be written (checked
+before the run), gets a one-line message on stderr and exit status 2. A run
+whose certificate fails exits with status 1.
 """
 
 import argparse
+import os
 import sys
 
-from classic._csv import CSVError, numeric_columns, read_csv
+from classic._csv import CSVError, label_column, numeric_columns, read_csv
 
 __all__ = ["main"]
+
+
+def _plot_format(path):
+    """The image format of ``--plot path``: its suffix, or PNG when it has none (written to
+    ``path`` itself, where matplotlib would append ".png"). ValueError for a suffix that
+    matplotlib cannot write."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    suffix = os.path.splitext(path)[1][1:].lower()
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if suffix and suffix not in formats:
+        raise ValueError(f"--plot {path}: unknown plot format {suffix!r}; end the name with .png "
+                         f"(or one of .{', .'.join(sorted(formats))})")
+    return suffix or "png"
+
+
+def _nearest_existing(path):
+    """``path`` or its nearest ancestor that exists."""
+    path = os.path.abspath(path)
+    while not os.path.exists(path):
+        path = os.path.dirname(path)
+    return path
+
+
+def _check_outputs(args):
+    """Refuse, before any work, an output path the run could not write: ``--plot`` must name a
+    file in an existing, writable folder, in a format matplotlib writes; ``demo --out`` a folder
+    (made if missing) whose nearest existing ancestor is a writable folder."""
+    plot = getattr(args, "plot", None)
+    if plot:
+        _plot_format(plot)
+        folder = os.path.dirname(os.path.abspath(plot))
+        if os.path.isdir(plot):
+            raise ValueError(f"--plot {plot}: is a folder; give a file name, e.g. {os.path.join(plot, 'plot.png')}")
+        if not os.path.isdir(folder):
+            found = _nearest_existing(folder)
+            if not os.path.isdir(found):
+                raise ValueError(f"--plot {plot}: {found} is a file, not a folder; choose another path")
+            raise ValueError(f"--plot {plot}: no such folder {folder}; create it first, or choose another path")
+        if not os.access(folder, os.W_OK) or (os.path.exists(plot) and not os.access(plot, os.W_OK)):
+            raise ValueError(f"--plot {plot}: permission denied; choose a path you can write")
+    out = getattr(args, "out", None)
+    if out is not None:
+        found = _nearest_existing(out)
+        if not os.path.isdir(found):
+            raise ValueError(f"--out {out}: {found} is not a folder; give a folder for the plots (made if missing)")
+        if not os.access(found, os.W_OK):
+            raise ValueError(f"--out {out}: permission denied in {found}; choose a folder you can write")
 
 
 def _save_plot(estimator, path):
@@ -33,8 +83,12 @@ def _save_plot(estimator, path):
     fig, ax = plt.subplots(figsize=(7, 4.5))
     estimator.trace_.plot(ax=ax)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    try:
+        fig.savefig(path, dpi=120, format=_plot_format(path))
+    except OSError as err:   # checked before the run (_check_outputs); a full disk, say
+        raise ValueError(f"--plot {path}: cannot write it ({err.strerror or err})") from None
+    finally:
+        plt.close(fig)
 
 
 def _report(estimator, X, y, plot, **options):
@@ -93,7 +147,6 @@ def _label_column(path, header, width, name):
 def _cmd_perceptron(args):
     import warnings
 
-    import numpy as np
     from sklearn.exceptions import ConvergenceWarning
 
     from classic import Perceptron
@@ -105,12 +158,7 @@ def _cmd_perceptron(args):
     label = _label_column(args.file, header, width, args.label_column)
     features = [c for c in range(width) if c != label]
     X = numeric_columns(args.file, header, rows, features)
-    y = np.array([row[label].strip() for row in rows])
-    try:
-        y = y.astype(np.float64)
-        y = y.astype(np.int64) if np.all(y == np.round(y)) else y
-    except ValueError:
-        pass
+    y = label_column(args.file, header, rows, label)
     model = Perceptron(fit_intercept=not args.no_intercept, max_iter=args.max_iter, tol=args.tol,
                        shuffle=args.shuffle, random_state=args.seed)
     with warnings.catch_warnings():
@@ -213,6 +261,7 @@ def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        _check_outputs(args)
         return args.run(args)
     except (CSVError, ValueError) as err:
         print(f"classic {args.command}: error: {err}", file=sys.stderr)

@@ -32,6 +32,7 @@ from classic._validation import (
     check_real,
     check_sample_weight,
     check_squared_distances,
+    largest_magnitude_of,
 )
 from classic.rounding import gamma, gamma_exact, round_up, unit_roundoff
 from classic.seeding import _draw_by_weight, _kmeans_plusplus, kmeans_plusplus, local_trials
@@ -480,6 +481,39 @@ def _make_trace(rec, relocations, stop_reason, dtype, total_weight, weighted):
     )
 
 
+def _empty_clusters_message(X, sample_weight, centers, labels, stop_reason):
+    """Why a fit on at least k distinct points (of positive weight) ends with empty clusters (weight
+    0), for its warning; None when none is empty. Either the run stopped right after an assignment
+    that emptied them (a relocation half-step now would refill them all), or the relocation finds
+    no donor: every point of positive term lies in a cluster of copies, which with k distinct points
+    happens only when squared distances underflow to 0 (proofs/kmeans.md, KM-3)."""
+    k = centers.shape[0]
+    masses = np.bincount(labels, weights=sample_weight, minlength=k).astype(np.float64)
+    empty = np.flatnonzero(masses == 0)
+    if empty.size == 0:
+        return None
+    plural = empty.size > 1
+    clusters = f"{empty.size} empty cluster{'s' if plural else ''} {empty.tolist()}"
+    moves = _relocate_empty(X, sample_weight, centers.copy(), labels.copy(), masses, np.empty(X.shape[0], X.dtype),
+                            np.uint64(0), 0)[0]
+    if len(moves) == empty.size:
+        return (f"k-means ended with {clusters}: the run stopped ({stop_reason}) right after an assignment half-step "
+                f"that emptied {'them' if plural else 'it'}, before a relocation half-step (KM-3) could refill "
+                f"{'them' if plural else 'it'}, so {'their centres are' if plural else 'its centre is'} left over "
+                "from an earlier iteration. Let the run go on (a larger max_iter, tol=0, no stopping rule).")
+    info = np.finfo(X.dtype)
+    power = -int(np.frexp(largest_magnitude_of(X))[1])   # 2**power * max|x| lies in [1/2, 1)
+    hint = (f"Rescale X, e.g. multiply it by 2**{power} (a power of two: exact), which brings its largest |value| "
+            "to about 1" if power > 0 else "At X's scale these points cannot be told apart: use fewer clusters")
+    weighted = "" if sample_weight is None else " of positive weight"
+    return (f"k-means ended with {clusters} although X has at least n_clusters={k} distinct points{weighted}: "
+            f"squared distances{'' if sample_weight is None else ' (times the weights)'} between its points underflow "
+            f"in {X.dtype.name} (a difference below {np.sqrt(info.tiny):.2g} squares into the subnormal range, below "
+            f"{np.sqrt(float(info.smallest_subnormal)) / np.sqrt(2.0):.2g} to 0), so points tie and none can be moved "
+            f"to an empty cluster (proofs/kmeans.md, KM-3); {'their centres are' if plural else 'its centre is'} stale. "
+            f"{hint}.")
+
+
 def _n_distinct_rows(X, k):
     """Number of distinct rows of X if it is below ``k``, else ``k``. Reads X in
     blocks of doubling size, from 2k rows, and stops as soon as ``k`` distinct rows
@@ -508,7 +542,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     alternating half-steps (proofs/kmeans.md): relocation of empty clusters
     (KM-3: an empty cluster takes the point farthest from its centre among the
     clusters holding two distinct points; with fewer distinct points than
-    clusters some stay empty, with a warning), centres to cluster means (KM-2),
+    clusters, or squared distances that underflow to 0, some stay empty, with a
+    warning saying which and why), centres to cluster means (KM-2),
     and assignment to the nearest
     centre, where a point changes cluster only when another centre is strictly
     closer and the lowest index wins among the strict minima (KM-1). By default
@@ -693,6 +728,11 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 ConvergenceWarning,
                 stacklevel=2,
             )
+        elif not np.all(self.trace_.cluster_sizes[-1]) or sample_weight is not None:
+            message = _empty_clusters_message(X, sample_weight, self.cluster_centers_, self.labels_,
+                                              self.trace_.stop_reason)
+            if message:
+                warnings.warn(message, ConvergenceWarning, stacklevel=2)
         return self
 
     def _nearest(self, X, objective, sample_weight=None):

@@ -30,7 +30,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from classic import _perceptron_kernels as _k
 from classic._argmax import largest_in_rows
@@ -589,9 +589,20 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         X_val, y_val = data
         if y_val is None:
             raise ValueError("the perceptron's validation rule needs held-out labels: ValidationPatience(p, X_val, y_val)")
-        X_val = check_estimator_data(self, X_val, reset=False).astype(dtype)
-        w_val = check_sample_weight(self.stop.validation_weight, X_val)
-        signs = self._problem_signs(self._labels(np.asarray(y_val)), dtype)
+        shape = np.shape(X_val)
+        if len(shape) == 2 and shape[1] != self.n_features_in_:
+            raise ValueError(f"the stopping rule's X_val has {shape[1]} features, but X has {self.n_features_in_}; "
+                             "give held-out rows with the features of X")
+        try:
+            X_val = check_estimator_data(self, X_val, reset=False).astype(dtype)
+        except ValueError as err:
+            raise ValueError(f"the stopping rule's X_val: {err}") from None
+        y_val = _validation_labels(y_val, X_val.shape[0], self.classes_)
+        try:
+            w_val = check_sample_weight(self.stop.validation_weight, X_val)
+        except ValueError as err:
+            raise ValueError(f"the stopping rule's sample_weight (of X_val): {err}") from None
+        signs = self._problem_signs(self._labels(y_val), dtype)
         return [(X_val, s, w_val) for s in signs]
 
     def _fit_predictor(self, X, problems, scale, weights, traces):
@@ -641,6 +652,33 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         from classic._perceptron_certificate import certify_perceptron
 
         return certify_perceptron(self, X, y, separator=separator, margin=margin)
+
+
+def _validation_labels(y_val, n_rows, classes):
+    """The stopping rule's ``y_val`` as a 1-D array, checked against its ``n_rows`` rows of X_val
+    and the trained ``classes``: a ValueError naming y_val otherwise (a (n, 1) column is read as
+    its labels, with scikit-learn's warning, as fit's y)."""
+    y_val = np.asarray(y_val)
+    if y_val.ndim == 2 and y_val.shape[1] == 1:
+        y_val = column_or_1d(y_val, warn=True)
+    if y_val.ndim != 1:
+        raise ValueError(f"the stopping rule's y_val must be one-dimensional, got shape {y_val.shape}; "
+                         "give one label per row of X_val")
+    if len(y_val) != n_rows:
+        raise ValueError(f"the stopping rule's y_val has {len(y_val)} labels but X_val has {n_rows} rows; "
+                         "give one label per row of X_val")
+    known = set(classes.tolist())
+    unseen = [label for label in dict.fromkeys(y_val.tolist()) if label not in known]   # labels of any type, in order
+    if unseen:
+        raise ValueError(
+            f"the stopping rule's y_val holds {len(unseen)} label{'s' if len(unseen) > 1 else ''} the perceptron was "
+            f"not trained on: {_first_few(unseen)} (its classes: {_first_few(classes.tolist())}); held-out accuracy "
+            "is scored over the trained classes: drop those rows from X_val and y_val, or give them labels of y")
+    return y_val
+
+
+def _first_few(labels):
+    return ", ".join(repr(v) for v in labels[:5]) + (", ..." if len(labels) > 5 else "")
 
 
 def _zero_rows(X, traces):

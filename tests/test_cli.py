@@ -92,3 +92,62 @@ def test_python_m_classic_demo(tmp_path):
     one = re.search(r"== k-means.*\ninertia ([0-9.e+-]+),", result.stdout)
     ten = re.search(r"the best of ten starts \(n_init=10\) reaches ([0-9.e+-]+)", result.stdout)
     assert one and ten and float(ten.group(1)) <= float(one.group(1))
+
+
+@pytest.fixture
+def labelled_csv(tmp_path):
+    """Two numeric features and a 0/1 label column: input every command accepts."""
+    rng = np.random.default_rng(2)
+    X = np.concatenate([rng.normal(size=(20, 2)), rng.normal(loc=6, size=(20, 2))])
+    path = tmp_path / "labelled.csv"
+    np.savetxt(path, np.column_stack([X, np.repeat([0, 1], 20)]), delimiter=",", header="x,y,label", comments="")
+    return path
+
+
+COMMANDS = {"kmeans": ["-k", "2"], "gmm": ["-k", "2", "--init", "random"], "perceptron": []}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("where, message", [
+    ("missing/x.png", "no such folder"),
+    ("labelled.csv/x.png", "not a folder"),
+    (".", "is a folder"),
+    ("x.docx", "unknown plot format 'docx'"),
+])
+def test_a_bad_plot_path_exits_2_before_the_run(labelled_csv, tmp_path, capsys, command, where, message):
+    """--plot is checked before the data is read or the model fitted: one line on stderr, status 2,
+    nothing on stdout (no certificate of a run whose plot could not be written)."""
+    assert main([command, str(labelled_csv), *COMMANDS[command], "--plot", str(tmp_path / where)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and message in captured.err and "--plot" in captured.err
+
+
+def test_a_plot_that_cannot_be_written_after_the_run_exits_2(labelled_csv, tmp_path, capsys, monkeypatch):
+    """If writing the plot fails anyway (a full disk, say), the error is one line and status 2."""
+    import matplotlib.figure
+
+    def full_disk(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", full_disk)
+    assert main(["kmeans", str(labelled_csv), "-k", "2", "--plot", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left on device" in err and "x.png" in err
+
+
+def test_a_plot_path_without_suffix_is_written_there_as_png(labelled_csv, tmp_path, capsys):
+    png = tmp_path / "objective"
+    assert main(["kmeans", str(labelled_csv), "-k", "2", "--plot", str(png)]) == 0
+    assert f"plot written to {png}\n" in capsys.readouterr().out
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("where, message", [("file", "not a folder"), ("file/sub", "not a folder")])
+def test_demo_out_that_is_not_a_folder_exits_2_before_the_run(tmp_path, capsys, where, message):
+    (tmp_path / "file").write_text("keep me\n")
+    assert main(["demo", "--out", str(tmp_path / where)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert message in captured.err and "--out" in captured.err
+    assert (tmp_path / "file").read_text() == "keep me\n"

@@ -1331,3 +1331,47 @@ def test_km9_whole_run_matches_the_oracle(problem):
     np.testing.assert_array_equal(model.labels_, labels)
     np.testing.assert_array_equal(model.cluster_centers_, C)
     np.testing.assert_array_equal(model.trace_.objective_assign, [f0] + [r[2] for r in rows])
+
+
+def _blobs_times(scale, dtype=np.float64):
+    rng = np.random.default_rng(0)
+    return (np.r_[rng.normal(size=(200, 2)), rng.normal(5, size=(200, 2))] * scale).astype(dtype)
+
+
+@pytest.mark.parametrize("X, k", [
+    (np.r_[np.zeros((5, 2)), [[1e-170, 0.0]]], 2),              # every squared distance underflows to 0
+    (_blobs_times(2.0**-540), 3),                                # squared distances subnormal or 0
+    (np.r_[np.zeros((5, 2)), [[1e-30, 0.0]]].astype(np.float32), 2),
+], ids=["one-point-apart", "blobs", "float32"])
+def test_km3_clusters_left_empty_by_underflow_are_warned_about(X, k):
+    """KM-3: with at least k distinct points the relocation half-step always finds a donor, unless
+    the squared distances between the points underflow to 0 (proofs/kmeans.md, "Empty-cluster
+    rule"): then clusters stay empty with stale centres, and fit says so and how to rescale. The
+    power of two it names makes a fit that leaves no cluster empty and gives no warning."""
+    import re
+
+    with pytest.warns(ConvergenceWarning, match="underflow") as record:
+        model = KMeans(k, random_state=0).fit(X)
+    sizes = np.bincount(model.labels_, minlength=k)
+    empty = [j for j in range(k) if sizes[j] == 0]
+    message = " ".join(str(w.message) for w in record)
+    assert empty and f"empty cluster{'s' if len(empty) > 1 else ''} {empty}" in message
+    power = int(re.search(r"multiply it by 2\*\*(\d+)", message).group(1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rescaled = KMeans(k, random_state=0).fit(X * X.dtype.type(2.0**power))
+    assert np.all(np.bincount(rescaled.labels_, minlength=k) > 0)
+
+
+def test_km3_clusters_emptied_by_the_last_assignment_are_warned_about():
+    """A run cut short (here max_iter=1) may end just after an assignment that emptied a cluster,
+    before any relocation half-step could refill it: the warning says so (not underflow)."""
+    X, init = np.array([[2.0], [2.0], [3.0], [6.0], [7.0]]), np.array([[0.5], [4.5], [7.5]])
+    with pytest.warns(ConvergenceWarning) as record:
+        model = KMeans(3, init=init, max_iter=1).fit(X)
+    assert np.bincount(model.labels_, minlength=3)[1] == 0
+    message = " ".join(str(w.message) for w in record)
+    assert "empty cluster [1]" in message and "before a relocation" in message and "underflow" not in message
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.all(np.bincount(KMeans(3, init=init, max_iter=2).fit(X).labels_, minlength=3) > 0)

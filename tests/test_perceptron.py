@@ -994,3 +994,48 @@ def test_fit_takes_scikit_learns_start_keywords_and_refuses_a_start_other_than_z
             Perceptron().fit(X, y, **{name: value})
     assert not has_fit_parameter(Perceptron(), "sample_weight")
 
+
+
+def _noisy_problem(seed, n):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    return X, (X[:, 0] + 0.8 * rng.normal(size=n) > 0).astype(int)
+
+
+@pytest.mark.parametrize("bad, match", [
+    (lambda X, y: (X, y[:-1]), r"y_val has 99 labels but X_val has 100 rows"),
+    (lambda X, y: (X[:-1], y), r"y_val has 100 labels but X_val has 99 rows"),
+    (lambda X, y: (X, np.r_[y[:-2], 7, 7]), r"y_val holds 1 label the perceptron was not trained on: 7 "),
+    (lambda X, y: (X, np.where(y == 1, "a", "b")), r"y_val holds 2 labels the perceptron was not trained on"),
+    (lambda X, y: (X[:, :2], y), r"X_val has 2 features, but X has 3"),
+    (lambda X, y: (X, np.column_stack([y, y])), r"y_val must be one-dimensional, got shape \(100, 2\)"),
+    (lambda X, y: (np.where(X > 2, np.nan, X), y), r"X_val: Input X contains NaN"),
+    (lambda X, y: (X, y, np.ones(99)), r"rule's sample_weight \(of X_val\): sample_weight has shape \(99,\)"),
+])
+def test_a_bad_validation_set_is_refused_before_the_run(bad, match):
+    """ValidationPatience's held-out data are checked when fit starts, with a message naming
+    X_val, y_val or their weights, not met halfway through the run as a broadcasting error."""
+    from classic.convergence import ValidationPatience
+
+    X, y = _noisy_problem(0, 200)
+    X_val, y_val, *weights = bad(*_noisy_problem(1, 100))
+    model = Perceptron(stop=ValidationPatience(2, X_val, y_val, sample_weight=weights[0] if weights else None))
+    with pytest.raises(ValueError, match=match):
+        model.fit(X, y)
+    assert not hasattr(model, "trace_")
+
+
+def test_a_validation_column_vector_is_read_as_its_labels():
+    """y_val of shape (n, 1) is the same held-out labels as shape (n,), as for fit's y: the same
+    checkpoint and weights (not a score averaged over an (n, n) broadcast)."""
+    from sklearn.exceptions import DataConversionWarning
+
+    from classic.convergence import ValidationPatience
+
+    X, y = _noisy_problem(0, 200)
+    X_val, y_val = _noisy_problem(1, 100)
+    flat = _quiet_fit(Perceptron(stop=ValidationPatience(2, X_val, y_val)), X, y)
+    with pytest.warns(DataConversionWarning):
+        column = _quiet_fit(Perceptron(stop=ValidationPatience(2, X_val, y_val[:, None])), X, y)
+    assert column.stop.checkpoint.score == flat.stop.checkpoint.score == flat.score(X_val, y_val)
+    np.testing.assert_array_equal(column.coef_, flat.coef_)

@@ -75,3 +75,64 @@ def test_example_script_draws_updates_below_the_bound(tmp_path):
     out = tmp_path / "novikoff.png"
     assert module.main(str(out)) == 0
     assert out.stat().st_size > 0
+
+
+def write_labelled(path, labels, seed=0):
+    """Two separable features, the given labels (strings, written as they are) alternating."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, size=(len(labels), 2))
+    X[:, 0] += np.where(np.arange(len(labels)) % 2 == 0, 3.0, -3.0)  # row parity decides the side
+    path.write_text("x1,x2,label\n" + "".join(f"{a!r},{b!r},{label}\n" for (a, b), label in zip(X.tolist(), labels)))
+
+
+@pytest.mark.parametrize("pair", [
+    ("1e19", "-1e19"),                             # integers beyond int64, in exponent form
+    ("9007199254740993", "9007199254740992"),      # 2**53 + 1 and 2**53: equal as float64, distinct as int64
+    ("1e300", "0"),                                # beyond int64: no cast, no overflow warning
+    ("99999999999999999999", "99999999999999999998"),  # beyond int64, one apart: equal as float64
+])
+def test_large_numeric_labels_stay_distinct(tmp_path, capsys, pair):
+    """Labels are never merged or rewritten: two distinct numbers give two classes, and the fit
+    separates them (training accuracy 1)."""
+    import warnings
+
+    path = tmp_path / "big.csv"
+    write_labelled(path, list(pair) * 10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["perceptron", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "20 examples, 2 features, 2 classes" in out and "training accuracy 1" in out
+
+
+def test_label_values_are_exact():
+    """The label column as the fit sees it: integers as int64 where they fit, as their exact
+    decimal text beyond; text as text; ordinary integer labels are unchanged (1.0 and 1 are one class)."""
+    from classic._csv import label_column
+
+    def labels(*cells):
+        return label_column("f.csv", ["label"], [[c] for c in cells], 0)
+
+    assert labels("1", "1.0", "-2").tolist() == [1, 1, -2] and labels("1", "2").dtype == np.int64
+    big = labels("9007199254740993", "9007199254740992")
+    assert big.dtype == np.int64 and big.tolist() == [2**53 + 1, 2**53]
+    assert labels("1e19", "-1e19", "10000000000000000000").tolist() == [str(10**19), str(-(10**19)), str(10**19)]
+    assert labels("99999999999999999999", "1").tolist() == ["99999999999999999999", "1"]
+    assert labels("1", "spam").tolist() == ["1", "spam"]
+    assert labels(" spam", "ham ").tolist() == ["spam", "ham"]
+
+
+@pytest.mark.parametrize("cells, message", [
+    (["1", "", "0"], "empty label in label, data row 2"),
+    (["1", "inf", "0"], "non-finite label 'inf' in label, data row 2"),
+    (["nan", "1", "0"], "non-finite label 'nan' in label, data row 1"),
+    (["1e400", "1", "0"], "non-finite label '1e400' in label, data row 1"),
+    (["1", "0.5", "0"], "label '0.5' in label, data row 2 is not an integer"),
+    (["1", "1.00000000000000000001", "0"], "is not an integer"),   # 1.0 in float64
+])
+def test_bad_labels_get_one_line_and_status_2(tmp_path, capsys, cells, message):
+    path = tmp_path / "labels.csv"
+    path.write_text("x1,x2,label\n" + "".join(f"{i},{-i},{label}\n" for i, label in enumerate(cells)))
+    assert main(["perceptron", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err
