@@ -20,6 +20,18 @@ __all__ = ["kmeans_claims", "rounding_constants", "labels_fingerprint", "inertia
 PROOF = "proofs/kmeans.md"
 
 
+
+def _km3_note(trace, relocated):
+    """What KM-3's claim saw: the relocations, or none; and the clusters left empty at the end,
+    which had no point to take (fewer distinct points than clusters, or squared distances that
+    underflow: the fit warned)."""
+    stayed = int(np.sum(trace.cluster_sizes[-1] == 0))
+    left = f"; {stayed} cluster{'s' if stayed > 1 else ''} stayed empty, with no point to take" if stayed else ""
+    if relocated.any():
+        return f"{int(relocated.sum())} iterations relocated {len(trace.relocation_point)} empty clusters{left}"
+    return ("no relocation: the half-step changed nothing (checked exactly)" if stayed else
+            "no empty cluster: the half-step changed nothing (checked exactly)") + left
+
 def rounding_constants(n, d, k, dtype, total_weight=None, smallest_weight=None):
     """The constants of proofs/kmeans.md, "Rounding constants" (float64 accumulation,
     distances in ``dtype``); with weights ("Weights"), ``total_weight`` is the recorded float64
@@ -173,8 +185,7 @@ def kmeans_claims(est, X, sample_weight=None):
             km3_slack(A[:-1], R, moved, relocated, c),
             PROOF,
             absolute=True,
-            note=f"{int(relocated.sum())} iterations relocated {len(trace.relocation_point)} empty clusters"
-            if relocated.any() else "no empty cluster: the half-step changed nothing (checked exactly)",
+            note=_km3_note(trace, relocated),
         )
     )
 
