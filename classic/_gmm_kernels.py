@@ -769,19 +769,30 @@ def log_normalisers(a, out):
 
 
 @parallel_kernel
-def normalise_rows(a, log_normaliser):
-    """a[i, k] <- exp(a_ik − log_normaliser_i) in place (:func:`exp_nonpositive`: the row's
-    largest entry is at most its log-normaliser): the posterior probabilities."""
+def normalise_rows(a):
+    """a[i, k] <- exp(a_ik − m_i) / t_i in place, m_i = max_k a_ik (finite in every row) and
+    t_i = Σ_k exp(a_ik − m_i) ≥ 1: the posterior probabilities, as the E-step computes its
+    responsibilities (proofs/em.md, EM-6 step 1), so a row sums to 1 within γ_{2K} whatever m_i
+    (exp(a_ik − L_i), L_i = fl(m_i + log t_i), loses log t_i beside a large |m_i|)."""
     n_samples, n_components = a.shape
     for block in prange((n_samples + BLOCK - 1) // BLOCK):
         start = block * BLOCK
         stop = min(n_samples, start + BLOCK)
-        for i in range(start, stop):  # the row's normaliser taken out first: no division per entry
+        for i in range(start, stop):
+            largest = a[i, 0]
+            for k in range(1, n_components):
+                largest = max(largest, a[i, k])
             for k in range(n_components):
-                a[i, k] -= log_normaliser[i]
+                a[i, k] -= largest
         flat = a[start:stop].reshape((stop - start) * n_components)
         for t in range(flat.size):
             flat[t] = exp_nonpositive(flat[t])
+        for i in range(start, stop):
+            total = 0.0
+            for k in range(n_components):
+                total += a[i, k]
+            for k in range(n_components):
+                a[i, k] /= total
 
 
 @kernel

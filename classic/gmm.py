@@ -25,6 +25,7 @@ by it is exact; EM is equivariant under this map, and every reported objective
 is converted back to the user's units.
 """
 
+import copy
 import dataclasses
 import math
 import warnings
@@ -380,6 +381,36 @@ def _parameters_from_responsibilities(Z, resp, covariance_type, prior):
     return counts, kernels.m_step(counts, first, second, origin, covariance_type, strength, sigma0, alpha)
 
 
+def _prior_in_standard_units(prior, X, shift, scale):
+    """``prior`` (None, "default" or a GaussianMixturePrior) as (a, Σ0, α) in standardised units, or None."""
+    if prior is None:
+        return None
+    prior = GaussianMixturePrior() if isinstance(prior, str) else prior
+    d = X.shape[1]
+    strength = check_real(prior.strength, "prior.strength", minimum=0.0, strict=True)
+    alpha = check_real(prior.weight_concentration, "prior.weight_concentration", minimum=1.0)
+    if prior.covariance is None:
+        # 0.01 × the mean feature variance in X's units, times the identity, in standardised units:
+        # feature j's entry is 0.01 (1/d) Σ_k v_k (s_k / s_j)², v_k the variance of feature k of Z
+        variance = np.empty(d)
+        kernels.second_moments(X, np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64), variance)
+        if not np.any(variance > 0):
+            raise ValueError("X has zero variance: pass GaussianMixturePrior(covariance=...) explicitly")
+        sigma0 = 0.01 * np.diag(np.mean(variance[None, :] * (scale[None, :] / scale[:, None]) ** 2, axis=1))
+    else:
+        sigma0 = np.asarray(prior.covariance, dtype=np.float64)
+        if sigma0.ndim == 0:
+            sigma0 = float(sigma0) * np.eye(d)
+        elif sigma0.shape == (d,):
+            sigma0 = np.diag(sigma0)
+        if sigma0.shape != (d, d) or not np.all(np.isfinite(sigma0)):
+            raise ValueError(f"prior.covariance must be a float, a ({d},) vector or a ({d}, {d}) matrix, finite")
+        if not np.allclose(sigma0, sigma0.T) or np.any(np.linalg.eigvalsh(sigma0) <= 0):
+            raise ValueError("prior.covariance must be symmetric positive definite")
+        sigma0 = sigma0 / np.outer(scale, scale)
+    return strength, sigma0, alpha
+
+
 class GaussianMixture(DensityMixin, BaseEstimator):
     """Gaussian mixture fitted by exact EM (or MAP-EM with ``prior=``), with a
     certificate of its convergence theorems (proofs/em.md).
@@ -423,7 +454,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         (n_components,) spherical. Given all three, EM starts exactly there.
     random_state : int, numpy.random.Generator or None
     warm_start : bool, default=False
-        Start from the previous fit's parameters (then ``n_init`` is ignored).
+        Continue the previous fit: EM starts from its parameters (then ``n_init`` and the
+        ``*_init`` parameters are ignored). ``tol``, ``max_iter``, ``prior`` and the data may
+        change; ``n_components``, ``covariance_type`` and the number of features may not (the
+        previous parameters cannot start such a fit): a ValueError says so, and leaves the
+        previous fit as it was. Set ``warm_start=False`` to start afresh.
     verbose : int, default=0
         Print the objective every ``verbose_interval`` iterations when > 0.
     verbose_interval : int, default=10
@@ -459,6 +494,12 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     lower_bounds_ : ndarray
         Mean objective per sample at θ_0, ..., θ_T (``trace_.objective / n``).
     trace_ : GMMTrace
+
+    Notes
+    -----
+    Every method called after ``fit`` (``predict``, ``predict_proba``, ``score``, ``sample``,
+    ``bic``, :func:`plot_ellipses`, the certificate) answers for what was fitted: parameters set
+    since (``set_params``) take effect at the next ``fit``, as in scikit-learn.
     """
 
     def __init__(
@@ -529,33 +570,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             raise TypeError(f"prior must be None, 'default' or a GaussianMixturePrior, got {self.prior!r}")
 
     def _standard_prior(self, X, shift, scale):
-        """The prior as (a, Σ0, α) in standardised units, or None."""
-        if self.prior is None:
-            return None
-        prior = GaussianMixturePrior() if isinstance(self.prior, str) else self.prior
-        d = X.shape[1]
-        strength = check_real(prior.strength, "prior.strength", minimum=0.0, strict=True)
-        alpha = check_real(prior.weight_concentration, "prior.weight_concentration", minimum=1.0)
-        if prior.covariance is None:
-            # 0.01 × the mean feature variance in X's units, times the identity, in standardised units:
-            # feature j's entry is 0.01 (1/d) Σ_k v_k (s_k / s_j)², v_k the variance of feature k of Z
-            variance = np.empty(d)
-            kernels.second_moments(X, np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64), variance)
-            if not np.any(variance > 0):
-                raise ValueError("X has zero variance: pass GaussianMixturePrior(covariance=...) explicitly")
-            sigma0 = 0.01 * np.diag(np.mean(variance[None, :] * (scale[None, :] / scale[:, None]) ** 2, axis=1))
-        else:
-            sigma0 = np.asarray(prior.covariance, dtype=np.float64)
-            if sigma0.ndim == 0:
-                sigma0 = float(sigma0) * np.eye(d)
-            elif sigma0.shape == (d,):
-                sigma0 = np.diag(sigma0)
-            if sigma0.shape != (d, d) or not np.all(np.isfinite(sigma0)):
-                raise ValueError(f"prior.covariance must be a float, a ({d},) vector or a ({d}, {d}) matrix, finite")
-            if not np.allclose(sigma0, sigma0.T) or np.any(np.linalg.eigvalsh(sigma0) <= 0):
-                raise ValueError("prior.covariance must be symmetric positive definite")
-            sigma0 = sigma0 / np.outer(scale, scale)
-        return strength, sigma0, alpha
+        """The prior of the last fit (not the ``prior`` set since) as (a, Σ0, α) in the
+        standardised units of ``shift`` and ``scale``, or None; the certificate's EM-5 passes
+        the fit's X, on which the default Σ0 is computed again, the same bits."""
+        return _prior_in_standard_units(self._fitted_prior, X, shift, scale)
 
     def _user_initial_parameters(self, d, shift, scale, dtype):
         """weights_init, means_init, precisions_init validated and standardised (None where not given)."""
@@ -604,13 +622,21 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Fit by EM (MAP-EM with ``prior=``); returns self."""
+        warm = self.warm_start and hasattr(self, "_state")
+        recorded = {name: value for name, value in vars(self).items() if name in ("n_features_in_", "feature_names_in_")}
         X = check_estimator_data(self, X, reset=True, min_samples=2)
         self._check_parameters(X)
+        conflict = warm and self._warm_start_conflict(X.shape[1])
+        if conflict:
+            for name in ("n_features_in_", "feature_names_in_"):  # a refused warm start leaves the fit as it was
+                vars(self).pop(name, None)
+            vars(self).update(recorded)
+            raise ValueError(conflict)
         n_samples, d = X.shape
         dtype = X.dtype
         shift, scale = _standardisation(X, per_feature=self.covariance_type != "spherical")
         Z = _standardise(X, shift, scale)
-        prior = self._standard_prior(X, shift, scale)
+        prior = _prior_in_standard_units(self.prior, X, shift, scale)
         feature_variance = _feature_variance(Z)
         if prior is None and np.any(feature_variance == 0):
             j = int(np.argmax(feature_variance == 0))
@@ -628,7 +654,6 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         if self.stop is not None and self.stop.validation_data is not None:
             X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False)
             validation = (X_val, check_sample_weight(self.stop.validation_weight, X_val), shift, scale)
-        warm = self.warm_start and hasattr(self, "_state")
         best, collapses = None, []
         n_starts = 1 if warm else self.n_init
         for _ in range(n_starts):
@@ -677,6 +702,23 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             covariances = c if covariances is None else covariances
         return _make_state(weights, means, covariances, self.covariance_type, feature_variance, 0)
 
+    def _warm_start_conflict(self, n_features):
+        """What keeps this fit from continuing the previous one (warm_start), as the
+        ValueError's message, or "" when nothing does."""
+        fitted = {"n_components": len(self._state.weights), "covariance_type": self._fitted_covariance_type,
+                  "n_features": self._state.means.shape[1]}
+        asked = {"n_components": self.n_components, "covariance_type": self.covariance_type, "n_features": n_features}
+        changed = [f"{name}={asked[name]!r}" if isinstance(asked[name], str) else f"{name}={asked[name]}"
+                   for name in fitted if asked[name] != fitted[name]]
+        if not changed:
+            return ""
+        return (
+            "warm_start=True continues the previous fit, which had n_components={n_components}, "
+            "covariance_type={covariance_type!r} and n_features={n_features}; this fit has ".format(**fitted)
+            + " and ".join(changed) + ", so the previous parameters cannot start it. Set warm_start=False "
+            "to start a new fit, or restore the previous setting."
+        )
+
     def _warm_state(self, shift, scale, dtype, feature_variance):
         # the previous fit's parameters, re-expressed in this fit's standardised units
         old_shift, old_scale = self.trace_.shift, self.trace_.scale
@@ -717,6 +759,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 "rescale X, e.g. with sklearn.preprocessing.StandardScaler, and fit again."
             )
         self._state = state
+        self._fitted_covariance_type = self.covariance_type  # what inference, sample and bic use from now on
+        self._fitted_prior = copy.deepcopy(self.prior)  # what the certificate checks (EM-5)
         self.trace_ = trace
         self.weights_ = state.weights.copy()
         self.means_, self.covariances_ = means, covariances
@@ -732,10 +776,22 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         """log π_k + log N(x | μ_k, Σ_k) in the user's units, shape (n_samples, n_components)."""
         check_is_fitted(self, "trace_")
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: weighted_log_densities
-        return weighted_log_densities(X, self._state, self.covariance_type, self.trace_.shift, self.trace_.scale)
+        if X.shape[1] != self._state.means.shape[1]:  # n_features_in_ of a refit that failed
+            raise ValueError(
+                f"X has {X.shape[1]} features, but the fitted parameters have {self._state.means.shape[1]}: "
+                f"the last call to fit, on {self.n_features_in_} features, failed; fit again"
+            )
+        return weighted_log_densities(X, self._state, self._fitted_covariance_type, self.trace_.shift,
+                                      self.trace_.scale)
 
     def score_samples(self, X):
-        """Log-density of each sample, ndarray of shape (n_samples,)."""
+        """Log-density of each sample, ndarray of shape (n_samples,).
+
+        :math:`\\hat L = \\mathrm{fl}(m + \\mathrm{fl}(\\log t))` with m the row's largest weighted
+        log-density a_k and :math:`t = \\sum_k e^{a_k - m} \\in [1, K]` (proofs/em.md, EM-6 step 2):
+        the float nearest m + log t, up to the rounding of t and log t. Far from every
+        component, where log t ≤ log K falls below half an ulp of m (|m| beyond about 10¹⁷), that
+        float is m itself; the error of m, about u|m| (EM-6, "Density error"), is far larger."""
         return log_normalisers(self._weighted_log_densities(X))
 
     def score(self, X, y=None):
@@ -743,9 +799,16 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         return float(np.mean(self.score_samples(X)))
 
     def predict_proba(self, X):
-        """Responsibilities, ndarray of shape (n_samples, n_components)."""
+        """Responsibilities, ndarray of shape (n_samples, n_components).
+
+        Computed as the E-step's (proofs/em.md, EM-6 step 1): :math:`e^{a_k - m}/t` with m the
+        row's largest weighted log-density and :math:`t = \\sum_k e^{a_k - m} \\ge 1`, so every row
+        sums to 1 within :math:`\\gamma_{2K}`, however far the point (through the log-normaliser,
+        :math:`e^{a_k - \\hat L}` loses log t beside a large |m|: rows summed to 2). Far from every
+        component the differences a_j − a_k may be below the rounding of the a_k themselves
+        (about u|m|); the responsibilities are then no better determined than they are."""
         a = self._weighted_log_densities(X)
-        for_rows(kernels.normalise_rows, a.shape[0])(a, log_normalisers(a))
+        for_rows(kernels.normalise_rows, a.shape[0])(a)
         return a
 
     def predict(self, X):
@@ -766,11 +829,12 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             cov = _component_covariance(self, k)
             blocks.append(rng.multivariate_normal(self.means_[k], cov, size=int(count)))
         X = np.vstack(blocks)
-        return X, np.repeat(np.arange(self.n_components), counts)
+        return X, np.repeat(np.arange(len(counts)), counts)
 
     def _n_parameters(self):
         K, d = self.means_.shape
-        cov = {"full": K * d * (d + 1) / 2, "diag": K * d, "tied": d * (d + 1) / 2, "spherical": K}[self.covariance_type]
+        cov = {"full": K * d * (d + 1) / 2, "diag": K * d, "tied": d * (d + 1) / 2, "spherical": K}[
+            self._fitted_covariance_type]
         return int(cov + K * d + K - 1)
 
     def bic(self, X):
@@ -792,12 +856,13 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
 def _component_covariance(model, k):
     """Covariance matrix (n_features, n_features) of component ``k`` of a
-    fitted mixture, whatever its ``covariance_type``."""
-    if model.covariance_type == "full":
+    fitted mixture, whatever the covariance type it was fitted with."""
+    covariance_type = model._fitted_covariance_type
+    if covariance_type == "full":
         return model.covariances_[k]
-    if model.covariance_type == "tied":
+    if covariance_type == "tied":
         return model.covariances_
-    if model.covariance_type == "diag":
+    if covariance_type == "diag":
         return np.diag(model.covariances_[k])
     return model.covariances_[k] * np.eye(model.means_.shape[1])
 
@@ -810,7 +875,7 @@ def plot_ellipses(model, ax, features=(0, 1), n_std=(1.0, 2.0), **style):
     check_is_fitted(model, "trace_")
     i, j = features
     colors = style.pop("colors", None)
-    for k in range(model.n_components):
+    for k in range(len(model.weights_)):
         block = np.asarray(_component_covariance(model, k), dtype=np.float64)[np.ix_([i, j], [i, j])]
         values, vectors = np.linalg.eigh(block)
         angle = math.degrees(math.atan2(vectors[1, 1], vectors[0, 1]))

@@ -2,9 +2,11 @@
 tests/naive.py, scikit-learn as the trusted twin, and the estimator contract."""
 
 import dataclasses
+import itertools
 import math
 import re
 import warnings
+from fractions import Fraction
 
 import numba
 import numpy as np
@@ -20,7 +22,7 @@ import naive
 from classic import ComponentCollapseError, GaussianMixture, GaussianMixturePrior, GMMTrace, certify
 from classic import _gmm_kernels as kernels
 from classic import _jit as jit
-from classic.gmm import _log_const, _make_state, _standardise, e_step, log_prior
+from classic.gmm import _log_const, _make_state, _standardise, e_step, log_prior, plot_ellipses
 from classic._gmm_bounds import error_bounds, m_step_deficit, m_step_deficit_parts, m_step_error_bounds
 from classic.rounding import gamma
 from proof_steps import proof_steps
@@ -1050,6 +1052,122 @@ def test_warm_start_continues_from_previous_fit():
     warm.fit(X)
     assert warm.trace_.objective[0] == pytest.approx(first_half[-1], rel=1e-12)
     assert np.allclose(warm.means_, full.means_, rtol=1e-8)
+
+
+# ---- the fitted model: what fit stored, not the parameters set since --------------------------
+
+
+def _answers(model, X):
+    """Everything a fitted mixture answers about X: predict, predict_proba, score_samples, score,
+    bic, aic, sample (its random_state is fixed), the ellipses of plot_ellipses and the certificate."""
+    from matplotlib.figure import Figure
+
+    ax = plot_ellipses(model, Figure().subplots())
+    ellipses = [(tuple(p.center), p.width, p.height, p.angle) for p in ax.patches]
+    samples, labels = model.sample(20)
+    return [model.predict(X), model.predict_proba(X), model.score_samples(X), model.score(X), model.bic(X),
+            model.aic(X), samples, labels, ellipses, certify(model, X).claims]
+
+
+@pytest.mark.parametrize("fitted, changed", list(itertools.permutations(COVARIANCE_TYPES, 2)))
+@pytest.mark.parametrize("prior", [None, "default"])
+def test_parameters_set_after_fit_change_no_answer_of_the_fitted_model(fitted, changed, prior):
+    """scikit-learn's convention: after fit, every method answers for what was fitted. A new
+    covariance_type, n_components or prior set without a new fit changes no answer of predict,
+    predict_proba, score_samples, score, bic, aic, sample, plot_ellipses or the certificate (whose
+    EM-5 checks the M-step under the prior the model was fitted with). Before: a numba TypingError
+    (full to diag), numpy's "cov must be 2 dimensional" from sample, draws from the wrong
+    covariances (tied to spherical), sample's labels for 3 components, a failed EM-5 (prior)."""
+    X = mixture_data(14, 200, 2, 2, 4.0)
+    model = GaussianMixture(2, covariance_type=fitted, prior=prior, random_state=0).fit(X)
+    before = _answers(model, X)
+    model.set_params(covariance_type=changed, n_components=3, prior="default" if prior is None else None)
+    after = _answers(model, X)
+    assert all(np.array_equal(a, b) for a, b in zip(before[:-2], after[:-2]))
+    assert before[-2:] == after[-2:]
+    assert all(claim.holds for claim in after[-1])
+
+
+def test_inference_refuses_data_of_a_failed_refit_before_the_kernels():
+    """A refit on wider data that fails (here: a constant feature) has recorded the new width;
+    inference then compares X with the fitted parameters, not with that record, so X never reaches
+    the kernels with more columns than the parameters (before: they read past the end of the
+    standardisation's arrays and reported every row as overflowing float64)."""
+    X = mixture_data(15, 200, 2, 2, 4.0)
+    model = GaussianMixture(2, random_state=0).fit(X)
+    wider = np.hstack([X, np.ones((200, 1))])
+    with pytest.raises(ValueError, match="does not vary"):
+        model.fit(wider)
+    for method in (model.predict, model.predict_proba, model.score_samples):
+        with pytest.raises(ValueError, match=r"X has 3 features, but the fitted parameters have 2.*fit again"):
+            method(wider)
+
+
+@pytest.mark.parametrize("change", ["covariance_type", "n_components", "n_features"])
+def test_warm_start_refuses_a_changed_model_and_keeps_the_previous_fit(change):
+    """warm_start=True continues the previous fit, so a new covariance_type, n_components or number
+    of features has no parameters to start from: a ValueError names the previous fit's settings,
+    the changed one and the fix (warm_start=False), and the previous fit stays usable. Before: a
+    numba TypingError (covariance_type), numpy's "operands could not be broadcast" (features), a
+    silent fit that kept 2 components (n_components)."""
+    X = mixture_data(15, 200, 2, 2, 4.0)
+    model = GaussianMixture(2, random_state=0, warm_start=True).fit(X)
+    labels, trace = model.predict(X), model.trace_
+    new = {"covariance_type": "diag", "n_components": 3, "n_features": 3}[change]
+    data = np.hstack([X, X[:, :1] ** 2]) if change == "n_features" else X
+    if change != "n_features":
+        model.set_params(**{change: new})
+    with pytest.raises(ValueError, match=r"warm_start=True continues the previous fit, which had n_components=2, "
+                                         r"covariance_type='full' and n_features=2; this fit has "
+                                         rf"{change}={new!r}.*warm_start=False"):
+        model.fit(data)
+    assert model.trace_ is trace and np.array_equal(model.predict(X), labels)
+    model.set_params(warm_start=False).fit(data)
+    assert model.predict_proba(data).shape == (200, 3 if change == "n_components" else 2)
+    assert certify(model, data)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_predict_proba_rows_sum_to_one_however_far_the_point(covariance_type, dtype):
+    """predict_proba computes the E-step's responsibilities (proofs/em.md, EM-6 step 1):
+    exp(a_k − m)/t, m the row's largest a_k and t = Σ_k exp(a_k − m) ≥ 1, so a row sums to 1
+    within γ_{2K} (t's K − 1 additions, the K divisions, the K − 1 of the test's sum), at any
+    distance. Before, exp(a_k − L) with L = fl(m + log t) lost log t beside |m| ≈ 10^34 and gave
+    [1, 1] (tied covariances, a point at 10^17; float32: at 10^38)."""
+    X = mixture_data(16, 200, 2, 2, 4.0)
+    model = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X.astype(dtype))
+    far = 10.0 ** np.array([0, 3, 10, 17, 20, 38 if dtype == np.float32 else 100])
+    P = model.predict_proba(np.stack([far, far], axis=1).astype(dtype))
+    assert np.all((P >= 0) & (P <= 1))
+    assert np.all(np.abs(P.sum(axis=1) - 1) <= gamma(2 * 2, np.float64)), P
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_score_samples_is_the_log_sum_exp_of_its_log_densities_correctly_rounded(covariance_type):
+    """score_samples is L̂ = fl(m + fl(log t)) of the computed log-densities a_k (m their largest,
+    t = Σ_k exp(a_k − m)): within half an ulp of the exact m + log t, plus the rounding of t and
+    log t (EM-6 step 2's b_L; t carries K + 6 roundings, log one more ulp). Far from every
+    component log t ≤ log K is below a quarter of an ulp of m, and L̂ = m: the log 2 of two equally
+    distant components vanishes by correct rounding, not by a bug (and it is far below the error
+    of m itself, about u|m|, EM-6 "Density error")."""
+    X = mixture_data(16, 200, 2, 2, 4.0)
+    model = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X)
+    far = 10.0 ** np.arange(21)
+    between = model.means_[0] + np.linspace(-0.5, 1.5, 21)[:, None] * (model.means_[1] - model.means_[0])
+    T = np.vstack([np.stack([far, far], axis=1), between])  # between the means: log t up to log 2
+    log_densities, scores = model._weighted_log_densities(T), model.score_samples(T)
+    lost = 0
+    for a, score in zip(log_densities, scores):
+        m = float(a.max())
+        t = math.fsum(math.exp(v - m) for v in a.tolist())
+        exact = Fraction(m) + Fraction(math.log(t))
+        slack = Fraction(math.ulp(score)) / 2 + Fraction(gamma(2 + 8, np.float64)) + Fraction(math.ulp(math.log(t)))
+        assert abs(Fraction(float(score)) - exact) <= slack, (m, t, score)
+        if math.log(2) < math.ulp(m) / 4:
+            assert score == m
+            lost += 1
+    assert lost >= 4  # 10^17 .. 10^20 at least
 
 
 def test_n_init_keeps_the_best_run():
