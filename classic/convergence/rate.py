@@ -137,6 +137,10 @@ class RateEstimate:
     terminated_at : int or None
         Finite termination: the first index of the constant tail.
     evidence : RateEvidence
+    exponent_bounds : (float, float) or None
+        With ``exponent``: the interval the rounding of the ratios leaves it (the median step of
+        h = 1/(1 - r) from the ends of the steps' intervals), the expansion's truncation,
+        relative (p² - 1)/(12 u²) at the tail start u, apart (CV-4).
     """
 
     kind: str
@@ -147,6 +151,7 @@ class RateEstimate:
     limit: float
     terminated_at: int | None
     evidence: RateEvidence
+    exponent_bounds: tuple | None = None
 
     def __str__(self):
         parts = [f"{self.kind} termination" if self.kind == "finite" else f"{self.kind} convergence"]
@@ -487,7 +492,7 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
         first_used, n_used = _used_run(s, f)
         run = _classify(s[first_used:n_used], f[first_used:n_used], dtype, first_used)
     kind, order, rate, exponent, reason = (run[k] for k in ("kind", "order", "rate", "exponent", "reason"))
-    rate_bounds = run["rate_bounds"]
+    rate_bounds, exponent_bounds = run["rate_bounds"], run["exponent_bounds"]
     if kind == "sublinear" and kind_of_order == "ACOC":
         # differences decay one power faster than errors (CV-2), and only a power above 1 makes
         # their sum, the distance still to go, finite (CV-4)
@@ -496,9 +501,9 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
         elif not run["exponent_bounds"][0] > 1.0:
             kind, reason = "undetermined", (f"the changes decay like t^-{exponent:.3g}, no faster than 1/t within "
                                             "rounding: their sum, and the sequence, need not converge")
-            exponent = None
+            exponent, exponent_bounds = None, None
         else:
-            exponent = exponent - 1.0
+            exponent, exponent_bounds = exponent - 1.0, (exponent_bounds[0] - 1.0, exponent_bounds[1] - 1.0)
 
     # Finite termination (CV-6): exactly constant from T on (without the limit), or
     # exactly at the limit from T on (with it), entered by a change above the floor
@@ -516,6 +521,7 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
         predicted = _predict_next(values[:T], model)  # model was fitted on exactly values[:T]
         if not predicted <= floors[T]:
             kind, order, rate, exponent, rate_bounds, terminated_at = "finite", math.inf, 0.0, None, None, T
+            exponent_bounds = None
             limit_value = float(x[-1]) if limit is None else limit_value
             what = "exactly constant" if limit is None else "exactly at the limit"
             reason = (f"{what} from step {T}; the last value above the floor, {values[T - 1]:.3g}, predicted "
@@ -536,7 +542,8 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
         tail_start=run["tail_start"],
         reason=reason,
     )
-    return RateEstimate(kind, float(order), float(rate), exponent, rate_bounds, limit_value, terminated_at, evidence)
+    return RateEstimate(kind, float(order), float(rate), exponent, rate_bounds, limit_value, terminated_at, evidence,
+                        exponent_bounds if exponent is not None else None)
 
 
 def _predict_next(d, run):
