@@ -224,7 +224,9 @@ class _AscentTrace(Trace):
 
 
 def test_trace_input_uses_its_objective_and_sense():
-    """A trace of a maximised objective gives the estimate of the same sequence."""
+    """A trace is read through its objective: a trace of a maximised objective gives the estimate of
+    the same sequence, values and all (its sense orients the sequence, which the estimate cannot
+    see: errors and changes are absolute values, CV-1)."""
     objective = -1.0 - 0.5 ** np.arange(40)
     trace = _AscentTrace(objective=objective, n_iter=39, converged=True, stop_reason="converged")
     from_trace = estimate_rate(trace, -1.0)
@@ -232,6 +234,8 @@ def test_trace_input_uses_its_objective_and_sense():
     assert from_trace.kind == from_array.kind == "linear"
     assert from_trace.rate == from_array.rate
     assert from_trace.limit == -1.0
+    np.testing.assert_array_equal(from_trace.evidence.values, from_array.evidence.values)
+    np.testing.assert_array_equal(from_trace.evidence.values, np.abs(objective + 1.0))
 
 
 def test_a_trace_of_half_steps_is_read_at_the_end_of_each_iteration():
