@@ -86,8 +86,11 @@ class GaussianMixturePrior:
     ----------
     covariance : float, ndarray of shape (n_features,) or (n_features, n_features), or None
         :math:`\\Sigma_0`, in the data's units (a float means that multiple of the
-        identity, a vector a diagonal). None (default): ``0.01`` times the mean
-        feature variance of the data, times the identity — a cluster of one
+        identity, a vector a diagonal). None (default): ``0.01`` times each feature's
+        variance in the data, on the diagonal (Murphy, *Machine Learning: a
+        Probabilistic Perspective*, §11.4.2.8; Fraley & Raftery 2007), so that every
+        feature is pulled in proportion to its own scale; for spherical covariances,
+        0.01 times the mean feature variance, times the identity. A cluster of one
         point then gets half that covariance instead of collapsing.
     strength : float, default=1.0
         :math:`a > 0`, the number of pseudo-observations. Larger values pull
@@ -381,7 +384,7 @@ def _parameters_from_responsibilities(Z, resp, covariance_type, prior):
     return counts, kernels.m_step(counts, first, second, origin, covariance_type, strength, sigma0, alpha)
 
 
-def _prior_in_standard_units(prior, X, shift, scale):
+def _prior_in_standard_units(prior, X, shift, scale, covariance_type):
     """``prior`` (None, "default" or a GaussianMixturePrior) as (a, Σ0, α) in standardised units, or None."""
     if prior is None:
         return None
@@ -390,13 +393,20 @@ def _prior_in_standard_units(prior, X, shift, scale):
     strength = check_real(prior.strength, "prior.strength", minimum=0.0, strict=True)
     alpha = check_real(prior.weight_concentration, "prior.weight_concentration", minimum=1.0)
     if prior.covariance is None:
-        # 0.01 × the mean feature variance in X's units, times the identity, in standardised units:
-        # feature j's entry is 0.01 (1/d) Σ_k v_k (s_k / s_j)², v_k the variance of feature k of Z
         variance = np.empty(d)
         kernels.second_moments(X, np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64), variance)
         if not np.any(variance > 0):
             raise ValueError("X has zero variance: pass GaussianMixturePrior(covariance=...) explicitly")
-        sigma0 = 0.01 * np.diag(np.mean(variance[None, :] * (scale[None, :] / scale[:, None]) ** 2, axis=1))
+        if covariance_type == "spherical":
+            # 0.01 × the mean feature variance in X's units, times the identity, in standardised units:
+            # feature j's entry is 0.01 (1/d) Σ_k v_k (s_k / s_j)², v_k the variance of feature k of Z
+            sigma0 = 0.01 * np.diag(np.mean(variance[None, :] * (scale[None, :] / scale[:, None]) ** 2, axis=1))
+        else:
+            # 0.01 × each feature's own variance (a constant feature: the mean of the others'), in
+            # standardised units 0.01 v_j: every feature's covariance is pulled in proportion to its scale
+            own = np.where(variance > 0, variance, np.mean(variance[None, :] * (scale[None, :] / scale[:, None]) ** 2,
+                                                           axis=1))
+            sigma0 = 0.01 * np.diag(own)
     else:
         sigma0 = np.asarray(prior.covariance, dtype=np.float64)
         if sigma0.ndim == 0:
@@ -466,7 +476,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         None: exact EM (maximum likelihood). Otherwise MAP-EM under the fixed
         conjugate prior (see :class:`GaussianMixturePrior`; "default" is
         ``GaussianMixturePrior()``: one pseudo-observation of covariance 0.01
-        times the mean feature variance).
+        times each feature's variance, or for spherical covariances 0.01 times their mean).
     stop : classic.convergence.StoppingRule or None, default=None
         An extra stopping rule, consulted after each iteration the ``tol``
         test lets pass. It sees the mean objective per sample (so
@@ -573,7 +583,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         """The prior of the last fit (not the ``prior`` set since) as (a, Σ0, α) in the
         standardised units of ``shift`` and ``scale``, or None; the certificate's EM-5 passes
         the fit's X, on which the default Σ0 is computed again, the same bits."""
-        return _prior_in_standard_units(self._fitted_prior, X, shift, scale)
+        return _prior_in_standard_units(self._fitted_prior, X, shift, scale, self._fitted_covariance_type)
 
     def _user_initial_parameters(self, d, shift, scale, dtype):
         """weights_init, means_init, precisions_init validated and standardised (None where not given)."""
@@ -636,7 +646,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         dtype = X.dtype
         shift, scale = _standardisation(X, per_feature=self.covariance_type != "spherical")
         Z = _standardise(X, shift, scale)
-        prior = _prior_in_standard_units(self.prior, X, shift, scale)
+        prior = _prior_in_standard_units(self.prior, X, shift, scale, self.covariance_type)
         feature_variance = _feature_variance(Z)
         if prior is None and np.any(feature_variance == 0):
             j = int(np.argmax(feature_variance == 0))

@@ -481,18 +481,21 @@ def test_em6_density_error_bound_through_the_computed_y(data, dtype):
     assert np.median(delta / first) < 0.2
 
 
+@pytest.mark.parametrize("prior", [None, "default"])
 @pytest.mark.parametrize("covariance_type", ["full", "tied", "diag"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_units_a_feature_rescaled_by_a_power_of_two_changes_nothing(covariance_type, dtype):
+def test_units_a_feature_rescaled_by_a_power_of_two_changes_nothing(covariance_type, dtype, prior):
     """Units (proofs/em.md): each feature has its own power-of-two scale, so multiplying features
     of X by powers of two (2^12 and 2^-5 here) gives bitwise the same run in standardised units
     (parameters, EM-6's bounds, EM-2's deficits), the fitted parameters exactly rescaled and ℓ
     shifted by −n Σ_j e_j log 2; the certificate's slacks do not grow with the ratio of the
     features' scales (with one scale for all they did: breast cancer, 1.4e4 nats in float64).
-    init_params="random": k-means starts see X's metric, which the rescaling changes."""
+    The default prior, 0.01 × each feature's variance, is carried along too (the isotropic one of
+    before 2026-12-03 was not). init_params="random": k-means starts see X's metric, which the
+    rescaling changes."""
     X = mixture_data(3, 400, 3, 3, 3.0, np.float64)
     exponents = np.array([0, 12, -5])
-    kw = dict(covariance_type=covariance_type, init_params="random", random_state=3, max_iter=8, tol=0)
+    kw = dict(covariance_type=covariance_type, init_params="random", random_state=3, max_iter=8, tol=0, prior=prior)
     plain = GaussianMixture(3, **kw).fit(X.astype(dtype))
     scaled = GaussianMixture(3, **kw).fit((X * 2.0**exponents).astype(dtype))
     a, b = plain.trace_, scaled.trace_
@@ -505,7 +508,10 @@ def test_units_a_feature_rescaled_by_a_power_of_two_changes_nothing(covariance_t
     np.testing.assert_allclose(b.log_likelihood, a.log_likelihood - n * exponents.sum() * math.log(2.0), rtol=1e-14)
     # the slacks of EM-1..EM-4 differ only in their conversion to X's units, 2u|value| for each of at
     # most four values that moved by the offset n Σ e_j log 2 (proofs/em.md, EM-6), summed with γ_7
-    offset, u = n * abs(exponents.sum()) * math.log(2.0), 2.0**-53
+    # (with the prior, log p moves by a (number of covariances) Σ e_j log 2 too, a = 1)
+    n_covariances = 1 if covariance_type == "tied" else 3
+    offset = (n + (n_covariances if prior else 0)) * abs(exponents.sum()) * math.log(2.0)
+    u = 2.0**-53
     for c, d in zip(certify(scaled, (X * 2.0**exponents).astype(dtype)).claims[:4], certify(plain, X.astype(dtype)).claims[:4]):
         assert abs(c.slack - d.slack) <= 8 * u * offset * (1 + gamma(7, np.float64)) + 4 * np.spacing(d.slack), c.id
 
@@ -671,13 +677,15 @@ def test_em2_limitation_float64_tied_covariances_of_features_a_million_times_apa
 
 def test_em6_a_component_of_weight_zero_is_exactly_zero_not_unbounded():
     """EM-6 and EM-2 (proofs/em.md): under a prior with α = 1 a component can lose every point and
-    get weight exactly 0 (breast cancer, float32, diagonal covariances); its log-densities are
+    get weight exactly 0 (breast cancer, float32, diagonal covariances, under an isotropic prior of
+    0.01 × the mean feature variance, the default until 2026-12-03); its log-densities are
     −∞ in exact and in computed arithmetic alike, so they widen no bound: every claim holds (the
     first version of the complete bounds counted them as overflowed, with an infinite slack)."""
     from sklearn.datasets import load_breast_cancer
 
     X = load_breast_cancer().data.astype(np.float32)
-    model = GaussianMixture(3, covariance_type="diag", prior="default", random_state=4).fit(X)
+    isotropic = GaussianMixturePrior(covariance=0.01 * float(X.astype(np.float64).var(axis=0).mean()))
+    model = GaussianMixture(3, covariance_type="diag", prior=isotropic, random_state=4).fit(X)
     assert np.min(model.weights_) == 0.0
     assert np.all(np.isfinite(model.trace_.log_likelihood_error)) and np.all(np.isfinite(model.trace_.m_step_deficit))
     assert bool(certify(model, X))
@@ -1364,3 +1372,25 @@ def test_k_means_plus_plus_fit_certified_and_reproducible():
     centres = np.stack([X[labels == j].mean(axis=0) for j in range(3)])
     distance = np.linalg.norm(a.means_[:, None, :] - centres[None], axis=2)
     assert np.all(distance.min(axis=1) < 0.5)
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag"])
+def test_the_default_prior_pulls_each_feature_in_proportion_to_its_own_scale(covariance_type):
+    """GaussianMixturePrior() (proofs/em.md, Units): Σ0 = 0.01 × each feature's variance, so a
+    feature at 10⁻³ beside one at 10³ keeps variances of its own scale (about 5·10⁻⁶ here): one
+    pseudo-observation adds 0.01 v_j/(N_k + 1) to each. Under the isotropic Σ0 of before 2026-12-03,
+    0.01 × the mean feature variance (5·10³ here), that feature's variances were the prior's (4.8
+    and 4.8·10³), and the small feature could not matter."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 1000)
+    X = np.c_[rng.normal(0, 1e3, 1000), (4 * y + rng.normal(0, 1, 1000)) * 1e-3]
+
+    def small_feature_variances(model):
+        covariances = np.asarray(model.covariances_)
+        return covariances[..., 1, 1] if covariance_type != "diag" else covariances[:, 1]
+
+    model = GaussianMixture(2, covariance_type=covariance_type, prior="default", random_state=0).fit(X)
+    assert np.all(small_feature_variances(model) < 10 * np.var(X[:, 1]))
+    isotropic = GaussianMixturePrior(covariance=0.01 * float(np.var(X, axis=0).mean()))
+    before = GaussianMixture(2, covariance_type=covariance_type, prior=isotropic, random_state=0).fit(X)
+    assert np.all(small_feature_variances(before) > 1e5 * np.var(X[:, 1]))
