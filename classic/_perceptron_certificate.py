@@ -17,8 +17,9 @@ import warnings
 import numpy as np
 
 from classic import _perceptron_kernels as _k
-from classic._validation import check_data, check_squared_distances
+from classic._validation import check_data, check_numbers, check_real, check_squared_distances
 from classic.certificate import Claim, check_training_rows, inequality_claim
+from classic.perceptron import INTERCEPT_FIX
 from classic.rounding import (
     SIGMA64,
     above,
@@ -148,6 +149,28 @@ def _freund_schapire(lo, R_up, n_epochs, margin=None):
     return best
 
 
+def _separator_rows(separator, n_problems, d):
+    """The ``separator`` given to certify as float64 rows of length d + 1, one per binary problem
+    (a last entry 0 appended to rows of length d), or a TypeError/ValueError naming what is wrong
+    and the shapes expected: (d,) or (d + 1,) for one problem (a (1, m) row or (m, 1) column too),
+    (n_problems, d) or (n_problems, d + 1), one row per class, for one-vs-rest."""
+    separator = check_numbers(separator, "separator")
+    lengths = (d, d + 1)
+    if n_problems == 1 and separator.ndim == 2 and 1 in separator.shape:
+        separator = separator.reshape(1, -1)
+    rows = separator.reshape(1, -1) if n_problems == 1 and separator.ndim == 1 else separator
+    if rows.ndim != 2 or rows.shape[0] != n_problems or rows.shape[1] not in lengths:
+        expected = (f"({d},) or ({d + 1},)" if n_problems == 1 else
+                    f"({n_problems}, {d}) or ({n_problems}, {d + 1}): one row per class (one-vs-rest)")
+        raise ValueError(f"separator must have shape {expected}, of n_features or n_features + 1 entries (the last "
+                         f"multiplies the augmented feature); got shape {separator.shape}")
+    zero = np.flatnonzero(~np.any(rows != 0, axis=1))
+    if zero.size:
+        where = "" if n_problems == 1 else f": row {zero[0]} is 0"
+        raise ValueError(f"separator must be nonzero{where}; a direction u with y<u, x> > 0 for every example")
+    return rows if rows.shape[1] == d + 1 else np.column_stack([rows, np.zeros(n_problems)])
+
+
 def certify_perceptron(model, X, y, separator=None, margin=None):
     """Claims for a fitted :class:`classic.Perceptron` (see ``classic.certify``)."""
     traces = getattr(model.trace_, "problems", (model.trace_,))
@@ -158,7 +181,8 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
     if X.shape[1] != model.n_features_in_:
         raise ValueError(f"X has {X.shape[1]} features, but the model was fitted on {model.n_features_in_}")
     check_training_rows(X.shape[0], traces[0].n_samples, labels=True)
-    check_squared_distances(X, np.full((1, 1), getattr(model, "_scale", 0.0)), method="the perceptron")
+    check_squared_distances(X, np.full((1, 1), getattr(model, "_scale", 0.0)), method="the perceptron",
+                            others_name="intercept_scaling", others_fix=INTERCEPT_FIX)
     if y is None:
         raise ValueError("certify(perceptron, X, y) needs the labels y the model was fitted on")
     y = np.asarray(y)
@@ -169,18 +193,10 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
         statement = "the log replays: one trace per one-vs-rest problem"
         note = f"{len(traces)} trace(s) for {len(problems)} problem(s)"
         return [Claim("PC-1", statement, 1.0, 0.0, 0.0, False, REFERENCE, note)]
-    D = X.shape[1] + 1
     if separator is not None:
-        separator = np.asarray(separator, dtype=np.float64).reshape(len(traces), -1)
-        if separator.shape[1] == D - 1:
-            separator = np.column_stack([separator, np.zeros(len(traces))])
-        if separator.shape[1] != D or not np.all(np.isfinite(separator)) or np.any(~np.any(separator != 0, axis=1)):
-            raise ValueError(
-                f"separator must be {len(traces)} finite nonzero vector(s) of length {D - 1} or {D} "
-                "(the last entry multiplies the augmented feature)"
-            )
-    if margin is not None and not (np.isfinite(margin) and margin > 0):
-        raise ValueError(f"margin must be a positive number, got {margin!r}")
+        separator = _separator_rows(separator, len(traces), X.shape[1])
+    if margin is not None:
+        margin = check_real(margin, "margin", minimum=0.0, strict=True)
     claims = []
     for c, (signs, trace) in enumerate(zip(problems, traces)):
         label = "" if len(traces) == 1 else f"[class {model.classes_[c]} vs rest] "

@@ -20,11 +20,18 @@ __all__ = [
     "check_squared_distances",
     "check_finite",
     "check_sample_weight",
+    "check_validation_data",
     "check_positive_weights",
+    "check_bool",
     "check_int",
+    "check_verbose",
     "check_real",
+    "check_numbers",
     "check_option",
 ]
+
+#: How messages name the sample weights of a stopping rule's held-out rows (X_val).
+VALIDATION_WEIGHTS = "ValidationPatience's sample_weight (the validation weights)"
 
 #: The two working precisions; anything else is converted to float64.
 FLOAT_DTYPES = (np.float64, np.float32)
@@ -128,13 +135,14 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=T
     return _kernel_ready(X), y
 
 
-def check_sample_weight(sample_weight, X):
+def check_sample_weight(sample_weight, X, *, name="sample_weight", rows="X"):
     """Sample weights for a public function on ``X``: None (every point weighs 1) stays None;
     otherwise a new float64 array of shape (n_samples,) (a number is broadcast). Raises
     TypeError or ValueError naming the problem: non-numeric, a wrong shape, NaN or infinity, a
     negative weight, a positive weight below the smallest normal float64 (2.2e-308: its
     products would lose their relative accuracy, proofs/kmeans.md, "Weights"), a total of 0
-    or an infinite total. The caller's array is never modified."""
+    or an infinite total. The messages call the weights ``name`` and ``X`` ``rows``. The
+    caller's array is never modified."""
     if sample_weight is None:
         return None
     n = X.shape[0]
@@ -142,27 +150,51 @@ def check_sample_weight(sample_weight, X):
         sample_weight = np.full(n, sample_weight, dtype=np.float64)
     weights = np.asarray(sample_weight)
     if weights.dtype.kind not in "biuf":
-        raise TypeError(f"sample_weight must be numbers, got dtype {weights.dtype}; give an array of "
-                        "non-negative floats of shape (n_samples,)")
+        raise TypeError(f"{name} must be numbers, got dtype {weights.dtype}; give an array of "
+                        f"non-negative floats, one per row of {rows}")
     if weights.shape != (n,):
-        raise ValueError(f"sample_weight has shape {weights.shape}; expected (n_samples,) = ({n},)")
+        raise ValueError(f"{name} has shape {weights.shape}; expected ({n},), one weight per row of {rows}")
     weights = np.array(weights, dtype=np.float64, order="C")  # a copy: never the caller's array
     if not np.all(np.isfinite(weights)):
-        raise ValueError("sample_weight contains NaN or infinity; give finite non-negative weights")
+        raise ValueError(f"{name} contains NaN or infinity; give finite non-negative weights")
     if np.any(weights < 0):
-        raise ValueError(f"sample_weight has negative values (the smallest is {weights.min():.3g}); "
+        raise ValueError(f"{name} has negative values (the smallest is {weights.min():.3g}); "
                          "weights must be >= 0")
     tiny = float(np.finfo(np.float64).tiny)
     if np.any((weights > 0) & (weights < tiny)):
-        raise ValueError(f"sample_weight has positive values below {tiny:.3g} (subnormal); set them to 0 "
+        raise ValueError(f"{name} has positive values below {tiny:.3g} (subnormal); set them to 0 "
                          "or rescale all weights by a common factor")
     with np.errstate(over="ignore"):
         total = float(np.sum(weights))
     if total == 0:
-        raise ValueError("sample_weight is zero for every point: at least one point must have a positive weight")
+        raise ValueError(f"{name} is zero for every point: at least one point must have a positive weight")
     if not np.isfinite(total):
-        raise ValueError("sample_weight sums to infinity; rescale all weights by a common factor")
+        raise ValueError(f"{name} sums to infinity; rescale all weights by a common factor")
     return weights
+
+
+def check_validation_data(estimator, X_val, sample_weight, dtype=None):
+    """A stopping rule's held-out rows (``ValidationPatience(p, X_val, sample_weight=...)``) for
+    ``estimator``'s fit, after X: X_val as :func:`check_estimator_data` returns it, with X's
+    features, finite, converted to ``dtype`` if given (X's: a value beyond its range is an
+    error); its weights as :func:`check_sample_weight`'s. Every message names X_val or the
+    validation weights, not the X and sample_weight of ``fit``."""
+    shape = np.shape(X_val)
+    if len(shape) == 2 and shape[1] != estimator.n_features_in_:
+        raise ValueError(f"the stopping rule's X_val has {shape[1]} features, but X has {estimator.n_features_in_}; "
+                         "give held-out rows with the features of X")
+    try:
+        X_val = check_estimator_data(estimator, X_val, reset=False, finite=False)  # NaN, inf: next line
+    except ValueError as error:
+        raise ValueError(f"the stopping rule's X_val: {error}") from None
+    check_finite(largest_magnitude_of(X_val), "X_val")
+    if dtype is not None and X_val.dtype != dtype:
+        with np.errstate(over="ignore"):
+            X_val = X_val.astype(dtype)
+        if not np.isfinite(largest_magnitude_of(X_val)):
+            raise ValueError(f"X_val holds values beyond the range of {np.dtype(dtype).name}, the dtype of X; "
+                             "rescale X and X_val alike, or give X in float64")
+    return X_val, check_sample_weight(sample_weight, X_val, name=VALIDATION_WEIGHTS, rows="X_val")
 
 
 def check_positive_weights(sample_weight, n_clusters, *, alternative=""):
@@ -200,7 +232,8 @@ def check_finite(values, name="X"):
                          "impute those values (e.g. with sklearn.impute.SimpleImputer).")
 
 
-def check_squared_distances(X, *others, name="X", method="k-means", weight=None):
+def check_squared_distances(X, *others, name="X", method="k-means", weight=None, others_name="the centres",
+                            others_fix="Rescale the data and the centres alike.", weight_name="sample_weight"):
     """The range rule of proofs/kmeans.md: raise ValueError if ``X`` holds NaN or infinity
     (found in the same pass; ``others`` must be finite), or unless every squared distance
     k-means computes on ``X`` (against centres drawn from ``X`` and ``others``, or means of
@@ -211,24 +244,67 @@ def check_squared_distances(X, *others, name="X", method="k-means", weight=None)
     weights), it requires 16 d A² <= the largest number of ``X``'s dtype and
     16 max(n, W) d A² <= the largest float64, both evaluated in float64 (the proof's margin
     is a factor of 2).
+
+    The message names what is too large: ``X`` (called ``name``) if X alone breaks the rule
+    over its n rows; else ``others`` (called ``others_name``, the fix ``others_fix``) if they
+    widen A beyond it; else the weights (called ``weight_name``), whose total W > n does.
     """
     n, d = X.shape
-    A = largest_magnitude_of(X)
-    check_finite(A, name)  # the magnitude bits of NaN and infinity exceed those of every finite number
-    A = max([A, *(largest_magnitude_of(array) for array in others)])  # the others (centres) are finite already
-    mass = float(n) if weight is None else max(float(n), float(np.sum(weight)))
-    with np.errstate(over="ignore"):
-        single = 16.0 * d * (A * A)
-        total = single * mass
-    if single <= float(np.finfo(X.dtype).max) and total <= float(np.finfo(np.float64).max):
+    A_X = largest_magnitude_of(X)
+    check_finite(A_X, name)  # the magnitude bits of NaN and infinity exceed those of every finite number
+    A = max([A_X, *(largest_magnitude_of(array) for array in others)])  # the others (centres) are finite already
+    W = None if weight is None else float(np.sum(weight))
+
+    def bounds(A, mass):  # 16 d A^2 and its sum over mass rows, in float64
+        with np.errstate(over="ignore"):
+            single = 16.0 * d * (A * A)
+            return single, single * mass
+
+    def within(A, mass):
+        single, total = bounds(A, mass)
+        return single <= float(np.finfo(X.dtype).max) and total <= float(np.finfo(np.float64).max)
+
+    mass = float(n) if W is None else max(float(n), W)
+    if within(A, mass):
         return
+    single, total = bounds(A, mass)
+    rule = "(proofs/kmeans.md, range rule)"
+    if within(A_X, n) and not within(A, n):
+        raise ValueError(
+            f"{others_name} is too large for {method} in {X.dtype.name}: its largest |value| is {A:.3g} "
+            f"({name}'s is {A_X:.3g}), so squared distances or norms over the {n} rows of {name} (up to "
+            f"16 d A^2 = {single:.3g}) or their sum ({total:.3g}) could overflow {rule}. {others_fix}")
+    if within(A, n):  # n rows are fine: the weights' total W > n is not
+        raise ValueError(
+            f"{weight_name} is too large for {method}: it sums to {W:.3g}, so the weighted sum of squared "
+            f"distances over the {n} rows of {name} (up to 16 d A^2 W = {total:.3g}, A = {A:.3g} the largest "
+            f"|value|) could overflow float64 {rule}. Rescale the weights by a common factor.")
+    single, total = bounds(A_X, mass)  # X alone breaks the rule
     raise ValueError(
-        f"{name} is too large for {method} in {X.dtype.name}: its largest |value| is {A:.3g}, so squared "
+        f"{name} is too large for {method} in {X.dtype.name}: its largest |value| is {A_X:.3g}, so squared "
         f"distances or norms (up to 16 d A^2 = {single:.3g}) or their sum over {n} rows"
         f"{'' if weight is None else ' with their weights'} ({total:.3g}) could "
-        f"overflow (proofs/kmeans.md, range rule). Rescale the data, e.g. with sklearn.preprocessing.StandardScaler"
+        f"overflow {rule}. Rescale the data, e.g. with sklearn.preprocessing.StandardScaler"
         + (", or the weights by a common factor." if weight is not None and mass > n else ".")
     )
+
+
+def check_bool(value, name):
+    """Return ``value`` as a bool if it is one (Python's or NumPy's, scikit-learn's "boolean"
+    constraint), or raise TypeError naming ``name``: 0, 1 or "no" are refused ("no" is truthy)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def check_verbose(value, name="verbose"):
+    """Return a verbosity as an int: an integer >= 0 or a bool (scikit-learn's "verbose"
+    constraint; True is 1), or raise TypeError/ValueError naming ``name``."""
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= 0 or a bool, got {value!r} ({type(value).__name__})")
+    return check_int(value, name, minimum=0)
 
 
 def check_int(value, name, *, minimum=None, maximum=None):
@@ -253,6 +329,30 @@ def check_real(value, name, *, minimum=None, strict=False):
     if minimum is not None and (value <= minimum if strict else value < minimum):
         raise ValueError(f"{name} must be {'>' if strict else '>='} {minimum}, got {value}")
     return value
+
+
+def check_numbers(values, name):
+    """Return ``values`` (a number or an array-like of numbers, any shape) as a float64 array, or
+    raise naming ``name``: TypeError unless they are numbers (strings are refused, not parsed;
+    objects such as Fractions convert as NumPy converts them), ValueError for a ragged nesting,
+    NaN or infinity. Shapes are the caller's to check."""
+    try:
+        array = np.asarray(values)
+    except ValueError as error:  # a ragged nesting of sequences
+        raise ValueError(f"{name} must be an array of numbers: {error}") from None
+    if array.dtype.kind == "O" and not any(isinstance(v, (str, bytes)) for v in array.flat):
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError):
+            pass  # not numbers: below
+    if array.dtype.kind not in "biuf":
+        shown = repr(values)
+        raise TypeError(f"{name} must be numbers, got {shown if len(shown) <= 60 else shown[:57] + '...'} "
+                        f"(dtype {array.dtype})")
+    array = array.astype(np.float64)
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains {'NaN' if np.isnan(array).any() else 'infinity'}; give finite numbers")
+    return array
 
 
 def check_option(value, name, options):

@@ -56,7 +56,16 @@ from classic._argmax import largest_in_rows
 from classic._gmm_bounds import error_bounds, m_step_deficit
 from classic._jit import for_rows, one_blas_thread
 from classic._random import as_generator
-from classic._validation import check_estimator_data, check_int, check_option, check_real, check_sample_weight
+from classic._validation import (
+    check_bool,
+    check_estimator_data,
+    check_int,
+    check_numbers,
+    check_option,
+    check_real,
+    check_validation_data,
+    check_verbose,
+)
 from classic.trace import Trace, trace_dataclass
 
 __all__ = ["GaussianMixture", "GaussianMixturePrior", "GMMTrace", "ComponentCollapseError", "plot_ellipses"]
@@ -317,7 +326,11 @@ def _consult_rule(stop, iteration, objective, previous_objective, state, previou
     score = None
     if validation is not None:
         X_val, w_val, shift, scale = validation
-        log_density = log_normalisers(weighted_log_densities(X_val, state, covariance_type, shift, scale))
+        try:
+            log_density = log_normalisers(weighted_log_densities(X_val, state, covariance_type, shift, scale))
+        except ValueError as error:  # rows too far from every component to be scored, which it calls "of X"
+            raise ValueError(f"the stopping rule's X_val, scored after EM iteration {iteration}: "
+                             + str(error).replace(" of X ", " of X_val ")) from None
         score = float(np.average(log_density, weights=w_val))
     parameters = (state.weights, state.means, state.covariances)
     previous_parameters = (previous.weights, previous.means, previous.covariances)
@@ -408,13 +421,14 @@ def _prior_in_standard_units(prior, X, shift, scale, covariance_type):
                                                            axis=1))
             sigma0 = 0.01 * np.diag(own)
     else:
-        sigma0 = np.asarray(prior.covariance, dtype=np.float64)
+        sigma0 = check_numbers(prior.covariance, "prior.covariance")
         if sigma0.ndim == 0:
             sigma0 = float(sigma0) * np.eye(d)
         elif sigma0.shape == (d,):
             sigma0 = np.diag(sigma0)
-        if sigma0.shape != (d, d) or not np.all(np.isfinite(sigma0)):
-            raise ValueError(f"prior.covariance must be a float, a ({d},) vector or a ({d}, {d}) matrix, finite")
+        if sigma0.shape != (d, d):
+            raise ValueError(f"prior.covariance must be a float, a ({d},) vector or a ({d}, {d}) matrix, "
+                             f"got shape {np.shape(prior.covariance)}")
         if not np.allclose(sigma0, sigma0.T) or np.any(np.linalg.eigvalsh(sigma0) <= 0):
             raise ValueError("prior.covariance must be symmetric positive definite")
         sigma0 = sigma0 / np.outer(scale, scale)
@@ -469,8 +483,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         change; ``n_components``, ``covariance_type`` and the number of features may not (the
         previous parameters cannot start such a fit): a ValueError says so, and leaves the
         previous fit as it was. Set ``warm_start=False`` to start afresh.
-    verbose : int, default=0
-        Print the objective every ``verbose_interval`` iterations when > 0.
+    verbose : int or bool, default=0
+        Print the objective every ``verbose_interval`` iterations when > 0 (or True).
     verbose_interval : int, default=10
     prior : None, "default" or GaussianMixturePrior, default=None
         None: exact EM (maximum likelihood). Otherwise MAP-EM under the fixed
@@ -562,6 +576,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 "default 1e-6) is no longer an ascent of a fixed objective, so the certificate could not hold. "
                 "Against collapsing components use prior='default' (MAP-EM, certified the same way)."
             )
+        check_bool(self.warm_start, "warm_start")
+        check_verbose(self.verbose)
         check_int(self.verbose_interval, "verbose_interval", minimum=1)
         check_int(self.max_iter, "max_iter", minimum=0)
         check_int(self.n_init, "n_init", minimum=1)
@@ -576,7 +592,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
             if not isinstance(self.stop, StoppingRule):
                 raise TypeError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
-        if not (self.prior is None or self.prior == "default" or isinstance(self.prior, GaussianMixturePrior)):
+        if not (self.prior is None or isinstance(self.prior, GaussianMixturePrior)
+                or (isinstance(self.prior, str) and self.prior == "default")):
             raise TypeError(f"prior must be None, 'default' or a GaussianMixturePrior, got {self.prior!r}")
 
     def _standard_prior(self, X, shift, scale):
@@ -590,21 +607,23 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         K = self.n_components
         weights = means = covariances = None
         if self.weights_init is not None:
-            weights = np.asarray(self.weights_init, dtype=np.float64)
-            if weights.shape != (K,) or not np.all(np.isfinite(weights)) or np.any(weights <= 0):
-                raise ValueError(f"weights_init must be {K} positive finite numbers, got shape {weights.shape}")
+            weights = check_numbers(self.weights_init, "weights_init")
+            if weights.shape != (K,) or np.any(weights <= 0):
+                raise ValueError(f"weights_init must be {K} positive numbers, got shape {weights.shape}"
+                                 + (f" and smallest value {weights.min():.3g}" if weights.shape == (K,) else ""))
             if not abs(weights.sum() - 1.0) <= 1e-6:
                 raise ValueError(f"weights_init must sum to 1, got {weights.sum()}")
             weights = (weights / weights.sum()).astype(dtype)
         if self.means_init is not None:
-            means = np.asarray(self.means_init, dtype=np.float64)
-            if means.shape != (K, d) or not np.all(np.isfinite(means)):
-                raise ValueError(f"means_init must have shape ({K}, {d}) and be finite, got {means.shape}")
+            means = check_numbers(self.means_init, "means_init")
+            if means.shape != (K, d):
+                raise ValueError(f"means_init must have shape (n_components, n_features) = ({K}, {d}), "
+                                 f"got {means.shape}")
             means = ((means - shift) / scale).astype(dtype)
         if self.precisions_init is not None:
             shapes = {"full": (K, d, d), "tied": (d, d), "diag": (K, d), "spherical": (K,)}
-            precisions = np.asarray(self.precisions_init, dtype=np.float64)
-            if precisions.shape != shapes[self.covariance_type] or not np.all(np.isfinite(precisions)):
+            precisions = check_numbers(self.precisions_init, "precisions_init")
+            if precisions.shape != shapes[self.covariance_type]:
                 raise ValueError(
                     f"precisions_init must have shape {shapes[self.covariance_type]} for "
                     f"covariance_type={self.covariance_type!r}, got {precisions.shape}"
@@ -662,8 +681,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         rng = as_generator(self.random_state)
         validation = None
         if self.stop is not None and self.stop.validation_data is not None:
-            X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False)
-            validation = (X_val, check_sample_weight(self.stop.validation_weight, X_val), shift, scale)
+            # X_val keeps its dtype: float64 rows that overflow float32 are scored in float64 (weighted_log_densities)
+            X_val, w_val = check_validation_data(self, self.stop.validation_data[0], self.stop.validation_weight)
+            validation = (X_val, w_val, shift, scale)
         best, collapses = None, []
         n_starts = 1 if warm else self.n_init
         for _ in range(n_starts):

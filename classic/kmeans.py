@@ -25,6 +25,8 @@ from classic import _kmeans_kernels as kernels
 from classic._jit import for_rows, n_chunks, one_blas_thread
 from classic._random import as_generator, check_random_state
 from classic._validation import (
+    VALIDATION_WEIGHTS,
+    check_bool,
     check_estimator_data,
     check_int,
     check_option,
@@ -32,6 +34,8 @@ from classic._validation import (
     check_real,
     check_sample_weight,
     check_squared_distances,
+    check_validation_data,
+    check_verbose,
     largest_magnitude_of,
 )
 from classic.rounding import gamma, gamma_exact, round_up, unit_roundoff
@@ -575,8 +579,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         :math:`\\sum_j \\lVert \\mu_j(t) - \\mu_j(t-1) \\rVert^2 \\le` ``tol`` times the
         mean feature variance of X (scikit-learn's rule; ``stop_reason="tol"``).
     random_state : int, numpy.random.Generator or None, default=None
-    verbose : int, default=0
-        If > 0, print the inertia after every iteration.
+    verbose : int or bool, default=0
+        If > 0 (or True), print the inertia after every iteration.
     stop : classic.convergence.StoppingRule or None, default=None
         An extra stopping rule consulted after every iteration (e.g.
         ``LossPlateau(1e-3)``, ``RelativeImprovement(1e-4)``, or
@@ -637,9 +641,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
             n_init = check_int(self.n_init, "n_init", minimum=1)
         check_int(self.max_iter, "max_iter", minimum=1)
         check_real(self.tol, "tol", minimum=0)
-        check_int(self.verbose, "verbose", minimum=0)
-        if not isinstance(self.copy_x, (bool, np.bool_)):
-            raise TypeError(f"copy_x must be True or False, got {self.copy_x!r} ({type(self.copy_x).__name__})")
+        check_verbose(self.verbose)
+        check_bool(self.copy_x, "copy_x")
         check_option(self.algorithm, "algorithm", ("lloyd", "elkan"))
         if self.stop is not None:
             from classic.convergence import StoppingRule
@@ -669,7 +672,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={k}")
         if isinstance(self.init, str):
             check_positive_weights(sample_weight, k, alternative=", or give init centres")
-        check_squared_distances(X, *([] if isinstance(self.init, str) else [self.init]), weight=sample_weight)
+        check_squared_distances(X, *([] if isinstance(self.init, str) else [self.init]), weight=sample_weight,
+                                others_name="the init array",
+                                others_fix="Give initial centres in the range of X, or rescale both alike.")
         return k, n_init, trials
 
     def fit(self, X, y=None, sample_weight=None):
@@ -689,10 +694,12 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         best = None
         validation = None
         if self.stop is not None and self.stop.validation_data is not None:
-            X_val = check_estimator_data(self, self.stop.validation_data[0], reset=False, finite=False).astype(X.dtype)
-            w_val = check_sample_weight(self.stop.validation_weight, X_val)
-            check_squared_distances(X_val, X, *([] if isinstance(self.init, str) else [self.init]), name="X_val",
-                                    weight=w_val)
+            X_val, w_val = check_validation_data(self, self.stop.validation_data[0], self.stop.validation_weight,
+                                                 X.dtype)
+            given = not isinstance(self.init, str)
+            check_squared_distances(X_val, X, *([self.init] if given else []), name="X_val", weight=w_val,
+                                    others_name="X or the init array" if given else "X",
+                                    others_fix="Rescale X and X_val alike.", weight_name=VALIDATION_WEIGHTS)
             validation = (X_val, w_val)
         for _ in range(n_init):
             centers = _initial_centers(X, self.init, k, trials, rng, sample_weight)

@@ -444,3 +444,20 @@ def test_cv2_the_changes_show_the_errors_order(known):
     linear = estimate_rate(x, 1.0 if known else None)
     tail = linear.evidence.acoc[linear.evidence.tail_start :]
     assert np.all(np.abs(tail[np.isfinite(tail)] - 1) <= ORDER_TOLERANCE) and np.isfinite(tail).any()
+
+
+@pytest.mark.parametrize("args, kwargs, error, match", [
+    ((np.nan, 1.0), {}, ValueError, "^noise_floor: a contains NaN"),
+    ((1.0, [0.0, np.inf]), {}, ValueError, "^noise_floor: b contains infinity"),
+    ((1.0, 1.0), {"value_error": np.nan}, ValueError, "^noise_floor: value_error contains NaN"),
+    ((1.0, 1.0), {"value_error": -1.0}, ValueError, "^noise_floor: value_error must be >= 0"),
+    (("a", 1.0), {}, TypeError, "^noise_floor: a must be numbers, got 'a'"),
+    ((1.0, 1.0), {"dtype": np.int64}, TypeError, "^noise_floor: dtype must be numpy.float32 or numpy.float64"),
+    ((1.0, 1.0), {"dtype": "banana"}, TypeError, "^noise_floor: dtype must be numpy.float32 or numpy.float64"),
+])
+def test_noise_floor_refuses_what_it_cannot_bound(args, kwargs, error, match):
+    """noise_floor bounds the rounding of a difference of finite stored values: a NaN or infinite
+    value has no such bound, so it is a ValueError naming the argument, not a NaN bound that every
+    comparison then silently fails (s > nan is False, s <= nan is False)."""
+    with pytest.raises(error, match=match):
+        noise_floor(*args, **kwargs)

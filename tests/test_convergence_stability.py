@@ -244,12 +244,31 @@ def test_mismatched_or_non_finite_inputs_are_errors():
     """A different number of centres is not a partial match; a NaN objective is not ranked silently."""
     with pytest.raises(ValueError, match=r"got shapes \(3, 2\) and \(2, 2\)"):
         matched_centre_distance(np.zeros((3, 2)), np.zeros((2, 2)))
-    with pytest.raises(ValueError, match="NaN or infinity"):
+    with pytest.raises(ValueError, match="centres_b contains NaN"):
         matched_centre_distance(np.zeros((2, 2)), np.full((2, 2), np.nan))
     with pytest.raises(ValueError, match="same length"):
         same_partition([0, 1, 1], [0, 1])
     with pytest.raises(ValueError, match="seed 1 has objective nan, not a finite number"):
         stability(NaNInertia(), np.zeros((5, 2)), seeds=range(3))
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: same_partition(np.zeros((3, 2)), np.zeros((3, 2))), r"1-D label vectors, got a of shape \(3, 2\)"),
+    (lambda: same_partition([0, 1], [[0, 1]]), r"1-D label vectors, got b of shape \(1, 2\)"),
+    (lambda: same_partition(0, 0), r"1-D label vectors, got a of shape \(\)"),
+    (lambda: same_partition([0, 1, 1], [0, 1]), r"the same length, got 3 and 2 labels"),
+    (lambda: matched_centre_distance(np.zeros((0, 2)), np.zeros((0, 2))), r"at least one centre, got shape \(0, 2\)"),
+    (lambda: matched_centre_distance(np.zeros((2, 0)), np.zeros((2, 0))), r"at least one feature, got shape \(2, 0\)"),
+    (lambda: matched_centre_distance(np.zeros(2), np.zeros(2)), r"shape \(k, n_features\); got shapes \(2,\)"),
+    (lambda: matched_centre_distance([["a"]], [[0.0]]), "centres_a must be numbers"),
+])
+def test_helpers_refuse_what_they_cannot_compare(call, match):
+    """same_partition compares two 1-D label vectors of one length, matched_centre_distance two
+    non-empty sets of centres with features: anything else is a ValueError or TypeError saying so
+    (a (3, 2) pair of identical label arrays was once "not the same partition"; an empty set of
+    centres gave NaN, with a RuntimeWarning)."""
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()
 
 
 def test_bad_arguments_are_rejected():

@@ -7,7 +7,15 @@ import pytest
 
 from classic._csv import CSVError, numeric_columns, read_csv
 from classic._random import as_generator
-from classic._validation import check_data, check_int, check_option, check_real
+from classic._validation import (
+    check_bool,
+    check_data,
+    check_int,
+    check_numbers,
+    check_option,
+    check_real,
+    check_verbose,
+)
 from classic.certificate import Certificate, Claim, certify, inequality_claim
 from classic.trace import Trace, trace_dataclass
 
@@ -114,6 +122,47 @@ def test_check_data_errors_and_no_mutation():
     assert out.flags.c_contiguous and out.flags.writeable and out.dtype == np.float64
     assert check_data(np.ones((2, 2), dtype=np.float32)).dtype == np.float32
     assert check_data(np.ones((2, 2), dtype=np.int64)).dtype == np.float64
+
+
+@pytest.mark.parametrize("value", [True, False, np.True_, np.False_])
+def test_check_bool_accepts_python_and_numpy_booleans(value):
+    assert check_bool(value, "flag") is bool(value) and type(check_bool(value, "flag")) is bool
+
+
+@pytest.mark.parametrize("value", [0, 1, "yes", "False", None, 1.0, np.array([True]), np.int64(1)])
+def test_check_bool_names_the_parameter_and_the_fix(value):
+    """scikit-learn's "boolean" constraint: bool and numpy.bool only (0, 1 and "no" are refused: "no" is truthy)."""
+    with pytest.raises(TypeError, match=r"^flag must be True or False, got "):
+        check_bool(value, "flag")
+
+
+@pytest.mark.parametrize("value, expected", [(0, 0), (3, 3), (np.int64(2), 2), (True, 1), (False, 0), (np.True_, 1)])
+def test_check_verbose_is_scikit_learns_verbosity(value, expected):
+    assert check_verbose(value) == expected and type(check_verbose(value)) is int
+
+
+@pytest.mark.parametrize("value, error, match", [(-1, ValueError, "^verbose must be >= 0, got -1"),
+                                                 (0.5, TypeError, "^verbose must be an integer >= 0 or a bool"),
+                                                 ("1", TypeError, "^verbose must be an integer >= 0 or a bool")])
+def test_check_verbose_names_the_problem(value, error, match):
+    with pytest.raises(error, match=match):
+        check_verbose(value)
+
+
+def test_check_numbers_returns_float64_and_names_what_is_wrong():
+    from fractions import Fraction
+
+    np.testing.assert_array_equal(check_numbers([[1, 2], [3, 4]], "m"), [[1.0, 2.0], [3.0, 4.0]])
+    assert check_numbers(np.float32(0.5), "m").dtype == np.float64 and check_numbers(2, "m").shape == ()
+    assert check_numbers([Fraction(1, 2)], "m")[0] == 0.5   # objects that are numbers convert, as np.asarray's
+    for bad, error, match in [("a", TypeError, "^m must be numbers, got 'a'"),
+                              (["1.0", "2.0"], TypeError, r"^m must be numbers, got \['1.0', '2.0'\]"),
+                              ([1 + 2j], TypeError, "^m must be numbers"),
+                              ([[1.0], [1.0, 2.0]], ValueError, "^m must be an array of numbers"),
+                              ([1.0, np.nan], ValueError, "^m contains NaN; give finite numbers"),
+                              ([1.0, -np.inf], ValueError, "^m contains infinity; give finite numbers")]:
+        with pytest.raises(error, match=match):
+            check_numbers(bad, "m")
 
 
 def _inputs():

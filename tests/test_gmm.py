@@ -1205,6 +1205,22 @@ def test_n_init_keeps_the_best_run():
         (dict(reg_covar=1e-6), ValueError, "reg_covar=1e-06: classic runs exact EM.*prior='default'"),
         (dict(reg_covar=-1.0), ValueError, "reg_covar must be >= 0"),
         (dict(verbose_interval=0), ValueError, "verbose_interval must be >= 1"),
+        (dict(warm_start="yes"), TypeError, "warm_start must be True or False, got 'yes'"),
+        (dict(warm_start=1), TypeError, r"warm_start must be True or False, got 1 \(int\)"),
+        (dict(verbose=-1), ValueError, "verbose must be >= 0, got -1"),
+        (dict(verbose=0.5), TypeError, "verbose must be an integer >= 0 or a bool, got 0.5"),
+        (dict(n_init=True), TypeError, "n_init must be an integer"),
+        (dict(n_components=2, weights_init=np.array([0.5, np.nan])), ValueError, "^weights_init contains NaN"),
+        (dict(n_components=2, means_init=[[np.nan, 0.0], [1.0, 1.0]]), ValueError, "^means_init contains NaN"),
+        (dict(n_components=2, precisions_init=np.array([np.eye(2), np.where(np.eye(2), np.inf, 0.0)])), ValueError,
+         "^precisions_init contains infinity"),
+        (dict(n_components=2, weights_init=["a", "b"]), TypeError, "^weights_init must be numbers, got"),
+        (dict(n_components=2, means_init=[["a", "b"], ["c", "d"]]), TypeError, "^means_init must be numbers, got"),
+        (dict(n_components=2, means_init=[[0.0, 0.0], [1.0]]), ValueError, "^means_init must be an array of numbers"),
+        (dict(n_components=2, precisions_init="a"), TypeError, "^precisions_init must be numbers, got 'a'"),
+        (dict(prior=GaussianMixturePrior(covariance="a")), TypeError, "^prior.covariance must be numbers, got 'a'"),
+        (dict(prior=GaussianMixturePrior(covariance=np.nan)), ValueError, "^prior.covariance contains NaN"),
+        (dict(prior=np.ones(2)), TypeError, "prior must be None, 'default' or a GaussianMixturePrior"),
     ],
 )
 def test_bad_parameters_get_clear_errors(params, error, match):
@@ -1221,6 +1237,46 @@ def test_scikit_learns_reg_covar_zero_and_verbose_interval_are_accepted(capsys):
     assert model.trace_ == reference.trace_
     printed = [line for line in capsys.readouterr().out.splitlines() if "EM iteration" in line]
     assert [line.split(":")[0].strip() for line in printed] == ["EM iteration 10", "EM iteration 20"]
+
+
+def test_verbose_true_and_numpy_bools_are_accepted_as_in_scikit_learn(capsys):
+    """scikit-learn's verbosity is an integer >= 0 or a bool, and its booleans include numpy's:
+    verbose=True prints as verbose=1, warm_start=np.True_ continues the previous fit."""
+    X = mixture_data(0, 60, 2, 2, 3.0)
+    reference = GaussianMixture(2, random_state=0, tol=0, max_iter=25).fit(X)
+    capsys.readouterr()
+    model = GaussianMixture(2, random_state=0, tol=0, max_iter=25, verbose=True, warm_start=np.False_).fit(X)
+    assert model.trace_ == reference.trace_
+    assert "EM iteration 10" in capsys.readouterr().out
+    warm = GaussianMixture(2, random_state=0, max_iter=25, warm_start=np.True_).fit(X)
+    means = warm.means_.copy()
+    warm.set_params(max_iter=0).fit(X)   # no iteration: the previous parameters, continued
+    np.testing.assert_allclose(warm.means_, means, rtol=1e-12)
+
+
+def test_validation_set_errors_name_X_val_and_its_weights():
+    """ValidationPatience's held-out rows and weights are checked when fit starts, each message
+    naming X_val or the validation weights (not X and sample_weight); rows too far from every
+    component to be scored are named as rows of X_val when the rule first scores them."""
+    from classic.convergence import ValidationPatience
+
+    X, X_val = mixture_data(0, 60, 2, 2, 3.0), mixture_data(1, 50, 2, 2, 3.0)
+    X_nan = X_val.copy()
+    X_nan[3, 1] = np.nan
+    for rows, weights, match in [
+        (X_nan, None, "^Input X_val contains NaN"),
+        (X_val * 1e160, None, r"^the stopping rule's X_val, scored after EM iteration 1: 50 row\(s\) of X_val "
+                              r"\(the first: row 0\) lie so far from every component"),
+        (X_val[:, :1], None, "^the stopping rule's X_val has 1 features, but X has 2"),
+        (X_val[0], None, "^the stopping rule's X_val: Expected 2D array"),
+        (X_val, np.ones(49), r"^ValidationPatience's sample_weight \(the validation weights\) has shape \(49,\); "
+                             r"expected \(50,\), one weight per row of X_val"),
+        (X_val, -np.ones(50), r"^ValidationPatience's sample_weight \(the validation weights\) has negative values"),
+    ]:
+        model = GaussianMixture(2, random_state=0, stop=ValidationPatience(2, rows, sample_weight=weights))
+        with pytest.raises(ValueError, match=match):
+            model.fit(X)
+        assert not hasattr(model, "trace_")
 
 
 def test_random_from_data_starts_at_data_points_and_needs_a_prior_or_precisions():

@@ -803,6 +803,81 @@ def test_scikit_learns_algorithm_and_copy_x_are_accepted_and_change_nothing():
         KMeans(5, copy_x="yes").fit(X)
 
 
+@pytest.mark.parametrize("params, error, match", [
+    ({"copy_x": 0}, TypeError, r"copy_x must be True or False, got 0 \(int\)"),
+    ({"copy_x": "no"}, TypeError, "copy_x must be True or False, got 'no'"),
+    ({"verbose": -1}, ValueError, "verbose must be >= 0, got -1"),
+    ({"verbose": 1.5}, TypeError, r"verbose must be an integer >= 0 or a bool, got 1.5 \(float\)"),
+    ({"verbose": "yes"}, TypeError, "verbose must be an integer >= 0 or a bool, got 'yes'"),
+    ({"algorithm": True}, ValueError, "algorithm must be one of 'lloyd', 'elkan'; got True"),
+    ({"n_local_trials": 0}, ValueError, "n_local_trials must be >= 1"),
+    ({"n_init": True}, TypeError, "n_init must be an integer"),
+])
+def test_every_boolean_integer_and_option_parameter_is_checked_at_fit(params, error, match):
+    """Each of KMeans's boolean, integer and option parameters is checked when fit starts, with
+    scikit-learn's types (its InvalidParameterError is a ValueError; classic raises TypeError for a
+    value of the wrong type, ValueError for one out of range), the message naming the parameter."""
+    with pytest.raises(error, match=match):
+        KMeans(2, random_state=0, **params).fit(np.array([[0.0], [1.0], [2.0]]))
+
+
+def test_verbose_true_and_numpy_bools_are_accepted_as_in_scikit_learn(capsys):
+    """scikit-learn's verbosity is an integer >= 0 or a bool, and its booleans include numpy's:
+    verbose=True prints as verbose=1 does, and neither changes the run."""
+    X = np.random.default_rng(5).normal(size=(60, 2))
+    reference = KMeans(3, random_state=0).fit(X)
+    capsys.readouterr()
+    for params in ({"verbose": True}, {"verbose": np.True_, "copy_x": np.False_}, {"verbose": np.int64(1)}):
+        model = KMeans(3, random_state=0, **params).fit(X)
+        assert model.trace_ == reference.trace_
+        assert "k-means iteration 1: inertia" in capsys.readouterr().out
+
+
+def test_range_rule_names_what_is_too_large():
+    """The range rule (proofs/kmeans.md) names what makes the squared distances or their sum
+    overflow: X, the given initial centres, or the sample weights; not X when X alone is in range
+    (until 2026-12-04 every case said "X is too large", with X's largest |value|)."""
+    X = np.vstack([np.random.default_rng(6).uniform(-1, 1, (49, 2)), [[4.0, 0.0]]])  # largest |value| 4
+    with pytest.raises(ValueError, match=r"^X is too large for k-means in float64: its largest \|value\| is 4e\+160"):
+        KMeans(2, random_state=0).fit(X * 1e160)
+    with pytest.raises(ValueError, match=r"^the init array is too large for k-means in float64: its largest "
+                                         r"\|value\| is 1e\+160 \(X's is 4\).*Give initial centres in the range of X"):
+        KMeans(2, init=np.array([[0.0, 0.0], [1e160, 0.0]])).fit(X)
+    with pytest.raises(ValueError, match=r"^sample_weight is too large for k-means: it sums to 1e\+306.*"
+                                         r"Rescale the weights by a common factor"):
+        KMeans(2, random_state=0).fit(X, sample_weight=np.full(50, 1e306 / 50))
+    model = KMeans(2, random_state=0).fit(X, sample_weight=np.full(50, 1e305 / 50))   # within the rule: it runs
+    assert np.isfinite(model.inertia_)
+
+
+def test_validation_set_errors_name_X_val_and_its_weights():
+    """ValidationPatience's held-out rows and weights are checked when fit starts, each message
+    naming X_val or the validation weights (not X and sample_weight, which are fit's own)."""
+    from classic.convergence import ValidationPatience
+
+    rng = np.random.default_rng(7)
+    X, X_val = rng.normal(size=(60, 2)), rng.normal(size=(50, 2))
+    X_nan = X_val.copy()
+    X_nan[3, 1] = np.nan
+    for rows, weights, match in [
+        (X_nan, None, "^Input X_val contains NaN"),
+        (X_val * 1e160, None, "^X_val is too large for k-means"),
+        (X_val.astype(np.float64) * 1e300, None, "^X_val holds values beyond the range of float32"),
+        (X_val[:, :1], None, "^the stopping rule's X_val has 1 features, but X has 2"),
+        ([["a", "b"]], None, "^the stopping rule's X_val: "),
+        (X_val, np.ones(49), r"^ValidationPatience's sample_weight \(the validation weights\) has shape \(49,\); "
+                             r"expected \(50,\), one weight per row of X_val"),
+        (X_val, np.full(50, np.nan), r"^ValidationPatience's sample_weight \(the validation weights\) contains NaN"),
+        (X_val * 1e150, np.full(50, 1e300), r"^ValidationPatience's sample_weight \(the validation weights\) is too "
+                                             "large for k-means"),
+    ]:
+        train = X.astype(np.float32) if "float32" in match else X
+        model = KMeans(2, random_state=0, stop=ValidationPatience(2, rows, sample_weight=weights))
+        with pytest.raises(ValueError, match=match):
+            model.fit(train)
+        assert not hasattr(model, "trace_")
+
+
 def test_a_random_state_of_the_wrong_type_is_a_type_error_also_with_given_centres():
     # given centres draw nothing, so fit only checks the random state (no Generator is made)
     for init in ("k-means++", [[0.5]]):

@@ -768,6 +768,17 @@ def test_tol_ends_a_run_on_data_that_are_not_separable():
     ({"l1_ratio": 1.5}, ValueError, "l1_ratio must be in"),
     ({"validation_fraction": 1.0}, ValueError, "validation_fraction must be in"),
     ({"n_jobs": 1.5}, TypeError, "n_jobs must be an integer"),
+    ({"fit_intercept": "no"}, TypeError, "fit_intercept must be True or False, got 'no'"),
+    ({"fit_intercept": 0}, TypeError, r"fit_intercept must be True or False, got 0 \(int\)"),
+    ({"shuffle": "yes"}, TypeError, "shuffle must be True or False, got 'yes'"),
+    ({"warm_start": "no"}, TypeError, "warm_start must be True or False, got 'no'"),
+    ({"early_stopping": 0}, TypeError, "early_stopping must be True or False, got 0"),
+    ({"verbose": 0.5}, TypeError, "verbose must be an integer >= 0 or a bool, got 0.5"),
+    ({"class_weight": np.ones(2)}, ValueError, "class_weight=array.* is not supported"),
+    ({"fit_intercept": False, "intercept_scaling": "a"}, TypeError, "intercept_scaling must be a real number"),
+    ({"fit_intercept": False, "intercept_scaling": -1.0}, ValueError, "intercept_scaling must be > 0"),
+    ({"random_state": "seed"}, TypeError, "random_state must be None, a non-negative int"),
+    ({"random_state": -1}, ValueError, "random_state must be a non-negative integer"),
 ])
 def test_bad_scikit_learn_parameters_are_refused(params, error, match):
     with pytest.raises(error, match=match):
@@ -879,6 +890,50 @@ def test_bad_input_is_rejected_with_a_clear_message():
         certify(model, X)
 
 
+def test_verbose_true_and_numpy_bools_are_accepted_as_in_scikit_learn(capsys):
+    """scikit-learn's verbosity is an integer >= 0 or a bool, and its booleans include numpy's:
+    the same run, printed as with verbose=1."""
+    X, y = np.array([[2.0, 1.0], [1.0, 3.0], [-1.0, -2.0], [-3.0, -1.0]]), np.array([1, 1, 0, 0])
+    reference = Perceptron(shuffle=True, random_state=0).fit(X, y)
+    capsys.readouterr()
+    model = Perceptron(shuffle=np.True_, random_state=0, fit_intercept=np.True_, verbose=True, warm_start=np.False_,
+                       early_stopping=np.False_).fit(X, y)
+    assert model.trace_ == reference.trace_ and "perceptron epoch 1" in capsys.readouterr().out
+    assert Perceptron(fit_intercept=np.False_).fit(X, y).intercept_[0] == 0
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # three classes, five epochs
+@pytest.mark.parametrize("classes, separator, error, match", [
+    (2, "a", TypeError, "^separator must be numbers, got 'a'"),
+    (2, [1.0, np.nan], ValueError, "^separator contains NaN"),
+    (2, [[1.0, 2.0, 3.0, 4.0]], ValueError, r"^separator must have shape \(2,\) or \(3,\).*got shape \(1, 4\)"),
+    (2, [0.0, 0.0], ValueError, "^separator must be nonzero"),
+    (3, [1.0, 1.0, 1.0], ValueError, r"^separator must have shape \(3, 2\) or \(3, 3\): one row per class "
+                                     r"\(one-vs-rest\).*got shape \(3,\)"),
+    (3, np.ones(4), ValueError, r"^separator must have shape \(3, 2\) or \(3, 3\).*got shape \(4,\)"),
+    (3, np.ones((3, 3)) * [[1], [0], [1]], ValueError, r"^separator must be nonzero: row 1 is 0"),
+])
+def test_certify_names_a_bad_separator_and_the_shape_it_expects(classes, separator, error, match):
+    """certify(perceptron, X, y, separator=...) names the problem: not numbers, not finite, the wrong
+    shape (with the expected one: one row per one-vs-rest problem), or a zero direction."""
+    X = np.array([[2.0, 1.0], [1.0, 3.0], [-1.0, -2.0], [-3.0, -1.0], [0.0, 4.0], [4.0, 0.0]])
+    y = np.array([1, 1, 0, 0, 2, 2]) if classes == 3 else np.array([1, 1, 0, 0, 1, 1])
+    model = Perceptron(max_iter=5).fit(X, y)
+    with pytest.raises(error, match=match):
+        certify(model, X, y, separator=separator)
+
+
+@pytest.mark.parametrize("margin, error, match", [
+    ("a", TypeError, "^margin must be a real number, got 'a'"),
+    (np.nan, ValueError, "^margin must be finite"),
+    (0.0, ValueError, "^margin must be > 0"),
+])
+def test_certify_names_a_bad_margin(margin, error, match):
+    X, y = np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 1])
+    with pytest.raises(error, match=match):
+        certify(Perceptron().fit(X, y), X, y, margin=margin)
+
+
 def test_inputs_untouched_and_reproducible():
     rng = np.random.default_rng(2)
     X = rng.normal(size=(50, 3))
@@ -917,6 +972,16 @@ def test_data_whose_squared_norms_overflow_gets_a_clear_error():
         certify(model, X * 1e200, y)
     big = Perceptron(random_state=0).fit(X * 1e150, y)
     assert bool(certify(big, X * 1e150, y))
+
+
+def test_an_intercept_scaling_whose_squares_overflow_is_named():
+    """The augmented feature is intercept_scaling: when it, not X, breaks the range rule, the
+    message names it (until 2026-12-04: "X is too large", with intercept_scaling's value)."""
+    X, y = np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 1])
+    with pytest.raises(ValueError, match=r"^intercept_scaling is too large for the perceptron in float64: its largest "
+                                         r"\|value\| is 1e\+200 \(X's is 1\).*Lower intercept_scaling"):
+        Perceptron(intercept_scaling=1e200).fit(X, y)
+    assert Perceptron(intercept_scaling=1e200, fit_intercept=False).fit(X, y).converged_   # no augmented feature
 
 
 def test_pc7_sums_that_overflow_are_checked_while_finite():
@@ -1009,8 +1074,12 @@ def _noisy_problem(seed, n):
     (lambda X, y: (X, np.where(y == 1, "a", "b")), r"y_val holds 2 labels the perceptron was not trained on"),
     (lambda X, y: (X[:, :2], y), r"X_val has 2 features, but X has 3"),
     (lambda X, y: (X, np.column_stack([y, y])), r"y_val must be one-dimensional, got shape \(100, 2\)"),
-    (lambda X, y: (np.where(X > 2, np.nan, X), y), r"X_val: Input X contains NaN"),
-    (lambda X, y: (X, y, np.ones(99)), r"rule's sample_weight \(of X_val\): sample_weight has shape \(99,\)"),
+    (lambda X, y: (np.where(X > 2, np.nan, X), y), r"^Input X_val contains NaN"),
+    (lambda X, y: (X.astype(np.float32), y), r"^X_val holds values beyond the range of float32"),
+    (lambda X, y: (X, y, np.ones(99)), r"^ValidationPatience's sample_weight \(the validation weights\) has shape "
+                                       r"\(99,\); expected \(100,\), one weight per row of X_val"),
+    (lambda X, y: (X, y, np.full(100, np.inf)), r"^ValidationPatience's sample_weight \(the validation weights\) "
+                                                "contains NaN or infinity"),
 ])
 def test_a_bad_validation_set_is_refused_before_the_run(bad, match):
     """ValidationPatience's held-out data are checked when fit starts, with a message naming
@@ -1019,6 +1088,8 @@ def test_a_bad_validation_set_is_refused_before_the_run(bad, match):
 
     X, y = _noisy_problem(0, 200)
     X_val, y_val, *weights = bad(*_noisy_problem(1, 100))
+    if X_val.dtype == np.float32:   # float32 training data, and held-out rows beyond float32's range
+        X, X_val = X.astype(np.float32), X_val.astype(np.float64) * 1e300
     model = Perceptron(stop=ValidationPatience(2, X_val, y_val, sample_weight=weights[0] if weights else None))
     with pytest.raises(ValueError, match=match):
         model.fit(X, y)

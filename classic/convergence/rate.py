@@ -24,6 +24,7 @@ import math
 
 import numpy as np
 
+from classic._validation import check_numbers
 from classic.rounding import gamma
 from classic.trace import Trace
 
@@ -181,16 +182,40 @@ def noise_floor(a, b, dtype=np.float64, value_error=0.0):
     Parameters
     ----------
     a, b : array-like
-        Stored values (broadcast together).
-    dtype : numpy dtype
+        Stored values (broadcast together), finite.
+    dtype : numpy.float32 or numpy.float64
         Working precision.
     value_error : float or array-like
-        Extra absolute error of each value beyond its final rounding.
+        Extra absolute error of each value beyond its final rounding, finite and >= 0.
 
     Returns
     -------
     ndarray
+
+    Raises
+    ------
+    ValueError
+        If a value or ``value_error`` is NaN or infinite (a stored value that is not finite
+        has no rounding bound, and a NaN bound would silently fail every comparison), or
+        ``value_error`` is negative.
+    TypeError
+        If they are not numbers, or ``dtype`` is not one of the two precisions.
     """
+    a, b, value_error = (check_numbers(values, f"noise_floor: {name}")
+                         for name, values in (("a", a), ("b", b), ("value_error", value_error)))
+    if np.any(value_error < 0):
+        raise ValueError(f"noise_floor: value_error must be >= 0, got {value_error.min():.3g}")
+    try:
+        precision = np.dtype(dtype)
+    except TypeError:
+        precision = None
+    if precision not in (np.float32, np.float64):
+        raise TypeError(f"noise_floor: dtype must be numpy.float32 or numpy.float64, got {dtype!r}")
+    return _noise_floor(a, b, precision, value_error)
+
+
+def _noise_floor(a, b, dtype, value_error):
+    """:func:`noise_floor` of finite float64 values, unchecked (the rate estimate's inner calls)."""
     a = np.abs(np.asarray(a, dtype=np.float64))
     b = np.abs(np.asarray(b, dtype=np.float64))
     tiny = float(np.finfo(dtype).smallest_subnormal)
@@ -384,7 +409,8 @@ def _aitken(x, dtype, value_error):
         return np.empty(0)
     first = x[1:-1] - x[:-2]
     second = x[2:] - 2 * x[1:-1] + x[:-2]
-    floor = 2 * noise_floor(x[2:], x[1:-1], dtype, value_error) + 2 * noise_floor(x[1:-1], x[:-2], dtype, value_error)
+    floor = (2 * _noise_floor(x[2:], x[1:-1], dtype, value_error)
+             + 2 * _noise_floor(x[1:-1], x[:-2], dtype, value_error))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # discarded where below the floor
         limits = np.where(np.abs(second) > floor, x[:-2] - first**2 / second, np.nan)
     return limits
@@ -472,7 +498,8 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
     y = -x if sense == "max" else x
 
     differences = np.abs(np.diff(y))
-    difference_floor = noise_floor(y[1:], y[:-1], dtype, np.maximum(error_of(slice(1, None)), error_of(slice(None, -1))))
+    difference_floor = _noise_floor(y[1:], y[:-1], dtype,
+                                    np.maximum(error_of(slice(1, None)), error_of(slice(None, -1))))
     aitken = _aitken(x, dtype, value_error if value_error.ndim == 0 else value_error.max())
     first_d, stop_d = _used_run(differences, difference_floor)
     acoc_run = _classify(differences[first_d:stop_d], difference_floor[first_d:stop_d], dtype, first_d)
@@ -487,7 +514,7 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
             raise ValueError(f"limit must be finite, got {limit}")
         target = -limit_value if sense == "max" else limit_value
         s = np.abs(y - target)
-        f = noise_floor(y, target, dtype, error_of(slice(None)))
+        f = _noise_floor(y, target, dtype, error_of(slice(None)))
         kind_of_order = "COC"
         first_used, n_used = _used_run(s, f)
         run = _classify(s[first_used:n_used], f[first_used:n_used], dtype, first_used)

@@ -20,7 +20,7 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score
 
-from classic._validation import check_data
+from classic._validation import check_data, check_numbers
 
 __all__ = ["LocalOptimum", "StabilityReport", "stability", "same_partition", "matched_centre_distance"]
 
@@ -118,9 +118,13 @@ def same_partition(a, b):
     Exact: the pairs ``(a_i, b_i)`` are as many as the distinct labels of each.
     """
     a, b = np.asarray(a), np.asarray(b)
-    if a.ndim != 1 or a.shape != b.shape:
-        raise ValueError(f"same_partition compares two label vectors of the same length, got shapes {a.shape} "
-                         f"and {b.shape}")
+    for name, labels in (("a", a), ("b", b)):
+        if labels.ndim != 1:
+            raise ValueError(f"same_partition compares two 1-D label vectors, got {name} of shape {labels.shape}; "
+                             "give one label per point")
+    if a.shape != b.shape:
+        raise ValueError(f"same_partition compares two label vectors of the same length, got {a.size} and {b.size} "
+                         "labels")
     pairs = len(np.unique(np.stack([a, b], axis=1), axis=0))
     return pairs == len(np.unique(a)) == len(np.unique(b))
 
@@ -131,17 +135,21 @@ def matched_centre_distance(centres_a, centres_b):
     .. math:: \\min_{\\pi} \\Big(\\frac{1}{k}\\sum_j \\|a_j - b_{\\pi(j)}\\|^2\\Big)^{1/2}
 
     (the linear assignment problem on squared distances, solved exactly). Both sets hold
-    the same number ``k`` of finite centres in the same dimension (a ValueError otherwise:
-    a partial matching would ignore the unmatched centres).
+    the same number ``k >= 1`` of finite centres in the same dimension ``n_features >= 1`` (a
+    ValueError otherwise: a partial matching would ignore the unmatched centres, and the mean
+    over no centres is undefined).
     """
-    a, b = np.asarray(centres_a, dtype=np.float64), np.asarray(centres_b, dtype=np.float64)
+    a, b = (check_numbers(centres, f"matched_centre_distance: {name}")
+            for name, centres in (("centres_a", centres_a), ("centres_b", centres_b)))
     if a.ndim != 2 or a.shape != b.shape:
         raise ValueError(
             f"matched_centre_distance matches two sets of k centres in the same dimension, arrays of the same "
             f"shape (k, n_features); got shapes {a.shape} and {b.shape}"
         )
-    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
-        raise ValueError("matched_centre_distance: the centres contain NaN or infinity; give finite centres")
+    if a.shape[0] == 0:
+        raise ValueError(f"matched_centre_distance needs at least one centre, got shape {a.shape}")
+    if a.shape[1] == 0:
+        raise ValueError(f"matched_centre_distance needs centres with at least one feature, got shape {a.shape}")
     cost = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
     rows, cols = linear_sum_assignment(cost)
     return float(np.sqrt(cost[rows, cols].mean()))
