@@ -5,6 +5,7 @@ is a finite, C-contiguous, writeable float64 or float32 array (a read-only or
 strided input is copied, never modified).
 """
 
+import functools
 import numbers
 
 import numpy as np
@@ -28,6 +29,7 @@ __all__ = [
     "check_real",
     "check_numbers",
     "check_option",
+    "restoring_on_error",
 ]
 
 #: How messages name the sample weights of a stopping rule's held-out rows (X_val).
@@ -361,3 +363,23 @@ def check_option(value, name, options):
         choices = ", ".join(repr(o) for o in options)
         raise ValueError(f"{name} must be one of {choices}; got {value!r}")
     return value
+
+
+def restoring_on_error(fit):
+    """Decorate an estimator's ``fit``: if it raises, the estimator's attributes are put back as
+    they were before the call, so a failed fit leaves the previous fit (or no fit) as it was.
+    Without this, a refit refused after ``check_estimator_data(reset=True)`` would leave
+    ``n_features_in_`` describing the refused data beside arrays fitted on other data, and
+    predict would read past them. A random Generator the fit drew from is not rewound."""
+
+    @functools.wraps(fit)
+    def fit_or_restore(estimator, *args, **kwargs):
+        before = dict(vars(estimator))
+        try:
+            return fit(estimator, *args, **kwargs)
+        except BaseException:
+            vars(estimator).clear()
+            vars(estimator).update(before)
+            raise
+
+    return fit_or_restore

@@ -65,6 +65,7 @@ from classic._validation import (
     check_real,
     check_validation_data,
     check_verbose,
+    restoring_on_error,
 )
 from classic.trace import Trace, trace_dataclass
 
@@ -649,17 +650,14 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         """Fit, then return the most responsible component of each sample."""
         return self.fit(X, y).predict(X)
 
+    @restoring_on_error
     def fit(self, X, y=None):
         """Fit by EM (MAP-EM with ``prior=``); returns self."""
         warm = self.warm_start and hasattr(self, "_state")
-        recorded = {name: value for name, value in vars(self).items() if name in ("n_features_in_", "feature_names_in_")}
         X = check_estimator_data(self, X, reset=True, min_samples=2)
         self._check_parameters(X)
         conflict = warm and self._warm_start_conflict(X.shape[1])
-        if conflict:
-            for name in ("n_features_in_", "feature_names_in_"):  # a refused warm start leaves the fit as it was
-                vars(self).pop(name, None)
-            vars(self).update(recorded)
+        if conflict:  # restoring_on_error leaves the previous fit as it was
             raise ValueError(conflict)
         n_samples, d = X.shape
         dtype = X.dtype
@@ -806,11 +804,6 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         """log π_k + log N(x | μ_k, Σ_k) in the user's units, shape (n_samples, n_components)."""
         check_is_fitted(self, "trace_")
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: weighted_log_densities
-        if X.shape[1] != self._state.means.shape[1]:  # n_features_in_ of a refit that failed
-            raise ValueError(
-                f"X has {X.shape[1]} features, but the fitted parameters have {self._state.means.shape[1]}: "
-                f"the last call to fit, on {self.n_features_in_} features, failed; fit again"
-            )
         return weighted_log_densities(X, self._state, self._fitted_covariance_type, self.trace_.shift,
                                       self.trace_.scale)
 

@@ -29,6 +29,7 @@ from classic._validation import (
     check_bool,
     check_estimator_data,
     check_int,
+    check_numbers,
     check_option,
     check_positive_weights,
     check_real,
@@ -37,6 +38,7 @@ from classic._validation import (
     check_validation_data,
     check_verbose,
     largest_magnitude_of,
+    restoring_on_error,
 )
 from classic.rounding import gamma, gamma_exact, round_up, unit_roundoff
 from classic.seeding import _draw_by_weight, _kmeans_plusplus, kmeans_plusplus, local_trials
@@ -677,6 +679,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                                 others_fix="Give initial centres in the range of X, or rescale both alike.")
         return k, n_init, trials
 
+    @restoring_on_error
     def fit(self, X, y=None, sample_weight=None):
         """Run k-means on X of shape (n_samples, n_features); returns self.
 
@@ -742,11 +745,21 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 warnings.warn(message, ConvergenceWarning, stacklevel=2)
         return self
 
+    def _centers_for(self, X):
+        """``cluster_centers_`` in X's dtype, checked against X: a ValueError unless they are a
+        finite (k, n_features) array with X's n_features (centres set by hand, after the fit,
+        reach the kernels only so)."""
+        centers = check_numbers(self.cluster_centers_, "cluster_centers_")
+        if centers.ndim != 2 or centers.shape[0] == 0 or centers.shape[1] != X.shape[1]:
+            raise ValueError(f"cluster_centers_ has shape {centers.shape}, but X has {X.shape[1]} features: "
+                             f"give centres of shape (n_clusters, {X.shape[1]}), or fit again")
+        return np.ascontiguousarray(centers, dtype=X.dtype)
+
     def _nearest(self, X, objective, sample_weight=None):
         # Labels (lowest index among the minima) and, if asked, the (weighted) inertia of X.
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: below
         sample_weight = check_sample_weight(sample_weight, X)
-        centers = np.ascontiguousarray(self.cluster_centers_, dtype=X.dtype)
+        centers = self._centers_for(X)
         check_squared_distances(X, centers, weight=sample_weight)
         return _nearest_centers(X, centers, objective=objective, sample_weight=sample_weight)
 
@@ -766,10 +779,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         """Euclidean distances to the centres, shape (n_samples, n_clusters)."""
         check_is_fitted(self, "cluster_centers_")
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: below
-        check_squared_distances(X, self.cluster_centers_)
-        out = np.empty((X.shape[0], self.cluster_centers_.shape[0]), dtype=X.dtype)
-        for_rows(kernels.squared_distances, X.shape[0])(X, np.ascontiguousarray(self.cluster_centers_.T, dtype=X.dtype),
-                                                        out)
+        centers = self._centers_for(X)
+        check_squared_distances(X, centers)
+        out = np.empty((X.shape[0], centers.shape[0]), dtype=X.dtype)
+        for_rows(kernels.squared_distances, X.shape[0])(X, np.ascontiguousarray(centers.T), out)
         return np.sqrt(out, out=out)
 
     def score(self, X, y=None, sample_weight=None):
@@ -799,6 +812,6 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                              "certify(model, X, sample_weight=w)")
         if not self.trace_.weighted and sample_weight is not None:
             raise ValueError("this run was fitted without sample_weight: call certify(model, X) without weights")
-        check_squared_distances(X, self.cluster_centers_, weight=sample_weight)
+        check_squared_distances(X, self._centers_for(X), weight=sample_weight)
         check_training_rows(X.shape[0], len(self.labels_))
         return kmeans_claims(self, X, sample_weight)

@@ -41,12 +41,14 @@ from classic._validation import (
     check_estimator_data,
     check_finite,
     check_int,
+    check_numbers,
     check_option,
     check_real,
     check_squared_distances,
     check_validation_data,
     check_verbose,
     largest_magnitude_of,
+    restoring_on_error,
 )
 from classic.trace import Trace, trace_dataclass
 
@@ -538,6 +540,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             raise ValueError("y holds labels the model was not fitted on")
         return y_index
 
+    @restoring_on_error
     def fit(self, X, y, coef_init=None, intercept_init=None):
         """Run the perceptron on ``X`` (n_samples, n_features) with labels ``y`` (n_samples,).
 
@@ -632,9 +635,23 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         if self._voted is not None:
             columns = [_vote(X, weights, counts, self._scale) for weights, counts in self._voted]
             return columns[0] if len(columns) == 1 else np.column_stack(columns)
-        W = np.column_stack([self.coef_, self.intercept_]).astype(X.dtype)  # one row per binary problem
+        W = self._weights_for(X)
         scores = _scores(X, W, 1.0)
         return scores.reshape(-1) if W.shape[0] == 1 else scores
+
+    def _weights_for(self, X):
+        """``coef_`` and ``intercept_`` as one row per binary problem in X's dtype, checked against
+        X: a ValueError unless they are finite, of shapes (n_problems, n_features) and
+        (n_problems,) with X's n_features (weights set by hand, after the fit, reach the kernels
+        only so)."""
+        coef = check_numbers(self.coef_, "coef_")
+        intercept = check_numbers(self.intercept_, "intercept_")
+        n_problems = 1 if len(self.classes_) <= 2 else len(self.classes_)
+        if coef.shape != (n_problems, X.shape[1]) or intercept.shape != (n_problems,):
+            raise ValueError(f"coef_ has shape {coef.shape} and intercept_ {intercept.shape}, but X has {X.shape[1]} "
+                             f"features and the model {len(self.classes_)} classes: give shapes ({n_problems}, "
+                             f"{X.shape[1]}) and ({n_problems},), or fit again")
+        return np.column_stack([coef, intercept]).astype(X.dtype)  # one row per binary problem
 
     def predict(self, X):
         """Class labels, shape (n_samples,)."""

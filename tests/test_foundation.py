@@ -311,3 +311,55 @@ def test_largest_in_rows_is_numpys_argmax(dtype):
             labels = np.full(n, -1, dtype=np.intp)
             kernel(a, labels)
             np.testing.assert_array_equal(labels, np.argmax(a, axis=1))
+
+
+@pytest.mark.parametrize("name", ["KMeans", "GaussianMixture", "Perceptron"])
+def test_a_failed_refit_leaves_the_previous_fit_as_it_was(name):
+    """A refit on wider data that fails after the data were checked (NaN found by the range rule, a
+    constant feature) leaves every attribute as before the call, n_features_in_ included. Before:
+    the refused data's width was recorded beside centres or weights fitted on 2 features, so
+    k-means' and the perceptron's kernels read past their arrays and returned numbers from
+    nowhere (GaussianMixture compared X with its parameters and refused)."""
+    import classic
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] > 0).astype(int)
+    wider = np.hstack([X, np.ones((60, 1))])
+    if name != "GaussianMixture":
+        wider[5, 2] = np.nan
+    model = getattr(classic, name)(**({"n_components": 2} if name == "GaussianMixture" else {}), random_state=0)
+    model.fit(X, y)
+    before = dict(vars(model))
+    predicted = model.predict(X)
+    with pytest.raises(ValueError, match="NaN" if name != "GaussianMixture" else "does not vary"):
+        model.fit(wider, y)
+    assert vars(model).keys() == before.keys()
+    assert all(vars(model)[key] is value for key, value in before.items())
+    np.testing.assert_array_equal(model.predict(X), predicted)
+    with pytest.raises(ValueError, match="X has 3 features, but .* is expecting 2 features"):
+        model.predict(wider)
+
+
+@pytest.mark.parametrize("name, attribute", [("KMeans", "cluster_centers_"), ("Perceptron", "coef_"),
+                                             ("Perceptron", "intercept_")])
+@pytest.mark.parametrize("edit", ["narrower", "wider", "nan"])
+def test_inference_checks_fitted_arrays_set_by_hand(name, attribute, edit):
+    """Fitted arrays replaced by hand reach the kernels only with X's width and finite: predict,
+    transform, score and certify raise a ValueError naming the attribute. Before: a narrower
+    cluster_centers_ or coef_ was read past its end (labels and distances from nowhere, or a
+    TypeError from score)."""
+    import classic
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(int)
+    model = getattr(classic, name)(**({"n_clusters": 3} if name == "KMeans" else {}), random_state=0).fit(X, y)
+    fitted = getattr(model, attribute)
+    replaced = {"narrower": fitted[..., :-1], "wider": np.concatenate([fitted, fitted[..., :1]], axis=-1),
+                "nan": np.where(np.arange(fitted.shape[-1]) == 0, np.nan, fitted)}[edit]
+    setattr(model, attribute, replaced)
+    methods = [model.predict, model.score] + ([model.transform] if name == "KMeans" else [model.decision_function])
+    for method in methods:
+        with pytest.raises(ValueError, match=rf"{attribute}.*or fit again|{attribute} contains NaN"):
+            method(X, y) if method == model.score else method(X)
