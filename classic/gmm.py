@@ -524,7 +524,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     -----
     Every method called after ``fit`` (``predict``, ``predict_proba``, ``score``, ``sample``,
     ``bic``, :func:`plot_ellipses`, the certificate) answers for what was fitted: parameters set
-    since (``set_params``) take effect at the next ``fit``, as in scikit-learn.
+    since (``set_params``) take effect at the next ``fit``, as in scikit-learn. The fitted
+    attributes (``weights_``, ``means_``, ``covariances_``, ``precisions_``, ...) report that fit:
+    editing them changes no method's answer (scikit-learn's ``predict`` would read an edited
+    ``means_`` beside unedited ``precisions_cholesky_``; here inference works in the
+    standardised units of proofs/em.md, "Units", and ``sample`` draws from the same fit).
     """
 
     def __init__(
@@ -792,6 +796,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self.trace_ = trace
         self.weights_ = state.weights.copy()
         self.means_, self.covariances_ = means, covariances
+        self._fitted_parameters = (self.weights_.copy(), means.copy(), covariances.copy())  # for sample, plots, bic
         self.precisions_cholesky_, self.precisions_ = cholesky, precisions
         self.converged_ = trace.converged
         self.n_iter_ = trace.n_iter
@@ -846,16 +851,17 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         check_is_fitted(self, "trace_")
         n_samples = check_int(n_samples, "n_samples", minimum=1)
         rng = as_generator(self.random_state)
-        counts = rng.multinomial(n_samples, self.weights_.astype(np.float64) / self.weights_.sum())
+        weights, means, _ = self._fitted_parameters
+        counts = rng.multinomial(n_samples, weights.astype(np.float64) / weights.sum())
         blocks = []
         for k, count in enumerate(counts):
             cov = _component_covariance(self, k)
-            blocks.append(rng.multivariate_normal(self.means_[k], cov, size=int(count)))
+            blocks.append(rng.multivariate_normal(means[k], cov, size=int(count)))
         X = np.vstack(blocks)
         return X, np.repeat(np.arange(len(counts)), counts)
 
     def _n_parameters(self):
-        K, d = self.means_.shape
+        K, d = self._fitted_parameters[1].shape
         cov = {"full": K * d * (d + 1) / 2, "diag": K * d, "tied": d * (d + 1) / 2, "spherical": K}[
             self._fitted_covariance_type]
         return int(cov + K * d + K - 1)
@@ -881,13 +887,14 @@ def _component_covariance(model, k):
     """Covariance matrix (n_features, n_features) of component ``k`` of a
     fitted mixture, whatever the covariance type it was fitted with."""
     covariance_type = model._fitted_covariance_type
+    _, means, covariances = model._fitted_parameters
     if covariance_type == "full":
-        return model.covariances_[k]
+        return covariances[k]
     if covariance_type == "tied":
-        return model.covariances_
+        return covariances
     if covariance_type == "diag":
-        return np.diag(model.covariances_[k])
-    return model.covariances_[k] * np.eye(model.means_.shape[1])
+        return np.diag(covariances[k])
+    return covariances[k] * np.eye(means.shape[1])
 
 
 def plot_ellipses(model, ax, features=(0, 1), n_std=(1.0, 2.0), **style):
@@ -898,7 +905,8 @@ def plot_ellipses(model, ax, features=(0, 1), n_std=(1.0, 2.0), **style):
     check_is_fitted(model, "trace_")
     i, j = features
     colors = style.pop("colors", None)
-    for k in range(len(model.weights_)):
+    _, means, _ = model._fitted_parameters
+    for k in range(len(means)):
         block = np.asarray(_component_covariance(model, k), dtype=np.float64)[np.ix_([i, j], [i, j])]
         values, vectors = np.linalg.eigh(block)
         angle = math.degrees(math.atan2(vectors[1, 1], vectors[0, 1]))
@@ -906,8 +914,8 @@ def plot_ellipses(model, ax, features=(0, 1), n_std=(1.0, 2.0), **style):
         for s in n_std:
             width, height = 2 * s * np.sqrt(np.maximum(values[::-1], 0))
             ax.add_patch(
-                Ellipse(model.means_[k, [i, j]], width, height, angle=angle, fill=False, color=color,
+                Ellipse(means[k, [i, j]], width, height, angle=angle, fill=False, color=color,
                         alpha=0.9 / s, lw=1.5, **style)
             )
-        ax.plot(*model.means_[k, [i, j]], "x", color=color)
+        ax.plot(*means[k, [i, j]], "x", color=color)
     return ax

@@ -1096,6 +1096,24 @@ def test_parameters_set_after_fit_change_no_answer_of_the_fitted_model(fitted, c
     assert all(claim.holds for claim in after[-1])
 
 
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_edited_fitted_attributes_change_no_answer_of_the_fitted_model(covariance_type):
+    """The fitted attributes report the fit: replacing or editing weights_, means_, covariances_,
+    precisions_ or precisions_cholesky_ changes no answer (inference reads the parameters in
+    standardised units). Before: sample and plot_ellipses read the edited means_ and covariances_
+    while predict and score did not, so the model drew from one mixture and scored another."""
+    X = mixture_data(14, 200, 2, 2, 4.0)
+    model = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X)
+    before = _answers(model, X)
+    model.means_[:] = 100.0
+    model.covariances_ = model.covariances_ * 9.0
+    model.weights_ = model.weights_[::-1].copy()
+    model.precisions_, model.precisions_cholesky_ = model.precisions_ / 9.0, model.precisions_cholesky_ / 3.0
+    after = _answers(model, X)
+    assert all(np.array_equal(a, b) for a, b in zip(before[:-2], after[:-2]))
+    assert before[-2:] == after[-2:]
+
+
 @pytest.mark.parametrize("change", ["covariance_type", "n_components", "n_features"])
 def test_warm_start_refuses_a_changed_model_and_keeps_the_previous_fit(change):
     """warm_start=True continues the previous fit, so a new covariance_type, n_components or number
