@@ -17,7 +17,7 @@ def check_random_state(random_state):
             raise ValueError(f"random_state must be a non-negative integer, got {random_state}")
         return random_state
     raise TypeError(
-        "random_state must be None, a non-negative int or a numpy.random.Generator, "
+        "random_state must be None, a non-negative int, a numpy.random.Generator or a numpy.random.RandomState, "
         f"got {type(random_state).__name__}"
     )
 

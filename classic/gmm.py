@@ -477,7 +477,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     precisions_init : ndarray, optional
         Shape (n_components, d, d) full, (d, d) tied, (n_components, d) diag,
         (n_components,) spherical. Given all three, EM starts exactly there.
-    random_state : int, numpy.random.Generator or None
+    random_state : int, numpy.random.Generator, numpy.random.RandomState or None
+        An int seeds a new Generator (the same seed gives bitwise the same fit); a Generator is
+        used as is (its draws advance it); a RandomState (scikit-learn's) gives a seed drawn from
+        it; None takes fresh entropy.
     warm_start : bool, default=False
         Continue the previous fit: EM starts from its parameters (then ``n_init`` and the
         ``*_init`` parameters are ignored). ``tol``, ``max_iter``, ``prior`` and the data may
@@ -686,6 +689,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             # X_val keeps its dtype: float64 rows that overflow float32 are scored in float64 (weighted_log_densities)
             X_val, w_val = check_validation_data(self, self.stop.validation_data[0], self.stop.validation_weight)
             validation = (X_val, w_val, shift, scale)
+        given = None if warm else self._user_initial_parameters(d, shift, scale, dtype)  # once, before any start
         best, collapses = None, []
         n_starts = 1 if warm else self.n_init
         for _ in range(n_starts):
@@ -693,7 +697,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 if warm:
                     start = self._warm_state(shift, scale, dtype, feature_variance)
                 else:
-                    start = self._initial_state(Z, rng, prior, feature_variance, shift, scale)
+                    start = self._initial_state(Z, rng, prior, feature_variance, scale, given)
                 with one_blas_thread(n_samples):
                     run = _expectation_maximisation(
                         Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units,
@@ -722,8 +726,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self._set_fitted(best.state, trace, shift, scale, n_samples)
         return self
 
-    def _initial_state(self, Z, rng, prior, feature_variance, shift, scale):
-        weights, means, covariances = self._user_initial_parameters(Z.shape[1], shift, scale, Z.dtype)
+    def _initial_state(self, Z, rng, prior, feature_variance, scale, given):
+        # the *_init parameters, standardised (None where not given); copies, as every start begins there
+        weights, means, covariances = (None if a is None else a.copy() for a in given)
         if weights is None or means is None or covariances is None:
             resp = _initial_responsibilities(Z, scale, self.n_components, self.init_params, rng)
             counts, (w, m, c) = _parameters_from_responsibilities(Z, resp, self.covariance_type, prior)

@@ -580,7 +580,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         0: exact termination. > 0: also stop when
         :math:`\\sum_j \\lVert \\mu_j(t) - \\mu_j(t-1) \\rVert^2 \\le` ``tol`` times the
         mean feature variance of X (scikit-learn's rule; ``stop_reason="tol"``).
-    random_state : int, numpy.random.Generator or None, default=None
+    random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
+        An int seeds a new Generator (the same seed gives bitwise the same fit); a Generator is
+        used as is (its draws advance it); a RandomState (scikit-learn's) gives a seed drawn from
+        it; None takes fresh entropy.
     verbose : int or bool, default=0
         If > 0 (or True), print the inertia after every iteration.
     stop : classic.convergence.StoppingRule or None, default=None

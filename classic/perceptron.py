@@ -284,7 +284,7 @@ def _consult_rule(stop, epoch, mistakes, epoch_weights, scale, validation):
     score = None
     if validation is not None:
         X_val, signs_val, w_val = validation
-        scores = _scores(X_val, w.reshape(1, -1), scale)[:, 0]
+        scores = _scores(X_val, w.reshape(1, -1), scale, name="X_val")[:, 0]
         score = float(np.average(signs_val * scores > 0, weights=w_val))
     updates = float(np.sum(mistakes))
     state = IterationState(epoch, updates, updates - mistakes[-1], w.copy(), epoch_weights[-2],
@@ -341,8 +341,12 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         step 1, and its weights are :math:`\\eta` times that run's (PC-1, "Step size"): so the
         run and its trace are those of step 1, the run of the theorem and of the certificate, and
         ``coef_`` and ``intercept_`` are multiplied by ``eta0``. Predictions do not depend on it
-        (up to the rounding of that product); scikit-learn's weights for ``eta0`` other than 1
-        agree to rounding.
+        (up to the rounding of that product). scikit-learn's run takes the steps of size
+        ``eta0`` itself: for a power of two its weights are the same; otherwise each step is
+        rounded, and where a score of the step-1 run is exactly 0 (a mistake; frequent on
+        integer features) the rounded run may score a tiny positive number instead, and from
+        there the two runs differ (digits, ``eta0=0.1``, 5 epochs: coefficients 13 % apart, 99.5 %
+        of predictions equal; iris: equal to rounding).
     fit_intercept : bool, default=True
         Learn an intercept by augmenting every example with a constant feature
         ``intercept_scaling`` (PC-8). The mistake bound is then the one of the
@@ -365,8 +369,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         Epochs without improvement before ``tol`` stops the run.
     shuffle : bool, default=False
         Present the examples in a fresh random order at each epoch.
-    random_state : int, numpy.random.Generator or None, default=None
-        Seed of the shuffling (used only when ``shuffle=True``).
+    random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
+        An int seeds a new Generator (the same seed gives bitwise the same fit); a Generator is
+        used as is (its draws advance it); a RandomState (scikit-learn's) gives a seed drawn from
+        it; None takes fresh entropy. It draws the shuffling only (``shuffle=True``).
     prediction : {"last", "averaged", "voted"}, default="last"
         Which classifier ``predict`` uses: the last weights (the perceptron of
         the theorem); the averaged weights :math:`\\frac1T\\sum_k c_k w_k`; or
@@ -714,22 +720,22 @@ def _vote(X, weights, counts, scale, block=256):
         rows = X64[start:start + block]
         with np.errstate(over="ignore", invalid="ignore"):  # overflowed rows: evaluated again below
             inner = rows @ weights[:, :-1].T + scale * weights[:, -1]
-        _rescore_overflowed(rows, weights, scale, inner)
+        _rescore_overflowed(rows, weights, scale, inner, first_row=start)
         out[start:start + block] = np.sign(inner) @ counts
     return out
 
 
-def _scores(X, W, scale):
+def _scores(X, W, scale, name="X"):
     """<W_c, x~_i> (x~_i = (x_i, scale)) for every row and weight vector, shape (n_samples,
     n_problems), in X's precision and the training order (``_perceptron_kernels.decision``),
     rows whose scores overflowed evaluated again (:func:`_rescore_overflowed`)."""
     scores = np.empty((X.shape[0], W.shape[0]), dtype=X.dtype)
     if for_rows(_k.decision, X.shape[0])(X, W, X.dtype.type(scale), scores):
-        _rescore_overflowed(X, W, scale, scores)
+        _rescore_overflowed(X, W, scale, scores, name=name)
     return scores
 
 
-def _rescore_overflowed(X, W, scale, scores):
+def _rescore_overflowed(X, W, scale, scores, name="X", first_row=0):
     """Rows of ``scores`` (n_samples, n_problems) that are not finite: an inner product
     <W_c, x~_i> overflowed X's precision, which the fit's range rule excludes for its own data
     but a row given to ``predict`` may do (inf − inf is NaN). They are evaluated again in long
@@ -741,17 +747,22 @@ def _rescore_overflowed(X, W, scale, scores):
     first: that pass, a sum over X, took 3.1 of the 7.4 ms of a binary ``decision_function`` on
     200 000 x 50): every product w_f x_f with x_f NaN or infinite is NaN or infinite (0 inf is
     NaN), and so is any sum that holds one, so such a row's scores are never finite and it is
-    among ``rows``; a ValueError names NaN or infinity, as the check before a fit does."""
+    among ``rows``; a ValueError names NaN or infinity, as the check before a fit does.
+
+    Messages call the rows ``name`` and number them from ``first_row`` (X is a block of them)."""
     rows = np.flatnonzero(~np.isfinite(scores).all(axis=1))
     if rows.size == 0:
         return
-    check_finite(X[rows])
+    check_finite(X[rows], name)
     wide = W.astype(np.longdouble)
-    exact = X[rows].astype(np.longdouble) @ wide[:, :-1].T + wide[:, -1] * np.longdouble(scale)
+    # products summed without BLAS, whose float64 kernels may turn inf - inf into ±inf (OpenBLAS does)
+    with np.errstate(over="ignore", invalid="ignore"):  # only where long double is float64; NaN refused below
+        products = X[rows].astype(np.longdouble)[:, None, :] * wide[None, :, :-1]
+        exact = products.sum(axis=2) + wide[:, -1] * np.longdouble(scale)
     with np.errstate(over="ignore"):
         scores[rows] = exact.astype(scores.dtype)
     if np.isnan(scores[rows]).any():
-        raise ValueError(f"the perceptron's score of row {rows[0]} of X overflows even in long double on this "
+        raise ValueError(f"the perceptron's score of row {first_row + rows[0]} of {name} overflows even in long double on this "
                          "platform; rescale X (and refit)")
 
 

@@ -87,7 +87,10 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, n_local_trials=1, rand
     n_local_trials : int or None, default=1
         Candidates per step: 1 is the algorithm of the theorem; None is scikit-learn's
         ``2 + int(np.log(n_clusters))``.
-    random_state : int, numpy.random.Generator or None
+    random_state : int, numpy.random.Generator, numpy.random.RandomState or None
+        An int seeds a new Generator (the same seed gives bitwise the same centres); a Generator is
+        used as is (its draws advance it); a RandomState (scikit-learn's) gives a seed drawn from
+        it; None takes fresh entropy.
 
     Returns
     -------

@@ -286,11 +286,26 @@ def test_bad_sequences_are_rejected(bad, error):
         estimate_rate(bad)
 
 
-def test_bad_limit_and_value_error_are_rejected():
-    with pytest.raises(ValueError, match="limit"):
-        estimate_rate([3.0, 2.0, 1.5], np.inf)
-    with pytest.raises(ValueError, match="value_error"):
-        estimate_rate([3.0, 2.0, 1.5], value_error=-1.0)
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"limit": np.inf}, ValueError, "^limit contains infinity"),
+    ({"limit": np.nan}, ValueError, "^limit contains NaN"),
+    ({"limit": "a"}, TypeError, "^limit must be numbers"),
+    ({"limit": [1.0, 2.0]}, ValueError, r"^limit must be one number.*shape \(2,\)"),
+    ({"value_error": -1.0}, ValueError, "^value_error must be non-negative"),
+    ({"value_error": np.nan}, ValueError, "^value_error contains NaN"),
+    ({"value_error": "small"}, TypeError, "^value_error must be numbers"),
+])
+def test_bad_limit_and_value_error_are_rejected(kwargs, error, match):
+    """Each names the argument (before: limit="a" gave float()'s bare "could not convert string")."""
+    with pytest.raises(error, match=match):
+        estimate_rate([3.0, 2.0, 1.5], **kwargs)
+
+
+def test_a_limit_given_as_a_numpy_number_or_0_d_array_is_a_float():
+    sequence = 1.0 + 0.5 ** np.arange(12)
+    expected = estimate_rate(sequence, 1.0)
+    for limit in (np.float32(1.0), np.array(1.0), 1):
+        np.testing.assert_equal(dataclasses.asdict(estimate_rate(sequence, limit)), dataclasses.asdict(expected))
 
 
 def test_value_error_raises_the_floor_and_shortens_the_cut():

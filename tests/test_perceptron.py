@@ -645,6 +645,29 @@ def test_scores_of_rows_beyond_the_range_rule_are_never_nan(prediction, dtype, n
     np.testing.assert_array_equal(model.predict(T), model.classes_[winners])
 
 
+def test_where_long_double_is_float64_an_overflowing_score_names_its_row_and_input(monkeypatch):
+    """Where long double is no wider than float64 (MSVC, Apple silicon), a score that overflows
+    float64 to inf - inf stays NaN when evaluated again, and a ValueError names the row. It names
+    it in the input given: row 300 of X for predict with prediction="voted" (scored in blocks of
+    256 rows: it said row 44), and X_val when the stopping rule's held-out rows overflow (it said X)."""
+    from classic.convergence import ValidationPatience
+
+    monkeypatch.setattr(np, "longdouble", np.float64)
+    big = float(np.finfo(np.float64).max) / 2
+    rng = np.random.default_rng(5)
+    X = 100 * rng.standard_normal((200, 2))  # every update's weights beyond 2 in magnitude: w_f * big overflows
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    model = _quiet_fit(Perceptron(prediction="voted", max_iter=5), X, y)
+    signs = np.sign(model.coef_[0])
+    T = rng.standard_normal((400, 2))
+    T[300] = [signs[0] * big, -signs[1] * big]  # products of opposite signs, each beyond float64: inf - inf
+    with pytest.raises(ValueError, match=r"score of row 300 of X overflows even in long double"):
+        model.predict(T)
+    stop = ValidationPatience(2, T, (T[:, 0] > 0).astype(int))
+    with pytest.raises(ValueError, match=r"score of row 300 of X_val overflows even in long double"):
+        Perceptron(max_iter=5, stop=stop).fit(X, y)
+
+
 # --- scikit-learn twin and conventions ----------------------------------------------------------
 
 

@@ -488,9 +488,14 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
     RateEstimate
     """
     x, sense, dtype = _as_sequence(sequence)
-    value_error = np.asarray(value_error, dtype=np.float64)
-    if np.any(~np.isfinite(value_error)) or np.any(value_error < 0):
-        raise ValueError("value_error must be finite and non-negative")
+    value_error = check_numbers(value_error, "value_error")  # a TypeError for strings, NaN: a ValueError
+    if np.any(value_error < 0):
+        raise ValueError(f"value_error must be non-negative, got {value_error.min():.3g}")
+    if limit is not None:
+        limit_value = check_numbers(limit, "limit")
+        if limit_value.ndim:
+            raise ValueError(f"limit must be one number, the sequence's limit; got shape {limit_value.shape}")
+        limit_value = float(limit_value)
     if value_error.ndim and value_error.shape != x.shape:
         raise ValueError(f"value_error must be a scalar or have the sequence's shape {x.shape}")
     error_of = (lambda sl: value_error[sl]) if value_error.ndim else (lambda sl: value_error)
@@ -509,9 +514,6 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
         finite_limits = aitken[np.isfinite(aitken)]
         limit_value = float(finite_limits[-1]) if finite_limits.size else float(x[-1])
     else:
-        limit_value = float(limit)
-        if not math.isfinite(limit_value):
-            raise ValueError(f"limit must be finite, got {limit}")
         target = -limit_value if sense == "max" else limit_value
         s = np.abs(y - target)
         f = _noise_floor(y, target, dtype, error_of(slice(None)))
