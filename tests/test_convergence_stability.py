@@ -283,6 +283,17 @@ def test_bad_arguments_are_rejected():
         stability(SKKMeans(2), X, seeds=[0, -1])
     with pytest.raises(ValueError):
         stability(SKKMeans(2), np.full((10, 2), np.nan))
+    with pytest.raises(ValueError, match="at least 2 seeds, got 1"):
+        stability(SKKMeans(2), X, seeds=1)
+    with pytest.raises(TypeError, match="seeds must be an iterable of non-negative integers or their number"):
+        stability(SKKMeans(2), X, seeds=2.5)
+
+
+def test_a_number_of_seeds_stands_for_the_seeds_0_to_n_minus_1():
+    X, _ = separated_blobs(3, 20, 2, 0)
+    report = stability(SKKMeans(3, n_init=1), X, seeds=4)
+    assert report.seeds == (0, 1, 2, 3)
+    np.testing.assert_array_equal(report.objectives, stability(SKKMeans(3, n_init=1), X, seeds=range(4)).objectives)
 
 
 def test_cv8_classic_kmeans_is_stable_on_blobs_unstable_on_noise_and_bitwise_reproducible():

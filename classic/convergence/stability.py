@@ -206,8 +206,9 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
         For supervised estimators: the labels are then the predictions on ``X``,
         the agreement the fraction of equal predictions and the objective the
         training score ``score(X, y)`` (see :class:`StabilityReport`).
-    seeds : iterable of int, default range(10)
-        At least two seeds.
+    seeds : iterable of int, or int, default range(10)
+        At least two seeds; an int n stands for the seeds 0, ..., n - 1 (as ``cv=5`` stands for
+        five folds in scikit-learn).
     check_reproducible : bool, default True
         Refit the first seed and check the fit is bitwise the same.
     **fit_params
@@ -220,7 +221,12 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
     """
     if not hasattr(estimator, "get_params") or "random_state" not in estimator.get_params():
         raise ValueError(f"{type(estimator).__name__} has no random_state parameter: nothing varies across seeds")
-    seeds = tuple(seeds)
+    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
+        seeds = range(int(seeds))
+    try:
+        seeds = tuple(seeds)
+    except TypeError:
+        raise TypeError(f"seeds must be an iterable of non-negative integers or their number, got {seeds!r}") from None
     if len(seeds) < 2:
         raise ValueError(f"stability needs at least 2 seeds, got {len(seeds)}")
     for seed in seeds:
