@@ -1,7 +1,9 @@
 """Reading the user's CSV files for the command line.
 
-A first row with any non-numeric cell is a header. Every problem is reported
-as :class:`CSVError`, a ValueError whose message fits on one line.
+The first row is a header when one of its cells is not a number where the second row
+has one (as for ``csv.Sniffer.has_header``: a column of text labels does not make a
+header of a headerless first row); a file of one row is a header when any cell is text.
+Every problem is reported as :class:`CSVError`, a ValueError whose message fits on one line.
 """
 
 import csv
@@ -24,6 +26,14 @@ def _is_number(cell):
     return True
 
 
+def _is_header(rows):
+    """Whether ``rows[0]`` names the columns (see the module's docstring)."""
+    first = rows[0]
+    if len(rows) == 1 or len(rows[1]) != len(first):  # a ragged second row is reported below
+        return not all(_is_number(cell) for cell in first)
+    return any(not _is_number(a) and _is_number(b) for a, b in zip(first, rows[1]))
+
+
 def read_csv(path):
     """Return ``(header, rows)``: the header (list of str, or None) and the data rows (lists of str)."""
     try:
@@ -36,7 +46,7 @@ def read_csv(path):
     if not rows:
         raise CSVError(f"{path}: the file holds no data")
     header = None
-    if not all(_is_number(cell) for cell in rows[0]):
+    if _is_header(rows):
         header, rows = [cell.strip() for cell in rows[0]], rows[1:]
     if not rows:
         raise CSVError(f"{path}: the file has a header but no data rows")

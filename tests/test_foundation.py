@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from classic._csv import CSVError, numeric_columns, read_csv
+from classic._csv import CSVError, label_column, numeric_columns, read_csv
 from classic._random import as_generator
 from classic._validation import (
     check_bool,
@@ -291,6 +291,25 @@ def test_csv_reading(tmp_path):
     header, rows = read_csv(words)
     with pytest.raises(CSVError, match="non-numeric value 'x' in b"):
         numeric_columns(words, header, rows, [0, 1])
+
+
+def test_a_headerless_csv_with_text_labels_keeps_its_first_row(tmp_path):
+    """A first row is a header only where a cell is text above a number: rows of numbers with a
+    text label (iris as many ship it) are all data. Before: any text cell made the first row a
+    header, and its example was silently dropped."""
+    path = tmp_path / "iris.csv"
+    path.write_text("5.1,3.5,setosa\n7.0,3.2,versicolor\n6.3,3.3,virginica\n")
+    header, rows = read_csv(path)
+    assert header is None and len(rows) == 3
+    np.testing.assert_array_equal(label_column(path, header, rows, 2), ["setosa", "versicolor", "virginica"])
+    named = tmp_path / "named.csv"
+    named.write_text("length,width,species\n5.1,3.5,setosa\n7.0,3.2,versicolor\n")
+    header, rows = read_csv(named)
+    assert header == ["length", "width", "species"] and len(rows) == 2
+    one = tmp_path / "one.csv"
+    one.write_text("length,width\n")
+    with pytest.raises(CSVError, match="header but no data rows"):
+        read_csv(one)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
