@@ -21,6 +21,13 @@ import time
 #: and 0.53 to 1.69 ms (scikit-learn's), predict of one row from 0.03 to 0.36 ms.
 QUIET = 0.3
 
+#: Seconds between two calls taken in turn (the k-means benchmark): long enough for libgomp's
+#: workers under scikit-learn's k-means to stop spinning, too short for either library's
+#: threads to fall asleep. Measured (tenth session) on float32 predict, 200 000 x 16, k = 8: ours
+#: alone 1.8-1.9 ms; right after scikit-learn's predict median 4.3 ms, after a pause of 1 ms
+#: 3.3, 2 ms 2.4, 5 ms and more 2.0 (the benchmark had it at 0.63-1.22x in turn, 1.2-1.3x alone).
+SWITCH = 0.01
+
 
 def quiet():
     """Let the other library's spinning threads go to sleep before a timing (:data:`QUIET`)."""

@@ -2,7 +2,9 @@
 
 Same data (uniform on [0, 1)), same initial centres, a fixed number of
 iterations (``max_iter``, so neither converges), best of ``repeats`` timings taken
-in turn (ours, scikit-learn, ours, ...), so that the shared machine's slow spells hit both.
+in turn (ours, scikit-learn, ours, ...), so that the shared machine's slow spells hit both:
+each turn waits 10 ms (``benchmarks.SWITCH``: the threads of the library called before have
+stopped spinning), then makes 3 calls in a row (the later ones warm).
 scikit-learn: ``KMeans(algorithm="lloyd", n_init=1, tol=0, init=C0, max_iter=N)``.
 Both make N + 1 passes over the data for N iterations (ours: the initial
 assignment; scikit-learn: its final assignment after max_iter). The trace is
@@ -27,6 +29,7 @@ import numpy as np
 from sklearn.cluster import KMeans as SKKMeans
 from sklearn.exceptions import ConvergenceWarning
 
+from benchmarks import SWITCH
 from classic import KMeans, kmeans_plusplus
 from classic import _kmeans_kernels as kernels
 from classic._jit import one_blas_thread
@@ -68,15 +71,19 @@ def _cpu():
     return platform.processor() or "unknown CPU"
 
 
-def _best_times(fits, repeats):
+def _best_times(fits, repeats, in_a_row=3):
     """Best time and last result of each of ``fits``, taken in turn ``repeats`` times, so that
-    a slow spell of the (shared) machine falls on both sides of a ratio alike."""
+    a slow spell of the (shared) machine falls on both sides of a ratio alike: each turn is a
+    pause of :data:`benchmarks.SWITCH` (the other library's threads stop spinning), then
+    ``in_a_row`` calls (the later ones warm: threads awake, as in a user's loop)."""
     best, models = [np.inf] * len(fits), [None] * len(fits)
     for _ in range(repeats):
         for a, fit in enumerate(fits):
-            start = time.perf_counter()
-            models[a] = fit()
-            best[a] = min(best[a], time.perf_counter() - start)
+            time.sleep(SWITCH)
+            for _ in range(in_a_row):
+                start = time.perf_counter()
+                models[a] = fit()
+                best[a] = min(best[a], time.perf_counter() - start)
     return best, models
 
 
@@ -148,7 +155,7 @@ def bench_convergence(dtype, n, d, k):
         (ours_t, sk_t), (ours, sk) = _best_times(
             [lambda: KMeans(k, init=C0, max_iter=10_000).fit(X),
              lambda: SKKMeans(k, init=C0, n_init=1, algorithm="lloyd", tol=0, max_iter=10_000).fit(X)],
-            1,
+            1, in_a_row=1,
         )
     print(
         f"{np.dtype(dtype).name:7s} {n:>9d} x {d:<3d} k={k:<4d} to convergence: "
@@ -182,7 +189,7 @@ def bench_predict(dtype, n, d, k, repeats=None):
         ours = KMeans(k, init=C0, max_iter=20).fit(train)
         sk = SKKMeans(k, init=ours.cluster_centers_, n_init=1, algorithm="lloyd", max_iter=1).fit(train[:k])
     sk.cluster_centers_ = ours.cluster_centers_.copy()
-    repeats = repeats or (15 if n > 10_000 else 200)  # best of 5 swung 1.10-1.91x on 2026-12-03
+    repeats = repeats or (8 if n > 10_000 else 70)  # turns of 3 calls; best of 5 calls swung 1.10-1.91x on 2026-12-03
     (ours_t, sk_t), (labels, sk_labels) = _best_times([lambda: ours.predict(X), lambda: sk.predict(X)], repeats)
     print(
         f"{np.dtype(dtype).name:7s} {n:>9d} x {d:<3d} k={k:<4d} predict: "
@@ -197,7 +204,7 @@ def bench_predict(dtype, n, d, k, repeats=None):
 SMALL_CASES = [("iris", 3), ("digits", 10)]
 
 
-def bench_small(name, k, repeats=30):
+def bench_small(name, k, repeats=10):
     """Whole fits from the same k-means++ centres to exact termination, timed in turn."""
     from sklearn import datasets
 
