@@ -175,7 +175,27 @@ def _initial_centers(X, init, n_clusters, n_local_trials, rng, sample_weight=Non
             drawn.append(_draw_by_weight(remaining, rng))
             remaining[drawn[-1]] = 0.0
         return X[np.sort(drawn)].copy()
+    if callable(init):
+        return _called_centers(X, init, n_clusters, rng, sample_weight)
     return np.array(init, dtype=X.dtype, order="C")
+
+
+def _called_centers(X, init, n_clusters, rng, sample_weight):
+    """The centres a callable ``init`` returns, called as scikit-learn calls it:
+    ``init(X, n_clusters, random_state=RandomState)`` (its random state seeded from ``rng``; X
+    read-only), checked: finite numbers of shape (n_clusters, n_features) within the range rule
+    (a ValueError naming the callable otherwise), in X's dtype."""
+    view = X.view()
+    view.flags.writeable = False
+    name = f"the centres returned by init={getattr(init, '__name__', type(init).__name__)}"
+    centers = check_numbers(init(view, n_clusters, random_state=np.random.RandomState(int(rng.integers(2**32)))),
+                            name)
+    if centers.shape != (n_clusters, X.shape[1]):
+        raise ValueError(f"{name} have shape {centers.shape}; expected (n_clusters, n_features) = "
+                         f"({n_clusters}, {X.shape[1]})")
+    check_squared_distances(X, centers, weight=sample_weight, others_name=name,
+                            others_fix="Return initial centres in the range of X.")
+    return np.array(centers, dtype=X.dtype, order="C")
 
 
 # --------------------------------------------------------------------- Lloyd
@@ -562,8 +582,11 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     Parameters
     ----------
     n_clusters : int, default=8
-    init : {"k-means++", "random"} or array-like of shape (n_clusters, n_features), default="k-means++"
-        k-means++ (D²) seeding, ``n_clusters`` distinct random rows, or given centres.
+    init : {"k-means++", "random"}, callable or array-like of shape (n_clusters, n_features), default="k-means++"
+        k-means++ (D²) seeding, ``n_clusters`` distinct random rows, given centres, or a
+        callable called as scikit-learn calls it, ``init(X, n_clusters, random_state)`` with
+        X read-only and a ``numpy.random.RandomState`` seeded from ``random_state``, that
+        returns the centres (checked as given centres are).
     n_local_trials : int or None, default=1
         Candidates per k-means++ step; 1 is the algorithm with the proven
         8(ln k + 2) bound, more is the greedy variant (see :func:`kmeans_plusplus`), and
@@ -635,13 +658,17 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         self.copy_x = copy_x
         self.algorithm = algorithm
 
+    def _init_array(self):
+        """Whether ``init`` gives the centres themselves (not a rule or a callable that draws them)."""
+        return not (isinstance(self.init, str) or callable(self.init))
+
     def _check_params(self, X, sample_weight=None):
         k = check_int(self.n_clusters, "n_clusters", minimum=1)
         trials = local_trials(self.n_local_trials, k)
         if isinstance(self.n_init, str):
             if self.n_init != "auto":  # scikit-learn's default since 1.4
                 raise TypeError(f"n_init must be an integer or 'auto', got {self.n_init!r}")
-            n_init = 10 if isinstance(self.init, str) and self.init == "random" else 1
+            n_init = 10 if callable(self.init) or (isinstance(self.init, str) and self.init == "random") else 1
         else:
             n_init = check_int(self.n_init, "n_init", minimum=1)
         check_int(self.max_iter, "max_iter", minimum=1)
@@ -656,10 +683,11 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 raise TypeError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
         if isinstance(self.init, str):
             check_option(self.init, "init", ("k-means++", "random"))
-        else:
+        elif not callable(self.init):
             init = np.asarray(self.init)
             if init.dtype.kind not in "biuf":
-                raise ValueError(f"init must be 'k-means++', 'random' or an array of numbers; got dtype {init.dtype}")
+                raise ValueError(f"init must be 'k-means++', 'random', a callable or an array of numbers; "
+                                 f"got dtype {init.dtype}")
             if init.shape != (k, X.shape[1]):
                 raise ValueError(
                     f"init array has shape {init.shape}; expected (n_clusters, n_features) = ({k}, {X.shape[1]})"
@@ -677,7 +705,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={k}")
         if isinstance(self.init, str):
             check_positive_weights(sample_weight, k, alternative=", or give init centres")
-        check_squared_distances(X, *([] if isinstance(self.init, str) else [self.init]), weight=sample_weight,
+        check_squared_distances(X, *([self.init] if self._init_array() else []), weight=sample_weight,
                                 others_name="the init array",
                                 others_fix="Give initial centres in the range of X, or rescale both alike.")
         return k, n_init, trials
@@ -695,20 +723,24 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         sample_weight = check_sample_weight(sample_weight, X)
         k, n_init, trials = self._check_params(X, sample_weight)
         # given centres draw nothing: the random state is only checked (making a Generator costs 12 us)
-        rng = as_generator(self.random_state) if isinstance(self.init, str) else check_random_state(self.random_state)
+        rng = check_random_state(self.random_state) if self._init_array() else as_generator(self.random_state)
         tol = float(self.tol) * float(np.mean(np.var(X, axis=0, dtype=np.float64))) if self.tol > 0 else 0.0
         best = None
         validation = None
         if self.stop is not None and self.stop.validation_data is not None:
             X_val, w_val = check_validation_data(self, self.stop.validation_data[0], self.stop.validation_weight,
                                                  X.dtype)
-            given = not isinstance(self.init, str)
+            given = self._init_array()
             check_squared_distances(X_val, X, *([self.init] if given else []), name="X_val", weight=w_val,
                                     others_name="X or the init array" if given else "X",
                                     others_fix="Rescale X and X_val alike.", weight_name=VALIDATION_WEIGHTS)
             validation = (X_val, w_val)
         for _ in range(n_init):
             centers = _initial_centers(X, self.init, k, trials, rng, sample_weight)
+            if validation is not None and callable(self.init):  # X_val's distances to centres not drawn from X
+                check_squared_distances(validation[0], X, centers, name="X_val", weight=validation[1],
+                                        others_name="X or the centres returned by init",
+                                        others_fix="Rescale X and X_val alike.", weight_name=VALIDATION_WEIGHTS)
             with one_blas_thread(X.shape[0]):
                 run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, validation, sample_weight)
             if best is None or run[2].objective[-1] < best[2].objective[-1]:

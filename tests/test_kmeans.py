@@ -1054,6 +1054,44 @@ def test_explicit_init_runs_once():
         KMeans(2, init=X[:2], n_init=3).fit(X)
 
 
+def test_a_callable_init_is_called_as_scikit_learn_calls_it():
+    """init=callable (scikit-learn's third kind): called init(X, n_clusters, random_state=RandomState)
+    with X read-only, n_init="auto" times (10, as scikit-learn), its centres used as given centres;
+    the same seed gives the same fit, and a callable returning rows the fit from those rows given
+    as an array, X untouched. Before: "init must be ... an array of numbers; got dtype object"."""
+    X = np.random.default_rng(3).normal(size=(200, 3))
+    calls = []
+
+    def random_rows(data, n_clusters, random_state):
+        calls.append((data.flags.writeable, type(random_state).__name__))
+        return data[random_state.choice(len(data), n_clusters, replace=False)]
+
+    model = KMeans(4, init=random_rows, random_state=7).fit(X)
+    assert calls == [(False, "RandomState")] * 10
+    again = KMeans(4, init=random_rows, random_state=7).fit(X)
+    assert again.trace_ == model.trace_ and bool(certify(model, X))
+    original = X.copy()
+    first_rows = KMeans(4, init=lambda data, k, random_state: data[:k], n_init=1).fit(X)
+    given = KMeans(4, init=X[:4]).fit(X)
+    assert first_rows.trace_ == given.trace_
+    # the centres returned, a view of X's rows, are copied before Lloyd moves them (scikit-learn 1.9.1
+    # moves them in place: its run from this callable moved rows of its centred copy of X, ran to
+    # max_iter=300 and ended at another partition)
+    np.testing.assert_array_equal(X, original)
+
+
+@pytest.mark.parametrize("returned, error, match", [
+    (lambda data, k: data[: k - 1], ValueError, r"returned by init=<lambda> have shape \(3, 3\); expected"),
+    (lambda data, k: np.full((k, 3), np.nan), ValueError, "returned by init=<lambda> contains NaN"),
+    (lambda data, k: [["a"] * 3] * k, TypeError, "returned by init=<lambda> must be numbers"),
+    (lambda data, k: np.full((k, 3), 1e300), ValueError, "returned by init=<lambda> is too large"),
+])
+def test_a_callable_inits_centres_are_checked_as_given_centres(returned, error, match):
+    X = np.random.default_rng(3).normal(size=(50, 3))
+    with pytest.raises(error, match=match):
+        KMeans(4, init=lambda data, k, random_state: returned(data, k), n_init=1).fit(X)
+
+
 def test_verbose_prints_each_iteration(capsys):
     X = np.random.default_rng(14).normal(size=(60, 2))
     model = KMeans(3, random_state=0, verbose=1).fit(X)
