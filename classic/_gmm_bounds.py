@@ -15,7 +15,8 @@ import numpy as np
 from classic._jit import CHUNK_SIZE, kernel
 from classic.rounding import gamma, unit_roundoff
 
-__all__ = ["error_bounds", "m_step_rounding", "m_step_error_bounds", "m_step_deficit", "m_step_deficit_parts"]
+__all__ = ["error_bounds", "m_step_rounding", "m_step_error_bounds", "m_step_deficit", "m_step_deficit_parts",
+           "deficit_of"]
 
 @functools.lru_cache(maxsize=64)
 def _constants(n, K, d, dtype):
@@ -279,9 +280,10 @@ def _shares(r, shifts, counted, n_max, strength, error_w, weights, s_error):
 
 
 @kernel
-def _whitened_full(W, covariances, E, error_m, shared, g_product, r, shifts):
+def _whitened_full(W, covariances, E, error_m, shared, g_product, r, own, shifts):
     # r_c ≥ ‖W Σ* Wᵀ − I‖_F from ‖fl(W Σ̂ Wᵀ) − I‖_F, its float64 rounding g_product (|W||Σ̂||W|ᵀ + I)
-    # and ‖ |W| E |W|ᵀ ‖_F; shifts_k = ‖ |W_k| e_k ‖ (proofs/em.md, EM-2).
+    # and ‖ |W| E |W|ᵀ ‖_F; own_c, the first two alone, ≥ ‖W Σ̂ Wᵀ − I‖_F (EM-8); shifts_k = ‖ |W_k| e_k ‖
+    # (proofs/em.md, EM-2).
     d = W.shape[1]
     for c in range(W.shape[0]):
         w = W[c]
@@ -298,7 +300,8 @@ def _whitened_full(W, covariances, E, error_m, shared, g_product, r, shifts):
                 off += (product[p, q] - identity) ** 2
                 evaluation += (g_product * (rounding[p, q] + identity)) ** 2
                 spread += whitened[p, q] ** 2
-        r[c] = math.sqrt(off) + math.sqrt(evaluation) + math.sqrt(spread)
+        own[c] = math.sqrt(off) + math.sqrt(evaluation)
+        r[c] = own[c] + math.sqrt(spread)
     for k in range(error_m.shape[0]):
         absolute = np.abs(W[0] if shared else W[k])
         total = 0.0
@@ -311,7 +314,7 @@ def _whitened_full(W, covariances, E, error_m, shared, g_product, r, shifts):
 
 
 @kernel
-def _whitened_diag(w, variances, E, error_m, g_product, r, shifts):
+def _whitened_diag(w, variances, E, error_m, g_product, r, own, shifts):
     # _whitened_full for diagonal W (spherical: variances and E of shape (K, 1)).
     K, d = w.shape
     for k in range(K):
@@ -324,7 +327,8 @@ def _whitened_diag(w, variances, E, error_m, g_product, r, shifts):
             evaluation += (product + 1.0) ** 2
             spread += (w2 * E[k, i]) ** 2
             total += (w[k, j] * error_m[k, j]) ** 2
-        r[k] = math.sqrt(off) + g_product * math.sqrt(evaluation) + math.sqrt(spread)
+        own[k] = math.sqrt(off) + g_product * math.sqrt(evaluation)
+        r[k] = own[k] + math.sqrt(spread)
         shifts[k] = math.sqrt(total)
 
 
@@ -333,6 +337,11 @@ def m_step_deficit(counts, second, state, new_state, covariance_type, prior, n_s
     what the M-step computed in floating point may lose against the exact one, θ̃ being
     the parameters the kernels evaluate (proofs/em.md, EM-2, "The M-step in floating point")."""
     parts = m_step_deficit_parts(counts, second, state, new_state, covariance_type, prior, n_samples, gap)
+    return deficit_of(parts, n_samples, new_state)
+
+
+def deficit_of(parts, n_samples, new_state):
+    """:func:`m_step_deficit` from its parts (:func:`m_step_deficit_parts`)."""
     # the three non-negative terms carry their own float64 evaluation; weight_sums its own 8u
     k = _constants(n_samples, len(new_state.weights), new_state.means.shape[1], new_state.means.dtype)
     deficit = (parts["covariances"] + parts["means"] + parts["weights"]) * k["deficit_evaluation"]
@@ -383,15 +392,17 @@ def _deficit_shares_full(counts, diagonal, previous_means, weights, covariances,
     # m_step_deficit_parts for full (shared: tied) covariances.
     n_max, error_w, error_m, error_c = _error_bounds_full(counts, diagonal, previous_means, weights, covariances,
                                                           shared, prior_abs, a, n, g, G, sigma)
-    r, shifts = np.empty(covariances.shape[0]), np.empty(n_max.shape[0])
+    r, own, shifts = np.empty(covariances.shape[0]), np.empty(covariances.shape[0]), np.empty(n_max.shape[0])
     _whitened_full(factors.astype(np.float64), covariances.astype(np.float64), error_c, error_m, shared, g_product, r,
-                   shifts)
+                   own, shifts)
     counted = np.empty(r.shape[0])
     if shared:
         counted[0] = n_max.sum()
     else:
         counted[:] = n_max
-    return _shares(r / r_evaluation, shifts / shift_evaluation, counted, n_max, a, error_w, weights, s_error)
+    covariance_share, mean_share, weight_share = _shares(r / r_evaluation, shifts / shift_evaluation, counted, n_max,
+                                                         a, error_w, weights, s_error)
+    return covariance_share, mean_share, weight_share, _first_unbounded(own / r_evaluation)
 
 
 @kernel
@@ -400,9 +411,22 @@ def _deficit_shares_diag(counts, diagonal, previous_means, weights, covariances,
     # As _deficit_shares_full for diagonal (spherical: covariances of shape (K, 1)) covariances.
     n_max, error_w, error_m, error_c = _error_bounds_diag(counts, diagonal, previous_means, weights, covariances,
                                                           spherical, prior_abs, a, n, g, G, sigma)
-    r, shifts = np.empty(n_max.shape[0]), np.empty(n_max.shape[0])
-    _whitened_diag(factors.astype(np.float64), covariances.astype(np.float64), error_c, error_m, g_product, r, shifts)
-    return _shares(r / r_evaluation, shifts / shift_evaluation, n_max, n_max, a, error_w, weights, s_error)
+    r, own, shifts = np.empty(n_max.shape[0]), np.empty(n_max.shape[0]), np.empty(n_max.shape[0])
+    _whitened_diag(factors.astype(np.float64), covariances.astype(np.float64), error_c, error_m, g_product, r, own,
+                   shifts)
+    covariance_share, mean_share, weight_share = _shares(r / r_evaluation, shifts / shift_evaluation, n_max, n_max,
+                                                         a, error_w, weights, s_error)
+    return covariance_share, mean_share, weight_share, _first_unbounded(own / r_evaluation)
+
+
+@kernel
+def _first_unbounded(r):
+    # The first c with r_c ≥ 1 (or NaN), -1 if none: for own_c, the computed factor W_c cannot show
+    # the computed Σ̂_c positive definite (EM-8).
+    for c in range(r.shape[0]):
+        if not r[c] < 1.0:
+            return c
+    return -1
 
 
 def _kernel_arguments(second, previous_means, new_state, covariance_type, prior, n_samples, gap):
@@ -461,7 +485,9 @@ def m_step_deficit_parts(counts, second, state, new_state, covariance_type, prio
     ‖A − I‖_F ≤ r < 1, r from the entrywise bounds of :func:`m_step_error_bounds` (`_whitened_*`,
     whose sums of non-negative terms carry at most d² + 2d + 4 roundings); means: (N*_k/2)
     ‖W_k (μ̂_k − z̄*_k)‖² ≤ (N*_k/2) ‖ |W_k| e_k ‖²; weights: C [KL(π* ‖ π̂/s) + log s_t − log s_{t+1}],
-    C = n + K(α − 1), s = Σ_k π̂_k, KL ≤ χ².
+    C = n + K(α − 1), s = Σ_k π̂_k, KL ≤ χ². And ``singular``: the first covariance Σ̂_c whose
+    computed factor W_c does not verify it positive definite, ‖fl(W Σ̂ Wᵀ) − I‖_F plus its float64
+    rounding ≥ 1 (singular within rounding, EM-8), or -1.
     """
     alpha = prior[2] if prior is not None else 1.0
     arguments, k = _kernel_arguments(second, state.means, new_state, covariance_type, prior, n_samples, gap)
@@ -471,12 +497,12 @@ def m_step_deficit_parts(counts, second, state, new_state, covariance_type, prio
     s_error = abs(s_new - 1.0) + 2.0 * u * s_new  # ≥ |s − 1|
     parts = {"weight_sums": C * (math.log1p(s_old - 1.0) - math.log1p(s_new - 1.0) + 8.0 * u)}
     if arguments is None:
-        parts.update(covariances=math.inf, means=math.inf, weights=math.inf)
+        parts.update(covariances=math.inf, means=math.inf, weights=math.inf, singular=-1)
         return parts
     full = covariance_type in ("full", "tied")
     factors = new_state.factors[:1] if covariance_type == "tied" else new_state.factors
     shares = (_deficit_shares_full if full else _deficit_shares_diag)(
         counts, *arguments, np.ascontiguousarray(factors), k["g_product"], k["r_evaluation"], k["shift_evaluation"],
         s_error)
-    parts.update(covariances=shares[0], means=shares[1], weights=C * shares[2])
+    parts.update(covariances=shares[0], means=shares[1], weights=C * shares[2], singular=int(shares[3]))
     return parts

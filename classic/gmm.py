@@ -53,7 +53,7 @@ from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the c
     weighted_log_densities,
 )
 from classic._argmax import largest_in_rows
-from classic._gmm_bounds import error_bounds, m_step_deficit
+from classic._gmm_bounds import deficit_of, error_bounds, m_step_deficit_parts
 from classic._jit import for_rows, one_blas_thread
 from classic._random import as_generator
 from classic._validation import (
@@ -253,8 +253,14 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
             counts, first, second, state.means, covariance_type, strength, sigma0, alpha
         )
         new_state = _make_state(weights, means, covariances, covariance_type, feature_variance, n_iter)
-        rows["deficit"].append(m_step_deficit(counts, second, state, new_state, covariance_type, prior, n_samples,
-                                              sums["normalisation_gap"]))
+        parts = m_step_deficit_parts(counts, second, state, new_state, covariance_type, prior, n_samples,
+                                     sums["normalisation_gap"])
+        if prior is None and parts["singular"] >= 0:  # EM-8: within rounding of a singular covariance
+            raise ComponentCollapseError(
+                parts["singular"] if covariance_type != "tied" else "(tied covariance)", n_iter,
+                "its covariance is singular within rounding (its computed Cholesky factor does not verify it "
+                "positive definite)")
+        rows["deficit"].append(deficit_of(parts, n_samples, new_state))
         # E-step at θ_{t+1}: q_{t+1}, ℓ(θ_{t+1}), F(q_{t+1}, θ_{t+1}), F(q_t, θ_{t+1})
         new_sums, counts, first, second = e_step(Z, new_state, covariance_type, resp, has_previous=True)
         new_objective = record_state(new_sums, new_state, sums)

@@ -118,8 +118,17 @@ def test_claim_ids_are_proof_steps():
     assert set(ids) <= set(steps)
 
 
+#: 5 points in 3 dimensions, 3 components with one tied covariance: hardening responsibilities
+#: (2 + 2 + 1 points) leave a within-component scatter of rank 2, and EM runs to the singular boundary.
+SINGULAR_TIED = np.array([[1.96238588, 1.56109485, 0.45800254], [-6.39537743, 0.56429427, 5.22346549],
+                          [-0.53123963, 0.64184094, 0.34640405], [1.71581291, -1.6377875, 0.47061886],
+                          [-1.35196645, 0.86393107, 0.24861313]])
+
+
 @given(mixtures())
 @example((mixture_data(7, 4, 2, 2, 0.5), GaussianMixture(2, init_params="random", max_iter=10, tol=0.0, random_state=7)))
+@example((SINGULAR_TIED, GaussianMixture(3, covariance_type="tied", init_params="random", max_iter=10, tol=0.0,
+                                         random_state=3233)))  # the thorough profile's, rounded: EM-8 at iteration 9
 def test_every_claim_holds(case):
     """EM-1 to EM-5 (proofs/em.md) hold on every generated run, or exact EM stops with the collapse error."""
     X, model = case
@@ -752,6 +761,25 @@ def test_em8_collapse_error_and_unbounded_likelihood():
     model = GaussianMixture(2, means_init=[Y[0], Y[5]], random_state=0, init_params="random", prior="default").fit(Y)
     assert bool(certify(model, Y))
     assert np.all(np.isfinite(model.covariances_))
+
+
+def test_em8_a_covariance_singular_within_rounding_is_a_collapse():
+    """EM-8 (proofs/em.md): found by the thorough profile of test_every_claim_holds (2026-12-04). At
+    iteration 9 the tied covariance's smallest eigenvalue is about 1e-16 of its largest: its Cholesky
+    pivots passed the floor (d+1)u var_j, but the factor W no longer verifies Σ̂ positive definite
+    (‖fl(W Σ̂ Wᵀ) − I‖_F with its rounding ≥ 1). The run used to go on, the objective jumping by 71
+    in one step to a meaningless 69.98, and a step the M-step's rounding decided failed EM-2 and
+    EM-4 as not certified. Now it is a collapse at iteration 9; the prior fits the same data."""
+    model = GaussianMixture(3, covariance_type="tied", init_params="random", max_iter=10, tol=0.0, random_state=3233)
+    with pytest.raises(ComponentCollapseError, match=r"\(tied covariance\) collapsed at iteration 9: its covariance "
+                                                     r"is singular within rounding.*prior="):
+        model.fit(SINGULAR_TIED)
+    short = GaussianMixture(3, covariance_type="tied", init_params="random", max_iter=8, tol=0.0,
+                            random_state=3233).fit(SINGULAR_TIED)  # the same run, stopped before
+    assert bool(certify(short, SINGULAR_TIED))
+    prior = GaussianMixture(3, covariance_type="tied", init_params="random", max_iter=10, tol=0.0, random_state=3233,
+                            prior="default").fit(SINGULAR_TIED)
+    assert bool(certify(prior, SINGULAR_TIED))
 
 
 def test_em8_collapsed_starts_are_dropped_when_others_fit():
