@@ -67,7 +67,9 @@ def numeric_columns(path, header, rows, columns):
                 out[i, j] = float(cell)
             except ValueError:
                 name = header[col] if header else f"column {col + 1}"
-                raise CSVError(f"{path}: non-numeric value {cell!r} in {name}, data row {i + 1}") from None
+                separator = next((f" (the file seems to separate values by {sep!r}; classic reads "
+                                  "comma-separated values)" for sep in (";", "\t", "|") if sep in cell), "")
+                raise CSVError(f"{path}: non-numeric value {cell!r} in {name}, data row {i + 1}{separator}") from None
             if not np.isfinite(out[i, j]):
                 name = header[col] if header else f"column {col + 1}"
                 raise CSVError(f"{path}: non-finite value {cell!r} in {name}, data row {i + 1}")
@@ -101,7 +103,8 @@ def label_column(path, header, rows, col):
                            "labels must be finite numbers or text")
         if value != value.to_integral_value():
             raise CSVError(f"{path}: label {cell!r} in {name}, data row {i + 1} is not an integer; the "
-                           "perceptron is a classifier: give class labels as integers or text")
+                           "perceptron is a classifier: give class labels as integers or text (the label column "
+                           "is the last unless --label-column names another)")
         integers.append(int(value))
     if all(-(2**63) <= v < 2**63 for v in integers):
         return np.array(integers, dtype=np.int64)

@@ -19,7 +19,7 @@ import numpy as np
 from classic import _perceptron_kernels as _k
 from classic._validation import check_data, check_numbers, check_real, check_squared_distances
 from classic.certificate import Claim, check_training_rows, inequality_claim
-from classic.perceptron import INTERCEPT_FIX
+from classic.perceptron import INTERCEPT_FIX, OVERFLOW_RULE
 from classic.rounding import (
     SIGMA64,
     above,
@@ -182,7 +182,7 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
         raise ValueError(f"X has {X.shape[1]} features, but the model was fitted on {model.n_features_in_}")
     check_training_rows(X.shape[0], traces[0].n_samples, labels=True)
     check_squared_distances(X, np.full((1, 1), getattr(model, "_scale", 0.0)), method="the perceptron",
-                            others_name="intercept_scaling", others_fix=INTERCEPT_FIX)
+                            others_name="intercept_scaling", others_fix=INTERCEPT_FIX, rule=OVERFLOW_RULE)
     if y is None:
         raise ValueError("certify(perceptron, X, y) needs the labels y the model was fitted on")
     y = np.asarray(y)

@@ -235,7 +235,8 @@ def check_finite(values, name="X"):
 
 
 def check_squared_distances(X, *others, name="X", method="k-means", weight=None, others_name="the centres",
-                            others_fix="Rescale the data and the centres alike.", weight_name="sample_weight"):
+                            others_fix="Rescale the data and the centres alike.", weight_name="sample_weight",
+                            rule="proofs/kmeans.md, range rule"):
     """The range rule of proofs/kmeans.md: raise ValueError if ``X`` holds NaN or infinity
     (found in the same pass; ``others`` must be finite), or unless every squared distance
     k-means computes on ``X`` (against centres drawn from ``X`` and ``others``, or means of
@@ -249,7 +250,8 @@ def check_squared_distances(X, *others, name="X", method="k-means", weight=None,
 
     The message names what is too large: ``X`` (called ``name``) if X alone breaks the rule
     over its n rows; else ``others`` (called ``others_name``, the fix ``others_fix``) if they
-    widen A beyond it; else the weights (called ``weight_name``), whose total W > n does.
+    widen A beyond it; else the weights (called ``weight_name``), whose total W > n does. It cites
+    ``rule``, where the caller's proof states the rule.
     """
     n, d = X.shape
     A_X = largest_magnitude_of(X)
@@ -270,7 +272,7 @@ def check_squared_distances(X, *others, name="X", method="k-means", weight=None,
     if within(A, mass):
         return
     single, total = bounds(A, mass)
-    rule = "(proofs/kmeans.md, range rule)"
+    rule = f"({rule})"
     if within(A_X, n) and not within(A, n):
         raise ValueError(
             f"{others_name} is too large for {method} in {X.dtype.name}: its largest |value| is {A:.3g} "

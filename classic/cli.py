@@ -20,6 +20,7 @@ whose certificate fails exits with status 1.
 import argparse
 import os
 import sys
+import warnings
 
 from classic._csv import CSVError, label_column, numeric_columns, read_csv
 
@@ -117,6 +118,12 @@ def _cmd_kmeans(args):
         raise CSVError(f"{args.file}: needs at least one feature column besides the weight column")
     X = numeric_columns(args.file, header, rows, [c for c in range(width) if c != weight])
     w = None if weight is None else numeric_columns(args.file, header, rows, [weight])[:, 0]
+    if w is not None and (w < 0).any():
+        row = int((w < 0).argmax())
+        raise CSVError(f"{args.file}: negative weight {w[row]:g} in {_column_name(header, weight)}, data row "
+                       f"{row + 1}; weights must be >= 0")
+    if args.k < 1:
+        raise CSVError(f"-k must be at least 1, got {args.k}")
     if args.k > X.shape[0]:
         raise CSVError(f"{args.file}: {X.shape[0]} rows is fewer than k={args.k} clusters")
     model = KMeans(n_clusters=args.k, n_init=args.n_init, n_local_trials=None if args.greedy else 1,
@@ -127,6 +134,10 @@ def _cmd_kmeans(args):
         f"inertia {model.inertia_:.6g} after {model.n_iter_} iterations ({model.trace_.stop_reason})"
     )
     return _report(model, X, None, args.plot, **({} if w is None else {"sample_weight": w}))
+
+
+def _column_name(header, col):
+    return header[col] if header else f"column {col + 1}"
 
 
 def _column(path, header, width, name, role):
@@ -145,8 +156,6 @@ def _label_column(path, header, width, name):
 
 
 def _cmd_perceptron(args):
-    import warnings
-
     from sklearn.exceptions import ConvergenceWarning
 
     from classic import Perceptron
@@ -159,6 +168,11 @@ def _cmd_perceptron(args):
     features = [c for c in range(width) if c != label]
     X = numeric_columns(args.file, header, rows, features)
     y = label_column(args.file, header, rows, label)
+    classes = sorted(set(y.tolist()))
+    if len(classes) < 2:
+        raise CSVError(f"{args.file}: the label column ({_column_name(header, label)}) holds one class, "
+                       f"{classes[0]!r}; a classifier needs two or more. Is it the label column? Name it with "
+                       "--label-column")
     model = Perceptron(fit_intercept=not args.no_intercept, max_iter=args.max_iter, tol=args.tol,
                        shuffle=args.shuffle, random_state=args.seed)
     with warnings.catch_warnings():
@@ -180,6 +194,8 @@ def _cmd_gmm(args):
         raise CSVError(f"-k must be at least 1, got {args.k}")
     if args.k > X.shape[0]:
         raise CSVError(f"{args.file}: {X.shape[0]} rows is fewer than k={args.k} components")
+    from classic import ComponentCollapseError
+
     model = GaussianMixture(
         args.k,
         covariance_type=args.covariance_type,
@@ -188,7 +204,11 @@ def _cmd_gmm(args):
         max_iter=args.max_iter,
         random_state=args.seed,
         prior="default" if args.prior else None,
-    ).fit(X)
+    )
+    try:
+        model.fit(X)
+    except ComponentCollapseError as err:
+        raise ValueError(f"{err} On the command line: add --prior (or lower -k).") from None
     kind = "MAP-EM" if args.prior else "EM"
     print(
         f"{kind} Gaussian mixture: {X.shape[0]} points, {X.shape[1]} features, k={args.k}, "
@@ -260,9 +280,15 @@ def _parser():
 def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
+
+    def one_line(message, category, *rest, **options):  # a warning as the errors are: no source line
+        print(f"classic {args.command}: warning: {message}", file=sys.stderr)
+
     try:
-        _check_outputs(args)
-        return args.run(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = one_line
+            _check_outputs(args)
+            return args.run(args)
     except (CSVError, ValueError) as err:
         print(f"classic {args.command}: error: {err}", file=sys.stderr)
         return 2

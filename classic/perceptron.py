@@ -59,6 +59,9 @@ PREDICTIONS = ("last", "averaged", "voted")
 #: The range rule's fix when intercept_scaling, the augmented feature, is what is too large.
 INTERCEPT_FIX = "Lower intercept_scaling (1 gives scikit-learn's intercept), or rescale X."
 
+#: Where the range rule's messages send the reader for the perceptron.
+OVERFLOW_RULE = 'proofs/perceptron.md, PC-7, "Overflow"'
+
 
 @trace_dataclass
 class PerceptronTrace(Trace):
@@ -565,7 +568,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         max_iter, scale, rng = self._validate_params()
         X, y = check_estimator_data(self, X, reset=True, y=y, finite=False)  # NaN, inf: next line
         check_squared_distances(X, np.full((1, 1), scale), method="the perceptron",   # the rows' squared norms
-                                others_name="intercept_scaling", others_fix=INTERCEPT_FIX)
+                                others_name="intercept_scaling", others_fix=INTERCEPT_FIX, rule=OVERFLOW_RULE)
         check_classification_targets(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
         problems = self._problem_signs(y_index, X.dtype)

@@ -151,3 +151,38 @@ def test_demo_out_that_is_not_a_folder_exits_2_before_the_run(tmp_path, capsys, 
     assert captured.out == "" and captured.err.count("\n") == 1
     assert message in captured.err and "--out" in captured.err
     assert (tmp_path / "file").read_text() == "keep me\n"
+
+
+@pytest.mark.parametrize("command, text, message", [
+    (["perceptron"], "a,b,label\n1,2,0\n3,4,0\n5,6,0\n",
+     r"the label column \(label\) holds one class, 0; a classifier needs two or more\. .*--label-column"),
+    (["perceptron", "--label-column", "1"], "pw,pl,label\n0.2,1.4,0\n0.3,1.3,1\n",
+     r"label '0\.2' in pw, data row 1 is not an integer; .*unless --label-column names another"),
+    (["kmeans", "-k", "2"], "a;b\n1;2\n3;4\n", r"non-numeric value 'a;b' .*separate values by ';'"),
+    (["kmeans", "-k", "2", "--weight-column", "w"], "x,w\n1,1\n2,-1\n3,1\n",
+     r"negative weight -1 in w, data row 2; weights must be >= 0"),
+    (["kmeans", "-k", "0"], "x\n1\n2\n", r"-k must be at least 1, got 0"),
+    (["gmm", "-k", "3"], "x,y\n1,1\n1,1\n1,1\n2,2\n", r"collapsed .*On the command line: add --prior"),
+    (["perceptron"], "x,l\n1e300,0\n2e300,1\n", r"too large for the perceptron .*proofs/perceptron\.md, PC-7"),
+])
+def test_a_newcomers_mistakes_get_one_line_in_command_line_terms(tmp_path, capsys, command, text, message):
+    """Mistakes from the newcomer's audit (2026-12-04): each is one line on stderr, exit 2, naming the
+    problem and the fix in the command's own terms. Before: a one-class label column gave a run
+    that 'holds' with accuracy 1; a negative weight said 'sample_weight'; -k 0 'n_clusters'; a collapse
+    'prior=...' only; the perceptron's overflow cited proofs/kmeans.md."""
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    assert main([command[0], str(path), *command[1:]]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and re.search(message, err), err
+
+
+def test_a_warning_is_one_line_in_the_commands_voice(tmp_path, capsys):
+    """Fewer distinct points than clusters: the run ends (exit 0) with a one-line warning, not
+    Python's two-line ConvergenceWarning showing a source line of the library."""
+    path = tmp_path / "dups.csv"
+    path.write_text("x,y\n1,1\n1,1\n1,1\n2,2\n")
+    assert main(["kmeans", str(path), "-k", "3"]) == 0
+    err = capsys.readouterr().err
+    assert err == ("classic kmeans: warning: Number of distinct points (2) in X is smaller than n_clusters (3): "
+                   "some clusters are empty or hold copies of the same point. Use fewer clusters.\n")
