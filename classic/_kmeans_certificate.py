@@ -176,30 +176,51 @@ def kmeans_claims(est, X, sample_weight=None):
     moved = np.zeros(trace.n_iter)
     np.add.at(moved, trace.relocation_iteration - 1, trace.relocation_distance)
     relocated = trace.n_relocated > 0
-    claims.append(
-        inequality_claim(
-            "KM-3",
-            "the relocation half-step lowers the inertia by the relocated points' terms",
-            (A[:-1], -R, -moved),
-            0.0,
-            km3_slack(A[:-1], R, moved, relocated, c),
-            PROOF,
-            absolute=True,
-            note=_km3_note(trace, relocated),
-        )
+    km3 = inequality_claim(
+        "KM-3",
+        "the relocation half-step lowers the inertia by the relocated points' terms",
+        (A[:-1], -R, -moved),
+        0.0,
+        km3_slack(A[:-1], R, moved, relocated, c),
+        PROOF,
+        absolute=True,
+        note=_km3_note(trace, relocated),
     )
-
-    repeats = trace.n_iter - len(np.unique(trace.partition_fingerprint))
-    claims.append(
-        Claim(
-            "KM-4", "no partition repeats (so the run terminates)", float(repeats), 0.0, 0.0, repeats == 0, PROOF,
-            "64-bit fingerprints; a false alarm has probability <= n_iter^2 / 2^65",
-        )
-    )
-    claims.append(_stop_claim(est, trace, repeats))
+    claims.append(_drops_are_positive(km3, trace))
+    claims.append(_km4_claim(trace))
+    claims.append(_stop_claim(est, trace, trace.n_iter - len(np.unique(trace.partition_fingerprint))))
     claims.append(_agreement_claim(est, X, trace, c, sample_weight))
     claims.append(_fixed_point_claim(est, X, trace, c, sample_weight))
     return claims
+
+
+def _drops_are_positive(claim, trace):
+    """KM-3 also needs every recorded drop d̂_p > 0 (the rule moves a point with a positive term,
+    proofs/kmeans.md, KM-3): a drop <= 0 would let the inertia rise by it while R = A - moved held."""
+    bad = np.flatnonzero(~(trace.relocation_distance > 0))
+    if bad.size == 0:
+        return claim
+    first = int(bad[0])
+    return dataclasses.replace(claim, holds=False, note=(
+        f"{claim.note}; relocation {first} (iteration {int(trace.relocation_iteration[first])}) records a drop "
+        f"of {trace.relocation_distance[first]:.6g}, not > 0"))
+
+
+def _km4_claim(trace):
+    """KM-4: no partition repeats, on fingerprints tied to the labels: the partition of
+    iteration t + 1 is the labels of assignment t when it relocated no point, and at
+    convergence the last partition is the last labels."""
+    pf, lf = trace.partition_fingerprint, trace.labels_fingerprint
+    repeats = trace.n_iter - len(np.unique(pf))
+    untied = np.flatnonzero((trace.n_relocated == 0) & (pf != lf[: trace.n_iter]))
+    if trace.stop_reason == "converged" and trace.n_iter and pf[-1] != lf[-1]:
+        untied = np.append(untied, trace.n_iter - 1)
+    note = "64-bit fingerprints; a false alarm has probability <= n_iter^2 / 2^65"
+    if untied.size:
+        note += (f"; the partition fingerprint of iteration {int(untied[0]) + 1} is not that of the labels it "
+                 "came from")
+    return Claim("KM-4", "no partition repeats (so the run terminates)", float(repeats), 0.0, 0.0,
+                 repeats == 0 and untied.size == 0, PROOF, note)
 
 
 def _stop_claim(est, trace, repeats):

@@ -1054,6 +1054,43 @@ def test_explicit_init_runs_once():
         KMeans(2, init=X[:2], n_init=3).fit(X)
 
 
+def _relocating_run():
+    """A run with one relocation at iteration 1 (a duplicated initial centre)."""
+    X = np.random.default_rng(1).random((300, 2))
+    model = KMeans(4, init=np.vstack([X[:3], X[:1]]), n_init=1).fit(X)
+    assert model.trace_.n_relocated[0] == 1 and bool(certify(model, X))
+    return X, model
+
+
+def test_km3_a_relocation_that_raises_the_inertia_fails():
+    """KM-3 (proofs/kmeans.md): the relocation drop d_p is positive by the rule. A trace whose relocation
+    half-step raises the inertia by 4.4, with its drop recorded as -4.37 so that R = A - moved still
+    holds, passed every claim before (certificate audit, 2026-12-04); now KM-3 fails and says why."""
+    X, model = _relocating_run()
+    t = model.trace_
+    R, U = t.objective_relocate.copy(), t.objective_update.copy()
+    R[0] += 5.0
+    U[0] += 5.0
+    objective = np.concatenate([t.objective_assign[:1], np.column_stack([R, U, t.objective_assign[1:]]).ravel()])
+    model.trace_ = dataclasses.replace(t, objective_relocate=R, objective_update=U, objective=objective,
+                                       relocation_distance=t.relocation_distance - 5.0)
+    claim = certify(model, X)["KM-3"]
+    assert claim.holds is False and "records a drop of -4.37" in claim.note
+
+
+@pytest.mark.parametrize("forge", ["swap", "arbitrary"])
+def test_km4_fingerprints_are_tied_to_the_labels(forge):
+    """KM-4: the partition of iteration t + 1 is the labels of assignment t when nothing was relocated,
+    and at convergence the last labels; forged fingerprints that are merely distinct passed before."""
+    X, model = _relocating_run()
+    t = model.trace_
+    pf = t.partition_fingerprint
+    forged = pf[[0, 2, 1, *range(3, len(pf))]] if forge == "swap" else np.arange(1, t.n_iter + 1, dtype=np.uint64)
+    model.trace_ = dataclasses.replace(t, partition_fingerprint=forged)
+    claim = certify(model, X)["KM-4"]
+    assert claim.holds is False and "is not that of the labels it came from" in claim.note
+
+
 def test_a_callable_init_is_called_as_scikit_learn_calls_it():
     """init=callable (scikit-learn's third kind): called init(X, n_clusters, random_state=RandomState)
     with X read-only, n_init="auto" times (10, as scikit-learn), its centres used as given centres;
