@@ -48,7 +48,7 @@ def _constants(n, K, d, dtype):
         g_moments=gamma(c + 4, dtype),  # N and the second moments, non-negative terms
         g_product=gamma(2 * d + 2, np.float64),  # W Σ̂ Wᵀ in float64
         r_evaluation=1.0 - gamma(d * d + 2 * d + 4, np.float64),
-        shift_evaluation=1.0 - gamma(2 * d + 4, np.float64),
+        shift_evaluation=1.0 - gamma(d * d + 2 * d + 4, np.float64),  # as r's (EM-2): >= the 3d + 1 of ‖ |W| e ‖
         evaluation=1.0 + gamma(40, np.float64),
         deficit_evaluation=1.0 + gamma(64, np.float64),
         u64=unit_roundoff(np.float64),

@@ -7,6 +7,7 @@ floating-point M-step's deficit D_t of EM-2 as an allowance: only at the steps
 the exact theorem does not cover within the rounding bounds alone.
 """
 
+import dataclasses
 import math
 
 import numpy as np
@@ -36,6 +37,8 @@ def _slack(*bounds):
 
 
 _DEFICIT = "allowance: D_t, what the M-step computed in floating point may lose (EM-2)"
+_DEFICIT_AND_GAP = ("allowance: D_t, what the M-step computed in floating point may lose (EM-2), and the "
+                    "bound on F(q_t, θ_t), which holds the E-step's gap (EM-6)")
 
 
 def certify_gmm(estimator, X):
@@ -72,25 +75,43 @@ def certify_gmm(estimator, X):
             _slack(ell[1:], efm, _conversion(fm, ll[1:])),
             REFERENCE,
         ),
-        inequality_claim(
+        _objective_is_the_sum(inequality_claim(
             "EM-4",
             "objective never decreases: ℓ(θ_{t+1}) + log p(θ_{t+1}) ≥ ℓ(θ_t) + log p(θ_t)",
             (obj[:-1], -obj[1:]),
             0.0,
             _slack(ell[:-1], ell[1:], elp[:-1], elp[1:], _conversion(obj[:-1], obj[1:], ll[:-1], ll[1:], lp[:-1], lp[1:])),
             REFERENCE,
-            _DEFICIT,
-            allowance=t.m_step_deficit,
-        ),
+            _DEFICIT_AND_GAP,
+            # the chain loses D_t in the M-step and EM-1's gap Σ KL(q̂_t ‖ p_t) in the E-step, which the
+            # bound on F(q̂_t, θ_t) holds (EM-6, step 4)
+            allowance=t.m_step_deficit + efe[:-1],
+        ), t),
         _closed_forms(estimator, X),
     ]
     return claims
+
+
+def _objective_is_the_sum(claim, t):
+    """EM-4 compares the recorded objective J = ℓ + log p, as the run adds them in float64: a
+    recorded J that is not that sum is not the run's."""
+    if np.array_equal(t.objective, t.log_likelihood + t.log_prior):
+        return claim
+    bad = int(np.argmax(t.objective != t.log_likelihood + t.log_prior))
+    return dataclasses.replace(claim, holds=False, note=(
+        f"{claim.note}; objective[{bad}] = {float(t.objective[bad])!r} is not log_likelihood + log_prior = "
+        f"{float(t.log_likelihood[bad] + t.log_prior[bad])!r}"))
 
 
 def _closed_forms(estimator, X):
     """EM-5: θ_T is the closed-form M-step of the responsibilities at θ_{T-1}."""
     statement = "M-step closed forms hold at the returned parameters"
     t = estimator.trace_
+    state = estimator._state
+    if not all(np.array_equal(a, b) for a, b in ((state.weights, t.weights), (state.means, t.means),
+                                                 (state.covariances, t.covariances))):
+        return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE,
+                     "the parameters predict and score use are not the run's θ_T recorded in the trace")
     if t.previous_means is None:
         return Claim("EM-5", statement, 0.0, 0.0, 0.0, None, REFERENCE, "no M-step was run (max_iter=0)")
     dtype = t.means.dtype

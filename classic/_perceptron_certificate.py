@@ -197,19 +197,33 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
         separator = _separator_rows(separator, len(traces), X.shape[1])
     if margin is not None:
         margin = check_real(margin, "margin", minimum=0.0, strict=True)
+    predicting = model._weights_for(X) if model.prediction == "last" else None  # what predict uses (PC-6)
     claims = []
     for c, (signs, trace) in enumerate(zip(problems, traces)):
         label = "" if len(traces) == 1 else f"[class {model.classes_[c]} vs rest] "
         u = None if separator is None else separator[c]
-        claims.extend(_ProblemCertificate(X, signs, trace, label).claims(u, margin))
+        predictor = None if predicting is None else (predicting[c], model.eta0, _scaled(trace, model.eta0, dtype))
+        claims.extend(_ProblemCertificate(X, signs, trace, label, predictor).claims(u, margin))
     return claims
+
+
+def _scaled(trace, eta0, dtype):
+    """coef_ and intercept_ (one row) as the fit makes them from the run's final weights w:
+    fl(eta0 w), its last entry times the intercept scaling (Perceptron._fit_predictor)."""
+    kind = np.dtype(dtype).type
+    w = trace.epoch_weights[-1]
+    if eta0 != 1:
+        with np.errstate(over="ignore", under="ignore"):
+            w = w * kind(eta0)
+    return np.append(w[:-1], w[-1] * kind(trace.intercept_scaling)).astype(dtype)
 
 
 class _ProblemCertificate:
     """The claims of one binary problem (one trace)."""
 
-    def __init__(self, X, signs, trace, label):
+    def __init__(self, X, signs, trace, label, predictor=None):
         self.X, self.signs, self.trace, self.label = X, signs, trace, label
+        self.predictor = predictor  # (coef_ and intercept_ as one row, eta0) when predict uses the last weights
         self.scale = X.dtype.type(trace.intercept_scaling)
         self.A = _augmented(X, self.scale)
         self.D = self.A.shape[1]
@@ -297,9 +311,17 @@ class _ProblemCertificate:
         not_mistakes = int(np.sum(r["decisions"] > 0))
         wrong_norms = int(np.sum(r["squared_norms"] != self.trace.squared_norms))
         wrong_weights = int(np.sum(np.any(r["epoch_weights"] != self.trace.epoch_weights, axis=1)))
-        mismatches = not_mistakes + wrong_norms + wrong_weights
+        unlogged, first = (0, -1) if self.trace.shuffled else _k.unlogged_mistakes(
+            self.X, self.signs, self.scale, self.trace.updates, self.trace.update_steps,
+            self.trace.n_iter * self.X.shape[0])
+        mismatches = not_mistakes + wrong_norms + wrong_weights + unlogged
         note = (f"{not_mistakes} logged update(s) were no mistake, {wrong_norms} squared norm(s) and "
-                f"{wrong_weights} epoch weight row(s) differ from the replay" if mismatches else "")
+                f"{wrong_weights} epoch weight row(s) differ from the replay, {unlogged} presentation(s) "
+                f"disagree with the log" + (f" (the first at step {first})" if unlogged else "")
+                if mismatches else "")
+        if self.trace.shuffled:
+            note = (note + "; " if note else "") + ("shuffled run: the presentations between updates are not "
+                                                    "checked (the epochs' orders are not recorded)")
         claims = [self._claim("PC-1", statement, values=[float(mismatches)], bounds=[0.0], slacks=[0.0], note=note)]
         if mismatches:
             return claims
@@ -428,7 +450,18 @@ class _ProblemCertificate:
         scores = np.empty(self.X.shape[0], self.X.dtype)
         _k.decision(self.X, t.epoch_weights[-1].reshape(1, -1), self.scale, scores.reshape(-1, 1))
         mistakes = int(np.sum(self.signs * scores <= 0))
-        return self._claim("PC-6", statement, values=[float(mistakes)], bounds=[0.0], slacks=[0.0])
+        note = ""
+        if self.predictor is not None:  # predict's own arithmetic: coef_, intercept_ = eta0 times the weights
+            weights, eta0, scaled = self.predictor
+            _k.decision(self.X, weights.reshape(1, -1), self.X.dtype.type(1.0), scores.reshape(-1, 1))
+            wrong = int(np.sum(self.signs * scores <= 0))
+            if wrong:
+                runs = np.array_equal(weights, scaled)
+                note = (f"predict's weights coef_ and intercept_ misclassify {wrong} training example(s): " + (
+                    f"they are eta0 = {eta0:g} times the run's, and their rounding turns a score to 0 or below; "
+                    "use eta0=1 (or a power of two)" if runs else "they are not the run's final weights"))
+            mistakes += wrong
+        return self._claim("PC-6", statement, values=[float(mistakes)], bounds=[0.0], slacks=[0.0], note=note)
 
     # --- PC-9: Freund and Schapire --------------------------------------------
     def _freund_schapire(self, lo, gamma_low, margin):

@@ -221,6 +221,37 @@ def decision(X, W, scale, out):
 
 
 @kernel
+def unlogged_mistakes(X, y, scale, updates, steps, n_steps):
+    """The presentations of a run in index order that its log leaves out (PC-1, completeness).
+
+    Walks the ``n_steps`` presentations (example ``t mod n`` at step ``t``) with the weights
+    rebuilt as :func:`epoch` builds them: at a logged step (``steps[k]``) the logged example
+    ``updates[k]`` must be the one presented, and the update is applied; at any other step the
+    example must be classified correctly, :math:`y_i\,\mathrm{fl}\langle \hat w, \tilde x_i\rangle > 0`
+    as :func:`epoch` decides it. Returns (the number of steps where either fails, the first such
+    step or -1).
+    """
+    n, d = X.shape[0], X.shape[1]
+    w = np.zeros(d + 1, X.dtype)
+    k, wrong, first = 0, 0, -1
+    for t in range(n_steps):
+        i = t % n
+        if k < steps.shape[0] and steps[k] == t:
+            if updates[k] != i:
+                wrong += 1
+                first = t if first < 0 else first
+            j = updates[k]
+            for f in range(d):
+                w[f] += y[j] * X[j, f]
+            w[d] += y[j] * scale
+            k += 1
+        elif not y[i] * _inner(w, X, i, scale) > 0:
+            wrong += 1
+            first = t if first < 0 else first
+    return wrong, first
+
+
+@kernel
 def replay(X, y, scale, updates, u, w, B, decisions, dot_abs, squared_norms, inner, inner_abs, sums_norm2, x_norm2):
     """Rebuild the computed weights :math:`\\hat w_k` from the replay log (PC-1, PC-7).
 

@@ -742,6 +742,27 @@ def test_em7_wu_convergence_under_prior():
     assert np.allclose(again.means_, model.means_, rtol=1e-7, atol=1e-9)
 
 
+def test_em4_and_em5_refuse_a_trace_that_is_not_the_run():
+    """Certificate audit, 2026-12-04: an objective that is not log_likelihood + log_prior (raised by
+    1 nat at one step, the bounds left alone) passed EM-4; the parameters predict uses (the fitted
+    state) swapped between components, 200 of 200 labels changed, passed every claim. Now EM-4
+    checks the recorded sum and EM-5 that predict uses the trace's θ_T."""
+    X = mixture_data(3, 200, 2, 2, 4.0)
+    model = GaussianMixture(2, init_params="random", max_iter=10, tol=0.0, random_state=0).fit(X)
+    assert bool(certify(model, X)) and model.n_iter_ == 10
+    t = model.trace_
+    objective = t.objective.copy()
+    objective[3] -= 1.0
+    model.trace_ = dataclasses.replace(t, objective=objective)
+    claim = certify(model, X)["EM-4"]
+    assert claim.holds is False and "objective[3] = " in claim.note and "is not log_likelihood + log_prior" in claim.note
+    model.trace_ = t
+    state = model._state
+    model._state = dataclasses.replace(state, means=state.means[::-1].copy())
+    claim = certify(model, X)["EM-5"]
+    assert claim.holds is False and "not the run's θ_T" in claim.note
+
+
 def test_em8_collapse_error_and_unbounded_likelihood():
     """EM-8 (proofs/em.md): the likelihood is unbounded (a component shrinking onto a
     data point), exact EM stops with an error naming the component and suggesting

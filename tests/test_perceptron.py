@@ -94,6 +94,53 @@ def test_epoch_matches_the_naive_oracle_on_longer_runs(dtype, n, d, label_noise,
 # --- PC-1: the replay log -------------------------------------------------------
 
 
+def _run_that_ignores_its_fourth_mistake(X, y, s):
+    """A perceptron in index order that skips its 4th mistake and runs on to a mistake-free epoch:
+    its log (updates, steps, epoch weights, squared norms) is consistent with itself."""
+    n, d = X.shape
+    w, updates, steps, mistakes, epoch_weights, skipped = np.zeros(d + 1), [], [], [], [np.zeros(d + 1)], False
+    for e in range(1000):
+        count = 0
+        for i in range(n):
+            total = w[0] * X[i, 0]
+            for f in range(1, d):
+                total += w[f] * X[i, f]
+            if y[i] * (total + w[d] * s) <= 0:
+                if not skipped and len(updates) == 3:
+                    skipped = True
+                    continue
+                w[:d] += y[i] * X[i]
+                w[d] += y[i] * s
+                updates.append(i)
+                steps.append(e * n + i)
+                count += 1
+        mistakes.append(count)
+        epoch_weights.append(w.copy())
+        if count == 0:
+            return np.array(updates), np.array(steps), np.array(mistakes), np.array(epoch_weights)
+
+
+def test_pc1_a_mistake_left_out_of_the_log_fails():
+    """PC-1 (proofs/perceptron.md): the replay also presents every example between the logged updates
+    (index order) and finds each classified correctly. A run that ignored one mistake, with a log
+    consistent with itself, passed every claim before (certificate audit, 2026-12-04)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 3))
+    y = np.where(X @ [1, -0.5, 0.2] > 0.05, 1, -1)
+    model = Perceptron().fit(X, y)
+    scale = model.trace_.intercept_scaling
+    updates, steps, mistakes, epoch_weights = _run_that_ignores_its_fourth_mistake(X, y, scale)
+    K = len(updates)
+    out = [np.empty(K) for _ in range(7)]  # the replay's outputs; out[2]: the squared norms, as the run computes them
+    kernels.replay(X, y.astype(float), scale, updates, np.full(4, 0.5), np.zeros(4), np.zeros(4), *out)
+    model.trace_ = dataclasses.replace(
+        model.trace_, updates=updates, update_steps=steps, squared_norms=out[2], mistakes=mistakes,
+        epoch_weights=epoch_weights, n_updates=K, n_iter=len(mistakes),
+        objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float), epoch_loss=np.zeros(len(mistakes)))
+    claim = certify(model, X, y)["PC-1"]
+    assert claim.holds is False and "1 presentation(s) disagree with the log (the first at step 8)" in claim.note
+
+
 @given(linearly_separable(dtype=np.float32), st.booleans())
 def test_pc1_replay_rebuilds_the_run(sample, shuffle):
     """PC-1 (proofs/perceptron.md): the log rebuilds every w_k; each update was a mistake."""
@@ -179,6 +226,28 @@ def test_certify_needs_the_rows_of_the_fit():
 
 
 # --- PC-2 .. PC-6: Novikoff on separable data --------------------------------------
+
+
+def test_pc6_checks_the_decisions_of_predict():
+    """PC-6 (proofs/perceptron.md) also checks predict's own decisions (prediction="last"): coef_ and
+    intercept_ are fl(eta0 w). With eta0 = 0.1 in float32 their rounding turns one training row's score
+    to 0 although the run's final w classifies it: the claim fails and names eta0 (it held before,
+    certificate audit 2026-12-04). eta0 = 0.5, a power of two, scales exactly: it holds. Negated
+    weights fail it too."""
+    rng = np.random.default_rng(171)
+    X = rng.integers(-50, 50, (60, 2)).astype(np.float32) / np.float32(7)
+    s = X[:, 0] * 3 + X[:, 1] * 5 - 1
+    X, s = X[s != 0], s[s != 0]
+    y = np.where(s > 0, 1, -1)
+    model = Perceptron(eta0=0.1, intercept_scaling=3.3, max_iter=2000).fit(X, y)
+    assert model.trace_.converged and np.sum(model.predict(X) != y) == 1
+    claim = certify(model, X, y)["PC-6"]
+    assert claim.holds is False and "misclassify 1 training example(s): they are eta0 = 0.1 times" in claim.note
+    exact = Perceptron(eta0=0.5, intercept_scaling=3.3, max_iter=2000).fit(X, y)
+    assert np.all(exact.predict(X) == y) and certify(exact, X, y)["PC-6"].holds
+    exact.coef_, exact.intercept_ = -exact.coef_, -exact.intercept_
+    claim = certify(exact, X, y)["PC-6"]
+    assert claim.holds is False and "they are not the run's final weights" in claim.note
 
 
 @given(DTYPES, st.booleans(), st.booleans(), st.data())
