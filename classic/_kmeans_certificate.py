@@ -177,7 +177,8 @@ def kmeans_claims(est, X, sample_weight=None):
     )
 
     moved = np.zeros(trace.n_iter)
-    np.add.at(moved, trace.relocation_iteration - 1, trace.relocation_distance)
+    counted = (trace.relocation_iteration >= 1) & (trace.relocation_iteration <= trace.n_iter)  # else KM-6 fails
+    np.add.at(moved, trace.relocation_iteration[counted] - 1, trace.relocation_distance[counted])
     relocated = trace.n_relocated > 0
     km3 = inequality_claim(
         "KM-3",
@@ -252,6 +253,14 @@ def _stop_claim(est, trace, repeats):
                  note if ok else f"stop reason {reason!r} does not match the trace")
 
 
+def _relocations_counted(trace):
+    """n_relocated[t] is the number of relocations recorded for iteration t + 1."""
+    iterations = trace.relocation_iteration
+    if not np.all((iterations >= 1) & (iterations <= trace.n_iter)):
+        return False
+    return np.array_equal(np.bincount(iterations - 1, minlength=trace.n_iter), trace.n_relocated)
+
+
 def _agreement_claim(est, X, trace, c, sample_weight):
     n, k = X.shape[0], est.cluster_centers_.shape[0]
     labels = np.asarray(est.labels_)
@@ -268,6 +277,8 @@ def _agreement_claim(est, X, trace, c, sample_weight):
         "labels_ fingerprint": labels_fingerprint(labels, k) == trace.labels_fingerprint[-1],
         "cluster sizes": np.array_equal(np.bincount(labels, minlength=k), trace.cluster_sizes[-1]),
         "sizes sum to n_samples": bool(np.all(trace.cluster_sizes.sum(axis=1) == n)),
+        "relocations per iteration": _relocations_counted(trace),
+        "points reassigned >= 0": bool(np.all(trace.n_reassigned >= 0)),
         "total weight": trace.total_weight == (n if sample_weight is None else chunked_sum(sample_weight)),
     }
     mismatches = [name for name, ok in checks.items() if not ok]

@@ -1078,6 +1078,20 @@ def test_km3_a_relocation_that_raises_the_inertia_fails():
     assert claim.holds is False and "records a drop of -4.37" in claim.note
 
 
+@pytest.mark.parametrize("field, value, name", [
+    ("n_relocated", lambda t: t.n_relocated * 0, "relocations per iteration"),
+    ("relocation_iteration", lambda t: t.relocation_iteration + 100, "relocations per iteration"),
+    ("n_reassigned", lambda t: t.n_reassigned - 1000, "points reassigned >= 0"),
+])
+def test_km6_the_trace_counts_agree(field, value, name):
+    """KM-6: the trace's counts agree with each other (certificate audit, 2026-12-04: a negative
+    number of points reassigned and relocation counts unrelated to the relocations passed)."""
+    X, model = _relocating_run()
+    model.trace_ = dataclasses.replace(model.trace_, **{field: value(model.trace_)})
+    claim = certify(model, X)["KM-6"]
+    assert claim.holds is False and name in claim.note
+
+
 @pytest.mark.parametrize("forge", ["swap", "arbitrary"])
 def test_km4_fingerprints_are_tied_to_the_labels(forge):
     """KM-4: the partition of iteration t + 1 is the labels of assignment t when nothing was relocated,
