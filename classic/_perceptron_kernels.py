@@ -222,7 +222,7 @@ def decision(X, W, scale, out):
 
 @kernel
 def unlogged_mistakes(X, y, scale, updates, steps, n_steps):
-    """The presentations of a run in index order that its log leaves out (PC-1, completeness).
+    r"""The presentations of a run in index order that its log leaves out (PC-1, completeness).
 
     Walks the ``n_steps`` presentations (example ``t mod n`` at step ``t``) with the weights
     rebuilt as :func:`epoch` builds them: at a logged step (``steps[k]``) the logged example

@@ -61,7 +61,6 @@ def perceptron_demo(out_dir):
     plt = _figure()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     model.trace_.plot(ax=ax, bound=bound)
-    ax.set_yscale("symlog")
     ax.set_title(f"perceptron, iris setosa vs rest: certificate {'holds' if certificate else 'FAILS'}")
     path = _save(plt, fig, out_dir, "perceptron.png")
     summary = (f"{model.n_updates_} updates in {model.n_iter_} epochs ({model.trace_.stop_reason}); "

@@ -184,14 +184,23 @@ class GMMTrace(Trace):
         return from_increments, from_parameters
 
     def plot(self, ax=None):
-        """Objective per iteration, with the E- and M-step bounds; returns the Axes."""
-        ax = super().plot(ax)
+        """The objective per iteration, the log-likelihood (plus the log-prior with a prior),
+        summed over the samples, with the bound F(q_t, θ_{t+1}) after each M-step between the
+        iterations (EM-2, EM-3); returns the Axes."""
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots()
         steps = np.arange(len(self.objective))
+        name = "log-likelihood + log-prior" if self.has_prior else "log-likelihood"
+        prior = " + log p(θ_t)" if self.has_prior else ""
+        ax.plot(steps, self.objective, marker=".", label=f"{name}: ℓ(θ_t){prior}")
         if len(self.bound_m_step):
-            label = "F(q_t, θ_{t+1}) + log p(θ_{t+1})" if self.has_prior else "F(q_t, θ_{t+1})"
-            ax.plot(steps[1:] - 0.5, self.bound_m_step + self.log_prior[1:], "x", label=label, alpha=0.7)
+            ax.plot(steps[1:] - 0.5, self.bound_m_step + self.log_prior[1:], "x", alpha=0.7,
+                    label="F(q_t, θ_{t+1})" + (" + log p(θ_{t+1})" if self.has_prior else ""))
         ax.set_xlabel("iteration t")
-        ax.set_ylabel("log-likelihood + log-prior" if self.has_prior else "log-likelihood (no prior)")
+        ax.set_ylabel(f"{name} (sum over the samples)")
+        ax.set_title(f"EM: stopped ({self.stop_reason}) after {self.n_iter} iterations")
         ax.legend(loc="lower right")
         return ax
 

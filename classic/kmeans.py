@@ -126,18 +126,18 @@ class KMeansTrace(Trace):
     total_weight: float
 
     def plot(self, ax=None):
-        """Objective per half-step (relocate, update, assign marked apart); on a
-        log scale of ``objective - final`` when the run moved."""
+        """Objective per half-step (relocate, update, assign marked apart); on a log scale of
+        ``objective - final`` when the run moved, where the half-steps at exactly the final
+        inertia (the last ones, at least) are marked hollow on the x-axis."""
         if ax is None:
             import matplotlib.pyplot as plt
 
             _, ax = plt.subplots()
         t = np.arange(self.n_iter + 1, dtype=float)
-        series = [("initial assignment", t[:1], self.objective_assign[:1], "k", "o")]
-        series += [
-            # relocation markers only where an empty cluster was actually relocated
-            ("relocation", (t[1:] - 2 / 3)[self.n_relocated > 0], self.objective_relocate[self.n_relocated > 0],
-             "tab:red", "x"),
+        relocated = self.n_relocated > 0  # relocation markers only where an empty cluster was relocated
+        series = [
+            ("initial assignment", t[:1], self.objective_assign[:1], "k", "o"),
+            ("relocation", (t[1:] - 2 / 3)[relocated], self.objective_relocate[relocated], "tab:red", "x"),
             ("update (centres to means)", t[1:] - 1 / 3, self.objective_update, "tab:blue", "v"),
             ("assignment", t[1:], self.objective_assign[1:], "tab:green", "^"),
         ]
@@ -146,15 +146,20 @@ class KMeansTrace(Trace):
         log = self.n_iter > 0 and np.any(gap > 0)
         x_all = np.concatenate([[0.0], np.repeat(t[1:], 3) + np.tile([-2 / 3, -1 / 3, 0.0], self.n_iter)])
         if log:
-            keep = gap > 0
-            ax.semilogy(x_all[keep], gap[keep], color="0.7", lw=1, zorder=1)
+            ax.set_yscale("log")
+            ax.plot(x_all[gap > 0], gap[gap > 0], color="0.7", lw=1, zorder=1)
         else:
             ax.plot(x_all, self.objective, color="0.7", lw=1, zorder=1)
         for label, x, y, color, marker in series:
-            y = y - final if log else y
-            keep = y > 0 if log else np.ones(len(y), bool)
+            keep = y > final if log else np.ones(len(y), bool)
             if np.any(keep):
-                ax.scatter(x[keep], y[keep], color=color, marker=marker, label=label, zorder=2, s=18)
+                ax.scatter(x[keep], y[keep] - final if log else y[keep], color=color, marker=marker, label=label,
+                           zorder=2, s=18)
+        if log:
+            from classic.convergence.plots import _mark_zeros
+
+            at_final = np.sort(np.concatenate([x[y == final] for _, x, y, _, _ in series[1:]]))
+            _mark_zeros(ax, at_final, color="k", label="exactly the final inertia (gap 0, on the axis)")
         ax.set_xlabel("iteration (half-steps between integers)")
         ax.set_ylabel(f"{self.OBJECTIVE_NAME} - final ({final:.6g})" if log else self.OBJECTIVE_NAME)
         ax.set_title(f"k-means: stopped ({self.stop_reason}) after {self.n_iter} iterations")

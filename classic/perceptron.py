@@ -114,7 +114,8 @@ class PerceptronTrace(Trace):
         """Updates so far and mistakes per epoch against the epoch, and the mean loss of each
         epoch (``epoch_loss``, right-hand axis: the learning curve of a run that is not
         separable); ``bound`` (e.g. the certificate's (R/gamma)^2, PC-5) is drawn as a
-        horizontal line. Returns the Axes of the updates."""
+        horizontal line. The counts share one axis that shows 1, 2, 5 mistakes and a bound of
+        hundreds at once (:func:`_count_axis`). Returns the Axes of the updates."""
         if ax is None:
             import matplotlib.pyplot as plt
 
@@ -123,17 +124,34 @@ class PerceptronTrace(Trace):
         ax.plot(epochs, self.objective, marker=".", label=self.OBJECTIVE_NAME)
         ax.bar(epochs[1:], self.mistakes, alpha=0.4, color="tab:orange", label="mistakes in the epoch")
         if bound is not None:
-            ax.axhline(bound, color="tab:red", linestyle="--", label=r"$(R/\gamma)^2$ (PC-5)")
+            ax.axhline(bound, color="tab:red", linestyle="--", label=rf"$(R/\gamma)^2$ = {bound:.4g} (PC-5)")
+        _count_axis(ax, max(self.objective[-1], bound or 0.0))
         loss_ax = ax.twinx()
         loss_ax.plot(epochs[1:], self.epoch_loss, color="tab:green", marker="x", label="mean loss of the epoch")
         loss_ax.set_ylabel("mean loss")
         ax.set_xlabel("epoch")
-        ax.set_ylabel("updates")
+        ax.set_ylabel("updates, mistakes")
         ax.set_title(f"perceptron: {self.n_updates} updates, stopped ({self.stop_reason}) after {self.n_iter} epochs")
         lines, labels = ax.get_legend_handles_labels()
         loss_lines, loss_labels = loss_ax.get_legend_handles_labels()
-        ax.legend(lines + loss_lines, labels + loss_labels)
+        # below the axes: the loss curve on the right-hand axis can cross any corner of them
+        ax.legend(lines + loss_lines, labels + loss_labels, loc="upper center", bbox_to_anchor=(0.5, -0.14),
+                  ncols=2, fontsize="small")
         return ax
+
+
+def _count_axis(ax, top):
+    """A y-axis for counts from 0 to twice ``top``: symmetric-log with the step 0 to 1 as tall as
+    1 to 2, so that bars of 1 and 2 mistakes differ by a factor 2 in height, as on a log axis,
+    while 0 stays on the axis and a bound of hundreds fits with headroom; ticks 1, 2, 5, 10, ..."""
+    top = 2.0 * max(top, 1.0)
+    # matplotlib draws the linear part linscale / (1 - 1/10) decades tall: make that log10(2)
+    ax.set_yscale("symlog", linthresh=1.0, linscale=0.9 * np.log10(2.0))
+    decades = range(int(np.log10(top)) + 1)
+    steps = (1, 2, 5) if top <= 1e4 else (1,)
+    ticks = [0] + [m * 10**e for e in decades for m in steps if m * 10**e <= top]
+    ax.set_yticks(ticks, [str(t) for t in ticks])
+    ax.set_ylim(0, top)
 
 
 @trace_dataclass
@@ -150,6 +168,27 @@ class OneVsRestTrace(Trace):
 
     problems: tuple
     classes: np.ndarray
+
+    def plot(self, ax=None):
+        """Updates so far of each one-vs-rest problem against the epoch, one curve per class
+        (its last epoch marked), and their total; on the count axis of the binary plot.
+        Returns the Axes."""
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots()
+        for c, problem in zip(self.classes, self.problems):
+            ax.plot(np.arange(problem.n_iter + 1), problem.objective, marker="o", markevery=[problem.n_iter],
+                    label=f"{c} vs rest: {problem.n_updates} updates, {problem.stop_reason}")
+        ax.plot(np.arange(len(self.objective)), self.objective, color="k", linestyle="--", lw=1,
+                label=self.OBJECTIVE_NAME)
+        _count_axis(ax, self.objective[-1])
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("updates so far")
+        ax.set_title(f"perceptron, one vs rest ({len(self.classes)} classes): stopped ({self.stop_reason}) "
+                     f"after {self.n_iter} epochs")
+        ax.legend(fontsize="small")
+        return ax
 
     def to_dict(self):
         """Plain-Python dictionary; each problem's trace as its own dictionary."""

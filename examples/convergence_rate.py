@@ -11,6 +11,11 @@ textbooks give:
 * gradient descent on f(x) = x^4 (not strongly convex): sublinear, x_t ~ t^-1/2;
 * the secant method for sqrt(2): superlinear, order (1 + sqrt 5)/2 = 1.618.
 
+``plot_rate`` draws each on a log scale of the error, the sublinear one log-log
+(where its power law is a straight line); an error that is exactly 0 (Newton's
+step 7, the secant's step 8, x <- cos x from step 92) has no logarithm and is
+marked on the step axis.
+
 Run: ``python examples/convergence_rate.py [out.png]``
 """
 
@@ -50,7 +55,7 @@ def main(path="convergence_rate.png"):
         ("gradient descent on x^4", iterate(lambda x: x - 0.1 * 4 * x**3, 1.0, 400), 0.0),
         ("secant for sqrt 2", secant(2.0, 3.0, 2.5, 12), np.sqrt(2.0)),
     ]
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8))
+    fig, axes = plt.subplots(2, 2, figsize=(11, 10))
     for (title, x, limit), ax in zip(runs, axes.ravel()):
         estimate = estimate_rate(x, limit)
         print(f"{title}: {estimate}")

@@ -22,6 +22,12 @@ and the perceptron on the breast-cancer data (no mistake-free epoch within
 200 epochs) with early
 stopping on held-out accuracy, which returns its best epoch.
 
+``plot_stopping(trace, rule=rule)`` marks where each run stopped and, for early
+stopping, the checkpoint returned (a star): the gradient descent keeps its whole
+trace (stopped at 49, checkpoint 29); the perceptron's trace is cut back to its
+best epoch 1, so the rule's firing at epoch 6 (best epoch + patience) lies past
+the trace's end, and the epochs run and then cut are shaded.
+
 The parameter-change rule does not fire within 3000 iterations here: the loss
 is still falling slowly and the weights keep growing (the training data are
 close to separable, where the logistic loss has no finite minimiser), a case
@@ -108,7 +114,7 @@ def main(path="convergence_stopping.png"):
         extra = f", checkpoint of iteration {rule.checkpoint.iteration}" if rule.checkpoint is not None else ""
         print(f"{rule!r}: stopped ({trace.stop_reason}) after {trace.n_iter} iterations, "
               f"loss {trace.objective[-1]:.5f}, held-out accuracy {accuracy:.3f}{extra}")
-        plot_stopping(trace, ax=ax)
+        plot_stopping(trace, ax=ax, rule=rule)
         ax.set_title(f"{rule!r}\n{trace.n_iter} iterations{extra}", fontsize="small")
 
     from sklearn.datasets import load_wine
@@ -126,7 +132,7 @@ def main(path="convergence_stopping.png"):
     print(f"perceptron: stopped ({perceptron.trace_.stop_reason}); best epoch {early.checkpoint.iteration} "
           f"(held-out accuracy {early.checkpoint.score:.3f}) returned; "
           f"certificate {'holds' if certify(perceptron, X_train, y_train) else 'FAILS'}")
-    plot_stopping(perceptron.trace_, ax=axes[2, 1])
+    plot_stopping(perceptron.trace_, ax=axes[2, 1], rule=early)
     axes[2, 1].set_title(f"Perceptron(stop=ValidationPatience(5, ...)): best epoch {early.checkpoint.iteration}",
                          fontsize="small")
     fig.tight_layout()

@@ -7,10 +7,13 @@ k-means++ seeding and Lloyd's iterations on the standardised wine data that
 ships with scikit-learn, checks the theorems on the run's own trace with
 ``classic.certify``, and draws
 
-* left: the objective after every half-step, minus its final value;
+* left: the objective after every half-step, minus its final value, on a log
+  scale; the half-steps that end exactly at the final value (a difference of 0,
+  which a log scale cannot show: the last ones) are marked hollow on the x-axis;
 * right: the decrease achieved by each update and assignment half-step, on a
   log scale, with the update half-step's exact decrease sum_j N_j |Δμ_j|²
-  (KM-2) beside it: the two coincide up to rounding.
+  (KM-2) beside it: the two coincide up to rounding. A decrease of exactly 0
+  (the last assignment, which changes no label) is marked hollow on the x-axis.
 
 Run: ``python examples/kmeans_convergence.py [out.png]``
 """
@@ -46,6 +49,12 @@ def main(path="kmeans_convergence.png"):
     right.semilogy(t, np.where(trace.center_shift > 0, trace.center_shift, np.nan), "k+", ms=10,
                    label=r"$\sum_j N_j\|\Delta\mu_j\|^2$ (KM-2)")
     right.semilogy(t, np.where(assign_drop > 0, assign_drop, np.nan), "^-", label="assignment half-step: decrease")
+    on_axis = right.get_xaxis_transform()  # x in data units, y in axes units: 0 is the x-axis
+    for drop, marker, color, kind in ((update_drop, "v", "C0", "update"), (assign_drop, "^", "C1", "assignment")):
+        zero = t[drop == 0]
+        if len(zero):
+            right.plot(zero, np.zeros(len(zero)), marker, color=color, mfc="none", ms=9, clip_on=False,
+                       transform=on_axis, label=f"{kind} half-step: decrease exactly 0 (on the axis)")
     right.set_xlabel("iteration")
     right.set_ylabel("decrease")
     right.set_title("certificate " + ("holds" if certificate else "FAILS") + " (classic.certify)")

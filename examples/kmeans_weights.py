@@ -65,6 +65,8 @@ def main(path="kmeans_weights.png"):
     right.scatter(cells[:, 0], cells[:, 1], s=3 * weights, c=weighted.labels_, cmap="tab10", alpha=0.6)
     right.scatter(*weighted.cluster_centers_.T, marker="*", s=200, c="k", label="centres")
     held = all(certificates)
+    right.set_xlabel("first principal component (rounded to step 2)")
+    right.set_ylabel("second principal component (rounded to step 2)")
     right.set_title(f"cells sized by weight; certificates {'hold' if held else 'FAIL'}")
     right.legend()
     fig.tight_layout()

@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 from sklearn.cluster import KMeans as SKKMeans
 
+from classic import Perceptron
 from classic.convergence import (
+    IterationState,
+    ValidationPatience,
     diagnose,
     estimate_rate,
     plot_learning_curves,
@@ -33,6 +36,64 @@ def test_stopping_plot_marks_the_last_step():
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), [5.0, 3.0, 2.5])
     assert ax.lines[1].get_xdata()[0] == 2
     assert "rule:loss_plateau" in ax.get_legend().get_texts()[1].get_text()
+
+
+class _CountingPatience(ValidationPatience):
+    """ValidationPatience that records the last iteration it was consulted at: where it fired."""
+
+    def update(self, state):
+        self.last_iteration = state.iteration
+        return super().update(state)
+
+
+def test_stopping_plot_marks_where_early_stopping_fired_beyond_a_cut_trace():
+    """The perceptron cuts its trace back to the checkpoint (best epoch 1 here); the plot marks the
+    checkpoint on the curve and the epoch the rule fired at, past the trace's end: the epoch the
+    estimator last consulted the rule at, counted independently of plot_stopping."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X_train, X_val, y_train, y_val = train_test_split(StandardScaler().fit_transform(X), y, test_size=0.3,
+                                                      random_state=0)
+    rule = _CountingPatience(5, X_val, y_val)
+    trace = Perceptron(max_iter=200, stop=rule).fit(X_train, y_train).trace_
+    assert trace.n_iter == rule.checkpoint.iteration < rule.last_iteration  # the trace was cut
+    ax = plot_stopping(trace, rule=rule)
+    fired = [line for line in ax.lines if "fired" in line.get_label()]
+    assert len(fired) == 1 and fired[0].get_xdata()[0] == rule.last_iteration
+    star = [line for line in ax.lines if line.get_label().startswith("checkpoint returned")][0]
+    assert star.get_xdata()[0] == trace.n_iter and star.get_ydata()[0] == trace.objective[-1]
+    assert ax.get_xlim()[1] >= rule.last_iteration
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks == [round(t) for t in ticks]  # whole iterations only
+
+
+def test_stopping_plot_marks_a_checkpoint_inside_the_trace():
+    """A run that keeps its whole trace (the gradient descent of examples/convergence_stopping.py)
+    stops at its last iteration; the checkpoint before it is marked on the curve."""
+    rule = ValidationPatience(2, np.zeros((1, 1)))
+    rule.start()
+    objective = [5.0, 3.0, 2.5, 2.4]
+    for t, score in ((1, 0.9), (2, 0.8), (3, 0.85)):  # best at 1; fires at 1 + patience = 3
+        fired = rule.update(IterationState(t, objective[t], objective[t - 1], np.zeros(1), np.zeros(1),
+                                           validation_score=score))
+    assert fired and rule.checkpoint.iteration == 1
+    trace = Trace(objective=np.array([5.0, 3.0, 2.5, 2.4]), n_iter=3, converged=False,
+                  stop_reason="rule:validation_patience")
+    ax = plot_stopping(trace, rule=rule)
+    assert ax.lines[1].get_xdata()[0] == 3  # the stop, at the trace's end
+    star = [line for line in ax.lines if line.get_label().startswith("checkpoint returned")][0]
+    assert (star.get_xdata()[0], star.get_ydata()[0]) == (1, 3.0)
+
+
+def test_stopping_plot_draws_half_steps_between_whole_iterations():
+    """A k-means trace has 1 + 3 n_iter rows: row 3t is iteration t."""
+    trace = Trace(objective=np.array([9.0, 9.0, 5.0, 4.0, 4.0, 3.5, 3.0]), n_iter=2, converged=True,
+                  stop_reason="converged")
+    ax = plot_stopping(trace)
+    np.testing.assert_allclose(ax.lines[0].get_xdata()[::3], [0, 1, 2])
 
 
 @pytest.mark.parametrize(
@@ -61,6 +122,29 @@ def test_rate_plot_draws_the_values_and_a_model_that_follows_them(sequence, limi
     np.testing.assert_allclose(model.get_ydata(), e.values[t], rtol=1e-2)
 
 
+def test_rate_plot_marks_exact_zeros_on_the_step_axis():
+    """Newton for sqrt 2 from 3: the error of step 7 is exactly 0, which a log scale cannot show."""
+    x = [3.0]
+    for _ in range(8):
+        x.append(x[-1] - (x[-1] ** 2 - 2) / (2 * x[-1]))
+    estimate = estimate_rate(np.array(x), np.sqrt(2.0))
+    zeros = np.flatnonzero(estimate.evidence.values == 0)
+    assert len(zeros) > 0
+    ax = plot_rate(estimate)
+    marked = [line for line in ax.lines if "0 exactly" in line.get_label()]
+    np.testing.assert_array_equal(marked[0].get_xdata(), zeros)
+
+
+def test_sublinear_rate_plot_is_log_log_and_spans_the_values():
+    """A power law is drawn log-log, its axis over its values (not down to a noise floor 16 decades below)."""
+    estimate = estimate_rate(1.0 / np.sqrt(np.arange(400) + 1.0), 0.0)
+    assert estimate.kind == "sublinear"
+    ax = plot_rate(estimate)
+    assert ax.get_xscale() == "symlog" and ax.get_yscale() == "log"
+    bottom, top = ax.get_ylim()
+    assert top / bottom < 1e3 and bottom <= estimate.evidence.values.min()
+
+
 def test_quadratic_rate_plot_iterates_the_model():
     x = [3.0]
     for _ in range(8):
@@ -79,6 +163,8 @@ def test_local_optima_plot_has_one_bar_per_optimum():
     heights = [p.get_height() for p in ax.patches]
     assert heights == [o.count for o in report.optima]
     assert sum(heights) == 5
+    ticks = ax.get_yticks()
+    np.testing.assert_array_equal(ticks, np.round(ticks))  # counts of seeds: whole numbers only
 
 
 def test_learning_curve_plot_marks_the_best_validation_step():

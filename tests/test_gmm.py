@@ -1502,3 +1502,23 @@ def test_the_default_prior_pulls_each_feature_in_proportion_to_its_own_scale(cov
     isotropic = GaussianMixturePrior(covariance=0.01 * float(np.var(X, axis=0).mean()))
     before = GaussianMixture(2, covariance_type=covariance_type, prior=isotropic, random_state=0).fit(X)
     assert np.all(small_feature_variances(before) > 1e5 * np.var(X[:, 1]))
+
+
+@pytest.mark.parametrize("prior", [None, "default"])
+def test_trace_plot_label_and_legend_name_the_same_objective(prior):
+    """Without a prior the objective is the log-likelihood, with one the log-likelihood plus the
+    log-prior: the y-label and the legend say the same, and that it is the sum over the samples."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    X = load_iris().data[:, 2:]
+    trace = GaussianMixture(2, random_state=0, prior=prior).fit(X).trace_
+    ax = trace.plot()
+    name = "log-likelihood + log-prior" if prior else "log-likelihood"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert ax.get_ylabel() == f"{name} (sum over the samples)" and legend[0].startswith(f"{name}:")
+    assert ("log p(" in legend[0]) == ("log p(" in legend[1]) == (prior is not None)
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), trace.objective)
+    plt.close(ax.figure)

@@ -740,6 +740,12 @@ def test_trace_plot_and_dict():
     tr = KMeans(3, random_state=0).fit(X).trace_
     ax = tr.plot()
     assert ax.get_yscale() == "log" and ax.get_legend() is not None
+    # every update and assignment half-step is drawn: above the final inertia as a point, at it
+    # (a gap of 0, which the log scale cannot show) as a hollow marker on the x-axis
+    drawn = np.concatenate([c.get_offsets()[:, 0] for c in ax.collections]
+                           + [line.get_xdata() for line in ax.lines if "final inertia" in line.get_label()])
+    t = np.arange(1, tr.n_iter + 1)
+    np.testing.assert_allclose(np.sort(drawn), np.sort(np.concatenate([[0.0], t - 1 / 3, t])))
     d = tr.to_dict()
     assert d["stop_reason"] == "converged" and len(d["objective"]) == 1 + 3 * d["n_iter"]
     assert isinstance(tr, KMeansTrace)

@@ -800,12 +800,34 @@ def test_plot_draws_updates_mistakes_and_the_loss_curve():
 
     X = np.array([[2.0, 1.0], [1.0, 3.0], [-1.0, -2.0], [-3.0, -1.0], [0.5, -0.5]])
     trace = _quiet_fit(Perceptron(max_iter=12), X, np.array([0, 0, 1, 1, 0])).trace_
-    ax = trace.plot(bound=10.0)
+    ax = trace.plot(bound=300.0)
     loss_ax = [other for other in ax.figure.axes if other is not ax][0]
     np.testing.assert_array_equal(loss_ax.lines[0].get_ydata(), trace.epoch_loss)
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), trace.objective)
+    np.testing.assert_array_equal([bar.get_height() for bar in ax.patches], trace.mistakes)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "updates so far", r"$(R/\gamma)^2$ (PC-5)", "mistakes in the epoch", "mean loss of the epoch"]
+        "updates so far", r"$(R/\gamma)^2$ = 300 (PC-5)", "mistakes in the epoch", "mean loss of the epoch"]
+    # the bound inside the axis with headroom; a bar of 2 mistakes twice as tall as a bar of 1
+    assert ax.get_ylim()[1] >= 1.5 * 300.0
+    height = lambda count: ax.transData.transform((0, count))[1] - ax.transData.transform((0, 0))[1]  # noqa: E731
+    assert height(2) == pytest.approx(2 * height(1))
+    plt.close(ax.figure)
+
+
+def test_one_vs_rest_plot_draws_one_curve_per_class():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    X = np.array([[2.0, 1.0], [1.0, 3.0], [-1.0, -2.0], [-3.0, -1.0], [0.5, -0.5]])
+    trace = _quiet_fit(Perceptron(max_iter=50), X, np.array(["a", "b", "c", "a", "b"])).trace_
+    ax = trace.plot()
+    for c, problem, line in zip(trace.classes, trace.problems, ax.lines):
+        assert line.get_label().startswith(f"{c} vs rest")
+        np.testing.assert_array_equal(line.get_xdata(), np.arange(problem.n_iter + 1))
+        np.testing.assert_array_equal(line.get_ydata(), problem.objective)
+    assert ax.get_xlabel() == "epoch" and len(ax.get_legend().get_texts()) == len(trace.classes) + 1
     plt.close(ax.figure)
 
 

@@ -7,6 +7,8 @@ returns it; nothing is shown or saved here.
 
 import numpy as np
 
+from classic.convergence.stopping import AnyOf, ValidationPatience
+
 __all__ = ["plot_learning_curves", "plot_local_optima", "plot_rate", "plot_stopping"]
 
 
@@ -18,30 +20,62 @@ def _axes(ax):
     return ax
 
 
-def plot_stopping(trace, ax=None):
-    """The objective of a trace against the recorded step, with the stopping point marked.
+def plot_stopping(trace, ax=None, rule=None):
+    """The objective of a trace against the iteration, with the stopping point marked.
+
+    A trace with half-steps (k-means: relocate, update, assign) draws them between the
+    integers. With the ``rule`` the run consulted, its checkpoint (early stopping) is marked
+    too; when the estimator cut the trace back to that checkpoint, the iteration at which the
+    rule fired lies beyond the trace's end, and the iterations run and then cut are shaded.
 
     Parameters
     ----------
     trace : classic.Trace
     ax : matplotlib Axes, optional
+    rule : classic.convergence.StoppingRule, optional
+        The rule after the fit (``stop=`` of the estimator), for its ``checkpoint``.
 
     Returns
     -------
     matplotlib Axes
     """
+    from matplotlib.ticker import MaxNLocator
+
     ax = _axes(ax)
     objective = np.asarray(trace.objective)
-    steps = np.arange(len(objective))
-    ax.plot(steps, objective, marker=".", label=trace.OBJECTIVE_NAME)
-    ax.axvline(steps[-1], color="tab:red", linestyle="--", label=f"stopped: {trace.stop_reason}")
-    ax.plot([steps[-1]], [objective[-1]], "o", color="tab:red")
-    ax.set_xlabel("recorded step")
+    iterations = np.linspace(0, trace.n_iter, len(objective))
+    ax.plot(iterations, objective, marker=".", label=trace.OBJECTIVE_NAME)
+    checkpoint = rule.checkpoint if rule is not None and trace.stop_reason.startswith("rule:") else None
+    fired = _fired_at(rule) if checkpoint is not None else None
+    if fired is not None and fired > trace.n_iter:  # the estimator cut the trace back to the checkpoint
+        ax.axvline(fired, color="tab:red", linestyle="--", label=f"{trace.stop_reason} fired at {fired}")
+        ax.axvspan(trace.n_iter, fired, color="tab:red", alpha=0.08, label="run, then cut from the trace")
+    else:
+        ax.axvline(iterations[-1], color="tab:red", linestyle="--", label=f"stopped: {trace.stop_reason}")
+        ax.plot([iterations[-1]], [objective[-1]], "o", color="tab:red")
+    if checkpoint is not None:
+        at = checkpoint.iteration * (len(objective) - 1) // max(trace.n_iter, 1)
+        ax.plot([iterations[at]], [objective[at]], "*", color="tab:green", markersize=14, zorder=3,
+                label=f"checkpoint returned: iteration {checkpoint.iteration}")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    half_steps = len(objective) - 1 > trace.n_iter
+    ax.set_xlabel("iteration (half-steps between integers)" if half_steps else "iteration")
     ax.set_ylabel(trace.OBJECTIVE_NAME)
     verdict = "converged" if trace.converged else "not converged"
     ax.set_title(f"{type(trace).__name__}: {trace.n_iter} iterations, {verdict}")
     ax.legend()
     return ax
+
+
+def _fired_at(rule):
+    """The iteration at which early stopping fired, or None if the rule does not say. A
+    :class:`ValidationPatience` (alone or in ``a | b``, which stops at the first rule that holds)
+    fires at the first t with t - t_best >= patience: t_best + patience exactly, since its best
+    can only move to the current iteration (CV-7). In ``a & b`` it may have held for a while."""
+    for member in rule.rules if isinstance(rule, AnyOf) else (rule,):
+        if isinstance(member, ValidationPatience) and member.fired:
+            return member.checkpoint.iteration + member.patience
+    return None
 
 
 def _model_curve(estimate):
@@ -72,6 +106,10 @@ def _model_curve(estimate):
 def plot_rate(estimate, ax=None):
     """Errors (or differences) on a log scale with the noise floor, the cut and the fitted rate.
 
+    A sublinear estimate is drawn log-log (a power law is a straight line there; the step axis
+    is linear from 0 to 1 so that step 0 shows). Values that are exactly 0 have no logarithm:
+    they are marked on the step axis.
+
     Parameters
     ----------
     estimate : classic.convergence.RateEstimate
@@ -86,20 +124,38 @@ def plot_rate(estimate, ax=None):
     label = "error |x_t - x*|" if e.kind_of_order == "COC" else "change |x_{t+1} - x_t|"
     t = np.arange(len(e.values))
     positive = e.values > 0
-    ax.semilogy(t[positive], e.values[positive], "o", markersize=3, label=label)
-    ax.semilogy(t, e.noise_floor, color="gray", linestyle=":", label="noise floor (CV-1)")
+    ax.set_yscale("log")
+    if estimate.kind == "sublinear":
+        ax.set_xscale("symlog", linthresh=1)
+    ax.plot(t[positive], e.values[positive], "o", markersize=3, label=label)
+    # A floor far below every value would stretch the axis over decades of nothing: leave it below.
+    below = np.any(positive) and np.max(e.noise_floor) < np.min(e.values[positive]) / 100
+    floor = "noise floor (CV-1)" + (f", below the axis: at most {np.max(e.noise_floor):.1e}" if below else "")
+    ax.plot(t, e.noise_floor, color="gray", linestyle=":", label=floor)
     if e.first_used > 0:
         ax.axvline(e.first_used, color="gray", linestyle="-.", label="start of the values used")
     if e.n_used < len(e.values):
         ax.axvline(e.n_used, color="gray", linestyle="--", label="cut")
     model = _model_curve(estimate)
     if model is not None:
-        ax.semilogy(*model, color="tab:red", label=f"fitted: {estimate.kind}")
-    ax.set_xlabel("step t")
+        ax.plot(*model, color="tab:red", label=f"fitted: {estimate.kind}")
+    _mark_zeros(ax, t[e.values == 0], color="tab:blue", label=f"{label} = 0 exactly (on the axis)")
+    if below:
+        ax.set_ylim(np.min(e.values[positive]) / 3, np.max(e.values[positive]) * 3)
+    ax.set_xlabel("step t (log scale from 1)" if estimate.kind == "sublinear" else "step t")
     ax.set_ylabel(label)
     ax.set_title(str(estimate).split(" (")[0])
-    ax.legend()
+    # below the axes: fast convergence leaves no corner of them free of values, model and floor
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
     return ax
+
+
+def _mark_zeros(ax, x, label, **style):
+    """Mark the steps ``x`` whose value is exactly 0 on the bottom of a log-scaled ``ax`` (a
+    hollow marker on the x-axis, which no positive value can reach); nothing if there are none."""
+    if len(x):
+        ax.plot(x, np.zeros(len(x)), "o", markerfacecolor="none", markersize=7, clip_on=False, zorder=3,
+                transform=ax.get_xaxis_transform(), label=label, **style)
 
 
 def plot_local_optima(report, ax=None):
@@ -115,6 +171,8 @@ def plot_local_optima(report, ax=None):
     -------
     matplotlib Axes
     """
+    from matplotlib.ticker import MaxNLocator
+
     ax = _axes(ax)
     counts = [o.count for o in report.optima]
     positions = np.arange(len(counts))
@@ -125,6 +183,7 @@ def plot_local_optima(report, ax=None):
     better = "lowest" if report.objective_sense == "min" else "highest"
     ax.set_xlabel(f"final objective of each distinct optimum ({better} first)")
     ax.set_ylabel(f"seeds (of {len(report.seeds)})")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of seeds
     measure = "ARI" if report.agreement_measure == "adjusted Rand index" else "agreement"
     ax.set_title(f"{len(report.optima)} local optima; mean {measure} {report.mean_agreement:.3f}")
     return ax
@@ -150,5 +209,6 @@ def plot_learning_curves(train_curve, validation_curve, diagnosis=None, ax=None)
         ax.axvline(diagnosis.best_validation_step, color="gray", linestyle="--", label="best validation step")
         ax.set_title(f"diagnosis: {diagnosis.pattern}")
     ax.set_xlabel("step")
-    ax.legend()
+    # below the axes: an oscillating curve leaves no corner of them free
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=3, fontsize="small")
     return ax
