@@ -145,7 +145,11 @@ class GMMTrace(Trace):
     """
 
     OBJECTIVE_SENSE = "max"
-    OBJECTIVE_NAME = "log-likelihood + log-prior"
+
+    @property
+    def OBJECTIVE_NAME(self):  # noqa: N802 -- the Trace protocol's label, which here depends on the prior
+        """Label of the objective: the log-likelihood, plus the log-prior when there is a prior."""
+        return "log-likelihood + log-prior" if self.has_prior else "log-likelihood"
 
     log_likelihood: np.ndarray
     log_prior: np.ndarray
@@ -192,7 +196,7 @@ class GMMTrace(Trace):
 
             _, ax = plt.subplots()
         steps = np.arange(len(self.objective))
-        name = "log-likelihood + log-prior" if self.has_prior else "log-likelihood"
+        name = self.OBJECTIVE_NAME
         prior = " + log p(θ_t)" if self.has_prior else ""
         ax.plot(steps, self.objective, marker=".", label=f"{name}: ℓ(θ_t){prior}")
         if len(self.bound_m_step):

@@ -1522,3 +1522,10 @@ def test_trace_plot_label_and_legend_name_the_same_objective(prior):
     assert ("log p(" in legend[0]) == ("log p(" in legend[1]) == (prior is not None)
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), trace.objective)
     plt.close(ax.figure)
+    # the toolkit's plots label the objective by the same name (it said "+ log-prior" without one)
+    from classic.convergence import plot_stopping
+
+    assert trace.OBJECTIVE_NAME == name
+    ax = plot_stopping(trace)
+    assert ax.get_ylabel() == name and ax.get_legend().get_texts()[0].get_text() == name
+    plt.close(ax.figure)
