@@ -307,11 +307,71 @@ def test_kmeans_plusplus_sample_weight_validated():
         kmeans_plusplus(X, 1, sample_weight=np.full(6, 1e307))
 
 
-def _hoeffding_statistic(X, k, seeding, m):
-    """mean cost - B sqrt(ln(1/DELTA)/(2m)), the lower confidence bound on E[cost] (proofs/kmeans_plusplus.md, KPP-2)."""
+def _exact_squared_distances(X):
+    """‖x_i − x_j‖² of the rows of X in rational arithmetic (every float is a rational)."""
+    Q = [[Fraction(v) for v in row] for row in X.tolist()]
+    return [[sum((a - b) ** 2 for a, b in zip(p, q)) for q in Q] for p in Q]
+
+
+def _exact_expected_cost(X, k, uniform=False):
+    """E[φ] of the seeding, exactly: the sum over every path (c_1, ..., c_k) of its probability
+    times its cost Σ_x D(x)², in rationals. D² seeding is KPP-1's algorithm (c_1 uniform; then x
+    with probability D(x)² / Σ_y D(y)², or, when that sum is 0, uniformly among the points not
+    chosen yet); ``uniform=True`` draws every centre uniformly among the points not chosen yet."""
+    n, squared = len(X), _exact_squared_distances(X)
+
+    def expected(path, nearest):  # nearest: D(x)² to the centres of the path
+        if len(path) == k:
+            return sum(nearest)
+        total = sum(nearest)
+        out = Fraction(0)
+        for x in range(n):
+            if uniform or total == 0:
+                p = Fraction(int(x not in path), n - len(path))
+            else:
+                p = nearest[x] / total
+            if p:
+                out += p * expected(path + (x,), [min(a, b) for a, b in zip(nearest, squared[x])])
+        return out
+
+    return sum(expected((c,), squared[c]) for c in range(n)) / n
+
+
+def _exact_optimum(X, k):
+    """φ_OPT in rationals: the cheapest labelling into at most k clusters (every labelling
+    enumerated; a cluster S costs Σ_S ‖x‖² − ‖Σ_S x‖² / |S|, exactly its scatter)."""
+    n = len(X)
+    Q = [[Fraction(v) for v in row] for row in X.tolist()]
+    scatter = {}
+    for mask in range(1, 2**n):
+        members = [Q[i] for i in range(n) if mask >> i & 1]
+        total = [sum(column) for column in zip(*members)]
+        scatter[mask] = sum(sum(v * v for v in q) for q in members) - sum(v * v for v in total) / len(members)
+    best = None
+    for labels in np.ndindex(*(k,) * n):
+        masks = [0] * k
+        for i, j in enumerate(labels):
+            masks[j] |= 1 << i
+        cost = sum(scatter[m] for m in masks if m)
+        best = cost if best is None or cost < best else best
+    return best
+
+
+def _bound_factor_below(k):
+    """A rational at most 8(ln k + 2): the float64 value lowered by 4 ulp-sized relative steps
+    (math.log and the two float operations are each within 1 ulp of their exact results)."""
+    return Fraction(8 * (math.log(k) + 2)) * (1 - Fraction(4, 2**52))
+
+
+def _mean_cost_agrees(X, k, seeding, expectation, m):
+    """Hoeffding, two-sided: each of m independent seeding costs lies in [0, B] with
+    B = max_c Σ_i ‖x_i − x_c‖² (the cost after the first centre, which later centres only lower),
+    so |mean − E[φ]| > B √(ln(2/DELTA) / (2m)) has probability at most DELTA. Returns whether the
+    mean of the draws lies within that of ``expectation``, the mean, and the margin."""
     B = max(naive.kmeans_cost(X, X[[c]]) for c in range(len(X)))
-    costs = np.array([naive.kmeans_cost(X, X[seeding()]) for _ in range(m)])
-    return costs, costs.mean() - B * math.sqrt(math.log(1 / DELTA) / (2 * m))
+    mean = np.mean([naive.kmeans_cost(X, X[seeding()]) for _ in range(m)])
+    margin = B * math.sqrt(math.log(2 / DELTA) / (2 * m))
+    return abs(mean - float(expectation)) <= margin, mean, margin
 
 
 def _instances():
@@ -327,34 +387,40 @@ def _instances():
 
 @pytest.mark.parametrize("X, k", _instances())
 def test_kpp2_expected_cost_bound(X, k):
-    """KPP-2 (proofs/kmeans_plusplus.md): the mean seeding cost over m seeds stays within 8(ln k + 2)
-    of the optimum found by enumeration. Each cost lies in [0, B]; Hoeffding's inequality makes the
-    probability that the lower confidence bound exceeds 8(ln k + 2) OPT at most DELTA = 1e-6 when
-    the theorem holds: that is the false-failure rate of this test, per instance."""
-    opt = naive.kmeans_optimum(X, k)
+    """KPP-2 (proofs/kmeans_plusplus.md), exactly: E[φ] of KPP-1's D² seeding, summed over every
+    seeding path in rational arithmetic, is at most 8(ln k + 2) φ_OPT, φ_OPT by enumerating every
+    labelling in rationals: no rounding and no sampling, so a failure is a counterexample. Then
+    classic's sampler: the mean cost of m = 3000 seedings agrees with that exact E[φ] (two-sided
+    Hoeffding, false-failure rate DELTA per instance; the draws' distribution step by step is
+    KPP-1's, test_kpp1_sampling_frequencies and test_kpp1_matches_naive)."""
+    expectation, opt = _exact_expected_cost(X, k), _exact_optimum(X, k)
+    assert expectation <= _bound_factor_below(k) * opt, (float(expectation), float(opt))
     rng = np.random.default_rng(0)
-    costs, lower = _hoeffding_statistic(X, k, lambda: _kmeans_plusplus(X, k, 1, rng)[1], m=3000)
-    assert lower <= 8 * (math.log(k) + 2) * opt, (lower, opt)
+    agrees, mean, margin = _mean_cost_agrees(X, k, lambda: _kmeans_plusplus(X, k, 1, rng)[1], expectation, m=3000)
+    assert agrees, (mean, float(expectation), margin)
 
 
 def test_kpp2_zero_optimum_means_zero_cost():
     """KPP-2 with OPT = 0 (k distinct locations, duplicated): E[cost] <= 0 forces every draw to cost
-    exactly 0. False-failure rate 0."""
+    exactly 0 (exactly, over every path, and for 500 draws of classic's seeding). False-failure rate 0."""
     X = np.repeat(np.array([[0.0, 0.0], [5.0, 1.0], [-3.0, 2.0]]), [3, 2, 3], axis=0)
     rng = np.random.default_rng(1)
-    assert naive.kmeans_optimum(X, 3) < 1e-9
+    assert _exact_optimum(X, 3) == 0 == _exact_expected_cost(X, 3)
     for _ in range(500):
         assert naive.kmeans_cost(X, X[_kmeans_plusplus(X, 3, 1, rng)[1]]) == 0.0
 
 
-def test_kpp2_statistic_rejects_uniform_seeding():
-    """The KPP-2 test can fail: on three tight, far-apart groups, uniform seeding (k random distinct
-    points, no D² weighting) misses a group two times in three, and the statistic rejects it."""
+def test_kpp2_checks_can_fail():
+    """Both KPP-2 checks can fail: on three tight, far-apart groups, uniform seeding (k random
+    distinct points, no D² weighting) misses a group two times in three, so its exact E[φ]
+    exceeds 8(ln k + 2) φ_OPT; and the mean cost of uniform draws disagrees with D² seeding's
+    exact E[φ]."""
     X, k = _instances()[-1]
-    opt = naive.kmeans_optimum(X, k)
+    opt, d2 = _exact_optimum(X, k), _exact_expected_cost(X, k)
+    assert _exact_expected_cost(X, k, uniform=True) > Fraction(8 * (math.log(k) + 2)) * (1 + Fraction(4, 2**52)) * opt
     rng = np.random.default_rng(0)
-    _, lower = _hoeffding_statistic(X, k, lambda: rng.choice(len(X), k, replace=False), m=3000)
-    assert lower > 8 * (math.log(k) + 2) * opt
+    agrees, _, _ = _mean_cost_agrees(X, k, lambda: rng.choice(len(X), k, replace=False), d2, m=3000)
+    assert not agrees
 
 
 @given(clustering_data(max_samples=40, min_samples=2), st.integers(2, 6), st.integers(0, 2**32 - 1))
