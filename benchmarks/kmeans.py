@@ -33,7 +33,7 @@ from benchmarks import SWITCH
 from classic import KMeans, kmeans_plusplus
 from classic import _kmeans_kernels as kernels
 from classic._jit import one_blas_thread
-from classic.kmeans import UNWEIGHTED, _buffers, _pruning_factors
+from classic._kmeans_assignment import UNWEIGHTED, _buffers, _pruning_factors
 
 #: Runs to exact termination (tol=0, labels unchanged) on the same data and centres.
 CONVERGENCE_CASES = [

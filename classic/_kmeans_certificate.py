@@ -306,7 +306,7 @@ def _fixed_point_claim(est, X, trace, c, sample_weight):
     centers = np.ascontiguousarray(est.cluster_centers_, dtype=X.dtype)
     k = centers.shape[0]
     labels = np.array(est.labels_, dtype=np.int64)
-    from classic.kmeans import _scan_all
+    from classic._kmeans_assignment import _scan_all
 
     _, _, n_changed, _, _, _ = _scan_all(X, centers, labels.copy(), True)
     w = np.ones(n) if sample_weight is None else sample_weight

@@ -48,7 +48,7 @@ BLOCK = 4
 
 #: Up to this many clusters in float64 with at most 16 features (half as many with more; twice
 #: as many in float32, whose vectors hold twice the lanes) a fit's assignment switches the filter
-#: of KM-9 off (``classic.kmeans._pruning_factors``) and scans the points the bound test leaves
+#: of KM-9 off (``classic._kmeans_assignment._pruning_factors``) and scans the points the bound test leaves
 #: exactly, a panel of points at a time with the loops running across the points
 #: (:func:`_scan_panels`): there that is cheaper than the filter with its distances to the winner
 #: and runner-up (measured on 2 to 128 features, README "Speed"). ``predict`` and ``score`` do so

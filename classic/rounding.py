@@ -44,7 +44,7 @@ def gamma(n, dtype):
 
 def gamma_exact(n, dtype):
     """:math:`\\gamma_n` of ``dtype`` as an exact fraction, for constants computed in rational
-    arithmetic and then rounded up (``classic.kmeans._filter_constants``).
+    arithmetic and then rounded up (``classic._kmeans_assignment._filter_constants``).
 
     Raises ValueError when ``n u >= 1``.
     """

@@ -20,10 +20,10 @@ from classic import _kmeans_filter as kmeans_filter
 from classic import _kmeans_kernels as kernels
 from classic import kmeans as kmeans_module
 from classic._jit import n_chunks
-from classic.kmeans import UNWEIGHTED, _objective_terms, _weights
-from classic.kmeans import _buffers as kmeans_buffers
-from classic.kmeans import _scratch as kmeans_scratch
-from classic.kmeans import _pruning_factors
+from classic._kmeans_assignment import UNWEIGHTED, _pruning_factors, _weights
+from classic._kmeans_assignment import _buffers as kmeans_buffers
+from classic._kmeans_assignment import _scratch as kmeans_scratch
+from classic.kmeans import _objective_terms
 from classic.rounding import gamma
 from classic.strategies import DATA_KINDS, clustering_data, kmeans_problems, sample_weights
 from proof_steps import proof_steps

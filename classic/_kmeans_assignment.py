@@ -1,0 +1,111 @@
+"""The assignment half-step of k-means as :mod:`classic.kmeans` and its certificate call it:
+the constants of the KM-8 bound test and the KM-9 filter (``proofs/kmeans.md``), rounded as the
+proof says, and the kernels' scratch buffers. The kernels themselves are in
+:mod:`classic._kmeans_kernels`; the Lloyd loop that calls them is :func:`classic.kmeans._lloyd`.
+"""
+
+import functools
+from fractions import Fraction
+
+import numpy as np
+
+from classic import _kmeans_kernels as kernels
+from classic._jit import for_rows, n_chunks, one_blas_thread
+from classic.rounding import gamma, gamma_exact, round_up, unit_roundoff
+
+def _pruning_factors(n_features, dtype, n_clusters=None, nearest_only=False):
+    """``(bound_factor, lower_factor, slack)`` of the pruned, filtered assignment
+    (proofs/kmeans.md): the two KM-8 factors, at most (1 - gamma_{d+2})(1 - 2u64) of the working
+    precision after float64 rounding, and the constants of the two KM-9 filter stages,
+    ``slack[0]`` computing in float32 and ``slack[1]`` in the working precision (switched off
+    for float32 data, where it would repeat the first). Given ``n_clusters``, both stages are
+    switched off where the exact scan across points is cheaper (at most
+    ``EXACT_PANEL_CLUSTERS`` clusters in float64 with up to 16 features, half as many with
+    more, twice as many in float32; a quarter of that with ``nearest_only``, for ``predict`` and
+    ``score``, where the filter computes one distance per point or none): the kernels then scan
+    every point the bound test leaves exactly, with the same results."""
+    g = gamma(n_features + 2, dtype)
+    u = 2.0**-53
+    working = np.dtype(dtype)
+    slack = np.array([_filter_constants(int(n_features), working, np.dtype(np.float32)),
+                      _filter_constants(int(n_features), working, working)])
+    if working == np.float32:
+        slack[1, 2] = -1.0
+    limit = 8 * kernels.EXACT_PANEL_CLUSTERS // (1 if n_features <= 16 else 2) // (4 if nearest_only else 1)
+    if n_clusters is not None and n_clusters * working.itemsize <= limit:
+        slack[:, 2] = -1.0
+    return (1.0 - g) * (1.0 - 6 * u), (1.0 - g) * (1.0 - 2 * u), slack
+
+
+@functools.lru_cache(maxsize=64)
+def _filter_constants(n_features, working, filtering):
+    """``(kappa, tau, largest_norm, index_bits)`` of a KM-9 filter stage that computes in the
+    precision ``filtering`` (unit roundoff v) for data in ``working`` (u), exactly as
+    proofs/kmeans.md defines them: kappa = 2 (A + C (1 + v) / (1 - eps)**2) / (1 - gamma_d(v))
+    and tau = 18 d sigma_v, each rounded up to the working precision; the largest squared
+    norm the stage accepts (Omega_v / 16, or -1 when its gate fails: then no point passes) and
+    the most mantissa bits its keys may give to the centre index."""
+    d = int(n_features)
+    u, v = Fraction(unit_roundoff(working)), Fraction(unit_roundoff(filtering))
+    info = np.finfo(filtering)
+    off = (0.0, 0.0, -1.0, 0.0)
+    if (d + 2) * v > Fraction(1, 16):
+        return off
+    eps = u if u == v else (1 + u) * (1 + v) - 1  # the shift x - m, then the rounding to the filter
+    A = 2 * gamma_exact(d + 2, filtering)
+    C = 2 * eps * (2 + eps) + 2 * (1 + eps) * v + 2 * gamma_exact(d + 2, working)
+    kappa = 2 * (A + C * (1 + v) / (1 - eps) ** 2) / (1 - gamma_exact(d, filtering))
+    if kappa > 1:
+        return off
+    tau = 18 * d * Fraction(float(info.smallest_subnormal))
+    return (round_up(kappa, working), round_up(tau, working), float(info.max) / 16.0, float(info.nmant // 2))
+
+
+def _scratch(n, k, dtype):
+    """Per-chunk distance rows of the assignment kernels, (n_chunks, BLOCK, k) of ``dtype``,
+    and the same memory viewed as signed integers of the same width."""
+    scratch = np.zeros((n_chunks(n), kernels.BLOCK, k), dtype=dtype)
+    return scratch, scratch.view(np.int32 if scratch.itemsize == 4 else np.int64)
+
+
+UNWEIGHTED = kernels.UNWEIGHTED
+
+
+def _weights(sample_weight):
+    """The kernels' weights argument for validated ``sample_weight`` (None or float64 (n,))."""
+    return UNWEIGHTED if sample_weight is None else sample_weight
+
+
+def _buffers(n, k, d, dtype):
+    """Scratch buffers of :func:`kernels.assign`: chunk sums, counts and masses (weights); sums,
+    counts, masses; distances."""
+    return (np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), np.zeros((n_chunks(n), k)),
+            np.zeros((k, d)), np.zeros(k, dtype=np.int64), np.zeros(k), *_scratch(n, k, dtype))
+
+
+def _scan_all(X, centers, labels, keep, sample_weight=None):
+    """Assignment with every point scanned (no pruning), cluster sums and bounds included:
+    for the certificate."""
+    n, d = X.shape
+    k = centers.shape[0]
+    with one_blas_thread(n):
+        return for_rows(kernels.assign, n)(
+            X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T), labels, keep, np.zeros(n),
+            np.zeros(3), *_pruning_factors(d, X.dtype, k), *_buffers(n, k, d, X.dtype)
+        )
+
+
+def _nearest_centers(X, centers, *, objective, sample_weight=None):
+    """Labels of the nearest centres (lowest index among the minima) for ``predict``, and the
+    objective of that labelling, weighted by ``sample_weight`` if given, when ``objective`` is
+    true (for ``score``; else 0.0): bit for bit what the full assignment gives, without its
+    sums and bounds. The filter of KM-9 is switched off for fewer clusters than in a fit (a
+    quarter as many): without bounds to keep it computes one distance per point or none."""
+    n, d = X.shape
+    labels = np.empty(n, dtype=np.int64)
+    need = kernels.TERMS if objective else kernels.LABELS
+    with one_blas_thread(n):
+        value = for_rows(kernels.nearest, n)(X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T),
+                                             _pruning_factors(d, X.dtype, centers.shape[0], True)[2], need, labels,
+                                             *_scratch(n, centers.shape[0], X.dtype))
+    return labels, value
