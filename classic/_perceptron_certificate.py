@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 from classic import _perceptron_kernels as _k
+from classic._random import generator_from_state
 from classic._validation import check_data, check_numbers, check_real, check_squared_distances
 from classic.certificate import Claim, check_training_rows, inequality_claim
 from classic.perceptron import INTERCEPT_FIX, OVERFLOW_RULE
@@ -294,6 +295,32 @@ class _ProblemCertificate:
         out["epoch_weights"] = np.asarray(weights)
         return out
 
+    def _orders(self):
+        """Each epoch's order as the run drew it, one epoch at a time: index order, or the next
+        ``permutation(n)`` of the generator restored from ``shuffle_state``. None if a shuffled
+        trace's state is not a generator state."""
+        n = self.X.shape[0]
+        if not self.trace.shuffled:
+            in_order = np.arange(n, dtype=np.int64)
+            return (in_order for _ in range(self.trace.n_iter))
+        try:
+            rng = generator_from_state(self.trace.shuffle_state)
+        except ValueError:
+            return None
+        return (rng.permutation(n).astype(np.int64) for _ in range(self.trace.n_iter))
+
+    def _unlogged(self, orders):
+        """(presentations that disagree with the log, the first such step or -1): the log is
+        complete (PC-1), walked epoch by epoch in the orders of the run."""
+        n, t = self.X.shape[0], self.trace
+        w, k, unlogged, first = np.zeros(self.D, self.X.dtype), 0, 0, -1
+        for e, order in enumerate(orders):
+            wrong, at, k = _k.unlogged_mistakes(self.X, self.signs, self.scale, t.updates, t.update_steps, order,
+                                                e * n, w, k)
+            unlogged += wrong
+            first = at if first < 0 else first
+        return unlogged, first
+
     def claims(self, separator, margin):
         statement = "the log replays: each update was a mistake; squared norms and epoch weights match"
         if not self._log_is_well_formed():
@@ -311,17 +338,19 @@ class _ProblemCertificate:
         not_mistakes = int(np.sum(r["decisions"] > 0))
         wrong_norms = int(np.sum(r["squared_norms"] != self.trace.squared_norms))
         wrong_weights = int(np.sum(np.any(r["epoch_weights"] != self.trace.epoch_weights, axis=1)))
-        unlogged, first = (0, -1) if self.trace.shuffled else _k.unlogged_mistakes(
-            self.X, self.signs, self.scale, self.trace.updates, self.trace.update_steps,
-            self.trace.n_iter * self.X.shape[0])
+        orders = self._orders()
+        if orders is None:
+            note = ("the trace's shuffle_state is not a generator state: the epochs' orders cannot be redrawn, "
+                    "so the log's completeness cannot be checked (a tampered trace)")
+            return [Claim("PC-1", self.label + statement, 1.0, 0.0, 0.0, False, REFERENCE, note)]
+        unlogged, first = self._unlogged(orders)
         mismatches = not_mistakes + wrong_norms + wrong_weights + unlogged
         note = (f"{not_mistakes} logged update(s) were no mistake, {wrong_norms} squared norm(s) and "
                 f"{wrong_weights} epoch weight row(s) differ from the replay, {unlogged} presentation(s) "
                 f"disagree with the log" + (f" (the first at step {first})" if unlogged else "")
                 if mismatches else "")
-        if self.trace.shuffled:
-            note = (note + "; " if note else "") + ("shuffled run: the presentations between updates are not "
-                                                    "checked (the epochs' orders are not recorded)")
+        if self.trace.shuffled and not mismatches:
+            note = "shuffled run: each epoch's order redrawn from the recorded generator state"
         claims = [self._claim("PC-1", statement, values=[float(mismatches)], bounds=[0.0], slacks=[0.0], note=note)]
         if mismatches:
             return claims

@@ -221,21 +221,22 @@ def decision(X, W, scale, out):
 
 
 @kernel
-def unlogged_mistakes(X, y, scale, updates, steps, n_steps):
-    r"""The presentations of a run in index order that its log leaves out (PC-1, completeness).
+def unlogged_mistakes(X, y, scale, updates, steps, order, t0, w, k):
+    r"""The presentations of one epoch that the run's log leaves out (PC-1, completeness).
 
-    Walks the ``n_steps`` presentations (example ``t mod n`` at step ``t``) with the weights
-    rebuilt as :func:`epoch` builds them: at a logged step (``steps[k]``) the logged example
-    ``updates[k]`` must be the one presented, and the update is applied; at any other step the
-    example must be classified correctly, :math:`y_i\,\mathrm{fl}\langle \hat w, \tilde x_i\rangle > 0`
-    as :func:`epoch` decides it. Returns (the number of steps where either fails, the first such
-    step or -1).
+    Walks the ``n`` presentations of the epoch that starts at step ``t0`` (example
+    ``order[t - t0]`` at step ``t``) with the weights ``w`` (in place: the weights at the
+    epoch's start, rebuilt as :func:`epoch` builds them; on return those at its end), the log
+    read from entry ``k``: at a logged step (``steps[k]``) the logged example ``updates[k]``
+    must be the one presented, and the update is applied; at any other step the example must
+    be classified correctly, :math:`y_i\,\mathrm{fl}\langle \hat w, 	ilde x_iangle > 0` as
+    :func:`epoch` decides it. Returns (the number of steps where either fails, the first such
+    step or -1, the log entry the next epoch starts from).
     """
     n, d = X.shape[0], X.shape[1]
-    w = np.zeros(d + 1, X.dtype)
-    k, wrong, first = 0, 0, -1
-    for t in range(n_steps):
-        i = t % n
+    wrong, first = 0, -1
+    for t in range(t0, t0 + n):
+        i = order[t - t0]
         if k < steps.shape[0] and steps[k] == t:
             if updates[k] != i:
                 wrong += 1
@@ -248,7 +249,7 @@ def unlogged_mistakes(X, y, scale, updates, steps, n_steps):
         elif not y[i] * _inner(w, X, i, scale) > 0:
             wrong += 1
             first = t if first < 0 else first
-    return wrong, first
+    return wrong, first, k
 
 
 @kernel

@@ -1,10 +1,11 @@
 """Normalising ``random_state`` arguments. Never seeds numpy globally."""
 
+import json
 import numbers
 
 import numpy as np
 
-__all__ = ["as_generator", "check_random_state"]
+__all__ = ["as_generator", "check_random_state", "generator_from_state", "generator_state"]
 
 
 def check_random_state(random_state):
@@ -35,3 +36,24 @@ def as_generator(random_state):
     if isinstance(random_state, numbers.Integral):
         random_state = int(random_state)  # numpy integers too
     return np.random.default_rng(random_state)  # None: fresh entropy; a Generator: itself
+
+
+def generator_state(rng):
+    """The state of ``rng``'s bit generator as a JSON string (arrays as lists): immutable, for a
+    trace, and enough to redraw what ``rng`` draws next (:func:`generator_from_state`)."""
+    return json.dumps(rng.bit_generator.state, default=lambda value: value.tolist())
+
+
+def generator_from_state(state):
+    """A new Generator in the state :func:`generator_state` wrote; a ValueError if ``state`` is
+    not one (it names no numpy bit generator, or its fields do not fit it)."""
+    try:
+        fields = json.loads(state)
+        kind = getattr(np.random, fields["bit_generator"], None)
+        if not (isinstance(kind, type) and issubclass(kind, np.random.BitGenerator)):
+            raise ValueError(f"{fields['bit_generator']!r} is not a numpy bit generator")
+        bit_generator = kind()
+        bit_generator.state = fields
+    except (TypeError, KeyError, ValueError) as error:
+        raise ValueError(f"not a recorded generator state: {error}") from None
+    return np.random.Generator(bit_generator)

@@ -35,7 +35,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from classic import _perceptron_kernels as _k
 from classic._argmax import largest_in_rows
 from classic._jit import for_rows
-from classic._random import as_generator, check_random_state
+from classic._random import as_generator, check_random_state, generator_state
 from classic._validation import (
     check_bool,
     check_estimator_data,
@@ -94,6 +94,11 @@ class PerceptronTrace(Trace):
         The augmented feature ``s`` (0.0 without intercept) (PC-8).
     shuffled : bool
         Whether each epoch presented the examples in a random order.
+    shuffle_state : str
+        For a shuffled run, the state of its random generator before the first epoch (JSON,
+        :func:`classic._random.generator_state`): each epoch's order is the next
+        ``permutation(n_samples)`` drawn from it, so the certificate redraws the orders and
+        checks the log's completeness (PC-1). Empty for a run in index order.
     """
 
     OBJECTIVE_SENSE = "max"
@@ -109,6 +114,7 @@ class PerceptronTrace(Trace):
     n_samples: int
     intercept_scaling: float
     shuffled: bool
+    shuffle_state: str = ""
 
     def plot(self, ax=None, bound=None):
         """Updates so far and mistakes per epoch against the epoch, and the mean loss of each
@@ -259,6 +265,7 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
     mistakes, epoch_weights, losses = [], [w.copy()], []
     converged, stop_reason = False, "max_iter"
     best_loss, no_improvement = np.inf, 0
+    shuffle_state = "" if rng is None else generator_state(rng)  # the orders drawn below, for PC-1
     if stop is not None:
         stop.start()
     for e in range(max_iter):
@@ -308,6 +315,7 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         n_samples=n,
         intercept_scaling=float(scale),
         shuffled=rng is not None,
+        shuffle_state=shuffle_state,
     )
     return w, trace
 

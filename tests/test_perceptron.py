@@ -1,5 +1,6 @@
 """The perceptron and its certificate: proofs/perceptron.md, step by step."""
 
+import copy
 import dataclasses
 import math
 import warnings
@@ -18,6 +19,7 @@ import naive
 from classic import OneVsRestTrace, Perceptron, PerceptronTrace, certify
 from classic import _perceptron_kernels as kernels
 from classic._perceptron_certificate import _ProblemCertificate, unit_margins
+from classic._random import generator_from_state, generator_state
 from classic.perceptron import run_perceptron
 from classic.strategies import SeparableSample, linearly_separable
 from proof_steps import proof_steps
@@ -94,14 +96,15 @@ def test_epoch_matches_the_naive_oracle_on_longer_runs(dtype, n, d, label_noise,
 # --- PC-1: the replay log -------------------------------------------------------
 
 
-def _run_that_ignores_its_fourth_mistake(X, y, s):
-    """A perceptron in index order that skips its 4th mistake and runs on to a mistake-free epoch:
-    its log (updates, steps, epoch weights, squared norms) is consistent with itself."""
+def _run_that_ignores_its_fourth_mistake(X, y, s, rng=None):
+    """A perceptron in index order (or, given ``rng``, in the order of its next permutation at
+    each epoch) that skips its 4th mistake and runs on to a mistake-free epoch: its log (updates,
+    steps, epoch weights, squared norms) is consistent with itself."""
     n, d = X.shape
     w, updates, steps, mistakes, epoch_weights, skipped = np.zeros(d + 1), [], [], [], [np.zeros(d + 1)], False
     for e in range(1000):
         count = 0
-        for i in range(n):
+        for position, i in enumerate(range(n) if rng is None else rng.permutation(n)):
             total = w[0] * X[i, 0]
             for f in range(1, d):
                 total += w[f] * X[i, f]
@@ -112,7 +115,7 @@ def _run_that_ignores_its_fourth_mistake(X, y, s):
                 w[:d] += y[i] * X[i]
                 w[d] += y[i] * s
                 updates.append(i)
-                steps.append(e * n + i)
+                steps.append(e * n + position)
                 count += 1
         mistakes.append(count)
         epoch_weights.append(w.copy())
@@ -139,6 +142,44 @@ def test_pc1_a_mistake_left_out_of_the_log_fails():
         objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float), epoch_loss=np.zeros(len(mistakes)))
     claim = certify(model, X, y)["PC-1"]
     assert claim.holds is False and "1 presentation(s) disagree with the log (the first at step 8)" in claim.note
+
+
+def _ignoring_run_as_trace(model, X, y, rng=None):
+    """``model`` with the trace of :func:`_run_that_ignores_its_fourth_mistake` (its own replay's
+    squared norms): every claim but completeness sees a consistent log."""
+    scale = model.trace_.intercept_scaling
+    updates, steps, mistakes, epoch_weights = _run_that_ignores_its_fourth_mistake(X, y, scale, rng)
+    K = len(updates)
+    out = [np.empty(K) for _ in range(7)]
+    kernels.replay(X, y.astype(float), scale, updates, np.full(X.shape[1] + 1, 0.5), np.zeros(X.shape[1] + 1),
+                   np.zeros(X.shape[1] + 1), *out)
+    return _tampered(model, updates=updates, update_steps=steps, squared_norms=out[2], mistakes=mistakes,
+                     epoch_weights=epoch_weights, n_updates=K, n_iter=len(mistakes),
+                     objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float),
+                     epoch_loss=np.zeros(len(mistakes)))
+
+
+def test_pc1_shuffled_run_is_checked_for_completeness():
+    """PC-1 (proofs/perceptron.md): a shuffled run records its generator's state before the first
+    epoch (``shuffle_state``); the certificate redraws each epoch's order from it and walks the
+    presentations as for a run in index order. A shuffled run that ignored a mistake passed before
+    (its orders were not recorded); so does a trace whose state is not the run's."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 3))
+    y = np.where(X @ [1, -0.5, 0.2] > 0.05, 1, -1)
+    model = Perceptron(shuffle=True, random_state=7).fit(X, y)
+    claim = certify(model, X, y)["PC-1"]
+    assert claim.holds and "redrawn from the recorded generator state" in claim.note
+    state = model.trace_.shuffle_state
+    # the run's own orders, replayed by the obvious loop (skipping nothing would be the run itself)
+    forged = _ignoring_run_as_trace(copy.deepcopy(model), X, y, generator_from_state(state))
+    claim = certify(forged, X, y)["PC-1"]
+    assert claim.holds is False and "1 presentation(s) disagree with the log" in claim.note
+    other = _tampered(copy.deepcopy(model), shuffle_state=generator_state(np.random.default_rng(8)))
+    assert certify(other, X, y)["PC-1"].holds is False
+    for junk in ("", "{}", '{"bit_generator": "seed"}', "not json"):
+        claim = certify(_tampered(copy.deepcopy(model), shuffle_state=junk), X, y)["PC-1"]
+        assert claim.holds is False and "not a generator state" in claim.note
 
 
 @given(linearly_separable(dtype=np.float32), st.booleans())
