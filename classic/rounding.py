@@ -117,14 +117,17 @@ def lower_bound(computed, roundings):
 def above(x):
     """The float64 just above each computed ``x`` (RD-4 (c)): at least the exact result of the
     one float64 operation (+, -, *, / or the square root of floats) that rounded to ``x``, the
-    subnormal range and overflow included. Infinity and NaN stay."""
-    return np.nextafter(np.asarray(x, dtype=np.float64), np.inf)
+    subnormal range and overflow included (the float above the largest is infinity, as it should
+    be: no warning). Infinity and NaN stay."""
+    with np.errstate(over="ignore"):
+        return np.nextafter(np.asarray(x, dtype=np.float64), np.inf)
 
 
 def below(x):
     """The float64 just below each computed ``x``: at most the exact result of the one operation
     that rounded to it (RD-4 (c)), the mirror of :func:`above`."""
-    return np.nextafter(np.asarray(x, dtype=np.float64), -np.inf)
+    with np.errstate(over="ignore"):
+        return np.nextafter(np.asarray(x, dtype=np.float64), -np.inf)
 
 
 def sum_up(*terms):
