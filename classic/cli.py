@@ -287,6 +287,10 @@ def main(argv=None):
     try:
         with warnings.catch_warnings():
             warnings.showwarning = one_line
+            # a library's deprecation notices are for its developers, not the command's user (matplotlib 3.7
+            # with pyparsing 3.3 printed six on every plot); they are also UserWarnings, hence the filter
+            warnings.filterwarnings("ignore", category=DeprecationWarning)
+            warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
             _check_outputs(args)
             return args.run(args)
     except (CSVError, ValueError) as err:
