@@ -414,7 +414,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         ``stop_reason="tol"`` and ``converged_`` is False. On data that are not separable
         this ends the run in tens of epochs instead of ``max_iter``. A mistake-free epoch
         still ends the run at once (the weights could not change again), where
-        scikit-learn runs ``n_iter_no_change`` more epochs: same weights, fewer epochs.
+        scikit-learn runs on (``n_iter_no_change`` more epochs for ``tol > 0``; to ``max_iter``
+        for ``tol=0``, where a loss of 0 is never "no improvement"): same weights, fewer epochs.
     n_iter_no_change : int >= 1, default=5
         Epochs without improvement before ``tol`` stops the run.
     shuffle : bool, default=False
