@@ -13,6 +13,7 @@ from classic import _kmeans_kernels as kernels
 from classic._jit import for_rows, n_chunks, one_blas_thread
 from classic.rounding import gamma, gamma_exact, round_up, unit_roundoff
 
+
 def _pruning_factors(n_features, dtype, n_clusters=None, nearest_only=False):
     """``(bound_factor, lower_factor, slack)`` of the pruned, filtered assignment
     (proofs/kmeans.md): the two KM-8 factors, at most (1 - gamma_{d+2})(1 - 2u64) of the working

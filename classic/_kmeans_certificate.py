@@ -11,6 +11,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from classic._kmeans_assignment import _scan_all
 from classic._kmeans_kernels import chunked_sum
 from classic.certificate import Claim, inequality_claim
 from classic.rounding import above, gamma_exact, product_up, round_up, sum_of_products_up, sum_up, unit_roundoff
@@ -306,8 +307,6 @@ def _fixed_point_claim(est, X, trace, c, sample_weight):
     centers = np.ascontiguousarray(est.cluster_centers_, dtype=X.dtype)
     k = centers.shape[0]
     labels = np.array(est.labels_, dtype=np.int64)
-    from classic._kmeans_assignment import _scan_all
-
     _, _, n_changed, _, _, _ = _scan_all(X, centers, labels.copy(), True)
     w = np.ones(n) if sample_weight is None else sample_weight
     sizes = np.bincount(labels, weights=w, minlength=k)

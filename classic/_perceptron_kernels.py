@@ -229,7 +229,7 @@ def unlogged_mistakes(X, y, scale, updates, steps, order, t0, w, k):
     epoch's start, rebuilt as :func:`epoch` builds them; on return those at its end), the log
     read from entry ``k``: at a logged step (``steps[k]``) the logged example ``updates[k]``
     must be the one presented, and the update is applied; at any other step the example must
-    be classified correctly, :math:`y_i\,\mathrm{fl}\langle \hat w, 	ilde x_iangle > 0` as
+    be classified correctly, :math:`y_i\,\mathrm{fl}\langle \hat w, \tilde x_i\rangle > 0` as
     :func:`epoch` decides it. Returns (the number of steps where either fails, the first such
     step or -1, the log entry the next epoch starts from).
     """

@@ -130,16 +130,7 @@ def test_pc1_a_mistake_left_out_of_the_log_fails():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((200, 3))
     y = np.where(X @ [1, -0.5, 0.2] > 0.05, 1, -1)
-    model = Perceptron().fit(X, y)
-    scale = model.trace_.intercept_scaling
-    updates, steps, mistakes, epoch_weights = _run_that_ignores_its_fourth_mistake(X, y, scale)
-    K = len(updates)
-    out = [np.empty(K) for _ in range(7)]  # the replay's outputs; out[2]: the squared norms, as the run computes them
-    kernels.replay(X, y.astype(float), scale, updates, np.full(4, 0.5), np.zeros(4), np.zeros(4), *out)
-    model.trace_ = dataclasses.replace(
-        model.trace_, updates=updates, update_steps=steps, squared_norms=out[2], mistakes=mistakes,
-        epoch_weights=epoch_weights, n_updates=K, n_iter=len(mistakes),
-        objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float), epoch_loss=np.zeros(len(mistakes)))
+    model = _ignoring_run_as_trace(Perceptron().fit(X, y), X, y)
     claim = certify(model, X, y)["PC-1"]
     assert claim.holds is False and "1 presentation(s) disagree with the log (the first at step 8)" in claim.note
 
@@ -150,7 +141,7 @@ def _ignoring_run_as_trace(model, X, y, rng=None):
     scale = model.trace_.intercept_scaling
     updates, steps, mistakes, epoch_weights = _run_that_ignores_its_fourth_mistake(X, y, scale, rng)
     K = len(updates)
-    out = [np.empty(K) for _ in range(7)]
+    out = [np.empty(K) for _ in range(7)]  # the replay's outputs; out[2]: the squared norms, as the run computes them
     kernels.replay(X, y.astype(float), scale, updates, np.full(X.shape[1] + 1, 0.5), np.zeros(X.shape[1] + 1),
                    np.zeros(X.shape[1] + 1), *out)
     return _tampered(model, updates=updates, update_steps=steps, squared_norms=out[2], mistakes=mistakes,
