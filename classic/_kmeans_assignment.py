@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from classic import _kmeans_distances as distances
 from classic import _kmeans_kernels as kernels
 from classic._jit import for_rows, n_chunks, one_blas_thread
 from classic.rounding import gamma, gamma_exact, round_up, unit_roundoff
@@ -32,7 +33,7 @@ def _pruning_factors(n_features, dtype, n_clusters=None, nearest_only=False):
                       _filter_constants(int(n_features), working, working)])
     if working == np.float32:
         slack[1, 2] = -1.0
-    limit = 8 * kernels.EXACT_PANEL_CLUSTERS // (1 if n_features <= 16 else 2) // (4 if nearest_only else 1)
+    limit = 8 * distances.EXACT_PANEL_CLUSTERS // (1 if n_features <= 16 else 2) // (4 if nearest_only else 1)
     if n_clusters is not None and n_clusters * working.itemsize <= limit:
         slack[:, 2] = -1.0
     return (1.0 - g) * (1.0 - 6 * u), (1.0 - g) * (1.0 - 2 * u), slack
@@ -65,7 +66,7 @@ def _filter_constants(n_features, working, filtering):
 def _scratch(n, k, dtype):
     """Per-chunk distance rows of the assignment kernels, (n_chunks, BLOCK, k) of ``dtype``,
     and the same memory viewed as signed integers of the same width."""
-    scratch = np.zeros((n_chunks(n), kernels.BLOCK, k), dtype=dtype)
+    scratch = np.zeros((n_chunks(n), distances.BLOCK, k), dtype=dtype)
     return scratch, scratch.view(np.int32 if scratch.itemsize == 4 else np.int64)
 
 
@@ -104,7 +105,7 @@ def _nearest_centers(X, centers, *, objective, sample_weight=None):
     quarter as many): without bounds to keep it computes one distance per point or none."""
     n, d = X.shape
     labels = np.empty(n, dtype=np.int64)
-    need = kernels.TERMS if objective else kernels.LABELS
+    need = distances.TERMS if objective else distances.LABELS
     with one_blas_thread(n):
         value = for_rows(kernels.nearest, n)(X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T),
                                              _pruning_factors(d, X.dtype, centers.shape[0], True)[2], need, labels,

@@ -8,18 +8,28 @@ precision for what float32 leaves (float64 data only). The inner products come
 from one matrix product per panel of ``PANEL`` points. The filter only *decides*
 which centre is nearest when its proven error bound makes that certain; every
 number the run records is still a difference-form distance
-(:func:`classic._kmeans_kernels.squared_distance`). Called by
-:func:`classic._kmeans_kernels._filter`.
+(:func:`classic._kmeans_distances.squared_distance`). :func:`_stages` builds a stage from
+the centres, :func:`_filter` runs it over a chunk's points; both are called by
+:mod:`classic._kmeans_kernels` (``assign`` and ``nearest``, through ``_settle``).
 """
 
 import numpy as np
 
 from classic._jit import bits_float, float_bits, kernel
+from classic._kmeans_distances import (
+    BOUNDS,
+    PANEL,
+    PANEL_VALUES,
+    TERMS,
+    _bound_floor,
+    _initial_bound,
+    _pair_distances,
+    _runner_up,
+)
 
-#: Points whose inner products with all centres are taken in one matrix product
-#: by the filter of KM-9 (a (PANEL, k) block per thread, never (n, k)); fewer with many
-#: features, so that the panel stays in L1 (``_kmeans_kernels._filter``).
-PANEL = 256
+#: Points in the first panel of the float32 filter stage for float64 data (KM-9): it goes on
+#: only while it settles three points in four.
+PROBE = 64
 
 
 @kernel
@@ -109,3 +119,155 @@ def _key_range(key, mask, like):
     bits of ``key`` with the index bits cleared, then set; every e with that key lies between
     them."""
     return bits_float(key & ~mask, like), bits_float(key | mask, like)
+
+
+@kernel
+def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms,
+            origin, stage, index_bits, dist, last, need):
+    """The filter of KM-9 in the precision of ``shifted`` over the points ``todo[:n_todo]``
+    (all in the chunk that starts at ``start``), ``PANEL`` at a time: a point whose nearest
+    centre is certain gets its label, objective term and KM-8 bound as the exact scan would
+    give them (difference-form distances to the winner and to the runner-up candidates);
+    the others are moved, in order, to ``todo[:n_left]``. Decisions are taken in the working
+    precision (the type of ``kappa``); the keys are integers of the type of ``keys_like`` (an
+    empty array), as wide as the filter precision, with the index in their ``index_bits`` low
+    bits. ``stage`` is ``(shifted, norms, constants, keys_like)`` as :func:`_stages` describes.
+    ``need`` says what a settled point receives besides its label: its objective term
+    (``TERMS``) and also its KM-8 bound (``BOUNDS``, the runner-up's distance); with ``LABELS``
+    no difference-form distance is computed at all.
+    A stage that is not the ``last`` before the exact scan leaves to the next one the points
+    whose runner-up would need a search, starts with a panel of ``PROBE`` points and passes
+    the rest on unexamined as soon as it has settled fewer than three in four of the points
+    it examined (a float32 stage costs about 0.75 of a float64 one: below that it only adds
+    work; which stage settles a point changes no result). Returns ``(n_left, n_moved)``."""
+    shifted, norms, constants, keys_like = stage
+    floor = _bound_floor(X)
+    kappa, tau, center_slack = X.dtype.type(constants[0]), X.dtype.type(constants[1]), X.dtype.type(constants[2])
+    largest_norm = constants[3]
+    k, d = shifted.shape
+    zero = norms.dtype.type(0)
+    mask = keys_like.dtype.type((1 << index_bits) - 1)
+    panel = max(PROBE, min(PANEL, (2 * PANEL_VALUES // d) // 16 * 16))  # rows_T stays in L1 (PANEL_VALUES)
+    # one set of panel buffers per call, each panel using its first ``size`` columns or entries
+    capacity = min(panel, n_todo)
+    points_all = np.empty(capacity, dtype=np.int64)
+    rows_all = np.empty(d * capacity, dtype=shifted.dtype)
+    norms_all = np.empty(capacity, dtype=shifted.dtype)
+    products_all = np.empty(k * capacity, dtype=shifted.dtype)
+    near_all = np.empty(3 * capacity, dtype=keys_like.dtype)
+    status_all = np.empty(capacity, dtype=np.int64)
+    pair_points = np.empty(2 * capacity, dtype=np.int64)
+    pair_clusters = np.empty(2 * capacity, dtype=np.int64)
+    pair_distances = np.empty(2 * capacity, dtype=X.dtype)
+    n_left = 0
+    n_moved = 0
+    n_settled = 0
+    first = 0
+    while first < n_todo:
+        if not last and first > 0 and 4 * n_settled < 3 * first:
+            for q in range(first, n_todo):  # not worth it here: the rest go on unexamined
+                todo[n_left] = todo[q]
+                n_left += 1
+            break
+        size = min(panel if last or first > 0 else PROBE, n_todo - first)
+        points = points_all[:size]
+        points[:] = todo[first : first + size]
+        rows_T = rows_all[: d * size].reshape((d, size))
+        point_norms = norms_all[:size]
+        products_T = products_all[: k * size].reshape((k, size))
+        _panel_products(X, points, origin, shifted, rows_T, point_norms, products_T)
+        near = near_all[: 3 * size].reshape((3, size))
+        _nearest_keys(products_T, norms, point_norms, mask, near)
+        # decide from the keys; list the difference-form distances still needed
+        status = status_all[:size]  # 0 exact scan, 1 runner-up known, 2 runner-up by search
+        status[:] = 0
+        n_pairs = 0
+        for b in range(size):
+            i = points[b]
+            if not point_norms[b] <= largest_norm:
+                continue
+            slack_i = (kappa * point_norms[b] + tau) + center_slack
+            best = near[0, b] & mask
+            if k > 1:
+                _, up1 = _key_range(near[0, b], mask, zero)
+                low2, up2 = _key_range(near[1, b], mask, zero)
+                if not low2 - slack_i > up1 + slack_i:
+                    continue
+                low3, _ = _key_range(near[2, b], mask, zero)
+                if need < BOUNDS or k == 2 or low3 - slack_i > up2 + slack_i:
+                    status[b] = 1
+                elif last:
+                    status[b] = 2
+                else:
+                    continue
+            else:
+                status[b] = 1
+            if need >= TERMS and not (keep and best == labels[i]):
+                pair_points[n_pairs], pair_clusters[n_pairs] = i, best
+                n_pairs += 1
+            if need == BOUNDS and k > 1 and status[b] == 1:
+                pair_points[n_pairs], pair_clusters[n_pairs] = i, near[1, b] & mask
+                n_pairs += 1
+        _pair_distances(X, centers, pair_points, pair_clusters, n_pairs, pair_distances)
+        # apply, in the same order
+        n_pairs = 0
+        for b in range(size):
+            i = points[b]
+            if status[b] == 0:
+                todo[n_left] = i  # n_left <= first + b: never a point still to see
+                n_left += 1
+                continue
+            best = near[0, b] & mask
+            if keep and best == labels[i]:
+                new_terms[i - start] = own_terms[i - start]
+            else:
+                if need >= TERMS:
+                    new_terms[i - start] = pair_distances[n_pairs]
+                    n_pairs += 1
+                if keep:
+                    n_moved += 1
+            labels[i] = best
+            n_settled += 1
+            if need < BOUNDS:
+                continue
+            other = X.dtype.type(np.inf)
+            if k > 1 and status[b] == 1:
+                other = pair_distances[n_pairs]
+                n_pairs += 1
+            elif k > 1:
+                slack_i = (kappa * point_norms[b] + tau) + center_slack
+                _, up2 = _key_range(near[1, b], mask, zero)
+                for j in range(k):  # the point's e row, again (rare: near-ties for the runner-up)
+                    dist[0, j] = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), zero)
+                other = _runner_up(X, i, centers, best, up2 + slack_i, slack_i, dist[0])
+            lower[i] = _initial_bound(other, lower_factor, floor)
+        first += size
+    return n_left, n_moved
+
+
+@kernel
+def _stages(centers, slack):
+    """The origin m and the two stages of the KM-9 filter for these centres: float32
+    (``slack[0]``), then the working precision (``slack[1]``; off for float32 data). Returns
+    ``(origin, shifted32, norms32, shifted_w, norms_w, constants, index_bits)``: each stage's
+    shifted centres and their squared norms (:func:`_shifted_centers`), ``constants[s]`` =
+    (kappa, tau, center_slack, largest_norm, on) of stage s (the first three are numbers of
+    the working precision, kept exactly in float64), and the bits the keys give the index.
+    A stage goes to :func:`_filter` as ``(shifted, norms, constants[s], keys_like)``, a tuple
+    built inside the parallel loop (which cannot take in a tuple that holds arrays)."""
+    k, d = centers.shape
+    index_bits = 1
+    while (1 << index_bits) < k:
+        index_bits += 1
+    origin = np.empty(d, dtype=centers.dtype)
+    _origin(centers, origin)
+    shifted32, norms32 = np.empty((k, d), dtype=np.float32), np.empty(k, dtype=np.float32)
+    shifted_w, norms_w = np.empty((k, d), dtype=centers.dtype), np.empty(k, dtype=centers.dtype)
+    constants = np.empty((2, 5))
+    kappa, tau, center_slack, on = _shifted_centers(centers, origin, slack[0], index_bits, shifted32, norms32)
+    constants[0, 0], constants[0, 1], constants[0, 2] = kappa, tau, center_slack
+    constants[0, 3], constants[0, 4] = slack[0, 2], 1.0 if on else 0.0
+    kappa, tau, center_slack, on = _shifted_centers(centers, origin, slack[1], index_bits, shifted_w, norms_w)
+    constants[1, 0], constants[1, 1], constants[1, 2] = kappa, tau, center_slack
+    constants[1, 3], constants[1, 4] = slack[1, 2], 1.0 if on else 0.0
+    return origin, shifted32, norms32, shifted_w, norms_w, constants, index_bits

@@ -1,29 +1,40 @@
-"""Compiled kernels of k-means (Lloyd), one per step of ``proofs/kmeans.md``; the
-expanded-form filter of KM-9 is in :mod:`classic._kmeans_filter`, the k-means++
-kernels (which use :func:`squared_distance`) in :mod:`classic._seeding_kernels`.
+"""Compiled kernels of k-means (Lloyd), one per step of ``proofs/kmeans.md``: the
+assignment half-step with the update's sums (:func:`assign`), the update (:func:`update_centers`),
+the centre drifts of the KM-8 bounds, the empty-cluster rule, and ``predict``'s nearest centres.
+The difference-form distances and the exact scan they call are in :mod:`classic._kmeans_distances`,
+the expanded-form filter of KM-9 in :mod:`classic._kmeans_filter`, the k-means++ kernels in
+:mod:`classic._seeding_kernels`.
 
 Kernels never validate: they receive C-contiguous arrays of one working dtype
 (float64 or float32), ``labels`` as int64, centres also stored transposed
 (``centers_T``, shape (n_features, n_clusters)) so that the innermost loop runs
 over clusters and vectorises.
 
-Every squared distance is computed in the working dtype in the difference form
-
-.. math:: \\hat d(x, c) = \\mathrm{fl}\\Big(\\sum_{f=1}^{d} (x_f - c_f)^2\\Big)
-
-summed over f = 0, 1, ..., d-1 in that order, starting from zero, so that every
-kernel computes bit for bit the same number for the same (x, c) (proofs/rounding.md,
-RD-2: relative error at most gamma_{d+2}). Objectives and cluster sums are
-accumulated in float64, per fixed chunk of ``CHUNK_SIZE`` rows,
-and the chunk partials combined in index order: results do not depend on the
+Every squared distance is the difference form of
+:func:`classic._kmeans_distances.squared_distance`, the same bits in every kernel.
+Objectives and cluster sums are accumulated in float64, per fixed chunk of ``CHUNK_SIZE``
+rows, and the chunk partials combined in index order: results do not depend on the
 number of threads.
 """
 
 import numpy as np
 from numba import prange as _prange
 
-from classic._jit import CHUNK_SIZE, bits_float, float_bits, inline_kernel, kernel, parallel_kernel
-from classic._kmeans_filter import PANEL, _key_range, _nearest_keys, _origin, _panel_products, _shifted_centers
+from classic._jit import CHUNK_SIZE, bits_float, float_bits, kernel, parallel_kernel
+from classic._kmeans_distances import (
+    BLOCK,
+    BOUNDS,
+    TERMS,
+    _DOWN,
+    _bound_floor,
+    _initial_bound,
+    _own_distances,
+    _scan_block,
+    _scan_panels,
+    _two_nearest,
+    squared_distance,
+)
+from classic._kmeans_filter import _filter, _stages
 
 __all__ = [
     "UNWEIGHTED",
@@ -42,63 +53,16 @@ __all__ = [
     "squared_distances",
 ]
 
-#: Points scanned together against all centres (register/cache blocking only:
-#: each point's distances are computed exactly as for a single point).
-BLOCK = 4
-
-#: Up to this many clusters in float64 with at most 16 features (half as many with more; twice
-#: as many in float32, whose vectors hold twice the lanes) a fit's assignment switches the filter
-#: of KM-9 off (``classic._kmeans_assignment._pruning_factors``) and scans the points the bound test leaves
-#: exactly, a panel of points at a time with the loops running across the points
-#: (:func:`_scan_panels`): there that is cheaper than the filter with its distances to the winner
-#: and runner-up (measured on 2 to 128 features, README "Speed"). ``predict`` and ``score`` do so
-#: for a quarter as many clusters: there the filter computes one distance per point or none.
-#: Which way a point is settled changes no result.
-EXACT_PANEL_CLUSTERS = 16
-
-#: Values of the transposed rows of one panel of :func:`_scan_panels` (32 KB in float64; the
-#: filter's panels take twice as many, of float32 in its first stage): fewer points per panel
-#: for many features, so that the panel stays in the L1 cache.
-PANEL_VALUES = 4096
-
-#: Points in the first panel of the float32 filter stage for float64 data (KM-9): it goes on
-#: only while it settles three points in four.
-PROBE = 64
-
 #: The ``weights`` argument of an unweighted run: every kernel here and in
 #: :mod:`classic._seeding_kernels` reads an empty array as "every w_i = 1".
 UNWEIGHTED = np.empty(0)
 
-#: What :func:`_filter` computes for a point it settles besides the label: nothing, its
-#: objective term, or also its KM-8 bound.
-LABELS, TERMS, BOUNDS = 0, 1, 2
-
 #: The smallest positive float64 (subnormal): what a rounded float64 square may lose, twice over.
 _SIGMA64 = 5e-324
-
-#: Absorbs the roundings of a few float64 operations in the KM-8 bounds (1 - 4u, float64).
-_DOWN = 1.0 - 4.0 * 2.0**-53
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
-
-
-@kernel
-def _bound_floor(X):
-    """phi = 2 d sigma / u64 (sigma: the smallest positive subnormal of the working precision,
-    u64 = 2**-53): KM-8 keeps a bound l only while l**2 >= phi, where the underflow of a
-    rounded square (an absolute error up to sigma / 2) is covered by the test's spare
-    relative margin (proofs/kmeans.md, KM-8, "Underflow")."""
-    sigma = np.float64(bits_float(1, X.dtype.type(0)))  # the pattern 1 is the smallest subnormal
-    return 2.0 * X.shape[1] * sigma * 2.0**53
-
-
-@kernel
-def _initial_bound(other, lower_factor, floor):
-    """The KM-8 bound l = fl(fl(sqrt(fl(d2 * lower_factor))) (1 - 4u64)) from the runner-up's
-    computed distance d2 = ``other``, or 0 when d2 < ``floor`` (the underflow range)."""
-    return np.sqrt(other * lower_factor) * _DOWN if other >= floor else 0.0
 
 
 @kernel
@@ -184,394 +148,6 @@ def _chunk_totals(own_terms, new_terms, weights, labels, start, stop, n_clusters
             after += new_terms[i - start]
             keys += label_key(i, labels[i], n_clusters)
     return before, after, keys
-
-
-@kernel
-def squared_distance(X, i, center):
-    """The difference-form squared distance of x_i to ``center`` (shape (n_features,)):
-    (x_if - c_f)**2 added for f = 0, 1, ..., d-1 in order, from zero, in the working dtype.
-    The one sequential form of the module; the loops of :func:`assign` that block four
-    points or features at a time keep its order, so they give the same numbers."""
-    acc = X.dtype.type(0)
-    for f in range(X.shape[1]):
-        diff = X[i, f] - center[f]
-        acc += diff * diff
-    return acc
-
-
-@kernel
-def _own_distances(X, centers, labels, start, stop, out):
-    # out[i - start] = squared distance of x_i to the centre of its label, for i in [start, stop).
-    # Four points at a time: four independent chains of additions (each still in the order
-    # f = 0, 1, ..., d-1, so bit for bit the sequential sums) instead of one long chain.
-    d = X.shape[1]
-    i = start
-    while i + 4 <= stop:
-        a, b, c, e = labels[i], labels[i + 1], labels[i + 2], labels[i + 3]
-        s0 = s1 = s2 = s3 = X.dtype.type(0)
-        for f in range(d):
-            t0 = X[i, f] - centers[a, f]
-            t1 = X[i + 1, f] - centers[b, f]
-            t2 = X[i + 2, f] - centers[c, f]
-            t3 = X[i + 3, f] - centers[e, f]
-            s0 += t0 * t0
-            s1 += t1 * t1
-            s2 += t2 * t2
-            s3 += t3 * t3
-        out[i - start], out[i + 1 - start], out[i + 2 - start], out[i + 3 - start] = s0, s1, s2, s3
-        i += 4
-    while i < stop:
-        out[i - start] = squared_distance(X, i, centers[labels[i]])
-        i += 1
-
-
-@kernel
-def _two_nearest(row, bits):
-    """Index of the smallest entry of ``row`` (the first among equal ones) and
-    the smallest value among the other entries (inf if there is none).
-    ``bits`` is ``row`` viewed as signed integers of the same width: for
-    non-negative floats their order is the float order, and the integer
-    min-reductions below vectorise."""
-    k = row.shape[0]
-    smallest = bits[0]
-    for j in range(1, k):
-        smallest = min(smallest, bits[j])
-    best = k
-    for j in range(k):  # first index of the minimum
-        best = min(best, j if bits[j] == smallest else k)
-    if k == 1:
-        return best, np.inf
-    largest = np.iinfo(bits.dtype).max
-    runner_up = largest
-    for j in range(k):
-        runner_up = min(runner_up, bits[j] if j != best else largest)
-    bits[best] = runner_up  # read the runner-up's bits back as a float, then restore
-    other = row[best]
-    bits[best] = smallest
-    return best, other
-
-
-@kernel
-def _scan_block(X, todo, first, size, centers_T, dist):
-    # Squared distances of points todo[first:first+size] to every centre, into dist[:size].
-    # Features are taken four at a time, but each distance still adds its terms in the order
-    # f = 0, 1, ..., d-1 (((acc + t0) + t1) + t2) + t3: bit for bit the sequential sum, with a
-    # quarter of the loads and stores of the accumulators. The loop over centres vectorises.
-    d = X.shape[1]
-    k = centers_T.shape[1]
-    d4 = d - d % 4
-    for b in range(size):
-        i = todo[first + b]
-        for j in range(k):
-            dist[b, j] = 0
-        for f in range(0, d4, 4):
-            x0, x1, x2, x3 = X[i, f], X[i, f + 1], X[i, f + 2], X[i, f + 3]
-            for j in range(k):
-                t0 = x0 - centers_T[f, j]
-                t1 = x1 - centers_T[f + 1, j]
-                t2 = x2 - centers_T[f + 2, j]
-                t3 = x3 - centers_T[f + 3, j]
-                dist[b, j] = (((dist[b, j] + t0 * t0) + t1 * t1) + t2 * t2) + t3 * t3
-        for f in range(d4, d):
-            xf = X[i, f]
-            for j in range(k):
-                t = xf - centers_T[f, j]
-                dist[b, j] += t * t
-
-
-@kernel
-def _scan_panel(X, todo, first, size, centers, rows_T, dist0, dist1, nearest, smallest, other):
-    """The exact scan of points ``todo[first:first+size]`` (at most a panel) against every
-    centre, with the loops running across the points so that they vectorise: ``rows_T`` (d, panel)
-    receives the rows transposed, ``dist0`` and ``dist1`` two centres' distances at a time; then
-    ``nearest[b]`` is the first index of the smallest distance, ``smallest[b]`` that distance and
-    ``other[b]`` the smallest over the other centres (inf if k = 1). Each distance adds its terms
-    in the order f = 0, 1, ..., d-1 from zero (four at a time, as :func:`_scan_block`): bit for
-    bit :func:`squared_distance`, and centres are taken in index order with a strict comparison,
-    so ties go to the lowest index as in :func:`_two_nearest`."""
-    d = X.shape[1]
-    k = centers.shape[0]
-    d4 = d - d % 4
-    for b in range(size):
-        i = todo[first + b]
-        for f in range(d):
-            rows_T[f, b] = X[i, f]
-    for b in range(size):
-        nearest[b] = 0
-        smallest[b] = np.inf
-        other[b] = np.inf
-    j = 0
-    while j + 2 <= k:  # two centres per pass over the panel: each row load serves both
-        for b in range(size):
-            dist0[b] = 0
-            dist1[b] = 0
-        for f in range(0, d4, 4):
-            c0, c1, c2, c3 = centers[j, f], centers[j, f + 1], centers[j, f + 2], centers[j, f + 3]
-            e0, e1, e2, e3 = centers[j + 1, f], centers[j + 1, f + 1], centers[j + 1, f + 2], centers[j + 1, f + 3]
-            for b in range(size):
-                x0, x1, x2, x3 = rows_T[f, b], rows_T[f + 1, b], rows_T[f + 2, b], rows_T[f + 3, b]
-                t0, t1, t2, t3 = x0 - c0, x1 - c1, x2 - c2, x3 - c3
-                dist0[b] = (((dist0[b] + t0 * t0) + t1 * t1) + t2 * t2) + t3 * t3
-                t0, t1, t2, t3 = x0 - e0, x1 - e1, x2 - e2, x3 - e3
-                dist1[b] = (((dist1[b] + t0 * t0) + t1 * t1) + t2 * t2) + t3 * t3
-        for f in range(d4, d):
-            c, e = centers[j, f], centers[j + 1, f]
-            for b in range(size):
-                t0, t1 = rows_T[f, b] - c, rows_T[f, b] - e
-                dist0[b] += t0 * t0
-                dist1[b] += t1 * t1
-        _take_centre(dist0, j, size, nearest, smallest, other)
-        _take_centre(dist1, j + 1, size, nearest, smallest, other)
-        j += 2
-    if j < k:
-        for b in range(size):
-            dist0[b] = 0
-        for f in range(d):
-            c = centers[j, f]
-            for b in range(size):
-                t = rows_T[f, b] - c
-                dist0[b] += t * t
-        _take_centre(dist0, j, size, nearest, smallest, other)
-
-
-@inline_kernel
-def _take_centre(dist, j, size, nearest, smallest, other):
-    # centre j, at distances dist[:size], after centres 0..j-1: a strictly smaller distance
-    # takes the lead (so the first index among the minima keeps it), the lead it displaces or
-    # the distance itself becomes the runner-up
-    for b in range(size):
-        e = dist[b]
-        closer = e < smallest[b]
-        other[b] = smallest[b] if closer else min(other[b], e)
-        nearest[b] = j if closer else nearest[b]
-        smallest[b] = min(smallest[b], e)
-
-
-@kernel
-def _scan_panels(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms, need):
-    """Step 3 of :func:`assign` for the points ``todo[:n_todo]`` of the chunk that starts at
-    ``start``, by :func:`_scan_panel`: the same labels, terms and KM-8 bounds as the scan
-    ``BLOCK`` points at a time in :func:`_settle` (the distance to the old label is the own term,
-    the same number). Returns the points whose label changed."""
-    d = X.shape[1]
-    floor = _bound_floor(X)
-    panel = max(16, min(PANEL, (PANEL_VALUES // d) // 16 * 16))  # the transposed rows stay in L1
-    rows_T = np.empty((d, panel), dtype=X.dtype)
-    dist0 = np.empty(panel, dtype=X.dtype)
-    dist1 = np.empty(panel, dtype=X.dtype)
-    nearest = np.empty(panel, dtype=np.int64)
-    smallest = np.empty(panel, dtype=X.dtype)
-    other = np.empty(panel, dtype=X.dtype)
-    n_moved = 0
-    for first in range(0, n_todo, panel):
-        size = min(panel, n_todo - first)
-        _scan_panel(X, todo, first, size, centers, rows_T, dist0, dist1, nearest, smallest, other)
-        for b in range(size):
-            i = todo[first + b]
-            best, closest, runner_up = nearest[b], smallest[b], other[b]
-            if keep:
-                old = labels[i]
-                if not closest < own_terms[i - start]:  # the old centre is as close: kept
-                    if best != old:
-                        runner_up = closest  # a tie kept: the lower-index centre is as close
-                    best = old
-                else:
-                    n_moved += 1
-            labels[i] = best
-            new_terms[i - start] = closest
-            if need == BOUNDS:
-                lower[i] = _initial_bound(runner_up, lower_factor, floor)
-    return n_moved
-
-
-@kernel
-def _pair_distances(X, centers, points, clusters, n_pairs, out):
-    """``out[p]`` = difference-form distance of x_{points[p]} to c_{clusters[p]}, four pairs
-    at a time (four independent chains, each in the order f = 0..d-1: bit for bit)."""
-    d = X.shape[1]
-    p = 0
-    while p + 4 <= n_pairs:
-        i0, i1, i2, i3 = points[p], points[p + 1], points[p + 2], points[p + 3]
-        j0, j1, j2, j3 = clusters[p], clusters[p + 1], clusters[p + 2], clusters[p + 3]
-        s0 = s1 = s2 = s3 = X.dtype.type(0)
-        for f in range(d):
-            t0 = X[i0, f] - centers[j0, f]
-            t1 = X[i1, f] - centers[j1, f]
-            t2 = X[i2, f] - centers[j2, f]
-            t3 = X[i3, f] - centers[j3, f]
-            s0 += t0 * t0
-            s1 += t1 * t1
-            s2 += t2 * t2
-            s3 += t3 * t3
-        out[p], out[p + 1], out[p + 2], out[p + 3] = s0, s1, s2, s3
-        p += 4
-    while p < n_pairs:
-        out[p] = squared_distance(X, points[p], centers[clusters[p]])
-        p += 1
-
-
-@kernel
-def _runner_up(X, i, centers, best, limit, slack, e):
-    """min over j != best of the difference-form distance of x_i to c_j, computed for the
-    centres with fl(e_j - slack) <= limit only (KM-9: the others are farther); ``e[j]`` is
-    the point's expanded-form value for centre j."""
-    other = X.dtype.type(np.inf)
-    for j in range(centers.shape[0]):
-        if j != best and e[j] - slack <= limit:
-            other = min(other, squared_distance(X, i, centers[j]))
-    return other
-
-
-@kernel
-def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms,
-            origin, stage, index_bits, dist, last, need):
-    """The filter of KM-9 in the precision of ``shifted`` over the points ``todo[:n_todo]``
-    (all in the chunk that starts at ``start``), ``PANEL`` at a time: a point whose nearest
-    centre is certain gets its label, objective term and KM-8 bound as the exact scan would
-    give them (difference-form distances to the winner and to the runner-up candidates);
-    the others are moved, in order, to ``todo[:n_left]``. Decisions are taken in the working
-    precision (the type of ``kappa``); the keys are integers of the type of ``keys_like`` (an
-    empty array), as wide as the filter precision, with the index in their ``index_bits`` low
-    bits. ``stage`` is ``(shifted, norms, constants, keys_like)`` as :func:`_stages` describes.
-    ``need`` says what a settled point receives besides its label: its objective term
-    (``TERMS``) and also its KM-8 bound (``BOUNDS``, the runner-up's distance); with ``LABELS``
-    no difference-form distance is computed at all.
-    A stage that is not the ``last`` before the exact scan leaves to the next one the points
-    whose runner-up would need a search, starts with a panel of ``PROBE`` points and passes
-    the rest on unexamined as soon as it has settled fewer than three in four of the points
-    it examined (a float32 stage costs about 0.75 of a float64 one: below that it only adds
-    work; which stage settles a point changes no result). Returns ``(n_left, n_moved)``."""
-    shifted, norms, constants, keys_like = stage
-    floor = _bound_floor(X)
-    kappa, tau, center_slack = X.dtype.type(constants[0]), X.dtype.type(constants[1]), X.dtype.type(constants[2])
-    largest_norm = constants[3]
-    k, d = shifted.shape
-    zero = norms.dtype.type(0)
-    mask = keys_like.dtype.type((1 << index_bits) - 1)
-    panel = max(PROBE, min(PANEL, (2 * PANEL_VALUES // d) // 16 * 16))  # rows_T stays in L1 (PANEL_VALUES)
-    # one set of panel buffers per call, each panel using its first ``size`` columns or entries
-    capacity = min(panel, n_todo)
-    points_all = np.empty(capacity, dtype=np.int64)
-    rows_all = np.empty(d * capacity, dtype=shifted.dtype)
-    norms_all = np.empty(capacity, dtype=shifted.dtype)
-    products_all = np.empty(k * capacity, dtype=shifted.dtype)
-    near_all = np.empty(3 * capacity, dtype=keys_like.dtype)
-    status_all = np.empty(capacity, dtype=np.int64)
-    pair_points = np.empty(2 * capacity, dtype=np.int64)
-    pair_clusters = np.empty(2 * capacity, dtype=np.int64)
-    pair_distances = np.empty(2 * capacity, dtype=X.dtype)
-    n_left = 0
-    n_moved = 0
-    n_settled = 0
-    first = 0
-    while first < n_todo:
-        if not last and first > 0 and 4 * n_settled < 3 * first:
-            for q in range(first, n_todo):  # not worth it here: the rest go on unexamined
-                todo[n_left] = todo[q]
-                n_left += 1
-            break
-        size = min(panel if last or first > 0 else PROBE, n_todo - first)
-        points = points_all[:size]
-        points[:] = todo[first : first + size]
-        rows_T = rows_all[: d * size].reshape((d, size))
-        point_norms = norms_all[:size]
-        products_T = products_all[: k * size].reshape((k, size))
-        _panel_products(X, points, origin, shifted, rows_T, point_norms, products_T)
-        near = near_all[: 3 * size].reshape((3, size))
-        _nearest_keys(products_T, norms, point_norms, mask, near)
-        # decide from the keys; list the difference-form distances still needed
-        status = status_all[:size]  # 0 exact scan, 1 runner-up known, 2 runner-up by search
-        status[:] = 0
-        n_pairs = 0
-        for b in range(size):
-            i = points[b]
-            if not point_norms[b] <= largest_norm:
-                continue
-            slack_i = (kappa * point_norms[b] + tau) + center_slack
-            best = near[0, b] & mask
-            if k > 1:
-                _, up1 = _key_range(near[0, b], mask, zero)
-                low2, up2 = _key_range(near[1, b], mask, zero)
-                if not low2 - slack_i > up1 + slack_i:
-                    continue
-                low3, _ = _key_range(near[2, b], mask, zero)
-                if need < BOUNDS or k == 2 or low3 - slack_i > up2 + slack_i:
-                    status[b] = 1
-                elif last:
-                    status[b] = 2
-                else:
-                    continue
-            else:
-                status[b] = 1
-            if need >= TERMS and not (keep and best == labels[i]):
-                pair_points[n_pairs], pair_clusters[n_pairs] = i, best
-                n_pairs += 1
-            if need == BOUNDS and k > 1 and status[b] == 1:
-                pair_points[n_pairs], pair_clusters[n_pairs] = i, near[1, b] & mask
-                n_pairs += 1
-        _pair_distances(X, centers, pair_points, pair_clusters, n_pairs, pair_distances)
-        # apply, in the same order
-        n_pairs = 0
-        for b in range(size):
-            i = points[b]
-            if status[b] == 0:
-                todo[n_left] = i  # n_left <= first + b: never a point still to see
-                n_left += 1
-                continue
-            best = near[0, b] & mask
-            if keep and best == labels[i]:
-                new_terms[i - start] = own_terms[i - start]
-            else:
-                if need >= TERMS:
-                    new_terms[i - start] = pair_distances[n_pairs]
-                    n_pairs += 1
-                if keep:
-                    n_moved += 1
-            labels[i] = best
-            n_settled += 1
-            if need < BOUNDS:
-                continue
-            other = X.dtype.type(np.inf)
-            if k > 1 and status[b] == 1:
-                other = pair_distances[n_pairs]
-                n_pairs += 1
-            elif k > 1:
-                slack_i = (kappa * point_norms[b] + tau) + center_slack
-                _, up2 = _key_range(near[1, b], mask, zero)
-                for j in range(k):  # the point's e row, again (rare: near-ties for the runner-up)
-                    dist[0, j] = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), zero)
-                other = _runner_up(X, i, centers, best, up2 + slack_i, slack_i, dist[0])
-            lower[i] = _initial_bound(other, lower_factor, floor)
-        first += size
-    return n_left, n_moved
-
-
-@kernel
-def _stages(centers, slack):
-    """The origin m and the two stages of the KM-9 filter for these centres: float32
-    (``slack[0]``), then the working precision (``slack[1]``; off for float32 data). Returns
-    ``(origin, shifted32, norms32, shifted_w, norms_w, constants, index_bits)``: each stage's
-    shifted centres and their squared norms (:func:`_shifted_centers`), ``constants[s]`` =
-    (kappa, tau, center_slack, largest_norm, on) of stage s (the first three are numbers of
-    the working precision, kept exactly in float64), and the bits the keys give the index.
-    A stage goes to :func:`_filter` as ``(shifted, norms, constants[s], keys_like)``, a tuple
-    built inside the parallel loop (which cannot take in a tuple that holds arrays)."""
-    k, d = centers.shape
-    index_bits = 1
-    while (1 << index_bits) < k:
-        index_bits += 1
-    origin = np.empty(d, dtype=centers.dtype)
-    _origin(centers, origin)
-    shifted32, norms32 = np.empty((k, d), dtype=np.float32), np.empty(k, dtype=np.float32)
-    shifted_w, norms_w = np.empty((k, d), dtype=centers.dtype), np.empty(k, dtype=centers.dtype)
-    constants = np.empty((2, 5))
-    kappa, tau, center_slack, on = _shifted_centers(centers, origin, slack[0], index_bits, shifted32, norms32)
-    constants[0, 0], constants[0, 1], constants[0, 2] = kappa, tau, center_slack
-    constants[0, 3], constants[0, 4] = slack[0, 2], 1.0 if on else 0.0
-    kappa, tau, center_slack, on = _shifted_centers(centers, origin, slack[1], index_bits, shifted_w, norms_w)
-    constants[1, 0], constants[1, 1], constants[1, 2] = kappa, tau, center_slack
-    constants[1, 3], constants[1, 4] = slack[1, 2], 1.0 if on else 0.0
-    return origin, shifted32, norms32, shifted_w, norms_w, constants, index_bits
 
 
 @kernel

@@ -1,8 +1,8 @@
 """Compiled kernels of k-means++ seeding (``proofs/kmeans_plusplus.md``, KPP-*),
 called by :mod:`classic.seeding`.
 
-Distances are those of :mod:`classic._kmeans_kernels` (the one difference form,
-:func:`~classic._kmeans_kernels.squared_distance`); potentials are accumulated
+Distances are those of the k-means kernels (the one difference form,
+:func:`~classic._kmeans_distances.squared_distance`); potentials are accumulated
 in float64 per chunk of ``CHUNK_SIZE`` rows and the chunk partials combined in
 index order, so that no result depends on the number of threads.
 
@@ -17,7 +17,7 @@ import numpy as np
 from numba import prange as _prange
 
 from classic._jit import CHUNK_SIZE, inline_kernel, kernel, parallel_kernel
-from classic._kmeans_kernels import squared_distance
+from classic._kmeans_distances import squared_distance
 
 __all__ = ["update_closest", "potential_with", "sample_index"]
 

@@ -16,10 +16,10 @@ from sklearn.exceptions import ConvergenceWarning
 
 import naive
 from classic import KMeans, KMeansTrace, certify, kmeans_plusplus
+from classic import _kmeans_distances as distances
 from classic import _kmeans_filter as kmeans_filter
 from classic import _kmeans_kernels as kernels
 from classic import kmeans as kmeans_module
-from classic._jit import n_chunks
 from classic._kmeans_assignment import UNWEIGHTED, _pruning_factors, _weights
 from classic._kmeans_assignment import _buffers as kmeans_buffers
 from classic._kmeans_assignment import _scratch as kmeans_scratch
@@ -1295,7 +1295,7 @@ def test_km9_whole_run_is_the_run_without_the_filter(dtype, monkeypatch):
 
 
 def test_exact_scan_across_points_where_the_filter_costs_more():
-    """The assignment's policy (classic._kmeans_kernels.EXACT_PANEL_CLUSTERS): up to 16 clusters in
+    """The assignment's policy (classic._kmeans_distances.EXACT_PANEL_CLUSTERS): up to 16 clusters in
     float64 and 32 in float32 with at most 16 features (8 and 16 with more) both filter stages are
     off, and the points the bound test leaves are scanned exactly a panel at a time (across points;
     panels shrink with many features to stay in L1). Against the oracle's distances: the labels,
@@ -1317,7 +1317,7 @@ def test_exact_scan_across_points_where_the_filter_costs_more():
         old = rng.integers(0, k, n)
         pruning = _pruning_factors(d, X.dtype)
         D = naive.kmeans_squared_distances(X, C)
-        floor = kernels._bound_floor(X)
+        floor = distances._bound_floor(X)
         runs = []
         for constants in (_without_filter(pruning), _forced_exact(pruning)):
             for keep in (False, True):
@@ -1330,7 +1330,7 @@ def test_exact_scan_across_points_where_the_filter_costs_more():
                 np.testing.assert_array_equal(labels, want)
                 assert out[1] == after
                 others = np.where(np.arange(k)[None, :] == want[:, None], np.inf, D).min(axis=1)
-                bounds = [kernels._initial_bound(other, pruning[1], floor) for other in others]
+                bounds = [distances._initial_bound(other, pruning[1], floor) for other in others]
                 if keep:  # a point at its old centre passes the bound test (d <= 0) with its bound 0
                     bounds = np.where(D[np.arange(n), old] <= 0, 0.0, bounds)
                 np.testing.assert_array_equal(lower, bounds)
@@ -1358,7 +1358,7 @@ def _forced_exact(pruning):
 def _nearest(X, C, slack):
     labels, (scratch, bits) = np.full(X.shape[0], -1, dtype=np.int64), kmeans_scratch(X.shape[0], C.shape[0], X.dtype)
     runs = []
-    for need in (kernels.LABELS, kernels.TERMS):
+    for need in (distances.LABELS, distances.TERMS):
         value = kernels.nearest(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), slack, need, labels, scratch, bits)
         runs.append((labels.copy(), value))
     return runs
