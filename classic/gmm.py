@@ -54,13 +54,18 @@ from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the c
 )
 from classic._argmax import largest_in_rows
 from classic._gmm_bounds import deficit_of, error_bounds, m_step_deficit_parts
+from classic._gmm_start import (
+    initial_responsibilities,
+    parameters_from_responsibilities,
+    prior_in_standard_units,
+    user_initial_parameters,
+)
 from classic._jit import for_rows, one_blas_thread
 from classic._random import as_generator
 from classic._validation import (
     check_bool,
     check_estimator_data,
     check_int,
-    check_numbers,
     check_option,
     check_real,
     check_validation_data,
@@ -369,90 +374,10 @@ def _check_weights_alive(counts, strength, iteration):
         raise ComponentCollapseError(k, iteration, "its weight became zero (no point has any responsibility for it)")
 
 
-def _initial_responsibilities(Z, scale, n_components, init_params, rng):
-    """Responsibilities to start from, as scikit-learn's ``_initialize_parameters``; k-means and
-    k-means++ run in X's metric, as scikit-learn's: Z rescaled by the powers of two ``scale``
-    relative to the largest (exact; no copy when the scales are equal)."""
-    n_samples = Z.shape[0]
-    if init_params == "random":
-        resp = rng.uniform(size=(n_samples, n_components))
-        return resp / resp.sum(axis=1, keepdims=True)
-    if init_params == "random_from_data":  # n_components distinct points, each alone in its component
-        resp = np.zeros((n_samples, n_components))
-        resp[rng.choice(n_samples, size=n_components, replace=False), np.arange(n_components)] = 1.0
-        return resp
-    relative = scale / np.max(scale)
-    if np.any(relative != 1.0):
-        Z = Z * relative.astype(Z.dtype)
-    if init_params == "kmeans":  # the labels of one k-means run, as scikit-learn's default
-        from classic.kmeans import KMeans
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)  # a start: a run cut short by tol is what we want
-            labels = KMeans(n_components, n_local_trials=None, n_init=1, tol=1e-4, random_state=rng).fit(Z).labels_
-    else:
-        from classic.seeding import kmeans_plusplus  # k-means++ centres, then a hard assignment
-
-        centers, _ = kmeans_plusplus(Z, n_components, n_local_trials=None, random_state=rng)
-        centers = np.asarray(centers, dtype=np.float64)
-        distances = ((Z.astype(np.float64)[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
-        labels = np.argmin(distances, axis=1)
-    resp = np.zeros((n_samples, n_components))
-    resp[np.arange(n_samples), labels] = 1.0
-    return resp
-
-
-def _parameters_from_responsibilities(Z, resp, covariance_type, prior):
-    """The M-step applied to given responsibilities (statistics about the origin)."""
-    dtype = Z.dtype
-    resp = resp.astype(dtype)
-    counts = resp.sum(axis=0)
-    first = resp.T @ Z
-    if covariance_type in ("full", "tied"):
-        second = np.einsum("ik,ip,iq->kpq", resp, Z, Z)
-    else:
-        second = resp.T @ (Z * Z)
-    strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((Z.shape[1],) * 2), 1.0)
-    origin = np.zeros((resp.shape[1], Z.shape[1]), dtype=dtype)
-    return counts, kernels.m_step(counts, first, second, origin, covariance_type, strength, sigma0, alpha)
-
-
 def _prior_in_standard_units(prior, X, shift, scale, covariance_type):
     """``prior`` (None, "default" or a GaussianMixturePrior) as (a, Σ0, α) in standardised units, or None."""
-    if prior is None:
-        return None
-    prior = GaussianMixturePrior() if isinstance(prior, str) else prior
-    d = X.shape[1]
-    strength = check_real(prior.strength, "prior.strength", minimum=0.0, strict=True)
-    alpha = check_real(prior.weight_concentration, "prior.weight_concentration", minimum=1.0)
-    if prior.covariance is None:
-        variance = np.empty(d)
-        kernels.second_moments(X, np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64), variance)
-        if not np.any(variance > 0):
-            raise ValueError("X has zero variance: pass GaussianMixturePrior(covariance=...) explicitly")
-        if covariance_type == "spherical":
-            # 0.01 × the mean feature variance in X's units, times the identity, in standardised units:
-            # feature j's entry is 0.01 (1/d) Σ_k v_k (s_k / s_j)², v_k the variance of feature k of Z
-            sigma0 = 0.01 * np.diag(np.mean(variance[None, :] * (scale[None, :] / scale[:, None]) ** 2, axis=1))
-        else:
-            # 0.01 × each feature's own variance (a constant feature: the mean of the others'), in
-            # standardised units 0.01 v_j: every feature's covariance is pulled in proportion to its scale
-            own = np.where(variance > 0, variance, np.mean(variance[None, :] * (scale[None, :] / scale[:, None]) ** 2,
-                                                           axis=1))
-            sigma0 = 0.01 * np.diag(own)
-    else:
-        sigma0 = check_numbers(prior.covariance, "prior.covariance")
-        if sigma0.ndim == 0:
-            sigma0 = float(sigma0) * np.eye(d)
-        elif sigma0.shape == (d,):
-            sigma0 = np.diag(sigma0)
-        if sigma0.shape != (d, d):
-            raise ValueError(f"prior.covariance must be a float, a ({d},) vector or a ({d}, {d}) matrix, "
-                             f"got shape {np.shape(prior.covariance)}")
-        if not np.allclose(sigma0, sigma0.T) or np.any(np.linalg.eigvalsh(sigma0) <= 0):
-            raise ValueError("prior.covariance must be symmetric positive definite")
-        sigma0 = sigma0 / np.outer(scale, scale)
-    return strength, sigma0, alpha
+    return prior_in_standard_units(GaussianMixturePrior() if isinstance(prior, str) else prior, X, shift, scale,
+                                   covariance_type)
 
 
 class GaussianMixture(DensityMixin, BaseEstimator):
@@ -629,48 +554,6 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         the fit's X, on which the default Σ0 is computed again, the same bits."""
         return _prior_in_standard_units(self._fitted_prior, X, shift, scale, self._fitted_covariance_type)
 
-    def _user_initial_parameters(self, d, shift, scale, dtype):
-        """weights_init, means_init, precisions_init validated and standardised (None where not given)."""
-        K = self.n_components
-        weights = means = covariances = None
-        if self.weights_init is not None:
-            weights = check_numbers(self.weights_init, "weights_init")
-            if weights.shape != (K,) or np.any(weights <= 0):
-                raise ValueError(f"weights_init must be {K} positive numbers, got shape {weights.shape}"
-                                 + (f" and smallest value {weights.min():.3g}" if weights.shape == (K,) else ""))
-            if not abs(weights.sum() - 1.0) <= 1e-6:
-                raise ValueError(f"weights_init must sum to 1, got {weights.sum()}")
-            weights = (weights / weights.sum()).astype(dtype)
-        if self.means_init is not None:
-            means = check_numbers(self.means_init, "means_init")
-            if means.shape != (K, d):
-                raise ValueError(f"means_init must have shape (n_components, n_features) = ({K}, {d}), "
-                                 f"got {means.shape}")
-            means = ((means - shift) / scale).astype(dtype)
-        if self.precisions_init is not None:
-            shapes = {"full": (K, d, d), "tied": (d, d), "diag": (K, d), "spherical": (K,)}
-            precisions = check_numbers(self.precisions_init, "precisions_init")
-            if precisions.shape != shapes[self.covariance_type]:
-                raise ValueError(
-                    f"precisions_init must have shape {shapes[self.covariance_type]} for "
-                    f"covariance_type={self.covariance_type!r}, got {precisions.shape}"
-                )
-            if self.covariance_type in ("full", "tied"):
-                stack = precisions if self.covariance_type == "full" else precisions[None]
-                transposed = np.swapaxes(stack, 1, 2)  # symmetric within numpy.allclose's default tolerances
-                if np.any(np.abs(stack - transposed) > 1e-8 + 1e-5 * np.abs(transposed)) or \
-                        np.any(np.linalg.eigvalsh(stack) <= 0):
-                    raise ValueError("precisions_init must be symmetric positive definite")
-                covariances = np.linalg.inv(precisions)
-                covariances = (covariances + np.swapaxes(covariances, -1, -2)) / 2
-            else:
-                if np.any(precisions <= 0):
-                    raise ValueError("precisions_init must be positive")
-                covariances = 1.0 / precisions
-            covariances = (covariances / _covariance_units(self.covariance_type, scale)).astype(dtype)
-        return weights, means, covariances
-
-    # ---- fitting ----------------------------------------------------------------------
 
     def fit_predict(self, X, y=None):
         """Fit, then return the most responsible component of each sample."""
@@ -708,7 +591,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             # X_val keeps its dtype: float64 rows that overflow float32 are scored in float64 (weighted_log_densities)
             X_val, w_val = check_validation_data(self, self.stop.validation_data[0], self.stop.validation_weight)
             validation = (X_val, w_val, shift, scale)
-        given = None if warm else self._user_initial_parameters(d, shift, scale, dtype)  # once, before any start
+        given = None if warm else user_initial_parameters(self, d, shift, scale, dtype)  # once, before any start
         best, collapses = None, []
         n_starts = 1 if warm else self.n_init
         for _ in range(n_starts):
@@ -749,8 +632,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         # the *_init parameters, standardised (None where not given); copies, as every start begins there
         weights, means, covariances = (None if a is None else a.copy() for a in given)
         if weights is None or means is None or covariances is None:
-            resp = _initial_responsibilities(Z, scale, self.n_components, self.init_params, rng)
-            counts, (w, m, c) = _parameters_from_responsibilities(Z, resp, self.covariance_type, prior)
+            resp = initial_responsibilities(Z, scale, self.n_components, self.init_params, rng)
+            counts, (w, m, c) = parameters_from_responsibilities(Z, resp, self.covariance_type, prior)
             if prior is None and np.any(counts <= 0):
                 raise ComponentCollapseError(int(np.argmax(counts <= 0)), 0, "no point was assigned to it at initialisation")
             weights = w if weights is None else weights
