@@ -22,7 +22,10 @@ the parameters they are given, everything the EM loop and its certificate
 need (proofs/em.md, EM-1 to EM-6): the log-likelihood, the lower bound
 F(q, θ) for the new responsibilities q and for the previous ones, the
 rounding-error sums that make the certificate's slack, and the expected
-sufficient statistics of the new responsibilities (the M-step's input).
+sufficient statistics of the new responsibilities (the M-step's input, whose kernels are in
+:mod:`classic._gmm_m_step`). The standardisation's kernels are in
+:mod:`classic._gmm_standardisation`; here also the inference of a fitted mixture
+(``log_densities_full``, ``log_densities_diag``, ``log_normalisers``, ``normalise_rows``).
 """
 
 import math
@@ -30,12 +33,11 @@ import math
 import numpy as np
 from numba import prange
 
-from classic._jit import CHUNK_SIZE, inline_kernel, kernel, parallel_kernel
+from classic._gmm_standardisation import _standardised
+from classic._jit import CHUNK_SIZE, kernel, parallel_kernel
 
-__all__ = ["e_step_full", "e_step_diag", "m_step", "log_densities_full", "log_densities_diag", "log_normalisers",
-           "normalise_rows", "precision_factors",
-           "spread_factors", "log_constants", "diagonal_factors", "column_statistics", "second_moments", "standardise",
-           "column_variances", "SUMS"]
+__all__ = ["e_step_full", "e_step_diag", "log_densities_full", "log_densities_diag", "log_normalisers",
+           "normalise_rows", "spread_factors", "log_constants", "diagonal_factors", "SUMS"]
 
 #: Names of the scalar sums an E-step returns, in order (see :func:`e_step_full`).
 SUMS = (
@@ -531,91 +533,6 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
 
 
 @kernel
-def column_statistics(X, shift, spread, squares):
-    """The standardisation's statistics (proofs/em.md, "Units") in three passes over X, without
-    temporaries: shift_j the column mean, spread_j = max_i |x_ij − shift_j|, and squares[j] =
-    Σ_i ((x_ij − shift_j)/spread_j)² (spread 0: 1), squares[d] = Σ_ij ((x_ij − shift_j)/max_j spread_j)²,
-    all float64 (dividing first, so that squares cannot overflow)."""
-    n, d = X.shape
-    for j in range(d):
-        shift[j] = 0.0
-    for i in range(n):
-        for j in range(d):
-            shift[j] += np.float64(X[i, j])
-    for j in range(d):
-        shift[j] = shift[j] / n
-        spread[j] = 0.0
-    for i in range(n):
-        for j in range(d):
-            spread[j] = max(spread[j], abs(np.float64(X[i, j]) - shift[j]))
-    largest = 0.0
-    for j in range(d):
-        largest = max(largest, spread[j])
-    safe = np.empty(d)
-    for j in range(d):
-        safe[j] = spread[j] if spread[j] > 0.0 else 1.0
-        squares[j] = 0.0
-    common = largest if largest > 0.0 else 1.0
-    total = 0.0
-    for i in range(n):
-        for j in range(d):
-            deviation = np.float64(X[i, j]) - shift[j]
-            squares[j] += (deviation / safe[j]) ** 2
-            total += (deviation / common) ** 2
-    squares[d] = total
-
-
-@inline_kernel
-def _standardised(X, i, j, shift, scale):
-    # z_ij = (x_ij − shift_j)/scale_j in float64: the one form of the standardisation, so that
-    # Z, the blocks of inference and the prior's moments agree bit for bit
-    return (np.float64(X[i, j]) - shift[j]) / scale[j]
-
-
-@kernel
-def second_moments(X, shift, scale, moments):
-    """moments_j = (1/n) Σ_i ((x_ij − shift_j)/scale_j)² in float64, one pass over X in row order,
-    without temporaries (the default prior's feature variances, in standardised units)."""
-    n, d = X.shape
-    for j in range(d):
-        moments[j] = 0.0
-    for i in range(n):
-        for j in range(d):
-            moments[j] += _standardised(X, i, j, shift, scale) ** 2
-    for j in range(d):
-        moments[j] = moments[j] / n
-
-
-@parallel_kernel
-def standardise(X, shift, scale, Z):
-    """Z_ij = (x_ij − shift_j)/scale_j in float64, rounded to Z's precision (one pass, by rows)."""
-    n, d = X.shape
-    for i in prange(n):
-        for j in range(d):
-            Z[i, j] = _standardised(X, i, j, shift, scale)
-
-
-@kernel
-def column_variances(Z, variance):
-    """The variance of each column of Z in float64 (two passes), exactly 0 for a constant column."""
-    n, d = Z.shape
-    mean = np.zeros(d)
-    constant = np.ones(d, dtype=np.bool_)
-    for i in range(n):
-        for j in range(d):
-            mean[j] += np.float64(Z[i, j])
-            constant[j] = constant[j] and Z[i, j] == Z[0, j]
-    for j in range(d):
-        mean[j] = mean[j] / n
-        variance[j] = 0.0
-    for i in range(n):
-        for j in range(d):
-            variance[j] += (np.float64(Z[i, j]) - mean[j]) ** 2
-    for j in range(d):
-        variance[j] = 0.0 if constant[j] else variance[j] / n
-
-
-@kernel
 def log_constants(weights, log_det_w, half_d_log_2pi, d, g, const, error):
     """log π_k − (d/2) log 2π + log|W_k| in float64, stored in the working precision, and the
     bound 2 g (|log π_k| + (d/2) log 2π + |log|W_k|| + d) on its rounding (EM-6; inf where the
@@ -793,162 +710,3 @@ def normalise_rows(a):
                 total += a[i, k]
             for k in range(n_components):
                 a[i, k] /= total
-
-
-@kernel
-def precision_factors(stack, floor, factors):
-    """W = L⁻¹ for Σ = L Lᵀ (Cholesky), in the working precision, for each covariance of
-    ``stack``; the precision Cholesky factors the E-step takes (Σ⁻¹ = WᵀW). Returns the index
-    of the first covariance with a pivot ℓ_jj² ≤ floor_j (singular at working precision,
-    proofs/em.md, EM-8), or -1. Column by column (Cholesky–Banachiewicz) and forward
-    substitution: backward stable, as LAPACK's, and a few microseconds for small d."""
-    d = stack.shape[1]
-    zero, half = _constants(stack)
-    one = half + half
-    lower = np.empty((d, d), dtype=stack.dtype)
-    for c in range(stack.shape[0]):
-        sigma = stack[c]
-        for j in range(d):
-            total = sigma[j, j]
-            for k in range(j):
-                total -= lower[j, k] * lower[j, k]
-            if not total > zero:
-                return c
-            pivot = np.sqrt(total)
-            if not np.float64(pivot * pivot) > floor[j]:
-                return c
-            lower[j, j] = pivot
-            for i in range(j + 1, d):
-                total = sigma[i, j]
-                for k in range(j):
-                    total -= lower[i, k] * lower[j, k]
-                lower[i, j] = total / pivot
-        w = factors[c]
-        for j in range(d):
-            for i in range(j):
-                w[i, j] = zero
-            w[j, j] = one / lower[j, j]
-            for i in range(j + 1, d):
-                total = zero
-                for k in range(j, i):
-                    total += lower[i, k] * w[k, j]
-                w[i, j] = -total / lower[i, i]
-    return -1
-
-
-@kernel
-def _weights_and_means(counts, first, means, excess, weights, new_means, shift):
-    # π_k = (N_k + α − 1)/(Σ_j N_j + K(α − 1)); shift = F_k/N_k (N_k = 0: 1), μ_k + shift.
-    K, d = means.shape
-    cast = counts.dtype.type
-    one = cast(1)
-    total = one - one
-    for k in range(K):
-        total += counts[k]
-    denominator = total + cast(K * excess)
-    for k in range(K):
-        weights[k] = (counts[k] + cast(excess)) / denominator
-        safe = counts[k] if counts[k] > 0 else one
-        for p in range(d):
-            shift[k, p] = first[k, p] / safe
-            new_means[k, p] = means[k, p] + shift[k, p]
-    return total
-
-
-@kernel
-def m_step_full(counts, first, second, means, tied, strength, prior_covariance, excess, weights, new_means,
-                covariances):
-    """:func:`m_step` for full (``tied``: one covariance, ``covariances`` of shape (1, d, d))
-    covariances, into the given arrays."""
-    K, d = means.shape
-    shift = np.empty_like(first)
-    total = _weights_and_means(counts, first, means, excess, weights, new_means, shift)
-    cast = counts.dtype.type
-    a = cast(strength)
-    two = cast(2)
-    zero = a - a
-    if tied:
-        for p in range(d):
-            for q in range(d):
-                covariances[0, p, q] = zero
-    for k in range(K):
-        for p in range(d):
-            for q in range(d):
-                # S = second − F (F/N)ᵀ, symmetrised
-                scatter = ((second[k, p, q] - first[k, p] * shift[k, q]) + (second[k, q, p] - first[k, q] * shift[k, p])) / two
-                if tied:
-                    covariances[0, p, q] += scatter
-                else:
-                    prior = cast(np.float64(a) * prior_covariance[p, q])
-                    covariances[k, p, q] = (scatter + prior) / (counts[k] + a)
-    if tied:
-        for p in range(d):
-            for q in range(d):
-                prior = cast(np.float64(a) * prior_covariance[p, q])
-                covariances[0, p, q] = (covariances[0, p, q] + prior) / (total + a)
-
-
-@kernel
-def m_step_diag(counts, first, second, means, spherical, strength, prior_covariance, excess, weights, new_means,
-                covariances):
-    """:func:`m_step` for diagonal (``spherical``: ``covariances`` of shape (K, 1)) covariances,
-    into the given arrays."""
-    K, d = means.shape
-    shift = np.empty_like(first)
-    _weights_and_means(counts, first, means, excess, weights, new_means, shift)
-    cast = counts.dtype.type
-    a = cast(strength)
-    trace = 0.0
-    for j in range(d):
-        trace += prior_covariance[j, j]
-    for k in range(K):
-        denominator = counts[k] + a
-        if spherical:
-            total = a - a
-            for j in range(d):
-                total += second[k, j] - first[k, j] * shift[k, j]
-            covariances[k, 0] = (total + cast(np.float64(a) * trace)) / (cast(d) * denominator)
-        else:
-            for j in range(d):
-                prior = cast(np.float64(a) * prior_covariance[j, j])
-                covariances[k, j] = ((second[k, j] - first[k, j] * shift[k, j]) + prior) / denominator
-
-
-def m_step(counts, first, second, means, covariance_type, strength, prior_covariance, concentration):
-    """M-step from the expected sufficient statistics (proofs/em.md, EM-2, EM-5).
-
-    The maximiser of :math:`F(q, \\theta) + \\log p(\\theta)` in closed form,
-    with :math:`N_k`, :math:`\\bar z_k = \\mu_k + F_k / N_k` and the scatter
-    :math:`S_k = \\sum_i r_{ik}(z_i - \\bar z_k)(z_i - \\bar z_k)^\\top
-    = \\text{second}_k - F_k F_k^\\top / N_k` (statistics about the current means):
-
-    .. math::
-        \\pi_k = \\frac{N_k + \\alpha - 1}{\\sum_j N_j + K(\\alpha - 1)},\\qquad
-        \\mu_k = \\bar z_k,\\qquad
-        \\Sigma_k = \\frac{S_k + a \\Sigma_0}{N_k + a}
-
-    (``tied``: one :math:`\\Sigma = (\\sum_k S_k + a\\Sigma_0)/(\\sum_k N_k + a)`;
-    ``diag``: the diagonal of the same; ``spherical``:
-    :math:`\\sigma_k^2 = (\\operatorname{tr} S_k + a \\operatorname{tr}\\Sigma_0)/(d(N_k + a))`).
-    ``a = strength = 0`` and ``alpha = concentration = 1`` give maximum likelihood.
-    O(K d²) work, in the working dtype: each entry by the same operations as the formulas
-    (one small kernel per family, so that a small fit pays microseconds for it).
-
-    A component with :math:`N_k = 0` keeps its mean (F does not depend on it).
-    """
-    dtype = counts.dtype
-    n_components, n_features = means.shape
-    weights, new_means = np.empty(n_components, dtype=dtype), np.empty((n_components, n_features), dtype=dtype)
-    prior_covariance = np.asarray(prior_covariance, dtype=np.float64)
-    excess = float(concentration) - 1.0
-    if covariance_type in ("full", "tied"):
-        tied = covariance_type == "tied"
-        covariances = np.empty((1 if tied else n_components, n_features, n_features), dtype=dtype)
-        m_step_full(counts, first, second, means, tied, float(strength), prior_covariance, excess, weights, new_means,
-                    covariances)
-        return weights, new_means, covariances[0] if tied else covariances
-    spherical = covariance_type == "spherical"
-    covariances = np.empty((n_components, 1 if spherical else n_features), dtype=dtype)
-    m_step_diag(counts, first, second, means, spherical, float(strength), prior_covariance, excess, weights, new_means,
-                covariances)
-    return weights, new_means, covariances[:, 0] if spherical else covariances

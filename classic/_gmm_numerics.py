@@ -12,6 +12,8 @@ import math
 import numpy as np
 
 from classic import _gmm_kernels as kernels
+from classic._gmm_m_step import precision_factors
+from classic._gmm_standardisation import column_statistics, column_variances, standardise
 from classic._jit import for_rows
 from classic._validation import check_finite
 from classic.rounding import gamma, unit_roundoff
@@ -52,7 +54,7 @@ def _standardisation(X, per_feature=True):
     (proofs/em.md, "Units")."""
     n, d = X.shape
     shift, spread, squares = np.empty(d), np.empty(d), np.empty(d + 1)
-    kernels.column_statistics(X, shift, spread, squares)
+    column_statistics(X, shift, spread, squares)
     largest = float(np.max(spread))
     if largest == 0.0 or not np.isfinite(largest):
         return shift, np.ones(d)
@@ -67,7 +69,7 @@ def _standardisation(X, per_feature=True):
 def _standardise(X, shift, scale):
     """Z = (X − shift)/scale, computed in float64 and rounded to X's precision, C-contiguous."""
     Z = np.empty(X.shape, dtype=X.dtype)
-    for_rows(kernels.standardise, X.shape[0])(X, np.asarray(shift, dtype=np.float64),
+    for_rows(standardise, X.shape[0])(X, np.asarray(shift, dtype=np.float64),
                                               np.asarray(scale, dtype=np.float64), Z)
     return Z
 
@@ -120,7 +122,7 @@ def log_normalisers(values):
 def _feature_variance(Z):
     """The variance of each feature of Z (float64; exactly 0 for a constant feature)."""
     variance = np.empty(Z.shape[1])
-    kernels.column_variances(Z, variance)
+    column_variances(Z, variance)
     return variance
 
 
@@ -147,7 +149,7 @@ def _cholesky_or_collapse(covariances, covariance_type, feature_variance, iterat
     if covariance_type in ("full", "tied"):
         stack = np.ascontiguousarray(covariances if covariance_type == "full" else covariances[None])
         factors = np.empty_like(stack)
-        collapsed = kernels.precision_factors(stack, floor, factors)
+        collapsed = precision_factors(stack, floor, factors)
         if collapsed >= 0:
             which = collapsed if covariance_type == "full" else "(tied covariance)"
             raise ComponentCollapseError(which, iteration, "its covariance became singular")

@@ -8,8 +8,9 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from classic import _gmm_kernels as kernels
+from classic._gmm_m_step import m_step
 from classic._gmm_numerics import _covariance_units
+from classic._gmm_standardisation import second_moments
 from classic._validation import check_numbers, check_real
 
 
@@ -101,7 +102,7 @@ def parameters_from_responsibilities(Z, resp, covariance_type, prior):
         second = resp.T @ (Z * Z)
     strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((Z.shape[1],) * 2), 1.0)
     origin = np.zeros((resp.shape[1], Z.shape[1]), dtype=dtype)
-    return counts, kernels.m_step(counts, first, second, origin, covariance_type, strength, sigma0, alpha)
+    return counts, m_step(counts, first, second, origin, covariance_type, strength, sigma0, alpha)
 
 
 def prior_in_standard_units(prior, X, shift, scale, covariance_type):
@@ -114,7 +115,7 @@ def prior_in_standard_units(prior, X, shift, scale, covariance_type):
     alpha = check_real(prior.weight_concentration, "prior.weight_concentration", minimum=1.0)
     if prior.covariance is None:
         variance = np.empty(d)
-        kernels.second_moments(X, np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64), variance)
+        second_moments(X, np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64), variance)
         if not np.any(variance > 0):
             raise ValueError("X has zero variance: pass GaussianMixturePrior(covariance=...) explicitly")
         if covariance_type == "spherical":

@@ -54,6 +54,7 @@ from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the c
 )
 from classic._argmax import largest_in_rows
 from classic._gmm_bounds import deficit_of, error_bounds, m_step_deficit_parts
+from classic._gmm_m_step import m_step
 from classic._gmm_start import (
     initial_responsibilities,
     parameters_from_responsibilities,
@@ -267,7 +268,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
     for n_iter in range(1, max_iter + 1):
         # M-step: θ_{t+1} = argmax F(q_t, θ) + log p(θ)   (EM-2, EM-5)
         _check_weights_alive(counts, strength, n_iter)
-        weights, means, covariances = kernels.m_step(
+        weights, means, covariances = m_step(
             counts, first, second, state.means, covariance_type, strength, sigma0, alpha
         )
         new_state = _make_state(weights, means, covariances, covariance_type, feature_variance, n_iter)

@@ -296,7 +296,7 @@ def kmeans_optimum(X, k):
         best = min(best, float(cost.min()))
     return max(best, 0.0)
 # --- Gaussian mixtures ---
-# Oracles of classic/_gmm_kernels.py: plain loops and dense linear algebra,
+# Oracles of classic/_gmm_kernels.py, _gmm_m_step.py and _gmm_standardisation.py: plain loops and dense linear algebra,
 # full covariance matrices for every covariance type, float64 throughout.
 
 
