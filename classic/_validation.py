@@ -100,7 +100,7 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=T
     to :func:`check_squared_distances`, which the caller must run next: its one pass over
     X finds them along with the largest magnitude (scikit-learn's own check is a second
     pass, 1 ms on 200 000 x 16); or, in the perceptron's ``decision_function``, to the scores,
-    which are not finite for such rows (``perceptron._rescore_overflowed``).
+    which are not finite for such rows (``_perceptron_predictors._rescore_overflowed``).
     """
     # Plain input needs only validate_data's bookkeeping: n_features_in_ set or compared. An
     # estimator fitted on a data frame (feature_names_in_), or a feature count that differs,
