@@ -36,6 +36,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from classic import _gmm_kernels as kernels
+from classic._axes import axes_or_new
 from classic._gmm_numerics import (  # noqa: F401  (re-exported: tests and the certificate use them)
     ComponentCollapseError,
     _covariance_units,
@@ -197,10 +198,7 @@ class GMMTrace(Trace):
         """The objective per iteration, the log-likelihood (plus the log-prior with a prior),
         summed over the samples, with the bound F(q_t, θ_{t+1}) after each M-step between the
         iterations (EM-2, EM-3); returns the Axes."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots()
+        ax = axes_or_new(ax)
         steps = np.arange(len(self.objective))
         name = self.OBJECTIVE_NAME
         prior = " + log p(θ_t)" if self.has_prior else ""

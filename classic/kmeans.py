@@ -20,8 +20,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from classic import _kmeans_kernels as kernels
+from classic._axes import axes_or_new, mark_zeros
 from classic._jit import for_rows, one_blas_thread
-from classic._kmeans_assignment import UNWEIGHTED, _buffers, _nearest_centers, _pruning_factors, _weights
+from classic._kmeans_assignment import _buffers, _nearest_centers, _pruning_factors, _weights
 from classic._random import as_generator, check_random_state
 from classic._validation import (
     VALIDATION_WEIGHTS,
@@ -128,10 +129,7 @@ class KMeansTrace(Trace):
         """Objective per half-step (relocate, update, assign marked apart); on a log scale of
         ``objective - final`` when the run moved, where the half-steps at exactly the final
         inertia (the last ones, at least) are marked hollow on the x-axis."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots()
+        ax = axes_or_new(ax)
         t = np.arange(self.n_iter + 1, dtype=float)
         relocated = self.n_relocated > 0  # relocation markers only where an empty cluster was relocated
         series = [
@@ -155,10 +153,8 @@ class KMeansTrace(Trace):
                 ax.scatter(x[keep], y[keep] - final if log else y[keep], color=color, marker=marker, label=label,
                            zorder=2, s=18)
         if log:
-            from classic.convergence.plots import _mark_zeros
-
             at_final = np.sort(np.concatenate([x[y == final] for _, x, y, _, _ in series[1:]]))
-            _mark_zeros(ax, at_final, color="k", label="exactly the final inertia (gap 0, on the axis)")
+            mark_zeros(ax, at_final, color="k", label="exactly the final inertia (gap 0, on the axis)")
         ax.set_xlabel("iteration (half-steps between integers)")
         ax.set_ylabel(f"{self.OBJECTIVE_NAME} - final ({final:.6g})" if log else self.OBJECTIVE_NAME)
         ax.set_title(f"k-means: stopped ({self.stop_reason}) after {self.n_iter} iterations")

@@ -33,6 +33,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from classic import _perceptron_kernels as _k
+from classic._axes import axes_or_new
 from classic._argmax import largest_in_rows
 from classic._jit import for_rows
 from classic._perceptron_predictors import _averaged_weights, _scores, _vote, _voted_weights
@@ -122,10 +123,7 @@ class PerceptronTrace(Trace):
         separable); ``bound`` (e.g. the certificate's (R/gamma)^2, PC-5) is drawn as a
         horizontal line. The counts share one axis that shows 1, 2, 5 mistakes and a bound of
         hundreds at once (:func:`_count_axis`). Returns the Axes of the updates."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots()
+        ax = axes_or_new(ax)
         epochs = np.arange(len(self.objective))
         ax.plot(epochs, self.objective, marker=".", label=self.OBJECTIVE_NAME)
         ax.bar(epochs[1:], self.mistakes, alpha=0.4, color="tab:orange", label="mistakes in the epoch")
@@ -179,10 +177,7 @@ class OneVsRestTrace(Trace):
         """Updates so far of each one-vs-rest problem against the epoch, one curve per class
         (its last epoch marked), and their total; on the count axis of the binary plot.
         Returns the Axes."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots()
+        ax = axes_or_new(ax)
         for c, problem in zip(self.classes, self.problems):
             ax.plot(np.arange(problem.n_iter + 1), problem.objective, marker="o", markevery=[problem.n_iter],
                     label=f"{c} vs rest: {problem.n_updates} updates, {problem.stop_reason}")

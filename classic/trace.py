@@ -24,6 +24,8 @@ import dataclasses
 
 import numpy as np
 
+from classic._axes import axes_or_new
+
 __all__ = ["Trace", "trace_dataclass"]
 
 
@@ -67,10 +69,7 @@ class Trace:
 
     def plot(self, ax=None):
         """Plot the objective against the recorded step; returns the matplotlib Axes."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots()
+        ax = axes_or_new(ax)
         steps = np.arange(len(self.objective))
         ax.plot(steps, self.objective, marker=".", label=self.OBJECTIVE_NAME)
         ax.set_xlabel("recorded step")

@@ -7,17 +7,10 @@ returns it; nothing is shown or saved here.
 
 import numpy as np
 
+from classic._axes import axes_or_new, mark_zeros
 from classic.convergence.stopping import AnyOf, ValidationPatience
 
 __all__ = ["plot_learning_curves", "plot_local_optima", "plot_rate", "plot_stopping"]
-
-
-def _axes(ax):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots()
-    return ax
 
 
 def plot_stopping(trace, ax=None, rule=None):
@@ -41,7 +34,7 @@ def plot_stopping(trace, ax=None, rule=None):
     """
     from matplotlib.ticker import MaxNLocator
 
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     objective = np.asarray(trace.objective)
     iterations = np.linspace(0, trace.n_iter, len(objective))
     ax.plot(iterations, objective, marker=".", label=trace.OBJECTIVE_NAME)
@@ -119,7 +112,7 @@ def plot_rate(estimate, ax=None):
     -------
     matplotlib Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     e = estimate.evidence
     label = "error |x_t - x*|" if e.kind_of_order == "COC" else "change |x_{t+1} - x_t|"
     t = np.arange(len(e.values))
@@ -139,7 +132,7 @@ def plot_rate(estimate, ax=None):
     model = _model_curve(estimate)
     if model is not None:
         ax.plot(*model, color="tab:red", label=f"fitted: {estimate.kind}")
-    _mark_zeros(ax, t[e.values == 0], color="tab:blue", label=f"{label} = 0 exactly (on the axis)")
+    mark_zeros(ax, t[e.values == 0], color="tab:blue", label=f"{label} = 0 exactly (on the axis)")
     if below:
         ax.set_ylim(np.min(e.values[positive]) / 3, np.max(e.values[positive]) * 3)
     ax.set_xlabel("step t (log scale from 1)" if estimate.kind == "sublinear" else "step t")
@@ -148,14 +141,6 @@ def plot_rate(estimate, ax=None):
     # below the axes: fast convergence leaves no corner of them free of values, model and floor
     ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
     return ax
-
-
-def _mark_zeros(ax, x, label, **style):
-    """Mark the steps ``x`` whose value is exactly 0 on the bottom of a log-scaled ``ax`` (a
-    hollow marker on the x-axis, which no positive value can reach); nothing if there are none."""
-    if len(x):
-        ax.plot(x, np.zeros(len(x)), "o", markerfacecolor="none", markersize=7, clip_on=False, zorder=3,
-                transform=ax.get_xaxis_transform(), label=label, **style)
 
 
 def plot_local_optima(report, ax=None):
@@ -173,7 +158,7 @@ def plot_local_optima(report, ax=None):
     """
     from matplotlib.ticker import MaxNLocator
 
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     counts = [o.count for o in report.optima]
     positions = np.arange(len(counts))
     ax.bar(positions, counts, color="tab:blue")
@@ -202,7 +187,7 @@ def plot_learning_curves(train_curve, validation_curve, diagnosis=None, ax=None)
     -------
     matplotlib Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.plot(np.asarray(train_curve), label="training")
     ax.plot(np.asarray(validation_curve), label="validation")
     if diagnosis is not None:
