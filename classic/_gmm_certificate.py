@@ -8,7 +8,6 @@ the exact theorem does not cover within the rounding bounds alone.
 """
 
 import dataclasses
-import math
 
 import numpy as np
 

@@ -23,8 +23,9 @@ from classic import ComponentCollapseError, GaussianMixture, GaussianMixturePrio
 from classic import _gmm_kernels as kernels
 from classic import _gmm_m_step as m_step_kernels
 from classic import _jit as jit
-from classic.gmm import _log_const, _make_state, _standardise, e_step, log_prior, plot_ellipses
 from classic._gmm_bounds import error_bounds, m_step_deficit, m_step_deficit_parts, m_step_error_bounds
+from classic._gmm_numerics import _log_const, _make_state, _standardise, e_step, log_prior
+from classic.gmm import plot_ellipses
 from classic.rounding import gamma
 from proof_steps import proof_steps
 
@@ -1053,8 +1054,8 @@ def test_inference_finds_nan_and_infinity_by_their_densities(covariance_type, dt
     assert len(X) > 1024  # two chunks
     for row in (0, 1100, len(X) - 1):
         for bad, word in ((np.nan, "NaN"), (np.inf, "infinity"), (-np.inf, "infinity")):
-            for given in (dtype, np.float32 if dtype == np.float64 else np.float64):
-                T = X.astype(given)
+            for input_dtype in (dtype, np.float32 if dtype == np.float64 else np.float64):
+                T = X.astype(input_dtype)
                 T[row, 1] = bad
                 original = T.copy()
                 for method in (model.predict, model.predict_proba, model.score_samples, model.score):
