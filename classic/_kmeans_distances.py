@@ -234,8 +234,8 @@ def _take_centre(dist, j, size, nearest, smallest, other):
 def _scan_panels(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms, need):
     """Step 3 of :func:`classic._kmeans_kernels.assign` for the points ``todo[:n_todo]`` of the chunk that starts at
     ``start``, by :func:`_scan_panel`: the same labels, terms and KM-8 bounds as the scan
-    ``BLOCK`` points at a time in ``_kmeans_kernels._settle`` (the distance to the old label is the own term,
-    the same number). Returns the points whose label changed."""
+    ``BLOCK`` points at a time in ``_kmeans_kernels._settle`` (both through :func:`_take_scan`).
+    Returns the points whose label changed."""
     d = X.shape[1]
     floor = _bound_floor(X)
     panel = max(16, min(PANEL, (PANEL_VALUES // d) // 16 * 16))  # the transposed rows stay in L1
@@ -250,21 +250,35 @@ def _scan_panels(X, centers, todo, n_todo, start, labels, keep, lower, lower_fac
         size = min(panel, n_todo - first)
         _scan_panel(X, todo, first, size, centers, rows_T, dist0, dist1, nearest, smallest, other)
         for b in range(size):
-            i = todo[first + b]
-            best, closest, runner_up = nearest[b], smallest[b], other[b]
-            if keep:
-                old = labels[i]
-                if not closest < own_terms[i - start]:  # the old centre is as close: kept
-                    if best != old:
-                        runner_up = closest  # a tie kept: the lower-index centre is as close
-                    best = old
-                else:
-                    n_moved += 1
-            labels[i] = best
-            new_terms[i - start] = closest
-            if need == BOUNDS:
-                lower[i] = _initial_bound(runner_up, lower_factor, floor)
+            n_moved += _take_scan(todo[first + b], nearest[b], smallest[b], other[b], keep, labels, own_terms,
+                                  new_terms, start, lower, lower_factor, floor, need)
     return n_moved
+
+
+@inline_kernel
+def _take_scan(i, best, closest, runner_up, keep, labels, own_terms, new_terms, start, lower, lower_factor, floor,
+               need):
+    """Point i after an exact scan against every centre, which found the first index ``best``
+    among the smallest distances ``closest`` and the smallest over the other centres
+    ``runner_up``: KM-1's rule, the one place it is written. With ``keep`` the old label stays
+    unless ``best`` is strictly closer than the own term (the distance to the old centre, the same
+    number the scan computed); a tie kept leaves ``closest`` as the smallest distance to another
+    centre. The label, the objective term and (``need`` = ``BOUNDS``) the KM-8 bound are
+    written; returns 1 if the label changed, else 0."""
+    moved = 0
+    if keep:
+        old = labels[i]
+        if not closest < own_terms[i - start]:  # the old centre is as close: kept
+            if best != old:
+                runner_up = closest  # a tie kept: the lower-index centre is as close
+            best = old
+        else:
+            moved = 1
+    labels[i] = best
+    new_terms[i - start] = closest
+    if need == BOUNDS:
+        lower[i] = _initial_bound(runner_up, lower_factor, floor)
+    return moved
 
 
 @kernel

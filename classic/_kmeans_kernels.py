@@ -27,10 +27,10 @@ from classic._kmeans_distances import (
     TERMS,
     _DOWN,
     _bound_floor,
-    _initial_bound,
     _own_distances,
     _scan_block,
     _scan_panels,
+    _take_scan,
     _two_nearest,
     squared_distance,
 )
@@ -178,22 +178,9 @@ def _settle(X, centers, centers_T, todo, n_todo, start, labels, keep, lower, low
         size = min(BLOCK, n_exact - first)
         _scan_block(X, todo, first, size, centers_T, dist)
         for b in range(size):
-            i = todo[first + b]
             best, other = _two_nearest(dist[b], dist_bits[b])
-            smallest = dist[b, best]
-            # other: the smallest distance to a centre other than the label
-            if keep:
-                old = labels[i]
-                if not dist[b, best] < dist[b, old]:
-                    if best != old:
-                        other = smallest  # a tie kept: the lower-index centre is as close
-                    best = old
-                else:
-                    n_moved += 1
-            labels[i] = best
-            new_terms[i - start] = dist[b, best]
-            if need == BOUNDS:
-                lower[i] = _initial_bound(other, lower_factor, floor)
+            n_moved += _take_scan(todo[first + b], best, dist[b, best], other, keep, labels, own_terms, new_terms,
+                                  start, lower, lower_factor, floor, need)
     return n_exact, n_moved
 
 
