@@ -36,6 +36,7 @@ Policy
 import contextlib
 import functools
 import hashlib
+import importlib
 import pathlib
 import types as types_module
 
@@ -189,7 +190,7 @@ def _blas_controller():
     of the process's shared libraries), setting a limit through them ~0.02 ms. The BLAS our
     kernels call (Numba's ``np.dot`` goes through SciPy's ``cython_blas``) is loaded first,
     so that the scan sees it (SciPy comes with scikit-learn, and Numba needs it for ``np.dot``)."""
-    import scipy.linalg.cython_blas  # noqa: F401  (loads SciPy's BLAS before the scan)
+    importlib.import_module("scipy.linalg.cython_blas")  # loads SciPy's BLAS before the scan
 
     return ThreadpoolController()
 

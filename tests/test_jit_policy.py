@@ -1,6 +1,7 @@
 """One Numba decorator policy: only classic/_jit.py calls numba's jit, and
 nothing asks for fastmath."""
 
+import importlib
 import pathlib
 import re
 
@@ -122,7 +123,7 @@ def test_one_blas_thread_limits_the_blas_of_the_kernels():
     """``one_blas_thread`` (found once, then reused) limits every BLAS of the process, among them
     SciPy's, which Numba's ``np.dot`` calls, to one thread while the kernels run, and restores
     the previous counts afterwards; a single chunk sets no limit."""
-    import scipy.linalg.cython_blas  # noqa: F401
+    importlib.import_module("scipy.linalg.cython_blas")  # SciPy's BLAS loaded, as the kernels' np.dot loads it
     from threadpoolctl import threadpool_info, threadpool_limits
 
     from classic._jit import CHUNK_SIZE, one_blas_thread
