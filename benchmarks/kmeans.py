@@ -95,15 +95,14 @@ def mandatory_ms(X, model, repeats=3, weights=UNWEIGHTED):
     n, d = X.shape
     k = model.n_clusters
     centers = np.ascontiguousarray(model.cluster_centers_, dtype=X.dtype)
-    centers_T = np.ascontiguousarray(centers.T)
-    pruning, buffers = _pruning_factors(d, X.dtype, k), _buffers(n, k, d, X.dtype)
+    pruning, buffers = _pruning_factors(d, X.dtype, k), _buffers(n, k, d)
     best = np.inf
     with one_blas_thread(n):
         for _ in range(repeats):
             # inputs made outside the timing: labels, and bounds that stay infinite (no drift)
             labels, lower = model.labels_.astype(np.int64), np.full(n, np.inf)
             start = time.perf_counter()
-            kernels.assign(X, weights, centers, centers_T, labels, True, lower, np.zeros(3), *pruning, *buffers)
+            kernels.assign(X, weights, centers, labels, True, lower, np.zeros(3), *pruning, *buffers)
             best = min(best, time.perf_counter() - start)
     return 1000 * best
 

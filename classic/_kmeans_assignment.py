@@ -1,6 +1,6 @@
 """The assignment half-step of k-means as :mod:`classic.kmeans` and its certificate call it:
 the constants of the KM-8 bound test and the KM-9 filter (``proofs/kmeans.md``), rounded as the
-proof says, and the kernels' scratch buffers. The kernels themselves are in
+proof says, and the buffers of the assignment's cluster sums. The kernels themselves are in
 :mod:`classic._kmeans_kernels`; the Lloyd loop that calls them is :func:`classic.kmeans._lloyd`.
 """
 
@@ -63,13 +63,6 @@ def _filter_constants(n_features, working, filtering):
     return (round_up(kappa, working), round_up(tau, working), float(info.max) / 16.0, float(info.nmant // 2))
 
 
-def _scratch(n, k, dtype):
-    """Per-chunk distance rows of the assignment kernels, (n_chunks, BLOCK, k) of ``dtype``,
-    and the same memory viewed as signed integers of the same width."""
-    scratch = np.zeros((n_chunks(n), distances.BLOCK, k), dtype=dtype)
-    return scratch, scratch.view(np.int32 if scratch.itemsize == 4 else np.int64)
-
-
 UNWEIGHTED = kernels.UNWEIGHTED
 
 
@@ -78,11 +71,11 @@ def _weights(sample_weight):
     return UNWEIGHTED if sample_weight is None else sample_weight
 
 
-def _buffers(n, k, d, dtype):
+def _buffers(n, k, d):
     """Scratch buffers of :func:`kernels.assign`: chunk sums, counts and masses (weights); sums,
-    counts, masses; distances."""
+    counts, masses."""
     return (np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), np.zeros((n_chunks(n), k)),
-            np.zeros((k, d)), np.zeros(k, dtype=np.int64), np.zeros(k), *_scratch(n, k, dtype))
+            np.zeros((k, d)), np.zeros(k, dtype=np.int64), np.zeros(k))
 
 
 def _scan_all(X, centers, labels, keep, sample_weight=None):
@@ -92,8 +85,8 @@ def _scan_all(X, centers, labels, keep, sample_weight=None):
     k = centers.shape[0]
     with one_blas_thread(n):
         return for_rows(kernels.assign, n)(
-            X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T), labels, keep, np.zeros(n),
-            np.zeros(3), *_pruning_factors(d, X.dtype, k), *_buffers(n, k, d, X.dtype)
+            X, _weights(sample_weight), centers, labels, keep, np.zeros(n), np.zeros(3),
+            *_pruning_factors(d, X.dtype, k), *_buffers(n, k, d)
         )
 
 
@@ -107,7 +100,6 @@ def _nearest_centers(X, centers, *, objective, sample_weight=None):
     labels = np.empty(n, dtype=np.int64)
     need = distances.TERMS if objective else distances.LABELS
     with one_blas_thread(n):
-        value = for_rows(kernels.nearest, n)(X, _weights(sample_weight), centers, np.ascontiguousarray(centers.T),
-                                             _pruning_factors(d, X.dtype, centers.shape[0], True)[2], need, labels,
-                                             *_scratch(n, centers.shape[0], X.dtype))
+        value = for_rows(kernels.nearest, n)(X, _weights(sample_weight), centers,
+                                             _pruning_factors(d, X.dtype, centers.shape[0], True)[2], need, labels)
     return labels, value

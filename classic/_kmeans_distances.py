@@ -20,10 +20,6 @@ import numpy as np
 
 from classic._jit import bits_float, inline_kernel, kernel
 
-#: Points scanned together against all centres (register/cache blocking only:
-#: each point's distances are computed exactly as for a single point).
-BLOCK = 4
-
 #: Up to this many clusters in float64 with at most 16 features (half as many with more; twice
 #: as many in float32, whose vectors hold twice the lanes) a fit's assignment switches the filter
 #: of KM-9 off (``classic._kmeans_assignment._pruning_factors``) and scans the points the bound test leaves
@@ -109,69 +105,16 @@ def _own_distances(X, centers, labels, start, stop, out):
 
 
 @kernel
-def _two_nearest(row, bits):
-    """Index of the smallest entry of ``row`` (the first among equal ones) and
-    the smallest value among the other entries (inf if there is none).
-    ``bits`` is ``row`` viewed as signed integers of the same width: for
-    non-negative floats their order is the float order, and the integer
-    min-reductions below vectorise."""
-    k = row.shape[0]
-    smallest = bits[0]
-    for j in range(1, k):
-        smallest = min(smallest, bits[j])
-    best = k
-    for j in range(k):  # first index of the minimum
-        best = min(best, j if bits[j] == smallest else k)
-    if k == 1:
-        return best, np.inf
-    largest = np.iinfo(bits.dtype).max
-    runner_up = largest
-    for j in range(k):
-        runner_up = min(runner_up, bits[j] if j != best else largest)
-    bits[best] = runner_up  # read the runner-up's bits back as a float, then restore
-    other = row[best]
-    bits[best] = smallest
-    return best, other
-
-
-@kernel
-def _scan_block(X, todo, first, size, centers_T, dist):
-    # Squared distances of points todo[first:first+size] to every centre, into dist[:size].
-    # Features are taken four at a time, but each distance still adds its terms in the order
-    # f = 0, 1, ..., d-1 (((acc + t0) + t1) + t2) + t3: bit for bit the sequential sum, with a
-    # quarter of the loads and stores of the accumulators. The loop over centres vectorises.
-    d = X.shape[1]
-    k = centers_T.shape[1]
-    d4 = d - d % 4
-    for b in range(size):
-        i = todo[first + b]
-        for j in range(k):
-            dist[b, j] = 0
-        for f in range(0, d4, 4):
-            x0, x1, x2, x3 = X[i, f], X[i, f + 1], X[i, f + 2], X[i, f + 3]
-            for j in range(k):
-                t0 = x0 - centers_T[f, j]
-                t1 = x1 - centers_T[f + 1, j]
-                t2 = x2 - centers_T[f + 2, j]
-                t3 = x3 - centers_T[f + 3, j]
-                dist[b, j] = (((dist[b, j] + t0 * t0) + t1 * t1) + t2 * t2) + t3 * t3
-        for f in range(d4, d):
-            xf = X[i, f]
-            for j in range(k):
-                t = xf - centers_T[f, j]
-                dist[b, j] += t * t
-
-
-@kernel
 def _scan_panel(X, todo, first, size, centers, rows_T, dist0, dist1, nearest, smallest, other):
     """The exact scan of points ``todo[first:first+size]`` (at most a panel) against every
     centre, with the loops running across the points so that they vectorise: ``rows_T`` (d, panel)
     receives the rows transposed, ``dist0`` and ``dist1`` two centres' distances at a time; then
     ``nearest[b]`` is the first index of the smallest distance, ``smallest[b]`` that distance and
     ``other[b]`` the smallest over the other centres (inf if k = 1). Each distance adds its terms
-    in the order f = 0, 1, ..., d-1 from zero (four at a time, as :func:`_scan_block`): bit for
-    bit :func:`squared_distance`, and centres are taken in index order with a strict comparison,
-    so ties go to the lowest index as in :func:`_two_nearest`."""
+    in the order f = 0, 1, ..., d-1 from zero, four features at a time (((acc + t0) + t1) + t2) + t3:
+    bit for bit :func:`squared_distance`, with a quarter of the loads and stores of the
+    accumulators. Centres are taken in index order with a strict comparison
+    (:func:`_take_centre`), so ties go to the lowest index."""
     d = X.shape[1]
     k = centers.shape[0]
     d4 = d - d % 4
@@ -233,9 +176,9 @@ def _take_centre(dist, j, size, nearest, smallest, other):
 @kernel
 def _scan_panels(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms, need):
     """Step 3 of :func:`classic._kmeans_kernels.assign` for the points ``todo[:n_todo]`` of the chunk that starts at
-    ``start``, by :func:`_scan_panel`: the same labels, terms and KM-8 bounds as the scan
-    ``BLOCK`` points at a time in ``_kmeans_kernels._settle`` (both through :func:`_take_scan`).
-    Returns the points whose label changed."""
+    ``start`` (every point the bound test and the filter leave), a panel at a time by
+    :func:`_scan_panel`, each point's result applied by :func:`_take_scan`. Returns the points
+    whose label changed."""
     d = X.shape[1]
     floor = _bound_floor(X)
     panel = max(16, min(PANEL, (PANEL_VALUES // d) // 16 * 16))  # the transposed rows stay in L1

@@ -123,7 +123,7 @@ def _key_range(key, mask, like):
 
 @kernel
 def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms,
-            origin, stage, index_bits, dist, last, need):
+            origin, stage, index_bits, last, need):
     """The filter of KM-9 in the precision of ``shifted`` over the points ``todo[:n_todo]``
     (all in the chunk that starts at ``start``), ``PANEL`` at a time: a point whose nearest
     centre is certain gets its label, objective term and KM-8 bound as the exact scan would
@@ -159,6 +159,7 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
     pair_points = np.empty(2 * capacity, dtype=np.int64)
     pair_clusters = np.empty(2 * capacity, dtype=np.int64)
     pair_distances = np.empty(2 * capacity, dtype=X.dtype)
+    e_row = np.empty(k, dtype=X.dtype)  # one point's expanded-form values, for a runner-up search
     n_left = 0
     n_moved = 0
     n_settled = 0
@@ -238,8 +239,8 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
                 slack_i = (kappa * point_norms[b] + tau) + center_slack
                 _, up2 = _key_range(near[1, b], mask, zero)
                 for j in range(k):  # the point's e row, again (rare: near-ties for the runner-up)
-                    dist[0, j] = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), zero)
-                other = _runner_up(X, i, centers, best, up2 + slack_i, slack_i, dist[0])
+                    e_row[j] = max((point_norms[b] + norms[j]) - (products_T[j, b] + products_T[j, b]), zero)
+                other = _runner_up(X, i, centers, best, up2 + slack_i, slack_i, e_row)
             lower[i] = _initial_bound(other, lower_factor, floor)
         first += size
     return n_left, n_moved

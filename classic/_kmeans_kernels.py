@@ -6,9 +6,7 @@ the expanded-form filter of KM-9 in :mod:`classic._kmeans_filter`, the k-means++
 :mod:`classic._seeding_kernels`.
 
 Kernels never validate: they receive C-contiguous arrays of one working dtype
-(float64 or float32), ``labels`` as int64, centres also stored transposed
-(``centers_T``, shape (n_features, n_clusters)) so that the innermost loop runs
-over clusters and vectorises.
+(float64 or float32) and ``labels`` as int64.
 
 Every squared distance is the difference form of
 :func:`classic._kmeans_distances.squared_distance`, the same bits in every kernel.
@@ -22,16 +20,12 @@ from numba import prange as _prange
 
 from classic._jit import CHUNK_SIZE, bits_float, float_bits, kernel, parallel_kernel
 from classic._kmeans_distances import (
-    BLOCK,
     BOUNDS,
     TERMS,
     _DOWN,
     _bound_floor,
     _own_distances,
-    _scan_block,
     _scan_panels,
-    _take_scan,
-    _two_nearest,
     squared_distance,
 )
 from classic._kmeans_filter import _filter, _stages
@@ -151,51 +145,51 @@ def _chunk_totals(own_terms, new_terms, weights, labels, start, stop, n_clusters
 
 
 @kernel
-def _settle(X, centers, centers_T, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms,
-            origin, index_bits, first_stage, working_stage, dist, dist_bits, need):
+def _settle(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms,
+            origin, index_bits, first_stage, working_stage, need):
     """Steps 2 and 3 of :func:`assign` for the points ``todo[:n_todo]`` of the chunk that
     starts at ``start``: the filter stages of KM-9 (see :func:`_stages`), float32
     first, then the working precision for the points float32 left, then the exact scan of
-    the rest against every centre, ``BLOCK`` points at a time. ``need`` as for
-    :func:`_filter` (the exact scan computes every distance anyway). Returns
-    ``(n_exact, n_moved)``: the points scanned exactly, the points whose label changed."""
+    the rest against every centre, a panel at a time (:func:`_scan_panels`; every point, with
+    both stages off). ``need`` as for :func:`_filter` (the exact scan computes every distance
+    anyway). Returns ``(n_exact, n_moved)``: the points scanned exactly, the points whose label
+    changed."""
     on32, on_w = first_stage[2][4] > 0, working_stage[2][4] > 0
-    if not on32 and not on_w:  # no filter: every point is scanned exactly, a panel at a time
-        return n_todo, _scan_panels(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms,
-                                    new_terms, need)
-    floor = _bound_floor(X)
     n_exact = n_todo
     n_moved = 0
     if on32:
         n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor, own_terms,
-                                 new_terms, origin, first_stage, index_bits, dist, not on_w, need)
+                                 new_terms, origin, first_stage, index_bits, not on_w, need)
         n_moved += moved
     if on_w and n_exact > 0:
         n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor, own_terms,
-                                 new_terms, origin, working_stage, index_bits, dist, True, need)
+                                 new_terms, origin, working_stage, index_bits, True, need)
         n_moved += moved
-    for first in range(0, n_exact, BLOCK):
-        size = min(BLOCK, n_exact - first)
-        _scan_block(X, todo, first, size, centers_T, dist)
-        for b in range(size):
-            best, other = _two_nearest(dist[b], dist_bits[b])
-            n_moved += _take_scan(todo[first + b], best, dist[b, best], other, keep, labels, own_terms, new_terms,
-                                  start, lower, lower_factor, floor, need)
+    if n_exact > 0:
+        n_moved += _scan_panels(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor, own_terms,
+                                new_terms, need)
     return n_exact, n_moved
 
 
+@kernel
+def _keys_like(X):
+    """An empty array of the signed integers as wide as X's floats: the type of the working
+    precision stage's keys (``_kmeans_filter._filter``)."""
+    return np.full(0, float_bits(X.dtype.type(0)))
+
+
 @parallel_kernel
-def nearest(X, weights, centers, centers_T, slack, need, labels, scratch, scratch_bits):
+def nearest(X, weights, centers, slack, need, labels):
     """Labels of the nearest centres, the lowest index among the minima of the computed
     difference-form distances: what :func:`assign` gives with ``keep=False``, bit for bit,
     without its cluster sums, fingerprint and KM-8 bounds (for ``predict`` and ``score``).
     With ``need`` = ``TERMS`` returns the objective, summed as :func:`assign` sums it (the
     same number, weighted by ``weights`` unless it is empty); with ``LABELS`` the filter
-    computes no distance and this returns 0. ``scratch`` and ``scratch_bits`` as for :func:`assign`."""
+    computes no distance and this returns 0."""
     n = X.shape[0]
     n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
     origin, shifted32, norms32, shifted_w, norms_w, stage_constants, index_bits = _stages(centers, slack)
-    keys32, keys_w = np.empty(0, dtype=np.int32), scratch_bits[0, 0, :0]
+    keys32, keys_w = np.empty(0, dtype=np.int32), _keys_like(X)
     lower = np.empty(0)
     partial = np.zeros(n_chunk)
     for c in _prange(n_chunk):
@@ -205,8 +199,8 @@ def nearest(X, weights, centers, centers_T, slack, need, labels, scratch, scratc
         stop = min(start + CHUNK_SIZE, n)
         todo = np.arange(start, stop)
         terms = np.empty(stop - start, dtype=X.dtype)
-        _settle(X, centers, centers_T, todo, stop - start, start, labels, False, lower, 1.0, terms, terms,
-                origin, index_bits, first_stage, working_stage, scratch[c], scratch_bits[c], need)
+        _settle(X, centers, todo, stop - start, start, labels, False, lower, 1.0, terms, terms,
+                origin, index_bits, first_stage, working_stage, need)
         if need >= TERMS:
             partial[c] = _weighted_sum(terms, weights, start, stop)
     objective = 0.0
@@ -216,8 +210,8 @@ def nearest(X, weights, centers, centers_T, slack, need, labels, scratch, scratc
 
 
 @parallel_kernel
-def assign(X, weights, centers, centers_T, labels, keep, lower, drift, bound_factor, lower_factor, slack,
-           chunk_sums, chunk_counts, chunk_masses, sums, counts, masses, scratch, scratch_bits):
+def assign(X, weights, centers, labels, keep, lower, drift, bound_factor, lower_factor, slack,
+           chunk_sums, chunk_counts, chunk_masses, sums, counts, masses):
     """Assignment half-step (KM-1), fused with the sums of the next update (KM-2).
 
     For each point the new label is the old one unless another centre is
@@ -226,9 +220,7 @@ def assign(X, weights, centers, centers_T, labels, keep, lower, drift, bound_fac
     updated in place; ``sums`` (k, d) float64, ``counts`` (k,) int64 and ``masses`` (k,)
     float64 receive the cluster sums, sizes and weights of the new labelling;
     ``chunk_sums`` (n_chunks, k, d), ``chunk_counts`` and ``chunk_masses`` (n_chunks, k) are
-    scratch, and so are ``scratch``
-    (n_chunks, BLOCK, k) of the working dtype and ``scratch_bits``, the same
-    memory viewed as signed integers of the same width. ``weights`` (n,) float64 are the
+    scratch. ``weights`` (n,) float64 are the
     sample weights w_i (empty: every w_i = 1): objectives add fl(w_i d_i), cluster sums
     fl(w_i x_i), masses w_i (proofs/kmeans.md, "Weights").
 
@@ -272,7 +264,7 @@ def assign(X, weights, centers, centers_T, labels, keep, lower, drift, bound_fac
         difference form against all centres.
     """
     n, d = X.shape
-    k = centers_T.shape[1]
+    k = centers.shape[0]
     n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
     before = np.zeros(n_chunk)
     after = np.zeros(n_chunk)
@@ -284,7 +276,7 @@ def assign(X, weights, centers, centers_T, labels, keep, lower, drift, bound_fac
     floor = _bound_floor(X)
     largest, second, moved_most = drift[0], drift[1], int(drift[2])
     origin, shifted32, norms32, shifted_w, norms_w, stage_constants, index_bits = _stages(centers, slack)
-    keys32, keys_w = np.empty(0, dtype=np.int32), scratch_bits[0, 0, :0]  # the two stages' key types
+    keys32, keys_w = np.empty(0, dtype=np.int32), _keys_like(X)  # the two stages' key types
     for c in _prange(n_chunk):
         chunk_sums[c] = 0.0
         chunk_counts[c] = 0
@@ -318,9 +310,8 @@ def assign(X, weights, centers, centers_T, labels, keep, lower, drift, bound_fac
         # 2.-3. the filter (KM-9), then the exact scan of what it leaves
         first_stage = (shifted32, norms32, stage_constants[0], keys32)
         working_stage = (shifted_w, norms_w, stage_constants[1], keys_w)
-        n_exact, n_moved = _settle(X, centers, centers_T, todo, n_todo, start, labels, keep, lower, lower_factor,
-                                   own_terms, new_terms, origin, index_bits, first_stage, working_stage,
-                                   scratch[c], scratch_bits[c], BOUNDS)
+        n_exact, n_moved = _settle(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor,
+                                   own_terms, new_terms, origin, index_bits, first_stage, working_stage, BOUNDS)
         # 4. the chunk's sums, in index order (local accumulators: no shared cache lines)
         before[c], after[c], keys[c] = _chunk_totals(own_terms, new_terms, weights, labels, start, stop, k)
         scanned[c], changed[c], exact[c] = n_todo, n_moved, n_exact
@@ -383,11 +374,11 @@ def center_drift(centers, previous, factor, out):
 
 
 @kernel
-def update_centers(sums, masses, centers, centers_T):
+def update_centers(sums, masses, centers):
     """Update half-step (KM-2): each cluster of positive weight (``masses``, float64: the
     sizes without weights) gets the weighted mean of its points, fl(s_j / W_j) in float64
     rounded once to the working dtype; a cluster of weight 0 keeps its centre. Writes
-    ``centers`` (k, d) and ``centers_T`` (d, k) in place.
+    ``centers`` (k, d) in place.
 
     Returns the shift :math:`\\sum_j W_j \\lVert \\mu_j - c_j \\rVert^2` of KM-2 (the trace's
     ``center_shift``) and the unweighted :math:`\\sum_j \\lVert \\mu_j - c_j \\rVert^2` (for ``tol``),
@@ -403,8 +394,6 @@ def update_centers(sums, masses, centers, centers_T):
                 centers[j, f] = sums[j, f] / masses[j]
                 diff = np.float64(centers[j, f]) - old
                 move += diff * diff
-        for f in range(d):
-            centers_T[f, j] = centers[j, f]
         shift += masses[j] * move
         moves += move
     return shift, moves
@@ -508,7 +497,9 @@ def chunked_sum(values):
 
 @parallel_kernel
 def squared_distances(X, centers_T, out):
-    """``out[i, j]`` = squared distance of point i to centre j (for ``transform``)."""
+    """``out[i, j]`` = squared distance of point i to centre j (for ``transform``), from the
+    centres stored transposed (``centers_T``, shape (n_features, n_clusters)) so that the
+    innermost loop runs over clusters and vectorises."""
     n, d = X.shape
     k = centers_T.shape[1]
     for i in _prange(n):

@@ -264,10 +264,9 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
     n, d = X.shape
     k = centers.shape[0]
     centers = np.array(centers, dtype=X.dtype, order="C")
-    centers_T = np.ascontiguousarray(centers.T)
     labels = np.zeros(n, dtype=np.int64)
     weights = _weights(sample_weight)
-    buffers = _buffers(n, k, d, X.dtype)
+    buffers = _buffers(n, k, d)
     sums, counts, masses = buffers[3], buffers[4], buffers[5]
     distance = np.empty(n, dtype=X.dtype)
     lower = np.zeros(n)  # KM-8: lower bounds on the distance to the other centres
@@ -276,8 +275,8 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
     drift_factor = 1.0 + 2.0 * gamma(d + 4, np.float64)
 
     assign, cluster_sums = for_rows(kernels.assign, n), for_rows(kernels.cluster_sums, n)
-    _, f_assign, _, fingerprint, _, _ = assign(X, weights, centers, centers_T, labels, False, lower, np.zeros(3),
-                                               *pruning, *buffers)
+    _, f_assign, _, fingerprint, _, _ = assign(X, weights, centers, labels, False, lower, np.zeros(3), *pruning,
+                                               *buffers)
     rec = {"assign": [f_assign], "labels_fp": [fingerprint], "sizes": [counts.copy()]}
     for name in _PER_ITERATION:
         rec[name] = []
@@ -302,12 +301,12 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
 
         # Update half-step (KM-2): centres to the means of their clusters.
         previous = centers.astype(np.float64)
-        center_shift, squared_moves = kernels.update_centers(sums, masses, centers, centers_T)
+        center_shift, squared_moves = kernels.update_centers(sums, masses, centers)
 
         # Assignment half-step (KM-1): a point moves only to a strictly closer centre.
         kernels.center_drift(centers, drift_origin, drift_factor, drift)
         f_update, f_assign, n_changed, labels_fp, n_scanned, n_exact = assign(
-            X, weights, centers, centers_T, labels, True, lower, drift, *pruning, *buffers
+            X, weights, centers, labels, True, lower, drift, *pruning, *buffers
         )
 
         relocations += moves

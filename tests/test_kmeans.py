@@ -21,8 +21,7 @@ from classic import _kmeans_filter as kmeans_filter
 from classic import _kmeans_kernels as kernels
 from classic import kmeans as kmeans_module
 from classic._kmeans_assignment import UNWEIGHTED, _pruning_factors, _weights
-from classic._kmeans_assignment import _buffers as kmeans_buffers
-from classic._kmeans_assignment import _scratch as kmeans_scratch
+from classic._kmeans_assignment import _buffers
 from classic.kmeans import _objective_terms
 from classic.rounding import gamma
 from classic.strategies import DATA_KINDS, clustering_data, kmeans_problems, sample_weights
@@ -37,10 +36,6 @@ def _fit(problem, **params):
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
         return KMeans(k, init=init, random_state=0, **{"n_init": 1, **params}).fit(X)  # one run: the oracle's
-
-
-def _buffers(n, k, d, dtype=np.float64):
-    return kmeans_buffers(n, k, d, dtype)
 
 
 # ------------------------------------------------------------------ kernels vs naive
@@ -62,10 +57,10 @@ def test_assign_kernel_matches_naive(X, k, data):
     n, d = X.shape
     for keep in (False, True):
         labels = np.array(old, dtype=np.int64)
-        buf = _buffers(n, k, d, X.dtype)
+        buf = _buffers(n, k, d)
         pruning = _pruning_factors(d, X.dtype)
         before, after, changed, fp, scanned, _ = kernels.assign(
-            X, _weights(w), C, np.ascontiguousarray(C.T), labels, keep, np.zeros(n), np.zeros(3), *pruning, *buf
+            X, _weights(w), C, labels, keep, np.zeros(n), np.zeros(3), *pruning, *buf
         )
         want, w_before, w_after, w_changed = naive.kmeans_assign(X, C, np.array(old) if keep else None, w)
         np.testing.assert_array_equal(labels, want)
@@ -92,12 +87,10 @@ def test_update_and_relocation_kernels_match_naive(X, k, data):
     np.testing.assert_array_equal(buf[5], masses)
     centers = X[np.arange(k) % n].copy()
     want = naive.kmeans_update_centers(sums, masses, centers)
-    centers_T = np.empty((d, k), dtype=X.dtype)
     old = centers.copy()
-    shift = kernels.update_centers(sums, buf[5], centers, centers_T)
+    shift = kernels.update_centers(sums, buf[5], centers)
     assert shift == naive.kmeans_center_shift(want, old, masses)  # KM-2's witness, and the moves for tol
     np.testing.assert_array_equal(centers, want)
-    np.testing.assert_array_equal(centers_T, want.T)
     distance = np.empty(n, dtype=X.dtype)
     terms = _objective_terms(X, w, centers, labels, distance)
     np.testing.assert_array_equal(distance, naive.kmeans_squared_distances(X, centers)[np.arange(n), labels])
@@ -137,7 +130,7 @@ def test_kernels_match_naive_across_chunks():
     C = X[:4].copy()
     labels = np.zeros(2500, dtype=np.int64)
     buf = _buffers(2500, 4, 3)
-    _, after, _, _, _, _ = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, False, np.zeros(2500), np.zeros(3),
+    _, after, _, _, _, _ = kernels.assign(X, UNWEIGHTED, C, labels, False, np.zeros(2500), np.zeros(3),
                                         *_pruning_factors(3, X.dtype), *buf)
     want, _, w_after, _ = naive.kmeans_assign(X, C)
     np.testing.assert_array_equal(labels, want)
@@ -1246,8 +1239,8 @@ def test_km9_filter_never_changes_a_label(problem, data):
     for keep in (False, True):
         results = []
         for constants in (pruning, _without_filter(pruning)):
-            labels, lower, buf = old.copy(), np.zeros(n), _buffers(n, k, d, X.dtype)
-            out = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, keep, lower, np.zeros(3),
+            labels, lower, buf = old.copy(), np.zeros(n), _buffers(n, k, d)
+            out = kernels.assign(X, UNWEIGHTED, C, labels, keep, lower, np.zeros(3),
                                  *constants, *buf)
             results.append((labels, lower, out, buf[3], buf[4]))
         (labels, lower, out, sums, counts), (labels0, lower0, out0, sums0, counts0) = results
@@ -1300,8 +1293,9 @@ def test_exact_scan_across_points_where_the_filter_costs_more():
     off, and the points the bound test leaves are scanned exactly a panel at a time (across points;
     panels shrink with many features to stay in L1). Against the oracle's distances: the labels,
     the objective (the terms) and every KM-8 bound, the runner-up's distance min over j != label
-    of d_j through _initial_bound; and bit for bit those of the scan a few points at a time (the
-    filter's leftovers: ties), on panels of every size, odd k and d not a multiple of 4."""
+    of d_j through _initial_bound; and bit for bit those of a run whose filter stages run but
+    settle nothing (every point left to the exact scan, as the filter's ties are), on panels of
+    every size, odd k and d not a multiple of 4."""
     for dtype, d, k_off in ((np.float64, 16, 16), (np.float32, 16, 32), (np.float64, 17, 8), (np.float32, 17, 16)):
         for k, on in ((k_off, False), (k_off + 1, True)):
             slack = kmeans_module._pruning_factors(d, dtype, k)[2]
@@ -1321,8 +1315,8 @@ def test_exact_scan_across_points_where_the_filter_costs_more():
         runs = []
         for constants in (_without_filter(pruning), _forced_exact(pruning)):
             for keep in (False, True):
-                labels, lower, buf = old.copy(), np.zeros(n), _buffers(n, k, d, X.dtype)
-                out = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, keep, lower, np.zeros(3),
+                labels, lower, buf = old.copy(), np.zeros(n), _buffers(n, k, d)
+                out = kernels.assign(X, UNWEIGHTED, C, labels, keep, lower, np.zeros(3),
                                      *constants, *buf)
                 runs.append((labels, lower, out[:5], buf[3]))
                 assert out[5] == out[4] or (constants[2][0, 0] == 1e30 and k == 1)  # every scanned point exactly
@@ -1334,11 +1328,11 @@ def test_exact_scan_across_points_where_the_filter_costs_more():
                 if keep:  # a point at its old centre passes the bound test (d <= 0) with its bound 0
                     bounds = np.where(D[np.arange(n), old] <= 0, 0.0, bounds)
                 np.testing.assert_array_equal(lower, bounds)
-        for panel, blocks in ((runs[0], runs[2]), (runs[1], runs[3])):
-            np.testing.assert_array_equal(panel[0], blocks[0])
-            np.testing.assert_array_equal(panel[1], blocks[1])
-            np.testing.assert_array_equal(panel[3], blocks[3])
-            assert panel[2] == blocks[2]
+        for direct, left in ((runs[0], runs[2]), (runs[1], runs[3])):
+            np.testing.assert_array_equal(direct[0], left[0])
+            np.testing.assert_array_equal(direct[1], left[1])
+            np.testing.assert_array_equal(direct[3], left[3])
+            assert direct[2] == left[2]
         # predict and score (kernels.nearest): the same labels and objective through the panels
         panels, filtered = _nearest(X, C, _without_filter(pruning)[2]), _nearest(X, C, pruning[2])
         assert panels[1][1] == filtered[1][1] == naive.kmeans_assign(X, C)[2]
@@ -1349,17 +1343,17 @@ def test_exact_scan_across_points_where_the_filter_costs_more():
 
 def _forced_exact(pruning):
     """Constants whose filter stages run but settle nothing (an error bound larger than every
-    gap): every point goes on to the scan a few points at a time, as the filter's ties do."""
+    gap): every point goes on to the exact scan, as the filter's ties do."""
     slack = pruning[2].copy()
     slack[:, 0] = 1e30
     return pruning[0], pruning[1], slack
 
 
 def _nearest(X, C, slack):
-    labels, (scratch, bits) = np.full(X.shape[0], -1, dtype=np.int64), kmeans_scratch(X.shape[0], C.shape[0], X.dtype)
+    labels = np.full(X.shape[0], -1, dtype=np.int64)
     runs = []
     for need in (distances.LABELS, distances.TERMS):
-        value = kernels.nearest(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), slack, need, labels, scratch, bits)
+        value = kernels.nearest(X, UNWEIGHTED, C, slack, need, labels)
         runs.append((labels.copy(), value))
     return runs
 
@@ -1420,15 +1414,15 @@ def test_km9_filter_settles_generic_points_and_leaves_ties():
         X = (offset + rng.random((3000, 6))).astype(dtype)
         C = X[:9].copy()
         labels = np.zeros(3000, dtype=np.int64)
-        out = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, False, np.zeros(3000), np.zeros(3),
-                             *_pruning_factors(6, X.dtype), *_buffers(3000, 9, 6, X.dtype))
+        out = kernels.assign(X, UNWEIGHTED, C, labels, False, np.zeros(3000), np.zeros(3),
+                             *_pruning_factors(6, X.dtype), *_buffers(3000, 9, 6))
         assert out[4] == 3000 and out[5] < 30
         np.testing.assert_array_equal(labels, naive.kmeans_assign(X, C)[0])
     C = np.array([[0.0, 0.0], [2.0, 0.0]])
     X = np.array([[1.0, 5.0], [1.0, -3.0], [0.2, 0.0]])
     labels = np.zeros(3, dtype=np.int64)
-    out = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, False, np.zeros(3), np.zeros(3),
-                         *_pruning_factors(2, X.dtype), *_buffers(3, 2, 2, X.dtype))
+    out = kernels.assign(X, UNWEIGHTED, C, labels, False, np.zeros(3), np.zeros(3),
+                         *_pruning_factors(2, X.dtype), *_buffers(3, 2, 2))
     assert out[5] == 2 and list(labels) == [0, 0, 0]
 
 
@@ -1443,8 +1437,8 @@ def test_km9_filter_panels_shrink_with_many_features():
         pruning = _pruning_factors(100, X.dtype)
         runs = []
         for constants in (pruning, _without_filter(pruning)):
-            labels, lower, buf = np.zeros(3000, dtype=np.int64), np.zeros(3000), _buffers(3000, 40, 100, X.dtype)
-            out = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, False, lower, np.zeros(3),
+            labels, lower, buf = np.zeros(3000, dtype=np.int64), np.zeros(3000), _buffers(3000, 40, 100)
+            out = kernels.assign(X, UNWEIGHTED, C, labels, False, lower, np.zeros(3),
                                  *constants, *buf)
             runs.append((labels, lower, out, buf[3]))
         (labels, lower, out, sums), exact = runs
@@ -1470,8 +1464,8 @@ def test_km9_float32_stage_hands_over_to_float64():
     only32[2][1, 2] = -1.0
     runs = []
     for constants in (pruning, only32, _without_filter(pruning)):
-        labels, lower, buf = np.zeros(5000, dtype=np.int64), np.zeros(5000), _buffers(5000, 8, 16, X.dtype)
-        out = kernels.assign(X, UNWEIGHTED, C, np.ascontiguousarray(C.T), labels, False, lower, np.zeros(3), *constants, *buf)
+        labels, lower, buf = np.zeros(5000, dtype=np.int64), np.zeros(5000), _buffers(5000, 8, 16)
+        out = kernels.assign(X, UNWEIGHTED, C, labels, False, lower, np.zeros(3), *constants, *buf)
         runs.append((labels, lower, out, buf[3]))
     assert runs[1][2][5] > 1250  # float32 alone leaves more than one point in four: it gives up
     assert runs[0][2][5] == 0  # float64 settles what float32 left
