@@ -1,8 +1,11 @@
 """Reading the user's CSV files for the command line.
 
-The first row is a header when one of its cells is not a number where the second row
-has one (as for ``csv.Sniffer.has_header``: a column of text labels does not make a
-header of a headerless first row); a file of one row is a header when any cell is text.
+The first row is a header when none of its cells is a number and one of them is text where
+the second row has a number (as for ``csv.Sniffer.has_header``: a column of text labels does
+not make a header of a headerless first row); a file of one row is a header when no cell is a
+number. A first row that mixes numbers with an empty or misspelt cell (``1,,3``) is data, and
+its bad cell is reported, never dropped as a header. A UTF-8 byte-order mark (as spreadsheets
+write) is not part of the first cell.
 Every problem is reported as :class:`CSVError`, a ValueError whose message fits on one line.
 """
 
@@ -29,15 +32,17 @@ def _is_number(cell):
 def _is_header(rows):
     """Whether ``rows[0]`` names the columns (see the module's docstring)."""
     first = rows[0]
+    if any(_is_number(cell) for cell in first):
+        return False
     if len(rows) == 1 or len(rows[1]) != len(first):  # a ragged second row is reported below
-        return not all(_is_number(cell) for cell in first)
-    return any(not _is_number(a) and _is_number(b) for a, b in zip(first, rows[1]))
+        return True
+    return any(_is_number(b) for b in rows[1])
 
 
 def read_csv(path):
     """Return ``(header, rows)``: the header (list of str, or None) and the data rows (lists of str)."""
     try:
-        with open(path, newline="") as handle:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
             rows = [row for row in csv.reader(handle) if row and any(cell.strip() for cell in row)]
     except FileNotFoundError:
         raise CSVError(f"{path}: no such file") from None

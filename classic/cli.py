@@ -224,11 +224,16 @@ def _cmd_gmm(args):
 def _cmd_demo(args):
     from classic.demo import run_demo
 
+    try:
+        os.makedirs(args.out, exist_ok=True)
+    except OSError as err:  # where the checks before the run cannot tell (e.g. root in /proc)
+        raise ValueError(f"--out {args.out}: cannot create it ({err.strerror or err}); choose a folder you can "
+                         "write") from None
     return run_demo(args.out)
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="classic", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="classic", description=__doc__.split("\n\n")[0].replace("``", ""))
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="run every algorithm on built-in data, print certificates, write plots")

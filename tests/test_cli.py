@@ -28,6 +28,35 @@ def test_kmeans_malformed_csv_exits_2(tmp_path, capsys, text, message):
     assert err.count("\n") == 1 and message in err
 
 
+@pytest.mark.parametrize("first", ["1,,3", "1,NA,3", "1,3?,3"])
+@pytest.mark.parametrize("command", [["kmeans", "-k", "2"], ["gmm", "-k", "2"], ["perceptron"]])
+def test_a_first_row_with_a_bad_cell_is_reported_not_taken_for_a_header(tmp_path, capsys, first, command):
+    """A first row that mixes numbers with an empty or misspelt cell is data: its bad cell is named
+    (exit 2). Until 2026-12-04 it was read as a header and the run went on without that row."""
+    path = tmp_path / "data.csv"
+    path.write_text(f"{first}\n4,5,0\n7,8,1\n10,11,0\n12,13,1\n")
+    assert main([command[0], str(path), *command[1:]]) == 2
+    err = capsys.readouterr().err
+    bad = first.split(",")[1]
+    assert err.count("\n") == 1 and f"non-numeric value '{bad}' in column 2, data row 1" in err, err
+
+
+def test_a_header_is_still_a_header(tmp_path, capsys):
+    """Headers: every cell text over a row with numbers (an empty name too, as pandas writes for
+    its index), and a UTF-8 byte-order mark, as spreadsheets write, is not part of the first name."""
+    from classic._csv import read_csv
+
+    path = tmp_path / "data.csv"
+    for text, header in ((",x,y\n0,1,2\n1,3,4\n", ["", "x", "y"]), ("\ufeffw,x\n1,2\n3,4\n", ["w", "x"])):
+        path.write_text(text, encoding="utf-8")
+        assert read_csv(path)[0] == header
+    assert main(["kmeans", str(path), "-k", "2", "--weight-column", "w"]) == 0
+    assert "error" not in capsys.readouterr().err
+    path.write_text("a,b\n")  # one row, all text: a header, and no data
+    assert main(["kmeans", str(path), "-k", "1"]) == 2
+    assert "header but no data rows" in capsys.readouterr().err
+
+
 def test_kmeans_good_csv_writes_the_plot(tmp_path, capsys):
     rng = np.random.default_rng(0)
     X = np.concatenate([rng.normal(size=(30, 2)), rng.normal(loc=6, size=(30, 2))])
@@ -141,6 +170,28 @@ def test_a_plot_path_without_suffix_is_written_there_as_png(labelled_csv, tmp_pa
     assert main(["kmeans", str(labelled_csv), "-k", "2", "--plot", str(png)]) == 0
     assert f"plot written to {png}\n" in capsys.readouterr().out
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_demo_out_that_cannot_be_created_exits_2(tmp_path, capsys, monkeypatch):
+    """A folder the checks before the run pass but the system refuses (root in /proc, say): one
+    line, exit 2, no traceback."""
+    import os
+
+    def refuse(path, exist_ok=False):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "makedirs", refuse)
+    assert main(["demo", "--out", str(tmp_path / "plots")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"classic demo: error: --out {tmp_path / 'plots'}: cannot create it (Permission denied); " \
+                           "choose a folder you can write\n"
+
+
+def test_help_reads_as_plain_text(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "The classic command (also python -m classic)." in out and "``" not in out
 
 
 @pytest.mark.parametrize("where, message", [("file", "not a folder"), ("file/sub", "not a folder")])
