@@ -147,7 +147,7 @@ def kmeans_claims(est, X, sample_weight=None):
     trace = est.trace_
     X = np.ascontiguousarray(X, dtype=trace.dtype)
     n, d = X.shape
-    k = est.cluster_centers_.shape[0]
+    k = len(est.cluster_centers_)
     if sample_weight is None:
         c = rounding_constants(n, d, k, np.dtype(trace.dtype))
     else:
@@ -263,7 +263,7 @@ def _relocations_counted(trace):
 
 
 def _agreement_claim(est, X, trace, c, sample_weight):
-    n, k = X.shape[0], est.cluster_centers_.shape[0]
+    n, k = X.shape[0], len(est.cluster_centers_)
     labels = np.asarray(est.labels_)
     mismatches = []
     interleaved = np.concatenate(
@@ -283,7 +283,7 @@ def _agreement_claim(est, X, trace, c, sample_weight):
         "total weight": trace.total_weight == (n if sample_weight is None else chunked_sum(sample_weight)),
     }
     mismatches = [name for name, ok in checks.items() if not ok]
-    recomputed = inertia_float64(X, labels, est.cluster_centers_, sample_weight)
+    recomputed = inertia_float64(X, labels, np.asarray(est.cluster_centers_), sample_weight)
     claim = inequality_claim(
         "KM-6",
         "the trace agrees with the fitted attributes and the data (inertia recomputed from X)",

@@ -372,7 +372,9 @@ def restoring_on_error(fit):
     they were before the call, so a failed fit leaves the previous fit (or no fit) as it was.
     Without this, a refit refused after ``check_estimator_data(reset=True)`` would leave
     ``n_features_in_`` describing the refused data beside arrays fitted on other data, and
-    predict would read past them. A random Generator the fit drew from is not rewound."""
+    predict would read past them. A random Generator the fit drew from is not rewound. The
+    wrapper is one more frame between a warning in ``fit`` and the user's call: ``fit`` warns with
+    ``stacklevel=3``, so that the warning names the user's line."""
 
     @functools.wraps(fit)
     def fit_or_restore(estimator, *args, **kwargs):

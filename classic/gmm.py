@@ -615,6 +615,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 f"{len(collapses)} of {n_starts} EM starts collapsed and were dropped (the first: {collapses[0]}); "
                 "the best of the others is returned",
                 ConvergenceWarning,
+                stacklevel=3,  # fit, restoring_on_error's wrapper, the caller
             )
         trace = dataclasses.replace(best.trace, shift=shift, scale=scale)
         if trace.stop_reason == "max_iter" and self.max_iter > 0 and self.tol > 0:
@@ -622,6 +623,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 f"EM did not converge in max_iter={self.max_iter} iterations (tol={self.tol}); "
                 "increase max_iter or tol",
                 ConvergenceWarning,
+                stacklevel=3,
             )
         self._set_fitted(best.state, trace, shift, scale, n_samples)
         return self

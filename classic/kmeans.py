@@ -599,7 +599,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 warnings.warn(
                     f"Explicit initial centres given: performing one run instead of n_init={n_init}.",
                     RuntimeWarning,
-                    stacklevel=3,
+                    stacklevel=4,  # _check_params, fit, restoring_on_error's wrapper, the caller
                 )
                 n_init = 1
         if X.shape[0] < k:
@@ -655,7 +655,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 f"k-means: the partition of iteration {self.n_iter_} repeats an earlier one "
                 "(a rounding-induced cycle); stopped there (proofs/kmeans.md, KM-4).",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         if self.trace_.stop_reason == "max_iter":
             warnings.warn(
@@ -663,7 +663,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 f"({self.trace_.n_reassigned[-1]} points moved in the last iteration); "
                 "increase max_iter.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         n_distinct = _n_distinct_rows(X if sample_weight is None else X[sample_weight > 0], k)
         if n_distinct < k:
@@ -672,13 +672,13 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 f"in X is smaller than n_clusters ({k}): "
                 "some clusters are empty or hold copies of the same point. Use fewer clusters.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         elif not np.all(self.trace_.cluster_sizes[-1]) or sample_weight is not None:
             message = _empty_clusters_message(X, sample_weight, self.cluster_centers_, self.labels_,
                                               self.trace_.stop_reason)
             if message:
-                warnings.warn(message, ConvergenceWarning, stacklevel=2)
+                warnings.warn(message, ConvergenceWarning, stacklevel=3)
         return self
 
     def _centers_for(self, X):
@@ -748,6 +748,16 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                              "certify(model, X, sample_weight=w)")
         if not self.trace_.weighted and sample_weight is not None:
             raise ValueError("this run was fitted without sample_weight: call certify(model, X) without weights")
-        check_squared_distances(X, self._centers_for(X), weight=sample_weight)
-        check_training_rows(X.shape[0], len(self.labels_))
+        centers = self._centers_for(X)
+        check_squared_distances(X, centers, weight=sample_weight)
+        labels = np.asarray(self.labels_)
+        check_training_rows(X.shape[0], len(labels))
+        k = len(self.trace_.cluster_sizes[-1])
+        if centers.shape[0] != k:
+            raise ValueError(f"cluster_centers_ has {centers.shape[0]} rows, but this run has {k} clusters: restore "
+                             "the fitted centres, or fit again")
+        if labels.ndim != 1 or labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() >= k:
+            raise ValueError(f"labels_ must be this run's labels, one integer from 0 to {k - 1} per row; got "
+                             f"{labels.dtype} of shape {labels.shape}, values from {labels.min()} to {labels.max()}: "
+                             "restore labels_, or fit again")
         return kmeans_claims(self, X, sample_weight)

@@ -620,7 +620,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             else:
                 hint = " The data may not be linearly separable."
             warnings.warn(
-                f"Perceptron: no mistake-free epoch within max_iter={max_iter} epochs.{hint}", ConvergenceWarning
+                f"Perceptron: no mistake-free epoch within max_iter={max_iter} epochs.{hint}", ConvergenceWarning,
+                stacklevel=3,  # fit, restoring_on_error's wrapper, the caller
             )
         return self
 

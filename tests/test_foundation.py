@@ -382,3 +382,30 @@ def test_inference_checks_fitted_arrays_set_by_hand(name, attribute, edit):
     for method in methods:
         with pytest.raises(ValueError, match=rf"{attribute}.*or fit again|{attribute} contains NaN"):
             method(X, y) if method == model.score else method(X)
+
+
+def test_fit_warnings_name_the_callers_line():
+    """A warning from ``fit`` names the user's line, not the library's (restoring_on_error's
+    wrapper is one more frame: stacklevel=3). Before 2026-12-04 k-means' named classic/_validation.py
+    and the others' their own warn call."""
+    import warnings
+
+    import classic
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] + 0.5 * rng.normal(size=60) > 0).astype(int)  # not separable
+    fits = [
+        lambda: classic.KMeans(3, max_iter=1, random_state=0).fit(X),
+        lambda: classic.KMeans(3, init=X[:3], n_init=2).fit(X),
+        lambda: classic.KMeans(4, random_state=0).fit(np.repeat(X[:3], 5, axis=0)),
+        lambda: classic.GaussianMixture(2, max_iter=1, random_state=0).fit(X),
+        lambda: classic.Perceptron(max_iter=2).fit(X, y),
+    ]
+    for fit in fits:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit()
+        assert caught, fit
+        for warning in caught:
+            assert warning.filename == __file__, (str(warning.message), warning.filename)

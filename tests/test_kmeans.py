@@ -589,6 +589,29 @@ def test_certificate_fails_on_a_tampered_trace(fitted):
     assert cert["KM-6"].holds is False and cert["KM-7"].holds is False
 
 
+@pytest.mark.parametrize("attribute, edit, message", [
+    ("cluster_centers_", lambda C, L: C[:2], "cluster_centers_ has 2 rows, but this run has 4 clusters"),
+    ("labels_", lambda C, L: L + 5, "labels_ must be this run's labels, one integer from 0 to 3 per row; got int64"),
+    ("labels_", lambda C, L: L - 5, "values from -5"),
+    ("labels_", lambda C, L: L.astype(float), "got float64"),
+    ("labels_", lambda C, L: L[:, None], r"of shape \(300, 1\)"),
+])
+def test_certify_names_fitted_attributes_that_are_no_run_of_it(fitted, attribute, edit, message):
+    """Attributes edited into something no run gives (fewer centres than the trace's clusters,
+    labels out of range, not integers or not one per row) get a ValueError that names them and the
+    fix; before 2026-12-04 an IndexError, TypeError or NumPy's ValueError came from inside the
+    certificate. Edits a run could give fail KM-6 or KM-7 instead (the test above); centres given as
+    a list of the same numbers are the same centres."""
+    X, model = fitted
+    edited = KMeans(model.n_clusters)
+    edited.__dict__.update(model.__dict__)
+    setattr(edited, attribute, edit(model.cluster_centers_, model.labels_))
+    with pytest.raises(ValueError, match=message + ".*restore"):
+        certify(edited, X)
+    edited.cluster_centers_, edited.labels_ = model.cluster_centers_.tolist(), model.labels_
+    assert certify(edited, X)
+
+
 def test_certify_on_other_data_says_so(fitted):
     """Other data of the same shape fail KM-6 with a note that says why; data with another number
     of rows cannot be the run's: a ValueError that names the fix."""
