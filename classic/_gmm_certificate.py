@@ -102,6 +102,19 @@ def _objective_is_the_sum(claim, t):
         f"{float(t.log_likelihood[bad] + t.log_prior[bad])!r}"))
 
 
+def _edited_attributes(estimator):
+    """The public attributes that differ from what the fit set from the trace: θ_T in X's units
+    (as the fit recorded them beside the state) and the stop (converged_, n_iter_, lower_bound_)."""
+    t = estimator.trace_
+    recorded = zip(("weights_", "means_", "covariances_"), estimator._fitted_parameters)
+    edited = [name for name, value in recorded if not np.array_equal(np.asarray(getattr(estimator, name)), value)]
+    stop = {"converged_": t.converged, "n_iter_": t.n_iter, "lower_bound_": estimator.lower_bounds_[-1]}
+    edited += [name for name, value in stop.items() if getattr(estimator, name) != value]
+    if not np.array_equal(estimator.lower_bounds_, t.objective / estimator._n_samples_fit):
+        edited.append("lower_bounds_")
+    return edited
+
+
 def _closed_forms(estimator, X):
     """EM-5: θ_T is the closed-form M-step of the responsibilities at θ_{T-1}."""
     statement = "M-step closed forms hold at the returned parameters"
@@ -111,6 +124,10 @@ def _closed_forms(estimator, X):
                                                  (state.covariances, t.covariances))):
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE,
                      "the parameters predict and score use are not the run's θ_T recorded in the trace")
+    edited = _edited_attributes(estimator)
+    if edited:
+        return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE,
+                     f"the fitted attributes are not this run's: {', '.join(edited)} changed since the fit")
     if t.previous_means is None:
         return Claim("EM-5", statement, 0.0, 0.0, 0.0, None, REFERENCE, "no M-step was run (max_iter=0)")
     dtype = t.means.dtype

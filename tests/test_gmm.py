@@ -765,6 +765,26 @@ def test_em4_and_em5_refuse_a_trace_that_is_not_the_run():
     assert claim.holds is False and "not the run's θ_T" in claim.note
 
 
+@pytest.mark.parametrize("name, edit", [
+    ("means_", lambda v: v + 100), ("weights_", lambda v: v[::-1]), ("covariances_", lambda v: v * 2),
+    ("converged_", lambda v: not v), ("n_iter_", lambda v: v + 1), ("lower_bound_", lambda v: v + 1.0),
+    ("lower_bounds_", lambda v: v[::-1]),
+])
+def test_em5_fails_on_fitted_attributes_changed_since_the_fit(name, edit):
+    """EM-5 checks that the returned parameters are the run's: an attribute changed after the
+    fit fails it, named (an API probe of 2026-12-04 found means_ + 100 and converged_ flipped
+    certified; k-means' KM-6 caught the like). The same numbers as a list are the same numbers."""
+    X = mixture_data(2, 120, 2, 2, 4.0)
+    model = GaussianMixture(2, init_params="random", random_state=0, max_iter=20, tol=0).fit(X)
+    assert bool(certify(model, X))
+    value = getattr(model, name)
+    setattr(model, name, edit(value))
+    claim = certify(model, X)["EM-5"]
+    assert claim.holds is False and f"{name} changed since the fit" in claim.note
+    setattr(model, name, value.tolist() if isinstance(value, np.ndarray) else value)
+    assert bool(certify(model, X))
+
+
 def test_em8_collapse_error_and_unbounded_likelihood():
     """EM-8 (proofs/em.md): the likelihood is unbounded (a component shrinking onto a
     data point), exact EM stops with an error naming the component and suggesting
@@ -1116,16 +1136,17 @@ def test_warm_start_continues_from_previous_fit():
 # ---- the fitted model: what fit stored, not the parameters set since --------------------------
 
 
-def _answers(model, X):
+def _answers(model, X, certificate=True):
     """Everything a fitted mixture answers about X: predict, predict_proba, score_samples, score,
-    bic, aic, sample (its random_state is fixed), the ellipses of plot_ellipses and the certificate."""
+    bic, aic, sample (its random_state is fixed), the ellipses of plot_ellipses and (``certificate``)
+    the certificate's claims."""
     from matplotlib.figure import Figure
 
     ax = plot_ellipses(model, Figure().subplots())
     ellipses = [(tuple(p.center), p.width, p.height, p.angle) for p in ax.patches]
     samples, labels = model.sample(20)
     return [model.predict(X), model.predict_proba(X), model.score_samples(X), model.score(X), model.bic(X),
-            model.aic(X), samples, labels, ellipses, certify(model, X).claims]
+            model.aic(X), samples, labels, ellipses] + ([certify(model, X).claims] if certificate else [])
 
 
 @pytest.mark.parametrize("fitted, changed", list(itertools.permutations(COVARIANCE_TYPES, 2)))
@@ -1152,17 +1173,20 @@ def test_edited_fitted_attributes_change_no_answer_of_the_fitted_model(covarianc
     """The fitted attributes report the fit: replacing or editing weights_, means_, covariances_,
     precisions_ or precisions_cholesky_ changes no answer (inference reads the parameters in
     standardised units). Before: sample and plot_ellipses read the edited means_ and covariances_
-    while predict and score did not, so the model drew from one mixture and scored another."""
+    while predict and score did not, so the model drew from one mixture and scored another. The
+    certificate says that the attributes are no longer the run's (EM-5; since 2026-12-04)."""
     X = mixture_data(14, 200, 2, 2, 4.0)
     model = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X)
-    before = _answers(model, X)
+    before = _answers(model, X, certificate=False)
     model.means_[:] = 100.0
     model.covariances_ = model.covariances_ * 9.0
     model.weights_ = model.weights_[::-1].copy()
     model.precisions_, model.precisions_cholesky_ = model.precisions_ / 9.0, model.precisions_cholesky_ / 3.0
-    after = _answers(model, X)
-    assert all(np.array_equal(a, b) for a, b in zip(before[:-2], after[:-2]))
-    assert before[-2:] == after[-2:]
+    after = _answers(model, X, certificate=False)
+    assert all(np.array_equal(a, b) for a, b in zip(before[:-1], after[:-1]))
+    assert before[-1] == after[-1]
+    claim = certify(model, X)["EM-5"]
+    assert claim.holds is False and "means_, covariances_ changed since the fit" in claim.note
 
 
 @pytest.mark.parametrize("change", ["covariance_type", "n_components", "n_features"])
