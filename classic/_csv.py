@@ -50,6 +50,11 @@ def read_csv(path):
         raise CSVError(f"{path}: cannot read it as CSV ({err})") from None
     if not rows:
         raise CSVError(f"{path}: the file holds no data")
+    spanning = next((cell for row in rows for cell in row if "\n" in cell or "\r" in cell), None)
+    if spanning is not None:
+        start = spanning.splitlines()[0] if spanning.strip() else ""
+        raise CSVError(f"{path}: a quoted field runs over several lines (from {start!r}): close its quote; "
+                       "classic reads one row per line")
     header = None
     if _is_header(rows):
         header, rows = [cell.strip() for cell in rows[0]], rows[1:]

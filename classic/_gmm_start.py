@@ -117,7 +117,9 @@ def prior_in_standard_units(prior, X, shift, scale, covariance_type):
         variance = np.empty(d)
         second_moments(X, np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64), variance)
         if not np.any(variance > 0):
-            raise ValueError("X has zero variance: pass GaussianMixturePrior(covariance=...) explicitly")
+            raise ValueError("X has zero variance in every feature (its rows are one point), so the default "
+                             "prior, whose covariance is 0.01 times X's, has none: pass "
+                             "GaussianMixturePrior(covariance=...) explicitly")
         if covariance_type == "spherical":
             # 0.01 × the mean feature variance in X's units, times the identity, in standardised units:
             # feature j's entry is 0.01 (1/d) Σ_k v_k (s_k / s_j)², v_k the variance of feature k of Z

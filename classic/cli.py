@@ -22,6 +22,8 @@ import os
 import sys
 import warnings
 
+import numpy as np
+
 from classic._csv import CSVError, label_column, numeric_columns, read_csv
 
 __all__ = ["main"]
@@ -205,10 +207,16 @@ def _cmd_gmm(args):
         random_state=args.seed,
         prior="default" if args.prior else None,
     )
+    if np.all(X == X[0]):
+        raise CSVError(f"{args.file}: every row is the same point; a mixture has nothing to fit")
     try:
         model.fit(X)
     except ComponentCollapseError as err:
         raise ValueError(f"{err} On the command line: add --prior (or lower -k).") from None
+    except ValueError as err:
+        if args.prior or "prior='default'" not in str(err):
+            raise
+        raise ValueError(f"{err}. On the command line: add --prior.") from None
     kind = "MAP-EM" if args.prior else "EM"
     print(
         f"{kind} Gaussian mixture: {X.shape[0]} points, {X.shape[1]} features, k={args.k}, "

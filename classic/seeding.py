@@ -35,7 +35,7 @@ def local_trials(n_local_trials, n_clusters):
         raise type(error)(f"{error}; give an integer >= 1, or None for scikit-learn's 2 + ln k") from None
 
 
-def kmeans_plusplus(X, n_clusters, *, sample_weight=None, n_local_trials=1, random_state=None):
+def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None, n_local_trials=1, random_state=None):
     """k-means++ (D²) seeding (proofs/kmeans_plusplus.md).
 
     The first centre is a uniformly random point; each next centre is point
@@ -84,6 +84,10 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, n_local_trials=1, rand
         point weighs 1 (the first centre is then drawn by ``rng.integers``, so
         all-ones weights, drawn by ``rng.random``, give other centres for the
         same seed).
+    x_squared_norms : array-like of shape (n_samples,) or None, default=None
+        Accepted for scikit-learn compatibility (its ``kmeans_plusplus`` takes the rows' squared
+        norms to save work) and checked for its shape, but not used: every D² here is the
+        difference form, summed feature by feature (KPP-1), never |x|² + |c|² - 2<x, c>.
     n_local_trials : int or None, default=1
         Candidates per step: 1 is the algorithm of the theorem; None is scikit-learn's
         ``2 + int(np.log(n_clusters))``.
@@ -107,6 +111,9 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, n_local_trials=1, rand
     weights = check_sample_weight(sample_weight, X)
     check_positive_weights(weights, n_clusters)
     check_squared_distances(X, weight=weights)
+    if x_squared_norms is not None and np.shape(x_squared_norms) != (X.shape[0],):
+        raise ValueError(f"x_squared_norms has shape {np.shape(x_squared_norms)}, expected ({X.shape[0]},): one "
+                         "per row of X, or None (classic does not use them: its distances are differences)")
     return _kmeans_plusplus(X, n_clusters, n_local_trials, as_generator(random_state), sample_weight=weights)
 
 

@@ -18,7 +18,8 @@ def test_kmeans_missing_file_exits_2_with_one_line(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     "text, message",
-    [("a,b\n1,2\n3\n", "row 3 has 1 fields"), ("a,b\n1,x\n", "non-numeric"), ("", "no data"), ("1,2\n", "fewer than k")],
+    [("a,b\n1,2\n3\n", "row 3 has 1 fields"), ("a,b\n1,x\n", "non-numeric"), ("", "no data"), ("1,2\n", "fewer than k"),
+     ('a,b\n"1,2\n3,4\n', "a quoted field runs over several lines (from '1,2'): close its quote")],
 )
 def test_kmeans_malformed_csv_exits_2(tmp_path, capsys, text, message):
     path = tmp_path / "bad.csv"
@@ -214,6 +215,8 @@ def test_demo_out_that_is_not_a_folder_exits_2_before_the_run(tmp_path, capsys, 
      r"negative weight -1 in w, data row 2; weights must be >= 0"),
     (["kmeans", "-k", "0"], "x\n1\n2\n", r"-k must be at least 1, got 0"),
     (["gmm", "-k", "3"], "x,y\n1,1\n1,1\n1,1\n2,2\n", r"collapsed .*On the command line: add --prior"),
+    (["gmm", "-k", "2"], "x,y\n1,5\n1,6\n1,7\n1,9\n", r"feature 0 of X does not vary .*On the command line: add --prior\.$"),
+    (["gmm", "-k", "2", "--prior"], "x,y\n1,5\n1,5\n1,5\n", r"every row is the same point; a mixture has nothing to fit$"),
     (["perceptron"], "x,l\n1e300,0\n2e300,1\n", r"too large for the perceptron .*proofs/perceptron\.md, PC-7"),
 ])
 def test_a_newcomers_mistakes_get_one_line_in_command_line_terms(tmp_path, capsys, command, text, message):

@@ -1555,3 +1555,13 @@ def test_trace_plot_label_and_legend_name_the_same_objective(prior):
     ax = plot_stopping(trace)
     assert ax.get_ylabel() == name and ax.get_legend().get_texts()[0].get_text() == name
     plt.close(ax.figure)
+
+
+def test_default_prior_on_rows_that_are_one_point_says_why_and_the_fix():
+    """The default prior takes its covariance from X's (0.01 times): rows that are all one point give
+    none, and the error says so and names the fix (before 2026-12-04: 'X has zero variance')."""
+    with pytest.raises(ValueError, match=r"zero variance in every feature \(its rows are one point\), so the default "
+                                         r"prior.*pass GaussianMixturePrior\(covariance=\.\.\.\) explicitly"):
+        GaussianMixture(2, prior="default").fit(np.ones((5, 2)))
+    model = GaussianMixture(2, prior=GaussianMixturePrior(covariance=np.eye(2)), random_state=0).fit(np.ones((5, 2)))
+    assert np.all(model.means_ == 1.0)

@@ -478,3 +478,16 @@ def test_kmeans_plusplus_reproducible_and_validated():
         KMeans(2, n_local_trials=2.5).fit(X)
     with pytest.raises(ValueError, match="NaN"):
         kmeans_plusplus(np.array([[np.nan, 1.0]]), 1)
+
+
+def test_kmeans_plusplus_takes_scikit_learns_x_squared_norms():
+    """scikit-learn's signature, x_squared_norms included (a drop-in call raised TypeError before
+    2026-12-04): checked for its shape, not used, so the same seed gives the same centres."""
+    from sklearn.utils.extmath import row_norms
+
+    X = np.random.default_rng(3).normal(size=(50, 3))
+    plain = kmeans_plusplus(X, 5, random_state=4, n_local_trials=None)
+    given = kmeans_plusplus(X, 5, x_squared_norms=row_norms(X, squared=True), random_state=4, n_local_trials=None)
+    np.testing.assert_array_equal(plain[1], given[1])
+    with pytest.raises(ValueError, match=r"x_squared_norms has shape \(49,\), expected \(50,\)"):
+        kmeans_plusplus(X, 5, x_squared_norms=np.ones(49))
