@@ -598,7 +598,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         weights, traces = [], []
         for signs, validation in zip(problems, validations):
             if self.verbose and len(problems) > 1:
-                print(f"perceptron: class {self.classes_[len(traces)]!r} against the rest")
+                print(f"perceptron: class {_class_name(self.classes_[len(traces)])} against the rest")
             w, trace = run_perceptron(X, signs, scale, max_iter, rng, self.stop, validation,
                                       None if self.tol is None else float(self.tol), self.n_iter_no_change,
                                       self.verbose)
@@ -725,8 +725,13 @@ def _validation_labels(y_val, n_rows, classes):
     return y_val
 
 
+def _class_name(label):
+    """A class label as its Python value prints (``0``, ``'setosa'``; NumPy 2 prints ``np.int64(0)``)."""
+    return repr(label.item() if isinstance(label, np.generic) else label)
+
+
 def _first_few(labels):
-    return ", ".join(repr(v) for v in labels[:5]) + (", ..." if len(labels) > 5 else "")
+    return ", ".join(_class_name(v) for v in labels[:5]) + (", ..." if len(labels) > 5 else "")
 
 
 def _zero_rows(X, traces):

@@ -868,6 +868,7 @@ def test_verbose_prints_every_epoch(capsys):
     model = _quiet_fit(Perceptron(verbose=1, max_iter=50), X, np.array([0, 1, 2, 0, 1]))
     out = capsys.readouterr().out
     assert out.count("against the rest") == 3
+    assert "perceptron: class 2 against the rest" in out  # the label as Python prints it, not np.int64(2)
     assert out.count("perceptron epoch") == sum(t.n_iter for t in model.trace_.problems)
     last = model.trace_.problems[-1]
     assert f"perceptron epoch {last.n_iter}: {last.mistakes[-1]} mistakes, mean loss {last.epoch_loss[-1]:.6g}" in out
