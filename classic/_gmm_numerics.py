@@ -23,19 +23,22 @@ LOG_2PI = math.log(2.0 * math.pi)
 
 class ComponentCollapseError(ValueError):
     """A component collapsed under exact EM (proofs/em.md, EM-8): its covariance
-    became singular at working precision, or its weight reached zero. The
-    likelihood is unbounded there, so maximum likelihood has no answer; a
-    prior (``prior="default"``) makes the problem well posed."""
+    became singular at working precision (the likelihood is unbounded there, so maximum
+    likelihood has no answer), or its weight reached zero (``empty``: its mean and covariance
+    are 0/0 in the M-step, which has no closed form to go on with). A prior
+    (``prior="default"``) makes the problem well posed in both cases."""
 
-    def __init__(self, component, iteration, reason):
+    def __init__(self, component, iteration, reason, empty=False):
         self.component = component
         self.iteration = iteration
-        super().__init__(
-            f"Gaussian mixture component {component} collapsed at iteration {iteration}: {reason}. "
-            "The likelihood is unbounded there, so exact EM (maximum likelihood) has no solution. "
-            "Pass prior='default' (or a GaussianMixturePrior) for MAP-EM, which keeps every "
-            "covariance positive definite, or use fewer components."
-        )
+        why = ("An empty component's mean and covariance are 0/0 in the M-step, so exact EM (maximum "
+               "likelihood) cannot go on. Pass prior='default' (or a GaussianMixturePrior) for MAP-EM, whose "
+               "pseudo-observations keep every component defined" if empty else
+               "The likelihood is unbounded there, so exact EM (maximum likelihood) has no solution. "
+               "Pass prior='default' (or a GaussianMixturePrior) for MAP-EM, which keeps every "
+               "covariance positive definite")
+        super().__init__(f"Gaussian mixture component {component} collapsed at iteration {iteration}: {reason}. "
+                         f"{why}, or use fewer components.")
 
 
 

@@ -369,7 +369,8 @@ def _check_weights_alive(counts, strength, iteration):
     """Exact EM cannot continue from a component with no responsibility (EM-8)."""
     if strength == 0 and np.any(counts <= 0):
         k = int(np.argmax(counts <= 0))
-        raise ComponentCollapseError(k, iteration, "its weight became zero (no point has any responsibility for it)")
+        raise ComponentCollapseError(k, iteration, "its weight became zero (no point has any responsibility for it)",
+                                     empty=True)
 
 
 def _prior_in_standard_units(prior, X, shift, scale, covariance_type):
@@ -625,7 +626,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=3,
             )
-        self._set_fitted(best.state, trace, shift, scale, n_samples)
+        self._set_fitted(best.state, trace, shift, scale, X)
         return self
 
     def _initial_state(self, Z, rng, prior, feature_variance, scale, given):
@@ -635,7 +636,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             resp = initial_responsibilities(Z, scale, self.n_components, self.init_params, rng)
             counts, (w, m, c) = parameters_from_responsibilities(Z, resp, self.covariance_type, prior)
             if prior is None and np.any(counts <= 0):
-                raise ComponentCollapseError(int(np.argmax(counts <= 0)), 0, "no point was assigned to it at initialisation")
+                raise ComponentCollapseError(int(np.argmax(counts <= 0)), 0, "no point was assigned to it at initialisation",
+                                             empty=True)
             weights = w if weights is None else weights
             means = m if means is None else means
             covariances = c if covariances is None else covariances
@@ -667,7 +669,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         covariances = (state.covariances.astype(np.float64) * units).astype(dtype)
         return _make_state(state.weights.astype(dtype), means, covariances, self.covariance_type, feature_variance, 0)
 
-    def _set_fitted(self, state, trace, shift, scale, n_samples):
+    def _set_fitted(self, state, trace, shift, scale, X):
+        n_samples = X.shape[0]
         self._n_samples_fit = n_samples
         dtype = state.means.dtype
         with np.errstate(over="ignore", under="ignore"):  # checked below
@@ -692,8 +695,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         if not all(np.isfinite(a).all() for a in (means, covariances, cholesky, precisions)) or any(
             np.any((diagonal(z) != 0) & (diagonal(a) == 0)) for z, a in standard
         ):
+            ranges = np.ptp(X.astype(np.float64), axis=0)  # X's own: scale is kept within 2^±32 of the others'
             raise ValueError(
-                f"X's scale (about {np.min(scale):.3g} to {np.max(scale):.3g} across features) puts the fitted covariances or precisions outside {dtype.name} "
+                f"X's scale (its features range over {np.min(ranges):.3g} to {np.max(ranges):.3g}) puts the fitted "
+                f"covariances or precisions outside {dtype.name} "
                 "in X's units (covariances grow as the square of the scale, precisions as its inverse); "
                 "rescale X, e.g. with sklearn.preprocessing.StandardScaler, and fit again."
             )

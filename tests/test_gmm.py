@@ -1565,3 +1565,26 @@ def test_default_prior_on_rows_that_are_one_point_says_why_and_the_fix():
         GaussianMixture(2, prior="default").fit(np.ones((5, 2)))
     model = GaussianMixture(2, prior=GaussianMixturePrior(covariance=np.eye(2)), random_state=0).fit(np.ones((5, 2)))
     assert np.all(model.means_ == 1.0)
+
+
+def test_an_empty_component_is_not_called_an_unbounded_likelihood():
+    """EM-8 has two collapses: a singular covariance (the likelihood is unbounded there) and a
+    component left with no responsibility (its M-step is 0/0). The error says which (before
+    2026-12-04 both said 'the likelihood is unbounded'), and both name the prior as the fix."""
+    Y = np.array([[1.0, 1.0]] * 3 + [[2.0, 2.0]])
+    with pytest.raises(ComponentCollapseError, match=r"no point was assigned to it at initialisation\. An empty "
+                                                     r"component's mean and covariance are 0/0 .*prior='default'"):
+        GaussianMixture(3, random_state=0).fit(Y)
+    with pytest.raises(ComponentCollapseError, match=r"\(tied covariance\) collapsed .*likelihood is unbounded"):
+        GaussianMixture(2, covariance_type="tied", random_state=0).fit(Y)
+
+
+def test_the_scale_refusal_quotes_xs_own_ranges():
+    """A feature 1e-160 times the other's: its covariances underflow in X's units, and the refusal
+    quotes the features' own ranges (before 2026-12-04 it quoted the standardisation's scales,
+    which stay within 2^32 of each other: 'about 2.33e-10 to 2')."""
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    X[:, 0] *= 1e-160
+    low, high = np.ptp(X, axis=0)
+    with pytest.raises(ValueError, match=rf"X's scale \(its features range over {low:.3g} to {high:.3g}\) .*rescale X"):
+        GaussianMixture(2, random_state=0, prior="default").fit(X)
