@@ -15,6 +15,7 @@ from classic._jit import for_rows
 from classic._kmeans_kernels import largest_magnitude
 
 __all__ = [
+    "ParameterError",
     "FLOAT_DTYPES",
     "check_data",
     "check_estimator_data",
@@ -293,45 +294,51 @@ def check_squared_distances(X, *others, name="X", method="k-means", weight=None,
     )
 
 
+class ParameterError(ValueError, TypeError):
+    """A parameter of the wrong type or value. Both a ValueError and a TypeError, as
+    scikit-learn's ``InvalidParameterError`` is, so that ``except ValueError`` (or ``except
+    TypeError``) catches what it catches for scikit-learn's estimators."""
+
+
 def check_bool(value, name):
     """Return ``value`` as a bool if it is one (Python's or NumPy's, scikit-learn's "boolean"
-    constraint), or raise TypeError naming ``name``: 0, 1 or "no" are refused ("no" is truthy)."""
+    constraint), or raise ParameterError naming ``name``: 0, 1 or "no" are refused ("no" is truthy)."""
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+        raise ParameterError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
     return bool(value)
 
 
 def check_verbose(value, name="verbose"):
     """Return a verbosity as an int: an integer >= 0 or a bool (scikit-learn's "verbose"
-    constraint; True is 1), or raise TypeError/ValueError naming ``name``."""
+    constraint; True is 1), or raise ParameterError naming ``name``."""
     if isinstance(value, (bool, np.bool_)):
         return int(value)
     if not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= 0 or a bool, got {value!r} ({type(value).__name__})")
+        raise ParameterError(f"{name} must be an integer >= 0 or a bool, got {value!r} ({type(value).__name__})")
     return check_int(value, name, minimum=0)
 
 
 def check_int(value, name, *, minimum=None, maximum=None):
-    """Return ``value`` as an int, or raise TypeError/ValueError naming ``name``."""
+    """Return ``value`` as an int, or raise ParameterError naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+        raise ParameterError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
     value = int(value)
     if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+        raise ParameterError(f"{name} must be >= {minimum}, got {value}")
     if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+        raise ParameterError(f"{name} must be <= {maximum}, got {value}")
     return value
 
 
 def check_real(value, name, *, minimum=None, strict=False):
     """Return ``value`` as a finite float >= ``minimum`` (> if ``strict``)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+        raise ParameterError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
     value = float(value)
     if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
+        raise ParameterError(f"{name} must be finite, got {value}")
     if minimum is not None and (value <= minimum if strict else value < minimum):
-        raise ValueError(f"{name} must be {'>' if strict else '>='} {minimum}, got {value}")
+        raise ParameterError(f"{name} must be {'>' if strict else '>='} {minimum}, got {value}")
     return value
 
 
@@ -360,10 +367,10 @@ def check_numbers(values, name):
 
 
 def check_option(value, name, options):
-    """Raise ValueError unless ``value`` is one of ``options``."""
+    """Raise ParameterError unless ``value`` is one of ``options``."""
     if not isinstance(value, str) or value not in options:
         choices = ", ".join(repr(o) for o in options)
-        raise ValueError(f"{name} must be one of {choices}; got {value!r}")
+        raise ParameterError(f"{name} must be one of {choices}; got {value!r}")
     return value
 
 

@@ -64,6 +64,7 @@ from classic._gmm_start import (
 from classic._jit import for_rows, one_blas_thread
 from classic._random import as_generator
 from classic._validation import (
+    ParameterError,
     check_bool,
     check_estimator_data,
     check_int,
@@ -542,10 +543,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             from classic.convergence import StoppingRule
 
             if not isinstance(self.stop, StoppingRule):
-                raise TypeError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
+                raise ParameterError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
         if not (self.prior is None or isinstance(self.prior, GaussianMixturePrior)
                 or (isinstance(self.prior, str) and self.prior == "default")):
-            raise TypeError(f"prior must be None, 'default' or a GaussianMixturePrior, got {self.prior!r}")
+            raise ParameterError(f"prior must be None, 'default' or a GaussianMixturePrior, got {self.prior!r}")
 
     def _standard_prior(self, X, shift, scale):
         """The prior of the last fit (not the ``prior`` set since) as (a, Σ0, α) in the

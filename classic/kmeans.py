@@ -25,6 +25,7 @@ from classic._jit import for_rows, one_blas_thread
 from classic._kmeans_assignment import _buffers, _nearest_centers, _pruning_factors, _weights
 from classic._random import as_generator, check_random_state
 from classic._validation import (
+    ParameterError,
     VALIDATION_WEIGHTS,
     check_bool,
     check_estimator_data,
@@ -568,7 +569,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         trials = local_trials(self.n_local_trials, k)
         if isinstance(self.n_init, str):
             if self.n_init != "auto":  # scikit-learn's default since 1.4
-                raise TypeError(f"n_init must be an integer or 'auto', got {self.n_init!r}")
+                raise ParameterError(f"n_init must be an integer or 'auto', got {self.n_init!r}")
             n_init = 10 if callable(self.init) or (isinstance(self.init, str) and self.init == "random") else 1
         else:
             n_init = check_int(self.n_init, "n_init", minimum=1)
@@ -581,7 +582,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
             from classic.convergence import StoppingRule
 
             if not isinstance(self.stop, StoppingRule):
-                raise TypeError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
+                raise ParameterError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
         if isinstance(self.init, str):
             check_option(self.init, "init", ("k-means++", "random"))
         elif not callable(self.init):

@@ -39,6 +39,7 @@ from classic._jit import for_rows
 from classic._perceptron_predictors import _averaged_weights, _scores, _vote, _voted_weights
 from classic._random import as_generator, check_random_state, generator_state
 from classic._validation import (
+    ParameterError,
     check_bool,
     check_estimator_data,
     check_int,
@@ -549,7 +550,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             from classic.convergence import StoppingRule
 
             if not isinstance(self.stop, StoppingRule):
-                raise TypeError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
+                raise ParameterError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
         return max_iter, scale, rng
 
     def _problem_signs(self, y_index, dtype):

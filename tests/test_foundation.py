@@ -409,3 +409,23 @@ def test_fit_warnings_name_the_callers_line():
         assert caught, fit
         for warning in caught:
             assert warning.filename == __file__, (str(warning.message), warning.filename)
+
+
+def test_parameter_errors_are_value_and_type_errors_as_in_scikit_learn():
+    """scikit-learn's InvalidParameterError is both a ValueError and a TypeError, so
+    ``except ValueError`` catches a wrongly typed parameter; ours are too (ParameterError; before
+    2026-12-04 a float n_clusters or a string prior raised a plain TypeError)."""
+    import classic
+    from classic._validation import ParameterError
+
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    y = (X[:, 0] > 0).astype(int)
+    fits = [lambda: classic.KMeans(n_clusters=3.0).fit(X), lambda: classic.KMeans(n_clusters=0).fit(X),
+            lambda: classic.KMeans(n_init="x").fit(X), lambda: classic.KMeans(3, stop=1).fit(X),
+            lambda: classic.Perceptron(max_iter=10.0).fit(X, y), lambda: classic.Perceptron(shuffle=1).fit(X, y),
+            lambda: classic.GaussianMixture(prior="strong").fit(X), lambda: classic.GaussianMixture(tol=-1.0).fit(X)]
+    for fit in fits:
+        for caught in (ValueError, TypeError):
+            with pytest.raises(caught) as info:
+                fit()
+            assert isinstance(info.value, ParameterError), info.value
