@@ -97,7 +97,7 @@ def _nearest_centers(X, centers, *, objective, sample_weight=None):
     sums and bounds. The filter of KM-9 is switched off for fewer clusters than in a fit (a
     quarter as many): without bounds to keep it computes one distance per point or none."""
     n, d = X.shape
-    labels = np.empty(n, dtype=np.int64)
+    labels = np.empty(n, dtype=np.int32)  # scikit-learn's dtype, written by the kernel
     need = distances.TERMS if objective else distances.LABELS
     with one_blas_thread(n):
         value = for_rows(kernels.nearest, n)(X, _weights(sample_weight), centers,

@@ -6,7 +6,8 @@ the expanded-form filter of KM-9 in :mod:`classic._kmeans_filter`, the k-means++
 :mod:`classic._seeding_kernels`.
 
 Kernels never validate: they receive C-contiguous arrays of one working dtype
-(float64 or float32) and ``labels`` as int64.
+(float64 or float32) and ``labels`` as int64 (``nearest``, for ``predict``, writes int32
+labels: scikit-learn's dtype).
 
 Every squared distance is the difference form of
 :func:`classic._kmeans_distances.squared_distance`, the same bits in every kernel.

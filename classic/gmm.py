@@ -637,8 +637,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             resp = initial_responsibilities(Z, scale, self.n_components, self.init_params, rng)
             counts, (w, m, c) = parameters_from_responsibilities(Z, resp, self.covariance_type, prior)
             if prior is None and np.any(counts <= 0):
-                raise ComponentCollapseError(int(np.argmax(counts <= 0)), 0, "no point was assigned to it at initialisation",
-                                             empty=True)
+                raise ComponentCollapseError(int(np.argmax(counts <= 0)), 0,
+                                             "no point was assigned to it at initialisation", empty=True)
             weights = w if weights is None else weights
             means = m if means is None else means
             covariances = c if covariances is None else covariances
@@ -719,28 +719,33 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     # ---- inference --------------------------------------------------------------------
 
     def _weighted_log_densities(self, X):
-        """log π_k + log N(x | μ_k, Σ_k) in the user's units, shape (n_samples, n_components)."""
+        """log π_k + log N(x | μ_k, Σ_k) in the user's units, float64 of shape (n_samples, n_components),
+        and the dtype of the responsibilities: float32 for float32 X and a float32 fit, else float64
+        (as scikit-learn's, whose arithmetic follows NumPy's promotion of the two)."""
         check_is_fitted(self, "trace_")
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: weighted_log_densities
-        return weighted_log_densities(X, self._state, self._fitted_covariance_type, self.trace_.shift,
-                                      self.trace_.scale)
+        a = weighted_log_densities(X, self._state, self._fitted_covariance_type, self.trace_.shift, self.trace_.scale)
+        return a, np.result_type(X.dtype, self._state.means.dtype)
 
     def score_samples(self, X):
-        """Log-density of each sample, ndarray of shape (n_samples,).
+        """Log-density of each sample, float64 ndarray of shape (n_samples,), also for float32 X and a
+        float32 fit (scikit-learn's is float32 there): the log-density of a far row, which the model
+        evaluates again in float64 where float32 overflows, may lie beyond float32's range.
 
         :math:`\\hat L = \\mathrm{fl}(m + \\mathrm{fl}(\\log t))` with m the row's largest weighted
         log-density a_k and :math:`t = \\sum_k e^{a_k - m} \\in [1, K]` (proofs/em.md, EM-6 step 2):
         the float nearest m + log t, up to the rounding of t and log t. Far from every
         component, where log t ≤ log K falls below half an ulp of m (|m| beyond about 10¹⁷), that
         float is m itself; the error of m, about u|m| (EM-6, "Density error"), is far larger."""
-        return log_normalisers(self._weighted_log_densities(X))
+        return log_normalisers(self._weighted_log_densities(X)[0])
 
     def score(self, X, y=None):
         """Mean log-likelihood per sample."""
         return float(np.mean(self.score_samples(X)))
 
     def predict_proba(self, X):
-        """Responsibilities, ndarray of shape (n_samples, n_components).
+        """Responsibilities, ndarray of shape (n_samples, n_components) (float32 for float32 X and
+        a float32 fit, as scikit-learn's).
 
         Computed as the E-step's (proofs/em.md, EM-6 step 1): :math:`e^{a_k - m}/t` with m the
         row's largest weighted log-density and :math:`t = \\sum_k e^{a_k - m} \\ge 1`, so every row
@@ -748,13 +753,13 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         :math:`e^{a_k - \\hat L}` loses log t beside a large |m|: rows summed to 2). Far from every
         component the differences a_j − a_k may be below the rounding of the a_k themselves
         (about u|m|); the responsibilities are then no better determined than they are."""
-        a = self._weighted_log_densities(X)
+        a, dtype = self._weighted_log_densities(X)
         for_rows(kernels.normalise_rows, a.shape[0])(a)
-        return a
+        return a.astype(dtype, copy=False)
 
     def predict(self, X):
         """Most responsible component of each sample."""
-        a = self._weighted_log_densities(X)
+        a, _ = self._weighted_log_densities(X)
         labels = np.empty(a.shape[0], dtype=np.intp)
         for_rows(largest_in_rows, a.shape[0])(a, labels)
         return labels

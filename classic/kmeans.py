@@ -534,7 +534,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     ----------
     cluster_centers_ : ndarray of shape (n_clusters, n_features)
         Centres, in the dtype of X (float32 runs are computed in float32).
-    labels_ : ndarray of shape (n_samples,)
+    labels_ : ndarray of shape (n_samples,), int32
+        As scikit-learn's (and ``predict``'s).
     inertia_ : float
         Sum of squared distances of the points to their centres (each times its weight,
         with ``sample_weight``).
@@ -647,7 +648,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, validation, sample_weight)
             if best is None or run[2].objective[-1] < best[2].objective[-1]:
                 best = run
-        self.cluster_centers_, self.labels_, self.trace_ = best
+        self.cluster_centers_, labels, self.trace_ = best
+        self.labels_ = labels.astype(np.int32)  # scikit-learn's dtype (the kernels keep int64)
         self.inertia_ = float(self.trace_.objective[-1])
         self.n_iter_ = self.trace_.n_iter
         self.converged_ = self.trace_.converged

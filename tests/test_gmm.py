@@ -1242,7 +1242,7 @@ def test_score_samples_is_the_log_sum_exp_of_its_log_densities_correctly_rounded
     far = 10.0 ** np.arange(21)
     between = model.means_[0] + np.linspace(-0.5, 1.5, 21)[:, None] * (model.means_[1] - model.means_[0])
     T = np.vstack([np.stack([far, far], axis=1), between])  # between the means: log t up to log 2
-    log_densities, scores = model._weighted_log_densities(T), model.score_samples(T)
+    log_densities, scores = model._weighted_log_densities(T)[0], model.score_samples(T)
     lost = 0
     for a, score in zip(log_densities, scores):
         m = float(a.max())
@@ -1588,3 +1588,20 @@ def test_the_scale_refusal_quotes_xs_own_ranges():
     low, high = np.ptp(X, axis=0)
     with pytest.raises(ValueError, match=rf"X's scale \(its features range over {low:.3g} to {high:.3g}\) .*rescale X"):
         GaussianMixture(2, random_state=0, prior="default").fit(X)
+
+
+def test_answer_dtypes_are_scikit_learns():
+    """predict_proba is float32 for float32 X and a float32 fit, else float64, as scikit-learn's
+    (float64 always before 2026-12-04); predict is int64 as its argmax. score_samples stays float64:
+    a far row's log-density may lie beyond float32 (test_rows_beyond_float32_are_evaluated_in_float64)."""
+    from sklearn.mixture import GaussianMixture as SKGaussianMixture
+
+    X = mixture_data(1, 100, 2, 2, 4.0)
+    for fitted in (np.float32, np.float64):
+        ours = GaussianMixture(2, random_state=0).fit(X.astype(fitted))
+        theirs = SKGaussianMixture(2, random_state=0).fit(X.astype(fitted))
+        for asked in (np.float32, np.float64):
+            Y = X.astype(asked)
+            for method in ("predict_proba", "predict"):
+                assert getattr(ours, method)(Y).dtype == getattr(theirs, method)(Y).dtype, (fitted, asked, method)
+            assert ours.score_samples(Y).dtype == np.float64

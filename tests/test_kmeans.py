@@ -591,7 +591,7 @@ def test_certificate_fails_on_a_tampered_trace(fitted):
 
 @pytest.mark.parametrize("attribute, edit, message", [
     ("cluster_centers_", lambda C, L: C[:2], "cluster_centers_ has 2 rows, but this run has 4 clusters"),
-    ("labels_", lambda C, L: L + 5, "labels_ must be this run's labels, one integer from 0 to 3 per row; got int64"),
+    ("labels_", lambda C, L: L + 5, "labels_ must be this run's labels, one integer from 0 to 3 per row; got int32"),
     ("labels_", lambda C, L: L - 5, "values from -5"),
     ("labels_", lambda C, L: L.astype(float), "got float64"),
     ("labels_", lambda C, L: L[:, None], r"of shape \(300, 1\)"),
@@ -1565,3 +1565,17 @@ def test_km3_clusters_emptied_by_the_last_assignment_are_warned_about():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert np.all(np.bincount(KMeans(3, init=init, max_iter=2).fit(X).labels_, minlength=3) > 0)
+
+
+def test_output_dtypes_are_scikit_learns():
+    """labels_, predict and fit_predict are int32, as scikit-learn's (int64 before 2026-12-04);
+    centres and transform keep X's float dtype."""
+    from sklearn.cluster import KMeans as SKKMeans
+
+    for dtype in (np.float32, np.float64):
+        X = np.random.default_rng(0).random((300, 3)).astype(dtype)
+        ours, theirs = KMeans(4, random_state=0).fit(X), SKKMeans(4, random_state=0, n_init=1).fit(X)
+        for a, b in ((ours.labels_, theirs.labels_), (ours.predict(X), theirs.predict(X)),
+                     (ours.fit_predict(X), theirs.fit_predict(X)), (ours.cluster_centers_, theirs.cluster_centers_),
+                     (ours.transform(X), theirs.transform(X))):
+            assert a.dtype == b.dtype
