@@ -204,8 +204,19 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
         label = "" if len(traces) == 1 else f"[class {model.classes_[c]} vs rest] "
         u = None if separator is None else separator[c]
         predictor = None if predicting is None else (predicting[c], model.eta0, _scaled(trace, model.eta0, dtype))
-        claims.extend(_ProblemCertificate(X, signs, trace, label, predictor).claims(u, margin))
+        edited = _edited_attributes(model, traces, predictor)
+        claims.extend(_ProblemCertificate(X, signs, trace, label, predictor, edited).claims(u, margin))
     return claims
+
+
+def _edited_attributes(model, traces, predictor):
+    """The fitted attributes that are not what the fit made of the runs (PC-1): ``n_iter_`` (the
+    most epochs of any problem) and, with ``prediction="last"``, ``coef_`` and ``intercept_`` of
+    this problem (fl(eta0 w) of its final weights, bit for bit)."""
+    edited = [] if model.n_iter_ == max(t.n_iter for t in traces) else ["n_iter_"]
+    if predictor is not None and not np.array_equal(predictor[0], predictor[2]):
+        edited.append("coef_ or intercept_")
+    return edited
 
 
 def _scaled(trace, eta0, dtype):
@@ -222,8 +233,9 @@ def _scaled(trace, eta0, dtype):
 class _ProblemCertificate:
     """The claims of one binary problem (one trace)."""
 
-    def __init__(self, X, signs, trace, label, predictor=None):
+    def __init__(self, X, signs, trace, label, predictor=None, edited=()):
         self.X, self.signs, self.trace, self.label = X, signs, trace, label
+        self.edited = list(edited)  # fitted attributes changed since the fit (PC-1)
         self.predictor = predictor  # (coef_ and intercept_ as one row, eta0) when predict uses the last weights
         self.scale = X.dtype.type(trace.intercept_scaling)
         self.A = _augmented(X, self.scale)
@@ -351,7 +363,10 @@ class _ProblemCertificate:
                 if mismatches else "")
         if self.trace.shuffled and not mismatches:
             note = "shuffled run: each epoch's order redrawn from the recorded generator state"
-        claims = [self._claim("PC-1", statement, values=[float(mismatches)], bounds=[0.0], slacks=[0.0], note=note)]
+        if self.edited and not mismatches:  # the log is the run's, the model's attributes are not
+            note = f"the fitted attributes are not this run's: {', '.join(self.edited)} changed since the fit"
+        claims = [self._claim("PC-1", statement, values=[float(mismatches + len(self.edited))], bounds=[0.0],
+                              slacks=[0.0], note=note)]
         if mismatches:
             return claims
         with np.errstate(over="ignore", invalid="ignore"):  # sums over the updates may overflow (PC-7, "Overflow")

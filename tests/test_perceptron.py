@@ -260,6 +260,30 @@ def test_certify_needs_the_rows_of_the_fit():
 # --- PC-2 .. PC-6: Novikoff on separable data --------------------------------------
 
 
+@pytest.mark.parametrize("name, edit", [("coef_", lambda v: v * 2), ("intercept_", lambda v: v + 1.0),
+                                        ("n_iter_", lambda v: v + 1)])
+def test_pc1_fails_on_fitted_attributes_changed_since_the_fit(name, edit):
+    """PC-1: the fitted model is the run's: coef_ and intercept_ are fl(eta0 w) of the replayed final
+    weights and n_iter_ the most epochs of any problem; an edit after the fit fails PC-1, named, also
+    where the run stopped at max_iter and PC-6 does not apply (before 2026-12-04 it passed there;
+    k-means' KM-6 and EM's EM-5 check the like). The same numbers as a list are the same weights."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = Perceptron(max_iter=30).fit(X, y)
+    assert not model.trace_.converged and bool(certify(model, X, y))
+    value = getattr(model, name)
+    setattr(model, name, edit(value))
+    failed = [claim for claim in certify(model, X, y).claims if claim.holds is False]
+    assert failed and all(claim.id == "PC-1" for claim in failed if "changed since the fit" in claim.note)
+    assert any(f"{name if name == 'n_iter_' else 'coef_ or intercept_'} changed since the fit" in claim.note
+               for claim in failed)
+    setattr(model, name, value.tolist() if isinstance(value, np.ndarray) else value)
+    assert bool(certify(model, X, y))
+
+
 def test_pc6_checks_the_decisions_of_predict():
     """PC-6 (proofs/perceptron.md) also checks predict's own decisions (prediction="last"): coef_ and
     intercept_ are fl(eta0 w). With eta0 = 0.1 in float32 their rounding turns one training row's score
