@@ -797,7 +797,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         from classic._gmm_certificate import certify_gmm
         from classic.certificate import check_training_rows
 
-        check_training_rows(np.shape(X)[0], getattr(self, "_n_samples_fit", np.shape(X)[0]))
+        X = check_estimator_data(self, X, reset=False, min_samples=2)  # features, and their names, as fit's
+        check_training_rows(X.shape[0], getattr(self, "_n_samples_fit", X.shape[0]))
         return certify_gmm(self, X)
 
 

@@ -700,6 +700,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     def _certify(self, X, y, separator=None, margin=None):
         from classic._perceptron_certificate import certify_perceptron
 
+        X = check_estimator_data(self, X, reset=False)  # features, and their names, as fit's
         return certify_perceptron(self, X, y, separator=separator, margin=margin)
 
 

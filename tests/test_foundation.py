@@ -429,3 +429,37 @@ def test_parameter_errors_are_value_and_type_errors_as_in_scikit_learn():
             with pytest.raises(caught) as info:
                 fit()
             assert isinstance(info.value, ParameterError), info.value
+
+
+@pytest.mark.parametrize("name", ["KMeans", "GaussianMixture", "Perceptron"])
+def test_certify_checks_the_features_as_predict_does(name):
+    """certify reads X as the estimator's other methods do: another number of features gets
+    scikit-learn's message, for every estimator (before 2026-12-04 GaussianMixture and the
+    perceptron had their own wording and did not compare a data frame's column names)."""
+    import classic
+
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    y = (X[:, 0] > 0).astype(int)
+    labels = (y,) if name == "Perceptron" else ()
+    model = getattr(classic, name)(**({"n_components": 2} if name == "GaussianMixture" else {}), random_state=0)
+    model.fit(X, *labels)
+    assert certify(model, X, *labels)
+    with pytest.raises(ValueError, match=f"X has 3 features, but {name} is expecting 2 features as input"):
+        certify(model, np.hstack([X, X[:, :1]]), *labels)
+
+
+@pytest.mark.parametrize("name", ["KMeans", "GaussianMixture", "Perceptron"])
+def test_certify_checks_a_data_frames_column_names(name):
+    """The same for a data frame's column names (pandas is not a dependency: run where it is)."""
+    import classic
+
+    pandas = pytest.importorskip("pandas")
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    y = (X[:, 0] > 0).astype(int)
+    labels = (y,) if name == "Perceptron" else ()
+    model = getattr(classic, name)(**({"n_components": 2} if name == "GaussianMixture" else {}), random_state=0)
+    frame = pandas.DataFrame(X, columns=["a", "b"])
+    model.fit(frame, *labels)
+    assert certify(model, frame, *labels)
+    with pytest.raises(ValueError, match="The feature names should match those that were passed during fit"):
+        certify(model, frame.rename(columns={"a": "c"}), *labels)
