@@ -131,3 +131,23 @@ def test_bad_stop_is_rejected_and_gradient_norm_is_not_supplied():
 
     with pytest.raises(ValueError, match="gradient norm"):
         GaussianMixture(3, tol=0.0, random_state=0, stop=GradientNorm(1e-3)).fit(mixture(0))
+
+
+def test_cv6_a_cut_em_run_at_its_last_value_is_not_finite_termination():
+    """CV-6 (proofs/convergence.md): EM stopped by tol, with its last value given as the limit, is
+    not finite termination (it was reported 'finite ... step 30' on iris before 2026-12-04): the
+    trace's stop reason says the run was cut. The same values as a plain array are taken at their
+    word. A float32 fit's trace is read with float32's noise floor: its last changes, float32
+    rounding, are not taken for a fixed point (it was 'finite termination at step 31')."""
+    from sklearn.datasets import load_iris
+
+    X = load_iris().data
+    model = GaussianMixture(3, tol=1e-10, random_state=0).fit(X)
+    assert model.trace_.stop_reason == "tol"
+    cut = estimate_rate(model.trace_, limit=model.trace_.objective[-1])
+    assert cut.kind == "linear" and cut.terminated_at is None and abs(cut.rate - 0.32) < 0.02
+    assert estimate_rate(model.trace_.objective, limit=model.trace_.objective[-1]).kind == "finite"
+    single = GaussianMixture(3, tol=1e-12, max_iter=2000, random_state=0).fit(X.astype(np.float32))
+    estimate = estimate_rate(single.trace_)
+    assert estimate.kind != "finite", estimate
+    assert estimate.evidence.noise_floor[-1] > 1e-8  # float32's, of values near -180 (float64's: 1e-13)

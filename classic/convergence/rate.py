@@ -29,7 +29,7 @@ from classic.rounding import gamma
 from classic.trace import Trace
 
 __all__ = ["RateEstimate", "RateEvidence", "estimate_rate", "noise_floor", "ORDER_TOLERANCE", "GROWTH_STEP_RATIO",
-           "POWER_LAW_SLACK"]
+           "POWER_LAW_SLACK", "FIXED_POINT_REASONS"]
 
 #: Half the distance between the orders 1 and 2 the classes separate, halved again:
 #: an order estimate counts (is *resolved*) only when its rounding interval has at
@@ -49,6 +49,13 @@ GROWTH_STEP_RATIO = 0.75
 #: many times the expansion's second-order term |p² - 1|/(12 u (u + 1)) at the tail start u,
 #: plus 1/u (corrections of relative order 1/t) and their rounding.
 POWER_LAW_SLACK = 4.0
+
+
+#: CV-6: the stop reasons of traces whose run ended on a fixed point of the iteration (Lloyd's
+#: repeated assignment, the perceptron's mistake-free epoch). A run stopped otherwise (tol,
+#: max_iter, a stopping rule, a rounding cycle) was cut: its last value, given as the limit, is
+#: where it stopped, not where it terminated.
+FIXED_POINT_REASONS = ("converged", "mistake-free epoch")
 
 
 def _frozen(array):
@@ -223,6 +230,21 @@ def _noise_floor(a, b, dtype, value_error):
     return gamma(3, dtype) * (a + b) + tiny + 2.0 * np.asarray(value_error, dtype=np.float64)
 
 
+def _working_precision(trace):
+    """The precision a traced fit computed in (its objective is stored in float64 either way):
+    ``KMeansTrace.dtype``, the dtype of ``GMMTrace.means`` or ``PerceptronTrace.epoch_weights``
+    (of the first one-vs-rest problem); float64 where the trace records none."""
+    recorded = getattr(trace, "dtype", None)
+    if recorded is None:
+        for name in ("means", "epoch_weights"):
+            array = getattr(trace, name, None)
+            recorded = array.dtype if isinstance(array, np.ndarray) else recorded
+    problems = getattr(trace, "problems", None)
+    if recorded is None and problems:
+        return _working_precision(problems[0])
+    return np.float32 if recorded is not None and np.dtype(recorded) == np.float32 else np.float64
+
+
 def _as_sequence(sequence):
     if isinstance(sequence, Trace):
         values, sense = np.asarray(sequence.objective), sequence.OBJECTIVE_SENSE
@@ -243,6 +265,8 @@ def _as_sequence(sequence):
     if not np.all(np.isfinite(x)):
         raise ValueError("the sequence contains NaN or inf; cut it before the first non-finite value")
     dtype = np.float32 if x.dtype == np.float32 else np.float64
+    if isinstance(sequence, Trace):
+        dtype = _working_precision(sequence)  # a float32 fit's objective carries float32's rounding
     return x.astype(np.float64), sense, dtype
 
 
@@ -474,9 +498,13 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
         when it records ``m`` half-steps per iteration, ``1 + m n_iter`` rows;
         ``OBJECTIVE_SENSE`` orients it) or
         a 1-D sequence of finite numbers. float32 data uses float32's unit
-        roundoff.
+        roundoff, and so does the trace of a float32 fit (its objective is stored in
+        float64, but carries float32's rounding).
     limit : float, optional
-        The known limit :math:`x^*`. Without it, the differences are used.
+        The known limit :math:`x^*`. Without it, the differences are used. A sequence whose
+        last value is exactly the limit has terminated there (CV-6), unless it is the trace
+        of a run that was cut (stopped by ``tol``, ``max_iter`` or a stopping rule: its stop
+        reason is not in ``FIXED_POINT_REASONS``), whose last value is where it stopped.
     value_error : float or array-like of shape (n,), default 0
         Absolute error each value may carry beyond its final rounding (for an
         objective computed as a sum of ``m`` terms, e.g.
@@ -543,7 +571,10 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
         last = len(x) - 2  # at least one repeated value
     else:
         values, floors, model = s, f, run
-        last = len(x) - 1  # the last value may be the first one at the limit
+        # the last value may be the first one at the limit: Lloyd's fixed point. Not in a trace its
+        # run cut (a tol, max_iter or stopping rule): its last value at the limit is where it stopped.
+        cut = isinstance(sequence, Trace) and sequence.stop_reason not in FIXED_POINT_REASONS
+        last = len(x) - (2 if cut else 1)
     nonzero = np.nonzero(values != 0)[0]
     T = int(nonzero[-1]) + 1 if nonzero.size else 0
     if 1 <= T <= last and _first_at_or_below(values, floors) == T:
