@@ -1,7 +1,7 @@
 """What do the learning curves say? Training and validation curves, diagnosed.
 
 ``classic.convergence.diagnose`` names the pattern of a training and a
-validation curve (healthy, overfitting, underfitting, oscillation, too slow)
+validation curve (healthy, overfitting, underfitting, oscillation, too slow, diverging)
 with its evidence and the usual remedy, by the rules of Goodfellow, Bengio &
 Courville, *Deep Learning*, §5.2 and §7.8. Three runs of classic's estimators:
 

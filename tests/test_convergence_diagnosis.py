@@ -134,3 +134,16 @@ def test_curves_whose_range_overflows_are_rejected():
     """±1e308: max − min overflows; δ was inf and every pattern "healthy" (until 2026-12-03)."""
     with pytest.raises(ValueError, match="overflows.*rescale"):
         diagnose([1e308, -1e308, 1e308, -1e308], [0.0] * 4)
+
+
+@given(n_steps, floors, heights, st.floats(0.3, 3.0), st.floats(0.0, 0.02))
+def test_a_training_loss_that_rises_is_diverging(n, a, b, height, gap):
+    """A training loss that falls, then rises by height*b over its last quarter (more than
+    δ = 0.05 S, S <= (1 + height) b): diverging, not healthy (an API probe of 2026-12-04 found a
+    straight rise called 'both curves flat'); also a loss that only rises."""
+    t = np.arange(n)
+    rise = np.clip((t - 0.75 * n) / (0.25 * n), 0.0, None) * height * b
+    train = base(n, a, b, 0.8) + rise
+    both_senses(train, train + gap * b, None, "diverging")
+    both_senses(a + b * t / n, a + b * t / n + gap * b, None, "diverging")
+    assert "rose by" in diagnose(train, train + gap * b).rule

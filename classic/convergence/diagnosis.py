@@ -17,6 +17,10 @@ oscillation      in the last half of the training curve, at least half of    sma
                  its steps larger than :math:`\\delta` reverse the previous   average the iterates (averaged
                  one's direction, at least twice (the validation curve's     perceptron); check separability
                  own wiggles are sampling noise, not the optimiser's)
+diverging        the training loss rose by more than :math:`\\delta` over     smaller step size; for k-means and
+                 the last quarter of the run                                 EM, whose objective never rises
+                                                                             (KM-1, EM-4), check that the curve
+                                                                             is the objective they minimise
 overfitting      validation loss rose by more than :math:`\\delta` after its   stop early at its minimum
                  minimum while the training loss did not rise (§7.8), or     (``ValidationPatience``); regularise;
                  the final gap :math:`L_{val} - L_{train} > \\delta` exceeds   more data; a smaller model
@@ -49,7 +53,7 @@ from classic._validation import check_real
 
 __all__ = ["Diagnosis", "diagnose", "PATTERNS"]
 
-PATTERNS = ("healthy", "overfitting", "underfitting", "oscillation", "too slow")
+PATTERNS = ("healthy", "overfitting", "underfitting", "oscillation", "too slow", "diverging")
 
 REMEDIES = {
     "oscillation": "lower the step size (learning rate) or average the iterates (averaged perceptron); "
@@ -57,6 +61,8 @@ REMEDIES = {
     "overfitting": "stop early at the validation minimum (ValidationPatience), regularise, "
     "add training data or reduce the model's capacity",
     "too slow": "run more iterations, take larger steps, or improve the initialisation / feature scaling",
+    "diverging": "lower the step size (learning rate); for k-means and EM, whose objective never rises "
+    "(KM-1, EM-4), check that the curve is the objective they minimise",
     "underfitting": "increase the model's capacity (more clusters, components or features) or regularise less",
     "healthy": "none needed",
 }
@@ -177,6 +183,9 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     if reversals >= 2 and 2 * reversals >= significant - 1:
         return result("oscillation", f"{reversals} of the {significant} steps of the training loss larger than "
                                      f"δ={delta:.3g} in the last half reverse direction")
+    if -recent_drop > delta:
+        return result("diverging", f"training loss rose by {-recent_drop:.3g} > δ={delta:.3g} over the last "
+                                   f"{quarter} steps")
     if rise > delta and train[-1] <= train[best] + delta:
         return result("overfitting", f"validation loss rose by {rise:.3g} > δ={delta:.3g} after its minimum at "
                                      f"step {best} while the training loss did not rise (§7.8)")
