@@ -107,6 +107,8 @@ def test_without_a_target_the_diagnosis_says_underfitting_is_not_ruled_out():
         ([1.0] * 4, [1.0] * 4, {"tol": 0.0}, ValueError),
         ([1.0] * 4, [1.0] * 4, {"tol": 1.5}, ValueError),
         (["a"] * 4, [1.0] * 4, {}, TypeError),
+        ([1.0] * 4, [1.0] * 4, {"higher_is_better": "yes"}, TypeError),  # accepted (truthy) before 2026-12-04
+        ([1.0] * 4, [1.0] * 4, {"higher_is_better": None}, TypeError),
     ],
 )
 def test_bad_curves_are_rejected(train, val, kwargs, error):

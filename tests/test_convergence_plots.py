@@ -176,3 +176,5 @@ def test_learning_curve_plot_marks_the_best_validation_step():
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), val)
     assert ax.lines[2].get_xdata()[0] == d.best_validation_step
     assert d.pattern in ax.get_title()
+    with pytest.raises(ValueError, match=r"same length, got shapes \(2,\) and \(1,\)"):
+        plot_learning_curves([1.0, 2.0], [3.0])

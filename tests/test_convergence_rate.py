@@ -279,7 +279,8 @@ def test_evidence_is_read_only_and_estimate_frozen():
 
 @pytest.mark.parametrize(
     "bad, error",
-    [(np.zeros((3, 2)), ValueError), ([1.0], ValueError), ([1.0, np.nan, 0.5], ValueError), (["a", "b"], TypeError)],
+    [(np.zeros((3, 2)), ValueError), ([1.0], ValueError), ([1.0, np.nan, 0.5], ValueError), (["a", "b"], TypeError),
+     ([1.0, [2.0, 3.0]], ValueError)],
 )
 def test_bad_sequences_are_rejected(bad, error):
     with pytest.raises(error):
@@ -291,6 +292,7 @@ def test_bad_sequences_are_rejected(bad, error):
     ({"limit": np.nan}, ValueError, "^limit contains NaN"),
     ({"limit": "a"}, TypeError, "^limit must be numbers"),
     ({"limit": [1.0, 2.0]}, ValueError, r"^limit must be one number.*shape \(2,\)"),
+    ({"limit": True}, TypeError, "^limit must be a number, the sequence's limit, or None; got True"),
     ({"value_error": -1.0}, ValueError, "^value_error must be non-negative"),
     ({"value_error": np.nan}, ValueError, "^value_error contains NaN"),
     ({"value_error": "small"}, TypeError, "^value_error must be numbers"),
@@ -476,3 +478,12 @@ def test_noise_floor_refuses_what_it_cannot_bound(args, kwargs, error, match):
     comparison then silently fails (s > nan is False, s <= nan is False)."""
     with pytest.raises(error, match=match):
         noise_floor(*args, **kwargs)
+
+
+def test_an_undetermined_estimate_has_no_order_or_rate():
+    """RateEstimate's contract: order and rate are NaN when undetermined (the changes of log t,
+    which decay like 1/t, gave order 1 and rate 1 before 2026-12-04); one value above the floor
+    is 'only 1 value'."""
+    estimate = estimate_rate(np.log(np.arange(1.0, 200.0)))
+    assert estimate.kind == "undetermined" and np.isnan(estimate.order) and np.isnan(estimate.rate)
+    assert estimate.rate_bounds is None

@@ -286,6 +286,17 @@ def test_bad_arguments_are_rejected():
         stability(SKKMeans(2), X, seeds=1)
     with pytest.raises(TypeError, match="seeds must be an iterable of non-negative integers or their number"):
         stability(SKKMeans(2), X, seeds=2.5)
+    with pytest.raises(TypeError, match=r"stability takes an estimator, not its class: pass KMeans\(\.\.\.\)"):
+        stability(SKKMeans, X)
+
+
+def test_a_fit_that_fails_names_its_seed():
+    """The error of a seed's fit keeps its type and names the seed (the other seeds may fit)."""
+    from classic import ComponentCollapseError, GaussianMixture
+
+    X = np.vstack([np.zeros((3, 2)), np.ones((3, 2))])
+    with pytest.raises(ComponentCollapseError, match=r"^random_state=0: Gaussian mixture component"):
+        stability(GaussianMixture(3), X, seeds=2)
 
 
 def test_a_number_of_seeds_stands_for_the_seeds_0_to_n_minus_1():

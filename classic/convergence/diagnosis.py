@@ -49,7 +49,7 @@ import types
 
 import numpy as np
 
-from classic._validation import check_real
+from classic._validation import check_bool, check_real
 
 __all__ = ["Diagnosis", "diagnose", "PATTERNS"]
 
@@ -151,7 +151,7 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     tol = check_real(tol, "tol", minimum=0.0, strict=True)
     if tol >= 1:
         raise ValueError(f"tol must be < 1, got {tol}")
-    sign = -1.0 if higher_is_better else 1.0
+    sign = -1.0 if check_bool(higher_is_better, "higher_is_better") else 1.0
     train, val = sign * train, sign * val
     if target is not None:
         target = sign * check_real(target, "target")

@@ -187,9 +187,13 @@ def plot_learning_curves(train_curve, validation_curve, diagnosis=None, ax=None)
     -------
     matplotlib Axes
     """
+    train, validation = np.asarray(train_curve), np.asarray(validation_curve)
+    if train.shape != validation.shape or train.ndim != 1:
+        raise ValueError(f"the curves must be 1-D and of the same length, got shapes {train.shape} and "
+                         f"{validation.shape}")
     ax = axes_or_new(ax)
-    ax.plot(np.asarray(train_curve), label="training")
-    ax.plot(np.asarray(validation_curve), label="validation")
+    ax.plot(train, label="training")
+    ax.plot(validation, label="validation")
     if diagnosis is not None:
         ax.axvline(diagnosis.best_validation_step, color="gray", linestyle="--", label="best validation step")
         ax.set_title(f"diagnosis: {diagnosis.pattern}")

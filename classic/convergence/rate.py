@@ -255,7 +255,10 @@ def _as_sequence(sequence):
             values = values[:: (len(values) - 1) // n_iter]
     else:
         values, sense = sequence, "min"
-    x = np.asarray(values)
+    try:
+        x = np.asarray(values)
+    except ValueError:  # a ragged nesting
+        raise ValueError("the sequence must be 1-D, a list or array of numbers; got a ragged nesting") from None
     if x.dtype.kind not in "iuf":
         raise TypeError(f"the sequence must be numeric, got dtype {x.dtype}")
     if x.ndim != 1:
@@ -378,7 +381,7 @@ def _classify_positive(s, f, dtype, start):
     if len(s) < 3:
         out = dict(ratios=s[1:] / s[:-1], ratio_bounds=np.full((max(len(s) - 1, 0), 2), np.nan),
                    orders=np.empty(0), order_bounds=np.empty((0, 2)), tail_start=0)
-        return _run("undetermined", math.nan, math.nan, f"only {len(s)} values above the noise floor (need 3)", out)
+        return _run("undetermined", math.nan, math.nan, f"only {len(s)} value{'' if len(s) == 1 else 's'} above the noise floor (need 3)", out)
     ratios, rb = _ratio_intervals(s, f, dtype)
     orders, ob = _order_intervals(ratios, rb)
     # The last half of the ratios, and at least 4: the growth tests need 3 resolved points
@@ -519,6 +522,8 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
     value_error = check_numbers(value_error, "value_error")  # a TypeError for strings, NaN: a ValueError
     if np.any(value_error < 0):
         raise ValueError(f"value_error must be non-negative, got {value_error.min():.3g}")
+    if isinstance(limit, (bool, np.bool_)):
+        raise TypeError(f"limit must be a number, the sequence's limit, or None; got {limit!r}")
     if limit is not None:
         limit_value = check_numbers(limit, "limit")
         if limit_value.ndim:
@@ -555,10 +560,12 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
         # their sum, the distance still to go, finite (CV-4)
         if exponent is None:
             kind, reason = "undetermined", f"the changes {reason[reason.index('ratios'):]}: their sum need not converge"
+            order, rate, rate_bounds = math.nan, math.nan, None  # RateEstimate: no order when undetermined
         elif not run["exponent_bounds"][0] > 1.0:
             kind, reason = "undetermined", (f"the changes decay like t^-{exponent:.3g}, no faster than 1/t within "
                                             "rounding: their sum, and the sequence, need not converge")
             exponent, exponent_bounds = None, None
+            order, rate, rate_bounds = math.nan, math.nan, None
         else:
             exponent, exponent_bounds = exponent - 1.0, (exponent_bounds[0] - 1.0, exponent_bounds[1] - 1.0)
 

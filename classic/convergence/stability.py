@@ -190,7 +190,11 @@ def _objective(model, X, y, fit_params):
 
 def _fit(estimator, seed, X, y, fit_params):
     model = clone(estimator).set_params(random_state=seed)
-    return model.fit(X, **fit_params) if y is None else model.fit(X, y, **fit_params)
+    try:
+        return model.fit(X, **fit_params) if y is None else model.fit(X, y, **fit_params)
+    except ValueError as error:  # name the seed (the others may fit), keeping the error's type
+        error.args = (f"random_state={seed}: {error}", *error.args[1:])
+        raise
 
 
 def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True, **fit_params):
@@ -219,6 +223,9 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
     -------
     StabilityReport
     """
+    if isinstance(estimator, type):
+        raise TypeError(f"stability takes an estimator, not its class: pass {estimator.__name__}(...), with its "
+                        "parameters")
     if not hasattr(estimator, "get_params") or "random_state" not in estimator.get_params():
         raise ValueError(f"{type(estimator).__name__} has no random_state parameter: nothing varies across seeds")
     if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
