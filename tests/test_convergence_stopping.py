@@ -272,6 +272,10 @@ def test_the_reason_names_the_rule_that_fired():
     both = LossPlateau(0.01) & RelativeImprovement(0.01)
     assert run(both, f) == 2 and both.reason == "rule:loss_plateau&relative_improvement"
     assert LossPlateau(1.0).reason == "rule:loss_plateau"
+    nested = (LossPlateau(0.01) | RelativeImprovement(0.01)) & ParameterChange(1e-9)  # a|b&c before 2026-12-04
+    assert nested.reason == "rule:(loss_plateau|relative_improvement)&parameter_change"
+    assert ((LossPlateau(0.01) & RelativeImprovement(0.01)) | ParameterChange(1e-9)).reason == \
+        "rule:(loss_plateau&relative_improvement)|parameter_change"
 
 
 def test_combinations_flatten_and_find_checkpoints():

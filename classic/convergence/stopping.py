@@ -399,8 +399,8 @@ class AnyOf(_Combination):
 
     @property
     def name(self):
-        fired = [r.name for r in self.rules if r.fired]
-        return "|".join(fired) if fired else "|".join(r.name for r in self.rules)
+        fired = [_operand(r) for r in self.rules if r.fired]
+        return "|".join(fired) if fired else "|".join(_operand(r) for r in self.rules)
 
 
 class AllOf(_Combination):
@@ -413,4 +413,10 @@ class AllOf(_Combination):
 
     @property
     def name(self):
-        return "&".join(r.name for r in self.rules)
+        return "&".join(_operand(r) for r in self.rules)
+
+
+def _operand(rule):
+    """A rule's name as an operand of a combination: a combination of the other kind in
+    parentheses, so that (a | b) & c reads so, not a|b&c."""
+    return f"({rule.name})" if isinstance(rule, _Combination) else rule.name
