@@ -12,6 +12,7 @@ from sklearn.cluster import KMeans as SKKMeans
 from classic import Perceptron
 from classic.convergence import (
     IterationState,
+    LossPlateau,
     ValidationPatience,
     diagnose,
     estimate_rate,
@@ -178,3 +179,24 @@ def test_learning_curve_plot_marks_the_best_validation_step():
     assert d.pattern in ax.get_title()
     with pytest.raises(ValueError, match=r"same length, got shapes \(2,\) and \(1,\)"):
         plot_learning_curves([1.0, 2.0], [3.0])
+
+
+def test_stopping_plot_shades_the_cut_when_another_rule_fired():
+    """ValidationPatience | LossPlateau on a perceptron: the plateau fires (epoch 54) and the run is
+    cut back to the patience rule's best (epoch 10). The plot marks where the run stopped and shades
+    the cut epochs (before 2026-12-04 it drew 'stopped' at 10, as if nothing had been cut: only a
+    firing ValidationPatience was located). Rules record the iteration of their last update."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X_train, X_val, y_train, y_val = train_test_split(StandardScaler().fit_transform(X), y, test_size=0.3,
+                                                      random_state=0)
+    rule = ValidationPatience(100, X_val, y_val) | LossPlateau(5)
+    trace = Perceptron(max_iter=200, stop=rule).fit(X_train, y_train).trace_
+    assert trace.stop_reason == "rule:loss_plateau" and trace.n_iter == rule.checkpoint.iteration < rule.consulted_at
+    ax = plot_stopping(trace, rule=rule)
+    fired = [line for line in ax.lines if "fired" in line.get_label()]
+    assert len(fired) == 1 and fired[0].get_xdata()[0] == rule.consulted_at
+    assert [patch.get_label() for patch in ax.patches] == ["run, then cut from the trace"]

@@ -8,7 +8,6 @@ returns it; nothing is shown or saved here.
 import numpy as np
 
 from classic._axes import axes_or_new, mark_zeros
-from classic.convergence.stopping import AnyOf, ValidationPatience
 
 __all__ = ["plot_learning_curves", "plot_local_optima", "plot_rate", "plot_stopping"]
 
@@ -39,7 +38,7 @@ def plot_stopping(trace, ax=None, rule=None):
     iterations = np.linspace(0, trace.n_iter, len(objective))
     ax.plot(iterations, objective, marker=".", label=trace.OBJECTIVE_NAME)
     checkpoint = rule.checkpoint if rule is not None and trace.stop_reason.startswith("rule:") else None
-    fired = _fired_at(rule) if checkpoint is not None else None
+    fired = rule.consulted_at if checkpoint is not None and rule.fired else None  # where the run stopped
     if fired is not None and fired > trace.n_iter:  # the estimator cut the trace back to the checkpoint
         ax.axvline(fired, color="tab:red", linestyle="--", label=f"{trace.stop_reason} fired at {fired}")
         ax.axvspan(trace.n_iter, fired, color="tab:red", alpha=0.08, label="run, then cut from the trace")
@@ -58,17 +57,6 @@ def plot_stopping(trace, ax=None, rule=None):
     ax.set_title(f"{type(trace).__name__}: {trace.n_iter} iterations, {verdict}")
     ax.legend()
     return ax
-
-
-def _fired_at(rule):
-    """The iteration at which early stopping fired, or None if the rule does not say. A
-    :class:`ValidationPatience` (alone or in ``a | b``, which stops at the first rule that holds)
-    fires at the first t with t - t_best >= patience: t_best + patience exactly, since its best
-    can only move to the current iteration (CV-7). In ``a & b`` it may have held for a while."""
-    for member in rule.rules if isinstance(rule, AnyOf) else (rule,):
-        if isinstance(member, ValidationPatience) and member.fired:
-            return member.checkpoint.iteration + member.patience
-    return None
 
 
 def _model_curve(estimate):

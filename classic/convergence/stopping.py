@@ -145,14 +145,19 @@ class StoppingRule:
     name = "rule"
     #: Whether the rule held at the last update.
     fired = False
+    #: The iteration of the last update (None before the first): where the run stopped, if
+    #: the rule ``fired`` there, also when the estimator cut its trace back to a checkpoint.
+    consulted_at = None
 
     def start(self):
         """Forget the previous run (called by the estimator before iterating)."""
         self.fired = False
+        self.consulted_at = None
 
     def update(self, state):
         """Record one iteration; True when the run should stop now."""
         self.fired = bool(self._holds(state))
+        self.consulted_at = state.iteration
         return self.fired
 
     @property
@@ -394,7 +399,7 @@ class AnyOf(_Combination):
 
     def update(self, state):
         fired = [rule.update(state) for rule in self.rules]
-        self.fired = any(fired)
+        self.fired, self.consulted_at = any(fired), state.iteration
         return self.fired
 
     @property
@@ -408,7 +413,7 @@ class AllOf(_Combination):
 
     def update(self, state):
         fired = [rule.update(state) for rule in self.rules]
-        self.fired = all(fired)
+        self.fired, self.consulted_at = all(fired), state.iteration
         return self.fired
 
     @property
