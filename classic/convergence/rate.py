@@ -509,10 +509,11 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
         of a run that was cut (stopped by ``tol``, ``max_iter`` or a stopping rule: its stop
         reason is not in ``FIXED_POINT_REASONS``), whose last value is where it stopped.
     value_error : float or array-like of shape (n,), default 0
-        Absolute error each value may carry beyond its final rounding (for an
-        objective computed as a sum of ``m`` terms, e.g.
-        ``classic.rounding.sum_error_bound(m, sum_abs_terms, dtype)``); it
-        raises the noise floor.
+        Absolute error each value may carry beyond its final rounding (for an objective
+        computed as a sum of ``m`` terms, e.g.
+        ``classic.rounding.sum_error_bound(m, sum_abs_terms, dtype)``); it raises the noise
+        floor. An array has one entry per value read: for a trace with half-steps (k-means),
+        the ``n_iter + 1`` values at the ends of iterations, not ``len(trace.objective)``.
 
     Returns
     -------
