@@ -18,7 +18,7 @@ import numpy as np
 
 from classic import _perceptron_kernels as _k
 from classic._random import generator_from_state
-from classic._validation import check_data, check_numbers, check_real, check_squared_distances
+from classic._validation import check_numbers, check_real, check_squared_distances
 from classic.certificate import Claim, check_training_rows, inequality_claim
 from classic.perceptron import INTERCEPT_FIX, OVERFLOW_RULE
 from classic.rounding import (
@@ -173,14 +173,13 @@ def _separator_rows(separator, n_problems, d):
 
 
 def certify_perceptron(model, X, y, separator=None, margin=None):
-    """Claims for a fitted :class:`classic.Perceptron` (see ``classic.certify``)."""
+    """Claims for a fitted :class:`classic.Perceptron` (see ``classic.certify``) on ``X``, validated
+    by ``Perceptron._certify``."""
     traces = getattr(model.trace_, "problems", (model.trace_,))
     dtype = traces[0].epoch_weights.dtype
     if dtype not in (np.float32, np.float64):
         dtype = np.float64                    # a tampered trace: PC-1 will say so
-    X = check_data(X).astype(dtype, copy=False)
-    if X.shape[1] != model.n_features_in_:
-        raise ValueError(f"X has {X.shape[1]} features, but the model was fitted on {model.n_features_in_}")
+    X = X.astype(dtype, copy=False)  # checked by Perceptron._certify as its other methods check X
     check_training_rows(X.shape[0], traces[0].n_samples, labels=True)
     check_squared_distances(X, np.full((1, 1), getattr(model, "_scale", 0.0)), method="the perceptron",
                             others_name="intercept_scaling", others_fix=INTERCEPT_FIX, rule=OVERFLOW_RULE)
