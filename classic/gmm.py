@@ -179,6 +179,12 @@ class GMMTrace(Trace):
     previous_means: object = None
     previous_covariances: object = None
 
+    @property
+    def dtype(self):
+        """The precision the run computed in, ``"float32"`` or ``"float64"`` (its objectives are
+        float64 either way): that of its parameters."""
+        return self.means.dtype.name
+
     def rate_estimates(self):
         """Two estimates of EM's linear rate λ per iteration (proofs/em.md, EM-9).
 

@@ -118,6 +118,11 @@ class PerceptronTrace(Trace):
     shuffled: bool
     shuffle_state: str = ""
 
+    @property
+    def dtype(self):
+        """The precision the run computed in, ``"float32"`` or ``"float64"``: that of its weights."""
+        return self.epoch_weights.dtype.name
+
     def plot(self, ax=None, bound=None):
         """Updates so far and mistakes per epoch against the epoch, and the mean loss of each
         epoch (``epoch_loss``, right-hand axis: the learning curve of a run that is not
@@ -173,6 +178,11 @@ class OneVsRestTrace(Trace):
 
     problems: tuple
     classes: np.ndarray
+
+    @property
+    def dtype(self):
+        """The precision the runs computed in (every problem's is X's)."""
+        return self.problems[0].dtype
 
     def plot(self, ax=None):
         """Updates so far of each one-vs-rest problem against the epoch, one curve per class

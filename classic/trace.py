@@ -15,7 +15,9 @@ Every trace has
 ``stop_reason``
     why the run stopped, a short string documented by each algorithm.
 
-and the methods :meth:`Trace.to_dict` and :meth:`Trace.plot`. Algorithms add
+and the methods :meth:`Trace.to_dict` and :meth:`Trace.plot`. The traces of classic's fits also
+say the precision their run computed in (``dtype``, ``"float32"`` or ``"float64"``), which
+:func:`classic.convergence.estimate_rate` reads for the noise floor. Algorithms add
 their own fields (witnesses of the proof steps in ``proofs/``) in a subclass
 declared with :func:`trace_dataclass`.
 """

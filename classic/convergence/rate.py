@@ -230,21 +230,6 @@ def _noise_floor(a, b, dtype, value_error):
     return gamma(3, dtype) * (a + b) + tiny + 2.0 * np.asarray(value_error, dtype=np.float64)
 
 
-def _working_precision(trace):
-    """The precision a traced fit computed in (its objective is stored in float64 either way):
-    ``KMeansTrace.dtype``, the dtype of ``GMMTrace.means`` or ``PerceptronTrace.epoch_weights``
-    (of the first one-vs-rest problem); float64 where the trace records none."""
-    recorded = getattr(trace, "dtype", None)
-    if recorded is None:
-        for name in ("means", "epoch_weights"):
-            array = getattr(trace, name, None)
-            recorded = array.dtype if isinstance(array, np.ndarray) else recorded
-    problems = getattr(trace, "problems", None)
-    if recorded is None and problems:
-        return _working_precision(problems[0])
-    return np.float32 if recorded is not None and np.dtype(recorded) == np.float32 else np.float64
-
-
 def _as_sequence(sequence):
     if isinstance(sequence, Trace):
         values, sense = np.asarray(sequence.objective), sequence.OBJECTIVE_SENSE
@@ -268,8 +253,8 @@ def _as_sequence(sequence):
     if not np.all(np.isfinite(x)):
         raise ValueError("the sequence contains NaN or inf; cut it before the first non-finite value")
     dtype = np.float32 if x.dtype == np.float32 else np.float64
-    if isinstance(sequence, Trace):
-        dtype = _working_precision(sequence)  # a float32 fit's objective carries float32's rounding
+    if isinstance(sequence, Trace) and getattr(sequence, "dtype", None) == "float32":
+        dtype = np.float32  # a float32 fit's objective, stored in float64, carries float32's rounding
     return x.astype(np.float64), sense, dtype
 
 
