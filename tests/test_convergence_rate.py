@@ -1,6 +1,7 @@
 """Rates of convergence of sequences of known order (proofs/convergence.md, CV-1 to CV-6)."""
 
 import dataclasses
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -487,3 +488,40 @@ def test_an_undetermined_estimate_has_no_order_or_rate():
     estimate = estimate_rate(np.log(np.arange(1.0, 200.0)))
     assert estimate.kind == "undetermined" and np.isnan(estimate.order) and np.isnan(estimate.rate)
     assert estimate.rate_bounds is None
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_cv3_a_rise_before_a_long_contracting_tail_moves_the_window(known):
+    """CV-3 (proofs/convergence.md): a sequence that speeds up after a slow stretch (changes that
+    grow for a few steps, as EM's likelihood gains do) and then contracts geometrically for the
+    last 25 of its 60 ratios is linear at that rate; before 2026-12-04 the rise in the tail window
+    (the last half of the ratios) made it "undetermined, not contracting". The window now starts
+    after the rise."""
+    changes = np.cumprod(np.r_[1.0, np.full(30, 0.9), np.full(5, 1.05), np.full(25, 0.46)])
+    estimate = estimate_rate(changes, 0.0) if known else estimate_rate(1000.0 - np.cumsum(changes))
+    assert estimate.kind == "linear", estimate.evidence.reason
+    assert estimate.rate_bounds[0] <= 0.46 <= estimate.rate_bounds[1]
+    e = estimate.evidence
+    assert np.all(e.ratio_bounds[e.tail_start:, 1] < 1)  # the window holds no rise
+
+
+@pytest.mark.parametrize("period", [2, 5, 12])
+def test_cv3_a_rise_that_recurs_within_every_quarter_is_not_contracting(period):
+    """CV-3: a rise (ratio >= 1 beyond rounding) once every ``period`` steps recurs within every
+    quarter of the 48 ratios: the window cannot start after it, and the class stays undetermined
+    (a median of the contracting ratios between rises would misreport the mean contraction)."""
+    ratios = np.tile(np.r_[3.0, np.full(period - 1, 0.5)], 48 // period)  # ends contracting
+    changes = np.cumprod(np.r_[1.0, ratios])
+    estimate = estimate_rate(changes, 0.0)
+    assert estimate.kind == "undetermined" and "not contracting" in estimate.evidence.reason
+
+
+def test_cv1_noise_floor_of_values_near_the_largest_float_is_finite():
+    """CV-1: the floor gamma_3 (|a| + |b|) is evaluated as gamma_3 |a| + gamma_3 |b|: the sum of two
+    values near the largest float overflows (before 2026-12-04: inf, with an overflow warning),
+    the floor itself does not."""
+    big = np.finfo(np.float64).max
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        floor = noise_floor(big, big)
+    assert np.isfinite(floor) and floor >= 2 * U * big

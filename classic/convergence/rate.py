@@ -29,7 +29,7 @@ from classic.rounding import gamma
 from classic.trace import Trace
 
 __all__ = ["RateEstimate", "RateEvidence", "estimate_rate", "noise_floor", "ORDER_TOLERANCE", "GROWTH_STEP_RATIO",
-           "POWER_LAW_SLACK", "FIXED_POINT_REASONS"]
+           "POWER_LAW_SLACK", "FIXED_POINT_REASONS", "MIN_TAIL_SHARE"]
 
 #: Half the distance between the orders 1 and 2 the classes separate, halved again:
 #: an order estimate counts (is *resolved*) only when its rounding interval has at
@@ -49,6 +49,13 @@ GROWTH_STEP_RATIO = 0.75
 #: many times the expansion's second-order term |p² - 1|/(12 u (u + 1)) at the tail start u,
 #: plus 1/u (corrections of relative order 1/t) and their rounding.
 POWER_LAW_SLACK = 4.0
+
+
+#: CV-3: a rise (a ratio >= 1 beyond rounding) in the tail window moves the window's start past
+#: it when at least this share of the ratios (and 4) follow it: a sequence that contracts over
+#: its last quarter contracts, whatever it did before (EM's likelihood can speed up after a slow
+#: stretch). A rise that recurs at least once every quarter of the run leaves it undetermined.
+MIN_TAIL_SHARE = 0.25
 
 
 #: CV-6: the stop reasons of traces whose run ended on a fixed point of the iteration (Lloyd's
@@ -227,7 +234,9 @@ def _noise_floor(a, b, dtype, value_error):
     b = np.abs(np.asarray(b, dtype=np.float64))
     tiny = float(np.finfo(dtype).smallest_subnormal)
     # gamma_3 rather than gamma_2 absorbs the rounding of this very evaluation (CV-1).
-    return gamma(3, dtype) * (a + b) + tiny + 2.0 * np.asarray(value_error, dtype=np.float64)
+    # gamma_3 a + gamma_3 b, not gamma_3 (a + b): a + b overflows for values near the largest float.
+    g = gamma(3, dtype)
+    return g * a + g * b + tiny + 2.0 * np.asarray(value_error, dtype=np.float64)
 
 
 def _as_sequence(sequence):
@@ -372,9 +381,19 @@ def _classify_positive(s, f, dtype, start):
     # The last half of the ratios, and at least 4: the growth tests need 3 resolved points
     # and the last one is often lost to the noise floor.
     tail = max(0, len(ratios) - max(4, math.ceil(len(ratios) / 2)))
+    rising = np.nonzero(rb[tail:, 0] >= 1)[0]
+    if rising.size:
+        # A rise beyond rounding in the window: the tail starts after the last one, if what follows
+        # still makes a window (MIN_TAIL_SHARE of the ratios, and 4); else the sequence does not
+        # contract (a periodic rise recurs within any such window).
+        after = tail + int(rising[-1]) + 1
+        if len(ratios) - after < max(4, math.ceil(MIN_TAIL_SHARE * len(ratios))):
+            out = dict(ratios=ratios, ratio_bounds=rb, orders=orders, order_bounds=ob, tail_start=tail)
+            return _run("undetermined", math.nan, math.nan,
+                        f"not contracting: ratio {after - 1} is >= 1 beyond rounding, and only "
+                        f"{len(ratios) - after} of the {len(ratios)} ratios follow it", out)
+        tail = after
     out = dict(ratios=ratios, ratio_bounds=rb, orders=orders, order_bounds=ob, tail_start=tail)
-    if np.any(rb[tail:, 0] >= 1):
-        return _run("undetermined", math.nan, math.nan, "not contracting: a tail ratio is >= 1 beyond rounding", out)
     # Orders in the tail (q_t uses ratios t and t+1); the latest resolved one decides, provided
     # the one before it agrees that the order exceeds 1 (a single order is one coincidence away
     # from anything: 1.92, 1.91, 1.0 gives q = 79).
@@ -468,7 +487,8 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
     computed only on the longest run of values above the floating-point noise
     floor of :func:`noise_floor` (CV-1) and each with the interval rounding
     leaves it. The class is decided on the tail window (the last half of the
-    ratios): resolved orders all :math:`\\ge 1.25` give ``quadratic``
+    ratios; it starts after the last ratio >= 1 beyond rounding in there when a
+    quarter of the ratios follow it, and the class is undetermined otherwise): resolved orders all :math:`\\ge 1.25` give ``quadratic``
     (:math:`|q - 2| \\le 0.25`) or ``superlinear``; otherwise ratios that fall
     to 0 (:math:`1/r_t` never falls and grows by steps that do not decay) give
     ``superlinear``, ratios that rise to 1 (the same for :math:`1/(1-r_t)`;
