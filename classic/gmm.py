@@ -454,7 +454,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         log-likelihood; early stopping returns its best iteration's
         parameters and cuts the trace there. A stopped run has
         ``stop_reason="rule:<name>"`` and ``converged_=False``
-        (proofs/convergence.md, CV-7).
+        (proofs/convergence.md, CV-7). Each start runs the rule afresh; after the
+        fit it holds its record (``fired``, ``checkpoint``, ...) of the start returned.
 
     Attributes
     ----------
@@ -616,8 +617,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 continue
             if best is None or run.objective > best.objective:
                 best = run
+                record = None if self.stop is None else self.stop._run_record()
         if best is None:
             raise collapses[0]
+        if self.stop is not None:
+            self.stop._restore_run_record(record)  # the rule describes the returned start, not the last
         if collapses:
             warnings.warn(
                 f"{len(collapses)} of {n_starts} EM starts collapsed and were dropped (the first: {collapses[0]}); "

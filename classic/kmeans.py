@@ -520,6 +520,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         None (the default): Lloyd's own exact termination. A run the rule
         stops has ``stop_reason="rule:<name>"`` and ``converged_=False``;
         its certificate still checks every recorded step (proofs/convergence.md, CV-7).
+        Each start runs the rule afresh; after the fit it holds its record (``fired``,
+        ``checkpoint``, ...) of the start returned, for ``plot_stopping(trace_, rule=stop)``.
     copy_x : bool, default=True
         Accepted for scikit-learn compatibility. classic never modifies X, with either
         value (scikit-learn, given ``copy_x=False``, centres X in place and restores it).
@@ -648,6 +650,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, validation, sample_weight)
             if best is None or run[2].objective[-1] < best[2].objective[-1]:
                 best = run
+                record = None if self.stop is None else self.stop._run_record()
+        if self.stop is not None:
+            self.stop._restore_run_record(record)  # the rule describes the returned start, not the last
         self.cluster_centers_, labels, self.trace_ = best
         self.labels_ = labels.astype(np.int32)  # scikit-learn's dtype (the kernels keep int64)
         self.inertia_ = float(self.trace_.objective[-1])

@@ -432,7 +432,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         objective the rules see is the trace's, updates so far, sense
         "max"). None: stop only on a mistake-free epoch or ``max_iter``. A stopped run has
         ``stop_reason="rule:<name>"``; its certificate still checks the
-        epochs run (proofs/convergence.md, CV-7).
+        epochs run (proofs/convergence.md, CV-7). With more than two classes each
+        one-vs-rest problem runs the rule afresh; after the fit it holds its record of
+        the last class's run.
     n_jobs : int or None, default=None
         Accepted for scikit-learn compatibility and ignored: the one-vs-rest problems run
         one after the other, each with Numba's threads (``numba.set_num_threads``); the

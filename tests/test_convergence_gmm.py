@@ -151,3 +151,25 @@ def test_cv6_a_cut_em_run_at_its_last_value_is_not_finite_termination():
     estimate = estimate_rate(single.trace_)
     assert estimate.kind != "finite", estimate
     assert estimate.evidence.noise_floor[-1] > 1e-8  # float32's, of values near -180 (float64's: 1e-13)
+
+
+def test_with_several_starts_the_rule_describes_the_start_returned():
+    """With n_init > 1 each start runs the rule afresh; after the fit the rule holds its record of the
+    start returned (before 2026-12-04: of the last start, whose checkpoint is another iteration for
+    most of these seeds): its checkpoint is the returned model's iteration and held-out score."""
+    rng = np.random.default_rng(0)
+    X, X_val = rng.normal(size=(40, 2)), rng.normal(size=(40, 2))
+    stopped = 0
+    for seed in range(6):
+        rule = ValidationPatience(3, X_val)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model = GaussianMixture(8, n_init=3, random_state=seed, tol=0.0, max_iter=200, prior="default",
+                                    stop=rule).fit(X)
+        if model.trace_.stop_reason != "rule:validation_patience":  # the returned start ran to max_iter
+            assert not rule.fired and rule.consulted_at == model.trace_.n_iter
+            continue
+        stopped += 1
+        assert rule.fired and rule.checkpoint.iteration == model.trace_.n_iter, seed
+        assert abs(model.score(X_val) - rule.checkpoint.score) <= 1e-12 * abs(rule.checkpoint.score)
+    assert stopped >= 3

@@ -163,3 +163,34 @@ def test_cv6_a_kmeans_run_terminates_finitely_at_its_last_inertia():
         if estimate.kind == "finite":
             assert estimate.terminated_at == model.n_iter_
     assert verdicts == ["finite"] * 10, verdicts
+
+
+def test_with_several_starts_the_rule_describes_the_start_returned():
+    """With n_init > 1 each start runs the rule afresh; after the fit the rule holds its record of the
+    start returned (before 2026-12-04: of the last start, so plot_stopping(trace_, rule=stop) could
+    mark another start's checkpoint): the same record as a fit of that start alone leaves."""
+    X, X_val = _blobs(0), _blobs(1)
+    for seed in range(40):
+        starts = []
+
+        def init(X, k, random_state):
+            starts.append(X[random_state.choice(len(X), k, replace=False)])
+            return starts[-1]
+
+        rule = ValidationPatience(1, X_val) | LossPlateau(1e-9)
+        model = KMeans(12, init=init, n_init=4, random_state=seed, stop=rule).fit(X)
+        alone = []
+        for centres in starts:
+            alone_rule = ValidationPatience(1, X_val) | LossPlateau(1e-9)
+            alone.append((KMeans(12, init=centres, n_init=1, stop=alone_rule).fit(X), alone_rule))
+        returned = [i for i, (fit, _) in enumerate(alone) if fit.trace_ == model.trace_]
+        last_rule = alone[-1][1]
+        if not returned or alone[returned[0]][1].checkpoint.iteration == last_rule.checkpoint.iteration:
+            continue  # the returned start's record must differ from the last one's
+        fit, alone_rule = alone[returned[0]]
+        assert (rule.fired, rule.consulted_at) == (alone_rule.fired, alone_rule.consulted_at)
+        assert [(r.fired, r.consulted_at) for r in rule.rules] == [(r.fired, r.consulted_at) for r in alone_rule.rules]
+        assert rule.checkpoint.iteration == alone_rule.checkpoint.iteration
+        np.testing.assert_array_equal(rule.checkpoint.parameters, alone_rule.checkpoint.parameters)
+        return
+    pytest.fail("no seed returned a start other than the last with a different checkpoint; pick other data")

@@ -160,6 +160,17 @@ class StoppingRule:
         self.consulted_at = state.iteration
         return self.fired
 
+    def _run_record(self):
+        """What the rule recorded of the run it saw (``fired``, ``consulted_at``, a checkpoint): an
+        estimator that runs several starts (``n_init``) keeps the record of the start it returns
+        and hands it back with :meth:`_restore_run_record`, so that the rule describes that run.
+        Attributes are replaced, never changed in place, by every rule here: a shallow copy."""
+        return dict(vars(self))
+
+    def _restore_run_record(self, record):
+        vars(self).clear()
+        vars(self).update(record)
+
     @property
     def reason(self):
         """``"rule:<name>"``: the stop_reason an estimator records when this rule fires."""
@@ -375,6 +386,15 @@ class _Combination(StoppingRule):
         super().start()
         for rule in self.rules:
             rule.start()
+
+    def _run_record(self):
+        return dict(vars(self)), tuple(rule._run_record() for rule in self.rules)
+
+    def _restore_run_record(self, record):
+        own, parts = record
+        super()._restore_run_record(own)
+        for rule, part in zip(self.rules, parts):
+            rule._restore_run_record(part)
 
     @property
     def checkpoint(self):
