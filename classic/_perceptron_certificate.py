@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 from classic import _perceptron_kernels as _k
+from classic._perceptron_predictors import _averaged_weights
 from classic._random import generator_from_state
 from classic._validation import check_numbers, check_real, check_squared_distances
 from classic.certificate import Claim, check_training_rows, inequality_claim
@@ -197,32 +198,39 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
         separator = _separator_rows(separator, len(traces), X.shape[1])
     if margin is not None:
         margin = check_real(margin, "margin", minimum=0.0, strict=True)
-    predicting = model._weights_for(X) if model.prediction == "last" else None  # what predict uses (PC-6)
+    fitted = model._weights_for(X)  # coef_ and intercept_, one row per problem
     claims = []
     for c, (signs, trace) in enumerate(zip(problems, traces)):
         label = "" if len(traces) == 1 else f"[class {model.classes_[c]} vs rest] "
         u = None if separator is None else separator[c]
-        predictor = None if predicting is None else (predicting[c], model.eta0, _scaled(trace, model.eta0, dtype))
-        edited = _edited_attributes(model, traces, predictor)
+        last = _scaled(trace.epoch_weights[-1], trace, model.eta0, dtype)
+        # what predict uses (PC-6): coef_ and intercept_, unless the prediction is averaged or voted
+        predictor = (fitted[c], model.eta0, last) if model.prediction == "last" else None
+        if model.prediction == "averaged":
+            made = _scaled(_averaged_weights(X, signs, trace.intercept_scaling, trace).astype(dtype), trace,
+                           model.eta0, dtype)
+        else:  # the last weights; the voted predictor keeps its own (PC-13)
+            made = last
+        edited = _edited_attributes(model, traces, fitted[c], made)
         claims.extend(_ProblemCertificate(X, signs, trace, label, predictor, edited).claims(u, margin))
     return claims
 
 
-def _edited_attributes(model, traces, predictor):
+def _edited_attributes(model, traces, fitted, made):
     """The fitted attributes that are not what the fit made of the runs (PC-1): ``n_iter_`` (the
-    most epochs of any problem) and, with ``prediction="last"``, ``coef_`` and ``intercept_`` of
-    this problem (fl(eta0 w) of its final weights, bit for bit)."""
+    most epochs of any problem), and ``coef_`` and ``intercept_`` of this problem (``fitted``, one
+    row) against ``made``, the row the fit makes of the run, bit for bit."""
     edited = [] if model.n_iter_ == max(t.n_iter for t in traces) else ["n_iter_"]
-    if predictor is not None and not np.array_equal(predictor[0], predictor[2]):
+    if not np.array_equal(fitted, made):
         edited.append("coef_ or intercept_")
     return edited
 
 
-def _scaled(trace, eta0, dtype):
-    """coef_ and intercept_ (one row) as the fit makes them from the run's final weights w:
-    fl(eta0 w), its last entry times the intercept scaling (Perceptron._fit_predictor)."""
+def _scaled(w, trace, eta0, dtype):
+    """coef_ and intercept_ (one row) as the fit makes them from weights w (the run's final ones,
+    or their average): fl(eta0 w), its last entry times the intercept scaling
+    (Perceptron._fit_predictor)."""
     kind = np.dtype(dtype).type
-    w = trace.epoch_weights[-1]
     if eta0 != 1:
         with np.errstate(over="ignore", under="ignore"):
             w = w * kind(eta0)

@@ -20,7 +20,9 @@ def _averaged_weights(X, signs, scale, trace):
     coefficient = np.zeros(X.shape[0])
     np.add.at(coefficient, trace.updates, signs[trace.updates] * (n_steps - 1 - trace.update_steps) / n_steps)
     augmented = np.column_stack([X.astype(np.float64), np.full(X.shape[0], scale, dtype=np.float64)])
-    return coefficient @ augmented
+    # summed row after row (numpy's reduction over axis 0), not by BLAS, whose order may depend on its
+    # threads: the certificate recomputes this average and compares it with coef_ bit for bit (PC-1)
+    return (coefficient[:, None] * augmented).sum(axis=0)
 
 
 def _voted_weights(X, signs, scale, trace):

@@ -260,19 +260,22 @@ def test_certify_needs_the_rows_of_the_fit():
 # --- PC-2 .. PC-6: Novikoff on separable data --------------------------------------
 
 
+@pytest.mark.parametrize("prediction", ["last", "averaged", "voted"])
 @pytest.mark.parametrize("name, edit", [("coef_", lambda v: v * 2), ("intercept_", lambda v: v + 1.0),
                                         ("n_iter_", lambda v: v + 1)])
-def test_pc1_fails_on_fitted_attributes_changed_since_the_fit(name, edit):
+def test_pc1_fails_on_fitted_attributes_changed_since_the_fit(name, edit, prediction):
     """PC-1: the fitted model is the run's: coef_ and intercept_ are fl(eta0 w) of the replayed final
-    weights and n_iter_ the most epochs of any problem; an edit after the fit fails PC-1, named, also
+    weights (of their average for prediction="averaged", as the fit computes it from the log) and
+    n_iter_ the most epochs of any problem; an edit after the fit fails PC-1, named, also
     where the run stopped at max_iter and PC-6 does not apply (before 2026-12-04 it passed there;
-    k-means' KM-6 and EM's EM-5 check the like). The same numbers as a list are the same weights."""
+    k-means' KM-6 and EM's EM-5 check the like; the averaged and voted coef_ were not checked). The
+    same numbers as a list are the same weights."""
     from sklearn.datasets import load_iris
 
     X, y = load_iris(return_X_y=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = Perceptron(max_iter=30).fit(X, y)
+        model = Perceptron(max_iter=30, prediction=prediction, eta0=0.1).fit(X, y)
     assert not model.trace_.converged and bool(certify(model, X, y))
     value = getattr(model, name)
     setattr(model, name, edit(value))
@@ -659,6 +662,22 @@ def test_pc13_averaged_and_voted_survival_weights(sample, shuffle):
     A = np.column_stack([sample.X, np.ones(len(y))])
     vote = np.sign(A @ in_effect.T).sum(axis=1)
     np.testing.assert_allclose(voted.decision_function(sample.X), vote)
+
+
+def test_pc1_the_averaged_weights_do_not_depend_on_the_blas_threads():
+    """PC-1 compares the averaged coef_ with the average recomputed from the log bit for bit, so the
+    average must not depend on how many threads BLAS has (it is summed by numpy, row after row)."""
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(20_000, 40))
+    y = np.where(X @ rng.normal(size=40) + 0.3 * rng.normal(size=20_000) > 0, 1, -1)
+    fits = []
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            fits.append(_quiet_fit(Perceptron(prediction="averaged", max_iter=3), X, y))
+    np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
+    assert certify(fits[0], X, y)
 
 
 def test_same_run_with_one_and_two_threads():
