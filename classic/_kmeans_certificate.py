@@ -141,13 +141,14 @@ def km7_slack(abs_means, c):
     return sum_up(product_up(c["rel_mean"], abs_means), product_up(2.0, c["center_floor"]))
 
 
-def kmeans_claims(est, X, sample_weight=None):
+def kmeans_claims(est, X, centers, labels, sample_weight=None):
     """The claims KM-1 ... KM-7 for the fitted ``est`` on its training data ``X`` (and the
-    ``sample_weight`` of the fit, validated, if it had any)."""
+    ``sample_weight`` of the fit, validated, if it had any); ``centers`` and ``labels`` are its
+    ``cluster_centers_`` (in X's dtype) and ``labels_``, validated by ``KMeans._certify``."""
     trace = est.trace_
     X = np.ascontiguousarray(X, dtype=trace.dtype)
     n, d = X.shape
-    k = len(est.cluster_centers_)
+    k = len(centers)
     if sample_weight is None:
         c = rounding_constants(n, d, k, np.dtype(trace.dtype))
     else:
@@ -194,8 +195,8 @@ def kmeans_claims(est, X, sample_weight=None):
     claims.append(_drops_are_positive(km3, trace))
     claims.append(_km4_claim(trace))
     claims.append(_stop_claim(est, trace, trace.n_iter - len(np.unique(trace.partition_fingerprint))))
-    claims.append(_agreement_claim(est, X, trace, c, sample_weight))
-    claims.append(_fixed_point_claim(est, X, trace, c, sample_weight))
+    claims.append(_agreement_claim(est, X, centers, labels, trace, c, sample_weight))
+    claims.append(_fixed_point_claim(X, centers, labels, trace, c, sample_weight))
     return claims
 
 
@@ -262,10 +263,8 @@ def _relocations_counted(trace):
     return np.array_equal(np.bincount(iterations - 1, minlength=trace.n_iter), trace.n_relocated)
 
 
-def _agreement_claim(est, X, trace, c, sample_weight):
-    n, k = X.shape[0], len(est.cluster_centers_)
-    labels = np.asarray(est.labels_)
-    mismatches = []
+def _agreement_claim(est, X, centers, labels, trace, c, sample_weight):
+    n, k = X.shape[0], len(centers)
     interleaved = np.concatenate(
         [trace.objective_assign[:1], np.column_stack([trace.objective_relocate, trace.objective_update,
                                                       trace.objective_assign[1:]]).ravel()]
@@ -283,7 +282,7 @@ def _agreement_claim(est, X, trace, c, sample_weight):
         "total weight": trace.total_weight == (n if sample_weight is None else chunked_sum(sample_weight)),
     }
     mismatches = [name for name, ok in checks.items() if not ok]
-    recomputed = inertia_float64(X, labels, np.asarray(est.cluster_centers_), sample_weight)
+    recomputed = inertia_float64(X, labels, centers, sample_weight)
     claim = inequality_claim(
         "KM-6",
         "the trace agrees with the fitted attributes and the data (inertia recomputed from X)",
@@ -298,15 +297,14 @@ def _agreement_claim(est, X, trace, c, sample_weight):
     return claim
 
 
-def _fixed_point_claim(est, X, trace, c, sample_weight):
+def _fixed_point_claim(X, centers, labels, trace, c, sample_weight):
     statement = "final labels are a fixed point of the assignment; centres are their clusters' means"
     if trace.stop_reason != "converged":
         return Claim("KM-7", statement, 0.0, 0.0, 0.0, None, PROOF,
                      f"applies to converged runs only (stopped: {trace.stop_reason})")
     n, d = X.shape
-    centers = np.ascontiguousarray(est.cluster_centers_, dtype=X.dtype)
     k = centers.shape[0]
-    labels = np.array(est.labels_, dtype=np.int64)
+    labels = np.array(labels, dtype=np.int64)
     _, _, n_changed, _, _, _ = _scan_all(X, centers, labels.copy(), True)
     w = np.ones(n) if sample_weight is None else sample_weight
     sizes = np.bincount(labels, weights=w, minlength=k)

@@ -768,4 +768,4 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
             raise ValueError(f"labels_ must be this run's labels, one integer from 0 to {k - 1} per row; got "
                              f"{labels.dtype} of shape {labels.shape}, values from {labels.min()} to {labels.max()}: "
                              "restore labels_, or fit again")
-        return kmeans_claims(self, X, sample_weight)
+        return kmeans_claims(self, X, centers, labels, sample_weight)
