@@ -12,7 +12,7 @@ import numpy as np
 from classic import _kmeans_distances as distances
 from classic import _kmeans_kernels as kernels
 from classic._jit import for_rows, n_chunks, one_blas_thread
-from classic.rounding import gamma, gamma_exact, round_up, unit_roundoff
+from classic.rounding import gamma_exact, round_up, unit_roundoff
 
 
 def _pruning_factors(n_features, dtype, n_clusters=None, nearest_only=False):
@@ -26,7 +26,7 @@ def _pruning_factors(n_features, dtype, n_clusters=None, nearest_only=False):
     more, twice as many in float32; a quarter of that with ``nearest_only``, for ``predict`` and
     ``score``, where the filter computes one distance per point or none): the kernels then scan
     every point the bound test leaves exactly, with the same results."""
-    g = gamma(n_features + 2, dtype)
+    g = round_up(gamma_exact(n_features + 2, dtype))  # at least gamma_{d+2}, as KM-8's chain assumes
     u = 2.0**-53
     working = np.dtype(dtype)
     slack = np.array([_filter_constants(int(n_features), working, np.dtype(np.float32)),

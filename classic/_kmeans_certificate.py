@@ -301,7 +301,7 @@ def _fixed_point_claim(X, centers, labels, trace, c, sample_weight):
     statement = "final labels are a fixed point of the assignment; centres are their clusters' means"
     if trace.stop_reason != "converged":
         return Claim("KM-7", statement, 0.0, 0.0, 0.0, None, PROOF,
-                     f"applies to converged runs only (stopped: {trace.stop_reason})")
+                     f"applies to runs that reached exact termination (labels unchanged) only (stopped: {trace.stop_reason})")
     n, d = X.shape
     k = centers.shape[0]
     labels = np.array(labels, dtype=np.int64)

@@ -58,7 +58,7 @@ def inequality_claim(id, statement, values, bounds, slacks, reference, note="", 
 
     ``allowance`` (per step, ≥ 0) is what a floating-point version of the theorem may lose
     against the exact one (EM-2's deficit D_t): it joins the slack only at the steps that do
-    not satisfy the exact theorem within ``slacks`` alone, and the note counts them; an
+    not satisfy the exact theorem within ``slacks`` alone, and the note counts them (also 0); an
     infinite allowance at such a step is a non-finite slack there (RD-4 (e)).
     """
     terms = values if isinstance(values, tuple) else (values,)
@@ -79,8 +79,8 @@ def inequality_claim(id, statement, values, bounds, slacks, reference, note="", 
         needed = ~holds
         holds |= needed & satisfied(np.where(needed, extra, 0.0))
         slacks = np.where(needed, slacks + extra, slacks)
-        if np.any(needed):
-            note = (note + "; " if note else "") + f"allowance needed at {int(np.sum(needed))} of {needed.size} steps"
+        # said also when 0: the note names the allowance, and must not read as if it were used
+        note = (note + "; " if note else "") + f"allowance needed at {int(np.sum(needed))} of {needed.size} steps"
     with np.errstate(over="ignore", invalid="ignore"):  # for reading only: the decision is _at_most's
         value = sum(terms[1:], terms[0])
         if absolute:

@@ -94,7 +94,12 @@ class GaussianMixturePrior:
     tied): an inverse-Wishart with scale :math:`a\\Sigma_0` and
     :math:`a - d - 1` degrees of freedom for full/tied covariances, its
     inverse-gamma analogue per variance for diag and spherical ones, and a
-    symmetric Dirichlet(α) on the weights. The constant (normalisation, which
+    symmetric Dirichlet(α) on the weights. These are proper distributions only for a
+    large enough ``strength`` (:math:`a > 2d - 2` for full covariances, :math:`a > 2`
+    for each variance of diagonal ones); below that, as with the default :math:`a = 1`
+    (for d ≥ 2), the prior is improper and MAP-EM maximises the
+    likelihood penalised by :math:`\\log p(\\theta)`, which is all EM needs
+    (proofs/em.md, EM-2). The constant (normalisation, which
     does not depend on θ) is left out of the reported log-prior. The M-step
     becomes :math:`\\Sigma_k = (S_k + a\\Sigma_0)/(N_k + a)`: the prior acts
     as ``strength`` pseudo-observations of covariance :math:`\\Sigma_0`.
@@ -148,7 +153,8 @@ class GMMTrace(Trace):
         (scale: powers of two).
     weights, means, covariances : θ_T in standardised units.
     previous_weights, previous_means, previous_covariances : θ_{T−1} (EM-5), or None.
-    stop_reason : ``"tol"`` (mean objective change below tol), ``"max_iter"``.
+    stop_reason : ``"tol"`` (mean objective change below tol), ``"max_iter"``, or
+        ``"rule:<name>"`` (a ``stop=`` rule fired, proofs/convergence.md CV-7).
     """
 
     OBJECTIVE_SENSE = "max"
@@ -466,6 +472,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     precisions_cholesky_ : ndarray (same shape)
         Upper-triangular U with precision = U Uᵀ (scikit-learn's convention).
     converged_ : bool
+        Whether the ``tol`` test stopped the run (False for ``max_iter`` or a stopping rule).
     n_iter_ : int
     lower_bound_ : float
         Mean objective per sample (log-likelihood + log-prior) at the returned

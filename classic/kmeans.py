@@ -545,6 +545,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         Update half-steps run (scikit-learn counts one more when converged:
         its last pass only confirms that no label changes).
     converged_ : bool
+        Whether the run ended on its own test: labels unchanged (``stop_reason``
+        "converged", exact termination, KM-5) or the ``tol`` test ("tol", which stops
+        before exact termination); False for ``max_iter``, a cycle or a stopping rule.
     trace_ : KMeansTrace
     n_features_in_ : int
     """

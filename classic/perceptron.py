@@ -387,8 +387,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         ``intercept_scaling`` (PC-8). The mistake bound is then the one of the
         augmented data, :math:`R^2 = \\max_i \\|x_i\\|^2 + s^2`.
     intercept_scaling : float > 0, default=1.0
-        The constant feature ``s``. ``s`` of the order of the radius of the
-        data costs at most a factor 4 in the bound (PC-8).
+        The constant feature ``s``. ``s`` equal to the radius of the data costs at
+        most a factor 4 in the bound when the separating hyperplane meets the data's
+        ball (its offset at most the radius, PC-8).
     max_iter : int, default=1000
         Maximum number of epochs (passes over the data).
     tol : float >= 0 or None, default=None

@@ -11,7 +11,10 @@ Every trace has
 ``n_iter``
     number of iterations run.
 ``converged``
-    whether the run stopped because its convergence condition held.
+    whether the run stopped because its algorithm's own convergence test held: for
+    k-means, labels unchanged (exact termination) or scikit-learn's ``tol`` test; for EM,
+    the ``tol`` test; for the perceptron, a mistake-free epoch only (its ``tol`` is a
+    loss plateau, not convergence). Never for ``max_iter``, a stopping rule or a cycle.
 ``stop_reason``
     why the run stopped, a short string documented by each algorithm.
 

@@ -166,12 +166,16 @@ def test_rd4_an_allowance_joins_only_where_needed():
     # exact: 2 ≤ 1 + 1 holds, the next float above 2 does not (a float64 sum would round it away)
     above = np.array([-1.0, np.nextafter(2.0, 3.0), 0.5])
     assert inequality_claim("X-1", "s", above, 0.0, slacks, "p", allowance=np.array([np.inf, 1.0, np.inf])).holds is False
+    unused = inequality_claim("X-1", "s", values, 2.0, slacks, "p", "allowance: A", allowance=np.full(3, 5.0))
+    assert unused.holds is True and unused.note == "allowance: A; allowance needed at 0 of 3 steps"  # not as if used
+    assert unused.slack == 1.0
     refused = inequality_claim("X-1", "s", values, 0.0, slacks, "p", allowance=np.array([0.0, np.inf, 0.0]))
     assert refused.holds is False and "no finite rounding bound at step 1: not certified" in refused.note
-    # without an allowance the same numbers fail plainly; with none needed, no note
+    # without an allowance the same numbers fail plainly; with none needed, the note says 0 (before
+    # 2026-12-04 it said nothing, and a note naming the allowance read as if it had been used)
     assert inequality_claim("X-1", "s", values, 0.0, slacks, "p").holds is False
     plain = inequality_claim("X-1", "s", values[[0, 2]], 0.0, 1.0, "p", allowance=np.array([np.inf, np.inf]))
-    assert plain.holds is True and plain.note == "" and plain.slack == 1.0
+    assert plain.holds is True and plain.note == "allowance needed at 0 of 2 steps" and plain.slack == 1.0
 
 
 @given(st.fractions(min_value=0, max_value=2**1000).filter(lambda f: f == 0 or f > 2**-1000))

@@ -395,8 +395,8 @@ def _classify_positive(s, f, dtype, start):
         tail = after
     out = dict(ratios=ratios, ratio_bounds=rb, orders=orders, order_bounds=ob, tail_start=tail)
     # Orders in the tail (q_t uses ratios t and t+1); the latest resolved one decides, provided
-    # the one before it agrees that the order exceeds 1 (a single order is one coincidence away
-    # from anything: 1.92, 1.91, 1.0 gives q = 79).
+    # at least two are resolved and every resolved one exceeds 1 + ORDER_TOLERANCE (a single
+    # order is one coincidence away from anything: 1.92, 1.91, 1.0 gives q = 79).
     tail_orders = np.arange(tail, len(orders))
     resolved = tail_orders[(ob[tail_orders, 1] - ob[tail_orders, 0]) <= 2 * ORDER_TOLERANCE]
     if resolved.size >= 2:
