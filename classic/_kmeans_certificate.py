@@ -230,29 +230,36 @@ def _km4_claim(trace):
 
 
 def _stop_claim(est, trace, repeats):
+    """KM-5, against the settings the run was fitted with (``KMeans._fit_settings``: a later
+    ``set_params`` changes no run) and the trace: the loop tests "no label changed" first, so a
+    run that stopped for any other reason moved a point in its last assignment."""
     statement = "the run stopped because no label changed"
+    fitted = est._fit_settings
     last = int(trace.n_reassigned[-1]) if trace.n_iter else -1
     reason = trace.stop_reason
     if reason == "converged":
-        return Claim("KM-5", statement, float(last), 0.0, 0.0, last == 0, PROOF)
+        return Claim("KM-5", statement, float(last), 0.0, 0.0, last == 0 and bool(trace.converged), PROOF)
+    moved = trace.n_iter == 0 or last > 0  # else Lloyd's own test would have stopped it ("converged")
     if reason == "max_iter":
-        ok = trace.n_iter == est.max_iter
-        note = f"stopped at max_iter={est.max_iter}: {last} points moved in the last assignment"
+        ok = trace.n_iter == fitted["max_iter"]
+        note = f"stopped at max_iter={fitted['max_iter']}: {last} points moved in the last assignment"
     elif reason == "tol":
-        ok = trace.n_iter >= 1
-        note = f"stopped by the tol rule (tol={est.tol}), before exact termination"
+        ok = trace.n_iter >= 1 and fitted["tol"] > 0 and bool(trace.converged)
+        note = f"stopped by the tol rule (tol={fitted['tol']}), before exact termination"
     elif reason == "cycle":
         ok = repeats > 0
         note = "stopped on a repeated partition (KM-4)"
     elif reason.startswith("rule:"):
         # A stopping rule (classic.convergence, proofs/convergence.md CV-7) cut the run short.
-        ok = trace.n_iter >= 1 and getattr(est, "stop", None) is not None and not trace.converged
+        ok = trace.n_iter >= 1 and fitted["rule"]
         note = (f"stopped by the stopping rule {reason[5:]!r}, not by convergence; the claims above hold for "
                 f"the {trace.n_iter} iterations recorded (proofs/convergence.md, CV-7)")
     else:
         ok, note = False, f"unknown stop reason {reason!r}"
+    ok = ok and moved and (reason == "tol") == bool(trace.converged)
     return Claim("KM-5", statement, float(last), 0.0, 0.0, None if ok else False, PROOF,
-                 note if ok else f"stop reason {reason!r} does not match the trace")
+                 note if ok else f"stop reason {reason!r} does not match the trace and the fit's settings "
+                 f"(max_iter={fitted['max_iter']}, tol={fitted['tol']}, a stopping rule: {fitted['rule']})")
 
 
 def _relocations_counted(trace):
@@ -280,6 +287,8 @@ def _agreement_claim(est, X, centers, labels, trace, c, sample_weight):
         "relocations per iteration": _relocations_counted(trace),
         "points reassigned >= 0": bool(np.all(trace.n_reassigned >= 0)),
         "total weight": trace.total_weight == (n if sample_weight is None else chunked_sum(sample_weight)),
+        # the precision the run computed in decides every slack: a relabelled trace would borrow float32's
+        "dtype of the fit": trace.dtype == est._fit_settings["dtype"],
     }
     mismatches = [name for name, ok in checks.items() if not ok]
     recomputed = inertia_float64(X, labels, centers, sample_weight)

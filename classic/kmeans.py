@@ -657,6 +657,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         if self.stop is not None:
             self.stop._restore_run_record(record)  # the rule describes the returned start, not the last
         self.cluster_centers_, labels, self.trace_ = best
+        # what the run's stop depended on and its precision, for the certificate (KM-5, KM-6), whatever
+        # set_params does later
+        self._fit_settings = {"max_iter": self.max_iter, "tol": float(self.tol), "rule": self.stop is not None,
+                              "dtype": X.dtype.name}
         self.labels_ = labels.astype(np.int32)  # scikit-learn's dtype (the kernels keep int64)
         self.inertia_ = float(self.trace_.objective[-1])
         self.n_iter_ = self.trace_.n_iter

@@ -1116,6 +1116,47 @@ def test_km6_the_trace_counts_agree(field, value, name):
     assert claim.holds is False and name in claim.note
 
 
+def test_km5_judges_the_stop_by_the_fit_s_settings():
+    """KM-5 reads the settings of the fit, not the estimator's current ones: set_params after the fit
+    changes no run (before 2026-12-04 an honest max_iter run failed KM-5 after set_params(max_iter=300),
+    a rule's run after set_params(stop=None))."""
+    from sklearn.datasets import load_iris
+
+    from classic.convergence import RelativeImprovement
+
+    X = load_iris().data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        runs = [KMeans(3, random_state=0, max_iter=3).fit(X), KMeans(3, random_state=0, tol=1e-2).fit(X),
+                KMeans(3, random_state=0, stop=RelativeImprovement(1e-2)).fit(X)]
+    assert [run.trace_.stop_reason for run in runs] == ["max_iter", "tol", "rule:relative_improvement"]
+    for run in runs:
+        run.set_params(max_iter=300, tol=0.0, stop=None)
+        assert certify(run, X), str(certify(run, X))
+
+
+@pytest.mark.parametrize("change", ["tol", "unmoved", "converged", "dtype"])
+def test_km5_fails_on_a_stop_reason_the_trace_contradicts(change):
+    """KM-5 and KM-6 (proofs/kmeans.md): a max_iter run of a fit with tol=0 relabelled "tol", or whose last
+    assignment moved no point (the loop would have stopped it as "converged"), or marked converged, fails
+    KM-5; a float64 run relabelled float32 (whose slacks are 10^7 times wider) fails KM-6. All passed
+    before 2026-12-04 (a numerical audit)."""
+    from sklearn.datasets import load_iris
+
+    X = load_iris().data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = KMeans(3, random_state=0, max_iter=3).fit(X)
+    t = model.trace_
+    assert t.stop_reason == "max_iter" and certify(model, X)
+    edits = {"tol": dict(stop_reason="tol"), "unmoved": dict(n_reassigned=np.append(t.n_reassigned[:-1], 0)),
+             "converged": dict(converged=True), "dtype": dict(dtype="float32")}[change]
+    claim = certify(_tampered(model, **edits), X)["KM-6" if change == "dtype" else "KM-5"]
+    assert claim.holds is False, claim
+    if change == "dtype":
+        assert "dtype of the fit" in claim.note
+
+
 @pytest.mark.parametrize("forge", ["swap", "arbitrary"])
 def test_km4_fingerprints_are_tied_to_the_labels(forge):
     """KM-4: the partition of iteration t + 1 is the labels of assignment t when nothing was relocated,
