@@ -21,7 +21,7 @@ from classic._perceptron_predictors import _averaged_weights
 from classic._random import generator_from_state
 from classic._validation import check_numbers, check_real, check_squared_distances
 from classic.certificate import Claim, check_training_rows, inequality_claim
-from classic.perceptron import INTERCEPT_FIX, OVERFLOW_RULE
+from classic.perceptron import INTERCEPT_FIX, OVERFLOW_RULE, _one_vs_rest_trace
 from classic.rounding import (
     SIGMA64,
     above,
@@ -199,20 +199,23 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
     if margin is not None:
         margin = check_real(margin, "margin", minimum=0.0, strict=True)
     fitted = model._weights_for(X)  # coef_ and intercept_, one row per problem
+    settings = model._fit_settings  # the fit's prediction and eta0, not set_params' since
+    eta0 = settings["eta0"]
     claims = []
     for c, (signs, trace) in enumerate(zip(problems, traces)):
         label = "" if len(traces) == 1 else f"[class {model.classes_[c]} vs rest] "
         u = None if separator is None else separator[c]
-        last = _scaled(trace.epoch_weights[-1], trace, model.eta0, dtype)
+        last = _scaled(trace.epoch_weights[-1], trace, eta0, dtype)
         # what predict uses (PC-6): coef_ and intercept_, unless the prediction is averaged or voted
-        predictor = (fitted[c], model.eta0, last) if model.prediction == "last" else None
-        if model.prediction == "averaged":
+        predictor = (fitted[c], eta0, last) if settings["prediction"] == "last" else None
+        if settings["prediction"] == "averaged":
             made = _scaled(_averaged_weights(X, signs, trace.intercept_scaling, trace).astype(dtype), trace,
-                           model.eta0, dtype)
+                           eta0, dtype)
         else:  # the last weights; the voted predictor keeps its own (PC-13)
             made = last
         edited = _edited_attributes(model, traces, fitted[c], made)
-        claims.extend(_ProblemCertificate(X, signs, trace, label, predictor, edited).claims(u, margin))
+        certificate = _ProblemCertificate(X, signs, trace, label, predictor, edited, settings)
+        claims.extend(certificate.claims(u, margin))
     return claims
 
 
@@ -220,10 +223,21 @@ def _edited_attributes(model, traces, fitted, made):
     """The fitted attributes that are not what the fit made of the runs (PC-1): ``n_iter_`` (the
     most epochs of any problem), and ``coef_`` and ``intercept_`` of this problem (``fitted``, one
     row) against ``made``, the row the fit makes of the run, bit for bit."""
-    edited = [] if model.n_iter_ == max(t.n_iter for t in traces) else ["n_iter_"]
+    summary = {"n_iter_": max(t.n_iter for t in traces), "n_updates_": sum(t.n_updates for t in traces),
+               "converged_": all(t.converged for t in traces)}
+    edited = [name for name, value in summary.items() if getattr(model, name) != value]
     if not np.array_equal(fitted, made):
         edited.append("coef_ or intercept_")
+    if len(traces) > 1 and not _one_vs_rest_summary_agrees(model.trace_, traces):
+        edited.append("trace_ (its one-vs-rest summary: n_iter, converged, stop_reason or objective)")
     return edited
+
+
+def _one_vs_rest_summary_agrees(trace, traces):
+    """The one-vs-rest trace's own fields are what the fit makes of its problems' traces."""
+    made = _one_vs_rest_trace(traces, trace.classes)
+    return (trace.n_iter == made.n_iter and trace.converged == made.converged and trace.stop_reason == made.stop_reason
+            and np.array_equal(trace.objective, made.objective))
 
 
 def _scaled(w, trace, eta0, dtype):
@@ -240,8 +254,9 @@ def _scaled(w, trace, eta0, dtype):
 class _ProblemCertificate:
     """The claims of one binary problem (one trace)."""
 
-    def __init__(self, X, signs, trace, label, predictor=None, edited=()):
+    def __init__(self, X, signs, trace, label, predictor=None, edited=(), settings=None):
         self.X, self.signs, self.trace, self.label = X, signs, trace, label
+        self.settings = settings  # the fit's (Perceptron._fit_settings), for the stop (PC-6); None: unchecked
         self.edited = list(edited)  # fitted attributes changed since the fit (PC-1)
         self.predictor = predictor  # (coef_ and intercept_ as one row, eta0) when predict uses the last weights
         self.scale = X.dtype.type(trace.intercept_scaling)
@@ -294,7 +309,9 @@ class _ProblemCertificate:
                       and t.update_steps.max() < t.n_iter * n and np.all(np.diff(t.update_steps) > 0)):
             return False
         per_epoch = np.bincount(t.update_steps // n, minlength=t.n_iter)
-        return np.array_equal(per_epoch, t.mistakes) and t.converged == bool(t.mistakes[-1] == 0)
+        updates_so_far = np.concatenate([[0], np.cumsum(t.mistakes)]).astype(np.float64)  # the trace's objective
+        return (np.array_equal(per_epoch, t.mistakes) and t.converged == bool(t.mistakes[-1] == 0)
+                and isinstance(t.objective, np.ndarray) and np.array_equal(t.objective, updates_so_far))
 
     def _replay(self, u):
         t, K, X = self.trace, self.K, self.X
@@ -494,6 +511,11 @@ class _ProblemCertificate:
     def _final_epoch(self):
         statement = "the final epoch is mistake-free: y <w, x> > 0 for every example"
         t = self.trace
+        if not self._stop_agrees():
+            return Claim("PC-6", self.label + statement, 1.0, 0.0, 0.0, False, REFERENCE,
+                         f"stop reason {t.stop_reason!r} does not match the trace ({t.n_iter} epochs, converged "
+                         f"{t.converged}) and the fit's settings (max_iter={self.settings['max_iter']}, tol given: "
+                         f"{self.settings['tol']}, a stopping rule: {self.settings['rule']})")
         if not t.converged:
             return self._not_applicable(
                 "PC-6", statement, f"the run stopped ({t.stop_reason}) after {t.n_iter} epochs with "
@@ -513,6 +535,20 @@ class _ProblemCertificate:
                     "use eta0=1 (or a power of two)" if runs else "they are not the run's final weights"))
             mistakes += wrong
         return self._claim("PC-6", statement, values=[float(mistakes)], bounds=[0.0], slacks=[0.0], note=note)
+
+    def _stop_agrees(self):
+        """The stop reason is the one the loop gives this trace under the fit's settings: a
+        mistake-free epoch is tested first (converged), then ``tol``, a rule, ``max_iter``."""
+        t, fitted = self.trace, self.settings
+        if fitted is None:
+            return True
+        if t.converged:
+            return t.stop_reason == "mistake-free epoch"
+        if t.stop_reason == "max_iter":
+            return t.n_iter == fitted["max_iter"]
+        if t.stop_reason == "tol":
+            return fitted["tol"]
+        return t.stop_reason.startswith("rule:") and fitted["rule"]
 
     # --- PC-9: Freund and Schapire --------------------------------------------
     def _freund_schapire(self, lo, gamma_low, margin):

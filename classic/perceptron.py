@@ -619,6 +619,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             weights.append(w)
             traces.append(trace)
         self._fit_predictor(X, problems, scale, np.asarray(weights), traces)
+        # what the fitted attributes and the stops depended on, for the certificate (PC-1, PC-6),
+        # whatever set_params does later
+        self._fit_settings = {"prediction": self.prediction, "eta0": self.eta0, "max_iter": max_iter,
+                              "tol": self.tol is not None, "rule": self.stop is not None}
         self.n_updates_ = sum(t.n_updates for t in traces)
         self.n_iter_ = max(t.n_iter for t in traces)
         self.converged_ = all(t.converged for t in traces)

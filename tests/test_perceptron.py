@@ -287,6 +287,49 @@ def test_pc1_fails_on_fitted_attributes_changed_since_the_fit(name, edit, predic
     assert bool(certify(model, X, y))
 
 
+def test_pc1_and_pc6_judge_the_run_by_the_fit_s_settings():
+    """The certificate reads the fit's prediction, eta0, max_iter, tol and rule, not the current
+    parameters: set_params after the fit changes no run (before 2026-12-04, set_params(prediction=
+    "averaged") or (eta0=2.0) made PC-1 say "coef_ or intercept_ changed since the fit")."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    for params in ({"max_iter": 5}, {"max_iter": 50, "tol": 1e-3, "prediction": "averaged", "eta0": 0.1}):
+        model = _quiet_fit(Perceptron(**params), X, y)
+        model.set_params(prediction="voted", eta0=2.0, max_iter=7, tol=None)
+        assert certify(model, X, y), str(certify(model, X, y))
+
+
+@pytest.mark.parametrize("edit", ["converged_", "n_updates_", "objective", "summary", "stop_reason"])
+def test_pc1_and_pc6_fail_on_edited_summaries(edit):
+    """PC-1: converged_, n_updates_, the trace's objective (updates so far) and the one-vs-rest
+    summary are what the fit made of the runs; PC-6: the stop reason is the one the loop gives the
+    trace (a mistake-free epoch first). Each edit passed before 2026-12-04 (a numerical audit; the
+    objective [50, 50, 40, 20, 0] then read as "linear, rate 0.5")."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    if edit == "stop_reason":
+        X, y = X[y < 2], y[y < 2]  # separable: the run converges
+    model = _quiet_fit(Perceptron(max_iter=5 if edit != "stop_reason" else 1000), X, y)
+    assert certify(model, X, y)
+    if edit == "converged_":
+        model.converged_ = True
+    elif edit == "n_updates_":
+        model.n_updates_ += 1
+    elif edit == "objective":
+        problem = model.trace_.problems[0]
+        edited = dataclasses.replace(problem, objective=problem.objective[::-1].copy())
+        model.trace_ = dataclasses.replace(model.trace_, problems=(edited, *model.trace_.problems[1:]))
+    elif edit == "summary":
+        model.trace_ = dataclasses.replace(model.trace_, objective=model.trace_.objective * 0)
+    else:
+        assert model.trace_.stop_reason == "mistake-free epoch"
+        model.trace_ = dataclasses.replace(model.trace_, stop_reason="max_iter")
+    failed = [claim.id for claim in certify(model, X, y).claims if claim.holds is False]
+    assert failed and set(failed) == {"PC-6" if edit == "stop_reason" else "PC-1"}, failed
+
+
 def test_pc6_checks_the_decisions_of_predict():
     """PC-6 (proofs/perceptron.md) also checks predict's own decisions (prediction="last"): coef_ and
     intercept_ are fl(eta0 w). With eta0 = 0.1 in float32 their rounding turns one training row's score
