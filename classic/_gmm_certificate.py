@@ -106,13 +106,32 @@ def _edited_attributes(estimator):
     """The public attributes that differ from what the fit set from the trace: θ_T in X's units
     (as the fit recorded them beside the state) and the stop (converged_, n_iter_, lower_bound_)."""
     t = estimator.trace_
-    recorded = zip(("weights_", "means_", "covariances_"), estimator._fitted_parameters)
+    recorded = [*zip(("weights_", "means_", "covariances_"), estimator._fitted_parameters),
+                *zip(("precisions_cholesky_", "precisions_"), estimator._fitted_precisions)]
     edited = [name for name, value in recorded if not np.array_equal(np.asarray(getattr(estimator, name)), value)]
     stop = {"converged_": t.converged, "n_iter_": t.n_iter, "lower_bound_": estimator.lower_bounds_[-1]}
     edited += [name for name, value in stop.items() if getattr(estimator, name) != value]
     if not np.array_equal(estimator.lower_bounds_, t.objective / estimator._n_samples_fit):
         edited.append("lower_bounds_")
+    if t.has_prior != (estimator._fitted_prior is not None):
+        edited.append("trace_.has_prior")
+    if not _stop_agrees(t, estimator._fit_settings):
+        edited.append(f"trace_.stop_reason ({t.stop_reason!r}: not what the loop gives {t.n_iter} iteration(s), "
+                      f"converged {t.converged}, under the fit's max_iter, tol and rule)")
     return edited
+
+
+def _stop_agrees(t, fitted):
+    """The stop reason is one the loop gives this trace under the fit's settings: "tol" (converged,
+    tol > 0), "max_iter" (max_iter iterations), "rule:<name>" (a rule was given); only "tol" is
+    converged."""
+    if t.stop_reason == "tol":
+        return bool(t.converged) and fitted["tol"] > 0 and t.n_iter >= 1
+    if t.converged:
+        return False
+    if t.stop_reason == "max_iter":
+        return t.n_iter == fitted["max_iter"]
+    return t.stop_reason.startswith("rule:") and fitted["rule"] and t.n_iter >= 1
 
 
 def _closed_forms(estimator, X):
@@ -128,14 +147,24 @@ def _closed_forms(estimator, X):
     if edited:
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE,
                      f"the fitted attributes are not this run's: {', '.join(edited)} changed since the fit")
-    if t.previous_means is None:
-        return Claim("EM-5", statement, 0.0, 0.0, 0.0, None, REFERENCE, "no M-step was run (max_iter=0)")
     dtype = t.means.dtype
     X = X.astype(dtype, copy=False)  # checked by GaussianMixture._certify as its other methods check X
     Z = _standardise(X, t.shift, t.scale)
     n, d = Z.shape
     K = len(t.weights)
     cov_type = t.covariance_type
+    # ℓ(θ_T), the value the objective's chain ends on, as the run's E-step computed it from X
+    with one_blas_thread(n):
+        final, _, _, _ = e_step(Z, state, cov_type, np.zeros((n, K), dtype=dtype), has_previous=False)
+    recomputed = np.float64(final["log_likelihood"]) - n * _log_jacobian(t.scale)
+    if recomputed != t.log_likelihood[-1]:
+        return Claim(
+            "EM-5", statement, float(recomputed), float(t.log_likelihood[-1]), 0.0, False, REFERENCE,
+            "the log-likelihood recorded at θ_T is not the one X gives there: X is not the data of this run, "
+            "or the trace was altered",
+        )
+    if t.previous_means is None:
+        return Claim("EM-5", statement, 0.0, 0.0, 0.0, None, REFERENCE, "no M-step was run (max_iter=0)")
     feature_variance = np.zeros(d)  # the run passed its collapse test; do not repeat it here
     previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov_type, feature_variance, -1)
     resp = np.zeros((n, K), dtype=dtype)

@@ -723,11 +723,14 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self._state = state
         self._fitted_covariance_type = self.covariance_type  # what inference, sample and bic use from now on
         self._fitted_prior = copy.deepcopy(self.prior)  # what the certificate checks (EM-5)
+        # what the run's stop depended on, for the certificate (EM-5), whatever set_params does later
+        self._fit_settings = {"max_iter": self.max_iter, "tol": float(self.tol), "rule": self.stop is not None}
         self.trace_ = trace
         self.weights_ = state.weights.copy()
         self.means_, self.covariances_ = means, covariances
         self._fitted_parameters = (self.weights_.copy(), means.copy(), covariances.copy())  # for sample, plots, bic
         self.precisions_cholesky_, self.precisions_ = cholesky, precisions
+        self._fitted_precisions = (cholesky.copy(), precisions.copy())  # for the certificate (EM-5)
         self.converged_ = trace.converged
         self.n_iter_ = trace.n_iter
         self.lower_bounds_ = trace.objective / n_samples

@@ -25,6 +25,7 @@ from classic import _gmm_m_step as m_step_kernels
 from classic import _jit as jit
 from classic._gmm_bounds import error_bounds, m_step_deficit, m_step_deficit_parts, m_step_error_bounds
 from classic._gmm_numerics import _log_const, _make_state, _standardise, e_step, log_prior
+from classic.convergence import LossPlateau
 from classic.gmm import plot_ellipses
 from classic.rounding import gamma
 from proof_steps import proof_steps
@@ -768,7 +769,8 @@ def test_em4_and_em5_refuse_a_trace_that_is_not_the_run():
 @pytest.mark.parametrize("name, edit", [
     ("means_", lambda v: v + 100), ("weights_", lambda v: v[::-1]), ("covariances_", lambda v: v * 2),
     ("converged_", lambda v: not v), ("n_iter_", lambda v: v + 1), ("lower_bound_", lambda v: v + 1.0),
-    ("lower_bounds_", lambda v: v[::-1]),
+    ("lower_bounds_", lambda v: v[::-1]), ("precisions_", lambda v: v * 0),
+    ("precisions_cholesky_", lambda v: -v),
 ])
 def test_em5_fails_on_fitted_attributes_changed_since_the_fit(name, edit):
     """EM-5 checks that the returned parameters are the run's: an attribute changed after the
@@ -783,6 +785,50 @@ def test_em5_fails_on_fitted_attributes_changed_since_the_fit(name, edit):
     assert claim.holds is False and f"{name} changed since the fit" in claim.note
     setattr(model, name, value.tolist() if isinstance(value, np.ndarray) else value)
     assert bool(certify(model, X))
+
+
+@pytest.mark.parametrize("edit", [dict(stop_reason="cycle"), dict(stop_reason="max_iter"), dict(stop_reason=""),
+                                  dict(has_prior=True), dict(converged=False)])
+def test_em5_fails_on_a_trace_whose_stop_or_prior_contradicts_the_fit(edit):
+    """EM-5: the stop reason is one the loop gives the trace under the fit's settings ("tol" only when
+    converged with tol > 0, "max_iter" after max_iter iterations, a rule only when one was given), and
+    has_prior says whether the fit had a prior. Each edit passed before 2026-12-04 (a numerical audit)."""
+    X = mixture_data(2, 120, 2, 2, 4.0)
+    model = GaussianMixture(2, random_state=0).fit(X)
+    assert model.trace_.stop_reason == "tol" and certify(model, X)
+    model.trace_ = dataclasses.replace(model.trace_, **edit)
+    claim = certify(model, X)["EM-5"]
+    assert claim.holds is False and "trace_." in claim.note, claim.note
+
+
+@pytest.mark.parametrize("max_iter", [0, 30])
+def test_em5_recomputes_the_final_log_likelihood(max_iter):
+    """EM-5 recomputes ℓ(θ_T) from X with the run's E-step, bit for bit (before 2026-12-04 only ℓ(θ_{T-1}):
+    raising the last log-likelihood and bound by 50 nats, with objective and lower_bound_ to match, was
+    certified; with max_iter=0 nothing was recomputed)."""
+    X = mixture_data(2, 120, 2, 2, 4.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = GaussianMixture(2, random_state=0, max_iter=max_iter).fit(X)
+    assert certify(model, X)
+    t = model.trace_
+    raised = [np.append(a[:-1], a[-1] + 50.0) for a in (t.log_likelihood, t.bound_e_step, t.objective)]
+    model.trace_ = dataclasses.replace(t, log_likelihood=raised[0], bound_e_step=raised[1], objective=raised[2])
+    model.lower_bounds_ = model.trace_.objective / len(X)
+    model.lower_bound_ = float(model.lower_bounds_[-1])
+    claim = certify(model, X)["EM-5"]
+    assert claim.holds is False and "recorded at θ_T" in claim.note
+
+
+def test_em5_judges_the_stop_by_the_fit_s_settings():
+    """The certificate reads the fit's max_iter, tol and rule: set_params after the fit changes no run."""
+    X = mixture_data(2, 120, 2, 2, 4.0)
+    for params in ({"max_iter": 3}, {"tol": 1e-2}, {"stop": LossPlateau(1e-2), "tol": 0.0}):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model = GaussianMixture(2, random_state=0, **params).fit(X)
+        model.set_params(max_iter=1000, tol=0.0, stop=None)
+        assert certify(model, X), str(certify(model, X))
 
 
 def test_em8_collapse_error_and_unbounded_likelihood():
@@ -1186,7 +1232,7 @@ def test_edited_fitted_attributes_change_no_answer_of_the_fitted_model(covarianc
     assert all(np.array_equal(a, b) for a, b in zip(before[:-1], after[:-1]))
     assert before[-1] == after[-1]
     claim = certify(model, X)["EM-5"]
-    assert claim.holds is False and "means_, covariances_ changed since the fit" in claim.note
+    assert claim.holds is False and "means_, covariances_, precisions_cholesky_, precisions_ changed" in claim.note
 
 
 @pytest.mark.parametrize("change", ["covariance_type", "n_components", "n_features"])
