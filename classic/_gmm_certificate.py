@@ -88,7 +88,21 @@ def certify_gmm(estimator, X):
         ), t),
         _closed_forms(estimator, X),
     ]
+    malformed = _malformed_bounds(t)
+    if malformed:  # the slacks of EM-1 .. EM-4 are read from these fields
+        claims = [dataclasses.replace(c, holds=False, note=f"the trace's {malformed} are not bounds (negative or NaN: "
+                                      "a rounding error bound is >= 0): a tampered trace")
+                  if c.id in ("EM-1", "EM-2", "EM-3", "EM-4") else c for c in claims]
     return claims
+
+
+def _malformed_bounds(t):
+    """The trace's rounding error bounds and allowances that cannot be bounds (negative or NaN;
+    +inf, where no bound exists, is one), as their names, or ""."""
+    fields = ("log_likelihood_error", "log_prior_error", "bound_e_step_error", "bound_m_step_error",
+              "m_step_deficit")
+    bad = [name for name in fields if np.any(~(np.asarray(getattr(t, name), dtype=np.float64) >= 0))]
+    return ", ".join(bad)
 
 
 def _objective_is_the_sum(claim, t):

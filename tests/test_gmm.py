@@ -820,6 +820,22 @@ def test_em5_recomputes_the_final_log_likelihood(max_iter):
     assert claim.holds is False and "recorded at θ_T" in claim.note
 
 
+@pytest.mark.parametrize("field", ["log_likelihood_error", "bound_e_step_error", "m_step_deficit"])
+@pytest.mark.parametrize("value", [-1.0, np.nan])
+def test_em1_to_em4_refuse_error_bounds_that_are_not_bounds(field, value):
+    """EM-1 to EM-4 take their slack from the trace's error bounds (computed during the run, not
+    recomputed: a documented limitation); a negative or NaN bound is not a bound and fails them
+    (before 2026-12-04, a numerical audit, they were used as given)."""
+    X = mixture_data(2, 120, 2, 2, 4.0)
+    model = GaussianMixture(2, random_state=0).fit(X)
+    edited = np.array(getattr(model.trace_, field), dtype=np.float64)
+    edited[len(edited) // 2] = value
+    model.trace_ = dataclasses.replace(model.trace_, **{field: edited})
+    certificate = certify(model, X)
+    for id in ("EM-1", "EM-2", "EM-3", "EM-4"):
+        assert certificate[id].holds is False and f"{field} are not bounds" in certificate[id].note
+
+
 def test_em5_judges_the_stop_by_the_fit_s_settings():
     """The certificate reads the fit's max_iter, tol and rule: set_params after the fit changes no run."""
     X = mixture_data(2, 120, 2, 2, 4.0)
