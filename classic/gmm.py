@@ -386,6 +386,25 @@ def _check_weights_alive(counts, strength, iteration):
                                      empty=True)
 
 
+def _check_range(X, shift, scale):
+    """Refuse X whose covariances cannot be reported in its own units: the fitted covariances grow
+    as the square of the scale (a power of two near each feature's root mean square deviation),
+    so a scale whose square exceeds X's precision cannot be fitted (_set_fitted would refuse it
+    after the run; before 2026-12-04 data near the float64 maximum got misleading errors first:
+    "contains infinity", a collapse, "does not vary"), nor can column means that overflow."""
+    limit = float(np.finfo(X.dtype).max)
+    largest = float(np.max(np.abs(X)))
+    if not np.all(np.isfinite(shift)):
+        cause = "the sums behind its column means overflow float64"
+    elif float(np.max(scale)) > math.sqrt(limit):  # its square, a covariance of about one unit, overflows
+        cause = (f"its features' spread (about {float(np.max(scale)):.3g}) squared, the scale of the fitted "
+                 f"covariances, exceeds {X.dtype.name} ({limit:.3g})")
+    else:
+        return
+    raise ValueError(f"X's values are too large for a Gaussian mixture in {X.dtype.name} (they reach {largest:.3g}): "
+                     f"{cause}. Rescale X, e.g. with sklearn.preprocessing.StandardScaler, and fit again.")
+
+
 def _prior_in_standard_units(prior, X, shift, scale, covariance_type):
     """``prior`` (None, "default" or a GaussianMixturePrior) as (a, Σ0, α) in standardised units, or None."""
     return prior_in_standard_units(GaussianMixturePrior() if isinstance(prior, str) else prior, X, shift, scale,
@@ -585,6 +604,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         n_samples, d = X.shape
         dtype = X.dtype
         shift, scale = _standardisation(X, per_feature=self.covariance_type != "spherical")
+        _check_range(X, shift, scale)
         Z = _standardise(X, shift, scale)
         prior = _prior_in_standard_units(self.prior, X, shift, scale, self.covariance_type)
         feature_variance = _feature_variance(Z)

@@ -1475,8 +1475,8 @@ def test_data_out_of_range_in_its_own_units_gets_a_clear_error(covariance_type):
     never an OverflowError from Python's float power nor silent inf or 0 attributes; data at
     1e150 and 1e-150 still fits, with every claim holding."""
     Z = mixture_data(0, 100, 3, 2, 3.0)
-    for scale in (1e200, 1e-200):
-        with pytest.raises(ValueError, match="scale.*outside float64.*rescale X"):
+    for scale, refusal in ((1e200, "too large .*exceeds float64.*Rescale X"), (1e-200, "scale.*outside float64.*rescale X")):
+        with pytest.raises(ValueError, match=refusal):  # 1e200: refused before EM since 2026-12-04
             GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(Z * scale)
     for scale in (1e150, 1e-150):
         X = Z * scale
@@ -1650,6 +1650,23 @@ def test_the_scale_refusal_quotes_xs_own_ranges():
     low, high = np.ptp(X, axis=0)
     with pytest.raises(ValueError, match=rf"X's scale \(its features range over {low:.3g} to {high:.3g}\) .*rescale X"):
         GaussianMixture(2, random_state=0, prior="default").fit(X)
+
+
+@pytest.mark.parametrize("params", [{}, {"prior": "default"}, {"init_params": "random"},
+                                    {"init_params": "random", "prior": "default"}])
+def test_data_too_large_for_the_covariances_are_refused_first(params):
+    """Finite data whose column sums overflow (values near the float64 maximum), or whose spread squared
+    (the covariances' scale) exceeds the precision, are refused before EM with the cause and the fix
+    (before 2026-12-04 the first error depended on the start: "X contains infinity" for data without
+    one, a collapse that advised the prior it had, "feature 0 does not vary")."""
+    base = np.random.default_rng(0).normal(size=(200, 4))
+    for X, cause in ((base / np.abs(base).max() * np.finfo(np.float64).max * 0.5, "column means overflow"),
+                     (base * 1e155, "squared, the scale of the fitted covariances, exceeds float64"),
+                     ((base * 3e19).astype(np.float32), "exceeds float32")):
+        with pytest.raises(ValueError, match=rf"X's values are too large .*{cause}.*Rescale X"):
+            GaussianMixture(2, random_state=0, **params).fit(X)
+    for X in (base * 1e153, (base * 1e19).astype(np.float32)):  # the largest that fit
+        assert certify(GaussianMixture(2, random_state=0, **params).fit(X), X)
 
 
 def test_answer_dtypes_are_scikit_learns():
