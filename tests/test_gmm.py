@@ -1121,6 +1121,11 @@ def test_rows_beyond_float32_are_evaluated_in_float64(covariance_type):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         np.testing.assert_allclose(model.score_samples(beyond), wide.score_samples(beyond), rtol=1e-5)
+    far = np.zeros((10, 3))
+    far[7] = 1e200  # beyond float32, and its distances overflow float64 too: named as X's row 7
+    for method in (model.score_samples, model.predict, model.predict_proba):  # said "row 0" before 2026-12-04
+        with pytest.raises(ValueError, match=r"1 row\(s\) of X \(the first: row 7\) lie so far"):
+            method(far)
 
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
