@@ -351,7 +351,8 @@ def check_numbers(values, name):
         array = np.asarray(values)
     except ValueError as error:  # a ragged nesting of sequences
         raise ValueError(f"{name} must be an array of numbers: {error}") from None
-    if array.dtype.kind == "O" and not any(isinstance(v, (str, bytes)) for v in array.flat):
+    # None is not a number (NumPy would make it NaN: "contains NaN" for an init that returned nothing)
+    if array.dtype.kind == "O" and not any(isinstance(v, (str, bytes)) or v is None for v in array.flat):
         try:
             array = array.astype(np.float64)
         except (TypeError, ValueError):

@@ -160,7 +160,10 @@ def test_check_numbers_returns_float64_and_names_what_is_wrong():
                               ([1 + 2j], TypeError, "^m must be numbers"),
                               ([[1.0], [1.0, 2.0]], ValueError, "^m must be an array of numbers"),
                               ([1.0, np.nan], ValueError, "^m contains NaN; give finite numbers"),
-                              ([1.0, -np.inf], ValueError, "^m contains infinity; give finite numbers")]:
+                              ([1.0, -np.inf], ValueError, "^m contains infinity; give finite numbers"),
+                              # None is not a number (NumPy makes it NaN: an init returning None said NaN)
+                              (None, TypeError, "^m must be numbers, got None"),
+                              ([1.0, None], TypeError, r"^m must be numbers, got \[1.0, None\]")]:
         with pytest.raises(error, match=match):
             check_numbers(bad, "m")
 
