@@ -331,6 +331,15 @@ class _ProblemCertificate:
         out["epoch_weights"] = np.asarray(weights)
         return out
 
+    def _epoch_losses(self, decisions):
+        """Each epoch's mean loss (1/n) Σ max(0, −y⟨ŵ, x̃⟩) as the run adds it (``_perceptron_kernels.epoch``):
+        the opposites of its updates' margins, the replay's ``decisions``, added in float64 one after
+        the other; the correct presentations add 0."""
+        t, n = self.trace, self.X.shape[0]
+        ends = np.concatenate([[0], np.cumsum(t.mistakes)])
+        terms = 0.0 - decisions.astype(np.float64)
+        return np.array([np.cumsum(terms[a:b])[-1] / n if b > a else 0.0 / n for a, b in zip(ends[:-1], ends[1:])])
+
     def _orders(self):
         """Each epoch's order as the run drew it, one epoch at a time: index order, or the next
         ``permutation(n)`` of the generator restored from ``shuffle_state``. None if a shuffled
@@ -374,16 +383,17 @@ class _ProblemCertificate:
         not_mistakes = int(np.sum(r["decisions"] > 0))
         wrong_norms = int(np.sum(r["squared_norms"] != self.trace.squared_norms))
         wrong_weights = int(np.sum(np.any(r["epoch_weights"] != self.trace.epoch_weights, axis=1)))
+        wrong_losses = int(np.sum(self._epoch_losses(r["decisions"]) != self.trace.epoch_loss))
         orders = self._orders()
         if orders is None:
             note = ("the trace's shuffle_state is not a generator state: the epochs' orders cannot be redrawn, "
                     "so the log's completeness cannot be checked (a tampered trace)")
             return [Claim("PC-1", self.label + statement, 1.0, 0.0, 0.0, False, REFERENCE, note)]
         unlogged, first = self._unlogged(orders)
-        mismatches = not_mistakes + wrong_norms + wrong_weights + unlogged
-        note = (f"{not_mistakes} logged update(s) were no mistake, {wrong_norms} squared norm(s) and "
-                f"{wrong_weights} epoch weight row(s) differ from the replay, {unlogged} presentation(s) "
-                f"disagree with the log" + (f" (the first at step {first})" if unlogged else "")
+        mismatches = not_mistakes + wrong_norms + wrong_weights + wrong_losses + unlogged
+        note = (f"{not_mistakes} logged update(s) were no mistake, {wrong_norms} squared norm(s), "
+                f"{wrong_weights} epoch weight row(s) and {wrong_losses} epoch loss(es) differ from the replay, "
+                f"{unlogged} presentation(s) disagree with the log" + (f" (the first at step {first})" if unlogged else "")
                 if mismatches else "")
         if self.trace.shuffled and not mismatches:
             note = "shuffled run: each epoch's order redrawn from the recorded generator state"

@@ -200,9 +200,10 @@ def _tampered(model, **changes):
 
 
 @pytest.mark.parametrize("tamper", ["swap_update", "extra_update", "squared_norm", "epoch_weight", "truncate",
-                                    "out_of_range", "negative_step", "float_log", "other_data"])
+                                    "out_of_range", "negative_step", "float_log", "other_data", "epoch_loss"])
 def test_pc1_tampered_trace_fails(tamper):
-    """PC-1 (proofs/perceptron.md): a trace that is not the run's own fails its certificate."""
+    """PC-1 (proofs/perceptron.md): a trace that is not the run's own fails its certificate (an edited
+    epoch_loss, the learning curve, passed before 2026-12-04)."""
     rng = np.random.default_rng(1)
     X = rng.normal(size=(60, 3))
     y = (X @ [1.0, -2.0, 0.5] > 0).astype(int)
@@ -241,6 +242,8 @@ def test_pc1_tampered_trace_fails(tamper):
         changes["updates"] = t.updates.astype(float)
     elif tamper == "other_data":         # (fewer rows: a ValueError, test_certify_needs_the_rows_of_the_fit)
         X = X + rng.normal(size=X.shape)
+    elif tamper == "epoch_loss":
+        changes["epoch_loss"] = np.append(t.epoch_loss[:-1], np.nextafter(t.epoch_loss[-1], 1.0))
     certificate = certify(_tampered(model, **changes), X, y)
     assert not certificate
     assert certificate["PC-1"].holds is False
