@@ -19,10 +19,11 @@ def _averaged_weights(X, signs, scale, trace):
     n_steps = trace.n_iter * trace.n_samples
     coefficient = np.zeros(X.shape[0])
     np.add.at(coefficient, trace.updates, signs[trace.updates] * (n_steps - 1 - trace.update_steps) / n_steps)
-    augmented = np.column_stack([X.astype(np.float64), np.full(X.shape[0], scale, dtype=np.float64)])
+    rows = np.unique(trace.updates)  # the other rows have coefficient 0
+    augmented = np.column_stack([X[rows].astype(np.float64), np.full(rows.size, scale, dtype=np.float64)])
     # summed row after row (numpy's reduction over axis 0), not by BLAS, whose order may depend on its
     # threads: the certificate recomputes this average and compares it with coef_ bit for bit (PC-1)
-    return (coefficient[:, None] * augmented).sum(axis=0)
+    return (coefficient[rows, None] * augmented).sum(axis=0)
 
 
 def _voted_weights(X, signs, scale, trace):
