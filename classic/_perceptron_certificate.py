@@ -228,8 +228,8 @@ def _edited_attributes(model, traces, fitted, made):
     edited = [name for name, value in summary.items() if getattr(model, name) != value]
     if not np.array_equal(fitted, made):
         edited.append("coef_ or intercept_")
-    if len(traces) > 1 and not _one_vs_rest_summary_agrees(model.trace_, traces):
-        edited.append("trace_ (its one-vs-rest summary: n_iter, converged, stop_reason or objective)")
+    if len(traces) > 1 and not (_one_vs_rest_summary_agrees(model.trace_, traces) and _classes_agree(model)):
+        edited.append("trace_ (its one-vs-rest summary: n_iter, converged, stop_reason, objective or classes)")
     return edited
 
 
@@ -238,6 +238,12 @@ def _one_vs_rest_summary_agrees(trace, traces):
     made = _one_vs_rest_trace(traces, trace.classes)
     return (trace.n_iter == made.n_iter and trace.converged == made.converged and trace.stop_reason == made.stop_reason
             and np.array_equal(trace.objective, made.objective))
+
+
+def _classes_agree(model):
+    """A one-vs-rest trace names the fitted classes, in order."""
+    classes = getattr(model.trace_, "classes", None)
+    return classes is None or (len(classes) == len(model.classes_) and np.array_equal(classes, model.classes_))
 
 
 def _scaled(w, trace, eta0, dtype):
@@ -309,6 +315,8 @@ class _ProblemCertificate:
                       and t.update_steps.max() < t.n_iter * n and np.all(np.diff(t.update_steps) > 0)):
             return False
         per_epoch = np.bincount(t.update_steps // n, minlength=t.n_iter)
+        if not t.shuffled and t.shuffle_state != "":  # an unshuffled run draws nothing, and records no state
+            return False
         updates_so_far = np.concatenate([[0], np.cumsum(t.mistakes)]).astype(np.float64)  # the trace's objective
         return (np.array_equal(per_epoch, t.mistakes) and t.converged == bool(t.mistakes[-1] == 0)
                 and isinstance(t.objective, np.ndarray) and np.array_equal(t.objective, updates_so_far))

@@ -303,7 +303,8 @@ def test_pc1_and_pc6_judge_the_run_by_the_fit_s_settings():
         assert certify(model, X, y), str(certify(model, X, y))
 
 
-@pytest.mark.parametrize("edit", ["converged_", "n_updates_", "objective", "summary", "stop_reason"])
+@pytest.mark.parametrize("edit", ["converged_", "n_updates_", "objective", "summary", "stop_reason", "classes",
+                                  "shuffle_state"])
 def test_pc1_and_pc6_fail_on_edited_summaries(edit):
     """PC-1: converged_, n_updates_, the trace's objective (updates so far) and the one-vs-rest
     summary are what the fit made of the runs; PC-6: the stop reason is the one the loop gives the
@@ -326,6 +327,11 @@ def test_pc1_and_pc6_fail_on_edited_summaries(edit):
         model.trace_ = dataclasses.replace(model.trace_, problems=(edited, *model.trace_.problems[1:]))
     elif edit == "summary":
         model.trace_ = dataclasses.replace(model.trace_, objective=model.trace_.objective * 0)
+    elif edit == "classes":
+        model.trace_ = dataclasses.replace(model.trace_, classes=model.trace_.classes[::-1].copy())
+    elif edit == "shuffle_state":  # an unshuffled run records no generator state
+        problem = dataclasses.replace(model.trace_.problems[0], shuffle_state="{}")
+        model.trace_ = dataclasses.replace(model.trace_, problems=(problem, *model.trace_.problems[1:]))
     else:
         assert model.trace_.stop_reason == "mistake-free epoch"
         model.trace_ = dataclasses.replace(model.trace_, stop_reason="max_iter")
