@@ -286,6 +286,11 @@ def _agreement_claim(est, X, centers, labels, trace, c, sample_weight):
         "sizes sum to n_samples": bool(np.all(trace.cluster_sizes.sum(axis=1) == n)),
         "relocations per iteration": _relocations_counted(trace),
         "points reassigned >= 0": bool(np.all(trace.n_reassigned >= 0)),
+        # the loop stops at the first assignment that moves no point: every earlier one moved some
+        "points reassigned before the last iteration": bool(np.all((trace.n_reassigned[:-1] > 0)
+                                                                   & (trace.n_reassigned[:-1] <= n))),
+        "points scanned: 0 <= n_exact <= n_scanned <= n_samples": bool(np.all(
+            (trace.n_exact >= 0) & (trace.n_exact <= trace.n_scanned) & (trace.n_scanned <= n))),
         "total weight": trace.total_weight == (n if sample_weight is None else chunked_sum(sample_weight)),
         # the precision the run computed in decides every slack: a relabelled trace would borrow float32's
         "dtype of the fit": trace.dtype == est._fit_settings["dtype"],

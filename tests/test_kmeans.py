@@ -1106,6 +1106,9 @@ def test_km3_a_relocation_that_raises_the_inertia_fails():
     ("n_relocated", lambda t: t.n_relocated * 0, "relocations per iteration"),
     ("relocation_iteration", lambda t: t.relocation_iteration + 100, "relocations per iteration"),
     ("n_reassigned", lambda t: t.n_reassigned - 1000, "points reassigned >= 0"),
+    ("n_reassigned", lambda t: np.append(0, t.n_reassigned[1:]), "points reassigned before the last iteration"),
+    ("n_scanned", lambda t: t.n_scanned + 10**9, "points scanned"),
+    ("n_exact", lambda t: t.n_scanned + 1, "points scanned"),
 ])
 def test_km6_the_trace_counts_agree(field, value, name):
     """KM-6: the trace's counts agree with each other (certificate audit, 2026-12-04: a negative
