@@ -14,7 +14,7 @@ import numpy as np
 from classic import _gmm_kernels as kernels
 from classic.certificate import Claim, inequality_claim
 from classic._gmm_bounds import m_step_rounding
-from classic._gmm_numerics import _log_jacobian, _make_state, _standardise, e_step
+from classic._gmm_numerics import _log_jacobian, _make_state, _parameter_vector, _standardise, e_step
 from classic._jit import one_blas_thread
 from classic.rounding import gamma, unit_roundoff
 
@@ -181,6 +181,12 @@ def _closed_forms(estimator, X):
         return Claim("EM-5", statement, 0.0, 0.0, 0.0, None, REFERENCE, "no M-step was run (max_iter=0)")
     feature_variance = np.zeros(d)  # the run passed its collapse test; do not repeat it here
     previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov_type, feature_variance, -1)
+    # the last parameter step ‖θ_T − θ_{T−1}‖, as the run computed it (EM-7's witness); every step is >= 0
+    last_step = float(np.linalg.norm(_parameter_vector(state) - _parameter_vector(previous)))
+    if not (np.all(t.parameter_change >= 0) and t.parameter_change[-1] == last_step):
+        return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE,
+                     "the trace's parameter_change is not the run's (negative, or its last entry is not "
+                     f"‖θ_T − θ_(T−1)‖ = {last_step!r})")
     resp = np.zeros((n, K), dtype=dtype)
     with one_blas_thread(n):
         sums, _, _, _ = e_step(Z, previous, cov_type, resp, has_previous=False)

@@ -836,6 +836,22 @@ def test_em1_to_em4_refuse_error_bounds_that_are_not_bounds(field, value):
         assert certificate[id].holds is False and f"{field} are not bounds" in certificate[id].note
 
 
+@pytest.mark.parametrize("edit", ["last", "negative"])
+def test_em5_checks_the_last_parameter_step(edit):
+    """EM-5 recomputes ‖θ_T − θ_(T−1)‖ (the witness of EM-7, from the trace's two parameter sets) bit for
+    bit, and refuses a negative step (both passed before 2026-12-04, a tamper harness)."""
+    X = mixture_data(2, 120, 2, 2, 4.0)
+    model = GaussianMixture(2, random_state=0).fit(X)
+    steps = model.trace_.parameter_change.copy()
+    if edit == "last":
+        steps[-1] = np.nextafter(steps[-1], 1.0)
+    else:
+        steps[0] = -steps[0]
+    model.trace_ = dataclasses.replace(model.trace_, parameter_change=steps)
+    claim = certify(model, X)["EM-5"]
+    assert claim.holds is False and "parameter_change is not the run's" in claim.note
+
+
 def test_em5_judges_the_stop_by_the_fit_s_settings():
     """The certificate reads the fit's max_iter, tol and rule: set_params after the fit changes no run."""
     X = mixture_data(2, 120, 2, 2, 4.0)
