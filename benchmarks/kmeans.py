@@ -97,7 +97,7 @@ def mandatory_ms(X, model, repeats=3, weights=UNWEIGHTED):
     centers = np.ascontiguousarray(model.cluster_centers_, dtype=X.dtype)
     pruning, buffers = _pruning_factors(d, X.dtype, k), _buffers(n, k, d)
     best = np.inf
-    with one_blas_thread(n):
+    with one_blas_thread(n, k * d):
         for _ in range(repeats):
             # inputs made outside the timing: labels, and bounds that stay infinite (no drift)
             labels, lower = model.labels_.astype(np.int64), np.full(n, np.inf)

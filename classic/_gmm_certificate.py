@@ -14,7 +14,7 @@ import numpy as np
 from classic import _gmm_kernels as kernels
 from classic.certificate import Claim, inequality_claim
 from classic._gmm_bounds import m_step_rounding
-from classic._gmm_numerics import _log_jacobian, _make_state, _parameter_vector, _standardise, e_step
+from classic._gmm_numerics import _log_jacobian, _make_state, _standardise, e_step, parameter_step
 from classic._jit import one_blas_thread
 from classic.rounding import gamma, unit_roundoff
 
@@ -168,7 +168,7 @@ def _closed_forms(estimator, X):
     K = len(t.weights)
     cov_type = t.covariance_type
     # ℓ(θ_T), the value the objective's chain ends on, as the run's E-step computed it from X
-    with one_blas_thread(n):
+    with one_blas_thread(n, d * d):
         final, _, _, _ = e_step(Z, state, cov_type, np.zeros((n, K), dtype=dtype), has_previous=False)
     recomputed = np.float64(final["log_likelihood"]) - n * _log_jacobian(t.scale)
     if recomputed != t.log_likelihood[-1]:
@@ -182,13 +182,13 @@ def _closed_forms(estimator, X):
     feature_variance = np.zeros(d)  # the run passed its collapse test; do not repeat it here
     previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov_type, feature_variance, -1)
     # the last parameter step ‖θ_T − θ_{T−1}‖, as the run computed it (EM-7's witness); every step is >= 0
-    last_step = float(np.linalg.norm(_parameter_vector(state) - _parameter_vector(previous)))
+    last_step = parameter_step(state, previous)
     if not (np.all(t.parameter_change >= 0) and t.parameter_change[-1] == last_step):
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE,
                      "the trace's parameter_change is not the run's (negative, or its last entry is not "
                      f"‖θ_T − θ_(T−1)‖ = {last_step!r})")
     resp = np.zeros((n, K), dtype=dtype)
-    with one_blas_thread(n):
+    with one_blas_thread(n, d * d):
         sums, _, _, _ = e_step(Z, previous, cov_type, resp, has_previous=False)
     # the fit's units term, the same float: −n Σ_j log scale_j
     recomputed = np.float64(sums["log_likelihood"]) - n * _log_jacobian(t.scale)

@@ -298,3 +298,11 @@ def log_prior(state, covariance_type, prior):
 
 def _parameter_vector(state):
     return np.concatenate([state.weights.ravel(), state.means.ravel(), state.covariances.ravel()]).astype(np.float64)
+
+
+def parameter_step(state, previous):
+    """‖θ − θ'‖₂ of two states' parameter vectors (the trace's ``parameter_change``, EM-7), summed
+    by NumPy's pairwise sum, not BLAS (whose dot product may split a long vector across its
+    threads): the certificate recomputes the last one bit for bit."""
+    difference = _parameter_vector(state) - _parameter_vector(previous)
+    return math.sqrt(float(np.sum(difference * difference)))

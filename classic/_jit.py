@@ -173,13 +173,24 @@ def n_chunks(n_rows):
     return (n_rows + CHUNK_SIZE - 1) // CHUNK_SIZE
 
 
-def one_blas_thread(n_samples):
+#: Products of fewer multiply-adds than this (rows times ``width``) are never split across BLAS
+#: threads (OpenBLAS threads a matrix product from 4 * 65536 multiply-adds): no limit is needed.
+SMALL_PRODUCT = 2**16
+
+
+def one_blas_thread(n_samples, width=0):
     """Context in which BLAS runs single-threaded, for loops whose kernels make small
     matrix products inside their own threads (one per chunk: the k-means filter,
     KM-9, and the EM scatter matrices): each must not start a BLAS thread pool, and
     a product made by one thread is then the same bits whichever thread makes it.
-    With a single chunk there is nothing to oversubscribe, and no limit is set."""
-    if n_samples <= CHUNK_SIZE:
+
+    Also with a single chunk, whenever a product may be large enough for BLAS to split it
+    across its threads (``n_samples * width`` multiply-adds, ``width`` the product's other
+    dimensions, e.g. d² for EM's scatter matrices, at least :data:`SMALL_PRODUCT`): a split
+    product may round otherwise (EM with 40 features on 900 points, full covariances, gave other
+    parameters with 1 and with 2 OpenBLAS threads until 2026-12-04). Below that, no limit is set
+    (setting one costs about 0.02 ms, a tenth of a whole k-means fit on iris)."""
+    if n_samples <= CHUNK_SIZE and n_samples * width < SMALL_PRODUCT:
         return contextlib.nullcontext()
     return _blas_controller().limit(limits=1, user_api="blas")
 

@@ -83,7 +83,7 @@ def _scan_all(X, centers, labels, keep, sample_weight=None):
     for the certificate."""
     n, d = X.shape
     k = centers.shape[0]
-    with one_blas_thread(n):
+    with one_blas_thread(n, k * d):
         return for_rows(kernels.assign, n)(
             X, _weights(sample_weight), centers, labels, keep, np.zeros(n), np.zeros(3),
             *_pruning_factors(d, X.dtype, k), *_buffers(n, k, d)
@@ -99,7 +99,7 @@ def _nearest_centers(X, centers, *, objective, sample_weight=None):
     n, d = X.shape
     labels = np.empty(n, dtype=np.int32)  # scikit-learn's dtype, written by the kernel
     need = distances.TERMS if objective else distances.LABELS
-    with one_blas_thread(n):
+    with one_blas_thread(n, centers.shape[0] * d):
         value = for_rows(kernels.nearest, n)(X, _weights(sample_weight), centers,
                                              _pruning_factors(d, X.dtype, centers.shape[0], True)[2], need, labels)
     return labels, value

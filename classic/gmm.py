@@ -43,13 +43,13 @@ from classic._gmm_numerics import (
     _feature_variance,
     _log_jacobian,
     _make_state,
-    _parameter_vector,
     _standardisation,
     _standardise,
     _State,
     e_step,
     log_normalisers,
     log_prior,
+    parameter_step,
     weighted_log_densities,
 )
 from classic._argmax import largest_in_rows
@@ -274,7 +274,6 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
     kept = None  # (iteration, state, previous state) of the early-stopping checkpoint
     if stop is not None:
         stop.start()
-    vector = _parameter_vector(state)
     for n_iter in range(1, max_iter + 1):
         # M-step: θ_{t+1} = argmax F(q_t, θ) + log p(θ)   (EM-2, EM-5)
         _check_weights_alive(counts, strength, n_iter)
@@ -293,13 +292,12 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
         # E-step at θ_{t+1}: q_{t+1}, ℓ(θ_{t+1}), F(q_{t+1}, θ_{t+1}), F(q_t, θ_{t+1})
         new_sums, counts, first, second = e_step(Z, new_state, covariance_type, resp, has_previous=True)
         new_objective = record_state(new_sums, new_state, sums)
-        new_vector = _parameter_vector(new_state)
-        rows["dtheta"].append(float(np.linalg.norm(new_vector - vector)))
+        rows["dtheta"].append(parameter_step(new_state, state))
         change = (new_objective - objective) / n_samples
         if verbose and n_iter % verbose == 0:
             print(f"  EM iteration {n_iter}: mean objective {new_objective / n_samples + (units[0] + units[1]) / n_samples:.10g} (change {change:.3g})")
         old_objective = objective
-        previous, state, sums, objective, vector = state, new_state, new_sums, new_objective, new_vector
+        previous, state, sums, objective = state, new_state, new_sums, new_objective
         if abs(change) < tol:
             stop_reason, converged = "tol", True
             break
@@ -603,68 +601,71 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             raise ValueError(conflict)
         n_samples, d = X.shape
         dtype = X.dtype
-        shift, scale = _standardisation(X, per_feature=self.covariance_type != "spherical")
-        _check_range(X, shift, scale)
-        Z = _standardise(X, shift, scale)
-        prior = _prior_in_standard_units(self.prior, X, shift, scale, self.covariance_type)
-        feature_variance = _feature_variance(Z)
-        if prior is None and np.any(feature_variance == 0):
-            j = int(np.argmax(feature_variance == 0))
-            raise ValueError(
-                f"feature {j} of X does not vary at working precision (it is constant, or its spread is "
-                "negligible beside the other features'), so every covariance would be singular and the "
-                "likelihood unbounded (proofs/em.md, EM-8); drop or rescale the feature, or pass "
-                "prior='default' for MAP-EM"
-            )
-        n_cov = 1 if self.covariance_type == "tied" else self.n_components
-        log_jacobian = _log_jacobian(scale)
-        units = (-n_samples * log_jacobian, 0.0 if prior is None else -prior[0] * n_cov * log_jacobian)
-        rng = as_generator(self.random_state)
-        validation = None
-        if self.stop is not None and self.stop.validation_data is not None:
-            # X_val keeps its dtype: float64 rows that overflow float32 are scored in float64 (weighted_log_densities)
-            X_val, w_val = check_validation_data(self, self.stop.validation_data[0], self.stop.validation_weight)
-            validation = (X_val, w_val, shift, scale)
-        given = None if warm else user_initial_parameters(self, d, shift, scale, dtype)  # once, before any start
-        best, collapses = None, []
-        n_starts = 1 if warm else self.n_init
-        for _ in range(n_starts):
-            try:
-                if warm:
-                    start = self._warm_state(shift, scale, dtype, feature_variance)
-                else:
-                    start = self._initial_state(Z, rng, prior, feature_variance, scale, given)
-                with one_blas_thread(n_samples):
+        # every product BLAS makes in the fit (the start, the E- and M-steps, the precisions) on one
+        # thread: a product split across threads may round otherwise, and the fit must not depend on
+        # the number of threads
+        with one_blas_thread(n_samples, d * d):
+            shift, scale = _standardisation(X, per_feature=self.covariance_type != "spherical")
+            _check_range(X, shift, scale)
+            Z = _standardise(X, shift, scale)
+            prior = _prior_in_standard_units(self.prior, X, shift, scale, self.covariance_type)
+            feature_variance = _feature_variance(Z)
+            if prior is None and np.any(feature_variance == 0):
+                j = int(np.argmax(feature_variance == 0))
+                raise ValueError(
+                    f"feature {j} of X does not vary at working precision (it is constant, or its spread is "
+                    "negligible beside the other features'), so every covariance would be singular and the "
+                    "likelihood unbounded (proofs/em.md, EM-8); drop or rescale the feature, or pass "
+                    "prior='default' for MAP-EM"
+                )
+            n_cov = 1 if self.covariance_type == "tied" else self.n_components
+            log_jacobian = _log_jacobian(scale)
+            units = (-n_samples * log_jacobian, 0.0 if prior is None else -prior[0] * n_cov * log_jacobian)
+            rng = as_generator(self.random_state)
+            validation = None
+            if self.stop is not None and self.stop.validation_data is not None:
+                # X_val keeps its dtype: float64 rows that overflow float32 are scored in float64 (weighted_log_densities)
+                X_val, w_val = check_validation_data(self, self.stop.validation_data[0], self.stop.validation_weight)
+                validation = (X_val, w_val, shift, scale)
+            given = None if warm else user_initial_parameters(self, d, shift, scale, dtype)  # once, before any start
+            best, collapses = None, []
+            n_starts = 1 if warm else self.n_init
+            for _ in range(n_starts):
+                try:
+                    if warm:
+                        start = self._warm_state(shift, scale, dtype, feature_variance)
+                    else:
+                        start = self._initial_state(Z, rng, prior, feature_variance, scale, given)
                     run = _expectation_maximisation(
                         Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units,
                         self.verbose_interval if self.verbose else 0, self.stop, validation,
                     )
-            except ComponentCollapseError as error:  # EM-8: this start has no answer; others may
-                collapses.append(error)
-                continue
-            if best is None or run.objective > best.objective:
-                best = run
-                record = None if self.stop is None else self.stop._run_record()
-        if best is None:
-            raise collapses[0]
-        if self.stop is not None:
-            self.stop._restore_run_record(record)  # the rule describes the returned start, not the last
-        if collapses:
-            warnings.warn(
-                f"{len(collapses)} of {n_starts} EM starts collapsed and were dropped (the first: {collapses[0]}); "
-                "the best of the others is returned",
-                ConvergenceWarning,
-                stacklevel=3,  # fit, restoring_on_error's wrapper, the caller
-            )
-        trace = dataclasses.replace(best.trace, shift=shift, scale=scale)
-        if trace.stop_reason == "max_iter" and self.max_iter > 0 and self.tol > 0:
-            warnings.warn(
-                f"EM did not converge in max_iter={self.max_iter} iterations (tol={self.tol}); "
-                "increase max_iter or tol",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
-        self._set_fitted(best.state, trace, shift, scale, X)
+                except ComponentCollapseError as error:  # EM-8: this start has no answer; others may
+                    collapses.append(error)
+                    continue
+                if best is None or run.objective > best.objective:
+                    best = run
+                    record = None if self.stop is None else self.stop._run_record()
+            if best is None:
+                raise collapses[0]
+            if self.stop is not None:
+                self.stop._restore_run_record(record)  # the rule describes the returned start, not the last
+            if collapses:
+                warnings.warn(
+                    f"{len(collapses)} of {n_starts} EM starts collapsed and were dropped (the first: {collapses[0]}); "
+                    "the best of the others is returned",
+                    ConvergenceWarning,
+                    stacklevel=3,  # fit, restoring_on_error's wrapper, the caller
+                )
+            trace = dataclasses.replace(best.trace, shift=shift, scale=scale)
+            if trace.stop_reason == "max_iter" and self.max_iter > 0 and self.tol > 0:
+                warnings.warn(
+                    f"EM did not converge in max_iter={self.max_iter} iterations (tol={self.tol}); "
+                    "increase max_iter or tol",
+                    ConvergenceWarning,
+                    stacklevel=3,
+                )
+            self._set_fitted(best.state, trace, shift, scale, X)
         return self
 
     def _initial_state(self, Z, rng, prior, feature_variance, scale, given):

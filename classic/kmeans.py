@@ -649,7 +649,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 check_squared_distances(validation[0], X, centers, name="X_val", weight=validation[1],
                                         others_name="X or the centres returned by init",
                                         others_fix="Rescale X and X_val alike.", weight_name=VALIDATION_WEIGHTS)
-            with one_blas_thread(X.shape[0]):
+            with one_blas_thread(X.shape[0], k * X.shape[1]):  # the filter's products: points x centres
                 run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, validation, sample_weight)
             if best is None or run[2].objective[-1] < best[2].objective[-1]:
                 best = run

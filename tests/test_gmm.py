@@ -1098,6 +1098,29 @@ def test_bitwise_same_with_one_and_two_threads():
     assert traces[0] == traces[1]
 
 
+@pytest.mark.parametrize("n, d, covariance_type, dtype", [(900, 40, "full", np.float64), (300, 100, "tied", np.float64),
+                                                          (3000, 100, "diag", np.float32)])
+def test_bitwise_same_with_one_and_two_blas_threads(n, d, covariance_type, dtype):
+    """Every product BLAS makes in a fit runs on one thread (the start, the E- and M-steps, the
+    precisions): until 2026-12-04 a single chunk with many features (900 x 40, full) and the start of
+    any fit (3000 x 100, diagonal) were left to BLAS's threads, and 1 and 2 OpenBLAS threads gave other
+    parameters, answers and traces."""
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n, d)).astype(dtype)
+    X[: n // 3] += 3
+    fits = []
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            model = GaussianMixture(5, covariance_type=covariance_type, random_state=0, max_iter=3, tol=0.0,
+                                    prior="default").fit(X)
+            fits.append((model.trace_, model.means_, model.precisions_, model.predict_proba(X)))
+    assert fits[0][0] == fits[1][0]
+    for a, b in zip(fits[0][1:], fits[1][1:]):
+        np.testing.assert_array_equal(a, b)
+
+
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_inference_bitwise_the_same_with_one_and_two_threads(covariance_type, monkeypatch):
     """predict, predict_proba and score_samples on data of many chunks: the same bits from

@@ -122,7 +122,8 @@ def test_package_caches_match_its_sources():
 def test_one_blas_thread_limits_the_blas_of_the_kernels():
     """``one_blas_thread`` (found once, then reused) limits every BLAS of the process, among them
     SciPy's, which Numba's ``np.dot`` calls, to one thread while the kernels run, and restores
-    the previous counts afterwards; a single chunk sets no limit."""
+    the previous counts afterwards; a single chunk of small products sets no limit, one whose
+    products BLAS could split across threads does."""
     importlib.import_module("scipy.linalg.cython_blas")  # SciPy's BLAS loaded, as the kernels' np.dot loads it
     from threadpoolctl import threadpool_info, threadpool_limits
 
@@ -140,6 +141,8 @@ def test_one_blas_thread_limits_the_blas_of_the_kernels():
             assert blas_threads() == before
         with one_blas_thread(CHUNK_SIZE):
             assert blas_threads() == before
+        with one_blas_thread(CHUNK_SIZE, width=64):  # 64 Ki multiply-adds: BLAS might split it
+            assert set(blas_threads().values()) == {1}
 
 
 def _small_runs():
