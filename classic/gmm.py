@@ -391,7 +391,6 @@ def _check_range(X, shift, scale):
     after the run; before 2026-12-04 data near the float64 maximum got misleading errors first:
     "contains infinity", a collapse, "does not vary"), nor can column means that overflow."""
     limit = float(np.finfo(X.dtype).max)
-    largest = float(np.max(np.abs(X)))
     if not np.all(np.isfinite(shift)):
         cause = "the sums behind its column means overflow float64"
     elif float(np.max(scale)) > math.sqrt(limit):  # its square, a covariance of about one unit, overflows
@@ -399,6 +398,7 @@ def _check_range(X, shift, scale):
                  f"covariances, exceeds {X.dtype.name} ({limit:.3g})")
     else:
         return
+    largest = float(np.max(np.abs(X)))  # for the message only: a pass over X that a fit need not make
     raise ValueError(f"X's values are too large for a Gaussian mixture in {X.dtype.name} (they reach {largest:.3g}): "
                      f"{cause}. Rescale X, e.g. with sklearn.preprocessing.StandardScaler, and fit again.")
 
