@@ -148,6 +148,16 @@ def _stop_agrees(t, fitted):
     return t.stop_reason.startswith("rule:") and fitted["rule"] and t.n_iter >= 1
 
 
+def _log_likelihood(Z, state, covariance_type, scale, resp):
+    """ℓ at ``state`` in X's units as the run's E-step computes it from the standardised Z (the same
+    kernel, BLAS on one thread as in the fit, and the fit's units term, the same float: −n Σ_j log
+    scale_j); the responsibilities are written into ``resp``."""
+    n, d = Z.shape
+    with one_blas_thread(n, d * d):
+        sums, _, _, _ = e_step(Z, state, covariance_type, resp, has_previous=False)
+    return np.float64(sums["log_likelihood"]) - n * _log_jacobian(scale)
+
+
 def _closed_forms(estimator, X):
     """EM-5: θ_T is the closed-form M-step of the responsibilities at θ_{T-1}."""
     statement = "M-step closed forms hold at the returned parameters"
@@ -168,9 +178,7 @@ def _closed_forms(estimator, X):
     K = len(t.weights)
     cov_type = t.covariance_type
     # ℓ(θ_T), the value the objective's chain ends on, as the run's E-step computed it from X
-    with one_blas_thread(n, d * d):
-        final, _, _, _ = e_step(Z, state, cov_type, np.zeros((n, K), dtype=dtype), has_previous=False)
-    recomputed = np.float64(final["log_likelihood"]) - n * _log_jacobian(t.scale)
+    recomputed = _log_likelihood(Z, state, cov_type, t.scale, np.zeros((n, K), dtype=dtype))
     if recomputed != t.log_likelihood[-1]:
         return Claim(
             "EM-5", statement, float(recomputed), float(t.log_likelihood[-1]), 0.0, False, REFERENCE,
@@ -188,10 +196,7 @@ def _closed_forms(estimator, X):
                      "the trace's parameter_change is not the run's (negative, or its last entry is not "
                      f"‖θ_T − θ_(T−1)‖ = {last_step!r})")
     resp = np.zeros((n, K), dtype=dtype)
-    with one_blas_thread(n, d * d):
-        sums, _, _, _ = e_step(Z, previous, cov_type, resp, has_previous=False)
-    # the fit's units term, the same float: −n Σ_j log scale_j
-    recomputed = np.float64(sums["log_likelihood"]) - n * _log_jacobian(t.scale)
+    recomputed = _log_likelihood(Z, previous, cov_type, t.scale, resp)
     if recomputed != t.log_likelihood[-2]:
         return Claim(
             "EM-5", statement, float(recomputed), float(t.log_likelihood[-2]), 0.0, False, REFERENCE,
