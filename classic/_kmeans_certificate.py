@@ -244,7 +244,7 @@ def _stop_claim(est, trace, repeats):
         ok = trace.n_iter == fitted["max_iter"]
         note = f"stopped at max_iter={fitted['max_iter']}: {last} points moved in the last assignment"
     elif reason == "tol":
-        ok = trace.n_iter >= 1 and fitted["tol"] > 0 and bool(trace.converged)
+        ok = trace.n_iter >= 1 and fitted["tol"] > 0
         note = f"stopped by the tol rule (tol={fitted['tol']}), before exact termination"
     elif reason == "cycle":
         ok = repeats > 0

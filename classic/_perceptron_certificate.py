@@ -220,30 +220,25 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
 
 
 def _edited_attributes(model, traces, fitted, made):
-    """The fitted attributes that are not what the fit made of the runs (PC-1): ``n_iter_`` (the
-    most epochs of any problem), and ``coef_`` and ``intercept_`` of this problem (``fitted``, one
-    row) against ``made``, the row the fit makes of the run, bit for bit."""
+    """The fitted attributes that are not what the fit made of the runs (PC-1): ``n_iter_``,
+    ``n_updates_`` and ``converged_`` (over the problems), ``coef_`` and ``intercept_`` of this
+    problem (``fitted``, one row) against ``made``, the row the fit makes of the run, bit for bit,
+    and a one-vs-rest trace's own summary."""
     summary = {"n_iter_": max(t.n_iter for t in traces), "n_updates_": sum(t.n_updates for t in traces),
                "converged_": all(t.converged for t in traces)}
     edited = [name for name, value in summary.items() if getattr(model, name) != value]
     if not np.array_equal(fitted, made):
         edited.append("coef_ or intercept_")
-    if len(traces) > 1 and not (_one_vs_rest_summary_agrees(model.trace_, traces) and _classes_agree(model)):
+    if len(traces) > 1 and not _one_vs_rest_summary_agrees(model, traces):
         edited.append("trace_ (its one-vs-rest summary: n_iter, converged, stop_reason, objective or classes)")
     return edited
 
 
-def _one_vs_rest_summary_agrees(trace, traces):
-    """The one-vs-rest trace's own fields are what the fit makes of its problems' traces."""
-    made = _one_vs_rest_trace(traces, trace.classes)
+def _one_vs_rest_summary_agrees(model, traces):
+    """The one-vs-rest trace's own fields are what the fit makes of its problems' traces and classes."""
+    trace, made = model.trace_, _one_vs_rest_trace(traces, model.classes_)
     return (trace.n_iter == made.n_iter and trace.converged == made.converged and trace.stop_reason == made.stop_reason
-            and np.array_equal(trace.objective, made.objective))
-
-
-def _classes_agree(model):
-    """A one-vs-rest trace names the fitted classes, in order."""
-    classes = getattr(model.trace_, "classes", None)
-    return classes is None or (len(classes) == len(model.classes_) and np.array_equal(classes, model.classes_))
+            and np.array_equal(trace.objective, made.objective) and np.array_equal(trace.classes, made.classes))
 
 
 def _scaled(w, trace, eta0, dtype):
@@ -346,7 +341,7 @@ class _ProblemCertificate:
         t, n = self.trace, self.X.shape[0]
         ends = np.concatenate([[0], np.cumsum(t.mistakes)])
         terms = 0.0 - decisions.astype(np.float64)
-        return np.array([np.cumsum(terms[a:b])[-1] / n if b > a else 0.0 / n for a, b in zip(ends[:-1], ends[1:])])
+        return np.array([np.cumsum(terms[a:b])[-1] / n if b > a else 0.0 for a, b in zip(ends[:-1], ends[1:])])
 
     def _orders(self):
         """Each epoch's order as the run drew it, one epoch at a time: index order, or the next
