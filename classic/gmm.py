@@ -477,8 +477,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         log-likelihood; early stopping returns its best iteration's
         parameters and cuts the trace there. A stopped run has
         ``stop_reason="rule:<name>"`` and ``converged_=False``
-        (proofs/convergence.md, CV-7). Each start runs the rule afresh; after the
-        fit it holds its record (``fired``, ``checkpoint``, ...) of the start returned.
+        (proofs/convergence.md, CV-7). Each start runs a copy of the rule (``stop``
+        itself never changes); the copy of the start returned is ``stop_``.
 
     Attributes
     ----------
@@ -497,6 +497,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     lower_bounds_ : ndarray
         Mean objective per sample at θ_0, ..., θ_T (``trace_.objective / n``).
     trace_ : GMMTrace
+    stop_ : classic.convergence.StoppingRule or None
+        The copy of ``stop`` that the start returned ran with: its record of that run
+        (``fired``, ``consulted_at``, ``checkpoint``), for ``plot_stopping(trace_, rule=stop_)``;
+        None without a rule.
 
     Notes
     -----
@@ -636,20 +640,18 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                         start = self._warm_state(shift, scale, dtype, feature_variance)
                     else:
                         start = self._initial_state(Z, rng, prior, feature_variance, scale, given)
+                    rule = None if self.stop is None else self.stop._copy_for_run()  # self.stop stays as given
                     run = _expectation_maximisation(
                         Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units,
-                        self.verbose_interval if self.verbose else 0, self.stop, validation,
+                        self.verbose_interval if self.verbose else 0, rule, validation,
                     )
                 except ComponentCollapseError as error:  # EM-8: this start has no answer; others may
                     collapses.append(error)
                     continue
                 if best is None or run.objective > best.objective:
-                    best = run
-                    record = None if self.stop is None else self.stop._run_record()
+                    best, stop_ = run, rule  # the rule's record of the start returned
             if best is None:
                 raise collapses[0]
-            if self.stop is not None:
-                self.stop._restore_run_record(record)  # the rule describes the returned start, not the last
             if collapses:
                 warnings.warn(
                     f"{len(collapses)} of {n_starts} EM starts collapsed and were dropped (the first: {collapses[0]}); "
@@ -666,6 +668,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                     stacklevel=3,
                 )
             self._set_fitted(best.state, trace, shift, scale, X)
+            self.stop_ = stop_
         return self
 
     def _initial_state(self, Z, rng, prior, feature_variance, scale, given):

@@ -520,8 +520,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         None (the default): Lloyd's own exact termination. A run the rule
         stops has ``stop_reason="rule:<name>"`` and ``converged_=False``;
         its certificate still checks every recorded step (proofs/convergence.md, CV-7).
-        Each start runs the rule afresh; after the fit it holds its record (``fired``,
-        ``checkpoint``, ...) of the start returned, for ``plot_stopping(trace_, rule=stop)``.
+        Each start runs a copy of the rule (``stop`` itself never changes); the copy
+        of the start returned is ``stop_``.
     copy_x : bool, default=True
         Accepted for scikit-learn compatibility. classic never modifies X, with either
         value (scikit-learn, given ``copy_x=False``, centres X in place and restores it).
@@ -549,6 +549,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         "converged", exact termination, KM-5) or the ``tol`` test ("tol", which stops
         before exact termination); False for ``max_iter``, a cycle or a stopping rule.
     trace_ : KMeansTrace
+    stop_ : classic.convergence.StoppingRule or None
+        The copy of ``stop`` that the start returned ran with: its record of that run
+        (``fired``, ``consulted_at``, ``checkpoint``), for ``plot_stopping(trace_, rule=stop_)``;
+        None without a rule.
     n_features_in_ : int
     """
 
@@ -649,13 +653,11 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 check_squared_distances(validation[0], X, centers, name="X_val", weight=validation[1],
                                         others_name="X or the centres returned by init",
                                         others_fix="Rescale X and X_val alike.", weight_name=VALIDATION_WEIGHTS)
+            rule = None if self.stop is None else self.stop._copy_for_run()  # self.stop stays as given
             with one_blas_thread(X.shape[0], k * X.shape[1]):  # the filter's products: points x centres
-                run = _lloyd(X, centers, self.max_iter, tol, self.verbose, self.stop, validation, sample_weight)
+                run = _lloyd(X, centers, self.max_iter, tol, self.verbose, rule, validation, sample_weight)
             if best is None or run[2].objective[-1] < best[2].objective[-1]:
-                best = run
-                record = None if self.stop is None else self.stop._run_record()
-        if self.stop is not None:
-            self.stop._restore_run_record(record)  # the rule describes the returned start, not the last
+                best, self.stop_ = run, rule  # the rule's record of the start returned
         self.cluster_centers_, labels, self.trace_ = best
         # what the run's stop depended on and its precision, for the certificate (KM-5, KM-6), whatever
         # set_params does later

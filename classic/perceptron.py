@@ -433,9 +433,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         objective the rules see is the trace's, updates so far, sense
         "max"). None: stop only on a mistake-free epoch or ``max_iter``. A stopped run has
         ``stop_reason="rule:<name>"``; its certificate still checks the
-        epochs run (proofs/convergence.md, CV-7). With more than two classes each
-        one-vs-rest problem runs the rule afresh; after the fit it holds its record of
-        the last class's run.
+        epochs run (proofs/convergence.md, CV-7). Each binary problem (one per class
+        with more than two classes) runs a copy of the rule; ``stop`` itself never changes.
     n_jobs : int or None, default=None
         Accepted for scikit-learn compatibility and ignored: the one-vs-rest problems run
         one after the other, each with Numba's threads (``numba.set_num_threads``); the
@@ -463,6 +462,11 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     converged_ : bool
         Whether every problem ended with a mistake-free epoch.
     trace_ : PerceptronTrace or OneVsRestTrace
+    stop_ : classic.convergence.StoppingRule, tuple of them, or None
+        The copy of ``stop`` the run consulted, with its record of that run (``fired``,
+        ``consulted_at``, ``checkpoint``), for ``plot_stopping(trace_, rule=stop_)``; with more
+        than two classes a tuple, one copy per class in the order of ``classes_`` (as
+        ``trace_.problems``); None without a rule.
     n_features_in_ : int
 
     Notes
@@ -609,15 +613,17 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.classes_, y_index = np.unique(y, return_inverse=True)
         problems = self._problem_signs(y_index, X.dtype)
         validations = self._validation_problems(X.dtype, len(problems))
-        weights, traces = [], []
+        weights, traces, rules = [], [], []
         for signs, validation in zip(problems, validations):
             if self.verbose and len(problems) > 1:
                 print(f"perceptron: class {_class_name(self.classes_[len(traces)])} against the rest")
-            w, trace = run_perceptron(X, signs, scale, max_iter, rng, self.stop, validation,
+            rule = None if self.stop is None else self.stop._copy_for_run()  # self.stop stays as given
+            w, trace = run_perceptron(X, signs, scale, max_iter, rng, rule, validation,
                                       None if self.tol is None else float(self.tol), self.n_iter_no_change,
                                       self.verbose)
             weights.append(w)
             traces.append(trace)
+            rules.append(rule)
         self._fit_predictor(X, problems, scale, np.asarray(weights), traces)
         # what the fitted attributes and the stops depended on, for the certificate (PC-1, PC-6),
         # whatever set_params does later
@@ -627,6 +633,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.n_iter_ = max(t.n_iter for t in traces)
         self.converged_ = all(t.converged for t in traces)
         self.trace_ = traces[0] if len(traces) == 1 else _one_vs_rest_trace(traces, self.classes_)
+        self.stop_ = rules[0] if len(rules) == 1 else (None if self.stop is None else tuple(rules))
         if any(t.stop_reason == "max_iter" for t in traces):  # not when a stop= rule ended the run
             zero_rows = _zero_rows(X, traces) if scale == 0 else 0
             largest = 0.0 if zero_rows else largest_magnitude_of(X)

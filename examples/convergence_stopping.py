@@ -22,7 +22,8 @@ and the perceptron on the breast-cancer data (no mistake-free epoch within
 200 epochs) with early
 stopping on held-out accuracy, which returns its best epoch.
 
-``plot_stopping(trace, rule=rule)`` marks where each run stopped and, for early
+``plot_stopping(trace, rule=rule)`` (for an estimator, ``plot_stopping(model.trace_,
+rule=model.stop_)``: the fit consults a copy of ``stop``) marks where each run stopped and, for early
 stopping, the checkpoint returned (a star): the gradient descent keeps its whole
 trace (stopped at 49, checkpoint 29); the perceptron's trace is cut back to its
 best epoch 1, so the rule's firing at epoch 6 (best epoch + patience) lies past
@@ -127,8 +128,8 @@ def main(path="convergence_stopping.png"):
     plot_stopping(kmeans.trace_, ax=axes[2, 0])
     axes[2, 0].set_title("KMeans(stop=RelativeImprovement(1e-2)) on wine: stopped too early", fontsize="small")
 
-    early = ValidationPatience(5, X_val, y_val)
-    perceptron = Perceptron(max_iter=200, stop=early).fit(X_train, y_train)
+    perceptron = Perceptron(max_iter=200, stop=ValidationPatience(5, X_val, y_val)).fit(X_train, y_train)
+    early = perceptron.stop_  # the copy of the rule the fit consulted, with its record of the run
     print(f"perceptron: stopped ({perceptron.trace_.stop_reason}); best epoch {early.checkpoint.iteration} "
           f"(held-out accuracy {early.checkpoint.score:.3f}) returned; "
           f"certificate {'holds' if certify(perceptron, X_train, y_train) else 'FAILS'}")

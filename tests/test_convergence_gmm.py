@@ -59,6 +59,8 @@ def test_cv7_early_stopping_on_held_out_likelihood_returns_the_best_iteration():
         # MAP-EM (prior="default") keeps eight components on 40 points from collapsing (EM-8)
         model = GaussianMixture(8, random_state=0, tol=0.0, max_iter=200, prior="default", stop=rule).fit(X)
     assert model.trace_.stop_reason == "rule:validation_patience"
+    assert rule.checkpoint is None  # the fit ran a copy of the rule, model.stop_
+    rule = model.stop_
     assert model.trace_.n_iter == rule.checkpoint.iteration
     assert abs(model.score(X_val) - rule.checkpoint.score) <= 1e-12 * abs(rule.checkpoint.score)
     full = GaussianMixture(8, random_state=0, tol=0.0, max_iter=model.trace_.n_iter, prior="default").fit(X)
@@ -78,6 +80,7 @@ def test_cv7_early_stopping_on_the_weighted_held_out_likelihood():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model = GaussianMixture(8, random_state=0, tol=0.0, max_iter=200, prior="default", stop=rule).fit(X)
     assert model.trace_.stop_reason == "rule:validation_patience"
+    rule = model.stop_
     weighted = np.average(model.score_samples(X_val), weights=w_val)
     assert abs(weighted - rule.checkpoint.score) <= 1e-12 * abs(rule.checkpoint.score)
     assert abs(model.score(X_val) - rule.checkpoint.score) > 1e-6  # the weights were used
@@ -153,19 +156,20 @@ def test_cv6_a_cut_em_run_at_its_last_value_is_not_finite_termination():
     assert estimate.evidence.noise_floor[-1] > 1e-8  # float32's, of values near -180 (float64's: 1e-13)
 
 
-def test_with_several_starts_the_rule_describes_the_start_returned():
-    """With n_init > 1 each start runs the rule afresh; after the fit the rule holds its record of the
-    start returned (before 2026-12-04: of the last start, whose checkpoint is another iteration for
-    most of these seeds): its checkpoint is the returned model's iteration and held-out score."""
+def test_with_several_starts_stop_describes_the_start_returned():
+    """With n_init > 1 each start runs a copy of the rule; ``stop_`` is the copy of the start returned
+    (before 2026-12-04 the rule itself held the record of the last start, whose checkpoint is another
+    iteration for most of these seeds): its checkpoint is the returned model's iteration and held-out
+    score."""
     rng = np.random.default_rng(0)
     X, X_val = rng.normal(size=(40, 2)), rng.normal(size=(40, 2))
     stopped = 0
     for seed in range(6):
-        rule = ValidationPatience(3, X_val)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             model = GaussianMixture(8, n_init=3, random_state=seed, tol=0.0, max_iter=200, prior="default",
-                                    stop=rule).fit(X)
+                                    stop=ValidationPatience(3, X_val)).fit(X)
+        rule = model.stop_
         if model.trace_.stop_reason != "rule:validation_patience":  # the returned start ran to max_iter
             assert not rule.fired and rule.consulted_at == model.trace_.n_iter
             continue

@@ -93,6 +93,8 @@ def test_cv7_validation_patience_returns_the_best_checkpoint_and_cuts_the_trace(
         model = KMeans(12, init="random", n_init=1, random_state=seed, stop=rule).fit(X)
         if model.trace_.stop_reason != "rule:validation_patience":
             continue
+        assert rule.checkpoint is None  # the fit ran a copy of the rule, model.stop_
+        rule = model.stop_
         best = rule.checkpoint.iteration
         assert model.trace_.n_iter == best
         for name, values in _prefix_fields(full.trace_, best).items():
@@ -115,7 +117,7 @@ def test_cv7_validation_patience_scores_the_weighted_held_out_inertia():
         model = KMeans(12, init="random", n_init=1, random_state=seed, stop=rule).fit(X)
         if model.trace_.stop_reason != "rule:validation_patience":
             continue
-        assert model.score(X_val, sample_weight=w_val) == rule.checkpoint.score != model.score(X_val)
+        assert model.score(X_val, sample_weight=w_val) == model.stop_.checkpoint.score != model.score(X_val)
         assert certify(model, X)
         break
     else:
@@ -165,10 +167,11 @@ def test_cv6_a_kmeans_run_terminates_finitely_at_its_last_inertia():
     assert verdicts == ["finite"] * 10, verdicts
 
 
-def test_with_several_starts_the_rule_describes_the_start_returned():
-    """With n_init > 1 each start runs the rule afresh; after the fit the rule holds its record of the
-    start returned (before 2026-12-04: of the last start, so plot_stopping(trace_, rule=stop) could
-    mark another start's checkpoint): the same record as a fit of that start alone leaves."""
+def test_with_several_starts_stop_describes_the_start_returned():
+    """With n_init > 1 each start runs a copy of the rule; ``stop_`` is the copy of the start returned
+    (before 2026-12-04 the rule itself held the record of the last start, so
+    plot_stopping(trace_, rule=stop) could mark another start's checkpoint): the same record as a
+    fit of that start alone leaves."""
     X, X_val = _blobs(0), _blobs(1)
     for seed in range(40):
         starts = []
@@ -177,17 +180,13 @@ def test_with_several_starts_the_rule_describes_the_start_returned():
             starts.append(X[random_state.choice(len(X), k, replace=False)])
             return starts[-1]
 
-        rule = ValidationPatience(1, X_val) | LossPlateau(1e-9)
-        model = KMeans(12, init=init, n_init=4, random_state=seed, stop=rule).fit(X)
-        alone = []
-        for centres in starts:
-            alone_rule = ValidationPatience(1, X_val) | LossPlateau(1e-9)
-            alone.append((KMeans(12, init=centres, n_init=1, stop=alone_rule).fit(X), alone_rule))
-        returned = [i for i, (fit, _) in enumerate(alone) if fit.trace_ == model.trace_]
-        last_rule = alone[-1][1]
-        if not returned or alone[returned[0]][1].checkpoint.iteration == last_rule.checkpoint.iteration:
+        model = KMeans(12, init=init, n_init=4, random_state=seed, stop=ValidationPatience(1, X_val) | LossPlateau(1e-9)).fit(X)
+        alone = [KMeans(12, init=centres, n_init=1, stop=ValidationPatience(1, X_val) | LossPlateau(1e-9)).fit(X)
+                 for centres in starts]
+        returned = [i for i, fit in enumerate(alone) if fit.trace_ == model.trace_]
+        if not returned or alone[returned[0]].stop_.checkpoint.iteration == alone[-1].stop_.checkpoint.iteration:
             continue  # the returned start's record must differ from the last one's
-        fit, alone_rule = alone[returned[0]]
+        rule, alone_rule = model.stop_, alone[returned[0]].stop_
         assert (rule.fired, rule.consulted_at) == (alone_rule.fired, alone_rule.consulted_at)
         assert [(r.fired, r.consulted_at) for r in rule.rules] == [(r.fired, r.consulted_at) for r in alone_rule.rules]
         assert rule.checkpoint.iteration == alone_rule.checkpoint.iteration

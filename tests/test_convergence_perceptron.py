@@ -67,6 +67,8 @@ def test_cv7_perceptron_early_stopping_returns_its_best_epoch(seed, patience):
     full = _fit(X, y).trace_
     # noisy labels: held-out accuracy stops improving long before 40 epochs
     assert model.trace_.stop_reason == "rule:validation_patience"
+    assert rule.checkpoint is None  # the fit ran a copy of the rule, model.stop_
+    rule = model.stop_
     best = rule.checkpoint.iteration
     assert model.trace_.n_iter == best
     for name, values in _prefix(full, best).items():
@@ -93,6 +95,7 @@ def test_cv7_perceptron_early_stopping_on_weighted_accuracy():
         model = _fit(X, y, stop=rule)
         if model.trace_.stop_reason != "rule:validation_patience":
             continue
+        rule = model.stop_
         assert model.score(X_val, y_val, sample_weight=w_val) == rule.checkpoint.score
         assert rule.checkpoint.score != model.score(X_val, y_val)  # the weights were used
         assert certify(model, X, y)

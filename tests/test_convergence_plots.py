@@ -58,8 +58,8 @@ def test_stopping_plot_marks_where_early_stopping_fired_beyond_a_cut_trace():
     X, y = load_breast_cancer(return_X_y=True)
     X_train, X_val, y_train, y_val = train_test_split(StandardScaler().fit_transform(X), y, test_size=0.3,
                                                       random_state=0)
-    rule = _CountingPatience(5, X_val, y_val)
-    trace = Perceptron(max_iter=200, stop=rule).fit(X_train, y_train).trace_
+    model = Perceptron(max_iter=200, stop=_CountingPatience(5, X_val, y_val)).fit(X_train, y_train)
+    trace, rule = model.trace_, model.stop_
     assert trace.n_iter == rule.checkpoint.iteration < rule.last_iteration  # the trace was cut
     ax = plot_stopping(trace, rule=rule)
     fired = [line for line in ax.lines if "fired" in line.get_label()]
@@ -193,8 +193,8 @@ def test_stopping_plot_shades_the_cut_when_another_rule_fired():
     X, y = load_breast_cancer(return_X_y=True)
     X_train, X_val, y_train, y_val = train_test_split(StandardScaler().fit_transform(X), y, test_size=0.3,
                                                       random_state=0)
-    rule = ValidationPatience(100, X_val, y_val) | LossPlateau(5)
-    trace = Perceptron(max_iter=200, stop=rule).fit(X_train, y_train).trace_
+    model = Perceptron(max_iter=200, stop=ValidationPatience(100, X_val, y_val) | LossPlateau(5)).fit(X_train, y_train)
+    trace, rule = model.trace_, model.stop_
     assert trace.stop_reason == "rule:loss_plateau" and trace.n_iter == rule.checkpoint.iteration < rule.consulted_at
     ax = plot_stopping(trace, rule=rule)
     fired = [line for line in ax.lines if "fired" in line.get_label()]

@@ -311,3 +311,69 @@ def test_start_resets_a_rule_for_a_new_run():
 def test_bad_rule_parameters_are_rejected(make, error):
     with pytest.raises(error):
         make()
+
+
+class _Logging(LossPlateau):
+    """A user's rule that keeps a list of its own and appends to it in place."""
+
+    def __init__(self, eps):
+        super().__init__(eps)
+        self.seen = []
+
+    def update(self, state):
+        self.seen.append(state.iteration)
+        return super().update(state)
+
+
+def _estimators_with_rules():
+    from sklearn.datasets import load_breast_cancer, load_iris
+    from sklearn.preprocessing import StandardScaler
+
+    from classic import GaussianMixture, KMeans, Perceptron
+
+    iris = load_iris().data
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    X_val, y_val = X[::3].copy(), y[::3].copy()
+    return [
+        (KMeans(3, init="random", n_init=3, random_state=0), iris, None, ValidationPatience(1, iris[::2].copy()) | _Logging(1e-9)),
+        (GaussianMixture(3, n_init=2, random_state=0, tol=0.0, max_iter=30), iris, None, _Logging(1e-12)),
+        (Perceptron(max_iter=30), X, y, ValidationPatience(3, X_val, y_val) | _Logging(0.5)),
+        (Perceptron(max_iter=30), iris, load_iris().target, _Logging(0.5)),
+    ]
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_fit_leaves_the_stop_rule_as_given_and_keeps_its_copy_in_stop_(case):
+    """A scikit-learn estimator never changes its parameters in fit (its check
+    check_estimators_overwrite_params hashes get_params() before and after): each run consults a
+    copy of ``stop`` (before 2026-12-04 fit updated the rule itself, and a rule shared by two
+    estimators described the last fit). The fitted copy is ``stop_``, with the record of the run
+    returned; it shares the held-out arrays instead of copying them. With more than two classes the
+    perceptron keeps one copy per one-vs-rest problem, each with the record of its problem's run."""
+    import joblib
+
+    model, X, y, rule = _estimators_with_rules()[case]
+    model.set_params(stop=rule)
+    before = joblib.hash(model.get_params())
+    with __import__("warnings").catch_warnings():
+        __import__("warnings").simplefilter("ignore")
+        model.fit(X, y) if y is not None else model.fit(X)
+    assert joblib.hash(model.get_params()) == before
+    assert rule.consulted_at is None and all(not part.seen for part in getattr(rule, "rules", [rule])
+                                             if isinstance(part, _Logging))
+    fitted = model.stop_ if isinstance(model.stop_, tuple) else (model.stop_,)
+    traces = getattr(model.trace_, "problems", (model.trace_,))
+    assert len(fitted) == len(traces) == (3 if y is not None and len(np.unique(y)) == 3 else 1)
+    for copy, trace in zip(fitted, traces):
+        assert copy is not rule and type(copy) is type(rule)
+        parts = getattr(copy, "rules", (copy,))
+        logging = [part for part in parts if isinstance(part, _Logging)][0]
+        assert logging.seen == list(range(1, copy.consulted_at + 1))  # this run's iterations, no other's
+        if trace.stop_reason.startswith("rule:"):  # fired where the run stopped (beyond a trace cut back)
+            assert copy.fired and copy.consulted_at >= trace.n_iter
+        else:  # consulted after every iteration that did not end the run on the algorithm's own test
+            assert not copy.fired and copy.consulted_at in (trace.n_iter - 1, trace.n_iter)
+        for part, original in zip(parts, getattr(rule, "rules", (rule,))):
+            if isinstance(part, ValidationPatience):
+                assert part.X_val is original.X_val  # shared, not copied

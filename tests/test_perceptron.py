@@ -1359,5 +1359,5 @@ def test_a_validation_column_vector_is_read_as_its_labels():
     flat = _quiet_fit(Perceptron(stop=ValidationPatience(2, X_val, y_val)), X, y)
     with pytest.warns(DataConversionWarning):
         column = _quiet_fit(Perceptron(stop=ValidationPatience(2, X_val, y_val[:, None])), X, y)
-    assert column.stop.checkpoint.score == flat.stop.checkpoint.score == flat.score(X_val, y_val)
+    assert column.stop_.checkpoint.score == flat.stop_.checkpoint.score == flat.score(X_val, y_val)
     np.testing.assert_array_equal(column.coef_, flat.coef_)

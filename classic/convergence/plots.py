@@ -25,7 +25,7 @@ def plot_stopping(trace, ax=None, rule=None):
     trace : classic.Trace
     ax : matplotlib Axes, optional
     rule : classic.convergence.StoppingRule, optional
-        The rule after the fit (``stop=`` of the estimator), for its ``checkpoint``.
+        The rule the run consulted (the fitted estimator's ``stop_``), for its ``checkpoint``.
 
     Returns
     -------

@@ -2,6 +2,7 @@
 
 The protocol (what an estimator does with ``stop=rule``)::
 
+    rule = stop._copy_for_run()                    # each run updates a copy: stop stays as given
     rule.start()                                   # once, before the first iteration
     for t in 1, 2, ...:
         ... one iteration: theta(t), f(t) ...
@@ -11,6 +12,7 @@ The protocol (what an estimator does with ``stop=rule``)::
             break
     if rule.checkpoint is not None:                # early stopping kept a better state
         restore rule.checkpoint.parameters
+    estimator.stop_ = rule                         # the copy of the run returned: what it saw
 
 A rule fires at the *first* iteration where its condition holds
 (proofs/convergence.md, CV-7). A quantity a rule tests that is NaN or infinite
@@ -35,6 +37,7 @@ perceptron    none on separable data (a mistake-free epoch ends the run, Novikof
 ============  ==========================================================================
 """
 
+import copy
 import dataclasses
 import math
 
@@ -160,16 +163,18 @@ class StoppingRule:
         self.consulted_at = state.iteration
         return self.fired
 
-    def _run_record(self):
-        """What the rule recorded of the run it saw (``fired``, ``consulted_at``, a checkpoint): an
-        estimator that runs several starts (``n_init``) keeps the record of the start it returns
-        and hands it back with :meth:`_restore_run_record`, so that the rule describes that run.
-        Attributes are replaced, never changed in place, by every rule here: a shallow copy."""
-        return dict(vars(self))
+    def _copy_for_run(self):
+        """A copy of the rule for one run (one start of one fit), which that run updates: the rule
+        given as ``stop=`` stays as its user made it (a scikit-learn estimator never changes its
+        parameters), and the fitted estimator keeps the copy of the run it returned (``stop_``).
+        A deep copy, so that a rule keeping lists or arrays of its own is safe; the held-out data
+        (``validation_data``, ``validation_weight``) are shared, not copied."""
+        shared = {id(part): part for part in self._held_out()}
+        return copy.deepcopy(self, shared)
 
-    def _restore_run_record(self, record):
-        vars(self).clear()
-        vars(self).update(record)
+    def _held_out(self):
+        data = self.validation_data
+        return [part for part in (*(data or ()), self.validation_weight) if part is not None]
 
     @property
     def reason(self):
@@ -387,14 +392,8 @@ class _Combination(StoppingRule):
         for rule in self.rules:
             rule.start()
 
-    def _run_record(self):
-        return dict(vars(self)), tuple(rule._run_record() for rule in self.rules)
-
-    def _restore_run_record(self, record):
-        own, parts = record
-        super()._restore_run_record(own)
-        for rule, part in zip(self.rules, parts):
-            rule._restore_run_record(part)
+    def _held_out(self):
+        return [part for rule in self.rules for part in rule._held_out()]
 
     @property
     def checkpoint(self):
