@@ -443,8 +443,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         "random_from_data" (scikit-learn's rule): ``n_components`` distinct data
         points, each the only member of its component, so the means start at those
         points and the covariances at a single point's, 0 (scikit-learn adds
-        ``reg_covar``): exact EM cannot start there and raises ComponentCollapseError;
-        with ``prior=`` each starts at :math:`a\\Sigma_0/(1 + a)`, or give ``precisions_init``.
+        ``reg_covar``): exact EM cannot start there, so without ``prior=`` or
+        ``precisions_init`` fit raises a ValueError saying so; with ``prior=`` each
+        starts at :math:`a\\Sigma_0/(1 + a)`.
     weights_init : ndarray of shape (n_components,), optional
     means_init : ndarray of shape (n_components, n_features), optional
     precisions_init : ndarray, optional
@@ -603,6 +604,12 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         conflict = warm and self._warm_start_conflict(X.shape[1])
         if conflict:  # restoring_on_error leaves the previous fit as it was
             raise ValueError(conflict)
+        if not warm and self.init_params == "random_from_data" and self.prior is None and self.precisions_init is None:
+            raise ValueError(
+                "init_params='random_from_data' starts each component at one data point, whose covariance is 0, "
+                "so exact EM (prior=None) has no start: the likelihood is unbounded there (proofs/em.md, EM-8). "
+                "Pass prior='default' for MAP-EM, or precisions_init, or another init_params ('kmeans', the default)"
+            )
         n_samples, d = X.shape
         dtype = X.dtype
         # every product BLAS makes in the fit (the start, the E- and M-steps, the precisions) on one

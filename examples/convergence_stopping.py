@@ -18,9 +18,8 @@ the standardised wine data cut by ``RelativeImprovement(1e-2)`` after 2 of
 the 13 iterations the full run takes (inertia 1580 instead of 1278: a plateau
 rule can stop a run that is about to move again), with its
 certificate (the stop claim says the rule, not convergence, ended the run);
-and the perceptron on the breast-cancer data (no mistake-free epoch within
-200 epochs) with early
-stopping on held-out accuracy, which returns its best epoch.
+and the perceptron on the breast-cancer data (separable, but its first mistake-free
+epoch is epoch 189) with early stopping on held-out accuracy, which returns its best epoch.
 
 ``plot_stopping(trace, rule=rule)`` (for an estimator, ``plot_stopping(model.trace_,
 rule=model.stop_)``: the fit consults a copy of ``stop``) marks where each run stopped and, for early

@@ -200,3 +200,21 @@ def test_stopping_plot_shades_the_cut_when_another_rule_fired():
     fired = [line for line in ax.lines if "fired" in line.get_label()]
     assert len(fired) == 1 and fired[0].get_xdata()[0] == rule.consulted_at
     assert [patch.get_label() for patch in ax.patches] == ["run, then cut from the trace"]
+
+
+def test_stopping_plot_of_a_one_vs_rest_perceptron_plots_one_class_at_a_time():
+    """A one-vs-rest perceptron's stop_ is a tuple, one rule per class: plot_stopping refuses it with a
+    TypeError saying how to plot one class's problem (before 2026-12-04: an AttributeError on the
+    tuple), and that recipe works. Anything else that is not a rule is a TypeError too."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    model = Perceptron(max_iter=20, stop=ValidationPatience(3, X[::2], y[::2])).fit(X, y)
+    assert isinstance(model.stop_, tuple) and len(model.stop_) == 3
+    with pytest.raises(TypeError, match=r"plot_stopping\(model.trace_.problems\[i\], rule=model.stop_\[i\]\)"):
+        plot_stopping(model.trace_, rule=model.stop_)
+    for problem, rule in zip(model.trace_.problems, model.stop_):
+        ax = plot_stopping(problem, rule=rule)
+        assert ax.lines[0].get_ydata()[-1] == problem.objective[-1]
+    with pytest.raises(TypeError, match="stopping rule .* got str"):
+        plot_stopping(model.trace_, rule="validation_patience")

@@ -1466,14 +1466,19 @@ def test_validation_set_errors_name_X_val_and_its_weights():
 def test_random_from_data_starts_at_data_points_and_needs_a_prior_or_precisions():
     """init_params="random_from_data" (scikit-learn's rule): the means start at distinct data
     points, one per component; their covariances are a single point's, 0, so exact EM refuses
-    to start (the collapse error suggests prior=), while a prior or precisions_init lets it run."""
+    to start, before any work, with a ValueError naming init_params and the ways out (before
+    2026-12-04 a ComponentCollapseError at iteration 0 advised prior= "or fewer components", which
+    cannot help), while a prior or precisions_init lets it run."""
     X = mixture_data(6, 90, 2, 3, 4.0)
     start = GaussianMixture(3, init_params="random_from_data", prior="default", random_state=1, max_iter=0).fit(X)
     nearest = np.abs(start.means_[:, None, :] - X[None, :, :]).max(axis=2).argmin(axis=1)
     np.testing.assert_allclose(start.means_, X[nearest], rtol=1e-12)  # data points (through the standardisation)
     assert len(set(nearest)) == 3
-    with pytest.raises(ComponentCollapseError, match="prior="):
-        GaussianMixture(3, init_params="random_from_data", random_state=1).fit(X)
+    for k in (3, 1):
+        with pytest.raises(ValueError, match=r"init_params='random_from_data' starts each component at one data "
+                                             r"point.*prior='default'.*precisions_init.*'kmeans'") as refused:
+            GaussianMixture(k, init_params="random_from_data", random_state=1).fit(X)
+        assert not isinstance(refused.value, ComponentCollapseError) and "fewer components" not in str(refused.value)
     model = GaussianMixture(3, init_params="random_from_data", prior="default", random_state=1).fit(X)
     assert bool(certify(model, X))
     given = GaussianMixture(3, init_params="random_from_data", precisions_init=np.ones(3), covariance_type="spherical",

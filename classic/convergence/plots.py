@@ -8,6 +8,7 @@ returns it; nothing is shown or saved here.
 import numpy as np
 
 from classic._axes import axes_or_new, mark_zeros
+from classic.convergence.stopping import StoppingRule
 
 __all__ = ["plot_learning_curves", "plot_local_optima", "plot_rate", "plot_stopping"]
 
@@ -33,6 +34,12 @@ def plot_stopping(trace, ax=None, rule=None):
     """
     from matplotlib.ticker import MaxNLocator
 
+    if isinstance(rule, tuple):
+        raise TypeError("rule is a tuple, a one-vs-rest perceptron's stop_ (one rule per class): plot one class's "
+                        "problem at a time, plot_stopping(model.trace_.problems[i], rule=model.stop_[i])")
+    if rule is not None and not isinstance(rule, StoppingRule):
+        raise TypeError(f"rule must be a classic.convergence stopping rule (a fitted estimator's stop_) or None, "
+                        f"got {type(rule).__name__}")
     ax = axes_or_new(ax)
     objective = np.asarray(trace.objective)
     iterations = np.linspace(0, trace.n_iter, len(objective))
