@@ -11,7 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 from classic._gmm_m_step import m_step
 from classic._gmm_numerics import _covariance_units
 from classic._gmm_standardisation import second_moments
-from classic._validation import check_numbers, check_real
+from classic._validation import ParameterError, check_numbers, check_real
 
 
 def user_initial_parameters(model, d, shift, scale, dtype):
@@ -22,22 +22,22 @@ def user_initial_parameters(model, d, shift, scale, dtype):
     if model.weights_init is not None:
         weights = check_numbers(model.weights_init, "weights_init")
         if weights.shape != (K,) or np.any(weights <= 0):
-            raise ValueError(f"weights_init must be {K} positive numbers, got shape {weights.shape}"
-                             + (f" and smallest value {weights.min():.3g}" if weights.shape == (K,) else ""))
+            raise ParameterError(f"weights_init must be {K} positive numbers, got shape {weights.shape}"
+                                 + (f" and smallest value {weights.min():.3g}" if weights.shape == (K,) else ""))
         if not abs(weights.sum() - 1.0) <= 1e-6:
-            raise ValueError(f"weights_init must sum to 1, got {weights.sum()}")
+            raise ParameterError(f"weights_init must sum to 1, got {weights.sum()}")
         weights = (weights / weights.sum()).astype(dtype)
     if model.means_init is not None:
         means = check_numbers(model.means_init, "means_init")
         if means.shape != (K, d):
-            raise ValueError(f"means_init must have shape (n_components, n_features) = ({K}, {d}), "
-                             f"got {means.shape}")
+            raise ParameterError(f"means_init must have shape (n_components, n_features) = ({K}, {d}), "
+                                 f"got {means.shape}")
         means = ((means - shift) / scale).astype(dtype)
     if model.precisions_init is not None:
         shapes = {"full": (K, d, d), "tied": (d, d), "diag": (K, d), "spherical": (K,)}
         precisions = check_numbers(model.precisions_init, "precisions_init")
         if precisions.shape != shapes[model.covariance_type]:
-            raise ValueError(
+            raise ParameterError(
                 f"precisions_init must have shape {shapes[model.covariance_type]} for "
                 f"covariance_type={model.covariance_type!r}, got {precisions.shape}"
             )
@@ -46,12 +46,12 @@ def user_initial_parameters(model, d, shift, scale, dtype):
             transposed = np.swapaxes(stack, 1, 2)  # symmetric within numpy.allclose's default tolerances
             if np.any(np.abs(stack - transposed) > 1e-8 + 1e-5 * np.abs(transposed)) or \
                     np.any(np.linalg.eigvalsh(stack) <= 0):
-                raise ValueError("precisions_init must be symmetric positive definite")
+                raise ParameterError("precisions_init must be symmetric positive definite")
             covariances = np.linalg.inv(precisions)
             covariances = (covariances + np.swapaxes(covariances, -1, -2)) / 2
         else:
             if np.any(precisions <= 0):
-                raise ValueError("precisions_init must be positive")
+                raise ParameterError("precisions_init must be positive")
             covariances = 1.0 / precisions
         covariances = (covariances / _covariance_units(model.covariance_type, scale)).astype(dtype)
     return weights, means, covariances
@@ -137,9 +137,9 @@ def prior_in_standard_units(prior, X, shift, scale, covariance_type):
         elif sigma0.shape == (d,):
             sigma0 = np.diag(sigma0)
         if sigma0.shape != (d, d):
-            raise ValueError(f"prior.covariance must be a float, a ({d},) vector or a ({d}, {d}) matrix, "
-                             f"got shape {np.shape(prior.covariance)}")
+            raise ParameterError(f"prior.covariance must be a float, a ({d},) vector or a ({d}, {d}) matrix, "
+                                 f"got shape {np.shape(prior.covariance)}")
         if not np.allclose(sigma0, sigma0.T) or np.any(np.linalg.eigvalsh(sigma0) <= 0):
-            raise ValueError("prior.covariance must be symmetric positive definite")
+            raise ParameterError("prior.covariance must be symmetric positive definite")
         sigma0 = sigma0 / np.outer(scale, scale)
     return strength, sigma0, alpha

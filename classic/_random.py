@@ -1,9 +1,12 @@
-"""Normalising ``random_state`` arguments. Never seeds numpy globally."""
+"""Normalising ``random_state`` arguments. Never seeds numpy globally; ``None`` draws from NumPy's
+global generator (scikit-learn's convention), so ``np.random.seed`` makes such fits repeatable."""
 
 import json
 import numbers
 
 import numpy as np
+
+from classic._validation import ParameterError
 
 __all__ = ["as_generator", "check_random_state", "generator_from_state", "generator_state"]
 
@@ -15,9 +18,9 @@ def check_random_state(random_state):
         return random_state
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
         if random_state < 0:
-            raise ValueError(f"random_state must be a non-negative integer, got {random_state}")
+            raise ParameterError(f"random_state must be a non-negative integer, got {random_state}")
         return random_state
-    raise TypeError(
+    raise ParameterError(
         "random_state must be None, a non-negative int, a numpy.random.Generator or a numpy.random.RandomState, "
         f"got {type(random_state).__name__}"
     )
@@ -26,16 +29,19 @@ def check_random_state(random_state):
 def as_generator(random_state):
     """Return a :class:`numpy.random.Generator` for ``random_state``.
 
-    Accepts ``None`` (fresh entropy), an ``int`` seed, a ``numpy.random.Generator``
-    (used as is, so draws advance it) or a ``numpy.random.RandomState``
-    (scikit-learn's convention; a seed is drawn from it).
+    Accepts ``None`` (NumPy's global generator, as in scikit-learn: a seed is drawn from it, so
+    ``np.random.seed(s)`` before the call makes it repeatable), an ``int`` seed, a
+    ``numpy.random.Generator`` (used as is, so draws advance it) or a
+    ``numpy.random.RandomState`` (scikit-learn's convention; a seed is drawn from it).
     """
     random_state = check_random_state(random_state)
+    if random_state is None:
+        random_state = np.random.mtrand._rand  # the RandomState behind np.random.seed, as scikit-learn's
     if isinstance(random_state, np.random.RandomState):
         return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
     if isinstance(random_state, numbers.Integral):
         random_state = int(random_state)  # numpy integers too
-    return np.random.default_rng(random_state)  # None: fresh entropy; a Generator: itself
+    return np.random.default_rng(random_state)  # a Generator: itself
 
 
 def generator_state(rng):

@@ -152,6 +152,13 @@ def check_sample_weight(sample_weight, X, *, name="sample_weight", rows="X"):
     if isinstance(sample_weight, numbers.Number) and not isinstance(sample_weight, bool):
         sample_weight = np.full(n, sample_weight, dtype=np.float64)
     weights = np.asarray(sample_weight)
+    # numbers as objects (Decimal, Fraction, a pandas column) convert, as in scikit-learn; strings are not parsed
+    if weights.dtype.kind == "O" and not any(isinstance(v, (str, bytes)) for v in weights.flat):
+        try:
+            weights = weights.astype(np.float64)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"{name} must be numbers, but an entry does not convert to float ({error}); give an "
+                            f"array of non-negative floats, one per row of {rows}") from None
     if weights.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be numbers, got dtype {weights.dtype}; give an array of "
                         f"non-negative floats, one per row of {rows}")
@@ -344,13 +351,13 @@ def check_real(value, name, *, minimum=None, strict=False):
 
 def check_numbers(values, name):
     """Return ``values`` (a number or an array-like of numbers, any shape) as a float64 array, or
-    raise naming ``name``: TypeError unless they are numbers (strings are refused, not parsed;
-    objects such as Fractions convert as NumPy converts them), ValueError for a ragged nesting,
-    NaN or infinity. Shapes are the caller's to check."""
+    raise a ParameterError (a ValueError and a TypeError) naming ``name``: unless they are numbers
+    (strings are refused, not parsed; objects such as Fractions convert as NumPy converts them),
+    for a ragged nesting, NaN or infinity. Shapes are the caller's to check."""
     try:
         array = np.asarray(values)
     except ValueError as error:  # a ragged nesting of sequences
-        raise ValueError(f"{name} must be an array of numbers: {error}") from None
+        raise ParameterError(f"{name} must be an array of numbers: {error}") from None
     # None is not a number (NumPy would make it NaN: "contains NaN" for an init that returned nothing)
     if array.dtype.kind == "O" and not any(isinstance(v, (str, bytes)) or v is None for v in array.flat):
         try:
@@ -359,11 +366,11 @@ def check_numbers(values, name):
             pass  # not numbers: below
     if array.dtype.kind not in "biuf":
         shown = repr(values)
-        raise TypeError(f"{name} must be numbers, got {shown if len(shown) <= 60 else shown[:57] + '...'} "
-                        f"(dtype {array.dtype})")
+        raise ParameterError(f"{name} must be numbers, got {shown if len(shown) <= 60 else shown[:57] + '...'} "
+                             f"(dtype {array.dtype})")
     array = array.astype(np.float64)
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains {'NaN' if np.isnan(array).any() else 'infinity'}; give finite numbers")
+        raise ParameterError(f"{name} contains {'NaN' if np.isnan(array).any() else 'infinity'}; give finite numbers")
     return array
 
 

@@ -454,7 +454,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     random_state : int, numpy.random.Generator, numpy.random.RandomState or None
         An int seeds a new Generator (the same seed gives bitwise the same fit); a Generator is
         used as is (its draws advance it); a RandomState (scikit-learn's) gives a seed drawn from
-        it; None takes fresh entropy.
+        it; None draws a seed from NumPy's global generator (``np.random.seed``), as scikit-learn's None.
     warm_start : bool, default=False
         Continue the previous fit: EM starts from its parameters (then ``n_init`` and the
         ``*_init`` parameters are ignored). ``tol``, ``max_iter``, ``prior`` and the data may

@@ -508,7 +508,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
         An int seeds a new Generator (the same seed gives bitwise the same fit); a Generator is
         used as is (its draws advance it); a RandomState (scikit-learn's) gives a seed drawn from
-        it; None takes fresh entropy.
+        it; None draws a seed from NumPy's global generator (``np.random.seed``), as scikit-learn's None.
     verbose : int or bool, default=0
         If > 0 (or True), print the inertia after every iteration.
     stop : classic.convergence.StoppingRule or None, default=None
@@ -598,14 +598,14 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         elif not callable(self.init):
             init = np.asarray(self.init)
             if init.dtype.kind not in "biuf":
-                raise ValueError(f"init must be 'k-means++', 'random', a callable or an array of numbers; "
-                                 f"got dtype {init.dtype}")
+                raise ParameterError(f"init must be 'k-means++', 'random', a callable or an array of numbers; "
+                                     f"got dtype {init.dtype}")
             if init.shape != (k, X.shape[1]):
-                raise ValueError(
+                raise ParameterError(
                     f"init array has shape {init.shape}; expected (n_clusters, n_features) = ({k}, {X.shape[1]})"
                 )
             if not np.all(np.isfinite(init)):
-                raise ValueError("init array contains NaN or infinity; give finite initial centres")
+                raise ParameterError("init array contains NaN or infinity; give finite initial centres")
             if n_init != 1:
                 warnings.warn(
                     f"Explicit initial centres given: performing one run instead of n_init={n_init}.",

@@ -409,7 +409,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
         An int seeds a new Generator (the same seed gives bitwise the same fit); a Generator is
         used as is (its draws advance it); a RandomState (scikit-learn's) gives a seed drawn from
-        it; None takes fresh entropy. It draws the shuffling only (``shuffle=True``).
+        it; None draws a seed from NumPy's global generator (``np.random.seed``), as scikit-learn's
+        None. It draws the shuffling only (``shuffle=True``).
     prediction : {"last", "averaged", "voted"}, default="last"
         Which classifier ``predict`` uses: the last weights (the perceptron of
         the theorem); the averaged weights :math:`\\frac1T\\sum_k c_k w_k`; or
@@ -531,26 +532,26 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     def _validate_params(self):
         max_iter = check_int(self.max_iter, "max_iter", minimum=1)
         if self.penalty is not None:
-            raise ValueError(
+            raise ParameterError(
                 f"penalty={self.penalty!r}: classic's perceptron is Rosenblatt's, without regularisation (the algorithm "
                 "of Novikoff's theorem); use penalty=None, or sklearn.linear_model.Perceptron for a penalised one")
         check_real(self.alpha, "alpha", minimum=0)  # no effect without a penalty, as in scikit-learn
         if check_real(self.l1_ratio, "l1_ratio", minimum=0) > 1:
-            raise ValueError(f"l1_ratio must be in [0, 1], got {self.l1_ratio!r}")
+            raise ParameterError(f"l1_ratio must be in [0, 1], got {self.l1_ratio!r}")
         if self.n_jobs is not None:
             check_int(self.n_jobs, "n_jobs")
         if check_real(self.validation_fraction, "validation_fraction", minimum=0, strict=True) >= 1:
-            raise ValueError(f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}")
+            raise ParameterError(f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}")
         if self.class_weight is not None:
-            raise ValueError(f"class_weight={self.class_weight!r} is not supported: weighted updates are outside "
-                             "Novikoff's theorem as proved here (proofs/perceptron.md); use class_weight=None")
+            raise ParameterError(f"class_weight={self.class_weight!r} is not supported: weighted updates are outside "
+                                 "Novikoff's theorem as proved here (proofs/perceptron.md); use class_weight=None")
         for name, why in (
             ("warm_start", "a start w0 != 0 is outside Novikoff's theorem as stated (proofs/perceptron.md, PC-1)"),
             ("early_stopping", "pass stop=classic.convergence.ValidationPatience(patience, X_val, y_val), "
                                "which returns the best epoch's weights (scikit-learn keeps the last)"),
         ):
             if check_bool(getattr(self, name), name):
-                raise ValueError(f"{name}=True is not supported: {why}; use {name}=False")
+                raise ParameterError(f"{name}=True is not supported: {why}; use {name}=False")
         check_real(self.eta0, "eta0", minimum=0, strict=True)
         if self.tol is not None:
             check_real(self.tol, "tol", minimum=0)

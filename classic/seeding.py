@@ -94,7 +94,7 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None, 
     random_state : int, numpy.random.Generator, numpy.random.RandomState or None
         An int seeds a new Generator (the same seed gives bitwise the same centres); a Generator is
         used as is (its draws advance it); a RandomState (scikit-learn's) gives a seed drawn from
-        it; None takes fresh entropy.
+        it; None draws a seed from NumPy's global generator (``np.random.seed``), as scikit-learn's None.
 
     Returns
     -------

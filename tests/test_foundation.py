@@ -5,9 +5,11 @@ import dataclasses
 import numpy as np
 import pytest
 
+import classic
 from classic._csv import CSVError, label_column, numeric_columns, read_csv
 from classic._random import as_generator
 from classic._validation import (
+    ParameterError,
     check_bool,
     check_data,
     check_int,
@@ -466,3 +468,66 @@ def test_certify_checks_a_data_frames_column_names(name):
     assert certify(model, frame, *labels)
     with pytest.raises(ValueError, match="The feature names should match those that were passed during fit"):
         certify(model, frame.rename(columns={"a": "c"}), *labels)
+
+
+def test_random_state_none_draws_from_numpys_global_generator():
+    """random_state=None draws a seed from NumPy's global generator, as scikit-learn's None does, so
+    np.random.seed makes a notebook's fits repeatable (before 2026-12-04 None took fresh entropy, and
+    np.random.seed had no effect); the draw advances the global generator, so the next fit differs."""
+    from sklearn.datasets import load_iris
+
+    X = load_iris().data
+    np.random.seed(42)
+    first = [classic.KMeans(3, init="random", n_init=1).fit(X).cluster_centers_ for _ in range(2)]
+    np.random.seed(42)
+    again = classic.KMeans(3, init="random", n_init=1).fit(X).cluster_centers_
+    np.testing.assert_array_equal(first[0], again)
+    assert not np.array_equal(first[0], first[1])
+    np.random.seed(42)
+    assert as_generator(None).random() == (np.random.seed(42), as_generator(None).random())[1]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: classic.KMeans(3, random_state="0"),
+    lambda: classic.KMeans(3, random_state=1.5),
+    lambda: classic.KMeans(3, random_state=-1),
+    lambda: classic.KMeans(3, init=5),
+    lambda: classic.KMeans(3, init=np.zeros((2, 4))),
+    lambda: classic.Perceptron(l1_ratio=2.0),
+    lambda: classic.Perceptron(validation_fraction=1.0),
+    lambda: classic.Perceptron(penalty="l3"),
+    lambda: classic.GaussianMixture(2, weights_init="abc"),
+    lambda: classic.GaussianMixture(2, weights_init=[0.2, 0.2]),
+    lambda: classic.GaussianMixture(2, prior=classic.GaussianMixturePrior(covariance=-np.eye(4))),
+])
+def test_a_bad_parameter_is_both_a_value_error_and_a_type_error(make):
+    """README: a wrongly typed or out-of-range parameter raises an error that is both a ValueError and
+    a TypeError, as scikit-learn's InvalidParameterError (before 2026-12-04 these raised one of the
+    two only, so `except ValueError` missed a random_state of the wrong type)."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    model = make()
+    with pytest.raises(ParameterError) as raised:
+        model.fit(X, y) if isinstance(model, classic.Perceptron) else model.fit(X)
+    assert isinstance(raised.value, ValueError) and isinstance(raised.value, TypeError)
+
+
+def test_sample_weight_of_number_objects_converts_as_in_scikit_learn():
+    """sample_weight as an object array of numbers (Decimal, Fraction: what a pandas column of
+    mixed numbers gives) converts to float64, as scikit-learn's _check_sample_weight converts it
+    (before 2026-12-04: "must be numbers, got dtype object"); strings stay refused, and an entry
+    that does not convert is named in the error."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    w = np.random.default_rng(1).integers(1, 4, size=30).astype(np.float64)
+    objects = np.array([Decimal(int(v)) if i % 2 else Fraction(int(v)) for i, v in enumerate(w)], dtype=object)
+    model = classic.KMeans(2, random_state=0)
+    np.testing.assert_array_equal(model.fit(X, sample_weight=objects).cluster_centers_,
+                                  classic.KMeans(2, random_state=0).fit(X, sample_weight=w).cluster_centers_)
+    with pytest.raises(TypeError, match="must be numbers"):
+        model.fit(X, sample_weight=np.array(["1.0"] * 30, dtype=object))
+    with pytest.raises(TypeError, match="does not convert to float"):
+        model.fit(X, sample_weight=np.array([object()] * 30, dtype=object))
