@@ -25,8 +25,9 @@ from classic._jit import bits_float, inline_kernel, kernel
 #: of KM-9 off (``classic._kmeans_assignment._pruning_factors``) and scans the points the bound test leaves
 #: exactly, a panel of points at a time with the loops running across the points
 #: (:func:`_scan_panels`): there that is cheaper than the filter with its distances to the winner
-#: and runner-up (measured on 2 to 128 features, README "Speed"). ``predict`` and ``score`` do so
-#: for a quarter as many clusters: there the filter computes one distance per point or none.
+#: and runner-up (measured on 2 to 128 features: benchmarks/HISTORY.md, "Few clusters, many
+#: features"). ``predict`` and ``score`` do so for a quarter as many clusters: there the filter
+#: computes one distance per point or none.
 #: Which way a point is settled changes no result.
 EXACT_PANEL_CLUSTERS = 16
 
