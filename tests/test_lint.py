@@ -25,3 +25,26 @@ def test_pyflakes_check_can_fail(tmp_path):
     out = io.StringIO()
     assert checkRecursive([str(tmp_path)], Reporter(out, io.StringIO())) == 2
     assert "'os' imported but unused" in out.getvalue() and "undefined name 'undefined_name'" in out.getvalue()
+
+
+def _compile_warnings(source, name):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        compile(source, name, "exec")
+    return [f"{name}: {w.category.__name__}: {w.message}" for w in caught]
+
+
+def test_every_file_compiles_without_warnings():
+    """No invalid escape sequence (e.g. a docstring's \\| in a non-raw string: a SyntaxWarning
+    from Python 3.12, an error in a later Python) or other compile-time warning in any file we run."""
+    found = [message for folder in ("classic", "tests", "benchmarks", "examples")
+             for path in sorted((ROOT / folder).rglob("*.py"))
+             for message in _compile_warnings(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
+    assert not found, "\n".join(found)
+
+
+def test_compile_warning_check_can_fail():
+    """The check above sees an invalid escape sequence (it is not vacuous)."""
+    assert _compile_warnings('"""norm \\|w\\|"""\n', "module.py")
