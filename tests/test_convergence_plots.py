@@ -218,3 +218,26 @@ def test_stopping_plot_of_a_one_vs_rest_perceptron_plots_one_class_at_a_time():
         assert ax.lines[0].get_ydata()[-1] == problem.objective[-1]
     with pytest.raises(TypeError, match="stopping rule .* got str"):
         plot_stopping(model.trace_, rule="validation_patience")
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: plot_stopping(np.arange(5.0)), "trace must be a classic trace .* got ndarray"),
+    (lambda: plot_stopping(None), "trace must be a classic trace .* got NoneType"),
+    (lambda: plot_stopping(Trace(objective=np.zeros(2), n_iter=1, converged=True, stop_reason="converged"), ax="ax"),
+     "ax must be a matplotlib Axes or None, got str"),
+    (lambda: plot_rate(Trace(objective=np.zeros(2), n_iter=1, converged=True, stop_reason="converged")),
+     "estimate must be a RateEstimate .* got Trace"),
+    (lambda: plot_local_optima(None), "report must be a StabilityReport .* got NoneType"),
+    (lambda: plot_learning_curves([1.0, 2.0], [1.0, 2.0], "healthy"), "diagnosis must be a Diagnosis .* got str"),
+])
+def test_plots_refuse_what_they_cannot_draw_with_a_type_error(call, match):
+    """A plot given the wrong object says what it wanted (before 2026-12-04: an AttributeError from
+    inside, e.g. "'numpy.ndarray' object has no attribute 'objective'")."""
+    with pytest.raises(TypeError, match=match):
+        call()
+
+
+@pytest.mark.parametrize("curves", [(["a", "b"], ["c", "d"]), ([], [])])
+def test_learning_curves_must_be_numbers_and_not_empty(curves):
+    with pytest.raises(ValueError, match="train_curve must be numbers|not empty"):
+        plot_learning_curves(*curves)

@@ -321,3 +321,45 @@ def test_cv8_classic_kmeans_is_stable_on_blobs_unstable_on_noise_and_bitwise_rep
     assert len(report.optima) >= 2 and report.min_agreement < 1.0 and report.reproducible is True
     assert report.objective_sense == "min"
     np.testing.assert_array_equal(report.objectives, [KMeans(20, random_state=s).fit(X).inertia_ for s in SEEDS])
+
+
+def _blobs3():
+    from sklearn.datasets import make_blobs
+
+    return make_blobs(300, centers=3, cluster_std=0.3, random_state=0)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    # a clusterer given y compared partitions as predictions: two optima with equal objectives (found 2026-12-04)
+    (lambda X, y: stability(SKKMeans(3, n_init=1), X, y, seeds=3), ValueError, "y is for classifiers"),
+    (lambda X, y: stability(FlipOnOddSeeds(), X, seeds=3), ValueError, "is a classifier: pass its labels"),
+    (lambda X, y: stability(SKKMeans(3, n_init=1), X, seeds=-3), ValueError, r"seeds=-3: give the number of seeds"),
+    (lambda X, y: stability(SKKMeans(3, n_init=1), X, seeds=3, check_reproducible="no"), TypeError,
+     "check_reproducible must be True or False"),
+])
+def test_stability_refuses_arguments_it_would_misread(call, error, match):
+    """y for a clusterer (its partitions would be compared as predictions, not up to renaming), no y
+    for a classifier, a negative number of seeds, and a check_reproducible that is not a bool ("no"
+    is truthy): each a clear error. (Repeated seeds are allowed: the same fit twice is a check of
+    reproducibility, test_cv8_same_seed_same_data_is_bitwise_the_same_fit.)"""
+    X, y = _blobs3()
+    with pytest.raises(error, match=match):
+        call(X, y)
+
+
+def test_stability_of_a_clusterer_on_well_separated_blobs_is_one_optimum():
+    X, _ = _blobs3()
+    report = stability(SKKMeans(3, n_init=1), X, seeds=5)
+    assert len(report.optima) == 1 and report.min_agreement == 1.0
+
+
+@pytest.mark.parametrize("scale_exponent", [-1000, -600, 0, 600, 1000])
+def test_matched_centre_distance_is_scale_free(scale_exponent):
+    """Scaling both sets by a power of two scales the distance by it exactly, from 2^-1000 to 2^1000
+    (before 2026-12-04 squares beyond float64 made scipy call the cost matrix infeasible, and squares
+    below it rounded distinct centres to distance 0)."""
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    expected = matched_centre_distance(a, b)
+    scaled = matched_centre_distance(np.ldexp(a, scale_exponent), np.ldexp(b, scale_exponent))
+    assert scaled == np.ldexp(expected, scale_exponent)

@@ -8,9 +8,28 @@ returns it; nothing is shown or saved here.
 import numpy as np
 
 from classic._axes import axes_or_new, mark_zeros
+from classic._validation import check_numbers
+from classic.convergence.diagnosis import Diagnosis
+from classic.convergence.rate import RateEstimate
+from classic.convergence.stability import StabilityReport
 from classic.convergence.stopping import StoppingRule
+from classic.trace import Trace
 
 __all__ = ["plot_learning_curves", "plot_local_optima", "plot_rate", "plot_stopping"]
+
+
+def _check_type(value, kind, name, what):
+    """A TypeError naming ``name``, what it must be (``what``) and what it got, unless ``value``
+    is a ``kind``: a plot of the wrong object fails here, not inside matplotlib."""
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+
+
+def _check_axes(ax):
+    from matplotlib.axes import Axes
+
+    if ax is not None:
+        _check_type(ax, Axes, "ax", "a matplotlib Axes or None")
 
 
 def plot_stopping(trace, ax=None, rule=None):
@@ -34,6 +53,8 @@ def plot_stopping(trace, ax=None, rule=None):
     """
     from matplotlib.ticker import MaxNLocator
 
+    _check_type(trace, Trace, "trace", "a classic trace (a fitted estimator's trace_)")
+    _check_axes(ax)
     if isinstance(rule, tuple):
         raise TypeError("rule is a tuple, a one-vs-rest perceptron's stop_ (one rule per class): plot one class's "
                         "problem at a time, plot_stopping(model.trace_.problems[i], rule=model.stop_[i])")
@@ -107,6 +128,8 @@ def plot_rate(estimate, ax=None):
     -------
     matplotlib Axes
     """
+    _check_type(estimate, RateEstimate, "estimate", "a RateEstimate (what estimate_rate returns)")
+    _check_axes(ax)
     ax = axes_or_new(ax)
     e = estimate.evidence
     label = "error |x_t - x*|" if e.kind_of_order == "COC" else "change |x_{t+1} - x_t|"
@@ -153,6 +176,9 @@ def plot_local_optima(report, ax=None):
     """
     from matplotlib.ticker import MaxNLocator
 
+    _check_type(report, StabilityReport, "report", "a StabilityReport (what stability returns)")
+    _check_axes(ax)
+
     ax = axes_or_new(ax)
     counts = [o.count for o in report.optima]
     positions = np.arange(len(counts))
@@ -182,10 +208,14 @@ def plot_learning_curves(train_curve, validation_curve, diagnosis=None, ax=None)
     -------
     matplotlib Axes
     """
-    train, validation = np.asarray(train_curve), np.asarray(validation_curve)
-    if train.shape != validation.shape or train.ndim != 1:
-        raise ValueError(f"the curves must be 1-D and of the same length, got shapes {train.shape} and "
+    train, validation = (check_numbers(curve, name) for name, curve in (("train_curve", train_curve),
+                                                                        ("validation_curve", validation_curve)))
+    if train.shape != validation.shape or train.ndim != 1 or train.size == 0:
+        raise ValueError(f"the curves must be 1-D, not empty and of the same length, got shapes {train.shape} and "
                          f"{validation.shape}")
+    if diagnosis is not None:
+        _check_type(diagnosis, Diagnosis, "diagnosis", "a Diagnosis (what diagnose returns) or None")
+    _check_axes(ax)
     ax = axes_or_new(ax)
     ax.plot(train, label="training")
     ax.plot(validation, label="validation")

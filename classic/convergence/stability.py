@@ -13,14 +13,15 @@ objective, and the distinct local optima with their frequencies.
 """
 
 import dataclasses
+import math
 import numbers
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.metrics import adjusted_rand_score
 
-from classic._validation import check_data, check_numbers
+from classic._validation import check_bool, check_data, check_numbers
 
 __all__ = ["LocalOptimum", "StabilityReport", "stability", "same_partition", "matched_centre_distance"]
 
@@ -150,9 +151,14 @@ def matched_centre_distance(centres_a, centres_b):
         raise ValueError(f"matched_centre_distance needs at least one centre, got shape {a.shape}")
     if a.shape[1] == 0:
         raise ValueError(f"matched_centre_distance needs centres with at least one feature, got shape {a.shape}")
+    # in units of a power of two near the largest |value| (exact): the squares neither overflow
+    # nor, for centres far below 1, underflow to 0
+    exponent = math.frexp(float(max(np.max(np.abs(a)), np.max(np.abs(b)))))[1]
+    a, b = np.ldexp(a, -exponent), np.ldexp(b, -exponent)
     cost = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
     rows, cols = linear_sum_assignment(cost)
-    return float(np.sqrt(cost[rows, cols].mean()))
+    with np.errstate(over="ignore"):  # a distance beyond float64 is inf, as the unscaled formula would give
+        return float(np.ldexp(np.sqrt(cost[rows, cols].mean()), exponent))
 
 
 def _labels(model, X, supervised):
@@ -207,9 +213,9 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
         ``predict``, and optionally ``cluster_centers_`` / ``means_``.
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,), optional
-        For supervised estimators: the labels are then the predictions on ``X``,
-        the agreement the fraction of equal predictions and the objective the
-        training score ``score(X, y)`` (see :class:`StabilityReport`).
+        Required for classifiers and refused for the others: the labels are then the
+        predictions on ``X``, the agreement the fraction of equal predictions and the objective
+        the training score ``score(X, y)`` (see :class:`StabilityReport`).
     seeds : iterable of int, or int, default range(10)
         At least two seeds; an int n stands for the seeds 0, ..., n - 1 (as ``cv=5`` stands for
         five folds in scikit-learn).
@@ -229,6 +235,8 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
     if not hasattr(estimator, "get_params") or "random_state" not in estimator.get_params():
         raise ValueError(f"{type(estimator).__name__} has no random_state parameter: nothing varies across seeds")
     if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
+        if seeds < 0:
+            raise ValueError(f"seeds={seeds}: give the number of seeds (at least 2) or an iterable of them")
         seeds = range(int(seeds))
     try:
         seeds = tuple(seeds)
@@ -239,9 +247,15 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
     for seed in seeds:
         if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
             raise ValueError(f"seeds must be non-negative integers, got {seed!r}")
+    check_reproducible = check_bool(check_reproducible, "check_reproducible")
+    supervised = y is not None
+    if supervised != is_classifier(estimator):
+        raise ValueError(
+            f"{type(estimator).__name__} is a classifier: pass its labels, stability(estimator, X, y)" if not supervised
+            else f"y is for classifiers, whose predictions are compared as they are; {type(estimator).__name__} is "
+                 "not one (its labels are compared up to renaming the clusters): call stability(estimator, X)")
     X = check_data(X, min_samples=2)
 
-    supervised = y is not None
     models = [_fit(estimator, int(seed), X, y, fit_params) for seed in seeds]
     labels = [_labels(m, X, supervised) for m in models]
     centres = [_centres(m) for m in models]
