@@ -377,3 +377,20 @@ def test_fit_leaves_the_stop_rule_as_given_and_keeps_its_copy_in_stop_(case):
         for part, original in zip(parts, getattr(rule, "rules", (rule,))):
             if isinstance(part, ValidationPatience):
                 assert part.X_val is original.X_val  # shared, not copied
+
+
+def test_a_combination_of_rules_with_different_held_out_data_is_refused():
+    """An estimator scores one held-out set per iteration (the first rule's): before 2026-12-04
+    ValidationPatience(1, A) | ValidationPatience(1, B) scored both rules on A, silently. Now a
+    ValueError; the same data (the same objects or equal arrays) still combine."""
+    A, B = np.zeros((4, 2)), np.ones((4, 2))
+    for combine in (lambda a, b: a | b, lambda a, b: a & b, lambda a, b: (a | LossPlateau(1.0)) & b):
+        with pytest.raises(ValueError, match="different held-out data"):
+            combine(ValidationPatience(1, A), ValidationPatience(2, B))
+        with pytest.raises(ValueError, match="different held-out data"):
+            combine(ValidationPatience(1, A, [0, 1, 0, 1]), ValidationPatience(2, A, [1, 1, 0, 1]))
+        with pytest.raises(ValueError, match="different held-out data"):
+            combine(ValidationPatience(1, A), ValidationPatience(2, A, sample_weight=np.full(4, 2.0)))
+        combine(ValidationPatience(1, A), ValidationPatience(5, A.copy()))
+    combined = ValidationPatience(1, A) | LossPlateau(1.0)
+    assert combined.validation_data[0] is A

@@ -18,7 +18,8 @@ A rule fires at the *first* iteration where its condition holds
 (proofs/convergence.md, CV-7). A quantity a rule tests that is NaN or infinite
 (the run diverged) raises a ValueError naming it and the iteration: a rule
 never silently declines to fire on it. Rules combine: ``a | b`` (:class:`AnyOf`) stops
-when any holds, ``a & b`` (:class:`AllOf`) when all hold at the same iteration.
+when any holds, ``a & b`` (:class:`AllOf`) when all hold at the same iteration; rules with
+held-out data combine only when it is the same data (an estimator scores one held-out set).
 
 Defaults per algorithm (``stop=None`` keeps each algorithm's own convergence test):
 
@@ -386,6 +387,13 @@ class _Combination(StoppingRule):
                 raise TypeError(f"{type(self).__name__} combines stopping rules, got {type(rule).__name__}")
             flat.extend(rule.rules if type(rule) is type(self) else (rule,))
         self.rules = tuple(flat)
+        held_out = [(r.validation_data, r.validation_weight) for r in _leaves(self) if r.validation_data is not None]
+        if any(not _same_held_out(held_out[0], other) for other in held_out[1:]):
+            raise ValueError(
+                f"{type(self).__name__} combines rules with different held-out data, but an estimator scores one "
+                "held-out set per iteration (the first rule's), so the other rule would be scored on it: give "
+                "them the same X_val, y_val and sample_weight, or keep one of them"
+            )
 
     def start(self):
         super().start()
@@ -438,6 +446,22 @@ class AllOf(_Combination):
     @property
     def name(self):
         return "&".join(_operand(r) for r in self.rules)
+
+
+def _leaves(rule):
+    """The rules a combination is made of, nested combinations opened."""
+    if isinstance(rule, _Combination):
+        return [leaf for part in rule.rules for leaf in _leaves(part)]
+    return [rule]
+
+
+def _same_held_out(a, b):
+    """Whether two ``((X_val, y_val), sample_weight)`` are the same data: the same objects, or
+    arrays equal entry for entry."""
+    (X_a, y_a), w_a = a
+    (X_b, y_b), w_b = b
+    return all(p is q or (p is not None and q is not None and np.array_equal(np.asarray(p), np.asarray(q)))
+               for p, q in ((X_a, X_b), (y_a, y_b), (w_a, w_b)))
 
 
 def _operand(rule):
