@@ -470,8 +470,11 @@ def test_cv2_the_changes_show_the_errors_order(known):
     ((1.0, 1.0), {"value_error": np.nan}, ValueError, "^noise_floor: value_error contains NaN"),
     ((1.0, 1.0), {"value_error": -1.0}, ValueError, "^noise_floor: value_error must be >= 0"),
     (("a", 1.0), {}, TypeError, "^noise_floor: a must be numbers, got 'a'"),
-    ((1.0, 1.0), {"dtype": np.int64}, TypeError, "^noise_floor: dtype must be numpy.float32 or numpy.float64"),
-    ((1.0, 1.0), {"dtype": "banana"}, TypeError, "^noise_floor: dtype must be numpy.float32 or numpy.float64"),
+    ((1.0, 1.0), {"dtype": np.int64}, TypeError, "^noise_floor: dtype must be numpy.float16, numpy.float32 or "),
+    ((1.0, 1.0), {"dtype": "banana"}, TypeError, "^noise_floor: dtype must be numpy.float16, numpy.float32 or "),
+    ((1.0, 1.0), {"dtype": None}, TypeError, "^noise_floor: dtype must be numpy.float16, numpy.float32 or "),
+    (([1.0, 2.0, 3.0], [1.0, 2.0]), {}, ValueError, r"^noise_floor: a, b and value_error must broadcast together, "
+                                                    r"got shapes \(3,\), \(2,\) and \(\)"),
 ])
 def test_noise_floor_refuses_what_it_cannot_bound(args, kwargs, error, match):
     """noise_floor bounds the rounding of a difference of finite stored values: a NaN or infinite
@@ -525,3 +528,17 @@ def test_cv1_noise_floor_of_values_near_the_largest_float_is_finite():
         warnings.simplefilter("error")
         floor = noise_floor(big, big)
     assert np.isfinite(floor) and floor >= 2 * U * big
+
+
+def test_float16_values_carry_float16_rounding():
+    """A float16 sequence is rounded to float16: its noise floor is float16's (before 2026-12-04 it
+    was float64's, and 1 + 0.3^t stored in float16, exactly 1.0 from t = 7 on, read as finite
+    termination at step 7, which CV-6 says rounding to the limit is not). noise_floor takes float16."""
+    x16 = (1 + 0.3 ** np.arange(12)).astype(np.float16)
+    assert np.all(x16[7:] == 1.0)
+    estimate = estimate_rate(x16, limit=1.0)
+    assert estimate.kind != "finite"
+    assert estimate.kind == "linear" and abs(estimate.rate - 0.3) < 0.01
+    assert noise_floor(1.0, 1.0, dtype=np.float16) > noise_floor(1.0, 1.0, dtype=np.float32)
+    with np.errstate(over="raise"):
+        assert noise_floor(1.0, 1.0, value_error=1e308) == np.inf

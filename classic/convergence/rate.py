@@ -197,7 +197,7 @@ def noise_floor(a, b, dtype=np.float64, value_error=0.0):
     ----------
     a, b : array-like
         Stored values (broadcast together), finite.
-    dtype : numpy.float32 or numpy.float64
+    dtype : numpy.float16, numpy.float32 or numpy.float64
         Working precision.
     value_error : float or array-like
         Extra absolute error of each value beyond its final rounding, finite and >= 0.
@@ -220,12 +220,18 @@ def noise_floor(a, b, dtype=np.float64, value_error=0.0):
     if np.any(value_error < 0):
         raise ValueError(f"noise_floor: value_error must be >= 0, got {value_error.min():.3g}")
     try:
-        precision = np.dtype(dtype)
+        precision = None if dtype is None else np.dtype(dtype)
     except TypeError:
         precision = None
-    if precision not in (np.float32, np.float64):
-        raise TypeError(f"noise_floor: dtype must be numpy.float32 or numpy.float64, got {dtype!r}")
-    return _noise_floor(a, b, precision, value_error)
+    if precision not in (np.float16, np.float32, np.float64):
+        raise TypeError(f"noise_floor: dtype must be numpy.float16, numpy.float32 or numpy.float64, got {dtype!r}")
+    try:
+        np.broadcast_shapes(a.shape, b.shape, value_error.shape)
+    except ValueError:
+        raise ValueError(f"noise_floor: a, b and value_error must broadcast together, got shapes {a.shape}, "
+                         f"{b.shape} and {value_error.shape}") from None
+    with np.errstate(over="ignore"):  # a bound beyond float64 is inf: nothing is resolved against it
+        return _noise_floor(a, b, precision, value_error)
 
 
 def _noise_floor(a, b, dtype, value_error):
@@ -261,7 +267,8 @@ def _as_sequence(sequence):
         raise ValueError(f"a rate needs at least 2 values, got {x.size}")
     if not np.all(np.isfinite(x)):
         raise ValueError("the sequence contains NaN or inf; cut it before the first non-finite value")
-    dtype = np.float32 if x.dtype == np.float32 else np.float64
+    # the precision the values were rounded to (integers and float64: float64's)
+    dtype = x.dtype.type if x.dtype in (np.float16, np.float32) else np.float64
     if isinstance(sequence, Trace) and getattr(sequence, "dtype", None) == "float32":
         dtype = np.float32  # a float32 fit's objective, stored in float64, carries float32's rounding
     return x.astype(np.float64), sense, dtype
@@ -505,7 +512,7 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
         A trace (its ``objective`` is used, read at the end of each iteration
         when it records ``m`` half-steps per iteration, ``1 + m n_iter`` rows;
         ``OBJECTIVE_SENSE`` orients it) or
-        a 1-D sequence of finite numbers. float32 data uses float32's unit
+        a 1-D sequence of finite numbers. float32 (float16) data uses float32's (float16's) unit
         roundoff, and so does the trace of a float32 fit (its objective is stored in
         float64, but carries float32's rounding).
     limit : float, optional
