@@ -542,3 +542,29 @@ def test_float16_values_carry_float16_rounding():
     assert noise_floor(1.0, 1.0, dtype=np.float16) > noise_floor(1.0, 1.0, dtype=np.float32)
     with np.errstate(over="raise"):
         assert noise_floor(1.0, 1.0, value_error=1e308) == np.inf
+
+
+def _gradient_descent_on_x4_plus_5(n):
+    x, values = 1.0, []
+    for _ in range(n):
+        values.append(x**4 + 5.0)
+        x -= 0.1 * 4 * x**3
+    return np.array(values)
+
+
+@pytest.mark.parametrize("values, limit", [
+    (_gradient_descent_on_x4_plus_5(2000), None),
+    (100 + 1 / np.arange(1, 2001.0) ** 2, None),
+    (1 + 1 / np.arange(1, 10001.0), None),
+    (1 / np.arange(1, 200_001.0), None),
+])
+def test_cv4_ratios_rising_below_their_rounding_are_not_linear(values, limit):
+    """Sublinear sequences whose ratios rise toward 1 by steps each below its rounding, but beyond
+    rounding across the tail, were "linear, ratios settle at 0.998" (found 2026-12-04): the ratios
+    do not settle, and whether they would cannot be told, so the estimate is undetermined (CV-4).
+    Truly geometric sequences, also near a large value, stay linear at their rate."""
+    estimate = estimate_rate(values, limit=limit)
+    assert estimate.kind in ("undetermined", "sublinear"), estimate
+    for rho, offset, n in ((0.9, 0.0, 100), (0.99, 0.0, 2000), (0.999, 5.0, 5000)):
+        geometric_run = estimate_rate(offset + rho ** np.arange(n))
+        assert geometric_run.kind == "linear" and abs(geometric_run.rate - rho) <= 1e-9, geometric_run

@@ -344,6 +344,16 @@ def _increasing_without_bound(g, bounds, steps):
     return bool(grows and second >= GROWTH_STEP_RATIO * first)
 
 
+def _rises_unresolved(g, bounds, steps):
+    """CV-4: g rises across the window beyond rounding (its last interval lies above its first) and
+    never falls beyond it, while no step of it is resolved (:func:`_trend_points` keeps too few
+    points): the ratios do not settle within the window, and whether they settle later or rise
+    to 1 cannot be told (a sublinear sequence near a large value, whose differences are mostly
+    rounding, looks so: gradient descent on x^4 + 5)."""
+    return bool(_trend_points(g, bounds, steps) is None and bounds[-1, 0] > bounds[0, 1]
+                and not np.any(bounds[1:, 1] < bounds[:-1, 0]))
+
+
 def _power_law(h, bounds, steps, start):
     """CV-4: the exponent p of s_t ~ c (t + c0)^-p from h = 1/(1 - r), which then grows by steps
     tending to 1/p: ``(p, p_low, p_high, drift)``, p = 1/median step, [p_low, p_high] the
@@ -431,6 +441,10 @@ def _classify_positive(s, f, dtype, start):
                         f"{drift[0]:.3g}, then {drift[1]:.3g}), not as a power law t^-p", out)
         return _run("sublinear", 1.0, 1.0, "ratios rise to 1: 1/(1 - ratio) grows linearly", out, exponent=p,
                     exponent_bounds=(p_low, p_high))
+    if _rises_unresolved(h, h_bounds, keep):
+        return _run("undetermined", math.nan, math.nan, "ratios rise toward 1 beyond rounding across the tail, but "
+                    "by steps each below its own rounding: neither seen to settle (linear) nor to grow as a "
+                    "power law (sublinear)", out)
     i = int(keep[np.argsort(r, kind="stable")[(len(r) - 1) // 2]])
     return _run("linear", 1.0, float(ratios[i]), f"ratios settle at {ratios[i]:.4g} (median of the tail)", out,
                 rate_bounds=(float(rb[i, 0]), float(rb[i, 1])))
