@@ -149,3 +149,15 @@ def test_a_training_loss_that_rises_is_diverging(n, a, b, height, gap):
     both_senses(train, train + gap * b, None, "diverging")
     both_senses(a + b * t / n, a + b * t / n + gap * b, None, "diverging")
     assert "rose by" in diagnose(train, train + gap * b).rule
+
+
+def test_wiggles_below_tol_squared_of_the_size_are_flat():
+    """The module's rule: S is at least tol times the curves' largest magnitude, so δ = tol·S is at
+    least tol² of it, and wiggles below that are flat (the docstring said "within tol", which the
+    rule never did; found 2026-12-04). 100 ± 0.1 alternating (0.2 % < 0.25 %) is healthy;
+    100 ± 0.5 (1 %) oscillates."""
+    t = np.arange(20.0)
+    calm, wild = 100 + 0.1 * (-1) ** t, 100 + 0.5 * (-1) ** t
+    assert diagnose(calm, calm).pattern == "healthy"
+    assert diagnose(wild, wild).pattern == "oscillation"
+    assert diagnose(wild, wild).evidence["delta"] == pytest.approx(0.05**2 * 100.5)

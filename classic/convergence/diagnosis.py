@@ -6,8 +6,9 @@ Ng, *Machine Learning Yearning*, ch. 20-29, bias and variance from learning
 curves), with losses :math:`L` (lower is better; a curve where higher is
 better is negated first), :math:`n` recorded steps, the scale
 :math:`S` = the range of both curves, or ``tol`` times their largest magnitude if that is
-larger (a curve flat within ``tol`` of its own size is flat, whatever its wiggles), and
-:math:`\\delta = \\text{tol} \\cdot S` the smallest change that counts. The rules, checked
+larger, and :math:`\\delta = \\text{tol} \\cdot S` the smallest change that counts (so
+:math:`\\delta \\ge \\text{tol}^2 \\max|L|`: wiggles below that are flat, whatever their
+pattern; with the default ``tol`` 0.05, a quarter of a percent of the curves' size). The rules, checked
 in this order:
 
 ===============  ==========================================================  ===================================
