@@ -362,6 +362,8 @@ def check_numbers(values, name):
     if array.dtype.kind == "O" and not any(isinstance(v, (str, bytes)) or v is None for v in array.flat):
         try:
             array = array.astype(np.float64)
+        except OverflowError:  # a Python int beyond float64
+            raise ParameterError(f"{name} holds a number beyond the range of float64; rescale it") from None
         except (TypeError, ValueError):
             pass  # not numbers: below
     if array.dtype.kind not in "biuf":

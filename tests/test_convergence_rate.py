@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from classic.convergence import ORDER_TOLERANCE, estimate_rate, noise_floor
+from classic.convergence import ORDER_TOLERANCE, diagnose, estimate_rate, noise_floor
 from classic.rounding import unit_roundoff
 from classic.trace import Trace, trace_dataclass
 
@@ -568,3 +568,20 @@ def test_cv4_ratios_rising_below_their_rounding_are_not_linear(values, limit):
     for rho, offset, n in ((0.9, 0.0, 100), (0.99, 0.0, 2000), (0.999, 5.0, 5000)):
         geometric_run = estimate_rate(offset + rho ** np.arange(n))
         assert geometric_run.kind == "linear" and abs(geometric_run.rate - rho) <= 1e-9, geometric_run
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: estimate_rate([1.0, 0.5, 0.25], limit=10**400), ValueError, "^limit holds a number beyond the range"),
+    (lambda: estimate_rate(iter([1.0, 0.5, 0.25, 0.125])), TypeError, r"got an iterator .*pass list\(\.\.\.\)"),
+    (lambda: diagnose((v for v in range(8)), list(range(8))), TypeError, r"^train_curve .* got an iterator"),
+])
+def test_inputs_it_cannot_read_get_a_message_that_says_what_to_pass(call, error, match):
+    """An int beyond float64 as the limit raised a bare OverflowError, and an iterator read as "must
+    be numeric, got dtype object" (found 2026-12-04)."""
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_python_ints_beyond_int64_are_read_as_floats():
+    estimate = estimate_rate([10**20 // 10**t for t in range(8)])
+    assert estimate.kind == "linear" and abs(estimate.rate - 0.1) < 1e-12

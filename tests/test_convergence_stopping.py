@@ -394,3 +394,19 @@ def test_a_combination_of_rules_with_different_held_out_data_is_refused():
         combine(ValidationPatience(1, A), ValidationPatience(5, A.copy()))
     combined = ValidationPatience(1, A) | LossPlateau(1.0)
     assert combined.validation_data[0] is A
+
+
+def test_the_protocol_refuses_states_a_rule_cannot_read():
+    """For estimators written against the protocol: iteration 0 (t >= 1: 0 is the start), a
+    gradient norm that is an array or negative, and an empty tuple of parameters (whose change, 0,
+    made ParameterChange fire at once) are errors naming the problem (found 2026-12-04)."""
+    with pytest.raises(ValueError, match="IterationState.iteration must be >= 1"):
+        IterationState(0, 1.0, 2.0, np.zeros(1), np.zeros(1))
+    state = IterationState(1, 1.0, 2.0, np.zeros(1), np.zeros(1), gradient_norm=np.ones(3))
+    with pytest.raises(ValueError, match="must be one number, got shape \\(3,\\)"):
+        GradientNorm(1.0).update(state)
+    state = IterationState(1, 1.0, 2.0, np.zeros(1), np.zeros(1), gradient_norm=-1.0)
+    with pytest.raises(ValueError, match="a norm is >= 0"):
+        GradientNorm(1.0).update(state)
+    with pytest.raises(ValueError, match="empty tuple"):
+        ParameterChange(1.0).update(IterationState(1, 1.0, 2.0, (), ()))

@@ -44,6 +44,7 @@ it reads healthy, δ = 52). Pass the curves from the end of the transient on, or
 ``tol``, to judge the final gap on its own scale.
 """
 
+import collections.abc
 import dataclasses
 import math
 import types
@@ -104,6 +105,9 @@ class Diagnosis:
 
 
 def _curve(values, name):
+    if isinstance(values, collections.abc.Iterator):
+        raise TypeError(f"{name} must be a list or array of numbers, got an iterator ({type(values).__name__}): "
+                        "pass list(...) of it")
     x = np.asarray(values)
     if x.dtype.kind not in "iuf":
         raise TypeError(f"{name} must be numeric, got dtype {x.dtype}")

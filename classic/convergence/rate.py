@@ -19,6 +19,7 @@ and ``undetermined`` when the evidence does not decide (too few values above the
 noise floor, or a sequence that does not contract).
 """
 
+import collections.abc
 import dataclasses
 import math
 
@@ -255,10 +256,15 @@ def _as_sequence(sequence):
             values = values[:: (len(values) - 1) // n_iter]
     else:
         values, sense = sequence, "min"
+    if isinstance(values, collections.abc.Iterator):
+        raise TypeError(f"the sequence must be a list or array of numbers, got an iterator ({type(values).__name__}): "
+                        "pass list(...) of it")
     try:
         x = np.asarray(values)
     except ValueError:  # a ragged nesting
         raise ValueError("the sequence must be 1-D, a list or array of numbers; got a ragged nesting") from None
+    if x.dtype.kind == "O" and x.ndim == 1:  # Python ints beyond int64, Fractions, Decimals: as floats
+        x = check_numbers(x, "the sequence")
     if x.dtype.kind not in "iuf":
         raise TypeError(f"the sequence must be numeric, got dtype {x.dtype}")
     if x.ndim != 1:

@@ -95,6 +95,7 @@ class IterationState:
 
     def __post_init__(self):
         check_option(self.sense, "IterationState.sense", ("min", "max"))
+        check_int(self.iteration, "IterationState.iteration", minimum=1)  # t >= 1: iteration 0 is the start
 
 
 def _finite(value, quantity, iteration, meaning):
@@ -280,6 +281,9 @@ def _parameter_pairs(state):
             f"{described[1]}; an estimator must report the same parameters at every iteration"
         )
     arrays_now, arrays_before = (p if isinstance(p, tuple) else (p,) for p in (now, before))
+    if not arrays_now:
+        raise ValueError(f"ParameterChange: the parameters of iteration {t} are an empty tuple; there is no change "
+                         "to measure")
     pairs = []
     for i, (a, b) in enumerate(zip(arrays_now, arrays_before)):
         a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
@@ -306,7 +310,14 @@ class GradientNorm(_Threshold):
     def _holds(self, state):
         if state.gradient_norm is None:
             raise ValueError("GradientNorm needs an estimator that reports a gradient norm; this one does not")
-        return _finite(state.gradient_norm, "GradientNorm: the gradient norm", state.iteration, _DIVERGED) < self.eps
+        if np.ndim(state.gradient_norm) != 0:
+            raise ValueError(f"GradientNorm: the gradient norm of iteration {state.iteration} must be one number, got "
+                             f"shape {np.shape(state.gradient_norm)}; report the norm, not the gradient")
+        norm = _finite(state.gradient_norm, "GradientNorm: the gradient norm", state.iteration, _DIVERGED)
+        if norm < 0:
+            raise ValueError(f"GradientNorm: the gradient norm of iteration {state.iteration} is {norm}, but a norm "
+                             "is >= 0; check what the estimator reports")
+        return norm < self.eps
 
 
 class ValidationPatience(StoppingRule):
