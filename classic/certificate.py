@@ -182,6 +182,23 @@ def check_training_rows(n_rows, n_fitted, labels=False):
                          f"{call} checks a run on its own training data; pass {given} given to fit")
 
 
+def in_fit_dtype(X, dtype):
+    """``X`` in the precision its run computed in (``dtype``): converted when its numbers convert
+    exactly (the same data, given in another dtype), else a ValueError: a float64 X holding
+    numbers that are not float32 ones cannot be the data of a float32 run, however close."""
+    dtype = np.dtype(dtype)
+    if X.dtype == dtype:
+        return X
+    with np.errstate(over="ignore", invalid="ignore"):  # beyond the fit's range: inf, not equal below
+        converted = X.astype(dtype)
+        exact = np.array_equal(converted.astype(X.dtype), X)
+    if not exact:
+        raise ValueError(f"X is {X.dtype.name} and holds numbers that are not {dtype.name} numbers, but this run was "
+                         f"fitted on {dtype.name} data: pass the data fit was given (X.astype(np.{dtype.name}) if "
+                         "that is what it received)")
+    return converted
+
+
 def certify(estimator, X, y=None, **options):
     """Check the convergence theorems of ``estimator``'s last fit on its own trace.
 

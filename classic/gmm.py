@@ -846,9 +846,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     def _certify(self, X, y=None):
         from classic._gmm_certificate import certify_gmm
-        from classic.certificate import check_training_rows
+        from classic.certificate import check_training_rows, in_fit_dtype
 
         X = check_estimator_data(self, X, reset=False, min_samples=2)  # features, and their names, as fit's
+        X = in_fit_dtype(X, self.trace_.means.dtype)
         check_training_rows(X.shape[0], getattr(self, "_n_samples_fit", X.shape[0]))
         return certify_gmm(self, X)
 

@@ -756,9 +756,18 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
 
     def _certify(self, X, y=None, sample_weight=None):
         from classic._kmeans_certificate import kmeans_claims
-        from classic.certificate import check_training_rows
+        from classic.certificate import check_training_rows, in_fit_dtype
 
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: below
+        X = in_fit_dtype(X, self._fit_settings["dtype"])
+        labels = np.asarray(self.labels_)
+        k = len(self.trace_.cluster_sizes[-1])
+        if labels.ndim != 1 or labels.dtype.kind not in "iu" or labels.size == 0 or labels.min() < 0 \
+                or labels.max() >= k:
+            values = f", values from {labels.min()} to {labels.max()}" if labels.size and labels.dtype.kind in "iuf" else ""
+            raise ValueError(f"labels_ must be this run's labels, one integer from 0 to {k - 1} per row; got "
+                             f"{labels.dtype} of shape {labels.shape}{values}: restore labels_, or fit again")
+        check_training_rows(X.shape[0], len(labels))  # before the weights, which are sized by X
         sample_weight = check_sample_weight(sample_weight, X)
         if self.trace_.weighted and sample_weight is None:
             raise ValueError("this run was fitted with sample_weight: pass the same weights, "
@@ -767,14 +776,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
             raise ValueError("this run was fitted without sample_weight: call certify(model, X) without weights")
         centers = self._centers_for(X)
         check_squared_distances(X, centers, weight=sample_weight)
-        labels = np.asarray(self.labels_)
-        check_training_rows(X.shape[0], len(labels))
-        k = len(self.trace_.cluster_sizes[-1])
         if centers.shape[0] != k:
             raise ValueError(f"cluster_centers_ has {centers.shape[0]} rows, but this run has {k} clusters: restore "
                              "the fitted centres, or fit again")
-        if labels.ndim != 1 or labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() >= k:
-            raise ValueError(f"labels_ must be this run's labels, one integer from 0 to {k - 1} per row; got "
-                             f"{labels.dtype} of shape {labels.shape}, values from {labels.min()} to {labels.max()}: "
-                             "restore labels_, or fit again")
         return kmeans_claims(self, X, centers, labels, sample_weight)

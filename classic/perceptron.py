@@ -730,7 +730,11 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     def _certify(self, X, y, separator=None, margin=None):
         from classic._perceptron_certificate import certify_perceptron
 
+        from classic.certificate import in_fit_dtype
+
         X = check_estimator_data(self, X, reset=False)  # features, and their names, as fit's
+        traces = getattr(self.trace_, "problems", (self.trace_,))
+        X = in_fit_dtype(X, traces[0].epoch_weights.dtype)
         return certify_perceptron(self, X, y, separator=separator, margin=margin)
 
 

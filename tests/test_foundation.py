@@ -551,3 +551,38 @@ def test_numeric_columns_read_every_cell_as_float_does():
         table = [["1", "2"], ["3", bad]]
         with pytest.raises(CSVError, match=message):
             numeric_columns("f.csv", None, table, [0, 1])
+
+
+@pytest.mark.parametrize("make", [lambda: classic.KMeans(3, random_state=0),
+                                  lambda: classic.GaussianMixture(3, random_state=0, prior="default"),
+                                  lambda: classic.Perceptron(max_iter=20)])
+def test_a_certificate_reads_x_in_its_run_s_precision(make):
+    """A float32 run certifies with its data given as float64 (the same numbers): before 2026-12-04
+    KMeans ran the check in float64 and failed the honest run (KM-7), while GaussianMixture and the
+    perceptron rounded any float64 X to float32, so data that only rounded to the training data
+    certified. Now X is converted when its numbers convert exactly, and refused otherwise."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    X32 = X.astype(np.float32)
+    model = make()
+    args = (y,) if isinstance(model, classic.Perceptron) else ()
+    model.fit(X32, *args)
+    assert certify(model, X32, *args) and certify(model, X32.astype(np.float64), *args)
+    with pytest.raises(ValueError, match="X is float64 and holds numbers that are not float32 numbers"):
+        certify(model, X32.astype(np.float64) * (1 + 1e-9), *args)
+
+
+def test_a_weighted_kmeans_certificate_names_the_rows_of_x_before_the_weights():
+    """X with the wrong number of rows gets the row-count message, not "sample_weight has shape
+    (150,); expected (100,)" (the weights were right); labels_ that are not labels get the
+    restore-labels_ message, not len() of an unsized object."""
+    from sklearn.datasets import load_iris
+
+    X = load_iris().data
+    model = classic.KMeans(3, random_state=0).fit(X, sample_weight=np.ones(150))
+    with pytest.raises(ValueError, match="X has 100 rows, but this run was fitted on 150"):
+        certify(model, X[:100], sample_weight=np.ones(150))
+    model.labels_ = None
+    with pytest.raises(ValueError, match="labels_ must be this run's labels"):
+        certify(model, X, sample_weight=np.ones(150))
