@@ -140,10 +140,20 @@ class Certificate:
         return len(self.claims)
 
     def __getitem__(self, claim_id):
-        for c in self.claims:
-            if c.id == claim_id:
-                return c
-        raise KeyError(claim_id)
+        """The claim ``claim_id``; a ValueError when the certificate checks it more than once (a
+        one-vs-rest perceptron checks every claim once per class: :meth:`all` gives them)."""
+        found = self.all(claim_id)
+        if not found:
+            raise KeyError(claim_id)
+        if len(found) > 1:
+            raise ValueError(f"{claim_id} is checked {len(found)} times in this certificate (once per one-vs-rest "
+                             f"problem; each statement names its class): take them all with "
+                             f"certificate.all({claim_id!r})")
+        return found[0]
+
+    def all(self, claim_id):
+        """Every claim ``claim_id``, in order (one per class for a one-vs-rest perceptron)."""
+        return tuple(c for c in self.claims if c.id == claim_id)
 
     @property
     def failed(self):

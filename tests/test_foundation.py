@@ -586,3 +586,24 @@ def test_a_weighted_kmeans_certificate_names_the_rows_of_x_before_the_weights():
     model.labels_ = None
     with pytest.raises(ValueError, match="labels_ must be this run's labels"):
         certify(model, X, sample_weight=np.ones(150))
+
+
+def test_a_claim_checked_once_per_class_is_not_picked_by_its_id_alone():
+    """A one-vs-rest perceptron checks PC-1 ... once per class: certificate["PC-1"] returned class
+    0's claim, so a failure in another class was hidden (found 2026-12-04). Now it is a ValueError
+    pointing to certificate.all("PC-1"), which gives every class's claim; an id checked once still
+    returns its claim, and an unknown id is a KeyError."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    model = classic.Perceptron(max_iter=20, tol=1e-3).fit(X, y)
+    y2 = y.copy()
+    y2[60], y2[110] = 2, 1  # not the run's labels: classes 1 and 2 fail PC-1, class 0 holds
+    certificate = certify(model, X, y2)
+    with pytest.raises(ValueError, match=r"PC-1 is checked 3 times .* certificate.all\('PC-1'\)"):
+        certificate["PC-1"]
+    assert [c.holds for c in certificate.all("PC-1")] == [True, False, False] and not certificate
+    with pytest.raises(KeyError):
+        certificate["PC-99"]
+    binary = classic.Perceptron(max_iter=20, tol=1e-3).fit(X, y == 0)
+    assert certify(binary, X, y == 0)["PC-1"].holds is True
