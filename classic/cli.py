@@ -40,6 +40,15 @@ def _plot_format(path):
     if suffix and suffix not in formats:
         raise ValueError(f"--plot {path}: unknown plot format {suffix!r}; end the name with .png "
                          f"(or one of .{', .'.join(sorted(formats))})")
+    if suffix == "pgf":  # matplotlib writes PGF through a TeX system
+        import shutil
+
+        import matplotlib
+
+        tex = matplotlib.rcParams["pgf.texsystem"]
+        if shutil.which(tex) is None:
+            raise ValueError(f"--plot {path}: matplotlib writes .pgf with {tex}, which is not installed; end the "
+                             "name with .png, .pdf or .svg")
     return suffix or "png"
 
 
@@ -90,6 +99,9 @@ def _save_plot(estimator, path):
         fig.savefig(path, dpi=120, format=_plot_format(path))
     except OSError as err:   # checked before the run (_check_outputs); a full disk, say
         raise ValueError(f"--plot {path}: cannot write it ({err.strerror or err})") from None
+    except RuntimeError as err:  # a backend's own failure (its external tools, say)
+        raise ValueError(f"--plot {path}: matplotlib cannot write it ({str(err).splitlines()[0]}); end the name "
+                         "with .png, .pdf or .svg") from None
     finally:
         plt.close(fig)
 

@@ -1,6 +1,7 @@
 """The ``classic`` command: k-means on a CSV, and the demo."""
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -143,6 +144,8 @@ COMMANDS = {"kmeans": ["-k", "2"], "gmm": ["-k", "2", "--init", "random"], "perc
     ("labelled.csv/x.png", "not a folder"),
     (".", "is a folder"),
     ("x.docx", "unknown plot format 'docx'"),
+    # matplotlib's PGF needs a TeX system (a traceback before 2026-12-04 where there is none)
+    *([("x.pgf", "which is not installed")] if shutil.which("xelatex") is None else []),
 ])
 def test_a_bad_plot_path_exits_2_before_the_run(labelled_csv, tmp_path, capsys, command, where, message):
     """--plot is checked before the data is read or the model fitted: one line on stderr, status 2,
@@ -240,3 +243,17 @@ def test_a_warning_is_one_line_in_the_commands_voice(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err == ("classic kmeans: warning: Number of distinct points (2) in X is smaller than n_clusters (3): "
                    "some clusters are empty or hold copies of the same point. Use fewer clusters.\n")
+
+
+def test_a_backend_that_fails_while_writing_exits_2(labelled_csv, tmp_path, capsys, monkeypatch):
+    """A backend's own RuntimeError (its external tool failing, say) is one line and status 2, not a
+    traceback (found 2026-12-04 with .pgf and no TeX)."""
+    import matplotlib.figure
+
+    def failing(self, *args, **kwargs):
+        raise RuntimeError("xelatex not found\nmore detail")
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", failing)
+    assert main(["kmeans", str(labelled_csv), "-k", "2", "--plot", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "matplotlib cannot write it (xelatex not found)" in err
