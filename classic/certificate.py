@@ -11,6 +11,7 @@ returning a list of claims.
 """
 
 import dataclasses
+import inspect
 from fractions import Fraction
 
 import numpy as np
@@ -227,7 +228,16 @@ def certify(estimator, X, y=None, **options):
     Certificate
     """
     if not hasattr(estimator, "_certify"):
-        raise TypeError(f"certify() takes a classic estimator, got {type(estimator).__name__}")
+        kind = type(estimator)
+        hint = (": certify its last step on the data that step was fitted on, "
+                "certify(pipe[-1], pipe[:-1].transform(X))") if hasattr(estimator, "steps") else ""
+        raise TypeError(f"certify() takes a fitted classic estimator (classic.KMeans, classic.GaussianMixture or "
+                        f"classic.Perceptron), got {kind.__module__}.{kind.__qualname__}{hint}")
     check_is_fitted(estimator, "trace_")
+    accepted = [name for name in inspect.signature(estimator._certify).parameters if name not in ("X", "y")]
+    unknown = [name for name in options if name not in accepted]
+    if unknown:
+        raise TypeError(f"certify() got an unknown option {unknown[0]!r} for {type(estimator).__name__}, which takes "
+                        + (", ".join(f"{name}=" for name in accepted) if accepted else "no options"))
     claims = estimator._certify(X, y, **options)
     return Certificate(type(estimator).__name__, tuple(claims))

@@ -607,3 +607,26 @@ def test_a_claim_checked_once_per_class_is_not_picked_by_its_id_alone():
         certificate["PC-99"]
     binary = classic.Perceptron(max_iter=20, tol=1e-3).fit(X, y == 0)
     assert certify(binary, X, y == 0)["PC-1"].holds is True
+
+
+def test_certify_says_what_it_takes():
+    """scikit-learn's own KMeans was "got KMeans" (ours is called so too), a pipeline got no hint,
+    and an unknown option named the private _certify (found 2026-12-04)."""
+    from sklearn.cluster import KMeans as ScikitKMeans
+    from sklearn.datasets import load_iris
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X = load_iris().data
+    for call, match in [
+        (lambda: certify(ScikitKMeans(3, n_init=1).fit(X), X),
+         r"takes a fitted classic estimator .*got sklearn\.cluster\._kmeans\.KMeans$"),
+        (lambda: certify(make_pipeline(StandardScaler(), classic.KMeans(3)).fit(X), X),
+         r"got sklearn\.pipeline\.Pipeline: certify its last step .*certify\(pipe\[-1\], pipe\[:-1\]\.transform\(X\)\)"),
+        (lambda: certify(classic.KMeans(3, random_state=0).fit(X), X, foo=1),
+         r"unknown option 'foo' for KMeans, which takes sample_weight="),
+        (lambda: certify(classic.GaussianMixture(2, random_state=0).fit(X), X, sample_weight=np.ones(len(X))),
+         r"unknown option 'sample_weight' for GaussianMixture, which takes no options"),
+    ]:
+        with pytest.raises(TypeError, match=match):
+            call()
