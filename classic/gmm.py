@@ -722,7 +722,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         n_samples = X.shape[0]
         self._n_samples_fit = n_samples
         dtype = state.means.dtype
-        with np.errstate(over="ignore", under="ignore"):  # checked below
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # checked below (inf * 0 in a product)
             means = (state.means.astype(np.float64) * scale + shift).astype(dtype)
             units = _covariance_units(self.covariance_type, scale)
             covariances = (state.covariances.astype(np.float64) * units).astype(dtype)

@@ -1733,3 +1733,16 @@ def test_answer_dtypes_are_scikit_learns():
             for method in ("predict_proba", "predict"):
                 assert getattr(ours, method)(Y).dtype == getattr(theirs, method)(Y).dtype, (fitted, asked, method)
             assert ours.score_samples(Y).dtype == np.float64
+
+
+def test_data_too_small_for_the_precisions_is_refused_without_a_numpy_warning():
+    """Features near 1e-310: the precisions overflow float64; the error says to rescale, and no
+    "invalid value encountered in matmul" RuntimeWarning leaks from the conversion to X's units
+    before it (found 2026-12-04 through the command line)."""
+    import warnings
+
+    X = np.random.default_rng(0).normal(size=(60, 3)) * 1e-310
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="rescale X"):
+            GaussianMixture(2, prior="default", random_state=0).fit(X)
