@@ -375,6 +375,7 @@ class _ProblemCertificate:
             note = ("the trace is not a well-formed replay log of this X (shapes, dtypes, indices or epoch "
                     "counts disagree): a tampered trace, or not the data the model was fitted on")
             return [Claim("PC-1", self.label + statement, 1.0, 0.0, 0.0, False, REFERENCE, note)]
+        self.separator_given = separator is not None  # for the notes: the user's direction or the best found
         candidates = [separator] if separator is not None else find_separator(
             self.A, self.signs.astype(np.float64), self.trace)
         if not candidates:
@@ -470,7 +471,8 @@ class _ProblemCertificate:
                 note = (f"{zero_rows} example(s) are zero vectors: y<u, 0> = 0 for every u, so no margin gamma > 0 "
                         "exists (and every presentation of them is a mistake); Novikoff does not apply, see PC-9")
             elif gamma_low <= 0:
-                note = (f"gamma = min y<u, x> <= {gamma_low:.3g} for the best separator found: the data are not "
+                which = "the separator given" if self.separator_given else "the best separator found"
+                note = (f"gamma = min y<u, x> <= {gamma_low:.3g} for {which}: the data are not "
                         "linearly separable by it (in the augmented space); Novikoff does not apply, see PC-9")
             else:
                 note = ("the rounding bound of PC-7 overflows float64 (the norm of the summed weight magnitudes "

@@ -1361,3 +1361,15 @@ def test_a_validation_column_vector_is_read_as_its_labels():
         column = _quiet_fit(Perceptron(stop=ValidationPatience(2, X_val, y_val[:, None])), X, y)
     assert column.stop_.checkpoint.score == flat.stop_.checkpoint.score == flat.score(X_val, y_val)
     np.testing.assert_array_equal(column.coef_, flat.coef_)
+
+
+def test_a_separator_given_that_does_not_separate_is_named_as_given():
+    """The note of the Novikoff claims said "for the best separator found" also when the user gave
+    the direction (found 2026-12-04); it now says "the separator given"."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 2))
+    y = (X[:, 0] > 0).astype(int)
+    model = Perceptron().fit(X, y)
+    claim = certify(model, X, y, separator=[-1.0, 0.0])["PC-5"]
+    assert claim.holds is None and "for the separator given" in claim.note
+    assert certify(model, X, y)["PC-5"].holds is True
