@@ -18,6 +18,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from classic.rounding import gamma
+from classic.trace import Trace
 
 __all__ = ["Claim", "Certificate", "certify", "inequality_claim"]
 
@@ -239,5 +240,14 @@ def certify(estimator, X, y=None, **options):
     if unknown:
         raise TypeError(f"certify() got an unknown option {unknown[0]!r} for {type(estimator).__name__}, which takes "
                         + (", ".join(f"{name}=" for name in accepted) if accepted else "no options"))
-    claims = estimator._certify(X, y, **options)
+    if not isinstance(estimator.trace_, Trace):
+        raise ValueError(f"trace_ is not the trace of a run (got {type(estimator.trace_).__name__}): restore it, or "
+                         "fit again")
+    try:
+        claims = estimator._certify(X, y, **options)
+    except AttributeError as error:
+        if getattr(error, "obj", None) is not estimator:
+            raise
+        raise ValueError(f"{type(estimator).__name__} has no {error.name}, which its fit sets: restore it, or fit "
+                         "again") from None
     return Certificate(type(estimator).__name__, tuple(claims))

@@ -630,3 +630,27 @@ def test_certify_says_what_it_takes():
     ]:
         with pytest.raises(TypeError, match=match):
             call()
+
+
+@pytest.mark.parametrize("name, make, attribute", [
+    ("KMeans", lambda X, y: classic.KMeans(3, random_state=0).fit(X), "inertia_"),
+    ("KMeans", lambda X, y: classic.KMeans(3, random_state=0).fit(X), "_fit_settings"),
+    ("GaussianMixture", lambda X, y: classic.GaussianMixture(3, random_state=0, prior="default").fit(X), "means_"),
+    ("Perceptron", lambda X, y: classic.Perceptron(max_iter=30, tol=1e-3).fit(X, y), "classes_"),
+])
+def test_certify_names_a_fitted_attribute_that_is_gone(name, make, attribute):
+    """A deleted fitted attribute (or a model pickled before the fit set it) was a bare
+    AttributeError from inside the certificate, and a trace_ set to None an AttributeError on
+    None (found 2026-12-04); both are ValueErrors naming the attribute and the fix."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    model = make(X, y)
+    args = (y,) if name == "Perceptron" else ()
+    delattr(model, attribute)
+    with pytest.raises(ValueError, match=f"{name} has no {attribute}, which its fit sets: restore it, or fit again"):
+        certify(model, X, *args)
+    model = make(X, y)
+    model.trace_ = None
+    with pytest.raises(ValueError, match="trace_ is not the trace of a run .*NoneType"):
+        certify(model, X, *args)
