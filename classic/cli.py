@@ -65,6 +65,8 @@ def _check_outputs(args):
     file in an existing, writable folder, in a format matplotlib writes; ``demo --out`` a folder
     (made if missing) whose nearest existing ancestor is a writable folder."""
     plot = getattr(args, "plot", None)
+    if plot is not None and not plot.strip():
+        raise ValueError("--plot needs a file name, e.g. --plot objective.png")
     if plot:
         _plot_format(plot)
         folder = os.path.dirname(os.path.abspath(plot))

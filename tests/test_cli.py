@@ -144,13 +144,14 @@ COMMANDS = {"kmeans": ["-k", "2"], "gmm": ["-k", "2", "--init", "random"], "perc
     ("labelled.csv/x.png", "not a folder"),
     (".", "is a folder"),
     ("x.docx", "unknown plot format 'docx'"),
+    ("", "--plot needs a file name"),  # was ignored: status 0 and no plot (found 2026-12-04)
     # matplotlib's PGF needs a TeX system (a traceback before 2026-12-04 where there is none)
     *([("x.pgf", "which is not installed")] if shutil.which("xelatex") is None else []),
 ])
 def test_a_bad_plot_path_exits_2_before_the_run(labelled_csv, tmp_path, capsys, command, where, message):
     """--plot is checked before the data is read or the model fitted: one line on stderr, status 2,
     nothing on stdout (no certificate of a run whose plot could not be written)."""
-    assert main([command, str(labelled_csv), *COMMANDS[command], "--plot", str(tmp_path / where)]) == 2
+    assert main([command, str(labelled_csv), *COMMANDS[command], "--plot", str(tmp_path / where) if where else ""]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1 and message in captured.err and "--plot" in captured.err
