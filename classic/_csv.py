@@ -67,6 +67,11 @@ def read_csv(path):
     return header, rows
 
 
+def _column_name(header, col):
+    """Column ``col`` as messages name it: its header cell, or its number when that is empty."""
+    return header[col] if header and header[col] else f"column {col + 1}"
+
+
 def numeric_columns(path, header, rows, columns):
     """The given column indices of ``rows`` as a float64 array, or CSVError naming the bad cell."""
     every = list(columns) == list(range(len(rows[0])))
@@ -83,12 +88,15 @@ def numeric_columns(path, header, rows, columns):
             try:
                 out[i, j] = float(cell)
             except ValueError:
-                name = header[col] if header else f"column {col + 1}"
+                name = _column_name(header, col)
                 separator = next((f" (the file seems to separate values by {sep!r}; classic reads "
                                   "comma-separated values)" for sep in (";", "\t", "|") if sep in cell), "")
+                if not cell:
+                    separator = (" (a comma at the end of each row?)" if col == len(row) - 1 and all(
+                        not r[col].strip() for r in rows) else " (a missing value: fill it in or drop the row)")
                 raise CSVError(f"{path}: non-numeric value {cell!r} in {name}, data row {i + 1}{separator}") from None
             if not np.isfinite(out[i, j]):
-                name = header[col] if header else f"column {col + 1}"
+                name = _column_name(header, col)
                 raise CSVError(f"{path}: non-finite value {cell!r} in {name}, data row {i + 1}")
     return out
 

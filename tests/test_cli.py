@@ -258,3 +258,17 @@ def test_a_backend_that_fails_while_writing_exits_2(labelled_csv, tmp_path, caps
     assert main(["kmeans", str(labelled_csv), "-k", "2", "--plot", str(tmp_path / "x.png")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "matplotlib cannot write it (xelatex not found)" in err
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a,b,\n1,2,\n3,4,\n", r"non-numeric value '' in column 3, data row 1 \(a comma at the end of each row\?\)"),
+    ("a,b\n1,\n3,4\n", r"non-numeric value '' in b, data row 1 \(a missing value: fill it in or drop the row\)"),
+])
+def test_an_empty_cell_is_explained(tmp_path, capsys, text, message):
+    """A trailing comma on every row read "non-numeric value '' in , data row 1" (an empty column name,
+    no hint; found 2026-12-04)."""
+    path = tmp_path / "f.csv"
+    path.write_text(text)
+    assert main(["kmeans", str(path), "-k", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and re.search(message, err), err
