@@ -171,12 +171,9 @@ class StoppingRule:
         parameters), and the fitted estimator keeps the copy of the run it returned (``stop_``).
         A deep copy, so that a rule keeping lists or arrays of its own is safe; the held-out data
         (``validation_data``, ``validation_weight``) are shared, not copied."""
-        shared = {id(part): part for part in self._held_out()}
+        shared = {id(part): part for rule in _leaves(self)
+                  for part in (*(rule.validation_data or ()), rule.validation_weight) if part is not None}
         return copy.deepcopy(self, shared)
-
-    def _held_out(self):
-        data = self.validation_data
-        return [part for part in (*(data or ()), self.validation_weight) if part is not None]
 
     @property
     def reason(self):
@@ -410,9 +407,6 @@ class _Combination(StoppingRule):
         super().start()
         for rule in self.rules:
             rule.start()
-
-    def _held_out(self):
-        return [part for rule in self.rules for part in rule._held_out()]
 
     @property
     def checkpoint(self):
