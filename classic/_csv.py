@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 
-__all__ = ["CSVError", "read_csv", "numeric_columns", "label_column"]
+__all__ = ["CSVError", "column_name", "read_csv", "numeric_columns", "label_column"]
 
 
 class CSVError(ValueError):
@@ -67,7 +67,7 @@ def read_csv(path):
     return header, rows
 
 
-def _column_name(header, col):
+def column_name(header, col):
     """Column ``col`` as messages name it: its header cell, or its number when that is empty."""
     return header[col] if header and header[col] else f"column {col + 1}"
 
@@ -88,7 +88,7 @@ def numeric_columns(path, header, rows, columns):
             try:
                 out[i, j] = float(cell)
             except ValueError:
-                name = _column_name(header, col)
+                name = column_name(header, col)
                 separator = next((f" (the file seems to separate values by {sep!r}; classic reads "
                                   "comma-separated values)" for sep in (";", "\t", "|") if sep in cell), "")
                 if not cell:
@@ -96,7 +96,7 @@ def numeric_columns(path, header, rows, columns):
                         not r[col].strip() for r in rows) else " (a missing value: fill it in or drop the row)")
                 raise CSVError(f"{path}: non-numeric value {cell!r} in {name}, data row {i + 1}{separator}") from None
             if not np.isfinite(out[i, j]):
-                name = _column_name(header, col)
+                name = column_name(header, col)
                 raise CSVError(f"{path}: non-finite value {cell!r} in {name}, data row {i + 1}")
     return out
 
@@ -111,7 +111,7 @@ def label_column(path, header, rows, col):
     non-finite number, or a number that is not an integer (a classifier's labels are classes).
     """
     cells = [row[col].strip() for row in rows]
-    name = header[col] if header else f"column {col + 1}"
+    name = column_name(header, col)
     for i, cell in enumerate(cells):
         if not cell:
             raise CSVError(f"{path}: empty label in {name}, data row {i + 1}")

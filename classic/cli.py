@@ -24,7 +24,7 @@ import warnings
 
 import numpy as np
 
-from classic._csv import CSVError, label_column, numeric_columns, read_csv
+from classic._csv import CSVError, column_name, label_column, numeric_columns, read_csv
 
 __all__ = ["main"]
 
@@ -136,12 +136,16 @@ def _cmd_kmeans(args):
     w = None if weight is None else numeric_columns(args.file, header, rows, [weight])[:, 0]
     if w is not None and (w < 0).any():
         row = int((w < 0).argmax())
-        raise CSVError(f"{args.file}: negative weight {w[row]:g} in {_column_name(header, weight)}, data row "
+        raise CSVError(f"{args.file}: negative weight {w[row]:g} in {column_name(header, weight)}, data row "
                        f"{row + 1}; weights must be >= 0")
     if args.k < 1:
         raise CSVError(f"-k must be at least 1, got {args.k}")
     if args.k > X.shape[0]:
         raise CSVError(f"{args.file}: {X.shape[0]} rows is fewer than k={args.k} clusters")
+    if w is not None and np.count_nonzero(w) < args.k:  # the seeding draws centres among them
+        raise CSVError(f"{args.file}: {np.count_nonzero(w)} rows have a positive weight in "
+                       f"{column_name(header, weight)}, fewer than k={args.k} clusters: lower -k, or give more "
+                       "rows a positive weight")
     model = KMeans(n_clusters=args.k, n_init=args.n_init, n_local_trials=None if args.greedy else 1,
                    random_state=args.seed).fit(X, sample_weight=w)
     print(
@@ -150,10 +154,6 @@ def _cmd_kmeans(args):
         f"inertia {model.inertia_:.6g} after {model.n_iter_} iterations ({model.trace_.stop_reason})"
     )
     return _report(model, X, None, args.plot, **({} if w is None else {"sample_weight": w}))
-
-
-def _column_name(header, col):
-    return header[col] if header else f"column {col + 1}"
 
 
 def _column(path, header, width, name, role):
@@ -186,7 +186,7 @@ def _cmd_perceptron(args):
     y = label_column(args.file, header, rows, label)
     classes = sorted(set(y.tolist()))
     if len(classes) < 2:
-        raise CSVError(f"{args.file}: the label column ({_column_name(header, label)}) holds one class, "
+        raise CSVError(f"{args.file}: the label column ({column_name(header, label)}) holds one class, "
                        f"{classes[0]!r}; a classifier needs two or more. Is it the label column? Name it with "
                        "--label-column")
     model = Perceptron(fit_intercept=not args.no_intercept, max_iter=args.max_iter, tol=args.tol,

@@ -272,3 +272,14 @@ def test_an_empty_cell_is_explained(tmp_path, capsys, text, message):
     assert main(["kmeans", str(path), "-k", "2"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and re.search(message, err), err
+
+
+def test_too_few_weighted_rows_for_k_is_said_in_the_command_s_words(tmp_path, capsys):
+    """Fewer rows of positive weight than -k: the message names the weight column and -k, not the
+    library's sample_weight, n_clusters or init centres (found 2026-12-04)."""
+    path = tmp_path / "w.csv"
+    path.write_text("x,y,w\n0,0,1\n1,1,0\n2,2,1\n3,3,0\n")
+    assert main(["kmeans", str(path), "-k", "3", "--weight-column", "w"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "2 rows have a positive weight in w, fewer than k=3 clusters: lower -k" in err
+    assert "sample_weight" not in err and "n_clusters" not in err
