@@ -203,7 +203,7 @@ def in_fit_dtype(X, dtype):
         return X
     with np.errstate(over="ignore", invalid="ignore"):  # beyond the fit's range: inf, not equal below
         converted = X.astype(dtype)
-        exact = np.array_equal(converted.astype(X.dtype), X)
+        exact = np.array_equal(converted.astype(X.dtype), X, equal_nan=True)  # NaN: the range rule names it
     if not exact:
         raise ValueError(f"X is {X.dtype.name} and holds numbers that are not {dtype.name} numbers, but this run was "
                          f"fitted on {dtype.name} data: pass the data fit was given (X.astype(np.{dtype.name}) if "

@@ -571,6 +571,10 @@ def test_a_certificate_reads_x_in_its_run_s_precision(make):
     assert certify(model, X32, *args) and certify(model, X32.astype(np.float64), *args)
     with pytest.raises(ValueError, match="X is float64 and holds numbers that are not float32 numbers"):
         certify(model, X32.astype(np.float64) * (1 + 1e-9), *args)
+    with_nan = X32.astype(np.float64)
+    with_nan[3, 1] = np.nan  # named as NaN, not as a number float32 lacks
+    with pytest.raises(ValueError, match="NaN"):
+        certify(model, with_nan, *args)
 
 
 def test_a_weighted_kmeans_certificate_names_the_rows_of_x_before_the_weights():
