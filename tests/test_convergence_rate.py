@@ -585,3 +585,25 @@ def test_inputs_it_cannot_read_get_a_message_that_says_what_to_pass(call, error,
 def test_python_ints_beyond_int64_are_read_as_floats():
     estimate = estimate_rate([10**20 // 10**t for t in range(8)])
     assert estimate.kind == "linear" and abs(estimate.rate - 0.1) < 1e-12
+
+
+def test_cv1_a_monotone_sequence_that_passes_the_limit_given_is_undetermined():
+    """0.5^t with the limit 0.5^30: the values pass it at step 31 and go on falling; the class was
+    "superlinear", decided on the run before the crossing (found 2026-12-04). Now undetermined,
+    with the step. A sequence that oscillates about its limit, a k-means trace at its own final
+    inertia and an EM trace at its last value keep their classes."""
+    from sklearn.datasets import load_iris
+
+    from classic import GaussianMixture, KMeans
+
+    x = 0.5 ** np.arange(41)
+    passed = estimate_rate(x, limit=x[30])
+    assert passed.kind == "undetermined" and "pass the limit given at step 31" in passed.evidence.reason
+    assert np.isnan(passed.order) and passed.rate_bounds is None
+    assert estimate_rate(x, limit=0.0).kind == "linear"
+    assert estimate_rate((-0.5) ** np.arange(40), limit=0.0).kind == "linear"
+    X = load_iris().data
+    kmeans = KMeans(3, random_state=0).fit(X)
+    assert estimate_rate(kmeans.trace_, limit=kmeans.inertia_).kind == "finite"
+    em = GaussianMixture(3, tol=1e-10, random_state=0).fit(X)
+    assert estimate_rate(em.trace_, limit=em.trace_.objective[-1]).kind == "linear"

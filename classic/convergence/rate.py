@@ -626,6 +626,12 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
             what = "exactly constant" if limit is None else "exactly at the limit"
             reason = (f"{what} from step {T}; the last value above the floor, {values[T - 1]:.3g}, predicted "
                       f"a next one of {predicted:.3g}, above the noise floor {floors[T]:.3g}")
+    passed = None if limit is None else _passes(y, target, f, difference_floor)
+    if passed is not None:
+        kind, order, rate, exponent, exponent_bounds, rate_bounds, terminated_at = (
+            "undetermined", math.nan, math.nan, None, None, None, None)
+        reason = (f"the values pass the limit given at step {passed} and stay beyond it, never rising beyond "
+                  "rounding: a sequence that goes on so does not converge to a value it has passed (CV-1)")
     evidence = RateEvidence(
         kind_of_order=kind_of_order,
         values=_frozen(s),
@@ -644,6 +650,19 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
     )
     return RateEstimate(kind, float(order), float(rate), exponent, rate_bounds, limit_value, terminated_at, evidence,
                         exponent_bounds if exponent is not None else None)
+
+
+def _passes(y, target, floors, difference_floors):
+    """CV-1: the first step at which ``y`` (oriented so that it should not increase) lies below the
+    limit ``target`` beyond rounding, when it never rises beyond rounding and its last value lies
+    below the limit too: it has passed the limit and moves on away from it. None otherwise (also for
+    a sequence that rises somewhere: one that oscillates about its limit crosses it legitimately)."""
+    if np.any(np.diff(y) > difference_floors):
+        return None
+    below = np.flatnonzero(y - target < -floors)
+    if below.size == 0 or below[-1] != len(y) - 1:
+        return None
+    return int(below[0])
 
 
 def _predict_next(d, run):
