@@ -754,8 +754,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self._state = state
         self._fitted_covariance_type = self.covariance_type  # what inference, sample and bic use from now on
         self._fitted_prior = copy.deepcopy(self.prior)  # what the certificate checks (EM-5)
-        # what the run's stop depended on, for the certificate (EM-5), whatever set_params does later
-        self._fit_settings = {"max_iter": self.max_iter, "tol": float(self.tol), "rule": self.stop is not None}
+        # what the run's stop depended on and its precision, for the certificate (EM-5), whatever
+        # set_params does later
+        self._fit_settings = {"max_iter": self.max_iter, "tol": float(self.tol), "rule": self.stop is not None,
+                              "dtype": dtype.name}
         self.trace_ = trace
         self.weights_ = state.weights.copy()
         self.means_, self.covariances_ = means, covariances
@@ -849,7 +851,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         from classic.certificate import check_training_rows, in_fit_dtype
 
         X = check_estimator_data(self, X, reset=False, min_samples=2)  # features, and their names, as fit's
-        X = in_fit_dtype(X, self.trace_.means.dtype)
+        X = in_fit_dtype(X, self._fit_settings["dtype"])
         check_training_rows(X.shape[0], getattr(self, "_n_samples_fit", X.shape[0]))
         return certify_gmm(self, X)
 

@@ -634,7 +634,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         # what the fitted attributes and the stops depended on, for the certificate (PC-1, PC-6),
         # whatever set_params does later
         self._fit_settings = {"prediction": self.prediction, "eta0": self.eta0, "max_iter": max_iter,
-                              "tol": self.tol is not None, "rule": self.stop is not None}
+                              "tol": self.tol is not None, "rule": self.stop is not None, "dtype": X.dtype.name}
         self.n_updates_ = sum(t.n_updates for t in traces)
         self.n_iter_ = max(t.n_iter for t in traces)
         self.converged_ = all(t.converged for t in traces)
@@ -729,12 +729,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     def _certify(self, X, y, separator=None, margin=None):
         from classic._perceptron_certificate import certify_perceptron
-
         from classic.certificate import in_fit_dtype
 
         X = check_estimator_data(self, X, reset=False)  # features, and their names, as fit's
-        traces = getattr(self.trace_, "problems", (self.trace_,))
-        X = in_fit_dtype(X, traces[0].epoch_weights.dtype)
+        X = in_fit_dtype(X, self._fit_settings["dtype"])
         return certify_perceptron(self, X, y, separator=separator, margin=margin)
 
 
