@@ -156,7 +156,7 @@ def check_sample_weight(sample_weight, X, *, name="sample_weight", rows="X"):
     if weights.dtype.kind == "O" and not any(isinstance(v, (str, bytes)) for v in weights.flat):
         try:
             weights = weights.astype(np.float64)
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, OverflowError) as error:  # OverflowError: a Python int beyond float64
             raise TypeError(f"{name} must be numbers, but an entry does not convert to float ({error}); give an "
                             f"array of non-negative floats, one per row of {rows}") from None
     if weights.dtype.kind not in "biuf":

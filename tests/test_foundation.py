@@ -531,6 +531,8 @@ def test_sample_weight_of_number_objects_converts_as_in_scikit_learn():
         model.fit(X, sample_weight=np.array(["1.0"] * 30, dtype=object))
     with pytest.raises(TypeError, match="does not convert to float"):
         model.fit(X, sample_weight=np.array([object()] * 30, dtype=object))
+    with pytest.raises(TypeError, match="does not convert to float .*too large"):  # was a bare OverflowError
+        model.fit(X, sample_weight=np.array([10**400] + [1] * 29, dtype=object))
 
 
 def test_numeric_columns_read_every_cell_as_float_does():
