@@ -5,6 +5,7 @@ is a finite, C-contiguous, writeable float64 or float32 array (a read-only or
 strided input is copied, never modified).
 """
 
+import collections.abc
 import functools
 import numbers
 
@@ -29,6 +30,7 @@ __all__ = [
     "check_verbose",
     "check_real",
     "check_numbers",
+    "check_not_iterator",
     "check_option",
     "restoring_on_error",
 ]
@@ -374,6 +376,14 @@ def check_numbers(values, name):
     if not np.all(np.isfinite(array)):
         raise ParameterError(f"{name} contains {'NaN' if np.isnan(array).any() else 'infinity'}; give finite numbers")
     return array
+
+
+def check_not_iterator(values, name):
+    """Raise TypeError if ``values`` is an iterator (a generator, say): NumPy makes it one object,
+    not the numbers it would yield."""
+    if isinstance(values, collections.abc.Iterator):
+        raise TypeError(f"{name} must be a list or array of numbers, got an iterator ({type(values).__name__}): "
+                        "pass list(...) of it")
 
 
 def check_option(value, name, options):

@@ -44,14 +44,13 @@ it reads healthy, δ = 52). Pass the curves from the end of the transient on, or
 ``tol``, to judge the final gap on its own scale.
 """
 
-import collections.abc
 import dataclasses
 import math
 import types
 
 import numpy as np
 
-from classic._validation import check_bool, check_real
+from classic._validation import check_bool, check_not_iterator, check_real
 
 __all__ = ["Diagnosis", "diagnose", "PATTERNS"]
 
@@ -105,9 +104,7 @@ class Diagnosis:
 
 
 def _curve(values, name):
-    if isinstance(values, collections.abc.Iterator):
-        raise TypeError(f"{name} must be a list or array of numbers, got an iterator ({type(values).__name__}): "
-                        "pass list(...) of it")
+    check_not_iterator(values, name)
     x = np.asarray(values)
     if x.dtype.kind not in "iuf":
         raise TypeError(f"{name} must be numeric, got dtype {x.dtype}")

@@ -19,13 +19,12 @@ and ``undetermined`` when the evidence does not decide (too few values above the
 noise floor, or a sequence that does not contract).
 """
 
-import collections.abc
 import dataclasses
 import math
 
 import numpy as np
 
-from classic._validation import check_numbers
+from classic._validation import check_not_iterator, check_numbers
 from classic.rounding import gamma
 from classic.trace import Trace
 
@@ -256,9 +255,7 @@ def _as_sequence(sequence):
             values = values[:: (len(values) - 1) // n_iter]
     else:
         values, sense = sequence, "min"
-    if isinstance(values, collections.abc.Iterator):
-        raise TypeError(f"the sequence must be a list or array of numbers, got an iterator ({type(values).__name__}): "
-                        "pass list(...) of it")
+    check_not_iterator(values, "the sequence")
     try:
         x = np.asarray(values)
     except ValueError:  # a ragged nesting
