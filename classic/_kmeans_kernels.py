@@ -456,13 +456,15 @@ def largest_magnitude_in(X, start, stop):
     pattern (finite non-negative floats order like their patterns, NaN's and infinity's exceed
     them), so the maximum is over integers of the float's width and vectorises; the rows are one
     run of memory (X is C-contiguous), read as one loop: a loop per row ended each row with a
-    reduction across the vector's lanes, 7 ns per row of 16 in either dtype against 1.7
-    (float64) and 0.85 (float32) in one loop."""
+    reduction across the vector's lanes, 7 ns per row of 16 in either dtype against 1.5
+    (float64) and 0.86 (float32) in one loop. The index is unsigned: with a signed one, Numba's
+    wraparound of negative indices made LLVM vectorise the loop with gathers, 7.5 ns per row of
+    16 in float32 (seen with Numba 0.68 on an AMD EPYC with AVX-512)."""
     zero = X.dtype.type(0)
     d = X.shape[1]
     values = X.reshape(-1)
     largest = float_bits(zero)
-    for q in range(start * d, stop * d):
+    for q in range(np.uint64(start * d), np.uint64(stop * d)):
         largest = max(largest, float_bits(abs(values[q])))
     return np.float64(bits_float(largest, zero))
 
