@@ -14,7 +14,20 @@ import numpy as np
 from classic._kmeans_assignment import _scan_all
 from classic._kmeans_kernels import chunked_sum
 from classic.certificate import Claim, inequality_claim
-from classic.rounding import above, gamma_exact, product_up, round_up, sum_of_products_up, sum_up, unit_roundoff
+from classic.rounding import (
+    above,
+    below,
+    lower_bound,
+    round_down,
+    gamma_exact,
+    product_up,
+    round_up,
+    sum_of_products_down,
+    sum_of_products_up,
+    sum_up,
+    unit_roundoff,
+    upper_bound,
+)
 
 __all__ = ["kmeans_claims", "rounding_constants", "labels_fingerprint", "inertia_float64"]
 
@@ -149,11 +162,11 @@ def kmeans_claims(est, X, centers, labels, sample_weight=None):
     X = np.ascontiguousarray(X, dtype=trace.dtype)
     n, d = X.shape
     k = len(centers)
+    w_min = None if sample_weight is None else float(np.min(sample_weight[sample_weight > 0]))
     if sample_weight is None:
         c = rounding_constants(n, d, k, np.dtype(trace.dtype))
     else:
-        c = rounding_constants(n, d, k, np.dtype(trace.dtype), trace.total_weight,
-                               float(np.min(sample_weight[sample_weight > 0])))
+        c = rounding_constants(n, d, k, np.dtype(trace.dtype), trace.total_weight, w_min)
     A, R, U, S = trace.objective_assign, trace.objective_relocate, trace.objective_update, trace.center_shift
     claims = [
         inequality_claim(
@@ -194,7 +207,7 @@ def kmeans_claims(est, X, centers, labels, sample_weight=None):
     )
     claims.append(_drops_are_positive(km3, trace))
     claims.append(_km4_claim(trace))
-    claims.append(_stop_claim(est, trace, trace.n_iter - len(np.unique(trace.partition_fingerprint))))
+    claims.append(_stop_claim(est, X, trace, trace.n_iter - len(np.unique(trace.partition_fingerprint)), w_min))
     claims.append(_agreement_claim(est, X, centers, labels, trace, c, sample_weight))
     claims.append(_fixed_point_claim(X, centers, labels, trace, c, sample_weight))
     return claims
@@ -229,12 +242,67 @@ def _km4_claim(trace):
                  repeats == 0 and untied.size == 0, PROOF, note)
 
 
-def _stop_claim(est, trace, repeats):
+def _moves_note(trace, threshold, reason, n, w_min=None):
+    """KM-5's ``tol`` rule against ``center_moves``: None if the record agrees, else what does
+    not. Each move m_t = sum_j |dmu_j|^2 must be finite, >= 0 and at least what ``center_shift``
+    (sum_j W_j |dmu_j|^2, made of the same squared moves) implies, S_t <= max_j W_j m_t, and at
+    most what it allows, S_t >= min_{W_j > 0} W_j m_t (``w_min``: the smallest positive sample
+    weight, None without weights), with both sums' rounding bounded (proofs/kmeans.md, KM-5); and with ``tol`` > 0 each iteration
+    the loop went on from failed the tol test (m_t > threshold), the last one passed it exactly
+    when the run stopped by "tol" (the loop tests "converged" and "cycle" first)."""
+    moves = np.asarray(trace.center_moves, dtype=np.float64)
+    T = trace.n_iter
+    if moves.shape != (T,) or not np.all(np.isfinite(moves) & (moves >= 0)):
+        return "center_moves is not one finite value >= 0 per iteration"
+    sizes = np.asarray(trace.cluster_sizes)
+    if np.shape(trace.center_shift) != (T,) or sizes.ndim != 2 or sizes.shape[0] < T:
+        return "center_shift or cluster_sizes does not have a row per iteration"  # KM-2 and KM-6 say more
+    k = sizes.shape[1]
+    if trace.weighted:  # a cluster's computed weight is at most (1 + gamma_n) W <= W_total / (1 - gamma_n)^2
+        largest = np.full(T, upper_bound(upper_bound(trace.total_weight, n), n))
+    else:  # sizes are exact; relocation makes no cluster larger than the largest before it
+        largest = sizes[:T].max(axis=1, initial=0).astype(np.float64)
+    shift_low = sum_of_products_down(trace.center_shift, k, k)
+    untied = np.nonzero(shift_low > product_up(largest, upper_bound(moves, k)))[0]
+    if untied.size:
+        return (f"center_moves[{int(untied[0])}] is below what center_shift of that iteration implies "
+                "(sum_j W_j |dmu_j|^2 <= max_j W_j sum_j |dmu_j|^2)")
+    # A cluster of weight 0 keeps its centre (m_j = 0); any other weighs at least (1 - gamma_n) w_min,
+    # or without weights holds at least one point, and without relocation the sizes of the assignment before.
+    if w_min is not None:
+        smallest = below(w_min * round_down(1 - gamma_exact(n, np.float64)))
+    else:
+        held = np.where(sizes[:T] > 0, sizes[:T], n + 1).min(axis=1, initial=n + 1)
+        smallest = np.where(np.asarray(trace.n_relocated)[:T] == 0, np.minimum(held, n), 1).astype(np.float64)
+    untied = np.nonzero(below(smallest * lower_bound(moves, k)) > sum_of_products_up(trace.center_shift, k, k))[0]
+    if untied.size:
+        return (f"center_moves[{int(untied[0])}] is above what center_shift of that iteration allows "
+                "(sum_j W_j |dmu_j|^2 >= min_{W_j > 0} W_j sum_j |dmu_j|^2)")
+    if threshold > 0 and T:
+        went_on = np.nonzero(moves[:-1] <= threshold)[0]
+        if went_on.size:
+            return (f"the run went on after iteration {int(went_on[0]) + 1}, whose center_moves "
+                    f"{moves[went_on[0]]:.6g} passed the tol threshold {threshold:.6g}")
+        if reason == "tol" and not moves[-1] <= threshold:
+            return f"stopped by tol, but the last center_moves {moves[-1]:.6g} exceeds the threshold {threshold:.6g}"
+        if reason not in ("tol", "converged", "cycle") and moves[-1] <= threshold:
+            return (f"the last center_moves {moves[-1]:.6g} passed the tol threshold {threshold:.6g}, so the run "
+                    f"stopped by tol, not {reason!r}")
+    return None
+
+
+def _stop_claim(est, X, trace, repeats, w_min=None):
     """KM-5, against the settings the run was fitted with (``KMeans._fit_settings``: a later
     ``set_params`` changes no run) and the trace: the loop tests "no label changed" first, so a
-    run that stopped for any other reason moved a point in its last assignment."""
+    run that stopped for any other reason moved a point in its last assignment; the ``tol``
+    test is checked against ``center_moves`` and the threshold recomputed from X (:func:`_moves_note`)."""
+    from classic.kmeans import _tol_threshold
+
     statement = "the run stopped because no label changed"
     fitted = est._fit_settings
+    moves_note = _moves_note(trace, _tol_threshold(fitted["tol"], X), trace.stop_reason, X.shape[0], w_min)
+    if moves_note is not None:
+        return Claim("KM-5", statement, float(trace.n_iter), 0.0, 0.0, False, PROOF, moves_note)
     last = int(trace.n_reassigned[-1]) if trace.n_iter else -1
     reason = trace.stop_reason
     if reason == "converged":

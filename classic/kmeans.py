@@ -72,6 +72,9 @@ class KMeansTrace(Trace):
     center_shift : ndarray of shape (n_iter,)
         :math:`\\sum_j W_j \\lVert \\mu_j(t) - \\mu_j(t-1) \\rVert^2`, computed in float64, with W_j
         the cluster's weight (its size N_j without weights). KM-2.
+    center_moves : ndarray of shape (n_iter,)
+        :math:`\\sum_j \\lVert \\mu_j(t) - \\mu_j(t-1) \\rVert^2`, unweighted, computed in float64
+        from the same squared moves: what the ``tol`` rule compares with its threshold. KM-5.
     n_reassigned : ndarray of shape (n_iter,)
         Points whose label changed in each assignment half-step. KM-5.
     n_relocated : ndarray of shape (n_iter,)
@@ -111,6 +114,7 @@ class KMeansTrace(Trace):
     objective_relocate: np.ndarray
     objective_update: np.ndarray
     center_shift: np.ndarray
+    center_moves: np.ndarray
     n_reassigned: np.ndarray
     n_relocated: np.ndarray
     relocation_iteration: np.ndarray
@@ -244,7 +248,16 @@ def _relocate_empty(X, sample_weight, centers, labels, masses, distance, fingerp
 
 
 #: The record's lists with one entry per iteration (the others have one more, for the start).
-_PER_ITERATION = ("relocate", "update", "shift", "reassigned", "relocated", "partition", "scanned", "exact")
+_PER_ITERATION = ("relocate", "update", "shift", "moves", "reassigned", "relocated", "partition", "scanned", "exact")
+
+
+def _tol_threshold(tol, X):
+    """The threshold of the ``tol`` rule (KM-5): ``tol`` times the mean feature variance of X in
+    float64 (scikit-learn's scaling), 0.0 for ``tol`` = 0. X is read row after row (made
+    C-contiguous), so that the certificate, given the same numbers, gets the same float."""
+    if tol == 0:
+        return 0.0
+    return float(tol) * float(np.mean(np.var(np.ascontiguousarray(X), axis=0, dtype=np.float64)))
 
 
 def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sample_weight=None):
@@ -261,6 +274,8 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
             earlier partition ("cycle", KM-4); if tol > 0 and
             sum_j |C_t,j - C_t-1,j|^2 <= tol ("tol"); if the stopping
             rule ``stop`` fires ("rule:<name>", proofs/convergence.md CV-7)
+
+    ``tol`` here is the threshold itself, :func:`_tol_threshold` of the estimator's ``tol``.
     """
     n, d = X.shape
     k = centers.shape[0]
@@ -313,6 +328,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
         relocations += moves
         for name, value in (
             ("relocate", f_relocate), ("update", f_update), ("assign", f_assign), ("shift", center_shift),
+            ("moves", squared_moves),
             ("reassigned", n_changed), ("relocated", len(moves)), ("partition", fingerprint),
             ("labels_fp", labels_fp), ("sizes", counts.copy()), ("scanned", n_scanned), ("exact", n_exact),
         ):
@@ -392,6 +408,7 @@ def _make_trace(rec, relocations, stop_reason, dtype, total_weight, weighted):
         objective_relocate=np.array(rec["relocate"], dtype=np.float64),
         objective_update=np.array(rec["update"], dtype=np.float64),
         center_shift=np.array(rec["shift"], dtype=np.float64),
+        center_moves=np.array(rec["moves"], dtype=np.float64),
         n_reassigned=np.array(rec["reassigned"], dtype=np.int64),
         n_relocated=np.array(rec["relocated"], dtype=np.int64),
         relocation_iteration=np.array(columns[0], dtype=np.int64),
@@ -636,7 +653,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         k, n_init, trials = self._check_params(X, sample_weight)
         # given centres draw nothing: the random state is only checked (making a Generator costs 12 us)
         rng = check_random_state(self.random_state) if self._init_array() else as_generator(self.random_state)
-        tol = float(self.tol) * float(np.mean(np.var(X, axis=0, dtype=np.float64))) if self.tol > 0 else 0.0
+        tol = _tol_threshold(self.tol, X)
         best = None
         validation = None
         if self.stop is not None and self.stop.validation_data is not None:

@@ -1162,6 +1162,63 @@ def test_km5_fails_on_a_stop_reason_the_trace_contradicts(change):
         assert "dtype of the fit" in claim.note
 
 
+@given(PROBLEMS, st.sampled_from([1e-6, 1e-3, 1e-1, 0.5]), st.data())
+@settings(max_examples=40)
+def test_km5_tol_runs_are_certified(problem, tol, data):
+    """KM-5 (proofs/kmeans.md): a run with tol > 0, with or without sample weights, stops by tol
+    exactly when the recorded unweighted moves first fall to the threshold (tol times the mean
+    feature variance), and its certificate holds: the moves pass both ties to center_shift."""
+    X, k, init = problem
+    w = data.draw(st.none() | sample_weights(len(X), min_positive=k), label="sample_weight")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        model = KMeans(k, init=init, random_state=0, n_init=1, tol=tol, max_iter=50).fit(X, sample_weight=w)
+    t = model.trace_
+    threshold = tol * float(np.mean(np.var(X, axis=0, dtype=np.float64)))
+    passed = np.nonzero(t.center_moves <= threshold)[0]
+    if t.stop_reason == "tol":
+        assert passed.tolist() == [t.n_iter - 1]
+    elif t.stop_reason == "max_iter":
+        assert passed.size == 0
+    else:
+        assert passed.size == 0 or passed.tolist() == [t.n_iter - 1]
+    certificate = certify(model, X, sample_weight=w)
+    assert certificate["KM-5"].holds is not False, certificate["KM-5"]
+    assert certificate
+
+
+@pytest.mark.parametrize("change", ["relabelled", "moves_lowered", "moves_raised", "went_on", "not_tol"])
+def test_km5_checks_the_tol_rule_against_the_recorded_moves(change):
+    """KM-5: the tol decisions are checked against center_moves and the threshold recomputed from X,
+    and center_moves against center_shift. A max_iter run with tol = 1e-12 relabelled "tol" (and
+    converged) passed the certificate until 2026-12-05 (a proof audit): the trace did not record the
+    moves the rule compares."""
+    from sklearn.datasets import load_iris
+
+    X = load_iris().data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        capped = KMeans(3, random_state=0, max_iter=3, tol=1e-12).fit(X)
+        loose = KMeans(3, random_state=0, tol=1e-2).fit(X)
+    assert capped.trace_.stop_reason == "max_iter" and certify(capped, X)
+    assert loose.trace_.stop_reason == "tol" and loose.trace_.n_iter >= 2 and certify(loose, X)
+    t, u = capped.trace_, loose.trace_
+    threshold = 1e-2 * float(np.mean(np.var(X, axis=0)))
+    model, edits, says = {
+        "relabelled": (capped, dict(stop_reason="tol", converged=True), "exceeds the threshold"),
+        "moves_lowered": (capped, dict(stop_reason="tol", converged=True, center_moves=np.append(t.center_moves[:-1], 0.0)),
+                          "below what center_shift"),
+        "moves_raised": (capped, dict(center_moves=t.center_moves * 2), "above what center_shift"),
+        "went_on": (loose, dict(center_moves=np.append(threshold / 2, u.center_moves[1:]),  # both scaled alike
+                                center_shift=np.append(u.center_shift[0] * threshold / 2 / u.center_moves[0],
+                                                       u.center_shift[1:])), "went on after iteration 1"),
+        "not_tol": (loose, dict(stop_reason="max_iter", converged=False), "stopped by tol, not 'max_iter'"),
+    }[change]
+    claim = certify(_tampered(model, **edits), X)["KM-5"]
+    assert claim.holds is False and says in claim.note, claim
+
+
 @pytest.mark.parametrize("forge", ["swap", "arbitrary"])
 def test_km4_fingerprints_are_tied_to_the_labels(forge):
     """KM-4: the partition of iteration t + 1 is the labels of assignment t when nothing was relocated,
