@@ -46,6 +46,32 @@ def _km3_note(trace, relocated):
     return ("no relocation: the half-step changed nothing (checked exactly)" if stayed else
             "no empty cluster: the half-step changed nothing (checked exactly)") + left
 
+def _ratio(g):
+    return g / (1 - g)
+
+
+def _objective_constants(n, d, dtype, total_weight=None):
+    """ρ_sum, r_F, the mass (n, or a bound on the exact total weight) and τ of proofs/kmeans.md,
+    "Rounding constants", exactly (Fractions): what a recorded objective's error needs."""
+    omega = 0 if total_weight is None else 1
+    f64 = np.float64
+    rho_sum = _ratio(gamma_exact(max(n - 1, 0), f64))
+    rel_objective = (1 + gamma_exact(d + 2, dtype)) * (1 + gamma_exact(max(n - 1 + omega, 0), f64)) - 1
+    sigma = Fraction(float(np.finfo(dtype).smallest_subnormal))
+    sigma64 = Fraction(float(np.finfo(f64).smallest_subnormal))
+    mass = Fraction(n) if total_weight is None else Fraction(total_weight) * (1 + rho_sum)  # >= the exact total
+    return rho_sum, rel_objective, mass, d * sigma * mass + omega * n * sigma64
+
+
+def objective_error(trace):
+    """|F̂ − F| <= ρ_F F̂ + 3τ for each value of ``trace.objective`` (proofs/kmeans.md, "Rounding
+    constants"), evaluated upward: :meth:`KMeansTrace.objective_error`."""
+    n = int(trace.cluster_sizes[0].sum())
+    _, rel_objective, _, tau = _objective_constants(n, trace.n_features, np.dtype(trace.dtype),
+                                                    trace.total_weight if trace.weighted else None)
+    return sum_up(product_up(round_up(_ratio(rel_objective)), trace.objective), product_up(3.0, round_up(tau)))
+
+
 def rounding_constants(n, d, k, dtype, total_weight=None, smallest_weight=None):
     """The constants of proofs/kmeans.md, "Rounding constants" (float64 accumulation,
     distances in ``dtype``); with weights ("Weights"), ``total_weight`` is the recorded float64
@@ -54,26 +80,20 @@ def rounding_constants(n, d, k, dtype, total_weight=None, smallest_weight=None):
     weighted = total_weight is not None
     omega = 1 if weighted else 0  # the rounding of each product by a weight
     f64 = np.float64
-
-    def ratio(g):
-        return g / (1 - g)
-
-    rho_sum = ratio(gamma_exact(max(n - 1, 0), f64))
-    rel_objective = (1 + gamma_exact(d + 2, dtype)) * (1 + gamma_exact(max(n - 1 + omega, 0), f64)) - 1
+    rho_sum, rel_objective, mass, tau = _objective_constants(n, d, dtype, total_weight)
     u = Fraction(unit_roundoff(dtype))
     sigma = Fraction(float(np.finfo(dtype).smallest_subnormal))
     sigma64 = Fraction(float(np.finfo(f64).smallest_subnormal))
-    mass = Fraction(total_weight) * (1 + rho_sum) if weighted else Fraction(n)  # the exact total weight is at most this
     gamma_mean = gamma_exact((1 + omega) * n, f64)
     gamma_recompute = gamma_exact(n + d + 1 + omega, f64)
     eps_center = u + (1 + u) * gamma_mean
     exact = {
         "mass": mass,
-        "tau": d * sigma * mass + omega * n * sigma64,
+        "tau": tau,
         "rho_sum": rho_sum,
-        "rho_objective": ratio(rel_objective),
+        "rho_objective": _ratio(rel_objective),
         "rel_objective": rel_objective,
-        "rho_shift": ratio(gamma_exact(d + k + 2 + omega * max(n - 1, 0), f64)),
+        "rho_shift": _ratio(gamma_exact(d + k + 2 + omega * max(n - 1, 0), f64)),
         "eps_center": eps_center,
         "center_floor": sigma + (sigma64 / Fraction(smallest_weight) if weighted else 0),
         "gamma_mean": gamma_mean,

@@ -191,6 +191,11 @@ class GMMTrace(Trace):
         float64 either way): that of its parameters."""
         return self.means.dtype.name
 
+    def objective_error(self):
+        """EM-6's bounds on the error of each objective value, ``log_likelihood_error +
+        log_prior_error`` (the noise :func:`classic.convergence.estimate_rate` allows for)."""
+        return self.log_likelihood_error + self.log_prior_error
+
     def rate_estimates(self):
         """Two estimates of EM's linear rate λ per iteration (proofs/em.md, EM-9).
 

@@ -105,6 +105,8 @@ class KMeansTrace(Trace):
         Whether the run was fitted with ``sample_weight`` (the certificate then needs them).
     total_weight : float
         The sum of the sample weights in float64, in chunk order (n_samples without weights).
+    n_features : int
+        The number of features of X (the objective's rounding bound depends on it).
     """
 
     OBJECTIVE_SENSE = "min"
@@ -129,6 +131,14 @@ class KMeansTrace(Trace):
     dtype: str
     weighted: bool
     total_weight: float
+    n_features: int
+
+    def objective_error(self):
+        """Bounds on the error of each ``objective`` value, ρ_F F̂ + 3τ (proofs/kmeans.md,
+        "Rounding constants"): what :func:`classic.convergence.estimate_rate` allows for."""
+        from classic._kmeans_certificate import objective_error
+
+        return objective_error(self)
 
     def plot(self, ax=None):
         """Objective per half-step (relocate, update, assign marked apart); on a log scale of
@@ -355,7 +365,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
                     centers, labels = _restore_checkpoint(stop.checkpoint, checkpoint_labels, rec, relocations, X.dtype)
                 break
     total = float(n) if sample_weight is None else kernels.chunked_sum(sample_weight)
-    trace = _make_trace(rec, relocations, stop_reason, X.dtype, total, sample_weight is not None)
+    trace = _make_trace(rec, relocations, stop_reason, X.dtype, total, sample_weight is not None, d)
     return centers, labels, trace
 
 
@@ -397,7 +407,7 @@ def _interleave(rec):
     return np.concatenate([rec["assign"][:1], halves.ravel()]).astype(np.float64)
 
 
-def _make_trace(rec, relocations, stop_reason, dtype, total_weight, weighted):
+def _make_trace(rec, relocations, stop_reason, dtype, total_weight, weighted, n_features):
     columns = list(zip(*relocations)) if relocations else [(), (), (), ()]
     return KMeansTrace(
         objective=_interleave(rec),
@@ -423,6 +433,7 @@ def _make_trace(rec, relocations, stop_reason, dtype, total_weight, weighted):
         dtype=np.dtype(dtype).name,
         weighted=weighted,
         total_weight=total_weight,
+        n_features=n_features,
     )
 
 

@@ -18,9 +18,10 @@ Every trace has
 ``stop_reason``
     why the run stopped, a short string documented by each algorithm.
 
-and the methods :meth:`Trace.to_dict` and :meth:`Trace.plot`. The traces of classic's fits also
-say the precision their run computed in (``dtype``, ``"float32"`` or ``"float64"``), which
-:func:`classic.convergence.estimate_rate` reads for the noise floor. Algorithms add
+and the methods :meth:`Trace.to_dict`, :meth:`Trace.plot` and :meth:`Trace.objective_error`.
+The traces of classic's fits also say the precision their run computed in (``dtype``,
+``"float32"`` or ``"float64"``), which :func:`classic.convergence.estimate_rate` reads for the
+noise floor, with the objective's error bounds. Algorithms add
 their own fields (witnesses of the proof steps in ``proofs/``) in a subclass
 declared with :func:`trace_dataclass`.
 """
@@ -63,6 +64,13 @@ class Trace:
                 value = np.array(value, copy=True)
                 value.setflags(write=False)
                 object.__setattr__(self, field.name, value)
+
+    def objective_error(self):
+        """Bounds on the absolute error of each ``objective`` value beyond its final rounding (an
+        objective computed as a sum of many terms carries more than one rounding), one per row, or
+        None when the algorithm records none (its values are exact, or one rounding of the exact
+        value): :func:`classic.convergence.estimate_rate` adds them to its noise floor (CV-1)."""
+        return None
 
     def to_dict(self):
         """Plain-Python dictionary (lists, floats, ints, strings), e.g. for JSON."""

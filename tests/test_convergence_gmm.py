@@ -107,21 +107,25 @@ def test_em_objective_converges_linearly_at_the_square_of_the_parameter_rate(see
 
 
 def test_without_its_rounding_bound_a_long_em_run_can_be_misread():
-    """CV-1: the representation floor alone is too low for an objective summed over n points; the
-    tail of a long run is then rounding noise, and the verdict read from it can be anything
-    (which run shows what depends on the last bits of the arithmetic: here, over ten runs, both a
-    wrong kind and an honest "undetermined"). With the trace's own rounding bound as the floor
-    the noise is set aside, and no run whose differences reach that floor is given a kind other
-    than linear (or undetermined). Runs that end above it (seeds 6 and 9, still at increments of
-    3e-6 after 300 iterations) are read on a window that is not yet asymptotic: their ratios still
-    drift (0.968 to 0.964, 0.971 to 0.974), and since EM-6's bounds became complete (half the old
-    first-order ×2 ones) the ratio intervals are narrow enough to resolve that drift."""
+    """CV-1: the representation floor alone (value_error=0) is too low for an objective summed over
+    n points; the tail of a long run is then rounding noise, and the verdict read from it can be
+    anything (which run shows what depends on the last bits of the arithmetic: here, over ten runs,
+    both a wrong kind and an honest "undetermined"). With the trace's own rounding bound as the
+    floor, the default since 2026-12-05 (before, a caller had to pass it, and none did: a proof
+    audit), the noise is set aside, and no run whose differences reach that floor is given a kind
+    other than linear (or undetermined). Runs that end above it (seeds 6 and 9, still at
+    increments of 3e-6 after 300 iterations) are read on a window that is not yet asymptotic:
+    their ratios still drift (0.968 to 0.964, 0.971 to 0.974), and since EM-6's bounds became
+    complete (half the old first-order ×2 ones) the ratio intervals are narrow enough to resolve
+    that drift."""
     raw, bounded = set(), set()
     for seed in range(2, 12):
         trace = _fit(mixture(seed, n=600, overlap=1.0), tol=0.0, max_iter=300).trace_
-        estimate = estimate_rate(trace, value_error=trace.log_likelihood_error)
+        estimate = estimate_rate(trace)
+        explicit = estimate_rate(trace, value_error=trace.log_likelihood_error + trace.log_prior_error)
+        assert (estimate.kind, estimate.evidence.n_used) == (explicit.kind, explicit.evidence.n_used)
         if estimate.evidence.n_used < len(estimate.evidence.values):  # the floor was reached
-            raw.add(estimate_rate(trace).kind)
+            raw.add(estimate_rate(trace, value_error=0.0).kind)
             bounded.add(estimate.kind)
     assert raw - {"linear"}
     assert "linear" in bounded and bounded <= {"linear", "undetermined"}

@@ -319,6 +319,42 @@ def test_value_error_raises_the_floor_and_shortens_the_cut():
     assert errors[estimate.evidence.n_used] <= 1e-6 + 1e-6 * 1.01
 
 
+@given(st.sampled_from([np.float64, np.float32]), st.booleans(), st.integers(0, 3))
+def test_cv1_a_trace_brings_its_own_error_bounds(dtype, weighted, seed):
+    """CV-1: a trace's objective is a sum of many computed terms, so estimate_rate's default floor
+    adds the trace's own bounds (Trace.objective_error: rho_F F + 3 tau for k-means, EM-6's for EM),
+    the same as passing them; and the k-means bound covers the exact objective at the computed
+    centres (the last value, recomputed in rational arithmetic). Until 2026-12-05 the default was
+    0 and no caller passed the bounds (a proof audit): float32 EM on iris read "linear, 0.3116"
+    from changes below its own rounding bound."""
+    from sklearn.datasets import load_iris
+
+    from classic import GaussianMixture, KMeans
+
+    X = load_iris().data.astype(dtype)
+    rng = np.random.default_rng(seed)
+    w = rng.uniform(0.5, 2.0, len(X)) if weighted else None
+    model = KMeans(3, random_state=seed).fit(X, sample_weight=w)
+    t = model.trace_
+    errors = t.objective_error()
+    assert errors.shape == t.objective.shape and np.all(errors > 0)
+    read = errors[:: 3]  # the values at the ends of iterations
+    default, given_ = estimate_rate(t, t.objective[-1]), estimate_rate(t, t.objective[-1], value_error=read)
+    np.testing.assert_array_equal(default.evidence.noise_floor, given_.evidence.noise_floor)
+    C, labels = model.cluster_centers_.astype(dtype), model.labels_
+    exact = sum((Fraction(1) if w is None else Fraction(float(w[i])))
+                * sum((Fraction(float(a)) - Fraction(float(b))) ** 2 for a, b in zip(X[i], C[labels[i]]))
+                for i in range(len(X)))
+    assert abs(Fraction(t.objective[-1]) - exact) <= Fraction(float(errors[-1]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gmm = GaussianMixture(3, random_state=seed, tol=0.0, max_iter=60).fit(X)
+    g = gmm.trace_
+    np.testing.assert_array_equal(g.objective_error(), g.log_likelihood_error + g.log_prior_error)
+    assert estimate_rate(g).evidence.noise_floor.tolist() == estimate_rate(
+        g, value_error=g.objective_error()).evidence.noise_floor.tolist()
+
+
 @given(rho=st.floats(0.3, 0.9), sigma_ratio=st.floats(0.05, 0.5), weight=st.floats(0.1, 10.0))
 def test_cv4_linear_with_a_faster_transient_is_linear(rho, sigma_ratio, weight):
     """CV-4 (proofs/convergence.md): e_t = rho^t + w (sigma rho)^t (an EM-like transient) is linear

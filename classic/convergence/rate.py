@@ -246,13 +246,19 @@ def _noise_floor(a, b, dtype, value_error):
 
 
 def _as_sequence(sequence):
+    """(values as float64, sense, the precision they were rounded to, the trace's error bounds
+    on them or None)."""
+    errors = None
     if isinstance(sequence, Trace):
         values, sense = np.asarray(sequence.objective), sequence.OBJECTIVE_SENSE
+        errors = sequence.objective_error()
         n_iter = sequence.n_iter
         if n_iter > 0 and len(values) > n_iter + 1 and (len(values) - 1) % n_iter == 0:
             # Several half-steps per iteration (1 + m n_iter rows): read the
             # objective at the end of each iteration, rows 0, m, 2m, ...
-            values = values[:: (len(values) - 1) // n_iter]
+            rows = slice(None, None, (len(values) - 1) // n_iter)
+            values = values[rows]
+            errors = None if errors is None else np.asarray(errors)[rows]
     else:
         values, sense = sequence, "min"
     check_not_iterator(values, "the sequence")
@@ -274,7 +280,7 @@ def _as_sequence(sequence):
     dtype = x.dtype.type if x.dtype in (np.float16, np.float32) else np.float64
     if isinstance(sequence, Trace) and getattr(sequence, "dtype", None) == "float32":
         dtype = np.float32  # a float32 fit's objective, stored in float64, carries float32's rounding
-    return x.astype(np.float64), sense, dtype
+    return x.astype(np.float64), sense, dtype, errors
 
 
 def _ratio_intervals(s, f, dtype):
@@ -492,7 +498,7 @@ def _first_at_or_below(s, f):
     return int(below[0]) if below.size else len(s)
 
 
-def estimate_rate(sequence, limit=None, *, value_error=0.0):
+def estimate_rate(sequence, limit=None, *, value_error=None):
     """Estimate the rate and order of convergence of a sequence or a trace.
 
     With :math:`s_t` the errors :math:`|x_t - x^*|` (``limit`` given) or the
@@ -537,18 +543,23 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
         last value is exactly the limit has terminated there (CV-6), unless it is the trace
         of a run that was cut (stopped by ``tol``, ``max_iter`` or a stopping rule: its stop
         reason is not in ``FIXED_POINT_REASONS``), whose last value is where it stopped.
-    value_error : float or array-like of shape (n,), default 0
+    value_error : float or array-like of shape (n,), optional
         Absolute error each value may carry beyond its final rounding (for an objective
         computed as a sum of ``m`` terms, e.g.
         ``classic.rounding.sum_error_bound(m, sum_abs_terms, dtype)``); it raises the noise
         floor. An array has one entry per value read: for a trace with half-steps (k-means),
         the ``n_iter + 1`` values at the ends of iterations, not ``len(trace.objective)``.
+        By default, a trace's own bounds (:meth:`~classic.trace.Trace.objective_error`:
+        EM-6's for ``GaussianMixture``, ρ_F F̂ + 3τ for ``KMeans``; the perceptron's counts are
+        exact) and 0 for a plain sequence; a value given replaces them.
 
     Returns
     -------
     RateEstimate
     """
-    x, sense, dtype = _as_sequence(sequence)
+    x, sense, dtype, trace_error = _as_sequence(sequence)
+    if value_error is None:  # a trace's own bounds (CV-1), else none beyond the final rounding
+        value_error = 0.0 if trace_error is None else trace_error
     value_error = check_numbers(value_error, "value_error")  # a TypeError for strings, NaN: a ValueError
     if np.any(value_error < 0):
         raise ValueError(f"value_error must be non-negative, got {value_error.min():.3g}")
@@ -621,8 +632,12 @@ def estimate_rate(sequence, limit=None, *, value_error=0.0):
             exponent_bounds = None
             limit_value = float(x[-1]) if limit is None else limit_value
             what = "exactly constant" if limit is None else "exactly at the limit"
-            reason = (f"{what} from step {T}; the last value above the floor, {values[T - 1]:.3g}, predicted "
-                      f"a next one of {predicted:.3g}, above the noise floor {floors[T]:.3g}")
+            if math.isinf(predicted):  # no model: too few values above the floor, or no class found on them
+                reason = (f"{what} from step {T}; the values above the floor before it ({T}) show no convergence "
+                          f"that would have reached the noise floor {floors[T]:.3g} instead")
+            else:
+                reason = (f"{what} from step {T}; the last value above the floor, {values[T - 1]:.3g}, predicted "
+                          f"a next one of {predicted:.3g}, above the noise floor {floors[T]:.3g}")
     passed = None if limit is None else _passes(y, target, f, difference_floor)
     if passed is not None:
         kind, order, rate, exponent, exponent_bounds, rate_bounds, terminated_at = (
