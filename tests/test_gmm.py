@@ -728,10 +728,40 @@ def test_em6_log_prior_error_bound(covariance_type, dtype):
 
 
 def test_em7_wu_convergence_under_prior():
-    """EM-7 (proofs/em.md): under a prior the objective is bounded, increases to a
-    limit and the parameter changes vanish (the iterates settle at a fixed point)."""
+    """EM-7 (proofs/em.md): under a prior with alpha > 1 (the hypothesis of Wu's theorem as EM-7
+    proves it; the default alpha = 1 lies outside it), every iterate stays in the compact set the
+    proof names: means in the data's bounding box, covariance eigenvalues in
+    [a lambda_min(S0)/(n + a), max(delta^2, lambda_max(S0))], delta the data's diameter, weights at
+    least (alpha - 1)/(n + K(alpha - 1)). The objective increases (EM-4) and the parameter changes
+    vanish: the iterates settle. Iterate t is the state of the same run cut at max_iter = t. Until
+    2026-12-05 this test ran alpha = 1 and checked only that the changes vanish (a proof audit).
+
+    Rounding: a mean coordinate is a float64 weighted average of n values, within gamma_{n+4} max|x|
+    of the exact one; a covariance entry is a float64 sum of n + d products, within gamma_{n+d+4} of
+    its bound, so an eigenvalue moves by at most d gamma_{n+d+4} max(delta^2, lambda_max(S0)) (Weyl);
+    a weight is (N_k + alpha - 1)/(n + K(alpha - 1)) with N_k >= 0, within gamma_4 relative."""
     X = mixture_data(5, 200, 2, 3, 2.0)
-    model = GaussianMixture(3, init_params="random", random_state=2, prior="default", max_iter=400, tol=0).fit(X)
+    (n, d), K, a, alpha = X.shape, 3, 1.0, 2.0
+    S0 = 0.05 * np.cov(X.T)
+    prior = GaussianMixturePrior(covariance=S0, strength=a, weight_concentration=alpha)
+    u = 2.0**-53
+
+    def gamma(m):
+        return m * u / (1 - m * u)
+
+    spread = X[:, None, :] - X[None, :, :]
+    delta2 = float(np.max(np.einsum("ijf,ijf->ij", spread, spread)))
+    lowest = a * np.linalg.eigvalsh(S0).min() / (n + a)
+    highest = max(delta2, np.linalg.eigvalsh(S0).max())
+    box, eig_slack = gamma(n + 4) * np.abs(X).max(), d * gamma(n + d + 4) * highest
+    smallest_weight = (alpha - 1) / (n + K * (alpha - 1)) * (1 - gamma(4))
+    for t in (1, 2, 3, 5, 8, 13, 21, 34, 55):
+        model = GaussianMixture(K, init_params="random", random_state=2, prior=prior, max_iter=t, tol=0).fit(X)
+        assert np.all(model.means_ >= X.min(axis=0) - box) and np.all(model.means_ <= X.max(axis=0) + box)
+        eigenvalues = np.linalg.eigvalsh(model.covariances_)
+        assert eigenvalues.min() >= lowest - eig_slack and eigenvalues.max() <= highest + eig_slack
+        assert model.weights_.min() >= smallest_weight
+    model = GaussianMixture(K, init_params="random", random_state=2, prior=prior, max_iter=400, tol=0).fit(X)
     t = model.trace_
     assert check_claim(model, X, "EM-4").holds
     assert t.parameter_change[-1] < 1e-8 * (1 + t.parameter_change.max())
@@ -739,8 +769,8 @@ def test_em7_wu_convergence_under_prior():
     assert increments[-10:].sum() < 1e-8 * abs(t.objective[-1])
     # one more EM iteration from the returned parameters moves nothing visible
     again = GaussianMixture(
-        3, weights_init=model.weights_, means_init=model.means_, precisions_init=model.precisions_,
-        prior="default", max_iter=1, tol=0,
+        K, weights_init=model.weights_, means_init=model.means_, precisions_init=model.precisions_,
+        prior=prior, max_iter=1, tol=0,
     ).fit(X)
     assert np.allclose(again.means_, model.means_, rtol=1e-7, atol=1e-9)
 
