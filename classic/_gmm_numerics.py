@@ -16,7 +16,7 @@ from classic._gmm_m_step import precision_factors
 from classic._gmm_standardisation import column_statistics, column_variances, standardise
 from classic._jit import for_rows
 from classic._validation import check_finite
-from classic.rounding import gamma, unit_roundoff
+from classic.rounding import euclidean_norm, gamma, unit_roundoff
 
 LOG_2PI = math.log(2.0 * math.pi)
 
@@ -304,5 +304,4 @@ def parameter_step(state, previous):
     """‖θ − θ'‖₂ of two states' parameter vectors (the trace's ``parameter_change``, EM-7), summed
     by NumPy's pairwise sum, not BLAS (whose dot product may split a long vector across its
     threads): the certificate recomputes the last one bit for bit."""
-    difference = _parameter_vector(state) - _parameter_vector(previous)
-    return math.sqrt(float(np.sum(difference * difference)))
+    return euclidean_norm(_parameter_vector(state) - _parameter_vector(previous))

@@ -11,16 +11,17 @@ Numerical Algorithms*, 2nd ed., ch. 3-4).
 .. math:: \\gamma_n = \\frac{n u}{1 - n u}
 
 bounds the relative error accumulated by ``n`` successive roundings
-(Higham, Lemma 3.1).
+(Higham, Lemma 3.1). :func:`euclidean_norm` evaluates a norm whose squares would overflow.
 """
 
 import functools
+import math
 from fractions import Fraction
 
 import numpy as np
 
 __all__ = ["unit_roundoff", "gamma", "gamma_exact", "round_up", "round_down", "upper_bound", "lower_bound",
-           "above", "below", "sum_up", "product_up", "sum_of_products_up", "sum_of_products_down", "sum_error_bound"]
+           "above", "below", "sum_up", "product_up", "sum_of_products_up", "sum_of_products_down", "sum_error_bound", "euclidean_norm"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -163,3 +164,21 @@ def sum_of_products_down(computed, n_products, roundings):
     """The mirror of :func:`sum_of_products_up`: a lower bound on the same exact sum,
     computed / (1 + gamma_m) - n sigma64, evaluated downward (and at least 0)."""
     return np.maximum(below(lower_bound(computed, roundings) - n_products * SIGMA64), 0.0)
+
+
+def euclidean_norm(vector):
+    """‖v‖₂ of a finite float64 vector: the square root of NumPy's pairwise sum of the squares
+    (the same float every time), or, when those squares or their sum overflow, the largest
+    |v_i| times the norm of v scaled by it (Higham, §27.5), so that a vector of entries near
+    1e300 gets its finite norm, not infinity (a probe, 2026-12-05: GaussianMixture's
+    ``parameter_change`` was inf under a prior of covariance 1e300, and ParameterChange could
+    never fire). Infinity only when the norm itself exceeds the largest float64."""
+    vector = np.asarray(vector, dtype=np.float64).ravel()
+    with np.errstate(over="ignore"):
+        squared = float(np.sum(vector * vector))
+    if squared < np.inf:
+        return math.sqrt(squared)
+    largest = float(np.max(np.abs(vector)))
+    scaled = vector / largest
+    with np.errstate(over="ignore"):
+        return float(np.float64(largest) * math.sqrt(float(np.sum(scaled * scaled))))

@@ -87,6 +87,25 @@ def test_parameter_change_takes_tuples_of_arrays():
     assert ParameterChange(0.5000001).update(state)
 
 
+def test_parameter_change_of_parameters_near_the_largest_float():
+    """CV-7: parameters near 1e300 whose squared change overflows still have their finite change
+    (a probe, 2026-12-05: the change was inf, with NumPy's overflow warning, so the rule never
+    fired); GaussianMixture under a prior of covariance 1e300 records finite parameter changes."""
+    import warnings
+
+    from classic import GaussianMixture, GaussianMixturePrior
+
+    state = IterationState(2, 0.0, 0.0, np.array([3e300, 1.0]), np.array([1e300, 1.0]))  # a change of 2e300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        assert not ParameterChange(1e300).update(state)
+        assert ParameterChange(2.0000001e300).update(state)
+        X = np.random.default_rng(0).normal(size=(60, 3))
+        model = GaussianMixture(2, random_state=0, prior=GaussianMixturePrior(covariance=1e300),
+                                stop=ParameterChange(1e-3)).fit(X)
+    assert np.all(np.isfinite(model.trace_.parameter_change)) and np.all(model.trace_.parameter_change > 1e298)
+
+
 @given(st.lists(st.floats(0, 1e3), min_size=2, max_size=40), epsilons)
 def test_cv7_gradient_norm_fires_at_the_first_small_gradient(gradients, eps):
     """CV-7 (proofs/convergence.md): GradientNorm fires at the first t with ||∇f|| < eps."""

@@ -268,3 +268,27 @@ def test_rd4_above_and_below_bracket_one_operation(a, b, op):
              "/": _exact(a) / _exact(b) if b else None}[op]
     assert hi == np.inf or _exact(hi) >= exact
     assert lo == -np.inf or _exact(lo) <= exact
+
+
+@given(arrays(np.float64, st.integers(1, 40), elements=st.floats(-1e300, 1e300) | st.floats(-1e3, 1e3)))
+def test_euclidean_norm_is_finite_where_the_norm_is(vector):
+    """euclidean_norm: NumPy's sum of squares where it is finite (bit for bit), else the scaled
+    form, within (d + 3) u relative of the exact norm (computed with Fractions); infinity only
+    when the exact norm exceeds the largest float64. np.sqrt(np.sum(v**2)) overflowed at 1e155."""
+    from classic.rounding import euclidean_norm
+
+    exact_squared = sum(Fraction(float(v)) ** 2 for v in vector)
+    norm = euclidean_norm(vector)
+    with np.errstate(over="ignore"):
+        plain = float(np.sum(vector * vector))
+    if plain < np.inf:
+        assert norm == np.sqrt(plain)
+    largest = Fraction(float(np.finfo(np.float64).max))
+    if exact_squared > largest**2 * (1 + Fraction(1, 2**40)):
+        assert norm == np.inf
+        return
+    assume(exact_squared < largest**2 * (1 - Fraction(1, 2**40)))
+    assert np.isfinite(norm)
+    bound = (len(vector) + 3) * Fraction(2) ** -53
+    # |norm^2 - exact^2| <= ((1 + b)^2 - 1) exact^2, compared exactly
+    assert abs(Fraction(norm) ** 2 - exact_squared) <= ((1 + bound) ** 2 - 1) * exact_squared

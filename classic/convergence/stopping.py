@@ -45,6 +45,7 @@ import math
 import numpy as np
 
 from classic._validation import check_int, check_option, check_real
+from classic.rounding import euclidean_norm
 
 __all__ = [
     "AllOf",
@@ -262,8 +263,13 @@ class ParameterChange(_Threshold):
     name = "parameter_change"
 
     def _holds(self, state):
-        squared = sum(float(np.sum((now - before) ** 2)) for now, before in _parameter_pairs(state))
-        return math.sqrt(squared) < self.eps
+        pairs = _parameter_pairs(state)
+        with np.errstate(over="ignore"):
+            squared = sum(float(np.sum((now - before) ** 2)) for now, before in pairs)
+        if squared < math.inf:
+            return math.sqrt(squared) < self.eps
+        # squares beyond float64 (parameters near 1e300): the norm without them
+        return euclidean_norm(np.concatenate([(now - before).ravel() for now, before in pairs])) < self.eps
 
 
 def _parameter_pairs(state):
