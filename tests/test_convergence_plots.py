@@ -241,3 +241,25 @@ def test_plots_refuse_what_they_cannot_draw_with_a_type_error(call, match):
 def test_learning_curves_must_be_numbers_and_not_empty(curves):
     with pytest.raises(ValueError, match="train_curve must be numbers|not empty"):
         plot_learning_curves(*curves)
+
+
+def test_plots_refuse_values_near_the_largest_float():
+    """Values beyond 1e300 (or curves whose range overflows) get a ValueError saying to rescale;
+    matplotlib failed inside on them when drawing (OverflowError from its ticker, 'Axis limits
+    cannot be NaN or Inf', 'arange: cannot compute length'; a probe, 2026-12-05). Values below the
+    limit draw, without warnings."""
+    import warnings
+
+    t = np.arange(30)
+    with pytest.raises(ValueError, match="plot_rate: the values reach .* rescale the sequence"):
+        plot_rate(estimate_rate(1e308 * 0.5**t, limit=0))
+    with pytest.raises(ValueError, match="the curves' range overflows float64"):
+        plot_learning_curves(np.linspace(1, 0.1, 10) * 1.7e308, -np.linspace(1.05, 0.15, 10) * 1.7e308)
+    with pytest.raises(ValueError, match="plot_learning_curves: the curves reach"):
+        plot_learning_curves(np.linspace(1, 0.9, 10) * 1.7e308, np.linspace(1, 0.95, 10) * 1.7e308)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for ax in (plot_rate(estimate_rate(1e299 * 0.5**t)),
+                   plot_learning_curves(np.linspace(1, 0.9, 10) * 1e299, np.linspace(1, 0.95, 10) * 1e299)):
+            ax.figure.canvas.draw()
+            plt.close(ax.figure)

@@ -643,3 +643,21 @@ def test_cv1_a_monotone_sequence_that_passes_the_limit_given_is_undetermined():
     assert estimate_rate(kmeans.trace_, limit=kmeans.inertia_).kind == "finite"
     em = GaussianMixture(3, tol=1e-10, random_state=0).fit(X)
     assert estimate_rate(em.trace_, limit=em.trace_.objective[-1]).kind == "linear"
+
+
+@pytest.mark.parametrize("sequence, limit, what", [
+    ([1e308, 9e307, 8.1e307, 7.29e307, 6.5e307], -1e308, "distances to the limit"),
+    ([1.7e308, -1.7e308, 1.7e308, -1.7e308], None, "changes"),
+])
+def test_changes_that_overflow_are_refused(sequence, limit, what):
+    """Finite values whose changes (or distances to the limit) overflow float64 get a ValueError
+    saying to rescale; the evidence was silently inf, with a classification ("linear, rate
+    0.9543") and NumPy's overflow warnings (a probe, 2026-12-05). Values near the largest float
+    whose changes are finite are read without warnings (Aitken's second differences avoid 2 x)."""
+    with pytest.raises(ValueError, match=f"the sequence's {what} overflow float64.*rescale"):
+        estimate_rate(np.array(sequence), limit)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        estimate = estimate_rate(1.7e308 - 1e307 * 0.5 ** np.arange(30))
+    assert estimate.kind == "linear" and np.isfinite(estimate.limit)
+

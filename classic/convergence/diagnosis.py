@@ -125,6 +125,17 @@ def _reversals(curve, delta):
     return len(signs), int(np.sum(signs[1:] != signs[:-1]))
 
 
+def curves_spread(values):
+    """max - min of the learning curves' values, or a ValueError if it overflows float64 (the
+    curves must then be rescaled: neither the diagnosis nor a plot can be made of them)."""
+    with np.errstate(over="ignore"):
+        spread = float(values.max() - values.min())
+    if not math.isfinite(spread):
+        raise ValueError(f"the curves' range overflows float64 (from {values.min():.3g} to {values.max():.3g}): "
+                         "rescale them")
+    return spread
+
+
 def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=None, tol=0.05):
     """Name the pattern of a pair of learning curves, with evidence and remedy.
 
@@ -159,11 +170,7 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
         target = sign * check_real(target, "target")
 
     both = np.concatenate([train, val])
-    with np.errstate(over="ignore"):
-        spread = float(both.max() - both.min())
-    if not math.isfinite(spread):
-        raise ValueError(f"the curves' range overflows float64 (from {both.min():.3g} to {both.max():.3g}): "
-                         "rescale them")
+    spread = curves_spread(both)
     scale = max(spread, tol * float(np.max(np.abs(both)))) or 1.0
     delta = tol * scale
     n = train.size

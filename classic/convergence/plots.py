@@ -9,13 +9,26 @@ import numpy as np
 
 from classic._axes import axes_or_new, mark_zeros
 from classic._validation import check_numbers
-from classic.convergence.diagnosis import Diagnosis
+from classic.convergence.diagnosis import Diagnosis, curves_spread
 from classic.convergence.rate import RateEstimate
 from classic.convergence.stability import StabilityReport
 from classic.convergence.stopping import StoppingRule
 from classic.trace import Trace
 
 __all__ = ["plot_learning_curves", "plot_local_optima", "plot_rate", "plot_stopping"]
+
+
+#: The largest |value| the plots draw: matplotlib's axes compute margins and ticks beyond the
+#: values, which overflow float64 near its largest number (a probe, 2026-12-05).
+_DRAWABLE = 1e300
+
+
+def _check_drawable(values, what, fix):
+    """A ValueError if |values| exceed :data:`_DRAWABLE` (``what`` names them, ``fix`` says what to do)."""
+    largest = float(np.max(np.abs(values), initial=0.0))
+    if largest > _DRAWABLE:
+        raise ValueError(f"{what} reach {largest:.3g}, beyond what a matplotlib axis draws (its margins and ticks "
+                         f"overflow float64 above {_DRAWABLE:.0e}): {fix}")
 
 
 def _check_type(value, kind, name, what):
@@ -130,8 +143,9 @@ def plot_rate(estimate, ax=None):
     """
     _check_type(estimate, RateEstimate, "estimate", "a RateEstimate (what estimate_rate returns)")
     _check_axes(ax)
-    ax = axes_or_new(ax)
     e = estimate.evidence
+    _check_drawable(e.values, "plot_rate: the values", "rescale the sequence by a power of two and estimate again")
+    ax = axes_or_new(ax)
     label = "error |x_t - x*|" if e.kind_of_order == "COC" else "change |x_{t+1} - x_t|"
     t = np.arange(len(e.values))
     positive = e.values > 0
@@ -213,6 +227,8 @@ def plot_learning_curves(train_curve, validation_curve, diagnosis=None, ax=None)
     if train.shape != validation.shape or train.ndim != 1 or train.size == 0:
         raise ValueError(f"the curves must be 1-D, not empty and of the same length, got shapes {train.shape} and "
                          f"{validation.shape}")
+    curves_spread(np.concatenate([train, validation]))  # matplotlib's axis cannot span more than float64 either
+    _check_drawable(np.concatenate([train, validation]), "plot_learning_curves: the curves", "rescale them")
     if diagnosis is not None:
         _check_type(diagnosis, Diagnosis, "diagnosis", "a Diagnosis (what diagnose returns) or None")
     _check_axes(ax)

@@ -468,8 +468,11 @@ def _aitken(x, dtype, value_error):
     """Aitken's Δ² extrapolations x_t - (Δx_t)² / Δ²x_t (CV-5)."""
     if len(x) < 3:
         return np.empty(0)
-    first = x[1:-1] - x[:-2]
-    second = x[2:] - 2 * x[1:-1] + x[:-2]
+    first = x[1:-1] - x[:-2]  # finite: estimate_rate refuses changes that overflow
+    with np.errstate(over="ignore", invalid="ignore"):
+        second = x[2:] - 2 * x[1:-1] + x[:-2]
+    # 2 x overflows for values beyond half the largest float: there, the difference of the changes
+    second = np.where(np.isfinite(second), second, (x[2:] - x[1:-1]) - first)
     floor = (2 * _noise_floor(x[2:], x[1:-1], dtype, value_error)
              + 2 * _noise_floor(x[1:-1], x[:-2], dtype, value_error))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # discarded where below the floor
@@ -576,7 +579,14 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     # Orient so that the theorem says "non-increasing" (CV-1 is sign-blind).
     y = -x if sense == "max" else x
 
-    differences = np.abs(np.diff(y))
+    with np.errstate(over="ignore"):
+        differences = np.abs(np.diff(y))
+        errors = None if limit is None else np.abs(y - (-limit_value if sense == "max" else limit_value))
+    for name, values in (("changes", differences), ("distances to the limit", errors)):
+        if values is not None and not np.all(np.isfinite(values)):
+            raise ValueError(f"the sequence's {name} overflow float64 (its values run from {x.min():.3g} to "
+                             f"{x.max():.3g}{'' if limit is None else f', the limit is {limit_value:.3g}'}): "
+                             "rescale the sequence (and the limit) by a power of two")
     difference_floor = _noise_floor(y[1:], y[:-1], dtype,
                                     np.maximum(error_of(slice(1, None)), error_of(slice(None, -1))))
     aitken = _aitken(x, dtype, value_error if value_error.ndim == 0 else value_error.max())
@@ -589,7 +599,7 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
         limit_value = float(finite_limits[-1]) if finite_limits.size else float(x[-1])
     else:
         target = -limit_value if sense == "max" else limit_value
-        s = np.abs(y - target)
+        s = errors
         f = _noise_floor(y, target, dtype, error_of(slice(None)))
         kind_of_order = "COC"
         first_used, n_used = _used_run(s, f)
