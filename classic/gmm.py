@@ -25,6 +25,7 @@ by it is exact; EM is equivariant under this map, and every reported objective
 is converted back to the user's units.
 """
 
+import contextlib
 import copy
 import dataclasses
 import math
@@ -414,6 +415,19 @@ def _prior_in_standard_units(prior, X, shift, scale, covariance_type):
                                    covariance_type)
 
 
+@contextlib.contextmanager
+def _given_covariances(source, fix):
+    """Turn the collapse of a start's covariances, when they were given (``source``), into the
+    ValueError that names them: the data did not make them singular, the caller's scale did."""
+    try:
+        yield
+    except ComponentCollapseError as error:
+        raise ValueError(
+            f"{source} gives component {error.component} a covariance that is singular at the working precision "
+            "for this X: below (n_features + 1) eps / 2 times each feature's variance (proofs/em.md, EM-8), so "
+            f"EM cannot start from it; {fix}") from None
+
+
 class GaussianMixture(DensityMixin, BaseEstimator):
     """Gaussian mixture fitted by exact EM (or MAP-EM with ``prior=``), with a
     certificate of its convergence theorems (proofs/em.md).
@@ -694,8 +708,14 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                                              "no point was assigned to it at initialisation", empty=True)
             weights = w if weights is None else weights
             means = m if means is None else means
-            covariances = c if covariances is None else covariances
-        return _make_state(weights, means, covariances, self.covariance_type, feature_variance, 0)
+            given_covariances, covariances = covariances is not None, c if covariances is None else covariances
+        else:
+            given_covariances = True
+        if not given_covariances:
+            return _make_state(weights, means, covariances, self.covariance_type, feature_variance, 0)
+        with _given_covariances("precisions_init", "give precisions on X's scale (e.g. the inverses of covariances "
+                                "fitted on X), or leave precisions_init=None"):
+            return _make_state(weights, means, covariances, self.covariance_type, feature_variance, 0)
 
     def _warm_start_conflict(self, n_features):
         """What keeps this fit from continuing the previous one (warm_start), as the
@@ -721,7 +741,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         means = ((state.means.astype(np.float64) * old_scale + old_shift - shift) / scale).astype(dtype)
         units = _covariance_units(self.covariance_type, old_scale) / _covariance_units(self.covariance_type, scale)
         covariances = (state.covariances.astype(np.float64) * units).astype(dtype)
-        return _make_state(state.weights.astype(dtype), means, covariances, self.covariance_type, feature_variance, 0)
+        with _given_covariances("warm_start=True (the previous fit's covariances)", "set warm_start=False for a "
+                                "new start, as the data's scale has changed since the previous fit"):
+            return _make_state(state.weights.astype(dtype), means, covariances, self.covariance_type,
+                               feature_variance, 0)
 
     def _set_fitted(self, state, trace, shift, scale, X):
         n_samples = X.shape[0]

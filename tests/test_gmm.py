@@ -1776,3 +1776,22 @@ def test_data_too_small_for_the_precisions_is_refused_without_a_numpy_warning():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="rescale X"):
             GaussianMixture(2, prior="default", random_state=0).fit(X)
+
+
+def test_given_covariances_singular_at_the_data_s_scale_are_named():
+    """precisions_init, or a warm start on data rescaled since the previous fit, whose covariances
+    are singular at working precision for this X get a ValueError naming them and the fix; it was
+    ComponentCollapseError "collapsed at iteration 0 ... pass prior='default'", which does not help
+    (a probe, 2026-12-05). Covariances fitted by EM itself keep the collapse error."""
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(size=(40, 2)), rng.normal(size=(40, 2)) + 5]
+    eye = np.stack([np.eye(2)] * 2)
+    with pytest.raises(ValueError, match="precisions_init gives component 0 a covariance that is singular") as error:
+        GaussianMixture(2, random_state=0, precisions_init=eye * 1e16, prior="default").fit(X)
+    assert not isinstance(error.value, ComponentCollapseError)
+    model = GaussianMixture(2, random_state=0, warm_start=True).fit(X)
+    with pytest.raises(ValueError, match="warm_start=True .* set warm_start=False") as error:
+        model.set_params(prior="default").fit(X * 1e100)
+    assert not isinstance(error.value, ComponentCollapseError)
+    assert GaussianMixture(2, random_state=0, precisions_init=eye).fit(X).converged_
+
