@@ -6,6 +6,7 @@ strided input is copied, never modified).
 """
 
 import collections.abc
+import contextlib
 import functools
 import numbers
 
@@ -84,15 +85,26 @@ def check_data(X, *, name="X", min_samples=1, dtype=FLOAT_DTYPES, finite=True):
     """
     if _is_plain_matrix(X, min_samples, dtype, finite):
         return _kernel_ready(X)
-    X = check_array(
-        X,
-        dtype=list(dtype),
-        order="C",
-        ensure_min_samples=min_samples,
-        ensure_all_finite=finite,
-        input_name=name,
-    )
+    with _within_float64(name):
+        X = check_array(
+            X,
+            dtype=list(dtype),
+            order="C",
+            ensure_min_samples=min_samples,
+            ensure_all_finite=finite,
+            input_name=name,
+        )
     return _kernel_ready(X)
+
+
+@contextlib.contextmanager
+def _within_float64(name):
+    """scikit-learn's conversion of Python numbers beyond float64 (an int of 400 digits) raises a
+    bare OverflowError: the ValueError that names the input instead."""
+    try:
+        yield
+    except OverflowError as error:
+        raise ValueError(f"{name} holds a number beyond float64's range ({error}): rescale it") from None
 
 
 def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=True, **kwargs):
@@ -114,29 +126,12 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=T
         if reset:
             estimator.n_features_in_ = X.shape[1]
         return _kernel_ready(X) if y is None else (_kernel_ready(X), y)
-    if y is None:
-        X = validate_data(
-            estimator,
-            X,
-            reset=reset,
-            dtype=list(FLOAT_DTYPES),
-            order="C",
-            ensure_min_samples=min_samples,
-            ensure_all_finite=finite,
-            **kwargs,
-        )
-        return _kernel_ready(X)
-    X, y = validate_data(
-        estimator,
-        X,
-        y,
-        reset=reset,
-        dtype=list(FLOAT_DTYPES),
-        order="C",
-        ensure_min_samples=min_samples,
-        ensure_all_finite=finite,
-        **kwargs,
-    )
+    with _within_float64("X"):
+        if y is None:
+            return _kernel_ready(validate_data(estimator, X, reset=reset, dtype=list(FLOAT_DTYPES), order="C",
+                                               ensure_min_samples=min_samples, ensure_all_finite=finite, **kwargs))
+        X, y = validate_data(estimator, X, y, reset=reset, dtype=list(FLOAT_DTYPES), order="C",
+                             ensure_min_samples=min_samples, ensure_all_finite=finite, **kwargs)
     return _kernel_ready(X), y
 
 

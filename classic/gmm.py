@@ -848,7 +848,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def sample(self, n_samples=1):
         """Draw ``n_samples`` points; returns (X, component labels)."""
         check_is_fitted(self, "trace_")
-        n_samples = check_int(n_samples, "n_samples", minimum=1)
+        n_samples = check_int(n_samples, "n_samples", minimum=1, maximum=np.iinfo(np.int64).max)  # NumPy's draws
         rng = as_generator(self.random_state)
         weights, means, _ = self._fitted_parameters
         counts = rng.multinomial(n_samples, weights.astype(np.float64) / weights.sum())
@@ -901,12 +901,26 @@ def _component_covariance(model, k):
 def plot_ellipses(model, ax, features=(0, 1), n_std=(1.0, 2.0), **style):
     """Draw each fitted component of ``model`` as ellipses of ``n_std`` standard
     deviations in the plane of two ``features``; returns the Axes."""
+    from matplotlib.axes import Axes
     from matplotlib.patches import Ellipse
 
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes to draw on, got {type(ax).__name__}")
+    if not isinstance(model, GaussianMixture):
+        raise TypeError(f"plot_ellipses draws a fitted classic.GaussianMixture, got {type(model).__name__}")
     check_is_fitted(model, "trace_")
-    i, j = features
-    colors = style.pop("colors", None)
     _, means, _ = model._fitted_parameters
+    d = means.shape[1]
+    if d < 2:
+        raise ValueError("plot_ellipses draws a plane of two features, and the model has 1: plot its "
+                         "components' means and standard deviations on a line instead")
+    if not (isinstance(features, (tuple, list)) and len(features) == 2):
+        raise ValueError(f"features must be two feature indices, e.g. (0, 1); got {features!r}")
+    i, j = (check_int(f, "features", minimum=0, maximum=d - 1) for f in features)
+    if i == j:
+        raise ValueError(f"features must be two different feature indices, got ({i}, {j})")
+    n_std = [check_real(s, "n_std", minimum=0.0, strict=True) for s in np.atleast_1d(n_std).tolist()]
+    colors = style.pop("colors", None)
     for k in range(len(means)):
         block = np.asarray(_component_covariance(model, k), dtype=np.float64)[np.ix_([i, j], [i, j])]
         values, vectors = np.linalg.eigh(block)
@@ -916,7 +930,7 @@ def plot_ellipses(model, ax, features=(0, 1), n_std=(1.0, 2.0), **style):
             width, height = 2 * s * np.sqrt(np.maximum(values[::-1], 0))
             ax.add_patch(
                 Ellipse(means[k, [i, j]], width, height, angle=angle, fill=False, color=color,
-                        alpha=0.9 / s, lw=1.5, **style)
+                        alpha=min(1.0, 0.9 / s), lw=1.5, **style)
             )
         ax.plot(*means[k, [i, j]], "x", color=color)
     return ax

@@ -660,3 +660,14 @@ def test_certify_names_a_fitted_attribute_that_is_gone(name, make, attribute):
     model.trace_ = None
     with pytest.raises(ValueError, match="trace_ is not the trace of a run .*NoneType"):
         certify(model, X, *args)
+
+
+@pytest.mark.parametrize("call", [
+    lambda X: classic.KMeans(3).fit(X), lambda X: classic.GaussianMixture(2).fit(X),
+    lambda X: classic.kmeans_plusplus(X, 2), lambda X: classic.Perceptron().fit(X, [0, 1, 0, 1, 1]),
+])
+def test_python_numbers_beyond_float64_in_x_are_named(call):
+    """An X of Python ints beyond float64 gets a ValueError naming X and the fix; scikit-learn's
+    conversion raised a bare OverflowError (a probe, 2026-12-05)."""
+    with pytest.raises(ValueError, match="X holds a number beyond float64's range .* rescale it"):
+        call([[10**400, 1, 2]] + [[1, 2, 3]] * 4)

@@ -1795,3 +1795,31 @@ def test_given_covariances_singular_at_the_data_s_scale_are_named():
     assert not isinstance(error.value, ComponentCollapseError)
     assert GaussianMixture(2, random_state=0, precisions_init=eye).fit(X).converged_
 
+
+def test_plot_ellipses_and_sample_refuse_what_they_cannot_do():
+    """plot_ellipses names a bad feature index, a model of one feature, a bad n_std or ax (they were
+    IndexError or matplotlib's alpha error); n_std below 0.9 draws (alpha capped at 1); sample refuses
+    counts beyond int64 (a bare OverflowError from NumPy; a probe, 2026-12-05)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from classic.gmm import plot_ellipses
+
+    X = mixture_data(0, 60, 3, 2, 4.0)
+    model = GaussianMixture(2, random_state=0).fit(X)
+    fig, ax = plt.subplots()
+    for kwargs, match in [(dict(features=(0, 5)), "features must be <= 2"), (dict(features=(1, 1)), "two different"),
+                          (dict(features=0), "two feature indices"), (dict(n_std=(-1,)), "n_std must be > 0")]:
+        with pytest.raises(ValueError, match=match):
+            plot_ellipses(model, ax, **kwargs)
+    with pytest.raises(ValueError, match="a plane of two features, and the model has 1"):
+        plot_ellipses(GaussianMixture(2, random_state=0).fit(X[:, :1]), ax)
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        plot_ellipses(model, None)
+    assert plot_ellipses(model, ax, features=(2, 0), n_std=0.5) is ax
+    plt.close(fig)
+    with pytest.raises(ValueError, match="n_samples must be <="):
+        model.sample(2**63)
+
