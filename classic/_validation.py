@@ -180,12 +180,17 @@ def check_sample_weight(sample_weight, X, *, name="sample_weight", rows="X"):
     return weights
 
 
-def check_validation_data(estimator, X_val, sample_weight, dtype=None):
+def check_validation_data(estimator, X_val, sample_weight, dtype=None, *, unused_labels=None):
     """A stopping rule's held-out rows (``ValidationPatience(p, X_val, sample_weight=...)``) for
     ``estimator``'s fit, after X: X_val as :func:`check_estimator_data` returns it, with X's
     features, finite, converted to ``dtype`` if given (X's: a value beyond its range is an
     error); its weights as :func:`check_sample_weight`'s. Every message names X_val or the
-    validation weights, not the X and sample_weight of ``fit``."""
+    validation weights, not the X and sample_weight of ``fit``. ``unused_labels``: the rule's
+    y_val for an estimator that scores X_val without labels, refused unless None (it would be
+    ignored)."""
+    if unused_labels is not None:
+        raise ValueError(f"{type(estimator).__name__} scores the stopping rule's X_val without labels, so its y_val "
+                         "would be ignored: give ValidationPatience(p, X_val) without y_val")
     shape = np.shape(X_val)
     if len(shape) == 2 and shape[1] != estimator.n_features_in_:
         raise ValueError(f"the stopping rule's X_val has {shape[1]} features, but X has {estimator.n_features_in_}; "

@@ -655,7 +655,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             validation = None
             if self.stop is not None and self.stop.validation_data is not None:
                 # X_val keeps its dtype: float64 rows that overflow float32 are scored in float64 (weighted_log_densities)
-                X_val, w_val = check_validation_data(self, self.stop.validation_data[0], self.stop.validation_weight)
+                X_val, y_val = self.stop.validation_data
+                X_val, w_val = check_validation_data(self, X_val, self.stop.validation_weight, unused_labels=y_val)
                 validation = (X_val, w_val, shift, scale)
             given = None if warm else user_initial_parameters(self, d, shift, scale, dtype)  # once, before any start
             best, collapses = None, []

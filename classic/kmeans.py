@@ -668,8 +668,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         best = None
         validation = None
         if self.stop is not None and self.stop.validation_data is not None:
-            X_val, w_val = check_validation_data(self, self.stop.validation_data[0], self.stop.validation_weight,
-                                                 X.dtype)
+            X_val, y_val = self.stop.validation_data
+            X_val, w_val = check_validation_data(self, X_val, self.stop.validation_weight, X.dtype, unused_labels=y_val)
             given = self._init_array()
             check_squared_distances(X_val, X, *([self.init] if given else []), name="X_val", weight=w_val,
                                     others_name="X or the init array" if given else "X",

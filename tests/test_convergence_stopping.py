@@ -429,3 +429,18 @@ def test_the_protocol_refuses_states_a_rule_cannot_read():
         GradientNorm(1.0).update(state)
     with pytest.raises(ValueError, match="empty tuple"):
         ParameterChange(1.0).update(IterationState(1, 1.0, 2.0, (), ()))
+
+
+@pytest.mark.parametrize("make", ["kmeans", "gmm"])
+def test_held_out_labels_are_refused_where_they_would_be_ignored(make):
+    """CV-7: KMeans and GaussianMixture score X_val by their objective, without labels; a rule given
+    y_val is refused, as the labels would be silently ignored (a probe, 2026-12-05)."""
+    from classic import GaussianMixture, KMeans
+
+    rng = np.random.default_rng(0)
+    X, X_val = rng.normal(size=(60, 2)), rng.normal(size=(20, 2))
+    estimator = {"kmeans": KMeans(2, random_state=0), "gmm": GaussianMixture(2, random_state=0)}[make]
+    with pytest.raises(ValueError, match="scores the stopping rule's X_val without labels, so its y_val"):
+        estimator.set_params(stop=ValidationPatience(3, X_val, np.zeros(20))).fit(X)
+    assert estimator.set_params(stop=ValidationPatience(3, X_val)).fit(X).n_iter_ >= 1
+
