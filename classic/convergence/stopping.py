@@ -340,6 +340,8 @@ class ValidationPatience(StoppingRule):
     patience : int >= 1
     X_val : array-like of shape (n_samples, n_features)
     y_val : array-like of shape (n_samples,), optional
+        The held-out labels: required by the perceptron, refused by KMeans and
+        GaussianMixture (they score X_val without labels).
     min_delta : float >= 0, default 0
     sample_weight : array-like of shape (n_samples,), optional
         Weights of the held-out points: k-means and the perceptron then score as their
