@@ -17,10 +17,10 @@ from classic.certificate import Claim, inequality_claim
 from classic.rounding import (
     above,
     below,
-    lower_bound,
-    round_down,
     gamma_exact,
+    lower_bound,
     product_up,
+    round_down,
     round_up,
     sum_of_products_down,
     sum_of_products_up,
