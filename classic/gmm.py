@@ -75,6 +75,7 @@ from classic._validation import (
     check_verbose,
     restoring_on_error,
 )
+from classic.rounding import product_up, sum_up, unit_roundoff
 from classic.trace import Trace, trace_dataclass
 
 __all__ = ["GaussianMixture", "GaussianMixturePrior", "GMMTrace", "ComponentCollapseError", "plot_ellipses"]
@@ -193,9 +194,13 @@ class GMMTrace(Trace):
         return self.means.dtype.name
 
     def objective_error(self):
-        """EM-6's bounds on the error of each objective value, ``log_likelihood_error +
-        log_prior_error`` (the noise :func:`classic.convergence.estimate_rate` allows for)."""
-        return self.log_likelihood_error + self.log_prior_error
+        """Bounds on the error of each objective value (the noise
+        :func:`classic.convergence.estimate_rate` allows for): EM-6's ``log_likelihood_error +
+        log_prior_error``, plus the conversion of both to the user's units (two float64 roundings
+        each, 2u|value|) and the rounding of their sum (u|objective|), evaluated upward."""
+        u = unit_roundoff(np.float64)
+        return sum_up(self.log_likelihood_error, self.log_prior_error, product_up(2 * u, np.abs(self.log_likelihood)),
+                      product_up(2 * u, np.abs(self.log_prior)), product_up(u, np.abs(self.objective)))
 
     def rate_estimates(self):
         """Two estimates of EM's linear rate λ per iteration (proofs/em.md, EM-9).
@@ -915,9 +920,10 @@ def plot_ellipses(model, ax, features=(0, 1), n_std=(1.0, 2.0), **style):
     if d < 2:
         raise ValueError("plot_ellipses draws a plane of two features, and the model has 1: plot its "
                          "components' means and standard deviations on a line instead")
-    if not (isinstance(features, (tuple, list)) and len(features) == 2):
+    indices = np.asarray(features) if not isinstance(features, (str, bytes)) else np.asarray(None)
+    if indices.shape != (2,) or indices.dtype.kind not in "iu":
         raise ValueError(f"features must be two feature indices, e.g. (0, 1); got {features!r}")
-    i, j = (check_int(f, "features", minimum=0, maximum=d - 1) for f in features)
+    i, j = (check_int(int(f), "features", minimum=-d, maximum=d - 1) % d for f in indices)  # -1: the last
     if i == j:
         raise ValueError(f"features must be two different feature indices, got ({i}, {j})")
     n_std = [check_real(s, "n_std", minimum=0.0, strict=True) for s in np.atleast_1d(n_std).tolist()]

@@ -167,18 +167,26 @@ def sum_of_products_down(computed, n_products, roundings):
 
 
 def euclidean_norm(vector):
-    """‖v‖₂ of a finite float64 vector: the square root of NumPy's pairwise sum of the squares
-    (the same float every time), or, when those squares or their sum overflow, the largest
-    |v_i| times the norm of v scaled by it (Higham, §27.5), so that a vector of entries near
-    1e300 gets its finite norm, not infinity (a probe, 2026-12-05: GaussianMixture's
-    ``parameter_change`` was inf under a prior of covariance 1e300, and ParameterChange could
-    never fire). Infinity only when the norm itself exceeds the largest float64."""
+    """‖v‖₂ of a float64 vector: the square root of NumPy's pairwise sum of the squares (the same
+    float every time), or, when those squares overflow or underflow, the largest |v_i| times the
+    norm of v scaled by it (Higham, §27.5), so that a vector of entries near 1e300 gets its finite
+    norm, not infinity (a probe, 2026-12-05: GaussianMixture's ``parameter_change`` was inf under
+    a prior of covariance 1e300, and ParameterChange could never fire), and one of entries near
+    1e-170 not 0. The plain sum is kept while it is at least d 2^-1021: each square loses at most
+    σ/2 = 2^-1075 to underflow, at most u/2 relative to that sum. Infinity only when the norm
+    itself exceeds the largest float64, or an entry is infinite; NaN for a NaN entry."""
     vector = np.asarray(vector, dtype=np.float64).ravel()
-    with np.errstate(over="ignore"):
+    largest = float(np.max(np.abs(vector), initial=0.0))
+    if not largest < math.inf:  # an infinite or NaN entry: the norm is that
+        return largest
+    with np.errstate(over="ignore", under="ignore"):
         squared = float(np.sum(vector * vector))
-    if squared < np.inf:
+    if vector.size * 2.0**-1021 <= squared < math.inf:
         return math.sqrt(squared)
-    largest = float(np.max(np.abs(vector)))
-    scaled = vector / largest
+    if largest == 0.0:
+        return 0.0
+    with np.errstate(under="ignore"):
+        scaled = vector / largest
+        total = float(np.sum(scaled * scaled))
     with np.errstate(over="ignore"):
-        return float(np.float64(largest) * math.sqrt(float(np.sum(scaled * scaled))))
+        return float(np.float64(largest) * math.sqrt(total))

@@ -122,7 +122,7 @@ def test_without_its_rounding_bound_a_long_em_run_can_be_misread():
     for seed in range(2, 12):
         trace = _fit(mixture(seed, n=600, overlap=1.0), tol=0.0, max_iter=300).trace_
         estimate = estimate_rate(trace)
-        explicit = estimate_rate(trace, value_error=trace.log_likelihood_error + trace.log_prior_error)
+        explicit = estimate_rate(trace, value_error=trace.objective_error())
         assert (estimate.kind, estimate.evidence.n_used) == (explicit.kind, explicit.evidence.n_used)
         if estimate.evidence.n_used < len(estimate.evidence.values):  # the floor was reached
             raw.add(estimate_rate(trace, value_error=0.0).kind)

@@ -348,9 +348,16 @@ def test_cv1_a_trace_brings_its_own_error_bounds(dtype, weighted, seed):
     assert abs(Fraction(t.objective[-1]) - exact) <= Fraction(float(errors[-1]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        gmm = GaussianMixture(3, random_state=seed, tol=0.0, max_iter=60).fit(X)
+        gmm = GaussianMixture(3, random_state=seed, tol=0.0, max_iter=60, prior="default").fit(
+            X.astype(np.float64) * 2.0**500)
     g = gmm.trace_
-    np.testing.assert_array_equal(g.objective_error(), g.log_likelihood_error + g.log_prior_error)
+    # EM-6's bounds, and the conversion to the user's units (2u per value) with the sum's rounding: at
+    # this scale the conversion is 4 times EM-6's bounds, which the first version left out (a review)
+    u = Fraction(2) ** -53
+    for error, ell, elp, ll, lp, objective in zip(g.objective_error(), g.log_likelihood_error, g.log_prior_error,
+                                                  g.log_likelihood, g.log_prior, g.objective):
+        assert Fraction(error) >= (Fraction(ell) + Fraction(elp) + 2 * u * (abs(Fraction(ll)) + abs(Fraction(lp)))
+                                   + u * abs(Fraction(objective)))
     assert estimate_rate(g).evidence.noise_floor.tolist() == estimate_rate(
         g, value_error=g.objective_error()).evidence.noise_floor.tolist()
 
@@ -656,8 +663,38 @@ def test_changes_that_overflow_are_refused(sequence, limit, what):
     whose changes are finite are read without warnings (Aitken's second differences avoid 2 x)."""
     with pytest.raises(ValueError, match=f"the sequence's {what} overflow float64.*rescale"):
         estimate_rate(np.array(sequence), limit)
+    x = 1.7e308 - 1e307 * 0.5 ** np.arange(30)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        estimate = estimate_rate(1.7e308 - 1e307 * 0.5 ** np.arange(30))
+        estimate = estimate_rate(x)
+        estimate_rate(np.array([-8e307, 8e307, -8e307, 8e307, -8e307]))  # second differences beyond float64
     assert estimate.kind == "linear" and np.isfinite(estimate.limit)
+    # Aitken extrapolates (2 x overflowed to an infinite second difference: "limits" equal to the values)
+    limits = estimate.evidence.aitken_limits
+    used = np.isfinite(limits)
+    assert used.sum() >= 10 and np.all(limits[used] > x[:-2][used])
+
+
+def test_a_trace_s_infinite_error_bound_sets_its_value_aside():
+    """CV-1: a trace whose own bound on a value is infinite (EM-6's can be, where a density may
+    overflow) has that value at the floor: the estimate is read on the others, without an error
+    about a value_error the caller never gave (a review, 2026-12-05)."""
+
+    @trace_dataclass
+    class Bounded(Trace):
+        errors: np.ndarray
+
+        def objective_error(self):
+            return self.errors
+
+    x = 1.0 + 0.5 ** np.arange(40)
+    errors = np.zeros(40)
+    errors[:5] = np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        estimate = estimate_rate(Bounded(objective=x, n_iter=39, converged=False, stop_reason="max_iter",
+                                         errors=errors))
+    assert estimate.kind == "linear" and estimate.evidence.first_used >= 5
+    with pytest.raises(ValueError, match="value_error"):
+        estimate_rate(x, value_error=errors)  # given by the caller: refused, as before
 

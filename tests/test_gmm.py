@@ -733,17 +733,26 @@ def test_em7_wu_convergence_under_prior():
     proof names: means in the data's bounding box, covariance eigenvalues in
     [a lambda_min(S0)/(n + a), max(delta^2, lambda_max(S0))], delta the data's diameter, weights at
     least (alpha - 1)/(n + K(alpha - 1)). The objective increases (EM-4) and the parameter changes
-    vanish: the iterates settle. Iterate t is the state of the same run cut at max_iter = t. Until
-    2026-12-05 this test ran alpha = 1 and checked only that the changes vanish (a proof audit).
+    vanish: the iterates settle. Iterate t is the state of the same run cut at max_iter = t. The start
+    puts a third component far from both clusters, so that its first M-step gives it almost no
+    responsibility: its weight then sits on the bound (within 1e-5), and under alpha = 1 it falls
+    10^5 times below it. Until 2026-12-05 this test ran alpha = 1 and checked only that the changes
+    vanish, and then checks whose margins were 10 to 95 times their bounds (a proof audit, a review).
 
     Rounding: a mean coordinate is a float64 weighted average of n values, within gamma_{n+4} max|x|
     of the exact one; a covariance entry is a float64 sum of n + d products, within gamma_{n+d+4} of
-    its bound, so an eigenvalue moves by at most d gamma_{n+d+4} max(delta^2, lambda_max(S0)) (Weyl);
-    a weight is (N_k + alpha - 1)/(n + K(alpha - 1)) with N_k >= 0, within gamma_4 relative."""
-    X = mixture_data(5, 200, 2, 3, 2.0)
+    its bound, so an eigenvalue moves by at most d gamma_{n+d+4} max(delta^2, lambda_max(S0)) (Weyl),
+    and eigvalsh's own backward error is of the same order, d u times the norm; a weight is
+    (N_k + alpha - 1)/(n + K(alpha - 1)) with N_k >= 0, within gamma_4 relative."""
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(size=(100, 2)), rng.normal(size=(100, 2)) + 8]
     (n, d), K, a, alpha = X.shape, 3, 1.0, 2.0
     S0 = 0.05 * np.cov(X.T)
-    prior = GaussianMixturePrior(covariance=S0, strength=a, weight_concentration=alpha)
+    start = np.array([[0.0, 0.0], [8.0, 8.0], [13.0, 13.0]])
+
+    def prior(concentration):
+        return GaussianMixturePrior(covariance=S0, strength=a, weight_concentration=concentration)
+
     u = 2.0**-53
 
     def gamma(m):
@@ -753,15 +762,19 @@ def test_em7_wu_convergence_under_prior():
     delta2 = float(np.max(np.einsum("ijf,ijf->ij", spread, spread)))
     lowest = a * np.linalg.eigvalsh(S0).min() / (n + a)
     highest = max(delta2, np.linalg.eigvalsh(S0).max())
-    box, eig_slack = gamma(n + 4) * np.abs(X).max(), d * gamma(n + d + 4) * highest
-    smallest_weight = (alpha - 1) / (n + K * (alpha - 1)) * (1 - gamma(4))
+    box, eig_slack = gamma(n + 4) * np.abs(X).max(), 2 * d * gamma(n + d + 4) * highest
+    bound = (alpha - 1) / (n + K * (alpha - 1))
     for t in (1, 2, 3, 5, 8, 13, 21, 34, 55):
-        model = GaussianMixture(K, init_params="random", random_state=2, prior=prior, max_iter=t, tol=0).fit(X)
+        model = GaussianMixture(K, means_init=start, prior=prior(alpha), max_iter=t, tol=0).fit(X)
         assert np.all(model.means_ >= X.min(axis=0) - box) and np.all(model.means_ <= X.max(axis=0) + box)
         eigenvalues = np.linalg.eigvalsh(model.covariances_)
         assert eigenvalues.min() >= lowest - eig_slack and eigenvalues.max() <= highest + eig_slack
-        assert model.weights_.min() >= smallest_weight
-    model = GaussianMixture(K, init_params="random", random_state=2, prior=prior, max_iter=400, tol=0).fit(X)
+        assert model.weights_.min() >= bound * (1 - gamma(4))
+        if t == 1:  # the bound binds
+            assert model.weights_.min() <= bound * (1 + 1e-5)
+    outside = GaussianMixture(K, means_init=start, prior=prior(1.0), max_iter=1, tol=0).fit(X)
+    assert outside.weights_.min() < bound * 1e-5
+    model = GaussianMixture(K, means_init=start, prior=prior(alpha), max_iter=400, tol=0).fit(X)
     t = model.trace_
     assert check_claim(model, X, "EM-4").holds
     assert t.parameter_change[-1] < 1e-8 * (1 + t.parameter_change.max())
@@ -770,7 +783,7 @@ def test_em7_wu_convergence_under_prior():
     # one more EM iteration from the returned parameters moves nothing visible
     again = GaussianMixture(
         K, weights_init=model.weights_, means_init=model.means_, precisions_init=model.precisions_,
-        prior=prior, max_iter=1, tol=0,
+        prior=prior(alpha), max_iter=1, tol=0,
     ).fit(X)
     assert np.allclose(again.means_, model.means_, rtol=1e-7, atol=1e-9)
 
@@ -1811,6 +1824,7 @@ def test_plot_ellipses_and_sample_refuse_what_they_cannot_do():
     model = GaussianMixture(2, random_state=0).fit(X)
     fig, ax = plt.subplots()
     for kwargs, match in [(dict(features=(0, 5)), "features must be <= 2"), (dict(features=(1, 1)), "two different"),
+                          (dict(features=(0, -4)), "features must be >= -3"), (dict(features=(0.0, 1.0)), "two feature"),
                           (dict(features=0), "two feature indices"), (dict(n_std=(-1,)), "n_std must be > 0")]:
         with pytest.raises(ValueError, match=match):
             plot_ellipses(model, ax, **kwargs)
@@ -1819,6 +1833,10 @@ def test_plot_ellipses_and_sample_refuse_what_they_cannot_do():
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
         plot_ellipses(model, None)
     assert plot_ellipses(model, ax, features=(2, 0), n_std=0.5) is ax
+    for features in (np.array([0, 2]), range(2), (-2, -1), [1, 2]):  # as before the checks (a review)
+        assert plot_ellipses(model, ax, features=features) is ax
+    with pytest.raises(ValueError, match="two different"):
+        plot_ellipses(model, ax, features=(2, -1))
     plt.close(fig)
     with pytest.raises(ValueError, match="n_samples must be <="):
         model.sample(2**63)

@@ -1188,6 +1188,27 @@ def test_km5_tol_runs_are_certified(problem, tol, data):
     assert certificate
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_km5_weighted_tol_runs_are_certified(dtype, seed):
+    """KM-5 with sample weights, which the property test above rarely stops by tol: weights of 1e3,
+    1e-300, 2^-600 and 0 among U(0.5, 2), overlapping blobs, runs that stop by tol after 3 to 10
+    iterations; the tol decisions and both ties to center_shift hold (a review, 2026-12-05)."""
+    from sklearn.datasets import make_blobs
+
+    X, _ = make_blobs(400, centers=5, cluster_std=2.5, random_state=1)
+    X = X.astype(dtype)
+    w = np.random.default_rng(0).uniform(0.5, 2, 400)
+    w[:3], w[5:10], w[10:15], w[15:18] = 1e3, 1e-300, 0.0, 2.0**-600
+    model = KMeans(5, random_state=seed, tol=1e-2, n_init=1, init="random").fit(X, sample_weight=w)
+    t = model.trace_
+    assert t.stop_reason == "tol" and t.n_iter >= 3
+    threshold = 1e-2 * float(np.mean(np.var(X, axis=0, dtype=np.float64)))
+    assert np.nonzero(t.center_moves <= threshold)[0].tolist() == [t.n_iter - 1]
+    certificate = certify(model, X, sample_weight=w)
+    assert certificate and certificate["KM-5"].holds is None and "tol rule" in certificate["KM-5"].note
+
+
 @pytest.mark.parametrize("change", ["relabelled", "moves_lowered", "moves_raised", "went_on", "not_tol"])
 def test_km5_checks_the_tol_rule_against_the_recorded_moves(change):
     """KM-5: the tol decisions are checked against center_moves and the threshold recomputed from X,

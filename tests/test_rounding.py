@@ -270,18 +270,25 @@ def test_rd4_above_and_below_bracket_one_operation(a, b, op):
     assert lo == -np.inf or _exact(lo) <= exact
 
 
-@given(arrays(np.float64, st.integers(1, 40), elements=st.floats(-1e300, 1e300) | st.floats(-1e3, 1e3)))
+@given(arrays(np.float64, st.integers(1, 40),
+              elements=st.floats(-1e300, 1e300) | st.floats(-1e3, 1e3) | st.floats(-1e-150, 1e-150)))
+@example(np.array([3e-160, 4e-160]))
+@example(np.array([5.21895971e-287]))
+@example(np.array([1e-170, 1e-170]))
 def test_euclidean_norm_is_finite_where_the_norm_is(vector):
-    """euclidean_norm: NumPy's sum of squares where it is finite (bit for bit), else the scaled
-    form, within (d + 3) u relative of the exact norm (computed with Fractions); infinity only
-    when the exact norm exceeds the largest float64. np.sqrt(np.sum(v**2)) overflowed at 1e155."""
+    """euclidean_norm: NumPy's sum of squares where it is at least d 2^-1021 and finite (bit for
+    bit), else the scaled form, within (d + 3) u relative of the exact norm (computed with
+    Fractions; underflow in the plain sum costs at most u/2 more); infinity only when the exact norm
+    exceeds the largest float64 (and at most the smallest subnormal off where the norm is
+    subnormal). np.sqrt(np.sum(v**2)) overflowed at 1e155 and underflowed to 0 at
+    1e-170 (a review, 2026-12-05: the first version scaled only on overflow)."""
     from classic.rounding import euclidean_norm
 
     exact_squared = sum(Fraction(float(v)) ** 2 for v in vector)
     norm = euclidean_norm(vector)
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", under="ignore"):
         plain = float(np.sum(vector * vector))
-    if plain < np.inf:
+    if len(vector) * 2.0**-1021 <= plain < np.inf:
         assert norm == np.sqrt(plain)
     largest = Fraction(float(np.finfo(np.float64).max))
     if exact_squared > largest**2 * (1 + Fraction(1, 2**40)):
@@ -289,6 +296,9 @@ def test_euclidean_norm_is_finite_where_the_norm_is(vector):
         return
     assume(exact_squared < largest**2 * (1 - Fraction(1, 2**40)))
     assert np.isfinite(norm)
-    bound = (len(vector) + 3) * Fraction(2) ** -53
-    # |norm^2 - exact^2| <= ((1 + b)^2 - 1) exact^2, compared exactly
-    assert abs(Fraction(norm) ** 2 - exact_squared) <= ((1 + bound) ** 2 - 1) * exact_squared
+    bound = (len(vector) + 4) * Fraction(2) ** -53
+    # (1 - b) e - sigma <= norm <= (1 + b) e + sigma, e the exact norm, compared exactly through squares
+    # (sigma: a subnormal result cannot be relatively accurate; [5e-324, 5e-324] has e = 7.1e-324)
+    sigma, norm = Fraction(5e-324), Fraction(norm)
+    assert max(norm - sigma, 0) ** 2 <= (1 + bound) ** 2 * exact_squared
+    assert (norm + sigma) ** 2 >= (1 - bound) ** 2 * exact_squared

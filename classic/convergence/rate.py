@@ -471,13 +471,16 @@ def _aitken(x, dtype, value_error):
     first = x[1:-1] - x[:-2]  # finite: estimate_rate refuses changes that overflow
     with np.errstate(over="ignore", invalid="ignore"):
         second = x[2:] - 2 * x[1:-1] + x[:-2]
-    # 2 x overflows for values beyond half the largest float: there, the difference of the changes
-    second = np.where(np.isfinite(second), second, (x[2:] - x[1:-1]) - first)
+        # 2 x overflows for values beyond half the largest float: there, the difference of the changes
+        # (itself infinite when the changes alternate near the largest float: no extrapolation then)
+        second = np.where(np.isfinite(second), second, (x[2:] - x[1:-1]) - first)
     floor = (2 * _noise_floor(x[2:], x[1:-1], dtype, value_error)
              + 2 * _noise_floor(x[1:-1], x[:-2], dtype, value_error))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # discarded where below the floor
-        limits = np.where(np.abs(second) > floor, x[:-2] - first**2 / second, np.nan)
-    return limits
+        limits = x[:-2] - first**2 / second
+        # first^2 overflows for changes beyond 1e154: there, first (first / second)
+        limits = np.where(np.isfinite(limits), limits, x[:-2] - first * (first / second))
+    return np.where(np.abs(second) > floor, limits, np.nan)
 
 
 def _used_run(s, f):
@@ -561,9 +564,11 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     RateEstimate
     """
     x, sense, dtype, trace_error = _as_sequence(sequence)
-    if value_error is None:  # a trace's own bounds (CV-1), else none beyond the final rounding
-        value_error = 0.0 if trace_error is None else trace_error
-    value_error = check_numbers(value_error, "value_error")  # a TypeError for strings, NaN: a ValueError
+    if value_error is None:  # a trace's own bounds (CV-1), else none beyond the final rounding; a bound that
+        # is infinite (EM-6's, where a density may overflow) puts its value at the floor: it decides nothing
+        value_error = np.asarray(0.0 if trace_error is None else trace_error, dtype=np.float64)
+    else:
+        value_error = check_numbers(value_error, "value_error")  # a TypeError for strings, NaN: a ValueError
     if np.any(value_error < 0):
         raise ValueError(f"value_error must be non-negative, got {value_error.min():.3g}")
     if isinstance(limit, (bool, np.bool_)):
