@@ -176,13 +176,13 @@ def euclidean_norm(vector):
     σ/2 = 2^-1075 to underflow, at most u/2 relative to that sum. Infinity only when the norm
     itself exceeds the largest float64, or an entry is infinite; NaN for a NaN entry."""
     vector = np.asarray(vector, dtype=np.float64).ravel()
-    largest = float(np.max(np.abs(vector), initial=0.0))
-    if not largest < math.inf:  # an infinite or NaN entry: the norm is that
-        return largest
     with np.errstate(over="ignore", under="ignore"):
         squared = float(np.sum(vector * vector))
     if vector.size * 2.0**-1021 <= squared < math.inf:
         return math.sqrt(squared)
+    largest = float(np.max(np.abs(vector), initial=0.0))
+    if not largest < math.inf:  # an infinite or NaN entry: the norm is that
+        return largest
     if largest == 0.0:
         return 0.0
     with np.errstate(under="ignore"):
