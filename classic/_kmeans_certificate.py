@@ -382,6 +382,8 @@ def _agreement_claim(est, X, centers, labels, trace, c, sample_weight):
         "total weight": trace.total_weight == (n if sample_weight is None else chunked_sum(sample_weight)),
         # the precision the run computed in decides every slack: a relabelled trace would borrow float32's
         "dtype of the fit": trace.dtype == est._fit_settings["dtype"],
+        # the objective's error bound (KMeansTrace.objective_error, the rate estimate's floor) depends on it
+        "n_features": trace.n_features == X.shape[1],
     }
     mismatches = [name for name, ok in checks.items() if not ok]
     recomputed = inertia_float64(X, labels, centers, sample_weight)

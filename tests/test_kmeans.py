@@ -1140,12 +1140,13 @@ def test_km5_judges_the_stop_by_the_fit_s_settings():
         assert certify(run, X), str(certify(run, X))
 
 
-@pytest.mark.parametrize("change", ["tol", "unmoved", "converged", "dtype"])
+@pytest.mark.parametrize("change", ["tol", "unmoved", "converged", "dtype", "n_features"])
 def test_km5_fails_on_a_stop_reason_the_trace_contradicts(change):
     """KM-5 and KM-6 (proofs/kmeans.md): a max_iter run of a fit with tol=0 relabelled "tol", or whose last
     assignment moved no point (the loop would have stopped it as "converged"), or marked converged, fails
     KM-5; a float64 run relabelled float32 (whose slacks are 10^7 times wider) fails KM-6. All passed
-    before 2026-12-04 (a numerical audit)."""
+    before 2026-12-04 (a numerical audit). A trace whose n_features is not X's (on which its
+    objective's error bound, the rate estimate's floor, depends) fails KM-6 (since 2026-12-05)."""
     from sklearn.datasets import load_iris
 
     X = load_iris().data
@@ -1155,11 +1156,12 @@ def test_km5_fails_on_a_stop_reason_the_trace_contradicts(change):
     t = model.trace_
     assert t.stop_reason == "max_iter" and certify(model, X)
     edits = {"tol": dict(stop_reason="tol"), "unmoved": dict(n_reassigned=np.append(t.n_reassigned[:-1], 0)),
-             "converged": dict(converged=True), "dtype": dict(dtype="float32")}[change]
-    claim = certify(_tampered(model, **edits), X)["KM-6" if change == "dtype" else "KM-5"]
+             "converged": dict(converged=True), "dtype": dict(dtype="float32"),
+             "n_features": dict(n_features=t.n_features + 1)}[change]
+    claim = certify(_tampered(model, **edits), X)["KM-6" if change in ("dtype", "n_features") else "KM-5"]
     assert claim.holds is False, claim
-    if change == "dtype":
-        assert "dtype of the fit" in claim.note
+    if change in ("dtype", "n_features"):
+        assert change.replace("dtype", "dtype of the fit") in claim.note
 
 
 @given(PROBLEMS, st.sampled_from([1e-6, 1e-3, 1e-1, 0.5]), st.data())
