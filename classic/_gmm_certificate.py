@@ -13,8 +13,8 @@ import numpy as np
 
 from classic import _gmm_kernels as kernels
 from classic.certificate import Claim, inequality_claim
-from classic._gmm_bounds import m_step_rounding
-from classic._gmm_numerics import _log_jacobian, _make_state, _standardise, e_step, parameter_step
+from classic._gmm_bounds import error_bounds, m_step_rounding
+from classic._gmm_numerics import _log_jacobian, _make_state, _standardise, e_step, log_prior, parameter_step
 from classic._jit import one_blas_thread
 from classic.rounding import gamma, unit_roundoff
 
@@ -148,14 +148,29 @@ def _stop_agrees(t, fitted):
     return t.stop_reason.startswith("rule:") and fitted["rule"] and t.n_iter >= 1
 
 
-def _log_likelihood(Z, state, covariance_type, scale, resp):
+def _log_likelihood(Z, state, covariance_type, scale, resp, prior):
     """ℓ at ``state`` in X's units as the run's E-step computes it from the standardised Z (the same
     kernel, BLAS on one thread as in the fit, and the fit's units term, the same float: −n Σ_j log
-    scale_j); the responsibilities are written into ``resp``."""
+    scale_j), and EM-6's bounds on ℓ and on the log-prior there (``prior`` in standardised units, or
+    None), as the fit computed them from the same sums: ``(ℓ, (ℓ's bound, log p's bound))``. The
+    responsibilities are written into ``resp``."""
     n, d = Z.shape
     with one_blas_thread(n, d * d):
         sums, _, _, _ = e_step(Z, state, covariance_type, resp, has_previous=False)
-    return np.float64(sums["log_likelihood"]) - n * _log_jacobian(scale)
+    bounds = (error_bounds(sums, None, n, len(state.weights), d, Z.dtype)[0], log_prior(state, covariance_type, prior)[1])
+    return np.float64(sums["log_likelihood"]) - n * _log_jacobian(scale), bounds
+
+
+def _altered_bounds(trace, row, bounds):
+    """"" if the trace's EM-6 bounds on ℓ and log p at state ``row`` (-1: θ_T, -2: θ_{T-1}) are the
+    ``bounds`` recomputed there from X, else what differs: EM-1 to EM-4 take their slack from these
+    fields, and at the two states the trace keeps, X gives them back bit for bit."""
+    recorded = (trace.log_likelihood_error[row], trace.log_prior_error[row])
+    names = ("log_likelihood_error", "log_prior_error")
+    differ = [f"{name}[{row}] = {value!r} (X gives {again!r})"
+              for name, value, again in zip(names, recorded, bounds) if value != again]
+    return "" if not differ else ("the trace's error bounds are not the run's: " + ", ".join(differ)
+                                  + "; the claims' slacks come from them")
 
 
 def _closed_forms(estimator, X):
@@ -177,14 +192,18 @@ def _closed_forms(estimator, X):
     n, d = Z.shape
     K = len(t.weights)
     cov_type = t.covariance_type
+    prior = estimator._standard_prior(X, t.shift, t.scale)
     # ℓ(θ_T), the value the objective's chain ends on, as the run's E-step computed it from X
-    recomputed = _log_likelihood(Z, state, cov_type, t.scale, np.zeros((n, K), dtype=dtype))
+    recomputed, bounds = _log_likelihood(Z, state, cov_type, t.scale, np.zeros((n, K), dtype=dtype), prior)
     if recomputed != t.log_likelihood[-1]:
         return Claim(
             "EM-5", statement, float(recomputed), float(t.log_likelihood[-1]), 0.0, False, REFERENCE,
             "the log-likelihood recorded at θ_T is not the one X gives there: X is not the data of this run, "
             "or the trace was altered",
         )
+    altered = _altered_bounds(t, -1, bounds)
+    if altered:
+        return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE, altered)
     if t.previous_means is None:
         return Claim("EM-5", statement, 0.0, 0.0, 0.0, None, REFERENCE, "no M-step was run (max_iter=0)")
     feature_variance = np.zeros(d)  # the run passed its collapse test; do not repeat it here
@@ -196,13 +215,15 @@ def _closed_forms(estimator, X):
                      "the trace's parameter_change is not the run's (negative, or its last entry is not "
                      f"‖θ_T − θ_(T−1)‖ = {last_step!r})")
     resp = np.zeros((n, K), dtype=dtype)
-    recomputed = _log_likelihood(Z, previous, cov_type, t.scale, resp)
+    recomputed, bounds = _log_likelihood(Z, previous, cov_type, t.scale, resp, prior)
     if recomputed != t.log_likelihood[-2]:
         return Claim(
             "EM-5", statement, float(recomputed), float(t.log_likelihood[-2]), 0.0, False, REFERENCE,
             "X is not the data of this run (its log-likelihood at θ_{T-1} differs)",
         )
-    prior = estimator._standard_prior(X, t.shift, t.scale)
+    altered = _altered_bounds(t, -2, bounds)
+    if altered:
+        return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE, altered)
     strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
 
     # the reference M-step, in float64 NumPy, from the same responsibilities

@@ -1841,3 +1841,22 @@ def test_plot_ellipses_and_sample_refuse_what_they_cannot_do():
     with pytest.raises(ValueError, match="n_samples must be <="):
         model.sample(2**63)
 
+
+@pytest.mark.parametrize("field, row", [("log_likelihood_error", -1), ("log_prior_error", -1),
+                                        ("log_likelihood_error", -2), ("log_prior_error", -2)])
+def test_em5_recomputes_the_bounds_at_the_two_states_the_trace_keeps(field, row):
+    """EM-5 (proofs/em.md): the EM-6 bounds the claims take their slack from are recomputed from X at
+    θ_T and θ_(T-1) and compared bit for bit; a bound widened there (by 1 ulp, or to 1 nat) passed
+    until 2026-12-05 (a proof audit)."""
+    X = mixture_data(3, 200, 2, 2, 4.0)
+    model = GaussianMixture(2, init_params="random", max_iter=10, tol=0.0, random_state=0, prior="default").fit(X)
+    assert bool(certify(model, X))
+    t = model.trace_
+    for widened in (np.nextafter(getattr(t, field)[row], np.inf), getattr(t, field)[row] + 1.0):
+        values = getattr(t, field).copy()
+        values[row] = widened
+        model.trace_ = dataclasses.replace(t, **{field: values})
+        claim = certify(model, X)["EM-5"]
+        assert claim.holds is False and f"{field}[{row}]" in claim.note, claim
+    model.trace_ = t
+
