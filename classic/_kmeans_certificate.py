@@ -46,6 +46,7 @@ def _km3_note(trace, relocated):
     return ("no relocation: the half-step changed nothing (checked exactly)" if stayed else
             "no empty cluster: the half-step changed nothing (checked exactly)") + left
 
+
 def _ratio(g):
     return g / (1 - g)
 
@@ -183,10 +184,7 @@ def kmeans_claims(est, X, centers, labels, sample_weight=None):
     n, d = X.shape
     k = len(centers)
     w_min = None if sample_weight is None else float(np.min(sample_weight[sample_weight > 0]))
-    if sample_weight is None:
-        c = rounding_constants(n, d, k, np.dtype(trace.dtype))
-    else:
-        c = rounding_constants(n, d, k, np.dtype(trace.dtype), trace.total_weight, w_min)
+    c = rounding_constants(n, d, k, np.dtype(trace.dtype), None if sample_weight is None else trace.total_weight, w_min)
     A, R, U, S = trace.objective_assign, trace.objective_relocate, trace.objective_update, trace.center_shift
     claims = [
         inequality_claim(

@@ -706,6 +706,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def _initial_state(self, Z, rng, prior, feature_variance, scale, given):
         # the *_init parameters, standardised (None where not given); copies, as every start begins there
         weights, means, covariances = (None if a is None else a.copy() for a in given)
+        # given covariances that are singular for this X are the caller's scale, not a collapse
+        guard = (contextlib.nullcontext() if covariances is None else _given_covariances(
+            "precisions_init", "give precisions on X's scale (e.g. the inverses of covariances fitted on X), "
+            "or leave precisions_init=None"))
         if weights is None or means is None or covariances is None:
             resp = initial_responsibilities(Z, scale, self.n_components, self.init_params, rng)
             counts, (w, m, c) = parameters_from_responsibilities(Z, resp, self.covariance_type, prior)
@@ -714,13 +718,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                                              "no point was assigned to it at initialisation", empty=True)
             weights = w if weights is None else weights
             means = m if means is None else means
-            given_covariances, covariances = covariances is not None, c if covariances is None else covariances
-        else:
-            given_covariances = True
-        if not given_covariances:
-            return _make_state(weights, means, covariances, self.covariance_type, feature_variance, 0)
-        with _given_covariances("precisions_init", "give precisions on X's scale (e.g. the inverses of covariances "
-                                "fitted on X), or leave precisions_init=None"):
+            covariances = c if covariances is None else covariances
+        with guard:
             return _make_state(weights, means, covariances, self.covariance_type, feature_variance, 0)
 
     def _warm_start_conflict(self, n_features):

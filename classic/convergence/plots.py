@@ -227,8 +227,9 @@ def plot_learning_curves(train_curve, validation_curve, diagnosis=None, ax=None)
     if train.shape != validation.shape or train.ndim != 1 or train.size == 0:
         raise ValueError(f"the curves must be 1-D, not empty and of the same length, got shapes {train.shape} and "
                          f"{validation.shape}")
-    curves_spread(np.concatenate([train, validation]))  # matplotlib's axis cannot span more than float64 either
-    _check_drawable(np.concatenate([train, validation]), "plot_learning_curves: the curves", "rescale them")
+    both = np.concatenate([train, validation])
+    curves_spread(both)  # matplotlib's axis cannot span more than float64 either
+    _check_drawable(both, "plot_learning_curves: the curves", "rescale them")
     if diagnosis is not None:
         _check_type(diagnosis, Diagnosis, "diagnosis", "a Diagnosis (what diagnose returns) or None")
     _check_axes(ax)

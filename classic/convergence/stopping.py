@@ -263,13 +263,8 @@ class ParameterChange(_Threshold):
     name = "parameter_change"
 
     def _holds(self, state):
-        pairs = _parameter_pairs(state)
-        with np.errstate(over="ignore"):
-            squared = sum(float(np.sum((now - before) ** 2)) for now, before in pairs)
-        if squared < math.inf:
-            return math.sqrt(squared) < self.eps
-        # squares beyond float64 (parameters near 1e300): the norm without them
-        return euclidean_norm(np.concatenate([(now - before).ravel() for now, before in pairs])) < self.eps
+        change = np.concatenate([(now - before).ravel() for now, before in _parameter_pairs(state)])
+        return euclidean_norm(change) < self.eps  # finite where the squares overflow or underflow
 
 
 def _parameter_pairs(state):
