@@ -736,9 +736,19 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                              f"give centres of shape (n_clusters, {X.shape[1]}), or fit again")
         return np.ascontiguousarray(centers, dtype=X.dtype)
 
+    def _inference_data(self, X):
+        """X validated for inference, in float32 only when X and ``cluster_centers_`` both are,
+        else in float64 (exact for float32 X): a float32 X on a float64 model is measured against
+        the fitted centres themselves, not their float32 roundings (scikit-learn's ``transform``
+        also gives float64 there)."""
+        X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: below
+        if X.dtype != np.asarray(self.cluster_centers_).dtype:
+            X = X.astype(np.float64, copy=False)
+        return X
+
     def _nearest(self, X, objective, sample_weight=None):
         # Labels (lowest index among the minima) and, if asked, the (weighted) inertia of X.
-        X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: below
+        X = self._inference_data(X)
         sample_weight = check_sample_weight(sample_weight, X)
         centers = self._centers_for(X)
         check_squared_distances(X, centers, weight=sample_weight)
@@ -757,9 +767,10 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         return self.fit(X, sample_weight=sample_weight).labels_
 
     def transform(self, X):
-        """Euclidean distances to the centres, shape (n_samples, n_clusters)."""
+        """Euclidean distances to the centres, shape (n_samples, n_clusters): float32 when X and
+        the centres are, else float64."""
         check_is_fitted(self, "cluster_centers_")
-        X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: below
+        X = self._inference_data(X)
         centers = self._centers_for(X)
         check_squared_distances(X, centers)
         out = np.empty((X.shape[0], centers.shape[0]), dtype=X.dtype)

@@ -731,7 +731,14 @@ def test_predict_transform_score():
     np.testing.assert_allclose(D**2, naive.kmeans_squared_distances(X, model.cluster_centers_))
     np.testing.assert_allclose(model.score(X), -model.inertia_, rtol=1e-12)
     assert KMeans(3, random_state=0).fit_predict(X).tolist() == model.labels_.tolist()
-    assert model.transform(X.astype(np.float32)).dtype == np.float32
+    # a float32 X on a float64 model is measured against the fitted centres (float64, as
+    # scikit-learn's transform); on a float32 model it stays float32
+    X32 = X.astype(np.float32)
+    np.testing.assert_array_equal(model.transform(X32), model.transform(X32.astype(np.float64)))
+    np.testing.assert_array_equal(model.predict(X32), model.predict(X32.astype(np.float64)))
+    assert model.score(X32) == model.score(X32.astype(np.float64))
+    assert KMeans(3, random_state=0).fit(X32).transform(X32).dtype == np.float32
+    assert KMeans(3, random_state=0).fit(X32).transform(X).dtype == np.float64
 
 
 def test_feature_names_and_set_output():
@@ -1697,7 +1704,7 @@ def test_km3_clusters_emptied_by_the_last_assignment_are_warned_about():
 
 def test_output_dtypes_are_scikit_learns():
     """labels_, predict and fit_predict are int32, as scikit-learn's (int64 before 2026-12-04);
-    centres and transform keep X's float dtype."""
+    centres and transform keep X's float dtype; transform across dtypes is float64 as theirs."""
     from sklearn.cluster import KMeans as SKKMeans
 
     for dtype in (np.float32, np.float64):
@@ -1705,5 +1712,7 @@ def test_output_dtypes_are_scikit_learns():
         ours, theirs = KMeans(4, random_state=0).fit(X), SKKMeans(4, random_state=0, n_init=1).fit(X)
         for a, b in ((ours.labels_, theirs.labels_), (ours.predict(X), theirs.predict(X)),
                      (ours.fit_predict(X), theirs.fit_predict(X)), (ours.cluster_centers_, theirs.cluster_centers_),
-                     (ours.transform(X), theirs.transform(X))):
+                     (ours.transform(X), theirs.transform(X)),
+                     (ours.transform(X.astype(np.float64)), theirs.transform(X.astype(np.float64))),
+                     (ours.transform(X.astype(np.float32)), theirs.transform(X.astype(np.float32)))):
             assert a.dtype == b.dtype
