@@ -692,9 +692,12 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X):
         """Scores :math:`\\langle w, \\tilde x\\rangle`: shape (n_samples,) for one or two
-        classes, (n_samples, n_classes) for more (the vote for ``prediction="voted"``)."""
+        classes, (n_samples, n_classes) for more (the vote for ``prediction="voted"``); float32
+        when X and ``coef_`` are, else float64."""
         check_is_fitted(self, "trace_")
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: their scores (_perceptron_predictors)
+        if X.dtype != np.asarray(self.coef_).dtype:  # float32 X on a float64 model: the fitted weights, not roundings
+            X = X.astype(np.float64, copy=False)
         if self._voted is not None:
             columns = [_vote(X, weights, counts, self._scale) for weights, counts in self._voted]
             return columns[0] if len(columns) == 1 else np.column_stack(columns)

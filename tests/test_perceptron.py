@@ -790,6 +790,29 @@ def test_decision_function_is_the_training_order_with_any_number_of_threads(dtyp
 
 
 @pytest.mark.parametrize("prediction", ["last", "averaged", "voted"])
+def test_float32_rows_on_a_float64_model_are_scored_against_its_weights(prediction):
+    """float32 X on a float64 model is scored in float64 against the fitted weights (float32 to
+    float64 is exact), not against their float32 roundings: the scores equal those of the same
+    rows given in float64, bit for bit. A float32 model scores float32 rows in float32 and float64
+    rows in float64. Weights 1 + 2**-30 and -1 put a row of (1, 1) at 2**-30 in float64 and at 0
+    in float32, where the class flips."""
+    X = np.random.default_rng(4).standard_normal((500, 3))
+    y = (X[:, 0] > 0).astype(int)
+    model = _quiet_fit(Perceptron(prediction=prediction, max_iter=3), X, y)
+    X32 = X.astype(np.float32)
+    np.testing.assert_array_equal(model.decision_function(X32), model.decision_function(X32.astype(np.float64)))
+    np.testing.assert_array_equal(model.predict(X32), model.predict(X32.astype(np.float64)))
+    model32 = _quiet_fit(Perceptron(prediction=prediction, max_iter=3), X32, y)
+    assert model32.decision_function(X32).dtype == (np.float64 if prediction == "voted" else np.float32)
+    assert model32.decision_function(X).dtype == np.float64
+    if prediction == "last":
+        close = Perceptron().fit([[1.0, 1.0], [-1.0, -1.0]], [1, 0])
+        close.coef_, close.intercept_ = np.array([[1 + 2.0**-30, -1.0]]), np.array([0.0])
+        row = np.array([[1.0, 1.0]], dtype=np.float32)
+        assert close.decision_function(row)[0] == 2.0**-30 and close.predict(row)[0] == 1
+
+
+@pytest.mark.parametrize("prediction", ["last", "averaged", "voted"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_nan_and_infinity_are_found_by_their_scores(prediction, dtype, n_classes):
