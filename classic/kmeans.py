@@ -261,6 +261,15 @@ def _relocate_empty(X, sample_weight, centers, labels, masses, distance, fingerp
 _PER_ITERATION = ("relocate", "update", "shift", "moves", "reassigned", "relocated", "partition", "scanned", "exact")
 
 
+def _loop_state(fingerprint, masses, centers):
+    """The state of the loop after a relocation half-step, as KM-4's termination proof defines
+    it: the labelling L'_t (its fingerprint) and the centres its empty clusters keep (those of
+    mass 0; the update leaves them where they are). A labelling that repeats with other kept
+    centres is not a repeat of the state, so the loop goes on."""
+    empty = np.flatnonzero(masses == 0)
+    return int(fingerprint), empty.tobytes(), centers[empty].tobytes()
+
+
 def _tol_threshold(tol, X):
     """The threshold of the ``tol`` rule (KM-5): ``tol`` times the mean feature variance of X in
     float64 (scikit-learn's scaling), 0.0 for ``tol`` = 0. X is read row after row (made
@@ -280,8 +289,8 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
             L'_t = relocate_empty(L_{t-1}, C_{t-1})                KM-3
             C_t  = means(L'_t)                                     KM-2
             L_t  = assign(C_t), keeping L'_t unless strictly closer KM-1
-            stop if L_t == L'_t ("converged", KM-5); if L'_t repeats an
-            earlier partition ("cycle", KM-4); if tol > 0 and
+            stop if L_t == L'_t ("converged", KM-5); if L'_t and the centres
+            its empty clusters keep repeat an earlier state ("cycle", KM-4); if tol > 0 and
             sum_j |C_t,j - C_t-1,j|^2 <= tol ("tol"); if the stopping
             rule ``stop`` fires ("rule:<name>", proofs/convergence.md CV-7)
 
@@ -322,8 +331,9 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
                 lower[[m[1] for m in moves]] = 0.0  # their label changed: no bound yet
                 f_relocate = kernels.chunked_sum(terms)
                 cluster_sums(X, weights, labels, *buffers[:6])
-        repeated = int(fingerprint) in seen
-        seen.add(int(fingerprint))
+        state = _loop_state(fingerprint, masses, centers)
+        repeated = state in seen
+        seen.add(state)
 
         # Update half-step (KM-2): centres to the means of their clusters.
         previous = centers.astype(np.float64)

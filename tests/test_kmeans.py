@@ -940,9 +940,11 @@ def test_range_rule_rejects_data_whose_distances_could_overflow():
     from classic import kmeans_plusplus
 
     rng = np.random.default_rng(11)
-    fitted = KMeans(3, random_state=0).fit(rng.random((1000, 4)))
+    fitted64 = KMeans(3, random_state=0).fit(rng.random((1000, 4)))
+    fitted32 = KMeans(3, random_state=0).fit(rng.random((1000, 4)).astype(np.float32))
     for X in (rng.random((1000, 4)) * 1e200, (rng.random((1000, 4)) * 1e30).astype(np.float32),
               np.vstack([np.zeros((999, 4)), [[0, 0, 0, 1e160]]])):
+        fitted = fitted32 if X.dtype == np.float32 else fitted64
         calls = [lambda: KMeans(3).fit(X), lambda: kmeans_plusplus(X, 3), lambda: fitted.predict(X),
                  lambda: fitted.score(X), lambda: fitted.transform(X)]
         # the certificate reads X in its run's precision, float64 here: float32 numbers fit there
@@ -950,6 +952,9 @@ def test_range_rule_rejects_data_whose_distances_could_overflow():
         for call in calls:
             with pytest.raises(ValueError, match="too large for k-means.*Rescale"):
                 call()
+    # a float64 model measures float32 rows in float64, where these fit
+    X = (rng.random((1000, 4)) * 1e30).astype(np.float32)
+    assert np.isfinite(fitted64.transform(X)).all() and np.isfinite(fitted64.score(X))
     with pytest.raises(ValueError, match="too large"):
         KMeans(2, init=np.array([[0.0], [1e200]])).fit(np.array([[0.0], [1.0]]))
     X = ((rng.random((50, 2)) * 2 - 1) * 3.2e18).astype(np.float32)
@@ -1079,6 +1084,27 @@ def test_a_repeated_partition_stops_the_run(monkeypatch):
     assert model.trace_.stop_reason == "cycle" and model.n_iter_ == 2 and not model.converged_
     cert = certify(model, X)
     assert cert["KM-4"].holds is False and cert["KM-5"].holds is None and "repeated partition" in cert["KM-5"].note
+
+
+def test_the_loop_state_holds_the_kept_centres_of_empty_clusters():
+    """KM-4's termination proof: the loop's state is the labelling with the centres its empty
+    clusters (mass 0) keep. The same labelling with another kept centre is another state; with
+    another centre of a cluster that holds points (a function of the labelling) it is the same;
+    a cluster holding only points of weight 0 keeps its centre too."""
+    from classic.kmeans import _loop_state
+
+    centers = np.array([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]])
+    masses = np.array([3.0, 0.0, 2.0])
+    state = _loop_state(np.uint64(7), masses, centers)
+    moved_kept, moved_held = centers.copy(), centers.copy()
+    moved_kept[1, 0] = np.nextafter(2.0, 3.0)
+    moved_held[0, 1] = 9.0
+    assert _loop_state(np.uint64(7), masses, moved_kept) != state
+    assert _loop_state(np.uint64(7), masses, moved_held) == state
+    assert _loop_state(np.uint64(8), masses, centers) != state
+    assert _loop_state(np.uint64(7), np.array([3.0, 0.0, 0.0]), centers) != state
+    assert _loop_state(np.uint64(7), np.array([3.0, 1.0, 2.0]), moved_kept) == \
+        _loop_state(np.uint64(7), np.array([3.0, 1.0, 2.0]), centers)
 
 
 def test_explicit_init_runs_once():
