@@ -12,6 +12,7 @@ as bounds (:math:`R`, :math:`\\gamma`, :math:`(R/\\gamma)^2`) are rigorous
 upper/lower bounds of the exact ones.
 """
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -215,7 +216,8 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
             made = last
         edited = _edited_attributes(model, traces, fitted[c], made)
         certificate = _ProblemCertificate(X, signs, trace, label, predictor, edited, settings)
-        claims.extend(certificate.claims(u, margin))
+        # each note names its problem as the statement does (the printed notes follow the table)
+        claims.extend(dataclasses.replace(c, note=label + c.note) if c.note else c for c in certificate.claims(u, margin))
     return claims
 
 
@@ -452,7 +454,7 @@ class _ProblemCertificate:
     def _novikoff(self, r, gamma_low):
         t, K, k = self.trace, self.K, np.arange(1, self.K + 1)
         novikoff = [
-            ("PC-2", "<w_k, u> >= k gamma for every update k"),
+            ("PC-2", "k gamma <= <w_k, u> for every update k"),
             ("PC-5", "total updates <= (R / gamma)^2"),
         ]
         claims = []

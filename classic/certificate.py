@@ -222,11 +222,28 @@ def certify(estimator, X, y=None, **options):
     y : array-like of shape (n_samples,), optional
         Targets, for supervised estimators.
     **options
-        Estimator-specific options (e.g. ``separator=`` for the perceptron).
+        Estimator-specific options:
+
+        - :class:`classic.KMeans`: ``sample_weight=``, the weights the fit was given (required
+          for a weighted fit, refused for an unweighted one);
+        - :class:`classic.Perceptron`: ``separator=``, a direction of the augmented space
+          (length ``n_features`` or ``n_features + 1``; one row per class for one-vs-rest),
+          by default the best of a hard-margin solver's and the run's own, and ``margin=``,
+          the gamma of the Freund-Schapire bound (PC-9);
+        - :class:`classic.GaussianMixture`: none.
 
     Returns
     -------
     Certificate
+        Its ``claims`` are :class:`Claim` records: the proof step's ``id`` and ``statement``;
+        ``worst``, ``bound`` and the floating-point ``slack`` the proof allows, the claim checked
+        being worst <= bound + slack at the step where that margin is smallest (for an
+        equality, worst is its deviation and bound 0; for an ascent, the decrease);
+        ``holds`` (True, False, or None where the claim does not apply: ``note`` says why) and
+        the proof ``reference``. ``bool(certificate)`` is whether every claim that applies
+        holds; ``certificate["KM-1"]`` is one claim, ``certificate.all("PC-2")`` every claim of
+        that id (one per class for a one-vs-rest perceptron); ``print(certificate)`` shows the
+        table.
     """
     if not hasattr(estimator, "_certify"):
         kind = type(estimator)

@@ -151,7 +151,8 @@ def gmm_demo(out_dir):
     right.set_title("fitted components (1 and 2 standard deviations)")
     path = _save(plt, fig, out_dir, "gmm.png")
     summary = (
-        f"mean log-likelihood {model.lower_bound_:.6g}, {model.n_iter_} iterations, "
+        f"mean log-likelihood {model.score(X):.6g} (objective with the log-prior {model.lower_bound_:.6g}), "
+        f"{model.n_iter_} iterations, "
         f"stopped: {model.trace_.stop_reason}"
     )
     return certificate, summary, path

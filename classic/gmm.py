@@ -440,6 +440,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     Parameters
     ----------
     n_components : int, default=1
+        Number of mixture components K.
     covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
     tol : float, default=1e-3
         Stop when the mean objective per sample changes by less than ``tol``
@@ -452,6 +453,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         covariances (scikit-learn adds 1e-6, which breaks the ascent EM-4 certifies). A
         positive value raises a ValueError that points to ``prior="default"``.
     max_iter : int, default=100
+        Most EM iterations per start (each an E-step and an M-step); a start that reaches it
+        stops with ``stop_reason="max_iter"`` and ``converged_`` False (and a
+        ConvergenceWarning when ``tol`` > 0).
     n_init : int, default=1
         Number of initialisations; the run with the highest final objective is kept.
         A start that collapses (EM-8) is dropped with a ConvergenceWarning; the
@@ -470,12 +474,17 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         ``reg_covar``): exact EM cannot start there, so without ``prior=`` or
         ``precisions_init`` fit raises a ValueError saying so; with ``prior=`` each
         starts at :math:`a\\Sigma_0/(1 + a)`.
-    weights_init : ndarray of shape (n_components,), optional
-    means_init : ndarray of shape (n_components, n_features), optional
-    precisions_init : ndarray, optional
+    weights_init : ndarray of shape (n_components,), default=None
+        Initial mixing weights, positive and summing to 1 (within 1e-6; renormalised).
+    means_init : ndarray of shape (n_components, n_features), default=None
+        Initial means, in the units of X.
+    precisions_init : ndarray, default=None
         Shape (n_components, d, d) full, (d, d) tied, (n_components, d) diag,
-        (n_components,) spherical. Given all three, EM starts exactly there.
-    random_state : int, numpy.random.Generator, numpy.random.RandomState or None
+        (n_components,) spherical, the inverses of the initial covariances in the units
+        of X. Given all three ``*_init``, EM starts exactly there; a parameter not given
+        comes, as in scikit-learn, from the M-step on the responsibilities of
+        ``init_params``.
+    random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
         An int seeds a new Generator (the same seed gives bitwise the same fit); a Generator is
         used as is (its draws advance it); a RandomState (scikit-learn's) gives a seed drawn from
         it; None draws a seed from NumPy's global generator (``np.random.seed``), as scikit-learn's None.
@@ -488,6 +497,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     verbose : int or bool, default=0
         Print the objective every ``verbose_interval`` iterations when > 0 (or True).
     verbose_interval : int, default=10
+        Iterations between two printed lines when ``verbose`` > 0.
     prior : None, "default" or GaussianMixturePrior, default=None
         None: exact EM (maximum likelihood). Otherwise MAP-EM under the fixed
         conjugate prior (see :class:`GaussianMixturePrior`; "default" is

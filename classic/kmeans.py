@@ -59,7 +59,8 @@ class KMeansTrace(Trace):
     assignment to the initial centres, then for each iteration t = 1..n_iter the
     inertia after its relocation, update and assignment half-steps (so it has
     ``1 + 3 * n_iter`` rows). ``stop_reason`` is ``"converged"`` (no label
-    changed), ``"tol"``, ``"max_iter"`` or ``"cycle"`` (a partition repeated).
+    changed), ``"tol"``, ``"max_iter"``, ``"cycle"`` (a state of the loop repeated, KM-4)
+    or ``"rule:<name>"`` (a ``stop=`` rule of :mod:`classic.convergence` fired).
 
     Attributes
     ----------
@@ -541,8 +542,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         Iteration cap (``stop_reason="max_iter"`` and a ConvergenceWarning).
     tol : float, default=0.0
         0: exact termination. > 0: also stop when
-        :math:`\\sum_j \\lVert \\mu_j(t) - \\mu_j(t-1) \\rVert^2 \\le` ``tol`` times the
-        mean feature variance of X (scikit-learn's rule; ``stop_reason="tol"``).
+        :math:`\\sum_j \\lVert \\mu_j(t) - \\mu'_j(t-1) \\rVert^2 \\le` ``tol`` times the
+        mean feature variance of X (scikit-learn's rule; ``stop_reason="tol"``), with
+        :math:`\\mu'_j(t-1)` the centres after iteration t's relocation of empty clusters.
     random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
         An int seeds a new Generator (the same seed gives bitwise the same fit); a Generator is
         used as is (its draws advance it); a RandomState (scikit-learn's) gives a seed drawn from

@@ -1,8 +1,9 @@
 """Novikoff's bound against the perceptron's actual number of updates.
 
-For data sets of shrinking margin gamma (500 points in 10 dimensions, in the
-unit ball, separated through the origin by a known unit vector u with margin
-exactly gamma), the perceptron makes at most (R/gamma)^2 updates
+For data sets of shrinking margin gamma (500 points in 10 dimensions, separated
+through the origin by a known unit vector u with one point exactly at the nominal
+margin, then rescaled to R = 1, which scales the margins by the same factor:
+gamma/R runs from 0.29 to 0.003), the perceptron makes at most (R/gamma)^2 updates
 (proofs/perceptron.md, PC-5). The script checks that on every run with
 ``classic.certify`` (given the known separator) and draws the updates against
 the bound on a log-log plot, together with the tight example of
@@ -64,7 +65,8 @@ def main(path="perceptron_novikoff.png"):
         print(f"tight example, m = {m}: {model.n_updates_} updates, bound (R/gamma)^2 = {tight_bounds[-1]:.6g}")
 
     fig, ax = plt.subplots(figsize=(7, 5))
-    ax.loglog(bounds, updates, "o", label="perceptron runs, margins 0.3 to 0.003")
+    ratios = 1 / np.sqrt(bounds)  # the certified gamma/R of each run
+    ax.loglog(bounds, updates, "o", label=rf"perceptron runs, $\gamma/R$ from {ratios.max():.2g} to {ratios.min():.2g}")
     ax.loglog(tight_bounds, tight, "s", label=r"tight example $x_i = e_i$ (PC-11)")
     line = np.array([1, 2 * max(bounds)])
     ax.loglog(line, line, "k--", label=r"updates $= (R/\gamma)^2$ (Novikoff, PC-5)")

@@ -123,6 +123,16 @@ def test_python_m_classic_demo(tmp_path):
     one = re.search(r"== k-means.*\ninertia ([0-9.e+-]+),", result.stdout)
     ten = re.search(r"the best of ten starts \(n_init=10\) reaches ([0-9.e+-]+)", result.stdout)
     assert one and ten and float(ten.group(1)) <= float(one.group(1))
+    # MAP-EM: the mean log-likelihood is score(X), not lower_bound_ (which adds the log-prior / n)
+    from sklearn.datasets import load_iris
+
+    from classic import GaussianMixture
+
+    X = load_iris().data[:, 2:4]
+    model = GaussianMixture(3, random_state=0, tol=1e-6, max_iter=300, prior="default").fit(X)
+    quoted = re.search(r"mean log-likelihood ([0-9.e+-]+) \(objective with the log-prior ([0-9.e+-]+)\)", result.stdout)
+    assert quoted and quoted.group(1) == f"{model.score(X):.6g}" and quoted.group(2) == f"{model.lower_bound_:.6g}"
+    assert model.score(X) != model.lower_bound_
 
 
 @pytest.fixture

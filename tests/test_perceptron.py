@@ -384,6 +384,38 @@ def test_pc2_to_pc6_every_claim_holds_on_separable_data(dtype, intercept, shuffl
     assert certify(model, sample.X, sample.y, separator=u)["PC-5"].bound >= model.n_updates_
 
 
+def test_pc2_pc4_pc5_fail_when_their_inputs_are_overstated(monkeypatch):
+    """PC-2, PC-4 and PC-5 can fail, each on its own: on the tight example x_i = e_i (PC-11),
+    where <w_k, u> = k gamma, S_k = k R^2 and the run makes exactly (R/gamma)^2 updates, a
+    certified margin overstated by 1 % breaks PC-2 and PC-5 while PC-1 (the replay) holds, and an
+    R^2 understated by 1 % (the computed one and its upper bound) breaks PC-4 and PC-5, not PC-2."""
+    from classic import _perceptron_certificate as pc
+
+    m = 20
+    X, y = np.eye(m), np.ones(m, dtype=int)
+    model = Perceptron(fit_intercept=False).fit(X, y)
+    separator = np.ones(m)
+    assert certify(model, X, y, separator=separator)
+    real_margins = pc.unit_margins
+    monkeypatch.setattr(pc, "unit_margins", lambda A, signs, u: (lambda lo, *rest: (lo * 1.01, *rest))(
+        *real_margins(A, signs, u)))
+    certificate = certify(model, X, y, separator=separator)
+    assert certificate["PC-1"].holds is True and certificate["PC-3"].holds is True
+    assert certificate["PC-2"].holds is False and certificate["PC-5"].holds is False
+    monkeypatch.undo()
+    real_init = pc._ProblemCertificate.__init__
+
+    def understated(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        self.R_hat2 *= 0.99
+        self.R_up2 *= 0.99
+
+    monkeypatch.setattr(pc._ProblemCertificate, "__init__", understated)
+    certificate = certify(model, X, y, separator=separator)
+    assert certificate["PC-4"].holds is False and certificate["PC-5"].holds is False
+    assert all(certificate[c].holds is True for c in ("PC-1", "PC-2", "PC-3", "PC-6"))
+
+
 def test_pc3_needs_the_mistakes():
     """PC-3 (proofs/perceptron.md): without the mistake condition ||w_k||^2 <= S_k is false,
     and a log with an update that was no mistake is rejected."""
@@ -1018,7 +1050,10 @@ def test_tol_ends_a_run_on_data_that_are_not_separable():
     assert [t.stop_reason for t in model.trace_.problems] == ["mistake-free epoch", "tol", "tol"]
     certificate = certify(model, X, y)   # every claim of the epochs run still holds (PC-6)
     assert certificate
-    assert [c.note.startswith("the run stopped (tol) after") for c in certificate if c.id == "PC-6"] == [False, True, True]
+    # each note names its problem as its statement does
+    assert [c.note.startswith(f"[class {k} vs rest] the run stopped (tol) after") for k, c in
+            enumerate(certificate.all("PC-6"))] == [False, True, True]
+    assert all(c.note.startswith(c.statement[: c.statement.index("]") + 1]) for c in certificate if c.note)
     for t in model.trace_.problems:
         assert t.epoch_loss.shape == (t.n_iter,) and np.all(t.epoch_loss >= 0)
         assert np.all(t.epoch_loss[t.mistakes == 0] == 0)   # only mistakes have a loss (those at margin 0 add 0)
