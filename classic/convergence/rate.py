@@ -145,8 +145,10 @@ class RateEstimate:
         Sublinear only: :math:`p` in :math:`e_t \\sim c\\, t^{-p}`; None when the ratios rise
         to 1 but not as a power law's do (CV-4).
     rate_bounds : (float, float) or None
-        Linear only: the interval rounding leaves for ``rate`` (CV-3); the
-        ratio of the exact values lies in it.
+        Linear only: the span of the tail's resolved ratios, each with the interval rounding
+        leaves it (CV-3): the exact ratios the rate is read from lie in it. Every tail ratio is
+        within the order tolerance of ``rate`` (else the class is undetermined), but a limit the
+        ratios still drift toward may lie outside.
     limit : float
         The given limit, else the last Aitken extrapolation (else the last value).
     terminated_at : int or None
@@ -154,8 +156,9 @@ class RateEstimate:
     evidence : RateEvidence
     exponent_bounds : (float, float) or None
         With ``exponent``: the interval the rounding of the ratios leaves it (the median step of
-        h = 1/(1 - r) from the ends of the steps' intervals), the expansion's truncation,
-        relative (p² - 1)/(12 u²) at the tail start u, apart (CV-4).
+        h = 1/(1 - r) from the ends of the steps' intervals), widened by the truncation allowance
+        of the power-law test, ``POWER_LAW_SLACK`` (p² - 1)/(12 u (u + 1)) + 1/u relative at the
+        tail start u (the steps tend to 1/p only as t grows; CV-4).
     """
 
     kind: str
@@ -260,7 +263,7 @@ def _as_sequence(sequence):
             values = values[rows]
             errors = None if errors is None else np.asarray(errors)[rows]
     else:
-        values, sense = sequence, "min"
+        values, sense = sequence, None  # oriented by its net change, below
     check_not_iterator(values, "the sequence")
     try:
         x = np.asarray(values)
@@ -280,7 +283,10 @@ def _as_sequence(sequence):
     dtype = x.dtype.type if x.dtype in (np.float16, np.float32) else np.float64
     if isinstance(sequence, Trace) and getattr(sequence, "dtype", None) == "float32":
         dtype = np.float32  # a float32 fit's objective, stored in float64, carries float32's rounding
-    return x.astype(np.float64), sense, dtype, errors
+    x = x.astype(np.float64)
+    if sense is None:  # a plain sequence heads where it went: a rising one is maximised (CV-1)
+        sense = "max" if x[-1] > x[0] else "min"
+    return x, sense, dtype, errors
 
 
 def _ratio_intervals(s, f, dtype):
@@ -375,8 +381,6 @@ def _power_law(h, bounds, steps, start):
     h, bounds, steps = _trend_points(h, bounds, steps)
     gaps = np.diff(steps)
     p = 1.0 / float(np.median(np.diff(h) / gaps))
-    p_low = 1.0 / float(np.median((bounds[1:, 1] - bounds[:-1, 0]) / gaps))
-    p_high = 1.0 / float(np.median((bounds[1:, 0] - bounds[:-1, 1]) / gaps))
     first, second = _half_steps(h, steps)
     mid = len(h) // 2
     width = bounds[:, 1] - bounds[:, 0]
@@ -384,7 +388,11 @@ def _power_law(h, bounds, steps, start):
     u = start + steps[0] + 1.0
     truncation = (POWER_LAW_SLACK * abs(p * p - 1) / (12 * u * (u + 1)) + 1.0 / u) * max(first, second)
     drift = None if abs(second - first) <= truncation + rounding else (float(first), float(second))
-    return p, p_low if p_low > 0 else math.inf, p_high if p_high > 0 else math.inf, drift
+    # the exponent's interval: the median step from the ends of the steps' rounding intervals, widened
+    # by the truncation allowance the drift test grants (the steps tend to 1/p only as t grows)
+    step_high = float(np.median((bounds[1:, 1] - bounds[:-1, 0]) / gaps)) + truncation
+    step_low = float(np.median((bounds[1:, 0] - bounds[:-1, 1]) / gaps)) - truncation
+    return p, 1.0 / step_high, 1.0 / step_low if step_low > 0 else math.inf, drift
 
 
 def _classify(s, f, dtype, start=0):
@@ -443,11 +451,15 @@ def _classify_positive(s, f, dtype, start):
     h, h_bounds = 1 / (1 - r), 1 / (1 - b)
     if _increasing_without_bound(h, h_bounds, keep):
         p, p_low, p_high, drift = _power_law(h, h_bounds, keep, start)
+        if drift is not None and drift[1] > drift[0]:
+            # as a sequence that levels off above 0 does: no convergence is shown (CV-4)
+            return _run("undetermined", math.nan, math.nan, "ratios rise to 1, and 1/(1 - ratio) grows faster than "
+                        f"t (mean steps {drift[0]:.3g}, then {drift[1]:.3g}): the values decay more slowly than any "
+                        "power of t, or level off above 0", out)
         if drift is not None:
-            how = ("faster than t: the values decay more slowly than any power of t, or level off above 0"
-                   if drift[1] > drift[0] else "more slowly than t: the values decay faster than any power of t")
-            return _run("sublinear", 1.0, 1.0, f"ratios rise to 1, but 1/(1 - ratio) grows {how} (mean steps "
-                        f"{drift[0]:.3g}, then {drift[1]:.3g}), not as a power law t^-p", out)
+            return _run("sublinear", 1.0, 1.0, "ratios rise to 1, but 1/(1 - ratio) grows more slowly than t: the "
+                        f"values decay faster than any power of t (mean steps {drift[0]:.3g}, then "
+                        f"{drift[1]:.3g}), not as a power law t^-p", out)
         return _run("sublinear", 1.0, 1.0, "ratios rise to 1: 1/(1 - ratio) grows linearly", out, exponent=p,
                     exponent_bounds=(p_low, p_high))
     if _rises_unresolved(h, h_bounds, keep):
@@ -455,8 +467,25 @@ def _classify_positive(s, f, dtype, start):
                     "by steps each below its own rounding: neither seen to settle (linear) nor to grow as a "
                     "power law (sublinear)", out)
     i = int(keep[np.argsort(r, kind="stable")[(len(r) - 1) // 2]])
-    return _run("linear", 1.0, float(ratios[i]), f"ratios settle at {ratios[i]:.4g} (median of the tail)", out,
-                rate_bounds=(float(rb[i, 0]), float(rb[i, 1])))
+    rho = float(ratios[i])
+    # Settled (CV-3): every tail ratio, resolved or not, is within the order tolerance of rho, its
+    # interval meeting [rho^(1 + tol), rho^(1 - tol)]: ratios that alternate, or sit at 1 between a
+    # few contracting ones (changes that never shrink), do not settle at their median.
+    band = (rho ** (1 + ORDER_TOLERANCE), rho ** (1 - ORDER_TOLERANCE))
+    window = np.arange(tail, len(ratios))
+    apart = window[(rb[window, 1] < band[0]) | (rb[window, 0] > band[1])]
+    if apart.size:
+        j = int(apart[0])
+        if rb[j, 1] >= 1:
+            reason = (f"not contracting: ratio {j} is {ratios[j]:.4g}, its rounding interval reaching 1, beside "
+                      f"a median contracting ratio of {rho:.4g}: the values do not shrink at one rate")
+        else:
+            reason = (f"the ratios do not settle: ratio {j} is {ratios[j]:.4g} (within [{rb[j, 0]:.4g}, "
+                      f"{rb[j, 1]:.4g}]), outside [{band[0]:.4g}, {band[1]:.4g}] about the median tail ratio "
+                      f"{rho:.4g} (order tolerance {ORDER_TOLERANCE})")
+        return _run("undetermined", math.nan, math.nan, reason, out)
+    return _run("linear", 1.0, rho, f"ratios settle at {rho:.4g} (median of the tail)", out,
+                rate_bounds=(float(np.min(b[:, 0])), float(np.max(b[:, 1]))))
 
 
 def _run(kind, order, rate, reason, evidence, exponent=None, rate_bounds=None, exponent_bounds=None):
@@ -529,8 +558,12 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     to 0 (:math:`1/r_t` never falls and grows by steps that do not decay) give
     ``superlinear``, ratios that rise to 1 (the same for :math:`1/(1-r_t)`;
     for :math:`e_t = c(t+t_0)^{-p}` its step tends to :math:`1/p`, which gives
-    the exponent when the steps are steady) give ``sublinear``, and settled
-    ratios give ``linear`` with rate :math:`\\rho` = the median tail ratio.
+    the exponent when the steps are steady; steps that grow, as for values that level
+    off above the limit, leave it ``undetermined``) give ``sublinear``, and settled
+    ratios give ``linear`` with rate :math:`\\rho` = the median tail ratio: every tail
+    ratio's interval must meet :math:`[\\rho^{1.25}, \\rho^{0.75}]` (ORDER_TOLERANCE),
+    else the class is ``undetermined`` (ratios that alternate, or changes that stay
+    equal between a few that shrink, do not settle).
     Without the limit, changes that decay no faster than :math:`1/t` leave the
     class ``undetermined``: their sum need not converge. See
     proofs/convergence.md, CV-1 to CV-6.
@@ -541,7 +574,8 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
         A trace (its ``objective`` is used, read at the end of each iteration
         when it records ``m`` half-steps per iteration, ``1 + m n_iter`` rows;
         ``OBJECTIVE_SENSE`` orients it) or
-        a 1-D sequence of finite numbers. float32 (float16) data uses float32's (float16's) unit
+        a 1-D sequence of finite numbers (oriented by its net change: one whose last value
+        exceeds its first is taken to rise to its limit, as a likelihood does). float32 (float16) data uses float32's (float16's) unit
         roundoff, and so does the trace of a float32 fit (its objective is stored in
         float64, but carries float32's rounding).
     limit : float, optional
