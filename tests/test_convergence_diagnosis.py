@@ -68,6 +68,28 @@ def test_alternating_steps_are_oscillation(n, a, b, rho, amplitude):
     both_senses(train, train + 0.01 * b, None, "oscillation")
 
 
+@pytest.mark.parametrize("period", [3, 4, 5, 6, 8, 10, 12, 16])
+def test_a_sustained_wave_is_oscillation_whatever_its_period(period):
+    """A training loss 1 + 0.5 sin(2 pi t / P + 0.3) over 60 steps swings over its whole range: a
+    zigzag with threshold δ sees two turns a period. Until 2026-12-05 only P <= 3 was "oscillation"
+    (half the significant steps had to reverse the one before): P = 5 and 16 were "healthy: both
+    curves flat", 8 and 12 "diverging", 4, 6 and 10 "too slow" (a researcher's review)."""
+    t = np.arange(60)
+    train = 1 + 0.5 * np.sin(2 * np.pi * t / period + 0.3)
+    both_senses(train, train + 0.02, None, "oscillation")
+    d = diagnose(train, train + 0.02)
+    assert d.evidence["reversals"] >= 2 and d.evidence["swings"] == d.evidence["reversals"] + 1
+
+
+def test_a_falling_loss_with_small_bumps_is_not_oscillation():
+    """The turns must be comparable both ways: a loss falling 1 + 9 (1 - t/60) with bumps of 2 δ every
+    ten steps turns, but rises far less than it falls (too slow, not oscillation)."""
+    t = np.arange(60)
+    train = 1 + 9 * (1 - t / 60) + 0.9 * ((t % 10) == 5)
+    d = diagnose(train, train + 0.01)
+    assert d.pattern == "too slow" and d.evidence["reversals"] >= 2, d
+
+
 @given(n_steps, floors, heights, st.floats(1.5, 4.0))
 def test_a_curve_still_falling_is_too_slow(n, a, b, stretch):
     """A straight decline a + b (1 - t / (stretch n)) drops b / (4 stretch) over the last quarter,

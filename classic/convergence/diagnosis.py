@@ -14,10 +14,11 @@ in this order:
 ===============  ==========================================================  ===================================
 pattern          rule                                                        usual remedy
 ===============  ==========================================================  ===================================
-oscillation      in the last half of the training curve, at least half of    smaller step size / learning rate;
-                 its steps larger than :math:`\\delta` reverse the previous   average the iterates (averaged
-                 one's direction, at least twice (the validation curve's     perceptron); check separability
-                 own wiggles are sampling noise, not the optimiser's)
+oscillation      in the last half of the training curve, at least two        smaller step size / learning rate;
+                 turns, each coming back more than :math:`\\delta` from the   average the iterates (averaged
+                 extreme before it, with its rises at least half its falls   perceptron); check separability
+                 (or the reverse; the validation curve's own wiggles are
+                 sampling noise, not the optimiser's)
 diverging        the training loss rose by more than :math:`\\delta` over     smaller step size; for k-means and
                  the last quarter of the run                                 EM, whose objective never rises
                                                                              (KM-1, EM-4), check that the curve
@@ -86,7 +87,9 @@ class Diagnosis:
     evidence : mapping
         The numbers the rules looked at (read-only): ``scale``, ``delta``,
         ``best_validation_step``, ``validation_rise``, ``final_gap``,
-        ``recent_drop``, ``excess_over_target``, ``reversals``.
+        ``recent_drop``, ``excess_over_target``, and of the last half of the
+        training curve ``swings`` (its zigzag's legs), ``reversals`` (its turns),
+        ``rises`` and ``falls`` (the legs' total sizes up and down).
     best_validation_step : int
         Step of the lowest validation loss: where early stopping would stop.
     reference : str
@@ -117,12 +120,31 @@ def _curve(values, name):
     return x.astype(np.float64)
 
 
-def _reversals(curve, delta):
-    """Significant steps (|Δ| > delta) in the last half, and how many reverse the previous one."""
+def _swings(curve, delta):
+    """The legs of the last half of ``curve`` (signed sizes), as a zigzag with threshold ``delta``
+    draws them: a leg runs from one turning point to the next extreme, and ends when the curve has
+    come back from that extreme by more than ``delta`` (the last leg ends at its extreme). Moves
+    within ``delta`` of an extreme are no turn, whatever their number of steps: a sine of any
+    period above two steps shows two legs a period, step-by-step reversals only two in P."""
     tail = curve[len(curve) // 2 - 1 :] if len(curve) >= 8 else curve
-    steps = np.diff(tail)
-    signs = np.sign(steps[np.abs(steps) > delta])
-    return len(signs), int(np.sum(signs[1:] != signs[:-1]))
+    legs = []
+    low = high = 0  # indices of the extremes before the first leg is known
+    direction, pivot, extreme = 0, tail[0], tail[0]
+    for i in range(1, len(tail)):
+        v = tail[i]
+        if direction == 0:
+            low, high = (i if v < tail[low] else low), (i if v > tail[high] else high)
+            if tail[high] - tail[low] > delta:  # the first leg: from the earlier extreme to the later one
+                direction = 1 if high > low else -1
+                pivot, extreme = (tail[low], tail[high]) if direction > 0 else (tail[high], tail[low])
+        elif (v - extreme) * direction > 0:
+            extreme = v
+        elif (extreme - v) * direction > delta:
+            legs.append(extreme - pivot)
+            direction, pivot, extreme = -direction, extreme, v
+    if direction:
+        legs.append(extreme - pivot)
+    return np.array(legs)
 
 
 def curves_spread(values):
@@ -180,18 +202,21 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     quarter = max(2, n // 4)
     recent_drop = float(train[-quarter - 1] - train[-1])
     excess = float(train[-1] - target) if target is not None else math.nan
-    significant, reversals = _reversals(train, delta)
+    legs = _swings(train, delta)
+    reversals = max(len(legs) - 1, 0)
+    rises, falls = float(legs[legs > 0].sum()), float(-legs[legs < 0].sum())
     evidence = types.MappingProxyType(
         dict(scale=scale, delta=delta, best_validation_step=best, validation_rise=rise, final_gap=gap,
-             recent_drop=recent_drop, excess_over_target=excess, reversals=reversals, significant_steps=significant)
+             recent_drop=recent_drop, excess_over_target=excess, reversals=reversals, swings=len(legs),
+             rises=rises, falls=falls)
     )
 
     def result(pattern, rule):
         return Diagnosis(pattern, rule, REMEDIES[pattern], evidence, best)
 
-    if reversals >= 2 and 2 * reversals >= significant - 1:
-        return result("oscillation", f"{reversals} of the {significant} steps of the training loss larger than "
-                                     f"δ={delta:.3g} in the last half reverse direction")
+    if reversals >= 2 and 2 * min(rises, falls) >= max(rises, falls):
+        return result("oscillation", f"in the last half the training loss turns {reversals} times by more than "
+                                     f"δ={delta:.3g}, rising {rises:.3g} in all and falling {falls:.3g}")
     if -recent_drop > delta:
         return result("diverging", f"training loss rose by {-recent_drop:.3g} > δ={delta:.3g} over the last "
                                    f"{quarter} steps")
