@@ -38,6 +38,7 @@ import functools
 import hashlib
 import importlib
 import pathlib
+import threading
 import types as types_module
 
 import numba
@@ -98,8 +99,39 @@ def for_rows(kernel, n_rows):
     threads nothing to share, and waking them cost 7 us per call of the k-means assignment
     on iris (14.5 against 7.6 us: 90 us of a 300 us fit). The two give the same bits: the
     twin runs the same code, its ``prange`` loops as ``range``, and every reduction adds its
-    chunks in index order either way."""
-    return kernel.in_one_thread if n_rows <= SERIAL_ROWS else kernel
+    chunks in index order either way.
+
+    Under Numba's ``workqueue`` threading layer (the one it falls back to where neither OpenMP
+    nor TBB loads), two Python threads in parallel kernels at once abort the process
+    ("Concurrent access has been detected"): there the kernel runs under a lock, and a call
+    that finds it taken runs the serial twin instead, with the same bits."""
+    if n_rows <= SERIAL_ROWS:
+        return kernel.in_one_thread
+    return functools.partial(_one_caller_at_a_time, kernel) if _workqueue_layer() else kernel
+
+
+_PARALLEL_CALL = threading.Lock()
+_LAYER = []  # the threading layer, once Numba has chosen it (at the first parallel call)
+
+
+def _workqueue_layer():
+    """Whether parallel kernels run on Numba's workqueue layer; True until the layer is known."""
+    if not _LAYER:
+        try:
+            _LAYER.append(numba.threading_layer())
+        except ValueError:  # no parallel kernel has run yet: the first may bring up workqueue
+            return True
+    return _LAYER[0] == "workqueue"
+
+
+def _one_caller_at_a_time(kernel, *args):
+    """``kernel(*args)`` if no other thread is in a parallel kernel, else its serial twin."""
+    if _PARALLEL_CALL.acquire(blocking=False):
+        try:
+            return kernel(*args)
+        finally:
+            _PARALLEL_CALL.release()
+    return kernel.in_one_thread(*args)
 
 
 @intrinsic

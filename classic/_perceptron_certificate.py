@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 
 from classic import _perceptron_kernels as _k
+from classic._jit import for_rows
 from classic._perceptron_predictors import _averaged_weights
 from classic._random import generator_from_state
 from classic._validation import check_numbers, check_real, check_squared_distances
@@ -538,12 +539,13 @@ class _ProblemCertificate:
                 "PC-6", statement, f"the run stopped ({t.stop_reason}) after {t.n_iter} epochs with "
                 f"{int(t.mistakes[-1])} mistake(s) in its last epoch")
         scores = np.empty(self.X.shape[0], self.X.dtype)
-        _k.decision(self.X, t.epoch_weights[-1].reshape(1, -1), self.scale, scores.reshape(-1, 1))
+        decision = for_rows(_k.decision, self.X.shape[0])
+        decision(self.X, t.epoch_weights[-1].reshape(1, -1), self.scale, scores.reshape(-1, 1))
         mistakes = int(np.sum(self.signs * scores <= 0))
         note = ""
         if self.predictor is not None:  # predict's own arithmetic: coef_, intercept_ = eta0 times the weights
             weights, eta0, scaled = self.predictor
-            _k.decision(self.X, weights.reshape(1, -1), self.X.dtype.type(1.0), scores.reshape(-1, 1))
+            decision(self.X, weights.reshape(1, -1), self.X.dtype.type(1.0), scores.reshape(-1, 1))
             wrong = int(np.sum(self.signs * scores <= 0))
             if wrong:
                 runs = np.array_equal(weights, scaled)

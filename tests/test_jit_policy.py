@@ -2,8 +2,11 @@
 nothing asks for fastmath."""
 
 import importlib
+import os
 import pathlib
 import re
+import subprocess
+import sys
 
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "classic"
 FORBIDDEN = re.compile(r"\b(njit|numba\.jit|fastmath\s*=)")
@@ -183,3 +186,32 @@ def test_serial_twins_give_the_parallel_kernels_bits(monkeypatch):
     in_one_thread = _small_runs()
     monkeypatch.setattr(_jit, "SERIAL_ROWS", 0)   # every kernel on its threads
     assert _small_runs() == in_one_thread
+
+
+def test_threads_calling_fits_at_once_under_the_workqueue_layer(tmp_path):
+    """Numba's workqueue threading layer (its fallback where neither OpenMP nor TBB loads) aborts
+    the process when two Python threads enter parallel kernels at once (a practitioner's review:
+    KMeans fits from a ThreadPoolExecutor, GridSearchCV under joblib's threading backend). With
+    the lock of _jit.for_rows, a caller that finds it taken runs the serial twin: no abort, and
+    every fit bitwise equal to the same fit run alone."""
+    script = tmp_path / "threads.py"
+    script.write_text(
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "import numba, numpy as np\n"
+        "from sklearn.datasets import make_blobs\n"
+        "from classic import GaussianMixture, KMeans, Perceptron\n"
+        "X, y = make_blobs(5000, 8, centers=4, random_state=0)\n"
+        "fits = [lambda s: KMeans(4, random_state=s).fit(X).cluster_centers_,\n"
+        "        lambda s: GaussianMixture(2, covariance_type='diag', random_state=s).fit(X).means_,\n"
+        "        lambda s: Perceptron(max_iter=3).fit(X, y == s % 4).coef_]\n"
+        "jobs = [(f, s) for f in fits for s in range(4)]\n"
+        "alone = [f(s) for f, s in jobs]\n"
+        "with ThreadPoolExecutor(2) as pool:\n"
+        "    together = list(pool.map(lambda job: job[0](job[1]), jobs * 2))\n"
+        "assert numba.threading_layer() == 'workqueue'\n"
+        "assert all(np.array_equal(a, b) for a, b in zip(alone * 2, together))\n"
+        "print('ok')\n"
+    )
+    env = {**os.environ, "NUMBA_THREADING_LAYER": "workqueue", "NUMBA_NUM_THREADS": "2"}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
