@@ -182,7 +182,7 @@ def _initial_centers(X, init, n_clusters, n_local_trials, rng, sample_weight=Non
     if isinstance(init, str) and init == "k-means++":
         return _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=sample_weight)[0]
     if isinstance(init, str) and init == "random":
-        if sample_weight is None:
+        if sample_weight is None or np.all(sample_weight == sample_weight[0]):  # equal weights are no weights
             return X[np.sort(rng.choice(X.shape[0], n_clusters, replace=False))].copy()
         # distinct rows, each drawn with probability proportional to its weight among those not drawn
         # yet (as scikit-learn), by inverse CDF on the weights themselves: w / sum(w) may underflow
@@ -670,7 +670,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         weights each point's term of the objective, :math:`\\sum_i w_i \\lVert x_i - c_{L(i)}
         \\rVert^2`: centres are weighted means, seeding draws with probability proportional to
         the weight, and a point of weight 0 is labelled but moves no centre (proofs/kmeans.md,
-        "Weights"). ``classic.certify`` then needs the same ``sample_weight``."""
+        "Weights"). Weights that are all equal seed with the draws of no weights, so
+        ``np.ones(n)`` gives the fit without weights, bit for bit (centres, labels, inertia).
+        ``classic.certify`` then needs the same ``sample_weight``."""
         X = check_estimator_data(self, X, reset=True, finite=False)  # NaN, inf: _check_params
         sample_weight = check_sample_weight(sample_weight, X)
         k, n_init, trials = self._check_params(X, sample_weight)

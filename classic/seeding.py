@@ -81,9 +81,10 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None, 
         points of positive weight, with ``sample_weight``).
     sample_weight : array-like of shape (n_samples,), number or None, default=None
         Non-negative weights with a positive, finite total; None means every
-        point weighs 1 (the first centre is then drawn by ``rng.integers``, so
-        all-ones weights, drawn by ``rng.random``, give other centres for the
-        same seed).
+        point weighs 1. Weights that are all equal are drawn as None is (the first centre
+        by ``rng.integers``), so ``np.ones(n)`` gives the same centres as None for the same
+        seed; other weights draw by ``rng.random`` (until 2026-12-05 all-ones weights did
+        too, and gave other centres than None).
     x_squared_norms : array-like of shape (n_samples,) or None, default=None
         Accepted for scikit-learn compatibility (its ``kmeans_plusplus`` takes the rows' squared
         norms to save work) and checked for its shape, but not used: every D² here is the
@@ -132,7 +133,9 @@ def _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=None):
     closest = np.full(n, np.inf, dtype=X.dtype)
     chunk_potential = np.zeros(n_chunks(n))
     update_closest, potential_with = for_rows(kernels.update_closest, n), for_rows(kernels.potential_with, n)
-    indices[0] = rng.integers(n) if sample_weight is None else _draw_by_weight(sample_weight, rng)
+    # Equal weights are no weights: the same uniform draws, so sample_weight=np.ones(n) seeds as None does
+    uniform = sample_weight is None or bool(np.all(sample_weight == sample_weight[0]))
+    indices[0] = rng.integers(n) if uniform else _draw_by_weight(sample_weight, rng)
     for step in range(1, n_clusters + 1):
         chosen[indices[step - 1]] = True
         potential = update_closest(X, X[indices[step - 1]], closest, weights, chunk_potential)
@@ -140,7 +143,7 @@ def _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=None):
             break
         if potential == 0.0:
             # Every point coincides with a chosen centre: uniform among the rest (by weight, with weights).
-            if sample_weight is None:
+            if uniform:
                 indices[step] = rng.choice(np.flatnonzero(~chosen))
             else:
                 rest = np.flatnonzero(~chosen & (sample_weight > 0))

@@ -220,14 +220,16 @@ def kmeans_lloyd(X, C0, max_iter, w=None):
 def kmeans_plusplus(X, k, rng, n_local_trials=1, sample_weight=None):
     """D² seeding drawing from ``rng`` exactly as the package does (greedy when n_local_trials > 1).
 
-    With ``sample_weight`` (float64): the first centre, and the next one when every weighted D² is 0
-    (among the unchosen points of positive weight), by :func:`kmeans_weighted_draw`; each other one
+    With ``sample_weight`` (float64) not all equal (equal weights draw as none): the first centre,
+    and the next one when every weighted D² is 0 (among the unchosen points of positive weight), by
+    :func:`kmeans_weighted_draw`; each other one
     by the running sum of the terms w_i * D(x_i)² (each rounded once, in float64). The running sums
     here are one sequential sum, which is the kernels' chunked walk bit for bit when n <= CHUNK or
     when every sum is exact (small integers)."""
     n = X.shape[0]
     w = sample_weight
-    indices = [int(rng.integers(n))] if w is None else [kmeans_weighted_draw(w, rng.random())]
+    uniform = w is None or bool(np.all(w == w[0]))  # equal weights draw as no weights
+    indices = [int(rng.integers(n))] if uniform else [kmeans_weighted_draw(w, rng.random())]
     closest = np.full(n, np.inf, dtype=X.dtype)
     for _ in range(1, k):
         closest = np.minimum(closest, kmeans_squared_distances(X, X[indices[-1]][None])[:, 0])
@@ -235,7 +237,7 @@ def kmeans_plusplus(X, k, rng, n_local_trials=1, sample_weight=None):
         potential = kmeans_chunked_sum(terms)
         if potential == 0.0:
             rest = np.setdiff1d(np.arange(n), indices)
-            if w is None:
+            if uniform:
                 indices.append(int(rng.choice(rest)))
             else:
                 rest = rest[w[rest] > 0]

@@ -143,50 +143,20 @@ def test_kpp1_no_weights_draws_as_before():
         assert kmeans_plusplus(X, k, sample_weight=None, n_local_trials=trials, random_state=seed)[1].tolist() == want
 
 
-class _Recorded:
-    """A Generator whose draws are recorded as uniforms: random() as drawn; integers(n) and choice(a),
-    which pick position p among m equally likely ones, as (p + 1/2) / m, the uniform that picks
-    position p by the inverse CDF of m equal weights."""
-
-    def __init__(self, seed):
-        self.rng, self.uniforms = np.random.default_rng(seed), []
-
-    def integers(self, n):
-        p = int(self.rng.integers(n))
-        self.uniforms.append((p + 0.5) / n)
-        return p
-
-    def choice(self, a):
-        return a[self.integers(len(a))]
-
-    def random(self):
-        self.uniforms.append(self.rng.random())
-        return self.uniforms[-1]
-
-
-class _Replayed:
-    """Hands out recorded uniforms, in order."""
-
-    def __init__(self, uniforms):
-        self.uniforms = iter(uniforms)
-
-    def random(self):
-        return next(self.uniforms)
-
-
 @given(clustering_data(max_samples=40), st.integers(1, 5), st.integers(1, 3), st.integers(0, 2**32 - 1))
 @example(np.zeros((4, 2)), 3, 1, 0)  # the all-zero rule
 def test_kpp1_all_ones_weights_draw_as_no_weights(X, k, trials, seed):
-    """KPP-1: with all weights 1 every term fl(1 * D²) is D² exactly, so every potential, target and
-    sampled index is bit for bit the unweighted one. Only the generator calls differ (the first
-    centre, and a draw when all D² are 0, come from one uniform by inverse CDF instead of
-    rng.integers / rng.choice): given the uniforms that pick the same positions, the centres are
-    the same."""
+    """KPP-1: equal weights draw the first centre, and a centre when all D² are 0, as no weights do
+    (rng.integers, rng.choice: the same uniform distribution), and with weights all 1 or all 2
+    every term fl(w D²) is w D² exactly, so every potential, target and sampled index is the
+    unweighted one: the same centres from the same seed. (Until 2026-12-05 equal weights drew
+    those centres by inverse CDF from rng.random: the same distribution, other draws; this test
+    then replayed the uniforms.)"""
     k = min(k, len(X))
-    recorded = _Recorded(seed)
-    unweighted = _kmeans_plusplus(X, k, trials, recorded)[1]
-    ones = _kmeans_plusplus(X, k, trials, _Replayed(recorded.uniforms), sample_weight=np.ones(len(X)))[1]
-    np.testing.assert_array_equal(ones, unweighted)
+    unweighted = _kmeans_plusplus(X, k, trials, np.random.default_rng(seed))[1]
+    for w in (1.0, 2.0):
+        weighted = _kmeans_plusplus(X, k, trials, np.random.default_rng(seed), sample_weight=np.full(len(X), w))[1]
+        np.testing.assert_array_equal(weighted, unweighted)
 
 
 @given(st.sampled_from([np.float64, np.float32]), st.integers(2, 40), st.integers(1, 3), st.integers(1, 6),
