@@ -660,8 +660,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 raise ValueError(
                     f"feature {j} of X does not vary at working precision (it is constant, or its spread is "
                     "negligible beside the other features'), so every covariance would be singular and the "
-                    "likelihood unbounded (proofs/em.md, EM-8); drop or rescale the feature, or pass "
-                    "prior='default' for MAP-EM"
+                    "likelihood unbounded (proofs/em.md, EM-8), for any n_components; drop the feature (e.g. "
+                    "sklearn.feature_selection.VarianceThreshold), rescale it, or pass prior='default' for MAP-EM"
                 )
             n_cov = 1 if self.covariance_type == "tied" else self.n_components
             log_jacobian = _log_jacobian(scale)

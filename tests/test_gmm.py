@@ -1582,6 +1582,10 @@ def test_constant_feature_is_named_and_prior_fits():
     X[:, 1] = 7.0
     with pytest.raises(ValueError, match="feature 1 of X does not vary.*prior="):
         GaussianMixture(2, init_params="random", random_state=0).fit(X)
+    # for any number of components, with the fix named (a practitioner met it on digits at k = 1)
+    for covariance_type in ("full", "diag"):
+        with pytest.raises(ValueError, match="for any n_components.*VarianceThreshold"):
+            GaussianMixture(1, covariance_type=covariance_type).fit(X)
     model = GaussianMixture(2, init_params="random", random_state=0, prior="default").fit(X)
     assert bool(certify(model, X)) and np.all(np.isfinite(model.score_samples(X)))
 
