@@ -8,6 +8,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.cluster import KMeans as SKKMeans
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 from sklearn.mixture import GaussianMixture
 
@@ -363,3 +364,32 @@ def test_matched_centre_distance_is_scale_free(scale_exponent):
     expected = matched_centre_distance(a, b)
     scaled = matched_centre_distance(np.ldexp(a, scale_exponent), np.ldexp(b, scale_exponent))
     assert scaled == np.ldexp(expected, scale_exponent)
+
+
+def test_an_estimator_that_draws_nothing_from_random_state_is_warned_about():
+    """stability(Perceptron(...)) with the default shuffle=False, KMeans with an array of initial
+    centres, a mixture with every *_init given: every seed is the same run, and "1 distinct
+    solution, stable" says nothing (a researcher's review). A UserWarning says why and what to
+    change; randomised settings are not warned about."""
+    import warnings
+
+    from sklearn.datasets import load_iris
+
+    from classic import GaussianMixture as Mixture
+    from classic import KMeans, Perceptron
+
+    X, y = load_iris(return_X_y=True)
+    fixed = [(Perceptron(max_iter=5), (X, y), "shuffle=False"),
+             (KMeans(3, init=X[:3]), (X,), "init is an array"),
+             (Mixture(2, weights_init=[0.5, 0.5], means_init=X[[0, 100]], precisions_init=np.ones((2, 4)),
+                              covariance_type="diag", max_iter=5, tol=0), (X,), "all given")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for estimator, data, reason in fixed:
+            with pytest.warns(UserWarning, match=f"draws nothing from random_state.*{reason}"):
+                report = stability(estimator, *data, seeds=3)
+            assert len(report.optima) == 1
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message=".*draws nothing")  # ConvergenceWarning is a UserWarning
+            stability(Perceptron(max_iter=5, shuffle=True), X, y, seeds=3)
+            stability(KMeans(3), X, seeds=3)

@@ -15,6 +15,7 @@ objective, and the distinct local optima with their frequencies.
 import dataclasses
 import math
 import numbers
+import warnings
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -203,6 +204,20 @@ def _fit(estimator, seed, X, y, fit_params):
         raise
 
 
+def _seed_free(params):
+    """Why an estimator with these parameters draws nothing from ``random_state``, or None: a
+    fixed order (``shuffle=False``, the perceptron's default), given initial centres (an array
+    ``init``), or every initial mixture parameter given."""
+    if params.get("shuffle") is False:
+        return "shuffle=False: the examples are visited in a fixed order; pass shuffle=True"
+    init = params.get("init")
+    if init is not None and not isinstance(init, str) and not callable(init):
+        return "init is an array of centres; pass init='k-means++' or 'random'"
+    if all(params.get(name) is not None for name in ("weights_init", "means_init", "precisions_init")):
+        return "weights_init, means_init and precisions_init are all given"
+    return None
+
+
 def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True, **fit_params):
     """Refit ``estimator`` over ``seeds`` and report how often the runs agree.
 
@@ -228,6 +243,12 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
     Returns
     -------
     StabilityReport
+
+    Warns
+    -----
+    UserWarning
+        When the estimator's parameters leave nothing to random_state (``shuffle=False``, an
+        array ``init``, every ``*_init`` of a mixture given): every seed then gives one run.
     """
     if isinstance(estimator, type):
         raise TypeError(f"stability takes an estimator, not its class: pass {estimator.__name__}(...), with its "
@@ -255,6 +276,11 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
             else f"y is for classifiers, whose predictions are compared as they are; {type(estimator).__name__} is "
                  "not one (its labels are compared up to renaming the clusters): call stability(estimator, X)")
     X = check_data(X, min_samples=2)
+    reason = _seed_free(estimator.get_params())
+    if reason is not None:
+        warnings.warn(f"{type(estimator).__name__} draws nothing from random_state ({reason}): every seed gives "
+                      "the same run, and agreement across seeds says nothing about stability", UserWarning,
+                      stacklevel=2)
 
     models = [_fit(estimator, int(seed), X, y, fit_params) for seed in seeds]
     labels = [_labels(m, X, supervised) for m in models]
