@@ -88,7 +88,8 @@ def _check_outputs(args):
             raise ValueError(f"--out {out}: permission denied in {found}; choose a folder you can write")
 
 
-def _save_plot(estimator, path):
+def _save_plot(estimator, path, certificate):
+    """The trace's plot, its title followed by the certificate's outcome, written to ``path``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -96,6 +97,8 @@ def _save_plot(estimator, path):
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
     estimator.trace_.plot(ax=ax)
+    outcome = "every claim holds" if certificate else "SOME CLAIMS FAIL: " + ", ".join(c.id for c in certificate.failed)
+    ax.set_title(f"{ax.get_title()}\ncertificate: {outcome}", fontsize="medium")
     fig.tight_layout()
     try:
         fig.savefig(path, dpi=120, format=_plot_format(path))
@@ -114,7 +117,7 @@ def _report(estimator, X, y, plot, **options):
     certificate = certify(estimator, X, y, **options)
     print(certificate)
     if plot:
-        _save_plot(estimator, plot)
+        _save_plot(estimator, plot, certificate)
         print(f"plot written to {plot}")
     return 0 if certificate else 1
 

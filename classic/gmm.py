@@ -231,7 +231,7 @@ class GMMTrace(Trace):
                     label="F(q_t, θ_{t+1})" + (" + log p(θ_{t+1})" if self.has_prior else ""))
         ax.set_xlabel("iteration t")
         ax.set_ylabel(f"{name} (sum over the samples)")
-        ax.set_title(f"EM: stopped ({self.stop_reason}) after {self.n_iter} iterations")
+        ax.set_title(f"{'MAP-EM' if self.has_prior else 'EM'}: stopped ({self.stop_reason}) after {self.n_iter} iterations")
         ax.legend(loc="lower right")
         return ax
 

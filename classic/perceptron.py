@@ -197,7 +197,7 @@ class OneVsRestTrace(Trace):
         _count_axis(ax, self.objective[-1])
         ax.set_xlabel("epoch")
         ax.set_ylabel("updates so far")
-        ax.set_title(f"perceptron, one vs rest ({len(self.classes)} classes): stopped ({self.stop_reason}) "
+        ax.set_title(f"perceptron, one vs rest ({len(self.classes)} classes)\nstopped ({self.stop_reason}) "
                      f"after {self.n_iter} epochs")
         ax.legend(fontsize="small")
         return ax
