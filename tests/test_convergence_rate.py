@@ -428,8 +428,8 @@ def test_cv4_a_power_of_t_times_a_geometric_is_linear(k, rho, n, known):
     tail = exact[start + 1 : e.n_used] / exact[start : e.n_used - 1]
     if estimate.kind == "undetermined":
         assert "do not settle" in e.reason
-        logs = np.log(tail)
-        assert logs.max() - logs.min() > ORDER_TOLERANCE / 2 * abs(np.log(estimate.evidence.ratios).max())
+        logs = np.log(tail)  # some tail ratio lies beyond the tolerance about the median, itself a tail ratio
+        assert np.ptp(logs) > 0.99 * ORDER_TOLERANCE * np.abs(logs).min()
         return
     assert estimate.kind == "linear", e.reason
     resolved = (e.ratio_bounds[e.tail_start :, 1] < 1)
