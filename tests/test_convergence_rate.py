@@ -703,6 +703,26 @@ def test_cv3_ratios_that_do_not_settle_are_not_linear():
     assert estimate_rate(wobble, 0.0).kind == "linear"
 
 
+def test_cv3_ratios_that_settle_after_a_transient_are_linear():
+    """CV-3: a ratio apart from the band about the median moves the window past it when 4 ratios
+    follow. MAP-EM on standardised wine (2 components, seed 0): the tail's ratios go 0.75, 0.015,
+    0.012, then 0.106, 0.120, ..., 0.125; linear at about 0.125 (undetermined under the first form
+    of the rule, which checked the whole tail: a review of the change)."""
+    from sklearn.datasets import load_wine
+    from sklearn.preprocessing import StandardScaler
+
+    from classic import GaussianMixture
+
+    X = StandardScaler().fit_transform(load_wine().data)
+    model = GaussianMixture(2, tol=0, max_iter=200, random_state=0, prior="default").fit(X)
+    estimate = estimate_rate(model.trace_)
+    assert estimate.kind == "linear" and abs(estimate.rate - 0.125) < 0.01, estimate.evidence.reason
+    e = estimate.evidence
+    assert e.ratios[e.tail_start - 1] < 0.02 and np.all(e.ratios[e.tail_start :] > 0.1)
+    lo, hi = estimate.rate_bounds
+    assert lo <= estimate.rate <= hi and hi / lo < 1.3
+
+
 @pytest.mark.parametrize("x, limit, truth", [
     ((np.arange(1.0, 80.0)) * 0.5 ** np.arange(1.0, 80.0), 0.0, 0.5),
     (0.3 ** np.arange(40.0), 0.0, 0.3),

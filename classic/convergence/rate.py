@@ -466,24 +466,46 @@ def _classify_positive(s, f, dtype, start):
         return _run("undetermined", math.nan, math.nan, "ratios rise toward 1 beyond rounding across the tail, but "
                     "by steps each below its own rounding: neither seen to settle (linear) nor to grow as a "
                     "power law (sublinear)", out)
-    i = int(keep[np.argsort(r, kind="stable")[(len(r) - 1) // 2]])
-    rho = float(ratios[i])
-    # Settled (CV-3): every tail ratio, resolved or not, is within the order tolerance of rho, its
-    # interval meeting [rho^(1 + tol), rho^(1 - tol)]: ratios that alternate, or sit at 1 between a
-    # few contracting ones (changes that never shrink), do not settle at their median.
-    band = (rho ** (1 + ORDER_TOLERANCE), rho ** (1 - ORDER_TOLERANCE))
-    window = np.arange(tail, len(ratios))
-    apart = window[(rb[window, 1] < band[0]) | (rb[window, 0] > band[1])]
-    if apart.size:
-        j = int(apart[0])
-        if rb[j, 1] >= 1:
-            reason = (f"not contracting: ratio {j} is {ratios[j]:.4g}, its rounding interval reaching 1, beside "
-                      f"a median contracting ratio of {rho:.4g}: the values do not shrink at one rate")
-        else:
-            reason = (f"the ratios do not settle: ratio {j} is {ratios[j]:.4g} (within [{rb[j, 0]:.4g}, "
-                      f"{rb[j, 1]:.4g}]), outside [{band[0]:.4g}, {band[1]:.4g}] about the median tail ratio "
-                      f"{rho:.4g} (order tolerance {ORDER_TOLERANCE})")
-        return _run("undetermined", math.nan, math.nan, reason, out)
+    return _settled(ratios, rb, tail, keep, out)
+
+
+def _settled(ratios, rb, tail, keep, out):
+    """CV-3: the linear class, if the ratios settle. rho is the median of the resolved tail ratios
+    ``keep``; a tail ratio is *apart* when its interval misses [rho^(1 + tol), rho^(1 - tol)] and is
+    narrow enough to say so (log half-width at most tol/2 |log rho|: a ratio near the noise floor,
+    whose interval is wide, says nothing). The window then restarts after the last ratio apart
+    when 4 ratios follow it, with rho taken again there: ratios that pass through a transient
+    first (EM's, after a slow stretch) settle on the later stretch. Otherwise
+    the class is undetermined: ratios that alternate, or changes that stay equal between a few
+    that shrink, do not settle."""
+    least = 4  # as many as the growth tests need: a transient before the settling may be long
+    while True:
+        r = ratios[keep]
+        i = int(keep[np.argsort(r, kind="stable")[(len(r) - 1) // 2]])
+        rho = float(ratios[i])
+        band = (rho ** (1 + ORDER_TOLERANCE), rho ** (1 - ORDER_TOLERANCE))
+        window = np.arange(tail, len(ratios))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            narrow = (np.log(rb[window, 1]) - np.log(rb[window, 0])) / 2 <= ORDER_TOLERANCE / 2 * abs(math.log(rho))
+        apart = window[narrow & ((rb[window, 1] < band[0]) | (rb[window, 0] > band[1]))]
+        if apart.size == 0:
+            break
+        after = int(apart[-1]) + 1
+        later = keep[keep >= after]
+        if len(ratios) - after < least or later.size == 0:
+            j = int(apart[-1])
+            if rb[j, 1] >= 1:
+                reason = (f"not contracting: ratio {j} is {ratios[j]:.4g}, its rounding interval reaching 1, beside "
+                          f"a median contracting ratio of {rho:.4g}: the values do not shrink at one rate")
+            else:
+                reason = (f"the ratios do not settle: ratio {j} is {ratios[j]:.4g} (within [{rb[j, 0]:.4g}, "
+                          f"{rb[j, 1]:.4g}]), outside [{band[0]:.4g}, {band[1]:.4g}] about the median tail ratio "
+                          f"{rho:.4g} (order tolerance {ORDER_TOLERANCE}), and only {len(ratios) - after} of the "
+                          f"{len(ratios)} ratios follow it")
+            return _run("undetermined", math.nan, math.nan, reason, out)
+        tail, keep = after, later
+        out["tail_start"] = tail
+    b = rb[keep]
     return _run("linear", 1.0, rho, f"ratios settle at {rho:.4g} (median of the tail)", out,
                 rate_bounds=(float(np.min(b[:, 0])), float(np.max(b[:, 1]))))
 
