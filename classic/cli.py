@@ -97,7 +97,8 @@ def _save_plot(estimator, path, certificate):
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
     estimator.trace_.plot(ax=ax)
-    outcome = "every claim holds" if certificate else "SOME CLAIMS FAIL: " + ", ".join(c.id for c in certificate.failed)
+    outcome = "every claim holds" if certificate else \
+        "SOME CLAIMS FAIL: " + ", ".join(dict.fromkeys(c.id for c in certificate.failed))  # once per id (one-vs-rest)
     ax.set_title(f"{ax.get_title()}\ncertificate: {outcome}", fontsize="medium")
     fig.tight_layout()
     try:

@@ -81,6 +81,17 @@ def test_a_sustained_wave_is_oscillation_whatever_its_period(period):
     assert d.evidence["reversals"] >= 2 and d.evidence["swings"] == d.evidence["reversals"] + 1
 
 
+def test_a_single_spike_is_not_oscillation():
+    """A falling loss with one spike of 5 at step 45 turns twice (up, then down again): one event,
+    not a sustained swing. Oscillation needs three turns, two legs each way (a review of the
+    zigzag rule found this read as oscillation)."""
+    t = np.arange(60.0)
+    train = 1 + 9 * (1 - t / 60)
+    train[45] += 5
+    d = diagnose(train, train + 0.05)
+    assert d.pattern == "too slow" and d.evidence["reversals"] == 2, d
+
+
 def test_a_falling_loss_with_small_bumps_is_not_oscillation():
     """The turns must be comparable both ways: a loss falling 1 + 9 (1 - t/60) with bumps of 2 δ every
     ten steps turns, but rises far less than it falls (too slow, not oscillation)."""

@@ -393,3 +393,9 @@ def test_an_estimator_that_draws_nothing_from_random_state_is_warned_about():
             warnings.filterwarnings("error", message=".*draws nothing")  # ConvergenceWarning is a UserWarning
             stability(Perceptron(max_iter=5, shuffle=True), X, y, seeds=3)
             stability(KMeans(3), X, seeds=3)
+            # other libraries' parameters of these names may mean else: MiniBatchKMeans with an
+            # array init still draws its batches from random_state
+            from sklearn.cluster import MiniBatchKMeans
+
+            report = stability(MiniBatchKMeans(3, init=X[[0, 60, 120]], n_init=1, batch_size=20), X, seeds=4)
+            assert len(report.optima) > 1

@@ -14,7 +14,7 @@ in this order:
 ===============  ==========================================================  ===================================
 pattern          rule                                                        usual remedy
 ===============  ==========================================================  ===================================
-oscillation      in the last half of the training curve, at least two        smaller step size / learning rate;
+oscillation      in the last half of the training curve, at least three      smaller step size / learning rate;
                  turns, each coming back more than :math:`\\delta` from the   average the iterates (averaged
                  extreme before it, with its rises at least half its falls   perceptron); check separability
                  (or the reverse; the validation curve's own wiggles are
@@ -214,7 +214,7 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     def result(pattern, rule):
         return Diagnosis(pattern, rule, REMEDIES[pattern], evidence, best)
 
-    if reversals >= 2 and 2 * min(rises, falls) >= max(rises, falls):
+    if reversals >= 3 and 2 * min(rises, falls) >= max(rises, falls):
         return result("oscillation", f"in the last half the training loss turns {reversals} times by more than "
                                      f"δ={delta:.3g}, rising {rises:.3g} in all and falling {falls:.3g}")
     if -recent_drop > delta:

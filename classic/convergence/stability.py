@@ -204,10 +204,16 @@ def _fit(estimator, seed, X, y, fit_params):
         raise
 
 
-def _seed_free(params):
-    """Why an estimator with these parameters draws nothing from ``random_state``, or None: a
+def _seed_free(estimator):
+    """Why one of classic's estimators draws nothing from ``random_state`` with its parameters, or
+    None (also for other libraries' estimators, whose parameters of these names may mean else): a
     fixed order (``shuffle=False``, the perceptron's default), given initial centres (an array
     ``init``), or every initial mixture parameter given."""
+    from classic import GaussianMixture, KMeans, Perceptron
+
+    if not isinstance(estimator, (GaussianMixture, KMeans, Perceptron)):
+        return None
+    params = estimator.get_params()
     if params.get("shuffle") is False:
         return "shuffle=False: the examples are visited in a fixed order; pass shuffle=True"
     init = params.get("init")
@@ -247,8 +253,9 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
     Warns
     -----
     UserWarning
-        When the estimator's parameters leave nothing to random_state (``shuffle=False``, an
-        array ``init``, every ``*_init`` of a mixture given): every seed then gives one run.
+        When one of classic's estimators has parameters that leave nothing to random_state
+        (``shuffle=False``, an array ``init``, every ``*_init`` of a mixture given): every seed
+        then gives one run.
     """
     if isinstance(estimator, type):
         raise TypeError(f"stability takes an estimator, not its class: pass {estimator.__name__}(...), with its "
@@ -276,7 +283,7 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
             else f"y is for classifiers, whose predictions are compared as they are; {type(estimator).__name__} is "
                  "not one (its labels are compared up to renaming the clusters): call stability(estimator, X)")
     X = check_data(X, min_samples=2)
-    reason = _seed_free(estimator.get_params())
+    reason = _seed_free(estimator)
     if reason is not None:
         warnings.warn(f"{type(estimator).__name__} draws nothing from random_state ({reason}): every seed gives "
                       "the same run, and agreement across seeds says nothing about stability", UserWarning,
