@@ -107,6 +107,15 @@ def _within_float64(name):
         raise ValueError(f"{name} holds a number beyond float64's range ({error}): rescale it") from None
 
 
+def in_model_precision(X, *fitted):
+    """Validated ``X`` for inference with the ``fitted`` arrays (centres, weights): as it is when
+    every one of them has X's dtype, else in float64 (exact for float32 X), so that a float32 X on
+    a float64 model meets the fitted numbers themselves, not their float32 roundings."""
+    if any(np.asarray(a).dtype != X.dtype for a in fitted):
+        return X.astype(np.float64, copy=False)
+    return X
+
+
 def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=True, **kwargs):
     """Validate ``X`` (and ``y``) for an estimator method, scikit-learn style.
 

@@ -29,6 +29,7 @@ from classic._validation import (
     VALIDATION_WEIGHTS,
     check_bool,
     check_estimator_data,
+    in_model_precision,
     check_int,
     check_numbers,
     check_option,
@@ -42,7 +43,7 @@ from classic._validation import (
     restoring_on_error,
 )
 from classic.rounding import gamma
-from classic.seeding import _draw_by_weight, _kmeans_plusplus, kmeans_plusplus, local_trials
+from classic.seeding import _draw_by_weight, _kmeans_plusplus, _uniform, kmeans_plusplus, local_trials
 from classic.trace import Trace, trace_dataclass
 
 __all__ = ["KMeans", "KMeansTrace", "kmeans_plusplus"]
@@ -182,7 +183,7 @@ def _initial_centers(X, init, n_clusters, n_local_trials, rng, sample_weight=Non
     if isinstance(init, str) and init == "k-means++":
         return _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=sample_weight)[0]
     if isinstance(init, str) and init == "random":
-        if sample_weight is None or np.all(sample_weight == sample_weight[0]):  # equal weights are no weights
+        if _uniform(sample_weight):  # no weights, or equal ones: a uniform draw, as without weights
             return X[np.sort(rng.choice(X.shape[0], n_clusters, replace=False))].copy()
         # distinct rows, each drawn with probability proportional to its weight among those not drawn
         # yet (as scikit-learn), by inverse CDF on the weights themselves: w / sum(w) may underflow
@@ -756,9 +757,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         the fitted centres themselves, not their float32 roundings (scikit-learn's ``transform``
         also gives float64 there)."""
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: below
-        if X.dtype != np.asarray(self.cluster_centers_).dtype:
-            X = X.astype(np.float64, copy=False)
-        return X
+        return in_model_precision(X, self.cluster_centers_)
 
     def _nearest(self, X, objective, sample_weight=None):
         # Labels (lowest index among the minima) and, if asked, the (weighted) inertia of X.

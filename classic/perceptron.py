@@ -42,6 +42,7 @@ from classic._validation import (
     ParameterError,
     check_bool,
     check_estimator_data,
+    in_model_precision,
     check_int,
     check_numbers,
     check_option,
@@ -696,8 +697,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         when X and ``coef_`` are, else float64."""
         check_is_fitted(self, "trace_")
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: their scores (_perceptron_predictors)
-        if X.dtype != np.asarray(self.coef_).dtype:  # float32 X on a float64 model: the fitted weights, not roundings
-            X = X.astype(np.float64, copy=False)
+        X = in_model_precision(X, self.coef_, self.intercept_)
         if self._voted is not None:
             columns = [_vote(X, weights, counts, self._scale) for weights, counts in self._voted]
             return columns[0] if len(columns) == 1 else np.column_stack(columns)

@@ -133,8 +133,7 @@ def _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=None):
     closest = np.full(n, np.inf, dtype=X.dtype)
     chunk_potential = np.zeros(n_chunks(n))
     update_closest, potential_with = for_rows(kernels.update_closest, n), for_rows(kernels.potential_with, n)
-    # Equal weights are no weights: the same uniform draws, so sample_weight=np.ones(n) seeds as None does
-    uniform = sample_weight is None or bool(np.all(sample_weight == sample_weight[0]))
+    uniform = _uniform(sample_weight)
     indices[0] = rng.integers(n) if uniform else _draw_by_weight(sample_weight, rng)
     for step in range(1, n_clusters + 1):
         chosen[indices[step - 1]] = True
@@ -156,6 +155,13 @@ def _kmeans_plusplus(X, n_clusters, n_local_trials, rng, sample_weight=None):
             candidates = [candidates[int(np.argmin(potentials))]]
         indices[step] = candidates[0]
     return rows[indices].copy(), indices
+
+
+def _uniform(sample_weight):
+    """Whether every point is equally likely to be drawn: no weights, or weights all equal. Equal
+    weights are then drawn as no weights are (``rng.integers``, ``rng.choice``), so that
+    ``sample_weight=np.ones(n)`` seeds as None does (KPP-1)."""
+    return sample_weight is None or bool(np.all(sample_weight == sample_weight[0]))
 
 
 def _smallest_unscaled(dtype):

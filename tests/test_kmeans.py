@@ -1086,6 +1086,38 @@ def test_a_repeated_partition_stops_the_run(monkeypatch):
     assert cert["KM-4"].holds is False and cert["KM-5"].holds is None and "repeated partition" in cert["KM-5"].note
 
 
+def test_the_loop_stops_on_a_repeated_state_not_on_a_repeated_labelling(monkeypatch):
+    """KM-4: the loop keys its cycle test on _loop_state (the labelling with the centres its empty
+    clusters keep). With every fingerprint forced equal, a state that differs at iterations 1 to
+    3 (as a kept centre that moved would make it) lets the run go on past the repeated labelling
+    of iteration 2 and stop at iteration 4, where the state repeats; the certificate's KM-4, about
+    labellings, fails (a review found the loop's use of the state untested)."""
+    from classic import kmeans as kmeans_module
+
+    real = kernels.assign
+
+    def constant_fingerprint(*args):
+        out = real(*args)
+        return out[0], out[1], out[2], np.uint64(7), out[4], out[5]
+
+    constant_fingerprint.in_one_thread = constant_fingerprint
+    X = np.random.default_rng(12).normal(size=(200, 2))
+    assert KMeans(5, random_state=0).fit(X).n_iter_ >= 5  # the real run goes on past iteration 4
+    keys = []
+
+    def state(fingerprint, masses, centers):
+        keys.append(min(len(keys) + 1, 3))  # 1, 2, 3, 3: the state repeats at the fourth call only
+        return int(fingerprint), keys[-1]
+
+    monkeypatch.setattr(kernels, "assign", constant_fingerprint)
+    monkeypatch.setattr(kmeans_module, "_loop_state", state)
+    with pytest.warns(ConvergenceWarning, match="repeats an earlier one"):
+        model = KMeans(5, random_state=0).fit(X)
+    monkeypatch.undo()
+    assert model.trace_.stop_reason == "cycle" and model.n_iter_ == 4 and keys == [1, 2, 3, 3]
+    assert certify(model, X)["KM-4"].holds is False
+
+
 def test_the_loop_state_holds_the_kept_centres_of_empty_clusters():
     """KM-4's termination proof: the loop's state is the labelling with the centres its empty
     clusters (mass 0) keep. The same labelling with another kept centre is another state; with

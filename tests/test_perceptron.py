@@ -837,6 +837,9 @@ def test_float32_rows_on_a_float64_model_are_scored_against_its_weights(predicti
     model32 = _quiet_fit(Perceptron(prediction=prediction, max_iter=3), X32, y)
     assert model32.decision_function(X32).dtype == (np.float64 if prediction == "voted" else np.float32)
     assert model32.decision_function(X).dtype == np.float64
+    if prediction == "last":  # a float64 intercept_ set by hand on float32 coef_ is not rounded either
+        model32.intercept_ = np.asarray(model32.intercept_, dtype=np.float64) + 2.0**-40
+        assert model32.decision_function(X32).dtype == np.float64
     if prediction == "last":
         close = Perceptron().fit([[1.0, 1.0], [-1.0, -1.0]], [1, 0])
         close.coef_, close.intercept_ = np.array([[1 + 2.0**-30, -1.0]]), np.array([0.0])
