@@ -723,6 +723,45 @@ def test_cv3_ratios_that_settle_after_a_transient_are_linear():
     assert lo <= estimate.rate <= hi and hi / lo < 1.3
 
 
+def test_cv3_a_restart_needs_a_stretch_of_its_own():
+    """CV-3: the window restarts after a ratio apart only when what follows is a stretch of its own
+    (a review of the restart rule): a faster ratio every fifth step recurs (undetermined at every
+    length; "linear, 0.5" from 44 ratios on before), a stall of 0.999 among ratios 0.5 needs a
+    quarter of the ratios after it as a rise does (4 were enough before), an interval that misses
+    the band counts however wide it is (the last change of a sum cut near its floor: "linear, 0.9"
+    before), and when no ratio after the one apart is resolved the reason says so. A single
+    faster or slower ratio with enough settled ones after it is a transient: linear."""
+    def from_ratios(r):
+        return np.cumprod(np.r_[1.0, r])
+
+    for n in (40, 44, 100):
+        r = np.full(n, 0.5)
+        r[4::5] = 0.05
+        assert estimate_rate(from_ratios(r), 0.0).kind == "undetermined"
+    stall = np.full(99, 0.5)
+    stall[94] = 0.999
+    estimate = estimate_rate(from_ratios(stall), 0.0)
+    assert estimate.kind == "undetermined" and "a stall" in estimate.evidence.reason
+    for j, value in ((94, 0.6), (94, 0.05), (50, 0.999)):
+        single = np.full(99, 0.5)
+        single[j] = value
+        estimate = estimate_rate(from_ratios(single), 0.0)
+        assert estimate.kind == "linear" and estimate.rate == 0.5 and estimate.evidence.tail_start == j + 1
+    d = 1e-11 * 0.9 ** np.arange(400)
+    d = np.r_[d[d > 3e-14], 2.2e-15]
+    x = 1 + np.r_[np.cumsum(d[::-1])[::-1], 0.0]
+    estimate = estimate_rate(x)
+    assert estimate.kind == "undetermined", estimate.evidence.reason
+    last = estimate.evidence.ratio_bounds[-1]
+    assert last[1] < 0.9 ** 1.25 and last[1] / last[0] > 1.5  # wide, and still apart
+    r = np.r_[np.full(39, 0.9), 0.3, np.full(8, 0.9)]
+    x = np.cumprod(np.r_[1.0, r])
+    value_error = np.zeros(len(x))
+    value_error[-8:] = 0.02 * x[-8:]
+    estimate = estimate_rate(x, 0.0, value_error=value_error)
+    assert estimate.kind == "undetermined" and "no ratio after it is resolved" in estimate.evidence.reason
+
+
 @pytest.mark.parametrize("x, limit, truth", [
     ((np.arange(1.0, 80.0)) * 0.5 ** np.arange(1.0, 80.0), 0.0, 0.5),
     (0.3 ** np.arange(40.0), 0.0, 0.3),

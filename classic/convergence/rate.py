@@ -104,7 +104,9 @@ class RateEvidence:
         Aitken :math:`\\Delta^2` extrapolations of the limit, NaN where the
         second difference is within its noise floor (CV-5).
     tail_start : int
-        Index (into ``ratios``) of the first ratio of the tail window the class is decided on.
+        Index (into ``ratios``) of the first ratio of the tail window the class is decided on; for
+        a linear class the window its rate is read from, which CV-3's settling test may have
+        moved past a transient (the order and growth tests of CV-4 read the window before that).
     reason : str
         The rule that decided the class, in words.
     """
@@ -471,37 +473,46 @@ def _classify_positive(s, f, dtype, start):
 
 def _settled(ratios, rb, tail, keep, out):
     """CV-3: the linear class, if the ratios settle. rho is the median of the resolved tail ratios
-    ``keep``; a tail ratio is *apart* when its interval misses [rho^(1 + tol), rho^(1 - tol)] and is
-    narrow enough to say so (log half-width at most tol/2 |log rho|: a ratio near the noise floor,
-    whose interval is wide, says nothing). The window then restarts after the last ratio apart
-    when 4 ratios follow it, with rho taken again there: ratios that pass through a transient
-    first (EM's, after a slow stretch) settle on the later stretch. Otherwise
-    the class is undetermined: ratios that alternate, or changes that stay equal between a few
-    that shrink, do not settle."""
-    least = 4  # as many as the growth tests need: a transient before the settling may be long
+    ``keep``; a tail ratio is *apart* when its interval (rigorous: the exact ratio lies in it)
+    misses [rho^(1 + tol), rho^(1 - tol)]. The window then restarts after the last ratio apart,
+    with rho taken again there, when what follows it is a stretch of its own: at least 4 ratios,
+    more than the longest run between two ratios apart in the window (a pattern that recurs is no
+    transient), and, after a *stall* (a ratio above sqrt(rho): under half rho's contraction, in
+    log), the share of the ratios a rise needs (MIN_TAIL_SHARE, and 4), as after a rise. Ratios that pass through a transient first (EM's,
+    after a slow stretch) settle on the later stretch. Otherwise the class is undetermined: ratios
+    that alternate, or changes that stay equal between a few that shrink, do not settle."""
+    share = max(4, math.ceil(MIN_TAIL_SHARE * len(ratios)))
     while True:
         r = ratios[keep]
         i = int(keep[np.argsort(r, kind="stable")[(len(r) - 1) // 2]])
         rho = float(ratios[i])
         band = (rho ** (1 + ORDER_TOLERANCE), rho ** (1 - ORDER_TOLERANCE))
         window = np.arange(tail, len(ratios))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            narrow = (np.log(rb[window, 1]) - np.log(rb[window, 0])) / 2 <= ORDER_TOLERANCE / 2 * abs(math.log(rho))
-        apart = window[narrow & ((rb[window, 1] < band[0]) | (rb[window, 0] > band[1]))]
+        above = window[rb[window, 0] > math.sqrt(rho)]  # stalls: contracting at under half rho's log rate
+        apart = window[(rb[window, 1] < band[0]) | (rb[window, 0] > band[1])]
         if apart.size == 0:
             break
-        after = int(apart[-1]) + 1
+        j = int(apart[-1])
+        after = j + 1
+        needed = max(4, int(np.max(np.diff(apart), initial=0)))  # longer than any run between two apart
+        stalled = above.size and len(ratios) - 1 - int(above[-1]) < share  # a stall, with too few after it
         later = keep[keep >= after]
-        if len(ratios) - after < least or later.size == 0:
-            j = int(apart[-1])
-            if rb[j, 1] >= 1:
+        if len(ratios) - after < needed or stalled or later.size == 0:
+            if later.size == 0 and len(ratios) - after >= needed and not stalled:
+                reason = (f"the ratios do not settle: ratio {j} is {ratios[j]:.4g}, outside [{band[0]:.4g}, "
+                          f"{band[1]:.4g}] about the median tail ratio {rho:.4g} (order tolerance "
+                          f"{ORDER_TOLERANCE}), and no ratio after it is resolved")
+            elif rb[j, 1] >= 1:
                 reason = (f"not contracting: ratio {j} is {ratios[j]:.4g}, its rounding interval reaching 1, beside "
                           f"a median contracting ratio of {rho:.4g}: the values do not shrink at one rate")
             else:
                 reason = (f"the ratios do not settle: ratio {j} is {ratios[j]:.4g} (within [{rb[j, 0]:.4g}, "
                           f"{rb[j, 1]:.4g}]), outside [{band[0]:.4g}, {band[1]:.4g}] about the median tail ratio "
-                          f"{rho:.4g} (order tolerance {ORDER_TOLERANCE}), and only {len(ratios) - after} of the "
-                          f"{len(ratios)} ratios follow it")
+                          f"{rho:.4g} (order tolerance {ORDER_TOLERANCE}), and {len(ratios) - after} of the "
+                          f"{len(ratios)} ratios follow it" + (
+                              f", fewer than the {needed} a settled stretch needs" if len(ratios) - after < needed
+                              else f"; ratio {int(above[-1])}, a stall above sqrt(rho), has fewer than {share} after "
+                                   "it"))
             return _run("undetermined", math.nan, math.nan, reason, out)
         tail, keep = after, later
         out["tail_start"] = tail
