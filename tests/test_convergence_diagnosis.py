@@ -92,6 +92,21 @@ def test_a_single_spike_is_not_oscillation():
     assert d.pattern == "too slow" and d.evidence["reversals"] == 2, d
 
 
+def test_healthy_says_whether_the_loss_stayed_flat():
+    """The healthy rule compares the training loss with its value a quarter of the run before the
+    end; it said "both curves flat" even when the loss had moved by 20 δ in between (a
+    researcher's review). It now says flat only when the last quarter's range is within δ, and
+    names the excursion otherwise."""
+    t = np.arange(60.0)
+    flat = 1 + 5 * np.exp(-0.3 * t)
+    d = diagnose(flat, flat + 0.01)
+    assert d.pattern == "healthy" and "flat within" in d.rule
+    bump = flat.copy()
+    bump[54] += 2.0
+    d = diagnose(bump, bump + 0.01)
+    assert d.pattern == "healthy" and "after moving by up to 2" in d.rule and "flat" not in d.rule
+
+
 def test_a_falling_loss_with_small_bumps_is_not_oscillation():
     """The turns must be comparable both ways: a loss falling 1 + 9 (1 - t/60) with bumps of 2 δ every
     ten steps turns, but rises far less than it falls (too slow, not oscillation)."""

@@ -32,7 +32,9 @@ too slow         the training loss still fell by more than :math:`\\delta`    mo
 underfitting     training loss above ``target`` by more than :math:`\\delta`   a richer model (more clusters,
                  and by more than the gap (high bias, §5.2)                  components, features); less
                                                                              regularisation
-healthy          none of the above: both curves flat, small gap, at target   none needed
+healthy          none of the above: the training loss ends where it stood a   none needed
+                 quarter of the run before, small gap, at target (the rule
+                 says whether it stayed flat in between)
 ===============  ==========================================================  ===================================
 
 Underfitting needs ``target`` (the error the task allows: Bayes, human or a
@@ -235,4 +237,10 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
         return result("underfitting", f"training loss plateaued {excess:.3g} above the target, more than "
                                       f"δ={delta:.3g} and than the gap {gap:.3g} (high bias, §5.2)")
     note = "" if target is not None else "; no target given, so a high plateau (underfitting) cannot be ruled out"
-    return result("healthy", f"both curves flat within δ={delta:.3g} at the end, gap {gap:.3g}{note}")
+    moved = float(np.ptp(train[-quarter - 1 :]))
+    if moved <= delta:
+        return result("healthy", f"training loss flat within δ={delta:.3g} over the last {quarter} steps, gap "
+                                 f"{gap:.3g}{note}")
+    return result("healthy", f"training loss back within δ={delta:.3g} of its value {quarter} steps before the end, "
+                             f"after moving by up to {moved:.3g} in between (one excursion: no sustained swing, no "
+                             f"trend), gap {gap:.3g}{note}")
