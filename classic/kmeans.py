@@ -29,7 +29,6 @@ from classic._validation import (
     VALIDATION_WEIGHTS,
     check_bool,
     check_estimator_data,
-    in_model_precision,
     check_int,
     check_numbers,
     check_option,
@@ -39,6 +38,7 @@ from classic._validation import (
     check_squared_distances,
     check_validation_data,
     check_verbose,
+    in_model_precision,
     largest_magnitude_of,
     restoring_on_error,
 )

@@ -478,8 +478,8 @@ def _settled(ratios, rb, tail, keep, out):
     with rho taken again there, when what follows it is a stretch of its own: at least 4 ratios,
     more than the longest run between two ratios apart in the window (a pattern that recurs is no
     transient), and, after a *stall* (a ratio above sqrt(rho): under half rho's contraction, in
-    log), the share of the ratios a rise needs (MIN_TAIL_SHARE, and 4), as after a rise. Ratios that pass through a transient first (EM's,
-    after a slow stretch) settle on the later stretch. Otherwise the class is undetermined: ratios
+    log), the share of the ratios a rise needs (MIN_TAIL_SHARE, and 4), as after a rise. Ratios
+    that pass through a transient first (EM's, after a slow stretch) settle on the later stretch. Otherwise the class is undetermined: ratios
     that alternate, or changes that stay equal between a few that shrink, do not settle."""
     share = max(4, math.ceil(MIN_TAIL_SHARE * len(ratios)))
     while True:
@@ -594,9 +594,10 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     the exponent when the steps are steady; steps that grow, as for values that level
     off above the limit, leave it ``undetermined``) give ``sublinear``, and settled
     ratios give ``linear`` with rate :math:`\\rho` = the median tail ratio: every tail
-    ratio's interval must meet :math:`[\\rho^{1.25}, \\rho^{0.75}]` (ORDER_TOLERANCE),
-    else the class is ``undetermined`` (ratios that alternate, or changes that stay
-    equal between a few that shrink, do not settle).
+    ratio's interval must meet :math:`[\\rho^{1.25}, \\rho^{0.75}]` (ORDER_TOLERANCE), or the
+    window restarts after the last one that does not, when a stretch of its own follows
+    (a transient); else the class is ``undetermined`` (ratios that alternate, stall, or
+    changes that stay equal between a few that shrink, do not settle).
     Without the limit, changes that decay no faster than :math:`1/t` leave the
     class ``undetermined``: their sum need not converge. See
     proofs/convergence.md, CV-1 to CV-6.
@@ -608,8 +609,9 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
         when it records ``m`` half-steps per iteration, ``1 + m n_iter`` rows;
         ``OBJECTIVE_SENSE`` orients it) or
         a 1-D sequence of finite numbers (oriented by its net change: one whose last value
-        exceeds its first is taken to rise to its limit, as a likelihood does). float32 (float16) data uses float32's (float16's) unit
-        roundoff, and so does the trace of a float32 fit (its objective is stored in
+        exceeds its first is taken to rise to its limit, as a likelihood does). float32
+        (float16) data uses float32's (float16's) unit roundoff, and so does the trace of a
+        float32 fit (its objective is stored in
         float64, but carries float32's rounding).
     limit : float, optional
         The known limit :math:`x^*`. Without it, the differences are used. A sequence whose
