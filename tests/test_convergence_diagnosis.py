@@ -104,7 +104,7 @@ def test_healthy_says_whether_the_loss_stayed_flat():
     bump = flat.copy()
     bump[54] += 2.0
     d = diagnose(bump, bump + 0.01)
-    assert d.pattern == "healthy" and "after moving by up to 2" in d.rule and "flat" not in d.rule
+    assert d.pattern == "healthy" and "moved by up to 2" in d.rule and "flat" not in d.rule
 
 
 def test_a_falling_loss_with_small_bumps_is_not_oscillation():
@@ -209,3 +209,38 @@ def test_wiggles_below_tol_squared_of_the_size_are_flat():
     assert diagnose(calm, calm).pattern == "healthy"
     assert diagnose(wild, wild).pattern == "oscillation"
     assert diagnose(wild, wild).evidence["delta"] == pytest.approx(0.05**2 * 100.5)
+
+
+@pytest.mark.parametrize("where", ["start", "middle", "end"])
+@pytest.mark.parametrize("size", [-1.0, 1.0])
+def test_one_value_off_a_converged_curve_is_no_trend(where, size):
+    """A converged loss 1 + 4 exp(-t/5) over 60 steps with one value moved by ±1 (five δ) at the start
+    of the last quarter, inside it or at its end: the Theil-Sen trend ignores it, and the rule names
+    the move. Until 2026-12-05 the trend was the change between the quarter's first and last values:
+    a dip at its start read "diverging", a spike there "too slow", a last value off "diverging"."""
+    train = 1 + 4 * np.exp(-np.arange(60.0) / 5)
+    train[{"start": -16, "middle": -8, "end": -1}[where]] += size
+    d = diagnose(train, train + 0.01)
+    assert d.pattern == "healthy" and "moved by up to 1" in d.rule, d
+    assert abs(d.evidence["recent_trend"]) < d.evidence["delta"] < abs(d.evidence["recent_drop"]) or where == "middle"
+
+
+def test_a_loss_that_dropped_and_stayed_level_is_not_too_slow():
+    """A plateau at 5 that drops to 1 at the second step of the last quarter (an EM run leaving a
+    saddle) and stays there: level, not "too slow" (its first and last values differ by 4). A drop
+    in the quarter's middle is still a fall (median slope times 15 steps: 4.6)."""
+    t = np.arange(60.0)
+    early = np.where(t < 46, 5.0, 1.0)
+    d = diagnose(early, early + 0.01)
+    assert d.pattern == "healthy" and d.evidence["recent_drop"] == 4.0 and d.evidence["recent_trend"] == 0.0, d
+    late = np.where(t < 52, 5.0, 1.0)
+    assert diagnose(late, late + 0.01).pattern == "too slow"
+
+
+def test_a_long_quarter_is_thinned_to_1001_steps():
+    """A straight decline over 20 000 steps (a quarter of 5000): the trend is read on 1001 equally
+    spaced steps of the quarter, exactly the line's change."""
+    t = np.arange(20_000.0)
+    train = 10 - t / 1000
+    d = diagnose(train, train + 0.01)
+    assert d.pattern == "too slow" and d.evidence["recent_trend"] == pytest.approx(5.0, rel=1e-12), d

@@ -19,23 +19,32 @@ oscillation      in the last half of the training curve, at least three      sma
                  extreme before it, with its rises at least half its falls   perceptron); check separability
                  (or the reverse; the validation curve's own wiggles are
                  sampling noise, not the optimiser's)
-diverging        the training loss rose by more than :math:`\\delta` over     smaller step size; for k-means and
-                 the last quarter of the run                                 EM, whose objective never rises
+diverging        the training loss's trend over the last quarter of the run   smaller step size; for k-means and
+                 rose by more than :math:`\\delta`                           EM, whose objective never rises
                                                                              (KM-1, EM-4), check that the curve
                                                                              is the objective they minimise
 overfitting      validation loss rose by more than :math:`\\delta` after its   stop early at its minimum
                  minimum while the training loss did not rise (§7.8), or     (``ValidationPatience``); regularise;
                  the final gap :math:`L_{val} - L_{train} > \\delta` exceeds   more data; a smaller model
                  the excess over the target (high variance, §5.2)
-too slow         the training loss still fell by more than :math:`\\delta`    more iterations; a larger step;
-                 over the last quarter of the run                            better initialisation or scaling
+too slow         the training loss's trend over the last quarter still fell   more iterations; a larger step;
+                 by more than :math:`\\delta`                                 better initialisation or scaling
 underfitting     training loss above ``target`` by more than :math:`\\delta`   a richer model (more clusters,
                  and by more than the gap (high bias, §5.2)                  components, features); less
                                                                              regularisation
-healthy          none of the above: the training loss ends where it stood a   none needed
-                 quarter of the run before, small gap, at target (the rule
-                 says whether it stayed flat in between)
+healthy          none of the above: no trend in the training loss over the    none needed
+                 last quarter, small gap, at target (the rule says whether
+                 it stayed flat there)
 ===============  ==========================================================  ===================================
+
+The trend over the last quarter (its :math:`q + 1` recorded values) is the Theil-Sen
+estimate: the median of the slopes between every pair of those steps, times :math:`q`
+(Theil 1950; Sen 1968; on at most 1001 equally spaced steps of a longer quarter). A straight
+line's trend is its change; one value off the line, at the quarter's start, its end or
+anywhere between, moves the median by at most one pair's rank, so a single spike or dip does
+not read as a trend (until 2026-12-05 the trend was the change between the quarter's first
+and last values, and a dip at the quarter's start read "diverging"), and a loss that dropped
+at the quarter's start and stayed level reads level, not "too slow".
 
 Underfitting needs ``target`` (the error the task allows: Bayes, human or a
 reference model's error); without it, a high plateau cannot be told from a
@@ -89,7 +98,9 @@ class Diagnosis:
     evidence : mapping
         The numbers the rules looked at (read-only): ``scale``, ``delta``,
         ``best_validation_step``, ``validation_rise``, ``final_gap``,
-        ``recent_drop``, ``excess_over_target``, and of the last half of the
+        ``recent_drop`` (the training loss's value a quarter of the run before the end minus its
+        last value), ``recent_trend`` (the Theil-Sen trend over that quarter, with the same sign:
+        positive when the loss falls), ``excess_over_target``, and of the last half of the
         training curve ``swings`` (its zigzag's legs), ``reversals`` (its turns),
         ``rises`` and ``falls`` (the legs' total sizes up and down).
     best_validation_step : int
@@ -149,6 +160,17 @@ def _swings(curve, delta):
     return np.array(legs)
 
 
+def theil_sen_change(values):
+    """The Theil-Sen trend of ``values`` over their span: the median of the slopes
+    ``(values[j] - values[i]) / (j - i)`` over every pair ``i < j``, times ``len(values) - 1``.
+    More than 1001 values are thinned to 1001 equally spaced ones (the same positions whatever
+    the values), so the cost stays below half a million slopes."""
+    positions = np.unique(np.linspace(0, len(values) - 1, min(len(values), 1001)).round().astype(np.int64))
+    i, j = np.triu_indices(len(positions), k=1)
+    slopes = (values[positions[j]] - values[positions[i]]) / (positions[j] - positions[i])
+    return float(np.median(slopes)) * (len(values) - 1)
+
+
 def curves_spread(values):
     """max - min of the learning curves' values, or a ValueError if it overflows float64 (the
     curves must then be rescaled: neither the diagnosis nor a plot can be made of them)."""
@@ -203,13 +225,14 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     gap = float(val[-1] - train[-1])
     quarter = max(2, n // 4)
     recent_drop = float(train[-quarter - 1] - train[-1])
+    trend = -theil_sen_change(train[-quarter - 1 :])
     excess = float(train[-1] - target) if target is not None else math.nan
     legs = _swings(train, delta)
     reversals = max(len(legs) - 1, 0)
     rises, falls = float(legs[legs > 0].sum()), float(-legs[legs < 0].sum())
     evidence = types.MappingProxyType(
         dict(scale=scale, delta=delta, best_validation_step=best, validation_rise=rise, final_gap=gap,
-             recent_drop=recent_drop, excess_over_target=excess, reversals=reversals, swings=len(legs),
+             recent_drop=recent_drop, recent_trend=trend, excess_over_target=excess, reversals=reversals, swings=len(legs),
              rises=rises, falls=falls)
     )
 
@@ -219,15 +242,15 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     if reversals >= 3 and 2 * min(rises, falls) >= max(rises, falls):
         return result("oscillation", f"in the last half the training loss turns {reversals} times by more than "
                                      f"δ={delta:.3g}, rising {rises:.3g} in all and falling {falls:.3g}")
-    if -recent_drop > delta:
-        return result("diverging", f"training loss rose by {-recent_drop:.3g} > δ={delta:.3g} over the last "
-                                   f"{quarter} steps")
+    if -trend > delta:
+        return result("diverging", f"training loss rose by {-trend:.3g} > δ={delta:.3g} over the last "
+                                   f"{quarter} steps (its trend: Theil-Sen)")
     if rise > delta and train[-1] <= train[best] + delta:
         return result("overfitting", f"validation loss rose by {rise:.3g} > δ={delta:.3g} after its minimum at "
                                      f"step {best} while the training loss did not rise (§7.8)")
-    if recent_drop > delta:
-        return result("too slow", f"training loss still fell by {recent_drop:.3g} > δ={delta:.3g} over the last "
-                                  f"{quarter} steps")
+    if trend > delta:
+        return result("too slow", f"training loss still fell by {trend:.3g} > δ={delta:.3g} over the last "
+                                  f"{quarter} steps (its trend: Theil-Sen)")
     bias = excess if target is not None else 0.0
     if gap > delta and gap >= bias:
         return result("overfitting", f"final gap {gap:.3g} between validation and training loss exceeds "
@@ -241,6 +264,6 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     if moved <= delta:
         return result("healthy", f"training loss flat within δ={delta:.3g} over the last {quarter} steps, gap "
                                  f"{gap:.3g}{note}")
-    return result("healthy", f"training loss back within δ={delta:.3g} of its value {quarter} steps before the end, "
-                             f"after moving by up to {moved:.3g} in between (one excursion: no sustained swing, no "
-                             f"trend), gap {gap:.3g}{note}")
+    return result("healthy", f"training loss without a trend beyond δ={delta:.3g} over the last {quarter} steps "
+                             f"(its Theil-Sen trend: {-trend:+.3g}), though it moved by up to {moved:.3g} there (a spike, dip or "
+                             f"level shift: no sustained swing, no trend), gap {gap:.3g}{note}")
