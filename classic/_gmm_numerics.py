@@ -28,7 +28,7 @@ class ComponentCollapseError(ValueError):
     are 0/0 in the M-step, which has no closed form to go on with). A prior
     (``prior="default"``) makes the problem well posed in both cases."""
 
-    def __init__(self, component, iteration, reason, empty=False):
+    def __init__(self, component, iteration, reason, empty=False, dtype=None):
         self.component = component
         self.iteration = iteration
         why = ("An empty component's mean and covariance are 0/0 in the M-step, so exact EM (maximum "
@@ -37,6 +37,13 @@ class ComponentCollapseError(ValueError):
                "The likelihood is unbounded there, so exact EM (maximum likelihood) has no solution. "
                "Pass prior='default' (or a GaussianMixturePrior) for MAP-EM, which keeps every "
                "covariance positive definite")
+        if dtype is not None and np.dtype(dtype) == np.float32 and not empty:
+            # singular at float32's precision, which correlated features reach where float64 fits (an input
+            # review, 2026-12-05)
+            reason += " in float32"
+            why = ("Singular at float32's precision need not be singular: with correlated features, fit "
+                   "X.astype(numpy.float64). Where the likelihood is unbounded, pass prior='default' (or a "
+                   "GaussianMixturePrior) for MAP-EM, which keeps every covariance positive definite")
         super().__init__(f"Gaussian mixture component {component} collapsed at iteration {iteration}: {reason}. "
                          f"{why}, or use fewer components.")
 
@@ -158,14 +165,15 @@ def _cholesky_or_collapse(covariances, covariance_type, feature_variance, iterat
         collapsed = precision_factors(stack, floor, factors)
         if collapsed >= 0:
             which = collapsed if covariance_type == "full" else "(tied covariance)"
-            raise ComponentCollapseError(which, iteration, "its covariance became singular")
+            raise ComponentCollapseError(which, iteration, "its covariance became singular", dtype=dtype)
         log_det_w = np.sum(np.log(np.diagonal(factors, axis1=1, axis2=2).astype(np.float64)), axis=1)
         return factors, log_det_w
     variances = covariances if covariance_type == "diag" else covariances[:, None]
     factors = np.empty((len(covariances), d), dtype=dtype)
     log_det_w, collapsed = kernels.diagonal_factors(np.ascontiguousarray(variances), floor, factors)
     if collapsed >= 0:
-        raise ComponentCollapseError(collapsed, iteration, "its variance became zero at working precision")
+        raise ComponentCollapseError(collapsed, iteration, "its variance became zero at working precision",
+                                     dtype=dtype)
     return factors, log_det_w
 
 

@@ -47,13 +47,20 @@ def user_initial_parameters(model, d, shift, scale, dtype):
             if np.any(np.abs(stack - transposed) > 1e-8 + 1e-5 * np.abs(transposed)) or \
                     np.any(np.linalg.eigvalsh(stack) <= 0):
                 raise ParameterError("precisions_init must be symmetric positive definite")
-            covariances = np.linalg.inv(precisions)
-            covariances = (covariances + np.swapaxes(covariances, -1, -2)) / 2
+            with np.errstate(over="ignore", invalid="ignore"):  # overflowing inverses: below
+                covariances = np.linalg.inv(precisions)
+                covariances = (covariances + np.swapaxes(covariances, -1, -2)) / 2
         else:
             if np.any(precisions <= 0):
                 raise ParameterError("precisions_init must be positive")
-            covariances = 1.0 / precisions
-        covariances = (covariances / _covariance_units(model.covariance_type, scale)).astype(dtype)
+            with np.errstate(over="ignore", divide="ignore"):  # overflowing inverses: below
+                covariances = 1.0 / precisions
+        with np.errstate(over="ignore", invalid="ignore"):
+            covariances = (covariances / _covariance_units(model.covariance_type, scale)).astype(dtype)
+        if not np.all(np.isfinite(covariances)):
+            raise ParameterError(f"precisions_init is so small that its inverse, the initial covariance, overflows "
+                                 f"{np.dtype(dtype).name} in X's units: give precisions on X's scale (e.g. the inverses of covariances fitted on X), or "
+                                 "leave precisions_init=None")
     return weights, means, covariances
 
 
@@ -110,9 +117,17 @@ def prior_in_standard_units(prior, X, shift, scale, covariance_type):
     units, or None."""
     if prior is None:
         return None
-    d = X.shape[1]
+    n, d = X.shape
     strength = check_real(prior.strength, "prior.strength", minimum=0.0, strict=True)
     alpha = check_real(prior.weight_concentration, "prior.weight_concentration", minimum=1.0)
+    # pseudo-counts beyond 2^53 n: every N_k + a (N_k + alpha - 1) rounds to the prior's alone in float64,
+    # the data no longer move the fit, and the log-prior's a-fold sums head for overflow
+    most = 2.0**53 * n
+    for name, count in (("prior.strength", strength), ("prior.weight_concentration - 1", alpha - 1.0)):
+        if count > most:
+            raise ParameterError(f"{name} = {count:.3g} pseudo-observations is beyond 2^53 times the {n} "
+                                 f"samples ({most:.3g}): the data would no longer count against the prior in "
+                                 "float64 (N + a rounds to a); give a smaller value")
     if prior.covariance is None:
         variance = np.empty(d)
         second_moments(X, np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64), variance)

@@ -120,10 +120,13 @@ class GaussianMixturePrior:
         :math:`a > 0`, the number of pseudo-observations. Larger values pull
         small clusters harder towards :math:`\\Sigma_0`; clusters of many more
         than ``strength`` points barely feel it. Choose it as the number of
-        points you would trust as much as your guess :math:`\\Sigma_0`.
+        points you would trust as much as your guess :math:`\\Sigma_0`. At most
+        :math:`2^{53}` times the number of samples (a ValueError beyond: there
+        :math:`N_k + a` rounds to :math:`a` in float64 and the data no longer count).
     weight_concentration : float, default=1.0
         :math:`\\alpha \\ge 1`; 1 puts no prior on the weights, α > 1 adds
-        α - 1 pseudo-counts to every component.
+        α - 1 pseudo-counts to every component (at most :math:`2^{53}` times the number
+        of samples, as ``strength``).
     """
 
     covariance: object = None
@@ -298,7 +301,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
             raise ComponentCollapseError(
                 parts["singular"] if covariance_type != "tied" else "(tied covariance)", n_iter,
                 "its covariance is singular within rounding (its computed Cholesky factor does not verify it "
-                "positive definite)")
+                "positive definite)", dtype=dtype)
         rows["deficit"].append(deficit_of(parts, n_samples, new_state))
         # E-step at θ_{t+1}: q_{t+1}, ℓ(θ_{t+1}), F(q_{t+1}, θ_{t+1}), F(q_t, θ_{t+1})
         new_sums, counts, first, second = e_step(Z, new_state, covariance_type, resp, has_previous=True)

@@ -1448,12 +1448,34 @@ def test_n_init_keeps_the_best_run():
         (dict(prior=GaussianMixturePrior(covariance="a")), TypeError, "^prior.covariance must be numbers, got 'a'"),
         (dict(prior=GaussianMixturePrior(covariance=np.nan)), ValueError, "^prior.covariance contains NaN"),
         (dict(prior=np.ones(2)), TypeError, "prior must be None, 'default' or a GaussianMixturePrior"),
+        # found by an input review, 2026-12-05: NaN in the fit (1e308), a bare "math domain error" (1.7e308),
+        # a collapse blamed on a missing prior, and precisions whose inverses overflow called singular
+        (dict(prior=GaussianMixturePrior(strength=1e308)), ValueError,
+         r"^prior.strength = 1e\+308 pseudo-observations is beyond 2\^53 times the 20 samples"),
+        (dict(prior=GaussianMixturePrior(weight_concentration=1.7e308)), ValueError,
+         r"^prior.weight_concentration - 1 = 1.7e\+308 pseudo-observations is beyond 2\^53"),
+        (dict(n_components=2, covariance_type="diag", precisions_init=np.full((2, 2), 1e-310)), ValueError,
+         "^precisions_init is so small that its inverse, the initial covariance, overflows float64"),
+        (dict(n_components=2, precisions_init=np.stack([np.eye(2) * 1e-310] * 2)), ValueError,
+         "^precisions_init is so small that its inverse, the initial covariance, overflows float64"),
     ],
 )
 def test_bad_parameters_get_clear_errors(params, error, match):
     X = mixture_data(0, 20, 2, 2, 3.0)
     with pytest.raises(error, match=match):
         GaussianMixture(**{"init_params": "random", **params}).fit(X)
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_strongest_prior_accepted_fits_and_certifies(covariance_type, dtype):
+    """strength and weight_concentration - 1 at their limit, 2^53 times the number of samples, give a
+    finite fit whose certificate holds (beyond it: the ValueError above)."""
+    X = mixture_data(0, 20, 2, 2, 3.0).astype(dtype)
+    most = 2.0**53 * 20
+    for prior in (GaussianMixturePrior(strength=most), GaussianMixturePrior(weight_concentration=most + 1)):
+        model = GaussianMixture(2, covariance_type=covariance_type, random_state=0, prior=prior).fit(X)
+        assert np.isfinite(model.lower_bound_) and certify(model, X)
 
 
 def test_scikit_learns_reg_covar_zero_and_verbose_interval_are_accepted(capsys):
@@ -1864,3 +1886,15 @@ def test_em5_recomputes_the_bounds_at_the_two_states_the_trace_keeps(field, row)
         assert claim.holds is False and f"{field}[{row}]" in claim.note, claim
     model.trace_ = t
 
+
+
+def test_a_float32_collapse_says_float64_may_fit():
+    """Correlated features (eigenvalues of the covariance from 3e-7 to 3) are singular at float32's
+    precision and not at float64's: the collapse error names float32 and the fix (it said "the
+    likelihood is unbounded there" only; an input review, 2026-12-05)."""
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    X[30:] += 3
+    X[:, 2] = 0.999 * X[:, 0] + 0.001 * X[:, 2]
+    with pytest.raises(ComponentCollapseError, match=r"became singular in float32\. .*fit X\.astype\(numpy\.float64\)"):
+        GaussianMixture(2, random_state=0).fit(X.astype(np.float32))
+    assert GaussianMixture(2, random_state=0).fit(X).converged_
