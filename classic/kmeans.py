@@ -535,7 +535,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         X read-only and a ``numpy.random.RandomState`` seeded from ``random_state``, that
         returns the centres (checked as given centres are).
     n_local_trials : int or None, default=1
-        Candidates per k-means++ step; 1 is the algorithm with the proven
+        Candidates per k-means++ step (at most n_samples); 1 is the algorithm with the proven
         8(ln k + 2) bound, more is the greedy variant (see :func:`kmeans_plusplus`), and
         None is scikit-learn's seeding (2 + ⌊ln k⌋ candidates, what ``sklearn.cluster.KMeans``
         always uses): on well-separated clusters it starts closer to them, so pass
@@ -622,7 +622,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
 
     def _check_params(self, X, sample_weight=None):
         k = check_int(self.n_clusters, "n_clusters", minimum=1)
-        trials = local_trials(self.n_local_trials, k)
+        trials = local_trials(self.n_local_trials, k, X.shape[0])
         if isinstance(self.n_init, str):
             if self.n_init != "auto":  # scikit-learn's default since 1.4
                 raise ParameterError(f"n_init must be an integer or 'auto', got {self.n_init!r}")

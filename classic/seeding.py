@@ -13,6 +13,7 @@ from classic._jit import for_rows, n_chunks
 from classic._kmeans_kernels import UNWEIGHTED
 from classic._random import as_generator
 from classic._validation import (
+    ParameterError,
     check_data,
     check_int,
     check_positive_weights,
@@ -24,15 +25,20 @@ from classic._validation import (
 __all__ = ["kmeans_plusplus"]
 
 
-def local_trials(n_local_trials, n_clusters):
-    """Candidates per k-means++ step: ``n_local_trials`` (an integer >= 1), or None for
-    scikit-learn's rule 2 + floor(ln k) (its default; the greedy variant, KPP-3)."""
+def local_trials(n_local_trials, n_clusters, n_samples):
+    """Candidates per k-means++ step: ``n_local_trials`` (an integer from 1 to ``n_samples``), or
+    None for scikit-learn's rule 2 + floor(ln k) (its default; the greedy variant, KPP-3)."""
     if n_local_trials is None:
         return 2 + int(np.log(n_clusters))
     try:
-        return check_int(n_local_trials, "n_local_trials", minimum=1)
+        trials = check_int(n_local_trials, "n_local_trials", minimum=1)
     except (TypeError, ValueError) as error:
         raise type(error)(f"{error}; give an integer >= 1, or None for scikit-learn's 2 + ln k") from None
+    if trials > n_samples:  # each candidate is a row of X and costs a pass over X: 2**40 of them hung
+        raise ParameterError(f"n_local_trials={trials} is more candidates per step than the {n_samples} rows of X "
+                             "they are drawn from, each costing a pass over X: give at most n_samples, or None "
+                             "for scikit-learn's 2 + ln k")
+    return trials
 
 
 def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None, n_local_trials=1, random_state=None):
@@ -90,8 +96,8 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None, 
         norms to save work) and checked for its shape, but not used: every D² here is the
         difference form, summed feature by feature (KPP-1), never |x|² + |c|² - 2<x, c>.
     n_local_trials : int or None, default=1
-        Candidates per step: 1 is the algorithm of the theorem; None is scikit-learn's
-        ``2 + int(np.log(n_clusters))``.
+        Candidates per step, at most n_samples: 1 is the algorithm of the theorem; None is
+        scikit-learn's ``2 + int(np.log(n_clusters))``.
     random_state : int, numpy.random.Generator, numpy.random.RandomState or None
         An int seeds a new Generator (the same seed gives bitwise the same centres); a Generator is
         used as is (its draws advance it); a RandomState (scikit-learn's) gives a seed drawn from
@@ -105,8 +111,8 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, x_squared_norms=None, 
         Their distinct row indices (of positive weight, with ``sample_weight``).
     """
     n_clusters = check_int(n_clusters, "n_clusters", minimum=1)
-    n_local_trials = local_trials(n_local_trials, n_clusters)
     X = check_data(X, finite=False)  # NaN, inf: check_squared_distances
+    n_local_trials = local_trials(n_local_trials, n_clusters, X.shape[0])
     if X.shape[0] < n_clusters:
         raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}: lower n_clusters")
     weights = check_sample_weight(sample_weight, X)

@@ -23,7 +23,7 @@ DELTA = 1e-6  # false-failure rate of each statistical test, per instance (Hoeff
 def test_kpp1_distinct_rows_of_X(X, data):
     """KPP-1 (proofs/kmeans_plusplus.md): k distinct indices, centres are those rows of X, dtype kept."""
     k = data.draw(st.integers(1, len(X))) if data is not None else len(X)
-    trials = data.draw(st.integers(1, 3)) if data is not None else 1
+    trials = data.draw(st.integers(1, min(3, len(X)))) if data is not None else 1
     centers, indices = kmeans_plusplus(X, k, n_local_trials=trials, random_state=0)
     assert len(set(indices.tolist())) == k
     np.testing.assert_array_equal(centers, X[indices])
@@ -84,7 +84,7 @@ def test_kpp1_weighted_distinct_rows_of_positive_weight(X, data):
         w, k, trials = data
     else:
         w, k = data.draw(_weights_and_k(len(X)))
-        trials = data.draw(st.integers(1, 3))
+        trials = data.draw(st.integers(1, min(3, len(X))))
     centers, indices = kmeans_plusplus(X, k, sample_weight=w, n_local_trials=trials, random_state=0)
     assert len(set(indices.tolist())) == k
     assert np.all(w[indices] > 0)
@@ -446,6 +446,11 @@ def test_kmeans_plusplus_reproducible_and_validated():
         kmeans_plusplus(X, 2, n_local_trials=0)
     with pytest.raises(TypeError, match="n_local_trials must be an integer, got 2.5 .*or None for scikit-learn's"):
         KMeans(2, n_local_trials=2.5).fit(X)
+    # more candidates than rows: 2**40 ran for minutes in a Python loop of draws (an input review, 2026-12-05)
+    for call in (lambda: kmeans_plusplus(X[:5], 2, n_local_trials=6), lambda: KMeans(2, n_local_trials=2**40).fit(X[:5])):
+        with pytest.raises(ValueError, match=r"n_local_trials=\d+ is more candidates per step than the 5 rows of X"):
+            call()
+    assert kmeans_plusplus(X[:5], 2, n_local_trials=5, random_state=0)[1].size == 2
     with pytest.raises(ValueError, match="NaN"):
         kmeans_plusplus(np.array([[np.nan, 1.0]]), 1)
 
