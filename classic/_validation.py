@@ -9,6 +9,7 @@ import collections.abc
 import contextlib
 import functools
 import numbers
+import re
 
 import numpy as np
 from sklearn.utils.validation import check_array, validate_data
@@ -100,11 +101,21 @@ def check_data(X, *, name="X", min_samples=1, dtype=FLOAT_DTYPES, finite=True):
 @contextlib.contextmanager
 def _within_float64(name):
     """scikit-learn's conversion of Python numbers beyond float64 (an int of 400 digits) raises a
-    bare OverflowError: the ValueError that names the input instead."""
+    bare OverflowError: the ValueError that names the input instead. Its "Input X contains NaN."
+    (bare where no estimator is named: certify, stability, labels) becomes :func:`check_finite`'s
+    message, which says what to do."""
     try:
         yield
     except OverflowError as error:
         raise ValueError(f"{name} holds a number beyond float64's range ({error}): rescale it") from None
+    except ValueError as error:
+        found = re.match(r"Input (\w+) contains (NaN|infinity)", str(error))
+        if found is None:
+            raise
+        what, value = found.groups()
+        fix = ("remove those rows" if what == "y" else
+               "remove or impute those values (e.g. with sklearn.impute.SimpleImputer)")
+        raise ValueError(f"Input {what} contains {value}: {fix}.") from None
 
 
 def in_model_precision(X, *fitted):

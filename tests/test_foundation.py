@@ -202,9 +202,10 @@ def test_plain_arrays_skip_scikit_learns_validation_with_the_same_outcome(X, fin
     def ours(estimator, X, reset):
         return _validation.check_estimator_data(estimator, X, reset=reset, finite=finite)
 
-    def theirs(estimator, X, reset):
-        out = validate_data(estimator, X, reset=reset, dtype=[np.float64, np.float32], order="C",
-                            ensure_all_finite=finite)
+    def theirs(estimator, X, reset):  # with classic's wording of scikit-learn's errors
+        with _validation._within_float64("X"):
+            out = validate_data(estimator, X, reset=reset, dtype=[np.float64, np.float32], order="C",
+                                ensure_all_finite=finite)
         return _validation._kernel_ready(out)
 
     for reset, fitted_width in ((True, None), (False, 3), (False, 2)):
@@ -254,9 +255,12 @@ def test_plain_labels_skip_scikit_learns_validation_with_the_same_outcome(y, mon
                 [type(w.message) for w in caught])
 
     ours = outcome(lambda e, X, y: _validation.check_estimator_data(e, X, reset=True, y=y, finite=False))
-    theirs = outcome(lambda e, X, y: validate_data(e, X, y, reset=True, dtype=[np.float64, np.float32], order="C",
-                                                   ensure_all_finite=False))
-    assert ours == theirs
+    def theirs(e, X, y):  # with classic's wording of scikit-learn's errors
+        with _validation._within_float64("X"):
+            return validate_data(e, X, y, reset=True, dtype=[np.float64, np.float32], order="C",
+                                 ensure_all_finite=False)
+
+    assert ours == outcome(theirs)
     monkeypatch.setattr(_validation, "validate_data", None)
     if isinstance(y, np.ndarray) and y.ndim == 1 and y.dtype.kind in "iub" and len(y) == 7:
         assert _validation.check_estimator_data(Perceptron(), X, reset=True, y=y, finite=False)[1] is y
@@ -660,6 +664,27 @@ def test_certify_names_a_fitted_attribute_that_is_gone(name, make, attribute):
     model.trace_ = None
     with pytest.raises(ValueError, match="trace_ is not the trace of a run .*NoneType"):
         certify(model, X, *args)
+
+
+def test_nan_and_infinity_get_the_fix_wherever_they_are_found():
+    """Every entry point says what to do with NaN or infinity in X (remove or impute) or in y (remove
+    the rows). Where scikit-learn's check found them without an estimator's name (certify,
+    stability, labels) its message was a bare "Input X contains NaN." (an input review, 2026-12-05)."""
+    from classic.convergence import stability
+
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    bad = X.copy()
+    bad[2, 1] = np.nan
+    y = np.array([0, 1, 0, 1, 1, 0])
+    fitted = classic.KMeans(2, random_state=0).fit(X)
+    impute = r"^Input X contains (NaN|infinity): remove or impute those values \(e.g. with sklearn.impute.SimpleImputer\)\.$"
+    for call in (lambda: classic.GaussianMixture(1).fit(bad), lambda: certify(fitted, bad),
+                 lambda: stability(classic.KMeans(2), bad, seeds=range(2)), lambda: fitted.predict(bad),
+                 lambda: classic.Perceptron().fit(np.where(np.isnan(bad), np.inf, bad), y)):
+        with pytest.raises(ValueError, match=impute):
+            call()
+    with pytest.raises(ValueError, match=r"^Input y contains NaN: remove those rows\.$"):
+        classic.Perceptron().fit(X, np.where(y == 1, np.nan, 0.0))
 
 
 @pytest.mark.parametrize("call", [
