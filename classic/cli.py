@@ -163,6 +163,10 @@ def _cmd_kmeans(args):
 def _column(path, header, width, name, role):
     """Index of a column given by its header name or 1-based number (``role``: for the message)."""
     if header is not None and name in header:
+        where = [i + 1 for i, column in enumerate(header) if column == name]
+        if len(where) > 1:
+            raise CSVError(f"{path}: the header names {len(where)} columns {name!r} (columns "
+                           f"{', '.join(map(str, where))}): give the {role} column by its number instead")
         return header.index(name)
     if name.isdigit() and 1 <= int(name) <= width:
         return int(name) - 1
@@ -258,8 +262,16 @@ def _cmd_demo(args):
     return run_demo(args.out)
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse's parser whose usage errors are one line, as the command's other errors (argparse
+    printed its usage block before them), with exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser():
-    parser = argparse.ArgumentParser(prog="classic", description=__doc__.split("\n\n")[0].replace("``", ""))
+    parser = _OneLineParser(prog="classic", description=__doc__.split("\n\n")[0].replace("``", ""))
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="run every algorithm on built-in data, print certificates, write plots")

@@ -202,6 +202,23 @@ def test_demo_out_that_cannot_be_created_exits_2(tmp_path, capsys, monkeypatch):
                            "choose a folder you can write\n"
 
 
+@pytest.mark.parametrize("argv, message", [
+    (["kmeans", "f.csv", "-k", "abc"], "classic kmeans: error: argument -k: invalid int value: 'abc' "
+                                       "(see classic kmeans --help)"),
+    (["kmeans", "f.csv"], "classic kmeans: error: the following arguments are required: -k (see classic kmeans --help)"),
+    ([], "classic: error: the following arguments are required: command (see classic --help)"),
+    (["gmm", "f.csv", "-k", "1", "--covariance-type", "bad"], "classic gmm: error: argument --covariance-type: invalid "
+                                                              "choice: 'bad'"),
+])
+def test_usage_errors_are_one_line_with_status_2(capsys, argv, message):
+    """A mistyped command line gets one line on stderr, as every other error of the command (argparse
+    printed its usage block first: two to five lines; an input review, 2026-12-05)."""
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and err.count("\n") == 1 and err.startswith(message), err
+
+
 def test_help_reads_as_plain_text(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
@@ -232,6 +249,10 @@ def test_demo_out_that_is_not_a_folder_exits_2_before_the_run(tmp_path, capsys, 
     (["gmm", "-k", "2"], "x,y\n1,5\n1,6\n1,7\n1,9\n", r"feature 0 of X does not vary .*On the command line: add --prior\.$"),
     (["gmm", "-k", "2", "--prior"], "x,y\n1,5\n1,5\n1,5\n", r"every row is the same point; a mixture has nothing to fit$"),
     (["perceptron"], "x,l\n1e300,0\n2e300,1\n", r"too large for the perceptron .*proofs/perceptron\.md, PC-7"),
+    # a header naming two columns alike: the first was taken silently (an input review, 2026-12-05)
+    (["perceptron", "--label-column", "a"], "a,a,l\n1,0,0\n2,1,1\n3,2,1\n",
+     r"the header names 2 columns 'a' \(columns 1, 2\): give the label column by its number instead$"),
+    (["kmeans", "-k", "2", "--weight-column", "w"], "w,w\n1,1\n2,1\n3,1\n", r"give the weight column by its number"),
 ])
 def test_a_newcomers_mistakes_get_one_line_in_command_line_terms(tmp_path, capsys, command, text, message):
     """Mistakes from the newcomer's audit (2026-12-04): each is one line on stderr, exit 2, naming the
