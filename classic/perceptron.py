@@ -680,7 +680,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             self._voted = [_voted_weights(X, s, scale, t) for s, t in zip(problems, traces)]
         self._scale = scale
         if self.eta0 != 1:   # the run with step eta0 is eta0 times the run with step 1 (PC-1, "Step size")
-            with np.errstate(over="ignore", under="ignore"):   # checked on the next line
+            with np.errstate(over="ignore", under="ignore", invalid="ignore"):   # checked on the next line (0 inf)
                 scaled = weights * X.dtype.type(self.eta0)
             if not np.all(np.isfinite(scaled) & ((weights == 0) | (np.abs(scaled) >= np.finfo(X.dtype).tiny))):
                 raise ValueError(

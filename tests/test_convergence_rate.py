@@ -302,6 +302,18 @@ def test_bad_sequences_are_rejected(bad, error):
         estimate_rate(bad)
 
 
+def test_a_fitted_estimator_is_pointed_to_its_trace():
+    """estimate_rate(model) said "the sequence must be numeric, got dtype object" (an input review,
+    2026-12-05): it now asks for model.trace_."""
+    from classic import KMeans
+
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    model = KMeans(2, random_state=0).fit(X)
+    with pytest.raises(TypeError, match="got a fitted KMeans: pass its trace_"):
+        estimate_rate(model)
+    assert estimate_rate(model.trace_).kind
+
+
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"limit": np.inf}, ValueError, "^limit contains infinity"),
     ({"limit": np.nan}, ValueError, "^limit contains NaN"),

@@ -1,6 +1,7 @@
 """Stopping rules fire exactly where their condition first holds (proofs/convergence.md, CV-7)."""
 
 import importlib
+import warnings
 
 import numpy as np
 import pytest
@@ -174,6 +175,25 @@ def test_cv7_a_non_finite_objective_is_an_error_not_a_rule_that_never_fires(make
         rule.start()
         with pytest.raises(ValueError, match=rf"objective of iteration 1 is {bad}"):
             rule.update(state)
+
+
+def test_reported_values_that_are_not_numbers_are_type_errors():
+    """A rule driven by hand with a string or None for the objective, the gradient norm or a parameter
+    array gets a TypeError naming the value (it was Python's "could not convert string to float", and
+    None parameters read as "NaN: the run diverged"; an input review, 2026-12-05). Finite parameters
+    2e308 apart have an infinite change, which is no convergence, without NumPy's overflow warning."""
+    p = np.zeros(2)
+    for objective in ("a", None, "2.0"):
+        with pytest.raises(TypeError, match=r"RelativeImprovement: the objective of iteration 2 must be a number, got"):
+            RelativeImprovement(1e-3).update(IterationState(2, objective, 2.0, p, p))
+    with pytest.raises(TypeError, match="gradient norm of iteration 2 must be a number, got 'x'"):
+        GradientNorm(1e-3).update(IterationState(2, 1.0, 2.0, p, p, gradient_norm="x"))
+    for now, before, iteration in ((None, p, 2), (p, None, 1), (np.array(["a", "b"]), p, 2)):
+        with pytest.raises(TypeError, match=rf"parameter array 0 of iteration {iteration} must be an array of numbers"):
+            ParameterChange(1e-3).update(IterationState(2, 1.0, 2.0, now, before))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not ParameterChange(1e-3).update(IterationState(2, 1.0, 2.0, np.full(2, 1e308), np.full(2, -1e308)))
 
 
 @pytest.mark.parametrize("bad", NON_FINITE)

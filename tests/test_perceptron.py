@@ -1097,6 +1097,16 @@ def test_bad_scikit_learn_parameters_are_refused(params, error, match):
         Perceptron(**params).fit(np.array([[0.0], [1.0]]), np.array([0, 1]))
 
 
+def test_a_step_beyond_float32_is_refused_without_numpys_warning():
+    """eta0=1e300 on float32 data: inf times a weight 0 is NaN, which NumPy announced with a
+    RuntimeWarning before the ValueError (an input review, 2026-12-05)."""
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="eta0=1e[+]300 times the weights leaves the normal range of float32"):
+            Perceptron(eta0=1e300).fit(X, np.array([0, 1, 1]))
+
+
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # random labels: not separable
 def test_every_scikit_learn_parameter_is_accepted_and_the_inert_ones_change_nothing():
     """Code written for scikit-learn's Perceptron runs: every parameter name it has is accepted.

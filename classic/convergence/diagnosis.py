@@ -100,9 +100,9 @@ class Diagnosis:
         ``best_validation_step``, ``validation_rise``, ``final_gap``,
         ``recent_drop`` (the training loss's value a quarter of the run before the end minus its
         last value), ``recent_trend`` (the Theil-Sen trend over that quarter, with the same sign:
-        positive when the loss falls), ``excess_over_target``, and of the last half of the
-        training curve ``swings`` (its zigzag's legs), ``reversals`` (its turns),
-        ``rises`` and ``falls`` (the legs' total sizes up and down).
+        positive when the loss falls), ``excess_over_target`` (NaN without a ``target``), and of
+        the last half of the training curve ``swings`` (its zigzag's legs), ``reversals`` (its
+        turns), ``rises`` and ``falls`` (the legs' total sizes up and down).
     best_validation_step : int
         Step of the lowest validation loss: where early stopping would stop.
     reference : str

@@ -264,6 +264,9 @@ def _as_sequence(sequence):
             rows = slice(None, None, (len(values) - 1) // n_iter)
             values = values[rows]
             errors = None if errors is None else np.asarray(errors)[rows]
+    elif isinstance(getattr(sequence, "trace_", None), Trace):  # a fitted estimator: its trace is meant
+        raise TypeError(f"estimate_rate takes a trace or a sequence of numbers, got a fitted "
+                        f"{type(sequence).__name__}: pass its trace_")
     else:
         values, sense = sequence, None  # oriented by its net change, below
     check_not_iterator(values, "the sequence")

@@ -102,7 +102,12 @@ class IterationState:
 def _finite(value, quantity, iteration, meaning):
     """``value`` as a float; a ValueError naming ``quantity``, its iteration and what it means
     when it is NaN or infinite (a rule given such a value would silently never fire)."""
-    value = float(value)
+    try:
+        if isinstance(value, (str, bytes)):  # float("2.0") would parse it
+            raise TypeError
+        value = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{quantity} of iteration {iteration} must be a number, got {value!r}") from None
     if not math.isfinite(value):
         raise ValueError(f"{quantity} of iteration {iteration} is {value}, not a finite number: {meaning}")
     return value
@@ -263,7 +268,8 @@ class ParameterChange(_Threshold):
     name = "parameter_change"
 
     def _holds(self, state):
-        change = np.concatenate([(now - before).ravel() for now, before in _parameter_pairs(state)])
+        with np.errstate(over="ignore"):  # finite parameters 2e308 apart: a change of inf, which is no convergence
+            change = np.concatenate([(now - before).ravel() for now, before in _parameter_pairs(state)])
         return euclidean_norm(change) < self.eps  # finite where the squares overflow or underflow
 
 
@@ -284,6 +290,10 @@ def _parameter_pairs(state):
                          "to measure")
     pairs = []
     for i, (a, b) in enumerate(zip(arrays_now, arrays_before)):
+        for iteration, array in ((t, a), (t - 1, b)):  # NumPy makes None NaN and parses strings
+            if array is None or np.asarray(array).dtype.kind not in "biuf":
+                raise TypeError(f"ParameterChange: parameter array {i} of iteration {iteration} must be an array of "
+                                f"numbers, got {array!r}")
         a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
         if a.shape != b.shape:
             raise ValueError(
