@@ -157,4 +157,9 @@ def prior_in_standard_units(prior, X, shift, scale, covariance_type):
         if not np.allclose(sigma0, sigma0.T) or np.any(np.linalg.eigvalsh(sigma0) <= 0):
             raise ParameterError("prior.covariance must be symmetric positive definite")
         sigma0 = sigma0 / np.outer(scale, scale)
+    largest = float(np.finfo(X.dtype).max)
+    if not strength * float(np.max(np.abs(sigma0))) < largest:  # the M-step's a Σ0 would be inf: "collapsed"
+        raise ParameterError(f"prior.strength times prior.covariance, {strength:.3g} x {np.max(np.abs(sigma0)):.3g} "
+                             f"in X's standardised units, overflows {X.dtype.name}: give a covariance on X's scale "
+                             "(None: 0.01 times X's own)")
     return strength, sigma0, alpha

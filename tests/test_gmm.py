@@ -1898,3 +1898,16 @@ def test_a_float32_collapse_says_float64_may_fit():
     with pytest.raises(ComponentCollapseError, match=r"became singular in float32\. .*fit X\.astype\(numpy\.float64\)"):
         GaussianMixture(2, random_state=0).fit(X.astype(np.float32))
     assert GaussianMixture(2, random_state=0).fit(X).converged_
+
+
+def test_a_prior_covariance_beyond_the_working_precision_is_named():
+    """prior.covariance 1e40 on float32 data: a Σ0 of inf in the M-step read as "component 0
+    collapsed ... in float32", with NumPy's warnings (found 2026-12-05). It is refused, naming the
+    product and the fix; float64 fits it."""
+    X = mixture_data(0, 40, 2, 2, 3.0)
+    prior = GaussianMixturePrior(covariance=1e40)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"^prior.strength times prior.covariance, 1 x .* overflows float32"):
+            GaussianMixture(2, random_state=0, prior=prior).fit(X.astype(np.float32))
+    assert certify(GaussianMixture(2, random_state=0, prior=prior).fit(X), X)
