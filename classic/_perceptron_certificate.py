@@ -13,6 +13,7 @@ upper/lower bounds of the exact ones.
 """
 
 import dataclasses
+import math
 import warnings
 
 import numpy as np
@@ -532,8 +533,10 @@ class _ProblemCertificate:
         if not self._stop_agrees():
             return Claim("PC-6", self.label + statement, 1.0, 0.0, 0.0, False, REFERENCE,
                          f"stop reason {t.stop_reason!r} does not match the trace ({t.n_iter} epochs, converged "
-                         f"{t.converged}) and the fit's settings (max_iter={self.settings['max_iter']}, tol given: "
-                         f"{self.settings['tol']}, a stopping rule: {self.settings['rule']})")
+                         f"{t.converged}; scikit-learn's tol rule on its epoch losses fires at "
+                         f"{self._tol_epoch()}) and the fit's settings (max_iter="
+                         f"{self.settings['max_iter']}, tol={self.settings['tol']}, n_iter_no_change="
+                         f"{self.settings['n_iter_no_change']}, a stopping rule: {self.settings['rule']})")
         if not t.converged:
             return self._not_applicable(
                 "PC-6", statement, f"the run stopped ({t.stop_reason}) after {t.n_iter} epochs with "
@@ -557,17 +560,32 @@ class _ProblemCertificate:
 
     def _stop_agrees(self):
         """The stop reason is the one the loop gives this trace under the fit's settings: a
-        mistake-free epoch is tested first (converged), then ``tol``, a rule, ``max_iter``."""
+        mistake-free epoch is tested first (converged), then ``tol``, a rule, ``max_iter``. The
+        ``tol`` rule is run again on the trace's epoch losses (which PC-1 replays bit for bit): it
+        fires at the last epoch of a "tol" stop and at no epoch of any other (of a mistake-free
+        epoch's run, at none before the last, which ends before the rule is consulted)."""
         t, fitted = self.trace, self.settings
         if fitted is None:
             return True
+        fires = self._tol_epoch()
         if t.converged:
-            return t.stop_reason == "mistake-free epoch"
+            return t.stop_reason == "mistake-free epoch" and fires is None
+        if t.stop_reason == "tol":
+            return fires == t.n_iter
+        if fires is not None:
+            return False
         if t.stop_reason == "max_iter":
             return t.n_iter == fitted["max_iter"]
-        if t.stop_reason == "tol":
-            return fitted["tol"]
         return t.stop_reason.startswith("rule:") and fitted["rule"]
+
+    def _tol_epoch(self):
+        """The epoch at which the fit's tol rule fires on the trace's epoch losses (those the loop
+        tested it on), or None (never, or no tol)."""
+        t, fitted = self.trace, self.settings
+        if fitted["tol"] is None:
+            return None
+        tested = t.epoch_loss[:-1] if t.converged else t.epoch_loss
+        return _tol_fires_at(tested, fitted["tol"], fitted["n_iter_no_change"])
 
     # --- PC-9: Freund and Schapire --------------------------------------------
     def _freund_schapire(self, lo, gamma_low, margin):
@@ -624,3 +642,16 @@ class _ProblemCertificate:
                 f"cycle of {period} epoch(s) with {n_cycle} update(s) from epoch {a}: the run never stops, "
                 "so the data are not linearly separable")
         return Claim("PC-10", self.label + statement, float(period), float(t.n_iter), 0.0, returns, REFERENCE, note)
+
+
+def _tol_fires_at(losses, tol, n_iter_no_change):
+    """The epoch (1-based) at which scikit-learn's rule stops on these mean epoch losses: the
+    ``n_iter_no_change``-th epoch in a row whose loss is above the best before it minus ``tol``;
+    None if it never does."""
+    best, without = math.inf, 0
+    for epoch, loss in enumerate(losses, start=1):
+        without = without + 1 if loss > best - tol else 0
+        best = min(best, loss)
+        if without >= n_iter_no_change:
+            return epoch
+    return None

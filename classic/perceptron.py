@@ -635,7 +635,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         # what the fitted attributes and the stops depended on, for the certificate (PC-1, PC-6),
         # whatever set_params does later
         self._fit_settings = {"prediction": self.prediction, "eta0": self.eta0, "max_iter": max_iter,
-                              "tol": self.tol is not None, "rule": self.stop is not None, "dtype": X.dtype.name}
+                              "tol": None if self.tol is None else float(self.tol),
+                              "n_iter_no_change": self.n_iter_no_change, "rule": self.stop is not None,
+                              "dtype": X.dtype.name}
         self.n_updates_ = sum(t.n_updates for t in traces)
         self.n_iter_ = max(t.n_iter for t in traces)
         self.converged_ = all(t.converged for t in traces)
@@ -674,6 +676,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     def _fit_predictor(self, X, problems, scale, weights, traces):
         """``coef_``/``intercept_`` of the predicting classifier (last, averaged or voted)."""
         self._voted = None
+        # the augmented feature the run used, in X's precision (the trace's intercept_scaling): float32 0.1,
+        # not 0.1, or the average differed from the certificate's in the last bit (PC-1; found 2026-12-05)
+        scale = float(X.dtype.type(scale))
         if self.prediction == "averaged":
             weights = np.asarray([_averaged_weights(X, s, scale, t) for s, t in zip(problems, traces)]).astype(X.dtype)
         elif self.prediction == "voted":

@@ -339,6 +339,27 @@ def test_pc1_and_pc6_fail_on_edited_summaries(edit):
     assert failed and set(failed) == {"PC-6" if edit == "stop_reason" else "PC-1"}, failed
 
 
+def test_pc6_replays_the_tol_rule_on_the_epoch_losses():
+    """PC-6: a run stopped by max_iter relabelled "tol" (which cannot fire in 4 epochs with
+    n_iter_no_change=5), and a run stopped by tol relabelled "max_iter" with max_iter set to its
+    length, passed: only "the fit had a tol" was checked (a certificate review, 2026-12-05). The rule
+    is now run again on the trace's epoch losses (PC-1 replays them bit for bit)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    y = np.where(X[:, 0] + 0.5 * rng.normal(size=200) > 0, 1, -1)   # not separable
+    short = _quiet_fit(Perceptron(tol=1e-3, max_iter=4), X, y)
+    stopped = _quiet_fit(Perceptron(tol=1e-3), X, y)
+    assert short.trace_.stop_reason == "max_iter" and stopped.trace_.stop_reason == "tol"
+    assert certify(short, X, y) and certify(stopped, X, y)
+    short.trace_ = dataclasses.replace(short.trace_, stop_reason="tol")
+    stopped.trace_ = dataclasses.replace(stopped.trace_, stop_reason="max_iter")
+    stopped._fit_settings = {**stopped._fit_settings, "max_iter": stopped.n_iter_}
+    for model in (short, stopped):
+        failed = [claim.id for claim in certify(model, X, y).claims if claim.holds is False]
+        assert failed == ["PC-6"], failed
+        assert "tol rule on its epoch losses fires at" in certify(model, X, y)["PC-6"].note
+
+
 def test_pc6_checks_the_decisions_of_predict():
     """PC-6 (proofs/perceptron.md) also checks predict's own decisions (prediction="last"): coef_ and
     intercept_ are fl(eta0 w). With eta0 = 0.1 in float32 their rounding turns one training row's score
@@ -771,6 +792,21 @@ def test_pc1_the_averaged_weights_do_not_depend_on_the_blas_threads():
             fits.append(_quiet_fit(Perceptron(prediction="averaged", max_iter=3), X, y))
     np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
     assert certify(fits[0], X, y)
+
+
+@pytest.mark.parametrize("prediction", ["averaged", "voted"])
+def test_pc1_averaged_and_voted_use_the_runs_own_intercept_feature(prediction):
+    """A float32 run with intercept_scaling=0.1 augments every row with float32(0.1), the trace's
+    intercept_scaling; the averaged weights were computed with the float64 0.1, and PC-1, which
+    recomputes them from the trace, failed on 7 of 40 such fits (a certificate review, 2026-12-05).
+    Both predictors now use the run's feature: every fit certifies."""
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        X = rng.normal(size=(200, 3)).astype(np.float32)
+        y = np.where(X[:, 0] + 0.5 * X[:, 1] + 0.3 * rng.normal(size=200) > 0, 1, -1)
+        model = _quiet_fit(Perceptron(prediction=prediction, intercept_scaling=0.1, max_iter=20), X, y)
+        assert model.trace_.intercept_scaling == float(np.float32(0.1)) == model._scale
+        assert certify(model, X, y)["PC-1"].holds, seed
 
 
 def test_same_run_with_one_and_two_threads():
