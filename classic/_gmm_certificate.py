@@ -151,14 +151,16 @@ def _stop_agrees(t, fitted):
 def _log_likelihood(Z, state, covariance_type, scale, resp, prior):
     """ℓ at ``state`` in X's units as the run's E-step computes it from the standardised Z (the same
     kernel, BLAS on one thread as in the fit, and the fit's units term, the same float: −n Σ_j log
-    scale_j), and EM-6's bounds on ℓ and on the log-prior there (``prior`` in standardised units, or
-    None), as the fit computed them from the same sums: ``(ℓ, (ℓ's bound, log p's bound))``. The
+    scale_j), EM-6's bounds on ℓ and on the log-prior there (``prior`` in standardised units, or
+    None), as the fit computed them from the same sums, and the objective in standardised units as
+    the loop computed it for its ``tol`` test: ``(ℓ, (ℓ's bound, log p's bound), J)``. The
     responsibilities are written into ``resp``."""
     n, d = Z.shape
     with one_blas_thread(n, d * d):
         sums, _, _, _ = e_step(Z, state, covariance_type, resp, has_previous=False)
-    bounds = (error_bounds(sums, None, n, len(state.weights), d, Z.dtype)[0], log_prior(state, covariance_type, prior)[1])
-    return np.float64(sums["log_likelihood"]) - n * _log_jacobian(scale), bounds
+    lp, lp_bound = log_prior(state, covariance_type, prior)
+    bounds = (error_bounds(sums, None, n, len(state.weights), d, Z.dtype)[0], lp_bound)
+    return np.float64(sums["log_likelihood"]) - n * _log_jacobian(scale), bounds, sums["log_likelihood"] + lp
 
 
 def _altered_bounds(trace, row, bounds):
@@ -194,7 +196,7 @@ def _closed_forms(estimator, X):
     cov_type = t.covariance_type
     prior = estimator._standard_prior(X, t.shift, t.scale)
     # ℓ(θ_T), the value the objective's chain ends on, as the run's E-step computed it from X
-    recomputed, bounds = _log_likelihood(Z, state, cov_type, t.scale, np.zeros((n, K), dtype=dtype), prior)
+    recomputed, bounds, objective = _log_likelihood(Z, state, cov_type, t.scale, np.zeros((n, K), dtype=dtype), prior)
     if recomputed != t.log_likelihood[-1]:
         return Claim(
             "EM-5", statement, float(recomputed), float(t.log_likelihood[-1]), 0.0, False, REFERENCE,
@@ -215,7 +217,7 @@ def _closed_forms(estimator, X):
                      "the trace's parameter_change is not the run's (negative, or its last entry is not "
                      f"‖θ_T − θ_(T−1)‖ = {last_step!r})")
     resp = np.zeros((n, K), dtype=dtype)
-    recomputed, bounds = _log_likelihood(Z, previous, cov_type, t.scale, resp, prior)
+    recomputed, bounds, previous_objective = _log_likelihood(Z, previous, cov_type, t.scale, resp, prior)
     if recomputed != t.log_likelihood[-2]:
         return Claim(
             "EM-5", statement, float(recomputed), float(t.log_likelihood[-2]), 0.0, False, REFERENCE,
@@ -224,6 +226,14 @@ def _closed_forms(estimator, X):
     altered = _altered_bounds(t, -2, bounds)
     if altered:
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE, altered)
+    # the loop's tol test on its last iteration, recomputed bit for bit: "tol" exactly where it holds (an
+    # iteration that went on, or ended otherwise, had failed it; a relabelled stop passed until 2026-12-05)
+    change = (objective - previous_objective) / n
+    tol = estimator._fit_settings["tol"]
+    if (t.stop_reason == "tol") != bool(abs(change) < tol):
+        return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE,
+                     f"trace_.stop_reason is {t.stop_reason!r}, but the last iteration's mean objective change X "
+                     f"gives, {change:.6g}, is {'not ' if t.stop_reason == 'tol' else ''}below tol={tol:g}")
     strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
 
     # the reference M-step, in float64 NumPy, from the same responsibilities

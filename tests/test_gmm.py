@@ -844,6 +844,29 @@ def test_em5_fails_on_a_trace_whose_stop_or_prior_contradicts_the_fit(edit):
     assert claim.holds is False and "trace_." in claim.note, claim.note
 
 
+@pytest.mark.parametrize("prior", [None, "default"])
+def test_em5_recomputes_the_last_tol_test(prior):
+    """EM-5 recomputes the loop's last tol test bit for bit (the objective at θ_T and θ_{T-1} in
+    standardised units): a run stopped by max_iter relabelled "tol" and converged (its last mean
+    change 100 times tol) passed, as did a "tol" stop relabelled "max_iter" with the fit's max_iter
+    set to its length (a certificate review, 2026-12-05)."""
+    X = mixture_data(2, 120, 2, 2, 4.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        short = GaussianMixture(2, random_state=0, init_params="random", max_iter=2, tol=1e-6, prior=prior).fit(X)
+    stopped = GaussianMixture(2, random_state=0, prior=prior).fit(X)
+    assert short.trace_.stop_reason == "max_iter" and stopped.trace_.stop_reason == "tol"
+    assert certify(short, X) and certify(stopped, X)
+    short.trace_ = dataclasses.replace(short.trace_, stop_reason="tol", converged=True)
+    short.converged_ = True
+    stopped.trace_ = dataclasses.replace(stopped.trace_, stop_reason="max_iter", converged=False)
+    stopped.converged_ = False
+    stopped._fit_settings = {**stopped._fit_settings, "max_iter": stopped.n_iter_}
+    for model, word in ((short, "is not below"), (stopped, "is below")):
+        claim = certify(model, X)["EM-5"]
+        assert claim.holds is False and "mean objective change X gives" in claim.note and word in claim.note, claim.note
+
+
 @pytest.mark.parametrize("max_iter", [0, 30])
 def test_em5_recomputes_the_final_log_likelihood(max_iter):
     """EM-5 recomputes ℓ(θ_T) from X with the run's E-step, bit for bit (before 2026-12-04 only ℓ(θ_{T-1}):
