@@ -1022,6 +1022,40 @@ def test_tampered_trace_fails_the_certificate(field):
     assert not bool(certify(model, X))
 
 
+@pytest.mark.parametrize("field, step, change, claim_id", [
+    ("bound_e_step", 5, -1.0, "EM-1"),   # F(q_t, θ_t) a nat below ℓ(θ_t): the E-step not tight
+    ("bound_m_step", 2, +1.0, "EM-3"),   # F(q_t, θ_{t+1}) above ℓ(θ_{t+1}): Jensen broken
+])
+def test_each_of_em1_and_em3_fails_on_its_own_tampering(field, step, change, claim_id):
+    """A mutation audit (2026-12-05) made EM-1 one-sided, and EM-3 always true, and the whole file
+    passed: the tamper test above moves each bound the way EM-2 also catches. Moved the other way,
+    only the claim itself can fail, and it does."""
+    X = mixture_data(2, 120, 2, 2, 4.0)
+    model = GaussianMixture(2, init_params="random", random_state=0, max_iter=20, tol=0).fit(X)
+    t = model.trace_
+    values = np.array(getattr(t, field), dtype=np.float64)
+    values[step] += change
+    model.trace_ = dataclasses.replace(t, **{field: values})
+    certificate = certify(model, X)
+    assert certificate[claim_id].holds is False, certificate
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+def test_a_prior_on_the_weights_is_certified(covariance_type):
+    """weight_concentration = 2.5 adds 1.5 pseudo-counts to every component's weight (EM-2's closed
+    form, EM-5's reference): the fit certifies, and its weights are the MAP ones, not the ML ones.
+    A mutation audit (2026-12-05) dropped α from EM-5's reference, and from the M-step, and EM-5's
+    and EM-2's own tests passed."""
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(size=(100, 2)), rng.normal(size=(20, 2)) + 8.0]   # unequal: 0.833 (ML) or 0.825 (MAP)
+    prior = GaussianMixturePrior(weight_concentration=2.5)
+    model = GaussianMixture(2, covariance_type=covariance_type, random_state=0, prior=prior).fit(X)
+    assert certify(model, X)
+    counts = model.predict_proba(X).sum(axis=0)   # q at θ_T, near the fixed point
+    np.testing.assert_allclose(model.weights_, (counts + 1.5) / (len(X) + 3.0), rtol=1e-3)
+    assert not np.allclose(model.weights_, counts / len(X), rtol=1e-3)
+
+
 def test_certificate_rejects_other_data():
     X = mixture_data(2, 120, 2, 2, 4.0)
     model = GaussianMixture(2, init_params="random", random_state=0, max_iter=5, tol=0).fit(X)

@@ -1226,7 +1226,7 @@ def test_km5_judges_the_stop_by_the_fit_s_settings():
         assert certify(run, X), str(certify(run, X))
 
 
-@pytest.mark.parametrize("change", ["tol", "unmoved", "converged", "dtype", "n_features"])
+@pytest.mark.parametrize("change", ["tol", "unmoved", "converged", "dtype", "n_features", "cycle"])
 def test_km5_fails_on_a_stop_reason_the_trace_contradicts(change):
     """KM-5 and KM-6 (proofs/kmeans.md): a max_iter run of a fit with tol=0 relabelled "tol", or whose last
     assignment moved no point (the loop would have stopped it as "converged"), or marked converged, fails
@@ -1243,7 +1243,9 @@ def test_km5_fails_on_a_stop_reason_the_trace_contradicts(change):
     assert t.stop_reason == "max_iter" and certify(model, X)
     edits = {"tol": dict(stop_reason="tol"), "unmoved": dict(n_reassigned=np.append(t.n_reassigned[:-1], 0)),
              "converged": dict(converged=True), "dtype": dict(dtype="float32"),
-             "n_features": dict(n_features=t.n_features + 1)}[change]
+             "n_features": dict(n_features=t.n_features + 1),
+             # no partition repeats in this trace: a mutation audit (2026-12-05) let "cycle" pass unseen
+             "cycle": dict(stop_reason="cycle")}[change]
     claim = certify(_tampered(model, **edits), X)["KM-6" if change in ("dtype", "n_features") else "KM-5"]
     assert claim.holds is False, claim
     if change in ("dtype", "n_features"):

@@ -304,7 +304,7 @@ def test_pc1_and_pc6_judge_the_run_by_the_fit_s_settings():
 
 
 @pytest.mark.parametrize("edit", ["converged_", "n_updates_", "objective", "summary", "stop_reason", "classes",
-                                  "shuffle_state"])
+                                  "shuffle_state", "epoch_weights"])
 def test_pc1_and_pc6_fail_on_edited_summaries(edit):
     """PC-1: converged_, n_updates_, the trace's objective (updates so far) and the one-vs-rest
     summary are what the fit made of the runs; PC-6: the stop reason is the one the loop gives the
@@ -329,6 +329,13 @@ def test_pc1_and_pc6_fail_on_edited_summaries(edit):
         model.trace_ = dataclasses.replace(model.trace_, objective=model.trace_.objective * 0)
     elif edit == "classes":
         model.trace_ = dataclasses.replace(model.trace_, classes=model.trace_.classes[::-1].copy())
+    elif edit == "epoch_weights":  # an intermediate epoch's weights (PC-10 reads its cycle from them); only
+        # the last row was edited before, which coef_ catches anyway (a mutation audit, 2026-12-05)
+        problem = model.trace_.problems[0]
+        weights = problem.epoch_weights.copy()
+        weights[1, 0] += 1.0
+        edited = dataclasses.replace(problem, epoch_weights=weights)
+        model.trace_ = dataclasses.replace(model.trace_, problems=(edited, *model.trace_.problems[1:]))
     elif edit == "shuffle_state":  # an unshuffled run records no generator state
         problem = dataclasses.replace(model.trace_.problems[0], shuffle_state="{}")
         model.trace_ = dataclasses.replace(model.trace_, problems=(problem, *model.trace_.problems[1:]))
