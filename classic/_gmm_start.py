@@ -59,8 +59,8 @@ def user_initial_parameters(model, d, shift, scale, dtype):
             covariances = (covariances / _covariance_units(model.covariance_type, scale)).astype(dtype)
         if not np.all(np.isfinite(covariances)):
             raise ParameterError(f"precisions_init is so small that its inverse, the initial covariance, overflows "
-                                 f"{np.dtype(dtype).name} in X's units: give precisions on X's scale (e.g. the inverses of covariances fitted on X), or "
-                                 "leave precisions_init=None")
+                                 f"{np.dtype(dtype).name} in X's units: give precisions on X's scale (e.g. the "
+                                 "inverses of covariances fitted on X), or leave precisions_init=None")
     return weights, means, covariances
 
 

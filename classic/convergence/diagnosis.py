@@ -20,7 +20,7 @@ oscillation      in the last half of the training curve, at least three      sma
                  (or the reverse; the validation curve's own wiggles are
                  sampling noise, not the optimiser's)
 diverging        the training loss's trend over the last quarter of the run   smaller step size; for k-means and
-                 rose by more than :math:`\\delta`                           EM, whose objective never rises
+                 rose by more than :math:`\\delta`                            EM, whose objective never rises
                                                                              (KM-1, EM-4), check that the curve
                                                                              is the objective they minimise
 overfitting      validation loss rose by more than :math:`\\delta` after its   stop early at its minimum
@@ -41,8 +41,8 @@ The trend over the last quarter (its :math:`q + 1` recorded values) is the Theil
 estimate: the median of the slopes between every pair of those steps, times :math:`q`
 (Theil 1950; Sen 1968; on at most 1001 equally spaced steps of a longer quarter). A straight
 line's trend is its change; one value off the line, at the quarter's start, its end or
-anywhere between, moves the median by at most one pair's rank, so a single spike or dip does
-not read as a trend (until 2026-12-05 the trend was the change between the quarter's first
+anywhere between, is in q of the q(q + 1)/2 pairs, fewer than half once q > 3, so the median
+is still the line's slope and a single spike or dip does not read as a trend (until 2026-12-05 the trend was the change between the quarter's first
 and last values, and a dip at the quarter's start read "diverging"), and a loss that dropped
 at the quarter's start and stayed level reads level, not "too slow".
 
