@@ -348,6 +348,20 @@ def test_km7_fixed_point(problem):
     assert changed == 0
 
 
+def test_km7_fails_on_labels_that_are_not_a_fixed_point():
+    """KM-7's first half: labels whose centres are their means but from which the assignment moves a
+    point (10 is nearer 11 than the mean 11/3 of its cluster) fail, naming the moves. A mutation audit
+    (2026-12-05) switched that half off and the whole file passed: only the means were ever tested."""
+    X = np.array([[0.0], [1.0], [10.0], [11.0]])
+    model = KMeans(2, init=np.array([[0.5], [10.5]])).fit(X)
+    assert certify(model, X)["KM-7"].holds
+    bad = _tampered(model)
+    bad.labels_ = np.array([0, 0, 0, 1], dtype=np.int32)
+    bad.cluster_centers_ = np.array([[11.0 / 3.0], [11.0]])
+    claim = certify(bad, X)["KM-7"]
+    assert claim.holds is False and "re-assigning the final labels moves 1 points" in claim.note, claim
+
+
 @given(PROBLEMS)
 @example(_ROUNDING_CYCLE_1D)
 def test_every_claim_holds(problem):
