@@ -176,7 +176,7 @@ def test_kpp1_draws_do_not_depend_on_the_scale(dtype, n, d, k, trials, weighted,
         s, t = (-100, -1000) if weighted else (-600, 0)
     else:
         s, t = data.draw(st.integers(lowest, 10)), data.draw(st.integers(-1000, 10))
-    k = min(k, n)
+    k, trials = min(k, n), min(trials, n)   # at most n candidates per step (n_local_trials <= n_samples)
     scaled_X = np.ldexp(X, s)
     scaled_w = None if w is None else np.ldexp(w, t)
     centers, indices = kmeans_plusplus(X, k, sample_weight=w, n_local_trials=trials, random_state=seed)
