@@ -86,7 +86,7 @@ def check_data(X, *, name="X", min_samples=1, dtype=FLOAT_DTYPES, finite=True):
     """
     if _is_plain_matrix(X, min_samples, dtype, finite):
         return _kernel_ready(X)
-    with _within_float64(name):
+    with _in_classic_words(name):
         X = check_array(
             X,
             dtype=list(dtype),
@@ -99,11 +99,11 @@ def check_data(X, *, name="X", min_samples=1, dtype=FLOAT_DTYPES, finite=True):
 
 
 @contextlib.contextmanager
-def _within_float64(name):
-    """scikit-learn's conversion of Python numbers beyond float64 (an int of 400 digits) raises a
-    bare OverflowError: the ValueError that names the input instead. Its "Input X contains NaN."
-    (bare where no estimator is named: certify, stability, labels) becomes :func:`check_finite`'s
-    message, which says what to do."""
+def _in_classic_words(name):
+    """scikit-learn's validation errors in classic's words: its conversion of Python numbers beyond
+    float64 (an int of 400 digits) raises a bare OverflowError, here the ValueError that names the
+    input; its "Input X contains NaN." (bare where no estimator is named: certify, stability,
+    labels) becomes :func:`check_finite`'s message, which says what to do."""
     try:
         yield
     except OverflowError as error:
@@ -112,10 +112,7 @@ def _within_float64(name):
         found = re.match(r"Input (\w+) contains (NaN|infinity)", str(error))
         if found is None:
             raise
-        what, value = found.groups()
-        fix = ("remove those rows" if what == "y" else
-               "remove or impute those values (e.g. with sklearn.impute.SimpleImputer)")
-        raise ValueError(f"Input {what} contains {value}: {fix}.") from None
+        raise _non_finite(*found.groups()) from None
 
 
 def in_model_precision(X, *fitted):
@@ -146,7 +143,7 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=T
         if reset:
             estimator.n_features_in_ = X.shape[1]
         return _kernel_ready(X) if y is None else (_kernel_ready(X), y)
-    with _within_float64("X"):
+    with _in_classic_words("X"):
         if y is None:
             return _kernel_ready(validate_data(estimator, X, reset=reset, dtype=list(FLOAT_DTYPES), order="C",
                                                ensure_min_samples=min_samples, ensure_all_finite=finite, **kwargs))
@@ -260,8 +257,14 @@ def check_finite(values, name="X"):
     found its largest |value| or the scores of some rows led to them (the perceptron's and
     GaussianMixture's inference)."""
     if not np.isfinite(values).all():
-        raise ValueError(f"Input {name} contains {'NaN' if np.isnan(values).any() else 'infinity'}: remove or "
-                         "impute those values (e.g. with sklearn.impute.SimpleImputer).")
+        raise _non_finite(name, "NaN" if np.isnan(values).any() else "infinity")
+
+
+def _non_finite(name, value):
+    """The ValueError for ``value`` ("NaN" or "infinity") in the input called ``name``, with the fix:
+    remove or impute the values (labels ``y``: remove the rows)."""
+    fix = "remove those rows" if name == "y" else "remove or impute those values (e.g. with sklearn.impute.SimpleImputer)"
+    return ValueError(f"Input {name} contains {value}: {fix}.")
 
 
 def check_squared_distances(X, *others, name="X", method="k-means", weight=None, others_name="the centres",

@@ -203,7 +203,7 @@ def test_plain_arrays_skip_scikit_learns_validation_with_the_same_outcome(X, fin
         return _validation.check_estimator_data(estimator, X, reset=reset, finite=finite)
 
     def theirs(estimator, X, reset):  # with classic's wording of scikit-learn's errors
-        with _validation._within_float64("X"):
+        with _validation._in_classic_words("X"):
             out = validate_data(estimator, X, reset=reset, dtype=[np.float64, np.float32], order="C",
                                 ensure_all_finite=finite)
         return _validation._kernel_ready(out)
@@ -256,7 +256,7 @@ def test_plain_labels_skip_scikit_learns_validation_with_the_same_outcome(y, mon
 
     ours = outcome(lambda e, X, y: _validation.check_estimator_data(e, X, reset=True, y=y, finite=False))
     def theirs(e, X, y):  # with classic's wording of scikit-learn's errors
-        with _validation._within_float64("X"):
+        with _validation._in_classic_words("X"):
             return validate_data(e, X, y, reset=True, dtype=[np.float64, np.float32], order="C",
                                  ensure_all_finite=False)
 

@@ -42,9 +42,10 @@ estimate: the median of the slopes between every pair of those steps, times :mat
 (Theil 1950; Sen 1968; on at most 1001 equally spaced steps of a longer quarter). A straight
 line's trend is its change; one value off the line, at the quarter's start, its end or
 anywhere between, is in q of the q(q + 1)/2 pairs, fewer than half once q > 3, so the median
-is still the line's slope and a single spike or dip does not read as a trend (until 2026-12-05 the trend was the change between the quarter's first
-and last values, and a dip at the quarter's start read "diverging"), and a loss that dropped
-at the quarter's start and stayed level reads level, not "too slow".
+is still the line's slope and a single spike or dip does not read as a trend (until 2026-12-05
+the trend was the change between the quarter's first and last values, and a dip at the
+quarter's start read "diverging"), and a loss that dropped at the quarter's start and stayed
+level reads level, not "too slow".
 
 Underfitting needs ``target`` (the error the task allows: Bayes, human or a
 reference model's error); without it, a high plateau cannot be told from a
@@ -232,8 +233,8 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     rises, falls = float(legs[legs > 0].sum()), float(-legs[legs < 0].sum())
     evidence = types.MappingProxyType(
         dict(scale=scale, delta=delta, best_validation_step=best, validation_rise=rise, final_gap=gap,
-             recent_drop=recent_drop, recent_trend=trend, excess_over_target=excess, reversals=reversals, swings=len(legs),
-             rises=rises, falls=falls)
+             recent_drop=recent_drop, recent_trend=trend, excess_over_target=excess, reversals=reversals,
+             swings=len(legs), rises=rises, falls=falls)
     )
 
     def result(pattern, rule):
@@ -265,5 +266,5 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
         return result("healthy", f"training loss flat within δ={delta:.3g} over the last {quarter} steps, gap "
                                  f"{gap:.3g}{note}")
     return result("healthy", f"training loss without a trend beyond δ={delta:.3g} over the last {quarter} steps "
-                             f"(its Theil-Sen trend: {-trend:+.3g}), though it moved by up to {moved:.3g} there (a spike, dip or "
-                             f"level shift: no sustained swing, no trend), gap {gap:.3g}{note}")
+                             f"(its Theil-Sen trend: {-trend:+.3g}), though it moved by up to {moved:.3g} there (a "
+                             f"spike, dip or level shift: no sustained swing, no trend), gap {gap:.3g}{note}")
