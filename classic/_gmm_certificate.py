@@ -138,14 +138,15 @@ def _edited_attributes(estimator):
 def _stop_agrees(t, fitted):
     """The stop reason is one the loop gives this trace under the fit's settings: "tol" (converged,
     tol > 0), "max_iter" (max_iter iterations), "rule:<name>" (a rule was given); only "tol" is
-    converged."""
+    converged, and no stop comes after more than max_iter iterations (the loop's range)."""
+    within = 1 <= t.n_iter <= fitted["max_iter"]
     if t.stop_reason == "tol":
-        return bool(t.converged) and fitted["tol"] > 0 and t.n_iter >= 1
+        return bool(t.converged) and fitted["tol"] > 0 and within
     if t.converged:
         return False
     if t.stop_reason == "max_iter":
         return t.n_iter == fitted["max_iter"]
-    return t.stop_reason.startswith("rule:") and fitted["rule"] and t.n_iter >= 1
+    return t.stop_reason.startswith("rule:") and fitted["rule"] and within
 
 
 def _log_likelihood(Z, state, covariance_type, scale, resp, prior):

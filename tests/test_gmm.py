@@ -929,6 +929,32 @@ def test_em5_judges_the_stop_by_the_fit_s_settings():
         assert certify(model, X), str(certify(model, X))
 
 
+
+@pytest.mark.parametrize("stop", ["tol", "rule", "max_iter"])
+def test_em5_no_run_stops_after_more_than_max_iter_iterations(stop):
+    """EM-5: the loop runs at most max_iter iterations, so a run that stops exactly at max_iter
+    (by tol, by a rule or by max_iter itself) is certified, and a trace that claims one iteration
+    more (n_iter = max_iter + 1, n_iter_ to match) is not one the loop gives: EM-5 fails, naming
+    the stop (a "tol" or rule stop after max_iter + 1 iterations passed until 2026-12-05, when a
+    mutation audit found that off-by-one mutants of the bound survived). A "max_iter" stop one
+    iteration short fails too."""
+    X = mixture_data(2, 120, 2, 2, 1.0)
+    settings = {"tol": dict(tol=1e-5), "rule": dict(stop=LossPlateau(1e-5), tol=0.0), "max_iter": dict(tol=1e-5)}[stop]
+    kw = dict(random_state=2, init_params="random", **settings)
+    free = GaussianMixture(2, **kw).fit(X)
+    assert free.trace_.stop_reason != "max_iter" and free.n_iter_ > 2
+    max_iter = free.n_iter_ - (stop == "max_iter")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = GaussianMixture(2, max_iter=max_iter, **kw).fit(X)
+    assert model.n_iter_ == max_iter and model.trace_.stop_reason.startswith(stop[:3]), model.trace_.stop_reason
+    assert certify(model, X), str(certify(model, X))
+    fitted = model.trace_
+    for n_iter in (max_iter + 1, max_iter - 1) if stop == "max_iter" else (max_iter + 1,):
+        model.trace_, model.n_iter_ = dataclasses.replace(fitted, n_iter=n_iter), n_iter
+        claim = certify(model, X)["EM-5"]
+        assert claim.holds is False and "trace_.stop_reason" in claim.note, claim.note
+
 def test_em8_collapse_error_and_unbounded_likelihood():
     """EM-8 (proofs/em.md): the likelihood is unbounded (a component shrinking onto a
     data point), exact EM stops with an error naming the component and suggesting
