@@ -20,8 +20,11 @@ from fractions import Fraction
 
 import numpy as np
 
+from classic._jit import CHUNK_SIZE
+
 __all__ = ["unit_roundoff", "gamma", "gamma_exact", "round_up", "round_down", "upper_bound", "lower_bound",
-           "above", "below", "sum_up", "product_up", "sum_of_products_up", "sum_of_products_down", "sum_error_bound", "euclidean_norm"]
+           "above", "below", "sum_up", "product_up", "sum_of_products_up", "sum_of_products_down", "sum_error_bound", "chunked_additions",
+           "euclidean_norm"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -66,6 +69,18 @@ def sum_error_bound(n_terms, abs_sum, dtype, term_roundings=0):
     (Higham, Lemma 3.3).
     """
     return gamma(max(int(n_terms) - 1, 0) + int(term_roundings), dtype) * float(abs_sum)
+
+
+def chunked_additions(n_terms, chunk=CHUNK_SIZE):
+    """The most additions a term of a sum of ``n_terms`` rows takes part in, in the package's
+    order (proofs/rounding.md, RD-1, "Chunked order"): each chunk of ``chunk`` rows added from 0
+    one row after the other, then the chunk totals from 0 in index order, so
+    ``(min(n, chunk) - 1) + (ceil(n / chunk) - 1)`` (0 for no term), where any order needs n - 1.
+    A sum over a subset of the rows, in the same order, needs no more."""
+    n = int(n_terms)
+    if n <= 0:
+        return 0
+    return (min(n, chunk) - 1) + (-(-n // chunk) - 1)
 
 
 def round_up(value, dtype=np.float64):

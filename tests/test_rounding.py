@@ -8,7 +8,8 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from classic.rounding import gamma, gamma_exact, sum_error_bound, unit_roundoff
+from classic._kmeans_kernels import chunked_sum
+from classic.rounding import chunked_additions, gamma, gamma_exact, sum_error_bound, unit_roundoff
 
 def finite(dtype):
     """Finite normal-or-zero values exactly representable in ``dtype`` (width=32 for float32,
@@ -47,6 +48,38 @@ def test_rd1_summation_bound(dtype, data):
         chunked = dtype(chunked + p)
     for computed in (sequential, chunked):
         assert abs(Fraction(float(computed)) - exact) <= bound
+
+
+@given(st.sampled_from([np.float32, np.float64]), st.integers(1, 5000), st.integers(0, 2**32 - 1), st.booleans())
+@example(np.float32, 3 * 1024 + 1, 0, True)
+def test_rd1_chunked_sum_bound(dtype, n, seed, subset):
+    """RD-1, "Chunked order": the package's chunked sum (classic._kmeans_kernels.chunked_sum: chunks
+    of 1024 rows, totals in index order), here run in ``dtype`` row by row, is within
+    gamma_c(n) sum|x| of the exact sum, c(n) = (min(n, 1024) - 1) + (ceil(n/1024) - 1); and so is a
+    sum over a random subset of the rows in the same order (a cluster's). Terms of one sign and
+    mixed magnitudes make the error grow with the count."""
+    rng = np.random.default_rng(seed)
+    x = (rng.uniform(0.5, 1.0, n) * 2.0 ** rng.integers(-8, 8, n)).astype(dtype)
+    if subset:
+        x = np.where(rng.random(n) < 0.7, x, dtype(0))
+    assert chunked_additions(n) == min(n, 1024) - 1 + -(-n // 1024) - 1 < max(n, 1)
+    total = dtype(0)
+    for start in range(0, n, 1024):
+        part = dtype(0)
+        for v in x[start : start + 1024]:
+            part = dtype(part + v)
+        total = dtype(total + part)
+    if dtype == np.float64:  # the kernel adds in this order, bit for bit
+        assert chunked_sum(x) == total
+    exact = sum(Fraction(float(v)) for v in x)
+    assert abs(Fraction(float(total)) - exact) <= gamma_exact(chunked_additions(n), dtype) * exact
+
+
+def test_rd1_chunked_additions_count():
+    """c(n) of RD-1 at the sizes the benchmarks run: 1218 additions at 2e5 rows where any order
+    needs 199 999; none for one row or none."""
+    assert [chunked_additions(n) for n in (0, 1, 2, 1024, 1025, 2048, 200_000)] == [0, 0, 1, 1023, 1024, 1024, 1218]
+    assert chunked_additions(200_000, chunk=200_000) == 199_999
 
 
 @given(st.sampled_from([np.float32, np.float64]), st.data())
