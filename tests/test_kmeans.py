@@ -1204,6 +1204,24 @@ def test_km3_a_relocation_that_raises_the_inertia_fails():
     assert claim.holds is False and "records a drop of -4.37" in claim.note
 
 
+def test_km3_without_relocation_the_half_step_is_exact():
+    """KM-3 (proofs/kmeans.md): where nothing was relocated, F_relocate(t) = F_assign(t - 1) exactly
+    (slack 0, proofs/rounding.md RD-4 (a)); where a point was relocated the slack is rho_sum times
+    the three terms. An objective_relocate one ulp off at an iteration without relocation fails the
+    claim, in either direction; one ulp off at the relocation's iteration passes it."""
+    X, model = _relocating_run()
+    t = model.trace_
+    assert t.n_iter >= 3 and np.all(t.n_relocated[1:] == 0)
+    for iteration, direction, holds in [(0, np.inf, True), (0, -np.inf, True), (1, np.inf, False),
+                                        (1, -np.inf, False), (t.n_iter - 1, np.inf, False)]:
+        R = t.objective_relocate.copy()
+        R[iteration] = np.nextafter(R[iteration], direction)
+        claim = certify(_tampered(model, objective_relocate=R), X)["KM-3"]
+        assert claim.holds is holds, (iteration, direction, claim)
+        if not holds:
+            assert claim.worst == abs(float(R[iteration]) - t.objective_assign[iteration]) and claim.slack == 0.0
+
+
 @pytest.mark.parametrize("field, value, name", [
     ("n_relocated", lambda t: t.n_relocated * 0, "relocations per iteration"),
     ("relocation_iteration", lambda t: t.relocation_iteration + 100, "relocations per iteration"),
@@ -1219,6 +1237,66 @@ def test_km6_the_trace_counts_agree(field, value, name):
     model.trace_ = dataclasses.replace(model.trace_, **{field: value(model.trace_)})
     claim = certify(model, X)["KM-6"]
     assert claim.holds is False and name in claim.note
+
+
+def _next_up(value):
+    return float(np.nextafter(value, np.inf))
+
+
+def _edited_row(rows, row, column, change):
+    edited = rows.copy()
+    edited[row, column] += change
+    return edited
+
+
+# Each edit leaves the inertia recomputed from X within KM-6's slack and breaks one agreement only.
+_KM6_EDITS = {
+    "inertia_ == objective[-1]": ("inertia_", lambda m: _next_up(m.inertia_)),
+    "objective interleaves the half-steps": ("objective", lambda m: np.append(
+        _next_up(m.trace_.objective[0]), m.trace_.objective[1:])),
+    "n_iter_": ("n_iter_", lambda m: m.n_iter_ + 1),
+    "converged_": ("converged_", lambda m: not m.converged_),
+    "labels_ fingerprint": ("labels_fingerprint", lambda m: np.append(
+        m.trace_.labels_fingerprint[:-1], m.trace_.labels_fingerprint[-1] + np.uint64(1))),
+    # one point moved from cluster 0 to cluster 1 in the last sizes: the rows still sum to n
+    "cluster sizes": ("cluster_sizes", lambda m: _edited_row(
+        _edited_row(m.trace_.cluster_sizes, -1, 0, -1), -1, 1, 1)),
+    "sizes sum to n_samples": ("cluster_sizes", lambda m: _edited_row(m.trace_.cluster_sizes, 0, 0, 1)),
+    "relocations per iteration": ("n_relocated", lambda m: m.trace_.n_relocated * 0),
+    "points reassigned >= 0": ("n_reassigned", lambda m: np.append(m.trace_.n_reassigned[:-1], -1)),
+    "points reassigned before the last iteration": ("n_reassigned", lambda m: np.append(
+        m.trace_.n_reassigned[:-1].max() + len(m.labels_), m.trace_.n_reassigned[1:])),
+    "points scanned: 0 <= n_exact <= n_scanned <= n_samples": ("n_exact", lambda m: m.trace_.n_scanned + 1),
+    "total weight": ("total_weight", lambda m: m.trace_.total_weight + 1.0),
+    "dtype of the fit": ("dtype", lambda m: "float32"),
+    "n_features": ("n_features", lambda m: m.trace_.n_features + 1),
+}
+
+
+@pytest.mark.parametrize("check", list(_KM6_EDITS))
+@pytest.mark.parametrize("weighted", [False, True])
+def test_km6_each_agreement_check_fails_alone(check, weighted):
+    """KM-6 (proofs/kmeans.md): each agreement between the trace, the fitted attributes and the data
+    is checked on its own. One fitted attribute or trace field of a real run is edited so that
+    exactly that agreement breaks while the recomputed inertia stays within the slack: the claim
+    fails and names that agreement alone (a mutation audit, 2026-12-05, removed the checks one at a
+    time, and the cluster sizes, the labels' fingerprint, the total weight and inertia_ went unseen)."""
+    X, model = _relocating_run()
+    w = None
+    if weighted:
+        w = np.random.default_rng(2).uniform(0.5, 2.0, len(X))
+        model = KMeans(4, init=np.vstack([X[:3], X[:1]]), n_init=1).fit(X, sample_weight=w)
+        assert model.trace_.weighted and bool(certify(model, X, sample_weight=w))
+    name, edit = _KM6_EDITS[check]
+    value = edit(model)
+    if name.endswith("_"):
+        edited = KMeans(model.n_clusters)
+        edited.__dict__.update(model.__dict__)
+        setattr(edited, name, value)
+    else:
+        edited = _tampered(model, **{name: value})
+    claim = certify(edited, X, sample_weight=w)["KM-6"]
+    assert claim.holds is False and claim.note == f"mismatch: {check}", claim
 
 
 def test_km5_judges_the_stop_by_the_fit_s_settings():
@@ -1264,6 +1342,28 @@ def test_km5_fails_on_a_stop_reason_the_trace_contradicts(change):
     assert claim.holds is False, claim
     if change in ("dtype", "n_features"):
         assert change.replace("dtype", "dtype of the fit") in claim.note
+
+
+@pytest.mark.parametrize("offset, holds", [(-1, False), (0, None), (1, False)])
+def test_km5_max_iter_means_exactly_max_iter_iterations(offset, holds):
+    """KM-5 (proofs/kmeans.md): a run that stopped by "max_iter" ran exactly max_iter iterations of
+    the fit. A run stopped at max_iter = 3 is certified (the claim does not apply, and says so); the
+    same trace under a recorded max_iter of 2 (n_iter = max_iter + 1) or 4 (a run cut short before
+    its cap) is refused. A mutation audit (2026-12-05) let off-by-one comparisons pass."""
+    from sklearn.datasets import load_iris
+
+    X = load_iris().data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = KMeans(3, random_state=0, max_iter=3).fit(X)
+    assert model.trace_.stop_reason == "max_iter" and model.n_iter_ == 3
+    edited = KMeans(model.n_clusters)
+    edited.__dict__.update(model.__dict__)
+    edited._fit_settings = {**model._fit_settings, "max_iter": model.n_iter_ + offset}
+    claim = certify(edited, X)["KM-5"]
+    assert claim.holds is holds, claim
+    assert ("stopped at max_iter=3" if holds is None else "does not match the trace") in claim.note
+    assert bool(certify(edited, X)) is (holds is None)
 
 
 @given(PROBLEMS, st.sampled_from([1e-6, 1e-3, 1e-1, 0.5]), st.data())
