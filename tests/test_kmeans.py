@@ -186,7 +186,10 @@ def test_rd4_kmeans_slacks_bound_their_formulas(dtype, n, d, k, weighted, a, b, 
     """RD-4 (c) (proofs/rounding.md) for the k-means claims: each slack, evaluated upward one operation
     at a time, is at least the exact value of its formula in proofs/kmeans.md (at the constants as
     rounded up, which are at least their exact values), the subnormal range included; square roots
-    are bracketed to 2**-200 in rational arithmetic."""
+    are bracketed to 2**-200 in rational arithmetic. And it is at most that formula with each of its
+    operations widened by what one upward rounding can add (:func:`_widened`): a slack 10^3 times
+    its formula, which a mutation audit (2026-12-05) let pass for KM-1 and KM-6, is oversized, and
+    a claim with it could hold where the theorem fails."""
     from classic._kmeans_certificate import (km1_slack, km2_slack, km3_slack, km6_slack, km7_slack,
                                              norm_max_up, rounding_constants)
 
@@ -207,6 +210,32 @@ def test_rd4_kmeans_slacks_bound_their_formulas(dtype, n, d, k, weighted, a, b, 
     cross = 2 * center_error * naive.sqrt_range(F["mass"])[1] * naive.sqrt_range((1 + F["rho_shift"]) * fs + 3 * F["tau"])[1]
     formula = F["rho_objective"] * (fu + fr) + 9 * F["tau"] + F["rho_shift"] * fs + cross
     assert Fraction(float(km2_slack(U, R, S, c, norm, d)[0])) >= formula
+    # ... and at most the formulas widened, operation by operation in the order of proofs/kmeans.md
+    up, root = _widened, lambda q: _widened(naive.sqrt_range(q)[1])
+    assert Fraction(float(km1_slack(A, U, c)[0])) <= up(F["rho_sum"] * up(fa + fu))
+    assert Fraction(float(km3_slack(A, R, moved, np.array([True]), c)[0])) <= up(F["rho_sum"] * up(up(fa + fr) + fm))
+    assert Fraction(float(km6_slack(A, c)[0])) <= up(up(F["rel_recompute"] * fa) + up(5 * F["tau"]))
+    assert Fraction(float(km7_slack(mean, c)[0])) <= up(up(F["rel_mean"] * fmean) + up(2 * F["center_floor"]))
+    g = Fraction(d, 2**53 - d)  # gamma_d of float64: the dot product M @ M, then sum_of_products_up's factor
+    computed2 = (1 + g) * (exact_norm2 + Fraction(d, 2) * SIGMA)
+    assert Fraction(float(norm)) <= root(up(up(computed2 + d * SIGMA) * up(1 / (1 - g))))
+    center_error = up(up(F["eps_center"] * Fraction(float(norm))) + up(root(Fraction(d)) * F["center_floor"]))
+    shift = up(up(up(1 + F["rho_shift"]) * fs) + up(3 * F["tau"]))
+    cross = up(up(up(2 * center_error) * root(F["mass"])) * root(shift))
+    widened = up(up(up(up(F["rho_objective"] * up(fu + fr)) + up(9 * F["tau"])) + up(F["rho_shift"] * fs)) + cross)
+    assert Fraction(float(km2_slack(U, R, S, c, norm, d)[0])) <= widened
+
+
+SIGMA = Fraction(float(np.finfo(np.float64).smallest_subnormal))
+
+
+def _widened(z):
+    """At least what one float64 operation with exact result z >= 0, rounded to nearest and moved to
+    the float above (RD-4 (c)), returns: rounding adds at most u z + sigma/2 and the move one gap,
+    at most 2u fl(z) or sigma (subnormal): z (1 + 3u + 2u^2) + (2 + u) sigma < z (1 + 2^-50) + 4 sigma,
+    u = 2^-53, sigma = 2^-1074. Applied to every operation of a slack's formula, it bounds the
+    slack from above as the exact formula bounds it from below."""
+    return z * (1 + Fraction(2) ** -50) + 4 * SIGMA
 
 
 @given(PROBLEMS)
