@@ -16,22 +16,20 @@ from classic.certificate import Claim, inequality_claim
 from classic._gmm_bounds import error_bounds, m_step_rounding
 from classic._gmm_numerics import _log_jacobian, _make_state, _standardise, e_step, log_prior, parameter_step
 from classic._jit import one_blas_thread
-from classic.rounding import gamma, unit_roundoff
+from classic.rounding import gamma, sum_of_products_up, sum_up, unit_roundoff, upper_bound
 
 __all__ = ["certify_gmm"]
 
 REFERENCE = "proofs/em.md"
 
 
-def _conversion(*values):
-    # each stored value went through at most two float64 roundings in the conversion (EM-6)
-    return 2.0 * unit_roundoff(np.float64) * sum(np.abs(np.asarray(v, dtype=np.float64)) for v in values)
-
-
-def _slack(*bounds):
-    # the sum of the claim's non-negative bounds, raised by its own float64 rounding (EM-6):
-    # each term passes through at most len(bounds) additions
-    return sum(bounds) * (1.0 + gamma(len(bounds) + 1, np.float64))
+def _slack(bounds, values):
+    """The slack of a claim comparing the recorded ``values`` (EM-6): the sum of its non-negative
+    ``bounds`` and of 2u|v| for each value v, whose conversion to the user's units took at most two
+    float64 roundings, as an upper bound on that sum's exact value (RD-4 (b)). The conversion's sum
+    takes len(values) − 1 additions, and the bounds are added to it one after the other."""
+    conversion = 2.0 * unit_roundoff(np.float64) * sum(np.abs(np.asarray(v, dtype=np.float64)) for v in values)
+    return upper_bound(sum(bounds, conversion), len(values) - 1 + len(bounds))
 
 
 _DEFICIT = "allowance: D_t, what the M-step computed in floating point may lose (EM-2)"
@@ -52,7 +50,7 @@ def certify_gmm(estimator, X):
             "E-step is tight: F(q_t, θ_t) = ℓ(θ_t)",
             (fe, -ll),
             0.0,
-            _slack(ell, efe, _conversion(fe, ll)),
+            _slack((ell, efe), (fe, ll)),
             REFERENCE,
             absolute=True,
         ),
@@ -61,7 +59,7 @@ def certify_gmm(estimator, X):
             "M-step ascent: F(q_t, θ_{t+1}) + log p(θ_{t+1}) ≥ F(q_t, θ_t) + log p(θ_t)",
             (fe[:-1], lp[:-1], -fm, -lp[1:]),
             0.0,
-            _slack(efm, efe[:-1], elp[:-1], elp[1:], _conversion(fe[:-1], fm, lp[:-1], lp[1:])),
+            _slack((efm, efe[:-1], elp[:-1], elp[1:]), (fe[:-1], fm, lp[:-1], lp[1:])),
             REFERENCE,
             _DEFICIT,
             allowance=t.m_step_deficit,
@@ -71,7 +69,7 @@ def certify_gmm(estimator, X):
             "Jensen: ℓ(θ_{t+1}) ≥ F(q_t, θ_{t+1})",
             (fm, -ll[1:]),
             0.0,
-            _slack(ell[1:], efm, _conversion(fm, ll[1:])),
+            _slack((ell[1:], efm), (fm, ll[1:])),
             REFERENCE,
         ),
         _objective_is_the_sum(inequality_claim(
@@ -79,12 +77,12 @@ def certify_gmm(estimator, X):
             "objective never decreases: ℓ(θ_{t+1}) + log p(θ_{t+1}) ≥ ℓ(θ_t) + log p(θ_t)",
             (obj[:-1], -obj[1:]),
             0.0,
-            _slack(ell[:-1], ell[1:], elp[:-1], elp[1:], _conversion(obj[:-1], obj[1:], ll[:-1], ll[1:], lp[:-1], lp[1:])),
+            _slack((ell[:-1], ell[1:], elp[:-1], elp[1:]), (obj[:-1], obj[1:], ll[:-1], ll[1:], lp[:-1], lp[1:])),
             REFERENCE,
             _DEFICIT_AND_GAP,
             # the chain loses D_t in the M-step and EM-1's gap Σ KL(q̂_t ‖ p_t) in the E-step, which the
             # bound on F(q̂_t, θ_t) holds (EM-6, step 4)
-            allowance=t.m_step_deficit + efe[:-1],
+            allowance=sum_up(t.m_step_deficit, efe[:-1]),
         ), t),
         _closed_forms(estimator, X),
     ]
@@ -281,7 +279,11 @@ def _closed_forms(estimator, X):
     slack_w, slack_m, slack_c = ref_w + ker_w, ref_m + ker_m, ref_c + ker_c
     fitted = np.concatenate([fit_w.ravel(), fit_m.ravel(), fit_c.ravel()])
     reference = np.concatenate([weights.ravel(), means.ravel(), covariances.ravel()])
-    slacks = np.concatenate([slack_w.ravel(), slack_m.ravel(), slack_c.ravel()])
+    # evaluated in float64 through at most 2K + d + 47 roundings along any path (the kernel's covariance
+    # bound, through the reference's scatter bound), then the sum of the two; the reference's
+    # σ₆₄(T1_p + T1_q) and σ n may underflow (two products): raised to an upper bound (RD-4 (b))
+    slacks = sum_of_products_up(np.concatenate([slack_w.ravel(), slack_m.ravel(), slack_c.ravel()]), 2,
+                                2 * K + d + 48)
     note = "weights = mean responsibilities, means = weighted means, covariances = weighted scatter"
     if prior is not None:
         note += " (+ the prior's pseudo-observations)"

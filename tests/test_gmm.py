@@ -27,7 +27,7 @@ from classic._gmm_bounds import error_bounds, m_step_deficit, m_step_deficit_par
 from classic._gmm_numerics import _log_const, _make_state, _standardise, e_step, log_prior
 from classic.convergence import LossPlateau
 from classic.gmm import plot_ellipses
-from classic.rounding import gamma
+from classic.rounding import gamma, gamma_exact
 from proof_steps import proof_steps
 
 COVARIANCE_TYPES = ["full", "tied", "diag", "spherical"]
@@ -954,6 +954,166 @@ def test_em5_no_run_stops_after_more_than_max_iter_iterations(stop):
         model.trace_, model.n_iter_ = dataclasses.replace(fitted, n_iter=n_iter), n_iter
         claim = certify(model, X)["EM-5"]
         assert claim.holds is False and "trace_.stop_reason" in claim.note, claim.note
+
+
+def _claim_slacks(model, X, monkeypatch):
+    """The certificate of ``model`` on ``X``, and the per-step slacks and allowances that
+    certify_gmm passes to each of its inequality claims, by claim id."""
+    import classic._gmm_certificate as gmm_certificate
+
+    seen, real = {}, gmm_certificate.inequality_claim
+
+    def spy(id, statement, values, bounds, slacks, *args, **kwargs):
+        seen[id] = (np.atleast_1d(np.asarray(slacks, dtype=np.float64)), kwargs.get("allowance"))
+        return real(id, statement, values, bounds, slacks, *args, **kwargs)
+
+    monkeypatch.setattr(gmm_certificate, "inequality_claim", spy)
+    return certify(model, X), seen
+
+
+def _em5_slack_formula(leaves, cov_type, prior, n, K, d, dtype):
+    """EM-5's slack (proofs/em.md, EM-5, "Slack" and the paragraph after it), exact in rational
+    arithmetic: the reference's bound at its own raised T1, T2 and |S_ref|, plus the kernel's at
+    |S_ref| + E_S,ref and the fitted |π̂|, |Σ̂|; as one list, weights, means, covariances."""
+    N, T1, T2, S, w_ref, c_ref, mu, w_fit, c_fit = leaves
+    Q = lambda a: np.vectorize(lambda v: Fraction(float(v)), otypes=[object])(np.asarray(a, dtype=np.float64))  # noqa: E731
+    strength, sigma0 = (prior[0], prior[1]) if prior is not None else (0.0, np.zeros((d, d)))
+    a, prior_abs = Fraction(float(strength)), Q(np.abs(strength * np.asarray(sigma0)))  # a|Σ0|, one float64 product
+    g = gamma_exact(n + 3, np.float64)
+    sigma64 = Fraction(float(np.finfo(np.float64).smallest_subnormal))
+    full = cov_type in ("full", "tied")
+    N_low = Q(N) * (1 - g)
+    T1_up = (Q(T1) + n * sigma64) / (1 - g)
+    T2_up = (Q(T2) + 2 * n * sigma64) / (1 - g)
+
+    def bound(additions, precision, S_abs, weights, covariances):
+        G = gamma_exact(2 * additions + K + d + 8, precision)
+        sigma = Fraction(float(np.finfo(precision).smallest_subnormal))
+        error_w = [G * abs(x) / (1 - G) + sigma for x in weights]
+        error_m = [[G * (2 * T1_up[k, p] / N_low[k] + abs(mu[k, p])) + n * sigma / N_low[k] + sigma for p in range(d)]
+                   for k in range(K)]
+        if full:
+            error_s = [[[G * (T2_up[k, p, q] + 4 * T1_up[k, p] * T1_up[k, q] / N_low[k] + 2 * S_abs[k][p][q]) / (1 - 2 * G)
+                         + sigma * (T1_up[k, p] + T1_up[k, q]) for q in range(d)] for p in range(d)] for k in range(K)]
+        else:
+            error_s = [[G * (T2_up[k, p] + 4 * T1_up[k, p] ** 2 / N_low[k] + 2 * S_abs[k][p]) / (1 - 2 * G)
+                        + 2 * sigma * T1_up[k, p] for p in range(d)] for k in range(K)]
+
+        def covariance(value, scatter, prior_term, denominator):
+            return (G * abs(value) + (1 + G) * (scatter + G * prior_term) / denominator + (n + 2) * sigma / denominator
+                    + sigma) / (1 - G)
+
+        if cov_type == "full":
+            error_c = [covariance(covariances[k, p, q], error_s[k][p][q], prior_abs[p, q], N_low[k] + a)
+                       for k in range(K) for p in range(d) for q in range(d)]
+        elif cov_type == "tied":
+            error_c = [covariance(covariances[p, q], sum(error_s[k][p][q] for k in range(K)), prior_abs[p, q], sum(N_low) + a)
+                       for p in range(d) for q in range(d)]
+        elif cov_type == "diag":
+            error_c = [covariance(covariances[k, p], error_s[k][p], prior_abs[p, p], N_low[k] + a)
+                       for k in range(K) for p in range(d)]
+        else:
+            error_c = [covariance(covariances[k], sum(error_s[k]), sum(prior_abs[p, p] for p in range(d)), d * (N_low[k] + a))
+                       for k in range(K)]
+        return [*error_w, *(x for row in error_m for x in row), *error_c], error_s
+
+    reference, scatter = bound(n, np.float64, Q(np.abs(S)), Q(w_ref), Q(c_ref))
+    S_kernel = [[[Fraction(float(v)) + e for v, e in zip(row, erow)] for row, erow in zip(Sk, Ek)] if full else
+                [Fraction(float(v)) + e for v, e in zip(Sk, Ek)] for Sk, Ek in zip(np.abs(S), scatter)]
+    additions = min(n, kernels.CHUNK_SIZE) - 1 + (n + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE - 1
+    kernel, _ = bound(additions, dtype, S_kernel, Q(w_fit), Q(c_fit))
+    return [x + y for x, y in zip(reference, kernel)]
+
+
+def _em5_leaves(model, X):
+    """What EM-5's slack is a formula of, computed as the certificate computes it: the float64
+    reference M-step's sums N, T1, T2, |S|, its weights and covariances, |μ'| and the fitted
+    weights and covariances (proofs/em.md, EM-5)."""
+    from classic._jit import one_blas_thread
+
+    t = model.trace_
+    Z = _standardise(X, t.shift, t.scale)
+    n, d = Z.shape
+    K, cov_type = len(t.weights), t.covariance_type
+    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov_type, np.zeros(d), -1)
+    resp = np.zeros((n, K), dtype=X.dtype)
+    with one_blas_thread(n, d * d):
+        e_step(Z, previous, cov_type, resp, has_previous=False)
+    prior = model._standard_prior(X, t.shift, t.scale)
+    strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
+    r, mu = resp.astype(np.float64), t.previous_means.astype(np.float64)
+    D = Z.astype(np.float64)[:, None, :] - mu[None, :, :]
+    N = r.sum(axis=0)
+    F = np.einsum("ik,ikp->kp", r, D)
+    T1 = np.einsum("ik,ikp->kp", r, np.abs(D))
+    weights = (N + alpha - 1.0) / (N.sum() + K * (alpha - 1.0))
+    if cov_type in ("full", "tied"):
+        T2 = np.einsum("ik,ikp,ikq->kpq", r, np.abs(D), np.abs(D))
+        S = np.einsum("ik,ikp,ikq->kpq", r, D, D) - F[:, :, None] * (F / N[:, None])[:, None, :]
+        covariances = ((S + strength * sigma0) / (N + strength)[:, None, None] if cov_type == "full"
+                       else (S.sum(axis=0) + strength * sigma0) / (N.sum() + strength))
+    else:
+        second = np.einsum("ik,ikp->kp", r, D * D)
+        T2, S = second, second - F * (F / N[:, None])
+        covariances = ((S + strength * np.diag(sigma0)) / (N + strength)[:, None] if cov_type == "diag"
+                       else (S.sum(axis=1) + strength * np.trace(sigma0)) / (d * (N + strength)))
+    fitted = [np.asarray(v, dtype=np.float64) for v in (t.weights, t.covariances)]
+    return (N, T1, T2, S, weights, covariances, np.abs(mu), *fitted), prior, (n, K, d)
+
+
+def _loose(exact):
+    """How far above its exact formula a slack may lie: its float64 evaluation, raised by RD-4 (b)'s
+    factor 1/(1 − γ_m) (m < 100 roundings here, so below 2^-45 relative) and moved a float up, adds
+    at most a relative 2^-40, and a few underflow units; a slack larger than that (EM-5's times 10³,
+    which a mutation audit found no test noticed) is oversized, and a claim with it could hold where
+    the theorem fails."""
+    return exact * (1 + Fraction(2) ** -40) + 2**10 * Fraction(float(np.finfo(np.float64).smallest_subnormal))
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("dtype, prior", [(np.float64, None), (np.float32, "default")])
+def test_rd4_em_slacks_bound_their_formulas(covariance_type, dtype, prior, monkeypatch):
+    """RD-4 (b) (proofs/rounding.md) for the claims of proofs/em.md: at every step, each slack the
+    certificate evaluates is at least its formula evaluated exactly in rational arithmetic at the
+    same leaves, and at most that times 1 + 2^-40 plus a few underflow units (``_loose``): EM-1 to
+    EM-4, the sum of the bounds of the quantities compared and 2u|value| for each (EM-6, the
+    paragraph before its witnesses), and EM-4's allowance D_t + the bound on F(q_t, θ_t) (EM-2);
+    EM-5, the bound on the float64 reference's rounding plus the bound on the kernel's (EM-5,
+    "Slack"). Until 2026-12-05 no test bounded these slacks from above (EM-5's times 10³ passed a
+    mutation audit), and both fell short of their formulas by units in the last place: EM-1 to
+    EM-4's factor 1 + γ_{m+1} left out the conversion's own additions, EM-5's evaluation was not
+    covered at all."""
+    X = mixture_data(4, 90, 3, 3, 1.5, dtype)
+    model = GaussianMixture(3, covariance_type=covariance_type, init_params="random", random_state=4, max_iter=6, tol=0,
+                            prior=prior).fit(X)
+    certificate, seen = _claim_slacks(model, X, monkeypatch)
+    assert certificate, str(certificate)
+    t = model.trace_
+    ll, lp, obj, fe, fm = t.log_likelihood, t.log_prior, t.objective, t.bound_e_step, t.bound_m_step
+    ell, elp, efe, efm = t.log_likelihood_error, t.log_prior_error, t.bound_e_step_error, t.bound_m_step_error
+    formulas = {
+        "EM-1": ((ell, efe), (fe, ll)),
+        "EM-2": ((efm, efe[:-1], elp[:-1], elp[1:]), (fe[:-1], fm, lp[:-1], lp[1:])),
+        "EM-3": ((ell[1:], efm), (fm, ll[1:])),
+        "EM-4": ((ell[:-1], ell[1:], elp[:-1], elp[1:]), (obj[:-1], obj[1:], ll[:-1], ll[1:], lp[:-1], lp[1:])),
+    }
+    u = Fraction(2) ** -53
+    for id, (bounds, values) in formulas.items():
+        slacks, _ = seen[id]
+        assert len(slacks) == len(bounds[0]), id
+        for step, slack in enumerate(slacks):
+            exact = sum(Fraction(float(b[step])) for b in bounds) + 2 * u * sum(abs(Fraction(float(v[step]))) for v in values)
+            assert exact <= Fraction(float(slack)) <= _loose(exact), (id, step)
+    _, allowance = seen["EM-4"]
+    for step, value in enumerate(allowance):
+        exact = Fraction(float(t.m_step_deficit[step])) + Fraction(float(efe[step]))
+        assert exact <= Fraction(float(value)) <= _loose(exact), ("EM-4 allowance", step)
+    leaves, standard_prior, (n, K, d) = _em5_leaves(model, X)
+    slacks, _ = seen["EM-5"]
+    formula = _em5_slack_formula(leaves, covariance_type, standard_prior, n, K, d, dtype)
+    assert len(slacks) == len(formula)
+    for entry, (slack, exact) in enumerate(zip(slacks, formula)):
+        assert exact <= Fraction(float(slack)) <= _loose(exact), ("EM-5", entry, float(slack), float(exact))
 
 def test_em8_collapse_error_and_unbounded_likelihood():
     """EM-8 (proofs/em.md): the likelihood is unbounded (a component shrinking onto a
