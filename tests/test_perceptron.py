@@ -463,6 +463,42 @@ def test_pc3_needs_the_mistakes():
     assert certificate["PC-1"].holds is False
 
 
+def test_pc3_fails_beyond_its_limit_which_only_the_claim_can_show():
+    """PC-3 (proofs/perceptron.md) can fail, but no edit of a trace makes it fail inside certify:
+    every number it reads (the recorded squared norms, S^_k and the slack from the replay of the log
+    on X) is one PC-1 checks bit for bit against the replay, and a true replay satisfies the theorem.
+    An edited squared norm fails PC-1, and the certificate then evaluates no PC-3. So the claim is
+    evaluated directly on the replay, with one recorded squared norm set to its limit S^_k + slack_k
+    (the largest float at most it: holds) and to the next float (fails): the comparison is exact
+    (RD-4 (a)) and the claim reads the recorded norms (a mutation audit (2026-12-05) found no test
+    in which PC-3 could fail)."""
+    from classic.rounding import round_down
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 3))
+    y = (X @ [1.0, -2.0, 0.5] > 0).astype(int)
+    model = Perceptron(max_iter=100).fit(X, y)
+    t = model.trace_
+    assert certify(model, X, y)["PC-3"].holds is True and t.n_updates >= 3
+    norms = t.squared_norms.copy()
+    norms[1] *= 2
+    certificate = certify(_tampered(copy.deepcopy(model), squared_norms=norms), X, y)
+    assert certificate["PC-1"].holds is False and "PC-3" not in [claim.id for claim in certificate]
+    signs = model._problem_signs(model._labels(y), np.float64)[0]
+    cert = _ProblemCertificate(X, signs, t, "")
+    r = cert._replay(np.ones(cert.D) / np.sqrt(cert.D))
+    cert._rounding(r)
+    slack = cert._pc3_slack()
+    for k in (0, t.n_updates // 2, t.n_updates - 1):
+        at = round_down(Fraction(float(cert.S_hat[k])) + Fraction(float(slack[k])))
+        for value, holds in ((at, True), (float(np.nextafter(at, np.inf)), False)):
+            norms = t.squared_norms.copy()
+            norms[k] = value
+            cert.trace = dataclasses.replace(t, squared_norms=norms)
+            claim = {c.id: c for c in cert._novikoff(r, 0.1)}["PC-3"]
+            assert claim.holds is holds, (k, value, claim)
+
+
 def test_pc5_zero_vectors_and_no_margin_are_explained():
     """PC-5 (proofs/perceptron.md): zero vectors, gamma <= 0 and a single class give
     explained non-applicable claims, never a crash."""
@@ -530,8 +566,12 @@ def test_pc7_slacks_bound_their_exact_formulas(dtype, n, d, size, intercept, see
     """PC-7, "Evaluating the slacks" (proofs/perceptron.md): each quantity the claims use is at least
     its exact value (S_k, E_k, delta_k, Delta_k, R^2), each margin bound brackets the exact margin,
     and bound + slack of PC-2, PC-3 and PC-4 is at least the exact limit of the proof, computed in
-    rational arithmetic (square roots bracketed to 2**-200). 'tiny' data have squares that underflow
-    in the working precision (float64: 1e-163; float32: 1e-21), 'huge' ones sit near the range rule."""
+    rational arithmetic (square roots bracketed to 2**-200), and at most that limit plus what the
+    float64 evaluation adds (``_loose``): PC-2's on the formula of PC-7 ("Evaluating the slacks")
+    that bounds <w_k, u> from the replay's fl<w^_k, u^>, PC-5's for margins gamma whose square is
+    normal (a slack 10^3 times too large, which a mutation audit (2026-12-05) let pass for PC-2 and
+    PC-5, fails here). 'tiny' data have squares that underflow in the working precision (float64:
+    1e-163; float32: 1e-21), 'huge' ones sit near the range rule."""
     rng = np.random.default_rng(seed)
     exponent = {"unit": 0.0, "tiny": -163.0 if dtype == np.float64 else -21.0,
                 "huge": 150.0 if dtype == np.float64 else 17.0, "pinned": 0.0}[size]
@@ -543,7 +583,8 @@ def test_pc7_slacks_bound_their_exact_formulas(dtype, n, d, size, intercept, see
     cert = _ProblemCertificate(X, signs, t, "")
     v = rng.standard_normal(cert.D)
     v = v / np.max(np.abs(v))
-    r = cert._replay(v / np.sqrt(v @ v))
+    u_hat = v / np.sqrt(v @ v)     # the replay's unit vector (PC-7)
+    r = cert._replay(u_hat)
     cert._rounding(r)
     K, D, u_p = cert.K, cert.D, Fraction(float(np.finfo(dtype).eps) / 2)
     eta_p = Fraction(float(np.finfo(dtype).smallest_subnormal)) / 2
@@ -583,6 +624,29 @@ def test_pc7_slacks_bound_their_exact_formulas(dtype, n, d, size, intercept, see
         inner = sum(Fraction(float(a)) * Fraction(float(b)) for a, b in zip(w, v))
         limit2 = (inner / norm_lo if inner >= 0 else inner / norm_hi) + E
         assert Fraction(float(r["inner"][k])) + Fraction(float(slack2[k])) >= limit2
+        # PC-7's formula: X + gamma_{D+2} |X| + E_k, X = fl<w^_k, u^> + gamma_{D+1} sum_f |w^_f u^_f| + D sigma64;
+        # X may be negative: the evaluation errs relative to the size of the terms, not of the sum. The
+        # bound of sum_f B_f^2 behind E_k lies up to 2 D sigma64 above it (its squares' underflow, PC-7 (i)),
+        # which E_k carries as u_p sqrt(2 D sigma64), far above the limit's own underflow units
+        X_k = (Fraction(float(r["inner"][k])) + gamma(D + 1, U64) * sum(
+            abs(Fraction(float(a)) * Fraction(float(b))) for a, b in zip(w, u_hat)) + D * SIGMA64)
+        E_up = u_p * naive.sqrt_range(sum(b * b for b in B) + 2 * D * SIGMA64)[1]
+        size2 = (1 + gamma(D + 2, U64)) * abs(X_k) + E_up
+        assert X_k + gamma(D + 2, U64) * abs(X_k) + E <= Fraction(float(r["inner"][k])) + Fraction(float(slack2[k]))
+        assert Fraction(float(r["inner"][k])) + Fraction(float(slack2[k])) <= (
+            X_k + gamma(D + 2, U64) * abs(X_k) + E_up + _loose(size2, eta_p) - size2)
+    # PC-5: K <= (R/gamma)^2 + Delta_K / (K gamma^2), for a margin gamma given as a float (gamma^2 rounded
+    # down in the subnormal range has no relative bound; 0 or an overflow: no claim, which it says)
+    for g in sorted({1.0, float(np.sqrt(cert.R_up2)) / 2}):
+        pc5 = {claim.id: claim for claim in cert._novikoff(r, g)}["PC-5"]
+        if g * g < np.finfo(np.float64).tiny or pc5.holds is None:
+            continue
+        g2 = Fraction(g) ** 2
+        limit5 = R2 / g2 + (Delta / (K * g2) if K else 0)   # the underflow units of R^2 divided by gamma^2 too
+        assert limit5 <= Fraction(pc5.bound) + Fraction(pc5.slack) <= _loose(limit5, eta_p / g2)
+
+
+U64, SIGMA64 = Fraction(2) ** -53, Fraction(2) ** -1074
 
 
 def _loose(limit, eta_p):
