@@ -23,6 +23,7 @@ from classic import ComponentCollapseError, GaussianMixture, GaussianMixturePrio
 from classic import _gmm_kernels as kernels
 from classic import _gmm_m_step as m_step_kernels
 from classic import _jit as jit
+from classic._gmm_bounds import _constants as _bound_constants
 from classic._gmm_bounds import error_bounds, m_step_deficit, m_step_deficit_parts, m_step_error_bounds
 from classic._gmm_numerics import _log_const, _make_state, _standardise, e_step, log_prior
 from classic.convergence import LossPlateau
@@ -593,6 +594,115 @@ def test_em6_per_row_bounds_where_some_density_errors_are_large(data, covariance
     assert abs(float(L(sums["expected"] + sums["entropy"]) - F)) <= efe
     assert float(exact_ll - F) <= efe
 
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_em6_density_errors_drive_the_bounds_in_high_dimension(dtype):
+    """EM-6, steps 2 and 3 (proofs/em.md), where the density errors δ dominate: 50 features, full
+    covariances, 150 points, so that E = Σ r̂δ is 30 times g·QA, the rounding of the sums (δ grows
+    like d^{3/2}, g like n). Against long double, at θ̃_T and for the previous responsibilities:
+
+    - the kernel's δ bound |â − a|, and its recorded sums bound what the proof sums: E ≥ Σ r̂δ and
+      (1 + λ)(density_excess + nKσ)/(1 − g) ≥ Σ_ik p̃_ik (e^{δ_ik} − 1), p̃ the posterior at â; here the
+      second-order term of e^δ − 1 ≤ δ(1 + δ) is what makes the latter a bound: Σ r̂δ alone, raised
+      the same way, falls short (δ is about 5·10⁻³ in float32, 10⁻¹¹ in float64, against λ + g of
+      3·10⁻⁵ and 6·10⁻¹⁴);
+    - ℓ̂, F̂(q̂_T, θ̃_T) and F̂(q̂_{T−1}, θ̃_T) are within their bounds of the exact values, and so they
+      are for every other exact a the premises allow, a = â ± δ (the kernel's â and δ), where the
+      error of F̂(q̂_{T−1}, ·) is about E' = Σ r̂_{T−1}δ: its bound without E' does not cover it.
+
+    A mutation audit found that dropping E from the bounds on F, or δ² from density_excess, passed
+    every test (2026-12-05): the data of the other tests make g·QA and λ dominate."""
+    n, d, K = 150, 50, 2
+    rng = np.random.default_rng(0)
+    X = (rng.normal(0.0, 6.0, (K, d))[np.arange(n) % K] + rng.normal(size=(n, d))).astype(dtype)
+    model = GaussianMixture(K, random_state=0, max_iter=3, tol=0, prior="default").fit(X)
+    t, state, L = model.trace_, model._state, np.longdouble
+    Z = _standardise(X, t.shift, t.scale)
+    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, "full", np.zeros(d), -1)
+    resp = np.zeros((n, K), dtype=dtype)
+    old_sums, _, _, _ = e_step(Z, previous, "full", resp, has_previous=False)
+    r_old = resp.astype(L)
+    sums, _, _, _ = e_step(Z, state, "full", resp, has_previous=True)
+    r = resp.astype(L)
+    ell, efe, efm = error_bounds(sums, old_sums, n, K, d, dtype)
+    k = _bound_constants(n, K, d, np.dtype(dtype))
+    a_hat, delta = (v.astype(L) for v in _kernel_density_errors(Z, state, dtype))
+    a, _, _ = _exact_log_densities(Z, state, "full")
+    assert np.all(np.abs(a_hat - a) <= delta)
+    # the sums the proof bounds, from the kernel's own r̂ and δ
+    raise_ = 1 / (1 - L(k["g"]))
+    assert L(sums["density_error"]) * raise_ >= np.sum(r * delta)
+    assert L(sums["density_error"]) > 20 * L(k["g"]) * L(sums["abs_expected"])  # E dominates g·QA
+    p_tilde = np.exp(a_hat - a_hat.max(axis=1, keepdims=True))
+    p_tilde /= p_tilde.sum(axis=1, keepdims=True)
+    Y = np.sum(p_tilde * np.expm1(delta))
+    def excess_bound(recorded):
+        return L(k["one_plus_lambda"]) * (L(recorded) + n * K * L(k["sigma"])) * raise_
+    assert excess_bound(sums["density_excess"]) >= Y
+    assert excess_bound(sums["density_error"]) < Y  # without δ², Σ r̂δ: not a bound on Σ p̃(e^δ − 1)
+    # ℓ̂ and F̂ against the exact values at a, and at every a the premises allow (â ± δ: the extremes)
+    q, q_old = r / r.sum(axis=1, keepdims=True), r_old / r_old.sum(axis=1, keepdims=True)
+
+    def lower_bound(q, a):  # F(q, θ) = Σ q (a − log q), 0 log 0 = 0
+        return np.sum(np.where(q > 0, q * (a - np.log(np.where(q > 0, q, 1))), 0))
+
+    F_now, F_previous = L(sums["expected"]) + L(sums["entropy"]), L(sums["expected_previous"]) + L(old_sums["entropy"])
+    errors = []
+    for exact in (a, a_hat + delta, a_hat - delta):
+        log_likelihood = np.sum(_exact_log_sum_exp(exact))
+        assert abs(float(L(sums["log_likelihood"]) - log_likelihood)) <= ell
+        assert abs(float(F_now - lower_bound(q, exact))) <= efe
+        assert float(log_likelihood - lower_bound(q, exact)) <= efe  # EM-1's gap Σ KL(q̂ ‖ p)
+        errors.append(abs(float(F_previous - lower_bound(q_old, exact))))
+        assert errors[-1] <= efm
+    without = error_bounds({**sums, "density_error_previous": 0.0}, old_sums, n, K, d, dtype)[2]
+    assert max(errors) > without
+
+
+def test_em6_likelihood_bound_needs_the_second_order_term_where_posteriors_split():
+    """EM-6, step 2 (proofs/em.md): |L(â) − L(a)| ≤ Y_i = Σ_k p̃_k (e^{δ_k} − 1), and the kernel bounds
+    e^δ − 1 by δ(1 + δ): the second-order term is needed where a row's posterior is split between
+    entries whose density errors differ, as L(â + δ) − L(â) = log Σ_k p̃_k e^{δ_k} exceeds Σ_k p̃_k δ_k
+    by about their variance over 2. Here, in float32 with 50 features, two components give every
+    point the same density (p̃ = ½, ½): one with precision 10⁶ along a direction the points are
+    orthogonal to, whose factor cancels (δ from 0.12 to 0.62), and the identity (δ ≈ 0.006). At the
+    exact a and at a = â ± δ (the extremes the premise |â − a| ≤ δ allows), ℓ̂, F̂(q̂, θ̃) and EM-1's gap
+    are within their bounds; and the bound on ℓ with density_excess = Σ r̂δ, the kernel's sum without
+    δ², does not cover â + δ (by about 2 nats of 21). Where the posterior is concentrated the term is
+    not needed (log e^δ = δ: test_em6_density_errors_drive_the_bounds_in_high_dimension), and in
+    float64 δ is 10⁹ times smaller and δ² below the sums' rounding γ_{c+1}A."""
+    n, d, K, L = 100, 50, 2, np.longdouble
+    direction, narrow = np.full(d, d**-0.5), np.where(np.arange(d) % 2 == 0, 1.0, -1.0) * d**-0.5
+    covariances = np.stack([np.eye(d) - (1 - 1e-6) * np.outer(narrow, narrow), np.eye(d)]).astype(np.float32)
+
+    def state(first_weight):
+        weights = np.array([first_weight, 1 - first_weight], dtype=np.float32)
+        return _make_state(weights, np.zeros((K, d), np.float32), covariances, "full", np.zeros(d), -1)
+
+    # the weights that give both components the same constant, from the factors the kernel uses
+    log_det = [float(np.sum(np.log(np.diagonal(f.astype(np.float64))))) for f in state(0.5).factors]
+    ratio = math.exp(log_det[1] - log_det[0])
+    theta = state(ratio / (1 + ratio))
+    Z = (np.sqrt(np.linspace(20.0, 100.0, n))[:, None] * direction[None, :]).astype(np.float32)
+    resp = np.zeros((n, K), dtype=np.float32)
+    sums, _, _, _ = e_step(Z, theta, "full", resp, has_previous=False)
+    ell, efe, _ = error_bounds(sums, None, n, K, d, np.float32)
+    a_hat, delta = (v.astype(L) for v in _kernel_density_errors(Z, theta, np.float32))
+    a, _, _ = _exact_log_densities(Z, theta, "full")
+    assert np.all(np.abs(a_hat - a) <= delta)
+    assert np.all(np.abs(resp - 0.5) < 0.1) and np.all(delta[:, 0] > 10 * delta[:, 1])  # split, and δ differ
+    q = resp.astype(L) / resp.astype(L).sum(axis=1, keepdims=True)
+    F_hat = L(sums["expected"]) + L(sums["entropy"])
+    errors = []
+    for exact in (a, a_hat + delta, a_hat - delta):
+        log_likelihood = np.sum(_exact_log_sum_exp(exact))
+        errors.append(abs(float(L(sums["log_likelihood"]) - log_likelihood)))
+        assert errors[-1] <= ell
+        F_exact = np.sum(q * (exact - np.log(q)))
+        assert abs(float(F_hat - F_exact)) <= efe and float(log_likelihood - F_exact) <= efe
+    without = error_bounds({**sums, "density_excess": sums["density_error"]}, None, n, K, d, np.float32)[0]
+    assert errors[1] > without
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_em6_no_responsibility_is_subnormal(dtype):
