@@ -238,6 +238,48 @@ def _widened(z):
     return z * (1 + Fraction(2) ** -50) + 4 * SIGMA
 
 
+@given(st.sampled_from([np.float64, np.float32]), st.integers(1, 10**6), st.integers(1, 64), st.integers(1, 300),
+       st.none() | st.tuples(st.floats(1e-300, 1e300), st.floats(2.0**-1022, 1e300)))
+def test_rd4_kmeans_constants_are_the_proofs_rounded_up(dtype, n, d, k, weights):
+    """RD-4 (b) (proofs/rounding.md) for proofs/kmeans.md, "Rounding constants" and "Weights": each
+    constant of the slacks is its formula in the proof, written out here from the proof's text,
+    rounded up to the next float64 and no further (a constant 10^3 times its formula passed every
+    k-means test before 2026-12-05, a mutation audit; the slacks' test takes the constants as given)."""
+    from classic._kmeans_certificate import rounding_constants
+
+    total, smallest = weights if weights is not None else (None, None)
+    omega = 0 if weights is None else 1
+    u64, u = Fraction(2) ** -53, Fraction(float(np.finfo(dtype).eps)) / 2
+    sigma64, sigma = Fraction(2) ** -1074, Fraction(float(np.finfo(dtype).smallest_subnormal))
+
+    def g(m, unit=u64):  # gamma_m = m u / (1 - m u)
+        return m * unit / (1 - m * unit)
+
+    rho_sum = g(n - 1) / (1 - g(n - 1))
+    r_F = (1 + g(d + 2, u)) * (1 + g(n - 1 + omega)) - 1
+    mass = Fraction(n) if weights is None else Fraction(total) * (1 + rho_sum)
+    eps_center = u + (1 + u) * g((1 + omega) * n)
+    expected = {
+        "rho_sum": rho_sum,
+        "rel_objective": r_F,
+        "rho_objective": r_F / (1 - r_F),
+        "rho_shift": g(d + k + 2 + omega * (n - 1)) / (1 - g(d + k + 2 + omega * (n - 1))),
+        "eps_center": eps_center,
+        "mass": mass,
+        "tau": d * sigma * mass + omega * n * sigma64,
+        "center_floor": sigma + (sigma64 / Fraction(smallest) if weights is not None else 0),
+        "gamma_mean": g((1 + omega) * n),
+        "gamma_recompute": g(n + d + 1 + omega),
+        "rel_recompute": (r_F + g(n + d + 1 + omega)) / (1 - g(n + d + 1 + omega)),
+        "rel_mean": (eps_center + g((1 + omega) * n)) * (1 + g((1 + omega) * n)),
+    }
+    constants = rounding_constants(n, d, k, np.dtype(dtype), total, smallest)
+    assert set(constants) == set(expected)
+    for name, exact in expected.items():
+        value = constants[name]
+        assert Fraction(value) >= exact and Fraction(float(np.nextafter(value, -np.inf))) < exact, name
+
+
 @given(PROBLEMS)
 def test_km2_update_step_decrease(problem):
     """KM-2 (proofs/kmeans.md): the update lowers the inertia by sum_j N_j |dmu_j|^2, within the derived slack."""
