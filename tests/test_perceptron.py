@@ -567,10 +567,10 @@ def test_pc7_slacks_bound_their_exact_formulas(dtype, n, d, size, intercept, see
     its exact value (S_k, E_k, delta_k, Delta_k, R^2), each margin bound brackets the exact margin,
     and bound + slack of PC-2, PC-3 and PC-4 is at least the exact limit of the proof, computed in
     rational arithmetic (square roots bracketed to 2**-200), and at most that limit plus what the
-    float64 evaluation adds (``_loose``): PC-2's on the formula of PC-7 ("Evaluating the slacks")
-    that bounds <w_k, u> from the replay's fl<w^_k, u^>, PC-5's for margins gamma whose square is
-    normal (a slack 10^3 times too large, which a mutation audit (2026-12-05) let pass for PC-2 and
-    PC-5, fails here). 'tiny' data have squares that underflow in the working precision (float64:
+    float64 evaluation adds (``_loose``; for PC-2, on the formula of PC-7 ("Evaluating the slacks")
+    that bounds <w_k, u> from the replay's fl<w^_k, u^>, 2^-46 of its terms' size); PC-5's for
+    margins gamma whose square is normal (a slack 10^3 times too large, which a mutation audit
+    (2026-12-05) let pass for PC-2 and PC-5, fails here). 'tiny' data have squares that underflow in the working precision (float64:
     1e-163; float32: 1e-21), 'huge' ones sit near the range rule."""
     rng = np.random.default_rng(seed)
     exponent = {"unit": 0.0, "tiny": -163.0 if dtype == np.float64 else -21.0,
@@ -624,17 +624,20 @@ def test_pc7_slacks_bound_their_exact_formulas(dtype, n, d, size, intercept, see
         inner = sum(Fraction(float(a)) * Fraction(float(b)) for a, b in zip(w, v))
         limit2 = (inner / norm_lo if inner >= 0 else inner / norm_hi) + E
         assert Fraction(float(r["inner"][k])) + Fraction(float(slack2[k])) >= limit2
-        # PC-7's formula: X + gamma_{D+2} |X| + E_k, X = fl<w^_k, u^> + gamma_{D+1} sum_f |w^_f u^_f| + D sigma64;
-        # X may be negative: the evaluation errs relative to the size of the terms, not of the sum. The
-        # bound of sum_f B_f^2 behind E_k lies up to 2 D sigma64 above it (its squares' underflow, PC-7 (i)),
-        # which E_k carries as u_p sqrt(2 D sigma64), far above the limit's own underflow units
-        X_k = (Fraction(float(r["inner"][k])) + gamma(D + 1, U64) * sum(
-            abs(Fraction(float(a)) * Fraction(float(b))) for a, b in zip(w, u_hat)) + D * SIGMA64)
+        # PC-7's formula: X + gamma_{D+2} |X| + E_k, X = fl<w^_k, u^> + gamma_{D+1} sum_f |w^_f u^_f| + D sigma64.
+        # Its float64 evaluation (about ten operations, each rounded upward) errs by at most 2^-46 of the
+        # size of its terms (X may be near 0 where they are not), and E_k's bound by gamma_{2K+D+O(1)}
+        # (K <= 21 here), at most 2^-44 of it; the bound of sum_f B_f^2 behind E_k lies up to 2 D sigma64
+        # above it (its squares' underflow, PC-7 (i)), which E_k carries as u_p sqrt(2 D sigma64)
+        inner_k = Fraction(float(r["inner"][k]))
+        terms = abs(inner_k) + gamma(D + 1, U64) * sum(
+            abs(Fraction(float(a)) * Fraction(float(b))) for a, b in zip(w, u_hat)) + D * SIGMA64
+        X_k = inner_k - abs(inner_k) + terms
         E_up = u_p * naive.sqrt_range(sum(b * b for b in B) + 2 * D * SIGMA64)[1]
-        size2 = (1 + gamma(D + 2, U64)) * abs(X_k) + E_up
-        assert X_k + gamma(D + 2, U64) * abs(X_k) + E <= Fraction(float(r["inner"][k])) + Fraction(float(slack2[k]))
-        assert Fraction(float(r["inner"][k])) + Fraction(float(slack2[k])) <= (
-            X_k + gamma(D + 2, U64) * abs(X_k) + E_up + _loose(size2, eta_p) - size2)
+        assert X_k + gamma(D + 2, U64) * abs(X_k) + E <= inner_k + Fraction(float(slack2[k]))
+        assert inner_k + Fraction(float(slack2[k])) <= (X_k + gamma(D + 2, U64) * abs(X_k) + E_up
+                                                        + Fraction(2) ** -46 * (1 + gamma(D + 2, U64)) * terms
+                                                        + Fraction(2) ** -44 * E_up + 2**10 * eta_p)
     # PC-5: K <= (R/gamma)^2 + Delta_K / (K gamma^2), for a margin gamma given as a float (gamma^2 rounded
     # down in the subnormal range has no relative bound; 0 or an overflow: no claim, which it says)
     for g in sorted({1.0, float(np.sqrt(cert.R_up2)) / 2}):
