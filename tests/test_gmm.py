@@ -565,6 +565,104 @@ def test_em6_complete_bounds_on_the_likelihood_and_the_lower_bound(case):
     assert abs(float(L(sums["expected_previous"] + old_sums["entropy"]) - F_previous)) <= efm
 
 
+
+def _em6_formulas(sums, previous_sums, n, K, d, dtype):
+    """EM-6's per-iteration bounds (proofs/em.md, EM-6, steps 1 to 4) on ℓ, on F(q_t, θ_t) with EM-1's
+    gap and on F(q_{t−1}, θ_t), written from the proof, in long double (exact within 10⁻¹⁸ relative,
+    a thousandth of the evaluation factor 1 + γ_40 the recorded bounds carry), before that factor;
+    for runs without overflowed entries."""
+    L = np.longdouble
+    info = np.finfo(dtype)
+    u, nu, sigma = L(float(info.eps) / 2), L(float(info.smallest_normal)), L(float(info.smallest_subnormal))
+
+    def gamma_(m):
+        return m * u / (1 - m * u)
+
+    C = kernels.CHUNK_SIZE
+    rows, chunks = min(n, C), -(-n // C)
+    g = gamma_(K * rows + chunks + 12)  # (a): c_K = K min(n, C) + ⌈n/C⌉ additions, 12 roundings per term
+    tiny = 2 * K * nu  # ν'
+    S, S_sub = 1 - np.log(nu), 1 - np.log(sigma)
+    one_plus_lambda = np.exp(2 * u * S / (1 - u)) * (1 + gamma_(K + 18)) / (1 - 3 * K * tiny)
+    b_L = u * K + 2 * gamma_(K + 8) + 8 * u * (np.log(L(K)) + 1) + 8 * K * tiny
+    b_H = 2 * u * (8 * np.log(L(K)) + 28) + 8 * K * tiny * (S_sub + 2)
+
+    def eta(gap):  # β ≥ |ρ_i − 1| from the recorded largest |ρ̂_i − 1|, η = β/(1 − β)
+        beta = L(gap) + gamma_(K - 1) * (1 + L(gap)) / (1 - gamma_(K - 1))
+        return beta / (1 - beta)
+
+    def up(name, which=sums):  # a recorded sum of non-negative terms, divided by 1 − g
+        return L(float(which[name])) / (1 - g)
+
+    def lower_bound_error(E, QA, H, e):  # step 3
+        return E + g * QA + 2 * g * H + n * b_H + e * (QA + E + H * (1 + 2 * g) + n * (1 + b_H))
+
+    assert sums["overflowed"] == 0
+    Delta, E = L(float(sums["largest_density_error"])), up("density_error")
+    Y = one_plus_lambda * (L(float(sums["density_excess"])) + n * K * sigma) / (1 - g)
+    growth = np.exp(2 * Delta)
+    c = rows - 1 + chunks - 1
+    likelihood = (min(n * Delta, growth * (one_plus_lambda * E + 3 * n * K * tiny * Delta), Y)
+                  + (gamma_(c + 2) + gamma_(1)) * up("abs_log_likelihood") + n * b_L)  # the code's γ_{c+2} + γ_1
+    e_now = eta(sums["normalisation_gap"])
+    M = one_plus_lambda * (1 + e_now) * growth
+    chi2 = (M - 1) ** 2 + K * tiny * (3 + 24 * K * tiny / sigma) * growth
+    log_form = 2 * Delta + np.log(max(one_plus_lambda * (1 + e_now), 12 * K * tiny / sigma))
+    shares = (n * np.log(one_plus_lambda * (1 + e_now)) + (1 + e_now) * E + Y
+              + 2 * K * tiny * (1 + e_now) * (n * (np.log(12 * K * tiny / sigma) + Delta) + Y))
+    gap = min(n * min(chi2, log_form), shares)
+    now = lower_bound_error(E, up("abs_expected"), up("entropy"), e_now) + gap
+    previous = lower_bound_error(up("density_error_previous"), up("abs_expected_previous"),
+                                 up("entropy", previous_sums), eta(previous_sums["normalisation_gap"]))
+    return likelihood, now, previous
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("dtype, prior", [(np.float64, None), (np.float32, "default")])
+def test_rd4_em6_recorded_bounds_are_their_formulas(covariance_type, dtype, prior):
+    """EM-6 (proofs/em.md), the bounds the run records and EM-1 to EM-4 take their slacks from: at
+    θ_T, the recorded bounds on ℓ, on F(q_T, θ_T) with EM-1's gap and on F(q_{T−1}, θ_T) are at least
+    their formulas of steps 2 to 4 (the float64 evaluation is covered by the factor 1 + γ_40, step 5)
+    and at most 1 + 2^-40 times them; the bound on log p at least γ_m M with the m = d² + d + K + 12
+    roundings the proof counts and at most γ_m M with the code's m = d² + 2d + 2K + 24, times 1 + 2^-40.
+    A bound ten times too large (or one whose term is dropped) fails: the RD-4 test of the claims'
+    slacks takes these as leaves."""
+    from classic._jit import one_blas_thread
+
+    X = mixture_data(5, 90, 3, 3, 1.5, dtype)
+    prior_setting = GaussianMixturePrior(strength=2.0, weight_concentration=1.5) if prior else None
+    model = GaussianMixture(3, covariance_type=covariance_type, init_params="random", random_state=5, max_iter=4,
+                            tol=0, prior=prior_setting).fit(X)
+    t, state = model.trace_, model._state
+    Z = _standardise(X, t.shift, t.scale)
+    n, d = Z.shape
+    K = len(t.weights)
+    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, covariance_type, np.zeros(d), -1)
+    resp = np.zeros((n, K), dtype=dtype)
+    with one_blas_thread(n, d * d):
+        old_sums, _, _, _ = e_step(Z, previous, covariance_type, resp, has_previous=False)
+        sums, _, _, _ = e_step(Z, state, covariance_type, resp, has_previous=True)
+    recorded = (t.log_likelihood_error[-1], t.bound_e_step_error[-1], t.bound_m_step_error[-1])
+    assert recorded == error_bounds(sums, old_sums, n, K, d, dtype)  # the sums the run's bounds came from
+    assert recorded[:2] == error_bounds(sums, None, n, K, d, dtype)[:2]  # as at θ_0 and in EM-5's recomputation
+    for name, value, formula in zip(("ℓ", "F now", "F previous"), recorded, _em6_formulas(sums, old_sums, n, K, d, dtype)):
+        assert formula <= np.longdouble(value) <= formula * (1 + np.longdouble(2.0**-40)), name
+    # the log-prior's bound, M in long double from the factors the kernels use
+    L = np.longdouble
+    if prior is None:
+        assert t.log_prior_error[-1] == 0.0
+        return
+    a, S0, alpha = model._standard_prior(X, t.shift, t.scale)
+    factors = _full_factors(state, covariance_type).astype(L)
+    factors = factors[:1] if covariance_type == "tied" else factors
+    absolute = np.abs(factors)
+    M = abs(L(alpha) - 1) * np.sum(np.abs(np.log(state.weights.astype(L))))
+    M += L(a) / 2 * np.sum([2 * np.sum(np.abs(np.log(np.diagonal(w)))) + np.sum(np.abs(S0).astype(L) * (v.T @ v))
+                            for w, v in zip(factors, absolute)])
+    u = np.longdouble(2.0**-53)
+    gamma_ = lambda m: m * u / (1 - m * u)  # noqa: E731
+    assert gamma_(d * d + d + K + 12) * M <= L(t.log_prior_error[-1]) <= gamma_(d * d + 2 * d + 2 * K + 24) * M * (1 + L(2.0**-40))
+
 @pytest.mark.parametrize("data, covariance_type, prior", [("breast_cancer", "full", None), ("digits", "diag", "default")])
 def test_em6_per_row_bounds_where_some_density_errors_are_large(data, covariance_type, prior):
     """EM-6, steps 2 and 4 (proofs/em.md), in float32 on scikit-learn's data where a few far entries
