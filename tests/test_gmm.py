@@ -645,7 +645,8 @@ def test_rd4_em6_recorded_bounds_are_their_formulas(covariance_type, dtype, prio
     recorded = (t.log_likelihood_error[-1], t.bound_e_step_error[-1], t.bound_m_step_error[-1])
     assert recorded == error_bounds(sums, old_sums, n, K, d, dtype)  # the sums the run's bounds came from
     assert recorded[:2] == error_bounds(sums, None, n, K, d, dtype)[:2]  # as at θ_0 and in EM-5's recomputation
-    for name, value, formula in zip(("ℓ", "F now", "F previous"), recorded, _em6_formulas(sums, old_sums, n, K, d, dtype)):
+    formulas = _em6_formulas(sums, old_sums, n, K, d, dtype)
+    for name, value, formula in zip(("ℓ", "F now", "F previous"), recorded, formulas):
         assert formula <= np.longdouble(value) <= formula * (1 + np.longdouble(2.0**-40)), name
     # the log-prior's bound, M in long double from the factors the kernels use
     L = np.longdouble
@@ -661,7 +662,8 @@ def test_rd4_em6_recorded_bounds_are_their_formulas(covariance_type, dtype, prio
                             for w, v in zip(factors, absolute)])
     u = np.longdouble(2.0**-53)
     gamma_ = lambda m: m * u / (1 - m * u)  # noqa: E731
-    assert gamma_(d * d + d + K + 12) * M <= L(t.log_prior_error[-1]) <= gamma_(d * d + 2 * d + 2 * K + 24) * M * (1 + L(2.0**-40))
+    needed, used = gamma_(d * d + d + K + 12) * M, gamma_(d * d + 2 * d + 2 * K + 24) * M
+    assert needed <= L(t.log_prior_error[-1]) <= used * (1 + L(2.0**-40))
 
 @pytest.mark.parametrize("data, covariance_type, prior", [("breast_cancer", "full", None), ("digits", "diag", "default")])
 def test_em6_per_row_bounds_where_some_density_errors_are_large(data, covariance_type, prior):
@@ -1186,7 +1188,8 @@ def _em5_slack_formula(leaves, cov_type, prior, n, K, d, dtype):
     N, T1, T2, S, w_ref, c_ref, mu, w_fit, c_fit = leaves
     Q = lambda a: np.vectorize(lambda v: Fraction(float(v)), otypes=[object])(np.asarray(a, dtype=np.float64))  # noqa: E731
     strength, sigma0 = (prior[0], prior[1]) if prior is not None else (0.0, np.zeros((d, d)))
-    a, prior_abs = Fraction(float(strength)), Q(np.abs(strength * np.asarray(sigma0)))  # a|Σ0|, one float64 product
+    a = Fraction(float(strength))
+    prior_abs = a * Q(np.abs(sigma0))  # a|Σ0|
     g = gamma_exact(n + 3, np.float64)
     sigma64 = Fraction(float(np.finfo(np.float64).smallest_subnormal))
     full = cov_type in ("full", "tied")
