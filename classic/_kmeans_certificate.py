@@ -12,10 +12,12 @@ from fractions import Fraction
 import numpy as np
 
 from classic._kmeans_assignment import _scan_all
+from classic._jit import CHUNK_SIZE
 from classic._kmeans_kernels import chunked_sum
 from classic.certificate import Claim, inequality_claim
 from classic.rounding import (
     above,
+    chunked_additions,
     below,
     gamma_exact,
     lower_bound,
@@ -56,8 +58,9 @@ def _objective_constants(n, d, dtype, total_weight=None):
     "Rounding constants", exactly (Fractions): what a recorded objective's error needs."""
     omega = 0 if total_weight is None else 1
     f64 = np.float64
-    rho_sum = _ratio(gamma_exact(max(n - 1, 0), f64))
-    rel_objective = (1 + gamma_exact(d + 2, dtype)) * (1 + gamma_exact(max(n - 1 + omega, 0), f64)) - 1
+    c = chunked_additions(n)  # the additions of a chunked sum of n rows (proofs/rounding.md, RD-1)
+    rho_sum = _ratio(gamma_exact(c, f64))
+    rel_objective = (1 + gamma_exact(d + 2, dtype)) * (1 + gamma_exact(c + omega, f64)) - 1
     sigma = Fraction(float(np.finfo(dtype).smallest_subnormal))
     sigma64 = Fraction(float(np.finfo(f64).smallest_subnormal))
     mass = Fraction(n) if total_weight is None else Fraction(total_weight) * (1 + rho_sum)  # >= the exact total
@@ -85,8 +88,9 @@ def rounding_constants(n, d, k, dtype, total_weight=None, smallest_weight=None):
     u = Fraction(unit_roundoff(dtype))
     sigma = Fraction(float(np.finfo(dtype).smallest_subnormal))
     sigma64 = Fraction(float(np.finfo(f64).smallest_subnormal))
-    gamma_mean = gamma_exact((1 + omega) * n, f64)
-    gamma_recompute = gamma_exact(n + d + 1 + omega, f64)
+    additions = chunked_additions(n)
+    gamma_mean = gamma_exact((1 + omega) * (additions + 1), f64)
+    gamma_recompute = gamma_exact(additions + d + 2 + omega, f64)
     eps_center = u + (1 + u) * gamma_mean
     exact = {
         "mass": mass,
@@ -94,7 +98,7 @@ def rounding_constants(n, d, k, dtype, total_weight=None, smallest_weight=None):
         "rho_sum": rho_sum,
         "rho_objective": _ratio(rel_objective),
         "rel_objective": rel_objective,
-        "rho_shift": _ratio(gamma_exact(d + k + 2 + omega * max(n - 1, 0), f64)),
+        "rho_shift": _ratio(gamma_exact(d + k + 2 + omega * additions, f64)),
         "eps_center": eps_center,
         "center_floor": sigma + (sigma64 / Fraction(smallest_weight) if weighted else 0),
         "gamma_mean": gamma_mean,
@@ -116,12 +120,26 @@ def labels_fingerprint(labels, n_clusters):
     return np.sum(z, dtype=np.uint64)
 
 
-def inertia_float64(X, labels, centers, sample_weight=None, block=65536):
+def chunked_sum_numpy(values, axis=0):
+    """Sums along ``axis`` in the package's order (proofs/rounding.md, RD-1, "Chunked order"),
+    with NumPy: each chunk of ``CHUNK_SIZE`` entries added one after the other (``numpy.cumsum``
+    is sequential; ``numpy.sum`` is pairwise in blocks of 8 and 128, whose count is another),
+    then the chunk totals one after the other; zeros pad the last chunk (adding 0 is exact)."""
+    values = np.moveaxis(np.asarray(values, dtype=np.float64), axis, 0)
+    n = values.shape[0]
+    chunks = max(-(-n // CHUNK_SIZE), 1)
+    padded = np.zeros((chunks * CHUNK_SIZE,) + values.shape[1:])
+    padded[:n] = values
+    totals = np.cumsum(padded.reshape((chunks, CHUNK_SIZE) + values.shape[1:]), axis=1)[:, -1]
+    return np.cumsum(totals, axis=0)[-1]
+
+
+def inertia_float64(X, labels, centers, sample_weight=None, block=64 * CHUNK_SIZE):
     """Inertia (weighted by ``sample_weight`` if given) recomputed independently with NumPy in
     float64 (KM-6), in the summation order the proof counts: each row's d squares added feature by
-    feature (d - 1 additions), times its weight, and the n row terms added one after the other
-    (``numpy.cumsum`` is sequential; ``numpy.sum`` is pairwise in blocks of 8 and 128), so a term
-    passes through at most n + d + 1 roundings with its weight."""
+    feature (d - 1 additions), times its weight, and the n row terms added in the package's
+    chunked order (:func:`chunked_sum_numpy`), so a term passes through at most c(n) + d + 2
+    roundings with its weight, c(n) = chunked_additions(n)."""
     rows = []
     C = centers.astype(np.float64)
     for start in range(0, X.shape[0], block):
@@ -130,7 +148,7 @@ def inertia_float64(X, labels, centers, sample_weight=None, block=65536):
         for f in range(1, diff.shape[1]):
             row += diff[:, f] * diff[:, f]
         rows.append(row if sample_weight is None else sample_weight[start : start + block] * row)
-    return float(np.cumsum(np.concatenate(rows))[-1])
+    return float(chunked_sum_numpy(np.concatenate(rows)))
 
 
 # The slack of each claim, evaluated upward one operation at a time (proofs/rounding.md, RD-4 (c))
@@ -399,22 +417,37 @@ def _agreement_claim(est, X, centers, labels, trace, c, sample_weight):
     return claim
 
 
+def _cluster_totals(X, labels, k, sample_weight):
+    """Per cluster, with NumPy in float64: the total weight, the weighted sums of the points and
+    of their absolute values (KM-7), each added in the package's chunked order (RD-1): one
+    ``numpy.bincount`` per quantity over the keys (chunk, cluster) adds each chunk's part of a
+    cluster in index order from 0, and the parts are added one chunk after the other, so a term
+    takes part in at most c(n) additions after its product by the weight."""
+    n, d = X.shape
+    chunks = max(-(-n // CHUNK_SIZE), 1)
+    keys = (np.arange(n) // CHUNK_SIZE) * k + labels
+    w = np.ones(n) if sample_weight is None else sample_weight
+    X64 = X.astype(np.float64)
+
+    def total(weights):
+        return np.cumsum(np.bincount(keys, weights=weights, minlength=chunks * k).reshape(chunks, k), axis=0)[-1]
+
+    sums = np.stack([total(w * X64[:, f]) for f in range(d)], axis=1)
+    abs_sums = np.stack([total(w * np.abs(X64[:, f])) for f in range(d)], axis=1)
+    return total(w), sums, abs_sums
+
+
 def _fixed_point_claim(X, centers, labels, trace, c, sample_weight):
     statement = "final labels are a fixed point of the assignment; centres are their clusters' means"
     if trace.stop_reason != "converged":
         return Claim("KM-7", statement, 0.0, 0.0, 0.0, None, PROOF,
                      f"applies to runs that reached exact termination (labels unchanged) only (stopped: {trace.stop_reason})")
-    n, d = X.shape
     k = centers.shape[0]
     labels = np.array(labels, dtype=np.int64)
     _, _, n_changed, _, _, _ = _scan_all(X, centers, labels.copy(), True)
-    w = np.ones(n) if sample_weight is None else sample_weight
-    sizes = np.bincount(labels, weights=w, minlength=k)
+    sizes, sums, abs_sums = _cluster_totals(X, labels, k, sample_weight)
     full = sizes > 0
-    X64 = X.astype(np.float64)
-    means = np.stack([np.bincount(labels, weights=w * X64[:, f], minlength=k) for f in range(d)], axis=1)
-    abs_means = np.stack([np.bincount(labels, weights=w * np.abs(X64[:, f]), minlength=k) for f in range(d)], axis=1)
-    means, abs_means = means[full] / sizes[full, None], abs_means[full] / sizes[full, None]
+    means, abs_means = sums[full] / sizes[full, None], abs_sums[full] / sizes[full, None]
     claim = inequality_claim(
         "KM-7", statement, (centers[full].astype(np.float64), -means), 0.0,
         km7_slack(abs_means, c), PROOF, absolute=True,

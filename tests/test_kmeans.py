@@ -255,23 +255,24 @@ def test_rd4_kmeans_constants_are_the_proofs_rounded_up(dtype, n, d, k, weights)
     def g(m, unit=u64):  # gamma_m = m u / (1 - m u)
         return m * unit / (1 - m * unit)
 
-    rho_sum = g(n - 1) / (1 - g(n - 1))
-    r_F = (1 + g(d + 2, u)) * (1 + g(n - 1 + omega)) - 1
+    c_n = (min(n, 1024) - 1) + (-(-n // 1024) - 1)  # RD-1, "Chunked order": n - 1 until 2026-12-05
+    rho_sum = g(c_n) / (1 - g(c_n))
+    r_F = (1 + g(d + 2, u)) * (1 + g(c_n + omega)) - 1
     mass = Fraction(n) if weights is None else Fraction(total) * (1 + rho_sum)
-    eps_center = u + (1 + u) * g((1 + omega) * n)
+    eps_center = u + (1 + u) * g((1 + omega) * (c_n + 1))
     expected = {
         "rho_sum": rho_sum,
         "rel_objective": r_F,
         "rho_objective": r_F / (1 - r_F),
-        "rho_shift": g(d + k + 2 + omega * (n - 1)) / (1 - g(d + k + 2 + omega * (n - 1))),
+        "rho_shift": g(d + k + 2 + omega * c_n) / (1 - g(d + k + 2 + omega * c_n)),
         "eps_center": eps_center,
         "mass": mass,
         "tau": d * sigma * mass + omega * n * sigma64,
         "center_floor": sigma + (sigma64 / Fraction(smallest) if weights is not None else 0),
-        "gamma_mean": g((1 + omega) * n),
-        "gamma_recompute": g(n + d + 1 + omega),
-        "rel_recompute": (r_F + g(n + d + 1 + omega)) / (1 - g(n + d + 1 + omega)),
-        "rel_mean": (eps_center + g((1 + omega) * n)) * (1 + g((1 + omega) * n)),
+        "gamma_mean": g((1 + omega) * (c_n + 1)),
+        "gamma_recompute": g(c_n + d + 2 + omega),
+        "rel_recompute": (r_F + g(c_n + d + 2 + omega)) / (1 - g(c_n + d + 2 + omega)),
+        "rel_mean": (eps_center + g((1 + omega) * (c_n + 1))) * (1 + g((1 + omega) * (c_n + 1))),
     }
     constants = rounding_constants(n, d, k, np.dtype(dtype), total, smallest)
     assert set(constants) == set(expected)
@@ -402,6 +403,34 @@ def test_km6_trace_agrees_with_fitted(problem):
     np.testing.assert_array_equal(np.bincount(model.labels_, minlength=problem[1]), tr.cluster_sizes[-1])
     assert int(tr.labels_fingerprint[-1]) == naive.kmeans_fingerprint(model.labels_, problem[1])
     assert model.cluster_centers_.dtype == X.dtype
+
+
+@pytest.mark.parametrize("n", [1, 1023, 1025, 3000])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_km6_km7_recompute_in_the_chunked_order(n, weighted):
+    """KM-6's inertia and KM-7's cluster totals are recomputed with NumPy in the order whose count
+    the constants use, RD-1's chunked order (c(n) additions a term; n - 1 with numpy.cumsum until
+    2026-12-05): bit for bit the kernels' chunked sum of the same terms (a cluster's: its terms,
+    zeros elsewhere, which add exactly)."""
+    from classic._kmeans_certificate import _cluster_totals, inertia_float64
+    from classic._kmeans_kernels import chunked_sum
+
+    rng = np.random.default_rng(n)
+    X = rng.standard_normal((n, 3)) * 10.0 ** rng.integers(-4, 5, (n, 1))
+    labels = rng.integers(0, 4, n)
+    centers = rng.standard_normal((4, 3))
+    w = rng.uniform(0, 3, n) if weighted else None
+    W = np.ones(n) if w is None else w
+    terms = ((X[:, 0] - centers[labels, 0]) ** 2 + (X[:, 1] - centers[labels, 1]) ** 2
+             + (X[:, 2] - centers[labels, 2]) ** 2)
+    assert inertia_float64(X, labels, centers, w) == chunked_sum(W * terms)
+    sizes, sums, abs_sums = _cluster_totals(X, labels, 4, w)
+    for j in range(4):
+        mine = labels == j
+        assert sizes[j] == chunked_sum(np.where(mine, W, 0.0))
+        for f in range(3):
+            assert sums[j, f] == chunked_sum(np.where(mine, W * X[:, f], 0.0))
+            assert abs_sums[j, f] == chunked_sum(np.where(mine, W * np.abs(X[:, f]), 0.0))
 
 
 @given(PROBLEMS)
