@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from classic._jit import CHUNK_SIZE, kernel
-from classic.rounding import gamma, unit_roundoff
+from classic.rounding import chunked_additions, gamma, unit_roundoff
 
 __all__ = ["error_bounds", "m_step_rounding", "m_step_error_bounds", "m_step_deficit", "m_step_deficit_parts",
            "deficit_of"]
@@ -25,7 +25,7 @@ def _constants(n, K, d, dtype):
     u = unit_roundoff(dtype)
     info = np.finfo(dtype)
     rows, chunks = min(n, CHUNK_SIZE), (n + CHUNK_SIZE - 1) // CHUNK_SIZE
-    c = rows - 1 + chunks - 1  # EM-6(a): additions of a chunked sum with one term per row
+    c = chunked_additions(n)  # EM-6(a), RD-1: additions of a chunked sum with one term per row
     tiny = 2.0 * K * float(info.smallest_normal)  # ν': entries with e_ik >= ν' have normal r_ik
     S = 1.0 - math.log(float(info.smallest_normal))  # |s_ik| for every e_ik >= ν'
     S_sub = 1.0 - math.log(float(info.smallest_subnormal))  # |log r| for every r > 0
