@@ -7,7 +7,7 @@ algorithms, whose convergence theorems are checked on each run's own trace.
 """
 
 from classic import convergence
-from classic.certificate import Certificate, Claim, certify
+from classic.certificate import Certificate, Claim, NotCertifiedWarning, certify
 from classic.kmeans import KMeans, KMeansTrace, kmeans_plusplus
 from classic.perceptron import OneVsRestTrace, Perceptron, PerceptronTrace
 from classic.gmm import ComponentCollapseError, GaussianMixture, GaussianMixturePrior, GMMTrace
@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Certificate",
     "Claim",
+    "NotCertifiedWarning",
     "KMeans",
     "KMeansTrace",
     "OneVsRestTrace",

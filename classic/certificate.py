@@ -20,7 +20,13 @@ from sklearn.utils.validation import check_is_fitted
 from classic.rounding import gamma
 from classic.trace import Trace
 
-__all__ = ["Claim", "Certificate", "certify", "inequality_claim"]
+__all__ = ["Claim", "Certificate", "certify", "inequality_claim", "NotCertifiedWarning"]
+
+
+class NotCertifiedWarning(UserWarning):
+    """Warned by a fit whose run the certificate will not certify: its theorem failed on the
+    recorded numbers beyond their rounding bounds, or needs an allowance with no finite bound
+    (``classic.GaussianMixture``: EM-4, proofs/em.md, EM-2 *Limitation*)."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -75,6 +75,7 @@ from classic._validation import (
     check_verbose,
     restoring_on_error,
 )
+from classic.certificate import NotCertifiedWarning
 from classic.rounding import product_up, sum_up, unit_roundoff
 from classic.trace import Trace, trace_dataclass
 
@@ -398,6 +399,30 @@ def _check_weights_alive(counts, strength, iteration):
                                      empty=True)
 
 
+def _warn_if_the_ascent_is_not_certified(trace, dtype):
+    """Warn (NotCertifiedWarning) when the run's objective fell at some step by more than its
+    rounding bounds explain where D_t, what a floating-point M-step may lose, has no finite bound,
+    or by more than that too: certify() will report EM-4 failed or not certified (proofs/em.md,
+    EM-2 *Limitation*: a nearly singular covariance). A run whose recorded objective never falls
+    passes EM-4 exactly and costs one comparison per iteration here."""
+    if not np.any(trace.objective[1:] < trace.objective[:-1]):
+        return
+    from classic._gmm_certificate import objective_claim
+
+    claim = objective_claim(trace)
+    if claim.holds:
+        return
+    fall = float(np.max(trace.objective[:-1] - trace.objective[1:]))
+    fix = "fit in float64, or pass prior='default'" if dtype == np.float32 else "pass prior='default'"
+    warnings.warn(
+        f"EM's objective fell by up to {fall:.3g} at some step of this run, and certify() cannot certify its ascent "
+        f"(EM-4: {claim.note.split('; ', 1)[-1]}). A nearly singular covariance does this (proofs/em.md, EM-2, "
+        f"Limitation): {fix} to regularise the covariances, or rescale or decorrelate the features.",
+        NotCertifiedWarning,
+        stacklevel=4,  # this function, fit, restoring_on_error's wrapper, the caller
+    )
+
+
 def _check_range(X, shift, scale):
     """Refuse X whose covariances cannot be reported in its own units: the fitted covariances grow
     as the square of the scale (a power of two near each feature's root mean square deviation),
@@ -549,6 +574,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     editing them changes no method's answer (scikit-learn's ``predict`` would read an edited
     ``means_`` beside unedited ``precisions_cholesky_``; here inference works in the
     standardised units of proofs/em.md, "Units", and ``sample`` draws from the same fit).
+
+    A fit whose objective fell at some step by more than its rounding bounds explain (a nearly
+    singular covariance: proofs/em.md, EM-2, *Limitation*) warns with a
+    :class:`classic.NotCertifiedWarning`: ``certify`` would not certify its ascent (EM-4).
     """
 
     def __init__(
@@ -712,6 +741,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                     ConvergenceWarning,
                     stacklevel=3,
                 )
+            _warn_if_the_ascent_is_not_certified(trace, dtype)
             self._set_fitted(best.state, trace, shift, scale, X)
             self.stop_ = stop_
         return self

@@ -19,11 +19,12 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import naive
-from classic import ComponentCollapseError, GaussianMixture, GaussianMixturePrior, GMMTrace, certify
+from classic import ComponentCollapseError, GaussianMixture, GaussianMixturePrior, GMMTrace, NotCertifiedWarning, certify
 from classic import _gmm_kernels as kernels
 from classic import _gmm_m_step as m_step_kernels
 from classic import _jit as jit
 from classic._gmm_bounds import _constants as _bound_constants
+from classic._gmm_certificate import objective_claim
 from classic._gmm_bounds import error_bounds, m_step_deficit, m_step_deficit_parts, m_step_error_bounds
 from classic._gmm_numerics import _log_const, _make_state, _standardise, e_step, log_prior
 from classic.convergence import LossPlateau
@@ -886,8 +887,9 @@ def test_em2_limitation_float64_tied_covariances_of_features_a_million_times_apa
     centres = rng.normal(0, rng.choice([0.3, 2.0, 20.0]), (k, d)) @ (np.eye(d) + rng.normal(0, rng.choice([0, 0.5, 3]), (d, d)))
     X = ((centres[rng.integers(0, k, n)] + rng.normal(0, 1, (n, d)) * 10.0 ** rng.uniform(-6, 6, d)) * scale).astype(dtype)
     assert (n, d, k, dtype) == (1023, 5, 3, np.float64)
-    model = GaussianMixture(3, covariance_type="tied", init_params="random", max_iter=28, tol=0,
-                            random_state=821149).fit(X)
+    settings = dict(covariance_type="tied", init_params="random", max_iter=28, tol=0, random_state=821149)
+    with pytest.warns(NotCertifiedWarning, match=r"EM-4: .*not certified.*prior='default'"):
+        model = GaussianMixture(3, **settings).fit(X)   # the fit says so too (since 2026-12-05)
     claims = {claim.id: claim for claim in certify(model, X).claims}
     assert claims["EM-5"].holds and claims["EM-1"].holds and claims["EM-3"].holds
     # which step needs D_t depends on the last bits of the BLAS sums (step 2 with numpy 2.4's
@@ -895,6 +897,39 @@ def test_em2_limitation_float64_tied_covariances_of_features_a_million_times_apa
     found = re.search(r"no finite rounding bound at step (\d+): not certified", claims["EM-2"].note)
     assert claims["EM-2"].holds is False and found is not None
     assert np.isinf(model.trace_.m_step_deficit[int(found.group(1)) - 1])
+    assert claims["EM-4"].holds is False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NotCertifiedWarning)   # the fix the warning names
+        regularised = GaussianMixture(3, prior="default", **settings).fit(X)
+    assert certify(regularised, X)
+
+
+def test_em4_the_fit_warns_only_beyond_the_rounding_bounds():
+    """EM-4 at fit time (proofs/em.md): the fit warns when its objective fell by more than the
+    rounding bounds and allowance explain, and not for a fall within them. On an iris run's trace,
+    ℓ lowered at step 3 by 1 nat (J kept their sum) fails EM-4 and warns; lowered by less than
+    that step's slack, with D_t = 0 there, it holds and does not warn; and the fit itself, whose
+    objective rises, does not warn."""
+    from classic.gmm import _warn_if_the_ascent_is_not_certified
+
+    X = load_iris().data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NotCertifiedWarning)
+        t = GaussianMixture(3, random_state=0, tol=0, max_iter=6).fit(X).trace_
+
+    def lowered(by):
+        ll = t.log_likelihood.copy()
+        ll[3] = t.log_likelihood[2] - by
+        return dataclasses.replace(t, log_likelihood=ll, objective=ll + t.log_prior,
+                                   m_step_deficit=np.where(np.arange(t.n_iter) == 2, 0.0, t.m_step_deficit))
+
+    with pytest.warns(NotCertifiedWarning, match="fell by up to 1 at some step"):
+        _warn_if_the_ascent_is_not_certified(lowered(1.0), np.dtype(np.float64))
+    within = lowered(t.log_likelihood_error[2] / 2)
+    assert within.objective[3] < within.objective[2] and objective_claim(within).holds
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NotCertifiedWarning)
+        _warn_if_the_ascent_is_not_certified(within, np.dtype(np.float64))
 
 
 def test_em6_a_component_of_weight_zero_is_exactly_zero_not_unbounded():
