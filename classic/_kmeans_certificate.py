@@ -36,7 +36,6 @@ __all__ = ["kmeans_claims", "rounding_constants", "labels_fingerprint", "inertia
 PROOF = "proofs/kmeans.md"
 
 
-
 def _km3_note(trace, relocated):
     """What KM-3's claim saw: the relocations, or none; and the clusters left empty at the end,
     which had no point to take (fewer distinct points than clusters, or squared distances that

@@ -566,7 +566,6 @@ def test_em6_complete_bounds_on_the_likelihood_and_the_lower_bound(case):
     assert abs(float(L(sums["expected_previous"] + old_sums["entropy"]) - F_previous)) <= efm
 
 
-
 def _em6_formulas(sums, previous_sums, n, K, d, dtype):
     """EM-6's per-iteration bounds (proofs/em.md, EM-6, steps 1 to 4) on ℓ, on F(q_t, θ_t) with EM-1's
     gap and on F(q_{t−1}, θ_t), written from the proof, in long double (exact within 10⁻¹⁸ relative,
@@ -696,7 +695,6 @@ def test_em6_per_row_bounds_where_some_density_errors_are_large(data, covariance
     assert float(exact_ll - F) <= efe
 
 
-
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_em6_density_errors_drive_the_bounds_in_high_dimension(dtype):
     """EM-6, steps 2 and 3 (proofs/em.md), where the density errors δ dominate: 50 features, full
@@ -738,6 +736,7 @@ def test_em6_density_errors_drive_the_bounds_in_high_dimension(dtype):
     p_tilde = np.exp(a_hat - a_hat.max(axis=1, keepdims=True))
     p_tilde /= p_tilde.sum(axis=1, keepdims=True)
     Y = np.sum(p_tilde * np.expm1(delta))
+
     def excess_bound(recorded):
         return L(k["one_plus_lambda"]) * (L(recorded) + n * K * L(k["sigma"])) * raise_
     assert excess_bound(sums["density_excess"]) >= Y
@@ -1172,7 +1171,6 @@ def test_em5_judges_the_stop_by_the_fit_s_settings():
             model = GaussianMixture(2, random_state=0, **params).fit(X)
         model.set_params(max_iter=1000, tol=0.0, stop=None)
         assert certify(model, X), str(certify(model, X))
-
 
 
 @pytest.mark.parametrize("stop", ["tol", "rule", "max_iter"])
@@ -2374,7 +2372,6 @@ def test_em5_recomputes_the_bounds_at_the_two_states_the_trace_keeps(field, row)
         claim = certify(model, X)["EM-5"]
         assert claim.holds is False and f"{field}[{row}]" in claim.note, claim
     model.trace_ = t
-
 
 
 def test_a_float32_collapse_says_float64_may_fit():

@@ -1267,7 +1267,6 @@ def test_eta0_as_in_the_textbook_example_agrees_with_scikit_learn_to_rounding():
     np.testing.assert_array_equal(ours.predict(X), twin.predict(X))
 
 
-
 #: Checks that fail by design, with the reason.
 EXPECTED_FAILURES = {
     "check_class_weight_classifiers": (
@@ -1490,7 +1489,6 @@ def test_fit_takes_scikit_learns_start_keywords_and_refuses_a_start_other_than_z
         with pytest.raises(ValueError, match=f"{name} is not supported: .*Novikoff"):
             Perceptron().fit(X, y, **{name: value})
     assert not has_fit_parameter(Perceptron(), "sample_weight")
-
 
 
 def _noisy_problem(seed, n):
