@@ -11,14 +11,14 @@ from fractions import Fraction
 
 import numpy as np
 
-from classic._kmeans_assignment import _scan_all
 from classic._jit import CHUNK_SIZE
+from classic._kmeans_assignment import _scan_all
 from classic._kmeans_kernels import chunked_sum
 from classic.certificate import Claim, inequality_claim
 from classic.rounding import (
     above,
-    chunked_additions,
     below,
+    chunked_additions,
     gamma_exact,
     lower_bound,
     product_up,

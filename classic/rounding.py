@@ -23,8 +23,8 @@ import numpy as np
 from classic._jit import CHUNK_SIZE
 
 __all__ = ["unit_roundoff", "gamma", "gamma_exact", "round_up", "round_down", "upper_bound", "lower_bound",
-           "above", "below", "sum_up", "product_up", "sum_of_products_up", "sum_of_products_down", "sum_error_bound", "chunked_additions",
-           "euclidean_norm"]
+           "above", "below", "sum_up", "product_up", "sum_of_products_up", "sum_of_products_down", "sum_error_bound",
+           "chunked_additions", "euclidean_norm"]
 
 
 @functools.lru_cache(maxsize=None)
