@@ -119,26 +119,13 @@ def labels_fingerprint(labels, n_clusters):
     return np.sum(z, dtype=np.uint64)
 
 
-def chunked_sum_numpy(values, axis=0):
-    """Sums along ``axis`` in the package's order (proofs/rounding.md, RD-1, "Chunked order"),
-    with NumPy: each chunk of ``CHUNK_SIZE`` entries added one after the other (``numpy.cumsum``
-    is sequential; ``numpy.sum`` is pairwise in blocks of 8 and 128, whose count is another),
-    then the chunk totals one after the other; zeros pad the last chunk (adding 0 is exact)."""
-    values = np.moveaxis(np.asarray(values, dtype=np.float64), axis, 0)
-    n = values.shape[0]
-    chunks = max(-(-n // CHUNK_SIZE), 1)
-    padded = np.zeros((chunks * CHUNK_SIZE,) + values.shape[1:])
-    padded[:n] = values
-    totals = np.cumsum(padded.reshape((chunks, CHUNK_SIZE) + values.shape[1:]), axis=1)[:, -1]
-    return np.cumsum(totals, axis=0)[-1]
-
-
-def inertia_float64(X, labels, centers, sample_weight=None, block=64 * CHUNK_SIZE):
+def inertia_float64(X, labels, centers, sample_weight=None, block=65536):
     """Inertia (weighted by ``sample_weight`` if given) recomputed independently with NumPy in
     float64 (KM-6), in the summation order the proof counts: each row's d squares added feature by
     feature (d - 1 additions), times its weight, and the n row terms added in the package's
-    chunked order (:func:`chunked_sum_numpy`), so a term passes through at most c(n) + d + 2
-    roundings with its weight, c(n) = chunked_additions(n)."""
+    chunked order (:func:`classic._kmeans_kernels.chunked_sum`, which also adds the total weight
+    KM-6 compares), so a term passes through at most c(n) + d + 2 roundings with its weight,
+    c(n) = chunked_additions(n)."""
     rows = []
     C = centers.astype(np.float64)
     for start in range(0, X.shape[0], block):
@@ -147,7 +134,7 @@ def inertia_float64(X, labels, centers, sample_weight=None, block=64 * CHUNK_SIZ
         for f in range(1, diff.shape[1]):
             row += diff[:, f] * diff[:, f]
         rows.append(row if sample_weight is None else sample_weight[start : start + block] * row)
-    return float(chunked_sum_numpy(np.concatenate(rows)))
+    return float(chunked_sum(np.concatenate(rows)))
 
 
 # The slack of each claim, evaluated upward one operation at a time (proofs/rounding.md, RD-4 (c))
