@@ -665,6 +665,125 @@ def _exact(values):
     return [Fraction(float(a)) for a in values]
 
 
+def _rounded(m):
+    """(1 + u)^m, u = 2^-53: what m float64 roundings can add to a non-negative result. An operation
+    the certificate rounds upward (``rounding.above``, RD-4 (c)) is one rounding to nearest and a
+    step to the next float (at most 2u relative for a normal result): (1 + u)^3, or in the
+    subnormal range at most 2 sigma64 absolute; a constant rounded up (``round_up``), (1 + u)^2;
+    a factor 1 + gamma_m or 1 / (1 - gamma_m), (1 + u)^(m + 1) (for m (m + 1) u <= 1/2)."""
+    return (1 + U64) ** m
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("intercept", [False, True])
+@pytest.mark.parametrize("size", ["unit", "tiny"])
+@given(st.data())
+@settings(max_examples=5)
+def test_pc7_rounding_bounds_are_the_proofs_formulas_rounded_up(dtype, intercept, size, data):
+    """PC-7, "Evaluating the slacks" (proofs/perceptron.md): S_k, E_k, delta_k and Delta_k, per update
+    k, are the proof's formulas on the replay's float64 sums, written out here from the proof's text
+    in exact arithmetic, rounded up, and by no more than the float64 roundings of their evaluation,
+    counted (``_rounded``), and a few sigma64 where a result may be subnormal. The formulas (each
+    also checked to bound the exact quantity it stands for, from the run's weights and data):
+
+    * (i) ||x~_{i_j}||^2 <= x2_j := (x^2_j + D sigma64) / (1 - gamma_D), S_k = sum_{j<=k} x2_j (ii);
+    * delta_k = gamma_D(u_p) (d^_k + D sigma64) / (1 - gamma_D) + D eta, d^_k the float64
+      sum_f |w^_{k-1,f} x~_f| (i), eta = 2^-150 in float32 and sigma64 in float64 ("Underflow");
+    * E_k = u_p sqrt((b^_k + D sigma64) / (1 - gamma_{2K+D-2})), b^_k the float64 sum_f B_{k,f}^2;
+    * Delta_k = 2 sum_{j<=k} (delta_j + E_{j-1} sqrt(x2_j)) (PC-3), E_0 = 0.
+
+    ``test_pc7_slacks_bound_their_exact_formulas`` bounds the four from below by the exact quantities
+    and the limits they feed from above (2^-40 relative); this test bounds each one itself, from
+    above too, by the roundings of its own evaluation: delta or Delta 1 + 2^-40 times too large
+    passes that test and fails this one (a mutation audit, 2026-12-05; each of the four times 10^3,
+    or times 1 - 2^-30, just below its formula, fails both). 'tiny' data have squares that underflow
+    (float64: 1e-163, whose squares and inner products are 0, so that every presentation is a
+    mistake; float32: 1e-21)."""
+    sample = data.draw(linearly_separable(n_samples=st.integers(6, 20), n_features=st.integers(1, 3),
+                                          margin=st.floats(0.01, 0.2), intercept=intercept))
+    exponent = 0.0 if size == "unit" else (-163.0 if dtype == np.float64 else -21.0)
+    X = (sample.X * 10.0**exponent).astype(dtype)
+    model = _quiet_fit(Perceptron(fit_intercept=intercept, max_iter=20), X, sample.y)
+    t = model.trace_
+    signs = model._problem_signs(model._labels(sample.y), dtype)[0]
+    cert = _ProblemCertificate(X, signs, t, "")
+    r = cert._replay(np.ones(cert.D) / np.sqrt(cert.D))
+    cert._rounding(r)
+    K, D, sqrt_range = cert.K, cert.D, naive.sqrt_range
+    u_p = Fraction(2) ** (-53 if dtype == np.float64 else -24)          # the unit roundoff of the run
+    eta = Fraction(2) ** (-1075 if dtype == np.float64 else -150)       # half the smallest subnormal
+    eta_used = SIGMA64 if dtype == np.float64 else eta                  # "in float64 ... sigma64 for eta"
+
+    def g(m, unit=U64):
+        return m * unit / (1 - m * unit)
+
+    w = np.zeros(D, dtype)
+    B = [Fraction(0)] * D
+    S_true = S = Delta_true = Delta = Delta_up = Fraction(0)
+    E_true_before = E_before = E_before_up = Fraction(0)
+    for k, i in enumerate(t.updates):
+        x, w_before = _exact(np.append(X[i], cert.scale).astype(dtype)), _exact(w)
+        w = w + signs[i] * np.append(X[i], cert.scale).astype(dtype)   # the run's addition (PC-1)
+        B = [b + abs(a) for b, a in zip(B, _exact(w))]
+        # the exact quantities of the proof, from the run's computed weights and the data
+        x2_true = sum(a * a for a in x)
+        delta_true = g(D, u_p) * sum(abs(a * b) for a, b in zip(w_before, x)) + D * eta
+        B2_true = sum(b * b for b in B)
+        S_true += x2_true
+        Delta_true += 2 * (delta_true + E_true_before * sqrt_range(x2_true)[1])
+        E_true_before = u_p * sqrt_range(B2_true)[1]
+        # the formulas of "Evaluating the slacks" on the replay's float64 sums
+        x2 = (Fraction(float(r["x_norm2"][k])) + D * SIGMA64) / (1 - g(D))
+        delta = g(D, u_p) * (Fraction(float(r["dot_abs"][k])) + D * SIGMA64) / (1 - g(D)) + D * eta_used
+        B2 = (Fraction(float(r["sums_norm2"][k])) + D * SIGMA64) / (1 - g(2 * K + D - 2))
+        S += x2
+        Delta += 2 * (delta + E_before * sqrt_range(x2)[0])
+        Delta_up += 2 * (delta + E_before_up * sqrt_range(x2 + 5 * SIGMA64)[1])
+        E, E_up = u_p * sqrt_range(B2)[0], u_p * sqrt_range(B2 + 5 * SIGMA64)[1]
+        # (i) bounds the exact quantities: the formulas are upper bounds of what the claims need
+        assert x2 >= x2_true and delta >= delta_true and B2 >= B2_true
+        assert S >= S_true and Delta >= Delta_true
+        # each computed bound: at least its formula, and above it by no more than its evaluation's roundings:
+        # S: a term is two upward operations (above, then upper_bound(., D): 3 + 2 (its constant) + 3), the
+        # cumulative sum gamma_{K-1}, upper_bound(., K - 1) gamma_{K-1} and 5; 5 sigma64 per subnormal term
+        S_k = Fraction(float(cert.S[k]))
+        assert S <= S_k <= (S + 5 * (k + 1) * SIGMA64) * _rounded(8 + K + K + 5) + 2 * SIGMA64, ("S", k)
+        # delta: the sum's bound 8, gamma_D(u_p) rounded up 2, the product 3, the sum with D eta 3
+        delta_k = Fraction(float(cert.delta[k]))
+        assert delta <= delta_k <= delta * _rounded(16) + 6 * SIGMA64, ("delta", k)
+        # E: the sum's bound 8 (5 sigma64 if subnormal) under the square root, which halves it, the square
+        # root rounded upward 3, the product by u_p 3 (normal: at least u_p sqrt(D sigma64))
+        E_k = Fraction(float(cert.E[k]))
+        assert E <= E_k <= E_up * _rounded(4 + 3 + 3), ("E", k)
+        # Delta: a term is delta_j (16) plus E_{j-1} (10) times sqrt(x2_j) (4 + 3) rounded upward (3), the sum
+        # rounded upward (3): 23 and 12 sigma64; then 2 times the cumulative sum (exact doubling; gamma_{K-1})
+        # and upper_bound(., K - 1) (gamma_{K-1} and 5)
+        Delta_k = Fraction(float(cert.Delta[k]))
+        assert Delta <= Delta_k <= ((Delta_up * _rounded(23) + 24 * (k + 1) * SIGMA64) * _rounded(K + K + 5)
+                                    + 2 * SIGMA64), ("Delta", k)
+        E_before, E_before_up = E, E_up
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_pc7_gamma_and_eta_are_the_proofs_constants_rounded_up(dtype):
+    """PC-7, "Evaluating the slacks" and "Underflow" (proofs/perceptron.md): ``_gamma_up(n)`` is
+    gamma_n = n u / (1 - n u) of the precision, computed exactly and rounded up to the next float64
+    and no further (infinite when n u >= 1: no bound exists); ``_eta`` is the underflow term eta,
+    half the smallest subnormal of the precision, as the float64 at least it and no further: 2^-150
+    itself in float32, sigma64 = 2^-1074 in float64 (2^-1075 is no float64)."""
+    from classic._perceptron_certificate import _eta, _gamma_up
+
+    bits = 53 if dtype == np.float64 else 24
+    u = Fraction(2) ** -bits
+    for n in (1, 2, 3, 4, 5, 7, 23, 41, 1000, 2**bits // 3, 2**(bits - 1), 2**bits - 1):
+        exact, value = n * u / (1 - n * u), _gamma_up(n, dtype)
+        assert Fraction(value) >= exact and Fraction(float(np.nextafter(value, -np.inf))) < exact, n
+    assert _gamma_up(2**bits, dtype) == np.inf and _gamma_up(2**bits + 1, dtype) == np.inf
+    eta = Fraction(2) ** (-1075 if dtype == np.float64 else -150)
+    value = _eta(dtype)
+    assert Fraction(value) >= eta and Fraction(float(np.nextafter(value, -np.inf))) < eta
+
+
 def test_pc7_underflow_is_explained():
     """PC-7 (proofs/perceptron.md): data so small that <w, x> underflows to 0 are never
     learnt (0 counts as a mistake); the certificate says why Novikoff does not apply."""
