@@ -12,12 +12,16 @@
 ``classic gmm FILE.csv -k K [--plot out.png]``
     a Gaussian mixture fitted by EM (MAP-EM with ``--prior``) on the user's CSV.
 
-A missing or malformed file, or an output path that cannot be written (checked
-before the run), gets a one-line message on stderr and exit status 2. A run
-whose certificate fails exits with status 1.
+A missing or malformed file, a bad option value, or an output path that cannot
+be written (checked before the run), gets a one-line message on stderr and exit
+status 2. A run whose certificate fails exits with status 1. Standard output
+closed before the end (a pipe into ``head``) ends the command quietly with status
+141, as a broken pipe ends other commands (128 + SIGPIPE); a full one (a full disk)
+gets the one-line message and status 2.
 """
 
 import argparse
+import errno
 import os
 import sys
 import warnings
@@ -262,6 +266,26 @@ def _cmd_demo(args):
     return run_demo(args.out)
 
 
+def _integer_at_least(minimum):
+    """An argparse ``type``: an integer >= ``minimum``, refused in the option's own terms (the
+    estimator's message named its parameter, ``random_state`` for ``--seed``)."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+SEED = _integer_at_least(0)
+COUNT = _integer_at_least(1)
+
+
 class _OneLineParser(argparse.ArgumentParser):
     """argparse's parser whose usage errors are one line, as the command's other errors (argparse
     printed its usage block before them), with exit status 2."""
@@ -281,8 +305,8 @@ def _parser():
     km = sub.add_parser("kmeans", help="k-means on a CSV file of numeric columns")
     km.add_argument("file", help="CSV file; an optional header row")
     km.add_argument("-k", type=int, required=True, help="number of clusters")
-    km.add_argument("--n-init", type=int, default=1, help="number of k-means++ restarts (default 1)")
-    km.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    km.add_argument("--n-init", type=COUNT, default=1, help="number of k-means++ restarts (default 1)")
+    km.add_argument("--seed", type=SEED, default=0, help="random seed (default 0)")
     km.add_argument("--greedy", action="store_true",
                     help="seed as scikit-learn does: 2 + ln k candidates per k-means++ step, the best kept "
                          "(outside the 8(ln k + 2) bound; often lower inertia on well-separated clusters)")
@@ -293,13 +317,13 @@ def _parser():
     pc = sub.add_parser("perceptron", help="the perceptron on a CSV file: feature columns and a label column")
     pc.add_argument("file", help="CSV file; an optional header row")
     pc.add_argument("--label-column", help="header name or 1-based number of the label column (default: the last)")
-    pc.add_argument("--max-iter", type=int, default=1000, help="maximum number of epochs (default 1000)")
+    pc.add_argument("--max-iter", type=COUNT, default=1000, help="maximum number of epochs (default 1000)")
     pc.add_argument("--tol", type=float, default=None,
                     help="also stop by scikit-learn's rule: 5 epochs whose mean loss improves by less than TOL "
                          "(its default is 1e-3; default here: only a mistake-free epoch or --max-iter)")
     pc.add_argument("--no-intercept", action="store_true", help="no intercept (no augmented constant feature)")
     pc.add_argument("--shuffle", action="store_true", help="present the examples in a random order each epoch")
-    pc.add_argument("--seed", type=int, default=0, help="random seed of --shuffle (default 0)")
+    pc.add_argument("--seed", type=SEED, default=0, help="random seed of --shuffle (default 0)")
     pc.add_argument("--plot", help="write the updates per epoch to this PNG")
     pc.set_defaults(run=_cmd_perceptron)
 
@@ -311,10 +335,10 @@ def _parser():
     )
     gm.add_argument("--init", default="kmeans", choices=["kmeans", "k-means++", "random"],
                     help="default: kmeans (the labels of a k-means run, as scikit-learn)")
-    gm.add_argument("--n-init", type=int, default=1, help="number of initialisations (default 1)")
-    gm.add_argument("--max-iter", type=int, default=100, help="maximum EM iterations (default 100)")
+    gm.add_argument("--n-init", type=COUNT, default=1, help="number of initialisations (default 1)")
+    gm.add_argument("--max-iter", type=COUNT, default=100, help="maximum EM iterations (default 100)")
     gm.add_argument("--prior", action="store_true", help="MAP-EM with the default conjugate prior")
-    gm.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    gm.add_argument("--seed", type=SEED, default=0, help="random seed (default 0)")
     gm.add_argument("--plot", help="write the objective per iteration to this PNG")
     gm.set_defaults(run=_cmd_gmm)
     return parser
@@ -335,7 +359,30 @@ def main(argv=None):
             warnings.filterwarnings("ignore", category=DeprecationWarning)
             warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
             _check_outputs(args)
-            return args.run(args)
+            status = args.run(args)
+            sys.stdout.flush()  # a closed or full output fails here, not in the interpreter's exit
+            return status
     except (CSVError, ValueError) as err:
         print(f"classic {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:
+        if not isinstance(err, BrokenPipeError) and err.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
+            raise
+        _discard_standard_output()
+        if isinstance(err, BrokenPipeError):  # the reader has all it wanted (`classic ... | head -1`)
+            return 128 + 13  # 13: SIGPIPE
+        print(f"classic {args.command}: error: cannot write the output ({err.strerror or err})", file=sys.stderr)
+        return 2
+
+
+def _discard_standard_output():
+    """Point standard output at the null device, so that what is left in its buffer does not fail
+    again (with Python's "Exception ignored" lines) when the interpreter flushes it at exit. An
+    output without a file descriptor (a test's capture) is left as it is."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)

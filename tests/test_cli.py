@@ -1,5 +1,6 @@
 """The ``classic`` command: k-means on a CSV, and the demo."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -266,6 +267,24 @@ def test_a_newcomers_mistakes_get_one_line_in_command_line_terms(tmp_path, capsy
     assert err.count("\n") == 1 and re.search(message, err), err
 
 
+@pytest.mark.parametrize("command, text, message", [
+    (["kmeans", "-k", "2", "--seed", "-1"], "x\n1\n2\n", r"argument --seed: must be an integer >= 0, got -1 "),
+    (["kmeans", "-k", "2", "--n-init", "0"], "x\n1\n2\n", r"argument --n-init: must be an integer >= 1, got 0 "),
+    (["gmm", "-k", "1", "--max-iter", "0"], "x\n1\n2\n", r"argument --max-iter: must be an integer >= 1, got 0 "),
+    (["perceptron", "--max-iter", "0"], "x,l\n1,0\n2,1\n", r"argument --max-iter: must be an integer >= 1, got 0 "),
+    (["perceptron", "--seed", "1.5"], "x,l\n1,0\n2,1\n", r"argument --seed: must be an integer, got '1\.5' "),
+])
+def test_option_values_are_refused_in_the_options_terms(tmp_path, capsys, command, text, message):
+    """A bad option value is one line naming the option, exit 2 (argparse's exit). They named the
+    estimator's parameters, random_state, n_init and max_iter (an audit, 2026-12-05)."""
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    with pytest.raises(SystemExit) as stopped:
+        main([command[0], str(path), *command[1:]])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and err.count("\n") == 1 and re.search(message, err), err
+
+
 def test_a_warning_is_one_line_in_the_commands_voice(tmp_path, capsys):
     """Fewer distinct points than clusters: the run ends (exit 0) with a one-line warning, not
     Python's two-line ConvergenceWarning showing a source line of the library."""
@@ -314,3 +333,33 @@ def test_too_few_weighted_rows_for_k_is_said_in_the_command_s_words(tmp_path, ca
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "2 rows have a positive weight in w, fewer than k=3 clusters: lower -k" in err
     assert "sample_weight" not in err and "n_clusters" not in err
+
+
+def _command(csv, stdout):
+    """``python -m classic kmeans csv -k 2`` with standard output ``stdout`` (a file descriptor)."""
+    return subprocess.run([sys.executable, "-m", "classic", "kmeans", str(csv), "-k", "2"], stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, timeout=300)
+
+
+def test_a_closed_output_ends_the_command_quietly(labelled_csv):
+    """A reader that stops early (``classic kmeans ... | head -1``) closes the pipe: the command ends
+    with status 141 (128 + SIGPIPE, as other commands) and says nothing. It printed a traceback
+    ending in BrokenPipeError, status 1 (an audit, 2026-12-05). The read end is closed before the
+    command starts, so every write fails."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = _command(labelled_csv, write)
+    finally:
+        os.close(write)
+    assert (result.returncode, result.stderr) == (141, ""), result.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a device that is always full)")
+def test_a_full_output_is_one_line_and_status_2(labelled_csv):
+    """Output to a full device: one line naming the problem, status 2 (was a traceback ending in
+    OSError: [Errno 28], status 1)."""
+    with open("/dev/full", "w") as full:
+        result = _command(labelled_csv, full)
+    assert result.returncode == 2
+    assert result.stderr == "classic kmeans: error: cannot write the output (No space left on device)\n"
