@@ -1,6 +1,8 @@
 """Learning-curve diagnosis: a synthetic curve of each pattern gets its name
 (classic/convergence/diagnosis.py states the rules; Goodfellow et al. §5.2, §7.8)."""
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import example, given
@@ -294,3 +296,92 @@ def test_a_validation_loss_that_rose_and_stayed_is_overfitting():
     d = diagnose(train, val)
     assert d.pattern == "overfitting" and "rose by" in d.rule and d.best_validation_step < 40, d
     assert 1.0 - 5 * 0.8**25 < d.evidence["validation_rise"] <= 1.0  # less the training loss's tail
+
+
+_NUMBER = r"([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
+
+
+def number_after(rule, words):
+    """The number printed right after ``words`` in a rule text."""
+    found = re.search(re.escape(words) + " " + _NUMBER, rule)
+    assert found, (words, rule)
+    return float(found.group(1))
+
+
+_T = np.arange(60.0)
+_ACCURACY = 0.9 - 0.5 * 0.8**_T  # a training accuracy that rises and converges
+_SPIKED = _ACCURACY + 0.001 * _T  # rising by 0.015 over the last quarter (below δ), with one dip of 0.3 (range 0.307)
+_SPIKED[-8] -= 0.3
+
+
+@pytest.mark.parametrize(
+    "train, val, target, pattern, phrases",
+    [
+        # a score rising by 0.4 over 60 steps with a wave of amplitude 0.1: rises more than it falls
+        (0.5 + 0.004 * _T + 0.1 * np.sin(2 * np.pi * _T / 8 + 0.3), None, None, "oscillation",
+         {"training score turns": None, "rising": None, "falling": None}),
+        # falls by 0.02 a step over its last 15 steps
+        (_ACCURACY - 0.3 * np.clip((_T - 45) / 15, 0, None), None, None, "diverging",
+         {"training score fell by": 0.3}),
+        # validation accuracy drops by 0.3 at step 30 and stays there
+        (_ACCURACY, _ACCURACY - 0.02 - 0.3 * (_T >= 30), None, "overfitting",
+         {"validation score fell by": 0.3, "after its maximum at step": 29}),
+        # still rising by 0.01 a step
+        (0.2 + 0.01 * _T, None, None, "too slow", {"training score still rose by": 0.15}),
+        (_ACCURACY, _ACCURACY - 0.2, None, "overfitting", {"final gap": 0.2}),
+        # the final training accuracy 0.9 is 0.01 short of the target 0.91
+        (_ACCURACY, _ACCURACY - 0.2, 0.91, "overfitting", {"final gap": 0.2, "shortfall below target": 0.01}),
+        (_ACCURACY, None, 1.2, "underfitting", {"training score plateaued": 0.3, "the gap": 0.01}),
+        (_ACCURACY, None, None, "healthy", {"training score flat within": None, "gap": 0.01}),
+        (_ACCURACY, None, 0.9, "healthy", {"training score flat within": None, "gap": 0.01}),
+        (_SPIKED, None, None, "healthy", {"its Theil-Sen trend:": 0.015, "moved by up to": 0.307, "gap": 0.01}),
+    ],
+)
+def test_a_score_is_described_as_a_score(train, val, target, pattern, phrases):
+    """With higher_is_better=True the rule speaks of the score in its own sense: its fall after its
+    maximum, its rise, its shortfall below the target, the gap between training and validation
+    score, the score's own Theil-Sen trend; every number has the sign the words give it (a size
+    after "rose" or "fell", the gap positive when validation is worse). Until 2026-12-05 it spoke
+    of the negated curves as a loss ("validation loss rose by 0.296 after its minimum at step 29",
+    "its Theil-Sen trend: -0.015" for a score rising by 0.015). The loss's text, for the same
+    curves negated, keeps its words and gives the same numbers (the trend with its sign flipped)."""
+    val = train - 0.01 if val is None else val
+    d = diagnose(train, val, higher_is_better=True, target=target)
+    assert d.pattern == pattern, d
+    assert "score" in d.rule and "loss" not in d.rule and "minimum" not in d.rule, d
+    assert "above the target" not in d.rule and "excess over" not in d.rule and "high plateau" not in d.rule, d
+    assert ("low plateau" in d.rule) == (target is None and pattern == "healthy"), d
+    for words, expected in phrases.items():
+        if expected is not None:
+            assert number_after(d.rule, words) == pytest.approx(expected, rel=0.02, abs=2e-4), (words, d.rule)
+    if pattern == "oscillation":  # the score's own legs: rising 0.83 in all, falling 0.57
+        up, down = number_after(d.rule, "rising"), number_after(d.rule, "falling")
+        assert up > down > 0 and up == pytest.approx(d.evidence["falls"], rel=1e-3), d
+    if pattern == "overfitting" and "after its maximum" in d.rule:
+        assert int(number_after(d.rule, "after its maximum at step")) == d.best_validation_step == np.argmax(val)
+        assert d.remedy.startswith("stop early at the validation maximum")
+    as_loss = diagnose(-train, -val, target=None if target is None else -target)
+    assert as_loss.pattern == pattern and "loss" in as_loss.rule and "score" not in as_loss.rule, as_loss
+    numbers = [float(x) for x in re.findall(_NUMBER, d.rule)]
+    loss_numbers = [float(x) for x in re.findall(_NUMBER, as_loss.rule)]
+    if "Theil-Sen trend:" in d.rule:
+        trend = number_after(d.rule, "its Theil-Sen trend:")
+        assert trend > 0 and number_after(as_loss.rule, "its Theil-Sen trend:") == -trend
+        loss_numbers = [-x if x == -trend else x for x in loss_numbers]
+    assert sorted(numbers) == sorted(loss_numbers), (d.rule, as_loss.rule)
+
+
+def test_a_validation_accuracy_that_peaks_then_falls_reads_as_a_score():
+    """The audit's case: training accuracy rising, validation accuracy peaking at step 10 of 40 and
+    falling by 0.01 a step; the rule read "validation loss rose by 0.18 ... after its minimum at
+    step 10" until 2026-12-05."""
+    t = np.arange(40.0)
+    train = 0.95 - 0.45 * 0.8**t
+    val = train - 0.02 - 0.01 * np.clip(t - 9, 0, None)
+    d = diagnose(train, val, higher_is_better=True)
+    assert d.pattern == "overfitting" and d.best_validation_step == 10, d
+    assert d.rule.startswith("validation score fell by 0.18 > δ=") and "after its maximum at step 10" in d.rule, d
+    assert d.rule.endswith("while the training score did not fall (§7.8)"), d
+    loss = diagnose(-train, -val)
+    assert loss.rule.startswith("validation loss rose by 0.18 > δ=") and "after its minimum at step 10" in loss.rule
+    assert loss.rule.endswith("while the training loss did not rise (§7.8)")

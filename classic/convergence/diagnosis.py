@@ -70,6 +70,18 @@ healthy one and the diagnosis says so.
 counts only if it is a fair part of that drop (training 1 + 999·0.5^t with validation 40 above
 it reads healthy, δ = 52). Pass the curves from the end of the transient on, or a smaller
 ``tol``, to judge the final gap on its own scale.
+
+The rules read losses, but :attr:`Diagnosis.rule` speaks of the curves in their own sense: with
+``higher_is_better=True`` it names a *score*, whose rise is the loss's fall, so "the training
+loss rose by 0.4" reads "the training score fell by 0.4", "after its minimum" reads "after its
+maximum", "above the target" "below the target", and the gap is "between training and
+validation score". Each number has the sign its words give it in the score's sense: a change is
+a positive size after "rose" or "fell"; the gap (training minus validation score) and the
+shortfall below the target are positive when validation, or training, is the worse; the healthy
+rule's signed Theil-Sen trend is the score's own. All but that trend are the numbers the negated
+curves give as losses. (Until 2026-12-05 a score's texts spoke of a loss: "validation loss rose
+by 0.111 after its minimum" for a validation accuracy that fell after its maximum.)
+:attr:`Diagnosis.evidence` stays in the loss sense (the negated curves), as documented there.
 """
 
 import dataclasses
@@ -96,6 +108,23 @@ REMEDIES = {
     "healthy": "none needed",
 }
 
+# The remedies as a score's diagnosis words them (higher is better: early stopping at its maximum).
+_SCORE_REMEDIES = {
+    **REMEDIES,
+    "overfitting": "stop early at the validation maximum (ValidationPatience), regularise, "
+    "add training data or reduce the model's capacity",
+    "diverging": "lower the step size (learning rate); for EM, whose log-likelihood never falls (EM-4), and "
+    "k-means, whose inertia never rises (KM-1), check that the curve is the objective they optimise",
+}
+
+# The words of the rule texts, for a loss (lower is better) and for a score (higher is better).
+_LOSS_WORDS = dict(metric="loss", rose="rose", fell="fell", rise="rise", best="minimum",
+                   gap_between="validation and training loss", excess="excess over target", worse_than="above",
+                   poor="high")
+_SCORE_WORDS = dict(metric="score", rose="fell", fell="rose", rise="fall", best="maximum",
+                    gap_between="training and validation score", excess="shortfall below target",
+                    worse_than="below", poor="low")
+
 REFERENCE = "Goodfellow, Bengio & Courville, Deep Learning (2016), §5.2 and §7.8; Ng, Machine Learning Yearning, ch. 20-29"
 
 
@@ -108,11 +137,15 @@ class Diagnosis:
     pattern : str
         One of ``PATTERNS``.
     rule : str
-        The rule that matched, in words with the run's numbers.
+        The rule that matched, in words with the run's numbers, in the curves' own sense: of a
+        loss, or with ``higher_is_better=True`` of a score (its rise, fall, maximum, shortfall
+        below the target; the module docstring says how the numbers are signed).
     remedy : str
-        The usual remedy.
+        The usual remedy (for a score, early stopping at the validation maximum).
     evidence : mapping
-        The numbers the rules looked at (read-only): ``scale``, ``delta``,
+        The numbers the rules looked at (read-only), in the loss sense: with
+        ``higher_is_better=True`` they are those of the negated curves (a score's fall is a
+        ``validation_rise``, its rise a ``recent_drop``). ``scale``, ``delta``,
         ``best_validation_step``, ``validation_rise`` (the validation loss's median over the last
         quarter minus its lowest median over as many steps), ``final_gap`` (the median of
         validation minus training loss over the last quarter),
@@ -122,7 +155,7 @@ class Diagnosis:
         the last half of the training curve ``swings`` (its zigzag's legs), ``reversals`` (its
         turns), ``rises`` and ``falls`` (the legs' total sizes up and down).
     best_validation_step : int
-        Step of the lowest validation loss: where early stopping would stop.
+        Step of the lowest validation loss (highest validation score): where early stopping would stop.
     reference : str
     """
 
@@ -266,35 +299,43 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     )
 
     def result(pattern, rule):
-        return Diagnosis(pattern, rule, REMEDIES[pattern], evidence, best)
+        return Diagnosis(pattern, rule, (_SCORE_REMEDIES if sign < 0 else REMEDIES)[pattern], evidence, best)
 
+    # The rules read losses; the texts speak of the curves in their own sense (module docstring). A
+    # score's rise is the loss's fall: the words for up and down swap, and each number, a size after
+    # its direction or how much worse than training / the target, is the same in both senses; only
+    # the healthy rule's signed trend changes sign.
+    w = _SCORE_WORDS if sign < 0 else _LOSS_WORDS
+    metric, rose, fell, rise_word = w["metric"], w["rose"], w["fell"], w["rise"]
     if reversals >= 3 and 2 * min(rises, falls) >= max(rises, falls):
-        return result("oscillation", f"in the last half the training loss turns {reversals} times by more than "
-                                     f"δ={delta:.3g}, rising {rises:.3g} in all and falling {falls:.3g}")
+        up, down = (rises, falls) if sign > 0 else (falls, rises)
+        return result("oscillation", f"in the last half the training {metric} turns {reversals} times by more than "
+                                     f"δ={delta:.3g}, rising {up:.3g} in all and falling {down:.3g}")
     if -trend > delta:
-        return result("diverging", f"training loss rose by {-trend:.3g} > δ={delta:.3g} over the last "
+        return result("diverging", f"training {metric} {rose} by {-trend:.3g} > δ={delta:.3g} over the last "
                                    f"{quarter} steps (its trend: Theil-Sen)")
     if rise > delta and train[-1] <= train[best] + delta:
-        return result("overfitting", f"validation loss rose by {rise:.3g} > δ={delta:.3g} after its minimum at "
-                                     f"step {best} (medians over {quarter + 1} steps) while the training loss did "
-                                     "not rise (§7.8)")
+        return result("overfitting", f"validation {metric} {rose} by {rise:.3g} > δ={delta:.3g} after its "
+                                     f"{w['best']} at step {best} (medians over {quarter + 1} steps) while the "
+                                     f"training {metric} did not {rise_word} (§7.8)")
     if trend > delta:
-        return result("too slow", f"training loss still fell by {trend:.3g} > δ={delta:.3g} over the last "
+        return result("too slow", f"training {metric} still {fell} by {trend:.3g} > δ={delta:.3g} over the last "
                                   f"{quarter} steps (its trend: Theil-Sen)")
     bias = excess if target is not None else 0.0
     if gap > delta and gap >= bias:
-        return result("overfitting", f"final gap {gap:.3g} between validation and training loss (median over "
+        return result("overfitting", f"final gap {gap:.3g} between {w['gap_between']} (median over "
                                      f"the last {quarter + 1} steps) exceeds "
-                                     f"δ={delta:.3g}" + (f" and the excess over target {bias:.3g}" if target is not None else "")
+                                     f"δ={delta:.3g}" + (f" and the {w['excess']} {bias:.3g}" if target is not None else "")
                                      + " (high variance, §5.2)")
     if target is not None and excess > delta:
-        return result("underfitting", f"training loss plateaued {excess:.3g} above the target, more than "
-                                      f"δ={delta:.3g} and than the gap {gap:.3g} (high bias, §5.2)")
-    note = "" if target is not None else "; no target given, so a high plateau (underfitting) cannot be ruled out"
+        return result("underfitting", f"training {metric} plateaued {excess:.3g} {w['worse_than']} the target, more "
+                                      f"than δ={delta:.3g} and than the gap {gap:.3g} (high bias, §5.2)")
+    note = "" if target is not None else (f"; no target given, so a {w['poor']} plateau (underfitting) cannot be "
+                                          "ruled out")
     moved = float(np.ptp(train[-quarter - 1 :]))
     if moved <= delta:
-        return result("healthy", f"training loss flat within δ={delta:.3g} over the last {quarter} steps, gap "
+        return result("healthy", f"training {metric} flat within δ={delta:.3g} over the last {quarter} steps, gap "
                                  f"{gap:.3g}{note}")
-    return result("healthy", f"training loss without a trend beyond δ={delta:.3g} over the last {quarter} steps "
-                             f"(its Theil-Sen trend: {-trend:+.3g}), though it moved by up to {moved:.3g} there (a "
-                             f"spike, dip or level shift: no sustained swing, no trend), gap {gap:.3g}{note}")
+    return result("healthy", f"training {metric} without a trend beyond δ={delta:.3g} over the last {quarter} steps "
+                             f"(its Theil-Sen trend: {-sign * trend:+.3g}), though it moved by up to {moved:.3g} there "
+                             f"(a spike, dip or level shift: no sustained swing, no trend), gap {gap:.3g}{note}")
