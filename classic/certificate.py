@@ -147,6 +147,13 @@ class Certificate:
     def __len__(self):
         return len(self.claims)
 
+    def __contains__(self, item):
+        """``"KM-1" in certificate``: whether it checks a claim of that id (``certificate["KM-1"]``
+        finds it); for a :class:`Claim`, whether it is one of the claims."""
+        if isinstance(item, str):
+            return any(c.id == item for c in self.claims)
+        return item in self.claims
+
     def __getitem__(self, claim_id):
         """The claim ``claim_id``; a ValueError when the certificate checks it more than once (a
         one-vs-rest perceptron checks every claim once per class: :meth:`all` gives them)."""

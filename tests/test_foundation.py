@@ -615,6 +615,9 @@ def test_a_claim_checked_once_per_class_is_not_picked_by_its_id_alone():
     assert [c.holds for c in certificate.all("PC-1")] == [True, False, False] and not certificate
     with pytest.raises(KeyError):
         certificate["PC-99"]
+    # `in` asks what [] finds: "PC-1" in certificate was False, as it compared the id with each Claim
+    # (an audit, 2026-12-05)
+    assert "PC-1" in certificate and "PC-99" not in certificate and certificate.all("PC-1")[1] in certificate
     binary = classic.Perceptron(max_iter=20, tol=1e-3).fit(X, y == 0)
     assert certify(binary, X, y == 0)["PC-1"].holds is True
 
