@@ -240,6 +240,16 @@ class NaNInertia(BaseEstimator):
         return self
 
 
+def test_same_partition_takes_labels_of_any_one_kind():
+    """Labels are values, as scikit-learn's adjusted_rand_score takes them: strings in an object
+    array (NumPy's TypeError "axis argument to unique is not supported for dtype object" until
+    2026-12-05, an audit), strings against integers, floats, booleans, and no labels at all."""
+    words = np.array(["x", "x", "y", "z"], dtype=object)
+    assert same_partition(words, [1, 1, 2, 0]) and same_partition([1, 1, 2, 0], words.astype(str))
+    assert not same_partition(words, [1, 1, 1, 0]) and not same_partition(words, [1, 2, 2, 0])
+    assert same_partition([0.5, 0.5, -1.0], [True, True, False]) and same_partition([], [])
+
+
 def test_mismatched_or_non_finite_inputs_are_errors():
     """A different number of centres is not a partial match; a NaN objective is not ranked silently."""
     with pytest.raises(ValueError, match=r"got shapes \(3, 2\) and \(2, 2\)"):
@@ -257,6 +267,9 @@ def test_mismatched_or_non_finite_inputs_are_errors():
     (lambda: same_partition([0, 1], [[0, 1]]), r"1-D label vectors, got b of shape \(1, 2\)"),
     (lambda: same_partition(0, 0), r"1-D label vectors, got a of shape \(\)"),
     (lambda: same_partition([0, 1, 1], [0, 1]), r"the same length, got 3 and 2 labels"),
+    (lambda: same_partition([np.nan, np.nan, 1.0], [5, 5, 6]), r"a contains NaN, which is no label"),
+    (lambda: same_partition([0, 1, 1], np.array(["x", None, float("nan")], dtype=object)), r"b contains NaN"),
+    (lambda: same_partition(np.array(["x", 1], dtype=object), [0, 1]), r"labels of a cannot be sorted"),
     (lambda: matched_centre_distance(np.zeros((0, 2)), np.zeros((0, 2))), r"at least one centre, got shape \(0, 2\)"),
     (lambda: matched_centre_distance(np.zeros((2, 0)), np.zeros((2, 0))), r"at least one feature, got shape \(2, 0\)"),
     (lambda: matched_centre_distance(np.zeros(2), np.zeros(2)), r"shape \(k, n_features\); got shapes \(2,\)"),
@@ -266,7 +279,8 @@ def test_helpers_refuse_what_they_cannot_compare(call, match):
     """same_partition compares two 1-D label vectors of one length, matched_centre_distance two
     non-empty sets of centres with features: anything else is a ValueError or TypeError saying so
     (a (3, 2) pair of identical label arrays was once "not the same partition"; an empty set of
-    centres gave NaN, with a RuntimeWarning)."""
+    centres gave NaN, with a RuntimeWarning; NaN labels were "not the same partition", and the
+    NaN of an object array NumPy's TypeError, until 2026-12-05)."""
     with pytest.raises((ValueError, TypeError), match=match):
         call()
 

@@ -117,18 +117,35 @@ class StabilityReport:
 def same_partition(a, b):
     """True when label vectors ``a`` and ``b`` define the same partition (equal up to renaming).
 
-    Exact: the pairs ``(a_i, b_i)`` are as many as the distinct labels of each.
+    Exact: the pairs ``(a_i, b_i)`` are as many as the distinct labels of each. Labels are any
+    values of one orderable kind (integers, floats, strings, as scikit-learn's
+    ``adjusted_rand_score`` takes them); NaN is no label (a ValueError).
     """
-    a, b = np.asarray(a), np.asarray(b)
-    for name, labels in (("a", a), ("b", b)):
-        if labels.ndim != 1:
-            raise ValueError(f"same_partition compares two 1-D label vectors, got {name} of shape {labels.shape}; "
-                             "give one label per point")
+    a, b = (_label_codes(labels, name) for name, labels in (("a", a), ("b", b)))
     if a.shape != b.shape:
         raise ValueError(f"same_partition compares two label vectors of the same length, got {a.size} and {b.size} "
                          "labels")
-    pairs = len(np.unique(np.stack([a, b], axis=1), axis=0))
-    return pairs == len(np.unique(a)) == len(np.unique(b))
+    if a.size == 0:
+        return True
+    pairs = np.unique(a * (int(b.max()) + 1) + b).size  # a code per pair: below n^2 <= 2^63 for n < 3e9
+    return pairs == int(a.max()) + 1 == int(b.max()) + 1
+
+
+def _label_codes(labels, name):
+    """The labels as integer codes 0, 1, ... (one per distinct label, in sorted order), checked
+    for :func:`same_partition`."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"same_partition compares two 1-D label vectors, got {name} of shape {labels.shape}; "
+                         "give one label per point")
+    if (labels.dtype.kind in "fc" and np.isnan(labels).any()) or \
+            (labels.dtype.kind == "O" and any(value != value for value in labels)):  # NaN is the value unequal to itself
+        raise ValueError(f"same_partition: {name} contains NaN, which is no label; give every point a label")
+    try:
+        return np.unique(labels, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    except TypeError:  # values that cannot be ordered, such as a mix of strings and numbers
+        raise TypeError(f"same_partition: the labels of {name} cannot be sorted (a mix of types, such as strings "
+                        "and numbers?); give labels of one type") from None
 
 
 def matched_centre_distance(centres_a, centres_b):
