@@ -1,6 +1,7 @@
 """Stability across seeds (proofs/convergence.md, CV-8): known answers on blobs and on uniform data."""
 
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -319,6 +320,33 @@ def test_a_number_of_seeds_stands_for_the_seeds_0_to_n_minus_1():
     report = stability(SKKMeans(3, n_init=1), X, seeds=4)
     assert report.seeds == (0, 1, 2, 3)
     np.testing.assert_array_equal(report.objectives, stability(SKKMeans(3, n_init=1), X, seeds=range(4)).objectives)
+
+
+_JITTER = np.random.default_rng(0)
+
+
+class _Jittered(SKKMeans):
+    """scikit-learn's KMeans fitted on X plus noise from a generator its seed does not control
+    (stability clones the estimator, so the generator is the module's): not reproducible from
+    random_state."""
+
+    def fit(self, X, y=None, sample_weight=None):
+        return super().fit(X + _JITTER.uniform(size=np.shape(X)) * 1e-9, y, sample_weight)
+
+
+def test_a_run_that_its_seed_does_not_reproduce_is_said_so():
+    """reproducible=False was recorded and nothing said it: no warning, and the printed report left
+    it out (an audit, 2026-12-05). Now both say it; a reproducible estimator's report says so too."""
+    X, _ = separated_blobs(3, 20, 2, 0)
+    jittered = _Jittered(3, n_init=1)
+    with pytest.warns(UserWarning, match="did not give bitwise the same labels, centres and objective"):
+        report = stability(jittered, X, seeds=2)
+    assert report.reproducible is False and "refitting seed 0: NOT the same result" in str(report)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = stability(SKKMeans(3, n_init=1), X, seeds=2)
+    assert report.reproducible is True and str(report).endswith("refitting seed 0: bitwise the same result")
+    assert "refitting" not in str(stability(SKKMeans(3, n_init=1), X, seeds=2, check_reproducible=False))
 
 
 def test_cv8_classic_kmeans_is_stable_on_blobs_unstable_on_noise_and_bitwise_reproducible():

@@ -111,6 +111,10 @@ class StabilityReport:
         ]
         for o in self.optima:
             lines.append(f"  objective {o.objective:.6g}: {o.count} run(s) ({100 * o.frequency:.0f}%)")
+        if self.reproducible is not None:
+            lines.append(f"refitting seed {self.seeds[0]}: " + (
+                "bitwise the same result" if self.reproducible else
+                "NOT the same result: the runs vary beyond their seed, so seeds are not all that differs above"))
         return "\n".join(lines)
 
 
@@ -272,7 +276,9 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
     UserWarning
         When one of classic's estimators has parameters that leave nothing to random_state
         (``shuffle=False``, an array ``init``, every ``*_init`` of a mixture given): every seed
-        then gives one run.
+        then gives one run. When refitting the first seed does not give bitwise the same result
+        (``reproducible`` False): the report then mixes the seeds' effect with the estimator's
+        own variation from run to run.
     """
     if isinstance(estimator, type):
         raise TypeError(f"stability takes an estimator, not its class: pass {estimator.__name__}(...), with its "
@@ -354,6 +360,11 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
             and same_centres
             and _objective(again, X, y, fit_params)[0] == objectives[0]
         )
+        if not reproducible:
+            warnings.warn(f"refitting {type(estimator).__name__} with random_state={seeds[0]} did not give bitwise the "
+                          "same labels, centres and objective: its runs vary beyond their seed (threads, or a source "
+                          "of randomness other than random_state), so the differences across seeds are not the "
+                          "seeds' alone", UserWarning, stacklevel=2)
 
     return StabilityReport(
         seeds=seeds,
