@@ -197,6 +197,18 @@ def test_cv6_reaching_the_known_limit_exactly_is_finite_termination(rho, amplitu
     assert estimate.terminated_at == T
 
 
+@pytest.mark.parametrize("x, limit", [([1.0, 1.0, 1.0], 1.0), ([1.0, 1.0, 1.0], None), ([-3.5, -3.5], None),
+                                      ([0.25, 0.25], 0.25)])
+def test_cv6_a_sequence_that_never_moved_terminated_at_step_0(x, limit):
+    """CV-6 (proofs/convergence.md) at T = 0: constant from the first value (at the limit, when
+    given) is finite termination at step 0, as the definition and the docstring say; it was
+    "undetermined" with terminated_at None (an audit, 2026-12-05), while [2, 1, 1] was finite at 1."""
+    estimate = estimate_rate(x, limit)
+    assert (estimate.kind, estimate.terminated_at) == ("finite", 0), estimate.evidence.reason
+    assert "nothing changed" in estimate.evidence.reason and estimate.limit == x[-1]
+    assert estimate_rate([2.0, *x], limit).terminated_at == 1
+
+
 @given(steps=st.lists(st.floats(1.0, 2.0), min_size=1, max_size=20), extra=st.integers(1, 5))
 @example(steps=[1.921875, 1.90625, 1.0], extra=1)
 def test_cv6_irregular_steps_then_constant_is_finite(steps, extra):

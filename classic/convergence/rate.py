@@ -712,14 +712,17 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
         last = len(x) - (2 if cut else 1)
     nonzero = np.nonzero(values != 0)[0]
     T = int(nonzero[-1]) + 1 if nonzero.size else 0
-    if 1 <= T <= last and _first_at_or_below(values, floors) == T:
+    if T <= last and _first_at_or_below(values, floors) == T:  # T = 0: the sequence never moved
         predicted = _predict_next(values[:T], model)  # model was fitted on exactly values[:T]
         if not predicted <= floors[T]:
             kind, order, rate, exponent, rate_bounds, terminated_at = "finite", math.inf, 0.0, None, None, T
             exponent_bounds = None
             limit_value = float(x[-1]) if limit is None else limit_value
             what = "exactly constant" if limit is None else "exactly at the limit"
-            if math.isinf(predicted):  # no model: too few values above the floor, or no class found on them
+            if T == 0:
+                reason = (f"{what} from the first value: nothing changed, so there is no convergence to "
+                          "classify: a run that started at its fixed point")
+            elif math.isinf(predicted):  # no model: too few values above the floor, or no class found on them
                 reason = (f"{what} from step {T}; the values above the floor before it ({T}) show no convergence "
                           f"that would have reached the noise floor {floors[T]:.3g} instead")
             else:
