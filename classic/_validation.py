@@ -9,9 +9,13 @@ import collections.abc
 import contextlib
 import functools
 import numbers
+import os
 import re
+import sys
 
+import joblib
 import numpy as np
+import sklearn
 from sklearn.utils.validation import check_array, validate_data
 
 from classic._jit import for_rows
@@ -35,6 +39,7 @@ __all__ = [
     "check_not_iterator",
     "check_option",
     "restoring_on_error",
+    "caller_stacklevel",
 ]
 
 #: How messages name the sample weights of a stopping rule's held-out rows (X_val).
@@ -424,7 +429,7 @@ def restoring_on_error(fit):
     ``n_features_in_`` describing the refused data beside arrays fitted on other data, and
     predict would read past them. A random Generator the fit drew from is not rewound. The
     wrapper is one more frame between a warning in ``fit`` and the user's call: ``fit`` warns with
-    ``stacklevel=3``, so that the warning names the user's line."""
+    ``stacklevel=caller_stacklevel()``, which counts it (and every other frame of the library)."""
 
     @functools.wraps(fit)
     def fit_or_restore(estimator, *args, **kwargs):
@@ -437,3 +442,26 @@ def restoring_on_error(fit):
             raise
 
     return fit_or_restore
+
+
+#: Where the library's frames come from: classic's package, scikit-learn's (whose
+#: ``TransformerMixin.fit_transform``, its ``set_output`` wrapper, Pipeline and the model-selection
+#: functions call ``fit``) and joblib's (through which ``cross_val_score`` and the searches do).
+_LIBRARY_DIRS = tuple(os.path.dirname(path) + os.sep for path in (__file__, sklearn.__file__, joblib.__file__))
+
+
+def caller_stacklevel():
+    """The ``stacklevel`` with which the function calling this one makes ``warnings.warn`` name
+    the user's line: that of the innermost frame outside classic, scikit-learn and joblib (the
+    last frame if every one is inside; Python 3.12's ``skip_file_prefixes`` and pandas'
+    ``find_stack_level`` do the same). A warning from ``fit`` so names the caller of ``fit``,
+    ``fit_predict``, ``fit_transform`` (scikit-learn's ``TransformerMixin`` and its
+    ``set_output`` wrapper: two frames), a Pipeline, ``cross_val_score`` (in this process) or a
+    classic function that fits (``stability``), whatever the frames between. Until 2026-12-05
+    each warning counted its frames in a constant (``stacklevel=3``: fit, restoring_on_error's
+    wrapper, the caller), and ``KMeans.fit_predict`` named classic/kmeans.py, ``fit_transform``
+    scikit-learn's base.py."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_LIBRARY_DIRS):
+        frame, level = frame.f_back, level + 1
+    return level

@@ -66,6 +66,7 @@ from classic._jit import for_rows, one_blas_thread
 from classic._random import as_generator
 from classic._validation import (
     ParameterError,
+    caller_stacklevel,
     check_bool,
     check_estimator_data,
     check_int,
@@ -419,7 +420,7 @@ def _warn_if_the_ascent_is_not_certified(trace, dtype):
         f"(EM-4: {claim.note.split('; ', 1)[-1]}). A nearly singular covariance does this (proofs/em.md, EM-2, "
         f"Limitation): {fix} to regularise the covariances, or rescale or decorrelate the features.",
         NotCertifiedWarning,
-        stacklevel=4,  # this function, fit, restoring_on_error's wrapper, the caller
+        stacklevel=caller_stacklevel(),
     )
 
 
@@ -731,7 +732,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                     f"{len(collapses)} of {n_starts} EM starts collapsed and were dropped (the first: {collapses[0]}); "
                     "the best of the others is returned",
                     ConvergenceWarning,
-                    stacklevel=3,  # fit, restoring_on_error's wrapper, the caller
+                    stacklevel=caller_stacklevel(),
                 )
             trace = dataclasses.replace(best.trace, shift=shift, scale=scale)
             if trace.stop_reason == "max_iter" and self.max_iter > 0 and self.tol > 0:
@@ -739,7 +740,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                     f"EM did not converge in max_iter={self.max_iter} iterations (tol={self.tol}); "
                     "increase max_iter or tol",
                     ConvergenceWarning,
-                    stacklevel=3,
+                    stacklevel=caller_stacklevel(),
                 )
             _warn_if_the_ascent_is_not_certified(trace, dtype)
             self._set_fitted(best.state, trace, shift, scale, X)

@@ -27,6 +27,7 @@ from classic._random import as_generator, check_random_state
 from classic._validation import (
     ParameterError,
     VALIDATION_WEIGHTS,
+    caller_stacklevel,
     check_bool,
     check_estimator_data,
     check_int,
@@ -656,7 +657,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 warnings.warn(
                     f"Explicit initial centres given: performing one run instead of n_init={n_init}.",
                     RuntimeWarning,
-                    stacklevel=4,  # _check_params, fit, restoring_on_error's wrapper, the caller
+                    stacklevel=caller_stacklevel(),
                 )
                 n_init = 1
         if X.shape[0] < k:
@@ -720,7 +721,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 f"k-means: the partition of iteration {self.n_iter_} repeats an earlier one "
                 "(a rounding-induced cycle); stopped there (proofs/kmeans.md, KM-4).",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=caller_stacklevel(),
             )
         if self.trace_.stop_reason == "max_iter":
             warnings.warn(
@@ -728,7 +729,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 f"({self.trace_.n_reassigned[-1]} points moved in the last iteration); "
                 "increase max_iter.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=caller_stacklevel(),
             )
         n_distinct = _n_distinct_rows(X if sample_weight is None else X[sample_weight > 0], k)
         if n_distinct < k:
@@ -737,13 +738,13 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 f"in X is smaller than n_clusters ({k}): "
                 "some clusters are empty or hold copies of the same point. Use fewer clusters.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=caller_stacklevel(),
             )
         elif not np.all(self.trace_.cluster_sizes[-1]) or sample_weight is not None:
             message = _empty_clusters_message(X, sample_weight, self.cluster_centers_, self.labels_,
                                               self.trace_.stop_reason)
             if message:
-                warnings.warn(message, ConvergenceWarning, stacklevel=3)
+                warnings.warn(message, ConvergenceWarning, stacklevel=caller_stacklevel())
         return self
 
     def _centers_for(self, X):

@@ -40,6 +40,7 @@ from classic._perceptron_predictors import _averaged_weights, _scores, _vote, _v
 from classic._random import as_generator, check_random_state, generator_state
 from classic._validation import (
     ParameterError,
+    caller_stacklevel,
     check_bool,
     check_estimator_data,
     check_int,
@@ -655,7 +656,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 hint = " The data may not be linearly separable."
             warnings.warn(
                 f"Perceptron: no mistake-free epoch within max_iter={max_iter} epochs.{hint}", ConvergenceWarning,
-                stacklevel=3,  # fit, restoring_on_error's wrapper, the caller
+                stacklevel=caller_stacklevel(),
             )
         return self
 

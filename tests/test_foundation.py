@@ -395,7 +395,8 @@ def test_inference_checks_fitted_arrays_set_by_hand(name, attribute, edit):
 
 def test_fit_warnings_name_the_callers_line():
     """A warning from ``fit`` names the user's line, not the library's (restoring_on_error's
-    wrapper is one more frame: stacklevel=3). Before 2026-12-04 k-means' named classic/_validation.py
+    wrapper is one more frame: the warnings' stacklevel is caller_stacklevel(), which skips every
+    frame of classic and scikit-learn). Before 2026-12-04 k-means' named classic/_validation.py
     and the others' their own warn call."""
     import warnings
 
@@ -418,6 +419,38 @@ def test_fit_warnings_name_the_callers_line():
         assert caught, fit
         for warning in caught:
             assert warning.filename == __file__, (str(warning.message), warning.filename)
+
+
+@pytest.mark.parametrize("entry", ["fit", "pipeline", "cross_val_score"])
+def test_perceptron_warnings_name_the_callers_line_through_any_entry_point(entry):
+    """The Perceptron's ConvergenceWarning names the caller's line, binary or one-vs-rest, also
+    when scikit-learn fits it (a Pipeline, cross_val_score): caller_stacklevel skips classic's and
+    scikit-learn's frames. Until 2026-12-05 the warning counted its frames in a constant
+    (stacklevel=3), and a Pipeline's named sklearn/pipeline.py. (Here, not in
+    tests/test_perceptron.py, which another session was editing; the Perceptron has no
+    fit_predict or fit_transform.)"""
+    import warnings
+
+    from sklearn.model_selection import cross_val_score
+    from sklearn.pipeline import make_pipeline
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    binary = (X[:, 0] + 0.5 * rng.normal(size=60) > 0).astype(int)  # not separable
+    three = binary + (X[:, 1] > 0)
+    for y in (binary, three):
+        model = classic.Perceptron(max_iter=2)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if entry == "fit":
+                model.fit(X, y)
+            elif entry == "pipeline":
+                make_pipeline(model).fit(X, y)
+            else:
+                cross_val_score(model, X, y, cv=2)
+        assert any("no mistake-free epoch" in str(w.message) for w in caught), entry
+        for w in caught:
+            assert w.filename == __file__, (entry, str(w.message), w.filename)
 
 
 def test_parameter_errors_are_value_and_type_errors_as_in_scikit_learn():

@@ -1399,6 +1399,43 @@ def test_em8_a_covariance_singular_within_rounding_is_a_collapse():
     assert bool(certify(prior, SINGULAR_TIED))
 
 
+@pytest.mark.parametrize("entry", ["fit", "fit_predict", "pipeline"])
+def test_warnings_from_every_fitting_entry_point_name_the_callers_line(entry):
+    """README: a warning from fitting names the caller's line, whichever public method fits. The
+    warnings checked: max_iter reached, starts collapsed and dropped (EM-8), and the ascent not
+    certified (NotCertifiedWarning, warned one frame deeper; EM-2's limitation's data, from
+    test_em2_limitation_float64_tied_covariances_of_features_a_million_times_apart). Until
+    2026-12-05 each warning counted its frames in a constant (stacklevel=3), so fit_predict named
+    classic/gmm.py and a Pipeline sklearn/pipeline.py."""
+    from sklearn.pipeline import make_pipeline
+
+    X = mixture_data(0, 30, 2, 1, 1.0)
+    Y = np.vstack([np.repeat(X[:1], 3, axis=0), X[1:] + 5.0])
+    rng = np.random.default_rng(76)  # the data of the EM-2 limitation test, drawn as there
+    n, d, k = int(rng.choice([5, 30, 200, 1023, 1025, 3000])), int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    dtype = rng.choice([np.float32, np.float64])
+    scale = 10.0 ** rng.uniform(-30, 30)
+    centres = rng.normal(0, rng.choice([0.3, 2.0, 20.0]), (k, d)) @ (np.eye(d) + rng.normal(0, rng.choice([0, 0.5, 3]), (d, d)))
+    Z = ((centres[rng.integers(0, k, n)] + rng.normal(0, 1, (n, d)) * 10.0 ** rng.uniform(-6, 6, d)) * scale).astype(dtype)
+    cases = [
+        (GaussianMixture(2, max_iter=1, random_state=0), X, ConvergenceWarning, "max_iter=1"),
+        (GaussianMixture(3, random_state=0, init_params="random", n_init=4, max_iter=300, tol=0), Y,
+         ConvergenceWarning, "2 of 4 EM starts collapsed"),
+        (GaussianMixture(3, covariance_type="tied", init_params="random", max_iter=28, tol=0, random_state=821149), Z,
+         NotCertifiedWarning, "EM-4"),
+    ]
+    for model, data, category, expected in cases:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if entry == "pipeline":
+                make_pipeline(model).fit(data)
+            else:
+                getattr(model, entry)(data)
+        assert any(w.category is category and expected in str(w.message) for w in caught), expected
+        for w in caught:
+            assert w.filename == __file__, (entry, str(w.message), w.filename)
+
+
 def test_em8_collapsed_starts_are_dropped_when_others_fit():
     """EM-8 with n_init > 1: a start that collapses has no answer, but the others do; they are
     kept (with a warning that counts the dropped starts), and the error is raised only when

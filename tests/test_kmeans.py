@@ -845,6 +845,33 @@ def test_fewer_distinct_points_than_clusters_warns_and_stops():
     assert certify(model, X)
 
 
+@pytest.mark.parametrize("entry", ["fit", "fit_predict", "fit_transform", "pipeline"])
+def test_warnings_from_every_fitting_entry_point_name_the_callers_line(entry):
+    """README: a warning from fitting names the caller's line, whichever public method fits. The
+    warnings checked: fewer distinct points than clusters, max_iter reached, n_init ignored beside
+    given centres (warned in _check_params, one frame deeper). Until 2026-12-05 each warning
+    counted its frames in a constant (stacklevel=3), so fit_predict named classic/kmeans.py,
+    fit_transform scikit-learn's base.py (TransformerMixin and its set_output wrapper) and a
+    Pipeline sklearn/pipeline.py."""
+    from sklearn.pipeline import make_pipeline
+
+    X = np.ones((10, 2))
+    X[0] = 0  # two distinct points, three clusters
+    Y = np.random.default_rng(0).normal(size=(60, 2))
+    cases = [(KMeans(3), X, "distinct points"), (KMeans(3, max_iter=1, random_state=0), Y, "max_iter=1"),
+             (KMeans(3, init=Y[:3], n_init=2, max_iter=1), Y, "n_init=2")]
+    for model, data, expected in cases:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if entry == "pipeline":
+                make_pipeline(model).fit(data)
+            else:
+                getattr(model, entry)(data)
+        assert any(expected in str(w.message) for w in caught), (expected, [str(w.message) for w in caught])
+        for w in caught:
+            assert w.filename == __file__, (entry, str(w.message), w.filename)
+
+
 def test_same_result_with_one_and_two_threads():
     X = np.random.default_rng(4).normal(size=(5000, 4)).astype(np.float32)
     fits = []
