@@ -22,30 +22,47 @@ LOG_2PI = math.log(2.0 * math.pi)
 
 
 class ComponentCollapseError(ValueError):
-    """A component collapsed under exact EM (proofs/em.md, EM-8): its covariance
-    became singular at working precision (the likelihood is unbounded there, so maximum
-    likelihood has no answer), or its weight reached zero (``empty``: its mean and covariance
-    are 0/0 in the M-step, which has no closed form to go on with). A prior
-    (``prior="default"``) makes the problem well posed in both cases."""
+    """A component collapsed (proofs/em.md, EM-8): its covariance became singular at working
+    precision, or under exact EM its weight reached zero (``empty``: its mean and covariance are
+    0/0 in the M-step, which has no closed form to go on with). Under exact EM the likelihood is
+    unbounded there, so maximum likelihood has no answer, and a prior (``prior="default"``) makes
+    the problem well posed in both cases. Under MAP-EM (``with_prior``) the exact covariance
+    :math:`(S_k + a\\Sigma_0)/(N_k + a)` is positive definite and a weight of zero is allowed: a
+    collapse there is rounding, and the message says what causes it and what helps instead."""
 
-    def __init__(self, component, iteration, reason, empty=False, dtype=None):
+    def __init__(self, component, iteration, reason, empty=False, dtype=None, with_prior=False):
         self.component = component
         self.iteration = iteration
-        why = ("An empty component's mean and covariance are 0/0 in the M-step, so exact EM (maximum "
-               "likelihood) cannot go on. Pass prior='default' (or a GaussianMixturePrior) for MAP-EM, whose "
-               "pseudo-observations keep every component defined" if empty else
-               "The likelihood is unbounded there, so exact EM (maximum likelihood) has no solution. "
-               "Pass prior='default' (or a GaussianMixturePrior) for MAP-EM, which keeps every "
-               "covariance positive definite")
-        if dtype is not None and np.dtype(dtype) == np.float32 and not empty:
+        float32 = dtype is not None and np.dtype(dtype) == np.float32 and not empty
+        if float32:
             # singular at float32's precision, which correlated features reach where float64 fits (an input
             # review, 2026-12-05)
             reason += " in float32"
+        if with_prior and not empty:
+            # until 2026-12-05 this case, too, said exact EM had no solution and advised prior='default'
+            why = ("With a prior (MAP-EM) the exact covariance (S_k + a Sigma_0)/(N_k + a) is positive definite "
+                   "(proofs/em.md, EM-8): rounding lost this one. Either the component's mean lies far from the "
+                   "points it is responsible for (a start outside the data, such as means_init not on X's scale) and "
+                   "the M-step's sums, taken about that mean, cancel: start nearer the data (means_init within X's "
+                   "range, or None for init_params='kmeans'); or the prior's covariance Sigma_0 is so small beside "
+                   "the data's spread that a Sigma_0/(N_k + a) is below working precision: give GaussianMixturePrior "
+                   "a larger covariance (None: 0.01 times each feature's variance)"
+                   + ("; in float32, fit X.astype(numpy.float64) too" if float32 else ""))
+        elif float32:
             why = ("Singular at float32's precision need not be singular: with correlated features, fit "
                    "X.astype(numpy.float64). Where the likelihood is unbounded, pass prior='default' (or a "
-                   "GaussianMixturePrior) for MAP-EM, which keeps every covariance positive definite")
+                   "GaussianMixturePrior) for MAP-EM, which keeps every covariance positive definite, or use fewer "
+                   "components")
+        elif empty:
+            why = ("An empty component's mean and covariance are 0/0 in the M-step, so exact EM (maximum "
+                   "likelihood) cannot go on. Pass prior='default' (or a GaussianMixturePrior) for MAP-EM, whose "
+                   "pseudo-observations keep every component defined, or use fewer components")
+        else:
+            why = ("The likelihood is unbounded there, so exact EM (maximum likelihood) has no solution. "
+                   "Pass prior='default' (or a GaussianMixturePrior) for MAP-EM, which keeps every "
+                   "covariance positive definite, or use fewer components")
         super().__init__(f"Gaussian mixture component {component} collapsed at iteration {iteration}: {reason}. "
-                         f"{why}, or use fewer components.")
+                         f"{why}.")
 
 
 
@@ -153,10 +170,11 @@ def _covariance_units(covariance_type, scale):
     return scale**2 if covariance_type == "diag" else scale[0] ** 2
 
 
-def _cholesky_or_collapse(covariances, covariance_type, feature_variance, iteration, dtype):
+def _cholesky_or_collapse(covariances, covariance_type, feature_variance, iteration, dtype, with_prior=False):
     """Precision Cholesky factors W (Σ⁻¹ = WᵀW) of standardised covariances,
     and log|W| per component; raises ComponentCollapseError (EM-8) when a
-    covariance is singular at working precision relative to the data's spread."""
+    covariance is singular at working precision relative to the data's spread (``with_prior``:
+    the covariances are MAP-EM's, so its message does not advise a prior)."""
     d = feature_variance.shape[0]
     floor = (d + 1) * float(np.finfo(dtype).eps) / 2.0 * feature_variance
     if covariance_type in ("full", "tied"):
@@ -165,7 +183,8 @@ def _cholesky_or_collapse(covariances, covariance_type, feature_variance, iterat
         collapsed = precision_factors(stack, floor, factors)
         if collapsed >= 0:
             which = collapsed if covariance_type == "full" else "(tied covariance)"
-            raise ComponentCollapseError(which, iteration, "its covariance became singular", dtype=dtype)
+            raise ComponentCollapseError(which, iteration, "its covariance became singular", dtype=dtype,
+                                         with_prior=with_prior)
         log_det_w = np.sum(np.log(np.diagonal(factors, axis1=1, axis2=2).astype(np.float64)), axis=1)
         return factors, log_det_w
     variances = covariances if covariance_type == "diag" else covariances[:, None]
@@ -173,7 +192,7 @@ def _cholesky_or_collapse(covariances, covariance_type, feature_variance, iterat
     log_det_w, collapsed = kernels.diagonal_factors(np.ascontiguousarray(variances), floor, factors)
     if collapsed >= 0:
         raise ComponentCollapseError(collapsed, iteration, "its variance became zero at working precision",
-                                     dtype=dtype)
+                                     dtype=dtype, with_prior=with_prior)
     return factors, log_det_w
 
 
@@ -195,8 +214,9 @@ class _State:
         return self.factors
 
 
-def _make_state(weights, means, covariances, covariance_type, feature_variance, iteration):
-    factors, log_det_w = _cholesky_or_collapse(covariances, covariance_type, feature_variance, iteration, means.dtype)
+def _make_state(weights, means, covariances, covariance_type, feature_variance, iteration, with_prior=False):
+    factors, log_det_w = _cholesky_or_collapse(covariances, covariance_type, feature_variance, iteration, means.dtype,
+                                               with_prior)
     if covariance_type == "tied":
         factors = np.ascontiguousarray(np.repeat(factors, len(weights), axis=0))
         log_det_w = np.repeat(log_det_w, len(weights))

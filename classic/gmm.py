@@ -296,7 +296,8 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
         weights, means, covariances = m_step(
             counts, first, second, state.means, covariance_type, strength, sigma0, alpha
         )
-        new_state = _make_state(weights, means, covariances, covariance_type, feature_variance, n_iter)
+        new_state = _make_state(weights, means, covariances, covariance_type, feature_variance, n_iter,
+                                with_prior=prior is not None)
         parts = m_step_deficit_parts(counts, second, state, new_state, covariance_type, prior, n_samples,
                                      sums["normalisation_gap"])
         if prior is None and parts["singular"] >= 0:  # EM-8: within rounding of a singular covariance
@@ -764,7 +765,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             means = m if means is None else means
             covariances = c if covariances is None else covariances
         with guard:
-            return _make_state(weights, means, covariances, self.covariance_type, feature_variance, 0)
+            return _make_state(weights, means, covariances, self.covariance_type, feature_variance, 0,
+                               with_prior=prior is not None)
 
     def _warm_start_conflict(self, n_features):
         """What keeps this fit from continuing the previous one (warm_start), as the

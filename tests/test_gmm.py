@@ -1399,6 +1399,41 @@ def test_em8_a_covariance_singular_within_rounding_is_a_collapse():
     assert bool(certify(prior, SINGULAR_TIED))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+def test_em8_with_a_prior_a_collapse_is_rounding_and_the_message_says_so(covariance_type, dtype):
+    """EM-8 (proofs/em.md): under MAP-EM the exact covariance (S_k + aΣ_0)/(N_k + a) is positive
+    definite, so a covariance singular at working precision is rounding, and the error must not
+    advise prior='default', already set (until 2026-12-05 it said exact EM had no solution and did).
+    Iris with means_init 10^10 times the data: component 0 takes every point and the M-step's sums,
+    taken about its far start, cancel; 1 component, or a weights prior (α = 2), or a 100 times
+    stronger prior does the same, so the message names the start; a start on the data fits. A prior
+    covariance 10^-30 makes aΣ_0/(N_k + a) itself below the floor at the start: the message names
+    the prior's covariance. Without a prior the error still advises prior='default'."""
+    X = load_iris().data.astype(dtype)
+    far = X[[0, 50, 100]] * 1e10
+    float32 = r" in float32" if dtype == np.float32 else ""
+    for settings in [dict(n_components=3, prior="default", means_init=far),
+                     dict(n_components=1, prior="default", means_init=far[:1]),
+                     dict(n_components=3, prior=GaussianMixturePrior(weight_concentration=2.0), means_init=far),
+                     dict(n_components=3, prior=GaussianMixturePrior(strength=100.0), means_init=far),
+                     dict(n_components=30, prior=GaussianMixturePrior(covariance=1e-30))]:
+        with pytest.raises(ComponentCollapseError) as error:
+            GaussianMixture(covariance_type=covariance_type, random_state=0, **settings).fit(X)
+        message = str(error.value)
+        assert re.search(r"collapsed at iteration [01]: its (covariance became singular|variance became zero at "
+                         rf"working precision){float32}\. With a prior \(MAP-EM\) the exact covariance .* is positive "
+                         r"definite \(proofs/em\.md, EM-8\): rounding lost this one", message), message
+        assert "prior='default'" not in message and "has no solution" not in message and "unbounded" not in message
+        assert "start nearer the data (means_init within X's range" in message
+        assert "give GaussianMixturePrior a larger covariance" in message
+        assert ("X.astype(numpy.float64)" in message) == (dtype == np.float32)
+    assert GaussianMixture(3, prior="default", means_init=X[[0, 50, 100]], covariance_type=covariance_type,
+                           random_state=0).fit(X).converged_
+    with pytest.raises(ComponentCollapseError, match=r"Pass prior='default' \(or a GaussianMixturePrior\) for MAP-EM"):
+        GaussianMixture(3, means_init=far, covariance_type=covariance_type, random_state=0).fit(X)
+
+
 @pytest.mark.parametrize("entry", ["fit", "fit_predict", "pipeline"])
 def test_warnings_from_every_fitting_entry_point_name_the_callers_line(entry):
     """README: a warning from fitting names the caller's line, whichever public method fits. The
