@@ -9,7 +9,7 @@ from fractions import Fraction
 import numba
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Perceptron as SkPerceptron
@@ -842,6 +842,70 @@ def test_pc9_freund_schapire_on_non_separable_data(sample, data):
     assert certificate, str(certificate)
     given_u = certify(model, sample.X, y, separator=_oriented(model, y, sample.direction), margin=sample.margin)
     assert given_u["PC-9"].holds is True and given_u
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("intercept", [False, True])
+@given(st.data())
+@settings(max_examples=5)
+def test_pc9_bound_and_slack_are_the_proofs_formulas_rounded_up(dtype, intercept, data):
+    """PC-9 (proofs/perceptron.md): on data with flipped labels and a direction v and margin gamma
+    given, the claim's bound is at least ((R + D)/gamma)^2 and its slack at least
+    (1 + D/R) Delta_K/(K gamma^2), in exact arithmetic (R and D from the exact margins of v/||v||,
+    D^2 = epochs sum_i max(0, gamma - y_i<u, x~_i>)^2, Delta_K the formula of PC-3 on the run's
+    computed weights, square roots bracketed), and each at most its formula plus 2^-40 relative
+    (``_loose``): the margins are certified within gamma_D R, Delta_K within gamma_{2K+O(1)} of the
+    formula. A slack 10^3 times too large, and a bound 1 - 2^-30 times its formula (below the
+    theorem), passed every test before 2026-12-05 (a mutation audit)."""
+    sample = data.draw(linearly_separable(n_samples=st.integers(6, 20), n_features=st.integers(1, 3),
+                                          intercept=intercept, dtype=dtype))
+    flips = data.draw(st.lists(st.integers(0, len(sample.y) - 1), min_size=1, max_size=3, unique=True))
+    y = sample.y.copy()
+    y[flips] *= -1
+    assume(np.unique(y).size == 2)
+    model = _quiet_fit(Perceptron(fit_intercept=intercept, max_iter=data.draw(st.integers(1, 5))), sample.X, y)
+    t = model.trace_
+    signs = model._problem_signs(model._labels(y), dtype)[0]
+    cert = _ProblemCertificate(sample.X, signs, t, "")
+    v = sample.augmented_separator(float(cert.scale)) if intercept else np.append(sample.direction, 0.0)
+    v = v / np.max(np.abs(v))              # as the certificate scales its candidates
+    lo, _, _ = unit_margins(cert.A, signs.astype(np.float64), v)
+    assume(np.any(lo > 0))
+    g = float(np.median(lo[lo > 0]))
+    r = cert._replay(v / np.sqrt(v @ v))
+    cert._rounding(r)
+    pc9 = cert._freund_schapire(lo, 0.0, g)
+    assert pc9.holds is not None, pc9.note
+    K, D, sqrt_range = cert.K, cert.D, naive.sqrt_range
+    u_p = Fraction(2) ** (-53 if dtype == np.float64 else -24)
+    eta = Fraction(2) ** (-1075 if dtype == np.float64 else -150)
+    gamma = Fraction(g)
+    rows = [_exact(row) for row in cert.A]
+    R = sqrt_range(max(sum(a * a for a in row) for row in rows))
+    norm = sqrt_range(sum(a * a for a in _exact(v)))
+    shortfall_lo, shortfall_hi = Fraction(0), Fraction(0)
+    for row, s in zip(rows, signs):
+        m = int(s) * sum(a * b for a, b in zip(row, _exact(v)))
+        margin = (m / norm[1], m / norm[0]) if m >= 0 else (m / norm[0], m / norm[1])
+        shortfall_lo += max(Fraction(0), gamma - margin[1]) ** 2
+        shortfall_hi += max(Fraction(0), gamma - margin[0]) ** 2
+    deviation = sqrt_range(t.n_iter * shortfall_lo)[0], sqrt_range(t.n_iter * shortfall_hi)[1]
+    # Delta_K = 2 sum_j (delta_j + E_{j-1} ||x~_{i_j}||) of PC-3, from the run's computed weights
+    w, B = np.zeros(D, dtype), [Fraction(0)] * D
+    Delta, E_before = [Fraction(0), Fraction(0)], [Fraction(0), Fraction(0)]
+    for i in t.updates:
+        x = np.append(sample.X[i], cert.scale).astype(dtype)
+        delta = D * u_p / (1 - D * u_p) * sum(abs(a * b) for a, b in zip(_exact(w), _exact(x))) + D * eta
+        x_norm = sqrt_range(sum(a * a for a in _exact(x)))
+        Delta = [Delta[0] + 2 * (delta + E_before[0] * x_norm[0]), Delta[1] + 2 * (delta + E_before[1] * x_norm[1])]
+        w = w + signs[i] * x
+        B = [b + abs(a) for b, a in zip(B, _exact(w))]
+        E_before = [u_p * e for e in sqrt_range(sum(b * b for b in B))]
+    bound = [((R[0] + deviation[0]) / gamma) ** 2, ((R[1] + deviation[1]) / gamma) ** 2]
+    slack = [(1 + deviation[0] / R[1]) * Delta[0] / (K * gamma**2),
+             (1 + deviation[1] / R[0]) * Delta[1] / (K * gamma**2)]
+    assert bound[0] <= Fraction(pc9.bound) <= _loose(bound[1], eta / gamma**2)
+    assert slack[0] <= Fraction(pc9.slack) <= _loose(slack[1], eta / gamma**2)
 
 
 def test_pc9_soft_margin_candidate_from_a_subsample(monkeypatch):
