@@ -13,7 +13,6 @@ import os
 import re
 import sys
 
-import joblib
 import numpy as np
 import sklearn
 from sklearn.utils.validation import check_array, validate_data
@@ -447,7 +446,9 @@ def restoring_on_error(fit):
 #: Where the library's frames come from: classic's package, scikit-learn's (whose
 #: ``TransformerMixin.fit_transform``, its ``set_output`` wrapper, Pipeline and the model-selection
 #: functions call ``fit``) and joblib's (through which ``cross_val_score`` and the searches do).
-_LIBRARY_DIRS = tuple(os.path.dirname(path) + os.sep for path in (__file__, sklearn.__file__, joblib.__file__))
+_LIBRARY_DIRS = tuple(os.path.dirname(module.__file__) + os.sep for module in (sys.modules[__name__], sklearn,
+                                                                                sys.modules.get("joblib"))
+                      if module is not None)  # joblib: imported by scikit-learn, not one of our dependencies
 
 
 def caller_stacklevel():

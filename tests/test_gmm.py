@@ -1413,13 +1413,13 @@ def test_em8_with_a_prior_a_collapse_is_rounding_and_the_message_says_so(covaria
     X = load_iris().data.astype(dtype)
     far = X[[0, 50, 100]] * 1e10
     float32 = r" in float32" if dtype == np.float32 else ""
-    for settings in [dict(n_components=3, prior="default", means_init=far),
+    for options in [dict(n_components=3, prior="default", means_init=far),
                      dict(n_components=1, prior="default", means_init=far[:1]),
                      dict(n_components=3, prior=GaussianMixturePrior(weight_concentration=2.0), means_init=far),
                      dict(n_components=3, prior=GaussianMixturePrior(strength=100.0), means_init=far),
                      dict(n_components=30, prior=GaussianMixturePrior(covariance=1e-30))]:
         with pytest.raises(ComponentCollapseError) as error:
-            GaussianMixture(covariance_type=covariance_type, random_state=0, **settings).fit(X)
+            GaussianMixture(covariance_type=covariance_type, random_state=0, **options).fit(X)
         message = str(error.value)
         assert re.search(r"collapsed at iteration [01]: its (covariance became singular|variance became zero at "
                          rf"working precision){float32}\. With a prior \(MAP-EM\) the exact covariance .* is positive "
