@@ -18,7 +18,6 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from classic.rounding import gamma
-from classic.trace import Trace
 
 __all__ = ["Claim", "Certificate", "certify", "inequality_claim", "NotCertifiedWarning"]
 
@@ -265,14 +264,12 @@ def certify(estimator, X, y=None, **options):
         raise TypeError(f"certify() takes a fitted classic estimator (classic.KMeans, classic.GaussianMixture or "
                         f"classic.Perceptron), got {kind.__module__}.{kind.__qualname__}{hint}")
     check_is_fitted(estimator, "trace_")
+    _check_trace(estimator)
     accepted = [name for name in inspect.signature(estimator._certify).parameters if name not in ("X", "y")]
     unknown = [name for name in options if name not in accepted]
     if unknown:
         raise TypeError(f"certify() got an unknown option {unknown[0]!r} for {type(estimator).__name__}, which takes "
                         + (", ".join(f"{name}=" for name in accepted) if accepted else "no options"))
-    if not isinstance(estimator.trace_, Trace):
-        raise ValueError(f"trace_ is not the trace of a run (got {type(estimator.trace_).__name__}): restore it, or "
-                         "fit again")
     try:
         claims = estimator._certify(X, y, **options)
     except AttributeError as error:
@@ -281,3 +278,16 @@ def certify(estimator, X, y=None, **options):
         raise ValueError(f"{type(estimator).__name__} has no {error.name}, which its fit sets: restore it, or fit "
                          "again") from None
     return Certificate(type(estimator).__name__, tuple(claims))
+
+
+def _check_trace(estimator):
+    """A ValueError, before any claim, when ``estimator.trace_`` is not the kind of record its fit
+    makes or its arrays disagree with its own counts (``Trace.shape_problem``): such a trace was
+    replaced or edited, and reading it would end in an error of NumPy's or Python's instead."""
+    trace, kinds, name = estimator.trace_, estimator._TRACE_TYPES, type(estimator).__name__
+    if not isinstance(trace, kinds):
+        raise ValueError(f"trace_ is a {type(trace).__name__}, not the {' or '.join(k.__name__ for k in kinds)} that "
+                         f"{name}.fit records: restore trace_, or fit again")
+    problem = trace.shape_problem()
+    if problem:
+        raise ValueError(f"trace_ cannot be the record of a run: {problem}. Restore trace_, or fit again")

@@ -198,6 +198,12 @@ class GMMTrace(Trace):
         float64 either way): that of its parameters."""
         return self.means.dtype.name
 
+    def rows(self):
+        n = self.n_iter
+        return {**dict.fromkeys(("objective", "log_likelihood", "log_prior", "bound_e_step", "log_likelihood_error",
+                                 "log_prior_error", "bound_e_step_error"), n + 1),
+                **dict.fromkeys(("bound_m_step", "bound_m_step_error", "m_step_deficit", "parameter_change"), n)}
+
     def objective_error(self):
         """Bounds on the error of each objective value (the noise
         :func:`classic.convergence.estimate_rate` allows for): EM-6's ``log_likelihood_error +
@@ -924,6 +930,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     def aic(self, X):
         """Akaike information criterion on X (lower is better)."""
         return -2 * self.score(X) * np.asarray(X).shape[0] + 2 * self._n_parameters()
+
+    _TRACE_TYPES = (GMMTrace,)  # what certify() accepts as trace_
 
     def _certify(self, X, y=None):
         from classic._gmm_certificate import certify_gmm

@@ -136,6 +136,14 @@ class KMeansTrace(Trace):
     total_weight: float
     n_features: int
 
+    def rows(self):
+        n, relocations = self.n_iter, len(self.relocation_iteration)
+        return {"objective": 1 + 3 * n,
+                **dict.fromkeys(("objective_assign", "labels_fingerprint", "cluster_sizes"), n + 1),
+                **dict.fromkeys(("objective_relocate", "objective_update", "center_shift", "center_moves",
+                                 "n_reassigned", "n_relocated", "partition_fingerprint", "n_scanned", "n_exact"), n),
+                **dict.fromkeys(("relocation_point", "relocation_cluster", "relocation_distance"), relocations)}
+
     def objective_error(self):
         """Bounds on the error of each ``objective`` value, ρ_F F̂ + 3τ (proofs/kmeans.md,
         "Rounding constants"): what :func:`classic.convergence.estimate_rate` allows for."""
@@ -811,6 +819,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+    _TRACE_TYPES = (KMeansTrace,)  # what certify() accepts as trace_
 
     def _certify(self, X, y=None, sample_weight=None):
         from classic._kmeans_certificate import kmeans_claims

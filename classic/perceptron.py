@@ -125,6 +125,11 @@ class PerceptronTrace(Trace):
         """The precision the run computed in, ``"float32"`` or ``"float64"``: that of its weights."""
         return self.epoch_weights.dtype.name
 
+    def rows(self):
+        n = self.n_iter
+        return {"objective": n + 1, "epoch_weights": n + 1, "mistakes": n, "epoch_loss": n,
+                **dict.fromkeys(("updates", "update_steps", "squared_norms"), self.n_updates)}
+
     def plot(self, ax=None, bound=None):
         """Updates so far and mistakes per epoch against the epoch, and the mean loss of each
         epoch (``epoch_loss``, right-hand axis: the learning curve of a run that is not
@@ -185,6 +190,18 @@ class OneVsRestTrace(Trace):
     def dtype(self):
         """The precision the runs computed in (every problem's is X's)."""
         return self.problems[0].dtype
+
+    def rows(self):
+        return {"objective": self.n_iter + 1, "classes": len(self.problems)}
+
+    def shape_problem(self):
+        if not isinstance(self.problems, tuple) or not self.problems or \
+                not all(isinstance(problem, PerceptronTrace) for problem in self.problems):
+            return "its problems are not a tuple of PerceptronTrace, one per class"
+        for c, problem in enumerate(self.problems):
+            if problem.shape_problem():
+                return f"the trace of its problem {c}: {problem.shape_problem()}"
+        return super().shape_problem()
 
     def plot(self, ax=None):
         """Updates so far of each one-vs-rest problem against the epoch, one curve per class
@@ -735,6 +752,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         labels = np.empty(scores.shape[0], dtype=np.intp)
         for_rows(largest_in_rows, scores.shape[0])(np.ascontiguousarray(scores), labels)  # numpy.argmax's rule
         return self.classes_[labels]
+
+    _TRACE_TYPES = (PerceptronTrace, OneVsRestTrace)  # what certify() accepts as trace_
 
     def _certify(self, X, y, separator=None, margin=None):
         from classic._perceptron_certificate import certify_perceptron

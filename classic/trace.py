@@ -18,7 +18,9 @@ Every trace has
 ``stop_reason``
     why the run stopped, a short string documented by each algorithm.
 
-and the methods :meth:`Trace.to_dict`, :meth:`Trace.plot` and :meth:`Trace.objective_error`.
+and the methods :meth:`Trace.to_dict`, :meth:`Trace.plot` and :meth:`Trace.objective_error`;
+:meth:`Trace.rows` and :meth:`Trace.shape_problem` say what shape the run's counts give its
+arrays, which :func:`classic.certify` checks before it reads them.
 The traces of classic's fits also say the precision their run computed in (``dtype``,
 ``"float32"`` or ``"float64"``), which :func:`classic.convergence.estimate_rate` reads for the
 noise floor, with the objective's error bounds. Algorithms add
@@ -64,6 +66,30 @@ class Trace:
                 value = np.array(value, copy=True)
                 value.setflags(write=False)
                 object.__setattr__(self, field.name, value)
+
+    def rows(self):
+        """The number of rows of each array field that the run's counts fix (``n_iter`` and the
+        like), by name: the shape :func:`classic.certify` checks before it reads the trace."""
+        return {}
+
+    def shape_problem(self):
+        """Why this trace cannot be the record of a run, in a few words, or ``""``: a count that is
+        no count, an array whose rows disagree with the counts (:meth:`rows`), a precision that is
+        neither float32 nor float64. Values are the certificate's to judge, not this check's."""
+        counts = {name: getattr(self, name) for name in ("n_iter", "n_updates") if hasattr(self, name)}
+        for name, count in counts.items():
+            if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 0:
+                return f"its {name} = {count!r} is not a count"
+        for name, rows in self.rows().items():
+            value = getattr(self, name)
+            if not isinstance(value, np.ndarray) or value.ndim == 0 or value.shape[0] != rows:
+                shape = value.shape if isinstance(value, np.ndarray) else type(value).__name__
+                told = ", ".join(f"{key} = {count}" for key, count in counts.items())
+                return f"its {name} has shape {shape} where {told} gives {rows} rows"
+        dtype = getattr(self, "dtype", "float64")
+        if dtype not in ("float32", "float64"):
+            return f"its dtype = {dtype!r} is neither 'float32' nor 'float64'"
+        return ""
 
     def objective_error(self):
         """Bounds on the absolute error of each ``objective`` value beyond its final rounding (an

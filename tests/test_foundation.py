@@ -1,5 +1,6 @@
 """The shared machinery: traces, certificates, random states, validation, CSV reading."""
 
+import copy
 import dataclasses
 
 import numpy as np
@@ -698,8 +699,56 @@ def test_certify_names_a_fitted_attribute_that_is_gone(name, make, attribute):
         certify(model, X, *args)
     model = make(X, y)
     model.trace_ = None
-    with pytest.raises(ValueError, match="trace_ is not the trace of a run .*NoneType"):
+    with pytest.raises(ValueError, match=rf"trace_ is a NoneType, not the \w+Trace.* that {name}.fit records: "
+                                         "restore trace_, or fit again"):
         certify(model, X, *args)
+
+
+def _tampered(model, trace):
+    model = copy.deepcopy(model)
+    model.trace_ = trace
+    return model
+
+
+def test_certify_refuses_a_trace_that_is_no_record_of_a_run():
+    """A trace of another estimator, or one whose arrays disagree with its own counts or whose
+    precision is no precision, is a ValueError naming what is wrong and the fix, before any claim
+    reads it (an audit, 2026-12-05: AttributeError 'GMMTrace' object has no attribute
+    'cluster_sizes', NumPy's "operands could not be broadcast together", "data type 'max_iter' not
+    understood"). A trace rebuilt as it was still certifies."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    kmeans = classic.KMeans(3, random_state=0).fit(X)
+    gmm = classic.GaussianMixture(3, random_state=0).fit(X)
+    binary = classic.Perceptron(max_iter=5).fit(X, y == 0)
+    rest = classic.Perceptron(max_iter=5).fit(X, y)
+    fix = r"\. Restore trace_, or fit again$"
+    for model, labels in ((kmeans, ()), (gmm, ()), (binary, (y == 0,)), (rest, (y,))):
+        t = model.trace_
+        assert certify(_tampered(model, dataclasses.replace(t)), X, *labels)
+        with pytest.raises(ValueError, match=r"^trace_ cannot be the record of a run: its objective has shape "
+                                             rf"\(\d+,\) where n_iter = {t.n_iter + 1}.* gives \d+ rows{fix}"):
+            certify(_tampered(model, dataclasses.replace(t, n_iter=t.n_iter + 1)), X, *labels)
+        with pytest.raises(ValueError, match=rf"^trace_ cannot be the record of a run: its n_iter = 2\.5 is not a count{fix}"):
+            certify(_tampered(model, dataclasses.replace(t, n_iter=2.5)), X, *labels)
+    other = (("a KMeans", kmeans, gmm.trace_, r"a GMMTrace, not the KMeansTrace"),
+             ("a GaussianMixture", gmm, kmeans.trace_, r"a KMeansTrace, not the GMMTrace"),
+             ("a Perceptron", binary, gmm.trace_, r"a GMMTrace, not the PerceptronTrace or OneVsRestTrace"))
+    for _, model, trace, match in other:
+        with pytest.raises(ValueError, match=rf"trace_ is {match} that \w+\.fit records"):
+            certify(_tampered(model, trace), X, *((y == 0,) if model is binary else ()))
+    with pytest.raises(ValueError, match=rf"its dtype = 'max_iter' is neither 'float32' nor 'float64'{fix}"):
+        certify(_tampered(kmeans, dataclasses.replace(kmeans.trace_, dtype="max_iter")), X)
+    with pytest.raises(ValueError, match=r"its relocation_point has shape \(1,\) where n_iter = \d+ gives 0 rows"):
+        certify(_tampered(kmeans, dataclasses.replace(kmeans.trace_, relocation_point=np.array([0]))), X)
+    with pytest.raises(ValueError, match=r"its updates has shape \(\d+,\) where n_iter = \d+, n_updates = \d+ gives"):
+        certify(_tampered(binary, dataclasses.replace(binary.trace_, n_updates=binary.trace_.n_updates - 1)), X, y == 0)
+    problems = (rest.trace_.problems[0], dataclasses.replace(rest.trace_.problems[1], epoch_loss=np.zeros(0)))
+    with pytest.raises(ValueError, match=r"the trace of its problem 1: its epoch_loss has shape \(0,\)"):
+        certify(_tampered(rest, dataclasses.replace(rest.trace_, problems=problems)), X, y)
+    with pytest.raises(ValueError, match=r"its classes has shape \(2,\) where n_iter = \d+ gives 3 rows"):
+        certify(_tampered(rest, dataclasses.replace(rest.trace_, classes=rest.trace_.classes[:2])), X, y)
 
 
 def test_nan_and_infinity_get_the_fix_wherever_they_are_found():

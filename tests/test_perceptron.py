@@ -220,6 +220,7 @@ def test_pc1_tampered_trace_fails(tamper):
         changes["updates"] = np.append(t.updates, t.updates[-1])
         changes["update_steps"] = np.append(t.update_steps, t.update_steps[-1])
         changes["squared_norms"] = np.append(t.squared_norms, t.squared_norms[-1])
+        changes["n_updates"] = t.n_updates + 1  # a log consistent with itself (else certify's shape check)
     elif tamper == "squared_norm":
         sq = t.squared_norms.copy()
         sq[-1] *= 0.5
@@ -228,8 +229,9 @@ def test_pc1_tampered_trace_fails(tamper):
         ew = t.epoch_weights.copy()
         ew[-1, 0] += 1.0
         changes["epoch_weights"] = ew
-    elif tamper == "truncate":
-        changes["updates"] = t.updates[:-1]
+    elif tamper == "truncate":           # the last update left out of a log consistent with itself
+        changes.update(updates=t.updates[:-1], update_steps=t.update_steps[:-1], squared_norms=t.squared_norms[:-1],
+                       n_updates=t.n_updates - 1)
     elif tamper == "out_of_range":
         updates = t.updates.copy()
         updates[0] = len(X) + 5
