@@ -17,6 +17,7 @@ import math
 import warnings
 
 import numpy as np
+from sklearn.utils.validation import column_or_1d
 
 from classic import _perceptron_kernels as _k
 from classic._jit import for_rows
@@ -190,6 +191,8 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
     if y is None:
         raise ValueError("certify(perceptron, X, y) needs the labels y the model was fitted on")
     y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:  # a column, read as its labels with scikit-learn's warning, as fit reads it
+        y = column_or_1d(y, warn=True)
     if y.shape != (X.shape[0],):
         raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")
     problems = model._problem_signs(model._labels(y), dtype)
@@ -374,7 +377,8 @@ class _ProblemCertificate:
         return unlogged, first
 
     def claims(self, separator, margin):
-        statement = "the log replays: each update was a mistake; squared norms and epoch weights match"
+        statement = ("the log replays: each update was a mistake as the run computed it (y fl<w, x> <= 0); squared "
+                     "norms and epoch weights match")
         if not self._log_is_well_formed():
             note = ("the trace is not a well-formed replay log of this X (shapes, dtypes, indices or epoch "
                     "counts disagree): a tampered trace, or not the data the model was fitted on")

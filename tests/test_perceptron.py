@@ -251,6 +251,24 @@ def test_pc1_tampered_trace_fails(tamper):
     assert certificate["PC-1"].holds is False
 
 
+def test_certify_reads_a_column_of_labels_as_fit_does():
+    """fit reads a (n, 1) column y as its labels with scikit-learn's DataConversionWarning; certify
+    refused the same y, "y must have shape (60,), got (60, 1)" (an audit, 2026-12-05). Now it reads
+    it as fit does; two columns are still refused."""
+    from sklearn.exceptions import DataConversionWarning
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 3))
+    y = (X @ [1.0, -2.0, 0.5] > 0).astype(int)
+    with pytest.warns(DataConversionWarning):
+        model = Perceptron(max_iter=100).fit(X, y[:, None])
+    with pytest.warns(DataConversionWarning):
+        column = certify(model, X, y[:, None])
+    assert column and str(column) == str(certify(model, X, y))
+    with pytest.raises(ValueError, match=r"y must have shape \(60,\), got \(60, 2\)"):
+        certify(model, X, np.column_stack([y, y]))
+
+
 def test_certify_needs_the_rows_of_the_fit():
     """certify checks a run on its own training data: X with another number of rows cannot be
     it, and says so (as for k-means and EM) instead of failing PC-1."""
@@ -794,6 +812,10 @@ def test_pc7_underflow_is_explained():
     assert not model.converged_ and model.n_updates_ == 10
     certificate = certify(model, X, y)
     assert certificate and certificate["PC-1"].holds
+    # PC-1 is about the computation: a correctly placed example whose <w, x> underflowed to 0 was a
+    # mistake as the run computed it, and the statement says so (it read "each update was a
+    # mistake", which the exact margins contradict here; an audit, 2026-12-05)
+    assert "each update was a mistake as the run computed it (y fl<w, x> <= 0)" in certificate["PC-1"].statement
     assert certificate["PC-5"].holds is None and "cannot be evaluated" in certificate["PC-5"].note
     scaled = Perceptron(fit_intercept=False).fit(X * 1e200, y)
     assert scaled.converged_ and certify(scaled, X * 1e200, y)["PC-5"].holds
