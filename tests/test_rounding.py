@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from classic._kmeans_kernels import chunked_sum
-from classic.rounding import chunked_additions, gamma, gamma_exact, sum_error_bound, unit_roundoff
+from classic.rounding import chunked_additions, gamma, gamma_exact, round_up, sum_error_bound, unit_roundoff
 
 def finite(dtype):
     """Finite normal-or-zero values exactly representable in ``dtype`` (width=32 for float32,
@@ -99,6 +99,12 @@ def test_rd2_squared_distance_bound(dtype, data):
     exact = sum((Fraction(float(a)) - Fraction(float(b))) ** 2 for a, b in zip(x, c))
     bound = Fraction(gamma(d + 2, dtype)) * exact
     assert abs(Fraction(float(computed)) - exact) <= bound
+    # the witness: rounding.sum_error_bound with m = 3 roundings per term (the difference, entering
+    # squared, and the square), at least gamma_{d+2} times the sum, evaluated upward (RD-4)
+    gamma_d2 = Fraction(int(d + 2)) * Fraction(unit_roundoff(dtype)) / (1 - Fraction(int(d + 2)) * Fraction(unit_roundoff(dtype)))
+    abs_sum = round_up(exact)  # sum_error_bound takes a float at least the sum of the |terms|
+    witness = sum_error_bound(d, abs_sum, dtype, term_roundings=3)
+    assert Fraction(witness) >= gamma_d2 * Fraction(abs_sum) and abs(Fraction(float(computed)) - exact) <= witness
 
 
 def test_rd2_underflow_is_outside_the_model():
