@@ -60,14 +60,14 @@ def gamma_exact(n, dtype):
 
 def sum_error_bound(n_terms, abs_sum, dtype, term_roundings=0):
     """Bound on ``|fl(sum) - sum|`` for a sum of ``n_terms`` terms (proofs/rounding.md, RD-1, RD-2),
-    ``abs_sum`` a float at least :math:`\sum |x_i|`.
+    ``abs_sum`` a float at least :math:`\\sum |x_i|`.
 
     With exact terms, :math:`|\\hat s - s| \\le \\gamma_{n-1} \\sum |x_i|`
     (Higham, eq. 4.4), whatever the order of summation, so it also covers
     chunked parallel sums. When each term is itself computed with at most
     ``term_roundings`` roundings (relative error at most
     :math:`\\gamma_m`), the bound becomes :math:`\\gamma_{n-1+m} \\sum |x_i|`
-    (Higham, Lemma 3.3). The bound is evaluated upward (RD-4): :math:`\gamma` exactly, then
+    (Higham, Lemma 3.3). The bound is evaluated upward (RD-4): :math:`\\gamma` exactly, then
     rounded up, times ``abs_sum`` rounded up (it was rounded to nearest until 2026-12-05, up to
     half an ulp below the bound).
     """

@@ -21,6 +21,7 @@ from classic import _perceptron_kernels as kernels
 from classic._perceptron_certificate import _ProblemCertificate, unit_margins
 from classic._random import generator_from_state, generator_state
 from classic.perceptron import run_perceptron
+from classic.rounding import gamma
 from classic.strategies import SeparableSample, linearly_separable
 from proof_steps import proof_steps
 
@@ -840,8 +841,18 @@ def test_pc8_bias_by_augmentation_bound(sample, scale):
     assert model.n_updates_ <= bound * (1 + 1e-9)
     assert model.intercept_[0] == model.trace_.epoch_weights[-1, -1] * scale
     assert model.trace_.intercept_scaling == scale
-    certificate = certify(model, sample.X, sample.y, separator=_oriented(model, sample.y, sample.augmented_separator(scale)))
+    u = _oriented(model, sample.y, sample.augmented_separator(scale))
+    certificate = certify(model, sample.X, sample.y, separator=u)
     assert certificate["PC-5"].holds and certificate["PC-5"].bound <= bound * (1 + 1e-6)
+    # the certificate's R and gamma are the augmented data's: (R/gamma)^2 at least R~^2/gamma~^2 with
+    # R~^2 = max ||(x, s)||^2 and gamma~ = min |<(x, s), u>| / ||u||, evaluated here in float64 within a
+    # relative gamma_{2D+4} (dot products of D terms, a division, a square), where the bound of the
+    # data without the bias column, R_x^2/gamma~^2, is smaller by (R_x^2 + s^2)/R_x^2 (an audit,
+    # 2026-12-05: R without the bias column passed this test)
+    A = np.column_stack([sample.X.astype(np.float64), np.full(len(sample.X), scale)])
+    R2_aug = float(np.max(np.sum(A * A, axis=1)))
+    gamma_aug = float(np.min(np.abs(A @ u))) / float(np.linalg.norm(u))
+    assert certificate["PC-5"].bound >= R2_aug / gamma_aug**2 * (1 - gamma(2 * A.shape[1] + 4, np.float64))
 
 
 # --- PC-9: Freund-Schapire -----------------------------------------------------------
@@ -973,6 +984,25 @@ def test_pc10_cycling_on_integer_data(n, d, data):
     else:
         assert claim.holds is True
         assert ("fixed point" in claim.note) == model.converged_
+
+
+def test_pc10_applies_where_every_operation_is_exact_and_verifies_what_it_finds():
+    """PC-10 (proofs/perceptron.md): on integer data in a fixed order within the exact range, a
+    converged run's repeated state is a fixed point, verified by running its period again (holds);
+    non-integer data and integer sums beyond the exact range are not its case (n/a, said so). The
+    Hypothesis test accepted "no repeated state" on every draw, so a certificate that never looked
+    passed it (an audit, 2026-12-05)."""
+    X = np.array([[2, 1], [1, 3], [-1, -2], [-3, -1]], dtype=float)
+    y = np.array([1, 1, 0, 0])
+    model = Perceptron(max_iter=50).fit(X, y)
+    claim = certify(model, X, y)["PC-10"]
+    assert model.converged_ and claim.holds is True and "fixed point from epoch" in claim.note, claim
+    halves = X + 0.5
+    claim = certify(Perceptron(max_iter=50).fit(halves, y), halves, y)["PC-10"]
+    assert claim.holds is None and claim.note == "the data are not integers"
+    large = X * 2.0**26  # (K + 1) max|x| max ||x||_1 >= 2^53: sums of the run may round
+    claim = certify(Perceptron(max_iter=50).fit(large, y), large, y)["PC-10"]
+    assert claim.holds is None and "exceed the exact range" in claim.note
 
 
 def test_pc10_xor_cycles():
