@@ -10,7 +10,8 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from classic.convergence import ORDER_TOLERANCE, diagnose, estimate_rate, noise_floor
-from classic.rounding import unit_roundoff
+from classic.convergence.rate import _ratio_intervals
+from classic.rounding import gamma_exact, unit_roundoff
 from classic.trace import Trace, trace_dataclass
 
 U = unit_roundoff(np.float64)
@@ -53,6 +54,33 @@ def test_cv3_linear_sequences_are_linear_with_their_rate(rho, amplitude, limit, 
     lo, hi = estimate.rate_bounds
     assert lo - rho * U <= rho <= hi + rho * U
     assert estimate.evidence.kind_of_order == ("COC" if known else "ACOC")
+
+
+def _value_above_its_floor():
+    """(s, f) with f < s: a computed error or difference above its floor (CV-3), from 2^-300 to 2^300."""
+    return st.floats(2.0**-300, 2.0**300).flatmap(lambda s: st.tuples(st.just(s), st.floats(0.0, s, exclude_max=True)))
+
+
+@given(_value_above_its_floor(), _value_above_its_floor())
+@example((5.0, 0.0), (1.0, 0.0))  # fl(1/5) > 1/5: without the widening the lower end lies above the exact one
+@example((3.0, 0.0), (2.0, 0.0))  # fl(2/3) < 2/3: the upper end
+def test_cv3_ratio_intervals_hold_the_exact_interval_and_are_no_wider_than_its_rounding(first, second):
+    """CV-3 (proofs/convergence.md): each computed end of a ratio's interval is the exact end of
+    [(s1 - f1)/(s0 + f0), (s1 + f1)/(s0 - f0)] times 1 + θ_5, widened by (1 - γ_6) below and
+    (1 + γ_6) above: it lies outside the exact end, the lower one at least (1 - γ_5)(1 - γ_6 (1 + u))
+    times it, the upper one at most (1 + γ_5)(1 + γ_6 (1 + u)) times it (γ_6 (1 + u): γ_6 as
+    computed). Guards the widening, which no test of the file checked: without it (widen = 0) an
+    end rounds inside the exact interval; with γ_60 in its place the interval is 5 times wider than
+    the rounding needs."""
+    (s0, f0), (s1, f1) = first, second
+    ratios, bounds = _ratio_intervals(np.array([s0, s1]), np.array([f0, f1]), np.float64)
+    lo, hi = Fraction(float(bounds[0, 0])), Fraction(float(bounds[0, 1]))
+    exact_lo = (Fraction(s1) - Fraction(f1)) / (Fraction(s0) + Fraction(f0))
+    exact_hi = (Fraction(s1) + Fraction(f1)) / (Fraction(s0) - Fraction(f0))
+    g5, g6 = gamma_exact(5, np.float64), gamma_exact(6, np.float64) * (1 + Fraction(U))
+    assert exact_lo * (1 - g5) * (1 - g6) <= lo <= exact_lo
+    assert exact_hi <= hi <= exact_hi * (1 + g5) * (1 + g6)
+    assert lo <= Fraction(float(ratios[0])) <= hi
 
 
 def _sublinear_tolerance(estimate, p, offset):
@@ -232,6 +260,28 @@ def test_cv6_reaching_the_noise_floor_is_not_finite_termination(rho):
     assert estimate.terminated_at is None
 
 
+_A = np.linspace(0.05, 1.0, 40)[16]  # 0.4397: a found by a sweep of a over [0.05, 1]
+
+
+@pytest.mark.parametrize("name, x, next_change, kind", [
+    ("1 + 10^-(2^t), t = 0..4", np.r_[1.0 + 10.0 ** -(2.0 ** np.arange(5)), 1.0, 1.0], 10.0**-16, "quadratic"),
+    ("1 + exp(-a t^2), t = 0..9", np.r_[1.0 + np.exp(-_A * np.arange(10.0) ** 2), [1.0 + np.exp(-_A * 81.0)] * 2],
+     np.exp(-_A * 81.0), "superlinear"),
+])
+def test_cv6_the_prediction_follows_the_order_and_the_ratios_trend(name, x, next_change, kind):
+    """CV-6 (proofs/convergence.md): the change predicted after the last one above the floor is
+    C d^q for order q > 1 and d r (r / r_prev) when the ratios fall to 0. Both sequences become
+    constant where their exact next change (below 1e-16; below exp(-81 a), a = 0.4397) is under
+    the floor: the noise floor catching up, not finite termination; the class is the order seen.
+    Guards each prediction: with d r alone 1 + 10^-(2^t) predicted 1e-12 and was "finite"; without
+    the factor r / r_prev 1 + exp(-a t^2) predicted 8.2e-16, above the floor 6.7e-16, and was
+    "finite"."""
+    estimate = estimate_rate(x)
+    T = int(np.flatnonzero(np.diff(x))[-1]) + 1
+    assert next_change < estimate.evidence.noise_floor[T]  # the premise: the constancy is rounding
+    assert estimate.terminated_at is None and estimate.kind == kind, (name, estimate.evidence.reason)
+
+
 @given(rho=st.floats(0.1, 0.9), amplitude=st.floats(0.5, 50.0), limit=st.floats(-10.0, 10.0))
 def test_cv5_aitken_recovers_the_limit_of_a_geometric_sequence(rho, amplitude, limit):
     """CV-5 (proofs/convergence.md): Aitken Δ² is exact on x* + A rho^t; on the first triple the
@@ -243,6 +293,27 @@ def test_cv5_aitken_recovers_the_limit_of_a_geometric_sequence(rho, amplitude, l
     f2 = 2 * f1 + noise_floor(x[2], x[1])
     bound = abs(x[0] - limit) * 4 * U + 2 * abs(d1) * f1 / abs(d2) + d1 * d1 * f2 / d2**2 * 1.01 + 4 * U * abs(x[0])
     assert abs(extrapolated - limit) <= bound
+
+
+def test_cv5_aitken_values_only_where_the_second_difference_exceeds_its_floor():
+    """CV-5 (proofs/convergence.md): an extrapolation is reported only where |Δ²x_t| exceeds
+    2 (f_t + f_{t+1}), f_t the floor of Δx_t (CV-1), else NaN. Guards the mask: without it, the
+    constant steps of 1 - 0.1 t (Δ² is rounding only) gave a limit of 4.5e13; the limit must
+    then be the last value. On 1 + 0.5^t, t = 0..60, NaN exactly where |Δ²| is at or below that
+    floor (the last dozen, where 0.5^t is below the rounding of 1)."""
+    x = 1.0 - 0.1 * np.arange(20)
+    estimate = estimate_rate(x)
+    assert np.all(np.isnan(estimate.evidence.aitken_limits)) and estimate.limit == x[-1]
+
+    x = 1.0 + 0.5 ** np.arange(61.0)
+    limits = estimate_rate(x).evidence.aitken_limits
+    second = x[2:] - 2 * x[1:-1] + x[:-2]
+    floor = 2 * noise_floor(x[2:], x[1:-1]) + 2 * noise_floor(x[1:-1], x[:-2])
+    below = np.abs(second) <= floor
+    assert 0 < below.sum() < len(below)
+    np.testing.assert_array_equal(np.isnan(limits), below)
+    first, second, start = (x[1:-1] - x[:-2])[~below], second[~below], x[:-2][~below]
+    np.testing.assert_array_equal(limits[~below], start - first**2 / second)
 
 
 @trace_dataclass
@@ -501,6 +572,17 @@ def test_cv1_the_longest_run_above_the_floor_is_used():
     assert equal_start.evidence.first_used == 1
 
 
+def test_cv1_of_two_longest_runs_above_the_floor_the_later_is_used():
+    """CV-1 (proofs/convergence.md): the run used is the longest above the floor, the later one on
+    ties. The changes of 10, 9, 8.5, 8.5, 8, 7.75 are 1, 0.5, 0, 0.5, 0.25: two runs of 2 about
+    the 0, changes 0-1 and 3-4; the later, values[3:5], is used. Guards the tie rule: taking the
+    earlier gave (0, 2)."""
+    estimate = estimate_rate([10.0, 9.0, 8.5, 8.5, 8.0, 7.75])
+    e = estimate.evidence
+    np.testing.assert_array_equal(e.values, [1.0, 0.5, 0.0, 0.5, 0.25])
+    assert (e.first_used, e.n_used) == (3, 5)
+
+
 @pytest.mark.parametrize("name, x", [
     ("sqrt", np.sqrt(np.arange(1, 300.0))),
     ("harmonic partial sums", np.cumsum(1.0 / np.arange(1, 300.0))),
@@ -530,6 +612,43 @@ def test_cv4_ratios_rising_to_one_but_not_as_a_power_law_give_no_exponent(name, 
     assert estimate.kind == ("undetermined" if faster else "sublinear") and estimate.exponent is None, \
         (name, estimate.evidence.reason)
     assert ("faster than t" if faster else "more slowly than t") in estimate.evidence.reason
+
+
+def test_cv4_steps_of_h_that_shrink_beyond_the_power_law_slack_give_no_exponent():
+    """CV-4 (proofs/convergence.md): the exponent is reported only when the two halves' mean steps
+    of h = 1/(1 - r) differ by at most POWER_LAW_SLACK = 4 times (p² - 1)/(12 u (u + 1)), plus
+    1/u, u = t + 1 at the tail start. e^-sqrt(t + 1) on 40 values (h ~ 2 sqrt t: steps that
+    shrink, 0.199 then 0.169) decays faster than any power: no exponent. Guards the 4: with 40
+    it was "sublinear, exponent 5.48"."""
+    t = np.arange(40.0)
+    estimate = estimate_rate(np.exp(-np.sqrt(t + 1)), 0.0)
+    assert estimate.kind == "sublinear" and estimate.exponent is None, estimate.evidence.reason
+    assert estimate.exponent_bounds is None and "more slowly than t" in estimate.evidence.reason
+
+
+def test_cv4_exponent_bounds_are_no_wider_than_the_power_law_allowance():
+    """CV-4 (proofs/convergence.md): exponent_bounds are the medians of the steps' lower and upper
+    ends of h = 1/(1 - r), less and plus POWER_LAW_SLACK (p² - 1)/(12 u (u + 1)) + 1/u times the
+    larger mean step (POWER_LAW_SLACK = 4, u = t + 1 at the tail start), inverted. For (t + 3)^-2,
+    h = u/2 + 3/4 + 1/(4 (2u + 1)) exactly (u = t + 3), so each step lies in
+    [1/p - 1/(8 u (u + 1)), 1/p] = [1/p - (p² - 1)/(12 p u (u + 1)), 1/p], and its computed ends
+    within twice the widest rounding interval of h (read off the ratio intervals). The bounds must
+    hold p and lie within that allowance. Guards the 4: with 40 they widened from 1.90-2.11 to
+    1.86-2.16."""
+    t = np.arange(40.0)
+    p = 2.0
+    estimate = estimate_rate((t + 3) ** -p, 0.0)
+    assert estimate.kind == "sublinear" and estimate.exponent is not None, estimate.evidence.reason
+    e = estimate.evidence
+    u = e.first_used + e.tail_start + 1.0  # the proof's u = t + 1 (c0 >= 1), at most the true t + 3
+    tail = e.ratio_bounds[e.tail_start:]
+    rounding = 2 * np.max(1 / (1 - tail[:, 1]) - 1 / (1 - tail[:, 0]))  # of a step, from two h intervals
+    q = estimate.exponent  # the proof's allowance is evaluated at the estimate
+    allowance = (4.0 * abs(q * q - 1) / (12 * u * (u + 1)) + 1 / u) * (1 / p + rounding)
+    step_low = 1 / p - (p * p - 1) / (12 * p * u * (u + 1)) - rounding - allowance
+    step_high = 1 / p + rounding + allowance
+    lo, hi = estimate.exponent_bounds
+    assert 1 / step_high <= lo <= p <= hi <= 1 / step_low
 
 
 @given(st.lists(st.fractions(min_value=Fraction(1, 10**6), max_value=1), min_size=3, max_size=3, unique=True))
