@@ -176,6 +176,31 @@ def test_km1_assignment_never_raises(problem):
     assert claim.holds, claim
 
 
+def test_km1_a_point_keeps_its_label_on_a_tie():
+    """KM-1 (proofs/kmeans.md), the tie rule: a point changes cluster only when another centre is
+    strictly closer, so a point equidistant from its own centre and one of lower index stays. Here
+    the first update puts the centres at 0 and 2, and point 1 (label 1) is 1 from each: it stays,
+    no label changes and the run has terminated (the textbook's KM-4 needs this: moving on a tie
+    lowers nothing). Ties going to the lowest index gave labels [0, 0, 1, 1] and inertia 1, and
+    the certificate still held: no listed test caught it (an audit, 2026-12-05)."""
+    model = KMeans(2, init=np.array([[0.0], [1.5]])).fit(TIES)
+    assert model.labels_.tolist() == [0, 1, 1, 1] and model.inertia_ == 2.0
+    assert model.trace_.n_reassigned.tolist() == [0] and model.trace_.stop_reason == "converged"
+    assert certify(model, TIES)
+
+
+def test_km3_the_farthest_point_lowest_index_on_ties():
+    """KM-3 (proofs/kmeans.md): an empty cluster takes the point with the largest term, the lowest
+    index on ties. Three coincident centres at 0 leave clusters 1 and 2 empty; points 2 and 3 (at
+    +5 and -5) tie: cluster 1 takes point 2, cluster 2 point 3. The mutant taking the last on ties
+    relocated [3, 2] and was certified (an audit, 2026-12-05)."""
+    X = np.array([[0.0], [0.0], [5.0], [-5.0]])
+    model = KMeans(3, init=np.zeros((3, 1))).fit(X)
+    t = model.trace_
+    assert t.relocation_point.tolist() == [2, 3] and t.relocation_cluster.tolist() == [1, 2]
+    assert model.labels_.tolist() == [0, 0, 1, 2] and certify(model, X)
+
+
 _leaf = st.one_of(st.floats(0, 1e150), st.sampled_from([0.0, 5e-324, 1e-320, 2.2e-308, 1e-300, 1e-160]))
 
 
@@ -1115,6 +1140,15 @@ def test_range_rule_rejects_data_whose_distances_could_overflow():
         for call in calls:
             with pytest.raises(ValueError, match="too large for k-means.*Rescale"):
                 call()
+    # at the rule's edge, float32 in 2 features: 16 d A^2 <= the largest float32 allows A up to 3.26e18.
+    # A rule 10 times laxer accepted A = 1.02e19, and the inertia, 8.4e38, exceeded float32's range
+    # (an audit, 2026-12-05: only data far over the limit was tested)
+    corners = np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0], [0.0, 0.0]], dtype=np.float32)
+    with pytest.raises(ValueError, match="too large for k-means in float32"):
+        KMeans(3, random_state=0).fit(corners * np.float32(1.02e19))
+    inside = corners * np.float32(3.2e18)
+    model = KMeans(2, random_state=0).fit(inside)
+    assert np.isfinite(model.inertia_) and model.inertia_ <= np.finfo(np.float32).max and certify(model, inside)
     # a float64 model measures float32 rows in float64, where these fit
     X = (rng.random((1000, 4)) * 1e30).astype(np.float32)
     assert np.isfinite(fitted64.transform(X)).all() and np.isfinite(fitted64.score(X))
