@@ -826,6 +826,33 @@ def test_em6_no_responsibility_is_subnormal(dtype):
     assert bool(certify(model, X))
 
 
+@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+def test_em6_normalisation_gap_is_the_row_sums_distance_from_one(covariance_type):
+    """EM-6, "Normalisation", and EM-2 (i) (proofs/em.md): the recorded ``normalisation_gap`` is
+    max_i |ρ̂_i − 1|, ρ̂_i = fl32(Σ_k r̂_ik) summed as the kernel sums it (k increasing, one float32
+    running sum from 0), recomputed here from the responsibilities the E-step returned: bit for bit,
+    and not 0 (55 and 56 of the 300 rows do not sum to 1 in float32), so a kernel that recorded 0 or a
+    fraction of it fails. And the exact gap max_i |Σ_k r̂_ik − 1|, in Fractions, is at most the
+    β = gap + γ_{K−1}(1 + gap)/(1 − γ_{K−1}) EM-2 (i) derives from it (not at most the gap itself:
+    ρ̂_i may round to 1 when ρ_i is not)."""
+    X = mixture_data(4, 300, 3, 3, 1.0, np.float32)
+    model = GaussianMixture(3, covariance_type=covariance_type, init_params="random", random_state=4, max_iter=3,
+                            tol=0).fit(X)
+    t = model.trace_
+    Z = _standardise(X, t.shift, t.scale)
+    n, K = Z.shape[0], 3
+    resp = np.zeros((n, K), dtype=np.float32)
+    sums, _, _, _ = e_step(Z, model._state, covariance_type, resp, has_previous=False)
+    rho = np.zeros(n, dtype=np.float32)
+    for k in range(K):  # the kernel's order: rho = 0; rho += r_ik, k = 0, 1, ..., in float32
+        rho += resp[:, k]
+    gap = float(np.max(np.abs(rho - np.float32(1))))  # |ρ̂ − 1| exact: ρ̂ within a factor 2 of 1 (Sterbenz)
+    assert gap > 0 and sums["normalisation_gap"] == gap
+    exact = max(abs(sum(Fraction(float(r)) for r in row) - 1) for row in resp)
+    g = gamma_exact(K - 1, np.float32)
+    assert exact <= Fraction(gap) + g * (1 + Fraction(gap)) / (1 - g)
+
+
 def test_em5_a_component_of_tiny_weight_keeps_its_closed_forms():
     """EM-5, "Underflow" (proofs/em.md): a component of weight about 10⁻¹⁶⁰ under the default prior has
     N_k ≈ 10⁻¹⁵⁷ and F_k ≈ 10⁻¹⁶³, so F_p F_q underflows; the reference M-step, like the kernel, forms
