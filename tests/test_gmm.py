@@ -853,6 +853,45 @@ def test_em6_normalisation_gap_is_the_row_sums_distance_from_one(covariance_type
     assert exact <= Fraction(gap) + g * (1 + Fraction(gap)) / (1 - g)
 
 
+def test_em6_overflowed_mahalanobis_terms_are_counted_and_bounded():
+    """EM-6, "Overflow and weight zero" (proofs/em.md), on the kernel directly (the fit's
+    standardisation and range check keep its own data from overflowing): float32, diagonal
+    covariances, one row at z = (2·10¹⁷, 0) whose Mahalanobis terms overflow for the two components
+    of variance 10⁻⁴ ((100 · 2·10¹⁷)² > 3.4·10³⁸) and stay finite for the one of variance 10³⁰. The
+    kernel counts the 2 overflowed entries and gives them responsibility 0; ℓ's bound carries their
+    share n K e^X (here K·σ per row: X is about −max/4 = −8.5·10³⁷), so it is at least the bound without it,
+    and ℓ̂ is within it of ℓ in long double, where those terms are finite. With full covariances and
+    a component of variance 10⁻³⁶, the overflowed entry's spread overflows too, so max/2 − 3γ ω‖z − μ‖²
+    is no lower bound on its Mahalanobis term and X = ∞: ℓ's bound is infinite, where without the
+    share it would be finite."""
+    L = np.longdouble
+    rng = np.random.default_rng(0)
+    n, d, K = 300, 2, 3
+    Z = rng.normal(0.0, 1.0, (n, d)).astype(np.float32)
+    Z[0] = [2e17, 0.0]
+    weights = np.array([0.4, 0.4, 0.2], dtype=np.float32)
+    means = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 0.0]], dtype=np.float32)
+    state = _make_state(weights, means, np.array([[1e-4, 1e-4], [1e-4, 1e-4], [1e30, 1e30]], dtype=np.float32), "diag",
+                        np.zeros(d), -1)
+    resp = np.zeros((n, K), dtype=np.float32)
+    sums, _, _, _ = e_step(Z, state, "diag", resp, has_previous=False)
+    assert sums["overflowed"] == 2 and np.all(resp[0, :2] == 0)
+    ell = error_bounds(sums, None, n, K, d, np.float32)[0]
+    assert ell >= error_bounds({**sums, "overflowed": 0.0}, None, n, K, d, np.float32)[0]
+    a, _, _ = _exact_log_densities(Z, state, "diag")
+    assert np.all(np.isfinite(a))
+    assert abs(float(L(sums["log_likelihood"]) - np.sum(_exact_log_sum_exp(a)))) <= ell < math.inf
+
+    Z[0] = [100.0, 0.0]
+    means[2] = [3.0, 0.0]
+    covariances = np.array([np.eye(d), np.eye(d), 1e-36 * np.eye(d)], dtype=np.float32)
+    state = _make_state(weights, means, covariances, "full", np.zeros(d), -1)
+    sums, _, _, _ = e_step(Z, state, "full", resp, has_previous=False)
+    assert sums["overflowed"] == 1 and sums["overflow_spread"] == np.inf
+    assert error_bounds(sums, None, n, K, d, np.float32)[0] == np.inf
+    assert error_bounds({**sums, "overflowed": 0.0}, None, n, K, d, np.float32)[0] < math.inf
+
+
 def test_em5_a_component_of_tiny_weight_keeps_its_closed_forms():
     """EM-5, "Underflow" (proofs/em.md): a component of weight about 10⁻¹⁶⁰ under the default prior has
     N_k ≈ 10⁻¹⁵⁷ and F_k ≈ 10⁻¹⁶³, so F_p F_q underflows; the reference M-step, like the kernel, forms
@@ -1506,6 +1545,7 @@ def test_warnings_from_every_fitting_entry_point_name_the_callers_line(entry):
         assert any(w.category is category and expected in str(w.message) for w in caught), expected
         for w in caught:
             assert w.filename == __file__, (entry, str(w.message), w.filename)
+
 
 
 def test_em8_collapsed_starts_are_dropped_when_others_fit():
