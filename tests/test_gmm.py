@@ -501,9 +501,11 @@ def test_em6_density_error_bound_through_the_computed_y(data, dtype):
 def test_units_a_feature_rescaled_by_a_power_of_two_changes_nothing(covariance_type, dtype, prior):
     """Units (proofs/em.md): each feature has its own power-of-two scale, so multiplying features
     of X by powers of two (2^12 and 2^-5 here) gives bitwise the same run in standardised units
-    (parameters, EM-6's bounds, EM-2's deficits), the fitted parameters exactly rescaled and ℓ
-    shifted by −n Σ_j e_j log 2; the certificate's slacks do not grow with the ratio of the
-    features' scales (with one scale for all they did: breast cancer, 1.4e4 nats in float64).
+    (parameters, EM-6's bounds, EM-2's deficits), the fitted parameters exactly rescaled, ℓ
+    shifted by −n Σ_j e_j log 2 and, with the prior, log p by −a (number of covariances) Σ_j e_j log 2
+    at every iteration, within the rounding of the two conversions; the certificate's slacks do not
+    grow with the ratio of the features' scales (with one scale for all they did: breast cancer,
+    1.4e4 nats in float64).
     The default prior, 0.01 × each feature's variance, is carried along too (the isotropic one of
     before 2026-12-03 was not). init_params="random": k-means starts see X's metric, which the
     rescaling changes."""
@@ -528,6 +530,18 @@ def test_units_a_feature_rescaled_by_a_power_of_two_changes_nothing(covariance_t
     u = 2.0**-53
     for c, d in zip(certify(scaled, (X * 2.0**exponents).astype(dtype)).claims[:4], certify(plain, X.astype(dtype)).claims[:4]):
         assert abs(c.slack - d.slack) <= 8 * u * offset * (1 + gamma(7, np.float64)) + 4 * np.spacing(d.slack), c.id
+    if prior:
+        # Units: log p_X = log p_Z − a (number of covariances) Σ_j log scale_j, log p_Z bitwise the same in both
+        # runs; each offset O = fl(fl(−a n_cov) fl((Σ_j e_j) fl(log 2))) is within γ_4 of its exact value, each
+        # log p_X = fl(log p_Z + O) within u|log p_X|/(1 − u), and ``moved`` (four roundings of its own) is
+        # within γ_4 of −a n_cov Σ_j e_j log 2; γ_10 covers these with the floats as the magnitudes
+        a_strength = plain._standard_prior(X.astype(dtype), a.shift, a.scale)[0]
+        offsets = [a_strength * n_covariances * abs(float(np.sum(np.log2(t.scale)))) * math.log(2.0) for t in (a, b)]
+        moved = -a_strength * n_covariances * float(exponents.sum()) * math.log(2.0)
+        g10, g1 = gamma_exact(10, np.float64), gamma_exact(1, np.float64)
+        for before, after in zip(a.log_prior, b.log_prior):
+            slack = g10 * Fraction(sum(offsets) + abs(moved)) + g1 * (abs(Fraction(before)) + abs(Fraction(after)))
+            assert abs(Fraction(after) - Fraction(before) - Fraction(moved)) <= slack
 
 
 @settings(max_examples=30)
