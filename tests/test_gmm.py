@@ -1561,6 +1561,38 @@ def test_warnings_from_every_fitting_entry_point_name_the_callers_line(entry):
             assert w.filename == __file__, (entry, str(w.message), w.filename)
 
 
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_em8_the_collapse_threshold_is_d_plus_one_units_of_the_feature_variance(covariance_type, dtype):
+    """EM-8 (proofs/em.md): a covariance collapses when a Cholesky pivot ℓ_jj² (a variance, for diagonal
+    and spherical covariances) is at most (d + 1)u var_j(Z), and not above it: ``_cholesky_or_collapse``
+    on standardised covariances whose last pivot² is c (d + 1)u (d = 2, var_j(Z) = 1) passes at c = 2
+    and raises ComponentCollapseError at c = 1/2. The margin, a factor 2 each way, is far above the
+    rounding of the pivot, a few u relative (c (d + 1)u is exact here, 0.25 + c (d + 1)u and its
+    difference with ℓ_10² = 0.25 too, then a square root and a square). Full and tied covariances
+    carry an off-diagonal term, so the pivot is what is left after elimination, not the entry; a
+    floor 10⁶ times too low (a mutation audit) passed every test before."""
+    from classic._gmm_numerics import _cholesky_or_collapse
+
+    d = 2
+    u = float(np.finfo(dtype).eps) / 2
+    for c, collapses in ((2.0, False), (0.5, True)):
+        small = c * (d + 1) * u
+        if covariance_type in ("full", "tied"):
+            matrix = np.array([[1.0, 0.5], [0.5, 0.25 + small]], dtype=dtype)  # ℓ_11² = (0.25 + small) − 0.5²
+            assert matrix[1, 1] - dtype(0.25) == dtype(small)
+            covariances = np.stack([np.eye(d, dtype=dtype), matrix]) if covariance_type == "full" else matrix
+        elif covariance_type == "diag":
+            covariances = np.array([[1.0, 1.0], [1.0, small]], dtype=dtype)
+        else:
+            covariances = np.array([1.0, small], dtype=dtype)
+        if collapses:
+            with pytest.raises(ComponentCollapseError):
+                _cholesky_or_collapse(covariances, covariance_type, np.ones(d), 3, dtype)
+        else:
+            factors, log_det_w = _cholesky_or_collapse(covariances, covariance_type, np.ones(d), 3, dtype)
+            assert np.all(np.isfinite(factors)) and np.all(np.isfinite(log_det_w))
+
 
 def test_em8_collapsed_starts_are_dropped_when_others_fit():
     """EM-8 with n_init > 1: a start that collapses has no answer, but the others do; they are
