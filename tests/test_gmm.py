@@ -1625,6 +1625,31 @@ def test_em9_increment_ratio_is_square_of_rate():
     assert np.allclose(lam_i, lam_p, rtol=0.02)
 
 
+def test_em9_rate_estimates_are_the_increment_and_step_ratios_of_the_trace():
+    """EM-9 (proofs/em.md): ``GMMTrace.rate_estimates`` returns, for t = 0 .. n_iter − 2,
+    √((J_{t+2} − J_{t+1})/(J_{t+1} − J_t)) (nan where the ratio is negative or undefined) and
+    ‖θ_{t+2} − θ_{t+1}‖/‖θ_{t+1} − θ_t‖, recomputed here element by element in Python floats: the same
+    IEEE operations (one subtraction each, a division, a square root), so equal bit for bit. On this
+    slow run the two estimates differ at every step (test_em9_increment_ratio_is_square_of_rate asks
+    them to agree within 2 % late in a run, not bit for bit), so returning either one twice, or the
+    two swapped, fails (the first passed a mutation audit)."""
+    X = mixture_data(11, 400, 1, 2, 1.2)
+    t = GaussianMixture(2, init_params="random", random_state=0, max_iter=60, tol=0).fit(X).trace_
+    J, steps = t.objective, t.parameter_change
+    assert len(J) == t.n_iter + 1 and len(steps) == t.n_iter
+    from_increments, from_parameters = t.rate_estimates()
+
+    def root_of_ratio(i):
+        ratio = (J[i + 2] - J[i + 1]) / (J[i + 1] - J[i]) if J[i + 1] != J[i] else math.nan
+        return math.sqrt(ratio) if ratio >= 0 else math.nan
+
+    expected_increments = np.array([root_of_ratio(i) for i in range(t.n_iter - 1)])
+    expected_parameters = np.array([steps[i + 1] / steps[i] for i in range(t.n_iter - 1)])
+    np.testing.assert_array_equal(from_increments, expected_increments)
+    np.testing.assert_array_equal(from_parameters, expected_parameters)
+    assert np.all(np.isfinite(expected_increments)) and np.all(expected_increments != expected_parameters)
+
+
 # ---- the certificate is a check -----------------------------------------------------------
 
 
