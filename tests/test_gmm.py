@@ -679,6 +679,7 @@ def test_rd4_em6_recorded_bounds_are_their_formulas(covariance_type, dtype, prio
     needed, used = gamma_(d * d + d + K + 12) * M, gamma_(d * d + 2 * d + 2 * K + 24) * M
     assert needed <= L(t.log_prior_error[-1]) <= used * (1 + L(2.0**-40))
 
+
 @pytest.mark.parametrize("data, covariance_type, prior", [("breast_cancer", "full", None), ("digits", "diag", "default")])
 def test_em6_per_row_bounds_where_some_density_errors_are_large(data, covariance_type, prior):
     """EM-6, steps 2 and 4 (proofs/em.md), in float32 on scikit-learn's data where a few far entries
@@ -817,6 +818,7 @@ def test_em6_likelihood_bound_needs_the_second_order_term_where_posteriors_split
         assert abs(float(F_hat - F_exact)) <= efe and float(log_likelihood - F_exact) <= efe
     without = error_bounds({**sums, "density_excess": sums["density_error"]}, None, n, K, d, np.float32)[0]
     assert errors[1] > without
+
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_em6_no_responsibility_is_subnormal(dtype):
@@ -1448,6 +1450,7 @@ def test_rd4_em_slacks_bound_their_formulas(covariance_type, dtype, prior, monke
     assert len(slacks) == len(formula)
     for entry, (slack, exact) in enumerate(zip(slacks, formula)):
         assert exact <= Fraction(float(slack)) <= _loose(exact), ("EM-5", entry, float(slack), float(exact))
+
 
 def test_em8_collapse_error_and_unbounded_likelihood():
     """EM-8 (proofs/em.md): the likelihood is unbounded (a component shrinking onto a

@@ -1469,6 +1469,7 @@ def test_every_scikit_learn_parameter_is_accepted_and_the_inert_ones_change_noth
     np.testing.assert_array_equal(plain.intercept_, other.intercept_)
     assert plain.trace_ == other.trace_
 
+
 @given(st.sampled_from([0.1, 3.0, 0.5, 2.0 ** -3, 4.0]), st.data())
 @settings(max_examples=20)
 def test_eta0_scales_the_weights_and_changes_no_mistake(eta0, data):

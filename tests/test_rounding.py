@@ -11,6 +11,7 @@ from hypothesis.extra.numpy import arrays
 from classic._kmeans_kernels import chunked_sum
 from classic.rounding import chunked_additions, gamma, gamma_exact, round_up, sum_error_bound, unit_roundoff
 
+
 def finite(dtype):
     """Finite normal-or-zero values exactly representable in ``dtype`` (width=32 for float32,
     which older Hypothesis requires of array elements)."""
