@@ -12,6 +12,7 @@ import numbers
 import os
 import re
 import sys
+import warnings
 
 import numpy as np
 import sklearn
@@ -147,13 +148,20 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=T
         if reset:
             estimator.n_features_in_ = X.shape[1]
         return _kernel_ready(X) if y is None else (_kernel_ready(X), y)
-    with _in_classic_words("X"):
-        if y is None:
-            return _kernel_ready(validate_data(estimator, X, reset=reset, dtype=list(FLOAT_DTYPES), order="C",
-                                               ensure_min_samples=min_samples, ensure_all_finite=finite, **kwargs))
-        X, y = validate_data(estimator, X, y, reset=reset, dtype=list(FLOAT_DTYPES), order="C",
-                             ensure_min_samples=min_samples, ensure_all_finite=finite, **kwargs)
-    return _kernel_ready(X), y
+    # scikit-learn's own warnings here (a column y, feature names) name the user's line, as classic's
+    # do: recorded, then warned again from the caller (they named this file until 2026-12-05)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with _in_classic_words("X"):
+            if y is None:
+                X = validate_data(estimator, X, reset=reset, dtype=list(FLOAT_DTYPES), order="C",
+                                  ensure_min_samples=min_samples, ensure_all_finite=finite, **kwargs)
+            else:
+                X, y = validate_data(estimator, X, y, reset=reset, dtype=list(FLOAT_DTYPES), order="C",
+                                     ensure_min_samples=min_samples, ensure_all_finite=finite, **kwargs)
+    for warning in caught:
+        warnings.warn(warning.message, warning.category, stacklevel=caller_stacklevel())
+    return _kernel_ready(X) if y is None else (_kernel_ready(X), y)
 
 
 def check_sample_weight(sample_weight, X, *, name="sample_weight", rows="X"):

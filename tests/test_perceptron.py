@@ -261,11 +261,14 @@ def test_certify_reads_a_column_of_labels_as_fit_does():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(60, 3))
     y = (X @ [1.0, -2.0, 0.5] > 0).astype(int)
-    with pytest.warns(DataConversionWarning):
+    with pytest.warns(DataConversionWarning) as fitting:
         model = Perceptron(max_iter=100).fit(X, y[:, None])
-    with pytest.warns(DataConversionWarning):
+    with pytest.warns(DataConversionWarning) as certifying:
         column = certify(model, X, y[:, None])
     assert column and str(column) == str(certify(model, X, y))
+    # both warnings name this line's file, as classic's own warnings do (scikit-learn's named classic's
+    # validation module until 2026-12-05)
+    assert [w.filename for w in (*fitting, *certifying)] == [__file__, __file__]
     with pytest.raises(ValueError, match=r"y must have shape \(60,\), got \(60, 2\)"):
         certify(model, X, np.column_stack([y, y]))
 
