@@ -17,14 +17,13 @@ import math
 import warnings
 
 import numpy as np
-from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.validation import column_or_1d
 
 from classic import _perceptron_kernels as _k
 from classic._jit import for_rows
 from classic._perceptron_predictors import _averaged_weights
 from classic._random import generator_from_state
-from classic._validation import caller_stacklevel, check_numbers, check_real, check_squared_distances
+from classic._validation import at_callers_line, check_numbers, check_real, check_squared_distances
 from classic.certificate import Claim, check_training_rows, inequality_claim
 from classic.perceptron import INTERCEPT_FIX, OVERFLOW_RULE, _one_vs_rest_trace
 from classic.rounding import (
@@ -193,9 +192,7 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
         raise ValueError("certify(perceptron, X, y) needs the labels y the model was fitted on")
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:  # a column, read as its labels with scikit-learn's warning, as fit reads it
-        warnings.warn("A column-vector y was passed when a 1d array was expected. Please change the shape of y to "
-                      "(n_samples, ), for example using ravel().", DataConversionWarning, stacklevel=caller_stacklevel())
-        y = column_or_1d(y)
+        y = at_callers_line(column_or_1d, y, warn=True)
     if y.shape != (X.shape[0],):
         raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")
     problems = model._problem_signs(model._labels(y), dtype)

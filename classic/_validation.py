@@ -40,6 +40,7 @@ __all__ = [
     "check_option",
     "restoring_on_error",
     "caller_stacklevel",
+    "at_callers_line",
 ]
 
 #: How messages name the sample weights of a stopping rule's held-out rows (X_val).
@@ -148,20 +149,14 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=T
         if reset:
             estimator.n_features_in_ = X.shape[1]
         return _kernel_ready(X) if y is None else (_kernel_ready(X), y)
-    # scikit-learn's own warnings here (a column y, feature names) name the user's line, as classic's
-    # do: recorded, then warned again from the caller (they named this file until 2026-12-05)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        with _in_classic_words("X"):
-            if y is None:
-                X = validate_data(estimator, X, reset=reset, dtype=list(FLOAT_DTYPES), order="C",
-                                  ensure_min_samples=min_samples, ensure_all_finite=finite, **kwargs)
-            else:
-                X, y = validate_data(estimator, X, y, reset=reset, dtype=list(FLOAT_DTYPES), order="C",
-                                     ensure_min_samples=min_samples, ensure_all_finite=finite, **kwargs)
-    for warning in caught:
-        warnings.warn(warning.message, warning.category, stacklevel=caller_stacklevel())
-    return _kernel_ready(X) if y is None else (_kernel_ready(X), y)
+    with _in_classic_words("X"):  # scikit-learn's warnings (a column y, feature names) at the user's line
+        if y is None:
+            return _kernel_ready(at_callers_line(validate_data, estimator, X, reset=reset, dtype=list(FLOAT_DTYPES),
+                                                 order="C", ensure_min_samples=min_samples, ensure_all_finite=finite,
+                                                 **kwargs))
+        X, y = at_callers_line(validate_data, estimator, X, y, reset=reset, dtype=list(FLOAT_DTYPES), order="C",
+                               ensure_min_samples=min_samples, ensure_all_finite=finite, **kwargs)
+    return _kernel_ready(X), y
 
 
 def check_sample_weight(sample_weight, X, *, name="sample_weight", rows="X"):
@@ -457,6 +452,18 @@ def restoring_on_error(fit):
 _LIBRARY_DIRS = tuple(os.path.dirname(module.__file__) + os.sep for module in (sys.modules[__name__], sklearn,
                                                                                 sys.modules.get("joblib"))
                       if module is not None)  # joblib: imported by scikit-learn, not one of our dependencies
+
+
+def at_callers_line(function, *args, **kwargs):
+    """``function(*args, **kwargs)``, its warnings (scikit-learn's validation: a column y, feature
+    names) recorded and warned again at the user's line (:func:`caller_stacklevel`), as classic's own
+    warnings are; they named classic's file that called scikit-learn until 2026-12-05."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = function(*args, **kwargs)
+    for warning in caught:
+        warnings.warn(warning.message, warning.category, stacklevel=caller_stacklevel())
+    return result
 
 
 def caller_stacklevel():

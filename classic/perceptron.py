@@ -40,6 +40,7 @@ from classic._perceptron_predictors import _averaged_weights, _scores, _vote, _v
 from classic._random import as_generator, check_random_state, generator_state
 from classic._validation import (
     ParameterError,
+    at_callers_line,
     caller_stacklevel,
     check_bool,
     check_estimator_data,
@@ -770,7 +771,7 @@ def _validation_labels(y_val, n_rows, classes):
     its labels, with scikit-learn's warning, as fit's y)."""
     y_val = np.asarray(y_val)
     if y_val.ndim == 2 and y_val.shape[1] == 1:
-        y_val = column_or_1d(y_val, warn=True)
+        y_val = at_callers_line(column_or_1d, y_val, warn=True)
     if y_val.ndim != 1:
         raise ValueError(f"the stopping rule's y_val must be one-dimensional, got shape {y_val.shape}; "
                          "give one label per row of X_val")

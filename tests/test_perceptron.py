@@ -1777,8 +1777,9 @@ def test_a_validation_column_vector_is_read_as_its_labels():
     X, y = _noisy_problem(0, 200)
     X_val, y_val = _noisy_problem(1, 100)
     flat = _quiet_fit(Perceptron(stop=ValidationPatience(2, X_val, y_val)), X, y)
-    with pytest.warns(DataConversionWarning):
+    with pytest.warns(DataConversionWarning) as caught:
         column = _quiet_fit(Perceptron(stop=ValidationPatience(2, X_val, y_val[:, None])), X, y)
+    assert [w.filename for w in caught] == [__file__]  # the caller's line (classic/perceptron.py's until 2026-12-05)
     assert column.stop_.checkpoint.score == flat.stop_.checkpoint.score == flat.score(X_val, y_val)
     np.testing.assert_array_equal(column.coef_, flat.coef_)
 
