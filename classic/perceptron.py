@@ -200,8 +200,8 @@ class OneVsRestTrace(Trace):
                 not all(isinstance(problem, PerceptronTrace) for problem in self.problems):
             return "its problems are not a tuple of PerceptronTrace, one per class"
         for c, problem in enumerate(self.problems):
-            if problem.shape_problem():
-                return f"the trace of its problem {c}: {problem.shape_problem()}"
+            if found := problem.shape_problem():
+                return f"the trace of its problem {c}: {found}"
         return super().shape_problem()
 
     def plot(self, ax=None):
