@@ -27,7 +27,8 @@ overfitting      validation loss rose by more than :math:`\\delta` after its   s
                  minimum while the training loss did not rise (§7.8), or     (``ValidationPatience``); regularise;
                  the final gap :math:`L_{val} - L_{train} > \\delta` exceeds   more data; a smaller model
                  the excess over the target (high variance, §5.2); both
-                 read on medians over a quarter of the run (below)
+                 read on medians over a quarter of the run, and beyond
+                 what the curves' own noise would reach (below)
 too slow         the training loss's trend over the last quarter still fell   more iterations; a larger step;
                  by more than :math:`\\delta`                                 better initialisation or scaling
 underfitting     training loss above ``target`` by more than :math:`\\delta`   a richer model (more clusters,
@@ -56,11 +57,35 @@ median of m values moves by about 1.25 σ/√m under noise of standard deviation
 single values it replaces move by σ, and a single outlier does not move it beyond its
 neighbours. (Until 2026-12-05 the rise was the last value minus the lowest one, and a flat
 validation curve 0.1 above a converged training loss 1 + 5·0.8^t, 40 to 200 steps, with
-noise σ = 0.1 (δ ≈ 0.26) read "overfitting" on 42 % of 400 seeds, with σ = 0.2 on 82 %; now on
-none. Noise larger than δ still reads "overfitting" at times: 11 % of seeds at σ = 0.5
-(δ ≈ 0.32), 32 % at σ = 1: such a curve is mostly noise; average the validation metric over
-more held-out points.) A median over the last quarter reads a steady rise as it stood about an
-eighth of the run before the end.
+noise σ = 0.1 (δ ≈ 0.26) read "overfitting" on 42 % of 400 seeds, with σ = 0.2 on 82 %.) A
+median over the last quarter reads a steady rise as it stood about an eighth of the run before
+the end.
+
+*Noise.* Medians alone still let noise larger than δ read as overfitting (with them, and no
+more, the curve above read "overfitting" on 11 % of seeds at σ = 0.5, δ ≈ 0.32, and on 32 % at
+σ = 1), so each overfitting rule also asks for more than the curves' own noise would give. The
+noise level σ̂ is estimated from the curve itself (:func:`noise_level`: 1.4826 times the median
+absolute deviation of its second differences, over √6; 0 for a line or a parabola, and a few
+jumps or spikes do not move it). A median of m values of Gaussian noise of standard deviation σ
+has standard deviation about :math:`s_m = \\sqrt{\\pi/(2m)}\\,\\sigma`, so with
+:math:`m = q + 1`:
+
+- the rise must exceed :math:`z_{\\alpha/(W-1)} \\sqrt 2\\, s_m(\\hat\\sigma)` for the W window
+  medians it compares (the difference of two positively correlated medians has standard
+  deviation at most :math:`\\sqrt 2 s_m`; a union bound over the W - 1 differences), and
+- the gap must exceed :math:`\\delta + z_\\alpha s_m(\\hat\\sigma')`, σ̂' the noise level of
+  :math:`L_{val} - L_{train}`,
+
+with :math:`z_p` the normal quantile of 1 - p and α = ``false_alarm``. On a flat curve of
+independent Gaussian noise each rule then fires with probability at most about α: "about",
+because the medians are normal only asymptotically and σ̂ is an estimate. The curve above now
+reads "overfitting" on none of 400 seeds at σ = 0.5, on 1 at σ = 1 and on 1 at σ = 2. The price
+is power against a rise of the size of the noise: a validation loss rising linearly by R over
+the second half of the run is read as overfitting on 97 % of 200 seeds at σ = 0.5 and R = 1
+(27 % at R = 0.5), at σ = 1 on 39 % at R = 1 and 99.5 % at R = 2; without noise σ̂ = 0 and the
+rules are those of δ alone. Such curves are mostly noise: average the validation metric over
+more held-out points. The margins are in :attr:`Diagnosis.evidence`, and a rise within its
+margin is named in a healthy diagnosis's rule.
 
 Underfitting needs ``target`` (the error the task allows: Bayes, human or a
 reference model's error); without it, a high plateau cannot be told from a
@@ -86,6 +111,7 @@ by 0.111 after its minimum" for a validation accuracy that fell after its maximu
 
 import dataclasses
 import math
+import statistics
 import types
 
 import numpy as np
@@ -93,6 +119,8 @@ import numpy as np
 from classic._validation import check_bool, check_not_iterator, check_real
 
 __all__ = ["Diagnosis", "diagnose", "PATTERNS"]
+
+MAD_TO_SIGMA = 1.0 / statistics.NormalDist().inv_cdf(0.75)  # N(0, σ²): its median absolute deviation is σ/1.4826
 
 PATTERNS = ("healthy", "overfitting", "underfitting", "oscillation", "too slow", "diverging")
 
@@ -147,8 +175,10 @@ class Diagnosis:
         ``higher_is_better=True`` they are those of the negated curves (a score's fall is a
         ``validation_rise``, its rise a ``recent_drop``). ``scale``, ``delta``,
         ``best_validation_step``, ``validation_rise`` (the validation loss's median over the last
-        quarter minus its lowest median over as many steps), ``final_gap`` (the median of
-        validation minus training loss over the last quarter),
+        quarter minus its lowest median over as many steps), ``validation_noise`` (σ̂, its noise
+        level) and ``noise_margin`` (what that noise would reach), ``final_gap`` (the median of
+        validation minus training loss over the last quarter), ``gap_noise`` and ``gap_margin``
+        (the same for the gap, whose threshold is δ plus that margin: module docstring, "Noise"),
         ``recent_drop`` (the training loss's value a quarter of the run before the end minus its
         last value), ``recent_trend`` (the Theil-Sen trend over that quarter, with the same sign:
         positive when the loss falls), ``excess_over_target`` (NaN without a ``target``), and of
@@ -225,11 +255,40 @@ def theil_sen_change(values):
 def window_medians(values, width):
     """Medians of ``values`` over stretches of ``width`` consecutive steps: those starting every
     ``ceil(width / 64)`` steps, and the last stretch (so at most 64 (n - width) / width + 2
-    medians, whatever the run's length). Returns (lowest median, last median)."""
+    medians, whatever the run's length). Returns (lowest median, last median, number of
+    stretches)."""
     stride = -(-width // 64)
     starts = np.unique(np.append(np.arange(0, values.size - width + 1, stride), values.size - width))
     medians = [float(np.median(values[start : start + width])) for start in starts]
-    return min(medians), medians[-1]
+    return min(medians), medians[-1], len(medians)
+
+
+def noise_level(values):
+    """A robust estimate of the standard deviation σ of independent noise on a smooth curve:
+    1.4826 times the median absolute deviation of its second differences, over √6. A second
+    difference v[t+1] - 2 v[t] + v[t-1] of noise has standard deviation σ√6; a straight line's
+    are 0 and a smooth curve's change slowly, so the deviation about their median is the noise's
+    (Gaussian noise: 1.4826 MAD estimates σ); a few jumps or spikes move a median of absolute
+    deviations by at most as many ranks. 0 for a line, a parabola or a curve of fewer than 3
+    steps."""
+    if values.size < 3:
+        return 0.0
+    second = np.diff(values, 2)
+    return MAD_TO_SIGMA * float(np.median(np.abs(second - np.median(second)))) / math.sqrt(6.0)
+
+
+def median_noise(sigma, width):
+    """About the standard deviation of the median of ``width`` values of independent Gaussian noise
+    of standard deviation ``sigma``: √(π/(2 width)) σ (the median's asymptotic variance
+    π σ²/(2 m))."""
+    return math.sqrt(math.pi / (2.0 * width)) * sigma
+
+
+def noise_quantile(false_alarm, comparisons):
+    """z with P(N(0, 1) > z) = false_alarm / comparisons: by the union bound, no one of
+    ``comparisons`` normal deviates of at most unit standard deviation exceeds z times it, but with
+    probability at most ``false_alarm``."""
+    return statistics.NormalDist().inv_cdf(1.0 - false_alarm / comparisons)
 
 
 def curves_spread(values):
@@ -243,7 +302,7 @@ def curves_spread(values):
     return spread
 
 
-def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=None, tol=0.05):
+def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=None, tol=0.05, false_alarm=0.01):
     """Name the pattern of a pair of learning curves, with evidence and remedy.
 
     Parameters
@@ -259,6 +318,10 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     tol : float in (0, 1), default 0.05
         Fraction of the curves' range :math:`S` below which a change counts as
         flat: :math:`\\delta = \\text{tol} \\cdot S`.
+    false_alarm : float in (0, 1), default 0.01
+        The chance, about, that independent noise on a flat validation curve reads as a rise
+        after its minimum (overfitting): the rise must also exceed the noise margin this gives
+        for the validation curve's own noise level (module docstring, "Noise").
 
     Returns
     -------
@@ -275,6 +338,9 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     train, val = sign * train, sign * val
     if target is not None:
         target = sign * check_real(target, "target")
+    false_alarm = check_real(false_alarm, "false_alarm", minimum=0.0, strict=True)
+    if false_alarm >= 1:
+        raise ValueError(f"false_alarm must be < 1, got {false_alarm}")
 
     both = np.concatenate([train, val])
     spread = curves_spread(both)
@@ -283,9 +349,15 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     n = train.size
     best = int(np.argmin(val))
     quarter = max(2, n // 4)
-    lowest, last = window_medians(val, quarter + 1)
+    lowest, last, n_windows = window_medians(val, quarter + 1)
     rise = last - lowest
+    # What noise alone would reach (module docstring, "Noise"): the rise compares the last window's
+    # median with each other window's, a difference of two positively correlated medians.
+    noise = noise_level(val)
+    margin = noise_quantile(false_alarm, max(n_windows - 1, 1)) * math.sqrt(2.0) * median_noise(noise, quarter + 1)
     gap = float(np.median(val[-quarter - 1 :] - train[-quarter - 1 :]))
+    gap_noise = noise_level(val - train)
+    gap_margin = noise_quantile(false_alarm, 1) * median_noise(gap_noise, quarter + 1)
     recent_drop = float(train[-quarter - 1] - train[-1])
     trend = -theil_sen_change(train[-quarter - 1 :])
     excess = float(train[-1] - target) if target is not None else math.nan
@@ -293,9 +365,10 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     reversals = max(len(legs) - 1, 0)
     rises, falls = float(legs[legs > 0].sum()), float(-legs[legs < 0].sum())
     evidence = types.MappingProxyType(
-        dict(scale=scale, delta=delta, best_validation_step=best, validation_rise=rise, final_gap=gap,
-             recent_drop=recent_drop, recent_trend=trend, excess_over_target=excess, reversals=reversals,
-             swings=len(legs), rises=rises, falls=falls)
+        dict(scale=scale, delta=delta, best_validation_step=best, validation_rise=rise, validation_noise=noise,
+             noise_margin=margin, final_gap=gap, gap_noise=gap_noise, gap_margin=gap_margin, recent_drop=recent_drop,
+             recent_trend=trend, excess_over_target=excess, reversals=reversals, swings=len(legs), rises=rises,
+             falls=falls)
     )
 
     def result(pattern, rule):
@@ -314,24 +387,31 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     if -trend > delta:
         return result("diverging", f"training {metric} {rose} by {-trend:.3g} > δ={delta:.3g} over the last "
                                    f"{quarter} steps (its trend: Theil-Sen)")
-    if rise > delta and train[-1] <= train[best] + delta:
-        return result("overfitting", f"validation {metric} {rose} by {rise:.3g} > δ={delta:.3g} after its "
-                                     f"{w['best']} at step {best} (medians over {quarter + 1} steps) while the "
+    risen = rise > delta and train[-1] <= train[best] + delta
+    if risen and rise > margin:
+        beyond_noise = f" and > {margin:.3g}, what noise (σ≈{noise:.3g}) would reach" if margin > delta else ""
+        return result("overfitting", f"validation {metric} {rose} by {rise:.3g} > δ={delta:.3g}{beyond_noise} after "
+                                     f"its {w['best']} at step {best} (medians over {quarter + 1} steps) while the "
                                      f"training {metric} did not {rise_word} (§7.8)")
     if trend > delta:
         return result("too slow", f"training {metric} still {fell} by {trend:.3g} > δ={delta:.3g} over the last "
                                   f"{quarter} steps (its trend: Theil-Sen)")
     bias = excess if target is not None else 0.0
-    if gap > delta and gap >= bias:
+    if gap > delta + gap_margin and gap >= bias:
+        beyond_noise = f" by more than {gap_margin:.3g}, what noise (σ≈{gap_noise:.3g}) would add" if gap_margin else ""
         return result("overfitting", f"final gap {gap:.3g} between {w['gap_between']} (median over "
                                      f"the last {quarter + 1} steps) exceeds "
-                                     f"δ={delta:.3g}" + (f" and the {w['excess']} {bias:.3g}" if target is not None else "")
+                                     f"δ={delta:.3g}{beyond_noise}"
+                                     + (f" and the {w['excess']} {bias:.3g}" if target is not None else "")
                                      + " (high variance, §5.2)")
     if target is not None and excess > delta:
         return result("underfitting", f"training {metric} plateaued {excess:.3g} {w['worse_than']} the target, more "
                                       f"than δ={delta:.3g} and than the gap {gap:.3g} (high bias, §5.2)")
     note = "" if target is not None else (f"; no target given, so a {w['poor']} plateau (underfitting) cannot be "
                                           "ruled out")
+    if risen:
+        note += (f"; the validation {metric} {rose} by {rise:.3g} after its {w['best']}, within what its noise "
+                 f"(σ≈{noise:.3g}) would reach ({margin:.3g})")
     moved = float(np.ptp(train[-quarter - 1 :]))
     if moved <= delta:
         return result("healthy", f"training {metric} flat within δ={delta:.3g} over the last {quarter} steps, gap "
