@@ -28,7 +28,23 @@ class ComponentCollapseError(ValueError):
     unbounded there, so maximum likelihood has no answer, and a prior (``prior="default"``) makes
     the problem well posed in both cases. Under MAP-EM (``with_prior``) the exact covariance
     :math:`(S_k + a\\Sigma_0)/(N_k + a)` is positive definite and a weight of zero is allowed: a
-    collapse there is rounding, and the message says what causes it and what helps instead."""
+    collapse there is rounding, and the message says what causes it and what helps instead.
+
+    Parameters
+    ----------
+    component : int
+        The component that collapsed (kept as ``self.component``).
+    iteration : int
+        The iteration it collapsed at (kept as ``self.iteration``).
+    reason : str
+        What happened to it, in words, for the message.
+    empty : bool, default=False
+        Whether its weight reached zero (else its covariance became singular).
+    dtype : numpy dtype or None, default=None
+        The working precision; float32 adds that fitting in float64 may help.
+    with_prior : bool, default=False
+        Whether the run was MAP-EM.
+    """
 
     def __init__(self, component, iteration, reason, empty=False, dtype=None, with_prior=False):
         self.component = component

@@ -36,6 +36,25 @@ class Claim:
     (``note`` then says why). For an inequality ``value <= bound`` checked at
     many steps, ``worst`` and ``bound`` are taken at the step where the margin
     ``bound + slack - value`` is smallest.
+
+    Attributes
+    ----------
+    id : str
+        The claim's id in ``proofs/`` (e.g. ``"KM-1"``).
+    statement : str
+        The theorem, in words.
+    worst : float
+        The checked value at the step of the smallest margin.
+    bound : float
+        The bound at that step.
+    slack : float
+        The rounding slack allowed at that step.
+    holds : bool or None
+        Whether the claim holds; None when it does not apply to this run.
+    reference : str
+        Where the proof is (a file of ``proofs/``).
+    note : str, default=""
+        Why the claim does not apply, or what else the check found.
     """
 
     id: str
@@ -67,6 +86,27 @@ def inequality_claim(id, statement, values, bounds, slacks, reference, note="", 
     against the exact one (EM-2's deficit D_t): it joins the slack only at the steps that do
     not satisfy the exact theorem within ``slacks`` alone, and the note counts them (also 0); an
     infinite allowance at such a step is a non-finite slack there (RD-4 (e)).
+
+    Parameters
+    ----------
+    id, statement : str
+        The claim's id and its theorem in words (:class:`Claim`).
+    values : array-like or tuple of array-like
+        The value at each step, or arrays whose exact sum is the value.
+    bounds, slacks : array-like
+        The bound at each step and the rounding slack allowed there (broadcast with ``values``).
+    reference : str
+        Where the proof is.
+    note : str, default=""
+        The claim's note; what the check finds is appended to it.
+    absolute : bool, default=False
+        Whether the value is the absolute value of the sum of ``values``.
+    allowance : array-like or None, default=None
+        What the floating-point theorem may lose at each step, used only where needed.
+
+    Returns
+    -------
+    Claim
     """
     terms = values if isinstance(values, tuple) else (values,)
     extra = 0.0 if allowance is None else allowance
@@ -132,7 +172,15 @@ def _at_most(terms, bounds, slacks):
 @dataclasses.dataclass(frozen=True)
 class Certificate:
     """The claims checked on one fitted run. ``bool(cert)`` is True when every
-    claim that applies holds."""
+    claim that applies holds.
+
+    Attributes
+    ----------
+    estimator : str
+        The name of the estimator whose run was checked.
+    claims : tuple of Claim
+        The claims checked, in order.
+    """
 
     estimator: str
     claims: tuple
@@ -166,7 +214,17 @@ class Certificate:
         return found[0]
 
     def all(self, claim_id):
-        """Every claim ``claim_id``, in order (one per class for a one-vs-rest perceptron)."""
+        """Every claim ``claim_id``, in order (one per class for a one-vs-rest perceptron).
+
+        Parameters
+        ----------
+        claim_id : str
+            The id of the claims, e.g. ``"KM-1"``.
+
+        Returns
+        -------
+        tuple of Claim
+        """
         return tuple(c for c in self.claims if c.id == claim_id)
 
     @property

@@ -345,6 +345,18 @@ def _parser():
 
 
 def main(argv=None):
+    """Run the ``classic`` command (see the module docstring).
+
+    Parameters
+    ----------
+    argv : list of str or None, default=None
+        The command's arguments, without the program name; None reads ``sys.argv``.
+
+    Returns
+    -------
+    int
+        The exit status: 0, 1 when a certificate fails, 2 for an error, 141 for a closed output.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
 

@@ -169,6 +169,18 @@ DEMOS = [
 
 
 def run_demo(out_dir):
+    """Run every demo of ``DEMOS``, printing each certificate and summary.
+
+    Parameters
+    ----------
+    out_dir : str or path-like
+        The folder the plots are written to (made if missing).
+
+    Returns
+    -------
+    int
+        The exit status: 0 when every certificate holds, else 1.
+    """
     os.makedirs(out_dir, exist_ok=True)
     all_hold = True
     for title, demo in DEMOS:

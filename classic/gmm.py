@@ -143,25 +143,37 @@ class GMMTrace(Trace):
     the per-iteration arrays have one row per M-step. Objective values are in
     the user's units (log-densities of X, not of the standardised data).
 
-    Fields
-    ------
-    objective : ℓ(θ_t) + log p(θ_t) (EM-4); without a prior, ℓ(θ_t).
-    log_likelihood, log_prior : its two parts.
-    bound_e_step : F(q_t, θ_t), the E-step's lower bound (EM-1).
-    bound_m_step : F(q_t, θ_{t+1}), the same bound after the M-step (EM-2, EM-3).
-    log_likelihood_error, log_prior_error, bound_e_step_error, bound_m_step_error :
-        rounding-error bounds on the computed values (EM-6), the certificate's slack;
-        bound_e_step_error also covers the E-step's own gap ℓ − F(q̂_t, θ_t) (EM-1).
-    m_step_deficit : per M-step, a bound on what the M-step computed in floating point
-        may lose against the exact maximiser (EM-2), EM-2's and EM-4's allowance (inf where
-        no bound exists).
-    parameter_change : ‖θ_{t+1} − θ_t‖₂ in standardised units (EM-7, EM-9).
-    shift, scale : the standardisation Z = (X − shift) / scale, shape (n_features,) each
-        (scale: powers of two).
-    weights, means, covariances : θ_T in standardised units.
-    previous_weights, previous_means, previous_covariances : θ_{T−1} (EM-5), or None.
-    stop_reason : ``"tol"`` (mean objective change below tol), ``"max_iter"``, or
-        ``"rule:<name>"`` (a ``stop=`` rule fired, proofs/convergence.md CV-7).
+    ``objective`` is ℓ(θ_t) + log p(θ_t) (EM-4); without a prior, ℓ(θ_t). ``stop_reason`` is
+    ``"tol"`` (mean objective change below tol), ``"max_iter"``, or ``"rule:<name>"`` (a
+    ``stop=`` rule fired, proofs/convergence.md CV-7).
+
+    Attributes
+    ----------
+    log_likelihood, log_prior : ndarray of shape (n_iter + 1,)
+        The two parts of ``objective``.
+    bound_e_step : ndarray of shape (n_iter + 1,)
+        F(q_t, θ_t), the E-step's lower bound (EM-1).
+    bound_m_step : ndarray of shape (n_iter,)
+        F(q_t, θ_{t+1}), the same bound after the M-step (EM-2, EM-3).
+    log_likelihood_error, log_prior_error, bound_e_step_error, bound_m_step_error : ndarray
+        Rounding-error bounds on the computed values (EM-6), the certificate's slack, each of
+        the shape of its value; bound_e_step_error also covers the E-step's own gap
+        ℓ − F(q̂_t, θ_t) (EM-1).
+    m_step_deficit : ndarray of shape (n_iter,)
+        Per M-step, a bound on what the M-step computed in floating point may lose against
+        the exact maximiser (EM-2), EM-2's and EM-4's allowance (inf where no bound exists).
+    parameter_change : ndarray of shape (n_iter,)
+        ‖θ_{t+1} − θ_t‖₂ in standardised units (EM-7, EM-9).
+    covariance_type : {"full", "tied", "diag", "spherical"}
+        The covariance type of the run.
+    has_prior : bool
+        Whether the run was MAP-EM with a prior (then ``log_prior`` counts).
+    shift, scale : ndarray of shape (n_features,)
+        The standardisation Z = (X − shift) / scale (scale: powers of two).
+    weights, means, covariances : ndarray
+        θ_T in standardised units.
+    previous_weights, previous_means, previous_covariances : ndarray or None, default=None
+        θ_{T−1} (EM-5), or None.
     """
 
     OBJECTIVE_SENSE = "max"
@@ -231,7 +243,17 @@ class GMMTrace(Trace):
     def plot(self, ax=None):
         """The objective per iteration, the log-likelihood (plus the log-prior with a prior),
         summed over the samples, with the bound F(q_t, θ_{t+1}) after each M-step between the
-        iterations (EM-2, EM-3); returns the Axes."""
+        iterations (EM-2, EM-3); returns the Axes.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None, default=None
+            The Axes to draw on; None draws on the Axes of a new figure.
+
+        Returns
+        -------
+        matplotlib Axes
+        """
         ax = axes_or_new(ax)
         steps = np.arange(len(self.objective))
         name = self.OBJECTIVE_NAME
@@ -666,12 +688,36 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
 
     def fit_predict(self, X, y=None):
-        """Fit, then return the most responsible component of each sample."""
+        """Fit, then return the most responsible component of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The training data.
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
         return self.fit(X, y).predict(X)
 
     @restoring_on_error
     def fit(self, X, y=None):
-        """Fit by EM (MAP-EM with ``prior=``); returns self."""
+        """Fit by EM (MAP-EM with ``prior=``); returns self.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The training data.
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        self : GaussianMixture
+        """
         warm = self.warm_start and hasattr(self, "_state")
         X = check_estimator_data(self, X, reset=True, min_samples=2)
         self._check_parameters(X)
@@ -874,11 +920,33 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         log-density a_k and :math:`t = \\sum_k e^{a_k - m} \\in [1, K]` (proofs/em.md, EM-6 step 2):
         the float nearest m + log t, up to the rounding of t and log t. Far from every
         component, where log t ≤ log K falls below half an ulp of m (|m| beyond about 10¹⁷), that
-        float is m itself; the error of m, about u|m| (EM-6, "Density error"), is far larger."""
+        float is m itself; the error of m, about u|m| (EM-6, "Density error"), is far larger.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        log_density : ndarray of shape (n_samples,)
+        """
         return log_normalisers(self._weighted_log_densities(X)[0])
 
     def score(self, X, y=None):
-        """Mean log-likelihood per sample."""
+        """Mean log-likelihood per sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples.
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        float
+        """
         return float(np.mean(self.score_samples(X)))
 
     def predict_proba(self, X):
@@ -890,20 +958,52 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         sums to 1 within :math:`\\gamma_{2K}`, however far the point (through the log-normaliser,
         :math:`e^{a_k - \\hat L}` loses log t beside a large |m|: rows summed to 2). Far from every
         component the differences a_j − a_k may be below the rounding of the a_k themselves
-        (about u|m|); the responsibilities are then no better determined than they are."""
+        (about u|m|); the responsibilities are then no better determined than they are.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        responsibilities : ndarray of shape (n_samples, n_components)
+        """
         a, dtype = self._weighted_log_densities(X)
         for_rows(kernels.normalise_rows, a.shape[0])(a)
         return a.astype(dtype, copy=False)
 
     def predict(self, X):
-        """Most responsible component of each sample."""
+        """Most responsible component of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
         a, _ = self._weighted_log_densities(X)
         labels = np.empty(a.shape[0], dtype=np.intp)
         for_rows(largest_in_rows, a.shape[0])(a, labels)
         return labels
 
     def sample(self, n_samples=1):
-        """Draw ``n_samples`` points; returns (X, component labels)."""
+        """Draw ``n_samples`` points; returns (X, component labels).
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            The number of points to draw, at least 1.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features)
+        labels : ndarray of shape (n_samples,)
+            The component each point was drawn from.
+        """
         check_is_fitted(self, "trace_")
         n_samples = check_int(n_samples, "n_samples", minimum=1, maximum=np.iinfo(np.int64).max)  # NumPy's draws
         rng = as_generator(self.random_state)
@@ -923,12 +1023,32 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         return int(cov + K * d + K - 1)
 
     def bic(self, X):
-        """Bayesian information criterion on X (lower is better)."""
+        """Bayesian information criterion on X (lower is better).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        float
+        """
         n = np.asarray(X).shape[0]
         return -2 * self.score(X) * n + self._n_parameters() * math.log(n)
 
     def aic(self, X):
-        """Akaike information criterion on X (lower is better)."""
+        """Akaike information criterion on X (lower is better).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        float
+        """
         return -2 * self.score(X) * np.asarray(X).shape[0] + 2 * self._n_parameters()
 
     _TRACE_TYPES = (GMMTrace,)  # what certify() accepts as trace_
@@ -959,7 +1079,25 @@ def _component_covariance(model, k):
 
 def plot_ellipses(model, ax, features=(0, 1), n_std=(1.0, 2.0), **style):
     """Draw each fitted component of ``model`` as ellipses of ``n_std`` standard
-    deviations in the plane of two ``features``; returns the Axes."""
+    deviations in the plane of two ``features``; returns the Axes.
+
+    Parameters
+    ----------
+    model : GaussianMixture
+        A fitted mixture with at least two features.
+    ax : matplotlib Axes
+        The Axes to draw on.
+    features : pair of int, default=(0, 1)
+        The indices of the two features of the plane (negative ones count from the end).
+    n_std : float or sequence of float, default=(1.0, 2.0)
+        The number of standard deviations of each ellipse, each > 0.
+    **style
+        Passed to each ``Ellipse`` (``colors``: one colour per component).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
     from matplotlib.axes import Axes
     from matplotlib.patches import Ellipse
 

@@ -154,7 +154,17 @@ class KMeansTrace(Trace):
     def plot(self, ax=None):
         """Objective per half-step (relocate, update, assign marked apart); on a log scale of
         ``objective - final`` when the run moved, where the half-steps at exactly the final
-        inertia (the last ones, at least) are marked hollow on the x-axis."""
+        inertia (the last ones, at least) are marked hollow on the x-axis.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None, default=None
+            The Axes to draw on; None draws on the Axes of a new figure.
+
+        Returns
+        -------
+        matplotlib Axes
+        """
         ax = axes_or_new(ax)
         t = np.arange(self.n_iter + 1, dtype=float)
         relocated = self.n_relocated > 0  # relocation markers only where an empty cluster was relocated
@@ -687,7 +697,21 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         the weight, and a point of weight 0 is labelled but moves no centre (proofs/kmeans.md,
         "Weights"). Weights that are all equal seed with the draws of no weights, so
         ``np.ones(n)`` gives the fit without weights, bit for bit (centres, labels, inertia).
-        ``classic.certify`` then needs the same ``sample_weight``."""
+        ``classic.certify`` then needs the same ``sample_weight``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The training data.
+        y : Ignored
+            Not used, present for API consistency by convention.
+        sample_weight : array-like of shape (n_samples,), default=None
+            The weight of each point (None: every point weighs 1).
+
+        Returns
+        -------
+        self : KMeans
+        """
         X = check_estimator_data(self, X, reset=True, finite=False)  # NaN, inf: _check_params
         sample_weight = check_sample_weight(sample_weight, X)
         k, n_init, trials = self._check_params(X, sample_weight)
@@ -785,17 +809,51 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         """Index of the nearest centre (lowest index among the minima), shape (n_samples,).
 
         On the training data this equals ``labels_`` except at exact ties, where
-        ``labels_`` keeps the cluster the point was in (KM-1)."""
+        ``labels_`` keeps the cluster the point was in (KM-1).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
         check_is_fitted(self, "cluster_centers_")
         return self._nearest(X, objective=False)[0]
 
     def fit_predict(self, X, y=None, sample_weight=None):
-        """Fit (with ``sample_weight``, as :meth:`fit`) and return ``labels_``."""
+        """Fit (with ``sample_weight``, as :meth:`fit`) and return ``labels_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The training data.
+        y : Ignored
+            Not used, present for API consistency by convention.
+        sample_weight : array-like of shape (n_samples,), default=None
+            The weight of each point, as in :meth:`fit`.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
         return self.fit(X, sample_weight=sample_weight).labels_
 
     def transform(self, X):
         """Euclidean distances to the centres, shape (n_samples, n_clusters): float32 when X and
-        the centres are, else float64."""
+        the centres are, else float64.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        distances : ndarray of shape (n_samples, n_clusters)
+        """
         check_is_fitted(self, "cluster_centers_")
         X = self._inference_data(X)
         centers = self._centers_for(X)
@@ -806,7 +864,21 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
 
     def score(self, X, y=None, sample_weight=None):
         """Opposite of the inertia of X against the fitted centres (higher is better), each
-        point's term weighted by ``sample_weight`` if given."""
+        point's term weighted by ``sample_weight`` if given.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples.
+        y : Ignored
+            Not used, present for API consistency by convention.
+        sample_weight : array-like of shape (n_samples,), default=None
+            The weight of each point's term (None: every point weighs 1).
+
+        Returns
+        -------
+        float
+        """
         check_is_fitted(self, "cluster_centers_")
         return -float(self._nearest(X, objective=True, sample_weight=sample_weight)[1])
 

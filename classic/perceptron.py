@@ -136,7 +136,19 @@ class PerceptronTrace(Trace):
         epoch (``epoch_loss``, right-hand axis: the learning curve of a run that is not
         separable); ``bound`` (e.g. the certificate's (R/gamma)^2, PC-5) is drawn as a
         horizontal line. The counts share one axis that shows 1, 2, 5 mistakes and a bound of
-        hundreds at once (:func:`_count_axis`). Returns the Axes of the updates."""
+        hundreds at once (:func:`_count_axis`). Returns the Axes of the updates.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None, default=None
+            The Axes to draw on; None draws on the Axes of a new figure.
+        bound : float or None, default=None
+            A bound on the number of updates to draw, or None for no line.
+
+        Returns
+        -------
+        matplotlib Axes
+        """
         ax = axes_or_new(ax)
         epochs = np.arange(len(self.objective))
         ax.plot(epochs, self.objective, marker=".", label=self.OBJECTIVE_NAME)
@@ -179,6 +191,13 @@ class OneVsRestTrace(Trace):
     ``problems[c]`` is the :class:`PerceptronTrace` of class ``classes[c]``
     against the rest; ``objective[e]`` is the total number of updates after
     ``e`` epochs, over all problems.
+
+    Attributes
+    ----------
+    problems : tuple of PerceptronTrace
+        The trace of each one-vs-rest problem, one per class.
+    classes : ndarray of shape (n_classes,)
+        The class of each problem, in the order of ``problems``.
     """
 
     OBJECTIVE_SENSE = "max"
@@ -207,7 +226,17 @@ class OneVsRestTrace(Trace):
     def plot(self, ax=None):
         """Updates so far of each one-vs-rest problem against the epoch, one curve per class
         (its last epoch marked), and their total; on the count axis of the binary plot.
-        Returns the Axes."""
+        Returns the Axes.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None, default=None
+            The Axes to draw on; None draws on the Axes of a new figure.
+
+        Returns
+        -------
+        matplotlib Axes
+        """
         ax = axes_or_new(ax)
         for c, problem in zip(self.classes, self.problems):
             ax.plot(np.arange(problem.n_iter + 1), problem.objective, marker="o", markevery=[problem.n_iter],
@@ -624,6 +653,21 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         ``proofs/perceptron.md``. There is no ``sample_weight`` (weighted updates are outside it too), so
         scikit-learn's ``has_fit_parameter(model, "sample_weight")`` is False, as for its estimators
         without weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The training data.
+        y : array-like of shape (n_samples,)
+            The labels.
+        coef_init : None
+            Only None is accepted.
+        intercept_init : None
+            Only None is accepted.
+
+        Returns
+        -------
+        self : Perceptron
         """
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
@@ -718,7 +762,17 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     def decision_function(self, X):
         """Scores :math:`\\langle w, \\tilde x\\rangle`: shape (n_samples,) for one or two
         classes, (n_samples, n_classes) for more (the vote for ``prediction="voted"``); float32
-        when X and ``coef_`` are, else float64."""
+        when X and ``coef_`` are, else float64.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        """
         check_is_fitted(self, "trace_")
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: their scores (_perceptron_predictors)
         X = in_model_precision(X, self.coef_, self.intercept_)
@@ -744,7 +798,17 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         return np.column_stack([coef, intercept]).astype(X.dtype)  # one row per binary problem
 
     def predict(self, X):
-        """Class labels, shape (n_samples,)."""
+        """Class labels, shape (n_samples,).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
         scores = self.decision_function(X)
         if len(self.classes_) == 1:
             return np.repeat(self.classes_, scores.shape[0])

@@ -38,6 +38,17 @@ def gamma(n, dtype):
     """Higham's :math:`\\gamma_n = n u / (1 - n u)` for the precision of ``dtype``.
 
     Raises ValueError when ``n u >= 1`` (no bound exists).
+
+    Parameters
+    ----------
+    n : int
+        The number of roundings, ``n >= 0``.
+    dtype : numpy dtype
+        The working precision.
+
+    Returns
+    -------
+    float
     """
     u = unit_roundoff(dtype)
     nu = float(n) * u
@@ -51,6 +62,17 @@ def gamma_exact(n, dtype):
     arithmetic and then rounded up (``classic._kmeans_assignment._filter_constants``).
 
     Raises ValueError when ``n u >= 1``.
+
+    Parameters
+    ----------
+    n : int
+        The number of roundings, ``n >= 0``.
+    dtype : numpy dtype
+        The working precision.
+
+    Returns
+    -------
+    fractions.Fraction
     """
     nu = int(n) * Fraction(unit_roundoff(dtype))
     if nu >= 1:
@@ -70,6 +92,21 @@ def sum_error_bound(n_terms, abs_sum, dtype, term_roundings=0):
     (Higham, Lemma 3.3). The bound is evaluated upward (RD-4): :math:`\\gamma` exactly, then
     rounded up, times ``abs_sum`` rounded up (it was rounded to nearest until 2026-12-05, up to
     half an ulp below the bound).
+
+    Parameters
+    ----------
+    n_terms : int
+        The number of terms of the sum.
+    abs_sum : float
+        At least the sum of the terms' absolute values.
+    dtype : numpy dtype
+        The precision the sum is computed in.
+    term_roundings : int, default=0
+        The most roundings each term carries before it is added.
+
+    Returns
+    -------
+    float
     """
     factor = round_up(gamma_exact(max(int(n_terms) - 1, 0) + int(term_roundings), dtype))
     return float(product_up(factor, float(abs_sum)))
@@ -80,7 +117,19 @@ def chunked_additions(n_terms, chunk=CHUNK_SIZE):
     order (proofs/rounding.md, RD-1, "Chunked order"): each chunk of ``chunk`` rows added from 0
     one row after the other, then the chunk totals from 0 in index order, so
     ``(min(n, chunk) - 1) + (ceil(n / chunk) - 1)`` (0 for no term), where any order needs n - 1.
-    A sum over a subset of the rows, in the same order, needs no more."""
+    A sum over a subset of the rows, in the same order, needs no more.
+
+    Parameters
+    ----------
+    n_terms : int
+        The number of rows summed.
+    chunk : int, default=CHUNK_SIZE
+        The number of rows of a chunk.
+
+    Returns
+    -------
+    int
+    """
     n = int(n_terms)
     if n <= 0:
         return 0
@@ -89,7 +138,19 @@ def chunked_additions(n_terms, chunk=CHUNK_SIZE):
 
 def round_up(value, dtype=np.float64):
     """The smallest number of ``dtype`` at least the rational (or float) ``value``, as a float:
-    constants computed exactly with :func:`gamma_exact` enter a slack rounded up (RD-4)."""
+    constants computed exactly with :func:`gamma_exact` enter a slack rounded up (RD-4).
+
+    Parameters
+    ----------
+    value : fractions.Fraction, int or float
+        The number to round.
+    dtype : numpy dtype, default=float64
+        The precision to round to.
+
+    Returns
+    -------
+    float
+    """
     value = Fraction(value)
     largest = np.finfo(dtype).max
     if value > Fraction(float(largest)):  # infinity is the smallest number of dtype above it
@@ -101,7 +162,19 @@ def round_up(value, dtype=np.float64):
 
 
 def round_down(value, dtype=np.float64):
-    """The largest number of ``dtype`` at most the rational (or float) ``value``, as a float (RD-4)."""
+    """The largest number of ``dtype`` at most the rational (or float) ``value``, as a float (RD-4).
+
+    Parameters
+    ----------
+    value : fractions.Fraction, int or float
+        The number to round.
+    dtype : numpy dtype, default=float64
+        The precision to round to.
+
+    Returns
+    -------
+    float
+    """
     return -round_up(-Fraction(value), dtype)
 
 
@@ -114,6 +187,17 @@ def upper_bound(computed, roundings):
     The exact value is then at most ``computed / (1 - gamma_m)``; the result is that quotient,
     itself rounded upward, so it bounds the exact value whatever the evaluation's roundings.
     Zero stays zero.
+
+    Parameters
+    ----------
+    computed : float or array-like
+        The float64 value(s) of the expression, >= 0.
+    roundings : int
+        The most roundings along any path of its evaluation.
+
+    Returns
+    -------
+    ndarray
     """
     computed = np.asarray(computed, dtype=np.float64)
     factor = round_up(1 / (1 - gamma_exact(roundings, np.float64)))
@@ -127,6 +211,17 @@ def lower_bound(computed, roundings):
     The mirror of :func:`upper_bound`: with ``computed`` = s (1 + theta), |theta| <= gamma_m, the
     exact s is at least ``computed / (1 + gamma_m) = computed (1 - m u)``; the result is that
     product with the factor rounded down, moved one float down. Zero stays zero.
+
+    Parameters
+    ----------
+    computed : float or array-like
+        The float64 value(s) of the expression, >= 0.
+    roundings : int
+        The most roundings along any path of its evaluation.
+
+    Returns
+    -------
+    ndarray
     """
     computed = np.asarray(computed, dtype=np.float64)
     factor = round_down(1 - int(roundings) * Fraction(unit_roundoff(np.float64)))
@@ -175,13 +270,41 @@ SIGMA64 = float(np.finfo(np.float64).smallest_subnormal)
 def sum_of_products_up(computed, n_products, roundings):
     """An upper bound on the exact sum of ``n_products`` non-negative products of floats, from its
     float64 evaluation ``computed`` with at most ``roundings`` roundings along any path, underflow
-    included: (computed + n sigma64) / (1 - gamma_m), evaluated upward (RD-4 (b), "Underflow")."""
+    included: (computed + n sigma64) / (1 - gamma_m), evaluated upward (RD-4 (b), "Underflow").
+
+    Parameters
+    ----------
+    computed : float or array-like
+        The float64 evaluation of the sum.
+    n_products : int or array-like
+        The number of products summed.
+    roundings : int
+        The most roundings along any path of its evaluation.
+
+    Returns
+    -------
+    ndarray
+    """
     return upper_bound(above(computed + n_products * SIGMA64), roundings)
 
 
 def sum_of_products_down(computed, n_products, roundings):
     """The mirror of :func:`sum_of_products_up`: a lower bound on the same exact sum,
-    computed / (1 + gamma_m) - n sigma64, evaluated downward (and at least 0)."""
+    computed / (1 + gamma_m) - n sigma64, evaluated downward (and at least 0).
+
+    Parameters
+    ----------
+    computed : float or array-like
+        The float64 evaluation of the sum.
+    n_products : int or array-like
+        The number of products summed.
+    roundings : int
+        The most roundings along any path of its evaluation.
+
+    Returns
+    -------
+    ndarray
+    """
     return np.maximum(below(lower_bound(computed, roundings) - n_products * SIGMA64), 0.0)
 
 
@@ -193,7 +316,17 @@ def euclidean_norm(vector):
     a prior of covariance 1e300, and ParameterChange could never fire), and one of entries near
     1e-170 not 0. The plain sum is kept while it is at least d 2^-1021: each square loses at most
     σ/2 = 2^-1075 to underflow, at most u/2 relative to that sum. Infinity only when the norm
-    itself exceeds the largest float64, or an entry is infinite; NaN for a NaN entry."""
+    itself exceeds the largest float64, or an entry is infinite; NaN for a NaN entry.
+
+    Parameters
+    ----------
+    vector : array-like
+        The entries of v (raveled), converted to float64.
+
+    Returns
+    -------
+    float
+    """
     vector = np.asarray(vector, dtype=np.float64).ravel()
     with np.errstate(over="ignore", under="ignore"):
         squared = float(np.sum(vector * vector))

@@ -50,7 +50,17 @@ class SeparableSample:
     margin: float
 
     def augmented_separator(self, scale):
-        """The unit separator of the augmented data :math:`(x, s)` (proofs/perceptron.md, PC-8)."""
+        """The unit separator of the augmented data :math:`(x, s)` (proofs/perceptron.md, PC-8).
+
+        Parameters
+        ----------
+        scale : float
+            The augmented feature ``s`` (0: no intercept, the offset is dropped).
+
+        Returns
+        -------
+        ndarray of shape (n_features + 1,)
+        """
         u = np.append(self.direction, self.offset / scale if scale else 0.0)
         return u / np.linalg.norm(u)
 
@@ -125,7 +135,19 @@ TINY = 1e-6
 
 
 def bounded_floats(dtype=np.float64, bound=100.0):
-    """Finite floats of ``dtype`` in [-bound, bound]; magnitudes below 1e-6 become 0."""
+    """Finite floats of ``dtype`` in [-bound, bound]; magnitudes below 1e-6 become 0.
+
+    Parameters
+    ----------
+    dtype : numpy float dtype, default=numpy.float64
+        The precision of the floats (float32 or float64).
+    bound : float, default=100.0
+        The largest magnitude.
+
+    Returns
+    -------
+    hypothesis strategy of float
+    """
     width = 32 if np.dtype(dtype) == np.float32 else 64
     bound = float(np.dtype(dtype).type(bound))  # representable in that width
     return st.floats(-bound, bound, allow_nan=False, allow_infinity=False, allow_subnormal=False, width=width).map(
@@ -145,6 +167,23 @@ def clustering_data(draw, *, dtypes=(np.float64, np.float32), min_samples=1, max
     scaled by 2**-520 (float64) or 2**-75 (float32), so small that squared
     differences underflow, outside the rounding model of proofs/rounding.md (k-means
     carries the underflow terms: proofs/kmeans.md, KM-8 "Underflow").
+
+    Parameters
+    ----------
+    dtypes : tuple of numpy float dtype, default=(numpy.float64, numpy.float32)
+        The precisions to draw from.
+    min_samples, max_samples : int, default=1, 30
+        The range of the number of rows.
+    max_features : int, default=3
+        The largest number of columns (at least 1 is drawn).
+    bound : float, default=100.0
+        The largest magnitude of the values.
+    kinds : tuple of str, default=DATA_KINDS
+        The shapes of data to draw from.
+
+    Returns
+    -------
+    hypothesis strategy of ndarray of shape (n_samples, n_features)
     """
     dtype = np.dtype(draw(st.sampled_from(dtypes)))
     n = draw(st.integers(min_samples, max_samples))
@@ -172,7 +211,19 @@ def clustering_data(draw, *, dtypes=(np.float64, np.float32), min_samples=1, max
 @st.composite
 def initial_centers(draw, X, n_clusters):
     """Initial centres for X: rows of X drawn with replacement (so centres may
-    coincide) or arbitrary bounded points, shape (n_clusters, n_features)."""
+    coincide) or arbitrary bounded points, shape (n_clusters, n_features).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The data.
+    n_clusters : int
+        The number of centres.
+
+    Returns
+    -------
+    hypothesis strategy of ndarray of shape (n_clusters, n_features)
+    """
     if draw(st.booleans()):
         rows = draw(arrays(np.int64, n_clusters, elements=st.integers(0, X.shape[0] - 1)))
         return X[rows].copy()
@@ -183,7 +234,19 @@ def initial_centers(draw, X, n_clusters):
 def kmeans_problems(draw, *, max_clusters=6, **data_options):
     """``(X, n_clusters, init)``: data, a number of clusters from 1 to n_samples
     (often n_samples itself or close), and ``"k-means++"``, ``"random"`` or an
-    array of initial centres (possibly coincident)."""
+    array of initial centres (possibly coincident).
+
+    Parameters
+    ----------
+    max_clusters : int, default=6
+        The largest number of clusters.
+    **data_options
+        Passed to :func:`clustering_data`.
+
+    Returns
+    -------
+    hypothesis strategy of tuple
+    """
     X = draw(clustering_data(**data_options))
     n = X.shape[0]
     top = min(n, max_clusters)
@@ -198,7 +261,19 @@ def sample_weights(draw, n_samples, *, min_positive=1):
     them (float64, finite, >= 0, at least ``min_positive`` positive): zeros, counts 1 to 3,
     fractions, and the extremes whose products underflow (2**-600, 1e-300) or that dominate the
     total (1e30) (proofs/kmeans.md, "Weights"). When too few are positive, the first
-    ``min_positive`` are set to 1."""
+    ``min_positive`` are set to 1.
+
+    Parameters
+    ----------
+    n_samples : int
+        The number of weights.
+    min_positive : int, default=1
+        The fewest positive weights.
+
+    Returns
+    -------
+    hypothesis strategy of ndarray of shape (n_samples,)
+    """
     values = st.sampled_from([0.0, 1.0, 2.0, 3.0, 0.1, 1e30, 2.0**-600, 1e-300]) | st.floats(1e-3, 1e3)
     weights = draw(arrays(np.float64, n_samples, elements=values))
     if np.count_nonzero(weights) < min_positive:

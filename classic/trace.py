@@ -39,13 +39,36 @@ __all__ = ["Trace", "trace_dataclass"]
 
 def trace_dataclass(cls):
     """Declare a trace type: a frozen, keyword-only dataclass that keeps
-    :meth:`Trace.__eq__` (array fields compared with ``numpy.array_equal``)."""
+    :meth:`Trace.__eq__` (array fields compared with ``numpy.array_equal``).
+
+    Parameters
+    ----------
+    cls : type
+        The trace class, a subclass of :class:`Trace`, with its fields annotated.
+
+    Returns
+    -------
+    type
+        ``cls`` made a dataclass.
+    """
     return dataclasses.dataclass(frozen=True, kw_only=True, eq=False)(cls)
 
 
 @trace_dataclass
 class Trace:
-    """Base of every iteration trace (see the module docstring)."""
+    """Base of every iteration trace (see the module docstring).
+
+    Attributes
+    ----------
+    objective : ndarray of shape (n_states,)
+        The objective at each recorded state in order (row 0: the initial state).
+    n_iter : int
+        The number of iterations run.
+    converged : bool
+        Whether the run stopped because its algorithm's own convergence test held.
+    stop_reason : str
+        Why the run stopped, a short string documented by each algorithm.
+    """
 
     #: ``"min"`` if the theorem says the objective never increases, ``"max"`` if never decreases.
     OBJECTIVE_SENSE = "min"
@@ -107,7 +130,17 @@ class Trace:
         return out
 
     def plot(self, ax=None):
-        """Plot the objective against the recorded step; returns the matplotlib Axes."""
+        """Plot the objective against the recorded step; returns the matplotlib Axes.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None, default=None
+            The Axes to draw on; None draws on the Axes of a new figure.
+
+        Returns
+        -------
+        matplotlib Axes
+        """
         ax = axes_or_new(ax)
         steps = np.arange(len(self.objective))
         ax.plot(steps, self.objective, marker=".", label=self.OBJECTIVE_NAME)

@@ -35,7 +35,19 @@ def _frozen(array):
 
 @dataclasses.dataclass(frozen=True)
 class LocalOptimum:
-    """One distinct solution: its objective, how many seeds reached it, and which."""
+    """One distinct solution: its objective, how many seeds reached it, and which.
+
+    Attributes
+    ----------
+    objective : float
+        The solution's final objective.
+    count : int
+        How many seeds reached it.
+    frequency : float
+        The fraction of the seeds that reached it.
+    seeds : tuple of int
+        The seeds that reached it.
+    """
 
     objective: float
     count: int
@@ -124,6 +136,15 @@ def same_partition(a, b):
     Exact: the pairs ``(a_i, b_i)`` are as many as the distinct labels of each. Labels are any
     values of one orderable kind (integers, floats, strings, as scikit-learn's
     ``adjusted_rand_score`` takes them); NaN is no label (a ValueError).
+
+    Parameters
+    ----------
+    a, b : array-like of shape (n_samples,)
+        The two label vectors.
+
+    Returns
+    -------
+    bool
     """
     a, b = (_label_codes(labels, name) for name, labels in (("a", a), ("b", b)))
     if a.shape != b.shape:
@@ -161,6 +182,15 @@ def matched_centre_distance(centres_a, centres_b):
     the same number ``k >= 1`` of finite centres in the same dimension ``n_features >= 1`` (a
     ValueError otherwise: a partial matching would ignore the unmatched centres, and the mean
     over no centres is undefined).
+
+    Parameters
+    ----------
+    centres_a, centres_b : array-like of shape (k, n_features)
+        The two sets of centres.
+
+    Returns
+    -------
+    float
     """
     a, b = (check_numbers(centres, f"matched_centre_distance: {name}")
             for name, centres in (("centres_a", centres_a), ("centres_b", centres_b)))

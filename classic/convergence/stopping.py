@@ -135,7 +135,17 @@ def _objectives(rule, state):
 
 @dataclasses.dataclass(frozen=True)
 class Checkpoint:
-    """The best state early stopping saw: its iteration, score and a copy of its parameters."""
+    """The best state early stopping saw: its iteration, score and a copy of its parameters.
+
+    Attributes
+    ----------
+    iteration : int
+        The iteration of the state (0: the initial state).
+    score : float
+        Its held-out score.
+    parameters : ndarray or tuple of ndarray
+        A copy of its parameters, as in :class:`IterationState`.
+    """
 
     iteration: int
     score: float
@@ -166,7 +176,17 @@ class StoppingRule:
         self.consulted_at = None
 
     def update(self, state):
-        """Record one iteration; True when the run should stop now."""
+        """Record one iteration; True when the run should stop now.
+
+        Parameters
+        ----------
+        state : IterationState
+            What the estimator reports after the iteration.
+
+        Returns
+        -------
+        bool
+        """
         self.fired = bool(self._holds(state))
         self.consulted_at = state.iteration
         return self.fired
@@ -224,7 +244,13 @@ class _Threshold(StoppingRule):
 
 
 class LossPlateau(_Threshold):
-    """Stop when the objective stops moving: :math:`|f(t) - f(t-1)| < \\varepsilon`."""
+    """Stop when the objective stops moving: :math:`|f(t) - f(t-1)| < \\varepsilon`.
+
+    Parameters
+    ----------
+    eps : float > 0
+        The threshold :math:`\\varepsilon`.
+    """
 
     name = "loss_plateau"
 
@@ -242,6 +268,11 @@ class RelativeImprovement(_Threshold):
     the improvement is :math:`f(t) - f(t-1)`. A step that makes things worse
     has a negative improvement and stops the run. With :math:`f(t-1) = 0` the
     ratio is :math:`+\\infty`, 0 or :math:`-\\infty` by the sign of the improvement.
+
+    Parameters
+    ----------
+    eps : float > 0
+        The threshold :math:`\\varepsilon`.
     """
 
     name = "relative_improvement"
@@ -263,7 +294,13 @@ class ParameterChange(_Threshold):
     (Euclidean norm over all parameter arrays together).
 
     :math:`\\theta(t)` and :math:`\\theta(t-1)` must hold the same arrays with the same
-    shapes (a ValueError otherwise: no truncation, no broadcasting), all finite."""
+    shapes (a ValueError otherwise: no truncation, no broadcasting), all finite.
+
+    Parameters
+    ----------
+    eps : float > 0
+        The threshold :math:`\\varepsilon`.
+    """
 
     name = "parameter_change"
 
@@ -311,7 +348,13 @@ def _parameter_pairs(state):
 
 
 class GradientNorm(_Threshold):
-    """Stop when :math:`\\|\\nabla f(\\theta(t))\\| < \\varepsilon` (estimators that supply a gradient norm)."""
+    """Stop when :math:`\\|\\nabla f(\\theta(t))\\| < \\varepsilon` (estimators that supply a gradient norm).
+
+    Parameters
+    ----------
+    eps : float > 0
+        The threshold :math:`\\varepsilon`.
+    """
 
     name = "gradient_norm"
 
@@ -385,7 +428,15 @@ class ValidationPatience(StoppingRule):
         self._best = None
 
     def observe_initial(self, score, parameters):
-        """Optionally record the initial state (iteration 0) as a candidate checkpoint."""
+        """Optionally record the initial state (iteration 0) as a candidate checkpoint.
+
+        Parameters
+        ----------
+        score : float
+            The held-out score of the initial state, finite.
+        parameters : ndarray or tuple of ndarray
+            The initial parameters (copied).
+        """
         self._best = Checkpoint(0, _finite(score, "ValidationPatience: the validation score", 0, _NO_SCORE),
                                 _copy(parameters))
 
@@ -440,7 +491,13 @@ class _Combination(StoppingRule):
 
 class AnyOf(_Combination):
     """Stop when any of the rules holds (``a | b``); every rule sees every
-    iteration. ``reason`` names the rules that fired."""
+    iteration. ``reason`` names the rules that fired.
+
+    Parameters
+    ----------
+    *rules : StoppingRule
+        At least two rules (an ``AnyOf`` among them is opened).
+    """
 
     def update(self, state):
         fired = [rule.update(state) for rule in self.rules]
@@ -454,7 +511,13 @@ class AnyOf(_Combination):
 
 
 class AllOf(_Combination):
-    """Stop when all the rules hold at the same iteration (``a & b``)."""
+    """Stop when all the rules hold at the same iteration (``a & b``).
+
+    Parameters
+    ----------
+    *rules : StoppingRule
+        At least two rules (an ``AllOf`` among them is opened).
+    """
 
     def update(self, state):
         fired = [rule.update(state) for rule in self.rules]
