@@ -319,9 +319,10 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
         Fraction of the curves' range :math:`S` below which a change counts as
         flat: :math:`\\delta = \\text{tol} \\cdot S`.
     false_alarm : float in (0, 1), default 0.01
-        The chance, about, that independent noise on a flat validation curve reads as a rise
-        after its minimum (overfitting): the rise must also exceed the noise margin this gives
-        for the validation curve's own noise level (module docstring, "Noise").
+        About the chance that independent noise on a flat validation curve reads as overfitting,
+        by each of the two rules: the rise after the minimum, and the final gap beyond δ, must
+        also exceed the margins this gives for the curves' own noise levels (module docstring,
+        "Noise"). Smaller values ask for more evidence.
 
     Returns
     -------
