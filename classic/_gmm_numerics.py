@@ -32,16 +32,17 @@ class ComponentCollapseError(ValueError):
 
     Parameters
     ----------
-    component : int
-        The component that collapsed (kept as ``self.component``).
+    component : int or str
+        The component that collapsed, or ``"(tied covariance)"`` for the shared covariance of
+        ``covariance_type="tied"`` (kept as ``self.component``).
     iteration : int
-        The iteration it collapsed at (kept as ``self.iteration``).
+        The iteration it collapsed at, 0 for the initial parameters (kept as ``self.iteration``).
     reason : str
         What happened to it, in words, for the message.
     empty : bool, default=False
         Whether its weight reached zero (else its covariance became singular).
     dtype : numpy dtype or None, default=None
-        The working precision; float32 adds that fitting in float64 may help.
+        The working precision; float32 (unless ``empty``) adds that fitting in float64 may help.
     with_prior : bool, default=False
         Whether the run was MAP-EM.
     """

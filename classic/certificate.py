@@ -177,7 +177,7 @@ class Certificate:
     Attributes
     ----------
     estimator : str
-        The name of the estimator whose run was checked.
+        The class name of the estimator whose run was checked (e.g. ``"KMeans"``).
     claims : tuple of Claim
         The claims checked, in order.
     """
@@ -224,6 +224,7 @@ class Certificate:
         Returns
         -------
         tuple of Claim
+            Empty when no claim has that id (where ``certificate[claim_id]`` is a KeyError).
         """
         return tuple(c for c in self.claims if c.id == claim_id)
 

@@ -355,7 +355,10 @@ def main(argv=None):
     Returns
     -------
     int
-        The exit status: 0, 1 when a certificate fails, 2 for an error, 141 for a closed output.
+        The exit status: 0, 1 when a certificate fails, 2 for an error in the run (a file,
+        a value, an output), 141 for a closed output. Errors in the command line itself (an
+        unknown command or option, a missing argument, a value of the wrong type) and
+        ``--help`` exit through argparse instead: SystemExit with status 2 (0 for ``--help``).
     """
     parser = _parser()
     args = parser.parse_args(argv)

@@ -154,7 +154,8 @@ class GMMTrace(Trace):
     bound_e_step : ndarray of shape (n_iter + 1,)
         F(q_t, θ_t), the E-step's lower bound (EM-1).
     bound_m_step : ndarray of shape (n_iter,)
-        F(q_t, θ_{t+1}), the same bound after the M-step (EM-2, EM-3).
+        F(q_t, θ_{t+1}), the same bound after the M-step (EM-2, EM-3); like ``bound_e_step``,
+        without the log-prior (:meth:`plot` adds it).
     log_likelihood_error, log_prior_error, bound_e_step_error, bound_m_step_error : ndarray
         Rounding-error bounds on the computed values (EM-6), the certificate's slack, each of
         the shape of its value; bound_e_step_error also covers the E-step's own gap
@@ -167,13 +168,17 @@ class GMMTrace(Trace):
     covariance_type : {"full", "tied", "diag", "spherical"}
         The covariance type of the run.
     has_prior : bool
-        Whether the run was MAP-EM with a prior (then ``log_prior`` counts).
+        Whether the run was MAP-EM with a prior (without one, ``log_prior`` and
+        ``log_prior_error`` are 0).
     shift, scale : ndarray of shape (n_features,)
         The standardisation Z = (X − shift) / scale (scale: powers of two).
     weights, means, covariances : ndarray
-        θ_T in standardised units.
+        θ_T in standardised units, in the working precision (``dtype``): shapes (n_components,),
+        (n_components, n_features) and, by ``covariance_type``, (n_components, n_features,
+        n_features) full, (n_features, n_features) tied, (n_components, n_features) diag,
+        (n_components,) spherical.
     previous_weights, previous_means, previous_covariances : ndarray or None, default=None
-        θ_{T−1} (EM-5), or None.
+        θ_{T−1} (EM-5), of the same shapes; None when the trace has no iteration (``n_iter`` = 0).
     """
 
     OBJECTIVE_SENSE = "max"
@@ -699,7 +704,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
         Returns
         -------
-        labels : ndarray of shape (n_samples,)
+        labels : ndarray of shape (n_samples,), dtype intp
+            ``predict(X)`` of the fitted model.
         """
         return self.fit(X, y).predict(X)
 
@@ -710,13 +716,14 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            The training data.
+            The training data: at least 2 rows, and at least ``n_components``.
         y : Ignored
             Not used, present for API consistency by convention.
 
         Returns
         -------
         self : GaussianMixture
+            The fitted estimator.
         """
         warm = self.warm_start and hasattr(self, "_state")
         X = check_estimator_data(self, X, reset=True, min_samples=2)
@@ -929,7 +936,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
         Returns
         -------
-        log_density : ndarray of shape (n_samples,)
+        log_density : ndarray of shape (n_samples,), float64
+            Whatever the dtypes of X and of the fit.
         """
         return log_normalisers(self._weighted_log_densities(X)[0])
 
@@ -946,6 +954,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Returns
         -------
         float
+            The mean of :meth:`score_samples` (the log-prior of a MAP-EM fit is not included).
         """
         return float(np.mean(self.score_samples(X)))
 
@@ -968,6 +977,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Returns
         -------
         responsibilities : ndarray of shape (n_samples, n_components)
+            float32 when X and the fit are both float32, else float64.
         """
         a, dtype = self._weighted_log_densities(X)
         for_rows(kernels.normalise_rows, a.shape[0])(a)
@@ -983,7 +993,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
         Returns
         -------
-        labels : ndarray of shape (n_samples,)
+        labels : ndarray of shape (n_samples,), dtype intp
+            The index of each sample's most responsible component.
         """
         a, _ = self._weighted_log_densities(X)
         labels = np.empty(a.shape[0], dtype=np.intp)
@@ -996,13 +1007,16 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Parameters
         ----------
         n_samples : int, default=1
-            The number of points to draw, at least 1.
+            The number of points to draw, at least 1. They are drawn with ``random_state`` as
+            ``fit`` takes it (an int gives the same points at every call, as in scikit-learn).
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features)
-        labels : ndarray of shape (n_samples,)
-            The component each point was drawn from.
+        X : ndarray of shape (n_samples, n_features), float64
+            The points in the units of the training data, grouped by component (component 0's
+            first), float64 also for a float32 fit.
+        labels : ndarray of shape (n_samples,), dtype intp
+            The component each point was drawn from (non-decreasing).
         """
         check_is_fitted(self, "trace_")
         n_samples = check_int(n_samples, "n_samples", minimum=1, maximum=np.iinfo(np.int64).max)  # NumPy's draws
@@ -1092,11 +1106,14 @@ def plot_ellipses(model, ax, features=(0, 1), n_std=(1.0, 2.0), **style):
     n_std : float or sequence of float, default=(1.0, 2.0)
         The number of standard deviations of each ellipse, each > 0.
     **style
-        Passed to each ``Ellipse`` (``colors``: one colour per component).
+        Passed to each ``Ellipse``, except ``colors``: one colour per component (default
+        ``"C0"``, ``"C1"``, ...). ``color``, ``fill``, ``alpha`` and ``lw`` are set by the function
+        (giving them is a TypeError).
 
     Returns
     -------
     matplotlib Axes
+        ``ax``, with the ellipses and each component's mean (an ``x``) drawn on it.
     """
     from matplotlib.axes import Axes
     from matplotlib.patches import Ellipse

@@ -705,12 +705,15 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
             The training data.
         y : Ignored
             Not used, present for API consistency by convention.
-        sample_weight : array-like of shape (n_samples,), default=None
-            The weight of each point (None: every point weighs 1).
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            The weight of each point: finite, non-negative, 0 or at least the smallest normal
+            float64, and at least ``n_clusters`` of them positive when ``init`` is a string (a
+            number is every point's weight; None: every point weighs 1).
 
         Returns
         -------
         self : KMeans
+            The fitted estimator.
         """
         X = check_estimator_data(self, X, reset=True, finite=False)  # NaN, inf: _check_params
         sample_weight = check_sample_weight(sample_weight, X)
@@ -818,7 +821,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
 
         Returns
         -------
-        labels : ndarray of shape (n_samples,)
+        labels : ndarray of shape (n_samples,), int32
+            The index of each sample's nearest centre (scikit-learn's dtype, as ``labels_``).
         """
         check_is_fitted(self, "cluster_centers_")
         return self._nearest(X, objective=False)[0]
@@ -837,7 +841,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
 
         Returns
         -------
-        labels : ndarray of shape (n_samples,)
+        labels : ndarray of shape (n_samples,), int32
+            ``labels_`` of the fit (at exact ties, the cluster the point was in: see :meth:`predict`).
         """
         return self.fit(X, sample_weight=sample_weight).labels_
 
@@ -853,6 +858,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         Returns
         -------
         distances : ndarray of shape (n_samples, n_clusters)
+            float32 when X and ``cluster_centers_`` are both float32, else float64.
         """
         check_is_fitted(self, "cluster_centers_")
         X = self._inference_data(X)
@@ -872,12 +878,15 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
             The samples.
         y : Ignored
             Not used, present for API consistency by convention.
-        sample_weight : array-like of shape (n_samples,), default=None
-            The weight of each point's term (None: every point weighs 1).
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            The weight of each point's term: finite, non-negative, 0 or at least the smallest
+            normal float64, not all 0 (a number is every point's weight; None: every point
+            weighs 1).
 
         Returns
         -------
         float
+            Minus the (weighted) sum of the squared distances to the nearest centres.
         """
         check_is_fitted(self, "cluster_centers_")
         return -float(self._nearest(X, objective=True, sample_weight=sample_weight)[1])

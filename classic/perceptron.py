@@ -148,6 +148,8 @@ class PerceptronTrace(Trace):
         Returns
         -------
         matplotlib Axes
+            The Axes of the counts (``ax`` when given); ``epoch_loss`` is on its twin, made with
+            ``ax.twinx()``.
         """
         ax = axes_or_new(ax)
         epochs = np.arange(len(self.objective))
@@ -659,15 +661,17 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         X : array-like of shape (n_samples, n_features)
             The training data.
         y : array-like of shape (n_samples,)
-            The labels.
-        coef_init : None
-            Only None is accepted.
-        intercept_init : None
-            Only None is accepted.
+            The class labels (numbers or strings): two classes give one binary problem, more
+            give one per class against the rest; a single class is accepted.
+        coef_init : None, default=None
+            Only None is accepted (anything else is a ValueError).
+        intercept_init : None, default=None
+            Only None is accepted (anything else is a ValueError).
 
         Returns
         -------
         self : Perceptron
+            The fitted estimator.
         """
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
@@ -762,7 +766,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     def decision_function(self, X):
         """Scores :math:`\\langle w, \\tilde x\\rangle`: shape (n_samples,) for one or two
         classes, (n_samples, n_classes) for more (the vote for ``prediction="voted"``); float32
-        when X and ``coef_`` are, else float64.
+        when X and ``coef_`` are, else float64 (the vote is float64 always).
 
         Parameters
         ----------
@@ -772,6 +776,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         Returns
         -------
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            float32 when X and ``coef_`` are both float32 and ``prediction`` is not ``"voted"``,
+            else float64.
         """
         check_is_fitted(self, "trace_")
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: their scores (_perceptron_predictors)
@@ -808,6 +814,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         Returns
         -------
         labels : ndarray of shape (n_samples,)
+            Values of ``classes_``, of its dtype.
         """
         scores = self.decision_function(X)
         if len(self.classes_) == 1:

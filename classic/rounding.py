@@ -150,6 +150,8 @@ def round_up(value, dtype=np.float64):
     Returns
     -------
     float
+        A number of ``dtype``, as a Python float; ``inf`` when ``value`` exceeds the largest
+        finite one.
     """
     value = Fraction(value)
     largest = np.finfo(dtype).max
@@ -174,6 +176,8 @@ def round_down(value, dtype=np.float64):
     Returns
     -------
     float
+        A number of ``dtype``, as a Python float; ``-inf`` when ``value`` is below minus the
+        largest finite one.
     """
     return -round_up(-Fraction(value), dtype)
 
@@ -198,6 +202,7 @@ def upper_bound(computed, roundings):
     Returns
     -------
     ndarray
+        float64, of the shape of ``computed`` (0-d for a number).
     """
     computed = np.asarray(computed, dtype=np.float64)
     factor = round_up(1 / (1 - gamma_exact(roundings, np.float64)))
@@ -222,6 +227,7 @@ def lower_bound(computed, roundings):
     Returns
     -------
     ndarray
+        float64, of the shape of ``computed`` (0-d for a number).
     """
     computed = np.asarray(computed, dtype=np.float64)
     factor = round_down(1 - int(roundings) * Fraction(unit_roundoff(np.float64)))
@@ -284,6 +290,7 @@ def sum_of_products_up(computed, n_products, roundings):
     Returns
     -------
     ndarray
+        float64, of the broadcast shape of ``computed`` and ``n_products`` (0-d for numbers).
     """
     return upper_bound(above(computed + n_products * SIGMA64), roundings)
 
@@ -304,6 +311,7 @@ def sum_of_products_down(computed, n_products, roundings):
     Returns
     -------
     ndarray
+        float64, of the broadcast shape of ``computed`` and ``n_products`` (0-d for numbers).
     """
     return np.maximum(below(lower_bound(computed, roundings) - n_products * SIGMA64), 0.0)
 

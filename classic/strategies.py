@@ -177,9 +177,11 @@ def clustering_data(draw, *, dtypes=(np.float64, np.float32), min_samples=1, max
     max_features : int, default=3
         The largest number of columns (at least 1 is drawn).
     bound : float, default=100.0
-        The largest magnitude of the values.
+        The largest magnitude of the drawn floats: the uniform, duplicated and blob-centre
+        values; a blob adds noise up to ``bound / 1000`` to its centre, and the grid's values
+        are the integers -3 to 3 whatever ``bound``.
     kinds : tuple of str, default=DATA_KINDS
-        The shapes of data to draw from.
+        The shapes of data to draw from: names of :data:`DATA_KINDS`, or ``"tiny"``.
 
     Returns
     -------
@@ -239,13 +241,15 @@ def kmeans_problems(draw, *, max_clusters=6, **data_options):
     Parameters
     ----------
     max_clusters : int, default=6
-        The largest number of clusters.
+        The largest number of clusters (never more than ``n_samples``).
     **data_options
         Passed to :func:`clustering_data`.
 
     Returns
     -------
     hypothesis strategy of tuple
+        ``(X, n_clusters, init)``: an ndarray of shape (n_samples, n_features), an int and a
+        str or an ndarray of shape (n_clusters, n_features) in X's dtype.
     """
     X = draw(clustering_data(**data_options))
     n = X.shape[0]
@@ -268,11 +272,12 @@ def sample_weights(draw, n_samples, *, min_positive=1):
     n_samples : int
         The number of weights.
     min_positive : int, default=1
-        The fewest positive weights.
+        The fewest positive weights (all ``n_samples`` of them when it is larger).
 
     Returns
     -------
     hypothesis strategy of ndarray of shape (n_samples,)
+        float64 weights.
     """
     values = st.sampled_from([0.0, 1.0, 2.0, 3.0, 0.1, 1e30, 2.0**-600, 1e-300]) | st.floats(1e-3, 1e3)
     weights = draw(arrays(np.float64, n_samples, elements=values))

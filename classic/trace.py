@@ -9,7 +9,7 @@ Every trace has
     initial state). ``OBJECTIVE_SENSE`` says whether the theorem makes it
     non-increasing (``"min"``) or non-decreasing (``"max"``).
 ``n_iter``
-    number of iterations run.
+    number of iterations run (with early stopping, up to the checkpoint returned).
 ``converged``
     whether the run stopped because its algorithm's own convergence test held: for
     k-means, labels unchanged (exact termination) or scikit-learn's ``tol`` test; for EM,
@@ -63,7 +63,9 @@ class Trace:
     objective : ndarray of shape (n_states,)
         The objective at each recorded state in order (row 0: the initial state).
     n_iter : int
-        The number of iterations run.
+        The number of iterations recorded: those run, or, when early stopping returned an
+        earlier checkpoint, those up to it (the trace is cut there; the rule's
+        ``consulted_at`` says where the run stopped).
     converged : bool
         Whether the run stopped because its algorithm's own convergence test held.
     stop_reason : str

@@ -40,7 +40,8 @@ class LocalOptimum:
     Attributes
     ----------
     objective : float
-        The solution's final objective.
+        The final objective of the first of its seeds' runs (runs that reach the same
+        solution may differ in the last bits, or, for a mixture, more).
     count : int
         How many seeds reached it.
     frequency : float

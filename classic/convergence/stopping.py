@@ -140,7 +140,8 @@ class Checkpoint:
     Attributes
     ----------
     iteration : int
-        The iteration of the state (0: the initial state).
+        The iteration of the state (0: the initial state, recorded by
+        :meth:`ValidationPatience.observe_initial`).
     score : float
         Its held-out score.
     parameters : ndarray or tuple of ndarray
@@ -496,7 +497,8 @@ class AnyOf(_Combination):
     Parameters
     ----------
     *rules : StoppingRule
-        At least two rules (an ``AnyOf`` among them is opened).
+        At least two rules (an ``AnyOf`` among them is opened); those with held-out data must
+        have the same data (a ValueError otherwise).
     """
 
     def update(self, state):
@@ -516,7 +518,8 @@ class AllOf(_Combination):
     Parameters
     ----------
     *rules : StoppingRule
-        At least two rules (an ``AllOf`` among them is opened).
+        At least two rules (an ``AllOf`` among them is opened); those with held-out data must
+        have the same data (a ValueError otherwise).
     """
 
     def update(self, state):
