@@ -151,13 +151,20 @@ def round_up(value, dtype=np.float64):
     -------
     float
         A number of ``dtype``, as a Python float; ``inf`` when ``value`` exceeds the largest
-        finite one.
+        finite one, minus the largest when ``value`` is below it (but not -inf), and ``value``
+        itself when it is an infinite float. A NaN is a ValueError.
     """
+    if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+        if math.isnan(value):
+            raise ValueError("round_up: value is NaN, which no number of the precision bounds")
+        return float(value)  # ±inf: the smallest number of the precision at least it is itself
     value = Fraction(value)
-    largest = np.finfo(dtype).max
-    if value > Fraction(float(largest)):  # infinity is the smallest number of dtype above it
+    largest = Fraction(float(np.finfo(dtype).max))
+    if value > largest:  # infinity is the smallest number of dtype above it
         return float("inf")
-    rounded = np.dtype(dtype).type(float(value))
+    if value < -largest:  # the finite numbers of dtype are all above it: the smallest is -largest
+        return -float(largest)
+    rounded = np.dtype(dtype).type(float(value))  # |value| <= largest: no overflow
     if Fraction(float(rounded)) < value:
         rounded = np.nextafter(rounded, np.dtype(dtype).type(np.inf))
     return float(rounded)
@@ -177,8 +184,13 @@ def round_down(value, dtype=np.float64):
     -------
     float
         A number of ``dtype``, as a Python float; ``-inf`` when ``value`` is below minus the
-        largest finite one.
+        largest finite one, the largest when ``value`` exceeds it (but not inf), and ``value``
+        itself when it is an infinite float. A NaN is a ValueError.
     """
+    if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+        if math.isnan(value):
+            raise ValueError("round_down: value is NaN, which no number of the precision bounds")
+        return float(value)
     return -round_up(-Fraction(value), dtype)
 
 

@@ -239,6 +239,31 @@ def test_rd4_round_up_beyond_the_largest_float_is_infinite():
     assert round_up(largest + 1, np.float32) == np.inf and round_up(Fraction(10) ** 400) == np.inf
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_rd4_rounding_beyond_the_range_gives_the_nearest_bound_on_the_right_side(dtype):
+    """round_up of a number below minus the largest float is minus the largest (the smallest float
+    above it), round_down of one above the largest is the largest, and the other side of each is
+    infinite; infinite floats round to themselves and NaN is a ValueError. Until 2026-12-05 the
+    first two raised OverflowError (round_down(1e39, float32): "cannot convert Infinity to integer
+    ratio")."""
+    from classic.rounding import round_down, round_up
+
+    largest = float(np.finfo(dtype).max)
+    for beyond in (Fraction(largest) * 2, Fraction(2) ** 1025, Fraction(10) ** 400):
+        assert round_up(-beyond, dtype) == -largest and round_down(beyond, dtype) == largest
+        assert round_up(beyond, dtype) == np.inf and round_down(-beyond, dtype) == -np.inf
+    just_beyond = Fraction(largest) + Fraction(1, 10**9)
+    assert round_down(just_beyond, dtype) == largest and round_up(-just_beyond, dtype) == -largest
+    assert round_up(Fraction(largest), dtype) == largest and round_down(-Fraction(largest), dtype) == -largest
+    if dtype is np.float32:
+        assert round_down(1e39, dtype) == largest and round_up(-1e39, dtype) == -largest
+    for infinite in (np.inf, -np.inf, dtype(np.inf)):
+        assert round_up(infinite, dtype) == infinite and round_down(infinite, dtype) == infinite
+    for function in (round_up, round_down):
+        with pytest.raises(ValueError, match="NaN"):
+            function(float("nan"), dtype)
+
+
 nonneg = st.floats(0, 1e100, allow_nan=False, allow_subnormal=False)
 
 
