@@ -597,6 +597,21 @@ def test_cv4_changes_no_faster_than_one_over_t_are_undetermined(name, x):
     assert estimate.exponent is None and "need not converge" in estimate.evidence.reason
 
 
+def test_cv2_changes_faster_than_any_power_have_a_finite_sum():
+    """CV-2 (proofs/convergence.md): the partial sums of e^(-sqrt(t)) converge, their changes decaying
+    faster than any power of t (h = 1/(1 - ratio) ~ 2 sqrt(t), CV-4). Without the limit they are
+    sublinear without an exponent, as with it; until 2026-12-05 they were "undetermined: their sum
+    need not converge"."""
+    t = np.arange(1, 400.0)
+    x = np.cumsum(np.exp(-np.sqrt(t)))
+    without = estimate_rate(x)
+    assert without.kind == "sublinear" and without.exponent is None, without.evidence.reason
+    assert "their sum converges" in without.evidence.reason and "they decay faster than any power" in str(without)
+    tail = np.sum(np.exp(-np.sqrt(np.arange(400.0, 200_000.0))))  # the rest of the sum, to below 1e-190
+    with_limit = estimate_rate(x, limit=x[-1] + tail)
+    assert with_limit.kind == "sublinear" and with_limit.exponent is None, with_limit.evidence.reason
+
+
 @pytest.mark.parametrize("name, x, limit, faster", [
     ("exp(-sqrt t)", np.exp(-np.sqrt(np.arange(200.0))), 0.0, False),
     ("1/log(t + 2)", 1.0 / np.log(np.arange(200.0) + 2), 0.0, True),

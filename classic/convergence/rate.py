@@ -687,8 +687,11 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
         # differences decay one power faster than errors (CV-2), and only a power above 1 makes
         # their sum, the distance still to go, finite (CV-4)
         if exponent is None:
-            kind, reason = "undetermined", f"the changes {reason[reason.index('ratios'):]}: their sum need not converge"
-            order, rate, rate_bounds = math.nan, math.nan, None  # RateEstimate: no order when undetermined
+            # not a power law, and h grew more slowly than t (faster, _classify left it undetermined):
+            # changes that decay faster than any power of t have a finite sum, and the distance still
+            # to go, that sum, decays faster than any power too (CV-2)
+            reason = (f"the changes' {reason.replace('the values decay', 'they decay')}; so their sum converges, "
+                      "and the values approach their limit faster than any power of t too")
         elif not run["exponent_bounds"][0] > 1.0:
             kind, reason = "undetermined", (f"the changes decay like t^-{exponent:.3g}, no faster than 1/t within "
                                             "rounding: their sum, and the sequence, need not converge")
