@@ -244,3 +244,28 @@ def test_check_can_fail():
     assert mismatch(["y", "X"], doc.format("y : None")) != ""
     assert mismatch(["X", "y"], doc.format("y: None")) != ""
     assert mismatch(["X"], "Summary.") != ""
+
+
+def _modules_with_examples():
+    # every module of the package, private ones too, whose docstrings hold a ">>>" example
+    # (not classic.__main__, which runs the command line when imported)
+    names = ["classic"] + [info.name for info in pkgutil.walk_packages(classic.__path__, "classic.")
+                           if info.name != "classic.__main__"]
+    return [name for name in names if ">>>" in inspect.getsource(importlib.import_module(name))]
+
+
+@pytest.mark.parametrize("name", _modules_with_examples())
+def test_docstring_examples_run(name):
+    """The ``>>>`` examples in the package's docstrings give the output they show (doctest):
+    they are what a reader copies first."""
+    import doctest
+
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    module = importlib.import_module(name)
+    tests = [t for t in finder.find(module, name) if t.examples]
+    assert tests, f"{name} has '>>>' in its source but no docstring example doctest finds"
+    for test in tests:
+        runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.failed == 0, f"{result.failed} of {result.attempted} examples in {name} failed (output above)"
