@@ -1,0 +1,73 @@
+"""README's Python examples run as written, and the results their comments state are the results
+(README is what a newcomer copies first; until 2026-12-05 its blocks were checked by hand only)."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"^```python\n(.*?)^```", README, flags=re.S | re.M)
+
+
+def readme_line(code):
+    """The README line of a block that starts with ``code`` (an assertion error if there is none)."""
+    lines = [line for block in BLOCKS for line in block.splitlines() if line.startswith(code)]
+    assert len(lines) == 1, (code, lines)
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def namespaces():
+    """Each block run in order, in one namespace per block that reads the one before it (the
+    certificate block uses the quick start's X), with the names the toolkit block leaves to the
+    reader (held-out data, two learning curves) defined first."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    given = dict(X_val=X[::5], y_val=y[::5], train_curve=1 + 0.5 ** np.arange(20.0),
+                 validation_curve=1.1 + 0.5 ** np.arange(20.0))
+    out, namespace = [], {}
+    for block in BLOCKS:
+        namespace = {**namespace, **given}
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 -- the README's own examples
+        out.append(namespace)
+    return out
+
+
+def test_readme_has_its_three_python_examples():
+    assert len(BLOCKS) == 3, [block[:60] for block in BLOCKS]
+
+
+def test_every_example_runs(namespaces):
+    quick_start, certificates, toolkit = namespaces
+    assert bool(quick_start["certify"](quick_start["model"], quick_start["X"]))
+    assert certificates["certificate"]["KM-2"].holds and certificates["certificate"].failed == ()
+    assert toolkit["gmm"].converged_
+
+
+def test_the_toolkit_comments_state_the_results(namespaces):
+    """Each claim a comment of the toolkit block makes, recomputed."""
+    ns = namespaces[2]
+    estimate_rate = ns["estimate_rate"]
+
+    assert "# linear convergence, rate 0.3192" in readme_line("estimate_rate(gmm.trace_)")
+    gmm_rate = estimate_rate(ns["gmm"].trace_)
+    assert gmm_rate.kind == "linear" and f"{gmm_rate.rate:.4f}" == "0.3192", str(gmm_rate)
+
+    assert "both about 0.565 late in the run" in README
+    from_increments, from_steps = ns["gmm"].trace_.rate_estimates()
+    assert abs(from_increments[-1] - 0.565) < 0.005 and abs(from_steps[-1] - 0.565) < 0.005
+
+    assert "# finite termination, terminated at step 12" in readme_line("estimate_rate(model.trace_, limit=")
+    kmeans_rate = estimate_rate(ns["model"].trace_, limit=ns["model"].inertia_)
+    assert kmeans_rate.kind == "finite" and kmeans_rate.terminated_at == 12, str(kmeans_rate)
+
+    assert "# 'rule:relative_improvement'" in readme_line("KMeans(3, random_state=0, stop=RelativeImprovement")
+    stopped = ns["KMeans"](3, random_state=0, stop=ns["RelativeImprovement"](1e-2)).fit(ns["X"])
+    assert stopped.trace_.stop_reason == "rule:relative_improvement"
+
+    patterns = readme_line("diagnose(train_curve, validation_curve)").split("#", 1)[1].strip().split(" / ")
+    assert ns["diagnose"](ns["train_curve"], ns["validation_curve"]).pattern in patterns
+    assert set(patterns) == set(ns["diagnose"].__globals__["PATTERNS"])
