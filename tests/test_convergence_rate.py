@@ -406,6 +406,7 @@ def test_a_fitted_estimator_is_pointed_to_its_trace():
     ({"value_error": -1.0}, ValueError, "^value_error must be non-negative"),
     ({"value_error": np.nan}, ValueError, "^value_error contains NaN"),
     ({"value_error": "small"}, TypeError, "^value_error must be numbers"),
+    ({"value_error": [1e-9, 1e-9]}, ValueError, r"^value_error must be a scalar or have the sequence's shape \(3,\)"),
 ])
 def test_bad_limit_and_value_error_are_rejected(kwargs, error, match):
     """Each names the argument (before: limit="a" gave float()'s bare "could not convert string")."""
