@@ -464,3 +464,16 @@ def test_held_out_labels_are_refused_where_they_would_be_ignored(make):
         estimator.set_params(stop=ValidationPatience(3, X_val, np.zeros(20))).fit(X)
     assert estimator.set_params(stop=ValidationPatience(3, X_val)).fit(X).n_iter_ >= 1
 
+
+
+def test_rules_read_back_as_the_calls_that_made_them():
+    """A rule's repr is its constructor call with its settings (held-out data left out: it would
+    print arrays), so an estimator's repr shows the rule it was given."""
+    from classic import KMeans
+
+    assert repr(LossPlateau(1e-3) | GradientNorm(1e-6)) == "AnyOf(LossPlateau(eps=0.001), GradientNorm(eps=1e-06))"
+    assert repr(RelativeImprovement(1e-2) & ParameterChange(1e-4)) == (
+        "AllOf(RelativeImprovement(eps=0.01), ParameterChange(eps=0.0001))")
+    assert repr(ValidationPatience(5, np.ones((3, 2)), np.ones(3), min_delta=0.1)) == (
+        "ValidationPatience(patience=5, min_delta=0.1)")
+    assert "stop=LossPlateau(eps=0.001)" in repr(KMeans(3, stop=LossPlateau(1e-3)))
