@@ -469,3 +469,24 @@ def test_a_rise_within_the_noise_is_named_in_a_healthy_diagnosis():
             assert "within what its noise" in d.rule and f"{e['noise_margin']:.3g}" in d.rule, d
             return
     pytest.fail("no seed had a rise above δ within its noise margin")
+
+
+def test_noise_margins_of_curves_near_the_float64_maximum_are_never_nan():
+    """A validation curve alternating between ±5e307 (range 1e308, within float64): its second
+    differences, ±2e308, overflow, and until 2026-12-05 the noise levels and margins were NaN,
+    silently (a RuntimeWarning from NumPy). They are read in units of the scale now: the noise
+    levels are finite (1.4826 · 2e308/√6 ≈ 1.2e308), and a margin beyond the float64 range is +inf,
+    which no rise can exceed: the curve is noise."""
+    import warnings
+
+    t = np.arange(40.0)
+    val = np.where(t % 2 == 0, 5e307, -5e307)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        d = diagnose(np.zeros(40), val)
+    e = d.evidence
+    assert e["validation_noise"] == pytest.approx(noise_level(val / 1e308) * 1e308, rel=1e-12)
+    assert np.isfinite(e["validation_noise"]) and np.isfinite(e["gap_noise"]) and e["validation_noise"] > 1e308
+    assert not any(np.isnan(e[key]) for key in ("validation_noise", "noise_margin", "gap_noise", "gap_margin"))
+    assert e["noise_margin"] == np.inf and 1e308 < e["gap_margin"] < np.inf  # z sqrt(pi) sigma/sqrt(m) > max
+    assert d.pattern != "overfitting", d

@@ -354,10 +354,11 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     rise = last - lowest
     # What noise alone would reach (module docstring, "Noise"): the rise compares the last window's
     # median with each other window's, a difference of two positively correlated medians.
-    noise = noise_level(val)
+    noise = noise_level(val / scale) * scale  # in units of the scale: second differences of curves
+    # whose range nears the float64 maximum would overflow (NaN margins)
     margin = noise_quantile(false_alarm, max(n_windows - 1, 1)) * math.sqrt(2.0) * median_noise(noise, quarter + 1)
     gap = float(np.median(val[-quarter - 1 :] - train[-quarter - 1 :]))
-    gap_noise = noise_level(val - train)
+    gap_noise = noise_level((val - train) / scale) * scale
     gap_margin = noise_quantile(false_alarm, 1) * median_noise(gap_noise, quarter + 1)
     recent_drop = float(train[-quarter - 1] - train[-1])
     trend = -theil_sen_change(train[-quarter - 1 :])
