@@ -490,3 +490,18 @@ def test_noise_margins_of_curves_near_the_float64_maximum_are_never_nan():
     assert not any(np.isnan(e[key]) for key in ("validation_noise", "noise_margin", "gap_noise", "gap_margin"))
     assert e["noise_margin"] == np.inf and 1e308 < e["gap_margin"] < np.inf  # z sqrt(pi) sigma/sqrt(m) > max
     assert d.pattern != "overfitting", d
+
+
+@given(st.lists(st.floats(-10, 10), min_size=3, max_size=60), st.floats(-5, 5), st.floats(-5, 5),
+       st.sampled_from([0.25, 1.0, 4.0]))
+def test_noise_level_ignores_a_line_and_scales_with_the_curve(values, intercept, slope, factor):
+    """noise_level reads second differences: adding a line changes none of them (up to rounding)
+    and multiplying the curve by a power of two multiplies them, and the level, exactly."""
+    v = np.array(values)
+    line = intercept + slope * np.arange(v.size)
+    level = noise_level(v)
+    assert noise_level(factor * v) == factor * level
+    # |v + line| <= 10 + 5 + 5 * 59 = 310 < 512: each sum rounds by at most 512 u = 2^-44, so each
+    # second difference moves by at most 4 * 2^-44 (besides its own rounding, as small), and the
+    # level, a median of their deviations times 1.4826/sqrt(6), by less than 1e-12
+    assert noise_level(v + line) == pytest.approx(level, abs=1e-12)
