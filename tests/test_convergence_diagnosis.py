@@ -501,7 +501,12 @@ def test_noise_level_ignores_a_line_and_scales_with_the_curve(values, intercept,
     line = intercept + slope * np.arange(v.size)
     level = noise_level(v)
     assert noise_level(factor * v) == factor * level
-    # |v + line| <= 10 + 5 + 5 * 59 = 310 < 512: each sum rounds by at most 512 u = 2^-44, so each
-    # second difference moves by at most 4 * 2^-44 (besides its own rounding, as small), and the
-    # level, a median of their deviations times 1.4826/sqrt(6), by less than 1e-12
-    assert noise_level(v + line) == pytest.approx(level, abs=1e-12)
+    # Each value of v + line moves from its exact value by at most 2uM (the line's rounding and the
+    # sum's), M bounding |v| + |line|; a second difference, (a - b) - (b - c), by at most 4 times
+    # that, plus the roundings of its two subtractions in each of the two computations (at most
+    # u 2M and u 4M each). The deviations from the median move by twice the most any difference
+    # moves, and the level is 1.4826/sqrt(6) times their median.
+    u = 2.0**-53
+    M = float(np.max(np.abs(v)) + np.max(np.abs(line)))
+    moved = 4 * 2 * u * M + 2 * (2 * u * M + 4 * u * M)
+    assert abs(noise_level(v + line) - level) <= 1.4826026 / np.sqrt(6) * 2 * moved
