@@ -501,12 +501,13 @@ def test_noise_level_ignores_a_line_and_scales_with_the_curve(values, intercept,
     line = intercept + slope * np.arange(v.size)
     level = noise_level(v)
     assert noise_level(factor * v) == factor * level
-    # Each value of v + line moves from its exact value by at most 2uM (the line's rounding and the
-    # sum's), M bounding |v| + |line|; a second difference, (a - b) - (b - c), by at most 4 times
+    # Each value of v + line moves from v plus the exact line by at most 3uM (the product's and the
+    # addition's roundings in the line, and the sum's), M bounding |v| + |line|; a second
+    # difference, (a - b) - (b - c), by at most 4 times
     # that, plus the roundings of its two subtractions in each of the two computations (at most
     # u 2M and u 4M each). The deviations from the median move by twice the most any difference
     # moves, and the level is 1.4826/sqrt(6) times their median.
     u = 2.0**-53
     M = float(np.max(np.abs(v)) + np.max(np.abs(line)))
-    moved = 4 * 2 * u * M + 2 * (2 * u * M + 4 * u * M)
+    moved = 4 * 3 * u * M + 2 * (2 * u * M + 4 * u * M)
     assert abs(noise_level(v + line) - level) <= 1.4826026 / np.sqrt(6) * 2 * moved
