@@ -353,9 +353,10 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     lowest, last, n_windows = window_medians(val, quarter + 1)
     rise = last - lowest
     # What noise alone would reach (module docstring, "Noise"): the rise compares the last window's
-    # median with each other window's, a difference of two positively correlated medians.
-    noise = noise_level(val / scale) * scale  # in units of the scale: second differences of curves
-    # whose range nears the float64 maximum would overflow (NaN margins)
+    # median with each other window's, a difference of two positively correlated medians. The noise
+    # levels are read in units of the scale: the second differences of curves whose range nears the
+    # float64 maximum would overflow (and the margins be NaN).
+    noise = noise_level(val / scale) * scale
     margin = noise_quantile(false_alarm, max(n_windows - 1, 1)) * math.sqrt(2.0) * median_noise(noise, quarter + 1)
     gap = float(np.median(val[-quarter - 1 :] - train[-quarter - 1 :]))
     gap_noise = noise_level((val - train) / scale) * scale
