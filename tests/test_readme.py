@@ -94,3 +94,46 @@ def test_coming_from_scikit_learn_states_the_measured_difference():
     # relative error at most about (n + d) u apiece (RD-2)
     rounding = 2 * (X.shape[0] + X.shape[1]) * 2.0**-53
     assert like_scikit_learn.n_iter_ == 2 and like_scikit_learn.inertia_ == pytest.approx(reference, rel=rounding)
+
+
+def test_the_algorithm_notes_state_the_measured_numbers():
+    """README, "The algorithms": k-means on iris + 1e14 and + 1e15 from rows 0, 50 and 100 against
+    scikit-learn's Lloyd (same labels, 79.2 against 78.9; a rounding cycle at 248 against 80), and
+    the perceptron on iris: tol=1e-3 stops where scikit-learn's unshuffled run stops (18 epochs),
+    the textbook rule runs 1000, shuffled runs stop at 17 (scikit-learn) and 13 (ours, seed 0)."""
+    import warnings
+
+    from sklearn.cluster import KMeans as ScikitLearnKMeans
+    from sklearn.datasets import load_iris
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import Perceptron as ScikitLearnPerceptron
+
+    from classic import KMeans, Perceptron
+
+    text = " ".join(README.split())
+    assert ("both libraries find the same labels, our inertia 79.2 against scikit-learn's 78.9; at + 10¹⁵ "
+            "(spacing 0.125) ours ends on a rounding cycle (KM-4) at 248 against 80") in text
+    X, y = load_iris(return_X_y=True)
+    results = {}
+    for offset in (1e14, 1e15):
+        Z = X + offset
+        init = Z[[0, 50, 100]]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # the cycle at + 1e15, checked below
+            ours = KMeans(3, init=init, n_init=1).fit(Z)
+        theirs = ScikitLearnKMeans(3, init=init, n_init=1, algorithm="lloyd", tol=0).fit(Z)
+        results[offset] = ours, theirs
+    ours, theirs = results[1e14]
+    assert np.array_equal(ours.labels_, theirs.labels_)
+    assert (f"{ours.inertia_:.1f}", f"{theirs.inertia_:.1f}") == ("79.2", "78.9")
+    ours, theirs = results[1e15]
+    assert ours.trace_.stop_reason == "cycle" and (round(ours.inertia_), round(theirs.inertia_)) == (248, 80)
+
+    assert "on iris, 18 epochs instead of 1000" in text
+    assert "scikit-learn's shuffled run stops at 17 epochs on iris, ours with `shuffle=True, random_state=0` at 13" in text
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # the textbook rule's 1000 epochs, on purpose
+        assert Perceptron(tol=1e-3).fit(X, y).n_iter_ == ScikitLearnPerceptron(shuffle=False).fit(X, y).n_iter_ == 18
+        assert Perceptron().fit(X, y).n_iter_ == 1000
+    assert ScikitLearnPerceptron().fit(X, y).n_iter_ == 17
+    assert Perceptron(shuffle=True, random_state=0, tol=1e-3).fit(X, y).n_iter_ == 13
