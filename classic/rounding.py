@@ -187,11 +187,9 @@ def round_down(value, dtype=np.float64):
         largest finite one, the largest when ``value`` exceeds it (but not inf), and ``value``
         itself when it is an infinite float. A NaN is a ValueError.
     """
-    if isinstance(value, (float, np.floating)) and not math.isfinite(value):
-        if math.isnan(value):
-            raise ValueError("round_down: value is NaN, which no number of the precision bounds")
-        return float(value)
-    return -round_up(-Fraction(value), dtype)
+    if isinstance(value, (float, np.floating)) and math.isnan(value):
+        raise ValueError("round_down: value is NaN, which no number of the precision bounds")
+    return -round_up(-value, dtype)  # round_up takes ±inf, and any value a Fraction can be made of
 
 
 def upper_bound(computed, roundings):
