@@ -474,8 +474,8 @@ def test_a_rise_within_the_noise_is_named_in_a_healthy_diagnosis():
 def test_noise_margins_of_curves_near_the_float64_maximum_are_never_nan():
     """A validation curve alternating between ±5e307 (range 1e308, within float64): its second
     differences, ±2e308, overflow, and until 2026-12-05 the noise levels and margins were NaN,
-    silently (a RuntimeWarning from NumPy). They are read in units of the scale now: the noise
-    levels are finite (1.4826 · 2e308/√6 ≈ 1.2e308), and a margin beyond the float64 range is +inf,
+    silently (a RuntimeWarning from NumPy). noise_level reads a curve in units of a power of two
+    above its largest magnitude now: the noise levels are finite (1.4826 · 2e308/√6 ≈ 1.2e308), and a margin beyond the float64 range is +inf,
     which no rise can exceed: the curve is noise."""
     import warnings
 

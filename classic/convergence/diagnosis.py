@@ -270,11 +270,15 @@ def noise_level(values):
     are 0 and a smooth curve's change slowly, so the deviation about their median is the noise's
     (Gaussian noise: 1.4826 MAD estimates σ); a few jumps or spikes move a median of absolute
     deviations by at most as many ranks. 0 for a line, a parabola or a curve of fewer than 3
-    steps."""
-    if values.size < 3:
+    steps. The curve is read in units of a power of two above its largest magnitude (an exact
+    rescaling): the second differences of a curve whose range nears the float64 maximum would
+    overflow (and give NaN); a level beyond that maximum is inf."""
+    largest = float(np.max(np.abs(values))) if values.size >= 3 else 0.0
+    if largest == 0.0:
         return 0.0
-    second = np.diff(values, 2)
-    return MAD_TO_SIGMA * float(np.median(np.abs(second - np.median(second)))) / math.sqrt(6.0)
+    unit = math.ldexp(1.0, math.frexp(largest)[1])
+    second = np.diff(values / unit, 2)
+    return MAD_TO_SIGMA * float(np.median(np.abs(second - np.median(second)))) / math.sqrt(6.0) * unit
 
 
 def median_noise(sigma, width):
@@ -353,13 +357,11 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     lowest, last, n_windows = window_medians(val, quarter + 1)
     rise = last - lowest
     # What noise alone would reach (module docstring, "Noise"): the rise compares the last window's
-    # median with each other window's, a difference of two positively correlated medians. The noise
-    # levels are read in units of the scale: the second differences of curves whose range nears the
-    # float64 maximum would overflow (and the margins be NaN).
-    noise = noise_level(val / scale) * scale
+    # median with each other window's, a difference of two positively correlated medians.
+    noise = noise_level(val)
     margin = noise_quantile(false_alarm, max(n_windows - 1, 1)) * math.sqrt(2.0) * median_noise(noise, quarter + 1)
     gap = float(np.median(val[-quarter - 1 :] - train[-quarter - 1 :]))
-    gap_noise = noise_level((val - train) / scale) * scale
+    gap_noise = noise_level(val - train)
     gap_margin = noise_quantile(false_alarm, 1) * median_noise(gap_noise, quarter + 1)
     recent_drop = float(train[-quarter - 1] - train[-1])
     trend = -theil_sen_change(train[-quarter - 1 :])
