@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+WORDS = " ".join(README.split())  # its text with each line break and run of spaces one space
 BLOCKS = re.findall(r"^```python\n(.*?)^```", README, flags=re.S | re.M)
 
 
@@ -82,9 +83,8 @@ def test_coming_from_scikit_learn_states_the_measured_difference():
 
     from classic import KMeans
 
-    text = " ".join(README.split())
     assert ("the defaults ran 82 iterations to a local optimum of 1.8 times scikit-learn's inertia, these "
-            "settings 2 iterations to scikit-learn's") in text
+            "settings 2 iterations to scikit-learn's") in WORDS
     X, _ = make_blobs(200000, 16, centers=32, cluster_std=2, random_state=0)
     reference = ScikitLearnKMeans(32, random_state=0).fit(X).inertia_
     default = KMeans(32, random_state=0).fit(X)
@@ -110,9 +110,8 @@ def test_the_algorithm_notes_state_the_measured_numbers():
 
     from classic import KMeans, Perceptron
 
-    text = " ".join(README.split())
     assert ("both libraries find the same labels, our inertia 79.2 against scikit-learn's 78.9; at + 10¹⁵ "
-            "(spacing 0.125) ours ends on a rounding cycle (KM-4) at 248 against 80") in text
+            "(spacing 0.125) ours ends on a rounding cycle (KM-4) at 248 against 80") in WORDS
     X, y = load_iris(return_X_y=True)
     results = {}
     for offset in (1e14, 1e15):
@@ -129,8 +128,8 @@ def test_the_algorithm_notes_state_the_measured_numbers():
     ours, theirs = results[1e15]
     assert ours.trace_.stop_reason == "cycle" and (round(ours.inertia_), round(theirs.inertia_)) == (248, 80)
 
-    assert "on iris, 18 epochs instead of 1000" in text
-    assert "scikit-learn's shuffled run stops at 17 epochs on iris, ours with `shuffle=True, random_state=0` at 13" in text
+    assert "on iris, 18 epochs instead of 1000" in WORDS
+    assert "scikit-learn's shuffled run stops at 17 epochs on iris, ours with `shuffle=True, random_state=0` at 13" in WORDS
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # the textbook rule's 1000 epochs, on purpose
         assert Perceptron(tol=1e-3).fit(X, y).n_iter_ == ScikitLearnPerceptron(shuffle=False).fit(X, y).n_iter_ == 18
