@@ -146,8 +146,6 @@ def _cmd_kmeans(args):
         row = int((w < 0).argmax())
         raise CSVError(f"{args.file}: negative weight {w[row]:g} in {column_name(header, weight)}, data row "
                        f"{row + 1}; weights must be >= 0")
-    if args.k < 1:
-        raise CSVError(f"-k must be at least 1, got {args.k}")
     if args.k > X.shape[0]:
         raise CSVError(f"{args.file}: {X.shape[0]} rows is fewer than k={args.k} clusters")
     if w is not None and np.count_nonzero(w) < args.k:  # the seeding draws centres among them
@@ -218,8 +216,6 @@ def _cmd_gmm(args):
     from classic import GaussianMixture
 
     X = _load_numeric(args.file)
-    if args.k < 1:
-        raise CSVError(f"-k must be at least 1, got {args.k}")
     if args.k > X.shape[0]:
         raise CSVError(f"{args.file}: {X.shape[0]} rows is fewer than k={args.k} components")
     from classic import ComponentCollapseError
@@ -304,7 +300,7 @@ def _parser():
 
     km = sub.add_parser("kmeans", help="k-means on a CSV file of numeric columns")
     km.add_argument("file", help="CSV file; an optional header row")
-    km.add_argument("-k", type=int, required=True, help="number of clusters")
+    km.add_argument("-k", type=COUNT, required=True, help="number of clusters")
     km.add_argument("--n-init", type=COUNT, default=1, help="number of k-means++ restarts (default 1)")
     km.add_argument("--seed", type=SEED, default=0, help="random seed (default 0)")
     km.add_argument("--greedy", action="store_true",
@@ -329,7 +325,7 @@ def _parser():
 
     gm = sub.add_parser("gmm", help="Gaussian mixture (EM) on a CSV file of numeric columns")
     gm.add_argument("file", help="CSV file; an optional header row")
-    gm.add_argument("-k", type=int, required=True, help="number of components")
+    gm.add_argument("-k", type=COUNT, required=True, help="number of components")
     gm.add_argument(
         "--covariance-type", default="full", choices=["full", "tied", "diag", "spherical"], help="default: full"
     )

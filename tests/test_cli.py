@@ -204,7 +204,7 @@ def test_demo_out_that_cannot_be_created_exits_2(tmp_path, capsys, monkeypatch):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["kmeans", "f.csv", "-k", "abc"], "classic kmeans: error: argument -k: invalid int value: 'abc' "
+    (["kmeans", "f.csv", "-k", "abc"], "classic kmeans: error: argument -k: must be an integer, got 'abc' "
                                        "(see classic kmeans --help)"),
     (["kmeans", "f.csv"], "classic kmeans: error: the following arguments are required: -k (see classic kmeans --help)"),
     ([], "classic: error: the following arguments are required: command (see classic --help)"),
@@ -245,7 +245,6 @@ def test_demo_out_that_is_not_a_folder_exits_2_before_the_run(tmp_path, capsys, 
     (["kmeans", "-k", "2"], "a;b\n1;2\n3;4\n", r"non-numeric value 'a;b' .*separate values by ';'"),
     (["kmeans", "-k", "2", "--weight-column", "w"], "x,w\n1,1\n2,-1\n3,1\n",
      r"negative weight -1 in w, data row 2; weights must be >= 0"),
-    (["kmeans", "-k", "0"], "x\n1\n2\n", r"-k must be at least 1, got 0"),
     (["gmm", "-k", "3"], "x,y\n1,1\n1,1\n1,1\n2,2\n", r"collapsed .*On the command line: add --prior"),
     (["gmm", "-k", "2"], "x,y\n1,5\n1,6\n1,7\n1,9\n", r"feature 0 of X does not vary .*On the command line: add --prior\.$"),
     (["gmm", "-k", "2", "--prior"], "x,y\n1,5\n1,5\n1,5\n", r"every row is the same point; a mixture has nothing to fit$"),
@@ -269,6 +268,10 @@ def test_a_newcomers_mistakes_get_one_line_in_command_line_terms(tmp_path, capsy
 
 @pytest.mark.parametrize("command, text, message", [
     (["kmeans", "-k", "2", "--seed", "-1"], "x\n1\n2\n", r"argument --seed: must be an integer >= 0, got -1 "),
+    # -k was checked after the file was read, in words of its own ("-k must be at least 1")
+    (["kmeans", "-k", "0"], "x\n1\n2\n", r"argument -k: must be an integer >= 1, got 0 "),
+    (["gmm", "-k", "-2"], "x\n1\n2\n", r"argument -k: must be an integer >= 1, got -2 "),
+    (["gmm", "-k", "2.5"], "x\n1\n2\n", r"argument -k: must be an integer, got '2\.5' "),
     (["kmeans", "-k", "2", "--n-init", "0"], "x\n1\n2\n", r"argument --n-init: must be an integer >= 1, got 0 "),
     (["gmm", "-k", "1", "--max-iter", "0"], "x\n1\n2\n", r"argument --max-iter: must be an integer >= 1, got 0 "),
     (["perceptron", "--max-iter", "0"], "x,l\n1,0\n2,1\n", r"argument --max-iter: must be an integer >= 1, got 0 "),
