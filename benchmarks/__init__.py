@@ -9,6 +9,8 @@ same data, and print ratios; timings never go into the tests.
 import importlib
 import time
 
+import numba
+
 #: Seconds to wait before timing one library's call(s) after the other's. After a parallel call
 #: each library's worker threads keep spinning for a while (OpenBLAS's, under scikit-learn's
 #: products, about 2**28 cycles, 0.1 s, by default; libgomp's briefly): timed right after the
@@ -32,6 +34,24 @@ SWITCH = 0.01
 def quiet():
     """Let the other library's spinning threads go to sleep before a timing (:data:`QUIET`)."""
     time.sleep(QUIET)
+
+
+def one_and_two_threads(run):
+    """``(run(), run())`` with 1 and then 2 Numba threads, the count restored after; None when
+    this machine's Numba allows only one (NUMBA_NUM_THREADS): the benchmark then says it could
+    not compare, where it compared one thread with itself (GMM) or raised numba's ValueError
+    (k-means) until 2026-12-05."""
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        return None
+    previous = numba.get_num_threads()
+    try:
+        runs = []
+        for threads in (1, 2):
+            numba.set_num_threads(threads)
+            runs.append(run())
+        return tuple(runs)
+    finally:
+        numba.set_num_threads(previous)
 
 
 #: Benchmark modules, run in this order by ``python -m benchmarks``.

@@ -29,7 +29,7 @@ import numpy as np
 from sklearn.cluster import KMeans as SKKMeans
 from sklearn.exceptions import ConvergenceWarning
 
-from benchmarks import SWITCH
+from benchmarks import SWITCH, one_and_two_threads
 from classic import KMeans, kmeans_plusplus
 from classic import _kmeans_kernels as kernels
 from classic._jit import one_blas_thread
@@ -120,14 +120,9 @@ def bench_case(dtype, n, d, k, iterations, repeats=3, weighted=False):
                  X, sample_weight=w)],
             repeats,
         )
-        threads = {}
-        for t in (1, 2):
-            numba.set_num_threads(t)
-            threads[t] = KMeans(k, init=C0, max_iter=iterations).fit(X, sample_weight=w)
-        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
-    same = threads[1].trace_ == threads[2].trace_ and np.array_equal(
-        threads[1].cluster_centers_, threads[2].cluster_centers_
-    )
+        runs = one_and_two_threads(lambda: KMeans(k, init=C0, max_iter=iterations).fit(X, sample_weight=w))
+    same = "n/a (one Numba thread)" if runs is None else (
+        runs[0].trace_ == runs[1].trace_ and np.array_equal(runs[0].cluster_centers_, runs[1].cluster_centers_))
     ours_ms = 1000 * ours_t / ours.n_iter_
     sk_ms = 1000 * sk_t / sk.n_iter_
     agree = np.mean(ours.labels_ == sk.labels_)

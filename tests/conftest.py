@@ -1,4 +1,5 @@
-"""Hypothesis profiles, chosen by the HYPOTHESIS_PROFILE environment variable.
+"""Hypothesis profiles, chosen by the HYPOTHESIS_PROFILE environment variable, and the
+``numba_threads`` fixture.
 
 ``ci`` (the default): deterministic (derandomised, no example database), no
 deadline (first calls compile Numba kernels), a moderate number of examples.
@@ -8,6 +9,8 @@ deadline (first calls compile Numba kernels), a moderate number of examples.
 
 import os
 
+import numba
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -32,3 +35,21 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def numba_threads():
+    """``numba_threads(n)`` runs what follows with n Numba threads, restored when the test
+    ends. A machine whose Numba has fewer (NUMBA_NUM_THREADS, by default the number of cores)
+    skips the test, saying so: comparing one thread with itself would pass without checking
+    anything (until 2026-12-05 four tests did that, and one raised numba's ValueError)."""
+    previous = numba.get_num_threads()
+
+    def use(n):
+        if n > numba.config.NUMBA_NUM_THREADS:
+            pytest.skip(f"needs {n} Numba threads; this machine allows {numba.config.NUMBA_NUM_THREADS} "
+                        "(NUMBA_NUM_THREADS)")
+        numba.set_num_threads(n)
+
+    yield use
+    numba.set_num_threads(previous)

@@ -8,7 +8,6 @@ import re
 import warnings
 from fractions import Fraction
 
-import numba
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
@@ -1838,16 +1837,12 @@ def test_scaled_data_same_fit_in_user_units(factor, covariance_type):
     assert np.all(np.isfinite(scaled.score_samples(X * factor)))
 
 
-def test_bitwise_same_with_one_and_two_threads():
+def test_bitwise_same_with_one_and_two_threads(numba_threads):
     X = mixture_data(8, 3000, 3, 3, 2.0)
     traces = []
     for threads in (1, 2):
-        previous = numba.get_num_threads()
-        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-        try:
-            traces.append(GaussianMixture(3, init_params="random", random_state=0, max_iter=10, tol=0).fit(X).trace_)
-        finally:
-            numba.set_num_threads(previous)
+        numba_threads(threads)
+        traces.append(GaussianMixture(3, init_params="random", random_state=0, max_iter=10, tol=0).fit(X).trace_)
     assert traces[0] == traces[1]
 
 
@@ -1875,7 +1870,7 @@ def test_bitwise_same_with_one_and_two_blas_threads(n, d, covariance_type, dtype
 
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
-def test_inference_bitwise_the_same_with_one_and_two_threads(covariance_type, monkeypatch):
+def test_inference_bitwise_the_same_with_one_and_two_threads(covariance_type, monkeypatch, numba_threads):
     """predict, predict_proba and score_samples on data of many chunks: the same bits from
     the serial twins, one thread and two threads (each row is computed on its own)."""
     X = mixture_data(8, 3000, 3, 3, 2.0)
@@ -1884,12 +1879,8 @@ def test_inference_bitwise_the_same_with_one_and_two_threads(covariance_type, mo
     outputs = []
     for threads, serial_rows in ((1, 10**9), (1, 0), (2, 0)):
         monkeypatch.setattr(jit, "SERIAL_ROWS", serial_rows)
-        previous = numba.get_num_threads()
-        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-        try:
-            outputs.append((model.predict(X), model.predict_proba(X), model.score_samples(X)))
-        finally:
-            numba.set_num_threads(previous)
+        numba_threads(threads)
+        outputs.append((model.predict(X), model.predict_proba(X), model.score_samples(X)))
     for other in outputs[1:]:
         assert all(np.array_equal(x, y) for x, y in zip(outputs[0], other))
 

@@ -6,7 +6,6 @@ import dataclasses
 import warnings
 from fractions import Fraction
 
-import numba
 import numpy as np
 import pytest
 from hypothesis import assume, example, given, settings
@@ -897,15 +896,12 @@ def test_warnings_from_every_fitting_entry_point_name_the_callers_line(entry):
             assert w.filename == __file__, (entry, str(w.message), w.filename)
 
 
-def test_same_result_with_one_and_two_threads():
+def test_same_result_with_one_and_two_threads(numba_threads):
     X = np.random.default_rng(4).normal(size=(5000, 4)).astype(np.float32)
     fits = []
     for threads in (1, 2):
-        numba.set_num_threads(threads)
-        try:
-            fits.append(KMeans(7, random_state=3).fit(X))
-        finally:
-            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        numba_threads(threads)
+        fits.append(KMeans(7, random_state=3).fit(X))
     assert fits[0].trace_ == fits[1].trace_
     np.testing.assert_array_equal(fits[0].cluster_centers_, fits[1].cluster_centers_)
 

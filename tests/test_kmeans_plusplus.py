@@ -3,7 +3,6 @@
 import math
 from fractions import Fraction
 
-import numba
 import numpy as np
 import pytest
 from hypothesis import example, given
@@ -115,18 +114,15 @@ def test_kpp1_weighted_matches_naive_across_chunks(dtype):
         np.testing.assert_array_equal(got, want)
 
 
-def test_kpp1_weighted_same_with_one_and_two_threads():
+def test_kpp1_weighted_same_with_one_and_two_threads(numba_threads):
     """KPP-1, weighted: chunked sums in index order, so the draws do not depend on the thread count."""
     rng = np.random.default_rng(5)
     X = rng.normal(size=(5000, 3)).astype(np.float32)
     w = rng.exponential(size=5000) * (rng.random(5000) < 0.8)
     runs = []
     for threads in (1, 2):
-        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-        try:
-            runs.append(_kmeans_plusplus(X, 9, 3, np.random.default_rng(2), sample_weight=w)[1])
-        finally:
-            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        numba_threads(threads)
+        runs.append(_kmeans_plusplus(X, 9, 3, np.random.default_rng(2), sample_weight=w)[1])
     np.testing.assert_array_equal(runs[0], runs[1])
 
 

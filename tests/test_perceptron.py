@@ -6,7 +6,6 @@ import math
 import warnings
 from fractions import Fraction
 
-import numba
 import numpy as np
 import pytest
 from hypothesis import assume, example, given, settings
@@ -1123,7 +1122,7 @@ def test_pc1_averaged_and_voted_use_the_runs_own_intercept_feature(prediction):
         assert certify(model, X, y)["PC-1"].holds, seed
 
 
-def test_same_run_with_one_and_two_threads():
+def test_same_run_with_one_and_two_threads(numba_threads):
     """PC-1 (proofs/perceptron.md): the run, its log included, does not depend on the number of
     Numba threads (the package's policy for every kernel, classic/_jit.py)."""
     rng = np.random.default_rng(11)
@@ -1132,11 +1131,8 @@ def test_same_run_with_one_and_two_threads():
     y[rng.random(3000) < 0.05] ^= 1
     fits = []
     for threads in (1, 2):
-        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-        try:
-            fits.append(_quiet_fit(Perceptron(max_iter=4, shuffle=True, random_state=2), X, y))
-        finally:
-            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        numba_threads(threads)
+        fits.append(_quiet_fit(Perceptron(max_iter=4, shuffle=True, random_state=2), X, y))
     assert fits[0].trace_ == fits[1].trace_
     np.testing.assert_array_equal(fits[0].coef_, fits[1].coef_)
     np.testing.assert_array_equal(fits[0].intercept_, fits[1].intercept_)
@@ -1144,7 +1140,7 @@ def test_same_run_with_one_and_two_threads():
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("n_classes", [2, 3])
-def test_decision_function_is_the_training_order_with_any_number_of_threads(dtype, n_classes, monkeypatch):
+def test_decision_function_is_the_training_order_with_any_number_of_threads(dtype, n_classes, monkeypatch, numba_threads):
     """decision_function computes each score as the fit's decisions do (naive.perceptron_inner:
     left to right, the intercept last), bit for bit, four rows at a time or one (2 051 rows: a
     last chunk whose length is not a multiple of four), in the serial twin and with 1 and 2 threads."""
@@ -1159,11 +1155,8 @@ def test_decision_function_is_the_training_order_with_any_number_of_threads(dtyp
     expected = np.array([[naive.perceptron_inner(w, a) for w in W] for a in A[:200]])
     for threads, serial_rows in ((1, 10**9), (1, 0), (2, 0)):
         monkeypatch.setattr(jit, "SERIAL_ROWS", serial_rows)
-        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-        try:
-            scores = model.decision_function(X)
-        finally:
-            numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        numba_threads(threads)
+        scores = model.decision_function(X)
         scores = scores.reshape(len(X), -1)
         assert scores.dtype == dtype and scores.shape[1] == W.shape[0]
         np.testing.assert_array_equal(scores[:200], expected)
