@@ -373,7 +373,10 @@ def check_real(value, name, *, minimum=None, strict=False):
     """Return ``value`` as a finite float >= ``minimum`` (> if ``strict``)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ParameterError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # a Python int or Fraction beyond float64
+        raise ParameterError(f"{name} must be finite, got a number beyond the range of float64") from None
     if not np.isfinite(value):
         raise ParameterError(f"{name} must be finite, got {value}")
     if minimum is not None and (value <= minimum if strict else value < minimum):

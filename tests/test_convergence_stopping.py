@@ -177,6 +177,20 @@ def test_cv7_a_non_finite_objective_is_an_error_not_a_rule_that_never_fires(make
             rule.update(state)
 
 
+@pytest.mark.parametrize("make", [lambda: LossPlateau(1e-3), lambda: RelativeImprovement(1e-3)],
+                         ids=["LossPlateau", "RelativeImprovement"])
+def test_cv7_an_objective_beyond_float64_is_named_as_such(make):
+    """A Python int beyond float64 given as the objective is no finite number either: the CV-7
+    message says so, where float() raised its bare OverflowError (an audit, 2026-12-05)."""
+    for state in (IterationState(1, 10**400, 2.0, np.zeros(1), np.ones(1)),
+                  IterationState(2, 1.0, -10**400, np.zeros(1), np.ones(1))):
+        rule = make()
+        rule.start()
+        with pytest.raises(ValueError, match=r"objective of iteration \d is beyond the range of float64, not a "
+                                             r"finite number: the run diverged"):
+            rule.update(state)
+
+
 def test_reported_values_that_are_not_numbers_are_type_errors():
     """A rule driven by hand with a string or None for the objective, the gradient norm or a parameter
     array gets a TypeError naming the value (it was Python's "could not convert string to float", and

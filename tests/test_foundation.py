@@ -2,6 +2,7 @@
 
 import copy
 import dataclasses
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from classic._validation import (
     check_real,
     check_verbose,
 )
+from classic.convergence import diagnose
 from classic.certificate import Certificate, Claim, certify, inequality_claim
 from classic.trace import Trace, trace_dataclass
 
@@ -783,3 +785,22 @@ def test_python_numbers_beyond_float64_in_x_are_named(call):
     conversion raised a bare OverflowError (a probe, 2026-12-05)."""
     with pytest.raises(ValueError, match="X holds a number beyond float64's range .* rescale it"):
         call([[10**400, 1, 2]] + [[1, 2, 3]] * 4)
+
+
+
+@pytest.mark.parametrize("fit", [
+    lambda X, y: classic.KMeans(2, tol=10**400).fit(X),
+    lambda X, y: classic.GaussianMixture(2, reg_covar=10**400).fit(X),
+    lambda X, y: classic.GaussianMixture(prior=classic.GaussianMixturePrior(strength=10**400)).fit(X),
+    lambda X, y: classic.Perceptron(eta0=Fraction(10**400)).fit(X, y),
+    lambda X, y: classic.certify(classic.Perceptron().fit(X, y), X, y, margin=10**400),
+    lambda X, y: diagnose([4.0, 3.0, 2.0, 1.0], [4.0, 3.0, 2.0, 1.0], tol=-10**400),
+], ids=["KMeans tol", "GaussianMixture reg_covar", "prior strength", "Perceptron eta0", "certify margin",
+        "diagnose tol"])
+def test_a_real_parameter_beyond_float64_is_named(fit):
+    """A Python int or Fraction too large for float64 is refused naming the parameter (every real
+    parameter goes through check_real); it raised float()'s bare OverflowError (an audit, 2026-12-05)."""
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    y = (X[:, 0] > 0).astype(int)
+    with pytest.raises(ValueError, match=r"^[\w.]+ must be finite, got a number beyond the range of float64"):
+        fit(X, y)

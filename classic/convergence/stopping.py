@@ -108,6 +108,9 @@ def _finite(value, quantity, iteration, meaning):
         value = float(value)
     except (TypeError, ValueError):
         raise TypeError(f"{quantity} of iteration {iteration} must be a number, got {value!r}") from None
+    except OverflowError:  # a Python int beyond float64
+        raise ValueError(f"{quantity} of iteration {iteration} is beyond the range of float64, not a finite "
+                         f"number: {meaning}") from None
     if not math.isfinite(value):
         raise ValueError(f"{quantity} of iteration {iteration} is {value}, not a finite number: {meaning}")
     return value
