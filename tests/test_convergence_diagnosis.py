@@ -1,6 +1,7 @@
 """Learning-curve diagnosis: a synthetic curve of each pattern gets its name
 (classic/convergence/diagnosis.py states the rules; Goodfellow et al. §5.2, §7.8)."""
 
+import math
 import re
 
 import numpy as np
@@ -490,6 +491,45 @@ def test_noise_margins_of_curves_near_the_float64_maximum_are_never_nan():
     assert not any(np.isnan(e[key]) for key in ("validation_noise", "noise_margin", "gap_noise", "gap_margin"))
     assert e["noise_margin"] == np.inf and 1e308 < e["gap_margin"] < np.inf  # z sqrt(pi) sigma/sqrt(m) > max
     assert d.pattern != "overfitting", d
+
+
+def test_noise_level_of_a_curve_reaching_2_to_the_1023():
+    """A curve whose largest magnitude is 2**1023 or more (9e307, within float64): the unit
+    2**1024 that noise_level divided by overflowed, and diagnose raised OverflowError (an audit,
+    2026-12-05). It scales by ldexp now, exactly: the level is what the half curve gives, doubled."""
+    v = np.array([9e307, 1.0, 1.0, -3e307, 1.0, 2e307])
+    assert noise_level(v) == 2 * noise_level(v / 2) and 0 < noise_level(v) < np.inf
+    assert diagnose([9e307, 1, 1, 1], [1, 1, 1, 1]).pattern == "healthy"
+    tiny = np.array([1e-320, 3e-320, 0.0, 2e-320, 5e-321])  # subnormal: 2**-exponent is beyond float64
+    assert noise_level(tiny) == noise_level(tiny * 2.0**60) / 2.0**60 > 0
+
+
+@pytest.mark.parametrize("false_alarm", [1e-17, 1e-300, 5e-324])
+def test_a_tiny_false_alarm_gives_a_finite_margin(false_alarm):
+    """false_alarm anywhere in (0, 1) gives a margin: below 2**-53, 1 - p rounded to 1 and
+    NormalDist raised "p must be in the range 0.0 < p < 1.0" (an audit, 2026-12-05). The quantile
+    is taken from the lower tail, and where p = false_alarm / comparisons underflows, from Mills's
+    ratio: its tail probability is still at most p."""
+    from classic.convergence.diagnosis import noise_quantile
+
+    rng = np.random.default_rng(0)
+    val = 1.0 + rng.normal(0, 0.1, 40)
+    e = diagnose(np.ones(40), val, false_alarm=false_alarm).evidence
+    assert 0 < e["noise_margin"] < np.inf and 0 < e["gap_margin"] < np.inf
+    for comparisons in (1, 7, 10**6):
+        p = false_alarm / comparisons
+        z = noise_quantile(false_alarm, comparisons)
+        # P(N(0, 1) > z). NormalDist's quantile (Wichura's AS241) gives z to about 16 digits, so the tail
+        # is p to about z^2 * 1e-16 relative (< 2e-13 for z < 40): 1e-9 either way is far beyond that
+        tail = 0.5 * math.erfc(z / math.sqrt(2))
+        if p > 0:
+            assert 0 < z and tail <= p * (1 + 1e-9)
+            if p > 1e-300:  # not much beyond: a z a relative 1e-9 lower has a tail above p (erfc's
+                # result has 53 bits there; among subnormals a tail has few)
+                assert 0.5 * math.erfc(z * (1 - 1e-9) / math.sqrt(2)) > p
+        else:  # Mills's ratio: a tail below every positive float
+            assert z > 38 and tail == 0.0
+    assert noise_quantile(0.01, 1) == pytest.approx(2.3263478740408408, rel=1e-15)
 
 
 @given(st.lists(st.floats(-10, 10), min_size=3, max_size=60), st.floats(-5, 5), st.floats(-5, 5),

@@ -276,9 +276,11 @@ def noise_level(values):
     largest = float(np.max(np.abs(values))) if values.size >= 3 else 0.0
     if largest == 0.0:
         return 0.0
-    unit = math.ldexp(1.0, math.frexp(largest)[1])
-    second = np.diff(values / unit, 2)
-    return MAD_TO_SIGMA * float(np.median(np.abs(second - np.median(second)))) / math.sqrt(6.0) * unit
+    exponent = math.frexp(largest)[1]  # the unit 2**exponent itself overflows from 2**1023 on: scale by ldexp
+    second = np.diff(np.ldexp(values, -exponent), 2)
+    level = MAD_TO_SIGMA * float(np.median(np.abs(second - np.median(second)))) / math.sqrt(6.0)
+    with np.errstate(over="ignore"):
+        return float(np.ldexp(level, exponent))
 
 
 def median_noise(sigma, width):
@@ -291,8 +293,14 @@ def median_noise(sigma, width):
 def noise_quantile(false_alarm, comparisons):
     """z with P(N(0, 1) > z) = false_alarm / comparisons: by the union bound, no one of
     ``comparisons`` normal deviates of at most unit standard deviation exceeds z times it, but with
-    probability at most ``false_alarm``."""
-    return statistics.NormalDist().inv_cdf(1.0 - false_alarm / comparisons)
+    probability at most ``false_alarm``. Taken from the lower tail, z = -z_{1-p}, which is exact
+    where 1 - p would round to 1 (p below 2**-53). Where p itself underflows to 0, z = √(2 ln(1/p))
+    from logarithms: then P(N(0, 1) > z) ≤ φ(z)/z < e^{-z²/2} = p (Mills's ratio; z > 38 here),
+    so the bound still holds, a little conservatively."""
+    p = false_alarm / comparisons
+    if p == 0.0:
+        return math.sqrt(2.0 * (math.log(comparisons) - math.log(false_alarm)))
+    return -statistics.NormalDist().inv_cdf(p)
 
 
 def curves_spread(values):
