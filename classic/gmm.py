@@ -765,7 +765,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 # X_val keeps its dtype: float64 rows that overflow float32 are scored in float64 (weighted_log_densities)
                 X_val, y_val = self.stop.validation_data
                 X_val, w_val = check_validation_data(self, X_val, self.stop.validation_weight, unused_labels=y_val)
-                validation = (X_val, w_val, shift, scale)
+                # the weighted mean does not depend on their scale: as fractions of their total, w_i l_i
+                # cannot overflow where the mean does not (weights of 1e300 did, to a score of -inf)
+                validation = (X_val, None if w_val is None else w_val / w_val.sum(), shift, scale)
             given = None if warm else user_initial_parameters(self, d, shift, scale, dtype)  # once, before any start
             best, collapses = None, []
             n_starts = 1 if warm else self.n_init

@@ -86,6 +86,23 @@ def test_cv7_early_stopping_on_the_weighted_held_out_likelihood():
     assert abs(model.score(X_val) - rule.checkpoint.score) > 1e-6  # the weights were used
 
 
+def test_cv7_the_held_out_score_does_not_depend_on_the_weights_scale():
+    """Validation weights of 1e300 (valid: their total is finite) on rows whose log-likelihoods are
+    about -1e10 gave w_i l_i = -inf, a RuntimeWarning and a ValueError blaming the run (an audit,
+    2026-12-05): the weighted mean is taken with the weights as fractions of their total, so a
+    common power-of-two scale of the weights (an exact one) gives the scores of weights of 1, bit for bit."""
+    rng = np.random.default_rng(0)
+    X, X_val = rng.normal(size=(60, 3)), rng.normal(size=(20, 3)) * 1e5
+    scores = []
+    for w in (np.full(20, 2.0**996), np.ones(20), np.full(20, 2.0**-1000)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            model = GaussianMixture(2, random_state=0, tol=0, max_iter=5,
+                                    stop=ValidationPatience(1, X_val, sample_weight=w)).fit(X)
+        scores.append(model.stop_.checkpoint.score)
+    assert scores[0] == scores[1] == scores[2] and np.isfinite(scores[0])
+
+
 @pytest.mark.parametrize("seed", [2, 5])
 def test_em_objective_converges_linearly_at_the_square_of_the_parameter_rate(seed):
     """EM-9 (proofs/em.md) seen by estimate_rate: with the noise floor raised by the trace's own
