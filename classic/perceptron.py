@@ -777,7 +777,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         -------
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
             float32 when X and ``coef_`` are both float32 and ``prediction`` is not ``"voted"``,
-            else float64.
+            else float64. A score beyond that precision's range is ±inf, its sign the exact
+            score's (it is evaluated again in long double), never NaN: rows of 1e308, or weights
+            scaled by a large ``eta0``, may give one (scikit-learn's scores overflow there too).
         """
         check_is_fitted(self, "trace_")
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: their scores (_perceptron_predictors)
