@@ -441,3 +441,55 @@ def test_an_estimator_that_draws_nothing_from_random_state_is_warned_about():
 
             report = stability(MiniBatchKMeans(3, init=X[[0, 60, 120]], n_init=1, batch_size=20), X, seeds=4)
             assert len(report.optima) > 1
+
+
+class _Labelling(BaseEstimator):
+    """Labels drawn from random_state and no objective, for the estimator contract below:
+    ``labels`` "short" gives 3 labels for any X, "nan" a float NaN among them. Counts its fits."""
+
+    fits = 0
+
+    def __init__(self, random_state=None, labels="ok"):
+        self.random_state = random_state
+        self.labels = labels
+
+    def fit(self, X, y=None):
+        _Labelling.fits += 1
+        labels = np.random.default_rng(self.random_state).integers(0, 2, len(X)).astype(float)
+        if self.labels == "nan":
+            labels[1] = np.nan
+        self.labels_ = labels[:3] if self.labels == "short" else labels
+        return self
+
+
+class _Clusterer(_Labelling):
+    """The same with an objective (a score)."""
+
+    def score(self, X):
+        return 0.0
+
+
+@pytest.mark.parametrize("estimator, error, message", [
+    (_Labelling(), TypeError, r"^_Labelling reports no objective \(a trace_, inertia_, lower_bound_ or "
+                                    r"score\) by which stability could rank its fits$"),
+    (_Clusterer(labels="short"), ValueError, r"^_Clusterer's labels have shape \(3,\); stability needs one label per "
+                                             r"row of X \(12,\)$"),
+    (_Clusterer(labels="nan"), ValueError, r"^_Clusterer's labels hold NaN or infinity"),
+])
+def test_an_estimator_outside_the_contract_is_named_after_its_first_fit(estimator, error, message):
+    """An estimator with labels but no objective raised AttributeError ('score'), and only after
+    every seed's fit; labels of the wrong length were reported stable (an audit, 2026-12-05)."""
+    X = np.random.default_rng(0).normal(size=(12, 2))
+    _Labelling.fits = 0
+    with pytest.raises(error, match=message):
+        stability(estimator, X, seeds=5)
+    assert _Labelling.fits == 1
+    assert stability(_Clusterer(), X, seeds=5).agreement.shape == (5, 5)  # the contract met: a report
+
+
+def test_an_estimator_without_labels_is_a_type_error():
+    from sklearn.decomposition import PCA
+
+    X = np.random.default_rng(0).normal(size=(12, 3))
+    with pytest.raises(TypeError, match=r"^PCA has no labels_ or predict: stability compares the labels of its fits"):
+        stability(PCA(2), X, seeds=3)

@@ -215,9 +215,22 @@ def matched_centre_distance(centres_a, centres_b):
 
 
 def _labels(model, X, supervised):
+    """The fit's labels (a classifier's predictions on X), one per row of X, or an error naming
+    what the estimator lacks: found after its first fit, not after every seed's."""
+    name = type(model).__name__
     if supervised or not hasattr(model, "labels_"):
-        return np.asarray(model.predict(X))
-    return np.asarray(model.labels_)
+        if not hasattr(model, "predict"):
+            raise TypeError(f"{name} has no {'predict' if supervised else 'labels_ or predict'}: stability compares "
+                            "the labels of its fits, so it takes a clusterer or a classifier")
+        labels = np.asarray(model.predict(X))
+    else:
+        labels = np.asarray(model.labels_)
+    if labels.shape != (X.shape[0],):
+        raise ValueError(f"{name}'s labels have shape {labels.shape}; stability needs one label per row of X "
+                         f"({X.shape[0]},)")
+    if labels.dtype.kind in "fc" and not np.all(np.isfinite(labels)):
+        raise ValueError(f"{name}'s labels hold NaN or infinity; stability needs a label for every row of X")
+    return labels
 
 
 def _centres(model):
@@ -244,6 +257,9 @@ def _objective(model, X, y, fit_params):
         return float(model.inertia_), "min"
     if hasattr(model, "lower_bound_"):
         return float(model.lower_bound_), "max"
+    if not hasattr(model, "score"):
+        raise TypeError(f"{type(model).__name__} reports no objective (a trace_, inertia_, lower_bound_ or score) "
+                        "by which stability could rank its fits")
     return float(model.score(X)), "max"
 
 
@@ -282,8 +298,9 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
     Parameters
     ----------
     estimator : unfitted scikit-learn-style estimator
-        With a ``random_state`` parameter, ``fit``, ``labels_`` or
-        ``predict``, and optionally ``cluster_centers_`` / ``means_``.
+        With a ``random_state`` parameter, ``fit``, ``labels_`` or ``predict`` (one label per
+        row of X), an objective to rank its fits by (``trace_``, ``inertia_``, ``lower_bound_``
+        or ``score``), and optionally ``cluster_centers_`` / ``means_``.
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,), optional
         Required for classifiers and refused for the others: the labels are then the
@@ -343,10 +360,14 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
                       "the same run, and agreement across seeds says nothing about stability", UserWarning,
                       stacklevel=2)
 
-    models = [_fit(estimator, int(seed), X, y, fit_params) for seed in seeds]
-    labels = [_labels(m, X, supervised) for m in models]
+    models, labels, objectives, senses = [], [], [], []
+    for seed in seeds:  # each fit's labels and objective at once: a missing one is named after the first fit
+        models.append(_fit(estimator, int(seed), X, y, fit_params))
+        labels.append(_labels(models[-1], X, supervised))
+        objective, sense = _objective(models[-1], X, y, fit_params)
+        objectives.append(objective)
+        senses.append(sense)
     centres = [_centres(m) for m in models]
-    objectives, senses = zip(*(_objective(m, X, y, fit_params) for m in models))
     objectives = np.array(objectives)
     sense = senses[0]
     if not np.all(np.isfinite(objectives)):
