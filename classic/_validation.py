@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 import sklearn
+from scipy.sparse import issparse
 from sklearn.utils.validation import check_array, validate_data
 
 from classic._jit import for_rows
@@ -92,6 +93,7 @@ def check_data(X, *, name="X", min_samples=1, dtype=FLOAT_DTYPES, finite=True):
     """
     if _is_plain_matrix(X, min_samples, dtype, finite):
         return _kernel_ready(X)
+    _check_container(X, name)
     with _in_classic_words(name):
         X = check_array(
             X,
@@ -102,6 +104,19 @@ def check_data(X, *, name="X", min_samples=1, dtype=FLOAT_DTYPES, finite=True):
             input_name=name,
         )
     return _kernel_ready(X)
+
+
+def _check_container(X, name):
+    """A TypeError naming what ``X`` is when it cannot hold a data matrix at all: an iterator, a
+    dict or set (NumPy makes each one object: "float() argument must be ... not 'generator'"), or
+    a structured array ("Cannot cast array data from dtype([...])")."""
+    check_not_iterator(X, name)
+    if isinstance(X, (dict, set, frozenset)) and not issparse(X):  # a DOK matrix is a dict: scikit-learn's words
+        raise TypeError(f"{name} must be a 2-D array of numbers, a list of rows or a data frame, got a "
+                        f"{type(X).__name__}")
+    if getattr(getattr(X, "dtype", None), "names", None):
+        raise TypeError(f"{name} is a structured array (fields {', '.join(X.dtype.names)}): give its numeric fields as "
+                        "columns of a 2-D array, e.g. numpy.lib.recfunctions.structured_to_unstructured(X)")
 
 
 @contextlib.contextmanager
@@ -115,6 +130,9 @@ def _in_classic_words(name):
     except OverflowError as error:
         raise ValueError(f"{name} holds a number beyond float64's range ({error}): rescale it") from None
     except ValueError as error:
+        if "inhomogeneous" in str(error):  # NumPy's "setting an array element with a sequence. ..."
+            raise ValueError(f"{name} must be a 2-D array of numbers: its rows are of different lengths, or "
+                             "nest further") from None
         found = re.match(r"Input (\w+) contains (NaN|infinity)", str(error))
         if found is None:
             raise
@@ -149,6 +167,7 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=T
         if reset:
             estimator.n_features_in_ = X.shape[1]
         return _kernel_ready(X) if y is None else (_kernel_ready(X), y)
+    _check_container(X, "X")
     with _in_classic_words("X"):  # scikit-learn's warnings (a column y, feature names) at the user's line
         if y is None:
             return _kernel_ready(at_callers_line(validate_data, estimator, X, reset=reset, dtype=list(FLOAT_DTYPES),

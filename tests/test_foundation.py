@@ -804,3 +804,25 @@ def test_a_real_parameter_beyond_float64_is_named(fit):
     y = (X[:, 0] > 0).astype(int)
     with pytest.raises(ValueError, match=r"^[\w.]+ must be finite, got a number beyond the range of float64"):
         fit(X, y)
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda X: (row for row in X), TypeError, r"^X must be a list or array of numbers, got an iterator \(generator\)"),
+    (lambda X: dict(enumerate(X)), TypeError, r"^X must be a 2-D array of numbers, a list of rows or a data frame, got "
+                                              r"a dict$"),
+    (lambda X: {1.0, 2.0}, TypeError, r"got a set$"),
+    (lambda X: np.zeros(5, dtype=[("a", float), ("b", float)]), TypeError,
+     r"^X is a structured array \(fields a, b\): give its numeric fields as columns"),
+    (lambda X: [[1.0, 2.0], [3.0]], ValueError, r"^X must be a 2-D array of numbers: its rows are of different lengths"),
+])
+@pytest.mark.parametrize("call", [
+    lambda X: classic.KMeans(2).fit(X), lambda X: classic.kmeans_plusplus(X, 2),
+    lambda X: classic.GaussianMixture(2).fit(X), lambda X: classic.Perceptron().fit(X, [0, 1]),
+    lambda X: classic.KMeans(2).fit(np.eye(2)).predict(X),
+], ids=["KMeans.fit", "kmeans_plusplus", "GaussianMixture.fit", "Perceptron.fit", "KMeans.predict"])
+def test_what_cannot_hold_a_data_matrix_is_named(call, make, error, message):
+    """A generator, a dict, a set, a structured array or a ragged list of rows: each is named, where
+    NumPy's words came through ("float() argument must be ... not 'generator'", "Cannot cast array
+    data from dtype([...])", "setting an array element with a sequence"; an audit, 2026-12-05)."""
+    with pytest.raises(error, match=message):
+        call(make(np.eye(2)))
