@@ -234,14 +234,18 @@ def check_validation_data(estimator, X_val, sample_weight, dtype=None, *, unused
     if unused_labels is not None:
         raise ValueError(f"{type(estimator).__name__} scores the stopping rule's X_val without labels, so its y_val "
                          "would be ignored: give ValidationPatience(p, X_val) without y_val")
-    shape = np.shape(X_val)
+    try:
+        shape = np.shape(X_val)
+    except ValueError:  # ragged rows: check_estimator_data names them
+        shape = ()
     if len(shape) == 2 and shape[1] != estimator.n_features_in_:
         raise ValueError(f"the stopping rule's X_val has {shape[1]} features, but X has {estimator.n_features_in_}; "
                          "give held-out rows with the features of X")
     try:
         X_val = check_estimator_data(estimator, X_val, reset=False, finite=False)  # NaN, inf: next line
-    except ValueError as error:
-        raise ValueError(f"the stopping rule's X_val: {error}") from None
+    except (TypeError, ValueError) as error:  # scikit-learn's and _check_container's words call it X
+        message = "the stopping rule's X_val: " + re.sub(r"\bX\b", "X_val", str(error))
+        raise (ValueError if isinstance(error, ValueError) else TypeError)(message) from None
     check_finite(largest_magnitude_of(X_val), "X_val")
     if dtype is not None and X_val.dtype != dtype:
         with np.errstate(over="ignore"):

@@ -271,6 +271,9 @@ def test_mismatched_or_non_finite_inputs_are_errors():
     (lambda: same_partition([np.nan, np.nan, 1.0], [5, 5, 6]), r"a contains NaN, which is no label"),
     (lambda: same_partition([0, 1, 1], np.array(["x", None, float("nan")], dtype=object)), r"b contains NaN"),
     (lambda: same_partition(np.array(["x", 1], dtype=object), [0, 1]), r"labels of a cannot be sorted"),
+    # a generator was one object, "got a of shape ()" (an audit, 2026-12-05)
+    (lambda: same_partition((i for i in range(3)), [0, 1, 2]), r"^a must be a list or array of numbers, got an "
+                                                               r"iterator \(generator\)"),
     (lambda: matched_centre_distance(np.zeros((0, 2)), np.zeros((0, 2))), r"at least one centre, got shape \(0, 2\)"),
     (lambda: matched_centre_distance(np.zeros((2, 0)), np.zeros((2, 0))), r"at least one feature, got shape \(2, 0\)"),
     (lambda: matched_centre_distance(np.zeros(2), np.zeros(2)), r"shape \(k, n_features\); got shapes \(2,\)"),

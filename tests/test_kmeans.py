@@ -11,6 +11,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from scipy.sparse import csr_matrix
 from sklearn.exceptions import ConvergenceWarning
 
 import naive
@@ -1089,6 +1090,23 @@ def test_validation_set_errors_name_X_val_and_its_weights():
         with pytest.raises(ValueError, match=match):
             model.fit(train)
         assert not hasattr(model, "trace_")
+
+
+@pytest.mark.parametrize("rows, error, match", [
+    (lambda X: csr_matrix(X), TypeError, r"^the stopping rule's X_val: Sparse data was passed for X_val, but dense"),
+    (lambda X: (row for row in X), TypeError, r"^the stopping rule's X_val: X_val must be a list or array of numbers, "
+                                              r"got an iterator"),
+    (lambda X: [[1.0, 2.0], [3.0]], ValueError, r"^the stopping rule's X_val: X_val must be a 2-D array of numbers: "
+                                                r"its rows are of different lengths"),
+])
+def test_held_out_rows_that_are_no_matrix_are_called_x_val(rows, error, match):
+    """A sparse X_val was "Sparse data was passed for X", a ragged one NumPy's "inhomogeneous
+    shape" (an audit, 2026-12-05): each message names X_val, as the others do."""
+    from classic.convergence import ValidationPatience
+
+    X = np.random.default_rng(7).normal(size=(60, 2))
+    with pytest.raises(error, match=match):
+        KMeans(2, random_state=0, stop=ValidationPatience(2, rows(X))).fit(X)
 
 
 def test_a_random_state_of_the_wrong_type_is_a_type_error_also_with_given_centres():

@@ -22,7 +22,7 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.base import clone, is_classifier
 from sklearn.metrics import adjusted_rand_score
 
-from classic._validation import check_bool, check_data, check_numbers
+from classic._validation import check_bool, check_data, check_not_iterator, check_numbers
 
 __all__ = ["LocalOptimum", "StabilityReport", "stability", "same_partition", "matched_centre_distance"]
 
@@ -160,6 +160,7 @@ def same_partition(a, b):
 def _label_codes(labels, name):
     """The labels as integer codes 0, 1, ... (one per distinct label, in sorted order), checked
     for :func:`same_partition`."""
+    check_not_iterator(labels, name)
     labels = np.asarray(labels)
     if labels.ndim != 1:
         raise ValueError(f"same_partition compares two 1-D label vectors, got {name} of shape {labels.shape}; "
