@@ -146,6 +146,11 @@ def _cmd_kmeans(args):
         row = int((w < 0).argmax())
         raise CSVError(f"{args.file}: negative weight {w[row]:g} in {column_name(header, weight)}, data row "
                        f"{row + 1}; weights must be >= 0")
+    tiny = None if w is None else np.flatnonzero((w > 0) & (w < np.finfo(np.float64).tiny))
+    if tiny is not None and tiny.size:  # the library's reason (proofs/kmeans.md, "Weights"), in the file's terms
+        raise CSVError(f"{args.file}: weight {w[tiny[0]]:g} in {column_name(header, weight)}, data row {tiny[0] + 1}, "
+                       "is below the smallest normal number (2.2e-308); give it 0 to leave the row out, or scale "
+                       "the weights up")
     if args.k > X.shape[0]:
         raise CSVError(f"{args.file}: {X.shape[0]} rows is fewer than k={args.k} clusters")
     if w is not None and np.count_nonzero(w) < args.k:  # the seeding draws centres among them
@@ -278,6 +283,18 @@ def _integer_at_least(minimum):
     return parse
 
 
+def _tolerance(text):
+    """An argparse ``type``: a finite number >= 0, refused in the option's own terms (the
+    estimator's "tol must be >= 0" named neither the option nor argparse's form)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not np.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
+    return value
+
+
 SEED = _integer_at_least(0)
 COUNT = _integer_at_least(1)
 
@@ -314,7 +331,7 @@ def _parser():
     pc.add_argument("file", help="CSV file; an optional header row")
     pc.add_argument("--label-column", help="header name or 1-based number of the label column (default: the last)")
     pc.add_argument("--max-iter", type=COUNT, default=1000, help="maximum number of epochs (default 1000)")
-    pc.add_argument("--tol", type=float, default=None,
+    pc.add_argument("--tol", type=_tolerance, default=None,
                     help="also stop by scikit-learn's rule: 5 epochs whose mean loss improves by less than TOL "
                          "(its default is 1e-3; default here: only a mistake-free epoch or --max-iter)")
     pc.add_argument("--no-intercept", action="store_true", help="no intercept (no augmented constant feature)")

@@ -245,6 +245,8 @@ def test_demo_out_that_is_not_a_folder_exits_2_before_the_run(tmp_path, capsys, 
     (["kmeans", "-k", "2"], "a;b\n1;2\n3;4\n", r"non-numeric value 'a;b' .*separate values by ';'"),
     (["kmeans", "-k", "2", "--weight-column", "w"], "x,w\n1,1\n2,-1\n3,1\n",
      r"negative weight -1 in w, data row 2; weights must be >= 0"),
+    (["kmeans", "-k", "2", "--weight-column", "w"], "x,w\n1,1\n2,1e-310\n3,1\n",  # sample_weight's words until 2026-12-05
+     r"data\.csv: weight 1e-310 in w, data row 2, is below the smallest normal number \(2\.2e-308\); give it 0"),
     (["gmm", "-k", "3"], "x,y\n1,1\n1,1\n1,1\n2,2\n", r"collapsed .*On the command line: add --prior"),
     (["gmm", "-k", "2"], "x,y\n1,5\n1,6\n1,7\n1,9\n", r"feature 0 of X does not vary .*On the command line: add --prior\.$"),
     (["gmm", "-k", "2", "--prior"], "x,y\n1,5\n1,5\n1,5\n", r"every row is the same point; a mixture has nothing to fit$"),
@@ -276,6 +278,10 @@ def test_a_newcomers_mistakes_get_one_line_in_command_line_terms(tmp_path, capsy
     (["gmm", "-k", "1", "--max-iter", "0"], "x\n1\n2\n", r"argument --max-iter: must be an integer >= 1, got 0 "),
     (["perceptron", "--max-iter", "0"], "x,l\n1,0\n2,1\n", r"argument --max-iter: must be an integer >= 1, got 0 "),
     (["perceptron", "--seed", "1.5"], "x,l\n1,0\n2,1\n", r"argument --seed: must be an integer, got '1\.5' "),
+    # the estimator's "tol must be >= 0", without the option's name (an audit, 2026-12-05)
+    (["perceptron", "--tol", "-1"], "x,l\n1,0\n2,1\n", r"argument --tol: must be a finite number >= 0, got -1 "),
+    (["perceptron", "--tol", "nan"], "x,l\n1,0\n2,1\n", r"argument --tol: must be a finite number >= 0, got nan "),
+    (["perceptron", "--tol", "1e-3x"], "x,l\n1,0\n2,1\n", r"argument --tol: must be a number, got '1e-3x' "),
 ])
 def test_option_values_are_refused_in_the_options_terms(tmp_path, capsys, command, text, message):
     """A bad option value is one line naming the option, exit 2 (argparse's exit). They named the
