@@ -202,7 +202,8 @@ def test_reported_values_that_are_not_numbers_are_type_errors():
             RelativeImprovement(1e-3).update(IterationState(2, objective, 2.0, p, p))
     with pytest.raises(TypeError, match="gradient norm of iteration 2 must be a number, got 'x'"):
         GradientNorm(1e-3).update(IterationState(2, 1.0, 2.0, p, p, gradient_norm="x"))
-    for now, before, iteration in ((None, p, 2), (p, None, 1), (np.array(["a", "b"]), p, 2)):
+    # a ragged nesting got NumPy's "inhomogeneous shape" (an audit, 2026-12-05)
+    for now, before, iteration in ((None, p, 2), (p, None, 1), (np.array(["a", "b"]), p, 2), ([[1, 2], [3]], p, 2)):
         with pytest.raises(TypeError, match=rf"parameter array 0 of iteration {iteration} must be an array of numbers"):
             ParameterChange(1e-3).update(IterationState(2, 1.0, 2.0, now, before))
     with warnings.catch_warnings():

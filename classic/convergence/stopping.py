@@ -332,7 +332,11 @@ def _parameter_pairs(state):
     pairs = []
     for i, (a, b) in enumerate(zip(arrays_now, arrays_before)):
         for iteration, array in ((t, a), (t - 1, b)):  # NumPy makes None NaN and parses strings
-            if array is None or np.asarray(array).dtype.kind not in "biuf":
+            try:
+                numeric = array is not None and np.asarray(array).dtype.kind in "biuf"
+            except ValueError:  # ragged nesting: NumPy's "inhomogeneous shape"
+                numeric = False
+            if not numeric:
                 raise TypeError(f"ParameterChange: parameter array {i} of iteration {iteration} must be an array of "
                                 f"numbers, got {array!r}")
         a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
