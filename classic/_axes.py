@@ -4,8 +4,18 @@
 import numpy as np
 
 
+def check_axes(ax):
+    """A TypeError unless ``ax`` is a matplotlib Axes or None: a plot on the wrong object fails
+    here, naming it, not inside matplotlib (``ax=3``: "'int' object has no attribute ...")."""
+    from matplotlib.axes import Axes
+
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+
+
 def axes_or_new(ax):
-    """``ax``, or the Axes of a new figure when it is None."""
+    """``ax`` (checked by :func:`check_axes`), or the Axes of a new figure when it is None."""
+    check_axes(ax)
     if ax is None:
         import matplotlib.pyplot as plt
 

@@ -151,6 +151,7 @@ class PerceptronTrace(Trace):
             The Axes of the counts (``ax`` when given); ``epoch_loss`` is on its twin, made with
             ``ax.twinx()``.
         """
+        bound = None if bound is None else check_real(bound, "bound", minimum=0.0)
         ax = axes_or_new(ax)
         epochs = np.arange(len(self.objective))
         ax.plot(epochs, self.objective, marker=".", label=self.OBJECTIVE_NAME)

@@ -263,3 +263,30 @@ def test_plots_refuse_values_near_the_largest_float():
                    plot_learning_curves(np.linspace(1, 0.9, 10) * 1e299, np.linspace(1, 0.95, 10) * 1e299)):
             ax.figure.canvas.draw()
             plt.close(ax.figure)
+
+
+def test_trace_plots_refuse_what_they_cannot_draw_on():
+    """Every trace's plot(ax=...) checks ax as the convergence plots do, and the perceptron's bound
+    is a number (an audit, 2026-12-05: ax=3 gave "'int' object has no attribute 'set_yscale'", and
+    bound="x" "Unknown format code 'g'")."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from classic import GaussianMixture, KMeans
+
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    y = (X[:, 0] > 0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # the three classes are not separable
+        traces = [Trace(objective=np.zeros(2), n_iter=1, converged=True, stop_reason="converged"),
+                  KMeans(2, random_state=0).fit(X).trace_, GaussianMixture(2, random_state=0).fit(X).trace_,
+                  Perceptron().fit(X, y).trace_, Perceptron(max_iter=3).fit(X, np.arange(30) % 3).trace_]
+    for trace in traces:
+        with pytest.raises(TypeError, match="^ax must be a matplotlib Axes or None, got int$"):
+            trace.plot(ax=3)
+    with pytest.raises(TypeError, match=r"^bound must be a real number, got 'x' \(str\)"):
+        traces[3].plot(bound="x")
+    with pytest.raises(ValueError, match="^bound must be >= 0.0, got -1.0"):
+        traces[3].plot(bound=-1.0)
+    plt.close("all")

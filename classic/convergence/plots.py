@@ -7,7 +7,7 @@ returns it; nothing is shown or saved here.
 
 import numpy as np
 
-from classic._axes import axes_or_new, mark_zeros
+from classic._axes import axes_or_new, check_axes, mark_zeros
 from classic._validation import check_numbers
 from classic.convergence.diagnosis import Diagnosis, curves_spread
 from classic.convergence.rate import RateEstimate
@@ -38,13 +38,6 @@ def _check_type(value, kind, name, what):
         raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
 
 
-def _check_axes(ax):
-    from matplotlib.axes import Axes
-
-    if ax is not None:
-        _check_type(ax, Axes, "ax", "a matplotlib Axes or None")
-
-
 def plot_stopping(trace, ax=None, rule=None):
     """The objective of a trace against the iteration, with the stopping point marked.
 
@@ -67,7 +60,7 @@ def plot_stopping(trace, ax=None, rule=None):
     from matplotlib.ticker import MaxNLocator
 
     _check_type(trace, Trace, "trace", "a classic trace (a fitted estimator's trace_)")
-    _check_axes(ax)
+    check_axes(ax)
     if isinstance(rule, tuple):
         raise TypeError("rule is a tuple, a one-vs-rest perceptron's stop_ (one rule per class): plot one class's "
                         "problem at a time, plot_stopping(model.trace_.problems[i], rule=model.stop_[i])")
@@ -142,7 +135,7 @@ def plot_rate(estimate, ax=None):
     matplotlib Axes
     """
     _check_type(estimate, RateEstimate, "estimate", "a RateEstimate (what estimate_rate returns)")
-    _check_axes(ax)
+    check_axes(ax)
     e = estimate.evidence
     _check_drawable(e.values, "plot_rate: the values", "rescale the sequence by a power of two and estimate again")
     ax = axes_or_new(ax)
@@ -191,7 +184,7 @@ def plot_local_optima(report, ax=None):
     from matplotlib.ticker import MaxNLocator
 
     _check_type(report, StabilityReport, "report", "a StabilityReport (what stability returns)")
-    _check_axes(ax)
+    check_axes(ax)
 
     ax = axes_or_new(ax)
     counts = [o.count for o in report.optima]
@@ -232,7 +225,7 @@ def plot_learning_curves(train_curve, validation_curve, diagnosis=None, ax=None)
     _check_drawable(both, "plot_learning_curves: the curves", "rescale them")
     if diagnosis is not None:
         _check_type(diagnosis, Diagnosis, "diagnosis", "a Diagnosis (what diagnose returns) or None")
-    _check_axes(ax)
+    check_axes(ax)
     ax = axes_or_new(ax)
     ax.plot(train, label="training")
     ax.plot(validation, label="validation")
