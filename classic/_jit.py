@@ -37,6 +37,7 @@ import contextlib
 import functools
 import hashlib
 import importlib
+import os
 import pathlib
 import threading
 import types as types_module
@@ -104,11 +105,37 @@ def for_rows(kernel, n_rows):
     Under Numba's ``workqueue`` threading layer (the one it falls back to where neither OpenMP
     nor TBB loads), two Python threads in parallel kernels at once abort the process
     ("Concurrent access has been detected"): there the kernel runs under a lock, and a call
-    that finds it taken runs the serial twin instead, with the same bits."""
-    if n_rows <= SERIAL_ROWS:
+    that finds it taken runs the serial twin instead, with the same bits.
+
+    In a process forked after the parent's kernels started Numba's OpenMP threads (a
+    ``multiprocessing`` worker, say), GNU OpenMP cannot run: Numba kills such a child at its
+    first parallel call ("fork() called from a process already using GNU OpenMP"), and a pool
+    waits for it forever. There every kernel runs its serial twin (:func:`_after_fork`): the same
+    bits, one thread per process."""
+    if n_rows <= SERIAL_ROWS or _FORKED_FROM_OPENMP:
         return kernel.in_one_thread
     return functools.partial(_one_caller_at_a_time, kernel) if _workqueue_layer() else kernel
 
+
+#: Non-empty in a process forked from one whose kernels had started Numba's OpenMP threads.
+_FORKED_FROM_OPENMP = []
+
+
+def _after_fork():
+    """Run in the child of every ``fork``: mark it when the parent's parallel kernels run on the
+    OpenMP layer (Numba knows its layer only once one has run), so :func:`for_rows` gives it
+    serial twins. The Intel runtime would survive a fork, but the layer's name does not tell
+    the two runtimes apart: a child of either runs on one thread."""
+    try:
+        layer = numba.threading_layer()
+    except ValueError:  # no parallel kernel has run in the parent: the child may start the threads itself
+        return
+    if layer == "omp":
+        _FORKED_FROM_OPENMP.append(True)
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_after_fork)
 
 _PARALLEL_CALL = threading.Lock()
 _LAYER = []  # the threading layer, once Numba has chosen it (at the first parallel call)

@@ -8,6 +8,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "classic"
 FORBIDDEN = re.compile(r"\b(njit|numba\.jit|fastmath\s*=)")
 
@@ -218,3 +220,34 @@ def test_threads_calling_fits_at_once_under_the_workqueue_layer(tmp_path):
     env = {**os.environ, "NUMBA_THREADING_LAYER": "workqueue", "NUMBA_NUM_THREADS": "2"}
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX's")
+def test_a_process_forked_after_the_threads_ran_fits_on_one_thread(tmp_path):
+    """multiprocessing's fork workers, after the parent's kernels ran Numba's OpenMP threads: GNU
+    OpenMP cannot run in such a child, and Numba killed it at its first parallel kernel, so the
+    pool waited forever (an audit, 2026-12-05; scikit-learn's Perceptron and GaussianMixture.predict
+    run there). The child runs the serial twins now, with the same bits as the parent's threads."""
+    script = tmp_path / "fork.py"
+    script.write_text(
+        "import multiprocessing, warnings\n"
+        "import numba, numpy as np\n"
+        "from sklearn.datasets import make_blobs\n"
+        "from classic import GaussianMixture, KMeans, Perceptron\n"
+        "warnings.simplefilter('ignore')\n"
+        "X, y = make_blobs(5000, 8, centers=4, random_state=0)\n"
+        "def work(s):\n"
+        "    return [KMeans(4, random_state=s).fit(X).cluster_centers_,\n"
+        "            GaussianMixture(2, covariance_type='diag', random_state=s).fit(X).predict_proba(X),\n"
+        "            Perceptron(max_iter=3).fit(X, y == s % 4).decision_function(X)]\n"
+        "if __name__ == '__main__':\n"
+        "    parent = [work(s) for s in range(2)]\n"
+        "    print(numba.threading_layer())\n"
+        "    with multiprocessing.get_context('fork').Pool(2) as pool:\n"
+        "        children = pool.map_async(work, range(2)).get(timeout=300)\n"
+        "    assert all(np.array_equal(a, b) for p, c in zip(parent, children) for a, b in zip(p, c))\n"
+        "    print('ok')\n"
+    )
+    env = {**os.environ, "NUMBA_NUM_THREADS": "2"}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), (result.stdout, result.stderr[-2000:])
