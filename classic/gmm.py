@@ -426,6 +426,20 @@ def _consult_rule(stop, iteration, objective, previous_objective, state, previou
     return fired, kept
 
 
+def _features_dependent(Z, feature_variance):
+    """Whether the covariance of all of the standardised data Z, one component's under every
+    responsibility 1, is singular by EM-8's test (:func:`_make_state`): then every full or tied
+    covariance of a mixture is too, and a collapse says nothing about the components. Computed
+    only after every start collapsed (an n x d^2 product)."""
+    counts, (weights, means, covariances) = parameters_from_responsibilities(
+        Z, np.ones((Z.shape[0], 1)), "full", None)
+    try:
+        _make_state(weights, means, covariances, "full", feature_variance, 0)
+    except ComponentCollapseError:
+        return True
+    return False
+
+
 def _check_weights_alive(counts, strength, iteration):
     """Exact EM cannot continue from a component with no responsibility (EM-8)."""
     if strength == 0 and np.any(counts <= 0):
@@ -788,6 +802,17 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 if best is None or run.objective > best.objective:
                     best, stop_ = run, rule  # the rule's record of the start returned
             if best is None:
+                if prior is None and self.covariance_type in ("full", "tied") and _features_dependent(Z, feature_variance):
+                    float32 = dtype == np.float32  # where float64 may tell the features apart
+                    raise ValueError(
+                        f"the features of X are linearly dependent at {'float32' if float32 else 'working'} precision "
+                        "(the covariance of all of X is singular: a feature is a combination of others), so every "
+                        "full or tied covariance would be singular and the likelihood unbounded (proofs/em.md, EM-8), "
+                        "for any n_components; "
+                        + ("fit X.astype(numpy.float64), in whose precision they may not be, " if float32 else "")
+                        + "drop the dependent features (e.g. keep sklearn.decomposition.PCA's components of nonzero "
+                        "variance), use covariance_type='diag', or pass prior='default' for MAP-EM"
+                    ) from collapses[0]
                 raise collapses[0]
             if collapses:
                 warnings.warn(

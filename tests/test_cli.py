@@ -247,7 +247,9 @@ def test_demo_out_that_is_not_a_folder_exits_2_before_the_run(tmp_path, capsys, 
      r"negative weight -1 in w, data row 2; weights must be >= 0"),
     (["kmeans", "-k", "2", "--weight-column", "w"], "x,w\n1,1\n2,1e-310\n3,1\n",  # sample_weight's words until 2026-12-05
      r"data\.csv: weight 1e-310 in w, data row 2, is below the smallest normal number \(2\.2e-308\); give it 0"),
-    (["gmm", "-k", "3"], "x,y\n1,1\n1,1\n1,1\n2,2\n", r"collapsed .*On the command line: add --prior"),
+    (["gmm", "-k", "4"], "x,y\n1,1\n1,1\n1,1\n2,2\n3,1\n", r"collapsed .*On the command line: add --prior"),
+    # points on a line: the features are dependent, which no number of components helps (2026-12-05)
+    (["gmm", "-k", "3"], "x,y\n1,1\n1,1\n1,1\n2,2\n", r"linearly dependent .*MAP-EM\. On the command line: add --prior\.$"),
     (["gmm", "-k", "2"], "x,y\n1,5\n1,6\n1,7\n1,9\n", r"feature 0 of X does not vary .*On the command line: add --prior\.$"),
     (["gmm", "-k", "2", "--prior"], "x,y\n1,5\n1,5\n1,5\n", r"every row is the same point; a mixture has nothing to fit$"),
     (["perceptron"], "x,l\n1e300,0\n2e300,1\n", r"too large for the perceptron .*proofs/perceptron\.md, PC-7"),

@@ -2451,13 +2451,41 @@ def test_default_prior_on_rows_that_are_one_point_says_why_and_the_fix():
 def test_an_empty_component_is_not_called_an_unbounded_likelihood():
     """EM-8 has two collapses: a singular covariance (the likelihood is unbounded there) and a
     component left with no responsibility (its M-step is 0/0). The error says which (before
-    2026-12-04 both said 'the likelihood is unbounded'), and both name the prior as the fix."""
-    Y = np.array([[1.0, 1.0]] * 3 + [[2.0, 2.0]])
+    2026-12-04 both said 'the likelihood is unbounded'), and both name the prior as the fix. Three
+    distinct points, not on a line (on one, the features are dependent, which the error names
+    instead: test_linearly_dependent_features_are_named_not_called_a_collapse)."""
+    Y = np.array([[1.0, 1.0]] * 3 + [[2.0, 2.0], [3.0, 1.0]])
     with pytest.raises(ComponentCollapseError, match=r"no point was assigned to it at initialisation\. An empty "
                                                      r"component's mean and covariance are 0/0 .*prior='default'"):
-        GaussianMixture(3, random_state=0).fit(Y)
+        GaussianMixture(4, random_state=0).fit(Y)
     with pytest.raises(ComponentCollapseError, match=r"\(tied covariance\) collapsed .*likelihood is unbounded"):
         GaussianMixture(2, covariance_type="tied", random_state=0).fit(Y)
+
+
+@pytest.mark.parametrize("covariance_type, n_components", [("full", 1), ("full", 3), ("tied", 2)])
+def test_linearly_dependent_features_are_named_not_called_a_collapse(covariance_type, n_components):
+    """make_classification's default data have two features that are combinations of others:
+    every full or tied covariance is singular, and the error said "component 0 collapsed at
+    iteration 0 ... or use fewer components", which cannot help with one (an audit, 2026-12-05).
+    Once every start collapsed, the covariance of all of X is put to EM-8's test: singular there,
+    the error names the features, with the fixes that do help, each checked here."""
+    from sklearn.datasets import make_classification
+    from sklearn.decomposition import PCA
+
+    X = make_classification(2000, 20, random_state=0)[0]
+    model = GaussianMixture(n_components, covariance_type=covariance_type, random_state=0, n_init=2)
+    with pytest.raises(ValueError, match=r"^the features of X are linearly dependent at working precision .* for any "
+                                         r"n_components; drop the dependent features .*covariance_type='diag', or "
+                                         r"pass prior='default' for MAP-EM$") as raised:
+        model.fit(X)
+    assert isinstance(raised.value.__cause__, ComponentCollapseError)
+    kept = PCA(whiten=False).fit(X)
+    Z = kept.transform(X)[:, kept.explained_variance_ > 1e-9 * kept.explained_variance_[0]]
+    assert Z.shape[1] == 18
+    for fitted, data in [(model.set_params(prior="default").fit(X), X),
+                         (model.set_params(prior=None, covariance_type="diag").fit(X), X),
+                         (GaussianMixture(n_components, covariance_type=covariance_type, random_state=0).fit(Z), Z)]:
+        assert certify(fitted, data)
 
 
 def test_the_scale_refusal_quotes_xs_own_ranges():
@@ -2590,13 +2618,17 @@ def test_em5_recomputes_the_bounds_at_the_two_states_the_trace_keeps(field, row)
 
 def test_a_float32_collapse_says_float64_may_fit():
     """Correlated features (eigenvalues of the covariance from 3e-7 to 3) are singular at float32's
-    precision and not at float64's: the collapse error names float32 and the fix (it said "the
-    likelihood is unbounded there" only; an input review, 2026-12-05)."""
+    precision and not at float64's: the error names float32 and the fix (it said "the likelihood is
+    unbounded there" only; an input review, 2026-12-05). The covariance of all of X is singular in
+    float32 too, so the error names the features as dependent there (since 2026-12-05; the
+    collapse of component 1 is its cause); a collapse of one component says float32 likewise."""
     X = np.random.default_rng(0).normal(size=(60, 3))
     X[30:] += 3
     X[:, 2] = 0.999 * X[:, 0] + 0.001 * X[:, 2]
-    with pytest.raises(ComponentCollapseError, match=r"became singular in float32\. .*fit X\.astype\(numpy\.float64\)"):
+    with pytest.raises(ValueError, match=r"^the features of X are linearly dependent at float32 precision .*fit "
+                                         r"X\.astype\(numpy\.float64\), in whose precision they may not be") as raised:
         GaussianMixture(2, random_state=0).fit(X.astype(np.float32))
+    assert re.search(r"became singular in float32\. .*fit X\.astype\(numpy\.float64\)", str(raised.value.__cause__))
     assert GaussianMixture(2, random_state=0).fit(X).converged_
 
 
