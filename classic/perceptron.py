@@ -29,7 +29,7 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from classic import _perceptron_kernels as _k
@@ -686,6 +686,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                                 others_name="intercept_scaling", others_fix=INTERCEPT_FIX, rule=OVERFLOW_RULE)
         check_classification_targets(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
+        if self.classes_.dtype == object:  # scikit-learn's classes_ here: strings as str, not object (the same order)
+            self.classes_ = unique_labels(y)
         problems = self._problem_signs(y_index, X.dtype)
         validations = self._validation_problems(X.dtype, len(problems))
         weights, traces, rules = [], [], []

@@ -1303,6 +1303,24 @@ def test_agrees_with_scikit_learn(epochs, n_classes, data):
     np.testing.assert_array_equal(ours.predict(X), twin.predict(X))
 
 
+@pytest.mark.parametrize("labels", [np.array(["b", "a", "c"], dtype=object), np.array(["b", "a", "c"]),
+                                    np.array(["yes", "no"], dtype=object)])
+def test_string_labels_give_scikit_learns_classes(labels):
+    """Strings in an object array (a data frame's column): classes_ and predict were object arrays,
+    where scikit-learn's are str (an audit, 2026-12-05). Same classes, dtype, order and predictions
+    as its twin."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    y = labels[y % len(labels)]
+    ours = _quiet_fit(Perceptron(max_iter=5), X, y)
+    twin = _quiet_fit(SkPerceptron(penalty=None, eta0=1, shuffle=False, tol=None, max_iter=5), X, y)
+    assert ours.classes_.dtype == twin.classes_.dtype and ours.classes_.dtype.kind == "U"
+    np.testing.assert_array_equal(ours.classes_, twin.classes_)
+    prediction = ours.predict(X)
+    assert prediction.dtype == twin.predict(X).dtype and np.array_equal(prediction, twin.predict(X))
+
+
 @given(st.integers(2, 4), st.sampled_from([0.0, 1e-3, 0.05, 1.0]), st.integers(1, 5), st.data())
 @settings(max_examples=25)
 def test_tol_stops_where_scikit_learn_stops(n_classes, tol, n_iter_no_change, data):
