@@ -313,9 +313,9 @@ def test_a_fit_that_fails_names_its_seed():
     """The error of a seed's fit keeps its type and names the seed (the other seeds may fit)."""
     from classic import ComponentCollapseError, GaussianMixture
 
-    X = np.vstack([np.zeros((3, 2)), np.ones((3, 2))])
-    with pytest.raises(ComponentCollapseError, match=r"^random_state=0: Gaussian mixture component"):
-        stability(GaussianMixture(3), X, seeds=2)
+    X = np.array([[0.0, 0.0]] * 3 + [[1.0, 1.0]] * 3 + [[1.0, 0.0]] * 2)  # not on a line: a collapse, not
+    with pytest.raises(ComponentCollapseError, match=r"^random_state=0: Gaussian mixture component"):  # dependence
+        stability(GaussianMixture(4), X, seeds=2)
 
 
 def test_a_number_of_seeds_stands_for_the_seeds_0_to_n_minus_1():
