@@ -27,6 +27,8 @@ Policy
   :func:`bits_float`, back (no rounding either way).
 * kernels that make small matrix products inside their own threads run under
   :func:`one_blas_thread`, so BLAS does not start a thread pool per chunk.
+* under ``NUMBA_DISABLE_JIT=1`` every kernel runs as Python, and Python twins stand in
+  for the three intrinsics (float64 results bit for bit the compiled ones).
 * Numba checks a cached kernel against its own module's source only, not against
   the modules of the kernels it calls; :func:`drop_stale_caches`, run when this
   module is imported, removes the package's cache files when any module that
@@ -41,8 +43,10 @@ import os
 import pathlib
 import threading
 import types as types_module
+import warnings
 
 import numba
+import numpy as np
 from llvmlite import ir
 from numba.core import cgutils, types
 from numba.extending import intrinsic
@@ -162,7 +166,7 @@ def _one_caller_at_a_time(kernel, *args):
 
 
 @intrinsic
-def prefetch(typingctx, array, i, j):
+def _prefetch(typingctx, array, i, j):
     """``prefetch(X, i, j)`` in a kernel: ask the processor to start bringing the
     cache line that holds ``X[i, j]`` (a 2-d array) into its caches.
 
@@ -191,7 +195,7 @@ def prefetch(typingctx, array, i, j):
 
 
 @intrinsic
-def float_bits(typingctx, x):
+def _float_bits(typingctx, x):
     """``float_bits(x)`` in a kernel: the bit pattern of the float ``x`` as a signed integer
     of the same width (float32 -> int32, float64 -> int64), like ``view`` on an array but on a
     scalar, so a loop that orders floats by their bits (non-negative floats order like their
@@ -208,7 +212,7 @@ def float_bits(typingctx, x):
 
 
 @intrinsic
-def bits_float(typingctx, n, like):
+def _bits_float(typingctx, n, like):
     """``bits_float(n, like)`` in a kernel: the float of the type of ``like`` (float32 or float64)
     whose bit pattern is the low bits of the integer ``n`` (the inverse of :func:`float_bits`;
     ``like``'s value is not used). A reinterpretation: no value is rounded."""
@@ -309,3 +313,32 @@ def drop_stale_caches(package_dir):
 
 
 drop_stale_caches(pathlib.Path(__file__).parent)
+
+
+if numba.config.DISABLE_JIT:
+    # NUMBA_DISABLE_JIT=1 (Numba's switch for stepping through kernels in a debugger): every kernel
+    # runs as the Python it is written in, and these three stand in for the intrinsics, which
+    # Numba cannot run as Python. float64 fits are bit for bit the compiled ones; in float32 the
+    # objectives' sums may differ (NumPy, NEP 50: a Python float accumulator 0.0 plus a float32
+    # term is a float32, where Numba types it float64). The partition fingerprint's arithmetic
+    # wraps around 2**64 on purpose (KM-4), which NumPy's scalars report as overflow.
+    warnings.filterwarnings("ignore", r"overflow encountered in scalar (multiply|add)", RuntimeWarning,
+                            r"classic\._kmeans_kernels")
+
+    def _prefetch_in_python(array, i, j):
+        """A cache hint: nothing in Python (``NUMBA_DISABLE_JIT=1``)."""
+
+    def _float_bits_in_python(x):
+        """:func:`float_bits` in Python (``NUMBA_DISABLE_JIT=1``): a NumPy view of the scalar."""
+        x = np.asarray(x)
+        return x.view(np.int32 if x.dtype == np.float32 else np.int64)[()]
+
+    def _bits_float_in_python(n, like):
+        """:func:`bits_float` in Python (``NUMBA_DISABLE_JIT=1``)."""
+        dtype = np.asarray(like).dtype
+        unsigned = np.uint32 if dtype == np.float32 else np.uint64
+        return np.asarray(int(n) & int(np.iinfo(unsigned).max), dtype=unsigned).view(dtype)[()]
+
+    prefetch, float_bits, bits_float = _prefetch_in_python, _float_bits_in_python, _bits_float_in_python
+else:
+    prefetch, float_bits, bits_float = _prefetch, _float_bits, _bits_float

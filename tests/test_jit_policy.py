@@ -4,10 +4,12 @@ nothing asks for fastmath."""
 import importlib
 import os
 import pathlib
+import pickle
 import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "classic"
@@ -251,3 +253,50 @@ def test_a_process_forked_after_the_threads_ran_fits_on_one_thread(tmp_path):
     env = {**os.environ, "NUMBA_NUM_THREADS": "2"}
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), (result.stdout, result.stderr[-2000:])
+
+
+def test_kernels_run_as_python_under_numba_disable_jit(tmp_path):
+    """NUMBA_DISABLE_JIT=1, Numba's switch for stepping through a kernel in a debugger, raised
+    "<intrinsic float_bits> is not usable in pure-python" in every estimator (an audit, 2026-12-05).
+    _jit gives the three intrinsics Python twins there: float64 fits of all three algorithms (every
+    covariance type, the three perceptron predictors) come out bit for bit as compiled, with no
+    warning (the fingerprint's wrap-around modulo 2**64 is meant)."""
+    script = tmp_path / "fits.py"
+    script.write_text(
+        "import pickle, sys, warnings\n"
+        "import numpy as np\n"
+        "from sklearn.datasets import load_wine\n"
+        "from classic import GaussianMixture, KMeans, Perceptron, kmeans_plusplus\n"
+        "X, y = load_wine(return_X_y=True)\n"
+        "with warnings.catch_warnings(record=True) as caught:  # the filters as they are: classic's own included\n"
+        "    out = [kmeans_plusplus(X, 4, random_state=1, n_local_trials=None)]\n"
+        "    k = KMeans(3, random_state=0, n_init=2).fit(X)\n"
+        "    out += [k.cluster_centers_, k.trace_.to_dict(), k.predict(X), k.transform(X)]\n"
+        "    for kind in ('full', 'diag', 'tied', 'spherical'):\n"
+        "        g = GaussianMixture(3, covariance_type=kind, random_state=0, prior='default').fit(X)\n"
+        "        out += [g.means_, g.covariances_, g.trace_.to_dict(), g.predict_proba(X), g.score_samples(X)]\n"
+        "    for prediction in ('last', 'averaged', 'voted'):\n"
+        "        p = Perceptron(max_iter=30, prediction=prediction, shuffle=True, random_state=0, tol=1e-3).fit(X, y)\n"
+        "        out += [p.coef_, p.intercept_, p.decision_function(X), p.trace_.to_dict()]\n"
+        "assert not caught, [str(w.message) for w in caught]\n"
+        "pickle.dump(out, open(sys.argv[1], 'wb'))\n"
+    )
+    runs = []
+    for disable in ("0", "1"):
+        path = tmp_path / f"out{disable}.pkl"
+        env = {**os.environ, "NUMBA_DISABLE_JIT": disable}
+        result = subprocess.run([sys.executable, str(script), str(path)], capture_output=True, text=True, env=env,
+                                timeout=600)
+        assert result.returncode == 0, result.stderr[-2000:]
+        runs.append(pickle.loads(path.read_bytes()))
+    assert _bitwise_equal(*runs)
+
+
+def _bitwise_equal(a, b):
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_bitwise_equal(a[k], b[k]) for k in a)
+    if isinstance(a, (tuple, list)):
+        return len(a) == len(b) and all(_bitwise_equal(u, v) for u, v in zip(a, b))
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    return type(a) is type(b) and (a == b or a != a and b != b)
