@@ -431,7 +431,7 @@ def _features_dependent(Z, feature_variance):
     responsibility 1, is singular by EM-8's test (:func:`_make_state`): then every full or tied
     covariance of a mixture is too, and a collapse says nothing about the components. Computed
     only after every start collapsed (an n x d^2 product)."""
-    counts, (weights, means, covariances) = parameters_from_responsibilities(
+    _, (weights, means, covariances) = parameters_from_responsibilities(
         Z, np.ones((Z.shape[0], 1)), "full", None)
     try:
         _make_state(weights, means, covariances, "full", feature_variance, 0)
@@ -802,7 +802,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 if best is None or run.objective > best.objective:
                     best, stop_ = run, rule  # the rule's record of the start returned
             if best is None:
-                if prior is None and self.covariance_type in ("full", "tied") and _features_dependent(Z, feature_variance):
+                full = self.covariance_type in ("full", "tied")
+                if prior is None and full and _features_dependent(Z, feature_variance):
                     float32 = dtype == np.float32  # where float64 may tell the features apart
                     raise ValueError(
                         f"the features of X are linearly dependent at {'float32' if float32 else 'working'} precision "

@@ -293,10 +293,11 @@ def median_noise(sigma, width):
 def noise_quantile(false_alarm, comparisons):
     """z with P(N(0, 1) > z) = false_alarm / comparisons: by the union bound, no one of
     ``comparisons`` normal deviates of at most unit standard deviation exceeds z times it, but with
-    probability at most ``false_alarm``. Taken from the lower tail, z = -z_{1-p}, which is exact
-    where 1 - p would round to 1 (p below 2**-53). Where p itself underflows to 0, z = √(2 ln(1/p))
-    from logarithms: then P(N(0, 1) > z) ≤ φ(z)/z < e^{-z²/2} = p (Mills's ratio; z > 38 here),
-    so the bound still holds, a little conservatively."""
+    probability at most ``false_alarm``. Taken from the lower tail, z = -z_p (NormalDist's quantile
+    of p itself, to about 16 digits), which holds where 1 - p would round to 1 (p below 2**-53).
+    Where p itself underflows to 0, z = √(2 ln(1/p)) from logarithms: then P(N(0, 1) > z) ≤
+    φ(z)/z < e^{-z²/2} = p (Mills's ratio; z > 38 here), so the bound still holds, a little
+    conservatively."""
     p = false_alarm / comparisons
     if p == 0.0:
         return math.sqrt(2.0 * (math.log(comparisons) - math.log(false_alarm)))
