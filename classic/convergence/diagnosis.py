@@ -20,9 +20,9 @@ oscillation      in the last half of the training curve, at least three      sma
                  (or the reverse; the validation curve's own wiggles are
                  sampling noise, not the optimiser's)
 diverging        the training loss's trend over the last quarter of the run   smaller step size; for k-means and
-                 rose by more than :math:`\\delta`                            EM, whose objective never rises
-                                                                             (KM-1, EM-4), check that the curve
-                                                                             is the objective they minimise
+                 rose by more than :math:`\\delta`, or the loss rose in more   EM, whose objective never rises
+                 of its steps than chance would give and by more than        (KM-1, EM-4), check that the curve
+                 :math:`\\delta` over it (below)                              is the objective they minimise
 overfitting      validation loss rose by more than :math:`\\delta` after its   stop early at its minimum
                  minimum while the training loss did not rise (§7.8), or     (``ValidationPatience``); regularise;
                  the final gap :math:`L_{val} - L_{train} > \\delta` exceeds   more data; a smaller model
@@ -48,6 +48,15 @@ is still the line's slope and a single spike or dip does not read as a trend (un
 the trend was the change between the quarter's first and last values, and a dip at the
 quarter's start read "diverging"), and a loss that dropped at the quarter's start and stayed
 level reads level, not "too slow".
+
+A blow-up hides from the trend: a loss doubling at every step of the last quarter (after a
+converged start, 1 + 2, 1 + 4, ..., 1 + 2^26) sets the run's range and so δ, while most of the
+pairs' slopes lie in its early, flat part (trend 1.6e6 against δ = 3.4e6: read "healthy" until
+2026-12-05). So the loss also reads diverging when it rose in at least k of the quarter's q steps
+and from the quarter's first value to its last by more than δ, k the least count that q tosses
+of a fair coin reach with probability at most α = ``false_alarm`` (a sign test: independent noise
+about a level rises in a step with probability 1/2, and the number of rises of such noise is less
+spread than the tosses, so the test is conservative). One spike, dip or level shift is one rise.
 
 The validation curve carries sampling noise, so neither overfitting rule reads single values.
 The rise is the median of the validation loss over the last quarter minus the lowest median
@@ -115,6 +124,7 @@ import statistics
 import types
 
 import numpy as np
+from scipy.stats import binom
 
 from classic._validation import check_bool, check_not_iterator, check_real
 
@@ -181,7 +191,8 @@ class Diagnosis:
         (the same for the gap, whose threshold is δ plus that margin: module docstring, "Noise"),
         ``recent_drop`` (the training loss's value a quarter of the run before the end minus its
         last value), ``recent_trend`` (the Theil-Sen trend over that quarter, with the same sign:
-        positive when the loss falls), ``excess_over_target`` (NaN without a ``target``), and of
+        positive when the loss falls), ``rising_steps`` (the quarter's steps in which the loss
+        rose) and ``rising_needed`` (how many the sign test asks for), ``excess_over_target`` (NaN without a ``target``), and of
         the last half of the training curve ``swings`` (its zigzag's legs), ``reversals`` (its
         turns), ``rises`` and ``falls`` (the legs' total sizes up and down).
     best_validation_step : int
@@ -374,6 +385,8 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     gap_margin = noise_quantile(false_alarm, 1) * median_noise(gap_noise, quarter + 1)
     recent_drop = float(train[-quarter - 1] - train[-1])
     trend = -theil_sen_change(train[-quarter - 1 :])
+    rising = int(np.count_nonzero(np.diff(train[-quarter - 1 :]) > 0))
+    rising_needed = int(binom.isf(false_alarm, quarter, 0.5)) + 1  # least k with P(Bin(q, 1/2) >= k) <= alpha
     excess = float(train[-1] - target) if target is not None else math.nan
     legs = _swings(train, delta)
     reversals = max(len(legs) - 1, 0)
@@ -381,8 +394,8 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     evidence = types.MappingProxyType(
         dict(scale=scale, delta=delta, best_validation_step=best, validation_rise=rise, validation_noise=noise,
              noise_margin=margin, final_gap=gap, gap_noise=gap_noise, gap_margin=gap_margin, recent_drop=recent_drop,
-             recent_trend=trend, excess_over_target=excess, reversals=reversals, swings=len(legs), rises=rises,
-             falls=falls)
+             recent_trend=trend, rising_steps=rising, rising_needed=rising_needed, excess_over_target=excess,
+             reversals=reversals, swings=len(legs), rises=rises, falls=falls)
     )
 
     def result(pattern, rule):
@@ -401,6 +414,10 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     if -trend > delta:
         return result("diverging", f"training {metric} {rose} by {-trend:.3g} > δ={delta:.3g} over the last "
                                    f"{quarter} steps (its trend: Theil-Sen)")
+    if rising >= rising_needed and -recent_drop > delta:
+        return result("diverging", f"training {metric} {rose} in {rising} of the last {quarter} steps (chance: "
+                                   f"{rising_needed} or more with probability <= {false_alarm:.3g}) and by "
+                                   f"{-recent_drop:.3g} > δ={delta:.3g} over them")
     risen = rise > delta and train[-1] <= train[best] + delta
     if risen and rise > margin:
         beyond_noise = f" and > {margin:.3g}, what noise (σ≈{noise:.3g}) would reach" if margin > delta else ""
