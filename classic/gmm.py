@@ -99,9 +99,10 @@ class GaussianMixturePrior:
     :math:`a - d - 1` degrees of freedom for full/tied covariances, its
     inverse-gamma analogue per variance for diag and spherical ones, and a
     symmetric Dirichlet(α) on the weights. These are proper distributions only for a
-    large enough ``strength`` (:math:`a > 2d - 2` for full covariances, :math:`a > 2`
-    for each variance of diagonal ones); below that, as with the default :math:`a = 1`
-    (for d ≥ 2), the prior is improper and MAP-EM maximises the
+    large enough ``strength`` (:math:`a > 2d` for full covariances: more than
+    :math:`d - 1` degrees of freedom; :math:`a > 2` for each variance of diagonal ones);
+    below that, as with the default :math:`a = 1` for every d, the prior is improper and
+    MAP-EM maximises the
     likelihood penalised by :math:`\\log p(\\theta)`, which is all EM needs
     (proofs/em.md, EM-2). The constant (normalisation, which
     does not depend on θ) is left out of the reported log-prior. The M-step
