@@ -164,9 +164,19 @@ def km2_slack(U, R, S, c, norm_max, d):
                   product_up(c["rho_shift"], S), cross)
 
 
-def km3_slack(A, R, moved, relocated, c):
-    """rho_sum (F_a + F_r + the relocated terms) where an iteration relocated, else 0."""
-    return np.where(relocated, product_up(c["rho_sum"], sum_up(A, R, moved)), 0.0)
+def km3_slack(A, R, moved, relocated, c, rho_moved):
+    """rho_sum (F_a + F_r) + rho_moved (the relocated terms) where an iteration relocated, else 0;
+    ``rho_moved`` per iteration (:func:`relocated_sum_ratio`)."""
+    return np.where(relocated, sum_up(product_up(c["rho_sum"], sum_up(A, R)), product_up(rho_moved, moved)), 0.0)
+
+
+def relocated_sum_ratio(n, n_relocated):
+    """Per iteration, γ'/(1 − γ') rounded up, γ' = γ_{max(c(n), m − 1)} for the m relocations added: the
+    relocated terms are added one by one (m − 1 roundings), which ρ_sum = ρ(γ_{c(n)}) covers only
+    while m − 1 <= c(n) (KM-3; until 2026-12-05 ρ_sum was used for them whatever m)."""
+    additions = chunked_additions(n)
+    ratios = {m: round_up(_ratio(gamma_exact(max(additions, m - 1), np.float64))) for m in set(n_relocated.tolist())}
+    return np.array([ratios[m] for m in n_relocated.tolist()], dtype=np.float64)
 
 
 def km6_slack(recomputed, c):
@@ -216,13 +226,14 @@ def kmeans_claims(est, X, centers, labels, sample_weight=None):
     moved = np.zeros(trace.n_iter)
     counted = (trace.relocation_iteration >= 1) & (trace.relocation_iteration <= trace.n_iter)  # else KM-6 fails
     np.add.at(moved, trace.relocation_iteration[counted] - 1, trace.relocation_distance[counted])
+    terms = np.bincount(trace.relocation_iteration[counted] - 1, minlength=trace.n_iter)  # the drops added per iteration
     relocated = trace.n_relocated > 0
     km3 = inequality_claim(
         "KM-3",
         "the relocation half-step lowers the inertia by the relocated points' terms",
         (A[:-1], -R, -moved),
         0.0,
-        km3_slack(A[:-1], R, moved, relocated, c),
+        km3_slack(A[:-1], R, moved, relocated, c, relocated_sum_ratio(n, terms)),
         PROOF,
         absolute=True,
         note=_km3_note(trace, relocated),

@@ -216,7 +216,8 @@ def test_rd4_kmeans_slacks_bound_their_formulas(dtype, n, d, k, weighted, a, b, 
     its formula, which a mutation audit (2026-12-05) let pass for KM-1 and KM-6, is oversized, and
     a claim with it could hold where the theorem fails."""
     from classic._kmeans_certificate import (km1_slack, km2_slack, km3_slack, km6_slack, km7_slack,
-                                             norm_max_up, rounding_constants)
+                                             norm_max_up, relocated_sum_ratio, rounding_constants)
+    from classic.rounding import chunked_additions, gamma_exact
 
     total, smallest = (float(n) * 1.5, 0.25) if weighted else (None, None)
     c = rounding_constants(n, d, k, np.dtype(dtype), total, smallest)
@@ -224,7 +225,14 @@ def test_rd4_kmeans_slacks_bound_their_formulas(dtype, n, d, k, weighted, a, b, 
     A, U, R, S, moved, mean = (np.array([v]) for v in (a, b, r, shift, moved, mean))
     fa, fu, fr, fs, fm, fmean = (Fraction(float(v[0])) for v in (A, U, R, S, moved, mean))
     assert Fraction(float(km1_slack(A, U, c)[0])) >= F["rho_sum"] * (fa + fu)
-    assert Fraction(float(km3_slack(A, R, moved, np.array([True]), c)[0])) >= F["rho_sum"] * (fa + fr + fm)
+    # KM-3's relocated drops: m of them added one by one, gamma_{max(c, m - 1)} (at least rho_sum's)
+    m = data.draw(st.integers(1, n)) if data is not None else n
+    rho_moved = relocated_sum_ratio(n, np.array([m]))
+    g_moved = gamma_exact(max(chunked_additions(n), m - 1), np.float64)
+    f_moved = Fraction(float(rho_moved[0]))
+    assert f_moved >= g_moved / (1 - g_moved) and f_moved >= F["rho_sum"]
+    slack3 = Fraction(float(km3_slack(A, R, moved, np.array([True]), c, rho_moved)[0]))
+    assert slack3 >= F["rho_sum"] * (fa + fr) + f_moved * fm
     assert Fraction(float(km6_slack(A, c)[0])) >= F["rel_recompute"] * fa + 5 * F["tau"]
     assert Fraction(float(km7_slack(mean, c)[0])) >= F["rel_mean"] * fmean + 2 * F["center_floor"]
     rows = data.draw(arrays(np.float64, (3, d), elements=_leaf)) if data is not None else np.full((3, d), 1e-300)
@@ -238,7 +246,7 @@ def test_rd4_kmeans_slacks_bound_their_formulas(dtype, n, d, k, weighted, a, b, 
     # ... and at most the formulas widened, operation by operation in the order of proofs/kmeans.md
     up, root = _widened, lambda q: _widened(naive.sqrt_range(q)[1])
     assert Fraction(float(km1_slack(A, U, c)[0])) <= up(F["rho_sum"] * up(fa + fu))
-    assert Fraction(float(km3_slack(A, R, moved, np.array([True]), c)[0])) <= up(F["rho_sum"] * up(up(fa + fr) + fm))
+    assert slack3 <= up(up(F["rho_sum"] * up(fa + fr)) + up(f_moved * fm))
     assert Fraction(float(km6_slack(A, c)[0])) <= up(up(F["rel_recompute"] * fa) + up(5 * F["tau"]))
     assert Fraction(float(km7_slack(mean, c)[0])) <= up(up(F["rel_mean"] * fmean) + up(2 * F["center_floor"]))
     g = Fraction(d, 2**53 - d)  # gamma_d of float64: the dot product M @ M, then sum_of_products_up's factor
@@ -326,6 +334,27 @@ def test_km3_relocation_drop(problem):
     tr = model.trace_
     assert np.all(tr.relocation_distance > 0)
     assert len(tr.relocation_point) == tr.n_relocated.sum()
+
+
+def test_km3_more_relocations_than_chunked_additions_widen_their_slack():
+    """KM-3 (proofs/kmeans.md): 2100 points, k = 1600 centres all at 0, so iteration 1 relocates
+    1599 empty clusters, whose drops the certificate adds one by one: 1598 roundings, more than
+    the c(2100) = 1025 of the chunked sums that rho_sum covers (an audit of the proofs,
+    2026-12-05: the slack took rho_sum for them too). Their ratio is gamma_1598/(1 - gamma_1598)
+    there, rho_sum where nothing was relocated; the claim holds."""
+    from classic._kmeans_certificate import relocated_sum_ratio, rounding_constants
+    from classic.rounding import chunked_additions, gamma
+
+    X = np.random.default_rng(0).normal(size=(2100, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = KMeans(1600, init=np.zeros((1600, 1)), max_iter=3).fit(X)
+    assert model.trace_.n_relocated[0] == 1599 and chunked_additions(2100) == 1025
+    ratio = relocated_sum_ratio(2100, model.trace_.n_relocated)
+    g = gamma(1598, np.float64)
+    rho_sum = rounding_constants(2100, 1, 1600, np.dtype(np.float64))["rho_sum"]
+    assert ratio[0] >= g / (1 - g) > rho_sum and np.all(ratio[1:] == rho_sum)
+    assert certify(model, X)["KM-3"].holds
 
 
 def test_km3_relocation_happens_and_is_certified():
