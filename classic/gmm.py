@@ -401,7 +401,8 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
 def _consult_rule(stop, iteration, objective, previous_objective, state, previous, n_samples, units, validation,
                   covariance_type, kept):
     """One call of the stopping-rule protocol (proofs/convergence.md, CV-7): the objective is the
-    mean objective per sample in the user's units (so ``LossPlateau(tol)`` is the ``tol`` test), the
+    mean objective per sample in the user's units (so ``LossPlateau(tol)`` is the ``tol`` test up to
+    rounding: proofs/convergence.md, CV-7), the
     parameters (weights, means, covariances) in standardised units, the validation score the mean
     held-out log-likelihood (weighted by the held-out sample weights, if any). Returns
     (fired, checkpoint state)."""
@@ -584,7 +585,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     stop : classic.convergence.StoppingRule or None, default=None
         An extra stopping rule, consulted after each iteration the ``tol``
         test lets pass. It sees the mean objective per sample (so
-        ``LossPlateau(eps)`` is the ``tol`` test with ``tol=eps``), the
+        ``LossPlateau(eps)`` is the ``tol`` test with ``tol=eps``, up to the
+        rounding of the two differences: an eps within a few ulps of a step's
+        change may stop them an iteration apart), the
         parameters (weights, means, covariances) in standardised units, and,
         for ``ValidationPatience(p, X_val)``, the mean held-out
         log-likelihood; early stopping returns its best iteration's
