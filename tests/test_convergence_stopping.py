@@ -120,19 +120,25 @@ def test_gradient_norm_without_a_gradient_is_an_error():
 
 
 def patience_oracle(scores, patience, min_delta):
-    best_t, best = None, None
+    """scikit-learn's early stopping (MLP's _update_no_improvement_count, its tol as min_delta):
+    patience counts from the last gain of more than min_delta over the best, and the best state
+    is the best score's, by any margin."""
+    best_t, best, improved = None, None, None
     for t in range(1, len(scores)):
         if best is None or scores[t] > best + min_delta:
+            improved = t
+        if best is None or scores[t] > best:
             best_t, best = t, scores[t]
-        if t - best_t >= patience:
+        if t - improved >= patience:
             return t, best_t
     return None, best_t
 
 
 @given(st.lists(st.floats(0, 1), min_size=2, max_size=40), st.integers(1, 6), st.sampled_from([0.0, 0.01, 0.1]))
+@example([0.0, 0.5, 0.55, 0.52], 2, 0.1)  # a best within min_delta: kept, but no reason to wait
 def test_cv7_validation_patience_stops_after_patience_and_keeps_the_best(scores, patience, min_delta):
-    """CV-7 (proofs/convergence.md): early stopping fires at the first t with t - t_best >= patience,
-    and its checkpoint is the parameters of iteration t_best (a copy)."""
+    """CV-7 (proofs/convergence.md): early stopping fires at the first t with t - t_improved >=
+    patience, and its checkpoint is the parameters of iteration t_best, the best score's (a copy)."""
     s = np.array(scores)
     theta = np.arange(len(s), dtype=float)[:, None] * np.ones((1, 2))
     rule = ValidationPatience(patience, np.zeros((3, 2)), min_delta=min_delta)
@@ -143,6 +149,16 @@ def test_cv7_validation_patience_stops_after_patience_and_keeps_the_best(scores,
     np.testing.assert_array_equal(rule.checkpoint.parameters, theta[best_t])
     theta[best_t] = -1.0
     assert rule.checkpoint.parameters[0] == best_t  # a copy, not a view
+
+
+def test_validation_patience_with_min_delta_keeps_the_best_state():
+    """Scores 0.50, 0.54, 0.53, 0.52 with min_delta = 0.05: no gain beyond min_delta after 0.50, so
+    the rule fires at iteration 4, and restores 0.54's state, the best seen (it restored 0.50's, the
+    last gain beyond min_delta, where the docstring promised the best: an audit, 2026-12-05)."""
+    rule = ValidationPatience(3, np.zeros((3, 2)), min_delta=0.05)
+    theta = np.arange(5, dtype=float)[:, None]
+    assert run(rule, np.zeros(5), parameters=theta, scores=np.array([0.0, 0.50, 0.54, 0.53, 0.52])) == 4
+    assert rule.checkpoint.iteration == 2 and rule.checkpoint.score == 0.54
 
 
 def test_validation_patience_needs_a_score_and_reports_its_data():

@@ -385,9 +385,12 @@ class ValidationPatience(StoppingRule):
     The estimator computes ``state.validation_score`` on ``(X_val, y_val)``
     (higher is better). An iteration improves when its score exceeds the best
     so far by more than ``min_delta``; the rule fires at the first iteration
-    :math:`t` with :math:`t - t_{\\text{best}} \\ge` ``patience``, and keeps the
-    best state as :attr:`checkpoint` for the estimator to restore
-    (Goodfellow, Bengio & Courville, *Deep Learning*, §7.8, Algorithm 7.1).
+    :math:`t` with :math:`t - t_{\\text{improved}} \\ge` ``patience``, :math:`t_{\\text{improved}}`
+    the last iteration that improved, and keeps the best state, the one of the highest
+    score seen (the earliest of equal ones), as :attr:`checkpoint` for the estimator to
+    restore (Goodfellow, Bengio & Courville, *Deep Learning*, §7.8, Algorithm 7.1; with
+    ``min_delta`` as scikit-learn's early stopping uses its ``tol``: a gain within it is
+    no reason to wait longer, but its state is kept if it is the best).
     A NaN or infinite score is a ValueError: it cannot be ranked against the
     others, and must never become the checkpoint.
 
@@ -415,6 +418,7 @@ class ValidationPatience(StoppingRule):
         self.y_val = y_val
         self.sample_weight = sample_weight
         self._best = None  # update() works before start(): a new rule has seen nothing
+        self._improved = None  # the last iteration that improved by more than min_delta
 
     def _params(self):
         return {"patience": self.patience, "min_delta": self.min_delta}
@@ -433,7 +437,7 @@ class ValidationPatience(StoppingRule):
 
     def start(self):
         super().start()
-        self._best = None
+        self._best = self._improved = None
 
     def observe_initial(self, score, parameters):
         """Optionally record the initial state (iteration 0) as a candidate checkpoint.
@@ -447,14 +451,17 @@ class ValidationPatience(StoppingRule):
         """
         self._best = Checkpoint(0, _finite(score, "ValidationPatience: the validation score", 0, _NO_SCORE),
                                 _copy(parameters))
+        self._improved = 0
 
     def _holds(self, state):
         if state.validation_score is None:
             raise ValueError("ValidationPatience needs state.validation_score; the estimator did not compute one")
         score = _finite(state.validation_score, "ValidationPatience: the validation score", state.iteration, _NO_SCORE)
         if self._best is None or score > self._best.score + self.min_delta:
+            self._improved = state.iteration
+        if self._best is None or score > self._best.score:  # the best state, by any margin (scikit-learn's)
             self._best = Checkpoint(state.iteration, score, _copy(state.parameters))
-        return state.iteration - self._best.iteration >= self.patience
+        return state.iteration - self._improved >= self.patience
 
 
 class _Combination(StoppingRule):
