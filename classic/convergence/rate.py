@@ -442,7 +442,7 @@ def _classify_positive(s, f, dtype, start):
         i = int(resolved[-1])
         q = float(orders[i])
         if np.all(orders[resolved] >= 1 + ORDER_TOLERANCE):
-            rate = float(s[i + 2] / s[i + 1] ** q)
+            rate = _order_constant(float(s[i + 2]), float(s[i + 1]), q)
             if abs(q - 2) <= ORDER_TOLERANCE:
                 return _run("quadratic", q, rate, f"order {q:.3g} within {ORDER_TOLERANCE} of 2", out)
             return _run("superlinear", q, rate, f"order {q:.3g} > 1 + {ORDER_TOLERANCE}", out)
@@ -472,6 +472,19 @@ def _classify_positive(s, f, dtype, start):
                     "by steps each below its own rounding: neither seen to settle (linear) nor to grow as a "
                     "power law (sublinear)", out)
     return _settled(ratios, rb, tail, keep, out)
+
+
+def _order_constant(after, before, q):
+    """C = after / before**q, from logarithms where before**q under- or overflows (a quadratic
+    sequence scaled by 2**-600 gave C = inf, and its next value predicted NaN; an audit,
+    2026-12-05): the same number wherever the direct quotient is finite and nonzero."""
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        power = before**q
+        constant = after / power if 0.0 < power < math.inf else math.nan
+    if 0.0 < constant < math.inf:
+        return constant
+    log_constant = math.log(after) - q * math.log(before)
+    return math.exp(log_constant) if log_constant < math.log(np.finfo(np.float64).max) else math.inf
 
 
 def _settled(ratios, rb, tail, keep, out):
