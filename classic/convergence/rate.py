@@ -619,10 +619,10 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     proofs/convergence.md, CV-1 to CV-6.
 
     A finite window cannot tell every slow drift from a limit (CV-4): ratios still creeping
-    toward some :math:`\rho < 1` over the whole window, as a sum of two geometric modes of
+    toward some :math:`\\rho < 1` over the whole window, as a sum of two geometric modes of
     close rates gives (gradient descent on an ill-conditioned quadratic; :math:`0.9^t + 0.89^t`
     over 60 steps), can read ``sublinear`` with an exponent far beyond any seen in practice
-    (hundreds), and ratios creeping down to :math:`\rho > 0` (:math:`0.5^t - 0.5 \\cdot
+    (hundreds), and ratios creeping down to :math:`\\rho > 0` (:math:`0.5^t - 0.5 \\cdot
     0.495^t`) ``superlinear``. Look at ``evidence.ratios`` before trusting such a verdict:
     there the ratios never approach 1 (or 0).
 
