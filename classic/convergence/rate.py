@@ -479,8 +479,8 @@ def _order_constant(after, before, q):
     sequence scaled by 2**-600 gave C = inf, and its next value predicted NaN; an audit,
     2026-12-05): the same number wherever the direct quotient is finite and nonzero."""
     with np.errstate(over="ignore", under="ignore", divide="ignore"):
-        power = before**q
-        constant = after / power if 0.0 < power < math.inf else math.nan
+        power = np.float64(before) ** q  # NumPy's power: inf where it overflows (Python's float raises)
+        constant = float(after / power) if 0.0 < power < math.inf else math.nan
     if 0.0 < constant < math.inf:
         return constant
     log_constant = math.log(after) - q * math.log(before)
