@@ -192,9 +192,10 @@ class Diagnosis:
         ``recent_drop`` (the training loss's value a quarter of the run before the end minus its
         last value), ``recent_trend`` (the Theil-Sen trend over that quarter, with the same sign:
         positive when the loss falls), ``rising_steps`` (the quarter's steps in which the loss
-        rose) and ``rising_needed`` (how many the sign test asks for), ``excess_over_target`` (NaN without a ``target``), and of
-        the last half of the training curve ``swings`` (its zigzag's legs), ``reversals`` (its
-        turns), ``rises`` and ``falls`` (the legs' total sizes up and down).
+        rose) and ``rising_needed`` (how many the sign test asks for), ``excess_over_target``
+        (NaN without a ``target``), and of the last half of the training curve ``swings`` (its
+        zigzag's legs), ``reversals`` (its turns), ``rises`` and ``falls`` (the legs' total
+        sizes up and down).
     best_validation_step : int
         Step of the lowest validation loss (highest validation score): where early stopping would stop.
     reference : str
