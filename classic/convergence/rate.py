@@ -46,8 +46,9 @@ GROWTH_STEP_RATIO = 0.75
 
 #: CV-4: the exponent of a sublinear sequence is reported only when the steps of
 #: h = 1/(1 - r) are steady (a power law): the two halves' mean steps differ by at most this
-#: many times the expansion's second-order term |p² - 1|/(12 u (u + 1)) at the tail start u,
-#: plus 1/u (corrections of relative order 1/t) and their rounding.
+#: many times the expansion's second-order term |p² - 1|/(12 u (u + 1)) at the tail start u
+#: (the power law's own scale there, and at least t + 1), plus 1/u (corrections of relative
+#: order 1/t) and their rounding.
 POWER_LAW_SLACK = 4.0
 
 
@@ -379,10 +380,10 @@ def _power_law(h, bounds, steps, start):
     tending to 1/p: ``(p, p_low, p_high, drift)``, p = 1/median step, [p_low, p_high] the
     interval the rounding of h leaves it (the truncation of the expansion apart), and drift
     None when the two halves' mean steps agree within ``POWER_LAW_SLACK`` times the expansion's
-    second-order term at the tail start u (``start`` + the first step index, taken as t + c0 with
-    c0 >= 1), plus 1/u for corrections of relative order 1/t (gradient descent on x^4 has
-    e_t^-2 = 8 eta t + c + O(log t)), plus their rounding; else the two mean steps, and p is not
-    reported."""
+    second-order term at the tail start u (:func:`_power_law_scale` at p, and at least t + 1 with
+    t = ``start`` + the first step index: c0 >= 1), plus 1/u for corrections of relative order 1/t
+    (gradient descent on x^4 has e_t^-2 = 8 eta t + c + O(log t)), plus their rounding; else the two
+    mean steps, and p is not reported."""
     h, bounds, steps = _trend_points(h, bounds, steps)
     gaps = np.diff(steps)
     p = 1.0 / float(np.median(np.diff(h) / gaps))
@@ -390,7 +391,7 @@ def _power_law(h, bounds, steps, start):
     mid = len(h) // 2
     width = bounds[:, 1] - bounds[:, 0]
     rounding = (width[0] + width[mid]) / (steps[mid] - steps[0]) + (width[mid] + width[-1]) / (steps[-1] - steps[mid])
-    u = start + steps[0] + 1.0
+    u = max(start + steps[0] + 1.0, _power_law_scale(h[0], p))
     truncation = (POWER_LAW_SLACK * abs(p * p - 1) / (12 * u * (u + 1)) + 1.0 / u) * max(first, second)
     drift = None if abs(second - first) <= truncation + rounding else (float(first), float(second))
     # the exponent's interval: the median step from the ends of the steps' rounding intervals, widened
@@ -398,6 +399,14 @@ def _power_law(h, bounds, steps, start):
     step_high = float(np.median((bounds[1:, 1] - bounds[:-1, 0]) / gaps)) + truncation
     step_low = float(np.median((bounds[1:, 0] - bounds[:-1, 1]) / gaps)) - truncation
     return p, 1.0 / step_high, 1.0 / step_low if step_low > 0 else math.inf, drift
+
+
+def _power_law_scale(h, p):
+    """CV-4: the scale u = t + c0 at which s_t = c u^-p has the ratio r = 1 - 1/h: inverting
+    r = (1 + 1/u)^-p, u = 1 / ((1/r)^(1/p) - 1) = 1 / expm1(-log1p(-1/h) / p). The hypothesis's own
+    scale: a sequence that is not a power law is not given the allowance of one near its start
+    (with u = t + 1 alone, ratios creeping toward 0.9 read t^-409; CV-4)."""
+    return 1.0 / math.expm1(-math.log1p(-1.0 / h) / p)
 
 
 def _classify(s, f, dtype, start=0):
