@@ -10,7 +10,7 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from classic.convergence import ORDER_TOLERANCE, diagnose, estimate_rate, noise_floor
-from classic.convergence.rate import _ratio_intervals
+from classic.convergence.rate import GROWTH_EXPONENT, GROWTH_STEP_RATIO, _ratio_intervals
 from classic.rounding import gamma_exact, unit_roundoff
 from classic.trace import Trace, trace_dataclass
 
@@ -659,9 +659,36 @@ def test_cv4_ratios_creeping_toward_a_rate_are_no_power_law(name, x, known):
     u = 1/((1/r)^(1/p) - 1) at the tail start. Two geometric modes of close rates have ratios that
     creep toward the larger rate across the whole window, and h = 1/(1 - r) steps that shrink
     geometrically; with u = t + 1 the allowance grew like p²/t² and took them for a power law:
-    "sublinear, error ~ t^-409" (t^-459 for the gradient descent) until 2026-12-05."""
+    "sublinear, error ~ t^-409" (t^-459 for the gradient descent) until 2026-12-05. Nor does h
+    grow at its own time (the level test, GROWTH_EXPONENT): they are linear, at the median tail
+    ratio, with the largest ratio below the larger mode's rate (the ratios rise toward it)."""
     estimate = estimate_rate(x, 0.0 if known else None)
     assert estimate.exponent is None and estimate.exponent_bounds is None, (name, str(estimate))
+    assert estimate.kind == "linear", (name, str(estimate))
+    tail = estimate.evidence.ratios[estimate.evidence.tail_start:]
+    assert np.all(np.diff(tail) > 0) and tail[-1] < (0.9 if name.startswith("0.9") else (1 - 0.1) ** 2)
+    assert estimate.rate_bounds[0] <= estimate.rate <= estimate.rate_bounds[1]
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_cv4_ratios_creeping_down_to_a_rate_are_linear(known):
+    """CV-4 (proofs/convergence.md), the level test on 1/r: 0.5^t - 0.5 0.495^t has ratios that fall
+    toward 0.5 across the window, 1/r creeping from 1.988 to 1.992 by steps that shrink by 0.99 a
+    step, which passes the step test of growth without bound but is far less than the factor
+    growth like t^GROWTH_EXPONENT gives there. "superlinear" until 2026-12-05; linear at 0.502."""
+    t = np.arange(60.0)
+    estimate = estimate_rate(0.5 ** t - 0.5 * 0.495 ** t, 0.0 if known else None)
+    assert estimate.kind == "linear" and abs(estimate.rate - 0.5) < 0.005, str(estimate)
+
+
+def test_cv4_growth_exponent_is_the_least_that_passes_the_step_test():
+    """CV-4 (proofs/convergence.md): GROWTH_EXPONENT is b at which growth like t^b on [n/2, n] has the
+    ratio of the halves' mean steps (1 - 0.75^b)/(0.75^b - 0.5^b) equal to GROWTH_STEP_RATIO, to
+    two digits: the level test asks of a growth the least that the step test lets through."""
+    def step_ratio(b):
+        return (1 - 0.75 ** b) / (0.75 ** b - 0.5 ** b)
+    assert step_ratio(GROWTH_EXPONENT) <= GROWTH_STEP_RATIO <= step_ratio(GROWTH_EXPONENT + 0.01)
+    assert GROWTH_EXPONENT == round(GROWTH_EXPONENT, 2)
 
 
 def test_cv4_exponent_bounds_are_no_wider_than_the_power_law_allowance():
