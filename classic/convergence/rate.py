@@ -51,11 +51,11 @@ GROWTH_STEP_RATIO = 0.75
 #: shrink slowly on this window (ratios creeping toward a rate), not growth at its own time.
 GROWTH_EXPONENT = 0.16
 
-#: CV-4: the exponent of a sublinear sequence is reported only when the steps of
-#: h = 1/(1 - r) are steady (a power law): the two halves' mean steps differ by at most this
-#: many times the expansion's second-order term |p² - 1|/(12 u (u + 1)) at the tail start u
-#: (the power law's own scale there, and at least t + 1), plus 1/u (corrections of relative
-#: order 1/t) and their rounding.
+#: CV-4: the exponent p of a sublinear sequence is reported only when the scale its ratios imply,
+#: U_t = 1/((1/r_t)^(1/p) - 1), grows by steady steps (a power law's grow by exactly 1): the two
+#: halves' mean steps differ by at most this many times (p + 1)/(12 u²), the drift the
+#: differences of a power law carry, at the tail start u (U there, and at least t + 1), plus 1/u
+#: (corrections of relative order 1/t) and their rounding.
 POWER_LAW_SLACK = 4.0
 
 
@@ -165,10 +165,10 @@ class RateEstimate:
         Finite termination: the first index of the constant tail.
     evidence : RateEvidence
     exponent_bounds : (float, float) or None
-        With ``exponent``: the interval the rounding of the ratios leaves it (the median step of
-        h = 1/(1 - r) from the ends of the steps' intervals), widened by the truncation allowance
-        of the power-law test, ``POWER_LAW_SLACK`` (p² - 1)/(12 u (u + 1)) + 1/u relative at the
-        tail start u (the steps tend to 1/p only as t grows; CV-4).
+        With ``exponent``: the interval the rounding of the ratios and the allowance of the
+        power-law test leave it: the p at which the mean step of the implied scale
+        U_t = 1/((1/r_t)^(1/p) - 1) over the window, from the ends of the ratios' intervals, is
+        1 -+ a, a = ``POWER_LAW_SLACK`` (p + 1)/(12 u²) + 1/u at the tail start u (CV-4).
     """
 
     kind: str
@@ -397,37 +397,74 @@ def _rises_unresolved(g, bounds, steps):
 
 
 def _power_law(h, bounds, steps, start):
-    """CV-4: the exponent p of s_t ~ c (t + c0)^-p from h = 1/(1 - r), which then grows by steps
-    tending to 1/p: ``(p, p_low, p_high, drift)``, p = 1/median step, [p_low, p_high] the
-    interval the rounding of h leaves it (the truncation of the expansion apart), and drift
-    None when the two halves' mean steps agree within ``POWER_LAW_SLACK`` times the expansion's
-    second-order term at the tail start u (:func:`_power_law_scale` at p, and at least t + 1 with
-    t = ``start`` + the first step index: c0 >= 1), plus 1/u for corrections of relative order 1/t
-    (gradient descent on x^4 has e_t^-2 = 8 eta t + c + O(log t)), plus their rounding; else the two
-    mean steps, and p is not reported."""
+    """CV-4: the exponent p of s_t = c (t + c0)^-p, read exactly: such a sequence has the ratios
+    r_t = (u/(u + 1))^p, u = t + c0, so the scale each ratio implies at p,
+    U_t(p) = 1/((1/r_t)^(1/p) - 1) (:func:`_implied_scale`, from h = 1/(1 - r)), grows by exactly 1 a
+    step. ``(p, p_low, p_high, drift)``: p makes U's mean step over the window 1; drift is None when
+    U's mean steps over the two halves then agree within 1/u for corrections of relative order 1/t
+    (gradient descent on x^4 has e_t^-2 = 8 eta t + c + O(log t)) plus ``POWER_LAW_SLACK`` times
+    (p + 1)/(12 u²), the relative drift the differences of a power law carry (CV-2), at the tail
+    start u (U there, and at least t + 1 with t = ``start`` + the first step index: c0 >= 1), plus
+    their rounding; else h's mean steps over the two halves, and p is not reported. [p_low, p_high]
+    holds p for every sequence within the rounding intervals of h whose mean step of U is within
+    that allowance of 1."""
     h, bounds, steps = _trend_points(h, bounds, steps)
-    gaps = np.diff(steps)
-    p = 1.0 / float(np.median(np.diff(h) / gaps))
-    first, second = _half_steps(h, steps)
+    span = float(steps[-1] - steps[0])
+    median_step = float(np.median(np.diff(h) / np.diff(steps)))
+    guess = 1.0 / median_step if median_step > 0 else span / float(h[-1] - h[0])
+    p = _increasing_root(lambda q: _implied_scale(h[-1], q) - _implied_scale(h[0], q) - span, guess)
+    scale = _implied_scale(h, p)
+    scale_low, scale_high = _implied_scale(bounds[:, 0], p), _implied_scale(bounds[:, 1], p)
     mid = len(h) // 2
-    width = bounds[:, 1] - bounds[:, 0]
+    first, second = _half_steps(scale, steps)
+    width = scale_high - scale_low
     rounding = (width[0] + width[mid]) / (steps[mid] - steps[0]) + (width[mid] + width[-1]) / (steps[-1] - steps[mid])
-    u = max(start + steps[0] + 1.0, _power_law_scale(h[0], p))
-    truncation = (POWER_LAW_SLACK * abs(p * p - 1) / (12 * u * (u + 1)) + 1.0 / u) * max(first, second)
-    drift = None if abs(second - first) <= truncation + rounding else (float(first), float(second))
-    # the exponent's interval: the median step from the ends of the steps' rounding intervals, widened
-    # by the truncation allowance the drift test grants (the steps tend to 1/p only as t grows)
-    step_high = float(np.median((bounds[1:, 1] - bounds[:-1, 0]) / gaps)) + truncation
-    step_low = float(np.median((bounds[1:, 0] - bounds[:-1, 1]) / gaps)) - truncation
-    return p, 1.0 / step_high, 1.0 / step_low if step_low > 0 else math.inf, drift
+    u = max(start + steps[0] + 1.0, float(scale[0]))
+    corrections = 1.0 / u + POWER_LAW_SLACK * (p + 1) / (12 * u * u)
+    drift = None if abs(second - first) <= corrections + rounding else tuple(float(v) for v in _half_steps(h, steps))
+    # the exponent's interval: the p at which the widest (narrowest) mean step of U the rounding
+    # intervals of h allow is 1 - corrections (1 + corrections)
+    p_low = _increasing_root(lambda q: _implied_scale(bounds[-1, 1], q) - _implied_scale(bounds[0, 0], q)
+                             - span * (1 - corrections), p)
+    narrowest = lambda q: _implied_scale(bounds[-1, 0], q) - _implied_scale(bounds[0, 1], q) - span * (1 + corrections)
+    p_high = _increasing_root(narrowest, p) if bounds[-1, 0] > bounds[0, 1] else math.inf
+    return p, p_low, p_high, drift
 
 
-def _power_law_scale(h, p):
+def _implied_scale(h, p):
     """CV-4: the scale u = t + c0 at which s_t = c u^-p has the ratio r = 1 - 1/h: inverting
-    r = (1 + 1/u)^-p, u = 1 / ((1/r)^(1/p) - 1) = 1 / expm1(-log1p(-1/h) / p). The hypothesis's own
-    scale: a sequence that is not a power law is not given the allowance of one near its start
-    (with u = t + 1 alone, ratios creeping toward 0.9 read t^-409; CV-4)."""
-    return 1.0 / math.expm1(-math.log1p(-1.0 / h) / p)
+    r = (1 + 1/u)^-p, u = 1/((1/r)^(1/p) - 1) = 1/expm1(-log1p(-1/h)/p); increasing in h. For a
+    power law it grows by exactly 1 a step at the true p; its expansion, h = u/p + (p + 1)/(2p) +
+    (p² - 1)/(12 p u) + ..., is not needed, and neither is an allowance for its truncation
+    (which grows like (p/u)² and admitted ratios creeping toward 0.9 as t^-409; CV-4)."""
+    with np.errstate(over="ignore", divide="ignore"):
+        return 1.0 / np.expm1(-np.log1p(-1.0 / np.asarray(h, dtype=np.float64)) / p)
+
+
+def _increasing_root(f, guess):
+    """The root of f, increasing on (0, inf) from below 0 to above 0 (else inf or 0 where it
+    does not cross), by bisection in log p from ``guess`` > 0, to the last bit."""
+    low = high = guess
+    for _ in range(2100):  # doubling from any float reaches either end of the range
+        if f(low) < 0:
+            break
+        low /= 2
+    else:
+        return 0.0
+    for _ in range(2100):
+        if not f(high) < 0:
+            break
+        high *= 2
+    else:
+        return math.inf
+    while True:
+        middle = math.sqrt(low) * math.sqrt(high)
+        if not low < middle < high:
+            return high
+        if f(middle) < 0:
+            low = middle
+        else:
+            high = middle
 
 
 def _classify(s, f, dtype, start=0):
