@@ -59,6 +59,21 @@ def per_iteration(make, X, iters, repeat):
     return max(many - one, 0.0) / (iters - 1)
 
 
+def speedup(theirs, ours, width=0):
+    """``theirs / ours`` as "2.50x", or "n/a" when a per-iteration time did not resolve (the
+    difference of the two fits' times was 0 or less: data too small for the clock)."""
+    text = f"{theirs / ours:.2f}x" if theirs > 0 and ours > 0 else "n/a"
+    return f"{text:>{width}}"
+
+
+def at_least_two(text):
+    value = int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 2 (a per-iteration time is the difference "
+                                         f"of fits of 1 and of --iters iterations), got {value}")
+    return value
+
+
 def run(n=100_000, iters=10, repeat=3):
     warnings.simplefilter("ignore", ConvergenceWarning)
     rows = []
@@ -95,7 +110,7 @@ def run(n=100_000, iters=10, repeat=3):
     for covariance_type, n_, d, k, a, b, bitwise, agree, a1 in rows:
         print(
             f"{covariance_type:>10} {n_:>8} {d:>3} {k:>3} {a * 1e3:>16.2f} {a1 * 1e3:>11.2f} {b * 1e3:>16.2f} "
-            f"{b / a:>8.2f}x {b / a1:>10.2f}x {'n/a' if bitwise is None else 'bitwise' if bitwise else 'DIFFER':>15} {'yes' if agree else 'NO':>7}"
+            f"{speedup(b, a, 9)} {speedup(b, a1, 11)} {'n/a' if bitwise is None else 'bitwise' if bitwise else 'DIFFER':>15} {'yes' if agree else 'NO':>7}"
         )
     return rows
 
@@ -169,7 +184,7 @@ def inference(n, repeat):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--iters", type=int, default=10)
+    parser.add_argument("--iters", type=at_least_two, default=10)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     rows = run(args.n, args.iters, args.repeat)
