@@ -14,7 +14,8 @@ import numpy as np
 from classic import _gmm_kernels as kernels
 from classic.certificate import Claim, inequality_claim
 from classic._gmm_bounds import error_bounds, m_step_rounding
-from classic._gmm_numerics import _log_jacobian, _make_state, _standardise, e_step, log_prior, parameter_step
+from classic._gmm_numerics import (_make_state, _standardise, e_step, log_prior, mean_objective, parameter_step,
+                                   user_units)
 from classic._jit import one_blas_thread
 from classic.rounding import gamma, sum_of_products_up, sum_up, unit_roundoff, upper_bound
 
@@ -161,15 +162,17 @@ def _log_likelihood(Z, state, covariance_type, scale, resp, prior):
     """ℓ at ``state`` in X's units as the run's E-step computes it from the standardised Z (the same
     kernel, BLAS on one thread as in the fit, and the fit's units term, the same float: −n Σ_j log
     scale_j), EM-6's bounds on ℓ and on the log-prior there (``prior`` in standardised units, or
-    None), as the fit computed them from the same sums, and the objective in standardised units as
-    the loop computed it for its ``tol`` test: ``(ℓ, (ℓ's bound, log p's bound), J)``. The
-    responsibilities are written into ``resp``."""
+    None), as the fit computed them from the same sums, and the mean objective per sample in the
+    user's units as the loop computed it for its ``tol`` test: ``(ℓ, (ℓ's bound, log p's bound), J/n)``.
+    The responsibilities are written into ``resp``."""
     n, d = Z.shape
     with one_blas_thread(n, d * d):
         sums, _, _, _ = e_step(Z, state, covariance_type, resp, has_previous=False)
     lp, lp_bound = log_prior(state, covariance_type, prior)
     bounds = (error_bounds(sums, None, n, len(state.weights), d, Z.dtype)[0], lp_bound)
-    return np.float64(sums["log_likelihood"]) - n * _log_jacobian(scale), bounds, sums["log_likelihood"] + lp
+    units = user_units(n, scale, prior, covariance_type, len(state.weights))
+    return (np.float64(sums["log_likelihood"]) + units[0], bounds,
+            mean_objective(sums["log_likelihood"], lp, units, n))
 
 
 def _altered_bounds(trace, row, bounds):
@@ -237,7 +240,7 @@ def _closed_forms(estimator, X):
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE, altered)
     # the loop's tol test on its last iteration, recomputed bit for bit: "tol" exactly where it holds (an
     # iteration that went on, or ended otherwise, had failed it; a relabelled stop passed until 2026-12-05)
-    change = (objective - previous_objective) / n
+    change = objective - previous_objective
     tol = estimator._fit_settings["tol"]
     if (t.stop_reason == "tol") != bool(abs(change) < tol):
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE,

@@ -179,6 +179,23 @@ def _log_jacobian(scale):
     return float(np.sum(np.frexp(np.asarray(scale, dtype=np.float64))[1] - 1)) * math.log(2.0)
 
 
+def user_units(n_samples, scale, prior, covariance_type, n_components):
+    """``(log-likelihood offset, log-prior offset)``, what standardisation by ``scale`` takes from the
+    log-likelihood of n samples (n Σ_j log scale_j) and from the log-prior (its strength times that
+    for each covariance; ``prior`` in standardised units, or None): added back, they give the
+    user's units. The same floats for the fit and its certificate."""
+    n_cov = 1 if covariance_type == "tied" else n_components
+    log_jacobian = _log_jacobian(scale)
+    return -n_samples * log_jacobian, 0.0 if prior is None else -prior[0] * n_cov * log_jacobian
+
+
+def mean_objective(log_likelihood, log_prior, units, n_samples):
+    """The mean objective per sample in the user's units, as the trace records it (``objective / n``,
+    ``lower_bounds_``), from the standardised log-likelihood and log-prior: the number the ``tol``
+    test, a stopping rule and the certificate all read (proofs/convergence.md, CV-7)."""
+    return ((np.float64(log_likelihood) + units[0]) + (np.float64(log_prior) + units[1])) / n_samples
+
+
 def _covariance_units(covariance_type, scale):
     """The factor taking covariances of ``covariance_type`` from standardised to the user's
     units (s_p s_q; divide by it for the way back); exact for powers of two."""

@@ -42,7 +42,6 @@ from classic._gmm_numerics import (
     ComponentCollapseError,
     _covariance_units,
     _feature_variance,
-    _log_jacobian,
     _make_state,
     _standardisation,
     _standardise,
@@ -50,7 +49,9 @@ from classic._gmm_numerics import (
     e_step,
     log_normalisers,
     log_prior,
+    mean_objective,
     parameter_step,
+    user_units,
     weighted_log_densities,
 )
 from classic._argmax import largest_in_rows
@@ -312,7 +313,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
         if previous_sums is not None:
             rows["fm"].append(sums["expected_previous"] + previous_sums["entropy"])  # F(q_{t-1}, θ_t)
             rows["efm"].append(efm)
-        return sums["log_likelihood"] + lp
+        return mean_objective(sums["log_likelihood"], lp, units, n_samples)
 
     # E-step at θ_0
     sums, counts, first, second = e_step(Z, state, covariance_type, resp, has_previous=False)
@@ -344,17 +345,17 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
         new_sums, counts, first, second = e_step(Z, new_state, covariance_type, resp, has_previous=True)
         new_objective = record_state(new_sums, new_state, sums)
         rows["dtheta"].append(parameter_step(new_state, state))
-        change = (new_objective - objective) / n_samples
+        change = new_objective - objective  # of the mean objective in the user's units, as scikit-learn's
         if verbose and n_iter % verbose == 0:
-            print(f"  EM iteration {n_iter}: mean objective {new_objective / n_samples + (units[0] + units[1]) / n_samples:.10g} (change {change:.3g})")
+            print(f"  EM iteration {n_iter}: mean objective {new_objective:.10g} (change {change:.3g})")
         old_objective = objective
         previous, state, sums, objective = state, new_state, new_sums, new_objective
         if abs(change) < tol:
             stop_reason, converged = "tol", True
             break
         if stop is not None:
-            fired, kept = _consult_rule(stop, n_iter, objective, old_objective, state, previous,
-                                        n_samples, units, validation, covariance_type, kept)
+            fired, kept = _consult_rule(stop, n_iter, objective, old_objective, state, previous, validation,
+                                        covariance_type, kept)
             if fired:
                 stop_reason = stop.reason
                 if kept is not None and kept[0] < n_iter:
@@ -398,17 +399,15 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
     return _Run(state, previous, trace, float(trace.objective[-1]))
 
 
-def _consult_rule(stop, iteration, objective, previous_objective, state, previous, n_samples, units, validation,
-                  covariance_type, kept):
+def _consult_rule(stop, iteration, objective, previous_objective, state, previous, validation, covariance_type, kept):
     """One call of the stopping-rule protocol (proofs/convergence.md, CV-7): the objective is the
-    mean objective per sample in the user's units (so ``LossPlateau(tol)`` is the ``tol`` test up to
-    rounding: proofs/convergence.md, CV-7), the
+    mean objective per sample in the user's units, the numbers the ``tol`` test differences (so
+    ``LossPlateau(tol)`` is the ``tol`` test), the
     parameters (weights, means, covariances) in standardised units, the validation score the mean
     held-out log-likelihood (weighted by the held-out sample weights, if any). Returns
     (fired, checkpoint state)."""
     from classic.convergence import IterationState
 
-    offset = units[0] + units[1]
     score = None
     if validation is not None:
         X_val, w_val, shift, scale = validation
@@ -420,9 +419,8 @@ def _consult_rule(stop, iteration, objective, previous_objective, state, previou
         score = float(np.average(log_density, weights=w_val))
     parameters = (state.weights, state.means, state.covariances)
     previous_parameters = (previous.weights, previous.means, previous.covariances)
-    fired = stop.update(IterationState(iteration, (objective + offset) / n_samples,
-                                       (previous_objective + offset) / n_samples, parameters,
-                                       previous_parameters, validation_score=score, sense="max"))
+    fired = stop.update(IterationState(iteration, objective, previous_objective, parameters, previous_parameters,
+                                       validation_score=score, sense="max"))
     if stop.checkpoint is not None and stop.checkpoint.iteration == iteration:
         kept = (iteration, state, previous)
     return fired, kept
@@ -522,8 +520,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Number of mixture components K.
     covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
     tol : float, default=1e-3
-        Stop when the mean objective per sample changes by less than ``tol``
-        between iterations (``tol=0``: run ``max_iter`` iterations). The returned
+        Stop when the mean objective per sample (``lower_bounds_``, in the units of X)
+        changes by less than ``tol`` between iterations (``tol=0``: run ``max_iter``
+        iterations), as scikit-learn differences its mean lower bounds. The returned
         parameters are those whose objective made the small change; scikit-learn
         tests the same change one M-step later (before its last M-step), so it
         returns one more iteration's parameters and an ``n_iter_`` one larger.
@@ -584,10 +583,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         times each feature's variance, or for spherical covariances 0.01 times their mean).
     stop : classic.convergence.StoppingRule or None, default=None
         An extra stopping rule, consulted after each iteration the ``tol``
-        test lets pass. It sees the mean objective per sample (so
-        ``LossPlateau(eps)`` is the ``tol`` test with ``tol=eps``, up to the
-        rounding of the two differences: an eps within a few ulps of a step's
-        change may stop them an iteration apart), the
+        test lets pass. It sees the mean objective per sample, the numbers
+        the ``tol`` test differences (so ``LossPlateau(eps)`` is the ``tol``
+        test with ``tol=eps``), the
         parameters (weights, means, covariances) in standardised units, and,
         for ``ValidationPatience(p, X_val)``, the mean held-out
         log-likelihood; early stopping returns its best iteration's
@@ -774,9 +772,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                     "likelihood unbounded (proofs/em.md, EM-8), for any n_components; drop the feature (e.g. "
                     "sklearn.feature_selection.VarianceThreshold), rescale it, or pass prior='default' for MAP-EM"
                 )
-            n_cov = 1 if self.covariance_type == "tied" else self.n_components
-            log_jacobian = _log_jacobian(scale)
-            units = (-n_samples * log_jacobian, 0.0 if prior is None else -prior[0] * n_cov * log_jacobian)
+            units = user_units(n_samples, scale, prior, self.covariance_type, self.n_components)
             rng = as_generator(self.random_state)
             validation = None
             if self.stop is not None and self.stop.validation_data is not None:
