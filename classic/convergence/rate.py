@@ -401,13 +401,17 @@ def _power_law(h, bounds, steps, start):
     r_t = (u/(u + 1))^p, u = t + c0, so the scale each ratio implies at p,
     U_t(p) = 1/((1/r_t)^(1/p) - 1) (:func:`_implied_scale`, from h = 1/(1 - r)), grows by exactly 1 a
     step. ``(p, p_low, p_high, drift)``: p makes U's mean step over the window 1; drift is None when
-    U's mean steps over the two halves then agree within 1/u for corrections of relative order 1/t
-    (gradient descent on x^4 has e_t^-2 = 8 eta t + c + O(log t)) plus ``POWER_LAW_SLACK`` times
-    (p + 1)/(12 u²), the relative drift the differences of a power law carry (CV-2), at the tail
-    start u (U there, and at least t + 1 with t = ``start`` + the first step index: c0 >= 1), plus
-    their rounding; else h's mean steps over the two halves, and p is not reported. [p_low, p_high]
+    U's mean steps over the two halves then agree within ``POWER_LAW_SLACK`` (p + 1)/(12 u²), the
+    relative drift the differences of a power law carry (CV-2), at the tail start u (U there, and
+    at least t + 1 with t = ``start`` + the first step index: c0 >= 1), plus 1/(t + 1) for
+    corrections of relative order 1/t that real iterations carry (gradient descent on x^4 has
+    e_t^-2 = 8 eta t + c + O(log t)) where h grows at the sequence's own time
+    (:func:`_outgrows_its_time`), else 1/u (a power law far from its origin, whose h barely grows
+    on the window, must be one to its own scale), plus their rounding; else h's mean steps over
+    the two halves, and p is not reported. [p_low, p_high]
     holds p for every sequence within the rounding intervals of h whose mean step of U is within
     that allowance of 1."""
+    own_time = _outgrows_its_time(h, bounds, steps, start)
     h, bounds, steps = _trend_points(h, bounds, steps)
     span = float(steps[-1] - steps[0])
     median_step = float(np.median(np.diff(h) / np.diff(steps)))
@@ -420,7 +424,7 @@ def _power_law(h, bounds, steps, start):
     width = scale_high - scale_low
     rounding = (width[0] + width[mid]) / (steps[mid] - steps[0]) + (width[mid] + width[-1]) / (steps[-1] - steps[mid])
     u = max(start + steps[0] + 1.0, float(scale[0]))
-    corrections = 1.0 / u + POWER_LAW_SLACK * (p + 1) / (12 * u * u)
+    corrections = 1.0 / (start + steps[0] + 1.0 if own_time else u) + POWER_LAW_SLACK * (p + 1) / (12 * u * u)
     drift = None if abs(second - first) <= corrections + rounding else tuple(float(v) for v in _half_steps(h, steps))
     # the exponent's interval: the p at which the widest (narrowest) mean step of U the rounding
     # intervals of h allow is 1 - corrections (1 + corrections)
