@@ -132,6 +132,20 @@ def test_cv4_a_power_law_far_from_its_origin_is_undetermined(known):
         assert estimate.kind == "linear" and abs(estimate.rate - 0.98) < 0.005, str(estimate)
 
 
+def test_cv4_a_steep_power_law_early_in_its_run_gives_its_exponent():
+    """CV-4 (proofs/convergence.md): the level test of a power-law reading is made on its implied
+    scale U = t + c0, not on h = 1/(1 - r) ~ 1 + r, which barely moves while the ratios are small:
+    (t + 1.19)^-46.869 over 21 values has h from 1.02 to 1.12 (t^0.16 gives 1.11) and U from 11.2
+    to 21.2. With the test on h (an intermediate version on 2026-12-05) it was "undetermined, a
+    power law far from its origin"."""
+    t = np.arange(21.0)
+    for known in (True, False):
+        estimate = estimate_rate((t + 1.19) ** -46.869, 0.0 if known else None)
+        assert estimate.kind == "sublinear" and estimate.exponent is not None, str(estimate)
+        lo, hi = estimate.exponent_bounds
+        assert lo <= 46.869 <= hi
+
+
 @pytest.mark.parametrize("p", [0.5, 1.0, 2.0, 3.0])
 @pytest.mark.parametrize("n", [50, 200])
 def test_cv4_exponent_bounds_hold_the_exponent(p, n):

@@ -398,21 +398,22 @@ def _rises_unresolved(g, bounds, steps):
                 and not np.any(bounds[1:, 1] < bounds[:-1, 0]))
 
 
-def _power_law(h, bounds, steps, start, own_time):
+def _power_law(h, bounds, steps, start):
     """CV-4: the exponent p of s_t = c (t + c0)^-p, read exactly: such a sequence has the ratios
     r_t = (u/(u + 1))^p, u = t + c0, so the scale each ratio implies at p,
     U_t(p) = 1/((1/r_t)^(1/p) - 1) (:func:`_implied_scale`, from h = 1/(1 - r)), grows by exactly 1 a
-    step. ``(p, p_low, p_high, drift)``: p makes U's mean step over the window 1; drift is None when
-    U's mean steps over the two halves then agree within ``POWER_LAW_SLACK`` (p + 1)/(12 u²), the
-    relative drift the differences of a power law carry (CV-2), at the tail start u (U there, and
-    at least t + 1 with t = ``start`` + the first step index: c0 >= 1), plus 1/(t + 1) for
-    corrections of relative order 1/t that real iterations carry (gradient descent on x^4 has
-    e_t^-2 = 8 eta t + c + O(log t)) where h grows at the sequence's own time (``own_time``,
-    :func:`_outgrows_its_time`), else 1/u (a power law far from its origin, whose h barely grows
-    on the window, must be one to its own scale), plus their rounding; else h's mean steps over
-    the two halves. [p_low, p_high]
-    holds p for every sequence within the rounding intervals of h whose mean step of U is within
-    that allowance of 1."""
+    step. ``(p, p_low, p_high, drift, own_time)``: p makes U's mean step over the window 1;
+    ``own_time`` is whether U, the power law's t + c0, grows at the sequence's own time
+    (:func:`_outgrows_its_time` on U: c0 not far beyond the window); drift is None when U's mean
+    steps over the two halves agree within ``POWER_LAW_SLACK`` (p + 1)/(12 u²), the relative drift
+    the differences of a power law carry (CV-2), at the tail start u (U there, and at least t + 1
+    with t = ``start`` + the first step index: c0 >= 1), plus 1/(t + 1) for corrections of
+    relative order 1/t that real iterations carry (gradient descent on x^4 has
+    e_t^-2 = 8 eta t + c + O(log t)) where U grows at the sequence's own time, else 1/u (a power
+    law far from its origin, whose ratios barely move on the window, must be one to its own
+    scale), plus their rounding; else h's mean steps over the two halves. [p_low, p_high] holds p
+    for every sequence within the rounding intervals of h whose mean step of U is within that
+    allowance of 1."""
     h, bounds, steps = _trend_points(h, bounds, steps)
     span = float(steps[-1] - steps[0])
     median_step = float(np.median(np.diff(h) / np.diff(steps)))
@@ -421,6 +422,7 @@ def _power_law(h, bounds, steps, start, own_time):
     scale = _implied_scale(h, p)
     scale_low, scale_high = _implied_scale(bounds[:, 0], p), _implied_scale(bounds[:, 1], p)
     mid = len(h) // 2
+    own_time = _outgrows_its_time(scale, np.column_stack([scale_low, scale_high]), steps, start)
     first, second = _half_steps(scale, steps)
     width = scale_high - scale_low
     rounding = (width[0] + width[mid]) / (steps[mid] - steps[0]) + (width[mid] + width[-1]) / (steps[-1] - steps[mid])
@@ -433,7 +435,7 @@ def _power_law(h, bounds, steps, start, own_time):
                              - span * (1 - corrections), p)
     narrowest = lambda q: _implied_scale(bounds[-1, 0], q) - _implied_scale(bounds[0, 1], q) - span * (1 + corrections)
     p_high = _increasing_root(narrowest, p) if bounds[-1, 0] > bounds[0, 1] else math.inf
-    return p, p_low, p_high, drift
+    return p, p_low, p_high, drift, own_time
 
 
 def _implied_scale(h, p):
@@ -529,33 +531,30 @@ def _classify_positive(s, f, dtype, start):
                                                                                          keep, start):
         return _run("superlinear", 1.0, float(r[-1]), "ratios fall to 0: 1/ratio grows without bound", out)
     h, h_bounds = 1 / (1 - r), 1 / (1 - b)
-    own_time = _increasing_without_bound(h, h_bounds, keep) and _outgrows_its_time(h, h_bounds, keep, start)
-    if own_time:
-        p, p_low, p_high, drift = _power_law(h, h_bounds, keep, start, own_time)
-        if drift is not None and drift[1] > drift[0]:
+    if _increasing_without_bound(h, h_bounds, keep):
+        p, p_low, p_high, drift, own_time = _power_law(h, h_bounds, keep, start)
+        if drift is None and own_time:
+            return _run("sublinear", 1.0, 1.0, "ratios rise to 1: 1/(1 - ratio) grows linearly", out, exponent=p,
+                        exponent_bounds=(p_low, p_high))
+        if drift is None:
+            # a power law far from its origin, whose ratios barely move on the window, and ratios creeping
+            # toward a rate below 1: the steps of the implied scale fit both (CV-4)
+            u, t = float(_implied_scale(h[0], p)), start + int(keep[0])
+            return _run("undetermined", math.nan, math.nan, f"the ratios rise from {r[0]:.6g} to {r[-1]:.6g} as a "
+                        f"power law t^-{p:.3g} far from its origin would (its scale {u:.3g} at step {t}), and as "
+                        "ratios creeping toward a rate below 1 do: the scale grows by less than the sequence's own "
+                        f"time (t^{GROWTH_EXPONENT}), and the window cannot tell sublinear from linear", out)
+        if drift[1] > drift[0] and _outgrows_its_time(h, h_bounds, keep, start):
             # as a sequence that levels off above 0 does: no convergence is shown (CV-4)
             return _run("undetermined", math.nan, math.nan, "ratios rise to 1, and 1/(1 - ratio) grows faster than "
                         f"t (mean steps {drift[0]:.3g}, then {drift[1]:.3g}): the values decay more slowly than any "
                         "power of t, or level off above 0", out)
-        if drift is not None:
+        if _outgrows_its_time(h, h_bounds, keep, start):
             return _run("sublinear", 1.0, 1.0, "ratios rise to 1, but 1/(1 - ratio) grows more slowly than t: the "
                         f"values decay faster than any power of t (mean steps {drift[0]:.3g}, then "
                         f"{drift[1]:.3g}), not as a power law t^-p", out)
-        return _run("sublinear", 1.0, 1.0, "ratios rise to 1: 1/(1 - ratio) grows linearly", out, exponent=p,
-                    exponent_bounds=(p_low, p_high))
-    if _increasing_without_bound(h, h_bounds, keep):
-        # h grows by less than growth at the sequence's own time gives: ratios creeping toward a rate below 1,
-        # or a power law far from its origin, whose ratios barely move on the window. Steps of the implied
-        # scale steady to the power law's own scale fit both; else the linear test reads the ratios (CV-4)
-        p, _, _, drift = _power_law(h, h_bounds, keep, start, own_time)
-        if drift is None:
-            u = _implied_scale(h[0], p)
-            t = start + int(keep[0])
-            return _run("undetermined", math.nan, math.nan, f"the ratios rise from {r[0]:.6g} to {r[-1]:.6g} as a power "
-                        f"law t^-{p:.3g} far from its origin would (its scale {u:.3g} at step {t}), and as ratios "
-                        "creeping toward a rate below 1 do: 1/(1 - ratio) grows by less than growth at the "
-                        f"sequence's own time gives (t^{GROWTH_EXPONENT}), and the window cannot tell sublinear "
-                        "from linear", out)
+        # h that grows by less than growth at its own time gives (ratios creeping toward a rate below 1)
+        # goes to the linear test (CV-4)
     if _rises_unresolved(h, h_bounds, keep):
         return _run("undetermined", math.nan, math.nan, "ratios rise toward 1 beyond rounding across the tail, but "
                     "by steps each below its own rounding: neither seen to settle (linear) nor to grow as a "
