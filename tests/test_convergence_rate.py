@@ -96,8 +96,8 @@ def test_cv4_sublinear_sequences_give_their_exponent(p, spread, n):
     U_last - U_first over its derivative in p, about span/p, with span >= n/8 (the trend points
     span half the tail, the last half of the ratios): |p̂ - p|/p <= 288 eps (c + n)²/(p n).
     Until 2026-12-05 p̂ = 1/median Δh carried the truncation of h's expansion,
-    (p² - 1)/(12 u²) relative: 2.5e-4 for (t + 1)^-2 at t = 40. Offsets c from 0.5 to n + 0.5: h
-    grows at the sequence's own time for c up to about 3.8 n (the next test for beyond)."""
+    (p² - 1)/(12 u²) relative: 2.5e-4 for (t + 1)^-2 at t = 40. Offsets c from 0.5 to n + 0.5: U
+    grows at the sequence's own time for c up to about 3.8 n (a test below for beyond)."""
     t = np.arange(n, dtype=np.float64)
     offset = 0.5 + spread * n
     x = (t + offset) ** -p
@@ -124,6 +124,7 @@ def test_cv4_a_power_law_far_from_its_origin_is_undetermined(known):
     estimate = estimate_rate((t + 1000) ** -2.0, 0.0 if known else None)
     assert estimate.kind == "undetermined" and estimate.exponent is None, str(estimate)
     assert f"power law t^-{2 if known else 3} far from its origin" in estimate.evidence.reason
+    assert known or "the changes:" in estimate.evidence.reason and "exponent is one less" in estimate.evidence.reason
     t = np.arange(60.0)
     estimate = estimate_rate(0.98 ** t + (0.98 * 0.995) ** t, 0.0 if known else None)
     if known:
@@ -132,11 +133,22 @@ def test_cv4_a_power_law_far_from_its_origin_is_undetermined(known):
         assert estimate.kind == "linear" and abs(estimate.rate - 0.98) < 0.005, str(estimate)
 
 
+def test_cv4_the_level_test_of_h_reads_it_without_its_one():
+    """CV-4 (proofs/convergence.md): for the verdicts without an exponent the level test reads
+    h - 1 = r/(1 - r), which starts from 0 as the ratios do. e^(-10 (t + 1)^0.7) over 200 values
+    has ratios rising from 0.17 to 0.24: h barely moves (1 + r), r/(1 - r) grows 1.5 times, and
+    the steps of h shrink: faster than any power of t. On h (after c75da0d) it read linear, 0.21."""
+    t = np.arange(200.0)
+    estimate = estimate_rate(np.exp(-10 * (t + 1) ** 0.7), 0.0)
+    assert estimate.kind == "sublinear" and estimate.exponent is None, str(estimate)
+    assert "faster than any power" in estimate.evidence.reason
+
+
 def test_cv4_a_steep_power_law_early_in_its_run_gives_its_exponent():
     """CV-4 (proofs/convergence.md): the level test of a power-law reading is made on its implied
     scale U = t + c0, not on h = 1/(1 - r) ~ 1 + r, which barely moves while the ratios are small:
-    (t + 1.19)^-46.869 over 21 values has h from 1.02 to 1.12 (t^0.16 gives 1.11) and U from 11.2
-    to 21.2. With the test on h (an intermediate version on 2026-12-05) it was "undetermined, a
+    (t + 1.19)^-46.869 over 21 values has h from 1.018 to 1.116 (t^0.16 gives 1.100) and U from
+    11.2 to 20.2. With the test on h (an intermediate version on 2026-12-05) it was "undetermined, a
     power law far from its origin"."""
     t = np.arange(21.0)
     for known in (True, False):
