@@ -1,4 +1,4 @@
-"""How fast does it converge? The rate read off four runs of known order.
+"""How fast does it converge? The rate read off six runs of known order.
 
 ``classic.convergence.estimate_rate`` classifies a sequence from its own values
 (proofs/convergence.md, CV-1 to CV-6): successive error ratios, the
@@ -10,6 +10,16 @@ textbooks give:
 * the fixed-point iteration x <- cos(x): linear, rate |sin x*| = 0.674;
 * gradient descent on f(x) = x^4 (not strongly convex): sublinear, x_t ~ t^-1/2;
 * the secant method for sqrt(2): superlinear, order (1 + sqrt 5)/2 = 1.618.
+
+and two that show what a finite window cannot tell (CV-4):
+
+* gradient descent on f(x) = (x1^2 + 1.1 x2^2)/2 with step 0.1: two geometric modes of close
+  rates, 0.81 and 0.7921, so the ratios of f creep up toward (1 - 0.1)^2 = 0.81 over the whole
+  run. Linear: the estimate is the median tail ratio, 0.808, and ``rate_bounds`` spans the
+  creep. Until 2026-12-05 the creep read as a power law, "sublinear, t^-459";
+* (t + 1000)^-2 over 60 steps, a power law far from its origin: its ratios rise from 0.99806 to
+  0.99811, as a power law's and as a creep toward a rate would. Undetermined, and the reason
+  gives the exponent 2 it would have as a power law.
 
 ``plot_rate`` draws each on a log scale of the error, the sublinear one log-log
 (where its power law is a straight line); an error that is exactly 0 (Newton's
@@ -47,6 +57,17 @@ def secant(a, x0, x1, n):
     return np.array(xs)
 
 
+def quadratic_descent(curvatures, step, n):
+    """f(x_t) of gradient descent on f(x) = sum(c_i x_i^2)/2 from x_0 = (1, ..., 1)."""
+    c = np.asarray(curvatures, dtype=np.float64)
+    x = np.ones_like(c)
+    values = []
+    for _ in range(n + 1):
+        values.append(float(np.sum(c * x * x)) / 2)
+        x = x - step * c * x
+    return np.array(values)
+
+
 def main(path="convergence_rate.png"):
     fixed_point = 0.7390851332151607  # cos(x*) = x*
     runs = [
@@ -54,8 +75,10 @@ def main(path="convergence_rate.png"):
         ("x <- cos x", iterate(np.cos, 1.0, 120), fixed_point),
         ("gradient descent on x^4", iterate(lambda x: x - 0.1 * 4 * x**3, 1.0, 400), 0.0),
         ("secant for sqrt 2", secant(2.0, 3.0, 2.5, 12), np.sqrt(2.0)),
+        ("gradient descent, curvatures 1 and 1.1", quadratic_descent([1.0, 1.1], 0.1, 120), 0.0),
+        ("(t + 1000)^-2", (np.arange(61.0) + 1000) ** -2.0, 0.0),
     ]
-    fig, axes = plt.subplots(2, 2, figsize=(11, 10))
+    fig, axes = plt.subplots(2, 3, figsize=(16, 10))
     for (title, x, limit), ax in zip(runs, axes.ravel()):
         estimate = estimate_rate(x, limit)
         print(f"{title}: {estimate}")
