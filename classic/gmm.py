@@ -540,12 +540,12 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         :class:`ComponentCollapseError` is raised only when every start collapses.
     init_params : {"kmeans", "k-means++", "random", "random_from_data"}, default="kmeans"
         "kmeans" (scikit-learn's default): the labels of :class:`classic.KMeans`
-        (one k-means++ start, ``tol=1e-4``) on the standardised data, and the
-        M-step applied to those hard responsibilities; "k-means++":
-        :func:`classic.kmeans_plusplus` centres and every point assigned to its
-        nearest one, then the same; "random": random responsibilities
-        (scikit-learn's rule). A k-means++ start alone can give a component a
-        handful of points and a singular covariance (iris, full, k = 3, seed 0).
+        (one k-means++ start with scikit-learn's greedy seeding, ``n_local_trials=None``,
+        and ``tol=1e-4``) on the standardised data, and the M-step applied to those hard
+        responsibilities; "k-means++": :func:`classic.kmeans_plusplus` centres (greedy
+        seeding too) and every point assigned to its nearest one, then the same;
+        "random": random responsibilities (scikit-learn's rule). A k-means++ start alone
+        can give a component a handful of points and a singular covariance.
         "random_from_data" (scikit-learn's rule): ``n_components`` distinct data
         points, each the only member of its component, so the means start at those
         points and the covariances at a single point's, 0 (scikit-learn adds
@@ -675,7 +675,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         check_option(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
         check_real(self.tol, "tol", minimum=0.0)
         if check_real(self.reg_covar, "reg_covar", minimum=0.0) > 0:
-            raise ValueError(
+            raise ParameterError(
                 f"reg_covar={self.reg_covar}: classic runs exact EM, whose objective never decreases "
                 "(proofs/em.md, EM-4); adding reg_covar to every covariance after the M-step (scikit-learn's "
                 "default 1e-6) is no longer an ascent of a fixed objective, so the certificate could not hold. "

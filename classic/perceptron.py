@@ -453,7 +453,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         (e.g. scikit-learn's 1e-3), a smaller ``max_iter`` or a ``stop=`` rule there.
         A number: also scikit-learn's rule (its default there is ``tol=1e-3``): stop after
         ``n_iter_no_change`` epochs in a row whose mean perceptron loss
-        (``trace_.epoch_loss``) is above the best so far minus ``tol``; then
+        (``trace_.epoch_loss``; with more than two classes each binary problem's,
+        ``trace_.problems[i].epoch_loss``) is above the best so far minus ``tol``; then
         ``stop_reason="tol"`` and ``converged_`` is False. On data that are not separable
         this ends the run in tens of epochs instead of ``max_iter``. A mistake-free epoch
         still ends the run at once (the weights could not change again), where

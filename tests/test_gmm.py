@@ -2179,6 +2179,16 @@ def test_the_strongest_prior_accepted_fits_and_certifies(covariance_type, dtype)
         assert np.isfinite(model.lower_bound_) and certify(model, X)
 
 
+def test_a_positive_reg_covar_is_refused_as_a_parameter_value():
+    """README: an unsupported parameter value raises an error that is both a ValueError and a
+    TypeError (as scikit-learn's InvalidParameterError); reg_covar > 0 raised a bare ValueError
+    (a README audit, 2026-12-05)."""
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    with pytest.raises(ValueError, match="reg_covar=1e-06: classic runs exact EM") as error:
+        GaussianMixture(2, reg_covar=1e-6).fit(X)
+    assert isinstance(error.value, TypeError)
+
+
 def test_scikit_learns_reg_covar_zero_and_verbose_interval_are_accepted(capsys):
     # code written for scikit-learn passes these; reg_covar=0 is exact EM itself, verbose_interval thins the log
     X = mixture_data(0, 60, 2, 2, 3.0)

@@ -722,8 +722,9 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     values (ratios from 0.9 to 0.82) reads ``undetermined``; a staircase (a value logged every
     fifth step) gives five times its exponent; a geometric approach with much of its
     growth still ahead (:math:`0.99^t + 0.98^t` over t = 0..200) reads ``sublinear`` without an
-    exponent, and ratios far below 1 that rise steadily read as a steep power law (a
-    ``GaussianMixture`` run on iris: :math:`t^{-68}`, its ratios 0.73 to 0.77). Look at
+    exponent, and ratios far below 1 that rise steadily read as a steep power law
+    (``GaussianMixture(5, random_state=1, tol=0, max_iter=500)`` on iris: :math:`t^{-68}`, its
+    ratios 0.73 to 0.77). Look at
     ``evidence.ratios`` before trusting such a verdict.
 
     Parameters
