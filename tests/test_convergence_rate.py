@@ -113,8 +113,8 @@ def test_cv4_sublinear_sequences_give_their_exponent(p, spread, n):
 @pytest.mark.parametrize("known", [True, False])
 def test_cv4_a_power_law_far_from_its_origin_is_undetermined(known):
     """CV-4 (proofs/convergence.md): (t + 1000)^-2 over t = 0..60 has ratios that rise from 0.99806
-    to 0.99811, h growing by 3 % where growth at the sequence's own time gives 11 % (the level
-    test): the steps of its implied scale are steady to its own scale, 1/1030, as a power law's, and
+    to 0.99811, its implied scale U growing by 3 % (1030 to 1060) where growth at the sequence's
+    own time gives 11 % (the level test): the steps of its implied scale are steady to its own scale, 1/1030, as a power law's, and
     so are those of two geometric modes of close rates that creep toward their rate
     (0.98^t + 0.9751^t: t^-81, steady to 1e-5). The window cannot tell sublinear from linear: the
     class is undetermined, and the reason gives the power-law reading. Until 2026-12-05 both read
@@ -687,7 +687,7 @@ def test_cv4_ratios_rising_to_one_but_not_as_a_power_law_give_no_exponent(name, 
 def test_cv4_steps_of_h_that_shrink_beyond_the_power_law_slack_give_no_exponent():
     """CV-4 (proofs/convergence.md): the exponent is reported only when the two halves' mean steps
     of the implied scale U = 1/((1/r)^(1/p) - 1) differ by at most POWER_LAW_SLACK = 4 times
-    (p + 1)/(12 u²), plus 1/u, u >= t + 1 at the tail start. e^-sqrt(t + 1) on 40 values (h ~ 2 sqrt t: steps that
+    (p + 1)/(12 u²), plus 1/(t + 1), at the tail start. e^-sqrt(t + 1) on 40 values (h ~ 2 sqrt t: steps that
     shrink, 0.199 then 0.169) decays faster than any power: no exponent (with the allowance of h's
     expansion, before 2026-12-05, a POWER_LAW_SLACK of 40 made it "sublinear, exponent 5.48"; the
     4 is now guarded by test_cv4_exponent_bounds_are_no_wider_than_the_power_law_allowance)."""
@@ -714,8 +714,8 @@ def test_cv4_ratios_creeping_toward_a_rate_are_no_power_law(name, x, known):
     u = 1/((1/r)^(1/p) - 1) at the tail start. Two geometric modes of close rates have ratios that
     creep toward the larger rate across the whole window, and h = 1/(1 - r) steps that shrink
     geometrically; with u = t + 1 the allowance grew like p²/t² and took them for a power law:
-    "sublinear, error ~ t^-409" (t^-459 for the gradient descent) until 2026-12-05. Nor does h
-    grow at its own time (the level test, GROWTH_EXPONENT): they are linear, at the median tail
+    "sublinear, error ~ t^-409" (t^-459 for the gradient descent) until 2026-12-05. Nor do U or
+    h - 1 grow at their own time (the level test, GROWTH_EXPONENT): they are linear, at the median tail
     ratio, with the largest ratio below the larger mode's rate (the ratios rise toward it)."""
     estimate = estimate_rate(x, 0.0 if known else None)
     assert estimate.exponent is None and estimate.exponent_bounds is None, (name, str(estimate))
@@ -726,8 +726,8 @@ def test_cv4_ratios_creeping_toward_a_rate_are_no_power_law(name, x, known):
 
 
 def test_cv4_a_power_law_near_its_origin_is_allowed_corrections_of_order_one_over_t():
-    """CV-4 (proofs/convergence.md): where h grows at the sequence's own time, the power-law test
-    allows corrections of relative order 1/(t + 1) beside the rounding, as real iterations carry.
+    """CV-4 (proofs/convergence.md): where the implied scale U grows at the sequence's own time, the
+    power-law test allows corrections of relative order 1/(t + 1) beside the rounding, as real iterations carry.
     This EM run's h steps 0.418 then 0.405 over t = 199..388, its own scale u ~ 800: with 1/u only
     (an intermediate version on 2026-12-05) it read "faster than any power of t"; it is a power
     law, t^-1.43, as it read before."""
