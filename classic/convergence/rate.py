@@ -55,7 +55,7 @@ GROWTH_EXPONENT = 0.16
 #: U_t = 1/((1/r_t)^(1/p) - 1), grows by steady steps (a power law's grow by exactly 1): the two
 #: halves' mean steps differ by at most this many times (p + 1)/(12 u²), the drift the
 #: differences of a power law carry, at the tail start u (U there, and at least t + 1), plus
-#: 1/(t + 1) for corrections of relative order 1/t where h grows at the sequence's own time
+#: 1/(t + 1) for corrections of relative order 1/t where U grows at the sequence's own time
 #: (GROWTH_EXPONENT), else 1/u, and their rounding.
 POWER_LAW_SLACK = 4.0
 
@@ -169,7 +169,7 @@ class RateEstimate:
         With ``exponent``: the interval the rounding of the ratios and the allowance of the
         power-law test leave it: the p at which the mean step of the implied scale
         U_t = 1/((1/r_t)^(1/p) - 1) over the window, from the ends of the ratios' intervals, is
-        1 -+ a, a = ``POWER_LAW_SLACK`` (p + 1)/(12 u²) plus 1/(t + 1) (or 1/u, where h barely
+        1 -+ a, a = ``POWER_LAW_SLACK`` (p + 1)/(12 u²) plus 1/(t + 1) (or 1/u, where U barely
         grows on the window) at the tail start u (CV-4).
     """
 
