@@ -144,6 +144,17 @@ def test_cv4_the_level_test_of_h_reads_it_without_its_one():
     assert "faster than any power" in estimate.evidence.reason
 
 
+def test_cv4_a_staircase_has_no_rate_per_step():
+    """CV-4 (proofs/convergence.md): (floor(t/5) + 1)^-2 repeats each value five times; only the
+    ratios at the jumps are resolved below 1, and read as consecutive steps they gave t^-10 with
+    bounds (9.90, 10.10) (an audit, 2026-12-05). The readings of h assume every step contracts:
+    undetermined, the reason counting the exact repeats."""
+    t = np.arange(200.0)
+    estimate = estimate_rate((np.floor(t / 5) + 1) ** -2.0, 0.0)
+    assert estimate.kind == "undetermined" and estimate.exponent is None, str(estimate)
+    assert "the values repeat exactly at 76 of the 95 steps" in estimate.evidence.reason
+
+
 def test_cv4_a_steep_power_law_early_in_its_run_gives_its_exponent():
     """CV-4 (proofs/convergence.md): the level test of a power-law reading is made on its implied
     scale U = t + c0, not on h = 1/(1 - r) ~ 1 + r, which barely moves while the ratios are small:

@@ -535,6 +535,13 @@ def _classify_positive(s, f, dtype, start):
     # growth of h where the ratios are small (exp(-10 t^0.7), ratios 0.17 to 0.24; CV-4)
     own_level = _outgrows_its_time(r / (1 - r), b / (1 - b), keep, start)
     if _increasing_without_bound(h, h_bounds, keep):
+        repeats = int(np.count_nonzero(ratios[keep[0]:keep[-1]] == 1))
+        if repeats:
+            # a staircase: the readings of h assume that every step contracts (CV-4)
+            return _run("undetermined", math.nan, math.nan, f"the ratios rise toward 1, but the values repeat exactly "
+                        f"at {repeats} of the {int(keep[-1] - keep[0])} steps between the first and the last ratio "
+                        "read: a staircase (a value logged every few steps?) has no rate per step; read it on its "
+                        "own index", out)
         p, p_low, p_high, drift, own_time = _power_law(h, h_bounds, keep, start)
         if drift is None and own_time:
             return _run("sublinear", 1.0, 1.0, "ratios rise to 1: 1/(1 - ratio) grows linearly", out, exponent=p,
@@ -719,8 +726,8 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     A finite window still cannot tell every slow drift from a limit (CV-4):
     :math:`e^{-(t+10)^{0.8}}` reads ``linear`` on a short window, and so do superlinear ratios
     far from their origin (:math:`r_t = 50/(t + 1000)`); :math:`e^{-0.001 t^2}` over 100
-    values (ratios from 0.9 to 0.82) reads ``undetermined``; a staircase (a value logged every
-    fifth step) gives five times its exponent; a geometric approach with much of its
+    values (ratios from 0.9 to 0.82) reads ``undetermined``, as does a staircase (values
+    repeated exactly between steps, as when logged every fifth step); a geometric approach with much of its
     growth still ahead (:math:`0.99^t + 0.98^t` over t = 0..200) reads ``sublinear`` without an
     exponent, and ratios far below 1 that rise steadily read as a steep power law
     (``GaussianMixture(5, random_state=1, tol=0, max_iter=500)`` on iris: :math:`t^{-68}`, its
