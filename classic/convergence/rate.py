@@ -727,9 +727,10 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     :math:`e^{-(t+10)^{0.8}}` reads ``linear`` on a short window, and so do superlinear ratios
     far from their origin (:math:`r_t = 50/(t + 1000)`); :math:`e^{-0.001 t^2}` over 100
     values (ratios from 0.9 to 0.82) reads ``undetermined``, as does a staircase (values
-    repeated exactly between steps, as when logged every fifth step); a geometric approach with much of its
-    growth still ahead (:math:`0.99^t + 0.98^t` over t = 0..200) reads ``sublinear`` without an
-    exponent, and ratios far below 1 that rise steadily read as a steep power law
+    repeated exactly between steps, as when logged every fifth step); a geometric approach
+    with much of its growth still ahead (:math:`0.99^t + 0.98^t` over t = 0..200) reads
+    ``sublinear`` without an exponent, and ratios far below 1 that rise steadily read as a
+    steep power law
     (``GaussianMixture(5, random_state=1, tol=0, max_iter=500)`` on iris: :math:`t^{-68}`, its
     ratios 0.73 to 0.77). Look at
     ``evidence.ratios`` before trusting such a verdict.
