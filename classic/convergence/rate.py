@@ -381,9 +381,12 @@ def _outgrows_its_time(g, bounds, steps, start):
     :func:`_trend_points`). For 0.9^t + 0.89^t over 60 steps, h = 1/(1 - r) creeps from 9.60
     to 9.67 (1.0074 times) where t^0.16 gives 1.11: an approach to 1/(1 - 0.9), not growth."""
     points = _trend_points(g, bounds, steps)
-    if points is None:
-        return False
-    g, bounds, steps = points
+    return points is not None and _grows_with_time(points[1], points[2], start)
+
+
+def _grows_with_time(bounds, steps, start):
+    """The level test of :func:`_outgrows_its_time` on points already chosen (``bounds`` the
+    rounding intervals of the quantity at the ratio indices ``steps``)."""
     factor = ((start + steps[-1] + 1.0) / (start + steps[0] + 1.0)) ** GROWTH_EXPONENT
     return bool(bounds[-1, 0] >= factor * bounds[0, 1])
 
@@ -404,7 +407,7 @@ def _power_law(h, bounds, steps, start):
     U_t(p) = 1/((1/r_t)^(1/p) - 1) (:func:`_implied_scale`, from h = 1/(1 - r)), grows by exactly 1 a
     step. ``(p, p_low, p_high, drift, own_time)``: p makes U's mean step over the window 1;
     ``own_time`` is whether U, the power law's t + c0, grows at the sequence's own time
-    (:func:`_outgrows_its_time` on U: c0 not far beyond the window); drift is None when U's mean
+    (:func:`_grows_with_time` on U at h's trend points: c0 not far beyond the window); drift is None when U's mean
     steps over the two halves agree within ``POWER_LAW_SLACK`` (p + 1)/(12 u²), the relative drift
     the differences of a power law carry (CV-2), at the tail start u (U there, and at least t + 1
     with t = ``start`` + the first step index: c0 >= 1), plus 1/(t + 1) for corrections of
@@ -422,7 +425,7 @@ def _power_law(h, bounds, steps, start):
     scale = _implied_scale(h, p)
     scale_low, scale_high = _implied_scale(bounds[:, 0], p), _implied_scale(bounds[:, 1], p)
     mid = len(h) // 2
-    own_time = _outgrows_its_time(scale, np.column_stack([scale_low, scale_high]), steps, start)
+    own_time = _grows_with_time(np.column_stack([scale_low, scale_high]), steps, start)
     first, second = _half_steps(scale, steps)
     width = scale_high - scale_low
     rounding = (width[0] + width[mid]) / (steps[mid] - steps[0]) + (width[mid] + width[-1]) / (steps[-1] - steps[mid])
@@ -531,9 +534,6 @@ def _classify_positive(s, f, dtype, start):
                                                                                          keep, start):
         return _run("superlinear", 1.0, float(r[-1]), "ratios fall to 0: 1/ratio grows without bound", out)
     h, h_bounds = 1 / (1 - r), 1 / (1 - b)
-    # the level test of h without its 1, r/(1 - r), which starts from 0 as the ratios do: the 1 hides the
-    # growth of h where the ratios are small (exp(-10 t^0.7), ratios 0.17 to 0.24; CV-4)
-    own_level = _outgrows_its_time(r / (1 - r), b / (1 - b), keep, start)
     if _increasing_without_bound(h, h_bounds, keep):
         repeats = int(np.count_nonzero(ratios[keep[0]:keep[-1]] == 1))
         if repeats:
@@ -554,17 +554,18 @@ def _classify_positive(s, f, dtype, start):
                         f"power law t^-{p:.3g} far from its origin would (its scale {u:.3g} at step {t}), and as "
                         "ratios creeping toward a rate below 1 do: the scale grows by less than the sequence's own "
                         f"time (t^{GROWTH_EXPONENT}), and the window cannot tell sublinear from linear", out)
-        if drift[1] > drift[0] and own_level:
-            # as a sequence that levels off above 0 does: no convergence is shown (CV-4)
-            return _run("undetermined", math.nan, math.nan, "ratios rise to 1, and 1/(1 - ratio) grows faster than "
-                        f"t (mean steps {drift[0]:.3g}, then {drift[1]:.3g}): the values decay more slowly than any "
-                        "power of t, or level off above 0", out)
-        if own_level:
+        # the level test of h without its 1, r/(1 - r), which starts from 0 as the ratios do: the 1 hides the
+        # growth of h where the ratios are small (exp(-10 t^0.7), ratios 0.17 to 0.24). h that grows by less
+        # (ratios creeping toward a rate below 1) goes to the linear test (CV-4)
+        if _outgrows_its_time(r / (1 - r), b / (1 - b), keep, start):
+            if drift[1] > drift[0]:
+                # as a sequence that levels off above 0 does: no convergence is shown (CV-4)
+                return _run("undetermined", math.nan, math.nan, "ratios rise to 1, and 1/(1 - ratio) grows faster "
+                            f"than t (mean steps {drift[0]:.3g}, then {drift[1]:.3g}): the values decay more slowly "
+                            "than any power of t, or level off above 0", out)
             return _run("sublinear", 1.0, 1.0, "ratios rise to 1, but 1/(1 - ratio) grows more slowly than t: the "
                         f"values decay faster than any power of t (mean steps {drift[0]:.3g}, then "
                         f"{drift[1]:.3g}), not as a power law t^-p", out)
-        # h that grows by less than growth at its own time gives (ratios creeping toward a rate below 1)
-        # goes to the linear test (CV-4)
     if _rises_unresolved(h, h_bounds, keep):
         return _run("undetermined", math.nan, math.nan, "ratios rise toward 1 beyond rounding across the tail, but "
                     "by steps each below its own rounding: neither seen to settle (linear) nor to grow as a "
