@@ -184,9 +184,7 @@ def plot_local_optima(report, ax=None):
     from matplotlib.ticker import MaxNLocator
 
     _check_type(report, StabilityReport, "report", "a StabilityReport (what stability returns)")
-    check_axes(ax)
-
-    ax = axes_or_new(ax)
+    ax = axes_or_new(ax)  # checks ax
     counts = [o.count for o in report.optima]
     positions = np.arange(len(counts))
     ax.bar(positions, counts, color="tab:blue")
@@ -225,8 +223,7 @@ def plot_learning_curves(train_curve, validation_curve, diagnosis=None, ax=None)
     _check_drawable(both, "plot_learning_curves: the curves", "rescale them")
     if diagnosis is not None:
         _check_type(diagnosis, Diagnosis, "diagnosis", "a Diagnosis (what diagnose returns) or None")
-    check_axes(ax)
-    ax = axes_or_new(ax)
+    ax = axes_or_new(ax)  # checks ax
     ax.plot(train, label="training")
     ax.plot(validation, label="validation")
     if diagnosis is not None:
