@@ -15,6 +15,7 @@ upper/lower bounds of the exact ones.
 import dataclasses
 import math
 import warnings
+from fractions import Fraction
 
 import numpy as np
 from sklearn.utils.validation import column_or_1d
@@ -155,6 +156,40 @@ def _freund_schapire(lo, R_up, n_epochs, margin=None):
     return best
 
 
+def _largest_root_up(a, n0, r2, gamma):
+    """A float64 at least every k >= 0 with (a + k gamma)^2 <= n0 + k r2 and a + k gamma >= 0: the bound of
+    PC-5 from a start with <w_0, u> >= a and ||w_0||^2 <= n0, R^2 <= r2, margin gamma > 0.
+
+    Those k lie below the largest root of f(k) = gamma^2 k^2 + (2 a gamma - r2) k + a^2 - n0, a convex
+    quadratic with f(k0) <= 0 at k0 = max(0, -a/gamma) (a^2 <= n0 when a >= 0, since a <= ||w_0||). The root
+    is estimated in float64 (the form without cancellation) and moved up until f > 0 there in exact rational
+    arithmetic, at k >= k0: beyond such a point f stays positive. ``inf`` if a value is not finite."""
+    a, n0, r2, gamma = (float(v) for v in (a, n0, r2, gamma))
+    if not all(math.isfinite(v) for v in (a, n0, r2, gamma)) or not gamma > 0:
+        return np.inf
+    A = Fraction(gamma) ** 2
+    B = 2 * Fraction(a) * Fraction(gamma) - Fraction(r2)
+    C = Fraction(a) ** 2 - Fraction(n0)
+    k0 = max(Fraction(0), -Fraction(a) / Fraction(gamma))
+
+    def f(k):
+        k = Fraction(k)
+        return (A * k + B) * k + C
+
+    try:
+        disc = math.sqrt(max(float(B * B - 4 * A * C), 0.0))
+        k = (disc - float(B)) / (2 * float(A)) if B <= 0 else float(-2 * C) / (float(B) + disc)
+        k = max(k, float(k0), 0.0)
+    except (OverflowError, ZeroDivisionError):
+        return np.inf
+    step = max(abs(k) * 2.0**-50, SIGMA64)
+    while not (math.isfinite(k) and Fraction(k) >= k0 and f(k) > 0):
+        if not math.isfinite(k):
+            return np.inf
+        k, step = k + step, 2 * step
+    return float(k)
+
+
 def _separator_rows(separator, n_problems, d):
     """The ``separator`` given to certify as float64 rows of length d + 1, one per binary problem
     (a last entry 0 appended to rows of length d), or a TypeError/ValueError naming what is wrong
@@ -274,6 +309,9 @@ class _ProblemCertificate:
         self.R_hat2 = float(np.max(np.einsum("ij,ij->i", self.A, self.A)))
         self.R_up2 = float(sum_of_products_up(self.R_hat2, self.D, self.D))   # R^2 <= R_up2 (PC-7)
         self.R_up = float(above(np.sqrt(self.R_up2)))
+        # the start w_0 and its bounds (_start, once the log is well formed): 0 until then
+        self.w0, self.started = np.zeros(self.D), False
+        self.N0_hat = self.N0 = self.along = 0.0
 
     def _claim(self, id, statement, **kwargs):
         return inequality_claim(id, self.label + statement, reference=REFERENCE, **kwargs)
@@ -311,7 +349,8 @@ class _ProblemCertificate:
             return False
         if not (t.n_samples == n and t.n_iter >= 1 and t.mistakes.shape == (t.n_iter,)
                 and all(a.shape == (K,) for a in arrays[:3])
-                and t.epoch_weights.shape == (t.n_iter + 1, self.D) and int(t.mistakes.sum()) == K):
+                and t.epoch_weights.shape == (t.n_iter + 1, self.D) and int(t.mistakes.sum()) == K
+                and np.all(np.isfinite(t.epoch_weights[0]))):
             return False
         if K and not (t.updates.min() >= 0 and t.updates.max() < n and t.update_steps.min() >= 0
                       and t.update_steps.max() < t.n_iter * n and np.all(np.diff(t.update_steps) > 0)):
@@ -328,7 +367,7 @@ class _ProblemCertificate:
         out = {name: np.empty(K) for name in ("dot_abs", "inner", "inner_abs", "sums_norm2", "x_norm2")}
         out["decisions"] = np.empty(K, X.dtype)
         out["squared_norms"] = np.empty(K, X.dtype)
-        w = np.zeros(self.D, X.dtype)
+        w = t.epoch_weights[0].copy()   # the start w_0 (PC-1)
         weights = [w.copy()]
         ends = np.concatenate([[0], np.cumsum(t.mistakes)])
         B_state = np.zeros(self.D)
@@ -368,7 +407,7 @@ class _ProblemCertificate:
         """(presentations that disagree with the log, the first such step or -1): the log is
         complete (PC-1), walked epoch by epoch in the orders of the run."""
         n, t = self.X.shape[0], self.trace
-        w, k, unlogged, first = np.zeros(self.D, self.X.dtype), 0, 0, -1
+        w, k, unlogged, first = t.epoch_weights[0].copy(), 0, 0, -1
         for e, order in enumerate(orders):
             wrong, at, k = _k.unlogged_mistakes(self.X, self.signs, self.scale, t.updates, t.update_steps, order,
                                                 e * n, w, k)
@@ -391,7 +430,8 @@ class _ProblemCertificate:
         # scaled to max |u_f| = 1 so that ||u|| neither underflows nor overflows
         candidates = [np.asarray(u, dtype=np.float64) / np.max(np.abs(u)) for u in candidates]
         u, lo = self._choose(candidates, margin)
-        r = self._replay(u / np.sqrt(u @ u))
+        u_hat = u / np.sqrt(u @ u)
+        r = self._replay(u_hat)
         not_mistakes = int(np.sum(r["decisions"] > 0))
         wrong_norms = int(np.sum(r["squared_norms"] != self.trace.squared_norms))
         wrong_weights = int(np.sum(np.any(r["epoch_weights"] != self.trace.epoch_weights, axis=1)))
@@ -417,6 +457,7 @@ class _ProblemCertificate:
             return claims
         with np.errstate(over="ignore", invalid="ignore"):  # sums over the updates may overflow (PC-7, "Overflow")
             self._rounding(r)
+            self._start(u_hat)
         gamma_low = float(np.min(lo)) if lo.size else 0.0
         gamma_low = gamma_low if np.isfinite(gamma_low) else 0.0
         claims += self._novikoff(r, gamma_low)
@@ -456,18 +497,43 @@ class _ProblemCertificate:
         terms = sum_up(self.delta, product_up(E_before, above(np.sqrt(x2))))
         self.Delta = upper_bound(2 * np.cumsum(terms), max(K - 1, 0))
 
+    def _start(self, u_hat):
+        """The start w_0 = ``epoch_weights[0]`` in float64 (PC-1), and for PC-2, PC-3, PC-5 and PC-9:
+        ``started`` (w_0 != 0), ``N0_hat`` = fl(||w_0||^2) and ``N0`` >= ||w_0||^2, and ``along``, a lower
+        bound of <w_0, u> for the exact unit vector u of ``u_hat`` (PC-7, "Margin and radius", mirrored:
+        with X = fl<w_0, u^> - gamma_{D+1} sum_f |w_{0f} u^_f| - D sigma, <w_0, u> >= X - gamma_{D+2} |X|).
+        All 0 for the start 0, so that the claims are then those of the theorem as first stated."""
+        D = self.D
+        self.w0 = self.trace.epoch_weights[0].astype(np.float64)
+        self.started = bool(np.any(self.w0 != 0))
+        if not self.started:
+            return
+        self.N0_hat = float(np.sum(self.w0 * self.w0))
+        self.N0 = float(sum_of_products_up(self.N0_hat, D, D))
+        dot = float(np.sum(self.w0 * u_hat))
+        error = sum_up(product_up(_gamma_up(D + 1, np.float64),
+                                  sum_of_products_up(float(np.sum(np.abs(self.w0 * u_hat))), D, D)), D * SIGMA64)
+        low = below(dot - error)
+        self.along = float(below(low - product_up(_gamma_up(D + 2, np.float64), abs(low))))
+
     # --- PC-2 .. PC-5: Novikoff ------------------------------------------------
     def _novikoff(self, r, gamma_low):
         t, K, k = self.trace, self.K, np.arange(1, self.K + 1)
         novikoff = [
             ("PC-2", "k gamma <= <w_k, u> for every update k"),
             ("PC-5", "total updates <= (R / gamma)^2"),
+        ] if not self.started else [
+            ("PC-2", "<w_0, u> + k gamma <= <w_k, u> for every update k (start w_0)"),
+            ("PC-5", "total updates <= the largest k with (<w_0, u> + k gamma)^2 <= ||w_0||^2 + k R^2 (start w_0)"),
         ]
         claims = []
+        growth = ("||w_k||^2 <= sum_{j<=k} ||x_{i_j}||^2 for every update k" if not self.started else
+                  "||w_k||^2 <= ||w_0||^2 + sum_{j<=k} ||x_{i_j}||^2 for every update k (start w_0)")
         with np.errstate(over="ignore", invalid="ignore"):  # near the range limit the sums overflow (PC-7)
+            bounds = self.S_hat + self.N0_hat if self.started else self.S_hat
             claims.append(self._claim_while_finite(
-                "PC-3", "||w_k||^2 <= sum_{j<=k} ||x_{i_j}||^2 for every update k",
-                values=t.squared_norms.astype(np.float64), bounds=self.S_hat, slacks=self._pc3_slack(),
+                "PC-3", growth, values=t.squared_norms.astype(np.float64), bounds=bounds,
+                slacks=self._pc3_slack(bounds),
             ))
             claims.append(self._claim_while_finite(
                 "PC-4", "sum_{j<=k} ||x_{i_j}||^2 <= k R^2 for every update k",
@@ -486,22 +552,32 @@ class _ProblemCertificate:
                 note = ("the rounding bound of PC-7 overflows float64 (the norm of the summed weight magnitudes "
                         "over the updates exceeds its range): rescale the data, e.g. with StandardScaler")
             return claims + [self._not_applicable(i, s, note) for i, s in novikoff]
+        progress = below(k * gamma_low)
+        start_note = ""
+        if self.started:
+            progress = below(self.along + progress)
+            start_note = f", <w_0, u> >= {self.along:.6g}, ||w_0||^2 <= {self.N0:.6g}"
         claims.insert(0, self._claim(
-            novikoff[0][0], novikoff[0][1], values=below(k * gamma_low), bounds=r["inner"],
+            novikoff[0][0], novikoff[0][1], values=progress, bounds=r["inner"],
             slacks=self._pc2_slack(r),
-            note=f"gamma >= {gamma_low:.6g} (certified lower bound, recomputed from u)",
+            note=f"gamma >= {gamma_low:.6g} (certified lower bound, recomputed from u){start_note}",
         ))
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             gamma2 = float(below(np.float64(gamma_low) * gamma_low))   # at most gamma^2
-            bound = float(above(self.R_up2 / gamma2)) if gamma2 > 0 else np.inf
-            slack = float(above(self.Delta[-1] / below(K * gamma2))) if K else 0.0
+            if self.started:   # the largest root of (a + k gamma)^2 = N0 + k R^2 (+ Delta_K), rounded up (PC-5)
+                bound = _largest_root_up(self.along, self.N0, self.R_up2, gamma_low)
+                slack = float(above(_largest_root_up(self.along, sum_up(self.N0, self.Delta[-1]), self.R_up2,
+                                                     gamma_low) - bound)) if K else 0.0
+            else:
+                bound = float(above(self.R_up2 / gamma2)) if gamma2 > 0 else np.inf
+                slack = float(above(self.Delta[-1] / below(K * gamma2))) if K else 0.0
         if not (np.isfinite(bound) and np.isfinite(slack)):
             note = (f"gamma >= {gamma_low:.3g}: (R/gamma)^2 cannot be evaluated in float64 (R^2 or gamma^2 "
                     "underflows, or the ratio overflows); rescale the data")
             return claims + [self._not_applicable(novikoff[1][0], novikoff[1][1], note)]
         claims.append(self._claim(
             novikoff[1][0], novikoff[1][1], values=[float(K)], bounds=[bound], slacks=[slack],
-            note=f"R <= {np.sqrt(self.R_up2):.6g}, gamma >= {gamma_low:.6g} (augmented data)",
+            note=f"R <= {np.sqrt(self.R_up2):.6g}, gamma >= {gamma_low:.6g} (augmented data){start_note}",
         ))
         return claims
 
@@ -514,13 +590,16 @@ class _ProblemCertificate:
         limit = sum_up(X, product_up(_gamma_up(D + 2, np.float64), np.abs(X)), self.E)
         return above(limit - r["inner"])
 
-    def _pc3_slack(self):
-        """||w^_k||^2 as the run computed it is at most (1 + gamma_D)((sqrt(S_k + Delta_k) + E_k)^2 + D eta)
-        in the working precision (PC-3, PC-7); less the bound S^_k, upward."""
+    def _pc3_slack(self, bounds=None):
+        """||w^_k||^2 as the run computed it is at most (1 + gamma_D)((sqrt(N_0 + S_k + Delta_k) + E_k)^2 + D eta)
+        in the working precision (PC-3, PC-7; N_0 >= ||w_0||^2, 0 for the start 0); less ``bounds``, the claim's
+        fl(||w_0||^2) + S^_k (None: S^_k), upward."""
         p, D = self.X.dtype, self.D
-        norm = sum_up(above(np.sqrt(sum_up(self.S, self.Delta))), self.E)
+        bounds = self.S_hat if bounds is None else bounds
+        S = sum_up(self.N0, self.S) if self.started else self.S
+        norm = sum_up(above(np.sqrt(sum_up(S, self.Delta))), self.E)
         limit = product_up(round_up(1 + gamma_exact(D, p)), sum_up(product_up(norm, norm), D * _eta(p)))
-        return above(limit - self.S_hat)
+        return above(limit - bounds)
 
     def _pc4_slack(self, bounds):
         """S^_k, the float64 sum, is at most (1 + gamma_{K+D-1}) k (R^2 + D sigma) when S_k <= k R^2 (PC-4);
@@ -605,13 +684,21 @@ class _ProblemCertificate:
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             gamma2 = float(below(np.float64(gamma) * gamma))
             lift = sum_up(1.0, above(D / R_up))   # Z^2 = 1 + D/R of the lifting, with R = R_up (PC-9)
-            slack = float(product_up(lift, above(self.Delta[-1] / below(K * gamma2)))) if K and gamma2 > 0 else (
-                np.inf if K else 0.0)
+            if self.started:   # PC-5's root in the lifted space: (R + D)^2 for R^2, Z^2 ||w_0||^2 for ||w_0||^2
+                radius = sum_up(R_up, D)
+                radius2, N0 = product_up(radius, radius), product_up(lift, self.N0)
+                bound = _largest_root_up(self.along, N0, radius2, gamma)
+                slack = float(above(_largest_root_up(self.along, sum_up(N0, product_up(lift, self.Delta[-1])),
+                                                     radius2, gamma) - bound)) if K else 0.0
+            else:
+                slack = float(product_up(lift, above(self.Delta[-1] / below(K * gamma2)))) if K and gamma2 > 0 else (
+                    np.inf if K else 0.0)
         if not (np.isfinite(bound) and np.isfinite(slack)):
             return self._not_applicable("PC-9", statement, f"gamma = {gamma:.3g}: ((R + D)/gamma)^2 cannot be "
                                         "evaluated in float64 (a square overflows or underflows); rescale the data")
+        start = f"; start w_0: <w_0, u> >= {self.along:.6g}, ||w_0||^2 <= {self.N0:.6g}" if self.started else ""
         return self._claim("PC-9", statement, values=[float(K)], bounds=[bound], slacks=[slack],
-                           note=f"gamma = {gamma:.6g}, D <= {D:.6g} over {self.trace.n_iter} epoch(s) presented")
+                           note=f"gamma = {gamma:.6g}, D <= {D:.6g} over {self.trace.n_iter} epoch(s) presented{start}")
 
     # --- PC-10: cycling --------------------------------------------------------
     def _cycling(self):
@@ -622,7 +709,11 @@ class _ProblemCertificate:
             return self._not_applicable("PC-10", statement, "the examples were shuffled: the state is not periodic")
         if not np.array_equal(A, np.round(A)):
             return self._not_applicable("PC-10", statement, "the data are not integers")
-        largest = (self.K + 1) * float(np.max(np.abs(A))) * float(np.max(np.sum(np.abs(A), axis=1)))
+        if not np.array_equal(self.w0, np.round(self.w0)):
+            return self._not_applicable("PC-10", statement, "the start w_0 is not an integer vector")
+        # every weight is at most |w_0| + (K + 1) max |x| entrywise, every inner product that times the largest row sum
+        entry = float(np.max(np.abs(self.w0))) + (self.K + 1) * float(np.max(np.abs(A)))
+        largest = entry * float(np.max(np.sum(np.abs(A), axis=1)))
         if largest >= 2.0**mantissa:
             return self._not_applicable("PC-10", statement, "integer sums may exceed the exact range of the precision")
         first_seen = {}

@@ -14,7 +14,8 @@ def _averaged_weights(X, signs, scale, trace):
     """Freund and Schapire's average :math:`\\frac1T \\sum_k c_k w_k` (PC-13), in float64.
 
     :math:`w_k` predicts :math:`c_k = t_{k+1} - t_k` presentations, so the
-    average is :math:`\\frac1T \\sum_j y_{i_j} \\tilde x_{i_j} (T - 1 - t_j)`.
+    average is :math:`w_0 + \\frac1T \\sum_j y_{i_j} \\tilde x_{i_j} (T - 1 - t_j)`
+    (the start :math:`w_0`, ``epoch_weights[0]``, added last, and only when it is not 0).
     """
     n_steps = trace.n_iter * trace.n_samples
     coefficient = np.zeros(X.shape[0])
@@ -23,13 +24,17 @@ def _averaged_weights(X, signs, scale, trace):
     augmented = np.column_stack([X[rows].astype(np.float64), np.full(rows.size, scale, dtype=np.float64)])
     # summed row after row (numpy's reduction over axis 0), not by BLAS, whose order may depend on its
     # threads: the certificate recomputes this average and compares it with coef_ bit for bit (PC-1)
-    return (coefficient[rows, None] * augmented).sum(axis=0)
+    average = (coefficient[rows, None] * augmented).sum(axis=0)
+    start = trace.epoch_weights[0].astype(np.float64)
+    return start + average if np.any(start) else average
 
 
 def _voted_weights(X, signs, scale, trace):
-    """All weights :math:`w_0 .. w_K` (float64) and their survival counts :math:`c_k` (PC-13)."""
+    """All weights :math:`w_0 .. w_K` (float64, from the start ``epoch_weights[0]``, the updates added one
+    after the other) and their survival counts :math:`c_k` (PC-13)."""
     rows = np.column_stack([X[trace.updates].astype(np.float64), np.full(trace.n_updates, scale, dtype=np.float64)])
-    weights = np.vstack([np.zeros((1, X.shape[1] + 1)), np.cumsum(rows * signs[trace.updates, None], axis=0)])
+    moves = rows * signs[trace.updates, None]
+    weights = np.cumsum(np.vstack([trace.epoch_weights[0].astype(np.float64), moves]), axis=0)
     steps = np.concatenate([[-1], trace.update_steps, [trace.n_iter * trace.n_samples - 1]])
     return weights, np.diff(steps).astype(np.float64)
 

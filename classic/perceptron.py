@@ -80,7 +80,7 @@ class PerceptronTrace(Trace):
     ----------
     updates : ndarray of shape (n_updates,), int64
         Index (row of ``X``) of the example behind each update, in order: the
-        replay log, :math:`w_k = \\sum_{j \\le k} y_{i_j} \\tilde x_{i_j}` (PC-1).
+        replay log, :math:`w_k = w_0 + \\sum_{j \\le k} y_{i_j} \\tilde x_{i_j}` (PC-1).
     update_steps : ndarray of shape (n_updates,), int64
         Presentation step of each update, ``epoch * n_samples + position``.
     squared_norms : ndarray of shape (n_updates,)
@@ -92,7 +92,9 @@ class PerceptronTrace(Trace):
         \\tilde x_t \\rangle)` over its presentations, with the weights in effect at each: the
         number scikit-learn's ``tol`` rule compares (float64, added in presentation order).
     epoch_weights : ndarray of shape (n_iter + 1, n_features + 1)
-        The augmented weights at the start of each epoch and at the end (PC-10).
+        The augmented weights at the start of each epoch and at the end (PC-10); row 0 is the
+        run's start :math:`w_0`, 0 unless ``coef_init``, ``intercept_init`` or ``warm_start``
+        gave one (PC-1).
     n_updates : int
     n_samples : int
     intercept_scaling : float
@@ -288,7 +290,7 @@ class _ReplayLog:
 
 
 def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=None, tol=None, n_iter_no_change=5,
-                   verbose=0):
+                   verbose=0, start=None):
     """The perceptron on one binary problem (PC-1); returns ``(w, trace)``.
 
     Parameters
@@ -309,6 +311,9 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         scikit-learn's rule: stop after ``n_iter_no_change`` epochs in a row whose mean loss
         (``epoch_loss`` of the trace) is above the best so far minus ``tol``. None: no such rule.
     verbose : int, print the mistakes and the mean loss of every epoch when > 0.
+    start : ndarray of shape (n_features + 1,) in the dtype of X, or None
+        The augmented start :math:`w_0` (PC-1); None is 0. The trace records it as
+        ``epoch_weights[0]``.
 
     Returns
     -------
@@ -317,7 +322,7 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
     """
     n, d = X.shape
     scale = X.dtype.type(scale)
-    w = np.zeros(d + 1, dtype=X.dtype)                        # w_0 = 0
+    w = np.zeros(d + 1, dtype=X.dtype) if start is None else np.array(start, dtype=X.dtype)   # w_0
     in_order = np.arange(n, dtype=np.int64)
     log = _ReplayLog(n, X.dtype)
     mistakes, epoch_weights, losses = [], [w.copy()], []
@@ -603,13 +608,11 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         if self.class_weight is not None:
             raise ParameterError(f"class_weight={self.class_weight!r} is not supported: weighted updates are outside "
                                  "Novikoff's theorem as proved here (proofs/perceptron.md); use class_weight=None")
-        for name, why in (
-            ("warm_start", "a start w0 != 0 is outside Novikoff's theorem as stated (proofs/perceptron.md, PC-1)"),
-            ("early_stopping", "pass stop=classic.convergence.ValidationPatience(patience, X_val, y_val), "
-                               "which returns the best epoch's weights (scikit-learn keeps the last)"),
-        ):
-            if check_bool(getattr(self, name), name):
-                raise ParameterError(f"{name}=True is not supported: {why}; use {name}=False")
+        check_bool(self.warm_start, "warm_start")
+        if check_bool(self.early_stopping, "early_stopping"):
+            raise ParameterError("early_stopping=True is not supported: pass stop=classic.convergence."
+                                 "ValidationPatience(patience, X_val, y_val), which returns the best epoch's weights "
+                                 "(scikit-learn keeps the last); use early_stopping=False")
         check_real(self.eta0, "eta0", minimum=0, strict=True)
         if self.tol is not None:
             check_real(self.tol, "tol", minimum=0)
@@ -677,11 +680,13 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         """
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
-        for name, value in (("coef_init", coef_init), ("intercept_init", intercept_init)):
-            if value is not None:
-                raise ValueError(f"{name} is not supported: a start w0 != 0 is outside Novikoff's theorem as stated "
-                                 "(proofs/perceptron.md, PC-1); call fit(X, y) without it")
         max_iter, scale, rng = self._validate_params()
+        given = {"coef_init": coef_init, "intercept_init": intercept_init}
+        warm = self.warm_start and hasattr(self, "trace_")
+        if warm:  # scikit-learn's rule: the previous fit's coef_ and intercept_ where no *_init is given
+            given = {name: getattr(self, name.replace("_init", "_")) if value is None else value
+                     for name, value in given.items()}
+            previous_classes = self.classes_
         X, y = check_estimator_data(self, X, reset=True, y=y, finite=False)  # NaN, inf: next line
         check_squared_distances(X, np.full((1, 1), scale), method="the perceptron",   # the rows' squared norms
                                 others_name="intercept_scaling", others_fix=INTERCEPT_FIX, rule=OVERFLOW_RULE)
@@ -689,16 +694,23 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.classes_, y_index = np.unique(y, return_inverse=True)
         if self.classes_.dtype == object:  # scikit-learn's classes_ here: strings as str, not object (the same order)
             self.classes_ = unique_labels(y)
+        if warm and not (len(previous_classes) == len(self.classes_) and np.all(previous_classes == self.classes_)):
+            raise ValueError(
+                f"warm_start=True starts from the previous fit's weights, which belong to its classes "
+                f"{_first_few(list(previous_classes))}; this y has the classes {_first_few(list(self.classes_))}. "
+                "Set warm_start=False to start afresh, or fit on labels of the same classes")
         problems = self._problem_signs(y_index, X.dtype)
+        starts = self._start_weights(given, len(problems), X.shape[1], scale, X.dtype,
+                                     "warm_start (the previous fit's coef_ and intercept_)" if warm else None)
         validations = self._validation_problems(X.dtype, len(problems))
         weights, traces, rules = [], [], []
-        for signs, validation in zip(problems, validations):
+        for signs, validation, start in zip(problems, validations, starts):
             if self.verbose and len(problems) > 1:
                 print(f"perceptron: class {_class_name(self.classes_[len(traces)])} against the rest")
             rule = None if self.stop is None else self.stop._copy_for_run()  # self.stop stays as given
             w, trace = run_perceptron(X, signs, scale, max_iter, rng, rule, validation,
                                       None if self.tol is None else float(self.tol), self.n_iter_no_change,
-                                      self.verbose)
+                                      self.verbose, start)
             weights.append(w)
             traces.append(trace)
             rules.append(rule)
@@ -729,6 +741,55 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 stacklevel=caller_stacklevel(),
             )
         return self
+
+    def _start_weights(self, given, n_problems, n_features, scale, dtype, warm):
+        """The augmented start w_0 of each binary problem (one row each, in ``dtype``), from
+        ``coef_init`` and ``intercept_init`` (``given``; None is 0) in the units of ``coef_`` and
+        ``intercept_``: the step-1 run from w_0 = (coef_init, intercept_init / s) / eta0 is the
+        eta0-run from (coef_init, intercept_init) scaled by 1/eta0 (PC-1, "Step size"), each
+        division rounded once in ``dtype``. A ValueError names the shape expected, or a start
+        whose squared norm leaves the precision's range (PC-7, "Overflow"). ``warm`` names where
+        the values came from when warm_start gave them."""
+        coef_shape = (n_problems, n_features)
+        intercept_shape = (n_problems,)
+        start = np.zeros((n_problems, n_features + 1), dtype=dtype)
+        for name, shape in (("coef_init", coef_shape), ("intercept_init", intercept_shape)):
+            value = given[name]
+            if value is None:
+                continue
+            origin = name if warm is None else f"{name} (from {warm})"
+            value = check_numbers(value, origin)
+            if n_problems == 1 and value.size == int(np.prod(shape)) and value.ndim <= len(shape):
+                value = value.reshape(shape)   # scikit-learn's binary shapes: (d,) or (1, d); () or (1,)
+            if value.shape != shape:
+                expected = f"({n_features},) or {coef_shape}" if n_problems == 1 and name == "coef_init" else (
+                    "() or (1,)" if n_problems == 1 else str(shape))
+                raise ValueError(f"{origin} has shape {value.shape}, but X has {n_features} features and y "
+                                 f"{len(self.classes_)} classes: give shape {expected} (one row per one-vs-rest "
+                                 "problem when there are more than two classes)")
+            if name == "intercept_init":
+                if scale == 0 and np.any(value != 0):
+                    raise ValueError(f"{origin} is not 0, but fit_intercept=False: the run learns no intercept, "
+                                     "and a fixed one is outside Novikoff's theorem (proofs/perceptron.md, PC-8). "
+                                     "Set fit_intercept=True, or pass intercept_init=None")
+                if scale != 0:
+                    with np.errstate(over="ignore", under="ignore"):
+                        start[:, -1] = value.astype(dtype) / dtype.type(scale)
+            else:
+                with np.errstate(over="ignore"):
+                    start[:, :-1] = value.astype(dtype)
+        if self.eta0 != 1:
+            with np.errstate(over="ignore", under="ignore"):
+                start = start / dtype.type(self.eta0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            norms = np.sum(np.square(start.astype(np.float64)), axis=1)
+        if not np.all(norms <= np.finfo(dtype).max):
+            source = "coef_init and intercept_init" if warm is None else warm
+            raise ValueError(
+                f"the start from {source} (divided by eta0={self.eta0:g}, its intercept by intercept_scaling) "
+                f"has a squared norm beyond the largest {np.dtype(dtype).name}, so its inner products could "
+                "overflow (proofs/perceptron.md, PC-7, 'Overflow'): rescale the start")
+        return start
 
     def _validation_problems(self, dtype, n_problems):
         """Held-out (X_val, signs, sample weights or None) of each binary problem when the stopping

@@ -48,10 +48,11 @@ def perceptron_epoch(X, y, scale, order, w):
     return w, updates, positions, norms, sumloss / len(order)
 
 
-def perceptron_presentations(X, y, scale, orders):
+def perceptron_presentations(X, y, scale, orders, w0=None):
     """The perceptron presentation by presentation, for the given orders (one per
-    epoch): the list of weights (float64) in effect at each presentation."""
-    w = np.zeros(X.shape[1] + 1, dtype=X.dtype)
+    epoch), from the start ``w0`` (augmented; None is 0): the list of weights (float64)
+    in effect at each presentation."""
+    w = np.zeros(X.shape[1] + 1, dtype=X.dtype) if w0 is None else np.array(w0, dtype=X.dtype)
     in_effect = []
     for order in orders:
         for i in order:

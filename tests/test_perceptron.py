@@ -1435,7 +1435,6 @@ def test_tol_ends_a_run_on_data_that_are_not_separable():
     ({"penalty": "l2"}, ValueError, "penalty='l2': classic's perceptron is Rosenblatt's"),
     ({"class_weight": "balanced"}, ValueError, "class_weight='balanced' is not supported: weighted updates"),
     ({"class_weight": {0: 2.0}}, ValueError, "class_weight=.* is not supported"),
-    ({"warm_start": True}, ValueError, "warm_start=True is not supported: a start w0 != 0"),
     ({"early_stopping": True}, ValueError, "early_stopping=True is not supported: pass stop=.*ValidationPatience"),
     ({"alpha": -1.0}, ValueError, "alpha must be >= 0"),
     ({"l1_ratio": 1.5}, ValueError, "l1_ratio must be in"),
@@ -1724,11 +1723,11 @@ def test_tiny_data_gets_a_rescaling_hint():
         assert Perceptron(random_state=0, max_iter=200).fit(X, y).converged_
 
 
-def test_fit_takes_scikit_learns_start_keywords_and_refuses_a_start_other_than_zero():
-    """fit(X, y, coef_init=None, intercept_init=None), as scikit-learn's: None is the plain fit, bit
-    for bit; anything else is a ValueError naming the reason (PC-1: the run starts at w = 0), not a
-    TypeError from Python. No sample_weight (weighted updates are outside the theorem too): scikit-learn's
-    has_fit_parameter says so, and its estimator checks then skip the weight checks."""
+def test_fit_takes_scikit_learns_start_keywords():
+    """fit(X, y, coef_init=None, intercept_init=None), as scikit-learn's: None, and a start of zeros,
+    are the plain fit, bit for bit (other starts: tests/test_perceptron_start.py). No sample_weight
+    (weighted updates are outside the theorem as proved): scikit-learn's has_fit_parameter says so,
+    and its estimator checks then skip the weight checks."""
     from sklearn.datasets import load_iris
     from sklearn.utils.validation import has_fit_parameter
 
@@ -1738,8 +1737,10 @@ def test_fit_takes_scikit_learns_start_keywords_and_refuses_a_start_other_than_z
     keywords = Perceptron(random_state=0).fit(X, y, coef_init=None, intercept_init=None)
     np.testing.assert_array_equal(plain.coef_, keywords.coef_)
     for name, value in (("coef_init", np.zeros((1, 4))), ("intercept_init", np.zeros(1))):
-        with pytest.raises(ValueError, match=f"{name} is not supported: .*Novikoff"):
-            Perceptron().fit(X, y, **{name: value})
+        zeros = Perceptron(random_state=0).fit(X, y, **{name: value})
+        np.testing.assert_array_equal(plain.coef_, zeros.coef_)
+        np.testing.assert_array_equal(plain.intercept_, zeros.intercept_)
+        assert zeros.trace_ == plain.trace_
     assert not has_fit_parameter(Perceptron(), "sample_weight")
 
 
