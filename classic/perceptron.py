@@ -1,8 +1,9 @@
 """The perceptron (Rosenblatt), with a trace from which Novikoff's theorem is
 checked on each run: ``proofs/perceptron.md``.
 
-The algorithm is exactly the one of the theorem (PC-1): :math:`w_0 = 0`; the
-examples are presented in order (optionally in a fresh seeded random order at
+The algorithm is exactly the one of the theorem (PC-1): :math:`w_0 = 0` (or the start
+given by ``coef_init``, ``intercept_init`` or ``warm_start``, with the theorem's start
+terms); the examples are presented in order (optionally in a fresh seeded random order at
 each epoch); whenever :math:`y_i \\langle w, \\tilde x_i \\rangle \\le 0` the
 weights move to :math:`w + y_i \\tilde x_i`; the run stops after the first
 epoch without a mistake, or after ``max_iter`` epochs with a ConvergenceWarning
@@ -503,11 +504,18 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         Accepted for scikit-learn compatibility and ignored: the one-vs-rest problems run
         one after the other, each with Numba's threads (``numba.set_num_threads``); the
         result does not depend on it.
-    class_weight, warm_start, early_stopping : None, False, False
-        Accepted as these defaults only (a ValueError otherwise, naming the reason):
-        weighted updates and a start w₀ ≠ 0 are outside Novikoff's theorem as proved in
-        ``proofs/perceptron.md``; for early stopping use
-        ``stop=ValidationPatience(...)``.
+    class_weight : None, default=None
+        Accepted as None only (a ValueError otherwise, naming the reason): weighted updates
+        are outside Novikoff's theorem as proved in ``proofs/perceptron.md``.
+    warm_start : bool, default=False
+        Start the next ``fit`` from this fit's ``coef_`` and ``intercept_`` (scikit-learn's rule;
+        a ``coef_init`` or ``intercept_init`` given to that fit wins). With ``eta0=1``,
+        ``intercept_scaling=1`` and the examples in order, a fit of e epochs and a warm fit of e'
+        more are one run of e + e' epochs, bit for bit. The classes and the number of features
+        may not change (a ValueError says so, and leaves the fit as it was).
+    early_stopping : False, default=False
+        Accepted as False only (a ValueError otherwise): use
+        ``stop=ValidationPatience(...)``, which returns the best epoch's weights.
     validation_fraction : float in (0, 1), default=0.1
         Accepted for scikit-learn compatibility; used only with early stopping.
 
@@ -655,11 +663,14 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, coef_init=None, intercept_init=None):
         """Run the perceptron on ``X`` (n_samples, n_features) with labels ``y`` (n_samples,).
 
-        ``coef_init`` and ``intercept_init`` are scikit-learn's and accepted as None only (a ValueError
-        otherwise, naming the reason): a start w₀ ≠ 0 is outside Novikoff's theorem as proved in
-        ``proofs/perceptron.md``. There is no ``sample_weight`` (weighted updates are outside it too), so
-        scikit-learn's ``has_fit_parameter(model, "sample_weight")`` is False, as for its estimators
-        without weights.
+        ``coef_init`` and ``intercept_init`` are scikit-learn's start, in the units of ``coef_`` and
+        ``intercept_``: the run of step 1 starts at :math:`w_0` = (``coef_init``, ``intercept_init`` /
+        ``intercept_scaling``) / ``eta0`` (each division rounded once in X's precision; recorded as
+        ``trace_.epoch_weights[0]``), and the certificate checks Novikoff's theorem from that start
+        (proofs/perceptron.md, PC-1, PC-2, PC-3, PC-5). The arrays given are not modified (scikit-learn's
+        run writes its updates into its ``coef_init``). There is no ``sample_weight`` (weighted updates
+        are outside the theorem as proved), so scikit-learn's ``has_fit_parameter(model,
+        "sample_weight")`` is False, as for its estimators without weights.
 
         Parameters
         ----------
@@ -668,10 +679,13 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         y : array-like of shape (n_samples,)
             The class labels (numbers or strings): two classes give one binary problem, more
             give one per class against the rest; a single class is accepted.
-        coef_init : None, default=None
-            Only None is accepted (anything else is a ValueError).
-        intercept_init : None, default=None
-            Only None is accepted (anything else is a ValueError).
+        coef_init : array-like of shape (n_features,) or (1, n_features) for two classes (or one),
+            (n_classes, n_features) for more, or None, default=None
+            The start's weights (None: 0, or with ``warm_start`` the previous ``coef_``).
+        intercept_init : array-like of shape () or (1,) for two classes (or one), (n_classes,)
+            for more, or None, default=None
+            The start's intercepts (None: 0, or with ``warm_start`` the previous ``intercept_``);
+            nonzero only with ``fit_intercept=True``.
 
         Returns
         -------
@@ -822,7 +836,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             if not np.all(np.isfinite(scaled) & ((weights == 0) | (np.abs(scaled) >= np.finfo(X.dtype).tiny))):
                 raise ValueError(
                     f"eta0={self.eta0} times the weights leaves the normal range of {X.dtype.name} (overflow or "
-                    "underflow). The step size changes no mistake of a perceptron started at 0 (proofs/perceptron.md, "
+                    "underflow). The step size changes no mistake of the perceptron (proofs/perceptron.md, "
                     "PC-1, 'Step size'): use eta0=1.")
             weights = scaled
         self.coef_ = weights[:, :-1].copy()
