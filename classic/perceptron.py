@@ -716,30 +716,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         problems = self._problem_signs(y_index, X.dtype)
         starts = self._start_weights(given, len(problems), X.shape[1], scale, X.dtype,
                                      "warm_start (the previous fit's coef_ and intercept_)" if warm else None)
-        validations = self._validation_problems(X.dtype, len(problems))
-        weights, traces, rules = [], [], []
-        for signs, validation, start in zip(problems, validations, starts):
-            if self.verbose and len(problems) > 1:
-                print(f"perceptron: class {_class_name(self.classes_[len(traces)])} against the rest")
-            rule = None if self.stop is None else self.stop._copy_for_run()  # self.stop stays as given
-            w, trace = run_perceptron(X, signs, scale, max_iter, rng, rule, validation,
-                                      None if self.tol is None else float(self.tol), self.n_iter_no_change,
-                                      self.verbose, start)
-            weights.append(w)
-            traces.append(trace)
-            rules.append(rule)
-        self._fit_predictor(X, problems, scale, np.asarray(weights), traces)
-        # what the fitted attributes and the stops depended on, for the certificate (PC-1, PC-6),
-        # whatever set_params does later
-        self._fit_settings = {"prediction": self.prediction, "eta0": self.eta0, "max_iter": max_iter,
-                              "tol": None if self.tol is None else float(self.tol),
-                              "n_iter_no_change": self.n_iter_no_change, "rule": self.stop is not None,
-                              "dtype": X.dtype.name}
-        self.n_updates_ = sum(t.n_updates for t in traces)
-        self.n_iter_ = max(t.n_iter for t in traces)
-        self.converged_ = all(t.converged for t in traces)
-        self.trace_ = traces[0] if len(traces) == 1 else _one_vs_rest_trace(traces, self.classes_)
-        self.stop_ = rules[0] if len(rules) == 1 else (None if self.stop is None else tuple(rules))
+        tol = None if self.tol is None else float(self.tol)
+        traces = self._run(X, problems, scale, starts, max_iter, rng, self.stop, tol)
         if any(t.stop_reason == "max_iter" for t in traces):  # not when a stop= rule ended the run
             zero_rows = _zero_rows(X, traces) if scale == 0 else 0
             largest = 0.0 if zero_rows else largest_magnitude_of(X)
@@ -755,6 +733,33 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 stacklevel=caller_stacklevel(),
             )
         return self
+
+    def _run(self, X, problems, scale, starts, max_iter, rng, stop, tol):
+        """The binary perceptron of each problem (its signs, from its start) and the fitted attributes
+        made of their runs; returns the traces."""
+        validations = self._validation_problems(stop, X.dtype, len(problems))
+        weights, traces, rules = [], [], []
+        for signs, validation, start in zip(problems, validations, starts):
+            if self.verbose and len(problems) > 1:
+                print(f"perceptron: class {_class_name(self.classes_[len(traces)])} against the rest")
+            rule = None if stop is None else stop._copy_for_run()  # self.stop stays as given
+            w, trace = run_perceptron(X, signs, scale, max_iter, rng, rule, validation, tol, self.n_iter_no_change,
+                                      self.verbose, start)
+            weights.append(w)
+            traces.append(trace)
+            rules.append(rule)
+        self._fit_predictor(X, problems, scale, np.asarray(weights), traces)
+        # what the fitted attributes and the stops depended on, for the certificate (PC-1, PC-6),
+        # whatever set_params does later
+        self._fit_settings = {"prediction": self.prediction, "eta0": self.eta0, "max_iter": max_iter, "tol": tol,
+                              "n_iter_no_change": self.n_iter_no_change, "rule": stop is not None,
+                              "dtype": X.dtype.name}
+        self.n_updates_ = sum(t.n_updates for t in traces)
+        self.n_iter_ = max(t.n_iter for t in traces)
+        self.converged_ = all(t.converged for t in traces)
+        self.trace_ = traces[0] if len(traces) == 1 else _one_vs_rest_trace(traces, self.classes_)
+        self.stop_ = rules[0] if len(rules) == 1 else (None if stop is None else tuple(rules))
+        return traces
 
     def _start_weights(self, given, n_problems, n_features, scale, dtype, warm):
         """The augmented start w_0 of each binary problem (one row each, in ``dtype``), from
@@ -805,16 +810,16 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 "overflow (proofs/perceptron.md, PC-7, 'Overflow'): rescale the start")
         return start
 
-    def _validation_problems(self, dtype, n_problems):
+    def _validation_problems(self, stop, dtype, n_problems):
         """Held-out (X_val, signs, sample weights or None) of each binary problem when the stopping
-        rule asks for them."""
-        data = None if self.stop is None else self.stop.validation_data
+        rule ``stop`` asks for them."""
+        data = None if stop is None else stop.validation_data
         if data is None:
             return [None] * n_problems
         X_val, y_val = data
         if y_val is None:
             raise ValueError("the perceptron's validation rule needs held-out labels: ValidationPatience(p, X_val, y_val)")
-        X_val, w_val = check_validation_data(self, X_val, self.stop.validation_weight, dtype)
+        X_val, w_val = check_validation_data(self, X_val, stop.validation_weight, dtype)
         y_val = _validation_labels(y_val, X_val.shape[0], self.classes_)
         signs = self._problem_signs(self._labels(y_val), dtype)
         return [(X_val, s, w_val) for s in signs]
