@@ -708,7 +708,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.classes_, y_index = np.unique(y, return_inverse=True)
         if self.classes_.dtype == object:  # scikit-learn's classes_ here: strings as str, not object (the same order)
             self.classes_ = unique_labels(y)
-        if warm and not (len(previous_classes) == len(self.classes_) and np.all(previous_classes == self.classes_)):
+        if warm and not _same_classes(previous_classes, self.classes_):
             raise ValueError(
                 f"warm_start=True starts from the previous fit's weights, which belong to its classes "
                 f"{_first_few(list(previous_classes))}; this y has the classes {_first_few(list(self.classes_))}. "
@@ -733,6 +733,82 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 stacklevel=caller_stacklevel(),
             )
         return self
+
+    @restoring_on_error
+    def partial_fit(self, X, y, classes=None):
+        """One epoch over ``X`` and ``y``, from the weights the model holds (scikit-learn's
+        ``partial_fit``): the first call (on a model not fitted yet) starts at 0 and must name every
+        class in ``classes``; each later call, or a call after ``fit``, continues the run from the
+        last weights of the previous one (the run's own, whatever ``prediction`` is), so that calls
+        on the batches of one data set in order are the perceptron presented those examples in that
+        order. ``tol``, ``stop`` and ``max_iter`` play no part (one epoch; the caller decides when to
+        stop); ``shuffle`` shuffles the batch, each call drawing from ``random_state`` afresh (as
+        scikit-learn). The trace and ``certify(model, X, y)`` are those of this call's epoch, a run
+        from a start (proofs/perceptron.md, PC-1: "A start"); ``converged_`` says whether it was
+        mistake-free. No ConvergenceWarning.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The batch.
+        y : array-like of shape (n_samples,)
+            Its labels, each one of ``classes`` (of the first call).
+        classes : array-like of shape (n_classes,) or None, default=None
+            Every class of the whole data, at the first call (a ValueError without it); later, None
+            or the same classes.
+
+        Returns
+        -------
+        self : Perceptron
+            The estimator, after one more epoch.
+        """
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
+        _, scale, rng = self._validate_params()
+        first = not hasattr(self, "trace_")
+        if first and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit: every class of the whole "
+                             "data, e.g. classes=np.unique(y_all)")
+        declared = None if classes is None else _declared_classes(classes)
+        if not first and declared is not None and not _same_classes(declared, self.classes_):
+            raise ValueError(f"classes={_first_few(list(declared))} differ from the model's classes "
+                             f"{_first_few(list(self.classes_))}, those of its first call or fit: pass the same "
+                             "classes, or None")
+        X, y = check_estimator_data(self, X, reset=first, y=y, finite=False)  # NaN, inf: next line
+        check_squared_distances(X, np.full((1, 1), scale), method="the perceptron",
+                                others_name="intercept_scaling", others_fix=INTERCEPT_FIX, rule=OVERFLOW_RULE)
+        check_classification_targets(y)
+        if first:
+            self.classes_ = declared
+        unknown = [label for label in dict.fromkeys(np.asarray(y).tolist()) if label not in set(self.classes_.tolist())]
+        if unknown:
+            raise ValueError(f"y holds {len(unknown)} label(s) not among the classes {_first_few(list(self.classes_))}"
+                             f" {'given' if first else 'of the first call'}: {_first_few(unknown)}; name every class "
+                             "in classes= at the first call")
+        problems = self._problem_signs(self._labels(y), X.dtype)
+        starts = [None] * len(problems) if first else self._last_weights(scale, X.dtype)
+        self._run(X, problems, scale, starts, 1, rng, None, None)
+        return self
+
+    def _last_weights(self, scale, dtype):
+        """The last augmented weights of each problem's run, in ``dtype`` (rounded once if the
+        previous run's precision was wider), with the intercept's weight re-expressed for the
+        augmented feature ``scale`` (s_old w / s: a ValueError if it is not 0 and ``scale`` is)."""
+        traces = getattr(self.trace_, "problems", (self.trace_,))
+        weights = np.array([t.epoch_weights[-1] for t in traces], dtype=np.float64)
+        old = np.array([t.intercept_scaling for t in traces])
+        if np.any(old != scale):
+            if scale == 0 and np.any(weights[:, -1] * old != 0):
+                raise ValueError("the model's intercept is not 0, but fit_intercept=False now: the run learns no "
+                                 "intercept, and a fixed one is outside Novikoff's theorem (proofs/perceptron.md, "
+                                 "PC-8). Set fit_intercept=True, or fit afresh")
+            weights[:, -1] = weights[:, -1] * old / scale if scale else 0.0
+        with np.errstate(over="ignore"):
+            weights = weights.astype(dtype)
+        if not np.all(np.sum(np.square(weights.astype(np.float64)), axis=1) <= np.finfo(dtype).max):
+            raise ValueError(f"the model's weights exceed the range of {np.dtype(dtype).name}: fit float64 data, "
+                             "or fit afresh")
+        return weights
 
     def _run(self, X, problems, scale, starts, max_iter, rng, stop, tol):
         """The binary perceptron of each problem (its signs, from its start) and the fitted attributes
@@ -943,6 +1019,20 @@ def _validation_labels(y_val, n_rows, classes):
             f"not trained on: {_first_few(unseen)} (its classes: {_first_few(classes.tolist())}); held-out accuracy "
             "is scored over the trained classes: drop those rows from X_val and y_val, or give them labels of y")
     return y_val
+
+
+def _declared_classes(classes):
+    """The ``classes`` of partial_fit's first call as ``classes_`` is made in fit: sorted, unique,
+    strings as str; a ValueError unless it is a 1-D sequence of labels."""
+    classes = np.asarray(classes)
+    if classes.ndim != 1 or classes.size == 0:
+        raise ValueError(f"classes must be a one-dimensional, non-empty array of labels, got shape {classes.shape}")
+    unique = np.unique(classes)
+    return unique_labels(classes) if unique.dtype == object else unique
+
+
+def _same_classes(a, b):
+    return len(a) == len(b) and bool(np.all(a == b))
 
 
 def _class_name(label):

@@ -296,3 +296,76 @@ def test_pc9_from_a_start_on_data_that_are_not_separable():
     assert certificate and claim.holds is True and "start w_0" in claim.note, str(certificate)
     plain = certify(_quiet_fit(Perceptron(max_iter=5), X, y), X, y)["PC-9"]
     assert "start w_0" not in plain.note
+
+
+# --- partial_fit: one epoch from the weights held -----------------------------------------
+
+
+def test_partial_fit_on_batches_in_order_is_one_run():
+    """partial_fit continues the run from the last weights: three passes over iris in five batches
+    in order are fit(max_iter=3) bit for bit, and scikit-learn's partial_fit on the same batches; each
+    call's certificate holds on its batch; no ConvergenceWarning (the caller decides when to stop)."""
+    X, y = load_iris(return_X_y=True)
+    whole = _quiet_fit(Perceptron(max_iter=3), X, y)
+    ours, theirs = Perceptron(), SkPerceptron(penalty=None, shuffle=False, tol=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        for _ in range(3):
+            for part in np.array_split(np.arange(len(y)), 5):
+                ours.partial_fit(X[part], y[part], classes=[0, 1, 2])
+                theirs.partial_fit(X[part], y[part], classes=[0, 1, 2])
+                assert ours.n_iter_ == 1 and certify(ours, X[part], y[part])
+    for model in (whole, theirs):
+        np.testing.assert_array_equal(ours.coef_, model.coef_)
+        np.testing.assert_array_equal(ours.intercept_, model.intercept_)
+
+
+def test_partial_fit_continues_a_fit_from_its_last_weights():
+    """After fit, partial_fit continues the run from its last weights, for an averaged model too
+    (its coef_ is the average, not the run's weights): fit(max_iter=2) and one partial_fit are
+    fit(max_iter=3)."""
+    X, y = _iris(3)
+    for prediction in ("last", "averaged"):
+        three = _quiet_fit(Perceptron(max_iter=3, prediction=prediction), X, y)
+        two = _quiet_fit(Perceptron(max_iter=2, prediction=prediction), X, y).partial_fit(X, y)
+        for a, b in zip(two.trace_.problems, three.trace_.problems):
+            np.testing.assert_array_equal(a.epoch_weights[-1], b.epoch_weights[-1])
+            np.testing.assert_array_equal(a.epoch_weights[0], b.epoch_weights[2])
+        assert certify(two, X, y)
+
+
+def test_partial_fit_refuses_what_it_cannot_continue():
+    """The first call must name the classes; later calls may not change them, nor give a label outside
+    them, nor another number of features; fit_intercept=False after an intercept was learnt is
+    refused (a fixed intercept is outside the theorem); each a ValueError that leaves the model as it
+    was."""
+    X, y = _iris(3)
+    with pytest.raises(ValueError, match="classes must be passed on the first call to partial_fit"):
+        Perceptron().partial_fit(X, y)
+    with pytest.raises(ValueError, match=r"y holds 1 label\(s\) not among the classes 0, 1 given: 2"):
+        Perceptron().partial_fit(X, y, classes=[0, 1])
+    model = Perceptron().partial_fit(X, y, classes=[2, 0, 1, 1])
+    np.testing.assert_array_equal(model.classes_, [0, 1, 2])
+    coef = model.coef_.copy()
+    with pytest.raises(ValueError, match=r"classes=0, 1, 2, 3 differ from the model's classes 0, 1, 2"):
+        model.partial_fit(X, y, classes=[0, 1, 2, 3])
+    with pytest.raises(ValueError, match="X has 3 features, but Perceptron is expecting 4"):
+        model.partial_fit(X[:, :3], y)
+    with pytest.raises(ValueError, match="intercept is not 0, but fit_intercept=False now"):
+        model.set_params(fit_intercept=False).partial_fit(X, y)
+    np.testing.assert_array_equal(model.coef_, coef)
+    with pytest.raises(ValueError, match="classes must be a one-dimensional, non-empty array"):
+        Perceptron().partial_fit(X, y, classes=[])
+
+
+def test_partial_fit_carries_the_intercept_across_a_new_scaling_and_precision():
+    """The intercept's weight is re-expressed for a new intercept_scaling (s_old w / s: the same
+    intercept, to rounding), and float64 weights continue a float32 batch rounded once to float32."""
+    X, y = _iris()
+    model = Perceptron(intercept_scaling=2.0).partial_fit(X, y, classes=[0, 1])
+    intercept = model.intercept_.copy()
+    model.set_params(intercept_scaling=0.5)
+    start = model._last_weights(0.5, np.dtype(np.float64))
+    assert start[0, -1] * 0.5 == pytest.approx(intercept[0], rel=1e-15)
+    model.partial_fit(X.astype(np.float32), y)
+    assert model.trace_.epoch_weights.dtype == np.float32 and certify(model, X.astype(np.float32), y)
