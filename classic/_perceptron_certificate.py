@@ -162,15 +162,21 @@ def _largest_root_up(a, n0, r2, gamma):
 
     Those k lie below the largest root of f(k) = gamma^2 k^2 + (2 a gamma - r2) k + a^2 - n0, a convex
     quadratic with f(k0) <= 0 at k0 = max(0, -a/gamma) (a^2 <= n0 when a >= 0, since a <= ||w_0||). The root
-    is estimated in float64 (the form without cancellation) and moved up until f > 0 there in exact rational
-    arithmetic, at k >= k0: beyond such a point f stays positive. ``inf`` if a value is not finite."""
+    is estimated in float64 (the form without cancellation), on a, gamma, sqrt(n0) and sqrt(r2) scaled by
+    one power of two to the order of 1 (f scales by its square: the same roots; without it the discriminant
+    overflowed for data of size 1e77 and underflowed for data of size 1e-110), and moved up until f > 0
+    there in exact rational arithmetic, at k >= k0: beyond such a point f stays positive. ``inf`` if a
+    value is not finite, or the root is beyond float64."""
     a, n0, r2, gamma = (float(v) for v in (a, n0, r2, gamma))
     if not all(math.isfinite(v) for v in (a, n0, r2, gamma)) or not gamma > 0:
         return np.inf
-    A = Fraction(gamma) ** 2
-    B = 2 * Fraction(a) * Fraction(gamma) - Fraction(r2)
-    C = Fraction(a) ** 2 - Fraction(n0)
-    k0 = max(Fraction(0), -Fraction(a) / Fraction(gamma))
+    exponent = math.frexp(max(abs(a), gamma, math.sqrt(n0), math.sqrt(r2)))[1]
+    unit = Fraction(2) ** -exponent
+    a_s, gamma_s = Fraction(a) * unit, Fraction(gamma) * unit
+    A = gamma_s**2
+    B = 2 * a_s * gamma_s - Fraction(r2) * unit**2
+    C = a_s**2 - Fraction(n0) * unit**2
+    k0 = max(Fraction(0), -a_s / gamma_s)
 
     def f(k):
         k = Fraction(k)

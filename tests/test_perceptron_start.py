@@ -117,12 +117,17 @@ def test_pc5_a_start_along_the_separator_far_enough_makes_no_update():
     assert claim.bound <= (1 + 2 * c / np.sqrt(m)) * m * (1 + 1e-12) and claim.bound >= behind.n_updates_
 
 
-@given(a=st.floats(-1e3, 1e3), excess=st.floats(0, 1e3), r2=st.floats(1e-3, 1e3), gamma=st.floats(1e-3, 10.0))
-def test_pc5_the_largest_root_is_rounded_up_and_no_further(a, excess, r2, gamma):
+@given(a=st.floats(-1e3, 1e3), excess=st.floats(0, 1e3), r2=st.floats(1e-3, 1e3), gamma=st.floats(1e-3, 10.0),
+       scale=st.integers(-450, 450))
+def test_pc5_the_largest_root_is_rounded_up_and_no_further(a, excess, r2, gamma, scale):
     """The bound of PC-5 from a start (_largest_root_up): f(k) = gamma^2 k^2 + (2 a gamma - r2) k + a^2 - n0
     is positive at the float returned, in exact rational arithmetic, and at every k beyond it (f is
     convex and f <= 0 at k0 = max(0, -a/gamma) <= k); and 2^-40 of it lower is no bound any more (f <= 0
-    there, or below k0): the bound is the theorem's largest k, not an oversized one."""
+    there, or below k0): the bound is the theorem's largest k, not an oversized one. At every scale of
+    the data (a, gamma, R and ||w_0|| times 2^scale leave the root as it is): the float estimate overflowed
+    from data of size 1e77 and lost all its digits below 1e-110 (an audit, 2026-12-05)."""
+    a, gamma = math.ldexp(a, scale), math.ldexp(gamma, scale)
+    r2, excess = math.ldexp(r2, 2 * scale), math.ldexp(excess, 2 * scale)
     n0 = math.nextafter(a * a, math.inf) + excess   # ||w_0||^2 >= <w_0, u>^2 (Cauchy-Schwarz), exactly
     k = _largest_root_up(a, n0, r2, gamma)
     F = Fraction
@@ -369,3 +374,18 @@ def test_partial_fit_carries_the_intercept_across_a_new_scaling_and_precision():
     assert start[0, -1] * 0.5 == pytest.approx(intercept[0], rel=1e-15)
     model.partial_fit(X.astype(np.float32), y)
     assert model.trace_.epoch_weights.dtype == np.float32 and certify(model, X.astype(np.float32), y)
+
+
+@pytest.mark.parametrize("size", [1e-100, 1.0, 1e100])
+def test_pc5_from_a_start_at_every_scale_of_the_data(size):
+    """PC-5 from a start holds with the same bound whatever the scale of the data and the start (the
+    bound is scale-free): on iris times 1e100 it was n/a, the root's float estimate overflowing."""
+    X, y = _iris()   # setosa and versicolor are separable through the origin: no intercept, whose feature is 1
+    start = np.array([1.0, -1.0, 1.0, 1.0])
+    unscaled = Perceptron(fit_intercept=False).fit(X, y, coef_init=start)
+    u = unscaled.coef_[0]   # one separator for every scale (the solver's own depends on the scale)
+    reference = certify(unscaled, X, y, separator=u)["PC-5"]
+    model = Perceptron(fit_intercept=False).fit(X * size, y, coef_init=start * size)
+    claim = certify(model, X * size, y, separator=u)["PC-5"]
+    assert claim.holds is True and model.n_updates_ == unscaled.n_updates_ > 0, claim
+    assert claim.bound == pytest.approx(reference.bound, rel=1e-6)
