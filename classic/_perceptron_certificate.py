@@ -1,7 +1,8 @@
 """The perceptron's certificate: the claims of ``proofs/perceptron.md`` checked
 on one run, from its replay log.
 
-The exact weights of the run are :math:`w_k = \\sum_{j \\le k} y_{i_j} \\tilde x_{i_j}`;
+The exact weights of the run are :math:`w_k = w_0 + \\sum_{j \\le k} y_{i_j} \\tilde x_{i_j}`
+(:math:`w_0` the start, ``epoch_weights[0]``: 0 unless the fit was given one);
 the run held the computed :math:`\\hat w_k` (sums rounded in the working
 precision). :func:`classic._perceptron_kernels.replay` rebuilds every
 :math:`\\hat w_k` bitwise from the log, and the slacks below are the bounds of
@@ -261,6 +262,9 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
         else:  # the last weights; the voted predictor keeps its own (PC-13)
             made = last
         edited = _edited_attributes(model, traces, fitted[c], made)
+        starts = settings.get("starts")
+        if starts is not None and not (len(starts) == len(traces) and np.array_equal(trace.epoch_weights[0], starts[c])):
+            edited.append("trace_ (its start, epoch_weights[0], is not the fit's)")
         certificate = _ProblemCertificate(X, signs, trace, label, predictor, edited, settings)
         # each note names its problem as the statement does (the printed notes follow the table)
         claims.extend(dataclasses.replace(c, note=label + c.note) if c.note else c for c in certificate.claims(u, margin))
@@ -678,7 +682,9 @@ class _ProblemCertificate:
 
     # --- PC-9: Freund and Schapire --------------------------------------------
     def _freund_schapire(self, lo, gamma_low, margin):
-        statement = "total updates <= ((R + D) / gamma)^2 (Freund-Schapire)"
+        statement = "total updates <= ((R + D) / gamma)^2 (Freund-Schapire)" if not self.started else (
+            "total updates <= the largest k with (<w_0, u> + k gamma)^2 <= (1 + D/R) ||w_0||^2 + k (R + D)^2 "
+            "(Freund-Schapire, start w_0)")
         if gamma_low > 0 and margin is None:
             return self._not_applicable("PC-9", statement, "separable: Novikoff's bound PC-5 is the case D = 0")
         R_up = self.R_up

@@ -510,8 +510,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     warm_start : bool, default=False
         Start the next ``fit`` from this fit's ``coef_`` and ``intercept_`` (scikit-learn's rule;
         a ``coef_init`` or ``intercept_init`` given to that fit wins). With ``eta0=1``,
-        ``intercept_scaling=1`` and the examples in order, a fit of e epochs and a warm fit of e'
-        more are one run of e + e' epochs, bit for bit. The classes and the number of features
+        ``intercept_scaling=1``, ``prediction="last"`` (else ``coef_`` is not the run's weights),
+        ``tol=None`` (the rule's count starts afresh) and the examples in order, a fit of e epochs
+        and a warm fit of e' more are one run of e + e' epochs, bit for bit. The classes and the number of features
         may not change (a ValueError says so, and leaves the fit as it was).
     early_stopping : False, default=False
         Accepted as False only (a ValueError otherwise): use
@@ -697,7 +698,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         max_iter, scale, rng = self._validate_params()
         given = {"coef_init": coef_init, "intercept_init": intercept_init}
         warm = self.warm_start and hasattr(self, "trace_")
+        inherited = set()   # the *_init taken from the previous fit
         if warm:  # scikit-learn's rule: the previous fit's coef_ and intercept_ where no *_init is given
+            inherited = {name for name, value in given.items() if value is None}
             given = {name: getattr(self, name.replace("_init", "_")) if value is None else value
                      for name, value in given.items()}
             previous_classes = self.classes_
@@ -714,8 +717,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 f"{_first_few(list(previous_classes))}; this y has the classes {_first_few(list(self.classes_))}. "
                 "Set warm_start=False to start afresh, or fit on labels of the same classes")
         problems = self._problem_signs(y_index, X.dtype)
-        starts = self._start_weights(given, len(problems), X.shape[1], scale, X.dtype,
-                                     "warm_start (the previous fit's coef_ and intercept_)" if warm else None)
+        starts = self._start_weights(given, len(problems), X.shape[1], scale, X.dtype, inherited)
         tol = None if self.tol is None else float(self.tol)
         traces = self._run(X, problems, scale, starts, max_iter, rng, self.stop, tol)
         if any(t.stop_reason == "max_iter" for t in traces):  # not when a stop= rule ended the run
@@ -829,7 +831,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         # whatever set_params does later
         self._fit_settings = {"prediction": self.prediction, "eta0": self.eta0, "max_iter": max_iter, "tol": tol,
                               "n_iter_no_change": self.n_iter_no_change, "rule": stop is not None,
-                              "dtype": X.dtype.name}
+                              "dtype": X.dtype.name, "starts": [t.epoch_weights[0].copy() for t in traces]}
         self.n_updates_ = sum(t.n_updates for t in traces)
         self.n_iter_ = max(t.n_iter for t in traces)
         self.converged_ = all(t.converged for t in traces)
@@ -837,14 +839,14 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.stop_ = rules[0] if len(rules) == 1 else (None if stop is None else tuple(rules))
         return traces
 
-    def _start_weights(self, given, n_problems, n_features, scale, dtype, warm):
+    def _start_weights(self, given, n_problems, n_features, scale, dtype, inherited=()):
         """The augmented start w_0 of each binary problem (one row each, in ``dtype``), from
         ``coef_init`` and ``intercept_init`` (``given``; None is 0) in the units of ``coef_`` and
         ``intercept_``: the step-1 run from w_0 = (coef_init, intercept_init / s) / eta0 is the
         eta0-run from (coef_init, intercept_init) scaled by 1/eta0 (PC-1, "Step size"), each
         division rounded once in ``dtype``. A ValueError names the shape expected, or a start
-        whose squared norm leaves the precision's range (PC-7, "Overflow"). ``warm`` names where
-        the values came from when warm_start gave them."""
+        whose squared norm leaves the precision's range (PC-7, "Overflow"), each naming warm_start
+        for the values it took from the previous fit (the names in ``inherited``)."""
         coef_shape = (n_problems, n_features)
         intercept_shape = (n_problems,)
         start = np.zeros((n_problems, n_features + 1), dtype=dtype)
@@ -852,7 +854,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             value = given[name]
             if value is None:
                 continue
-            origin = name if warm is None else f"{name} (from {warm})"
+            origin = name if name not in inherited else (
+                f"{name} (warm_start: the previous fit's {name.replace('_init', '_')})")
             value = check_numbers(value, origin)
             if n_problems == 1 and value.size == int(np.prod(shape)) and value.ndim <= len(shape):
                 value = value.reshape(shape)   # scikit-learn's binary shapes: (d,) or (1, d); () or (1,)
@@ -865,8 +868,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             if name == "intercept_init":
                 if scale == 0 and np.any(value != 0):
                     raise ValueError(f"{origin} is not 0, but fit_intercept=False: the run learns no intercept, "
-                                     "and a fixed one is outside Novikoff's theorem (proofs/perceptron.md, PC-8). "
-                                     "Set fit_intercept=True, or pass intercept_init=None")
+                                     "and a fixed one is outside Novikoff's theorem (proofs/perceptron.md, PC-8). " + (
+                                         "Pass intercept_init=0, set warm_start=False, or set fit_intercept=True"
+                                         if name in inherited else
+                                         "Set fit_intercept=True, or pass intercept_init=None"))
                 if scale != 0:
                     with np.errstate(over="ignore", under="ignore"):
                         start[:, -1] = value.astype(dtype) / dtype.type(scale)
@@ -879,7 +884,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         with np.errstate(over="ignore", invalid="ignore"):
             norms = np.sum(np.square(start.astype(np.float64)), axis=1)
         if not np.all(norms <= np.finfo(dtype).max):
-            source = "coef_init and intercept_init" if warm is None else warm
+            source = "coef_init and intercept_init" + (" (warm_start: the previous fit's coef_ and intercept_)"
+                                                       if inherited else "")
             raise ValueError(
                 f"the start from {source} (divided by eta0={self.eta0:g}, its intercept by intercept_scaling) "
                 f"has a squared norm beyond the largest {np.dtype(dtype).name}, so its inner products could "

@@ -170,12 +170,14 @@ def test_pc5_and_pc2_can_fail_from_a_start(monkeypatch):
 
 def test_pc1_an_edited_start_fails_the_replay():
     """PC-1: the start is row 0 of epoch_weights and the replay begins there, so a start edited in
-    the trace rebuilds other weights (PC-1 fails), and a start that is not finite is no replay log."""
+    the trace rebuilds other weights (PC-1 fails), a start that is not finite is no replay log, and a
+    start whose change the first update's rounding absorbs (1e-30 where it was 0) is not the fit's: the
+    fit records its starts, as its other settings (found by an audit: that edit passed)."""
     X, y = _iris()
-    model = Perceptron().fit(X, y, coef_init=np.ones(4), intercept_init=-1.0)
+    model = Perceptron().fit(X, y, coef_init=np.array([0.0, 1.0, 1.0, 1.0]), intercept_init=-1.0)
     assert certify(model, X, y)
     trace = model.trace_
-    for value in (0.0, np.nan):
+    for value in (1.0, np.nan, 1e-30, -1e-30):
         start = trace.epoch_weights.copy()
         start[0, 0] = value
         model.trace_ = dataclasses.replace(trace, epoch_weights=start)
@@ -214,10 +216,18 @@ def test_warm_start_refuses_what_the_previous_weights_cannot_start():
     coef = model.coef_.copy()
     with pytest.raises(ValueError, match="previous fit's weights, which belong to its classes 0, 1, 2.*warm_start=False"):
         model.fit(X[y < 2], y[y < 2])
-    with pytest.raises(ValueError, match=r"coef_init \(from warm_start.*\) has shape \(3, 4\), but X has 3 features"):
+    with pytest.raises(ValueError, match=r"coef_init \(warm_start: the previous fit's coef_\) has shape \(3, 4\), "
+                                         "but X has 3 features"):
         model.fit(X[:, :3], y)
     np.testing.assert_array_equal(model.coef_, coef)
     assert model.n_features_in_ == 4
+    with pytest.raises(ValueError, match=r"^coef_init contains NaN"):   # given, not the previous fit's
+        model.fit(X, y, coef_init=np.full((3, 4), np.nan))
+    model.set_params(fit_intercept=False)
+    with pytest.raises(ValueError, match=r"intercept_init \(warm_start: the previous fit's intercept_\) is not 0.*"
+                                         "Pass intercept_init=0, set warm_start=False"):
+        model.fit(X, y)
+    assert not np.any(_quiet_fit(model, X, y, intercept_init=np.zeros(3)).intercept_)
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [
