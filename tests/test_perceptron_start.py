@@ -75,9 +75,12 @@ def test_pc2_pc3_pc5_hold_from_any_start(dtype, intercept, shuffle, size, aligne
     sample = data.draw(linearly_separable(dtype=dtype, intercept=intercept))
     scale = 1.0 if intercept else 0.0
     u = sample.augmented_separator(scale)
+    if np.unique(sample.y).size == 1:   # a single class is the positive class (Perceptron, Notes): flip u for -1
+        u = u * sample.y[0]
     A = np.column_stack([sample.X.astype(np.float64), np.full(len(sample.X), scale)])
     R2 = float(np.max(np.sum(A * A, axis=1)))
-    gamma = float(np.min(sample.y * (A @ u)))
+    signs = np.ones(len(sample.y)) if np.unique(sample.y).size == 1 else sample.y   # the run's labels
+    gamma = float(np.min(signs * (A @ u)))
     other = np.array(data.draw(st.lists(st.floats(-1, 1), min_size=u.size, max_size=u.size)))
     w0 = size * (aligned * u + (1 - abs(aligned)) * other)
     if not intercept:
@@ -90,8 +93,7 @@ def test_pc2_pc3_pc5_hold_from_any_start(dtype, intercept, shuffle, size, aligne
                        random_state=1)
     model.fit(sample.X, sample.y, coef_init=w0[:-1], intercept_init=w0[-1] if intercept else None)
     assert model.converged_ and model.n_updates_ <= k_max * (1 + 1e-6) + 1e-9
-    signed = u * sample.y[0] if len(model.classes_) == 1 else u   # a single class is the positive class
-    for separator in (signed, None):
+    for separator in (u, None):
         certificate = certify(model, sample.X, sample.y, separator=separator)
         assert certificate, str(certificate)
         for claim_id in STARTED:
