@@ -469,7 +469,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     n_iter_no_change : int >= 1, default=5
         Epochs without improvement before ``tol`` stops the run.
     shuffle : bool, default=False
-        Present the examples in a fresh random order at each epoch.
+        Present the examples in a fresh random order at each epoch (each ``partial_fit`` call
+        draws from ``random_state`` afresh).
     random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
         An int seeds a new Generator (the same seed gives bitwise the same fit); a Generator is
         used as is (its draws advance it); a RandomState (scikit-learn's) gives a seed drawn from
@@ -741,13 +742,20 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         """One epoch over ``X`` and ``y``, from the weights the model holds (scikit-learn's
         ``partial_fit``): the first call (on a model not fitted yet) starts at 0 and must name every
         class in ``classes``; each later call, or a call after ``fit``, continues the run from the
-        last weights of the previous one (the run's own, whatever ``prediction`` is), so that calls
-        on the batches of one data set in order are the perceptron presented those examples in that
-        order. ``tol``, ``stop`` and ``max_iter`` play no part (one epoch; the caller decides when to
-        stop); ``shuffle`` shuffles the batch, each call drawing from ``random_state`` afresh (as
-        scikit-learn). The trace and ``certify(model, X, y)`` are those of this call's epoch, a run
-        from a start (proofs/perceptron.md, PC-1: "A start"); ``converged_`` says whether it was
-        mistake-free. No ConvergenceWarning.
+        last weights of the previous one (the run's own, whatever ``prediction`` is; ``coef_`` edited
+        by hand is not read), so that calls on the batches of one data set in order are the
+        perceptron presented those examples in that order, bit for bit, while ``eta0`` and
+        ``intercept_scaling`` stay as they were. Changed between calls, they keep the classifier
+        ``coef_`` and ``intercept_`` describe (the run's weights times eta0_old / eta0, the
+        intercept's weight times s_old / s), as scikit-learn continues it. ``tol``, ``stop`` and
+        ``max_iter`` play no part (one epoch; the caller decides when to stop; the trace's
+        ``stop_reason`` is "max_iter" of that one epoch unless it was mistake-free); ``shuffle``
+        shuffles the batch, each call drawing from ``random_state`` afresh (as scikit-learn: an
+        int seed draws the same order for batches of one size). The trace and
+        ``certify(model, X, y)`` are those of this call's epoch, a run from a start
+        (proofs/perceptron.md, PC-1: "A start"); ``converged_`` says whether it was mistake-free,
+        and ``prediction="averaged"`` or ``"voted"`` average or vote over this call's presentations
+        only (scikit-learn's averaged SGD carries its average across calls). No ConvergenceWarning.
 
         Parameters
         ----------
@@ -785,8 +793,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         unknown = [label for label in dict.fromkeys(np.asarray(y).tolist()) if label not in set(self.classes_.tolist())]
         if unknown:
             raise ValueError(f"y holds {len(unknown)} label(s) not among the classes {_first_few(list(self.classes_))}"
-                             f" {'given' if first else 'of the first call'}: {_first_few(unknown)}; name every class "
-                             "in classes= at the first call")
+                             f" {'given' if first else 'of the model (its first partial_fit, or its fit)'}: "
+                             f"{_first_few(unknown)}; name every class in classes= at the first call")
         problems = self._problem_signs(self._labels(y), X.dtype)
         starts = [None] * len(problems) if first else self._last_weights(scale, X.dtype)
         self._run(X, problems, scale, starts, 1, rng, None, None)
@@ -794,22 +802,30 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     def _last_weights(self, scale, dtype):
         """The last augmented weights of each problem's run, in ``dtype`` (rounded once if the
-        previous run's precision was wider), with the intercept's weight re-expressed for the
-        augmented feature ``scale`` (s_old w / s: a ValueError if it is not 0 and ``scale`` is)."""
+        previous run's precision was wider), as the start of a run with this model's ``eta0`` and
+        augmented feature ``scale``: times eta0_old / eta0 if the step size changed (``coef_`` is
+        eta0 times the run's weights: the same classifier, as scikit-learn continues it), and the
+        intercept's weight re-expressed as s_old w / s if the feature, rounded to ``dtype`` as the
+        run rounds it, changed (a ValueError if it is not 0 and ``scale`` is)."""
         traces = getattr(self.trace_, "problems", (self.trace_,))
         weights = np.array([t.epoch_weights[-1] for t in traces], dtype=np.float64)
         old = np.array([t.intercept_scaling for t in traces])
-        if np.any(old != scale):
-            if scale == 0 and np.any(weights[:, -1] * old != 0):
+        new = float(dtype.type(scale))
+        if np.any(old != new):
+            if new == 0 and np.any(weights[:, -1] * old != 0):
                 raise ValueError("the model's intercept is not 0, but fit_intercept=False now: the run learns no "
                                  "intercept, and a fixed one is outside Novikoff's theorem (proofs/perceptron.md, "
                                  "PC-8). Set fit_intercept=True, or fit afresh")
-            weights[:, -1] = weights[:, -1] * old / scale if scale else 0.0
-        with np.errstate(over="ignore"):
+            weights[:, -1] = weights[:, -1] * old / new if new else 0.0
+        step = self._fit_settings["eta0"]
+        with np.errstate(over="ignore", under="ignore"):
             weights = weights.astype(dtype)
+            if step != self.eta0:   # coef_ = fl(eta0_old w), then divided by eta0 as a coef_init is
+                weights = (weights * dtype.type(step)) / dtype.type(self.eta0)
         if not np.all(np.sum(np.square(weights.astype(np.float64)), axis=1) <= np.finfo(dtype).max):
-            raise ValueError(f"the model's weights exceed the range of {np.dtype(dtype).name}: fit float64 data, "
-                             "or fit afresh")
+            raise ValueError(f"the model's weights, as the start of a run with eta0={self.eta0:g} and "
+                             f"intercept_scaling={scale:g} in {np.dtype(dtype).name}, have a squared norm beyond its "
+                             "range: keep the previous eta0 and intercept_scaling, or fit afresh")
         return weights
 
     def _run(self, X, problems, scale, starts, max_iter, rng, stop, tol):
@@ -1030,10 +1046,18 @@ def _validation_labels(y_val, n_rows, classes):
 def _declared_classes(classes):
     """The ``classes`` of partial_fit's first call as ``classes_`` is made in fit: sorted, unique,
     strings as str; a ValueError unless it is a 1-D sequence of labels."""
+    given = classes
     classes = np.asarray(classes)
     if classes.ndim != 1 or classes.size == 0:
         raise ValueError(f"classes must be a one-dimensional, non-empty array of labels, got shape {classes.shape}")
-    unique = np.unique(classes)
+    if classes.dtype.kind in "fc" and not np.all(np.isfinite(classes)):
+        raise ValueError("classes holds NaN or infinity: give the labels of y")
+    try:   # scikit-learn's test of the labels as given: a mix of strings and numbers, None
+        unique_labels(given)
+        unique = np.unique(classes)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"classes must be labels of one kind, all numbers or all strings, without NaN or None: "
+                         f"{error}") from None
     return unique_labels(classes) if unique.dtype == object else unique
 
 
