@@ -38,6 +38,7 @@ from classic._axes import axes_or_new
 from classic._argmax import largest_in_rows
 from classic._jit import for_rows
 from classic._perceptron_predictors import _averaged_weights, _scores, _vote, _voted_weights
+from classic._perceptron_start import declared_classes, last_weights, same_classes, start_weights
 from classic._random import as_generator, check_random_state, generator_state
 from classic._validation import (
     ParameterError,
@@ -712,13 +713,14 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.classes_, y_index = np.unique(y, return_inverse=True)
         if self.classes_.dtype == object:  # scikit-learn's classes_ here: strings as str, not object (the same order)
             self.classes_ = unique_labels(y)
-        if warm and not _same_classes(previous_classes, self.classes_):
+        if warm and not same_classes(previous_classes, self.classes_):
             raise ValueError(
                 f"warm_start=True starts from the previous fit's weights, which belong to its classes "
                 f"{_first_few(list(previous_classes))}; this y has the classes {_first_few(list(self.classes_))}. "
                 "Set warm_start=False to start afresh, or fit on labels of the same classes")
         problems = self._problem_signs(y_index, X.dtype)
-        starts = self._start_weights(given, len(problems), X.shape[1], scale, X.dtype, inherited)
+        starts = start_weights(given, len(problems), X.shape[1], len(self.classes_), scale, self.eta0, X.dtype,
+                               inherited)
         tol = None if self.tol is None else float(self.tol)
         traces = self._run(X, problems, scale, starts, max_iter, rng, self.stop, tol)
         if any(t.stop_reason == "max_iter" for t in traces):  # not when a stop= rule ended the run
@@ -779,8 +781,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         if first and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit: every class of the whole "
                              "data, e.g. classes=np.unique(y_all)")
-        declared = None if classes is None else _declared_classes(classes)
-        if not first and declared is not None and not _same_classes(declared, self.classes_):
+        declared = None if classes is None else declared_classes(classes)
+        if not first and declared is not None and not same_classes(declared, self.classes_):
             raise ValueError(f"classes={_first_few(list(declared))} differ from the model's classes "
                              f"{_first_few(list(self.classes_))}, those of its first call or fit: pass the same "
                              "classes, or None")
@@ -796,37 +798,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                              f" {'given' if first else 'of the model (its first partial_fit, or its fit)'}: "
                              f"{_first_few(unknown)}; name every class in classes= at the first call")
         problems = self._problem_signs(self._labels(y), X.dtype)
-        starts = [None] * len(problems) if first else self._last_weights(scale, X.dtype)
+        starts = [None] * len(problems) if first else last_weights(
+            getattr(self.trace_, "problems", (self.trace_,)), self._fit_settings["eta0"], self.eta0, scale, X.dtype)
         self._run(X, problems, scale, starts, 1, rng, None, None)
         return self
-
-    def _last_weights(self, scale, dtype):
-        """The last augmented weights of each problem's run, in ``dtype`` (rounded once if the
-        previous run's precision was wider), as the start of a run with this model's ``eta0`` and
-        augmented feature ``scale``: times eta0_old / eta0 if the step size changed (``coef_`` is
-        eta0 times the run's weights: the same classifier, as scikit-learn continues it), and the
-        intercept's weight re-expressed as s_old w / s if the feature, rounded to ``dtype`` as the
-        run rounds it, changed (a ValueError if it is not 0 and ``scale`` is)."""
-        traces = getattr(self.trace_, "problems", (self.trace_,))
-        weights = np.array([t.epoch_weights[-1] for t in traces], dtype=np.float64)
-        old = np.array([t.intercept_scaling for t in traces])
-        new = float(dtype.type(scale))
-        if np.any(old != new):
-            if new == 0 and np.any(weights[:, -1] * old != 0):
-                raise ValueError("the model's intercept is not 0, but fit_intercept=False now: the run learns no "
-                                 "intercept, and a fixed one is outside Novikoff's theorem (proofs/perceptron.md, "
-                                 "PC-8). Set fit_intercept=True, or fit afresh")
-            weights[:, -1] = weights[:, -1] * old / new if new else 0.0
-        step = self._fit_settings["eta0"]
-        with np.errstate(over="ignore", under="ignore"):
-            weights = weights.astype(dtype)
-            if step != self.eta0:   # coef_ = fl(eta0_old w), then divided by eta0 as a coef_init is
-                weights = (weights * dtype.type(step)) / dtype.type(self.eta0)
-        if not np.all(np.sum(np.square(weights.astype(np.float64)), axis=1) <= np.finfo(dtype).max):
-            raise ValueError(f"the model's weights, as the start of a run with eta0={self.eta0:g} and "
-                             f"intercept_scaling={scale:g} in {np.dtype(dtype).name}, have a squared norm beyond its "
-                             "range: keep the previous eta0 and intercept_scaling, or fit afresh")
-        return weights
 
     def _run(self, X, problems, scale, starts, max_iter, rng, stop, tol):
         """The binary perceptron of each problem (its signs, from its start) and the fitted attributes
@@ -854,59 +829,6 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.trace_ = traces[0] if len(traces) == 1 else _one_vs_rest_trace(traces, self.classes_)
         self.stop_ = rules[0] if len(rules) == 1 else (None if stop is None else tuple(rules))
         return traces
-
-    def _start_weights(self, given, n_problems, n_features, scale, dtype, inherited=()):
-        """The augmented start w_0 of each binary problem (one row each, in ``dtype``), from
-        ``coef_init`` and ``intercept_init`` (``given``; None is 0) in the units of ``coef_`` and
-        ``intercept_``: the step-1 run from w_0 = (coef_init, intercept_init / s) / eta0 is the
-        eta0-run from (coef_init, intercept_init) scaled by 1/eta0 (PC-1, "Step size"), each
-        division rounded once in ``dtype``. A ValueError names the shape expected, or a start
-        whose squared norm leaves the precision's range (PC-7, "Overflow"), each naming warm_start
-        for the values it took from the previous fit (the names in ``inherited``)."""
-        coef_shape = (n_problems, n_features)
-        intercept_shape = (n_problems,)
-        start = np.zeros((n_problems, n_features + 1), dtype=dtype)
-        for name, shape in (("coef_init", coef_shape), ("intercept_init", intercept_shape)):
-            value = given[name]
-            if value is None:
-                continue
-            origin = name if name not in inherited else (
-                f"{name} (warm_start: the previous fit's {name.replace('_init', '_')})")
-            value = check_numbers(value, origin)
-            if n_problems == 1 and value.size == int(np.prod(shape)) and value.ndim <= len(shape):
-                value = value.reshape(shape)   # scikit-learn's binary shapes: (d,) or (1, d); () or (1,)
-            if value.shape != shape:
-                expected = f"({n_features},) or {coef_shape}" if n_problems == 1 and name == "coef_init" else (
-                    "() or (1,)" if n_problems == 1 else str(shape))
-                raise ValueError(f"{origin} has shape {value.shape}, but X has {n_features} features and y "
-                                 f"{len(self.classes_)} classes: give shape {expected} (one row per one-vs-rest "
-                                 "problem when there are more than two classes)")
-            if name == "intercept_init":
-                if scale == 0 and np.any(value != 0):
-                    raise ValueError(f"{origin} is not 0, but fit_intercept=False: the run learns no intercept, "
-                                     "and a fixed one is outside Novikoff's theorem (proofs/perceptron.md, PC-8). " + (
-                                         "Pass intercept_init=0, set warm_start=False, or set fit_intercept=True"
-                                         if name in inherited else
-                                         "Set fit_intercept=True, or pass intercept_init=None"))
-                if scale != 0:
-                    with np.errstate(over="ignore", under="ignore"):
-                        start[:, -1] = value.astype(dtype) / dtype.type(scale)
-            else:
-                with np.errstate(over="ignore"):
-                    start[:, :-1] = value.astype(dtype)
-        if self.eta0 != 1:
-            with np.errstate(over="ignore", under="ignore"):
-                start = start / dtype.type(self.eta0)
-        with np.errstate(over="ignore", invalid="ignore"):
-            norms = np.sum(np.square(start.astype(np.float64)), axis=1)
-        if not np.all(norms <= np.finfo(dtype).max):
-            source = "coef_init and intercept_init" + (" (warm_start: the previous fit's coef_ and intercept_)"
-                                                       if inherited else "")
-            raise ValueError(
-                f"the start from {source} (divided by eta0={self.eta0:g}, its intercept by intercept_scaling) "
-                f"has a squared norm beyond the largest {np.dtype(dtype).name}, so its inner products could "
-                "overflow (proofs/perceptron.md, PC-7, 'Overflow'): rescale the start")
-        return start
 
     def _validation_problems(self, stop, dtype, n_problems):
         """Held-out (X_val, signs, sample weights or None) of each binary problem when the stopping
@@ -1041,28 +963,6 @@ def _validation_labels(y_val, n_rows, classes):
             f"not trained on: {_first_few(unseen)} (its classes: {_first_few(classes.tolist())}); held-out accuracy "
             "is scored over the trained classes: drop those rows from X_val and y_val, or give them labels of y")
     return y_val
-
-
-def _declared_classes(classes):
-    """The ``classes`` of partial_fit's first call as ``classes_`` is made in fit: sorted, unique,
-    strings as str; a ValueError unless it is a 1-D sequence of labels."""
-    given = classes
-    classes = np.asarray(classes)
-    if classes.ndim != 1 or classes.size == 0:
-        raise ValueError(f"classes must be a one-dimensional, non-empty array of labels, got shape {classes.shape}")
-    if classes.dtype.kind in "fc" and not np.all(np.isfinite(classes)):
-        raise ValueError("classes holds NaN or infinity: give the labels of y")
-    try:   # scikit-learn's test of the labels as given: a mix of strings and numbers, None
-        unique_labels(given)
-        unique = np.unique(classes)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"classes must be labels of one kind, all numbers or all strings, without NaN or None: "
-                         f"{error}") from None
-    return unique_labels(classes) if unique.dtype == object else unique
-
-
-def _same_classes(a, b):
-    return len(a) == len(b) and bool(np.all(a == b))
 
 
 def _class_name(label):

@@ -18,6 +18,7 @@ from sklearn.linear_model import Perceptron as SkPerceptron
 import naive
 from classic import Perceptron, certify
 from classic._perceptron_certificate import _largest_root_up
+from classic._perceptron_start import last_weights
 from classic.strategies import linearly_separable
 
 DTYPES = st.sampled_from([np.float64, np.float32])
@@ -382,7 +383,7 @@ def test_partial_fit_carries_the_intercept_across_a_new_scaling_and_precision():
     model = Perceptron(intercept_scaling=2.0).partial_fit(X, y, classes=[0, 1])
     intercept = model.intercept_.copy()
     model.set_params(intercept_scaling=0.5)
-    start = model._last_weights(0.5, np.dtype(np.float64))
+    start = last_weights((model.trace_,), 1.0, 1.0, 0.5, np.dtype(np.float64))
     assert start[0, -1] * 0.5 == pytest.approx(intercept[0], rel=1e-15)
     model.partial_fit(X.astype(np.float32), y)
     assert model.trace_.epoch_weights.dtype == np.float32 and certify(model, X.astype(np.float32), y)
@@ -424,8 +425,9 @@ def test_partial_fit_keeps_the_classifier_when_eta0_changes():
 @pytest.mark.parametrize("scaling", [0.017, 0.045, 1.0])
 def test_partial_fit_in_float32_is_one_run_whatever_the_intercept_scaling(scaling):
     """The intercept's weight is re-expressed only when the augmented feature, rounded to the batch's
-    precision as the run rounds it, changes: 20 calls on float32 data that are not separable, s = 0.017, are fit(max_iter=20)
-    bit for bit (an audit: s was compared unrounded, and the weight moved by an ulp at 15 of 19 calls)."""
+    precision as the run rounds it, changes: 20 calls on float32 data that are not separable, with
+    s = 0.017, are fit(max_iter=20) bit for bit (an audit: s was compared unrounded, and the weight
+    moved by an ulp at 15 of 19 calls)."""
     rng = np.random.default_rng(0)   # not separable: 20 epochs, 20 calls
     X = rng.normal(size=(300, 5)).astype(np.float32)
     y = (X[:, 0] + 0.5 * rng.normal(size=300) > 0.3).astype(int)
