@@ -189,11 +189,18 @@ def user_units(n_samples, scale, prior, covariance_type, n_components):
     return -n_samples * log_jacobian, 0.0 if prior is None else -prior[0] * n_cov * log_jacobian
 
 
+def in_user_units(values, offset):
+    """Standardised log-likelihoods (or log-priors, or bounds on them: numbers or arrays) in the
+    user's units, float64: plus ``offset``, one of :func:`user_units`. The one addition the fit's
+    loop, its trace and the certificate all make."""
+    return np.asarray(values, dtype=np.float64) + offset
+
+
 def mean_objective(log_likelihood, log_prior, units, n_samples):
     """The mean objective per sample in the user's units, as the trace records it (``objective / n``,
     ``lower_bounds_``), from the standardised log-likelihood and log-prior: the number the ``tol``
     test, a stopping rule and the certificate all read (proofs/convergence.md, CV-7)."""
-    return ((np.float64(log_likelihood) + units[0]) + (np.float64(log_prior) + units[1])) / n_samples
+    return (in_user_units(log_likelihood, units[0]) + in_user_units(log_prior, units[1])) / n_samples
 
 
 def _covariance_units(covariance_type, scale):

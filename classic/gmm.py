@@ -47,6 +47,7 @@ from classic._gmm_numerics import (
     _standardise,
     _State,
     e_step,
+    in_user_units,
     log_normalisers,
     log_prior,
     mean_objective,
@@ -367,9 +368,8 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
                 break
 
     ll_offset, lp_offset = units
-    to_user = lambda values, offset: np.asarray(values, dtype=np.float64) + offset  # noqa: E731
-    log_likelihood = to_user(rows["ll"], ll_offset)
-    log_prior_values = to_user(rows["lp"], lp_offset)
+    log_likelihood = in_user_units(rows["ll"], ll_offset)   # the sums of mean_objective, row by row
+    log_prior_values = in_user_units(rows["lp"], lp_offset)
     trace = GMMTrace(
         objective=log_likelihood + log_prior_values,
         n_iter=n_iter if max_iter > 0 else 0,
@@ -377,8 +377,8 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
         stop_reason=stop_reason,
         log_likelihood=log_likelihood,
         log_prior=log_prior_values,
-        bound_e_step=to_user(rows["fe"], ll_offset),
-        bound_m_step=to_user(rows["fm"], ll_offset),
+        bound_e_step=in_user_units(rows["fe"], ll_offset),
+        bound_m_step=in_user_units(rows["fm"], ll_offset),
         log_likelihood_error=np.asarray(rows["ell"]),
         log_prior_error=np.asarray(rows["elp"]),
         bound_e_step_error=np.asarray(rows["efe"]),
