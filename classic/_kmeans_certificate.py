@@ -436,12 +436,17 @@ def _cluster_totals(X, labels, k, sample_weight):
 
 def _fixed_point_claim(X, centers, labels, trace, c, sample_weight):
     statement = "final labels are a fixed point of the assignment; centres are their clusters' means"
-    if trace.stop_reason != "converged":
-        return Claim("KM-7", statement, 0.0, 0.0, 0.0, None, PROOF,
-                     f"applies to runs that reached exact termination (labels unchanged) only (stopped: {trace.stop_reason})")
     k = centers.shape[0]
     labels = np.array(labels, dtype=np.int64)
+    # every run ends on an assignment half-step L = assign(C, L'), so the first part holds for all of them
     _, _, n_changed, _, _, _ = _scan_all(X, centers, labels.copy(), True)
+    if trace.stop_reason != "converged":
+        note = (f"re-assigning the final labels moves {n_changed} points: cluster_centers_ and labels_ are not "
+                "the run's last assignment" if n_changed else
+                "the labels are a fixed point of the assignment to cluster_centers_; that the centres are their "
+                f"clusters' means applies to runs that reached exact termination only (stopped: {trace.stop_reason})")
+        return Claim("KM-7", "final labels are a fixed point of the assignment", float(n_changed), 0.0, 0.0,
+                     n_changed == 0, PROOF, note)
     sizes, sums, abs_sums = _cluster_totals(X, labels, k, sample_weight)
     full = sizes > 0
     means, abs_means = sums[full] / sizes[full, None], abs_sums[full] / sizes[full, None]

@@ -2,6 +2,7 @@
 generated runs, the certificate (and that it can fail), scikit-learn agreement,
 bad input, reproducibility."""
 
+import copy
 import dataclasses
 import warnings
 from fractions import Fraction
@@ -820,9 +821,29 @@ def test_certificate_on_other_stop_reasons(fitted):
         capped = KMeans(4, random_state=0, max_iter=2).fit(X)
     cert = certify(capped, X)
     assert capped.trace_.stop_reason == "max_iter" and not capped.converged_
-    assert cert and cert["KM-5"].holds is None and cert["KM-7"].holds is None
+    assert cert and cert["KM-5"].holds is None and cert["KM-7"].holds is True   # the fixed-point half only
     loose = KMeans(4, random_state=0, tol=1e-1).fit(X)
     assert loose.trace_.stop_reason == "tol" and loose.converged_ and certify(loose, X)
+
+
+@pytest.mark.parametrize("stop", [{"tol": 1e-2}, {"max_iter": 3}])
+def test_km7_binds_the_centres_of_a_run_that_did_not_terminate(stop):
+    """KM-7's first half holds on every run (each ends on an assignment half-step): centres mirrored
+    through their clusters' means keep the inertia (KM-6 holds) but move points to other centres, and
+    KM-7 fails, on runs stopped by tol and by max_iter (an audit, 2026-12-05: KM-7 did not apply there,
+    and such centres passed)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(500, 3)) + rng.integers(0, 4, (500, 1)) * 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = KMeans(6, random_state=0, **stop).fit(X)
+    assert model.trace_.stop_reason != "converged" and certify(model, X)
+    mirrored = copy.deepcopy(model)
+    means = np.array([X[model.labels_ == j].mean(axis=0) for j in range(6)])
+    mirrored.cluster_centers_ = 2 * means - model.cluster_centers_
+    certificate = certify(mirrored, X)
+    assert certificate["KM-6"].holds is True
+    assert certificate["KM-7"].holds is False and "re-assigning the final labels moves" in certificate["KM-7"].note
 
 
 # ------------------------------------------------------------------ agreement with scikit-learn
