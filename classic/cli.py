@@ -33,6 +33,11 @@ from classic._csv import CSVError, column_name, label_column, numeric_columns, r
 __all__ = ["main"]
 
 
+def _count(n, noun):
+    """``n`` and ``noun``, plural unless n is 1: "1 iteration", "12 iterations"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _plot_format(path):
     """The image format of ``--plot path``: its suffix, or PNG when it has none (written to
     ``path`` itself, where matplotlib would append ".png"). ValueError for a suffix that
@@ -162,7 +167,7 @@ def _cmd_kmeans(args):
     print(
         f"k-means: {X.shape[0]} points, {X.shape[1]} features, k={args.k}"
         f"{'' if w is None else f', weighted by column {args.weight_column} (total {w.sum():.6g})'}; "
-        f"inertia {model.inertia_:.6g} after {model.n_iter_} iterations ({model.trace_.stop_reason})"
+        f"inertia {model.inertia_:.6g} after {_count(model.n_iter_, 'iteration')} ({model.trace_.stop_reason})"
     )
     return _report(model, X, None, args.plot, **({} if w is None else {"sample_weight": w}))
 
@@ -211,7 +216,7 @@ def _cmd_perceptron(args):
         model.fit(X, y)
     print(
         f"perceptron: {X.shape[0]} examples, {X.shape[1]} features, {len(model.classes_)} classes; "
-        f"{model.n_updates_} updates in {model.n_iter_} epochs ({model.trace_.stop_reason}); "
+        f"{_count(model.n_updates_, 'update')} in {_count(model.n_iter_, 'epoch')} ({model.trace_.stop_reason}); "
         f"training accuracy {model.score(X, y):.4g}"
     )
     return _report(model, X, y, args.plot)
@@ -248,7 +253,7 @@ def _cmd_gmm(args):
     print(
         f"{kind} Gaussian mixture: {X.shape[0]} points, {X.shape[1]} features, k={args.k}, "
         f"{args.covariance_type} covariances; mean log-likelihood {model.score(X):.6g}, "
-        f"{model.n_iter_} iterations ({model.trace_.stop_reason})"
+        f"{_count(model.n_iter_, 'iteration')} ({model.trace_.stop_reason})"
     )
     for k in range(args.k):
         mean = ", ".join(f"{v:.4g}" for v in model.means_[k])
