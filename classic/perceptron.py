@@ -719,8 +719,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 f"{_first_few(list(previous_classes))}; this y has the classes {_first_few(list(self.classes_))}. "
                 "Set warm_start=False to start afresh, or fit on labels of the same classes")
         problems = self._problem_signs(y_index, X.dtype)
-        starts = start_weights(given, len(problems), X.shape[1], len(self.classes_), scale, self.eta0, X.dtype,
-                               inherited)
+        starts = [None] * len(problems)   # w_0 = 0, unless a start is given
+        if any(value is not None for value in given.values()):
+            starts = start_weights(given, len(problems), X.shape[1], len(self.classes_), scale, self.eta0, X.dtype,
+                                   inherited)
         tol = None if self.tol is None else float(self.tol)
         traces = self._run(X, problems, scale, starts, max_iter, rng, self.stop, tol)
         if any(t.stop_reason == "max_iter" for t in traces):  # not when a stop= rule ended the run
@@ -822,7 +824,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         # whatever set_params does later
         self._fit_settings = {"prediction": self.prediction, "eta0": self.eta0, "max_iter": max_iter, "tol": tol,
                               "n_iter_no_change": self.n_iter_no_change, "rule": stop is not None,
-                              "dtype": X.dtype.name, "starts": [t.epoch_weights[0].copy() for t in traces]}
+                              "dtype": X.dtype.name, "starts": [None if s is None else np.array(s) for s in starts]}
         self.n_updates_ = sum(t.n_updates for t in traces)
         self.n_iter_ = max(t.n_iter for t in traces)
         self.converged_ = all(t.converged for t in traces)
