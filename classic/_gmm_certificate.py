@@ -14,8 +14,8 @@ import numpy as np
 from classic import _gmm_kernels as kernels
 from classic.certificate import Claim, inequality_claim
 from classic._gmm_bounds import error_bounds, m_step_rounding
-from classic._gmm_numerics import (_make_state, _standardise, e_step, log_prior, mean_objective, parameter_step,
-                                   user_units)
+from classic._gmm_numerics import (_make_state, _standardise, e_step, in_user_units, log_prior, mean_objective,
+                                   parameter_step, user_units)
 from classic._jit import one_blas_thread
 from classic.rounding import gamma, sum_of_products_up, sum_up, unit_roundoff, upper_bound
 
@@ -171,7 +171,7 @@ def _log_likelihood(Z, state, covariance_type, scale, resp, prior):
     lp, lp_bound = log_prior(state, covariance_type, prior)
     bounds = (error_bounds(sums, None, n, len(state.weights), d, Z.dtype)[0], lp_bound)
     units = user_units(n, scale, prior, covariance_type, len(state.weights))
-    return (np.float64(sums["log_likelihood"]) + units[0], bounds,
+    return (in_user_units(sums["log_likelihood"], units[0]), bounds,
             mean_objective(sums["log_likelihood"], lp, units, n))
 
 

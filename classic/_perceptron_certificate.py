@@ -264,7 +264,7 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
         edited = _edited_attributes(model, traces, fitted[c], made)
         starts = settings.get("starts")   # the fit's start of each problem, None for 0
         if starts is not None and not (len(starts) == len(traces) and np.array_equal(
-                trace.epoch_weights[0], 0 * trace.epoch_weights[0] if starts[c] is None else starts[c])):
+                trace.epoch_weights[0], np.zeros_like(trace.epoch_weights[0]) if starts[c] is None else starts[c])):
             edited.append("trace_ (its start, epoch_weights[0], is not the fit's)")
         certificate = _ProblemCertificate(X, signs, trace, label, predictor, edited, settings)
         # each note names its problem as the statement does (the printed notes follow the table)

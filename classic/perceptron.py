@@ -794,7 +794,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         if first:
             self.classes_ = declared
-        unknown = [label for label in dict.fromkeys(np.asarray(y).tolist()) if label not in set(self.classes_.tolist())]
+        unknown = _unseen_labels(y, self.classes_)
         if unknown:
             raise ValueError(f"y holds {len(unknown)} label(s) not among the classes {_first_few(list(self.classes_))}"
                              f" {'given' if first else 'of the model (its first partial_fit, or its fit)'}: "
@@ -957,14 +957,19 @@ def _validation_labels(y_val, n_rows, classes):
     if len(y_val) != n_rows:
         raise ValueError(f"the stopping rule's y_val has {len(y_val)} labels but X_val has {n_rows} rows; "
                          "give one label per row of X_val")
-    known = set(classes.tolist())
-    unseen = [label for label in dict.fromkeys(y_val.tolist()) if label not in known]   # labels of any type, in order
+    unseen = _unseen_labels(y_val, classes)
     if unseen:
         raise ValueError(
             f"the stopping rule's y_val holds {len(unseen)} label{'s' if len(unseen) > 1 else ''} the perceptron was "
             f"not trained on: {_first_few(unseen)} (its classes: {_first_few(classes.tolist())}); held-out accuracy "
             "is scored over the trained classes: drop those rows from X_val and y_val, or give them labels of y")
     return y_val
+
+
+def _unseen_labels(labels, classes):
+    """The distinct values of ``labels`` (of any type) that are not among ``classes``, in order."""
+    known = set(np.asarray(classes).tolist())
+    return [label for label in dict.fromkeys(np.asarray(labels).tolist()) if label not in known]
 
 
 def _class_name(label):

@@ -23,20 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from classic import Perceptron, certify
-
-
-def separable(n, d, margin, rng):
-    """n points of the unit ball with labels from a unit vector u, every margin >= ``margin``,
-    then rescaled to R = 1 (as examples/perceptron_novikoff.py)."""
-    u = rng.standard_normal(d)
-    u /= np.linalg.norm(u)
-    X = rng.standard_normal((n, d))
-    X /= np.maximum(1.0, np.linalg.norm(X, axis=1))[:, None] * rng.uniform(1.0, 2.0, size=(n, 1))
-    y = np.where(X @ u >= 0, 1, -1)
-    X += (y * np.maximum(0.0, margin - y * (X @ u)))[:, None] * u
-    X[0] += (y[0] * margin - X[0] @ u) * u
-    X /= np.max(np.linalg.norm(X, axis=1))
-    return X, y, u
+from perceptron_novikoff import separable  # the data of the example beside this one (its folder is on the path)
 
 
 def main(path="perceptron_start.png"):
