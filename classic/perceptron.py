@@ -706,10 +706,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             given = {name: getattr(self, name.replace("_init", "_")) if value is None else value
                      for name, value in given.items()}
             previous_classes = self.classes_
-        X, y = check_estimator_data(self, X, reset=True, y=y, finite=False)  # NaN, inf: next line
-        check_squared_distances(X, np.full((1, 1), scale), method="the perceptron",   # the rows' squared norms
-                                others_name="intercept_scaling", others_fix=INTERCEPT_FIX, rule=OVERFLOW_RULE)
-        check_classification_targets(y)
+        X, y = self._training_data(X, y, scale, reset=True)
         self.classes_, y_index = np.unique(y, return_inverse=True)
         if self.classes_.dtype == object:  # scikit-learn's classes_ here: strings as str, not object (the same order)
             self.classes_ = unique_labels(y)
@@ -788,10 +785,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             raise ValueError(f"classes={_first_few(list(declared))} differ from the model's classes "
                              f"{_first_few(list(self.classes_))}, those of its first call or fit: pass the same "
                              "classes, or None")
-        X, y = check_estimator_data(self, X, reset=first, y=y, finite=False)  # NaN, inf: next line
-        check_squared_distances(X, np.full((1, 1), scale), method="the perceptron",
-                                others_name="intercept_scaling", others_fix=INTERCEPT_FIX, rule=OVERFLOW_RULE)
-        check_classification_targets(y)
+        X, y = self._training_data(X, y, scale, reset=first)
         if first:
             self.classes_ = declared
         unknown = _unseen_labels(y, self.classes_)
@@ -804,6 +798,16 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             getattr(self.trace_, "problems", (self.trace_,)), self._fit_settings["eta0"], self.eta0, scale, X.dtype)
         self._run(X, problems, scale, starts, 1, rng, None, None)
         return self
+
+    def _training_data(self, X, y, scale, reset):
+        """X and y of fit or partial_fit, checked once: X numeric, 2-D, its rows' squared norms with the
+        augmented feature ``scale`` within range (which also refuses NaN and infinity), y labels of a
+        classification (``reset``: X's features become the model's)."""
+        X, y = check_estimator_data(self, X, reset=reset, y=y, finite=False)  # NaN, inf: next line
+        check_squared_distances(X, np.full((1, 1), scale), method="the perceptron",   # the rows' squared norms
+                                others_name="intercept_scaling", others_fix=INTERCEPT_FIX, rule=OVERFLOW_RULE)
+        check_classification_targets(y)
+        return X, y
 
     def _run(self, X, problems, scale, starts, max_iter, rng, stop, tol):
         """The binary perceptron of each problem (its signs, from its start) and the fitted attributes
