@@ -23,9 +23,10 @@ from sklearn.utils.validation import column_or_1d
 
 from classic import _perceptron_kernels as _k
 from classic._jit import for_rows
-from classic._perceptron_predictors import _averaged_weights
+from classic._perceptron_predictors import _averaged_weights, moves
+from classic._perceptron_weights import problem_weights
 from classic._random import generator_from_state
-from classic._validation import at_callers_line, check_numbers, check_real, check_squared_distances
+from classic._validation import at_callers_line, check_numbers, check_real, check_sample_weight, check_squared_distances
 from classic.certificate import Claim, check_training_rows, inequality_claim
 from classic.perceptron import INTERCEPT_FIX, OVERFLOW_RULE, _one_vs_rest_trace
 from classic.rounding import (
@@ -92,7 +93,7 @@ def unit_margins(A, signs, u):
 SOFT_MARGIN_ROWS = 20_000
 
 
-def find_separator(A, signs, trace):
+def find_separator(A, signs, trace, active=None):
     """Candidate separators of the augmented data ``A`` (float64) for the run ``trace``.
 
     The perceptron's own final weights; if the run converged (so the data are
@@ -104,19 +105,23 @@ def find_separator(A, signs, trace):
     the direction (PC-7). The soft margin is fitted on at most
     :data:`SOFT_MARGIN_ROWS` evenly spaced rows: on 200 000 x 50 rows with 5 % of
     labels flipped the certificate took 19.1 s with all of them against 1.5 s,
-    and PC-9's bound moved by 0.01 %.
+    and PC-9's bound moved by 0.01 %. ``active`` (a weighted run: the examples of positive weight,
+    PC-1 "Weights") restricts the solvers to those rows.
     """
     from sklearn.svm import LinearSVC
 
     candidates = [np.asarray(trace.epoch_weights[-1], dtype=np.float64)]
     columns = np.flatnonzero(np.any(A != 0, axis=0))
-    if np.unique(signs).size == 2 and columns.size:
+    if np.unique(signs if active is None else signs[active]).size == 2 and columns.size:
         C, max_iter = (1e4, 5000) if trace.converged else (1.0, 2000)
-        rows = slice(None)
-        if not trace.converged and A.shape[0] > SOFT_MARGIN_ROWS:
-            rows = np.linspace(0, A.shape[0] - 1, SOFT_MARGIN_ROWS).astype(np.intp)
+        every = slice(None) if active is None else np.flatnonzero(active)
+        rows = every
+        size = A.shape[0] if active is None else every.size
+        if not trace.converged and size > SOFT_MARGIN_ROWS:
+            rows = np.linspace(0, A.shape[0] - 1, SOFT_MARGIN_ROWS).astype(np.intp) if active is None else \
+                every[np.linspace(0, size - 1, SOFT_MARGIN_ROWS).astype(np.intp)]
             if np.unique(signs[rows]).size < 2:  # a rare class the even spacing missed: all rows
-                rows = slice(None)
+                rows = every
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             svc = LinearSVC(C=C, loss="hinge", fit_intercept=False, dual=True, tol=1e-8,
@@ -219,7 +224,7 @@ def _separator_rows(separator, n_problems, d):
     return rows if rows.shape[1] == d + 1 else np.column_stack([rows, np.zeros(n_problems)])
 
 
-def certify_perceptron(model, X, y, separator=None, margin=None):
+def certify_perceptron(model, X, y, separator=None, margin=None, sample_weight=None):
     """Claims for a fitted :class:`classic.Perceptron` (see ``classic.certify``) on ``X``, validated
     by ``Perceptron._certify``."""
     traces = getattr(model.trace_, "problems", (model.trace_,))
@@ -238,6 +243,7 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
     if y.shape != (X.shape[0],):
         raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")
     problems = model._problem_signs(model._labels(y), dtype)
+    weights = _run_weights(model, X, problems, sample_weight, dtype)
     if len(problems) != len(traces):
         statement = "the log replays: one trace per one-vs-rest problem"
         note = f"{len(traces)} trace(s) for {len(problems)} problem(s)"
@@ -250,15 +256,15 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
     settings = model._fit_settings  # the fit's prediction and eta0, not set_params' since
     eta0 = settings["eta0"]
     claims = []
-    for c, (signs, trace) in enumerate(zip(problems, traces)):
+    for c, (signs, trace, example_weights) in enumerate(zip(problems, traces, weights)):
         label = "" if len(traces) == 1 else f"[class {model.classes_[c]} vs rest] "
         u = None if separator is None else separator[c]
         last = _scaled(trace.epoch_weights[-1], trace, eta0, dtype)
         # what predict uses (PC-6): coef_ and intercept_, unless the prediction is averaged or voted
         predictor = (fitted[c], eta0, last) if settings["prediction"] == "last" else None
         if settings["prediction"] == "averaged":
-            made = _scaled(_averaged_weights(X, signs, trace.intercept_scaling, trace).astype(dtype), trace,
-                           eta0, dtype)
+            made = _scaled(_averaged_weights(X, signs, trace.intercept_scaling, trace, example_weights).astype(dtype),
+                           trace, eta0, dtype)
         else:  # the last weights; the voted predictor keeps its own (PC-13)
             made = last
         edited = _edited_attributes(model, traces, fitted[c], made)
@@ -266,10 +272,28 @@ def certify_perceptron(model, X, y, separator=None, margin=None):
         if starts is not None and not (len(starts) == len(traces) and np.array_equal(
                 trace.epoch_weights[0], np.zeros_like(trace.epoch_weights[0]) if starts[c] is None else starts[c])):
             edited.append("trace_ (its start, epoch_weights[0], is not the fit's)")
-        certificate = _ProblemCertificate(X, signs, trace, label, predictor, edited, settings)
+        if trace.weighted != (example_weights is not None):
+            edited.append("trace_ (its weighted flag is not the fit's)")
+        certificate = _ProblemCertificate(X, signs, trace, label, predictor, edited, settings, example_weights)
         # each note names its problem as the statement does (the printed notes follow the table)
         claims.extend(dataclasses.replace(c, note=label + c.note) if c.note else c for c in certificate.claims(u, margin))
     return claims
+
+
+def _run_weights(model, X, problems, sample_weight, dtype):
+    """The weights c_i of each problem's run (None where all are 1; PC-1, "Weights"), made as the fit
+    made them from its class weights and the ``sample_weight`` given here, which must be given exactly
+    when the fit was given one (a ValueError says which)."""
+    settings = model._fit_settings
+    given = settings.get("sample_weight", False)
+    if given and sample_weight is None:
+        raise ValueError("this run was fitted with sample_weight: certify(model, X, y, sample_weight=w) with the "
+                         "weights fit was given")
+    if not given and sample_weight is not None:
+        raise ValueError("this run was fitted without sample_weight: certify(model, X, y) without one (or fit again "
+                         "with the weights)")
+    sample_weight = check_sample_weight(sample_weight, X)
+    return problem_weights(settings.get("class_weight"), sample_weight, problems, dtype)
 
 
 def _edited_attributes(model, traces, fitted, made):
@@ -308,13 +332,17 @@ def _scaled(w, trace, eta0, dtype):
 class _ProblemCertificate:
     """The claims of one binary problem (one trace)."""
 
-    def __init__(self, X, signs, trace, label, predictor=None, edited=(), settings=None):
+    def __init__(self, X, signs, trace, label, predictor=None, edited=(), settings=None, weights=None):
         self.X, self.signs, self.trace, self.label = X, signs, trace, label
+        self.c = weights   # the examples' weights c_i, None for all 1 (PC-1, "Weights")
+        # the examples the theorem is about: those of positive weight (None: all)
+        self.active = None if weights is None else weights > 0
         self.settings = settings  # the fit's (Perceptron._fit_settings), for the stop (PC-6); None: unchecked
         self.edited = list(edited)  # fitted attributes changed since the fit (PC-1)
         self.predictor = predictor  # (coef_ and intercept_ as one row, eta0) when predict uses the last weights
         self.scale = X.dtype.type(trace.intercept_scaling)
-        self.A = _augmented(X, self.scale)
+        # the vectors the run adds, z_i = fl(c_i x~_i) (x~_i unweighted): the data of Novikoff's theorem
+        self.A = _augmented(X, self.scale) if weights is None else moves(X, self.scale, np.arange(X.shape[0]), weights)
         self.D = self.A.shape[1]
         self.K = trace.n_updates
         self.R_hat2 = float(np.max(np.einsum("ij,ij->i", self.A, self.A)))
@@ -375,7 +403,7 @@ class _ProblemCertificate:
 
     def _replay(self, u):
         t, K, X = self.trace, self.K, self.X
-        out = {name: np.empty(K) for name in ("dot_abs", "inner", "inner_abs", "sums_norm2", "x_norm2")}
+        out = {name: np.empty(K) for name in ("dot_abs", "w_abs", "inner", "inner_abs", "sums_norm2", "x_norm2")}
         out["decisions"] = np.empty(K, X.dtype)
         out["squared_norms"] = np.empty(K, X.dtype)
         w = t.epoch_weights[0].copy()   # the start w_0 (PC-1)
@@ -384,21 +412,12 @@ class _ProblemCertificate:
         B_state = np.zeros(self.D)
         for e in range(t.n_iter):
             part = slice(ends[e], ends[e + 1])
-            _k.replay(X, self.signs, self.scale, t.updates[part], u, w, B_state,
-                      *(out[name][part] for name in ("decisions", "dot_abs", "squared_norms", "inner",
+            _k.replay(X, self.signs, self.c, self.scale, t.updates[part], u, w, B_state,
+                      *(out[name][part] for name in ("decisions", "dot_abs", "w_abs", "squared_norms", "inner",
                                                      "inner_abs", "sums_norm2", "x_norm2")))
             weights.append(w.copy())
         out["epoch_weights"] = np.asarray(weights)
         return out
-
-    def _epoch_losses(self, decisions):
-        """Each epoch's mean loss (1/n) Σ max(0, −y⟨ŵ, x̃⟩) as the run adds it (``_perceptron_kernels.epoch``):
-        the opposites of its updates' margins, the replay's ``decisions``, added in float64 one after
-        the other; the correct presentations add 0."""
-        t, n = self.trace, self.X.shape[0]
-        ends = np.concatenate([[0], np.cumsum(t.mistakes)])
-        terms = 0.0 - decisions.astype(np.float64)
-        return np.array([np.cumsum(terms[a:b])[-1] / n if b > a else 0.0 for a, b in zip(ends[:-1], ends[1:])])
 
     def _orders(self):
         """Each epoch's order as the run drew it, one epoch at a time: index order, or the next
@@ -415,16 +434,19 @@ class _ProblemCertificate:
         return (rng.permutation(n).astype(np.int64) for _ in range(self.trace.n_iter))
 
     def _unlogged(self, orders):
-        """(presentations that disagree with the log, the first such step or -1): the log is
-        complete (PC-1), walked epoch by epoch in the orders of the run."""
+        """(presentations that disagree with the log, the first such step or -1, each epoch's mean loss
+        (1/n) Σ max(0, −y⟨ŵ, x̃⟩) as the run adds it): the log is complete (PC-1), walked epoch by epoch
+        in the orders of the run, every presentation's margin computed as ``_perceptron_kernels.epoch``
+        computes it and the opposites of those <= 0 added in float64 in presentation order."""
         n, t = self.X.shape[0], self.trace
-        w, k, unlogged, first = t.epoch_weights[0].copy(), 0, 0, -1
+        w, k, unlogged, first, losses = t.epoch_weights[0].copy(), 0, 0, -1, []
         for e, order in enumerate(orders):
-            wrong, at, k = _k.unlogged_mistakes(self.X, self.signs, self.scale, t.updates, t.update_steps, order,
-                                                e * n, w, k)
+            wrong, at, k, loss = _k.unlogged_mistakes(self.X, self.signs, self.c, self.scale, t.updates,
+                                                      t.update_steps, order, e * n, w, k)
             unlogged += wrong
             first = at if first < 0 else first
-        return unlogged, first
+            losses.append(loss / n)
+        return unlogged, first, np.array(losses)
 
     def claims(self, separator, margin):
         statement = ("the log replays: each update was a mistake as the run computed it (y fl<w, x> <= 0); squared "
@@ -435,24 +457,24 @@ class _ProblemCertificate:
             return [Claim("PC-1", self.label + statement, 1.0, 0.0, 0.0, False, REFERENCE, note)]
         self.separator_given = separator is not None  # for the notes: the user's direction or the best found
         candidates = [separator] if separator is not None else find_separator(
-            self.A, self.signs.astype(np.float64), self.trace)
+            self.A, self.signs.astype(np.float64), self.trace, self.active)
         if not candidates:
             candidates = [np.ones(self.D)]
         # scaled to max |u_f| = 1 so that ||u|| neither underflows nor overflows
         candidates = [np.asarray(u, dtype=np.float64) / np.max(np.abs(u)) for u in candidates]
-        u, lo = self._choose(candidates, margin)
+        u, lo = self._choose(candidates, margin)   # the margins of the examples of positive weight
         u_hat = u / np.sqrt(u @ u)
         r = self._replay(u_hat)
         not_mistakes = int(np.sum(r["decisions"] > 0))
         wrong_norms = int(np.sum(r["squared_norms"] != self.trace.squared_norms))
         wrong_weights = int(np.sum(np.any(r["epoch_weights"] != self.trace.epoch_weights, axis=1)))
-        wrong_losses = int(np.sum(self._epoch_losses(r["decisions"]) != self.trace.epoch_loss))
         orders = self._orders()
         if orders is None:
             note = ("the trace's shuffle_state is not a generator state: the epochs' orders cannot be redrawn, "
                     "so the log's completeness cannot be checked (a tampered trace)")
             return [Claim("PC-1", self.label + statement, 1.0, 0.0, 0.0, False, REFERENCE, note)]
-        unlogged, first = self._unlogged(orders)
+        unlogged, first, losses = self._unlogged(orders)
+        wrong_losses = int(np.sum(losses != self.trace.epoch_loss))
         mismatches = not_mistakes + wrong_norms + wrong_weights + wrong_losses + unlogged
         note = (f"{not_mistakes} logged update(s) were no mistake, {wrong_norms} squared norm(s), "
                 f"{wrong_weights} epoch weight row(s) and {wrong_losses} epoch loss(es) differ from the replay, "
@@ -482,7 +504,8 @@ class _ProblemCertificate:
         best = None
         for u in candidates:
             lo, _, _ = unit_margins(self.A, self.signs.astype(np.float64), u)
-            gamma_low = float(np.min(lo))
+            lo = lo if self.active is None else lo[self.active]
+            gamma_low = float(np.min(lo)) if lo.size else 0.0
             if gamma_low > 0:
                 key = (0, -gamma_low)
             else:
@@ -504,6 +527,13 @@ class _ProblemCertificate:
         B2 = sum_of_products_up(r["sums_norm2"], D, 2 * K + D - 2)
         self.E = product_up(unit_roundoff(p), above(np.sqrt(B2)))
         self.delta = sum_up(product_up(_gamma_up(D, p), sum_of_products_up(r["dot_abs"], D, D)), D * _eta(p))
+        if self.c is not None:
+            # y<w^, z> for z = fl(c x~): c_k delta_k, plus the rounding of z, |z_f - c x~_f| <= u c |x~_f| + eta
+            # (PC-7, "Weights")
+            c = self.c[self.trace.updates].astype(np.float64)
+            z_error = sum_up(product_up(unit_roundoff(p), c, sum_of_products_up(r["dot_abs"], D, D)),
+                             product_up(_eta(p), sum_of_products_up(r["w_abs"], D, D)))
+            self.delta = sum_up(product_up(c, self.delta), z_error)
         E_before = np.concatenate([[0.0], self.E[:-1]])
         terms = sum_up(self.delta, product_up(E_before, above(np.sqrt(x2))))
         self.Delta = upper_bound(2 * np.cumsum(terms), max(K - 1, 0))
@@ -550,7 +580,7 @@ class _ProblemCertificate:
                 "PC-4", "sum_{j<=k} ||x_{i_j}||^2 <= k R^2 for every update k",
                 values=self.S_hat, bounds=k * self.R_hat2, slacks=self._pc4_slack(k * self.R_hat2),
             ))
-        zero_rows = int(np.sum(~np.any(self.A != 0, axis=1)))
+        zero_rows = int(np.sum(~np.any(self.A != 0, axis=1) & (True if self.active is None else self.active)))
         if gamma_low <= 0 or not np.all(np.isfinite(self.E)):
             if zero_rows:
                 note = (f"{zero_rows} example(s) are zero vectors: y<u, 0> = 0 for every u, so no margin gamma > 0 "
@@ -622,7 +652,8 @@ class _ProblemCertificate:
 
     # --- PC-6: the stopping rule -----------------------------------------------
     def _final_epoch(self):
-        statement = "the final epoch is mistake-free: y <w, x> > 0 for every example"
+        statement = "the final epoch is mistake-free: y <w, x> > 0 for every example" + (
+            " of positive weight" if self.c is not None else "")
         t = self.trace
         if not self._stop_agrees():
             return Claim("PC-6", self.label + statement, 1.0, 0.0, 0.0, False, REFERENCE,
@@ -638,12 +669,13 @@ class _ProblemCertificate:
         scores = np.empty(self.X.shape[0], self.X.dtype)
         decision = for_rows(_k.decision, self.X.shape[0])
         decision(self.X, t.epoch_weights[-1].reshape(1, -1), self.scale, scores.reshape(-1, 1))
-        mistakes = int(np.sum(self.signs * scores <= 0))
+        learnt = slice(None) if self.active is None else self.active   # a weight-0 example is not learnt (PC-1)
+        mistakes = int(np.sum(self.signs[learnt] * scores[learnt] <= 0))
         note = ""
         if self.predictor is not None:  # predict's own arithmetic: coef_, intercept_ = eta0 times the weights
             weights, eta0, scaled = self.predictor
             decision(self.X, weights.reshape(1, -1), self.X.dtype.type(1.0), scores.reshape(-1, 1))
-            wrong = int(np.sum(self.signs * scores <= 0))
+            wrong = int(np.sum(self.signs[learnt] * scores[learnt] <= 0))
             if wrong:
                 runs = np.array_equal(weights, scaled)
                 note = (f"predict's weights coef_ and intercept_ misclassify {wrong} training example(s): " + (
@@ -720,13 +752,15 @@ class _ProblemCertificate:
         mantissa = np.finfo(self.X.dtype).nmant + 1
         if t.shuffled:
             return self._not_applicable("PC-10", statement, "the examples were shuffled: the state is not periodic")
-        if not np.array_equal(A, np.round(A)):
-            return self._not_applicable("PC-10", statement, "the data are not integers")
+        tests = A if self.c is None else _augmented(self.X, self.scale)   # the mistake tests' examples
+        if not (np.array_equal(A, np.round(A)) and np.array_equal(tests, np.round(tests))):
+            return self._not_applicable("PC-10", statement, "the data are not integers" + (
+                "" if self.c is None else " (the examples and their weighted moves)"))
         if not np.array_equal(self.w0, np.round(self.w0)):
             return self._not_applicable("PC-10", statement, "the start w_0 is not an integer vector")
         # every weight is at most |w_0| + (K + 1) max |x| entrywise, every inner product that times the largest row sum
         entry = float(np.max(np.abs(self.w0))) + (self.K + 1) * float(np.max(np.abs(A)))
-        largest = entry * float(np.max(np.sum(np.abs(A), axis=1)))
+        largest = entry * float(np.max(np.sum(np.abs(tests), axis=1)))
         if largest >= 2.0**mantissa:
             return self._not_applicable("PC-10", statement, "integer sums may exceed the exact range of the precision")
         first_seen = {}
@@ -744,7 +778,7 @@ class _ProblemCertificate:
         n = self.X.shape[0]
         buffers = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, self.X.dtype)
         for _ in range(period):
-            _k.epoch(self.X, self.signs, self.scale, np.arange(n, dtype=np.int64), w, *buffers, 0)
+            _k.epoch(self.X, self.signs, self.c, self.scale, np.arange(n, dtype=np.int64), w, *buffers, 0)
         returns = bool(np.array_equal(w, t.epoch_weights[a]))
         note = (f"fixed point from epoch {a}: converged" if n_cycle == 0 else
                 f"cycle of {period} epoch(s) with {n_cycle} update(s) from epoch {a}: the run never stops, "

@@ -11,8 +11,16 @@ multiplies ``s``. All kernels evaluate the inner product in the same order,
 so that a decision replayed by :func:`replay` is bitwise the decision
 :func:`epoch` took, and (with ``s = 0``) bitwise scikit-learn's.
 
+Weighted runs (``sample_weight``, ``class_weight``) move the weights by
+:math:`y_i z_i` with :math:`z_i = \\mathrm{fl}(c_i \\tilde x_i)`, :math:`c_i \\ge 0` the weight of
+example ``i`` (``c``, in the dtype of X), as scikit-learn's SGD does; the mistake test stays
+:math:`y_i \\langle w, \\tilde x_i \\rangle \\le 0`, and a mistake on an example of weight 0 moves
+nothing and is no update (PC-1, "Weights"). ``c=None`` is the unweighted run, every
+:math:`c_i = 1` (Numba compiles it apart, without the multiplications: the same bits).
+
 Kernels never validate: ``X`` is C-contiguous float32/float64 with at least one
-column, ``y`` holds +1/-1 in the same dtype, indices are in range.
+column, ``y`` holds +1/-1 in the same dtype, ``c`` is None or non-negative in that dtype,
+indices are in range.
 """
 
 import numpy as np
@@ -164,11 +172,12 @@ FETCH_AHEAD = 32
 
 
 @kernel
-def epoch(X, y, scale, order, w, updates, steps, squared_norms, first_step):
+def epoch(X, y, c, scale, order, w, updates, steps, squared_norms, first_step):
     """One pass of the perceptron over the examples ``order`` (PC-1).
 
     For each ``i`` in ``order``: if :math:`y_i \\langle w, \\tilde x_i \\rangle \\le 0`
-    then :math:`w \\leftarrow w + y_i \\tilde x_i`.
+    then :math:`w \\leftarrow w + y_i \\tilde x_i` (weighted: :math:`w + y_i\\,\\mathrm{fl}(c_i
+    \\tilde x_i)`, no update where :math:`c_i = 0`).
 
     Three things change the speed, never a bit of the result. The examples are
     classified four at a time with the current w (:func:`_correct_of_four`):
@@ -188,6 +197,7 @@ def epoch(X, y, scale, order, w, updates, steps, squared_norms, first_step):
     ----------
     X : ndarray of shape (n_samples, n_features)
     y : ndarray of shape (n_samples,), +1/-1 in the dtype of X
+    c : ndarray of shape (n_samples,), >= 0 in the dtype of X, or None (every weight 1)
     scale : scalar of the dtype of X, the augmented feature ``s``
     order : ndarray of shape (n_samples,), int64, the presentation order
     w : ndarray of shape (n_features + 1,), updated in place
@@ -200,13 +210,13 @@ def epoch(X, y, scale, order, w, updates, steps, squared_norms, first_step):
 
     Returns
     -------
-    n_updates : int, the number of updates (= mistakes) of this epoch. The epoch stops early,
+    n_updates : int, the number of updates (= mistakes on examples of positive weight) of this epoch. The epoch stops early,
         after the update whose squared norm overflows to infinity: while it is finite, no inner
         product with a row inside the range rule can overflow (PC-7, "Overflow").
     total_loss : float64, the sum over the epoch's presentations of max(0, -y <w, x~>): the
-        opposites of the margins y <w, x~> <= 0 of the updates, as computed, added in float64
-        one after the other (the other presentations add 0), as scikit-learn's SGD adds its
-        ``sumloss``.
+        opposites of the margins y <w, x~> <= 0 of its mistakes (examples of weight 0 included),
+        as computed, added in float64 one after the other (the other presentations add 0),
+        unweighted, as scikit-learn's SGD adds its ``sumloss``.
     """
     n, d = order.shape[0], X.shape[1]
     zero = scale - scale                     # 0 in the working precision
@@ -242,13 +252,20 @@ def epoch(X, y, scale, order, w, updates, steps, squared_norms, first_step):
         t += correct
         if correct == window:
             continue
-        i = order[t]                         # a mistake: w <- w + y_i x~_i
+        i = order[t]                         # a mistake: w <- w + y_i x~_i (weighted: y_i fl(c_i x~_i))
+        total_loss += 0.0 - np.float64(margin)
+        if c is None:
+            step = y[i]
+        else:
+            step = y[i] * c[i]
+            if step == 0:                    # weight 0: no update (PC-1, "Weights")
+                t += 1
+                continue
         for f in range(d):
-            w[f] += y[i] * X[i, f]
-        w[d] += y[i] * scale
+            w[f] += X[i, f] * step
+        w[d] += scale * step
         updates[n_updates] = i
         steps[n_updates] = first_step + t
-        total_loss += 0.0 - np.float64(margin)
         n_updates += 1
         pending = True
         t += 1
@@ -293,39 +310,47 @@ def decision(X, W, scale, out):
 
 
 @kernel
-def unlogged_mistakes(X, y, scale, updates, steps, order, t0, w, k):
+def unlogged_mistakes(X, y, c, scale, updates, steps, order, t0, w, k):
     r"""The presentations of one epoch that the run's log leaves out (PC-1, completeness).
 
     Walks the ``n`` presentations of the epoch that starts at step ``t0`` (example
     ``order[t - t0]`` at step ``t``) with the weights ``w`` (in place: the weights at the
     epoch's start, rebuilt as :func:`epoch` builds them; on return those at its end), the log
     read from entry ``k``: at a logged step (``steps[k]``) the logged example ``updates[k]``
-    must be the one presented, and the update is applied; at any other step the example must
-    be classified correctly, :math:`y_i\,\mathrm{fl}\langle \hat w, \tilde x_i\rangle > 0` as
-    :func:`epoch` decides it. Returns (the number of steps where either fails, the first such
-    step or -1, the log entry the next epoch starts from).
+    must be the one presented, and the update is applied (the weights ``c`` as in :func:`epoch`);
+    at any other step the example must be classified correctly,
+    :math:`y_i\\,\\mathrm{fl}\\langle \\hat w, \\tilde x_i\\rangle > 0` as :func:`epoch` decides it,
+    or be of weight 0. Returns (the number of steps where either fails, the first such step or
+    -1, the log entry the next epoch starts from, the epoch's total loss as :func:`epoch` adds
+    it: the opposites of the margins <= 0, in float64, in presentation order).
     """
     n, d = X.shape[0], X.shape[1]
     wrong, first = 0, -1
+    total_loss = 0.0
     for t in range(t0, t0 + n):
         i = order[t - t0]
+        margin = y[i] * _inner(w, X, i, scale)
+        if margin <= 0:
+            total_loss += 0.0 - np.float64(margin)
         if k < steps.shape[0] and steps[k] == t:
             if updates[k] != i:
                 wrong += 1
                 first = t if first < 0 else first
             j = updates[k]
+            step = y[j] if c is None else y[j] * c[j]
             for f in range(d):
-                w[f] += y[j] * X[j, f]
-            w[d] += y[j] * scale
+                w[f] += X[j, f] * step
+            w[d] += scale * step
             k += 1
-        elif not y[i] * _inner(w, X, i, scale) > 0:
+        elif not (margin > 0 or (c is not None and c[i] == 0)):
             wrong += 1
             first = t if first < 0 else first
-    return wrong, first, k
+    return wrong, first, k, total_loss
 
 
 @kernel
-def replay(X, y, scale, updates, u, w, B, decisions, dot_abs, squared_norms, inner, inner_abs, sums_norm2, x_norm2):
+def replay(X, y, c, scale, updates, u, w, B, decisions, dot_abs, w_abs, squared_norms, inner, inner_abs, sums_norm2,
+           x_norm2):
     """Rebuild the computed weights :math:`\\hat w_k` from the replay log (PC-1, PC-7).
 
     ``w`` (dtype of X, :math:`\\hat w` before the first update of ``updates``) receives the same floating-point
@@ -335,25 +360,33 @@ def replay(X, y, scale, updates, u, w, B, decisions, dot_abs, squared_norms, inn
     * ``decisions[k]``: :math:`y_i\\,\\mathrm{fl}\\langle \\hat w_{k-1}, \\tilde x_i\\rangle`
       recomputed as :func:`epoch` computed it (must be <= 0);
     * ``dot_abs[k]``: :math:`\\sum_f |\\hat w_{k-1,f} \\tilde x_{if}|` (its rounding bound);
+    * ``w_abs[k]``: :math:`\\sum_f |\\hat w_{k-1,f}|` in float64 (with weights ``c``, the rounding
+      of :math:`z_i = \\mathrm{fl}(c_i \\tilde x_i)` against :math:`c_i \\tilde x_i`, PC-7);
     * ``squared_norms[k]``: :math:`\\|\\hat w_k\\|^2` as :func:`epoch` computed it;
     * ``inner[k]``, ``inner_abs[k]``: :math:`\\langle \\hat w_k, u\\rangle` and
       :math:`\\sum_f |\\hat w_{k,f} u_f|` in float64;
     * ``sums_norm2[k]``: :math:`\\|B_k\\|_2^2` with :math:`B_{k,f} = \\sum_{j \\le k} |\\hat w_{j,f}|`, float64,
       for the a-posteriori rounding bound of the weights (PC-7); ``B``, shape
       (n_features + 1,), float64, carries the running sums between calls;
-    * ``x_norm2[k]``: :math:`\\|\\tilde x_i\\|^2` in float64.
+    * ``x_norm2[k]``: :math:`\\|\\tilde x_i\\|^2` in float64 (with weights, :math:`\\|z_i\\|^2`).
+
+    ``c`` is None (every weight 1) or the weights of :func:`epoch`.
     """
     d = X.shape[1]
     for k in range(updates.shape[0]):
         i = updates[k]
         decisions[k] = y[i] * _inner(w, X, i, scale)
         total_abs = 0.0
+        weights_abs = 0.0
         for f in range(d):
             total_abs += abs(np.float64(w[f]) * np.float64(X[i, f]))
+            weights_abs += abs(np.float64(w[f]))
         dot_abs[k] = total_abs + abs(np.float64(w[d]) * np.float64(scale))
+        w_abs[k] = weights_abs + abs(np.float64(w[d]))
+        step = y[i] if c is None else y[i] * c[i]
         for f in range(d):
-            w[f] += y[i] * X[i, f]
-        w[d] += y[i] * scale
+            w[f] += X[i, f] * step
+        w[d] += scale * step
         squared_norms[k] = _squared_norm(w, scale - scale)
         dot = 0.0
         dot_a = 0.0
@@ -361,6 +394,8 @@ def replay(X, y, scale, updates, u, w, B, decisions, dot_abs, squared_norms, inn
         xx = 0.0
         for f in range(d + 1):
             xf = np.float64(X[i, f]) if f < d else np.float64(scale)
+            if c is not None:
+                xf = np.float64((X[i, f] if f < d else scale) * c[i])   # z_if = fl(c_i x~_if)
             wf = np.float64(w[f])
             dot += wf * u[f]
             dot_a += abs(wf * u[f])

@@ -10,18 +10,30 @@ from classic._jit import for_rows
 from classic._validation import check_finite
 
 
-def _averaged_weights(X, signs, scale, trace):
+def moves(X, scale, rows, weights=None):
+    """The vectors the run adds for the examples ``rows`` (before their sign), float64: the
+    augmented rows :math:`\\tilde x_i = (x_i, s)`, or with ``weights`` :math:`c` (PC-1, "Weights")
+    :math:`\\mathrm{fl}(c_i \\tilde x_i)` rounded in X's precision as the run rounds them."""
+    augmented = np.column_stack([X[rows], np.full(len(rows), scale, dtype=X.dtype)])
+    if weights is not None:
+        with np.errstate(under="ignore"):
+            augmented = augmented * weights[rows, None]
+    return augmented.astype(np.float64)
+
+
+def _averaged_weights(X, signs, scale, trace, weights=None):
     """Freund and Schapire's average :math:`\\frac1T \\sum_k c_k w_k` (PC-13), in float64.
 
     :math:`w_k` predicts :math:`c_k = t_{k+1} - t_k` presentations, so the
     average is :math:`w_0 + \\frac1T \\sum_j y_{i_j} \\tilde x_{i_j} (T - 1 - t_j)`
-    (the start :math:`w_0`, ``epoch_weights[0]``, added last, and only when it is not 0).
+    (the start :math:`w_0`, ``epoch_weights[0]``, added last, and only when it is not 0;
+    a weighted run's moves :func:`moves` for :math:`\\tilde x_{i_j}`).
     """
     n_steps = trace.n_iter * trace.n_samples
     coefficient = np.zeros(X.shape[0])
     np.add.at(coefficient, trace.updates, signs[trace.updates] * (n_steps - 1 - trace.update_steps) / n_steps)
     rows = np.unique(trace.updates)  # the other rows have coefficient 0
-    augmented = np.column_stack([X[rows].astype(np.float64), np.full(rows.size, scale, dtype=np.float64)])
+    augmented = moves(X, scale, rows, weights)
     # summed row after row (numpy's reduction over axis 0), not by BLAS, whose order may depend on its
     # threads: the certificate recomputes this average and compares it with coef_ bit for bit (PC-1)
     average = (coefficient[rows, None] * augmented).sum(axis=0)
@@ -29,12 +41,11 @@ def _averaged_weights(X, signs, scale, trace):
     return start + average if np.any(start) else average
 
 
-def _voted_weights(X, signs, scale, trace):
-    """All weights :math:`w_0 .. w_K` (float64, from the start ``epoch_weights[0]``, the updates added one
-    after the other) and their survival counts :math:`c_k` (PC-13)."""
-    rows = np.column_stack([X[trace.updates].astype(np.float64), np.full(trace.n_updates, scale, dtype=np.float64)])
-    moves = rows * signs[trace.updates, None]
-    weights = np.cumsum(np.vstack([trace.epoch_weights[0].astype(np.float64), moves]), axis=0)
+def _voted_weights(X, signs, scale, trace, weights=None):
+    """All weights :math:`w_0 .. w_K` (float64, from the start ``epoch_weights[0]``, the updates (:func:`moves`)
+    added one after the other) and their survival counts :math:`c_k` (PC-13)."""
+    steps = moves(X, scale, trace.updates, weights) * signs[trace.updates, None]
+    weights = np.cumsum(np.vstack([trace.epoch_weights[0].astype(np.float64), steps]), axis=0)
     steps = np.concatenate([[-1], trace.update_steps, [trace.n_iter * trace.n_samples - 1]])
     return weights, np.diff(steps).astype(np.float64)
 

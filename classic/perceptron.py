@@ -39,6 +39,7 @@ from classic._argmax import largest_in_rows
 from classic._jit import for_rows
 from classic._perceptron_predictors import _averaged_weights, _scores, _vote, _voted_weights
 from classic._perceptron_start import declared_classes, last_weights, same_classes, start_weights
+from classic._perceptron_weights import check_class_weight, check_update_range, class_weights, problem_weights
 from classic._random import as_generator, check_random_state, generator_state
 from classic._validation import (
     ParameterError,
@@ -50,6 +51,7 @@ from classic._validation import (
     check_numbers,
     check_option,
     check_real,
+    check_sample_weight,
     check_squared_distances,
     check_validation_data,
     check_verbose,
@@ -108,6 +110,10 @@ class PerceptronTrace(Trace):
         :func:`classic._random.generator_state`): each epoch's order is the next
         ``permutation(n_samples)`` drawn from it, so the certificate redraws the orders and
         checks the log's completeness (PC-1). Empty for a run in index order.
+    weighted : bool
+        Whether the examples were weighted (``class_weight``, ``sample_weight``; PC-1, "Weights"):
+        each update then added :math:`y_i\\,\\mathrm{fl}(c_i \\tilde x_i)`, examples of weight 0 made
+        no update, and ``mistakes`` counts updates.
     """
 
     OBJECTIVE_SENSE = "max"
@@ -124,6 +130,7 @@ class PerceptronTrace(Trace):
     intercept_scaling: float
     shuffled: bool
     shuffle_state: str = ""
+    weighted: bool = False
 
     @property
     def dtype(self):
@@ -292,7 +299,7 @@ class _ReplayLog:
 
 
 def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=None, tol=None, n_iter_no_change=5,
-                   verbose=0, start=None):
+                   verbose=0, start=None, weights=None):
     """The perceptron on one binary problem (PC-1); returns ``(w, trace)``.
 
     Parameters
@@ -316,6 +323,8 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
     start : ndarray of shape (n_features + 1,) in the dtype of X, or None
         The augmented start :math:`w_0` (PC-1); None is 0. The trace records it as
         ``epoch_weights[0]``.
+    weights : ndarray of shape (n_samples,), >= 0 in the dtype of X, or None
+        The weights :math:`c_i` of a weighted run (PC-1, "Weights"); None: every weight 1.
 
     Returns
     -------
@@ -336,7 +345,7 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
     for e in range(max_iter):
         order = in_order if rng is None else rng.permutation(n).astype(np.int64)
         updates, steps, norms = log.room_for_an_epoch()
-        m, total_loss = _k.epoch(X, signs, scale, order, w, updates, steps, norms, e * n)
+        m, total_loss = _k.epoch(X, signs, weights, scale, order, w, updates, steps, norms, e * n)
         log.record(m)
         losses.append(total_loss / n)   # scikit-learn's mean loss of the epoch, sumloss / n
         if verbose:
@@ -381,6 +390,7 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         intercept_scaling=float(scale),
         shuffled=rng is not None,
         shuffle_state=shuffle_state,
+        weighted=weights is not None,
     )
     return w, trace
 
@@ -506,9 +516,20 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         Accepted for scikit-learn compatibility and ignored: the one-vs-rest problems run
         one after the other, each with Numba's threads (``numba.set_num_threads``); the
         result does not depend on it.
-    class_weight : None, default=None
-        Accepted as None only (a ValueError otherwise, naming the reason): weighted updates
-        are outside Novikoff's theorem as proved in ``proofs/perceptron.md``.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, as scikit-learn's: a dict from labels to numbers >= 0 (classes it
+        leaves out weigh 1), or "balanced", n / (n_classes * the count of the class in y). With
+        ``fit(..., sample_weight=s)`` too, example i weighs :math:`c_i = a_i s_i` (rounded in X's
+        precision), and a mistake on it moves the weights by :math:`y_i\\,\\mathrm{fl}(c_i \\tilde
+        x_i)` instead of :math:`y_i \\tilde x_i`: the perceptron run on the examples
+        :math:`z_i = \\mathrm{fl}(c_i \\tilde x_i)`, tested on :math:`\\tilde x_i` (the same sign
+        exactly, up to the rounding of :math:`z_i`), so Novikoff's theorem holds with
+        :math:`R = \\max \\|z_i\\|` and :math:`\\gamma = \\min y_i \\langle u, z_i\\rangle` over the
+        examples of positive weight (proofs/perceptron.md, PC-1 "Weights"); an example of weight 0
+        is not learnt from (its mistakes move nothing and are not counted) but its loss counts in
+        ``epoch_loss``, as in scikit-learn. One-vs-rest weighs each problem's positives by their
+        class weight and its negatives by 1, as scikit-learn does. ``certify`` recomputes the
+        weights (pass it the fit's ``sample_weight``).
     warm_start : bool, default=False
         Start the next ``fit`` from this fit's ``coef_`` and ``intercept_`` (scikit-learn's rule;
         a ``coef_init`` or ``intercept_init`` given to that fit wins). With ``eta0=1``,
@@ -616,9 +637,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             check_int(self.n_jobs, "n_jobs")
         if check_real(self.validation_fraction, "validation_fraction", minimum=0, strict=True) >= 1:
             raise ParameterError(f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}")
-        if self.class_weight is not None:
-            raise ParameterError(f"class_weight={self.class_weight!r} is not supported: weighted updates are outside "
-                                 "Novikoff's theorem as proved here (proofs/perceptron.md); use class_weight=None")
+        check_class_weight(self.class_weight)
         check_bool(self.warm_start, "warm_start")
         if check_bool(self.early_stopping, "early_stopping"):
             raise ParameterError("early_stopping=True is not supported: pass stop=classic.convergence."
@@ -663,7 +682,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         return y_index
 
     @restoring_on_error
-    def fit(self, X, y, coef_init=None, intercept_init=None):
+    def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
         """Run the perceptron on ``X`` (n_samples, n_features) with labels ``y`` (n_samples,).
 
         ``coef_init`` and ``intercept_init`` are scikit-learn's start, in the units of ``coef_`` and
@@ -671,9 +690,13 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         ``intercept_scaling``) / ``eta0`` (each division rounded once in X's precision; recorded as
         ``trace_.epoch_weights[0]``), and the certificate checks Novikoff's theorem from that start
         (proofs/perceptron.md, PC-1, PC-2, PC-3, PC-5). The arrays given are not modified (scikit-learn's
-        run writes its updates into its ``coef_init``). There is no ``sample_weight`` (weighted updates
-        are outside the theorem as proved), so scikit-learn's ``has_fit_parameter(model,
-        "sample_weight")`` is False, as for its estimators without weights.
+        run writes its updates into its ``coef_init``).
+
+        ``sample_weight`` weighs the updates as ``class_weight`` does (see there; PC-1, "Weights"):
+        with float64 data, ``shuffle=False`` and ``eta0=1`` the weights are bit for bit
+        scikit-learn's ``Perceptron`` given the same weights. Weights are not repetitions: an example
+        of weight 2 moves the weights twice as far when it is a mistake, once per presentation, where
+        two copies of it could make two mistakes.
 
         Parameters
         ----------
@@ -689,6 +712,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             for more, or None, default=None
             The start's intercepts (None: 0, or with ``warm_start`` the previous ``intercept_``);
             nonzero only with ``fit_intercept=True``.
+        sample_weight : array-like of shape (n_samples,), float, or None, default=None
+            Non-negative weights of the examples (a number weighs every example alike); None: 1.
 
         Returns
         -------
@@ -716,12 +741,14 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 f"{_first_few(list(previous_classes))}; this y has the classes {_first_few(list(self.classes_))}. "
                 "Set warm_start=False to start afresh, or fit on labels of the same classes")
         problems = self._problem_signs(y_index, X.dtype)
+        weights = self._example_weights(X, scale, class_weights(self.class_weight, self.classes_, y_index),
+                                        sample_weight, problems)
         starts = [None] * len(problems)   # w_0 = 0, unless a start is given
         if any(value is not None for value in given.values()):
             starts = start_weights(given, len(problems), X.shape[1], len(self.classes_), scale, self.eta0, X.dtype,
                                    inherited)
         tol = None if self.tol is None else float(self.tol)
-        traces = self._run(X, problems, scale, starts, max_iter, rng, self.stop, tol)
+        traces = self._run(X, problems, scale, starts, max_iter, rng, self.stop, tol, weights)
         if any(t.stop_reason == "max_iter" for t in traces):  # not when a stop= rule ended the run
             zero_rows = _zero_rows(X, traces) if scale == 0 else 0
             largest = 0.0 if zero_rows else largest_magnitude_of(X)
@@ -739,7 +766,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         return self
 
     @restoring_on_error
-    def partial_fit(self, X, y, classes=None):
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One epoch over ``X`` and ``y``, from the weights the model holds (scikit-learn's
         ``partial_fit``): the first call (on a model not fitted yet) starts at 0 and must name every
         class in ``classes``; each later call, or a call after ``fit``, continues the run from the
@@ -767,6 +794,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         classes : array-like of shape (n_classes,) or None, default=None
             Every class of the whole data, at the first call (a ValueError without it); later, None
             or the same classes.
+        sample_weight : array-like of shape (n_samples,), float, or None, default=None
+            Non-negative weights of the batch's examples, as ``fit``'s (``class_weight`` applies
+            too, as a dict: "balanced" needs the counts of the whole data, and is refused).
 
         Returns
         -------
@@ -776,6 +806,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         _, scale, rng = self._validate_params()
+        if isinstance(self.class_weight, str):
+            raise ValueError("class_weight='balanced' weighs the classes by their counts in the whole data, which "
+                             "partial_fit does not see: pass a dict, e.g. dict(zip(classes, compute_class_weight("
+                             "'balanced', classes=classes, y=y_all))) from sklearn.utils.class_weight")
         first = not hasattr(self, "trace_")
         if first and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit: every class of the whole "
@@ -793,11 +827,24 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y holds {len(unknown)} label(s) not among the classes {_first_few(list(self.classes_))}"
                              f" {'given' if first else 'of the model (its first partial_fit, or its fit)'}: "
                              f"{_first_few(unknown)}; name every class in classes= at the first call")
-        problems = self._problem_signs(self._labels(y), X.dtype)
+        y_index = self._labels(y)
+        problems = self._problem_signs(y_index, X.dtype)
+        weights = self._example_weights(X, scale, class_weights(self.class_weight, self.classes_, y_index),
+                                        sample_weight, problems)
         starts = [None] * len(problems) if first else last_weights(
             getattr(self.trace_, "problems", (self.trace_,)), self._fit_settings["eta0"], self.eta0, scale, X.dtype)
-        self._run(X, problems, scale, starts, 1, rng, None, None)
+        self._run(X, problems, scale, starts, 1, rng, None, None, weights)
         return self
+
+    def _example_weights(self, X, scale, by_class, sample_weight, problems):
+        """The weights :math:`c_i` of each problem (None where all are 1; PC-1, "Weights") from the
+        class weights ``by_class`` and the fit's ``sample_weight``, checked (the weighted examples'
+        squared norms in range); records what they were made of for the certificate."""
+        sample_weight = check_sample_weight(sample_weight, X)
+        weights = problem_weights(by_class, sample_weight, problems, X.dtype)
+        check_update_range(X, scale, weights)
+        self._weights_given = {"class_weight": by_class, "sample_weight": sample_weight is not None}
+        return weights
 
     def _training_data(self, X, y, scale, reset):
         """X and y of fit or partial_fit, checked once: X numeric, 2-D, its rows' squared norms with the
@@ -809,26 +856,27 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         return X, y
 
-    def _run(self, X, problems, scale, starts, max_iter, rng, stop, tol):
-        """The binary perceptron of each problem (its signs, from its start) and the fitted attributes
-        made of their runs; returns the traces."""
+    def _run(self, X, problems, scale, starts, max_iter, rng, stop, tol, weights):
+        """The binary perceptron of each problem (its signs, from its start, with its weights) and the
+        fitted attributes made of their runs; returns the traces."""
         validations = self._validation_problems(stop, X.dtype, len(problems))
-        weights, traces, rules = [], [], []
-        for signs, validation, start in zip(problems, validations, starts):
+        final, traces, rules = [], [], []
+        for signs, validation, start, c in zip(problems, validations, starts, weights):
             if self.verbose and len(problems) > 1:
                 print(f"perceptron: class {_class_name(self.classes_[len(traces)])} against the rest")
             rule = None if stop is None else stop._copy_for_run()  # self.stop stays as given
             w, trace = run_perceptron(X, signs, scale, max_iter, rng, rule, validation, tol, self.n_iter_no_change,
-                                      self.verbose, start)
-            weights.append(w)
+                                      self.verbose, start, c)
+            final.append(w)
             traces.append(trace)
             rules.append(rule)
-        self._fit_predictor(X, problems, scale, np.asarray(weights), traces)
+        self._fit_predictor(X, problems, scale, np.asarray(final), traces, weights)
         # what the fitted attributes and the stops depended on, for the certificate (PC-1, PC-6),
         # whatever set_params does later
         self._fit_settings = {"prediction": self.prediction, "eta0": self.eta0, "max_iter": max_iter, "tol": tol,
                               "n_iter_no_change": self.n_iter_no_change, "rule": stop is not None,
-                              "dtype": X.dtype.name, "starts": [None if s is None else np.array(s) for s in starts]}
+                              "dtype": X.dtype.name, "starts": [None if s is None else np.array(s) for s in starts],
+                              **self._weights_given}
         self.n_updates_ = sum(t.n_updates for t in traces)
         self.n_iter_ = max(t.n_iter for t in traces)
         self.converged_ = all(t.converged for t in traces)
@@ -850,16 +898,17 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         signs = self._problem_signs(self._labels(y_val), dtype)
         return [(X_val, s, w_val) for s in signs]
 
-    def _fit_predictor(self, X, problems, scale, weights, traces):
+    def _fit_predictor(self, X, problems, scale, weights, traces, example_weights):
         """``coef_``/``intercept_`` of the predicting classifier (last, averaged or voted)."""
         self._voted = None
         # the augmented feature the run used, in X's precision (the trace's intercept_scaling): float32 0.1,
         # not 0.1, or the average differed from the certificate's in the last bit (PC-1; found 2026-12-05)
         scale = float(X.dtype.type(scale))
         if self.prediction == "averaged":
-            weights = np.asarray([_averaged_weights(X, s, scale, t) for s, t in zip(problems, traces)]).astype(X.dtype)
+            weights = np.asarray([_averaged_weights(X, s, scale, t, c) for s, t, c in
+                                  zip(problems, traces, example_weights)]).astype(X.dtype)
         elif self.prediction == "voted":
-            self._voted = [_voted_weights(X, s, scale, t) for s, t in zip(problems, traces)]
+            self._voted = [_voted_weights(X, s, scale, t, c) for s, t, c in zip(problems, traces, example_weights)]
         self._scale = scale
         if self.eta0 != 1:   # the run with step eta0 is eta0 times the run with step 1 (PC-1, "Step size")
             with np.errstate(over="ignore", under="ignore", invalid="ignore"):   # checked on the next line (0 inf)
@@ -939,13 +988,13 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     _TRACE_TYPES = (PerceptronTrace, OneVsRestTrace)  # what certify() accepts as trace_
 
-    def _certify(self, X, y, separator=None, margin=None):
+    def _certify(self, X, y, separator=None, margin=None, sample_weight=None):
         from classic._perceptron_certificate import certify_perceptron
         from classic.certificate import in_fit_dtype
 
         X = check_estimator_data(self, X, reset=False)  # features, and their names, as fit's
         X = in_fit_dtype(X, self._fit_settings["dtype"])
-        return certify_perceptron(self, X, y, separator=separator, margin=margin)
+        return certify_perceptron(self, X, y, separator=separator, margin=margin, sample_weight=sample_weight)
 
 
 def _validation_labels(y_val, n_rows, classes):

@@ -28,11 +28,12 @@ def perceptron_squared_norm(w):
     return (s[0] + s[1]) + (s[2] + s[3])
 
 
-def perceptron_epoch(X, y, scale, order, w):
+def perceptron_epoch(X, y, scale, order, w, c=None):
     """One pass: returns (new w, update indices, update positions, ||w||^2 after each update,
     the mean perceptron loss of the pass). The loss is
     scikit-learn's ``sumloss / n``: max(0, -y p) of every presentation added in float64 in
-    order (``_plain_sgd``, Hinge(threshold=0))."""
+    order (``_plain_sgd``, Hinge(threshold=0)). With weights ``c`` (X's dtype) a mistake adds
+    y_i fl(c_i x~_i), and none where c_i = 0 (proofs/perceptron.md, PC-1 "Weights")."""
     w = w.copy()
     updates, positions, norms = [], [], []
     sumloss = 0.0
@@ -40,8 +41,8 @@ def perceptron_epoch(X, y, scale, order, w):
         x_aug = np.append(X[i], X.dtype.type(scale)).astype(X.dtype)
         z = y[i] * perceptron_inner(w, x_aug)
         sumloss += float(0.0 - z) if z <= 0 else 0.0
-        if z <= 0:
-            w = w + y[i] * x_aug
+        if z <= 0 and (c is None or c[i] != 0):
+            w = w + y[i] * (x_aug if c is None else x_aug * c[i])
             updates.append(i)
             positions.append(t)
             norms.append(perceptron_squared_norm(w))

@@ -1,0 +1,252 @@
+"""The weighted perceptron (class_weight, sample_weight): proofs/perceptron.md, PC-1 "Weights" (the
+run on z_i = fl(c_i x~_i) with the tests on x~_i, weight 0 examples not learnt) and PC-7 "Weights"
+(the rounding of z_i in PC-3's cross term)."""
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Perceptron as SkPerceptron
+
+import naive
+from classic import Perceptron, certify
+from classic.strategies import linearly_separable
+
+DTYPES = st.sampled_from([np.float64, np.float32])
+
+
+def _quiet(model, X, y, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X, y, **kwargs)
+
+
+def _iris(classes):
+    X, y = load_iris(return_X_y=True)
+    keep = y < classes
+    return X[keep], y[keep]
+
+
+@pytest.mark.parametrize("classes", [2, 3])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("class_weight", [None, "balanced", {0: 2.5}, {1: 0.0}])
+def test_pc1_weighted_runs_agree_with_scikit_learn_bit_for_bit(classes, fit_intercept, class_weight):
+    """PC-1, "Weights": scikit-learn's update is w + x (y class_weight sample_weight), one rounded product
+    per coordinate; ours is w + y fl(c x~) with c = fl(class_weight sample_weight): the same floats. On iris
+    (2 and 3 classes, one-vs-rest weighing the rest by 1), sample weights with zeros among them, 20 epochs:
+    the weights are scikit-learn's bit for bit, and the certificate holds."""
+    X, y = _iris(classes)
+    rng = np.random.default_rng(classes)
+    sample_weight = rng.uniform(0.0, 3.0, len(y))
+    sample_weight[::9] = 0.0
+    ours = _quiet(Perceptron(max_iter=20, fit_intercept=fit_intercept, class_weight=class_weight), X, y,
+                  sample_weight=sample_weight)
+    theirs = _quiet(SkPerceptron(max_iter=20, tol=None, shuffle=False, fit_intercept=fit_intercept,
+                                 class_weight=class_weight), X, y, sample_weight=sample_weight)
+    np.testing.assert_array_equal(ours.coef_, theirs.coef_)
+    np.testing.assert_array_equal(ours.intercept_, theirs.intercept_)
+    assert all(problem.weighted for problem in getattr(ours.trace_, "problems", (ours.trace_,)))
+    assert certify(ours, X, y, sample_weight=sample_weight)
+
+
+def test_pc1_weighted_partial_fit_agrees_with_scikit_learn():
+    """partial_fit(X, y, classes, sample_weight) on batches in order, with a class_weight dict: scikit-learn's
+    weights bit for bit after every batch, and each call's certificate holds on its batch."""
+    X, y = _iris(3)
+    order = np.random.default_rng(0).permutation(len(y))
+    X, y = X[order], y[order]
+    sample_weight = np.random.default_rng(1).uniform(0.2, 2.0, len(y))
+    ours = Perceptron(class_weight={2: 3.0})
+    theirs = SkPerceptron(class_weight={2: 3.0}, shuffle=False)
+    for start in range(0, len(y), 40):
+        batch = slice(start, start + 40)
+        ours.partial_fit(X[batch], y[batch], classes=[0, 1, 2], sample_weight=sample_weight[batch])
+        theirs.partial_fit(X[batch], y[batch], classes=[0, 1, 2], sample_weight=sample_weight[batch])
+        np.testing.assert_array_equal(ours.coef_, theirs.coef_)
+        np.testing.assert_array_equal(ours.intercept_, theirs.intercept_)
+        assert certify(ours, X[batch], y[batch], sample_weight=sample_weight[batch])
+
+
+@given(dtype=DTYPES, intercept=st.booleans(), shuffle=st.booleans(), zeros=st.booleans(),
+       spread=st.sampled_from([1.0, 1e3, 1e-3]), prediction=st.sampled_from(["last", "averaged", "voted"]),
+       data=st.data())
+def test_pc2_to_pc6_hold_on_weighted_separable_data(dtype, intercept, shuffle, zeros, spread, prediction, data):
+    """PC-1 to PC-6 on a weighted run: the perceptron on z_i = fl(c_i x~_i) with the tests on x~_i. On separable
+    data with weights of any spread (from 1/spread to spread; some 0), float32 and float64, shuffled or not,
+    the log replays and every claim that applies holds; Novikoff's claims apply to the data's separator (it
+    separates the z of positive weight as it separates the x~), and the trace agrees with the fitted attributes. (Weights 1e6 apart give
+    bounds of 1e14 updates: the run need not end within max_iter, and PC-6 applies when it did.)"""
+    sample = data.draw(linearly_separable(dtype=dtype, intercept=intercept, n_samples=st.integers(2, 40)))
+    n = len(sample.y)
+    exponents = np.array(data.draw(st.lists(st.floats(-1.0, 1.0), min_size=n, max_size=n)))
+    sample_weight = spread ** exponents
+    if zeros:
+        sample_weight[data.draw(st.integers(0, n - 1))] = 0.0
+    model = Perceptron(fit_intercept=intercept, shuffle=shuffle, random_state=3, prediction=prediction,
+                       max_iter=300)
+    _quiet(model, sample.X, sample.y, sample_weight=sample_weight)
+    assert certify(model, sample.X, sample.y, sample_weight=sample_weight)   # the separator found
+    u = sample.augmented_separator(1.0 if intercept else 0.0)
+    if np.unique(sample.y).size == 1:   # a single class is the positive class (Perceptron, Notes): flip u for -1
+        u = u * sample.y[0]
+    certificate = certify(model, sample.X, sample.y, sample_weight=sample_weight, separator=u)
+    assert certificate, str(certificate)
+    assert model.n_updates_ == model.trace_.n_updates and model.n_iter_ == model.trace_.n_iter
+    assert certificate["PC-6"].holds is (True if model.converged_ else None)
+    if model.n_updates_:
+        for claim_id in ("PC-2", "PC-3", "PC-4", "PC-5"):
+            assert certificate[claim_id].holds is True, str(certificate)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_pc1_a_weighted_epoch_is_the_oracles(dtype):
+    """The epoch kernel with weights against tests/naive.py's one-example-at-a-time oracle (mistakes on weight 0
+    examples move nothing, their loss counts), bit for bit, in float32 (weights rounded to it) and float64."""
+    from classic import _perceptron_kernels as kernels
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(203, 7)).astype(dtype)
+    y = np.where(rng.random(203) < 0.5, 1.0, -1.0).astype(dtype)   # noisy: many mistakes
+    c = rng.uniform(0.1, 5.0, 203).astype(dtype)
+    c[::5] = 0
+    w = rng.normal(size=8).astype(dtype)
+    order = rng.permutation(203).astype(np.int64)
+    updates, steps, norms = np.empty(203, np.int64), np.empty(203, np.int64), np.empty(203, dtype)
+    w_ours = w.copy()
+    m, total_loss = kernels.epoch(X, y, c, dtype(0.5), order, w_ours, updates, steps, norms, 0)
+    w_ref, upd_ref, pos_ref, norms_ref, loss_ref = naive.perceptron_epoch(X, y, 0.5, order, w, c)
+    assert m == len(upd_ref) > 20 and np.all(c[updates[:m]] > 0)
+    np.testing.assert_array_equal(w_ours, w_ref)
+    np.testing.assert_array_equal(updates[:m], upd_ref)
+    np.testing.assert_array_equal(steps[:m], pos_ref)
+    np.testing.assert_array_equal(norms[:m], norms_ref)
+    assert total_loss / 203 == loss_ref
+
+
+def test_weights_of_one_are_the_unweighted_run():
+    """sample_weight of ones (and class_weight={} or of ones) changes no bit of the run, and the trace says it
+    is not weighted: x times 1 is x. The certificate then wants the weights the fit was given."""
+    X, y = _iris(3)
+    plain = _quiet(Perceptron(max_iter=15), X, y)
+    ones = _quiet(Perceptron(max_iter=15, class_weight={0: 1.0}), X, y, sample_weight=np.ones(len(y)))
+    assert ones.trace_ == plain.trace_ and not any(p.weighted for p in ones.trace_.problems)
+    np.testing.assert_array_equal(ones.coef_, plain.coef_)
+    assert certify(ones, X, y, sample_weight=np.ones(len(y)))
+    scalar = _quiet(Perceptron(max_iter=15), X, y, sample_weight=2.0)   # a number weighs every example alike
+    assert scalar.trace_.problems[0].weighted
+    np.testing.assert_array_equal(scalar.coef_, 2 * plain.coef_)     # 2 x is exact: the run of step 2
+
+
+def test_a_weight_zero_example_is_not_learnt():
+    """PC-1, PC-6: an example of weight 0 on the wrong side of every separator of the rest never updates the
+    weights (a mistake that moves nothing is no update), the run converges on the others, PC-6 asks only those
+    to be classified, and its loss counts in epoch_loss (scikit-learn's unweighted sumloss)."""
+    X = np.array([[2.0, 1.0], [1.0, 3.0], [-1.0, -2.0], [-3.0, -1.0], [2.5, 2.5]])
+    y = np.array([1, 1, 0, 0, 0])   # the last example sits among the positives
+    sample_weight = np.array([1.0, 1.0, 1.0, 1.0, 0.0])
+    model = Perceptron().fit(X, y, sample_weight=sample_weight)
+    assert model.converged_ and 4 not in model.trace_.updates and model.predict(X[4:])[0] == 1
+    assert model.trace_.epoch_loss[-1] > 0   # the weight 0 example is still a mistake, and its loss counts
+    certificate = certify(model, X, y, sample_weight=sample_weight)
+    assert certificate and certificate["PC-6"].holds and "positive weight" in certificate["PC-6"].statement
+    twin = SkPerceptron(tol=None, shuffle=False, max_iter=model.n_iter_).fit(X, y, sample_weight=sample_weight)
+    np.testing.assert_array_equal(model.coef_, twin.coef_)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        dropped = Perceptron().fit(X[:4], y[:4])   # the run on the other examples: the same updates
+    np.testing.assert_array_equal(dropped.coef_, model.coef_)
+
+
+def test_pc1_the_certificate_needs_the_fits_weights():
+    """certify recomputes the weights from the fit's class weights and the sample_weight it is given: required
+    for a fit given one, refused for a fit without; weights that are not the fit's fail PC-1 (the replay's
+    squared norms differ), and so does a trace whose weighted flag was edited."""
+    X, y = _iris(2)
+    sample_weight = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
+    model = Perceptron(class_weight="balanced").fit(X, y, sample_weight=sample_weight)
+    assert certify(model, X, y, sample_weight=sample_weight)
+    with pytest.raises(ValueError, match=r"fitted with sample_weight: certify\(model, X, y, sample_weight=w\)"):
+        certify(model, X, y)
+    with pytest.raises(ValueError, match="fitted without sample_weight"):
+        certify(Perceptron().fit(X, y), X, y, sample_weight=sample_weight)
+    other = sample_weight.copy()
+    other[model.trace_.updates[0]] *= 1.5   # an example behind an update
+    claim = certify(model, X, y, sample_weight=other)["PC-1"]
+    assert claim.holds is False and "squared norm(s)" in claim.note
+    model.trace_ = dataclasses.replace(model.trace_, weighted=False)
+    claim = certify(model, X, y, sample_weight=sample_weight)["PC-1"]
+    assert claim.holds is False and "weighted flag" in claim.note
+
+
+def test_pc3_the_rounding_of_the_weighted_moves_is_in_its_slack():
+    """PC-7, "Weights": PC-3's cross term for a weighted update is at most c delta_k + u c sum|w x~| + eta
+    sum|w|. A run whose weights c = 1 + 2^-23 round every float32 move (z = fl(c x~) != c x~) is certified, and
+    delta_k of the certificate is at least c times the unweighted one plus u c sum|w x~| on the same log."""
+    from classic._perceptron_certificate import _ProblemCertificate
+
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(300, 4)).astype(np.float32)
+    y = np.where(X @ [1.0, -1.0, 0.5, 0.25] > 0, 1, 0)
+    c = np.full(len(y), 1 + 2.0**-23)
+    model = _quiet(Perceptron(max_iter=50), X, y, sample_weight=c)
+    assert certify(model, X, y, sample_weight=c)
+    signs = np.where(y == 1, 1.0, -1.0).astype(np.float32)
+    weights = c.astype(np.float32)
+    certificate = _ProblemCertificate(X, signs, model.trace_, "", weights=weights)
+    replay = certificate._replay(np.ones(5) / np.sqrt(5.0))
+    certificate._rounding(replay)
+    x2 = np.einsum("ij,ij->i", X[model.trace_.updates], X[model.trace_.updates], dtype=np.float64) + 1.0
+    assert np.all(replay["x_norm2"] != x2)   # every move z = fl(c x~) was rounded: its squared norm is not ||x~||^2
+    u, D, c_k = 2.0**-24, 5, float(weights[0])
+    test_rounding = c_k * D * u / (1 - D * u) * replay["dot_abs"]   # c gamma_D sum|w x~|: the test's, times c
+    moves_rounding = u * c_k * replay["dot_abs"]                     # u c sum|w x~|: the moves'
+    assert np.all(certificate.delta >= (test_rounding + moves_rounding) * (1 - 1e-12))
+    assert not np.all(certificate.delta >= (test_rounding + 2 * moves_rounding) * (1 + 1e-12))   # and no more
+
+
+@pytest.mark.parametrize(("sample_weight", "error", "match"), [
+    (-np.ones(100), ValueError, r"sample_weight has negative values"),
+    (np.full(100, np.nan), ValueError, "sample_weight contains NaN or infinity"),
+    (np.ones(99), ValueError, r"sample_weight has shape \(99,\); expected \(100,\)"),
+    (np.zeros(100), ValueError, "sample_weight is zero for every point"),
+    (np.array(["a"] * 100), TypeError, "sample_weight must be numbers"),
+    (np.full(100, 1e300), ValueError, r"the weighted example 0 .* has a squared norm beyond float64.*common factor"),
+])
+def test_bad_sample_weight_is_refused(sample_weight, error, match):
+    X, y = _iris(2)
+    model = Perceptron()
+    with pytest.raises(error, match=match):
+        model.fit(X, y, sample_weight=sample_weight)
+    assert not hasattr(model, "trace_")
+
+
+def test_partial_fit_refuses_balanced_class_weights_and_keeps_the_input():
+    """"balanced" needs the class counts of the whole data, which partial_fit does not see (scikit-learn
+    refuses it too): a ValueError with the fix; weights given are never modified."""
+    X, y = _iris(2)
+    with pytest.raises(ValueError, match="class_weight='balanced' weighs the classes by their counts in the whole"):
+        Perceptron(class_weight="balanced").partial_fit(X, y, classes=[0, 1])
+    sample_weight = np.linspace(0.5, 2.0, len(y))
+    sample_weight.flags.writeable = False
+    before = sample_weight.copy()
+    Perceptron().partial_fit(X, y, classes=[0, 1], sample_weight=sample_weight)
+    _quiet(Perceptron(class_weight="balanced"), X, y, sample_weight=sample_weight)
+    np.testing.assert_array_equal(sample_weight, before)
+
+
+def test_float32_weights_are_rounded_as_scikit_learn_rounds_them():
+    """c = fl32(fl32(class_weight) fl32(sample_weight)), as scikit-learn's float32 SGD forms its product: the
+    trace's replay with those weights is the run's (PC-1 holds), and the same weights rounded once from their
+    float64 product are not (they differ in the last bit here, and PC-1 fails)."""
+    X, y = _iris(2)
+    X = X.astype(np.float32)
+    sample_weight = np.full(len(y), 0.1)
+    model = Perceptron(class_weight={1: 0.3}).fit(X, y, sample_weight=sample_weight)
+    assert certify(model, X, y, sample_weight=sample_weight)
+    assert np.float32(np.float32(0.3) * np.float32(0.1)) != np.float32(0.3 * 0.1)
+    np.testing.assert_array_equal(model._fit_settings["class_weight"], [1.0, 0.3])
