@@ -6,9 +6,10 @@
 ``classic kmeans FILE.csv -k K [--weight-column NAME] [--plot out.png]``
     k-means on the user's own CSV (numeric columns; a header row is optional),
     optionally weighting each row by one of its columns (``sample_weight``).
-``classic perceptron FILE.csv [--label-column NAME] [--plot out.png]``
+``classic perceptron FILE.csv [--label-column NAME] [--weight-column NAME] [--plot out.png]``
     the perceptron on the user's CSV: numeric feature columns and one label
-    column (by default the last; integers or text), with its Novikoff certificate.
+    column (by default the last; integers or text), optionally weighting each row
+    by one of its columns, with its Novikoff certificate.
 ``classic gmm FILE.csv -k K [--plot out.png]``
     a Gaussian mixture fitted by EM (MAP-EM with ``--prior``) on the user's CSV.
 
@@ -146,16 +147,7 @@ def _cmd_kmeans(args):
     if weight is not None and width < 2:
         raise CSVError(f"{args.file}: needs at least one feature column besides the weight column")
     X = numeric_columns(args.file, header, rows, [c for c in range(width) if c != weight])
-    w = None if weight is None else numeric_columns(args.file, header, rows, [weight])[:, 0]
-    if w is not None and (w < 0).any():
-        row = int((w < 0).argmax())
-        raise CSVError(f"{args.file}: negative weight {w[row]:g} in {column_name(header, weight)}, data row "
-                       f"{row + 1}; weights must be >= 0")
-    tiny = None if w is None else np.flatnonzero((w > 0) & (w < np.finfo(np.float64).tiny))
-    if tiny is not None and tiny.size:  # the library's reason (proofs/kmeans.md, "Weights"), in the file's terms
-        raise CSVError(f"{args.file}: weight {w[tiny[0]]:g} in {column_name(header, weight)}, data row {tiny[0] + 1}, "
-                       "is below the smallest normal number (2.2e-308); give it 0 to leave the row out, or scale "
-                       "the weights up")
+    w = _weights(args.file, header, rows, weight)
     if args.k > X.shape[0]:
         raise CSVError(f"{args.file}: {X.shape[0]} rows is fewer than k={args.k} clusters")
     if w is not None and np.count_nonzero(w) < args.k:  # the seeding draws centres among them
@@ -170,6 +162,28 @@ def _cmd_kmeans(args):
         f"inertia {model.inertia_:.6g} after {_count(model.n_iter_, 'iteration')} ({model.trace_.stop_reason})"
     )
     return _report(model, X, None, args.plot, **({} if w is None else {"sample_weight": w}))
+
+
+def _weights(path, header, rows, column):
+    """The sample weights in ``column`` (None for no column), refused with a one-line message where
+    the library would refuse them: negative, or positive below the smallest normal number (the
+    library's reason, proofs/kmeans.md "Weights", in the file's terms)."""
+    if column is None:
+        return None
+    w = numeric_columns(path, header, rows, [column])[:, 0]
+    if (w < 0).any():
+        row = int((w < 0).argmax())
+        raise CSVError(f"{path}: negative weight {w[row]:g} in {column_name(header, column)}, data row "
+                       f"{row + 1}; weights must be >= 0")
+    tiny = np.flatnonzero((w > 0) & (w < np.finfo(np.float64).tiny))
+    if tiny.size:
+        raise CSVError(f"{path}: weight {w[tiny[0]]:g} in {column_name(header, column)}, data row {tiny[0] + 1}, "
+                       "is below the smallest normal number (2.2e-308); give it 0 to leave the row out, or scale "
+                       "the weights up")
+    if not w.any():
+        raise CSVError(f"{path}: every weight in {column_name(header, column)} is 0; give at least one row a "
+                       "positive weight")
+    return w
 
 
 def _column(path, header, width, name, role):
@@ -201,9 +215,16 @@ def _cmd_perceptron(args):
     if width < 2:
         raise CSVError(f"{args.file}: needs at least one feature column and a label column")
     label = _label_column(args.file, header, width, args.label_column)
-    features = [c for c in range(width) if c != label]
+    weight = None if args.weight_column is None else _column(args.file, header, width, args.weight_column, "weight")
+    if weight == label:
+        raise CSVError(f"{args.file}: the weight column is the label column ({column_name(header, label)}); name "
+                       "another with --weight-column or --label-column")
+    if weight is not None and width < 3:
+        raise CSVError(f"{args.file}: needs at least one feature column besides the label and weight columns")
+    features = [c for c in range(width) if c not in (label, weight)]
     X = numeric_columns(args.file, header, rows, features)
     y = label_column(args.file, header, rows, label)
+    w = _weights(args.file, header, rows, weight)
     classes = sorted(set(y.tolist()))
     if len(classes) < 2:
         raise CSVError(f"{args.file}: the label column ({column_name(header, label)}) holds one class, "
@@ -213,13 +234,14 @@ def _cmd_perceptron(args):
                        shuffle=args.shuffle, random_state=args.seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(X, y)
+        model.fit(X, y, sample_weight=w)
     print(
-        f"perceptron: {X.shape[0]} examples, {X.shape[1]} features, {len(model.classes_)} classes; "
+        f"perceptron: {X.shape[0]} examples, {X.shape[1]} features, {len(model.classes_)} classes"
+        f"{'' if w is None else f', weighted by column {args.weight_column}'}; "
         f"{_count(model.n_updates_, 'update')} in {_count(model.n_iter_, 'epoch')} ({model.trace_.stop_reason}); "
-        f"training accuracy {model.score(X, y):.4g}"
+        f"{'' if w is None else 'weighted '}training accuracy {model.score(X, y, sample_weight=w):.4g}"
     )
-    return _report(model, X, y, args.plot)
+    return _report(model, X, y, args.plot, **({} if w is None else {"sample_weight": w}))
 
 
 def _cmd_gmm(args):
@@ -342,6 +364,7 @@ def _parser():
     pc.add_argument("--no-intercept", action="store_true", help="no intercept (no augmented constant feature)")
     pc.add_argument("--shuffle", action="store_true", help="present the examples in a random order each epoch")
     pc.add_argument("--seed", type=SEED, default=0, help="random seed of --shuffle (default 0)")
+    pc.add_argument("--weight-column", help="header name or 1-based number of a column of sample weights (>= 0)")
     pc.add_argument("--plot", help="write the updates per epoch to this PNG")
     pc.set_defaults(run=_cmd_perceptron)
 

@@ -45,6 +45,44 @@ def test_label_column_defaults_to_the_last_and_accepts_a_number(tmp_path, capsys
     assert "epochs (tol)" in capsys.readouterr().out
 
 
+def test_weight_column_weighs_the_examples(tmp_path, capsys):
+    """--weight-column: that column weights the examples (the same fit as Perceptron with sample_weight, the
+    certificate given the weights) and is not a feature; by name or by number."""
+    from classic import Perceptron
+
+    rng = np.random.default_rng(1)
+    X = rng.uniform(-1, 1, size=(30, 2))
+    y = (X[:, 0] - X[:, 1] > 0.2).astype(int)
+    w = rng.uniform(0.5, 3.0, 30)
+    path = tmp_path / "weighted.csv"
+    lines = ["x1,w,x2,label"] + [f"{a!r},{c!r},{b!r},{label}" for (a, b), c, label in zip(X.tolist(), w.tolist(), y)]
+    path.write_text("\n".join(lines) + "\n")
+    assert main(["perceptron", str(path), "--weight-column", "w"]) == 0
+    out = capsys.readouterr().out
+    model = Perceptron().fit(X, y, sample_weight=w)
+    assert f"30 examples, 2 features, 2 classes, weighted by column w; {model.n_updates_} update" in out
+    assert "weighted training accuracy 1" in out and "all claims hold" in out
+    assert main(["perceptron", str(path), "--weight-column", "2"]) == 0
+    assert capsys.readouterr().out.split("\n")[0] == out.split("\n")[0].replace("column w", "column 2")
+
+
+@pytest.mark.parametrize("content, args, message", [
+    ("x,w,y\n1,1,0\n2,-1,1\n", ["--weight-column", "w"], r"negative weight -1 in w, data row 2; weights must be >= 0"),
+    ("x,w,y\n1,0,0\n2,0,1\n", ["--weight-column", "w"], r"every weight in w is 0; give at least one row"),
+    ("x,w,y\n1,1,0\n2,1,1\n", ["--weight-column", "y"], r"the weight column is the label column \(y\)"),
+    ("w,y\n1,0\n2,1\n", ["--weight-column", "w"], "at least one feature column besides the label and weight"),
+    ("x,w,y\n1,a,0\n2,1,1\n", ["--weight-column", "w"], "non-numeric value 'a' in w"),
+])
+def test_bad_weight_columns_get_one_line_and_status_2(tmp_path, capsys, content, args, message):
+    import re
+
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    assert main(["perceptron", str(path), *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and re.search(message, err), err
+
+
 @pytest.mark.parametrize("content, args, message", [
     (None, [], "no such file"),
     ("a,b\n1,x\n", ["--label-column", "a"], "non-numeric value 'x' in b"),
