@@ -836,15 +836,16 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self._run(X, problems, scale, starts, 1, rng, None, None, weights)
         return self
 
-    def _example_weights(self, X, scale, by_class, sample_weight, problems):
+    @staticmethod
+    def _example_weights(X, scale, by_class, sample_weight, problems):
         """The weights :math:`c_i` of each problem (None where all are 1; PC-1, "Weights") from the
         class weights ``by_class`` and the fit's ``sample_weight``, checked (the weighted examples'
-        squared norms in range); records what they were made of for the certificate."""
+        squared norms in range), and what they were made of, for the certificate: ``(weights,
+        {"class_weight": by_class, "sample_weight": given or not})``."""
         sample_weight = check_sample_weight(sample_weight, X)
         weights = problem_weights(by_class, sample_weight, problems, X.dtype)
         check_update_range(X, scale, weights)
-        self._weights_given = {"class_weight": by_class, "sample_weight": sample_weight is not None}
-        return weights
+        return weights, {"class_weight": by_class, "sample_weight": sample_weight is not None}
 
     def _training_data(self, X, y, scale, reset):
         """X and y of fit or partial_fit, checked once: X numeric, 2-D, its rows' squared norms with the
@@ -857,8 +858,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         return X, y
 
     def _run(self, X, problems, scale, starts, max_iter, rng, stop, tol, weights):
-        """The binary perceptron of each problem (its signs, from its start, with its weights) and the
-        fitted attributes made of their runs; returns the traces."""
+        """The binary perceptron of each problem (its signs, from its start, with its weights: those of
+        :meth:`_example_weights`) and the fitted attributes made of their runs; returns the traces."""
+        weights, weights_made_of = weights
         validations = self._validation_problems(stop, X.dtype, len(problems))
         final, traces, rules = [], [], []
         for signs, validation, start, c in zip(problems, validations, starts, weights):
@@ -876,7 +878,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self._fit_settings = {"prediction": self.prediction, "eta0": self.eta0, "max_iter": max_iter, "tol": tol,
                               "n_iter_no_change": self.n_iter_no_change, "rule": stop is not None,
                               "dtype": X.dtype.name, "starts": [None if s is None else np.array(s) for s in starts],
-                              **self._weights_given}
+                              **weights_made_of}
         self.n_updates_ = sum(t.n_updates for t in traces)
         self.n_iter_ = max(t.n_iter for t in traces)
         self.converged_ = all(t.converged for t in traces)
