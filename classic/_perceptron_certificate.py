@@ -24,7 +24,7 @@ from sklearn.utils.validation import column_or_1d
 from classic import _perceptron_kernels as _k
 from classic._jit import for_rows
 from classic._perceptron_predictors import _averaged_weights, moves
-from classic._perceptron_weights import problem_weights
+from classic._perceptron_weights import problem_weights, weights_digest
 from classic._random import generator_from_state
 from classic._validation import at_callers_line, check_numbers, check_real, check_sample_weight, check_squared_distances
 from classic.certificate import Claim, check_training_rows, inequality_claim
@@ -46,6 +46,9 @@ from classic.rounding import (
 __all__ = ["certify_perceptron", "find_separator"]
 
 REFERENCE = "proofs/perceptron.md"
+
+#: PC-1's note when the sample weights given to the certificate are not the fit's (PC-1, "Weights").
+FOREIGN_WEIGHTS = "the sample_weight given is not the fit's (the digest the fit recorded differs)"
 
 
 def _gamma_up(n, dtype):
@@ -243,7 +246,7 @@ def certify_perceptron(model, X, y, separator=None, margin=None, sample_weight=N
     if y.shape != (X.shape[0],):
         raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}")
     problems = model._problem_signs(model._labels(y), dtype)
-    weights = _run_weights(model, X, problems, sample_weight, dtype)
+    weights, same_weights = _run_weights(model, X, problems, sample_weight, dtype)
     if len(problems) != len(traces):
         statement = "the log replays: one trace per one-vs-rest problem"
         note = f"{len(traces)} trace(s) for {len(problems)} problem(s)"
@@ -274,6 +277,8 @@ def certify_perceptron(model, X, y, separator=None, margin=None, sample_weight=N
             edited.append("trace_ (its start, epoch_weights[0], is not the fit's)")
         if trace.weighted != (example_weights is not None):
             edited.append("trace_ (its weighted flag is not the fit's)")
+        if not same_weights:
+            edited.append(FOREIGN_WEIGHTS)
         certificate = _ProblemCertificate(X, signs, trace, label, predictor, edited, settings, example_weights)
         # each note names its problem as the statement does (the printed notes follow the table)
         claims.extend(dataclasses.replace(c, note=label + c.note) if c.note else c for c in certificate.claims(u, margin))
@@ -283,9 +288,9 @@ def certify_perceptron(model, X, y, separator=None, margin=None, sample_weight=N
 def _run_weights(model, X, problems, sample_weight, dtype):
     """The weights c_i of each problem's run (None where all are 1; PC-1, "Weights"), made as the fit
     made them from its class weights and the ``sample_weight`` given here, which must be given exactly
-    when the fit was given one (a ValueError says which)."""
+    when the fit was given one (a ValueError says which); and whether they are the fit's (their digest)."""
     settings = model._fit_settings
-    given = settings.get("sample_weight", False)
+    given = settings.get("sample_weight") is not None   # the digest of the fit's weights, or None
     if given and sample_weight is None:
         raise ValueError("this run was fitted with sample_weight: certify(model, X, y, sample_weight=w) with the "
                          "weights fit was given")
@@ -293,7 +298,8 @@ def _run_weights(model, X, problems, sample_weight, dtype):
         raise ValueError("this run was fitted without sample_weight: certify(model, X, y) without one (or fit again "
                          "with the weights)")
     sample_weight = check_sample_weight(sample_weight, X)
-    return problem_weights(settings.get("class_weight"), sample_weight, problems, dtype)
+    same = not given or weights_digest(sample_weight) == settings["sample_weight"]
+    return problem_weights(settings.get("class_weight"), sample_weight, problems, dtype), same
 
 
 def _edited_attributes(model, traces, fitted, made):
@@ -475,15 +481,22 @@ class _ProblemCertificate:
             return [Claim("PC-1", self.label + statement, 1.0, 0.0, 0.0, False, REFERENCE, note)]
         unlogged, first, losses = self._unlogged(orders)
         wrong_losses = int(np.sum(losses != self.trace.epoch_loss))
-        mismatches = not_mistakes + wrong_norms + wrong_weights + wrong_losses + unlogged
-        note = (f"{not_mistakes} logged update(s) were no mistake, {wrong_norms} squared norm(s), "
+        # a mistake on an example of weight 0 moves nothing and is no update (PC-1, "Weights")
+        weightless = 0 if self.c is None else int(np.sum(self.c[self.trace.updates] == 0))
+        mismatches = not_mistakes + wrong_norms + wrong_weights + wrong_losses + unlogged + weightless
+        note = (f"{not_mistakes} logged update(s) were no mistake, "
+                + (f"{weightless} were on examples of weight 0 (no update), " if weightless else "")
+                + f"{wrong_norms} squared norm(s), "
                 f"{wrong_weights} epoch weight row(s) and {wrong_losses} epoch loss(es) differ from the replay, "
                 f"{unlogged} presentation(s) disagree with the log" + (f" (the first at step {first})" if unlogged else "")
                 if mismatches else "")
         if self.trace.shuffled and not mismatches:
             note = "shuffled run: each epoch's order redrawn from the recorded generator state"
         if self.edited and not mismatches:  # the log is the run's, the model's attributes are not
-            note = f"the fitted attributes are not this run's: {', '.join(self.edited)} changed since the fit"
+            attributes = [name for name in self.edited if name != FOREIGN_WEIGHTS]
+            parts = [f"the fitted attributes are not this run's: {', '.join(attributes)} changed since the fit"
+                     ] if attributes else []
+            note = "; ".join(parts + ([FOREIGN_WEIGHTS] if FOREIGN_WEIGHTS in self.edited else []))
         claims = [self._claim("PC-1", statement, values=[float(mismatches + len(self.edited))], bounds=[0.0],
                               slacks=[0.0], note=note)]
         if mismatches:

@@ -10,13 +10,14 @@ that of the negative class with two classes, 1 in one-vs-rest (scikit-learn's
 ``weight_neg = 1``). The run moves by :math:`y_i\\,\\mathrm{fl}(c_i \\tilde x_i)`.
 """
 
+import hashlib
 import numbers
 
 import numpy as np
 
 from classic._validation import ParameterError
 
-__all__ = ["check_class_weight", "class_weights", "problem_weights", "check_update_range"]
+__all__ = ["check_class_weight", "class_weights", "problem_weights", "check_update_range", "weights_digest"]
 
 
 def check_class_weight(class_weight):
@@ -27,9 +28,16 @@ def check_class_weight(class_weight):
     if not isinstance(class_weight, dict):
         raise ParameterError(f"class_weight must be None, 'balanced' or a dict from class labels to weights, got "
                              f"{class_weight!r}")
+    tiny = float(np.finfo(np.float64).tiny)
     for label, weight in class_weight.items():
-        if not isinstance(weight, numbers.Real) or isinstance(weight, bool) or not np.isfinite(weight) or weight < 0:
+        # numbers as sample_weight takes them (Decimal, Fraction, NumPy scalars), never bool, complex or text
+        value = float(weight) if isinstance(weight, numbers.Number) and not isinstance(weight, (bool, complex)) \
+            else np.nan
+        if not (np.isfinite(value) and value >= 0):
             raise ParameterError(f"class_weight[{label!r}] = {weight!r}: the weights must be finite numbers >= 0")
+        if 0 < value < tiny:
+            raise ParameterError(f"class_weight[{label!r}] = {weight!r} is below the smallest normal float64 "
+                                 f"({tiny:.3g}); set it to 0, or scale every class weight by a common factor")
 
 
 def class_weights(class_weight, classes, y_index):
@@ -51,27 +59,51 @@ def class_weights(class_weight, classes, y_index):
     return np.array([float(class_weight.get(label, 1.0)) for label in np.asarray(classes).tolist()])
 
 
+def weights_digest(sample_weight):
+    """A digest of validated sample weights (float64; None for none), which the fit records so that
+    the certificate can tell the weights it is given are the fit's (PC-1)."""
+    return None if sample_weight is None else hashlib.sha256(np.ascontiguousarray(sample_weight).tobytes()).hexdigest()
+
+
 def problem_weights(by_class, sample_weight, problems, dtype):
     """The weights :math:`c_i` of each binary problem (rows of ``problems``, its +1/-1 signs), in
     ``dtype``, as the module docstring forms them; None for a problem whose weights are all 1 (the
     unweighted run: its arithmetic is the same, bit for bit)."""
-    kind = np.dtype(dtype).type
     n_problems, n = problems.shape
-    samples = np.ones(n, dtype) if sample_weight is None else np.asarray(sample_weight).astype(dtype)
+    with np.errstate(over="ignore", under="ignore"):   # beyond float32: refused below, by name
+        samples = np.ones(n, dtype) if sample_weight is None else np.asarray(sample_weight).astype(dtype)
+        sides_of = None if by_class is None else by_class.astype(dtype)
+    positive = np.ones(n, bool) if sample_weight is None else np.asarray(sample_weight) > 0   # before rounding
     weights = []
     for p, signs in enumerate(problems):
-        if by_class is None:
+        wanted = positive                                   # the examples meant to weigh more than 0
+        if sides_of is None:
             sides = np.ones(n, dtype)
         else:
-            if n_problems == 1 and by_class.size == 2:   # two classes: classes_[1] positive, classes_[0] negative
-                positive, negative = by_class[1], by_class[0]
-            else:   # one class, or one-vs-rest: the problem's class against weight 1
-                positive, negative = by_class[p], 1.0
-            sides = np.where(signs > 0, kind(positive), kind(negative)).astype(dtype)
+            two = n_problems == 1 and sides_of.size == 2   # two classes: classes_[1] positive, classes_[0] negative
+            up, down = (1, 0) if two else (p, None)           # else one class, or one-vs-rest: against weight 1
+            sides = np.where(signs > 0, sides_of[up], np.ones((), dtype) if down is None else sides_of[down])
+            exact = np.where(signs > 0, by_class[up], 1.0 if down is None else by_class[down])
+            wanted = positive & (exact > 0)
         with np.errstate(over="ignore", under="ignore"):
-            c = sides * samples
+            c = (sides * samples).astype(dtype)
+        _check_product(c, wanted, dtype)
         weights.append(None if np.all(c == 1) else c)
     return weights
+
+
+def _check_product(c, positive, dtype):
+    """A ValueError naming the example where class weight times sample weight leaves ``dtype``: beyond
+    its range, or ``positive`` factors whose product (or factor) rounds to 0 (the example would silently
+    not be learnt)."""
+    lost = ~np.isfinite(c) | ((c == 0) & positive)
+    if lost.any():
+        i = int(np.argmax(lost))
+        where = "beyond" if not np.isfinite(c[i]) else "below"
+        raise ValueError(
+            f"class_weight times sample_weight of example {i} is {where} the range of {np.dtype(dtype).name} "
+            "(the weights are rounded to the data's precision, as scikit-learn's): scale class_weight and "
+            "sample_weight by a common factor towards 1")
 
 
 def check_update_range(X, scale, weights):
@@ -87,8 +119,8 @@ def check_update_range(X, scale, weights):
             rows = np.einsum("ij,ij->i", X, X, dtype=np.float64) + float(scale) ** 2
         with np.errstate(over="ignore"):
             moves = c.astype(np.float64) ** 2 * rows
-        if not (np.all(np.isfinite(c)) and np.all(moves <= largest)):
-            i = int(np.argmax(~(np.isfinite(moves) & (moves <= largest))))
+        if not np.all(moves <= largest):
+            i = int(np.argmax(~(moves <= largest)))
             raise ValueError(
                 f"the weighted example {i} (class_weight times sample_weight, {float(c[i]):.3g}, times the row) has a "
                 f"squared norm beyond {X.dtype.name} ({float(moves[i]):.3g}): the weights would overflow "

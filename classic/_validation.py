@@ -189,7 +189,10 @@ def check_sample_weight(sample_weight, X, *, name="sample_weight", rows="X"):
     if sample_weight is None:
         return None
     n = X.shape[0]
-    if isinstance(sample_weight, numbers.Number) and not isinstance(sample_weight, bool):
+    if isinstance(sample_weight, (bool, np.bool_)):
+        raise TypeError(f"{name} must be numbers or None, got {sample_weight!r}; give an array of non-negative "
+                        f"floats, one per row of {rows}")
+    if isinstance(sample_weight, numbers.Number):
         sample_weight = np.full(n, sample_weight, dtype=np.float64)
     weights = np.asarray(sample_weight)
     # numbers as objects (Decimal, Fraction, a pandas column) convert, as in scikit-learn; strings are not parsed

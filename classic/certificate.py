@@ -299,8 +299,9 @@ def certify(estimator, X, y=None, **options):
           for a weighted fit, refused for an unweighted one);
         - :class:`classic.Perceptron`: ``separator=``, a direction of the augmented space
           (length ``n_features`` or ``n_features + 1``; one row per class for one-vs-rest),
-          by default the best of a hard-margin solver's and the run's own, and ``margin=``,
-          the gamma of the Freund-Schapire bound (PC-9);
+          by default the best of a hard-margin solver's and the run's own, ``margin=``,
+          the gamma of the Freund-Schapire bound (PC-9), and ``sample_weight=``, the weights the
+          fit was given (required for a weighted fit, refused for an unweighted one);
         - :class:`classic.GaussianMixture`: none.
 
     Returns

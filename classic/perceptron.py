@@ -39,7 +39,13 @@ from classic._argmax import largest_in_rows
 from classic._jit import for_rows
 from classic._perceptron_predictors import _averaged_weights, _scores, _vote, _voted_weights
 from classic._perceptron_start import declared_classes, last_weights, same_classes, start_weights
-from classic._perceptron_weights import check_class_weight, check_update_range, class_weights, problem_weights
+from classic._perceptron_weights import (
+    check_class_weight,
+    check_update_range,
+    class_weights,
+    problem_weights,
+    weights_digest,
+)
 from classic._random import as_generator, check_random_state, generator_state
 from classic._validation import (
     ParameterError,
@@ -349,13 +355,15 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         log.record(m)
         losses.append(total_loss / n)   # scikit-learn's mean loss of the epoch, sumloss / n
         if verbose:
-            print(f"perceptron epoch {e + 1}: {m} mistakes, mean loss {losses[-1]:.6g}")
+            print(f"perceptron epoch {e + 1}: {m} {'mistakes' if weights is None else 'updates'}, "
+                  f"mean loss {losses[-1]:.6g}")
         if m and log.squared_norms[log.size - 1] == np.inf:
             raise ValueError(
                 f"Floating-point overflow in the perceptron at update {log.size} (epoch {e + 1}): the squared norm "
                 f"of the weights exceeds the largest {X.dtype.name}, so the next inner products could overflow and "
                 "mistakes could no longer be told (proofs/perceptron.md, PC-7). Rescale X, e.g. with "
-                "sklearn.preprocessing.StandardScaler" + (", or fit float64 data." if X.dtype == np.float32 else ".")
+                "sklearn.preprocessing.StandardScaler" + (", or fit float64 data" if X.dtype == np.float32 else "")
+                + ("" if weights is None else ", or divide class_weight and sample_weight by a common factor") + "."
             )
         mistakes.append(m)
         epoch_weights.append(w.copy())
@@ -571,12 +579,13 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     A single class is accepted: it is the positive class of a one-class
     problem and every prediction is that class.
 
-    ``classic.certify(model, X, y, separator=None, margin=None)`` checks the
+    ``classic.certify(model, X, y, separator=None, margin=None, sample_weight=None)`` checks the
     theorems of ``proofs/perceptron.md`` on the run: ``separator`` is a
     direction of the augmented space (length ``n_features`` or
     ``n_features + 1``; one row per class for one-vs-rest), by default the
     best of a hard-margin solver's and the run's own; ``margin`` fixes the
-    :math:`\\gamma` of the Freund-Schapire bound (PC-9).
+    :math:`\\gamma` of the Freund-Schapire bound (PC-9); ``sample_weight`` is the fit's (required
+    when it was given one, PC-1 "Weights").
 
     With ``fit_intercept=False`` (or ``intercept_scaling=1``),
     ``shuffle=False`` and the same number of epochs, the weights are bit for
@@ -693,10 +702,13 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         run writes its updates into its ``coef_init``).
 
         ``sample_weight`` weighs the updates as ``class_weight`` does (see there; PC-1, "Weights"):
-        with float64 data, ``shuffle=False`` and ``eta0=1`` the weights are bit for bit
-        scikit-learn's ``Perceptron`` given the same weights. Weights are not repetitions: an example
-        of weight 2 moves the weights twice as far when it is a mistake, once per presentation, where
-        two copies of it could make two mistakes.
+        with float64 data, ``shuffle=False``, ``eta0=1``, ``intercept_scaling=1`` (or no intercept),
+        ``prediction="last"`` and the same epochs (``tol=None``), ``coef_`` and ``intercept_`` are bit
+        for bit scikit-learn's ``Perceptron`` given the same weights (float32: the same weights c, but
+        scikit-learn adds x c computed in float64 and rounds once, where the run rounds x c to float32
+        first; coefficients about 1e-5 apart). Weights are not repetitions: an example of weight 2
+        moves the weights twice as far when it is a mistake, once per presentation, where two copies
+        of it could make two mistakes. ``certify(model, X, y, sample_weight=w)`` needs the same weights.
 
         Parameters
         ----------
@@ -845,7 +857,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         sample_weight = check_sample_weight(sample_weight, X)
         weights = problem_weights(by_class, sample_weight, problems, X.dtype)
         check_update_range(X, scale, weights)
-        return weights, {"class_weight": by_class, "sample_weight": sample_weight is not None}
+        return weights, {"class_weight": by_class, "sample_weight": weights_digest(sample_weight)}
 
     def _training_data(self, X, y, scale, reset):
         """X and y of fit or partial_fit, checked once: X numeric, 2-D, its rows' squared norms with the
@@ -919,7 +931,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 raise ValueError(
                     f"eta0={self.eta0} times the weights leaves the normal range of {X.dtype.name} (overflow or "
                     "underflow). The step size changes no mistake of the perceptron (proofs/perceptron.md, "
-                    "PC-1, 'Step size'): use eta0=1.")
+                    "PC-1, 'Step size'): use eta0=1" + ("" if all(c is None for c in example_weights) else
+                                                          ", or scale class_weight and sample_weight towards 1")
+                    + ".")
             weights = scaled
         self.coef_ = weights[:, :-1].copy()
         self.intercept_ = (weights[:, -1] * X.dtype.type(scale)).astype(X.dtype)

@@ -175,12 +175,54 @@ def test_pc1_the_certificate_needs_the_fits_weights():
     with pytest.raises(ValueError, match="fitted without sample_weight"):
         certify(Perceptron().fit(X, y), X, y, sample_weight=sample_weight)
     other = sample_weight.copy()
-    other[model.trace_.updates[0]] *= 1.5   # an example behind an update
+    other[model.trace_.updates[0]] *= 1.5   # an example behind an update: the replay differs
     claim = certify(model, X, y, sample_weight=other)["PC-1"]
     assert claim.holds is False and "squared norm(s)" in claim.note
+    other = sample_weight.copy()
+    never = np.setdiff1d(np.arange(len(y)), model.trace_.updates)
+    other[never[0]] *= 1000.0               # an example that never updated: the replay is the same, the digest not
+    claim = certify(model, X, y, sample_weight=other)["PC-1"]
+    assert claim.holds is False
+    assert claim.note == "the sample_weight given is not the fit's (the digest the fit recorded differs)"
     model.trace_ = dataclasses.replace(model.trace_, weighted=False)
     claim = certify(model, X, y, sample_weight=sample_weight)["PC-1"]
     assert claim.holds is False and "weighted flag" in claim.note
+
+
+def test_pc1_an_update_logged_on_a_weight_zero_example_fails():
+    """PC-1, "Weights": a mistake on an example of weight 0 is no update. A log that records one (it moves
+    nothing, so the replay's weights, squared norms and losses stay consistent) passed the certificate before
+    (an audit, 2026-12-05); now PC-1 fails and says why."""
+    X, y = _iris(3)
+    X, y = X[y > 0], y[y > 0]            # versicolor against virginica: not separable, mistakes every epoch
+    sample_weight = np.random.default_rng(5).uniform(0.5, 2.0, len(y))
+    sample_weight[::4] = 0.0
+    model = _quiet(Perceptron(max_iter=6), X, y, sample_weight=sample_weight)
+    t = model.trace_
+    signs = np.where(y == model.classes_[1], 1.0, -1.0)
+    n = len(y)
+    # the first weight 0 mistake of the last epoch, with the weights held then (the walk of the run)
+    w = t.epoch_weights[-2].astype(np.float64).copy()
+    steps_last = set((t.update_steps[t.update_steps >= (t.n_iter - 1) * n] - (t.n_iter - 1) * n).tolist())
+    for position in range(n):
+        x = np.append(X[position], 1.0)
+        if position in steps_last:
+            w += signs[position] * sample_weight[position] * x
+        elif sample_weight[position] == 0 and not signs[position] * naive.perceptron_inner(w, x) > 0:
+            break
+    else:
+        pytest.fail("no weight 0 mistake in the last epoch")
+    step = (t.n_iter - 1) * n + position
+    at = int(np.searchsorted(t.update_steps, step))
+    mistakes = t.mistakes.copy()
+    mistakes[-1] += 1
+    tampered = dataclasses.replace(
+        t, updates=np.insert(t.updates, at, position), update_steps=np.insert(t.update_steps, at, step),
+        squared_norms=np.insert(t.squared_norms, at, t.squared_norms[at - 1]), mistakes=mistakes,
+        n_updates=t.n_updates + 1, objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float))
+    model.trace_, model.n_updates_ = tampered, t.n_updates + 1
+    claim = certify(model, X, y, sample_weight=sample_weight)["PC-1"]
+    assert claim.holds is False and "1 were on examples of weight 0 (no update)" in claim.note, claim.note
 
 
 def test_pc3_the_rounding_of_the_weighted_moves_is_in_its_slack():
@@ -216,6 +258,7 @@ def test_pc3_the_rounding_of_the_weighted_moves_is_in_its_slack():
     (np.zeros(100), ValueError, "sample_weight is zero for every point"),
     (np.array(["a"] * 100), TypeError, "sample_weight must be numbers"),
     (np.full(100, 1e300), ValueError, r"the weighted example 0 .* has a squared norm beyond float64.*common factor"),
+    (True, TypeError, "sample_weight must be numbers or None, got True"),
 ])
 def test_bad_sample_weight_is_refused(sample_weight, error, match):
     X, y = _iris(2)
@@ -239,14 +282,61 @@ def test_partial_fit_refuses_balanced_class_weights_and_keeps_the_input():
     np.testing.assert_array_equal(sample_weight, before)
 
 
-def test_float32_weights_are_rounded_as_scikit_learn_rounds_them():
+@pytest.mark.parametrize(("class_weight", "sample_weight", "dtype", "match"), [
+    ({0: 1e-200}, 1e-200, np.float64, "class_weight times sample_weight of example 0 is below the range of float64"),
+    (None, 1e-50, np.float32, "of example 0 is below the range of float32"),
+    ({1: 1e30}, 1e30, np.float32, "of example 50 is beyond the range of float32"),
+    ({0: 1e-310}, None, np.float64, r"class_weight\[0\] = 1e-310 is below the smallest normal float64"),
+])
+def test_weights_that_leave_the_precision_are_refused(class_weight, sample_weight, dtype, match):
+    """Positive weights whose product (or float32 rounding) is 0 would silently leave examples unlearnt, and
+    weights beyond float32 gave NumPy's RuntimeWarnings and a message about inf (an audit, 2026-12-05): a
+    ValueError names the example and the fix, without a warning."""
+    X, y = _iris(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match=match):
+            Perceptron(class_weight=class_weight).fit(X.astype(dtype), y, sample_weight=sample_weight)
+
+
+def test_an_overflow_from_weights_names_them():
+    """Weights large enough to overflow the float32 weights (each move in range, their sum not): the message
+    offers dividing the weights, not only rescaling X (an audit, 2026-12-05)."""
+    X, y = _iris(3)
+    X, y = X[y > 0].astype(np.float32), y[y > 0]
+    with pytest.raises(ValueError, match="Floating-point overflow.*or divide class_weight and sample_weight by a "
+                                         "common factor"):
+        _quiet(Perceptron(max_iter=100), X, y, sample_weight=1e18)
+
+
+def test_class_weights_take_numbers_as_sample_weight_does():
+    """A class weight may be any real number type (Decimal, Fraction, a NumPy scalar), as sample weights are."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    X, y = _iris(2)
+    expected = _quiet(Perceptron(max_iter=5, class_weight={0: 0.5}), X, y).coef_
+    for weight in (Decimal("0.5"), Fraction(1, 2), np.float32(0.5)):
+        np.testing.assert_array_equal(_quiet(Perceptron(max_iter=5, class_weight={0: weight}), X, y).coef_, expected)
+
+
+def test_float32_weights_are_formed_as_scikit_learn_forms_them():
     """c = fl32(fl32(class_weight) fl32(sample_weight)), as scikit-learn's float32 SGD forms its product: the
     trace's replay with those weights is the run's (PC-1 holds), and the same weights rounded once from their
-    float64 product are not (they differ in the last bit here, and PC-1 fails)."""
+    float64 product are not (they differ in the last bit here, and PC-1 fails). (scikit-learn's float32 run
+    then adds x c computed in float64, rounded once; the run adds fl32(x c): PC-1, "Weights".)"""
     X, y = _iris(2)
     X = X.astype(np.float32)
     sample_weight = np.full(len(y), 0.1)
     model = Perceptron(class_weight={1: 0.3}).fit(X, y, sample_weight=sample_weight)
     assert certify(model, X, y, sample_weight=sample_weight)
-    assert np.float32(np.float32(0.3) * np.float32(0.1)) != np.float32(0.3 * 0.1)
-    np.testing.assert_array_equal(model._fit_settings["class_weight"], [1.0, 0.3])
+    from classic._perceptron_certificate import _ProblemCertificate
+
+    signs = np.where(y == 1, 1.0, -1.0).astype(np.float32)
+    twice = np.where(y == 1, np.float32(0.3) * np.float32(0.1), np.float32(0.1)).astype(np.float32)
+    once = np.where(y == 1, np.float32(0.3 * 0.1), np.float32(0.1)).astype(np.float32)
+    assert twice[y == 1][0] != once[y == 1][0]
+    u = np.ones(5) / np.sqrt(5.0)
+    for weights, agrees in ((twice, True), (once, False)):
+        replayed = _ProblemCertificate(X, signs, model.trace_, "", weights=weights)._replay(u)["squared_norms"]
+        assert np.array_equal(replayed, model.trace_.squared_norms) is agrees
