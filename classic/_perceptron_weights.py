@@ -70,6 +70,8 @@ def problem_weights(by_class, sample_weight, problems, dtype):
     ``dtype``, as the module docstring forms them; None for a problem whose weights are all 1 (the
     unweighted run: its arithmetic is the same, bit for bit)."""
     n_problems, n = problems.shape
+    if by_class is None and sample_weight is None:   # the unweighted run (a fit without weights skips the rest)
+        return [None] * n_problems
     with np.errstate(over="ignore", under="ignore"):   # beyond float32: refused below, by name
         samples = np.ones(n, dtype) if sample_weight is None else np.asarray(sample_weight).astype(dtype)
         sides_of = None if by_class is None else by_class.astype(dtype)
