@@ -299,6 +299,19 @@ def test_weights_that_leave_the_precision_are_refused(class_weight, sample_weigh
             Perceptron(class_weight=class_weight).fit(X.astype(dtype), y, sample_weight=sample_weight)
 
 
+def test_the_range_of_the_weighted_moves_is_checked_example_by_example():
+    """check_update_range: a large weight on a small row and a small weight on a large row are both in range,
+    though the largest weight times the largest row is not (its quick bound fails and each example is looked
+    at); a large weight on the large row is refused."""
+    from classic._perceptron_weights import check_update_range
+
+    X = np.array([[1e150, 0.0], [1.0, 0.0]])
+    check_update_range(X, 1.0, [np.array([1.0, 1e150])])
+    with pytest.raises(ValueError, match="the weighted example 0 .* squared norm beyond float64"):
+        check_update_range(X, 1.0, [np.array([1e10, 1.0])])
+    check_update_range(X, 1.0, [None])
+
+
 def test_an_overflow_from_weights_names_them():
     """Weights large enough to overflow the float32 weights (each move in range, their sum not): the message
     offers dividing the weights, not only rescaling X (an audit, 2026-12-05)."""
