@@ -631,7 +631,8 @@ class _ProblemCertificate:
             return claims + [self._not_applicable(novikoff[1][0], novikoff[1][1], note)]
         claims.append(self._claim(
             novikoff[1][0], novikoff[1][1], values=[float(K)], bounds=[bound], slacks=[slack],
-            note=f"R <= {np.sqrt(self.R_up2):.6g}, gamma >= {gamma_low:.6g} (augmented data){start_note}",
+            note=f"R <= {np.sqrt(self.R_up2):.6g}, gamma >= {gamma_low:.6g} (augmented data"
+                 f"{'' if self.c is None else '; weighted: of z = fl(c x), weight > 0'}){start_note}",
         ))
         return claims
 
