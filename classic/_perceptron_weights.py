@@ -54,8 +54,8 @@ def class_weights(class_weight, classes, y_index):
     known = set(np.asarray(classes).tolist())
     unknown = [label for label in class_weight if label not in known]
     if unknown:
-        raise ValueError(f"class_weight names {unknown[:5]!r}, not among the classes {list(known)[:5]!r}: give "
-                         "weights to classes of y only")
+        raise ValueError(f"class_weight names {unknown[:5]!r}, not among the classes "
+                         f"{np.asarray(classes).tolist()[:5]!r}: give weights to classes of y only")
     return np.array([float(class_weight.get(label, 1.0)) for label in np.asarray(classes).tolist()])
 
 

@@ -79,8 +79,9 @@ def test_pc2_to_pc6_hold_on_weighted_separable_data(dtype, intercept, shuffle, z
     """PC-1 to PC-6 on a weighted run: the perceptron on z_i = fl(c_i x~_i) with the tests on x~_i. On separable
     data with weights of any spread (from 1/spread to spread; some 0), float32 and float64, shuffled or not,
     the log replays and every claim that applies holds; Novikoff's claims apply to the data's separator (it
-    separates the z of positive weight as it separates the x~), and the trace agrees with the fitted attributes. (Weights 1e6 apart give
-    bounds of 1e14 updates: the run need not end within max_iter, and PC-6 applies when it did.)"""
+    separates the z of positive weight as it separates the x~), and the trace agrees with the fitted
+    attributes. (Weights 1e6 apart give bounds of 1e14 updates: the run need not end within max_iter, and
+    PC-6 applies when it did.)"""
     sample = data.draw(linearly_separable(dtype=dtype, intercept=intercept, n_samples=st.integers(2, 40)))
     n = len(sample.y)
     exponents = np.array(data.draw(st.lists(st.floats(-1.0, 1.0), min_size=n, max_size=n)))
