@@ -67,10 +67,6 @@ def _eta(dtype):
     return max(float(np.finfo(dtype).smallest_subnormal) / 2, SIGMA64)
 
 
-def _augmented(X, scale):
-    return np.column_stack([X.astype(np.float64), np.full(X.shape[0], float(scale))])
-
-
 def unit_margins(A, signs, u):
     """Lower and upper bounds on :math:`y_i \\langle \\tilde x_i, u/\\|u\\| \\rangle` (PC-7).
 
@@ -348,7 +344,7 @@ class _ProblemCertificate:
         self.predictor = predictor  # (coef_ and intercept_ as one row, eta0) when predict uses the last weights
         self.scale = X.dtype.type(trace.intercept_scaling)
         # the vectors the run adds, z_i = fl(c_i x~_i) (x~_i unweighted): the data of Novikoff's theorem
-        self.A = _augmented(X, self.scale) if weights is None else moves(X, self.scale, np.arange(X.shape[0]), weights)
+        self.A = moves(X, self.scale, weights=weights)
         self.D = self.A.shape[1]
         self.K = trace.n_updates
         self.R_hat2 = float(np.max(np.einsum("ij,ij->i", self.A, self.A)))
@@ -766,7 +762,7 @@ class _ProblemCertificate:
         mantissa = np.finfo(self.X.dtype).nmant + 1
         if t.shuffled:
             return self._not_applicable("PC-10", statement, "the examples were shuffled: the state is not periodic")
-        tests = A if self.c is None else _augmented(self.X, self.scale)   # the mistake tests' examples
+        tests = A if self.c is None else moves(self.X, self.scale)   # the mistake tests' examples
         if not (np.array_equal(A, np.round(A)) and np.array_equal(tests, np.round(tests))):
             return self._not_applicable("PC-10", statement, "the data are not integers" + (
                 "" if self.c is None else " (the examples and their weighted moves)"))

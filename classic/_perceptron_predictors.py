@@ -10,14 +10,16 @@ from classic._jit import for_rows
 from classic._validation import check_finite
 
 
-def moves(X, scale, rows, weights=None):
-    """The vectors the run adds for the examples ``rows`` (before their sign), float64: the
-    augmented rows :math:`\\tilde x_i = (x_i, s)`, or with ``weights`` :math:`c` (PC-1, "Weights")
-    :math:`\\mathrm{fl}(c_i \\tilde x_i)` rounded in X's precision as the run rounds them."""
-    augmented = np.column_stack([X[rows], np.full(len(rows), scale, dtype=X.dtype)])
+def moves(X, scale, rows=None, weights=None):
+    """The vectors the run adds for the examples ``rows`` (None: every row; before their sign),
+    float64: the augmented rows :math:`\\tilde x_i = (x_i, s)`, ``s`` in X's precision, or with
+    ``weights`` :math:`c` (PC-1, "Weights") :math:`\\mathrm{fl}(c_i \\tilde x_i)` rounded in X's
+    precision as the run rounds them."""
+    chosen = X if rows is None else X[rows]
+    augmented = np.column_stack([chosen, np.full(chosen.shape[0], scale, dtype=X.dtype)])
     if weights is not None:
         with np.errstate(under="ignore"):
-            augmented = augmented * weights[rows, None]
+            augmented = augmented * (weights if rows is None else weights[rows])[:, None]
     return augmented.astype(np.float64)
 
 

@@ -74,22 +74,18 @@ def problem_weights(by_class, sample_weight, problems, dtype):
         return [None] * n_problems
     with np.errstate(over="ignore", under="ignore"):   # beyond float32: refused below, by name
         samples = np.ones(n, dtype) if sample_weight is None else np.asarray(sample_weight).astype(dtype)
-        sides_of = None if by_class is None else by_class.astype(dtype)
     positive = np.ones(n, bool) if sample_weight is None else np.asarray(sample_weight) > 0   # before rounding
     weights = []
     for p, signs in enumerate(problems):
-        wanted = positive                                   # the examples meant to weigh more than 0
-        if sides_of is None:
-            sides = np.ones(n, dtype)
+        if by_class is None:
+            sides = np.ones(n)
         else:
-            two = n_problems == 1 and sides_of.size == 2   # two classes: classes_[1] positive, classes_[0] negative
+            two = n_problems == 1 and by_class.size == 2   # two classes: classes_[1] positive, classes_[0] negative
             up, down = (1, 0) if two else (p, None)           # else one class, or one-vs-rest: against weight 1
-            sides = np.where(signs > 0, sides_of[up], np.ones((), dtype) if down is None else sides_of[down])
-            exact = np.where(signs > 0, by_class[up], 1.0 if down is None else by_class[down])
-            wanted = positive & (exact > 0)
+            sides = np.where(signs > 0, by_class[up], 1.0 if down is None else by_class[down])   # float64
         with np.errstate(over="ignore", under="ignore"):
-            c = (sides * samples).astype(dtype)
-        _check_product(c, wanted, dtype)
+            c = sides.astype(dtype) * samples              # fl(fl(a) fl(s)) in dtype
+        _check_product(c, positive & (sides > 0), dtype)   # the examples meant to weigh more than 0
         weights.append(None if np.all(c == 1) else c)
     return weights
 

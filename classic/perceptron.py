@@ -753,8 +753,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 f"{_first_few(list(previous_classes))}; this y has the classes {_first_few(list(self.classes_))}. "
                 "Set warm_start=False to start afresh, or fit on labels of the same classes")
         problems = self._problem_signs(y_index, X.dtype)
-        weights = self._example_weights(X, scale, class_weights(self.class_weight, self.classes_, y_index),
-                                        sample_weight, problems)
+        weights = self._example_weights(X, scale, y_index, sample_weight, problems)
         starts = [None] * len(problems)   # w_0 = 0, unless a start is given
         if any(value is not None for value in given.values()):
             starts = start_weights(given, len(problems), X.shape[1], len(self.classes_), scale, self.eta0, X.dtype,
@@ -841,19 +840,19 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                              f"{_first_few(unknown)}; name every class in classes= at the first call")
         y_index = self._labels(y)
         problems = self._problem_signs(y_index, X.dtype)
-        weights = self._example_weights(X, scale, class_weights(self.class_weight, self.classes_, y_index),
-                                        sample_weight, problems)
+        weights = self._example_weights(X, scale, y_index, sample_weight, problems)
         starts = [None] * len(problems) if first else last_weights(
             getattr(self.trace_, "problems", (self.trace_,)), self._fit_settings["eta0"], self.eta0, scale, X.dtype)
         self._run(X, problems, scale, starts, 1, rng, None, None, weights)
         return self
 
-    @staticmethod
-    def _example_weights(X, scale, by_class, sample_weight, problems):
-        """The weights :math:`c_i` of each problem (None where all are 1; PC-1, "Weights") from the
-        class weights ``by_class`` and the fit's ``sample_weight``, checked (the weighted examples'
-        squared norms in range), and what they were made of, for the certificate: ``(weights,
-        {"class_weight": by_class, "sample_weight": given or not})``."""
+    def _example_weights(self, X, scale, y_index, sample_weight, problems):
+        """The weights :math:`c_i` of each problem (None where all are 1; PC-1, "Weights") from
+        ``class_weight`` (on the labels ``y_index``, indices into ``classes_``) and the fit's
+        ``sample_weight``, checked (the weighted examples' squared norms in range), and what they were
+        made of, for the certificate: ``(weights, {"class_weight": the class weights or None,
+        "sample_weight": the digest of the sample weights or None})``."""
+        by_class = class_weights(self.class_weight, self.classes_, y_index)
         sample_weight = check_sample_weight(sample_weight, X)
         weights = problem_weights(by_class, sample_weight, problems, X.dtype)
         check_update_range(X, scale, weights)
