@@ -255,7 +255,18 @@ def _stages(centers, slack):
     (kappa, tau, center_slack, largest_norm, on) of stage s (the first three are numbers of
     the working precision, kept exactly in float64), and the bits the keys give the index.
     A stage goes to :func:`_filter` as ``(shifted, norms, constants[s], keys_like)``, a tuple
-    built inside the parallel loop (which cannot take in a tuple that holds arrays)."""
+    built inside the parallel loop (which cannot take in a tuple that holds arrays).
+
+    With ``slack`` None (no filter) the arrays are empty placeholders of the same types, and
+    Numba compiles only that branch. The choice is made here and in :func:`classic._kmeans_kernels._settle`,
+    serial kernels: a parallel kernel does not drop a branch on ``is None`` (with Numba 0.68.1, a
+    variable set to None in one branch and to an array in the other reached its parallel loop
+    as None even when it held the array; numba/numba#6686 reports Optional values in parallel
+    loops failing to compile)."""
+    if slack is None:
+        empty32, empty_w = np.empty(0, dtype=np.float32), np.empty(0, dtype=centers.dtype)
+        return (empty_w, empty32.reshape(0, 0), empty32, empty_w.reshape(0, 0), empty_w, np.zeros((2, 5)),
+                0)
     k, d = centers.shape
     index_bits = 1
     while (1 << index_bits) < k:

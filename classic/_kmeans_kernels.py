@@ -147,25 +147,29 @@ def _chunk_totals(own_terms, new_terms, weights, labels, start, stop, n_clusters
 
 @kernel
 def _settle(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, own_terms, new_terms,
-            origin, index_bits, first_stage, working_stage, need):
+            origin, index_bits, first_stage, working_stage, slack, need):
     """Steps 2 and 3 of :func:`assign` for the points ``todo[:n_todo]`` of the chunk that
     starts at ``start``: the filter stages of KM-9 (see :func:`_stages`), float32
     first, then the working precision for the points float32 left, then the exact scan of
     the rest against every centre, a panel at a time (:func:`_scan_panels`; every point, with
     both stages off). ``need`` as for :func:`_filter` (the exact scan computes every distance
     anyway). Returns ``(n_exact, n_moved)``: the points scanned exactly, the points whose label
-    changed."""
-    on32, on_w = first_stage[2][4] > 0, working_stage[2][4] > 0
+    changed. ``slack`` is the caller's: None when the filter is off for every set of centres
+    (:func:`classic._kmeans_assignment._pruning_factors`), and then Numba drops the filter's
+    branch before compiling, so that this variant neither compiles nor calls :func:`_filter`
+    (the first fit on small data compiles in a third of the time)."""
     n_exact = n_todo
     n_moved = 0
-    if on32:
-        n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor, own_terms,
-                                 new_terms, origin, first_stage, index_bits, not on_w, need)
-        n_moved += moved
-    if on_w and n_exact > 0:
-        n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor, own_terms,
-                                 new_terms, origin, working_stage, index_bits, True, need)
-        n_moved += moved
+    if slack is not None:
+        on32, on_w = first_stage[2][4] > 0, working_stage[2][4] > 0
+        if on32:
+            n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor, own_terms,
+                                     new_terms, origin, first_stage, index_bits, not on_w, need)
+            n_moved += moved
+        if on_w and n_exact > 0:
+            n_exact, moved = _filter(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor, own_terms,
+                                     new_terms, origin, working_stage, index_bits, True, need)
+            n_moved += moved
     if n_exact > 0:
         n_moved += _scan_panels(X, centers, todo, n_exact, start, labels, keep, lower, lower_factor, own_terms,
                                 new_terms, need)
@@ -201,7 +205,7 @@ def nearest(X, weights, centers, slack, need, labels):
         todo = np.arange(start, stop)
         terms = np.empty(stop - start, dtype=X.dtype)
         _settle(X, centers, todo, stop - start, start, labels, False, lower, 1.0, terms, terms,
-                origin, index_bits, first_stage, working_stage, need)
+                origin, index_bits, first_stage, working_stage, slack, need)
         if need >= TERMS:
             partial[c] = _weighted_sum(terms, weights, start, stop)
     objective = 0.0
@@ -242,7 +246,7 @@ def assign(X, weights, centers, labels, keep, lower, drift, bound_factor, lower_
     mean of the centres (inner products by a matrix product over ``PANEL`` points at a
     time), in float32 and then, for float64 data, in float64 (:func:`_filter`).
     ``slack[s] = (kappa, tau, largest_norm, index_bits)`` gives the error bound and the
-    gate of stage s. When one centre beats every other one by more than the bound, it
+    gate of stage s (``slack`` None: no filter, and none compiled, :func:`_settle`). When one centre beats every other one by more than the bound, it
     is the label the difference form gives, and only the difference-form distances to
     it and to the runner-up candidates are computed; the other points are scanned
     exactly. The results are bit for bit those of the exact scan.
@@ -312,7 +316,8 @@ def assign(X, weights, centers, labels, keep, lower, drift, bound_factor, lower_
         first_stage = (shifted32, norms32, stage_constants[0], keys32)
         working_stage = (shifted_w, norms_w, stage_constants[1], keys_w)
         n_exact, n_moved = _settle(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor,
-                                   own_terms, new_terms, origin, index_bits, first_stage, working_stage, BOUNDS)
+                                   own_terms, new_terms, origin, index_bits, first_stage, working_stage, slack,
+                                   BOUNDS)
         # 4. the chunk's sums, in index order (local accumulators: no shared cache lines)
         before[c], after[c], keys[c] = _chunk_totals(own_terms, new_terms, weights, labels, start, stop, k)
         scanned[c], changed[c], exact[c] = n_todo, n_moved, n_exact
