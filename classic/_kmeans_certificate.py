@@ -457,4 +457,8 @@ def _fixed_point_claim(X, centers, labels, trace, c, sample_weight):
     if n_changed:
         return Claim(claim.id, statement, claim.worst, claim.bound, claim.slack, False, PROOF,
                      f"re-assigning the final labels moves {n_changed} points")
+    if not claim.holds:
+        return dataclasses.replace(claim, note="cluster_centers_ differ from their clusters' means in X beyond "
+                                   "rounding: X (or sample_weight) is not the data of this run, or the centres "
+                                   "were altered")
     return claim

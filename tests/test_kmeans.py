@@ -773,7 +773,8 @@ def test_certificate_fails_on_a_tampered_trace(fitted):
     moved = KMeans(model.n_clusters)
     moved.__dict__.update(model.__dict__)
     moved.cluster_centers_ = model.cluster_centers_ + 1e-9
-    assert certify(moved, X)["KM-7"].holds is False
+    claim = certify(moved, X)["KM-7"]
+    assert claim.holds is False and "differ from their clusters' means in X beyond rounding" in claim.note
     relabelled = KMeans(model.n_clusters)
     relabelled.__dict__.update(model.__dict__)
     relabelled.labels_ = np.roll(model.labels_, 1)
@@ -805,12 +806,18 @@ def test_certify_names_fitted_attributes_that_are_no_run_of_it(fitted, attribute
 
 
 def test_certify_on_other_data_says_so(fitted):
-    """Other data of the same shape fail KM-6 with a note that says why; data with another number
-    of rows cannot be the run's: a ValueError that names the fix."""
+    """Other data of the same shape fail KM-6 and KM-7, each with a note that says why (KM-7 had
+    none until an audit, 2026-12-05: one entry of X changed, its point still nearest its centre);
+    data with another number of rows cannot be the run's: a ValueError that names the fix."""
     X, model = fitted
     other = np.random.default_rng(99).normal(size=X.shape)
     claim = certify(model, other)["KM-6"]
     assert claim.holds is False and "not the data of this run" in claim.note
+    changed = X.copy()
+    changed[0, 0] += 1e-3
+    certificate = certify(model, changed)
+    assert certificate["KM-7"].holds is False and "is not the data of this run" in certificate["KM-7"].note
+    assert [claim.id for claim in certificate.failed if not claim.note] == []
     with pytest.raises(ValueError, match=f"X has {len(X) - 1} rows, but this run was fitted on {len(X)}.*pass the X"):
         certify(model, X[1:])
 
