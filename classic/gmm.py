@@ -588,8 +588,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         test with ``tol=eps``), the
         parameters (weights, means, covariances) in standardised units, and,
         for ``ValidationPatience(p, X_val)``, the mean held-out
-        log-likelihood; early stopping returns its best iteration's
-        parameters and cuts the trace there. A stopped run has
+        log-likelihood; early stopping, when the rule fires, returns its best
+        iteration's parameters and cuts the trace there (a run that ``tol`` or
+        ``max_iter`` ends first returns its last iteration's, although the best
+        state the rule saw, ``stop_.checkpoint``, may be an earlier one: iteration,
+        score, parameters in standardised units). A stopped run has
         ``stop_reason="rule:<name>"`` and ``converged_=False``
         (proofs/convergence.md, CV-7). Each start runs a copy of the rule (``stop``
         itself never changes); the copy of the start returned is ``stop_``.

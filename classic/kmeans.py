@@ -581,7 +581,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         ``LossPlateau(1e-3)``, ``RelativeImprovement(1e-4)``, or
         ``ValidationPatience(p, X_val)`` scored by minus the held-out
         inertia, weighted with ``ValidationPatience(p, X_val, sample_weight=w)``,
-        which returns the best checkpoint and cuts the trace there).
+        which returns the best checkpoint and cuts the trace there when it fires;
+        a run that reaches its fixed point or ``max_iter`` first returns its last
+        iteration, the best state the rule saw in ``stop_.checkpoint``).
         None (the default): Lloyd's own exact termination. A run the rule
         stops has ``stop_reason="rule:<name>"`` and ``converged_=False``;
         its certificate still checks every recorded step (proofs/convergence.md, CV-7).

@@ -512,8 +512,13 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     stop : classic.convergence.StoppingRule or None, default=None
         An extra stopping rule consulted after every epoch that was not
         mistake-free, e.g. ``ValidationPatience(5, X_val, y_val)`` (early
-        stopping on held-out accuracy, for data that are not separable; the
-        best epoch's weights are returned and the trace is cut there), or
+        stopping on held-out accuracy, for data that are not separable; when
+        the rule fires, the best epoch's weights are returned and the trace is
+        cut there; a run that ``max_iter`` ends first returns its last epoch's,
+        the best in ``stop_.checkpoint``. The rule scores each epoch's last
+        weights, the predictor of ``prediction="last"``: with "averaged" or
+        "voted" the returned predictor is the average or vote of the cut run,
+        whose held-out accuracy can differ from ``stop_.checkpoint.score``), or
         ``LossPlateau(k)`` (an epoch with fewer than ``k`` mistakes: the
         objective the rules see is the trace's, updates so far, sense
         "max"). None: stop only on a mistake-free epoch or ``max_iter``. A stopped run has

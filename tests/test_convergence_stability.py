@@ -61,7 +61,8 @@ def test_cv8_kmeans_on_uniform_data_with_large_k_is_not_stable(n, k, seed):
 def test_cv8_same_seed_same_data_is_bitwise_the_same_fit():
     """CV-8 (proofs/convergence.md): refitting one seed reproduces labels, centres and objective bitwise."""
     X = np.random.default_rng(0).uniform(size=(200, 2))
-    report = stability(SKKMeans(n_clusters=20, n_init=1), X, seeds=[7, 7, 7])
+    with pytest.warns(UserWarning, match=r"seeds \[7\] is given more than once.*distinct ones"):
+        report = stability(SKKMeans(n_clusters=20, n_init=1), X, seeds=[7, 7, 7])
     assert report.reproducible is True
     assert report.stable and report.objective_spread == 0.0
     assert np.all(report.centre_distance == 0.0)
@@ -158,7 +159,8 @@ def test_cv8_optima_are_the_classes_of_equal_partitions_best_first():
 
     X = np.random.default_rng(3).uniform(size=(150, 2))
     seeds = (0, 1, 2, 0, 3, 1, 4, 0)
-    report = stability(KMeans(12), X, seeds=seeds)
+    with pytest.warns(UserWarning, match=r"seeds \[0, 1\] are given more than once"):
+        report = stability(KMeans(12), X, seeds=seeds)
     models = [KMeans(12, random_state=s).fit(X) for s in seeds]
     groups = []
     for i, model in enumerate(models):
@@ -386,8 +388,9 @@ def _blobs3():
 def test_stability_refuses_arguments_it_would_misread(call, error, match):
     """y for a clusterer (its partitions would be compared as predictions, not up to renaming), no y
     for a classifier, a negative number of seeds, and a check_reproducible that is not a bool ("no"
-    is truthy): each a clear error. (Repeated seeds are allowed: the same fit twice is a check of
-    reproducibility, test_cv8_same_seed_same_data_is_bitwise_the_same_fit.)"""
+    is truthy): each a clear error. (Repeated seeds are allowed, with a warning since an audit of
+    2026-12-05 (seeds=[1, 1] read "stable"): the same fit twice is a check of reproducibility,
+    test_cv8_same_seed_same_data_is_bitwise_the_same_fit.)"""
     X, y = _blobs3()
     with pytest.raises(error, match=match):
         call(X, y)

@@ -374,6 +374,7 @@ def test_start_resets_a_rule_for_a_new_run():
         (lambda: ParameterChange(np.nan), ValueError),
         (lambda: ValidationPatience(0, np.zeros((2, 2))), ValueError),
         (lambda: ValidationPatience(1.5, np.zeros((2, 2))), TypeError),
+        (lambda: ValidationPatience(2, None), ValueError),  # was accepted, then "array=nan" at fit (an audit)
         (lambda: AnyOf(LossPlateau(1.0)), ValueError),
         (lambda: AllOf(LossPlateau(1.0), "stop"), TypeError),
     ],
@@ -508,3 +509,39 @@ def test_rules_read_back_as_the_calls_that_made_them():
     assert repr(ValidationPatience(5, np.ones((3, 2)), np.ones(3), min_delta=0.1)) == (
         "ValidationPatience(patience=5, min_delta=0.1)")
     assert "stop=LossPlateau(eps=0.001)" in repr(KMeans(3, stop=LossPlateau(1e-3)))
+
+
+def test_early_stopping_restores_its_checkpoint_only_when_it_fires():
+    """What the estimators' docstrings say (an audit, 2026-12-05, found them promising the best state
+    in every case): the best state is returned when ValidationPatience fires; a run that its own test
+    ends first (tol for EM, max_iter for the perceptron) returns its last state, and stop_.checkpoint
+    keeps an earlier, better one (the audit's two runs)."""
+    from sklearn.datasets import load_breast_cancer, load_wine
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.preprocessing import StandardScaler
+
+    from classic import GaussianMixture, Perceptron
+    from classic.convergence import ValidationPatience
+
+    X = StandardScaler().fit_transform(load_wine().data)[:, :6]
+    order = np.random.default_rng(0).permutation(len(X))
+    train, held_out = X[order[:100]], X[order[100:]]
+    gmm = GaussianMixture(4, random_state=10, stop=ValidationPatience(5, held_out)).fit(train)
+    best = gmm.stop_.checkpoint
+    assert (gmm.trace_.stop_reason, gmm.n_iter_) == ("tol", 21) and not gmm.stop_.fired
+    assert best.iteration < gmm.n_iter_ and best.score > gmm.score(held_out)
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    order = np.random.default_rng(0).permutation(len(X))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        perceptron = Perceptron(max_iter=12, shuffle=True, random_state=0,
+                                stop=ValidationPatience(10, X[order[400:]], y[order[400:]])).fit(X[order[:400]],
+                                                                                                   y[order[:400]])
+    best = perceptron.stop_.checkpoint
+    assert (perceptron.trace_.stop_reason, perceptron.n_iter_) == ("max_iter", 12) and not perceptron.stop_.fired
+    assert best.iteration < 12 and best.score > perceptron.score(X[order[400:]], y[order[400:]])
+    fired = Perceptron(max_iter=12, shuffle=True, random_state=0,
+                       stop=ValidationPatience(2, X[order[400:]], y[order[400:]])).fit(X[order[:400]], y[order[:400]])
+    assert fired.stop_.fired and fired.n_iter_ == fired.stop_.checkpoint.iteration
+    assert fired.score(X[order[400:]], y[order[400:]]) == fired.stop_.checkpoint.score

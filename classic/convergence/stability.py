@@ -308,7 +308,8 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
         predictions on ``X``, the agreement the fraction of equal predictions and the objective
         the training score ``score(X, y)`` (see :class:`StabilityReport`).
     seeds : iterable of int, or int, default range(10)
-        At least two seeds; an int n stands for the seeds 0, ..., n - 1 (as ``cv=5`` stands for
+        At least two seeds, distinct for a measure of stability (a repeated seed repeats its run: a
+        UserWarning says so); an int n stands for the seeds 0, ..., n - 1 (as ``cv=5`` stands for
         five folds in scikit-learn).
     check_reproducible : bool, default True
         Refit the first seed and check the fit is bitwise the same.
@@ -347,6 +348,12 @@ def stability(estimator, X, y=None, seeds=range(10), *, check_reproducible=True,
     for seed in seeds:
         if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
             raise ValueError(f"seeds must be non-negative integers, got {seed!r}")
+    repeated = sorted({int(seed) for seed in seeds if seeds.count(seed) > 1})
+    if repeated:  # the same fit again: a check of reproducibility, which agrees with itself whatever the estimator
+        warnings.warn(f"seeds {repeated} {'is' if len(repeated) == 1 else 'are'} given more than once: a repeated "
+                      "seed repeats the same run, which checks reproducibility but agrees with itself whatever the "
+                      "estimator; for stability across seeds give distinct ones, e.g. seeds=range(10)", UserWarning,
+                      stacklevel=2)
     check_reproducible = check_bool(check_reproducible, "check_reproducible")
     supervised = y is not None
     if supervised != is_classifier(estimator):

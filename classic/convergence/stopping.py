@@ -29,12 +29,16 @@ k-means       none: Lloyd's iterations terminate exactly (no label changes, KM-5
               early cut-offs, ``ValidationPatience(p, X_val)`` on minus the held-out inertia
 EM (GMM)      ``tol=1e-3``, which is ``LossPlateau(1e-3)`` on the mean objective per
               sample (scikit-learn's rule); ``GaussianMixture(stop=ValidationPatience(5,
-              X_val))`` on the held-out log-likelihood (returns the best iteration);
+              X_val))`` on the held-out log-likelihood (returns the best iteration
+              when it fires; a run that ``tol`` ends first returns its last, the best
+              seen in ``stop_.checkpoint``);
               ``ParameterChange(eps)`` on the standardised parameters. No gradient
               norm is supplied (``GradientNorm`` raises).
 perceptron    none on separable data (a mistake-free epoch ends the run, Novikoff);
               ``Perceptron(stop=ValidationPatience(5, X_val, y_val))`` on held-out
-              accuracy otherwise (returns the best epoch's weights)
+              accuracy otherwise (returns the best epoch's weights when it fires; a
+              run that ``max_iter`` ends first returns its last, the best seen in
+              ``stop_.checkpoint``)
 ============  ==========================================================================
 """
 
@@ -414,6 +418,9 @@ class ValidationPatience(StoppingRule):
     def __init__(self, patience, X_val, y_val=None, *, min_delta=0.0, sample_weight=None):
         self.patience = check_int(patience, "patience", minimum=1)
         self.min_delta = check_real(min_delta, "min_delta", minimum=0.0)
+        if X_val is None:
+            raise ValueError("ValidationPatience needs held-out data, X_val, got None: pass the rows the estimator "
+                             "should be scored on, e.g. ValidationPatience(5, X_val, y_val)")
         self.X_val = X_val
         self.y_val = y_val
         self.sample_weight = sample_weight
