@@ -583,3 +583,56 @@ def test_the_sign_test_leaves_noise_and_one_jump_alone():
     shifted = np.where(t < 90, 1 + 5 * 0.9**t, 100.0)
     d = diagnose(shifted, shifted + 0.1)
     assert d.evidence["rising_steps"] == 1 and d.pattern != "diverging", d
+
+
+def test_a_run_of_rises_or_falls_at_the_end_is_read():
+    """An audit (2026-12-05): a converged loss rising in each of its last 8 of 100 steps (to 13.8)
+    read "healthy", as did one that left a plateau and fell by 0.1 in each of its last 7 steps (20 δ):
+    the Theil-Sen trend and the sign test both sit in the quarter's flat part. The final-run rules
+    read them: r = 4 steps at α = 0.01 (1/5! = 1/120 <= 0.01 < 1/4!), the trend over them beyond δ.
+    A run of 3 is within chance (the healthy rule names it), as is a run whose steps are below δ
+    (a converged loss still falling by rounding-sized steps), and one value off the end is no run."""
+    from classic.convergence.diagnosis import _final_run, _run_needed
+
+    assert [_run_needed(a) for a in (0.5, 0.25, 0.05, 0.01, 0.008)] == [1, 2, 3, 4, 5]
+    r = _run_needed(5e-324)  # the least r with (r + 1)! 2**-1074 >= 1, in exact arithmetic
+    assert math.factorial(r + 1) >= 2**1074 > math.factorial(r)
+    assert [_final_run(np.array(c, float)) for c in ([1, 2, 3], [3, 2, 1, 1], [1, 3, 2, 1], [2, 1, 2, 3, 4])] == \
+        [2, 0, -2, 3]
+    t = np.arange(100.0)
+    for k in (5, 8):
+        rising = 1 + 5 * 0.8**t
+        rising[-k:] += 0.05 * 2.0 ** np.arange(1, k + 1)
+        d = diagnose(rising, rising + 0.005)
+        assert d.pattern == "diverging" and f"rose in each of its last {k} steps" in d.rule, d
+        assert d.evidence["final_run"] == k and d.evidence["run_needed"] == 4
+        assert diagnose(-rising, -rising - 0.005, higher_is_better=True).pattern == "diverging"
+        falling = np.full(100, 3.0)
+        falling[-k:] = 3.0 - 0.1 * np.arange(1, k + 1)
+        d = diagnose(falling, falling + 0.005)
+        assert d.pattern == "too slow" and d.evidence["final_run"] == -k, d
+        assert k > 7 or f"fell in each of its last {k} steps" in d.rule, d
+    short = 1 + 5 * 0.8**t
+    short[-3:] += np.array([0.1, 0.2, 0.4])
+    d = diagnose(short, short + 0.005)
+    assert d.pattern == "healthy" and "rose in each of its last 3 steps, by 0.4" in d.rule, d
+    converged = 1 + 5 * 0.8**t  # falls in every step, by less than δ over the last four
+    assert diagnose(converged, converged + 0.005).pattern == "healthy"
+    converged[-1] -= 1.0
+    d = diagnose(converged, converged + 0.005)
+    assert d.evidence["final_run"] == -99 and d.pattern == "healthy", d
+
+
+def test_the_final_run_rules_leave_noise_alone():
+    """Noise about a converged loss (σ = 0.05, δ ≈ 0.27) ends in a run of 4 or more rises or falls on
+    about 2/120 of the seeds, as chance says; the trend over the run stays below δ, so the final-run
+    rules decide none of 1000 seeds."""
+    rng = np.random.default_rng(0)
+    t = np.arange(100.0)
+    runs = decided = 0
+    for _ in range(1000):
+        train = 1 + 5 * 0.9**t + rng.normal(0, 0.05, 100)
+        d = diagnose(train, train + 0.1)
+        runs += abs(d.evidence["final_run"]) >= 4
+        decided += "in each of its last" in d.rule and d.pattern != "healthy"
+    assert 3 <= runs <= 40 and decided == 0

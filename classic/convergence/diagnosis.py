@@ -22,7 +22,8 @@ oscillation      in the last half of the training curve, at least three      sma
 diverging        the training loss's trend over the last quarter of the run   smaller step size; for k-means and
                  rose by more than :math:`\\delta`, or the loss rose in more   EM, whose objective never rises
                  of its steps than chance would give and by more than        (KM-1, EM-4), check that the curve
-                 :math:`\\delta` over it (below)                              is the objective they minimise
+                 :math:`\\delta` over it, or in each of its last r steps       is the objective they minimise
+                 and by more than :math:`\\delta` over them (below)
 overfitting      validation loss rose by more than :math:`\\delta` after its   stop early at its minimum
                  minimum while the training loss did not rise (§7.8), or     (``ValidationPatience``); regularise;
                  the final gap :math:`L_{val} - L_{train} > \\delta` exceeds   more data; a smaller model
@@ -30,7 +31,8 @@ overfitting      validation loss rose by more than :math:`\\delta` after its   s
                  read on medians over a quarter of the run, and beyond
                  what the curves' own noise would reach (below)
 too slow         the training loss's trend over the last quarter still fell   more iterations; a larger step;
-                 by more than :math:`\\delta`                                 better initialisation or scaling
+                 by more than :math:`\\delta`, or it fell in each of its last  better initialisation or scaling
+                 r steps and by more than :math:`\\delta` over them (below)
 underfitting     training loss above ``target`` by more than :math:`\\delta`   a richer model (more clusters,
                  and by more than the gap (high bias, §5.2)                  components, features); less
                                                                              regularisation
@@ -57,6 +59,19 @@ and from the quarter's first value to its last by more than δ, k the least coun
 of a fair coin reach with probability at most α = ``false_alarm`` (a sign test: independent noise
 about a level rises in a step with probability 1/2, and the number of rises of such noise is less
 spread than the tosses, so the test is conservative). One spike, dip or level shift is one rise.
+
+Neither reads a blow-up confined to the last few steps (fewer than about 30 % of the quarter:
+the trend's pairs and the sign test's count both sit in the flat part), nor a loss that left a
+plateau and fell over its last few steps. So the loss also reads diverging when it rose in each
+of its last r steps and its Theil-Sen trend over those r steps exceeds δ, and too slow when it
+fell so, with r the least run whose chance is at most α: independent noise about a level (any
+continuous distribution) has its last r + 1 values in each of their (r + 1)! orders alike, so it
+rises, or falls, in each of its last r steps with probability 1/(r + 1)! (r = 4 at α = 0.01).
+Until 2026-12-05 (an audit) a converged loss rising in each of its last 8 of 100 steps, from 1
+to 13.8, read "healthy", and one falling by 0.7 over its last 7 steps (20 δ) too. The trend over
+the r steps, not their first-to-last change, keeps one value off the curve at its end (a dip
+after a converged, still slowly falling run) from reading as a run. A healthy diagnosis names a
+shorter final run that moved by more than δ.
 
 The validation curve carries sampling noise, so neither overfitting rule reads single values.
 The rise is the median of the validation loss over the last quarter minus the lowest median
@@ -120,6 +135,7 @@ by 0.111 after its minimum" for a validation accuracy that fell after its maximu
 
 import dataclasses
 import math
+from fractions import Fraction
 import statistics
 import types
 
@@ -192,7 +208,9 @@ class Diagnosis:
         ``recent_drop`` (the training loss's value a quarter of the run before the end minus its
         last value), ``recent_trend`` (the Theil-Sen trend over that quarter, with the same sign:
         positive when the loss falls), ``rising_steps`` (the quarter's steps in which the loss
-        rose) and ``rising_needed`` (how many the sign test asks for), ``excess_over_target``
+        rose) and ``rising_needed`` (how many the sign test asks for), ``final_run`` (the steps at
+        the end in which the loss rose, positive, or fell, negative) and ``run_needed`` (the r
+        the final-run rules ask for), ``excess_over_target``
         (NaN without a ``target``), and of the last half of the training curve ``swings`` (its
         zigzag's legs), ``reversals`` (its turns), ``rises`` and ``falls`` (the legs' total
         sizes up and down).
@@ -327,6 +345,26 @@ def curves_spread(values):
     return spread
 
 
+def _run_needed(false_alarm):
+    """The least r with 1/(r + 1)! <= ``false_alarm``: the chance that independent noise about a
+    level (any continuous distribution: its last r + 1 values are then in each of their (r + 1)!
+    orders alike) rises, or falls, in each of its last r steps is 1/(r + 1)! (r = 4 at 0.01)."""
+    r, alpha = 1, Fraction(false_alarm)  # exact: (r + 1)! overflows a float for a tiny false_alarm
+    while math.factorial(r + 1) * alpha < 1:
+        r += 1
+    return r
+
+
+def _final_run(curve):
+    """The steps at the end of ``curve`` that all rose (positive count) or all fell (negative)."""
+    steps = np.sign(np.diff(curve))
+    last = steps[-1]
+    if last == 0:
+        return 0
+    run = len(steps) - int(np.flatnonzero(steps != last)[-1]) - 1 if np.any(steps != last) else len(steps)
+    return int(run * last)
+
+
 def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=None, tol=0.05, false_alarm=0.01):
     """Name the pattern of a pair of learning curves, with evidence and remedy.
 
@@ -388,6 +426,9 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     trend = -theil_sen_change(train[-quarter - 1 :])
     rising = int(np.count_nonzero(np.diff(train[-quarter - 1 :]) > 0))
     rising_needed = int(binom.isf(false_alarm, quarter, 0.5)) + 1  # least k with P(Bin(q, 1/2) >= k) <= alpha
+    run_needed = _run_needed(false_alarm)
+    final_run = _final_run(train)
+    run_change = theil_sen_change(train[-run_needed - 1 :]) if n > run_needed else 0.0  # a rise is > 0
     excess = float(train[-1] - target) if target is not None else math.nan
     legs = _swings(train, delta)
     reversals = max(len(legs) - 1, 0)
@@ -395,7 +436,8 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     evidence = types.MappingProxyType(
         dict(scale=scale, delta=delta, best_validation_step=best, validation_rise=rise, validation_noise=noise,
              noise_margin=margin, final_gap=gap, gap_noise=gap_noise, gap_margin=gap_margin, recent_drop=recent_drop,
-             recent_trend=trend, rising_steps=rising, rising_needed=rising_needed, excess_over_target=excess,
+             recent_trend=trend, rising_steps=rising, rising_needed=rising_needed, final_run=final_run,
+             run_needed=run_needed, excess_over_target=excess,
              reversals=reversals, swings=len(legs), rises=rises, falls=falls)
     )
 
@@ -419,6 +461,10 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
         return result("diverging", f"training {metric} {rose} in {rising} of the last {quarter} steps (chance: "
                                    f"{rising_needed} or more with probability <= {false_alarm:.3g}) and by "
                                    f"{-recent_drop:.3g} > δ={delta:.3g} over them")
+    if final_run >= run_needed and run_change > delta:
+        return result("diverging", f"training {metric} {rose} in each of its last {final_run} steps (chance: "
+                                   f"{run_needed} or more with probability <= {false_alarm:.3g}) and by "
+                                   f"{run_change:.3g} > δ={delta:.3g} over the last {run_needed} (Theil-Sen)")
     risen = rise > delta and train[-1] <= train[best] + delta
     if risen and rise > margin:
         beyond_noise = f" and > {margin:.3g}, what noise (σ≈{noise:.3g}) would reach" if margin > delta else ""
@@ -428,6 +474,10 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     if trend > delta:
         return result("too slow", f"training {metric} still {fell} by {trend:.3g} > δ={delta:.3g} over the last "
                                   f"{quarter} steps (its trend: Theil-Sen)")
+    if -final_run >= run_needed and -run_change > delta:
+        return result("too slow", f"training {metric} still {fell} in each of its last {-final_run} steps (chance: "
+                                  f"{run_needed} or more with probability <= {false_alarm:.3g}), by "
+                                  f"{-run_change:.3g} > δ={delta:.3g} over the last {run_needed} (Theil-Sen)")
     bias = excess if target is not None else 0.0
     if gap > delta + gap_margin and gap >= bias:
         beyond_noise = f" by more than {gap_margin:.3g}, what noise (σ≈{gap_noise:.3g}) would add" if gap_margin else ""
@@ -441,6 +491,11 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
                                       f"than δ={delta:.3g} and than the gap {gap:.3g} (high bias, §5.2)")
     note = "" if target is not None else (f"; no target given, so a {w['poor']} plateau (underfitting) cannot be "
                                           "ruled out")
+    last_moves = abs(float(train[-1] - train[-abs(final_run) - 1]))
+    if abs(final_run) >= 2 and last_moves > delta:
+        note += (f"; it {rose if final_run > 0 else fell} in each of its last {abs(final_run)} steps, by "
+                 f"{last_moves:.3g}, fewer steps than the {run_needed} chance reaches with probability <= "
+                 f"{false_alarm:.3g}")
     if risen:
         note += (f"; the validation {metric} {rose} by {rise:.3g} after its {w['best']}, within what its noise "
                  f"(σ≈{noise:.3g}) would reach ({margin:.3g})")
