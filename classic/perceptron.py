@@ -521,7 +521,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         whose held-out accuracy can differ from ``stop_.checkpoint.score``), or
         ``LossPlateau(k)`` (an epoch with fewer than ``k`` mistakes: the
         objective the rules see is the trace's, updates so far, sense
-        "max"). None: stop only on a mistake-free epoch or ``max_iter``. A stopped run has
+        "max"; ``RelativeImprovement``, whose ratio of this epoch's updates to all
+        earlier ones falls like 1/t whatever the run does, is refused with a
+        ValueError). None: stop only on a mistake-free epoch or ``max_iter``. A stopped run has
         ``stop_reason="rule:<name>"``; its certificate still checks the
         epochs run (proofs/convergence.md, CV-7). Each binary problem (one per class
         with more than two classes) runs a copy of the rule; ``stop`` itself never changes.
@@ -670,10 +672,17 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         if rng is None:
             check_random_state(self.random_state)
         if self.stop is not None:
-            from classic.convergence import StoppingRule
+            from classic.convergence import RelativeImprovement, StoppingRule
+            from classic.convergence.stopping import _leaves
 
             if not isinstance(self.stop, StoppingRule):
                 raise ParameterError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
+            if any(isinstance(rule, RelativeImprovement) for rule in _leaves(self.stop)):
+                raise ParameterError(
+                    "RelativeImprovement cannot stop a perceptron: the objective the rules see is its count of updates "
+                    "so far, so an epoch's relative gain is its mistakes over all earlier updates, which falls like 1/t "
+                    "whatever the run does; use LossPlateau(k) (an epoch with fewer than k mistakes) or "
+                    "ValidationPatience(p, X_val, y_val)")
         return max_iter, scale, rng
 
     def _problem_signs(self, y_index, dtype):

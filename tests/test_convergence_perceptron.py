@@ -110,9 +110,10 @@ def test_stopped_perceptron_certificate_is_truthful_multiclass():
     y = np.digitize(X[:, 0] + 0.5 * rng.normal(size=150), [-0.5, 0.5])
     X_val = rng.normal(size=(90, 2))
     y_val = np.digitize(X_val[:, 0] + 0.5 * rng.normal(size=90), [-0.5, 0.5])
-    model = _fit(X, y, stop=ValidationPatience(3, X_val, y_val) | RelativeImprovement(0.01))
+    model = _fit(X, y, stop=ValidationPatience(3, X_val, y_val) | LossPlateau(2))
     reasons = {t.stop_reason for t in model.trace_.problems}
-    assert reasons <= {"rule:validation_patience", "rule:relative_improvement", "mistake-free epoch", "max_iter"}
+    assert reasons <= {"rule:validation_patience", "rule:loss_plateau", "rule:validation_patience, loss_plateau",
+                       "mistake-free epoch", "max_iter"}
     assert any(r.startswith("rule:") for r in reasons)
     assert certify(model, X, y)
 
@@ -123,6 +124,10 @@ def test_validation_rule_without_labels_is_an_error_and_bad_stop_is_rejected():
         Perceptron(stop=ValidationPatience(2, X)).fit(X, y)
     with pytest.raises(TypeError, match="stop must be"):
         Perceptron(stop=3).fit(X, y)
+    # its objective is the count of updates so far: RelativeImprovement's ratio would fall like 1/t (an audit)
+    for rule in (RelativeImprovement(0.1), LossPlateau(2) | (RelativeImprovement(0.1) & LossPlateau(5))):
+        with pytest.raises(ValueError, match="RelativeImprovement cannot stop a perceptron.*LossPlateau"):
+            Perceptron(stop=rule).fit(X, y)
 
 
 def test_separable_data_still_stop_on_their_mistake_free_epoch():
