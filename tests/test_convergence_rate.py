@@ -429,6 +429,11 @@ def test_too_few_values_or_no_contraction_is_undetermined():
     assert estimate_rate([3.0, 2.0]).kind == "undetermined"
     growing = estimate_rate(2.0 ** np.arange(20))
     assert growing.kind == "undetermined" and "not contracting" in growing.evidence.reason
+    # steps that do not shrink, ratios exactly 1: not "no ratio above the noise floor", as until an audit
+    # (2026-12-05), when every change was 1e16 times its floor
+    for line in (np.arange(10.0), 3 - 0.5 * np.arange(20.0)):
+        estimate = estimate_rate(line)
+        assert estimate.kind == "undetermined" and "changes do not shrink" in estimate.evidence.reason, estimate
 
 
 def test_evidence_is_read_only_and_estimate_frozen():

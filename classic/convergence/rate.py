@@ -527,6 +527,11 @@ def _classify_positive(s, f, dtype, start):
     # Order 1: do the resolved tail ratios tend to 0, to 1, or to rho in between?
     keep = tail + np.nonzero(_resolved_ratios(ratios[tail:], rb[tail:]))[0]
     if keep.size == 0:
+        bounds = rb[tail:]
+        if np.all(bounds[:, 1] >= 1) and np.all(bounds[:, 1] - bounds[:, 0] <= ORDER_TOLERANCE * bounds[:, 0]):
+            # read to within their rounding, and none below 1: x_t = t (ratios 1) is not at its noise floor (an audit)
+            return _run("undetermined", math.nan, math.nan, f"not contracting: every tail ratio is 1 or more within "
+                        f"rounding (the last {float(ratios[-1]):.6g}): the changes do not shrink", out)
         return _run("undetermined", math.nan, math.nan, "no tail ratio is resolved above the noise floor", out)
     r, b = ratios[keep], rb[keep]
     inverse, inverse_bounds = 1 / r, 1 / b[:, ::-1]
