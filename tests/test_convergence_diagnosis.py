@@ -636,3 +636,17 @@ def test_the_final_run_rules_leave_noise_alone():
         runs += abs(d.evidence["final_run"]) >= 4
         decided += "in each of its last" in d.rule and d.pattern != "healthy"
     assert 3 <= runs <= 40 and decided == 0
+
+
+def test_a_noise_margin_of_rounding_size_is_not_named():
+    """Noiseless curves 2 apart: their gap's noise margin is rounding (7.7e-17 against δ = 0.15), and the
+    rule said "exceeds δ=0.15 by more than 7.68e-17, what noise would add" (an audit, 2026-12-05); it
+    names a margin only beyond tol δ. With noise σ = 0.2 on the validation curve it still does."""
+    t = np.arange(100)
+    base = 1 + 5 * 0.9**t
+    d = diagnose(base * 0.2, base * 0.2 + 2)
+    assert d.pattern == "overfitting" and 0 < d.evidence["gap_margin"] < 1e-12 and "what noise" not in d.rule, d
+    noisy = base * 0.2 + 2 + np.random.default_rng(0).normal(0, 0.2, 100)
+    d = diagnose(base * 0.2, noisy)
+    assert d.pattern == "overfitting" and d.evidence["gap_margin"] > 0.05 * d.evidence["delta"], d
+    assert "what noise (σ≈" in d.rule, d
