@@ -434,6 +434,9 @@ def test_too_few_values_or_no_contraction_is_undetermined():
     for line in (np.arange(10.0), 3 - 0.5 * np.arange(20.0)):
         estimate = estimate_rate(line)
         assert estimate.kind == "undetermined" and "changes do not shrink" in estimate.evidence.reason, estimate
+    # two ratios, 0.5 and 0.75, each read to 1e-15: too few for a trend, not "steps below their rounding" (the audit)
+    estimate = estimate_rate([8.0, 4.0, 3.0], limit=0.0)
+    assert estimate.kind == "undetermined" and "only 2 are read: too few" in estimate.evidence.reason, estimate
 
 
 def test_evidence_is_read_only_and_estimate_frozen():

@@ -572,6 +572,10 @@ def _classify_positive(s, f, dtype, start):
                         f"values decay faster than any power of t (mean steps {drift[0]:.3g}, then "
                         f"{drift[1]:.3g}), not as a power law t^-p", out)
     if _rises_unresolved(h, h_bounds, keep):
+        if keep.size < 3:  # _trend_points asks for 3 points: two ratios cannot show a trend, however resolved
+            return _run("undetermined", math.nan, math.nan, f"ratios rise toward 1 beyond rounding, but only "
+                        f"{keep.size} are read: too few to tell whether they settle (linear) or keep rising "
+                        "(sublinear); give more values", out)
         return _run("undetermined", math.nan, math.nan, "ratios rise toward 1 beyond rounding across the tail, but "
                     "by steps each below its own rounding: neither seen to settle (linear) nor to grow as a "
                     "power law (sublinear)", out)
