@@ -246,10 +246,11 @@ def assign(X, weights, centers, labels, keep, lower, drift, bound_factor, lower_
     mean of the centres (inner products by a matrix product over ``PANEL`` points at a
     time), in float32 and then, for float64 data, in float64 (:func:`_filter`).
     ``slack[s] = (kappa, tau, largest_norm, index_bits)`` gives the error bound and the
-    gate of stage s (``slack`` None: no filter, and none compiled, :func:`_settle`). When one centre beats every other one by more than the bound, it
-    is the label the difference form gives, and only the difference-form distances to
-    it and to the runner-up candidates are computed; the other points are scanned
-    exactly. The results are bit for bit those of the exact scan.
+    gate of stage s (``slack`` None: no filter, and none compiled, :func:`_settle`). When
+    one centre beats every other one by more than the bound, it is the label the difference
+    form gives, and only the difference-form distances to it and to the runner-up candidates
+    are computed; the other points are scanned exactly. The results are bit for bit those of
+    the exact scan.
 
     Returns
     -------

@@ -615,12 +615,13 @@ def test_a_run_of_rises_or_falls_at_the_end_is_read():
     short = 1 + 5 * 0.8**t
     short[-3:] += np.array([0.1, 0.2, 0.4])
     d = diagnose(short, short + 0.005)
-    assert d.pattern == "healthy" and "rose in each of its last 3 steps, by 0.4" in d.rule, d
+    assert d.pattern == "healthy" and "rose in each of its last 3 steps, by 0.4, a run that noise makes with " \
+        "probability 1/24 > 0.01" in d.rule, d
     converged = 1 + 5 * 0.8**t  # falls in every step, by less than δ over the last four
     assert diagnose(converged, converged + 0.005).pattern == "healthy"
     converged[-1] -= 1.0
     d = diagnose(converged, converged + 0.005)
-    assert d.evidence["final_run"] == -99 and d.pattern == "healthy", d
+    assert d.evidence["final_run"] == -99 and d.pattern == "healthy" and "in each of its last" not in d.rule, d
 
 
 def test_the_final_run_rules_leave_noise_alone():

@@ -71,7 +71,7 @@ Until 2026-12-05 (an audit) a converged loss rising in each of its last 8 of 100
 to 13.8, read "healthy", and one falling by 0.7 over its last 7 steps (20 δ) too. The trend over
 the r steps, not their first-to-last change, keeps one value off the curve at its end (a dip
 after a converged, still slowly falling run) from reading as a run. A healthy diagnosis names a
-shorter final run that moved by more than δ.
+final run shorter than r that moved by more than δ.
 
 The validation curve carries sampling noise, so neither overfitting rule reads single values.
 The rise is the median of the validation loss over the last quarter minus the lowest median
@@ -494,11 +494,11 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
                                       f"than δ={delta:.3g} and than the gap {gap:.3g} (high bias, §5.2)")
     note = "" if target is not None else (f"; no target given, so a {w['poor']} plateau (underfitting) cannot be "
                                           "ruled out")
-    last_moves = abs(float(train[-1] - train[-abs(final_run) - 1]))
-    if abs(final_run) >= 2 and last_moves > delta:
-        note += (f"; it {rose if final_run > 0 else fell} in each of its last {abs(final_run)} steps, by "
-                 f"{last_moves:.3g}, fewer steps than the {run_needed} chance reaches with probability <= "
-                 f"{false_alarm:.3g}")
+    run = abs(final_run)
+    if 2 <= run < run_needed and abs(float(train[-1] - train[-run - 1])) > delta:  # a run too short to read
+        note += (f"; it {rose if final_run > 0 else fell} in each of its last {run} steps, by "
+                 f"{abs(float(train[-1] - train[-run - 1])):.3g}, a run that noise makes with probability "
+                 f"1/{math.factorial(run + 1)} > {false_alarm:.3g}")
     if risen:
         note += (f"; the validation {metric} {rose} by {rise:.3g} after its {w['best']}, within what its noise "
                  f"(σ≈{noise:.3g}) would reach ({margin:.3g})")
