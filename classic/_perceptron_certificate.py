@@ -113,14 +113,13 @@ def find_separator(A, signs, trace, active=None):
     columns = np.flatnonzero(np.any(A != 0, axis=0))
     if np.unique(signs if active is None else signs[active]).size == 2 and columns.size:
         C, max_iter = (1e4, 5000) if trace.converged else (1.0, 2000)
-        every = slice(None) if active is None else np.flatnonzero(active)
-        rows = every
-        size = A.shape[0] if active is None else every.size
-        if not trace.converged and size > SOFT_MARGIN_ROWS:
-            rows = np.linspace(0, A.shape[0] - 1, SOFT_MARGIN_ROWS).astype(np.intp) if active is None else \
-                every[np.linspace(0, size - 1, SOFT_MARGIN_ROWS).astype(np.intp)]
+        every = np.arange(A.shape[0]) if active is None else np.flatnonzero(active)
+        all_rows = slice(None) if active is None else every   # a slice: no copy of A
+        rows = all_rows
+        if not trace.converged and every.size > SOFT_MARGIN_ROWS:
+            rows = every[np.linspace(0, every.size - 1, SOFT_MARGIN_ROWS).astype(np.intp)]
             if np.unique(signs[rows]).size < 2:  # a rare class the even spacing missed: all rows
-                rows = every
+                rows = all_rows
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             svc = LinearSVC(C=C, loss="hinge", fit_intercept=False, dual=True, tol=1e-8,

@@ -46,10 +46,10 @@ def _averaged_weights(X, signs, scale, trace, weights=None):
 def _voted_weights(X, signs, scale, trace, weights=None):
     """All weights :math:`w_0 .. w_K` (float64, from the start ``epoch_weights[0]``, the updates (:func:`moves`)
     added one after the other) and their survival counts :math:`c_k` (PC-13)."""
-    steps = moves(X, scale, trace.updates, weights) * signs[trace.updates, None]
-    weights = np.cumsum(np.vstack([trace.epoch_weights[0].astype(np.float64), steps]), axis=0)
+    signed = moves(X, scale, trace.updates, weights) * signs[trace.updates, None]
+    path = np.cumsum(np.vstack([trace.epoch_weights[0].astype(np.float64), signed]), axis=0)
     steps = np.concatenate([[-1], trace.update_steps, [trace.n_iter * trace.n_samples - 1]])
-    return weights, np.diff(steps).astype(np.float64)
+    return path, np.diff(steps).astype(np.float64)
 
 
 def _vote(X, weights, counts, scale, block=256):

@@ -120,10 +120,8 @@ def check_update_range(X, scale, weights):
     with np.errstate(over="ignore"):
         if 2.0 * heaviest * heaviest * (X.shape[1] + 1) * top * top <= largest:
             return
-    rows = None
+    rows = np.einsum("ij,ij->i", X, X, dtype=np.float64) + float(scale) ** 2
     for c in given:
-        if rows is None:
-            rows = np.einsum("ij,ij->i", X, X, dtype=np.float64) + float(scale) ** 2
         with np.errstate(over="ignore"):
             moves = c.astype(np.float64) ** 2 * rows
         if not np.all(moves <= largest):
