@@ -61,20 +61,10 @@ def main(argv=None):
           f"no intercept (best of {args.repeats})")
     for noise in args.label_noise:
         X, y = make_data(args.n_samples, args.n_features, noise)
-        ours = Perceptron(fit_intercept=False, max_iter=E)
-        twin = SkPerceptron(penalty=None, eta0=1, shuffle=False, tol=None, fit_intercept=False, max_iter=E)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            Perceptron(fit_intercept=False, max_iter=1).fit(X[:100], y[:100])   # compile (or load the cache)
-            t_ours, m_ours = best_time(lambda: ours.fit(X, y), args.repeats)
-            t_sk, m_sk = best_time(lambda: twin.fit(X, y), args.repeats)
-        same = np.array_equal(m_ours.coef_, m_sk.coef_) and m_ours.n_iter_ == m_sk.n_iter_ == E
-        ms_ours, ms_sk = 1e3 * t_ours / E, 1e3 * t_sk / E
-        print(f"  label noise {noise:g}: {m_ours.n_updates_} updates "
-              f"({m_ours.n_updates_ / (E * args.n_samples):.1%} of presentations)")
-        print(f"    classic (trace recorded): {ms_ours:8.2f} ms/epoch")
-        print(f"    scikit-learn Perceptron:  {ms_sk:8.2f} ms/epoch")
-        print(f"    speed-up {ms_sk / ms_ours:.2f}x, weights identical: {same}")
+        model, times = epochs_against_scikit_learn(X, y, E, args.repeats)
+        print(f"  label noise {noise:g}: {model.n_updates_} updates "
+              f"({model.n_updates_ / (E * args.n_samples):.1%} of presentations)")
+        print(times)
     weighted(args.n_samples, args.n_features, E, args.repeats, max(args.label_noise))
     inference(args.n_samples, args.n_features, args.repeats * 3)
     small_data(args.repeats * 10)
@@ -86,19 +76,28 @@ def weighted(n_samples, n_features, epochs, repeats, noise):
     from U(0.5, 2), in both libraries."""
     X, y = make_data(n_samples, n_features, noise)
     sample_weight = np.random.default_rng(1).uniform(0.5, 2.0, n_samples)
+    model, times = epochs_against_scikit_learn(X, y, epochs, repeats, sample_weight)
+    print(f"  label noise {noise:g}, sample_weight U(0.5, 2): {model.n_updates_} updates")
+    print(times)
+
+
+def epochs_against_scikit_learn(X, y, epochs, repeats, sample_weight=None):
+    """Our fit of ``epochs`` epochs in index order and scikit-learn's twin on (X, y), best of ``repeats``
+    each, after a small fit that compiles our kernels (or loads them): ``(our model, the lines that
+    report both times per epoch, the speed-up and whether the weights are identical)``."""
     ours = Perceptron(fit_intercept=False, max_iter=epochs)
     twin = SkPerceptron(penalty=None, eta0=1, shuffle=False, tol=None, fit_intercept=False, max_iter=epochs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        Perceptron(fit_intercept=False, max_iter=1).fit(X[:100], y[:100], sample_weight=sample_weight[:100])
+        Perceptron(fit_intercept=False, max_iter=1).fit(
+            X[:100], y[:100], sample_weight=None if sample_weight is None else sample_weight[:100])
         t_ours, m_ours = best_time(lambda: ours.fit(X, y, sample_weight=sample_weight), repeats)
         t_sk, m_sk = best_time(lambda: twin.fit(X, y, sample_weight=sample_weight), repeats)
     same = np.array_equal(m_ours.coef_, m_sk.coef_) and m_ours.n_iter_ == m_sk.n_iter_ == epochs
     ms_ours, ms_sk = 1e3 * t_ours / epochs, 1e3 * t_sk / epochs
-    print(f"  label noise {noise:g}, sample_weight U(0.5, 2): {m_ours.n_updates_} updates")
-    print(f"    classic (trace recorded): {ms_ours:8.2f} ms/epoch")
-    print(f"    scikit-learn Perceptron:  {ms_sk:8.2f} ms/epoch")
-    print(f"    speed-up {ms_sk / ms_ours:.2f}x, weights identical: {same}")
+    return m_ours, (f"    classic (trace recorded): {ms_ours:8.2f} ms/epoch\n"
+                    f"    scikit-learn Perceptron:  {ms_sk:8.2f} ms/epoch\n"
+                    f"    speed-up {ms_sk / ms_ours:.2f}x, weights identical: {same}")
 
 
 def inference(n_samples, n_features, repeats):
