@@ -65,6 +65,21 @@ def _vote(X, weights, counts, scale, block=256):
     return out
 
 
+def held_out_scores(X_val, prediction, X, signs, scale, weights, run):
+    """The scores of X_val by the predictor ``prediction`` ("last", "averaged" or "voted") of the run
+    ``run`` on (X, signs, ``weights``), computed as ``predict`` computes them after a fit that
+    returns that run (step size 1): what early stopping scores (proofs/convergence.md, CV-7).
+    ``run`` is a trace, or a run still going with the trace's fields ``n_iter``, ``n_samples``,
+    ``updates``, ``update_steps`` and ``epoch_weights``. The average costs a pass over the
+    updates so far; the vote scores every row of X_val with every weight vector so far."""
+    scale = float(scale)
+    if prediction == "voted":
+        return _vote(X_val, *_voted_weights(X, signs, scale, run, weights), scale)
+    last = run.epoch_weights[-1]
+    W = last if prediction == "last" else _averaged_weights(X, signs, scale, run, weights).astype(X.dtype)
+    return _scores(X_val, W.reshape(1, -1), scale, name="X_val")[:, 0]
+
+
 def _scores(X, W, scale, name="X"):
     """<W_c, x~_i> (x~_i = (x_i, scale)) for every row and weight vector, shape (n_samples,
     n_problems), in X's precision and the training order (``_perceptron_kernels.decision``),

@@ -26,6 +26,7 @@ assumption than Kesler's (joint linear separability).
 """
 
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -37,7 +38,7 @@ from classic import _perceptron_kernels as _k
 from classic._axes import axes_or_new
 from classic._argmax import largest_in_rows
 from classic._jit import for_rows
-from classic._perceptron_predictors import _averaged_weights, _scores, _vote, _voted_weights
+from classic._perceptron_predictors import _averaged_weights, _scores, _vote, _voted_weights, held_out_scores
 from classic._perceptron_start import declared_classes, last_weights, same_classes, start_weights
 from classic._perceptron_weights import (
     check_class_weight,
@@ -303,9 +304,25 @@ class _ReplayLog:
         """Keep the ``n_updates`` entries just written."""
         self.size += n_updates
 
+    def run_so_far(self, epoch_weights):
+        """The run up to now with the fields of its trace the predictors read (PC-13)."""
+        return _RunSoFar(len(epoch_weights) - 1, self.n, self.updates[: self.size], self.steps[: self.size],
+                         epoch_weights)
+
+
+class _RunSoFar(NamedTuple):
+    """The fields of a :class:`PerceptronTrace` that :mod:`classic._perceptron_predictors` reads, for
+    a run still going (``epoch_weights`` a list of the epochs' weights so far)."""
+
+    n_iter: int
+    n_samples: int
+    updates: np.ndarray
+    update_steps: np.ndarray
+    epoch_weights: list
+
 
 def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=None, tol=None, n_iter_no_change=5,
-                   verbose=0, start=None, weights=None):
+                   verbose=0, start=None, weights=None, prediction="last"):
     """The perceptron on one binary problem (PC-1); returns ``(w, trace)``.
 
     Parameters
@@ -319,9 +336,10 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         permutation at each epoch.
     stop : classic.convergence.StoppingRule or None
         Consulted after each epoch that was not mistake-free (proofs/convergence.md, CV-7).
-    validation : (X_val, signs_val) or None
+    validation : (X_val, signs_val, sample weights or None) or None
         Held-out data of this binary problem, for a rule that asks for a
-        validation score (held-out accuracy).
+        validation score: the held-out accuracy of the predictor ``prediction``
+        of the run so far.
     tol, n_iter_no_change : float or None, int
         scikit-learn's rule: stop after ``n_iter_no_change`` epochs in a row whose mean loss
         (``epoch_loss`` of the trace) is above the best so far minus ``tol``. None: no such rule.
@@ -331,6 +349,8 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         ``epoch_weights[0]``.
     weights : ndarray of shape (n_samples,), >= 0 in the dtype of X, or None
         The weights :math:`c_i` of a weighted run (PC-1, "Weights"); None: every weight 1.
+    prediction : {"last", "averaged", "voted"}
+        The predictor whose held-out accuracy the rule sees (:class:`Perceptron`'s ``prediction``).
 
     Returns
     -------
@@ -376,7 +396,9 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
             if no_improvement >= n_iter_no_change:
                 stop_reason = "tol"
                 break
-        if stop is not None and _consult_rule(stop, e + 1, mistakes, epoch_weights, scale, validation):
+        if stop is not None and _consult_rule(stop, e + 1, mistakes, epoch_weights, validation,
+                                              lambda X_val: held_out_scores(X_val, prediction, X, signs, scale, weights,
+                                                                            log.run_so_far(epoch_weights))):
             stop_reason = stop.reason
             if stop.checkpoint is not None and stop.checkpoint.iteration < e + 1:
                 w = _restore_checkpoint(stop.checkpoint, log, mistakes, epoch_weights, losses, n)
@@ -406,19 +428,19 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
 # ------------------------------------------------------- stopping rules (convergence toolkit)
 
 
-def _consult_rule(stop, epoch, mistakes, epoch_weights, scale, validation):
+def _consult_rule(stop, epoch, mistakes, epoch_weights, validation, scores_of):
     """One call of the stopping-rule protocol after ``epoch`` (proofs/convergence.md, CV-7): the
     objective is the trace's (updates so far, "max"), the parameters the augmented weights, the
-    validation score the held-out accuracy of the current weights (weighted by the held-out
-    sample weights if the rule has them, as ``score(X_val, y_val, sample_weight)``)."""
+    validation score the held-out accuracy of the predictor a stop here would return, from its
+    scores ``scores_of(X_val)`` (weighted by the held-out sample weights if the rule has them):
+    ``score(X_val, y_val, sample_weight)``, whose ``predict`` reads a score of 0 as the negative class."""
     from classic.convergence import IterationState
 
     w = epoch_weights[-1]
     score = None
     if validation is not None:
         X_val, signs_val, w_val = validation
-        scores = _scores(X_val, w.reshape(1, -1), scale, name="X_val")[:, 0]
-        score = float(np.average(signs_val * scores > 0, weights=w_val))
+        score = float(np.average((scores_of(X_val) > 0) == (signs_val > 0), weights=w_val))
     updates = float(np.sum(mistakes))
     state = IterationState(epoch, updates, updates - mistakes[-1], w.copy(), epoch_weights[-2],
                            validation_score=score, sense="max")
@@ -515,10 +537,12 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         stopping on held-out accuracy, for data that are not separable; when
         the rule fires, the best epoch's weights are returned and the trace is
         cut there; a run that ``max_iter`` ends first returns its last epoch's,
-        the best in ``stop_.checkpoint``. The rule scores each epoch's last
-        weights, the predictor of ``prediction="last"``: with "averaged" or
-        "voted" the returned predictor is the average or vote of the cut run,
-        whose held-out accuracy can differ from ``stop_.checkpoint.score``), or
+        the best in ``stop_.checkpoint``. The rule scores the predictor a stop
+        after that epoch returns, the last weights, their average or their vote
+        (``prediction``), as ``score`` does (a score of 0 is the negative class;
+        with ``eta0`` other than 1, before the weights are multiplied by it); the
+        average costs a pass over the updates so far each epoch, the vote scores
+        every held-out row with every weight vector so far), or
         ``LossPlateau(k)`` (an epoch with fewer than ``k`` mistakes: the
         objective the rules see is the trace's, updates so far, sense
         "max"; ``RelativeImprovement``, whose ratio of this epoch's updates to all
@@ -893,7 +917,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 print(f"perceptron: class {_class_name(self.classes_[len(traces)])} against the rest")
             rule = None if stop is None else stop._copy_for_run()  # self.stop stays as given
             w, trace = run_perceptron(X, signs, scale, max_iter, rng, rule, validation, tol, self.n_iter_no_change,
-                                      self.verbose, start, c)
+                                      self.verbose, start, c, self.prediction)
             final.append(w)
             traces.append(trace)
             rules.append(rule)

@@ -27,7 +27,7 @@ def noisy(seed, n=120, flip=0.1):
 def _fit(X, y, **params):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return Perceptron(max_iter=40, **params).fit(X, y)
+        return Perceptron(**({"max_iter": 40} | params)).fit(X, y)
 
 
 def _prefix(trace, epochs):
@@ -101,6 +101,36 @@ def test_cv7_perceptron_early_stopping_on_weighted_accuracy():
         assert certify(model, X, y)
         return
     pytest.fail("no seed triggered early stopping; pick other data")
+
+
+def on_a_grid(seed, n=60):
+    """Integer features and noisy labels: held-out rows on the hyperplane (a score of exactly 0,
+    which predict reads as the negative class) occur, and the data are not separable."""
+    rng = np.random.default_rng(seed)
+    X = rng.integers(-2, 3, size=(n, 2)).astype(float)
+    y = (X[:, 0] + X[:, 1] + rng.normal(size=n) > 0).astype(int)
+    return X, y
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from(["last", "averaged", "voted"]), st.booleans(), st.booleans())
+def test_cv7_perceptron_early_stopping_scores_the_predictor_it_returns(seed, prediction, shuffle, weighted):
+    """CV-7: the held-out score of each epoch is the accuracy ``score`` gives the predictor that a
+    stop there returns (the last weights, their average or their vote), so the rule keeps the epoch
+    whose predictor is best and ``stop_.checkpoint.score`` is the returned model's held-out accuracy."""
+    X, y = on_a_grid(seed)
+    X_val, y_val = on_a_grid(seed + 1)
+    w_val = np.random.default_rng(seed).uniform(0.5, 2.0, len(y_val)) if weighted else None
+    settings_ = {"prediction": prediction, "shuffle": shuffle, "random_state": 0}
+    model = _fit(X, y, **settings_, stop=ValidationPatience(3, X_val, y_val, sample_weight=w_val))
+    rule = model.stop_
+    # the predictor of every epoch consulted, from a run that max_iter ends there
+    scores = [_fit(X, y, **settings_ | {"max_iter": k}).score(X_val, y_val, sample_weight=w_val)
+              for k in range(1, rule.consulted_at + 1)]
+    assert rule.checkpoint.iteration == int(np.argmax(scores)) + 1 and rule.checkpoint.score == max(scores)
+    if rule.fired:
+        assert model.trace_.n_iter == rule.checkpoint.iteration
+        assert model.score(X_val, y_val, sample_weight=w_val) == rule.checkpoint.score
 
 
 def test_stopped_perceptron_certificate_is_truthful_multiclass():
