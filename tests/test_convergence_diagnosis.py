@@ -617,6 +617,7 @@ def test_a_run_of_rises_or_falls_at_the_end_is_read():
     d = diagnose(short, short + 0.005)
     assert d.pattern == "healthy" and "rose in each of its last 3 steps, by 0.4, a run that noise makes with " \
         "probability 1/24 > 0.01" in d.rule, d
+    assert "(a final run too short to read: no sustained swing" in d.rule and "spike" not in d.rule, d
     converged = 1 + 5 * 0.8**t  # falls in every step, by less than δ over the last four
     assert diagnose(converged, converged + 0.005).pattern == "healthy"
     converged[-1] -= 1.0

@@ -495,7 +495,8 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     note = "" if target is not None else (f"; no target given, so a {w['poor']} plateau (underfitting) cannot be "
                                           "ruled out")
     run = abs(final_run)
-    if 2 <= run < run_needed and abs(float(train[-1] - train[-run - 1])) > delta:  # a run too short to read
+    short_run = 2 <= run < run_needed and abs(float(train[-1] - train[-run - 1])) > delta  # too short to read
+    if short_run:
         note += (f"; it {rose if final_run > 0 else fell} in each of its last {run} steps, by "
                  f"{abs(float(train[-1] - train[-run - 1])):.3g}, a run that noise makes with probability "
                  f"1/{math.factorial(run + 1)} > {false_alarm:.3g}")
@@ -508,4 +509,5 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
                                  f"{gap:.3g}{note}")
     return result("healthy", f"training {metric} without a trend beyond δ={delta:.3g} over the last {quarter} steps "
                              f"(its Theil-Sen trend: {-sign * trend:+.3g}), though it moved by up to {moved:.3g} there "
-                             f"(a spike, dip or level shift: no sustained swing, no trend), gap {gap:.3g}{note}")
+                             f"({'a final run too short to read' if short_run else 'a spike, dip or level shift'}: no "
+                             f"sustained swing, no trend), gap {gap:.3g}{note}")
