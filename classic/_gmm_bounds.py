@@ -395,11 +395,8 @@ def _deficit_shares_full(counts, diagonal, previous_means, weights, covariances,
     r, own, shifts = np.empty(covariances.shape[0]), np.empty(covariances.shape[0]), np.empty(n_max.shape[0])
     _whitened_full(factors.astype(np.float64), covariances.astype(np.float64), error_c, error_m, shared, g_product, r,
                    own, shifts)
-    counted = np.empty(r.shape[0])
-    if shared:
-        counted[0] = n_max.sum()
-    else:
-        counted[:] = n_max
+    # (not counted[:] = n_max: an array assignment compiles Numba's message for mismatched shapes, 2 s)
+    counted = np.full(1, n_max.sum()) if shared else n_max.copy()
     covariance_share, mean_share, weight_share = _shares(r / r_evaluation, shifts / shift_evaluation, counted, n_max,
                                                          a, error_w, weights, s_error)
     return covariance_share, mean_share, weight_share, _first_unbounded(own / r_evaluation)

@@ -172,7 +172,8 @@ def _filter(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor, 
             break
         size = min(panel if last or first > 0 else PROBE, n_todo - first)
         points = points_all[:size]
-        points[:] = todo[first : first + size]
+        for b in range(size):  # not points[:] = todo[...]: Numba's shape-mismatch message compiled for 1.8 s
+            points[b] = todo[first + b]
         rows_T = rows_all[: d * size].reshape((d, size))
         point_norms = norms_all[:size]
         products_T = products_all[: k * size].reshape((k, size))

@@ -309,22 +309,36 @@ def test_a_fit_without_the_filter_compiles_no_filter(tmp_path):
     fit on iris compiles in a third of the time (6 s instead of 16 on the AMD EPYC of README).
     In a fresh cache (NUMBA_CACHE_DIR: a cached kernel would be loaded without typing its
     callees, and the check would prove nothing), an iris fit with k = 3 types ``_settle`` with
-    ``slack`` None only and never types ``_filter``; a fit with k = 40, filter on, types both."""
+    ``slack`` None only and never types ``_filter``; a fit with k = 40, filter on, types both.
+
+    Neither, nor a GaussianMixture fit (full covariances) after them, compiles Numba's message for
+    an array assignment whose shapes differ (``raise_with_shape_context``, seconds per dimension:
+    benchmarks/HISTORY.md, 2026-12-06): the kernels copy arrays element by element."""
     script = tmp_path / "compiled.py"
     script.write_text(
         "import numpy as np\n"
-        "from numba.core import types\n"
+        "from numba.core import event\n"
         "from sklearn.datasets import load_iris\n"
-        "from classic import KMeans, _kmeans_filter, _kmeans_kernels\n"
+        "from classic import GaussianMixture, KMeans, _kmeans_filter, _kmeans_kernels\n"
+        "messages = []\n"
+        "class Compiled(event.Listener):\n"
+        "    def on_start(self, ev):\n"
+        "        name = ev.data['dispatcher'].py_func.__qualname__\n"
+        "        messages.extend([name] if 'shape_context' in name else [])\n"
+        "    def on_end(self, ev):\n"
+        "        pass\n"
+        "event.register('numba:compile', Compiled())\n"
         "def slacks():\n"
         "    return sorted({str(s[-2]) for s in _kmeans_kernels._settle.signatures})\n"
         "KMeans(3, n_init=1, random_state=0).fit(load_iris().data)\n"
         "print(slacks(), len(_kmeans_filter._filter.signatures))\n"
         "KMeans(40, n_init=1, random_state=0, max_iter=2).fit(np.random.default_rng(0).random((600, 2)))\n"
         "print(slacks(), len(_kmeans_filter._filter.signatures))\n"
+        "GaussianMixture(3, random_state=0).fit(load_iris().data)\n"
+        "print(messages)\n"
     )
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
     result = subprocess.run([sys.executable, "-W", "ignore", str(script)], capture_output=True, text=True, env=env,
                             timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.splitlines() == ["['none'] 0", "['array(float64, 2d, C)', 'none'] 2"], result.stdout
+    assert result.stdout.splitlines() == ["['none'] 0", "['array(float64, 2d, C)', 'none'] 2", "[]"], result.stdout
