@@ -42,11 +42,7 @@ def user_initial_parameters(model, d, shift, scale, dtype):
                 f"covariance_type={model.covariance_type!r}, got {precisions.shape}"
             )
         if model.covariance_type in ("full", "tied"):
-            stack = precisions if model.covariance_type == "full" else precisions[None]
-            transposed = np.swapaxes(stack, 1, 2)  # symmetric within numpy.allclose's default tolerances
-            if np.any(np.abs(stack - transposed) > 1e-8 + 1e-5 * np.abs(transposed)) or \
-                    np.any(np.linalg.eigvalsh(stack) <= 0):
-                raise ParameterError("precisions_init must be symmetric positive definite")
+            check_symmetric_positive_definite(precisions, "precisions_init")
             with np.errstate(over="ignore", invalid="ignore"):  # overflowing inverses: below
                 covariances = np.linalg.inv(precisions)
                 covariances = (covariances + np.swapaxes(covariances, -1, -2)) / 2
@@ -112,6 +108,22 @@ def parameters_from_responsibilities(Z, resp, covariance_type, prior):
     return counts, m_step(counts, first, second, origin, covariance_type, strength, sigma0, alpha)
 
 
+def check_symmetric_positive_definite(matrices, name):
+    """A ParameterError unless ``matrices`` (shape (..., d, d)) are symmetric positive definite.
+    Symmetric: :math:`|a_{ij} - a_{ji}| \\le 10^{-5} \\sqrt{a_{ii} a_{jj}}`, numpy.allclose's relative
+    tolerance against the bound a positive definite matrix puts on :math:`|a_{ij}|`: a test in the
+    matrix's own units, which a change of the features' units leaves as it is. numpy.allclose's
+    absolute 1e-8 accepted any asymmetry between entries of order 1e-9 (a prior covariance on data of
+    scale 1e-5, whose fit returned covariances that were not symmetric; audit, 2026-12-06)."""
+    root = np.sqrt(np.abs(np.diagonal(matrices, axis1=-2, axis2=-1)))
+    asymmetry = np.abs(matrices - np.swapaxes(matrices, -1, -2))
+    if np.any(asymmetry > 1e-5 * (root[..., :, None] * root[..., None, :])):
+        raise ParameterError(f"{name} must be symmetric positive definite, but an entry (i, j) differs from (j, i) "
+                             "by more than 1e-5 sqrt(a_ii a_jj): give a symmetric matrix, e.g. (A + A.T) / 2")
+    if np.any(np.linalg.eigvalsh(matrices) <= 0):
+        raise ParameterError(f"{name} must be symmetric positive definite, but it has an eigenvalue <= 0")
+
+
 def prior_in_standard_units(prior, X, shift, scale, covariance_type):
     """``prior`` (None or a :class:`classic.gmm.GaussianMixturePrior`) as (a, Σ0, α) in standardised
     units, or None."""
@@ -154,9 +166,13 @@ def prior_in_standard_units(prior, X, shift, scale, covariance_type):
         if sigma0.shape != (d, d):
             raise ParameterError(f"prior.covariance must be a float, a ({d},) vector or a ({d}, {d}) matrix, "
                                  f"got shape {np.shape(prior.covariance)}")
-        if not np.allclose(sigma0, sigma0.T) or np.any(np.linalg.eigvalsh(sigma0) <= 0):
-            raise ParameterError("prior.covariance must be symmetric positive definite")
-        sigma0 = sigma0 / np.outer(scale, scale)
+        check_symmetric_positive_definite(sigma0, "prior.covariance")
+        if covariance_type in ("diag", "spherical") and np.any(sigma0 != np.diag(np.diag(sigma0))):
+            raise ParameterError(
+                f"prior.covariance has entries off its diagonal, which covariance_type={covariance_type!r} cannot "
+                "use (its prior is on the variances alone): give its diagonal, np.diag(covariance), or "
+                "covariance_type='full'")
+        sigma0 = (np.tril(sigma0) + np.tril(sigma0, -1).T) / np.outer(scale, scale)  # the triangle eigvalsh read
     largest = float(np.finfo(X.dtype).max)
     if not strength * float(np.max(np.abs(sigma0))) < largest:  # the M-step's a Σ0 would be inf: "collapsed"
         raise ParameterError(f"prior.strength times prior.covariance, {strength:.3g} x {np.max(np.abs(sigma0)):.3g} "

@@ -120,7 +120,12 @@ class GaussianMixturePrior:
         Probabilistic Perspective*, §11.4.2.8; Fraley & Raftery 2007), so that every
         feature is pulled in proportion to its own scale; for spherical covariances,
         0.01 times the mean feature variance, times the identity. A cluster of one
-        point then gets half that covariance instead of collapsing.
+        point then gets half that covariance instead of collapsing. A matrix must be
+        symmetric positive definite (each :math:`|a_{ij} - a_{ji}|` at most
+        :math:`10^{-5}\\sqrt{a_{ii} a_{jj}}`, a test in its own units) and, for
+        ``covariance_type`` "diag" or "spherical", whose prior is on the variances
+        alone, diagonal (a ValueError otherwise); spherical covariances use the mean
+        of its diagonal.
     strength : float, default=1.0
         :math:`a > 0`, the number of pseudo-observations. Larger values pull
         small clusters harder towards :math:`\\Sigma_0`; clusters of many more
@@ -559,7 +564,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     precisions_init : ndarray, default=None
         Shape (n_components, d, d) full, (d, d) tied, (n_components, d) diag,
         (n_components,) spherical, the inverses of the initial covariances in the units
-        of X. Given all three ``*_init``, EM starts exactly there; a parameter not given
+        of X (full and tied: symmetric positive definite, tested as ``prior.covariance`` of
+        :class:`GaussianMixturePrior`). Given all three ``*_init``, EM starts exactly there; a parameter not given
         comes, as in scikit-learn, from the M-step on the responsibilities of
         ``init_params``.
     random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
@@ -611,8 +617,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     lower_bound_ : float
         Mean objective per sample (log-likelihood + log-prior) at the returned
         parameters (scikit-learn reports it at the parameters before the last M-step).
-    lower_bounds_ : ndarray
-        Mean objective per sample at θ_0, ..., θ_T (``trace_.objective / n``).
+    lower_bounds_ : ndarray of shape (n_iter_ + 1,)
+        Mean objective per sample at θ_0, ..., θ_T (``trace_.objective / n``), the returned
+        parameters' last. scikit-learn's is a list of ``n_iter_`` values, at θ_0, ..., θ_{T-1}:
+        one fewer, without the returned parameters'.
     trace_ : GMMTrace
     stop_ : classic.convergence.StoppingRule or None
         The copy of ``stop`` that the start returned ran with: its record of that run

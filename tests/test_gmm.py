@@ -1033,10 +1033,13 @@ def test_em6_a_component_of_weight_zero_is_exactly_zero_not_unbounded():
 def test_em6_log_prior_error_bound(covariance_type, dtype):
     """EM-6 (proofs/em.md): the float64 log-prior at θ̃ (from the factors W) is within its
     recorded bound of the exact value computed in long double; with a prior covariance
-    whose off-diagonal entries nearly cancel and weight pseudo-counts."""
+    whose off-diagonal entries nearly cancel (full and tied; diagonal models take its diagonal)
+    and weight pseudo-counts."""
     L = np.longdouble
     X = mixture_data(5, 200, 3, 3, 2.0, dtype)
     sigma0 = 0.2 * np.array([[1.0, 0.999, 0.0], [0.999, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    if covariance_type in ("diag", "spherical"):
+        sigma0 = np.diag(np.diag(sigma0))
     prior = GaussianMixturePrior(covariance=sigma0, strength=3.0, weight_concentration=2.5)
     model = GaussianMixture(3, covariance_type=covariance_type, prior=prior, init_params="random", random_state=2,
                             max_iter=4, tol=0).fit(X)
@@ -2165,6 +2168,47 @@ def test_bad_parameters_get_clear_errors(params, error, match):
     X = mixture_data(0, 20, 2, 2, 3.0)
     with pytest.raises(error, match=match):
         GaussianMixture(**{"init_params": "random", **params}).fit(X)
+
+
+@pytest.mark.parametrize("units", [1e-5, 1.0, 1e5])
+def test_symmetry_is_tested_in_the_matrices_own_units(units):
+    """prior.covariance and precisions_init are symmetric when |a_ij - a_ji| <= 1e-5 sqrt(a_ii a_jj),
+    whatever the units of X: numpy.allclose's absolute 1e-8 accepted a prior covariance whose corner
+    was 5000 times its diagonal on iris x 1e-5 (the fit returned covariances that were not symmetric)
+    and refused no precisions of order 1e-9, then called them singular (audit, 2026-12-06). A matrix
+    symmetric up to rounding, and a symmetric one, are accepted at every scale, and the fit's
+    covariances are symmetric."""
+    X = load_iris().data * units
+    v = np.var(X, axis=0).mean()
+    lopsided = np.diag(np.full(4, 0.01 * v))
+    lopsided[0, 1] = 50 * v
+    with pytest.raises(ValueError, match=r"^prior.covariance must be symmetric positive definite, but an entry"):
+        GaussianMixture(3, random_state=0, prior=GaussianMixturePrior(covariance=lopsided)).fit(X)
+    precisions = np.stack([np.linalg.inv(np.cov(X.T))] * 3)
+    skewed = precisions.copy()
+    skewed[:, 0, 1] *= 2
+    with pytest.raises(ValueError, match=r"^precisions_init must be symmetric positive definite, but an entry"):
+        GaussianMixture(3, random_state=0, precisions_init=skewed).fit(X)
+    rounded = np.cov(X.T) * 0.1
+    rounded[0, 1] *= 1 + 1e-12   # symmetric up to rounding
+    model = GaussianMixture(3, random_state=0, precisions_init=precisions,
+                            prior=GaussianMixturePrior(covariance=rounded)).fit(X)
+    assert all(np.array_equal(c, c.T) for c in model.covariances_)
+
+
+@pytest.mark.parametrize("covariance_type", ["diag", "spherical"])
+def test_a_prior_covariance_off_its_diagonal_is_refused_for_diagonal_models(covariance_type):
+    """Diagonal and spherical covariances have a prior on the variances alone: a prior.covariance
+    with entries off its diagonal is a ValueError (it was silently reduced to its diagonal);
+    its diagonal, as a matrix, a vector or a float, is accepted."""
+    X = load_iris().data
+    full = np.eye(4) * 0.1 + 0.05
+    with pytest.raises(ValueError, match=r"^prior.covariance has entries off its diagonal.*np.diag\(covariance\)"):
+        GaussianMixture(3, covariance_type=covariance_type, prior=GaussianMixturePrior(covariance=full)).fit(X)
+    fits = [GaussianMixture(3, covariance_type=covariance_type, random_state=0, max_iter=5,
+                            prior=GaussianMixturePrior(covariance=c)).fit(X).covariances_
+            for c in (np.diag(np.diag(full)), np.diag(full))]
+    np.testing.assert_array_equal(*fits)
 
 
 @pytest.mark.parametrize("covariance_type", ["full", "diag"])
