@@ -81,14 +81,17 @@ def _buffers(n, k, d):
 
 
 def _scan_all(X, centers, labels, keep, sample_weight=None):
-    """Assignment with every point scanned (no pruning), cluster sums and bounds included:
-    for the certificate."""
+    """Assignment with every point scanned exactly (no KM-8 bound lets a point keep its label, and
+    the KM-9 filter is off, ``slack`` None, whatever the number of clusters), cluster sums and
+    bounds included: for the certificate, whose KM-7 so rests on neither pruning (until 2026-12-06
+    a fit with many clusters had its fixed point checked through the fit's own filter; audit 32)."""
     n, d = X.shape
     k = centers.shape[0]
+    bound_factor, lower_factor, _ = _pruning_factors(d, X.dtype)
     with one_blas_thread(n, k * d):
         return for_rows(kernels.assign, n)(
             X, _weights(sample_weight), centers, labels, keep, np.zeros(n), np.zeros(3),
-            *_pruning_factors(d, X.dtype, k), *_buffers(n, k, d)
+            bound_factor, lower_factor, None, *_buffers(n, k, d)
         )
 
 

@@ -663,7 +663,11 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         if isinstance(self.init, str):
             check_option(self.init, "init", ("k-means++", "random"))
         elif not callable(self.init):
-            init = np.asarray(self.init)
+            try:
+                init = np.asarray(self.init)
+            except ValueError as error:  # a ragged nesting of sequences
+                raise ParameterError("init must be 'k-means++', 'random', a callable or an array of numbers of shape "
+                                     f"(n_clusters, n_features) = ({k}, {X.shape[1]}): {error}") from None
             if init.dtype.kind not in "biuf":
                 raise ParameterError(f"init must be 'k-means++', 'random', a callable or an array of numbers; "
                                      f"got dtype {init.dtype}")
@@ -681,7 +685,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 )
                 n_init = 1
         if X.shape[0] < k:
-            raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={k}")
+            raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={k}: lower n_clusters")
         if isinstance(self.init, str):
             check_positive_weights(sample_weight, k, alternative=", or give init centres")
         check_squared_distances(X, *([self.init] if self._init_array() else []), weight=sample_weight,

@@ -517,6 +517,33 @@ def test_km7_fails_on_labels_that_are_not_a_fixed_point():
     assert claim.holds is False and "re-assigning the final labels moves 1 points" in claim.note, claim
 
 
+def test_km7_scans_without_the_filter_it_would_check(monkeypatch):
+    """KM-7's assignment scans every point exactly, with the KM-9 filter off (``slack`` None) even
+    where the fit ran it (k = 40 here): the certificate's fixed point does not rest on the filter
+    (until 2026-12-06 it was the fit's own filtered assignment; audit 32)."""
+    from classic import _kmeans_assignment
+
+    X = np.random.default_rng(0).random((600, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = KMeans(40, n_init=1, random_state=0, max_iter=3).fit(X)
+    assert _pruning_factors(2, X.dtype, 40)[2] is not None  # the fit's assignment filters
+    slacks = []
+    dispatch = _kmeans_assignment.for_rows
+
+    def recording(kernel, n):
+        run = dispatch(kernel, n)
+
+        def call(*args):
+            slacks.append(args[9])  # assign(X, weights, centers, labels, keep, lower, drift, factors (2), slack, ...)
+            return run(*args)
+        return call
+
+    monkeypatch.setattr(_kmeans_assignment, "for_rows", recording)
+    assert certify(model, X)["KM-7"].holds
+    assert slacks == [None]
+
+
 @given(PROBLEMS)
 @example(_ROUNDING_CYCLE_1D)
 def test_every_claim_holds(problem):
@@ -1027,7 +1054,11 @@ def test_trace_plot_and_dict():
         ([[0.0, np.inf], [1.0, 1.0]], {"n_clusters": 1}, "infinity"),
         ([0.0, 1.0, 2.0], {"n_clusters": 1}, "2D"),
         ([["a", "b"], ["c", "d"]], {"n_clusters": 1}, "convert|numeric"),
-        ([[0.0], [1.0]], {"n_clusters": 3}, "n_samples=2 should be >= n_clusters=3"),
+        ([[0.0], [1.0]], {"n_clusters": 3}, "n_samples=2 should be >= n_clusters=3: lower n_clusters"),
+        # a ragged init got NumPy's bare "setting an array element with a sequence" (audit 32, 2026-12-06)
+        ([[0.0, 1.0], [1.0, 0.0]], {"n_clusters": 2, "init": [[0.0, 1.0], [1.0]]},
+         r"^init must be 'k-means\+\+', 'random', a callable or an array of numbers of shape \(n_clusters, "
+         r"n_features\) = \(2, 2\): setting an array element"),
         ([[0.0], [1.0]], {"n_clusters": 0}, "n_clusters must be >= 1"),
         ([[0.0], [1.0]], {"n_clusters": 2, "init": np.zeros((3, 1))}, r"init array has shape \(3, 1\)"),
         ([[0.0], [1.0]], {"n_clusters": 1, "init": [[np.nan]]}, "init array contains NaN"),
