@@ -223,11 +223,11 @@ def _called_centers(X, init, n_clusters, rng, sample_weight):
     (a ValueError naming the callable otherwise), in X's dtype."""
     view = X.view()
     view.flags.writeable = False
-    name = f"the centres returned by init={getattr(init, '__name__', type(init).__name__)}"
+    name = f"the array returned by init={getattr(init, '__name__', type(init).__name__)}"
     centers = check_numbers(init(view, n_clusters, random_state=np.random.RandomState(int(rng.integers(2**32)))),
                             name)
     if centers.shape != (n_clusters, X.shape[1]):
-        raise ValueError(f"{name} have shape {centers.shape}; expected (n_clusters, n_features) = "
+        raise ValueError(f"{name} has shape {centers.shape}; expected (n_clusters, n_features) = "
                          f"({n_clusters}, {X.shape[1]})")
     check_squared_distances(X, centers, weight=sample_weight, others_name=name,
                             others_fix="Return initial centres in the range of X.")

@@ -1770,7 +1770,7 @@ def test_a_callable_init_is_called_as_scikit_learn_calls_it():
 
 
 @pytest.mark.parametrize("returned, error, match", [
-    (lambda data, k: data[: k - 1], ValueError, r"returned by init=<lambda> have shape \(3, 3\); expected"),
+    (lambda data, k: data[: k - 1], ValueError, r"returned by init=<lambda> has shape \(3, 3\); expected"),
     (lambda data, k: np.full((k, 3), np.nan), ValueError, "returned by init=<lambda> contains NaN"),
     (lambda data, k: [["a"] * 3] * k, TypeError, "returned by init=<lambda> must be numbers"),
     (lambda data, k: np.full((k, 3), 1e300), ValueError, "returned by init=<lambda> is too large"),
