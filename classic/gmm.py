@@ -152,8 +152,10 @@ class GMMTrace(Trace):
     the user's units (log-densities of X, not of the standardised data).
 
     ``objective`` is ℓ(θ_t) + log p(θ_t) (EM-4); without a prior, ℓ(θ_t). ``stop_reason`` is
-    ``"tol"`` (mean objective change below tol), ``"max_iter"``, or ``"rule:<name>"`` (a
-    ``stop=`` rule fired, proofs/convergence.md CV-7).
+    ``"tol"`` (mean objective change below tol), ``"max_iter"``, ``"rule:<name>"`` (a
+    ``stop=`` rule fired, proofs/convergence.md CV-7) or ``"rule:<name> (best before tol)"``
+    (or max_iter: the rule's checkpoint, returned and the record cut there, after ``tol`` or
+    ``max_iter`` ended the run).
 
     Attributes
     ----------
@@ -296,8 +298,9 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
 
     ``units = (log-likelihood offset, log-prior offset)`` converts standardised
     values to the user's units. ``stop`` is an optional stopping rule of
-    classic.convergence, consulted after each iteration the tol test let pass
-    (proofs/convergence.md, CV-7); ``validation`` = (the held-out data it may score, in the
+    classic.convergence, consulted after each iteration (proofs/convergence.md, CV-7): when it
+    fires, or when tol or max_iter ends the run first, a checkpoint it kept before the last
+    iteration is returned, the record cut there; ``validation`` = (the held-out data it may score, in the
     user's units, their sample weights or None, and the standardisation's shift and scale).
     """
     n_samples, _ = Z.shape
@@ -356,21 +359,25 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
             print(f"  EM iteration {n_iter}: mean objective {new_objective:.10g} (change {change:.3g})")
         old_objective = objective
         previous, state, sums, objective = state, new_state, new_sums, new_objective
-        if abs(change) < tol:
-            stop_reason, converged = "tol", True
-            break
-        if stop is not None:
+        tol_ends = abs(change) < tol
+        fired = False
+        if stop is not None:  # every iteration, the one tol ends too (CV-7)
             fired, kept = _consult_rule(stop, n_iter, objective, old_objective, state, previous, validation,
                                         covariance_type, kept)
-            if fired:
-                stop_reason = stop.reason
-                if kept is not None and kept[0] < n_iter:
-                    n_iter, state, previous = kept
-                    for name in ("ll", "lp", "fe", "ell", "elp", "efe"):
-                        del rows[name][n_iter + 1 :]
-                    for name in ("fm", "efm", "deficit", "dtheta"):
-                        del rows[name][n_iter:]
-                break
+        if tol_ends or fired:
+            stop_reason, converged = ("tol", True) if tol_ends else (stop.reason, False)
+            break
+    if stop is not None and kept is not None and kept[0] < n_iter:
+        # early stopping returns its best state whatever ended the run (CV-7)
+        from classic.convergence.stopping import kept_reason
+
+        if stop_reason != stop.reason:
+            stop_reason, converged = kept_reason(stop, stop_reason), False
+        n_iter, state, previous = kept
+        for name in ("ll", "lp", "fe", "ell", "elp", "efe"):
+            del rows[name][n_iter + 1 :]
+        for name in ("fm", "efm", "deficit", "dtheta"):
+            del rows[name][n_iter:]
 
     ll_offset, lp_offset = units
     log_likelihood = in_user_units(rows["ll"], ll_offset)   # the sums of mean_objective, row by row
@@ -588,18 +595,18 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         ``GaussianMixturePrior()``: one pseudo-observation of covariance 0.01
         times each feature's variance, or for spherical covariances 0.01 times their mean).
     stop : classic.convergence.StoppingRule or None, default=None
-        An extra stopping rule, consulted after each iteration the ``tol``
-        test lets pass. It sees the mean objective per sample, the numbers
+        An extra stopping rule, consulted after each iteration (the ``tol``
+        test first: at an iteration where both hold, ``tol`` ends the run). It sees
+        the mean objective per sample, the numbers
         the ``tol`` test differences (so ``LossPlateau(eps)`` is the ``tol``
         test with ``tol=eps``), the
         parameters (weights, means, covariances) in standardised units, and,
         for ``ValidationPatience(p, X_val)``, the mean held-out
-        log-likelihood; early stopping, when the rule fires, returns its best
-        iteration's parameters and cuts the trace there (a run that ``tol`` or
-        ``max_iter`` ends first returns its last iteration's, although the best
-        state the rule saw, ``stop_.checkpoint``, may be an earlier one: iteration,
-        score, parameters in standardised units). A stopped run has
-        ``stop_reason="rule:<name>"`` and ``converged_=False``
+        log-likelihood; early stopping returns its best iteration's parameters
+        (``stop_.checkpoint``) and cuts the trace there, whether the rule fired
+        (``stop_reason="rule:<name>"``) or ``tol`` or ``max_iter`` ended the run
+        first (``"rule:<name> (best before tol)"``, as scikit-learn's MLP restores its
+        best coefficients). A run so stopped or cut has ``converged_=False``
         (proofs/convergence.md, CV-7). Each start runs a copy of the rule (``stop``
         itself never changes); the copy of the start returned is ``stop_``.
 

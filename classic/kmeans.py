@@ -62,7 +62,9 @@ class KMeansTrace(Trace):
     inertia after its relocation, update and assignment half-steps (so it has
     ``1 + 3 * n_iter`` rows). ``stop_reason`` is ``"converged"`` (no label
     changed), ``"tol"``, ``"max_iter"``, ``"cycle"`` (a state of the loop repeated, KM-4)
-    or ``"rule:<name>"`` (a ``stop=`` rule of :mod:`classic.convergence` fired).
+    or ``"rule:<name>"`` (a ``stop=`` rule of :mod:`classic.convergence` fired), or
+    ``"rule:<name> (best before tol)"`` (or max_iter: the rule's checkpoint, returned and the
+    record cut there, after ``tol`` or ``max_iter`` ended the run).
 
     Attributes
     ----------
@@ -388,18 +390,22 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
         if repeated:
             stop_reason = "cycle"
             break
-        if tol > 0 and squared_moves <= tol:
-            stop_reason = "tol"
-            break
-        # Stopping rule (classic.convergence; proofs/convergence.md, CV-7).
+        tol_ends = tol > 0 and squared_moves <= tol
+        # Stopping rule (classic.convergence; proofs/convergence.md, CV-7), the iteration tol ends too.
+        fired = False
         if stop is not None:
             fired, checkpoint_labels = _consult_rule(stop, t, rec["assign"], centers, previous, labels,
                                                      checkpoint_labels, validation)
-            if fired:
-                stop_reason = stop.reason
-                if stop.checkpoint is not None and stop.checkpoint.iteration < t:
-                    centers, labels = _restore_checkpoint(stop.checkpoint, checkpoint_labels, rec, relocations, X.dtype)
-                break
+        if tol_ends or fired:
+            stop_reason = "tol" if tol_ends else stop.reason
+            break
+    if (stop is not None and stop_reason not in ("converged", "cycle") and stop.checkpoint is not None
+            and stop.checkpoint.iteration < len(rec["update"])):
+        # early stopping returns its best state whatever ended the run, save Lloyd's own termination (CV-7)
+        from classic.convergence.stopping import kept_reason
+
+        stop_reason = stop_reason if stop_reason == stop.reason else kept_reason(stop, stop_reason)
+        centers, labels = _restore_checkpoint(stop.checkpoint, checkpoint_labels, rec, relocations, X.dtype)
     total = float(n) if sample_weight is None else kernels.chunked_sum(sample_weight)
     trace = _make_trace(rec, relocations, stop_reason, X.dtype, total, sample_weight is not None, d)
     return centers, labels, trace
@@ -581,11 +587,12 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         ``LossPlateau(1e-3)``, ``RelativeImprovement(1e-4)``, or
         ``ValidationPatience(p, X_val)`` scored by minus the held-out
         inertia, weighted with ``ValidationPatience(p, X_val, sample_weight=w)``,
-        which returns the best checkpoint and cuts the trace there when it fires;
-        a run that reaches its fixed point or ``max_iter`` first returns its last
-        iteration, the best state the rule saw in ``stop_.checkpoint``).
+        which returns the best checkpoint, ``stop_.checkpoint``, and cuts the trace
+        there, whether it fired or ``tol`` or ``max_iter`` ended the run first
+        (``stop_reason="rule:<name> (best before max_iter)"``); a run that reaches
+        Lloyd's fixed point returns it, the theorem's own end).
         None (the default): Lloyd's own exact termination. A run the rule
-        stops has ``stop_reason="rule:<name>"`` and ``converged_=False``;
+        stops or cuts has ``stop_reason="rule:<name>"`` (or that "best before") and ``converged_=False``;
         its certificate still checks every recorded step (proofs/convergence.md, CV-7).
         Each start runs a copy of the rule (``stop`` itself never changes); the copy
         of the start returned is ``stop_``.

@@ -390,19 +390,24 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         if m == 0:                                            # a mistake-free epoch
             converged, stop_reason = True, "mistake-free epoch"
             break
+        tol_ends = False
         if tol is not None:                                   # scikit-learn's rule, as its SGD applies it
             no_improvement = no_improvement + 1 if losses[-1] > best_loss - tol else 0
             best_loss = min(best_loss, losses[-1])
-            if no_improvement >= n_iter_no_change:
-                stop_reason = "tol"
-                break
-        if stop is not None and _consult_rule(stop, e + 1, mistakes, epoch_weights, validation,
-                                              lambda X_val: held_out_scores(X_val, prediction, X, signs, scale, weights,
-                                                                            log.run_so_far(epoch_weights))):
-            stop_reason = stop.reason
-            if stop.checkpoint is not None and stop.checkpoint.iteration < e + 1:
-                w = _restore_checkpoint(stop.checkpoint, log, mistakes, epoch_weights, losses, n)
+            tol_ends = no_improvement >= n_iter_no_change
+        # the rule sees every epoch that was not mistake-free, the one tol ends too (CV-7)
+        fired = stop is not None and _consult_rule(stop, e + 1, mistakes, epoch_weights, validation,
+                                                   lambda X_val: held_out_scores(X_val, prediction, X, signs, scale,
+                                                                                 weights, log.run_so_far(epoch_weights)))
+        if tol_ends or fired:
+            stop_reason = "tol" if tol_ends else stop.reason
             break
+    if stop is not None and not converged and stop.checkpoint is not None and stop.checkpoint.iteration < len(mistakes):
+        # early stopping returns its best epoch whatever ended the run, save a mistake-free epoch (CV-7)
+        from classic.convergence.stopping import kept_reason
+
+        stop_reason = stop_reason if stop_reason == stop.reason else kept_reason(stop, stop_reason)
+        w = _restore_checkpoint(stop.checkpoint, log, mistakes, epoch_weights, losses, n)
     mistakes = np.asarray(mistakes, dtype=np.int64)
     trace = PerceptronTrace(
         objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(np.float64),
@@ -534,10 +539,11 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     stop : classic.convergence.StoppingRule or None, default=None
         An extra stopping rule consulted after every epoch that was not
         mistake-free, e.g. ``ValidationPatience(5, X_val, y_val)`` (early
-        stopping on held-out accuracy, for data that are not separable; when
-        the rule fires, the best epoch's weights are returned and the trace is
-        cut there; a run that ``max_iter`` ends first returns its last epoch's,
-        the best in ``stop_.checkpoint``. The rule scores the predictor a stop
+        stopping on held-out accuracy, for data that are not separable: the best
+        epoch's weights, ``stop_.checkpoint``, are returned and the trace is cut
+        there, whether the rule fired or ``tol`` or ``max_iter`` ended the run first,
+        ``stop_reason="rule:validation_patience (best before max_iter)"``; a
+        mistake-free epoch, the theorem's own end, is returned as it is. The rule scores the predictor a stop
         after that epoch returns, the last weights, their average or their vote
         (``prediction``), as ``score`` does (a score of 0 is the negative class;
         with ``eta0`` other than 1, before the weights are multiplied by it); the
@@ -548,7 +554,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         "max"; ``RelativeImprovement``, whose ratio of this epoch's updates to all
         earlier ones falls like 1/t whatever the run does, is refused with a
         ValueError). None: stop only on a mistake-free epoch or ``max_iter``. A stopped run has
-        ``stop_reason="rule:<name>"``; its certificate still checks the
+        ``stop_reason="rule:<name>"`` (or that "(best before ...)"); its certificate still checks the
         epochs run (proofs/convergence.md, CV-7). Each binary problem (one per class
         with more than two classes) runs a copy of the rule; ``stop`` itself never changes.
     n_jobs : int or None, default=None

@@ -202,6 +202,27 @@ def test_stopping_plot_shades_the_cut_when_another_rule_fired():
     assert [patch.get_label() for patch in ax.patches] == ["run, then cut from the trace"]
 
 
+def test_stopping_plot_shades_the_cut_when_max_iter_ended_the_run():
+    """A run that max_iter ends before ValidationPatience fires is cut back to its checkpoint too
+    (CV-7, since 2026-12-06): the plot marks where the run ended (max_iter, epoch 12), not the
+    trace's end, and shades the epochs run and cut."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    order = np.random.default_rng(0).permutation(len(X))
+    model = Perceptron(max_iter=12, shuffle=True, random_state=0,
+                       stop=ValidationPatience(10, X[order[400:]], y[order[400:]])).fit(X[order[:400]], y[order[:400]])
+    trace, rule = model.trace_, model.stop_
+    assert not rule.fired and trace.n_iter == rule.checkpoint.iteration < rule.consulted_at == 12
+    ax = plot_stopping(trace, rule=rule)
+    ended = [line for line in ax.lines if line.get_label().startswith("run ended at 12: rule:validation_patience "
+                                                                     "(best before max_iter)")]
+    assert len(ended) == 1 and ended[0].get_xdata()[0] == 12
+    assert [patch.get_label() for patch in ax.patches] == ["run, then cut from the trace"]
+
+
 def test_stopping_plot_of_a_one_vs_rest_perceptron_plots_one_class_at_a_time():
     """A one-vs-rest perceptron's stop_ is a tuple, one rule per class: plot_stopping refuses it with a
     TypeError saying how to plot one class's problem (before 2026-12-04: an AttributeError on the

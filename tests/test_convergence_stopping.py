@@ -511,16 +511,19 @@ def test_rules_read_back_as_the_calls_that_made_them():
     assert "stop=LossPlateau(eps=0.001)" in repr(KMeans(3, stop=LossPlateau(1e-3)))
 
 
-def test_early_stopping_restores_its_checkpoint_only_when_it_fires():
-    """What the estimators' docstrings say (an audit, 2026-12-05, found them promising the best state
-    in every case): the best state is returned when ValidationPatience fires; a run that its own test
-    ends first (tol for EM, max_iter for the perceptron) returns its last state, and stop_.checkpoint
-    keeps an earlier, better one (the audit's two runs)."""
-    from sklearn.datasets import load_breast_cancer, load_wine
+def test_early_stopping_returns_its_checkpoint_whatever_ends_the_run():
+    """CV-7: ValidationPatience's best state is returned, the trace cut there, when the rule fires and
+    also when the loop's own tol or max_iter ends the run first (as scikit-learn's MLP restores its
+    best coefficients); the stop_reason says so, "rule:validation_patience (best before tol)", and
+    the certificate holds. Until 2026-12-06 such runs returned their last state, with the better one
+    only in stop_.checkpoint (an audit's two runs, below: EM ended by tol at 21 iterations, a
+    perceptron by max_iter at 12). The theorem's own ends win: a k-means fixed point is returned
+    though an earlier iteration scored better."""
+    from sklearn.datasets import load_breast_cancer, load_wine, make_blobs
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.preprocessing import StandardScaler
 
-    from classic import GaussianMixture, Perceptron
+    from classic import GaussianMixture, KMeans, Perceptron, certify
     from classic.convergence import ValidationPatience
 
     X = StandardScaler().fit_transform(load_wine().data)[:, :6]
@@ -528,20 +531,41 @@ def test_early_stopping_restores_its_checkpoint_only_when_it_fires():
     train, held_out = X[order[:100]], X[order[100:]]
     gmm = GaussianMixture(4, random_state=10, stop=ValidationPatience(5, held_out)).fit(train)
     best = gmm.stop_.checkpoint
-    assert (gmm.trace_.stop_reason, gmm.n_iter_) == ("tol", 21) and not gmm.stop_.fired
-    assert best.iteration < gmm.n_iter_ and best.score > gmm.score(held_out)
+    assert gmm.trace_.stop_reason == "rule:validation_patience (best before tol)" and not gmm.converged_
+    assert not gmm.stop_.fired and gmm.stop_.consulted_at == 21 and gmm.n_iter_ == best.iteration < 21
+    assert abs(gmm.score(held_out) - best.score) <= 1e-12 * abs(best.score)
+    assert certify(gmm, train)
     X, y = load_breast_cancer(return_X_y=True)
     X = StandardScaler().fit_transform(X)
     order = np.random.default_rng(0).permutation(len(X))
+    train, y_train, held_out, y_held_out = X[order[:400]], y[order[:400]], X[order[400:]], y[order[400:]]
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("error", ConvergenceWarning)  # the best epoch is returned, not max_iter's
         perceptron = Perceptron(max_iter=12, shuffle=True, random_state=0,
-                                stop=ValidationPatience(10, X[order[400:]], y[order[400:]])).fit(X[order[:400]],
-                                                                                                   y[order[:400]])
+                                stop=ValidationPatience(10, held_out, y_held_out)).fit(train, y_train)
     best = perceptron.stop_.checkpoint
-    assert (perceptron.trace_.stop_reason, perceptron.n_iter_) == ("max_iter", 12) and not perceptron.stop_.fired
-    assert best.iteration < 12 and best.score > perceptron.score(X[order[400:]], y[order[400:]])
+    assert perceptron.trace_.stop_reason == "rule:validation_patience (best before max_iter)"
+    assert not perceptron.stop_.fired and perceptron.stop_.consulted_at == 12 and perceptron.n_iter_ == best.iteration
+    assert perceptron.score(held_out, y_held_out) == best.score
+    assert certify(perceptron, train, y_train)
     fired = Perceptron(max_iter=12, shuffle=True, random_state=0,
-                       stop=ValidationPatience(2, X[order[400:]], y[order[400:]])).fit(X[order[:400]], y[order[:400]])
-    assert fired.stop_.fired and fired.n_iter_ == fired.stop_.checkpoint.iteration
-    assert fired.score(X[order[400:]], y[order[400:]]) == fired.stop_.checkpoint.score
+                       stop=ValidationPatience(2, held_out, y_held_out)).fit(train, y_train)
+    assert fired.stop_.fired and fired.trace_.stop_reason == "rule:validation_patience"
+    assert fired.n_iter_ == fired.stop_.checkpoint.iteration
+    assert fired.score(held_out, y_held_out) == fired.stop_.checkpoint.score
+    for seed, params, ended in ((1, {"max_iter": 6}, "max_iter"), (1, {"tol": 1e-2}, "tol"), (2, {}, None)):
+        X, _ = make_blobs(300, 2, centers=6, cluster_std=2.5, random_state=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ConvergenceWarning)
+            model = KMeans(6, init="random", n_init=1, random_state=seed, stop=ValidationPatience(50, X[150:]),
+                           **params).fit(X[:150])
+        best = model.stop_.checkpoint
+        assert not model.stop_.fired
+        if ended is None:  # Lloyd's fixed point (not consulted: the loop's first test) scores below the best
+            assert model.trace_.stop_reason == "converged" and model.n_iter_ == model.stop_.consulted_at + 1
+            assert model.score(X[150:]) < best.score
+        else:
+            assert best.iteration < model.stop_.consulted_at
+            assert model.trace_.stop_reason == f"rule:validation_patience (best before {ended})"
+            assert model.n_iter_ == best.iteration and model.score(X[150:]) == best.score
+        assert certify(model, X[:150])

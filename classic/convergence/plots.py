@@ -44,7 +44,8 @@ def plot_stopping(trace, ax=None, rule=None):
     A trace with half-steps (k-means: relocate, update, assign) draws them between the
     integers. With the ``rule`` the run consulted, its checkpoint (early stopping) is marked
     too; when the estimator cut the trace back to that checkpoint, the iteration at which the
-    rule fired lies beyond the trace's end, and the iterations run and then cut are shaded.
+    rule fired, or ``tol`` or ``max_iter`` ended the run, lies beyond the trace's end, and the
+    iterations run and then cut are shaded.
 
     Parameters
     ----------
@@ -72,10 +73,11 @@ def plot_stopping(trace, ax=None, rule=None):
     iterations = np.linspace(0, trace.n_iter, len(objective))
     ax.plot(iterations, objective, marker=".", label=trace.OBJECTIVE_NAME)
     checkpoint = rule.checkpoint if rule is not None and trace.stop_reason.startswith("rule:") else None
-    fired = rule.consulted_at if checkpoint is not None and rule.fired else None  # where the run stopped
-    if fired is not None and fired > trace.n_iter:  # the estimator cut the trace back to the checkpoint
-        ax.axvline(fired, color="tab:red", linestyle="--", label=f"{trace.stop_reason} fired at {fired}")
-        ax.axvspan(trace.n_iter, fired, color="tab:red", alpha=0.08, label="run, then cut from the trace")
+    ended = rule.consulted_at if checkpoint is not None else None  # where the run stopped
+    if ended is not None and ended > trace.n_iter:  # the estimator cut the trace back to the checkpoint
+        ax.axvline(ended, color="tab:red", linestyle="--", label=f"{trace.stop_reason} fired at {ended}"
+                   if rule.fired else f"run ended at {ended}: {trace.stop_reason}")
+        ax.axvspan(trace.n_iter, ended, color="tab:red", alpha=0.08, label="run, then cut from the trace")
     else:
         ax.axvline(iterations[-1], color="tab:red", linestyle="--", label=f"stopped: {trace.stop_reason}")
         ax.plot([iterations[-1]], [objective[-1]], "o", color="tab:red")

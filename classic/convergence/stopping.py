@@ -29,16 +29,14 @@ k-means       none: Lloyd's iterations terminate exactly (no label changes, KM-5
               early cut-offs, ``ValidationPatience(p, X_val)`` on minus the held-out inertia
 EM (GMM)      ``tol=1e-3``, which is ``LossPlateau(1e-3)`` on the mean objective per
               sample (scikit-learn's rule); ``GaussianMixture(stop=ValidationPatience(5,
-              X_val))`` on the held-out log-likelihood (returns the best iteration
-              when it fires; a run that ``tol`` ends first returns its last, the best
-              seen in ``stop_.checkpoint``);
+              X_val))`` on the held-out log-likelihood (returns the best iteration,
+              ``stop_.checkpoint``, also where ``tol`` ends the run first);
               ``ParameterChange(eps)`` on the standardised parameters. No gradient
               norm is supplied (``GradientNorm`` raises).
 perceptron    none on separable data (a mistake-free epoch ends the run, Novikoff);
               ``Perceptron(stop=ValidationPatience(5, X_val, y_val))`` on held-out
-              accuracy otherwise (returns the best epoch's weights when it fires; a
-              run that ``max_iter`` ends first returns its last, the best seen in
-              ``stop_.checkpoint``)
+              accuracy otherwise (returns the best epoch's weights,
+              ``stop_.checkpoint``, also where ``max_iter`` ends the run first)
 ============  ==========================================================================
 """
 
@@ -551,6 +549,16 @@ class AllOf(_Combination):
     @property
     def name(self):
         return "&".join(_operand(r) for r in self.rules)
+
+
+def kept_reason(rule, ended_by):
+    """The ``stop_reason`` of a run that its own test ``ended_by`` ("max_iter" or "tol") ended while
+    ``rule`` kept an earlier, better state, which the estimator returns with the trace cut there
+    (proofs/convergence.md, CV-7): ``"rule:<name> (best before <ended_by>)"``, named after the rule
+    whose checkpoint it is. Certificates read it as a rule's stop: a prefix of the run, ended where
+    none of the loop's own tests held."""
+    holder = next(leaf for leaf in _leaves(rule) if leaf.checkpoint is not None)
+    return f"rule:{holder.name} (best before {ended_by})"
 
 
 def _leaves(rule):
