@@ -590,7 +590,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         which returns the best checkpoint, ``stop_.checkpoint``, and cuts the trace
         there, whether it fired or ``tol`` or ``max_iter`` ended the run first
         (``stop_reason="rule:<name> (best before max_iter)"``); a run that reaches
-        Lloyd's fixed point returns it, the theorem's own end).
+        Lloyd's fixed point returns it, the theorem's own end, as does a cycle, KM-4).
         None (the default): Lloyd's own exact termination. A run the rule
         stops or cuts has ``stop_reason="rule:<name>"`` (or that "best before") and ``converged_=False``;
         its certificate still checks every recorded step (proofs/convergence.md, CV-7).
