@@ -371,8 +371,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
         # early stopping returns its best state whatever ended the run (CV-7)
         from classic.convergence.stopping import kept_reason
 
-        if stop_reason != stop.reason:
-            stop_reason, converged = kept_reason(stop, stop_reason), False
+        stop_reason, converged = kept_reason(stop, stop_reason), False
         n_iter, state, previous = kept
         for name in ("ll", "lp", "fe", "ell", "elp", "efe"):
             del rows[name][n_iter + 1 :]

@@ -404,7 +404,7 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
         # early stopping returns its best state whatever ended the run, save Lloyd's own termination (CV-7)
         from classic.convergence.stopping import kept_reason
 
-        stop_reason = stop_reason if stop_reason == stop.reason else kept_reason(stop, stop_reason)
+        stop_reason = kept_reason(stop, stop_reason)
         centers, labels = _restore_checkpoint(stop.checkpoint, checkpoint_labels, rec, relocations, X.dtype)
     total = float(n) if sample_weight is None else kernels.chunked_sum(sample_weight)
     trace = _make_trace(rec, relocations, stop_reason, X.dtype, total, sample_weight is not None, d)

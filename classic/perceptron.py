@@ -406,7 +406,7 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         # early stopping returns its best epoch whatever ended the run, save a mistake-free epoch (CV-7)
         from classic.convergence.stopping import kept_reason
 
-        stop_reason = stop_reason if stop_reason == stop.reason else kept_reason(stop, stop_reason)
+        stop_reason = kept_reason(stop, stop_reason)
         w = _restore_checkpoint(stop.checkpoint, log, mistakes, epoch_weights, losses, n)
     mistakes = np.asarray(mistakes, dtype=np.int64)
     trace = PerceptronTrace(

@@ -552,11 +552,14 @@ class AllOf(_Combination):
 
 
 def kept_reason(rule, ended_by):
-    """The ``stop_reason`` of a run that its own test ``ended_by`` ("max_iter" or "tol") ended while
-    ``rule`` kept an earlier, better state, which the estimator returns with the trace cut there
-    (proofs/convergence.md, CV-7): ``"rule:<name> (best before <ended_by>)"``, named after the rule
-    whose checkpoint it is. Certificates read it as a rule's stop: a prefix of the run, ended where
-    none of the loop's own tests held."""
+    """The ``stop_reason`` of a run that ``ended_by`` ended while ``rule`` kept an earlier, better
+    state, which the estimator returns with the trace cut there (proofs/convergence.md, CV-7): the
+    rule's own reason if it fired (``ended_by`` is ``rule.reason``), else, the loop's own test
+    ("max_iter" or "tol") having ended the run, ``"rule:<name> (best before <ended_by>)"``, named
+    after the rule whose checkpoint it is. Certificates read both as a rule's stop: a prefix of the
+    run, ended where none of the loop's own tests held."""
+    if ended_by == rule.reason:
+        return ended_by
     holder = next(leaf for leaf in _leaves(rule) if leaf.checkpoint is not None)
     return f"rule:{holder.name} (best before {ended_by})"
 
