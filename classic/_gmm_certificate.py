@@ -155,7 +155,10 @@ def _stop_agrees(t, fitted):
         return False
     if t.stop_reason == "max_iter":
         return t.n_iter == fitted["max_iter"]
-    return t.stop_reason.startswith("rule:") and fitted["rule"] and within
+    from classic.convergence.stopping import kept_reason_agrees
+
+    return (t.stop_reason.startswith("rule:") and fitted["rule"] and within
+            and kept_reason_agrees(t.stop_reason, t.n_iter, fitted["max_iter"], fitted["tol"] > 0))
 
 
 def _log_likelihood(Z, state, covariance_type, scale, resp, prior):

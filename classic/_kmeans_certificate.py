@@ -352,7 +352,10 @@ def _stop_claim(est, X, trace, repeats, w_min=None):
         note = "stopped on a repeated partition (KM-4)"
     elif reason.startswith("rule:"):
         # A stopping rule (classic.convergence, proofs/convergence.md CV-7) cut the run short.
-        ok = trace.n_iter >= 1 and fitted["rule"]
+        from classic.convergence.stopping import kept_reason_agrees
+
+        ok = trace.n_iter >= 1 and fitted["rule"] and kept_reason_agrees(reason, trace.n_iter, fitted["max_iter"],
+                                                                         fitted["tol"] > 0)
         note = (f"stopped by the stopping rule {reason[5:]!r}, not by convergence; the claims above hold for "
                 f"the {trace.n_iter} iterations recorded (proofs/convergence.md, CV-7)")
     else:

@@ -711,7 +711,10 @@ class _ProblemCertificate:
             return False
         if t.stop_reason == "max_iter":
             return t.n_iter == fitted["max_iter"]
-        return t.stop_reason.startswith("rule:") and fitted["rule"]
+        from classic.convergence.stopping import kept_reason_agrees
+
+        return (t.stop_reason.startswith("rule:") and fitted["rule"]
+                and kept_reason_agrees(t.stop_reason, t.n_iter, fitted["max_iter"], fitted["tol"] is not None))
 
     def _tol_epoch(self):
         """The epoch at which the fit's tol rule fires on the trace's epoch losses (those the loop

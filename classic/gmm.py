@@ -840,10 +840,14 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                     stacklevel=caller_stacklevel(),
                 )
             trace = dataclasses.replace(best.trace, shift=shift, scale=scale)
-            if trace.stop_reason == "max_iter" and self.max_iter > 0 and self.tol > 0:
+            from classic.convergence.stopping import ended_by_max_iter
+
+            if ended_by_max_iter(trace.stop_reason) and self.max_iter > 0 and self.tol > 0:
                 warnings.warn(
-                    f"EM did not converge in max_iter={self.max_iter} iterations (tol={self.tol}); "
-                    "increase max_iter or tol",
+                    f"EM did not converge in max_iter={self.max_iter} iterations (tol={self.tol})"
+                    + ("" if trace.stop_reason == "max_iter" else
+                       f"; early stopping returned its best iteration, {trace.n_iter}")
+                    + "; increase max_iter or tol",
                     ConvergenceWarning,
                     stacklevel=caller_stacklevel(),
                 )

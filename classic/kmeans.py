@@ -771,11 +771,15 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
                 ConvergenceWarning,
                 stacklevel=caller_stacklevel(),
             )
-        if self.trace_.stop_reason == "max_iter":
+        from classic.convergence.stopping import ended_by_max_iter
+
+        if ended_by_max_iter(self.trace_.stop_reason):
+            cut = self.trace_.stop_reason != "max_iter"
             warnings.warn(
                 f"k-means stopped at max_iter={self.max_iter} before the labels settled "
-                f"({self.trace_.n_reassigned[-1]} points moved in the last iteration); "
-                "increase max_iter.",
+                + (f"(early stopping returned its best iteration, {self.trace_.n_iter})" if cut else
+                   f"({self.trace_.n_reassigned[-1]} points moved in the last iteration)")
+                + "; increase max_iter.",
                 ConvergenceWarning,
                 stacklevel=caller_stacklevel(),
             )

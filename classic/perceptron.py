@@ -804,7 +804,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                                    inherited)
         tol = None if self.tol is None else float(self.tol)
         traces = self._run(X, problems, scale, starts, max_iter, rng, self.stop, tol, weights)
-        if any(t.stop_reason == "max_iter" for t in traces):  # not when a stop= rule ended the run
+        from classic.convergence.stopping import ended_by_max_iter
+
+        if any(ended_by_max_iter(t.stop_reason) for t in traces):  # not when a stop= rule fired
             zero_rows = _zero_rows(X, traces) if scale == 0 else 0
             largest = 0.0 if zero_rows else largest_magnitude_of(X)
             if zero_rows:
@@ -815,7 +817,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             else:
                 hint = " The data may not be linearly separable."
             warnings.warn(
-                f"Perceptron: no mistake-free epoch within max_iter={max_iter} epochs.{hint}", ConvergenceWarning,
+                f"Perceptron: no mistake-free epoch within max_iter={max_iter} epochs"
+                + ("" if all(t.stop_reason in ("max_iter", "mistake-free epoch") for t in traces) else
+                   " (early stopping returned its best epoch)") + f".{hint}", ConvergenceWarning,
                 stacklevel=caller_stacklevel(),
             )
         return self

@@ -207,13 +207,16 @@ def test_stopping_plot_shades_the_cut_when_max_iter_ended_the_run():
     (CV-7, since 2026-12-06): the plot marks where the run ended (max_iter, epoch 12), not the
     trace's end, and shades the epochs run and cut."""
     from sklearn.datasets import load_breast_cancer
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.preprocessing import StandardScaler
 
     X, y = load_breast_cancer(return_X_y=True)
     X = StandardScaler().fit_transform(X)
     order = np.random.default_rng(0).permutation(len(X))
-    model = Perceptron(max_iter=12, shuffle=True, random_state=0,
-                       stop=ValidationPatience(10, X[order[400:]], y[order[400:]])).fit(X[order[:400]], y[order[:400]])
+    with pytest.warns(ConvergenceWarning, match="early stopping returned its best epoch"):
+        model = Perceptron(max_iter=12, shuffle=True, random_state=0,
+                           stop=ValidationPatience(10, X[order[400:]], y[order[400:]])).fit(X[order[:400]],
+                                                                                              y[order[:400]])
     trace, rule = model.trace_, model.stop_
     assert not rule.fired and trace.n_iter == rule.checkpoint.iteration < rule.consulted_at == 12
     ax = plot_stopping(trace, rule=rule)

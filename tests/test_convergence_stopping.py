@@ -511,6 +511,37 @@ def test_rules_read_back_as_the_calls_that_made_them():
     assert "stop=LossPlateau(eps=0.001)" in repr(KMeans(3, stop=LossPlateau(1e-3)))
 
 
+def test_a_full_run_relabelled_as_cut_back_fails_its_certificate():
+    """"rule:<name> (best before max_iter)" names a checkpoint before max_iter: a run that max_iter
+    ended, relabelled so, fails PC-6, KM-5 and EM-5 (an audit found it accepted, 2026-12-06); the
+    same reason on a run cut back by the fit holds."""
+    import dataclasses
+
+    from sklearn.datasets import load_iris
+    from sklearn.exceptions import ConvergenceWarning
+
+    from classic import GaussianMixture, KMeans, Perceptron, certify
+    from classic.convergence import ValidationPatience
+
+    X, y = load_iris(return_X_y=True)
+    versicolor_virginica = X[y > 0], y[y > 0]  # not separable: max_iter ends the perceptron
+    reason = "rule:validation_patience (best before max_iter)"
+    # max_iter=1: the one iteration consulted is the checkpoint, so nothing is cut
+    for model, args, claim in ((Perceptron(max_iter=1, stop=ValidationPatience(100, *versicolor_virginica)),
+                                versicolor_virginica, "PC-6"),
+                               (KMeans(3, max_iter=1, random_state=0, stop=ValidationPatience(100, X)), (X,), "KM-5"),
+                               (GaussianMixture(3, max_iter=1, random_state=0, stop=ValidationPatience(100, X)), (X,),
+                                "EM-5")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(*args)
+        assert model.trace_.stop_reason == "max_iter" and certify(model, *args)
+        model.trace_ = dataclasses.replace(model.trace_, stop_reason=reason, converged=False)
+        model.converged_ = False
+        certificate = certify(model, *args)
+        assert certificate[claim].holds is False, (claim, certificate)
+
+
 def test_early_stopping_returns_its_checkpoint_whatever_ends_the_run():
     """CV-7: ValidationPatience's best state is returned, the trace cut there, when the rule fires and
     also when the loop's own tol or max_iter ends the run first (as scikit-learn's MLP restores its
@@ -518,7 +549,9 @@ def test_early_stopping_returns_its_checkpoint_whatever_ends_the_run():
     the certificate holds. Until 2026-12-06 such runs returned their last state, with the better one
     only in stop_.checkpoint (an audit's two runs, below: EM ended by tol at 21 iterations, a
     perceptron by max_iter at 12). The theorem's own ends win: a k-means fixed point is returned
-    though an earlier iteration scored better."""
+    though an earlier iteration scored better. A run that max_iter ended still warns
+    (ConvergenceWarning), saying the best iteration was returned (an audit the same day found the
+    cut runs silent)."""
     from sklearn.datasets import load_breast_cancer, load_wine, make_blobs
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.preprocessing import StandardScaler
@@ -539,8 +572,7 @@ def test_early_stopping_returns_its_checkpoint_whatever_ends_the_run():
     X = StandardScaler().fit_transform(X)
     order = np.random.default_rng(0).permutation(len(X))
     train, y_train, held_out, y_held_out = X[order[:400]], y[order[:400]], X[order[400:]], y[order[400:]]
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", ConvergenceWarning)  # the best epoch is returned, not max_iter's
+    with pytest.warns(ConvergenceWarning, match=r"max_iter=12 epochs \(early stopping returned its best epoch\)"):
         perceptron = Perceptron(max_iter=12, shuffle=True, random_state=0,
                                 stop=ValidationPatience(10, held_out, y_held_out)).fit(train, y_train)
     best = perceptron.stop_.checkpoint
@@ -555,10 +587,13 @@ def test_early_stopping_returns_its_checkpoint_whatever_ends_the_run():
     assert fired.score(held_out, y_held_out) == fired.stop_.checkpoint.score
     for seed, params, ended in ((1, {"max_iter": 6}, "max_iter"), (1, {"tol": 1e-2}, "tol"), (2, {}, None)):
         X, _ = make_blobs(300, 2, centers=6, cluster_std=2.5, random_state=seed)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", ConvergenceWarning)
+        with warnings.catch_warnings(record=True) as caught:  # max_iter's ConvergenceWarning, also after a cut
+            warnings.simplefilter("always", ConvergenceWarning)
             model = KMeans(6, init="random", n_init=1, random_state=seed, stop=ValidationPatience(50, X[150:]),
                            **params).fit(X[:150])
+        assert [str(w.message) for w in caught if w.category is ConvergenceWarning] == (
+            ["k-means stopped at max_iter=6 before the labels settled (early stopping returned its best iteration, "
+             f"{model.n_iter_}); increase max_iter."] if ended == "max_iter" else [])
         best = model.stop_.checkpoint
         assert not model.stop_.fired
         if ended is None:  # Lloyd's fixed point (not consulted: the loop's first test) scores below the best

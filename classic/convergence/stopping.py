@@ -564,6 +564,25 @@ def kept_reason(rule, ended_by):
     return f"rule:{holder.name} (best before {ended_by})"
 
 
+def kept_reason_agrees(stop_reason, n_iter, max_iter, tol_active):
+    """Whether a trace's ``"rule:<name> (best before ...)"`` can come from the loop, for the
+    certificates: a checkpoint cut back from max_iter lies before it (n_iter < max_iter), one cut
+    back from tol needs a fit with tol (``tol_active``); any other reason: True (an audit found a
+    relabelled full run accepted)."""
+    if stop_reason.endswith("(best before max_iter)"):
+        return n_iter < max_iter
+    if stop_reason.endswith("(best before tol)"):
+        return bool(tol_active) and n_iter < max_iter
+    return True
+
+
+def ended_by_max_iter(stop_reason):
+    """Whether ``max_iter`` ended the run: ``"max_iter"``, or a checkpoint returned after it,
+    ``"rule:<name> (best before max_iter)"`` (the estimators' ConvergenceWarning says so in both
+    cases, as scikit-learn's MLP warns whether or not it restores its best coefficients)."""
+    return stop_reason == "max_iter" or stop_reason.endswith("(best before max_iter)")
+
+
 def _leaves(rule):
     """The rules a combination is made of, nested combinations opened."""
     if isinstance(rule, _Combination):
