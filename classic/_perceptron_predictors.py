@@ -75,9 +75,11 @@ def held_out_scores(X_val, prediction, X, signs, scale, weights, run):
     scale = float(scale)
     if prediction == "voted":
         return _vote(X_val, *_voted_weights(X, signs, scale, run, weights), scale)
-    last = run.epoch_weights[-1]
-    W = last if prediction == "last" else _averaged_weights(X, signs, scale, run, weights).astype(X.dtype)
-    return _scores(X_val, W.reshape(1, -1), scale, name="X_val")[:, 0]
+    w = run.epoch_weights[-1] if prediction == "last" else _averaged_weights(X, signs, scale, run, weights)
+    w = np.asarray(w, dtype=X.dtype)
+    # coef_ and intercept_ (the last weight times s, rounded in X's precision), in X_val's, as predict uses them
+    W = np.append(w[:-1], w[-1] * X.dtype.type(scale)).astype(X_val.dtype)
+    return _scores(X_val, W.reshape(1, -1), 1.0, name="X_val")[:, 0]
 
 
 def _scores(X, W, scale, name="X"):

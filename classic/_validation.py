@@ -148,6 +148,14 @@ def in_model_precision(X, *fitted):
     return X
 
 
+def held_out_precision(X_val, dtype):
+    """The precision ``score`` measures held-out rows in after a fit in ``dtype``: ``dtype`` when
+    X_val is an array of it, else float64 (:func:`in_model_precision`'s rule), so that early
+    stopping's score of X_val is the returned model's ``score`` (a float32 fit scored a float64
+    X_val rounded to float32 until an audit, 2026-12-06)."""
+    return np.dtype(dtype) if getattr(X_val, "dtype", None) == dtype else np.dtype(np.float64)
+
+
 def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=True, **kwargs):
     """Validate ``X`` (and ``y``) for an estimator method, scikit-learn style.
 

@@ -39,6 +39,7 @@ from classic._validation import (
     check_squared_distances,
     check_validation_data,
     check_verbose,
+    held_out_precision,
     in_model_precision,
     largest_magnitude_of,
     restoring_on_error,
@@ -423,7 +424,8 @@ def _consult_rule(stop, t, objective_assign, centers, previous, labels, checkpoi
     score = None
     if validation is not None:
         X_val, w_val = validation
-        score = -float(_nearest_centers(X_val, centers, objective=True, sample_weight=w_val)[1])
+        score = -float(_nearest_centers(X_val, centers.astype(X_val.dtype, copy=False), objective=True,
+                                        sample_weight=w_val)[1])
     state = IterationState(t, float(objective_assign[-1]), float(objective_assign[-2]), centers.copy(),
                            previous, validation_score=score, sense="min")
     fired = stop.update(state)
@@ -738,7 +740,8 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         validation = None
         if self.stop is not None and self.stop.validation_data is not None:
             X_val, y_val = self.stop.validation_data
-            X_val, w_val = check_validation_data(self, X_val, self.stop.validation_weight, X.dtype, unused_labels=y_val)
+            X_val, w_val = check_validation_data(self, X_val, self.stop.validation_weight,
+                                                 held_out_precision(X_val, X.dtype), unused_labels=y_val)
             given = self._init_array()
             check_squared_distances(X_val, X, *([self.init] if given else []), name="X_val", weight=w_val,
                                     others_name="X or the init array" if given else "X",

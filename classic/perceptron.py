@@ -62,6 +62,7 @@ from classic._validation import (
     check_squared_distances,
     check_validation_data,
     check_verbose,
+    held_out_precision,
     in_model_precision,
     largest_magnitude_of,
     restoring_on_error,
@@ -954,7 +955,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         X_val, y_val = data
         if y_val is None:
             raise ValueError("the perceptron's validation rule needs held-out labels: ValidationPatience(p, X_val, y_val)")
-        X_val, w_val = check_validation_data(self, X_val, stop.validation_weight, dtype)
+        X_val, w_val = check_validation_data(self, X_val, stop.validation_weight, held_out_precision(X_val, dtype))
         y_val = _validation_labels(y_val, X_val.shape[0], self.classes_)
         signs = self._problem_signs(self._labels(y_val), dtype)
         return [(X_val, s, w_val) for s in signs]

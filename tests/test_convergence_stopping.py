@@ -511,6 +511,31 @@ def test_rules_read_back_as_the_calls_that_made_them():
     assert "stop=LossPlateau(eps=0.001)" in repr(KMeans(3, stop=LossPlateau(1e-3)))
 
 
+@pytest.mark.parametrize("val_dtype", [np.float64, np.float32])
+def test_held_out_rows_are_scored_in_the_precision_score_uses(val_dtype):
+    """A float32 fit with float64 held-out rows: early stopping scores them as ``score`` does, in
+    float64 against the fitted numbers (KMeans, Perceptron last and averaged), float32 rows in
+    float32; until 2026-12-06 they were rounded to float32 first, so stop_.checkpoint.score missed
+    the returned model's score (an audit: -178.58896495 against -178.58896499)."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    from classic import KMeans, Perceptron
+    from classic.convergence import ValidationPatience
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(1500, 2)).astype(np.float32)
+    X_val = (rng.normal(size=(500, 2)) * 1.0000001).astype(val_dtype)  # float64 rows off the float32 grid
+    y, y_val = (X[:, 0] + 0.3 * X[:, 1] > 0.1).astype(int), (X_val[:, 0] > 0.1).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fits = [(KMeans(10, n_init=1, random_state=0, stop=ValidationPatience(2, X_val)).fit(X), (X_val,))]
+        fits += [(Perceptron(max_iter=30, shuffle=True, random_state=0, intercept_scaling=0.1, prediction=p,
+                             stop=ValidationPatience(3, X_val, y_val)).fit(X, y), (X_val, y_val))
+                 for p in ("last", "averaged")]
+    for model, held_out in fits:
+        assert model.score(*held_out) == model.stop_.checkpoint.score, type(model).__name__
+
+
 def test_a_full_run_relabelled_as_cut_back_fails_its_certificate():
     """"rule:<name> (best before max_iter)" names a checkpoint before max_iter: a run that max_iter
     ended, relabelled so, fails PC-6, KM-5 and EM-5 (an audit found it accepted, 2026-12-06); the
