@@ -819,8 +819,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 hint = " The data may not be linearly separable."
             warnings.warn(
                 f"Perceptron: no mistake-free epoch within max_iter={max_iter} epochs"
-                + ("" if all(t.stop_reason in ("max_iter", "mistake-free epoch") for t in traces) else
-                   " (early stopping returned its best epoch)") + f".{hint}", ConvergenceWarning,
+                + (" (early stopping returned its best epoch)" if any(
+                    ended_by_max_iter(t.stop_reason) and t.stop_reason != "max_iter" for t in traces) else "")
+                + f".{hint}", ConvergenceWarning,
                 stacklevel=caller_stacklevel(),
             )
         return self
