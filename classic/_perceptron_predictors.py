@@ -76,10 +76,16 @@ def held_out_scores(X_val, prediction, X, signs, scale, weights, run):
     if prediction == "voted":
         return _vote(X_val, *_voted_weights(X, signs, scale, run, weights), scale)
     w = run.epoch_weights[-1] if prediction == "last" else _averaged_weights(X, signs, scale, run, weights)
-    w = np.asarray(w, dtype=X.dtype)
-    # coef_ and intercept_ (the last weight times s, rounded in X's precision), in X_val's, as predict uses them
-    W = np.append(w[:-1], w[-1] * X.dtype.type(scale)).astype(X_val.dtype)
-    return _scores(X_val, W.reshape(1, -1), 1.0, name="X_val")[:, 0]
+    W = coef_and_intercept(np.reshape(w, (1, -1)), scale, X.dtype).astype(X_val.dtype)  # in X_val's, as predict
+    return _scores(X_val, W, 1.0, name="X_val")[:, 0]
+
+
+def coef_and_intercept(weights, scale, dtype):
+    """``coef_`` and ``intercept_`` as the rows ``predict`` scores with, from the augmented weights
+    (n_problems, n_features + 1) of the runs: their first n_features entries, and the last one
+    times the augmented feature ``scale`` (PC-8), rounded in ``dtype``."""
+    weights = np.asarray(weights, dtype=dtype)
+    return np.column_stack([weights[:, :-1], weights[:, -1] * np.dtype(dtype).type(scale)])
 
 
 def _scores(X, W, scale, name="X"):

@@ -38,7 +38,14 @@ from classic import _perceptron_kernels as _k
 from classic._axes import axes_or_new
 from classic._argmax import largest_in_rows
 from classic._jit import for_rows
-from classic._perceptron_predictors import _averaged_weights, _scores, _vote, _voted_weights, held_out_scores
+from classic._perceptron_predictors import (
+    _averaged_weights,
+    _scores,
+    _vote,
+    _voted_weights,
+    coef_and_intercept,
+    held_out_scores,
+)
 from classic._perceptron_start import declared_classes, last_weights, same_classes, start_weights
 from classic._perceptron_weights import (
     check_class_weight,
@@ -544,8 +551,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         epoch's weights, ``stop_.checkpoint``, are returned and the trace is cut
         there, whether the rule fired or ``tol`` or ``max_iter`` ended the run first,
         ``stop_reason="rule:validation_patience (best before max_iter)"``; a
-        mistake-free epoch, the theorem's own end, is returned as it is. The rule scores the predictor a stop
-        after that epoch returns, the last weights, their average or their vote
+        mistake-free epoch, the theorem's own end, is returned as it is. The rule
+        scores the predictor a stop after that epoch returns, the last weights,
+        their average or their vote
         (``prediction``), as ``score`` does (a score of 0 is the negative class;
         with ``eta0`` other than 1, before the weights are multiplied by it); the
         average costs a pass over the updates so far each epoch, the vote scores
@@ -984,8 +992,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                                                           ", or scale class_weight and sample_weight towards 1")
                     + ".")
             weights = scaled
-        self.coef_ = weights[:, :-1].copy()
-        self.intercept_ = (weights[:, -1] * X.dtype.type(scale)).astype(X.dtype)
+        rows = coef_and_intercept(weights, scale, X.dtype)
+        self.coef_, self.intercept_ = rows[:, :-1].copy(), rows[:, -1].copy()
 
     def decision_function(self, X):
         """Scores :math:`\\langle w, \\tilde x\\rangle`: shape (n_samples,) for one or two
