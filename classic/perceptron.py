@@ -524,7 +524,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         Epochs without improvement before ``tol`` stops the run.
     shuffle : bool, default=False
         Present the examples in a fresh random order at each epoch (each ``partial_fit`` call
-        draws from ``random_state`` afresh).
+        draws from ``random_state`` afresh). With more than two classes each one-vs-rest problem
+        draws its orders from a generator of its own, seeded by one seed per class drawn from
+        ``random_state`` up front (as scikit-learn's), so one problem's run never changes
+        another's orders.
     random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
         An int seeds a new Generator (the same seed gives bitwise the same fit); a Generator is
         used as is (its draws advance it); a RandomState (scikit-learn's) gives a seed drawn from
@@ -932,11 +935,12 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         weights, weights_made_of = weights
         validations = self._validation_problems(stop, X.dtype, len(problems))
         final, traces, rules = [], [], []
-        for signs, validation, start, c in zip(problems, validations, starts, weights):
+        for signs, validation, start, c, problem_rng in zip(problems, validations, starts, weights,
+                                                             _problem_generators(rng, len(problems))):
             if self.verbose and len(problems) > 1:
                 print(f"perceptron: class {_class_name(self.classes_[len(traces)])} against the rest")
             rule = None if stop is None else stop._copy_for_run()  # self.stop stays as given
-            w, trace = run_perceptron(X, signs, scale, max_iter, rng, rule, validation, tol, self.n_iter_no_change,
+            w, trace = run_perceptron(X, signs, scale, max_iter, problem_rng, rule, validation, tol, self.n_iter_no_change,
                                       self.verbose, start, c, self.prediction)
             final.append(w)
             traces.append(trace)
@@ -1114,6 +1118,16 @@ def _zero_rows(X, traces):
     last = np.concatenate([t.updates[np.searchsorted(t.update_steps, (t.n_iter - 1) * t.n_samples):] for t in traces])
     rows = np.unique(last[X[last, 0] == 0])
     return int(np.sum(~np.any(X[rows] != 0, axis=1)))
+
+
+def _problem_generators(rng, n_problems):
+    """The generator each binary problem draws its epochs' orders from (None for each without
+    shuffling): ``rng`` itself for one problem; for one-vs-rest, one seed per problem drawn from
+    ``rng`` up front (as scikit-learn draws one per class), so that each problem's orders are its
+    own, whatever another problem's run (its length, an early stop) draws."""
+    if rng is None or n_problems == 1:
+        return [rng] * n_problems
+    return [np.random.default_rng(int(seed)) for seed in rng.integers(np.iinfo(np.int64).max, size=n_problems)]
 
 
 def _one_vs_rest_trace(traces, classes):

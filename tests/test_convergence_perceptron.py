@@ -84,6 +84,38 @@ def test_cv7_perceptron_early_stopping_returns_its_best_epoch(seed, patience):
     assert certificate["PC-6"].holds is None and "rule:validation_patience" in certificate["PC-6"].note
 
 
+def three_noisy_classes(seed, n=150):
+    """Three Gaussian classes around the corners of a triangle with a tenth of the labels redrawn:
+    no class is separable from the rest."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, n)
+    X = np.array([[0.0, 1.0], [-0.9, -0.5], [0.9, -0.5]])[y] + 0.6 * rng.normal(size=(n, 2))
+    flip = rng.random(n) < 0.1
+    y[flip] = rng.integers(0, 3, int(flip.sum()))
+    return X, y
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 10**6), st.integers(1, 4))
+def test_cv7_one_vs_rest_shuffled_problems_stop_independently(seed, patience):
+    """CV-7: with shuffle=True each one-vs-rest problem draws its orders from its own generator (one
+    seed per class drawn up front, as scikit-learn), so early stopping cuts each problem's record to a
+    bitwise prefix of that problem's unstopped run, however the other problems stopped (until
+    2026-12-06 the problems drew in turn from one generator, and a problem cut short changed the
+    orders of those after it)."""
+    X, y = three_noisy_classes(seed)
+    X_val, y_val = three_noisy_classes(seed + 1)
+    full = _fit(X, y, shuffle=True, random_state=seed).trace_
+    model = _fit(X, y, shuffle=True, random_state=seed, stop=ValidationPatience(patience, X_val, y_val))
+    for i, (stopped, unstopped) in enumerate(zip(model.trace_.problems, full.problems)):
+        assert stopped.n_iter <= unstopped.n_iter
+        for name, values in _prefix(unstopped, stopped.n_iter).items():
+            np.testing.assert_array_equal(getattr(stopped, name), values, err_msg=f"problem {i}: {name}")
+        assert stopped.shuffle_state == unstopped.shuffle_state
+    assert len({p.shuffle_state for p in full.problems}) == 3
+    assert certify(model, X, y)
+
+
 def test_cv7_perceptron_early_stopping_on_weighted_accuracy():
     """ValidationPatience(..., sample_weight=w): the score is the weighted held-out accuracy, the
     number Perceptron.score(X_val, y_val, sample_weight=w) gives for the returned weights."""
