@@ -12,7 +12,7 @@ from fractions import Fraction
 import numpy as np
 
 from classic._jit import CHUNK_SIZE
-from classic._kmeans_assignment import _scan_all
+from classic._kmeans_assignment import _pruning_factors, _scan_all
 from classic._kmeans_kernels import chunked_sum
 from classic.certificate import Claim, inequality_claim
 from classic.rounding import (
@@ -395,6 +395,10 @@ def _agreement_claim(est, X, centers, labels, trace, c, sample_weight):
                                                                    & (trace.n_reassigned[:-1] <= n))),
         "points scanned: 0 <= n_exact <= n_scanned <= n_samples": bool(np.all(
             (trace.n_exact >= 0) & (trace.n_exact <= trace.n_scanned) & (trace.n_scanned <= n))),
+        # with few clusters the fit runs no KM-9 filter: every point it compared was scanned exactly
+        "n_exact == n_scanned without the filter": (
+            _pruning_factors(X.shape[1], est._fit_settings["dtype"], k)[2] is not None
+            or np.array_equal(trace.n_exact, trace.n_scanned)),
         "total weight": trace.total_weight == (n if sample_weight is None else chunked_sum(sample_weight)),
         # the precision the run computed in decides every slack: a relabelled trace would borrow float32's
         "dtype of the fit": trace.dtype == est._fit_settings["dtype"],
