@@ -238,7 +238,8 @@ def kmeans_claims(est, X, centers, labels, sample_weight=None):
         absolute=True,
         note=_km3_note(trace, relocated),
     )
-    claims.append(_drops_are_positive(km3, trace))
+    zero_weights = sample_weight is not None and bool(np.any(sample_weight == 0))
+    claims.append(_relocations_follow_the_rule(_drops_are_positive(km3, trace), trace, zero_weights))
     claims.append(_km4_claim(trace))
     claims.append(_stop_claim(est, X, trace, trace.n_iter - len(np.unique(trace.partition_fingerprint)), w_min))
     claims.append(_agreement_claim(est, X, centers, labels, trace, c, sample_weight))
@@ -256,6 +257,33 @@ def _drops_are_positive(claim, trace):
     return dataclasses.replace(claim, holds=False, note=(
         f"{claim.note}; relocation {first} (iteration {int(trace.relocation_iteration[first])}) records a drop "
         f"of {trace.relocation_distance[first]:.6g}, not > 0"))
+
+
+def _relocations_follow_the_rule(claim, trace, zero_weights):
+    """KM-3 also reads which clusters were relocated: at iteration t the rule takes the clusters
+    empty after the assignment before it in index order, each once, and stops only when no donor
+    is left. So the clusters relocated at t are the first of those of size 0 in
+    ``cluster_sizes[t-1]``, in order (with weights of 0, where a cluster of such points is
+    empty too, they are in increasing order and include every cluster of size 0 below the last
+    one relocated), and no point is moved twice in one iteration (its term is then 0)."""
+    iterations, clusters, points = trace.relocation_iteration, trace.relocation_cluster, trace.relocation_point
+    sizes = np.asarray(trace.cluster_sizes)
+    k = sizes.shape[1]
+    for t in np.unique(iterations[(iterations >= 1) & (iterations <= trace.n_iter)]):  # others fail KM-6
+        moved, taken = clusters[iterations == t], points[iterations == t]
+        if not np.all((moved >= 0) & (moved < k)) or len(moved) > 1 and not np.all(np.diff(moved) > 0):
+            problem = "not distinct clusters in index order"
+        elif len(np.unique(taken)) < len(taken):
+            problem = "a point moved twice"
+        else:
+            empty = np.flatnonzero(sizes[t - 1] == 0)
+            problem = None if (np.all(np.isin(empty[empty < moved[-1]], moved)) if zero_weights
+                               else np.array_equal(moved, empty[: len(moved)])) else (
+                "not the first clusters left empty by the assignment before it")
+        if problem:
+            return dataclasses.replace(claim, holds=False, note=(
+                f"{claim.note}; the relocations of iteration {int(t)} are {problem} (cluster_sizes, relocation_cluster)"))
+    return claim
 
 
 def _km4_claim(trace):

@@ -1492,6 +1492,46 @@ def test_km3_a_relocation_that_raises_the_inertia_fails():
     assert claim.holds is False and "records a drop of -4.37" in claim.note
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_km3_the_relocated_clusters_are_the_empty_ones(weighted):
+    """KM-3 (proofs/kmeans.md): the clusters relocated at iteration t are the first of those left
+    empty by the assignment before it, in index order, each once, and no point moves twice. Three
+    copies of one initial centre leave clusters 2, 3 and 4 empty at the start; a trace whose
+    relocations name other clusters, another order or one point twice, or whose sizes before
+    them say a relocated cluster held points, fails the claim (such edits passed before
+    2026-12-06)."""
+    X = np.random.default_rng(3).random((300, 2))
+    w = np.random.default_rng(4).uniform(0.5, 2.0, len(X)) if weighted else None
+    model = KMeans(5, init=np.vstack([X[:2], X[:1], X[:1], X[:1]]), n_init=1).fit(X, sample_weight=w)
+    t = model.trace_
+    assert list(t.relocation_cluster[t.relocation_iteration == 1]) == [2, 3, 4]
+    assert bool(certify(model, X, sample_weight=w))
+    first = np.flatnonzero(t.relocation_iteration == 1)
+    swapped = t.relocation_cluster.copy()
+    swapped[first[:2]] = swapped[first[1::-1]]
+    twice = t.relocation_point.copy()
+    twice[first[1]] = twice[first[0]]
+    edits = {"order": {"relocation_cluster": swapped},
+             "a point twice": {"relocation_point": twice},
+             # cluster 3 held a point of cluster 0 before the relocations (every row still sums to n)
+             "sizes": {"cluster_sizes": _edited_row(_edited_row(t.cluster_sizes, 0, 0, -1), 0, 3, 1)}}
+    edits["another cluster"] = {"relocation_cluster": np.where(t.relocation_cluster == 2, 1, t.relocation_cluster)}
+    for name, change in edits.items():
+        claim = certify(_tampered(model, **change), X, sample_weight=w)["KM-3"]
+        assert claim.holds is False and "the relocations of iteration 1 are" in claim.note, (name, claim)
+    if weighted:  # a cluster of points of weight 0 is empty too: a relocated cluster may have held points
+        X, w = np.vstack([X, [[5.0, 5.0], [5.0, 6.0]]]), np.append(w, [0.0, 0.0])
+        model = KMeans(5, init=np.vstack([X[:2], X[:1], [[5.0, 5.5]], X[:1]]), n_init=1).fit(X, sample_weight=w)
+        t = model.trace_
+        first = np.flatnonzero(t.relocation_iteration == 1)
+        assert list(t.relocation_cluster[first]) == [2, 3, 4] and t.cluster_sizes[0, 3] == 2
+        assert bool(certify(model, X, sample_weight=w))
+        swapped = t.relocation_cluster.copy()
+        swapped[first[:2]] = swapped[first[1::-1]]
+        claim = certify(_tampered(model, relocation_cluster=swapped), X, sample_weight=w)["KM-3"]
+        assert claim.holds is False and "not distinct clusters in index order" in claim.note
+
+
 def test_km3_without_relocation_the_half_step_is_exact():
     """KM-3 (proofs/kmeans.md): where nothing was relocated, F_relocate(t) = F_assign(t - 1) exactly
     (slack 0, proofs/rounding.md RD-4 (a)); where a point was relocated the slack is rho_sum times
