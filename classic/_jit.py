@@ -32,7 +32,8 @@ Policy
 * Numba checks a cached kernel against its own module's source only, not against
   the modules of the kernels it calls; :func:`drop_stale_caches`, run when this
   module is imported, removes the package's cache files when any module that
-  defines compiled code has changed.
+  defines compiled code has changed, wherever Numba keeps them
+  (:func:`numba_cache_directory`: ``NUMBA_CACHE_DIR`` too).
 """
 
 import contextlib
@@ -53,7 +54,7 @@ from numba.extending import intrinsic
 from threadpoolctl import ThreadpoolController
 
 __all__ = ["kernel", "inline_kernel", "parallel_kernel", "for_rows", "prefetch", "float_bits", "bits_float",
-           "drop_stale_caches", "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks", "one_blas_thread"]
+           "drop_stale_caches", "numba_cache_directory", "CHUNK_SIZE", "SAFE_FASTMATH", "n_chunks", "one_blas_thread"]
 
 #: Rows per chunk of every parallel reduction. Fixed, so that the order of
 #: floating-point additions (and hence every result, bit for bit) does not
@@ -275,27 +276,29 @@ SOURCES_DIGEST = "kernel-sources.sha256"
 _DEFINES_COMPILED_CODE = (b"@kernel", b"@parallel_kernel", b"@inline_kernel", b"@intrinsic")
 
 
-def drop_stale_caches(package_dir):
-    """Remove the Numba cache files of ``package_dir`` (``__pycache__/*.nbi``, ``*.nbc``) when
-    the source of any of its modules that define compiled code has changed since they were
-    written. Returns whether they were removed.
+def drop_stale_caches(package_dir, cache=None):
+    """Remove the Numba cache files of ``package_dir``'s modules from ``cache`` (default: the
+    package's ``__pycache__``, where Numba caches when it can write there) when the source of
+    any of its modules that define compiled code has changed since they were written. Returns
+    whether they were removed.
 
     Numba keys a cached kernel on a hash of its own module's source only, not on the modules
     of the kernels it calls (numba/numba#8396 and #9563 proposed more; neither was merged).
     After an edit of ``_kmeans_filter.py`` alone (or an upgrade that changes only that file;
     pip leaves cache files in place), the cached ``assign`` of ``_kmeans_kernels.py`` would
     go on running the old filter. So a digest of every module that defines compiled code
-    is kept beside the cache files; when it differs, they are all removed, and each kernel
-    is compiled anew on first use. A directory that cannot be written is left alone (Numba
-    then caches elsewhere, under its own rules)."""
+    is kept beside the cache files; when it differs, the files of the package's modules
+    (``<module>.*.nbi``, ``*.nbc``) are all removed, and each kernel is compiled anew on first
+    use. A directory that cannot be written is left alone."""
     package_dir = pathlib.Path(package_dir)
+    cache = package_dir / "__pycache__" if cache is None else pathlib.Path(cache)
     hasher = hashlib.sha256()
-    for module in sorted(package_dir.glob("*.py")):
+    modules = sorted(package_dir.glob("*.py"))
+    for module in modules:
         source = module.read_bytes()
         if any(tag in source for tag in _DEFINES_COMPILED_CODE):
             hasher.update(module.name.encode() + b"\0" + source + b"\0")
     digest = hasher.hexdigest()
-    cache = package_dir / "__pycache__"
     stamp = cache / SOURCES_DIGEST
     try:
         if stamp.read_text() == digest:
@@ -303,16 +306,35 @@ def drop_stale_caches(package_dir):
     except OSError:
         pass
     try:
-        for path in sorted(cache.glob("*.nbi")) + sorted(cache.glob("*.nbc")):
-            path.unlink()
-        cache.mkdir(exist_ok=True)
+        for module in modules:
+            for path in sorted(cache.glob(f"{module.stem}.*.nbi")) + sorted(cache.glob(f"{module.stem}.*.nbc")):
+                path.unlink()
+        cache.mkdir(parents=True, exist_ok=True)
         stamp.write_text(digest)
     except OSError:
         return False
     return True
 
 
-drop_stale_caches(pathlib.Path(__file__).parent)
+def _cache_probe():
+    """Nothing: compiled never; its dispatcher says where Numba caches this package's kernels."""
+
+
+def numba_cache_directory():
+    """The directory Numba caches the kernels of this package in, as Numba chooses it for a
+    function of this module (every module of the package gets the same): ``NUMBA_CACHE_DIR``'s
+    subdirectory for the package when that is set, else the package's ``__pycache__`` when it
+    can be written, else Numba's user-wide cache directory. None where Numba has none (JIT
+    disabled)."""
+    try:
+        return pathlib.Path(numba.njit(cache=True)(_cache_probe)._cache._cache_path)
+    except (AttributeError, RuntimeError):  # NUMBA_DISABLE_JIT=1: a plain function, no cache
+        return None
+
+
+_CACHE = numba_cache_directory()
+if _CACHE is not None:
+    drop_stale_caches(pathlib.Path(__file__).parent, _CACHE)
 
 
 if numba.config.DISABLE_JIT:

@@ -92,6 +92,7 @@ def test_stale_kernel_caches_are_dropped(tmp_path):
 
     callee = tmp_path / "_callee.py"
     callee.write_text("@kernel\ndef f(x):\n    return x\n")
+    (tmp_path / "_caller.py").write_text("@kernel\ndef g(x):\n    return f(x)\n")
     (tmp_path / "plain.py").write_text("VALUE = 1\n")
     cache = tmp_path / "__pycache__"
     cache.mkdir()
@@ -113,6 +114,36 @@ def test_stale_kernel_caches_are_dropped(tmp_path):
     assert drop_stale_caches(tmp_path) is True
     assert not any(f.exists() for f in files)
     assert drop_stale_caches(tmp_path) is False
+
+
+def test_stale_caches_are_dropped_where_numba_cache_dir_puts_them(tmp_path):
+    """With ``NUMBA_CACHE_DIR`` set Numba caches the package's kernels in a directory of its own
+    under it, and that is where importing ``classic`` checks the digest and drops stale files
+    (until 2026-12-06 only ``classic/__pycache__`` was checked, and an audit saw an edited callee
+    module's old machine code run from such a cache: warm and fresh caches gave different
+    k-means++ draws). The files of other packages there are left alone."""
+    import shutil
+
+    package = tmp_path / "copy" / "classic"
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(package.parent)}
+
+    def cache_directory():
+        result = subprocess.run([sys.executable, "-W", "ignore", "-c",
+                                 "import classic._jit as jit; print(jit.numba_cache_directory())"],
+                                capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+        assert result.returncode == 0, result.stderr[-2000:]
+        return pathlib.Path(result.stdout.strip())
+
+    cache = cache_directory()
+    assert cache.parent == tmp_path / "cache" and (cache / "kernel-sources.sha256").exists()
+    ours, theirs = cache / "_kmeans_kernels.assign-1.py311.nbi", cache / "elsewhere.f-1.py311.nbi"
+    ours.write_bytes(b"compiled")
+    theirs.write_bytes(b"compiled")
+    assert cache_directory() == cache and ours.exists()  # nothing changed: the cache is kept
+    with open(package / "_kmeans_distances.py", "a") as module:  # a callee's module changes
+        module.write("\n# edited\n")
+    assert cache_directory() == cache and not ours.exists() and theirs.exists()
 
 
 def test_package_caches_match_its_sources():
