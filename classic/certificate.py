@@ -233,6 +233,8 @@ class Certificate:
         return tuple(c for c in self.claims if c.holds is False)
 
     def to_dict(self):
+        """Plain-Python dictionary of the verdict and every claim, e.g. for JSON (as
+        :meth:`classic.trace.Trace.to_dict`, a non-finite value stays a float)."""
         return {"estimator": self.estimator, "holds": bool(self), "claims": [dataclasses.asdict(c) for c in self.claims]}
 
     def __str__(self):

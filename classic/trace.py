@@ -92,6 +92,12 @@ class Trace:
                 value.setflags(write=False)
                 object.__setattr__(self, field.name, value)
 
+    def __setstate__(self, state):
+        # pickle and copy (deep or not) restore the fields without __post_init__, and numpy keeps
+        # no array's read-only flag across either: freeze again
+        self.__dict__.update(state)
+        self.__post_init__()
+
     def rows(self):
         """The number of rows of each array field that the run's counts fix (``n_iter`` and the
         like), by name: the shape :func:`classic.certify` checks before it reads the trace."""
@@ -124,7 +130,12 @@ class Trace:
         return None
 
     def to_dict(self):
-        """Plain-Python dictionary (lists, floats, ints, strings), e.g. for JSON."""
+        """Plain-Python dictionary (lists, floats, ints, strings), e.g. for JSON.
+
+        Non-finite values stay floats (a float32 ``GaussianMixture``'s ``m_step_deficit`` is
+        ``inf``: no bound exists there): :func:`json.dumps` writes them as ``Infinity`` and
+        ``NaN``, which Python's :mod:`json` reads back, but strict JSON (RFC 8259) has no such
+        tokens and ``json.dumps(..., allow_nan=False)`` refuses them."""
         out = {}
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)

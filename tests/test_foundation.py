@@ -45,6 +45,43 @@ def test_trace_is_immutable_and_copies_its_arrays():
         trace.n_iter = 5
 
 
+def _arrays(trace):
+    """Every array of a trace, those of its one-vs-rest problems' traces too."""
+    for field in dataclasses.fields(trace):
+        value = getattr(trace, field.name)
+        if isinstance(value, np.ndarray):
+            yield f"{type(trace).__name__}.{field.name}", value
+        elif isinstance(value, tuple) and value and all(isinstance(t, Trace) for t in value):
+            for t in value:
+                yield from _arrays(t)
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy", "copy"])
+def test_a_trace_stays_immutable_when_copied_or_unpickled(how):
+    """pickle and copy restore a trace's fields without __post_init__, and numpy keeps no array's
+    read-only flag across either: the restored trace freezes again, so a saved model's trace is as
+    read-only as a fresh one (an audit, 2026-12-06, edited an unpickled trace in place)."""
+    import pickle
+    import warnings
+
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    restore = {"pickle": lambda m: pickle.loads(pickle.dumps(m)), "deepcopy": copy.deepcopy, "copy": copy.copy}[how]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        models = [classic.KMeans(3, random_state=0).fit(X), classic.GaussianMixture(3, random_state=0).fit(X),
+                  classic.Perceptron(tol=1e-3).fit(X, y)]  # three classes: a trace per problem inside
+    for original in [_toy()] + [model.trace_ for model in models]:
+        trace = restore(original)
+        assert trace == original
+        arrays = list(_arrays(trace))
+        assert arrays and all(not array.flags.writeable for _, array in arrays), [
+            name for name, array in arrays if array.flags.writeable]
+        with pytest.raises(ValueError, match="read-only"):
+            trace.objective[0] = 0.0
+
+
 def test_trace_to_dict_and_equality():
     trace = _toy()
     d = trace.to_dict()
