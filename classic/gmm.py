@@ -144,6 +144,11 @@ class GaussianMixturePrior:
     weight_concentration: float = 1.0
 
 
+#: The shape of the covariances of n_components, n_features for each covariance type.
+_COVARIANCE_SHAPES = {"full": lambda K, d: (K, d, d), "tied": lambda K, d: (d, d), "diag": lambda K, d: (K, d),
+                      "spherical": lambda K, d: (K,)}
+
+
 @trace_dataclass
 class GMMTrace(Trace):
     """Iteration trace of one EM run (proofs/em.md). Row ``t`` of the
@@ -230,6 +235,35 @@ class GMMTrace(Trace):
         return {**dict.fromkeys(("objective", "log_likelihood", "log_prior", "bound_e_step", "log_likelihood_error",
                                  "log_prior_error", "bound_e_step_error"), n + 1),
                 **dict.fromkeys(("bound_m_step", "bound_m_step_error", "m_step_deficit", "parameter_change"), n)}
+
+    def shape_problem(self):
+        """As :meth:`Trace.shape_problem`, and the parameters θ_T and θ_{T−1} (None exactly when
+        ``n_iter`` = 0) are arrays of the shapes ``covariance_type`` gives, one of the four, in the
+        trace's precision, with ``shift`` and ``scale`` float64 vectors of the features."""
+        problem = super().shape_problem()
+        if problem:
+            return problem
+        if self.covariance_type not in _COVARIANCE_SHAPES:
+            return f"its covariance_type = {self.covariance_type!r} is none of {', '.join(_COVARIANCE_SHAPES)}"
+        if not isinstance(self.means, np.ndarray) or self.means.ndim != 2:
+            return "its means are not a matrix (n_components, n_features)"
+        K, d = self.means.shape
+        dtype = self.means.dtype
+        shapes = {"weights": (K,), "means": (K, d), "covariances": _COVARIANCE_SHAPES[self.covariance_type](K, d)}
+        for name, shape in {**shapes, **{f"previous_{key}": value for key, value in shapes.items()}}.items():
+            value = getattr(self, name)
+            if value is None and name.startswith("previous_") and self.n_iter == 0:
+                continue
+            if not isinstance(value, np.ndarray) or value.shape != shape or value.dtype != dtype:
+                told = "None" if value is None else (f"shape {value.shape}, {value.dtype}" if isinstance(value, np.ndarray)
+                                                     else type(value).__name__)
+                return (f"its {name} is {told} where a {self.covariance_type} run of {K} components and {d} features "
+                        f"with n_iter = {self.n_iter} records shape {shape}, {dtype}")
+        for name in ("shift", "scale"):
+            value = getattr(self, name)
+            if not isinstance(value, np.ndarray) or value.shape != (d,) or value.dtype != np.float64:
+                return f"its {name} is not a float64 vector of the {d} features"
+        return ""
 
     def objective_error(self):
         """Bounds on the error of each objective value (the noise
@@ -1123,6 +1157,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         X = check_estimator_data(self, X, reset=False, min_samples=2)  # features, and their names, as fit's
         X = in_fit_dtype(X, self._fit_settings["dtype"])
         check_training_rows(X.shape[0], getattr(self, "_n_samples_fit", X.shape[0]))
+        if self.trace_.covariance_type != self._fitted_covariance_type:
+            raise ValueError(f"trace_ is the record of a covariance_type={self.trace_.covariance_type!r} run, this fit's "
+                             f"is {self._fitted_covariance_type!r}: restore trace_, or fit again")
         return certify_gmm(self, X)
 
 

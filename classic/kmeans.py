@@ -147,6 +147,20 @@ class KMeansTrace(Trace):
                                  "n_reassigned", "n_relocated", "partition_fingerprint", "n_scanned", "n_exact"), n),
                 **dict.fromkeys(("relocation_point", "relocation_cluster", "relocation_distance"), relocations)}
 
+    def shape_problem(self):
+        """As :meth:`Trace.shape_problem`, and the counts, indices and fingerprints are integers,
+        ``cluster_sizes`` a matrix (a row per assignment, a column per cluster)."""
+        problem = super().shape_problem()
+        if problem:
+            return problem
+        for name in ("n_reassigned", "n_relocated", "relocation_iteration", "relocation_point", "relocation_cluster",
+                     "partition_fingerprint", "labels_fingerprint", "cluster_sizes", "n_scanned", "n_exact"):
+            if not np.issubdtype(getattr(self, name).dtype, np.integer):
+                return f"its {name} holds {getattr(self, name).dtype}, not integers"
+        if self.cluster_sizes.ndim != 2:
+            return f"its cluster_sizes has {self.cluster_sizes.ndim} dimensions, not 2 (assignments, clusters)"
+        return ""
+
     def objective_error(self):
         """Bounds on the error of each ``objective`` value, ρ_F F̂ + 3τ (proofs/kmeans.md,
         "Rounding constants"): what :func:`classic.convergence.estimate_rate` allows for."""

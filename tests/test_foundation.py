@@ -792,6 +792,48 @@ def test_certify_refuses_a_trace_that_is_no_record_of_a_run():
         certify(_tampered(rest, dataclasses.replace(rest.trace_, classes=rest.trace_.classes[:2])), X, y)
 
 
+def test_certify_refuses_parameters_that_are_no_record_of_the_fit():
+    """A GaussianMixture trace whose covariance_type, parameters θ_T or θ_{T−1} or standardisation
+    are not what a run of its kind records, and a KMeans trace whose counts or indices are not
+    integers, are a ValueError before any claim (an audit, 2026-12-06: an unknown covariance_type
+    made a compiled kernel write past its array and glibc abort the interpreter, another valid
+    one raised Numba's TypingError, previous_means=None alone made EM-5 "not applicable" on a run
+    of 5 iterations and the certificate pass, a float relocation_iteration an IndexError)."""
+    from sklearn.datasets import load_iris
+
+    X = load_iris().data
+    fix = r"\. Restore trace_, or fit again$"
+    gmms = {kind: classic.GaussianMixture(3, covariance_type=kind, random_state=0, max_iter=5, tol=0.0).fit(X)
+            for kind in ("full", "spherical")}
+    for kind, gmm in gmms.items():
+        t = gmm.trace_
+        assert t.n_iter == 5 and certify(gmm, X)
+        edits = {"covariance_type": ("bogus", r"its covariance_type = 'bogus' is none of full, tied, diag, spherical"),
+                 "previous_means": (None, r"its previous_means is None where a \w+ run of 3 components and 4 features "
+                                          r"with n_iter = 5 records shape \(3, 4\), float64"),
+                 "previous_weights": (t.previous_weights.astype(np.float32), r"its previous_weights is shape \(3,\), "
+                                                                             r"float32 where"),
+                 "covariances": (t.covariances[:2], r"its covariances is shape \(2,.*\), float64 where"),
+                 "shift": (np.float64(0.0), r"its shift is not a float64 vector of the 4 features")}
+        edits["covariance_type"] = {"full": ("tied", r"its covariances is shape \(3, 4, 4\), float64 where a tied run"),
+                                    "spherical": ("bogus", edits["covariance_type"][1])}[kind]
+        for name, (value, match) in edits.items():
+            with pytest.raises(ValueError, match=rf"^trace_ cannot be the record of a run: {match}.*{fix}"):
+                certify(_tampered(gmm, dataclasses.replace(t, **{name: value})), X)
+    # a whole consistent trace of another covariance type: the fit's own type decides
+    full, spherical = gmms["full"], gmms["spherical"]
+    with pytest.raises(ValueError, match=r"trace_ is the record of a covariance_type='spherical' run, this fit's is "
+                                         r"'full': restore trace_, or fit again"):
+        certify(_tampered(full, spherical.trace_), X)
+    kmeans = classic.KMeans(4, init=np.vstack([X[:3], X[:1]]), n_init=1).fit(X)
+    t = kmeans.trace_
+    assert len(t.relocation_iteration) == 1 and certify(kmeans, X)
+    with pytest.raises(ValueError, match=rf"its relocation_iteration holds float64, not integers{fix}"):
+        certify(_tampered(kmeans, dataclasses.replace(t, relocation_iteration=t.relocation_iteration * 1.0)), X)
+    with pytest.raises(ValueError, match=rf"its cluster_sizes has 1 dimensions, not 2 \(assignments, clusters\){fix}"):
+        certify(_tampered(kmeans, dataclasses.replace(t, cluster_sizes=t.cluster_sizes[:, 0])), X)
+
+
 def test_nan_and_infinity_get_the_fix_wherever_they_are_found():
     """Every entry point says what to do with NaN or infinity in X (remove or impute) or in y (remove
     the rows). Where scikit-learn's check found them without an estimator's name (certify,
