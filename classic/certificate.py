@@ -25,7 +25,7 @@ __all__ = ["Claim", "Certificate", "certify", "inequality_claim", "NotCertifiedW
 class NotCertifiedWarning(UserWarning):
     """Warned by a fit whose run the certificate will not certify: its theorem failed on the
     recorded numbers beyond their rounding bounds, or needs an allowance with no finite bound
-    (``classic.GaussianMixture``: EM-4, proofs/em.md, EM-2 *Limitation*)."""
+    (``classic.GaussianMixture``: EM-4 or EM-2, proofs/em.md, EM-2 *Limitation*)."""
 
 
 @dataclasses.dataclass(frozen=True)

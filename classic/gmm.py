@@ -494,27 +494,33 @@ def _check_weights_alive(counts, strength, iteration):
 
 
 def _warn_if_the_ascent_is_not_certified(trace, dtype):
-    """Warn (NotCertifiedWarning) when the run's objective fell at some step by more than its
-    rounding bounds explain where D_t, what a floating-point M-step may lose, has no finite bound,
-    or by more than that too: certify() will report EM-4 failed or not certified (proofs/em.md,
-    EM-2 *Limitation*: a nearly singular covariance). A run whose recorded objective never falls
-    passes EM-4 exactly and costs one comparison per iteration here."""
-    if not np.any(trace.objective[1:] < trace.objective[:-1]):
-        return
-    from classic._gmm_certificate import objective_claim
+    """Warn (NotCertifiedWarning) when the run's objective, or an M-step's bound F(q_t, ·) + log p,
+    fell at some step by more than its rounding bounds explain where D_t, what a floating-point
+    M-step may lose, has no finite bound, or by more than that too: certify() will report EM-4 or
+    EM-2 failed or not certified (proofs/em.md, EM-2 *Limitation*: a nearly singular covariance).
+    A run whose recorded values never fall passes both exactly and costs two comparisons per
+    iteration here."""
+    from classic._gmm_certificate import m_step_claim, objective_claim
 
-    claim = objective_claim(trace)
-    if claim.holds:
+    falls = {"EM-4": trace.objective[:-1] - trace.objective[1:],
+             "EM-2": (trace.bound_e_step[:-1] + trace.log_prior[:-1]) - (trace.bound_m_step + trace.log_prior[1:])}
+    what = {"EM-4": "EM's objective", "EM-2": "an M-step's bound F(q_t, θ) + log p(θ)"}
+    for name, claim_of in (("EM-4", objective_claim), ("EM-2", m_step_claim)):
+        if not np.any(falls[name] > 0):
+            continue
+        claim = claim_of(trace)
+        if claim.holds:
+            continue
+        fix = "fit in float64, or pass prior='default'" if dtype == np.float32 else "pass prior='default'"
+        warnings.warn(
+            f"{what[name]} fell by up to {float(np.max(falls[name])):.3g} at some step of this run, and certify() "
+            f"cannot certify its ascent ({name}: {claim.note.split('; ', 1)[-1]}). A nearly singular covariance does "
+            f"this (proofs/em.md, EM-2, Limitation): {fix} to regularise the covariances, or rescale or decorrelate "
+            "the features.",
+            NotCertifiedWarning,
+            stacklevel=caller_stacklevel(),
+        )
         return
-    fall = float(np.max(trace.objective[:-1] - trace.objective[1:]))
-    fix = "fit in float64, or pass prior='default'" if dtype == np.float32 else "pass prior='default'"
-    warnings.warn(
-        f"EM's objective fell by up to {fall:.3g} at some step of this run, and certify() cannot certify its ascent "
-        f"(EM-4: {claim.note.split('; ', 1)[-1]}). A nearly singular covariance does this (proofs/em.md, EM-2, "
-        f"Limitation): {fix} to regularise the covariances, or rescale or decorrelate the features.",
-        NotCertifiedWarning,
-        stacklevel=caller_stacklevel(),
-    )
 
 
 def _check_range(X, shift, scale):
@@ -677,9 +683,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     ``means_`` beside unedited ``precisions_cholesky_``; here inference works in the
     standardised units of proofs/em.md, "Units", and ``sample`` draws from the same fit).
 
-    A fit whose objective fell at some step by more than its rounding bounds explain (a nearly
-    singular covariance: proofs/em.md, EM-2, *Limitation*) warns with a
-    :class:`classic.NotCertifiedWarning`: ``certify`` would not certify its ascent (EM-4).
+    A fit whose objective, or an M-step's bound, fell at some step by more than its rounding
+    bounds explain (a nearly singular covariance: proofs/em.md, EM-2, *Limitation*) warns with a
+    :class:`classic.NotCertifiedWarning`: ``certify`` would not certify its ascent (EM-4, EM-2).
     """
 
     def __init__(

@@ -1012,6 +1012,49 @@ def test_em4_the_fit_warns_only_beyond_the_rounding_bounds():
         _warn_if_the_ascent_is_not_certified(within, np.dtype(np.float64))
 
 
+def test_a_fit_warns_when_an_m_step_s_ascent_is_not_certified():
+    """EM-2 at fit time (proofs/em.md, EM-4): the fit also warns when an M-step's bound fell beyond
+    its rounding bounds and allowance, where the objective itself rose. On an iris run's trace,
+    F(q_2, θ_3) lowered by 1 nat with D_2 = 0 fails EM-2 alone and warns, naming EM-2; lowered
+    within its slack it does not. On the audit's data (4 blobs, one feature twice another plus
+    1e-6 noise) a fit whose certificate fails EM-2 warned nothing before 2026-12-06 (EM-4 holds
+    there); whatever step the BLAS's last bits make need an infinite D_t, the fit warns whenever
+    certify says EM-2 is not certified."""
+    from classic._gmm_certificate import m_step_claim, objective_claim
+    from classic.gmm import _warn_if_the_ascent_is_not_certified
+
+    X = load_iris().data
+    t = GaussianMixture(3, random_state=0, tol=0, max_iter=6).fit(X).trace_
+
+    def lowered(by):
+        fm = t.bound_m_step.copy()
+        fm[2] = t.bound_e_step[2] + t.log_prior[2] - t.log_prior[3] - by
+        return dataclasses.replace(t, bound_m_step=fm, m_step_deficit=np.where(np.arange(t.n_iter) == 2, 0.0,
+                                                                                t.m_step_deficit))
+
+    edited = lowered(1.0)
+    assert objective_claim(edited).holds and m_step_claim(edited).holds is False
+    with pytest.warns(NotCertifiedWarning, match=r"an M-step's bound F\(q_t, θ\) \+ log p\(θ\) fell by up to 1 at "
+                                                 r"some step of this run, and certify\(\) cannot certify its ascent \(EM-2: "):
+        _warn_if_the_ascent_is_not_certified(edited, np.dtype(np.float64))
+    within = lowered(t.bound_m_step_error[2] / 2)
+    assert m_step_claim(within).holds
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NotCertifiedWarning)
+        _warn_if_the_ascent_is_not_certified(within, np.dtype(np.float64))
+    rng = np.random.default_rng(2)
+    X = (rng.normal(size=(4, 3)) * 5)[rng.integers(0, 4, size=400)] + rng.normal(size=(400, 3))
+    X[:, 1] = 2 * X[:, 0] + rng.normal(size=400) * 1e-6
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NotCertifiedWarning)
+        model = GaussianMixture(4, random_state=0, tol=1e-7).fit(X)
+    claims = {claim.id: claim for claim in certify(model, X).claims}
+    warned = [str(w.message) for w in caught if w.category is NotCertifiedWarning]
+    assert bool(warned) == (claims["EM-2"].holds is False or claims["EM-4"].holds is False), warned
+    if claims["EM-4"].holds and claims["EM-2"].holds is False:
+        assert "(EM-2: " in warned[0]
+
+
 def test_em6_a_component_of_weight_zero_is_exactly_zero_not_unbounded():
     """EM-6 and EM-2 (proofs/em.md): under a prior with α = 1 a component can lose every point and
     get weight exactly 0 (breast cancer, float32, diagonal covariances, under an isotropic prior of
