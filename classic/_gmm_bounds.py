@@ -152,14 +152,14 @@ def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
             for q in range(d):
                 error_s[k, p, q] = (G * (T2[k, p, q] + 4.0 * T1[k, p] * T1[k, q] / safe + 2.0 * S_abs[k, p, q]) / (1.0 - 2.0 * G)
                                     + sigma * (T1[k, p] + T1[k, q]))  # fl(F_q/N) may underflow: |F_p| σ/2
-    total = 0.0
+    total = np.float64(0.0)
     for k in range(K):
         total += N[k]
     for c in range(covariances_abs.shape[0]):
         denominator = (total if shared else N[c]) + a
         for p in range(d):
             for q in range(d):
-                scatter = 0.0
+                scatter = np.float64(0.0)
                 if shared:
                     for k in range(K):
                         scatter += error_s[k, p, q]
@@ -174,13 +174,13 @@ def _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
                    n, G, sigma, error_w, error_m, error_c, error_s):
     # EM-5's bounds for diagonal (spherical: covariances_abs and error_c of shape (K, 1)) covariances.
     K, d = T1.shape
-    prior_sum = 0.0
+    prior_sum = np.float64(0.0)
     for j in range(d):
         prior_sum += prior_abs[j]
     for k in range(K):
         error_w[k] = (G * weights_abs[k] + sigma) / (1.0 - G)
         safe = N[k] if N[k] > 0.0 else 1.0
-        scatter_sum = 0.0
+        scatter_sum = np.float64(0.0)
         for j in range(d):
             error_m[k, j] = G * (2.0 * T1[k, j] / safe + previous_means_abs[k, j]) + (sigma * n / safe + sigma)
             if not N[k] > 0.0:
@@ -261,10 +261,10 @@ def _moment_bounds(counts, diagonal, n, g, sigma, n_max, n_min, T1, T2):
 def _shares(r, shifts, counted, n_max, strength, error_w, weights, s_error):
     # The covariances' share Σ_c ((N*_c + a)/2) r_c²/(2(1 − r_c)) (inf for r_c ≥ 1), the means'
     # Σ_k (N*_k/2) shifts_k², and the weights' χ²(π* ‖ π̂/s) bound (proofs/em.md, EM-2).
-    covariances = 0.0
+    covariances = np.float64(0.0)
     for c in range(r.shape[0]):
         covariances += (counted[c] + strength) / 2.0 * (r[c] * r[c] / (2.0 * (1.0 - r[c])) if r[c] < 1.0 else np.inf)
-    means = 0.0
+    means = np.float64(0.0)
     for k in range(n_max.shape[0]):
         means += n_max[k] / 2.0 * shifts[k] * shifts[k]
     chi2 = 0.0
@@ -293,7 +293,7 @@ def _whitened_full(W, covariances, E, error_m, shared, g_product, r, own, shifts
         product = np.dot(np.dot(w, covariances[c]), wt)
         rounding = np.dot(np.dot(absolute, np.abs(covariances[c])), absolute_t)
         whitened = np.dot(np.dot(absolute, E[c]), absolute_t)
-        off, evaluation, spread = 0.0, 0.0, 0.0
+        off, evaluation, spread = np.float64(0.0), np.float64(0.0), np.float64(0.0)
         for p in range(d):
             for q in range(d):
                 identity = 1.0 if p == q else 0.0
@@ -304,9 +304,9 @@ def _whitened_full(W, covariances, E, error_m, shared, g_product, r, own, shifts
         r[c] = own[c] + math.sqrt(spread)
     for k in range(error_m.shape[0]):
         absolute = np.abs(W[0] if shared else W[k])
-        total = 0.0
+        total = np.float64(0.0)
         for p in range(d):
-            y = 0.0
+            y = np.float64(0.0)
             for q in range(d):
                 y += absolute[p, q] * error_m[k, q]
             total += y * y
@@ -318,7 +318,7 @@ def _whitened_diag(w, variances, E, error_m, g_product, r, own, shifts):
     # _whitened_full for diagonal W (spherical: variances and E of shape (K, 1)).
     K, d = w.shape
     for k in range(K):
-        off, evaluation, spread, total = 0.0, 0.0, 0.0, 0.0
+        off, evaluation, spread, total = np.float64(0.0), np.float64(0.0), np.float64(0.0), np.float64(0.0)
         for j in range(d):
             i = j if variances.shape[1] > 1 else 0
             w2 = w[k, j] * w[k, j]

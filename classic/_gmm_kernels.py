@@ -588,9 +588,9 @@ def spread_factors(factors, inflation, smallest, largest, spread_factor, column_
     evaluated in float64, then rounded to the working precision."""
     K, d = factors.shape[0], factors.shape[1]
     for k in range(K):
-        plain, weighted = 0.0, 0.0
+        plain, weighted = np.float64(0.0), np.float64(0.0)
         for q in range(d):
-            c = 0.0
+            c = np.float64(0.0)
             for p in range(d):
                 w = np.float64(factors[k, p, q])
                 c += w * w
@@ -689,7 +689,7 @@ def log_normalisers(a, out):
         for t in range(flat.size):
             flat[t] = exp_nonpositive(flat[t])
         for b in range(m):
-            total = 0.0
+            total = np.float64(0.0)
             for k in range(n_components):
                 total += shifted[b, k]
             out[start + b] = row_max[b] + np.log(total)
@@ -715,7 +715,7 @@ def normalise_rows(a):
         for t in range(flat.size):
             flat[t] = exp_nonpositive(flat[t])
         for i in range(start, stop):
-            total = 0.0
+            total = np.float64(0.0)
             for k in range(n_components):
                 total += a[i, k]
             for k in range(n_components):

@@ -115,7 +115,7 @@ def m_step_diag(counts, first, second, means, spherical, strength, prior_covaria
     _weights_and_means(counts, first, means, excess, weights, new_means, shift)
     cast = counts.dtype.type
     a = cast(strength)
-    trace = 0.0
+    trace = np.float64(0.0)
     for j in range(d):
         trace += prior_covariance[j, j]
     for k in range(K):

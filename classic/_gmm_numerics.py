@@ -337,8 +337,8 @@ def log_prior(state, covariance_type, prior):
         return 0.0, 0.0
     a, sigma0, alpha = prior
     d = state.means.shape[1]
-    value = 0.0
-    magnitude = 0.0
+    value = np.float64(0.0)
+    magnitude = np.float64(0.0)
     if alpha != 1.0:
         log_weights = np.log(state.weights.astype(np.float64))
         value += (alpha - 1.0) * np.sum(log_weights)

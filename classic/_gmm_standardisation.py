@@ -32,7 +32,7 @@ def column_statistics(X, shift, spread, squares):
     for i in range(n):
         for j in range(d):
             spread[j] = max(spread[j], abs(np.float64(X[i, j]) - shift[j]))
-    largest = 0.0
+    largest = np.float64(0.0)
     for j in range(d):
         largest = max(largest, spread[j])
     safe = np.empty(d)
@@ -40,7 +40,7 @@ def column_statistics(X, shift, spread, squares):
         safe[j] = spread[j] if spread[j] > 0.0 else 1.0
         squares[j] = 0.0
     common = largest if largest > 0.0 else 1.0
-    total = 0.0
+    total = np.float64(0.0)
     for i in range(n):
         for j in range(d):
             deviation = np.float64(X[i, j]) - shift[j]

@@ -340,9 +340,12 @@ if _CACHE is not None:
 if numba.config.DISABLE_JIT:
     # NUMBA_DISABLE_JIT=1 (Numba's switch for stepping through kernels in a debugger): every kernel
     # runs as the Python it is written in, and these three stand in for the intrinsics, which
-    # Numba cannot run as Python. float64 fits are bit for bit the compiled ones; in float32 the
-    # objectives' sums may differ (NumPy, NEP 50: a Python float accumulator 0.0 plus a float32
-    # term is a float32, where Numba types it float64). The partition fingerprint's arithmetic
+    # Numba cannot run as Python. float64 fits are bit for bit the compiled ones, and so are float32
+    # k-means and perceptron fits: the kernels' float64 accumulators start at np.float64(0.0), as
+    # a Python 0.0 plus a float32 term is a float32 in NumPy (NEP 50) where Numba types the sum
+    # float64; a float32 mixture's rounding bounds may differ in last bits (NumPy's float32
+    # logarithm rounds otherwise than the compiled one; a float32 value and a Python float literal
+    # make a float32 in NumPy, a float64 in Numba). The partition fingerprint's arithmetic
     # wraps around 2**64 on purpose (KM-4), which NumPy's scalars report as overflow.
     warnings.filterwarnings("ignore", r"overflow encountered in scalar (multiply|add)", RuntimeWarning,
                             r"classic\._kmeans_kernels")

@@ -117,7 +117,7 @@ def _combine_sums(weights, chunk_sums, chunk_counts, chunk_masses, sums, counts,
 def _weighted_sum(terms, weights, start, stop):
     """sum_i fl(w_i t_i) for i = start..stop-1 in index order, in float64 (the terms alone
     without weights, ``weights`` empty): a chunk's part of a (weighted) objective."""
-    total = 0.0
+    total = np.float64(0.0)
     if weights.shape[0] > 0:
         for i in range(start, stop):
             total += weights[i] * terms[i - start]
@@ -131,7 +131,7 @@ def _weighted_sum(terms, weights, start, stop):
 def _chunk_totals(own_terms, new_terms, weights, labels, start, stop, n_clusters):
     """Step 4 of :func:`assign` for one chunk, in one pass: the (weighted) sums of ``own_terms``
     and ``new_terms`` as :func:`_weighted_sum` adds them, and the chunk's fingerprint part."""
-    before, after, keys = 0.0, 0.0, np.uint64(0)
+    before, after, keys = np.float64(0.0), np.float64(0.0), np.uint64(0)
     if weights.shape[0] > 0:
         for i in range(start, stop):
             before += weights[i] * own_terms[i - start]
@@ -208,7 +208,7 @@ def nearest(X, weights, centers, slack, need, labels):
                 origin, index_bits, first_stage, working_stage, slack, need)
         if need >= TERMS:
             partial[c] = _weighted_sum(terms, weights, start, stop)
-    objective = 0.0
+    objective = np.float64(0.0)
     for c in range(n_chunk):
         objective += partial[c]
     return objective
@@ -324,8 +324,8 @@ def assign(X, weights, centers, labels, keep, lower, drift, bound_factor, lower_
         scanned[c], changed[c], exact[c] = n_todo, n_moved, n_exact
         _accumulate_chunk(X, weights, labels, start, stop, chunk_sums[c], chunk_counts[c], chunk_masses[c])
     _combine_sums(weights, chunk_sums, chunk_counts, chunk_masses, sums, counts, masses)
-    objective_before = 0.0
-    objective_after = 0.0
+    objective_before = np.float64(0.0)
+    objective_after = np.float64(0.0)
     n_changed = 0
     n_scanned = 0
     n_exact = 0
@@ -367,7 +367,7 @@ def center_drift(centers, previous, factor, out):
     k, d = centers.shape
     largest, second, index = -1.0, 0.0, 0
     for j in range(k):
-        acc = 0.0
+        acc = np.float64(0.0)
         for f in range(d):
             diff = np.float64(centers[j, f]) - previous[j, f]
             acc += diff * diff
@@ -392,9 +392,9 @@ def update_centers(sums, masses, centers):
     in float64: the squared differences of the new and old centres added over f in order, the
     clusters in index order."""
     k, d = centers.shape
-    shift, moves = 0.0, 0.0
+    shift, moves = np.float64(0.0), np.float64(0.0)
     for j in range(k):
-        move = 0.0
+        move = np.float64(0.0)
         if masses[j] > 0:
             for f in range(d):
                 old = np.float64(centers[j, f])
@@ -485,7 +485,7 @@ def largest_magnitude(X):
     partial = np.zeros(n_chunk)
     for c in _prange(n_chunk):
         partial[c] = largest_magnitude_in(X, c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n))
-    largest = 0.0
+    largest = np.float64(0.0)
     for c in range(n_chunk):
         largest = partial[c] if float_bits(partial[c]) > float_bits(largest) else largest
     return largest
@@ -495,9 +495,9 @@ def largest_magnitude(X):
 def chunked_sum(values):
     """Sum of a float array in the package's order (chunk partials, in index order)."""
     n = values.shape[0]
-    total = 0.0
+    total = np.float64(0.0)
     for start in range(0, n, CHUNK_SIZE):
-        part = 0.0
+        part = np.float64(0.0)
         for i in range(start, min(start + CHUNK_SIZE, n)):
             part += values[i]
         total += part

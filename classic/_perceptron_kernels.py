@@ -221,7 +221,7 @@ def epoch(X, y, c, scale, order, w, updates, steps, squared_norms, first_step):
     n, d = order.shape[0], X.shape[1]
     zero = scale - scale                     # 0 in the working precision
     n_updates, t, fetched = 0, 0, 0
-    total_loss = 0.0
+    total_loss = np.float64(0.0)
     norm = zero
     pending = False                          # the last update's ||w||^2 is still to be computed
     while t < n:
@@ -326,7 +326,7 @@ def unlogged_mistakes(X, y, c, scale, updates, steps, order, t0, w, k):
     """
     n, d = X.shape[0], X.shape[1]
     wrong, first = 0, -1
-    total_loss = 0.0
+    total_loss = np.float64(0.0)
     for t in range(t0, t0 + n):
         i = order[t - t0]
         margin = y[i] * _inner(w, X, i, scale)
@@ -376,8 +376,8 @@ def replay(X, y, c, scale, updates, u, w, B, decisions, dot_abs, w_abs, squared_
     for k in range(updates.shape[0]):
         i = updates[k]
         decisions[k] = y[i] * _inner(w, X, i, scale)
-        total_abs = 0.0
-        weights_abs = 0.0
+        total_abs = np.float64(0.0)
+        weights_abs = np.float64(0.0)
         for f in range(d):
             total_abs += abs(np.float64(w[f]) * np.float64(X[i, f]))
             weights_abs += abs(np.float64(w[f]))
@@ -388,10 +388,10 @@ def replay(X, y, c, scale, updates, u, w, B, decisions, dot_abs, w_abs, squared_
             w[f] += X[i, f] * step
         w[d] += scale * step
         squared_norms[k] = _squared_norm(w, scale - scale)
-        dot = 0.0
-        dot_a = 0.0
+        dot = np.float64(0.0)
+        dot_a = np.float64(0.0)
         b2 = 0.0
-        xx = 0.0
+        xx = np.float64(0.0)
         for f in range(d + 1):
             xf = np.float64(X[i, f]) if f < d else np.float64(scale)
             if c is not None:

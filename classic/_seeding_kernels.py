@@ -25,7 +25,7 @@ __all__ = ["update_closest", "potential_with", "sample_index"]
 @kernel
 def _sum_in_order(parts):
     # Chunk partials combined in index order, in float64 (the package's reduction order).
-    total = 0.0
+    total = np.float64(0.0)
     for c in range(parts.shape[0]):
         total += parts[c]
     return total
@@ -48,7 +48,7 @@ def update_closest(X, center, closest, weights, chunk_potential):
     n = X.shape[0]
     n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
     for c in _prange(n_chunk):
-        part = 0.0
+        part = np.float64(0.0)
         if weights.shape[0] == 0:
             for i in range(c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)):
                 acc = squared_distance(X, i, center)
@@ -74,7 +74,7 @@ def potential_with(X, center, closest, weights):
     n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
     parts = np.zeros(n_chunk)
     for c in _prange(n_chunk):
-        part = 0.0
+        part = np.float64(0.0)
         if weights.shape[0] == 0:
             for i in range(c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)):
                 acc = squared_distance(X, i, center)
@@ -95,7 +95,7 @@ def sample_index(closest, weights, chunk_potential, target):
     returned. If rounding puts the target past the end, the last row of positive
     term is returned (-1 only if there is none, which a positive potential excludes)."""
     n = closest.shape[0]
-    cumulative = 0.0
+    cumulative = np.float64(0.0)
     for c in range(chunk_potential.shape[0]):
         if cumulative + chunk_potential[c] <= target:
             cumulative += chunk_potential[c]

@@ -291,13 +291,17 @@ def test_kernels_run_as_python_under_numba_disable_jit(tmp_path):
     "<intrinsic float_bits> is not usable in pure-python" in every estimator (an audit, 2026-12-05).
     _jit gives the three intrinsics Python twins there: float64 fits of all three algorithms (every
     covariance type, the three perceptron predictors) come out bit for bit as compiled, with no
-    warning (the fingerprint's wrap-around modulo 2**64 is meant)."""
+    warning (the fingerprint's wrap-around modulo 2**64 is meant). So do float32 k-means,
+    k-means++ and perceptron fits, and float32 mixtures are certified: the kernels' float64
+    accumulators start at np.float64(0.0), where a Python 0.0 plus a float32 term is a float32
+    under NumPy's promotion rules (NEP 50), and until 2026-12-06 honest float32 k-means fits failed
+    KM-2 and KM-6 run so (an audit)."""
     script = tmp_path / "fits.py"
     script.write_text(
         "import pickle, sys, warnings\n"
         "import numpy as np\n"
         "from sklearn.datasets import load_wine\n"
-        "from classic import GaussianMixture, KMeans, Perceptron, kmeans_plusplus\n"
+        "from classic import GaussianMixture, KMeans, Perceptron, certify, kmeans_plusplus\n"
         "X, y = load_wine(return_X_y=True)\n"
         "with warnings.catch_warnings(record=True) as caught:  # the filters as they are: classic's own included\n"
         "    out = [kmeans_plusplus(X, 4, random_state=1, n_local_trials=None)]\n"
@@ -309,6 +313,14 @@ def test_kernels_run_as_python_under_numba_disable_jit(tmp_path):
         "    for prediction in ('last', 'averaged', 'voted'):\n"
         "        p = Perceptron(max_iter=30, prediction=prediction, shuffle=True, random_state=0, tol=1e-3).fit(X, y)\n"
         "        out += [p.coef_, p.intercept_, p.decision_function(X), p.trace_.to_dict()]\n"
+        "    X32 = X.astype(np.float32)\n"
+        "    out += [kmeans_plusplus(X32, 4, random_state=1)]\n"
+        "    k = KMeans(3, random_state=0, n_init=2).fit(X32)\n"
+        "    out += [k.cluster_centers_, k.trace_.to_dict(), k.transform(X32), bool(certify(k, X32))]\n"
+        "    p = Perceptron(max_iter=30, prediction='averaged', shuffle=True, random_state=0, tol=1e-3).fit(X32, y)\n"
+        "    out += [p.coef_, p.intercept_, p.trace_.to_dict(), bool(certify(p, X32, y))]\n"
+        "    for kind in ('full', 'spherical'):  # E-step bounds may differ in a float32 log's last bit\n"
+        "        out += [bool(certify(GaussianMixture(3, covariance_type=kind, random_state=0).fit(X32), X32))]\n"
         "assert not caught, [str(w.message) for w in caught]\n"
         "pickle.dump(out, open(sys.argv[1], 'wb'))\n"
     )
