@@ -13,7 +13,7 @@ import numpy as np
 
 from classic import _gmm_kernels as kernels
 from classic.certificate import Claim, inequality_claim
-from classic._gmm_bounds import error_bounds, m_step_rounding
+from classic._gmm_bounds import deficit_of, error_bounds, m_step_deficit_parts, m_step_rounding
 from classic._gmm_numerics import (_make_state, _standardise, e_step, in_user_units, log_prior, mean_objective,
                                    parameter_step, user_units)
 from classic._jit import one_blas_thread
@@ -174,16 +174,17 @@ def _log_likelihood(Z, state, covariance_type, scale, resp, prior):
     kernel, BLAS on one thread as in the fit, and the fit's units term, the same float: −n Σ_j log
     scale_j), EM-6's bounds on ℓ and on the log-prior there (``prior`` in standardised units, or
     None), as the fit computed them from the same sums, and the mean objective per sample in the
-    user's units as the loop computed it for its ``tol`` test: ``(ℓ, (ℓ's bound, log p's bound), J/n)``.
+    user's units as the loop computed it for its ``tol`` test, and the E-step's sums and statistics
+    (what the M-step from it reads): ``(ℓ, (ℓ's bound, log p's bound), J/n, (sums, counts, second))``.
     The responsibilities are written into ``resp``."""
     n, d = Z.shape
     with one_blas_thread(n, d * d):
-        sums, _, _, _ = e_step(Z, state, covariance_type, resp, has_previous=False)
+        sums, counts, _, second = e_step(Z, state, covariance_type, resp, has_previous=False)
     lp, lp_bound = log_prior(state, covariance_type, prior)
     bounds = (error_bounds(sums, None, n, len(state.weights), d, Z.dtype)[0], lp_bound)
     units = user_units(n, scale, prior, covariance_type, len(state.weights))
     return (in_user_units(sums["log_likelihood"], units[0]), bounds,
-            mean_objective(sums["log_likelihood"], lp, units, n))
+            mean_objective(sums["log_likelihood"], lp, units, n), (sums, counts, second))
 
 
 def _altered_bounds(trace, row, bounds):
@@ -196,6 +197,39 @@ def _altered_bounds(trace, row, bounds):
               for name, value, again in zip(names, recorded, bounds) if value != again]
     return "" if not differ else ("the trace's error bounds are not the run's: " + ", ".join(differ)
                                   + "; the claims' slacks come from them")
+
+
+def _altered_last_step(t, Z, previous, state, prior, resp, e_step_before):
+    """"" if the trace's record of its last step, θ_{T−1} → θ_T, is what X gives there, else what
+    differs: the E-step's bound at both states and the M-step's, F(q_{T−1}, θ_T), with their error
+    bounds and the M-step's allowance D_{T−1}, recomputed as the fit computed them (the same
+    kernels, from the statistics ``e_step_before`` of the E-step at θ_{T−1}, :func:`_log_likelihood`'s).
+    EM-1 to EM-4 read them; an allowance edited at the last step made a run "not certified" pass
+    until 2026-12-06 (an audit). ``resp`` holds q_{T−1} (read, not written)."""
+    n, d = Z.shape
+    K = len(state.weights)
+    before, counts, second = e_step_before
+    parts = m_step_deficit_parts(counts, second, previous, state, t.covariance_type, prior, n,
+                                 before["normalisation_gap"])
+    with one_blas_thread(n, d * d):
+        after, _, _, _ = e_step(Z, state, t.covariance_type, resp.copy(), has_previous=True)  # reads q_{T−1}
+    offset = user_units(n, t.scale, prior, t.covariance_type, K)[0]
+    _, efe_before, _ = error_bounds(before, None, n, K, d, Z.dtype)
+    _, efe_after, efm_after = error_bounds(after, before, n, K, d, Z.dtype)
+    recomputed = {
+        "bound_e_step[-2]": (t.bound_e_step[-2], in_user_units(before["expected"] + before["entropy"], offset)),
+        "bound_e_step[-1]": (t.bound_e_step[-1], in_user_units(after["expected"] + after["entropy"], offset)),
+        "bound_m_step[-1]": (t.bound_m_step[-1],
+                             in_user_units(after["expected_previous"] + before["entropy"], offset)),
+        "bound_e_step_error[-2]": (t.bound_e_step_error[-2], efe_before),
+        "bound_e_step_error[-1]": (t.bound_e_step_error[-1], efe_after),
+        "bound_m_step_error[-1]": (t.bound_m_step_error[-1], efm_after),
+        "m_step_deficit[-1]": (t.m_step_deficit[-1], deficit_of(parts, n, state)),
+    }
+    differ = [f"{name} = {float(value)!r} (X gives {float(again)!r})" for name, (value, again) in recomputed.items()
+              if not float(value) == float(again)]
+    return "" if not differ else ("the trace's record of its last step is not the run's: " + ", ".join(differ)
+                                  + "; the claims' slacks and allowances come from it")
 
 
 def _closed_forms(estimator, X):
@@ -219,7 +253,8 @@ def _closed_forms(estimator, X):
     cov_type = t.covariance_type
     prior = estimator._standard_prior(X, t.shift, t.scale)
     # ℓ(θ_T), the value the objective's chain ends on, as the run's E-step computed it from X
-    recomputed, bounds, objective = _log_likelihood(Z, state, cov_type, t.scale, np.zeros((n, K), dtype=dtype), prior)
+    recomputed, bounds, objective, _ = _log_likelihood(Z, state, cov_type, t.scale, np.zeros((n, K), dtype=dtype),
+                                                       prior)
     if recomputed != t.log_likelihood[-1]:
         return Claim(
             "EM-5", statement, float(recomputed), float(t.log_likelihood[-1]), 0.0, False, REFERENCE,
@@ -240,7 +275,7 @@ def _closed_forms(estimator, X):
                      "the trace's parameter_change is not the run's (negative, or its last entry is not "
                      f"‖θ_T − θ_(T−1)‖ = {last_step!r})")
     resp = np.zeros((n, K), dtype=dtype)
-    recomputed, bounds, previous_objective = _log_likelihood(Z, previous, cov_type, t.scale, resp, prior)
+    recomputed, bounds, previous_objective, e_step_before = _log_likelihood(Z, previous, cov_type, t.scale, resp, prior)
     if recomputed != t.log_likelihood[-2]:
         return Claim(
             "EM-5", statement, float(recomputed), float(t.log_likelihood[-2]), 0.0, False, REFERENCE,
@@ -257,6 +292,9 @@ def _closed_forms(estimator, X):
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE,
                      f"trace_.stop_reason is {t.stop_reason!r}, but the last iteration's mean objective change X "
                      f"gives, {change:.6g}, is {'not ' if t.stop_reason == 'tol' else ''}below tol={tol:g}")
+    altered = _altered_last_step(t, Z, previous, state, prior, resp, e_step_before)
+    if altered:
+        return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE, altered)
     strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
 
     # the reference M-step, in float64 NumPy, from the same responsibilities
