@@ -2695,46 +2695,36 @@ def test_plot_ellipses_and_sample_refuse_what_they_cannot_do():
 
 
 @pytest.mark.parametrize("field, row", [("log_likelihood_error", -1), ("log_prior_error", -1),
-                                        ("log_likelihood_error", -2), ("log_prior_error", -2)])
-def test_em5_recomputes_the_bounds_at_the_two_states_the_trace_keeps(field, row):
-    """EM-5 (proofs/em.md): the EM-6 bounds the claims take their slack from are recomputed from X at
-    θ_T and θ_(T-1) and compared bit for bit; a bound widened there (by 1 ulp, or to 1 nat) passed
-    until 2026-12-05 (a proof audit)."""
-    X = mixture_data(3, 200, 2, 2, 4.0)
-    model = GaussianMixture(2, init_params="random", max_iter=10, tol=0.0, random_state=0, prior="default").fit(X)
-    assert bool(certify(model, X))
-    t = model.trace_
-    for widened in (np.nextafter(getattr(t, field)[row], np.inf), getattr(t, field)[row] + 1.0):
-        values = getattr(t, field).copy()
-        values[row] = widened
-        model.trace_ = dataclasses.replace(t, **{field: values})
-        claim = certify(model, X)["EM-5"]
-        assert claim.holds is False and f"{field}[{row}]" in claim.note, claim
-    model.trace_ = t
-
-
+                                        ("log_likelihood_error", -2), ("log_prior_error", -2),
+                                        ("bound_e_step", -2), ("bound_e_step", -1), ("bound_m_step", -1),
+                                        ("bound_e_step_error", -2), ("bound_e_step_error", -1),
+                                        ("bound_m_step_error", -1), ("m_step_deficit", -1)])
 @pytest.mark.parametrize("covariance_type", ["full", "spherical"])
-def test_em5_recomputes_the_record_of_the_last_step(covariance_type):
-    """EM-5 (proofs/em.md): the last step's record, the E-step's bound at θ_(T-1) and θ_T, the
-    M-step's F(q_(T-1), θ_T), their error bounds and the allowance D_(T-1), is recomputed from X as
-    the fit computed it and compared bit for bit: each edited alone (1 ulp, or 1 nat) fails EM-5,
-    naming it. An audit (2026-12-06) turned a run EM-2 and EM-4 said "not certified" (one EM step,
-    K = 1, a feature twice another plus 1e-6 noise: D_0 infinite) into one that held by setting
-    m_step_deficit[-1] = 1; it now fails EM-5."""
+def test_em5_recomputes_the_bounds_at_the_two_states_the_trace_keeps(field, row, covariance_type):
+    """EM-5 (proofs/em.md): the record of the last step, which the claims take their slacks and
+    allowances from, is recomputed from X at θ_T and θ_(T-1) as the fit computed it and compared bit
+    for bit: EM-6's bounds on ℓ and log p (a bound widened there, by 1 ulp or to 1 nat, passed until
+    2026-12-05, a proof audit), and since 2026-12-06 the E-step's bound at both states, the M-step's
+    F(q_(T-1), θ_T), their error bounds and the allowance D_(T-1): each edited alone fails EM-5,
+    naming it."""
     X = mixture_data(3, 200, 2, 2, 4.0)
     model = GaussianMixture(2, covariance_type=covariance_type, init_params="random", max_iter=10, tol=0.0,
                             random_state=0, prior="default").fit(X)
     assert bool(certify(model, X))
     t = model.trace_
-    for field, row in (("bound_e_step", -2), ("bound_e_step", -1), ("bound_m_step", -1), ("bound_e_step_error", -2),
-                       ("bound_e_step_error", -1), ("bound_m_step_error", -1), ("m_step_deficit", -1)):
-        for edited in (np.nextafter(getattr(t, field)[row], np.inf), getattr(t, field)[row] + 1.0):
-            values = getattr(t, field).copy()
-            values[row] = edited
-            model.trace_ = dataclasses.replace(t, **{field: values})
-            claim = certify(model, X)["EM-5"]
-            assert claim.holds is False and f"{field}[{row}] = " in claim.note, claim
+    for edited in (np.nextafter(getattr(t, field)[row], np.inf), getattr(t, field)[row] + 1.0):
+        values = getattr(t, field).copy()
+        values[row] = edited
+        model.trace_ = dataclasses.replace(t, **{field: values})
+        claim = certify(model, X)["EM-5"]
+        assert claim.holds is False and f"{field}[{row}] = " in claim.note, claim
     model.trace_ = t
+
+
+def test_em5_an_edited_last_allowance_does_not_certify_a_run():
+    """EM-5 (proofs/em.md): an audit (2026-12-06) turned a run EM-2 and EM-4 said "not certified" (one
+    EM step, K = 1, a feature twice another plus 1e-6 noise: D_0 infinite) into one whose every claim
+    held by setting m_step_deficit[-1] = 1; EM-5 recomputes the allowance and now fails."""
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 2))
     X[:, 1] = 2 * X[:, 0] + 1e-6 * rng.normal(size=40)
@@ -2742,9 +2732,9 @@ def test_em5_recomputes_the_record_of_the_last_step(covariance_type):
         warnings.simplefilter("ignore", NotCertifiedWarning)
         model = GaussianMixture(1, random_state=0).fit(X)
     t = model.trace_
-    claims = {claim.id: claim for claim in certify(model, X).claims}
     if not np.isinf(t.m_step_deficit[-1]):
         pytest.skip("this BLAS gives the step a finite allowance")
+    claims = {claim.id: claim for claim in certify(model, X).claims}
     assert claims["EM-2"].holds is False and claims["EM-5"].holds
     model.trace_ = dataclasses.replace(t, m_step_deficit=np.append(t.m_step_deficit[:-1], 1.0))
     claims = {claim.id: claim for claim in certify(model, X).claims}
