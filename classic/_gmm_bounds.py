@@ -267,7 +267,7 @@ def _shares(r, shifts, counted, n_max, strength, error_w, weights, s_error):
     means = np.float64(0.0)
     for k in range(n_max.shape[0]):
         means += n_max[k] / 2.0 * shifts[k] * shifts[k]
-    chi2 = 0.0
+    chi2 = np.float64(0.0)
     for k in range(weights.shape[0]):
         w = np.float64(weights[k])
         gap = error_w[k] + w * s_error / (1.0 - s_error)

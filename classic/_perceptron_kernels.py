@@ -390,7 +390,7 @@ def replay(X, y, c, scale, updates, u, w, B, decisions, dot_abs, w_abs, squared_
         squared_norms[k] = _squared_norm(w, scale - scale)
         dot = np.float64(0.0)
         dot_a = np.float64(0.0)
-        b2 = 0.0
+        b2 = np.float64(0.0)
         xx = np.float64(0.0)
         for f in range(d + 1):
             xf = np.float64(X[i, f]) if f < d else np.float64(scale)
