@@ -152,9 +152,9 @@ def test_package_caches_match_its_sources():
     import pathlib
 
     import classic
-    from classic._jit import drop_stale_caches
+    from classic._jit import drop_stale_caches, numba_cache_directory
 
-    assert drop_stale_caches(pathlib.Path(classic.__file__).parent) is False
+    assert drop_stale_caches(pathlib.Path(classic.__file__).parent, numba_cache_directory()) is False
 
 
 def test_one_blas_thread_limits_the_blas_of_the_kernels():
