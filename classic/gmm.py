@@ -80,7 +80,7 @@ from classic._validation import (
 )
 from classic.certificate import NotCertifiedWarning
 from classic.rounding import product_up, sum_up, unit_roundoff
-from classic.trace import Trace, trace_dataclass
+from classic.trace import Trace, float64_problem, trace_dataclass
 
 __all__ = ["GaussianMixture", "GaussianMixturePrior", "GMMTrace", "ComponentCollapseError", "plot_ellipses"]
 
@@ -239,7 +239,8 @@ class GMMTrace(Trace):
     def shape_problem(self):
         """As :meth:`Trace.shape_problem`, and the parameters θ_T and θ_{T−1} (None exactly when
         ``n_iter`` = 0) are arrays of the shapes ``covariance_type`` gives, one of the four, in the
-        trace's precision, with ``shift`` and ``scale`` float64 vectors of the features."""
+        trace's precision, with ``shift`` and ``scale`` float64 vectors of the features, and the
+        recorded values float64 vectors."""
         problem = super().shape_problem()
         if problem:
             return problem
@@ -263,7 +264,9 @@ class GMMTrace(Trace):
             value = getattr(self, name)
             if not isinstance(value, np.ndarray) or value.shape != (d,) or value.dtype != np.float64:
                 return f"its {name} is not a float64 vector of the {d} features"
-        return ""
+        return float64_problem(self, ("log_likelihood", "log_prior", "bound_e_step", "bound_m_step",
+                                      "log_likelihood_error", "log_prior_error", "bound_e_step_error",
+                                      "bound_m_step_error", "m_step_deficit", "parameter_change"))
 
     def objective_error(self):
         """Bounds on the error of each objective value (the noise

@@ -46,7 +46,7 @@ from classic._validation import (
 )
 from classic.rounding import gamma
 from classic.seeding import _draw_by_weight, _kmeans_plusplus, _uniform, kmeans_plusplus, local_trials
-from classic.trace import Trace, trace_dataclass
+from classic.trace import Trace, float64_problem, trace_dataclass
 
 __all__ = ["KMeans", "KMeansTrace", "kmeans_plusplus"]
 
@@ -149,7 +149,12 @@ class KMeansTrace(Trace):
 
     def shape_problem(self):
         """As :meth:`Trace.shape_problem`, and the counts, indices and fingerprints are integers,
-        ``cluster_sizes`` a matrix (a row per assignment, a column per cluster)."""
+        ``cluster_sizes`` a matrix (a row per assignment, a column per cluster), the relocations
+        vectors of points that exist, the objectives float64."""
+        relocations = ("relocation_iteration", "relocation_point", "relocation_cluster", "relocation_distance")
+        for name in relocations:  # rows() counts the relocations
+            if not isinstance(getattr(self, name), np.ndarray) or getattr(self, name).ndim != 1:
+                return f"its {name} is not a vector (one entry per relocation)"
         problem = super().shape_problem()
         if problem:
             return problem
@@ -159,7 +164,10 @@ class KMeansTrace(Trace):
                 return f"its {name} holds {getattr(self, name).dtype}, not integers"
         if self.cluster_sizes.ndim != 2:
             return f"its cluster_sizes has {self.cluster_sizes.ndim} dimensions, not 2 (assignments, clusters)"
-        return ""
+        if not np.all((self.relocation_point >= 0) & (self.relocation_point < self.cluster_sizes[0].sum())):
+            return "its relocation_point names a point that is not one of the run's"
+        return float64_problem(self, ("objective_assign", "objective_relocate", "objective_update", "center_shift",
+                                      "center_moves", "relocation_distance"))
 
     def objective_error(self):
         """Bounds on the error of each ``objective`` value, ρ_F F̂ + 3τ (proofs/kmeans.md,

@@ -37,6 +37,18 @@ from classic._axes import axes_or_new
 __all__ = ["Trace", "trace_dataclass"]
 
 
+def float64_problem(trace, names):
+    """Why one of the fields ``names`` of ``trace`` is not a float64 vector, or ``""``: the values
+    a certificate compares bit for bit with its own float64 recomputation (NumPy compares a float32
+    with a Python float in float32, so a field rounded to float32 could pass)."""
+    for name in names:
+        value = getattr(trace, name)
+        if not isinstance(value, np.ndarray) or value.ndim != 1 or value.dtype != np.float64:
+            told = f"{value.ndim}-d {value.dtype}" if isinstance(value, np.ndarray) else type(value).__name__
+            return f"its {name} is {told}, not a float64 vector"
+    return ""
+
+
 def trace_dataclass(cls):
     """Declare a trace type: a frozen, keyword-only dataclass that keeps
     :meth:`Trace.__eq__` (array fields compared with ``numpy.array_equal``).
@@ -120,7 +132,12 @@ class Trace:
         dtype = getattr(self, "dtype", "float64")
         if dtype not in ("float32", "float64"):
             return f"its dtype = {dtype!r} is neither 'float32' nor 'float64'"
-        return ""
+        if not isinstance(self.stop_reason, str):
+            return f"its stop_reason = {self.stop_reason!r} is not a string"
+        if not isinstance(self.converged, (bool, np.bool_)):
+            return f"its converged = {self.converged!r} is not a bool"
+        return float64_problem(self, ("objective",))
+
 
     def objective_error(self):
         """Bounds on the absolute error of each ``objective`` value beyond its final rounding (an

@@ -798,7 +798,9 @@ def test_certify_refuses_parameters_that_are_no_record_of_the_fit():
     integers, are a ValueError before any claim (an audit, 2026-12-06: an unknown covariance_type
     made a compiled kernel write past its array and glibc abort the interpreter, another valid
     one raised Numba's TypingError, previous_means=None alone made EM-5 "not applicable" on a run
-    of 5 iterations and the certificate pass, a float relocation_iteration an IndexError)."""
+    of 5 iterations and the certificate pass, a float relocation_iteration an IndexError). So is a
+    trace whose stop reason, flags, relocations or recorded values are not of the types a run
+    records."""
     from sklearn.datasets import load_iris
 
     X = load_iris().data
@@ -832,6 +834,24 @@ def test_certify_refuses_parameters_that_are_no_record_of_the_fit():
         certify(_tampered(kmeans, dataclasses.replace(t, relocation_iteration=t.relocation_iteration * 1.0)), X)
     with pytest.raises(ValueError, match=rf"its cluster_sizes has 1 dimensions, not 2 \(assignments, clusters\){fix}"):
         certify(_tampered(kmeans, dataclasses.replace(t, cluster_sizes=t.cluster_sizes[:, 0])), X)
+    # a stop reason or a convergence flag of another type, relocations that are no vectors or name no
+    # point of the run (AttributeError, TypeError, IndexError or a pass before 2026-12-06, a fuzz of edits)
+    for edit, match in (({"stop_reason": None}, r"its stop_reason = None is not a string"),
+                        ({"converged": "yes"}, r"its converged = 'yes' is not a bool"),
+                        ({"relocation_iteration": None}, r"its relocation_iteration is not a vector"),
+                        ({"relocation_point": t.relocation_point[:, None]}, r"its relocation_point is not a vector"),
+                        ({"relocation_point": -t.relocation_point - 1}, r"its relocation_point names a point that is "
+                                                                        r"not one of the run's"),
+                        ({"center_moves": t.center_moves.astype(np.float32)}, r"its center_moves is 1-d float32, not a "
+                                                                              r"float64 vector")):
+        with pytest.raises(ValueError, match=rf"^trace_ cannot be the record of a run: {match}.*{fix}"):
+            certify(_tampered(kmeans, dataclasses.replace(t, **edit)), X)
+    # NumPy compares a float32 with a Python float in float32: a parameter_change rounded to float32
+    # passed EM-5's bit-for-bit test of its last entry
+    t = gmms["full"].trace_
+    with pytest.raises(ValueError, match=rf"its parameter_change is 1-d float32, not a float64 vector{fix}"):
+        certify(_tampered(gmms["full"], dataclasses.replace(t, parameter_change=t.parameter_change.astype(np.float32))),
+                X)
 
 
 def test_nan_and_infinity_get_the_fix_wherever_they_are_found():
