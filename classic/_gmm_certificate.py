@@ -169,17 +169,18 @@ def _stop_agrees(t, fitted):
             and kept_reason_agrees(t.stop_reason, t.n_iter, fitted["max_iter"], fitted["tol"] > 0))
 
 
-def _log_likelihood(Z, state, covariance_type, scale, resp, prior):
+def _log_likelihood(Z, state, covariance_type, scale, resp, prior, reads_previous=False):
     """ℓ at ``state`` in X's units as the run's E-step computes it from the standardised Z (the same
     kernel, BLAS on one thread as in the fit, and the fit's units term, the same float: −n Σ_j log
     scale_j), EM-6's bounds on ℓ and on the log-prior there (``prior`` in standardised units, or
     None), as the fit computed them from the same sums, and the mean objective per sample in the
     user's units as the loop computed it for its ``tol`` test, and the E-step's sums and statistics
     (what the M-step from it reads): ``(ℓ, (ℓ's bound, log p's bound), J/n, (sums, counts, second))``.
-    The responsibilities are written into ``resp``."""
+    The responsibilities are written into ``resp``; with ``reads_previous`` those it holds are read
+    first, for F(q_prev, state), as the fit's loop does (ℓ and its bound come out the same)."""
     n, d = Z.shape
     with one_blas_thread(n, d * d):
-        sums, counts, _, second = e_step(Z, state, covariance_type, resp, has_previous=False)
+        sums, counts, _, second = e_step(Z, state, covariance_type, resp, has_previous=reads_previous)
     lp, lp_bound = log_prior(state, covariance_type, prior)
     bounds = (error_bounds(sums, None, n, len(state.weights), d, Z.dtype)[0], lp_bound)
     units = user_units(n, scale, prior, covariance_type, len(state.weights))
@@ -187,36 +188,39 @@ def _log_likelihood(Z, state, covariance_type, scale, resp, prior):
             mean_objective(sums["log_likelihood"], lp, units, n), (sums, counts, second))
 
 
+def _differences(pairs):
+    """The entries of ``pairs`` (name: (recorded, recomputed from X)) whose two floats differ, as
+    text for a claim's note."""
+    return [f"{name} = {float(value)!r} (X gives {float(again)!r})" for name, (value, again) in pairs.items()
+            if not float(value) == float(again)]
+
+
 def _altered_bounds(trace, row, bounds):
     """"" if the trace's EM-6 bounds on ℓ and log p at state ``row`` (-1: θ_T, -2: θ_{T-1}) are the
     ``bounds`` recomputed there from X, else what differs: EM-1 to EM-4 take their slack from these
     fields, and at the two states the trace keeps, X gives them back bit for bit."""
-    recorded = (trace.log_likelihood_error[row], trace.log_prior_error[row])
-    names = ("log_likelihood_error", "log_prior_error")
-    differ = [f"{name}[{row}] = {value!r} (X gives {again!r})"
-              for name, value, again in zip(names, recorded, bounds) if value != again]
+    differ = _differences({f"log_likelihood_error[{row}]": (trace.log_likelihood_error[row], bounds[0]),
+                           f"log_prior_error[{row}]": (trace.log_prior_error[row], bounds[1])})
     return "" if not differ else ("the trace's error bounds are not the run's: " + ", ".join(differ)
                                   + "; the claims' slacks come from them")
 
 
-def _altered_last_step(t, Z, previous, state, prior, resp, e_step_before):
+def _altered_last_step(t, Z, previous, state, prior, e_step_before, after):
     """"" if the trace's record of its last step, θ_{T−1} → θ_T, is what X gives there, else what
     differs: the E-step's bound at both states and the M-step's, F(q_{T−1}, θ_T), with their error
     bounds and the M-step's allowance D_{T−1}, recomputed as the fit computed them (the same
-    kernels, from the statistics ``e_step_before`` of the E-step at θ_{T−1}, :func:`_log_likelihood`'s).
-    EM-1 to EM-4 read them; an allowance edited at the last step made a run "not certified" pass
-    until 2026-12-06 (an audit). ``resp`` holds q_{T−1} (read, not written)."""
+    kernels: the sums and statistics ``e_step_before`` of the E-step at θ_{T−1}, and the sums
+    ``after`` of the E-step at θ_T that read q_{T−1}). EM-1 to EM-4 read them; an allowance edited
+    at the last step made a run "not certified" pass until 2026-12-06 (an audit)."""
     n, d = Z.shape
     K = len(state.weights)
     before, counts, second = e_step_before
     parts = m_step_deficit_parts(counts, second, previous, state, t.covariance_type, prior, n,
                                  before["normalisation_gap"])
-    with one_blas_thread(n, d * d):
-        after, _, _, _ = e_step(Z, state, t.covariance_type, resp.copy(), has_previous=True)  # reads q_{T−1}
     offset = user_units(n, t.scale, prior, t.covariance_type, K)[0]
     _, efe_before, _ = error_bounds(before, None, n, K, d, Z.dtype)
     _, efe_after, efm_after = error_bounds(after, before, n, K, d, Z.dtype)
-    recomputed = {
+    differ = _differences({
         "bound_e_step[-2]": (t.bound_e_step[-2], in_user_units(before["expected"] + before["entropy"], offset)),
         "bound_e_step[-1]": (t.bound_e_step[-1], in_user_units(after["expected"] + after["entropy"], offset)),
         "bound_m_step[-1]": (t.bound_m_step[-1],
@@ -225,9 +229,7 @@ def _altered_last_step(t, Z, previous, state, prior, resp, e_step_before):
         "bound_e_step_error[-1]": (t.bound_e_step_error[-1], efe_after),
         "bound_m_step_error[-1]": (t.bound_m_step_error[-1], efm_after),
         "m_step_deficit[-1]": (t.m_step_deficit[-1], deficit_of(parts, n, state)),
-    }
-    differ = [f"{name} = {float(value)!r} (X gives {float(again)!r})" for name, (value, again) in recomputed.items()
-              if not float(value) == float(again)]
+    })
     return "" if not differ else ("the trace's record of its last step is not the run's: " + ", ".join(differ)
                                   + "; the claims' slacks and allowances come from it")
 
@@ -252,9 +254,17 @@ def _closed_forms(estimator, X):
     K = len(t.weights)
     cov_type = t.covariance_type
     prior = estimator._standard_prior(X, t.shift, t.scale)
+    resp = np.zeros((n, K), dtype=dtype)
+    previous = at_previous = None
+    if t.previous_means is not None:
+        feature_variance = np.zeros(d)  # the run passed its collapse test; do not repeat it here
+        previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov_type,
+                               feature_variance, -1)
+        # q_{T−1} into resp first, so that the E-step at θ_T gives F(q_{T−1}, θ_T) too, as in the fit's loop
+        at_previous = _log_likelihood(Z, previous, cov_type, t.scale, resp, prior)
     # ℓ(θ_T), the value the objective's chain ends on, as the run's E-step computed it from X
-    recomputed, bounds, objective, _ = _log_likelihood(Z, state, cov_type, t.scale, np.zeros((n, K), dtype=dtype),
-                                                       prior)
+    recomputed, bounds, objective, (after, _, _) = _log_likelihood(Z, state, cov_type, t.scale, resp.copy(), prior,
+                                                                   reads_previous=previous is not None)
     if recomputed != t.log_likelihood[-1]:
         return Claim(
             "EM-5", statement, float(recomputed), float(t.log_likelihood[-1]), 0.0, False, REFERENCE,
@@ -264,18 +274,15 @@ def _closed_forms(estimator, X):
     altered = _altered_bounds(t, -1, bounds)
     if altered:
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE, altered)
-    if t.previous_means is None:
+    if previous is None:
         return Claim("EM-5", statement, 0.0, 0.0, 0.0, None, REFERENCE, "no M-step was run (max_iter=0)")
-    feature_variance = np.zeros(d)  # the run passed its collapse test; do not repeat it here
-    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov_type, feature_variance, -1)
     # the last parameter step ‖θ_T − θ_{T−1}‖, as the run computed it (EM-7's witness); every step is >= 0
     last_step = parameter_step(state, previous)
     if not (np.all(t.parameter_change >= 0) and t.parameter_change[-1] == last_step):
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE,
                      "the trace's parameter_change is not the run's (negative, or its last entry is not "
                      f"‖θ_T − θ_(T−1)‖ = {last_step!r})")
-    resp = np.zeros((n, K), dtype=dtype)
-    recomputed, bounds, previous_objective, e_step_before = _log_likelihood(Z, previous, cov_type, t.scale, resp, prior)
+    recomputed, bounds, previous_objective, e_step_before = at_previous
     if recomputed != t.log_likelihood[-2]:
         return Claim(
             "EM-5", statement, float(recomputed), float(t.log_likelihood[-2]), 0.0, False, REFERENCE,
@@ -292,7 +299,7 @@ def _closed_forms(estimator, X):
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE,
                      f"trace_.stop_reason is {t.stop_reason!r}, but the last iteration's mean objective change X "
                      f"gives, {change:.6g}, is {'not ' if t.stop_reason == 'tol' else ''}below tol={tol:g}")
-    altered = _altered_last_step(t, Z, previous, state, prior, resp, e_step_before)
+    altered = _altered_last_step(t, Z, previous, state, prior, e_step_before, after)
     if altered:
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE, altered)
     strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
