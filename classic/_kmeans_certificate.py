@@ -277,9 +277,11 @@ def _relocations_follow_the_rule(claim, trace, zero_weights):
             problem = "a point moved twice"
         else:
             empty = np.flatnonzero(sizes[t - 1] == 0)
-            problem = None if (np.all(np.isin(empty[empty < moved[-1]], moved)) if zero_weights
-                               else np.array_equal(moved, empty[: len(moved)])) else (
-                "not the first clusters left empty by the assignment before it")
+            if zero_weights:  # every empty cluster below the last relocated one was relocated
+                follows = np.all(np.isin(empty[empty < moved[-1]], moved))
+            else:
+                follows = np.array_equal(moved, empty[: len(moved)])
+            problem = None if follows else "not the first clusters left empty by the assignment before it"
         if problem:
             return dataclasses.replace(claim, holds=False, note=(
                 f"{claim.note}; the relocations of iteration {int(t)} are {problem} (cluster_sizes, relocation_cluster)"))

@@ -505,18 +505,19 @@ def _warn_if_the_ascent_is_not_certified(trace, dtype):
     iteration here."""
     from classic._gmm_certificate import m_step_claim, objective_claim
 
-    falls = {"EM-4": trace.objective[:-1] - trace.objective[1:],
-             "EM-2": (trace.bound_e_step[:-1] + trace.log_prior[:-1]) - (trace.bound_m_step + trace.log_prior[1:])}
-    what = {"EM-4": "EM's objective", "EM-2": "an M-step's bound F(q_t, θ) + log p(θ)"}
-    for name, claim_of in (("EM-4", objective_claim), ("EM-2", m_step_claim)):
-        if not np.any(falls[name] > 0):
+    checks = (("EM-4", "EM's objective", trace.objective[:-1] - trace.objective[1:], objective_claim),
+              ("EM-2", "an M-step's bound F(q_t, θ) + log p(θ)",
+               (trace.bound_e_step[:-1] + trace.log_prior[:-1]) - (trace.bound_m_step + trace.log_prior[1:]),
+               m_step_claim))
+    for name, what, falls, claim_of in checks:
+        if not np.any(falls > 0):
             continue
         claim = claim_of(trace)
         if claim.holds:
             continue
         fix = "fit in float64, or pass prior='default'" if dtype == np.float32 else "pass prior='default'"
         warnings.warn(
-            f"{what[name]} fell by up to {float(np.max(falls[name])):.3g} at some step of this run, and certify() "
+            f"{what} fell by up to {float(np.max(falls)):.3g} at some step of this run, and certify() "
             f"cannot certify its ascent ({name}: {claim.note.split('; ', 1)[-1]}). A nearly singular covariance does "
             f"this (proofs/em.md, EM-2, Limitation): {fix} to regularise the covariances, or rescale or decorrelate "
             "the features.",
