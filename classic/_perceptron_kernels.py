@@ -29,7 +29,7 @@ from numba import prange
 
 from classic._jit import CHUNK_SIZE, inline_kernel, kernel, parallel_kernel, prefetch
 
-__all__ = ["epoch", "decision", "replay"]
+__all__ = ["epoch", "decision", "replay", "vote"]
 
 
 @inline_kernel
@@ -307,6 +307,74 @@ def decision(X, W, scale, out):
                 overflowed += _not_finite(out[i, k])
             i += 1
     return overflowed
+
+
+#: Weight vectors :func:`vote` scores a chunk of rows with before it moves on to the next ones
+#: (their values stay in the L2 cache while every row of the chunk passes), and of those, how many
+#: it scores four rows with at once, keeping the 4 x 16 sums in registers (16: 1.0 s against 2.0 s
+#: for 8 and 1.1 s for 32, 20 000 x 20 rows against 17 923 weight vectors; BLAS, the vote until
+#: 2026-12-06, 1.8 s).
+VOTE_WIDTH, VOTE_BLOCK = 512, 16
+
+
+@inline_kernel
+def _signed_count(score, count):
+    # count * sign(score), an integer; 0 for a score of 0 or one not finite (the caller's)
+    if abs(score) < np.inf:
+        return count if score > 0 else (-count if score < 0 else 0)
+    return 0
+
+
+@parallel_kernel
+def vote(X, WT, counts, scale, votes, lost):
+    """``votes[i] += sum_k counts[k] sign(<w_k, x~_i>)`` for every row i: Freund and Schapire's
+    vote (PC-13), the weight vectors w_k the columns of ``WT`` (n_features + 1, n_weights) and
+    ``counts`` their survival counts (int64), all in float64. Each inner product is :func:`_inner`'s,
+    in its order (w_0 x_0, plus w_1 x_1, ..., plus w_d s), four rows and :data:`VOTE_BLOCK` weight
+    vectors at a time in full blocks and one at a time in the rest: the same operations either
+    way, so every score is a function of its row and weight vector alone, whatever block it
+    falls in. A score that is not finite adds nothing and counts in ``lost[i]`` (the caller
+    evaluates it again). The terms are integers, so the votes are the same in any order and with
+    any number of threads."""
+    n, d = X.shape
+    K = WT.shape[1]
+    for c in prange((n + CHUNK_SIZE - 1) // CHUNK_SIZE):
+        start, end = c * CHUNK_SIZE, min((c + 1) * CHUNK_SIZE, n)
+        sums = np.empty((4, VOTE_BLOCK))
+        for k0 in range(0, K, VOTE_WIDTH):
+            k1 = min(K, k0 + VOTE_WIDTH)
+            for i in range(start, end, 4):
+                for b in range(k0, k1, VOTE_BLOCK):
+                    if b + VOTE_BLOCK <= k1 and i + 4 <= end:
+                        for k in range(VOTE_BLOCK):
+                            w = WT[0, b + k]
+                            sums[0, k], sums[1, k], sums[2, k], sums[3, k] = w * X[i, 0], w * X[i + 1, 0], \
+                                w * X[i + 2, 0], w * X[i + 3, 0]
+                        for f in range(1, d):
+                            x0, x1, x2, x3 = X[i, f], X[i + 1, f], X[i + 2, f], X[i + 3, f]
+                            for k in range(VOTE_BLOCK):
+                                w = WT[f, b + k]
+                                sums[0, k] += w * x0
+                                sums[1, k] += w * x1
+                                sums[2, k] += w * x2
+                                sums[3, k] += w * x3
+                        for q in range(4):
+                            total, bad = 0, 0
+                            for k in range(VOTE_BLOCK):
+                                score = sums[q, k] + WT[d, b + k] * scale
+                                total += _signed_count(score, counts[b + k])
+                                bad += _not_finite(score)
+                            votes[i + q] += total
+                            lost[i + q] += bad
+                    else:
+                        for r in range(i, min(i + 4, end)):
+                            for k in range(b, min(b + VOTE_BLOCK, k1)):
+                                score = WT[0, k] * X[r, 0]
+                                for f in range(1, d):
+                                    score += WT[f, k] * X[r, f]
+                                score = score + WT[d, k] * scale
+                                votes[r] += _signed_count(score, counts[k])
+                                lost[r] += _not_finite(score)
 
 
 @kernel

@@ -39,6 +39,7 @@ from classic._axes import axes_or_new
 from classic._argmax import largest_in_rows
 from classic._jit import for_rows
 from classic._perceptron_predictors import (
+    HeldOutVote,
     _averaged_weights,
     _scores,
     _vote,
@@ -376,6 +377,11 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
     shuffle_state = "" if rng is None else generator_state(rng)  # the orders drawn below, for PC-1
     if stop is not None:
         stop.start()
+    if prediction == "voted":
+        scores_of = HeldOutVote(X, signs, scale, weights)
+    else:
+        def scores_of(X_val, run):
+            return held_out_scores(X_val, prediction, X, signs, scale, weights, run)
     for e in range(max_iter):
         order = in_order if rng is None else rng.permutation(n).astype(np.int64)
         updates, steps, norms = log.room_for_an_epoch()
@@ -405,8 +411,7 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
             tol_ends = no_improvement >= n_iter_no_change
         # the rule sees every epoch that was not mistake-free, the one tol ends too (CV-7)
         fired = stop is not None and _consult_rule(stop, e + 1, mistakes, epoch_weights, validation,
-                                                   lambda X_val: held_out_scores(X_val, prediction, X, signs, scale,
-                                                                                 weights, log.run_so_far(epoch_weights)))
+                                                   lambda X_val: scores_of(X_val, log.run_so_far(epoch_weights)))
         if tol_ends or fired:
             stop_reason = "tol" if tol_ends else stop.reason
             break

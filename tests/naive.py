@@ -20,6 +20,17 @@ def perceptron_inner(w, x_aug):
     return total
 
 
+def perceptron_vote(A, in_effect):
+    """The voted perceptron's scores of the augmented rows ``A``: the sum over the presentations of
+    sign<w, x~>, w the weights in effect there (``perceptron_presentations``), each inner product
+    as ``perceptron_inner`` takes it, every row at once."""
+    W = np.asarray(in_effect)
+    scores = A[:, None, 0] * W[None, :, 0]
+    for f in range(1, A.shape[1]):
+        scores = scores + A[:, None, f] * W[None, :, f]
+    return np.sign(scores).sum(axis=1)
+
+
 def perceptron_squared_norm(w):
     """||w||^2 in the working dtype: partial sums over f = r mod 4, then (s0 + s1) + (s2 + s3)."""
     s = [w.dtype.type(0)] * 4

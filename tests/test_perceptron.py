@@ -1086,9 +1086,77 @@ def test_pc13_averaged_and_voted_survival_weights(sample, shuffle):
     np.testing.assert_allclose(averaged.intercept_[0], mean[-1], rtol=1e-9, atol=1e-9)
     weights, counts = voted._voted[0]
     assert counts.sum() == len(in_effect) and np.all(counts[:-1] >= 1) and counts[-1] >= 0
-    A = np.column_stack([sample.X, np.ones(len(y))])
-    vote = np.sign(A @ in_effect.T).sum(axis=1)
-    np.testing.assert_allclose(voted.decision_function(sample.X), vote)
+    vote = naive.perceptron_vote(np.column_stack([sample.X, np.ones(len(y))]), in_effect)
+    np.testing.assert_array_equal(voted.decision_function(sample.X), vote)
+
+
+def _vote_oracle(X, W, counts, scale):
+    """The vote in the order of the training decisions (naive.perceptron_inner, every score at
+    once), scores that overflow float64 taken in long double, then sign times count summed."""
+    A = np.column_stack([X, np.full(len(X), scale)])
+    with np.errstate(over="ignore", invalid="ignore"):
+        scores = A[:, None, 0] * W[None, :, 0]
+        for f in range(1, A.shape[1]):
+            scores = scores + A[:, None, f] * W[None, :, f]
+    wide = (A.astype(np.longdouble)[:, None, :] * W.astype(np.longdouble)[None, :, :]).sum(axis=2)
+    with np.errstate(over="ignore"):
+        scores = np.where(np.isfinite(scores), scores, wide.astype(np.float64))
+    return np.sign(scores) @ counts
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.0])
+def test_pc13_the_vote_is_exact_and_takes_each_score_in_the_training_order(scale, numba_threads):
+    """The vote scores every (row, weight vector) pair in the order of the training decisions,
+    whatever block of rows (1024 a chunk, four at a time) and of weight vectors (512, 16 at a time)
+    it falls in, and sums the integers c_k sign(...) exactly: split among weight vectors in any two
+    parts, or run with 1 and 2 threads, it gives the same bits, as early stopping needs
+    (HeldOutVote). Integer data make many scores exactly 0; rows of 1e300 overflow."""
+    from classic._perceptron_predictors import _vote
+
+    rng = np.random.default_rng(0)
+    X = rng.integers(-3, 4, size=(1030, 3)).astype(np.float64)
+    if np.finfo(np.longdouble).max > np.finfo(np.float64).max:
+        X[::97] *= 5e307                               # some scores overflow float64: taken in long double
+    X[5] = [0.1, 0.2, -0.3]                            # 0.1 + 0.2 - 0.3 is not 0 in float64
+    X[6] = X[1029] = [1.0, 1e16, -1e16]                # (1 + 1e16) - 1e16 is 0, 1 + (1e16 - 1e16) is 1
+    W = rng.integers(-4, 5, size=(531, 4)).astype(np.float64)
+    W[7] = W[529] = [1.0, 1.0, 1.0, 0.0]               # in a block of 16 and in the last 3
+    counts = rng.integers(0, 9, size=531).astype(np.float64)
+    votes = _vote(X, W, counts, scale)
+    np.testing.assert_array_equal(votes, _vote_oracle(X, W, counts, scale))
+    lost, zeros = np.zeros(len(X), np.int64), np.zeros(len(X), np.int64)
+    kernels.vote(X, np.ascontiguousarray(W.T), counts.astype(np.int64), scale, zeros, lost)
+    assert lost[::97].all() == (np.finfo(np.longdouble).max > np.finfo(np.float64).max)  # exercised
+    for cut in (1, 16, 17, 512, 530):
+        np.testing.assert_array_equal(_vote(X, W[:cut], counts[:cut], scale) + _vote(X, W[cut:], counts[cut:], scale),
+                                      votes)
+    numba_threads(1)
+    one = _vote(X, W, counts, scale)
+    numba_threads(2)
+    np.testing.assert_array_equal(_vote(X, W, counts, scale), one)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10**6), st.booleans(), st.booleans())
+def test_cv7_the_held_out_vote_of_each_epoch_is_the_vote_of_the_run_so_far(seed, integer, weighted):
+    """CV-7 with prediction="voted": early stopping keeps the votes of the weight vectors whose
+    survival counts are final and scores each epoch's new ones only (HeldOutVote); after every
+    epoch its votes are, bit for bit, those predict takes after a fit that ends there (the vote
+    over every weight vector so far, which each epoch computed until 2026-12-06)."""
+    from classic._perceptron_predictors import HeldOutVote, _vote, _voted_weights
+    from classic.perceptron import _RunSoFar
+
+    rng = np.random.default_rng(seed)
+    X = rng.integers(-2, 3, size=(60, 3)).astype(float) if integer else rng.normal(size=(60, 3))
+    signs = np.where(X[:, 0] + X[:, 1] + rng.normal(size=60) > 0, 1.0, -1.0)
+    X_val = rng.integers(-2, 3, size=(40, 3)).astype(float) if integer else rng.normal(size=(40, 3))
+    weights = rng.uniform(0.0, 2.0, 60) if weighted else None
+    _, trace = run_perceptron(X, signs, 1.0, 8, rng=np.random.default_rng(seed), weights=weights)
+    held_out = HeldOutVote(X, signs, 1.0, weights)
+    for e in range(1, trace.n_iter + 1):
+        K = int(np.searchsorted(trace.update_steps, e * len(X)))
+        run = _RunSoFar(e, len(X), trace.updates[:K], trace.update_steps[:K], list(trace.epoch_weights[: e + 1]))
+        np.testing.assert_array_equal(held_out(X_val, run), _vote(X_val, *_voted_weights(X, signs, 1.0, run, weights), 1.0))
 
 
 def test_pc1_the_averaged_weights_do_not_depend_on_the_blas_threads():
@@ -1228,7 +1296,9 @@ def test_scores_of_rows_beyond_the_range_rule_are_never_nan(prediction, dtype, n
     """A row given to decision_function/predict may lie beyond the fit's range rule (PC-7), where
     an inner product overflows X's precision (inf - inf = NaN: such rows used to score NaN and get
     an arbitrary label). Those rows are evaluated again in long double and rounded: the scores
-    are the long double values rounded to X's precision (±inf beyond it), and predict follows them."""
+    are the long double values rounded to X's precision (±inf beyond it), the others of the row the
+    kernel's (each score is a function of its row and weight vector alone, which the vote needs:
+    until 2026-12-06 a row's every score was evaluated again), and predict follows them."""
     big = float(np.finfo(dtype).max) / 2
     rng = np.random.default_rng(5)
     X = rng.standard_normal((200, 3)).astype(dtype)
@@ -1242,10 +1312,15 @@ def test_scores_of_rows_beyond_the_range_rule_are_never_nan(prediction, dtype, n
         exact = T.astype(np.longdouble) @ W[:, :-1].T + W[:, -1]
         with np.errstate(over="ignore"):
             expected = exact.astype(dtype)
+        W = np.column_stack([model.coef_, model.intercept_])
         with np.errstate(over="ignore", invalid="ignore"):
-            overflowed = ~np.isfinite(T @ model.coef_.T.astype(dtype)).all(axis=1)
-        assert overflowed.any()  # the case is exercised
-        np.testing.assert_array_equal(scores.reshape(len(T), -1)[overflowed], expected[overflowed])
+            kernels = np.array([[naive.perceptron_inner(w, np.append(t, dtype(1))) for w in W] for t in T])
+        overflowed = ~np.isfinite(kernels)
+        assert overflowed.any() and not overflowed.all()  # the case is exercised
+        scores = scores.reshape(len(T), -1)
+        np.testing.assert_array_equal(scores[overflowed], expected[overflowed])
+        np.testing.assert_array_equal(scores[~overflowed], kernels[~overflowed])
+        scores = scores.reshape(model.decision_function(T).shape)
     # predict follows the returned scores (two scores rounded to +inf tie: the first class wins)
     winners = (scores > 0).astype(int) if n_classes == 2 else np.argmax(scores, axis=1)
     np.testing.assert_array_equal(model.predict(T), model.classes_[winners])

@@ -285,7 +285,7 @@ def test_pc13_averaged_and_voted_from_a_start(shuffle):
     np.testing.assert_allclose(averaged.coef_[0], mean[:-1], rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(averaged.intercept_[0], mean[-1], rtol=1e-9, atol=1e-9)
     A = np.column_stack([X, np.ones(len(y))])
-    np.testing.assert_allclose(voted.decision_function(X), np.sign(A @ in_effect.T).sum(axis=1))
+    np.testing.assert_array_equal(voted.decision_function(X), naive.perceptron_vote(A, in_effect))
     assert certify(averaged, X, y) and certify(voted, X, y)
 
 
