@@ -547,7 +547,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         classifiers have no mistake bound of their own: the certificate is
         about the run, i.e. the sequence :math:`w_k` (PC-13). The vote keeps every
         intermediate weight vector, (updates + 1) × (n_features + 1) floats, and
-        costs that many products per predicted row: on data that are not separable,
+        costs that many products per predicted row (each score in the training's order, the
+        vote an exact sum of integers: the same bits with any threads; PC-13): on data that are not separable,
         where the updates grow with the epochs (700 000 in 20 epochs of 200 000
         rows with 5 % of labels flipped: 290 MB), prefer "averaged".
     verbose : int or bool, default=0
@@ -564,8 +565,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         their average or their vote
         (``prediction``), as ``score`` does (a score of 0 is the negative class;
         with ``eta0`` other than 1, before the weights are multiplied by it); the
-        average costs a pass over the updates so far each epoch, the vote scores
-        every held-out row with every weight vector so far), or
+        average costs a pass over the updates so far each epoch, the vote scores the
+        held-out rows with the epoch's new weight vectors and keeps the earlier ones' votes), or
         ``LossPlateau(k)`` (an epoch with fewer than ``k`` mistakes: the
         objective the rules see is the trace's, updates so far, sense
         "max"; ``RelativeImprovement``, whose ratio of this epoch's updates to all
