@@ -45,16 +45,18 @@ def _averaged_weights(X, signs, scale, trace, weights=None):
 
 def _voted_weights(X, signs, scale, trace, weights=None):
     """All weights :math:`w_0 .. w_K` (float64, from the start ``epoch_weights[0]``, the updates (:func:`moves`)
-    added one after the other) and their survival counts :math:`c_k` (PC-13)."""
+    added one after the other), as the columns of an array (n_features + 1, K + 1) as :func:`_vote`
+    reads them, and their survival counts :math:`c_k` (PC-13)."""
     signed = moves(X, scale, trace.updates, weights) * signs[trace.updates, None]
     path = np.cumsum(np.vstack([trace.epoch_weights[0].astype(np.float64), signed]), axis=0)
     steps = np.concatenate([[-1], trace.update_steps, [trace.n_iter * trace.n_samples - 1]])
-    return path, np.diff(steps).astype(np.float64)
+    return np.ascontiguousarray(path.T), np.diff(steps).astype(np.float64)
 
 
-def _vote(X, weights, counts, scale, name="X"):
+def _vote(X, WT, counts, scale, name="X"):
     """:math:`\\sum_k c_k\\,\\mathrm{sign}\\langle w_k, \\tilde x\\rangle` for every row of X (float64), the
-    weights :math:`w_k` the rows of ``weights`` (float64), :math:`c_k` the ``counts``.
+    weights :math:`w_k` the columns of ``WT`` (n_features + 1, n_weights; float64, C order),
+    :math:`c_k` the ``counts``.
 
     Each score is :func:`classic._perceptron_kernels.vote`'s, in the order of the training
     decisions, and one that overflowed is evaluated again in long double (the same sums by
@@ -67,15 +69,16 @@ def _vote(X, weights, counts, scale, name="X"):
     counts = counts.astype(np.int64)
     votes, lost = np.zeros(X.shape[0], np.int64), np.zeros(X.shape[0], np.int64)
     with np.errstate(over="ignore", invalid="ignore"):  # scores that overflow: evaluated again below
-        for_rows(_k.vote, X.shape[0])(X64, np.ascontiguousarray(weights.T), counts, float(scale), votes, lost)
+        for_rows(_k.vote, X.shape[0])(X64, WT, counts, float(scale), votes, lost)
         for i in np.flatnonzero(lost):
-            scores = weights[:, 0] * X64[i, 0]  # the kernel's sums, in its order
+            scores = WT[0] * X64[i, 0]  # the kernel's sums, in its order
             for f in range(1, X.shape[1]):
-                scores += weights[:, f] * X64[i, f]
-            scores += weights[:, -1] * float(scale)
+                scores += WT[f] * X64[i, f]
+            scores += WT[-1] * float(scale)
             bad = ~np.isfinite(scores)
-            _rescore_overflowed(X64[i:i + 1], weights, scale, scores[None, :], name=name, first_row=i)
-            votes[i] += int(np.sign(scores[bad]).astype(np.int64) @ counts[bad])
+            rescored = scores[None, bad]
+            _rescore_overflowed(X64[i:i + 1], WT[:, bad].T, scale, rescored, name=name, first_row=i)
+            votes[i] += int(np.sign(rescored[0]).astype(np.int64) @ counts[bad])
     return votes.astype(np.float64)
 
 
@@ -102,8 +105,8 @@ class HeldOutVote:
     A weight vector's survival count is final once the next update is made, so its votes are added
     once and kept; each epoch scores the held-out rows with its own updates' weight vectors and
     the last one only, whose count grows until the next update. Until 2026-12-06 every epoch voted
-    with every weight vector so far, quadratic in the epochs (5 000 x 20 with 5 % of the labels
-    flipped, 1 000 held-out rows: 0.98 s for 20 epochs, 4.3 s for 40). The weight vectors are
+    with every weight vector so far, quadratic in the epochs (benchmarks/HISTORY.md, 2026-12-06,
+    05:40: 3.6-4.9 s for 40 epochs of 5 000 x 20 with 1 000 held-out rows, now 0.2 s). The weight vectors are
     the cumulative sums :func:`_voted_weights` takes, continued from the last one (numpy's
     cumulative sum adds in order: the same bits)."""
 
@@ -118,12 +121,12 @@ class HeldOutVote:
             self._last = run.epoch_weights[0].astype(np.float64)
         K, done, steps = len(run.updates), self._voted, run.update_steps
         added = self.signs[run.updates[done:], None] * moves(self.X, self.scale, run.updates[done:], self.weights)
-        path = np.cumsum(np.vstack([self._last, added]), axis=0)  # w_done, ..., w_K
+        path = np.cumsum(np.vstack([self._last, added]), axis=0).T.copy()  # w_done, ..., w_K as columns
         final = np.diff(np.concatenate([[steps[done - 1] if done else -1], steps[done:K]])).astype(np.float64)
-        self._votes += _vote(X_val, path[:-1], final, self.scale, name="X_val")
-        self._voted, self._last = K, path[-1]
+        self._votes += _vote(X_val, path[:, :-1].copy(), final, self.scale, name="X_val")
+        self._voted, self._last = K, path[:, -1].copy()
         count = run.n_iter * run.n_samples - 1 - (steps[K - 1] if K else -1)  # w_K's presentations so far
-        return self._votes + count * _vote(X_val, path[-1:], np.ones(1), self.scale, name="X_val")
+        return self._votes + count * _vote(X_val, path[:, -1:].copy(), np.ones(1), self.scale, name="X_val")
 
 
 def coef_and_intercept(weights, scale, dtype):

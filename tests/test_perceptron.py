@@ -1122,18 +1122,19 @@ def test_pc13_the_vote_is_exact_and_takes_each_score_in_the_training_order(scale
     W = rng.integers(-4, 5, size=(531, 4)).astype(np.float64)
     W[7] = W[529] = [1.0, 1.0, 1.0, 0.0]               # in a block of 16 and in the last 3
     counts = rng.integers(0, 9, size=531).astype(np.float64)
-    votes = _vote(X, W, counts, scale)
+    WT = np.ascontiguousarray(W.T)
+    votes = _vote(X, WT, counts, scale)
     np.testing.assert_array_equal(votes, _vote_oracle(X, W, counts, scale))
     lost, zeros = np.zeros(len(X), np.int64), np.zeros(len(X), np.int64)
-    kernels.vote(X, np.ascontiguousarray(W.T), counts.astype(np.int64), scale, zeros, lost)
+    kernels.vote(X, WT, counts.astype(np.int64), scale, zeros, lost)
     assert lost[::97].all() == (np.finfo(np.longdouble).max > np.finfo(np.float64).max)  # exercised
     for cut in (1, 16, 17, 512, 530):
-        np.testing.assert_array_equal(_vote(X, W[:cut], counts[:cut], scale) + _vote(X, W[cut:], counts[cut:], scale),
-                                      votes)
+        parts = [_vote(X, np.ascontiguousarray(WT[:, k]), counts[k], scale) for k in (slice(cut), slice(cut, None))]
+        np.testing.assert_array_equal(parts[0] + parts[1], votes)
     numba_threads(1)
-    one = _vote(X, W, counts, scale)
+    one = _vote(X, WT, counts, scale)
     numba_threads(2)
-    np.testing.assert_array_equal(_vote(X, W, counts, scale), one)
+    np.testing.assert_array_equal(_vote(X, WT, counts, scale), one)
 
 
 @settings(max_examples=15, deadline=None)
