@@ -652,3 +652,16 @@ def test_a_noise_margin_of_rounding_size_is_not_named():
     d = diagnose(base * 0.2, noisy)
     assert d.pattern == "overfitting" and d.evidence["gap_margin"] > 0.05 * d.evidence["delta"], d
     assert "what noise (σ≈" in d.rule, d
+
+
+def test_underfitting_beside_a_larger_gap_within_its_noise_says_so():
+    """The underfitting rule is reached when the gap does not decide: below the excess over the target,
+    or within δ plus the margin its noise gives. The reason said "more than δ and than the gap" in
+    the second case too, of an excess 0.4 beside a gap 0.6 (an audit, 2026-12-06)."""
+    train = np.full(100, 2.0)
+    noisy = 2.6 + np.where(np.arange(100) % 2, 1.0, -1.0)
+    result = diagnose(train, noisy, target=1.6)
+    assert result.pattern == "underfitting"
+    assert "than the gap" not in result.rule and "the gap 0.6, though larger, is within" in result.rule
+    quiet = diagnose(train, np.full(100, 2.2), target=1.6)  # excess 0.4 > gap 0.2
+    assert quiet.pattern == "underfitting" and "and than the gap 0.2" in quiet.rule

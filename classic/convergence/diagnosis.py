@@ -34,8 +34,8 @@ too slow         the training loss's trend over the last quarter still fell   mo
                  by more than :math:`\\delta`, or it fell in each of its last  better initialisation or scaling
                  r steps and by more than :math:`\\delta` over them (below)
 underfitting     training loss above ``target`` by more than :math:`\\delta`   a richer model (more clusters,
-                 and by more than the gap (high bias, §5.2)                  components, features); less
-                                                                             regularisation
+                 and by more than the gap, or with a gap within its noise    components, features); less
+                 margin (the overfitting rule's; high bias, §5.2)            regularisation
 healthy          none of the above: no trend in the training loss over the    none needed
                  last quarter, small gap, at target (the rule says whether
                  it stayed flat there)
@@ -490,8 +490,13 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
                                      + (f" and the {w['excess']} {bias:.3g}" if target is not None else "")
                                      + " (high variance, §5.2)")
     if target is not None and excess > delta:
+        # the gap did not decide: it is below the excess, or within what noise would add (an audit, 2026-12-06: the
+        # text said "more than the gap" of an excess 0.4 beside a gap 0.6 within its noise margin)
+        than_gap = (f"and than the gap {gap:.3g}" if excess > gap else
+                    f"while the gap {gap:.3g}, though larger, is within δ plus what noise (σ≈{gap_noise:.3g}) would add "
+                    f"({delta + gap_margin:.3g})")
         return result("underfitting", f"training {metric} plateaued {excess:.3g} {w['worse_than']} the target, more "
-                                      f"than δ={delta:.3g} and than the gap {gap:.3g} (high bias, §5.2)")
+                                      f"than δ={delta:.3g} {than_gap} (high bias, §5.2)")
     note = "" if target is not None else (f"; no target given, so a {w['poor']} plateau (underfitting) cannot be "
                                           "ruled out")
     run = abs(final_run)
