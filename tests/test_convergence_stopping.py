@@ -2,6 +2,7 @@
 
 import importlib
 import warnings
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -121,11 +122,11 @@ def test_gradient_norm_without_a_gradient_is_an_error():
 
 def patience_oracle(scores, patience, min_delta):
     """scikit-learn's early stopping (MLP's _update_no_improvement_count, its tol as min_delta):
-    patience counts from the last gain of more than min_delta over the best, and the best state
-    is the best score's, by any margin."""
+    patience counts from the last gain of more than min_delta over the best (the gain exact), and
+    the best state is the best score's, by any margin."""
     best_t, best, improved = None, None, None
     for t in range(1, len(scores)):
-        if best is None or scores[t] > best + min_delta:
+        if best is None or Fraction(scores[t]) - Fraction(best) > Fraction(min_delta):
             improved = t
         if best is None or scores[t] > best:
             best_t, best = t, scores[t]
@@ -136,6 +137,7 @@ def patience_oracle(scores, patience, min_delta):
 
 @given(st.lists(st.floats(0, 1), min_size=2, max_size=40), st.integers(1, 6), st.sampled_from([0.0, 0.01, 0.1]))
 @example([0.0, 0.5, 0.55, 0.52], 2, 0.1)  # a best within min_delta: kept, but no reason to wait
+@example([0.0, 0.1, 0.1 + 0.2], 1, 0.2)  # a gain of 0.2 + 2.8e-17, no gain by score > best + min_delta
 def test_cv7_validation_patience_stops_after_patience_and_keeps_the_best(scores, patience, min_delta):
     """CV-7 (proofs/convergence.md): early stopping fires at the first t with t - t_improved >=
     patience, and its checkpoint is the parameters of iteration t_best, the best score's (a copy)."""

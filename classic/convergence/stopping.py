@@ -43,6 +43,7 @@ perceptron    none on separable data (a mistake-free epoch ends the run, Novikof
 import copy
 import dataclasses
 import math
+from fractions import Fraction
 
 import numpy as np
 
@@ -386,7 +387,7 @@ class ValidationPatience(StoppingRule):
 
     The estimator computes ``state.validation_score`` on ``(X_val, y_val)``
     (higher is better). An iteration improves when its score exceeds the best
-    so far by more than ``min_delta``; the rule fires at the first iteration
+    so far by more than ``min_delta`` (the gain compared exactly, in rational arithmetic); the rule fires at the first iteration
     :math:`t` with :math:`t - t_{\\text{improved}} \\ge` ``patience``, :math:`t_{\\text{improved}}`
     the last iteration that improved, and keeps the best state, the one of the highest
     score seen (the earliest of equal ones), as :attr:`checkpoint` for the estimator to
@@ -462,7 +463,9 @@ class ValidationPatience(StoppingRule):
         if state.validation_score is None:
             raise ValueError("ValidationPatience needs state.validation_score; the estimator did not compute one")
         score = _finite(state.validation_score, "ValidationPatience: the validation score", state.iteration, _NO_SCORE)
-        if self._best is None or score > self._best.score + self.min_delta:
+        # the gain, compared exactly: score > best + min_delta rounds the sum (0.1 + 0.2 after 0.1, min_delta
+        # 0.2, gains 0.2 + 2.8e-17 but was no improvement; an audit, 2026-12-06)
+        if self._best is None or Fraction(score) - Fraction(self._best.score) > Fraction(self.min_delta):
             self._improved = state.iteration
         if self._best is None or score > self._best.score:  # the best state, by any margin (scikit-learn's)
             self._best = Checkpoint(state.iteration, score, _copy(state.parameters))
