@@ -327,8 +327,9 @@ def _order_intervals(ratios, bounds):
 
 def _resolved_ratios(ratios, bounds):
     """CV-3: a ratio is resolved when its interval lies below 1 and pins its
-    logarithm to within ORDER_TOLERANCE/2 relative, enough for an order built
-    from two of them to be resolved (CV-4)."""
+    logarithm to within ORDER_TOLERANCE/2 relative. That does not make an order built from
+    two of them resolved (two ratios of 0.5 pinned so give an order interval of half-width
+    0.2519 > ORDER_TOLERANCE; an audit, 2026-12-06): CV-4 tests each order's own interval."""
     with np.errstate(divide="ignore", invalid="ignore"):
         half_width = (np.log(bounds[:, 1]) - np.log(bounds[:, 0])) / 2
         return (bounds[:, 1] < 1) & (half_width <= ORDER_TOLERANCE / 2 * np.abs(np.log(ratios)))
@@ -742,8 +743,18 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     ``sublinear`` without an exponent, and ratios far below 1 that rise steadily read as a
     steep power law
     (``GaussianMixture(5, random_state=1, tol=0, max_iter=500)`` on iris: :math:`t^{-68}`, its
-    ratios 0.73 to 0.77). Look at
-    ``evidence.ratios`` before trusting such a verdict.
+    ratios 0.73 to 0.77). Three more, found by an audit (2026-12-06) and not yet removed: a
+    steep power law whose last half lies at the noise floor reads ``linear``
+    (:math:`1 + (t+1)^{-8}` over 100 values, with the limit: rate 0.82, the ratios it can read
+    rising from 0.81 to 0.86 inside the order band; its first 40 values read ``sublinear``);
+    noise beyond the final rounding that ``value_error`` does not declare can give a wrong class
+    with no warning (:math:`(1 + 1/k)(1 + 10^{-8}\\varepsilon_k)` over 100 values: ``linear``,
+    0.976; Newton for :math:`\\sqrt 2` with relative noise :math:`10^{-12}`: ``superlinear``, order
+    1.47; values rounded to float32 but given as float64: ``finite``), so declare it; and
+    without the limit, the order read from differences (ACOC) on a short run carries a bias
+    the order tolerance does not cover (squaring from 0.5, five values: ``superlinear``, order
+    2.33; :math:`e_{t+1} = e_t^{1.5}`, six values: ``quadratic``, 1.84), so give the limit where
+    it is known. Look at ``evidence.ratios`` before trusting such a verdict.
 
     Parameters
     ----------
