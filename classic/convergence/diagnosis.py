@@ -18,7 +18,10 @@ oscillation      in the last half of the training curve, at least three      sma
                  turns, each coming back more than :math:`\\delta` from the   average the iterates (averaged
                  extreme before it, with its rises at least half its falls   perceptron); check separability
                  (or the reverse; the validation curve's own wiggles are
-                 sampling noise, not the optimiser's)
+                 sampling noise, not the optimiser's, but the training
+                 curve's are counted: noisy training losses, e.g.
+                 minibatch estimates, of more than δ read as oscillation;
+                 give the full training objective, or raise δ)
 diverging        the training loss's trend over the last quarter of the run   smaller step size; for k-means and
                  rose by more than :math:`\\delta`, or the loss rose in more   EM, whose objective never rises
                  of its steps than chance would give and by more than        (KM-1, EM-4), check that the curve
