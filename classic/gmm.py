@@ -1047,9 +1047,11 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Returns
         -------
         float
-            The mean of :meth:`score_samples` (the log-prior of a MAP-EM fit is not included).
+            The mean of :meth:`score_samples` (the log-prior of a MAP-EM fit is not included),
+            finite whenever they are: where their sum overflows float64 (rows far from every
+            component, log-densities near -1e307) they are summed scaled by a power of two.
         """
-        return float(np.mean(self.score_samples(X)))
+        return _mean(self.score_samples(X))
 
     def predict_proba(self, X):
         """Responsibilities, ndarray of shape (n_samples, n_components) (float32 for float32 X and
@@ -1141,8 +1143,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         -------
         float
         """
-        n = np.asarray(X).shape[0]
-        return -2 * self.score(X) * n + self._n_parameters() * math.log(n)
+        deviance, n = self._deviance(X)
+        return deviance + self._n_parameters() * math.log(n)
 
     def aic(self, X):
         """Akaike information criterion on X (lower is better).
@@ -1156,7 +1158,20 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         -------
         float
         """
-        return -2 * self.score(X) * np.asarray(X).shape[0] + 2 * self._n_parameters()
+        return self._deviance(X)[0] + 2 * self._n_parameters()
+
+    def _deviance(self, X):
+        """-2 times the log-likelihood of X (n times :meth:`score`), and the number of rows n; a
+        ValueError where it lies beyond float64's range (BIC and AIC were then infinite, silently,
+        until an audit of 2026-12-06)."""
+        mean = self.score(X)
+        n = np.shape(X)[0]  # X is valid: score(X) checked it
+        deviance = -2 * mean * n
+        if not math.isfinite(deviance):
+            raise ValueError(f"-2 times the log-likelihood of X under the model ({n} rows, {mean:.3g} per row: "
+                             "score(X)) is beyond float64's range, and so are BIC and AIC: X lies far from every "
+                             "component. Check that X is on the scale the model was fitted on, or compare score(X)")
+        return deviance, n
 
     _TRACE_TYPES = (GMMTrace,)  # what certify() accepts as trace_
 
@@ -1245,3 +1260,15 @@ def plot_ellipses(model, ax, features=(0, 1), n_std=(1.0, 2.0), **style):
             )
         ax.plot(*means[k, [i, j]], "x", color=color)
     return ax
+
+
+def _mean(values):
+    """The mean of finite float64 ``values``, finite whenever it lies in float64's range: where their
+    sum overflows, the values are scaled by 2**-k first (exact: k is what n values of the largest
+    magnitude need) and the mean scaled back."""
+    mean = float(np.mean(values))
+    if math.isfinite(mean) or not np.all(np.isfinite(values)):
+        return mean
+    k = math.ceil(math.log2(values.shape[0])) + 1
+    with np.errstate(over="ignore"):
+        return float(np.mean(values * 2.0**-k) * 2.0**k)

@@ -2768,3 +2768,42 @@ def test_a_prior_covariance_beyond_the_working_precision_is_named():
         with pytest.raises(ValueError, match=r"^prior.strength times prior.covariance, 1 x .* overflows float32"):
             GaussianMixture(2, random_state=0, prior=prior).fit(X.astype(np.float32))
     assert certify(GaussianMixture(2, random_state=0, prior=prior).fit(X), X)
+
+
+def _two_blobs():
+    rng = np.random.default_rng(0)
+    return np.vstack([rng.normal(0, 1, (15, 3)), rng.normal(5, 1, (15, 3))])
+
+
+def test_score_of_rows_far_from_the_model_is_finite_and_bic_aic_refuse_what_overflows():
+    """score is the mean of score_samples, finite when they are: their sum overflowed for rows near
+    -1e307 each, and score was -inf, BIC and AIC inf, silently; BIC and AIC, -2 log L + ..., lie
+    beyond float64 there, and say so. bic(X) read X's rows before checking X (an IndexError for
+    None). An audit, 2026-12-06."""
+    X = _two_blobs()
+    model = GaussianMixture(2, random_state=0).fit(X)
+    far = X * 1e153
+    log_densities = model.score_samples(far)
+    assert np.all(np.isfinite(log_densities))
+    exact = float(np.mean(log_densities.astype(np.longdouble))) if np.finfo(np.longdouble).max > 1e308 else None
+    score = model.score(far)
+    assert math.isfinite(score) and (exact is None or abs(score - exact) <= 1e-13 * abs(exact))
+    assert model.score(X) == float(np.mean(model.score_samples(X)))  # unchanged where the sum is finite
+    for criterion in (model.bic, model.aic):
+        with pytest.raises(ValueError, match="beyond float64's range, and so are BIC and AIC"):
+            criterion(far)
+        with pytest.raises(ValueError, match="Expected 2D array"):
+            criterion(None)
+    assert model.bic(X) == -2 * model.score(X) * 30 + model._n_parameters() * math.log(30)
+
+
+def test_a_means_init_far_outside_the_data_is_named():
+    """means_init 1e300 times the fitted means: the fit blamed X's scale ("rescale X"); the error
+    names means_init (an audit, 2026-12-06)."""
+    X = _two_blobs()
+    means = GaussianMixture(2, covariance_type="diag", random_state=0).fit(X).means_
+    for covariance_type in ("diag", "spherical", "full"):
+        with pytest.raises(ValueError, match="means_init lies far outside the range of X"):
+            GaussianMixture(2, covariance_type=covariance_type, prior="default", means_init=means * 1e300,
+                            random_state=0).fit(X)
+    GaussianMixture(2, covariance_type="diag", prior="default", means_init=means * 1e3, random_state=0).fit(X)  # in range
