@@ -86,6 +86,11 @@ def problem_weights(by_class, sample_weight, problems, dtype):
         with np.errstate(over="ignore", under="ignore"):
             c = sides.astype(dtype) * samples              # fl(fl(a) fl(s)) in dtype
         _check_product(c, positive & (sides > 0), dtype)   # the examples meant to weigh more than 0
+        if not np.any(c):
+            # every mistake would move nothing: the run "converges" at once with w = 0 (an audit, 2026-12-06)
+            against = "" if n_problems == 1 else f" of the one-vs-rest problem of classes_[{p}]"
+            raise ValueError(f"class_weight times sample_weight is 0 for every example{against}: nothing can be "
+                             "learnt; give some examples of each problem a positive weight")
         weights.append(None if np.all(c == 1) else c)
     return weights
 

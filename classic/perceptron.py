@@ -25,6 +25,7 @@ every class to be separable from the union of the others, a stronger
 assumption than Kesler's (joint linear separability).
 """
 
+import math
 import warnings
 from typing import NamedTuple
 
@@ -204,13 +205,14 @@ def _count_axis(ax, top):
     """A y-axis for counts from 0 to twice ``top``: symmetric-log with the step 0 to 1 as tall as
     1 to 2, so that bars of 1 and 2 mistakes differ by a factor 2 in height, as on a log axis,
     while 0 stays on the axis and a bound of hundreds fits with headroom; ticks 1, 2, 5, 10, ..."""
-    top = 2.0 * max(top, 1.0)
+    top = min(2.0 * max(top, 1.0), float(np.finfo(np.float64).max))   # a bound near 1e308 (an audit, 2026-12-06)
     # matplotlib draws the linear part linscale / (1 - 1/10) decades tall: make that log10(2)
     ax.set_yscale("symlog", linthresh=1.0, linscale=0.9 * np.log10(2.0))
-    decades = range(int(np.log10(top)) + 1)
+    n_decades = int(np.log10(top)) + 1
+    decades = range(0, n_decades, max(1, math.ceil(n_decades / 12)))   # at most 12 labelled decades
     steps = (1, 2, 5) if top <= 1e4 else (1,)
-    ticks = [0] + [m * 10**e for e in decades for m in steps if m * 10**e <= top]
-    ax.set_yticks(ticks, [str(t) for t in ticks])
+    ticks = [(m, e) for e in decades for m in steps if m * 10.0**e <= top]
+    ax.set_yticks([0.0] + [m * 10.0**e for m, e in ticks], ["0"] + [str(m * 10**e) if e < 5 else f"1e{e}" for m, e in ticks])
     ax.set_ylim(0, top)
 
 
@@ -1068,6 +1070,41 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         labels = np.empty(scores.shape[0], dtype=np.intp)
         for_rows(largest_in_rows, scores.shape[0])(np.ascontiguousarray(scores), labels)  # numpy.argmax's rule
         return self.classes_[labels]
+
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy of :meth:`predict` on X against y, each row weighted by ``sample_weight`` if
+        given (scikit-learn's ``ClassifierMixin.score``, with y and the weights checked as ``fit``
+        checks them: until 2026-12-06 the weights were not, and a weight of 1e308 gave NaN, a
+        negative one counted).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The samples.
+        y : array-like of shape (n_samples,)
+            Their true labels.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            The weight of each row: finite, non-negative, 0 or at least the smallest normal
+            float64, not all 0 (a number is every row's weight; None: every row weighs 1).
+
+        Returns
+        -------
+        float
+            The (weighted) share of the rows whose predicted label is y's, computed as
+            early stopping scores held-out rows (CV-7): ``stop_.checkpoint.score`` is the
+            returned model's score on the rule's data.
+        """
+        predicted = self.predict(X)
+        y = column_or_1d(y)
+        check_classification_targets(y)
+        if y.shape[0] != predicted.shape[0]:
+            raise ValueError(f"y has {y.shape[0]} labels, but X has {predicted.shape[0]} rows: give one label per row")
+        weights = check_sample_weight(sample_weight, np.empty((predicted.shape[0], 0)))
+        numbers = predicted.dtype.kind in "biuf" and y.dtype.kind in "biuf"
+        # labels of two kinds (numbers against strings) compare as objects: numpy < 1.25 returned one False
+        correct = predicted == y if numbers or predicted.dtype.kind == y.dtype.kind else (
+            predicted.astype(object) == y.astype(object))
+        return float(np.average(correct, weights=weights))
 
     _TRACE_TYPES = (PerceptronTrace, OneVsRestTrace)  # what certify() accepts as trace_
 

@@ -1445,6 +1445,27 @@ def test_plot_draws_updates_mistakes_and_the_loss_curve():
     plt.close(ax.figure)
 
 
+def test_plot_takes_a_bound_near_the_largest_float():
+    """A certificate's (R/gamma)^2 may be astronomically large (a margin near 0): a bound of 1e308
+    made the count axis overflow (OverflowError, an audit, 2026-12-06). The axis ends at the largest
+    float, with at most 12 labelled decades besides 0."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    X = np.array([[2.0, 1.0], [1.0, 3.0], [-1.0, -2.0], [-3.0, -1.0]])
+    trace = Perceptron().fit(X, np.array([0, 0, 1, 1])).trace_
+    for bound in (1e308, 1e30):
+        ax = trace.plot(bound=bound)
+        ax.figure.savefig(io.BytesIO(), format="png")
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert labels[:2] == ["0", "1"] and len(labels) <= 13 and ax.get_ylim()[1] >= bound
+        plt.close(ax.figure)
+
+
 def test_one_vs_rest_plot_draws_one_curve_per_class():
     import matplotlib
 

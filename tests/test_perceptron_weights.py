@@ -354,3 +354,52 @@ def test_float32_weights_are_formed_as_scikit_learn_forms_them():
     for weights, agrees in ((twice, True), (once, False)):
         replayed = _ProblemCertificate(X, signs, model.trace_, "", weights=weights)._replay(u)["squared_norms"]
         assert np.array_equal(replayed, model.trace_.squared_norms) is agrees
+
+
+def _two_blobs():
+    rng = np.random.default_rng(0)
+    return np.vstack([rng.normal(0, 1, (15, 3)), rng.normal(5, 1, (15, 3))]), np.repeat([0, 1], 15)
+
+
+def test_score_checks_its_weights_and_labels_as_fit_does():
+    """score was scikit-learn's ClassifierMixin.score, which checked no weight: 1e308 each gave NaN,
+    negative and subnormal weights counted, a scalar was refused (fit takes one); y of the wrong
+    length or labels of no classification type gave NumPy's messages (an audit, 2026-12-06). It is
+    still the (weighted) share of right labels, as scikit-learn computes it."""
+    from sklearn.metrics import accuracy_score
+
+    X, y = _two_blobs()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # three epochs on labels that are not separable
+        model = Perceptron(max_iter=3, tol=None).fit(X, np.where(np.arange(30) % 7 == 0, 1 - y, y))
+    weights = np.random.default_rng(1).uniform(0.5, 2.0, 30)
+    assert model.score(X, y, sample_weight=weights) == pytest.approx(accuracy_score(y, model.predict(X),
+                                                                                    sample_weight=weights), abs=1e-15)
+    assert model.score(X, y, sample_weight=2.0) == model.score(X, y) == accuracy_score(y, model.predict(X))
+    for bad, error, message in [(np.full(30, 1e308), ValueError, "sums to infinity"),
+                                (np.where(np.arange(30) < 2, -100.0, 1.0), ValueError, "negative"),
+                                (np.full(30, 1e-320), ValueError, "subnormal"),
+                                (np.array(["1"] * 30), TypeError, "sample_weight must be numbers"),
+                                (np.ones(29), ValueError, "one weight per row")]:
+        with pytest.raises(error, match=message):
+            model.score(X, y, sample_weight=bad)
+    with pytest.raises(ValueError, match="y has 5 labels, but X has 30 rows"):
+        model.score(X, y[:5])
+    with pytest.raises(ValueError, match="Unknown label type"):
+        model.score(X, np.array([0, "a"] * 15, dtype=object))
+    assert model.score(X, np.array(["a"] * 30)) == 0.0  # labels of another kind: none right
+
+
+def test_class_weights_that_zero_every_example_are_refused():
+    """class_weight times sample_weight 0 for every example: every mistake moves nothing, and the run
+    'converged' at once with w = 0 (converged_ True, accuracy 0.5; an audit, 2026-12-06). As a zero
+    sample_weight everywhere, it is a ValueError; so is one one-vs-rest problem that nothing can teach."""
+    X, y = _two_blobs()
+    with pytest.raises(ValueError, match="0 for every example: nothing can be learnt"):
+        Perceptron(class_weight={0: 0, 1: 0}).fit(X, y)
+    with pytest.raises(ValueError, match="0 for every example: nothing can be learnt"):
+        Perceptron(class_weight={0: 0.0, 1: 1.0}).fit(X, y, sample_weight=(y == 0).astype(float))
+    y3 = np.arange(30) % 3
+    with pytest.raises(ValueError, match=r"of the one-vs-rest problem of classes_\[0\]"):
+        Perceptron(class_weight={0: 0, 1: 1, 2: 1}).fit(X, y3, sample_weight=(y3 == 0).astype(float))
+    Perceptron(class_weight={0: 0, 1: 1}).fit(X, y)  # one class weighs 0: the other is learnt
