@@ -111,6 +111,8 @@ def _check_container(X, name):
     dict or set (NumPy makes each one object: "float() argument must be ... not 'generator'"), or
     a structured array ("Cannot cast array data from dtype([...])")."""
     check_not_iterator(X, name)
+    if X is None:  # scikit-learn: "Expected 2D array, got scalar array instead: array=nan" (an audit, 2026-12-06)
+        raise ValueError(f"{name} is None: give a 2-D array of numbers, one row per sample")
     if isinstance(X, (dict, set, frozenset)) and not issparse(X):  # a DOK matrix is a dict: scikit-learn's words
         raise TypeError(f"{name} must be a 2-D array of numbers, a list of rows or a data frame, got a "
                         f"{type(X).__name__}")
@@ -129,7 +131,17 @@ def _in_classic_words(name):
         yield
     except OverflowError as error:
         raise ValueError(f"{name} holds a number beyond float64's range ({error}): rescale it") from None
+    except TypeError as error:  # NumPy's float() of an entry: a complex number, a dict, None in a row
+        if "float() argument must be" not in str(error):
+            raise
+        raise TypeError(f"{name} must be a 2-D array of real numbers, but an entry is not one ({error})") from None
     except ValueError as error:
+        if str(error).startswith("Complex data not supported"):  # scikit-learn's, followed by the whole array
+            raise ValueError(f"Complex data not supported: {name} holds complex numbers; give real ones (e.g. "
+                             "numpy.real(X) or numpy.abs(X))") from None
+        if "could not convert string to float" in str(error):
+            raise ValueError(f"{name} holds text, not numbers ({error}): encode categories as numbers first, e.g. "
+                             "with sklearn.preprocessing.OneHotEncoder") from None
         if "inhomogeneous" in str(error):  # NumPy's "setting an array element with a sequence. ..."
             raise ValueError(f"{name} must be a 2-D array of numbers: its rows are of different lengths, or "
                              "nest further") from None

@@ -177,6 +177,16 @@ def test_bad_curves_are_rejected(train, val, kwargs, error):
         diagnose(train, val, **kwargs)
 
 
+def test_curves_are_read_as_estimate_rate_reads_sequences():
+    """A ragged curve is named (NumPy's "setting an array element with a sequence" named neither
+    curve), and an object array of numbers converts, as estimate_rate and plot_learning_curves
+    take it (a TypeError until an audit, 2026-12-06)."""
+    with pytest.raises(ValueError, match="train_curve must be an array of numbers"):
+        diagnose([[1.0], [1.0, 2.0]], [1.0, 2.0])
+    curve = [1.0, 0.5, 0.25, 0.2, 0.2, 0.2, 0.2, 0.2]
+    assert diagnose(np.array(curve, dtype=object), curve) == diagnose(curve, curve)
+
+
 def test_wiggles_small_beside_the_curves_size_are_flat():
     """S is at least tol times the curves' largest magnitude: flat curves at 1 with wiggles of 1e-12
     are healthy (with δ = tol × their range, 2.2e-13, they were oscillating until 2026-12-03)."""

@@ -590,6 +590,23 @@ def test_a_bad_parameter_is_both_a_value_error_and_a_type_error(make):
     assert isinstance(raised.value, ValueError) and isinstance(raised.value, TypeError)
 
 
+@pytest.mark.parametrize("fit", [lambda X: classic.KMeans(2).fit(X), lambda X: classic.GaussianMixture(2).fit(X),
+                                 lambda X: classic.Perceptron().fit(X, np.arange(30) % 2),
+                                 lambda X: classic.kmeans_plusplus(X, 2)])
+def test_data_that_are_not_real_numbers_get_messages_that_name_them(fit):
+    """None, a complex number, text and complex arrays as X: scikit-learn's and NumPy's messages
+    ("Expected 2D array, got scalar array instead: array=nan." for None, "could not convert string to
+    float", "Complex data not supported" and the whole array) named neither the problem nor the fix
+    (an audit, 2026-12-06)."""
+    cases = [(None, ValueError, "X is None: give a 2-D array of numbers"),
+             (1 + 2j, TypeError, "X must be a 2-D array of real numbers, but an entry is not one"),
+             ([["a", "b", "c"]] * 30, ValueError, "X holds text, not numbers .*OneHotEncoder"),
+             (np.ones((30, 2)) + 1j, ValueError, r"Complex data not supported: X holds complex numbers; give real")]
+    for X, error, message in cases:
+        with pytest.raises(error, match=message):
+            fit(X)
+
+
 def test_sample_weight_of_number_objects_converts_as_in_scikit_learn():
     """sample_weight as an object array of numbers (Decimal, Fraction: what a pandas column of
     mixed numbers gives) converts to float64, as scikit-learn's _check_sample_weight converts it

@@ -145,7 +145,7 @@ import types
 import numpy as np
 from scipy.stats import binom
 
-from classic._validation import check_bool, check_not_iterator, check_real
+from classic._validation import check_bool, check_not_iterator, check_numbers, check_real
 
 __all__ = ["Diagnosis", "diagnose", "PATTERNS"]
 
@@ -234,17 +234,15 @@ class Diagnosis:
 
 
 def _curve(values, name):
+    # numbers as estimate_rate takes them (objects that are numbers convert; ragged rows, strings, NaN and
+    # infinity are refused by name: check_numbers), then 1-D of at least 4 steps
     check_not_iterator(values, name)
-    x = np.asarray(values)
-    if x.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be numeric, got dtype {x.dtype}")
+    x = check_numbers(values, name)
     if x.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {x.shape}")
     if x.size < 4:
         raise ValueError(f"{name} needs at least 4 recorded steps, got {x.size}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"{name} contains NaN or inf")
-    return x.astype(np.float64)
+    return x
 
 
 def _swings(curve, delta):
