@@ -1266,7 +1266,8 @@ def _mean(values):
     """The mean of finite float64 ``values``, finite whenever it lies in float64's range: where their
     sum overflows, the values are scaled by 2**-k first (exact: k is what n values of the largest
     magnitude need) and the mean scaled back."""
-    mean = float(np.mean(values))
+    with np.errstate(over="ignore"):  # a sum that overflows: scaled below
+        mean = float(np.mean(values))
     if math.isfinite(mean) or not np.all(np.isfinite(values)):
         return mean
     k = math.ceil(math.log2(values.shape[0])) + 1

@@ -206,6 +206,7 @@ def _count_axis(ax, top):
     1 to 2, so that bars of 1 and 2 mistakes differ by a factor 2 in height, as on a log axis,
     while 0 stays on the axis and a bound of hundreds fits with headroom; ticks 1, 2, 5, 10, ..."""
     top = min(2.0 * max(top, 1.0), float(np.finfo(np.float64).max))   # a bound near 1e308 (an audit, 2026-12-06)
+    ax.set_autoscaley_on(False)   # the limits are set below: matplotlib's margins about a bound of 1e308 overflow
     # matplotlib draws the linear part linscale / (1 - 1/10) decades tall: make that log10(2)
     ax.set_yscale("symlog", linthresh=1.0, linscale=0.9 * np.log10(2.0))
     n_decades = int(np.log10(top)) + 1
