@@ -499,7 +499,11 @@ def _classify_positive(s, f, dtype, start):
     orders, ob = _order_intervals(ratios, rb)
     # The last half of the ratios, and at least 4: the growth tests need 3 resolved points
     # and the last one is often lost to the noise floor.
-    tail = max(0, len(ratios) - max(4, math.ceil(len(ratios) / 2)))
+    # The half is of the ratios up to the last resolved one: ratios past it are at the noise floor and
+    # read nothing, and a window of them kept a steep power law's rise out of sight (an audit, 2026-12-06).
+    readable = np.flatnonzero(_resolved_ratios(ratios, rb))
+    n_read = int(readable[-1]) + 1 if readable.size else len(ratios)
+    tail = max(0, n_read - max(4, math.ceil(n_read / 2)))
     rising = np.nonzero(rb[tail:, 0] >= 1)[0]
     if rising.size:
         # A rise beyond rounding in the window: the tail starts after the last one, if what follows
@@ -723,7 +727,7 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     computed only on the longest run of values above the floating-point noise
     floor of :func:`noise_floor` (CV-1) and each with the interval rounding
     leaves it. The class is decided on the tail window (the last half of the
-    ratios; it starts after the last ratio >= 1 beyond rounding in there when a
+    ratios up to the last resolved one; it starts after the last ratio >= 1 beyond rounding in there when a
     quarter of the ratios follow it, and the class is undetermined otherwise): resolved orders all :math:`\\ge 1.25` give ``quadratic``
     (:math:`|q - 2| \\le 0.25`) or ``superlinear``; otherwise ratios that fall
     to 0 (:math:`1/r_t` never falls and grows by steps that do not decay) give
@@ -756,10 +760,7 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     ``sublinear`` without an exponent, and ratios far below 1 that rise steadily read as a
     steep power law
     (``GaussianMixture(5, random_state=1, tol=0, max_iter=500)`` on iris: :math:`t^{-68}`, its
-    ratios 0.73 to 0.77). Three more, found by an audit (2026-12-06) and not yet removed: a
-    steep power law whose last half lies at the noise floor reads ``linear``
-    (:math:`1 + (t+1)^{-8}` over 100 values, with the limit: rate 0.82, the ratios it can read
-    rising from 0.81 to 0.86 inside the order band; its first 40 values read ``sublinear``);
+    ratios 0.73 to 0.77). Found by an audit (2026-12-06) and not removed:
     noise beyond the final rounding that ``value_error`` does not declare can give a wrong class
     with no warning (:math:`(1 + 1/k)(1 + 10^{-8}\\varepsilon_k)` over 100 values: ``linear``,
     0.976; values rounded to float32 but given as float64: ``finite``), so declare it; and
