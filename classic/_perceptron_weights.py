@@ -86,11 +86,6 @@ def problem_weights(by_class, sample_weight, problems, dtype):
         with np.errstate(over="ignore", under="ignore"):
             c = sides.astype(dtype) * samples              # fl(fl(a) fl(s)) in dtype
         _check_product(c, positive & (sides > 0), dtype)   # the examples meant to weigh more than 0
-        if not np.any(c):
-            # every mistake would move nothing: the run "converges" at once with w = 0 (an audit, 2026-12-06)
-            against = "" if n_problems == 1 else f" of the one-vs-rest problem of classes_[{p}]"
-            raise ValueError(f"class_weight times sample_weight is 0 for every example{against}: nothing can be "
-                             "learnt; give some examples of each problem a positive weight")
         weights.append(None if np.all(c == 1) else c)
     return weights
 
@@ -135,3 +130,13 @@ def check_update_range(X, scale, weights):
                 f"the weighted example {i} (class_weight times sample_weight, {float(c[i]):.3g}, times the row) has a "
                 f"squared norm beyond {X.dtype.name} ({float(moves[i]):.3g}): the weights would overflow "
                 "(proofs/perceptron.md, PC-7). Divide the weights by a common factor")
+
+
+def check_something_weighs(weights, n_classes):
+    """A ValueError when two or more classes are to be told apart but every example weighs 0 in every
+    binary problem (``weights`` as :func:`problem_weights` returns them): every mistake would move
+    nothing, and the run "converged" at once with w = 0 (an audit, 2026-12-06). ``fit`` checks it;
+    a ``partial_fit`` batch may weigh nothing, and one class needs nothing learnt."""
+    if n_classes >= 2 and all(c is not None and not np.any(c) for c in weights):
+        raise ValueError("class_weight times sample_weight is 0 for every example (of every one-vs-rest problem): "
+                         "nothing can be learnt; give some examples a positive weight")

@@ -131,7 +131,7 @@ def _in_classic_words(name):
         yield
     except OverflowError as error:
         raise ValueError(f"{name} holds a number beyond float64's range ({error}): rescale it") from None
-    except TypeError as error:  # NumPy's float() of an entry: a complex number, a dict, None in a row
+    except TypeError as error:  # NumPy's float() of an entry: a complex number (X itself, or in a row), a dict
         if "float() argument must be" not in str(error):
             raise
         raise TypeError(f"{name} must be a 2-D array of real numbers, but an entry is not one ({error})") from None

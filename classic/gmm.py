@@ -976,6 +976,18 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             np.any((diagonal(z) != 0) & (diagonal(a) == 0)) for z, a in standard
         ):
             ranges = np.ptp(X.astype(np.float64), axis=0)  # X's own: scale is kept within 2^±32 of the others'
+            low, high = X.min(axis=0).astype(np.float64), X.max(axis=0).astype(np.float64)
+            with np.errstate(over="ignore", invalid="ignore"):
+                far = ~np.isfinite(means) | (means < low - 1e3 * (high - low)) | (means > high + 1e3 * (high - low))
+            if self.means_init is not None and np.any(far):
+                # where means_init started them (an audit, 2026-12-06: means_init times 1e300 on data of range 9
+                # was reported as X's scale, and the fix named, rescaling X, could not help)
+                raise ValueError(
+                    f"the fitted means of components {np.flatnonzero(far.any(axis=1)).tolist()[:5]} lie far "
+                    f"outside X's range (beyond 1000 times its span), where means_init started them, and their "
+                    f"covariances or precisions leave {dtype.name}: give initial means within X's range (e.g. rows "
+                    "of X, or the centres of a k-means fit)"
+                )
             raise ValueError(
                 f"X's scale (its features range over {np.min(ranges):.3g} to {np.max(ranges):.3g}) puts the fitted "
                 f"covariances or precisions outside {dtype.name} "
@@ -1142,6 +1154,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Returns
         -------
         float
+            -2 log L + p log n. A ValueError where -2 log L lies beyond float64's range (rows
+            far from every component; scikit-learn returns inf there), naming ``score(X)``, the
+            mean log-likelihood, which stays finite.
         """
         deviance, n = self._deviance(X)
         return deviance + self._n_parameters() * math.log(n)
@@ -1157,6 +1172,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Returns
         -------
         float
+            -2 log L + 2 p. A ValueError where -2 log L lies beyond float64's range, as for
+            :meth:`bic`.
         """
         return self._deviance(X)[0] + 2 * self._n_parameters()
 

@@ -51,6 +51,7 @@ from classic._perceptron_predictors import (
 from classic._perceptron_start import declared_classes, last_weights, same_classes, start_weights
 from classic._perceptron_weights import (
     check_class_weight,
+    check_something_weighs,
     check_update_range,
     class_weights,
     problem_weights,
@@ -819,6 +820,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                 "Set warm_start=False to start afresh, or fit on labels of the same classes")
         problems = self._problem_signs(y_index, X.dtype)
         weights = self._example_weights(X, scale, y_index, sample_weight, problems)
+        check_something_weighs(weights[0], len(self.classes_))
         starts = [None] * len(problems)   # w_0 = 0, unless a start is given
         if any(value is not None for value in given.values()):
             starts = start_weights(given, len(problems), X.shape[1], len(self.classes_), scale, self.eta0, X.dtype,
@@ -1092,17 +1094,23 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         -------
         float
             The (weighted) share of the rows whose predicted label is y's, computed as
-            early stopping scores held-out rows (CV-7): ``stop_.checkpoint.score`` is the
-            returned model's score on the rule's data.
+            early stopping scores held-out rows (CV-7): with two classes,
+            ``stop_.checkpoint.score`` is the returned model's score on the rule's data (with
+            more, each one-vs-rest problem's rule scores its own binary problem).
         """
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
         predicted = self.predict(X)
         y = column_or_1d(y)
         check_classification_targets(y)
         if y.shape[0] != predicted.shape[0]:
             raise ValueError(f"y has {y.shape[0]} labels, but X has {predicted.shape[0]} rows: give one label per row")
+        if _holds_text(y) != _holds_text(self.classes_):  # scikit-learn's words for it
+            raise ValueError(f"Mix of label input types (string and number): y holds {_first_few(list(np.unique(y)))} "
+                             f"and the model's classes are {_first_few(list(self.classes_))}")
         weights = check_sample_weight(sample_weight, np.empty((predicted.shape[0], 0)))
         numbers = predicted.dtype.kind in "biuf" and y.dtype.kind in "biuf"
-        # labels of two kinds (numbers against strings) compare as objects: numpy < 1.25 returned one False
+        # labels of one kind in arrays of two dtypes (int against object) compare as objects
         correct = predicted == y if numbers or predicted.dtype.kind == y.dtype.kind else (
             predicted.astype(object) == y.astype(object))
         return float(np.average(correct, weights=weights))
@@ -1149,6 +1157,12 @@ def _unseen_labels(labels, classes):
 def _class_name(label):
     """A class label as its Python value prints (``0``, ``'setosa'``; NumPy 2 prints ``np.int64(0)``)."""
     return repr(label.item() if isinstance(label, np.generic) else label)
+
+
+def _holds_text(labels):
+    """Whether ``labels`` are strings (a str dtype, or objects of which one is a str)."""
+    labels = np.asarray(labels)
+    return labels.dtype.kind in "US" or (labels.dtype.kind == "O" and any(isinstance(v, str) for v in labels.flat))
 
 
 def _first_few(labels):

@@ -672,6 +672,6 @@ def test_underfitting_beside_a_larger_gap_within_its_noise_says_so():
     noisy = 2.6 + np.where(np.arange(100) % 2, 1.0, -1.0)
     result = diagnose(train, noisy, target=1.6)
     assert result.pattern == "underfitting"
-    assert "than the gap" not in result.rule and "the gap 0.6, though larger, is within" in result.rule
+    assert "than the gap" not in result.rule and "the gap 0.6, as large or larger, is within" in result.rule
     quiet = diagnose(train, np.full(100, 2.2), target=1.6)  # excess 0.4 > gap 0.2
     assert quiet.pattern == "underfitting" and "and than the gap 0.2" in quiet.rule

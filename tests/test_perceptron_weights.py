@@ -387,19 +387,28 @@ def test_score_checks_its_weights_and_labels_as_fit_does():
         model.score(X, y[:5])
     with pytest.raises(ValueError, match="Unknown label type"):
         model.score(X, np.array([0, "a"] * 15, dtype=object))
-    assert model.score(X, np.array(["a"] * 30)) == 0.0  # labels of another kind: none right
+    with pytest.raises(ValueError, match=r"Mix of label input types \(string and number\)"):  # scikit-learn's words
+        model.score(X, y.astype(str))
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        model.score(X, None)
+    text = Perceptron(max_iter=3, tol=None).fit(X, np.array(["no", "yes"])[y])
+    assert text.score(X, np.array(["no", "yes"], dtype=object)[y]) == text.score(X, np.array(["no", "yes"])[y])
 
 
 def test_class_weights_that_zero_every_example_are_refused():
     """class_weight times sample_weight 0 for every example: every mistake moves nothing, and the run
     'converged' at once with w = 0 (converged_ True, accuracy 0.5; an audit, 2026-12-06). As a zero
-    sample_weight everywhere, it is a ValueError; so is one one-vs-rest problem that nothing can teach."""
+    sample_weight everywhere, fit refuses it. A one-vs-rest problem whose own class weighs 0 still
+    learns from the other rows (its negatives weigh their sample weight), a partial_fit batch may
+    weigh nothing, and one class needs nothing learnt: those fit (a review of the first check)."""
     X, y = _two_blobs()
-    with pytest.raises(ValueError, match="0 for every example: nothing can be learnt"):
-        Perceptron(class_weight={0: 0, 1: 0}).fit(X, y)
-    with pytest.raises(ValueError, match="0 for every example: nothing can be learnt"):
-        Perceptron(class_weight={0: 0.0, 1: 1.0}).fit(X, y, sample_weight=(y == 0).astype(float))
+    for class_weight, sample_weight in (({0: 0, 1: 0}, None), ({0: 0.0, 1: 1.0}, (y == 0).astype(float))):
+        with pytest.raises(ValueError, match="0 for every example .*nothing can be learnt"):
+            Perceptron(class_weight=class_weight).fit(X, y, sample_weight=sample_weight)
     y3 = np.arange(30) % 3
-    with pytest.raises(ValueError, match=r"of the one-vs-rest problem of classes_\[0\]"):
-        Perceptron(class_weight={0: 0, 1: 1, 2: 1}).fit(X, y3, sample_weight=(y3 == 0).astype(float))
+    Perceptron(class_weight={0: 0, 1: 1, 2: 1}).fit(X, y3, sample_weight=(y3 == 0).astype(float))
+    batch = Perceptron(class_weight={0: 0, 1: 1}).partial_fit(X, y, classes=[0, 1])
+    batch.partial_fit(X, np.zeros(30, int))
+    Perceptron(class_weight={0: 0, 1: 1, 2: 1}).partial_fit(X, np.zeros(30, int), classes=[0, 1, 2])
+    assert (Perceptron(class_weight={5: 0}).fit(X, np.full(30, 5)).predict(X) == 5).all()
     Perceptron(class_weight={0: 0, 1: 1}).fit(X, y)  # one class weighs 0: the other is learnt

@@ -494,7 +494,7 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
         # the gap did not decide: it is below the excess, or within what noise would add (an audit, 2026-12-06: the
         # text said "more than the gap" of an excess 0.4 beside a gap 0.6 within its noise margin)
         than_gap = (f"and than the gap {gap:.3g}" if excess > gap else
-                    f"while the gap {gap:.3g}, though larger, is within δ plus what noise (σ≈{gap_noise:.3g}) would add "
+                    f"while the gap {gap:.3g}, as large or larger, is within δ plus what noise (σ≈{gap_noise:.3g}) would add "
                     f"({delta + gap_margin:.3g})")
         return result("underfitting", f"training {metric} plateaued {excess:.3g} {w['worse_than']} the target, more "
                                       f"than δ={delta:.3g} {than_gap} (high bias, §5.2)")
