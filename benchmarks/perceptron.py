@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Perceptron as SkPerceptron
 
-from benchmarks import quiet
+from benchmarks import one_and_two_threads, quiet
 from classic import Perceptron
 
 
@@ -93,11 +93,20 @@ def epochs_against_scikit_learn(X, y, epochs, repeats, sample_weight=None):
             X[:100], y[:100], sample_weight=None if sample_weight is None else sample_weight[:100])
         t_ours, m_ours = best_time(lambda: ours.fit(X, y, sample_weight=sample_weight), repeats)
         t_sk, m_sk = best_time(lambda: twin.fit(X, y, sample_weight=sample_weight), repeats)
+        def fit_and_score():   # the fit and its scores, each with the threads of the call
+            model = Perceptron(fit_intercept=False, max_iter=epochs).fit(X, y, sample_weight=sample_weight)
+            return model, model.decision_function(X)
+
+        fits = one_and_two_threads(fit_and_score)
     same = np.array_equal(m_ours.coef_, m_sk.coef_) and m_ours.n_iter_ == m_sk.n_iter_ == epochs
+    bitwise = "not compared (one Numba thread allowed)" if fits is None else (
+        fits[0][0].trace_ == fits[1][0].trace_ and np.array_equal(fits[0][0].coef_, fits[1][0].coef_)
+        and np.array_equal(fits[0][1], fits[1][1]))
     ms_ours, ms_sk = 1e3 * t_ours / epochs, 1e3 * t_sk / epochs
     return m_ours, (f"    classic (trace recorded): {ms_ours:8.2f} ms/epoch\n"
                     f"    scikit-learn Perceptron:  {ms_sk:8.2f} ms/epoch\n"
-                    f"    speed-up {ms_sk / ms_ours:.2f}x, weights identical: {same}")
+                    f"    speed-up {ms_sk / ms_ours:.2f}x, weights identical: {same}, "
+                    f"bitwise the same with 1 and 2 threads: {bitwise}")
 
 
 def inference(n_samples, n_features, repeats):
