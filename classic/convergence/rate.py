@@ -728,7 +728,8 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     floor of :func:`noise_floor` (CV-1) and each with the interval rounding
     leaves it. The class is decided on the tail window (the last half of the
     ratios up to the last resolved one; it starts after the last ratio >= 1 beyond rounding in there when a
-    quarter of the ratios follow it, and the class is undetermined otherwise): resolved orders all :math:`\\ge 1.25` give ``quadratic``
+    quarter of the ratios follow it, and the class is undetermined otherwise): resolved orders all :math:`\\ge 1.25`,
+    the last two within 0.25 of each other, give ``quadratic``
     (:math:`|q - 2| \\le 0.25`) or ``superlinear``; otherwise ratios that fall
     to 0 (:math:`1/r_t` never falls and grows by steps that do not decay) give
     ``superlinear``, ratios that rise to 1 (the same for :math:`1/(1-r_t)`;
