@@ -1209,3 +1209,18 @@ def test_cv4_declared_noise_leaves_a_noisy_sublinear_run_undetermined():
     k = np.arange(1, 101.0)
     noisy = (1 + 1 / k) * (1 + 1e-8 * np.random.default_rng(0).standard_normal(100))
     assert estimate_rate(noisy, value_error=2e-8 * noisy).kind == "undetermined"
+
+
+def test_reasons_say_why_when_exact_repeats_or_a_last_step_leave_no_model():
+    """An audit, 2026-12-06: values repeated exactly every other step, read without the limit, were
+    "only 1 value above the noise floor", where the changes are there but cut into runs of one by
+    the repeats (a staircase, now named); float32 values of 1 + 0.5^t given as float64, whose last
+    two changes are equal, ended in a finite termination said to "show no convergence" after 22
+    ratios of exactly 0.5: the reason now gives the model's own, which says the ratios do not
+    settle at one rate."""
+    staircase = estimate_rate(np.repeat(1 + 0.5 ** np.arange(20.0), 2))
+    assert staircase.kind == "undetermined" and "staircase" in staircase.evidence.reason
+    assert "repeat exactly at 18 of the 36 steps" in staircase.evidence.reason
+    rounded = estimate_rate((1 + 0.5 ** np.arange(40)).astype(np.float32).astype(np.float64))
+    assert rounded.kind == "finite" and rounded.terminated_at == 24
+    assert "give no model of convergence" in rounded.evidence.reason and "not contracting" in rounded.evidence.reason

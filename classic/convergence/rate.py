@@ -851,6 +851,14 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
         run = _classify(s[first_used:n_used], f[first_used:n_used], dtype, first_used)
     kind, order, rate, exponent, reason = (run[k] for k in ("kind", "order", "rate", "exponent", "reason"))
     rate_bounds, exponent_bounds = run["rate_bounds"], run["exponent_bounds"]
+    moved = np.flatnonzero(differences != 0)
+    repeats = int(np.count_nonzero(differences[moved[0]:moved[-1]] == 0)) if moved.size >= 3 else 0
+    if kind == "undetermined" and kind_of_order == "ACOC" and reason.startswith("only ") and repeats:
+        # runs of changes cut by exact repeats (an audit, 2026-12-06: np.repeat(1 + 0.5^t, 2) was "only 1 value
+        # above the noise floor")
+        reason = (f"{reason}: the values repeat exactly at {repeats} of the {int(moved[-1] - moved[0])} steps between "
+                  "the first and the last change, so no run of changes is long enough; a staircase (a value logged "
+                  "every few steps?) has no rate per step: read it on its own index")
     if kind == "undetermined" and kind_of_order == "ACOC" and "far from its origin" in reason:
         reason = f"the changes: {reason} (the values' exponent is one less)"
     if kind == "sublinear" and kind_of_order == "ACOC":
@@ -896,8 +904,11 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
                 reason = (f"{what} from the first value: nothing changed, so there is no convergence to "
                           "classify: a run that started at its fixed point")
             elif math.isinf(predicted):  # no model: too few values above the floor, or no class found on them
-                reason = (f"{what} from step {T}; the values above the floor before it ({T}) show no convergence "
-                          f"that would have reached the noise floor {floors[T]:.3g} instead")
+                # the model's own reason says why there is none (an audit, 2026-12-06: float32 values of 1 + 0.5^t
+                # given as float64, 22 ratios of exactly 0.5, were said to "show no convergence")
+                reason = (f"{what} from step {T}; the values above the floor before it ({T}) give no model of "
+                          f"convergence that would have reached the noise floor {floors[T]:.3g} instead "
+                          f"({model['reason']})")
             else:
                 reason = (f"{what} from step {T}; the last value above the floor, {values[T - 1]:.3g}, predicted "
                           f"a next one of {predicted:.3g}, above the noise floor {floors[T]:.3g}")
