@@ -434,7 +434,11 @@ def check_numbers(values, name):
     """Return ``values`` (a number or an array-like of numbers, any shape) as a float64 array, or
     raise a ParameterError (a ValueError and a TypeError) naming ``name``: unless they are numbers
     (strings are refused, not parsed; objects such as Fractions convert as NumPy converts them),
-    for a ragged nesting, NaN or infinity. Shapes are the caller's to check."""
+    for a ragged nesting, NaN or infinity. Shapes are the caller's to check. ``True`` and ``False``
+    alone are no numbers (a slip for another argument, as ``check_real`` says); arrays of them
+    count as 0 and 1, as in NumPy."""
+    if isinstance(values, (bool, np.bool_)):
+        raise ParameterError(f"{name} must be numbers, got {values!r} (a bool)")
     try:
         array = np.asarray(values)
     except ValueError as error:  # a ragged nesting of sequences

@@ -607,6 +607,21 @@ def test_data_that_are_not_real_numbers_get_messages_that_name_them(fit):
             fit(X)
 
 
+def test_true_and_false_alone_are_no_numbers_but_arrays_of_them_are_zeros_and_ones():
+    """README's rule for booleans: a parameter refuses True (value_error=True and noise_floor(True, False)
+    were taken as 1 and 0; an audit, 2026-12-06), arrays of booleans are 0 and 1 as in NumPy."""
+    from classic.convergence import estimate_rate, noise_floor
+
+    with pytest.raises(ParameterError, match="value_error must be numbers, got True"):
+        estimate_rate(0.5 ** np.arange(30.0), value_error=True)
+    with pytest.raises(ParameterError, match="must be numbers, got True"):
+        noise_floor(True, False)
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    centres = np.array([[True, False, True], [False, True, False]])
+    np.testing.assert_array_equal(classic.KMeans(2, init=centres).fit(X).cluster_centers_,
+                                  classic.KMeans(2, init=centres.astype(float)).fit(X).cluster_centers_)
+
+
 def test_sample_weight_of_number_objects_converts_as_in_scikit_learn():
     """sample_weight as an object array of numbers (Decimal, Fraction: what a pandas column of
     mixed numbers gives) converts to float64, as scikit-learn's _check_sample_weight converts it
