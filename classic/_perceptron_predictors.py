@@ -141,14 +141,13 @@ def coef_and_intercept(weights, scale, dtype):
     return np.column_stack([weights[:, :-1], weights[:, -1] * np.dtype(dtype).type(scale)])
 
 
-def _scores(X, W, scale, name="X", first_row=0):
+def _scores(X, W, scale, name="X"):
     """<W_c, x~_i> (x~_i = (x_i, scale)) for every row and weight vector, shape (n_samples,
     n_problems), in X's precision and the training order (``_perceptron_kernels.decision``),
-    scores that overflowed evaluated again (:func:`_rescore_overflowed`; its messages number
-    the rows of X from ``first_row``)."""
+    scores that overflowed evaluated again (:func:`_rescore_overflowed`)."""
     scores = np.empty((X.shape[0], W.shape[0]), dtype=X.dtype)
     if for_rows(_k.decision, X.shape[0])(X, W, X.dtype.type(scale), scores):
-        _rescore_overflowed(X, W, scale, scores, name=name, first_row=first_row)
+        _rescore_overflowed(X, W, scale, scores, name=name)
     return scores
 
 

@@ -214,7 +214,8 @@ def _count_axis(ax, top):
     decades = range(0, n_decades, max(1, math.ceil(n_decades / 12)))   # at most 12 labelled decades
     steps = (1, 2, 5) if top <= 1e4 else (1,)
     ticks = [(m, e) for e in decades for m in steps if m * 10.0**e <= top]
-    ax.set_yticks([0.0] + [m * 10.0**e for m, e in ticks], ["0"] + [str(m * 10**e) if e < 5 else f"1e{e}" for m, e in ticks])
+    labels = [str(m * 10**e) if e < 5 else f"1e{e}" for m, e in ticks]
+    ax.set_yticks([0.0] + [m * 10.0**e for m, e in ticks], ["0"] + labels)
     ax.set_ylim(0, top)
 
 

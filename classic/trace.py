@@ -138,7 +138,6 @@ class Trace:
             return f"its converged = {self.converged!r} is not a bool"
         return float64_problem(self, ("objective",))
 
-
     def objective_error(self):
         """Bounds on the absolute error of each ``objective`` value beyond its final rounding (an
         objective computed as a sum of many terms carries more than one rounding), one per row, or

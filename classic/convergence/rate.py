@@ -527,12 +527,12 @@ def _classify_positive(s, f, dtype, start):
     tail_orders = np.arange(tail, len(orders))
     resolved = tail_orders[(ob[tail_orders, 1] - ob[tail_orders, 0]) <= 2 * ORDER_TOLERANCE]
     unsettled = None
-    if resolved.size >= 2:
+    if resolved.size >= 2 and np.all(orders[resolved] >= 1 + ORDER_TOLERANCE):
         i = int(resolved[-1])
-        q = float(orders[i])
-        if np.all(orders[resolved] >= 1 + ORDER_TOLERANCE) and abs(q - float(orders[resolved[-2]])) > ORDER_TOLERANCE:
-            unsettled = (float(orders[resolved[-2]]), q)
-        elif np.all(orders[resolved] >= 1 + ORDER_TOLERANCE):
+        q, before = float(orders[i]), float(orders[resolved[-2]])
+        if abs(q - before) > ORDER_TOLERANCE:
+            unsettled = (before, q)
+        else:
             rate = _order_constant(float(s[i + 2]), float(s[i + 1]), q)
             if abs(q - 2) <= ORDER_TOLERANCE:
                 return _run("quadratic", q, rate, f"order {q:.3g} within {ORDER_TOLERANCE} of 2", out)
@@ -851,14 +851,15 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
         run = _classify(s[first_used:n_used], f[first_used:n_used], dtype, first_used)
     kind, order, rate, exponent, reason = (run[k] for k in ("kind", "order", "rate", "exponent", "reason"))
     rate_bounds, exponent_bounds = run["rate_bounds"], run["exponent_bounds"]
-    moved = np.flatnonzero(differences != 0)
-    repeats = int(np.count_nonzero(differences[moved[0]:moved[-1]] == 0)) if moved.size >= 3 else 0
-    if kind == "undetermined" and kind_of_order == "ACOC" and reason.startswith("only ") and repeats:
+    if kind == "undetermined" and kind_of_order == "ACOC" and reason.startswith("only "):
         # runs of changes cut by exact repeats (an audit, 2026-12-06: np.repeat(1 + 0.5^t, 2) was "only 1 value
         # above the noise floor")
-        reason = (f"{reason}: the values repeat exactly at {repeats} of the {int(moved[-1] - moved[0])} steps between "
-                  "the first and the last change, so no run of changes is long enough; a staircase (a value logged "
-                  "every few steps?) has no rate per step: read it on its own index")
+        moved = np.flatnonzero(differences != 0)
+        repeats = int(np.count_nonzero(differences[moved[0]:moved[-1]] == 0)) if moved.size >= 3 else 0
+        if repeats:
+            reason = (f"{reason}: the values repeat exactly at {repeats} of the {int(moved[-1] - moved[0])} steps "
+                      "between the first and the last change, so no run of changes is long enough; a staircase (a "
+                      "value logged every few steps?) has no rate per step: read it on its own index")
     if kind == "undetermined" and kind_of_order == "ACOC" and "far from its origin" in reason:
         reason = f"the changes: {reason} (the values' exponent is one less)"
     if kind == "sublinear" and kind_of_order == "ACOC":
