@@ -5,7 +5,9 @@ never validate: they receive finite, C-contiguous arrays of one float dtype.
 Every parallel reduction follows the package policy (``classic._jit``): rows
 are cut into fixed chunks of ``CHUNK_SIZE``, each chunk is reduced
 sequentially into its own slot, and the slots are added in index order, so a
-result is bitwise the same whatever the number of threads.
+result is bitwise the same whatever the number of threads (the E-steps hold the slots
+of a bounded number of chunks at a time, :func:`classic._jit.held_chunks`: the same
+additions in the same order).
 
 Covariances reach the kernels as *precision Cholesky factors* ``W``: a lower
 triangular matrix with :math:`\\Sigma^{-1} = W^\\top W` (so ``W = L^{-1}`` for
@@ -317,7 +319,7 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row
 
 @kernel
 def _chunk_slots(Z, n_chunks, n_components):
-    # One slot per chunk for the scalar sums, N_k and F_k of the E-step (the
+    # One slot per held chunk for the scalar sums, N_k and F_k of the E-step (the
     # second-moment slots, whose shape depends on the covariance type, are the caller's).
     n_features = Z.shape[1]
     chunk_sums = np.zeros((n_chunks, _N_SUMS), dtype=Z.dtype)
@@ -347,15 +349,19 @@ def _to_slot(slots, c, local):
 
 
 @kernel
-def _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second):
-    # The chunk slots added in index order (the last four entries are maxima): bitwise
-    # independent of the thread count.
+def _totals(chunk_sums, chunk_counts, chunk_first, chunk_second):
+    # The totals the chunk slots are added to, zero (a zero is also where the maxima start).
     dtype = chunk_sums.dtype
-    sums = np.zeros(_N_SUMS, dtype=dtype)
-    counts = np.zeros(chunk_counts.shape[1], dtype=dtype)
-    first = np.zeros(chunk_first.shape[1:], dtype=dtype)
-    second = np.zeros(chunk_second.shape[1:], dtype=dtype)
-    for c in range(chunk_sums.shape[0]):
+    return (np.zeros(_N_SUMS, dtype=dtype), np.zeros(chunk_counts.shape[1], dtype=dtype),
+            np.zeros(chunk_first.shape[1:], dtype=dtype), np.zeros(chunk_second.shape[1:], dtype=dtype))
+
+
+@kernel
+def _add_slots(chunk_sums, chunk_counts, chunk_first, chunk_second, n_held, sums, counts, first, second):
+    # The first ``n_held`` chunk slots added to the totals in chunk order (the last four sums are
+    # maxima): each total adds the chunks in index order, however many are held at once, so the
+    # bits depend on neither that number nor the threads.
+    for c in range(n_held):
         for s in range(_N_SUMS - _N_MAXIMA):
             sums[s] += chunk_sums[c, s]
         for s in range(_N_SUMS - _N_MAXIMA, _N_SUMS):
@@ -363,7 +369,6 @@ def _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second):
         counts += chunk_counts[c]
         first += chunk_first[c]
         second += chunk_second[c]
-    return sums, counts, first, second
 
 
 @kernel
@@ -435,7 +440,7 @@ def _moments_diag(Z, start, m, means, resp, counts, first, second):
 
 @parallel_kernel
 def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor, column_weight, gamma_density, limits,
-                resp, has_previous):
+                resp, has_previous, held):
     """E-step for full (and tied) covariances: one pass, chunked and parallel.
 
     Parameters
@@ -464,6 +469,9 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor
         In: the previous responsibilities (read when ``has_previous``).
         Out: the responsibilities at these parameters.
     has_previous : bool
+    held : int
+        Chunks whose sums are held at once (:func:`classic._jit.held_chunks`): that many are
+        computed in parallel, then added to the totals in chunk order; any number gives the same bits.
 
     Returns
     -------
@@ -479,28 +487,31 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor
     n_samples, n_features = Z.shape
     n_components = means.shape[0]
     n_chunks = (n_samples + CHUNK_SIZE - 1) // CHUNK_SIZE
-    chunk_sums, chunk_counts, chunk_first = _chunk_slots(Z, n_chunks, n_components)
-    chunk_second = np.zeros((n_chunks, n_components, n_features, n_features), dtype=Z.dtype)
-    for c in prange(n_chunks):
-        Zt, a, delta, diff, work = _block_buffers(Z, n_components)
-        shifted = np.empty_like(a)
-        row_max = np.empty(BLOCK, dtype=Z.dtype)
-        local_sums, local_counts, local_first = _local_accumulators(Z, n_components)
-        local_second = np.zeros((n_components, n_features, n_features), dtype=Z.dtype)
-        begin = c * CHUNK_SIZE
-        end = min(n_samples, begin + CHUNK_SIZE)
-        for start in range(begin, end, BLOCK):
-            m = min(end - start, BLOCK)
-            _transpose_block(Z, start, m, Zt)
-            _block_densities_full(Zt, m, means, precision_upper, log_const, spread_factor, column_weight,
-                                  const_error, gamma_density, a, delta, diff, work)
-            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted, row_max, limits)
-        _moments_full(Z, begin, end - begin, means, resp, local_counts, local_first, local_second)
-        _to_slot(chunk_sums, c, local_sums)
-        _to_slot(chunk_counts, c, local_counts)
-        _to_slot(chunk_first, c, local_first)
-        _to_slot(chunk_second, c, local_second)
-    sums, counts, first, second = _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second)
+    chunk_sums, chunk_counts, chunk_first = _chunk_slots(Z, held, n_components)
+    chunk_second = np.zeros((held, n_components, n_features, n_features), dtype=Z.dtype)
+    sums, counts, first, second = _totals(chunk_sums, chunk_counts, chunk_first, chunk_second)
+    for lead in range(0, n_chunks, held):  # held chunks at a time, their slots added in chunk order
+        for c in prange(lead, min(lead + held, n_chunks)):
+            Zt, a, delta, diff, work = _block_buffers(Z, n_components)
+            shifted = np.empty_like(a)
+            row_max = np.empty(BLOCK, dtype=Z.dtype)
+            local_sums, local_counts, local_first = _local_accumulators(Z, n_components)
+            local_second = np.zeros((n_components, n_features, n_features), dtype=Z.dtype)
+            begin = c * CHUNK_SIZE
+            end = min(n_samples, begin + CHUNK_SIZE)
+            for start in range(begin, end, BLOCK):
+                m = min(end - start, BLOCK)
+                _transpose_block(Z, start, m, Zt)
+                _block_densities_full(Zt, m, means, precision_upper, log_const, spread_factor, column_weight,
+                                      const_error, gamma_density, a, delta, diff, work)
+                _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted, row_max, limits)
+            _moments_full(Z, begin, end - begin, means, resp, local_counts, local_first, local_second)
+            _to_slot(chunk_sums, c - lead, local_sums)
+            _to_slot(chunk_counts, c - lead, local_counts)
+            _to_slot(chunk_first, c - lead, local_first)
+            _to_slot(chunk_second, c - lead, local_second)
+        _add_slots(chunk_sums, chunk_counts, chunk_first, chunk_second, min(held, n_chunks - lead), sums, counts,
+                   first, second)
     for k in range(n_components):
         for p in range(n_features):
             for q in range(p):
@@ -509,7 +520,8 @@ def e_step_full(Z, means, precision_upper, log_const, const_error, spread_factor
 
 
 @parallel_kernel
-def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_density, limits, resp, has_previous):
+def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_density, limits, resp, has_previous,
+                held):
     """E-step for diagonal (and spherical) covariances; as :func:`e_step_full`
     with ``precision_cholesky`` of shape (n_components, n_features) holding
     :math:`1/\\sigma_{kj}`, and ``second`` of shape (n_components, n_features)
@@ -517,28 +529,31 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
     n_samples, n_features = Z.shape
     n_components = means.shape[0]
     n_chunks = (n_samples + CHUNK_SIZE - 1) // CHUNK_SIZE
-    chunk_sums, chunk_counts, chunk_first = _chunk_slots(Z, n_chunks, n_components)
-    chunk_second = np.zeros((n_chunks, n_components, n_features), dtype=Z.dtype)
-    for c in prange(n_chunks):
-        Zt, a, delta, diff, work = _block_buffers(Z, n_components)
-        shifted = np.empty_like(a)
-        row_max = np.empty(BLOCK, dtype=Z.dtype)
-        local_sums, local_counts, local_first = _local_accumulators(Z, n_components)
-        local_second = np.zeros((n_components, n_features), dtype=Z.dtype)
-        begin = c * CHUNK_SIZE
-        end = min(n_samples, begin + CHUNK_SIZE)
-        for start in range(begin, end, BLOCK):
-            m = min(end - start, BLOCK)
-            _transpose_block(Z, start, m, Zt)
-            _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_error, gamma_density,
-                                  a, delta, work)
-            _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted, row_max, limits)
-        _moments_diag(Z, begin, end - begin, means, resp, local_counts, local_first, local_second)
-        _to_slot(chunk_sums, c, local_sums)
-        _to_slot(chunk_counts, c, local_counts)
-        _to_slot(chunk_first, c, local_first)
-        _to_slot(chunk_second, c, local_second)
-    sums, counts, first, second = _combine_chunks(chunk_sums, chunk_counts, chunk_first, chunk_second)
+    chunk_sums, chunk_counts, chunk_first = _chunk_slots(Z, held, n_components)
+    chunk_second = np.zeros((held, n_components, n_features), dtype=Z.dtype)
+    sums, counts, first, second = _totals(chunk_sums, chunk_counts, chunk_first, chunk_second)
+    for lead in range(0, n_chunks, held):  # held chunks at a time, their slots added in chunk order
+        for c in prange(lead, min(lead + held, n_chunks)):
+            Zt, a, delta, diff, work = _block_buffers(Z, n_components)
+            shifted = np.empty_like(a)
+            row_max = np.empty(BLOCK, dtype=Z.dtype)
+            local_sums, local_counts, local_first = _local_accumulators(Z, n_components)
+            local_second = np.zeros((n_components, n_features), dtype=Z.dtype)
+            begin = c * CHUNK_SIZE
+            end = min(n_samples, begin + CHUNK_SIZE)
+            for start in range(begin, end, BLOCK):
+                m = min(end - start, BLOCK)
+                _transpose_block(Z, start, m, Zt)
+                _block_densities_diag(Zt, m, means, precision_cholesky, log_const, const_error, gamma_density,
+                                      a, delta, work)
+                _accumulate_block(start, m, a, delta, resp, has_previous, local_sums, shifted, row_max, limits)
+            _moments_diag(Z, begin, end - begin, means, resp, local_counts, local_first, local_second)
+            _to_slot(chunk_sums, c - lead, local_sums)
+            _to_slot(chunk_counts, c - lead, local_counts)
+            _to_slot(chunk_first, c - lead, local_first)
+            _to_slot(chunk_second, c - lead, local_second)
+        _add_slots(chunk_sums, chunk_counts, chunk_first, chunk_second, min(held, n_chunks - lead), sums, counts,
+                   first, second)
     return sums, counts, first, second
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from classic import _gmm_kernels as kernels
 from classic._gmm_m_step import precision_factors
 from classic._gmm_standardisation import column_statistics, column_variances, standardise
-from classic._jit import for_rows
+from classic._jit import for_rows, held_chunks, n_chunks
 from classic._validation import check_finite
 from classic.rounding import euclidean_norm, gamma, unit_roundoff
 
@@ -305,17 +305,20 @@ def e_step(Z, state, covariance_type, resp, has_previous):
     """Run the E-step kernel at ``state``; returns (sums dict, counts, first, second)."""
     const, const_error, largest = _log_const_and_largest(state)
     dtype = Z.dtype
-    d = Z.shape[1]
+    n, d = Z.shape
+    K = len(state.weights)
+    second = K * d * d if covariance_type in ("full", "tied") else K * d
+    held = held_chunks(n_chunks(n), dtype.itemsize * (len(kernels.SUMS) + K + K * d + second))
     if covariance_type in ("full", "tied"):
         spread_factor, column_weight = _spread_factors(state.factors, dtype)
         sums, counts, first, second = for_rows(kernels.e_step_full, Z.shape[0])(
             Z, state.means, state.kernel_factors, const, const_error, spread_factor, column_weight,
-            dtype.type(gamma(d + 4, dtype)), _limits(dtype, len(state.weights)), resp, has_previous
+            dtype.type(gamma(d + 4, dtype)), _limits(dtype, K), resp, has_previous, held
         )
     else:
         sums, counts, first, second = for_rows(kernels.e_step_diag, Z.shape[0])(
             Z, state.means, state.factors, const, const_error, dtype.type(gamma(d + 5, dtype)),
-            _limits(dtype, len(state.weights)), resp, has_previous
+            _limits(dtype, K), resp, has_previous, held
         )
     sums = dict(zip(kernels.SUMS, sums.astype(np.float64)))
     # for the entries whose Mahalanobis term overflowed (EM-6): exact log_const_k <= const_k + error_k; a

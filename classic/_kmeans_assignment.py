@@ -11,7 +11,7 @@ import numpy as np
 
 from classic import _kmeans_distances as distances
 from classic import _kmeans_kernels as kernels
-from classic._jit import for_rows, n_chunks, one_blas_thread
+from classic._jit import for_rows, held_chunks, n_chunks, one_blas_thread
 from classic.rounding import gamma_exact, round_up, unit_roundoff
 
 
@@ -74,9 +74,10 @@ def _weights(sample_weight):
 
 
 def _buffers(n, k, d):
-    """Scratch buffers of :func:`kernels.assign`: chunk sums, counts and masses (weights); sums,
-    counts, masses."""
-    return (np.zeros((n_chunks(n), k, d)), np.zeros((n_chunks(n), k), dtype=np.int64), np.zeros((n_chunks(n), k)),
+    """Scratch buffers of :func:`kernels.assign`: chunk sums, counts and masses (weights) of the
+    chunks it holds at once (:func:`held_chunks`); sums, counts, masses."""
+    held = held_chunks(n_chunks(n), 8 * k * (d + 2))
+    return (np.zeros((held, k, d)), np.zeros((held, k), dtype=np.int64), np.zeros((held, k)),
             np.zeros((k, d)), np.zeros(k, dtype=np.int64), np.zeros(k))
 
 

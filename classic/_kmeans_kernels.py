@@ -13,7 +13,7 @@ Every squared distance is the difference form of
 :func:`classic._kmeans_distances.squared_distance`, the same bits in every kernel.
 Objectives and cluster sums are accumulated in float64, per fixed chunk of ``CHUNK_SIZE``
 rows, and the chunk partials combined in index order: results do not depend on the
-number of threads.
+number of threads, nor on how many chunks' partials are held at once (:func:`classic._jit.held_chunks`).
 """
 
 import numpy as np
@@ -77,7 +77,7 @@ def label_key(i, label, n_clusters):
 def _accumulate_chunk(X, weights, labels, start, stop, sums, counts, masses):
     # The one summation order of cluster sums: rows in index order within a chunk. With
     # weights (``weights`` not empty) sums[j] adds fl(w_i x_i) in float64 and masses[j] adds w_i;
-    # without, x_i, and the masses are left alone (:func:`_combine_sums` sets them to the counts).
+    # without, x_i, and the masses are left alone (:func:`_masses_of_counts` sets them to the counts).
     if weights.shape[0] > 0:
         for i in range(start, stop):
             j = labels[i]
@@ -95,21 +95,31 @@ def _accumulate_chunk(X, weights, labels, start, stop, sums, counts, masses):
 
 
 @kernel
-def _combine_sums(weights, chunk_sums, chunk_counts, chunk_masses, sums, counts, masses):
-    # Chunk partials added in chunk order; without weights the masses are the counts (exactly).
-    sums[:] = 0.0
-    counts[:] = 0
-    masses[:] = 0.0
+def _add_partials(weights, chunk_sums, chunk_counts, chunk_masses, n_held, sums, counts, masses):
+    # The first ``n_held`` chunk partials added to the totals in chunk order (each total adds the
+    # chunks' partials in index order, however many are held at once: :func:`held_chunks`).
     weighted = weights.shape[0] > 0
-    for c in range(chunk_sums.shape[0]):
+    for c in range(n_held):
         for j in range(sums.shape[0]):
             counts[j] += chunk_counts[c, j]
             if weighted:
                 masses[j] += chunk_masses[c, j]
             for f in range(sums.shape[1]):
                 sums[j, f] += chunk_sums[c, j, f]
-    if not weighted:
-        for j in range(sums.shape[0]):
+
+
+@kernel
+def _clear_totals(sums, counts, masses):
+    sums[:] = 0.0
+    counts[:] = 0
+    masses[:] = 0.0
+
+
+@kernel
+def _masses_of_counts(weights, counts, masses):
+    # Without weights the masses are the counts (exactly).
+    if weights.shape[0] == 0:
+        for j in range(counts.shape[0]):
             masses[j] = counts[j]
 
 
@@ -224,8 +234,9 @@ def assign(X, weights, centers, labels, keep, lower, drift, bound_factor, lower_
     among the minima (``keep=False``: every point is scanned). ``labels`` is
     updated in place; ``sums`` (k, d) float64, ``counts`` (k,) int64 and ``masses`` (k,)
     float64 receive the cluster sums, sizes and weights of the new labelling;
-    ``chunk_sums`` (n_chunks, k, d), ``chunk_counts`` and ``chunk_masses`` (n_chunks, k) are
-    scratch. ``weights`` (n,) float64 are the
+    ``chunk_sums`` (h, k, d), ``chunk_counts`` and ``chunk_masses`` (h, k) are
+    scratch for the partials of h chunks at a time (:func:`classic._jit.held_chunks`; any h >= 1
+    gives the same bits). ``weights`` (n,) float64 are the
     sample weights w_i (empty: every w_i = 1): objectives add fl(w_i d_i), cluster sums
     fl(w_i x_i), masses w_i (proofs/kmeans.md, "Weights").
 
@@ -283,47 +294,54 @@ def assign(X, weights, centers, labels, keep, lower, drift, bound_factor, lower_
     largest, second, moved_most = drift[0], drift[1], int(drift[2])
     origin, shifted32, norms32, shifted_w, norms_w, stage_constants, index_bits = _stages(centers, slack)
     keys32, keys_w = np.empty(0, dtype=np.int32), _keys_like(X)  # the two stages' key types
-    for c in _prange(n_chunk):
-        chunk_sums[c] = 0.0
-        chunk_counts[c] = 0
-        chunk_masses[c] = 0.0
-        start = c * CHUNK_SIZE
-        stop = min(start + CHUNK_SIZE, n)
-        own_terms = np.zeros(stop - start, dtype=X.dtype)
-        new_terms = np.empty(stop - start, dtype=X.dtype)
-        todo = np.empty(stop - start, dtype=np.int64)
-        n_todo = 0
-        # 1. the bound test (KM-8): settle the points no other centre can beat. Branch-free:
-        # every point is written to the list ``todo`` and its objective term set to the own
-        # distance, but the list grows only past the points the test does not settle (their
-        # terms are set again below); half the points pass here, so a branch would be
-        # mispredicted about every other point.
-        if keep:
-            _own_distances(X, centers, labels, start, stop, own_terms)
-            for i in range(start, stop):
-                own = own_terms[i - start]
-                bound = lower[i] - (second if labels[i] == moved_most else largest)
-                bound = bound * down if bound > 0 else 0.0
-                bound = bound if bound * bound >= floor else 0.0  # KM-8, "Underflow"
-                lower[i] = bound
-                new_terms[i - start] = own
-                todo[n_todo] = i
-                n_todo += 0 if own <= bound * bound * bound_factor else 1
-        else:
-            for i in range(start, stop):
-                todo[i - start] = i
-            n_todo = stop - start
-        # 2.-3. the filter (KM-9), then the exact scan of what it leaves
-        first_stage = (shifted32, norms32, stage_constants[0], keys32)
-        working_stage = (shifted_w, norms_w, stage_constants[1], keys_w)
-        n_exact, n_moved = _settle(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor,
-                                   own_terms, new_terms, origin, index_bits, first_stage, working_stage, slack,
-                                   BOUNDS)
-        # 4. the chunk's sums, in index order (local accumulators: no shared cache lines)
-        before[c], after[c], keys[c] = _chunk_totals(own_terms, new_terms, weights, labels, start, stop, k)
-        scanned[c], changed[c], exact[c] = n_todo, n_moved, n_exact
-        _accumulate_chunk(X, weights, labels, start, stop, chunk_sums[c], chunk_counts[c], chunk_masses[c])
-    _combine_sums(weights, chunk_sums, chunk_counts, chunk_masses, sums, counts, masses)
+    held = chunk_sums.shape[0]  # chunks at a time (the buffers' length), their partials added in chunk order
+    _clear_totals(sums, counts, masses)
+    for first in range(0, n_chunk, held):
+        for c in _prange(first, min(first + held, n_chunk)):
+            b = c - first  # the chunk's slot
+            chunk_sums[b] = 0.0
+            chunk_counts[b] = 0
+            chunk_masses[b] = 0.0
+            start = c * CHUNK_SIZE
+            stop = min(start + CHUNK_SIZE, n)
+            own_terms = np.zeros(stop - start, dtype=X.dtype)
+            new_terms = np.empty(stop - start, dtype=X.dtype)
+            todo = np.empty(stop - start, dtype=np.int64)
+            n_todo = 0
+            # 1. the bound test (KM-8): settle the points no other centre can beat. Branch-free:
+            # every point is written to the list ``todo`` and its objective term set to the own
+            # distance, but the list grows only past the points the test does not settle (their
+            # terms are set again below); half the points pass here, so a branch would be
+            # mispredicted about every other point.
+            if keep:
+                _own_distances(X, centers, labels, start, stop, own_terms)
+                for i in range(start, stop):
+                    own = own_terms[i - start]
+                    bound = lower[i] - (second if labels[i] == moved_most else largest)
+                    bound = bound * down if bound > 0 else 0.0
+                    bound = bound if bound * bound >= floor else 0.0  # KM-8, "Underflow"
+                    lower[i] = bound
+                    new_terms[i - start] = own
+                    todo[n_todo] = i
+                    n_todo += 0 if own <= bound * bound * bound_factor else 1
+            else:
+                for i in range(start, stop):
+                    todo[i - start] = i
+                n_todo = stop - start
+            # 2.-3. the filter (KM-9), then the exact scan of what it leaves
+            first_stage = (shifted32, norms32, stage_constants[0], keys32)
+            working_stage = (shifted_w, norms_w, stage_constants[1], keys_w)
+            n_exact, n_moved = _settle(X, centers, todo, n_todo, start, labels, keep, lower, lower_factor,
+                                       own_terms, new_terms, origin, index_bits, first_stage, working_stage, slack,
+                                       BOUNDS)
+            # 4. the chunk's sums, in index order (local accumulators: no shared cache lines)
+            before[c], after[c], keys[c] = _chunk_totals(own_terms, new_terms, weights, labels, start, stop, k)
+            scanned[c], changed[c], exact[c] = n_todo, n_moved, n_exact
+            _accumulate_chunk(X, weights, labels, start, stop, chunk_sums[b], chunk_counts[b],
+                              chunk_masses[b])
+        _add_partials(weights, chunk_sums, chunk_counts, chunk_masses, min(held, n_chunk - first), sums, counts,
+                      masses)
+    _masses_of_counts(weights, counts, masses)
     objective_before = np.float64(0.0)
     objective_after = np.float64(0.0)
     n_changed = 0
@@ -346,14 +364,20 @@ def cluster_sums(X, weights, labels, chunk_sums, chunk_counts, chunk_masses, sum
     (so the centres are the same function of the partition, KM-4)."""
     n = X.shape[0]
     n_chunk = (n + CHUNK_SIZE - 1) // CHUNK_SIZE
-    for c in _prange(n_chunk):
-        chunk_sums[c] = 0.0
-        chunk_counts[c] = 0
-        chunk_masses[c] = 0.0
-        start = c * CHUNK_SIZE
-        _accumulate_chunk(X, weights, labels, start, min(start + CHUNK_SIZE, n), chunk_sums[c], chunk_counts[c],
-                          chunk_masses[c])
-    _combine_sums(weights, chunk_sums, chunk_counts, chunk_masses, sums, counts, masses)
+    held = chunk_sums.shape[0]
+    _clear_totals(sums, counts, masses)
+    for first in range(0, n_chunk, held):
+        for c in _prange(first, min(first + held, n_chunk)):
+            b = c - first
+            chunk_sums[b] = 0.0
+            chunk_counts[b] = 0
+            chunk_masses[b] = 0.0
+            start = c * CHUNK_SIZE
+            _accumulate_chunk(X, weights, labels, start, min(start + CHUNK_SIZE, n), chunk_sums[b], chunk_counts[b],
+                              chunk_masses[b])
+        _add_partials(weights, chunk_sums, chunk_counts, chunk_masses, min(held, n_chunk - first), sums, counts,
+                      masses)
+    _masses_of_counts(weights, counts, masses)
 
 
 @kernel

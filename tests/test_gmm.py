@@ -1892,6 +1892,28 @@ def test_bitwise_same_with_one_and_two_threads(numba_threads):
     assert traces[0] == traces[1]
 
 
+@pytest.mark.parametrize("held", [1, 2])
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_any_number_of_held_chunks_gives_the_same_bits(held, covariance_type, monkeypatch, numba_threads):
+    """The E-steps hold the slots of a bounded number of chunks at a time (held_chunks; the
+    full covariances' second moments are K d^2 per chunk): holding 1 or 2 of the three chunks gives
+    the fit that holds them all, bit for bit."""
+    from classic import _gmm_numerics
+
+    X = mixture_data(8, 3000, 3, 3, 2.0)
+    numba_threads(2)
+    fits = []
+    for limit in (None, held):
+        if limit is not None:
+            monkeypatch.setattr(_gmm_numerics, "held_chunks", lambda n_chunk, size: min(n_chunk, limit))
+        model = GaussianMixture(3, covariance_type=covariance_type, init_params="random", random_state=0,
+                                max_iter=10, tol=0).fit(X)
+        fits.append((model.trace_, model.means_, model.covariances_, model.weights_))
+    assert fits[0][0] == fits[1][0]
+    for a, b in zip(fits[0][1:], fits[1][1:]):
+        np.testing.assert_array_equal(a, b)
+
+
 @pytest.mark.parametrize("n, d, covariance_type, dtype", [(900, 40, "full", np.float64), (300, 100, "tied", np.float64),
                                                           (3000, 100, "diag", np.float32)])
 def test_bitwise_same_with_one_and_two_blas_threads(n, d, covariance_type, dtype):

@@ -992,6 +992,46 @@ def test_same_result_with_one_and_two_threads(numba_threads):
     np.testing.assert_array_equal(fits[0].cluster_centers_, fits[1].cluster_centers_)
 
 
+@pytest.mark.parametrize("held", [1, 2, 3])
+@pytest.mark.parametrize("weighted, dtype", [(False, np.float64), (True, np.float64), (False, np.float32)])
+def test_any_number_of_held_chunks_gives_the_same_bits(held, weighted, dtype, monkeypatch, numba_threads):
+    """The assignment holds the chunk partials of a bounded number of chunks at a time
+    (held_chunks), computes them in parallel and adds them in chunk order: holding 1, 2 or 3 of the
+    five chunks gives the fit that holds them all, bit for bit (and so does cluster_sums)."""
+    from classic import _kmeans_assignment
+
+    rng = np.random.default_rng(11)
+    X = (rng.normal(size=(4500, 3)) + rng.integers(0, 4, size=(4500, 1))).astype(dtype)
+    weights = rng.uniform(0.5, 2.0, size=4500) if weighted else None
+    numba_threads(2)
+    fits, sums = [], []
+    for limit in (None, held):
+        if limit is not None:
+            monkeypatch.setattr(_kmeans_assignment, "held_chunks", lambda n_chunk, size: min(n_chunk, limit))
+        model = KMeans(6, random_state=2, n_init=1).fit(X, sample_weight=weights)
+        fits.append((model.trace_, model.cluster_centers_, model.labels_))
+        buffers = _buffers(4500, 6, 3)
+        kernels.cluster_sums(X, _weights(weights), model.labels_.astype(np.int64), *buffers)
+        sums.append(buffers[3:])
+    assert _buffers(4500, 6, 3)[0].shape[0] == held
+    assert fits[0][0] == fits[1][0]
+    for a, b in zip(fits[0][1:] + sums[0], fits[1][1:] + sums[1]):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_chunk_partials_take_bounded_memory():
+    """Until 2026-12-06 the assignment held a (k, d) partial for every chunk of 1024 rows: 780 MB
+    of scratch for n = 1e6, k = 1000, d = 100, as much as X. It holds at most PARTIALS_BYTES of
+    them now (or four chunks per thread, if one chunk's partial is larger)."""
+    from classic import _jit as jit
+
+    assert sum(buffer.nbytes for buffer in _buffers(10**6, 1000, 100)[:3]) <= jit.PARTIALS_BYTES
+    assert _buffers(10**6, 10, 2)[0].shape[0] == jit.n_chunks(10**6)  # small partials: all held, as before
+    threads = jit.numba.get_num_threads()
+    assert jit.held_chunks(1000, jit.PARTIALS_BYTES) == min(1000, 4 * threads)  # a large partial: 4 per thread
+    assert jit.held_chunks(3, jit.PARTIALS_BYTES) == 3
+
+
 def test_predict_transform_score():
     X = np.random.default_rng(6).normal(size=(100, 3))
     model = KMeans(3, random_state=0).fit(X)
