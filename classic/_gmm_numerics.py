@@ -145,7 +145,7 @@ def weighted_log_densities(X, state, covariance_type, shift, scale, row_numbers=
             *arguments, state.factors, const, _log_jacobian(scale), values)
     if unresolved:
         rows = np.flatnonzero(~(values.max(axis=1) > -np.inf))
-        check_finite(X[rows])
+        check_finite(X[rows], rows=rows if row_numbers is None else row_numbers[rows])
         if dtype == np.float64:
             first = rows[0] if row_numbers is None else row_numbers[rows[0]]  # X's own numbering
             raise ValueError(

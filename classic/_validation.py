@@ -94,7 +94,7 @@ def check_data(X, *, name="X", min_samples=1, dtype=FLOAT_DTYPES, finite=True):
     if _is_plain_matrix(X, min_samples, dtype, finite):
         return _kernel_ready(X)
     _check_container(X, name)
-    with _in_classic_words(name):
+    with _in_classic_words(name, X):
         X = check_array(
             X,
             dtype=list(dtype),
@@ -122,11 +122,12 @@ def _check_container(X, name):
 
 
 @contextlib.contextmanager
-def _in_classic_words(name):
+def _in_classic_words(name, data=None):
     """scikit-learn's validation errors in classic's words: its conversion of Python numbers beyond
     float64 (an int of 400 digits) raises a bare OverflowError, here the ValueError that names the
     input; its "Input X contains NaN." (bare where no estimator is named: certify, stability,
-    labels) becomes :func:`check_finite`'s message, which says what to do."""
+    labels) becomes :func:`check_finite`'s message, which says what to do, and where in ``data``
+    (the input called ``name``) the first such value is."""
     try:
         yield
     except OverflowError as error:
@@ -148,6 +149,8 @@ def _in_classic_words(name):
         found = re.match(r"Input (\w+) contains (NaN|infinity)", str(error))
         if found is None:
             raise
+        if found.group(1) == name and not issparse(data):
+            _locate_non_finite(data, name)
         raise _non_finite(*found.groups()) from None
 
 
@@ -188,7 +191,7 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=T
             estimator.n_features_in_ = X.shape[1]
         return _kernel_ready(X) if y is None else (_kernel_ready(X), y)
     _check_container(X, "X")
-    with _in_classic_words("X"):  # scikit-learn's warnings (a column y, feature names) at the user's line
+    with _in_classic_words("X", X):  # scikit-learn's warnings (a column y, feature names) at the user's line
         if y is None:
             return _kernel_ready(at_callers_line(validate_data, estimator, X, reset=reset, dtype=list(FLOAT_DTYPES),
                                                  order="C", ensure_min_samples=min_samples, ensure_all_finite=finite,
@@ -269,7 +272,8 @@ def check_validation_data(estimator, X_val, sample_weight, dtype=None, *, unused
     except (TypeError, ValueError) as error:  # scikit-learn's and _check_container's words call it X
         message = "the stopping rule's X_val: " + re.sub(r"\bX\b", "X_val", str(error))
         raise (ValueError if isinstance(error, ValueError) else TypeError)(message) from None
-    check_finite(largest_magnitude_of(X_val), "X_val")
+    if not np.isfinite(largest_magnitude_of(X_val)):
+        check_finite(X_val, "X_val")
     if dtype is not None and X_val.dtype != dtype:
         with np.errstate(over="ignore"):
             X_val = X_val.astype(dtype)
@@ -304,20 +308,40 @@ def largest_magnitude_of(array):
     return for_rows(largest_magnitude, array.shape[0])(array)
 
 
-def check_finite(values, name="X"):
+def check_finite(values, name="X", rows=None):
     """Raise ValueError naming NaN (first) or infinity if ``values`` (a number, or rows of the input
     called ``name``) holds one: the one check and message of every estimator, whether a pass over X
     found its largest |value| or the scores of some rows led to them (the perceptron's and
-    GaussianMixture's inference)."""
-    if not np.isfinite(values).all():
-        raise _non_finite(name, "NaN" if np.isnan(values).any() else "infinity")
+    GaussianMixture's inference). For rows (a 2-D array) the message names the first such entry,
+    its row numbered by ``rows`` (their numbers in the input; default 0, 1, ...) and its column:
+    scikit-learn names neither, and a row of 10^6 is hard to find (an audit, 2026-12-06)."""
+    values = np.asarray(values)
+    if np.isfinite(values).all():
+        return
+    value = "NaN" if np.isnan(values).any() else "infinity"
+    where = ""
+    if values.ndim == 2:
+        row, column = np.argwhere(np.isnan(values) if value == "NaN" else np.isinf(values))[0]
+        where = f" (the first at row {row if rows is None else rows[row]}, column {column})"
+    raise _non_finite(name, value, where)
 
 
-def _non_finite(name, value):
-    """The ValueError for ``value`` ("NaN" or "infinity") in the input called ``name``, with the fix:
-    remove or impute the values (labels ``y``: remove the rows)."""
+def _locate_non_finite(data, name):
+    """:func:`check_finite` on ``data``, the input called ``name``, as a float64 array where it is one
+    (a list, a data frame); nothing where it is not."""
+    try:
+        values = np.asarray(data, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return
+    if values.ndim == 2:
+        check_finite(values, name)
+
+
+def _non_finite(name, value, where=""):
+    """The ValueError for ``value`` ("NaN" or "infinity") in the input called ``name`` (at ``where``),
+    with the fix: remove or impute the values (labels ``y``: remove the rows)."""
     fix = "remove those rows" if name == "y" else "remove or impute those values (e.g. with sklearn.impute.SimpleImputer)"
-    return ValueError(f"Input {name} contains {value}: {fix}.")
+    return ValueError(f"Input {name} contains {value}{where}: {fix}.")
 
 
 def check_squared_distances(X, *others, name="X", method="k-means", weight=None, others_name="the centres",
@@ -341,7 +365,8 @@ def check_squared_distances(X, *others, name="X", method="k-means", weight=None,
     """
     n, d = X.shape
     A_X = largest_magnitude_of(X)
-    check_finite(A_X, name)  # the magnitude bits of NaN and infinity exceed those of every finite number
+    if not np.isfinite(A_X):  # the magnitude bits of NaN and infinity exceed those of every finite number
+        check_finite(X, name)
     A = max([A_X, *(largest_magnitude_of(array) for array in others)])  # the others (centres) are finite already
     W = None if weight is None else float(np.sum(weight))
 

@@ -243,7 +243,7 @@ def test_plain_arrays_skip_scikit_learns_validation_with_the_same_outcome(X, fin
         return _validation.check_estimator_data(estimator, X, reset=reset, finite=finite)
 
     def theirs(estimator, X, reset):  # with classic's wording of scikit-learn's errors
-        with _validation._in_classic_words("X"):
+        with _validation._in_classic_words("X", X):
             out = validate_data(estimator, X, reset=reset, dtype=[np.float64, np.float32], order="C",
                                 ensure_all_finite=finite)
         return _validation._kernel_ready(out)
@@ -888,21 +888,35 @@ def test_certify_refuses_parameters_that_are_no_record_of_the_fit():
 
 def test_nan_and_infinity_get_the_fix_wherever_they_are_found():
     """Every entry point says what to do with NaN or infinity in X (remove or impute) or in y (remove
-    the rows). Where scikit-learn's check found them without an estimator's name (certify,
-    stability, labels) its message was a bare "Input X contains NaN." (an input review, 2026-12-05)."""
-    from classic.convergence import stability
+    the rows), and where the first one is. Where scikit-learn's check found them without an estimator's
+    name (certify, stability, labels) its message was a bare "Input X contains NaN." (an input review,
+    2026-12-05); until 2026-12-06 no message said which row (an audit)."""
+    from classic.convergence import ValidationPatience, stability
 
-    X = np.random.default_rng(0).normal(size=(6, 2))
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2100, 2))
     bad = X.copy()
-    bad[2, 1] = np.nan
-    y = np.array([0, 1, 0, 1, 1, 0])
+    bad[1500, 1] = np.nan
+    bad[1700, 0] = np.inf
+    infinite = np.where(np.isnan(bad), 0.0, bad)
+    y = (X[:, 0] > 0).astype(int)
     fitted = classic.KMeans(2, random_state=0).fit(X)
-    impute = r"^Input X contains (NaN|infinity): remove or impute those values \(e.g. with sklearn.impute.SimpleImputer\)\.$"
-    for call in (lambda: classic.GaussianMixture(1).fit(bad), lambda: certify(fitted, bad),
-                 lambda: stability(classic.KMeans(2), bad, seeds=range(2)), lambda: fitted.predict(bad),
-                 lambda: classic.Perceptron().fit(np.where(np.isnan(bad), np.inf, bad), y)):
-        with pytest.raises(ValueError, match=impute):
-            call()
+    mixture = classic.GaussianMixture(2, random_state=0).fit(X)
+    last, voted = classic.Perceptron().fit(X, y), classic.Perceptron(prediction="voted").fit(X, y)
+    fix = r": remove or impute those values \(e.g. with sklearn.impute.SimpleImputer\)\.$"
+    nan = r"^Input X contains NaN \(the first at row 1500, column 1\)" + fix
+    inf = r"^Input X contains infinity \(the first at row 1700, column 0\)" + fix
+    for call in (lambda Z: classic.GaussianMixture(1).fit(Z), lambda Z: certify(fitted, Z),
+                 lambda Z: stability(classic.KMeans(2), Z, seeds=range(2)), lambda Z: fitted.predict(Z),
+                 lambda Z: fitted.predict(Z.astype(np.float32)), lambda Z: fitted.transform(Z.tolist()),
+                 lambda Z: mixture.predict_proba(Z), lambda Z: mixture.score_samples(Z.astype(np.float32)),
+                 lambda Z: classic.Perceptron().fit(Z, y), lambda Z: last.decision_function(Z),
+                 lambda Z: voted.predict(Z), lambda Z: classic.kmeans_plusplus(Z, 2)):
+        for data, message in ((bad, nan), (infinite, inf)):
+            with pytest.raises(ValueError, match=message):
+                call(data)
+    with pytest.raises(ValueError, match=r"^Input X_val contains NaN \(the first at row 1500, column 1\)" + fix):
+        classic.Perceptron(stop=ValidationPatience(2, bad, y)).fit(X, y)
     with pytest.raises(ValueError, match=r"^Input y contains NaN: remove those rows\.$"):
         classic.Perceptron().fit(X, np.where(y == 1, np.nan, 0.0))
 
