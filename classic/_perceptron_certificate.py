@@ -260,12 +260,20 @@ def certify_perceptron(model, X, y, separator=None, margin=None, sample_weight=N
         last = _scaled(trace.epoch_weights[-1], trace, eta0, dtype)
         # what predict uses (PC-6): coef_ and intercept_, unless the prediction is averaged or voted
         predictor = (fitted[c], eta0, last) if settings["prediction"] == "last" else None
-        if settings["prediction"] == "averaged":
+        carried = settings.get("carried")   # what a partial_fit call continued (PC-13), as the fit recorded it
+        same_carried = carried is None and trace.carried_presentations == 0 and trace.carried_average.size == 0 or (
+            carried is not None and len(carried) == len(traces) and trace.carried_presentations == carried[c][0]
+            and np.array_equal(trace.carried_average, carried[c][1]))
+        averaged = settings["prediction"] == "averaged" and (trace.carried_presentations == 0 or trace.carried_average.size)
+        if averaged:
             made = _scaled(_averaged_weights(X, signs, trace.intercept_scaling, trace, example_weights).astype(dtype),
                            trace, eta0, dtype)
         else:  # the last weights; the voted predictor keeps its own (PC-13)
             made = last
         edited = _edited_attributes(model, traces, fitted[c], made)
+        if not same_carried:
+            edited.append("trace_ (its carried_presentations or carried_average, what a partial_fit call continued, "
+                          "are not the fit's)")
         starts = settings.get("starts")   # the fit's start of each problem, None for 0
         if starts is not None and not (len(starts) == len(traces) and np.array_equal(
                 trace.epoch_weights[0], np.zeros_like(trace.epoch_weights[0]) if starts[c] is None else starts[c])):

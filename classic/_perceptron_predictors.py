@@ -29,7 +29,9 @@ def _averaged_weights(X, signs, scale, trace, weights=None):
     :math:`w_k` predicts :math:`c_k = t_{k+1} - t_k` presentations, so the
     average is :math:`w_0 + \\frac1T \\sum_j y_{i_j} \\tilde x_{i_j} (T - 1 - t_j)`
     (the start :math:`w_0`, ``epoch_weights[0]``, added last, and only when it is not 0;
-    a weighted run's moves :func:`moves` for :math:`\\tilde x_{i_j}`).
+    a weighted run's moves :func:`moves` for :math:`\\tilde x_{i_j}`). A ``partial_fit`` call that
+    continues an average (the trace's ``carried_presentations`` :math:`T_0 > 0` and
+    ``carried_average`` :math:`\\bar a_0`) returns :math:`(T_0 \\bar a_0 + T \\bar a) / (T_0 + T)`.
     """
     n_steps = trace.n_iter * trace.n_samples
     coefficient = np.zeros(X.shape[0])
@@ -40,7 +42,11 @@ def _averaged_weights(X, signs, scale, trace, weights=None):
     # threads: the certificate recomputes this average and compares it with coef_ bit for bit (PC-1)
     average = (coefficient[rows, None] * augmented).sum(axis=0)
     start = trace.epoch_weights[0].astype(np.float64)
-    return start + average if np.any(start) else average
+    average = start + average if np.any(start) else average
+    carried = int(trace.carried_presentations)
+    if carried == 0:
+        return average
+    return (trace.carried_average * float(carried) + average * float(n_steps)) / float(carried + n_steps)
 
 
 def _voted_weights(X, signs, scale, trace, weights=None):

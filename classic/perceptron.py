@@ -25,6 +25,7 @@ every class to be separable from the union of the others, a stronger
 assumption than Kesler's (joint linear separability).
 """
 
+import dataclasses
 import math
 import warnings
 from typing import NamedTuple
@@ -132,6 +133,14 @@ class PerceptronTrace(Trace):
         Whether the examples were weighted (``class_weight``, ``sample_weight``; PC-1, "Weights"):
         each update then added :math:`y_i\\,\\mathrm{fl}(c_i \\tilde x_i)`, examples of weight 0 made
         no update, and ``mistakes`` counts updates.
+    carried_presentations : int
+        For a ``partial_fit`` call that continues the average or the vote of the calls before it
+        (``prediction="averaged"`` or ``"voted"``), their presentations :math:`T_0`; 0 otherwise (PC-13).
+    carried_average : ndarray of shape (n_features + 1,) or (0,), float64
+        The averaged weights :math:`\\bar a_0` of those presentations, in this run's units (step 1,
+        its ``intercept_scaling``), for ``prediction="averaged"``; empty otherwise. The
+        average of the run is then :math:`(T_0 \\bar a_0 + T \\bar a) / (T_0 + T)`, given as the
+        start :math:`w_0` is (PC-13).
     """
 
     OBJECTIVE_SENSE = "max"
@@ -149,11 +158,30 @@ class PerceptronTrace(Trace):
     shuffled: bool
     shuffle_state: str = ""
     weighted: bool = False
+    carried_presentations: int = 0
+    carried_average: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
 
     @property
     def dtype(self):
         """The precision the run computed in, ``"float32"`` or ``"float64"``: that of its weights."""
         return self.epoch_weights.dtype.name
+
+    def shape_problem(self):
+        """As :meth:`Trace.shape_problem`, and ``carried_presentations`` is a count,
+        ``carried_average`` a float64 vector of the augmented weights' length or empty."""
+        problem = super().shape_problem()
+        if problem:
+            return problem
+        count, average = self.carried_presentations, self.carried_average
+        if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 0:
+            return f"its carried_presentations = {count!r} is not a count"
+        width = self.epoch_weights.shape[-1] if isinstance(self.epoch_weights, np.ndarray) else -1
+        if not (isinstance(average, np.ndarray) and average.dtype == np.float64
+                and average.shape in ((0,), (width,))):
+            kind = f"{average.dtype} of shape {average.shape}" if isinstance(average, np.ndarray) else \
+                type(average).__name__
+            return f"its carried_average is {kind}, not float64 of shape ({width},) or (0,)"
+        return ""
 
     def rows(self):
         n = self.n_iter
@@ -326,13 +354,15 @@ class _ReplayLog:
 
 class _RunSoFar(NamedTuple):
     """The fields of a :class:`PerceptronTrace` that :mod:`classic._perceptron_predictors` reads, for
-    a run still going (``epoch_weights`` a list of the epochs' weights so far)."""
+    a run still going (``epoch_weights`` a list of the epochs' weights so far; a run early stopping
+    scores is a fit's, which continues no average: ``carried_presentations`` 0)."""
 
     n_iter: int
     n_samples: int
     updates: np.ndarray
     update_steps: np.ndarray
     epoch_weights: list
+    carried_presentations: int = 0
 
 
 def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=None, tol=None, n_iter_no_change=5,
@@ -865,9 +895,12 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         shuffles the batch, each call drawing from ``random_state`` afresh (as scikit-learn: an
         int seed draws the same order for batches of one size). The trace and
         ``certify(model, X, y)`` are those of this call's epoch, a run from a start
-        (proofs/perceptron.md, PC-1: "A start"); ``converged_`` says whether it was mistake-free,
-        and ``prediction="averaged"`` or ``"voted"`` average or vote over this call's presentations
-        only (scikit-learn's averaged SGD carries its average across calls). No ConvergenceWarning.
+        (proofs/perceptron.md, PC-1: "A start"); ``converged_`` says whether it was mistake-free.
+        ``prediction="averaged"`` or ``"voted"`` average or vote over every presentation since the
+        first call (or the fit) whose prediction was the same, as one fit over the batches would, and
+        as scikit-learn's averaged SGD carries its average; a call after another prediction starts
+        them afresh. The trace records what the call continued (``carried_presentations``,
+        ``carried_average``; PC-13). No ConvergenceWarning.
 
         Parameters
         ----------
@@ -916,8 +949,37 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         weights = self._example_weights(X, scale, y_index, sample_weight, problems)
         starts = [None] * len(problems) if first else last_weights(
             getattr(self.trace_, "problems", (self.trace_,)), self._fit_settings["eta0"], self.eta0, scale, X.dtype)
-        self._run(X, problems, scale, starts, 1, rng, None, None, weights)
+        self._run(X, problems, scale, starts, 1, rng, None, None, weights, None if first else self._carried(X, scale))
         return self
+
+    def _carried(self, X, scale):
+        """What a ``partial_fit`` call continues of the calls before it (PC-13): for each problem, their
+        presentations T_0 and, for ``prediction="averaged"``, their average, or for ``"voted"``, their
+        weight vectors and counts, in the units of the run to come (step 1, augmented feature ``scale`` in
+        X's precision), as :func:`last_weights` re-expresses the start. None for ``prediction="last"``, or
+        where the calls before predicted otherwise: the average or the vote then starts at this call."""
+        settings = self._fit_settings
+        if self.prediction == "last" or settings["prediction"] != self.prediction:
+            return None
+        traces = getattr(self.trace_, "problems", (self.trace_,))
+        new = float(X.dtype.type(scale))
+        ratio = settings["eta0"] / self.eta0
+
+        def in_new_units(array, old):   # array[-1] is the intercept's weight (a number or a row)
+            array = np.array(array, dtype=np.float64) * ratio if ratio != 1 else np.array(array, dtype=np.float64)
+            if old != new:
+                if new == 0 and np.any(array[-1] != 0):
+                    raise ValueError("the model's averaged or voted intercept is not 0, but fit_intercept=False now: "
+                                     "the run learns no intercept (proofs/perceptron.md, PC-8). Set "
+                                     "fit_intercept=True, or fit afresh")
+                array[-1] = array[-1] * old / new if new else 0.0
+            return array
+
+        if self.prediction == "averaged":
+            return [(t.carried_presentations + t.n_iter * t.n_samples, in_new_units(a, t.intercept_scaling), None)
+                    for t, a in zip(traces, self._averages)]
+        return [(int(counts.sum()), np.zeros(0), (in_new_units(WT, t.intercept_scaling), counts))
+                for t, (WT, counts) in zip(traces, self._voted)]
 
     def _example_weights(self, X, scale, y_index, sample_weight, problems):
         """The weights :math:`c_i` of each problem (None where all are 1; PC-1, "Weights") from
@@ -941,9 +1003,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         return X, y
 
-    def _run(self, X, problems, scale, starts, max_iter, rng, stop, tol, weights):
+    def _run(self, X, problems, scale, starts, max_iter, rng, stop, tol, weights, carried=None):
         """The binary perceptron of each problem (its signs, from its start, with its weights: those of
-        :meth:`_example_weights`) and the fitted attributes made of their runs; returns the traces."""
+        :meth:`_example_weights`) and the fitted attributes made of their runs, continuing the average
+        or vote ``carried`` (:meth:`_carried`) if given; returns the traces."""
         weights, weights_made_of = weights
         validations = self._validation_problems(stop, X.dtype, len(problems))
         final, traces, rules = [], [], []
@@ -954,15 +1017,20 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             rule = None if stop is None else stop._copy_for_run()  # self.stop stays as given
             w, trace = run_perceptron(X, signs, scale, max_iter, problem_rng, rule, validation, tol, self.n_iter_no_change,
                                       self.verbose, start, c, self.prediction)
+            if carried is not None:
+                presentations, average, _ = carried[len(traces)]
+                trace = dataclasses.replace(trace, carried_presentations=presentations, carried_average=average)
             final.append(w)
             traces.append(trace)
             rules.append(rule)
-        self._fit_predictor(X, problems, scale, np.asarray(final), traces, weights)
+        self._fit_predictor(X, problems, scale, np.asarray(final), traces, weights,
+                            None if carried is None else [votes for _, _, votes in carried])
         # what the fitted attributes and the stops depended on, for the certificate (PC-1, PC-6),
         # whatever set_params does later
         self._fit_settings = {"prediction": self.prediction, "eta0": self.eta0, "max_iter": max_iter, "tol": tol,
                               "n_iter_no_change": self.n_iter_no_change, "rule": stop is not None,
                               "dtype": X.dtype.name, "starts": [None if s is None else np.array(s) for s in starts],
+                              "carried": [(t.carried_presentations, t.carried_average) for t in traces],
                               **weights_made_of}
         self.n_updates_ = sum(t.n_updates for t in traces)
         self.n_iter_ = max(t.n_iter for t in traces)
@@ -985,17 +1053,21 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         signs = self._problem_signs(self._labels(y_val), dtype)
         return [(X_val, s, w_val) for s in signs]
 
-    def _fit_predictor(self, X, problems, scale, weights, traces, example_weights):
-        """``coef_``/``intercept_`` of the predicting classifier (last, averaged or voted)."""
-        self._voted = None
+    def _fit_predictor(self, X, problems, scale, weights, traces, example_weights, carried_votes=None):
+        """``coef_``/``intercept_`` of the predicting classifier (last, averaged or voted), the vote
+        continuing ``carried_votes`` (weight vectors and counts of the calls before, :meth:`_carried`)."""
+        self._voted = self._averages = None
         # the augmented feature the run used, in X's precision (the trace's intercept_scaling): float32 0.1,
         # not 0.1, or the average differed from the certificate's in the last bit (PC-1; found 2026-12-05)
         scale = float(X.dtype.type(scale))
         if self.prediction == "averaged":
-            weights = np.asarray([_averaged_weights(X, s, scale, t, c) for s, t, c in
-                                  zip(problems, traces, example_weights)]).astype(X.dtype)
+            self._averages = [_averaged_weights(X, s, scale, t, c) for s, t, c in zip(problems, traces, example_weights)]
+            weights = np.asarray(self._averages).astype(X.dtype)
         elif self.prediction == "voted":
             self._voted = [_voted_weights(X, s, scale, t, c) for s, t, c in zip(problems, traces, example_weights)]
+            if carried_votes is not None:   # the calls before first: the vote is exact in any order (PC-13)
+                self._voted = [(np.ascontiguousarray(np.hstack([before[0], WT])), np.concatenate([before[1], counts]))
+                               for before, (WT, counts) in zip(carried_votes, self._voted)]
         self._scale = scale
         if self.eta0 != 1:   # the run with step eta0 is eta0 times the run with step 1 (PC-1, "Step size")
             with np.errstate(over="ignore", under="ignore", invalid="ignore"):   # checked on the next line (0 inf)

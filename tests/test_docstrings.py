@@ -50,6 +50,7 @@ NO_PARAMETERS_SECTION = {
     "classic.perceptron.OneVsRestTrace.shape_problem": NO_PARAMETERS,
     "classic.perceptron.OneVsRestTrace.to_dict": NO_PARAMETERS,
     "classic.perceptron.PerceptronTrace.rows": NO_PARAMETERS,
+    "classic.perceptron.PerceptronTrace.shape_problem": NO_PARAMETERS,
     "classic.rounding.product_up": NO_PARAMETERS,  # product_up(*factors), described in prose
     "classic.rounding.sum_up": NO_PARAMETERS,  # sum_up(*terms), described in prose
     "classic.trace.Trace.objective_error": NO_PARAMETERS,

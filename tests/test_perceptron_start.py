@@ -422,6 +422,69 @@ def test_partial_fit_keeps_the_classifier_when_eta0_changes():
     assert certify(ours, X, y)
 
 
+def _integer_problem(n_classes):
+    """16 rows of small integers and their labels: every average and vote below is exact."""
+    rng = np.random.default_rng(3)
+    X = rng.integers(-3, 4, size=(16, 3)).astype(np.float64)
+    scores = X @ np.array([[1.0, -2.0, 0.5], [-1.0, 0.5, 2.0]]).T
+    y = (scores[:, 0] > 0).astype(int) if n_classes == 2 else np.argmax(np.column_stack([scores, 0.5 + 0 * X[:, 0]]), 1)
+    return X, y
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("sizes", [(8, 8), (4, 4, 8)])
+@pytest.mark.parametrize("prediction", ["averaged", "voted"])
+def test_pc13_partial_fit_continues_the_average_and_the_vote(prediction, sizes, n_classes):
+    """Calls of partial_fit on the batches of a data set in order average (or vote) over every
+    presentation since the first call, as one fit does, and as scikit-learn's averaged SGD carries
+    its average: on small integers, where each average is exact, the calls' coef_ and scores are the
+    fit's bit for bit (until 2026-12-06 they were those of the last call's presentations alone). Each
+    call's certificate holds, and its trace records what it continued (PC-13)."""
+    X, y = _integer_problem(n_classes)
+    whole = _quiet_fit(Perceptron(prediction=prediction, max_iter=1), X, y)
+    calls = Perceptron(prediction=prediction)
+    seen = 0
+    for size in sizes:
+        rows = slice(seen, seen + size)
+        calls.partial_fit(X[rows], y[rows], classes=np.unique(y))
+        for trace in getattr(calls.trace_, "problems", (calls.trace_,)):
+            assert trace.carried_presentations == seen
+            assert trace.carried_average.shape == ((4,) if prediction == "averaged" and seen else (0,))
+        assert certify(calls, X[rows], y[rows])
+        seen += size
+    np.testing.assert_array_equal(calls.coef_, whole.coef_)
+    np.testing.assert_array_equal(calls.intercept_, whole.intercept_)
+    np.testing.assert_array_equal(calls.decision_function(X), whole.decision_function(X))
+
+
+def test_pc13_partial_fit_continues_the_average_in_the_units_of_the_next_call():
+    """A new eta0 or intercept_scaling re-expresses the carried average as it does the start: the
+    carried average times the new step, its intercept's weight times the new feature, is the
+    previous call's averaged classifier (bit for bit for powers of two). A model that predicted
+    otherwise before starts its average at the call; an edited carried average fails PC-1."""
+    X, y = _integer_problem(2)
+    model = Perceptron(prediction="averaged", intercept_scaling=2.0).partial_fit(X[:8], y[:8], classes=[0, 1])
+    before = np.append(model.coef_[0], model.intercept_[0])
+    model.set_params(eta0=4.0, intercept_scaling=0.5).partial_fit(X[8:], y[8:])
+    carried = model.trace_.carried_average
+    np.testing.assert_array_equal(np.append(carried[:-1], carried[-1] * 0.5) * 4.0, before)
+    assert certify(model, X[8:], y[8:])
+    edited = dataclasses.replace(model.trace_, carried_average=carried * 2)
+    model.trace_ = edited
+    claim = certify(model, X[8:], y[8:])["PC-1"]
+    assert claim.holds is False and "carried_average" in claim.note, claim.note
+
+    last = Perceptron().partial_fit(X[:8], y[:8], classes=[0, 1])
+    start = np.append(last.coef_[0], last.intercept_[0])
+    last.set_params(prediction="averaged").partial_fit(X[8:], y[8:])
+    assert last.trace_.carried_presentations == 0
+    fresh = _quiet_fit(Perceptron(prediction="averaged", max_iter=1), X[8:], y[8:], coef_init=start[:-1],
+                       intercept_init=start[-1])
+    np.testing.assert_array_equal(last.coef_, fresh.coef_)
+    with pytest.raises(ValueError, match="averaged or voted intercept is not 0, but fit_intercept=False now"):
+        Perceptron(prediction="voted").partial_fit(X, y, classes=[0, 1]).set_params(fit_intercept=False).partial_fit(X, y)
+
+
 @pytest.mark.parametrize("scaling", [0.017, 0.045, 1.0])
 def test_partial_fit_in_float32_is_one_run_whatever_the_intercept_scaling(scaling):
     """The intercept's weight is re-expressed only when the augmented feature, rounded to the batch's
