@@ -204,7 +204,8 @@ def check_estimator_data(estimator, X, *, reset, min_samples=1, y=None, finite=T
 def check_sample_weight(sample_weight, X, *, name="sample_weight", rows="X"):
     """Sample weights for a public function on ``X``: None (every point weighs 1) stays None;
     otherwise a new float64 array of shape (n_samples,) (a number is broadcast). Raises
-    TypeError or ValueError naming the problem: non-numeric, a wrong shape, NaN or infinity, a
+    ValueError naming the problem (a :class:`ParameterError`, also a TypeError, for what is not
+    numbers: scikit-learn raises a ValueError there): non-numeric, a wrong shape, NaN or infinity, a
     negative weight, a positive weight below the smallest normal float64 (2.2e-308: its
     products would lose their relative accuracy, proofs/kmeans.md, "Weights"), a total of 0
     or an infinite total. The messages call the weights ``name`` and ``X`` ``rows``. The
@@ -213,7 +214,7 @@ def check_sample_weight(sample_weight, X, *, name="sample_weight", rows="X"):
         return None
     n = X.shape[0]
     if isinstance(sample_weight, (bool, np.bool_)):
-        raise TypeError(f"{name} must be numbers or None, got {sample_weight!r}; give an array of non-negative "
+        raise ParameterError(f"{name} must be numbers or None, got {sample_weight!r}; give an array of non-negative "
                         f"floats, one per row of {rows}")
     if isinstance(sample_weight, numbers.Number):
         sample_weight = np.full(n, sample_weight, dtype=np.float64)
@@ -223,10 +224,10 @@ def check_sample_weight(sample_weight, X, *, name="sample_weight", rows="X"):
         try:
             weights = weights.astype(np.float64)
         except (TypeError, ValueError, OverflowError) as error:  # OverflowError: a Python int beyond float64
-            raise TypeError(f"{name} must be numbers, but an entry does not convert to float ({error}); give an "
+            raise ParameterError(f"{name} must be numbers, but an entry does not convert to float ({error}); give an "
                             f"array of non-negative floats, one per row of {rows}") from None
     if weights.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be numbers, got dtype {weights.dtype}; give an array of "
+        raise ParameterError(f"{name} must be numbers, got dtype {weights.dtype}; give an array of "
                         f"non-negative floats, one per row of {rows}")
     if weights.shape != (n,):
         raise ValueError(f"{name} has shape {weights.shape}; expected ({n},), one weight per row of {rows}")

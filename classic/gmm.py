@@ -1010,7 +1010,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self.converged_ = trace.converged
         self.n_iter_ = trace.n_iter
         self.lower_bounds_ = trace.objective / n_samples
-        self.lower_bound_ = float(self.lower_bounds_[-1])
+        self.lower_bound_ = np.float64(self.lower_bounds_[-1])  # scikit-learn's type (a float too)
 
     # ---- inference --------------------------------------------------------------------
 
