@@ -5,10 +5,13 @@ validation curve (healthy, overfitting, underfitting, oscillation, too slow, div
 with its evidence and the usual remedy, by the rules of Goodfellow, Bengio &
 Courville, *Deep Learning*, §5.2 and §7.8. Three runs of classic's estimators:
 
-* ``classic.Perceptron`` (shuffled, one epoch per step) on unscaled,
-  non-separable data: its error oscillates. One fit of 60 epochs; the error
-  after each epoch is read off the weights its trace keeps
-  (``trace_.epoch_weights``, from w = 0);
+* ``classic.Perceptron`` (shuffled, one epoch per step) on breast cancer's training rows,
+  unscaled: its error oscillates. These rows are separable (standardised, a run finds a
+  mistake-free epoch at epoch 189: examples/convergence_stopping.py), but unscaled their
+  R/gamma is so large that Novikoff's bound (R/gamma)^2 is out of reach: no mistake-free epoch
+  in 100 000 epochs. The perceptron's step size changes none of its mistakes (PC-1): the remedy
+  is to scale the features. One fit of 60 epochs; the error (a fraction of the rows)
+  after each epoch is read off the weights its trace keeps (``trace_.epoch_weights``, from w = 0);
 * ``classic.GaussianMixture`` with 12 components on 60 points, one EM iteration
   per step (``warm_start=True, max_iter=1``, after a first fit with ``max_iter=0``
   that only initialises): the training log-likelihood keeps
@@ -47,7 +50,7 @@ def perceptron_curves(epochs=60):
     X, y = load_breast_cancer(return_X_y=True)
     X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.3, random_state=0)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # no mistake-free epoch: it runs all epochs
+        warnings.simplefilter("ignore", ConvergenceWarning)  # no mistake-free epoch within 60: it runs them all
         model = Perceptron(max_iter=epochs, shuffle=True, random_state=0).fit(X_train, y_train)
     trace = model.trace_
 
@@ -77,7 +80,7 @@ def em_curves(n_components, n_samples, steps, prior=None):
 
 def main(path="convergence_diagnosis.png"):
     runs = [
-        ("Perceptron, unscaled features", "error rate", *perceptron_curves(), False),
+        ("Perceptron, separable rows, unscaled features", "error rate", *perceptron_curves(), False),
         ("GaussianMixture (MAP-EM), 12 components on 60 points", "mean log-likelihood",
          *em_curves(12, 120, 40, prior="default"), True),
         ("GaussianMixture (exact EM), 3 components on 2000 points", "mean log-likelihood",

@@ -9,8 +9,10 @@ those theorems on the run's own trace with ``classic.certify``, and draws
 
 * left: the log-likelihood ℓ(θ_t) per iteration, with F(q_t, θ_{t+1}) (the
   bound after each M-step) in between;
-* middle: the increments ℓ(θ_{t+1}) − ℓ(θ_t) on a log scale: their linear
-  decay is the rate λ² of EM-9;
+* middle: the increments ℓ(θ_{t+1}) − ℓ(θ_t) on a log scale, and their two links, the M-step's
+  gain F(q_t, θ_{t+1}) − ℓ(θ_t) (EM-2) and the Jensen gap ℓ(θ_{t+1}) − F(q_t, θ_{t+1}) (EM-3), both
+  positive: on the left panel's scale the bound soon sits on the curve. The increments' linear
+  decay is the factor λ² per iteration of EM-9 (λ, the rate of the parameters, is its root);
 * right: the data coloured by component and the fitted 1σ/2σ ellipses.
 
 Run: ``python examples/em_gmm.py [out.png]``
@@ -51,19 +53,24 @@ def main(path="em_gmm.png"):
     left.plot(steps[1:] - 0.5, trace.bound_m_step + trace.log_prior[1:], "x", ms=4,
               label=r"$F(q_t, \theta_{t+1})$" + prior + " (EM-2, EM-3)")
     left.set_xlabel("iteration t")
-    left.set_ylabel("log-likelihood" + prior)
+    left.set_ylabel(f"log-likelihood{prior} (sum over {len(X)} points)")
     left.set_title(f"EM on iris petals (k=3): {model.n_iter_} iterations, {trace.stop_reason}")
     left.legend(loc="lower right")
 
-    increments = np.diff(trace.objective)
-    positive = increments > 0
-    middle.semilogy(steps[1:][positive], increments[positive], ".-")
+    bound = trace.bound_m_step + trace.log_prior[1:]
+    for values, style, label in ((np.diff(trace.objective), ".-", r"increment $\ell(\theta_{t+1}) - \ell(\theta_t)$"),
+                                 (bound - trace.objective[:-1], "x", r"M-step gain $F(q_t, \theta_{t+1}) - \ell(\theta_t)$"),
+                                 (trace.objective[1:] - bound, "+", r"Jensen gap $\ell(\theta_{t+1}) - F(q_t, \theta_{t+1})$")):
+        positive = values > 0   # a log axis: the entries that rounding left at 0 are not drawn
+        middle.semilogy(steps[1:][positive], values[positive], style, ms=4, label=label)
     rate, _ = trace.rate_estimates()
     tail = rate[np.isfinite(rate)][-20:]
-    title = "increments; rate λ ≈ %.3f" % np.median(tail) if len(tail) else "increments"
-    middle.set_title(title + " (EM-9)")
+    if len(tail):
+        lam = np.median(tail)
+        middle.set_title(f"increments shrink by λ² ≈ {lam * lam:.3f} per iteration (λ ≈ {lam:.3f}, EM-9)")
     middle.set_xlabel("iteration t")
-    middle.set_ylabel("objective increment")
+    middle.set_ylabel(f"gain in the objective (sum over {len(X)} points)")
+    middle.legend(fontsize="small", loc="lower left")
 
     right.scatter(X[:, 0], X[:, 1], c=[f"C{k}" for k in model.predict(X)], s=12, alpha=0.6)
     plot_ellipses(model, right)

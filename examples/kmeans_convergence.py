@@ -9,7 +9,8 @@ ships with scikit-learn, checks the theorems on the run's own trace with
 
 * left: the objective after every half-step, minus its final value, on a log
   scale; the half-steps that end exactly at the final value (a difference of 0,
-  which a log scale cannot show: the last ones) are marked hollow on the x-axis;
+  which a log scale cannot show: the last ones) are marked hollow on the x-axis; a flat step
+  from t to t + 1/3 is a relocation half-step with no empty cluster to fill (it changes nothing);
 * right: the decrease achieved by each update and assignment half-step, on a
   log scale, with the update half-step's exact decrease sum_j N_j |Δμ_j|²
   (KM-2) beside it: the two coincide up to rounding. A decrease of exactly 0
@@ -58,7 +59,7 @@ def main(path="kmeans_convergence.png"):
     right.set_xlabel("iteration")
     right.set_ylabel("decrease")
     right.set_title("certificate " + ("holds" if certificate else "FAILS") + " (classic.certify)")
-    right.legend()
+    right.legend(loc="lower left")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     print(f"wrote {path}")

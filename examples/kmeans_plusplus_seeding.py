@@ -164,8 +164,10 @@ def main(path="kmeans_plusplus_seeding.png"):
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
     left.scatter(X[:, 0], X[:, 1], s=60, color="0.6", label="points (three tight groups)")
     left.scatter(*kmeans_plusplus(X, K, random_state=1)[0].T, s=200, marker="x", color="C0", label="a D² seeding")
-    left.scatter(*X[np.random.default_rng(3).choice(len(X), K, replace=False)].T, s=160, marker="+", color="C3",
-                 label="a uniform seeding")
+    uniform_pick = np.random.default_rng(3).choice(len(X), K, replace=False)
+    missed = K - len(set(GROUPS[uniform_pick]))   # groups left without a centre (the + coincide at this scale)
+    left.scatter(*X[uniform_pick].T, s=160, marker="+", color="C3",
+                 label="a uniform seeding" + (f" (misses {missed} group: two + in one)" if missed else ""))
     left.set_xlabel("x₁")
     left.set_ylabel("x₂")
     left.set_title(f"{len(X)} points, k = {K}")
