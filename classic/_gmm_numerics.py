@@ -155,7 +155,7 @@ def weighted_log_densities(X, state, covariance_type, shift, scale, row_numbers=
         wide = _State(*(np.asarray(p, dtype=np.float64) for p in (state.weights, state.means, state.covariances,
                                                                  state.factors)), state.log_det_w)
         values[rows] = weighted_log_densities(X[rows].astype(np.float64), wide, covariance_type, shift, scale,
-                                              row_numbers=rows)
+                                              row_numbers=rows if row_numbers is None else row_numbers[rows])
     return values
 
 

@@ -149,9 +149,8 @@ def _in_classic_words(name, data=None):
         found = re.match(r"Input (\w+) contains (NaN|infinity)", str(error))
         if found is None:
             raise
-        if found.group(1) == name and not issparse(data):
-            _locate_non_finite(data, name)
-        raise _non_finite(*found.groups()) from None
+        where = _locate_non_finite(data, found.group(2)) if found.group(1) == name and not issparse(data) else ""
+        raise _non_finite(*found.groups(), where) from None
 
 
 def in_model_precision(X, *fitted):
@@ -320,22 +319,30 @@ def check_finite(values, name="X", rows=None):
     if np.isfinite(values).all():
         return
     value = "NaN" if np.isnan(values).any() else "infinity"
-    where = ""
-    if values.ndim == 2:
-        row, column = np.argwhere(np.isnan(values) if value == "NaN" else np.isinf(values))[0]
-        where = f" (the first at row {row if rows is None else rows[row]}, column {column})"
-    raise _non_finite(name, value, where)
+    raise _non_finite(name, value, _first_position(values, value, rows))
 
 
-def _locate_non_finite(data, name):
-    """:func:`check_finite` on ``data``, the input called ``name``, as a float64 array where it is one
-    (a list, a data frame); nothing where it is not."""
+def _first_position(values, value, rows=None):
+    """Where in the rows ``values`` (2-D) the first ``value`` ("NaN" or "infinity") is, for a message:
+    " (the first at row i, column j, counted from 0)", the row numbered by ``rows``; "" for an array
+    that is not 2-D or holds none."""
+    if values.ndim != 2:
+        return ""
+    found = np.argwhere(np.isnan(values) if value == "NaN" else np.isinf(values))
+    if found.size == 0:
+        return ""
+    row, column = found[0]
+    return f" (the first at row {row if rows is None else rows[row]}, column {column}, counted from 0)"
+
+
+def _locate_non_finite(data, value):
+    """:func:`_first_position` of ``value`` in ``data`` as a float64 array where it is one (a list, a
+    data frame); "" where it is not."""
     try:
         values = np.asarray(data, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
-        return
-    if values.ndim == 2:
-        check_finite(values, name)
+        return ""
+    return _first_position(values, value)
 
 
 def _non_finite(name, value, where=""):

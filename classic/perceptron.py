@@ -959,8 +959,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         X's precision), as :func:`last_weights` re-expresses the start. None for ``prediction="last"``, or
         where the calls before predicted otherwise: the average or the vote then starts at this call."""
         settings = self._fit_settings
-        if self.prediction == "last" or settings["prediction"] != self.prediction:
-            return None
+        if self.prediction == "last" or settings["prediction"] != self.prediction or "carried" not in settings:
+            return None   # "carried" missing: a model pickled before 2026-12-06, which kept no average to continue
         traces = getattr(self.trace_, "problems", (self.trace_,))
         new = float(X.dtype.type(scale))
         ratio = settings["eta0"] / self.eta0

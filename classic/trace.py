@@ -106,7 +106,14 @@ class Trace:
 
     def __setstate__(self, state):
         # pickle and copy (deep or not) restore the fields without __post_init__, and numpy keeps
-        # no array's read-only flag across either: freeze again
+        # no array's read-only flag across either: freeze again. A field added since the pickle was
+        # written takes its default (an old PerceptronTrace has no carried_average: an audit, 2026-12-06)
+        for field in dataclasses.fields(self):
+            if field.name not in state:
+                if field.default is not dataclasses.MISSING:
+                    state[field.name] = field.default
+                elif field.default_factory is not dataclasses.MISSING:
+                    state[field.name] = field.default_factory()
         self.__dict__.update(state)
         self.__post_init__()
 

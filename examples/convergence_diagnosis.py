@@ -10,7 +10,7 @@ Courville, *Deep Learning*, §5.2 and §7.8. Three runs of classic's estimators:
   mistake-free epoch at epoch 189: examples/convergence_stopping.py), but unscaled their
   R/gamma is so large that Novikoff's bound (R/gamma)^2 is out of reach: no mistake-free epoch
   in 100 000 epochs. The perceptron's step size changes none of its mistakes (PC-1): the remedy
-  is to scale the features. One fit of 60 epochs; the error (a fraction of the rows)
+  is to standardise the features (scaling all of them alike leaves R/gamma as it is). One fit of 60 epochs; the error (a fraction of the rows)
   after each epoch is read off the weights its trace keeps (``trace_.epoch_weights``, from w = 0);
 * ``classic.GaussianMixture`` with 12 components on 60 points, one EM iteration
   per step (``warm_start=True, max_iter=1``, after a first fit with ``max_iter=0``

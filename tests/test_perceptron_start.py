@@ -438,7 +438,9 @@ def test_pc13_partial_fit_continues_the_average_and_the_vote(prediction, sizes, 
     """Calls of partial_fit on the batches of a data set in order average (or vote) over every
     presentation since the first call, as one fit does, and as scikit-learn's averaged SGD carries
     its average: on small integers, where each average is exact, the calls' coef_ and scores are the
-    fit's bit for bit (until 2026-12-06 they were those of the last call's presentations alone). Each
+    fit's bit for bit (batches whose presentations T_0, T and T_0 + T are powers of two: there the
+    divisions of the carried average are exact; until 2026-12-06 the calls' average and vote were
+    those of the last call's presentations alone). Each
     call's certificate holds, and its trace records what it continued (PC-13)."""
     X, y = _integer_problem(n_classes)
     whole = _quiet_fit(Perceptron(prediction=prediction, max_iter=1), X, y)
@@ -483,6 +485,26 @@ def test_pc13_partial_fit_continues_the_average_in_the_units_of_the_next_call():
     np.testing.assert_array_equal(last.coef_, fresh.coef_)
     with pytest.raises(ValueError, match="averaged or voted intercept is not 0, but fit_intercept=False now"):
         Perceptron(prediction="voted").partial_fit(X, y, classes=[0, 1]).set_params(fit_intercept=False).partial_fit(X, y)
+
+
+def test_a_model_pickled_before_the_carried_average_loads_and_continues():
+    """A Perceptron pickled before 2026-12-06 has traces without carried_presentations and
+    carried_average, and no record of an average to continue: it loads with the fields' defaults
+    (0, empty), certifies, and its next partial_fit starts its average afresh (an audit: loading
+    raised AttributeError)."""
+    import pickle
+
+    X, y = _integer_problem(3)
+    model = Perceptron(prediction="averaged").partial_fit(X[:8], y[:8], classes=[0, 1, 2])
+    old = pickle.loads(pickle.dumps(model))
+    for trace in old.trace_.problems:   # as the pickle of the old code had them
+        for name in ("carried_presentations", "carried_average"):
+            del trace.__dict__[name]
+    del old._fit_settings["carried"], old._averages
+    loaded = pickle.loads(pickle.dumps(old))
+    assert loaded.trace_ == model.trace_ and certify(loaded, X[:8], y[:8])
+    loaded.partial_fit(X[8:], y[8:])
+    assert all(t.carried_presentations == 0 for t in loaded.trace_.problems) and certify(loaded, X[8:], y[8:])
 
 
 @pytest.mark.parametrize("scaling", [0.017, 0.045, 1.0])

@@ -16,8 +16,8 @@ pattern          rule                                                        usu
 ===============  ==========================================================  ===================================
 oscillation      in the last half of the training curve, at least three      smaller step size / learning rate;
                  turns, each coming back more than :math:`\\delta` from the   average the iterates (averaged
-                 extreme before it, with its rises at least half its falls   perceptron); a perceptron: scale
-                                                                             its features (PC-5's (R/γ)²)
+                 extreme before it, with its rises at least half its falls   perceptron); a perceptron:
+                                                                             standardise its features (PC-5)
                  (or the reverse; the validation curve's own wiggles are
                  sampling noise, not the optimiser's, but the training
                  curve's are counted: noisy training losses, e.g.
@@ -155,9 +155,9 @@ MAD_TO_SIGMA = 1.0 / statistics.NormalDist().inv_cdf(0.75)  # N(0, σ²): its me
 PATTERNS = ("healthy", "overfitting", "underfitting", "oscillation", "too slow", "diverging")
 
 REMEDIES = {
-    "oscillation": "lower the step size (learning rate) or average the iterates (averaged perceptron); "
-    "a perceptron's step size changes none of its mistakes (PC-1): scale its features (its updates grow "
-    "with (R/gamma)^2, PC-5), or, if the data are not separable, average its iterates",
+    "oscillation": "lower the step size (learning rate) or average the iterates; for a perceptron, whose "
+    "step size changes none of its mistakes (PC-1), standardise the features (its updates grow with "
+    "(R/gamma)^2, PC-5) or average its iterates (prediction='averaged')",
     "overfitting": "stop early at the validation minimum (ValidationPatience), regularise, "
     "add training data or reduce the model's capacity",
     "too slow": "run more iterations, take larger steps, or improve the initialisation / feature scaling",
