@@ -318,13 +318,13 @@ def _accumulate_block(start, m, a, delta, resp, has_previous, sums, shifted, row
 
 
 @kernel
-def _chunk_slots(Z, n_chunks, n_components):
+def _chunk_slots(Z, n_slots, n_components):
     # One slot per held chunk for the scalar sums, N_k and F_k of the E-step (the
     # second-moment slots, whose shape depends on the covariance type, are the caller's).
     n_features = Z.shape[1]
-    chunk_sums = np.zeros((n_chunks, _N_SUMS), dtype=Z.dtype)
-    chunk_counts = np.zeros((n_chunks, n_components), dtype=Z.dtype)
-    chunk_first = np.zeros((n_chunks, n_components, n_features), dtype=Z.dtype)
+    chunk_sums = np.zeros((n_slots, _N_SUMS), dtype=Z.dtype)
+    chunk_counts = np.zeros((n_slots, n_components), dtype=Z.dtype)
+    chunk_first = np.zeros((n_slots, n_components, n_features), dtype=Z.dtype)
     return chunk_sums, chunk_counts, chunk_first
 
 

@@ -966,7 +966,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         ratio = settings["eta0"] / self.eta0
 
         def in_new_units(array, old):   # array[-1] is the intercept's weight (a number or a row)
-            array = np.array(array, dtype=np.float64) * ratio if ratio != 1 else np.array(array, dtype=np.float64)
+            array = np.array(array, dtype=np.float64)
+            if ratio != 1:
+                array = array * ratio
             if old != new:
                 if new == 0 and np.any(array[-1] != 0):
                     raise ValueError("the model's averaged or voted intercept is not 0, but fit_intercept=False now: "
