@@ -172,7 +172,8 @@ def plot_rate(estimate, ax=None):
 
 def plot_local_optima(report, ax=None):
     """Histogram of the local optima across seeds: a bar at each distinct optimum's objective,
-    as high as the number of seeds that reached it.
+    as high as the number of seeds that reached it; the title says how far apart the best and the
+    worst are (their ratio for a positive objective to minimise, else their difference).
 
     Parameters
     ----------
@@ -198,7 +199,12 @@ def plot_local_optima(report, ax=None):
     ax.set_ylabel(f"seeds (of {len(report.seeds)})")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of seeds
     measure = "ARI" if report.agreement_measure == "adjusted Rand index" else "agreement"
-    ax.set_title(f"{len(report.optima)} local optima; mean {measure} {report.mean_agreement:.3f}")
+    best, worst = report.optima[0].objective, report.optima[-1].objective
+    spread = ""   # how far apart the optima are: the bars' heights say only how often each was reached
+    if len(report.optima) > 1:
+        spread = (f", the worst {worst / best:.3g}× the best" if report.objective_sense == "min" and best > 0
+                  else f", best and worst {abs(worst - best):.3g} apart")
+    ax.set_title(f"{len(report.optima)} local optima{spread}; mean {measure} {report.mean_agreement:.3f}")
     return ax
 
 
