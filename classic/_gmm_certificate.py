@@ -179,7 +179,7 @@ def _log_likelihood(Z, state, covariance_type, scale, resp, prior, reads_previou
     The responsibilities are written into ``resp``; with ``reads_previous`` those it holds are read
     first, for F(q_prev, state), as the fit's loop does (ℓ and its bound come out the same)."""
     n, d = Z.shape
-    with one_blas_thread(n, d * d):
+    with one_blas_thread(n, d * (d + 1)):   # the E-step's scatter products (the fit's widths)
         sums, counts, _, second = e_step(Z, state, covariance_type, resp, has_previous=reads_previous)
     lp, lp_bound = log_prior(state, covariance_type, prior)
     bounds = (error_bounds(sums, None, n, len(state.weights), d, Z.dtype)[0], lp_bound)

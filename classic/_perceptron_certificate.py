@@ -22,7 +22,7 @@ import numpy as np
 from sklearn.utils.validation import column_or_1d
 
 from classic import _perceptron_kernels as _k
-from classic._jit import for_rows
+from classic._jit import for_rows, one_blas_thread
 from classic._perceptron_predictors import _averaged_weights, moves
 from classic._perceptron_weights import problem_weights, weights_digest
 from classic._random import generator_from_state
@@ -131,7 +131,8 @@ def find_separator(A, signs, trace, active=None):
         n_steps = trace.n_iter * trace.n_samples
         coefficient = np.zeros(A.shape[0])
         np.add.at(coefficient, trace.updates, signs[trace.updates] * (n_steps - 1 - trace.update_steps))
-        candidates.append(coefficient @ A)
+        with one_blas_thread(A.shape[0], A.shape[1]):   # a product split across BLAS threads may round otherwise
+            candidates.append(coefficient @ A)
     if np.all(signs > 0) or np.all(signs < 0):
         u = np.zeros(A.shape[1])
         u[-1] = signs[0]

@@ -818,8 +818,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         dtype = X.dtype
         # every product BLAS makes in the fit (the start, the E- and M-steps, the precisions) on one
         # thread: a product split across threads may round otherwise, and the fit must not depend on
-        # the number of threads
-        with one_blas_thread(n_samples, d * d):
+        # the number of threads. Their widths: d (d + 1) for the scatter matrices, K d for the start's
+        # resp^T Z (until 2026-12-06 only d^2 was counted, and 128 components on 1 000 x 8 came out
+        # otherwise with 1 and 2 OpenBLAS threads: an audit)
+        with one_blas_thread(n_samples, max(d * (d + 1), self.n_components * d)):
             shift, scale = _standardisation(X, per_feature=self.covariance_type != "spherical")
             _check_range(X, shift, scale)
             Z = _standardise(X, shift, scale)

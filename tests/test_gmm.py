@@ -1915,13 +1915,16 @@ def test_any_number_of_held_chunks_gives_the_same_bits(held, covariance_type, mo
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("n, d, covariance_type, dtype", [(900, 40, "full", np.float64), (300, 100, "tied", np.float64),
-                                                          (3000, 100, "diag", np.float32)])
-def test_bitwise_same_with_one_and_two_blas_threads(n, d, covariance_type, dtype):
+@pytest.mark.parametrize("n, d, covariance_type, dtype, k", [(900, 40, "full", np.float64, 5),
+                                                             (300, 100, "tied", np.float64, 5),
+                                                             (3000, 100, "diag", np.float32, 5),
+                                                             (1000, 8, "diag", np.float64, 128)])
+def test_bitwise_same_with_one_and_two_blas_threads(n, d, covariance_type, dtype, k):
     """Every product BLAS makes in a fit runs on one thread (the start, the E- and M-steps, the
     precisions): until 2026-12-04 a single chunk with many features (900 x 40, full) and the start of
     any fit (3000 x 100, diagonal) were left to BLAS's threads, and 1 and 2 OpenBLAS threads gave other
-    parameters, answers and traces."""
+    parameters, answers and traces; until 2026-12-06 so was the start's resp^T Z with many components
+    on one chunk (128 components on 1 000 x 8: its K n d multiply-adds were not counted)."""
     from threadpoolctl import threadpool_limits
 
     rng = np.random.default_rng(0)
@@ -1930,7 +1933,7 @@ def test_bitwise_same_with_one_and_two_blas_threads(n, d, covariance_type, dtype
     fits = []
     for threads in (1, 2):
         with threadpool_limits(limits=threads, user_api="blas"):
-            model = GaussianMixture(5, covariance_type=covariance_type, random_state=0, max_iter=3, tol=0.0,
+            model = GaussianMixture(k, covariance_type=covariance_type, random_state=0, max_iter=3, tol=0.0,
                                     prior="default").fit(X)
             fits.append((model.trace_, model.means_, model.precisions_, model.predict_proba(X)))
     assert fits[0][0] == fits[1][0]
