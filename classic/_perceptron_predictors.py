@@ -178,7 +178,8 @@ def _rescore_overflowed(X, W, scale, scores, name="X", first_row=0, block=65536)
     rows, columns = np.nonzero(~np.isfinite(scores))
     if rows.size == 0:
         return
-    check_finite(X[np.unique(rows)], name, rows=np.unique(rows) + first_row)
+    found = np.unique(rows)
+    check_finite(X[found], name, rows=found + first_row)
     for start in range(0, rows.size, block):
         r, c = rows[start:start + block], columns[start:start + block]
         wide = W[c].astype(np.longdouble)

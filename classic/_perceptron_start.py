@@ -9,7 +9,7 @@ from sklearn.utils.multiclass import unique_labels
 
 from classic._validation import check_numbers
 
-__all__ = ["declared_classes", "last_weights", "same_classes", "start_weights"]
+__all__ = ["declared_classes", "intercept_for_scale", "last_weights", "same_classes", "start_weights"]
 
 
 def start_weights(given, n_problems, n_features, n_classes, scale, eta0, dtype, inherited=()):
@@ -73,11 +73,7 @@ def last_weights(traces, fitted_eta0, eta0, scale, dtype):
     old = np.array([t.intercept_scaling for t in traces])
     new = float(dtype.type(scale))
     if np.any(old != new):
-        if new == 0 and np.any(weights[:, -1] * old != 0):
-            raise ValueError("the model's intercept is not 0, but fit_intercept=False now: the run learns no "
-                             "intercept, and a fixed one is outside Novikoff's theorem (proofs/perceptron.md, PC-8). "
-                             "Set fit_intercept=True, or fit afresh")
-        weights[:, -1] = weights[:, -1] * old / new if new else 0.0
+        weights[:, -1] = intercept_for_scale(weights[:, -1], old, new)
     with np.errstate(over="ignore", under="ignore"):
         weights = weights.astype(dtype)
         if fitted_eta0 != eta0:   # coef_ = fl(eta0_old w), then divided by eta0 as a coef_init is
@@ -87,6 +83,22 @@ def last_weights(traces, fitted_eta0, eta0, scale, dtype):
                          f"{scale:g} in {np.dtype(dtype).name}, have a squared norm beyond its range: keep the "
                          "previous eta0 and intercept_scaling, or fit afresh")
     return weights
+
+
+def intercept_for_scale(intercept, old, new, what="intercept"):
+    """The intercept's weight (or weights: a number or an array) of a run with augmented feature
+    ``old``, re-expressed for the feature ``new``: s_old w / s, the same intercept s w to rounding
+    (float64); 0 for ``new`` = 0, and a ValueError naming the model's ``what`` if its intercept
+    s_old w is not 0 there. The start of a continued run (:func:`last_weights`) and the average or
+    vote a ``partial_fit`` call continues (PC-13) are re-expressed so."""
+    intercept = np.asarray(intercept, dtype=np.float64)
+    if new == 0:
+        if np.any(intercept * old != 0):
+            raise ValueError(f"the model's {what} is not 0, but fit_intercept=False now: the run learns no "
+                             "intercept, and a fixed one is outside Novikoff's theorem (proofs/perceptron.md, PC-8). "
+                             "Set fit_intercept=True, or fit afresh")
+        return np.zeros_like(intercept)
+    return intercept * old / new
 
 
 def _within_range(weights, dtype):

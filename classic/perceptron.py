@@ -49,7 +49,7 @@ from classic._perceptron_predictors import (
     coef_and_intercept,
     held_out_scores,
 )
-from classic._perceptron_start import declared_classes, last_weights, same_classes, start_weights
+from classic._perceptron_start import declared_classes, intercept_for_scale, last_weights, same_classes, start_weights
 from classic._perceptron_weights import (
     check_class_weight,
     check_something_weighs,
@@ -970,11 +970,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             if ratio != 1:
                 array = array * ratio
             if old != new:
-                if new == 0 and np.any(array[-1] != 0):
-                    raise ValueError("the model's averaged or voted intercept is not 0, but fit_intercept=False now: "
-                                     "the run learns no intercept (proofs/perceptron.md, PC-8). Set "
-                                     "fit_intercept=True, or fit afresh")
-                array[-1] = array[-1] * old / new if new else 0.0
+                array[-1] = intercept_for_scale(array[-1], old, new, "averaged or voted intercept")
             return array
 
         if self.prediction == "averaged":
