@@ -525,7 +525,11 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
     """E-step for diagonal (and spherical) covariances; as :func:`e_step_full`
     with ``precision_cholesky`` of shape (n_components, n_features) holding
     :math:`1/\\sigma_{kj}`, and ``second`` of shape (n_components, n_features)
-    holding :math:`\\sum_i r_{ik} (z_{ij} - \\mu_{kj})^2`."""
+    holding :math:`\\sum_i r_{ik} (z_{ij} - \\mu_{kj})^2`.
+
+    Its loop is :func:`e_step_full`'s with the diagonal kernels in place of the full ones. One
+    driver taking the two kernels as arguments would recompile in every new process: Numba's
+    cache keys a kernel passed as an argument by its address in memory (numba 0.68.1)."""
     n_samples, n_features = Z.shape
     n_components = means.shape[0]
     n_chunks = (n_samples + CHUNK_SIZE - 1) // CHUNK_SIZE
