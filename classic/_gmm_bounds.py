@@ -30,15 +30,20 @@ def _constants(n, K, d, dtype):
     S = 1.0 - math.log(float(info.smallest_normal))  # |s_ik| for every e_ik >= ν'
     S_sub = 1.0 - math.log(float(info.smallest_subnormal))  # |log r| for every r > 0
     log_k = math.log(K)
+    # λ of 1 + λ = e^{2τ}(1 + γ_{K+18})/(1 − 3Kν'), τ = uS/(1 − u), from its three factors' excesses
+    lam = excess_of_product(math.expm1(2.0 * u * S / (1.0 - u)), gamma(K + 18, dtype),
+                            3.0 * K * tiny / (1.0 - 3.0 * K * tiny))
+    running = K * rows + chunks + 12  # K terms per row in one running sum per chunk
     return dict(
         u=u,
         c=c,
         g_rows=gamma(rows + chunks, dtype) + gamma(1, dtype),
-        g=gamma(K * rows + chunks + 12, dtype),  # K terms per row in one running sum per chunk
+        g=gamma(running, dtype) if running * u < 0.5 else math.inf,  # EM-6 needs g < 1: else no bound
         g_sum=gamma(max(K - 1, 1), dtype),
         tiny=tiny,
         sigma=float(info.smallest_subnormal),
-        one_plus_lambda=math.exp(2.0 * u * S / (1.0 - u)) * (1.0 + gamma(K + 18, dtype)) / (1.0 - 3.0 * K * tiny),
+        lam=lam,
+        one_plus_lambda=1.0 + lam,
         row_l=u * K + 2.0 * gamma(K + 8, dtype) + 8.0 * u * (log_k + 1.0) + 8.0 * K * tiny,
         row_h=2.0 * u * (8.0 * log_k + 28.0) + 8.0 * K * tiny * (S_sub + 2.0),
         below=K * tiny * (3.0 + 24.0 * K * tiny / float(info.smallest_subnormal)),
@@ -47,12 +52,22 @@ def _constants(n, K, d, dtype):
         G_kernel=gamma(2 * c + K + d + 8, dtype),  # EM-5 for the kernel's computation
         g_moments=gamma(c + 4, dtype),  # N and the second moments, non-negative terms
         g_product=gamma(2 * d + 2, np.float64),  # W Σ̂ Wᵀ in float64
-        r_evaluation=1.0 - gamma(d * d + 2 * d + 4, np.float64),
-        shift_evaluation=1.0 - gamma(d * d + 2 * d + 4, np.float64),  # as r's (EM-2): >= the 3d + 1 of ‖ |W| e ‖
+        r_evaluation=1.0 - gamma(d * d + 4 * d + 11, np.float64),  # EM-2, "Evaluation"
+        shift_evaluation=1.0 - gamma(d * d + 4 * d + 11, np.float64),  # as r's: >= the 3d + 1 of ‖ |W| e ‖
         evaluation=1.0 + gamma(40, np.float64),
         deficit_evaluation=1.0 + gamma(64, np.float64),
         u64=unit_roundoff(np.float64),
     )
+
+
+def excess_of_product(*parts):
+    """Π_i (1 + x_i) − 1 for x_i ≥ 0, as a sum of non-negative terms, (1 + a)(1 + b) − 1 = a + b + ab
+    taken in turn: within a few roundings of its value however small (EM-6, step 5), where forming
+    the product and subtracting 1 loses the digits of x_i below u."""
+    total = 0.0
+    for x in parts:
+        total = total + x + (total * x if total > 0.0 and x > 0.0 else 0.0)  # 0 · ∞ is no term
+    return total
 
 
 def normalisation_slack(gap, g_sum):
@@ -86,9 +101,12 @@ def _overflow_share(sums, n_components, n_features, delta, dtype):
 def error_bounds(sums, previous_sums, n_samples, n_components, n_features, dtype):
     """Complete rounding bounds on the computed ℓ(θ̃_t), F(q̂_t, θ̃_t) (with EM-1's gap
     Σ_i KL(q̂_i ‖ p_i) added) and F(q̂_{t-1}, θ̃_t), standardised units (proofs/em.md, EM-6).
-    A recorded sum of non-negative terms, divided by 1 − g, bounds the exact sum."""
+    A recorded sum of non-negative terms, divided by 1 − g, bounds the exact sum; where g ≥ 1
+    (in float32, from about 8 192 components on) nothing does, and every bound is +inf."""
     k = _constants(n_samples, n_components, n_features, np.dtype(dtype))
     n, g, row_h = n_samples, k["g"], k["row_h"]
+    if not g < 1.0:
+        return math.inf, math.inf, None if previous_sums is None else math.inf
     raise_ = 1.0 / (1.0 - g)
     delta = sums["largest_density_error"]
     growth = math.exp(2.0 * delta) if delta < 350.0 else math.inf
@@ -101,13 +119,15 @@ def error_bounds(sums, previous_sums, n_samples, n_components, n_features, dtype
     overflow = _overflow_share(sums, n_components, n_features, delta, dtype)
     log_likelihood = density + k["g_rows"] * sums["abs_log_likelihood"] * raise_ + n * k["row_l"] + n * overflow
     eta = normalisation_slack(sums["normalisation_gap"], k["g_sum"])
-    spread = k["one_plus_lambda"] * (1.0 + eta) * growth * (1.0 + overflow)
     # Σ_i KL(q̂_i ‖ p_i) (EM-1): per row, (M − 1)² plus p + q̂²/p per entry below ν' (χ²), or
     # log of the largest q̂_k/p_k (M above ν', 12Kν'e^{2Δ}/σ below), whichever is smaller; or, over
-    # all rows, log((1 + λ)(1 + η)) per row + Σ q̂δ + Σ_i |L_i(â) − L_i(a)| and the entries below ν'
-    chi2 = (spread - 1.0) ** 2 + k["below"] * growth if spread < 1e150 else math.inf
-    log_ratio = 2.0 * delta + math.log(max(k["one_plus_lambda"] * (1.0 + eta), k["ratio_below"]))
-    shares = n * math.log(k["one_plus_lambda"] * (1.0 + eta)) + (1.0 + eta) * density_error + excess + n * overflow
+    # all rows, log((1 + λ)(1 + η)) per row + Σ q̂δ + Σ_i |L_i(â) − L_i(a)| and the entries below ν';
+    # M − 1 and log((1 + λ)(1 + η)) from λ, η, e^{2Δ} − 1 and K e^X, not from M (EM-6, step 5)
+    weights_excess = excess_of_product(k["lam"], eta)
+    spread_excess = excess_of_product(weights_excess, math.expm1(2.0 * delta) if delta < 350.0 else math.inf, overflow)
+    chi2 = spread_excess ** 2 + k["below"] * growth if spread_excess < 1e150 else math.inf
+    log_ratio = 2.0 * delta + max(math.log1p(weights_excess), k["log_ratio_below"])
+    shares = n * math.log1p(weights_excess) + (1.0 + eta) * density_error + excess + n * overflow
     below = 2.0 * n_components * k["tiny"] * (1.0 + eta) * (n * (k["log_ratio_below"] + delta + overflow) + excess)
     posterior_gap = min(n * min(chi2, log_ratio), shares + below)
     bound_now = _lower_bound_error(density_error, sums["abs_expected"] * raise_, sums["entropy"] * raise_, eta, g, n,

@@ -24,7 +24,7 @@ from classic import _gmm_m_step as m_step_kernels
 from classic import _jit as jit
 from classic._gmm_bounds import _constants as _bound_constants
 from classic._gmm_certificate import objective_claim
-from classic._gmm_bounds import error_bounds, m_step_deficit, m_step_deficit_parts, m_step_error_bounds
+from classic._gmm_bounds import error_bounds, excess_of_product, m_step_deficit, m_step_deficit_parts, m_step_error_bounds
 from classic._gmm_numerics import _log_const, _make_state, _standardise, e_step, log_prior
 from classic.convergence import LossPlateau
 from classic.gmm import plot_ellipses
@@ -866,6 +866,56 @@ def test_em6_normalisation_gap_is_the_row_sums_distance_from_one(covariance_type
     exact = max(abs(sum(Fraction(float(r)) for r in row) - 1) for row in resp)
     g = gamma_exact(K - 1, np.float32)
     assert exact <= Fraction(gap) + g * (1 + Fraction(gap)) / (1 - g)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_em6_small_excesses_are_evaluated_without_cancellation(dtype):
+    """EM-6, step 5 (proofs/em.md): the bounds are formulas of non-negative terms, each within
+    γ_20 of its value. M − 1 = (1 + λ)(1 + η)e^{2Δ}(1 + Ke^X) − 1 of step 4 and λ itself, about
+    10⁻¹³ in float64, are such sums (``excess_of_product``: (1 + a)(1 + b) − 1 = a + b + ab in turn),
+    here within γ_20 of their exact values in Fractions from the same inputs; forming the product and
+    subtracting 1, as the bounds did until 2026-12-06 (an audit), is 10⁻⁴ off in float64. An
+    infinite factor gives +inf, never 0 · ∞ = NaN."""
+    limit = Fraction(gamma(20, np.float64))
+    u, info = float(np.finfo(dtype).eps) / 2, np.finfo(dtype)
+    for K in (3, 100):
+        k = _bound_constants(150, K, 4, np.dtype(dtype))
+        tiny = 2 * K * float(info.smallest_normal)
+        growth = Fraction(math.expm1(2 * u * (1 - math.log(float(info.smallest_normal))) / (1 - u)))
+        exact = (1 + growth) * (1 + Fraction(gamma(K + 18, dtype))) / (1 - 3 * K * Fraction(tiny)) - 1
+        assert abs(Fraction(k["lam"]) - exact) <= limit * exact
+        for eta, delta, overflow in [(3.7e-16, 1.2e-14, 0.0), (0.0, 0.0, 0.0), (1e-9, 2e-7, 1e-300)]:
+            parts = [k["lam"], eta, math.expm1(2 * delta), overflow]
+            exact = math.prod(1 + Fraction(x) for x in parts) - 1
+            assert abs(Fraction(excess_of_product(*parts)) - exact) <= limit * exact
+            if dtype == np.float64 and K == 3 and eta == 3.7e-16:
+                formed = (1 + k["lam"]) * (1 + eta) * (1 + parts[2]) * (1 + overflow) - 1
+                assert abs(Fraction(formed) - exact) > 10**6 * limit * exact
+    assert excess_of_product(0.0, math.inf) == math.inf == excess_of_product(math.inf, 0.0, 1e-13)
+
+
+def test_em6_no_bound_where_g_reaches_one():
+    """EM-6, "Per-iteration bounds" (proofs/em.md): a recorded sum of non-negative terms bounds the
+    exact one by Ŝ/(1 − g), g = γ_{c_K+12}, only while g < 1. In float32 with chunks of 1 024 rows,
+    c_K = 1 024 K + chunks reaches 2²³ (g ≥ 1) at K = 8 192: the bounds are then +inf, "not
+    certified" (they came out negative, and the certificate called the run's trace tampered), and
+    from K = 16 384 on (c_K u ≥ 1, γ undefined) they are +inf too, not a ValueError that stops the
+    fit. The sums are a real float32 E-step's (a fit at those sizes takes half a minute); at
+    K = 8 000 (g = 0.95) the bounds are finite and at least those of K = 4 000."""
+    X = mixture_data(2, 300, 2, 3, 2.0, np.float32)
+    model = GaussianMixture(3, covariance_type="diag", random_state=0, max_iter=2, tol=0).fit(X)
+    Z = _standardise(X, model.trace_.shift, model.trace_.scale)
+    resp = np.zeros((len(Z), 3), dtype=np.float32)
+    sums, _, _, _ = e_step(Z, model._state, "diag", resp, has_previous=False)
+    n = 20_000
+    for K in (8_192, 8_200, 16_384, 16_400):
+        assert _bound_constants(n, K, 2, np.dtype(np.float32))["g"] == math.inf
+        assert error_bounds(sums, sums, n, K, 2, np.float32) == (math.inf, math.inf, math.inf)
+        assert error_bounds(sums, None, n, K, 2, np.float32) == (math.inf, math.inf, None)
+    assert 0.9 < _bound_constants(n, 8_000, 2, np.dtype(np.float32))["g"] < 1.0
+    finite = error_bounds(sums, sums, n, 8_000, 2, np.float32)
+    assert all(0.0 < bound < math.inf for bound in finite)
+    assert all(a >= b for a, b in zip(finite, error_bounds(sums, sums, n, 4_000, 2, np.float32)))
 
 
 def test_em6_overflowed_mahalanobis_terms_are_counted_and_bounded():
