@@ -283,12 +283,12 @@ def _log_const_and_largest(state):
 def _spread_factors(factors, dtype):
     """The metrics of the Mahalanobis term's error bound (EM-6, "Density error";
     ``kernels.spread_factors``): (spread_factor (2, K), column_weight (K, d)), in the working
-    precision. The float64 sums and quotients (relative γ_{d+1}) and the rounding of 2‖W D‖_F²
-    to the working precision (u) are covered by the inflation 1 + 4γ_{d²}."""
+    precision. Its float64 evaluation (at most 2d + 2 roundings) and its rounding to the working
+    precision (u) are covered by the inflation 1 + 4γ_{2d+2} of the working precision."""
     K, d = factors.shape[0], factors.shape[1]
     info = np.finfo(dtype)
     spread_factor, column_weight = np.empty((2, K), dtype=dtype), np.empty((K, d), dtype=dtype)
-    kernels.spread_factors(factors, 1.0 + 4.0 * gamma(d * d, dtype), float(info.smallest_normal), float(info.max),
+    kernels.spread_factors(factors, 1.0 + 4.0 * gamma(2 * d + 2, dtype), float(info.smallest_normal), float(info.max),
                            spread_factor, column_weight)
     return spread_factor, column_weight
 

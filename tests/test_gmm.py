@@ -434,6 +434,32 @@ def test_em6_density_error_bound(covariance_type, dtype, anisotropic):
     assert abs(float(L(t.log_likelihood[-1]) - exact_ll)) <= slack
 
 
+@pytest.mark.parametrize("dtype, d", [(np.float64, 7), (np.float32, 7), (np.float32, 4096)])
+def test_em6_spread_factors_bound_their_exact_values(dtype, d):
+    """EM-6, "Density error" (proofs/em.md): ω_k(D) = 2‖W_k D‖_F², evaluated in float64 (2d + 2
+    roundings), raised by 1 + 4γ_{2d+2} and rounded to the working precision, is at least its exact
+    value, for D = I and D = diag(v_k)^(-1/2) with v_k the recorded column weights (exact sums of
+    squares in Fractions for d = 7; long double, within 10⁻¹² relative, for d = 4 096). At d = 4 096 in
+    float32 the factor was 1 + 4γ_{d²}, undefined: every full-covariance fit of that width stopped
+    with a ValueError."""
+    from classic._gmm_numerics import _spread_factors
+
+    rng = np.random.default_rng(d)
+    factors = np.triu(rng.normal(0.0, 1.0, (2, d, d)) * np.logspace(-3, 3, d)).astype(dtype)
+    spread_factor, column_weight = _spread_factors(factors, dtype)
+    assert spread_factor.dtype == dtype
+    for k in range(2):
+        if d <= 16:
+            squares = [sum(Fraction(float(w)) ** 2 for w in column) for column in factors[k].T]
+            v = [Fraction(float(x)) for x in column_weight[k]]
+            exact = (2 * sum(squares), 2 * sum(c / w for c, w in zip(squares, v)))
+            assert all(Fraction(float(spread_factor[i, k])) >= exact[i] for i in range(2))
+        else:
+            squares = np.sum(factors[k].astype(np.longdouble) ** 2, axis=0)
+            exact = (2 * np.sum(squares), 2 * np.sum(squares / column_weight[k].astype(np.longdouble)))
+            assert all(spread_factor[i, k] >= exact[i] * (1 + np.longdouble(1e-12)) for i in range(2))
+
+
 def _kernel_density_errors(Z, state, dtype):
     """The E-step's own â_ik and δ_ik for full covariances (_block_densities_full, block by block)."""
     from classic._gmm_numerics import _spread_factors
