@@ -1516,20 +1516,25 @@ def _relocating_run():
     return X, model
 
 
-def test_km3_a_relocation_that_raises_the_inertia_fails():
+@pytest.mark.parametrize("raised", ["by 5", "by the drop"])
+def test_km3_a_relocation_that_raises_the_inertia_fails(raised):
     """KM-3 (proofs/kmeans.md): the relocation drop d_p is positive by the rule. A trace whose relocation
     half-step raises the inertia by 4.4, with its drop recorded as -4.37 so that R = A - moved still
-    holds, passed every claim before (certificate audit, 2026-12-04); now KM-3 fails and says why."""
+    holds, passed every claim before (certificate audit, 2026-12-04); now KM-3 fails and says why. So
+    does one whose half-step leaves the inertia where it was, its drop recorded as exactly 0 (a
+    certificate that asked only d_p >= 0 passed it: audit 44, mutation testing)."""
     X, model = _relocating_run()
     t = model.trace_
+    change = 5.0 if raised == "by 5" else float(t.relocation_distance[0])
     R, U = t.objective_relocate.copy(), t.objective_update.copy()
-    R[0] += 5.0
-    U[0] += 5.0
+    R[0] += change
+    U[0] += change
     objective = np.concatenate([t.objective_assign[:1], np.column_stack([R, U, t.objective_assign[1:]]).ravel()])
     model.trace_ = dataclasses.replace(t, objective_relocate=R, objective_update=U, objective=objective,
-                                       relocation_distance=t.relocation_distance - 5.0)
+                                       relocation_distance=t.relocation_distance - change)
     claim = certify(model, X)["KM-3"]
-    assert claim.holds is False and "records a drop of -4.37" in claim.note
+    says = "records a drop of -4.37" if raised == "by 5" else "records a drop of 0, not > 0"
+    assert claim.holds is False and says in claim.note, claim.note
 
 
 @pytest.mark.parametrize("weighted", [False, True])
@@ -1556,6 +1561,9 @@ def test_km3_the_relocated_clusters_are_the_empty_ones(weighted):
              # cluster 3 held a point of cluster 0 before the relocations (every row still sums to n)
              "sizes": {"cluster_sizes": _edited_row(_edited_row(t.cluster_sizes, 0, 0, -1), 0, 3, 1)}}
     edits["another cluster"] = {"relocation_cluster": np.where(t.relocation_cluster == 2, 1, t.relocation_cluster)}
+    repeated = t.relocation_cluster.copy()
+    repeated[first[-1]] = repeated[first[-2]]
+    edits["a cluster twice"] = {"relocation_cluster": repeated}
     for name, change in edits.items():
         claim = certify(_tampered(model, **change), X, sample_weight=w)["KM-3"]
         assert claim.holds is False and "the relocations of iteration 1 are" in claim.note, (name, claim)
@@ -1568,8 +1576,29 @@ def test_km3_the_relocated_clusters_are_the_empty_ones(weighted):
         assert bool(certify(model, X, sample_weight=w))
         swapped = t.relocation_cluster.copy()
         swapped[first[:2]] = swapped[first[1::-1]]
-        claim = certify(_tampered(model, relocation_cluster=swapped), X, sample_weight=w)["KM-3"]
-        assert claim.holds is False and "not distinct clusters in index order" in claim.note
+        repeated = t.relocation_cluster.copy()
+        repeated[first[-1]] = repeated[first[-2]]  # [2, 3, 3]: passed a check of non-decreasing order (audit 44)
+        for edited in (swapped, repeated):
+            claim = certify(_tampered(model, relocation_cluster=edited), X, sample_weight=w)["KM-3"]
+            assert claim.holds is False and "not distinct clusters in index order" in claim.note
+
+
+def test_km3_relocations_are_the_first_empty_clusters_when_some_stay_empty():
+    """KM-3 (proofs/kmeans.md): the clusters relocated are the first of the empty ones in index
+    order. Five centres at 0 over the points 0, 0, 1, 1, 5 leave clusters 1 to 4 empty and three
+    points to take: the run relocates clusters 1, 2, 3 and cluster 4 stays empty. A trace naming
+    1, 2, 4 (empty clusters, distinct, in order, but not the first) fails; a check that only asked
+    the relocated clusters to be among the empty ones passed it (audit 44, mutation testing)."""
+    X = np.array([[0.0], [0.0], [1.0], [1.0], [5.0]])
+    with pytest.warns(ConvergenceWarning, match=r"Number of distinct points \(3\)"):
+        model = KMeans(5, init=np.zeros((5, 1)), n_init=1).fit(X)
+    t = model.trace_
+    assert list(t.cluster_sizes[0]) == [5, 0, 0, 0, 0] and list(t.relocation_cluster) == [1, 2, 3]
+    assert bool(certify(model, X))
+    edited = t.relocation_cluster.copy()
+    edited[-1] = 4
+    claim = certify(_tampered(model, relocation_cluster=edited), X)["KM-3"]
+    assert claim.holds is False and "not the first clusters left empty" in claim.note, claim.note
 
 
 def test_km3_without_relocation_the_half_step_is_exact():
@@ -1739,6 +1768,24 @@ def test_km5_max_iter_means_exactly_max_iter_iterations(offset, holds):
     assert bool(certify(edited, X)) is (holds is None)
 
 
+@pytest.mark.parametrize("tol", [1e-3, 1e-4])
+def test_km5_tol_stops_where_scikit_learn_stops(tol):
+    """KM-5 (proofs/kmeans.md): the tol rule's threshold is scikit-learn's, tol times the mean of the
+    features' variances, so a run from the same centres stops at scikit-learn's iteration with its
+    labels. On features of spread 10 and 0.1 the mean and the largest variance differ by half: a
+    threshold from the largest stopped at other iterations, and every other test passed (the certificate recomputes the threshold with the same function: audit 44, mutation
+    testing)."""
+    from sklearn.cluster import KMeans as ScikitKMeans
+
+    X = np.random.default_rng(0).normal(size=(2000, 2)) * [10.0, 0.1]
+    init = X[:8].copy()
+    ours = KMeans(8, init=init, n_init=1, tol=tol).fit(X)
+    theirs = ScikitKMeans(8, init=init, n_init=1, tol=tol, algorithm="lloyd").fit(X)
+    assert ours.trace_.stop_reason == "tol" and ours.n_iter_ == theirs.n_iter_ >= 5
+    np.testing.assert_array_equal(ours.labels_, theirs.labels_)
+    assert bool(certify(ours, X))
+
+
 @given(PROBLEMS, st.sampled_from([1e-6, 1e-3, 1e-1, 0.5]), st.data())
 @settings(max_examples=40)
 def test_km5_tol_runs_are_certified(problem, tol, data):
@@ -1786,12 +1833,14 @@ def test_km5_weighted_tol_runs_are_certified(dtype, seed):
     assert certificate and certificate["KM-5"].holds is None and "tol rule" in certificate["KM-5"].note
 
 
-@pytest.mark.parametrize("change", ["relabelled", "moves_lowered", "moves_raised", "went_on", "not_tol"])
+@pytest.mark.parametrize("change", ["relabelled", "moves_lowered", "moves_raised", "went_on", "went_on_late",
+                                    "not_tol"])
 def test_km5_checks_the_tol_rule_against_the_recorded_moves(change):
     """KM-5: the tol decisions are checked against center_moves and the threshold recomputed from X,
     and center_moves against center_shift. A max_iter run with tol = 1e-12 relabelled "tol" (and
     converged) passed the certificate until 2026-12-05 (a proof audit): the trace did not record the
-    moves the rule compares."""
+    moves the rule compares. "went_on_late" lowers the moves of the iteration before the last, which a
+    check of every iteration but the last two passed (audit 44, mutation testing)."""
     from sklearn.datasets import load_iris
 
     X = load_iris().data
@@ -1811,20 +1860,40 @@ def test_km5_checks_the_tol_rule_against_the_recorded_moves(change):
         "went_on": (loose, dict(center_moves=np.append(threshold / 2, u.center_moves[1:]),  # both scaled alike
                                 center_shift=np.append(u.center_shift[0] * threshold / 2 / u.center_moves[0],
                                                        u.center_shift[1:])), "went on after iteration 1"),
+        "went_on_late": (loose, dict(center_moves=_edited_at(u.center_moves, -2, threshold / 2),
+                                     center_shift=_edited_at(u.center_shift, -2, u.center_shift[-2] * threshold / 2
+                                                             / u.center_moves[-2])),
+                         f"went on after iteration {u.n_iter - 1}"),
         "not_tol": (loose, dict(stop_reason="max_iter", converged=False), "stopped by tol, not 'max_iter'"),
     }[change]
     claim = certify(_tampered(model, **edits), X)["KM-5"]
     assert claim.holds is False and says in claim.note, claim
 
 
-@pytest.mark.parametrize("forge", ["swap", "arbitrary"])
+def _edited_at(values, index, value):
+    edited = values.copy()
+    edited[index] = value
+    return edited
+
+
+@pytest.mark.parametrize("forge", ["swap", "arbitrary", "last"])
 def test_km4_fingerprints_are_tied_to_the_labels(forge):
     """KM-4: the partition of iteration t + 1 is the labels of assignment t when nothing was relocated,
-    and at convergence the last labels; forged fingerprints that are merely distinct passed before."""
-    X, model = _relocating_run()
+    and at convergence the last labels; forged fingerprints that are merely distinct passed before.
+    "last": a run that converges in the iteration that relocated (two points on a tie between three
+    centres at 0), where only the convergence check ties its one fingerprint to the labels (a
+    certificate without that check passed the forgery: audit 44, mutation testing)."""
+    if forge == "last":
+        X = np.array([[0.0], [0.0], [5.0], [-5.0]])
+        model = KMeans(3, init=np.zeros((3, 1))).fit(X)
+        assert model.trace_.n_iter == 1 and model.trace_.converged and model.trace_.n_relocated[0] == 2
+    else:
+        X, model = _relocating_run()
     t = model.trace_
     pf = t.partition_fingerprint
-    forged = pf[[0, 2, 1, *range(3, len(pf))]] if forge == "swap" else np.arange(1, t.n_iter + 1, dtype=np.uint64)
+    forged = {"swap": lambda: pf[[0, 2, 1, *range(3, len(pf))]],
+              "arbitrary": lambda: np.arange(1, t.n_iter + 1, dtype=np.uint64),
+              "last": lambda: np.append(pf[:-1], pf[-1] + np.uint64(12345))}[forge]()
     model.trace_ = dataclasses.replace(t, partition_fingerprint=forged)
     claim = certify(model, X)["KM-4"]
     assert claim.holds is False and "is not that of the labels it came from" in claim.note
