@@ -171,6 +171,7 @@ def _exact(x):
 @example([2.0**53, 1.0, 1.0, -(2.0**53)], 0.0, 1.0, False)  # fl gives 0; exactly 2 > 1: fails
 @example([1.7e308, 1.7e308, -1.7e308], 1.7e308, 0.0, False)  # the float64 margin overflows; exactly 0 <= 0
 @example([1.7e308, 1.7e308, -1.7e308], 1.6e308, 0.0, False)  # ... and here exactly below 0: fails
+@example([1.0, 2.0**-60, -1.0, -(2.0**-70)], 0.0, 0.0, False)  # fl margin +2^-70, exact -(2^-60 - 2^-70): fails
 def test_rd4_comparison_is_exact(terms, bound, slack, absolute):
     """RD-4 (a): a claim holds exactly when the real numbers satisfy value <= bound + slack, with
     the value the exact (absolute) sum of its terms, whatever float64 evaluation would say."""
