@@ -96,31 +96,38 @@ def test_epoch_matches_the_naive_oracle_on_longer_runs(dtype, n, d, label_noise,
 # --- PC-1: the replay log -------------------------------------------------------
 
 
-def _run_that_ignores_its_fourth_mistake(X, y, s, rng=None):
+def _run_that_ignores_its_fourth_mistake(X, y, s, rng=None, c=None):
     """A perceptron in index order (or, given ``rng``, in the order of its next permutation at
     each epoch) that skips its 4th mistake and runs on to a mistake-free epoch: its log (updates,
-    steps, epoch weights, squared norms) is consistent with itself."""
+    steps, epoch weights, squared norms) is consistent with itself. ``c``: positive example
+    weights, each update then y_i c_i x_i, as the fit's kernel computes it. Also the epoch losses
+    (1/n) Σ max(0, −y⟨w, x̃⟩), added in presentation order."""
     n, d = X.shape
     w, updates, steps, mistakes, epoch_weights, skipped = np.zeros(d + 1), [], [], [], [np.zeros(d + 1)], False
+    losses = []
     for e in range(1000):
-        count = 0
+        count, loss = 0, 0.0
         for position, i in enumerate(range(n) if rng is None else rng.permutation(n)):
             total = w[0] * X[i, 0]
             for f in range(1, d):
                 total += w[f] * X[i, f]
-            if y[i] * (total + w[d] * s) <= 0:
+            margin = y[i] * (total + w[d] * s)
+            if margin <= 0:
+                loss += 0.0 - margin
                 if not skipped and len(updates) == 3:
                     skipped = True
                     continue
-                w[:d] += y[i] * X[i]
-                w[d] += y[i] * s
+                step = y[i] if c is None else y[i] * c[i]
+                w[:d] += X[i] * step
+                w[d] += s * step
                 updates.append(i)
                 steps.append(e * n + position)
                 count += 1
         mistakes.append(count)
         epoch_weights.append(w.copy())
+        losses.append(loss / n)
         if count == 0:
-            return np.array(updates), np.array(steps), np.array(mistakes), np.array(epoch_weights)
+            return np.array(updates), np.array(steps), np.array(mistakes), np.array(epoch_weights), np.array(losses)
 
 
 def test_pc1_a_mistake_left_out_of_the_log_fails():
@@ -132,22 +139,41 @@ def test_pc1_a_mistake_left_out_of_the_log_fails():
     y = np.where(X @ [1, -0.5, 0.2] > 0.05, 1, -1)
     model = _ignoring_run_as_trace(Perceptron().fit(X, y), X, y)
     claim = certify(model, X, y)["PC-1"]
-    assert claim.holds is False and "1 presentation(s) disagree with the log (the first at step 8)" in claim.note
+    assert claim.holds is False and claim.note.startswith(  # the log's own checks all pass: completeness fails
+        "0 logged update(s) were no mistake, 0 squared norm(s), 0 epoch weight row(s) and 0 epoch loss(es) differ "
+        "from the replay, 1 presentation(s) disagree with the log (the first at step 8)"), claim.note
 
 
-def _ignoring_run_as_trace(model, X, y, rng=None):
+def _ignoring_run_as_trace(model, X, y, rng=None, c=None):
     """``model`` with the trace of :func:`_run_that_ignores_its_fourth_mistake` (its own replay's
     squared norms): every claim but completeness sees a consistent log."""
     scale = model.trace_.intercept_scaling
-    updates, steps, mistakes, epoch_weights = _run_that_ignores_its_fourth_mistake(X, y, scale, rng)
+    updates, steps, mistakes, epoch_weights, losses = _run_that_ignores_its_fourth_mistake(X, y, scale, rng, c)
     K = len(updates)
     out = [np.empty(K) for _ in range(8)]  # the replay's outputs; out[3]: the squared norms, as the run computes them
-    kernels.replay(X, y.astype(float), None, scale, updates, np.full(X.shape[1] + 1, 0.5), np.zeros(X.shape[1] + 1),
+    kernels.replay(X, y.astype(float), c, scale, updates, np.full(X.shape[1] + 1, 0.5), np.zeros(X.shape[1] + 1),
                    np.zeros(X.shape[1] + 1), *out)
     return _tampered(model, updates=updates, update_steps=steps, squared_norms=out[3], mistakes=mistakes,
                      epoch_weights=epoch_weights, n_updates=K, n_iter=len(mistakes),
-                     objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float),
-                     epoch_loss=np.zeros(len(mistakes)))
+                     objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float), epoch_loss=losses)
+
+
+def test_pc1_a_mistake_left_out_of_the_log_fails_in_a_weighted_run():
+    """PC-1 (proofs/perceptron.md), "Weights": the completeness walk of a weighted run skips only
+    the examples of weight 0 (no update is made on them), not every example of a weighted run. A
+    weighted run that ignored one mistake, with a log consistent with itself, passed every claim of
+    a certificate that skipped them all (audit 44, mutation testing)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 3))
+    y = np.where(X @ [1, -0.5, 0.2] > 0.05, 1, -1)
+    c = rng.uniform(0.5, 2.0, len(y))
+    model = Perceptron().fit(X, y, sample_weight=c)
+    assert bool(certify(model, X, y, sample_weight=c))
+    model = _ignoring_run_as_trace(model, X, y, c=c)
+    claim = certify(model, X, y, sample_weight=c)["PC-1"]
+    assert claim.holds is False and claim.note.startswith(
+        "0 logged update(s) were no mistake, 0 squared norm(s), 0 epoch weight row(s) and 0 epoch loss(es) differ "
+        "from the replay, 1 presentation(s) disagree with the log (the first at step"), claim.note
 
 
 def test_pc1_shuffled_run_is_checked_for_completeness():
@@ -311,6 +337,54 @@ def test_pc1_fails_on_fitted_attributes_changed_since_the_fit(name, edit, predic
                for claim in failed)
     setattr(model, name, value.tolist() if isinstance(value, np.ndarray) else value)
     assert bool(certify(model, X, y))
+
+
+def test_pc6_a_max_iter_stop_is_at_max_iter():
+    """PC-6 (proofs/perceptron.md): a run stopped by max_iter has run exactly max_iter epochs. The
+    record of a fit stopped after 3 epochs, edited to say it allowed 10, fails PC-6 (a certificate
+    that asked n_iter <= max_iter passed it: audit 44, mutation testing)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 3))
+    y = np.where(X @ [1, -0.5, 0.2] + 0.3 * rng.standard_normal(200) > 0, 1, -1)
+    model = _quiet_fit(Perceptron(max_iter=3), X, y)
+    assert model.trace_.stop_reason == "max_iter" and model.n_iter_ == 3 and bool(certify(model, X, y))
+    model._fit_settings = dict(model._fit_settings, max_iter=10)
+    claim = certify(model, X, y)["PC-6"]
+    assert claim.holds is False, claim
+
+
+def test_pc1_a_converged_run_relabelled_as_stopped_by_max_iter_fails():
+    """PC-1: ``converged`` is whether the last epoch made no mistake. A run that converged in its
+    last allowed epoch (n_iter = max_iter), relabelled converged=False and stopped by "max_iter",
+    fails (a certificate that compared only the mistake counts passed it: audit 44, mutation testing)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((100, 2))
+    y = np.where(X @ [1, -1] > 0, 1, -1)
+    epochs = Perceptron().fit(X, y).n_iter_
+    model = Perceptron(max_iter=epochs).fit(X, y)
+    assert model.trace_.converged and model.trace_.mistakes[-1] == 0 and model.n_iter_ == epochs
+    model.trace_ = dataclasses.replace(model.trace_, converged=False, stop_reason="max_iter")
+    model.converged_ = False
+    claim = certify(model, X, y)["PC-1"]
+    assert claim.holds is False, claim
+
+
+def test_pc6_a_loss_that_ties_the_best_is_an_improvement_when_tol_is_0():
+    """PC-6: the tol rule counts an epoch as one without improvement when its loss exceeds
+    best − tol (scikit-learn's rule: loss > best − tol), so with tol = 0 a loss equal to the best
+    resets the count. On three points that no line separates (0 and 2 positive, 1 negative) the
+    epoch losses alternate 1, 2/3, 1, 2/3, ...: the run, as scikit-learn's, goes on to max_iter, and
+    is certified, where a certificate counting ties as no improvement said the rule fired at
+    epoch 4 (a false alarm; audit 44, mutation testing)."""
+    from sklearn.linear_model import Perceptron as ScikitPerceptron
+
+    X, y = np.array([[0.0], [1.0], [2.0]]), np.array([1, -1, 1])
+    model = _quiet_fit(Perceptron(tol=0.0, n_iter_no_change=2, max_iter=30), X, y)
+    theirs = _quiet_fit(ScikitPerceptron(tol=0.0, n_iter_no_change=2, max_iter=30, shuffle=False), X, y)
+    losses = model.trace_.epoch_loss
+    assert np.array_equal(losses[2:], losses[:-2]) and losses[1] < losses[0]  # ties with the best, every other epoch
+    assert model.trace_.stop_reason == "max_iter" and model.n_iter_ == theirs.n_iter_ == 30
+    assert bool(certify(model, X, y)), str(certify(model, X, y))
 
 
 def test_pc1_and_pc6_judge_the_run_by_the_fit_s_settings():
@@ -520,6 +594,26 @@ def test_pc3_fails_beyond_its_limit_which_only_the_claim_can_show():
             cert.trace = dataclasses.replace(t, squared_norms=norms)
             claim = {c.id: c for c in cert._novikoff(r, 0.1)}["PC-3"]
             assert claim.holds is holds, (k, value, claim)
+
+
+def test_pc5_takes_the_candidate_of_largest_margin():
+    """PC-5 (proofs/perceptron.md): without a separator given, the certificate takes the candidate
+    (the run's final weights, the hard-margin direction) of the largest certified margin, so its
+    bound is the smallest of theirs. On separable data with a margin the two bounds differ 180-fold;
+    a certificate that kept the smallest margin reported the larger bound and every test passed
+    (audit 44, mutation testing)."""
+    from classic._perceptron_certificate import find_separator
+    from classic._perceptron_predictors import moves
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 3))
+    y = np.where(X @ [1, -0.5, 0.2] > 0, 1, -1)
+    X = X + 0.3 * y[:, None] * np.array([1, -0.5, 0.2])
+    model = Perceptron().fit(X, y)
+    candidates = find_separator(moves(X, model.trace_.intercept_scaling), y.astype(np.float64), model.trace_)
+    bounds = [certify(model, X, y, separator=u)["PC-5"].bound for u in candidates]
+    claim = certify(model, X, y)["PC-5"]
+    assert len(candidates) == 2 and claim.holds and claim.bound == min(bounds) < max(bounds) / 100
 
 
 def test_pc5_zero_vectors_and_no_margin_are_explained():
