@@ -764,6 +764,9 @@ def test_pc7_slacks_bound_their_exact_formulas(dtype, n, d, size, intercept, see
         g2 = Fraction(g) ** 2
         limit5 = R2 / g2 + (Delta / (K * g2) if K else 0)   # the underflow units of R^2 divided by gamma^2 too
         assert limit5 <= Fraction(pc5.bound) + Fraction(pc5.slack) <= _loose(limit5, eta_p / g2)
+        # the bound alone is (R/gamma)^2 from R's certified bound, not from fl(R^2), which may lie below R^2
+        # (every test passed with fl(R^2): audit 44, mutation testing)
+        assert Fraction(pc5.bound) >= Fraction(cert.R_up2) / g2
 
 
 U64, SIGMA64 = Fraction(2) ** -53, Fraction(2) ** -1074
