@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from classic._jit import CHUNK_SIZE, kernel
-from classic.rounding import chunked_additions, gamma, unit_roundoff
+from classic.rounding import above, below, chunked_additions, gamma, gamma_exact, product_up, round_up, sum_up, unit_roundoff
 
 __all__ = ["error_bounds", "m_step_rounding", "m_step_error_bounds", "m_step_deficit", "m_step_deficit_parts",
            "deficit_of"]
@@ -39,6 +39,9 @@ def _constants(n, K, d, dtype):
         c=c,
         g_rows=gamma(rows + chunks, dtype) + gamma(1, dtype),
         g=gamma(running, dtype) if running * u < 0.5 else math.inf,  # EM-6 needs g < 1: else no bound
+        # 1/(1 − g) = (1 − mu)/(1 − 2mu), m = running: mu, 1 − mu and 1 − 2mu are exact, one rounding
+        # (1/(1 − fl(g)) would carry g's rounding divided by 1 − g, unbounded as g nears 1; EM-6, step 5)
+        raise_=(1.0 - running * u) / (1.0 - 2.0 * running * u) if running * u < 0.5 else math.inf,
         g_sum=gamma(max(K - 1, 1), dtype),
         tiny=tiny,
         sigma=float(info.smallest_subnormal),
@@ -47,14 +50,13 @@ def _constants(n, K, d, dtype):
         row_l=u * K + 2.0 * gamma(K + 8, dtype) + 8.0 * u * (log_k + 1.0) + 8.0 * K * tiny,
         row_h=2.0 * u * (8.0 * log_k + 28.0) + 8.0 * K * tiny * (S_sub + 2.0),
         below=K * tiny * (3.0 + 24.0 * K * tiny / float(info.smallest_subnormal)),
-        ratio_below=12.0 * K * tiny / float(info.smallest_subnormal),
         log_ratio_below=math.log(12.0 * K * tiny / float(info.smallest_subnormal)),
         G_kernel=gamma(2 * c + K + d + 8, dtype),  # EM-5 for the kernel's computation
         g_moments=gamma(c + 4, dtype),  # N and the second moments, non-negative terms
         g_product=gamma(2 * d + 2, np.float64),  # W Σ̂ Wᵀ in float64
         r_evaluation=1.0 - gamma(d * d + 4 * d + 11, np.float64),  # EM-2, "Evaluation"
         shift_evaluation=1.0 - gamma(d * d + 4 * d + 11, np.float64),  # as r's: >= the 3d + 1 of ‖ |W| e ‖
-        evaluation=1.0 + gamma(40, np.float64),
+        evaluation=1.0 + gamma(160, np.float64),  # EM-6, step 5: at most 80 roundings per term
         deficit_evaluation=1.0 + gamma(64, np.float64),
         u64=unit_roundoff(np.float64),
     )
@@ -88,14 +90,19 @@ def _lower_bound_error(density_error, abs_expected, entropy, eta, g, n, row_h):
 def _overflow_share(sums, n_components, n_features, delta, dtype):
     """Per row, a bound on Σ_k e^{a_k − max_finite}, over the entries whose computed Mahalanobis
     term overflowed (â = −∞, left out of Δ and of the responsibilities): their exact term is at
-    least max/2 − 3γ_{d+2} ω‖z − μ‖², so a_k ≤ log_const_k − that/2 (EM-6, "Overflow")."""
+    least max/2 − 3γ_{d+2} ω‖z − μ‖², so a_k ≤ log_const_k − that/2 (EM-6, "Overflow"). Its
+    differences are rounded outward one operation at a time (RD-4 (c); exp faithfully rounded),
+    so the value returned is at least the exact K e^X (EM-6, step 5 counts it as exact)."""
     if not sums["overflowed"] > 0:
         return 0.0
-    maha = float(np.finfo(dtype).max) / 2.0 - 1.5 * gamma(n_features + 2, dtype) * sums["overflow_spread"]
+    spread = product_up(1.5, round_up(gamma_exact(n_features + 2, dtype)), sums["overflow_spread"])
+    maha = float(below(float(np.finfo(dtype).max) / 2.0 - spread))
     if not maha > 0.0:
         return math.inf
-    exponent = sums["largest_log_const"] - maha / 2.0 + sums["lowest_row_max"] + delta
-    return n_components * max(math.exp(exponent), 5e-324) if exponent < 700.0 else math.inf
+    with np.errstate(over="ignore"):  # an overflow to -inf or +inf is the bound (0 or none)
+        exponent = float(above(sum_up(sums["largest_log_const"], sums["lowest_row_max"], delta) - maha / 2.0))
+    return float(product_up(n_components, max(float(above(math.exp(exponent))), 5e-324))) if exponent < 700.0 \
+        else math.inf
 
 
 def error_bounds(sums, previous_sums, n_samples, n_components, n_features, dtype):
@@ -104,10 +111,9 @@ def error_bounds(sums, previous_sums, n_samples, n_components, n_features, dtype
     A recorded sum of non-negative terms, divided by 1 − g, bounds the exact sum; where g ≥ 1
     (in float32, from about 8 192 components on) nothing does, and every bound is +inf."""
     k = _constants(n_samples, n_components, n_features, np.dtype(dtype))
-    n, g, row_h = n_samples, k["g"], k["row_h"]
+    n, g, row_h, raise_ = n_samples, k["g"], k["row_h"], k["raise_"]
     if not g < 1.0:
         return math.inf, math.inf, None if previous_sums is None else math.inf
-    raise_ = 1.0 / (1.0 - g)
     delta = sums["largest_density_error"]
     growth = math.exp(2.0 * delta) if delta < 350.0 else math.inf
     density_error = sums["density_error"] * raise_
@@ -132,8 +138,9 @@ def error_bounds(sums, previous_sums, n_samples, n_components, n_features, dtype
     posterior_gap = min(n * min(chi2, log_ratio), shares + below)
     bound_now = _lower_bound_error(density_error, sums["abs_expected"] * raise_, sums["entropy"] * raise_, eta, g, n,
                                    row_h) + posterior_gap
-    # the float64 evaluation of the bounds: non-negative terms through at most 20 roundings,
-    # so the exact value is below computed / (1 − γ_20) ≤ computed (1 + γ_40)
+    # the float64 evaluation of the bounds: non-negative terms through at most 80 roundings (the
+    # longest path is the χ² form's, 78; EM-6, step 5), so the exact value is below
+    # computed / (1 − γ_80) ≤ computed (1 + γ_160)
     e = k["evaluation"]
     if previous_sums is None:
         return log_likelihood * e, bound_now * e, None
@@ -500,7 +507,7 @@ def m_step_deficit_parts(counts, second, state, new_state, covariance_type, prio
 
     Covariances: ((N* + a)/2) φ(W Σ* Wᵀ), φ(A) = tr A − log det A − d ≤ r²/(2(1 − r)) for
     ‖A − I‖_F ≤ r < 1, r from the entrywise bounds of :func:`m_step_error_bounds` (`_whitened_*`,
-    whose sums of non-negative terms carry at most d² + 2d + 4 roundings); means: (N*_k/2)
+    whose sums of non-negative terms carry at most d² + 4d + 11 roundings); means: (N*_k/2)
     ‖W_k (μ̂_k − z̄*_k)‖² ≤ (N*_k/2) ‖ |W_k| e_k ‖²; weights: C [KL(π* ‖ π̂/s) + log s_t − log s_{t+1}],
     C = n + K(α − 1), s = Σ_k π̂_k, KL ≤ χ². And ``singular``: the first covariance Σ̂_c whose
     computed factor W_c does not verify it positive definite, ‖fl(W Σ̂ Wᵀ) − I‖_F plus its float64

@@ -439,13 +439,17 @@ def test_em6_spread_factors_bound_their_exact_values(dtype, d):
     """EM-6, "Density error" (proofs/em.md): ω_k(D) = 2‖W_k D‖_F², evaluated in float64 (2d + 2
     roundings), raised by 1 + 4γ_{2d+2} and rounded to the working precision, is at least its exact
     value, for D = I and D = diag(v_k)^(-1/2) with v_k the recorded column weights (exact sums of
-    squares in Fractions for d = 7; long double, within 10⁻¹² relative, for d = 4 096). At d = 4 096 in
+    squares in Fractions for d = 7; float64 sums of the float32 squares, exact, within 10⁻¹² relative,
+    for d = 4 096). At d = 4 096 in
     float32 the factor was 1 + 4γ_{d²}, undefined: every full-covariance fit of that width stopped
     with a ValueError."""
     from classic._gmm_numerics import _spread_factors
 
     rng = np.random.default_rng(d)
-    factors = np.triu(rng.normal(0.0, 1.0, (2, d, d)) * np.logspace(-3, 3, d)).astype(dtype)
+    factors = np.empty((2, d, d), dtype=dtype)
+    for k in range(2):  # one component at a time, in the working precision (d = 4 096: 64 MB each in float32)
+        factors[k] = rng.standard_normal((d, d), dtype=dtype) * np.logspace(-3, 3, d, dtype=dtype)
+        factors[k][np.tril_indices(d, -1)] = 0.0
     spread_factor, column_weight = _spread_factors(factors, dtype)
     assert spread_factor.dtype == dtype
     for k in range(2):
@@ -454,10 +458,10 @@ def test_em6_spread_factors_bound_their_exact_values(dtype, d):
             v = [Fraction(float(x)) for x in column_weight[k]]
             exact = (2 * sum(squares), 2 * sum(c / w for c, w in zip(squares, v)))
             assert all(Fraction(float(spread_factor[i, k])) >= exact[i] for i in range(2))
-        else:
-            squares = np.sum(factors[k].astype(np.longdouble) ** 2, axis=0)
-            exact = (2 * np.sum(squares), 2 * np.sum(squares / column_weight[k].astype(np.longdouble)))
-            assert all(spread_factor[i, k] >= exact[i] * (1 + np.longdouble(1e-12)) for i in range(2))
+        else:  # float32 squares are exact in float64; sums of 4 096 of them within 4096 u64 < 10⁻¹²
+            squares = np.einsum("pq,pq->q", factors[k], factors[k], dtype=np.float64)
+            exact = (2 * np.sum(squares), 2 * np.sum(squares / column_weight[k].astype(np.float64)))
+            assert all(spread_factor[i, k] >= exact[i] * (1 + 1e-12) for i in range(2))
 
 
 def _kernel_density_errors(Z, state, dtype):
@@ -608,7 +612,7 @@ def test_em6_complete_bounds_on_the_likelihood_and_the_lower_bound(case):
 def _em6_formulas(sums, previous_sums, n, K, d, dtype):
     """EM-6's per-iteration bounds (proofs/em.md, EM-6, steps 1 to 4) on ℓ, on F(q_t, θ_t) with EM-1's
     gap and on F(q_{t−1}, θ_t), written from the proof, in long double (exact within 10⁻¹⁸ relative,
-    a thousandth of the evaluation factor 1 + γ_40 the recorded bounds carry), before that factor;
+    far below the evaluation factor 1 + γ_160 the recorded bounds carry), before that factor;
     for runs without overflowed entries."""
     L = np.longdouble
     info = np.finfo(dtype)
@@ -622,7 +626,12 @@ def _em6_formulas(sums, previous_sums, n, K, d, dtype):
     g = gamma_(K * rows + chunks + 12)  # (a): c_K = K min(n, C) + ⌈n/C⌉ additions, 12 roundings per term
     tiny = 2 * K * nu  # ν'
     S, S_sub = 1 - np.log(nu), 1 - np.log(sigma)
-    one_plus_lambda = np.exp(2 * u * S / (1 - u)) * (1 + gamma_(K + 18)) / (1 - 3 * K * tiny)
+    # λ, and the excesses below, as sums of non-negative terms: (1 + a)(1 + b) − 1 = a + b + ab (in long
+    # double too, forming the product and subtracting 1 would cancel: 10⁻⁶ relative off at λ ≈ 10⁻¹³)
+    excess = lambda a, b: a + b + a * b   # noqa: E731
+    z = 3 * K * tiny
+    lam = excess(excess(np.expm1(2 * u * S / (1 - u)), gamma_(K + 18)), z / (1 - z))
+    one_plus_lambda = 1 + lam
     b_L = u * K + 2 * gamma_(K + 8) + 8 * u * (np.log(L(K)) + 1) + 8 * K * tiny
     b_H = 2 * u * (8 * np.log(L(K)) + 28) + 8 * K * tiny * (S_sub + 2)
 
@@ -644,10 +653,10 @@ def _em6_formulas(sums, previous_sums, n, K, d, dtype):
     likelihood = (min(n * Delta, growth * (one_plus_lambda * E + 3 * n * K * tiny * Delta), Y)
                   + (gamma_(c + 2) + gamma_(1)) * up("abs_log_likelihood") + n * b_L)  # the code's γ_{c+2} + γ_1
     e_now = eta(sums["normalisation_gap"])
-    M = one_plus_lambda * (1 + e_now) * growth
-    chi2 = (M - 1) ** 2 + K * tiny * (3 + 24 * K * tiny / sigma) * growth
-    log_form = 2 * Delta + np.log(max(one_plus_lambda * (1 + e_now), 12 * K * tiny / sigma))
-    shares = (n * np.log(one_plus_lambda * (1 + e_now)) + (1 + e_now) * E + Y
+    weights_excess = excess(lam, e_now)  # (1 + λ)(1 + η) − 1
+    chi2 = excess(weights_excess, np.expm1(2 * Delta)) ** 2 + K * tiny * (3 + 24 * K * tiny / sigma) * growth  # (M − 1)²
+    log_form = 2 * Delta + max(np.log1p(weights_excess), np.log(12 * K * tiny / sigma))
+    shares = (n * np.log1p(weights_excess) + (1 + e_now) * E + Y
               + 2 * K * tiny * (1 + e_now) * (n * (np.log(12 * K * tiny / sigma) + Delta) + Y))
     gap = min(n * min(chi2, log_form), shares)
     now = lower_bound_error(E, up("abs_expected"), up("entropy"), e_now) + gap
@@ -661,7 +670,7 @@ def _em6_formulas(sums, previous_sums, n, K, d, dtype):
 def test_rd4_em6_recorded_bounds_are_their_formulas(covariance_type, dtype, prior):
     """EM-6 (proofs/em.md), the bounds the run records and EM-1 to EM-4 take their slacks from: at
     θ_T, the recorded bounds on ℓ, on F(q_T, θ_T) with EM-1's gap and on F(q_{T−1}, θ_T) are at least
-    their formulas of steps 2 to 4 (the float64 evaluation is covered by the factor 1 + γ_40, step 5)
+    their formulas of steps 2 to 4 (the float64 evaluation is covered by the factor 1 + γ_160, step 5)
     and at most 1 + 2^-40 times them; the bound on log p at least γ_m M with the m = d² + d + K + 12
     roundings the proof counts and at most γ_m M with the code's m = d² + 2d + 2K + 24, times 1 + 2^-40.
     A bound ten times too large (or one whose term is dropped) fails: the RD-4 test of the claims'
@@ -927,7 +936,8 @@ def test_em6_no_bound_where_g_reaches_one():
     certified" (they came out negative, and the certificate called the run's trace tampered), and
     from K = 16 384 on (c_K u ≥ 1, γ undefined) they are +inf too, not a ValueError that stops the
     fit. The sums are a real float32 E-step's (a fit at those sizes takes half a minute); at
-    K = 8 000 (g = 0.95) the bounds are finite and at least those of K = 4 000."""
+    K = 8 000 (g = 0.95) the bounds are finite and at least those of K = 4 000, and the factor
+    1/(1 − g) is evaluated within one rounding."""
     X = mixture_data(2, 300, 2, 3, 2.0, np.float32)
     model = GaussianMixture(3, covariance_type="diag", random_state=0, max_iter=2, tol=0).fit(X)
     Z = _standardise(X, model.trace_.shift, model.trace_.scale)
@@ -939,6 +949,13 @@ def test_em6_no_bound_where_g_reaches_one():
         assert error_bounds(sums, sums, n, K, 2, np.float32) == (math.inf, math.inf, math.inf)
         assert error_bounds(sums, None, n, K, 2, np.float32) == (math.inf, math.inf, None)
     assert 0.9 < _bound_constants(n, 8_000, 2, np.dtype(np.float32))["g"] < 1.0
+    # 1/(1 − g), by which the sums are raised, within one float64 rounding of its value however near 1
+    # g is (EM-6, step 5); 1/(1 − fl(g)) is 10⁻¹³ off at K = 8 191, g = 0.9998
+    for K in (3, 4_000, 8_000, 8_191):
+        k = _bound_constants(n, K, 2, np.dtype(np.float32))
+        exact = 1 / (1 - gamma_exact(K * 1024 + 20 + 12, np.float32))
+        assert abs(Fraction(k["raise_"]) - exact) <= Fraction(2) ** -53 * exact
+    assert abs(Fraction(1 / (1 - k["g"])) - exact) > 1000 * Fraction(2) ** -53 * exact
     finite = error_bounds(sums, sums, n, 8_000, 2, np.float32)
     assert all(0.0 < bound < math.inf for bound in finite)
     assert all(a >= b for a, b in zip(finite, error_bounds(sums, sums, n, 4_000, 2, np.float32)))

@@ -350,7 +350,8 @@ def test_pc6_a_max_iter_stop_is_at_max_iter():
     assert model.trace_.stop_reason == "max_iter" and model.n_iter_ == 3 and bool(certify(model, X, y))
     model._fit_settings = dict(model._fit_settings, max_iter=10)
     claim = certify(model, X, y)["PC-6"]
-    assert claim.holds is False, claim
+    assert claim.holds is False and "stop reason 'max_iter' does not match the trace (3 epochs" in claim.note
+    assert "the fit's settings (max_iter=10" in claim.note, claim.note
 
 
 def test_pc1_a_converged_run_relabelled_as_stopped_by_max_iter_fails():
@@ -366,7 +367,10 @@ def test_pc1_a_converged_run_relabelled_as_stopped_by_max_iter_fails():
     model.trace_ = dataclasses.replace(model.trace_, converged=False, stop_reason="max_iter")
     model.converged_ = False
     claim = certify(model, X, y)["PC-1"]
-    assert claim.holds is False, claim
+    assert claim.holds is False and "not a well-formed replay log" in claim.note, claim.note
+    model.trace_ = dataclasses.replace(model.trace_, converged=True)  # the flag alone was the edit the walk sees
+    model.converged_ = True
+    assert "not a well-formed replay log" not in certify(model, X, y)["PC-1"].note
 
 
 def test_pc6_a_loss_that_ties_the_best_is_an_improvement_when_tol_is_0():
