@@ -13,7 +13,8 @@ import math
 import numpy as np
 
 from classic._jit import CHUNK_SIZE, kernel
-from classic.rounding import above, below, chunked_additions, gamma, gamma_exact, product_up, round_up, sum_up, unit_roundoff
+from classic.rounding import (above, below, chunked_additions, gamma, gamma_exact, product_up, round_up, sum_up,
+                              unit_roundoff)
 
 __all__ = ["error_bounds", "m_step_rounding", "m_step_error_bounds", "m_step_deficit", "m_step_deficit_parts",
            "deficit_of"]
