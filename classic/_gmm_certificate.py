@@ -175,7 +175,8 @@ def _log_likelihood(Z, state, covariance_type, scale, resp, prior, reads_previou
     scale_j), EM-6's bounds on ℓ and on the log-prior there (``prior`` in standardised units, or
     None), as the fit computed them from the same sums, and the mean objective per sample in the
     user's units as the loop computed it for its ``tol`` test, and the E-step's sums and statistics
-    (what the M-step from it reads): ``(ℓ, (ℓ's bound, log p's bound), J/n, (sums, counts, second))``.
+    (what the M-step from it reads): ``((ℓ, log p), (ℓ's bound, log p's bound), J/n, (sums, counts,
+    second))``, ℓ and log p in the user's units as the trace records them.
     The responsibilities are written into ``resp``; with ``reads_previous`` those it holds are read
     first, for F(q_prev, state), as the fit's loop does (ℓ and its bound come out the same)."""
     n, d = Z.shape
@@ -184,7 +185,7 @@ def _log_likelihood(Z, state, covariance_type, scale, resp, prior, reads_previou
     lp, lp_bound = log_prior(state, covariance_type, prior)
     bounds = (error_bounds(sums, None, n, len(state.weights), d, Z.dtype)[0], lp_bound)
     units = user_units(n, scale, prior, covariance_type, len(state.weights))
-    return (in_user_units(sums["log_likelihood"], units[0]), bounds,
+    return ((in_user_units(sums["log_likelihood"], units[0]), in_user_units(lp, units[1])), bounds,
             mean_objective(sums["log_likelihood"], lp, units, n), (sums, counts, second))
 
 
@@ -193,6 +194,13 @@ def _differences(pairs):
     text for a claim's note."""
     return [f"{name} = {float(value)!r} (X gives {float(again)!r})" for name, (value, again) in pairs.items()
             if not float(value) == float(again)]
+
+
+def _altered_log_prior(trace, row, value):
+    """"" if the trace's log p at state ``row`` (-1: θ_T, -2: θ_{T-1}) is ``value``, recomputed
+    there from the state as the fit computes it (bit for bit), else what differs."""
+    differ = _differences({f"log_prior[{row}]": (trace.log_prior[row], value)})
+    return "" if not differ else "the trace's log-prior is not the run's: " + differ[0]
 
 
 def _altered_bounds(trace, row, bounds):
@@ -265,13 +273,15 @@ def _closed_forms(estimator, X):
     # ℓ(θ_T), the value the objective's chain ends on, as the run's E-step computed it from X
     recomputed, bounds, objective, (after, _, _) = _log_likelihood(Z, state, cov_type, t.scale, resp.copy(), prior,
                                                                    reads_previous=previous is not None)
-    if recomputed != t.log_likelihood[-1]:
+    if recomputed[0] != t.log_likelihood[-1]:
         return Claim(
-            "EM-5", statement, float(recomputed), float(t.log_likelihood[-1]), 0.0, False, REFERENCE,
+            "EM-5", statement, float(recomputed[0]), float(t.log_likelihood[-1]), 0.0, False, REFERENCE,
             "the log-likelihood recorded at θ_T is not the one X gives there: X is not the data of this run, "
             "or the trace was altered",
         )
-    altered = _altered_bounds(t, -1, bounds)
+    # log p(θ_T), which the objective's chain ends on too (an edited last log_prior, with the objective and
+    # lower_bound_ raised alike, passed every claim until 2026-12-06: audit 47)
+    altered = _altered_log_prior(t, -1, recomputed[1]) or _altered_bounds(t, -1, bounds)
     if altered:
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE, altered)
     if previous is None:
@@ -283,12 +293,12 @@ def _closed_forms(estimator, X):
                      "the trace's parameter_change is not the run's (negative, or its last entry is not "
                      f"‖θ_T − θ_(T−1)‖ = {last_step!r})")
     recomputed, bounds, previous_objective, e_step_before = at_previous
-    if recomputed != t.log_likelihood[-2]:
+    if recomputed[0] != t.log_likelihood[-2]:
         return Claim(
-            "EM-5", statement, float(recomputed), float(t.log_likelihood[-2]), 0.0, False, REFERENCE,
+            "EM-5", statement, float(recomputed[0]), float(t.log_likelihood[-2]), 0.0, False, REFERENCE,
             "X is not the data of this run (its log-likelihood at θ_{T-1} differs)",
         )
-    altered = _altered_bounds(t, -2, bounds)
+    altered = _altered_log_prior(t, -2, recomputed[1]) or _altered_bounds(t, -2, bounds)
     if altered:
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE, altered)
     # the loop's tol test on its last iteration, recomputed bit for bit: "tol" exactly where it holds (an

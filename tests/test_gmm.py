@@ -1350,7 +1350,8 @@ def test_em5_recomputes_the_final_log_likelihood(max_iter):
     assert claim.holds is False and "recorded at θ_T" in claim.note
 
 
-@pytest.mark.parametrize("field", ["log_likelihood_error", "bound_e_step_error", "m_step_deficit"])
+@pytest.mark.parametrize("field", ["log_likelihood_error", "bound_e_step_error", "m_step_deficit", "log_prior_error",
+                                   "bound_m_step_error"])
 @pytest.mark.parametrize("value", [-1.0, np.nan])
 def test_em1_to_em4_refuse_error_bounds_that_are_not_bounds(field, value):
     """EM-1 to EM-4 take their slack from the trace's error bounds (computed during the run, not
@@ -1380,6 +1381,128 @@ def test_em5_checks_the_last_parameter_step(edit):
     model.trace_ = dataclasses.replace(model.trace_, parameter_change=steps)
     claim = certify(model, X)["EM-5"]
     assert claim.holds is False and "parameter_change is not the run's" in claim.note
+
+
+def _relabelled(model, n, **changes):
+    """``model`` (fitted on n rows) with its trace edited, its fitted attributes made to agree
+    (converged_, the lower bounds), as an edit that means to pass would make them."""
+    model.trace_ = dataclasses.replace(model.trace_, **changes)
+    model.converged_ = model.trace_.converged
+    model.lower_bounds_ = model.trace_.objective / n
+    model.lower_bound_ = np.float64(model.lower_bounds_[-1])
+    return model
+
+
+def _edited_entry(values, row, value):
+    edited = np.array(values, dtype=np.float64)
+    edited[row] = value(edited[row]) if callable(value) else value
+    return edited
+
+
+@pytest.mark.parametrize("prior", [None, "default"])
+@pytest.mark.parametrize("edit", [
+    "log_prior_last", "objective_last", "log_likelihood_last_ulp", "log_likelihood_before_last_ulp",
+    "parameter_change_middle", "parameter_change_last_lower", "converged_at_max_iter", "tol_at_max_iter_0",
+    "rule_without_one", "covariances_at_max_iter_0", "bounds_at_max_iter_0"])
+def test_em_certificate_fails_on_edits_a_mutant_passed(edit, prior):
+    """EM-5 and the stop's agreement (proofs/em.md): each edit below, its fitted attributes made to
+    agree, was certified by a mutant of the certificate that every other test passed (audit 47,
+    mutation testing); "log_prior_last" (log p(θ_T) raised by 5 nats, the objective and lower_bound_
+    with it) was certified by the certificate itself: EM-5 recomputed ℓ(θ_T) and the bounds there, not
+    log p. The objective's last entry must be ℓ + log p there; ℓ at θ_T and θ_(T−1) are X's bit for
+    bit; every parameter step is >= 0 and the last one ‖θ_T − θ_(T−1)‖ exactly; a "max_iter" stop is
+    not converged, a max_iter=0 fit made no tol test, and a fit without a rule did not stop by one;
+    a max_iter=0 fit's state is its trace's θ_0, and its bounds at θ_0 are X's."""
+    X = mixture_data(3, 200, 2, 2, 4.0)
+    settings = {"converged_at_max_iter": dict(max_iter=2, tol=1e-6), "tol_at_max_iter_0": dict(max_iter=0, tol=1e-3),
+                "covariances_at_max_iter_0": dict(max_iter=0), "bounds_at_max_iter_0": dict(max_iter=0),
+                "parameter_change_last_lower": dict(max_iter=12, tol=0.0)}  # (the steps from 14 on are 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = GaussianMixture(2, init_params="random", random_state=0, prior=prior,
+                                **settings.get(edit, dict(max_iter=20, tol=0.0))).fit(X)
+    assert bool(certify(model, X))
+    t = model.trace_
+    up = lambda x: np.nextafter(x, np.inf)   # noqa: E731
+    if edit == "log_prior_last":
+        lp = _edited_entry(t.log_prior, -1, lambda x: x + 5.0)
+        changes = dict(log_prior=lp, objective=t.log_likelihood + lp)
+    elif edit == "objective_last":
+        changes = dict(objective=_edited_entry(t.objective, -1, lambda x: x + 5.0))
+    elif edit.startswith("log_likelihood"):
+        ll = _edited_entry(t.log_likelihood, -1 if edit == "log_likelihood_last_ulp" else -2, up)
+        changes = dict(log_likelihood=ll, objective=ll + t.log_prior)
+    elif edit == "parameter_change_middle":
+        changes = dict(parameter_change=_edited_entry(t.parameter_change, 5, -1.0))
+    elif edit == "parameter_change_last_lower":
+        assert t.parameter_change[-1] > 0
+        changes = dict(parameter_change=_edited_entry(t.parameter_change, -1, lambda x: np.nextafter(x, 0.0)))
+    elif edit == "converged_at_max_iter":
+        assert t.stop_reason == "max_iter"
+        changes = dict(converged=True)
+    elif edit == "tol_at_max_iter_0":
+        assert t.n_iter == 0
+        changes = dict(converged=True, stop_reason="tol")
+    elif edit == "covariances_at_max_iter_0":  # what predict, score and warm_start use
+        model._state = dataclasses.replace(model._state, covariances=2 * model._state.covariances)
+        changes = {}
+    elif edit == "bounds_at_max_iter_0":  # a loose bound on ℓ(θ_0) covering a lowered bound on F(q_0, θ_0)
+        changes = dict(log_likelihood_error=_edited_entry(t.log_likelihood_error, 0, 1e6),
+                       bound_e_step=_edited_entry(t.bound_e_step, 0, lambda x: x - 1000.0))
+    else:
+        changes = dict(stop_reason="rule:LossPlateau")
+    certificate = certify(_relabelled(model, len(X), **changes), X)
+    assert not bool(certificate), (edit, str(certificate))
+
+
+def test_em5_compares_every_parameter_of_a_consistent_forgery():
+    """EM-5's closed forms (proofs/em.md): θ_T's means moved by ±10⁻⁶ in the state, the trace and
+    the fitted attributes, with every field the certificate recomputes at θ_T and θ_(T−1) recomputed
+    by the certificate's own functions, so that only the closed-form comparison can tell. With a
+    move of 0 the forgery is certified (the harness itself); with ±10⁻⁶ EM-5 fails, by about 10⁻⁶
+    against a slack of 10⁻¹³. A comparison that left out the means, or took one side of |θ − θ*|,
+    passed every other test (audit 47, mutation testing)."""
+    from classic import _gmm_certificate as C
+    from classic._gmm_bounds import deficit_of
+    from classic._gmm_numerics import in_user_units, parameter_step, user_units
+
+    X = mixture_data(3, 200, 2, 2, 4.0)
+
+    def forged(delta):
+        model = GaussianMixture(2, init_params="random", random_state=0, max_iter=20, tol=0.0).fit(X)
+        t = model.trace_
+        cov = t.covariance_type
+        Z = _standardise(X, t.shift, t.scale)
+        n, d = Z.shape
+        K = len(t.weights)
+        state = _make_state(t.weights, (t.means + delta).astype(t.means.dtype), t.covariances, cov, np.zeros(d), -1)
+        previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov, np.zeros(d), -1)
+        resp = np.zeros((n, K), dtype=t.means.dtype)
+        _, _, _, (before, counts, second) = C._log_likelihood(Z, previous, cov, t.scale, resp, None)
+        (ll, _), bounds, _, (after, _, _) = C._log_likelihood(Z, state, cov, t.scale, resp.copy(), None,
+                                                              reads_previous=True)
+        parts = m_step_deficit_parts(counts, second, previous, state, cov, None, n, before["normalisation_gap"])
+        offset = user_units(n, t.scale, None, cov, K)[0]
+        _, efe_after, efm_after = error_bounds(after, before, n, K, d, Z.dtype)
+        last = lambda values, value: _edited_entry(values, -1, value)   # noqa: E731
+        log_likelihood = last(t.log_likelihood, ll)
+        trace = dataclasses.replace(
+            t, means=state.means, log_likelihood=log_likelihood, objective=log_likelihood + t.log_prior,
+            log_likelihood_error=last(t.log_likelihood_error, bounds[0]),
+            log_prior_error=last(t.log_prior_error, bounds[1]),
+            bound_e_step=last(t.bound_e_step, in_user_units(after["expected"] + after["entropy"], offset)),
+            bound_m_step=last(t.bound_m_step, in_user_units(after["expected_previous"] + before["entropy"], offset)),
+            bound_e_step_error=last(t.bound_e_step_error, efe_after),
+            bound_m_step_error=last(t.bound_m_step_error, efm_after),
+            m_step_deficit=last(t.m_step_deficit, deficit_of(parts, n, state)),
+            parameter_change=last(t.parameter_change, parameter_step(state, previous)))
+        model._set_fitted(state, trace, t.shift, t.scale, X)
+        return certify(model, X)
+
+    assert bool(forged(0.0))
+    for delta in (1e-6, -1e-6):
+        claim = forged(delta)["EM-5"]
+        assert claim.holds is False and claim.worst > 1e5 * claim.slack, (delta, claim)
 
 
 def test_em5_judges_the_stop_by_the_fit_s_settings():
