@@ -1354,16 +1354,20 @@ def test_km8_underflow_never_changes_a_label(scale, dtype):
     rng = np.random.default_rng(3)
     X = (rng.random((400, 3)) * scale).astype(dtype)
     for seed in range(3):
-        C0 = X[np.random.default_rng(seed).choice(len(X), 4, replace=False)]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            model = KMeans(4, init=C0, max_iter=40).fit(X)
-        C, labels, rows, f0, reason = naive.kmeans_lloyd(X, C0, 40)
-        np.testing.assert_array_equal(model.labels_, labels)
-        np.testing.assert_array_equal(model.cluster_centers_, C)
-        np.testing.assert_array_equal(model.trace_.objective_assign[1:], [r[2] for r in rows])
-        certificate = certify(model, X)
-        assert certificate, str(certificate)
+        _is_the_obvious_certified_run(X, X[np.random.default_rng(seed).choice(len(X), 4, replace=False)], 40)
+
+
+def _is_the_obvious_certified_run(X, C0, max_iter):
+    """Lloyd from C0 equals the obvious run (tests/naive.py) bit for bit, and its certificate holds."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = KMeans(len(C0), init=C0, max_iter=max_iter).fit(X)
+    C, labels, rows, f0, reason = naive.kmeans_lloyd(X, C0, max_iter)
+    np.testing.assert_array_equal(model.labels_, labels)
+    np.testing.assert_array_equal(model.cluster_centers_, C)
+    np.testing.assert_array_equal(model.trace_.objective_assign[1:], [r[2] for r in rows])
+    certificate = certify(model, X)
+    assert certificate, str(certificate)
 
 
 @pytest.mark.parametrize("d, seed", [(3, 1), (8, 0), (8, 1)])
@@ -1374,14 +1378,7 @@ def test_km9_underflow_never_changes_a_label_with_the_filter_on(d, seed):
     runs ended at other labels and every test passed (audit 44, mutation testing)."""
     rng = np.random.default_rng(seed)
     X = rng.random((2000, d)) * 1e-160
-    C0 = X[rng.choice(len(X), 64, replace=False)]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model = KMeans(64, init=C0, max_iter=30).fit(X)
-    C, labels, rows, f0, reason = naive.kmeans_lloyd(X, C0, 30)
-    np.testing.assert_array_equal(model.labels_, labels)
-    np.testing.assert_array_equal(model.cluster_centers_, C)
-    assert bool(certify(model, X)), str(certify(model, X))
+    _is_the_obvious_certified_run(X, X[rng.choice(len(X), 64, replace=False)], 30)
 
 
 @given(st.integers(1, 6), st.integers(1, 5), st.sampled_from([np.float64, np.float32]), st.data())
