@@ -515,6 +515,16 @@ def _warn_if_the_ascent_is_not_certified(trace, dtype):
         claim = claim_of(trace)
         if claim.holds:
             continue
+        if dtype == np.float32 and np.all(np.isinf(trace.log_likelihood_error)):
+            warnings.warn(  # EM-6 needs g < 1: no bound at all, whatever the covariances
+                f"{what} fell by up to {float(np.max(falls)):.3g} at some step of this run, and certify() cannot "
+                f"certify its ascent: with {len(trace.weights)} components in float32 no rounding bound of EM-6 "
+                "exists (one running sum per chunk of 1 024 rows carries more than 1/(2u) roundings from about "
+                "8 192 components on; proofs/em.md, EM-6): fit in float64.",
+                NotCertifiedWarning,
+                stacklevel=caller_stacklevel(),
+            )
+            return
         fix = "fit in float64, or pass prior='default'" if dtype == np.float32 else "pass prior='default'"
         warnings.warn(
             f"{what} fell by up to {float(np.max(falls)):.3g} at some step of this run, and certify() "

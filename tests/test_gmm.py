@@ -1105,6 +1105,25 @@ def test_em4_the_fit_warns_only_beyond_the_rounding_bounds():
         _warn_if_the_ascent_is_not_certified(within, np.dtype(np.float64))
 
 
+def test_a_fit_without_any_rounding_bound_says_why():
+    """EM-6 (proofs/em.md): a float32 run with every bound infinite (from about 8 192 components on,
+    where g ≥ 1) whose objective fell at some step warns that no rounding bound exists there and to
+    fit in float64, not that a nearly singular covariance did it (audit 46); here on a small float32
+    run's trace with the bounds of such a run, its objective lowered at step 3."""
+    from classic.gmm import _warn_if_the_ascent_is_not_certified
+
+    X = load_iris().data.astype(np.float32)
+    t = GaussianMixture(3, random_state=0, tol=0, max_iter=6).fit(X).trace_
+    ll = t.log_likelihood.copy()
+    ll[3] = t.log_likelihood[2] - 1.0
+    infinite = {name: np.full_like(getattr(t, name), np.inf) for name in (
+        "log_likelihood_error", "log_prior_error", "bound_e_step_error", "bound_m_step_error", "m_step_deficit")}
+    edited = dataclasses.replace(t, log_likelihood=ll, objective=ll + t.log_prior, **infinite)
+    with pytest.warns(NotCertifiedWarning, match="with 3 components in float32 no rounding bound of EM-6 exists") as seen:
+        _warn_if_the_ascent_is_not_certified(edited, np.dtype(np.float32))
+    assert len(seen) == 1 and "singular" not in str(seen[0].message)
+
+
 def test_a_fit_warns_when_an_m_step_s_ascent_is_not_certified():
     """EM-2 at fit time (proofs/em.md, EM-4): the fit also warns when an M-step's bound fell beyond
     its rounding bounds and allowance, where the objective itself rose. On an iris run's trace,
