@@ -196,21 +196,17 @@ def _differences(pairs):
             if not float(value) == float(again)]
 
 
-def _altered_log_prior(trace, row, value):
-    """"" if the trace's log p at state ``row`` (-1: θ_T, -2: θ_{T-1}) is ``value``, recomputed
-    there from the state as the fit computes it (bit for bit), else what differs."""
-    differ = _differences({f"log_prior[{row}]": (trace.log_prior[row], value)})
-    return "" if not differ else "the trace's log-prior is not the run's: " + differ[0]
-
-
-def _altered_bounds(trace, row, bounds):
-    """"" if the trace's EM-6 bounds on ℓ and log p at state ``row`` (-1: θ_T, -2: θ_{T-1}) are the
-    ``bounds`` recomputed there from X, else what differs: EM-1 to EM-4 take their slack from these
-    fields, and at the two states the trace keeps, X gives them back bit for bit."""
-    differ = _differences({f"log_likelihood_error[{row}]": (trace.log_likelihood_error[row], bounds[0]),
+def _altered_record(trace, row, log_prior, bounds):
+    """"" if the trace's log p and EM-6 bounds on ℓ and log p at state ``row`` (-1: θ_T, -2: θ_{T-1})
+    are the ``log_prior`` and ``bounds`` recomputed there from X, else what differs: the objective's
+    chain ends on log p, EM-1 to EM-4 take their slack from the bounds, and at the two states the
+    trace keeps, X gives all three back bit for bit (log p not checked until 2026-12-06: an edited
+    last log_prior, with the objective and lower_bound_ raised alike, passed every claim; audit 47)."""
+    differ = _differences({f"log_prior[{row}]": (trace.log_prior[row], log_prior),
+                           f"log_likelihood_error[{row}]": (trace.log_likelihood_error[row], bounds[0]),
                            f"log_prior_error[{row}]": (trace.log_prior_error[row], bounds[1])})
-    return "" if not differ else ("the trace's error bounds are not the run's: " + ", ".join(differ)
-                                  + "; the claims' slacks come from them")
+    return "" if not differ else ("the trace's log-prior or error bounds are not the run's: " + ", ".join(differ)
+                                  + "; the objective's chain and the claims' slacks come from them")
 
 
 def _altered_last_step(t, Z, previous, state, prior, e_step_before, after):
@@ -279,9 +275,7 @@ def _closed_forms(estimator, X):
             "the log-likelihood recorded at θ_T is not the one X gives there: X is not the data of this run, "
             "or the trace was altered",
         )
-    # log p(θ_T), which the objective's chain ends on too (an edited last log_prior, with the objective and
-    # lower_bound_ raised alike, passed every claim until 2026-12-06: audit 47)
-    altered = _altered_log_prior(t, -1, recomputed[1]) or _altered_bounds(t, -1, bounds)
+    altered = _altered_record(t, -1, recomputed[1], bounds)
     if altered:
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE, altered)
     if previous is None:
@@ -298,7 +292,7 @@ def _closed_forms(estimator, X):
             "EM-5", statement, float(recomputed[0]), float(t.log_likelihood[-2]), 0.0, False, REFERENCE,
             "X is not the data of this run (its log-likelihood at θ_{T-1} differs)",
         )
-    altered = _altered_log_prior(t, -2, recomputed[1]) or _altered_bounds(t, -2, bounds)
+    altered = _altered_record(t, -2, recomputed[1], bounds)
     if altered:
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE, altered)
     # the loop's tol test on its last iteration, recomputed bit for bit: "tol" exactly where it holds (an

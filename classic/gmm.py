@@ -515,25 +515,17 @@ def _warn_if_the_ascent_is_not_certified(trace, dtype):
         claim = claim_of(trace)
         if claim.holds:
             continue
-        if dtype == np.float32 and np.all(np.isinf(trace.log_likelihood_error)):
-            warnings.warn(  # EM-6 needs g < 1: no bound at all, whatever the covariances
-                f"{what} fell by up to {float(np.max(falls)):.3g} at some step of this run, and certify() cannot "
-                f"certify its ascent: with {len(trace.weights)} components in float32 no rounding bound of EM-6 "
-                "exists (one running sum per chunk of 1 024 rows carries more than 1/(2u) roundings from about "
-                "8 192 components on; proofs/em.md, EM-6): fit in float64.",
-                NotCertifiedWarning,
-                stacklevel=caller_stacklevel(),
-            )
-            return
-        fix = "fit in float64, or pass prior='default'" if dtype == np.float32 else "pass prior='default'"
-        warnings.warn(
-            f"{what} fell by up to {float(np.max(falls)):.3g} at some step of this run, and certify() "
-            f"cannot certify its ascent ({name}: {claim.note.split('; ', 1)[-1]}). A nearly singular covariance does "
-            f"this (proofs/em.md, EM-2, Limitation): {fix} to regularise the covariances, or rescale or decorrelate "
-            "the features.",
-            NotCertifiedWarning,
-            stacklevel=caller_stacklevel(),
-        )
+        if dtype == np.float32 and np.all(np.isinf(trace.log_likelihood_error)):  # EM-6 needs g < 1: no bound
+            why = (f": with {len(trace.weights)} components in float32 no rounding bound of EM-6 exists (one running "
+                   "sum per chunk of 1 024 rows carries more than 1/(2u) roundings from about 8 192 components on; "
+                   "proofs/em.md, EM-6): fit in float64.")
+        else:
+            fix = "fit in float64, or pass prior='default'" if dtype == np.float32 else "pass prior='default'"
+            why = (f" ({name}: {claim.note.split('; ', 1)[-1]}). A nearly singular covariance does this "
+                   f"(proofs/em.md, EM-2, Limitation): {fix} to regularise the covariances, or rescale or "
+                   "decorrelate the features.")
+        warnings.warn(f"{what} fell by up to {float(np.max(falls)):.3g} at some step of this run, and certify() "
+                      f"cannot certify its ascent{why}", NotCertifiedWarning, stacklevel=caller_stacklevel())
         return
 
 
