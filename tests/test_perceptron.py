@@ -152,7 +152,7 @@ def _ignoring_run_as_trace(model, X, y, rng=None, c=None):
     K = len(updates)
     out = [np.empty(K) for _ in range(8)]  # the replay's outputs; out[3]: the squared norms, as the run computes them
     kernels.replay(X, y.astype(float), c, scale, updates, np.full(X.shape[1] + 1, 0.5), np.zeros(X.shape[1] + 1),
-                   np.zeros(X.shape[1] + 1), *out)
+                   np.zeros(X.shape[1] + 1), 1.0, *out)
     return _tampered(model, updates=updates, update_steps=steps, squared_norms=out[3], mistakes=mistakes,
                      epoch_weights=epoch_weights, n_updates=K, n_iter=len(mistakes),
                      objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float), epoch_loss=losses)
@@ -800,7 +800,7 @@ def _rounded(m):
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("intercept", [False, True])
-@pytest.mark.parametrize("size", ["unit", "tiny"])
+@pytest.mark.parametrize("size", ["unit", "tiny", "huge"])
 @given(st.data())
 @settings(max_examples=5)
 def test_pc7_rounding_bounds_are_the_proofs_formulas_rounded_up(dtype, intercept, size, data):
@@ -813,7 +813,8 @@ def test_pc7_rounding_bounds_are_the_proofs_formulas_rounded_up(dtype, intercept
     * (i) ||x~_{i_j}||^2 <= x2_j := (x^2_j + D sigma64) / (1 - gamma_D), S_k = sum_{j<=k} x2_j (ii);
     * delta_k = gamma_D(u_p) (d^_k + D sigma64) / (1 - gamma_D) + D eta, d^_k the float64
       sum_f |w^_{k-1,f} x~_f| (i), eta = 2^-150 in float32 and sigma64 in float64 ("Underflow");
-    * E_k = u_p sqrt((b^_k + D sigma64) / (1 - gamma_{2K+D-2})), b^_k the float64 sum_f B_{k,f}^2;
+    * E_k = u_p s sqrt((b^_k + D sigma64) / (1 - gamma_{2K+D-2})), b^_k the float64 sum_f (B_{k,f} / s)^2,
+      s a power of two, 1 unless the squares could overflow ("Overflow");
     * Delta_k = 2 sum_{j<=k} (delta_j + E_{j-1} sqrt(x2_j)) (PC-3), E_0 = 0.
 
     ``test_pc7_slacks_bound_their_exact_formulas`` bounds the four from below by the exact quantities
@@ -822,11 +823,16 @@ def test_pc7_rounding_bounds_are_the_proofs_formulas_rounded_up(dtype, intercept
     passes that test and fails this one (a mutation audit, 2026-12-05; each of the four times 10^3,
     or times 1 - 2^-30, just below its formula, fails both). 'tiny' data have squares that underflow
     (float64: 1e-163, whose squares and inner products are 0, so that every presentation is a
-    mistake; float32: 1e-21)."""
+    mistake; float32: 1e-21); 'huge' data are at half the range rule's limit (s > 1 in float64, 1 in
+    float32)."""
     sample = data.draw(linearly_separable(n_samples=st.integers(6, 20), n_features=st.integers(1, 3),
                                           margin=st.floats(0.01, 0.2), intercept=intercept))
-    exponent = 0.0 if size == "unit" else (-163.0 if dtype == np.float64 else -21.0)
-    X = (sample.X * 10.0**exponent).astype(dtype)
+    if size == "huge":   # half the range rule's limit (proofs/perceptron.md, "Overflow")
+        n, D = sample.X.shape[0], sample.X.shape[1] + 1
+        X = (sample.X / np.max(np.abs(sample.X)) * (0.5 * np.sqrt(float(np.finfo(dtype).max) / (16 * n * D))))
+        X = X.astype(dtype)
+    else:
+        X = (sample.X * (1.0 if size == "unit" else 1e-163 if dtype == np.float64 else 1e-21)).astype(dtype)
     model = _quiet_fit(Perceptron(fit_intercept=intercept, max_iter=20), X, sample.y)
     t = model.trace_
     signs = model._problem_signs(model._labels(sample.y), dtype)[0]
@@ -841,6 +847,8 @@ def test_pc7_rounding_bounds_are_the_proofs_formulas_rounded_up(dtype, intercept
     def g(m, unit=U64):
         return m * unit / (1 - m * unit)
 
+    s2 = Fraction(r["B_scale"]) ** 2       # the replay squares B_{k,f} / s (PC-7, "Overflow"): 1 but for 'huge'
+    assert (s2 > 1) == (size == "huge" and dtype == np.float64)
     w = np.zeros(D, dtype)
     B = [Fraction(0)] * D
     S_true = S = Delta_true = Delta = Delta_up = Fraction(0)
@@ -859,11 +867,11 @@ def test_pc7_rounding_bounds_are_the_proofs_formulas_rounded_up(dtype, intercept
         # the formulas of "Evaluating the slacks" on the replay's float64 sums
         x2 = (Fraction(float(r["x_norm2"][k])) + D * SIGMA64) / (1 - g(D))
         delta = g(D, u_p) * (Fraction(float(r["dot_abs"][k])) + D * SIGMA64) / (1 - g(D)) + D * eta_used
-        B2 = (Fraction(float(r["sums_norm2"][k])) + D * SIGMA64) / (1 - g(2 * K + D - 2))
+        B2 = s2 * (Fraction(float(r["sums_norm2"][k])) + D * SIGMA64) / (1 - g(2 * K + D - 2))
         S += x2
         Delta += 2 * (delta + E_before * sqrt_range(x2)[0])
         Delta_up += 2 * (delta + E_before_up * sqrt_range(x2 + 5 * SIGMA64)[1])
-        E, E_up = u_p * sqrt_range(B2)[0], u_p * sqrt_range(B2 + 5 * SIGMA64)[1]
+        E, E_up = u_p * sqrt_range(B2)[0], u_p * sqrt_range(B2 + 5 * SIGMA64 * s2)[1]
         # (i) bounds the exact quantities: the formulas are upper bounds of what the claims need
         assert x2 >= x2_true and delta >= delta_true and B2 >= B2_true
         assert S >= S_true and Delta >= Delta_true
@@ -1920,6 +1928,34 @@ def test_pc7_weights_that_outgrow_the_precision_are_refused():
     model = Perceptron(max_iter=5000, shuffle=False).fit(X.astype(np.float64), y)
     assert model.converged_ and np.isfinite(model.trace_.squared_norms).all()
     assert certify(model, X.astype(np.float64), y)
+
+
+def test_pc7_novikoff_is_certified_on_float64_data_near_the_range_limit():
+    """PC-7, "Overflow": separable float64 data (through 0) at the largest two powers of two inside
+    the range rule's limit, with small margins. The a-posteriori bound E_k = u ||B_k|| of the weights' rounding
+    squares B_{k,f} = sum_{j<=k} |w^_{j,f}|, up to K max ||w^_j|| (about 1e155 here): before, their
+    squares overflowed and PC-2 and PC-5 said "not applicable"; the replay now divides B by a power
+    of two s before squaring, and both claims hold, with the update count and the bound (R/gamma)^2
+    of the same data at scale 1 (scaled by powers of two, the run is the same; the bounds agree to
+    1e-9)."""
+    rng = np.random.default_rng(0)
+    n, d = 400, 2
+    t = rng.uniform(0.5, 1, n)
+    offset = rng.uniform(1e-4, 1e-2, n) * rng.choice([-1, 1], n)
+    Z = np.column_stack([t + offset, t - offset])
+    Z, y = Z / np.max(np.abs(Z)), np.where(offset > 0, 1, -1)
+    top = np.floor(np.log2(np.sqrt(float(np.finfo(np.float64).max) / (16 * n * d))))  # max |Z| = 1
+    unit = certify(Perceptron(fit_intercept=False, max_iter=5000, shuffle=False).fit(Z, y), Z, y)["PC-5"]
+    assert unit.holds
+    for exponent in (top - 1, top):
+        X = Z * 2.0**exponent
+        model = Perceptron(fit_intercept=False, max_iter=5000, shuffle=False).fit(X, y)
+        certificate = certify(model, X, y)
+        assert model.converged_ and certificate, str(certificate)
+        for claim_id in ("PC-2", "PC-5"):
+            assert certificate[claim_id].holds is True, (exponent, certificate[claim_id].note)
+        assert certificate["PC-5"].worst == len(model.trace_.updates) == unit.worst
+        assert certificate["PC-5"].bound == pytest.approx(unit.bound, rel=1e-9)
 
 
 def test_tiny_data_gets_a_rescaling_hint():
