@@ -6,8 +6,8 @@ tuple of :class:`Claim` objects. Each claim's ``id`` is the id of a step in
 ``slack`` is a rounding-error bound from :mod:`classic.rounding` evaluated on
 the run's numbers, as derived in that proof step.
 
-An estimator takes part by defining ``_certify(self, X, y, **options)``
-returning a list of claims.
+An estimator takes part by defining ``_certify(self, X, y, **options)`` (without ``y`` if its
+fit takes no labels) returning a list of claims.
 """
 
 import dataclasses
@@ -293,7 +293,8 @@ def certify(estimator, X, y=None, **options):
     X : array-like of shape (n_samples, n_features)
         The data the estimator was fitted on.
     y : array-like of shape (n_samples,), optional
-        Targets, for supervised estimators.
+        Targets, for supervised estimators (:class:`classic.Perceptron`); a TypeError for the
+        others, whose fits take no labels (a sample weight given there would be lost).
     **options
         Estimator-specific options:
 
@@ -327,13 +328,20 @@ def certify(estimator, X, y=None, **options):
                         f"classic.Perceptron), got {kind.__module__}.{kind.__qualname__}{hint}")
     check_is_fitted(estimator, "trace_")
     _check_trace(estimator)
-    accepted = [name for name in inspect.signature(estimator._certify).parameters if name not in ("X", "y")]
+    parameters = inspect.signature(estimator._certify).parameters
+    accepted = [name for name in parameters if name not in ("X", "y")]
     unknown = [name for name in options if name not in accepted]
     if unknown:
         raise TypeError(f"certify() got an unknown option {unknown[0]!r} for {type(estimator).__name__}, which takes "
                         + (", ".join(f"{name}=" for name in accepted) if accepted else "no options"))
+    if "y" in parameters:
+        options["y"] = y
+    elif y is not None:   # a clusterer's fit ignores y (scikit-learn's convention); weights given there would be lost
+        raise TypeError(f"certify() got y for {type(estimator).__name__}, which is fitted without labels: call "
+                        f"certify(model, X)" + ("; the fit's weights go in sample_weight=" if "sample_weight" in accepted
+                                                 else ""))
     try:
-        claims = estimator._certify(X, y, **options)
+        claims = estimator._certify(X, **options)
     except AttributeError as error:
         if getattr(error, "obj", None) is not estimator:
             raise

@@ -1196,7 +1196,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     _TRACE_TYPES = (GMMTrace,)  # what certify() accepts as trace_
 
-    def _certify(self, X, y=None):
+    def _certify(self, X):
         from classic._gmm_certificate import certify_gmm
         from classic.certificate import check_training_rows, in_fit_dtype
 

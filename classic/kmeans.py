@@ -945,7 +945,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
 
     _TRACE_TYPES = (KMeansTrace,)  # what certify() accepts as trace_
 
-    def _certify(self, X, y=None, sample_weight=None):
+    def _certify(self, X, sample_weight=None):
         from classic._kmeans_certificate import kmeans_claims
         from classic.certificate import check_training_rows, in_fit_dtype
 

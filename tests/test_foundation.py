@@ -729,7 +729,9 @@ def test_a_claim_checked_once_per_class_is_not_picked_by_its_id_alone():
 
 def test_certify_says_what_it_takes():
     """scikit-learn's own KMeans was "got KMeans" (ours is called so too), a pipeline got no hint,
-    and an unknown option named the private _certify (found 2026-12-04)."""
+    and an unknown option named the private _certify (found 2026-12-04). Labels given for a model
+    fitted without them were ignored, so weights passed in y's place were lost: certify(kmeans, X, w)
+    certified the run as unweighted (audit 48); now a TypeError."""
     from sklearn.cluster import KMeans as ScikitKMeans
     from sklearn.datasets import load_iris
     from sklearn.pipeline import make_pipeline
@@ -745,6 +747,11 @@ def test_certify_says_what_it_takes():
          r"unknown option 'foo' for KMeans, which takes sample_weight="),
         (lambda: certify(classic.GaussianMixture(2, random_state=0).fit(X), X, sample_weight=np.ones(len(X))),
          r"unknown option 'sample_weight' for GaussianMixture, which takes no options"),
+        (lambda: certify(classic.KMeans(3, random_state=0).fit(X), X, np.ones(len(X))),
+         r"^certify\(\) got y for KMeans, which is fitted without labels: call certify\(model, X\); the fit's "
+         r"weights go in sample_weight=$"),
+        (lambda: certify(classic.GaussianMixture(2, random_state=0, prior="default").fit(X), X, np.zeros(len(X))),
+         r"^certify\(\) got y for GaussianMixture, which is fitted without labels: call certify\(model, X\)$"),
     ]:
         with pytest.raises(TypeError, match=match):
             call()
