@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 
-__all__ = ["CSVError", "column_name", "read_csv", "numeric_columns", "label_column"]
+__all__ = ["CSVError", "column_name", "read_csv", "row_index_column", "numeric_columns", "label_column"]
 
 
 class CSVError(ValueError):
@@ -65,6 +65,20 @@ def read_csv(path):
         if len(row) != width:
             raise CSVError(f"{path}: row {line} has {len(row)} fields, expected {width}")
     return header, rows
+
+
+def row_index_column(header, rows):
+    """0 when the first column is a row index as pandas' ``DataFrame.to_csv`` writes one by default:
+    no name in the header (other columns named) above integers that increase down the rows (0, 1,
+    ..., n - 1, or a filtered frame's, in order); else None. Read as a feature it would cluster or
+    classify the rows by their position in the file."""
+    if not header or header[0] or len(header) < 2 or not any(header[1:]):
+        return None
+    try:
+        values = [int(row[0].strip()) for row in rows]   # int("1.0") fails: pandas writes an index as integers
+    except ValueError:
+        return None
+    return 0 if all(a < b for a, b in zip(values, values[1:])) else None
 
 
 def column_name(header, col):

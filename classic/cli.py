@@ -13,6 +13,8 @@
 ``classic gmm FILE.csv -k K [--plot out.png]``
     a Gaussian mixture fitted by EM (MAP-EM with ``--prior``) on the user's CSV.
 
+A first column without a name in the header that counts the rows (the index pandas'
+``DataFrame.to_csv()`` writes) is left out of the features, with a warning.
 A missing or malformed file, a bad option value, or an output path that cannot
 be written (checked before the run), gets a one-line message on stderr and exit
 status 2. A run whose certificate fails exits with status 1. Standard output
@@ -29,7 +31,7 @@ import warnings
 
 import numpy as np
 
-from classic._csv import CSVError, column_name, label_column, numeric_columns, read_csv
+from classic._csv import CSVError, column_name, label_column, numeric_columns, read_csv, row_index_column
 
 __all__ = ["main"]
 
@@ -133,9 +135,23 @@ def _report(estimator, X, y, plot, **options):
     return 0 if certificate else 1
 
 
+def _row_index(path, header, rows, *chosen):
+    """The column of a row index (pandas' ``to_csv``), left out of the features with a warning that
+    says how to keep it; None if there is none or the user chose that column (``chosen``)."""
+    index = row_index_column(header, rows)
+    if index is None or index in chosen:
+        return None
+    warnings.warn(f"{path}: column 1 has no name in the header and counts the rows "
+                  f"({', '.join(row[0].strip() for row in rows[:3])}{', ...' if len(rows) > 3 else ''}): read as "
+                  "the row index pandas' to_csv writes and left out; name it in the header to use it as a feature",
+                  UserWarning, stacklevel=2)
+    return index
+
+
 def _load_numeric(path):
     header, rows = read_csv(path)
-    return numeric_columns(path, header, rows, range(len(rows[0])))
+    index = _row_index(path, header, rows)
+    return numeric_columns(path, header, rows, [c for c in range(len(rows[0])) if c != index])
 
 
 def _cmd_kmeans(args):
@@ -146,7 +162,8 @@ def _cmd_kmeans(args):
     weight = None if args.weight_column is None else _column(args.file, header, width, args.weight_column, "weight")
     if weight is not None and width < 2:
         raise CSVError(f"{args.file}: needs at least one feature column besides the weight column")
-    X = numeric_columns(args.file, header, rows, [c for c in range(width) if c != weight])
+    index = _row_index(args.file, header, rows, weight)
+    X = numeric_columns(args.file, header, rows, [c for c in range(width) if c not in (weight, index)])
     w = _weights(args.file, header, rows, weight)
     if args.k > X.shape[0]:
         raise CSVError(f"{args.file}: {X.shape[0]} rows is fewer than k={args.k} clusters")
@@ -221,7 +238,10 @@ def _cmd_perceptron(args):
                        "another with --weight-column or --label-column")
     if weight is not None and width < 3:
         raise CSVError(f"{args.file}: needs at least one feature column besides the label and weight columns")
-    features = [c for c in range(width) if c not in (label, weight)]
+    index = _row_index(args.file, header, rows, label, weight)
+    features = [c for c in range(width) if c not in (label, weight, index)]
+    if not features:
+        raise CSVError(f"{args.file}: needs at least one feature column besides the row index and the label column")
     X = numeric_columns(args.file, header, rows, features)
     y = label_column(args.file, header, rows, label)
     w = _weights(args.file, header, rows, weight)

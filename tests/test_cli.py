@@ -374,3 +374,34 @@ def test_a_full_output_is_one_line_and_status_2(labelled_csv):
         result = _command(labelled_csv, full)
     assert result.returncode == 2
     assert result.stderr == "classic kmeans: error: cannot write the output (No space left on device)\n"
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("index", [range(40), range(3, 123, 3)])
+def test_a_pandas_row_index_is_left_out_with_a_warning(labelled_csv, tmp_path, capsys, command, index):
+    """DataFrame.to_csv() writes the row index as a first column without a name (0, 1, ...; a
+    filtered frame's in increasing order). It was read as a feature: k-means clustered the rows by
+    their position in the file (audit 48). Now it is left out, with a one-line warning that says how
+    to keep it, and the run is the one on the file without it; a named column, or one that does not
+    count up, is a feature as before."""
+    plain = tmp_path / "plain.csv"
+    shutil.copy(labelled_csv, plain)
+    lines = plain.read_text().splitlines()
+    indexed = tmp_path / "indexed.csv"
+    indexed.write_text("\n".join([f",{lines[0]}"] + [f"{i},{line}" for i, line in zip(index, lines[1:])]) + "\n")
+    assert main([command, str(plain), *COMMANDS[command]]) == 0
+    want = capsys.readouterr()
+    assert main([command, str(indexed), *COMMANDS[command]]) == 0
+    got = capsys.readouterr()
+    assert got.out == want.out
+    first = ", ".join(str(i) for i in index[:3])
+    assert got.err == (f"classic {command}: warning: {indexed}: column 1 has no name in the header and counts the rows "
+                       f"({first}, ...): read as the row index pandas' to_csv writes and left out; name it in the "
+                       "header to use it as a feature\n")
+    for header, values in [("i", index), ("", list(index)[::-1])]:   # named, or not counting up: a feature
+        indexed.write_text("\n".join([f"{header},{lines[0]}"] + [f"{i},{line}" for i, line in zip(values, lines[1:])]))
+        assert main([command, str(indexed), *COMMANDS[command]]) in (0, 1)
+        got = capsys.readouterr()
+        features = 3 if command == "perceptron" else 4   # the file's x, y (and label, but for the perceptron)
+        assert "row index" not in got.err and f"40 {'examples' if features == 3 else 'points'}, {features} features" \
+            in got.out
