@@ -178,6 +178,9 @@ def _cmd_kmeans(args):
         f"{'' if w is None else f', weighted by column {args.weight_column} (total {w.sum():.6g})'}; "
         f"inertia {model.inertia_:.6g} after {_count(model.n_iter_, 'iteration')} ({model.trace_.stop_reason})"
     )
+    sizes = np.bincount(model.labels_, minlength=args.k)
+    for j, centre in enumerate(model.cluster_centers_):
+        print(f"  cluster {j}: {_count(int(sizes[j]), 'point')}, centre [{', '.join(f'{v:.4g}' for v in centre)}]")
     return _report(model, X, None, args.plot, **({} if w is None else {"sample_weight": w}))
 
 
@@ -261,6 +264,10 @@ def _cmd_perceptron(args):
         f"{_count(model.n_updates_, 'update')} in {_count(model.n_iter_, 'epoch')} ({model.trace_.stop_reason}); "
         f"{'' if w is None else 'weighted '}training accuracy {model.score(X, y, sample_weight=w):.4g}"
     )
+    for j, (coef, intercept) in enumerate(zip(model.coef_, model.intercept_)):   # scikit-learn's rows of coef_
+        which = (f"class {model.classes_[j]} against the rest" if len(model.classes_) > 2
+                 else f"positive for class {model.classes_[1]}")
+        print(f"  {which}: weights [{', '.join(f'{v:.4g}' for v in coef)}], intercept {intercept:.4g}")
     return _report(model, X, y, args.plot, **({} if w is None else {"sample_weight": w}))
 
 

@@ -405,3 +405,35 @@ def test_a_pandas_row_index_is_left_out_with_a_warning(labelled_csv, tmp_path, c
         features = 3 if command == "perceptron" else 4   # the file's x, y (and label, but for the perceptron)
         assert "row index" not in got.err and f"40 {'examples' if features == 3 else 'points'}, {features} features" \
             in got.out
+
+
+def test_the_fitted_model_is_printed(labelled_csv, capsys):
+    """kmeans printed one summary line and the certificate, the perceptron its accuracy only: no
+    centres, no weights (audit 48; gmm printed its components). Now each cluster's size and centre,
+    and each row of coef_ with its intercept, as the library's fit gives them."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    from classic import KMeans, Perceptron
+
+    data = np.loadtxt(labelled_csv, delimiter=",", skiprows=1)
+    assert main(["kmeans", str(labelled_csv), "-k", "2"]) == 0
+    out = capsys.readouterr().out
+    model = KMeans(2, random_state=0).fit(data)
+    for j, centre in enumerate(model.cluster_centers_):
+        size = np.sum(model.labels_ == j)
+        assert f"\n  cluster {j}: {size} points, centre [{', '.join(f'{v:.4g}' for v in centre)}]\n" in out
+    assert main(["perceptron", str(labelled_csv)]) == 0
+    out = capsys.readouterr().out
+    model = Perceptron(random_state=0).fit(data[:, :2], data[:, 2])
+    assert (f"\n  positive for class 1: weights [{', '.join(f'{v:.4g}' for v in model.coef_[0])}], "
+            f"intercept {model.intercept_[0]:.4g}\n") in out
+    three = labelled_csv.parent / "three.csv"
+    labels = np.arange(len(data)) % 3
+    np.savetxt(three, np.column_stack([data[:, :2], labels]), delimiter=",", header="x,y,label", comments="")
+    assert main(["perceptron", str(three), "--max-iter", "5"]) in (0, 1)
+    out = capsys.readouterr().out
+    with pytest.warns(ConvergenceWarning):
+        model = Perceptron(max_iter=5, random_state=0).fit(data[:, :2], labels)
+    for j in range(3):
+        assert (f"\n  class {j} against the rest: weights [{', '.join(f'{v:.4g}' for v in model.coef_[j])}], "
+                f"intercept {model.intercept_[j]:.4g}\n") in out
