@@ -406,7 +406,8 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
             rec[name].append(value)
         fingerprint = labels_fp
         if verbose:
-            print(f"k-means iteration {t}: inertia {f_assign:.10g}, {n_changed} points reassigned", file=sys.stdout)
+            moved = f"{n_changed} point{'' if n_changed == 1 else 's'} reassigned"
+            print(f"k-means iteration {t}: inertia {f_assign:.10g}, {moved}", file=sys.stdout)
         if n_changed == 0:
             stop_reason = "converged"
             break

@@ -424,7 +424,7 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         log.record(m)
         losses.append(total_loss / n)   # scikit-learn's mean loss of the epoch, sumloss / n
         if verbose:
-            print(f"perceptron epoch {e + 1}: {m} {'mistakes' if weights is None else 'updates'}, "
+            print(f"perceptron epoch {e + 1}: {m} {'mistake' if weights is None else 'update'}{'' if m == 1 else 's'}, "
                   f"mean loss {losses[-1]:.6g}")
         if m and log.squared_norms[log.size - 1] == np.inf:
             raise ValueError(

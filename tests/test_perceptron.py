@@ -1602,6 +1602,9 @@ def test_verbose_prints_every_epoch(capsys):
     assert out.count("perceptron epoch") == sum(t.n_iter for t in model.trace_.problems)
     last = model.trace_.problems[-1]
     assert f"perceptron epoch {last.n_iter}: {last.mistakes[-1]} mistakes, mean loss {last.epoch_loss[-1]:.6g}" in out
+    Perceptron(verbose=1).fit(X[:3], np.array([1, 1, 0]))   # one mistake, then none: "1 mistake" (audit 48)
+    assert capsys.readouterr().out == ("perceptron epoch 1: 1 mistake, mean loss 0\n"
+                                       "perceptron epoch 2: 0 mistakes, mean loss 0\n")
 
 
 def test_tol_ends_a_run_on_data_that_are_not_separable():
