@@ -233,7 +233,9 @@ def _cmd_perceptron(args):
     header, rows = read_csv(args.file)
     width = len(rows[0])
     if width < 2:
-        raise CSVError(f"{args.file}: needs at least one feature column and a label column")
+        separator = next((f" (the file seems to separate values by {sep!r}; classic reads comma-separated values)"
+                          for sep in (";", "\t", "|") if sep in rows[0][0]), "")
+        raise CSVError(f"{args.file}: needs at least one feature column and a label column{separator}")
     label = _label_column(args.file, header, width, args.label_column)
     weight = None if args.weight_column is None else _column(args.file, header, width, args.weight_column, "weight")
     if weight == label:

@@ -257,6 +257,9 @@ def test_demo_out_that_is_not_a_folder_exits_2_before_the_run(tmp_path, capsys, 
     (["perceptron", "--label-column", "a"], "a,a,l\n1,0,0\n2,1,1\n3,2,1\n",
      r"the header names 2 columns 'a' \(columns 1, 2\): give the label column by its number instead$"),
     (["kmeans", "-k", "2", "--weight-column", "w"], "w,w\n1,1\n2,1\n3,1\n", r"give the weight column by its number"),
+    # kmeans and gmm named the separator; the perceptron said only that it needs two columns (audit 48)
+    (["perceptron"], "x;y;l\n1;2;0\n2;1;1\n", r"needs at least one feature column and a label column \(the file "
+                                               r"seems to separate values by ';'; classic reads comma-separated"),
 ])
 def test_a_newcomers_mistakes_get_one_line_in_command_line_terms(tmp_path, capsys, command, text, message):
     """Mistakes from the newcomer's audit (2026-12-04): each is one line on stderr, exit 2, naming the
