@@ -469,6 +469,11 @@ def test_a_fitted_estimator_is_pointed_to_its_trace():
     with pytest.raises(TypeError, match="got a fitted KMeans: pass its trace_"):
         estimate_rate(model)
     assert estimate_rate(model.trace_).kind
+    from sklearn.cluster import KMeans as ScikitLearnKMeans   # it said "dtype object" too (audit 48)
+
+    with pytest.raises(TypeError, match=r"got a sklearn\.cluster\._kmeans\.KMeans, which records no trace: fit "
+                                        r"classic's estimator of that name, or pass the objective's values"):
+        estimate_rate(ScikitLearnKMeans(2, n_init=1, random_state=0).fit(X))
 
 
 @pytest.mark.parametrize("kwargs, error, match", [

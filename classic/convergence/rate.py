@@ -278,6 +278,11 @@ def _as_sequence(sequence):
     elif isinstance(getattr(sequence, "trace_", None), Trace):  # a fitted estimator: its trace is meant
         raise TypeError(f"estimate_rate takes a trace or a sequence of numbers, got a fitted "
                         f"{type(sequence).__name__}: pass its trace_")
+    elif hasattr(sequence, "fit") and hasattr(sequence, "get_params"):   # another library's estimator
+        kind = type(sequence)
+        raise TypeError(f"estimate_rate takes a trace or a sequence of numbers, got a {kind.__module__}."
+                        f"{kind.__qualname__}, which records no trace: fit classic's estimator of that name, or "
+                        "pass the objective's values per iteration")
     else:
         values, sense = sequence, None  # oriented by its net change, below
     check_not_iterator(values, "the sequence")
