@@ -354,7 +354,7 @@ def _non_finite(name, value, where=""):
 
 def check_squared_distances(X, *others, name="X", method="k-means", weight=None, others_name="the centres",
                             others_fix="Rescale the data and the centres alike.", weight_name="sample_weight",
-                            rule="proofs/kmeans.md, range rule"):
+                            rule="proofs/kmeans.md, range rule", fitted=False):
     """The range rule of proofs/kmeans.md: raise ValueError if ``X`` holds NaN or infinity
     (found in the same pass; ``others`` must be finite), or unless every squared distance
     k-means computes on ``X`` (against centres drawn from ``X`` and ``others``, or means of
@@ -369,7 +369,9 @@ def check_squared_distances(X, *others, name="X", method="k-means", weight=None,
     The message names what is too large: ``X`` (called ``name``) if X alone breaks the rule
     over its n rows; else ``others`` (called ``others_name``, the fix ``others_fix``) if they
     widen A beyond it; else the weights (called ``weight_name``), whose total W > n does. It cites
-    ``rule``, where the caller's proof states the rule.
+    ``rule``, where the caller's proof states the rule. ``fitted``: the centres are a fitted model's
+    (``predict``, ``transform``, ``score``), so rescaling the data would mean fitting again; the
+    message then says which magnitudes the model accepts.
     """
     n, d = X.shape
     A_X = largest_magnitude_of(X)
@@ -403,6 +405,14 @@ def check_squared_distances(X, *others, name="X", method="k-means", weight=None,
             f"distances over the {n} rows of {name} (up to 16 d A^2 W = {total:.3g}, A = {A:.3g} the largest "
             f"|value|) could overflow float64 {rule}. Rescale the weights by a common factor.")
     single, total = bounds(A_X, mass)  # X alone breaks the rule
+    if fitted:
+        largest = min(float(np.finfo(X.dtype).max) / (16.0 * d), float(np.finfo(np.float64).max) / (16.0 * d * mass))
+        raise ValueError(
+            f"{name} is out of this model's range in {X.dtype.name}: its largest |value| is {A_X:.3g}, so squared "
+            f"distances to the centres (up to 16 d A^2 = {single:.3g}) or their sum over {n} row{'' if n == 1 else 's'} "
+            f"({total:.3g}) "
+            f"could overflow {rule}. The model takes rows whose values are at most about {np.sqrt(largest):.3g} in "
+            "magnitude (with these many rows); scale the rows as the training data was scaled")
     raise ValueError(
         f"{name} is too large for {method} in {X.dtype.name}: its largest |value| is {A_X:.3g}, so squared "
         f"distances or norms (up to 16 d A^2 = {single:.3g}) or their sum over {n} rows"

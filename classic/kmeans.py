@@ -848,7 +848,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         X = self._inference_data(X)
         sample_weight = check_sample_weight(sample_weight, X)
         centers = self._centers_for(X)
-        check_squared_distances(X, centers, weight=sample_weight)
+        check_squared_distances(X, centers, weight=sample_weight, fitted=True)
         return _nearest_centers(X, centers, objective=objective, sample_weight=sample_weight)
 
     def predict(self, X):
@@ -906,7 +906,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         check_is_fitted(self, "cluster_centers_")
         X = self._inference_data(X)
         centers = self._centers_for(X)
-        check_squared_distances(X, centers)
+        check_squared_distances(X, centers, fitted=True)
         out = np.empty((X.shape[0], centers.shape[0]), dtype=X.dtype)
         for_rows(kernels.squared_distances, X.shape[0])(X, np.ascontiguousarray(centers.T), out)
         return np.sqrt(out, out=out)

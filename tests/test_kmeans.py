@@ -4,6 +4,7 @@ bad input, reproducibility."""
 
 import copy
 import dataclasses
+import re
 import warnings
 from fractions import Fraction
 
@@ -1278,13 +1279,26 @@ def test_range_rule_rejects_data_whose_distances_could_overflow():
     for X in (rng.random((1000, 4)) * 1e200, (rng.random((1000, 4)) * 1e30).astype(np.float32),
               np.vstack([np.zeros((999, 4)), [[0, 0, 0, 1e160]]])):
         fitted = fitted32 if X.dtype == np.float32 else fitted64
-        calls = [lambda: KMeans(3).fit(X), lambda: kmeans_plusplus(X, 3), lambda: fitted.predict(X),
-                 lambda: fitted.score(X), lambda: fitted.transform(X)]
+        calls = [lambda: KMeans(3).fit(X), lambda: kmeans_plusplus(X, 3)]
         # the certificate reads X in its run's precision, float64 here: float32 numbers fit there
         calls += [lambda: certify(fitted, X)] if X.dtype == np.float64 else []
         for call in calls:
             with pytest.raises(ValueError, match="too large for k-means.*Rescale"):
                 call()
+        # a fitted model says what it takes, not "rescale the data" (audit 48: that means fitting again)
+        for call in (fitted.predict, fitted.score, fitted.transform):
+            with pytest.raises(ValueError, match=r"^X is out of this model's range .* The model takes rows whose "
+                                                 r"values are at most about .* scale the rows as the training data"):
+                call(X)
+    # the magnitude that message states: rows at 0.99 of it are taken, at 1.01 refused
+    for fitted, n in ((fitted64, 1), (fitted64, 1000), (fitted32, 1), (fitted32, 1000)):
+        with pytest.raises(ValueError) as refused:
+            fitted.predict(np.full((n, 4), 1e300 if fitted is fitted64 else 1e30, fitted.cluster_centers_.dtype))
+        largest = float(re.search(r"at most about (\S+) in magnitude", str(refused.value)).group(1))
+        inside = np.full((n, 4), 0.99 * largest, fitted.cluster_centers_.dtype)
+        assert np.isfinite(fitted.transform(inside)).all() and np.isfinite(fitted.score(inside))
+        with pytest.raises(ValueError, match="out of this model's range"):
+            fitted.score(inside * 1.02)
     # at the rule's edge, float32 in 2 features: 16 d A^2 <= the largest float32 allows A up to 3.26e18.
     # A rule 10 times laxer accepted A = 1.02e19, and the inertia, 8.4e38, exceeded float32's range
     # (an audit, 2026-12-05: only data far over the limit was tested)
