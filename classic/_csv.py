@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 
-__all__ = ["CSVError", "column_name", "read_csv", "row_index_column", "numeric_columns", "label_column"]
+__all__ = ["CSVError", "column_name", "read_csv", "separator_hint", "row_index_column", "numeric_columns",
+           "label_column"]
 
 
 class CSVError(ValueError):
@@ -67,6 +68,13 @@ def read_csv(path):
     return header, rows
 
 
+def separator_hint(cell):
+    """" (the file seems to separate values by ';' ...)" when ``cell`` holds a separator other than
+    the comma, else ""."""
+    return next((f" (the file seems to separate values by {sep!r}; classic reads comma-separated values)"
+                 for sep in (";", "\t", "|") if sep in cell), "")
+
+
 def row_index_column(header, rows):
     """0 when the first column is a row index as pandas' ``DataFrame.to_csv`` writes one by default:
     no name in the header (other columns named) above integers that increase down the rows (0, 1,
@@ -103,8 +111,7 @@ def numeric_columns(path, header, rows, columns):
                 out[i, j] = float(cell)
             except ValueError:
                 name = column_name(header, col)
-                separator = next((f" (the file seems to separate values by {sep!r}; classic reads "
-                                  "comma-separated values)" for sep in (";", "\t", "|") if sep in cell), "")
+                separator = separator_hint(cell)
                 if not cell:
                     separator = (" (a comma at the end of each row?)" if col == len(row) - 1 and all(
                         not r[col].strip() for r in rows) else " (a missing value: fill it in or drop the row)")

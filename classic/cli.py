@@ -31,7 +31,8 @@ import warnings
 
 import numpy as np
 
-from classic._csv import CSVError, column_name, label_column, numeric_columns, read_csv, row_index_column
+from classic._csv import (CSVError, column_name, label_column, numeric_columns, read_csv, row_index_column,
+                          separator_hint)
 
 __all__ = ["main"]
 
@@ -137,9 +138,10 @@ def _report(estimator, X, y, plot, **options):
 
 def _row_index(path, header, rows, *chosen):
     """The column of a row index (pandas' ``to_csv``), left out of the features with a warning that
-    says how to keep it; None if there is none or the user chose that column (``chosen``)."""
+    says how to keep it; None if there is none, the user chose that column (``chosen``: the label or
+    weight column) or it is the only column left for features."""
     index = row_index_column(header, rows)
-    if index is None or index in chosen:
+    if index is None or index in chosen or len(rows[0]) - len({index, *chosen} - {None}) < 1:
         return None
     warnings.warn(f"{path}: column 1 has no name in the header and counts the rows "
                   f"({', '.join(row[0].strip() for row in rows[:3])}{', ...' if len(rows) > 3 else ''}): read as "
@@ -174,7 +176,7 @@ def _cmd_kmeans(args):
     model = KMeans(n_clusters=args.k, n_init=args.n_init, n_local_trials=None if args.greedy else 1,
                    random_state=args.seed).fit(X, sample_weight=w)
     print(
-        f"k-means: {X.shape[0]} points, {X.shape[1]} features, k={args.k}"
+        f"k-means: {X.shape[0]} points, {_count(X.shape[1], 'feature')}, k={args.k}"
         f"{'' if w is None else f', weighted by column {args.weight_column} (total {w.sum():.6g})'}; "
         f"inertia {model.inertia_:.6g} after {_count(model.n_iter_, 'iteration')} ({model.trace_.stop_reason})"
     )
@@ -233,9 +235,7 @@ def _cmd_perceptron(args):
     header, rows = read_csv(args.file)
     width = len(rows[0])
     if width < 2:
-        separator = next((f" (the file seems to separate values by {sep!r}; classic reads comma-separated values)"
-                          for sep in (";", "\t", "|") if sep in rows[0][0]), "")
-        raise CSVError(f"{args.file}: needs at least one feature column and a label column{separator}")
+        raise CSVError(f"{args.file}: needs at least one feature column and a label column{separator_hint(rows[0][0])}")
     label = _label_column(args.file, header, width, args.label_column)
     weight = None if args.weight_column is None else _column(args.file, header, width, args.weight_column, "weight")
     if weight == label:
@@ -245,8 +245,6 @@ def _cmd_perceptron(args):
         raise CSVError(f"{args.file}: needs at least one feature column besides the label and weight columns")
     index = _row_index(args.file, header, rows, label, weight)
     features = [c for c in range(width) if c not in (label, weight, index)]
-    if not features:
-        raise CSVError(f"{args.file}: needs at least one feature column besides the row index and the label column")
     X = numeric_columns(args.file, header, rows, features)
     y = label_column(args.file, header, rows, label)
     w = _weights(args.file, header, rows, weight)
@@ -261,7 +259,7 @@ def _cmd_perceptron(args):
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y, sample_weight=w)
     print(
-        f"perceptron: {X.shape[0]} examples, {X.shape[1]} features, {len(model.classes_)} classes"
+        f"perceptron: {X.shape[0]} examples, {_count(X.shape[1], 'feature')}, {len(model.classes_)} classes"
         f"{'' if w is None else f', weighted by column {args.weight_column}'}; "
         f"{_count(model.n_updates_, 'update')} in {_count(model.n_iter_, 'epoch')} ({model.trace_.stop_reason}); "
         f"{'' if w is None else 'weighted '}training accuracy {model.score(X, y, sample_weight=w):.4g}"
@@ -302,7 +300,7 @@ def _cmd_gmm(args):
         raise ValueError(f"{err}. On the command line: add --prior.") from None
     kind = "MAP-EM" if args.prior else "EM"
     print(
-        f"{kind} Gaussian mixture: {X.shape[0]} points, {X.shape[1]} features, k={args.k}, "
+        f"{kind} Gaussian mixture: {X.shape[0]} points, {_count(X.shape[1], 'feature')}, k={args.k}, "
         f"{args.covariance_type} covariances; mean log-likelihood {model.score(X):.6g}, "
         f"{_count(model.n_iter_, 'iteration')} ({model.trace_.stop_reason})"
     )

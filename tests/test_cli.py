@@ -408,6 +408,11 @@ def test_a_pandas_row_index_is_left_out_with_a_warning(labelled_csv, tmp_path, c
         features = 3 if command == "perceptron" else 4   # the file's x, y (and label, but for the perceptron)
         assert "row index" not in got.err and f"40 {'examples' if features == 3 else 'points'}, {features} features" \
             in got.out
+    if command == "perceptron":   # the only column left for features stays one, without a warning
+        indexed.write_text(",label\n0,1\n1,0\n2,1\n")
+        assert main([command, str(indexed), "--max-iter", "3"]) in (0, 1)
+        got = capsys.readouterr()
+        assert "row index" not in got.err and "3 examples, 1 feature, 2 classes" in got.out
 
 
 def test_the_fitted_model_is_printed(labelled_csv, capsys):
