@@ -407,11 +407,11 @@ def check_squared_distances(X, *others, name="X", method="k-means", weight=None,
     single, total = bounds(A_X, mass)  # X alone breaks the rule
     if fitted:
         largest = min(float(np.finfo(X.dtype).max) / (16.0 * d), float(np.finfo(np.float64).max) / (16.0 * d * mass))
+        rows = f"{n} row{'' if n == 1 else 's'}"
         raise ValueError(
             f"{name} is out of this model's range in {X.dtype.name}: its largest |value| is {A_X:.3g}, so squared "
-            f"distances to the centres (up to 16 d A^2 = {single:.3g}) or their sum over {n} row{'' if n == 1 else 's'} "
-            f"({total:.3g}) "
-            f"could overflow {rule}. The model takes rows whose values are at most about {np.sqrt(largest):.3g} in "
+            f"distances to the centres (up to 16 d A^2 = {single:.3g}) or their sum over {rows} ({total:.3g}) could "
+            f"overflow {rule}. The model takes rows whose values are at most about {np.sqrt(largest):.3g} in "
             "magnitude (with these many rows); scale the rows as the training data was scaled")
     raise ValueError(
         f"{name} is too large for {method} in {X.dtype.name}: its largest |value| is {A_X:.3g}, so squared "

@@ -337,9 +337,9 @@ def certify(estimator, X, y=None, **options):
     if "y" in parameters:
         options["y"] = y
     elif y is not None:   # a clusterer's fit ignores y (scikit-learn's convention); weights given there would be lost
+        weights = "; the fit's weights go in sample_weight=" if "sample_weight" in accepted else ""
         raise TypeError(f"certify() got y for {type(estimator).__name__}, which is fitted without labels: call "
-                        f"certify(model, X)" + ("; the fit's weights go in sample_weight=" if "sample_weight" in accepted
-                                                 else ""))
+                        f"certify(model, X){weights}")
     try:
         claims = estimator._certify(X, **options)
     except AttributeError as error:
