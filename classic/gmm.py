@@ -755,11 +755,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                 f"n_samples={X.shape[0]} should be >= n_components={self.n_components}; "
                 "reduce n_components or pass more samples"
             )
-        if self.stop is not None:
-            from classic.convergence import StoppingRule
+        from classic.convergence.stopping import check_stop
 
-            if not isinstance(self.stop, StoppingRule):
-                raise ParameterError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
+        check_stop(self.stop, "GaussianMixture")
         if not (self.prior is None or isinstance(self.prior, GaussianMixturePrior)
                 or (isinstance(self.prior, str) and self.prior == "default")):
             raise ParameterError(f"prior must be None, 'default' or a GaussianMixturePrior, got {self.prior!r}")

@@ -687,11 +687,9 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
         check_verbose(self.verbose)
         check_bool(self.copy_x, "copy_x")
         check_option(self.algorithm, "algorithm", ("lloyd", "elkan"))
-        if self.stop is not None:
-            from classic.convergence import StoppingRule
+        from classic.convergence.stopping import check_stop
 
-            if not isinstance(self.stop, StoppingRule):
-                raise ParameterError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
+        check_stop(self.stop, "KMeans")
         if isinstance(self.init, str):
             check_option(self.init, "init", ("k-means++", "random"))
         elif not callable(self.init):

@@ -754,12 +754,13 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         rng = as_generator(self.random_state) if check_bool(self.shuffle, "shuffle") else None
         if rng is None:
             check_random_state(self.random_state)
+        from classic.convergence.stopping import check_stop
+
+        check_stop(self.stop, "Perceptron")
         if self.stop is not None:
-            from classic.convergence import RelativeImprovement, StoppingRule
+            from classic.convergence import RelativeImprovement
             from classic.convergence.stopping import _leaves
 
-            if not isinstance(self.stop, StoppingRule):
-                raise ParameterError(f"stop must be a classic.convergence stopping rule or None, got {type(self.stop).__name__}")
             if any(isinstance(rule, RelativeImprovement) for rule in _leaves(self.stop)):
                 raise ParameterError(
                     "RelativeImprovement cannot stop a perceptron: the objective the rules see is its count of updates "

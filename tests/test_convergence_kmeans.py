@@ -143,6 +143,26 @@ def test_bad_stop_is_rejected_and_gradient_norm_is_not_available():
         KMeans(3, random_state=0, init="random", n_init=1, stop=GradientNorm(1e-3)).fit(X)
 
 
+@pytest.mark.parametrize("rule", [GradientNorm(1e-3), LossPlateau(1e-9) | GradientNorm(1e-3),
+                                  LossPlateau(1e-9) & (ParameterChange(1e-9) | GradientNorm(1e-3))])
+def test_gradient_norm_is_refused_before_the_run(rule, capsys):
+    """CV-7: no estimator of classic reports a gradient norm, so GradientNorm (for loops that compute
+    one) cannot stop them; the fit raised from inside its loop after its first iteration (audit 48,
+    the iteration printed first); it is now refused with the other parameters, nested or not, naming
+    the rules that can stop the estimator."""
+    from classic import GaussianMixture, Perceptron
+
+    X = _blobs(3, 50)
+    y = np.arange(len(X)) % 2
+    for name, fit in [("KMeans", lambda: KMeans(3, random_state=0, verbose=1, stop=rule).fit(X)),
+                      ("GaussianMixture", lambda: GaussianMixture(3, random_state=0, verbose=2, stop=rule).fit(X)),
+                      ("Perceptron", lambda: Perceptron(verbose=1, stop=rule).fit(X, y))]:
+        with pytest.raises(ValueError, match=rf"^GradientNorm cannot stop {name}, which reports no gradient norm .*"
+                                             "LossPlateau, ParameterChange or ValidationPatience$"):
+            fit()
+        assert capsys.readouterr().out == ""
+
+
 def test_default_has_no_rule_and_n_init_restarts_the_rule():
     X = _blobs(4)
     assert KMeans().get_params()["stop"] is None

@@ -47,7 +47,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from classic._validation import check_int, check_option, check_real
+from classic._validation import ParameterError, check_int, check_option, check_real
 from classic.rounding import euclidean_norm
 
 __all__ = [
@@ -359,7 +359,9 @@ def _parameter_pairs(state):
 
 
 class GradientNorm(_Threshold):
-    """Stop when :math:`\\|\\nabla f(\\theta(t))\\| < \\varepsilon` (estimators that supply a gradient norm).
+    """Stop when :math:`\\|\\nabla f(\\theta(t))\\| < \\varepsilon`, for loops that compute a gradient and
+    pass its norm in ``IterationState.gradient_norm`` (your own gradient descent, as in
+    examples/convergence_stopping.py). classic's estimators report none and refuse the rule.
 
     Parameters
     ----------
@@ -584,6 +586,22 @@ def ended_by_max_iter(stop_reason):
     ``"rule:<name> (best before max_iter)"`` (the estimators' ConvergenceWarning says so in both
     cases, as scikit-learn's MLP warns whether or not it restores its best coefficients)."""
     return stop_reason == "max_iter" or stop_reason.endswith("(best before max_iter)")
+
+
+def check_stop(stop, owner):
+    """``stop=`` of one of classic's estimators (``owner``, its class name), checked with its other
+    parameters: None or a stopping rule (a ParameterError names what it got), and none of whose
+    parts needs a gradient norm: no estimator of classic reports one (GradientNorm is for loops that
+    compute a gradient, as examples/convergence_stopping.py's gradient descent does). Before, the
+    fit raised from inside its loop, after its first iteration."""
+    if stop is None:
+        return
+    if not isinstance(stop, StoppingRule):
+        raise ParameterError(f"stop must be a classic.convergence stopping rule or None, got {type(stop).__name__}")
+    if any(isinstance(rule, GradientNorm) for rule in _leaves(stop)):
+        raise ParameterError(f"GradientNorm cannot stop {owner}, which reports no gradient norm (the rule is for loops "
+                             "that compute one); use a rule on the objective, the parameters or held-out data: "
+                             "LossPlateau, ParameterChange or ValidationPatience")
 
 
 def _leaves(rule):
