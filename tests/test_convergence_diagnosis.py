@@ -168,6 +168,7 @@ def test_without_a_target_the_diagnosis_says_underfitting_is_not_ruled_out():
         ([1.0] * 4, [1.0] * 4, {"higher_is_better": None}, TypeError),
         ([1.0] * 4, [1.0] * 4, {"false_alarm": 0.0}, ValueError),
         ([1.0] * 4, [1.0] * 4, {"false_alarm": 1.0}, ValueError),
+        ([1.0] * 4, [1.0] * 4, {"false_alarm": 0.6}, ValueError),
         ([1.0] * 4, [1.0] * 4, {"false_alarm": float("nan")}, ValueError),
         ([1.0] * 4, [1.0] * 4, {"false_alarm": "1%"}, TypeError),
     ],
@@ -675,3 +676,66 @@ def test_underfitting_beside_a_larger_gap_within_its_noise_says_so():
     assert "than the gap" not in result.rule and "the gap 0.6, as large or larger, is within" in result.rule
     quiet = diagnose(train, np.full(100, 2.2), target=1.6)  # excess 0.4 > gap 0.2
     assert quiet.pattern == "underfitting" and "and than the gap 0.2" in quiet.rule
+
+
+def test_false_alarm_is_refused_by_name_and_above_one_half():
+    """false_alarm = 0 was refused by a math domain error of the quantile where the check's own
+    message had been meant; above 0.5 the normal quantile is negative, so the gap's threshold
+    delta + margin fell below delta and a gap 0.264 < delta = 0.27 read "overfitting" at
+    false_alarm=0.9 (audit 49, mutation testing; "healthy" at 0.01). 0.5 itself gives margins 0."""
+    for bad, message in [(0.0, "false_alarm must be > 0.0, got 0.0"), (-1.0, "false_alarm must be > 0.0"),
+                         (0.9, "false_alarm must be at most 0.5, got 0.9: a rule that noise alone sets off")]:
+        with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+            diagnose([1.0] * 4, [1.0] * 4, false_alarm=bad)
+    t = np.arange(40)
+    train = 1 + 5 * 0.8**t
+    val = train + 0.2 + np.random.default_rng(0).normal(0, 0.3, 40)
+    assert diagnose(train, val).pattern == "healthy"
+    half = diagnose(train, val, false_alarm=0.5)
+    assert half.evidence["gap_margin"] == 0.0 and half.evidence["final_gap"] < half.evidence["delta"]
+    assert half.pattern == "healthy"
+
+
+def test_a_validation_rise_beside_a_training_rise_is_not_overfitting():
+    """Overfitting after the minimum (Goodfellow et al. §7.8) asks that the training loss did not
+    rise: both curves stepping from 1 to 2 and staying read "healthy", not "overfitting ... while
+    the training loss did not rise" (a rule without that condition passed every test: audit 49)."""
+    train = np.r_[np.ones(20), 2 * np.ones(20)]
+    diagnosis = diagnose(train, train.copy())
+    assert diagnosis.evidence["validation_rise"] > diagnosis.evidence["delta"]
+    assert diagnosis.pattern == "healthy", diagnosis.rule
+
+
+def test_the_rise_reads_the_median_of_the_very_last_quarter():
+    """The rise compares the median of the last quarter's window with the lowest window median;
+    windows start every ceil(width / 64) steps, so from about 256 steps the last window is added
+    on its own: a validation loss that jumps from 0 to 10 for its last 38 of 301 values (the last
+    window, 76 values, half of them 10: median 5) reads a rise of 5, "overfitting"; without the
+    last window (audit 49, mutation testing) the rise was 0."""
+    n = 301
+    train, val = np.zeros(n), np.where(np.arange(n) >= 263, 10.0, 0.0)
+    diagnosis = diagnose(train, val, target=-100.0)
+    assert diagnosis.evidence["validation_rise"] == 5.0 and diagnosis.pattern == "overfitting"
+
+
+def test_a_gap_equal_to_the_excess_is_overfitting():
+    """The final gap decides overfitting when it is at least the excess over the target (the
+    module docstring: underfitting is an excess "more than the gap"): gap = excess = 0.5 reads
+    "overfitting"; with a strict comparison (audit 49) it read "underfitting", whose text then
+    said the gap was within delta plus noise (0.025), which it is not."""
+    diagnosis = diagnose(np.ones(12), np.full(12, 1.5), target=0.5)
+    assert diagnosis.evidence["final_gap"] == diagnosis.evidence["excess_over_target"] == 0.5
+    assert diagnosis.pattern == "overfitting", diagnosis.rule
+
+
+def test_the_last_half_and_the_last_quarter_are_where_the_docstring_says():
+    """Oscillation reads the last ceil(n/2) steps, from value n // 2 - 1: three turns there, in
+    the first of them included, read "oscillation" on 16 values (from value 8 on, as a mutant
+    read, two turns: "healthy"). The last quarter is at least 2 steps: on [3, 2, 1, 1] the loss
+    fell by 1 over its last two steps, "too slow" (with one step, as a mutant read, "healthy").
+    Both boundaries were documented nowhere until audit 49."""
+    curve = np.r_[np.ones(7), [1, 0, 1, 0, 1, 1, 1, 1, 1]]
+    diagnosis = diagnose(curve, curve.copy())
+    assert diagnosis.pattern == "oscillation" and diagnosis.evidence["reversals"] == 3, diagnosis.rule
+    short = np.array([3.0, 2.0, 1.0, 1.0])
+    assert diagnose(short, short.copy()).pattern == "too slow"

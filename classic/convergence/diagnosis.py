@@ -45,7 +45,9 @@ healthy          none of the above: no trend in the training loss over the    no
                  it stayed flat there)
 ===============  ==========================================================  ===================================
 
-The trend over the last quarter (its :math:`q + 1` recorded values) is the Theil-Sen
+The last quarter is the run's last :math:`q = \\max(2, \\lfloor n/4 \\rfloor)` steps (:math:`q + 1` values;
+at least two: one step is a single change, not a trend; a curve of 4 values reads its last 2), and the
+last half (oscillation) its last :math:`\\lceil n/2 \\rceil` steps. The trend over the last quarter is the Theil-Sen
 estimate: the median of the slopes between every pair of those steps, times :math:`q`
 (Theil 1950; Sen 1968; on at most 1001 equally spaced steps of a longer quarter). A straight
 line's trend is its change; one value off the line, at the quarter's start, its end or
@@ -248,7 +250,8 @@ def _curve(values, name):
 
 
 def _swings(curve, delta):
-    """The legs of the last half of ``curve`` (signed sizes), as a zigzag with threshold ``delta``
+    """The legs of the last half of ``curve`` (n values), its last ceil(n / 2) steps, from value
+    n // 2 - 1 (counted from 0; the whole curve below 8 values), in signed sizes, as a zigzag with threshold ``delta``
     draws them: a leg runs from one turning point to the next extreme, and ends when the curve has
     come back from that extreme by more than ``delta`` (the last leg ends at its extreme). Moves
     within ``delta`` of an extreme are no turn, whatever their number of steps: a sine of any
@@ -384,11 +387,12 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     tol : float in (0, 1), default 0.05
         Fraction of the curves' range :math:`S` below which a change counts as
         flat: :math:`\\delta = \\text{tol} \\cdot S`.
-    false_alarm : float in (0, 1), default 0.01
+    false_alarm : float in (0, 0.5], default 0.01
         About the chance that independent noise on a flat validation curve reads as overfitting,
         by each of the two rules: the rise after the minimum, and the final gap beyond δ, must
         also exceed the margins this gives for the curves' own noise levels (module docstring,
-        "Noise"). Smaller values ask for more evidence.
+        "Noise"). Smaller values ask for more evidence; above 0.5 the normal quantile z_α is negative,
+        and the gap's threshold δ + margin would fall below δ, so such values are refused.
 
     Returns
     -------
@@ -406,8 +410,9 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     if target is not None:
         target = sign * check_real(target, "target")
     false_alarm = check_real(false_alarm, "false_alarm", minimum=0.0, strict=True)
-    if false_alarm >= 1:
-        raise ValueError(f"false_alarm must be < 1, got {false_alarm}")
+    if false_alarm > 0.5:   # z_alpha < 0: the gap's threshold delta + margin would fall below delta (audit 49)
+        raise ValueError(f"false_alarm must be at most 0.5, got {false_alarm}: a rule that noise alone sets off more "
+                         "often than not reads nothing (the default is 0.01)")
 
     both = np.concatenate([train, val])
     spread = curves_spread(both)
