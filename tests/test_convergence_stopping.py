@@ -276,6 +276,38 @@ def test_cv7_a_non_finite_validation_score_is_an_error_never_a_checkpoint(bad):
         rule.observe_initial(bad, theta[0])
 
 
+def test_observe_initial_keeps_a_copy_that_is_returned_when_nothing_beats_it():
+    """ValidationPatience.observe_initial (for loops that score their start) copies the parameters,
+    as its docstring says: editing the caller's array afterwards leaves the checkpoint as it was (a
+    rule keeping the array itself passed every test: audit 49); with no later score above the
+    start's, the start is the checkpoint the rule keeps when it fires."""
+    rule = ValidationPatience(2, np.zeros((3, 2)))
+    rule.start()
+    start = np.zeros(2)
+    rule.observe_initial(1.0, start)
+    start[:] = 5.0
+    theta = np.arange(6.0).reshape(3, 2)
+    fired = [rule.update(IterationState(t, 0.0, 0.0, theta[t], theta[t - 1], validation_score=0.5))
+             for t in (1, 2)]
+    assert fired == [False, True]
+    assert rule.checkpoint.iteration == 0 and np.array_equal(rule.checkpoint.parameters, np.zeros(2))
+
+
+def test_a_cut_back_run_is_named_after_the_rule_whose_checkpoint_it_is():
+    """CV-7: a checkpoint returned after max_iter or tol ended the run is named after the rule of a
+    combination that holds it, "rule:validation_patience (best before max_iter)", not after the
+    whole combination (which passed every test: audit 49); a rule that fired gives its own reason."""
+    from classic.convergence import LossPlateau
+    from classic.convergence.stopping import kept_reason
+
+    rule = LossPlateau(1e-12) | ValidationPatience(100, np.zeros((3, 2)))
+    rule.start()
+    rule.update(IterationState(1, 2.0, 3.0, np.ones(2), np.zeros(2), validation_score=-1.0))
+    assert kept_reason(rule, "max_iter") == "rule:validation_patience (best before max_iter)"
+    assert kept_reason(rule, "tol") == "rule:validation_patience (best before tol)"
+    assert kept_reason(rule, rule.reason) == rule.reason
+
+
 def _nan_held_out_inertia(monkeypatch):
     module = importlib.import_module("classic.kmeans")
     nearest = module._nearest_centers
@@ -567,6 +599,34 @@ def test_a_full_run_relabelled_as_cut_back_fails_its_certificate():
         model.converged_ = False
         certificate = certify(model, *args)
         assert certificate[claim].holds is False, (claim, certificate)
+
+
+@pytest.mark.parametrize("which", ["KMeans", "GaussianMixture", "Perceptron"])
+def test_a_rule_stop_relabelled_as_cut_back_from_tol_fails_without_tol(which):
+    """"rule:<name> (best before tol)" names a checkpoint returned after tol ended the run: a fit
+    without tol (KMeans' and GaussianMixture's tol=0, the perceptron's tol=None) cannot end so. A
+    rule stop of such fits relabelled that way fails KM-5, EM-5 and PC-6; a check without the fit's
+    tol passed every test (audit 49, mutation testing: only "before max_iter" was tested)."""
+    import dataclasses
+
+    from sklearn.datasets import load_iris
+
+    from classic import GaussianMixture, KMeans, Perceptron, certify
+    from classic.convergence import ValidationPatience
+
+    X, y = load_iris(return_X_y=True)
+    X_val = X + np.random.default_rng(0).normal(0, 0.5, X.shape)   # held-out rows whose score turns down
+    model, args, claim = {
+        "KMeans": (KMeans(3, random_state=0, stop=ValidationPatience(1, X_val)), (X,), "KM-5"),
+        "GaussianMixture": (GaussianMixture(3, tol=0, max_iter=300, random_state=0, prior="default",
+                                            stop=ValidationPatience(2, X_val)), (X,), "EM-5"),
+        "Perceptron": (Perceptron(max_iter=200, stop=ValidationPatience(3, X_val, y == 2)), (X, y == 2), "PC-6"),
+    }[which]
+    model.fit(*args)
+    assert model.trace_.stop_reason == "rule:validation_patience" and certify(model, *args)
+    model.trace_ = dataclasses.replace(model.trace_, stop_reason="rule:validation_patience (best before tol)")
+    certificate = certify(model, *args)
+    assert certificate[claim].holds is False, (claim, certificate)
 
 
 def test_early_stopping_returns_its_checkpoint_whatever_ends_the_run():
