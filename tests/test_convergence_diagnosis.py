@@ -3,6 +3,7 @@
 
 import math
 import re
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -739,3 +740,33 @@ def test_the_last_half_and_the_last_quarter_are_where_the_docstring_says():
     assert diagnosis.pattern == "oscillation" and diagnosis.evidence["reversals"] == 3, diagnosis.rule
     short = np.array([3.0, 2.0, 1.0, 1.0])
     assert diagnose(short, short.copy()).pattern == "too slow"
+
+
+def _eulerian_rows(largest):
+    """(n, [A(n, 0), ..., A(n, n - 1)]) for n = 1 .. largest: the permutations of n elements with k
+    ascents, A(n, k) = (k + 1) A(n - 1, k) + (n - k) A(n - 1, k - 1), in exact integers."""
+    row = [1]
+    yield 1, row
+    for n in range(2, largest + 1):
+        row = [(k + 1) * (row[k] if k < n - 1 else 0) + (n - k) * (row[k - 1] if k else 0) for k in range(n)]
+        yield n, row
+
+
+def test_cv9_the_sign_test_fires_on_noise_with_probability_at_most_alpha():
+    """CV-9 (b): q + 1 independent draws of a continuous distribution rise in an Eulerian number of
+    their q steps; the sign test's count k (the binomial's least with tail <= alpha) has an Eulerian
+    tail at most alpha, checked here exactly for q <= 300 and nine alphas (the proof states the check
+    for q <= 1 500). The Eulerian rows are checked against their known sums and mean first."""
+    from classic.convergence.diagnosis import _rises_needed
+
+    alphas = [0.5, 0.2, 0.1, 0.05, 0.01, 1e-3, 1e-4, 1e-6, 1e-9]
+    for n, row in _eulerian_rows(301):
+        assert sum(row) == math.factorial(n) and 2 * sum(k * a for k, a in enumerate(row)) == (n - 1) * sum(row)
+        q = n - 1
+        if q < 2:
+            continue
+        tails = np.cumsum(row[::-1], dtype=object)[::-1].tolist() + [0]   # tails[k] = # with >= k ascents
+        for alpha in alphas:
+            k, exact = _rises_needed(alpha, q), Fraction(alpha)
+            assert sum(math.comb(q, j) for j in range(k, q + 1)) <= exact * 2**q   # the binomial's own tail
+            assert tails[min(k, n)] <= exact * math.factorial(n), (q, alpha, k)

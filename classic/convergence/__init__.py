@@ -10,7 +10,7 @@
   (``diagnosis``);
 * the plots that show each (``plots``).
 
-Derivations: ``proofs/convergence.md`` (steps CV-1 to CV-8).
+Derivations: ``proofs/convergence.md`` (steps CV-1 to CV-9).
 """
 
 from classic.convergence.diagnosis import PATTERNS, Diagnosis, diagnose

@@ -64,7 +64,8 @@ pairs' slopes lie in its early, flat part (trend 1.6e6 against δ = 3.4e6: read 
 and from the quarter's first value to its last by more than δ, k the least count that q tosses
 of a fair coin reach with probability at most α = ``false_alarm`` (a sign test: independent noise
 about a level rises in a step with probability 1/2, and the number of rises of such noise is less
-spread than the tosses, so the test is conservative). One spike, dip or level shift is one rise.
+spread than the tosses, so the test is conservative: proofs/convergence.md, CV-9, checks the
+Eulerian tail against α exactly). One spike, dip or level shift is one rise.
 
 Neither reads a blow-up confined to the last few steps (fewer than about 30 % of the quarter:
 the trend's pairs and the sign test's count both sit in the flat part), nor a loss that left a
@@ -361,6 +362,14 @@ def _run_needed(false_alarm):
     return r
 
 
+def _rises_needed(false_alarm, steps):
+    """The least k with P(Bin(steps, 1/2) >= k) <= ``false_alarm``: the sign test's count of rises
+    (scipy's isf; at an exact tie of the tail with ``false_alarm`` it may give k + 1, the safe side).
+    For independent noise about a level the count of rises is Eulerian, not binomial, and reaches k
+    with probability at most ``false_alarm`` too (proofs/convergence.md, CV-9)."""
+    return int(binom.isf(false_alarm, steps, 0.5)) + 1
+
+
 def _final_run(curve):
     """The steps at the end of ``curve`` that all rose (positive count) or all fell (negative)."""
     steps = np.sign(np.diff(curve))
@@ -433,7 +442,7 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     recent_drop = float(train[-quarter - 1] - train[-1])
     trend = -theil_sen_change(train[-quarter - 1 :])
     rising = int(np.count_nonzero(np.diff(train[-quarter - 1 :]) > 0))
-    rising_needed = int(binom.isf(false_alarm, quarter, 0.5)) + 1  # least k with P(Bin(q, 1/2) >= k) <= alpha
+    rising_needed = _rises_needed(false_alarm, quarter)
     run_needed = _run_needed(false_alarm)
     final_run = _final_run(train)
     run_change = theil_sen_change(train[-run_needed - 1 :]) if n > run_needed else 0.0  # a rise is > 0
