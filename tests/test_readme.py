@@ -76,9 +76,12 @@ def test_the_toolkit_comments_state_the_results(namespaces):
     stopped = ns["KMeans"](3, random_state=0, stop=ns["RelativeImprovement"](1e-2)).fit(ns["X"])
     assert stopped.trace_.stop_reason == "rule:relative_improvement"
 
-    patterns = readme_line("diagnose(train_curve, validation_curve)").split("#", 1)[1].strip().split(" / ")
-    assert ns["diagnose"](ns["train_curve"], ns["validation_curve"]).pattern in patterns
-    assert set(patterns) == set(ns["diagnose"].__globals__["PATTERNS"])
+    said = readme_line("diagnose(train_curve, validation_curve)").split("#", 1)[1]
+    diagnosis = ns["diagnose"](ns["train_curve"], ns["validation_curve"])
+    assert said.startswith(f" '{diagnosis.pattern}': the final gap {diagnosis.evidence['final_gap']:.3g} exceeds "
+                           f"δ={diagnosis.evidence['delta']:.3g}"), (said, diagnosis.rule)
+    patterns = readme_line("                                                     #   healthy").split("#   ", 1)[1]
+    assert set(patterns.strip().split(" / ")) == set(ns["diagnose"].__globals__["PATTERNS"])
 
 
 def test_coming_from_scikit_learn_states_the_measured_difference():
