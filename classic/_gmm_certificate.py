@@ -137,9 +137,7 @@ def _edited_attributes(estimator):
     """The public attributes that differ from what the fit set from the trace: θ_T in X's units
     (as the fit recorded them beside the state) and the stop (converged_, n_iter_, lower_bound_)."""
     t = estimator.trace_
-    recorded = [*zip(("weights_", "means_", "covariances_"), estimator._fitted_parameters),
-                *zip(("precisions_cholesky_", "precisions_"), estimator._fitted_precisions)]
-    edited = [name for name, value in recorded if not np.array_equal(np.asarray(getattr(estimator, name)), value)]
+    edited = estimator._edited_parameters()
     stop = {"converged_": t.converged, "n_iter_": t.n_iter, "lower_bound_": estimator.lower_bounds_[-1]}
     edited += [name for name, value in stop.items() if getattr(estimator, name) != value]
     if not np.array_equal(estimator.lower_bounds_, t.objective / estimator._n_samples_fit):

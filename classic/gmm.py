@@ -687,7 +687,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     attributes (``weights_``, ``means_``, ``covariances_``, ``precisions_``, ...) report that fit:
     editing them changes no method's answer (scikit-learn's ``predict`` would read an edited
     ``means_`` beside unedited ``precisions_cholesky_``; here inference works in the
-    standardised units of proofs/em.md, "Units", and ``sample`` draws from the same fit).
+    standardised units of proofs/em.md, "Units", and ``sample`` draws from the same fit), and
+    each method then warns that the edit has no effect. To use parameters of your own, fit with
+    ``weights_init``, ``means_init``, ``precisions_init`` and ``max_iter=0``.
 
     A fit whose objective, or an M-step's bound, fell at some step by more than its rounding
     bounds explain (a nearly singular covariance: proofs/em.md, EM-2, *Limitation*) warns with a
@@ -1016,11 +1018,29 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     # ---- inference --------------------------------------------------------------------
 
+    def _edited_parameters(self):
+        """The parameter attributes (weights_, means_, covariances_, precisions_cholesky_, precisions_)
+        that differ from what the fit set (deleted ones too)."""
+        recorded = [*zip(("weights_", "means_", "covariances_"), self._fitted_parameters),
+                    *zip(("precisions_cholesky_", "precisions_"), self._fitted_precisions)]
+        return [name for name, value in recorded if not np.array_equal(np.asarray(getattr(self, name, None)), value)]
+
+    def _warn_if_edited(self):
+        """A UserWarning when a parameter attribute was edited since the fit: inference answers for
+        the fitted parameters (class Notes), where scikit-learn's would read the edit, so the edit
+        would otherwise be ignored silently (audit 48)."""
+        edited = self._edited_parameters()
+        if edited:
+            warnings.warn(f"{', '.join(edited)} changed since the fit, and GaussianMixture answers for the parameters "
+                          "it fitted: the edit has no effect. To use other parameters, fit with weights_init, "
+                          "means_init and precisions_init, and max_iter=0", UserWarning, stacklevel=caller_stacklevel())
+
     def _weighted_log_densities(self, X):
         """log π_k + log N(x | μ_k, Σ_k) in the user's units, float64 of shape (n_samples, n_components),
         and the dtype of the responsibilities: float32 for float32 X and a float32 fit, else float64
         (as scikit-learn's, whose arithmetic follows NumPy's promotion of the two)."""
         check_is_fitted(self, "trace_")
+        self._warn_if_edited()
         X = check_estimator_data(self, X, reset=False, finite=False)  # NaN, inf: weighted_log_densities
         a = weighted_log_densities(X, self._state, self._fitted_covariance_type, self.trace_.shift, self.trace_.scale)
         return a, np.result_type(X.dtype, self._state.means.dtype)
@@ -1128,6 +1148,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             The component each point was drawn from (non-decreasing).
         """
         check_is_fitted(self, "trace_")
+        self._warn_if_edited()
         n_samples = check_int(n_samples, "n_samples", minimum=1, maximum=np.iinfo(np.int64).max)  # NumPy's draws
         rng = as_generator(self.random_state)
         weights, means, _ = self._fitted_parameters
@@ -1253,6 +1274,7 @@ def plot_ellipses(model, ax, features=(0, 1), n_std=(1.0, 2.0), **style):
     if not isinstance(model, GaussianMixture):
         raise TypeError(f"plot_ellipses draws a fitted classic.GaussianMixture, got {type(model).__name__}")
     check_is_fitted(model, "trace_")
+    model._warn_if_edited()
     _, means, _ = model._fitted_parameters
     d = means.shape[1]
     if d < 2:

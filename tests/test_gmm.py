@@ -2331,19 +2331,34 @@ def test_edited_fitted_attributes_change_no_answer_of_the_fitted_model(covarianc
     precisions_ or precisions_cholesky_ changes no answer (inference reads the parameters in
     standardised units). Before: sample and plot_ellipses read the edited means_ and covariances_
     while predict and score did not, so the model drew from one mixture and scored another. The
-    certificate says that the attributes are no longer the run's (EM-5; since 2026-12-04)."""
+    certificate says that the attributes are no longer the run's (EM-5; since 2026-12-04). Each
+    answer warns, at the caller's line, that the edit has no effect and how to use parameters of
+    one's own (the edit was ignored silently where scikit-learn's would read it: audit 48); that
+    advice, the inits with max_iter=0, gives a model whose means are the ones asked for."""
     X = mixture_data(14, 200, 2, 2, 4.0)
     model = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X)
-    before = _answers(model, X, certificate=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        before = _answers(model, X, certificate=False)
     model.means_[:] = 100.0
     model.covariances_ = model.covariances_ * 9.0
-    model.weights_ = model.weights_[::-1].copy()
+    model.weights_ = np.array([0.3, 0.7])
     model.precisions_, model.precisions_cholesky_ = model.precisions_ / 9.0, model.precisions_cholesky_ / 3.0
-    after = _answers(model, X, certificate=False)
+    with pytest.warns(UserWarning, match=r"^weights_, means_, covariances_, precisions_cholesky_, precisions_ changed "
+                                         r"since the fit, and GaussianMixture answers for the parameters it fitted: "
+                                         r"the edit has no effect\. To use other parameters, fit with weights_init, "
+                                         r"means_init and precisions_init, and max_iter=0$") as caught:
+        after = _answers(model, X, certificate=False)
+    assert len(caught) == 8 and {w.filename for w in caught} == {__file__}   # each answer warns once, here
     assert all(np.array_equal(a, b) for a, b in zip(before[:-1], after[:-1]))
     assert before[-1] == after[-1]
     claim = certify(model, X)["EM-5"]
-    assert claim.holds is False and "means_, covariances_, precisions_cholesky_, precisions_ changed" in claim.note
+    assert claim.holds is False and "weights_, means_, covariances_, precisions_cholesky_, precisions_ changed" \
+        in claim.note
+    own = GaussianMixture(2, covariance_type=covariance_type, weights_init=[0.5, 0.5], means_init=[[0, 0], [1, 1]],
+                          precisions_init=model._fitted_precisions[1], max_iter=0).fit(X)
+    assert own.n_iter_ == 0   # its means: those asked for, up to the standardisation's rounding (EM, "Units")
+    np.testing.assert_allclose(own.means_, [[0.0, 0.0], [1.0, 1.0]], rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize("change", ["covariance_type", "n_components", "n_features"])
