@@ -8,6 +8,7 @@ strided input is copied, never modified).
 import collections.abc
 import contextlib
 import functools
+import math
 import numbers
 import os
 import re
@@ -352,7 +353,32 @@ def _non_finite(name, value, where=""):
     return ValueError(f"Input {name} contains {value}{where}: {fix}.")
 
 
-def check_squared_distances(X, *others, name="X", method="k-means", weight=None, others_name="the centres",
+def _out_of_fitted_range(X, A_X, A_c, mass, W, name, rule):
+    """The range rule's ValueError for rows given to a fitted model (``fitted=True``): what the
+    model takes, since rescaling the data would mean fitting again. Its centres, of largest |value|
+    A_c, passed the rule when fitted; with X they break it, either because this call's mass (n
+    rows, or the total weight W when larger) is too much for A_c itself (then no values of X help:
+    give fewer rows at a time), or because X's values exceed what that mass allows (then the
+    message says how large they may be: at least A_c)."""
+    n, d = X.shape
+    per_row = float(np.finfo(X.dtype).max) / (16.0 * d)
+    mass_name = f"{n} row{'' if n == 1 else 's'}" if W is None or W <= n else f"a total weight of {W:.3g}"
+    allowed = float(np.finfo(np.float64).max) / (16.0 * d * A_c * A_c) if A_c else math.inf
+    if mass > allowed:   # the centres alone: fewer rows (less weight) at a time
+        most = f"{math.floor(allowed)} rows" if W is None or W <= n else f"a total weight of {allowed:.3g}"
+        raise ValueError(
+            f"{name} is too much for this model at once in {X.dtype.name}: with its centres' largest |value| "
+            f"{A_c:.3g}, the sum of squared distances over {mass_name} could overflow float64 {rule}. Give at most "
+            f"{most} a call (in batches)")
+    largest = math.sqrt(min(per_row, float(np.finfo(np.float64).max) / (16.0 * d * mass)))
+    raise ValueError(
+        f"{name} is out of this model's range in {X.dtype.name}: its largest |value| is {A_X:.3g}, so squared "
+        f"distances to the centres or their sum over {mass_name} could overflow {rule}. The model takes rows whose "
+        f"values are at most about {largest:.3g} in magnitude (with {mass_name}); scale the rows as the training data "
+        "was scaled")
+
+
+def check_squared_distances(X, *others, name="X", method="k-means", weight=None, others_name="the centre array",
                             others_fix="Rescale the data and the centres alike.", weight_name="sample_weight",
                             rule="proofs/kmeans.md, range rule", fitted=False):
     """The range rule of proofs/kmeans.md: raise ValueError if ``X`` holds NaN or infinity
@@ -377,7 +403,8 @@ def check_squared_distances(X, *others, name="X", method="k-means", weight=None,
     A_X = largest_magnitude_of(X)
     if not np.isfinite(A_X):  # the magnitude bits of NaN and infinity exceed those of every finite number
         check_finite(X, name)
-    A = max([A_X, *(largest_magnitude_of(array) for array in others)])  # the others (centres) are finite already
+    A_others = max([0.0, *(largest_magnitude_of(array) for array in others)])  # the centres: finite already
+    A = max(A_X, A_others)
     W = None if weight is None else float(np.sum(weight))
 
     def bounds(A, mass):  # 16 d A^2 and its sum over mass rows, in float64
@@ -394,6 +421,8 @@ def check_squared_distances(X, *others, name="X", method="k-means", weight=None,
         return
     single, total = bounds(A, mass)
     rule = f"({rule})"
+    if fitted:
+        _out_of_fitted_range(X, A_X, A_others, mass, W, name, rule)
     if within(A_X, n) and not within(A, n):
         raise ValueError(
             f"{others_name} is too large for {method} in {X.dtype.name}: its largest |value| is {A:.3g} "
@@ -405,14 +434,6 @@ def check_squared_distances(X, *others, name="X", method="k-means", weight=None,
             f"distances over the {n} rows of {name} (up to 16 d A^2 W = {total:.3g}, A = {A:.3g} the largest "
             f"|value|) could overflow float64 {rule}. Rescale the weights by a common factor.")
     single, total = bounds(A_X, mass)  # X alone breaks the rule
-    if fitted:
-        largest = min(float(np.finfo(X.dtype).max) / (16.0 * d), float(np.finfo(np.float64).max) / (16.0 * d * mass))
-        rows = f"{n} row{'' if n == 1 else 's'}"
-        raise ValueError(
-            f"{name} is out of this model's range in {X.dtype.name}: its largest |value| is {A_X:.3g}, so squared "
-            f"distances to the centres (up to 16 d A^2 = {single:.3g}) or their sum over {rows} ({total:.3g}) could "
-            f"overflow {rule}. The model takes rows whose values are at most about {np.sqrt(largest):.3g} in "
-            "magnitude (with these many rows); scale the rows as the training data was scaled")
     raise ValueError(
         f"{name} is too large for {method} in {X.dtype.name}: its largest |value| is {A_X:.3g}, so squared "
         f"distances or norms (up to 16 d A^2 = {single:.3g}) or their sum over {n} rows"

@@ -1290,15 +1290,32 @@ def test_range_rule_rejects_data_whose_distances_could_overflow():
             with pytest.raises(ValueError, match=r"^X is out of this model's range .* The model takes rows whose "
                                                  r"values are at most about .* scale the rows as the training data"):
                 call(X)
-    # the magnitude that message states: rows at 0.99 of it are taken, at 1.01 refused
-    for fitted, n in ((fitted64, 1), (fitted64, 1000), (fitted32, 1), (fitted32, 1000)):
+    # the magnitude that message states: rows at 0.99 of it are taken, at 1.02 refused; with weights
+    # whose total exceeds the rows' number, the total decides (audit 50: no test had weights here)
+    for fitted, n, w in ((fitted64, 1, None), (fitted64, 1000, None), (fitted32, 1, None), (fitted32, 1000, None),
+                         (fitted64, 10, np.full(10, 1000.0))):
         with pytest.raises(ValueError) as refused:
-            fitted.predict(np.full((n, 4), 1e300 if fitted is fitted64 else 1e30, fitted.cluster_centers_.dtype))
+            fitted.score(np.full((n, 4), 1e300 if fitted is fitted64 else 1e30, fitted.cluster_centers_.dtype),
+                         sample_weight=w)
+        assert ("total weight of 1e+04" in str(refused.value)) == (w is not None), str(refused.value)
         largest = float(re.search(r"at most about (\S+) in magnitude", str(refused.value)).group(1))
         inside = np.full((n, 4), 0.99 * largest, fitted.cluster_centers_.dtype)
-        assert np.isfinite(fitted.transform(inside)).all() and np.isfinite(fitted.score(inside))
+        assert np.isfinite(fitted.transform(inside)).all() and np.isfinite(fitted.score(inside, sample_weight=w))
         with pytest.raises(ValueError, match="out of this model's range"):
-            fitted.score(inside * 1.02)
+            fitted.score(inside * 1.02, sample_weight=w)
+    # centres near the limit of their own training rows: more rows at once than they allow is refused
+    # whatever their values, with how many a call takes (audit 50: the message stated a magnitude that
+    # the centres themselves then broke)
+    limit10 = np.sqrt(float(np.finfo(np.float64).max) / (16 * 10 * 4))
+    near = rng.uniform(-1, 1, (10, 4))
+    fitted = KMeans(2, random_state=0).fit(near / np.max(np.abs(near)) * 0.9 * limit10)
+    with pytest.raises(ValueError, match=r"^X is too much for this model at once in float64: with its centres' "
+                                         r"largest \|value\| .* Give at most \d+ rows a call \(in batches\)$") as refused:
+        fitted.predict(np.zeros((1000, 4)))
+    most = int(re.search(r"at most (\d+) rows", str(refused.value)).group(1))
+    assert fitted.predict(np.zeros((most, 4))).shape == (most,)
+    with pytest.raises(ValueError, match="too much for this model at once"):
+        fitted.predict(np.zeros((most + 1, 4)))
     # at the rule's edge, float32 in 2 features: 16 d A^2 <= the largest float32 allows A up to 3.26e18.
     # A rule 10 times laxer accepted A = 1.02e19, and the inertia, 8.4e38, exceeded float32's range
     # (an audit, 2026-12-05: only data far over the limit was tested)
