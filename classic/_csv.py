@@ -3,7 +3,8 @@
 The first row is a header when none of its cells is a number and one of them is text where
 the second row has a number (as for ``csv.Sniffer.has_header``: a column of text labels does
 not make a header of a headerless first row); a file of one row is a header when no cell is a
-number. A first row that mixes numbers with an empty or misspelt cell (``1,,3``) is data, and
+number. So is pandas' header of a frame made from an array: an empty first cell (its index's
+name), then the column numbers 0, 1, ... A first row that mixes numbers with an empty or misspelt cell (``1,,3``) is data, and
 its bad cell is reported, never dropped as a header. A UTF-8 byte-order mark (as spreadsheets
 write) is not part of the first cell.
 Every problem is reported as :class:`CSVError`, a ValueError whose message fits on one line.
@@ -33,6 +34,8 @@ def _is_number(cell):
 def _is_header(rows):
     """Whether ``rows[0]`` names the columns (see the module's docstring)."""
     first = rows[0]
+    if not first[0].strip() and [cell.strip() for cell in first[1:]] == [str(i) for i in range(len(first) - 1)]:
+        return True   # pandas' header of a frame made from an array: its index's empty name, then columns 0, 1, ...
     if any(_is_number(cell) for cell in first):
         return False
     if len(rows) == 1 or len(rows[1]) != len(first):  # a ragged second row is reported below
@@ -77,16 +80,16 @@ def separator_hint(cell):
 
 def row_index_column(header, rows):
     """0 when the first column is a row index as pandas' ``DataFrame.to_csv`` writes one by default:
-    no name in the header (other columns named) above integers that increase down the rows (0, 1,
-    ..., n - 1, or a filtered frame's, in order); else None. Read as a feature it would cluster or
-    classify the rows by their position in the file."""
+    no name in the header (other columns named) above distinct integers >= 0 (0, 1, ..., n - 1; a
+    filtered frame's in order; a shuffled or split frame's in any order); else None. Read as a
+    feature it would cluster or classify the rows by their position in the file."""
     if not header or header[0] or len(header) < 2 or not any(header[1:]):
         return None
     try:
         values = [int(row[0].strip()) for row in rows]   # int("1.0") fails: pandas writes an index as integers
     except ValueError:
         return None
-    return 0 if all(a < b for a, b in zip(values, values[1:])) else None
+    return 0 if min(values) >= 0 and len(set(values)) == len(values) else None
 
 
 def column_name(header, col):

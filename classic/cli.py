@@ -13,7 +13,7 @@
 ``classic gmm FILE.csv -k K [--plot out.png]``
     a Gaussian mixture fitted by EM (MAP-EM with ``--prior``) on the user's CSV.
 
-A first column without a name in the header that counts the rows (the index pandas'
+A first column without a name in the header that numbers the rows (the index pandas'
 ``DataFrame.to_csv()`` writes) is left out of the features, with a warning.
 A missing or malformed file, a bad option value, or an output path that cannot
 be written (checked before the run), gets a one-line message on stderr and exit
@@ -143,7 +143,7 @@ def _row_index(path, header, rows, *chosen):
     index = row_index_column(header, rows)
     if index is None or index in chosen or len(rows[0]) - len({index, *chosen} - {None}) < 1:
         return None
-    warnings.warn(f"{path}: column 1 has no name in the header and counts the rows "
+    warnings.warn(f"{path}: column 1 has no name in the header and numbers the rows "
                   f"({', '.join(row[0].strip() for row in rows[:3])}{', ...' if len(rows) > 3 else ''}): read as "
                   "the row index pandas' to_csv writes and left out; name it in the header to use it as a feature",
                   UserWarning, stacklevel=2)

@@ -380,13 +380,13 @@ def test_a_full_output_is_one_line_and_status_2(labelled_csv):
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-@pytest.mark.parametrize("index", [range(40), range(3, 123, 3)])
+@pytest.mark.parametrize("index", [range(40), range(3, 123, 3), np.random.default_rng(0).permutation(40)])
 def test_a_pandas_row_index_is_left_out_with_a_warning(labelled_csv, tmp_path, capsys, command, index):
     """DataFrame.to_csv() writes the row index as a first column without a name (0, 1, ...; a
-    filtered frame's in increasing order). It was read as a feature: k-means clustered the rows by
-    their position in the file (audit 48). Now it is left out, with a one-line warning that says how
-    to keep it, and the run is the one on the file without it; a named column, or one that does not
-    count up, is a feature as before."""
+    filtered frame's in increasing order; a shuffled or split frame's in any: audit 50). It was read
+    as a feature: k-means clustered the rows by their position in the file (audit 48). Now it is left
+    out, with a one-line warning that says how to keep it, and the run is the one on the file
+    without it; a named column, or one with a repeated number, is a feature as before."""
     plain = tmp_path / "plain.csv"
     shutil.copy(labelled_csv, plain)
     lines = plain.read_text().splitlines()
@@ -398,12 +398,13 @@ def test_a_pandas_row_index_is_left_out_with_a_warning(labelled_csv, tmp_path, c
     got = capsys.readouterr()
     assert got.out == want.out
     first = ", ".join(str(i) for i in index[:3])
-    assert got.err == (f"classic {command}: warning: {indexed}: column 1 has no name in the header and counts the rows "
+    assert got.err == (f"classic {command}: warning: {indexed}: column 1 has no name in the header and numbers the rows "
                        f"({first}, ...): read as the row index pandas' to_csv writes and left out; name it in the "
                        "header to use it as a feature\n")
-    for header, values in [("i", index), ("", list(index)[::-1])]:   # named, or not counting up: a feature
+    for header, values in [("i", index), ("", [index[1]] + list(index)[1:])]:   # named, or a number twice: a feature
         indexed.write_text("\n".join([f"{header},{lines[0]}"] + [f"{i},{line}" for i, line in zip(values, lines[1:])]))
-        assert main([command, str(indexed), *COMMANDS[command]]) in (0, 1)
+        prior = ["--prior"] if command == "gmm" else []   # a shuffled index as a feature may collapse plain EM
+        assert main([command, str(indexed), *COMMANDS[command], *prior]) in (0, 1)
         got = capsys.readouterr()
         features = 3 if command == "perceptron" else 4   # the file's x, y (and label, but for the perceptron)
         assert "row index" not in got.err and f"40 {'examples' if features == 3 else 'points'}, {features} features" \
@@ -445,3 +446,17 @@ def test_the_fitted_model_is_printed(labelled_csv, capsys):
     for j in range(3):
         assert (f"\n  class {j} against the rest: weights [{', '.join(f'{v:.4g}' for v in model.coef_[j])}], "
                 f"intercept {model.intercept_[j]:.4g}\n") in out
+
+
+def test_a_pandas_header_of_column_numbers_is_a_header(labelled_csv, tmp_path, capsys):
+    """pd.DataFrame(array).to_csv() writes the header ",0,1,2": an empty first cell and the column
+    numbers. Being numbers, it was read as a data row with an empty cell ("non-numeric value ''":
+    audit 50); it is a header, and the index below it is left out."""
+    lines = labelled_csv.read_text().splitlines()
+    numbered = tmp_path / "numbered.csv"
+    numbered.write_text("\n".join([",0,1,2"] + [f"{i},{line}" for i, line in enumerate(lines[1:])]) + "\n")
+    assert main(["kmeans", str(labelled_csv), "-k", "2"]) == 0
+    want = capsys.readouterr().out
+    assert main(["kmeans", str(numbered), "-k", "2"]) == 0
+    got = capsys.readouterr()
+    assert got.out == want and "read as the row index" in got.err
