@@ -420,10 +420,10 @@ class _ProblemCertificate:
         weights = [w.copy()]
         ends = np.concatenate([[0], np.cumsum(t.mistakes)])
         B_state = np.zeros(self.D)
-        out["B_scale"] = self._sums_scale()
+        out["s"] = self._sums_scale()
         for e in range(t.n_iter):
             part = slice(ends[e], ends[e + 1])
-            _k.replay(X, self.signs, self.c, self.scale, t.updates[part], u, w, B_state, 1.0 / out["B_scale"],
+            _k.replay(X, self.signs, self.c, self.scale, t.updates[part], u, w, B_state, 1.0 / out["s"],
                       *(out[name][part] for name in ("decisions", "dot_abs", "w_abs", "squared_norms", "inner",
                                                      "inner_abs", "sums_norm2", "x_norm2")))
             weights.append(w.copy())
@@ -432,16 +432,17 @@ class _ProblemCertificate:
 
     def _sums_scale(self):
         """A power of two s >= 1 by which the replay divides B_{k,f} = sum_{j<=k} |w^_{j,f}| before squaring
-        (PC-7, "Overflow"): 1 unless sqrt(D) K max_j ||w^_j||, at least about the largest ||B_k||, exceeds
-        2^500; then the power of two at or above it, so that ||B_k / s||^2 is at most about 1. Any power of
-        two gives a sound bound; this one only keeps the squares inside float64's range."""
+        (PC-7, "Overflow"): 1 unless K max_j ||w^_j||, about an upper bound of every ||B_k|| (triangle
+        inequality), exceeds 2^500; then the power of two at or above it, so that ||B_k / s||^2 is at most
+        about 1. Any power of two gives a sound bound; this one only keeps the squares inside float64's
+        range. (A finite ||w^_j|| is below 2^512, so s stays below 2^1024 for K < 2^511.)"""
         t = self.trace
         start2 = np.sum(np.square(t.epoch_weights[0], dtype=np.float64))
         norm2 = max(float(np.max(t.squared_norms, initial=0.0)), float(start2))
-        size = math.sqrt(self.D) * self.K * math.sqrt(norm2)
+        size = self.K * math.sqrt(norm2)
         if not (math.isfinite(size) and size > 2.0 ** 500):   # inf and NaN: a trace PC-1 rejects
             return 1.0
-        return math.ldexp(1.0, min(math.frexp(size)[1], 1023))   # 2^1024 is no float64
+        return math.ldexp(1.0, math.frexp(size)[1])
 
     def _orders(self):
         """Each epoch's order as the run drew it, one epoch at a time: index order, or the next
@@ -557,7 +558,7 @@ class _ProblemCertificate:
         self.S = upper_bound(np.cumsum(x2), max(K - 1, 0))
         B2 = sum_of_products_up(r["sums_norm2"], D, 2 * K + D - 2)   # >= ||B_k / s||^2
         with np.errstate(over="ignore"):   # times s: exact, or inf where ||B_k|| exceeds float64 itself
-            self.E = product_up(unit_roundoff(p), above(np.sqrt(B2)) * r["B_scale"])
+            self.E = product_up(unit_roundoff(p), above(np.sqrt(B2)) * r["s"])
         self.delta = sum_up(product_up(_gamma_up(D, p), sum_of_products_up(r["dot_abs"], D, D)), D * _eta(p))
         if self.c is not None:
             # y<w^, z> for z = fl(c x~): c_k delta_k, plus the rounding of z, |z_f - c x~_f| <= u c |x~_f| + eta

@@ -417,7 +417,7 @@ def unlogged_mistakes(X, y, c, scale, updates, steps, order, t0, w, k):
 
 
 @kernel
-def replay(X, y, c, scale, updates, u, w, B, B_scale, decisions, dot_abs, w_abs, squared_norms, inner, inner_abs,
+def replay(X, y, c, scale, updates, u, w, B, inv_s, decisions, dot_abs, w_abs, squared_norms, inner, inner_abs,
            sums_norm2, x_norm2):
     """Rebuild the computed weights :math:`\\hat w_k` from the replay log (PC-1, PC-7).
 
@@ -435,7 +435,7 @@ def replay(X, y, c, scale, updates, u, w, B, B_scale, decisions, dot_abs, w_abs,
       :math:`\\sum_f |\\hat w_{k,f} u_f|` in float64;
     * ``sums_norm2[k]``: :math:`\\|B_k / s\\|_2^2` with :math:`B_{k,f} = \\sum_{j \\le k} |\\hat w_{j,f}|`, float64,
       for the a-posteriori rounding bound of the weights (PC-7); ``B``, shape
-      (n_features + 1,), float64, carries the running sums between calls; ``B_scale`` is
+      (n_features + 1,), float64, carries the running sums between calls; ``inv_s`` is
       :math:`1/s`, a power of two that keeps the squares inside float64's range (PC-7, "Overflow");
     * ``x_norm2[k]``: :math:`\\|\\tilde x_i\\|^2` in float64 (with weights, :math:`\\|z_i\\|^2`).
 
@@ -469,7 +469,7 @@ def replay(X, y, c, scale, updates, u, w, B, B_scale, decisions, dot_abs, w_abs,
             dot += wf * u[f]
             dot_a += abs(wf * u[f])
             B[f] += abs(wf)
-            b_f = B[f] * B_scale   # exact but where subnormal: a power of two (PC-7, "Overflow")
+            b_f = B[f] * inv_s   # exact but where subnormal: a power of two (PC-7, "Overflow")
             b2 += b_f * b_f
             xx += xf * xf
         inner[k] = dot

@@ -847,7 +847,7 @@ def test_pc7_rounding_bounds_are_the_proofs_formulas_rounded_up(dtype, intercept
     def g(m, unit=U64):
         return m * unit / (1 - m * unit)
 
-    s2 = Fraction(r["B_scale"]) ** 2       # the replay squares B_{k,f} / s (PC-7, "Overflow"): 1 but for 'huge'
+    s2 = Fraction(r["s"]) ** 2       # the replay squares B_{k,f} / s (PC-7, "Overflow"): 1 but for 'huge'
     assert s2 == 1 or (size == "huge" and dtype == np.float64)
     assume(s2 > 1 or size != "huge" or dtype != np.float64)   # (rarely 1: a run of a few updates on short rows)
     w = np.zeros(D, dtype)
