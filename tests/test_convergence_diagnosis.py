@@ -768,5 +768,6 @@ def test_cv9_the_sign_test_fires_on_noise_with_probability_at_most_alpha():
         tails = np.cumsum(row[::-1], dtype=object)[::-1].tolist() + [0]   # tails[k] = # with >= k ascents
         for alpha in alphas:
             k, exact = _rises_needed(alpha, q), Fraction(alpha)
-            assert sum(math.comb(q, j) for j in range(k, q + 1)) <= exact * 2**q   # the binomial's own tail
+            assert sum(math.comb(q, j) for j in range(k, q + 1)) <= exact * 2**q   # the binomial's own tail,
+            assert sum(math.comb(q, j) for j in range(k - 1, q + 1)) >= exact * 2**q  # k the least (bar a tie)
             assert tails[min(k, n)] <= exact * math.factorial(n), (q, alpha, k)

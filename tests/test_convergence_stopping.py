@@ -116,7 +116,10 @@ def test_cv7_gradient_norm_fires_at_the_first_small_gradient(gradients, eps):
 
 
 def test_gradient_norm_without_a_gradient_is_an_error():
-    with pytest.raises(ValueError, match="gradient norm"):
+    """A loop of the user's that gives GradientNorm no gradient norm is told how to pass it (it was
+    told of an estimator that reports none: classic's refuse the rule before their run)."""
+    with pytest.raises(ValueError, match=r"^GradientNorm needs the gradient's norm at each iteration: pass it as "
+                                         r"IterationState\(\.\.\., gradient_norm=\.\.\.\)$"):
         GradientNorm(1e-3).update(IterationState(1, 0.0, 1.0, np.zeros(1), np.zeros(1)))
 
 

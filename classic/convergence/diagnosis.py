@@ -47,7 +47,7 @@ healthy          none of the above: no trend in the training loss over the    no
 
 The last quarter is the run's last :math:`q = \\max(2, \\lfloor n/4 \\rfloor)` steps (:math:`q + 1` values;
 at least two: one step is a single change, not a trend; a curve of 4 values reads its last 2), and the
-last half (oscillation) its last :math:`\\lceil n/2 \\rceil` steps. The trend over the last quarter is the Theil-Sen
+last half (oscillation) its last :math:`\\lceil n/2 \\rceil` steps (below 8 values, the whole curve). The trend over the last quarter is the Theil-Sen
 estimate: the median of the slopes between every pair of those steps, times :math:`q`
 (Theil 1950; Sen 1968; on at most 1001 equally spaced steps of a longer quarter). A straight
 line's trend is its change; one value off the line, at the quarter's start, its end or

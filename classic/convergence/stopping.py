@@ -31,13 +31,16 @@ EM (GMM)      ``tol=1e-3``, which is ``LossPlateau(1e-3)`` on the mean objective
               sample (scikit-learn's rule); ``GaussianMixture(stop=ValidationPatience(5,
               X_val))`` on the held-out log-likelihood (returns the best iteration,
               ``stop_.checkpoint``, also where ``tol`` ends the run first);
-              ``ParameterChange(eps)`` on the standardised parameters. No gradient
-              norm is supplied (``GradientNorm`` raises).
+              ``ParameterChange(eps)`` on the standardised parameters.
 perceptron    none on separable data (a mistake-free epoch ends the run, Novikoff);
               ``Perceptron(stop=ValidationPatience(5, X_val, y_val))`` on held-out
               accuracy otherwise (returns the best epoch's weights,
               ``stop_.checkpoint``, also where ``max_iter`` ends the run first)
 ============  ==========================================================================
+
+No estimator supplies a gradient norm: each refuses ``GradientNorm`` with its other parameters
+(:func:`check_stop`); the rule is for loops that compute a gradient and pass its norm in
+:class:`IterationState`.
 """
 
 import copy
@@ -373,7 +376,8 @@ class GradientNorm(_Threshold):
 
     def _holds(self, state):
         if state.gradient_norm is None:
-            raise ValueError("GradientNorm needs an estimator that reports a gradient norm; this one does not")
+            raise ValueError("GradientNorm needs the gradient's norm at each iteration: pass it as "
+                             "IterationState(..., gradient_norm=...)")
         if np.ndim(state.gradient_norm) != 0:
             raise ValueError(f"GradientNorm: the gradient norm of iteration {state.iteration} must be one number, got "
                              f"shape {np.shape(state.gradient_norm)}; report the norm, not the gradient")
@@ -599,9 +603,11 @@ def check_stop(stop, owner):
     if not isinstance(stop, StoppingRule):
         raise ParameterError(f"stop must be a classic.convergence stopping rule or None, got {type(stop).__name__}")
     if any(isinstance(rule, GradientNorm) for rule in _leaves(stop)):
+        others = "LossPlateau, ParameterChange or ValidationPatience" if owner == "Perceptron" else \
+            "LossPlateau, RelativeImprovement, ParameterChange or ValidationPatience"   # the perceptron refuses RI
         raise ParameterError(f"GradientNorm cannot stop {owner}, which reports no gradient norm (the rule is for loops "
-                             "that compute one); use a rule on the objective, the parameters or held-out data: "
-                             "LossPlateau, ParameterChange or ValidationPatience")
+                             f"that compute one); use a rule on the objective, the parameters or held-out data: "
+                             f"{others}")
 
 
 def _leaves(rule):
