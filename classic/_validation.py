@@ -293,7 +293,7 @@ def check_positive_weights(sample_weight, n_clusters, *, alternative=""):
     n_positive = int(np.count_nonzero(sample_weight))
     if n_positive < n_clusters:
         raise ValueError(
-            f"sample_weight has {n_positive} positive weight{'s' if n_positive != 1 else ''} but "
+            f"sample_weight has {counted(n_positive, 'positive weight')} but "
             f"n_clusters={n_clusters}: the initial centres are drawn among distinct points of positive weight. "
             f"Lower n_clusters to at most {n_positive}, or give more points a positive weight{alternative}."
         )
@@ -362,7 +362,7 @@ def _out_of_fitted_range(X, A_X, A_c, mass, W, name, rule):
     message says how large they may be: at least A_c)."""
     n, d = X.shape
     per_row = float(np.finfo(X.dtype).max) / (16.0 * d)
-    mass_name = f"{n} row{'' if n == 1 else 's'}" if W is None or W <= n else f"a total weight of {W:.3g}"
+    mass_name = counted(n, "row") if W is None or W <= n else f"a total weight of {W:.3g}"
     allowed = float(np.finfo(np.float64).max) / (16.0 * d * A_c * A_c) if A_c else math.inf
     if mass > allowed:   # the centres alone: fewer rows (less weight) at a time
         most = f"{math.floor(allowed)} rows" if W is None or W <= n else f"a total weight of {allowed:.3g}"
@@ -569,6 +569,11 @@ def restoring_on_error(fit):
 _LIBRARY_DIRS = tuple(os.path.dirname(module.__file__) + os.sep for module in (sys.modules[__name__], sklearn,
                                                                                 sys.modules.get("joblib"))
                       if module is not None)  # joblib: imported by scikit-learn, not one of our dependencies
+
+
+def counted(n, noun):
+    """``n`` and ``noun``, plural unless n is 1: "1 row", "3 rows", "0 rows" (messages and verbose output)."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def at_callers_line(function, *args, **kwargs):

@@ -33,13 +33,9 @@ import numpy as np
 
 from classic._csv import (CSVError, column_name, label_column, numeric_columns, read_csv, row_index_column,
                           separator_hint)
+from classic._validation import counted
 
 __all__ = ["main"]
-
-
-def _count(n, noun):
-    """``n`` and ``noun``, plural unless n is 1: "1 iteration", "12 iterations"."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _plot_format(path):
@@ -176,13 +172,13 @@ def _cmd_kmeans(args):
     model = KMeans(n_clusters=args.k, n_init=args.n_init, n_local_trials=None if args.greedy else 1,
                    random_state=args.seed).fit(X, sample_weight=w)
     print(
-        f"k-means: {X.shape[0]} points, {_count(X.shape[1], 'feature')}, k={args.k}"
+        f"k-means: {X.shape[0]} points, {counted(X.shape[1], 'feature')}, k={args.k}"
         f"{'' if w is None else f', weighted by column {args.weight_column} (total {w.sum():.6g})'}; "
-        f"inertia {model.inertia_:.6g} after {_count(model.n_iter_, 'iteration')} ({model.trace_.stop_reason})"
+        f"inertia {model.inertia_:.6g} after {counted(model.n_iter_, 'iteration')} ({model.trace_.stop_reason})"
     )
     sizes = np.bincount(model.labels_, minlength=args.k)
     for j, centre in enumerate(model.cluster_centers_):
-        print(f"  cluster {j}: {_count(int(sizes[j]), 'point')}, centre [{', '.join(f'{v:.4g}' for v in centre)}]")
+        print(f"  cluster {j}: {counted(int(sizes[j]), 'point')}, centre [{', '.join(f'{v:.4g}' for v in centre)}]")
     return _report(model, X, None, args.plot, **({} if w is None else {"sample_weight": w}))
 
 
@@ -259,9 +255,9 @@ def _cmd_perceptron(args):
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y, sample_weight=w)
     print(
-        f"perceptron: {X.shape[0]} examples, {_count(X.shape[1], 'feature')}, {len(model.classes_)} classes"
+        f"perceptron: {X.shape[0]} examples, {counted(X.shape[1], 'feature')}, {len(model.classes_)} classes"
         f"{'' if w is None else f', weighted by column {args.weight_column}'}; "
-        f"{_count(model.n_updates_, 'update')} in {_count(model.n_iter_, 'epoch')} ({model.trace_.stop_reason}); "
+        f"{counted(model.n_updates_, 'update')} in {counted(model.n_iter_, 'epoch')} ({model.trace_.stop_reason}); "
         f"{'' if w is None else 'weighted '}training accuracy {model.score(X, y, sample_weight=w):.4g}"
     )
     for j, (coef, intercept) in enumerate(zip(model.coef_, model.intercept_)):   # scikit-learn's rows of coef_
@@ -300,9 +296,9 @@ def _cmd_gmm(args):
         raise ValueError(f"{err}. On the command line: add --prior.") from None
     kind = "MAP-EM" if args.prior else "EM"
     print(
-        f"{kind} Gaussian mixture: {X.shape[0]} points, {_count(X.shape[1], 'feature')}, k={args.k}, "
+        f"{kind} Gaussian mixture: {X.shape[0]} points, {counted(X.shape[1], 'feature')}, k={args.k}, "
         f"{args.covariance_type} covariances; mean log-likelihood {model.score(X):.6g}, "
-        f"{_count(model.n_iter_, 'iteration')} ({model.trace_.stop_reason})"
+        f"{counted(model.n_iter_, 'iteration')} ({model.trace_.stop_reason})"
     )
     for k in range(args.k):
         mean = ", ".join(f"{v:.4g}" for v in model.means_[k])

@@ -39,6 +39,7 @@ from classic._validation import (
     check_squared_distances,
     check_validation_data,
     check_verbose,
+    counted,
     held_out_precision,
     in_model_precision,
     largest_magnitude_of,
@@ -406,8 +407,8 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
             rec[name].append(value)
         fingerprint = labels_fp
         if verbose:
-            moved = f"{n_changed} point{'' if n_changed == 1 else 's'} reassigned"
-            print(f"k-means iteration {t}: inertia {f_assign:.10g}, {moved}", file=sys.stdout)
+            print(f"k-means iteration {t}: inertia {f_assign:.10g}, {counted(n_changed, 'point')} reassigned",
+                  file=sys.stdout)
         if n_changed == 0:
             stop_reason = "converged"
             break

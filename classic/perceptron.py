@@ -73,6 +73,7 @@ from classic._validation import (
     check_squared_distances,
     check_validation_data,
     check_verbose,
+    counted,
     held_out_precision,
     in_model_precision,
     largest_magnitude_of,
@@ -424,7 +425,7 @@ def run_perceptron(X, signs, scale, max_iter, rng=None, stop=None, validation=No
         log.record(m)
         losses.append(total_loss / n)   # scikit-learn's mean loss of the epoch, sumloss / n
         if verbose:
-            print(f"perceptron epoch {e + 1}: {m} {'mistake' if weights is None else 'update'}{'' if m == 1 else 's'}, "
+            print(f"perceptron epoch {e + 1}: {counted(m, 'mistake' if weights is None else 'update')}, "
                   f"mean loss {losses[-1]:.6g}")
         if m and log.squared_norms[log.size - 1] == np.inf:
             raise ValueError(

@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from classic._validation import check_not_iterator, check_numbers
+from classic._validation import check_not_iterator, check_numbers, counted
 from classic.rounding import gamma
 from classic.trace import Trace
 
@@ -499,7 +499,7 @@ def _classify_positive(s, f, dtype, start):
     if len(s) < 3:
         out = dict(ratios=s[1:] / s[:-1], ratio_bounds=np.full((max(len(s) - 1, 0), 2), np.nan),
                    orders=np.empty(0), order_bounds=np.empty((0, 2)), tail_start=0)
-        return _run("undetermined", math.nan, math.nan, f"only {len(s)} value{'' if len(s) == 1 else 's'} above the noise floor (need 3)", out)
+        return _run("undetermined", math.nan, math.nan, f"only {counted(len(s), 'value')} above the noise floor (need 3)", out)
     ratios, rb = _ratio_intervals(s, f, dtype)
     orders, ob = _order_intervals(ratios, rb)
     # The last half of the ratios, and at least 4: the growth tests need 3 resolved points
