@@ -1018,18 +1018,22 @@ class GaussianMixture(DensityMixin, BaseEstimator):
 
     # ---- inference --------------------------------------------------------------------
 
-    def _edited_parameters(self):
+    def _edited_parameters(self, deleted_too=False):
         """The parameter attributes (weights_, means_, covariances_, precisions_cholesky_, precisions_)
-        that differ from what the fit set (deleted ones too)."""
+        that differ from what the fit set; a deleted one is an AttributeError (which ``certify`` names),
+        or with ``deleted_too`` one of them."""
         recorded = [*zip(("weights_", "means_", "covariances_"), self._fitted_parameters),
                     *zip(("precisions_cholesky_", "precisions_"), self._fitted_precisions)]
-        return [name for name, value in recorded if not np.array_equal(np.asarray(getattr(self, name, None)), value)]
+        def current(name):
+            return getattr(self, name, None) if deleted_too else getattr(self, name)
+
+        return [name for name, value in recorded if not np.array_equal(np.asarray(current(name)), value)]
 
     def _warn_if_edited(self):
         """A UserWarning when a parameter attribute was edited since the fit: inference answers for
         the fitted parameters (class Notes), where scikit-learn's would read the edit, so the edit
         would otherwise be ignored silently (audit 48)."""
-        edited = self._edited_parameters()
+        edited = self._edited_parameters(deleted_too=True)
         if edited:
             warnings.warn(f"{', '.join(edited)} changed since the fit, and GaussianMixture answers for the parameters "
                           "it fitted: the edit has no effect. To use other parameters, fit with weights_init, "
