@@ -1024,6 +1024,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         or with ``deleted_too`` one of them."""
         recorded = [*zip(("weights_", "means_", "covariances_"), self._fitted_parameters),
                     *zip(("precisions_cholesky_", "precisions_"), self._fitted_precisions)]
+
         def current(name):
             return getattr(self, name, None) if deleted_too else getattr(self, name)
 
