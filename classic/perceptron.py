@@ -872,6 +872,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
                         "so inner products round to 0 and count as mistakes (proofs/perceptron.md, PC-7): rescale X.")
             else:
                 hint = " The data may not be linearly separable."
+                if tol is None and self.stop is None:   # the textbook rule alone: every epoch to max_iter is logged
+                    size = sum(t.n_updates for t in traces) * (16 + X.dtype.itemsize) / 2**20
+                    hint += (f" To stop sooner, pass tol=1e-3 (scikit-learn's default rule) or a stop= rule: the "
+                             f"trace keeps each update, {size:.3g} MiB here.")
             warnings.warn(
                 f"Perceptron: no mistake-free epoch within max_iter={max_iter} epochs"
                 + (" (early stopping returned its best epoch)" if any(
