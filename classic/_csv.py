@@ -34,8 +34,8 @@ def _is_number(cell):
 def _is_header(rows):
     """Whether ``rows[0]`` names the columns (see the module's docstring)."""
     first = rows[0]
-    if not first[0].strip() and [cell.strip() for cell in first[1:]] == [str(i) for i in range(len(first) - 1)]:
-        return True   # pandas' header of a frame made from an array: its index's empty name, then columns 0, 1, ...
+    if _is_pandas_header(rows):
+        return True
     if any(_is_number(cell) for cell in first):
         return False
     if len(rows) == 1 or len(rows[1]) != len(first):  # a ragged second row is reported below
@@ -43,17 +43,30 @@ def _is_header(rows):
     return any(_is_number(b) for b in rows[1])
 
 
+def _is_pandas_header(rows):
+    """Whether ``rows[0]`` is pandas' header of a frame made from an array, written with its index:
+    an empty cell (the index's name) and the column numbers 0, 1, ... (at least two: ",0" alone
+    reads as a data row with a missing value, audit 51), above rows that start with a row index."""
+    first = rows[0]
+    if first[0].strip() or len(first) < 3 or [cell.strip() for cell in first[1:]] != [str(i) for i in
+                                                                                         range(len(first) - 1)]:
+        return False
+    return row_index_column([""] + first[1:], rows[1:]) == 0 if len(rows) > 1 else False
+
+
 def read_csv(path):
     """Return ``(header, rows)``: the header (list of str, or None) and the data rows (lists of str)."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = [row for row in csv.reader(handle) if row and any(cell.strip() for cell in row)]
+            reader = csv.reader(handle)   # blank lines are skipped; the line of each row is kept for messages
+            numbered = [(reader.line_num, row) for row in reader if row and any(cell.strip() for cell in row)]
     except FileNotFoundError:
         raise CSVError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise CSVError(f"{path}: cannot read it as CSV ({err})") from None
-    if not rows:
+    if not numbered:
         raise CSVError(f"{path}: the file holds no data")
+    lines, rows = (list(column) for column in zip(*numbered))
     spanning = next((cell for row in rows for cell in row if "\n" in cell or "\r" in cell), None)
     if spanning is not None:
         start = spanning.splitlines()[0] if spanning.strip() else ""
@@ -61,11 +74,11 @@ def read_csv(path):
                        "classic reads one row per line")
     header = None
     if _is_header(rows):
-        header, rows = [cell.strip() for cell in rows[0]], rows[1:]
+        header, rows, lines = [cell.strip() for cell in rows[0]], rows[1:], lines[1:]
     if not rows:
         raise CSVError(f"{path}: the file has a header but no data rows")
     width = len(header) if header is not None else len(rows[0])
-    for line, row in enumerate(rows, start=2 if header else 1):
+    for line, row in zip(lines, rows):
         if len(row) != width:
             raise CSVError(f"{path}: row {line} has {len(row)} fields, expected {width}")
     return header, rows

@@ -212,7 +212,7 @@ def _column(path, header, width, name, role):
             raise CSVError(f"{path}: the header names {len(where)} columns {name!r} (columns "
                            f"{', '.join(map(str, where))}): give the {role} column by its number instead")
         return header.index(name)
-    if name.isdigit() and 1 <= int(name) <= width:
+    if name.isdecimal() and name.isascii() and 1 <= int(name) <= width:   # not '²' (isdigit), audit 51
         return int(name) - 1
     known = f" (columns: {', '.join(header)})" if header else f" (give a number from 1 to {width})"
     raise CSVError(f"{path}: no {role} column {name!r}{known}")

@@ -1,10 +1,12 @@
 """The ``classic`` command: k-means on a CSV, and the demo."""
 
+import dataclasses
 import os
 import re
 import shutil
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -460,3 +462,72 @@ def test_a_pandas_header_of_column_numbers_is_a_header(labelled_csv, tmp_path, c
     assert main(["kmeans", str(numbered), "-k", "2"]) == 0
     got = capsys.readouterr()
     assert got.out == want and "read as the row index" in got.err
+
+
+@pytest.mark.parametrize("command, text, message", [
+    # a first row ",0" mixes a missing value with a number: data, reported (it was taken for pandas' header
+    # of a one-column frame and dropped: audit 51)
+    (["kmeans", "-k", "2"], ",0\n1,5\n2,6\n3,7\n4,8\n", r"non-numeric value '' in column 1, data row 1 \(a missing value"),
+    # row numbers are the file's lines, blank lines counted (they said row 3 for line 5: audit 51)
+    (["kmeans", "-k", "2"], "a,b\n\n\n1,2\n3\n", r"row 5 has 1 fields, expected 2$"),
+    (["kmeans", "-k", "2"], "a,b,c\n1,2\n3,4\n5,6\n", r"row 2 has 2 fields, expected 3$"),   # the header's width
+    (["kmeans", "-k", "2"], "x,y\n1,2\n3,inf\n5,6\n", r"non-finite value 'inf' in y, data row 2$"),
+    (["kmeans", "-k", "2"], "x,y\n1,2\nnan,4\n5,6\n", r"non-finite value 'nan' in x, data row 2$"),
+    # a column number is ASCII digits from 1 to the width ('²' reached int(): audit 51)
+    (["kmeans", "-k", "2", "--weight-column", "²"], "x,w\n1,1\n2,1\n3,1\n", r"no weight column '²' \(columns: x, w\)$"),
+    (["kmeans", "-k", "2", "--weight-column", "0"], "x,y,w\n1,2,1\n2,3,1\n3,4,1\n", r"no weight column '0'"),
+    (["kmeans", "-k", "2", "--weight-column", "w"], "w\n1\n2\n3\n", r"needs at least one feature column besides the "
+                                                                   r"weight column$"),
+])
+def test_csv_rows_and_columns_are_named_as_the_file_has_them(tmp_path, capsys, command, text, message):
+    """Audit 51 (mutation testing of the command line): each message names the row or column of the
+    user's file; each case is one a mutant of the reader passed every test on, or a bug it found."""
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    assert main([command[0], str(path), *command[1:]]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and re.search(message, err), err
+
+
+def test_the_command_line_reports_what_its_run_was(tmp_path, capsys, monkeypatch):
+    """What a mutant of the command line printed otherwise and every test passed (audit 51): the
+    weight column's total (not its largest), the weighted training accuracy, each component's own
+    weight, a label at 2^63 (text: it crashed with an OverflowError one past int64), the last column
+    as the weight column by its number, and exit status 1 when a certificate fails (no test had one)."""
+    from classic import GaussianMixture, Perceptron
+
+    path = tmp_path / "w.csv"
+    path.write_text("x,y,w\n0,0,1\n0.1,0.2,3\n9,9,1\n9.2,9.1,1\n")
+    assert main(["kmeans", str(path), "-k", "2", "--weight-column", "3"]) == 0
+    assert "weighted by column 3 (total 6)" in capsys.readouterr().out
+    path.write_text("x,w,label\n0,1,0\n1,1,1\n2,10,0\n3,1,1\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(["perceptron", str(path), "--weight-column", "w", "--max-iter", "1"]) in (0, 1)
+        model = Perceptron(max_iter=1, random_state=0).fit([[0.0], [1], [2], [3]], [0, 1, 0, 1],
+                                                            sample_weight=[1.0, 1, 10, 1])
+    accuracy = model.score([[0.0], [1], [2], [3]], [0, 1, 0, 1], sample_weight=[1.0, 1, 10, 1])
+    assert f"weighted training accuracy {accuracy:.4g}" in capsys.readouterr().out
+    path.write_text("x,y\n0,0\n0.1,0.2\n0.2,0.1\n5,5\n")
+    assert main(["gmm", str(path), "-k", "2", "--prior"]) == 0
+    out = capsys.readouterr().out
+    mixture = GaussianMixture(2, random_state=0, prior="default").fit(np.loadtxt(path, delimiter=",", skiprows=1))
+    for k in range(2):
+        assert f"  component {k}: weight {mixture.weights_[k]:.4f}," in out
+    path.write_text(f"x,label\n1,{2**63}\n2,5\n3,{2**63}\n4,5\n")
+    assert main(["perceptron", str(path), "--max-iter", "5"]) in (0, 1)
+    assert "2 classes" in capsys.readouterr().out
+    import classic
+
+    real = classic.certify
+
+    def failing(*args, **kwargs):
+        certificate = real(*args, **kwargs)
+        claims = list(certificate.claims)
+        claims[0] = dataclasses.replace(claims[0], holds=False)
+        return dataclasses.replace(certificate, claims=tuple(claims))
+
+    monkeypatch.setattr(classic, "certify", failing)
+    path.write_text("x,y\n0,0\n1,1\n9,9\n10,10\n")
+    assert main(["kmeans", str(path), "-k", "2"]) == 1
+    assert "FAIL" in capsys.readouterr().out
