@@ -4,7 +4,7 @@ The first row is a header when none of its cells is a number and one of them is 
 the second row has a number (as for ``csv.Sniffer.has_header``: a column of text labels does
 not make a header of a headerless first row); a file of one row is a header when no cell is a
 number. So is pandas' header of a frame made from an array: an empty first cell (its index's
-name), then the column numbers 0, 1, ... A first row that mixes numbers with an empty or misspelt cell (``1,,3``) is data, and
+name), then the column numbers 0, 1, ... (two or more), above rows that start with a row index. A first row that mixes numbers with an empty or misspelt cell (``1,,3``) is data, and
 its bad cell is reported, never dropped as a header. A UTF-8 byte-order mark (as spreadsheets
 write) is not part of the first cell.
 Every problem is reported as :class:`CSVError`, a ValueError whose message fits on one line.
@@ -48,10 +48,10 @@ def _is_pandas_header(rows):
     an empty cell (the index's name) and the column numbers 0, 1, ... (at least two: ",0" alone
     reads as a data row with a missing value, audit 51), above rows that start with a row index."""
     first = rows[0]
-    if first[0].strip() or len(first) < 3 or [cell.strip() for cell in first[1:]] != [str(i) for i in
-                                                                                         range(len(first) - 1)]:
+    numbers = [str(i) for i in range(len(first) - 1)]
+    if first[0].strip() or len(first) < 3 or [cell.strip() for cell in first[1:]] != numbers or len(rows) < 2:
         return False
-    return row_index_column([""] + first[1:], rows[1:]) == 0 if len(rows) > 1 else False
+    return row_index_column([""] + numbers, rows[1:]) == 0
 
 
 def read_csv(path):
