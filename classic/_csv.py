@@ -4,8 +4,9 @@ The first row is a header when none of its cells is a number and one of them is 
 the second row has a number (as for ``csv.Sniffer.has_header``: a column of text labels does
 not make a header of a headerless first row); a file of one row is a header when no cell is a
 number. So is pandas' header of a frame made from an array: an empty first cell (its index's
-name), then the column numbers 0, 1, ... (two or more), above rows that start with a row index. A first row that mixes numbers with an empty or misspelt cell (``1,,3``) is data, and
-its bad cell is reported, never dropped as a header. A UTF-8 byte-order mark (as spreadsheets
+name), then the column numbers 0, 1, ... (two or more), above rows that start with a row index.
+A first row that mixes numbers with an empty or misspelt cell (``1,,3``) is data, and its bad
+cell is reported, never dropped as a header. A UTF-8 byte-order mark (as spreadsheets
 write) is not part of the first cell.
 Every problem is reported as :class:`CSVError`, a ValueError whose message fits on one line.
 """

@@ -755,19 +755,14 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         rng = as_generator(self.random_state) if check_bool(self.shuffle, "shuffle") else None
         if rng is None:
             check_random_state(self.random_state)
+        from classic.convergence import RelativeImprovement
         from classic.convergence.stopping import check_stop
 
-        check_stop(self.stop, "Perceptron")
-        if self.stop is not None:
-            from classic.convergence import RelativeImprovement
-            from classic.convergence.stopping import _leaves
-
-            if any(isinstance(rule, RelativeImprovement) for rule in _leaves(self.stop)):
-                raise ParameterError(
-                    "RelativeImprovement cannot stop a perceptron: the objective the rules see is its count of updates "
-                    "so far, so an epoch's relative gain is its mistakes over all earlier updates, which falls like 1/t "
-                    "whatever the run does; use LossPlateau(k) (an epoch with fewer than k mistakes) or "
-                    "ValidationPatience(p, X_val, y_val)")
+        check_stop(self.stop, "Perceptron", refused=(RelativeImprovement, (
+            "RelativeImprovement cannot stop a perceptron: the objective the rules see is its count of updates "
+            "so far, so an epoch's relative gain is its mistakes over all earlier updates, which falls like 1/t "
+            "whatever the run does; use LossPlateau(k) (an epoch with fewer than k mistakes) or "
+            "ValidationPatience(p, X_val, y_val)")))
         return max_iter, scale, rng
 
     def _problem_signs(self, y_index, dtype):
@@ -873,7 +868,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
             else:
                 hint = " The data may not be linearly separable."
                 if tol is None and self.stop is None:   # the textbook rule alone: every epoch to max_iter is logged
-                    size = sum(t.n_updates for t in traces) * (16 + X.dtype.itemsize) / 2**20
+                    log = sum(t.updates.nbytes + t.update_steps.nbytes + t.squared_norms.nbytes for t in traces)
+                    size = log / 2**20
                     hint += (f" To stop sooner, pass tol=1e-3 (scikit-learn's default rule) or a stop= rule: the "
                              f"trace keeps each update, {size:.3g} MiB here.")
             warnings.warn(

@@ -45,9 +45,10 @@ healthy          none of the above: no trend in the training loss over the    no
                  it stayed flat there)
 ===============  ==========================================================  ===================================
 
-The last quarter is the run's last :math:`q = \\max(2, \\lfloor n/4 \\rfloor)` steps (:math:`q + 1` values;
-at least two: one step is a single change, not a trend; a curve of 4 values reads its last 2), and the
-last half (oscillation) its last :math:`\\lceil n/2 \\rceil` steps (below 8 values, the whole curve). The trend over the last quarter is the Theil-Sen
+The last quarter is the run's last :math:`q = \\max(2, \\lfloor n/4 \\rfloor)` steps
+(:math:`q + 1` values; at least two: one step is a single change, not a trend; a curve of 4
+values reads its last 2), and the last half (oscillation) its last :math:`\\lceil n/2 \\rceil`
+steps (below 8 values, the whole curve). The trend over the last quarter is the Theil-Sen
 estimate: the median of the slopes between every pair of those steps, times :math:`q`
 (Theil 1950; Sen 1968; on at most 1001 equally spaced steps of a longer quarter). A straight
 line's trend is its change; one value off the line, at the quarter's start, its end or
@@ -252,8 +253,8 @@ def _curve(values, name):
 
 def _swings(curve, delta):
     """The legs of the last half of ``curve`` (n values), its last ceil(n / 2) steps, from value
-    n // 2 - 1 (counted from 0; the whole curve below 8 values), in signed sizes, as a zigzag with threshold ``delta``
-    draws them: a leg runs from one turning point to the next extreme, and ends when the curve has
+    n // 2 - 1 (counted from 0; the whole curve below 8 values), in signed sizes, as a zigzag with
+    threshold ``delta`` draws them: a leg runs from one turning point to the next extreme, and ends when the curve has
     come back from that extreme by more than ``delta`` (the last leg ends at its extreme). Moves
     within ``delta`` of an extreme are no turn, whatever their number of steps: a sine of any
     period above two steps shows two legs a period, step-by-step reversals only two in P."""

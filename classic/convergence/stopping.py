@@ -592,22 +592,27 @@ def ended_by_max_iter(stop_reason):
     return stop_reason == "max_iter" or stop_reason.endswith("(best before max_iter)")
 
 
-def check_stop(stop, owner):
+def check_stop(stop, owner, refused=None):
     """``stop=`` of one of classic's estimators (``owner``, its class name), checked with its other
-    parameters: None or a stopping rule (a ParameterError names what it got), and none of whose
-    parts needs a gradient norm: no estimator of classic reports one (GradientNorm is for loops that
-    compute a gradient, as examples/convergence_stopping.py's gradient descent does). Before, the
-    fit raised from inside its loop, after its first iteration."""
+    parameters: None or a stopping rule (a ParameterError names what it got), none of whose parts
+    needs a gradient norm (no estimator of classic reports one: GradientNorm is for loops that
+    compute a gradient, as examples/convergence_stopping.py's gradient descent does; before, the fit
+    raised from inside its loop, after its first iteration), nor is ``refused``: ``(rule class,
+    message)``, a rule the estimator's objective makes meaningless (the perceptron's
+    RelativeImprovement), refused with that message."""
     if stop is None:
         return
     if not isinstance(stop, StoppingRule):
         raise ParameterError(f"stop must be a classic.convergence stopping rule or None, got {type(stop).__name__}")
-    if any(isinstance(rule, GradientNorm) for rule in _leaves(stop)):
-        others = "LossPlateau, ParameterChange or ValidationPatience" if owner == "Perceptron" else \
-            "LossPlateau, RelativeImprovement, ParameterChange or ValidationPatience"   # the perceptron refuses RI
+    leaves = _leaves(stop)
+    if any(isinstance(rule, GradientNorm) for rule in leaves):
+        usable = [rule.__name__ for rule in (LossPlateau, RelativeImprovement, ParameterChange, ValidationPatience)
+                  if refused is None or rule is not refused[0]]
         raise ParameterError(f"GradientNorm cannot stop {owner}, which reports no gradient norm (the rule is for loops "
                              f"that compute one); use a rule on the objective, the parameters or held-out data: "
-                             f"{others}")
+                             f"{', '.join(usable[:-1])} or {usable[-1]}")
+    if refused is not None and any(isinstance(rule, refused[0]) for rule in leaves):
+        raise ParameterError(refused[1])
 
 
 def _leaves(rule):
