@@ -1,13 +1,15 @@
 """Reading the user's CSV files for the command line.
 
-The first row is a header when none of its cells is a number and one of them is text where
-the second row has a number (as for ``csv.Sniffer.has_header``: a column of text labels does
-not make a header of a headerless first row); a file of one row is a header when no cell is a
-number. So is pandas' header of a frame made from an array: an empty first cell (its index's
-name), then the column numbers 0, 1, ... (two or more), above rows that start with a row index.
-A first row that mixes numbers with an empty or misspelt cell (``1,,3``) is data, and its bad
-cell is reported, never dropped as a header. A UTF-8 byte-order mark (as spreadsheets
-write) is not part of the first cell.
+The first row is a header when none of its cells is a number: every command needs a number in
+each feature column of a data row, so such a row is never data that could be read (a second
+row without numbers, "x,y" above "NA,NA", is reported as the bad data row it is, under its
+column's name). So is pandas' header of a frame made from an array: an empty first cell (its
+index's name), then the column numbers 0, 1, ... (two or more), above rows that start with a
+row index. A first row that mixes numbers with an empty or misspelt cell (``1,,3``) is data,
+and its bad cell is reported, never dropped as a header. Blank lines, and rows whose cells are
+all empty (",,", as spreadsheets write for empty rows), are skipped: "data row i" counts the
+rows read, "row j" of a ragged row is its line in the file. A UTF-8 byte-order mark (as
+spreadsheets write) is not part of the first cell.
 Every problem is reported as :class:`CSVError`, a ValueError whose message fits on one line.
 """
 
@@ -34,14 +36,7 @@ def _is_number(cell):
 
 def _is_header(rows):
     """Whether ``rows[0]`` names the columns (see the module's docstring)."""
-    first = rows[0]
-    if _is_pandas_header(rows):
-        return True
-    if any(_is_number(cell) for cell in first):
-        return False
-    if len(rows) == 1 or len(rows[1]) != len(first):  # a ragged second row is reported below
-        return True
-    return any(_is_number(b) for b in rows[1])
+    return _is_pandas_header(rows) or not any(_is_number(cell) for cell in rows[0])
 
 
 def _is_pandas_header(rows):

@@ -244,7 +244,7 @@ def test_demo_out_that_is_not_a_folder_exits_2_before_the_run(tmp_path, capsys, 
      r"the label column \(label\) holds one class, 0; a classifier needs two or more\. .*--label-column"),
     (["perceptron", "--label-column", "1"], "pw,pl,label\n0.2,1.4,0\n0.3,1.3,1\n",
      r"label '0\.2' in pw, data row 1 is not an integer; .*unless --label-column names another"),
-    (["kmeans", "-k", "2"], "a;b\n1;2\n3;4\n", r"non-numeric value 'a;b' .*separate values by ';'"),
+    (["kmeans", "-k", "2"], "a;b\n1;2\n3;4\n", r"non-numeric value '1;2' in a;b, data row 1 .*separate values by ';'"),
     (["kmeans", "-k", "2", "--weight-column", "w"], "x,w\n1,1\n2,-1\n3,1\n",
      r"negative weight -1 in w, data row 2; weights must be >= 0"),
     (["kmeans", "-k", "2", "--weight-column", "w"], "x,w\n1,1\n2,1e-310\n3,1\n",  # sample_weight's words until 2026-12-05
@@ -478,6 +478,14 @@ def test_a_pandas_header_of_column_numbers_is_a_header(labelled_csv, tmp_path, c
     (["kmeans", "-k", "2", "--weight-column", "0"], "x,y,w\n1,2,1\n2,3,1\n3,4,1\n", r"no weight column '0'"),
     (["kmeans", "-k", "2", "--weight-column", "w"], "w\n1\n2\n3\n", r"needs at least one feature column besides the "
                                                                    r"weight column$"),
+    # a header is its row of text: a second row without numbers is the bad data row (it made the header
+    # data, and the message named 'x'), a bad last row is a row too (audit 51: the header rule read the last)
+    (["kmeans", "-k", "2"], "x,y\nNA,NA\n1,2\n3,4\n", r"non-numeric value 'NA' in x, data row 1$"),
+    (["kmeans", "-k", "2"], "x,y\n1,2\n3,4\ntotal,7\n", r"non-numeric value 'total' in x, data row 3$"),
+    (["kmeans", "-k", "2"], "a\tb\n1\t2\n3\t4\n", r"separate values by '\\t'; classic reads comma-separated values\)$"),
+    # the --prior advice is for what a prior cures (it followed any error of the mixture's: audit 51)
+    (["gmm", "-k", "2"], "x,y\n1e200,1\n-1e200,2\n3e200,5\n", r"exceeds float64 \(1\.8e\+308\)\. Rescale X, e\.g\. "
+                                                              r"with sklearn\.preprocessing\.StandardScaler, and fit again\.$"),
 ])
 def test_csv_rows_and_columns_are_named_as_the_file_has_them(tmp_path, capsys, command, text, message):
     """Audit 51 (mutation testing of the command line): each message names the row or column of the
@@ -531,3 +539,57 @@ def test_the_command_line_reports_what_its_run_was(tmp_path, capsys, monkeypatch
     path.write_text("x,y\n0,0\n1,1\n9,9\n10,10\n")
     assert main(["kmeans", str(path), "-k", "2"]) == 1
     assert "FAIL" in capsys.readouterr().out
+
+
+def test_what_the_reader_keeps_and_leaves_out(tmp_path, capsys, monkeypatch):
+    """Audit 51 (mutation testing of the reader and the command): what each surviving mutant read or
+    printed otherwise, every test passing. A row of empty cells is a blank line; header names are
+    stripped; a row index is integers (0.0, 1.0, ... is a feature), left out when one feature column
+    remains, kept when chosen as the weight column, its first three values in the warning and '...'
+    only for more; a label Decimal reads but float does not ('sNaN') is text, -2^63 an integer
+    (classes in numeric order); the smallest normal weight is a weight; k equal to the rows is a
+    mixture; a claim failing for several one-vs-rest classes is named once in the plot's title."""
+    path = tmp_path / "data.csv"
+
+    def run(text, *command, status=0):
+        path.write_text(text)
+        assert main([command[0], str(path), *command[1:]]) == status
+        return capsys.readouterr()
+
+    kmeans = ("kmeans", "-k", "2")
+    assert run("x,y\n1,2\n,\n3,4\n5,6\n", *kmeans).out == run("x,y\n1,2\n3,4\n5,6\n", *kmeans).out
+    assert "weighted by column w (total 3)" in run("x, w \n1,1\n2,1\n3,1\n", *kmeans, "--weight-column", "w").out
+    got = run(",x\n0.0,5\n1.0,6\n2.0,7\n3.0,9\n", *kmeans)
+    assert "row index" not in got.err and "4 points, 2 features" in got.out
+    got = run(",x\n0,5\n1,6\n2,7\n3,9\n", *kmeans)
+    assert "numbers the rows (0, 1, 2, ...)" in got.err and "4 points, 1 feature," in got.out
+    got = run(",x\n0,5\n1,6\n2,7\n", *kmeans)
+    assert "numbers the rows (0, 1, 2): read as" in got.err and "3 points, 1 feature," in got.out
+    got = run(",x,y\n0,5,1\n1,6,2\n2,7,3\n3,9,4\n", *kmeans, "--weight-column", "1")
+    assert got.err == "" and "4 points, 2 features, k=2, weighted by column 1 (total 6)" in got.out
+    tiny = float(np.finfo(np.float64).tiny)
+    assert "weighted by column w" in run(f"x,w\n1,1\n2,{tiny!r}\n3,1\n", *kmeans, "--weight-column", "w").out
+    assert "positive for class sNaN:" in run("x,label\n1,sNaN\n2,1\n", "perceptron").out
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = run(f"x,label\n-3,{-2**63}\n1,9\n2,10\n", "perceptron", "--max-iter", "2").out
+    assert out.index(f"class {-2**63} against") < out.index("class 9 against") < out.index("class 10 against")
+    assert "3 points, 2 features, k=3" in run("x,y\n0,0\n1,1\n5,4\n", "gmm", "-k", "3", "--prior").out
+
+    import matplotlib.figure
+
+    import classic
+
+    real, titles, save = classic.certify, [], matplotlib.figure.Figure.savefig
+
+    def failing(*args, **kwargs):   # PC-2 fails for each class
+        certificate = real(*args, **kwargs)
+        claims = tuple(dataclasses.replace(c, holds=c.holds and c.id != "PC-2") for c in certificate.claims)
+        return dataclasses.replace(certificate, claims=claims)
+
+    monkeypatch.setattr(classic, "certify", failing)
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", lambda fig, *a, **k: (
+        titles.append(fig.axes[0].get_title()), save(fig, *a, **k)))
+    plot = tmp_path / "run.png"
+    out = run("x,label\n0,0\n5,1\n10,2\n", "perceptron", "--plot", str(plot), status=1).out
+    assert out.count("PC-2") > 1 and titles[-1].endswith("\ncertificate: SOME CLAIMS FAIL: PC-2"), titles
