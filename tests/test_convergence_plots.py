@@ -1,5 +1,7 @@
 """The convergence plots draw the numbers they are given."""
 
+import dataclasses
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -318,3 +320,151 @@ def test_trace_plots_refuse_what_they_cannot_draw_on():
     with pytest.raises(ValueError, match="^bound must be >= 0.0, got -1.0"):
         traces[3].plot(bound=-1.0)
     plt.close("all")
+
+
+# Audit 51 (mutation testing of the plots): what each surviving mutant drew otherwise, every test passing.
+
+
+def _newton_sqrt2():
+    """Newton's iterates for sqrt 2 from 3 (quadratic; the error of step 7 is exactly 0)."""
+    x = [3.0]
+    for _ in range(8):
+        x.append(x[-1] - (x[-1] ** 2 - 2) / (2 * x[-1]))
+    return np.array(x)
+
+
+def _patience_that_fired_at_3():
+    """ValidationPatience(2) consulted at iterations 1 to 3: best at 1, so it fires at 1 + patience = 3."""
+    rule = ValidationPatience(2, np.zeros((1, 1)))
+    rule.start()
+    for t, score in ((1, 0.9), (2, 0.8), (3, 0.85)):
+        fired = rule.update(IterationState(t, 1.0, 1.0, np.zeros(1), np.zeros(1), validation_score=score))
+    assert fired and rule.checkpoint.iteration == 1 and rule.consulted_at == 3
+    return rule
+
+
+def _span(patch):
+    """The iterations an axvspan covers, (from, to)."""
+    x = patch.get_path().transformed(patch.get_patch_transform()).vertices[:, 0]
+    return float(x.min()), float(x.max())
+
+
+def test_stopping_plot_shades_exactly_the_iterations_cut_from_the_trace():
+    """Cut back to the checkpoint (iteration 1) after the rule fired at 3: iterations 1 to 3 are shaded,
+    not the ones kept; the star sits on the trace's last row."""
+    trace = Trace(objective=np.array([5.0, 3.0]), n_iter=1, converged=False, stop_reason="rule:validation_patience")
+    ax = plot_stopping(trace, rule=_patience_that_fired_at_3())
+    assert [_span(patch) for patch in ax.patches] == [(1.0, 3.0)]
+    star = [line for line in ax.lines if line.get_label().startswith("checkpoint returned")]
+    assert [(line.get_xdata()[0], line.get_ydata()[0]) for line in star] == [(1, 3.0)]
+
+
+def test_stopping_plot_shades_nothing_when_the_rule_fired_at_the_trace_end():
+    """A rule that fired at the trace's last iteration cut nothing: no shading, the stop drawn at the end."""
+    trace = Trace(objective=np.array([5.0, 3.0, 2.5, 2.4]), n_iter=3, converged=False,
+                  stop_reason="rule:validation_patience")
+    ax = plot_stopping(trace, rule=_patience_that_fired_at_3())
+    assert list(ax.patches) == []
+    stops = [line for line in ax.lines if line.get_label().startswith("stopped")]
+    assert [(line.get_label(), line.get_xdata()[0]) for line in stops] == [("stopped: rule:validation_patience", 3)]
+
+
+def test_stopping_plot_marks_no_checkpoint_when_the_rule_did_not_end_the_run():
+    """A separable problem ends on a mistake-free epoch, though the rule holds a checkpoint: the trace is the
+    last epoch's, so no checkpoint is marked as returned."""
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [3.0, 3.0], [4.0, 4.0]])
+    y = np.array([0, 0, 1, 1])
+    model = Perceptron(max_iter=50, stop=ValidationPatience(3, X, y)).fit(X, y)
+    trace, rule = model.trace_, model.stop_
+    assert trace.stop_reason == "mistake-free epoch" and rule.checkpoint is not None
+    ax = plot_stopping(trace, rule=rule)
+    assert not [line for line in ax.lines if line.get_label().startswith("checkpoint returned")]
+    assert list(ax.patches) == []
+
+
+def test_stopping_plot_puts_the_checkpoint_on_its_row_of_a_half_step_trace():
+    """k-means rows: 1 + 3 n_iter, row 3t is iteration t; the checkpoint at iteration 1 is row 3."""
+    objective = np.array([9.0, 8.0, 7.0, 6.0, 5.5, 5.0, 4.5, 4.2, 4.1, 4.0])
+    trace = Trace(objective=objective, n_iter=3, converged=False, stop_reason="rule:validation_patience")
+    ax = plot_stopping(trace, rule=_patience_that_fired_at_3())
+    star = [line for line in ax.lines if line.get_label().startswith("checkpoint returned")]
+    assert [(line.get_xdata()[0], line.get_ydata()[0]) for line in star] == [(1, 6.0)]
+
+
+@pytest.mark.parametrize("converged", [True, False])
+def test_stopping_plot_says_half_steps_and_the_verdict_only_when_they_hold(converged):
+    """The x label speaks of half-steps for k-means' 1 + 3 n_iter rows only; the title's verdict is the trace's."""
+    whole = Trace(objective=np.array([5.0, 3.0, 2.5]), n_iter=2, converged=converged, stop_reason="converged")
+    halves = Trace(objective=np.array([9.0, 9.0, 5.0, 4.0, 4.0, 3.5, 3.0]), n_iter=2, converged=converged,
+                   stop_reason="converged")
+    verdict = "converged" if converged else "not converged"
+    for trace, label in ((whole, "iteration"), (halves, "iteration (half-steps between integers)")):
+        ax = plot_stopping(trace)
+        assert ax.get_xlabel() == label
+        assert ax.get_title() == f"Trace: 2 iterations, {verdict}"
+
+
+def test_quadratic_rate_plot_predicts_each_error_from_the_one_before():
+    """The order-q model is one step ahead: at step t it draws C s_{t-1}^q, over the tail of the values used."""
+    estimate = estimate_rate(_newton_sqrt2(), np.sqrt(2.0))
+    e = estimate.evidence
+    assert estimate.kind == "quadratic" and estimate.order > 1
+    model = [line for line in plot_rate(estimate).lines if "fitted" in line.get_label()][0]
+    t = model.get_xdata()
+    np.testing.assert_array_equal(t, np.arange(e.first_used + e.tail_start + 1, e.n_used))
+    np.testing.assert_array_equal(model.get_ydata(), estimate.rate * e.values[t - 1] ** estimate.order)
+
+
+@pytest.mark.parametrize("n", [40, 60])
+def test_rate_plot_says_the_noise_floor_is_below_the_axis_only_when_it_is(n):
+    """0.5^t down to 2e-12 (n = 40) leaves the floor (at most 3.3e-16) 100 times below every value: the axis
+    spans the values and the legend says where the floor is. Down to 2e-18 (n = 60) the floor is among the
+    values, and drawn."""
+    estimate = estimate_rate(0.5 ** np.arange(n), 0.0)
+    ax = plot_rate(estimate)
+    floor = [line for line in ax.lines if line.get_label().startswith("noise floor")][0]
+    bottom, top = ax.get_ylim()
+    highest = np.max(estimate.evidence.noise_floor)
+    assert ("below the axis" in floor.get_label()) == (highest < bottom) == (n == 40)
+
+
+@pytest.mark.parametrize("sequence, limit", [
+    (_newton_sqrt2(), np.sqrt(2.0)),  # exact 0 at step 7: cut at 6
+    (0.5 ** np.arange(40), 0.0),
+    (np.concatenate([[1.5], 1.0 + 0.5 ** np.arange(1, 60)]), None),  # first change 0: used from 1
+    (1.0 + 0.5 ** np.arange(80), None),  # changes below the floor at the end: cut
+])
+def test_rate_plot_draws_the_start_and_cut_lines_only_where_values_were_left_out(sequence, limit):
+    estimate = estimate_rate(sequence, limit)
+    e = estimate.evidence
+    ax = plot_rate(estimate)
+    starts = [line.get_xdata()[0] for line in ax.lines if line.get_label() == "start of the values used"]
+    cuts = [line.get_xdata()[0] for line in ax.lines if line.get_label() == "cut"]
+    assert starts == ([e.first_used] if e.first_used > 0 else [])
+    assert cuts == ([e.n_used] if e.n_used < len(e.values) else [])
+
+
+def test_local_optima_plot_gives_the_difference_when_the_best_objective_is_zero():
+    """A best inertia of exactly 0 (as many clusters as distinct points) has no ratio: the title gives the
+    difference (a ratio would divide by 0). No sklearn fit reaches a worse optimum there, so one is set."""
+    from classic.convergence.stability import LocalOptimum
+
+    X = np.repeat([[0.0, 0.0], [1.0, 1.0], [5.0, 5.0]], 2, axis=0)
+    report = stability(SKKMeans(n_clusters=3, n_init=1), X, seeds=range(4))
+    assert [o.objective for o in report.optima] == [0.0]
+    optima = (LocalOptimum(0.0, 3, 0.75, (0, 1, 2)), LocalOptimum(2.0, 1, 0.25, (3,)))
+    report = dataclasses.replace(report, optima=optima)
+    ax = plot_local_optima(report)
+    assert [p.get_height() for p in ax.patches] == [3, 1]
+    assert ax.get_title().startswith("2 local optima, best and worst 2 apart;")
+
+
+def test_learning_curve_plot_marks_the_best_score_step_at_its_maximum():
+    """For scores the best validation step is the highest (step 3 here), not the lowest (step 0)."""
+    validation = np.array([0.5, 0.7, 0.8, 0.85, 0.84, 0.8, 0.78, 0.75, 0.7, 0.65])
+    train = np.linspace(0.5, 1.0, 10)
+    d = diagnose(train, validation, higher_is_better=True)
+    assert d.best_validation_step == 3
+    ax = plot_learning_curves(train, validation, d)
+    best = [line for line in ax.lines if line.get_label() == "best validation step"]
+    assert [line.get_xdata()[0] for line in best] == [3]
