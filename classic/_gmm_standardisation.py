@@ -19,15 +19,19 @@ def column_statistics(X, shift, spread, squares):
     """The standardisation's statistics (proofs/em.md, "Units") in three passes over X, without
     temporaries: shift_j the column mean, spread_j = max_i |x_ij − shift_j|, and squares[j] =
     Σ_i ((x_ij − shift_j)/spread_j)² (spread 0: 1), squares[d] = Σ_ij ((x_ij − shift_j)/max_j spread_j)²,
-    all float64 (dividing first, so that squares cannot overflow)."""
+    all float64 (dividing first, so that squares cannot overflow). A constant column's mean is its
+    value, exactly (the rounded sum / n may miss it, 0.1 by an ulp: then its deviations, spread and
+    default prior were that rounding error's, audit 52), so its deviations are exactly 0."""
     n, d = X.shape
+    constant = np.ones(d, dtype=np.bool_)
     for j in range(d):
         shift[j] = 0.0
     for i in range(n):
         for j in range(d):
             shift[j] += np.float64(X[i, j])
+            constant[j] = constant[j] and X[i, j] == X[0, j]
     for j in range(d):
-        shift[j] = shift[j] / n
+        shift[j] = np.float64(X[0, j]) if constant[j] else shift[j] / n
         spread[j] = 0.0
     for i in range(n):
         for j in range(d):
@@ -59,7 +63,8 @@ def _standardised(X, i, j, shift, scale):
 @kernel
 def second_moments(X, shift, scale, moments):
     """moments_j = (1/n) Σ_i ((x_ij − shift_j)/scale_j)² in float64, one pass over X in row order,
-    without temporaries (the default prior's feature variances, in standardised units)."""
+    without temporaries (the default prior's feature variances, in standardised units; exactly 0
+    for a constant column, whose shift is its value: :func:`column_statistics`)."""
     n, d = X.shape
     for j in range(d):
         moments[j] = 0.0

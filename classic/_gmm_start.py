@@ -152,10 +152,12 @@ def prior_in_standard_units(prior, X, shift, scale, covariance_type):
             # feature j's entry is 0.01 (1/d) Σ_k v_k (s_k / s_j)², v_k the variance of feature k of Z
             sigma0 = 0.01 * np.diag(np.mean(variance[None, :] * (scale[None, :] / scale[:, None]) ** 2, axis=1))
         else:
-            # 0.01 × each feature's own variance (a constant feature: the mean of the others'), in
-            # standardised units 0.01 v_j: every feature's covariance is pulled in proportion to its scale
-            own = np.where(variance > 0, variance, np.mean(variance[None, :] * (scale[None, :] / scale[:, None]) ** 2,
-                                                           axis=1))
+            # 0.01 × each feature's own variance (a constant feature: the mean of the others', which
+            # are not constant), in standardised units 0.01 v_j: every feature's covariance is pulled in
+            # proportion to its scale
+            varies = variance > 0
+            others = np.mean(variance[None, varies] * (scale[None, varies] / scale[:, None]) ** 2, axis=1)
+            own = np.where(varies, variance, others)
             sigma0 = 0.01 * np.diag(own)
     else:
         sigma0 = check_numbers(prior.covariance, "prior.covariance")

@@ -118,7 +118,8 @@ class GaussianMixturePrior:
         identity, a vector a diagonal). None (default): ``0.01`` times each feature's
         variance in the data, on the diagonal (Murphy, *Machine Learning: a
         Probabilistic Perspective*, §11.4.2.8; Fraley & Raftery 2007), so that every
-        feature is pulled in proportion to its own scale; for spherical covariances,
+        feature is pulled in proportion to its own scale (a constant feature: 0.01
+        times the mean variance of those that vary); for spherical covariances,
         0.01 times the mean feature variance, times the identity. A cluster of one
         point then gets half that covariance instead of collapsing. A matrix must be
         symmetric positive definite (each :math:`|a_{ij} - a_{ji}|` at most

@@ -568,6 +568,8 @@ def test_random_state_none_draws_from_numpys_global_generator():
     lambda: classic.KMeans(3, random_state="0"),
     lambda: classic.KMeans(3, random_state=1.5),
     lambda: classic.KMeans(3, random_state=-1),
+    lambda: classic.KMeans(3, random_state=True),          # a bool is not a seed (accepting it passed: audit 52)
+    lambda: classic.GaussianMixture(2, random_state=False),
     lambda: classic.KMeans(3, init=5),
     lambda: classic.KMeans(3, init=np.zeros((2, 4))),
     lambda: classic.Perceptron(l1_ratio=2.0),

@@ -2784,6 +2784,91 @@ def test_the_default_prior_pulls_each_feature_in_proportion_to_its_own_scale(cov
     assert np.all(small_feature_variances(before) > 1e5 * np.var(X[:, 1]))
 
 
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_the_default_prior_is_a_hundredth_of_each_features_population_variance(covariance_type):
+    """One component: the MAP M-step is Σ = (n S + 0.01 V)/(n + 1), S the data's covariance (1/n), V
+    the diagonal of the features' variances np.var (ddof 0), a constant feature's the mean of the
+    others' (spherical: the mean of all, times I). Audit 52: 0.1 for 0.01, 1/(n - 1), the scales'
+    ratio inverted for a constant feature passed every test; and a constant feature's prior was its
+    mean's rounding error squared (5.6e-37 for a column of 0.1s, 1e-4 for 0.5s): now its value does
+    not matter, bit for bit. Both sides sum n products of deviations, within γ_(n+2) of Σ|terms| <=
+    n sqrt(v_i v_j) each, then scale (a few roundings): 2 γ_(n+6) sqrt(Σ_ii Σ_jj) bounds the gap."""
+    rng = np.random.default_rng(0)
+    n = 30
+    varying = [rng.normal(size=n), 1000 * rng.normal(size=n) + 5]
+    fits = []
+    for c in (0.5, 0.1, 1 / 3):
+        X = np.column_stack(varying + [np.full(n, c)])
+        model = GaussianMixture(1, covariance_type=covariance_type, prior="default").fit(X)
+        v = np.var(X, axis=0)
+        covariance = np.asarray(model.covariances_)
+        if covariance_type == "spherical":
+            got, want = covariance[0] * np.eye(3), (n + 0.01) * v.mean() / (n + 1) * np.eye(3)
+        else:
+            v[2] = v[:2].mean()
+            want = (n * np.cov(X.T, bias=True) + 0.01 * np.diag(v)) / (n + 1)
+            got = {"full": covariance[0], "tied": covariance}.get(covariance_type, np.diag(covariance[0]))
+            want = np.diag(np.diag(want)) if covariance_type == "diag" else want
+        root = np.sqrt(np.diag(want))
+        assert np.all(np.abs(got - want) <= 2 * gamma(n + 6, np.float64) * np.outer(root, root)), (c, got, want)
+        fits.append(np.asarray(model.covariances_))
+    assert all(np.array_equal(fit, fits[0]) for fit in fits)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_the_standardisation_is_each_features_mean_and_a_power_of_two_near_its_spread(covariance_type):
+    """proofs/em.md, "Units": shift_j the column mean (a constant column's value, exactly: audit 52),
+    scale_j the power of two nearest the root mean square deviation, within 2^±32 of the common scale,
+    the power of two nearest the root mean feature variance, which spherical covariances take for all
+    (audit 52: the common scale from each feature's spread passed every test). Data away from ties."""
+    rng = np.random.default_rng(3)
+    X = np.column_stack([rng.normal(size=200), 1000 * rng.normal(size=200) + 7, np.full(200, 0.1),
+                         2.0**-40 * rng.normal(size=200)])
+    t = GaussianMixture(2, covariance_type=covariance_type, prior="default", random_state=0, max_iter=0).fit(X).trace_
+    root, common = np.sqrt(np.var(X, axis=0)), np.sqrt(np.mean(np.var(X, axis=0)))
+    for value in [*np.log2(root[[0, 1, 3]]), np.log2(common)]:
+        assert abs(abs(value - np.round(value)) - 0.5) > 1e-6   # not a tie
+    common = 2.0 ** np.round(np.log2(common))
+    if covariance_type == "spherical":
+        want = np.full(4, common)
+    else:
+        varies = np.ptp(X, axis=0) > 0   # np.var of the 0.1s is its mean's rounding error, not 0
+        want = np.clip(2.0 ** np.round(np.log2(np.where(varies, root, common))), common * 2.0**-32, common * 2.0**32)
+    np.testing.assert_array_equal(t.scale, want)
+    assert t.shift[2] == 0.1 and (covariance_type == "spherical" or want[3] == common * 2.0**-32)   # clipped
+    np.testing.assert_allclose(t.shift, X.mean(axis=0), rtol=gamma(200, np.float64))
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied"])
+@pytest.mark.parametrize("max_iter", [0, 5])
+def test_covariances_are_exactly_symmetric(covariance_type, max_iter):
+    """The M-step symmetrises each scatter entry ((p, q) and (q, p) averaged): covariances_ equal their
+    transpose bit for bit, at the start and after EM (audit 52: without it every test passed)."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 4)) @ rng.normal(size=(4, 4))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = GaussianMixture(3, covariance_type=covariance_type, random_state=0, max_iter=max_iter).fit(X)
+    covariances = np.asarray(model.covariances_)
+    assert np.array_equal(covariances, np.swapaxes(covariances, -1, -2))
+
+
+def test_each_pivot_is_held_to_its_own_features_collapse_floor():
+    """EM-8 compares pivot j with feature j's floor. A feature 2^-40 times another plus an independent
+    part 1e-7 of it has its scale clipped at 2^-32 of the common one (a variance in Z near 2^-16, not
+    1): it has not collapsed, and EM fits it, its conditional variance that of the independent part
+    (a difference of numbers 10^14 times larger: about u 10^14 = 2 % accurate, so within 10 %).
+    Under the first feature's floor it was called linearly dependent (audit 52)."""
+    rng = np.random.default_rng(0)
+    first, independent = rng.normal(size=500), 1e-7 * rng.normal(size=500)
+    X = np.column_stack([first, 2.0**-40 * (first + independent)])
+    model = GaussianMixture(1, covariance_type="full").fit(X)
+    part = X[:, 1] - 2.0**-40 * first   # exact: 2^-40 (fl(first + independent) - first)
+    residual = part - np.mean(part) - np.cov(part, first, bias=True)[0, 1] / np.var(first) * (first - first.mean())
+    conditional = np.linalg.det(model.covariances_[0]) / model.covariances_[0, 0, 0]
+    assert abs(conditional / np.var(residual) - 1) < 0.1
+
+
 @pytest.mark.parametrize("prior", [None, "default"])
 def test_trace_plot_label_and_legend_name_the_same_objective(prior):
     """Without a prior the objective is the log-likelihood, with one the log-likelihood plus the

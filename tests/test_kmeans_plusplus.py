@@ -167,12 +167,14 @@ def test_kpp1_draws_do_not_depend_on_the_scale(dtype, n, d, k, trials, weighted,
     X = rng.uniform(-1, 1, (n, d)).astype(dtype)
     X[np.abs(X) < 2.0**-10] = 0   # so that X 2^s stays normal for the shifts drawn
     w = rng.uniform(0.5, 2.0, n) if weighted else None
+    if weighted:   # a zero weight too (scaling w by min(w)'s exponent, 0's, passed: audit 52)
+        w[rng.integers(n)] = 0.0
     lowest = -1000 if dtype == np.float64 else -110
     if data is None:   # the pinned examples
         s, t = (-100, -1000) if weighted else (-600, 0)
     else:
         s, t = data.draw(st.integers(lowest, 10)), data.draw(st.integers(-1000, 10))
-    k, trials = min(k, n), min(trials, n)   # at most n candidates per step (n_local_trials <= n_samples)
+    k, trials = min(k, n - weighted), min(trials, n)   # at most n candidates per step (n_local_trials <= n_samples)
     scaled_X = np.ldexp(X, s)
     scaled_w = None if w is None else np.ldexp(w, t)
     centers, indices = kmeans_plusplus(X, k, sample_weight=w, n_local_trials=trials, random_state=seed)
@@ -181,6 +183,40 @@ def test_kpp1_draws_do_not_depend_on_the_scale(dtype, n, d, k, trials, weighted,
     np.testing.assert_array_equal(scaled_indices, indices)
     np.testing.assert_array_equal(scaled_centers, scaled_X[indices])
     assert scaled_centers.dtype == dtype
+
+
+class _Scripted(np.random.Generator):
+    """A Generator whose draws are given: ``integers`` returns ``first``, ``random`` the ``uniforms``
+    in turn (each a double a Generator can return: a multiple of 2^-53 in [0, 1))."""
+
+    def __init__(self, first, uniforms):
+        super().__init__(np.random.PCG64(0))
+        self.first, self.uniforms = first, list(uniforms)
+
+    def integers(self, *args, **kwargs):
+        return self.first
+
+    def random(self, *args, **kwargs):
+        return self.uniforms.pop(0)
+
+
+@pytest.mark.parametrize("weights, uniforms, want", [
+    # D² after row 0: 0, 1, 9 (potential 10); fl(0.1 * 10) = 1.0 is P_1 exactly: row 2's, [1, 10)
+    (None, [0.1], [0, 2]),
+    (None, [0.0], [0, 1]),                          # r = 0: the first row of positive D², never row 0's empty [0, 0)
+    (None, [1 - 2.0**-53], [0, 2]),                 # r just below 1: the last row
+    ([0.0, 1.0, 2.0], [0.0, 0.5], [1, 2]),          # first centre by weight at r = 0: never a zero weight
+    ([1.0, 2.0, 0.0], [1 - 2.0**-53, 0.0], [1, 0]),  # ... at r near 1: the last positive weight
+])
+def test_kpp1_each_row_owns_the_half_open_interval_of_its_mass(weights, uniforms, want):
+    """KPP-1: the inverse CDF draws row i for a target r·P in [P_(i-1), P_i), P_i the running sum of the
+    weighted D² (or of the weights, for the first centre): a target on a partial sum belongs to the
+    next row, and a row of mass 0 is never drawn. With >= in place of > (the D² draw) or searchsorted's
+    left side (the first centre) every test passed (audit 52); scripted uniforms land on the boundaries."""
+    X = np.array([[0.0], [1.0], [3.0]])
+    w = None if weights is None else np.array(weights)
+    _, indices = kmeans_plusplus(X, 2, sample_weight=w, n_local_trials=1, random_state=_Scripted(0, uniforms))
+    assert indices.tolist() == want
 
 
 def _squared(a, b):
