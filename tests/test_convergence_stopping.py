@@ -548,19 +548,21 @@ def test_rules_read_back_as_the_calls_that_made_them():
     assert "stop=LossPlateau(eps=0.001)" in repr(KMeans(3, stop=LossPlateau(1e-3)))
 
 
-@pytest.mark.parametrize("val_dtype", [np.float64, np.float32])
-def test_held_out_rows_are_scored_in_the_precision_score_uses(val_dtype):
+@pytest.mark.parametrize("dtype, val_dtype", [(np.float32, np.float64), (np.float32, np.float32),
+                                               (np.float64, np.float32)])
+def test_held_out_rows_are_scored_in_the_precision_score_uses(dtype, val_dtype):
     """A float32 fit with float64 held-out rows: early stopping scores them as ``score`` does, in
     float64 against the fitted numbers (KMeans, Perceptron last and averaged), float32 rows in
     float32; until 2026-12-06 they were rounded to float32 first, so stop_.checkpoint.score missed
-    the returned model's score (an audit: -178.58896495 against -178.58896499)."""
+    the returned model's score (an audit: -178.58896495 against -178.58896499). A float64 fit
+    scores float32 rows in float64, as ``score`` does (scoring them in float32 passed: audit 53)."""
     from sklearn.exceptions import ConvergenceWarning
 
     from classic import KMeans, Perceptron
     from classic.convergence import ValidationPatience
 
     rng = np.random.default_rng(5)
-    X = rng.normal(size=(1500, 2)).astype(np.float32)
+    X = rng.normal(size=(1500, 2)).astype(dtype)
     X_val = (rng.normal(size=(500, 2)) * 1.0000001).astype(val_dtype)  # float64 rows off the float32 grid
     y, y_val = (X[:, 0] + 0.3 * X[:, 1] > 0.1).astype(int), (X_val[:, 0] > 0.1).astype(int)
     with warnings.catch_warnings():
