@@ -2876,6 +2876,17 @@ def test_covariances_from_precisions_init_are_exactly_symmetric(covariance_type)
     assert np.array_equal(covariance, covariance.T)
 
 
+def test_weights_init_off_one_by_rounding_start_as_their_proportions():
+    """weights_init may miss 1 by up to 1e-6 (shares rounded in a file, say); the start is their
+    proportions, w / sum(w), which sum to 1 within a few units of rounding (taken as given, every test
+    passed and the first lower bound was off by log(1 + 9e-7): audit 52b)."""
+    given = np.array([0.3, 0.7 + 9e-7])
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    weights = GaussianMixture(2, weights_init=given, max_iter=0, random_state=0).fit(X).weights_
+    np.testing.assert_array_equal(weights, given / given.sum())
+    assert abs(weights.sum() - 1) <= 2 * np.finfo(np.float64).eps
+
+
 def test_each_pivot_is_held_to_its_own_features_collapse_floor():
     """EM-8 compares pivot j with feature j's floor. A feature 2^-40 times another plus an independent
     part 1e-7 of it has its scale clipped at 2^-32 of the common one (a variance in Z near 2^-16, not
