@@ -467,14 +467,16 @@ def test_a_pandas_header_of_column_numbers_is_a_header(labelled_csv, tmp_path, c
 @pytest.mark.parametrize("command, text, message", [
     # a first row ",0" mixes a missing value with a number: data, reported (it was taken for pandas' header
     # of a one-column frame and dropped: audit 51)
-    (["kmeans", "-k", "2"], ",0\n1,5\n2,6\n3,7\n4,8\n", r"non-numeric value '' in column 1, data row 1 \(a missing value"),
+    (["kmeans", "-k", "2"], ",0\n1,5\n2,6\n3,7\n4,8\n",
+     r"non-numeric value '' in column 1, data row 1 \(a missing value"),
     # row numbers are the file's lines, blank lines counted (they said row 3 for line 5: audit 51)
     (["kmeans", "-k", "2"], "a,b\n\n\n1,2\n3\n", r"row 5 has 1 fields, expected 2$"),
     (["kmeans", "-k", "2"], "a,b,c\n1,2\n3,4\n5,6\n", r"row 2 has 2 fields, expected 3$"),   # the header's width
     (["kmeans", "-k", "2"], "x,y\n1,2\n3,inf\n5,6\n", r"non-finite value 'inf' in y, data row 2$"),
     (["kmeans", "-k", "2"], "x,y\n1,2\nnan,4\n5,6\n", r"non-finite value 'nan' in x, data row 2$"),
     # a column number is ASCII digits from 1 to the width ('²' reached int(): audit 51)
-    (["kmeans", "-k", "2", "--weight-column", "²"], "x,w\n1,1\n2,1\n3,1\n", r"no weight column '²' \(columns: x, w\)$"),
+    (["kmeans", "-k", "2", "--weight-column", "²"], "x,w\n1,1\n2,1\n3,1\n",
+     r"no weight column '²' \(columns: x, w\)$"),
     (["kmeans", "-k", "2", "--weight-column", "0"], "x,y,w\n1,2,1\n2,3,1\n3,4,1\n", r"no weight column '0'"),
     (["kmeans", "-k", "2", "--weight-column", "w"], "w\n1\n2\n3\n", r"needs at least one feature column besides the "
                                                                    r"weight column$"),
@@ -484,8 +486,9 @@ def test_a_pandas_header_of_column_numbers_is_a_header(labelled_csv, tmp_path, c
     (["kmeans", "-k", "2"], "x,y\n1,2\n3,4\ntotal,7\n", r"non-numeric value 'total' in x, data row 3$"),
     (["kmeans", "-k", "2"], "a\tb\n1\t2\n3\t4\n", r"separate values by '\\t'; classic reads comma-separated values\)$"),
     # the --prior advice is for what a prior cures (it followed any error of the mixture's: audit 51)
-    (["gmm", "-k", "2"], "x,y\n1e200,1\n-1e200,2\n3e200,5\n", r"exceeds float64 \(1\.8e\+308\)\. Rescale X, e\.g\. "
-                                                              r"with sklearn\.preprocessing\.StandardScaler, and fit again\.$"),
+    (["gmm", "-k", "2"], "x,y\n1e200,1\n-1e200,2\n3e200,5\n",
+     r"exceeds float64 \(1\.8e\+308\)\. Rescale X, e\.g\. with sklearn\.preprocessing\.StandardScaler, "
+     r"and fit again\.$"),
 ])
 def test_csv_rows_and_columns_are_named_as_the_file_has_them(tmp_path, capsys, command, text, message):
     """Audit 51 (mutation testing of the command line): each message names the row or column of the

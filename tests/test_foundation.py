@@ -1052,17 +1052,20 @@ def test_the_public_boundary_as_a_mutation_audit_found_it():
             with pytest.raises(ValueError, match=rf"^sample_weight has shape \({w.shape[0]}, {w.shape[1]}\); expected "
                                                  r"\(40,\), one weight per row of X"):
                 fit(w)
-        with pytest.raises(ValueError, match=r"^sample_weight has negative values \(the smallest is -3\); weights must"):
+        with pytest.raises(ValueError, match=r"^sample_weight has negative values \(the smallest is -3\); "
+                                             "weights must"):
             fit(np.r_[1.0, -3.0, 5.0, -1.0, np.ones(36)])
     # 16 d A^2 = 1.44e308 is below float64's largest, 2 of it is not: one row or a mass 1 would pass
     wide, half = np.array([[3e153], [-3e153]]), np.array([0.5, 0.5])
     for fit in (lambda: classic.kmeans_plusplus(wide, 1, sample_weight=half, random_state=0),
                 lambda: classic.KMeans(1, random_state=0).fit(wide, sample_weight=half)):
-        with pytest.raises(ValueError, match=r"^X is too large for k-means in float64: its largest \|value\| is 3e\+153"):
+        with pytest.raises(ValueError, match=r"^X is too large for k-means in float64: its largest \|value\| "
+                                             r"is 3e\+153"):
             fit()
     for model, message in ((classic.KMeans(5), "n_samples=3 should be >= n_clusters=5"),
                            (classic.GaussianMixture(5), "n_samples=3 should be >= n_components=5"),
-                           (classic.Perceptron(class_weight={5: 1.0}), r"class_weight names \[5\]")):  # after X's checks
+                           (classic.Perceptron(class_weight={5: 1.0}), r"class_weight names \[5\]")):
+        # each refused after X's checks
         with pytest.raises(ValueError, match=message):
             model.fit(X[:3], y[:3]) if isinstance(model, classic.Perceptron) else model.fit(X[:3])
         assert not [name for name in vars(model) if name.endswith("_")], vars(model)
