@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 import naive
 from classic import KMeans, kmeans_plusplus
+from classic._jit import CHUNK_SIZE
+from classic._seeding_kernels import sample_index
 from classic.seeding import _kmeans_plusplus
 from classic.strategies import clustering_data
 from proof_steps import proof_steps
@@ -217,6 +219,27 @@ def test_kpp1_each_row_owns_the_half_open_interval_of_its_mass(weights, uniforms
     w = None if weights is None else np.array(weights)
     _, indices = kmeans_plusplus(X, 2, sample_weight=w, n_local_trials=1, random_state=_Scripted(0, uniforms))
     assert indices.tolist() == want
+
+
+def test_kpp1_a_target_on_a_chunk_boundary_belongs_to_the_next_chunk():
+    """KPP-1's walk skips chunk c while the running sum of chunk partials stays <= the target: a
+    target equal to that sum lies in the next chunk's interval, even where summing chunk c's terms
+    one by one from the previous sum rounds past it. Here P_1 = fl(1 + fl(3t)) = 1 + 2 ulp but
+    1 + t + t + t, rounded in turn, is 1 + 3 ulp (t = 0.6 ulp): with < in place of <= every test
+    passed (audit 52b's K10) and the draw fell on chunk 1's last row, a target outside its interval."""
+    n = 2 * CHUNK_SIZE + 1
+    closest = np.zeros(n)
+    closest[0] = 1.0
+    closest[CHUNK_SIZE:CHUNK_SIZE + 3] = 0.6 * 2.0**-52
+    closest[2 * CHUNK_SIZE] = 1.0
+    parts = np.zeros(3)
+    for i in range(n):                              # update_closest's sums: per chunk, in index order
+        parts[i // CHUNK_SIZE] += closest[i]
+    target = parts[0] + parts[1]
+    assert target == 1 + 2 * 2.0**-52 and (1 + closest[CHUNK_SIZE]) + closest[CHUNK_SIZE] + closest[CHUNK_SIZE] > target
+    assert sample_index(closest, np.zeros(0), parts, target) == 2 * CHUNK_SIZE
+    # one ulp below: chunk 1, walked term by term (1 + t rounds to 1 + ulp, not past it; 1 + 2t does)
+    assert sample_index(closest, np.zeros(0), parts, np.nextafter(target, 0)) == CHUNK_SIZE + 1
 
 
 def _squared(a, b):
