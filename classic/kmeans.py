@@ -581,7 +581,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, ClusterMixin, TransformerMixin, Ba
     ----------
     n_clusters : int, default=8
     init : {"k-means++", "random"}, callable or array-like of shape (n_clusters, n_features), default="k-means++"
-        k-means++ (D²) seeding, ``n_clusters`` distinct random rows, given centres, or a
+        k-means++ (D²) seeding, ``n_clusters`` distinct random rows (centres in row order), given centres, or a
         callable called as scikit-learn calls it, ``init(X, n_clusters, random_state)`` with
         X read-only and a ``numpy.random.RandomState`` seeded from ``random_state``, that
         returns the centres (checked as given centres are).

@@ -11,7 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from classic import KMeans, certify
 from classic.convergence import GradientNorm, LossPlateau, ParameterChange, RelativeImprovement, ValidationPatience
-from classic.convergence import estimate_rate
+from classic.convergence import StoppingRule, estimate_rate
 from classic.strategies import kmeans_problems
 
 
@@ -104,6 +104,66 @@ def test_cv7_validation_patience_returns_the_best_checkpoint_and_cuts_the_trace(
         assert certify(model, X)
         return
     pytest.fail("no seed triggered early stopping; pick other data")
+
+
+def test_cv7_a_cut_back_trace_keeps_the_relocations_of_its_last_iteration():
+    """Early stopping that returns iteration s keeps the trace's relocations of iterations 1..s, those of
+    s itself included: here cluster 4 starts empty, is refilled in iteration 1, and iteration 1 is the
+    checkpoint. With < s in place of <= s (audit 54's K22) the cut trace lost that relocation while
+    n_relocated still counted it, and the certificate failed; every test passed."""
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        X, X_val = rng.normal(size=(60, 2)), rng.normal(size=(30, 2))
+        init = np.vstack([X[:4], [[50.0, 50.0]]])  # cluster 4 starts empty: a relocation in iteration 1
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model = KMeans(5, init=init, max_iter=50, stop=ValidationPatience(1, X_val)).fit(X)
+        full = KMeans(5, init=init, max_iter=50).fit(X)
+        s = model.trace_.n_iter
+        if not (model.trace_.stop_reason.startswith("rule") and s in full.trace_.relocation_iteration):
+            continue
+        t, kept = model.trace_, full.trace_.relocation_iteration <= s
+        np.testing.assert_array_equal(t.n_relocated, full.trace_.n_relocated[:s])
+        for name in ("relocation_iteration", "relocation_point", "relocation_cluster", "relocation_distance"):
+            np.testing.assert_array_equal(getattr(t, name), getattr(full.trace_, name)[kept], err_msg=name)
+        assert len(t.relocation_point) == t.n_relocated.sum() > 0
+        assert certify(model, X)
+        return
+    pytest.fail("no seed stopped early at an iteration with a relocation; pick other data")
+
+
+class _Recorder(StoppingRule):
+    """A user's rule that never fires and keeps every state it is shown."""
+
+    name = "recorder"
+
+    def __init__(self):
+        self.states = []
+
+    def _holds(self, state):
+        self.states.append(state)
+        return False
+
+
+def test_cv7_a_rule_sees_each_iterations_centres_and_the_ones_before():
+    """CV-7's protocol: the state of iteration t holds theta(t), the centres after its update, and
+    theta(t-1), those before it (the initial centres for t = 1), each a copy the rule may keep: the
+    recorded states chain (theta(t-1) of one is theta of the one before) and end at the returned
+    centres. With the live centres as theta(t-1) ParameterChange fired at iteration 1 with no change
+    (audit 54's K17), and with them as theta(t) every kept state became the final centres (K25);
+    every test passed with each."""
+    X = _blobs(3, n=400)
+    C0 = X[:6].copy()
+    with pytest.warns(ConvergenceWarning, match="max_iter=5"):  # the rule is consulted after every iteration
+        model = KMeans(6, init=C0, max_iter=5, stop=_Recorder()).fit(X)
+    states = model.stop_.states
+    assert len(states) == model.n_iter_ == 5
+    np.testing.assert_array_equal(states[0].previous_parameters, C0)
+    for before, state in zip(states, states[1:]):
+        np.testing.assert_array_equal(state.previous_parameters, before.parameters)
+        assert not np.array_equal(state.parameters, before.parameters)
+    np.testing.assert_array_equal(states[-1].parameters, model.cluster_centers_)
+    assert all(state.parameters is not model.cluster_centers_ for state in states)
 
 
 def test_cv7_validation_patience_scores_the_weighted_held_out_inertia():

@@ -937,6 +937,67 @@ def test_n_init_keeps_the_best_run():
     assert best.inertia_ == min(singles)
 
 
+def test_n_init_keeps_the_first_of_runs_that_tie():
+    """Runs of equal inertia: the first is kept (a later one replaces the best only when strictly
+    lower, as scikit-learn's). On the corners of a square, the two splits have inertia 1; with <= in
+    place of < (audit 54's K04) the last tied run was returned, and every test passed."""
+    from classic.kmeans import _initial_centers, _lloyd
+
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    model = KMeans(2, init="random", n_init=10, random_state=0).fit(X)
+    rng = np.random.default_rng(0)
+    runs = [_lloyd(X, _initial_centers(X, "random", 2, 1, rng), 300, 0.0) for _ in range(10)]
+    inertias = [run[2].objective[-1] for run in runs]
+    tied = [run for run in runs if run[2].objective[-1] == min(inertias)]
+    assert len({tuple(run[1]) for run in tied}) > 1  # the tie is between different partitions
+    np.testing.assert_array_equal(model.labels_, tied[0][1])
+    np.testing.assert_array_equal(model.cluster_centers_, tied[0][0])
+
+
+def test_random_init_takes_distinct_rows_in_row_order():
+    """init="random": n_clusters distinct rows, uniformly, as centres in the order of their rows (so
+    cluster j's centre comes from an earlier row than cluster j + 1's), with and without weights.
+    Without the sort (audit 54's K11) the order was the draw's, and every test passed."""
+    from classic.kmeans import _initial_centers
+
+    X = np.arange(30.0)[:, None]
+    rng = np.random.default_rng(0)
+    for weights in (None, np.ones(30), np.linspace(0.5, 2.0, 30)):
+        for _ in range(20):
+            rows = _initial_centers(X, "random", 6, 1, rng, weights)[:, 0]
+            assert np.all(np.diff(rows) > 0), rows
+    model = KMeans(3, init="random", n_init=1, random_state=4).fit(X)
+    assert np.all(np.diff(model.predict(X)) >= 0)  # clusters in row order: labels never decrease along X
+
+
+def test_given_centres_run_once_whatever_n_init():
+    """init=array with n_init > 1: one run, as the warning says (the runs would all be the same):
+    the verbose output is a single run's. Without n_init = 1 after the warning (audit 54's K08)
+    the same run was made n_init times, and every test passed."""
+    import contextlib
+    import io
+
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    printed = []
+    for n_init in (1, 3):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            KMeans(3, init=X[:3], n_init=n_init, verbose=1).fit(X)
+        printed.append(out.getvalue())
+    assert printed[0] and printed[1] == printed[0]
+
+
+def test_given_centres_leave_the_callers_random_state_as_it_was():
+    """Given centres draw nothing, so a numpy RandomState passed as random_state is only checked, never
+    advanced (scikit-learn's KMeans alike). Making a Generator from it (audit 54's K31) drew a seed,
+    and only the linter noticed the import it left unused."""
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    state = np.random.RandomState(0)
+    KMeans(3, init=X[:3], random_state=state).fit(X)
+    assert state.randint(10**9) == np.random.RandomState(0).randint(10**9)
+
+
 @given(st.integers(1, 300), st.integers(1, 60), st.integers(1, 40), st.data())
 def test_distinct_row_count_matches_numpy(n, m, k, data):
     """The count behind the fewer-distinct-points warning: min(#distinct rows, k), across the
@@ -954,6 +1015,35 @@ def test_fewer_distinct_points_than_clusters_warns_and_stops():
         model = KMeans(4, random_state=0).fit(X)
     assert model.trace_.stop_reason == "converged"
     assert certify(model, X)
+
+
+def test_weighted_fits_count_the_distinct_points_of_positive_weight():
+    """With weights, the fewer-distinct-points warning counts the distinct rows of positive weight:
+    here 0, 0 and 3 (2 distinct) beside 1 and 2 of weight 0, so 3 clusters cannot all hold weight.
+    Counting all of X (audit 54's K28) gave 4 and a false message, that X had 3 distinct points of
+    positive weight and an empty cluster all the same."""
+    X = np.array([[0.0], [0.0], [1.0], [2.0], [3.0]])
+    w = np.array([1.0, 1.0, 0.0, 0.0, 1.0])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        KMeans(3, init=np.array([[0.0], [1.0], [3.0]])).fit(X, sample_weight=w)
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 1 and messages[0].startswith("Number of distinct points of positive weight (2) in X is "
+                                                         "smaller than n_clusters (3)"), messages
+
+
+@pytest.mark.filterwarnings("ignore:k-means stopped at max_iter=1")
+def test_a_cluster_of_only_zero_weight_points_is_reported_empty():
+    """A cluster of weight 0 is empty (proofs/kmeans.md, "Weights") even when points of weight 0 are
+    labelled to it: stopped by max_iter right after the assignment that left it so, the fit warns.
+    Testing the cluster sizes alone (audit 54's K34) found none empty here, and nothing was said."""
+    X = np.array([[1.0], [1.0], [1.0], [11.0], [15.0], [2.0], [15.0], [8.0]])
+    w = np.array([1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0])
+    with pytest.warns(ConvergenceWarning, match=r"k-means ended with 1 empty cluster \[2\]: the run stopped "
+                                                r"\(max_iter\) right after an assignment half-step"):
+        model = KMeans(3, init=np.array([[17.0], [15.0], [11.0]]), max_iter=1).fit(X, sample_weight=w)
+    assert np.all(model.trace_.cluster_sizes[-1] > 0)  # every cluster holds points; cluster 2 no weight
+    assert np.bincount(model.labels_, weights=w, minlength=3)[2] == 0
 
 
 @pytest.mark.parametrize("entry", ["fit", "fit_predict", "fit_transform", "pipeline"])
@@ -1372,6 +1462,27 @@ def test_km8_pruning_never_changes_a_label(X, k, seed):
     np.testing.assert_array_equal(model.cluster_centers_, C)
     np.testing.assert_array_equal(model.trace_.objective_assign[1:], [r[2] for r in rows])
     np.testing.assert_array_equal(model.trace_.objective_update, [r[1] for r in rows])
+
+
+def test_km8_a_relocated_point_is_examined_again_by_the_next_assignment():
+    """KM-8: a point the relocation half-step moves gets the bound l = 0. Its old l bounded the
+    distances to the centres other than its old one, a, so it says nothing of a: here x = 0.1
+    (weight 3) leaves cluster a for the empty cluster j, whose centre becomes fl(fl(3x)/3) = x + 1 ulp,
+    while a's new centre, the mean of its other points, is x itself, strictly closer: the point goes
+    back to a, as in the obvious run. With the bound kept (audit 54's K15) it stayed in j, every test
+    passed, and the run ended at another partition, certified too (a fixed point all the same)."""
+    x, h = 0.1, 0.0625
+    assert (2 * x + (x - h)) + (x + h) == 4 * x and (3 * x) / 3 != x  # a's new mean is x; j's is not
+    X = np.array([[x], [x], [x - h], [x + h], [10.0], [10.0]])
+    w = np.array([3.0, 2.0, 1.0, 1.0, 1.0, 1.0])
+    C0 = np.array([[0.0], [10.0], [1000.0]])
+    model = KMeans(3, init=C0).fit(X, sample_weight=w)
+    C, labels, rows, _, reason = naive.kmeans_lloyd(X, C0, 300, w)
+    assert model.trace_.relocation_point.tolist() == [0] and model.trace_.stop_reason == reason
+    np.testing.assert_array_equal(model.labels_, labels)
+    np.testing.assert_array_equal(model.cluster_centers_, C)
+    np.testing.assert_array_equal(model.trace_.objective_assign[1:], [r[2] for r in rows])
+    assert certify(model, X, sample_weight=w)
 
 
 @pytest.mark.parametrize("scale, dtype", [(1e-155, np.float64), (1e-160, np.float64), (1e-20, np.float32),
