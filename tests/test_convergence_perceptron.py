@@ -165,6 +165,35 @@ def test_cv7_perceptron_early_stopping_scores_the_predictor_it_returns(seed, pre
         assert model.score(X_val, y_val, sample_weight=w_val) == rule.checkpoint.score
 
 
+def test_cv7_a_held_out_score_of_exactly_zero_is_the_negative_class_as_predict_says():
+    """The held-out accuracy early stopping records is model.score's: a score of exactly 0 predicts the
+    negative class (classes_[0]), as predict does. Without an intercept the row (0, 0) scores 0 under
+    every weight vector, so it is always wrong for label 1: the checkpoint's score is 0.0. With >= 0 for
+    > 0 (audit 55's E10) the rule recorded 1.0 while score said 0.0, and every test passed."""
+    X = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])
+    y = np.array([1, 1, 0, 0])  # not separable through 0
+    X_val, y_val = np.array([[0.0, 0.0]]), np.array([1])
+    model = _fit(X, y, fit_intercept=False, max_iter=3, stop=ValidationPatience(5, X_val, y_val))
+    assert model.stop_.checkpoint.score == model.score(X_val, y_val) == 0.0
+
+
+def test_cv7_when_tol_and_the_rule_end_the_same_epoch_the_stop_names_tol():
+    """tol's test comes first (proofs/convergence.md, CV-7): when it ends the same epoch at which the rule
+    fires, stop_reason is "rule:<name> (best before tol)" if the rule's checkpoint is earlier, as for any
+    run tol ends. Preferring the rule's reason (audit 55's E11) gave "rule:validation_patience", and
+    every test passed."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(int)
+    y[:6] ^= 1  # not separable
+    X_val = rng.normal(size=(30, 2))
+    y_val = (X_val[:, 0] > 0).astype(int)
+    model = Perceptron(tol=1e9, n_iter_no_change=1, stop=ValidationPatience(1, X_val, y_val)).fit(X, y)
+    assert model.stop_.fired and model.stop_.consulted_at == 2 and model.stop_.checkpoint.iteration == 1
+    assert model.trace_.stop_reason == "rule:validation_patience (best before tol)"
+    assert certify(model, X, y)
+
+
 def test_stopped_perceptron_certificate_is_truthful_multiclass():
     """One-vs-rest: each binary problem runs the rule from its own start, with its own held-out signs."""
     rng = np.random.default_rng(0)

@@ -1247,6 +1247,34 @@ def test_pc13_the_vote_is_exact_and_takes_each_score_in_the_training_order(scale
     np.testing.assert_array_equal(_vote(X, WT, counts, scale), one)
 
 
+@pytest.mark.skipif(np.finfo(np.longdouble).max == np.finfo(np.float64).max,
+                    reason="an overflowing score is an error where long double is float64")
+def test_pc13_a_vote_whose_score_overflows_by_the_intercept_alone_counts_it():
+    """The vote of a row whose score overflows is taken again in long double, every weight vector's
+    score with the intercept term. Here (intercept_scaling 1e150, x = -max) the weights in effect are
+    0 (once), (1, -1e150) (once: -max - 1e300 overflows, by the intercept term alone) and (2, 0)
+    (twice: -2 max overflows): the vote is 0 - 1 - 2 = -3. Without the intercept in the re-evaluation
+    (audit 55's P09) the second score looked finite, its vote was lost (-2), and every test passed."""
+    X = np.array([[-1.0], [1.0]])
+    model = Perceptron(prediction="voted", intercept_scaling=1e150).fit(X, [0, 1])
+    np.testing.assert_array_equal(model.trace_.epoch_weights, [[0.0, 0.0], [2.0, 0.0], [2.0, 0.0]])
+    big = np.finfo(np.float64).max
+    np.testing.assert_array_equal(model.decision_function([[-big], [big]]), [-3.0, 3.0])
+
+
+def test_pc1_a_float32_averaged_fit_with_a_step_size_certifies():
+    """coef_ of the averaged perceptron is fl(fl(a) eta0) in the data's precision, a the float64 average
+    rounded to it first, as the certificate recomputes it (PC-1). Scaling the float64 average (audit 55's
+    E16) moved float32 coef_ by an ulp with eta0 = 0.1, and PC-1 failed; every test passed."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(50, 4)).astype(np.float32)
+    y = (X @ [1.0, -0.5, 0.3, 0.2] > 0.1).astype(int)
+    model = _quiet_fit(Perceptron(prediction="averaged", eta0=0.1, max_iter=3), X, y)
+    assert model.coef_.dtype == np.float32
+    certificate = certify(model, X, y)
+    assert certificate, str(certificate)
+
+
 @settings(max_examples=15, deadline=None)
 @given(st.integers(0, 10**6), st.booleans(), st.booleans())
 def test_cv7_the_held_out_vote_of_each_epoch_is_the_vote_of_the_run_so_far(seed, integer, weighted):

@@ -240,6 +240,8 @@ def test_warm_start_refuses_what_the_previous_weights_cannot_start():
     ({"coef_init": [1.0, np.nan, 0.0, 0.0]}, "coef_init .*NaN"),
     ({"coef_init": ["a", "b", "c", "d"]}, "coef_init must be"),
     ({"coef_init": np.full(4, 1e200)}, "squared norm beyond the largest float64.*rescale the start"),
+    # each square 1e308 is finite, their sum is not: the row's norm (audit 55's S04 summed down columns)
+    ({"coef_init": np.full(4, 1e154)}, "squared norm beyond the largest float64.*rescale the start"),
 ])
 def test_a_bad_start_is_refused(kwargs, match):
     X, y = _iris()
@@ -257,6 +259,27 @@ def test_a_start_refused_for_its_precision_or_a_missing_intercept():
     with pytest.raises(ValueError, match="intercept_init is not 0, but fit_intercept=False.*PC-8"):
         Perceptron(fit_intercept=False).fit(X, y, intercept_init=1.0)
     Perceptron(fit_intercept=False).fit(X, y, intercept_init=0.0)
+    # one problem's intercept not 0 is enough (audit 55's S01: only all of them nonzero was refused,
+    # and the others' dropped silently)
+    X3, y3 = _iris(3)
+    with pytest.raises(ValueError, match="intercept_init is not 0, but fit_intercept=False"):
+        Perceptron(fit_intercept=False).fit(X3, y3, intercept_init=[0.0, 1.0, 0.0])
+
+
+def test_pc1_the_start_is_the_given_one_divided_once_by_eta0_and_the_intercept_by_s():
+    """PC-1, "Step size": the run starts at w_0 = (coef_init, intercept_init / s) / eta0, each division
+    rounded once in the data's precision (so that eta0 times the run is the eta0-run from the given
+    start, to that rounding). With eta0 = 3 and s = 2.5 nothing is exact: multiplying by s (audit 55's
+    S02) or by fl(1/eta0) (S03) gave other starts, and every test passed."""
+    X, y = _iris()
+    coef, intercept = np.array([5.0, -1.0, 0.7, 2.0]), 1.0
+    for dtype in (np.float64, np.float32):
+        model = _quiet_fit(Perceptron(eta0=3.0, intercept_scaling=2.5, max_iter=2), X.astype(dtype), y,
+                           coef_init=coef, intercept_init=intercept)
+        three = dtype(3.0)
+        want = np.append(coef.astype(dtype) / three, (dtype(intercept) / dtype(2.5)) / three)
+        assert want.dtype == dtype and want[0] != coef[0] * (dtype(1.0) / three)  # a case that tells them apart
+        np.testing.assert_array_equal(model.trace_.epoch_weights[0], want)
 
 
 def test_the_start_arrays_are_not_modified():
@@ -522,6 +545,19 @@ def test_partial_fit_in_float32_is_one_run_whatever_the_intercept_scaling(scalin
     for _ in range(whole.n_iter_):
         calls.partial_fit(X, y, classes=[0, 1])
     np.testing.assert_array_equal(calls.trace_.epoch_weights[-1], whole.trace_.epoch_weights[-1])
+
+
+def test_partial_fit_declares_classes_of_the_type_fit_finds():
+    """classes given to partial_fit as an object array of strings become classes_ as fit makes them from
+    y (unicode strings), so predict returns what fit's model returns. Keeping numpy's unique of the
+    object array (audit 55's S09) left classes_ and predict's output of dtype object."""
+    X = np.array([[2.0], [-2.0]])
+    y = np.array(["b", "a"], dtype=object)
+    declared = Perceptron().partial_fit(X, y, classes=np.array(["a", "b"], dtype=object))
+    fitted = Perceptron().fit(X, y)
+    assert declared.classes_.dtype == fitted.classes_.dtype != object
+    np.testing.assert_array_equal(declared.classes_, fitted.classes_)
+    assert declared.predict(X).dtype == fitted.predict(X).dtype
 
 
 @pytest.mark.parametrize(("classes", "match"), [

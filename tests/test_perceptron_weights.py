@@ -317,6 +317,58 @@ def test_the_range_of_the_weighted_moves_is_checked_example_by_example():
     check_update_range(X, 1.0, [None])
 
 
+@pytest.mark.parametrize(("X", "scale", "weight"), [
+    (np.array([[1.0], [-1.0]]), 1e153, 20.0),        # the intercept feature s alone is large (audit 55's W10)
+    (np.array([[1e150], [-1e150]]), 1e153, 20.0),     # each row's squared norm needs its s^2 (W12)
+    (np.outer([1.0, -1.0], np.full(10, 7.07e152)), 0.0, 7.0),  # the d + 1 terms of a row (W11)
+])
+def test_weighted_moves_beyond_the_range_are_named_before_the_run(X, scale, weight):
+    """check_update_range's quick bound (c^2 (d + 1) max(|X|, s)^2) and its per-row check (c_i^2 (||x_i||^2 +
+    s^2)) count the intercept feature and every feature: a weighted example whose move leaves float64 is
+    named before the run starts, not met as an overflow at update 1. Each mutant that dropped a term
+    of the bound (audit 55's W10, W11, W12) let these runs start, and every test passed."""
+    y = np.array([1, 0])
+    with pytest.raises(ValueError, match="the weighted example 0 .* squared norm beyond float64"):
+        Perceptron(fit_intercept=scale != 0, intercept_scaling=scale or 1.0, max_iter=2).fit(
+            X, y, sample_weight=[weight, weight])
+
+
+def test_float32_problem_weights_round_each_factor_then_their_product():
+    """problem_weights in float32: c_i = fl32(fl32(class weight) fl32(sample weight)), checked against
+    NumPy's float32 product on 2000 random pairs. The product taken in float64 and rounded once (audit
+    55's W07) differs in the last bit on some of them (not on 0.3 x 0.1, the case of the test above), and
+    every test passed."""
+    from classic._perceptron_weights import problem_weights
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    sample_weight = rng.uniform(0.01, 10.0, n)
+    signs = np.where(rng.random(n) < 0.5, 1.0, -1.0)[None, :]
+    by_class = np.array([0.1, 0.3])
+    c = problem_weights(by_class, sample_weight, signs, np.float32)[0]
+    side = np.where(signs[0] > 0, by_class[1], by_class[0]).astype(np.float32)
+    assert c.dtype == np.float32
+    np.testing.assert_array_equal(c, side * sample_weight.astype(np.float32))
+
+
+def test_the_moves_of_a_float32_weighted_run_are_rounded_to_float32():
+    """moves() gives what a float32 weighted run adds, fl32(c_i x~_i) with x~_i = (x_i, fl32(s)), as
+    tests/naive.py's epoch adds it: the averaged and voted predictors and the certificate build on it.
+    With the intercept column in float64 (audit 55's P01) the products were taken in float64, the
+    averaged coef_ moved by an ulp and, the certificate sharing moves(), every test passed."""
+    from classic._perceptron_predictors import moves
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3)).astype(np.float32)
+    c = rng.uniform(0.1, 3.0, 40).astype(np.float32)
+    rows = np.array([3, 0, 17, 39])
+    got = moves(X, 0.1, rows, c)
+    want = [(np.append(X[i], np.float32(0.1)).astype(np.float32) * c[i]).astype(np.float64) for i in rows]
+    assert got.dtype == np.float64
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(moves(X, 0.1, None, c)[rows], want)
+
+
 def test_an_overflow_from_weights_names_them():
     """Weights large enough to overflow the float32 weights (each move in range, their sum not): the message
     offers dividing the weights, not only rescaling X (an audit, 2026-12-05)."""
