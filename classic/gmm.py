@@ -1158,7 +1158,10 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         n_samples = check_int(n_samples, "n_samples", minimum=1, maximum=np.iinfo(np.int64).max)  # NumPy's draws
         rng = as_generator(self.random_state)
         weights, means, _ = self._fitted_parameters
-        counts = rng.multinomial(n_samples, weights.astype(np.float64) / weights.sum())
+        # the proportions in float64, divided by their float64 sum (a float32 sum of a float32 fit's weights
+        # rounded to 1 and left them summing to 1 + 3e-8: audit 56)
+        weights = weights.astype(np.float64)
+        counts = rng.multinomial(n_samples, weights / weights.sum())
         blocks = []
         for k, count in enumerate(counts):
             cov = _component_covariance(self, k)

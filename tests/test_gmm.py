@@ -2279,6 +2279,73 @@ def test_inference_methods_agree_with_scikit_learn_formulas():
         assert np.allclose(upper, np.triu(upper)) and np.allclose(upper @ upper.T, model.precisions_[k])
 
 
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+def test_bic_and_aic_count_scikit_learns_parameters_on_any_rows(covariance_type):
+    """BIC = -2 log L(X) + p log n and AIC = -2 log L(X) + 2p with n the rows of the X given (a subset
+    of the training rows here) and p scikit-learn's count for each covariance type. A tied count of
+    d^2 for d(d+1)/2, a spherical count of 1 for K (audit 56's G47, G48) and n the training rows
+    (G49) each passed every test: only "full" and the training X were checked."""
+    from sklearn.mixture import GaussianMixture as SkGaussianMixture
+
+    X = mixture_data(10, 200, 3, 2, 4.0)
+    model = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X)
+    p = SkGaussianMixture(2, covariance_type=covariance_type, max_iter=5).fit(X)._n_parameters()
+    assert model._n_parameters() == p
+    part = X[:50]
+    assert model.bic(part) == pytest.approx(-2 * model.score(part) * 50 + p * np.log(50), rel=1e-12)
+    assert model.aic(part) == pytest.approx(-2 * model.score(part) * 50 + 2 * p, rel=1e-12)
+
+
+class _RecordingGenerator(np.random.Generator):
+    """A Generator that keeps the probabilities multinomial is called with."""
+
+    def multinomial(self, n, pvals, size=None):
+        self.pvals = np.array(pvals)
+        return super().multinomial(n, pvals, size)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sample_draws_the_counts_with_the_weights_summing_to_one_in_float64(dtype):
+    """sample draws the component counts from the multinomial of the weights as float64 proportions,
+    w / sum(w) in float64. The float32 sum of a float32 fit's weights rounded to 1 and left the float64
+    proportions summing to 1 + 3e-8 (audit 56); without the division at all (its G45) every test passed.
+    n_samples must be at least 1 (G46: 0 returned empty arrays)."""
+    X = mixture_data(0, 300, 2, 3, 4.0, dtype=dtype)
+    model = GaussianMixture(3, random_state=0).fit(X)
+    rng = _RecordingGenerator(np.random.PCG64(5))
+    model.set_params(random_state=rng)
+    _, labels = model.sample(1000)
+    w = model.weights_.astype(np.float64)
+    np.testing.assert_array_equal(rng.pvals, w / w.sum())
+    assert abs(math.fsum(rng.pvals) - 1.0) <= 3 * 2.0**-53   # three divisions and the sum's rounding
+    np.testing.assert_array_equal(np.bincount(labels, minlength=3),
+                                  np.random.Generator(np.random.PCG64(5)).multinomial(1000, w / w.sum()))
+    with pytest.raises(ValueError, match="n_samples"):
+        model.sample(0)
+
+
+def test_no_convergence_warning_where_max_iter_is_what_was_asked_for():
+    """tol=0 asks for max_iter iterations exactly and max_iter=0 for none: neither warns that EM did not
+    converge. Without either condition (audit 56's G28, G29) both warned, and every test passed."""
+    X = mixture_data(1, 200, 2, 2, 3.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        assert GaussianMixture(2, tol=0, max_iter=5, random_state=0).fit(X).n_iter_ == 5
+        assert GaussianMixture(2, max_iter=0, random_state=0).fit(X).n_iter_ == 0
+
+
+def test_verbose_prints_each_iterations_change_of_the_objective(capsys):
+    """verbose: each line's change is the new mean objective minus the previous one (positive: EM
+    ascends). Its sign flipped (audit 56's G05) and every test passed."""
+    X = mixture_data(2, 200, 2, 2, 3.0)
+    model = GaussianMixture(2, random_state=0, verbose=2, verbose_interval=1, max_iter=4, tol=0).fit(X)
+    changes = [float(c) for c in re.findall(r"\(change (\S+)\)", capsys.readouterr().out)]
+    mean_objective = model.trace_.objective / len(X)  # the trace's is the total
+    assert len(changes) == 4
+    np.testing.assert_allclose(changes, np.diff(mean_objective), rtol=1e-2)  # printed to 3 digits
+    assert all(c > 0 for c in changes)
+
+
 def test_warm_start_continues_from_previous_fit():
     X = mixture_data(12, 150, 2, 2, 2.0)
     full = GaussianMixture(2, init_params="random", random_state=0, max_iter=10, tol=0).fit(X)
