@@ -217,3 +217,56 @@ def test_with_several_starts_stop_describes_the_start_returned():
         assert rule.fired and rule.checkpoint.iteration == model.trace_.n_iter, seed
         assert abs(model.score(X_val) - rule.checkpoint.score) <= 1e-12 * abs(rule.checkpoint.score)
     assert stopped >= 3
+
+
+def test_cv7_tol_named_when_it_and_the_rule_end_the_same_iteration():
+    """tol's test comes first (proofs/convergence.md, CV-7): when tol and the rule end the same
+    iteration the run stops "tol", converged. Preferring the rule (audit 56's G06) gave
+    "rule:loss_plateau", not converged, and every test passed."""
+    X = mixture(0)
+    model = _fit(X, tol=1e-3, stop=LossPlateau(1e-3))
+    assert model.stop_.fired and model.stop_.consulted_at == model.n_iter_
+    assert model.trace_.stop_reason == "tol" and model.converged_
+
+
+def test_cv7_relative_improvement_sees_the_objective_and_the_one_before():
+    """The rule is given f(t) and f(t-1) in that order: RelativeImprovement(eps) stops EM at the first
+    iteration whose gain (f(t) - f(t-1)) / |f(t-1)| of the mean objective is below eps, that of the full
+    run's trace. With the two swapped (audit 56's G08) the gain was negative and it fired at
+    iteration 1; every test passed."""
+    from classic.convergence import RelativeImprovement
+
+    X = mixture(1)
+    eps = 1e-6
+    full = _fit(X, tol=0, max_iter=400)
+    mean = full.trace_.objective / len(X)
+    gains = np.diff(mean) / np.abs(mean[:-1])
+    first = int(np.argmax(gains < eps)) + 1
+    # no near tie at the boundary: the rule's mean objective and the trace's total / n differ by rounding, a
+    # relative 1e-10 of these gains at most (an ulp of f over a gain of 1e-6 |f|)
+    assert gains[first - 1] < eps * (1 - 1e-3) and np.all(gains[: first - 1] > eps * (1 + 1e-3))
+    model = _fit(X, tol=0, max_iter=400, stop=RelativeImprovement(eps))
+    assert model.n_iter_ == first > 1 and model.trace_.stop_reason == "rule:relative_improvement"
+
+
+def test_warm_start_re_expresses_the_parameters_for_new_data():
+    """warm_start on data shifted and scaled (X * 4 + 10) with max_iter=0 returns the previous fit's
+    parameters, re-expressed in the new standardisation and back, to rounding; a float64 fit continued
+    on float32 data keeps float32 arrays in its trace and certifies. The shift's sign flipped (audit
+    56's G32: means moved by 44) or the states left in float64 (G35: certify refused the trace) passed
+    every test: the test above continues on the same X."""
+    from classic import certify
+
+    X = mixture(2)
+    model = _fit(X, warm_start=True)
+    means, covariances = model.means_.copy(), model.covariances_.copy()
+    model.set_params(max_iter=0).fit(X * 4 + 10)
+    np.testing.assert_allclose(model.means_, means, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(model.covariances_, covariances, rtol=1e-12)
+    for max_iter in (0, 2):
+        model = _fit(X, warm_start=True)
+        continued = model.set_params(max_iter=max_iter, tol=0).fit(X.astype(np.float32))
+        assert continued.trace_.covariances.dtype == continued.means_.dtype == np.float32
+        certificate = certify(continued, X.astype(np.float32))
+        assert certificate, str(certificate)
+
