@@ -1512,6 +1512,40 @@ def _is_the_obvious_certified_run(X, C0, max_iter):
     assert certificate, str(certificate)
 
 
+def test_km9_the_filter_keeps_the_lowest_index_among_equidistant_centres():
+    """KM-9 with KM-1's tie rule: 1024 float32 centres, c0 = 1 - 2^-16 and c1 = 1, and two points exactly as
+    far (in float32) from c0 as from c1: the filter decides nothing it cannot, and the lowest index wins.
+    Without the index bits in the top of a key's range (audit 54b's F11) both went to c1; every test passed."""
+    C = np.linspace(1, -1, 1024, dtype=np.float32)[:, None]
+    C[0, 0], C[1, 0] = 1 - 2.0**-16, 1.0
+    model = KMeans(1024, init=C, max_iter=1).fit(C)
+    np.testing.assert_array_equal(model.cluster_centers_, C)
+    X = np.array([[1042.5987548828125], [945.2372436523438]], dtype=np.float32)
+    squared = (X - C[:2, 0]) ** 2
+    assert np.all(squared[:, 0] == squared[:, 1])
+    assert model.predict(X).tolist() == [0, 0]
+
+
+def test_km9_a_point_whose_float32_norms_overflow_gets_its_nearest_centre():
+    """KM-9's per-point gate: float64 centres near +-4e18 and x = 1.84e19, whose squared norms (shifted by the
+    centres' mean, 0) overflow float32 beside the centres': the float32 stage leaves the point, and it gets its
+    nearest centre, 0 (at 1.44e19; centre 3 at 1.45e19). Without the gate (audit 54b's F16, killed only by the
+    linter) it got centre 1."""
+    C = np.array([[4e18], [0.0], [-4e18], [3.9e18], [-3.9e18]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = KMeans(5, init=C, max_iter=1).fit(C)
+    np.testing.assert_array_equal(model.cluster_centers_, C)
+    assert model.predict([[1.84e19]]).tolist() == [0] == model.transform([[1.84e19]]).argmin(axis=1).tolist()
+
+
+def test_km8_a_run_with_more_than_256_features_is_the_obvious_run():
+    """The exact scan's panels of points hold at least 16 (a panel of 0 points with 300 features and 3
+    centres, audit 54b's D10, raised "range() arg 3 must not be zero": no test had more than 256 features)."""
+    X = np.random.default_rng(0).normal(size=(40, 300))
+    _is_the_obvious_certified_run(X, X[:3], 50)
+
+
 @pytest.mark.parametrize("d, seed", [(3, 1), (8, 0), (8, 1)])
 def test_km9_underflow_never_changes_a_label_with_the_filter_on(d, seed):
     """KM-9 (proofs/kmeans.md): with 64 centres the filter is on, and on data of size 1e-160, whose
