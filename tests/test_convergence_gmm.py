@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 
 from classic import GaussianMixture, certify
-from classic.convergence import LossPlateau, ParameterChange, ValidationPatience, estimate_rate
+from classic.convergence import LossPlateau, ParameterChange, RelativeImprovement, ValidationPatience, estimate_rate
 
 
 def mixture(seed, n=300, overlap=1.0):
@@ -234,8 +234,6 @@ def test_cv7_relative_improvement_sees_the_objective_and_the_one_before():
     iteration whose gain (f(t) - f(t-1)) / |f(t-1)| of the mean objective is below eps, that of the full
     run's trace. With the two swapped (audit 56's G08) the gain was negative and it fired at
     iteration 1; every test passed."""
-    from classic.convergence import RelativeImprovement
-
     X = mixture(1)
     eps = 1e-6
     full = _fit(X, tol=0, max_iter=400)
@@ -255,8 +253,6 @@ def test_warm_start_re_expresses_the_parameters_for_new_data():
     on float32 data keeps float32 arrays in its trace and certifies. The shift's sign flipped (audit
     56's G32: means moved by 44) or the states left in float64 (G35: certify refused the trace) passed
     every test: the test above continues on the same X."""
-    from classic import certify
-
     X = mixture(2)
     model = _fit(X, warm_start=True)
     means, covariances = model.means_.copy(), model.covariances_.copy()

@@ -970,21 +970,17 @@ def test_random_init_takes_distinct_rows_in_row_order():
     assert np.all(np.diff(model.predict(X)) >= 0)  # clusters in row order: labels never decrease along X
 
 
-def test_given_centres_run_once_whatever_n_init():
+def test_given_centres_run_once_whatever_n_init(capsys):
     """init=array with n_init > 1: one run, as the warning says (the runs would all be the same):
     the verbose output is a single run's. Without n_init = 1 after the warning (audit 54's K08)
     the same run was made n_init times, and every test passed."""
-    import contextlib
-    import io
-
     X = np.random.default_rng(0).normal(size=(50, 2))
     printed = []
     for n_init in (1, 3):
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out), warnings.catch_warnings():
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             KMeans(3, init=X[:3], n_init=n_init, verbose=1).fit(X)
-        printed.append(out.getvalue())
+        printed.append(capsys.readouterr().out)
     assert printed[0] and printed[1] == printed[0]
 
 
@@ -1027,7 +1023,7 @@ def test_weighted_fits_count_the_distinct_points_of_positive_weight():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         KMeans(3, init=np.array([[0.0], [1.0], [3.0]])).fit(X, sample_weight=w)
-    messages = [str(w.message) for w in caught]
+    messages = [str(warning.message) for warning in caught]
     assert len(messages) == 1 and messages[0].startswith("Number of distinct points of positive weight (2) in X is "
                                                          "smaller than n_clusters (3)"), messages
 
@@ -1475,14 +1471,8 @@ def test_km8_a_relocated_point_is_examined_again_by_the_next_assignment():
     assert (2 * x + (x - h)) + (x + h) == 4 * x and (3 * x) / 3 != x  # a's new mean is x; j's is not
     X = np.array([[x], [x], [x - h], [x + h], [10.0], [10.0]])
     w = np.array([3.0, 2.0, 1.0, 1.0, 1.0, 1.0])
-    C0 = np.array([[0.0], [10.0], [1000.0]])
-    model = KMeans(3, init=C0).fit(X, sample_weight=w)
-    C, labels, rows, _, reason = naive.kmeans_lloyd(X, C0, 300, w)
+    model, reason = _is_the_obvious_certified_run(X, np.array([[0.0], [10.0], [1000.0]]), 300, w)
     assert model.trace_.relocation_point.tolist() == [0] and model.trace_.stop_reason == reason
-    np.testing.assert_array_equal(model.labels_, labels)
-    np.testing.assert_array_equal(model.cluster_centers_, C)
-    np.testing.assert_array_equal(model.trace_.objective_assign[1:], [r[2] for r in rows])
-    assert certify(model, X, sample_weight=w)
 
 
 @pytest.mark.parametrize("scale, dtype", [(1e-155, np.float64), (1e-160, np.float64), (1e-20, np.float32),
@@ -1499,17 +1489,19 @@ def test_km8_underflow_never_changes_a_label(scale, dtype):
         _is_the_obvious_certified_run(X, X[np.random.default_rng(seed).choice(len(X), 4, replace=False)], 40)
 
 
-def _is_the_obvious_certified_run(X, C0, max_iter):
-    """Lloyd from C0 equals the obvious run (tests/naive.py) bit for bit, and its certificate holds."""
+def _is_the_obvious_certified_run(X, C0, max_iter, sample_weight=None):
+    """Lloyd from C0 (with ``sample_weight``) equals the obvious run (tests/naive.py) bit for bit, and its
+    certificate holds; returns the model and the obvious run's stop reason."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = KMeans(len(C0), init=C0, max_iter=max_iter).fit(X)
-    C, labels, rows, f0, reason = naive.kmeans_lloyd(X, C0, max_iter)
+        model = KMeans(len(C0), init=C0, max_iter=max_iter).fit(X, sample_weight=sample_weight)
+    C, labels, rows, f0, reason = naive.kmeans_lloyd(X, C0, max_iter, sample_weight)
     np.testing.assert_array_equal(model.labels_, labels)
     np.testing.assert_array_equal(model.cluster_centers_, C)
     np.testing.assert_array_equal(model.trace_.objective_assign[1:], [r[2] for r in rows])
-    certificate = certify(model, X)
+    certificate = certify(model, X, sample_weight=sample_weight)
     assert certificate, str(certificate)
+    return model, reason
 
 
 def test_km9_the_filter_keeps_the_lowest_index_among_equidistant_centres():
