@@ -193,7 +193,8 @@ def kmeans_fingerprint(labels, k):
 def kmeans_lloyd(X, C0, max_iter, w=None):
     """The whole run of proofs/kmeans.md, obviously: returns (centres, labels, per-iteration
     objectives as a list of (relocate, update, assign), initial objective, stop reason), stopping
-    as the package does when no label changes (KM-5) or a partition repeats (KM-4). With
+    as the package does when no label changes (KM-5) or the loop's state repeats (KM-4: the
+    partition with the centres its empty clusters keep). With
     weights ``w``: weighted objectives and means; a cluster of weight 0 is empty."""
     C = np.array(C0, dtype=X.dtype)
     k = C.shape[0]
@@ -216,9 +217,11 @@ def kmeans_lloyd(X, C0, max_iter, w=None):
                 moved = True
             if moved:
                 f_relocate = kmeans_chunked_sum(terms)
-        repeated = tuple(labels) in seen  # KM-4: this partition was met before (a rounding cycle)
-        seen.add(tuple(labels))
         sums, masses = kmeans_cluster_sums(X, labels, k, w)
+        empty = np.flatnonzero(masses == 0)  # KM-4's state: the partition with the centres its empty clusters keep
+        state = (tuple(labels), tuple(empty), C[empty].tobytes())
+        repeated = state in seen  # this state was met before (a rounding cycle)
+        seen.add(state)
         C = kmeans_update_centers(sums, masses, C)
         labels_new, f_update, f_assign, changed = kmeans_assign(X, C, labels, w)
         rows.append((f_relocate, f_update, f_assign))

@@ -1592,8 +1592,8 @@ def test_km8_pruning_skips_points_on_separated_data():
 
 def test_a_repeated_partition_stops_the_run(monkeypatch):
     """KM-4 plumbing: if the fingerprints say a partition repeats, the run stops ("cycle"), warns,
-    and the certificate reports KM-4 as failing. (A real rounding cycle is too rare to provoke, so
-    the kernel's fingerprints are replaced by a constant.)"""
+    and the certificate reports KM-4 as failing. (The kernel's fingerprints are replaced by a
+    constant, a cycle at will; test_a_natural_rounding_cycle_stops_the_run has a real one.)"""
     real = kernels.assign
 
     def constant_fingerprint(*args):
@@ -1609,6 +1609,42 @@ def test_a_repeated_partition_stops_the_run(monkeypatch):
     assert model.trace_.stop_reason == "cycle" and model.n_iter_ == 2 and not model.converged_
     cert = certify(model, X)
     assert cert["KM-4"].holds is False and cert["KM-5"].holds is None and "repeated partition" in cert["KM-5"].note
+
+
+def test_a_natural_rounding_cycle_stops_the_run():
+    """KM-4: a rounding cycle nobody forced (found by a mutation audit, 2026-12-06). Ten weighted
+    points a few ulps apart near (0.1, 0.1) and (0.7, 0.1), six distinct points of positive weight, eight given centres:
+    the labelling of iteration 2 comes back at iteration 4 with cluster 7 keeping another centre
+    (the point relocated to it at iteration 3), so the state differs and the run goes on; the
+    state of iteration 3 comes back at iteration 5, and the run stops there ("cycle", warned).
+    The obvious run keys on the same state and agrees bit for bit; a loop keying on labellings
+    alone stops at 4. The certificate's KM-4, about labellings, fails, truthfully; KM-1..3 hold."""
+    a, b, c = 0.1, 0.10000000000000009, 0.10000000000000019  # 0.1, 0.1 + 6 ulp, 0.1 + 13 ulp
+    X = np.array([[0.7, b], [a, c], [0.7, a], [c, a], [b, 0.7000000000000012], [0.7, a], [0.7, c],
+                  [0.7000000000000006, b], [0.7, a], [a, a]])
+    w = np.array([0.3, 0.7, 1.0, 0.1, 0.0, 0.1, 0.7, 0.0, 0.1, 0.3])
+    C0 = np.array([[0.10000000000005613, 2.0999999999991297], [0.33333333333269866, 0.7000000000009451],
+                   [0.00033333333357762847, 0.0003333333329502443], [0.6999999999975823, 0.7000000000008134],
+                   [0.7000000000004588, 0.6999999999987923], [0.700000000000285, 0.10000000000084437],
+                   [0.33333333333523596, 0.00033333333279590417], [2.099999999998545, 0.2999999999997414]])
+    with pytest.warns(ConvergenceWarning) as caught:
+        model = KMeans(8, init=C0, max_iter=100).fit(X, sample_weight=w)
+    messages = " ".join(str(warning.message) for warning in caught)
+    assert "iteration 5 repeats an earlier one" in messages and "distinct points of positive weight (6)" in messages
+    trace = model.trace_
+    assert model.n_iter_ == 5 and trace.stop_reason == "cycle" and not model.converged_
+    fingerprints = [int(f) for f in trace.partition_fingerprint]
+    assert fingerprints[1] == fingerprints[3] and fingerprints[2] == fingerprints[4] and len(set(fingerprints)) == 3
+    np.testing.assert_array_equal(trace.relocation_iteration, [1] * 5 + [3] * 3 + [5] * 3)
+    np.testing.assert_array_equal(trace.relocation_cluster[5:], [3, 5, 7, 3, 5, 7])
+    centers, labels, rows, _, stop_reason = naive.kmeans_lloyd(X, C0, 100, w)
+    assert stop_reason == "cycle" and len(rows) == 5
+    np.testing.assert_array_equal(model.labels_, labels)
+    np.testing.assert_array_equal(model.cluster_centers_, centers)
+    cert = certify(model, X, sample_weight=w)
+    assert cert["KM-4"].holds is False and cert["KM-4"].worst == 2
+    assert all(cert[claim].holds for claim in ("KM-1", "KM-2", "KM-3", "KM-6", "KM-7"))
+    assert cert["KM-5"].holds is None and "repeated partition" in cert["KM-5"].note
 
 
 def test_the_loop_stops_on_a_repeated_state_not_on_a_repeated_labelling(monkeypatch):
