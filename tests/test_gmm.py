@@ -2403,7 +2403,9 @@ def test_edited_fitted_attributes_change_no_answer_of_the_fitted_model(covarianc
     certificate says that the attributes are no longer the run's (EM-5; since 2026-12-04). Each
     answer warns, at the caller's line, that the edit has no effect and how to use parameters of
     one's own (the edit was ignored silently where scikit-learn's would read it: audit 48); that
-    advice, the inits with max_iter=0, gives a model whose means are the ones asked for."""
+    advice, the inits with max_iter=0, gives a model whose means are the ones asked for. weights_
+    and means_ are edited in place (a weights_ that was the fit's own array changed the answers
+    under a warning that said it had none: audit 56)."""
     X = mixture_data(14, 200, 2, 2, 4.0)
     model = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X)
     with warnings.catch_warnings():
@@ -2411,7 +2413,7 @@ def test_edited_fitted_attributes_change_no_answer_of_the_fitted_model(covarianc
         before = _answers(model, X, certificate=False)
     model.means_[:] = 100.0
     model.covariances_ = model.covariances_ * 9.0
-    model.weights_ = np.array([0.3, 0.7])
+    model.weights_[:] = [0.3, 0.7]   # in place: weights_ shares no memory with what inference reads (audit 56)
     model.precisions_, model.precisions_cholesky_ = model.precisions_ / 9.0, model.precisions_cholesky_ / 3.0
     with pytest.warns(UserWarning, match=r"^weights_, means_, covariances_, precisions_cholesky_, precisions_ changed "
                                          r"since the fit, and GaussianMixture answers for the parameters it fitted: "
@@ -2428,6 +2430,21 @@ def test_edited_fitted_attributes_change_no_answer_of_the_fitted_model(covarianc
                           precisions_init=model._fitted_precisions[1], max_iter=0).fit(X)
     assert own.n_iter_ == 0   # its means: those asked for, up to the standardisation's rounding (EM, "Units")
     np.testing.assert_allclose(own.means_, [[0.0, 0.0], [1.0, 1.0]], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["weights_", "means_", "covariances_", "precisions_cholesky_", "precisions_"])
+def test_an_edit_of_one_ulp_is_an_edit(name):
+    """The edited-attributes check compares bit for bit: one entry of one attribute moved by one
+    ulp warns, naming that attribute only, and fails the certificate's EM-5 (a comparison with
+    np.allclose let it pass: audit 56)."""
+    X = mixture_data(14, 200, 2, 2, 4.0)
+    model = GaussianMixture(2, covariance_type="diag", random_state=0).fit(X)
+    values = getattr(model, name).reshape(-1)
+    values[0] = np.nextafter(values[0], np.inf)
+    with pytest.warns(UserWarning, match=rf"^{name} changed since the fit"):
+        model.predict(X)
+    claim = certify(model, X)["EM-5"]
+    assert claim.holds is False and f"{name} changed" in claim.note
 
 
 @pytest.mark.parametrize("change", ["covariance_type", "n_components", "n_features"])
@@ -3156,6 +3173,44 @@ def test_plot_ellipses_and_sample_refuse_what_they_cannot_do():
     plt.close(fig)
     with pytest.raises(ValueError, match="n_samples must be <="):
         model.sample(2**63)
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+def test_plot_ellipses_draws_each_components_covariance(covariance_type):
+    """plot_ellipses: the ellipse of n_std = s for component k in the plane of features (i, j) is
+    {x : (x - m)^T S^-1 (x - m) = s^2}, S the (i, j) block of k's covariance, read from
+    covariances_ as its covariance type stores it. Its half-axes and angle give back
+    R diag((width/2)^2, (height/2)^2) R^T = s^2 S, to 32 u |S|_2: eigh's backward error (a small
+    multiple of u |S|), the angle through atan2, degrees and back (an absolute error of a few u
+    times pi, times |lambda_1 - lambda_2| <= |S|) and the three products here (a few u |S| each);
+    the largest seen is 3 u |S|. Width, height and angle were never checked (audit 56: swapped
+    eigenvalues, atan2's arguments, the block's columns or component 0's variance for all, unseen)."""
+    from matplotlib.figure import Figure
+
+    from classic.gmm import plot_ellipses
+
+    X = np.random.default_rng(0).normal(size=(150, 3)) @ np.array([[1.0, 0.5, 0.2], [0.0, 2.0, 0.7], [0.0, 0.0, 0.5]])
+    X[:75] += 4.0
+    model = GaussianMixture(2, covariance_type=covariance_type, random_state=0).fit(X)
+    if covariance_type == "tied":
+        covariances = [model.covariances_] * 2
+    else:
+        as_matrix = {"full": np.asarray, "diag": np.diag, "spherical": lambda c: c * np.eye(3)}[covariance_type]
+        covariances = [as_matrix(c) for c in model.covariances_]
+    u = np.finfo(np.float64).eps / 2
+    for features in [(0, 1), (2, 0), (-1, 1)]:
+        ax = Figure().subplots()
+        plot_ellipses(model, ax, features=features, n_std=(1.0, 2.5))
+        plane = [f % 3 for f in features]
+        drawn = [(k, s) for k in range(2) for s in (1.0, 2.5)]
+        assert len(ax.patches) == len(drawn)
+        for ellipse, (k, s) in zip(ax.patches, drawn):
+            np.testing.assert_array_equal(ellipse.center, model.means_[k, plane])
+            t = math.radians(ellipse.angle)
+            R = np.array([[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]])
+            drawn_shape = R @ np.diag([(ellipse.width / 2) ** 2, (ellipse.height / 2) ** 2]) @ R.T
+            S = s * s * np.asarray(covariances[k])[np.ix_(plane, plane)]
+            assert np.abs(drawn_shape - S).max() <= 32 * u * np.linalg.norm(S, 2), (features, k, s)
 
 
 @pytest.mark.parametrize("field, row", [("log_likelihood_error", -1), ("log_prior_error", -1),
