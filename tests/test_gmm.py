@@ -2394,6 +2394,22 @@ def test_parameters_set_after_fit_change_no_answer_of_the_fitted_model(fitted, c
     assert all(claim.holds for claim in after[-1])
 
 
+def test_a_prior_array_edited_after_fit_changes_nothing_fitted():
+    """The model keeps its own copy of the prior it was fitted with: a caller who scales their
+    prior covariance array in place after fit (to reuse it) changes no answer, and the
+    certificate, which recomputes the M-step under that prior (EM-5), still holds (with the
+    caller's array kept, EM-5 failed: audit 56, killed before only by the linter)."""
+    X = mixture_data(14, 200, 2, 2, 4.0)
+    covariance = np.array([0.5, 0.5])
+    model = GaussianMixture(2, covariance_type="diag", prior=GaussianMixturePrior(covariance=covariance),
+                            random_state=0).fit(X)
+    before = _answers(model, X)
+    covariance *= 100.0
+    after = _answers(model, X)
+    assert all(np.array_equal(a, b) for a, b in zip(before[:-2], after[:-2]))
+    assert before[-2:] == after[-2:] and all(claim.holds for claim in after[-1])
+
+
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_edited_fitted_attributes_change_no_answer_of_the_fitted_model(covariance_type):
     """The fitted attributes report the fit: replacing or editing weights_, means_, covariances_,
@@ -2514,11 +2530,50 @@ def test_score_samples_is_the_log_sum_exp_of_its_log_densities_correctly_rounded
     assert lost >= 4  # 10^17 .. 10^20 at least
 
 
-def test_n_init_keeps_the_best_run():
-    X = mixture_data(13, 150, 2, 3, 3.0)
-    best = GaussianMixture(3, init_params="random", random_state=0, n_init=4).fit(X)
-    singles = [GaussianMixture(3, init_params="random", random_state=np.random.default_rng(s)).fit(X) for s in range(1)]
-    assert best.trace_.objective[-1] >= min(m.trace_.objective[-1] for m in singles) - 1e-9
+def _recording_starts(monkeypatch):
+    """Each EM start of the next fits, as a list of its run or the ComponentCollapseError it raised."""
+    from classic import gmm as gmm_module
+
+    starts, real = [], gmm_module._expectation_maximisation
+
+    def recorded(*args):
+        try:
+            starts.append(real(*args))
+        except ComponentCollapseError as error:
+            starts.append(error)
+            raise
+        return starts[-1]
+
+    monkeypatch.setattr(gmm_module, "_expectation_maximisation", recorded)
+    return starts
+
+
+def test_n_init_keeps_the_first_of_the_best_runs(monkeypatch):
+    """n_init: the fit returns the start of greatest objective, and of starts tied there the first
+    (scikit-learn's strict >). Well separated data, where the six starts end on the same objective
+    bit for bit with their components in different orders (a >= kept the last: audit 56)."""
+    starts = _recording_starts(monkeypatch)
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 1, (100, 2)), rng.normal(10, 1, (100, 2)) * [1, 2]])
+    model = GaussianMixture(2, init_params="random", n_init=6, tol=0, max_iter=300, random_state=0).fit(X)
+    best = max(run.objective for run in starts)
+    tied = [run for run in starts if run.objective == best]
+    assert len(starts) == 6 and len(tied) >= 2
+    assert any(not np.array_equal(run.trace.objective, tied[0].trace.objective) for run in tied[1:])
+    np.testing.assert_array_equal(model.trace_.objective, tied[0].trace.objective)
+    np.testing.assert_array_equal(model.means_[:, 0] > 5, tied[0].state.means[:, 0] > 0)
+
+
+def test_when_every_start_collapses_the_first_ones_error_is_raised(monkeypatch):
+    """EM-8 with n_init > 1: when no start has an answer, the error raised is the first start's (its
+    component and iteration), whatever the later ones say (the last one's was raised: audit 56)."""
+    starts = _recording_starts(monkeypatch)
+    X = np.vstack([np.random.default_rng(1).normal(size=(8, 2)), [[5, 5], [5, 5.0001], [9, 0], [9, 0.0002]]])
+    with pytest.raises(ComponentCollapseError) as raised:
+        GaussianMixture(4, n_init=5, init_params="random", random_state=0).fit(X)
+    assert len(starts) == 5 and all(isinstance(error, ComponentCollapseError) for error in starts)
+    assert str(starts[0]) != str(starts[-1])
+    assert raised.value is starts[0]
 
 
 @pytest.mark.parametrize(
@@ -3064,6 +3119,21 @@ def test_linearly_dependent_features_are_named_not_called_a_collapse(covariance_
                          (model.set_params(prior=None, covariance_type="diag").fit(X), X),
                          (GaussianMixture(n_components, covariance_type=covariance_type, random_state=0).fit(Z), Z)]:
         assert certify(fitted, data)
+
+
+def test_under_a_prior_a_collapse_is_not_called_linearly_dependent_features():
+    """Dependent features name the fix prior='default' (above), which cannot help a fit that has a
+    prior: there a collapse is rounding's (EM-8: (S_k + a Sigma_0)/(N_k + a) is positive definite in
+    exact arithmetic), and the error says so. Iris with a fifth feature, the sum of the first two,
+    and means_init 1e10 times off X's scale (the message for dependent features under a prior:
+    audit 56)."""
+    from sklearn.datasets import load_iris
+
+    X = load_iris().data
+    X = np.column_stack([X, X[:, 0] + X[:, 1]])
+    with pytest.raises(ComponentCollapseError, match=r"With a prior \(MAP-EM\) the exact covariance") as raised:
+        GaussianMixture(3, prior="default", means_init=X[[0, 50, 100]] * 1e10, random_state=0).fit(X)
+    assert "linearly dependent" not in str(raised.value) and "pass prior='default'" not in str(raised.value)
 
 
 def test_the_scale_refusal_quotes_xs_own_ranges():
