@@ -1460,6 +1460,29 @@ def test_km8_pruning_never_changes_a_label(X, k, seed):
     np.testing.assert_array_equal(model.trace_.objective_update, [r[1] for r in rows])
 
 
+@given(st.sampled_from([(np.float64, 1), (np.float64, 7), (np.float64, 300), (np.float32, 2), (np.float32, 17)]),
+       st.floats(2.0**-1000, 2.0**1000, allow_subnormal=False))
+@settings(max_examples=200)
+def test_km8_the_initial_bound_keeps_its_spare_margin(precision, runner_up):
+    """KM-8, "Initial bound": from the runner-up's computed distance d2 >= phi the kernel stores
+    l = fl(fl(sqrt(fl(d2 lambda))) (1 - 4u64)), and the proof's four roundings give
+    l**2 <= (1 - gamma_(d+2)) (1 - 2u64) d2, the spare margin of 2u64 its underflow paragraph needs;
+    checked here in exact rational arithmetic (gamma in the working precision), and l = 0 below
+    phi. Without the factor (1 - 4u64) l**2 exceeded it (audit 54b's D02, seen before only in
+    n_scanned)."""
+    dtype, d = precision
+    lower_factor = _pruning_factors(d, np.dtype(dtype))[1]
+    floor = distances._bound_floor(np.empty((1, d), dtype))
+    u64 = Fraction(1, 2**53)
+    n_u = (d + 2) * Fraction(1, 2**53 if dtype == np.float64 else 2**24)
+    gamma = n_u / (1 - n_u)
+    bound = distances._initial_bound(runner_up, lower_factor, floor)
+    if runner_up < floor:
+        assert bound == 0.0
+    else:
+        assert 0 < bound and Fraction(bound) ** 2 <= (1 - gamma) * (1 - 2 * u64) * Fraction(runner_up)
+
+
 def test_km8_a_relocated_point_is_examined_again_by_the_next_assignment():
     """KM-8: a point the relocation half-step moves gets the bound l = 0. Its old l bounded the
     distances to the centres other than its old one, a, so it says nothing of a: here x = 0.1
