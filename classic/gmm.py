@@ -684,7 +684,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     -----
     Every method called after ``fit`` (``predict``, ``predict_proba``, ``score``, ``sample``,
     ``bic``, :func:`plot_ellipses`, the certificate) answers for what was fitted: parameters set
-    since (``set_params``) take effect at the next ``fit``, as in scikit-learn. The fitted
+    since (``set_params``) take effect at the next ``fit``, as in scikit-learn, save
+    ``random_state``, which ``sample`` reads when called (scikit-learn's too). The fitted
     attributes (``weights_``, ``means_``, ``covariances_``, ``precisions_``, ...) report that fit:
     editing them changes no method's answer (scikit-learn's ``predict`` would read an edited
     ``means_`` beside unedited ``precisions_cholesky_``; here inference works in the

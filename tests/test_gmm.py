@@ -2309,7 +2309,8 @@ def test_sample_draws_the_counts_with_the_weights_summing_to_one_in_float64(dtyp
     """sample draws the component counts from the multinomial of the weights as float64 proportions,
     w / sum(w) in float64. The float32 sum of a float32 fit's weights rounded to 1 and left the float64
     proportions summing to 1 + 3e-8 (audit 56); without the division at all (its G45) every test passed.
-    n_samples must be at least 1 (G46: 0 returned empty arrays)."""
+    n_samples must be at least 1 (G46: 0 returned empty arrays). The Generator is set after fit: sample
+    reads random_state when called (class Notes)."""
     X = mixture_data(0, 300, 2, 3, 4.0, dtype=dtype)
     model = GaussianMixture(3, random_state=0).fit(X)
     rng = _RecordingGenerator(np.random.PCG64(5))
