@@ -139,6 +139,8 @@ def test_the_algorithm_notes_state_the_measured_numbers():
     assert (f"{ours.inertia_:.1f}", f"{theirs.inertia_:.1f}") == ("79.2", "78.9")
     ours, theirs = results[1e15]
     assert ours.trace_.stop_reason == "cycle" and (round(ours.inertia_), round(theirs.inertia_)) == (248, 80)
+    fingerprints = list(ours.trace_.partition_fingerprint)  # proofs/kmeans.md, KM-4: iteration 18 repeats 16
+    assert ours.n_iter_ == 18 and fingerprints.index(fingerprints[-1]) == 15 and not ours.trace_.relocation_point.size
 
     assert "on iris, 18 epochs instead of 1000" in WORDS
     assert ("scikit-learn's shuffled run stops at 17 epochs on iris, ours with `shuffle=True, random_state=0, "
