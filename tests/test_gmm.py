@@ -1275,7 +1275,7 @@ def test_em4_and_em5_refuse_a_trace_that_is_not_the_run():
     """Certificate audit, 2026-12-04: an objective that is not log_likelihood + log_prior (raised by
     1 nat at one step, the bounds left alone) passed EM-4; the parameters predict uses (the fitted
     state) swapped between components, 200 of 200 labels changed, passed every claim. Now EM-4
-    checks the recorded sum and EM-5 that predict uses the trace's θ_T."""
+    checks the recorded sum, bit for bit, and EM-5 that predict uses the trace's θ_T."""
     X = mixture_data(3, 200, 2, 2, 4.0)
     model = GaussianMixture(2, init_params="random", max_iter=10, tol=0.0, random_state=0).fit(X)
     assert bool(certify(model, X)) and model.n_iter_ == 10
@@ -1285,6 +1285,11 @@ def test_em4_and_em5_refuse_a_trace_that_is_not_the_run():
     model.trace_ = dataclasses.replace(t, objective=objective)
     claim = certify(model, X)["EM-4"]
     assert claim.holds is False and "objective[3] = " in claim.note and "is not log_likelihood + log_prior" in claim.note
+    objective = t.objective.copy()  # compared bit for bit: one ulp off fails too (np.allclose passed: audit 58's E23)
+    objective[4] = np.nextafter(objective[4], np.inf)
+    model.trace_ = dataclasses.replace(t, objective=objective)
+    claim = certify(model, X)["EM-4"]
+    assert claim.holds is False and "objective[4] = " in claim.note
     model.trace_ = t
     state = model._state
     model._state = dataclasses.replace(state, means=state.means[::-1].copy())
@@ -1720,6 +1725,8 @@ def test_rd4_em_slacks_bound_their_formulas(covariance_type, dtype, prior, monke
         for step, slack in enumerate(slacks):
             exact = sum(Fraction(float(b[step])) for b in bounds) + 2 * u * sum(abs(Fraction(float(v[step]))) for v in values)
             assert exact <= Fraction(float(slack)) <= _loose(exact), (id, step)
+    # EM-2's allowance is D_t alone (EM-4's adds the bound on F(q_t, θ_t): given to EM-2 too, audit 58's E18 passed)
+    np.testing.assert_array_equal(seen["EM-2"][1], t.m_step_deficit)
     _, allowance = seen["EM-4"]
     for step, value in enumerate(allowance):
         exact = Fraction(float(t.m_step_deficit[step])) + Fraction(float(efe[step]))
@@ -1730,6 +1737,25 @@ def test_rd4_em_slacks_bound_their_formulas(covariance_type, dtype, prior, monke
     assert len(slacks) == len(formula)
     for entry, (slack, exact) in enumerate(zip(slacks, formula)):
         assert exact <= Fraction(float(slack)) <= _loose(exact), ("EM-5", entry, float(slack), float(exact))
+
+
+@given(st.integers(0, 6), st.integers(1, 4), st.lists(st.floats(0, 1e300), min_size=1, max_size=8),
+       st.floats(-1e300, 1e300))
+@example(6, 1, [], 0.0)   # 1 + u + u + ...: each addition rounds down, ties to even (audit 58's E02)
+def test_em6_slack_bounds_its_sum_however_the_additions_round(n_tiny, n_values, bounds, value):
+    """EM-6's slack of a claim (classic._gmm_certificate._slack): the float64 sum of the bounds and
+    of 2u|v| for each value v, each a float of its own, moved up by the factor 1/(1 - gamma_m) for
+    the m = (values - 1) + bounds additions, is at least the exact sum. Bounds 1, u, u, ... (each
+    1 + u rounds back to 1) make every addition lose u: with m counting the values' additions only
+    the slack fell below the exact sum, which no run's data had shown."""
+    from classic._gmm_certificate import _slack
+
+    u = 2.0**-53
+    leaves = [np.array([b]) for b in [1.0, *[u] * n_tiny, *bounds]]
+    values = [np.array([value])] * n_values
+    slack = Fraction(float(_slack(leaves, values)[0]))
+    exact = sum(Fraction(float(b[0])) for b in leaves) + 2 * Fraction(u) * n_values * abs(Fraction(value))
+    assert slack >= exact
 
 
 def test_em8_collapse_error_and_unbounded_likelihood():

@@ -7,6 +7,7 @@ import dataclasses
 import re
 import warnings
 from fractions import Fraction
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -209,6 +210,7 @@ _leaf = st.one_of(st.floats(0, 1e150), st.sampled_from([0.0, 5e-324, 1e-320, 2.2
 @given(st.sampled_from([np.float64, np.float32]), st.integers(1, 10**6), st.integers(1, 64), st.integers(1, 300),
        st.booleans(), _leaf, _leaf, _leaf, _leaf, _leaf, _leaf, st.data())
 @example(np.float64, 3, 2, 2, False, 1e-300, 1e-300, 5e-324, 1e-320, 1e-320, 1e-300, None)   # products underflow
+@example(np.float64, 3, 2, 2, False, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, None)   # KM-2's rho_shift S alone (audit 57's C21)
 def test_rd4_kmeans_slacks_bound_their_formulas(dtype, n, d, k, weighted, a, b, r, shift, moved, mean, data):
     """RD-4 (c) (proofs/rounding.md) for the k-means claims: each slack, evaluated upward one operation
     at a time, is at least the exact value of its formula in proofs/kmeans.md (at the constants as
@@ -218,7 +220,7 @@ def test_rd4_kmeans_slacks_bound_their_formulas(dtype, n, d, k, weighted, a, b, 
     its formula, which a mutation audit (2026-12-05) let pass for KM-1 and KM-6, is oversized, and
     a claim with it could hold where the theorem fails."""
     from classic._kmeans_certificate import (km1_slack, km2_slack, km3_slack, km6_slack, km7_slack,
-                                             norm_max_up, relocated_sum_ratio, rounding_constants)
+                                             norm_max_up, objective_error, relocated_sum_ratio, rounding_constants)
     from classic.rounding import chunked_additions, gamma_exact
 
     total, smallest = (float(n) * 1.5, 0.25) if weighted else (None, None)
@@ -237,7 +239,14 @@ def test_rd4_kmeans_slacks_bound_their_formulas(dtype, n, d, k, weighted, a, b, 
     assert slack3 >= F["rho_sum"] * (fa + fr) + f_moved * fm
     assert Fraction(float(km6_slack(A, c)[0])) >= F["rel_recompute"] * fa + 5 * F["tau"]
     assert Fraction(float(km7_slack(mean, c)[0])) >= F["rel_mean"] * fmean + 2 * F["center_floor"]
-    rows = data.draw(arrays(np.float64, (3, d), elements=_leaf)) if data is not None else np.full((3, d), 1e-300)
+    # the trace's objective_error, rho_F F + 3 tau ("Rounding constants"; 2 tau passed every test: audit 57's C07)
+    trace = SimpleNamespace(cluster_sizes=np.array([[n]]), n_features=d, dtype=np.dtype(dtype).name,
+                            total_weight=total, weighted=weighted, objective=A)
+    error = Fraction(float(objective_error(trace)[0]))
+    assert error >= F["rho_objective"] * fa + 3 * F["tau"]
+    # the rows of X, of either sign (||M|| of |x|: audit 57's C19 took the signed maxima and passed on rows >= 0)
+    signed = st.one_of(_leaf, _leaf.map(lambda v: -v))
+    rows = data.draw(arrays(np.float64, (3, d), elements=signed)) if data is not None else np.full((3, d), -1e-300)
     norm = norm_max_up(rows)
     exact_norm2 = sum(Fraction(float(v)) ** 2 for v in np.max(np.abs(rows), axis=0))
     assert Fraction(float(norm)) ** 2 >= exact_norm2
@@ -251,6 +260,7 @@ def test_rd4_kmeans_slacks_bound_their_formulas(dtype, n, d, k, weighted, a, b, 
     assert slack3 <= up(up(F["rho_sum"] * up(fa + fr)) + up(f_moved * fm))
     assert Fraction(float(km6_slack(A, c)[0])) <= up(up(F["rel_recompute"] * fa) + up(5 * F["tau"]))
     assert Fraction(float(km7_slack(mean, c)[0])) <= up(up(F["rel_mean"] * fmean) + up(2 * F["center_floor"]))
+    assert error <= up(up(F["rho_objective"] * fa) + up(3 * F["tau"]))
     g = Fraction(d, 2**53 - d)  # gamma_d of float64: the dot product M @ M, then sum_of_products_up's factor
     computed2 = (1 + g) * (exact_norm2 + Fraction(d, 2) * SIGMA)
     assert Fraction(float(norm)) <= root(up(up(computed2 + d * SIGMA) * up(1 / (1 - g))))
@@ -1668,6 +1678,8 @@ def test_a_natural_rounding_cycle_stops_the_run():
     assert cert["KM-4"].holds is False and cert["KM-4"].worst == 2
     assert all(cert[claim].holds for claim in ("KM-1", "KM-2", "KM-3", "KM-6", "KM-7"))
     assert cert["KM-5"].holds is None and "repeated partition" in cert["KM-5"].note
+    # KM-3's note counts the iterations that relocated, 3 of 5 (audit 57's C02 said "no relocation" unless all did)
+    assert cert["KM-3"].note == "3 iterations relocated 11 empty clusters; 2 clusters stayed empty, with no point to take"
 
 
 def test_the_loop_stops_on_a_repeated_state_not_on_a_repeated_labelling(monkeypatch):
