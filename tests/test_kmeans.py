@@ -1679,7 +1679,8 @@ def test_a_natural_rounding_cycle_stops_the_run():
     assert all(cert[claim].holds for claim in ("KM-1", "KM-2", "KM-3", "KM-6", "KM-7"))
     assert cert["KM-5"].holds is None and "repeated partition" in cert["KM-5"].note
     # KM-3's note counts the iterations that relocated, 3 of 5 (audit 57's C02 said "no relocation" unless all did)
-    assert cert["KM-3"].note == "3 iterations relocated 11 empty clusters; 2 clusters stayed empty, with no point to take"
+    assert cert["KM-3"].note == ("3 iterations relocated 11 empty clusters; 2 clusters stayed empty, "
+                                 "with no point to take")
 
 
 def test_the_loop_stops_on_a_repeated_state_not_on_a_repeated_labelling(monkeypatch):
