@@ -138,7 +138,7 @@ def _edited_attributes(estimator):
     (as the fit recorded them beside the state) and the stop (converged_, n_iter_, lower_bound_)."""
     t = estimator.trace_
     edited = estimator._edited_parameters()
-    stop = {"converged_": t.converged, "n_iter_": t.n_iter, "lower_bound_": estimator.lower_bounds_[-1]}
+    stop = {"converged_": t.converged, "n_iter_": t.n_iter, "lower_bound_": t.objective[-1] / estimator._n_samples_fit}
     edited += [name for name, value in stop.items() if getattr(estimator, name) != value]
     if not np.array_equal(estimator.lower_bounds_, t.objective / estimator._n_samples_fit):
         edited.append("lower_bounds_")

@@ -1302,11 +1302,14 @@ def test_em4_and_em5_refuse_a_trace_that_is_not_the_run():
     ("converged_", lambda v: not v), ("n_iter_", lambda v: v + 1), ("lower_bound_", lambda v: v + 1.0),
     ("lower_bounds_", lambda v: v[::-1]), ("precisions_", lambda v: v * 0),
     ("precisions_cholesky_", lambda v: -v),
+    ("lower_bounds_", lambda v: np.append(v[:-1], np.nextafter(v[-1], np.inf))),
 ])
 def test_em5_fails_on_fitted_attributes_changed_since_the_fit(name, edit):
     """EM-5 checks that the returned parameters are the run's: an attribute changed after the
     fit fails it, named (an API probe of 2026-12-04 found means_ + 100 and converged_ flipped
-    certified; k-means' KM-6 caught the like). The same numbers as a list are the same numbers."""
+    certified; k-means' KM-6 caught the like). The same numbers as a list are the same numbers.
+    The last entry of lower_bounds_ one ulp up is lower_bounds_ changed, not lower_bound_ (which
+    was compared with it, not with the trace; a check of all but the last entry passed: audit 58)."""
     X = mixture_data(2, 120, 2, 2, 4.0)
     model = GaussianMixture(2, init_params="random", random_state=0, max_iter=20, tol=0).fit(X)
     assert bool(certify(model, X))
@@ -1314,6 +1317,7 @@ def test_em5_fails_on_fitted_attributes_changed_since_the_fit(name, edit):
     setattr(model, name, edit(value))
     claim = certify(model, X)["EM-5"]
     assert claim.holds is False and f"{name} changed since the fit" in claim.note
+    assert (name == "lower_bound_") == ("lower_bound_," in claim.note or "lower_bound_ " in claim.note)
     setattr(model, name, value.tolist() if isinstance(value, np.ndarray) else value)
     assert bool(certify(model, X))
 
@@ -1330,6 +1334,20 @@ def test_em5_fails_on_a_trace_whose_stop_or_prior_contradicts_the_fit(edit):
     model.trace_ = dataclasses.replace(model.trace_, **edit)
     claim = certify(model, X)["EM-5"]
     assert claim.holds is False and "trace_." in claim.note, claim.note
+
+
+def test_em5_no_tol_stop_without_tol():
+    """EM-5: with tol = 0 the loop never stops on tol, so a run of tol = 0 relabelled "tol" and
+    converged (converged_ set to match) is not the run. Two checks say so: the stop's agreement
+    with the fit's settings, and the recomputed last tol test (|change| < 0 never holds), which
+    alone catches it where the first takes tol >= 0 (audit 58's E30, equivalent for that reason)."""
+    X = mixture_data(2, 120, 2, 2, 4.0)
+    model = GaussianMixture(2, random_state=0, tol=0, max_iter=5).fit(X)
+    assert certify(model, X)
+    model.trace_ = dataclasses.replace(model.trace_, stop_reason="tol", converged=True)
+    model.converged_ = True
+    claim = certify(model, X)["EM-5"]
+    assert claim.holds is False and "trace_.stop_reason" in claim.note, claim.note
 
 
 @pytest.mark.parametrize("prior", [None, "default"])
