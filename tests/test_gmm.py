@@ -1412,10 +1412,13 @@ def test_em1_to_em4_refuse_error_bounds_that_are_not_bounds(field, value):
 @pytest.mark.parametrize("edit", ["last", "negative"])
 def test_em5_checks_the_last_parameter_step(edit):
     """EM-5 recomputes ‖θ_T − θ_(T−1)‖ (the witness of EM-7, from the trace's two parameter sets) bit for
-    bit, and refuses a negative step (both passed before 2026-12-04, a tamper harness)."""
+    bit, and refuses a negative step (both passed before 2026-12-04, a tamper harness), here the
+    first of five (the default run took one step, so its first was its last, which the recomputation
+    caught alone: a check of the signs from the second entry on passed, audit 58's E45)."""
     X = mixture_data(2, 120, 2, 2, 4.0)
-    model = GaussianMixture(2, random_state=0).fit(X)
+    model = GaussianMixture(2, random_state=0, tol=0, max_iter=5).fit(X)
     steps = model.trace_.parameter_change.copy()
+    assert len(steps) == 5 and steps[0] > 0
     if edit == "last":
         steps[-1] = np.nextafter(steps[-1], 1.0)
     else:

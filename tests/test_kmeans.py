@@ -1792,6 +1792,18 @@ def test_km3_a_relocation_that_raises_the_inertia_fails(raised):
     assert claim.holds is False and says in claim.note, claim.note
 
 
+def test_km3_a_drop_recorded_as_nan_is_named():
+    """KM-3: a drop recorded as NaN is not > 0, and the note names it (the inequality alone fails
+    too, "no finite rounding bound", which says nothing of the drop; a test d <= 0, which NaN
+    passes, left only that: audit 57's C39)."""
+    X, model = _relocating_run()
+    drops = model.trace_.relocation_distance.copy()
+    drops[0] = np.nan
+    model.trace_ = dataclasses.replace(model.trace_, relocation_distance=drops)
+    claim = certify(model, X)["KM-3"]
+    assert claim.holds is False and "relocation 0 (iteration 1) records a drop of nan, not > 0" in claim.note
+
+
 @pytest.mark.parametrize("weighted", [False, True])
 def test_km3_the_relocated_clusters_are_the_empty_ones(weighted):
     """KM-3 (proofs/kmeans.md): the clusters relocated at iteration t are the first of those left
