@@ -2104,13 +2104,15 @@ def test_km5_weighted_tol_runs_are_certified(dtype, seed):
 
 
 @pytest.mark.parametrize("change", ["relabelled", "moves_lowered", "moves_raised", "went_on", "went_on_late",
-                                    "not_tol"])
+                                    "went_on_at", "not_tol"])
 def test_km5_checks_the_tol_rule_against_the_recorded_moves(change):
     """KM-5: the tol decisions are checked against center_moves and the threshold recomputed from X,
     and center_moves against center_shift. A max_iter run with tol = 1e-12 relabelled "tol" (and
     converged) passed the certificate until 2026-12-05 (a proof audit): the trace did not record the
     moves the rule compares. "went_on_late" lowers the moves of the iteration before the last, which a
-    check of every iteration but the last two passed (audit 44, mutation testing)."""
+    check of every iteration but the last two passed (audit 44, mutation testing). "went_on_at" puts
+    them at the threshold exactly, where the rule (moves <= threshold) stops (a strict < passed: audit
+    57's C49)."""
     from sklearn.datasets import load_iris
 
     X = load_iris().data
@@ -2134,6 +2136,9 @@ def test_km5_checks_the_tol_rule_against_the_recorded_moves(change):
                                      center_shift=_edited_at(u.center_shift, -2, u.center_shift[-2] * threshold / 2
                                                              / u.center_moves[-2])),
                          f"went on after iteration {u.n_iter - 1}"),
+        "went_on_at": (loose, dict(center_moves=np.append(threshold, u.center_moves[1:]),
+                                   center_shift=np.append(u.center_shift[0] * threshold / u.center_moves[0],
+                                                          u.center_shift[1:])), "went on after iteration 1"),
         "not_tol": (loose, dict(stop_reason="max_iter", converged=False), "stopped by tol, not 'max_iter'"),
     }[change]
     claim = certify(_tampered(model, **edits), X)["KM-5"]
