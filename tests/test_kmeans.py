@@ -2145,6 +2145,23 @@ def test_km5_checks_the_tol_rule_against_the_recorded_moves(change):
     assert claim.holds is False and says in claim.note, claim
 
 
+def test_km5_a_tol_stop_at_the_threshold_exactly_is_the_rule_s():
+    """KM-5: the tol rule stops when the centre moves are at most the threshold, so a run stopped by
+    tol with its last moves equal to the threshold is what the rule gives (a strict < failed it:
+    audit 57's C50). Iris with tol = 1e-2, its last moves and shift edited to the threshold alike."""
+    from sklearn.datasets import load_iris
+
+    X = load_iris().data
+    loose = KMeans(3, random_state=0, tol=1e-2).fit(X)
+    u = loose.trace_
+    threshold = 1e-2 * float(np.mean(np.var(X, axis=0)))
+    assert u.stop_reason == "tol" and u.center_moves[-1] < threshold
+    edited = _tampered(loose, center_moves=_edited_at(u.center_moves, -1, threshold),
+                       center_shift=_edited_at(u.center_shift, -1, u.center_shift[-1] * threshold / u.center_moves[-1]))
+    claim = certify(edited, X)["KM-5"]
+    assert claim.holds is None and "tol rule" in claim.note, claim.note
+
+
 def _edited_at(values, index, value):
     edited = values.copy()
     edited[index] = value
