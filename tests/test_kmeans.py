@@ -2162,6 +2162,25 @@ def test_km5_a_tol_stop_at_the_threshold_exactly_is_the_rule_s():
     assert claim.holds is None and "tol rule" in claim.note, claim.note
 
 
+@pytest.mark.parametrize("relabel", ["tol_without_tol", "converged_not_converged"])
+def test_km5_a_stop_reason_the_fit_cannot_give_fails(relabel):
+    """KM-5: a run of tol = 0 never stops on tol, so a max_iter run of tol = 0 relabelled "tol" (and
+    converged) fails; so does a converged run whose trace says converged=False. Neither relabelling
+    was seen by any test (audit 57's C60, C58: the checks of tol > 0 and of the flag dropped)."""
+    from sklearn.datasets import load_iris
+
+    X = load_iris().data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        capped = KMeans(3, random_state=0, max_iter=3, tol=0).fit(X)
+    done = KMeans(3, random_state=0).fit(X)
+    assert capped.trace_.stop_reason == "max_iter" and done.trace_.stop_reason == "converged"
+    model, edits = {"tol_without_tol": (capped, dict(stop_reason="tol", converged=True)),
+                    "converged_not_converged": (done, dict(converged=False))}[relabel]
+    claim = certify(_tampered(model, **edits), X)["KM-5"]
+    assert claim.holds is False, claim
+
+
 def _edited_at(values, index, value):
     edited = values.copy()
     edited[index] = value
