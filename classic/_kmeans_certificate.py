@@ -369,7 +369,10 @@ def _stop_claim(est, X, trace, repeats, w_min=None):
     last = int(trace.n_reassigned[-1]) if trace.n_iter else -1
     reason = trace.stop_reason
     if reason == "converged":
-        return Claim("KM-5", statement, float(last), 0.0, 0.0, last == 0 and bool(trace.converged), PROOF)
+        holds = last == 0 and bool(trace.converged)
+        why = (f"stop reason 'converged', but {last} points moved in the last assignment" if last != 0 else
+               "stop reason 'converged', but trace_.converged is False")
+        return Claim("KM-5", statement, float(last), 0.0, 0.0, holds, PROOF, "" if holds else why)
     moved = trace.n_iter == 0 or last > 0  # else Lloyd's own test would have stopped it ("converged")
     if reason == "max_iter":
         ok = trace.n_iter == fitted["max_iter"]

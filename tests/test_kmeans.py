@@ -211,6 +211,7 @@ _leaf = st.one_of(st.floats(0, 1e150), st.sampled_from([0.0, 5e-324, 1e-320, 2.2
        st.booleans(), _leaf, _leaf, _leaf, _leaf, _leaf, _leaf, st.data())
 @example(np.float64, 3, 2, 2, False, 1e-300, 1e-300, 5e-324, 1e-320, 1e-320, 1e-300, None)   # products underflow
 @example(np.float64, 3, 2, 2, False, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, None)   # KM-2's rho_shift S alone (audit 57's C21)
+@example(np.float64, 3, 2, 2, True, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, None)   # w_min = 2^-1022: sqrt(d) floor counts (C23)
 def test_rd4_kmeans_slacks_bound_their_formulas(dtype, n, d, k, weighted, a, b, r, shift, moved, mean, data):
     """RD-4 (c) (proofs/rounding.md) for the k-means claims: each slack, evaluated upward one operation
     at a time, is at least the exact value of its formula in proofs/kmeans.md (at the constants as
@@ -223,7 +224,9 @@ def test_rd4_kmeans_slacks_bound_their_formulas(dtype, n, d, k, weighted, a, b, 
                                              norm_max_up, objective_error, relocated_sum_ratio, rounding_constants)
     from classic.rounding import chunked_additions, gamma_exact
 
-    total, smallest = (float(n) * 1.5, 0.25) if weighted else (None, None)
+    # the smallest weight: 0.25, or 2^-1022 (the centres' floor sigma64 / w_min then 2^-52) drawn, or in the examples
+    tiny_weight = data.draw(st.booleans()) if data is not None else True
+    total, smallest = (float(n) * 1.5, 2.0**-1022 if tiny_weight else 0.25) if weighted else (None, None)
     c = rounding_constants(n, d, k, np.dtype(dtype), total, smallest)
     F = {name: Fraction(value) for name, value in c.items()}
     A, U, R, S, moved, mean = (np.array([v]) for v in (a, b, r, shift, moved, mean))
@@ -2178,7 +2181,8 @@ def test_km5_a_stop_reason_the_fit_cannot_give_fails(relabel):
     model, edits = {"tol_without_tol": (capped, dict(stop_reason="tol", converged=True)),
                     "converged_not_converged": (done, dict(converged=False))}[relabel]
     claim = certify(_tampered(model, **edits), X)["KM-5"]
-    assert claim.holds is False, claim
+    says = "does not match the trace" if relabel == "tol_without_tol" else "but trace_.converged is False"
+    assert claim.holds is False and says in claim.note, claim   # (an empty note before, for the second)
 
 
 def _edited_at(values, index, value):
