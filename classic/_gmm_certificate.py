@@ -138,9 +138,10 @@ def _edited_attributes(estimator):
     (as the fit recorded them beside the state) and the stop (converged_, n_iter_, lower_bound_)."""
     t = estimator.trace_
     edited = estimator._edited_parameters()
-    stop = {"converged_": t.converged, "n_iter_": t.n_iter, "lower_bound_": t.objective[-1] / estimator._n_samples_fit}
+    lower_bounds = t.objective / estimator._n_samples_fit  # as fit sets lower_bounds_
+    stop = {"converged_": t.converged, "n_iter_": t.n_iter, "lower_bound_": lower_bounds[-1]}
     edited += [name for name, value in stop.items() if getattr(estimator, name) != value]
-    if not np.array_equal(estimator.lower_bounds_, t.objective / estimator._n_samples_fit):
+    if not np.array_equal(estimator.lower_bounds_, lower_bounds):
         edited.append("lower_bounds_")
     if t.has_prior != (estimator._fitted_prior is not None):
         edited.append("trace_.has_prior")

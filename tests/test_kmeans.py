@@ -26,7 +26,7 @@ from classic import kmeans as kmeans_module
 from classic._kmeans_assignment import UNWEIGHTED, _pruning_factors, _weights
 from classic._kmeans_assignment import _buffers
 from classic.kmeans import _objective_terms
-from classic.rounding import gamma
+from classic.rounding import gamma, gamma_exact
 from classic.strategies import DATA_KINDS, clustering_data, kmeans_problems, sample_weights
 from proof_steps import proof_steps
 
@@ -222,7 +222,7 @@ def test_rd4_kmeans_slacks_bound_their_formulas(dtype, n, d, k, weighted, a, b, 
     a claim with it could hold where the theorem fails."""
     from classic._kmeans_certificate import (km1_slack, km2_slack, km3_slack, km6_slack, km7_slack,
                                              norm_max_up, objective_error, relocated_sum_ratio, rounding_constants)
-    from classic.rounding import chunked_additions, gamma_exact
+    from classic.rounding import chunked_additions
 
     # the smallest weight: 0.25, or 2^-1022 (the centres' floor sigma64 / w_min then 2^-52) drawn, or in the examples
     tiny_weight = data.draw(st.booleans()) if data is not None else True
@@ -1487,13 +1487,12 @@ def test_km8_the_initial_bound_keeps_its_spare_margin(precision, runner_up):
     lower_factor = _pruning_factors(d, np.dtype(dtype))[1]
     floor = distances._bound_floor(np.empty((1, d), dtype))
     u64 = Fraction(1, 2**53)
-    n_u = (d + 2) * Fraction(1, 2**53 if dtype == np.float64 else 2**24)
-    gamma = n_u / (1 - n_u)
+    g = gamma_exact(d + 2, dtype)
     bound = distances._initial_bound(runner_up, lower_factor, floor)
     if runner_up < floor:
         assert bound == 0.0
     else:
-        assert 0 < bound and Fraction(bound) ** 2 <= (1 - gamma) * (1 - 2 * u64) * Fraction(runner_up)
+        assert 0 < bound and Fraction(bound) ** 2 <= (1 - g) * (1 - 2 * u64) * Fraction(runner_up)
 
 
 def test_km8_a_relocated_point_is_examined_again_by_the_next_assignment():
