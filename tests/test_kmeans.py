@@ -474,27 +474,57 @@ def test_km6_trace_agrees_with_fitted(problem):
     assert model.cluster_centers_.dtype == X.dtype
 
 
-@pytest.mark.parametrize("n", [1, 1023, 1025, 3000])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_km6_slack_is_taken_at_the_recomputed_inertia(dtype):
+    """KM-6 (proofs/kmeans.md): |inertia_ - I| <= rel_recompute I + 5 tau, the slack a multiple of I,
+    the inertia recomputed from X, not of inertia_, the value under test. An honest run whose inertia_
+    (with objective_assign[-1], objective_update[-1] and objective's last two, so that every agreement holds)
+    is moved to the largest float64 within the slack above I holds, and fails one float64 ulp further.
+    A slack taken at inertia_ is larger by about rel^2 I, hundreds of ulps of I in float32: it accepted
+    the edit beyond (certificate audit 57, 2026-12-06, C71)."""
+    from classic._kmeans_certificate import inertia_float64, km6_slack, rounding_constants
+
+    X = np.random.default_rng(1).normal(size=(300, 2)).astype(dtype)
+    model = KMeans(4, random_state=0).fit(X)
+    I = inertia_float64(X, model.labels_, model.cluster_centers_)
+    slack = km6_slack(I, rounding_constants(300, 2, 4, np.dtype(dtype)))
+    within = float(Fraction(I) + Fraction(slack))  # rounded to nearest: step down to the last float within
+    while Fraction(within) - Fraction(I) > Fraction(slack):
+        within = float(np.nextafter(within, -np.inf))
+    for value, holds in [(within, True), (float(np.nextafter(within, np.inf)), False)]:
+        t = model.trace_
+        A, U, F = t.objective_assign.copy(), t.objective_update.copy(), t.objective.copy()
+        A[-1] = U[-1] = F[-2] = F[-1] = value  # objective ends ..., update, assign
+        edited = _tampered(model, objective_assign=A, objective_update=U, objective=F)
+        edited.inertia_ = value
+        claim = certify(edited, X)["KM-6"]
+        assert claim.holds is holds, (value, claim)
+        assert claim.note == ("" if holds else "the inertia recomputed from X differs beyond rounding: "
+                              "X (or sample_weight) is not the data of this run, or the trace was altered")
+
+
+@pytest.mark.parametrize("n, k", [(1, 4), (1023, 4), (1025, 4), (3000, 4), (10000, 1)])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_km6_km7_recompute_in_the_chunked_order(n, weighted):
+def test_km6_km7_recompute_in_the_chunked_order(n, k, weighted):
     """KM-6's inertia and KM-7's cluster totals are recomputed with NumPy in the order whose count
     the constants use, RD-1's chunked order (c(n) additions a term; n - 1 with numpy.cumsum until
     2026-12-05): bit for bit the kernels' chunked sum of the same terms (a cluster's: its terms,
-    zeros elsewhere, which add exactly)."""
+    zeros elsewhere, which add exactly). With one cluster and more than 7 chunks, NumPy's sum along the
+    chunks adds pairwise, another order (certificate audit 57, 2026-12-06, C76: ``.sum(axis=0)``)."""
     from classic._kmeans_certificate import _cluster_totals, inertia_float64
     from classic._kmeans_kernels import chunked_sum
 
     rng = np.random.default_rng(n)
     X = rng.standard_normal((n, 3)) * 10.0 ** rng.integers(-4, 5, (n, 1))
-    labels = rng.integers(0, 4, n)
-    centers = rng.standard_normal((4, 3))
+    labels = rng.integers(0, k, n)
+    centers = rng.standard_normal((k, 3))
     w = rng.uniform(0, 3, n) if weighted else None
     W = np.ones(n) if w is None else w
     terms = ((X[:, 0] - centers[labels, 0]) ** 2 + (X[:, 1] - centers[labels, 1]) ** 2
              + (X[:, 2] - centers[labels, 2]) ** 2)
     assert inertia_float64(X, labels, centers, w) == chunked_sum(W * terms)
-    sizes, sums, abs_sums = _cluster_totals(X, labels, 4, w)
-    for j in range(4):
+    sizes, sums, abs_sums = _cluster_totals(X, labels, k, w)
+    for j in range(k):
         mine = labels == j
         assert sizes[j] == chunked_sum(np.where(mine, W, 0.0))
         for f in range(3):
