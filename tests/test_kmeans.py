@@ -1715,14 +1715,10 @@ def test_a_natural_rounding_cycle_stops_the_run():
                                  "with no point to take")
 
 
-def test_the_loop_stops_on_a_repeated_state_not_on_a_repeated_labelling(monkeypatch):
-    """KM-4: the loop keys its cycle test on _loop_state (the labelling with the centres its empty
-    clusters keep). With every fingerprint forced equal, a state that differs at iterations 1 to
-    3 (as a kept centre that moved would make it) lets the run go on past the repeated labelling
-    of iteration 2 and stop at iteration 4, where the state repeats; the certificate's KM-4, about
-    labellings, fails (a review found the loop's use of the state untested)."""
-    from classic import kmeans as kmeans_module
-
+def _fit_with_a_forced_cycle(monkeypatch, X, **params):
+    """KMeans(5, random_state=0, **params) on X with every fingerprint forced equal and a loop state that
+    differs at iterations 1 to 3 and repeats at 4 (as a kept centre that moved would make it); the
+    states the loop compared."""
     real = kernels.assign
 
     def constant_fingerprint(*args):
@@ -1730,8 +1726,6 @@ def test_the_loop_stops_on_a_repeated_state_not_on_a_repeated_labelling(monkeypa
         return out[0], out[1], out[2], np.uint64(7), out[4], out[5]
 
     constant_fingerprint.in_one_thread = constant_fingerprint
-    X = np.random.default_rng(12).normal(size=(200, 2))
-    assert KMeans(5, random_state=0).fit(X).n_iter_ >= 5  # the real run goes on past iteration 4
     keys = []
 
     def state(fingerprint, masses, centers):
@@ -1741,10 +1735,43 @@ def test_the_loop_stops_on_a_repeated_state_not_on_a_repeated_labelling(monkeypa
     monkeypatch.setattr(kernels, "assign", constant_fingerprint)
     monkeypatch.setattr(kmeans_module, "_loop_state", state)
     with pytest.warns(ConvergenceWarning, match="repeats an earlier one"):
-        model = KMeans(5, random_state=0).fit(X)
+        model = KMeans(5, random_state=0, **params).fit(X)
     monkeypatch.undo()
+    return model, keys
+
+
+def test_the_loop_stops_on_a_repeated_state_not_on_a_repeated_labelling(monkeypatch):
+    """KM-4: the loop keys its cycle test on _loop_state (the labelling with the centres its empty
+    clusters keep). With every fingerprint forced equal, a state that differs at iterations 1 to
+    3 (as a kept centre that moved would make it) lets the run go on past the repeated labelling
+    of iteration 2 and stop at iteration 4, where the state repeats; the certificate's KM-4, about
+    labellings, fails (a review found the loop's use of the state untested)."""
+    X = np.random.default_rng(12).normal(size=(200, 2))
+    assert KMeans(5, random_state=0).fit(X).n_iter_ >= 5  # the real run goes on past iteration 4
+    model, keys = _fit_with_a_forced_cycle(monkeypatch, X)
     assert model.trace_.stop_reason == "cycle" and model.n_iter_ == 4 and keys == [1, 2, 3, 3]
     assert certify(model, X)["KM-4"].holds is False
+
+
+def test_km5_a_cycle_stop_comes_before_the_tol_test(monkeypatch):
+    """KM-5 (proofs/kmeans.md): the loop tests a repeated state before the tol rule, so a run that
+    stops on a cycle at an iteration whose center_moves also passed the tol threshold stopped by
+    "cycle", rightly; KM-5 says so (undecided: a repeated partition, KM-4) and does not call it a
+    tol stop mislabelled. The same run without the forced cycle stops there by tol. (Certificate
+    audit 57, 2026-12-06, C51: a KM-5 that exempted only "tol" and "converged" failed this run.)"""
+    from classic.kmeans import _tol_threshold
+
+    X = np.random.default_rng(12).normal(size=(200, 2))
+    with pytest.warns(ConvergenceWarning, match="max_iter=4"):
+        moves = KMeans(5, random_state=0, max_iter=4).fit(X).trace_.center_moves
+    assert moves[3] < moves[:3].min()
+    tol = np.sqrt(moves[3] * moves[:3].min()) / _tol_threshold(1.0, X)  # a threshold between the two
+    plain = KMeans(5, random_state=0, tol=tol).fit(X)
+    assert plain.trace_.stop_reason == "tol" and plain.n_iter_ == 4 and certify(plain, X)
+    model, _ = _fit_with_a_forced_cycle(monkeypatch, X, tol=tol)
+    assert model.trace_.stop_reason == "cycle" and model.n_iter_ == 4
+    claim = certify(model, X)["KM-5"]
+    assert claim.holds is None and claim.note == "stopped on a repeated partition (KM-4)", claim
 
 
 def test_the_loop_state_holds_the_kept_centres_of_empty_clusters():
