@@ -1,6 +1,7 @@
 """EM for Gaussian mixtures: the claims of proofs/em.md, the kernels against
 tests/naive.py, scikit-learn as the trusted twin, and the estimator contract."""
 
+import copy
 import dataclasses
 import itertools
 import math
@@ -1500,6 +1501,48 @@ def test_em_certificate_fails_on_edits_a_mutant_passed(edit, prior):
     assert not bool(certificate), (edit, str(certificate))
 
 
+def _consistent_forgery(model, X, means=None, covariances=None):
+    """``model`` (fitted without a prior) with θ_T's means or covariances replaced in the state, the
+    trace and the fitted attributes, and every field the certificate recomputes at θ_T and θ_(T−1)
+    recomputed by the certificate's own functions, so that only EM-5's closed-form comparison can tell."""
+    from classic import _gmm_certificate as C
+    from classic._gmm_bounds import deficit_of
+    from classic._gmm_numerics import in_user_units, parameter_step, user_units
+
+    t = model.trace_
+    cov = t.covariance_type
+    Z = _standardise(X, t.shift, t.scale)
+    n, d = Z.shape
+    K = len(t.weights)
+    means = t.means if means is None else means.astype(t.means.dtype)
+    covariances = t.covariances if covariances is None else covariances.astype(t.covariances.dtype)
+    state = _make_state(t.weights, means, covariances, cov, np.zeros(d), -1)
+    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov, np.zeros(d), -1)
+    resp = np.zeros((n, K), dtype=t.means.dtype)
+    _, _, _, (before, counts, second) = C._log_likelihood(Z, previous, cov, t.scale, resp, None)
+    (ll, _), bounds, _, (after, _, _) = C._log_likelihood(Z, state, cov, t.scale, resp.copy(), None,
+                                                          reads_previous=True)
+    parts = m_step_deficit_parts(counts, second, previous, state, cov, None, n, before["normalisation_gap"])
+    offset = user_units(n, t.scale, None, cov, K)[0]
+    _, efe_after, efm_after = error_bounds(after, before, n, K, d, Z.dtype)
+    last = lambda values, value: _edited_entry(values, -1, value)   # noqa: E731
+    log_likelihood = last(t.log_likelihood, ll)
+    trace = dataclasses.replace(
+        t, means=state.means, covariances=state.covariances, log_likelihood=log_likelihood,
+        objective=log_likelihood + t.log_prior,
+        log_likelihood_error=last(t.log_likelihood_error, bounds[0]),
+        log_prior_error=last(t.log_prior_error, bounds[1]),
+        bound_e_step=last(t.bound_e_step, in_user_units(after["expected"] + after["entropy"], offset)),
+        bound_m_step=last(t.bound_m_step, in_user_units(after["expected_previous"] + before["entropy"], offset)),
+        bound_e_step_error=last(t.bound_e_step_error, efe_after),
+        bound_m_step_error=last(t.bound_m_step_error, efm_after),
+        m_step_deficit=last(t.m_step_deficit, deficit_of(parts, n, state)),
+        parameter_change=last(t.parameter_change, parameter_step(state, previous)))
+    forgery = copy.deepcopy(model)
+    forgery._set_fitted(state, trace, t.shift, t.scale, X)
+    return forgery
+
+
 def test_em5_compares_every_parameter_of_a_consistent_forgery():
     """EM-5's closed forms (proofs/em.md): θ_T's means moved by ±10⁻⁶ in the state, the trace and
     the fitted attributes, with every field the certificate recomputes at θ_T and θ_(T−1) recomputed
@@ -1507,47 +1550,35 @@ def test_em5_compares_every_parameter_of_a_consistent_forgery():
     move of 0 the forgery is certified (the harness itself); with ±10⁻⁶ EM-5 fails, by about 10⁻⁶
     against a slack of 10⁻¹³. A comparison that left out the means, or took one side of |θ − θ*|,
     passed every other test (audit 47, mutation testing)."""
-    from classic import _gmm_certificate as C
-    from classic._gmm_bounds import deficit_of
-    from classic._gmm_numerics import in_user_units, parameter_step, user_units
-
     X = mixture_data(3, 200, 2, 2, 4.0)
-
-    def forged(delta):
-        model = GaussianMixture(2, init_params="random", random_state=0, max_iter=20, tol=0.0).fit(X)
-        t = model.trace_
-        cov = t.covariance_type
-        Z = _standardise(X, t.shift, t.scale)
-        n, d = Z.shape
-        K = len(t.weights)
-        state = _make_state(t.weights, (t.means + delta).astype(t.means.dtype), t.covariances, cov, np.zeros(d), -1)
-        previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, cov, np.zeros(d), -1)
-        resp = np.zeros((n, K), dtype=t.means.dtype)
-        _, _, _, (before, counts, second) = C._log_likelihood(Z, previous, cov, t.scale, resp, None)
-        (ll, _), bounds, _, (after, _, _) = C._log_likelihood(Z, state, cov, t.scale, resp.copy(), None,
-                                                              reads_previous=True)
-        parts = m_step_deficit_parts(counts, second, previous, state, cov, None, n, before["normalisation_gap"])
-        offset = user_units(n, t.scale, None, cov, K)[0]
-        _, efe_after, efm_after = error_bounds(after, before, n, K, d, Z.dtype)
-        last = lambda values, value: _edited_entry(values, -1, value)   # noqa: E731
-        log_likelihood = last(t.log_likelihood, ll)
-        trace = dataclasses.replace(
-            t, means=state.means, log_likelihood=log_likelihood, objective=log_likelihood + t.log_prior,
-            log_likelihood_error=last(t.log_likelihood_error, bounds[0]),
-            log_prior_error=last(t.log_prior_error, bounds[1]),
-            bound_e_step=last(t.bound_e_step, in_user_units(after["expected"] + after["entropy"], offset)),
-            bound_m_step=last(t.bound_m_step, in_user_units(after["expected_previous"] + before["entropy"], offset)),
-            bound_e_step_error=last(t.bound_e_step_error, efe_after),
-            bound_m_step_error=last(t.bound_m_step_error, efm_after),
-            m_step_deficit=last(t.m_step_deficit, deficit_of(parts, n, state)),
-            parameter_change=last(t.parameter_change, parameter_step(state, previous)))
-        model._set_fitted(state, trace, t.shift, t.scale, X)
-        return certify(model, X)
-
-    assert bool(forged(0.0))
+    model = GaussianMixture(2, init_params="random", random_state=0, max_iter=20, tol=0.0).fit(X)
+    assert bool(certify(_consistent_forgery(model, X, means=model.trace_.means + 0.0), X))
     for delta in (1e-6, -1e-6):
-        claim = forged(delta)["EM-5"]
+        claim = certify(_consistent_forgery(model, X, means=model.trace_.means + delta), X)["EM-5"]
         assert claim.holds is False and claim.worst > 1e5 * claim.slack, (delta, claim)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_em5_slack_of_a_forgery_bounds_the_reference_at_its_own_values(covariance_type, monkeypatch):
+    """EM-5's slack (proofs/em.md, "Slack"): the float64 reference's rounding is bounded at the
+    reference's own |π|, |Σ| and the kernel's at the fitted |π̂|, |Σ̂|. A consistent forgery whose
+    covariances are 1.5 times the run's fails EM-5, with a slack that is still its formula at those
+    leaves (within _loose). The reference's bound taken at the fitted values (certificate audit 58,
+    2026-12-06, E65) grows with the forgery: on an honest run the two differ by ulps, and it
+    certified a covariance forged one ulp past the slack."""
+    X = mixture_data(3, 200, 2, 2, 4.0)
+    model = GaussianMixture(2, covariance_type=covariance_type, init_params="random", random_state=0, max_iter=20,
+                            tol=0.0).fit(X)
+    forgery = _consistent_forgery(model, X, covariances=model.trace_.covariances * 1.5)
+    certificate, seen = _claim_slacks(forgery, X, monkeypatch)
+    assert certificate["EM-5"].holds is False and certificate["EM-5"].worst > 1e10 * certificate["EM-5"].slack
+    leaves, _, (n, K, d) = _em5_leaves(forgery, X)
+    np.testing.assert_array_equal(leaves[-1], forgery.trace_.covariances)   # the fitted, forged
+    formula = _em5_slack_formula(leaves, covariance_type, None, n, K, d, np.float64)
+    slacks, _ = seen["EM-5"]
+    assert len(slacks) == len(formula)
+    for entry, (slack, exact) in enumerate(zip(slacks, formula)):
+        assert exact <= Fraction(float(slack)) <= _loose(exact), (entry, float(slack), float(exact))
 
 
 def test_em5_judges_the_stop_by_the_fit_s_settings():
