@@ -51,6 +51,22 @@ def test_rd1_summation_bound(dtype, data):
         assert abs(Fraction(float(computed)) - exact) <= bound
 
 
+@given(st.sampled_from([np.float32, np.float64]), st.integers(0, 10**6), st.integers(0, 4),
+       st.floats(0, 1e300, allow_subnormal=True))
+@example(np.float64, 0, 0, 1.0)     # no term: no addition, the bound is 0
+@example(np.float64, 3, 0, 0.1)     # gamma_2 and the product both inexact
+@example(np.float64, 38, 0, 0.8553762468369701)  # gamma_37 rounded to nearest, then the product up: below
+def test_rd1_the_bound_is_evaluated_upward(dtype, n_terms, term_roundings, abs_sum):
+    """RD-1, RD-2 and RD-4 (c): sum_error_bound(n, S, dtype, m) is at least gamma_{max(n-1, 0)+m} S
+    evaluated exactly, and within 4 ulps of it: gamma exactly, then rounded up (at most 1 ulp), times S
+    rounded to nearest and moved a float up (RD-4 (c): at most 1.5 ulps, and 1.5 units of underflow). gamma rounded to nearest, or the product, falls below the exact bound for some
+    inputs; an n of 0 taken as n - 1 = -1 terms' additions gives a negative bound (mutation audit
+    59, 2026-12-07, of classic/rounding.py: no test evaluated the function against its formula)."""
+    bound = Fraction(sum_error_bound(n_terms, abs_sum, dtype, term_roundings=term_roundings))
+    exact = gamma_exact(max(n_terms - 1, 0) + term_roundings, dtype) * Fraction(abs_sum)
+    assert exact <= bound <= exact * (1 + Fraction(2) ** -50) + Fraction(2) ** -1073
+
+
 @given(st.sampled_from([np.float32, np.float64]), st.integers(1, 5000), st.integers(0, 2**32 - 1), st.booleans())
 @example(np.float32, 3 * 1024 + 1, 0, True)
 def test_rd1_chunked_sum_bound(dtype, n, seed, subset):
