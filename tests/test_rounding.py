@@ -58,8 +58,9 @@ def test_rd1_summation_bound(dtype, data):
 @example(np.float64, 38, 0, 0.8553762468369701)  # gamma_37 rounded to nearest, then the product up: below
 def test_rd1_the_bound_is_evaluated_upward(dtype, n_terms, term_roundings, abs_sum):
     """RD-1, RD-2 and RD-4 (c): sum_error_bound(n, S, dtype, m) is at least gamma_{max(n-1, 0)+m} S
-    evaluated exactly, and within 4 ulps of it: gamma exactly, then rounded up (at most 1 ulp), times S
-    rounded to nearest and moved a float up (RD-4 (c): at most 1.5 ulps, and 1.5 units of underflow). gamma rounded to nearest, or the product, falls below the exact bound for some
+    evaluated exactly, and within 4 ulps of it: gamma exactly, then rounded up (at most 1 ulp), times
+    S rounded to nearest and moved a float up (RD-4 (c): at most 1.5 ulps, and 1.5 units of
+    underflow). gamma rounded to nearest, or the product, falls below the exact bound for some
     inputs; an n of 0 taken as n - 1 = -1 terms' additions gives a negative bound (mutation audit
     59, 2026-12-07, of classic/rounding.py: no test evaluated the function against its formula)."""
     bound = Fraction(sum_error_bound(n_terms, abs_sum, dtype, term_roundings=term_roundings))
