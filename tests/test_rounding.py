@@ -285,6 +285,29 @@ def test_rd4_rounding_beyond_the_range_gives_the_nearest_bound_on_the_right_side
 nonneg = st.floats(0, 1e100, allow_nan=False, allow_subnormal=False)
 
 
+@given(st.floats(0, 1e300, allow_subnormal=True), st.integers(0, 2**40))
+@example(0.0, 5)                              # zero stays zero, both ways
+@example(2760264.540795109, 972711350278)     # factor 1 + gamma_m: below x / (1 - gamma_m)
+@example(221191480.89720097, 325166939246)    # gamma_(m-1): below
+@example(458845684677257.1, 254567169663)     # the product not moved a float up: below
+@example(134983740966200.19, 38)              # lower bound with (m - 1) u: above x (1 - m u)
+def test_rd4_the_bounds_are_their_formulas_evaluated_outward(x, m):
+    """RD-4 (b): upper_bound(x, m) is at least x / (1 - gamma_m) and lower_bound(x, m) at most
+    x / (1 + gamma_m) = x (1 - m u), exactly, each within 4 ulps (the factor rounded outward, the
+    product rounded to nearest and moved a float outward); 0 stays 0. A factor 1 + gamma_m, a count
+    m - 1 or a product left where it rounded each gave a bound on the wrong side at the examples
+    (mutation audit 59, 2026-12-07: the tests above evaluate formulas whose rounding stays far
+    inside these bounds, so they passed)."""
+    from classic.rounding import lower_bound, upper_bound
+
+    up, down = _exact(upper_bound(x, m)), _exact(lower_bound(x, m))
+    high, low = Fraction(x) / (1 - gamma_exact(m, np.float64)), Fraction(x) * (1 - m * Fraction(2) ** -53)
+    assert high <= up <= high * (1 + Fraction(2) ** -50) + Fraction(2) ** -1073
+    assert low * (1 - Fraction(2) ** -50) - Fraction(2) ** -1073 <= down <= low
+    if x == 0:
+        assert up == down == 0
+
+
 @given(nonneg, nonneg, nonneg, nonneg, st.fractions(min_value=0, max_value=1))
 @example(1.0, 1.0, 1.0, 1.0, Fraction(1, 3))
 @example(0.1, 0.2, 0.3, 3.0, Fraction(2, 3))
