@@ -236,17 +236,24 @@ def test_rd4_an_allowance_joins_only_where_needed():
     assert plain.holds is True and plain.note == "allowance needed at 0 of 2 steps" and plain.slack == 1.0
 
 
-@given(st.fractions(min_value=0, max_value=2**1000).filter(lambda f: f == 0 or f > 2**-1000))
-@example(Fraction(1, 3))
-@example(Fraction(2**53 + 1))
-@example(Fraction(1, 2**60) + 1)
-def test_rd4_round_up_is_the_next_float_up(value):
-    """RD-4 (b): round_up gives the smallest float64 at least the rational value."""
-    from classic.rounding import round_up
+@given(st.fractions(min_value=0, max_value=2**1000).filter(lambda f: f == 0 or f > 2**-1000),
+       st.sampled_from([np.float64, np.float32]))
+@example(Fraction(1, 3), np.float64)
+@example(Fraction(2**53 + 1), np.float64)
+@example(Fraction(1, 2**60) + 1, np.float64)
+@example(Fraction(1, 3), np.float32)   # 1/3 rounded in float64 is no float32 (mutation audit 59's M26)
+def test_rd4_round_up_is_the_next_float_up(value, dtype):
+    """RD-4 (b): round_up(value, dtype) is the smallest number of dtype at least the rational value
+    (inf beyond dtype's largest), and round_down(value, dtype) the largest at most it."""
+    from classic.rounding import round_down, round_up
 
-    up = round_up(value)
-    assert _exact(up) >= value
-    assert up == 0 or _exact(np.nextafter(up, -np.inf)) < value
+    largest = float(np.finfo(dtype).max)
+    up, down = round_up(value, dtype), round_down(value, dtype)
+    assert float(dtype(up)) == up and float(dtype(down)) == down
+    assert _exact(up) >= value if up < np.inf else value > _exact(largest)
+    assert up == 0 or _exact(np.nextafter(dtype(up), dtype(-np.inf))) < value
+    assert _exact(down) <= value
+    assert down == largest or _exact(np.nextafter(dtype(down), dtype(np.inf))) > value
 
 
 def test_rd4_round_up_beyond_the_largest_float_is_infinite():
