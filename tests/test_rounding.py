@@ -315,6 +315,26 @@ def test_rd4_the_bounds_are_their_formulas_evaluated_outward(x, m):
         assert up == down == 0
 
 
+@given(st.floats(0, 1e300, allow_subnormal=True), st.integers(0, 10**6), st.integers(0, 2**40))
+@example(0.0, 3, 2)           # nothing computed, three products that may have underflowed: 0 below
+@example(2.0**-1070, 100, 1)  # the underflow terms outweigh the computed sum: 0 below, not negative
+def test_rd4_sums_of_products_are_bounded_both_ways(computed, n_products, m):
+    """RD-4 (b), "Underflow": sum_of_products_up(s, n, m) is at least (s + n sigma64) / (1 - gamma_m)
+    and sum_of_products_down(s, n, m) at most max(s / (1 + gamma_m) - n sigma64, 0) and at least 0,
+    exactly, each within a few ulps and underflow units of its formula. A lower bound left
+    negative where the underflow allowance exceeds the computed sum passed every test (mutation
+    audit 59, 2026-12-07): the certificates' lower bounds are of sums of non-negative products."""
+    from classic.rounding import SIGMA64, sum_of_products_down, sum_of_products_up
+
+    sigma = Fraction(SIGMA64)
+    high = (Fraction(computed) + n_products * sigma) / (1 - gamma_exact(m, np.float64))
+    low = max(Fraction(computed) * (1 - m * Fraction(2) ** -53) - n_products * sigma, Fraction(0))
+    up = _exact(sum_of_products_up(computed, n_products, m))
+    down = _exact(sum_of_products_down(computed, n_products, m))
+    assert high <= up <= high * (1 + Fraction(2) ** -49) + 4 * sigma
+    assert max(low * (1 - Fraction(2) ** -49) - 4 * sigma, Fraction(0)) <= down <= low
+
+
 @given(nonneg, nonneg, nonneg, nonneg, st.fractions(min_value=0, max_value=1))
 @example(1.0, 1.0, 1.0, 1.0, Fraction(1, 3))
 @example(0.1, 0.2, 0.3, 3.0, Fraction(2, 3))
