@@ -126,6 +126,16 @@ def test_largest_magnitude_matches_numpy(dtype, n, d, data):
     assert kernels.largest_magnitude_in(X, 0, n) == want
 
 
+@pytest.mark.parametrize("row", [0, 1023, 1024, 2047, 2048, 2052])
+def test_largest_magnitude_reads_every_row_of_every_chunk(row):
+    """The range rule's kernel with the one largest entry at the first or last row of a chunk
+    (rows 0-1023, 1024-2047, 2048-2052): a chunk read short of its last row passed the random test
+    above (mutation audit 60, 2026-12-07), whose largest entry seldom sits at a chunk's end."""
+    X = np.ones((2053, 2))
+    X[row, 1] = -7.0
+    assert kernels.CHUNK_SIZE == 1024 and kernels.largest_magnitude(X) == 7.0
+
+
 def test_kernels_match_naive_across_chunks():
     """Several chunks (n > CHUNK_SIZE): the chunked order is the oracle's order."""
     rng = np.random.default_rng(5)
