@@ -73,7 +73,10 @@ def unit_margins(A, signs, u):
     ``A`` is the augmented data in float64. The margins are evaluated in float64 with error at
     most :math:`\\gamma_D \\sum_f |\\tilde x_{if} u_f| + D\\sigma` (RD-2, with underflow) and
     :math:`\\|u\\|^2` is bounded both ways from its evaluation; every step is rounded outward
-    (RD-4 (c)), so the bounds hold for the exact margins.
+    (RD-4 (c)), so the bounds hold for the exact margins. ``u`` must be scaled so that
+    :math:`\\|u\\|^2` is a normal float64 (the certificate divides each candidate by its largest
+    :math:`|u_f|`): where it underflows, the lower bound on :math:`\\|u\\|` is below 0 and the
+    quotients change sign (an audit, 2026-12-07, found it for :math:`u = (10^{-170}, 0, 0)`).
     """
     D = A.shape[1]
     norm2 = float(u @ u)

@@ -2089,6 +2089,24 @@ def test_a_separator_given_that_does_not_separate_is_named_as_given():
     assert certify(model, X, y)["PC-5"].holds is True
 
 
+@pytest.mark.parametrize("scale", [1e-170, 1e170])
+def test_a_separator_given_at_any_scale_is_certified_as_its_direction(scale):
+    """PC-2 and PC-5 read the direction of the separator given, not its size: scaled by 1e-170 (its
+    squared norm underflows to 0) or 1e170 (it overflows), the certificate holds or fails as at scale 1,
+    with the same claims. The certificate divides each candidate by its largest |u_f| before bounding
+    the margins: unit_margins on u = (1e-170, 0, 0) itself gives bounds of the wrong sign (a lower
+    bound on ||u|| below 0; an audit, 2026-12-07)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 2))
+    y = (X[:, 0] > 0).astype(int)
+    model = Perceptron().fit(X, y)
+    for direction in ([1.0, 0.0], [-1.0, 0.0]):
+        plain = certify(model, X, y, separator=direction)
+        scaled = certify(model, X, y, separator=np.array(direction) * scale)
+        assert str(scaled) == str(plain)
+        assert scaled["PC-2"].holds is (True if direction[0] > 0 else None)
+
+
 def test_a_run_to_max_iter_by_the_textbook_rule_says_how_to_stop_sooner():
     """Perceptron() on data that are not separable runs its 1 000 epochs (the textbook rule, tol=None,
     stops only at a mistake-free epoch) and its trace keeps every update: 18 MiB for 5 000 x 20 with
