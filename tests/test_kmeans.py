@@ -1535,6 +1535,70 @@ def test_km8_the_initial_bound_keeps_its_spare_margin(precision, runner_up):
         assert 0 < bound and Fraction(bound) ** 2 <= (1 - g) * (1 - 2 * u64) * Fraction(runner_up)
 
 
+def _a_near_tie(d):
+    """A point x = 0 and two centres: c1 = -v, with v's coordinates chosen greedily so that the computed
+    |x - c1|^2 = sum_f v_f^2 (added in order) falls as far below the exact one as it can, and c0 on the
+    first axis at the computed distance one float above it: c1 is strictly closer in computed distance,
+    and the exact |x - c1| lies above sqrt(own) by some tens of u. Returns X, C and the largest float l with
+    l^2 <= the exact |x - c1|^2 (a valid KM-8 bound; drift 0), with the computed distances."""
+    rng = np.random.default_rng(1)
+    v, computed, exact = [], 0.0, Fraction(0)
+    for _ in range(d):
+        candidates = rng.uniform(1, 2, 400)
+        c = max(candidates, key=lambda c: exact + Fraction(c) ** 2 - Fraction(computed + c * c))
+        v.append(c)
+        computed, exact = computed + c * c, exact + Fraction(c) ** 2
+    own = np.nextafter(computed, np.inf)
+    a = np.sqrt(own)
+    while a * a != own:   # a coordinate whose square is the own distance exactly
+        a = np.nextafter(a, np.inf) if a * a < own else np.nextafter(a, 0)
+    X, C = np.zeros((1, d)), np.zeros((2, d))
+    C[0, 0], C[1] = -a, -np.array(v)
+    lower = np.sqrt(float(exact))
+    while Fraction(lower) ** 2 > exact:
+        lower = np.nextafter(lower, 0)
+    return X, C, lower, own, computed
+
+
+def _an_underflowing_tie():
+    """float32, d = 3: x = 0, c0 = (sqrt(s), 0, 0), c1 = (t, t, t) with t^2 about 0.49 s, s the smallest
+    subnormal: each of c1's squares rounds to 0, so c1 is strictly closer in computed distance (0 against
+    the subnormal s), while its exact distance, 1.47 s, exceeds c0's; l the largest float with l^2 at most
+    it (a valid bound; drift 0), whose square lies below the floor phi."""
+    s = 2.0**-149
+    t, a = np.float32(np.sqrt(0.49 * s)), np.float32(np.sqrt(s))
+    X, C = np.zeros((1, 3), dtype=np.float32), np.array([[a, 0, 0], [t, t, t]], dtype=np.float32)
+    exact = 3 * Fraction(float(t)) ** 2
+    lower = np.sqrt(float(exact))
+    while Fraction(lower) ** 2 > exact:
+        lower = np.nextafter(lower, 0)
+    own = np.float32(a * a)
+    return X, C, lower, float(own), float(np.float32(0))
+
+
+@pytest.mark.parametrize("case", ["near tie", "underflow"])
+def test_km8_the_bound_test_keeps_no_point_another_centre_beats(case):
+    """KM-8 (proofs/kmeans.md): the assignment kernel, given a valid bound l on the exact distance to
+    every other centre, keeps a point without a scan only when no other centre can be strictly closer in
+    computed distance. Here one is (c1, computed distance below the own one), while l^2 lies within
+    rounding of the own distance: a near tie in 64 features, where the computed distance to c1 falls
+    tens of u below its exact value, so that the test needs its factor (1 - gamma_(d+2))(1 - 2u);
+    and float32 squares that underflow, where it needs the floor phi. The kernel must scan the point
+    and move it to c1, as the full scan does. Without the factor, or the floor for a bound after a
+    drift, it kept the point in c0 (mutation audit 60, 2026-12-07, M22 and M19: whole runs never
+    reached such ties, so every test passed)."""
+    X, C, lower, own, other = _a_near_tie(64) if case == "near tie" else _an_underflowing_tie()
+    d = X.shape[1]
+    assert other < own and Fraction(float(lower)) > 0   # c1 is strictly closer in computed distance
+    assert own <= lower * lower   # an exact bound test without its rounding factor would keep the point
+    factors = _pruning_factors(d, X.dtype, 2)
+    for keep, bound in ((False, 0.0), (True, lower)):
+        labels = np.zeros(1, dtype=np.int64)
+        out = kernels.assign(X, UNWEIGHTED, C, labels, keep, np.array([bound]), np.zeros(3), *factors,
+                             *_buffers(1, 2, d))
+        assert labels.tolist() == [1] and out[4] == 1 and out[2] == keep, (keep, labels, out)  # keep: 1 moved
+
+
 def test_km8_a_relocated_point_is_examined_again_by_the_next_assignment():
     """KM-8: a point the relocation half-step moves gets the bound l = 0. Its old l bounded the
     distances to the centres other than its old one, a, so it says nothing of a: here x = 0.1
