@@ -1599,6 +1599,23 @@ def test_km8_the_bound_test_keeps_no_point_another_centre_beats(case):
         assert labels.tolist() == [1] and out[4] == 1 and out[2] == keep, (keep, labels, out)  # keep: 1 moved
 
 
+def test_km8_the_own_centre_s_drift_does_not_loosen_the_bound():
+    """KM-8: l bounds the distances to the centres other than the own one, so a point of the cluster
+    whose centre moved most loses only the second largest drift from its bound (the own distance is
+    computed afresh). A point at 0 with its centre at 0.5 after a move of 100, the other centre at 10
+    (unmoved) and l = 9 is kept without a scan; subtracting the largest drift for it too (sound, but
+    every such point is scanned) passed every test (mutation audit 60, 2026-12-07, M17)."""
+    X, C = np.zeros((1, 2)), np.array([[0.5, 0.0], [10.0, 0.0]])
+    labels = np.zeros(1, dtype=np.int64)
+    out = kernels.assign(X, UNWEIGHTED, C, labels, True, np.array([9.0]), np.array([100.0, 0.0, 0.0]),
+                         *_pruning_factors(2, X.dtype, 2), *_buffers(1, 2, 2))
+    assert labels.tolist() == [0] and out[4] == 0   # kept, no point scanned
+    labels[:] = 1   # a point of the unmoved cluster 1 loses the largest drift: l = 9 - 100 < 0, scanned
+    out = kernels.assign(X, UNWEIGHTED, C, labels, True, np.array([9.0]), np.array([100.0, 0.0, 0.0]),
+                         *_pruning_factors(2, X.dtype, 2), *_buffers(1, 2, 2))
+    assert labels.tolist() == [0] and out[4] == 1
+
+
 def test_km8_a_relocated_point_is_examined_again_by_the_next_assignment():
     """KM-8: a point the relocation half-step moves gets the bound l = 0. Its old l bounded the
     distances to the centres other than its old one, a, so it says nothing of a: here x = 0.1
