@@ -1586,7 +1586,7 @@ def test_km8_the_bound_test_keeps_no_point_another_centre_beats(case):
     and float32 squares that underflow, where it needs the floor phi. The kernel must scan the point
     and move it to c1, as the full scan does. Without the factor, or the floor for a bound after a
     drift, it kept the point in c0 (mutation audit 60, 2026-12-07, M22 and M19: whole runs never
-    reached such ties, so every test passed)."""
+    reached such ties, and no test of behaviour failed)."""
     X, C, lower, own, other = _a_near_tie(64) if case == "near tie" else _an_underflowing_tie()
     d = X.shape[1]
     assert other < own and Fraction(float(lower)) > 0   # c1 is strictly closer in computed distance
