@@ -1616,6 +1616,19 @@ def test_km8_the_own_centre_s_drift_does_not_loosen_the_bound():
     assert labels.tolist() == [0] and out[4] == 1
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_km8_the_pruning_factors_keep_the_proofs_margins(dtype):
+    """KM-8: the bound test d_a <= fl(fl(l l) beta) must imply d_a <= (1 - gamma_(d+2))(1 - 2u64) l^2, so
+    beta (1 + u64)^2 <= (1 - gamma_(d+2))(1 - 2u64): the factor's 6u64 leaves 2u64 for the test's two
+    roundings (the lower factor's margin: test_km8_the_initial_bound_keeps_its_spare_margin). Checked in
+    exact rationals for d = 1 ... 300 and d = 2223 (gamma in the working precision). A factor
+    (1 - gamma)(1 - 2u64) broke it for every d (mutation audit 61, 2026-12-07: no test reached it)."""
+    u = Fraction(1, 2**53)
+    for d in [*range(1, 301), 2223]:
+        bound_factor = _pruning_factors(d, np.dtype(dtype))[0]
+        assert Fraction(bound_factor) * (1 + u) ** 2 <= (1 - gamma_exact(d + 2, dtype)) * (1 - 2 * u), d
+
+
 def test_km8_a_relocated_point_is_examined_again_by_the_next_assignment():
     """KM-8: a point the relocation half-step moves gets the bound l = 0. Its old l bounded the
     distances to the centres other than its old one, a, so it says nothing of a: here x = 0.1
