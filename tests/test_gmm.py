@@ -1552,7 +1552,7 @@ def test_em5_compares_every_parameter_of_a_consistent_forgery():
     passed every other test (audit 47, mutation testing)."""
     X = mixture_data(3, 200, 2, 2, 4.0)
     model = GaussianMixture(2, init_params="random", random_state=0, max_iter=20, tol=0.0).fit(X)
-    assert bool(certify(_consistent_forgery(model, X, means=model.trace_.means + 0.0), X))
+    assert bool(certify(_consistent_forgery(model, X), X))   # nothing replaced: the harness itself
     for delta in (1e-6, -1e-6):
         claim = certify(_consistent_forgery(model, X, means=model.trace_.means + delta), X)["EM-5"]
         assert claim.holds is False and claim.worst > 1e5 * claim.slack, (delta, claim)

@@ -501,8 +501,8 @@ def test_km6_slack_is_taken_at_the_recomputed_inertia(dtype):
     within = float(Fraction(I) + Fraction(slack))  # rounded to nearest: step down to the last float within
     while Fraction(within) - Fraction(I) > Fraction(slack):
         within = float(np.nextafter(within, -np.inf))
+    t = model.trace_
     for value, holds in [(within, True), (float(np.nextafter(within, np.inf)), False)]:
-        t = model.trace_
         A, U, F = t.objective_assign.copy(), t.objective_update.copy(), t.objective.copy()
         A[-1] = U[-1] = F[-2] = F[-1] = value  # objective ends ..., update, assign
         edited = _tampered(model, objective_assign=A, objective_update=U, objective=F)
@@ -1535,6 +1535,15 @@ def test_km8_the_initial_bound_keeps_its_spare_margin(precision, runner_up):
         assert 0 < bound and Fraction(bound) ** 2 <= (1 - g) * (1 - 2 * u64) * Fraction(runner_up)
 
 
+def _largest_root_at_most(exact):
+    """The largest float64 l with l^2 <= ``exact`` (a Fraction), exactly: a valid KM-8 bound on a
+    distance whose exact square is ``exact``."""
+    lower = np.sqrt(float(exact))
+    while Fraction(lower) ** 2 > exact:
+        lower = np.nextafter(lower, 0)
+    return lower
+
+
 def _a_near_tie(d):
     """A point x = 0 and two centres: c1 = -v, with v's coordinates chosen greedily so that the computed
     |x - c1|^2 = sum_f v_f^2 (added in order) falls as far below the exact one as it can, and c0 on the
@@ -1554,10 +1563,7 @@ def _a_near_tie(d):
         a = np.nextafter(a, np.inf) if a * a < own else np.nextafter(a, 0)
     X, C = np.zeros((1, d)), np.zeros((2, d))
     C[0, 0], C[1] = -a, -np.array(v)
-    lower = np.sqrt(float(exact))
-    while Fraction(lower) ** 2 > exact:
-        lower = np.nextafter(lower, 0)
-    return X, C, lower, own, computed
+    return X, C, _largest_root_at_most(exact), own, computed
 
 
 def _an_underflowing_tie():
@@ -1568,12 +1574,8 @@ def _an_underflowing_tie():
     s = 2.0**-149
     t, a = np.float32(np.sqrt(0.49 * s)), np.float32(np.sqrt(s))
     X, C = np.zeros((1, 3), dtype=np.float32), np.array([[a, 0, 0], [t, t, t]], dtype=np.float32)
-    exact = 3 * Fraction(float(t)) ** 2
-    lower = np.sqrt(float(exact))
-    while Fraction(lower) ** 2 > exact:
-        lower = np.nextafter(lower, 0)
-    own = np.float32(a * a)
-    return X, C, lower, float(own), float(np.float32(0))
+    lower = _largest_root_at_most(3 * Fraction(float(t)) ** 2)
+    return X, C, lower, float(np.float32(a * a)), float(np.float32(0))
 
 
 @pytest.mark.parametrize("case", ["near tie", "underflow"])
@@ -1606,14 +1608,15 @@ def test_km8_the_own_centre_s_drift_does_not_loosen_the_bound():
     (unmoved) and l = 9 is kept without a scan; subtracting the largest drift for it too (sound, but
     every such point is scanned) passed every test (mutation audit 60, 2026-12-07, M17)."""
     X, C = np.zeros((1, 2)), np.array([[0.5, 0.0], [10.0, 0.0]])
-    labels = np.zeros(1, dtype=np.int64)
-    out = kernels.assign(X, UNWEIGHTED, C, labels, True, np.array([9.0]), np.array([100.0, 0.0, 0.0]),
-                         *_pruning_factors(2, X.dtype, 2), *_buffers(1, 2, 2))
-    assert labels.tolist() == [0] and out[4] == 0   # kept, no point scanned
-    labels[:] = 1   # a point of the unmoved cluster 1 loses the largest drift: l = 9 - 100 < 0, scanned
-    out = kernels.assign(X, UNWEIGHTED, C, labels, True, np.array([9.0]), np.array([100.0, 0.0, 0.0]),
-                         *_pruning_factors(2, X.dtype, 2), *_buffers(1, 2, 2))
-    assert labels.tolist() == [0] and out[4] == 1
+
+    def assign(label):   # the labels after one assignment from ``label``, and the points scanned
+        labels = np.array([label])
+        out = kernels.assign(X, UNWEIGHTED, C, labels, True, np.array([9.0]), np.array([100.0, 0.0, 0.0]),
+                             *_pruning_factors(2, X.dtype, 2), *_buffers(1, 2, 2))
+        return labels.tolist(), out[4]
+
+    assert assign(0) == ([0], 0)   # kept, no point scanned
+    assert assign(1) == ([0], 1)   # of the unmoved cluster 1, it loses the largest drift: l = 9 - 100 < 0, scanned
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
