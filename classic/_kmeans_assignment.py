@@ -17,8 +17,10 @@ from classic.rounding import gamma_exact, round_up, unit_roundoff
 
 def _pruning_factors(n_features, dtype, n_clusters=None, nearest_only=False):
     """``(bound_factor, lower_factor, slack)`` of the pruned, filtered assignment
-    (proofs/kmeans.md): the two KM-8 factors, at most (1 - gamma_{d+2})(1 - 2u64) of the working
-    precision after float64 rounding, and the constants of the two KM-9 filter stages,
+    (proofs/kmeans.md): the two KM-8 factors, beta = (1 - gamma_{d+2})(1 - 6u64) for the bound test
+    and lambda = (1 - gamma_{d+2})(1 - 2u64) for the bound it stores, gamma of the working precision
+    rounded up (the 6u64 absorbs the test's float64 roundings, beta (1 + u64)^4 <= lambda: do not
+    weaken it to 2u64), and the constants of the two KM-9 filter stages,
     ``slack[0]`` computing in float32 and ``slack[1]`` in the working precision (switched off
     for float32 data, where it would repeat the first). Given ``n_clusters``, both stages are
     switched off where the exact scan across points is cheaper (at most

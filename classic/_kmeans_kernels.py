@@ -245,12 +245,13 @@ def assign(X, weights, centers, labels, keep, lower, drift, bound_factor, lower_
     the centre drifts ``drift = (largest, second largest, index of largest)``
     (upper bounds on the exact moves). When the computed squared distance to
     the own centre is at most ``lower[i]**2 * bound_factor`` (``bound_factor``
-    <= (1 - gamma_{d+2})(1 - 2u64), rounded down), no centre can be strictly closer in
-    computed distance and the scan over all centres is skipped: the result is
-    bit for bit that of the full scan. A full scan resets ``lower[i]`` from the
-    second-smallest computed distance times ``lower_factor`` (rounded down). A bound
-    whose square falls below the floor of :func:`_bound_floor` is set to 0: there a
-    rounded square may underflow, and the relative bound no longer covers it.
+    = (1 - gamma_{d+2})(1 - 6u64), rounded: the 6u64 covers the test's own float64
+    roundings), no centre can be strictly closer in computed distance and the scan
+    over all centres is skipped: the result is bit for bit that of the full scan. A
+    full scan resets ``lower[i]`` from the second-smallest computed distance times
+    ``lower_factor`` (rounded down). A bound whose square falls below the floor of
+    :func:`_bound_floor` is set to 0: there a rounded square may underflow, and the
+    relative bound no longer covers it.
 
     Filter (KM-9): the points the bound test leaves are first examined with the
     expanded form |a|^2 + |b_j|^2 - 2<a, b_j> of the point and centres shifted by the
