@@ -326,6 +326,25 @@ def test_cv6_reaching_the_noise_floor_is_not_finite_termination(rho):
     assert estimate.terminated_at is None
 
 
+
+def test_cv6_contracting_changes_without_a_class_still_predict_the_next():
+    """CV-6 (proofs/convergence.md): changes whose ratios alternate 0.5 and 0.8 contract without
+    settling on a class (undetermined); the last ratio r still predicts the next change, d r. Cut
+    where d is just above its floor (value_error 1e-9) and d r below it, the exact constancy that
+    follows is the floor catching up: not finite. Cut where d is far above the floor, it is finite.
+    Until 2026-12-07 every undetermined run predicted nothing, and the first was "finite at step 44"
+    (mutation audit 64)."""
+    changes = np.cumprod(np.r_[1.0, np.where(np.arange(60) % 2, 0.8, 0.5)])
+    for cut, finite in ((44, False), (12, True)):
+        x = np.r_[10.0, 10.0 - np.cumsum(changes[:cut])]
+        x = np.r_[x, x[-1], x[-1]]
+        d = -np.diff(x)
+        floor = noise_floor(x[1:], x[:-1], value_error=1e-9)
+        assert np.all(d[:cut] > floor[:cut]) and (d[cut - 1] * 0.5 <= floor[cut]) != finite  # the premise
+        estimate = estimate_rate(x, value_error=1e-9)
+        assert (estimate.kind == "finite") == finite, estimate.evidence.reason
+        assert estimate.terminated_at == (cut if finite else None)
+
 _A = np.linspace(0.05, 1.0, 40)[16]  # 0.4397: a found by a sweep of a over [0.05, 1]
 
 

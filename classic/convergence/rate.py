@@ -909,7 +909,7 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
             if T == 0:
                 reason = (f"{what} from the first value: nothing changed, so there is no convergence to "
                           "classify: a run that started at its fixed point")
-            elif math.isinf(predicted):  # no model: too few values above the floor, or no class found on them
+            elif math.isinf(predicted):  # no model: too few values above the floor, or no class and no contraction
                 # the model's own reason says why there is none (an audit, 2026-12-06: float32 values of 1 + 0.5^t
                 # given as float64, 22 ratios of exactly 0.5, were said to "show no convergence")
                 reason = (f"{what} from step {T}; the values above the floor before it ({T}) give no model of "
@@ -961,13 +961,19 @@ def _predict_next(d, run):
     """Next difference the class found on d predicts (CV-6); inf when there is no model.
 
     Order q > 1: C d^q. Order 1 with ratios falling to 0: the ratios' own
-    trend, d r (r / r_prev). Otherwise the last ratio, d r."""
+    trend, d r (r / r_prev). Otherwise the last ratio, d r, also with no class
+    found (ratios that do not settle still contract). No model (inf): fewer
+    than 3 values, or no class and a last ratio r >= 1 (not contracting)."""
     kind, order, rate = run["kind"], run["order"], run["rate"]
-    if kind == "undetermined" or len(d) < 3:
+    if len(d) < 3:
         return math.inf
+    ratio, previous = d[-1] / d[-2], d[-2] / d[-3]
+    if kind == "undetermined":
+        # until 2026-12-07 every undetermined run had no model, and a run whose ratios alternate 0.5 and
+        # 0.8, constant after a change next to the floor, was called finite (mutation audit 64)
+        return float(d[-1] * ratio) if ratio < 1 else math.inf
     if order > 1:
         return rate * d[-1] ** order
-    ratio, previous = d[-1] / d[-2], d[-2] / d[-3]
     if kind == "superlinear":
         ratio *= min(1.0, ratio / previous)
     return float(d[-1] * ratio)
