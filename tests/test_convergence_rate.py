@@ -1248,3 +1248,155 @@ def test_reasons_say_why_when_exact_repeats_or_a_last_step_leave_no_model():
     rounded = estimate_rate((1 + 0.5 ** np.arange(40)).astype(np.float32).astype(np.float64))
     assert rounded.kind == "finite" and rounded.terminated_at == 24
     assert "give no model of convergence" in rounded.evidence.reason and "not contracting" in rounded.evidence.reason
+
+
+def _value_error_putting_the_floor_at(a, b, target):
+    """A value_error e with noise_floor(a, b, value_error=e) == target exactly (a search over floats)."""
+    e = (target - float(noise_floor(a, b))) / 2
+    for _ in range(100_000):
+        floor = float(noise_floor(a, b, value_error=e))
+        if floor == target:
+            return e
+        e = np.nextafter(e, np.inf if floor < target else -np.inf)
+    raise AssertionError("no value_error puts the floor there")
+
+
+def test_cv1_a_value_exactly_at_its_floor_is_noise():
+    """CV-1: "a value at or below [its floor] is indistinguishable from 0", exactly at it included.
+    value_error puts the floor of an error exactly at the error: (a) 2^-t with that value at step 20,
+    then 0.9 ratios: the run read ends there, linear 0.5; (b) an error at its floor before exact zeros:
+    not every change before T lies above its floor, so no finite termination (CV-6); (c) a step up of
+    exactly its floor is no rise, so 2^-t passes the limit 2^-10 given. Counting a value at its floor
+    as above it ran (a) on into the 0.9s, called (b) finite and (c) no pass (mutation audit 64's M47,
+    M48, M67)."""
+    e = np.r_[0.5 ** np.arange(21), 0.5**20 * 0.9 ** np.arange(1, 4)]
+    value_error = np.zeros_like(e)
+    value_error[20] = _value_error_putting_the_floor_at(e[20], 0.0, e[20])
+    read = estimate_rate(e, limit=0.0, value_error=value_error)
+    assert (read.evidence.first_used, read.evidence.n_used, read.kind, read.rate) == (0, 20, "linear", 0.5)
+    e = np.array([1.0, 0.5, 0.25, 0.125, 0.0625, 0.0, 0.0])
+    value_error = np.zeros_like(e)
+    value_error[2] = _value_error_putting_the_floor_at(e[2], 0.0, e[2])
+    assert estimate_rate(e, limit=0.0, value_error=value_error).terminated_at is None
+    assert estimate_rate(e, limit=0.0).terminated_at == 5  # the premise: with the floor lower, finite
+    x = 2.0 ** -np.arange(20.0)
+    x[19] = x[18] + 2.0**-60
+    value_error = np.zeros_like(x)
+    value_error[19] = _value_error_putting_the_floor_at(x[19], x[18], x[19] - x[18])
+    passes = estimate_rate(x, limit=2.0**-10, value_error=value_error)
+    assert passes.kind == "undetermined" and "pass the limit given at step 11" in passes.evidence.reason
+
+
+def test_cv1_a_dip_below_the_limit_that_climbs_back_within_rounding_does_not_pass_it():
+    """CV-1: a run passes the limit only when it lies below it beyond the floor from some step to
+    its last. 0.1 2^-t, then four values below the limit 0 (value_error 4e-4): climbing back to
+    -0.0005, within its floor, it has not passed the limit (linear 0.5 on the run above the floor);
+    moving on away, to -0.0035, it has. Without the last value's test both passed (audit 64's M54)."""
+    head = 0.5 ** np.arange(20) * 0.1
+    back = estimate_rate(np.r_[head, -0.002, -0.0015, -0.001, -0.0005], limit=0.0, value_error=0.0004)
+    assert (back.kind, back.rate) == ("linear", 0.5), back.evidence.reason
+    away = estimate_rate(np.r_[head, -0.002, -0.0025, -0.003, -0.0035], limit=0.0, value_error=0.0004)
+    assert away.kind == "undetermined" and "pass the limit given at step 20" in away.evidence.reason
+
+
+def test_cv3_a_class_needs_four_ratios_after_a_transient_or_a_rise():
+    """CV-3: the tail window holds at least 4 ratios, and a transient or a rise is left behind only
+    when at least 4 (and a quarter) follow it. A first ratio of 0.01, then ratios 0.5: with 3 after
+    it undetermined, with 4 linear 0.5; a rise (ratio 8) with 3 ratios 0.5 after it is not
+    contracting, with 4 linear 0.5. Windows of 3 (audit 64's M21, M40) and a rise needing 5 after it
+    (M24) each moved one of these."""
+    transient = np.array([1.0, 0.01, 0.005, 0.0025, 0.00125, 0.000625])
+    assert estimate_rate(transient[:5], limit=0.0).kind == "undetermined"
+    assert estimate_rate(1 + transient[:5]).kind == "undetermined"
+    assert (estimate_rate(transient, limit=0.0).kind, estimate_rate(transient, limit=0.0).rate) == ("linear", 0.5)
+    for after, kind in ((3, "undetermined"), (4, "linear")):
+        x = np.r_[1.0, np.cumprod(np.r_[np.full(15 - after, 0.5), 8.0, np.full(after, 0.5)])]
+        estimate = estimate_rate(x, limit=0.0)
+        assert estimate.kind == kind, (after, estimate.evidence.reason)
+        assert kind == "undetermined" or (estimate.rate, estimate.evidence.tail_start) == (0.5, 16 - after)
+
+
+def test_cv3_a_rise_after_the_last_resolved_ratio_is_a_rise():
+    """CV-3: a rise beyond rounding anywhere in the tail means the exact values grew. Newton's
+    iterates for sqrt(2) with relative noise 1e-12 (undeclared), the limit given: the last error
+    grows (its ratio's interval lies above 1) after the last ratio resolved: not contracting,
+    undetermined. Looking for rises only up to the last resolved ratio read it superlinear (audit
+    64's M96)."""
+    x = np.array([4.9999999999993765, 2.7000000000000894, 1.720370370370787, 1.4414553681774573,
+                  1.4144709813680834, 1.4142135857975469, 1.4142135623722984, 1.4142135623740928])
+    estimate = estimate_rate(x, limit=np.sqrt(2.0))
+    assert estimate.evidence.ratio_bounds[-1, 0] > 1  # the premise: a rise at the last ratio
+    assert estimate.kind == "undetermined" and "not contracting" in estimate.evidence.reason
+
+
+def test_cv4_time_is_counted_from_the_sequences_first_value():
+    """CV-4: the level test of a sublinear run counts t from the sequence's first value, also when
+    the run of values above the floor starts later. 1 + (t + 1000)^-2 after 400 exact repeats of its
+    first value (without the limit) or 400 values at the limit 1 (with it): the scale 1000 is the
+    run's own time, so sublinear with exponent 2 (within its interval); the same 60 values alone are
+    a power law far from its origin, undetermined. Counting from the run's start (audit 64's M18,
+    M79, M80) made the first two undetermined."""
+    law = 1 + (np.arange(60.0) + 1000) ** -2.0
+    for x, limit in ((np.r_[np.full(400, law[0]), law], None), (np.r_[np.full(400, 1.0), law], 1.0)):
+        estimate = estimate_rate(x, limit=limit)
+        assert estimate.kind == "sublinear", estimate.evidence.reason
+        assert estimate.exponent_bounds[0] <= 2 <= estimate.exponent_bounds[1]
+    assert estimate_rate(law).kind == "undetermined"
+
+
+def test_cv4_order_boundaries():
+    """CV-4: an order counts when its interval has half-width at most ORDER_TOLERANCE, and an order
+    q > 1 needs every counted order of the tail to exceed 1 + ORDER_TOLERANCE. (a) Newton's iterates
+    for sqrt(0.5) from 100, without the limit: tail orders 1.10 ... 1.97, all resolved, one below 1.25:
+    superlinear with order 1, not quadratic (M27: only the last one tested). (b) Errors 0.1 ... 1e-16
+    then 1e-16 again: the repeat's ratio 1 leaves its order's interval unbounded, so the orders 2
+    decide: quadratic (M66: bounded if either ratio is below 1). (c) A cubic run whose last error is
+    just above its floor (value_error 1e-13): its second order's half-width is 0.35, unresolved, so
+    no order 3 (M25: half-width 0.5). (d) 0.5^t - 0.9 0.4^t: ratios fall toward 0.5, 1/r grows by
+    shrinking steps: linear, not superlinear (M68: without GROWTH_STEP_RATIO's test). (e) 1 + (t +
+    1)^-0.5, five values, no limit: the changes' exponent 1.46 is not above 1 beyond rounding:
+    undetermined (M59: the point estimate tested)."""
+    x = [100.0]
+    for _ in range(10):
+        x.append(0.5 * (x[-1] + 0.5 / x[-1]))
+    newton = estimate_rate(np.array(x))
+    tail = newton.evidence.order_bounds[newton.evidence.tail_start:]
+    assert np.all(tail[:, 1] - tail[:, 0] <= 2 * ORDER_TOLERANCE) and tail[0, 1] < 1 + ORDER_TOLERANCE  # premise
+    assert (newton.kind, newton.order) == ("superlinear", 1.0)
+    assert estimate_rate(np.array([0.1, 0.01, 1e-4, 1e-8, 1e-16, 1e-16]), limit=0.0).kind == "quadratic"
+    cubic = estimate_rate(np.array([0.284759053619423, 0.03313702838347908, 5.221816621911361e-05,
+                                    2.043364227430151e-13, 1.2243858310430353e-38, 2.6341216178280257e-114]),
+                          limit=0.0, value_error=1e-13)
+    half_width = (cubic.evidence.order_bounds[1, 1] - cubic.evidence.order_bounds[1, 0]) / 2
+    assert ORDER_TOLERANCE < half_width <= 2 * ORDER_TOLERANCE  # the premise
+    assert cubic.kind == "undetermined", cubic.evidence.reason
+    t = np.arange(8.0)
+    assert estimate_rate(0.5**t - 0.9 * 0.4**t, limit=0.0).kind == "linear"
+    slow = estimate_rate(1 + (np.arange(5.0) + 1) ** -0.5)
+    assert slow.kind == "undetermined" and "no faster than 1/t within rounding" in slow.evidence.reason
+
+
+def test_cv5_the_limit_is_the_last_extrapolation_with_the_largest_value_error():
+    """CV-5: without the limit the estimate is the last Aitken extrapolation above its floor, the
+    floor set by the largest value_error of the values. 1 + 0.5^t + 0.3^t: the last is within
+    2e-15 of 1, the first 0.054 away (M62 took the first); 1 + 0.5^t with value_error 1e-6 on every
+    value but the first (0): extrapolations exactly where a value_error of 1e-6 on all leaves them
+    (M61, with the smallest, reported 28 instead of 15)."""
+    x = 1 + 0.5 ** np.arange(30.0) + 0.3 ** np.arange(30.0)
+    estimate = estimate_rate(x)
+    extrapolations = estimate.evidence.aitken_limits[np.isfinite(estimate.evidence.aitken_limits)]
+    assert abs(extrapolations[0] - 1) > 0.05 and abs(estimate.limit - 1) < 2e-15
+    x = 1 + 0.5 ** np.arange(30.0)
+    value_error = np.full(30, 1e-6)
+    value_error[0] = 0.0
+    mixed = estimate_rate(x, value_error=value_error).evidence.aitken_limits
+    assert np.array_equal(np.isnan(mixed), np.isnan(estimate_rate(x, value_error=1e-6).evidence.aitken_limits))
+    assert 0 < np.isfinite(mixed).sum() < np.isfinite(estimate_rate(x).evidence.aitken_limits).sum()
+
+
+def test_a_nan_in_the_sequence_is_named():
+    """Validation: a NaN or inf in the sequence is a ValueError that says so and where to cut (with
+    the check removed, audit 64's M55, the error was a misleading "overflow ... rescale")."""
+    for bad in (np.nan, np.inf):
+        with pytest.raises(ValueError, match="the sequence contains NaN or inf; cut it before"):
+            estimate_rate([1.0, 0.5, bad, 0.1])
