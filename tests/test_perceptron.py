@@ -468,6 +468,113 @@ def test_pc6_replays_the_tol_rule_on_the_epoch_losses():
         assert "tol rule on its epoch losses fires at" in certify(model, X, y)["PC-6"].note
 
 
+
+def _with_an_extra_update(model, X, y, i, step):
+    """``model`` whose log gains an update of example ``i`` at ``step`` (in the last epoch), with the
+    squared norms, last epoch weights, mistake counts, objective and coef_ of its own replay: every
+    claim but the ones on the log's order and on what the run saw meets a consistent log."""
+    t = model.trace_
+    signs = np.where(y == model.classes_[-1], 1.0, -1.0)
+    updates, steps = np.append(t.updates, i), np.append(t.update_steps, step)
+    K, D = len(updates), X.shape[1] + 1
+    out = [np.empty(K) for _ in range(8)]
+    w = t.epoch_weights[0].copy()
+    kernels.replay(X, signs, None, t.intercept_scaling, updates, np.full(D, 0.5), w, np.zeros(D), 1.0, *out)
+    epoch_weights, mistakes = t.epoch_weights.copy(), t.mistakes.copy()
+    epoch_weights[-1], mistakes[-1] = w, mistakes[-1] + 1
+    model.n_updates_ = K
+    model.coef_, model.intercept_ = w[:-1].reshape(1, -1).copy(), np.array([w[-1] * t.intercept_scaling])
+    return _tampered(model, updates=updates, update_steps=steps, squared_norms=out[3], mistakes=mistakes,
+                     epoch_weights=epoch_weights, n_updates=K,
+                     objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float))
+
+
+def test_pc1_an_update_forged_into_a_consistent_log_fails():
+    """PC-1: every logged update is a mistake the run made, at its own step. A max_iter run's log with
+    one more update, its replay made consistent (norms, weights, counts, coef_): (a) example 4 again,
+    at the step of the run's last update (4, a mistake at the final weights): the steps must increase
+    strictly; (b) the last example, at the last presentation, which the run classified correctly: no
+    mistake. Each passed every claim when the check was dropped (mutation audit 62's M22, M27)."""
+    rng = np.random.default_rng(9)
+    X, y = rng.standard_normal((12, 2)), np.where(rng.random(12) < 0.5, 1, -1)
+    model = _quiet_fit(Perceptron(max_iter=7, tol=None), X, y)
+    t = model.trace_
+    i, step, w, s = int(t.updates[-1]), int(t.update_steps[-1]), t.epoch_weights[-1], t.intercept_scaling
+    assert not t.converged and step // 12 == 6 and y[i] * (X[i] @ w[:2] + w[2] * s) <= 0  # the premise
+    claim = certify(_with_an_extra_update(model, X, y, i, step), X, y)["PC-1"]
+    assert claim.holds is False and "not a well-formed replay log" in claim.note, claim.note
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((12, 2)), np.where(rng.random(12) < 0.5, 1, -1)
+    model = _quiet_fit(Perceptron(max_iter=5, tol=None), X, y)
+    t, w = model.trace_, model.trace_.epoch_weights[-1]
+    s = t.intercept_scaling
+    assert not t.converged and t.update_steps[-1] < 59 and y[11] * (X[11] @ w[:2] + w[2] * s) > 0  # the premise
+    claim = certify(_with_an_extra_update(model, X, y, 11, 59), X, y)["PC-1"]
+    assert claim.holds is False and claim.note.startswith("1 logged update(s) were no mistake"), claim.note
+
+
+def test_pc1_mistakes_booked_to_the_epoch_before_fail():
+    """PC-1: each epoch's mistake count is the number of logged steps in that epoch. A max_iter run one
+    epoch short of convergence, its last epoch's updates booked to the epoch before (weights too) and
+    relabelled converged at a mistake-free last epoch: every other claim passed it when the counts were
+    not compared with the steps (mutation audit 62's M162)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 2))
+    y = (X @ [1.0, 0.5] > 0).astype(int)
+    epochs = Perceptron(tol=None, max_iter=100).fit(X, y).n_iter_
+    model = _quiet_fit(Perceptron(tol=None, max_iter=epochs - 1), X, y)
+    t = model.trace_
+    assert epochs >= 3 and t.mistakes[-1] > 0 and bool(certify(model, X, y))  # the premise
+    mistakes, epoch_weights = t.mistakes.copy(), t.epoch_weights.copy()
+    mistakes[-2], mistakes[-1], epoch_weights[-2] = mistakes[-2] + mistakes[-1], 0, epoch_weights[-1]
+    model.converged_ = True
+    _tampered(model, mistakes=mistakes, epoch_weights=epoch_weights, converged=True, stop_reason="mistake-free epoch",
+              objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float))
+    claim = certify(model, X, y)["PC-1"]
+    assert claim.holds is False and "not a well-formed replay log" in claim.note, claim.note
+
+
+def test_pc6_a_stop_is_where_its_rule_fires_first():
+    """PC-6: the stop reason is the loop's: a mistake-free epoch, else tol where it first fires, else a
+    stopping rule the fit had. (a) A tol run's record replaced by the same run continued 3 epochs and
+    labelled "tol"; (b) by the same run continued to a mistake-free epoch, though tol fired first;
+    (c) a 3-epoch run labelled "rule:Patience" in a fit without a rule: each fails PC-6, and each
+    passed with that condition dropped (mutation audit 62's M61, M60, M93). (d) A run whose tol
+    (10, n_iter_no_change=1) would fire at its mistake-free last epoch converged first: certified
+    (M63 tested the rule there too and failed it)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 2))
+    y = (X @ [1.0, 0.5] + 0.8 * rng.standard_normal(40) > 0).astype(int)
+
+    def replaced(model, by, **changes):
+        model.trace_ = dataclasses.replace(by.trace_, **changes)
+        model.coef_, model.intercept_ = by.coef_.copy(), by.intercept_.copy()
+        model.n_iter_, model.n_updates_, model.converged_ = by.n_iter_, by.n_updates_, by.converged_
+        return model
+
+    stopped = _quiet_fit(Perceptron(tol=1e-3, n_iter_no_change=2, max_iter=100), X, y)
+    assert stopped.trace_.stop_reason == "tol" and bool(certify(stopped, X, y))
+    longer = _quiet_fit(Perceptron(tol=None, max_iter=stopped.n_iter_ + 3), X, y)
+    forged = [replaced(stopped, longer, stop_reason="tol")]
+    rng = np.random.default_rng(2)
+    Xs = rng.standard_normal((40, 2))
+    ys = (Xs @ [1.0, 0.5] > 0).astype(int)
+    stopped = _quiet_fit(Perceptron(tol=1e-3, n_iter_no_change=1, max_iter=200), Xs, ys)
+    converged = Perceptron(tol=None, max_iter=200).fit(Xs, ys)
+    assert stopped.trace_.stop_reason == "tol" and converged.converged_ and converged.n_iter_ > stopped.n_iter_
+    forged.append(replaced(stopped, converged))
+    cut = _quiet_fit(Perceptron(max_iter=3, tol=None), X, y)
+    forged.append(replaced(_quiet_fit(Perceptron(max_iter=10, tol=None), X, y), cut, stop_reason="rule:Patience"))
+    for model, data in zip(forged, ((X, y), (Xs, ys), (X, y))):
+        failed = [claim.id for claim in certify(model, *data).claims if claim.holds is False]
+        assert failed == ["PC-6"], failed
+    rng = np.random.default_rng(12)
+    X = rng.standard_normal((30, 2))
+    y = (X @ [1.0, 0.5] > 0).astype(int)
+    model = Perceptron(tol=10.0, n_iter_no_change=1, max_iter=50).fit(X, y)
+    assert model.converged_ and model.n_iter_ == 2 and model.trace_.epoch_loss[0] > 0  # tol fires at any loss
+    assert bool(certify(model, X, y)), str(certify(model, X, y))
+
 def test_pc6_checks_the_decisions_of_predict():
     """PC-6 (proofs/perceptron.md) also checks predict's own decisions (prediction="last"): coef_ and
     intercept_ are fl(eta0 w). With eta0 = 0.1 in float32 their rounding turns one training row's score
