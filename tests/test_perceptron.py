@@ -405,16 +405,18 @@ def test_pc1_and_pc6_judge_the_run_by_the_fit_s_settings():
 
 
 @pytest.mark.parametrize("edit", ["converged_", "n_updates_", "objective", "summary", "stop_reason", "classes",
-                                  "shuffle_state", "epoch_weights"])
+                                  "shuffle_state", "epoch_weights", "binary_objective", "summary_converged"])
 def test_pc1_and_pc6_fail_on_edited_summaries(edit):
     """PC-1: converged_, n_updates_, the trace's objective (updates so far) and the one-vs-rest
     summary are what the fit made of the runs; PC-6: the stop reason is the one the loop gives the
     trace (a mistake-free epoch first). Each edit passed before 2026-12-04 (a numerical audit; the
-    objective [50, 50, 40, 20, 0] then read as "linear, rate 0.5")."""
+    objective [50, 50, 40, 20, 0] then read as "linear, rate 0.5"). A two-class run's objective halved,
+    and the one-vs-rest summary's converged flipped, were tested since mutation audit 62 (M24, M133:
+    each check dropped, the edit passed)."""
     from sklearn.datasets import load_iris
 
     X, y = load_iris(return_X_y=True)
-    if edit == "stop_reason":
+    if edit in ("stop_reason", "binary_objective"):
         X, y = X[y < 2], y[y < 2]  # separable: the run converges
     model = _quiet_fit(Perceptron(max_iter=5 if edit != "stop_reason" else 1000), X, y)
     assert certify(model, X, y)
@@ -428,6 +430,11 @@ def test_pc1_and_pc6_fail_on_edited_summaries(edit):
         model.trace_ = dataclasses.replace(model.trace_, problems=(edited, *model.trace_.problems[1:]))
     elif edit == "summary":
         model.trace_ = dataclasses.replace(model.trace_, objective=model.trace_.objective * 0)
+    elif edit == "binary_objective":
+        assert model.trace_.objective[-1] > 0  # the premise: halving changes it
+        model.trace_ = dataclasses.replace(model.trace_, objective=model.trace_.objective * 0.5)
+    elif edit == "summary_converged":
+        model.trace_ = dataclasses.replace(model.trace_, converged=not model.trace_.converged)
     elif edit == "classes":
         model.trace_ = dataclasses.replace(model.trace_, classes=model.trace_.classes[::-1].copy())
     elif edit == "epoch_weights":  # an intermediate epoch's weights (PC-10 reads its cycle from them); only
@@ -2237,3 +2244,19 @@ def test_a_run_to_max_iter_by_the_textbook_rule_says_how_to_stop_sooner():
         with pytest.warns(ConvergenceWarning) as caught:
             quicker.fit(X, y)
         assert str(caught[0].message).endswith("The data may not be linearly separable."), quicker
+
+
+@pytest.mark.parametrize("A, u", [
+    ([[0.5521324893410875, 0.7714825858054769]], [1.0, 0.24695009316887162]),
+    ([[0.0] + [3 * 5e-324] * 8], [1.0] + [0.5] * 8),
+], ids=["norm rounding", "subnormal products"])
+def test_pc7_unit_margins_bracket_the_exact_margin_where_one_rounding_decides(A, u):
+    """PC-7: unit_margins' bounds hold for the exact margin <x, u>/||u||, in rational arithmetic, on
+    mutation audit 62's two inputs where a single rounding decides: D = 2, where ||u||'s upper bound
+    rounded down (M03) put the lower bound above the margin; eight products of 1.5 sigma64, each
+    rounded up to 2 sigma64, where the error bound without its D sigma64 term (M04) did."""
+    A, u = np.array(A), np.array(u)
+    lo, hi, _ = unit_margins(A, np.ones(1), u)
+    norm_lo, norm_hi = naive.sqrt_range(sum(Fraction(float(f)) ** 2 for f in u))
+    m = sum(Fraction(float(a)) * Fraction(float(b)) for a, b in zip(A[0], u))
+    assert m > 0 and Fraction(float(lo[0])) <= m / norm_hi and Fraction(float(hi[0])) >= m / norm_lo

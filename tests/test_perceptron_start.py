@@ -3,13 +3,14 @@ PC-1 (the run and its replay from w_0), PC-2, PC-3, PC-5 and PC-9 (their start t
 integer start) and PC-13 (averages from w_0)."""
 
 import dataclasses
+import types
 import math
 import warnings
 from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
@@ -17,7 +18,7 @@ from sklearn.linear_model import Perceptron as SkPerceptron
 
 import naive
 from classic import Perceptron, certify
-from classic._perceptron_certificate import _largest_root_up
+from classic._perceptron_certificate import _largest_root_up, _ProblemCertificate
 from classic._perceptron_start import last_weights
 from classic.strategies import linearly_separable
 
@@ -569,3 +570,85 @@ def test_partial_fit_refuses_classes_that_are_not_labels(classes, match):
     X, y = _iris()
     with pytest.raises(ValueError, match=match):
         Perceptron().partial_fit(X, y, classes=classes)
+
+
+def _at_or_beyond_the_largest_root(k, a, n0, r2, gamma):
+    """Whether k lies at or beyond the largest root of f(k) = gamma^2 k^2 + (2 a gamma - r2) k + a^2 - n0
+    (PC-5 from a start), in exact rational arithmetic: f(k) >= 0 on the rising side of the convex f."""
+    k, a, n0, r2, gamma = (Fraction(v) for v in (k, a, n0, r2, gamma))
+    A, B = gamma * gamma, 2 * a * gamma - r2
+    return (A * k + B) * k + a * a - n0 >= 0 and 2 * A * k + B >= 0
+
+
+@pytest.mark.parametrize("separable", [True, False])
+def test_pc5_and_pc9_from_a_start_bound_their_exact_formulas(separable):
+    """PC-5 and PC-9 from a start, against their formulas in exact rational arithmetic: the certificate's
+    a is at most <w_0, u> and N_0 at least ||w_0||^2 (u the exact unit vector of its direction); PC-5's
+    bound lies beyond the largest root of f with a, gamma, N_0 and R^2 exact (the two irrational ones
+    bracketed, taken on the side that lowers the root), bound + slack beyond the root with N_0 + Delta_K;
+    PC-9's (margin 0.3) with R^2 -> (R + D)^2 and N_0 -> (1 + D/R) N_0, its bound + slack with
+    (1 + D/R)(N_0 + Delta_K), D the certificate's. float32 data, where Delta_K (float32 rounding) dwarfs
+    the float64 brackets. Mutation audit 62: a without its dot product's error (M42), N_0 not rounded
+    up (M43), PC-5's slack without Delta_K (M48), PC-9's N_0 or Delta_K not lifted (M66, M110) passed
+    every test (their bounds had room to spare on every run)."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((30, 2)).astype(np.float32)
+    direction = np.array([0.8, 0.6])
+    y = (X @ direction > 0).astype(int)
+    X = (X + 0.5 * np.where(y == 1, 1, -1)[:, None] * direction).astype(np.float32)
+    if not separable:
+        y[:3] = 1 - y[:3]
+    model = _quiet_fit(Perceptron(max_iter=200 if separable else 6, tol=None), X, y,
+                       coef_init=-5.0 * direction, intercept_init=1.0)
+    u, margin = np.append(direction, 0.0), None if separable else 0.3
+    signs = model._problem_signs(model._labels(y), np.float32)[0]
+    cert = _ProblemCertificate(X, signs, model.trace_, "")
+    claim = {c.id: c for c in cert.claims(u, margin)}["PC-5" if separable else "PC-9"]
+    assert claim.holds is True and model.trace_.n_updates > 0 and (model.converged_ == separable)  # the premise
+    norm_lo, norm_hi = naive.sqrt_range(sum(Fraction(float(f)) ** 2 for f in u / np.max(np.abs(u))))
+    v = [Fraction(float(f)) for f in u / np.max(np.abs(u))]   # the certificate's direction, scaled as it scales it
+
+    def bracket(row):   # rationals lo <= <row, v/||v||> <= hi
+        dot = sum(Fraction(float(a)) * b for a, b in zip(row, v))
+        return (dot / norm_hi, dot / norm_lo) if dot >= 0 else (dot / norm_lo, dot / norm_hi)
+
+    w0 = model.trace_.epoch_weights[0]
+    a_low, a_high = bracket(w0)
+    N0 = sum(Fraction(float(f)) ** 2 for f in w0)
+    assert Fraction(cert.along) <= a_low and Fraction(cert.N0) >= N0
+    R2 = max(sum(Fraction(float(f)) ** 2 for f in row) for row in cert.A)
+    margins = [int(s) * bracket(row)[s > 0] for s, row in zip(signs.tolist(), cert.A)]   # upper ends
+    Delta = Fraction(float(cert.Delta[-1]))
+    if separable:
+        gamma, lift, r2 = min(margins), 1, R2
+    else:   # D from the margins' upper ends is at most the exact D (lowering the root); so Z^2 with R's upper end
+        gamma = Fraction(margin)
+        D = naive.sqrt_range(int(model.trace_.n_iter) * sum(max(0, gamma - m) ** 2 for m in margins))[0]
+        R_low, R_high = naive.sqrt_range(R2)
+        lift, r2 = 1 + D / R_high, (R_low + D) ** 2
+    assert Delta > 0 and gamma > 0
+    bound, total = Fraction(claim.bound), Fraction(claim.bound) + Fraction(claim.slack)
+    assert _at_or_beyond_the_largest_root(bound, a_high, lift * N0, r2, gamma)
+    assert _at_or_beyond_the_largest_root(total, a_high, lift * (N0 + Delta), r2, gamma)
+
+
+@given(st.lists(st.floats(-1e3, 1e3), min_size=2, max_size=6).flatmap(
+    lambda w: st.tuples(st.just(w), st.lists(st.floats(-1, 1), min_size=len(w), max_size=len(w)))))
+@example(([-1.5600183924902967e-06, -5.237288692805959e-07], [0.27385704558485646, -1.0]))
+@example(([0.3340317544486101, -0.5614602852777516], [0.5949338961304464, -1.0]))
+def test_pc7_the_start_terms_bound_their_exact_values(case):
+    """PC-7, "Margin and radius" mirrored for the start: a <= <w_0, u> for the exact unit vector
+    u = v/||v|| whose rounding u^ the replay uses, and N_0 >= ||w_0||^2, in exact rational arithmetic. The examples are
+    mutation audit 62's: a without its dot product's error (M42) exceeded <w_0, u>, N_0 = fl(||w_0||^2)
+    not rounded up (M43) fell below ||w_0||^2; neither showed in a whole run."""
+    w0, v = (np.array(values) for values in case)
+    assume(np.any(v != 0) and np.any(w0 != 0))
+    v = v / np.max(np.abs(v))
+    u_hat = v / np.sqrt(v @ v)
+    cert = object.__new__(_ProblemCertificate)
+    cert.D, cert.trace = len(v), types.SimpleNamespace(epoch_weights=np.array([w0]))
+    cert._start(u_hat)
+    norm_lo, norm_hi = naive.sqrt_range(sum(Fraction(float(f)) ** 2 for f in v))   # u = v/||v||, exactly
+    dot = sum(Fraction(float(a)) * Fraction(float(b)) for a, b in zip(w0, v))
+    assert Fraction(cert.along) <= (dot / norm_hi if dot >= 0 else dot / norm_lo)
+    assert Fraction(cert.N0) >= sum(Fraction(float(f)) ** 2 for f in w0)
