@@ -2260,3 +2260,18 @@ def test_pc7_unit_margins_bracket_the_exact_margin_where_one_rounding_decides(A,
     norm_lo, norm_hi = naive.sqrt_range(sum(Fraction(float(f)) ** 2 for f in u))
     m = sum(Fraction(float(a)) * Fraction(float(b)) for a, b in zip(A[0], u))
     assert m > 0 and Fraction(float(lo[0])) <= m / norm_hi and Fraction(float(hi[0])) >= m / norm_lo
+
+
+def test_pc1_an_update_index_just_past_the_data_is_refused_before_the_replay():
+    """PC-1: the log's indices are checked before anything reads X with them: an update of example n
+    (one past the last) in a run that did not converge fails PC-1 as a malformed log; with n accepted
+    (mutation audit 62's M21) certify raised IndexError from the completeness walk."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 2))
+    y = (X[:, 0] + 0.8 * rng.standard_normal(40) > 0).astype(int)
+    model = _quiet_fit(Perceptron(max_iter=3, tol=None), X, y)
+    assert not model.converged_ and model.trace_.n_updates > 0  # the premise
+    updates = model.trace_.updates.copy()
+    updates[0] = len(X)
+    claim = certify(_tampered(model, updates=updates), X, y)["PC-1"]
+    assert claim.holds is False and "not a well-formed replay log" in claim.note, claim.note
