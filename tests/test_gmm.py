@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 import math
 import re
+import types
 import warnings
 from fractions import Fraction
 
@@ -300,6 +301,83 @@ def test_em2_floating_point_m_step_loses_at_most_its_deficit(case):
         assert shares <= parts["covariances"] + parts["means"] + parts["weights"]
     assert float(C * (np.log(s_previous) - np.log(s))) <= parts["weight_sums"]
 
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_em2_moment_bounds_hold_the_exact_sums_at_the_edge_of_their_premises(dtype):
+    """EM-2, "The entrywise bounds" (ii): from counts N^ >= N (1 - gamma_c) and second moments
+    >= (1 - gamma_c) sum_i q (z_p - mu'_p)^2 - n sigma (c additions), _moment_bounds gives, with
+    g = gamma_(c+4), n_min <= N <= n_max, T2_p >= sum_i q (z_p - mu'_p)^2 and, by Cauchy-Schwarz,
+    T1_p >= sum_i q |z_p - mu'_p|, checked in exact rational arithmetic with N^ and the moments at
+    the low end of their premises (rounded up to floats). Mutation audit 63: T1 = sqrt(T2) without
+    N (M47, about sqrt(N) too small) and n_max = N^ without 1/(1 - g) (M45) passed every test."""
+    from classic._gmm_bounds import _moment_bounds
+
+    rng = np.random.default_rng(0)
+    n, K, d = 50, 2, 3
+    q = rng.dirichlet(np.ones(K), n).astype(dtype)
+    z, mu = rng.standard_normal((n, d)).astype(dtype), rng.standard_normal((K, d)).astype(dtype)
+    c = n - 1
+    low = 1 - gamma_exact(c, dtype)   # the premises' worst case
+    sigma = Fraction(float(np.finfo(dtype).smallest_subnormal))
+
+    def up(x):   # the least float of dtype >= x
+        f = dtype(float(x))
+        return f if Fraction(float(f)) >= x else np.nextafter(f, dtype(np.inf))
+
+    Q = [[Fraction(float(v)) for v in row] for row in q]
+    N = [sum(Q[i][k] for i in range(n)) for k in range(K)]
+    second = [[sum(Q[i][k] * (Fraction(float(z[i, p])) - Fraction(float(mu[k, p]))) ** 2 for i in range(n))
+               for p in range(d)] for k in range(K)]
+    first = [[sum(Q[i][k] * abs(Fraction(float(z[i, p])) - Fraction(float(mu[k, p]))) for i in range(n))
+              for p in range(d)] for k in range(K)]
+    counts = np.array([up(low * N[k]) for k in range(K)], dtype)
+    diagonal = np.array([[up(max(low * second[k][p] - n * sigma, 0)) for p in range(d)] for k in range(K)], dtype)
+    g = float(gamma_exact(c + 4, dtype))
+    n_max, n_min, T1, T2 = np.empty(K), np.empty(K), np.empty((K, d)), np.empty((K, d))
+    _moment_bounds(counts, diagonal, float(n), g, float(sigma), n_max, n_min, T1, T2)
+    for k in range(K):
+        assert Fraction(n_min[k]) <= N[k] <= Fraction(n_max[k])
+        for p in range(d):
+            assert Fraction(T2[k, p]) >= second[k][p] and Fraction(T1[k, p]) >= first[k][p], (k, p)
+
+
+def test_em2_the_deficit_s_shares_are_their_formulas():
+    """EM-2, "Bounds" and "Evaluation": the shares of D_t, evaluated in float64 (within the gamma_32 of
+    the proof's count of their roundings) from their formulas in exact rationals: covariances
+    sum_c ((N*_c + a)/2) r_c^2/(2(1 - r_c)) (infinite for r_c >= 1), means sum_k (N*_k/2) shifts_k^2,
+    weights (1 + |s - 1|) sum_k (e_k + pi_k |s - 1|/(1 - |s - 1|))^2/pi_k (KL <= chi^2; a weight 0 with
+    N*_k > 0: infinite, with N*_k = 0: no term); and D_t = (their sum)(1 + gamma_64) + C (log s_t -
+    log s_(t+1)). Mutation audit 63: phi's bound without 1/(1 - r) (M54), chi^2 without the weights'
+    sum (M56), D_t without the factor (M60) or without the weight sums (M61) passed every test."""
+    from classic._gmm_bounds import _shares, deficit_of
+
+    u = Fraction(1, 2**53)
+    g32, g64 = 32 * u / (1 - 32 * u), 64 * u / (1 - 64 * u)
+    r, shifts = np.array([0.5, 0.1]), np.array([0.3, 0.02])
+    counted, strength = np.array([10.0, 20.0]), 2.0
+    error_w, weights, s_error = np.array([1e-3, 2e-3]), np.array([0.4, 0.6]), 0.01
+    shares = _shares(r, shifts, counted, counted, strength, error_w, weights, s_error)
+    F = lambda values: [Fraction(float(v)) for v in values]  # noqa: E731
+    s = Fraction(s_error)
+    formulas = (sum((N + Fraction(strength)) / 2 * x * x / (2 * (1 - x)) for N, x in zip(F(counted), F(r))),
+                sum(N / 2 * x * x for N, x in zip(F(counted), F(shifts))),
+                (1 + s) * sum((e + w * s / (1 - s)) ** 2 / w for e, w in zip(F(error_w), F(weights))))
+    for share, formula in zip(shares, formulas):
+        assert formula * (1 - g32) <= Fraction(float(share)) <= formula * (1 + g32)
+    assert math.isinf(_shares(np.array([1.0]), shifts[:1], counted[:1], counted[:1], 0.0, error_w[:1], weights[:1],
+                              0.0)[0])
+    dead = _shares(r, shifts, counted, np.array([10.0, 0.0]), strength, error_w, np.array([0.4, 0.0]), s_error)[2]
+    assert math.isinf(_shares(r, shifts, counted, counted, strength, error_w, np.array([0.4, 0.0]), s_error)[2])
+    assert Fraction(float(dead)) <= formulas[2]   # the empty component adds no term
+    state = types.SimpleNamespace(weights=np.full(2, 0.5), means=np.zeros((2, 3)))
+    for parts in ({"covariances": 1.0, "means": 2.0**-30, "weights": 0.3, "weight_sums": 0.0},
+                  {"covariances": 0.0, "means": 0.0, "weights": 0.0, "weight_sums": 0.5},
+                  {"covariances": 1.0, "means": 1.0, "weights": 1.0, "weight_sums": -0.5}):
+        total = sum(Fraction(parts[name]) for name in ("covariances", "means", "weights"))
+        sums = Fraction(parts["weight_sums"])   # added last: one rounding, u of the result
+        deficit = Fraction(deficit_of(parts, 100, state))
+        assert total * (1 + g32) + sums - u * deficit <= deficit <= total * (1 + g64) * (1 + 4 * u) + sums + u * deficit
 
 def test_em2_deficit_is_an_allowance_only_where_needed():
     """EM-2 (proofs/em.md) and RD-4 (e): on breast cancer in float32 with full covariances the
