@@ -379,6 +379,64 @@ def test_em2_the_deficit_s_shares_are_their_formulas():
         deficit = Fraction(deficit_of(parts, 100, state))
         assert total * (1 + g32) + sums - u * deficit <= deficit <= total * (1 + g64) * (1 + 4 * u) + sums + u * deficit
 
+
+@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+@pytest.mark.parametrize("prior", [None, "default"])
+def test_em2_entrywise_bounds_are_their_formulas(covariance_type, prior):
+    """EM-2, "The entrywise bounds": at a float32 fit's last M-step, m_step_error_bounds gives EM-5's
+    complete bound with G + eta (1 + G) (G = gamma_(2c+K+d+8), eta from the E-step's normalisation gap)
+    on the moment bounds of (ii) (N* from N^ and 1 - g, T2 from the second moments, T1 = (N* T2)^(1/2),
+    T2_pq and |S_pq| <= (T2_pp T2_qq)^(1/2) for full covariances): each entry within the
+    gamma_(d^2+4d+11) of the proof's count of r's roundings (its leaves' included) of the formula,
+    evaluated in long double (64 bits: far below that). Mutation audit 63: G without eta (M67) and
+    the off-diagonal Cauchy-Schwarz bound set to 0 (M48) passed every test."""
+    from classic.rounding import chunked_additions
+
+    X = mixture_data(0, 200, 3, 3, 2.0, np.float32)
+    setting = GaussianMixturePrior(strength=2.0) if prior else None
+    model = GaussianMixture(3, covariance_type=covariance_type, init_params="random", random_state=0, max_iter=3,
+                            tol=0, prior=setting).fit(X)
+    t, state = model.trace_, model._state
+    Z = _standardise(X, t.shift, t.scale)
+    (n, d), K = Z.shape, len(t.weights)
+    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, covariance_type,
+                           np.zeros(d), -1)
+    resp = np.zeros((n, K), dtype=np.float32)
+    sums, counts, _, second = e_step(Z, previous, covariance_type, resp, has_previous=False)
+    standard_prior = model._standard_prior(X, t.shift, t.scale) if prior else None
+    gap = sums["normalisation_gap"]
+    bounds = m_step_error_bounds(counts, second, previous.means, state, covariance_type, standard_prior, n, gap)
+    L = np.longdouble
+    u, sigma, c = L(2.0**-24), L(float(np.finfo(np.float32).smallest_subnormal)), chunked_additions(n)
+    gamma_ = lambda m, u=u: m * u / (1 - m * u)  # noqa: E731
+    beta = L(gap) + gamma_(K - 1) * (1 + L(gap)) / (1 - gamma_(K - 1))
+    eta = beta / (1 - beta)
+    g = gamma_(c + 4) + eta * (1 + gamma_(c + 4))
+    G = gamma_(2 * c + K + d + 8) + eta * (1 + gamma_(2 * c + K + d + 8))
+    a, S0 = (L(standard_prior[0]), np.abs(standard_prior[1]).astype(L)) if prior else (L(0), np.zeros((d, d), L))
+    diagonal = (np.diagonal(second, axis1=1, axis2=2) if covariance_type == "full" else second).astype(L)
+    n_max, n_min = counts.astype(L) / (1 - g), counts.astype(L) * (1 - g)
+    T2 = (diagonal + n * sigma) / (1 - g)
+    T1 = np.sqrt(n_max[:, None] * T2)
+    weights = (G * np.abs(state.weights.astype(L)) + sigma) / (1 - G)
+    means = G * (2 * T1 / n_min[:, None] + np.abs(previous.means.astype(L))) + sigma * n / n_min[:, None] + sigma
+    denominator = (n_min + a)[:, None]
+    if covariance_type == "full":
+        outer = np.sqrt(T2[:, :, None] * T2[:, None, :])
+        scatter = (G * (3 * outer + 4 * T1[:, :, None] * T1[:, None, :] / n_min[:, None, None]) / (1 - 2 * G)
+                   + sigma * (T1[:, :, None] + T1[:, None, :]))
+        rest = ((1 + G) * (scatter + G * a * S0) / denominator[:, :, None]
+                + sigma * (n + 2) / denominator[:, :, None] + sigma)
+    else:
+        scatter = G * (3 * T2 + 4 * T1 * T1 / n_min[:, None]) / (1 - 2 * G) + 2 * sigma * T1
+        rest = (1 + G) * (scatter + G * a * np.diag(S0)) / denominator + sigma * (n + 2) / denominator + sigma
+    covariances = (G * np.abs(state.covariances.astype(L)) + rest) / (1 - G)
+    tolerance = gamma_(d * d + 4 * d + 11, L(2.0**-53))
+    assert eta > 0 and K * d > 0  # the premise: eta is part of the formula
+    for name, value, formula in zip(("weights", "means", "covariances", "N*"), bounds,
+                                    (weights, means, covariances, n_max)):
+        assert np.all(np.abs(value.astype(L) - formula) <= tolerance * formula), name
+
 def test_em2_deficit_is_an_allowance_only_where_needed():
     """EM-2 (proofs/em.md) and RD-4 (e): on breast cancer in float32 with full covariances the
     bound D_t on the floating-point M-step's loss does not exist (r ≥ 1 at every step: the
