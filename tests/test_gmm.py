@@ -851,6 +851,30 @@ def test_rd4_em6_recorded_bounds_are_their_formulas(covariance_type, dtype, prio
     assert needed <= L(t.log_prior_error[-1]) <= used * (1 + L(2.0**-40))
 
 
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_em6_each_form_of_the_posterior_gap_decides_where_it_is_smallest(dtype):
+    """EM-6, step 4: EM-1's gap is bounded by the smallest of n min(chi^2, log form) and the shares
+    form. A real run's sums decide by the shares or chi^2; here its sums are edited (largest density
+    error 3, density errors and excesses 10^6, so that the shares are large and (e^6 - 1)^2 exceeds
+    the log form 2 Delta + log(12 K nu'/sigma)): the bound on F(q_T, theta_T) is then the log form's,
+    at least its formula and at most 1 + 2^-40 times it. The log form with Delta for 2 Delta (M19)
+    and nu' = K nu for 2 K nu (M09) passed every test (mutation audit 63)."""
+    X = mixture_data(5, 90, 3, 3, 1.5, dtype)
+    model = GaussianMixture(3, covariance_type="full", init_params="random", random_state=5, max_iter=4, tol=0).fit(X)
+    t = model.trace_
+    Z = _standardise(X, t.shift, t.scale)
+    (n, d), K = Z.shape, len(t.weights)
+    resp = np.zeros((n, K), dtype=dtype)
+    sums, _, _, _ = e_step(Z, model._state, "full", resp, has_previous=False)
+    sums = dict(sums, largest_density_error=3.0, density_error=1e6, density_excess=1e6)
+    L, info = np.longdouble, np.finfo(dtype)
+    log_form = 6 + math.log(12 * K * 2 * K * float(info.smallest_normal) / float(info.smallest_subnormal))
+    assert n * log_form < 1e6 and math.expm1(6.0) ** 2 > log_form  # the premise: the log form is the smallest
+    bound = error_bounds(sums, None, n, K, d, dtype)[1]
+    formula = _em6_formulas(sums, sums, n, K, d, dtype)[1]
+    assert formula <= L(bound) <= formula * (1 + L(2.0**-40))
+
 @pytest.mark.parametrize("data, covariance_type, prior", [("breast_cancer", "full", None), ("digits", "diag", "default")])
 def test_em6_per_row_bounds_where_some_density_errors_are_large(data, covariance_type, prior):
     """EM-6, steps 2 and 4 (proofs/em.md), in float32 on scikit-learn's data where a few far entries
