@@ -1122,6 +1122,24 @@ def test_em6_no_bound_where_g_reaches_one():
     assert all(a >= b for a, b in zip(finite, error_bounds(sums, sums, n, 4_000, 2, np.float32)))
 
 
+
+def test_em6_an_overflowed_term_has_no_bound_where_its_lower_bound_is_not_positive():
+    """EM-6, "Overflow": an overflowed entry's exact Mahalanobis term is at least max/2 - 3 gamma_(d+2)
+    omega ||D^-1 (z - mu)||^2 = max/2 - 1.5 gamma_(d+2) s, s the recorded spread (float64). Where that
+    is not positive it bounds nothing, and the overflow share is infinite (no bound); at half that
+    spread it is positive (max/4), and the share is finite. Float32 data: in float64 the spread
+    cannot reach max/(3 gamma). With 0.75 for 1.5 (mutation audit 63's M14) the first was finite too:
+    a bound where the proof gives none."""
+    from classic._gmm_bounds import _overflow_share
+
+    d, K, dtype = 3, 2, np.float32
+    half_max = Fraction(float(np.finfo(dtype).max)) / 2
+    edge = half_max / (Fraction(3, 2) * gamma_exact(d + 2, dtype))   # the spread where the lower bound is 0
+    for spread, bounded in ((float(edge) * (1 + 2.0**-20), False), (float(edge) / 2, True)):
+        sums = {"overflowed": 1, "overflow_spread": spread, "largest_log_const": 0.0, "lowest_row_max": 0.0}
+        assert (half_max - Fraction(3, 2) * gamma_exact(d + 2, dtype) * Fraction(spread) > 0) == bounded  # premise
+        assert math.isfinite(_overflow_share(sums, K, d, 0.0, dtype)) == bounded
+
 def test_em6_overflowed_mahalanobis_terms_are_counted_and_bounded():
     """EM-6, "Overflow and weight zero" (proofs/em.md), on the kernel directly (the fit's
     standardisation and range check keep its own data from overflowing): float32, diagonal
