@@ -437,6 +437,49 @@ def test_em2_entrywise_bounds_are_their_formulas(covariance_type, prior):
                                     (weights, means, covariances, n_max)):
         assert np.all(np.abs(value.astype(L) - formula) <= tolerance * formula), name
 
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_em2_whitened_norms_are_their_formulas(shared):
+    """EM-2, "Bounds": r_c = ||fl(W Sigma^ W^T) - I||_F + g ||W| |Sigma^| |W|^T + I||_F + ||W| E |W|^T||_F
+    (own_c: the first two) and shifts_k = || |W_k| e_k || (W_0 for every k when the covariance is shared),
+    diagonal W the same with W diagonal; computed within gamma_(d^2+4d+11) of these formulas in long
+    double (and fl(W Sigma^ W^T) within its gamma_(2d+2) rounding of the exact product), on two
+    components with different factors. Every shift from W_0 (M50 of mutation audit 63)
+    passed every test."""
+    from classic._gmm_bounds import _whitened_diag, _whitened_full
+
+    rng = np.random.default_rng(0)
+    K, d, g = 2, 3, 1e-10
+    W = np.tril(rng.standard_normal((K, d, d))) + 3 * np.eye(d)
+    covariances = np.stack([np.linalg.inv(w.T @ w) for w in W]) * (1 + 1e-3 * rng.standard_normal((K, d, d)))
+    E, e = np.abs(rng.standard_normal((K, d, d))) * 1e-4, np.abs(rng.standard_normal((K, d))) * 1e-4
+    L = np.longdouble
+    tolerance = (d * d + 4 * d + 11) * L(2.0**-53) / (1 - (d * d + 4 * d + 11) * L(2.0**-53))
+    n_cov = 1 if shared else K
+    r, own, shifts = np.empty(n_cov), np.empty(n_cov), np.empty(K)
+    _whitened_full(W[:n_cov], covariances[:n_cov], E[:n_cov], e, shared, g, r, own, shifts)
+    frobenius = lambda A: np.sqrt(np.sum(A.astype(L) ** 2))  # noqa: E731
+    for c in range(n_cov):
+        w, absolute = W[c].astype(L), np.abs(W[c]).astype(L)
+        size = frobenius(absolute @ np.abs(covariances[c]).astype(L) @ absolute.T + np.eye(d))
+        formula_own = frobenius(w @ covariances[c].astype(L) @ w.T - np.eye(d)) + L(g) * size
+        formula_r = formula_own + frobenius(absolute @ E[c].astype(L) @ absolute.T)
+        product_rounding = (2 * d + 2) * L(2.0**-53) / (1 - (2 * d + 2) * L(2.0**-53)) * size   # fl(W Sigma W^T)
+        assert abs(L(own[c]) - formula_own) <= tolerance * formula_own + product_rounding
+        assert abs(L(r[c]) - formula_r) <= tolerance * formula_r + product_rounding
+    for k in range(K):
+        formula = frobenius(np.abs(W[0 if shared else k]).astype(L) @ e[k].astype(L))
+        assert abs(L(shifts[k]) - formula) <= tolerance * formula
+    w, variances = np.abs(rng.standard_normal((K, d))) + 0.5, np.abs(rng.standard_normal((K, d))) + 0.5
+    r, own, shifts = np.empty(K), np.empty(K), np.empty(K)
+    _whitened_diag(w, variances, E[:, 0], e, g, r, own, shifts)
+    for k in range(K):
+        w2 = w[k].astype(L) ** 2
+        formula_own = frobenius(w2 * variances[k] - 1) + L(g) * frobenius(w2 * variances[k] + 1)
+        assert abs(L(own[k]) - formula_own) <= tolerance * formula_own
+        assert abs(L(r[k]) - formula_own - frobenius(w2 * E[k, 0])) <= tolerance * L(r[k])
+        assert abs(L(shifts[k]) - frobenius(w[k].astype(L) * e[k])) <= tolerance * L(shifts[k])
+
 def test_em2_deficit_is_an_allowance_only_where_needed():
     """EM-2 (proofs/em.md) and RD-4 (e): on breast cancer in float32 with full covariances the
     bound D_t on the floating-point M-step's loss does not exist (r ≥ 1 at every step: the
