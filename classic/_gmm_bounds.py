@@ -58,7 +58,9 @@ def _constants(n, K, d, dtype):
         r_evaluation=1.0 - gamma(d * d + 4 * d + 11, np.float64),  # EM-2, "Evaluation"
         shift_evaluation=1.0 - gamma(d * d + 4 * d + 11, np.float64),  # as r's: >= the 3d + 1 of ‖ |W| e ‖
         evaluation=1.0 + gamma(160, np.float64),  # EM-6, step 5: at most 80 roundings per term
-        deficit_evaluation=1.0 + gamma(64, np.float64),
+        # D_t's three shares carry at most K + 17 roundings, their product with this factor included (EM-2,
+        # "Evaluation"), and 1/(1 − γ_m) ≤ 1 + γ_2m (until 2026-12-07: 1 + γ_64, short from K = 48 on)
+        deficit_evaluation=1.0 + gamma(2 * (K + 17), np.float64),
         u64=unit_roundoff(np.float64),
     )
 
@@ -289,9 +291,13 @@ def _moment_bounds(counts, diagonal, n, g, sigma, n_max, n_min, T1, T2):
 def _shares(r, shifts, counted, n_max, strength, error_w, weights, s_error):
     # The covariances' share Σ_c ((N*_c + a)/2) r_c²/(2(1 − r_c)) (inf for r_c ≥ 1), the means'
     # Σ_k (N*_k/2) shifts_k², and the weights' χ²(π* ‖ π̂/s) bound (proofs/em.md, EM-2).
+    # φ's bound is evaluated at r raised by 4u (above r's two roundings, of the quotient and of 1 − γ), so
+    # that 1 − x is at most the exact 1 − r and itself exact or within one rounding (EM-2, "Evaluation"):
+    # at r itself, r near 1 lost more than a rounding there (until 2026-12-07)
     covariances = np.float64(0.0)
     for c in range(r.shape[0]):
-        covariances += (counted[c] + strength) / 2.0 * (r[c] * r[c] / (2.0 * (1.0 - r[c])) if r[c] < 1.0 else np.inf)
+        x = r[c] * (1.0 + 2.0**-51)
+        covariances += (counted[c] + strength) / 2.0 * (x * x / (2.0 * (1.0 - x)) if x < 1.0 else np.inf)
     means = np.float64(0.0)
     for k in range(n_max.shape[0]):
         means += n_max[k] / 2.0 * shifts[k] * shifts[k]

@@ -343,13 +343,14 @@ def test_em2_moment_bounds_hold_the_exact_sums_at_the_edge_of_their_premises(dty
 
 
 def test_em2_the_deficit_s_shares_are_their_formulas():
-    """EM-2, "Bounds" and "Evaluation": the shares of D_t, evaluated in float64 (within the gamma_32 of
-    the proof's count of their roundings) from their formulas in exact rationals: covariances
-    sum_c ((N*_c + a)/2) r_c^2/(2(1 - r_c)) (infinite for r_c >= 1), means sum_k (N*_k/2) shifts_k^2,
-    weights (1 + |s - 1|) sum_k (e_k + pi_k |s - 1|/(1 - |s - 1|))^2/pi_k (KL <= chi^2; a weight 0 with
-    N*_k > 0: infinite, with N*_k = 0: no term); and D_t = (their sum)(1 + gamma_64) + C (log s_t -
-    log s_(t+1)). Mutation audit 63: phi's bound without 1/(1 - r) (M54), chi^2 without the weights'
-    sum (M56), D_t without the factor (M60) or without the weight sums (M61) passed every test."""
+    """EM-2, "Bounds" and "Evaluation": the shares of D_t, evaluated in float64 (within gamma_32, above
+    the proof's count of their roundings for K = 2) from their formulas in exact rationals: covariances
+    sum_c ((N*_c + a)/2) x_c^2/(2(1 - x_c)), x_c = r_c (1 + 4u) (infinite for x_c >= 1), means
+    sum_k (N*_k/2) shifts_k^2, weights (1 + |s - 1|) sum_k (e_k + pi_k |s - 1|/(1 - |s - 1|))^2/pi_k
+    (KL <= chi^2; a weight 0 with N*_k > 0: infinite, with N*_k = 0: no term); and D_t = (their
+    sum)(1 + gamma_(2(K+17))) + C (log s_t - log s_(t+1)). Mutation audit 63: phi's bound without
+    1/(1 - r) (M54), chi^2 without the weights' sum (M56), D_t without the factor (M60) or without the
+    weight sums (M61) passed every test."""
     from classic._gmm_bounds import _shares, deficit_of
 
     u = Fraction(1, 2**53)
@@ -360,7 +361,8 @@ def test_em2_the_deficit_s_shares_are_their_formulas():
     shares = _shares(r, shifts, counted, counted, strength, error_w, weights, s_error)
     F = lambda values: [Fraction(float(v)) for v in values]  # noqa: E731
     s = Fraction(s_error)
-    formulas = (sum((N + Fraction(strength)) / 2 * x * x / (2 * (1 - x)) for N, x in zip(F(counted), F(r))),
+    raised = [x * (1 + 4 * u) for x in F(r)]   # phi at r raised by 4u, above r's own two roundings
+    formulas = (sum((N + Fraction(strength)) / 2 * x * x / (2 * (1 - x)) for N, x in zip(F(counted), raised)),
                 sum(N / 2 * x * x for N, x in zip(F(counted), F(shifts))),
                 (1 + s) * sum((e + w * s / (1 - s)) ** 2 / w for e, w in zip(F(error_w), F(weights))))
     for share, formula in zip(shares, formulas):
@@ -1165,6 +1167,27 @@ def test_em6_no_bound_where_g_reaches_one():
     assert all(a >= b for a, b in zip(finite, error_bounds(sums, sums, n, 4_000, 2, np.float32)))
 
 
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_em6_and_em2_evaluation_factors_cover_their_rounding_counts(dtype):
+    """EM-6, step 5, and EM-2, "Evaluation": a float64 evaluation of non-negative terms through at most
+    m roundings is at least exact (1 - gamma_m), so multiplying it by a factor e, itself rounded once
+    (u), covers the exact value when e (1 - u)(1 - gamma_m) >= 1, in exact rationals: m = 80 for EM-6's
+    bounds, K + 16 for the sum of D_t's three shares (K = 50 here too: the factor 1 + gamma_64 that
+    stood for "32 roundings" until 2026-12-07 fell short from K = 48 on), and r's d^2 + 4d + 11,
+    divided by 1 - gamma_m (rounded to nearest: within u of it, counted among the shares' roundings).
+    With gamma_80 for gamma_160 (mutation audit 63's M32) the first fell short by 80 u gamma_80; no
+    whole run could tell."""
+    u = Fraction(1, 2**53)
+    gamma_ = lambda m: m * u / (1 - m * u)  # noqa: E731
+    for n, K, d in ((90, 3, 3), (10_000, 50, 64)):
+        constants = _bound_constants(n, K, d, np.dtype(dtype))
+        assert Fraction(constants["evaluation"]) * (1 - u) * (1 - gamma_(80)) >= 1
+        assert Fraction(constants["deficit_evaluation"]) * (1 - u) * (1 - gamma_(K + 16)) >= 1
+        # 1 - gamma_m rounded to nearest, a hair above it: the excess (below u) is one more rounding, among
+        # the 32 spare ones of the factor 1 + gamma_64 the shares carry
+        assert Fraction(constants["r_evaluation"]) <= (1 - gamma_(d * d + 4 * d + 11)) * (1 + u)
 
 def test_em6_an_overflowed_term_has_no_bound_where_its_lower_bound_is_not_positive():
     """EM-6, "Overflow": an overflowed entry's exact Mahalanobis term is at least max/2 - 3 gamma_(d+2)
