@@ -2275,3 +2275,82 @@ def test_pc1_an_update_index_just_past_the_data_is_refused_before_the_replay():
     updates[0] = len(X)
     claim = certify(_tampered(model, updates=updates), X, y)["PC-1"]
     assert claim.holds is False and "not a well-formed replay log" in claim.note, claim.note
+
+
+def _forged_run(X, y, s, choose, force=()):
+    """A perceptron in index order, in X's precision with the kernels' order of operations, whose choice
+    at each mistake is ``choose(step, i)``: "update" (the honest move), "skip" (no update, not logged)
+    or another example j (its update logged at this step); at the steps in ``force`` it updates on the
+    presented example whatever its margin. Runs to a mistake-free epoch; returns its log."""
+    n, d = X.shape
+    s = X.dtype.type(s)
+    w = np.zeros(d + 1, X.dtype)
+    updates, steps, mistakes, epoch_weights, losses = [], [], [], [w.copy()], []
+    for e in range(1000):
+        count, loss = 0, 0.0
+        for i in range(n):
+            total = w[0] * X[i, 0]
+            for f in range(1, d):
+                total += w[f] * X[i, f]
+            margin = y[i] * (total + w[d] * s)
+            if margin <= 0 or e * n + i in force:
+                loss += 0.0 - np.float64(margin) if margin <= 0 else 0.0
+                act = "update" if margin > 0 else choose(e * n + i, i)
+                if act == "skip":
+                    continue
+                j = i if act == "update" else act
+                w[:d] += X[j] * y[j]
+                w[d] += s * y[j]
+                updates.append(j)
+                steps.append(e * n + i)
+                count += 1
+        mistakes.append(count)
+        epoch_weights.append(w.copy())
+        losses.append(loss / n)
+        if count == 0:
+            return np.array(updates), np.array(steps), np.array(mistakes), np.array(epoch_weights), np.array(losses)
+
+
+def _forged_model(X, y, choose, force=(), **params):
+    """A Perceptron fitted on (X, y in {-1, 1}) given the log of :func:`_forged_run`, consistent with
+    itself in every respect (the replay's squared norms, epoch weights, losses, counts, coef_)."""
+    model = Perceptron(max_iter=1000, tol=None, **params).fit(X, y)
+    s = model.trace_.intercept_scaling
+    signs = y.astype(X.dtype)
+    updates, steps, mistakes, epoch_weights, losses = _forged_run(X, signs, s, choose, force)
+    K, D = len(updates), X.shape[1] + 1
+    out = [np.empty(K) for _ in range(8)]
+    out[0], out[3] = np.empty(K, X.dtype), np.empty(K, X.dtype)
+    w = np.zeros(D, X.dtype)
+    kernels.replay(X, signs, None, X.dtype.type(s), updates, np.full(D, 0.5), w, np.zeros(D), 1.0, *out)
+    model.n_updates_, model.n_iter_, model.converged_ = K, len(mistakes), True
+    model.coef_, model.intercept_ = w[:-1].reshape(1, -1).copy(), np.array([w[-1] * X.dtype.type(s)])
+    return _tampered(model, updates=updates, update_steps=steps, squared_norms=out[3], mistakes=mistakes,
+                     epoch_weights=epoch_weights, n_updates=K, n_iter=len(mistakes), epoch_loss=losses,
+                     converged=True, stop_reason="mistake-free epoch",
+                     objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float))
+
+
+def test_pc1_the_walk_holds_each_presentation_to_the_perceptron_s_rule():
+    """PC-1: the completeness walk presents every example in the run's order and holds each to the
+    rule, in the run's precision: (a) a margin of exactly 0 is a mistake (example 0 at w = 0, skipped
+    and logged nowhere); (b) the update logged at a step is of the example presented there (example 1
+    logged at step 0); (c) a logged update was a mistake as the run computed it, in float32 (a margin of
+    +1.9e-8 in float32 whose float64 sum is -3e-8). Each forged log is otherwise consistent, and passed
+    every claim with that check weakened (mutation audit 65's M33, M34, M50)."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((30, 2))
+    y = np.where(X @ [1.0, -0.5] + 0.2 > 0, 1, -1)
+    for choose in (lambda step, i: "skip" if step == 0 else "update", lambda step, i: 1 if step == 0 else "update"):
+        model = _forged_model(X, y, choose)
+        failed = [claim.id for claim in certify(model, X, y).claims if claim.holds is False]
+        assert failed == ["PC-1"], failed
+    X = np.array([[1, 1, -1, -1], [1, 7e-8, 1, 1e-7]], np.float32)
+    y = np.array([1, 1])
+    model = _forged_model(X, y, lambda step, i: "update", force={1}, fit_intercept=False)
+    x, w = X[1], X[0]   # at step 1 the weights are x_0 (its update at step 0)
+    margin = ((x[0] * w[0] + x[1] * w[1]) + x[2] * w[2]) + x[3] * w[3]   # float32, the kernels' order
+    assert 1 in model.trace_.update_steps and margin > 0  # the premise: step 1 was no mistake, in float32
+    assert sum(Fraction(float(a)) * Fraction(float(b)) for a, b in zip(x, w)) < 0   # though exactly it was
+    claim = certify(model, X, y)["PC-1"]
+    assert claim.holds is False and claim.note.startswith("1 logged update(s) were no mistake"), claim.note
