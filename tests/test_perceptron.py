@@ -2354,3 +2354,44 @@ def test_pc1_the_walk_holds_each_presentation_to_the_perceptron_s_rule():
     assert sum(Fraction(float(a)) * Fraction(float(b)) for a, b in zip(x, w)) < 0   # though exactly it was
     claim = certify(model, X, y)["PC-1"]
     assert claim.holds is False and claim.note.startswith("1 logged update(s) were no mistake"), claim.note
+
+
+def test_pc7_replay_outputs_bound_their_exact_values_in_a_weighted_float32_run():
+    """PC-7 ("Mistake tests", "Weights"): the replay's per-update outputs, against their definitions
+    in exact rationals, for a weighted float32 run with intercept scaling 0.1: the
+    decision is y fl<w^, x~> in the run's float32 and order (c is not in the mistake test), and the
+    bounds sum_of_products_up(., D, D) of dot_abs, w_abs and x_norm2 are at least sum_f |w^_f x~_f|,
+    sum_f |w^_f| and ||fl(c x~)||^2. Mutation audit 65: the decision times c (M59: it underflowed to
+    0 <= 0 for a positive margin), |w_d s| as a float32 product (M58), dot_abs over z = fl(c x~)
+    (M62), w_abs without |w_d| or with its last term only (M22, M23), ||c x~||^2 in float64 instead of
+    ||fl(c x~)||^2 (M31) kept every test green."""
+    from classic.rounding import sum_of_products_up
+
+    f32, n, d = np.float32, 40, 2
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (n, d)).astype(f32)
+    y = np.where(rng.random(n) < 0.5, 1.0, -1.0).astype(f32)
+    c = rng.uniform(1e-3, 1, n).astype(f32)
+    c[0] = 1e-30   # with X[0, 0] tiny: c times the score underflows
+    X[0], y[0] = [1e-20, 0.0], 1.0
+    scale, D, updates = f32(0.1), d + 1, np.arange(n, dtype=np.int64)
+    out = [np.empty(n, f32), np.empty(n), np.empty(n), np.empty(n, f32)] + [np.empty(n) for _ in range(4)]
+    work = np.array([1.0, 0.0, 0.0], f32)   # the start; the test's own run, beside the replay's
+    replayed = work.copy()
+    kernels.replay(X, y, c, scale, updates, np.zeros(D), replayed, np.zeros(D), 1.0, *out)
+    decisions, dot_abs, w_abs, x_norm2 = out[0], out[1], out[2], out[7]
+    F = lambda v: Fraction(float(v))  # noqa: E731
+    for k, i in enumerate(updates):
+        tilde = [X[i, 0], X[i, 1], scale]
+        score = (work[0] * X[i, 0] + work[1] * X[i, 1]) + work[2] * scale   # float32, _inner's order
+        assert decisions[k] == y[i] * score, k
+        assert F(sum_of_products_up(dot_abs[k], D, D)) >= sum(abs(F(a) * F(b)) for a, b in zip(work, tilde)), k
+        assert F(sum_of_products_up(w_abs[k], D, D)) >= sum(abs(F(a)) for a in work), k
+        z = [f32(v * c[i]) for v in tilde]
+        assert F(sum_of_products_up(x_norm2[k], D, D)) >= sum(F(v) ** 2 for v in z), k
+        step = y[i] * c[i]
+        work[0] += X[i, 0] * step
+        work[1] += X[i, 1] * step
+        work[2] += scale * step
+    assert np.array_equal(work, replayed)   # the test's run is the replay's
+    assert decisions[0] > 0   # the premise of M59's case: a positive margin, whose product with c underflows
