@@ -101,33 +101,14 @@ def _run_that_ignores_its_fourth_mistake(X, y, s, rng=None, c=None):
     each epoch) that skips its 4th mistake and runs on to a mistake-free epoch: its log (updates,
     steps, epoch weights, squared norms) is consistent with itself. ``c``: positive example
     weights, each update then y_i c_i x_i, as the fit's kernel computes it. Also the epoch losses
-    (1/n) Σ max(0, −y⟨w, x̃⟩), added in presentation order."""
-    n, d = X.shape
-    w, updates, steps, mistakes, epoch_weights, skipped = np.zeros(d + 1), [], [], [], [np.zeros(d + 1)], False
-    losses = []
-    for e in range(1000):
-        count, loss = 0, 0.0
-        for position, i in enumerate(range(n) if rng is None else rng.permutation(n)):
-            total = w[0] * X[i, 0]
-            for f in range(1, d):
-                total += w[f] * X[i, f]
-            margin = y[i] * (total + w[d] * s)
-            if margin <= 0:
-                loss += 0.0 - margin
-                if not skipped and len(updates) == 3:
-                    skipped = True
-                    continue
-                step = y[i] if c is None else y[i] * c[i]
-                w[:d] += X[i] * step
-                w[d] += s * step
-                updates.append(i)
-                steps.append(e * n + position)
-                count += 1
-        mistakes.append(count)
-        epoch_weights.append(w.copy())
-        losses.append(loss / n)
-        if count == 0:
-            return np.array(updates), np.array(steps), np.array(mistakes), np.array(epoch_weights), np.array(losses)
+    (1/n) Σ max(0, −y⟨w, x̃⟩), added in presentation order (:func:`_forged_run`)."""
+    mistakes_seen = []
+
+    def choose(step, i):
+        mistakes_seen.append(step)
+        return "skip" if len(mistakes_seen) == 4 else "update"
+
+    return _forged_run(X, y, s, choose, rng=rng, c=c)
 
 
 def test_pc1_a_mistake_left_out_of_the_log_fails():
@@ -2277,32 +2258,35 @@ def test_pc1_an_update_index_just_past_the_data_is_refused_before_the_replay():
     assert claim.holds is False and "not a well-formed replay log" in claim.note, claim.note
 
 
-def _forged_run(X, y, s, choose, force=()):
-    """A perceptron in index order, in X's precision with the kernels' order of operations, whose choice
-    at each mistake is ``choose(step, i)``: "update" (the honest move), "skip" (no update, not logged)
-    or another example j (its update logged at this step); at the steps in ``force`` it updates on the
-    presented example whatever its margin. Runs to a mistake-free epoch; returns its log."""
+def _forged_run(X, y, s, choose, force=(), rng=None, c=None):
+    """A perceptron in index order (or, given ``rng``, in the order of its next permutation at each
+    epoch), in X's precision with the kernels' order of operations, whose choice at each mistake is
+    ``choose(step, i)``: "update" (the honest move), "skip" (no update, not logged) or another example
+    j (its update logged at this step); at the steps in ``force`` it updates on the presented example
+    whatever its margin. ``c``: positive example weights, each update then y_j c_j x_j. Runs to a
+    mistake-free epoch; returns its log (updates, steps, mistakes, epoch weights, epoch losses)."""
     n, d = X.shape
     s = X.dtype.type(s)
     w = np.zeros(d + 1, X.dtype)
     updates, steps, mistakes, epoch_weights, losses = [], [], [], [w.copy()], []
     for e in range(1000):
         count, loss = 0, 0.0
-        for i in range(n):
+        for position, i in enumerate(range(n) if rng is None else rng.permutation(n)):
             total = w[0] * X[i, 0]
             for f in range(1, d):
                 total += w[f] * X[i, f]
             margin = y[i] * (total + w[d] * s)
-            if margin <= 0 or e * n + i in force:
+            if margin <= 0 or e * n + position in force:
                 loss += 0.0 - np.float64(margin) if margin <= 0 else 0.0
-                act = "update" if margin > 0 else choose(e * n + i, i)
+                act = "update" if margin > 0 else choose(e * n + position, i)
                 if act == "skip":
                     continue
                 j = i if act == "update" else act
-                w[:d] += X[j] * y[j]
-                w[d] += s * y[j]
+                step = y[j] if c is None else y[j] * c[j]
+                w[:d] += X[j] * step
+                w[d] += s * step
                 updates.append(j)
-                steps.append(e * n + i)
+                steps.append(e * n + position)
                 count += 1
         mistakes.append(count)
         epoch_weights.append(w.copy())
