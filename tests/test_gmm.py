@@ -482,6 +482,31 @@ def test_em2_whitened_norms_are_their_formulas(shared):
         assert abs(L(r[k]) - formula_own - frobenius(w2 * E[k, 0])) <= tolerance * L(r[k])
         assert abs(L(shifts[k]) - frobenius(w[k].astype(L) * e[k])) <= tolerance * L(shifts[k])
 
+
+def test_em2_the_weights_terms_count_the_prior_s_pseudo_counts():
+    """EM-2, "The loss against theta*": the weights' terms carry C = n + K(alpha - 1) (sum_k c_k with
+    c_k = N*_k + alpha - 1): at a MAP fit's last M-step (alpha = 1.5), C (log s_t - log s_(t+1) + 8u)
+    within gamma_8 of its value in long double (log1p twice, a subtraction, an addition, the product),
+    s the fsum of each step's weights. C = n (M65 of mutation audit 63) passed every test."""
+    X = mixture_data(5, 90, 3, 3, 1.5, np.float64)
+    setting = GaussianMixturePrior(strength=2.0, weight_concentration=1.5)
+    model = GaussianMixture(3, covariance_type="diag", init_params="random", random_state=5, max_iter=3, tol=0,
+                            prior=setting).fit(X)
+    t, state = model.trace_, model._state
+    Z = _standardise(X, t.shift, t.scale)
+    (n, d), K = Z.shape, len(t.weights)
+    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, "diag", np.zeros(d), -1)
+    sums, counts, _, second = e_step(Z, previous, "diag", np.zeros((n, K)), has_previous=False)
+    standard_prior = model._standard_prior(X, t.shift, t.scale)
+    alpha = standard_prior[2]
+    parts = m_step_deficit_parts(counts, second, previous, state, "diag", standard_prior, n, sums["normalisation_gap"])
+    L, u = np.longdouble, np.longdouble(2.0**-53)
+    C = L(n) + K * (L(alpha) - 1)
+    logs = [np.log1p(L(math.fsum(weights.tolist())) - 1) for weights in (previous.weights, state.weights)]
+    formula = C * (logs[0] - logs[1] + 8 * u)
+    assert alpha == 1.5 and K * (alpha - 1) > 0   # the premise: C is not n
+    assert abs(L(parts["weight_sums"]) - formula) <= 8 * u / (1 - 8 * u) * C * (abs(logs[0]) + abs(logs[1]) + 8 * u)
+
 def test_em2_deficit_is_an_allowance_only_where_needed():
     """EM-2 (proofs/em.md) and RD-4 (e): on breast cancer in float32 with full covariances the
     bound D_t on the floating-point M-step's loss does not exist (r ≥ 1 at every step: the
