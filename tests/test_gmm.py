@@ -507,6 +507,37 @@ def test_em2_the_weights_terms_count_the_prior_s_pseudo_counts():
     assert alpha == 1.5 and K * (alpha - 1) > 0   # the premise: C is not n
     assert abs(L(parts["weight_sums"]) - formula) <= 8 * u / (1 - 8 * u) * C * (abs(logs[0]) + abs(logs[1]) + 8 * u)
 
+
+def test_em2_a_tied_covariance_s_share_counts_every_component():
+    """EM-2, "The loss against theta*": for tied covariances the one shared Sigma carries
+    N*_c = sum_k N*_k, so its share is ((sum_k N*_k + a)/2) phi(x), x its r raised by 4u and r from the
+    whitened bounds of that Sigma (the library's _whitened_full, tested against its formula in
+    test_em2_whitened_norms_are_their_formulas): within gamma_32 at a tied fit's last M-step. With
+    N*_0 alone (M68 of mutation audit 63) every test passed."""
+    from classic._gmm_bounds import _constants, _whitened_full
+
+    X = mixture_data(5, 90, 3, 3, 1.5, np.float64)
+    model = GaussianMixture(3, covariance_type="tied", init_params="random", random_state=5, max_iter=3,
+                            tol=0).fit(X)
+    t, state = model.trace_, model._state
+    Z = _standardise(X, t.shift, t.scale)
+    (n, d), K = Z.shape, len(t.weights)
+    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, "tied", np.zeros(d), -1)
+    sums, counts, _, second = e_step(Z, previous, "tied", np.zeros((n, K)), has_previous=False)
+    gap = sums["normalisation_gap"]
+    parts = m_step_deficit_parts(counts, second, previous, state, "tied", None, n, gap)
+    _, error_m, error_c, n_max = m_step_error_bounds(counts, second, previous.means, state, "tied", None, n, gap)
+    constants = _constants(n, K, d, np.dtype(np.float64))
+    r, own, shifts = np.empty(1), np.empty(1), np.empty(K)
+    factor = np.ascontiguousarray(state.factors[:1], dtype=np.float64)
+    _whitened_full(factor, state.covariances[None].astype(np.float64), error_c[None], error_m, True,
+                   constants["g_product"], r, own, shifts)
+    u = Fraction(1, 2**53)
+    x = Fraction(float(r[0] / constants["r_evaluation"])) * (1 + 4 * u)
+    formula = sum(Fraction(float(N)) for N in n_max) / 2 * x * x / (2 * (1 - x))
+    g32 = 32 * u / (1 - 32 * u)
+    assert formula * (1 - g32) <= Fraction(parts["covariances"]) <= formula * (1 + g32)
+
 def test_em2_deficit_is_an_allowance_only_where_needed():
     """EM-2 (proofs/em.md) and RD-4 (e): on breast cancer in float32 with full covariances the
     bound D_t on the floating-point M-step's loss does not exist (r ≥ 1 at every step: the
