@@ -135,7 +135,9 @@ def error_bounds(sums, previous_sums, n_samples, n_components, n_features, dtype
     weights_excess = excess_of_product(k["lam"], eta)
     spread_excess = excess_of_product(weights_excess, math.expm1(2.0 * delta) if delta < 350.0 else math.inf, overflow)
     chi2 = spread_excess ** 2 + k["below"] * growth if spread_excess < 1e150 else math.inf
-    log_ratio = 2.0 * delta + max(math.log1p(weights_excess), k["log_ratio_below"])
+    # the overflowed entries' mass, 1 + K e^X, divides every p_k: it multiplies M in both forms (until
+    # 2026-12-07 the log form missed it, and an infinite overflow share left F's bound finite)
+    log_ratio = 2.0 * delta + max(math.log1p(weights_excess), k["log_ratio_below"]) + math.log1p(overflow)
     shares = n * math.log1p(weights_excess) + (1.0 + eta) * density_error + excess + n * overflow
     below = 2.0 * n_components * k["tiny"] * (1.0 + eta) * (n * (k["log_ratio_below"] + delta + overflow) + excess)
     posterior_gap = min(n * min(chi2, log_ratio), shares + below)

@@ -1245,6 +1245,22 @@ def test_em6_and_em2_evaluation_factors_cover_their_rounding_counts(dtype):
         # the 32 spare ones of the factor 1 + gamma_64 the shares carry
         assert Fraction(constants["r_evaluation"]) <= (1 - gamma_(d * d + 4 * d + 11)) * (1 + u)
 
+
+def test_em6_an_unbounded_overflow_share_leaves_no_bound_on_f():
+    """EM-6, "Overflow": 1 + K e^X multiplies M of step 4 in both its forms, so where the overflow
+    share K e^X has no bound (a row maximum of -1e38 beside an entry that overflowed: X > 700), neither
+    has EM-1's gap nor the bound on F(q_T, theta_T). The log form lacked the factor until 2026-12-07:
+    that bound came out 6.4e3 (mutation audit 63, on these sums; float32, n = 300, K = 3, d = 2)."""
+    from classic._gmm_bounds import _overflow_share
+
+    sums = dict(log_likelihood=-800.0, abs_log_likelihood=800.0, expected=-900.0, abs_expected=900.0,
+                density_error=1e-3, entropy=100.0, expected_previous=-900.0, abs_expected_previous=900.0,
+                density_error_previous=1e-3, overflowed=1.0, density_excess=1.1e-3, overflow_spread=0.0,
+                largest_density_error=1e-4, normalisation_gap=1e-7, largest_log_const=5.0, lowest_row_max=1.0e38)
+    assert math.isinf(_overflow_share(sums, 3, 2, 1e-4, np.float32))   # the premise
+    likelihood, now, previous = error_bounds(sums, sums, 300, 3, 2, np.float32)
+    assert math.isinf(likelihood) and math.isinf(now) and math.isfinite(previous)
+
 def test_em6_an_overflowed_term_has_no_bound_where_its_lower_bound_is_not_positive():
     """EM-6, "Overflow": an overflowed entry's exact Mahalanobis term is at least max/2 - 3 gamma_(d+2)
     omega ||D^-1 (z - mu)||^2 = max/2 - 1.5 gamma_(d+2) s, s the recorded spread (float64). Where that
