@@ -587,7 +587,8 @@ def test_pc5_and_pc9_from_a_start_bound_their_exact_formulas(separable):
     bound lies beyond the largest root of f with a, gamma, N_0 and R^2 exact (the two irrational ones
     bracketed, taken on the side that lowers the root), bound + slack beyond the root with N_0 + Delta_K;
     PC-9's (margin 0.3) with R^2 -> (R + D)^2 and N_0 -> (1 + D/R) N_0, its bound + slack with
-    (1 + D/R)(N_0 + Delta_K), D the certificate's. float32 data, where Delta_K (float32 rounding) dwarfs
+    (1 + D/R)(N_0 + Delta_K), D from the exact margins' upper ends (at most the exact D, so at most the
+    certificate's), Delta_K the certificate's. float32 data, where Delta_K (float32 rounding) dwarfs
     the float64 brackets. Mutation audit 62: a without its dot product's error (M42), N_0 not rounded
     up (M43), PC-5's slack without Delta_K (M48), PC-9's N_0 or Delta_K not lifted (M66, M110) passed
     every test (their bounds had room to spare on every run)."""
@@ -638,9 +639,9 @@ def test_pc5_and_pc9_from_a_start_bound_their_exact_formulas(separable):
 @example(([0.3340317544486101, -0.5614602852777516], [0.5949338961304464, -1.0]))
 def test_pc7_the_start_terms_bound_their_exact_values(case):
     """PC-7, "Margin and radius" mirrored for the start: a <= <w_0, u> for the exact unit vector
-    u = v/||v|| whose rounding u^ the replay uses, and N_0 >= ||w_0||^2, in exact rational arithmetic. The examples are
-    mutation audit 62's: a without its dot product's error (M42) exceeded <w_0, u>, N_0 = fl(||w_0||^2)
-    not rounded up (M43) fell below ||w_0||^2; neither showed in a whole run."""
+    u = v/||v|| whose rounding u^ the replay uses, and N_0 >= ||w_0||^2, in exact rational arithmetic.
+    The examples are mutation audit 62's: a without its dot product's error (M42) exceeded <w_0, u>,
+    N_0 = fl(||w_0||^2) not rounded up (M43) fell below ||w_0||^2; neither showed in a whole run."""
     w0, v = (np.array(values) for values in case)
     assume(np.any(v != 0) and np.any(w0 != 0))
     v = v / np.max(np.abs(v))
