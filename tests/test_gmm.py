@@ -302,7 +302,6 @@ def test_em2_floating_point_m_step_loses_at_most_its_deficit(case):
     assert float(C * (np.log(s_previous) - np.log(s))) <= parts["weight_sums"]
 
 
-
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_em2_moment_bounds_hold_the_exact_sums_at_the_edge_of_their_premises(dtype):
     """EM-2, "The entrywise bounds" (ii): from counts N^ >= N (1 - gamma_c) and second moments
@@ -394,15 +393,11 @@ def test_em2_entrywise_bounds_are_their_formulas(covariance_type, prior):
     the off-diagonal Cauchy-Schwarz bound set to 0 (M48) passed every test."""
     from classic.rounding import chunked_additions
 
-    X = mixture_data(0, 200, 3, 3, 2.0, np.float32)
     setting = GaussianMixturePrior(strength=2.0) if prior else None
-    model = GaussianMixture(3, covariance_type=covariance_type, init_params="random", random_state=0, max_iter=3,
-                            tol=0, prior=setting).fit(X)
+    X, model, Z, previous = _run_with_an_m_step((mixture_data(0, 200, 3, 3, 2.0, np.float32), GaussianMixture(
+        3, covariance_type=covariance_type, init_params="random", random_state=0, max_iter=3, tol=0, prior=setting)))
     t, state = model.trace_, model._state
-    Z = _standardise(X, t.shift, t.scale)
     (n, d), K = Z.shape, len(t.weights)
-    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, covariance_type,
-                           np.zeros(d), -1)
     resp = np.zeros((n, K), dtype=np.float32)
     sums, counts, _, second = e_step(Z, previous, covariance_type, resp, has_previous=False)
     standard_prior = model._standard_prior(X, t.shift, t.scale) if prior else None
@@ -488,14 +483,11 @@ def test_em2_the_weights_terms_count_the_prior_s_pseudo_counts():
     c_k = N*_k + alpha - 1): at a MAP fit's last M-step (alpha = 1.5), C (log s_t - log s_(t+1) + 8u)
     within gamma_8 of its value in long double (log1p twice, a subtraction, an addition, the product),
     s the fsum of each step's weights. C = n (M65 of mutation audit 63) passed every test."""
-    X = mixture_data(5, 90, 3, 3, 1.5, np.float64)
     setting = GaussianMixturePrior(strength=2.0, weight_concentration=1.5)
-    model = GaussianMixture(3, covariance_type="diag", init_params="random", random_state=5, max_iter=3, tol=0,
-                            prior=setting).fit(X)
+    X, model, Z, previous = _run_with_an_m_step((mixture_data(5, 90, 3, 3, 1.5, np.float64), GaussianMixture(
+        3, covariance_type="diag", init_params="random", random_state=5, max_iter=3, tol=0, prior=setting)))
     t, state = model.trace_, model._state
-    Z = _standardise(X, t.shift, t.scale)
-    (n, d), K = Z.shape, len(t.weights)
-    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, "diag", np.zeros(d), -1)
+    n, K = len(Z), len(t.weights)
     sums, counts, _, second = e_step(Z, previous, "diag", np.zeros((n, K)), has_previous=False)
     standard_prior = model._standard_prior(X, t.shift, t.scale)
     alpha = standard_prior[2]
@@ -516,13 +508,10 @@ def test_em2_a_tied_covariance_s_share_counts_every_component():
     N*_0 alone (M68 of mutation audit 63) every test passed."""
     from classic._gmm_bounds import _constants, _whitened_full
 
-    X = mixture_data(5, 90, 3, 3, 1.5, np.float64)
-    model = GaussianMixture(3, covariance_type="tied", init_params="random", random_state=5, max_iter=3,
-                            tol=0).fit(X)
+    X, model, Z, previous = _run_with_an_m_step((mixture_data(5, 90, 3, 3, 1.5, np.float64), GaussianMixture(
+        3, covariance_type="tied", init_params="random", random_state=5, max_iter=3, tol=0)))
     t, state = model.trace_, model._state
-    Z = _standardise(X, t.shift, t.scale)
     (n, d), K = Z.shape, len(t.weights)
-    previous = _make_state(t.previous_weights, t.previous_means, t.previous_covariances, "tied", np.zeros(d), -1)
     sums, counts, _, second = e_step(Z, previous, "tied", np.zeros((n, K)), has_previous=False)
     gap = sums["normalisation_gap"]
     parts = m_step_deficit_parts(counts, second, previous, state, "tied", None, n, gap)
@@ -537,6 +526,7 @@ def test_em2_a_tied_covariance_s_share_counts_every_component():
     formula = sum(Fraction(float(N)) for N in n_max) / 2 * x * x / (2 * (1 - x))
     g32 = 32 * u / (1 - 32 * u)
     assert formula * (1 - g32) <= Fraction(parts["covariances"]) <= formula * (1 + g32)
+
 
 def test_em2_deficit_is_an_allowance_only_where_needed():
     """EM-2 (proofs/em.md) and RD-4 (e): on breast cancer in float32 with full covariances the
@@ -952,7 +942,6 @@ def test_rd4_em6_recorded_bounds_are_their_formulas(covariance_type, dtype, prio
     assert needed <= L(t.log_prior_error[-1]) <= used * (1 + L(2.0**-40))
 
 
-
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_em6_each_form_of_the_posterior_gap_decides_where_it_is_smallest(dtype):
     """EM-6, step 4: EM-1's gap is bounded by the smallest of n min(chi^2, log form) and the shares
@@ -975,6 +964,7 @@ def test_em6_each_form_of_the_posterior_gap_decides_where_it_is_smallest(dtype):
     bound = error_bounds(sums, None, n, K, d, dtype)[1]
     formula = _em6_formulas(sums, sums, n, K, d, dtype)[1]
     assert formula <= L(bound) <= formula * (1 + L(2.0**-40))
+
 
 @pytest.mark.parametrize("data, covariance_type, prior", [("breast_cancer", "full", None), ("digits", "diag", "default")])
 def test_em6_per_row_bounds_where_some_density_errors_are_large(data, covariance_type, prior):
@@ -1223,8 +1213,6 @@ def test_em6_no_bound_where_g_reaches_one():
     assert all(a >= b for a, b in zip(finite, error_bounds(sums, sums, n, 4_000, 2, np.float32)))
 
 
-
-
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_em6_and_em2_evaluation_factors_cover_their_rounding_counts(dtype):
     """EM-6, step 5, and EM-2, "Evaluation": a float64 evaluation of non-negative terms through at most
@@ -1261,6 +1249,7 @@ def test_em6_an_unbounded_overflow_share_leaves_no_bound_on_f():
     likelihood, now, previous = error_bounds(sums, sums, 300, 3, 2, np.float32)
     assert math.isinf(likelihood) and math.isinf(now) and math.isfinite(previous)
 
+
 def test_em6_an_overflowed_term_has_no_bound_where_its_lower_bound_is_not_positive():
     """EM-6, "Overflow": an overflowed entry's exact Mahalanobis term is at least max/2 - 3 gamma_(d+2)
     omega ||D^-1 (z - mu)||^2 = max/2 - 1.5 gamma_(d+2) s, s the recorded spread (float64). Where that
@@ -1277,6 +1266,7 @@ def test_em6_an_overflowed_term_has_no_bound_where_its_lower_bound_is_not_positi
         sums = {"overflowed": 1, "overflow_spread": spread, "largest_log_const": 0.0, "lowest_row_max": 0.0}
         assert (half_max - Fraction(3, 2) * gamma_exact(d + 2, dtype) * Fraction(spread) > 0) == bounded  # premise
         assert math.isfinite(_overflow_share(sums, K, d, 0.0, dtype)) == bounded
+
 
 def test_em6_overflowed_mahalanobis_terms_are_counted_and_bounded():
     """EM-6, "Overflow and weight zero" (proofs/em.md), on the kernel directly (the fit's
