@@ -1229,8 +1229,8 @@ def test_em6_and_em2_evaluation_factors_cover_their_rounding_counts(dtype):
         constants = _bound_constants(n, K, d, np.dtype(dtype))
         assert Fraction(constants["evaluation"]) * (1 - u) * (1 - gamma_(80)) >= 1
         assert Fraction(constants["deficit_evaluation"]) * (1 - u) * (1 - gamma_(K + 16)) >= 1
-        # 1 - gamma_m rounded to nearest, a hair above it: the excess (below u) is one more rounding, among
-        # the 32 spare ones of the factor 1 + gamma_64 the shares carry
+        # 1 - gamma_m rounded to nearest, a hair above it: the excess (below u) is one more rounding of r^, one
+        # of the two the count K + 16 of the shares gives it (proofs/em.md, EM-2, "Evaluation")
         assert Fraction(constants["r_evaluation"]) <= (1 - gamma_(d * d + 4 * d + 11)) * (1 + u)
 
 

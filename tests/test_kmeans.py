@@ -1584,7 +1584,7 @@ def test_km8_the_bound_test_keeps_no_point_another_centre_beats(case):
     every other centre, keeps a point without a scan only when no other centre can be strictly closer in
     computed distance. Here one is (c1, computed distance below the own one), while l^2 lies within
     rounding of the own distance: a near tie in 64 features, where the computed distance to c1 falls
-    tens of u below its exact value, so that the test needs its factor (1 - gamma_(d+2))(1 - 2u);
+    tens of u below its exact value, so that the test needs its factor (1 - gamma_(d+2))(1 - 6u64);
     and float32 squares that underflow, where it needs the floor phi. The kernel must scan the point
     and move it to c1, as the full scan does. Without the factor, or the floor for a bound after a
     drift, it kept the point in c0 (mutation audit 60, 2026-12-07, M22 and M19: whole runs never

@@ -126,17 +126,32 @@ def test_pc1_a_mistake_left_out_of_the_log_fails():
 
 
 def _ignoring_run_as_trace(model, X, y, rng=None, c=None):
-    """``model`` with the trace of :func:`_run_that_ignores_its_fourth_mistake` (its own replay's
-    squared norms): every claim but completeness sees a consistent log."""
-    scale = model.trace_.intercept_scaling
-    updates, steps, mistakes, epoch_weights, losses = _run_that_ignores_its_fourth_mistake(X, y, scale, rng, c)
-    K = len(updates)
-    out = [np.empty(K) for _ in range(8)]  # the replay's outputs; out[3]: the squared norms, as the run computes them
-    kernels.replay(X, y.astype(float), c, scale, updates, np.full(X.shape[1] + 1, 0.5), np.zeros(X.shape[1] + 1),
-                   np.zeros(X.shape[1] + 1), 1.0, *out)
+    """``model`` with the trace of :func:`_run_that_ignores_its_fourth_mistake`, made consistent by
+    :func:`_with_consistent_log`: every claim but completeness sees a consistent log."""
+    updates, steps, mistakes, epoch_weights, losses = _run_that_ignores_its_fourth_mistake(
+        X, y, model.trace_.intercept_scaling, rng, c)
+    return _with_consistent_log(model, X, y, (updates, steps, mistakes, epoch_weights), c=c, n_iter=len(mistakes),
+                                epoch_loss=losses)
+
+
+def _with_consistent_log(model, X, signs, log, c=None, **changes):
+    """``model`` given the replay log ``(updates, steps, mistakes, epoch_weights)``, made consistent with
+    itself as a run records it: the squared norms and last epoch weights of its own replay from the first
+    epoch's weights, n_updates_, coef_, intercept_ and the objective from them; ``changes``: further
+    fields of the trace."""
+    updates, steps, mistakes, epoch_weights = log
+    s = X.dtype.type(model.trace_.intercept_scaling)
+    K, D = len(updates), X.shape[1] + 1
+    out = [np.empty(K, X.dtype) if j in (0, 3) else np.empty(K) for j in range(8)]  # out[3]: the squared norms
+    w = np.array(epoch_weights[0], dtype=X.dtype)
+    kernels.replay(X, signs.astype(X.dtype), c, s, updates, np.full(D, 0.5), w, np.zeros(D), 1.0, *out)
+    epoch_weights = np.array(epoch_weights, dtype=X.dtype)
+    epoch_weights[-1] = w
+    model.n_updates_ = K
+    model.coef_, model.intercept_ = w[:-1].reshape(1, -1).copy(), np.array([w[-1] * s])
     return _tampered(model, updates=updates, update_steps=steps, squared_norms=out[3], mistakes=mistakes,
-                     epoch_weights=epoch_weights, n_updates=K, n_iter=len(mistakes),
-                     objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float), epoch_loss=losses)
+                     epoch_weights=epoch_weights, n_updates=K,
+                     objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float), **changes)
 
 
 def test_pc1_a_mistake_left_out_of_the_log_fails_in_a_weighted_run():
@@ -456,25 +471,15 @@ def test_pc6_replays_the_tol_rule_on_the_epoch_losses():
         assert "tol rule on its epoch losses fires at" in certify(model, X, y)["PC-6"].note
 
 
-
 def _with_an_extra_update(model, X, y, i, step):
-    """``model`` whose log gains an update of example ``i`` at ``step`` (in the last epoch), with the
-    squared norms, last epoch weights, mistake counts, objective and coef_ of its own replay: every
-    claim but the ones on the log's order and on what the run saw meets a consistent log."""
+    """``model`` whose log gains an update of example ``i`` at ``step`` (in the last epoch), made
+    consistent by :func:`_with_consistent_log`: every claim but the ones on the log's order and on what
+    the run saw meets a consistent log."""
     t = model.trace_
-    signs = np.where(y == model.classes_[-1], 1.0, -1.0)
-    updates, steps = np.append(t.updates, i), np.append(t.update_steps, step)
-    K, D = len(updates), X.shape[1] + 1
-    out = [np.empty(K) for _ in range(8)]
-    w = t.epoch_weights[0].copy()
-    kernels.replay(X, signs, None, t.intercept_scaling, updates, np.full(D, 0.5), w, np.zeros(D), 1.0, *out)
-    epoch_weights, mistakes = t.epoch_weights.copy(), t.mistakes.copy()
-    epoch_weights[-1], mistakes[-1] = w, mistakes[-1] + 1
-    model.n_updates_ = K
-    model.coef_, model.intercept_ = w[:-1].reshape(1, -1).copy(), np.array([w[-1] * t.intercept_scaling])
-    return _tampered(model, updates=updates, update_steps=steps, squared_norms=out[3], mistakes=mistakes,
-                     epoch_weights=epoch_weights, n_updates=K,
-                     objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float))
+    mistakes = t.mistakes.copy()
+    mistakes[-1] += 1
+    log = (np.append(t.updates, i), np.append(t.update_steps, step), mistakes, t.epoch_weights)
+    return _with_consistent_log(model, X, np.where(y == model.classes_[-1], 1.0, -1.0), log)
 
 
 def test_pc1_an_update_forged_into_a_consistent_log_fails():
@@ -562,6 +567,7 @@ def test_pc6_a_stop_is_where_its_rule_fires_first():
     model = Perceptron(tol=10.0, n_iter_no_change=1, max_iter=50).fit(X, y)
     assert model.converged_ and model.n_iter_ == 2 and model.trace_.epoch_loss[0] > 0  # tol fires at any loss
     assert bool(certify(model, X, y)), str(certify(model, X, y))
+
 
 def test_pc6_checks_the_decisions_of_predict():
     """PC-6 (proofs/perceptron.md) also checks predict's own decisions (prediction="last"): coef_ and
@@ -2296,23 +2302,15 @@ def _forged_run(X, y, s, choose, force=(), rng=None, c=None):
 
 
 def _forged_model(X, y, choose, force=(), **params):
-    """A Perceptron fitted on (X, y in {-1, 1}) given the log of :func:`_forged_run`, consistent with
-    itself in every respect (the replay's squared norms, epoch weights, losses, counts, coef_)."""
+    """A Perceptron fitted on (X, y in {-1, 1}) given the log of :func:`_forged_run`, made consistent by
+    :func:`_with_consistent_log` (its epoch losses too), converged at a mistake-free epoch."""
     model = Perceptron(max_iter=1000, tol=None, **params).fit(X, y)
-    s = model.trace_.intercept_scaling
     signs = y.astype(X.dtype)
-    updates, steps, mistakes, epoch_weights, losses = _forged_run(X, signs, s, choose, force)
-    K, D = len(updates), X.shape[1] + 1
-    out = [np.empty(K) for _ in range(8)]
-    out[0], out[3] = np.empty(K, X.dtype), np.empty(K, X.dtype)
-    w = np.zeros(D, X.dtype)
-    kernels.replay(X, signs, None, X.dtype.type(s), updates, np.full(D, 0.5), w, np.zeros(D), 1.0, *out)
-    model.n_updates_, model.n_iter_, model.converged_ = K, len(mistakes), True
-    model.coef_, model.intercept_ = w[:-1].reshape(1, -1).copy(), np.array([w[-1] * X.dtype.type(s)])
-    return _tampered(model, updates=updates, update_steps=steps, squared_norms=out[3], mistakes=mistakes,
-                     epoch_weights=epoch_weights, n_updates=K, n_iter=len(mistakes), epoch_loss=losses,
-                     converged=True, stop_reason="mistake-free epoch",
-                     objective=np.concatenate([[0], np.cumsum(mistakes)]).astype(float))
+    updates, steps, mistakes, epoch_weights, losses = _forged_run(X, signs, model.trace_.intercept_scaling, choose,
+                                                                  force)
+    model.n_iter_, model.converged_ = len(mistakes), True
+    return _with_consistent_log(model, X, signs, (updates, steps, mistakes, epoch_weights), n_iter=len(mistakes),
+                                epoch_loss=losses, converged=True, stop_reason="mistake-free epoch")
 
 
 def test_pc1_the_walk_holds_each_presentation_to_the_perceptron_s_rule():
