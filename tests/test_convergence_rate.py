@@ -326,7 +326,6 @@ def test_cv6_reaching_the_noise_floor_is_not_finite_termination(rho):
     assert estimate.terminated_at is None
 
 
-
 def test_cv6_contracting_changes_without_a_class_still_predict_the_next():
     """CV-6 (proofs/convergence.md): changes whose ratios alternate 0.5 and 0.8 contract without
     settling on a class (undetermined); the last ratio r still predicts the next change, d r. Cut
@@ -1176,7 +1175,6 @@ def test_a_trace_s_infinite_error_bound_sets_its_value_aside():
     assert estimate.kind == "linear" and estimate.evidence.first_used >= 5
     with pytest.raises(ValueError, match="value_error"):
         estimate_rate(x, value_error=errors)  # given by the caller: refused, as before
-
 
 
 @pytest.mark.parametrize("scale", [1.0, 2.0**-600, 2.0**-900, 2.0**600])
