@@ -500,6 +500,33 @@ def test_em2_the_weights_terms_count_the_prior_s_pseudo_counts():
     assert abs(L(parts["weight_sums"]) - formula) <= 8 * u / (1 - 8 * u) * C * (abs(logs[0]) + abs(logs[1]) + 8 * u)
 
 
+def test_em2_the_weights_share_covers_a_sum_that_rounds_to_one():
+    """EM-2, "The loss against theta*": the weights' share needs |s - 1| for the exact sum s of the
+    computed weights, and fsum gives s correctly rounded, within u s of it: weights whose exact sum is
+    1 + delta, 0 < |delta| <= 2^-54, have an fsum of exactly 1. The recorded share, with the evaluation
+    factor of D_t, is at least its formula C (1 + |delta|) sum_k (e_k + pi_k |delta|/(1 - |delta|))^2/pi_k
+    in exact rationals (e from m_step_error_bounds), at a fit's last M-step with its last weight moved by
+    ulps to such a sum. With |fl(s) - 1| for the bound |fl(s) - 1| + 2u fl(s) (mutation audit 63's M62)
+    the share bounded the sum 1 and every test passed."""
+    X, model, Z, previous = _run_with_an_m_step((mixture_data(5, 90, 3, 3, 1.5, np.float64), GaussianMixture(
+        3, covariance_type="diag", init_params="random", random_state=5, max_iter=3, tol=0)))
+    state, n, K = model._state, len(Z), 3
+    sums, counts, _, second = e_step(Z, previous, "diag", np.zeros((n, K)), has_previous=False)
+    gap = sums["normalisation_gap"]
+    weights = state.weights.copy()
+    while math.fsum(weights.tolist()) != 1.0 or sum(map(Fraction, weights.tolist())) == 1:
+        weights[-1] = np.nextafter(weights[-1], 2.0 if sum(map(Fraction, weights.tolist())) <= 1 else 0.0)
+    crafted = dataclasses.replace(state, weights=weights)
+    parts = m_step_deficit_parts(counts, second, previous, crafted, "diag", None, n, gap)
+    error_w = m_step_error_bounds(counts, second, previous.means, crafted, "diag", None, n, gap)[0]
+    u = Fraction(1, 2**53)
+    delta = abs(sum(map(Fraction, weights.tolist())) - 1)
+    formula = n * (1 + delta) * sum((Fraction(e) + Fraction(w) * delta / (1 - delta)) ** 2 / Fraction(w)
+                                    for e, w in zip(error_w.tolist(), weights.tolist()))
+    assert 0 < delta <= u and abs(weights - state.weights).max() < 1e-15   # the premise
+    assert Fraction(parts["weights"]) * (1 + gamma_exact(2 * (K + 17), np.float64)) >= formula
+
+
 def test_em2_a_tied_covariance_s_share_counts_every_component():
     """EM-2, "The loss against theta*": for tied covariances the one shared Sigma carries
     N*_c = sum_k N*_k, so its share is ((sum_k N*_k + a)/2) phi(x), x its r raised by 4u and r from the
