@@ -49,6 +49,7 @@ def first(condition):
 
 @given(sequences, epsilons)
 @example([1.0, 1.0], 1e-6)
+@example([2.0, 1.0], 1.0)  # a change of exactly eps: no plateau (mutation audit 66: <= passed every test)
 def test_cv7_loss_plateau_fires_at_the_first_small_change(f, eps):
     """CV-7 (proofs/convergence.md): LossPlateau fires at the first t with |f(t) - f(t-1)| < eps."""
     f = np.array(f)
@@ -59,6 +60,7 @@ def test_cv7_loss_plateau_fires_at_the_first_small_change(f, eps):
 @given(sequences, epsilons, st.sampled_from(["min", "max"]))
 @example([0.0, 0.0], 1e-3, "min")
 @example([0.0, 1.0], 1e-3, "max")
+@example([2.0, 1.0], 0.5, "min")  # a relative gain of exactly eps: the run goes on (audit 66: <=)
 def test_cv7_relative_improvement_fires_at_the_first_small_gain(f, eps, sense):
     """CV-7 (proofs/convergence.md): RelativeImprovement fires at the first t with
     improvement / |f(t-1)| < eps (improvement = f(t-1) - f(t), or its negative for "max")."""
@@ -109,6 +111,7 @@ def test_parameter_change_of_parameters_near_the_largest_float():
 
 
 @given(st.lists(st.floats(0, 1e3), min_size=2, max_size=40), epsilons)
+@example([1.0, 0.5], 0.5)  # a norm of exactly eps: not below it (mutation audit 66: <= passed every test)
 def test_cv7_gradient_norm_fires_at_the_first_small_gradient(gradients, eps):
     """CV-7 (proofs/convergence.md): GradientNorm fires at the first t with ||∇f|| < eps."""
     g = np.array(gradients)
@@ -141,6 +144,8 @@ def patience_oracle(scores, patience, min_delta):
 @given(st.lists(st.floats(0, 1), min_size=2, max_size=40), st.integers(1, 6), st.sampled_from([0.0, 0.01, 0.1]))
 @example([0.0, 0.5, 0.55, 0.52], 2, 0.1)  # a best within min_delta: kept, but no reason to wait
 @example([0.0, 0.1, 0.1 + 0.2], 1, 0.2)  # a gain of 0.2 + 2.8e-17, no gain by score > best + min_delta
+@example([0.0, -1e-17, 1.0], 1, 1.0)  # a gain of 1 + 1e-17, which the float 1.0 - (-1e-17) = 1.0 loses
+@example([0.0, 0.0, 0.1], 1, 0.1)  # a gain of the float 0.1 exactly, not of 1/10 (Fraction("0.1"): audit 66)
 def test_cv7_validation_patience_stops_after_patience_and_keeps_the_best(scores, patience, min_delta):
     """CV-7 (proofs/convergence.md): early stopping fires at the first t with t - t_improved >=
     patience, and its checkpoint is the parameters of iteration t_best, the best score's (a copy)."""
@@ -230,6 +235,47 @@ def test_reported_values_that_are_not_numbers_are_type_errors():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert not ParameterChange(1e-3).update(IterationState(2, 1.0, 2.0, np.full(2, 1e308), np.full(2, -1e308)))
+
+
+def test_reported_values_that_are_not_real_numbers_are_type_errors():
+    """A bool, a complex number or bytes reported as the objective, the gradient norm, the held-out
+    score or a parameter array is a TypeError naming it: float() read True as 1, a NumPy complex as its
+    real part (with only a ComplexWarning) and b"2.0" as 2.0 (mutation audit 66, 2026-12-07:
+    ValidationPatience kept 0.5 as the score of a state scored 0.5+3j). Integer, boolean and float16
+    parameters are read in float64 before their change is taken: uint8 0 - 1 is a change of 1, not
+    255, and float16 +-6e4 one of 1.2e5, not inf (audit 66: the change taken in their own dtype)."""
+    p = np.zeros(1)
+    for objective in (True, np.bool_(False), np.complex128(1 + 5j), 1 + 5j, b"2.0"):
+        with pytest.raises(TypeError, match=r"LossPlateau: the objective of iteration 1 must be a (real )?number, got"):
+            LossPlateau(1e-3).update(IterationState(1, objective, 1.0, p, p))
+    with pytest.raises(TypeError, match=r"gradient norm of iteration 1 must be a real number, got True \(bool\)$"):
+        GradientNorm(2.0).update(IterationState(1, 0.0, 0.0, p, p, gradient_norm=True))
+    rule = ValidationPatience(1, np.zeros((1, 1)))
+    rule.start()
+    with pytest.raises(TypeError, match=r"validation score of iteration 1 must be a real number, got"):
+        rule.update(IterationState(1, 0.0, 0.0, p, p, validation_score=np.complex128(0.5 + 3j)))
+    assert rule.checkpoint is None
+    with pytest.raises(TypeError, match="parameter array 0 of iteration 2 must be an array of numbers"):
+        ParameterChange(1.0).update(IterationState(2, 0.0, 0.0, np.array([1e6j]), np.zeros(1, complex)))
+    for now, before, change in ((np.uint8([0]), np.uint8([1]), 1.0), (np.int8([100]), np.int8([-100]), 200.0),
+                                (np.float16([6e4]), np.float16([-6e4]), 1.2e5),
+                                (np.array([True]), np.array([False]), 1.0)):
+        assert not ParameterChange(change).update(IterationState(1, 0.0, 0.0, now, before))
+        assert ParameterChange(change * 1.001).update(IterationState(1, 0.0, 0.0, now, before))
+
+
+def test_relative_improvement_reads_its_default_sense_and_a_subnormal_objective():
+    """RelativeImprovement: a state without a sense is a minimisation's (f 2 -> 1 gains 1/2, no stop
+    at eps = 0.1; a maximisation's loses, and stops), and f(t-1) = 5e-324, f(t) = -1 gains +inf, no
+    stop, without NumPy's overflow warning. Mutation audit 66: a default "max", and the ratio without
+    np.errstate, passed every test."""
+    p = np.zeros(1)
+    assert IterationState(1, 1.0, 2.0, p, p).sense == "min"
+    assert not RelativeImprovement(0.1).update(IterationState(1, 1.0, 2.0, p, p))
+    assert RelativeImprovement(0.1).update(IterationState(1, 1.0, 2.0, p, p, sense="max"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not RelativeImprovement(1e-3).update(IterationState(1, -1.0, 5e-324, p, p))
 
 
 @pytest.mark.parametrize("bad", NON_FINITE)
@@ -383,6 +429,9 @@ def test_the_reason_names_the_rule_that_fired():
     assert nested.reason == "rule:(loss_plateau|relative_improvement)&parameter_change"
     assert ((LossPlateau(0.01) & RelativeImprovement(0.01)) | ParameterChange(1e-9)).reason == \
         "rule:(loss_plateau&relative_improvement)|parameter_change"
+    fired = (LossPlateau(0.01) & RelativeImprovement(0.01)) | ParameterChange(1e-9)   # the nested rule fired
+    assert run(fired, f, parameters=np.arange(4.0)[:, None]) == 2
+    assert fired.reason == "rule:(loss_plateau&relative_improvement)"   # mutation audit 66: parentheses lost
 
 
 def test_combinations_flatten_and_find_checkpoints():
@@ -402,6 +451,53 @@ def test_start_resets_a_rule_for_a_new_run():
     assert rule.checkpoint.iteration == 2
 
 
+def test_a_combination_starts_updates_and_records_every_rule():
+    """A combination is a rule like any other (CV-7): update() updates each of its rules at every
+    iteration, AllOf's too after one of them is False, so a ValidationPatience inside keeps the best
+    state seen; start() starts each rule, so a combination reused for a second run keeps nothing of
+    the first (fired flags, reason, checkpoint); consulted_at is the last iteration whose update
+    completed (one that raised leaves it). Mutation audit 66: AllOf short-circuiting (checkpoint
+    iteration 2, score 0.5), a combination starting only itself (its second run fired at once, on the
+    first run's checkpoint), start() keeping fired, AllOf without consulted_at and consulted_at set
+    before the condition was read each passed every test."""
+    p = lambda t: np.full(1, float(t))  # noqa: E731
+    rule = LossPlateau(0.01) & ValidationPatience(5, np.zeros((3, 2)))
+    rule.start()
+    f, scores = [10.0, 5.0, 4.9999, 4.99985], [None, 0.9, 0.5, 0.4]
+    assert not any(rule.update(IterationState(t, f[t], f[t - 1], p(t), p(t - 1), validation_score=scores[t]))
+                   for t in (1, 2, 3))
+    assert rule.checkpoint.iteration == 1 and rule.checkpoint.score == 0.9
+    assert rule.consulted_at == 3 and [part.consulted_at for part in rule.rules] == [3, 3]
+    rule = ValidationPatience(1, np.zeros((2, 2))) | LossPlateau(1e-12)
+    assert run(rule, np.arange(3.0), parameters=np.arange(3.0)[:, None], scores=np.array([0, 0.9, 0.5])) == 2
+    assert rule.reason == "rule:validation_patience" and rule.checkpoint.score == 0.9
+    rule.start()
+    assert not rule.fired and rule.consulted_at is None and rule.checkpoint is None
+    assert rule.reason == "rule:validation_patience|loss_plateau"
+    assert run(rule, np.arange(3.0), parameters=10 + np.arange(3.0)[:, None], scores=np.array([0, 0.2, 0.3])) is None
+    assert rule.checkpoint.iteration == 2 and rule.checkpoint.parameters[0] == 12.0
+    plateau = LossPlateau(1e-3)
+    plateau.start()
+    with pytest.raises(ValueError, match="not a finite number"):
+        plateau.update(IterationState(1, np.nan, 1.0, p(1), p(0)))
+    assert plateau.consulted_at is None and not plateau.fired
+
+
+def test_the_checkpoint_copies_every_array_of_a_tuple():
+    """EM reports (weights, means, covariances), and a loop may update its arrays in place: the
+    checkpoint keeps a copy of each array, not of the tuple alone (which passed every test: mutation
+    audit 66)."""
+    weights, means = np.array([0.5, 0.5]), np.zeros((2, 2))
+    rule = ValidationPatience(2, np.zeros((3, 2)))
+    rule.start()
+    for t, score in ((1, 1.0), (2, 0.5), (3, 0.4)):
+        before = (weights.copy(), means.copy())
+        means += 1.0
+        fired = rule.update(IterationState(t, 0.0, 0.0, (weights, means), before, validation_score=score))
+    assert fired and rule.checkpoint.iteration == 1
+    assert rule.checkpoint.parameters[1][0, 0] == 1.0 and rule.checkpoint.parameters[0] is not weights
+
+
 @pytest.mark.parametrize(
     "make, error",
     [
@@ -412,6 +508,7 @@ def test_start_resets_a_rule_for_a_new_run():
         (lambda: ValidationPatience(0, np.zeros((2, 2))), ValueError),
         (lambda: ValidationPatience(1.5, np.zeros((2, 2))), TypeError),
         (lambda: ValidationPatience(2, None), ValueError),  # was accepted, then "array=nan" at fit (an audit)
+        (lambda: ValidationPatience(2, np.zeros((2, 2)), min_delta=-0.1), ValueError),
         (lambda: AnyOf(LossPlateau(1.0)), ValueError),
         (lambda: AllOf(LossPlateau(1.0), "stop"), TypeError),
     ],
@@ -444,7 +541,8 @@ def _estimators_with_rules():
     X = StandardScaler().fit_transform(X)
     X_val, y_val = X[::3].copy(), y[::3].copy()
     return [
-        (KMeans(3, init="random", n_init=3, random_state=0), iris, None, ValidationPatience(1, iris[::2].copy()) | _Logging(1e-9)),
+        (KMeans(3, init="random", n_init=3, random_state=0), iris, None,
+         ValidationPatience(1, iris[::2].copy(), sample_weight=np.linspace(1, 2, 75)) | _Logging(1e-9)),
         (GaussianMixture(3, n_init=2, random_state=0, tol=0.0, max_iter=30), iris, None, _Logging(1e-12)),
         (Perceptron(max_iter=30), X, y, ValidationPatience(3, X_val, y_val) | _Logging(0.5)),
         (Perceptron(max_iter=30), iris, load_iris().target, _Logging(0.5)),
@@ -483,8 +581,9 @@ def test_fit_leaves_the_stop_rule_as_given_and_keeps_its_copy_in_stop_(case):
         else:  # consulted after every iteration that did not end the run on the algorithm's own test
             assert not copy.fired and copy.consulted_at in (trace.n_iter - 1, trace.n_iter)
         for part, original in zip(parts, getattr(rule, "rules", (rule,))):
-            if isinstance(part, ValidationPatience):
-                assert part.X_val is original.X_val  # shared, not copied
+            if isinstance(part, ValidationPatience):  # shared, not copied (audit 66: y_val, weights copied)
+                assert part.X_val is original.X_val and part.y_val is original.y_val
+                assert part.sample_weight is original.sample_weight
 
 
 def test_a_combination_of_rules_with_different_held_out_data_is_refused():
@@ -499,9 +598,30 @@ def test_a_combination_of_rules_with_different_held_out_data_is_refused():
             combine(ValidationPatience(1, A, [0, 1, 0, 1]), ValidationPatience(2, A, [1, 1, 0, 1]))
         with pytest.raises(ValueError, match="different held-out data"):
             combine(ValidationPatience(1, A), ValidationPatience(2, A, sample_weight=np.full(4, 2.0)))
+        # equal entries in float32 and float64 are two scores: the float32 rows are scored in float32
+        # (mutation audit 66: the second rule's checkpoint was scored on the first's float32 rows)
+        with pytest.raises(ValueError, match=r"different held-out data.*\(equal arrays of one dtype\)"):
+            combine(ValidationPatience(1, A.astype(np.float32)), ValidationPatience(2, A))
         combine(ValidationPatience(1, A), ValidationPatience(5, A.copy()))
     combined = ValidationPatience(1, A) | LossPlateau(1.0)
     assert combined.validation_data[0] is A
+
+
+def test_a_combination_scores_held_out_rows_with_the_weights_of_their_rule():
+    """ValidationPatience(..., sample_weight=w) after LossPlateau in a combination: the estimator scores
+    X_val with w, so the checkpoint's score is model.score(X_val, sample_weight=w), not the unweighted
+    score (mutation audit 66: a combination giving its first rule's weights, LossPlateau's None,
+    passed every test)."""
+    from classic import KMeans
+
+    rng = np.random.default_rng(0)
+    X, X_val, w = rng.normal(size=(300, 2)), rng.normal(size=(100, 2)), rng.uniform(0.1, 5.0, size=100)
+    rule = LossPlateau(1e-12) | ValidationPatience(100, X_val, sample_weight=w)
+    assert rule.validation_weight is w
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # max_iter ends the run
+        model = KMeans(5, init="random", n_init=1, random_state=0, max_iter=3, stop=rule).fit(X)
+    assert model.stop_.checkpoint.score == model.score(X_val, sample_weight=w) != model.score(X_val)
 
 
 def test_the_protocol_refuses_states_a_rule_cannot_read():
@@ -518,6 +638,13 @@ def test_the_protocol_refuses_states_a_rule_cannot_read():
         GradientNorm(1.0).update(state)
     with pytest.raises(ValueError, match="empty tuple"):
         ParameterChange(1.0).update(IterationState(1, 1.0, 2.0, (), ()))
+    # empty arrays have the same change, 0, and fired at once until 2026-12-07 (mutation audit 66)
+    for empty in (np.zeros(0), (np.zeros(0), np.zeros((0, 3)))):
+        with pytest.raises(ValueError, match="^ParameterChange: the parameters of iteration 1 are empty arrays; "
+                                             "there is no change to measure$"):
+            ParameterChange(1.0).update(IterationState(1, 1.0, 2.0, empty, empty))
+    assert not ParameterChange(1.0).update(IterationState(1, 1.0, 2.0, (np.zeros(0), np.ones(1)),
+                                                          (np.zeros(0), np.full(1, 3.0))))
 
 
 @pytest.mark.parametrize("make", ["kmeans", "gmm"])
@@ -577,8 +704,9 @@ def test_held_out_rows_are_scored_in_the_precision_score_uses(dtype, val_dtype):
 
 def test_a_full_run_relabelled_as_cut_back_fails_its_certificate():
     """"rule:<name> (best before max_iter)" names a checkpoint before max_iter: a run that max_iter
-    ended, relabelled so, fails PC-6, KM-5 and EM-5 (an audit found it accepted, 2026-12-06); the
-    same reason on a run cut back by the fit holds."""
+    ended, relabelled so, fails PC-6, KM-5 and EM-5 (an audit found it accepted, 2026-12-06), and
+    so does "(best before tol)" (a checkpoint before the iteration tol ended); the same reason on a
+    run cut back by the fit holds."""
     import dataclasses
 
     from sklearn.datasets import load_iris
@@ -589,7 +717,6 @@ def test_a_full_run_relabelled_as_cut_back_fails_its_certificate():
 
     X, y = load_iris(return_X_y=True)
     versicolor_virginica = X[y > 0], y[y > 0]  # not separable: max_iter ends the perceptron
-    reason = "rule:validation_patience (best before max_iter)"
     # max_iter=1: the one iteration consulted is the checkpoint, so nothing is cut
     for model, args, claim in ((Perceptron(max_iter=1, stop=ValidationPatience(100, *versicolor_virginica)),
                                 versicolor_virginica, "PC-6"),
@@ -600,10 +727,13 @@ def test_a_full_run_relabelled_as_cut_back_fails_its_certificate():
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(*args)
         assert model.trace_.stop_reason == "max_iter" and certify(model, *args)
-        model.trace_ = dataclasses.replace(model.trace_, stop_reason=reason, converged=False)
-        model.converged_ = False
-        certificate = certify(model, *args)
-        assert certificate[claim].holds is False, (claim, certificate)
+        # nor was it cut back from tol, whatever the fit's tol (mutation audit 66: "before tol" with tol
+        # active and n_iter = max_iter passed KM-5 and EM-5)
+        for reason in ("rule:validation_patience (best before max_iter)", "rule:validation_patience (best before tol)"):
+            model.trace_ = dataclasses.replace(model.trace_, stop_reason=reason, converged=False)
+            model.converged_ = False
+            certificate = certify(model, *args)
+            assert certificate[claim].holds is False, (claim, reason, certificate)
 
 
 @pytest.mark.parametrize("which", ["KMeans", "GaussianMixture", "Perceptron"])

@@ -76,7 +76,8 @@ class IterationState:
     iteration : int
         Iterations completed, ``t >= 1``.
     objective, previous_objective : float
-        :math:`f(t)` and :math:`f(t-1)`.
+        :math:`f(t)` and :math:`f(t-1)`, real numbers (a bool or a complex number is a
+        TypeError where a rule reads it, as are a non-real gradient norm or score).
     parameters, previous_parameters : ndarray or tuple of ndarray
         :math:`\\theta(t)` and :math:`\\theta(t-1)` (e.g. the centres; for EM a
         tuple ``(weights, means, covariances)``).
@@ -108,6 +109,11 @@ class IterationState:
 def _finite(value, quantity, iteration, meaning):
     """``value`` as a float; a ValueError naming ``quantity``, its iteration and what it means
     when it is NaN or infinite (a rule given such a value would silently never fire)."""
+    if not isinstance(value, (str, bytes)) and np.asarray(value).dtype.kind in "bc":
+        # float() reads True as 1 and a NumPy complex as its real part, with only a ComplexWarning
+        # (an audit, 2026-12-07: ValidationPatience kept 0.5 as the score of a state scored 0.5+3j)
+        raise TypeError(f"{quantity} of iteration {iteration} must be a real number, got {value!r} "
+                        f"({type(value).__name__})")
     try:
         if isinstance(value, (str, bytes)):  # float("2.0") would parse it
             raise TypeError
@@ -304,7 +310,9 @@ class ParameterChange(_Threshold):
     (Euclidean norm over all parameter arrays together).
 
     :math:`\\theta(t)` and :math:`\\theta(t-1)` must hold the same arrays with the same
-    shapes (a ValueError otherwise: no truncation, no broadcasting), all finite.
+    shapes (a ValueError otherwise: no truncation, no broadcasting), all finite, not all
+    empty (an empty change of norm 0 is no convergence), of real numbers (a complex array is a
+    TypeError; integers and booleans are read in float64).
 
     Parameters
     ----------
@@ -358,6 +366,9 @@ def _parameter_pairs(state):
                     + _DIVERGED
                 )
         pairs.append((a, b))
+    if not any(a.size for a, _ in pairs):  # as for an empty tuple (an audit, 2026-12-07)
+        raise ValueError(f"ParameterChange: the parameters of iteration {t} are empty arrays; there is no change "
+                         "to measure")
     return pairs
 
 
@@ -493,7 +504,7 @@ class _Combination(StoppingRule):
             raise ValueError(
                 f"{type(self).__name__} combines rules with different held-out data, but an estimator scores one "
                 "held-out set per iteration (the first rule's), so the other rule would be scored on it: give "
-                "them the same X_val, y_val and sample_weight, or keep one of them"
+                "them the same X_val, y_val and sample_weight (equal arrays of one dtype), or keep one of them"
             )
 
     def start(self):
@@ -624,10 +635,12 @@ def _leaves(rule):
 
 def _same_held_out(a, b):
     """Whether two ``((X_val, y_val), sample_weight)`` are the same data: the same objects, or
-    arrays equal entry for entry."""
+    arrays of one dtype equal entry for entry (float32 rows are scored in float32, float64 rows in
+    float64: equal entries of two dtypes are two scores; an audit, 2026-12-07)."""
     (X_a, y_a), w_a = a
     (X_b, y_b), w_b = b
-    return all(p is q or (p is not None and q is not None and np.array_equal(np.asarray(p), np.asarray(q)))
+    return all(p is q or (p is not None and q is not None and np.asarray(p).dtype == np.asarray(q).dtype
+                          and np.array_equal(np.asarray(p), np.asarray(q)))
                for p, q in ((X_a, X_b), (y_a, y_b), (w_a, w_b)))
 
 
