@@ -50,6 +50,7 @@ class ComponentCollapseError(ValueError):
     def __init__(self, component, iteration, reason, empty=False, dtype=None, with_prior=False):
         self.component = component
         self.iteration = iteration
+        self._arguments = (component, iteration, reason, empty, dtype, with_prior)
         float32 = dtype is not None and np.dtype(dtype) == np.float32 and not empty
         if float32:
             # singular at float32's precision, which correlated features reach where float64 fits (an input
@@ -80,6 +81,12 @@ class ComponentCollapseError(ValueError):
                    "covariance positive definite, or use fewer components")
         super().__init__(f"Gaussian mixture component {component} collapsed at iteration {iteration}: {reason}. "
                          f"{why}.")
+
+    def __reduce__(self):
+        # pickle and copy rebuild an exception from its args, here the message alone, which __init__ does not
+        # take: the error of a fit in a joblib worker (GridSearchCV(n_jobs=2)) could not reach the parent
+        # process (mutation audit 68, 2026-12-07)
+        return type(self), self._arguments, self.__dict__
 
 
 

@@ -2218,6 +2218,28 @@ def test_em8_with_a_prior_a_collapse_is_rounding_and_the_message_says_so(covaria
         GaussianMixture(3, means_init=far, covariance_type=covariance_type, random_state=0).fit(X)
 
 
+def test_a_collapse_error_survives_pickle_and_copy():
+    """A ComponentCollapseError raised in a worker process (GridSearchCV(n_jobs=2), joblib) reaches
+    the parent pickled: it comes back with its message, component and iteration, as do its copies.
+    Until 2026-12-07 unpickling called __init__ with the message alone, a TypeError, and joblib's
+    parent saw a BrokenProcessPool instead of the collapse (mutation audit 68)."""
+    import pickle
+
+    from joblib import Parallel, delayed
+
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0], [3.0, 3.0001]])   # nearly dependent features
+    fit = GaussianMixture(2, random_state=0, max_iter=50).fit
+    with pytest.raises(ComponentCollapseError) as raised:
+        fit(X)
+    error = raised.value
+    error.__notes__ = ["a note"]   # add_note() of Python 3.11, as an attribute
+    for again in (pickle.loads(pickle.dumps(error)), copy.deepcopy(error), copy.copy(error)):
+        assert type(again) is ComponentCollapseError and str(again) == str(error)
+        assert (again.component, again.iteration, again.__notes__) == (error.component, error.iteration, ["a note"])
+    with pytest.raises(ComponentCollapseError, match=re.escape(str(error))):
+        Parallel(n_jobs=2)(delayed(fit)(X) for _ in range(2))
+
+
 @pytest.mark.parametrize("entry", ["fit", "fit_predict", "pipeline"])
 def test_warnings_from_every_fitting_entry_point_name_the_callers_line(entry):
     """README: a warning from fitting names the caller's line, whichever public method fits. The
