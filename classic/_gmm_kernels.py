@@ -562,18 +562,18 @@ def e_step_diag(Z, means, precision_cholesky, log_const, const_error, gamma_dens
 
 
 @kernel
-def log_constants(weights, log_det_w, half_d_log_2pi, d, g, const, error):
+def log_constants(weights, log_det_w, log_magnitude, half_d_log_2pi, d, g, const, error):
     """log π_k − (d/2) log 2π + log|W_k| in float64, stored in the working precision, and the
-    bound 2 g (|log π_k| + (d/2) log 2π + |log|W_k|| + d) on its rounding (EM-6; inf where the
-    weight is 0, whose constant is exactly −inf). Returns the largest const_k + error_k over the
-    components of finite constant, in float64 (an upper bound on the exact log_const_k, EM-6
-    "Overflow"; −inf if there is none)."""
+    bound 2 g (|log π_k| + (d/2) log 2π + Σ_j |log W_k,jj| + d) on its rounding (EM-6;
+    ``log_magnitude``: Σ_j |log W_k,jj|, float64; inf where the weight is 0, whose constant is
+    exactly −inf). Returns the largest const_k + error_k over the components of finite constant,
+    in float64 (an upper bound on the exact log_const_k, EM-6 "Overflow"; −inf if there is none)."""
     largest = -np.inf
     for k in range(weights.shape[0]):
         w = np.float64(weights[k])
         log_weight = math.log(w) if w > 0.0 else -np.inf
         const[k] = log_weight - half_d_log_2pi + log_det_w[k]
-        bound = 2.0 * g * (abs(log_weight) + half_d_log_2pi + abs(log_det_w[k]) + d)
+        bound = 2.0 * g * (abs(log_weight) + half_d_log_2pi + log_magnitude[k] + d)
         error[k] = bound if bound < np.inf else np.inf
         if abs(np.float64(const[k])) < np.inf:
             largest = max(largest, np.float64(const[k]) + np.float64(error[k]))

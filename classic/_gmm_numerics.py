@@ -282,8 +282,12 @@ def _log_const_and_largest(state):
     d = state.means.shape[1]
     dtype = state.means.dtype
     const, error = np.empty(len(state.weights), dtype=dtype), np.empty(len(state.weights), dtype=dtype)
-    largest = kernels.log_constants(state.weights, state.log_det_w, 0.5 * d * LOG_2PI, float(d), gamma(d + 12, dtype),
-                                    const, error)
+    # log|W_k| is a float64 sum of d logs, so its rounding grows with Σ_j |log W_k,jj|, not |log|W_k||
+    # (diagonal entries 1e-145 and 1e145: log|W_k| near 0; mutation audit 68, 2026-12-07)
+    diagonal = np.diagonal(state.factors, axis1=1, axis2=2) if state.factors.ndim == 3 else state.factors
+    log_magnitude = np.sum(np.abs(np.log(diagonal.astype(np.float64))), axis=1)
+    largest = kernels.log_constants(state.weights, state.log_det_w, log_magnitude, 0.5 * d * LOG_2PI, float(d),
+                                    gamma(d + 12, dtype), const, error)
     return const, error, largest
 
 

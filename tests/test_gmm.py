@@ -30,7 +30,7 @@ from classic._gmm_bounds import error_bounds, excess_of_product, m_step_deficit,
 from classic._gmm_numerics import _log_const, _make_state, _standardise, e_step, log_prior
 from classic.convergence import LossPlateau
 from classic.gmm import plot_ellipses
-from classic.rounding import gamma, gamma_exact
+from classic.rounding import gamma, gamma_exact, unit_roundoff
 from proof_steps import proof_steps
 
 COVARIANCE_TYPES = ["full", "tied", "diag", "spherical"]
@@ -1517,6 +1517,45 @@ def test_em6_a_component_of_weight_zero_is_exactly_zero_not_unbounded():
     assert bool(certify(model, X))
 
 
+@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_em6_log_constants_are_within_their_bound_where_the_logs_of_w_cancel(covariance_type, dtype):
+    """EM-6, "Density error": const_k = log pi_k - (d/2) log 2 pi + log|W_k| is within eps_k of its
+    exact value (long double, from the same weights and factors), eps_k = 2 gamma_(d+12) (|log pi_k|
+    + (d/2) log 2 pi + sum_j |log W_k,jj| + d) of the working precision (the formula, within the
+    roundings of evaluating and storing it), on states whose diagonal entries W_k,jj lie near
+    10^(+-e) (e up to 145 in float64, 18 in float32): log|W_k| near 0, its rounding that of the
+    logs' magnitudes. Until 2026-12-07 eps_k had |log|W_k|| there and fell short by up to 4.5 times
+    (mutation audit 68); gamma of float64 for a float32 fit (M28), gamma_(d+11) (M25) and + (d - 1)
+    (M26) passed every test."""
+    from classic._gmm_numerics import LOG_2PI, _log_const
+
+    L, u = np.longdouble, unit_roundoff(dtype)
+    rng = np.random.default_rng(0)
+    d, K = 2, 3
+    top = 290.0 if dtype == np.float64 else 36.0
+    weights = rng.dirichlet(np.ones(K)).astype(dtype)
+    g = L(d + 12) * L(u) / (1 - L(d + 12) * L(u))
+    errors, formulas = [], []
+    for _ in range(20):
+        e = rng.uniform(0.8, 1.0, size=K) * top
+        variances = np.stack([10.0 ** -e, 10.0 ** (e + rng.uniform(-0.01, 0.01, size=K))], axis=1)
+        covariances = variances if covariance_type == "diag" else np.stack([np.diag(v) for v in variances])
+        state = _make_state(weights, np.zeros((K, d), dtype=dtype), covariances.astype(dtype), covariance_type,
+                            np.zeros(d), 0)
+        const, error = _log_const(state)
+        diagonal = state.factors if covariance_type == "diag" else np.diagonal(state.factors, axis1=1, axis2=2)
+        logs = np.log(diagonal.astype(L))
+        assert np.all(np.abs(np.sum(logs, axis=1)) < 1e-2 * np.sum(np.abs(logs), axis=1))   # the premise: they cancel
+        exact = np.log(weights.astype(L)) - L(d) / 2 * np.log(2 * L(np.pi)) + np.sum(logs, axis=1)
+        assert np.all(np.abs(const.astype(L) - exact) <= error.astype(L))
+        errors.append(error.astype(L))
+        formulas.append(2 * g * (np.abs(np.log(weights.astype(L))) + L(d) / 2 * L(LOG_2PI)
+                                 + np.sum(np.abs(logs), axis=1) + d))
+    errors, formulas = np.array(errors), np.array(formulas)
+    assert np.all(np.abs(errors - formulas) <= 8 * L(u) * formulas)
+
+
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_em6_log_prior_error_bound(covariance_type, dtype):
@@ -1542,6 +1581,42 @@ def test_em6_log_prior_error_bound(covariance_type, dtype):
     value, bound = log_prior(state, covariance_type, (a, S0, alpha))
     assert abs(float(L(value) - exact)) <= bound
     assert bound == t.log_prior_error[-1]
+
+
+def test_em6_log_prior_bound_is_its_formula_and_holds_where_the_trace_cancels():
+    """EM-6 (proofs/em.md; log_prior's docstring): the bound on the log-prior's rounding is at least
+    gamma_m M, m = d^2 + 2d + 2K + 24, M = |alpha - 1| sum_k |log pi_k| + (a/2) sum_c [2 sum_j |log W_c,jj|
+    + sum_pq |Sigma0_pq| (|W_c|^T |W_c|)_qp] in long double, and the float64 value is within it of the
+    exact log-prior, on 200 random states, full and diagonal, of variances from 1e-6 to 1e6 and prior
+    covariances with entries of either sign (their trace terms cancel). Mutation audit 68: M with
+    Sigma0 for |Sigma0| (M45: the error exceeded the bound), W for W^2 on diagonal models (M47: 882
+    times), m shorter (M50) and M's evaluation factor dropped (M51) passed every test."""
+    L, u = np.longdouble, np.longdouble(2.0**-53)
+    rng = np.random.default_rng(5)
+    for trial in range(200):
+        d, K, covariance_type = int(rng.integers(1, 5)), int(rng.integers(1, 4)), ["full", "diag"][trial % 2]
+        weights = rng.dirichlet(np.ones(K))
+        if covariance_type == "full":
+            A = rng.standard_normal((K, d, d))
+            covariances = A @ np.swapaxes(A, 1, 2) * 10.0 ** rng.uniform(-6, 6, (K, 1, 1)) + 1e-3 * np.eye(d)
+        else:
+            covariances = 10.0 ** rng.uniform(-6, 6, (K, d))
+        B = rng.standard_normal((d, d))
+        sigma0 = B @ B.T if covariance_type == "full" else np.diag(rng.uniform(0.1, 3.0, d))
+        a, alpha = float(rng.uniform(0.5, 5.0)), float(rng.uniform(1.0, 3.0))
+        state = _make_state(weights, np.zeros((K, d)), covariances, covariance_type, np.zeros(d), 0)
+        W = _full_factors(state, covariance_type).astype(L)
+        magnitude = L(alpha - 1) * np.sum(np.abs(np.log(weights.astype(L))))
+        exact = L(alpha - 1) * np.sum(np.log(weights.astype(L)))
+        for w in W:
+            absolute = np.abs(w)
+            magnitude += L(a) / 2 * (2 * np.sum(np.abs(np.log(np.diagonal(w))))
+                                     + np.sum(np.abs(sigma0).astype(L) * (absolute.T @ absolute).T))
+            exact -= L(a) / 2 * (-2 * np.sum(np.log(np.diagonal(w))) + np.sum(sigma0.astype(L) * (w.T @ w).T))
+        m = d * d + 2 * d + 2 * K + 24
+        value, bound = log_prior(state, covariance_type, (a, sigma0, alpha))
+        assert L(bound) >= m * u / (1 - m * u) * magnitude, trial
+        assert abs(L(value) - exact) <= L(bound), trial
 
 
 def test_em7_wu_convergence_under_prior():
