@@ -96,18 +96,24 @@ SCALE_RANGE = 32
 
 
 def _power_of_two(root):
-    return 2.0 ** round(math.log2(root)) if root > 0 else 1.0
+    # at most 2^1023, float64's largest power of two: a root rounding to 2^1024 raised Python's bare
+    # OverflowError before gmm._check_range could refuse the data (mutation audit 68, 2026-12-07)
+    return 2.0 ** min(round(math.log2(root)), 1023) if root > 0 else 1.0
 
 
 def _standardisation(X, per_feature=True):
     """Column means and power-of-two scales near each feature's root mean square deviation
     (``per_feature=False``: one scale for all, near the root mean feature variance), shape (d,)
-    (proofs/em.md, "Units")."""
+    (proofs/em.md, "Units"). Deviations from the means beyond float64 have no scale: infinite
+    scales, which gmm._check_range refuses (before 2026-12-07 scales of 1, and the fit then said
+    "X contains infinity" of finite data: mutation audit 68)."""
     n, d = X.shape
     shift, spread, squares = np.empty(d), np.empty(d), np.empty(d + 1)
     column_statistics(X, shift, spread, squares)
     largest = float(np.max(spread))
-    if largest == 0.0 or not np.isfinite(largest):
+    if not np.isfinite(largest):
+        return shift, np.full(d, np.inf)
+    if largest == 0.0:
         return shift, np.ones(d)
     common = _power_of_two(largest * math.sqrt(squares[d] / (n * d)))
     if not per_feature:

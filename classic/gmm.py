@@ -539,6 +539,8 @@ def _check_range(X, shift, scale):
     limit = float(np.finfo(X.dtype).max)
     if not np.all(np.isfinite(shift)):
         cause = "the sums behind its column means overflow float64"
+    elif not np.all(np.isfinite(scale)):
+        cause = "its deviations from the column means overflow float64"
     elif float(np.max(scale)) > math.sqrt(limit):  # its square, a covariance of about one unit, overflows
         cause = (f"its features' spread (about {float(np.max(scale)):.3g}) squared, the scale of the fitted "
                  f"covariances, exceeds {X.dtype.name} ({limit:.3g})")

@@ -247,6 +247,27 @@ def test_cv7_relative_improvement_sees_the_objective_and_the_one_before():
     assert model.n_iter_ == first > 1 and model.trace_.stop_reason == "rule:relative_improvement"
 
 
+def test_cv7_a_rule_sees_the_trace_s_objective_under_a_prior_in_the_user_s_units():
+    """CV-7: under a prior, on data of scale 1000 (a log-Jacobian, and so a prior's units offset, far
+    from 0), the rule is given f(t) and f(t-1) as the trace's objective / n, bit for bit, at every
+    iteration: the same number the tol test and the certificate read. With the likelihood's offset
+    added to the log-prior too (mutation audit 68's M12) it saw -32.55 where the trace says -17.55,
+    and every test passed: the other tests run on data of scale near 1, where both offsets are 0."""
+    seen = []
+
+    class Recording(LossPlateau):
+        def _holds(self, state):
+            seen.append((state.objective, state.previous_objective))
+            return False
+
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 1000, (60, 2)), rng.normal(5000, 1000, (60, 2))])
+    model = _fit(X, prior="default", max_iter=5, tol=0, stop=Recording(1e-300))
+    mean = model.trace_.objective / len(X)
+    assert model.trace_.scale.min() >= 512 and len(seen) == 5
+    assert seen == list(zip(mean[1:].tolist(), mean[:-1].tolist()))
+
+
 def test_warm_start_re_expresses_the_parameters_for_new_data():
     """warm_start on data shifted and scaled (X * 4 + 10) with max_iter=0 returns the previous fit's
     parameters, re-expressed in the new standardisation and back, to rounding; a float64 fit continued

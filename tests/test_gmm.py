@@ -30,7 +30,7 @@ from classic._gmm_bounds import error_bounds, excess_of_product, m_step_deficit,
 from classic._gmm_numerics import _log_const, _make_state, _standardise, e_step, log_prior
 from classic.convergence import LossPlateau
 from classic.gmm import plot_ellipses
-from classic.rounding import gamma, gamma_exact, unit_roundoff
+from classic.rounding import euclidean_norm, gamma, gamma_exact, unit_roundoff
 from proof_steps import proof_steps
 
 COVARIANCE_TYPES = ["full", "tied", "diag", "spherical"]
@@ -1138,7 +1138,9 @@ def test_em6_no_responsibility_is_subnormal(dtype):
     """EM-6, step 1 (proofs/em.md): an entry whose exponential is below ν' = 2Kν gets responsibility
     exactly 0 (its posterior is at most 3ν' either way), so every nonzero responsibility is at least
     ν'/K = 2ν, a normal number: no subnormal arithmetic in the sums (it had doubled the E-step's time
-    on well-separated data in 64 dimensions). Such entries occur here, and the claims hold."""
+    on well-separated data in 64 dimensions). Such entries occur here, and the claims hold. With full
+    covariances too: one row, four components, e^(a_3 - max) = 2.5 nu, below nu' = 8 nu, gets 0 (with
+    nu' = 2 nu, K = 1's, it got 0.83 nu, subnormal: mutation audit 68's M70 passed every test)."""
     rng = np.random.default_rng(0)
     centres = rng.normal(0.0, 3.0 if dtype == np.float64 else 1.2, (10, 64))
     X = (centres[rng.integers(0, 10, 3000)] + rng.normal(0.0, 1.0, (3000, 64))).astype(dtype)
@@ -1153,6 +1155,13 @@ def test_em6_no_responsibility_is_subnormal(dtype):
     assert np.any(below & (posterior > 0))  # the case occurs: without the rule these were subnormal
     assert np.all((resp == 0) | (resp >= 2 * np.finfo(dtype).smallest_normal))
     assert bool(certify(model, X))
+    nu = float(np.finfo(dtype).smallest_normal)
+    means = np.zeros((4, 2), dtype=dtype)
+    means[3, 0] = np.sqrt(-2.0 * np.log(2.5 * nu))
+    state = _make_state(np.full(4, 0.25, dtype), means, np.array([np.eye(2, dtype=dtype)] * 4), "full", np.ones(2), 0)
+    resp = np.zeros((1, 4), dtype=dtype)
+    e_step(np.zeros((1, 2), dtype=dtype), state, "full", resp, has_previous=False)
+    assert resp[0, 3] == 0 and np.all(resp[0, :3] > 0.3)
 
 
 @pytest.mark.parametrize("covariance_type", ["full", "diag"])
@@ -1837,6 +1846,24 @@ def test_em5_checks_the_last_parameter_step(edit):
     assert claim.holds is False and "parameter_change is not the run's" in claim.note
 
 
+def test_em7_the_parameter_step_runs_over_weights_means_and_covariances():
+    """EM-7's parameter_change is ||theta - theta'|| over the weights, the means and the covariances
+    together: states that differ in one covariance only, or in the weights only, are that far apart
+    (mutation audit 68: a vector without the covariances (M53) or the weights (M72) made both steps 0,
+    and the certificate, computing the same function, could not tell)."""
+    from classic._gmm_numerics import parameter_step
+
+    weights, means, identity = np.array([0.5, 0.5]), np.array([[0.0, 0.0], [1.0, 2.0]]), np.array([np.eye(2)] * 2)
+    state = _make_state(weights, means, identity, "full", np.ones(2), 0)
+    wider = identity.copy()
+    wider[1] *= 4.0
+    assert parameter_step(_make_state(weights, means, wider, "full", np.ones(2), 0), state) == math.sqrt(18.0)
+    moved = _make_state(np.array([0.2, 0.8]), means, identity, "full", np.ones(2), 0)
+    assert parameter_step(moved, state) == euclidean_norm(np.array([0.2 - 0.5, 0.8 - 0.5]))
+    shifted = _make_state(weights, means + np.array([[3.0, 4.0], [0.0, 0.0]]), identity, "full", np.ones(2), 0)
+    assert parameter_step(shifted, state) == 5.0
+
+
 def _relabelled(model, n, **changes):
     """``model`` (fitted on n rows) with its trace edited, its fitted attributes made to agree
     (converged_, the lower bounds), as an edit that means to pass would make them."""
@@ -2357,17 +2384,18 @@ def test_warnings_from_every_fitting_entry_point_name_the_callers_line(entry):
 def test_em8_the_collapse_threshold_is_d_plus_one_units_of_the_feature_variance(covariance_type, dtype):
     """EM-8 (proofs/em.md): a covariance collapses when a Cholesky pivot ℓ_jj² (a variance, for diagonal
     and spherical covariances) is at most (d + 1)u var_j(Z), and not above it: ``_cholesky_or_collapse``
-    on standardised covariances whose last pivot² is c (d + 1)u (d = 2, var_j(Z) = 1) passes at c = 2
-    and raises ComponentCollapseError at c = 1/2. The margin, a factor 2 each way, is far above the
-    rounding of the pivot, a few u relative (c (d + 1)u is exact here, 0.25 + c (d + 1)u and its
-    difference with ℓ_10² = 0.25 too, then a square root and a square). Full and tied covariances
-    carry an off-diagonal term, so the pivot is what is left after elimination, not the entry; a
-    floor 10⁶ times too low (a mutation audit) passed every test before."""
+    on standardised covariances whose last pivot² is c (d + 1)u (d = 2, var_j(Z) = 1) passes at c = 7/6
+    and raises ComponentCollapseError at c = 5/6. The margin, a sixth each way, is far above the
+    rounding of the pivot, a few u relative (c (d + 1)u, a multiple of u/2, is exact here, 0.25 +
+    c (d + 1)u and its difference with ℓ_10² = 0.25 too, then a square root and a square). Full and
+    tied covariances carry an off-diagonal term, so the pivot is what is left after elimination, not
+    the entry; a floor 10⁶ times too low (a mutation audit) passed every test before, and d u for
+    (d + 1)u (mutation audit 68's M14) while the margin was a factor 2 each way."""
     from classic._gmm_numerics import _cholesky_or_collapse
 
     d = 2
     u = float(np.finfo(dtype).eps) / 2
-    for c, collapses in ((2.0, False), (0.5, True)):
+    for c, collapses in ((7 / 6, False), (5 / 6, True)):
         small = c * (d + 1) * u
         if covariance_type in ("full", "tied"):
             matrix = np.array([[1.0, 0.5], [0.5, 0.25 + small]], dtype=dtype)  # ℓ_11² = (0.25 + small) − 0.5²
@@ -3255,6 +3283,31 @@ def test_validation_set_errors_name_X_val_and_its_weights():
         assert not hasattr(model, "trace_")
 
 
+def test_rows_whose_densities_all_overflow_are_named_not_rows_with_one():
+    """A row far from every component (each Mahalanobis term overflows float64) has no density, and
+    the ValueError names it; a row whose term overflows for one component only has a density from
+    the others. Row 0 (1e10 beside a component of variance 1e-300 and one of variance 1) is the
+    second kind, row 1 (1e200) the first: "1 row(s) ... (the first: row 1)" (mutation audit 68: the
+    rows with any overflowed term, "2 row(s) ... (the first: row 0)", passed every test)."""
+    from classic._gmm_numerics import weighted_log_densities
+
+    state = _make_state(np.array([0.5, 0.5]), np.zeros((2, 1)), np.array([[1e-300], [1.0]]), "diag", np.zeros(1), 0)
+    X = np.array([[1e10], [1e200], [0.5]])
+    with pytest.raises(ValueError, match=r"^1 row\(s\) of X \(the first: row 1\) lie so far from every component"):
+        weighted_log_densities(X, state, "diag", np.zeros(1), np.ones(1))
+    assert np.isfinite(weighted_log_densities(X[[0, 2]], state, "diag", np.zeros(1), np.ones(1)).max(axis=1)).all()
+
+
+def test_each_feature_s_scale_is_the_power_of_two_nearest_its_root_mean_square_deviation():
+    """"Units" (proofs/em.md): each feature's scale is a power of two near its root mean square
+    deviation, sqrt(sum_i (x_i - mean)^2 / n): a feature of deviations +-2^0.4 (n = 4) has scale 2^0
+    (with n - 1, mutation audit 68's M04, 2^0.61, so 2), one of 0, 1, 2, 3 (1.118) scale 1, and one of
+    deviations +-3 * 2^0.4 = 3.96, scale 4."""
+    a = 2.0 ** 0.4
+    X = np.array([[-a, 0.0, -3 * a], [a, 1.0, 3 * a], [-a, 2.0, -3 * a], [a, 3.0, 3 * a]])
+    assert GaussianMixture(1, covariance_type="diag", prior="default").fit(X).trace_.scale.tolist() == [1.0, 1.0, 4.0]
+
+
 def test_random_from_data_starts_at_data_points_and_needs_a_prior_or_precisions():
     """init_params="random_from_data" (scikit-learn's rule): the means start at distinct data
     points, one per component; their covariances are a single point's, 0, so exact EM refuses
@@ -3662,11 +3715,17 @@ def test_data_too_large_for_the_covariances_are_refused_first(params):
     """Finite data whose column sums overflow (values near the float64 maximum), or whose spread squared
     (the covariances' scale) exceeds the precision, are refused before EM with the cause and the fix
     (before 2026-12-04 the first error depended on the start: "X contains infinity" for data without
-    one, a collapse that advised the prior it had, "feature 0 does not vary")."""
+    one, a collapse that advised the prior it had, "feature 0 does not vary"). Also where the spread
+    rounds to 2^1024 (Python's bare OverflowError until 2026-12-07) and where the column means are
+    finite but a deviation from them overflows ("X contains infinity" of finite data until then:
+    mutation audit 68)."""
     base = np.random.default_rng(0).normal(size=(200, 4))
     for X, cause in ((base / np.abs(base).max() * np.finfo(np.float64).max * 0.5, "column means overflow"),
                      (base * 1e155, "squared, the scale of the fitted covariances, exceeds float64"),
-                     ((base * 3e19).astype(np.float32), "exceeds float32")):
+                     ((base * 3e19).astype(np.float32), "exceeds float32"),
+                     (np.array([[-1.7e308], [1.7e308]]), r"spread \(about 8\.99e\+307\) squared"),
+                     (np.array([[1.7e308, 0.0], [-1.7e308, 1e3], [-1.7e308, 2e3], [0.0, 3e3]]),
+                      "its deviations from the column means overflow float64")):
         with pytest.raises(ValueError, match=rf"X's values are too large .*{cause}.*Rescale X"):
             GaussianMixture(2, random_state=0, **params).fit(X)
     for X in (base * 1e153, (base * 1e19).astype(np.float32)):  # the largest that fit
