@@ -156,6 +156,7 @@ def _block_densities_full(Zt, m, means, precision_upper, log_const, spread_facto
     # with_bounds=False (prediction) leaves delta unwritten; a is the same.
     n_features = Zt.shape[0]
     zero, half = _constants(Zt)
+    infinity = Zt.dtype.type(np.inf)
     y, maha, norm2, weighted = work[0], work[1], work[2], work[3]
     for k in range(means.shape[0]):
         for b in range(m):
@@ -188,7 +189,10 @@ def _block_densities_full(Zt, m, means, precision_upper, log_const, spread_facto
         if not with_bounds:
             continue
         for b in range(m):
-            spread = min(spread_factor[0, k] * norm2[b], spread_factor[1, k] * weighted[b])
+            # each form bounds the error alone; inf × 0 (an overflowed factor at a row whose squares vanish)
+            # bounds nothing: inf, where min() passed the NaN on to δ and the sums (mutation audit 67, 2026-12-07)
+            first, second = spread_factor[0, k] * norm2[b], spread_factor[1, k] * weighted[b]
+            spread = min(first if first == first else infinity, second if second == second else infinity)
             delta[b, k] = gamma_density * (spread + abs(a[b, k])) + const_error[k]
             # the same bound through the computed y (EM-6): maha + 2 sqrt(S maha) + gamma S, S = spread / 2
             sharp = gamma_density * (maha[b] + np.sqrt(spread * (maha[b] + maha[b])) + gamma_density * half * spread

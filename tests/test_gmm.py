@@ -1343,6 +1343,27 @@ def test_em6_overflowed_mahalanobis_terms_are_counted_and_bounded():
     assert error_bounds({**sums, "overflowed": 0.0}, None, n, K, d, np.float32)[0] < math.inf
 
 
+def test_em6_an_overflowed_spread_factor_at_its_own_mean_bounds_nothing_and_is_no_nan():
+    """EM-6, "Density error": a component whose spread factor 2 ||W||_F^2 overflows (W = 10^200, on the
+    kernel directly: the collapse floor keeps a fit's own factors far below) and a row exactly at its
+    mean: the spread, inf x 0, bounds nothing, so that entry's delta and the density error are
+    infinite, not NaN (until 2026-12-07 min() passed the NaN on to the sums, and max() skipped it in
+    the largest density error: mutation audit 67). Where only the first form overflows (float32,
+    variance 10^-39) the second still bounds the entry, and the sums are finite."""
+    from classic._gmm_numerics import _State
+
+    for dtype, W, finite in ((np.float64, 1e200, False), (np.float32, 1 / np.sqrt(1e-39), True)):
+        factors = np.array([[[1.0]], [[W]]], dtype=dtype)
+        state = _State(np.array([0.5, 0.5], dtype=dtype), np.array([[0.5], [0.0]], dtype=dtype),
+                       np.array([[[1.0]], [[W**-1.0 * W**-1.0]]]).astype(dtype), factors,
+                       np.log(np.array([1.0, float(factors[1, 0, 0])])))
+        sums, _, _, _ = e_step(np.zeros((1, 1), dtype=dtype), state, "full", np.zeros((1, 2), dtype=dtype),
+                               has_previous=False)
+        assert not any(np.isnan(value) for value in sums.values()), sums
+        assert math.isfinite(sums["density_error"]) == finite and math.isfinite(sums["density_excess"]) == finite
+        assert not math.isnan(error_bounds(sums, None, 1, 2, 1, dtype)[0])
+
+
 def test_em5_a_component_of_tiny_weight_keeps_its_closed_forms():
     """EM-5, "Underflow" (proofs/em.md): a component of weight about 10⁻¹⁶⁰ under the default prior has
     N_k ≈ 10⁻¹⁵⁷ and F_k ≈ 10⁻¹⁶³, so F_p F_q underflows; the reference M-step, like the kernel, forms
