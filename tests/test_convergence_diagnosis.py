@@ -771,3 +771,261 @@ def test_cv9_the_sign_test_fires_on_noise_with_probability_at_most_alpha():
             assert sum(math.comb(q, j) for j in range(k, q + 1)) <= exact * 2**q   # the binomial's own tail,
             assert sum(math.comb(q, j) for j in range(k - 1, q + 1)) >= exact * 2**q  # k the least (bar a tie)
             assert tails[min(k, n)] <= exact * math.factorial(n), (q, alpha, k)
+
+
+# tol = 1/16 on curves whose range is 2: δ = 1/8 exactly, and every value below is a multiple of 1/16
+_EXACT = dict(tol=0.0625)
+
+
+@pytest.mark.parametrize(
+    "train, val_changes, key, value",
+    [
+        # the trend over the last quarter (2 steps) rose by exactly δ (mutation audit 69's D33)
+        ([2, 1, 0.5, 0.25, 0.25, 0.25, 0.3125, 0.375], {0: 0.0}, "recent_trend", -0.125),
+        # ... fell by exactly δ, the validation curve setting the range 0.25 .. 2.25 (D42)
+        ([2, 1, 0.5, 0.375, 0.375, 0.375, 0.3125, 0.25], {1: 2.25}, "recent_trend", 0.125),
+        # the last half (from value 3) moved by exactly δ: no first leg (D56)
+        ([2.25, 1, 0.5, 0.25, 0.25, 0.375, 0.375, 0.375], {}, "swings", 0),
+        # a first leg of 2 δ, then returns of exactly δ: no turn after the first (D57)
+        ([2.0] + [0.25] * 7 + [0.0, 0.25, 0.125, 0.25, 0.125, 0.25, 0.125, 0.25], {}, "reversals", 1),
+    ],
+)
+def test_a_change_of_exactly_delta_does_not_count(train, val_changes, key, value):
+    """δ is the smallest change that counts, and a change counts when it is more than δ: a trend of
+    exactly δ over the last quarter, up or down, is neither "diverging" nor "too slow", a last half
+    that moves by exactly δ draws no zigzag leg, and a return of exactly δ from an extreme is no
+    turn (so four such returns are no "oscillation"). Each comparison read >= δ in a mutant that
+    passed every test (mutation audit 69's D33, D42, D56, D57)."""
+    train = np.array(train, float)
+    val = train.copy()
+    for i, v in val_changes.items():
+        val[i] = v
+    d = diagnose(train, val, **_EXACT)
+    assert d.evidence["delta"] == 0.125 and d.evidence[key] == value and d.pattern == "healthy", d
+
+
+def test_a_loss_that_moved_by_exactly_delta_is_flat():
+    """The healthy rule says "flat within δ" when the last quarter's range is at most δ: 0.25,
+    0.375, 0.25 moved by exactly δ = 1/8 (a mutant that read < δ called it "moved by up to 0.125"
+    and passed every test: mutation audit 69's D52)."""
+    train = np.array([2.25, 1.0, 0.5, 0.25, 0.25, 0.25, 0.375, 0.25])
+    d = diagnose(train, train.copy(), **_EXACT)
+    assert d.pattern == "healthy" and d.rule.startswith("training loss flat within δ=0.125 over the last 2 steps"), d
+
+
+_TINY = 2.0**-20  # steps far below δ, whose sums with 1 are exact
+
+
+def test_the_sign_test_needs_exactly_k_rises_and_a_rise_beyond_delta():
+    """The sign test reads "diverging" when the loss rose in at least k of the quarter's q steps (q
+    = 25, k = 19 at false_alarm 0.01) and by more than δ over them. Exactly 19 rises (15 tiny ones
+    and 4 of 100) read "diverging" (a mutant asking for more than k passed every test: mutation audit
+    69's D34); 20 rises of 2**-20 among 25 steps after a drop from 3 to 1, far below δ over the
+    quarter, read "healthy" (a
+    mutant without the rise beyond δ passed every test: D35)."""
+    early = np.ones(75)
+    steps = [_TINY] * 15 + [-_TINY] * 5 + [100.0] * 4 + [-_TINY]
+    train = np.r_[early, 1 + np.cumsum(steps)]
+    d = diagnose(train, train + 0.125)
+    assert d.evidence["rising_steps"] == d.evidence["rising_needed"] == 19 and d.evidence["final_run"] == -1, d
+    assert d.pattern == "diverging" and "rose in 19 of the last 25 steps" in d.rule, d
+    creeping = np.r_[3.0, early[1:], 1 + np.cumsum([_TINY] * 20 + [-_TINY] * 5)]  # δ ≈ 0.1 (a drop from 3)
+    d = diagnose(creeping, creeping + 0.03125)
+    assert d.evidence["rising_steps"] == 20 > d.evidence["rising_needed"] and d.evidence["recent_drop"] == -15 * _TINY
+    assert d.pattern == "healthy", d
+
+
+def _run_at_the_end(level, before, run):
+    """A loss flat at ``level`` over 100 steps whose value 6 from the end is ``before`` and whose
+    last four are ``run``: a final run of exactly four steps."""
+    train = np.full(100, level)
+    train[-6] = before
+    train[-4:] = run
+    return train
+
+
+@pytest.mark.parametrize(
+    "train, pattern, phrase",
+    [
+        (_run_at_the_end(1.0, 1.125, [2.0, 3.0, 4.0, 5.0]), "diverging", "rose in each of its last 4 steps"),  # D36
+        (_run_at_the_end(5.0, 4.875, [4.0, 3.0, 2.0, 1.0]), "too slow", "fell in each of its last 4 steps"),  # D43
+        # n = r + 1 = 5 values: the run is the whole curve, its Theil-Sen change 2 > δ (D76)
+        (np.array([0.0, 1.0, 2.0, 2.001, 2.002]), "diverging", "rose in each of its last 4 steps"),
+    ],
+)
+def test_a_final_run_of_exactly_r_steps_is_read(train, pattern, phrase):
+    """The final-run rules read a run of at least r steps (r = 4 at false_alarm 0.01): a converged
+    loss rising in exactly its last 4 steps is "diverging", falling so "too slow", and a curve of
+    r + 1 values rising in each of its steps too (mutants asking for more than r steps, or for more
+    than r + 1 values, passed every test: mutation audit 69's D36, D43, D76)."""
+    d = diagnose(train, train + 0.125)
+    assert abs(d.evidence["final_run"]) == d.evidence["run_needed"] == 4, d
+    assert d.pattern == pattern and phrase in d.rule, d
+
+
+@pytest.mark.parametrize("final_run", [1, 4])
+def test_a_healthy_diagnosis_names_only_final_runs_of_2_to_r_minus_1_steps(final_run):
+    """A healthy diagnosis names a final run of 2 to r - 1 steps that moved by more than δ (module
+    docstring). One final step of 4 δ is a spike, dip or level shift, not a run (the docstring said
+    "shorter than r" until audit 69's ORIG_4); a run of exactly r = 4 steps whose first-to-last
+    change is beyond δ but whose Theil-Sen change is not (a jump, then a slow creep) is no short run
+    either (a mutant naming runs of up to r, "probability 1/120 > 0.01", passed every test: mutation
+    audit 69's D51)."""
+    if final_run == 1:
+        train = np.ones(100)
+        train[-1] = 2.0
+    else:
+        train = _run_at_the_end(1.0, 1.125, 3.0 + 2.0**-10 * np.arange(4))
+    d = diagnose(train, train + 0.03125)
+    assert d.evidence["final_run"] == final_run and d.evidence["run_needed"] == 4, d
+    assert train[-1] - train[-final_run - 1] > 4 * d.evidence["delta"], d
+    assert d.pattern == "healthy" and "(a spike, dip or level shift: no sustained swing" in d.rule, d
+    assert "in each of its last" not in d.rule and "too short" not in d.rule, d
+
+
+def test_the_overfitting_rule_allows_a_training_rise_within_delta():
+    """Overfitting after the validation minimum asks that the training loss did not rise, that is by
+    no more than δ: a training loss ending 0.3 δ above its value at the validation minimum, while the
+    validation loss rose by about 3 δ, is "overfitting" (a mutant asking for no rise at all passed
+    every test: mutation audit 69's D39)."""
+    n = 80
+    train = base(n, 1.0, 5.0, 0.8)
+    val = train - 1.0
+    val[40:] += np.linspace(0, 1.2, n - 40)
+    best = int(np.argmin(val))
+    delta = diagnose(train, val).evidence["delta"]
+    train[-1] = train[best] + 0.3 * delta
+    d = diagnose(train, val)
+    assert d.evidence["delta"] == delta and d.best_validation_step == best == 40, d
+    assert d.pattern == "overfitting" and "after its minimum at step 40" in d.rule, d
+
+
+@pytest.mark.parametrize(
+    "train, pattern",
+    [
+        ([0.0, 2.0, 1.0, 3.0, 2.0], "oscillation"),  # legs +2, -1, +2, -1: rises 4, exactly twice the falls (D31)
+        ([0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0], "healthy"),  # 8 values: the zigzag is before value 3 (D55)
+    ],
+)
+def test_the_oscillation_rule_at_its_boundaries(train, pattern):
+    """Oscillation needs three turns with rises at least half the falls (or the reverse): rises
+    exactly twice the falls oscillate (a mutant asking for more than half passed every test:
+    mutation audit 69's D31). From 8 values the rule reads the last half, from value n // 2 - 1: a
+    zigzag in the first three values of 8 is not in it (a mutant reading the whole curve up to 8
+    values passed every test: D55)."""
+    train = np.array(train)
+    d = diagnose(train, train.copy())
+    assert d.pattern == pattern, d
+    if pattern == "oscillation":
+        assert (d.evidence["reversals"], d.evidence["rises"], d.evidence["falls"]) == (3, 4.0, 2.0), d
+    else:
+        assert d.evidence["reversals"] == 0, d
+
+
+def test_underfitting_beside_a_gap_equal_to_the_excess_within_its_noise_says_so():
+    """The underfitting text says the excess is "more than ... the gap" only when it is: a gap of
+    exactly the excess, 0.5, within δ plus its noise margin, is "as large or larger" (a mutant
+    reading excess >= gap said "more than δ and than the gap 0.5" and passed every test: mutation
+    audit 69's D49)."""
+    n = 40
+    train = 1.5 + 3 * 0.7 ** np.arange(n)
+    train[-15:] = 1.5
+    val = train + 0.5 + np.tile([0.75, 0.0, -0.75, 0.0], n // 4)
+    d = diagnose(train, val, target=1.0)
+    e = d.evidence
+    assert e["final_gap"] == e["excess_over_target"] == 0.5 < e["delta"] + e["gap_margin"], d
+    assert d.pattern == "underfitting" and "while the gap 0.5, as large or larger, is within δ plus" in d.rule, d
+    assert "than the gap" not in d.rule, d
+
+
+def test_tol_of_one_and_curves_of_different_lengths_are_refused_by_name():
+    """tol must be in (0, 1): tol = 1 is refused (a mutant refusing only tol > 1 passed every test:
+    mutation audit 69's D09); curves of 10 and 12 steps are refused by name, not by NumPy's
+    broadcasting error later (D07)."""
+    curve = np.linspace(1, 0, 10)
+    with pytest.raises(ValueError, match="^tol must be < 1, got 1.0$"):
+        diagnose(curve, curve + 0.1, tol=1.0)
+    with pytest.raises(ValueError, match="^the curves must have the same length, got 10 and 12$"):
+        diagnose(curve, np.linspace(1, 0, 12))
+
+
+def test_a_noise_margin_beyond_delta_is_named_in_the_overfitting_rule():
+    """The rise after the minimum must exceed δ and the noise margin; when the margin is the larger,
+    the rule names it ("and > 0.507, what noise (σ≈0.535) would reach"; a mutant that never named
+    it passed every test: mutation audit 69's D41)."""
+    n = 200
+    train = base(n, 1.0, 5.0, 0.8)
+    val = train + 0.1 + np.random.default_rng(0).normal(0, 0.6, n)
+    val[100:] += np.linspace(0, 8.0, n - 100)
+    d = diagnose(train, val)
+    e = d.evidence
+    assert d.pattern == "overfitting" and e["noise_margin"] > e["delta"], d
+    assert f"and > {e['noise_margin']:.3g}, what noise (σ≈{e['validation_noise']:.3g}) would reach" in d.rule, d
+
+
+def test_the_lowest_median_includes_the_last_window():
+    """The rise is the last window's median minus the lowest window median, the last window among
+    them: a validation loss still falling has rise 0, never negative (a mutant leaving the last
+    window out of the lowest passed every test: mutation audit 69's D63)."""
+    train = 1 + 5 * 0.9 ** np.arange(60)
+    d = diagnose(train, train + 0.125)
+    assert d.evidence["validation_rise"] == 0.0 and d.pattern == "healthy", d
+
+
+@pytest.mark.parametrize("tol", [0.05, 0.25])
+def test_curves_at_zero_have_scale_one(tol):
+    """Two curves at 0 have no range and no magnitude: the scale falls back to 1, δ = tol (a mutant
+    leaving scale and δ at 0 passed every test: mutation audit 69's D75)."""
+    d = diagnose(np.zeros(8), np.zeros(8), tol=tol)
+    assert d.evidence["scale"] == 1.0 and d.evidence["delta"] == tol and d.pattern == "healthy", d
+    assert d.rule.startswith(f"training loss flat within δ={tol:.3g}"), d
+
+
+@pytest.mark.parametrize("comparisons", [1000, 10**12])
+def test_the_quantile_of_an_underflowing_p_keeps_the_union_bound(comparisons):
+    """Where p = false_alarm / comparisons underflows to 0, z = √(2 ln(comparisons / false_alarm)), so
+    that P(N(0, 1) > z) < exp(-z²/2) <= p: checked in logarithms, z²/2 >= ln(comparisons) -
+    ln(false_alarm) (up to the square root's rounding). A mutant dropping ln(comparisons), whose
+    tail exceeds p, passed every test (mutation audit 69's D78)."""
+    from classic.convergence.diagnosis import noise_quantile
+
+    false_alarm = 5e-324
+    assert false_alarm / comparisons == 0.0
+    z = noise_quantile(false_alarm, comparisons)
+    assert z * z / 2 >= (math.log(comparisons) - math.log(false_alarm)) * (1 - 1e-14) > 744
+
+
+@pytest.mark.parametrize("width, windows", [(64, 237), (65, 119), (100, 101), (129, 58)])
+def test_window_medians_start_every_ceil_width_over_64_steps(width, windows):
+    """window_medians starts a window every ⌈width/64⌉ steps, and adds the last: on 300 values,
+    width 65 starts every 2 steps (0 .. 234, and 235: 119 windows), width 129 every 3 (0 .. 171:
+    58). The count is the rise margin's number of comparisons plus one (a mutant striding
+    ⌊width/64⌋ passed every test: mutation audit 69's D80)."""
+    from classic.convergence.diagnosis import window_medians
+
+    values = np.arange(300.0)
+    assert window_medians(values, width) == ((width - 1) / 2, 299 - (width - 1) / 2, windows)
+
+
+def test_theil_sen_thins_to_exactly_1001_values():
+    """theil_sen_change thins more than 1001 values to 1001 equally spaced ones: of 2001 values,
+    every other one, so the trend of √t over 2001 steps is exactly that of its even-indexed values
+    (the slopes halve, exactly, and the span doubles). A mutant thinning to 1000 passed every test
+    (mutation audit 69's D59)."""
+    from classic.convergence.diagnosis import theil_sen_change
+
+    values = np.sqrt(np.arange(2001.0))
+    assert theil_sen_change(values) == theil_sen_change(values[::2])
+
+
+def test_legs_beyond_the_float64_maximum_add_up_to_inf_without_a_warning():
+    """A training curve alternating between 0 and 1.7e308 (range within float64) turns 49 times:
+    its legs add up beyond the float64 maximum, and the totals rises and falls are inf, without
+    NumPy's overflow RuntimeWarning (which they gave until audit 69's ORIG_2)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        d = diagnose(1.7e308 * np.array([0.0, 1.0] * 50), np.zeros(100))
+    assert d.pattern == "oscillation" and d.evidence["rises"] == d.evidence["falls"] == np.inf, d
+    assert "rising inf in all and falling inf" in d.rule, d

@@ -79,7 +79,8 @@ Until 2026-12-05 (an audit) a converged loss rising in each of its last 8 of 100
 to 13.8, read "healthy", and one falling by 0.7 over its last 7 steps (20 δ) too. The trend over
 the r steps, not their first-to-last change, keeps one value off the curve at its end (a dip
 after a converged, still slowly falling run) from reading as a run. A healthy diagnosis names a
-final run shorter than r that moved by more than δ.
+final run of 2 to r − 1 steps that moved by more than δ (one step is a spike or a dip, which
+the text calls so).
 
 The validation curve carries sampling noise, so neither overfitting rule reads single values.
 The rise is the median of the validation loss over the last quarter minus the lowest median
@@ -450,7 +451,8 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
     excess = float(train[-1] - target) if target is not None else math.nan
     legs = _swings(train, delta)
     reversals = max(len(legs) - 1, 0)
-    rises, falls = float(legs[legs > 0].sum()), float(-legs[legs < 0].sum())
+    with np.errstate(over="ignore"):  # legs of a finite range can add up beyond float64: inf, without a warning
+        rises, falls = float(legs[legs > 0].sum()), float(-legs[legs < 0].sum())
     evidence = types.MappingProxyType(
         dict(scale=scale, delta=delta, best_validation_step=best, validation_rise=rise, validation_noise=noise,
              noise_margin=margin, final_gap=gap, gap_noise=gap_noise, gap_margin=gap_margin, recent_drop=recent_drop,
