@@ -503,7 +503,8 @@ def test_an_estimator_without_labels_is_a_type_error():
 
 class _SeededClusterer(ClusterMixin, BaseEstimator):
     """Two clusters whose labels depend on nothing; its centres or inertia move by ``drift`` at each
-    fit (``what``), or its inertia is 10 + the seed (``what="seeded"``)."""
+    fit (``what``), or its inertia is 10 + the seed (``what="seeded"``); with ``what="labels"`` and a
+    nonzero drift, three clusters whose names rotate at each fit (the same partition, other labels)."""
 
     fits = itertools.count()
 
@@ -511,22 +512,29 @@ class _SeededClusterer(ClusterMixin, BaseEstimator):
         self.random_state, self.what, self.drift = random_state, what, drift
 
     def fit(self, X, y=None):
-        moved = self.drift * next(self.fits)
-        self.labels_ = np.arange(len(X)) % 2
+        count = next(self.fits)
+        moved = self.drift * count
+        renamed = self.what == "labels" and self.drift != 0
+        self.labels_ = (np.arange(len(X)) + count) % 3 if renamed else np.arange(len(X)) % 2
         self.cluster_centers_ = np.array([[0.0], [1.0]]) + (moved if self.what == "centres" else 0.0)
         self.inertia_ = (10.0 + self.random_state if self.what == "seeded"
                          else 1.0 + (moved if self.what == "objective" else 0.0))
         return self
 
 
-@pytest.mark.parametrize("what", ["objective", "centres"])
-def test_a_refit_that_moves_its_centres_or_objective_is_not_reproducible(what):
+@pytest.mark.parametrize("what, drift", [("objective", 1e-9), ("objective", -1e-9), ("centres", 1e-9),
+                                         ("labels", 1e-9)])
+def test_a_refit_that_moves_its_labels_centres_or_objective_is_not_reproducible(what, drift):
     """CV-8: refitting with the same seed must give bitwise the same labels, centres and objective;
     a clusterer whose labels repeat but whose objective or centres drift by 1e-9 at each fit is
-    said not reproducible (a check of the labels alone passed every test: audit 49)."""
+    said not reproducible (a check of the labels alone passed every test: audit 49), and so is one
+    whose objective falls at each refit (a check objective <= first passed every test: mutation audit
+    69's S62), or whose labels are renamed at each fit, the same partition under other names, with
+    its centres and objective the same (a check without the labels passed every test: mutation audit
+    69's S51)."""
     X = np.arange(6.0).reshape(-1, 1)
     with pytest.warns(UserWarning, match="did not give bitwise the same labels, centres and objective"):
-        report = stability(_SeededClusterer(what=what), X, seeds=[0, 1])
+        report = stability(_SeededClusterer(what=what, drift=drift), X, seeds=[0, 1])
     assert report.reproducible is False
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -557,3 +565,197 @@ def test_a_mixture_with_some_initial_parameters_given_still_draws_from_its_seed(
         report = stability(ClassicMixture(5, weights_init=[0.2] * 5, init_params="random", max_iter=20,
                                           prior="default"), X, seeds=range(4))
     assert len(report.optima) > 1
+
+
+def test_matched_centre_distance_scales_by_both_sets():
+    """The power of two that keeps the squares in range is taken from the largest |value| of both sets:
+    a centre at 1 against one at 1e300 is 1e300 apart, and 0 against 1e-300 is 1e-300 apart, whichever
+    set holds the large or the small one (scaled by centres_a's alone, the first overflowed to a
+    ValueError and the second underflowed to 0: mutation audit 69's S11 passed every test)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for a, b, distance in [(1.0, 1e300, 1e300), (0.0, 1e-300, 1e-300)]:
+            assert matched_centre_distance([[a]], [[b]]) == distance
+            assert matched_centre_distance([[b]], [[a]]) == distance
+
+
+class _PredictingClassifier(ClassifierMixin, BaseEstimator):
+    """Predicts the sign of feature 0 whatever its seed, and keeps a labels_ drawn from its seed (a
+    training artefact, not its predictions)."""
+
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        self.labels_ = np.random.default_rng(self.random_state).integers(0, 2, len(X))
+        return self
+
+    def predict(self, X):
+        return (np.asarray(X)[:, 0] > 0).astype(int)
+
+
+def test_a_classifiers_labels_are_its_predictions_not_its_labels_attribute():
+    """With y given, the labels compared are the predictions on X: a classifier whose predictions do not
+    depend on its seed is stable with agreement 1, whatever labels_ it keeps (read from labels_, the
+    seeds disagreed: mutation audit 69's S16 passed every test)."""
+    X = np.linspace(-1.0, 1.0, 20)[:, None]
+    y = (X[:, 0] > 0).astype(int)
+    report = stability(_PredictingClassifier(), X, y, seeds=range(4))
+    assert report.stable and report.optima[0].seeds == (0, 1, 2, 3)
+    np.testing.assert_array_equal(report.agreement, np.ones((4, 4)))
+    assert report.optima[0].objective == 1.0 and report.reproducible is True
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 20 iterations
+def test_a_trace_gives_the_objective_and_its_sense():
+    """A clusterer with a trace_ is ranked by the trace's last objective in the trace's sense: classic's
+    GaussianMixture records a lower bound of the log-likelihood ("max"), so the highest comes first
+    (taken as "min", the worst came first: mutation audit 69's S23 passed every test)."""
+    from classic import GaussianMixture as ClassicMixture
+
+    X = np.random.default_rng(0).uniform(size=(120, 2))
+    estimator = ClassicMixture(n_components=6, max_iter=20)
+    report = stability(estimator, X, seeds=range(4), check_reproducible=False)
+    traces = [ClassicMixture(n_components=6, max_iter=20, random_state=s).fit(X).trace_ for s in range(4)]
+    assert traces[0].OBJECTIVE_SENSE == "max" and report.objective_sense == "max"
+    np.testing.assert_array_equal(report.objectives, [t.objective[-1] for t in traces])
+    assert len(report.optima) >= 2
+    assert [o.objective for o in report.optima] == sorted((o.objective for o in report.optima), reverse=True)
+
+
+class _Scored(ClusterMixin, BaseEstimator):
+    """Two clusters and score 0 on even seeds, three clusters and score 1 on odd seeds; no other
+    objective."""
+
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+
+    def fit(self, X):
+        self.labels_ = np.arange(len(X)) % (2 + self.random_state % 2)
+        return self
+
+    def score(self, X):
+        return float(self.random_state % 2)
+
+
+def test_a_score_is_an_objective_to_maximise():
+    """A clusterer ranked by score(X), as scikit-learn's scores, higher is better: sense "max", the
+    highest score first (taken as "min", the lowest came first: mutation audit 69's S26 passed every
+    test)."""
+    report = stability(_Scored(), np.zeros((12, 1)), seeds=range(4))
+    assert report.objective_sense == "max"
+    assert [(o.objective, o.seeds) for o in report.optima] == [(1.0, (1, 3)), (0.0, (0, 2))]
+
+
+def test_kmeans_with_a_callable_init_draws_from_its_seed():
+    """classic.KMeans calls a callable init with the random_state: the seeds give different starts, so
+    no "draws nothing from random_state" warning is given (a callable taken for an array of centres
+    was warned about: mutation audit 69's S30 passed every test)."""
+    from classic import KMeans
+
+    def init(X, k, random_state):
+        return X[random_state.choice(len(X), k, replace=False)]
+
+    X = np.random.default_rng(0).uniform(size=(60, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        report = stability(KMeans(n_clusters=5, init=init, n_init=1), X, seeds=range(4))
+    assert len(report.optima) > 1 and report.reproducible is True
+
+
+def test_a_numpy_false_shuffle_is_warned_about():
+    """Perceptron(shuffle=np.False_), accepted as False by the estimator, visits the examples in a fixed
+    order: every seed gives the same run, and stability warns as for shuffle=False (an identity test
+    `is False` missed NumPy's False: mutation audit 69's ORIG_1); shuffle=np.True_ is not warned
+    about."""
+    from classic import Perceptron
+
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [-1.0, -1.0], [3.0, 1.0], [-2.0, 0.0]])
+    y = np.array([0, 0, 1, 0, 1, 0])
+    for shuffle in (False, np.False_):
+        with pytest.warns(UserWarning, match=r"draws nothing from random_state \(shuffle=False"):
+            report = stability(Perceptron(shuffle=shuffle), X, y, seeds=range(3))
+        assert report.stable
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*draws nothing")
+        stability(Perceptron(shuffle=np.True_), X, y, seeds=range(3))
+
+
+@pytest.mark.parametrize("call, error, match", [
+    # bools are not seeds (mutation audit 69's S36 passed every test: [False, True] ran as seeds 0 and 1)
+    (lambda X: stability(SKKMeans(2, n_init=1), X, seeds=[False, True]), ValueError,
+     r"^seeds must be non-negative integers, got False$"),
+    # one row has no pairs of points to agree on (mutation audit 69's S40 passed every test)
+    (lambda X: stability(SKKMeans(1, n_init=1), X[:1], seeds=3), ValueError, r"1 sample\(s\).*minimum of 2"),
+    # the estimator's own ValueError for set_params(random_state=...) matched "random_state" as well
+    # (mutation audit 69's S57 passed every test)
+    (lambda X: stability(_NoSeed(), X, seeds=3), ValueError,
+     r"^_NoSeed has no random_state parameter: nothing varies across seeds$"),
+])
+def test_stability_refuses_seeds_data_and_estimators_it_cannot_use(call, error, match):
+    """Bools as seeds, X of one row and an estimator without random_state: each a ValueError saying so
+    before any fit."""
+    X = np.random.default_rng(0).uniform(size=(30, 2))
+    with pytest.raises(error, match=match):
+        call(X)
+
+
+class _NoSeed(ClusterMixin, BaseEstimator):
+    """A clusterer without a random_state parameter."""
+
+    def fit(self, X):
+        self.labels_ = np.zeros(len(X), dtype=int)
+        self.inertia_ = 1.0
+        return self
+
+
+class _InfiniteInertia(ClusterMixin, BaseEstimator):
+    """One cluster; inertia +inf on seed 1, -inf on seed 2, 1 on the others."""
+
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+
+    def fit(self, X):
+        self.labels_ = np.zeros(len(X), dtype=int)
+        self.inertia_ = {1: np.inf, 2: -np.inf}.get(self.random_state, 1.0)
+        return self
+
+
+def test_an_infinite_objective_is_refused_naming_the_first_such_seed():
+    """An infinite final objective (a diverged fit) cannot be ranked: a ValueError names the first seed
+    whose objective is not finite (infinities passed as objectives, with an infinite spread: mutation
+    audit 69's S69; the last such seed named: S42; both passed every test)."""
+    with pytest.raises(ValueError, match=r"^the fit with seed 1 has objective inf, not a finite number"):
+        stability(_InfiniteInertia(), np.zeros((5, 1)), seeds=range(4))
+
+
+class _MovingCentres(ClusterMixin, BaseEstimator):
+    """One partition for every seed; two centres, (seed, 0) and (0, 10), listed in the other order on
+    odd seeds (so the matching must swap them)."""
+
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+
+    def fit(self, X):
+        centres = np.array([[float(self.random_state), 0.0], [0.0, 10.0]])
+        self.cluster_centers_ = centres[::-1] if self.random_state % 2 else centres
+        self.labels_ = np.zeros(len(X), dtype=int)
+        self.inertia_ = 1.0
+        return self
+
+
+def test_centre_distance_compares_each_pair_of_runs():
+    """centre_distance[i, j] is the matched distance between the centres of runs i and j: seeds s and t
+    match (0, 10) with (0, 10) and (s, 0) with (t, 0), a root mean square of |s - t| / sqrt(2); with
+    seeds 1, 0, 3 the largest, 3 / sqrt(2), is between the second and third runs (run j against itself
+    gave 0 everywhere: mutation audit 69's S59; the largest over the pairs with the first run,
+    2 / sqrt(2): S55; both passed every test). The printed report gives each optimum's share in percent
+    (the fraction, "1%" for all the runs: S61 passed every test)."""
+    seeds = (1, 0, 3)
+    report = stability(_MovingCentres(), np.zeros((4, 1)), seeds=seeds)
+    s = np.array(seeds, dtype=float)
+    np.testing.assert_array_equal(report.centre_distance, np.sqrt((s[:, None] - s[None, :]) ** 2 / 2))
+    assert report.max_centre_distance == np.sqrt(4.5)
+    assert report.stable and "  objective 1: 3 run(s) (100%)" in str(report)
+    assert "(67%)" in str(stability(FlipOnOddSeeds(), np.zeros((4, 1)), np.array([0, 1, 0, 1]), seeds=range(3)))

@@ -283,7 +283,8 @@ def _seed_free(estimator):
     if not isinstance(estimator, (GaussianMixture, KMeans, Perceptron)):
         return None
     params = estimator.get_params()
-    if params.get("shuffle") is False:
+    shuffle = params.get("shuffle")
+    if isinstance(shuffle, (bool, np.bool_)) and not shuffle:  # NumPy's False too, which the estimators take
         return "shuffle=False: the examples are visited in a fixed order; pass shuffle=True"
     init = params.get("init")
     if init is not None and not isinstance(init, str) and not callable(init):
