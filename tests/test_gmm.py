@@ -1164,6 +1164,35 @@ def test_em6_no_responsibility_is_subnormal(dtype):
     assert resp[0, 3] == 0 and np.all(resp[0, :3] > 0.3)
 
 
+def test_em6_the_e_step_adds_its_chunks_sums_and_takes_the_largest_of_their_maxima():
+    """EM-6: the E-step's sums over rows (log-likelihood, expectations, density errors, the density
+    excess Y of step 2, ...) are the sums of its chunks' sums, added in chunk order, and its four
+    maxima the largest of its chunks' (3 000 rows: 3 chunks, each E-stepped alone too); the lowest
+    row maximum is max_i (-max_k a_ik), a_ik the weighted log-densities, here all negative. Mutation
+    audit 67: Y combined across chunks by max (M47: a third of the sum on these rows, no bound on it)
+    and the lowest row maximum taken by min (M45: 0 for 10.6, an overflow share e^10.6 too small)
+    passed every test."""
+    from classic._gmm_kernels import SUMS
+    from classic._gmm_numerics import weighted_log_densities
+
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(3000, 3))
+    upper = np.array([[1.0, 0.5, 0.2], [0.5, 1.5, -0.3], [0.2, -0.3, 0.8]])
+    covariances = np.array([np.eye(3), upper @ upper.T])
+    state = _make_state(np.array([0.5, 0.5]), np.array([[0.0, 0.0, 0.0], [0.5, 0.0, -0.5]]), covariances, "full",
+                        np.ones(3), 0)
+    whole = e_step(Z, state, "full", np.zeros((3000, 2)), has_previous=False)[0]
+    chunks = [e_step(Z[start:start + 1024], state, "full", np.zeros((len(Z[start:start + 1024]), 2)),
+                     has_previous=False)[0] for start in (0, 1024, 2048)]
+    for name in SUMS[:-4]:
+        assert whole[name] == sum(chunk[name] for chunk in chunks), name
+    for name in SUMS[-4:]:
+        assert whole[name] == max(chunk[name] for chunk in chunks), name
+    assert whole["density_excess"] > 2 * max(chunk["density_excess"] for chunk in chunks) > 0
+    a = weighted_log_densities(Z, state, "full", np.zeros(3), np.ones(3))
+    assert whole["lowest_row_max"] == np.max(-a.max(axis=1)) > 4
+
+
 @pytest.mark.parametrize("covariance_type", ["full", "diag"])
 def test_em6_normalisation_gap_is_the_row_sums_distance_from_one(covariance_type):
     """EM-6, "Normalisation", and EM-2 (i) (proofs/em.md): the recorded ``normalisation_gap`` is
@@ -1545,6 +1574,24 @@ def test_em6_a_component_of_weight_zero_is_exactly_zero_not_unbounded():
     assert np.min(model.weights_) == 0.0
     assert np.all(np.isfinite(model.trace_.log_likelihood_error)) and np.all(np.isfinite(model.trace_.m_step_deficit))
     assert bool(certify(model, X))
+
+
+def test_em6_the_largest_log_constant_is_an_upper_bound_and_a_variance_at_its_floor_collapses():
+    """EM-6, "Overflow": the E-step's largest_log_const is max_k (const_k + eps_k) over the components
+    of finite constant, an upper bound on every exact log_const_k (a weight-0 component, constant
+    -inf, has none); EM-8: a diagonal variance exactly at its floor is a collapse ("at most floor_j").
+    Mutation audit 67: max_k const_k (M57) and a variance below the floor only (M59) passed every
+    test."""
+    from classic._gmm_numerics import _log_const_and_largest
+
+    state = _make_state(np.array([0.3, 0.7, 0.0], dtype=np.float32), np.zeros((3, 2), dtype=np.float32),
+                        np.array([[1.0, 2.0], [0.5, 0.25], [1.0, 1.0]], dtype=np.float32), "diag", np.zeros(2), 0)
+    const, error, largest = _log_const_and_largest(state)
+    assert largest == max(float(c) + float(e) for c, e in zip(const[:2], error[:2])) > max(const[:2])
+    floor = np.array([0.5, 0.25])
+    factors = np.empty((2, 2))
+    assert kernels.diagonal_factors(np.array([[1.0, 1.0], [0.5, 0.25]]), floor, factors)[1] == 1
+    assert kernels.diagonal_factors(np.array([[1.0, 1.0], [0.75, 0.5]]), floor, factors)[1] == -1
 
 
 @pytest.mark.parametrize("covariance_type", ["full", "diag"])
