@@ -1164,6 +1164,42 @@ def test_em6_no_responsibility_is_subnormal(dtype):
     assert resp[0, 3] == 0 and np.all(resp[0, :3] > 0.3)
 
 
+def test_em6_each_density_error_is_its_formula():
+    """EM-6, "Density error" (the kernels' comments): for full covariances delta = min(g (S + |a|) + eps,
+    g (M + sqrt(2 S M) + g S/2 + |a|) + eps), S = min(sf_0 ||z - mu||^2, sf_1 sum_q v_q (z_q - mu_q)^2)
+    the spread and M the computed Mahalanobis term; for diagonal ones g (M + |a|) + eps. With g = 1e-3
+    and eps = 1e-6, so that every term shows, on one row and one component: W = 4 (the first form),
+    W rows (1, 0), (-1000, 1000) at z - mu = (1, 1) (the substitution cancels: the second), W =
+    diag(1, 100) (the two metrics differ), each within 1e-12 of the formula in float64. Mutation audit
+    67: |a| or eps left out of the first form (M11, M12), sqrt(S M) or the g S/2 term in the second
+    (M13, M14), M left out of the diagonal one (M20) passed every test."""
+    from classic._gmm_numerics import _spread_factors
+
+    g, eps, log_const = 1e-3, 1e-6, 5.0
+    for W, diff in ((np.array([[4.0]]), np.array([1.0])), (np.array([[1.0, 0.0], [-1000.0, 1000.0]]), np.ones(2)),
+                    (np.diag([1.0, 100.0]), np.array([1.0, 0.01]))):
+        d = len(diff)
+        spread_factor, column_weight = _spread_factors(W[None], np.float64)
+        a, delta = np.empty((kernels.BLOCK, 1)), np.empty((kernels.BLOCK, 1))
+        Zt = np.zeros((d, kernels.BLOCK))
+        Zt[:, 0] = diff
+        kernels._block_densities_full(Zt, 1, np.zeros((1, d)), np.ascontiguousarray(W.T)[None], np.array([log_const]),
+                                      spread_factor, column_weight, np.array([eps]), g, a, delta,
+                                      np.empty((d, kernels.BLOCK)), np.empty((4, kernels.BLOCK)))
+        M = float(np.sum((W @ diff) ** 2))
+        S = min(spread_factor[0, 0] * np.sum(diff**2), spread_factor[1, 0] * np.sum(column_weight[0] * diff**2))
+        formula = min(g * (S + abs(log_const - M / 2)) + eps,
+                      g * (M + math.sqrt(2 * S * M) + g * S / 2 + abs(log_const - M / 2)) + eps)
+        assert a[0, 0] == log_const - M / 2 and delta[0, 0] == pytest.approx(formula, rel=1e-12), (W, diff)
+        if d == 2:
+            w = np.diag(W).copy()
+            a, delta = np.empty((kernels.BLOCK, 1)), np.empty((kernels.BLOCK, 1))
+            kernels._block_densities_diag(Zt, 1, np.zeros((1, d)), w[None], np.array([log_const]), np.array([eps]), g,
+                                          a, delta, np.empty((4, kernels.BLOCK)))
+            M = float(np.sum((w * diff) ** 2))
+            assert delta[0, 0] == pytest.approx(g * (M + abs(log_const - M / 2)) + eps, rel=1e-12)
+
+
 def test_em6_the_e_step_adds_its_chunks_sums_and_takes_the_largest_of_their_maxima():
     """EM-6: the E-step's sums over rows (log-likelihood, expectations, density errors, the density
     excess Y of step 2, ...) are the sums of its chunks' sums, added in chunk order, and its four
