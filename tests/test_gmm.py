@@ -1251,6 +1251,12 @@ def test_em6_normalisation_gap_is_the_row_sums_distance_from_one(covariance_type
         rho += resp[:, k]
     gap = float(np.max(np.abs(rho - np.float32(1))))  # |ρ̂ − 1| exact: ρ̂ within a factor 2 of 1 (Sterbenz)
     assert gap > 0 and sums["normalisation_gap"] == gap
+    # the rows whose sums fall short of 1, E-stepped alone: their gap is 1 - rho^ (mutation audit 67's M44,
+    # max(gap, rho^ - 1), recorded 0 there and passed every test)
+    below = rho < 1
+    alone = e_step(Z[below], model._state, covariance_type, np.zeros((below.sum(), K), dtype=np.float32),
+                   has_previous=False)[0]
+    assert alone["normalisation_gap"] == float(np.max(1 - rho[below])) > 0
     exact = max(abs(sum(Fraction(float(r)) for r in row) - 1) for row in resp)
     g = gamma_exact(K - 1, np.float32)
     assert exact <= Fraction(gap) + g * (1 + Fraction(gap)) / (1 - g)
