@@ -600,9 +600,10 @@ def test_a_combination_of_rules_with_different_held_out_data_is_refused():
             combine(ValidationPatience(1, A), ValidationPatience(2, A, sample_weight=np.full(4, 2.0)))
         # equal entries in float32 and float64 are two scores: the float32 rows are scored in float32
         # (mutation audit 66: the second rule's checkpoint was scored on the first's float32 rows)
-        with pytest.raises(ValueError, match=r"different held-out data.*\(equal arrays of one dtype\)"):
+        with pytest.raises(ValueError, match=r"different held-out data.*the same X_val \(of one dtype\)"):
             combine(ValidationPatience(1, A.astype(np.float32)), ValidationPatience(2, A))
         combine(ValidationPatience(1, A), ValidationPatience(5, A.copy()))
+        combine(ValidationPatience(1, A, [0, 1, 0, 1]), ValidationPatience(5, A, np.array([0, 1, 0, 1], np.int8)))
     combined = ValidationPatience(1, A) | LossPlateau(1.0)
     assert combined.validation_data[0] is A
 

@@ -504,7 +504,7 @@ class _Combination(StoppingRule):
             raise ValueError(
                 f"{type(self).__name__} combines rules with different held-out data, but an estimator scores one "
                 "held-out set per iteration (the first rule's), so the other rule would be scored on it: give "
-                "them the same X_val, y_val and sample_weight (equal arrays of one dtype), or keep one of them"
+                "them the same X_val (of one dtype), y_val and sample_weight, or keep one of them"
             )
 
     def start(self):
@@ -635,12 +635,14 @@ def _leaves(rule):
 
 def _same_held_out(a, b):
     """Whether two ``((X_val, y_val), sample_weight)`` are the same data: the same objects, or
-    arrays of one dtype equal entry for entry (float32 rows are scored in float32, float64 rows in
-    float64: equal entries of two dtypes are two scores; an audit, 2026-12-07)."""
+    arrays equal entry for entry, the rows X_val of one dtype too (float32 rows are scored in
+    float32, float64 rows in float64: equal entries of two dtypes are two scores; an audit,
+    2026-12-07)."""
     (X_a, y_a), w_a = a
     (X_b, y_b), w_b = b
-    return all(p is q or (p is not None and q is not None and np.asarray(p).dtype == np.asarray(q).dtype
-                          and np.array_equal(np.asarray(p), np.asarray(q)))
+    if X_a is not X_b and np.asarray(X_a).dtype != np.asarray(X_b).dtype:
+        return False
+    return all(p is q or (p is not None and q is not None and np.array_equal(np.asarray(p), np.asarray(q)))
                for p, q in ((X_a, X_b), (y_a, y_b), (w_a, w_b)))
 
 
