@@ -1029,3 +1029,27 @@ def test_legs_beyond_the_float64_maximum_add_up_to_inf_without_a_warning():
         d = diagnose(1.7e308 * np.array([0.0, 1.0] * 50), np.zeros(100))
     assert d.pattern == "oscillation" and d.evidence["rises"] == d.evidence["falls"] == np.inf, d
     assert "rising inf in all and falling inf" in d.rule, d
+
+
+def test_a_lucky_last_validation_value_is_no_minimum_the_rise_came_after():
+    """The rise after the minimum is read on window medians; the step it rose after, named by the rule and
+    the one the training loss is checked at, is the best before the last window. A validation loss rising
+    from step 100 of 200 whose last value falls below all the others (one lucky value): with the
+    training flat it is overfitting "after its minimum at step 100", as without the lucky value, though
+    best_validation_step, where early stopping would stop, is 199; with the training shifted up by 0.8
+    (2.5 δ) at step 140 the two rose together, healthy with or without it. Until 2026-12-07 the rule
+    named step 199 and checked the training loss against itself there, so the second case read
+    overfitting "while the training loss did not rise" (mutation audit 69's ORIG_3)."""
+    n = 200
+    for shift, pattern in ((0.0, "overfitting"), (0.8, "healthy")):
+        train = 1 + 5 * 0.8 ** np.arange(n)
+        train[140:] += shift
+        val = train - 1.0
+        val[100:] += np.linspace(0, 1.2, n - 100)
+        lucky = val.copy()
+        lucky[-1] = val.min() - 0.5
+        for curve, best in ((val, 100), (lucky, n - 1)):
+            d = diagnose(train, curve)
+            assert d.pattern == pattern and d.best_validation_step == best, (shift, best, d)
+            if pattern == "overfitting":
+                assert "after its minimum at step 100 (medians over 51 steps)" in d.rule, d

@@ -92,7 +92,10 @@ neighbours. (Until 2026-12-05 the rise was the last value minus the lowest one, 
 validation curve 0.1 above a converged training loss 1 + 5·0.8^t, 40 to 200 steps, with
 noise σ = 0.1 (δ ≈ 0.26) read "overfitting" on 42 % of 400 seeds, with σ = 0.2 on 82 %.) A
 median over the last quarter reads a steady rise as it stood about an eighth of the run before
-the end.
+the end. The step the rise came after, which the rule names and at which the training loss is
+checked, is the validation curve's best before that last quarter's window: a lucky value inside
+it (the last step's, say) is where early stopping would stop, not a minimum the rise came after
+(until 2026-12-07 the rule named it, and checked the training loss against itself there).
 
 *Noise.* Medians alone still let noise larger than δ read as overfitting (with them, and no
 more, the curve above read "overfitting" on 11 % of seeds at σ = 0.5, δ ≈ 0.32, and on 32 % at
@@ -485,11 +488,15 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
         return result("diverging", f"training {metric} {rose} in each of its last {final_run} steps (chance: "
                                    f"{run_needed} or more with probability <= {false_alarm:.3g}) and by "
                                    f"{run_change:.3g} > δ={delta:.3g} over the last {run_needed} (Theil-Sen)")
-    risen = rise > delta and train[-1] <= train[best] + delta
+    # the rise is read on window medians, from the lowest; the step it rose after is the best before the last
+    # window: a lucky value there is no minimum anything rose after (until an audit, 2026-12-07, a last value
+    # below the rest read "rose ... after its minimum at step n - 1", training checked against itself)
+    turn = best if best < n - quarter - 1 else int(np.argmin(val[: n - quarter - 1]))
+    risen = rise > delta and train[-1] <= train[turn] + delta
     if risen and rise > margin:
         beyond_noise = f" and > {margin:.3g}, what noise (σ≈{noise:.3g}) would reach" if margin > delta else ""
         return result("overfitting", f"validation {metric} {rose} by {rise:.3g} > δ={delta:.3g}{beyond_noise} after "
-                                     f"its {w['best']} at step {best} (medians over {quarter + 1} steps) while the "
+                                     f"its {w['best']} at step {turn} (medians over {quarter + 1} steps) while the "
                                      f"training {metric} did not {rise_word} (§7.8)")
     if trend > delta:
         return result("too slow", f"training {metric} still {fell} by {trend:.3g} > δ={delta:.3g} over the last "
