@@ -489,9 +489,10 @@ def diagnose(train_curve, validation_curve, *, higher_is_better=False, target=No
                                    f"{run_needed} or more with probability <= {false_alarm:.3g}) and by "
                                    f"{run_change:.3g} > δ={delta:.3g} over the last {run_needed} (Theil-Sen)")
     # the rise is read on window medians, from the lowest; the step it rose after is the best before the last
-    # window: a lucky value there is no minimum anything rose after (until an audit, 2026-12-07, a last value
-    # below the rest read "rose ... after its minimum at step n - 1", training checked against itself)
-    turn = best if best < n - quarter - 1 else int(np.argmin(val[: n - quarter - 1]))
+    # window (best itself when it lies there): a lucky value in that window is no minimum anything rose after
+    # (until an audit, 2026-12-07, a last value below the rest read "rose ... after its minimum at step n - 1",
+    # training checked against itself)
+    turn = int(np.argmin(val[: n - quarter - 1]))
     risen = rise > delta and train[-1] <= train[turn] + delta
     if risen and rise > margin:
         beyond_noise = f" and > {margin:.3g}, what noise (σ≈{noise:.3g}) would reach" if margin > delta else ""
