@@ -9,11 +9,15 @@ row index. A first row that mixes numbers with an empty or misspelt cell (``1,,3
 and its bad cell is reported, never dropped as a header. Blank lines, and rows whose cells are
 all empty (",,", as spreadsheets write for empty rows), are skipped: "data row i" counts the
 rows read, "row j" of a ragged row is its line in the file. A UTF-8 byte-order mark (as
-spreadsheets write) is not part of the first cell.
+spreadsheets write) is not part of the first cell. The caller may settle the first row itself
+(``header="yes"`` or ``"no"``, the command's ``--header`` and ``--no-header``): a first row that
+numbers the columns, 0, 1, ..., as pandas' ``to_csv(index=False)`` writes for a frame made from
+an array, can be data as well as a header, so it is read as data with a warning saying so.
 Every problem is reported as :class:`CSVError`, a ValueError whose message fits on one line.
 """
 
 import csv
+import warnings
 from decimal import Decimal, InvalidOperation
 
 import numpy as np
@@ -50,8 +54,16 @@ def _is_pandas_header(rows):
     return row_index_column([""] + numbers, rows[1:]) == 0
 
 
-def read_csv(path):
-    """Return ``(header, rows)``: the header (list of str, or None) and the data rows (lists of str)."""
+def _numbers_the_columns(row):
+    """Whether ``row`` is 0, 1, ..., (at least two cells), the header pandas writes without an index."""
+    return len(row) >= 2 and [cell.strip() for cell in row] == [str(i) for i in range(len(row))]
+
+
+def read_csv(path, header="auto"):
+    """Return ``(header, rows)``: the header (list of str, or None) and the data rows (lists of str).
+    ``header``: "auto" (the module's rules), "yes" (the first row is the header) or "no" (it is data)."""
+    if header not in ("auto", "yes", "no"):
+        raise ValueError(f"header must be 'auto', 'yes' or 'no', got {header!r}")
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)   # blank lines are skipped; the line of each row is kept for messages
@@ -68,8 +80,13 @@ def read_csv(path):
         start = spanning.splitlines()[0] if spanning.strip() else ""
         raise CSVError(f"{path}: a quoted field runs over several lines (from {start!r}): close its quote; "
                        "classic reads one row per line")
+    named = header == "yes" or (header == "auto" and _is_header(rows))
+    if header == "auto" and not named and len(rows) > 1 and _numbers_the_columns(rows[0]):
+        warnings.warn(f"{path}: row 1 ({','.join(cell.strip() for cell in rows[0])}) numbers the columns, as the "
+                      "header pandas' to_csv(index=False) writes: read as data; give --header to read it as the "
+                      "header (--no-header: as data, without this warning)", UserWarning, stacklevel=2)
     header = None
-    if _is_header(rows):
+    if named:
         header, rows, lines = [cell.strip() for cell in rows[0]], rows[1:], lines[1:]
     if not rows:
         raise CSVError(f"{path}: the file has a header but no data rows")

@@ -13,8 +13,11 @@
 ``classic gmm FILE.csv -k K [--plot out.png]``
     a Gaussian mixture fitted by EM (MAP-EM with ``--prior``) on the user's CSV.
 
-A first column without a name in the header that numbers the rows (the index pandas'
-``DataFrame.to_csv()`` writes) is left out of the features, with a warning.
+The first row is a header when none of its cells is a number (``--header``: always;
+``--no-header``: never). A first row 0, 1, ..., as pandas' ``to_csv(index=False)`` writes for a
+frame made from an array, is read as data with a warning naming ``--header``. A first column
+without a name in the header that numbers the rows (the index pandas' ``DataFrame.to_csv()``
+writes) is left out of the features, with a warning.
 A missing or malformed file, a bad option value, or an output path that cannot
 be written (checked before the run), gets a one-line message on stderr and exit
 status 2. A run whose certificate fails exits with status 1. Standard output
@@ -146,8 +149,8 @@ def _row_index(path, header, rows, *chosen):
     return index
 
 
-def _load_numeric(path):
-    header, rows = read_csv(path)
+def _load_numeric(path, header):
+    header, rows = read_csv(path, header)
     index = _row_index(path, header, rows)
     return numeric_columns(path, header, rows, [c for c in range(len(rows[0])) if c != index])
 
@@ -155,7 +158,7 @@ def _load_numeric(path):
 def _cmd_kmeans(args):
     from classic import KMeans
 
-    header, rows = read_csv(args.file)
+    header, rows = read_csv(args.file, args.header)
     width = len(rows[0])
     weight = None if args.weight_column is None else _column(args.file, header, width, args.weight_column, "weight")
     if weight is not None and width < 2:
@@ -228,7 +231,7 @@ def _cmd_perceptron(args):
 
     from classic import Perceptron
 
-    header, rows = read_csv(args.file)
+    header, rows = read_csv(args.file, args.header)
     width = len(rows[0])
     if width < 2:
         raise CSVError(f"{args.file}: needs at least one feature column and a label column{separator_hint(rows[0][0])}")
@@ -270,7 +273,7 @@ def _cmd_perceptron(args):
 def _cmd_gmm(args):
     from classic import GaussianMixture
 
-    X = _load_numeric(args.file)
+    X = _load_numeric(args.file, args.header)
     if args.k > X.shape[0]:
         raise CSVError(f"{args.file}: {X.shape[0]} rows is fewer than k={args.k} components")
     from classic import ComponentCollapseError
@@ -357,6 +360,16 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def _header_options(command):
+    """--header and --no-header: the first row of the file is the header, or data (default: a header
+    when none of its cells is a number, or pandas' header with its index; the module docstring)."""
+    first = command.add_mutually_exclusive_group()
+    first.add_argument("--header", dest="header", action="store_const", const="yes", default="auto",
+                       help="the first row names the columns (default: when none of its cells is a number)")
+    first.add_argument("--no-header", dest="header", action="store_const", const="no",
+                       help="the first row is data")
+
+
 def _parser():
     parser = _OneLineParser(prog="classic", description=__doc__.split("\n\n")[0].replace("``", ""))
     sub = parser.add_subparsers(dest="command", required=True)
@@ -367,6 +380,7 @@ def _parser():
 
     km = sub.add_parser("kmeans", help="k-means on a CSV file of numeric columns")
     km.add_argument("file", help="CSV file; an optional header row")
+    _header_options(km)
     km.add_argument("-k", type=COUNT, required=True, help="number of clusters")
     km.add_argument("--n-init", type=COUNT, default=1, help="number of k-means++ restarts (default 1)")
     km.add_argument("--seed", type=SEED, default=0, help="random seed (default 0)")
@@ -379,6 +393,7 @@ def _parser():
 
     pc = sub.add_parser("perceptron", help="the perceptron on a CSV file: feature columns and a label column")
     pc.add_argument("file", help="CSV file; an optional header row")
+    _header_options(pc)
     pc.add_argument("--label-column", help="header name or 1-based number of the label column (default: the last)")
     pc.add_argument("--max-iter", type=COUNT, default=1000, help="maximum number of epochs (default 1000)")
     pc.add_argument("--tol", type=_tolerance, default=None,
@@ -393,6 +408,7 @@ def _parser():
 
     gm = sub.add_parser("gmm", help="Gaussian mixture (EM) on a CSV file of numeric columns")
     gm.add_argument("file", help="CSV file; an optional header row")
+    _header_options(gm)
     gm.add_argument("-k", type=COUNT, required=True, help="number of components")
     gm.add_argument(
         "--covariance-type", default="full", choices=["full", "tied", "diag", "spherical"], help="default: full"

@@ -464,6 +464,63 @@ def test_a_pandas_header_of_column_numbers_is_a_header(labelled_csv, tmp_path, c
     assert got.out == want and "read as the row index" in got.err
 
 
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_first_row_numbering_the_columns_is_data_with_a_warning_unless_told(labelled_csv, tmp_path, capsys,
+                                                                               command):
+    """pd.DataFrame(array).to_csv(index=False) writes the header "0,1,2": numbers, so it was read as
+    a data row without a word (one more point, at the origin side of the data). It can be data
+    too: it stays data, with a warning naming --header; --header reads it as the header (the run
+    is the one on the file with its own names), --no-header as data without the warning."""
+    lines = labelled_csv.read_text().splitlines()
+    numbered = tmp_path / "numbered.csv"
+    numbered.write_text("\n".join(["0,1,2"] + lines[1:]) + "\n")
+    assert main([command, str(labelled_csv), *COMMANDS[command]]) == 0
+    named = capsys.readouterr()
+    assert main([command, str(numbered), *COMMANDS[command], "--header"]) == 0
+    assert capsys.readouterr() == named
+    status = main([command, str(numbered), *COMMANDS[command], "--no-header"])
+    data = capsys.readouterr()
+    assert "warning" not in data.err and data.out != named.out
+    assert main([command, str(numbered), *COMMANDS[command]]) == status
+    got = capsys.readouterr()
+    assert got.out == data.out
+    assert got.err == (f"classic {command}: warning: {numbered}: row 1 (0,1,2) numbers the columns, as the header "
+                       "pandas' to_csv(index=False) writes: read as data; give --header to read it as the header "
+                       "(--no-header: as data, without this warning)\n" + data.err)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_header_options_settle_the_first_row(labelled_csv, tmp_path, capsys, command):
+    """--header makes a first row of numbers the names (data row 1 is then the second line);
+    --no-header makes a first row of names data, reported as the bad data row it then is; the
+    two together are a usage error."""
+    lines = labelled_csv.read_text().splitlines()
+    assert main([command, str(labelled_csv), *COMMANDS[command], "--no-header"]) == 2
+    assert capsys.readouterr().err == (f"classic {command}: error: {labelled_csv}: non-numeric value 'x' in column 1, "
+                                       "data row 1\n")
+    assert main([command, str(labelled_csv), *COMMANDS[command], "--header"]) == 0
+    named = capsys.readouterr()
+    shifted = tmp_path / "shifted.csv"
+    shifted.write_text("\n".join(lines[1:]) + "\n")
+    assert main([command, str(shifted), *COMMANDS[command], "--header"]) in (0, 1)
+    assert capsys.readouterr().out != named.out
+    one = tmp_path / "one.csv"
+    one.write_text("1,2,0\n")
+    assert main([command, str(one), *COMMANDS[command], "--header"]) == 2
+    assert "has a header but no data rows" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        main([command, str(labelled_csv), *COMMANDS[command], "--header", "--no-header"])
+    assert stop.value.code == 2
+    assert "argument --no-header: not allowed with argument --header" in capsys.readouterr().err
+
+
+def test_read_csv_refuses_an_unknown_header_rule(labelled_csv):
+    from classic._csv import read_csv
+
+    with pytest.raises(ValueError, match="header must be 'auto', 'yes' or 'no', got True"):
+        read_csv(labelled_csv, header=True)
+
+
 @pytest.mark.parametrize("command, text, message", [
     # a first row ",0" mixes a missing value with a number: data, reported (it was taken for pandas' header
     # of a one-column frame and dropped: audit 51)
