@@ -723,20 +723,24 @@ def _kernel_density_errors(Z, state, dtype):
     """The E-step's own â_ik and δ_ik for full covariances (_block_densities_full, block by block)."""
     from classic._gmm_numerics import _spread_factors
 
-    n, d = Z.shape
-    K = len(state.weights)
     const, const_error = _log_const(state)
-    spread_factor, column_weight = _spread_factors(state.factors, dtype)
+    return _block_densities_full(Z, state.means, state.kernel_factors, const, *_spread_factors(state.factors, dtype),
+                                 const_error, np.dtype(dtype).type(gamma(Z.shape[1] + 4, dtype)))
+
+
+def _block_densities_full(Z, means, kernel_factors, const, spread_factor, column_weight, const_error, g):
+    """â_ik and δ_ik of kernels._block_densities_full for the rows of Z, block by block, in Z's dtype."""
+    n, d = Z.shape
+    K = len(means)
     B = kernels.BLOCK
-    a_all, delta_all = np.empty((n, K)), np.empty((n, K))
+    a_all, delta_all = np.empty((n, K), dtype=Z.dtype), np.empty((n, K), dtype=Z.dtype)
     for start in range(0, n, B):
         m = min(B, n - start)
-        Zt = np.zeros((d, B), dtype=dtype)
+        Zt = np.zeros((d, B), dtype=Z.dtype)
         Zt[:, :m] = Z[start:start + m].T
-        a, delta = np.empty((B, K), dtype=dtype), np.empty((B, K), dtype=dtype)
-        kernels._block_densities_full(Zt, m, state.means, state.kernel_factors, const, spread_factor, column_weight,
-                                      const_error, np.dtype(dtype).type(gamma(d + 4, dtype)), a, delta,
-                                      np.empty((d, B), dtype=dtype), np.empty((4, B), dtype=dtype))
+        a, delta = np.empty((B, K), dtype=Z.dtype), np.empty((B, K), dtype=Z.dtype)
+        kernels._block_densities_full(Zt, m, means, kernel_factors, const, spread_factor, column_weight, const_error, g,
+                                      a, delta, np.empty((d, B), dtype=Z.dtype), np.empty((4, B), dtype=Z.dtype))
         a_all[start:start + m], delta_all[start:start + m] = a[:m], delta[:m]
     return a_all, delta_all
 
@@ -1180,12 +1184,8 @@ def test_em6_each_density_error_is_its_formula():
                     (np.diag([1.0, 100.0]), np.array([1.0, 0.01]))):
         d = len(diff)
         spread_factor, column_weight = _spread_factors(W[None], np.float64)
-        a, delta = np.empty((kernels.BLOCK, 1)), np.empty((kernels.BLOCK, 1))
-        Zt = np.zeros((d, kernels.BLOCK))
-        Zt[:, 0] = diff
-        kernels._block_densities_full(Zt, 1, np.zeros((1, d)), np.ascontiguousarray(W.T)[None], np.array([log_const]),
-                                      spread_factor, column_weight, np.array([eps]), g, a, delta,
-                                      np.empty((d, kernels.BLOCK)), np.empty((4, kernels.BLOCK)))
+        a, delta = _block_densities_full(diff[None], np.zeros((1, d)), np.ascontiguousarray(W.T)[None],
+                                         np.array([log_const]), spread_factor, column_weight, np.array([eps]), g)
         M = float(np.sum((W @ diff) ** 2))
         S = min(spread_factor[0, 0] * np.sum(diff**2), spread_factor[1, 0] * np.sum(column_weight[0] * diff**2))
         formula = min(g * (S + abs(log_const - M / 2)) + eps,
@@ -1193,6 +1193,8 @@ def test_em6_each_density_error_is_its_formula():
         assert a[0, 0] == log_const - M / 2 and delta[0, 0] == pytest.approx(formula, rel=1e-12), (W, diff)
         if d == 2:
             w = np.diag(W).copy()
+            Zt = np.zeros((d, kernels.BLOCK))
+            Zt[:, 0] = diff
             a, delta = np.empty((kernels.BLOCK, 1)), np.empty((kernels.BLOCK, 1))
             kernels._block_densities_diag(Zt, 1, np.zeros((1, d)), w[None], np.array([log_const]), np.array([eps]), g,
                                           a, delta, np.empty((4, kernels.BLOCK)))
