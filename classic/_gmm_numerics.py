@@ -42,12 +42,16 @@ class ComponentCollapseError(ValueError):
     empty : bool, default=False
         Whether its weight reached zero (else its covariance became singular).
     dtype : numpy dtype or None, default=None
-        The working precision; float32 (unless ``empty``) adds that fitting in float64 may help.
+        The working precision; float32 (unless ``empty``: 0/0 is no matter of precision) adds that
+        fitting in float64 may help.
     with_prior : bool, default=False
-        Whether the run was MAP-EM.
+        Whether the run was MAP-EM (not with ``empty``, which MAP-EM allows: a ValueError).
     """
 
     def __init__(self, component, iteration, reason, empty=False, dtype=None, with_prior=False):
+        if empty and with_prior:
+            raise ValueError("MAP-EM allows a component of weight zero (its prior keeps it defined): an empty "
+                             "component is a collapse only with_prior=False")
         self.component = component
         self.iteration = iteration
         self._arguments = (component, iteration, reason, empty, dtype, with_prior)

@@ -2454,6 +2454,19 @@ def test_a_collapse_error_survives_pickle_and_copy():
         Parallel(n_jobs=2)(delayed(fit)(X) for _ in range(2))
 
 
+def test_em8_an_empty_component_is_no_matter_of_precision_and_no_collapse_under_a_prior():
+    """EM-8's error built directly (it is public): for an empty component a float32 dtype changes
+    nothing (0/0 in the M-step is no matter of precision: the message does not advise float64), and
+    with_prior is refused with it, MAP-EM allowing a weight of zero (the message advised the prior
+    the run already had). Mutation audit 68's M21 and M22 passed every test."""
+    error = ComponentCollapseError(1, 4, "its weight became zero", empty=True)
+    assert "0/0 in the M-step" in str(error) and "float" not in str(error)
+    assert str(ComponentCollapseError(1, 4, "its weight became zero", empty=True, dtype=np.float32)) == str(error)
+    assert "fit X.astype(numpy.float64)" in str(ComponentCollapseError(1, 4, "singular", dtype=np.float32))
+    with pytest.raises(ValueError, match="^MAP-EM allows a component of weight zero .*only with_prior=False$"):
+        ComponentCollapseError(1, 4, "its weight became zero", empty=True, with_prior=True)
+
+
 @pytest.mark.parametrize("entry", ["fit", "fit_predict", "pipeline"])
 def test_warnings_from_every_fitting_entry_point_name_the_callers_line(entry):
     """README: a warning from fitting names the caller's line, whichever public method fits. The
