@@ -4,7 +4,8 @@
 ``ci`` (the default): deterministic (derandomised, no example database), no
 deadline (first calls compile Numba kernels), a moderate number of examples.
 ``dev``: random, with the local example database, for exploring.
-``thorough``: many examples, for long runs (``make test-thorough``).
+``thorough``: many examples, for long runs (``make test-thorough``). Tests that fix their own
+count (each example fits a model) give ``examples(n)`` of tests/budget.py, which grows with it.
 """
 
 import os

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 
+from budget import examples
 from classic import GaussianMixture, certify
 from classic.convergence import LossPlateau, ParameterChange, RelativeImprovement, ValidationPatience, estimate_rate
 
@@ -24,7 +25,7 @@ def _fit(X, **params):
         return GaussianMixture(3, random_state=0, **params).fit(X)
 
 
-@settings(max_examples=10)
+@settings(max_examples=examples(10))
 @given(st.integers(0, 10**6), st.sampled_from([1e-2, 1e-3, 1e-4]))
 def test_cv7_loss_plateau_is_the_tol_test(seed, eps):
     """CV-7 (proofs/convergence.md): the rule sees the mean objective per sample the tol test

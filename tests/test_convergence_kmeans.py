@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 
+from budget import examples
 from classic import KMeans, certify
 from classic.convergence import GradientNorm, LossPlateau, ParameterChange, RelativeImprovement, ValidationPatience
 from classic.convergence import StoppingRule, estimate_rate
@@ -38,7 +39,7 @@ def _prefix_fields(trace, n_iter):
     }
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(kmeans_problems(max_samples=40), st.floats(1e-6, 10.0))
 def test_cv7_kmeans_with_loss_plateau_stops_at_the_first_small_change(problem, eps):
     """CV-7 (proofs/convergence.md): with stop=LossPlateau(eps), k-means stops at the first iteration t
@@ -60,7 +61,7 @@ def test_cv7_kmeans_with_loss_plateau_stops_at_the_first_small_change(problem, e
         assert stopped.stop_reason == full.stop_reason
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(kmeans_problems(max_samples=40), st.sampled_from([LossPlateau(1e-2), RelativeImprovement(0.05),
                                                           ParameterChange(0.5)]))
 def test_cv7_a_stopped_run_keeps_a_truthful_certificate(problem, rule):

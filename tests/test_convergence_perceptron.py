@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 
+from budget import examples
 from classic import Perceptron, certify
 from classic.convergence import LossPlateau, RelativeImprovement, ValidationPatience
 
@@ -38,7 +39,7 @@ def _prefix(trace, epochs):
             "squared_norms": trace.squared_norms[:cut], "objective": trace.objective[: epochs + 1]}
 
 
-@settings(max_examples=20)
+@settings(max_examples=examples(20))
 @given(st.integers(0, 10**6), st.integers(1, 20), st.booleans())
 def test_cv7_perceptron_with_loss_plateau_stops_at_the_first_quiet_epoch(seed, k, shuffle):
     """CV-7 (proofs/convergence.md): LossPlateau(k) on updates-so-far stops at the first epoch with
@@ -55,7 +56,7 @@ def test_cv7_perceptron_with_loss_plateau_stops_at_the_first_quiet_epoch(seed, k
         assert stopped.stop_reason == "rule:loss_plateau" and not stopped.converged
 
 
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(st.integers(0, 10**6), st.integers(1, 5))
 def test_cv7_perceptron_early_stopping_returns_its_best_epoch(seed, patience):
     """CV-7 (proofs/convergence.md): ValidationPatience on held-out accuracy returns the weights of the
@@ -95,7 +96,7 @@ def three_noisy_classes(seed, n=150):
     return X, y
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=examples(10), deadline=None)
 @given(st.integers(0, 10**6), st.integers(1, 4))
 def test_cv7_one_vs_rest_shuffled_problems_stop_independently(seed, patience):
     """CV-7: with shuffle=True each one-vs-rest problem draws its orders from its own generator (one
@@ -144,7 +145,7 @@ def on_a_grid(seed, n=60):
     return X, y
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(st.integers(0, 10**6), st.sampled_from(["last", "averaged", "voted"]), st.booleans(), st.booleans())
 def test_cv7_perceptron_early_stopping_scores_the_predictor_it_returns(seed, prediction, shuffle, weighted):
     """CV-7: the held-out score of each epoch is the accuracy ``score`` gives the predictor that a

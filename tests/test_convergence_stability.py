@@ -13,6 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 from sklearn.mixture import GaussianMixture
 
+from budget import examples
 from classic.convergence import matched_centre_distance, same_partition, stability
 
 SEEDS = range(6)
@@ -28,7 +29,7 @@ def separated_blobs(k, n_per, dim, seed):
     return X, truth
 
 
-@settings(max_examples=15)  # ~60 k-means fits per example set; 15 covers k, n, dim, seed
+@settings(max_examples=examples(15))  # ~60 k-means fits per example set; 15 covers k, n, dim, seed
 @given(k=st.integers(2, 5), n_per=st.integers(10, 40), dim=st.integers(1, 4), seed=st.integers(0, 1000))
 def test_cv8_kmeans_on_separated_blobs_is_stable(k, n_per, dim, seed):
     """CV-8 (proofs/convergence.md): on well-separated blobs every seed reaches the true partition:
@@ -43,7 +44,7 @@ def test_cv8_kmeans_on_separated_blobs_is_stable(k, n_per, dim, seed):
     assert adjusted_rand_score(model.labels_, truth) == 1.0
 
 
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(n=st.integers(150, 300), k=st.integers(15, 30), seed=st.integers(0, 1000))
 def test_cv8_kmeans_on_uniform_data_with_large_k_is_not_stable(n, k, seed):
     """CV-8 (proofs/convergence.md): uniform data has no cluster structure; with many clusters the

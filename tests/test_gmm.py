@@ -20,6 +20,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import naive
+from budget import examples
 from classic import ComponentCollapseError, GaussianMixture, GaussianMixturePrior, GMMTrace, NotCertifiedWarning, certify
 from classic import _gmm_kernels as kernels
 from classic import _gmm_m_step as m_step_kernels
@@ -146,7 +147,7 @@ def test_every_claim_holds(case):
     assert model.weights_.dtype == X.dtype and model.means_.dtype == X.dtype
 
 
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(mixtures(prior=st.just(False)))
 def test_em1_e_step_tight(case):
     """EM-1 (proofs/em.md): F(q_t, θ_t) = ℓ(θ_t); and F agrees with the naive oracle."""
@@ -163,7 +164,7 @@ def test_em1_e_step_tight(case):
     assert abs(oracle["expected"] + oracle["entropy"] + offset - t.bound_e_step[-1]) <= tolerance * (1 + abs(t.bound_e_step[-1]))
 
 
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(mixtures(prior=st.just(True)))
 def test_em2_m_step_ascent(case):
     """EM-2 (proofs/em.md): the MAP M-step raises F(q_t, ·) + log p."""
@@ -250,7 +251,7 @@ def _full_factors(state, covariance_type):
     return state.factors[:, :, None] * np.eye(state.factors.shape[1])
 
 
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 @given(mixtures())
 def test_em2_floating_point_m_step_loses_at_most_its_deficit(case):
     """EM-2 (proofs/em.md, "The M-step in floating point"): against the exact maximiser θ* of
@@ -571,7 +572,7 @@ def test_em2_deficit_is_an_allowance_only_where_needed():
         assert claims[id].holds is True and "allowance needed at 0 of" in claims[id].note and np.isfinite(claims[id].slack)
 
 
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(mixtures())
 def test_em3_jensen_lower_bound(case):
     """EM-3 (proofs/em.md): ℓ(θ_{t+1}) ≥ F(q_t, θ_{t+1}), Jensen's inequality."""
@@ -581,7 +582,7 @@ def test_em3_jensen_lower_bound(case):
     check_claim(model, X, "EM-3")
 
 
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(mixtures())
 def test_em4_objective_never_decreases(case):
     """EM-4 (proofs/em.md): the chain gives a non-decreasing objective."""
@@ -595,7 +596,7 @@ def test_em4_objective_never_decreases(case):
         assert np.all(t.log_prior == 0)
 
 
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(mixtures())
 def test_em5_closed_forms(case):
     """EM-5 (proofs/em.md): weights, means, covariances are the (MAP) closed forms of
@@ -832,7 +833,7 @@ def test_units_a_feature_rescaled_by_a_power_of_two_changes_nothing(covariance_t
             assert abs(Fraction(after) - Fraction(before) - Fraction(moved)) <= slack
 
 
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 @given(mixtures())
 def test_em6_complete_bounds_on_the_likelihood_and_the_lower_bound(case):
     """EM-6 (proofs/em.md): against exact values in long double, at θ̃_T and θ̃_{T-1} of a run,
@@ -3533,7 +3534,7 @@ def test_constant_feature_is_named_and_prior_fits():
 @example(np.array([[981.0, 982.0], [0.0, 0.0], [328.0, 0.0]]), "full")  # EM-5: a covariance entry underflows to a subnormal
 @example(np.array([[2.52958461e-292], [0.0], [0.0]]), "tied")  # too small for covariances in X's units: refused
 @example(np.array([[0.0, 1.0], [1.1920929e-07, 5.0], [0.0, 0.0], [0.0, 0.0]]), "tied")  # EM-6: Δ ≥ 350, EM-1's KL by its log form
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 def test_arbitrary_bounded_data_fits_or_fails_clearly(X, covariance_type):
     """Duplicates, ties, constant columns: exact EM either fits with a valid
     certificate or stops with the collapse error; MAP-EM always fits when X varies,

@@ -18,6 +18,7 @@ from scipy.sparse import csr_matrix
 from sklearn.exceptions import ConvergenceWarning
 
 import naive
+from budget import examples
 from classic import KMeans, KMeansTrace, certify, kmeans_plusplus
 from classic import _kmeans_distances as distances
 from classic import _kmeans_filter as kmeans_filter
@@ -114,7 +115,7 @@ def test_update_and_relocation_kernels_match_naive(X, k, data):
 
 
 @given(st.sampled_from([np.float64, np.float32]), st.integers(0, 2500), st.integers(1, 3), st.data())
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 def test_largest_magnitude_matches_numpy(dtype, n, d, data):
     """The range rule's kernel: max |x| over X (0 for no rows), across chunks, with signed
     zeros, subnormals and the largest finite numbers."""
@@ -152,7 +153,7 @@ def test_kernels_match_naive_across_chunks():
 
 
 @given(kmeans_problems(max_samples=25))
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 def test_lloyd_matches_naive_run(problem):
     """The whole traced run equals the obvious implementation of proofs/kmeans.md, bit for bit."""
     X, k, init = problem
@@ -674,7 +675,7 @@ def test_weighted_runs_are_certified(problem):
 
 
 @given(weighted_problems(kmeans_problems(max_samples=25)))
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 def test_weighted_lloyd_matches_naive_run(problem):
     """The weighted run equals the obvious weighted implementation of proofs/kmeans.md bit for
     bit: labels, centres, every objective and the stop reason."""
@@ -694,7 +695,7 @@ def test_weighted_lloyd_matches_naive_run(problem):
 
 
 @given(st.integers(2, 30), st.integers(1, 4), st.integers(1, 5), st.sampled_from([np.float64, np.float32]), st.data())
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 def test_integer_weights_equal_repeated_rows(n, d, k, dtype, data):
     """Weight m means m copies: on small-integer data (every cluster sum exact, in either order),
     from the same initial centres, the weighted run and the run on the rows repeated w_i times
@@ -1497,7 +1498,7 @@ def test_input_never_modified_and_views_accepted():
 
 @given(clustering_data(min_samples=20, max_samples=120, kinds=("blobs", "uniform", "grid")), st.integers(2, 6),
        st.integers(0, 2**16))
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 def test_km8_pruning_never_changes_a_label(X, k, seed):
     """KM-8 (proofs/kmeans.md): the run with the lower-bound test equals the brute-force obvious run,
     bit for bit (that the test does skip points: test_km8_pruning_skips_points_on_separated_data)."""
@@ -1515,7 +1516,7 @@ def test_km8_pruning_never_changes_a_label(X, k, seed):
 
 @given(st.sampled_from([(np.float64, 1), (np.float64, 7), (np.float64, 300), (np.float32, 2), (np.float32, 17)]),
        st.floats(2.0**-1000, 2.0**1000, allow_subnormal=False))
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 def test_km8_the_initial_bound_keeps_its_spare_margin(precision, runner_up):
     """KM-8, "Initial bound": from the runner-up's computed distance d2 >= phi the kernel stores
     l = fl(fl(sqrt(fl(d2 lambda))) (1 - 4u64)), and the proof's four roundings give
@@ -2223,7 +2224,7 @@ def test_km5_tol_stops_where_scikit_learn_stops(tol):
 
 
 @given(PROBLEMS, st.sampled_from([1e-6, 1e-3, 1e-1, 0.5]), st.data())
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 def test_km5_tol_runs_are_certified(problem, tol, data):
     """KM-5 (proofs/kmeans.md): a run with tol > 0, with or without sample weights, stops by tol
     exactly when the recorded unweighted moves first fall to the threshold (tol times the mean

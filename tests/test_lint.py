@@ -3,6 +3,7 @@ import or unused local variable (pyflakes, which reports errors of this kind onl
 in the package, the tests, the benchmarks and the examples."""
 
 import io
+import os
 import pathlib
 
 from pyflakes.api import checkRecursive
@@ -48,3 +49,27 @@ def test_every_file_compiles_without_warnings():
 def test_compile_warning_check_can_fail():
     """The check above sees an invalid escape sequence (it is not vacuous)."""
     assert _compile_warnings('"""norm \\|w\\|"""\n', "module.py")
+
+
+def test_fixed_example_counts_grow_with_the_profile():
+    """A test's own ``@settings(max_examples=n)`` overrides the Hypothesis profile's count: under
+    ``thorough`` (make test-thorough) 37 tests ran their CI count only. Every such count goes
+    through tests/budget.py's ``examples(n)``: n under ``ci``, 25 n under ``thorough``."""
+    import re
+    import subprocess
+    import sys
+
+    fixed = [f"{path.name}:{number}" for path in sorted((ROOT / "tests").glob("test_*.py"))
+             for number, line in enumerate(path.read_text().splitlines(), 1)
+             if re.match(r"\s*@settings\(.*max_examples=(?!examples\()", line)]
+    assert not fixed, f"write max_examples=examples(n) (tests/budget.py): {fixed}"
+    probe = ("from budget import examples\nimport test_gmm\n"
+             "print(examples(15), test_gmm.test_em1_e_step_tight._hypothesis_internal_use_settings"
+             ".max_examples)")
+    counts = {}
+    for profile in ("ci", "thorough"):
+        run = subprocess.run([sys.executable, "-c", "import conftest\n" + probe], cwd=ROOT / "tests", text=True,
+                             capture_output=True, env={**os.environ, "HYPOTHESIS_PROFILE": profile})
+        assert run.returncode == 0, run.stderr
+        counts[profile] = run.stdout.split()
+    assert counts == {"ci": ["15", "15"], "thorough": ["375", "375"]}

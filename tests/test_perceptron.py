@@ -15,6 +15,7 @@ from sklearn.linear_model import Perceptron as SkPerceptron
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import naive
+from budget import examples
 from classic import OneVsRestTrace, Perceptron, PerceptronTrace, certify
 from classic import _perceptron_kernels as kernels
 from classic._perceptron_certificate import _ProblemCertificate, unit_margins
@@ -592,7 +593,7 @@ def test_pc6_checks_the_decisions_of_predict():
 
 
 @given(DTYPES, st.booleans(), st.booleans(), st.data())
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 def test_pc2_to_pc6_every_claim_holds_on_separable_data(dtype, intercept, shuffle, data):
     """PC-2..PC-6 (proofs/perceptron.md): on separable data the run converges within
     (R/gamma)^2 + 1 epochs and every claim holds, with the known separator and with
@@ -749,7 +750,7 @@ def test_pc5_zero_vectors_and_no_margin_are_explained():
 
 @given(linearly_separable(dtype=np.float32, n_samples=st.integers(2, 12), n_features=st.integers(1, 3)),
        st.booleans())
-@settings(max_examples=20)
+@settings(max_examples=examples(20))
 def test_pc7_computed_weights_within_their_bound(sample, intercept):
     """PC-7 (proofs/perceptron.md): the float32 weights are within E_k of the exact sums,
     and every computed mistake test is within delta_k of the exact inner product."""
@@ -783,7 +784,7 @@ _TINY64 = np.array([[7.22117488e-164, 1.74467553e-163], [1.36058134e-163, 1.6049
 @given(DTYPES, st.integers(2, 7), st.integers(1, 3), st.sampled_from(["unit", "tiny", "huge"]), st.booleans(),
        st.integers(0, 2**32 - 1))
 @example(np.float64, 5, 2, "pinned", False, 0)   # PC-3 failed here before 2026-12-03: the float64 eta was 0
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 def test_pc7_slacks_bound_their_exact_formulas(dtype, n, d, size, intercept, seed):
     """PC-7, "Evaluating the slacks" (proofs/perceptron.md): each quantity the claims use is at least
     its exact value (S_k, E_k, delta_k, Delta_k, R^2), each margin bound brackets the exact margin,
@@ -903,7 +904,7 @@ def _rounded(m):
 @pytest.mark.parametrize("intercept", [False, True])
 @pytest.mark.parametrize("size", ["unit", "tiny", "huge"])
 @given(st.data())
-@settings(max_examples=5)
+@settings(max_examples=examples(5))
 def test_pc7_rounding_bounds_are_the_proofs_formulas_rounded_up(dtype, intercept, size, data):
     """PC-7, "Evaluating the slacks" (proofs/perceptron.md): S_k, E_k, delta_k and Delta_k, per update
     k, are the proof's formulas on the replay's float64 sums, written out here from the proof's text
@@ -1043,7 +1044,7 @@ def test_pc7_underflow_is_explained():
     SeparableSample(X=np.array([[-1.001]]), y=np.array([-1]), direction=np.array([1.0]), offset=0.0, margin=1.001),
     0.5,
 )
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 def test_pc8_bias_by_augmentation_bound(sample, scale):
     """PC-8 (proofs/perceptron.md): with an intercept the updates obey the augmented bound
     (R_x^2 + s^2)(1 + b^2/s^2)/gamma^2, and intercept_ = s * w_D."""
@@ -1072,7 +1073,7 @@ def test_pc8_bias_by_augmentation_bound(sample, scale):
 
 
 @given(linearly_separable(n_samples=st.integers(4, 40)), st.data())
-@settings(max_examples=30)
+@settings(max_examples=examples(30))
 def test_pc9_freund_schapire_on_non_separable_data(sample, data):
     """PC-9 (proofs/perceptron.md): with labels flipped, the updates stay below
     ((R + D)/gamma)^2 for the generator's (u, gamma), D over the sequence presented."""
@@ -1095,7 +1096,7 @@ def test_pc9_freund_schapire_on_non_separable_data(sample, data):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("intercept", [False, True])
 @given(st.data())
-@settings(max_examples=5)
+@settings(max_examples=examples(5))
 def test_pc9_bound_and_slack_are_the_proofs_formulas_rounded_up(dtype, intercept, data):
     """PC-9 (proofs/perceptron.md): on data with flipped labels and a direction v and margin gamma
     given, the claim's bound is at least ((R + D)/gamma)^2 and its slack at least
@@ -1183,7 +1184,7 @@ def test_pc9_soft_margin_candidate_from_a_subsample(monkeypatch):
 
 
 @given(st.integers(2, 12), st.integers(1, 3), st.data())
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 def test_pc10_cycling_on_integer_data(n, d, data):
     """PC-10 (proofs/perceptron.md): integer data in a fixed order end in a verified
     cycle (or a fixed point, when converged)."""
@@ -1277,7 +1278,7 @@ def test_pc12_one_vs_rest_certificate_per_class():
 
 
 @given(linearly_separable(n_samples=st.integers(2, 20)), st.booleans())
-@settings(max_examples=20)
+@settings(max_examples=examples(20))
 def test_pc13_averaged_and_voted_survival_weights(sample, shuffle):
     """PC-13 (proofs/perceptron.md): the averaged weights are the mean of the weights in
     effect at each presentation, the vote weights each w_k by its survival time."""
@@ -1376,7 +1377,7 @@ def test_pc1_a_float32_averaged_fit_with_a_step_size_certifies():
     assert certificate, str(certificate)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(st.integers(0, 10**6), st.booleans(), st.booleans())
 def test_cv7_the_held_out_vote_of_each_epoch_is_the_vote_of_the_run_so_far(seed, integer, weighted):
     """CV-7 with prediction="voted": early stopping keeps the votes of the weight vectors whose
@@ -1603,7 +1604,7 @@ def _classes_in_random_order(data, n_classes, max_features):
 
 
 @given(st.integers(1, 6), st.integers(2, 4), st.data())
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 def test_agrees_with_scikit_learn(epochs, n_classes, data):
     """Weights and predictions equal scikit-learn's Perceptron(penalty=None, eta0=1,
     shuffle=False, tol=None, fit_intercept=False) after the same number of epochs, bit for
@@ -1637,7 +1638,7 @@ def test_string_labels_give_scikit_learns_classes(labels):
 
 
 @given(st.integers(2, 4), st.sampled_from([0.0, 1e-3, 0.05, 1.0]), st.integers(1, 5), st.data())
-@settings(max_examples=25)
+@settings(max_examples=examples(25))
 def test_tol_stops_where_scikit_learn_stops(n_classes, tol, n_iter_no_change, data):
     """scikit-learn's stopping rule (Perceptron, ``tol``): on data that are not separable
     both runs stop after the same epoch with the same weights; a problem that reaches a
@@ -1826,7 +1827,7 @@ def test_every_scikit_learn_parameter_is_accepted_and_the_inert_ones_change_noth
 
 
 @given(st.sampled_from([0.1, 3.0, 0.5, 2.0 ** -3, 4.0]), st.data())
-@settings(max_examples=20)
+@settings(max_examples=examples(20))
 def test_eta0_scales_the_weights_and_changes_no_mistake(eta0, data):
     """PC-1, "Step size": the run with step eta0 is eta0 times the run with step 1, so the
     trace is the same and coef_, intercept_ are multiplied by eta0. With eta0 a power of two
