@@ -60,8 +60,15 @@ class SeparableSample:
         Returns
         -------
         ndarray of shape (n_features + 1,)
+            The unit vector along (v, b/s); for |b| > s computed as (v s/|b|, sign b), the same line,
+            which does not overflow where b/s would (a subnormal ``scale``: it returned NaN until mutation audit 71).
         """
-        u = np.append(self.direction, self.offset / scale if scale else 0.0)
+        if not scale:
+            u = np.append(self.direction, 0.0)
+        elif abs(self.offset) <= scale:
+            u = np.append(self.direction, self.offset / scale)
+        else:
+            u = np.append(self.direction * (scale / abs(self.offset)), np.sign(self.offset))
         return u / np.linalg.norm(u)
 
 

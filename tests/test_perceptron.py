@@ -1986,9 +1986,13 @@ def test_inputs_untouched_and_reproducible():
     assert trace.objective[0] == 0 and trace.objective[-1] == trace.n_updates
 
 
-@given(DTYPES, st.booleans(), linearly_separable(margin=st.floats(0.05, 2.0)))
-def test_separable_strategy_keeps_its_promise(dtype, intercept, sample):
-    """classic.strategies.linearly_separable: the returned margin is achieved and at least 0.05."""
+@given(DTYPES, st.booleans(), st.data())
+def test_separable_strategy_keeps_its_promise(dtype, intercept, data):
+    """classic.strategies.linearly_separable: the returned margin is achieved and at least 0.05, in
+    either dtype, with an offset or without (the test drew both and then never passed them on: its
+    samples were float64 through 0 only, until mutation audit 71)."""
+    sample = data.draw(linearly_separable(margin=st.floats(0.05, 2.0), dtype=dtype, intercept=intercept))
+    assert sample.X.dtype == dtype and (intercept or sample.offset == 0.0)
     assert abs(np.linalg.norm(sample.direction) - 1) < 1e-12
     margins = sample.y * (sample.X.astype(np.float64) @ sample.direction + sample.offset)
     assert np.min(margins) == sample.margin >= 0.05
