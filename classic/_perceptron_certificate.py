@@ -654,7 +654,8 @@ class _ProblemCertificate:
             return claims + [self._not_applicable(novikoff[1][0], novikoff[1][1], note)]
         claims.append(self._claim(
             novikoff[1][0], novikoff[1][1], values=[float(K)], bounds=[bound], slacks=[slack],
-            note=f"R <= {np.sqrt(self.R_up2):.6g}, gamma >= {gamma_low:.6g} (augmented data"
+            note=f"R <= {np.sqrt(self.R_up2):.6g}, gamma >= {gamma_low:.6g} ("
+                 f"{f'augmented data (x, {float(self.scale):g})' if self.scale else 'no intercept: the data x'}"
                  f"{'' if self.c is None else '; weighted: of z = fl(c x), weight > 0'}){start_note}",
         ))
         return claims

@@ -3,6 +3,7 @@
 import copy
 import dataclasses
 import math
+import re
 import warnings
 from fractions import Fraction
 
@@ -1067,6 +1068,24 @@ def test_pc8_bias_by_augmentation_bound(sample, scale):
     R2_aug = float(np.max(np.sum(A * A, axis=1)))
     gamma_aug = float(np.min(np.abs(A @ u))) / float(np.linalg.norm(u))
     assert certificate["PC-5"].bound >= R2_aug / gamma_aug**2 * (1 - gamma(2 * A.shape[1] + 4, np.float64))
+
+
+def test_pc8_the_novikoff_note_names_the_data_its_r_is_of():
+    """PC-8: PC-5's note says which data R and gamma are of: the augmented (x, s) with its s, or,
+    without an intercept, x itself (it said "augmented data" for both: R of x alone is smaller by
+    the s^2 term, mutation audit 71's D11)."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    y = y == 0
+    notes = {}
+    for name, options in (("none", dict(fit_intercept=False)), ("1", {}), ("0.5", dict(intercept_scaling=0.5))):
+        model = Perceptron(random_state=0, **options).fit(X, y)
+        notes[name] = certify(model, X, y)["PC-5"].note
+    R = {name: float(re.match(r"R <= ([0-9.]+),", note).group(1)) for name, note in notes.items()}
+    assert notes["none"].endswith("(no intercept: the data x)")
+    assert notes["1"].endswith("(augmented data (x, 1))") and notes["0.5"].endswith("(augmented data (x, 0.5))")
+    assert R["none"] < R["0.5"] < R["1"]
 
 
 # --- PC-9: Freund-Schapire -----------------------------------------------------------
