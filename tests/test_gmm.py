@@ -253,6 +253,11 @@ def _full_factors(state, covariance_type):
 
 @settings(max_examples=examples(25))
 @given(mixtures())
+# float32, whose weights' exact sum fell from 1 + 3e-8 to 1 at the last M-step: the weight-sums term
+# C (log s_{T-1} - log s_T) is positive there (with its sign swapped, mutation audit 70's M64, every
+# example had passed: float64 sums are 1 within an ulp)
+@example(case=(mixture_data(0, 120, 3, 3, 1.5, np.float32),
+               GaussianMixture(3, covariance_type="full", init_params="random", random_state=0, max_iter=3, tol=0)))
 def test_em2_floating_point_m_step_loses_at_most_its_deficit(case):
     """EM-2 (proofs/em.md, "The M-step in floating point"): against the exact maximiser θ* of
     F(q̂, ·) + log p for the normalised computed responsibilities q̂ (long double), the
@@ -303,20 +308,29 @@ def test_em2_floating_point_m_step_loses_at_most_its_deficit(case):
     assert float(C * (np.log(s_previous) - np.log(s))) <= parts["weight_sums"]
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_em2_moment_bounds_hold_the_exact_sums_at_the_edge_of_their_premises(dtype):
+@pytest.mark.parametrize("dtype, moments", [(np.float64, "normal"), (np.float32, "normal"), (np.float32, "subnormal")])
+def test_em2_moment_bounds_hold_the_exact_sums_at_the_edge_of_their_premises(dtype, moments):
     """EM-2, "The entrywise bounds" (ii): from counts N^ >= N (1 - gamma_c) and second moments
     >= (1 - gamma_c) sum_i q (z_p - mu'_p)^2 - n sigma (c additions), _moment_bounds gives, with
     g = gamma_(c+4), n_min <= N <= n_max, T2_p >= sum_i q (z_p - mu'_p)^2 and, by Cauchy-Schwarz,
     T1_p >= sum_i q |z_p - mu'_p|, checked in exact rational arithmetic with N^ and the moments at
     the low end of their premises (rounded up to floats). Mutation audit 63: T1 = sqrt(T2) without
-    N (M47, about sqrt(N) too small) and n_max = N^ without 1/(1 - g) (M45) passed every test."""
+    N (M47, about sqrt(N) too small) and n_max = N^ without 1/(1 - g) (M45) passed every test. Also
+    where the products q (z - mu')^2 are subnormal (float32, a component whose responsibilities are
+    1e-30, above nu', at points within 1e-8 of its mean: second moments near 1e-43, of the order of
+    n sigma): T2 without its n sigma (audit 70's M73) fell below the exact moment there."""
     from classic._gmm_bounds import _moment_bounds
 
     rng = np.random.default_rng(0)
-    n, K, d = 50, 2, 3
-    q = rng.dirichlet(np.ones(K), n).astype(dtype)
-    z, mu = rng.standard_normal((n, d)).astype(dtype), rng.standard_normal((K, d)).astype(dtype)
+    if moments == "normal":
+        n, K, d = 50, 2, 3
+        q = rng.dirichlet(np.ones(K), n).astype(dtype)
+        z, mu = rng.standard_normal((n, d)).astype(dtype), rng.standard_normal((K, d)).astype(dtype)
+    else:
+        n, K, d = 50, 2, 1
+        q = np.full((n, K), dtype(1e-30))
+        q[:, 1] = dtype(1) - q[:, 0]
+        z, mu = ((np.arange(n)[:, None] % 7 + 1) * 1e-8).astype(dtype), np.zeros((K, d), dtype)
     c = n - 1
     low = 1 - gamma_exact(c, dtype)   # the premises' worst case
     sigma = Fraction(float(np.finfo(dtype).smallest_subnormal))
@@ -998,6 +1012,62 @@ def test_em6_each_form_of_the_posterior_gap_decides_where_it_is_smallest(dtype):
     assert formula <= L(bound) <= formula * (1 + L(2.0**-40))
 
 
+#: E-step sums (float32, n = 300, K = 3, d = 2) edited so that each form of EM-6 decides: the growth form
+#: e^{2 Delta}((1 + lambda) E + ...) of the bound on l (Delta = 0.5, E = 1e-3, Y = 1), the shares form
+#: n log(1 + weights excess) + (1 + eta) E + Y of EM-1's gap (Delta = 5, E = Y = 1000, a float32-sized gap
+#: 1e-6), and a previous E-step's normalisation gap (1e-6) beside the current one's (1e-8)
+_EDITED_SUMS = {
+    "growth": dict(density_error=1e-3, density_excess=1.0, largest_density_error=0.5, normalisation_gap=1e-7),
+    "shares": dict(density_error=1000.0, density_excess=1000.0, largest_density_error=5.0, normalisation_gap=1e-6),
+    "previous gap": dict(density_error=1e-3, density_excess=1.1e-3, largest_density_error=1e-4,
+                         normalisation_gap=1e-8),
+}
+
+
+@pytest.mark.parametrize("regime", sorted(_EDITED_SUMS))
+def test_em6_bounds_are_their_formulas_where_each_form_decides(regime):
+    """EM-6, steps 2 to 4: on sums where the growth form, the shares form or a previous gap unlike the
+    current one decides, the three recorded bounds are at least their formulas and at most 1 + 2^-40
+    times them. A real run's sums decide by the other forms with equal gaps, and e^{Delta} for
+    e^{2 Delta} in the growth form (M12), E for (1 + eta) E in the shares form (M21) and the current
+    gap for the previous one's in the bound on F(q_{t-1}, theta_t) (M30) passed every test (mutation
+    audit 70)."""
+    base = dict(log_likelihood=-800.0, abs_log_likelihood=800.0, expected=-900.0, abs_expected=900.0, entropy=100.0,
+                expected_previous=-900.0, abs_expected_previous=900.0, overflowed=0.0, overflow_spread=0.0,
+                largest_log_const=5.0, lowest_row_max=1.0)
+    sums = dict(base, **_EDITED_SUMS[regime])
+    sums["density_error_previous"] = sums["density_error"]
+    previous = dict(sums, normalisation_gap=1e-6) if regime == "previous gap" else sums
+    n, K, d, L = 300, 3, 2, np.longdouble
+    formulas = _em6_formulas(sums, previous, n, K, d, np.float32)
+    for name, value, formula in zip(("l", "F now", "F previous"), error_bounds(sums, previous, n, K, d, np.float32),
+                                    formulas):
+        assert formula <= L(value) <= formula * (1 + L(2.0**-40)), name
+
+
+def test_em6_a_finite_overflow_share_enters_every_bound_it_should():
+    """EM-6, "Overflow": an entry that overflowed can carry e^X of its row's mass, and K of them one
+    row's: the share is at least K e^X; the bound on l gains n times it, and the bound on F(q_T,
+    theta_T) at least n log(1 + K e^X) (the shares form's n times the share). Float32 sums with X = 0
+    exactly: the lowest row maximum is the overflowed term's bound max/4 (maha/2 as the code forms it,
+    two floats down for the upward sum of the three terms). The share without its K (M16) and the
+    shares form without n times it (M18) passed every test (mutation audit 70)."""
+    from classic._gmm_bounds import _overflow_share
+    from classic.rounding import below
+
+    half_maha = float(below(float(np.finfo(np.float32).max) / 2.0)) / 2.0
+    quarter = float(np.nextafter(np.nextafter(half_maha, 0.0), 0.0))
+    sums = dict(log_likelihood=-800.0, abs_log_likelihood=800.0, expected=-900.0, abs_expected=900.0,
+                density_error=0.0, entropy=100.0, expected_previous=-900.0, abs_expected_previous=900.0,
+                density_error_previous=0.0, overflowed=1.0, density_excess=0.0, overflow_spread=0.0,
+                largest_density_error=0.0, normalisation_gap=1e-7, largest_log_const=0.0, lowest_row_max=quarter)
+    n, K, d = 300, 3, 2
+    share = _overflow_share(sums, K, d, 0.0, np.float32)
+    assert K <= share <= K * (1 + 1e-12)   # K e^X, X = 0
+    likelihood, now, _ = error_bounds(sums, None, n, K, d, np.float32)
+    assert likelihood >= n * share and now >= n * math.log1p(share)
+
+
 @pytest.mark.parametrize("data, covariance_type, prior", [("breast_cancer", "full", None), ("digits", "diag", "default")])
 def test_em6_per_row_bounds_where_some_density_errors_are_large(data, covariance_type, prior):
     """EM-6, steps 2 and 4 (proofs/em.md), in float32 on scikit-learn's data where a few far entries
@@ -1331,6 +1401,7 @@ def test_em6_and_em2_evaluation_factors_cover_their_rounding_counts(dtype):
     bounds, K + 16 for the sum of D_t's three shares (K = 50 here too: the factor 1 + gamma_64 that
     stood for "32 roundings" until 2026-12-07 fell short from K = 48 on), and r's d^2 + 4d + 11,
     divided by 1 - gamma_m (rounded to nearest: within u of it, counted among the shares' roundings).
+    And r's own float64 rounding g_product covers the 2d + 2 roundings of fl(W Sigma^ W^T) - I.
     With gamma_80 for gamma_160 (mutation audit 63's M32) the first fell short by 80 u gamma_80; no
     whole run could tell."""
     u = Fraction(1, 2**53)
@@ -1342,6 +1413,10 @@ def test_em6_and_em2_evaluation_factors_cover_their_rounding_counts(dtype):
         # 1 - gamma_m rounded to nearest, a hair above it: the excess (below u) is one more rounding of r^, one
         # of the two the count K + 16 of the shares gives it (proofs/em.md, EM-2, "Evaluation")
         assert Fraction(constants["r_evaluation"]) <= (1 - gamma_(d * d + 4 * d + 11)) * (1 + u)
+        # r's own rounding: fl(W Sigma^ W^T) - I, two chained d-term dot products and a subtraction, 2d + 2
+        # roundings in float64 (proofs/em.md, EM-2, "Bounds"), the factor gamma_(2d+2) computed with the 2
+        # roundings r's count includes; gamma_(d+1) (audit 70's M03) passed every test
+        assert Fraction(constants["g_product"]) >= gamma_(2 * d + 2) * (1 - u) ** 2
 
 
 def test_em6_an_unbounded_overflow_share_leaves_no_bound_on_f():
@@ -2901,6 +2976,20 @@ def test_inference_finds_nan_and_infinity_by_their_densities(covariance_type, dt
                     with pytest.raises(ValueError, match=f"Input X contains {word}"):
                         method(T)
                 np.testing.assert_array_equal(T, original)
+
+
+def test_a_row_with_one_nan_density_is_unresolved_beside_finite_ones():
+    """A float32 row z = (1e37, 1e37) under a precision factor with rows (100, -100) and (0, 100): its
+    first whitened coordinate is -inf + inf = NaN in float32, so its log-density is NaN, while the
+    other component's (factor 1e-20 I) is finite. The kernel counts the row as unresolved (NaN, like
+    -inf everywhere, sends it to the float64 re-evaluation); counting only rows without a finite entry
+    (mutation audit 70's K-M64) handed the NaN back as a density."""
+    X = np.array([[1e37, 1e37]], dtype=np.float32)
+    U = np.array([[[100.0, -100.0], [0.0, 100.0]], [[1e-20, 0.0], [0.0, 1e-20]]], dtype=np.float32)
+    values = np.empty((1, 2))
+    unresolved = kernels.log_densities_full(X, np.zeros(2), np.ones(2), np.zeros((2, 2), dtype=np.float32), U,
+                                            np.zeros(2, dtype=np.float32), 0.0, values)
+    assert unresolved == 1 and np.isnan(values[0, 0]) and np.isfinite(values[0, 1])
 
 
 def test_rows_beyond_float64_raise():
