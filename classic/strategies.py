@@ -116,8 +116,21 @@ def linearly_separable(
     y = np.array(draw(st.lists(st.sampled_from([-1, 1]), min_size=n, max_size=n)))
     target = gamma * (1 + 1e-3)                   # room for the rounding of the cast to dtype
     shortfall = np.maximum(0.0, target - y * (Z @ v + b))
-    X = (Z + (y * shortfall)[:, None] * v[None, :]).astype(dtype)
+    Z = Z + (y * shortfall)[:, None] * v[None, :]
+    X = Z.astype(dtype)
+    # the cast moves y <v, x> by up to u sum_j |x_j v_j|, more than the room above where the margin is
+    # small beside |x| (float32, margin 1e-4: 9.9994e-5 until mutation audit 71): points still short
+    # are moved on by what they lack and twice that rounding, and cast again
+    for _ in range(4):
+        short = y * (X.astype(np.float64) @ v + b) < gamma
+        if not np.any(short):
+            break
+        room = 2.0 * float(np.finfo(dtype).eps) * np.abs(X[short].astype(np.float64)) @ np.abs(v)
+        lack = gamma - y[short] * (X[short].astype(np.float64) @ v + b)
+        Z[short] += ((lack + room + gamma * 1e-3) * y[short])[:, None] * v[None, :]
+        X = Z.astype(dtype)
     achieved = float(np.min(y * (X.astype(np.float64) @ v + b)))
+    assert achieved >= gamma, (achieved, gamma)
     return SeparableSample(X=X, y=y, direction=v, offset=float(b), margin=achieved)
 
 
@@ -156,7 +169,9 @@ def bounded_floats(dtype=np.float64, bound=100.0):
     hypothesis strategy of float
     """
     width = 32 if np.dtype(dtype) == np.float32 else 64
-    bound = float(np.dtype(dtype).type(bound))  # representable in that width
+    kind = np.dtype(dtype).type
+    # the largest float of that width at most bound (to nearest, 0.1 became 0.10000000149 > 0.1: audit 71)
+    bound = float(kind(bound) if float(kind(bound)) <= bound else np.nextafter(kind(bound), kind(0)))
     return st.floats(-bound, bound, allow_nan=False, allow_infinity=False, allow_subnormal=False, width=width).map(
         lambda v: 0.0 if abs(v) < TINY else v
     )

@@ -185,3 +185,17 @@ def test_initial_centers_reach_coincident_rows_and_points_off_the_data_in_its_dt
     with pytest.raises(NoSuchExample):
         find(initial_centers(X32, 3), lambda C: C.dtype != np.float32 or np.any((C != 0) & (np.abs(C) < 1e-6)),
              settings=FEW)
+
+
+def test_linearly_separable_keeps_its_margin_in_float32_and_bounded_floats_their_bound():
+    """The promised margin holds in float32 where it is small beside |x| (margin 1e-4, or 0.05 in a
+    cube of half-width 1000: the cast's rounding exceeded the 1e-3 relative room, 9.9994e-5 and
+    0.0499965 were drawn), and bounded_floats(float32, 0.1) stays within 0.1 (the bound rounded to
+    nearest was 0.10000000149). Mutation audit 71's ORIG_1 and ORIG_2."""
+    for options in (dict(margin=1e-4), dict(margin=0.05, radius=1000.0)):
+        with pytest.raises(NoSuchExample):
+            find(linearly_separable(dtype=np.float32, **options), lambda s, g=options["margin"]: s.margin < g,
+                 settings=FEW)
+    for bound in (0.1, 0.3, 1e-3):
+        with pytest.raises(NoSuchExample):
+            find(bounded_floats(np.float32, bound=bound), lambda v, b=bound: abs(v) > b, settings=FEW)
