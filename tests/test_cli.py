@@ -129,6 +129,17 @@ def test_python_m_classic_demo(tmp_path):
     # sentence would show nothing, and a "best of ten" of one start, audit 71's D05, passed)
     assert one and ten and float(ten.group(1)) < float(one.group(1))
     assert "(augmented data (x, 1))" in result.stdout.split("== perceptron")[1].split("== ")[0]   # with its intercept
+    # every section prints its certificate; the toolkit's is the stopped run's, its stability counts add up to
+    # its 20 seeds, the full run terminates, the learning curves are healthy (mutation audit 71: a certificate
+    # not printed, the full run's printed, 2 seeds, a rate left undetermined, the held-out loss negated passed)
+    sections = re.split(r"^== ", result.stdout, flags=re.M)[1:]
+    assert len(sections) == 4 and all("\nCertificate for " in section for section in sections)
+    toolkit = next(section for section in sections if section.startswith("convergence toolkit"))
+    assert "KM-5: stopped by the stopping rule 'relative_improvement'" in toolkit
+    counts = re.search(r"stability over 20 seeds: [^;]*;", toolkit).group(0)
+    assert sum(int(c) for c in re.findall(r"\((\d+)x\)", counts)) == 20
+    assert "full run: finite termination" in toolkit and "learning curves (half the data held out): healthy" in toolkit
+    assert float(re.search(r"healthy: .*, gap ([0-9.e+-]+);", toolkit).group(1)) > 0   # held-out inertia, not -score
     # MAP-EM: the mean log-likelihood is score(X), not lower_bound_ (which adds the log-prior / n)
     from sklearn.datasets import load_iris
 

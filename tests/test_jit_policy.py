@@ -385,3 +385,12 @@ def test_a_fit_without_the_filter_compiles_no_filter(tmp_path):
                             timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.splitlines() == ["['none'] 0", "['array(float64, 2d, C)', 'none'] 2", "[]"], result.stdout
+
+
+def test_n_chunks_covers_the_rows_with_no_empty_chunk():
+    """n_chunks is the ceiling of n / CHUNK_SIZE: one chunk for 1 to CHUNK_SIZE rows, none for 0 (one more at
+    exact multiples, mutation audit 71's J16, passed every test: an empty chunk adds 0 to every sum)."""
+    from classic._jit import CHUNK_SIZE, n_chunks
+
+    assert [n_chunks(n) for n in (0, 1, CHUNK_SIZE, CHUNK_SIZE + 1, 2 * CHUNK_SIZE, 2 * CHUNK_SIZE + 1)] == [
+        0, 1, 1, 2, 2, 3]
