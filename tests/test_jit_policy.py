@@ -394,3 +394,44 @@ def test_n_chunks_covers_the_rows_with_no_empty_chunk():
 
     assert [n_chunks(n) for n in (0, 1, CHUNK_SIZE, CHUNK_SIZE + 1, 2 * CHUNK_SIZE, 2 * CHUNK_SIZE + 1)] == [
         0, 1, 1, 2, 2, 3]
+
+
+def test_one_caller_at_a_time_runs_the_twin_at_once_when_the_lock_is_taken(monkeypatch):
+    """Under the workqueue layer a parallel kernel runs under a lock, released after each call, and a
+    call that finds it taken runs the serial twin at once (waiting would serialise the callers); while
+    no parallel kernel has run, the layer counts as workqueue (the first call may bring it up).
+    Mutation audit 71: a blocking acquire (J07), a lock never released (J08) and an unknown layer
+    taken for another (J06) passed every test."""
+    import threading
+
+    from classic import _jit
+
+    calls = []
+
+    class Kernel:
+        def __call__(self, x):
+            calls.append(("parallel", x))
+            return x
+
+        def in_one_thread(self, x):
+            calls.append(("serial", x))
+            return x
+
+    kernel = Kernel()
+    assert _jit._one_caller_at_a_time(kernel, 1) == 1 and _jit._one_caller_at_a_time(kernel, 2) == 2
+    assert _jit._PARALLEL_CALL.acquire(timeout=10)   # free: as another thread in a parallel kernel now
+    try:
+        other = threading.Thread(target=_jit._one_caller_at_a_time, args=(kernel, 3), daemon=True)
+        other.start()
+        other.join(timeout=10)
+        assert not other.is_alive()
+    finally:
+        _jit._PARALLEL_CALL.release()
+    assert calls == [("parallel", 1), ("parallel", 2), ("serial", 3)]
+
+    def unknown():
+        raise ValueError("no threading layer has been initialised")
+
+    monkeypatch.setattr(_jit, "_LAYER", [])
+    monkeypatch.setattr(_jit.numba, "threading_layer", unknown)
+    assert _jit._workqueue_layer() and _jit._LAYER == []
