@@ -120,7 +120,7 @@ def linearly_separable(
     X = Z.astype(dtype)
     # the cast moves y <v, x> by up to u sum_j |x_j v_j|, more than the room above where the margin is
     # small beside |x| (float32, margin 1e-4: 9.9994e-5 until mutation audit 71): points still short
-    # are moved on by what they lack and twice that rounding, and cast again
+    # are moved on by what they lack, 4 u sum_j |x_j v_j| and the room, and cast again
     for _ in range(4):
         short = y * (X.astype(np.float64) @ v + b) < gamma
         if not np.any(short):
