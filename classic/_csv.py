@@ -48,10 +48,9 @@ def _is_pandas_header(rows):
     an empty cell (the index's name) and the column numbers 0, 1, ... (at least two: ",0" alone
     reads as a data row with a missing value, audit 51), above rows that start with a row index."""
     first = rows[0]
-    numbers = [str(i) for i in range(len(first) - 1)]
-    if first[0].strip() or len(first) < 3 or [cell.strip() for cell in first[1:]] != numbers or len(rows) < 2:
+    if first[0].strip() or not _numbers_the_columns(first[1:]) or len(rows) < 2:
         return False
-    return row_index_column([""] + numbers, rows[1:]) == 0
+    return row_index_column([""] + [cell.strip() for cell in first[1:]], rows[1:]) == 0
 
 
 def _numbers_the_columns(row):
