@@ -1017,6 +1017,11 @@ def test_em6_each_form_of_the_posterior_gap_decides_where_it_is_smallest(dtype):
     assert formula <= L(bound) <= formula * (1 + L(2.0**-40))
 
 
+#: E-step sums of a float32 run (n = 300, K = 3, d = 2) that the EM-6 tests below edit: the likelihoods, expectations
+#: and entropy; each test adds the density errors, the overflow record and the gap its case needs
+_SYNTHETIC_SUMS = dict(log_likelihood=-800.0, abs_log_likelihood=800.0, expected=-900.0, abs_expected=900.0,
+                       entropy=100.0, expected_previous=-900.0, abs_expected_previous=900.0)
+
 #: E-step sums (float32, n = 300, K = 3, d = 2) edited so that each form of EM-6 decides: the growth form
 #: e^{2 Delta}((1 + lambda) E + ...) of the bound on l (Delta = 0.5, E = 1e-3, Y = 1), the shares form
 #: n log(1 + weights excess) + (1 + eta) E + Y of EM-1's gap (Delta = 5, E = Y = 1000, a float32-sized gap
@@ -1037,10 +1042,8 @@ def test_em6_bounds_are_their_formulas_where_each_form_decides(regime):
     e^{2 Delta} in the growth form (M12), E for (1 + eta) E in the shares form (M21) and the current
     gap for the previous one's in the bound on F(q_{t-1}, theta_t) (M30) passed every test (mutation
     audit 70)."""
-    base = dict(log_likelihood=-800.0, abs_log_likelihood=800.0, expected=-900.0, abs_expected=900.0, entropy=100.0,
-                expected_previous=-900.0, abs_expected_previous=900.0, overflowed=0.0, overflow_spread=0.0,
-                largest_log_const=5.0, lowest_row_max=1.0)
-    sums = dict(base, **_EDITED_SUMS[regime])
+    sums = dict(_SYNTHETIC_SUMS, overflowed=0.0, overflow_spread=0.0, largest_log_const=5.0, lowest_row_max=1.0,
+                **_EDITED_SUMS[regime])
     sums["density_error_previous"] = sums["density_error"]
     previous = dict(sums, normalisation_gap=1e-6) if regime == "previous gap" else sums
     n, K, d, L = 300, 3, 2, np.longdouble
@@ -1062,10 +1065,9 @@ def test_em6_a_finite_overflow_share_enters_every_bound_it_should():
 
     half_maha = float(below(float(np.finfo(np.float32).max) / 2.0)) / 2.0
     quarter = float(np.nextafter(np.nextafter(half_maha, 0.0), 0.0))
-    sums = dict(log_likelihood=-800.0, abs_log_likelihood=800.0, expected=-900.0, abs_expected=900.0,
-                density_error=0.0, entropy=100.0, expected_previous=-900.0, abs_expected_previous=900.0,
-                density_error_previous=0.0, overflowed=1.0, density_excess=0.0, overflow_spread=0.0,
-                largest_density_error=0.0, normalisation_gap=1e-7, largest_log_const=0.0, lowest_row_max=quarter)
+    sums = dict(_SYNTHETIC_SUMS, density_error=0.0, density_error_previous=0.0, overflowed=1.0, density_excess=0.0,
+                overflow_spread=0.0, largest_density_error=0.0, normalisation_gap=1e-7, largest_log_const=0.0,
+                lowest_row_max=quarter)
     n, K, d = 300, 3, 2
     share = _overflow_share(sums, K, d, 0.0, np.float32)
     assert K <= share <= K * (1 + 1e-12)   # K e^X, X = 0
@@ -1431,10 +1433,9 @@ def test_em6_an_unbounded_overflow_share_leaves_no_bound_on_f():
     that bound came out 6.4e3 (mutation audit 63, on these sums; float32, n = 300, K = 3, d = 2)."""
     from classic._gmm_bounds import _overflow_share
 
-    sums = dict(log_likelihood=-800.0, abs_log_likelihood=800.0, expected=-900.0, abs_expected=900.0,
-                density_error=1e-3, entropy=100.0, expected_previous=-900.0, abs_expected_previous=900.0,
-                density_error_previous=1e-3, overflowed=1.0, density_excess=1.1e-3, overflow_spread=0.0,
-                largest_density_error=1e-4, normalisation_gap=1e-7, largest_log_const=5.0, lowest_row_max=1.0e38)
+    sums = dict(_SYNTHETIC_SUMS, density_error=1e-3, density_error_previous=1e-3, overflowed=1.0,
+                density_excess=1.1e-3, overflow_spread=0.0, largest_density_error=1e-4, normalisation_gap=1e-7,
+                largest_log_const=5.0, lowest_row_max=1.0e38)
     assert math.isinf(_overflow_share(sums, 3, 2, 1e-4, np.float32))   # the premise
     likelihood, now, previous = error_bounds(sums, sums, 300, 3, 2, np.float32)
     assert math.isinf(likelihood) and math.isinf(now) and math.isfinite(previous)

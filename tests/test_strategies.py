@@ -11,6 +11,10 @@ from classic.strategies import (DATA_KINDS, bounded_floats, clustering_data, ini
                                 linearly_separable, sample_weights)
 
 
+#: For ``find``: enough examples to reach each case a strategy promises.
+FEW = settings(max_examples=2000, database=None)
+
+
 @given(clustering_data(max_samples=20, max_features=3))
 def test_clustering_data_is_finite_bounded_and_typed(X):
     assert X.ndim == 2 and 1 <= X.shape[0] <= 20 and 1 <= X.shape[1] <= 3
@@ -33,15 +37,14 @@ def _has_duplicate_rows(X):
 
 def test_strategies_reach_the_degenerate_cases():
     """Each degenerate case the issue names is actually generated."""
-    few = settings(max_examples=2000, database=None)
-    assert _has_duplicate_rows(find(clustering_data(min_samples=3), _has_duplicate_rows, settings=few))
-    assert find(clustering_data(dtypes=(np.float32,)), lambda X: X.dtype == np.float32, settings=few).dtype == np.float32
-    n_is_k = find(kmeans_problems(), lambda p: p[1] == len(p[0]) and len(p[0]) > 2, settings=few)
+    assert _has_duplicate_rows(find(clustering_data(min_samples=3), _has_duplicate_rows, settings=FEW))
+    assert find(clustering_data(dtypes=(np.float32,)), lambda X: X.dtype == np.float32, settings=FEW).dtype == np.float32
+    n_is_k = find(kmeans_problems(), lambda p: p[1] == len(p[0]) and len(p[0]) > 2, settings=FEW)
     assert n_is_k[1] == len(n_is_k[0])
     coincident = find(
         kmeans_problems(),
         lambda p: not isinstance(p[2], str) and len(p[2]) > 1 and _has_duplicate_rows(p[2]),
-        settings=few,
+        settings=FEW,
     )
     assert _has_duplicate_rows(coincident[2])
     assert len(DATA_KINDS) == 4
@@ -51,7 +54,7 @@ def test_strategies_reach_the_degenerate_cases():
             diffs = np.abs(X[:, None, :] - X[None, :, :])
             return bool(np.any((diffs > 0) & (diffs * diffs < np.finfo(dtype).tiny)))
 
-        X = find(clustering_data(dtypes=(dtype,), kinds=("tiny",), min_samples=2), underflows, settings=few)
+        X = find(clustering_data(dtypes=(dtype,), kinds=("tiny",), min_samples=2), underflows, settings=FEW)
         assert X.dtype == dtype and underflows(X)
 
 
@@ -80,8 +83,6 @@ def test_sample_weights_reach_zeros_and_extremes():
 # not of unit norm, 2**-500 for the tiny scale, a grid without negatives, one dtype or width only, one
 # blob, the bound ignored, init 'random' never drawn, max_clusters ignored, the 2**-600 weight, ones
 # forced on weights that had enough positives)
-
-FEW = settings(max_examples=2000, database=None)
 
 
 @given(st.booleans(), st.floats(0.0, 8.0), st.data())
