@@ -28,7 +28,8 @@ Policy
 * kernels that make small matrix products inside their own threads run under
   :func:`one_blas_thread`, so BLAS does not start a thread pool per chunk.
 * under ``NUMBA_DISABLE_JIT=1`` every kernel runs as Python, and Python twins stand in
-  for the three intrinsics (float64 results bit for bit the compiled ones).
+  for the three intrinsics (float64 results bit for bit the compiled ones, where NumPy's
+  BLAS rounds the full mixtures' scatter product as SciPy's, which Numba calls, does).
 * Numba checks a cached kernel against its own module's source only, not against
   the modules of the kernels it calls; :func:`drop_stale_caches`, run when this
   module is imported, removes the package's cache files when any module that
