@@ -356,6 +356,26 @@ if _CACHE is not None:
     drop_stale_caches(pathlib.Path(__file__).parent, _CACHE)
 
 
+def _prefetch_in_python(array, i, j):
+    """A cache hint: nothing in Python (``NUMBA_DISABLE_JIT=1``)."""
+
+
+def _float_bits_in_python(x):
+    """:func:`float_bits` in Python (``NUMBA_DISABLE_JIT=1``): a NumPy view of the scalar."""
+    x = np.asarray(x)
+    return x.view(np.int32 if x.dtype == np.float32 else np.int64)[()]
+
+
+def _bits_float_in_python(n, like):
+    """:func:`bits_float` in Python (``NUMBA_DISABLE_JIT=1``)."""
+    # the low bits of n, an integer narrower than the float read as unsigned (the intrinsic
+    # zero-extends it: int32 -1 gives float64 bits 0x00000000ffffffff); a Python int is an int64
+    dtype = np.asarray(like).dtype
+    unsigned = np.uint32 if dtype == np.float32 else np.uint64
+    width = min(8 * n.dtype.itemsize if isinstance(n, np.integer) else 64, 8 * dtype.itemsize)
+    return np.asarray(int(n) & ((1 << width) - 1), dtype=unsigned).view(dtype)[()]
+
+
 if numba.config.DISABLE_JIT:
     # NUMBA_DISABLE_JIT=1 (Numba's switch for stepping through kernels in a debugger): every kernel
     # runs as the Python it is written in, and these three stand in for the intrinsics, which
@@ -368,20 +388,6 @@ if numba.config.DISABLE_JIT:
     # wraps around 2**64 on purpose (KM-4), which NumPy's scalars report as overflow.
     warnings.filterwarnings("ignore", r"overflow encountered in scalar (multiply|add)", RuntimeWarning,
                             r"classic\._kmeans_kernels")
-
-    def _prefetch_in_python(array, i, j):
-        """A cache hint: nothing in Python (``NUMBA_DISABLE_JIT=1``)."""
-
-    def _float_bits_in_python(x):
-        """:func:`float_bits` in Python (``NUMBA_DISABLE_JIT=1``): a NumPy view of the scalar."""
-        x = np.asarray(x)
-        return x.view(np.int32 if x.dtype == np.float32 else np.int64)[()]
-
-    def _bits_float_in_python(n, like):
-        """:func:`bits_float` in Python (``NUMBA_DISABLE_JIT=1``)."""
-        dtype = np.asarray(like).dtype
-        unsigned = np.uint32 if dtype == np.float32 else np.uint64
-        return np.asarray(int(n) & int(np.iinfo(unsigned).max), dtype=unsigned).view(dtype)[()]
 
     prefetch, float_bits, bits_float = _prefetch_in_python, _float_bits_in_python, _bits_float_in_python
 else:

@@ -84,6 +84,44 @@ def test_bits_float_inverts_float_bits():
     np.testing.assert_array_equal(out, values)
 
 
+def test_python_twins_of_the_intrinsics_give_their_bits():
+    """Under NUMBA_DISABLE_JIT=1 ``float_bits`` and ``bits_float`` are Python twins
+    (_jit._float_bits_in_python, _bits_float_in_python): on every integer width, signed and
+    unsigned, negative values included, against float32 and float64, they give the intrinsics'
+    bits. An integer narrower than the float is zero-extended: until 2026-12-07 the twin
+    sign-extended it (int32 -1 gave float64 bits 0xffffffffffffffff, a NaN, where compiled
+    kernels get 0x00000000ffffffff; audit 71's J14, J35). No kernel makes such a call today."""
+    import numpy as np
+
+    from classic._jit import _bits_float, _bits_float_in_python, _float_bits, _float_bits_in_python, kernel
+
+    @kernel
+    def compiled(n, like, out):  # into an array: a float32 returned to Python would be a Python float
+        out[0] = _bits_float(n, like)
+
+    @kernel
+    def compiled_bits(x):
+        return _float_bits(x)
+
+    def bits(n, like):
+        out = np.zeros(1, dtype=like.dtype)
+        compiled(n, like, out)
+        return out.tobytes()
+
+    for like in (np.float32(0), np.float64(0)):
+        for integer in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64):
+            info = np.iinfo(integer)
+            for value in {info.min, -1 if info.min < 0 else 0, 1, 0x7F, info.max}:
+                n = integer(value)
+                ours = _bits_float_in_python(n, like)
+                assert type(ours) is like.dtype.type and ours.tobytes() == bits(n, like), (integer, value, like)
+        integer = np.int32 if like.dtype == np.float32 else np.int64
+        for x in like.dtype.type([-2.5, np.inf, np.finfo(like.dtype).smallest_subnormal]):
+            ours = _float_bits_in_python(x)
+            assert type(ours) is integer and ours == compiled_bits(x)
+    assert _bits_float_in_python(-1, np.float64(0)).tobytes() == bits(-1, np.float64(0))  # a Python int: int64
+
+
 def test_stale_kernel_caches_are_dropped(tmp_path):
     """Numba checks a cached kernel against its own module only; ``drop_stale_caches`` removes
     every cache file of a package once any module defining compiled code changes (here: a
