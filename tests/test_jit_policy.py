@@ -125,7 +125,8 @@ def test_python_twins_of_the_intrinsics_give_their_bits():
 def test_stale_kernel_caches_are_dropped(tmp_path):
     """Numba checks a cached kernel against its own module only; ``drop_stale_caches`` removes
     every cache file of a package once any module defining compiled code changes (here: a
-    callee's module), keeps them while nothing changes or only other modules change."""
+    callee's module, or a module's name), keeps them while nothing changes or only other modules
+    change, and makes the cache folder where there is none yet (audit 71's J27, J29)."""
     from classic._jit import SOURCES_DIGEST, drop_stale_caches
 
     callee = tmp_path / "_callee.py"
@@ -152,6 +153,15 @@ def test_stale_kernel_caches_are_dropped(tmp_path):
     assert drop_stale_caches(tmp_path) is True
     assert not any(f.exists() for f in files)
     assert drop_stale_caches(tmp_path) is False
+    files = cache_files()
+    callee.rename(tmp_path / "_callee2.py")  # the same sources in the same order, one renamed: the digest names them
+    assert drop_stale_caches(tmp_path) is True
+    assert not any(f.exists() for f in files)
+    fresh = tmp_path / "fresh"  # no cache folder yet: made, with its digest, at the first call
+    fresh.mkdir()
+    (fresh / "_caller.py").write_text("@kernel\ndef g(x):\n    return x\n")
+    assert drop_stale_caches(fresh) is True and (fresh / "__pycache__" / SOURCES_DIGEST).exists()
+    assert drop_stale_caches(fresh) is False
 
 
 def test_stale_caches_are_dropped_where_numba_cache_dir_puts_them(tmp_path):
@@ -322,6 +332,41 @@ def test_a_process_forked_after_the_threads_ran_fits_on_one_thread(tmp_path):
     env = {**os.environ, "NUMBA_NUM_THREADS": "2"}
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), (result.stdout, result.stderr[-2000:])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX's")
+def test_only_children_of_an_openmp_parent_are_kept_serial(tmp_path):
+    """_after_fork marks the child, not the parent (a parent marked at its first fork would run
+    every kernel on one thread from then on), and only a child whose parent's kernels had run
+    on the OpenMP layer: a child forked before any parallel kernel ran may start its own
+    threads (audit 71's J38, J40; the bits are the same either way, so no fit shows it)."""
+    script = tmp_path / "fork.py"
+    script.write_text(
+        "import os, warnings\n"
+        "import numba, numpy as np\n"
+        "from classic import KMeans\n"
+        "from classic._gmm_kernels import e_step_diag as kernel\n"
+        "from classic._jit import for_rows\n"
+        "N = 10 * 1024\n"
+        "def serial_in_child():\n"
+        "    r, w = os.pipe()\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        os.write(w, b'1' if for_rows(kernel, N) is kernel.in_one_thread else b'0')\n"
+        "        os._exit(0)\n"
+        "    os.waitpid(pid, 0)\n"
+        "    return os.read(r, 1) == b'1'\n"
+        "before = serial_in_child()\n"
+        "warnings.simplefilter('ignore')\n"
+        "KMeans(4, random_state=0).fit(np.random.default_rng(0).normal(size=(5000, 8)))\n"
+        "after = serial_in_child()\n"
+        "print(numba.threading_layer(), before, after, for_rows(kernel, N) is kernel.in_one_thread)\n"
+    )
+    env = {**os.environ, "NUMBA_NUM_THREADS": "2"}
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    layer, before, after, parent = result.stdout.split()
+    assert (before, after, parent) == ("False", str(layer == "omp"), "False"), result.stdout
 
 
 @pytest.fixture(scope="module")
