@@ -115,6 +115,23 @@ def test_kmeans_weight_column(tmp_path, capsys):
     assert "negative" in capsys.readouterr().err
 
 
+def test_kmeans_demo_certifies_the_start_it_reports(tmp_path):
+    """The k-means demo's certificate and first summary line are those of the one k-means++ start
+    with k = 3 its plot draws, not of the best of ten beside it (audit 71's D23, D26: k = 2 for
+    the start, and the best of ten's certificate, passed)."""
+    from sklearn.datasets import load_iris
+
+    from classic import KMeans, certify
+    from classic.demo import kmeans_demo
+
+    certificate, summary, _ = kmeans_demo(str(tmp_path))
+    X = load_iris().data
+    model = KMeans(n_clusters=3, random_state=0).fit(X)
+    assert str(certificate) == str(certify(model, X))
+    assert summary.splitlines()[0] == (f"inertia {model.inertia_:.6g}, {model.n_iter_} iterations, "
+                                       f"stopped: {model.trace_.stop_reason}")
+
+
 def test_python_m_classic_demo(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "classic", "demo", "--out", str(tmp_path)], capture_output=True, text=True, timeout=300
