@@ -715,7 +715,8 @@ def test_em6_spread_factors_bound_their_exact_values(dtype, d):
     roundings), raised by 1 + 4γ_{2d+2} and rounded to the working precision, is at least its exact
     value, for D = I and D = diag(v_k)^(-1/2) with v_k the recorded column weights (exact sums of
     squares in Fractions for d = 7; float64 sums of the float32 squares, exact, within 10⁻¹² relative,
-    for d = 4 096). At d = 4 096 in
+    for d = 4 096), by the margin the factor leaves: 1 + γ_{2d+2} (mutation audit 68's M29) passed
+    every test. At d = 4 096 in
     float32 the factor was 1 + 4γ_{d²}, undefined: every full-covariance fit of that width stopped
     with a ValueError."""
     from classic._gmm_numerics import _spread_factors
@@ -727,16 +728,18 @@ def test_em6_spread_factors_bound_their_exact_values(dtype, d):
         factors[k][np.tril_indices(d, -1)] = 0.0
     spread_factor, column_weight = _spread_factors(factors, dtype)
     assert spread_factor.dtype == dtype
+    # (1 + 4γ)(1 − γ⁽⁶⁴⁾_{2d+2})(1 − u) ≥ 1 + 2.5γ, γ = γ_{2d+2}: the margin the proof's factor leaves
+    margin = Fraction(5, 2) * Fraction(gamma(2 * d + 2, dtype))
     for k in range(2):
         if d <= 16:
             squares = [sum(Fraction(float(w)) ** 2 for w in column) for column in factors[k].T]
             v = [Fraction(float(x)) for x in column_weight[k]]
             exact = (2 * sum(squares), 2 * sum(c / w for c, w in zip(squares, v)))
-            assert all(Fraction(float(spread_factor[i, k])) >= exact[i] for i in range(2))
+            assert all(Fraction(float(spread_factor[i, k])) >= exact[i] * (1 + margin) for i in range(2))
         else:  # float32 squares are exact in float64; sums of 4 096 of them within 4096 u64 < 10⁻¹²
             squares = np.einsum("pq,pq->q", factors[k], factors[k], dtype=np.float64)
             exact = (2 * np.sum(squares), 2 * np.sum(squares / column_weight[k].astype(np.float64)))
-            assert all(spread_factor[i, k] >= exact[i] * (1 + 1e-12) for i in range(2))
+            assert all(spread_factor[i, k] >= exact[i] * (1 + 1e-12) * (1 + float(margin)) for i in range(2))
 
 
 def _kernel_density_errors(Z, state, dtype):
@@ -1707,17 +1710,33 @@ def test_em6_the_largest_log_constant_is_an_upper_bound_and_a_variance_at_its_fl
     of finite constant, an upper bound on every exact log_const_k (a weight-0 component, constant
     -inf, has none); EM-8: a diagonal variance exactly at its floor is a collapse ("at most floor_j").
     Mutation audit 67: max_k const_k (M57) and a variance below the floor only (M59) passed every
-    test."""
+    test; M36 recorded max_k const_k in the E-step's sums all the same."""
     from classic._gmm_numerics import _log_const_and_largest
 
     state = _make_state(np.array([0.3, 0.7, 0.0], dtype=np.float32), np.zeros((3, 2), dtype=np.float32),
                         np.array([[1.0, 2.0], [0.5, 0.25], [1.0, 1.0]], dtype=np.float32), "diag", np.zeros(2), 0)
     const, error, largest = _log_const_and_largest(state)
     assert largest == max(float(c) + float(e) for c, e in zip(const[:2], error[:2])) > max(const[:2])
+    Z = np.random.default_rng(0).normal(size=(20, 2)).astype(np.float32)  # and the E-step records it (audit 68's M36)
+    assert e_step(Z, state, "diag", np.zeros((20, 3), dtype=np.float32), has_previous=False)[0]["largest_log_const"] \
+        == largest
     floor = np.array([0.5, 0.25])
     factors = np.empty((2, 2))
     assert kernels.diagonal_factors(np.array([[1.0, 1.0], [0.5, 0.25]]), floor, factors)[1] == 1
     assert kernels.diagonal_factors(np.array([[1.0, 1.0], [0.75, 0.5]]), floor, factors)[1] == -1
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_em6_the_kernels_limits_are_the_working_precision_s(dtype):
+    """EM-6, steps 1 and 2: the E-step kernel's (ν', u, log ν') are of the working precision, ν' = 2K
+    times its smallest normal number: p̃_k ≤ e^{s_k (1 − u)} for an entry below ν' takes u of the
+    precision s_k = fl(â_k − m) was rounded in. float64's u for a float32 fit (mutation audit 68's
+    M33) shrank that bound and passed every test: no fit reaches it."""
+    from classic._gmm_numerics import _limits
+
+    info = np.finfo(dtype)
+    tiny = 2 * 5 * float(info.smallest_normal)
+    assert _limits(np.dtype(dtype), 5).tolist() == [tiny, float(info.eps) / 2, math.log(tiny)]
 
 
 @pytest.mark.parametrize("covariance_type", ["full", "diag"])
