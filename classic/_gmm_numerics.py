@@ -265,6 +265,14 @@ class _State:
     log_det_w: np.ndarray  # log|W_k| = -½ log|Σ_k|, float64
 
     @property
+    def log_magnitude(self):
+        """Σ_j |log W_k,jj| per component, float64: log|W_k| is a float64 sum of d logs, so its
+        rounding grows with this sum, not with |log|W_k|| (diagonal entries 1e-145 and 1e145 give
+        log|W_k| near 0; mutation audit 68, 2026-12-07; EM-6, ε_k)."""
+        diagonal = np.diagonal(self.factors, axis1=1, axis2=2) if self.factors.ndim == 3 else self.factors
+        return np.sum(np.abs(np.log(diagonal.astype(np.float64))), axis=1)
+
+    @property
     def kernel_factors(self):
         """What the kernels take: U_k = W_kᵀ (full/tied, C-contiguous) or 1/σ (diag)."""
         if self.factors.ndim == 3:
@@ -292,11 +300,7 @@ def _log_const_and_largest(state):
     d = state.means.shape[1]
     dtype = state.means.dtype
     const, error = np.empty(len(state.weights), dtype=dtype), np.empty(len(state.weights), dtype=dtype)
-    # log|W_k| is a float64 sum of d logs, so its rounding grows with Σ_j |log W_k,jj|, not |log|W_k||
-    # (diagonal entries 1e-145 and 1e145: log|W_k| near 0; mutation audit 68, 2026-12-07)
-    diagonal = np.diagonal(state.factors, axis1=1, axis2=2) if state.factors.ndim == 3 else state.factors
-    log_magnitude = np.sum(np.abs(np.log(diagonal.astype(np.float64))), axis=1)
-    largest = kernels.log_constants(state.weights, state.log_det_w, log_magnitude, 0.5 * d * LOG_2PI, float(d),
+    largest = kernels.log_constants(state.weights, state.log_det_w, state.log_magnitude, 0.5 * d * LOG_2PI, float(d),
                                     gamma(d + 12, dtype), const, error)
     return const, error, largest
 
@@ -376,13 +380,11 @@ def log_prior(state, covariance_type, prior):
             trace = np.einsum("pq,kqp->k", sigma0, precision)
             absolute = np.abs(factors)
             trace_magnitude = np.einsum("pq,kqp->k", np.abs(sigma0), np.swapaxes(absolute, 1, 2) @ absolute)
-            log_magnitude = np.sum(np.abs(np.log(np.diagonal(factors, axis1=1, axis2=2))), axis=1)
         else:
             trace = np.sum(np.diag(sigma0)[None, :] * factors**2, axis=1)
             trace_magnitude = np.sum(np.abs(np.diag(sigma0))[None, :] * factors**2, axis=1)
-            log_magnitude = np.sum(np.abs(np.log(factors)), axis=1)
         value -= 0.5 * a * np.sum(log_det_sigma + trace)
-        magnitude += 0.5 * a * np.sum(2.0 * log_magnitude + trace_magnitude)
+        magnitude += 0.5 * a * np.sum(2.0 * state.log_magnitude[:n_cov] + trace_magnitude)
     # M is itself a float64 sum of non-negative terms (at most d² + 2d + K + 8 roundings each)
     m = d * d + 2 * d + 2 * len(state.weights) + 24
     evaluated = 1.0 - gamma(d * d + 2 * d + len(state.weights) + 9, np.float64)
