@@ -55,7 +55,7 @@ def one_and_two_threads(run):
 
 
 #: Benchmark modules, run in this order by ``python -m benchmarks``.
-BENCHMARKS = ["benchmarks.kmeans", "benchmarks.gmm", "benchmarks.perceptron"]
+BENCHMARKS = ["benchmarks.kmeans", "benchmarks.gmm", "benchmarks.perceptron", "benchmarks.certificates"]
 
 
 def run_all(names=None):
