@@ -31,8 +31,13 @@ def check_class_weight(class_weight):
     tiny = float(np.finfo(np.float64).tiny)
     for label, weight in class_weight.items():
         # numbers as sample_weight takes them (Decimal, Fraction, NumPy scalars), never bool, complex or text
-        value = float(weight) if isinstance(weight, numbers.Number) and not isinstance(weight, (bool, complex)) \
-            else np.nan
+        value = np.nan
+        if isinstance(weight, numbers.Number) and not isinstance(weight, (bool, complex)):
+            try:
+                value = float(weight)
+            except OverflowError:   # an int or a Fraction beyond float64 (its repr may be thousands of digits)
+                raise ParameterError(f"class_weight[{label!r}] is beyond the range of float64: the weights must be "
+                                     f"finite numbers >= 0; scale every class weight by a common factor") from None
         if not (np.isfinite(value) and value >= 0):
             raise ParameterError(f"class_weight[{label!r}] = {weight!r}: the weights must be finite numbers >= 0")
         if 0 < value < tiny:
