@@ -38,6 +38,8 @@ def check_class_weight(class_weight):
             except OverflowError:   # an int or a Fraction beyond float64 (its repr may be thousands of digits)
                 raise ParameterError(f"class_weight[{label!r}] is beyond the range of float64: the weights must be "
                                      f"finite numbers >= 0; scale every class weight by a common factor") from None
+            except ValueError:      # Decimal('sNaN'): "cannot convert signaling NaN to float", naming nothing
+                pass
         if not (np.isfinite(value) and value >= 0):
             raise ParameterError(f"class_weight[{label!r}] = {weight!r}: the weights must be finite numbers >= 0")
         if 0 < value < tiny:

@@ -382,8 +382,9 @@ def test_an_overflow_from_weights_names_them():
 def test_class_weights_take_numbers_as_sample_weight_does():
     """A class weight may be any real number type (Decimal, Fraction, a NumPy scalar), as sample weights are;
     one beyond float64 (an int or a Fraction, whose conversion raises OverflowError, or a Decimal, which
-    converts to inf) is refused with a ValueError naming the class (mutation audit 72's ORIG_1: the
-    OverflowError escaped, no ValueError)."""
+    converts to inf) is refused with a ValueError naming the class, and so is Decimal('sNaN') (mutation
+    audit 72's ORIG_1: the OverflowError escaped, no ValueError; float() of the signaling NaN raised
+    "cannot convert signaling NaN to float", naming no class weight)."""
     from decimal import Decimal
     from fractions import Fraction
 
@@ -391,7 +392,7 @@ def test_class_weights_take_numbers_as_sample_weight_does():
     expected = _quiet(Perceptron(max_iter=5, class_weight={0: 0.5}), X, y).coef_
     for weight in (Decimal("0.5"), Fraction(1, 2), np.float32(0.5)):
         np.testing.assert_array_equal(_quiet(Perceptron(max_iter=5, class_weight={0: weight}), X, y).coef_, expected)
-    for weight in (10**400, Fraction(10**400), -(10**5000), Decimal("1e400")):
+    for weight in (10**400, Fraction(10**400), -(10**5000), Decimal("1e400"), Decimal("sNaN")):
         with pytest.raises(ValueError, match=r"class_weight\[0\]"):
             Perceptron(class_weight={0: weight}).fit(X, y)
 
