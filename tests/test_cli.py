@@ -1,6 +1,8 @@
 """The ``classic`` command: k-means on a CSV, and the demo."""
 
 import dataclasses
+import errno
+import io
 import os
 import re
 import shutil
@@ -599,6 +601,11 @@ def test_read_csv_refuses_an_unknown_header_rule(labelled_csv):
     (["kmeans", "-k", "2", "--weight-column", "²"], "x,w\n1,1\n2,1\n3,1\n",
      r"no weight column '²' \(columns: x, w\)$"),
     (["kmeans", "-k", "2", "--weight-column", "0"], "x,y,w\n1,2,1\n2,3,1\n3,4,1\n", r"no weight column '0'"),
+    # an Arabic-Indic two is a decimal digit, not an ASCII one (audit 72's L28 took it for column 2)
+    (["perceptron", "--label-column", "\u0662"], "x,y,label\n1,2,0\n2,3,1\n", r"no label column '\u0662'"),
+    # a file of one row ",0,1": its missing value is named (audit 72's C2 took it for pandas' header, and the
+    # reader failed with "min() arg is an empty sequence")
+    (["kmeans", "-k", "1"], ",0,1\n", r"non-numeric value '' in column 1, data row 1 \(a missing value"),
     (["kmeans", "-k", "2", "--weight-column", "w"], "w\n1\n2\n3\n", r"needs at least one feature column besides the "
                                                                    r"weight column$"),
     # a header is its row of text: a second row without numbers is the bad data row (it made the header
@@ -619,6 +626,82 @@ def test_csv_rows_and_columns_are_named_as_the_file_has_them(tmp_path, capsys, c
     assert main([command[0], str(path), *command[1:]]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and re.search(message, err), err
+
+
+def test_the_options_reach_the_run(labelled_csv, tmp_path, capsys):
+    """Each option is the run's (mutation audit 72: --seed of a shuffled perceptron, --n-init of a mixture, --tol 0
+    and a plot suffix in capitals were dropped, refused or ignored, and every test passed)."""
+    from classic import GaussianMixture, Perceptron
+
+    data = np.loadtxt(labelled_csv, delimiter=",", skiprows=1)
+    X, y = data[:, :2], data[:, 2].astype(int)
+    assert main(["perceptron", str(labelled_csv), "--shuffle", "--seed", "2"]) == 0
+    model = Perceptron(shuffle=True, random_state=2).fit(X, y)
+    assert model.n_updates_ != Perceptron(shuffle=True, random_state=0).fit(X, y).n_updates_   # the seed matters
+    assert f"; {model.n_updates_} updates in" in capsys.readouterr().out
+    assert main(["gmm", str(labelled_csv), "-k", "3", "--init", "random", "--n-init", "5", "--prior"]) == 0
+    best, one = (GaussianMixture(3, init_params="random", n_init=n, random_state=0, prior="default").fit(data)
+                 for n in (5, 1))
+    assert f"{best.score(data):.6g}" != f"{one.score(data):.6g}"   # the starts matter
+    assert f"mean log-likelihood {best.score(data):.6g}," in capsys.readouterr().out
+    assert main(["perceptron", str(labelled_csv), "--tol", "0"]) == 0   # tol 0 is a stopping rule (>= 0)
+    capsys.readouterr()
+    assert main(["kmeans", str(labelled_csv), "-k", "2", "--plot", str(tmp_path / "x.PNG")]) == 0
+    assert (tmp_path / "x.PNG").read_bytes()[:4] == b"\x89PNG"
+    capsys.readouterr()
+    assert main(["kmeans", str(labelled_csv), "-k", "2", "--plot", " "]) == 2   # a blank name is none (L20 wrote ' ')
+    assert "--plot needs a file name" in capsys.readouterr().err
+
+
+def test_read_csv_warns_of_a_numbering_row_above_one_data_row(tmp_path):
+    """A row 0, 1 above a single data row is pandas' header of a one-row frame, or a data point: read as
+    data, with the warning (audit 72's C7 warned only from two data rows on)."""
+    from classic._csv import read_csv
+
+    path = tmp_path / "two.csv"
+    path.write_text("0,1\n5,6\n")
+    with pytest.warns(UserWarning, match="numbers the columns"):
+        header, rows = read_csv(path)
+    assert header is None and len(rows) == 2
+
+
+def test_an_output_error_is_one_line_and_status_2(labelled_csv, capsys, monkeypatch):
+    """EIO on standard output (a terminal gone, a failing disk) is reported as ENOSPC is: one line,
+    status 2 (audit 72's L25 let the OSError escape)."""
+    class FailingOutput(io.StringIO):
+        failed = False
+
+        def flush(self):   # once: the command's flush, not the interpreter's when the object goes
+            if not self.failed:
+                self.failed = True
+                raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(sys, "stdout", FailingOutput())
+    monkeypatch.setattr("classic.cli._discard_standard_output", lambda: None)
+    assert main(["kmeans", str(labelled_csv), "-k", "2"]) == 2
+    assert capsys.readouterr().err == "classic kmeans: error: cannot write the output (Input/output error)\n"
+
+
+def test_demo_out_without_write_permission_says_so(tmp_path, capsys, monkeypatch):
+    """--out in a folder the user cannot write: "permission denied in" it, before the run (root, as in CI,
+    may write anywhere, so os.access is the test's; audit 72's L29 dropped the check)."""
+    monkeypatch.setattr("classic.cli.os.access", lambda path, mode: False)
+    assert main(["demo", "--out", str(tmp_path / "plots")]) == 2
+    assert f"permission denied in {tmp_path}" in capsys.readouterr().err
+
+
+def test_the_prior_advice_is_not_given_to_a_run_with_the_prior(labelled_csv, capsys, monkeypatch):
+    """A mixture's ValueError that advises prior='default' gets ". On the command line: add --prior." only
+    where --prior was not given (audit 72's L21 added it always)."""
+    from classic import GaussianMixture
+
+    def refuse(self, X, y=None):
+        raise ValueError("cannot fit: pass prior='default'")
+
+    monkeypatch.setattr(GaussianMixture, "fit", refuse)
+    for options, advised in (([], True), (["--prior"], False)):
+        assert main(["gmm", str(labelled_csv), "-k", "2", *options]) == 2
+        assert ("add --prior" in capsys.readouterr().err) is advised
 
 
 def test_the_command_line_reports_what_its_run_was(tmp_path, capsys, monkeypatch):

@@ -3402,6 +3402,16 @@ def test_when_every_start_collapses_the_first_ones_error_is_raised(monkeypatch):
          "^precisions_init is so small that its inverse, the initial covariance, overflows float64"),
         (dict(n_components=2, precisions_init=np.stack([np.eye(2) * 1e-310] * 2)), ValueError,
          "^precisions_init is so small that its inverse, the initial covariance, overflows float64"),
+        # mutation audit 72: each passed (or met another message) with its check loosened (G2, G4, G7, G14, G21)
+        (dict(n_components=2, weights_init=[0.5, 0.4995]), ValueError, "^weights_init must sum to 1, got 0.9995"),
+        (dict(n_components=2, means_init=[[0.0], [4.0]]), ValueError, r"^means_init must have shape .* = \(2, 2\), "
+                                                                      r"got \(2, 1\)"),
+        (dict(n_components=2, covariance_type="diag", precisions_init=[[1.0, 0.0], [1.0, 1.0]]), ValueError,
+         "^precisions_init must be positive"),
+        (dict(n_components=2, precisions_init=np.array([[[1.0, 0.1], [0.1001, 1.0]]] * 2)), ValueError,
+         "^precisions_init must be symmetric positive definite, but an entry"),
+        (dict(n_components=2, weights_init=[[0.3, 0.7]]), ValueError, r"^weights_init must be 2 positive numbers, got "
+                                                                      r"shape \(1, 2\)"),
     ],
 )
 def test_bad_parameters_get_clear_errors(params, error, match):
@@ -3582,18 +3592,23 @@ def test_default_start_is_the_labels_of_one_k_means_run():
     """init_params="kmeans" (the default, as scikit-learn's): with max_iter=0 the fitted means are the
     M-step of the hard responsibilities of classic.KMeans (one start seeded as scikit-learn seeds,
     n_local_trials=None, tol=1e-4, the same generator) on the data in X's metric (standardised by one power of two for all features, as the
-    fit's per-feature standardisation rescaled): the clusters' means of X."""
+    fit's per-feature standardisation rescaled): the clusters' means of X. On 3000 uniform points with
+    k = 12, k-means run to exact termination (tol=0) ends elsewhere, so the tolerance is tested too (on
+    iris the two agree, and mutation audit 72's G22, tol=0, passed)."""
     from classic import KMeans
     from classic.gmm import _standardisation
 
-    X = load_iris().data
-    for seed in range(3):
-        model = GaussianMixture(3, max_iter=0, random_state=seed).fit(X)
+    uniform = np.random.default_rng(0).random((3000, 2))
+    for X, k, seeds in ((load_iris().data, 3, range(3)), (uniform, 12, [0])):
         Z = _standardise(X, *_standardisation(X, per_feature=False))
-        labels = KMeans(3, n_local_trials=None, n_init=1, tol=1e-4, random_state=seed).fit(Z).labels_
-        means = np.array([X[labels == j].mean(axis=0) for j in range(3)])
-        np.testing.assert_allclose(model.means_, means, rtol=1e-12, atol=1e-12)
-        np.testing.assert_allclose(model.weights_, np.bincount(labels, minlength=3) / len(X), rtol=1e-12)
+        for seed in seeds:
+            model = GaussianMixture(k, max_iter=0, random_state=seed).fit(X)
+            labels = KMeans(k, n_local_trials=None, n_init=1, tol=1e-4, random_state=seed).fit(Z).labels_
+            means = np.array([X[labels == j].mean(axis=0) for j in range(k)])
+            np.testing.assert_allclose(model.means_, means, rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(model.weights_, np.bincount(labels, minlength=k) / len(X), rtol=1e-12)
+    exact = KMeans(12, n_local_trials=None, n_init=1, tol=0.0, random_state=0).fit(Z).labels_
+    assert not np.array_equal(exact, labels)   # the premise: here tol decides
 
 
 def test_default_start_fits_iris_from_every_seed():

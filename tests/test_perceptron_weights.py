@@ -321,6 +321,9 @@ def test_the_range_of_the_weighted_moves_is_checked_example_by_example():
     (np.array([[1.0], [-1.0]]), 1e153, 20.0),        # the intercept feature s alone is large (audit 55's W10)
     (np.array([[1e150], [-1e150]]), 1e153, 20.0),     # each row's squared norm needs its s^2 (W12)
     (np.outer([1.0, -1.0], np.full(10, 7.07e152)), 0.0, 7.0),  # the d + 1 terms of a row (W11)
+    # float32, one feature: the quick bound's d + 1 and its factor 2 (audit 72's W15 dropped both, and this run
+    # started and overflowed at update 1)
+    (np.array([[1e18], [-1e18]], dtype=np.float32), 1e18, 15.06),
 ])
 def test_weighted_moves_beyond_the_range_are_named_before_the_run(X, scale, weight):
     """check_update_range's quick bound (c^2 (d + 1) max(|X|, s)^2) and its per-row check (c_i^2 (||x_i||^2 +
@@ -328,7 +331,7 @@ def test_weighted_moves_beyond_the_range_are_named_before_the_run(X, scale, weig
     named before the run starts, not met as an overflow at update 1. Each mutant that dropped a term
     of the bound (audit 55's W10, W11, W12) let these runs start, and every test passed."""
     y = np.array([1, 0])
-    with pytest.raises(ValueError, match="the weighted example 0 .* squared norm beyond float64"):
+    with pytest.raises(ValueError, match=f"the weighted example 0 .* squared norm beyond {X.dtype}"):
         Perceptron(fit_intercept=scale != 0, intercept_scaling=scale or 1.0, max_iter=2).fit(
             X, y, sample_weight=[weight, weight])
 
@@ -384,7 +387,8 @@ def test_class_weights_take_numbers_as_sample_weight_does():
     one beyond float64 (an int or a Fraction, whose conversion raises OverflowError, or a Decimal, which
     converts to inf) is refused with a ValueError naming the class, and so is Decimal('sNaN') (mutation
     audit 72's ORIG_1: the OverflowError escaped, no ValueError; float() of the signaling NaN raised
-    "cannot convert signaling NaN to float", naming no class weight)."""
+    "cannot convert signaling NaN to float", naming no class weight). True is no weight (a slip for
+    another argument; audit 72's W3 took it for 1)."""
     from decimal import Decimal
     from fractions import Fraction
 
@@ -392,7 +396,7 @@ def test_class_weights_take_numbers_as_sample_weight_does():
     expected = _quiet(Perceptron(max_iter=5, class_weight={0: 0.5}), X, y).coef_
     for weight in (Decimal("0.5"), Fraction(1, 2), np.float32(0.5)):
         np.testing.assert_array_equal(_quiet(Perceptron(max_iter=5, class_weight={0: weight}), X, y).coef_, expected)
-    for weight in (10**400, Fraction(10**400), -(10**5000), Decimal("1e400"), Decimal("sNaN")):
+    for weight in (10**400, Fraction(10**400), -(10**5000), Decimal("1e400"), Decimal("sNaN"), True):  # True: W3
         with pytest.raises(ValueError, match=r"class_weight\[0\]"):
             Perceptron(class_weight={0: weight}).fit(X, y)
 
