@@ -12,7 +12,6 @@ Run: ``python -m benchmarks.certificates [--repeats R]``
 """
 
 import argparse
-import time
 import warnings
 
 import numpy as np
@@ -21,22 +20,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Perceptron as SkPerceptron
 from sklearn.mixture import GaussianMixture as SklearnGaussianMixture
 
-from benchmarks import quiet
 from benchmarks.gmm import initial_parameters, mixture
-from benchmarks.perceptron import make_data
+from benchmarks.perceptron import best_time, make_data
 from classic import GaussianMixture, KMeans, Perceptron, certify
-
-
-def best_of(call, repeats):
-    """``(smallest wall time of repeats calls, the last result)``, after the other library's
-    threads have gone quiet (:func:`benchmarks.quiet`)."""
-    best, result = np.inf, None
-    quiet()
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = call()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def cases():
@@ -70,9 +56,9 @@ def main(argv=None):
         for name, X, ours, theirs, y in cases():
             fit = (lambda: ours.fit(X)) if y is None else (lambda: ours.fit(X, y))
             fit()   # compile (or load the cache) outside the timing
-            t_fit, model = best_of(fit, args.repeats)
-            t_certificate, certificate = best_of(lambda: certify(model, X, y), args.repeats)
-            t_theirs, _ = best_of((lambda: theirs.fit(X)) if y is None else (lambda: theirs.fit(X, y)), args.repeats)
+            t_fit, model = best_time(fit, args.repeats)
+            t_certificate, certificate = best_time(lambda: certify(model, X, y), args.repeats)
+            t_theirs, _ = best_time((lambda: theirs.fit(X)) if y is None else (lambda: theirs.fit(X, y)), args.repeats)
             all_hold = all_hold and bool(certificate)
             print(f"  {name}: fit {t_fit * 1e3:8.1f} ms   certificate {t_certificate * 1e3:8.1f} ms "
                   f"({t_certificate / t_fit:.2f} of our fit, {t_certificate / t_theirs:.2f} of scikit-learn's "
