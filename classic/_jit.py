@@ -28,8 +28,8 @@ Policy
 * kernels that make small matrix products inside their own threads run under
   :func:`one_blas_thread`, so BLAS does not start a thread pool per chunk.
 * under ``NUMBA_DISABLE_JIT=1`` every kernel runs as Python, and Python twins stand in
-  for the three intrinsics (float64 results bit for bit the compiled ones, where NumPy's
-  BLAS rounds the full mixtures' scatter product as SciPy's, which Numba calls, does).
+  for the three intrinsics (float64 results bit for bit the compiled ones wherever NumPy's
+  BLAS and SciPy's, which Numba calls, round the full mixtures' scatter product alike).
 * Numba checks a cached kernel against its own module's source only, not against
   the modules of the kernels it calls; :func:`drop_stale_caches`, run when this
   module is imported, removes the package's cache files when any module that
@@ -379,7 +379,8 @@ def _bits_float_in_python(n, like):
 if numba.config.DISABLE_JIT:
     # NUMBA_DISABLE_JIT=1 (Numba's switch for stepping through kernels in a debugger): every kernel
     # runs as the Python it is written in, and these three stand in for the intrinsics, which
-    # Numba cannot run as Python. float64 fits are bit for bit the compiled ones, and so are float32
+    # Numba cannot run as Python. float64 fits are bit for bit the compiled ones (full and tied mixtures
+    # where NumPy's BLAS rounds their scatter product as SciPy's does), and so are float32
     # k-means and perceptron fits: the kernels' float64 accumulators start at np.float64(0.0), as
     # a Python 0.0 plus a float32 term is a float32 in NumPy (NEP 50) where Numba types the sum
     # float64; a float32 mixture's rounding bounds may differ in last bits (NumPy's float32
