@@ -315,6 +315,13 @@ def test_trace_plots_refuse_what_they_cannot_draw_on():
     for trace in traces:
         with pytest.raises(TypeError, match="^ax must be a matplotlib Axes or None, got int$"):
             trace.plot(ax=3)
+        with pytest.raises(TypeError, match="^ax must be a matplotlib Axes or None, got module$"):
+            trace.plot(ax=plt)   # pyplot has a plot too (audit 73's A1, which asked only for one, drew on it)
+    # the base trace's plot: row 0 is the start, drawn at step 0, and the title says how the run stopped
+    # (audit 73's T6 drew row 0 at step 1, T13 left the iterations out of the title, and both passed)
+    ax = traces[0].plot()
+    assert list(ax.lines[0].get_xdata()) == [0, 1]
+    assert ax.get_title() == "Trace: stopped (converged) after 1 iterations"
     with pytest.raises(TypeError, match=r"^bound must be a real number, got 'x' \(str\)"):
         traces[3].plot(bound="x")
     with pytest.raises(ValueError, match="^bound must be >= 0.0, got -1.0"):

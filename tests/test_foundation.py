@@ -902,6 +902,10 @@ def test_certify_refuses_parameters_that_are_no_record_of_the_fit():
     # point of the run (AttributeError, TypeError, IndexError or a pass before 2026-12-06, a fuzz of edits)
     for edit, match in (({"stop_reason": None}, r"its stop_reason = None is not a string"),
                         ({"converged": "yes"}, r"its converged = 'yes' is not a bool"),
+                        # an int, a bool count and a float16 precision (audit 73's T14, T9, T10 let them through)
+                        ({"converged": 1}, r"its converged = 1 is not a bool"),
+                        ({"n_iter": True}, r"its n_iter = True is not a count"),
+                        ({"dtype": "float16"}, r"its dtype = 'float16' is neither 'float32' nor 'float64'"),
                         ({"relocation_iteration": None}, r"its relocation_iteration is not a vector"),
                         ({"relocation_point": t.relocation_point[:, None]}, r"its relocation_point is not a vector"),
                         ({"relocation_point": -t.relocation_point - 1}, r"its relocation_point names a point that is "

@@ -1221,6 +1221,10 @@ def test_trace_plot_and_dict():
                            + [line.get_xdata() for line in ax.lines if "final inertia" in line.get_label()])
     t = np.arange(1, tr.n_iter + 1)
     np.testing.assert_allclose(np.sort(drawn), np.sort(np.concatenate([[0.0], t - 1 / 3, t])))
+    # the hollow markers sit on the x-axis: x in data, y in the axes' coordinates (audit 73's A4 drew them at
+    # y = 0 in data coordinates, off a log scale, and every test passed)
+    zeros = [line for line in ax.lines if "final inertia" in line.get_label()]
+    assert zeros and all(line.get_transform() == ax.get_xaxis_transform() for line in zeros)
     d = tr.to_dict()
     assert d["stop_reason"] == "converged" and len(d["objective"]) == 1 + 3 * d["n_iter"]
     assert isinstance(tr, KMeansTrace)

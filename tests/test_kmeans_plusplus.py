@@ -187,6 +187,18 @@ def test_kpp1_draws_do_not_depend_on_the_scale(dtype, n, d, k, trials, weighted,
     assert scaled_centers.dtype == dtype
 
 
+def test_kpp1_the_scale_threshold_keeps_the_draws_just_below_it():
+    """KPP-1, "Scale": X whose largest |x| lies in [2^-459, 2^-458), just below the float64 threshold
+    2^(e_min/2 + p + 1) = 2^-458, is scaled up, so points 2^-540 apart keep normal squared distances and
+    draw as X 2^500 does (audit 73's S22 put the threshold one binade lower: these were not scaled,
+    their distances underflowed, and the draws changed with the scale)."""
+    s = 2.0**-540
+    X = np.array([[1.5 * 2.0**-459], [0.0], [s], [2 * s], [3 * s], [5 * s], [8 * s], [13 * s]])
+    for seed in range(40):
+        np.testing.assert_array_equal(kmeans_plusplus(X, 4, random_state=seed)[1],
+                                      kmeans_plusplus(X * 2.0**500, 4, random_state=seed)[1])
+
+
 class _Scripted(np.random.Generator):
     """A Generator whose draws are given: ``integers`` returns ``first``, ``random`` the ``uniforms``
     in turn (each a double a Generator can return: a multiple of 2^-53 in [0, 1))."""
@@ -219,6 +231,28 @@ def test_kpp1_each_row_owns_the_half_open_interval_of_its_mass(weights, uniforms
     w = None if weights is None else np.array(weights)
     _, indices = kmeans_plusplus(X, 2, sample_weight=w, n_local_trials=1, random_state=_Scripted(0, uniforms))
     assert indices.tolist() == want
+
+
+def test_kpp1_the_potential_adds_its_chunks_in_index_order():
+    """The potential is the chunk partials added in index order (the package's reduction order, the
+    order sample_index walks them in), and potential_with (KPP-3) gives the bits update_closest would:
+    on chunks of magnitudes 10^-3 to 10^3, where the reverse order rounds otherwise (audit 73's K8
+    summed them backwards, and every test passed)."""
+    from classic._seeding_kernels import potential_with, update_closest
+
+    rng = np.random.default_rng(0)
+    n = 5 * CHUNK_SIZE + 17
+    X = rng.random((n, 3)) * np.repeat(10.0 ** rng.integers(-3, 4, size=6), [CHUNK_SIZE] * 5 + [17])[:, None]
+    closest, parts = np.full(n, np.inf), np.zeros(6)
+    potential = update_closest(X, X[0], closest, np.empty(0), parts)
+    forward, backward = 0.0, 0.0
+    for part in parts:
+        forward += part
+    for part in parts[::-1]:
+        backward += part
+    assert potential == forward != backward   # the premise: the order shows in the bits
+    expected = potential_with(X, X[1], closest, np.empty(0))
+    assert update_closest(X, X[1], closest.copy(), np.empty(0), parts) == expected
 
 
 def test_kpp1_a_target_on_a_chunk_boundary_belongs_to_the_next_chunk():
@@ -479,6 +513,12 @@ def test_kpp3_none_is_scikit_learns_greedy_rule():
     greedy = np.mean([KMeans(16, n_local_trials=None, random_state=r).fit(X).inertia_ for r in range(10)])
     single = np.mean([KMeans(16, random_state=r).fit(X).inertia_ for r in range(10)])
     assert greedy < single
+    # the default of kmeans_plusplus is the original algorithm, one candidate per step, whose 8(ln k + 2)
+    # bound is proven (KPP-2); greedy candidates are opt-in (audit 73's S26 made None the default)
+    for seed in range(3):
+        default = kmeans_plusplus(X, 16, random_state=seed)[1]
+        np.testing.assert_array_equal(default, kmeans_plusplus(X, 16, n_local_trials=1, random_state=seed)[1])
+        assert not np.array_equal(default, kmeans_plusplus(X, 16, n_local_trials=None, random_state=seed)[1])
 
 
 def test_kpp_proof_steps_have_these_tests():

@@ -220,6 +220,10 @@ def test_warm_start_refuses_what_the_previous_weights_cannot_start():
     coef = model.coef_.copy()
     with pytest.raises(ValueError, match="previous fit's weights, which belong to its classes 0, 1, 2.*warm_start=False"):
         model.fit(X[y < 2], y[y < 2])
+    two = _quiet_fit(Perceptron(max_iter=3, warm_start=True), X[y < 2], y[y < 2])   # and more classes than before
+    with pytest.raises(ValueError, match="previous fit's weights, which belong to its classes 0, 1; this y has the "
+                                         "classes 0, 1, 2"):   # (audit 73's P11 took a subset for the same classes)
+        two.fit(X, y)
     with pytest.raises(ValueError, match=r"coef_init \(warm_start: the previous fit's coef_\) has shape \(3, 4\), "
                                          "but X has 3 features"):
         model.fit(X[:, :3], y)
@@ -232,6 +236,17 @@ def test_warm_start_refuses_what_the_previous_weights_cannot_start():
                                          "Pass intercept_init=0, set warm_start=False"):
         model.fit(X, y)
     assert not np.any(_quiet_fit(model, X, y, intercept_init=np.zeros(3)).intercept_)
+
+
+def test_a_binary_start_takes_every_shape_scikit_learn_takes():
+    """A binary problem's coef_init of d entries in any shape of at most two dimensions ((d,), (1, d), (d, 1):
+    scikit-learn ravels it) and an intercept_init of one ((), (1,)) start the same run (audit 73's P10
+    refused (d, 1))."""
+    X, y = _iris(2)
+    want = Perceptron(max_iter=5).fit(X, y, coef_init=np.arange(4.0), intercept_init=0.5)
+    for coef, intercept in ((np.arange(4.0)[None, :], np.array([0.5])), (np.arange(4.0)[:, None], 0.5)):
+        got = Perceptron(max_iter=5).fit(X, y, coef_init=coef, intercept_init=intercept)
+        assert got.trace_ == want.trace_ and np.array_equal(got.coef_, want.coef_)
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [
@@ -391,6 +406,8 @@ def test_partial_fit_refuses_what_it_cannot_continue():
     coef = model.coef_.copy()
     with pytest.raises(ValueError, match=r"classes=0, 1, 2, 3 differ from the model's classes 0, 1, 2"):
         model.partial_fit(X, y, classes=[0, 1, 2, 3])
+    with pytest.raises(ValueError, match=r"classes=0, 1 differ from the model's classes 0, 1, 2"):   # a subset (P11)
+        model.partial_fit(X[y < 2], y[y < 2], classes=[0, 1])
     with pytest.raises(ValueError, match="X has 3 features, but Perceptron is expecting 4"):
         model.partial_fit(X[:, :3], y)
     with pytest.raises(ValueError, match="intercept is not 0, but fit_intercept=False now"):
