@@ -4228,3 +4228,21 @@ def test_a_means_init_far_outside_the_data_is_named():
         far = GaussianMixture(2, covariance_type="diag", prior="default", means_init=[[0.0, 0.0, 0.0], [1e154] * 3],
                               random_state=0).fit(X)
     assert certify(far, X)
+
+
+def test_the_standardisation_statistics_on_small_columns():
+    """proofs/em.md, "Units": spread_j = max_i |x_ij - shift_j|, both sides of the mean (audit 73's G2 dropped
+    the absolute value: a spread of 4 for 7 here, and a fit of values near 1.7e308 met a bare OverflowError
+    for the ValueError naming the scale), and a constant column's variance is exactly 0, whatever its
+    value's rounding (G5: 1.9e-34 for ten 0.1s; no fit changed, its standardised column being exactly 0)."""
+    from classic._gmm_standardisation import column_statistics, column_variances
+
+    X = np.array([[-10.0, 1.0], [1.0, 2.0], [0.0, 6.0]])
+    shift, spread, squares = np.empty(2), np.empty(2), np.empty(3)
+    column_statistics(X, shift, spread, squares)
+    np.testing.assert_array_equal(spread, [7.0, 3.0])
+    variance = np.empty(3)
+    column_variances(np.array([[0.1, 0.3, 0.7]] * 10), variance)
+    np.testing.assert_array_equal(variance, [0.0, 0.0, 0.0])
+    with pytest.raises(ValueError):
+        GaussianMixture(1).fit(np.array([[-1.7e308, 0.0], [1.7e308, 1.0], [1e308, 2.0], [1e308, 3.0]]))

@@ -2837,3 +2837,17 @@ def test_output_dtypes_are_scikit_learns():
                      (ours.transform(X.astype(np.float64)), theirs.transform(X.astype(np.float64))),
                      (ours.transform(X.astype(np.float32)), theirs.transform(X.astype(np.float32)))):
             assert a.dtype == b.dtype
+
+
+def test_km8_km9_kernel_edges_the_proof_states():
+    """KM-9: a centre whose expanded-form value minus the slack equals the limit exactly is scanned
+    ("<= limit": audit 73's D9 made it "<" and skipped a centre at exactly the runner-up's distance).
+    KM-8, "Underflow": the bound floor phi is 2 d sigma / u64 with sigma the smallest subnormal of the
+    working precision (D12 halved it). Neither shows through the public API without exact ties or
+    distances near underflow, so the kernels are called directly."""
+    X = np.zeros((1, 2))
+    centers = np.array([[0.0, 0.0], [1.0, 0.0], [3.0, 0.0]])
+    assert distances._runner_up(X, 0, centers, 0, 1.0, 0.0, np.array([0.0, 1.0, 9.0])) == 1.0
+    for dtype in (np.float32, np.float64):
+        sigma = float(np.finfo(dtype).smallest_subnormal)
+        assert distances._bound_floor(np.zeros((1, 3), dtype=dtype)) == 2 * 3 * sigma * 2.0**53
