@@ -274,6 +274,12 @@ def test_serial_twins_give_the_parallel_kernels_bits(monkeypatch):
     assert _small_runs() == in_one_thread
 
 
+def _on_two_threads(script, **environment):
+    """Run the Python ``script`` in its own process with two Numba threads (and ``environment``)."""
+    env = {**os.environ, "NUMBA_NUM_THREADS": "2", **environment}
+    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
+
+
 def test_threads_calling_fits_at_once_under_the_workqueue_layer(tmp_path):
     """Numba's workqueue threading layer (its fallback where neither OpenMP nor TBB loads) aborts
     the process when two Python threads enter parallel kernels at once (a practitioner's review:
@@ -298,8 +304,7 @@ def test_threads_calling_fits_at_once_under_the_workqueue_layer(tmp_path):
         "assert all(np.array_equal(a, b) for a, b in zip(alone * 2, together))\n"
         "print('ok')\n"
     )
-    env = {**os.environ, "NUMBA_THREADING_LAYER": "workqueue", "NUMBA_NUM_THREADS": "2"}
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
+    result = _on_two_threads(script, NUMBA_THREADING_LAYER="workqueue")
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
 
 
@@ -329,8 +334,7 @@ def test_a_process_forked_after_the_threads_ran_fits_on_one_thread(tmp_path):
         "    assert all(np.array_equal(a, b) for p, c in zip(parent, children) for a, b in zip(p, c))\n"
         "    print('ok')\n"
     )
-    env = {**os.environ, "NUMBA_NUM_THREADS": "2"}
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
+    result = _on_two_threads(script)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), (result.stdout, result.stderr[-2000:])
 
 
@@ -362,8 +366,7 @@ def test_only_children_of_an_openmp_parent_are_kept_serial(tmp_path):
         "after = serial_in_child()\n"
         "print(numba.threading_layer(), before, after, for_rows(kernel, N) is kernel.in_one_thread)\n"
     )
-    env = {**os.environ, "NUMBA_NUM_THREADS": "2"}
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
+    result = _on_two_threads(script)
     assert result.returncode == 0, result.stderr[-2000:]
     layer, before, after, parent = result.stdout.split()
     assert (before, after, parent) == ("False", str(layer == "omp"), "False"), result.stdout
