@@ -1,5 +1,5 @@
 """Hypothesis profiles, chosen by the HYPOTHESIS_PROFILE environment variable, and the
-``numba_threads`` fixture.
+``numba_threads`` and ``saved_figures`` fixtures.
 
 ``ci`` (the default): deterministic (derandomised, no example database), no
 deadline (first calls compile Numba kernels), a moderate number of examples.
@@ -54,3 +54,19 @@ def numba_threads():
 
     yield use
     numba.set_num_threads(previous)
+
+
+@pytest.fixture
+def saved_figures(monkeypatch):
+    """The matplotlib Figures saved while the test runs, in order (each still written as asked):
+    what a command or the demo drew, read back from the figure itself."""
+    import matplotlib.figure
+
+    saved, save = [], matplotlib.figure.Figure.savefig
+
+    def recording(fig, *args, **kwargs):
+        saved.append(fig)
+        return save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", recording)
+    return saved

@@ -748,7 +748,7 @@ def test_the_command_line_reports_what_its_run_was(tmp_path, capsys, monkeypatch
     assert "FAIL" in capsys.readouterr().out
 
 
-def test_what_the_reader_keeps_and_leaves_out(tmp_path, capsys, monkeypatch):
+def test_what_the_reader_keeps_and_leaves_out(tmp_path, capsys, monkeypatch, saved_figures):
     """Audit 51 (mutation testing of the reader and the command): what each surviving mutant read or
     printed otherwise, every test passing. A row of empty cells is a blank line; header names are
     stripped; a row index is integers (0.0, 1.0, ... is a feature), left out when one feature column
@@ -783,11 +783,9 @@ def test_what_the_reader_keeps_and_leaves_out(tmp_path, capsys, monkeypatch):
     assert out.index(f"class {-2**63} against") < out.index("class 9 against") < out.index("class 10 against")
     assert "3 points, 2 features, k=3" in run("x,y\n0,0\n1,1\n5,4\n", "gmm", "-k", "3", "--prior").out
 
-    import matplotlib.figure
-
     import classic
 
-    real, titles, save = classic.certify, [], matplotlib.figure.Figure.savefig
+    real = classic.certify
 
     def failing(*args, **kwargs):   # PC-2 fails for each class
         certificate = real(*args, **kwargs)
@@ -795,8 +793,7 @@ def test_what_the_reader_keeps_and_leaves_out(tmp_path, capsys, monkeypatch):
         return dataclasses.replace(certificate, claims=claims)
 
     monkeypatch.setattr(classic, "certify", failing)
-    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", lambda fig, *a, **k: (
-        titles.append(fig.axes[0].get_title()), save(fig, *a, **k)))
     plot = tmp_path / "run.png"
     out = run("x,label\n0,0\n5,1\n10,2\n", "perceptron", "--plot", str(plot), status=1).out
-    assert out.count("PC-2") > 1 and titles[-1].endswith("\ncertificate: SOME CLAIMS FAIL: PC-2"), titles
+    title = saved_figures[-1].axes[0].get_title()
+    assert out.count("PC-2") > 1 and title.endswith("\ncertificate: SOME CLAIMS FAIL: PC-2"), title

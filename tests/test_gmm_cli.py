@@ -84,25 +84,21 @@ def test_demo_lists_em():
     assert any("Gaussian mixture" in t for t in titles)
 
 
-def test_command_plots_name_the_method_and_the_certificate(tmp_path, capsys, monkeypatch):
+def test_command_plots_name_the_method_and_the_certificate(tmp_path, capsys, saved_figures):
     """The plot of a command shows what the run's certificate says (it was only printed), MAP-EM's
     plot says MAP-EM (it said EM), and the one-vs-rest perceptron's title is two lines (cut off
     at the right edge on one; a student's review)."""
-    import matplotlib.figure
-
-    titles = []
-    real = matplotlib.figure.Figure.savefig
-    monkeypatch.setattr(matplotlib.figure.Figure, "savefig",
-                        lambda fig, *args, **kwargs: (titles.append(fig.axes[0].get_title()), real(fig, *args, **kwargs)))
     path = tmp_path / "data.csv"
     write_mixture_csv(path)
     assert main(["gmm", str(path), "-k", "2", "--prior", "--plot", str(tmp_path / "map.png")]) == 0
-    assert titles[-1].startswith("MAP-EM: stopped") and titles[-1].endswith("\ncertificate: every claim holds")
+    title = saved_figures[-1].axes[0].get_title()
+    assert title.startswith("MAP-EM: stopped") and title.endswith("\ncertificate: every claim holds")
     labelled = tmp_path / "labelled.csv"
     rng = np.random.default_rng(0)
     X = rng.normal(size=(90, 2))
     np.savetxt(labelled, np.column_stack([X, np.repeat([0, 1, 2], 30)]), delimiter=",", header="x,y,label",
                comments="")
     main(["perceptron", str(labelled), "--plot", str(tmp_path / "ovr.png")])
-    assert titles[-1].startswith("perceptron, one vs rest (3 classes)\nstopped") and "\ncertificate: " in titles[-1]
+    title = saved_figures[-1].axes[0].get_title()
+    assert title.startswith("perceptron, one vs rest (3 classes)\nstopped") and "\ncertificate: " in title
     capsys.readouterr()

@@ -99,23 +99,14 @@ def test_bad_files_get_one_line_and_status_2(tmp_path, capsys, content, args, me
     assert message in err and "\n" not in err
 
 
-def test_demo_has_a_perceptron_entry(tmp_path, monkeypatch):
+def test_demo_has_a_perceptron_entry(tmp_path, saved_figures):
     """The demo's perceptron is certified, and its plot draws Novikoff's bound, PC-5's (audit 71's
     D12: a plot without the line passed)."""
-    import matplotlib.figure
-
-    saved, save = [], matplotlib.figure.Figure.savefig
-
-    def spy(fig, *args, **kwargs):
-        saved.append(fig)
-        return save(fig, *args, **kwargs)
-
-    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", spy)
     assert any(fn is perceptron_demo for _, fn in DEMOS)
     certificate, summary, path = perceptron_demo(str(tmp_path))
     assert certificate and certificate["PC-5"].holds and "Novikoff bound" in summary
     assert pathlib.Path(path).stat().st_size > 0
-    [figure] = saved
+    [figure] = saved_figures
     drawn = [line for ax in figure.axes for line in ax.lines if "(PC-5)" in line.get_label()]
     assert len(drawn) == 1 and set(drawn[0].get_ydata()) == {certificate["PC-5"].bound}
 
