@@ -2273,6 +2273,21 @@ def test_pc7_unit_margins_bracket_the_exact_margin_where_one_rounding_decides(A,
     assert m > 0 and Fraction(float(lo[0])) <= m / norm_hi and Fraction(float(hi[0])) >= m / norm_lo
 
 
+@pytest.mark.parametrize("n_rows", [2, 3, 7])
+def test_pc7_magnitudes_by_blocks_cover_every_row(n_rows):
+    """PC-7: unit_margins' sum_f |A_if u_f| is evaluated rows blocks at a time (np.abs(A) whole was a copy
+    of A on each call); on integers, where every sum is exact, the blocks of 3 rows give np.abs(A) @ |u| row
+    for row: a part block at the end (7 rows), exactly one block (3) and fewer rows than a block (2)."""
+    from classic._perceptron_certificate import _magnitudes
+
+    rng = np.random.default_rng(n_rows)
+    A = rng.integers(-9, 10, (n_rows, 4)).astype(np.float64)
+    u = rng.integers(-9, 10, 4).astype(np.float64)
+    expected = np.abs(A) @ np.abs(u)
+    assert np.array_equal(_magnitudes(A, u, rows=3), expected)
+    assert np.array_equal(_magnitudes(A[::-1], u, rows=3), expected[::-1])   # a view with negative strides
+
+
 def test_pc1_an_update_index_just_past_the_data_is_refused_before_the_replay():
     """PC-1: the log's indices are checked before anything reads X with them: an update of example n
     (one past the last) in a run that did not converge fails PC-1 as a malformed log; with n accepted
