@@ -85,8 +85,8 @@ def initial_responsibilities(Z, scale, n_components, init_params, rng):
         from classic.seeding import kmeans_plusplus  # k-means++ centres, then a hard assignment
 
         centers, _ = kmeans_plusplus(Z, n_components, n_local_trials=None, random_state=rng)
-        centers = np.asarray(centers, dtype=np.float64)
-        distances = ((Z.astype(np.float64)[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+        Z64 = Z.astype(np.float64)   # one centre at a time: n x K, never an n x K x d array
+        distances = np.column_stack([((Z64 - centre) ** 2).sum(axis=1) for centre in np.asarray(centers, np.float64)])
         labels = np.argmin(distances, axis=1)
     resp = np.zeros((n_samples, n_components))
     resp[np.arange(n_samples), labels] = 1.0
