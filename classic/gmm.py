@@ -254,8 +254,10 @@ class GMMTrace(Trace):
         shapes = {"weights": (K,), "means": (K, d), "covariances": _COVARIANCE_SHAPES[self.covariance_type](K, d)}
         for name, shape in {**shapes, **{f"previous_{key}": value for key, value in shapes.items()}}.items():
             value = getattr(self, name)
-            if value is None and name.startswith("previous_") and self.n_iter == 0:
-                continue
+            if name.startswith("previous_") and self.n_iter == 0:   # no M-step: no θ_{T−1}, and None says so
+                if value is None:
+                    continue
+                return f"its {name} is given where a run with n_iter = 0 (no M-step) records None"
             if not isinstance(value, np.ndarray) or value.shape != shape or value.dtype != dtype:
                 told = "None" if value is None else (f"shape {value.shape}, {value.dtype}" if isinstance(value, np.ndarray)
                                                      else type(value).__name__)

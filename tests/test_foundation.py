@@ -886,6 +886,15 @@ def test_certify_refuses_parameters_that_are_no_record_of_the_fit():
         for name, (value, match) in edits.items():
             with pytest.raises(ValueError, match=rf"^trace_ cannot be the record of a run: {match}.*{fix}"):
                 certify(_tampered(gmm, dataclasses.replace(t, **{name: value})), X)
+    # θ_{T−1} recorded for a run of no M-step (audit 74's ORIG_1: certify then raised IndexError on the empty
+    # parameter_change), the converse of previous_means=None above
+    still = classic.GaussianMixture(3, random_state=0, max_iter=0).fit(X)
+    t = still.trace_
+    assert t.n_iter == 0 and t.previous_means is None and certify(still, X)
+    with pytest.raises(ValueError, match=r"^trace_ cannot be the record of a run: its previous_weights is given where "
+                                         rf"a run with n_iter = 0 \(no M-step\) records None{fix}"):
+        certify(_tampered(still, dataclasses.replace(t, previous_weights=t.weights, previous_means=t.means,
+                                                     previous_covariances=t.covariances)), X)
     # a whole consistent trace of another covariance type: the fit's own type decides
     full, spherical = gmms["full"], gmms["spherical"]
     with pytest.raises(ValueError, match=r"trace_ is the record of a covariance_type='spherical' run, this fit's is "
