@@ -3387,6 +3387,30 @@ def test_n_init_keeps_the_first_of_the_best_runs(monkeypatch):
     np.testing.assert_array_equal(model.means_[:, 0] > 5, tied[0].state.means[:, 0] > 0)
 
 
+def test_n_init_keeps_the_start_of_greatest_objective_where_the_starts_differ(monkeypatch):
+    """n_init: of starts that end apart (three clusters, random starts, five iterations each), the fit
+    returns the one of greatest objective; the tied starts of the test above could not tell it from the
+    worst (audit 74's G18 kept the smallest and passed)."""
+    starts = _recording_starts(monkeypatch)
+    X = mixture_data(3, 120, 2, 3, 1.5)
+    model = GaussianMixture(3, init_params="random", n_init=5, tol=0, max_iter=5, random_state=0).fit(X)
+    objectives = [run.objective for run in starts]
+    assert len(starts) == 5 and len(set(objectives)) == 5   # the premise: five different ends
+    best = starts[int(np.argmax(objectives))]
+    np.testing.assert_array_equal(model.trace_.objective, best.trace.objective)
+
+
+def test_warm_start_is_one_start_whatever_n_init(monkeypatch):
+    """warm_start: the second fit continues the first once, as scikit-learn's (n_init applies to
+    the first fit only); n_init = 3 ran the same warm start three times (audit 74's G16)."""
+    starts = _recording_starts(monkeypatch)
+    X = mixture_data(12, 150, 2, 2, 2.0)
+    model = GaussianMixture(2, n_init=3, random_state=0, warm_start=True).fit(X)
+    assert len(starts) == 3
+    model.fit(X)
+    assert len(starts) == 4
+
+
 def test_when_every_start_collapses_the_first_ones_error_is_raised(monkeypatch):
     """EM-8 with n_init > 1: when no start has an answer, the error raised is the first start's (its
     component and iteration), whatever the later ones say (the last one's was raised: audit 56)."""
@@ -3424,6 +3448,7 @@ def test_when_every_start_collapses_the_first_ones_error_is_raised(monkeypatch):
         (dict(verbose=-1), ValueError, "verbose must be >= 0, got -1"),
         (dict(verbose=0.5), TypeError, "verbose must be an integer >= 0 or a bool, got 0.5"),
         (dict(n_init=True), TypeError, "n_init must be an integer"),
+        (dict(n_init=0), ValueError, "n_init must be >= 1, got 0"),   # no start is no fit (audit 74's G05)
         (dict(n_components=2, weights_init=np.array([0.5, np.nan])), ValueError, "^weights_init contains NaN"),
         (dict(n_components=2, means_init=[[np.nan, 0.0], [1.0, 1.0]]), ValueError, "^means_init contains NaN"),
         (dict(n_components=2, precisions_init=np.array([np.eye(2), np.where(np.eye(2), np.inf, 0.0)])), ValueError,
