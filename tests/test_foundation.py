@@ -880,7 +880,11 @@ def test_certify_refuses_parameters_that_are_no_record_of_the_fit():
                  "previous_weights": (t.previous_weights.astype(np.float32), r"its previous_weights is shape \(3,\), "
                                                                              r"float32 where"),
                  "covariances": (t.covariances[:2], r"its covariances is shape \(2,.*\), float64 where"),
-                 "shift": (np.float64(0.0), r"its shift is not a float64 vector of the 4 features")}
+                 "shift": (np.float64(0.0), r"its shift is not a float64 vector of the 4 features"),
+                 # a float32 scale, and one step's change missing (audit 74's G75, G70)
+                 "scale": (t.scale.astype(np.float32), r"its scale is not a float64 vector of the 4 features"),
+                 "parameter_change": (t.parameter_change[:-1], r"its parameter_change has shape \(4,\) where n_iter = 5 "
+                                                              r"gives 5 rows")}
         edits["covariance_type"] = {"full": ("tied", r"its covariances is shape \(3, 4, 4\), float64 where a tied run"),
                                     "spherical": ("bogus", edits["covariance_type"][1])}[kind]
         for name, (value, match) in edits.items():
@@ -891,6 +895,7 @@ def test_certify_refuses_parameters_that_are_no_record_of_the_fit():
     still = classic.GaussianMixture(3, random_state=0, max_iter=0).fit(X)
     t = still.trace_
     assert t.n_iter == 0 and t.previous_means is None and certify(still, X)
+    assert certify(still, X)["EM-5"].holds is None   # no M-step: not applicable, not "holds" (audit 74's C30)
     with pytest.raises(ValueError, match=r"^trace_ cannot be the record of a run: its previous_weights is given where "
                                          rf"a run with n_iter = 0 \(no M-step\) records None{fix}"):
         certify(_tampered(still, dataclasses.replace(t, previous_weights=t.weights, previous_means=t.means,

@@ -2698,6 +2698,9 @@ def test_em8_collapsed_starts_are_dropped_when_others_fit():
     assert np.all(np.isfinite(model.covariances_))
     with pytest.raises(ComponentCollapseError, match="prior="):
         GaussianMixture(3, random_state=1, init_params="random", n_init=4, max_iter=300, tol=0).fit(Y)
+    # one start dropped is warned too (audit 74's G21: only two or more were, and this test passed)
+    with pytest.warns(ConvergenceWarning, match=r"^1 of 2 EM starts collapsed and were dropped"):
+        GaussianMixture(3, random_state=10, init_params="random", n_init=2, max_iter=300, tol=0).fit(Y)
 
 
 def test_em9_increment_ratio_is_square_of_rate():
