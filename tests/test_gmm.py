@@ -1692,6 +1692,35 @@ def test_a_fit_without_any_rounding_bound_says_why():
     assert len(seen) == 1 and "singular" not in str(seen[0].message)
 
 
+def test_a_float32_fit_with_some_rounding_bounds_is_not_told_that_none_exist():
+    """The float32 message "no rounding bound of EM-6 exists" is for a run whose every bound is infinite;
+    with one step's bound infinite (and the objective fallen at another) the fit warns of a nearly singular
+    covariance, as for float64 (audit 74's G69 said none exist on any infinite bound)."""
+    from classic.gmm import _warn_if_the_ascent_is_not_certified
+
+    X = load_iris().data.astype(np.float32)
+    t = GaussianMixture(3, random_state=0, tol=0, max_iter=6).fit(X).trace_
+    ll, error = t.log_likelihood.copy(), t.log_likelihood_error.copy()
+    ll[3] = t.log_likelihood[2] - 1.0
+    error[5] = np.inf
+    edited = dataclasses.replace(t, log_likelihood=ll, objective=ll + t.log_prior, log_likelihood_error=error)
+    with pytest.warns(NotCertifiedWarning, match="A nearly singular covariance does this") as seen:
+        _warn_if_the_ascent_is_not_certified(edited, np.dtype(np.float32))
+    assert len(seen) == 1 and "no rounding bound" not in str(seen[0].message)
+
+
+def test_an_empty_component_is_named_by_its_index():
+    """EM-8: exact EM stops at the first component with no responsibility, and names it (audit 74's G54
+    named component 0 whichever it was)."""
+    from classic.gmm import _check_weights_alive
+
+    with pytest.raises(ComponentCollapseError, match=r"component 2 .*its weight became zero") as raised:
+        _check_weights_alive(np.array([3.0, 1e-300, 0.0, 0.0]), 0.0, 4)
+    assert raised.value.component == 2
+    _check_weights_alive(np.array([3.0, 1e-300]), 0.0, 4)   # positive weights, however small, go on
+    _check_weights_alive(np.array([3.0, 0.0]), 1.0, 4)      # a prior keeps an empty component alive
+
+
 def test_a_fit_warns_when_an_m_step_s_ascent_is_not_certified():
     """EM-2 at fit time (proofs/em.md, EM-4): the fit also warns when an M-step's bound fell beyond
     its rounding bounds and allowance, where the objective itself rose. On an iris run's trace,
@@ -2017,14 +2046,17 @@ def test_em5_no_tol_stop_without_tol():
     """EM-5: with tol = 0 the loop never stops on tol, so a run of tol = 0 relabelled "tol" and
     converged (converged_ set to match) is not the run. Two checks say so: the stop's agreement
     with the fit's settings, and the recomputed last tol test (|change| < 0 never holds), which
-    alone catches it where the first takes tol >= 0 (audit 58's E30, equivalent for that reason)."""
+    alone catches it where the first takes tol >= 0 (audit 58's E30, equivalent for that reason). The
+    note is the first's, which names the fit's settings (audit 74's C19, the first without its tol > 0,
+    passed on the second's note)."""
     X = mixture_data(2, 120, 2, 2, 4.0)
     model = GaussianMixture(2, random_state=0, tol=0, max_iter=5).fit(X)
     assert certify(model, X)
     model.trace_ = dataclasses.replace(model.trace_, stop_reason="tol", converged=True)
     model.converged_ = True
     claim = certify(model, X)["EM-5"]
-    assert claim.holds is False and "trace_.stop_reason" in claim.note, claim.note
+    assert claim.holds is False and "trace_.stop_reason ('tol': not what the loop gives 5 iteration(s)" in claim.note, (
+        claim.note)
 
 
 @pytest.mark.parametrize("prior", [None, "default"])
@@ -4262,6 +4294,20 @@ def test_a_prior_covariance_beyond_the_working_precision_is_named():
 def _two_blobs():
     rng = np.random.default_rng(0)
     return np.vstack([rng.normal(0, 1, (15, 3)), rng.normal(5, 1, (15, 3))])
+
+
+@pytest.mark.parametrize("n", [2, 4, 5, 8])
+def test_the_mean_of_values_at_the_largest_float_is_finite(n):
+    """score's mean (gmm._mean) scales values whose sum overflows by 2**-k, k = ceil(log2 n) + 1: n values
+    of the largest magnitude then sum within range. Values of about 10^307, as the test above, pass with
+    a k two smaller (audit 74's G52); the largest float itself does not. The mean is within gamma_n of
+    the value (n - 1 additions and a division; the scalings are exact)."""
+    from classic.gmm import _mean
+
+    largest = np.finfo(np.float64).max
+    for values in (np.full(n, -largest), np.full(n, largest)):
+        mean = _mean(values)
+        assert math.isfinite(mean) and abs(mean - values[0]) <= float(gamma(n, np.float64)) * largest, mean
 
 
 def test_score_of_rows_far_from_the_model_is_finite_and_bic_aic_refuse_what_overflows():
