@@ -3435,6 +3435,20 @@ def test_n_init_keeps_the_start_of_greatest_objective_where_the_starts_differ(mo
     np.testing.assert_array_equal(model.trace_.objective, best.trace.objective)
 
 
+def test_n_init_under_a_prior_keeps_the_start_of_greatest_map_objective(monkeypatch):
+    """MAP-EM with n_init: the starts are compared by the objective EM ascends, log-likelihood plus
+    log-prior (proofs/em.md, EM-4), not by the likelihood alone. Here the two orders differ (the
+    premise), and the start of greatest objective is kept (audit 74's N02 kept the greatest likelihood)."""
+    starts = _recording_starts(monkeypatch)
+    X = mixture_data(24, 60, 2, 3, 1.5)
+    model = GaussianMixture(3, init_params="random", n_init=5, tol=0, max_iter=4, random_state=24,
+                            prior="default").fit(X)
+    objectives = [run.trace.objective[-1] for run in starts]
+    likelihoods = [run.trace.log_likelihood[-1] for run in starts]
+    assert np.argmax(objectives) != np.argmax(likelihoods)
+    np.testing.assert_array_equal(model.trace_.objective, starts[int(np.argmax(objectives))].trace.objective)
+
+
 def test_warm_start_is_one_start_whatever_n_init(monkeypatch):
     """warm_start: the second fit continues the first once, as scikit-learn's (n_init applies to
     the first fit only); n_init = 3 ran the same warm start three times (audit 74's G16)."""
