@@ -2517,6 +2517,25 @@ def test_rd4_em_slacks_bound_their_formulas(covariance_type, dtype, prior, monke
         assert exact <= Fraction(float(slack)) <= _loose(exact), ("EM-5", entry, float(slack), float(exact))
 
 
+def test_rd4_em5_slack_bounds_its_formula_beyond_one_chunk(monkeypatch):
+    """RD-4 (b) for EM-5 on 2 100 rows, three chunks of the kernel's: its sums carry the additions of
+    a chunk and those of the chunk totals (EM-6 (a), "Chunked order"), and the slack is at least its
+    formula with both. The test above has 90 rows, one chunk, where the two counts agree: dropping the
+    chunk totals' additions passed it (audit 74's C49)."""
+    X = mixture_data(4, 2100, 3, 3, 1.5)
+    model = GaussianMixture(3, covariance_type="diag", init_params="random", random_state=4, max_iter=3,
+                            tol=0).fit(X)
+    certificate, seen = _claim_slacks(model, X, monkeypatch)
+    assert certificate, str(certificate)
+    leaves, standard_prior, (n, K, d) = _em5_leaves(model, X)
+    assert n > 2 * kernels.CHUNK_SIZE
+    slacks, _ = seen["EM-5"]
+    formula = _em5_slack_formula(leaves, "diag", standard_prior, n, K, d, np.float64)
+    assert len(slacks) == len(formula)
+    for entry, (slack, exact) in enumerate(zip(slacks, formula)):
+        assert exact <= Fraction(float(slack)) <= _loose(exact), ("EM-5", entry, float(slack), float(exact))
+
+
 @given(st.integers(0, 6), st.integers(1, 4), st.lists(st.floats(0, 1e300), min_size=1, max_size=8),
        st.floats(-1e300, 1e300))
 @example(6, 1, [], 0.0)   # 1 + u + u + ...: each addition rounds down, ties to even (audit 58's E02)
@@ -2733,6 +2752,18 @@ def test_em8_collapsed_starts_are_dropped_when_others_fit():
     # one start dropped is warned too (audit 74's G21: only two or more were, and this test passed)
     with pytest.warns(ConvergenceWarning, match=r"^1 of 2 EM starts collapsed and were dropped"):
         GaussianMixture(3, random_state=10, init_params="random", n_init=2, max_iter=300, tol=0).fit(Y)
+
+
+def test_em9_no_rate_from_increments_of_both_signs():
+    """EM-9's rate from increments is the square root of the ratio of successive increments, which is
+    no rate where the objective rose and then fell (a negative ratio): NaN there, not |ratio|'s root
+    (audit 74's N08 took the absolute value and passed)."""
+    X = mixture_data(0, 120, 2, 2, 3.0)
+    t = GaussianMixture(2, random_state=0, max_iter=3, tol=0).fit(X).trace_
+    from_increments, _ = dataclasses.replace(t, objective=np.array([0.0, 1.0, 0.5, 0.75])).rate_estimates()
+    assert from_increments.shape == (2,) and np.all(np.isnan(from_increments))
+    from_increments, _ = dataclasses.replace(t, objective=np.array([0.0, 1.0, 1.25, 1.3125])).rate_estimates()
+    np.testing.assert_array_equal(from_increments, [0.5, 0.5])
 
 
 def test_em9_increment_ratio_is_square_of_rate():
@@ -3017,6 +3048,25 @@ def test_bitwise_same_with_one_and_two_blas_threads(n, d, covariance_type, dtype
     assert fits[0][0] == fits[1][0]
     for a, b in zip(fits[0][1:], fits[1][1:]):
         np.testing.assert_array_equal(a, b)
+
+
+def test_the_fit_counts_every_blas_product_s_width(monkeypatch):
+    """The fit's one_blas_thread is given the widest of its BLAS products, the start's resp^T Z (K d)
+    included: with OpenBLAS 0.3.31 on this machine 1 and 2 threads round that product alike, so the
+    test above passes without it (audit 74's N11 counted d (d + 1) alone); 128 components of 8 features
+    need K d = 1 024."""
+    from classic import gmm as gmm_module
+
+    widths, real = [], gmm_module.one_blas_thread
+
+    def recording(n, width=0):
+        widths.append(width)
+        return real(n, width)
+
+    monkeypatch.setattr(gmm_module, "one_blas_thread", recording)
+    X = np.random.default_rng(0).normal(size=(1000, 8))
+    GaussianMixture(128, covariance_type="diag", random_state=0, max_iter=1, tol=0, prior="default").fit(X)
+    assert widths[0] == 128 * 8
 
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
@@ -3319,6 +3369,18 @@ def test_an_edit_of_one_ulp_is_an_edit(name):
         model.predict(X)
     claim = certify(model, X)["EM-5"]
     assert claim.holds is False and f"{name} changed" in claim.note
+
+
+def test_a_deleted_parameter_attribute_warns_and_changes_no_answer():
+    """A parameter attribute deleted since the fit is an edit as any other: predict warns, naming it,
+    and answers for the fitted parameters (audit 74's N15 read the deleted attribute and raised
+    AttributeError)."""
+    X = mixture_data(0, 120, 2, 2, 3.0)
+    model = GaussianMixture(2, random_state=0).fit(X)
+    labels = model.predict(X)
+    del model.means_
+    with pytest.warns(UserWarning, match=r"^means_ changed since the fit"):
+        np.testing.assert_array_equal(model.predict(X), labels)
 
 
 @pytest.mark.parametrize("change", ["covariance_type", "n_components", "n_features"])
