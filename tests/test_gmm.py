@@ -2555,6 +2555,19 @@ def test_em6_slack_bounds_its_sum_however_the_additions_round(n_tiny, n_values, 
     assert slack >= exact
 
 
+def test_em6_slack_counts_the_additions_of_the_values_too():
+    """EM-6's slack of a claim also counts the len(values) - 1 additions of the conversion's sum of |v|:
+    values 1, u, u, u, u, u (each 1 + u rounds back to 1, ties to even) lose 5u there, more than the
+    rounding up of a count of the bounds' additions alone covers (audit 74's C02 counted those only;
+    the test above repeats one value, whose additions lose less than the final float up covers)."""
+    from classic._gmm_certificate import _slack
+
+    u = 2.0**-53
+    values = [np.array([1.0])] + [np.array([u])] * 5
+    slack = Fraction(float(_slack([np.array([0.0])], values)[0]))
+    assert slack >= 2 * Fraction(u) * (1 + 5 * Fraction(u))
+
+
 def test_em8_collapse_error_and_unbounded_likelihood():
     """EM-8 (proofs/em.md): the likelihood is unbounded (a component shrinking onto a
     data point), exact EM stops with an error naming the component and suggesting
