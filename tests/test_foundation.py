@@ -883,8 +883,8 @@ def test_certify_refuses_parameters_that_are_no_record_of_the_fit():
                  "shift": (np.float64(0.0), r"its shift is not a float64 vector of the 4 features"),
                  # a float32 scale, and one step's change missing (audit 74's G75, G70)
                  "scale": (t.scale.astype(np.float32), r"its scale is not a float64 vector of the 4 features"),
-                 "parameter_change": (t.parameter_change[:-1], r"its parameter_change has shape \(4,\) where n_iter = 5 "
-                                                              r"gives 5 rows")}
+                 "parameter_change": (t.parameter_change[:-1],
+                                      r"its parameter_change has shape \(4,\) where n_iter = 5 gives 5 rows")}
         edits["covariance_type"] = {"full": ("tied", r"its covariances is shape \(3, 4, 4\), float64 where a tied run"),
                                     "spherical": ("bogus", edits["covariance_type"][1])}[kind]
         for name, (value, match) in edits.items():
