@@ -388,7 +388,6 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
         seen.add(state)
 
         # Update half-step (KM-2): centres to the means of their clusters.
-        previous = centers.astype(np.float64)
         center_shift, squared_moves = kernels.update_centers(sums, masses, centers)
 
         # Assignment half-step (KM-1): a point moves only to a strictly closer centre.
@@ -419,7 +418,8 @@ def _lloyd(X, centers, max_iter, tol, verbose=0, stop=None, validation=None, sam
         # Stopping rule (classic.convergence; proofs/convergence.md, CV-7), the iteration tol ends too.
         fired = False
         if stop is not None:
-            fired, checkpoint_labels = _consult_rule(stop, t, rec["assign"], centers, previous, labels,
+            # theta(t-1) is the centres the iteration began with, before its relocation moved any (CV-7)
+            fired, checkpoint_labels = _consult_rule(stop, t, rec["assign"], centers, drift_origin, labels,
                                                      checkpoint_labels, validation)
         if tol_ends or fired:
             stop_reason = "tol" if tol_ends else stop.reason

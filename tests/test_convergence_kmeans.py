@@ -167,6 +167,21 @@ def test_cv7_a_rule_sees_each_iterations_centres_and_the_ones_before():
     assert all(state.parameters is not model.cluster_centers_ for state in states)
 
 
+def test_cv7_theta_before_an_iteration_with_a_relocation_is_the_one_shown_before():
+    """CV-7's chain holds through a relocation (KM-3): theta(t-1) of an iteration that relocates an
+    empty cluster is the centres the rule was shown at t - 1, not those after the relocation moved one
+    of them (audit 75's ORIG_1: the relocated centre's jump was hidden from ParameterChange)."""
+    X = np.array([[5.0, 1.0], [9.0, 13.0], [14.0, 12.0], [18.0, 19.0], [2.0, 2.0], [14.0, 14.0], [16.0, 8.0],
+                  [0.0, 5.0], [4.0, 0.0], [2.0, 15.0], [6.0, 0.0], [5.0, 3.0], [2.0, 4.0], [13.0, 12.0], [13.0, 12.0]])
+    C0 = np.array([[2.0, 5.0], [26.0, 4.0], [18.0, 29.0], [2.0, 22.0], [10.0, -1.0]])
+    model = KMeans(5, init=C0, stop=_Recorder()).fit(X)
+    assert model.trace_.relocation_iteration.tolist() == [2]   # the premise: a relocation after iteration 1
+    states = model.stop_.states
+    np.testing.assert_array_equal(states[0].previous_parameters, C0)
+    for before, state in zip(states, states[1:]):
+        np.testing.assert_array_equal(state.previous_parameters, before.parameters)
+
+
 def test_cv7_validation_patience_scores_the_weighted_held_out_inertia():
     """ValidationPatience(..., sample_weight=w): the score is minus the weighted held-out inertia,
     the number KMeans.score(X_val, sample_weight=w) gives for the returned centres; bad weights
