@@ -165,6 +165,9 @@ def test_cv7_a_rule_sees_each_iterations_centres_and_the_ones_before():
         assert not np.array_equal(state.parameters, before.parameters)
     np.testing.assert_array_equal(states[-1].parameters, model.cluster_centers_)
     assert all(state.parameters is not model.cluster_centers_ for state in states)
+    # f(t) and f(t-1): the inertia after iteration t's assignment and the one before (audit 75's K57 swapped them)
+    objective = model.trace_.objective_assign
+    assert [(s.objective, s.previous_objective) for s in states] == list(zip(objective[1:], objective[:-1]))
 
 
 def test_cv7_theta_before_an_iteration_with_a_relocation_is_the_one_shown_before():
@@ -180,6 +183,24 @@ def test_cv7_theta_before_an_iteration_with_a_relocation_is_the_one_shown_before
     np.testing.assert_array_equal(states[0].previous_parameters, C0)
     for before, state in zip(states, states[1:]):
         np.testing.assert_array_equal(state.previous_parameters, before.parameters)
+
+
+def test_cv7_where_tol_and_a_rule_end_the_same_iteration_the_stop_is_tol():
+    """CV-7 beside KM-5: the loop tests tol first, so where tol's threshold and a rule both end
+    iteration 1 the stop reason is "tol" (converged), and the certificate agrees (audit 75's K91 gave
+    the rule's reason)."""
+
+    class Always(_Recorder):
+        name = "always"
+
+        def _holds(self, state):
+            super()._holds(state)
+            return True
+
+    X = _blobs(3, n=400)
+    model = KMeans(6, init=X[:6].copy(), tol=1e9, stop=Always()).fit(X)
+    assert (model.n_iter_, model.trace_.stop_reason, model.converged_) == (1, "tol", True)
+    assert len(model.stop_.states) == 1 and certify(model, X)
 
 
 def test_cv7_validation_patience_scores_the_weighted_held_out_inertia():

@@ -868,6 +868,8 @@ def test_certificate_fails_on_a_tampered_trace(fitted):
     ("cluster_centers_", lambda C, L: C[:2], "cluster_centers_ has 2 rows, but this run has 4 clusters"),
     ("labels_", lambda C, L: L + 5, "labels_ must be this run's labels, one integer from 0 to 3 per row; got int32"),
     ("labels_", lambda C, L: L - 5, "values from -5"),
+    # one label equal to the number of clusters, just out of range (audit 75's K50 let it through)
+    ("labels_", lambda C, L: np.where(np.arange(L.size) == 0, 4, L).astype(L.dtype), "values from 0 to 4"),
     ("labels_", lambda C, L: L.astype(float), "got float64"),
     ("labels_", lambda C, L: L[:, None], r"of shape \(300, 1\)"),
 ])
@@ -1094,6 +1096,11 @@ def test_a_cluster_of_only_zero_weight_points_is_reported_empty():
         model = KMeans(3, init=np.array([[17.0], [15.0], [11.0]]), max_iter=1).fit(X, sample_weight=w)
     assert np.all(model.trace_.cluster_sizes[-1] > 0)  # every cluster holds points; cluster 2 no weight
     assert np.bincount(model.labels_, weights=w, minlength=3)[2] == 0
+    # the warning's look at a relocation moves no fitted centre (audit 75's K82 moved cluster 2's onto a
+    # point): the centres are the run's one update, after iteration 1's relocation put the empty
+    # cluster 0 on the farthest point, 1, and kept of cluster 2 the points 1, 11 and 2 of weight 1
+    np.testing.assert_array_equal(model.cluster_centers_, [[1.0], [15.0], [14.0 / 3.0]])
+    np.testing.assert_array_equal(model.predict(X), model.labels_)
 
 
 @pytest.mark.parametrize("entry", ["fit", "fit_predict", "fit_transform", "pipeline"])
@@ -2334,11 +2341,31 @@ def test_km5_a_tol_stop_at_the_threshold_exactly_is_the_rule_s():
     assert claim.holds is None and "tol rule" in claim.note, claim.note
 
 
-@pytest.mark.parametrize("relabel", ["tol_without_tol", "converged_not_converged"])
+def test_km5_the_fit_stops_when_the_moves_equal_the_threshold():
+    """KM-5's tol rule in the loop: the run stops at the first iteration whose centre moves are at
+    most the threshold, equality included; with tol one float lower it goes on (audit 75's K07 stopped
+    only below it). Three blobs, the tol whose threshold is exactly the third iteration's moves."""
+    from classic.kmeans import _tol_threshold
+
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(c, 1.0, (100, 2)) for c in ((0, 0), (4, 0), (0, 4))])
+    moves = KMeans(3, init=X[:3], tol=0).fit(X).trace_.center_moves
+    assert len(moves) > 3 and np.all(moves[:2] > moves[2])
+    tol = next(c for c in (moves[2] / _tol_threshold(1.0, X), *np.nextafter(moves[2] / _tol_threshold(1.0, X),
+                                                                            [0.0, 1.0]))
+               if _tol_threshold(c, X) == moves[2])
+    at = KMeans(3, init=X[:3], tol=tol).fit(X)
+    assert (at.n_iter_, at.trace_.stop_reason) == (3, "tol") and certify(at, X)
+    below = KMeans(3, init=X[:3], tol=np.nextafter(tol, 0.0)).fit(X)
+    assert _tol_threshold(below.tol, X) < moves[2] and below.n_iter_ > 3
+
+
+@pytest.mark.parametrize("relabel", ["tol_without_tol", "converged_not_converged", "rule_without_rule"])
 def test_km5_a_stop_reason_the_fit_cannot_give_fails(relabel):
     """KM-5: a run of tol = 0 never stops on tol, so a max_iter run of tol = 0 relabelled "tol" (and
-    converged) fails; so does a converged run whose trace says converged=False. Neither relabelling
-    was seen by any test (audit 57's C60, C58: the checks of tol > 0 and of the flag dropped)."""
+    converged) fails; so does a converged run whose trace says converged=False, and a run fitted
+    without a stopping rule relabelled as a rule's stop. None of the relabellings was seen by any test
+    (audit 57's C60, C58, audit 75's C82: the checks of tol > 0, of the flag and of the rule dropped)."""
     from sklearn.datasets import load_iris
 
     X = load_iris().data
@@ -2348,9 +2375,11 @@ def test_km5_a_stop_reason_the_fit_cannot_give_fails(relabel):
     done = KMeans(3, random_state=0).fit(X)
     assert capped.trace_.stop_reason == "max_iter" and done.trace_.stop_reason == "converged"
     model, edits = {"tol_without_tol": (capped, dict(stop_reason="tol", converged=True)),
-                    "converged_not_converged": (done, dict(converged=False))}[relabel]
+                    "converged_not_converged": (done, dict(converged=False)),
+                    "rule_without_rule": (capped, dict(stop_reason="rule:LossPlateau"))}[relabel]
     claim = certify(_tampered(model, **edits), X)["KM-5"]
-    says = "does not match the trace" if relabel == "tol_without_tol" else "but trace_.converged is False"
+    says = {"tol_without_tol": "does not match the trace", "converged_not_converged": "but trace_.converged is False",
+            "rule_without_rule": "the fit's settings (max_iter=3, tol=0.0, a stopping rule: False)"}[relabel]
     assert claim.holds is False and says in claim.note, claim   # (an empty note before, for the second)
 
 
