@@ -1069,6 +1069,19 @@ def test_fewer_distinct_points_than_clusters_warns_and_stops():
     assert certify(model, X)
 
 
+def test_given_centres_need_no_points_of_positive_weight_to_draw_from():
+    """Fewer points of positive weight than clusters refuse a drawn start (nothing to draw the centres
+    from, and the error says to give init centres), not a start given as centres: that fit runs and
+    warns that some clusters are empty (audit 75's K39 refused both)."""
+    X = np.array([[0.0], [0.5], [1.0], [2.0], [3.0]])
+    w = np.array([1.0, 0.0, 0.0, 0.0, 1.0])
+    with pytest.raises(ValueError, match=r"sample_weight has 2 positive weights but n_clusters=3.*or give init centres"):
+        KMeans(3, random_state=0).fit(X, sample_weight=w)
+    with pytest.warns(ConvergenceWarning, match=r"^Number of distinct points of positive weight \(2\) in X is smaller"):
+        model = KMeans(3, init=np.array([[0.0], [1.0], [3.0]])).fit(X, sample_weight=w)
+    assert certify(model, X, sample_weight=w)
+
+
 def test_weighted_fits_count_the_distinct_points_of_positive_weight():
     """With weights, the fewer-distinct-points warning counts the distinct rows of positive weight:
     here 0, 0 and 3 (2 distinct) beside 1 and 2 of weight 0, so 3 clusters cannot all hold weight.
@@ -2283,7 +2296,7 @@ def test_km5_weighted_tol_runs_are_certified(dtype, seed):
 
 
 @pytest.mark.parametrize("change", ["relabelled", "moves_lowered", "moves_raised", "went_on", "went_on_late",
-                                    "went_on_at", "not_tol"])
+                                    "went_on_at", "not_tol", "negative"])
 def test_km5_checks_the_tol_rule_against_the_recorded_moves(change):
     """KM-5: the tol decisions are checked against center_moves and the threshold recomputed from X,
     and center_moves against center_shift. A max_iter run with tol = 1e-12 relabelled "tol" (and
@@ -2291,7 +2304,8 @@ def test_km5_checks_the_tol_rule_against_the_recorded_moves(change):
     moves the rule compares. "went_on_late" lowers the moves of the iteration before the last, which a
     check of every iteration but the last two passed (audit 44, mutation testing). "went_on_at" puts
     them at the threshold exactly, where the rule (moves <= threshold) stops (a strict < passed: audit
-    57's C49)."""
+    57's C49). "negative" records a move below 0, named as such (audit 75's C41 named it only through
+    center_shift)."""
     from sklearn.datasets import load_iris
 
     X = load_iris().data
@@ -2319,6 +2333,8 @@ def test_km5_checks_the_tol_rule_against_the_recorded_moves(change):
                                    center_shift=np.append(u.center_shift[0] * threshold / u.center_moves[0],
                                                           u.center_shift[1:])), "went on after iteration 1"),
         "not_tol": (loose, dict(stop_reason="max_iter", converged=False), "stopped by tol, not 'max_iter'"),
+        "negative": (capped, dict(center_moves=_edited_at(t.center_moves, 0, -t.center_moves[0])),
+                     "center_moves is not one finite value >= 0 per iteration"),
     }[change]
     claim = certify(_tampered(model, **edits), X)["KM-5"]
     assert claim.holds is False and says in claim.note, claim
