@@ -912,6 +912,8 @@ def test_certify_refuses_parameters_that_are_no_record_of_the_fit():
         certify(_tampered(kmeans, dataclasses.replace(t, relocation_iteration=t.relocation_iteration * 1.0)), X)
     with pytest.raises(ValueError, match=rf"its cluster_sizes holds float64, not integers{fix}"):   # audit 75's K92
         certify(_tampered(kmeans, dataclasses.replace(t, cluster_sizes=t.cluster_sizes * 1.0)), X)
+    with pytest.raises(ValueError, match=rf"its relocation_distance is 1-d float32, not a float64 vector{fix}"):  # K93
+        certify(_tampered(kmeans, dataclasses.replace(t, relocation_distance=np.float32(t.relocation_distance))), X)
     with pytest.raises(ValueError, match=rf"its cluster_sizes has 1 dimensions, not 2 \(assignments, clusters\){fix}"):
         certify(_tampered(kmeans, dataclasses.replace(t, cluster_sizes=t.cluster_sizes[:, 0])), X)
     # a stop reason or a convergence flag of another type, relocations that are no vectors or name no
