@@ -558,6 +558,20 @@ def test_km7_fixed_point(problem):
     assert changed == 0
 
 
+def test_km7_slack_scales_with_the_mean_magnitude_not_the_magnitude_of_the_mean():
+    """KM-7's slack for a centre is rel_mean mean|x| + 2 floor (proofs/kmeans.md): a cluster of points
+    near +-10^8 whose mean is near 0 still rounds its mean with errors of order u 10^8, so the slack there
+    is at least u mean|x|, where |mean| would allow 10^7 times less (audit 75's C61; the certificate's
+    own mean agrees with the fit's bit for bit here, so only the slack's size tells)."""
+    rng = np.random.default_rng(0)
+    big = rng.uniform(1e7, 1e8, 50)
+    cluster = np.concatenate([big, -big + rng.normal(0, 1, 50)])
+    X = np.concatenate([cluster, [1e12, 1e12 + 1]])[:, None]
+    model = KMeans(2, init=np.array([[0.0], [1e12]])).fit(X)
+    claim = certify(model, X)["KM-7"]
+    assert claim.holds and claim.slack >= 2.0**-53 * np.mean(np.abs(cluster)) > 1e6 * abs(np.mean(cluster)) * 2.0**-53
+
+
 def test_km7_fails_on_labels_that_are_not_a_fixed_point():
     """KM-7's first half: labels whose centres are their means but from which the assignment moves a
     point (10 is nearer 11 than the mean 11/3 of its cluster) fail, naming the moves. A mutation audit
