@@ -203,6 +203,24 @@ def test_cv7_where_tol_and_a_rule_end_the_same_iteration_the_stop_is_tol():
     assert len(model.stop_.states) == 1 and certify(model, X)
 
 
+def test_cv7_a_rule_reused_from_an_earlier_fit_starts_afresh():
+    """CV-7: each run starts its rule (StoppingRule.start): a ValidationPatience taken from an earlier
+    fit's stop_, its best checkpoint still inside, gives the run a fresh rule gives (audit 75's K102,
+    the start dropped, kept the old checkpoint)."""
+    from sklearn.datasets import make_blobs
+
+    X, _ = make_blobs(600, centers=4, cluster_std=1.5, random_state=3)
+    X_val, _ = make_blobs(200, centers=4, cluster_std=1.5, random_state=3, shuffle=True)
+    earlier = KMeans(4, n_local_trials=None, random_state=0, stop=ValidationPatience(2, X_val)).fit(X)
+    poor = X[np.argsort(X[:, 0])[:4]].copy()   # four points at one end: a long run from a poor start
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fresh = KMeans(4, init=poor, stop=ValidationPatience(2, X_val)).fit(X)
+        reused = KMeans(4, init=poor, stop=earlier.stop_).fit(X)
+    assert fresh.n_iter_ >= 2 and reused.trace_ == fresh.trace_
+    np.testing.assert_array_equal(reused.cluster_centers_, fresh.cluster_centers_)
+
+
 def test_cv7_validation_patience_scores_the_weighted_held_out_inertia():
     """ValidationPatience(..., sample_weight=w): the score is minus the weighted held-out inertia,
     the number KMeans.score(X_val, sample_weight=w) gives for the returned centres; bad weights

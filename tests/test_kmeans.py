@@ -350,6 +350,20 @@ def test_km2_update_step_decrease(problem):
     assert np.all(tr.center_shift >= 0)
 
 
+def test_km2_bounds_the_centre_error_by_the_data_not_the_centres():
+    """KM-2's cross term 2 e sqrt(W) sqrt(S) takes e = eps_c ||M||, M_f = max_i |x_if| over X
+    (proofs/kmeans.md): a point of weight 0 at 1e8 puts ||M|| at 1e8 while the centres stay below 11.
+    An update objective 1e-9 off lies within the proof's bound (a slack near 5e-7) and KM-2 holds; the
+    centres' ||M|| (audit 75's C67) allowed 5.5e-14 and failed it."""
+    X = np.array([[0.0], [1.0], [10.0], [11.0], [1e8]])
+    w = np.array([1.0, 1.0, 1.0, 1.0, 0.0])
+    model = KMeans(2, init=np.array([[0.0], [10.0]])).fit(X, sample_weight=w)
+    assert certify(model, X, sample_weight=w)["KM-2"].holds
+    edited = _tampered(model, objective_update=model.trace_.objective_update + 1e-9)
+    claim = certify(edited, X, sample_weight=w)["KM-2"]
+    assert claim.holds and claim.slack > 1e-7, claim
+
+
 @given(PROBLEMS)
 @example((np.array([[0.0], [0.0], [5.0], [6.0]]), 3, np.array([[0.0], [0.0], [0.0]])))
 def test_km3_relocation_drop(problem):
@@ -1096,6 +1110,19 @@ def test_given_centres_need_no_points_of_positive_weight_to_draw_from():
     assert certify(model, X, sample_weight=w)
 
 
+def test_empty_clusters_only_partly_refillable_are_blamed_on_underflow():
+    """The empty-cluster warning: two clusters empty, of which a relocation half-step could refill one
+    only (the other cluster's two distinct points are 1e-170 apart, their terms underflow to 0), is
+    the underflow case, not a run "stopped right after an assignment" (audit 75's K54 took one refill
+    for all)."""
+    from classic.kmeans import _empty_clusters_message
+
+    X = np.array([[0.0], [0.0], [1e-170], [5.0], [6.0]])
+    labels = np.array([0, 0, 0, 1, 1], dtype=np.int32)
+    message = _empty_clusters_message(X, None, np.array([[0.0], [5.5], [100.0], [200.0]]), labels, "max_iter")
+    assert message is not None and "underflow" in message and "right after" not in message
+
+
 def test_weighted_fits_count_the_distinct_points_of_positive_weight():
     """With weights, the fewer-distinct-points warning counts the distinct rows of positive weight:
     here 0, 0 and 3 (2 distinct) beside 1 and 2 of weight 0, so 3 clusters cannot all hold weight.
@@ -1672,6 +1699,25 @@ def test_km8_the_pruning_factors_keep_the_proofs_margins(dtype):
         assert Fraction(bound_factor) * (1 + u) ** 2 <= (1 - gamma_exact(d + 2, dtype)) * (1 - 2 * u), d
 
 
+def test_km8_the_fit_widens_the_centre_drift_by_the_proofs_factor(monkeypatch):
+    """KM-8's moving-centres step widens the centres' drift by fl(1 + 2 gamma_(d+4)) (proofs/kmeans.md,
+    KM-8), and the fit passes center_drift that factor. Half of it (audit 75's K01) changed no run:
+    it is still enough for d >= 2, so only the factor itself tells."""
+    from classic.rounding import gamma
+    from sklearn.datasets import load_iris
+
+    seen, real = [], kernels.center_drift
+
+    def spy(centers, origin, factor, out):
+        seen.append(factor)
+        return real(centers, origin, factor, out)
+
+    monkeypatch.setattr(kernels, "center_drift", spy)
+    X = load_iris().data
+    KMeans(3, init=X[[0, 1, 2]].copy()).fit(X)
+    assert seen and all(f == 1.0 + 2.0 * gamma(X.shape[1] + 4, np.float64) for f in seen)
+
+
 def test_km8_a_relocated_point_is_examined_again_by_the_next_assignment():
     """KM-8: a point the relocation half-step moves gets the bound l = 0. Its old l bounded the
     distances to the centres other than its old one, a, so it says nothing of a: here x = 0.1
@@ -1975,6 +2021,32 @@ def _relocating_run():
     model = KMeans(4, init=np.vstack([X[:3], X[:1]]), n_init=1).fit(X)
     assert model.trace_.n_relocated[0] == 1 and bool(certify(model, X))
     return X, model
+
+
+def _five_clusters_two_of_weight_zero():
+    """A weighted fit of k = 5 whose iteration 1 relocates the empty clusters 2, 3 and 4 (two points
+    of weight 0 form cluster 3: empty by weight)."""
+    X = np.random.default_rng(3).random((300, 2))
+    w = np.random.default_rng(4).uniform(0.5, 2.0, len(X))
+    X, w = np.vstack([X, [[5.0, 5.0], [5.0, 6.0]]]), np.append(w, [0.0, 0.0])
+    model = KMeans(5, init=np.vstack([X[:2], X[:1], [[5.0, 5.5]], X[:1]]), n_init=1).fit(X, sample_weight=w)
+    first = np.flatnonzero(model.trace_.relocation_iteration == 1)
+    assert list(model.trace_.relocation_cluster[first]) == [2, 3, 4] and certify(model, X, sample_weight=w)
+    return X, w, model, first
+
+
+@pytest.mark.parametrize("clusters", [[2, 4, 5], [1, 3, 4]], ids=["no_such_cluster", "one_skipped"])
+def test_km3_relocations_name_the_empty_clusters_in_order(clusters):
+    """KM-3: an iteration's relocations seed the empty clusters in index order, each a cluster of the
+    run: relocations [2, 3, 4] recorded as [2, 4, 5] (k = 5: no cluster 5; audit 75's C97 dropped the
+    range check) or as [1, 3, 4] (cluster 2, empty, skipped below the last relocated one; C105 checked
+    below the first only) fail KM-3. Both keep the increasing order; with weights of 0 a cluster of
+    such points is empty too, so the sizes alone cannot tell."""
+    X, w, model, first = _five_clusters_two_of_weight_zero()
+    edited = model.trace_.relocation_cluster.copy()
+    edited[first] = clusters
+    claim = certify(_tampered(model, relocation_cluster=edited), X, sample_weight=w)["KM-3"]
+    assert claim.holds is False, claim
 
 
 @pytest.mark.parametrize("raised", ["by 5", "by the drop"])
