@@ -1522,26 +1522,31 @@ def test_em6_an_overflowed_spread_factor_at_its_own_mean_bounds_nothing_and_is_n
         assert not math.isnan(error_bounds(sums, None, 1, 2, 1, dtype)[0])
 
 
+def _with_peak_memory(call):
+    """``call()`` and the peak of the memory allocated during it, in bytes, as tracemalloc sees
+    NumPy's allocations."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        return call(), tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 @pytest.mark.parametrize("covariance_type", ["full", "diag"])
 def test_em5_reference_holds_no_array_of_n_by_k_by_d(covariance_type):
     """EM-5: the certificate's reference M-step forms its sums about the previous means one component at a
     time. It held z_i - mu_k for every i and k at once (with |D| and D * D, 37-53 times X's size at
     n = 20 000, d = 8, K = 16), so certify ran out of memory where the chunked fit did not. Its peak, as
     tracemalloc sees NumPy's allocations, is now below one float64 array of n x K x d."""
-    import tracemalloc
-
     rng = np.random.default_rng(0)
     n, d, K = 20_000, 8, 16
     X = rng.standard_normal((n, d)) + rng.integers(0, 4, n)[:, None]
     with pytest.warns(ConvergenceWarning):
         model = GaussianMixture(K, covariance_type=covariance_type, max_iter=2, random_state=0).fit(X)
     certify(model, X)   # compile, and load what is loaded once, outside the measurement
-    tracemalloc.start()
-    try:
-        certificate = certify(model, X)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    certificate, peak = _with_peak_memory(lambda: certify(model, X))
     assert certificate["EM-5"].holds and peak < n * K * d * 8, peak
 
 
@@ -1549,20 +1554,14 @@ def test_kmeans_plusplus_start_holds_no_array_of_n_by_k_by_d():
     """init_params='k-means++' labels each row by its nearest centre one centre at a time (an n x K x d
     array of differences had been formed at once): the labels are the same, and the start's peak memory,
     as tracemalloc sees NumPy's allocations, stays below one float64 array of n x K x d."""
-    import tracemalloc
-
     from classic._gmm_start import initial_responsibilities
     from classic.seeding import kmeans_plusplus
 
     rng = np.random.default_rng(0)
     n, d, K = 20_000, 8, 16
     Z = rng.standard_normal((n, d))
-    tracemalloc.start()
-    try:
-        resp = initial_responsibilities(Z, np.ones(d), K, "k-means++", np.random.default_rng(1))
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    resp, peak = _with_peak_memory(lambda: initial_responsibilities(Z, np.ones(d), K, "k-means++",
+                                                                    np.random.default_rng(1)))
     centres, _ = kmeans_plusplus(Z, K, n_local_trials=None, random_state=np.random.default_rng(1))
     nearest = np.argmin(((Z[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2), axis=1)   # the oracle, at once
     assert np.array_equal(resp, np.eye(K)[nearest]) and peak < n * K * d * 8, peak

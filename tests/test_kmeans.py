@@ -2453,9 +2453,8 @@ def test_km5_the_fit_stops_when_the_moves_equal_the_threshold():
     X = np.vstack([rng.normal(c, 1.0, (100, 2)) for c in ((0, 0), (4, 0), (0, 4))])
     moves = KMeans(3, init=X[:3], tol=0).fit(X).trace_.center_moves
     assert len(moves) > 3 and np.all(moves[:2] > moves[2])
-    tol = next(c for c in (moves[2] / _tol_threshold(1.0, X), *np.nextafter(moves[2] / _tol_threshold(1.0, X),
-                                                                            [0.0, 1.0]))
-               if _tol_threshold(c, X) == moves[2])
+    quotient = moves[2] / _tol_threshold(1.0, X)   # or a float beside it: the tol whose threshold is moves[2]
+    tol = next(c for c in (quotient, *np.nextafter(quotient, [0.0, 1.0])) if _tol_threshold(c, X) == moves[2])
     at = KMeans(3, init=X[:3], tol=tol).fit(X)
     assert (at.n_iter_, at.trace_.stop_reason) == (3, "tol") and certify(at, X)
     below = KMeans(3, init=X[:3], tol=np.nextafter(tol, 0.0)).fit(X)
