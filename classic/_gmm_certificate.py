@@ -17,7 +17,7 @@ from classic._gmm_bounds import deficit_of, error_bounds, m_step_deficit_parts, 
 from classic._gmm_numerics import (_make_state, _standardise, e_step, in_user_units, log_prior, mean_objective,
                                    parameter_step, user_units)
 from classic._jit import one_blas_thread
-from classic.rounding import gamma, sum_of_products_up, sum_up, unit_roundoff, upper_bound
+from classic.rounding import lower_bound, sum_of_products_up, sum_up, unit_roundoff, upper_bound
 
 __all__ = ["certify_gmm", "objective_claim"]
 
@@ -333,10 +333,7 @@ def _closed_forms(estimator, X):
     # EM-5's complete bounds: the reference against the exact M-step of r, then the kernel's,
     # whose |S| is bounded by the reference's plus its error
     additions = min(n, kernels.CHUNK_SIZE) - 1 + (n + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE - 1
-    # N, T1, T2: float64 sums of n non-negative terms, whose products may underflow (σ₆₄ each)
-    g_ref, tiny = gamma(n + 3, np.float64), float(np.finfo(np.float64).smallest_subnormal)
-    N_low = N * (1.0 - g_ref)
-    T1_up, T2_up = (T1 + n * tiny) / (1.0 - g_ref), (T2 + 2 * n * tiny) / (1.0 - g_ref)
+    N_low, T1_up, T2_up = _exact_sums_bounds(N, T1, T2, n)
     fit_w, fit_m, fit_c = (np.asarray(v, dtype=np.float64) for v in (t.weights, t.means, t.covariances))
     ref_w, ref_m, ref_c, ref_s = m_step_rounding(N_low, T1_up, T2_up, np.abs(S), np.abs(weights), np.abs(covariances),
                                                  np.abs(mu_prev), cov_type, prior, n, n, np.float64)
@@ -346,15 +343,25 @@ def _closed_forms(estimator, X):
     fitted = np.concatenate([fit_w.ravel(), fit_m.ravel(), fit_c.ravel()])
     reference = np.concatenate([weights.ravel(), means.ravel(), covariances.ravel()])
     # evaluated in float64 through at most 2K + d + 47 roundings along any path (the kernel's covariance
-    # bound, through the reference's scatter bound), then the sum of the two; the reference's
+    # bound, through the reference's scatter bound, and the sum of the two); the reference's
     # σ₆₄(T1_p + T1_q) and σ n may underflow (two products): raised to an upper bound (RD-4 (b))
     slacks = sum_of_products_up(np.concatenate([slack_w.ravel(), slack_m.ravel(), slack_c.ravel()]), 2,
-                                2 * K + d + 48)
+                                2 * K + d + 47)
     note = "weights = mean responsibilities, means = weighted means, covariances = weighted scatter"
     if prior is not None:
         note += " (+ the prior's pseudo-observations)"
     return inequality_claim("EM-5", statement, (fitted, -reference), 0.0, slacks, REFERENCE, note + "; standardised units",
                             absolute=True)
+
+
+def _exact_sums_bounds(N, T1, T2, n):
+    """Bounds on EM-5's exact sums over n rows from the reference's float64 ones, each evaluated
+    outward so that it is a bound itself (RD-4 (b), (c)): N* >= N / (1 + gamma_(n+3)),
+    T1* <= (T1 + n sigma64) / (1 - gamma_(n+3)) and T2* <= (T2 + 2n sigma64) / (1 - gamma_(n+3)).
+    A term r |D_p| |D_q| carries n + 3 roundings (D_p, D_q, two products and n - 1 additions), and
+    each product may underflow, by sigma64 at most (proofs/em.md, EM-5, "Slack")."""
+    roundings = n + 3
+    return lower_bound(N, roundings), sum_of_products_up(T1, n, roundings), sum_of_products_up(T2, 2 * n, roundings)
 
 
 def _moments_about(Z, r, centres, full):

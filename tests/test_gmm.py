@@ -2380,7 +2380,7 @@ def _em5_slack_formula(leaves, cov_type, prior, n, K, d, dtype):
     g = gamma_exact(n + 3, np.float64)
     sigma64 = Fraction(float(np.finfo(np.float64).smallest_subnormal))
     full = cov_type in ("full", "tied")
-    N_low = Q(N) * (1 - g)
+    N_low = Q(N) / (1 + g)
     T1_up = (Q(T1) + n * sigma64) / (1 - g)
     T2_up = (Q(T2) + 2 * n * sigma64) / (1 - g)
 
@@ -2533,6 +2533,56 @@ def test_rd4_em5_slack_bounds_its_formula_beyond_one_chunk(monkeypatch):
     assert len(slacks) == len(formula)
     for entry, (slack, exact) in enumerate(zip(slacks, formula)):
         assert exact <= Fraction(float(slack)) <= _loose(exact), ("EM-5", entry, float(slack), float(exact))
+
+
+@pytest.mark.parametrize("n", [1, 2, 90, 2100])
+@pytest.mark.parametrize("computed", [0.0, 3e-310, 1.0, 1.5, 2.0 - 2.0**-52, 1e300])
+def test_em5_exact_sums_bounds_cover_the_worst_rounding_of_their_terms(n, computed):
+    """EM-5's bounds on the reference's exact sums (proofs/em.md, EM-5, "Slack";
+    classic._gmm_certificate._exact_sums_bounds) hold at the worst the rounding model allows over n
+    rows: N* = N / (1 + u)^(n - 1) (n - 1 additions), T1* = (T1 + n sigma/2) / (1 - u)^(n + 1) (each
+    term r|D| one more rounding in D and one in the product, which may underflow by sigma/2) and
+    T2* = (T2 + 2n sigma/2) / (1 - u)^(n + 3) (r|D_p||D_q|: two of each). A computed 0 is n products
+    that all underflowed: without n sigma (audit 74's C39) its bound stayed 0."""
+    from classic._gmm_certificate import _exact_sums_bounds
+
+    u, sigma = Fraction(2) ** -53, Fraction(float(np.finfo(np.float64).smallest_subnormal))
+    value = np.array([computed])
+    N_low, T1_up, T2_up = (Fraction(float(b[0])) for b in _exact_sums_bounds(value, value, value, n))
+    exact = Fraction(computed)
+    assert N_low <= exact / (1 + u) ** (n - 1)
+    assert T1_up >= (exact + n * sigma / 2) / (1 - u) ** (n + 1)
+    assert T2_up >= (exact + n * sigma) / (1 - u) ** (n + 3)
+
+
+def test_em5_counts_the_roundings_its_proof_derives(monkeypatch):
+    """EM-5's counts are those of proofs/em.md, EM-5, "Slack": n + 3 roundings on a term of the
+    reference's sums over n rows, and 2K + d + 47 along any path of the slack's own evaluation
+    (RD-4 (b)). Both only raise the slack by a few units in the last place, far less than its
+    generous gamma's leave spare on any run, so no value shows a count cut short: audit 74 cut
+    them to n (C40) and 2K + d (C41) and every test passed. The counts are read where the
+    certificate passes them; more would be sound too, and the RD-4 tests bound the slack above."""
+    import classic._gmm_certificate as gmm_certificate
+
+    counts, evaluated = [], gmm_certificate.sum_of_products_up
+
+    def counting(computed, n_products, roundings):
+        counts.append((np.size(computed), n_products, roundings))
+        return evaluated(computed, n_products, roundings)
+
+    monkeypatch.setattr(gmm_certificate, "sum_of_products_up", counting)
+    X = mixture_data(4, 90, 3, 3, 1.5)
+    for covariance_type in COVARIANCE_TYPES:
+        model = GaussianMixture(3, covariance_type=covariance_type, init_params="random", random_state=4, max_iter=3,
+                                tol=0).fit(X)
+        counts.clear()
+        assert certify(model, X)["EM-5"].holds
+        (n, d), K = X.shape, 3
+        parameters = sum(np.size(v) for v in (model.trace_.weights, model.trace_.means, model.trace_.covariances))
+        sums = [count for count in counts if count[1] in (n, 2 * n)]
+        slack = [count for count in counts if count[0] == parameters and count[1] == 2]
+        assert len(sums) == 2 and all(roundings >= n + 3 for _, _, roundings in sums), (covariance_type, counts)
+        assert len(slack) == 1 and slack[0][2] >= 2 * K + d + 47, (covariance_type, counts)
 
 
 @given(st.integers(0, 6), st.integers(1, 4), st.lists(st.floats(0, 1e300), min_size=1, max_size=8),
