@@ -171,7 +171,7 @@ def _inf_for_nan(x):
 
 @kernel
 def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, shared, prior_abs, a,
-                   n, G, sigma, error_w, error_m, error_c, error_s):
+                   n, reach, G, sigma, error_w, error_m, error_c, error_s):
     # EM-5's bounds for full (shared: tied) covariances; see m_step_rounding.
     K, d = T1.shape
     for k in range(K):
@@ -191,19 +191,22 @@ def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
         denominator = (total if shared else N[c]) + a
         for p in range(d):
             for q in range(d):
-                scatter = np.float64(0.0)
+                scatter, underflows = np.float64(0.0), np.float64(0.0)  # integers: exact
                 if shared:
                     for k in range(K):
                         scatter += error_s[k, p, q]
+                        underflows += n + 2.0 + reach[k, p] + reach[k, q]
                 else:
                     scatter = error_s[c, p, q]
-                rest = (1.0 + G) * (scatter + G * prior_abs[p, q]) / denominator + (sigma * (n + 2.0) / denominator + sigma)
+                    underflows = n + 2.0 + reach[c, p] + reach[c, q]
+                rest = ((1.0 + G) * (scatter + G * prior_abs[p, q]) / denominator
+                        + (sigma * underflows / denominator + sigma))
                 error_c[c, p, q] = _inf_for_nan((G * covariances_abs[c, p, q] + rest) / (1.0 - G))
 
 
 @kernel
 def _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, spherical, prior_abs, a,
-                   n, G, sigma, error_w, error_m, error_c, error_s):
+                   n, reach, G, sigma, error_w, error_m, error_c, error_s):
     # EM-5's bounds for diagonal (spherical: covariances_abs and error_c of shape (K, 1)) covariances.
     K, d = T1.shape
     prior_sum = np.float64(0.0)
@@ -212,7 +215,7 @@ def _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
     for k in range(K):
         error_w[k] = (G * weights_abs[k] + sigma) / (1.0 - G)
         safe = N[k] if N[k] > 0.0 else 1.0
-        scatter_sum = np.float64(0.0)
+        scatter_sum, underflows = np.float64(0.0), np.float64(0.0)  # integers: exact
         for j in range(d):
             error_m[k, j] = G * (2.0 * T1[k, j] / safe + previous_means_abs[k, j]) + (sigma * n / safe + sigma)
             if not N[k] > 0.0:
@@ -220,19 +223,21 @@ def _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
             error_s[k, j] = (G * (T2[k, j] + 4.0 * T1[k, j] * T1[k, j] / safe + 2.0 * S_abs[k, j]) / (1.0 - 2.0 * G)
                              + 2.0 * sigma * T1[k, j])
             scatter_sum += error_s[k, j]
+            underflows += n + 2.0 + 2.0 * reach[k, j]
         if spherical:
             denominator = d * (N[k] + a)
-            rest = (1.0 + G) * (scatter_sum + G * prior_sum) / denominator + (sigma * (n + 2.0) / denominator + sigma)
+            rest = (1.0 + G) * (scatter_sum + G * prior_sum) / denominator + (sigma * underflows / denominator + sigma)
             error_c[k, 0] = _inf_for_nan((G * covariances_abs[k, 0] + rest) / (1.0 - G))
         else:
             denominator = N[k] + a
             for j in range(d):
-                rest = (1.0 + G) * (error_s[k, j] + G * prior_abs[j]) / denominator + (sigma * (n + 2.0) / denominator + sigma)
+                rest = ((1.0 + G) * (error_s[k, j] + G * prior_abs[j]) / denominator
+                        + (sigma * (n + 2.0 + 2.0 * reach[k, j]) / denominator + sigma))
                 error_c[k, j] = _inf_for_nan((G * covariances_abs[k, j] + rest) / (1.0 - G))
 
 
 def m_step_rounding(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, covariance_type, prior,
-                    additions, n_samples, dtype, perturbation=0.0, G=None):
+                    additions, n_samples, dtype, perturbation=0.0, G=None, *, extent):
     """Complete bounds on |θ̂ − θ| for one computation of the M-step of EM-5 in ``dtype``
     whose sums have at most ``additions`` additions (proofs/em.md, EM-5, "Slack").
 
@@ -242,6 +247,8 @@ def m_step_rounding(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mea
     diag/spherical) bound the exact values from above; ``S_abs`` bounds |Ŝ| (the computed
     scatter about z̄, or the exact one), ``weights_abs`` and ``covariances_abs`` are |π̂| and
     |Σ̂| of this computation. ``G`` (γ_{2c+K+d+8} of ``dtype``) may be given precomputed.
+    ``extent`` is max_i |z_ip| for each feature (``_feature_spread``): with |μ'| it bounds the
+    deviations that multiply a product r_ik d_ip that underflowed (EM-5, "Underflow").
     Returns (weights, means, covariances, scatter), float64, shaped as θ (scatter: (K, d, d)
     or (K, d)).
     """
@@ -257,20 +264,37 @@ def m_step_rounding(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mea
         return inf[:, 0], inf, np.full(covariances_abs.shape, math.inf), error_s
     strength, sigma0, _ = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
     sigma = float(np.finfo(dtype).smallest_subnormal)
+    reach = _reach(np.asarray(extent, dtype=np.float64), np.asarray(previous_means_abs, dtype=np.float64),
+                   float(n_samples))
     error_w, error_m = np.empty(n_components), np.empty((n_components, d))
     if full:
         shape = covariances_abs.shape if covariance_type == "full" else (1, d, d)
         error_c = np.empty(shape)
         _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs.reshape(shape), previous_means_abs,
-                       covariance_type == "tied", strength * np.abs(sigma0), float(strength), float(n_samples), G, sigma,
+                       covariance_type == "tied", strength * np.abs(sigma0), float(strength), float(n_samples), reach,
+                       G, sigma,
                        error_w, error_m, error_c, error_s)
     else:
         shape = (n_components, d) if covariance_type == "diag" else (n_components, 1)
         error_c = np.empty(shape)
         _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs.reshape(shape), previous_means_abs,
                        covariance_type == "spherical", strength * np.abs(np.diag(sigma0)), float(strength),
-                       float(n_samples), G, sigma, error_w, error_m, error_c, error_s)
+                       float(n_samples), reach, G, sigma, error_w, error_m, error_c, error_s)
     return error_w, error_m, error_c.reshape(covariances_abs.shape), error_s
+
+
+@kernel
+def _reach(extent, previous_means_abs, n):
+    # EM-5, "Underflow": integer-valued R_kp ≥ n (max_i |z_ip| + |μ'_kp|) ≥ Σ_i |z_ip − μ'_kp|. A scatter
+    # product r_ik d_ip that underflows loses σ/2, and the kernel multiplies it by d_iq: a row's loss
+    # grows with |d_iq|, and the bounds count σ R_kq for it. Each of the two roundings of
+    # (extent + |μ'|) n loses at most a factor 1 − u, which the factor 1 + 2^-50 (a third rounding) makes up.
+    K, d = previous_means_abs.shape
+    reach = np.empty((K, d))
+    for k in range(K):
+        for p in range(d):
+            reach[k, p] = np.ceil((extent[p] + previous_means_abs[k, p]) * n * (1.0 + 2.0**-50))
+    return reach
 
 
 # ---- EM-2: the floating-point M-step's deficit ----------------------------------------------
@@ -368,11 +392,11 @@ def _whitened_diag(w, variances, E, error_m, g_product, r, own, shifts):
         shifts[k] = math.sqrt(total)
 
 
-def m_step_deficit(counts, second, state, new_state, covariance_type, prior, n_samples, gap):
+def m_step_deficit(counts, second, state, new_state, covariance_type, prior, n_samples, gap, extent):
     """D_t ≥ 0 with F(q̂_t, θ̃_{t+1}) + log p(θ̃_{t+1}) ≥ F(q̂_t, θ̃_t) + log p(θ̃_t) − D_t:
     what the M-step computed in floating point may lose against the exact one, θ̃ being
     the parameters the kernels evaluate (proofs/em.md, EM-2, "The M-step in floating point")."""
-    parts = m_step_deficit_parts(counts, second, state, new_state, covariance_type, prior, n_samples, gap)
+    parts = m_step_deficit_parts(counts, second, state, new_state, covariance_type, prior, n_samples, gap, extent)
     return deficit_of(parts, n_samples, new_state)
 
 
@@ -386,7 +410,8 @@ def deficit_of(parts, n_samples, new_state):
 
 
 @kernel
-def _error_bounds_full(counts, diagonal, previous_means, weights, covariances, shared, prior_abs, a, n, g, G, sigma):
+def _error_bounds_full(counts, diagonal, previous_means, weights, covariances, shared, prior_abs, a, n, extent, g, G,
+                       sigma):
     # The entrywise bounds of m_step_error_bounds for full (shared: tied, covariances of one
     # covariance) covariances: _moment_bounds, the Cauchy–Schwarz T2 and |S|, then _rounding_full.
     K, d = previous_means.shape
@@ -400,14 +425,16 @@ def _error_bounds_full(counts, diagonal, previous_means, weights, covariances, s
                 outer[k, p, q] = np.sqrt(T2[k, p] * T2[k, q])
     error_w, error_m = np.empty(K), np.empty((K, d))
     error_c, error_s = np.empty(covariances.shape), np.empty((K, d, d))
+    means_abs = np.abs(previous_means.astype(np.float64))
     _rounding_full(n_min, T1, outer, outer, np.abs(weights.astype(np.float64)), np.abs(covariances.astype(np.float64)),
-                   np.abs(previous_means.astype(np.float64)), shared, prior_abs, a, n, G, sigma, error_w, error_m,
+                   means_abs, shared, prior_abs, a, n, _reach(extent, means_abs, n), G, sigma, error_w, error_m,
                    error_c, error_s)
     return n_max, error_w, error_m, error_c
 
 
 @kernel
-def _error_bounds_diag(counts, diagonal, previous_means, weights, covariances, spherical, prior_abs, a, n, g, G, sigma):
+def _error_bounds_diag(counts, diagonal, previous_means, weights, covariances, spherical, prior_abs, a, n, extent, g, G,
+                       sigma):
     # As _error_bounds_full for diagonal (spherical: covariances of shape (K, 1)) covariances.
     K, d = previous_means.shape
     n_max, n_min = np.empty(K), np.empty(K)
@@ -415,19 +442,20 @@ def _error_bounds_diag(counts, diagonal, previous_means, weights, covariances, s
     _moment_bounds(counts, diagonal, n, g, sigma, n_max, n_min, T1, T2)
     error_w, error_m = np.empty(K), np.empty((K, d))
     error_c, error_s = np.empty(covariances.shape), np.empty((K, d))
+    means_abs = np.abs(previous_means.astype(np.float64))
     _rounding_diag(n_min, T1, T2, T2, np.abs(weights.astype(np.float64)), np.abs(covariances.astype(np.float64)),
-                   np.abs(previous_means.astype(np.float64)), spherical, prior_abs, a, n, G, sigma, error_w, error_m,
+                   means_abs, spherical, prior_abs, a, n, _reach(extent, means_abs, n), G, sigma, error_w, error_m,
                    error_c, error_s)
     return n_max, error_w, error_m, error_c
 
 
 @kernel
-def _deficit_shares_full(counts, diagonal, previous_means, weights, covariances, shared, prior_abs, a, n, g, G, sigma,
-                         factors, g_product, r_evaluation, shift_evaluation, s_error):
+def _deficit_shares_full(counts, diagonal, previous_means, weights, covariances, shared, prior_abs, a, n, extent, g, G,
+                         sigma, factors, g_product, r_evaluation, shift_evaluation, s_error):
     # _error_bounds_full, _whitened_full and _shares in one call: the per-iteration path of
     # m_step_deficit_parts for full (shared: tied) covariances.
     n_max, error_w, error_m, error_c = _error_bounds_full(counts, diagonal, previous_means, weights, covariances,
-                                                          shared, prior_abs, a, n, g, G, sigma)
+                                                          shared, prior_abs, a, n, extent, g, G, sigma)
     r, own, shifts = np.empty(covariances.shape[0]), np.empty(covariances.shape[0]), np.empty(n_max.shape[0])
     _whitened_full(factors.astype(np.float64), covariances.astype(np.float64), error_c, error_m, shared, g_product, r,
                    own, shifts)
@@ -439,11 +467,11 @@ def _deficit_shares_full(counts, diagonal, previous_means, weights, covariances,
 
 
 @kernel
-def _deficit_shares_diag(counts, diagonal, previous_means, weights, covariances, spherical, prior_abs, a, n, g, G,
-                         sigma, factors, g_product, r_evaluation, shift_evaluation, s_error):
+def _deficit_shares_diag(counts, diagonal, previous_means, weights, covariances, spherical, prior_abs, a, n, extent,
+                         g, G, sigma, factors, g_product, r_evaluation, shift_evaluation, s_error):
     # As _deficit_shares_full for diagonal (spherical: covariances of shape (K, 1)) covariances.
     n_max, error_w, error_m, error_c = _error_bounds_diag(counts, diagonal, previous_means, weights, covariances,
-                                                          spherical, prior_abs, a, n, g, G, sigma)
+                                                          spherical, prior_abs, a, n, extent, g, G, sigma)
     r, own, shifts = np.empty(n_max.shape[0]), np.empty(n_max.shape[0]), np.empty(n_max.shape[0])
     _whitened_diag(factors.astype(np.float64), covariances.astype(np.float64), error_c, error_m, g_product, r, own,
                    shifts)
@@ -462,7 +490,7 @@ def _first_unbounded(r):
     return -1
 
 
-def _kernel_arguments(second, previous_means, new_state, covariance_type, prior, n_samples, gap):
+def _kernel_arguments(second, previous_means, new_state, covariance_type, prior, n_samples, gap, extent):
     """What the _error_bounds_* kernels take, in their order (after ``counts``), and the constants
     of the fit; None for the arguments when η leaves no bound (then every share is infinite)."""
     n_components, d = new_state.means.shape
@@ -485,10 +513,10 @@ def _kernel_arguments(second, previous_means, new_state, covariance_type, prior,
         prior_abs = strength * np.abs(np.diag(sigma0)) if prior is not None else np.zeros(d)
         covariances = covariances if covariance_type == "diag" else covariances[:, None]
     return (diagonal, previous_means, new_state.weights, covariances, shared, prior_abs, float(strength),
-            float(n_samples), g, G, k["sigma"]), k
+            float(n_samples), extent, g, G, k["sigma"]), k
 
 
-def m_step_error_bounds(counts, second, previous_means, new_state, covariance_type, prior, n_samples, gap):
+def m_step_error_bounds(counts, second, previous_means, new_state, covariance_type, prior, n_samples, gap, extent):
     """Entrywise bounds on |θ̂ − θ*|: the computed M-step (weights, means, covariances)
     against the exact maximiser θ* of F(q̂, ·) + log p for q̂ = r̂/ρ, the computed
     responsibilities normalised (proofs/em.md, EM-2, "The M-step in floating point").
@@ -499,7 +527,8 @@ def m_step_error_bounds(counts, second, previous_means, new_state, covariance_ty
     Cauchy–Schwarz. Returns (weights (K,), means (K, d), covariances in their own shape,
     largest N*_k (K,)), all float64; inf where no bound exists.
     """
-    arguments, _ = _kernel_arguments(second, previous_means, new_state, covariance_type, prior, n_samples, gap)
+    arguments, _ = _kernel_arguments(second, previous_means, new_state, covariance_type, prior, n_samples, gap,
+                                     extent)
     n_components, d = new_state.means.shape
     if arguments is None:
         inf = np.full((n_components, d), math.inf)
@@ -509,7 +538,7 @@ def m_step_error_bounds(counts, second, previous_means, new_state, covariance_ty
     return error_w, error_m, error_c.reshape(new_state.covariances.shape), n_max
 
 
-def m_step_deficit_parts(counts, second, state, new_state, covariance_type, prior, n_samples, gap):
+def m_step_deficit_parts(counts, second, state, new_state, covariance_type, prior, n_samples, gap, extent):
     """The four terms of :func:`m_step_deficit`: bounds on the covariances', the means' and
     the weights' shares of G(θ*) − G(θ̃_{t+1}), and C (log s_t − log s_{t+1}) for weights
     that do not sum to 1 exactly (s = Σ_k π_k).
@@ -523,7 +552,7 @@ def m_step_deficit_parts(counts, second, state, new_state, covariance_type, prio
     rounding ≥ 1 (singular within rounding, EM-8), or -1.
     """
     alpha = prior[2] if prior is not None else 1.0
-    arguments, k = _kernel_arguments(second, state.means, new_state, covariance_type, prior, n_samples, gap)
+    arguments, k = _kernel_arguments(second, state.means, new_state, covariance_type, prior, n_samples, gap, extent)
     u = k["u64"]
     C = n_samples + len(new_state.weights) * (alpha - 1.0)
     s_new, s_old = math.fsum(new_state.weights.tolist()), math.fsum(state.weights.tolist())

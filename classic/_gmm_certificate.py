@@ -14,8 +14,8 @@ import numpy as np
 from classic import _gmm_kernels as kernels
 from classic.certificate import Claim, inequality_claim
 from classic._gmm_bounds import deficit_of, error_bounds, m_step_deficit_parts, m_step_rounding
-from classic._gmm_numerics import (_make_state, _standardise, e_step, in_user_units, log_prior, mean_objective,
-                                   parameter_step, user_units)
+from classic._gmm_numerics import (_feature_spread, _make_state, _standardise, e_step, in_user_units, log_prior,
+                                   mean_objective, parameter_step, user_units)
 from classic._jit import one_blas_thread
 from classic.rounding import lower_bound, sum_of_products_up, sum_up, unit_roundoff, upper_bound
 
@@ -219,7 +219,7 @@ def _altered_last_step(t, Z, previous, state, prior, e_step_before, after):
     K = len(state.weights)
     before, counts, second = e_step_before
     parts = m_step_deficit_parts(counts, second, previous, state, t.covariance_type, prior, n,
-                                 before["normalisation_gap"])
+                                 before["normalisation_gap"], _feature_spread(Z)[1])
     offset = user_units(n, t.scale, prior, t.covariance_type, K)[0]
     _, efe_before, _ = error_bounds(before, None, n, K, d, Z.dtype)
     _, efe_after, efm_after = error_bounds(after, before, n, K, d, Z.dtype)
@@ -305,40 +305,19 @@ def _closed_forms(estimator, X):
     altered = _altered_last_step(t, Z, previous, state, prior, e_step_before, after)
     if altered:
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE, altered)
-    strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
-
-    # the reference M-step, in float64 NumPy, from the same responsibilities
-    r = resp.astype(np.float64)
     mu_prev = t.previous_means.astype(np.float64)
-    N = r.sum(axis=0)
-    safe = np.where(N > 0, N, 1.0)
-    F, T1, second, T2 = _moments_about(Z.astype(np.float64), r, mu_prev, cov_type in ("full", "tied"))
-    excess = alpha - 1.0
-    weights = (N + excess) / (N.sum() + K * excess)
-    means = mu_prev + F / safe[:, None]
-    if cov_type in ("full", "tied"):
-        # F_p (F_q / N), as the kernel: F_p F_q alone can underflow, and its loss would grow by 1/N (EM-5)
-        S = second - F[:, :, None] * (F / safe[:, None])[:, None, :]
-        if cov_type == "full":
-            covariances = (S + strength * sigma0) / (N + strength)[:, None, None]
-        else:
-            covariances = (S.sum(axis=0) + strength * sigma0) / (N.sum() + strength)
-    else:
-        S = second - F * (F / safe[:, None])
-        if cov_type == "diag":
-            covariances = (S + strength * np.diag(sigma0)) / (N + strength)[:, None]
-        else:
-            covariances = (S.sum(axis=1) + strength * np.trace(sigma0)) / (d * (N + strength))
+    (weights, means, covariances), S, (N, T1, T2) = reference_m_step(Z, resp, mu_prev, cov_type, prior)
 
     # EM-5's complete bounds: the reference against the exact M-step of r, then the kernel's,
     # whose |S| is bounded by the reference's plus its error
     additions = min(n, kernels.CHUNK_SIZE) - 1 + (n + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE - 1
     N_low, T1_up, T2_up = _exact_sums_bounds(N, T1, T2, n)
+    extent = _feature_spread(Z)[1]
     fit_w, fit_m, fit_c = (np.asarray(v, dtype=np.float64) for v in (t.weights, t.means, t.covariances))
     ref_w, ref_m, ref_c, ref_s = m_step_rounding(N_low, T1_up, T2_up, np.abs(S), np.abs(weights), np.abs(covariances),
-                                                 np.abs(mu_prev), cov_type, prior, n, n, np.float64)
+                                                 np.abs(mu_prev), cov_type, prior, n, n, np.float64, extent=extent)
     ker_w, ker_m, ker_c, _ = m_step_rounding(N_low, T1_up, T2_up, np.abs(S) + ref_s, np.abs(fit_w), np.abs(fit_c),
-                                             np.abs(mu_prev), cov_type, prior, additions, n, dtype)
+                                             np.abs(mu_prev), cov_type, prior, additions, n, dtype, extent=extent)
     slack_w, slack_m, slack_c = ref_w + ker_w, ref_m + ker_m, ref_c + ker_c
     fitted = np.concatenate([fit_w.ravel(), fit_m.ravel(), fit_c.ravel()])
     reference = np.concatenate([weights.ravel(), means.ravel(), covariances.ravel()])
@@ -352,6 +331,36 @@ def _closed_forms(estimator, X):
         note += " (+ the prior's pseudo-observations)"
     return inequality_claim("EM-5", statement, (fitted, -reference), 0.0, slacks, REFERENCE, note + "; standardised units",
                             absolute=True)
+
+
+def reference_m_step(Z, resp, previous_means, covariance_type, prior):
+    """EM-5's reference M-step, in float64 NumPy, from the responsibilities ``resp`` (n × K) of
+    the data Z about the previous means: ((weights, means, covariances), the scatter S, and the sums
+    (N, T1, T2) its rounding bounds read; proofs/em.md, EM-5)."""
+    d = Z.shape[1]
+    K = resp.shape[1]
+    strength, sigma0, alpha = prior if prior is not None else (0.0, np.zeros((d, d)), 1.0)
+    r = resp.astype(np.float64)
+    N = r.sum(axis=0)
+    safe = np.where(N > 0, N, 1.0)
+    F, T1, second, T2 = _moments_about(Z.astype(np.float64), r, previous_means, covariance_type in ("full", "tied"))
+    excess = alpha - 1.0
+    weights = (N + excess) / (N.sum() + K * excess)
+    means = previous_means + F / safe[:, None]
+    if covariance_type in ("full", "tied"):
+        # F_p (F_q / N), as the kernel: F_p F_q alone can underflow, and its loss would grow by 1/N (EM-5)
+        S = second - F[:, :, None] * (F / safe[:, None])[:, None, :]
+        if covariance_type == "full":
+            covariances = (S + strength * sigma0) / (N + strength)[:, None, None]
+        else:
+            covariances = (S.sum(axis=0) + strength * sigma0) / (N.sum() + strength)
+    else:
+        S = second - F * (F / safe[:, None])
+        if covariance_type == "diag":
+            covariances = (S + strength * np.diag(sigma0)) / (N + strength)[:, None]
+        else:
+            covariances = (S.sum(axis=1) + strength * np.trace(sigma0)) / (d * (N + strength))
+    return (weights, means, covariances), S, (N, T1, T2)
 
 
 def _exact_sums_bounds(N, T1, T2, n):

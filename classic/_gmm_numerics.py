@@ -183,11 +183,12 @@ def log_normalisers(values):
     return out
 
 
-def _feature_variance(Z):
-    """The variance of each feature of Z (float64; exactly 0 for a constant feature)."""
-    variance = np.empty(Z.shape[1])
-    column_variances(Z, variance)
-    return variance
+def _feature_spread(Z):
+    """The variance of each feature of Z (float64; exactly 0 for a constant feature) and its extent
+    max_i |z_ij| (float64, exact), from one kernel's passes over Z."""
+    variance, extent = np.empty(Z.shape[1]), np.empty(Z.shape[1])
+    column_variances(Z, variance, extent)
+    return variance, extent
 
 
 def _log_jacobian(scale):

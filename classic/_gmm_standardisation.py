@@ -85,15 +85,19 @@ def standardise(X, shift, scale, Z):
 
 
 @kernel
-def column_variances(Z, variance):
-    """The variance of each column of Z in float64 (two passes), exactly 0 for a constant column."""
+def column_variances(Z, variance, extent):
+    """The variance of each column of Z in float64 (two passes), exactly 0 for a constant column,
+    and its extent max_i |z_ij| (exact; proofs/em.md, EM-5, "Underflow")."""
     n, d = Z.shape
     mean = np.zeros(d)
     constant = np.ones(d, dtype=np.bool_)
+    extent[:] = 0.0
     for i in range(n):
         for j in range(d):
-            mean[j] += np.float64(Z[i, j])
+            z = np.float64(Z[i, j])
+            mean[j] += z
             constant[j] = constant[j] and Z[i, j] == Z[0, j]
+            extent[j] = max(extent[j], abs(z))
     for j in range(d):
         mean[j] = mean[j] / n
         variance[j] = 0.0

@@ -41,7 +41,7 @@ from classic._axes import axes_or_new
 from classic._gmm_numerics import (
     ComponentCollapseError,
     _covariance_units,
-    _feature_variance,
+    _feature_spread,
     _make_state,
     _standardisation,
     _standardise,
@@ -332,8 +332,8 @@ class _Run:
     objective: float
 
 
-def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance, max_iter, tol, units, verbose,
-                              stop=None, validation=None):
+def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance, extent, max_iter, tol, units,
+                              verbose, stop=None, validation=None):
     """The EM loop of proofs/em.md on standardised data; returns a :class:`_Run`.
 
     ``units = (log-likelihood offset, log-prior offset)`` converts standardised
@@ -383,7 +383,7 @@ def _expectation_maximisation(Z, state, covariance_type, prior, feature_variance
         new_state = _make_state(weights, means, covariances, covariance_type, feature_variance, n_iter,
                                 with_prior=prior is not None)
         parts = m_step_deficit_parts(counts, second, state, new_state, covariance_type, prior, n_samples,
-                                     sums["normalisation_gap"])
+                                     sums["normalisation_gap"], extent)
         if prior is None and parts["singular"] >= 0:  # EM-8: within rounding of a singular covariance
             raise ComponentCollapseError(
                 parts["singular"] if covariance_type != "tied" else "(tied covariance)", n_iter,
@@ -834,7 +834,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             _check_range(X, shift, scale)
             Z = _standardise(X, shift, scale)
             prior = _prior_in_standard_units(self.prior, X, shift, scale, self.covariance_type)
-            feature_variance = _feature_variance(Z)
+            feature_variance, extent = _feature_spread(Z)
             if prior is None and np.any(feature_variance == 0):
                 j = int(np.argmax(feature_variance == 0))
                 raise ValueError(
@@ -864,8 +864,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
                         start = self._initial_state(Z, rng, prior, feature_variance, scale, given)
                     rule = None if self.stop is None else self.stop._copy_for_run()  # self.stop stays as given
                     run = _expectation_maximisation(
-                        Z, start, self.covariance_type, prior, feature_variance, self.max_iter, self.tol, units,
-                        self.verbose_interval if self.verbose else 0, rule, validation,
+                        Z, start, self.covariance_type, prior, feature_variance, extent, self.max_iter, self.tol,
+                        units, self.verbose_interval if self.verbose else 0, rule, validation,
                     )
                 except ComponentCollapseError as error:  # EM-8: this start has no answer; others may
                     collapses.append(error)

@@ -27,8 +27,9 @@ from classic import _gmm_m_step as m_step_kernels
 from classic import _jit as jit
 from classic._gmm_bounds import _constants as _bound_constants
 from classic._gmm_certificate import objective_claim
-from classic._gmm_bounds import error_bounds, excess_of_product, m_step_deficit, m_step_deficit_parts, m_step_error_bounds
-from classic._gmm_numerics import _log_const, _make_state, _standardise, e_step, log_prior
+from classic._gmm_bounds import (error_bounds, excess_of_product, m_step_deficit, m_step_deficit_parts,
+                                 m_step_error_bounds, m_step_rounding)
+from classic._gmm_numerics import _feature_spread, _log_const, _make_state, _standardise, e_step, log_prior
 from classic.convergence import LossPlateau
 from classic.gmm import plot_ellipses
 from classic.rounding import euclidean_norm, gamma, gamma_exact, unit_roundoff
@@ -280,7 +281,8 @@ def test_em2_floating_point_m_step_loses_at_most_its_deficit(case):
     sums, counts, _, second = e_step(Z, previous, cov_type, resp, has_previous=False)
     prior = model._standard_prior(X, t.shift, t.scale)
     state = model._state
-    deficit = m_step_deficit(counts, second, previous, state, cov_type, prior, n, sums["normalisation_gap"])
+    deficit = m_step_deficit(counts, second, previous, state, cov_type, prior, n, sums["normalisation_gap"],
+                             _feature_spread(Z)[1])
     assert deficit == t.m_step_deficit[-1]
 
     q = resp.astype(np.longdouble)
@@ -288,7 +290,7 @@ def test_em2_floating_point_m_step_loses_at_most_its_deficit(case):
     stats = _exact_m_step(Z, q, cov_type, prior)
     N, zbar, _, weights, cov = stats
     error_w, error_m, error_c, _ = m_step_error_bounds(counts, second, previous.means, state, cov_type, prior, n,
-                                                       sums["normalisation_gap"])
+                                                       sums["normalisation_gap"], _feature_spread(Z)[1])
     assert np.all(np.abs(state.weights.astype(np.longdouble) - weights) <= error_w)
     assert np.all((np.abs(state.means.astype(np.longdouble) - zbar) <= error_m)[N > 0])
     fitted = state.covariances.astype(np.longdouble)
@@ -303,7 +305,8 @@ def test_em2_floating_point_m_step_loses_at_most_its_deficit(case):
     computed = _map_objective(stats, state.weights, state.means, _full_factors(state, cov_type), cov_type, prior)
     C = n + len(N) * (alpha - 1.0)
     s, s_previous = (np.sum(w.astype(np.longdouble)) for w in (state.weights, t.previous_weights))
-    parts = m_step_deficit_parts(counts, second, previous, state, cov_type, prior, n, sums["normalisation_gap"])
+    parts = m_step_deficit_parts(counts, second, previous, state, cov_type, prior, n, sums["normalisation_gap"],
+                                 _feature_spread(Z)[1])
     # G(θ*) − G(θ̃_T) = C[KL(π* ‖ π̂/s) − log s] + the covariances' and means' shares, each ≥ 0
     # (in float32 only: a float64 run's shares are of order n (κu)² ≈ 1e-28, below the
     # long-double evaluation error of G itself, about 1e-19 |G|)
@@ -422,7 +425,8 @@ def test_em2_entrywise_bounds_are_their_formulas(covariance_type, prior):
     sums, counts, _, second = e_step(Z, previous, covariance_type, resp, has_previous=False)
     standard_prior = model._standard_prior(X, t.shift, t.scale) if prior else None
     gap = sums["normalisation_gap"]
-    bounds = m_step_error_bounds(counts, second, previous.means, state, covariance_type, standard_prior, n, gap)
+    bounds = m_step_error_bounds(counts, second, previous.means, state, covariance_type, standard_prior, n, gap,
+                                 _feature_spread(Z)[1])
     L = np.longdouble
     u, sigma, c = L(2.0**-24), L(float(np.finfo(np.float32).smallest_subnormal)), chunked_additions(n)
     gamma_ = lambda m, u=u: m * u / (1 - m * u)  # noqa: E731
@@ -438,15 +442,17 @@ def test_em2_entrywise_bounds_are_their_formulas(covariance_type, prior):
     weights = (G * np.abs(state.weights.astype(L)) + sigma) / (1 - G)
     means = G * (2 * T1 / n_min[:, None] + np.abs(previous.means.astype(L))) + sigma * n / n_min[:, None] + sigma
     denominator = (n_min + a)[:, None]
+    reach = n * (_feature_spread(Z)[1].astype(L)[None, :] + np.abs(previous.means.astype(L)))  # EM-5, "Underflow"
     if covariance_type == "full":
         outer = np.sqrt(T2[:, :, None] * T2[:, None, :])
         scatter = (G * (3 * outer + 4 * T1[:, :, None] * T1[:, None, :] / n_min[:, None, None]) / (1 - 2 * G)
                    + sigma * (T1[:, :, None] + T1[:, None, :]))
         rest = ((1 + G) * (scatter + G * a * S0) / denominator[:, :, None]
-                + sigma * (n + 2) / denominator[:, :, None] + sigma)
+                + sigma * (n + 2 + reach[:, :, None] + reach[:, None, :]) / denominator[:, :, None] + sigma)
     else:
         scatter = G * (3 * T2 + 4 * T1 * T1 / n_min[:, None]) / (1 - 2 * G) + 2 * sigma * T1
-        rest = (1 + G) * (scatter + G * a * np.diag(S0)) / denominator + sigma * (n + 2) / denominator + sigma
+        rest = ((1 + G) * (scatter + G * a * np.diag(S0)) / denominator
+                + sigma * (n + 2 + 2 * reach) / denominator + sigma)
     covariances = (G * np.abs(state.covariances.astype(L)) + rest) / (1 - G)
     tolerance = gamma_(d * d + 4 * d + 11, L(2.0**-53))
     assert eta > 0 and K * d > 0  # the premise: eta is part of the formula
@@ -511,7 +517,8 @@ def test_em2_the_weights_terms_count_the_prior_s_pseudo_counts():
     sums, counts, _, second = e_step(Z, previous, "diag", np.zeros((n, K)), has_previous=False)
     standard_prior = model._standard_prior(X, t.shift, t.scale)
     alpha = standard_prior[2]
-    parts = m_step_deficit_parts(counts, second, previous, state, "diag", standard_prior, n, sums["normalisation_gap"])
+    parts = m_step_deficit_parts(counts, second, previous, state, "diag", standard_prior, n, sums["normalisation_gap"],
+                                 _feature_spread(Z)[1])
     L, u = np.longdouble, np.longdouble(2.0**-53)
     C = L(n) + K * (L(alpha) - 1)
     logs = [np.log1p(L(math.fsum(weights.tolist())) - 1) for weights in (previous.weights, state.weights)]
@@ -537,8 +544,9 @@ def test_em2_the_weights_share_covers_a_sum_that_rounds_to_one():
     while math.fsum(weights.tolist()) != 1.0 or sum(map(Fraction, weights.tolist())) == 1:
         weights[-1] = np.nextafter(weights[-1], 2.0 if sum(map(Fraction, weights.tolist())) <= 1 else 0.0)
     crafted = dataclasses.replace(state, weights=weights)
-    parts = m_step_deficit_parts(counts, second, previous, crafted, "diag", None, n, gap)
-    error_w = m_step_error_bounds(counts, second, previous.means, crafted, "diag", None, n, gap)[0]
+    parts = m_step_deficit_parts(counts, second, previous, crafted, "diag", None, n, gap, _feature_spread(Z)[1])
+    extent = _feature_spread(Z)[1]
+    error_w = m_step_error_bounds(counts, second, previous.means, crafted, "diag", None, n, gap, extent)[0]
     u = Fraction(1, 2**53)
     delta = abs(sum(map(Fraction, weights.tolist())) - 1)
     formula = n * (1 + delta) * sum((Fraction(e) + Fraction(w) * delta / (1 - delta)) ** 2 / Fraction(w)
@@ -561,8 +569,9 @@ def test_em2_a_tied_covariance_s_share_counts_every_component():
     (n, d), K = Z.shape, len(t.weights)
     sums, counts, _, second = e_step(Z, previous, "tied", np.zeros((n, K)), has_previous=False)
     gap = sums["normalisation_gap"]
-    parts = m_step_deficit_parts(counts, second, previous, state, "tied", None, n, gap)
-    _, error_m, error_c, n_max = m_step_error_bounds(counts, second, previous.means, state, "tied", None, n, gap)
+    parts = m_step_deficit_parts(counts, second, previous, state, "tied", None, n, gap, _feature_spread(Z)[1])
+    _, error_m, error_c, n_max = m_step_error_bounds(counts, second, previous.means, state, "tied", None, n, gap,
+                                                     _feature_spread(Z)[1])
     constants = _constants(n, K, d, np.dtype(np.float64))
     r, own, shifts = np.empty(1), np.empty(1), np.empty(K)
     factor = np.ascontiguousarray(state.factors[:1], dtype=np.float64)
@@ -1596,8 +1605,6 @@ def test_em5_bounds_stay_finite_for_a_dying_component(covariance_type):
     (n + 2)σ/(N_k + a) + σ per covariance entry. Evaluated as σ(n/N_k + 1), n/N_k overflowed to inf and
     took EM-5 with it: a fuzzed anisotropic fit (diagonal covariances, default prior) was "not
     certified" although every closed form held."""
-    from classic._gmm_bounds import m_step_rounding
-
     n, d, K = 3000, 3, 2
     N = np.array([3.4e-307, 3000.0])
     T1 = np.array([[2e-308, 1e-309, 5e-308], [2000.0, 2400.0, 1800.0]])
@@ -1606,10 +1613,89 @@ def test_em5_bounds_stay_finite_for_a_dying_component(covariance_type):
     covariances = {"full": np.ones((K, d, d)), "tied": np.ones((d, d)), "diag": np.ones((K, d)), "spherical": np.ones(K)}
     for prior in (None, (0.0, np.zeros((d, d)), 1.0)):
         w, m, c, _ = m_step_rounding(N, T1, T2, np.abs(T2), np.array([1e-310, 1.0]), covariances[covariance_type],
-                                     np.ones((K, d)), covariance_type, prior, n, n, np.float64)
+                                     np.ones((K, d)), covariance_type, prior, n, n, np.float64, extent=np.full(d, 3.0))
         sigma = float(np.finfo(np.float64).smallest_subnormal)
         assert np.all(np.isfinite(w)) and np.all(np.isfinite(m)) and np.all(np.isfinite(c))
         assert np.all(m[0] >= sigma * n / N[0])  # the bound still carries the underflow term
+
+
+def _kernel_m_step_of(Z, resp, means, covariance_type):
+    """The fit's M-step from given responsibilities: the moments kernel of one chunk (its E-step
+    forms them so), then m_step, in Z's precision."""
+    n, d = Z.shape
+    K = means.shape[0]
+    counts, first = np.zeros(K, Z.dtype), np.zeros((K, d), Z.dtype)
+    if covariance_type in ("full", "tied"):
+        second = np.zeros((K, d, d), Z.dtype)
+        kernels._moments_full(Z, 0, n, means, resp, counts, first, second)
+        second = np.tril(second) + np.transpose(np.tril(second, -1), (0, 2, 1))   # the E-step's mirror
+    else:
+        second = np.zeros((K, d), Z.dtype)
+        kernels._moments_diag(Z, 0, n, means, resp, counts, first, second)
+    return m_step_kernels.m_step(counts, first, second, means, covariance_type, 0.0, np.zeros((d, d)), 1.0)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_em5_bounds_cover_an_underflowed_product_times_a_far_deviation(covariance_type, dtype):
+    """EM-5, "Underflow": both computations of the scatter form r_ik d_ip first and multiply it by
+    d_iq, so a product r d_p that underflows loses σ/2 and that loss grows by |d_iq|. A component
+    whose responsibilities are subnormal on rows 3 000 standardised units away: the reference's
+    and the kernel's covariances are within their bounds of the exact M-step (long double) only
+    with the term σ R_kq, R_kq ≥ Σ_i |z_iq − μ'_kq|. Until 2026-12-07 the bounds counted σ/2 per
+    product: the reference's full covariance erred 132 times its bound (a probe), and the tied
+    and spherical sums over components and features counted one component's or feature's
+    products."""
+    from classic._gmm_certificate import _exact_sums_bounds, reference_m_step
+
+    rng = np.random.default_rng(0)
+    n, d, K = 12, 3, 3
+    Z = np.concatenate([rng.uniform(-3000, 3000, size=(n // 2, d)), rng.normal(size=(n - n // 2, d))]).astype(dtype)
+    resp = (rng.integers(1, 8, size=(n, K)) * np.finfo(dtype).smallest_subnormal).astype(dtype)   # subnormal, exact
+    means = rng.normal(size=(K, d)).astype(dtype)
+    previous, extent = means.astype(np.float64), _feature_spread(Z)[1]
+    exact_N, exact_means, _, _, exact = _exact_m_step(Z, resp.astype(np.longdouble), covariance_type, None)
+    exact_weights = exact_N / exact_N.sum()   # the rows' responsibilities do not sum to 1 here
+    exact = {"full": exact, "tied": exact[0], "diag": np.diagonal(exact, axis1=1, axis2=2),
+             "spherical": exact[:, 0, 0]}[covariance_type]
+    (weights, centres, covariances), S, (N, T1, T2) = reference_m_step(Z, resp, previous, covariance_type, None)
+    N_low, T1_up, T2_up = _exact_sums_bounds(N, T1, T2, n)
+    bounds_w, bounds_m, bounds_c, bounds_s = m_step_rounding(
+        N_low, T1_up, T2_up, np.abs(S), np.abs(weights), np.abs(covariances), np.abs(previous), covariance_type, None,
+        n, n, np.float64, extent=extent)
+    fitted = _kernel_m_step_of(Z, resp, means, covariance_type)
+    kernel_bounds = m_step_rounding(N_low, T1_up, T2_up, np.abs(S) + bounds_s, *(np.abs(v.astype(np.float64)) for v in
+                                    (fitted[0], fitted[2])), np.abs(previous), covariance_type, None, n - 1, n, dtype,
+                                    extent=extent)
+    L = np.longdouble
+    for computed, (error_w, error_m, error_c) in (((weights, centres, covariances), (bounds_w, bounds_m, bounds_c)),
+                                                  (fitted, kernel_bounds[:3])):
+        assert np.all(np.abs(computed[0].astype(L) - exact_weights) <= error_w)
+        assert np.all(np.abs(computed[1].astype(L) - exact_means) <= error_m)
+        assert np.all(np.abs(computed[2].astype(L) - exact) <= error_c), np.abs(computed[2].astype(L) - exact) / error_c
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_em2_the_fit_bounds_its_m_steps_with_the_data_s_extent(dtype, monkeypatch):
+    """EM-2's entrywise bounds are EM-5's for the kernel's computation, "Underflow" included: the
+    fit passes max_i |z_ij| of its standardised data to every M-step's deficit, the extent R_kq is
+    built from (the term the test above needs). No run's deficit is known to turn on it, so the
+    argument is read where the fit passes it."""
+    from classic import gmm as gmm_module
+
+    passed, deficit_parts = [], gmm_module.m_step_deficit_parts
+
+    def recording(*args):
+        passed.append(args[-1])
+        return deficit_parts(*args)
+
+    monkeypatch.setattr(gmm_module, "m_step_deficit_parts", recording)
+    X = mixture_data(2, 120, 3, 2, 3.0, dtype)
+    model = GaussianMixture(2, covariance_type="diag", random_state=0, max_iter=4, tol=0).fit(X)
+    Z = _standardise(X, model.trace_.shift, model.trace_.scale)
+    assert len(passed) == 4
+    for extent in passed:
+        np.testing.assert_array_equal(extent, np.abs(Z).max(axis=0).astype(np.float64))
 
 
 def test_em2_limitation_float64_tied_covariances_of_features_a_million_times_apart():
@@ -2247,7 +2333,8 @@ def _consistent_forgery(model, X, means=None, covariances=None):
     _, _, _, (before, counts, second) = C._log_likelihood(Z, previous, cov, t.scale, resp, None)
     (ll, _), bounds, _, (after, _, _) = C._log_likelihood(Z, state, cov, t.scale, resp.copy(), None,
                                                           reads_previous=True)
-    parts = m_step_deficit_parts(counts, second, previous, state, cov, None, n, before["normalisation_gap"])
+    parts = m_step_deficit_parts(counts, second, previous, state, cov, None, n, before["normalisation_gap"],
+                                 _feature_spread(Z)[1])
     offset = user_units(n, t.scale, None, cov, K)[0]
     _, efe_after, efm_after = error_bounds(after, before, n, K, d, Z.dtype)
     last = lambda values, value: _edited_entry(values, -1, value)   # noqa: E731
@@ -2372,7 +2459,7 @@ def _em5_slack_formula(leaves, cov_type, prior, n, K, d, dtype):
     """EM-5's slack (proofs/em.md, EM-5, "Slack" and the paragraph after it), exact in rational
     arithmetic: the reference's bound at its own raised T1, T2 and |S_ref|, plus the kernel's at
     |S_ref| + E_S,ref and the fitted |π̂|, |Σ̂|; as one list, weights, means, covariances."""
-    N, T1, T2, S, w_ref, c_ref, mu, w_fit, c_fit = leaves
+    N, T1, T2, S, w_ref, c_ref, mu, extent, w_fit, c_fit = leaves
     Q = lambda a: np.vectorize(lambda v: Fraction(float(v)), otypes=[object])(np.asarray(a, dtype=np.float64))  # noqa: E731
     strength, sigma0 = (prior[0], prior[1]) if prior is not None else (0.0, np.zeros((d, d)))
     a = Fraction(float(strength))
@@ -2383,6 +2470,7 @@ def _em5_slack_formula(leaves, cov_type, prior, n, K, d, dtype):
     N_low = Q(N) / (1 + g)
     T1_up = (Q(T1) + n * sigma64) / (1 - g)
     T2_up = (Q(T2) + 2 * n * sigma64) / (1 - g)
+    reach = n * (Q(extent)[None, :] + Q(mu))  # at most the certificate's R_kp ("Underflow")
 
     def bound(additions, precision, S_abs, weights, covariances):
         G = gamma_exact(2 * additions + K + d + 8, precision)
@@ -2397,21 +2485,27 @@ def _em5_slack_formula(leaves, cov_type, prior, n, K, d, dtype):
             error_s = [[G * (T2_up[k, p] + 4 * T1_up[k, p] ** 2 / N_low[k] + 2 * S_abs[k][p]) / (1 - 2 * G)
                         + 2 * sigma * T1_up[k, p] for p in range(d)] for k in range(K)]
 
-        def covariance(value, scatter, prior_term, denominator):
-            return (G * abs(value) + (1 + G) * (scatter + G * prior_term) / denominator + (n + 2) * sigma / denominator
-                    + sigma) / (1 - G)
+        def covariance(value, scatter, prior_term, denominator, underflows):
+            return (G * abs(value) + (1 + G) * (scatter + G * prior_term) / denominator
+                    + underflows * sigma / denominator + sigma) / (1 - G)
+
+        def underflows(k, p, q):  # a row's products: n + 2, and those r d_p that underflow times |d_q|
+            return n + 2 + reach[k, p] + reach[k, q]
 
         if cov_type == "full":
-            error_c = [covariance(covariances[k, p, q], error_s[k][p][q], prior_abs[p, q], N_low[k] + a)
+            error_c = [covariance(covariances[k, p, q], error_s[k][p][q], prior_abs[p, q], N_low[k] + a,
+                                  underflows(k, p, q))
                        for k in range(K) for p in range(d) for q in range(d)]
         elif cov_type == "tied":
-            error_c = [covariance(covariances[p, q], sum(error_s[k][p][q] for k in range(K)), prior_abs[p, q], sum(N_low) + a)
+            error_c = [covariance(covariances[p, q], sum(error_s[k][p][q] for k in range(K)), prior_abs[p, q],
+                                  sum(N_low) + a, sum(underflows(k, p, q) for k in range(K)))
                        for p in range(d) for q in range(d)]
         elif cov_type == "diag":
-            error_c = [covariance(covariances[k, p], error_s[k][p], prior_abs[p, p], N_low[k] + a)
+            error_c = [covariance(covariances[k, p], error_s[k][p], prior_abs[p, p], N_low[k] + a, underflows(k, p, p))
                        for k in range(K) for p in range(d)]
         else:
-            error_c = [covariance(covariances[k], sum(error_s[k]), sum(prior_abs[p, p] for p in range(d)), d * (N_low[k] + a))
+            error_c = [covariance(covariances[k], sum(error_s[k]), sum(prior_abs[p, p] for p in range(d)),
+                                  d * (N_low[k] + a), sum(underflows(k, p, p) for p in range(d)))
                        for k in range(K)]
         return [*error_w, *(x for row in error_m for x in row), *error_c], error_s
 
@@ -2456,7 +2550,7 @@ def _em5_leaves(model, X):
         covariances = ((S + strength * np.diag(sigma0)) / (N + strength)[:, None] if cov_type == "diag"
                        else (S.sum(axis=1) + strength * np.trace(sigma0)) / (d * (N + strength)))
     fitted = [np.asarray(v, dtype=np.float64) for v in (t.weights, t.covariances)]
-    return (N, T1, T2, S, weights, covariances, np.abs(mu), *fitted), prior, (n, K, d)
+    return (N, T1, T2, S, weights, covariances, np.abs(mu), _feature_spread(Z)[1], *fitted), prior, (n, K, d)
 
 
 def _loose(exact):
@@ -4500,7 +4594,7 @@ def test_the_standardisation_statistics_on_small_columns():
     column_statistics(X, shift, spread, squares)
     np.testing.assert_array_equal(spread, [7.0, 3.0])
     variance = np.empty(3)
-    column_variances(np.array([[0.1, 0.3, 0.7]] * 10), variance)
+    column_variances(np.array([[0.1, 0.3, 0.7]] * 10), variance, np.empty(3))
     np.testing.assert_array_equal(variance, [0.0, 0.0, 0.0])
     with pytest.raises(ValueError):
         GaussianMixture(1).fit(np.array([[-1.7e308, 0.0], [1.7e308, 1.0], [1e308, 2.0], [1e308, 3.0]]))
