@@ -301,15 +301,16 @@ def _reach(extent, previous_means_abs, n):
 
 
 @kernel
-def _moment_bounds(counts, diagonal, n, g, sigma, n_max, n_min, T1, T2):
-    # N* between N̂(1 − g) and N̂/(1 − g); T2_kp = (second_kpp + nσ)/(1 − g) ≥ Σ_i q̂_ik (z_ip − μ'_kp)²
-    # (non-negative terms, σ per row for underflow); T1_kp = (N*_max T2_kp)^{1/2} (Cauchy–Schwarz).
+def _moment_bounds(counts, diagonal, n, reach, g, sigma, n_max, n_min, T1, T2):
+    # N* between N̂(1 − g) and N̂/(1 − g); T2_kp = (second_kpp + (n + R_kp)σ)/(1 − g)
+    # ≥ Σ_i q̂_ik (z_ip − μ'_kp)² (non-negative terms; a row's fl(r d) d loses σ/2 to each product's
+    # underflow, the first's times |d|: EM-5, "Underflow"); T1_kp = (N*_max T2_kp)^{1/2} (Cauchy–Schwarz).
     K, d = T1.shape
     for k in range(K):
         n_max[k] = np.float64(counts[k]) / (1.0 - g)
         n_min[k] = np.float64(counts[k]) * (1.0 - g)
         for p in range(d):
-            T2[k, p] = (np.float64(diagonal[k, p]) + n * sigma) / (1.0 - g)
+            T2[k, p] = (np.float64(diagonal[k, p]) + (n + reach[k, p]) * sigma) / (1.0 - g)
             T1[k, p] = math.sqrt(n_max[k] * T2[k, p])
 
 
@@ -417,7 +418,9 @@ def _error_bounds_full(counts, diagonal, previous_means, weights, covariances, s
     K, d = previous_means.shape
     n_max, n_min = np.empty(K), np.empty(K)
     T1, T2 = np.empty((K, d)), np.empty((K, d))
-    _moment_bounds(counts, diagonal, n, g, sigma, n_max, n_min, T1, T2)
+    means_abs = np.abs(previous_means.astype(np.float64))
+    reach = _reach(extent, means_abs, n)
+    _moment_bounds(counts, diagonal, n, reach, g, sigma, n_max, n_min, T1, T2)
     outer = np.empty((K, d, d))  # ≥ Σ_i q̂ |z_ip − μ'_p||z_iq − μ'_q| and ≥ |S_pq| (Cauchy–Schwarz)
     for k in range(K):
         for p in range(d):
@@ -425,9 +428,8 @@ def _error_bounds_full(counts, diagonal, previous_means, weights, covariances, s
                 outer[k, p, q] = np.sqrt(T2[k, p] * T2[k, q])
     error_w, error_m = np.empty(K), np.empty((K, d))
     error_c, error_s = np.empty(covariances.shape), np.empty((K, d, d))
-    means_abs = np.abs(previous_means.astype(np.float64))
     _rounding_full(n_min, T1, outer, outer, np.abs(weights.astype(np.float64)), np.abs(covariances.astype(np.float64)),
-                   means_abs, shared, prior_abs, a, n, _reach(extent, means_abs, n), G, sigma, error_w, error_m,
+                   means_abs, shared, prior_abs, a, n, reach, G, sigma, error_w, error_m,
                    error_c, error_s)
     return n_max, error_w, error_m, error_c
 
@@ -439,12 +441,13 @@ def _error_bounds_diag(counts, diagonal, previous_means, weights, covariances, s
     K, d = previous_means.shape
     n_max, n_min = np.empty(K), np.empty(K)
     T1, T2 = np.empty((K, d)), np.empty((K, d))
-    _moment_bounds(counts, diagonal, n, g, sigma, n_max, n_min, T1, T2)
+    means_abs = np.abs(previous_means.astype(np.float64))
+    reach = _reach(extent, means_abs, n)
+    _moment_bounds(counts, diagonal, n, reach, g, sigma, n_max, n_min, T1, T2)
     error_w, error_m = np.empty(K), np.empty((K, d))
     error_c, error_s = np.empty(covariances.shape), np.empty((K, d))
-    means_abs = np.abs(previous_means.astype(np.float64))
     _rounding_diag(n_min, T1, T2, T2, np.abs(weights.astype(np.float64)), np.abs(covariances.astype(np.float64)),
-                   means_abs, spherical, prior_abs, a, n, _reach(extent, means_abs, n), G, sigma, error_w, error_m,
+                   means_abs, spherical, prior_abs, a, n, reach, G, sigma, error_w, error_m,
                    error_c, error_s)
     return n_max, error_w, error_m, error_c
 

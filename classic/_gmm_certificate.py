@@ -388,9 +388,9 @@ def _moments_about(Z, r, centres, full):
         np.abs(D, out=magnitude)
         F[k] = np.einsum("i,ip->p", r[:, k], D)
         T1[k] = np.einsum("i,ip->p", r[:, k], magnitude)
-        if full:
-            second[k] = np.einsum("i,ip,iq->pq", r[:, k], D, D)
-            T2[k] = np.einsum("i,ip,iq->pq", r[:, k], magnitude, magnitude)
+        if full:  # (D_p D_q) r: an underflow of the first product is then multiplied by r <= 1 (EM-5, "Underflow")
+            second[k] = np.einsum("ip,iq,i->pq", D, D, r[:, k])
+            T2[k] = np.einsum("ip,iq,i->pq", magnitude, magnitude, r[:, k])
         else:
             second[k] = np.einsum("i,ip->p", r[:, k], np.multiply(D, D, out=magnitude))
     return F, T1, second, (second if T2 is None else T2)

@@ -319,7 +319,8 @@ def test_em2_floating_point_m_step_loses_at_most_its_deficit(case):
 @pytest.mark.parametrize("dtype, moments", [(np.float64, "normal"), (np.float32, "normal"), (np.float32, "subnormal")])
 def test_em2_moment_bounds_hold_the_exact_sums_at_the_edge_of_their_premises(dtype, moments):
     """EM-2, "The entrywise bounds" (ii): from counts N^ >= N (1 - gamma_c) and second moments
-    >= (1 - gamma_c) sum_i q (z_p - mu'_p)^2 - n sigma (c additions), _moment_bounds gives, with
+    >= (1 - gamma_c) sum_i q (z_p - mu'_p)^2 - (n + R_p) sigma (c additions; R_p >= sum_i |z_p - mu'_p|,
+    EM-5's "Underflow"), _moment_bounds gives, with
     g = gamma_(c+4), n_min <= N <= n_max, T2_p >= sum_i q (z_p - mu'_p)^2 and, by Cauchy-Schwarz,
     T1_p >= sum_i q |z_p - mu'_p|, checked in exact rational arithmetic with N^ and the moments at
     the low end of their premises (rounded up to floats). Mutation audit 63: T1 = sqrt(T2) without
@@ -353,11 +354,14 @@ def test_em2_moment_bounds_hold_the_exact_sums_at_the_edge_of_their_premises(dty
                for p in range(d)] for k in range(K)]
     first = [[sum(Q[i][k] * abs(Fraction(float(z[i, p])) - Fraction(float(mu[k, p]))) for i in range(n))
               for p in range(d)] for k in range(K)]
+    extent = np.abs(z).max(axis=0).astype(np.float64)
+    reach = np.ceil(n * (extent[None, :] + np.abs(mu.astype(np.float64))))   # R_kp >= sum_i |z_ip - mu'_kp|, exact here
     counts = np.array([up(low * N[k]) for k in range(K)], dtype)
-    diagonal = np.array([[up(max(low * second[k][p] - n * sigma, 0)) for p in range(d)] for k in range(K)], dtype)
+    diagonal = np.array([[up(max(low * second[k][p] - (n + int(reach[k, p])) * sigma, 0)) for p in range(d)]
+                         for k in range(K)], dtype)
     g = float(gamma_exact(c + 4, dtype))
     n_max, n_min, T1, T2 = np.empty(K), np.empty(K), np.empty((K, d)), np.empty((K, d))
-    _moment_bounds(counts, diagonal, float(n), g, float(sigma), n_max, n_min, T1, T2)
+    _moment_bounds(counts, diagonal, float(n), reach, g, float(sigma), n_max, n_min, T1, T2)
     for k in range(K):
         assert Fraction(n_min[k]) <= N[k] <= Fraction(n_max[k])
         for p in range(d):
@@ -437,12 +441,12 @@ def test_em2_entrywise_bounds_are_their_formulas(covariance_type, prior):
     a, S0 = (L(standard_prior[0]), np.abs(standard_prior[1]).astype(L)) if prior else (L(0), np.zeros((d, d), L))
     diagonal = (np.diagonal(second, axis1=1, axis2=2) if covariance_type == "full" else second).astype(L)
     n_max, n_min = counts.astype(L) / (1 - g), counts.astype(L) * (1 - g)
-    T2 = (diagonal + n * sigma) / (1 - g)
+    reach = n * (_feature_spread(Z)[1].astype(L)[None, :] + np.abs(previous.means.astype(L)))  # EM-5, "Underflow"
+    T2 = (diagonal + (n + reach) * sigma) / (1 - g)
     T1 = np.sqrt(n_max[:, None] * T2)
     weights = (G * np.abs(state.weights.astype(L)) + sigma) / (1 - G)
     means = G * (2 * T1 / n_min[:, None] + np.abs(previous.means.astype(L))) + sigma * n / n_min[:, None] + sigma
     denominator = (n_min + a)[:, None]
-    reach = n * (_feature_spread(Z)[1].astype(L)[None, :] + np.abs(previous.means.astype(L)))  # EM-5, "Underflow"
     if covariance_type == "full":
         outer = np.sqrt(T2[:, :, None] * T2[:, None, :])
         scatter = (G * (3 * outer + 4 * T1[:, :, None] * T1[:, None, :] / n_min[:, None, None]) / (1 - 2 * G)
@@ -1642,7 +1646,8 @@ def test_em5_bounds_cover_an_underflowed_product_times_a_far_deviation(covarianc
     d_iq, so a product r d_p that underflows loses σ/2 and that loss grows by |d_iq|. A component
     whose responsibilities are subnormal on rows 3 000 standardised units away: the reference's
     and the kernel's covariances are within their bounds of the exact M-step (long double) only
-    with the term σ R_kq, R_kq ≥ Σ_i |z_iq − μ'_kq|. Until 2026-12-07 the bounds counted σ/2 per
+    with the term σ R_kq, R_kq ≥ Σ_i |z_iq − μ'_kq|; and the reference's T2 of full covariances
+    bounds its exact sum only because it forms |d_p||d_q| before multiplying by r. Until 2026-12-07 the bounds counted σ/2 per
     product: the reference's full covariance erred 132 times its bound (a probe), and the tied
     and spherical sums over components and features counted one component's or feature's
     products."""
@@ -1660,6 +1665,12 @@ def test_em5_bounds_cover_an_underflowed_product_times_a_far_deviation(covarianc
              "spherical": exact[:, 0, 0]}[covariance_type]
     (weights, centres, covariances), S, (N, T1, T2) = reference_m_step(Z, resp, previous, covariance_type, None)
     N_low, T1_up, T2_up = _exact_sums_bounds(N, T1, T2, n)
+    if covariance_type in ("full", "tied"):   # the reference forms |d_p||d_q| before r: T2's 2n sigma holds
+        deviations = [[[abs(Fraction(float(Z[i, p])) - Fraction(float(previous[k, p]))) for p in range(d)]
+                       for k in range(K)] for i in range(n)]
+        for k, p, q in itertools.product(range(K), range(d), range(d)):
+            exact_T2 = sum(Fraction(float(resp[i, k])) * deviations[i][k][p] * deviations[i][k][q] for i in range(n))
+            assert Fraction(float(T2_up[k, p, q])) >= exact_T2, (k, p, q)
     bounds_w, bounds_m, bounds_c, bounds_s = m_step_rounding(
         N_low, T1_up, T2_up, np.abs(S), np.abs(weights), np.abs(covariances), np.abs(previous), covariance_type, None,
         n, n, np.float64, extent=extent)
