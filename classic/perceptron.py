@@ -1167,9 +1167,11 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         -------
         float
             The (weighted) share of the rows whose predicted label is y's, computed as
-            early stopping scores held-out rows (CV-7): with two classes,
-            ``stop_.checkpoint.score`` is the returned model's score on the rule's data (with
-            more, each one-vs-rest problem's rule scores its own binary problem).
+            early stopping scores held-out rows (CV-7): with two classes, when the rule's
+            checkpoint is returned, ``stop_.checkpoint.score`` is the returned model's score on
+            the rule's data (with more, each one-vs-rest problem's rule scores its own binary
+            problem). A run that ends with a mistake-free epoch returns that epoch's weights,
+            not the checkpoint, and its score on the rule's data may differ.
         """
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")

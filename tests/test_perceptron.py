@@ -19,10 +19,11 @@ import naive
 from budget import examples
 from classic import OneVsRestTrace, Perceptron, PerceptronTrace, certify
 from classic import _perceptron_kernels as kernels
-from classic._perceptron_certificate import _ProblemCertificate, unit_margins
+from classic._perceptron_certificate import _freund_schapire, _gamma_up, _ProblemCertificate, unit_margins
 from classic._random import generator_from_state, generator_state
+from classic.convergence import ParameterChange
 from classic.perceptron import run_perceptron
-from classic.rounding import gamma
+from classic.rounding import (above, below, gamma, product_up, sum_of_products_down, sum_of_products_up, sum_up)
 from classic.strategies import SeparableSample, linearly_separable
 from proof_steps import proof_steps
 
@@ -2416,3 +2417,366 @@ def test_pc7_replay_outputs_bound_their_exact_values_in_a_weighted_float32_run()
         work[2] += scale * step
     assert np.array_equal(work, replayed)   # the test's run is the replay's
     assert decisions[0] > 0   # the premise of M59's case: a positive margin, whose product with c underflows
+
+
+# ---- audit 76 (perceptron.py, _perceptron_certificate.py): tests of its real survivors ----------
+
+SIGMA_FLOAT = float(np.finfo(np.float64).smallest_subnormal)
+
+def test_parameter_change_compares_consecutive_epochs():
+    """The rule's previous_parameters are the previous epoch's weights (CV-7): x = 1 with both labels from
+    w_0 = 10 moves w by -1 an epoch until 0, and ParameterChange(0.5) fires at epoch 11, w_11 = w_10
+    (audit 76's P016: against w_0 it never fired)."""
+    X, y = np.array([[1.0], [1.0]]), np.array([1, 0])
+    model = Perceptron(fit_intercept=False, max_iter=50, stop=ParameterChange(0.5))
+    model.fit(X, y, coef_init=np.array([10.0]))
+    assert model.trace_.stop_reason == "rule:parameter_change"
+    assert model.n_iter_ == 11
+
+
+def test_certify_warns_nothing_when_the_final_weights_are_zero():
+    """Every epoch ends at w = 0 (x = 1 with both labels, no intercept): the zero candidate separator
+    is dropped, not divided by its largest entry, so certify warns nothing (audit 76's C136: 0/0)."""
+    X, y = np.array([[1.0], [1.0]]), np.array([1, 0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = Perceptron(fit_intercept=False, max_iter=5).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        claims = certify(model, X, y)
+    assert claims
+
+
+def _proofs_unit_margins(A, signs, u):
+    """PC-7 "Margin and radius": margins within gamma_D sum|x u| + D sigma, ||u|| within its bounds (i)."""
+    D = A.shape[1]
+    norm2 = float(u @ u)
+    norm_hi = above(np.sqrt(sum_of_products_up(norm2, D, D)))
+    norm_lo = below(np.sqrt(sum_of_products_down(norm2, D, D)))
+    computed = signs * (A @ u)
+    error = sum_up(product_up(_gamma_up(D, np.float64), sum_of_products_up(np.abs(A) @ np.abs(u), D, D)),
+                   D * SIGMA_FLOAT)
+    lo, hi = below(computed - error), above(computed + error)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo = below(lo / np.where(lo >= 0, norm_hi, norm_lo))
+        hi = above(hi / np.where(hi >= 0, norm_lo, norm_hi))
+    return lo, hi
+
+
+def test_unit_margins_are_the_proofs_formula_bit_for_bit():
+    """PC-7, "Margin and radius", bit for bit: the margins within gamma_D sum|x u| + D sigma and ||u||
+    between its rounded bounds, on features of scales 1 to 10^6 (audit 76's C122, ||u||'s upper bound
+    not rounded up, and C124, gamma_(D-1): below the sandwich tests' resolution)."""
+    rng = np.random.default_rng(7)
+    for D in (2, 3, 5):
+        A = rng.normal(size=(300, D)) * np.logspace(0, 6, D)   # cancellation: sum|x u| >> |<x, u>|
+        signs = np.where(rng.random(300) < 0.5, 1.0, -1.0)
+        u = rng.normal(size=D)
+        u = u / np.max(np.abs(u))
+        lo, hi, _ = unit_margins(A, signs, u)
+        lo_proof, hi_proof = _proofs_unit_margins(A, signs, u)
+        np.testing.assert_array_equal(lo, lo_proof)
+        np.testing.assert_array_equal(hi, hi_proof)
+
+
+def _proofs_freund_schapire(lo, R_up, n_epochs):
+    """PC-9: the smallest bound over 21 quantiles of the positive margins, squares counted n + 2 (PC-7 (i))."""
+    positive = lo[lo > 0]
+    if not positive.size:
+        return None
+    best = None
+    for trial in np.unique(np.quantile(positive, np.linspace(0.0, 1.0, 21))):
+        shortfall = np.maximum(0.0, trial - lo)
+        squares = sum_of_products_up(np.sum(shortfall**2), lo.size, lo.size + 2)
+        D = float(above(np.sqrt(product_up(n_epochs, squares))))
+        ratio = above(sum_up(R_up, D) / trial)
+        bound = float(product_up(ratio, ratio))
+        if best is None or bound < best[0]:
+            best = (bound, float(trial), D)
+    return best
+
+
+def test_freund_schapire_is_the_proofs_formula_bit_for_bit():
+    """PC-9 bit for bit: the least Freund-Schapire bound over 21 quantiles of the positive margins, the
+    sum of squared shortfalls counted n + 2 roundings (PC-7 (i)) (audit 76's C138, 11 quantiles, and C140, n)."""
+    rng = np.random.default_rng(0)
+    for _ in range(30):   # margins of various centres and spreads: the best trial is at any of the 21 quantiles
+        lo = rng.normal(rng.uniform(-1, 1), rng.uniform(0.1, 2), size=int(rng.integers(20, 300)))
+        R_up, n_epochs = float(rng.uniform(0.5, 10)), int(rng.integers(1, 30))
+        assert _freund_schapire(lo, R_up, n_epochs) == _proofs_freund_schapire(lo, R_up, n_epochs)
+
+
+def _two_feature_problem(seed, n):
+    """n rows of two standard normal features, labelled by the first plus noise."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    return X, (X[:, 0] + 0.8 * rng.normal(size=n) > 0).astype(int)
+
+
+def test_a_rule_that_was_used_before_starts_afresh():
+    """A rule used by another fit starts afresh (its start() is called): the same rule object again gives
+    the fresh rule's run (audit 76's P027: it kept the old run's best epoch)."""
+    from classic.convergence import ValidationPatience
+
+    X, y = _two_feature_problem(0, 200)
+    X2, y2 = _two_feature_problem(1, 150)
+    Xv, yv = _two_feature_problem(2, 100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        used = Perceptron(max_iter=40, stop=ValidationPatience(3, Xv, yv)).fit(X, y).stop_
+        fresh = Perceptron(max_iter=40, stop=ValidationPatience(3, Xv, yv)).fit(X2, y2)
+        again = Perceptron(max_iter=40, stop=used).fit(X2, y2)   # stop_ of another fit, with its best epoch
+    assert again.n_iter_ == fresh.n_iter_
+    assert again.trace_.stop_reason == fresh.trace_.stop_reason
+    np.testing.assert_array_equal(again.coef_, fresh.coef_)
+
+
+def test_a_tampered_empty_carried_average_fails_pc1_not_the_certificate():
+    """A trace whose carried average was emptied fails PC-1, named, instead of crashing the certificate
+    (audit 76's C159)."""
+    import dataclasses
+
+    X, y = _two_feature_problem(3, 60)
+    model = Perceptron(prediction="averaged")
+    model.partial_fit(X[:30], y[:30], classes=[0, 1])
+    model.partial_fit(X[30:], y[30:])
+    model.trace_ = dataclasses.replace(model.trace_, carried_average=np.zeros(0))
+    claims = certify(model, X[30:], y[30:])
+    pc1 = [c for c in claims if c.id == "PC-1"][0]
+    assert pc1.holds is False and "carried" in pc1.note
+
+
+def test_all_zero_features_are_not_called_too_small():
+    """An all-zero X (with both labels) is not separable, and the warning does not blame an underflow of
+    X's products: its largest |value| is 0 (audit 76's P067)."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    X, y = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+    with pytest.warns(ConvergenceWarning) as record:
+        Perceptron(max_iter=3).fit(X, y)
+    message = " ".join(str(w.message) for w in record if issubclass(w.category, ConvergenceWarning))
+    assert "underflow" not in message
+    assert "may not be linearly separable" in message
+
+
+def _proofs_rounding(cert, r):
+    """PC-7 (i)-(iii) evaluated as the proof counts the roundings: S_k (K - 1 additions), E_k (2K + D - 2),
+    delta_k (gamma_D, D eta; weighted: c delta + u c d + eta w), Delta_k = 2 sum (delta_j + E_{j-1} sqrt x2_j)."""
+    from classic._perceptron_certificate import _eta
+    from classic.rounding import upper_bound, unit_roundoff
+
+    p, K, D = cert.X.dtype, cert.K, cert.D
+    x2 = sum_of_products_up(r["x_norm2"], D, D)
+    S = upper_bound(np.cumsum(x2), max(K - 1, 0))
+    B2 = sum_of_products_up(r["sums_norm2"], D, 2 * K + D - 2)
+    E = product_up(unit_roundoff(p), above(np.sqrt(B2)) * r["s"])
+    delta = sum_up(product_up(_gamma_up(D, p), sum_of_products_up(r["dot_abs"], D, D)), D * _eta(p))
+    if cert.c is not None:
+        c = cert.c[cert.trace.updates].astype(np.float64)
+        z_error = sum_up(product_up(unit_roundoff(p), c, sum_of_products_up(r["dot_abs"], D, D)),
+                         product_up(_eta(p), sum_of_products_up(r["w_abs"], D, D)))
+        delta = sum_up(product_up(c, delta), z_error)
+    E_before = np.concatenate([[0.0], E[:-1]])
+    Delta = upper_bound(2 * np.cumsum(sum_up(delta, product_up(E_before, above(np.sqrt(x2))))), max(K - 1, 0))
+    return S, E, delta, Delta
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_pc7_rounding_bounds_are_the_proofs_counts_bit_for_bit(dtype, weighted):
+    """PC-7 (i)-(iii) bit for bit, plain and weighted, float64 and float32: S_k (K - 1 additions), E_k
+    (2K + D - 2), delta_k and Delta_k as the proof counts them (audit 76's C204: S_k with K - 2)."""
+    from classic._perceptron_certificate import _ProblemCertificate
+    from classic._perceptron_weights import problem_weights
+
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(60, 3)).astype(dtype)
+    y = (X @ np.array([1.0, -1.0, 0.5], dtype=dtype) + 0.2 * rng.normal(size=60) > 0).astype(int)
+    sw = rng.uniform(0.5, 2.0, size=60) if weighted else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = Perceptron(max_iter=8).fit(X, y, sample_weight=sw)
+    signs = model._problem_signs(model._labels(y), dtype)[0]
+    c = None
+    if weighted:
+        c = problem_weights(None, np.asarray(sw), signs[None, :], np.dtype(dtype))[0]
+    cert = _ProblemCertificate(X, signs, model.trace_, "", weights=c)
+    assert cert.K > 20
+    r = cert._replay(np.ones(cert.D) / np.sqrt(cert.D))
+    cert._rounding(r)
+    for got, want in zip((cert.S, cert.E, cert.delta, cert.Delta), _proofs_rounding(cert, r)):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_a_float32_partial_fit_carries_its_average_unchanged_at_the_same_scale():
+    """A float32 partial_fit at intercept_scaling 0.1 (float32(0.1) in the run) carries the first call's
+    average as it is into the second call at the same scale (audit 76's P079: rescaled by fl32(0.1)/0.1)."""
+    X, y = _two_feature_problem(5, 80)
+    X = X.astype(np.float32)
+    model = Perceptron(prediction="averaged", intercept_scaling=0.1)
+    model.partial_fit(X[:40], y[:40], classes=[0, 1])
+    first = np.array(model._averages[0])
+    model.partial_fit(X[40:], y[40:])
+    np.testing.assert_array_equal(model.trace_.carried_average, first)
+
+
+def test_the_start_terms_are_the_proofs_formula_bit_for_bit():
+    """PC-7, "Margin and radius", for w_0, bit for bit: X' = fl<w_0, u^> - gamma_(D+1) sum|w_0 u^| - D sigma,
+    then <w_0, u> >= X' - gamma_(D+2) |X'|, each rounded down, and N_0 = ||w_0||^2 rounded up
+    (audit 76's C219: without the gamma_(D+2) term)."""
+    from classic._perceptron_certificate import _ProblemCertificate
+
+    X, y = _two_feature_problem(8, 50)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = Perceptron(max_iter=4).fit(X, y, coef_init=np.array([3.0, -1.25]), intercept_init=0.5)
+    signs = model._problem_signs(model._labels(y), np.float64)[0]
+    cert = _ProblemCertificate(X, signs, model.trace_, "")
+    D = cert.D
+    for v in (np.array([1.0, 0.3, -0.2]), np.array([-0.7, 1.0, 0.9]), np.array([0.1, -0.05, 1.0])):
+        u_hat = v / np.sqrt(v @ v)
+        cert._start(u_hat)
+        w0 = model.trace_.epoch_weights[0].astype(np.float64)
+        dot = float(np.sum(w0 * u_hat))
+        error = sum_up(product_up(_gamma_up(D + 1, np.float64),
+                                  sum_of_products_up(float(np.sum(np.abs(w0 * u_hat))), D, D)), D * SIGMA_FLOAT)
+        low = below(dot - error)
+        assert cert.along == float(below(low - product_up(_gamma_up(D + 2, np.float64), abs(low))))
+        assert cert.N0 == float(sum_of_products_up(float(np.sum(w0 * w0)), D, D))
+
+
+def test_pc3_from_a_start_reports_the_start_term_in_its_bound_not_its_slack():
+    """PC-3 from a start: fl(||w_0||^2) is part of the bound, not of the slack, which stays a rounding
+    slack (audit 76's C221: the verdict was the same, the reported numbers not)."""
+    X, y = _two_feature_problem(9, 40)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = Perceptron(max_iter=3).fit(X, y, coef_init=np.array([30.0, 40.0]))   # ||w_0||^2 = 2500
+    pc3 = [c for c in certify(model, X, y) if c.id == "PC-3"][0]
+    assert pc3.holds
+    assert pc3.bound >= 2500.0              # fl(||w_0||^2) + S^_k
+    assert pc3.slack < 1e-6 * pc3.bound     # a rounding slack, not the start's squared norm
+
+
+def test_a_zero_vector_of_weight_0_is_not_blamed_for_the_missing_margin():
+    """A zero row of weight 0 is not learnt from (PC-1, "Weights"): PC-5's note says the data are not
+    separable and does not blame zero vectors (audit 76's C223)."""
+    X = np.array([[1.0, 1.0], [1.0, 1.0], [0.0, 0.0], [2.0, 1.0]])
+    y = np.array([1, 0, 1, 1])
+    sw = np.array([1.0, 1.0, 0.0, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = Perceptron(fit_intercept=False, max_iter=5).fit(X, y, sample_weight=sw)
+    pc5 = [c for c in certify(model, X, y, sample_weight=sw) if c.id == "PC-5"][0]
+    assert pc5.holds is None
+    assert "zero vector" not in pc5.note and "not linearly separable" in pc5.note
+
+
+def test_pc5_reports_r_squared_over_gamma_squared_rounded_up():
+    """PC-5's bound (R/gamma)^2 is rounded up: at least the exact ratio of its leaves, and exactly
+    above(R^2/gamma^2) (audit 76's C228)."""
+    from fractions import Fraction
+
+    from classic._perceptron_certificate import _ProblemCertificate
+
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(40, 2))
+    X = X[np.abs(X @ [1.0, -0.5]) > 0.3]
+    y = (X @ [1.0, -0.5] > 0).astype(int)
+    model = Perceptron().fit(X, y)
+    u = np.array([1.0, -0.5, 0.0])
+    pc5 = [c for c in certify(model, X, y, separator=u) if c.id == "PC-5"][0]
+    signs = model._problem_signs(model._labels(y), np.float64)[0]
+    cert = _ProblemCertificate(X, signs, model.trace_, "")
+    lo, _, _ = unit_margins(cert.A, signs, u / np.max(np.abs(u)))
+    gamma_low = float(np.min(lo))
+    gamma2 = float(below(np.float64(gamma_low) * gamma_low))
+    assert pc5.holds and gamma_low > 0
+    assert Fraction(pc5.bound) >= Fraction(cert.R_up2) / Fraction(gamma2)   # an upper bound of the exact ratio
+    assert pc5.bound == float(above(cert.R_up2 / gamma2))
+
+
+def test_rows_whose_first_feature_is_0_are_not_zero_vectors():
+    """Rows whose first feature is 0 are not zero vectors: the warning does not call them so
+    (audit 76's P115 counted every row)."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    X, y = np.array([[0.0, 1.0], [0.0, 1.0]]), np.array([1, 0])
+    with pytest.warns(ConvergenceWarning) as record:
+        Perceptron(fit_intercept=False, max_iter=3).fit(X, y)
+    message = " ".join(str(w.message) for w in record if issubclass(w.category, ConvergenceWarning))
+    assert "zero vector" not in message and "may not be linearly separable" in message
+
+
+def test_pc4_slack_counts_k_plus_d_minus_1_roundings():
+    """PC-4's slack: S^_k <= (1 + gamma_(K+D-1)) k (R^2 + D sigma), less fl(k R^2), upward, on runs of K + D - 1
+    of both parities (1 + gamma_n rounds up by n's parity; audit 76's C240, gamma_(K+D-2), showed on one)."""
+    from classic._perceptron_certificate import _ProblemCertificate
+    from classic.rounding import gamma_exact, round_up
+
+    X, y = _two_feature_problem(12, 300)
+    parities = set()
+    for max_iter in range(3, 11):   # runs of K updates of either parity (1 + gamma_n rounds up by n's parity)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = Perceptron(max_iter=max_iter).fit(X, y)
+        signs = model._problem_signs(model._labels(y), np.float64)[0]
+        cert = _ProblemCertificate(X, signs, model.trace_, "")
+        K, D = cert.K, cert.D
+        parities.add((K + D - 1) % 2)
+        k = np.arange(1, K + 1)
+        bounds = k * cert.R_hat2
+        limit = product_up(round_up(1 + gamma_exact(K + D - 1, np.float64)), k, sum_up(cert.R_up2, D * SIGMA_FLOAT))
+        np.testing.assert_array_equal(cert._pc4_slack(bounds), above(limit - bounds))
+    assert parities == {0, 1}
+
+
+def test_one_vs_rest_stop_reason_is_max_iter_when_one_problem_hit_it():
+    """One-vs-rest: the run's stop reason is "max_iter" when one problem hit max_iter and another stopped
+    by its rule (audit 76's P119 joined them)."""
+    from classic.convergence import LossPlateau
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 2))
+    y = np.argmax(X @ rng.normal(size=(2, 3)) + 0.5 * rng.normal(size=(60, 3)), axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = Perceptron(max_iter=3, stop=LossPlateau(8)).fit(X, y)
+    reasons = {t.stop_reason for t in model.trace_.problems}
+    assert "max_iter" in reasons and "rule:loss_plateau" in reasons
+    assert model.trace_.stop_reason == "max_iter"
+
+
+def test_a_given_margin_gives_pc9_on_separable_data_too():
+    """A margin given to certify gives PC-9 on separable data too, at that margin (audit 76's C256)."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(40, 2))
+    X = X[np.abs(X @ [1.0, -0.5]) > 0.3]
+    y = (X @ [1.0, -0.5] > 0).astype(int)
+    model = Perceptron().fit(X, y)
+    pc9 = [c for c in certify(model, X, y, margin=0.05) if c.id == "PC-9"][0]
+    assert pc9.holds is True
+    assert "gamma = 0.05" in pc9.note
+
+
+def test_pc10_counts_the_start_in_the_exact_integer_range():
+    """PC-10 counts the start in its exact integer range: from w_0 = 2^60 the updates -1 are lost to
+    rounding, so Block-Levin cycling is not claimed (audit 76's C265)."""
+    X, y = np.array([[1.0], [1.0]]), np.array([1, 0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = Perceptron(fit_intercept=False, max_iter=3).fit(X, y, coef_init=np.array([2.0**60]))
+    pc10 = [c for c in certify(model, X, y) if c.id == "PC-10"][0]
+    assert pc10.holds is None
+    assert "exact range" in pc10.note
+
+
+def test_pc10_counts_the_updates_of_one_cycle():
+    """PC-10's note counts the updates of one cycle: 2 updates an epoch, back to w = 0 (audit 76's C268)."""
+    X, y = np.array([[1.0], [1.0]]), np.array([1, 0])   # each epoch: 2 updates, back to w = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = Perceptron(fit_intercept=False, max_iter=5).fit(X, y)
+    pc10 = [c for c in certify(model, X, y) if c.id == "PC-10"][0]
+    assert pc10.holds is True
+    assert "cycle of 1 epoch(s) with 2 update(s) from epoch 0" in pc10.note
