@@ -272,8 +272,7 @@ def m_step_rounding(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mea
         error_c = np.empty(shape)
         _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs.reshape(shape), previous_means_abs,
                        covariance_type == "tied", strength * np.abs(sigma0), float(strength), float(n_samples), reach,
-                       G, sigma,
-                       error_w, error_m, error_c, error_s)
+                       G, sigma, error_w, error_m, error_c, error_s)
     else:
         shape = (n_components, d) if covariance_type == "diag" else (n_components, 1)
         error_c = np.empty(shape)

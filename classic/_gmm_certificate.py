@@ -208,18 +208,19 @@ def _altered_record(trace, row, log_prior, bounds):
                                   + "; the objective's chain and the claims' slacks come from them")
 
 
-def _altered_last_step(t, Z, previous, state, prior, e_step_before, after):
+def _altered_last_step(t, Z, previous, state, prior, e_step_before, after, extent):
     """"" if the trace's record of its last step, θ_{T−1} → θ_T, is what X gives there, else what
     differs: the E-step's bound at both states and the M-step's, F(q_{T−1}, θ_T), with their error
     bounds and the M-step's allowance D_{T−1}, recomputed as the fit computed them (the same
     kernels: the sums and statistics ``e_step_before`` of the E-step at θ_{T−1}, and the sums
-    ``after`` of the E-step at θ_T that read q_{T−1}). EM-1 to EM-4 read them; an allowance edited
+    ``after`` of the E-step at θ_T that read q_{T−1}; ``extent``, max_i |z_ij|, as the fit passed
+    it). EM-1 to EM-4 read them; an allowance edited
     at the last step made a run "not certified" pass until 2026-12-06 (an audit)."""
     n, d = Z.shape
     K = len(state.weights)
     before, counts, second = e_step_before
     parts = m_step_deficit_parts(counts, second, previous, state, t.covariance_type, prior, n,
-                                 before["normalisation_gap"], _feature_spread(Z)[1])
+                                 before["normalisation_gap"], extent)
     offset = user_units(n, t.scale, prior, t.covariance_type, K)[0]
     _, efe_before, _ = error_bounds(before, None, n, K, d, Z.dtype)
     _, efe_after, efm_after = error_bounds(after, before, n, K, d, Z.dtype)
@@ -302,7 +303,8 @@ def _closed_forms(estimator, X):
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE,
                      f"trace_.stop_reason is {t.stop_reason!r}, but the last iteration's mean objective change X "
                      f"gives, {change:.6g}, is {'not ' if t.stop_reason == 'tol' else ''}below tol={tol:g}")
-    altered = _altered_last_step(t, Z, previous, state, prior, e_step_before, after)
+    extent = _feature_spread(Z)[1]   # max_i |z_ij|: EM-5's "Underflow"
+    altered = _altered_last_step(t, Z, previous, state, prior, e_step_before, after, extent)
     if altered:
         return Claim("EM-5", statement, 1.0, 0.0, 0.0, False, REFERENCE, altered)
     mu_prev = t.previous_means.astype(np.float64)
@@ -312,7 +314,6 @@ def _closed_forms(estimator, X):
     # whose |S| is bounded by the reference's plus its error
     additions = min(n, kernels.CHUNK_SIZE) - 1 + (n + kernels.CHUNK_SIZE - 1) // kernels.CHUNK_SIZE - 1
     N_low, T1_up, T2_up = _exact_sums_bounds(N, T1, T2, n)
-    extent = _feature_spread(Z)[1]
     fit_w, fit_m, fit_c = (np.asarray(v, dtype=np.float64) for v in (t.weights, t.means, t.covariances))
     ref_w, ref_m, ref_c, ref_s = m_step_rounding(N_low, T1_up, T2_up, np.abs(S), np.abs(weights), np.abs(covariances),
                                                  np.abs(mu_prev), cov_type, prior, n, n, np.float64, extent=extent)
