@@ -216,8 +216,8 @@ def check_sample_weight(sample_weight, X, *, name="sample_weight", rows="X"):
     if isinstance(sample_weight, (bool, np.bool_)):
         raise ParameterError(f"{name} must be numbers or None, got {sample_weight!r}; give an array of non-negative "
                         f"floats, one per row of {rows}")
-    if isinstance(sample_weight, numbers.Number):
-        sample_weight = np.full(n, sample_weight, dtype=np.float64)
+    if isinstance(sample_weight, numbers.Number):  # a number is every row's, checked as an array of it would be
+        sample_weight = np.full(n, sample_weight, dtype=np.asarray(sample_weight).dtype)  # (complex: refused below)
     weights = np.asarray(sample_weight)
     # numbers as objects (Decimal, Fraction, a pandas column) convert, as in scikit-learn; strings are not parsed
     if weights.dtype.kind == "O" and not any(isinstance(v, (str, bytes)) for v in weights.flat):

@@ -156,7 +156,9 @@ def _at_most(terms, bounds, slacks):
 
     The float64 margin of p operands is within gamma_{p-1} of their absolute sum of the exact
     margin (RD-1); where it is farther than twice that from zero its sign is the exact sign,
-    elsewhere the margin is summed in rational arithmetic. Non-finite operands compare in float64.
+    elsewhere the margin is summed in rational arithmetic. With non-finite operands the float64
+    margin's sign decides: an infinite bound or slack against finite values holds; NaN fails, and
+    so does an infinite value against an infinite bound (inf - inf is NaN).
     """
     operands = np.stack([bounds, slacks, *(-term for term in terms)])
     with np.errstate(over="ignore", invalid="ignore"):  # an overflowing margin is decided in Fractions

@@ -113,6 +113,16 @@ def test_inequality_claim_reports_the_tightest_step():
     assert inequality_claim("X-1", "vacuous", [], [], [], "p").holds
 
 
+def test_inequality_claim_decides_infinities_by_the_float64_margin():
+    """RD-4 (a): an infinite bound against finite values holds (a vacuous limit); an infinite value
+    fails against a finite bound and against an infinite one (inf - inf is NaN: audit 77's ORIG_2 found
+    the docstring said "compare in float64", which holds inf <= inf); NaN fails."""
+    inf = np.inf
+    assert inequality_claim("X-1", "vacuous limit", [1.0, 1e300], inf, 0.0, "p").holds
+    for values, bound in (([inf], 1e300), ([inf], inf), ([-inf], -inf), ([np.nan], inf)):
+        assert inequality_claim("X-1", "non-finite", values, bound, 0.0, "p").holds is False, (values, bound)
+
+
 def test_certificate_truth_table_and_printing():
     ok = Claim("A-1", "a", 0.0, 0.0, 0.0, True, "proofs/a.md")
     na = Claim("A-2", "b", 0.0, 0.0, 0.0, None, "proofs/a.md", "does not apply: single class")
@@ -639,6 +649,23 @@ def test_true_and_false_alone_are_no_numbers_but_arrays_of_them_are_zeros_and_on
     centres = np.array([[True, False, True], [False, True, False]])
     np.testing.assert_array_equal(classic.KMeans(2, init=centres).fit(X).cluster_centers_,
                                   classic.KMeans(2, init=centres.astype(float)).fit(X).cluster_centers_)
+
+
+@pytest.mark.parametrize("fit", [lambda X, w: classic.KMeans(2, n_init=1).fit(X, sample_weight=w),
+                                 lambda X, w: classic.Perceptron().fit(X, np.arange(30) % 2, sample_weight=w)])
+def test_a_number_as_sample_weight_is_checked_as_an_array_of_it(fit):
+    """A number as sample_weight is every row's weight, refused where an array of it is: a complex
+    number lost its imaginary part with NumPy's ComplexWarning only, while an array of it was refused
+    (audit 77's ORIG_1); an integer beyond float64 gets the message an array of it gets."""
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for weight in (1 + 2j, np.full(30, 1 + 2j)):
+            with pytest.raises(ParameterError, match="sample_weight must be numbers, got dtype complex128"):
+                fit(X, weight)
+        for weight in (10**400, np.full(30, 10**400, dtype=object)):
+            with pytest.raises(ParameterError, match="an entry does not convert to float"):
+                fit(X, weight)
 
 
 def test_sample_weight_of_number_objects_converts_as_in_scikit_learn():
