@@ -1642,15 +1642,17 @@ def _kernel_m_step_of(Z, resp, means, covariance_type):
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_em5_bounds_cover_an_underflowed_product_times_a_far_deviation(covariance_type, dtype):
-    """EM-5, "Underflow": both computations of the scatter form r_ik d_ip first and multiply it by
-    d_iq, so a product r d_p that underflows loses σ/2 and that loss grows by |d_iq|. A component
-    whose responsibilities are subnormal on rows 3 000 standardised units away: the reference's
-    and the kernel's covariances are within their bounds of the exact M-step (long double) only
-    with the term σ R_kq, R_kq ≥ Σ_i |z_iq − μ'_kq|; and the reference's T2 of full covariances
-    bounds its exact sum only because it forms |d_p||d_q| before multiplying by r. Until 2026-12-07 the bounds counted σ/2 per
-    product: the reference's full covariance erred 132 times its bound (a probe), and the tied
-    and spherical sums over components and features counted one component's or feature's
-    products."""
+    """EM-5, "Underflow": the kernel forms r_ik d_ip first and multiplies it by d_iq, so a product
+    r d_p that underflows loses σ/2 and that loss grows by |d_iq|. Three components whose
+    responsibilities are all subnormal, half the rows up to 3 000 standardised units away: the
+    reference's and the kernel's M-steps are within their bounds of the exact one (long double)
+    only with the term σ R_kq, R_kq ≥ Σ_i |z_iq − μ'_kq| (without it, 7 of the 8 cases fail); and
+    the reference's T2 of full covariances bounds its exact sum (rational arithmetic) because the
+    reference forms |d_p||d_q| before multiplying by r (with r first, tied failed). Until
+    2026-12-07 the bounds counted σ/2 per product: the reference's full covariance, which formed
+    r d_p first too, erred 132 times its bound (a probe). The tied and spherical counts, now summed
+    over the components and the features, are not decided here: R is generous enough that one
+    component's or feature's count covers these data."""
     from classic._gmm_certificate import _exact_sums_bounds, reference_m_step
 
     rng = np.random.default_rng(0)
