@@ -1648,7 +1648,7 @@ def test_em5_bounds_cover_an_underflowed_product_times_a_far_deviation(covarianc
     reference's and the kernel's M-steps are within their bounds of the exact one (long double)
     only with the term σ R_kq, R_kq ≥ Σ_i |z_iq − μ'_kq| (without it, 7 of the 8 cases fail); and
     the reference's T2 of full covariances bounds its exact sum (rational arithmetic) because the
-    reference forms |d_p||d_q| before multiplying by r (with r first, tied failed). Until
+    reference forms |d_p||d_q| before multiplying by r (with r first, float64 full and tied fail). Until
     2026-12-07 the bounds counted σ/2 per product: the reference's full covariance, which formed
     r d_p first too, erred 132 times its bound (a probe). The tied and spherical counts, now summed
     over the components and the features, are not decided here: R is generous enough that one
