@@ -2,13 +2,16 @@
 
 import copy
 import dataclasses
+import math
 import warnings
 from fractions import Fraction
 
 import numpy as np
 import pytest
+from sklearn.base import BaseEstimator
 
 import classic
+from classic import _validation as V
 from classic._csv import CSVError, label_column, numeric_columns, read_csv
 from classic._random import as_generator
 from classic._validation import (
@@ -1123,3 +1126,242 @@ def test_the_public_boundary_as_a_mutation_audit_found_it():
     with pytest.warns(UserWarning, match="X does not have valid feature names, but KMeans was fitted with feature "
                                          "names"):
         model.predict(X)
+
+
+# ---- audit 77 (_validation.py, certificate.py, trace.py): tests of its real survivors ----
+
+
+def _claim(id_, holds=True, note=""):
+    return Claim(id_, "s", 0.0, 0.0, 0.0, holds, "proofs/x.md", note)
+
+
+def _X(n=3, d=2):
+    return np.arange(n * d, dtype=np.float64).reshape(n, d)
+
+
+class _Fitted(BaseEstimator):
+    n_features_in_ = 2
+
+
+def test_empty_claim_is_noted_vacuous():
+    """An empty claim holds vacuously and says so (audit 77's C04)."""
+    c = inequality_claim("X-1", "s", np.array([]), np.array([]), np.array([]), "r")
+    assert c.holds is True and c.note == "no step to check (vacuous)"
+
+
+def test_worst_is_the_sum_of_the_terms():
+    """Worst is the (float64) sum of the terms of a tuple value, at the tightest step (audit 77's C14)."""
+    c = inequality_claim("X-1", "s", (np.array([5.0]), np.array([-3.0])), np.array([4.0]), np.array([0.0]), "r")
+    assert c.holds and c.worst == 2.0
+
+
+def test_worst_is_absolute_when_asked():
+    """With absolute=True worst is the absolute value of the sum (audit 77's C15)."""
+    c = inequality_claim("X-1", "s", (np.array([1.0]), np.array([-3.0])), np.array([4.0]), np.array([0.0]), "r",
+                         absolute=True)
+    assert c.holds and c.worst == 2.0
+
+
+def test_reported_step_counts_the_slack():
+    """The reported step is that of the smallest margin bound + slack - value (slack included) (audit 77's
+    C16)."""
+    c = inequality_claim("X-1", "s", np.array([0.0, 0.0]), np.array([1.0, 2.0]), np.array([5.0, 0.0]), "r")
+    assert (c.bound, c.slack) == (2.0, 0.0)
+
+
+def test_nan_step_is_reported():
+    """A NaN step is the one reported (its margin is the smallest), and the claim fails (audit 77's C21)."""
+    c = inequality_claim("X-1", "s", np.array([0.0, np.nan]), np.array([1.0, 1.0]), np.array([0.0, 0.0]), "r")
+    assert c.holds is False and math.isnan(c.worst)
+
+
+def test_reported_bound_is_at_the_tightest_step():
+    """The reported bound is the bound at the tightest step, not the first (audit 77's C23)."""
+    c = inequality_claim("X-1", "s", np.array([0.0, 0.0]), np.array([5.0, 1.0]), np.array([0.0, 0.0]), "r")
+    assert c.bound == 1.0
+
+
+def test_getitem_refuses_an_id_checked_twice():
+    """A certificate checking an id twice refuses certificate[id] (ValueError naming .all()) (audit 77's
+    C38)."""
+    cert = Certificate("Perceptron", (_claim("PC-2"), _claim("PC-2")))
+    with pytest.raises(ValueError, match="all"):
+        cert["PC-2"]
+
+
+def test_to_dict_lists_every_claim():
+    """to_dict lists every claim (audit 77's C43)."""
+    cert = Certificate("KMeans", (_claim("KM-1"), _claim("KM-2", holds=None)))
+    assert [c["id"] for c in cert.to_dict()["claims"]] == ["KM-1", "KM-2"]
+
+
+def _row(text, claim_id):
+    return next(line.split() for line in text.splitlines() if line.split()[:1] == [claim_id])
+
+
+def test_table_columns_in_order():
+    """The table's columns are claim, holds, worst, bound, slack, statement, in that order (audit 77's C46,
+    C49)."""
+    cert = Certificate("KMeans", (Claim("KM-1", "stmt", 1.5, 2.5, 0.125, True, "proofs/kmeans.md"),))
+    assert _row(str(cert), "KM-1") == ["KM-1", "yes", "1.5", "2.5", "0.125", "stmt"]
+
+
+def test_table_header_says_when_a_claim_fails():
+    """The header says SOME CLAIMS FAIL when one fails (audit 77's C47)."""
+    cert = Certificate("KMeans", (_claim("KM-1"), _claim("KM-2", holds=False)))
+    assert "SOME CLAIMS FAIL" in str(cert).splitlines()[0]
+
+
+def test_training_rows_message_names_y_for_labelled_fits():
+    """The training-rows message of an estimator fitted with labels names certify(model, X, y) (audit 77's
+    C51)."""
+    from classic.certificate import check_training_rows
+    with pytest.raises(ValueError, match=r"certify\(model, X, y\)"):
+        check_training_rows(3, 4, labels=True)
+    with pytest.raises(ValueError, match=r"certify\(model, X\) checks"):
+        check_training_rows(3, 4, labels=False)
+
+
+def _fake_estimator(certify_body):
+    class Fake(BaseEstimator):
+        _TRACE_TYPES = (Trace,)
+
+        def fit(self, X):
+            return self
+
+        def _certify(self, X):
+            return certify_body(self)
+
+    est = Fake()
+    est.trace_ = Trace(objective=np.array([0.0]), n_iter=0, converged=True, stop_reason="x")
+    return est
+
+
+def test_certify_reraises_foreign_attribute_errors():
+    """An AttributeError that is not about the estimator's own attributes propagates unchanged (audit 77's
+    C58)."""
+    from classic import certify
+
+    def body(est):
+        return None.missing_attribute
+    with pytest.raises(AttributeError):
+        certify(_fake_estimator(body), np.zeros((1, 1)))
+
+
+def test_shape_problem_of_a_0d_field():
+    """shape_problem describes a 0-d array field instead of raising IndexError (audit 77's T10)."""
+    from classic.trace import Trace, trace_dataclass
+
+    @trace_dataclass
+    class Rowed(Trace):
+        def rows(self):
+            return {"objective": self.n_iter + 1}
+
+    t = Rowed(objective=np.array(0.0), n_iter=0, converged=True, stop_reason="x")
+    assert "shape" in t.shape_problem()
+
+
+def test_plot_steps_and_label():
+    """Plot draws the objective against steps 0, 1, ... and labels it with OBJECTIVE_NAME (audit 77's T17,
+    T18)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from classic.trace import Trace, trace_dataclass
+
+    @trace_dataclass
+    class Named(Trace):
+        OBJECTIVE_NAME = "inertia"
+
+    ax = Named(objective=np.array([3.0, 2.0, 1.0]), n_iter=2, converged=True, stop_reason="x").plot()
+    try:
+        assert list(ax.lines[0].get_xdata()) == [0, 1, 2] and ax.get_ylabel() == "inertia"
+    finally:
+        plt.close(ax.figure)
+
+
+def test_default_objective_sense_is_min():
+    """The protocol's default sense is "min" (documented on Trace.OBJECTIVE_SENSE) (audit 77's T23)."""
+    from classic.trace import Trace
+    assert Trace.OBJECTIVE_SENSE == "min"
+
+
+def test_int_scalar_weight_broadcast():
+    """An integer scalar weight is broadcast to every row (audit 77's V33)."""
+    assert V.check_sample_weight(2, _X()).tolist() == [2.0, 2.0, 2.0]
+
+
+def test_sample_weight_is_copied():
+    """The returned weights are a new array, never the caller's (audit 77's V37)."""
+    w = np.ones(3)
+    out = V.check_sample_weight(w, _X())
+    assert not np.shares_memory(out, w)
+
+
+def test_validation_converted_to_fit_dtype():
+    """X_val is converted to the fit's dtype (audit 77's V50, V51)."""
+    assert V.check_validation_data(_Fitted(), _X(), None, dtype=np.float32)[0].dtype == np.float32
+
+
+def test_validation_beyond_float32_refused():
+    """X_val beyond the fit dtype's range is refused (audit 77's V52)."""
+    with pytest.raises(ValueError, match="beyond the range of float32"):
+        V.check_validation_data(_Fitted(), np.full((2, 2), 1e300), None, dtype=np.float32)
+
+
+def test_first_nan_position():
+    """The message names the first non-finite entry in row order (audit 77's V58)."""
+    with pytest.raises(ValueError, match="row 0, column 1"):
+        V.check_finite(np.array([[0.0, np.nan], [np.nan, 0.0]]))
+
+
+def test_nan_position_not_inf():
+    """The position given for NaN is that of a NaN, not of an earlier infinity (audit 77's V60)."""
+    with pytest.raises(ValueError, match=r"NaN \(the first at row 0, column 1"):
+        V.check_finite(np.array([[np.inf, np.nan]]))
+
+
+def test_range_rule_fix_mentions_weights_only_when_heavy():
+    """The fix mentions the weights only when their total exceeds n (audit 77's V69)."""
+    with pytest.raises(ValueError, match=r"StandardScaler\.$"):
+        V.check_squared_distances(np.full((2, 1), 1e160), weight=np.array([1.0, 1.0]))
+
+
+def test_check_real_refuses_infinity():
+    """check_real refuses infinity (audit 77's V77)."""
+    with pytest.raises(ValueError, match="finite"):
+        V.check_real(float("inf"), "tol")
+
+
+def test_iterators_refused_as_data():
+    """Any iterator (map, iter) is refused as data, not only generators (audit 77's V81)."""
+    with pytest.raises(TypeError, match=r"got an iterator \(list_iterator\): pass list"):
+        V.check_data(iter([[1.0, 2.0], [3.0, 4.0]]))
+
+
+def test_restoring_on_error_rolls_back_any_exception():
+    """A fit that raises a TypeError (or any exception) is rolled back too (audit 77's V85)."""
+    class E:
+        @V.restoring_on_error
+        def fit(self):
+            self.n_features_in_ = 3
+            raise TypeError("boom")
+    e = E()
+    with pytest.raises(TypeError):
+        e.fit()
+    assert not hasattr(e, "n_features_in_")
+
+
+def test_counted_plural_for_zero():
+    """Counted() is plural for 0 (audit 77's V86)."""
+    assert V.counted(0, "row") == "0 rows" and V.counted(1, "row") == "1 row"
+
+
+def test_sklearn_warning_at_the_users_line():
+    """scikit-learn's validation warnings (a column y) name the user's line (audit 77's V88)."""
+    from sklearn.exceptions import DataConversionWarning
+    from classic import Perceptron
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 0.5], [1.0, 0.2]])
+    with pytest.warns(DataConversionWarning) as record:
+        Perceptron(random_state=0).fit(X, np.array([[0], [1], [0], [1]]))
+    assert record[0].filename == __file__

@@ -1,5 +1,7 @@
 """proofs/rounding.md: the rounding-error bounds hold against exact rational arithmetic."""
 
+import math
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -8,6 +10,7 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from classic import rounding
 from classic._kmeans_kernels import chunked_sum
 from classic.rounding import chunked_additions, gamma, gamma_exact, round_up, sum_error_bound, unit_roundoff
 
@@ -435,3 +438,38 @@ def test_euclidean_norm_is_finite_where_the_norm_is(vector):
     sigma, norm = Fraction(5e-324), Fraction(norm)
     assert max(norm - sigma, 0) ** 2 <= (1 + bound) ** 2 * exact_squared
     assert (norm + sigma) ** 2 >= (1 - bound) ** 2 * exact_squared
+
+
+def test_above_the_largest_float_does_not_warn():
+    """above() at the largest float gives inf without a warning (its docstring: "no warning") (audit 77's
+    R42)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert rounding.above(np.finfo(np.float64).max) == np.inf
+
+
+def test_sum_up_bounds_a_sum_that_rounds_down():
+    """sum_up is an upper bound of the exact sum even when the float sum rounds down (a tie to even) (audit
+    77's R43)."""
+    assert Fraction(float(rounding.sum_up(1.0, 2.0**-53))) >= 1 + Fraction(2) ** -53
+
+
+def test_sum_of_products_up_bounds_its_formula_at_a_large_count():
+    """Sum_of_products_up bounds (computed + n sigma) / (1 - gamma_m) for a large count m too (audit 77's
+    R51)."""
+    m = 3 * 2**50  # m u = 3/8: gamma_m and gamma_{m-1} differ by several ulps of the factor
+    exact = 1 / (1 - rounding.gamma_exact(m, np.float64))
+    assert Fraction(float(rounding.sum_of_products_up(1.0, 0, m))) >= exact
+
+
+def test_euclidean_norm_of_many_entries_with_subnormal_squares_is_accurate():
+    """The plain sum of squares is kept only when the subnormal squares' losses are negligible (d 2^-1021)
+    (audit 77's R58)."""
+    x, d = 1.2345e-155, 10000
+    assert abs(rounding.euclidean_norm(np.full(d, x)) / (100 * x) - 1) <= 4 * 2.0**-53
+
+
+def test_euclidean_norm_of_large_negative_entries():
+    """The scaled branch uses the largest |v_i|, so negative entries whose squares overflow keep their norm
+    (audit 77's R62)."""
+    assert rounding.euclidean_norm([-1e300, -1e300]) == pytest.approx(math.sqrt(2) * 1e300, rel=1e-15)
