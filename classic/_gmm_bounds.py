@@ -185,22 +185,31 @@ def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
                 error_s[k, p, q] = (G * (T2[k, p, q] + 4.0 * T1[k, p] * T1[k, q] / safe + 2.0 * S_abs[k, p, q]) / (1.0 - 2.0 * G)
                                     + sigma * (T1[k, p] + T1[k, q]))  # fl(F_q/N) may underflow: |F_p| σ/2
     total = np.float64(0.0)
+    counts = np.empty(K)  # per component n + 2 + 2 max_p R_kp ≥ n + 2 + R_kp + R_kq (integers: exact)
     for k in range(K):
         total += N[k]
+        counts[k] = 0.0
+        for p in range(d):
+            counts[k] = max(counts[k], reach[k, p])
+        counts[k] = n + 2.0 + 2.0 * counts[k]
     for c in range(covariances_abs.shape[0]):
         denominator = (total if shared else N[c]) + a
+        underflows = np.float64(0.0)
+        if shared:
+            for k in range(K):
+                underflows += counts[k]
+        else:
+            underflows = counts[c]
+        lost = sigma * underflows / denominator + sigma  # one per covariance: not formed for each entry
         for p in range(d):
             for q in range(d):
-                scatter, underflows = np.float64(0.0), np.float64(0.0)  # integers: exact
+                scatter = np.float64(0.0)
                 if shared:
                     for k in range(K):
                         scatter += error_s[k, p, q]
-                        underflows += n + 2.0 + reach[k, p] + reach[k, q]
                 else:
                     scatter = error_s[c, p, q]
-                    underflows = n + 2.0 + reach[c, p] + reach[c, q]
-                rest = ((1.0 + G) * (scatter + G * prior_abs[p, q]) / denominator
-                        + (sigma * underflows / denominator + sigma))
+                rest = (1.0 + G) * (scatter + G * prior_abs[p, q]) / denominator + lost
                 error_c[c, p, q] = _inf_for_nan((G * covariances_abs[c, p, q] + rest) / (1.0 - G))
 
 

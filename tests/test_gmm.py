@@ -452,7 +452,7 @@ def test_em2_entrywise_bounds_are_their_formulas(covariance_type, prior):
         scatter = (G * (3 * outer + 4 * T1[:, :, None] * T1[:, None, :] / n_min[:, None, None]) / (1 - 2 * G)
                    + sigma * (T1[:, :, None] + T1[:, None, :]))
         rest = ((1 + G) * (scatter + G * a * S0) / denominator[:, :, None]
-                + sigma * (n + 2 + reach[:, :, None] + reach[:, None, :]) / denominator[:, :, None] + sigma)
+                + sigma * (n + 2 + 2 * reach.max(axis=1))[:, None, None] / denominator[:, :, None] + sigma)
     else:
         scatter = G * (3 * T2 + 4 * T1 * T1 / n_min[:, None]) / (1 - 2 * G) + 2 * sigma * T1
         rest = ((1 + G) * (scatter + G * a * np.diag(S0)) / denominator
@@ -2503,7 +2503,7 @@ def _em5_slack_formula(leaves, cov_type, prior, n, K, d, dtype):
                     + underflows * sigma / denominator + sigma) / (1 - G)
 
         def underflows(k, p, q):  # a row's products: n + 2, and those r d_p that underflow times |d_q|
-            return n + 2 + reach[k, p] + reach[k, q]
+            return n + 2 + (2 * max(reach[k]) if full else reach[k, p] + reach[k, q])
 
         if cov_type == "full":
             error_c = [covariance(covariances[k, p, q], error_s[k][p][q], prior_abs[p, q], N_low[k] + a,
