@@ -214,8 +214,8 @@ def _altered_last_step(t, Z, previous, state, prior, e_step_before, after, exten
     bounds and the M-step's allowance D_{T−1}, recomputed as the fit computed them (the same
     kernels: the sums and statistics ``e_step_before`` of the E-step at θ_{T−1}, and the sums
     ``after`` of the E-step at θ_T that read q_{T−1}; ``extent``, max_i |z_ij|, as the fit passed
-    it). EM-1 to EM-4 read them; an allowance edited
-    at the last step made a run "not certified" pass until 2026-12-06 (an audit)."""
+    it). EM-1 to EM-4 read them; an allowance edited at the last step made a run "not certified"
+    pass until 2026-12-06 (an audit)."""
     n, d = Z.shape
     K = len(state.weights)
     before, counts, second = e_step_before

@@ -1240,18 +1240,16 @@ def _fake_estimator(certify_body):
 def test_certify_reraises_foreign_attribute_errors():
     """An AttributeError that is not about the estimator's own attributes propagates unchanged (audit 77's
     C58)."""
-    from classic import certify
 
     def body(est):
         return None.missing_attribute
+
     with pytest.raises(AttributeError):
         certify(_fake_estimator(body), np.zeros((1, 1)))
 
 
 def test_shape_problem_of_a_0d_field():
     """shape_problem describes a 0-d array field instead of raising IndexError (audit 77's T10)."""
-    from classic.trace import Trace, trace_dataclass
-
     @trace_dataclass
     class Rowed(Trace):
         def rows(self):
@@ -1267,7 +1265,6 @@ def test_plot_steps_and_label():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from classic.trace import Trace, trace_dataclass
 
     @trace_dataclass
     class Named(Trace):
@@ -1282,7 +1279,6 @@ def test_plot_steps_and_label():
 
 def test_default_objective_sense_is_min():
     """The protocol's default sense is "min" (documented on Trace.OBJECTIVE_SENSE) (audit 77's T23)."""
-    from classic.trace import Trace
     assert Trace.OBJECTIVE_SENSE == "min"
 
 

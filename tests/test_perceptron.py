@@ -2154,9 +2154,10 @@ def test_fit_takes_scikit_learns_start_keywords():
     assert unweighted.trace_ == plain.trace_ and not plain.trace_.weighted
 
 
-def _noisy_problem(seed, n):
+def _noisy_problem(seed, n, d=3):
+    """n rows of d standard normal features, labelled by the first plus noise."""
     rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, 3))
+    X = rng.normal(size=(n, d))
     return X, (X[:, 0] + 0.8 * rng.normal(size=n) > 0).astype(int)
 
 
@@ -2506,21 +2507,14 @@ def test_freund_schapire_is_the_proofs_formula_bit_for_bit():
         assert _freund_schapire(lo, R_up, n_epochs) == _proofs_freund_schapire(lo, R_up, n_epochs)
 
 
-def _two_feature_problem(seed, n):
-    """n rows of two standard normal features, labelled by the first plus noise."""
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, 2))
-    return X, (X[:, 0] + 0.8 * rng.normal(size=n) > 0).astype(int)
-
-
 def test_a_rule_that_was_used_before_starts_afresh():
     """A rule used by another fit starts afresh (its start() is called): the same rule object again gives
     the fresh rule's run (audit 76's P027: it kept the old run's best epoch)."""
     from classic.convergence import ValidationPatience
 
-    X, y = _two_feature_problem(0, 200)
-    X2, y2 = _two_feature_problem(1, 150)
-    Xv, yv = _two_feature_problem(2, 100)
+    X, y = _noisy_problem(0, 200, d=2)
+    X2, y2 = _noisy_problem(1, 150, d=2)
+    Xv, yv = _noisy_problem(2, 100, d=2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         used = Perceptron(max_iter=40, stop=ValidationPatience(3, Xv, yv)).fit(X, y).stop_
@@ -2536,7 +2530,7 @@ def test_a_tampered_empty_carried_average_fails_pc1_not_the_certificate():
     (audit 76's C159)."""
     import dataclasses
 
-    X, y = _two_feature_problem(3, 60)
+    X, y = _noisy_problem(3, 60, d=2)
     model = Perceptron(prediction="averaged")
     model.partial_fit(X[:30], y[:30], classes=[0, 1])
     model.partial_fit(X[30:], y[30:])
@@ -2611,7 +2605,7 @@ def test_pc7_rounding_bounds_are_the_proofs_counts_bit_for_bit(dtype, weighted):
 def test_a_float32_partial_fit_carries_its_average_unchanged_at_the_same_scale():
     """A float32 partial_fit at intercept_scaling 0.1 (float32(0.1) in the run) carries the first call's
     average as it is into the second call at the same scale (audit 76's P079: rescaled by fl32(0.1)/0.1)."""
-    X, y = _two_feature_problem(5, 80)
+    X, y = _noisy_problem(5, 80, d=2)
     X = X.astype(np.float32)
     model = Perceptron(prediction="averaged", intercept_scaling=0.1)
     model.partial_fit(X[:40], y[:40], classes=[0, 1])
@@ -2626,7 +2620,7 @@ def test_the_start_terms_are_the_proofs_formula_bit_for_bit():
     (audit 76's C219: without the gamma_(D+2) term)."""
     from classic._perceptron_certificate import _ProblemCertificate
 
-    X, y = _two_feature_problem(8, 50)
+    X, y = _noisy_problem(8, 50, d=2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = Perceptron(max_iter=4).fit(X, y, coef_init=np.array([3.0, -1.25]), intercept_init=0.5)
@@ -2648,7 +2642,7 @@ def test_the_start_terms_are_the_proofs_formula_bit_for_bit():
 def test_pc3_from_a_start_reports_the_start_term_in_its_bound_not_its_slack():
     """PC-3 from a start: fl(||w_0||^2) is part of the bound, not of the slack, which stays a rounding
     slack (audit 76's C221: the verdict was the same, the reported numbers not)."""
-    X, y = _two_feature_problem(9, 40)
+    X, y = _noisy_problem(9, 40, d=2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = Perceptron(max_iter=3).fit(X, y, coef_init=np.array([30.0, 40.0]))   # ||w_0||^2 = 2500
@@ -2714,7 +2708,7 @@ def test_pc4_slack_counts_k_plus_d_minus_1_roundings():
     from classic._perceptron_certificate import _ProblemCertificate
     from classic.rounding import gamma_exact, round_up
 
-    X, y = _two_feature_problem(12, 300)
+    X, y = _noisy_problem(12, 300, d=2)
     parities = set()
     for max_iter in range(3, 11):   # runs of K updates of either parity (1 + gamma_n rounds up by n's parity)
         with warnings.catch_warnings():
