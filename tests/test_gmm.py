@@ -1650,9 +1650,9 @@ def test_em5_bounds_cover_an_underflowed_product_times_a_far_deviation(covarianc
     the reference's T2 of full covariances bounds its exact sum (rational arithmetic) because the
     reference forms |d_p||d_q| before multiplying by r (with r first, float64 full and tied fail). Until
     2026-12-07 the bounds counted σ/2 per product: the reference's full covariance, which formed
-    r d_p first too, erred 132 times its bound (a probe). The tied and spherical counts, now summed
-    over the components and the features, are not decided here: R is generous enough that one
-    component's or feature's count covers these data."""
+    r d_p first too, erred 132 times its bound (a probe). The tied and spherical counts, summed over
+    the components and the features, are not decided here (R is generous enough that one component's
+    or feature's count covers these data); the next test decides them."""
     from classic._gmm_certificate import _exact_sums_bounds, reference_m_step
 
     rng = np.random.default_rng(0)
@@ -1686,6 +1686,39 @@ def test_em5_bounds_cover_an_underflowed_product_times_a_far_deviation(covarianc
         assert np.all(np.abs(computed[0].astype(L) - exact_weights) <= error_w)
         assert np.all(np.abs(computed[1].astype(L) - exact_means) <= error_m)
         assert np.all(np.abs(computed[2].astype(L) - exact) <= error_c), np.abs(computed[2].astype(L) - exact) / error_c
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_em5_underflow_counts_sum_over_the_components_and_the_features(covariance_type, dtype):
+    """EM-5, "Underflow", where every loss has the same sign: r = σ for each of 8 components and
+    every row about 3 000.499 from μ' = 0 in each of 8 features, so each r d_p = 3 000.499σ rounds
+    down by 0.499σ and the loss, times d_q ≈ 3 000, adds up over the rows (about R_kq/2 per
+    component and pair). The tied scatter sums K = 8 components' and the spherical trace d = 8
+    features' losses: the kernel's covariances are within their bounds (about a quarter of them)
+    only because those bounds sum the K or d counts n + 2 + 2R (one component's or feature's count
+    leaves the kernel's error about twice its bound)."""
+    from classic._gmm_certificate import _exact_sums_bounds, reference_m_step
+
+    n, d, K = 12, 8, 8
+    Z = (3000.499 - 7 * np.arange(n)[:, None] - 3 * np.arange(d)[None, :]).astype(dtype)
+    resp = np.full((n, K), np.finfo(dtype).smallest_subnormal, dtype=dtype)
+    means = np.zeros((K, d), dtype)
+    previous, extent = means.astype(np.float64), _feature_spread(Z)[1]
+    _, _, _, _, exact = _exact_m_step(Z, resp.astype(np.longdouble), covariance_type, None)
+    exact = {"full": exact, "tied": exact[0], "diag": np.diagonal(exact, axis1=1, axis2=2),
+             "spherical": exact[:, 0, 0]}[covariance_type]
+    (weights, _, covariances), S, (N, T1, T2) = reference_m_step(Z, resp, previous, covariance_type, None)
+    N_low, T1_up, T2_up = _exact_sums_bounds(N, T1, T2, n)
+    bounds_s = m_step_rounding(N_low, T1_up, T2_up, np.abs(S), np.abs(weights), np.abs(covariances), np.abs(previous),
+                               covariance_type, None, n, n, np.float64, extent=extent)[3]
+    fitted = _kernel_m_step_of(Z, resp, means, covariance_type)
+    bounds_c = m_step_rounding(N_low, T1_up, T2_up, np.abs(S) + bounds_s, *(np.abs(v.astype(np.float64)) for v in
+                               (fitted[0], fitted[2])), np.abs(previous), covariance_type, None, n - 1, n, dtype,
+                               extent=extent)[2]
+    ratio = np.abs(fitted[2].astype(np.longdouble) - exact) / bounds_c
+    assert np.all(ratio <= 1), ratio.max()
+    assert ratio.max() >= 0.2   # the losses do add up: the case this test is for occurs
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
