@@ -1721,6 +1721,134 @@ def test_em5_underflow_counts_sum_over_the_components_and_the_features(covarianc
     assert ratio.max() >= 0.2   # the losses do add up: the case this test is for occurs
 
 
+# EM-5's underflow terms read against the proof's formulas (mutation audit 78). With T1 = T2 = |S| =
+# |Σ̂| = |π̂| = 0 and no prior every other term of EM-5's bound is 0, so a covariance's bound is its
+# underflow term over (1 − G), checked exactly (σ the working precision's smallest subnormal):
+#     full:      σ (n + 2 + R_kp + R_kq)/N_k + σ            tied:      σ Σ_k (n + 2 + R_kp + R_kq)/Σ_k N_k + σ
+#     diag:      σ (n + 2 + 2R_kp)/N_k + σ                  spherical: σ Σ_j (n + 2 + 2R_kj)/(d N_k) + σ
+#     mean:      σ n/N_k + σ,  weight: σ
+# with R_kq the real number n (max_i |z_iq| + |μ'_kq|) (the code's integer R is at least that). The
+# extents differ by feature and the previous means by component, so a count read from the wrong
+# feature or component, or one feature's or component's count where the proof sums them, falls
+# short; the extents times n are not integers, so an R rounded down falls short too.
+_UNDERFLOW_ROWS = 3
+_UNDERFLOW_EXTENT = np.array([0.3, 700.25, 0.1])        # feature 1 far
+_UNDERFLOW_MEANS = np.array([[0.0, 0.0, 0.0], [0.2, 0.0, 0.1], [5.1, 0.4, 0.0]])   # |μ'_kp|
+_UNDERFLOW_COUNTS = np.array([1e-300, 2e-300, 0.5])     # N_k: tiny, so σ n/N_k is far above σ
+
+
+def _proof_reach(k, p, n=_UNDERFLOW_ROWS):
+    """The proof's R_kp as a real number: n (max_i |z_ip| + |μ'_kp|), exact."""
+    return n * (Fraction(float(_UNDERFLOW_EXTENT[p])) + Fraction(float(_UNDERFLOW_MEANS[k, p])))
+
+
+def _proof_underflow_terms(covariance_type, sigma, N, n=_UNDERFLOW_ROWS):
+    """EM-5's underflow term of every covariance entry, exact, in the shape of θ's covariances."""
+    K, d = _UNDERFLOW_MEANS.shape
+    N = [Fraction(float(value)) for value in N]
+    R = _proof_reach
+    if covariance_type == "full":
+        return [[[sigma * (n + 2 + R(k, p) + R(k, q)) / N[k] + sigma for q in range(d)] for p in range(d)]
+                for k in range(K)]
+    if covariance_type == "tied":
+        return [[sigma * sum(n + 2 + R(k, p) + R(k, q) for k in range(K)) / sum(N) + sigma for q in range(d)]
+                for p in range(d)]
+    if covariance_type == "diag":
+        return [[sigma * (n + 2 + 2 * R(k, p)) / N[k] + sigma for p in range(d)] for k in range(K)]
+    return [sigma * sum(n + 2 + 2 * R(k, j) for j in range(d)) / (d * N[k]) + sigma for k in range(K)]
+
+
+def _short_of(bounds, required):
+    """The entries of ``bounds`` below ``required`` (exact), with their ratios."""
+    required = np.array(required, dtype=object)
+    got = np.vectorize(lambda x: Fraction(float(x)), otypes=[object])(bounds)
+    assert got.shape == required.shape
+    return [(index, float(got[index] / required[index])) for index in np.ndindex(required.shape)
+            if not got[index] >= required[index]]
+
+
+def _zero_covariances(covariance_type, K, d):
+    return {"full": np.zeros((K, d, d)), "tied": np.zeros((d, d)), "diag": np.zeros((K, d)),
+            "spherical": np.zeros(K)}[covariance_type]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_em5_underflow_terms_count_every_deviation_of_the_proof(covariance_type, dtype):
+    """m_step_rounding's covariance, mean and weight bounds hold EM-5's underflow terms exactly as
+    the proof counts them (the comment above), in float64 and float32, each with its own σ."""
+    K, d = _UNDERFLOW_MEANS.shape
+    sigma = Fraction(float(np.finfo(dtype).smallest_subnormal))
+    T2 = np.zeros((K, d, d)) if covariance_type in ("full", "tied") else np.zeros((K, d))
+    w, m, c, _ = m_step_rounding(_UNDERFLOW_COUNTS, np.zeros((K, d)), T2, T2.copy(), np.zeros(K),
+                                 _zero_covariances(covariance_type, K, d), _UNDERFLOW_MEANS, covariance_type, None,
+                                 _UNDERFLOW_ROWS - 1, _UNDERFLOW_ROWS, dtype, extent=_UNDERFLOW_EXTENT)
+    assert not _short_of(c, _proof_underflow_terms(covariance_type, sigma, _UNDERFLOW_COUNTS))
+    for k in range(K):
+        assert Fraction(float(w[k])) >= sigma
+        for p in range(d):
+            assert Fraction(float(m[k, p])) >= sigma * _UNDERFLOW_ROWS / Fraction(float(_UNDERFLOW_COUNTS[k])) + sigma
+
+
+def test_em5_reach_is_an_upper_bound_on_the_proof_s_r():
+    """_reach gives integers R_kp ≥ n (max_i |z_ip| + |μ'_kp|), evaluated upward (EM-5, "Underflow"),
+    also where the two roundings of (extent + |μ'|) n fall just below an integer: extent 1 and
+    |μ'| = 2⁻⁵³ (1 + 2⁻⁵³ rounds to 1; the exact R is n + n 2⁻⁵³, so R must be n + 1)."""
+    from classic._gmm_bounds import _reach
+
+    reach = _reach(_UNDERFLOW_EXTENT, _UNDERFLOW_MEANS, float(_UNDERFLOW_ROWS))
+    for k, p in np.ndindex(reach.shape):
+        assert Fraction(float(reach[k, p])) >= _proof_reach(k, p) and reach[k, p] == np.ceil(reach[k, p])
+    edge = _reach(np.array([1.0]), np.array([[2.0 ** -53]]), 3.0)
+    assert Fraction(float(edge[0, 0])) >= 3 * (1 + Fraction(2) ** -53)
+
+
+@pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
+def test_em2_entrywise_bounds_count_the_data_s_extent(covariance_type):
+    """EM-2, "The entrywise bounds": m_step_error_bounds (the per-iteration path) counts EM-5's
+    underflow with R from the extent the fit passes: with zero second moments its covariance
+    bounds still hold the terms above, N_k read as the recorded counts (N_min ≤ N̂ only raises the
+    bound), and _moment_bounds' T2 holds (n + R_kp)σ."""
+    from classic._gmm_bounds import _moment_bounds, _reach
+
+    K, d = _UNDERFLOW_MEANS.shape
+    sigma = Fraction(float(np.finfo(np.float64).smallest_subnormal))
+    second = np.zeros((K, d, d)) if covariance_type in ("full", "tied") else np.zeros((K, d))
+    state = types.SimpleNamespace(weights=np.full(K, 1.0 / K), means=_UNDERFLOW_MEANS.copy(),
+                                  covariances=_zero_covariances(covariance_type, K, d))
+    error_c = m_step_error_bounds(_UNDERFLOW_COUNTS, second, _UNDERFLOW_MEANS.copy(), state, covariance_type, None,
+                                  _UNDERFLOW_ROWS, 0.0, _UNDERFLOW_EXTENT.copy())[2]
+    assert not _short_of(error_c, _proof_underflow_terms(covariance_type, sigma, _UNDERFLOW_COUNTS))
+    reach = _reach(_UNDERFLOW_EXTENT, _UNDERFLOW_MEANS, float(_UNDERFLOW_ROWS))
+    n_max, n_min, T1, T2 = np.empty(K), np.empty(K), np.empty((K, d)), np.empty((K, d))
+    _moment_bounds(_UNDERFLOW_COUNTS, np.zeros((K, d)), float(_UNDERFLOW_ROWS), reach, 1e-12, float(sigma),
+                   n_max, n_min, T1, T2)
+    for k, p in np.ndindex(T2.shape):
+        assert Fraction(float(T2[k, p])) >= (_UNDERFLOW_ROWS + _proof_reach(k, p)) * sigma, (k, p)
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+def test_em2_mean_bounds_carry_the_moment_bound_s_underflow_count(covariance_type):
+    """EM-2 (ii): on the per-iteration path a mean's bound is EM-5's G(2 T1/N + |μ'|) with
+    T1 = (N_max T2)^(1/2) and T2 ≥ (second + (n + R_kp)σ)/(1 − g): with zero second moments,
+    N_max ≥ N̂ and G ≥ G_kernel, every mean's bound is at least 2 G_kernel (N̂ (n + R_kp)σ)^(1/2)/N̂,
+    R_kp the proof's real number. (The factors 1/(1 − g) and (1 + G) this drops are far above the
+    rounding of the square root.)"""
+    K, d = _UNDERFLOW_MEANS.shape
+    sigma = float(np.finfo(np.float64).smallest_subnormal)
+    full = covariance_type == "full"
+    second = np.zeros((K, d, d)) if full else np.zeros((K, d))
+    state = types.SimpleNamespace(weights=np.full(K, 1.0 / K), means=_UNDERFLOW_MEANS.copy(),
+                                  covariances=_zero_covariances(covariance_type, K, d))
+    counts = np.array([0.5, 0.25, 2.0])
+    error_m = m_step_error_bounds(counts, second, _UNDERFLOW_MEANS.copy(), state, covariance_type, None,
+                                  _UNDERFLOW_ROWS, 0.0, _UNDERFLOW_EXTENT.copy())[1]
+    G = _bound_constants(_UNDERFLOW_ROWS, K, d, np.dtype(np.float64))["G_kernel"]
+    for k, p in np.ndindex(error_m.shape):
+        required = 2.0 * G * math.sqrt(counts[k] * (_UNDERFLOW_ROWS + float(_proof_reach(k, p))) * sigma) / counts[k]
+        assert error_m[k, p] >= required, (k, p, error_m[k, p] / required)
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_em2_the_fit_bounds_its_m_steps_with_the_data_s_extent(dtype, monkeypatch):
     """EM-2's entrywise bounds are EM-5's for the kernel's computation, "Underflow" included: the
