@@ -11,7 +11,8 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from classic.convergence import ORDER_TOLERANCE, diagnose, estimate_rate, noise_floor
-from classic.convergence.rate import GROWTH_EXPONENT, GROWTH_STEP_RATIO, _ratio_intervals
+from classic.convergence.rate import (GROWTH_EXPONENT, GROWTH_STEP_RATIO, _grows_with_time, _ratio_intervals,
+                                     _resolved_ratios)
 from classic.rounding import gamma_exact, unit_roundoff
 from classic.trace import Trace, trace_dataclass
 
@@ -1398,3 +1399,242 @@ def test_a_nan_in_the_sequence_is_named():
     for bad in (np.nan, np.inf):
         with pytest.raises(ValueError, match="the sequence contains NaN or inf; cut it before"):
             estimate_rate([1.0, 0.5, bad, 0.1])
+
+
+# Mutation audit 79 (rate.py): its real survivors, each test failing on its mutant.
+
+
+def _from_ratios(ratios, first=1.0):
+    """Errors e_0 = first, e_{t+1} = e_t r_t (limit 0: errors are the values themselves)."""
+    return np.concatenate([[first], first * np.cumprod(ratios)])
+
+
+def _orders(qs, r0=0.5):
+    """Ratios r_0 = r0, r_{t+1} = r_t ** q_t: the computational orders are exactly the q_t (CV-4)."""
+    r = [r0]
+    for q in qs:
+        r.append(r[-1] ** q)
+    return r
+
+
+def test_cv3_ratio_intervals_hold_the_exact_interval_on_many_ordinary_values():
+    """CV-3: the computed interval contains [(s1 - f1)/(s0 + f0), (s1 + f1)/(s0 - f0)] exactly: the five
+    roundings of each end are covered by widening with gamma_6. Ordinary values (s in [1, 2), f up to
+    s/2), not extremes: a narrower widening fails on about one pair in 40. (Mutation audit 79's R025.)"""
+    rng = np.random.default_rng(0)
+    for _ in range(1000):
+        s0, s1 = rng.uniform(1, 2, 2)
+        f0, f1 = s0 * rng.uniform(0, 0.5), s1 * rng.uniform(0, 0.5)
+        _, bounds = _ratio_intervals(np.array([s0, s1]), np.array([f0, f1]), np.float64)
+        lo, hi = Fraction(float(bounds[0, 0])), Fraction(float(bounds[0, 1]))
+        exact_lo = (Fraction(s1) - Fraction(f1)) / (Fraction(s0) + Fraction(f0))
+        exact_hi = (Fraction(s1) + Fraction(f1)) / (Fraction(s0) - Fraction(f0))
+        assert lo <= exact_lo and exact_hi <= hi, (s0.hex(), f0.hex(), s1.hex(), f1.hex())
+
+
+def test_noise_floor_names_its_arguments_when_shapes_do_not_broadcast():
+    """noise_floor refuses a, b and value_error that do not broadcast together with its own message.
+    (Mutation audit 79's R009.)"""
+    with pytest.raises(ValueError, match="a, b and value_error must broadcast together"):
+        noise_floor(np.ones(3), np.ones(3), value_error=np.zeros(2))
+
+
+def test_cv3_a_ratio_pinned_to_within_half_the_tolerance_in_log_is_resolved():
+    """_resolved_ratios: resolved when the interval lies below 1 and its log half-width is at most
+    ORDER_TOLERANCE/2 times |log r|. A log half-width of 0.7 of that allowance is resolved (its full width,
+    1.4 of it, is not what is compared), 1.2 of it not. (Mutation audit 79's R032.)"""
+    r = 0.5
+    allowance = ORDER_TOLERANCE / 2 * abs(math.log(r))
+    inside, outside = 0.7 * allowance, 1.2 * allowance
+    bounds = np.array([[r * math.exp(-inside), r * math.exp(inside)], [r * math.exp(-outside), r * math.exp(outside)]])
+    assert list(_resolved_ratios(np.array([r, r]), bounds)) == [True, False]
+
+
+def test_cv4_growth_at_its_own_time_must_hold_beyond_rounding():
+    """_grows_with_time: the last interval's lower end must reach factor times the first interval's upper
+    end, factor = ((start + t_end + 1)/(start + t_0 + 1))^GROWTH_EXPONENT. Intervals whose optimistic ends
+    pass but whose rigorous ends do not are no growth. (Mutation audit 79's R043.)"""
+    steps = np.array([0, 10])
+    factor = 11.0 ** GROWTH_EXPONENT
+    bounds = np.array([[1.0, 1.1], [factor * 1.05, factor * 1.2]])  # factor*1.05 < factor*1.1 <= factor*1.2
+    assert not _grows_with_time(bounds, steps, 0)
+    assert _grows_with_time(np.array([[1.0, 1.1], [factor * 1.11, factor * 1.2]]), steps, 0)
+
+
+@pytest.mark.parametrize("n_ratios", [8, 12, 13, 20])
+def test_cv3_the_tail_window_is_the_last_half_of_the_resolved_ratios(n_ratios):
+    """CV-3: the tail window is the last half of the ratios up to the last resolved one, and at least 4:
+    for a geometric sequence whose every ratio is resolved, it starts at m - max(4, ceil(m/2)).
+    (Mutation audit 79's R055.)"""
+    estimate = estimate_rate(0.5 ** np.arange(n_ratios + 1), limit=0.0)
+    assert estimate.kind == "linear"
+    assert estimate.evidence.tail_start == n_ratios - max(4, math.ceil(n_ratios / 2))
+
+
+def test_cv3_the_window_moves_past_the_last_rise_not_the_first():
+    """A rise followed by too few ratios (2 of 20, fewer than a quarter and 4) leaves the class undetermined
+    whatever an earlier rise in the window was followed by: the values rise at step 18, and no order is read
+    from a sequence that does not contract. (Mutation audit 79's R060.)"""
+    ratios = [0.5] * 11 + [2.0] + _orders([2.0] * 4) + [2.0] + [0.5**32, 0.5**64]
+    estimate = estimate_rate(_from_ratios(ratios), limit=0.0)
+    assert estimate.kind == "undetermined" and math.isnan(estimate.order)
+    assert "not contracting" in estimate.evidence.reason
+
+
+def test_cv3_a_rise_needs_four_ratios_after_it():
+    """MIN_TAIL_SHARE: a rise moves the window past it when at least a quarter of the ratios, and 4, follow it;
+    3 of 12 do not (a quarter of 12 is 3, the 4 decides). (Mutation audit 79's R061.)"""
+    ratios = [0.5] * 8 + [2.0] + [0.5] * 3
+    estimate = estimate_rate(_from_ratios(ratios), limit=0.0)
+    assert estimate.kind == "undetermined"
+    assert "not contracting" in estimate.evidence.reason
+
+
+def test_cv4_the_last_two_orders_must_agree_within_the_tolerance():
+    """RateEstimate.order: NaN for a superlinear run whose last two resolved orders are more than
+    ORDER_TOLERANCE apart: orders 2, 2, 2.4 (0.4 apart at the end) are not read. (Mutation audit 79's R066.)"""
+    estimate = estimate_rate(_from_ratios(_orders([2.0, 2.0, 2.4])), limit=0.0)
+    assert math.isnan(estimate.order)
+
+
+def test_cv4_order_one_point_six_is_superlinear_not_quadratic():
+    """e_{t+1} = e_t^1.6: settled order 1.6, |1.6 - 2| > ORDER_TOLERANCE: superlinear, not quadratic.
+    (Mutation audit 79's R068.)"""
+    estimate = estimate_rate(_from_ratios(_orders([1.6] * 5, r0=0.5)), limit=0.0)
+    assert estimate.kind == "superlinear"
+    assert estimate.order == pytest.approx(1.6, abs=1e-6)
+
+
+def test_cv3_unresolved_ratios_below_one_are_not_called_not_contracting():
+    """Errors that alternate ratios 1 and 0.95 with a declared error of 0.5 % of each value: no ratio is
+    resolved (the 0.95's interval is too wide in log), but the 0.95's lie below 1 beyond rounding, so the
+    sequence is not "every tail ratio 1 or more": the reason is that nothing is resolved. (Mutation audit 79's R070.)"""
+    ratios = [1.0, 0.95] * 10
+    e = _from_ratios(ratios)
+    estimate = estimate_rate(e, limit=0.0, value_error=0.005 * e)
+    assert estimate.kind == "undetermined"
+    assert "not contracting" not in estimate.evidence.reason
+
+
+def test_cv4_superlinear_order_one_rate_is_the_last_ratio():
+    """RateEstimate.rate, order-1 superlinear: the last ratio (the ratios tend to 0). e_t = exp(-0.05 t^2):
+    ratios exp(-0.05 (2t + 1)) fall to 0, orders (2t + 3)/(2t + 1) tend to 1. (Mutation audit 79's R072.)"""
+    t = np.arange(41.0)
+    estimate = estimate_rate(np.exp(-0.05 * t**2), limit=0.0)
+    assert estimate.kind == "superlinear" and estimate.order == 1.0
+    assert estimate.rate == pytest.approx(math.exp(-0.05 * 79), rel=1e-9)
+
+
+def test_cv3_a_ratio_whose_lower_end_is_exactly_one_is_a_rise():
+    """A rise is a ratio whose interval's lower end is >= 1: the exact ratio is at least 1. Here the value
+    after a quadratic stretch is 7 ulps above the one before (found by a search for a lower end of exactly
+    1.0); only 2 of the 19 ratios follow it, so the sequence is not contracting: undetermined.
+    (Mutation audit 79's R058.)"""
+    base = [0.5] * 11 + [0.5 ** (2**j) for j in range(5)]
+    e = np.concatenate([[1.0], np.cumprod(base)])
+    x = float.fromhex("0x1.0000000000007p-42")
+    estimate = estimate_rate(np.concatenate([e, [x, x * 0.5**32, x * 0.5**96]]), limit=0.0)
+    assert estimate.evidence.ratio_bounds[16, 0] >= 1.0  # the premise: a rise beyond rounding
+    assert estimate.kind == "undetermined" and "not contracting" in estimate.evidence.reason
+
+
+def test_cv3_a_stall_needs_a_quarter_of_the_ratios_after_it():
+    """CV-3: after a stall (a ratio above sqrt(rho)) the window restarts only when the share a rise needs
+    follows it: MIN_TAIL_SHARE of the ratios, and 4. With 20 ratios that is 5; a stall (0.9 among ratios
+    of 0.5) followed by 4 ratios leaves the class undetermined. (Mutation audit 79's R088.)"""
+    ratios = [0.5] * 15 + [0.9] + [0.5] * 4
+    estimate = estimate_rate(_from_ratios(ratios), limit=0.0)
+    assert estimate.kind == "undetermined"
+    assert "stall" in estimate.evidence.reason
+
+
+def test_cv3_rate_bounds_span_every_resolved_ratio_of_the_restarted_window():
+    """CV-3: rate_bounds is the span of the resolved tail ratios' intervals, the exact ratios the rate is
+    read from lie in it. A transient (two ratios of 0.1) moves the window past it; the first ratio after
+    it, 0.58, is in the window (tail_start) and must lie within rate_bounds. (Mutation audit 79's R089.)"""
+    ratios = [0.5] * 10 + [0.1, 0.1] + [0.58] + [0.5] * 7
+    estimate = estimate_rate(_from_ratios(ratios), limit=0.0)
+    assert estimate.kind == "linear"
+    start = estimate.evidence.tail_start
+    assert start == 12
+    lo, hi = estimate.rate_bounds
+    assert lo <= min(estimate.evidence.ratios[start:]) and max(estimate.evidence.ratios[start:]) <= hi
+
+
+def test_cv6_finite_termination_reports_the_value_it_terminated_at():
+    """CV-6: exactly constant from step T on, the sequence's limit is that constant, x[-1], not an Aitken
+    extrapolation from before T. 1 + 2^-19 2^-t (t <= 30, exact in binary) then repeated: its last change,
+    2^-49, is above the difference floor but its Aitken second difference is below Aitken's floor, so the
+    last finite extrapolation (1.0, the geometric part's limit) comes from before the end.
+    (Mutation audit 79's R118.)"""
+    x = 1.0 + 2.0**-19 * 0.5 ** np.arange(31)
+    x = np.concatenate([x, [x[-1]]])
+    estimate = estimate_rate(x)
+    assert estimate.kind == "finite" and estimate.terminated_at == 30
+    assert estimate.limit == x[-1]
+
+
+def test_cv6_three_changes_predict_the_next_one():
+    """CV-6: the changes before the constancy give no prediction only when there are fewer than 3. Changes
+    256u, 64u, 16u (u the unit roundoff, values near 1, all above the floor) predict 16u * 0.25 = 4u, below
+    the floor (about 6u): the constancy is the floor catching up, not finite termination. (Mutation audit 79's R124.)"""
+    u = 2.0**-53
+    x = np.array([1 + 336 * u, 1 + 80 * u, 1 + 16 * u, 1.0, 1.0])
+    estimate = estimate_rate(x)
+    assert estimate.evidence.noise_floor[3] > 4 * u  # the premise: the prediction lies at or below the floor
+    assert estimate.kind != "finite"
+
+
+def test_object_sequences_are_checked_as_numbers():
+    """A sequence holding None is no sequence of numbers (a TypeError, not "contains NaN"), and a Python int
+    beyond float64 is refused with a ValueError that says to rescale (not an OverflowError).
+    (Mutation audit 79's R133.)"""
+    with pytest.raises(TypeError, match="must be numbers"):
+        estimate_rate([Fraction(1, 2), None, 1.0, 2.0])
+    with pytest.raises(ValueError, match="rescale"):
+        estimate_rate([2**1100, 1, 2, 3])
+
+
+@pytest.mark.parametrize("shape", [(5, 1), (5, 2)])
+def test_a_two_dimensional_sequence_is_refused_as_not_1d(shape):
+    """Mutation audit 79's R134."""
+    with pytest.raises(ValueError, match="must be 1-D"):
+        estimate_rate(np.ones(shape))
+
+
+def test_a_boolean_sequence_is_not_numeric():
+    """Mutation audit 79's R135."""
+    with pytest.raises(TypeError, match="numeric"):
+        estimate_rate(np.array([True, False, False, False]))
+
+
+def test_cv3_the_rate_of_an_even_tail_is_its_lower_middle_ratio():
+    """CV-3: the rate is the median of the tail's resolved ratios, of an even count the lower middle
+    one (a ratio of the sequence). Eight resolved ratios, a tail of the last 4: 0.53, 0.50, 0.52,
+    0.51, whose middle ones are 0.51 and 0.52. (Mutation audit 79's R083: the upper middle one.)"""
+    estimate = estimate_rate(_from_ratios([0.5] * 4 + [0.53, 0.50, 0.52, 0.51]), limit=0.0)
+    assert estimate.kind == "linear" and estimate.evidence.tail_start == 4
+    tail = np.sort(estimate.evidence.ratios[4:])
+    assert estimate.rate == tail[1] and tail[1] < tail[2]
+
+
+def test_cv6_the_ratios_trend_never_predicts_a_ratio_above_the_last():
+    """CV-6: order 1 with ratios falling to 0 predicts d r min(1, r/r_prev). Ratios falling from 0.9
+    to 0.1 and then 0.3, then the limit exactly: the prediction is d 0.3 (4.6e-16, at or below the
+    floor of 6.7e-16), so the constancy may be the floor catching up, not a fixed point: superlinear,
+    not finite. The trend uncapped, d 0.3 (0.3/0.1) = 1.4e-15, would call the run finite. (Mutation
+    audit 79's R127.)"""
+    ratios = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.15, 0.1, 0.3]
+    e = 9.26e-11 * _from_ratios(ratios)
+    x = np.concatenate([1.0 + e, [1.0]])
+    estimate = estimate_rate(x, limit=1.0)
+    assert estimate.kind == "superlinear" and estimate.terminated_at is None
+    change, floor = abs(x[-2] - 1.0), estimate.evidence.noise_floor[-2]
+    assert change * 0.3 * 0.3 / 0.1 > floor >= change * 0.3   # the premise: the cap decides
+
+
+def test_a_bool_among_the_values_is_not_numeric():
+    """A bool among a list's numbers is refused as an array of bools is (a TypeError), not read as 1."""
+    with pytest.raises(TypeError, match="numeric"):
+        estimate_rate([True, Fraction(1, 2), 0.25, 0.125])
+    assert estimate_rate([Fraction(1), Fraction(1, 2), 0.25, 0.125]).kind == "linear"

@@ -1,6 +1,7 @@
 """Stopping rules fire exactly where their condition first holds (proofs/convergence.md, CV-7)."""
 
 import importlib
+import math
 import warnings
 from fractions import Fraction
 
@@ -827,3 +828,33 @@ def test_early_stopping_returns_its_checkpoint_whatever_ends_the_run():
             assert model.trace_.stop_reason == f"rule:validation_patience (best before {ended})"
             assert model.n_iter_ == best.iteration and model.score(X[150:]) == best.score
         assert certify(model, X[:150])
+
+
+# Mutation audit 79 (stopping.py): the errors name the fix.
+
+
+def _state(t=1, objective=1.0, previous=2.0, **kw):
+    return IterationState(t, objective, previous, np.zeros(2), np.zeros(2), **kw)
+
+
+def test_a_diverged_objective_says_what_to_do():
+    """CV-7 / _DIVERGED: a non-finite objective means the run diverged; the error says to find the cause
+    (e.g. rescale the data) rather than reach for a stopping rule. (Mutation audit 79's S075.)"""
+    rule = LossPlateau(1e-3)
+    rule.start()
+    with pytest.raises(ValueError, match=r"iteration 3 is nan.*rescale the data"):
+        rule.update(_state(3, math.nan, 1.0))
+
+
+def test_an_undefined_held_out_score_says_what_to_check():
+    """Mutation audit 79's S076."""
+    rule = ValidationPatience(2, np.zeros((3, 2)))
+    rule.start()
+    with pytest.raises(ValueError, match=r"validation score of iteration 1 is inf.*check the run and X_val"):
+        rule.update(_state(1, validation_score=math.inf))
+
+
+def test_validation_patience_without_held_out_data_shows_how_to_pass_it():
+    """Mutation audit 79's S077."""
+    with pytest.raises(ValueError, match=r"X_val, got None.*ValidationPatience\(5, X_val, y_val\)"):
+        ValidationPatience(5, None)

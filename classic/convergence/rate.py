@@ -162,7 +162,8 @@ class RateEstimate:
         within the order tolerance of ``rate`` (else the class is undetermined), but a limit the
         ratios still drift toward may lie outside.
     limit : float
-        The given limit, else the last Aitken extrapolation (else the last value).
+        The given limit, else the last Aitken extrapolation (else the last value); a finite
+        termination without a given limit: the constant it terminated at, the last value.
     terminated_at : int or None
         Finite termination: the first index of the constant tail.
     evidence : RateEvidence
@@ -229,7 +230,7 @@ def noise_floor(a, b, dtype=np.float64, value_error=0.0):
         has no rounding bound, and a NaN bound would silently fail every comparison), or
         ``value_error`` is negative.
     TypeError
-        If they are not numbers, or ``dtype`` is not one of the two precisions.
+        If they are not numbers, or ``dtype`` is not one of the three precisions above.
     """
     a, b, value_error = (check_numbers(values, f"noise_floor: {name}")
                          for name, values in (("a", a), ("b", b), ("value_error", value_error)))
@@ -291,6 +292,8 @@ def _as_sequence(sequence):
     except ValueError:  # a ragged nesting
         raise ValueError("the sequence must be 1-D, a list or array of numbers; got a ragged nesting") from None
     if x.dtype.kind == "O" and x.ndim == 1:  # Python ints beyond int64, Fractions, Decimals: as floats
+        if any(isinstance(v, (bool, np.bool_)) for v in x):   # refused as an array of bools is, below
+            raise TypeError("the sequence must be numeric, got a bool among its values")
         x = check_numbers(x, "the sequence")
     if x.dtype.kind not in "iuf":
         raise TypeError(f"the sequence must be numeric, got dtype {x.dtype}")
@@ -620,7 +623,7 @@ def _order_constant(after, before, q):
 
 def _settled(ratios, rb, tail, keep, out):
     """CV-3: the linear class, if the ratios settle. rho is the median of the resolved tail ratios
-    ``keep``; a tail ratio is *apart* when its interval (rigorous: the exact ratio lies in it)
+    ``keep`` (of an even count, the lower middle one); a tail ratio is *apart* when its interval (rigorous: the exact ratio lies in it)
     misses [rho^(1 + tol), rho^(1 - tol)]. The window then restarts after the last ratio apart,
     with rho taken again there, when what follows it is a stretch of its own: at least 4 ratios,
     more than the longest run between two ratios apart in the window (a pattern that recurs is no
@@ -733,7 +736,7 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     floor of :func:`noise_floor` (CV-1) and each with the interval rounding
     leaves it. The class is decided on the tail window (the last half of the
     ratios up to the last resolved one; it starts after the last ratio >= 1 beyond rounding in there when a
-    quarter of the ratios follow it, and the class is undetermined otherwise): resolved orders all :math:`\\ge 1.25`,
+    quarter of the ratios, and at least 4, follow it, and the class is undetermined otherwise): resolved orders all :math:`\\ge 1.25`,
     the last two within 0.25 of each other, give ``quadratic``
     (:math:`|q - 2| \\le 0.25`) or ``superlinear``; otherwise ratios that fall
     to 0 (:math:`1/r_t` never falls and grows by steps that do not decay) give
@@ -741,7 +744,8 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     for :math:`e_t = c(t+t_0)^{-p}` its step tends to :math:`1/p`, which gives
     the exponent when the steps are steady; steps that grow, as for values that level
     off above the limit, leave it ``undetermined``) give ``sublinear``, and settled
-    ratios give ``linear`` with rate :math:`\\rho` = the median tail ratio: every tail
+    ratios give ``linear`` with rate :math:`\\rho` = the median tail ratio (of an even count, the
+    lower of the two middle ones: a ratio of the sequence): every tail
     ratio's interval must meet :math:`[\\rho^{1.25}, \\rho^{0.75}]` (ORDER_TOLERANCE), or the
     window restarts after the last one that does not, when a stretch of its own follows
     (a transient); else the class is ``undetermined`` (ratios that alternate, stall, or
@@ -961,7 +965,8 @@ def _predict_next(d, run):
     """Next difference the class found on d predicts (CV-6); inf when there is no model.
 
     Order q > 1: C d^q. Order 1 with ratios falling to 0: the ratios' own
-    trend, d r (r / r_prev). Otherwise the last ratio, d r, also with no class
+    trend, d r min(1, r / r_prev) (where the last ratio rose, r: no trend
+    predicts a ratio above the last one). Otherwise the last ratio, d r, also with no class
     found (ratios that do not settle still contract). No model (inf): fewer
     than 3 values, or no class and a last ratio r >= 1 (not contracting)."""
     kind, order, rate = run["kind"], run["order"], run["rate"]
