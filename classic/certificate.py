@@ -1,7 +1,8 @@
 """Certificates: the convergence theorems checked on one run's own trace.
 
-``certify(estimator, X, y=None, **options)`` returns a :class:`Certificate`, a
-tuple of :class:`Claim` objects. Each claim's ``id`` is the id of a step in
+``certify(estimator, X, y=None, **options)`` returns a :class:`Certificate`, which holds
+a tuple of :class:`Claim` objects and reads like one (``len``, iteration, ``certificate[0]``),
+and also by id (``certificate["KM-2"]``). Each claim's ``id`` is the id of a step in
 ``proofs/`` (``KM-2`` is step 2 of ``proofs/kmeans.md``); its floating-point
 ``slack`` is a rounding-error bound from :mod:`classic.rounding` evaluated on
 the run's numbers, as derived in that proof step.
@@ -204,11 +205,15 @@ class Certificate:
         return item in self.claims
 
     def __getitem__(self, claim_id):
-        """The claim ``claim_id``; a ValueError when the certificate checks it more than once (a
-        one-vs-rest perceptron checks every claim once per class: :meth:`all` gives them)."""
+        """The claim of id ``claim_id`` (a str, e.g. ``"KM-2"``); a ValueError when the certificate
+        checks it more than once (a one-vs-rest perceptron checks every claim once per class:
+        :meth:`all` gives them). An int or a slice indexes the claims in order, as a tuple does."""
+        if isinstance(claim_id, (int, np.integer, slice)) and not isinstance(claim_id, (bool, np.bool_)):
+            return self.claims[claim_id]
         found = self.all(claim_id)
         if not found:
-            raise KeyError(claim_id)
+            ids = ", ".join(dict.fromkeys(c.id for c in self.claims))
+            raise KeyError(f"{claim_id!r}: this certificate checks no claim of that id (its ids: {ids or 'none'})")
         if len(found) > 1:
             raise ValueError(f"{claim_id} is checked {len(found)} times in this certificate (once per one-vs-rest "
                              f"problem; each statement names its class): take them all with "

@@ -776,6 +776,26 @@ def test_a_claim_checked_once_per_class_is_not_picked_by_its_id_alone():
     assert certify(binary, X, y == 0)["PC-1"].holds is True
 
 
+def test_a_certificate_reads_like_its_tuple_of_claims():
+    """certificate[0] was a KeyError: 0, though the module docstring called a Certificate a tuple of
+    claims and it has len and iteration (an API probe, 2026-12-07). An int or a slice indexes the
+    claims in order, as the tuple does; an unknown id's KeyError lists the ids there are; a bool is
+    no index."""
+    from sklearn.datasets import load_iris
+
+    X = load_iris().data
+    certificate = certify(classic.KMeans(3, random_state=0).fit(X), X)
+    assert certificate[0] is certificate.claims[0] and certificate[-1] is certificate.claims[-1]
+    assert certificate[np.int64(1)] is certificate.claims[1] and certificate[1:3] == certificate.claims[1:3]
+    assert [c.id for c in certificate] == [certificate[i].id for i in range(len(certificate))]
+    with pytest.raises(KeyError, match=r"'KM-99': this certificate checks no claim of that id \(its ids: KM-1, KM-2, "):
+        certificate["KM-99"]
+    with pytest.raises(KeyError):
+        certificate[True]
+    with pytest.raises(IndexError):
+        certificate[len(certificate)]
+
+
 def test_certify_says_what_it_takes():
     """scikit-learn's own KMeans was "got KMeans" (ours is called so too), a pipeline got no hint,
     and an unknown option named the private _certify (found 2026-12-04). Labels given for a model
