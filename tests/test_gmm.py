@@ -1602,6 +1602,35 @@ def test_em5_a_component_of_tiny_weight_keeps_its_closed_forms():
     assert underflows > 0
 
 
+@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+def test_em5_scatter_bound_keeps_its_mean_term_for_a_dying_component(covariance_type):
+    """EM-5's E_S = G(T2 + 4 T1_p T1_q/N + 2|S|)/(1 − 2G) + σ(T1_p + T1_q), on the sums of a dying
+    component of a real fit (N ≈ 7·10⁻³⁰⁵, T1 ≈ 10⁻³⁰⁶; mutation audit 80's probe: GaussianMixture(3,
+    "full", prior="default", weights_init=[.5, .5, 1e-304]) on two clusters). Evaluated as
+    (4 T1_p T1_q)/N, the product underflowed to 0 before the division brought it back, and E_S fell
+    29 to 86 % short of its formula (EM-5's slack at the fit's steps up to 76 %); the kernels
+    now form 4 T1_p (T1_q/N). The computed value meets the formula within RD-4 (b)'s count: 9
+    roundings along its paths, and σ/2 for each of the five products and quotients that may
+    underflow, each loss at most doubled by what follows (4G/(1 − 2G) < 2, 1/(1 − 2G) < 2): the
+    exact value is at most (Ê_S + 4σ)/(1 − γ₉)."""
+    n, d = 600, 3
+    N = np.array([6.955934551615862e-305])
+    T1 = np.array([[1.61464515e-306, 3.19061993e-306, 6.20908734e-306]])
+    T2, S = np.full((1, d, d), 1.369761710699262e-307), np.full((1, d, d), 1.1030628414892842e-307)
+    if covariance_type == "diag":
+        T2, S = T2[:, 0, :], S[:, 0, :]
+    covariances = np.zeros(T2.shape)
+    error_s = m_step_rounding(N, T1, T2, S, np.zeros(1), covariances, np.zeros((1, d)), covariance_type, None, n, n,
+                              np.float64, extent=np.full(d, 2.0))[3]
+    G = gamma_exact(2 * n + 1 + d + 8, np.float64)
+    sigma, F = Fraction(float(np.finfo(np.float64).smallest_subnormal)), lambda x: Fraction(float(x))
+    for index in np.ndindex(error_s.shape):
+        p, q = (index[1], index[2]) if covariance_type == "full" else (index[1], index[1])
+        exact = (G * (F(T2[index]) + 4 * F(T1[0, p]) * F(T1[0, q]) / F(N[0]) + 2 * F(S[index])) / (1 - 2 * G)
+                 + sigma * (F(T1[0, p]) + F(T1[0, q])))
+        assert exact <= (F(error_s[index]) + 4 * sigma) / (1 - gamma_exact(9, np.float64)), (index, float(exact))
+
+
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_em5_bounds_stay_finite_for_a_dying_component(covariance_type):
     """EM-5, "Underflow" (proofs/em.md): a component whose N_k is about 3·10⁻³⁰⁷ (weight 10⁻³¹⁰ of
