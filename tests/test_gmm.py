@@ -1878,6 +1878,230 @@ def test_em2_mean_bounds_carry_the_moment_bound_s_underflow_count(covariance_typ
         assert error_m[k, p] >= required, (k, p, error_m[k, p] / required)
 
 
+# Mutation audit 80 (_gmm_bounds.py, _gmm_m_step.py, _gmm_certificate.py): its real survivors, each
+# documented bound or operation read exactly (rational arithmetic) at leaves where the evaluation loses
+# as much as the proof allows.
+_SIGMA64 = float(np.finfo(np.float64).smallest_subnormal)
+
+
+def _two_clusters_of_audit_80(n=120, d=2, seed=0):
+    rng = np.random.default_rng(seed)
+    return np.concatenate([rng.normal(0.0, 1.0, (n // 2, d)), rng.normal(6.0, 1.5, (n - n // 2, d))])
+
+
+def test_em5_exact_sums_bounds_are_their_formulas_with_every_underflow():
+    """proofs/em.md, EM-5 (the paragraph after "Underflow") and _exact_sums_bounds' docstring:
+    N* >= N/(1 + gamma_{n+3}), T1* <= (T1 + n sigma64)/(1 - gamma_{n+3}), T2* <= (T2 + 2n sigma64)/(1 - gamma_{n+3}):
+    a term r|D_p||D_q| has two products, each of which may underflow. With computed sums of 0 the
+    returned bounds must still carry n sigma64 (T1) and 2n sigma64 (T2). (Mutation audit 80's C32.)"""
+    from classic._gmm_certificate import _exact_sums_bounds
+
+    n = 90
+    N = np.array([0.5, 3.0])
+    T1 = np.array([[0.0, 1e-300], [2.0, 0.0]])
+    T2 = np.array([[[0.0, 0.0], [0.0, 1e-310]], [[4.0, 0.0], [0.0, 0.0]]])
+    N_low, T1_up, T2_up = _exact_sums_bounds(N, T1, T2, n)
+    g = gamma_exact(n + 3, np.float64)
+    sigma = Fraction(_SIGMA64)
+    for got, value in zip(N_low.ravel(), N.ravel()):
+        assert Fraction(float(got)) <= Fraction(float(value)) / (1 + g)
+    for got, value in zip(T1_up.ravel(), T1.ravel()):
+        assert Fraction(float(got)) >= (Fraction(float(value)) + n * sigma) / (1 - g)
+    for got, value in zip(T2_up.ravel(), T2.ravel()):
+        assert Fraction(float(got)) >= (Fraction(float(value)) + 2 * n * sigma) / (1 - g)
+
+
+def test_em5_reference_second_moments_multiply_by_r_last():
+    """proofs/em.md, EM-5 "Underflow" and _moments_about: the reference forms (D_p D_q) r, so an
+    underflow of the first product is multiplied by r <= 1 and a row's term is within sigma of
+    r D_p D_q (sigma/2 r + sigma/2). One row with r = 3 sigma, D = (0.3, 1000): r D_0 underflows
+    (0.9 sigma) and, multiplied by D_1 = 1000 after, would be off by about 100 sigma. (Mutation audit 80's C36.)"""
+    from classic._gmm_certificate import _moments_about
+
+    Z = np.array([[0.3, 1000.0]])
+    r = np.array([[3 * _SIGMA64]])
+    centres = np.zeros((1, 2))
+    F, T1, second, T2 = _moments_about(Z, r, centres, True)
+    sigma = Fraction(_SIGMA64)
+    for p in range(2):
+        for q in range(2):
+            exact = Fraction(float(r[0, 0])) * Fraction(float(Z[0, p])) * Fraction(float(Z[0, q]))
+            assert abs(Fraction(float(second[0, p, q])) - exact) <= sigma, (p, q)
+            assert abs(Fraction(float(T2[0, p, q])) - exact) <= sigma, (p, q)
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+def test_em5_certificate_takes_the_data_s_extent_max_abs_z(covariance_type, monkeypatch):
+    """proofs/em.md, EM-5 "Underflow": R_kq = n (max_i |z_iq| + |mu'_kq|), max_i |z_iq| the extent of
+    the standardised data (``extent`` of m_step_rounding: "max_i |z_ip| for each feature"). The
+    certificate must pass that extent to both bounds of EM-5 (reference and kernel) and to D_t's
+    recomputation; the feature variance (below it here) undercounts the underflow term. (Mutation audit 80's C16.)"""
+    import classic._gmm_certificate as gc
+
+    X = _two_clusters_of_audit_80()
+    model = GaussianMixture(2, covariance_type=covariance_type, max_iter=4, tol=0, random_state=0).fit(X)
+    seen = []
+    real_rounding, real_parts = gc.m_step_rounding, gc.m_step_deficit_parts
+
+    def rounding(*args, **kwargs):
+        seen.append(np.array(kwargs["extent"], dtype=np.float64))
+        return real_rounding(*args, **kwargs)
+
+    def parts(*args, **kwargs):
+        seen.append(np.array(args[-1], dtype=np.float64))
+        return real_parts(*args, **kwargs)
+
+    monkeypatch.setattr(gc, "m_step_rounding", rounding)
+    monkeypatch.setattr(gc, "m_step_deficit_parts", parts)
+    assert certify(model, X)["EM-5"].holds
+    t = model.trace_
+    extent = np.abs(_standardise(X, t.shift, t.scale).astype(np.float64)).max(axis=0)
+    assert len(seen) == 3
+    for value in seen:
+        np.testing.assert_array_equal(value, extent)
+
+
+def test_em5_m_step_float32_weights_and_means_are_float32_operations():
+    """m_step's docstring: 'in the working dtype: each entry by the same operations as the formulas'
+    (the computation EM-5 bounds): in float32, sum_j N_j is a float32 running sum, pi_k = (N_k + (alpha - 1))
+    / (that sum + K(alpha - 1)) and mu_k + F_k/N_k are float32 operations, bit for bit. (Mutation audit 80's M16.)"""
+    rng = np.random.default_rng(5)
+    K, d, alpha = 7, 3, 1.75
+    counts = rng.uniform(0.1, 100.0, K).astype(np.float32)
+    first = rng.normal(0.0, 10.0, (K, d)).astype(np.float32)
+    second = np.ones((K, d), dtype=np.float32) * 1e3
+    means = rng.normal(0.0, 5.0, (K, d)).astype(np.float32)
+    weights, new_means, _ = m_step_kernels.m_step(counts, first, second, means, "diag", 1.0, np.eye(d), alpha)
+    f = np.float32
+    total = f(0.0)
+    for k in range(K):
+        total = f(total + counts[k])
+    excess = alpha - 1.0
+    expected_w = np.array([f(counts[k] + f(excess)) / f(total + f(K * excess)) for k in range(K)], dtype=np.float32)
+    expected_m = np.array([[f(means[k, p] + f(first[k, p] / counts[k])) for p in range(d)] for k in range(K)],
+                          dtype=np.float32)
+    assert weights.dtype == np.float32
+    np.testing.assert_array_equal(weights, expected_w)
+    np.testing.assert_array_equal(new_means, expected_m)
+
+
+def test_em5_m_step_mean_shift_is_one_division():
+    """m_step: mu_k = mu_k + F_k/N_k, the shift fl(F_k/N_k) one rounding (EM-5, "Means": fl(F^/N^)); in
+    the subnormal range too, where forming F/(2N) and doubling rounds twice: F = 3 sigma, N = 1 gives the
+    shift 3 sigma exactly (F/(2N) = 1.5 sigma would round to 2 sigma, and double to 4 sigma).
+    (Mutation audit 80's M17.)"""
+    counts = np.array([1.0, 4.0])
+    first = np.array([[3 * _SIGMA64, 0.0], [1.0, 2.0]])
+    second = np.ones((2, 2))
+    means = np.zeros((2, 2))
+    _, new_means, _ = m_step_kernels.m_step(counts, first, second, means, "diag", 1.0, np.eye(2), 1.0)
+    np.testing.assert_array_equal(new_means, [[3 * _SIGMA64, 0.0], [0.25, 0.5]])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+def test_em5_every_covariance_entry_keeps_its_own_sigma(covariance_type, dtype):
+    """proofs/em.md, EM-5 "Underflow": each computation loses at most (n + 2 + ...)sigma/(N_k + a) + sigma
+    per covariance entry: the final division may underflow by sigma whatever N_k. With N_k large
+    (10^3) the count term is below sigma/2, and with T1 = T2 = |S| = |Sigma^| = 0 and no prior the bound
+    of every covariance entry is still at least sigma (the dtype's smallest subnormal). (Mutation audit 80's B13.)"""
+    K, d, n = 2, 3, 3
+    full = covariance_type in ("full", "tied")
+    N = np.array([1e3, 2e3])
+    T1 = np.zeros((K, d))
+    T2 = np.zeros((K, d, d)) if full else np.zeros((K, d))
+    shape = {"full": (K, d, d), "tied": (d, d), "diag": (K, d), "spherical": (K,)}[covariance_type]
+    _, error_m, error_c, _ = m_step_rounding(N, T1, T2, T2.copy(), np.zeros(K), np.zeros(shape), np.zeros((K, d)),
+                                             covariance_type, None, n, n, dtype, extent=np.array([0.5, 0.25, 1.0]))
+    sigma = float(np.finfo(dtype).smallest_subnormal)
+    assert error_c.shape == shape
+    assert np.all(error_c >= sigma), error_c
+    assert np.all(error_m >= sigma), error_m
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+def test_em2_float32_entrywise_bounds_carry_float32_sigma(covariance_type):
+    """EM-2, "The entrywise bounds" (m_step_error_bounds, the per-iteration path) in float32: EM-5's
+    underflow terms are in units of the working precision's sigma, the float32 smallest subnormal
+    (about 1.4e-45; float64's is 4.9e-324). With zero second moments, zero covariances and no prior
+    every covariance entry's bound still holds its final '+ sigma' (EM-5, "Underflow"). (Mutation audit 80's B37.)"""
+    K, d, n = 3, 2, 5
+    f32 = np.float32
+    full = covariance_type in ("full", "tied")
+    second = np.zeros((K, d, d), dtype=f32) if full else np.zeros((K, d), dtype=f32)
+    means = np.array([[0.0, 0.5], [1.0, -1.0], [0.25, 2.0]], dtype=f32)
+    shape = {"full": (K, d, d), "tied": (d, d), "diag": (K, d), "spherical": (K,)}[covariance_type]
+    state = types.SimpleNamespace(weights=np.full(K, 1.0 / K, dtype=f32), means=means.copy(),
+                                  covariances=np.zeros(shape, dtype=f32))
+    counts = np.array([0.5, 0.25, 2.0], dtype=f32)
+    error_w, error_m, error_c, _ = m_step_error_bounds(counts, second, means.copy(), state, covariance_type, None, n,
+                                                       0.0, np.array([1.5, 2.5]))
+    sigma32 = float(np.finfo(np.float32).smallest_subnormal)
+    assert np.all(error_c >= sigma32), error_c
+    assert np.all(error_m >= sigma32), error_m
+
+
+def test_em5_rounding_perturbation_raises_g_by_eta_times_one_plus_g():
+    """m_step_rounding's ``perturbation`` (EM-2's eta, a relative perturbation of every responsibility)
+    enters as G + eta (1 + G), as _kernel_arguments forms it for the per-iteration path: the bounds with
+    perturbation=eta are those with G given as that value, bit for bit. (Mutation audit 80's B40.)"""
+    K, d, n = 2, 2, 40
+    N = np.array([10.0, 30.0])
+    T1 = np.array([[3.0, 4.0], [20.0, 10.0]])
+    T2 = np.array([[[5.0, 1.0], [1.0, 6.0]], [[30.0, 2.0], [2.0, 20.0]]])
+    S = T2 / 2.0
+    args = (N, T1, T2, S, np.array([0.25, 0.75]), S / N[:, None, None], np.ones((K, d)), "full", None, n, n,
+            np.float64)
+    eta = 0.125
+    G0 = _bound_constants(n, K, d, np.dtype(np.float64))["G_kernel"]
+    with_eta = m_step_rounding(*args, perturbation=eta, G=G0, extent=np.array([2.0, 3.0]))
+    given = m_step_rounding(*args, G=G0 + eta * (1.0 + G0), extent=np.array([2.0, 3.0]))
+    for a, b in zip(with_eta, given):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "diag"])
+def test_em5_scatter_bound_carries_sigma_times_t1_of_both_features(covariance_type):
+    """proofs/em.md, EM-5 "Scatter"/"Underflow": fl(F_q/N_k) may underflow, costing |F_p| sigma/2 <= T1_p sigma/2,
+    so E_S carries sigma (T1_p + T1_q) (diagonal: 2 sigma T1_p). In float32 (sigma = 1.4e-45) with T1 of
+    1e-30 .. 5e-30 and N = 1e12, that term is far above the gamma terms (about G 1e-71), so the returned
+    scatter bound must be at least it (to the float64 evaluation's 9 roundings, RD-4 (b)).
+    (Mutation audit 80's B52, B53, B65.)"""
+    K, d, n = 1, 3, 50
+    N = np.array([1e12])
+    T1 = np.array([[1e-30, 3e-30, 5e-30]])
+    full = covariance_type == "full"
+    T2 = np.zeros((K, d, d)) if full else np.zeros((K, d))
+    shape = (K, d, d) if full else (K, d)
+    _, _, _, error_s = m_step_rounding(N, T1, T2, T2.copy(), np.zeros(K), np.zeros(shape), np.zeros((K, d)),
+                                       covariance_type, None, n, n, np.float32, extent=np.ones(d))
+    sigma = Fraction(float(np.finfo(np.float32).smallest_subnormal))
+    for p in range(d):
+        for q in (range(d) if full else (p,)):
+            required = sigma * (Fraction(float(T1[0, p])) + Fraction(float(T1[0, q])))
+            got = error_s[0, p, q] if full else error_s[0, p]
+            assert required <= Fraction(float(got)) / (1 - gamma_exact(9, np.float64)), (p, q)  # RD-4 (b)
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+def test_em5_an_empty_component_without_prior_has_no_covariance_bound(covariance_type):
+    """_inf_for_nan / EM-5: '0/0 (an empty component without a prior: no bound) reads as no bound, not as
+    NaN': N_k = 0, a = 0 and a zero scatter bound make (1 + G) E_S/(N_k + a) = 0/0; the covariance
+    bound of that component is +inf (no bound), never 0 or NaN. (Mutation audit 80's B61.)"""
+    K, d, n = 2, 2, 5
+    full = covariance_type in ("full", "tied")
+    N = np.array([0.0, 5.0])
+    T1 = np.zeros((K, d))
+    T2 = np.zeros((K, d, d)) if full else np.zeros((K, d))
+    shape = {"full": (K, d, d), "tied": (d, d), "diag": (K, d), "spherical": (K,)}[covariance_type]
+    _, _, error_c, _ = m_step_rounding(N, T1, T2, T2.copy(), np.zeros(K), np.zeros(shape), np.zeros((K, d)),
+                                       covariance_type, None, n, n, np.float64, extent=np.ones(d))
+    assert not np.any(np.isnan(error_c))
+    if covariance_type != "tied":   # tied: one covariance over sum_k N_k = 5 > 0, finite
+        assert np.all(np.isinf(error_c[0])), error_c
+        assert np.all(np.isfinite(error_c[1])), error_c
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_em2_the_fit_bounds_its_m_steps_with_the_data_s_extent(dtype, monkeypatch):
     """EM-2's entrywise bounds are EM-5's for the kernel's computation, "Underflow" included: the
