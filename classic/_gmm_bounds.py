@@ -182,7 +182,8 @@ def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
             if not N[k] > 0.0:
                 error_m[k, p] = 0.0  # N_k = 0: the mean is kept, F does not depend on it
             for q in range(d):
-                error_s[k, p, q] = (G * (T2[k, p, q] + 4.0 * T1[k, p] * (T1[k, q] / safe) + 2.0 * S_abs[k, p, q]) / (1.0 - 2.0 * G)
+                error_s[k, p, q] = (G * (T2[k, p, q] + 4.0 * T1[k, p] * (T1[k, q] / safe) + 2.0 * S_abs[k, p, q])
+                                    / (1.0 - 2.0 * G)
                                     + sigma * (T1[k, p] + T1[k, q]))  # fl(F_q/N) may underflow: |F_p| σ/2
     total = np.float64(0.0)
     counts = np.empty(K)  # per component n + 2 + 2 max_p R_kp ≥ n + 2 + R_kp + R_kq (integers: exact)

@@ -1884,6 +1884,15 @@ def test_em2_mean_bounds_carry_the_moment_bound_s_underflow_count(covariance_typ
 _SIGMA64 = float(np.finfo(np.float64).smallest_subnormal)
 
 
+def _bounds_at_zero_sums(N, d, covariance_type, n, dtype, extent):
+    """m_step_rounding for counts N (one per component) with every other leaf 0 (T1, T2, |S|, |π̂|,
+    |Σ̂|, |μ'|) and no prior: what remains of EM-5's bounds is their underflow terms."""
+    K = len(N)
+    T2 = np.zeros((K, d, d)) if covariance_type in ("full", "tied") else np.zeros((K, d))
+    return m_step_rounding(N, np.zeros((K, d)), T2, T2.copy(), np.zeros(K), _zero_covariances(covariance_type, K, d),
+                           np.zeros((K, d)), covariance_type, None, n, n, dtype, extent=extent)
+
+
 def _two_clusters_of_audit_80(n=120, d=2, seed=0):
     rng = np.random.default_rng(seed)
     return np.concatenate([rng.normal(0.0, 1.0, (n // 2, d)), rng.normal(6.0, 1.5, (n - n // 2, d))])
@@ -2005,14 +2014,9 @@ def test_em5_every_covariance_entry_keeps_its_own_sigma(covariance_type, dtype):
     per covariance entry: the final division may underflow by sigma whatever N_k. With N_k large
     (10^3) the count term is below sigma/2, and with T1 = T2 = |S| = |Sigma^| = 0 and no prior the bound
     of every covariance entry is still at least sigma (the dtype's smallest subnormal). (Mutation audit 80's B13.)"""
-    K, d, n = 2, 3, 3
-    full = covariance_type in ("full", "tied")
-    N = np.array([1e3, 2e3])
-    T1 = np.zeros((K, d))
-    T2 = np.zeros((K, d, d)) if full else np.zeros((K, d))
-    shape = {"full": (K, d, d), "tied": (d, d), "diag": (K, d), "spherical": (K,)}[covariance_type]
-    _, error_m, error_c, _ = m_step_rounding(N, T1, T2, T2.copy(), np.zeros(K), np.zeros(shape), np.zeros((K, d)),
-                                             covariance_type, None, n, n, dtype, extent=np.array([0.5, 0.25, 1.0]))
+    shape = {"full": (2, 3, 3), "tied": (3, 3), "diag": (2, 3), "spherical": (2,)}[covariance_type]
+    _, error_m, error_c, _ = _bounds_at_zero_sums(np.array([1e3, 2e3]), 3, covariance_type, 3, dtype,
+                                                  np.array([0.5, 0.25, 1.0]))
     sigma = float(np.finfo(dtype).smallest_subnormal)
     assert error_c.shape == shape
     assert np.all(error_c >= sigma), error_c
@@ -2088,14 +2092,7 @@ def test_em5_an_empty_component_without_prior_has_no_covariance_bound(covariance
     """_inf_for_nan / EM-5: '0/0 (an empty component without a prior: no bound) reads as no bound, not as
     NaN': N_k = 0, a = 0 and a zero scatter bound make (1 + G) E_S/(N_k + a) = 0/0; the covariance
     bound of that component is +inf (no bound), never 0 or NaN. (Mutation audit 80's B61.)"""
-    K, d, n = 2, 2, 5
-    full = covariance_type in ("full", "tied")
-    N = np.array([0.0, 5.0])
-    T1 = np.zeros((K, d))
-    T2 = np.zeros((K, d, d)) if full else np.zeros((K, d))
-    shape = {"full": (K, d, d), "tied": (d, d), "diag": (K, d), "spherical": (K,)}[covariance_type]
-    _, _, error_c, _ = m_step_rounding(N, T1, T2, T2.copy(), np.zeros(K), np.zeros(shape), np.zeros((K, d)),
-                                       covariance_type, None, n, n, np.float64, extent=np.ones(d))
+    error_c = _bounds_at_zero_sums(np.array([0.0, 5.0]), 2, covariance_type, 5, np.float64, np.ones(2))[2]
     assert not np.any(np.isnan(error_c))
     if covariance_type != "tied":   # tied: one covariance over sum_k N_k = 5 > 0, finite
         assert np.all(np.isinf(error_c[0])), error_c

@@ -623,8 +623,8 @@ def _order_constant(after, before, q):
 
 def _settled(ratios, rb, tail, keep, out):
     """CV-3: the linear class, if the ratios settle. rho is the median of the resolved tail ratios
-    ``keep`` (of an even count, the lower middle one); a tail ratio is *apart* when its interval (rigorous: the exact ratio lies in it)
-    misses [rho^(1 + tol), rho^(1 - tol)]. The window then restarts after the last ratio apart,
+    ``keep`` (of an even count, the lower middle one); a tail ratio is *apart* when its interval
+    (rigorous: the exact ratio lies in it) misses [rho^(1 + tol), rho^(1 - tol)]. The window then restarts after the last ratio apart,
     with rho taken again there, when what follows it is a stretch of its own: at least 4 ratios,
     more than the longest run between two ratios apart in the window (a pattern that recurs is no
     transient), and, after a *stall* (a ratio above sqrt(rho): under half rho's contraction, in
@@ -736,7 +736,8 @@ def estimate_rate(sequence, limit=None, *, value_error=None):
     floor of :func:`noise_floor` (CV-1) and each with the interval rounding
     leaves it. The class is decided on the tail window (the last half of the
     ratios up to the last resolved one; it starts after the last ratio >= 1 beyond rounding in there when a
-    quarter of the ratios, and at least 4, follow it, and the class is undetermined otherwise): resolved orders all :math:`\\ge 1.25`,
+    quarter of the ratios, and at least 4, follow it, and the class is undetermined otherwise): resolved
+    orders all :math:`\\ge 1.25`,
     the last two within 0.25 of each other, give ``quadratic``
     (:math:`|q - 2| \\le 0.25`) or ``superlinear``; otherwise ratios that fall
     to 0 (:math:`1/r_t` never falls and grows by steps that do not decay) give
