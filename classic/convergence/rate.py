@@ -622,15 +622,16 @@ def _order_constant(after, before, q):
 
 
 def _settled(ratios, rb, tail, keep, out):
-    """CV-3: the linear class, if the ratios settle. rho is the median of the resolved tail ratios
-    ``keep`` (of an even count, the lower middle one); a tail ratio is *apart* when its interval
-    (rigorous: the exact ratio lies in it) misses [rho^(1 + tol), rho^(1 - tol)]. The window then restarts after the last ratio apart,
-    with rho taken again there, when what follows it is a stretch of its own: at least 4 ratios,
-    more than the longest run between two ratios apart in the window (a pattern that recurs is no
-    transient), and, after a *stall* (a ratio above sqrt(rho): under half rho's contraction, in
-    log), the share of the ratios a rise needs (MIN_TAIL_SHARE, and 4), as after a rise. Ratios
-    that pass through a transient first (EM's, after a slow stretch) settle on the later stretch. Otherwise the class is undetermined: ratios
-    that alternate, or changes that stay equal between a few that shrink, do not settle."""
+    """CV-3: the linear class, if the ratios settle. rho is the median of the resolved tail ratios ``keep``
+    (of an even count, the lower middle one); a tail ratio is *apart* when its interval (rigorous: the
+    exact ratio lies in it) misses [rho^(1 + tol), rho^(1 - tol)]. The window then restarts after the
+    last ratio apart, with rho taken again there, when what follows it is a stretch of its own: at least
+    4 ratios, more than the longest run between two ratios apart in the window (a pattern that recurs is
+    no transient), and, after a *stall* (a ratio above sqrt(rho): under half rho's contraction, in log),
+    the share of the ratios a rise needs (MIN_TAIL_SHARE, and 4), as after a rise. Ratios that pass
+    through a transient first (EM's, after a slow stretch) settle on the later stretch. Otherwise the
+    class is undetermined: ratios that alternate, or changes that stay equal between a few that shrink,
+    do not settle."""
     share = max(4, math.ceil(MIN_TAIL_SHARE * len(ratios)))
     while True:
         r = ratios[keep]
