@@ -1668,6 +1668,33 @@ def _kernel_m_step_of(Z, resp, means, covariance_type):
     return m_step_kernels.m_step(counts, first, second, means, covariance_type, 0.0, np.zeros((d, d)), 1.0)
 
 
+def _em5_m_steps_from(Z, resp, means, covariance_type):
+    """EM-5's two computations of the M-step from given responsibilities and previous means, each
+    with its bounds: the certificate's reference (float64, bounded from the outward bounds on its
+    exact sums) and the fit's kernel (Z's precision, its |S| bounded by the reference's plus its
+    error). Returns the exact M-step in long double (weights N_k/ΣN, as the rows' responsibilities
+    need not sum to 1; means; covariances shaped as θ's), [(reference's θ, its bounds), (kernel's θ,
+    its bounds)] (each three arrays: weights, means, covariances), and the bound on the exact T2."""
+    from classic._gmm_certificate import _exact_sums_bounds, reference_m_step
+
+    n = len(Z)
+    previous, extent = means.astype(np.float64), _feature_spread(Z)[1]
+    exact_N, exact_means, _, _, exact = _exact_m_step(Z, resp.astype(np.longdouble), covariance_type, None)
+    exact = {"full": exact, "tied": exact[0], "diag": np.diagonal(exact, axis1=1, axis2=2),
+             "spherical": exact[:, 0, 0]}[covariance_type]
+    reference, S, (N, T1, T2) = reference_m_step(Z, resp, previous, covariance_type, None)
+    N_low, T1_up, T2_up = _exact_sums_bounds(N, T1, T2, n)
+    *reference_bounds, bounds_s = m_step_rounding(N_low, T1_up, T2_up, np.abs(S), np.abs(reference[0]),
+                                                  np.abs(reference[2]), np.abs(previous), covariance_type, None, n, n,
+                                                  np.float64, extent=extent)
+    fitted = _kernel_m_step_of(Z, resp, means, covariance_type)
+    kernel_bounds = m_step_rounding(N_low, T1_up, T2_up, np.abs(S) + bounds_s, *(np.abs(v.astype(np.float64)) for v in
+                                    (fitted[0], fitted[2])), np.abs(previous), covariance_type, None, n - 1, n,
+                                    Z.dtype, extent=extent)[:3]
+    computations = [(reference, reference_bounds), (fitted, kernel_bounds)]
+    return (exact_N / exact_N.sum(), exact_means, exact), computations, T2_up
+
+
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_em5_bounds_cover_an_underflowed_product_times_a_far_deviation(covariance_type, dtype):
@@ -1682,39 +1709,23 @@ def test_em5_bounds_cover_an_underflowed_product_times_a_far_deviation(covarianc
     r d_p first too, erred 132 times its bound (a probe). The tied and spherical counts, summed over
     the components and the features, are not decided here (R is generous enough that one component's
     or feature's count covers these data); the next test decides them."""
-    from classic._gmm_certificate import _exact_sums_bounds, reference_m_step
-
     rng = np.random.default_rng(0)
     n, d, K = 12, 3, 3
     Z = np.concatenate([rng.uniform(-3000, 3000, size=(n // 2, d)), rng.normal(size=(n - n // 2, d))]).astype(dtype)
     resp = (rng.integers(1, 8, size=(n, K)) * np.finfo(dtype).smallest_subnormal).astype(dtype)   # subnormal, exact
     means = rng.normal(size=(K, d)).astype(dtype)
-    previous, extent = means.astype(np.float64), _feature_spread(Z)[1]
-    exact_N, exact_means, _, _, exact = _exact_m_step(Z, resp.astype(np.longdouble), covariance_type, None)
-    exact_weights = exact_N / exact_N.sum()   # the rows' responsibilities do not sum to 1 here
-    exact = {"full": exact, "tied": exact[0], "diag": np.diagonal(exact, axis1=1, axis2=2),
-             "spherical": exact[:, 0, 0]}[covariance_type]
-    (weights, centres, covariances), S, (N, T1, T2) = reference_m_step(Z, resp, previous, covariance_type, None)
-    N_low, T1_up, T2_up = _exact_sums_bounds(N, T1, T2, n)
+    exact, computations, T2_up = _em5_m_steps_from(Z, resp, means, covariance_type)
     if covariance_type in ("full", "tied"):   # the reference forms |d_p||d_q| before r: T2's 2n sigma holds
+        previous = means.astype(np.float64)
         deviations = [[[abs(Fraction(float(Z[i, p])) - Fraction(float(previous[k, p]))) for p in range(d)]
                        for k in range(K)] for i in range(n)]
         for k, p, q in itertools.product(range(K), range(d), range(d)):
             exact_T2 = sum(Fraction(float(resp[i, k])) * deviations[i][k][p] * deviations[i][k][q] for i in range(n))
             assert Fraction(float(T2_up[k, p, q])) >= exact_T2, (k, p, q)
-    bounds_w, bounds_m, bounds_c, bounds_s = m_step_rounding(
-        N_low, T1_up, T2_up, np.abs(S), np.abs(weights), np.abs(covariances), np.abs(previous), covariance_type, None,
-        n, n, np.float64, extent=extent)
-    fitted = _kernel_m_step_of(Z, resp, means, covariance_type)
-    kernel_bounds = m_step_rounding(N_low, T1_up, T2_up, np.abs(S) + bounds_s, *(np.abs(v.astype(np.float64)) for v in
-                                    (fitted[0], fitted[2])), np.abs(previous), covariance_type, None, n - 1, n, dtype,
-                                    extent=extent)
     L = np.longdouble
-    for computed, (error_w, error_m, error_c) in (((weights, centres, covariances), (bounds_w, bounds_m, bounds_c)),
-                                                  (fitted, kernel_bounds[:3])):
-        assert np.all(np.abs(computed[0].astype(L) - exact_weights) <= error_w)
-        assert np.all(np.abs(computed[1].astype(L) - exact_means) <= error_m)
-        assert np.all(np.abs(computed[2].astype(L) - exact) <= error_c), np.abs(computed[2].astype(L) - exact) / error_c
+    for computed, bounds in computations:   # the reference's, then the kernel's
+        for value, exact_value, bound in zip(computed, exact, bounds):
+            assert np.all(np.abs(value.astype(L) - exact_value) <= bound), np.abs(value.astype(L) - exact_value) / bound
 
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
@@ -1727,25 +1738,11 @@ def test_em5_underflow_counts_sum_over_the_components_and_the_features(covarianc
     features' losses: the kernel's covariances are within their bounds (about a quarter of them)
     only because those bounds sum the K or d counts n + 2 + 2R (one component's or feature's count
     leaves the kernel's error about twice its bound)."""
-    from classic._gmm_certificate import _exact_sums_bounds, reference_m_step
-
     n, d, K = 12, 8, 8
     Z = (3000.499 - 7 * np.arange(n)[:, None] - 3 * np.arange(d)[None, :]).astype(dtype)
     resp = np.full((n, K), np.finfo(dtype).smallest_subnormal, dtype=dtype)
-    means = np.zeros((K, d), dtype)
-    previous, extent = means.astype(np.float64), _feature_spread(Z)[1]
-    _, _, _, _, exact = _exact_m_step(Z, resp.astype(np.longdouble), covariance_type, None)
-    exact = {"full": exact, "tied": exact[0], "diag": np.diagonal(exact, axis1=1, axis2=2),
-             "spherical": exact[:, 0, 0]}[covariance_type]
-    (weights, _, covariances), S, (N, T1, T2) = reference_m_step(Z, resp, previous, covariance_type, None)
-    N_low, T1_up, T2_up = _exact_sums_bounds(N, T1, T2, n)
-    bounds_s = m_step_rounding(N_low, T1_up, T2_up, np.abs(S), np.abs(weights), np.abs(covariances), np.abs(previous),
-                               covariance_type, None, n, n, np.float64, extent=extent)[3]
-    fitted = _kernel_m_step_of(Z, resp, means, covariance_type)
-    bounds_c = m_step_rounding(N_low, T1_up, T2_up, np.abs(S) + bounds_s, *(np.abs(v.astype(np.float64)) for v in
-                               (fitted[0], fitted[2])), np.abs(previous), covariance_type, None, n - 1, n, dtype,
-                               extent=extent)[2]
-    ratio = np.abs(fitted[2].astype(np.longdouble) - exact) / bounds_c
+    exact, (_, (fitted, bounds)), _ = _em5_m_steps_from(Z, resp, np.zeros((K, d), dtype), covariance_type)
+    ratio = np.abs(fitted[2].astype(np.longdouble) - exact[2]) / bounds[2]
     assert np.all(ratio <= 1), ratio.max()
     assert ratio.max() >= 0.2   # the losses do add up: the case this test is for occurs
 
