@@ -1531,7 +1531,7 @@ def test_cv3_a_ratio_whose_lower_end_is_exactly_one_is_a_rise():
     1.0); only 2 of the 19 ratios follow it, so the sequence is not contracting: undetermined.
     (Mutation audit 79's R058.)"""
     base = [0.5] * 11 + [0.5 ** (2**j) for j in range(5)]
-    e = np.concatenate([[1.0], np.cumprod(base)])
+    e = _from_ratios(base)
     x = float.fromhex("0x1.0000000000007p-42")
     estimate = estimate_rate(np.concatenate([e, [x, x * 0.5**32, x * 0.5**96]]), limit=0.0)
     assert estimate.evidence.ratio_bounds[16, 0] >= 1.0  # the premise: a rise beyond rounding
