@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from classic._jit import CHUNK_SIZE, kernel
+from classic._jit import CHUNK_SIZE, inline_kernel, kernel
 from classic.rounding import (above, below, chunked_additions, gamma, gamma_exact, product_up, round_up, sum_up,
                               unit_roundoff)
 
@@ -43,7 +43,7 @@ def _constants(n, K, d, dtype):
         # 1/(1 − g) = (1 − mu)/(1 − 2mu), m = running: mu, 1 − mu and 1 − 2mu are exact, one rounding
         # (1/(1 − fl(g)) would carry g's rounding divided by 1 − g, unbounded as g nears 1; EM-6, step 5)
         raise_=(1.0 - running * u) / (1.0 - 2.0 * running * u) if running * u < 0.5 else math.inf,
-        g_sum=gamma(max(K - 1, 1), dtype),
+        g_sum=float(round_up(gamma_exact(max(K - 1, 1), dtype))),
         tiny=tiny,
         sigma=float(info.smallest_subnormal),
         lam=lam,
@@ -52,8 +52,10 @@ def _constants(n, K, d, dtype):
         row_h=2.0 * u * (8.0 * log_k + 28.0) + 8.0 * K * tiny * (S_sub + 2.0),
         below=K * tiny * (3.0 + 24.0 * K * tiny / float(info.smallest_subnormal)),
         log_ratio_below=math.log(12.0 * K * tiny / float(info.smallest_subnormal)),
-        G_kernel=gamma(2 * c + K + d + 8, dtype),  # EM-5 for the kernel's computation
-        g_moments=gamma(c + 4, dtype),  # N and the second moments, non-negative terms
+        # EM-5 for the kernel's computation, and N and the second moments (non-negative terms): rounded up
+        # from their exact values, leaves of bounds evaluated outward (RD-4 (c))
+        G_kernel=float(round_up(gamma_exact(2 * c + K + d + 8, dtype))),
+        g_moments=float(round_up(gamma_exact(c + 4, dtype))),
         g_product=gamma(2 * d + 2, np.float64),  # W Σ̂ Wᵀ in float64
         r_evaluation=1.0 - gamma(d * d + 4 * d + 11, np.float64),  # EM-2, "Evaluation"
         shift_evaluation=1.0 - gamma(d * d + 4 * d + 11, np.float64),  # as r's: >= the 3d + 1 of ‖ |W| e ‖
@@ -78,9 +80,10 @@ def excess_of_product(*parts):
 def normalisation_slack(gap, g_sum):
     """η ≥ max_i |1/ρ_i − 1|, ρ_i the exact sum of row i's computed responsibilities, from
     the kernel's largest |ρ̂_i − 1| (ρ̂_i: that sum in working precision, K − 1 additions,
-    g_sum = γ_{K−1})."""
-    beta = gap + g_sum * (1.0 + gap) / (1.0 - g_sum)  # ≥ |ρ_i − 1|
-    return beta / (1.0 - beta) if beta < 0.5 else math.inf
+    g_sum ≥ γ_{K−1}), evaluated outward (RD-4 (c)): at least its formula's exact value."""
+    # β = gap + g_sum (1 + gap)/(1 − g_sum) ≥ |ρ_i − 1|
+    beta = float(sum_up(gap, above(product_up(g_sum, sum_up(1.0, gap)) / below(1.0 - g_sum))))
+    return float(above(beta / below(1.0 - beta))) if beta < 0.5 else math.inf
 
 
 def _lower_bound_error(density_error, abs_expected, entropy, eta, g, n, row_h):
@@ -164,86 +167,122 @@ def _inf_for_nan(x):
     return x if x == x else np.inf
 
 
-# The terms σ(n/N + 1) and σ((n + 2)/(N + a) + 1) below are evaluated as σn/N + σ: for a component
-# whose N is tiny (about 3e-307: a weight dying under the prior) n/N alone overflows to inf, and σ·inf
-# took EM-5's bound with it (found by a fuzz, 2026-12-03); σn is exact and σn/N is small.
+@inline_kernel
+def _above(x):
+    # rounding.above in a kernel: the float after the rounded result of one operation, at least its
+    # exact value, underflow included (RD-4 (c)); inf and NaN stay
+    return np.nextafter(x, np.inf)
+
+
+@inline_kernel
+def _below(x):
+    # rounding.below in a kernel, and at least 0: every quantity it bounds here (1 − G, N + a, ...) is
+    # non-negative, and a denominator moved below 0 would turn a bound negative
+    return max(np.nextafter(x, -np.inf), 0.0)
+
+
+# EM-5's bounds are evaluated outward (RD-4 (c); proofs/em.md, EM-5, "Slack"): every operation's result
+# moved one float up (down for what divides: 1 − G, 1 − 2G, N + a), from leaves that bound their exact
+# values, so each bound is at least its formula's exact value, underflow included. (Until 2026-12-07
+# they were evaluated to nearest and their roundings counted, RD-4 (b), with two products' underflow:
+# for a dying component without a prior, N ≈ 2e-298, other products underflowed too, the division
+# by N made each loss about 1e-26, and a covariance's slack fell 1e-13 relative below its formula.)
+# The terms σ(n/N + 1) and σ((n + 2)/(N + a) + 1) are evaluated as σn/N + σ: for a component whose N
+# is tiny (about 3e-307: a weight dying under the prior) n/N alone overflows to inf, and σ·inf took
+# EM-5's bound with it (found by a fuzz, 2026-12-03); σn is exact and σn/N is small.
 
 
 @kernel
 def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, shared, prior_abs, a,
                    n, reach, G, sigma, error_w, error_m, error_c, error_s):
-    # EM-5's bounds for full (shared: tied) covariances; see m_step_rounding.
+    # EM-5's bounds for full (shared: tied) covariances, evaluated outward; see m_step_rounding.
     K, d = T1.shape
+    one_minus_G, one_minus_2G, one_plus_G = _below(1.0 - G), _below(1.0 - 2.0 * G), _above(1.0 + G)
     for k in range(K):
-        error_w[k] = (G * weights_abs[k] + sigma) / (1.0 - G)
+        error_w[k] = _above(_above(_above(G * weights_abs[k]) + sigma) / one_minus_G)
         safe = N[k] if N[k] > 0.0 else 1.0
+        mean_underflow = _above(_above(_above(sigma * n) / safe) + sigma)
         for p in range(d):
-            error_m[k, p] = G * (2.0 * T1[k, p] / safe + previous_means_abs[k, p]) + (sigma * n / safe + sigma)
+            spread = _above(_above(2.0 * T1[k, p]) / safe)  # 2 T1/N
+            error_m[k, p] = _above(_above(G * _above(spread + previous_means_abs[k, p])) + mean_underflow)
             if not N[k] > 0.0:
                 error_m[k, p] = 0.0  # N_k = 0: the mean is kept, F does not depend on it
             for q in range(d):
-                error_s[k, p, q] = (G * (T2[k, p, q] + 4.0 * T1[k, p] * (T1[k, q] / safe) + 2.0 * S_abs[k, p, q])
-                                    / (1.0 - 2.0 * G)
-                                    + sigma * (T1[k, p] + T1[k, q]))  # fl(F_q/N) may underflow: |F_p| σ/2
+                product = _above(_above(4.0 * T1[k, p]) * _above(T1[k, q] / safe))  # 4 T1_p (T1_q/N)
+                moments = _above(_above(T2[k, p, q] + product) + _above(2.0 * S_abs[k, p, q]))
+                # fl(F_q/N) may underflow: |F_p| σ/2, and σ(T1_p + T1_q) covers both orders
+                error_s[k, p, q] = _above(_above(_above(G * moments) / one_minus_2G)
+                                          + _above(sigma * _above(T1[k, p] + T1[k, q])))
     total = np.float64(0.0)
-    counts = np.empty(K)  # per component n + 2 + 2 max_p R_kp ≥ n + 2 + R_kp + R_kq (integers: exact)
+    counts = np.empty(K)  # per component n + 2 + 2 max_p R_kp ≥ n + 2 + R_kp + R_kq
     for k in range(K):
-        total += N[k]
-        counts[k] = 0.0
+        total = _below(total + N[k])
+        largest = np.float64(0.0)
         for p in range(d):
-            counts[k] = max(counts[k], reach[k, p])
-        counts[k] = n + 2.0 + 2.0 * counts[k]
+            largest = max(largest, reach[k, p])
+        counts[k] = _above(_above(n + 2.0) + _above(2.0 * largest))
     for c in range(covariances_abs.shape[0]):
-        denominator = (total if shared else N[c]) + a
+        denominator = _below((total if shared else N[c]) + a)
         underflows = np.float64(0.0)
         if shared:
             for k in range(K):
-                underflows += counts[k]
+                underflows = _above(underflows + counts[k])
         else:
             underflows = counts[c]
-        lost = sigma * underflows / denominator + sigma  # one per covariance: not formed for each entry
+        lost = _above(_above(_above(sigma * underflows) / denominator) + sigma)  # one per covariance
         for p in range(d):
             for q in range(d):
                 scatter = np.float64(0.0)
                 if shared:
                     for k in range(K):
-                        scatter += error_s[k, p, q]
+                        scatter = _above(scatter + error_s[k, p, q])
                 else:
                     scatter = error_s[c, p, q]
-                rest = (1.0 + G) * (scatter + G * prior_abs[p, q]) / denominator + lost
-                error_c[c, p, q] = _inf_for_nan((G * covariances_abs[c, p, q] + rest) / (1.0 - G))
+                numerator = _above(one_plus_G * _above(scatter + _above(G * prior_abs[p, q])))
+                rest = _above(_above(numerator / denominator) + lost)
+                error_c[c, p, q] = _inf_for_nan(_above(_above(_above(G * covariances_abs[c, p, q]) + rest)
+                                                       / one_minus_G))
 
 
 @kernel
 def _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, spherical, prior_abs, a,
                    n, reach, G, sigma, error_w, error_m, error_c, error_s):
-    # EM-5's bounds for diagonal (spherical: covariances_abs and error_c of shape (K, 1)) covariances.
+    # EM-5's bounds for diagonal (spherical: covariances_abs and error_c of shape (K, 1)) covariances,
+    # evaluated outward.
     K, d = T1.shape
+    one_minus_G, one_minus_2G, one_plus_G = _below(1.0 - G), _below(1.0 - 2.0 * G), _above(1.0 + G)
     prior_sum = np.float64(0.0)
     for j in range(d):
-        prior_sum += prior_abs[j]
+        prior_sum = _above(prior_sum + prior_abs[j])
     for k in range(K):
-        error_w[k] = (G * weights_abs[k] + sigma) / (1.0 - G)
+        error_w[k] = _above(_above(_above(G * weights_abs[k]) + sigma) / one_minus_G)
         safe = N[k] if N[k] > 0.0 else 1.0
-        scatter_sum, underflows = np.float64(0.0), np.float64(0.0)  # integers: exact
+        mean_underflow = _above(_above(_above(sigma * n) / safe) + sigma)
+        scatter_sum, underflows = np.float64(0.0), np.float64(0.0)
         for j in range(d):
-            error_m[k, j] = G * (2.0 * T1[k, j] / safe + previous_means_abs[k, j]) + (sigma * n / safe + sigma)
+            spread = _above(_above(2.0 * T1[k, j]) / safe)
+            error_m[k, j] = _above(_above(G * _above(spread + previous_means_abs[k, j])) + mean_underflow)
             if not N[k] > 0.0:
                 error_m[k, j] = 0.0
-            error_s[k, j] = (G * (T2[k, j] + 4.0 * T1[k, j] * (T1[k, j] / safe) + 2.0 * S_abs[k, j]) / (1.0 - 2.0 * G)
-                             + 2.0 * sigma * T1[k, j])
-            scatter_sum += error_s[k, j]
-            underflows += n + 2.0 + 2.0 * reach[k, j]
+            product = _above(_above(4.0 * T1[k, j]) * _above(T1[k, j] / safe))
+            moments = _above(_above(T2[k, j] + product) + _above(2.0 * S_abs[k, j]))
+            error_s[k, j] = _above(_above(_above(G * moments) / one_minus_2G) + _above(_above(2.0 * sigma) * T1[k, j]))
+            scatter_sum = _above(scatter_sum + error_s[k, j])
+            underflows = _above(underflows + _above(_above(n + 2.0) + _above(2.0 * reach[k, j])))
         if spherical:
-            denominator = d * (N[k] + a)
-            rest = (1.0 + G) * (scatter_sum + G * prior_sum) / denominator + (sigma * underflows / denominator + sigma)
-            error_c[k, 0] = _inf_for_nan((G * covariances_abs[k, 0] + rest) / (1.0 - G))
+            denominator = _below(d * _below(N[k] + a))
+            lost = _above(_above(_above(sigma * underflows) / denominator) + sigma)
+            numerator = _above(one_plus_G * _above(scatter_sum + _above(G * prior_sum)))
+            rest = _above(_above(numerator / denominator) + lost)
+            error_c[k, 0] = _inf_for_nan(_above(_above(_above(G * covariances_abs[k, 0]) + rest) / one_minus_G))
         else:
-            denominator = N[k] + a
+            denominator = _below(N[k] + a)
             for j in range(d):
-                rest = ((1.0 + G) * (error_s[k, j] + G * prior_abs[j]) / denominator
-                        + (sigma * (n + 2.0 + 2.0 * reach[k, j]) / denominator + sigma))
-                error_c[k, j] = _inf_for_nan((G * covariances_abs[k, j] + rest) / (1.0 - G))
+                count = _above(_above(n + 2.0) + _above(2.0 * reach[k, j]))
+                lost = _above(_above(_above(sigma * count) / denominator) + sigma)
+                numerator = _above(one_plus_G * _above(error_s[k, j] + _above(G * prior_abs[j])))
+                rest = _above(_above(numerator / denominator) + lost)
+                error_c[k, j] = _inf_for_nan(_above(_above(_above(G * covariances_abs[k, j]) + rest) / one_minus_G))
 
 
 def m_step_rounding(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, covariance_type, prior,
@@ -256,7 +295,9 @@ def m_step_rounding(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mea
     divides); T1 = Σ r|z − μ'| and T2 = Σ r|z − μ'||z − μ'|ᵀ (full/tied; the diagonal for
     diag/spherical) bound the exact values from above; ``S_abs`` bounds |Ŝ| (the computed
     scatter about z̄, or the exact one), ``weights_abs`` and ``covariances_abs`` are |π̂| and
-    |Σ̂| of this computation. ``G`` (γ_{2c+K+d+8} of ``dtype``) may be given precomputed.
+    |Σ̂| of this computation. ``G`` (γ_{2c+K+d+8} of ``dtype``, at least its exact value) may be
+    given precomputed. Every bound is evaluated outward (RD-4 (c)): at least its formula's exact value
+    at these leaves, underflow included.
     ``extent`` is max_i |z_ip| for each feature (``_feature_spread``): with |μ'| it bounds the
     deviations that multiply a product r_ik d_ip that underflowed (EM-5, "Underflow").
     Returns (weights, means, covariances, scatter), float64, shaped as θ (scatter: (K, d, d)
@@ -264,8 +305,9 @@ def m_step_rounding(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mea
     """
     n_components, d = previous_means_abs.shape
     if G is None:
-        G = gamma(2 * additions + n_components + d + 8, dtype)
-    G = G + perturbation * (1.0 + G)
+        G = round_up(gamma_exact(2 * additions + n_components + d + 8, dtype))
+    if perturbation:
+        G = float(sum_up(G, product_up(perturbation, sum_up(1.0, G))))  # outward, as the kernels (RD-4 (c))
     full = covariance_type in ("full", "tied")
     error_s = np.empty(T2.shape)
     if not 4.0 * G < 1.0:
@@ -314,13 +356,18 @@ def _moment_bounds(counts, diagonal, n, reach, g, sigma, n_max, n_min, T1, T2):
     # N* between N̂(1 − g) and N̂/(1 − g); T2_kp = (second_kpp + (n + R_kp)σ)/(1 − g)
     # ≥ Σ_i q̂_ik (z_ip − μ'_kp)² (non-negative terms; a row's fl(r d) d loses σ/2 to each product's
     # underflow, the first's times |d|: EM-5, "Underflow"); T1_kp = (N*_max T2_kp)^{1/2} (Cauchy–Schwarz).
+    # Evaluated outward, as EM-5's bounds (RD-4 (c)): n_min below, the others above their formulas;
+    # N̂ = 0 only where every r̂_ik is 0 (a sum of non-negative terms), so N* = 0 = n_max exactly there
+    # (a float above 0 would read as a component with points but no weight, EM-2's χ² = ∞).
     K, d = T1.shape
+    one_minus_g = _below(1.0 - g)
     for k in range(K):
-        n_max[k] = np.float64(counts[k]) / (1.0 - g)
-        n_min[k] = np.float64(counts[k]) * (1.0 - g)
+        n_max[k] = _above(np.float64(counts[k]) / one_minus_g) if counts[k] > 0 else 0.0
+        n_min[k] = _below(np.float64(counts[k]) * one_minus_g)
         for p in range(d):
-            T2[k, p] = (np.float64(diagonal[k, p]) + (n + reach[k, p]) * sigma) / (1.0 - g)
-            T1[k, p] = math.sqrt(n_max[k] * T2[k, p])
+            underflow = _above(_above(n + reach[k, p]) * sigma)
+            T2[k, p] = _above(_above(np.float64(diagonal[k, p]) + underflow) / one_minus_g)
+            T1[k, p] = _above(math.sqrt(_above(n_max[k] * T2[k, p])))
 
 
 @kernel
@@ -434,7 +481,7 @@ def _error_bounds_full(counts, diagonal, previous_means, weights, covariances, s
     for k in range(K):
         for p in range(d):
             for q in range(d):
-                outer[k, p, q] = np.sqrt(T2[k, p] * T2[k, q])
+                outer[k, p, q] = _above(np.sqrt(_above(T2[k, p] * T2[k, q])))
     error_w, error_m = np.empty(K), np.empty((K, d))
     error_c, error_s = np.empty(covariances.shape), np.empty((K, d, d))
     _rounding_full(n_min, T1, outer, outer, np.abs(weights.astype(np.float64)), np.abs(covariances.astype(np.float64)),
@@ -508,8 +555,9 @@ def _kernel_arguments(second, previous_means, new_state, covariance_type, prior,
     n_components, d = new_state.means.shape
     k = _constants(n_samples, n_components, d, new_state.means.dtype)
     eta = normalisation_slack(gap, k["g_sum"])
-    g = k["g_moments"] + eta * (1.0 + k["g_moments"])  # N and the second moments, with 1/ρ
-    G = k["G_kernel"] + eta * (1.0 + k["G_kernel"])  # EM-5's bound, with 1/ρ
+    # N and the second moments, and EM-5's bound, each with 1/ρ: outward, as the kernels (RD-4 (c))
+    g = float(sum_up(k["g_moments"], product_up(eta, sum_up(1.0, k["g_moments"]))))
+    G = float(sum_up(k["G_kernel"], product_up(eta, sum_up(1.0, k["G_kernel"]))))
     if not (g < 1.0 and 4.0 * G < 1.0):
         return None, k
     strength, sigma0, _ = prior if prior is not None else (0.0, None, 1.0)

@@ -317,16 +317,15 @@ def _closed_forms(estimator, X):
     fit_w, fit_m, fit_c = (np.asarray(v, dtype=np.float64) for v in (t.weights, t.means, t.covariances))
     ref_w, ref_m, ref_c, ref_s = m_step_rounding(N_low, T1_up, T2_up, np.abs(S), np.abs(weights), np.abs(covariances),
                                                  np.abs(mu_prev), cov_type, prior, n, n, np.float64, extent=extent)
-    ker_w, ker_m, ker_c, _ = m_step_rounding(N_low, T1_up, T2_up, np.abs(S) + ref_s, np.abs(fit_w), np.abs(fit_c),
-                                             np.abs(mu_prev), cov_type, prior, additions, n, dtype, extent=extent)
-    slack_w, slack_m, slack_c = ref_w + ker_w, ref_m + ker_m, ref_c + ker_c
+    ker_w, ker_m, ker_c, _ = m_step_rounding(N_low, T1_up, T2_up, sum_up(np.abs(S), ref_s), np.abs(fit_w),
+                                             np.abs(fit_c), np.abs(mu_prev), cov_type, prior, additions, n, dtype,
+                                             extent=extent)
     fitted = np.concatenate([fit_w.ravel(), fit_m.ravel(), fit_c.ravel()])
     reference = np.concatenate([weights.ravel(), means.ravel(), covariances.ravel()])
-    # evaluated in float64 through at most 2K + d + 47 roundings along any path (the kernel's covariance
-    # bound, through the reference's scatter bound, and the sum of the two); the reference's
-    # σ₆₄(T1_p + T1_q) and σ n may underflow (two products): raised to an upper bound (RD-4 (b))
-    slacks = sum_of_products_up(np.concatenate([slack_w.ravel(), slack_m.ravel(), slack_c.ravel()]), 2,
-                                2 * K + d + 47)
+    # each bound is at least its formula (evaluated outward, leaves that bound theirs; RD-4 (c)), and so
+    # is their sum moved up (until 2026-12-07: evaluated to nearest, its roundings counted, RD-4 (b))
+    slacks = sum_up(np.concatenate([ref_w.ravel(), ref_m.ravel(), ref_c.ravel()]),
+                    np.concatenate([ker_w.ravel(), ker_m.ravel(), ker_c.ravel()]))
     note = "weights = mean responsibilities, means = weighted means, covariances = weighted scatter"
     if prior is not None:
         note += " (+ the prior's pseudo-observations)"
