@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from classic._jit import CHUNK_SIZE, inline_kernel, kernel
+from classic._jit import CHUNK_SIZE, bits_float, float_bits, inline_kernel, kernel
 from classic.rounding import (above, below, chunked_additions, gamma, gamma_exact, product_up, round_up, sum_up,
                               unit_roundoff)
 
@@ -82,8 +82,19 @@ def normalisation_slack(gap, g_sum):
     the kernel's largest |ρ̂_i − 1| (ρ̂_i: that sum in working precision, K − 1 additions,
     g_sum ≥ γ_{K−1}), evaluated outward (RD-4 (c)): at least its formula's exact value."""
     # β = gap + g_sum (1 + gap)/(1 − g_sum) ≥ |ρ_i − 1|
-    beta = float(sum_up(gap, above(product_up(g_sum, sum_up(1.0, gap)) / below(1.0 - g_sum))))
-    return float(above(beta / below(1.0 - beta))) if beta < 0.5 else math.inf
+    beta = _up(gap + _up(_up(g_sum * _up(1.0 + gap)) / _down(1.0 - g_sum)))
+    return _up(beta / _down(1.0 - beta)) if beta < 0.5 else math.inf
+
+
+def _up(x):
+    """rounding.above for one Python float (RD-4 (c)), at a fiftieth of its cost: the loop evaluates
+    η, g and G every iteration, and NumPy's nextafter of a scalar costs microseconds."""
+    return math.nextafter(x, math.inf)
+
+
+def _down(x):
+    """rounding.below for one Python float (RD-4 (c))."""
+    return math.nextafter(x, -math.inf)
 
 
 def _lower_bound_error(density_error, abs_expected, entropy, eta, g, n, row_h):
@@ -170,15 +181,24 @@ def _inf_for_nan(x):
 @inline_kernel
 def _above(x):
     # rounding.above in a kernel: the float after the rounded result of one operation, at least its
-    # exact value, underflow included (RD-4 (c)); inf and NaN stay
-    return np.nextafter(x, np.inf)
+    # exact value, underflow included (RD-4 (c)); inf and NaN stay. The next bit pattern (the
+    # previous for a negative x), as nextafter, which Numba calls in libm, four times slower.
+    if not x < np.inf:
+        return x
+    if x == 0.0:
+        return 5e-324
+    bits = float_bits(x)
+    return bits_float(bits + 1 if x > 0.0 else bits - 1, x)
 
 
 @inline_kernel
 def _below(x):
     # rounding.below in a kernel, and at least 0: every quantity it bounds here (1 − G, N + a, ...) is
-    # non-negative, and a denominator moved below 0 would turn a bound negative
-    return max(np.nextafter(x, -np.inf), 0.0)
+    # non-negative, and a denominator moved below 0 would turn a bound negative (NaN stays; inf gives
+    # the largest float, which the exact value beyond it exceeds)
+    if not x > 0.0:
+        return x if x != x else 0.0
+    return bits_float(float_bits(x) - 1, x)
 
 
 # EM-5's bounds are evaluated outward (RD-4 (c); proofs/em.md, EM-5, "Slack"): every operation's result
@@ -556,8 +576,8 @@ def _kernel_arguments(second, previous_means, new_state, covariance_type, prior,
     k = _constants(n_samples, n_components, d, new_state.means.dtype)
     eta = normalisation_slack(gap, k["g_sum"])
     # N and the second moments, and EM-5's bound, each with 1/ρ: outward, as the kernels (RD-4 (c))
-    g = float(sum_up(k["g_moments"], product_up(eta, sum_up(1.0, k["g_moments"]))))
-    G = float(sum_up(k["G_kernel"], product_up(eta, sum_up(1.0, k["G_kernel"]))))
+    g = _up(k["g_moments"] + _up(eta * _up(1.0 + k["g_moments"])))
+    G = _up(k["G_kernel"] + _up(eta * _up(1.0 + k["G_kernel"])))
     if not (g < 1.0 and 4.0 * G < 1.0):
         return None, k
     strength, sigma0, _ = prior if prior is not None else (0.0, None, 1.0)

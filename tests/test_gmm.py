@@ -3086,6 +3086,24 @@ def test_rd4_em5_slack_bounds_its_formula_for_a_dying_component_without_a_prior(
         assert exact <= Fraction(float(slack)) <= _loose(exact) + amplified, ("EM-5", entry, float(slack), float(exact))
 
 
+def test_rd4_the_bounds_kernels_step_a_float_as_rounding_does():
+    """EM-5's and EM-2's bound kernels move a result one float up or down (RD-4 (c)) by its bit
+    pattern (``_above``, ``_below``, compiled): the float rounding.above and rounding.below give, on
+    floats from 10^-320 to 10^300 of both signs and at 0, -0, the smallest subnormal, the smallest
+    normal, the largest float, the infinities and NaN; ``_below`` at least 0, as every quantity it
+    bounds there is non-negative."""
+    from classic._gmm_bounds import _above, _below
+    from classic.rounding import above, below
+
+    rng = np.random.default_rng(3)
+    special = [0.0, -0.0, _SIGMA64, -_SIGMA64, 2.0**-1022, 1.0, float(np.finfo(np.float64).max), np.inf, -np.inf,
+               np.nan]
+    x = np.concatenate([special, rng.standard_normal(2000) * 10.0 ** rng.integers(-320, 300, 2000)])
+    up, down = np.array([_above(v) for v in x]), np.array([_below(v) for v in x])   # compiled, called one by one
+    np.testing.assert_array_equal(up, above(x))
+    np.testing.assert_array_equal(down, np.where(np.isnan(x), x, np.maximum(below(x), 0.0)))
+
+
 def test_em2_moment_bounds_are_evaluated_outward():
     """EM-2 (ii)'s bounds on N*, T1 and T2 are evaluated outward (RD-4 (c)), as EM-5's: at 200 random
     leaves, second moments down to the subnormal range, in exact rational arithmetic,
