@@ -690,6 +690,82 @@ def log_densities_diag(X, shift, scale, means, precision_cholesky, log_const, lo
     return unresolved
 
 
+@kernel
+def tied_centres(means, precision_upper, log_const, centres, offsets):
+    """For tied covariances (one factor U, precision_upper[0]): centres[k] = L μ_k, the whitened
+    means (L = Uᵀ, y_p = Σ_{q≤p} U[q, p] μ_kq as the E-step forms y), and offsets[k] =
+    log_const_k − ‖L μ_k‖²/2, in the working precision (proofs/em.md, EM-6, "Tied posteriors")."""
+    n_components, n_features = means.shape
+    zero, half = _constants(means)
+    for k in range(n_components):
+        norm2 = zero
+        for p in range(n_features):
+            y = zero
+            for q in range(p + 1):
+                y += precision_upper[0, q, p] * means[k, q]
+            centres[k, p] = y
+            norm2 += y * y
+        offsets[k] = log_const[k] - half * norm2
+
+
+@kernel
+def _block_tied_log_odds(Zt, m, centres, offsets, precision_upper, a, work):
+    # For the m rows of the block: a[b, k] = offsets_k + Σ_p y_p c_kp (p increasing), y = L z_b,
+    # c_k = L μ_k: the weighted log-density a_bk plus ‖L z_b‖²/2, the same for every k.
+    n_components, n_features = centres.shape
+    zero, _ = _constants(Zt)
+    y = work
+    for b in range(m):
+        for p in range(n_features):
+            y[p] = zero
+            for q in range(p + 1):
+                y[p] += precision_upper[0, q, p] * Zt[q, b]
+        for k in range(n_components):
+            total = zero
+            for p in range(n_features):
+                total += y[p] * centres[k, p]
+            a[b, k] = offsets[k] + total
+
+
+@kernel
+def _write_log_odds(start, m, a, offsets, out):
+    # out[start + b, k] = a[b, k] in float64; returns how many rows have an entry that is NaN or
+    # infinite where its component's offset is finite (the working precision overflowed).
+    unresolved = 0
+    for b in range(m):
+        lost = False
+        for k in range(a.shape[1]):
+            x = a[b, k]
+            out[start + b, k] = np.float64(x)
+            lost = lost or (offsets[k] > -np.inf and not abs(x) < np.inf)
+        unresolved += 1 if lost else 0
+    return unresolved
+
+
+@parallel_kernel
+def tied_log_odds(X, shift, scale, centres, offsets, precision_upper, out):
+    """The posterior log-odds of tied covariances in linear form (proofs/em.md, EM-6, "Tied
+    posteriors"): out[i, k] = a_ik + ‖L z_i‖²/2 in float64 (the same for every k, so the same
+    posterior), computed at X's precision from y = L z_i, the centres L μ_k and the offsets of
+    :func:`tied_centres`, z_i standardised as :func:`standardise` does. Far from every component
+    the quadratic forms of :func:`log_densities_full` lose the differences a_ij − a_ik, which are
+    linear in z; this form keeps them. Returns the number of rows with an entry that is NaN or
+    infinite where its offset is finite (overflow, or NaN or infinity in the row). Row-wise
+    independent, so the same for any number of threads."""
+    n_samples = X.shape[0]
+    n_components = centres.shape[0]
+    unresolved = 0
+    for block in prange((n_samples + BLOCK - 1) // BLOCK):
+        Zt, a = np.empty((X.shape[1], BLOCK), dtype=X.dtype), np.empty((BLOCK, n_components), dtype=X.dtype)
+        work = np.empty(X.shape[1], dtype=X.dtype)
+        start = block * BLOCK
+        m = min(n_samples - start, BLOCK)
+        _standardise_block(X, start, m, shift, scale, Zt)
+        _block_tied_log_odds(Zt, m, centres, offsets, precision_upper, a, work)
+        unresolved += _write_log_odds(start, m, a, offsets, out)
+    return unresolved
+
+
 @parallel_kernel
 def log_normalisers(a, out):
     """out[i] = log Σ_k exp(a_ik) (float64), with the row's largest entry taken out first (every

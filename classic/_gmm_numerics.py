@@ -162,18 +162,54 @@ def weighted_log_densities(X, state, covariance_type, shift, scale, row_numbers=
             *arguments, state.factors, const, _log_jacobian(scale), values)
     if unresolved:
         rows = np.flatnonzero(~(values.max(axis=1) > -np.inf))
-        check_finite(X[rows], rows=rows if row_numbers is None else row_numbers[rows])
-        if dtype == np.float64:
-            first = rows[0] if row_numbers is None else row_numbers[rows[0]]  # X's own numbering
-            raise ValueError(
-                f"{rows.size} row(s) of X (the first: row {first}) lie so far from every component that "
-                "their Mahalanobis distances overflow float64, so their densities cannot be evaluated; "
-                "remove those rows or check their units")
-        wide = _State(*(np.asarray(p, dtype=np.float64) for p in (state.weights, state.means, state.covariances,
-                                                                 state.factors)), state.log_det_w)
-        values[rows] = weighted_log_densities(X[rows].astype(np.float64), wide, covariance_type, shift, scale,
-                                              row_numbers=rows if row_numbers is None else row_numbers[rows])
+        _again_in_float64(X, values, rows, state, row_numbers, "their Mahalanobis distances overflow float64",
+                          lambda wide_X, wide, numbers: weighted_log_densities(wide_X, wide, covariance_type, shift,
+                                                                                scale, row_numbers=numbers))
     return values
+
+
+def posterior_log_odds(X, state, covariance_type, shift, scale, row_numbers=None):
+    """Per row, values whose softmax over the components is the posterior (float64, shape
+    (n_samples, n_components)): :func:`weighted_log_densities`, except for tied covariances, whose
+    log-odds are linear in z: a_ik + ‖L z_i‖²/2, one constant more in each row, from the linear form
+    (``kernels.tied_log_odds``; proofs/em.md, EM-6, "Tied posteriors"). Far from every component
+    the quadratic forms round away the differences a_ij − a_ik, and every posterior came out 1/K.
+    Rows the working precision overflows are evaluated again in float64, as there; NaN and infinity
+    in X and float64's overflow raise a ValueError."""
+    if covariance_type != "tied":
+        return weighted_log_densities(X, state, covariance_type, shift, scale, row_numbers)
+    dtype = state.means.dtype
+    values = np.empty((X.shape[0], len(state.weights)))
+    const, _ = _log_const(state)
+    factors = state.kernel_factors
+    centres, offsets = np.empty(state.means.shape, dtype=dtype), np.empty(len(state.weights), dtype=dtype)
+    kernels.tied_centres(state.means, factors, const, centres, offsets)
+    with np.errstate(over="ignore"):  # float64 rows beyond float32 become inf, then unresolved rows (below)
+        working = X if X.dtype == dtype else X.astype(dtype)
+    unresolved = for_rows(kernels.tied_log_odds, X.shape[0])(
+        working, np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64), centres, offsets, factors,
+        values)
+    if unresolved:
+        rows = np.flatnonzero(np.any(~np.isfinite(values) & (offsets > -np.inf), axis=1))
+        _again_in_float64(X, values, rows, state, row_numbers, "their log-odds overflow float64",
+                          lambda wide_X, wide, numbers: posterior_log_odds(wide_X, wide, covariance_type, shift, scale,
+                                                                           row_numbers=numbers))
+    return values
+
+
+def _again_in_float64(X, values, rows, state, row_numbers, overflowed, evaluate):
+    """The ``rows`` of ``values`` that the working precision left unresolved: a ValueError for NaN or
+    infinity in X, or for a float64 model (``overflowed`` says what overflowed), else evaluated again
+    by ``evaluate(rows of X in float64, the model in float64, their numbers in the caller's X)``."""
+    numbers = rows if row_numbers is None else row_numbers[rows]
+    check_finite(X[rows], rows=numbers)
+    if state.means.dtype == np.float64:
+        raise ValueError(
+            f"{rows.size} row(s) of X (the first: row {numbers[0]}) lie so far from every component that "
+            f"{overflowed}, so their densities cannot be evaluated; remove those rows or check their units")
+    wide = _State(*(np.asarray(p, dtype=np.float64) for p in (state.weights, state.means, state.covariances,
+                                                             state.factors)), state.log_det_w)
+    values[rows] = evaluate(X[rows].astype(np.float64), wide, numbers)
 
 
 def log_normalisers(values):

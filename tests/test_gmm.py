@@ -3754,6 +3754,71 @@ def test_inference_bitwise_the_same_with_one_and_two_threads(covariance_type, mo
         assert all(np.array_equal(x, y) for x, y in zip(outputs[0], other))
 
 
+def _exact_tied_posterior(model, x):
+    """The posterior of the row ``x`` under the fitted weights_, means_ and precisions_ (the floats
+    as they are), its quadratic forms in rational arithmetic; and the gap between its two largest
+    log-posteriors (float)."""
+    P = [[Fraction(float(v)) for v in row] for row in model.precisions_.astype(np.float64)]
+    d = len(x)
+    forms = []
+    for mu in model.means_.astype(np.float64):
+        D = [Fraction(float(a)) - Fraction(float(b)) for a, b in zip(x, mu)]
+        forms.append(sum(D[p] * P[p][q] * D[q] for p in range(d) for q in range(d)))
+    lowest = min(forms)
+    logs = np.array([-float((f - lowest) / 2) + math.log(float(w)) for f, w in zip(forms, model.weights_)])
+    e = np.exp(logs - logs.max())
+    return e / e.sum(), float(np.sort(logs)[-1] - np.sort(logs)[-2])
+
+
+@pytest.mark.parametrize("dtype, row", [(np.float32, [1e9, 1e9]), (np.float32, [1e8, -1e8]),
+                                        (np.float64, [1e17, 1e17]), (np.float64, [-3e16, 5e16])])
+def test_tied_posteriors_of_far_rows_are_the_exact_ones(dtype, row):
+    """EM-6, "Tied posteriors": with tied covariances the log-odds are linear in x, and predict_proba
+    takes them in that form. A row far from the data gets the exact posterior of the fitted
+    parameters (computed in rational arithmetic; its two largest log-posteriors at least 50 apart,
+    so it is one-hot within e^-50) within 10^-6, and predict its most probable component. The E-step's
+    quadratic forms lost the differences there: 1/3 for every component, and predict said 0 (an API
+    probe, 2026-12-07; scikit-learn's predict_proba gives 1/3 too)."""
+    from sklearn.datasets import make_blobs
+
+    X, _ = make_blobs(300, 2, centers=3, random_state=1)
+    model = GaussianMixture(3, covariance_type="tied", random_state=0).fit(X.astype(dtype))
+    x = np.array([row], dtype=dtype)
+    exact, gap = _exact_tied_posterior(model, x[0])
+    assert gap > 50.0
+    posterior = model.predict_proba(x)[0]
+    assert np.all(np.abs(posterior - exact) <= 1e-6), (posterior, exact)
+    assert model.predict(x)[0] == np.argmax(exact)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_tied_posteriors_near_the_data_are_the_e_step_s_within_rounding(dtype):
+    """EM-6, "Tied posteriors": on the data (iris), the linear form's posteriors are the E-step
+    form's, exp(a_k - log sum exp a) from score_samples' weighted log-densities, within both forms'
+    rounding: each log-odds errs by at most about (2d + 8) u R^2, R the largest whitened norm
+    involved (a row's Mahalanobis distance to a mean, plus the means' from the standardised origin,
+    the data's mean), and a posterior moves by at most the largest change of its log-odds; the
+    test allows 4 times that. The labels agree wherever the top two are further apart than that."""
+    from classic._gmm_numerics import log_normalisers, weighted_log_densities
+
+    X = load_iris().data.astype(dtype)
+    model = GaussianMixture(3, covariance_type="tied", random_state=0).fit(X)
+    t = model.trace_
+    a = weighted_log_densities(X, model._state, "tied", t.shift, t.scale)
+    e_step_form = np.exp(a - log_normalisers(a)[:, None])
+    P, mu = model.precisions_.astype(np.float64), model.means_.astype(np.float64)
+    maha = lambda D: np.sqrt(np.einsum("...p,pq,...q->...", D, P, D))  # noqa: E731
+    R = maha(X.astype(np.float64)[:, None, :] - mu[None]).max() + maha(np.asarray(t.shift) - mu).max()
+    u, d = np.finfo(dtype).eps / 2, X.shape[1]
+    tolerance = 4 * (2 * d + 8) * u * R**2
+    posterior = model.predict_proba(X)
+    assert np.abs(posterior - e_step_form).max() <= tolerance
+    top = np.sort(a, axis=1)
+    clear = top[:, -1] - top[:, -2] > tolerance
+    assert clear.sum() > 100
+    np.testing.assert_array_equal(model.predict(X)[clear], np.argmax(a, axis=1)[clear])
+
+
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_rows_beyond_float32_are_evaluated_in_float64(covariance_type):
     """A float32 model asked about rows so far away that the Mahalanobis term overflows float32
@@ -3775,9 +3840,19 @@ def test_rows_beyond_float32_are_evaluated_in_float64(covariance_type):
         np.testing.assert_allclose(model.score_samples(beyond), wide.score_samples(beyond), rtol=1e-5)
     far = np.zeros((10, 3))
     far[7] = 1e200  # beyond float32, and its distances overflow float64 too: named as X's row 7
-    for method in (model.score_samples, model.predict, model.predict_proba):  # said "row 0" before 2026-12-04
-        with pytest.raises(ValueError, match=r"1 row\(s\) of X \(the first: row 7\) lie so far"):
+    tied = covariance_type == "tied"  # its posteriors need no distance (EM-6, "Tied posteriors")
+    for method in (model.score_samples,) + (() if tied else (model.predict, model.predict_proba)):
+        with pytest.raises(ValueError, match=r"1 row\(s\) of X \(the first: row 7\) lie so far"):  # "row 0" once
             method(far)
+    if tied:
+        np.testing.assert_array_equal(model.predict_proba(far)[7], _exact_tied_posterior(model, far[7])[0])
+        far[7] = 1.7e308  # L z overflows float64: its first entry, 4.25 z_0 with z_0 = x/4, exceeds the largest float
+        factor, scale = float(model._state.kernel_factors[0, 0, 0]), float(model.trace_.scale[0])
+        entry = Fraction(factor) * Fraction(far[7, 0]) / Fraction(scale)
+        assert entry > Fraction(float(np.finfo(np.float64).max))
+        for method in (model.predict, model.predict_proba):
+            with pytest.raises(ValueError, match=r"row 7\) lie so far from every component that their log-odds"):
+                method(far)
 
 
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)

@@ -252,9 +252,9 @@ def _small_runs():
             km = KMeans(6, random_state=0, n_local_trials=3).fit(Xd)
             out += [km.trace_.to_dict(), km.predict(Xd), km.transform(Xd), km.score(Xd),
                     km.cluster_centers_, kmeans_plusplus(Xd, 5, random_state=1)[1], largest_magnitude_of(Xd)]
-            for covariance_type in ("full", "diag"):
+            for covariance_type in ("full", "diag", "tied"):  # tied: predict_proba's linear form
                 gm = GaussianMixture(3, covariance_type=covariance_type, random_state=0).fit(Xd)
-                out += [gm.trace_.to_dict(), gm.score_samples(Xd)]
+                out += [gm.trace_.to_dict(), gm.score_samples(Xd), gm.predict_proba(Xd)]
             out += [Perceptron(max_iter=20).fit(Xd, y).decision_function(Xd)]
     return [np.asarray(value).tobytes() if not isinstance(value, dict) else repr(value) for value in out]
 
