@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from classic._validation import check_not_iterator, check_numbers, counted
-from classic.rounding import gamma
+from classic.rounding import above, below, gamma
 from classic.trace import Trace
 
 __all__ = ["RateEstimate", "RateEvidence", "estimate_rate", "noise_floor", "ORDER_TOLERANCE", "GROWTH_STEP_RATIO",
@@ -319,7 +319,8 @@ def _ratio_intervals(s, f, dtype):
     widen = gamma(6, dtype)  # the five roundings of each endpoint's own evaluation (CV-3)
     lo = (s[1:] - f[1:]) / (s[:-1] + f[:-1]) * (1 - widen)
     hi = (s[1:] + f[1:]) / (s[:-1] - f[:-1]) * (1 + widen)
-    return ratios, np.column_stack([lo, hi])
+    # and a float outward: an end below the normal range rounds by up to σ/2 absolute, which no factor moves
+    return ratios, np.column_stack([below(lo), above(hi)])
 
 
 def _order_intervals(ratios, bounds):
