@@ -343,15 +343,22 @@ def m_step_rounding(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mea
         shape = covariances_abs.shape if covariance_type == "full" else (1, d, d)
         error_c = np.empty(shape)
         _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs.reshape(shape), previous_means_abs,
-                       covariance_type == "tied", strength * np.abs(sigma0), float(strength), float(n_samples), reach,
+                       covariance_type == "tied", _prior_bound(strength, sigma0), float(strength), float(n_samples), reach,
                        G, sigma, error_w, error_m, error_c, error_s)
     else:
         shape = (n_components, d) if covariance_type == "diag" else (n_components, 1)
         error_c = np.empty(shape)
         _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs.reshape(shape), previous_means_abs,
-                       covariance_type == "spherical", strength * np.abs(np.diag(sigma0)), float(strength),
+                       covariance_type == "spherical", _prior_bound(strength, np.diag(sigma0)), float(strength),
                        float(n_samples), reach, G, sigma, error_w, error_m, error_c, error_s)
     return error_w, error_m, error_c.reshape(covariances_abs.shape), error_s
+
+
+def _prior_bound(strength, sigma0):
+    """a|Σ_0| entrywise, a leaf of EM-5's bounds: rounded up (RD-4 (c)), and exactly 0 where a or the
+    entry is 0 (to nearest it could fall an ulp below the exact product; audit 83)."""
+    magnitude = np.abs(np.asarray(sigma0, dtype=np.float64))
+    return np.where((strength > 0) & (magnitude > 0), above(float(strength) * magnitude), 0.0)
 
 
 @kernel
@@ -585,12 +592,12 @@ def _kernel_arguments(second, previous_means, new_state, covariance_type, prior,
     if covariance_type in ("full", "tied"):
         shared = covariance_type == "tied"
         diagonal = np.diagonal(second, axis1=1, axis2=2)
-        prior_abs = strength * np.abs(sigma0) if prior is not None else np.zeros((d, d))
+        prior_abs = _prior_bound(strength, sigma0) if prior is not None else np.zeros((d, d))
         covariances = covariances[None] if shared else covariances
     else:
         shared = covariance_type == "spherical"  # the diagonal kernels' flag
         diagonal = second
-        prior_abs = strength * np.abs(np.diag(sigma0)) if prior is not None else np.zeros(d)
+        prior_abs = _prior_bound(strength, np.diag(sigma0)) if prior is not None else np.zeros(d)
         covariances = covariances if covariance_type == "diag" else covariances[:, None]
     return (diagonal, previous_means, new_state.weights, covariances, shared, prior_abs, float(strength),
             float(n_samples), extent, g, G, k["sigma"]), k
