@@ -3160,6 +3160,198 @@ def test_em2_normalisation_slack_is_evaluated_outward():
         assert Fraction(normalisation_slack(gap, g)) >= beta / (1 - beta), gap
 
 
+# Mutation audit 82 (_gmm_bounds.py: the 79 mutants audit 80 did not run; 70 killed by the suite, B127
+# equivalent): its 8 real survivors, each bound read against its formula in proofs/em.md, EM-2, EM-6, EM-8.
+_U64 = 2.0**-53  # float64's unit roundoff
+
+
+def test_em2_phi_s_bound_is_infinite_where_r_s_exact_quotient_may_reach_one():
+    """EM-2, "Evaluation": r̂ = fl(r/fl(1 − γ)) carries 2 roundings, so the exact quotient may be as
+    large as r̂/(1 − u)²; φ's bound r²/(2(1 − r)) holds only for r < 1, hence the covariances' share
+    must be infinite wherever r̂/(1 − u)² ≥ 1 ("φ at x = fl(r̂(1 + 4u)), above the exact quotient
+    r/(1 − γ), so that 1 − x is at most the exact 1 − r"). At r̂ = 1 − u (the largest double below 1),
+    r̂/(1 − u)² = 1/(1 − u) > 1. Mutant B76 (φ at r̂ itself) returns a finite share there."""
+    from classic._gmm_bounds import _shares
+
+    for r_hat in (1.0 - _U64,):   # the largest double below 1
+        assert Fraction(r_hat) / (1 - Fraction(_U64)) ** 2 >= 1   # the exact quotient may reach 1
+        covariances, means, chi2 = _shares(np.array([0.25, r_hat]), np.array([0.0, 0.0]), np.array([10.0, 10.0]),
+                                           np.array([10.0, 10.0]), 1.0, np.zeros(2), np.array([0.5, 0.5]), 0.0)
+        assert math.isinf(covariances)
+    # and below, where the exact quotient stays below 1 (r̂ (1 + 4u) < 1 with room), the share is finite
+    finite = _shares(np.array([0.25, 0.5]), np.zeros(2), np.array([10.0, 10.0]), np.array([10.0, 10.0]), 1.0,
+                     np.zeros(2), np.array([0.5, 0.5]), 0.0)[0]
+    assert math.isfinite(finite)
+
+
+def test_em2_a_zero_weight_with_any_mass_makes_the_weights_share_infinite():
+    """EM-2, "Bounds": KL(π* ‖ π̂/s) ≤ χ² = Σ_k (π*_k − π̂_k/s)²/(π̂_k/s); a computed weight π̂_k = 0
+    with N*_k > 0 (so π*_k > 0, α = 1) has no finite KL, however small N*_k is (the _shares comment: a
+    weight 0 "with N*_k > 0: infinite, with N*_k = 0: no term"). Mutant B82 (infinite only for
+    N*_k > 1) gives a finite χ² for N*_k ∈ (0, 1]."""
+    from classic._gmm_bounds import _shares
+
+    for mass in (1e-300, 0.5, 1.0):
+        chi2 = _shares(np.array([0.1, 0.1]), np.zeros(2), np.array([10.0, mass]), np.array([10.0, mass]), 0.0,
+                       np.array([1e-3, 0.0]), np.array([1.0, 0.0]), 0.0)[2]
+        assert math.isinf(chi2), mass
+    # N*_k = 0: no term (the weight is exactly right), so the share is finite
+    assert math.isfinite(_shares(np.array([0.1, 0.1]), np.zeros(2), np.array([10.0, 0.0]), np.array([10.0, 0.0]),
+                                 0.0, np.array([1e-3, 0.0]), np.array([1.0, 0.0]), 0.0)[2])
+
+
+def test_em8_a_factor_whose_r_reaches_one_or_is_nan_does_not_verify_its_covariance():
+    """EM-2/EM-8 (m_step_deficit_parts' docstring): ``singular`` is the first covariance whose
+    ‖fl(W Σ̂ Wᵀ) − I‖_F plus its float64 rounding is ≥ 1, "(or NaN)" (_first_unbounded): r = 1 exactly
+    is not < 1, so φ's bound (which needs r < 1) does not verify Σ̂ positive definite. Mutant B95
+    (r > 1 only) misses r = 1 and NaN."""
+    from classic._gmm_bounds import _first_unbounded
+
+    assert _first_unbounded(np.array([0.5, 0.999])) == -1
+    assert _first_unbounded(np.array([0.5, 1.0, 2.0])) == 1
+    assert _first_unbounded(np.array([1.0])) == 0
+    assert _first_unbounded(np.array([0.5, math.nan])) == 1
+    assert _first_unbounded(np.array([0.5, 3.0])) == 1
+
+
+def test_em2_the_shifts_are_divided_by_one_minus_gamma_of_their_rounding_count():
+    """EM-2, "Evaluation": ‖ |W| e ‖ carries 3d + 1 roundings, so the shifts are divided by 1 − γ_m with
+    m ≥ 3d + 1 (the code takes r's d² + 4d + 11); 1 − γ_m is itself rounded to nearest, within u of it,
+    one more rounding the shares' count holds. So shift_evaluation ≤ (1 − γ_{3d+1})(1 + u), in exact
+    rationals (as the existing test asserts for r_evaluation). Mutant B104 (1 − γ_{3d}) is above it."""
+    from classic._gmm_bounds import _constants
+
+    u = Fraction(_U64)
+    gamma_ = lambda m: m * u / (1 - m * u)  # noqa: E731
+    for dtype in (np.float64, np.float32):
+        for n, K, d in ((90, 3, 1), (90, 3, 3), (10_000, 50, 64)):
+            constants = _constants(n, K, d, np.dtype(dtype))
+            assert Fraction(constants["shift_evaluation"]) <= (1 - gamma_(3 * d + 1)) * (1 + u)
+            assert Fraction(constants["shift_evaluation"]) <= (1 - gamma_(d * d + 4 * d + 11)) * (1 + u)
+
+
+def test_em6_the_entries_below_nu_prime_cost_their_formula_in_float32():
+    """EM-6, step 4: each row's entries below ν' add at most Kν'(3 + 24Kν'/σ)e^{2Δ} to χ² (p + q̂²/p with
+    p ≤ 3ν'e^{2Δ}: the 3; q̂ ≤ 2ν', p ≥ σe^{−2Δ}/(6K): the 24Kν'/σ), ν' = 2Kν (``tiny``). The constant
+    ``below`` is that without e^{2Δ}, evaluated in float64 with a few roundings (EM-6, step 5 counts
+    them), so it is at least the exact formula times (1 − γ_6). In float32, 24Kν'/σ = 48K²·2^23 is small
+    enough that the 3 shows in float64; mutant B115 (2 for 3) falls short by 1/(3 + 48K²·2^23), about
+    2·10⁻⁹ of it at K = 1. (In float64, 48K²·2^52 + 3 and + 2 round alike: there B115 is equivalent.)"""
+    from classic._gmm_bounds import _constants
+
+    u = Fraction(_U64)
+    g6 = 6 * u / (1 - 6 * u)
+    for dtype in (np.float32, np.float64):
+        info = np.finfo(dtype)
+        nu, sigma = Fraction(float(info.smallest_normal)), Fraction(float(info.smallest_subnormal))
+        for K in (1, 2, 3, 7):
+            nu_prime = 2 * K * nu
+            formula = K * nu_prime * (3 + 24 * K * nu_prime / sigma)
+            below = Fraction(_constants(100, K, 2, np.dtype(dtype))["below"])
+            assert below >= formula * (1 - g6), (dtype, K)
+
+
+def _em6_sums(**edits):
+    """Synthetic E-step sums without overflow (the keys error_bounds reads); edits override."""
+    sums = dict(log_likelihood=0.0, abs_log_likelihood=0.0, expected=0.0, abs_expected=0.0, entropy=0.0,
+                expected_previous=0.0, abs_expected_previous=0.0, density_error=0.0, density_error_previous=0.0,
+                density_excess=0.0, largest_density_error=0.0, normalisation_gap=0.0, overflowed=0.0,
+                overflow_spread=0.0, largest_log_const=0.0, lowest_row_max=0.0)
+    sums.update(edits)
+    return sums
+
+
+def test_em6_the_growth_form_of_l_s_bound_carries_three_n_k_nu_prime_delta():
+    """EM-6, step 2: |ℓ̂ − ℓ| ≤ min(nΔ, e^{2Δ}[(1 + λ)E + 3nKν'Δ], Y) + (the sums' rounding) + n b_L, every
+    term non-negative. With E = 0, ‖ℓ‖ sums 0, Y (≥ density_excess) and nΔ far above, the growth form
+    decides and the bound is at least e^{2Δ}·3nKν'Δ (ν' = 2Kν). Δ is taken where that term dominates
+    n b_L: 35 (float32), 345 (float64). Mutant B128 (2nKν'Δ) gives about two thirds of it."""
+    from classic._gmm_bounds import error_bounds
+
+    n, K, d = 300, 3, 2
+    for dtype, delta in ((np.float32, 35.0), (np.float64, 345.0)):
+        nu = np.longdouble(float(np.finfo(dtype).smallest_normal))
+        term = np.exp(np.longdouble(2 * delta)) * 3 * n * K * (2 * K * nu) * np.longdouble(delta)
+        assert n * delta > 2 * term and 1e3 > 2 * term   # premise: the growth form is the smallest
+        sums = _em6_sums(density_excess=1e3, largest_density_error=delta)
+        likelihood, _, _ = error_bounds(sums, None, n, K, d, dtype)
+        assert np.longdouble(likelihood) >= term * (1 - np.longdouble(1e-15)), dtype
+
+
+def test_em6_chi2_form_carries_the_entries_below_nu_prime():
+    """EM-6, steps 3 and 4: with E = QA = Ĥ = 0 and Δ = 0 the bound on F(q̂_t, θ̃_t) is n b_H + ηn(1 + b_H)
+    plus EM-1's gap n·min[(M − 1)² + Kν'(3 + 24Kν'/σ), 2Δ + log max(…)] (or the shares form, larger
+    here), M − 1 = (1 + λ)(1 + η) − 1, before the evaluation factor 1 + γ_160 (which only raises it).
+    Written from the proof in long double (10⁻¹⁹, far below that factor). The entries below ν' are a
+    relative 10⁻¹⁰ of it only in float32 with thousands of components (Kν'·24Kν'/σ grows as K⁴): K = 8000,
+    n = 1. Mutant B131 (χ² without them) falls below the formula there."""
+    from classic._gmm_bounds import error_bounds
+
+    L = np.longdouble
+    n, K, d, dtype = 1, 8000, 2, np.float32
+    info = np.finfo(dtype)
+    u, nu, sigma = L(float(info.eps) / 2), L(float(info.smallest_normal)), L(float(info.smallest_subnormal))
+    gamma_ = lambda m: m * u / (1 - m * u)  # noqa: E731
+    excess = lambda a, b: a + b + a * b  # noqa: E731
+    tiny = 2 * K * nu
+    S, S_sub = 1 - np.log(nu), 1 - np.log(sigma)
+    z = 3 * K * tiny
+    lam = excess(excess(np.expm1(2 * u * S / (1 - u)), gamma_(K + 18)), z / (1 - z))
+    beta = gamma_(K - 1) / (1 - gamma_(K - 1))   # normalisation gap 0
+    eta = beta / (1 - beta)
+    b_H = 2 * u * (8 * np.log(L(K)) + 28) + 8 * K * tiny * (S_sub + 2)
+    below = K * tiny * (3 + 24 * K * tiny / sigma)
+    chi2 = excess(lam, eta) ** 2 + below
+    log_form = max(np.log1p(excess(lam, eta)), np.log(12 * K * tiny / sigma))
+    shares = n * np.log1p(excess(lam, eta))   # E = Y = 0 (Y ≥ 0: the form only grows)
+    assert n * chi2 < min(n * log_form, shares)   # premise: the χ² form decides
+    formula = n * b_H + eta * n * (1 + b_H) + n * chi2
+    assert n * below > formula * L(1e-12)   # the term is visible at this size
+    _, now, _ = error_bounds(_em6_sums(), None, n, K, d, dtype)
+    assert L(now) >= formula
+
+
+def _f_bound_parts(n, K, dtype, delta=0.0, gap=0.0):
+    """λ, η, b_H, ν' and log(12Kν'/σ) of EM-6 (steps 1, 3, 4) in long double, from the proof."""
+    L = np.longdouble
+    info = np.finfo(dtype)
+    u, nu, sigma = L(float(info.eps) / 2), L(float(info.smallest_normal)), L(float(info.smallest_subnormal))
+    gamma_ = lambda m: m * u / (1 - m * u)  # noqa: E731
+    tiny = 2 * K * nu
+    S, S_sub = 1 - np.log(nu), 1 - np.log(sigma)
+    z = 3 * K * tiny
+    a, b, c = np.expm1(2 * u * S / (1 - u)), gamma_(K + 18), z / (1 - z)
+    ab = a + b + a * b
+    lam = ab + c + ab * c
+    beta = L(gap) + gamma_(K - 1) * (1 + L(gap)) / (1 - gamma_(K - 1))
+    eta = beta / (1 - beta)
+    b_H = 2 * u * (8 * np.log(L(K)) + 28) + 8 * K * tiny * (S_sub + 2)
+    return lam, eta, b_H, tiny, np.log(12 * K * tiny / sigma)
+
+
+def test_em6_shares_form_of_em1_s_gap_carries_the_entries_below_nu_prime():
+    """EM-6, step 4, the form over all rows: Σ_i KL ≤ n log((1 + λ)(1 + η)) + (1 + η)E + Y "and the entries
+    below ν'", 2Kν'(1 + η)(n(log(12Kν'/σ) + Δ) + Y) (what the code's ``below`` writes). With E = Y = 0 and
+    a density error Δ so large that χ² has no bound (Δ ≥ 350) and the log form n(2Δ + …) is far above,
+    the shares form decides, and the entries below ν' are 2Kν'(1 + η)nΔ of it: Δ = 10³⁰ (float32),
+    10³⁰⁰ (float64) make them a visible part. The bound on F(q̂_t, θ̃_t) is then at least n b_H +
+    ηn(1 + b_H) + n log(1 + M − 1) + that. Mutant B135 (the shares form without them) falls short."""
+    from classic._gmm_bounds import error_bounds
+
+    L = np.longdouble
+    n, K, d = 50, 3, 2
+    for dtype, delta in ((np.float32, 1e30), (np.float64, 1e300)):
+        lam, eta, b_H, tiny, log_below = _f_bound_parts(n, K, dtype)
+        weights_excess = lam + eta + lam * eta
+        below = 2 * K * tiny * (1 + eta) * (n * (log_below + L(delta)))
+        shares = n * np.log1p(weights_excess) + below
+        assert shares < n * 2 * L(delta)   # premise: the log form is far above (and χ² infinite)
+        assert below > shares * L(1e-3)   # the entries below ν' are visible
+        formula = n * b_H + eta * n * (1 + b_H) + shares
+        _, now, _ = error_bounds(_em6_sums(largest_density_error=delta), None, n, K, d, dtype)
+        assert L(now) >= formula, dtype
+
+
 @pytest.mark.parametrize("n", [1, 2, 90, 2100])
 @pytest.mark.parametrize("computed", [0.0, 3e-310, 1.0, 1.5, 2.0 - 2.0**-52, 1e300])
 def test_em5_exact_sums_bounds_cover_the_worst_rounding_of_their_terms(n, computed):
