@@ -3218,7 +3218,8 @@ def test_em2_the_shifts_are_divided_by_one_minus_gamma_of_their_rounding_count()
     """EM-2, "Evaluation": ‖ |W| e ‖ carries 3d + 1 roundings, so the shifts are divided by 1 − γ_m with
     m ≥ 3d + 1 (the code takes r's d² + 4d + 11); 1 − γ_m is itself rounded to nearest, within u of it,
     one more rounding the shares' count holds. So shift_evaluation ≤ (1 − γ_{3d+1})(1 + u), in exact
-    rationals (as the existing test asserts for r_evaluation). Mutant B104 (1 − γ_{3d}) is above it."""
+    rationals (as test_em6_and_em2_evaluation_factors_cover_their_rounding_counts asserts for
+    r_evaluation). Mutant B104 (1 − γ_{3d}) is above it."""
     from classic._gmm_bounds import _constants
 
     u = Fraction(_U64)
