@@ -212,26 +212,64 @@ def _below(x):
 # EM-5's bound with it (found by a fuzz, 2026-12-03); σn is exact and σn/N is small.
 
 
+@inline_kernel
+def _underflow_share(sigma, count, denominator):
+    # σ count/denominator + σ, outward: the underflow of count products, divided by N (+ a), and the
+    # division's own (σ count is exact, and small beside a tiny denominator, where count/N overflows)
+    return _above(_above(_above(sigma * count) / denominator) + sigma)
+
+
+@inline_kernel
+def _products_count(n, reach):
+    # n + 2 + 2R, outward: a scatter entry's products and R for those whose underflow a deviation multiplies
+    return _above(_above(n + 2.0) + _above(2.0 * reach))
+
+
+@inline_kernel
+def _scatter_rounding(G, T2, T1_p, T1_q, S_abs, safe, one_minus_2G):
+    # E_S's relative part, G(T2 + 4 T1_p (T1_q/N) + 2|S|)/(1 − 2G), outward
+    product = _above(_above(4.0 * T1_p) * _above(T1_q / safe))
+    moments = _above(_above(T2 + product) + _above(2.0 * S_abs))
+    return _above(_above(G * moments) / one_minus_2G)
+
+
+@inline_kernel
+def _covariance_bound(G, covariance_abs, scatter, prior_abs, denominator, lost, one_plus_G, one_minus_G):
+    # [G|Σ̂| + (1 + G)(E_S + G a|Σ_0|)/(N + a) + underflow]/(1 − G), outward; no bound (inf) for 0/0
+    numerator = _above(one_plus_G * _above(scatter + _above(G * prior_abs)))
+    rest = _above(_above(numerator / denominator) + lost)
+    return _inf_for_nan(_above(_above(_above(G * covariance_abs) + rest) / one_minus_G))
+
+
+@kernel
+def _weight_and_mean_bounds(N, T1, weights_abs, previous_means_abs, n, G, sigma, one_minus_G, error_w, error_m):
+    # EM-5's weight bound (G|π̂| + σ)/(1 − G) and mean bound G(2 T1/N + |μ'|) + σn/N + σ, outward
+    K, d = T1.shape
+    for k in range(K):
+        error_w[k] = _above(_above(_above(G * weights_abs[k]) + sigma) / one_minus_G)
+        safe = N[k] if N[k] > 0.0 else 1.0
+        mean_underflow = _underflow_share(sigma, n, safe)
+        for p in range(d):
+            spread = _above(_above(2.0 * T1[k, p]) / safe)  # 2 T1/N
+            error_m[k, p] = _above(_above(G * _above(spread + previous_means_abs[k, p])) + mean_underflow)
+            if not N[k] > 0.0:
+                error_m[k, p] = 0.0  # N_k = 0: the mean is kept, F does not depend on it
+
+
 @kernel
 def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, shared, prior_abs, a,
                    n, reach, G, sigma, error_w, error_m, error_c, error_s):
     # EM-5's bounds for full (shared: tied) covariances, evaluated outward; see m_step_rounding.
     K, d = T1.shape
     one_minus_G, one_minus_2G, one_plus_G = _below(1.0 - G), _below(1.0 - 2.0 * G), _above(1.0 + G)
+    _weight_and_mean_bounds(N, T1, weights_abs, previous_means_abs, n, G, sigma, one_minus_G, error_w, error_m)
     for k in range(K):
-        error_w[k] = _above(_above(_above(G * weights_abs[k]) + sigma) / one_minus_G)
         safe = N[k] if N[k] > 0.0 else 1.0
-        mean_underflow = _above(_above(_above(sigma * n) / safe) + sigma)
         for p in range(d):
-            spread = _above(_above(2.0 * T1[k, p]) / safe)  # 2 T1/N
-            error_m[k, p] = _above(_above(G * _above(spread + previous_means_abs[k, p])) + mean_underflow)
-            if not N[k] > 0.0:
-                error_m[k, p] = 0.0  # N_k = 0: the mean is kept, F does not depend on it
             for q in range(d):
-                product = _above(_above(4.0 * T1[k, p]) * _above(T1[k, q] / safe))  # 4 T1_p (T1_q/N)
-                moments = _above(_above(T2[k, p, q] + product) + _above(2.0 * S_abs[k, p, q]))
                 # fl(F_q/N) may underflow: |F_p| σ/2, and σ(T1_p + T1_q) covers both orders
-                error_s[k, p, q] = _above(_above(_above(G * moments) / one_minus_2G)
+                error_s[k, p, q] = _above(_scatter_rounding(G, T2[k, p, q], T1[k, p], T1[k, q], S_abs[k, p, q], safe,
+                                                            one_minus_2G)
                                           + _above(sigma * _above(T1[k, p] + T1[k, q])))
     total = np.float64(0.0)
     counts = np.empty(K)  # per component n + 2 + 2 max_p R_kp ≥ n + 2 + R_kp + R_kq
@@ -240,7 +278,7 @@ def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
         largest = np.float64(0.0)
         for p in range(d):
             largest = max(largest, reach[k, p])
-        counts[k] = _above(_above(n + 2.0) + _above(2.0 * largest))
+        counts[k] = _products_count(n, largest)
     for c in range(covariances_abs.shape[0]):
         denominator = _below((total if shared else N[c]) + a)
         underflows = np.float64(0.0)
@@ -249,7 +287,7 @@ def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
                 underflows = _above(underflows + counts[k])
         else:
             underflows = counts[c]
-        lost = _above(_above(_above(sigma * underflows) / denominator) + sigma)  # one per covariance
+        lost = _underflow_share(sigma, underflows, denominator)  # one per covariance
         for p in range(d):
             for q in range(d):
                 scatter = np.float64(0.0)
@@ -258,10 +296,8 @@ def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
                         scatter = _above(scatter + error_s[k, p, q])
                 else:
                     scatter = error_s[c, p, q]
-                numerator = _above(one_plus_G * _above(scatter + _above(G * prior_abs[p, q])))
-                rest = _above(_above(numerator / denominator) + lost)
-                error_c[c, p, q] = _inf_for_nan(_above(_above(_above(G * covariances_abs[c, p, q]) + rest)
-                                                       / one_minus_G))
+                error_c[c, p, q] = _covariance_bound(G, covariances_abs[c, p, q], scatter, prior_abs[p, q],
+                                                     denominator, lost, one_plus_G, one_minus_G)
 
 
 @kernel
@@ -271,38 +307,29 @@ def _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
     # evaluated outward.
     K, d = T1.shape
     one_minus_G, one_minus_2G, one_plus_G = _below(1.0 - G), _below(1.0 - 2.0 * G), _above(1.0 + G)
+    _weight_and_mean_bounds(N, T1, weights_abs, previous_means_abs, n, G, sigma, one_minus_G, error_w, error_m)
     prior_sum = np.float64(0.0)
     for j in range(d):
         prior_sum = _above(prior_sum + prior_abs[j])
     for k in range(K):
-        error_w[k] = _above(_above(_above(G * weights_abs[k]) + sigma) / one_minus_G)
         safe = N[k] if N[k] > 0.0 else 1.0
-        mean_underflow = _above(_above(_above(sigma * n) / safe) + sigma)
         scatter_sum, underflows = np.float64(0.0), np.float64(0.0)
         for j in range(d):
-            spread = _above(_above(2.0 * T1[k, j]) / safe)
-            error_m[k, j] = _above(_above(G * _above(spread + previous_means_abs[k, j])) + mean_underflow)
-            if not N[k] > 0.0:
-                error_m[k, j] = 0.0
-            product = _above(_above(4.0 * T1[k, j]) * _above(T1[k, j] / safe))
-            moments = _above(_above(T2[k, j] + product) + _above(2.0 * S_abs[k, j]))
-            error_s[k, j] = _above(_above(_above(G * moments) / one_minus_2G) + _above(_above(2.0 * sigma) * T1[k, j]))
+            error_s[k, j] = _above(_scatter_rounding(G, T2[k, j], T1[k, j], T1[k, j], S_abs[k, j], safe, one_minus_2G)
+                                   + _above(_above(2.0 * sigma) * T1[k, j]))
             scatter_sum = _above(scatter_sum + error_s[k, j])
-            underflows = _above(underflows + _above(_above(n + 2.0) + _above(2.0 * reach[k, j])))
+            underflows = _above(underflows + _products_count(n, reach[k, j]))
         if spherical:
             denominator = _below(d * _below(N[k] + a))
-            lost = _above(_above(_above(sigma * underflows) / denominator) + sigma)
-            numerator = _above(one_plus_G * _above(scatter_sum + _above(G * prior_sum)))
-            rest = _above(_above(numerator / denominator) + lost)
-            error_c[k, 0] = _inf_for_nan(_above(_above(_above(G * covariances_abs[k, 0]) + rest) / one_minus_G))
+            error_c[k, 0] = _covariance_bound(G, covariances_abs[k, 0], scatter_sum, prior_sum, denominator,
+                                              _underflow_share(sigma, underflows, denominator), one_plus_G,
+                                              one_minus_G)
         else:
             denominator = _below(N[k] + a)
             for j in range(d):
-                count = _above(_above(n + 2.0) + _above(2.0 * reach[k, j]))
-                lost = _above(_above(_above(sigma * count) / denominator) + sigma)
-                numerator = _above(one_plus_G * _above(error_s[k, j] + _above(G * prior_abs[j])))
-                rest = _above(_above(numerator / denominator) + lost)
-                error_c[k, j] = _inf_for_nan(_above(_above(_above(G * covariances_abs[k, j]) + rest) / one_minus_G))
+                lost = _underflow_share(sigma, _products_count(n, reach[k, j]), denominator)
+                error_c[k, j] = _covariance_bound(G, covariances_abs[k, j], error_s[k, j], prior_abs[j], denominator,
+                                                  lost, one_plus_G, one_minus_G)
 
 
 def m_step_rounding(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, covariance_type, prior,

@@ -36,7 +36,7 @@ import numpy as np
 from numba import prange
 
 from classic._gmm_standardisation import _standardised
-from classic._jit import CHUNK_SIZE, kernel, parallel_kernel
+from classic._jit import CHUNK_SIZE, inline_kernel, kernel, parallel_kernel
 
 __all__ = ["e_step_full", "e_step_diag", "log_densities_full", "log_densities_diag", "log_normalisers",
            "normalise_rows", "spread_factors", "log_constants", "diagonal_factors", "SUMS"]
@@ -690,6 +690,17 @@ def log_densities_diag(X, shift, scale, means, precision_cholesky, log_const, lo
     return unresolved
 
 
+@inline_kernel
+def _whiten(precision_upper, v, y):
+    # y = L v for the tied factor (L = Uᵀ, U = precision_upper[0]): y_p = Σ_{q≤p} U[q, p] v_q, q increasing,
+    # as the E-step forms y (in the precision of y)
+    zero, _ = _constants(y)
+    for p in range(y.shape[0]):
+        y[p] = zero
+        for q in range(p + 1):
+            y[p] += precision_upper[0, q, p] * v[q]
+
+
 @kernel
 def tied_centres(means, precision_upper, log_const, centres, offsets):
     """For tied covariances (one factor U, precision_upper[0]): centres[k] = L μ_k, the whitened
@@ -698,13 +709,10 @@ def tied_centres(means, precision_upper, log_const, centres, offsets):
     n_components, n_features = means.shape
     zero, half = _constants(means)
     for k in range(n_components):
+        _whiten(precision_upper, means[k], centres[k])
         norm2 = zero
         for p in range(n_features):
-            y = zero
-            for q in range(p + 1):
-                y += precision_upper[0, q, p] * means[k, q]
-            centres[k, p] = y
-            norm2 += y * y
+            norm2 += centres[k, p] * centres[k, p]
         offsets[k] = log_const[k] - half * norm2
 
 
@@ -714,16 +722,12 @@ def _block_tied_log_odds(Zt, m, centres, offsets, precision_upper, a, work):
     # c_k = L μ_k: the weighted log-density a_bk plus ‖L z_b‖²/2, the same for every k.
     n_components, n_features = centres.shape
     zero, _ = _constants(Zt)
-    y = work
     for b in range(m):
-        for p in range(n_features):
-            y[p] = zero
-            for q in range(p + 1):
-                y[p] += precision_upper[0, q, p] * Zt[q, b]
+        _whiten(precision_upper, Zt[:, b], work)
         for k in range(n_components):
             total = zero
             for p in range(n_features):
-                total += y[p] * centres[k, p]
+                total += work[p] * centres[k, p]
             a[b, k] = offsets[k] + total
 
 

@@ -151,8 +151,7 @@ def weighted_log_densities(X, state, covariance_type, shift, scale, row_numbers=
     n_samples, n_components = X.shape[0], len(state.weights)
     values = np.empty((n_samples, n_components))
     const, _ = _log_const(state)
-    with np.errstate(over="ignore"):  # float64 rows beyond float32 become inf, then unresolved rows (below)
-        working = X if X.dtype == dtype else X.astype(dtype)
+    working = _in_working_precision(X, dtype)
     arguments = (working, np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64), state.means)
     if covariance_type in ("full", "tied"):
         unresolved = for_rows(kernels.log_densities_full, n_samples)(
@@ -184,8 +183,7 @@ def posterior_log_odds(X, state, covariance_type, shift, scale, row_numbers=None
     factors = state.kernel_factors
     centres, offsets = np.empty(state.means.shape, dtype=dtype), np.empty(len(state.weights), dtype=dtype)
     kernels.tied_centres(state.means, factors, const, centres, offsets)
-    with np.errstate(over="ignore"):  # float64 rows beyond float32 become inf, then unresolved rows (below)
-        working = X if X.dtype == dtype else X.astype(dtype)
+    working = _in_working_precision(X, dtype)
     unresolved = for_rows(kernels.tied_log_odds, X.shape[0])(
         working, np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64), centres, offsets, factors,
         values)
@@ -195,6 +193,13 @@ def posterior_log_odds(X, state, covariance_type, shift, scale, row_numbers=None
                           lambda wide_X, wide, numbers: posterior_log_odds(wide_X, wide, covariance_type, shift, scale,
                                                                            row_numbers=numbers))
     return values
+
+
+def _in_working_precision(X, dtype):
+    """X in the model's precision: float64 rows beyond float32 become inf there, and then unresolved
+    rows, which :func:`_again_in_float64` evaluates in float64."""
+    with np.errstate(over="ignore"):
+        return X if X.dtype == dtype else X.astype(dtype)
 
 
 def _again_in_float64(X, values, rows, state, row_numbers, overflowed, evaluate):
