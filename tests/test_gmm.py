@@ -3279,6 +3279,25 @@ def test_em6_the_growth_form_of_l_s_bound_carries_three_n_k_nu_prime_delta():
         assert np.longdouble(likelihood) >= term * (1 - np.longdouble(1e-15)), dtype
 
 
+def _f_bound_parts(K, dtype):
+    """λ, η (normalisation gap 0), b_H, ν' and log(12Kν'/σ) of EM-6 (steps 1, 3, 4) in long double, from
+    the proof."""
+    L = np.longdouble
+    info = np.finfo(dtype)
+    u, nu, sigma = L(float(info.eps) / 2), L(float(info.smallest_normal)), L(float(info.smallest_subnormal))
+    gamma_ = lambda m: m * u / (1 - m * u)  # noqa: E731
+    tiny = 2 * K * nu
+    S, S_sub = 1 - np.log(nu), 1 - np.log(sigma)
+    z = 3 * K * tiny
+    a, b, c = np.expm1(2 * u * S / (1 - u)), gamma_(K + 18), z / (1 - z)
+    ab = a + b + a * b
+    lam = ab + c + ab * c
+    beta = gamma_(K - 1) / (1 - gamma_(K - 1))
+    eta = beta / (1 - beta)
+    b_H = 2 * u * (8 * np.log(L(K)) + 28) + 8 * K * tiny * (S_sub + 2)
+    return lam, eta, b_H, tiny, np.log(12 * K * tiny / sigma)
+
+
 def test_em6_chi2_form_carries_the_entries_below_nu_prime():
     """EM-6, steps 3 and 4: with E = QA = Ĥ = 0 and Δ = 0 the bound on F(q̂_t, θ̃_t) is n b_H + ηn(1 + b_H)
     plus EM-1's gap n·min[(M − 1)² + Kν'(3 + 24Kν'/σ), 2Δ + log max(…)] (or the shares form, larger
@@ -3290,44 +3309,18 @@ def test_em6_chi2_form_carries_the_entries_below_nu_prime():
 
     L = np.longdouble
     n, K, d, dtype = 1, 8000, 2, np.float32
-    info = np.finfo(dtype)
-    u, nu, sigma = L(float(info.eps) / 2), L(float(info.smallest_normal)), L(float(info.smallest_subnormal))
-    gamma_ = lambda m: m * u / (1 - m * u)  # noqa: E731
-    excess = lambda a, b: a + b + a * b  # noqa: E731
-    tiny = 2 * K * nu
-    S, S_sub = 1 - np.log(nu), 1 - np.log(sigma)
-    z = 3 * K * tiny
-    lam = excess(excess(np.expm1(2 * u * S / (1 - u)), gamma_(K + 18)), z / (1 - z))
-    beta = gamma_(K - 1) / (1 - gamma_(K - 1))   # normalisation gap 0
-    eta = beta / (1 - beta)
-    b_H = 2 * u * (8 * np.log(L(K)) + 28) + 8 * K * tiny * (S_sub + 2)
+    lam, eta, b_H, tiny, log_below = _f_bound_parts(K, dtype)
+    sigma = L(float(np.finfo(dtype).smallest_subnormal))
+    weights_excess = lam + eta + lam * eta
     below = K * tiny * (3 + 24 * K * tiny / sigma)
-    chi2 = excess(lam, eta) ** 2 + below
-    log_form = max(np.log1p(excess(lam, eta)), np.log(12 * K * tiny / sigma))
-    shares = n * np.log1p(excess(lam, eta))   # E = Y = 0 (Y ≥ 0: the form only grows)
+    chi2 = weights_excess ** 2 + below
+    log_form = max(np.log1p(weights_excess), log_below)
+    shares = n * np.log1p(weights_excess)   # E = Y = 0 (Y ≥ 0: the form only grows)
     assert n * chi2 < min(n * log_form, shares)   # premise: the χ² form decides
     formula = n * b_H + eta * n * (1 + b_H) + n * chi2
     assert n * below > formula * L(1e-12)   # the term is visible at this size
     _, now, _ = error_bounds(_em6_sums(), None, n, K, d, dtype)
     assert L(now) >= formula
-
-
-def _f_bound_parts(n, K, dtype, delta=0.0, gap=0.0):
-    """λ, η, b_H, ν' and log(12Kν'/σ) of EM-6 (steps 1, 3, 4) in long double, from the proof."""
-    L = np.longdouble
-    info = np.finfo(dtype)
-    u, nu, sigma = L(float(info.eps) / 2), L(float(info.smallest_normal)), L(float(info.smallest_subnormal))
-    gamma_ = lambda m: m * u / (1 - m * u)  # noqa: E731
-    tiny = 2 * K * nu
-    S, S_sub = 1 - np.log(nu), 1 - np.log(sigma)
-    z = 3 * K * tiny
-    a, b, c = np.expm1(2 * u * S / (1 - u)), gamma_(K + 18), z / (1 - z)
-    ab = a + b + a * b
-    lam = ab + c + ab * c
-    beta = L(gap) + gamma_(K - 1) * (1 + L(gap)) / (1 - gamma_(K - 1))
-    eta = beta / (1 - beta)
-    b_H = 2 * u * (8 * np.log(L(K)) + 28) + 8 * K * tiny * (S_sub + 2)
-    return lam, eta, b_H, tiny, np.log(12 * K * tiny / sigma)
 
 
 def test_em6_shares_form_of_em1_s_gap_carries_the_entries_below_nu_prime():
@@ -3342,7 +3335,7 @@ def test_em6_shares_form_of_em1_s_gap_carries_the_entries_below_nu_prime():
     L = np.longdouble
     n, K, d = 50, 3, 2
     for dtype, delta in ((np.float32, 1e30), (np.float64, 1e300)):
-        lam, eta, b_H, tiny, log_below = _f_bound_parts(n, K, dtype)
+        lam, eta, b_H, tiny, log_below = _f_bound_parts(K, dtype)
         weights_excess = lam + eta + lam * eta
         below = 2 * K * tiny * (1 + eta) * (n * (log_below + L(delta)))
         shares = n * np.log1p(weights_excess) + below
