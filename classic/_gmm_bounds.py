@@ -234,9 +234,17 @@ def _scatter_rounding(G, T2, T1_p, T1_q, S_abs, safe, one_minus_2G):
 
 
 @inline_kernel
-def _covariance_bound(G, covariance_abs, scatter, prior_abs, denominator, lost, one_plus_G, one_minus_G):
-    # [G|Σ̂| + (1 + G)(E_S + G a|Σ_0|)/(N + a) + underflow]/(1 − G), outward; no bound (inf) for 0/0
-    numerator = _above(one_plus_G * _above(scatter + _above(G * prior_abs)))
+def _prior_leaf(a, sigma0_abs):
+    # a|Σ_0| (an entry), a leaf of the bounds: rounded up, and exactly 0 where a or the entry is 0 (to nearest
+    # it could fall an ulp below the exact product; audit 83)
+    return _above(a * sigma0_abs) if a > 0.0 and sigma0_abs != 0.0 else 0.0
+
+
+@inline_kernel
+def _covariance_bound(G, covariance_abs, scatter, prior, denominator, lost, one_plus_G, one_minus_G):
+    # [G|Σ̂| + (1 + G)(E_S + G a|Σ_0|)/(N + a) + underflow]/(1 − G), outward, prior = a|Σ_0| rounded up; no
+    # bound (inf) for 0/0
+    numerator = _above(one_plus_G * _above(scatter + _above(G * prior)))
     rest = _above(_above(numerator / denominator) + lost)
     return _inf_for_nan(_above(_above(_above(G * covariance_abs) + rest) / one_minus_G))
 
@@ -257,7 +265,7 @@ def _weight_and_mean_bounds(N, T1, weights_abs, previous_means_abs, n, G, sigma,
 
 
 @kernel
-def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, shared, prior_abs, a,
+def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, shared, sigma0_abs, a,
                    n, reach, G, sigma, error_w, error_m, error_c, error_s):
     # EM-5's bounds for full (shared: tied) covariances, evaluated outward; see m_step_rounding.
     K, d = T1.shape
@@ -296,12 +304,13 @@ def _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
                         scatter = _above(scatter + error_s[k, p, q])
                 else:
                     scatter = error_s[c, p, q]
-                error_c[c, p, q] = _covariance_bound(G, covariances_abs[c, p, q], scatter, prior_abs[p, q],
-                                                     denominator, lost, one_plus_G, one_minus_G)
+                prior = _prior_leaf(a, sigma0_abs[p, q])
+                error_c[c, p, q] = _covariance_bound(G, covariances_abs[c, p, q], scatter, prior, denominator, lost,
+                                                     one_plus_G, one_minus_G)
 
 
 @kernel
-def _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, spherical, prior_abs, a,
+def _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_means_abs, spherical, sigma0_abs, a,
                    n, reach, G, sigma, error_w, error_m, error_c, error_s):
     # EM-5's bounds for diagonal (spherical: covariances_abs and error_c of shape (K, 1)) covariances,
     # evaluated outward.
@@ -310,7 +319,7 @@ def _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
     _weight_and_mean_bounds(N, T1, weights_abs, previous_means_abs, n, G, sigma, one_minus_G, error_w, error_m)
     prior_sum = np.float64(0.0)
     for j in range(d):
-        prior_sum = _above(prior_sum + prior_abs[j])
+        prior_sum = _above(prior_sum + _prior_leaf(a, sigma0_abs[j]))
     for k in range(K):
         safe = N[k] if N[k] > 0.0 else 1.0
         scatter_sum, underflows = np.float64(0.0), np.float64(0.0)
@@ -328,7 +337,8 @@ def _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mean
             denominator = _below(N[k] + a)
             for j in range(d):
                 lost = _underflow_share(sigma, _products_count(n, reach[k, j]), denominator)
-                error_c[k, j] = _covariance_bound(G, covariances_abs[k, j], error_s[k, j], prior_abs[j], denominator,
+                prior = _prior_leaf(a, sigma0_abs[j])
+                error_c[k, j] = _covariance_bound(G, covariances_abs[k, j], error_s[k, j], prior, denominator,
                                                   lost, one_plus_G, one_minus_G)
 
 
@@ -370,22 +380,20 @@ def m_step_rounding(N, T1, T2, S_abs, weights_abs, covariances_abs, previous_mea
         shape = covariances_abs.shape if covariance_type == "full" else (1, d, d)
         error_c = np.empty(shape)
         _rounding_full(N, T1, T2, S_abs, weights_abs, covariances_abs.reshape(shape), previous_means_abs,
-                       covariance_type == "tied", _prior_bound(strength, sigma0), float(strength), float(n_samples), reach,
+                       covariance_type == "tied", _magnitude(sigma0), float(strength), float(n_samples), reach,
                        G, sigma, error_w, error_m, error_c, error_s)
     else:
         shape = (n_components, d) if covariance_type == "diag" else (n_components, 1)
         error_c = np.empty(shape)
         _rounding_diag(N, T1, T2, S_abs, weights_abs, covariances_abs.reshape(shape), previous_means_abs,
-                       covariance_type == "spherical", _prior_bound(strength, np.diag(sigma0)), float(strength),
+                       covariance_type == "spherical", _magnitude(np.diag(sigma0)), float(strength),
                        float(n_samples), reach, G, sigma, error_w, error_m, error_c, error_s)
     return error_w, error_m, error_c.reshape(covariances_abs.shape), error_s
 
 
-def _prior_bound(strength, sigma0):
-    """a|Σ_0| entrywise, a leaf of EM-5's bounds: rounded up (RD-4 (c)), and exactly 0 where a or the
-    entry is 0 (to nearest it could fall an ulp below the exact product; audit 83)."""
-    magnitude = np.abs(np.asarray(sigma0, dtype=np.float64))
-    return np.where((strength > 0) & (magnitude > 0), above(float(strength) * magnitude), 0.0)
+def _magnitude(sigma0):
+    """|Σ_0| in float64, what the bound kernels take for the prior (they form a|Σ_0| rounded up)."""
+    return np.abs(np.asarray(sigma0, dtype=np.float64))
 
 
 @kernel
@@ -521,7 +529,7 @@ def deficit_of(parts, n_samples, new_state):
 
 
 @kernel
-def _error_bounds_full(counts, diagonal, previous_means, weights, covariances, shared, prior_abs, a, n, extent, g, G,
+def _error_bounds_full(counts, diagonal, previous_means, weights, covariances, shared, sigma0_abs, a, n, extent, g, G,
                        sigma):
     # The entrywise bounds of m_step_error_bounds for full (shared: tied, covariances of one
     # covariance) covariances: _moment_bounds, the Cauchy–Schwarz T2 and |S|, then _rounding_full.
@@ -539,13 +547,13 @@ def _error_bounds_full(counts, diagonal, previous_means, weights, covariances, s
     error_w, error_m = np.empty(K), np.empty((K, d))
     error_c, error_s = np.empty(covariances.shape), np.empty((K, d, d))
     _rounding_full(n_min, T1, outer, outer, np.abs(weights.astype(np.float64)), np.abs(covariances.astype(np.float64)),
-                   means_abs, shared, prior_abs, a, n, reach, G, sigma, error_w, error_m,
+                   means_abs, shared, sigma0_abs, a, n, reach, G, sigma, error_w, error_m,
                    error_c, error_s)
     return n_max, error_w, error_m, error_c
 
 
 @kernel
-def _error_bounds_diag(counts, diagonal, previous_means, weights, covariances, spherical, prior_abs, a, n, extent, g, G,
+def _error_bounds_diag(counts, diagonal, previous_means, weights, covariances, spherical, sigma0_abs, a, n, extent, g, G,
                        sigma):
     # As _error_bounds_full for diagonal (spherical: covariances of shape (K, 1)) covariances.
     K, d = previous_means.shape
@@ -557,18 +565,18 @@ def _error_bounds_diag(counts, diagonal, previous_means, weights, covariances, s
     error_w, error_m = np.empty(K), np.empty((K, d))
     error_c, error_s = np.empty(covariances.shape), np.empty((K, d))
     _rounding_diag(n_min, T1, T2, T2, np.abs(weights.astype(np.float64)), np.abs(covariances.astype(np.float64)),
-                   means_abs, spherical, prior_abs, a, n, reach, G, sigma, error_w, error_m,
+                   means_abs, spherical, sigma0_abs, a, n, reach, G, sigma, error_w, error_m,
                    error_c, error_s)
     return n_max, error_w, error_m, error_c
 
 
 @kernel
-def _deficit_shares_full(counts, diagonal, previous_means, weights, covariances, shared, prior_abs, a, n, extent, g, G,
+def _deficit_shares_full(counts, diagonal, previous_means, weights, covariances, shared, sigma0_abs, a, n, extent, g, G,
                          sigma, factors, g_product, r_evaluation, shift_evaluation, s_error):
     # _error_bounds_full, _whitened_full and _shares in one call: the per-iteration path of
     # m_step_deficit_parts for full (shared: tied) covariances.
     n_max, error_w, error_m, error_c = _error_bounds_full(counts, diagonal, previous_means, weights, covariances,
-                                                          shared, prior_abs, a, n, extent, g, G, sigma)
+                                                          shared, sigma0_abs, a, n, extent, g, G, sigma)
     r, own, shifts = np.empty(covariances.shape[0]), np.empty(covariances.shape[0]), np.empty(n_max.shape[0])
     _whitened_full(factors.astype(np.float64), covariances.astype(np.float64), error_c, error_m, shared, g_product, r,
                    own, shifts)
@@ -580,11 +588,11 @@ def _deficit_shares_full(counts, diagonal, previous_means, weights, covariances,
 
 
 @kernel
-def _deficit_shares_diag(counts, diagonal, previous_means, weights, covariances, spherical, prior_abs, a, n, extent,
+def _deficit_shares_diag(counts, diagonal, previous_means, weights, covariances, spherical, sigma0_abs, a, n, extent,
                          g, G, sigma, factors, g_product, r_evaluation, shift_evaluation, s_error):
     # As _deficit_shares_full for diagonal (spherical: covariances of shape (K, 1)) covariances.
     n_max, error_w, error_m, error_c = _error_bounds_diag(counts, diagonal, previous_means, weights, covariances,
-                                                          spherical, prior_abs, a, n, extent, g, G, sigma)
+                                                          spherical, sigma0_abs, a, n, extent, g, G, sigma)
     r, own, shifts = np.empty(n_max.shape[0]), np.empty(n_max.shape[0]), np.empty(n_max.shape[0])
     _whitened_diag(factors.astype(np.float64), covariances.astype(np.float64), error_c, error_m, g_product, r, own,
                    shifts)
@@ -619,14 +627,14 @@ def _kernel_arguments(second, previous_means, new_state, covariance_type, prior,
     if covariance_type in ("full", "tied"):
         shared = covariance_type == "tied"
         diagonal = np.diagonal(second, axis1=1, axis2=2)
-        prior_abs = _prior_bound(strength, sigma0) if prior is not None else np.zeros((d, d))
+        sigma0_abs = _magnitude(sigma0) if prior is not None else np.zeros((d, d))
         covariances = covariances[None] if shared else covariances
     else:
         shared = covariance_type == "spherical"  # the diagonal kernels' flag
         diagonal = second
-        prior_abs = _prior_bound(strength, np.diag(sigma0)) if prior is not None else np.zeros(d)
+        sigma0_abs = _magnitude(np.diag(sigma0)) if prior is not None else np.zeros(d)
         covariances = covariances if covariance_type == "diag" else covariances[:, None]
-    return (diagonal, previous_means, new_state.weights, covariances, shared, prior_abs, float(strength),
+    return (diagonal, previous_means, new_state.weights, covariances, shared, sigma0_abs, float(strength),
             float(n_samples), extent, g, G, k["sigma"]), k
 
 
